@@ -1,1 +1,21 @@
-export {};
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { APP_CONFIG } from './config/config.module';
+import { AppConfig, ConfigError } from './config/env.schema';
+
+async function bootstrap(): Promise<void> {
+  const app = await createApp();
+  const config = app.get<AppConfig>(APP_CONFIG);
+  await app.listen(config.port, config.host);
+  const url = `http://localhost:${config.port}`;
+  process.stdout.write(`LLMHub listening on ${url} (console ${url}/, API docs ${url}/docs)\n`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee .env.example for every variable and its default.\n`);
+  } else {
+    process.stderr.write(`LLMHub failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

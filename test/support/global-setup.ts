@@ -1,1 +1,35 @@
-export default async () => {};
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
+import { EmbeddedDatabase } from '../../src/database/embedded-database';
+import { adminQuery, TEMPLATE_ENV, withDatabase } from './db';
+import { freePort } from './net';
+
+declare global {
+  var __LLMHUB_EMBEDDED__: EmbeddedDatabase | undefined;
+}
+
+/**
+ * A fresh database for this run: on DATABASE_URL's server when set, otherwise on
+ * a throwaway embedded PostgreSQL. Migrated once; test files clone it.
+ */
+export default async function globalSetup(): Promise<void> {
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-test-pg-'));
+    globalThis.__LLMHUB_EMBEDDED__ = await EmbeddedDatabase.start({ dataDir, port: await freePort() });
+    serverUrl = globalThis.__LLMHUB_EMBEDDED__.adminUrl;
+  }
+  const name = `llmhub_test_${Date.now()}_${process.pid}`;
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
+  const templateUrl = withDatabase(serverUrl, name);
+  const dataSource = await new DataSource(dataSourceOptions(templateUrl, 2)).initialize();
+  try {
+    await runMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+  process.env[TEMPLATE_ENV] = templateUrl;
+}

@@ -1,0 +1,25 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { setupOpenApi } from './common/openapi/openapi.setup';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { APP_CONFIG } from './config/config.module';
+import { AppConfig } from './config/env.schema';
+
+/** Builds the application exactly as it runs in production; used by main.ts and the tests. */
+export async function createApp(): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  const config = app.get<AppConfig>(APP_CONFIG);
+  // images arrive base64-encoded in chat messages: allow large bodies, but bounded
+  app.useBodyParser('json', { limit: '20mb' });
+  app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.useGlobalPipes(createValidationPipe());
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { LoggerModule } from 'nestjs-pino';
+import { join } from 'node:path';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
+import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { loggerOptions } from './common/logging/logger.options';
+import { projectRoot } from './common/project-root';
+import { APP_CONFIG, ConfigModule } from './config/config.module';
+import { AppConfig } from './config/env.schema';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LlmModule } from './llm/llm.module';
+import { PromptsModule } from './prompts/prompts.module';
+
+/** Routes the console's static files must never shadow. */
+const API_PATHS = ['/api/{*rest}', '/v1/{*rest}', '/health/{*rest}', '/docs/{*rest}', '/redoc/{*rest}', '/openapi.json', '/openapi.yaml', '/metrics'];
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerOptions(config) }),
+    DatabaseModule,
+    AuthModule,
+    BillingModule,
+    PromptsModule,
+    LlmModule,
+    AdminModule,
+    HealthModule,
+    ServeStaticModule.forRoot({ rootPath: join(projectRoot(), 'client', 'dist'), exclude: API_PATHS }),
+  ],
+  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+})
+export class AppModule {}

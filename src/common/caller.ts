@@ -1,0 +1,33 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+
+/**
+ * Who is calling a client route, as established by the API-key guard (auth
+ * module). Lives in common so every module can read it without importing auth.
+ */
+export interface Caller {
+  clientId: string;
+  clientName: string;
+  apiKeyId: string;
+  /** effective limits: the key's when it narrows them, else the client's; null = unlimited */
+  rateLimitRpm: number | null;
+  rateLimitTpm: number | null;
+  /** effective allow-lists (intersection of client and key); null = everything */
+  allowedProviders: string[] | null;
+  allowedModels: string[] | null;
+  /** default ordered fallback models for this client */
+  fallbackModels: string[] | null;
+  metadata: Record<string, unknown>;
+}
+
+export type RequestWithCaller = Request & { caller?: Caller; id?: string };
+
+export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
+  const caller = ctx.switchToHttp().getRequest<RequestWithCaller>().caller;
+  if (!caller) throw new Error('CurrentCaller used on a route without @ClientAuth()');
+  return caller;
+});
+
+export const CurrentRequestId = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<RequestWithCaller>().id ?? '',
+);

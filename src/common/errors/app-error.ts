@@ -1,0 +1,28 @@
+import { ERROR_STATUS, ErrorCode } from './error-codes';
+
+export interface ErrorDetail {
+  /** the field, variable or parameter concerned, when there is one */
+  field?: string;
+  message: string;
+}
+
+/**
+ * The one exception type services throw. The global filter turns it into the
+ * /api envelope or the OpenAI/Anthropic shape on /v1; the status comes from the code.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** seconds, sent as Retry-After (429) */
+    readonly retryAfterS?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,21 @@
+/** The error codes of DESIGN §4 and the HTTP status each one answers with. */
+export const ERROR_STATUS = {
+  missing_api_key: 401,
+  invalid_api_key: 401,
+  unauthorized: 401,
+  client_inactive: 403,
+  model_not_allowed: 403,
+  forbidden: 403,
+  validation_error: 422,
+  not_found: 404,
+  conflict: 409,
+  budget_exceeded: 402,
+  rate_limited: 429,
+  payload_too_large: 413,
+  upstream_error: 502,
+  provider_unavailable: 503,
+  upstream_timeout: 504,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;

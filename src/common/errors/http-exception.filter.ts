@@ -1,0 +1,83 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppError } from './app-error';
+import { ERROR_STATUS, ErrorCode } from './error-codes';
+import { dialectForPath, errorBody, statusFor } from './error-envelope';
+import { requestIdOf } from '../request-id';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'validation_error',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  422: 'validation_error',
+  429: 'rate_limited',
+  502: 'upstream_error',
+  503: 'provider_unavailable',
+  504: 'upstream_timeout',
+};
+
+/** body-parser's errors carry `type` and `status` (malformed JSON, too large, bad charset). */
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+function isBodyParserError(e: unknown): e is BodyParserError {
+  return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && typeof (e as BodyParserError).status === 'number';
+}
+
+/**
+ * The one exception filter: every error leaves in the envelope of its route
+ * (DESIGN §4), with no stack trace or secret in the body.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const { code, message, details, status, retryAfterS } = this.normalize(exception);
+    const dialect = dialectForPath(req.path ?? req.url ?? '');
+    const httpStatus = statusFor(dialect, code, status);
+    if (res.headersSent) {
+      // a stream already started: the best we can do is end it
+      res.end();
+      return;
+    }
+    if (retryAfterS !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterS))));
+    res.status(httpStatus).json(errorBody(dialect, { code, message, details, status: httpStatus, requestId: requestIdOf(req) }));
+  }
+
+  private normalize(exception: unknown): {
+    code: ErrorCode;
+    message: string;
+    details: AppError['details'];
+    status: number;
+    retryAfterS?: number;
+  } {
+    if (exception instanceof AppError) {
+      return { code: exception.code, message: exception.message, details: exception.details, status: exception.status, retryAfterS: exception.retryAfterS };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'validation_error');
+      if (status >= 500) this.logger.error(exception);
+      const message = status === 404 ? 'No such route. See /docs for the API.' : exception.message;
+      return { code, message, details: [], status: code === 'internal_error' ? 500 : status };
+    }
+    if (isBodyParserError(exception)) {
+      if (exception.type === 'entity.too.large') {
+        return { code: 'payload_too_large', message: 'Request body is too large', details: [], status: 413 };
+      }
+      const message = exception.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : `Request body could not be read (${exception.type})`;
+      return { code: 'validation_error', message, details: [{ field: 'body', message }], status: ERROR_STATUS.validation_error };
+    }
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    return { code: 'internal_error', message: 'Internal error. The request id identifies it in the server log.', details: [], status: 500 };
+  }
+}

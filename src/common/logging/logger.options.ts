@@ -1,0 +1,48 @@
+import type { Params } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { AppConfig } from '../../config/env.schema';
+import { assignRequestId } from '../request-id';
+
+/** Paths whose values never reach a log line: credentials and prompt bodies. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.apiKey',
+  '*.api_key',
+  '*.token',
+  '*.key',
+  '*.password',
+  '*.messages',
+  '*.prompt',
+  '*.system',
+  '*.body',
+  '*.system_prompt',
+  '*.variables',
+];
+
+type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: string };
+
+/** One JSON line per request with request id, route, status and duration (nestjs-pino / pino-http). */
+export function loggerOptions(config: AppConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      genReqId: (req, res) => assignRequestId(req, res),
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // health probes and metrics scrapes would drown the log
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' || req.url === '/metrics' },
+      serializers: {
+        req: (req: RoutedRequest) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customProps: (req) => ({ route: (req as RoutedRequest).route?.path }),
+      customSuccessMessage: (req, res, ms) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Math.round(ms)}ms`,
+      customErrorMessage: (req, res) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      quietReqLogger: true,
+    },
+  };
+}

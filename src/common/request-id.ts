@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Every request gets a fresh UUID: it is the x-request-id header, the request_id
+ * in bodies and the id of the call's row in llm_generation_log. Incoming ids are
+ * not trusted (they would collide in the log).
+ */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const carrier = req as IncomingMessage & { id?: string };
+  if (typeof carrier.id === 'string') return carrier.id;
+  const id = randomUUID();
+  carrier.id = id;
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
+export function requestIdOf(req: IncomingMessage): string {
+  const id = (req as IncomingMessage & { id?: unknown }).id;
+  return typeof id === 'string' ? id : '';
+}

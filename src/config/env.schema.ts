@@ -1,0 +1,193 @@
+/**
+ * The environment, parsed and validated once at start. A bad value stops the
+ * process with a message naming the variable and what it expected.
+ */
+
+export type MockProviderMode = 'auto' | 'on' | 'off';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface CustomProviderConfig {
+  name: string;
+  baseUrl: string;
+  apiKey?: string;
+  models: string[];
+}
+
+export interface BuiltinProviderEnv {
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+export interface AppConfig {
+  nodeEnv: string;
+  host: string;
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedDbPort: number;
+  redisUrl?: string;
+  adminToken?: string;
+  secret?: string;
+  providers: {
+    anthropic: BuiltinProviderEnv;
+    openai: BuiltinProviderEnv;
+    groq: BuiltinProviderEnv;
+    custom: CustomProviderConfig[];
+    timeoutMs: number;
+    maxRetries: number;
+    mock: MockProviderMode;
+  };
+  retentionDays: number;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+  /** raw JSON; the pricing service parses and validates it */
+  priceOverrides?: string;
+  /** how long a record may wait to join a group commit */
+  usageFlushIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+      this.problems.push(`${name}: expected an integer from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (!protocols.includes(url.protocol)) throw new Error('protocol');
+      return value.replace(/\/+$/, '');
+    } catch {
+      this.problems.push(`${name}: expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, got "${value}"`);
+      return undefined;
+    }
+  }
+
+  secret(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && value.length < minLength) {
+      this.problems.push(`${name}: expected at least ${minLength} characters`);
+      return undefined;
+    }
+    return value;
+  }
+}
+
+function parseCustomProviders(reader: EnvReader): CustomProviderConfig[] {
+  const raw = reader.raw('CUSTOM_PROVIDERS');
+  if (raw === undefined) return [];
+  const problem = (what: string) => reader.problems.push(`CUSTOM_PROVIDERS: ${what}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    problem('expected a JSON array like [{"name":"ollama","base_url":"http://127.0.0.1:11434/v1","models":["llama3.2"]}]');
+    return [];
+  }
+  if (!Array.isArray(parsed)) {
+    problem('expected a JSON array of {name, base_url, api_key?, models?}');
+    return [];
+  }
+  const reserved = new Set(['anthropic', 'claude', 'openai', 'groq', 'mock']);
+  const result: CustomProviderConfig[] = [];
+  parsed.forEach((entry: unknown, i: number) => {
+    const item = (entry ?? {}) as Record<string, unknown>;
+    const name = item.name;
+    if (typeof name !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(name)) {
+      return problem(`[${i}].name: expected a lowercase name (letters, digits, - and _), got ${JSON.stringify(name)}`);
+    }
+    if (reserved.has(name)) return problem(`[${i}].name: "${name}" is a built-in provider`);
+    const baseUrl = item.base_url;
+    if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) {
+      return problem(`[${i}].base_url: expected an http(s) URL ending in /v1, got ${JSON.stringify(baseUrl)}`);
+    }
+    const models = item.models ?? [];
+    if (!Array.isArray(models) || models.some((m) => typeof m !== 'string')) {
+      return problem(`[${i}].models: expected an array of model names`);
+    }
+    const apiKey = typeof item.api_key === 'string' ? item.api_key : undefined;
+    result.push({ name, baseUrl: baseUrl.replace(/\/+$/, ''), apiKey, models: models as string[] });
+  });
+  return result;
+}
+
+export function parseEnv(env: Env): AppConfig {
+  const r = new EnvReader(env);
+  const httpUrl = ['http:', 'https:'] as const;
+  const config: AppConfig = {
+    nodeEnv: r.string('NODE_ENV', 'development'),
+    host: r.string('HOST', '0.0.0.0'),
+    port: r.int('PORT', 4000, 0, 65535),
+    databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: r.string('DATA_DIR', './data'),
+    embeddedDbPort: r.int('EMBEDDED_DB_PORT', 54329, 1, 65535),
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    adminToken: r.secret('ADMIN_TOKEN', 16),
+    secret: r.secret('LLMHUB_SECRET', 32),
+    providers: {
+      anthropic: { apiKey: r.raw('ANTHROPIC_API_KEY'), baseUrl: r.url('ANTHROPIC_BASE_URL', httpUrl) },
+      openai: { apiKey: r.raw('OPENAI_API_KEY'), baseUrl: r.url('OPENAI_BASE_URL', httpUrl) },
+      groq: { apiKey: r.raw('GROQ_API_KEY'), baseUrl: r.url('GROQ_BASE_URL', httpUrl) },
+      custom: parseCustomProviders(r),
+      timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 60_000, 100, 3_600_000),
+      maxRetries: r.int('PROVIDER_MAX_RETRIES', 2, 0, 10),
+      mock: r.oneOf('MOCK_PROVIDER', ['auto', 'on', 'off'] as const, 'auto'),
+    },
+    retentionDays: r.int('RETENTION_DAYS', 90, 1, 36_500),
+    corsOrigins: (r.raw('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    priceOverrides: r.raw('PRICE_OVERRIDES'),
+    usageFlushIntervalMs: r.int('USAGE_FLUSH_INTERVAL_MS', 2, 0, 1000),
+  };
+  if (config.priceOverrides !== undefined) {
+    try {
+      JSON.parse(config.priceOverrides);
+    } catch {
+      r.problems.push('PRICE_OVERRIDES: expected JSON like {"openai/gpt-4o":{"input_per_m":"2.5","output_per_m":"10"}}');
+    }
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

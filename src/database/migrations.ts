@@ -1,0 +1,9 @@
+import { CreateCoreSchema1764417600000 } from '../../migrations/1764417600000-CreateCoreSchema';
+import { CreateGenerationLog1764417600001 } from '../../migrations/1764417600001-CreateGenerationLog';
+import { CreateCostRollups1764417600002 } from '../../migrations/1764417600002-CreateCostRollups';
+
+/**
+ * Every migration, in order. Listed explicitly (rather than globbed) so the
+ * app, the CLI and the tests load the same classes whether compiled or not.
+ */
+export const MIGRATIONS = [CreateCoreSchema1764417600000, CreateGenerationLog1764417600001, CreateCostRollups1764417600002];

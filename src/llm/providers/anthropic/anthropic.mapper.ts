@@ -1,0 +1,251 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import {
+  ChatMessage,
+  ContentPart,
+  FinishReason,
+  GenerateRequest,
+  GenerateResult,
+  ProviderError,
+  StreamEvent,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../llm-provider';
+
+/** The turns this mapper produces (system text goes to the top-level `system`). */
+type MessageParam = Anthropic.UserMessageParam | Anthropic.AssistantMessageParam;
+type ContentBlockParam = Anthropic.ContentBlockParam;
+type ImageBlockParam = Anthropic.ImageBlockParam;
+type TextBlockParam = Anthropic.TextBlockParam;
+
+/** Anthropic requires max_tokens; this is what a request without one gets. */
+export const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
+
+const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
+type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
+
+function textOf(content: string | ContentPart[]): string {
+  return typeof content === 'string' ? content : content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+}
+
+/** data: URLs become base64 sources, anything else a URL source. */
+export function toImageBlock(url: string): ImageBlockParam {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (!match) return { type: 'image', source: { type: 'url', url } };
+  const mediaType = match[1]!.toLowerCase();
+  if (!IMAGE_MEDIA_TYPES.includes(mediaType as ImageMediaType)) {
+    throw new ProviderError('bad_request', `Anthropic does not accept images of type ${mediaType}`);
+  }
+  return { type: 'image', source: { type: 'base64', media_type: mediaType as ImageMediaType, data: match[2]! } };
+}
+
+function toContentBlocks(content: string | ContentPart[]): Array<TextBlockParam | ImageBlockParam> {
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
+  return content.map((part) => (part.type === 'text' ? { type: 'text', text: part.text } : toImageBlock(part.url)));
+}
+
+function parseToolInput(call: ToolCall): Record<string, unknown> {
+  if (call.arguments.trim() === '') return {};
+  try {
+    const input: unknown = JSON.parse(call.arguments);
+    if (input && typeof input === 'object' && !Array.isArray(input)) return input as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ProviderError('bad_request', `Tool call ${call.id} has arguments that are not a JSON object`);
+}
+
+function toAnthropicMessage(message: ChatMessage): MessageParam {
+  if (message.role === 'tool') {
+    const block: Anthropic.ToolResultBlockParam = { type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: toContentBlocks(message.content) };
+    return { role: 'user', content: [block] };
+  }
+  if (message.role === 'assistant') {
+    const blocks: ContentBlockParam[] = toContentBlocks(message.content);
+    for (const call of message.toolCalls ?? []) {
+      blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call) });
+    }
+    return { role: 'assistant', content: blocks };
+  }
+  return { role: 'user', content: typeof message.content === 'string' ? message.content : toContentBlocks(message.content) };
+}
+
+function asBlocks(content: string | ContentBlockParam[]): ContentBlockParam[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}
+
+/** Consecutive turns of one role (several tool results, say) become one turn, as Anthropic expects. */
+function mergeConsecutiveRoles(messages: MessageParam[]): MessageParam[] {
+  const merged: MessageParam[] = [];
+  for (const message of messages) {
+    const last = merged[merged.length - 1];
+    if (last && last.role === 'user' && message.role === 'user') {
+      merged[merged.length - 1] = { role: 'user', content: [...asBlocks(last.content), ...asBlocks(message.content)] };
+    } else if (last && last.role === 'assistant' && message.role === 'assistant') {
+      merged[merged.length - 1] = { role: 'assistant', content: [...asBlocks(last.content), ...asBlocks(message.content)] };
+    } else {
+      merged.push(message);
+    }
+  }
+  return merged;
+}
+
+export function toAnthropicTools(tools: ToolDefinition[]): Anthropic.Tool[] {
+  return tools.map((tool) => ({
+    name: tool.name,
+    input_schema: { type: 'object', ...tool.parameters } as Anthropic.Tool.InputSchema,
+    ...(tool.description !== undefined ? { description: tool.description } : {}),
+  }));
+}
+
+export function toAnthropicToolChoice(choice: ToolChoice): Anthropic.ToolChoice {
+  if (choice === 'auto') return { type: 'auto' };
+  if (choice === 'none') return { type: 'none' };
+  if (choice === 'required') return { type: 'any' };
+  return { type: 'tool', name: choice.name };
+}
+
+/**
+ * GenerateRequest → a non-streaming Messages body; system messages (request-level
+ * and inline) go to `system`. temperature and top_p are not sent: the Messages API
+ * version this SDK speaks (anthropic-version 2026-10-21) no longer takes them.
+ */
+export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreateParamsNonStreaming {
+  const systemTexts = [req.system ?? '', ...req.messages.filter((m) => m.role === 'system').map((m) => textOf(m.content))].filter((t) => t !== '');
+  const messages = mergeConsecutiveRoles(req.messages.filter((m) => m.role !== 'system').map(toAnthropicMessage));
+
+  const params: Anthropic.MessageCreateParamsNonStreaming = {
+    model: req.model,
+    max_tokens: req.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    messages,
+  };
+  if (systemTexts.length > 0) params.system = systemTexts.join('\n\n');
+  if (req.stop !== undefined && req.stop.length > 0) params.stop_sequences = req.stop;
+  if (req.tools !== undefined && req.tools.length > 0) params.tools = toAnthropicTools(req.tools);
+  if (req.toolChoice !== undefined) params.tool_choice = toAnthropicToolChoice(req.toolChoice);
+  return params;
+}
+
+export function toFinishReason(reason: Anthropic.StopReason | null | undefined): FinishReason {
+  switch (reason) {
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool_calls';
+    case 'refusal':
+      return 'content_filter';
+    default:
+      return 'stop';
+  }
+}
+
+/** The usage fields the stream's events and a full message both carry (any of them may be null). */
+export interface AnthropicUsageParts {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+/**
+ * Anthropic reports uncached input, cache reads and cache writes separately;
+ * TokenUsage wants the total prompt with the cached parts as subsets.
+ */
+export function toTokenUsage(usage: AnthropicUsageParts): TokenUsage {
+  if (typeof usage.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') {
+    throw new ProviderError('malformed', 'Anthropic reported usage without token counts');
+  }
+  const cacheRead = usage.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+  const result: TokenUsage = { inputTokens: usage.input_tokens + cacheRead + cacheWrite, outputTokens: usage.output_tokens };
+  if (cacheRead > 0) result.cachedInputTokens = cacheRead;
+  if (cacheWrite > 0) result.cacheWriteTokens = cacheWrite;
+  const thinking = usage.output_tokens_details?.thinking_tokens;
+  if (thinking) result.reasoningTokens = thinking;
+  return result;
+}
+
+export function fromAnthropicMessage(message: Anthropic.Message): GenerateResult {
+  if (!message || !Array.isArray(message.content)) throw new ProviderError('malformed', 'Anthropic answered without content');
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  for (const block of message.content) {
+    if (block.type === 'text') text += block.text;
+    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+  }
+  return {
+    text,
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    finishReason: toFinishReason(message.stop_reason),
+    usage: message.usage ? toTokenUsage(message.usage) : null,
+    model: message.model,
+  };
+}
+
+/**
+ * Folds a stream's events into StreamEvents. Usage is split across events:
+ * message_start has the input side, message_delta the (cumulative) output.
+ */
+export class AnthropicStreamReader {
+  private usage: AnthropicUsageParts = {};
+  private sawUsage = false;
+  private stopReason: Anthropic.StopReason | null = null;
+  /** content block index → tool call index, for tool_use blocks */
+  private readonly toolIndexByBlock = new Map<number, number>();
+  stopped = false;
+
+  read(event: Anthropic.RawMessageStreamEvent): StreamEvent[] {
+    switch (event.type) {
+      case 'message_start':
+        this.absorbUsage(event.message.usage);
+        return [];
+      case 'content_block_start':
+        if (event.content_block.type === 'tool_use') {
+          const index = this.toolIndexByBlock.size;
+          this.toolIndexByBlock.set(event.index, index);
+          return [{ type: 'tool_call_delta', index, id: event.content_block.id, name: event.content_block.name }];
+        }
+        if (event.content_block.type === 'text' && event.content_block.text) return [{ type: 'text', text: event.content_block.text }];
+        return [];
+      case 'content_block_delta':
+        if (event.delta.type === 'text_delta') return event.delta.text ? [{ type: 'text', text: event.delta.text }] : [];
+        if (event.delta.type === 'input_json_delta') {
+          const index = this.toolIndexByBlock.get(event.index);
+          if (index === undefined || !event.delta.partial_json) return [];
+          return [{ type: 'tool_call_delta', index, argumentsDelta: event.delta.partial_json }];
+        }
+        return [];
+      case 'message_delta':
+        this.stopReason = event.delta.stop_reason ?? this.stopReason;
+        this.absorbUsage(event.usage);
+        return [];
+      case 'message_stop':
+        this.stopped = true;
+        return [];
+      default:
+        return [];
+    }
+  }
+
+  /** The closing events, once message_stop has arrived. */
+  finish(): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    if (this.sawUsage) events.push({ type: 'usage', usage: toTokenUsage(this.usage) });
+    events.push({ type: 'finish', finishReason: toFinishReason(this.stopReason) });
+    return events;
+  }
+
+  private absorbUsage(parts: AnthropicUsageParts | null | undefined): void {
+    if (!parts) return;
+    this.sawUsage = true;
+    // later events repeat or refine earlier numbers; a null never erases a number already seen
+    for (const key of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
+      const value = parts[key];
+      if (typeof value === 'number') this.usage[key] = value;
+    }
+    if (parts.output_tokens_details) this.usage.output_tokens_details = parts.output_tokens_details;
+  }
+}

@@ -1,0 +1,81 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { Injectable } from '@nestjs/common';
+import {
+  GenerateRequest,
+  GenerateResult,
+  LlmProvider,
+  ProviderError,
+  ProviderModel,
+  ProviderSettings,
+  StreamEvent,
+} from '../llm-provider';
+import { toProviderError } from '../sdk-errors';
+import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from './anthropic.mapper';
+
+export const ANTHROPIC_MODELS: readonly ProviderModel[] = [
+  { id: 'claude-opus-4-1', kind: 'chat' },
+  { id: 'claude-sonnet-4-5', kind: 'chat' },
+  { id: 'claude-sonnet-4', kind: 'chat' },
+  { id: 'claude-haiku-4-5', kind: 'chat' },
+  { id: 'claude-3-5-haiku-latest', kind: 'chat' },
+];
+
+/** Anthropic through `@anthropic-ai/sdk` (Messages API); chat only. */
+@Injectable()
+export class AnthropicProvider implements LlmProvider {
+  readonly id = 'anthropic';
+  private settings: ProviderSettings = { enabled: false, timeoutMs: 60_000 };
+  private client: Anthropic | undefined;
+
+  configure(settings: ProviderSettings): void {
+    this.settings = settings;
+    this.client =
+      settings.enabled && settings.apiKey
+        ? new Anthropic({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs })
+        : undefined;
+  }
+
+  isConfigured(): boolean {
+    return this.client !== undefined;
+  }
+
+  listModels(): ProviderModel[] {
+    return [...ANTHROPIC_MODELS];
+  }
+
+  async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
+    const client = this.requireClient();
+    try {
+      // an explicit timeout also stops the SDK refusing large max_tokens without streaming
+      return fromAnthropicMessage(await client.messages.create(toAnthropicParams(req), this.callOptions(req, signal)));
+    } catch (err) {
+      throw toProviderError(err, signal);
+    }
+  }
+
+  async *stream(req: GenerateRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+    const client = this.requireClient();
+    const reader = new AnthropicStreamReader();
+    try {
+      const events = await client.messages.create({ ...toAnthropicParams(req), stream: true }, this.callOptions(req, signal));
+      for await (const event of events) {
+        for (const out of reader.read(event)) yield out;
+      }
+    } catch (err) {
+      throw toProviderError(err, signal);
+    }
+    // the SDK ends the iteration quietly when the request is aborted
+    if (signal.aborted) throw new ProviderError('aborted', 'The request was aborted');
+    if (!reader.stopped) throw new ProviderError('connection', 'The Anthropic stream ended before message_stop');
+    yield* reader.finish();
+  }
+
+  private callOptions(req: GenerateRequest, signal: AbortSignal): { signal: AbortSignal; timeout: number } {
+    return { signal, timeout: Math.max(1, Math.round(req.timeoutMs ?? this.settings.timeoutMs)) };
+  }
+
+  private requireClient(): Anthropic {
+    if (!this.client) throw new ProviderError('auth', 'Provider "anthropic" is not configured');
+    return this.client;
+  }
+}

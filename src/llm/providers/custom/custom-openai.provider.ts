@@ -1,0 +1,45 @@
+import OpenAI from 'openai';
+import { EmbeddingRequest, EmbeddingResult, ProviderModel, ProviderSettings } from '../llm-provider';
+import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
+
+/** Local servers (Ollama, LM Studio) take no key, but the openai SDK insists on one. */
+const PLACEHOLDER_API_KEY = 'not-needed';
+
+/**
+ * Any OpenAI-compatible server (Ollama, vLLM, LM Studio, a proxy) configured by
+ * name + base URL. One instance per configured name, so it is built with
+ * `new CustomOpenAiProvider(name, models)` in a factory rather than injected.
+ */
+export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
+  constructor(
+    readonly id: string,
+    private readonly models: readonly ProviderModel[] = [],
+  ) {
+    super();
+  }
+
+  /** A base URL is what makes a custom provider usable; the key is optional. */
+  protected override canConnect(settings: ProviderSettings): boolean {
+    return settings.enabled && Boolean(settings.baseUrl);
+  }
+
+  protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
+    return openAiSdkClient(
+      new OpenAI({
+        apiKey: settings.apiKey || PLACEHOLDER_API_KEY,
+        baseURL: settings.baseUrl,
+        maxRetries: 0,
+        timeout: settings.timeoutMs,
+      }),
+    );
+  }
+
+  override listModels(): ProviderModel[] {
+    return [...this.models];
+  }
+
+  /** Most OpenAI-compatible servers serve /embeddings; one that does not answers 404 → bad_request. */
+  embed(req: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult> {
+    return this.embedThroughClient(req, signal);
+  }
+}

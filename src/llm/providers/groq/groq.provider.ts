@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import Groq from 'groq-sdk';
+import type {
+  ChatCompletionChunk as GroqChunk,
+  ChatCompletionCreateParamsNonStreaming as GroqParams,
+  ChatCompletionCreateParamsStreaming as GroqStreamingParams,
+} from 'groq-sdk/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { ProviderModel, ProviderSettings } from '../llm-provider';
+import { OpenAiCompatibleClient, OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
+
+export const GROQ_MODELS: readonly ProviderModel[] = [
+  { id: 'llama-3.3-70b-versatile', kind: 'chat' },
+  { id: 'llama-3.1-8b-instant', kind: 'chat' },
+  { id: 'openai/gpt-oss-120b', kind: 'chat' },
+  { id: 'openai/gpt-oss-20b', kind: 'chat' },
+  { id: 'qwen/qwen3-32b', kind: 'chat' },
+];
+
+/** Groq streams report usage in `x_groq.usage` on the final chunk; `usage` is read when present too. */
+export function normalizeGroqChunk(chunk: GroqChunk & { usage?: CompletionUsage | null }): ChatCompletionChunk {
+  const usage = chunk.usage ?? chunk.x_groq?.usage ?? undefined;
+  // same wire shape as OpenAI's chunk; groq-sdk's types differ only in optional extras
+  return { ...chunk, usage: usage ?? null } as unknown as ChatCompletionChunk;
+}
+
+async function* normalizeGroqStream(chunks: AsyncIterable<GroqChunk>): AsyncGenerator<ChatCompletionChunk> {
+  for await (const chunk of chunks) yield normalizeGroqChunk(chunk);
+}
+
+/**
+ * Groq through its own `groq-sdk`, whose API and types are OpenAI-shaped: the
+ * OpenAI body is sent as is and the answers are read with the OpenAI types.
+ */
+@Injectable()
+export class GroqProvider extends OpenAiCompatibleProvider {
+  readonly id = 'groq';
+
+  protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
+    const sdk = new Groq({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs });
+    return {
+      // groq-sdk's request types lag OpenAI's (no stream_options), the wire format is the same
+      createChatCompletion: async (params, options) =>
+        (await sdk.chat.completions.create(params as GroqParams, options)) as unknown as ChatCompletion,
+      streamChatCompletion: async (params, options) =>
+        normalizeGroqStream(await sdk.chat.completions.create(params as GroqStreamingParams, options)),
+    };
+  }
+
+  override listModels(): ProviderModel[] {
+    return [...GROQ_MODELS];
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The contract every provider strategy implements. The gateway speaks this
+ * neutral shape; each provider maps it to and from its own SDK's types inside
+ * its own folder (no provider `if`s in shared code).
+ */
+
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+export interface ImagePart {
+  type: 'image';
+  /** https URL or data: URL */
+  url: string;
+}
+export type ContentPart = TextPart | ImagePart;
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON-encoded arguments, as OpenAI sends them */
+  arguments: string;
+}
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string | ContentPart[];
+  /** assistant messages that called tools */
+  toolCalls?: ToolCall[];
+  /** tool result messages: the call they answer */
+  toolCallId?: string;
+  name?: string;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON schema of the arguments */
+  parameters: Record<string, unknown>;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export interface GenerateRequest {
+  /** the provider's own model id, without the `provider/` prefix */
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop?: string[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** upstream timeout for this attempt, set by the router */
+  timeoutMs?: number;
+}
+
+/**
+ * Convention for every provider: `inputTokens` is the TOTAL prompt size, and
+ * `cachedInputTokens` / `cacheWriteTokens` are subsets of it (pricing bills
+ * inputTokens - cached - written at the normal rate). OpenAI-shaped APIs already
+ * report prompt_tokens that way; Anthropic reports the three parts separately,
+ * so its provider sums input_tokens + cache_read_input_tokens + cache_creation_input_tokens.
+ */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** subset of inputTokens read from the provider's prompt cache (billed at the cached rate) */
+  cachedInputTokens?: number;
+  /** subset of inputTokens written to the provider's prompt cache (Anthropic bills them at a premium) */
+  cacheWriteTokens?: number;
+  /** reasoning tokens, already included in outputTokens */
+  reasoningTokens?: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
+
+export interface GenerateResult {
+  text: string;
+  toolCalls?: ToolCall[];
+  finishReason: FinishReason;
+  /** null when the provider reported none; the gateway then counts tokens itself */
+  usage: TokenUsage | null;
+  /** the model id the provider says answered */
+  model: string;
+}
+
+/**
+ * Text and tool-call deltas arrive as the provider sends them; a stream that
+ * completes ends with at most one `usage` event followed by exactly one `finish`
+ * event (the last event). A stream that ends any other way throws a ProviderError.
+ */
+export type StreamEvent =
+  | { type: 'text'; text: string }
+  | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string }
+  | { type: 'usage'; usage: TokenUsage }
+  | { type: 'finish'; finishReason: FinishReason };
+
+export interface EmbeddingRequest {
+  model: string;
+  input: string[];
+  dimensions?: number;
+  timeoutMs?: number;
+}
+export interface EmbeddingResult {
+  vectors: number[][];
+  usage: { inputTokens: number } | null;
+  model: string;
+}
+
+export interface ImageRequest {
+  model: string;
+  prompt: string;
+  n: number;
+  size: string;
+  quality: string;
+  responseFormat?: 'url' | 'b64_json';
+  timeoutMs?: number;
+}
+export interface ImageResult {
+  images: { url?: string; b64Json?: string; revisedPrompt?: string }[];
+  /** gpt-image models report token usage; DALL·E does not */
+  usage: TokenUsage | null;
+}
+
+export interface ProviderModel {
+  id: string;
+  kind: 'chat' | 'embedding' | 'image';
+}
+
+/** Where a provider's connection settings come from: environment, then the console (database). */
+export interface ProviderSettings {
+  apiKey?: string;
+  /** passed to the SDK as baseURL (OpenAI's ends in /v1, Anthropic's and Groq's do not) */
+  baseUrl?: string;
+  enabled: boolean;
+  /** per-attempt upstream timeout */
+  timeoutMs: number;
+}
+
+export interface LlmProvider {
+  /** 'anthropic' | 'openai' | 'groq' | 'mock' | a custom name */
+  readonly id: string;
+  /** (re)builds the SDK client; called at start and whenever an operator edits the provider */
+  configure(settings: ProviderSettings): void;
+  /** false when the provider has no key / is disabled: the router answers 503 provider_unavailable */
+  isConfigured(): boolean;
+  /** models this provider offers, for /v1/models and model resolution */
+  listModels(): ProviderModel[];
+  generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;
+  stream(req: GenerateRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+  embed?(req: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult>;
+  generateImage?(req: ImageRequest, signal: AbortSignal): Promise<ImageResult>;
+}
+
+export const LLM_PROVIDERS = Symbol('LLM_PROVIDERS');
+
+/**
+ * What a provider throws when the upstream call fails: the router decides on
+ * retries, fallbacks and the client-facing error from these fields alone.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: 'rate_limited' | 'server_error' | 'timeout' | 'connection' | 'bad_request' | 'auth' | 'malformed' | 'aborted',
+    message: string,
+    readonly status?: number,
+    /** seconds, from the upstream Retry-After header */
+    readonly retryAfterS?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+
+  get retryable(): boolean {
+    // timeouts are not retried on the same provider (they would double the wait); fallbacks still apply
+    return this.kind === 'rate_limited' || this.kind === 'server_error' || this.kind === 'connection' || this.kind === 'malformed';
+  }
+}

@@ -1,0 +1,210 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionContentPart,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+  ChatCompletionToolChoiceOption,
+} from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
+import {
+  ChatMessage,
+  ContentPart,
+  EmbeddingRequest,
+  EmbeddingResult,
+  FinishReason,
+  GenerateRequest,
+  GenerateResult,
+  ImageRequest,
+  ImageResult,
+  ProviderError,
+  StreamEvent,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../llm-provider';
+
+/** Which body field carries the output cap: reasoning models reject `max_tokens`. */
+export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
+
+export function textOf(content: string | ContentPart[]): string {
+  if (typeof content === 'string') return content;
+  return content
+    .filter((part): part is Extract<ContentPart, { type: 'text' }> => part.type === 'text')
+    .map((part) => part.text)
+    .join('');
+}
+
+function toContentParts(content: string | ContentPart[]): string | ChatCompletionContentPart[] {
+  if (typeof content === 'string') return content;
+  return content.map((part): ChatCompletionContentPart =>
+    part.type === 'text' ? { type: 'text', text: part.text } : { type: 'image_url', image_url: { url: part.url } },
+  );
+}
+
+export function toChatMessage(message: ChatMessage): ChatCompletionMessageParam {
+  switch (message.role) {
+    case 'system':
+      return { role: 'system', content: textOf(message.content) };
+    case 'user':
+      return { role: 'user', content: toContentParts(message.content), ...(message.name ? { name: message.name } : {}) };
+    case 'tool':
+      return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: textOf(message.content) };
+    case 'assistant': {
+      const text = textOf(message.content);
+      const toolCalls = message.toolCalls ?? [];
+      return {
+        role: 'assistant',
+        content: text === '' && toolCalls.length > 0 ? null : text,
+        ...(toolCalls.length > 0
+          ? { tool_calls: toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) }
+          : {}),
+      };
+    }
+  }
+}
+
+export function toChatTools(tools: ToolDefinition[]): ChatCompletionTool[] {
+  return tools.map((tool) => ({
+    type: 'function',
+    function: { name: tool.name, parameters: tool.parameters, ...(tool.description !== undefined ? { description: tool.description } : {}) },
+  }));
+}
+
+export function toChatToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOption {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+}
+
+/** GenerateRequest → a non-streaming chat.completions body (the stream adds `stream` and `stream_options`). */
+export function toChatCompletionParams(
+  req: GenerateRequest,
+  maxTokensField: MaxTokensField = 'max_tokens',
+): ChatCompletionCreateParamsNonStreaming {
+  const messages: ChatCompletionMessageParam[] = [];
+  if (req.system !== undefined && req.system !== '') messages.push({ role: 'system', content: req.system });
+  messages.push(...req.messages.map(toChatMessage));
+
+  const params: ChatCompletionCreateParamsNonStreaming = { model: req.model, messages };
+  if (req.maxTokens !== undefined) params[maxTokensField] = req.maxTokens;
+  if (req.temperature !== undefined) params.temperature = req.temperature;
+  if (req.topP !== undefined) params.top_p = req.topP;
+  if (req.stop !== undefined && req.stop.length > 0) params.stop = req.stop;
+  if (req.tools !== undefined && req.tools.length > 0) params.tools = toChatTools(req.tools);
+  if (req.toolChoice !== undefined) params.tool_choice = toChatToolChoice(req.toolChoice);
+  return params;
+}
+
+export function toFinishReason(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'length':
+      return 'length';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_calls';
+    case 'content_filter':
+      return 'content_filter';
+    default:
+      return 'stop';
+  }
+}
+
+/** prompt_tokens already counts cached tokens, which matches TokenUsage's convention. */
+export function toTokenUsage(usage: CompletionUsage): TokenUsage {
+  if (typeof usage.prompt_tokens !== 'number' || typeof usage.completion_tokens !== 'number') {
+    throw new ProviderError('malformed', 'The provider reported usage without token counts');
+  }
+  const result: TokenUsage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  if (cached) result.cachedInputTokens = cached;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  if (reasoning) result.reasoningTokens = reasoning;
+  return result;
+}
+
+export function fromChatCompletion(completion: ChatCompletion): GenerateResult {
+  const choice = completion?.choices?.[0];
+  if (!choice || !choice.message) {
+    throw new ProviderError('malformed', 'The provider answered without a choice');
+  }
+  const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
+    call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
+  );
+  return {
+    text: choice.message.content ?? '',
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    finishReason: toFinishReason(choice.finish_reason),
+    usage: completion.usage ? toTokenUsage(completion.usage) : null,
+    model: completion.model,
+  };
+}
+
+/** What one streamed chunk contributes: deltas to emit now, and the finish reason / usage it carries. */
+export interface ChunkReading {
+  events: StreamEvent[];
+  finishReason?: FinishReason;
+  usage?: TokenUsage;
+}
+
+/**
+ * Reads one chunk. The final chunk may carry usage AND a choice (some servers
+ * put both in one chunk), so both are read independently.
+ */
+export function readChatChunk(chunk: ChatCompletionChunk): ChunkReading {
+  if (!chunk || typeof chunk !== 'object') throw new ProviderError('malformed', 'The provider sent an empty stream chunk');
+  const reading: ChunkReading = { events: [] };
+  const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
+  if (choice) {
+    const delta = choice.delta ?? {};
+    if (typeof delta.content === 'string' && delta.content !== '') reading.events.push({ type: 'text', text: delta.content });
+    for (const call of delta.tool_calls ?? []) {
+      reading.events.push({
+        type: 'tool_call_delta',
+        index: call.index,
+        ...(call.id ? { id: call.id } : {}),
+        ...(call.function?.name ? { name: call.function.name } : {}),
+        ...(call.function?.arguments ? { argumentsDelta: call.function.arguments } : {}),
+      });
+    }
+    if (choice.finish_reason) reading.finishReason = toFinishReason(choice.finish_reason);
+  }
+  if (chunk.usage) reading.usage = toTokenUsage(chunk.usage);
+  return reading;
+}
+
+export function toEmbeddingParams(req: EmbeddingRequest): EmbeddingCreateParams {
+  // float explicitly: the openai SDK otherwise asks for base64, which local servers often lack
+  return { model: req.model, input: req.input, encoding_format: 'float', ...(req.dimensions !== undefined ? { dimensions: req.dimensions } : {}) };
+}
+
+export function fromEmbeddingResponse(res: CreateEmbeddingResponse): EmbeddingResult {
+  if (!Array.isArray(res?.data)) throw new ProviderError('malformed', 'The provider answered embeddings without data');
+  const vectors = [...res.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+  return { vectors, usage: res.usage ? { inputTokens: res.usage.prompt_tokens } : null, model: res.model };
+}
+
+export function toImageParams(req: ImageRequest): ImageGenerateParamsNonStreaming {
+  return {
+    model: req.model,
+    prompt: req.prompt,
+    n: req.n,
+    size: req.size,
+    quality: req.quality as ImageGenerateParamsNonStreaming['quality'],
+    ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
+  };
+}
+
+export function fromImagesResponse(res: ImagesResponse): ImageResult {
+  if (!Array.isArray(res?.data)) throw new ProviderError('malformed', 'The provider answered the image request without data');
+  return {
+    images: res.data.map((image) => ({
+      ...(image.url ? { url: image.url } : {}),
+      ...(image.b64_json ? { b64Json: image.b64_json } : {}),
+      ...(image.revised_prompt ? { revisedPrompt: image.revised_prompt } : {}),
+    })),
+    usage: res.usage ? { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens } : null,
+  };
+}

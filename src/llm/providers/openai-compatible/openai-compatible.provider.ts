@@ -1,0 +1,173 @@
+import type OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
+import {
+  EmbeddingRequest,
+  EmbeddingResult,
+  FinishReason,
+  GenerateRequest,
+  GenerateResult,
+  ImageRequest,
+  ImageResult,
+  LlmProvider,
+  ProviderError,
+  ProviderModel,
+  ProviderSettings,
+  StreamEvent,
+  TokenUsage,
+} from '../llm-provider';
+import { toProviderError } from '../sdk-errors';
+import {
+  MaxTokensField,
+  fromChatCompletion,
+  fromEmbeddingResponse,
+  fromImagesResponse,
+  readChatChunk,
+  toChatCompletionParams,
+  toEmbeddingParams,
+  toImageParams,
+} from './openai-compatible.mapper';
+
+/** Per-call options every Stainless SDK accepts. */
+export interface SdkCallOptions {
+  signal: AbortSignal;
+  timeout: number;
+}
+
+/**
+ * The calls an OpenAI-shaped SDK client makes, typed by the `openai` SDK. The
+ * openai client fits it directly; another SDK (groq-sdk) adapts to it in its own folder.
+ */
+export interface OpenAiCompatibleClient {
+  createChatCompletion(params: ChatCompletionCreateParamsNonStreaming, options: SdkCallOptions): Promise<ChatCompletion>;
+  streamChatCompletion(params: ChatCompletionCreateParamsStreaming, options: SdkCallOptions): Promise<AsyncIterable<ChatCompletionChunk>>;
+  createEmbeddings?(params: EmbeddingCreateParams, options: SdkCallOptions): Promise<CreateEmbeddingResponse>;
+  generateImages?(params: ImageGenerateParamsNonStreaming, options: SdkCallOptions): Promise<ImagesResponse>;
+}
+
+/** Wraps an `openai` SDK client (OpenAI itself, or any server reached through its baseURL). */
+export function openAiSdkClient(sdk: OpenAI): OpenAiCompatibleClient {
+  return {
+    createChatCompletion: (params, options) => sdk.chat.completions.create(params, options),
+    streamChatCompletion: (params, options) => sdk.chat.completions.create(params, options),
+    createEmbeddings: (params, options) => sdk.embeddings.create(params, options),
+    generateImages: (params, options) => sdk.images.generate(params, options),
+  };
+}
+
+/**
+ * Chat (and, where a subclass exposes them, embeddings and images) over an
+ * OpenAI-shaped API. Subclasses say how to build their SDK client and may
+ * adjust the request body; everything else is shared.
+ */
+export abstract class OpenAiCompatibleProvider implements LlmProvider {
+  abstract readonly id: string;
+  protected settings: ProviderSettings = { enabled: false, timeoutMs: 60_000 };
+  private client: OpenAiCompatibleClient | undefined;
+
+  /** Builds the SDK client: always `baseURL: settings.baseUrl`, the key, and `maxRetries: 0` (the router retries). */
+  protected abstract createClient(settings: ProviderSettings): OpenAiCompatibleClient;
+  abstract listModels(): ProviderModel[];
+
+  configure(settings: ProviderSettings): void {
+    this.settings = settings;
+    this.client = this.canConnect(settings) ? this.createClient(settings) : undefined;
+  }
+
+  isConfigured(): boolean {
+    return this.client !== undefined;
+  }
+
+  /** Whether these settings are enough to build a client; by default a key is required. */
+  protected canConnect(settings: ProviderSettings): boolean {
+    return settings.enabled && Boolean(settings.apiKey);
+  }
+
+  /** The body field for the output cap; OpenAI's reasoning models override it. */
+  protected maxTokensField(_model: string): MaxTokensField {
+    return 'max_tokens';
+  }
+
+  protected chatParams(req: GenerateRequest): ChatCompletionCreateParamsNonStreaming {
+    return toChatCompletionParams(req, this.maxTokensField(req.model));
+  }
+
+  protected imageParams(req: ImageRequest): ImageGenerateParamsNonStreaming {
+    return toImageParams(req);
+  }
+
+  protected callOptions(timeoutMs: number | undefined, signal: AbortSignal): SdkCallOptions {
+    return { signal, timeout: Math.max(1, Math.round(timeoutMs ?? this.settings.timeoutMs)) };
+  }
+
+  protected requireClient(): OpenAiCompatibleClient {
+    if (!this.client) throw new ProviderError('auth', `Provider "${this.id}" is not configured`);
+    return this.client;
+  }
+
+  async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
+    const client = this.requireClient();
+    try {
+      const completion = await client.createChatCompletion(this.chatParams(req), this.callOptions(req.timeoutMs, signal));
+      return fromChatCompletion(completion);
+    } catch (err) {
+      throw toProviderError(err, signal);
+    }
+  }
+
+  async *stream(req: GenerateRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+    const client = this.requireClient();
+    const params: ChatCompletionCreateParamsStreaming = {
+      ...this.chatParams(req),
+      stream: true,
+      // always: without it OpenAI-shaped servers send no usage at all
+      stream_options: { include_usage: true },
+    };
+    let finishReason: FinishReason | undefined;
+    let usage: TokenUsage | undefined;
+    try {
+      const chunks = await client.streamChatCompletion(params, this.callOptions(req.timeoutMs, signal));
+      for await (const chunk of chunks) {
+        const reading = readChatChunk(chunk);
+        for (const event of reading.events) yield event;
+        finishReason = reading.finishReason ?? finishReason;
+        usage = reading.usage ?? usage;
+      }
+    } catch (err) {
+      throw toProviderError(err, signal);
+    }
+    // the SDKs end the iteration quietly when the request is aborted
+    if (signal.aborted) throw new ProviderError('aborted', 'The request was aborted');
+    if (finishReason === undefined) throw new ProviderError('connection', 'The provider stream ended before it finished');
+    if (usage) yield { type: 'usage', usage };
+    yield { type: 'finish', finishReason };
+  }
+
+  /** For subclasses whose API offers embeddings: expose as `embed`. */
+  protected async embedThroughClient(req: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult> {
+    const client = this.requireClient();
+    if (!client.createEmbeddings) throw new ProviderError('bad_request', `Provider "${this.id}" offers no embeddings`);
+    try {
+      return fromEmbeddingResponse(await client.createEmbeddings(toEmbeddingParams(req), this.callOptions(req.timeoutMs, signal)));
+    } catch (err) {
+      throw toProviderError(err, signal);
+    }
+  }
+
+  /** For subclasses whose API offers images: expose as `generateImage`. */
+  protected async generateImageThroughClient(req: ImageRequest, signal: AbortSignal): Promise<ImageResult> {
+    const client = this.requireClient();
+    if (!client.generateImages) throw new ProviderError('bad_request', `Provider "${this.id}" offers no image generation`);
+    try {
+      return fromImagesResponse(await client.generateImages(this.imageParams(req), this.callOptions(req.timeoutMs, signal)));
+    } catch (err) {
+      throw toProviderError(err, signal);
+    }
+  }
+}

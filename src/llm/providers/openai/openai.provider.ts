@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import OpenAI from 'openai';
+import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images';
+import {
+  EmbeddingRequest,
+  EmbeddingResult,
+  ImageRequest,
+  ImageResult,
+  ProviderModel,
+  ProviderSettings,
+} from '../llm-provider';
+import { MaxTokensField } from '../openai-compatible/openai-compatible.mapper';
+import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
+import { OPENAI_MODELS, openAiImageParams, openAiMaxTokensField } from './openai-models';
+
+/** OpenAI through the official `openai` SDK: chat, embeddings and images. */
+@Injectable()
+export class OpenAiProvider extends OpenAiCompatibleProvider {
+  readonly id = 'openai';
+
+  protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
+    return openAiSdkClient(
+      new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs }),
+    );
+  }
+
+  override listModels(): ProviderModel[] {
+    return [...OPENAI_MODELS];
+  }
+
+  protected override maxTokensField(model: string): MaxTokensField {
+    return openAiMaxTokensField(model);
+  }
+
+  protected override imageParams(req: ImageRequest): ImageGenerateParamsNonStreaming {
+    return openAiImageParams(req);
+  }
+
+  embed(req: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult> {
+    return this.embedThroughClient(req, signal);
+  }
+
+  generateImage(req: ImageRequest, signal: AbortSignal): Promise<ImageResult> {
+    return this.generateImageThroughClient(req, signal);
+  }
+}

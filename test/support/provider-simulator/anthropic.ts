@@ -1,0 +1,73 @@
+/** Anthropic Messages API wire format: POST /v1/messages, JSON and SSE. */
+import type { Exchange } from './exchange';
+import { sendError, sendJson, sendSse } from './respond';
+import { inputTokensFor, outputTokensFor, replyChunks, replyText } from './tokens';
+
+function event(type: string, data: string): string {
+  return `event: ${type}\ndata: ${data}\n\n`;
+}
+
+export function createMessage(ex: Exchange, body: any): void {
+  if (!body || typeof body !== 'object' || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
+    return sendError(ex, 'invalid', 'model: Field required; messages: Field required');
+  }
+  if (typeof body.max_tokens !== 'number') return sendError(ex, 'invalid', 'max_tokens: Field required');
+  const input = inputTokensFor(body.messages, body.system);
+  const output = outputTokensFor(ex.directive.outputTokens, body.max_tokens);
+  const stopReason = output >= body.max_tokens ? 'max_tokens' : 'end_turn';
+  ex.log.usage = { input_tokens: input, output_tokens: output };
+  const id = `msg_sim${ex.seq}`;
+  if (body.stream === true) return streamMessage(ex, id, body.model, input, output, stopReason);
+  sendJson(ex, {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model: body.model,
+    content: [{ type: 'text', text: replyText(output) }],
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage: {
+      input_tokens: input,
+      output_tokens: output,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      service_tier: 'standard',
+    },
+  });
+}
+
+function streamMessage(ex: Exchange, id: string, model: string, input: number, output: number, stopReason: string): void {
+  const start = {
+    type: 'message_start',
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: input, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: 'standard' },
+    },
+  };
+  const frames = [
+    event('message_start', JSON.stringify(start)),
+    event('content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'),
+    event('ping', '{"type":"ping"}'),
+  ];
+  const pieces = replyChunks(output, ex.directive.chunks);
+  for (const piece of pieces) {
+    frames.push(
+      event('content_block_delta', `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(piece)}}}`),
+    );
+  }
+  frames.push(
+    event('content_block_stop', '{"type":"content_block_stop","index":0}'),
+    event(
+      'message_delta',
+      `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":{"output_tokens":${output}}}`,
+    ),
+    event('message_stop', '{"type":"message_stop"}'),
+  );
+  sendSse(ex, frames, 3 + Math.ceil(pieces.length / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));
+}

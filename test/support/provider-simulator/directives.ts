@@ -1,0 +1,114 @@
+/**
+ * Directives let a test control one simulated request. They come from the
+ * `x-sim` header or, because the gateway does not forward client headers, from
+ * a `[[sim:...]]` marker in the LAST user message (embeddings: the input;
+ * images: the prompt). Format: `key=value;key=value`. The header wins per key.
+ *
+ *   latency_ms=N      delay before the response headers
+ *   chunk_delay_ms=N  delay between stream events
+ *   chunks=N          number of text chunks in a stream
+ *   output_tokens=N   reply length in words/tokens
+ *   fault=429|500|503|hang|malformed|cut
+ *   retry_after=S     Retry-After seconds of a 429 (default 1)
+ *   fail_first=N;id=X the first N requests with id X get the fault (default 503)
+ */
+
+export type SimFault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut';
+
+export interface SimDirective {
+  latencyMs?: number;
+  chunkDelayMs?: number;
+  chunks?: number;
+  outputTokens?: number;
+  fault?: SimFault;
+  retryAfterS?: number;
+  failFirst?: number;
+  id?: string;
+}
+
+const FAULTS: ReadonlySet<string> = new Set<SimFault>(['429', '500', '503', 'hang', 'malformed', 'cut']);
+const MARKER = /\[\[sim:([^\]]*)\]\]/;
+
+/** Parses `key=value;key=value` into `into` (unknown keys and bad numbers are ignored). */
+export function parseDirective(text: string, into: SimDirective = {}): SimDirective {
+  for (const pair of text.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const key = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    switch (key) {
+      case 'latency_ms':
+        setNumber(into, 'latencyMs', value);
+        break;
+      case 'chunk_delay_ms':
+        setNumber(into, 'chunkDelayMs', value);
+        break;
+      case 'chunks':
+        setNumber(into, 'chunks', value);
+        break;
+      case 'output_tokens':
+        setNumber(into, 'outputTokens', value);
+        break;
+      case 'retry_after':
+        setNumber(into, 'retryAfterS', value);
+        break;
+      case 'fail_first':
+        setNumber(into, 'failFirst', value);
+        break;
+      case 'fault':
+        if (FAULTS.has(value)) into.fault = value as SimFault;
+        break;
+      case 'id':
+        into.id = value;
+        break;
+    }
+  }
+  return into;
+}
+
+type NumericKey = 'latencyMs' | 'chunkDelayMs' | 'chunks' | 'outputTokens' | 'retryAfterS' | 'failFirst';
+
+function setNumber(into: SimDirective, key: NumericKey, value: string): void {
+  const n = Number(value);
+  if (value !== '' && Number.isFinite(n) && n >= 0) into[key] = n;
+}
+
+/** The directive string inside the first `[[sim:...]]` marker of `text`, if any. */
+export function findMarker(text: string): string | undefined {
+  if (!text.includes('[[sim:')) return undefined;
+  return MARKER.exec(text)?.[1];
+}
+
+/** Marker found in the last `role: 'user'` message of a chat request. */
+export function markerInLastUserMessage(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i] as { role?: unknown; content?: unknown } | null;
+    if (!message || message.role !== 'user') continue;
+    return markerInContent(message.content);
+  }
+  return undefined;
+}
+
+/** Marker found in a string, or in the text parts / strings of an array. */
+export function markerInContent(content: unknown): string | undefined {
+  if (typeof content === 'string') return findMarker(content);
+  if (!Array.isArray(content)) return undefined;
+  for (const part of content) {
+    const text = typeof part === 'string' ? part : (part as { text?: unknown } | null)?.text;
+    if (typeof text === 'string') {
+      const found = findMarker(text);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Merges the in-body marker with the `x-sim` header (the header wins per key). */
+export function resolveDirective(marker: string | undefined, header: string | string[] | undefined): SimDirective {
+  const directive: SimDirective = {};
+  if (marker) parseDirective(marker, directive);
+  const headerText = Array.isArray(header) ? header.join(';') : header;
+  if (headerText) parseDirective(headerText, directive);
+  return directive;
+}

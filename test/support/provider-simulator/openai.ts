@@ -1,0 +1,249 @@
+/**
+ * OpenAI wire format (and Groq's copy of it under /openai/v1): chat
+ * completions (JSON and SSE), embeddings, image generations and models.
+ */
+import type { Exchange } from './exchange';
+import { sendError, sendJson, sendSse, writeJson } from './respond';
+import {
+  embeddingInputTokens,
+  imageOutputTokens,
+  inputTokensFor,
+  outputTokensFor,
+  replyChunks,
+  replyText,
+  stripDirectives,
+  countWords,
+} from './tokens';
+
+export type OpenAiFlavour = 'openai' | 'groq';
+
+/** A valid 1×1 transparent PNG. */
+export const TINY_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+export const TINY_PNG = Buffer.from(TINY_PNG_BASE64, 'base64');
+
+export const OPENAI_MODELS = [
+  'gpt-4o',
+  'gpt-4o-mini',
+  'gpt-4.1',
+  'gpt-4.1-mini',
+  'text-embedding-3-small',
+  'text-embedding-3-large',
+  'dall-e-3',
+  'gpt-image-1',
+];
+export const GROQ_MODELS = ['llama-3.3-70b-versatile', 'llama-3.1-8b-instant', 'openai/gpt-oss-20b'];
+
+const MODEL_CREATED = 1_700_000_000;
+
+function modelObject(id: string, flavour: OpenAiFlavour): Record<string, unknown> {
+  const owner = flavour === 'groq' ? 'Groq' : 'system';
+  return { id, object: 'model', created: MODEL_CREATED, owned_by: owner, ...(flavour === 'groq' ? { active: true } : {}) };
+}
+
+// Static answers are serialised once.
+const MODEL_LISTS: Record<OpenAiFlavour, string> = {
+  openai: JSON.stringify({ object: 'list', data: OPENAI_MODELS.map((id) => modelObject(id, 'openai')) }),
+  groq: JSON.stringify({ object: 'list', data: GROQ_MODELS.map((id) => modelObject(id, 'groq')) }),
+};
+
+export function listModels(ex: Exchange, flavour: OpenAiFlavour): void {
+  writeJson(ex, 200, MODEL_LISTS[flavour]);
+}
+
+export function getModel(ex: Exchange, flavour: OpenAiFlavour, id: string): void {
+  const known = flavour === 'groq' ? GROQ_MODELS : OPENAI_MODELS;
+  if (!known.includes(id)) return sendError(ex, 'not_found', `The model \`${id}\` does not exist or you do not have access to it.`);
+  writeJson(ex, 200, JSON.stringify(modelObject(id, flavour)));
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function openAiUsage(input: number, output: number): Record<string, unknown> {
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+}
+
+// Groq reports timings beside the token counts; fixed values keep it deterministic.
+function groqUsage(input: number, output: number): Record<string, unknown> {
+  return {
+    queue_time: 0.0001,
+    prompt_tokens: input,
+    prompt_time: 0.001,
+    completion_tokens: output,
+    completion_time: 0.01,
+    total_tokens: input + output,
+    total_time: 0.0111,
+  };
+}
+
+export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour): void {
+  if (!body || typeof body !== 'object' || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
+    return sendError(ex, 'invalid', "'model' and 'messages' are required properties.");
+  }
+  const maxTokens = optionalNumber(body.max_completion_tokens) ?? optionalNumber(body.max_tokens);
+  const input = inputTokensFor(body.messages);
+  const output = outputTokensFor(ex.directive.outputTokens, maxTokens);
+  const finishReason = maxTokens !== undefined && output >= maxTokens ? 'length' : 'stop';
+  ex.log.usage = { input_tokens: input, output_tokens: output };
+  const id = `chatcmpl-sim${ex.seq}`;
+  const created = Math.floor(Date.now() / 1000);
+  if (body.stream === true) {
+    const includeUsage = body.stream_options?.include_usage === true;
+    return streamChat(ex, { id, created, model: body.model, input, output, finishReason, includeUsage, flavour });
+  }
+  const usage = flavour === 'groq' ? groqUsage(input, output) : openAiUsage(input, output);
+  sendJson(ex, {
+    id,
+    object: 'chat.completion',
+    created,
+    model: body.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: replyText(output), refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: finishReason,
+      },
+    ],
+    usage,
+    ...(flavour === 'groq' ? { x_groq: { id: `req_sim${ex.seq}` } } : { service_tier: 'default' }),
+    system_fingerprint: 'fp_sim',
+  });
+}
+
+interface ChatStreamSpec {
+  id: string;
+  created: number;
+  model: string;
+  input: number;
+  output: number;
+  finishReason: string;
+  includeUsage: boolean;
+  flavour: OpenAiFlavour;
+}
+
+function streamChat(ex: Exchange, s: ChatStreamSpec): void {
+  // Every chunk shares this prefix; building it once keeps per-chunk work to one string concat.
+  const head = `data: {"id":"${s.id}","object":"chat.completion.chunk","created":${s.created},"model":${JSON.stringify(s.model)},"system_fingerprint":"fp_sim","choices":`;
+  const usageNull = s.includeUsage ? ',"usage":null' : '';
+  const xGroq = `"x_groq":{"id":"req_sim${ex.seq}"`;
+  const tail = (extra = ''): string => `${usageNull}${extra}}\n\n`;
+  const choice = (delta: string, finish: string | null): string =>
+    `[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]`;
+
+  const frames: string[] = [];
+  frames.push(head + choice('{"role":"assistant","content":""}', null) + tail(s.flavour === 'groq' ? `,${xGroq}}` : ''));
+  const pieces = replyChunks(s.output, ex.directive.chunks);
+  for (const piece of pieces) frames.push(head + choice(`{"content":${JSON.stringify(piece)}}`, null) + tail());
+  const groqFinal = s.flavour === 'groq' ? `,${xGroq},"usage":${JSON.stringify(groqUsage(s.input, s.output))}}` : '';
+  frames.push(head + choice('{}', s.finishReason) + tail(groqFinal));
+  if (s.includeUsage) {
+    const usage = s.flavour === 'groq' ? groqUsage(s.input, s.output) : openAiUsage(s.input, s.output);
+    frames.push(`${head}[],"usage":${JSON.stringify(usage)}}\n\n`);
+  }
+  frames.push('data: [DONE]\n\n');
+  sendSse(ex, frames, 1 + Math.ceil(pieces.length / 2), 'data: {"id":"sim-malformed", <not json>\n\n');
+}
+
+/** Deterministic unit vector for `text` (FNV-1a seed, mulberry32 stream). Exported so tests can compare. */
+export function embeddingVector(text: string, dimensions: number): number[] {
+  let seed = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) seed = Math.imul(seed ^ text.charCodeAt(i), 0x01000193);
+  const values = new Array<number>(dimensions);
+  let norm = 0;
+  for (let i = 0; i < dimensions; i++) {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    const v = ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+    values[i] = v;
+    norm += v * v;
+  }
+  norm = Math.sqrt(norm) || 1;
+  // Rounded through float32 so the JSON and base64 encodings carry the same numbers.
+  for (let i = 0; i < dimensions; i++) values[i] = Math.fround(values[i] / norm);
+  return values;
+}
+
+export const DEFAULT_EMBEDDING_DIMENSIONS = 8;
+
+function embeddingInputs(input: unknown): string[] {
+  if (typeof input === 'string') return [input];
+  if (!Array.isArray(input) || input.length === 0) return [];
+  if (typeof input[0] === 'number') return [input.join(' ')];
+  return input.map((item) => (typeof item === 'string' ? item : Array.isArray(item) ? item.join(' ') : ''));
+}
+
+export function embeddings(ex: Exchange, body: any): void {
+  const inputs = body && typeof body === 'object' ? embeddingInputs(body.input) : [];
+  if (typeof body?.model !== 'string' || inputs.length === 0) {
+    return sendError(ex, 'invalid', "'model' and a non-empty 'input' are required.");
+  }
+  const dimensions = optionalNumber(body.dimensions) ?? DEFAULT_EMBEDDING_DIMENSIONS;
+  const base64 = body.encoding_format === 'base64';
+  const promptTokens = embeddingInputTokens(body.input);
+  ex.log.usage = { input_tokens: promptTokens, output_tokens: 0 };
+  sendJson(ex, {
+    object: 'list',
+    data: inputs.map((text, index) => {
+      const vector = embeddingVector(stripDirectives(text), dimensions);
+      const embedding = base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+      return { object: 'embedding', index, embedding };
+    }),
+    model: body.model,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  });
+}
+
+export function imageGeneration(ex: Exchange, body: any): void {
+  if (!body || typeof body !== 'object' || typeof body.prompt !== 'string') {
+    return sendError(ex, 'invalid', "'prompt' is a required property.");
+  }
+  const model: string = typeof body.model === 'string' ? body.model : 'dall-e-2';
+  const n = optionalNumber(body.n) ?? 1;
+  const size: string = typeof body.size === 'string' ? body.size : '1024x1024';
+  const gptImage = model.startsWith('gpt-image');
+  // gpt-image-* only ever answers base64; DALL·E defaults to URLs.
+  const asB64 = gptImage || body.response_format === 'b64_json';
+  const data = Array.from({ length: n }, (_, i) => {
+    const image: Record<string, unknown> = asB64
+      ? { b64_json: TINY_PNG_BASE64 }
+      : { url: `${ex.baseUrl}/sim-images/img-${ex.seq}-${i}.png` };
+    if (model === 'dall-e-3') image.revised_prompt = stripDirectives(body.prompt).trim();
+    return image;
+  });
+  const response: Record<string, unknown> = { created: Math.floor(Date.now() / 1000), data };
+  if (gptImage) {
+    const quality: string = typeof body.quality === 'string' && body.quality !== 'auto' ? body.quality : 'medium';
+    const input = Math.max(1, countWords(stripDirectives(body.prompt)));
+    const output = n * imageOutputTokens(size, quality);
+    ex.log.usage = { input_tokens: input, output_tokens: output };
+    Object.assign(response, {
+      background: 'opaque',
+      output_format: 'png',
+      quality,
+      size,
+      usage: {
+        input_tokens: input,
+        output_tokens: output,
+        total_tokens: input + output,
+        input_tokens_details: { text_tokens: input, image_tokens: 0 },
+      },
+    });
+  }
+  sendJson(ex, response);
+}
+
+/** GET /sim-images/*.png: what the URLs of URL-format images point to. */
+export function imageFile(ex: Exchange): void {
+  ex.res.writeHead(200, { 'content-type': 'image/png', 'content-length': TINY_PNG.length });
+  ex.res.end(TINY_PNG);
+}

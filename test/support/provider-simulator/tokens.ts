@@ -1,0 +1,140 @@
+/**
+ * Deterministic token accounting of the provider simulator.
+ *
+ * The simulator does not tokenize like a real model; it counts words, so tests
+ * can compute the expected usage (and therefore the expected cost) by hand:
+ *
+ * - input_tokens = number of whitespace-separated words (`/\S+/g`) across all
+ *   message text: the Anthropic `system` prompt and every message's content,
+ *   where content is a string or an array of parts whose `{ type: 'text', text }`
+ *   parts count. Every `[[sim:...]]` directive marker is removed first.
+ *   The result is at least 1.
+ * - output_tokens = the `output_tokens` directive when given, otherwise
+ *   min(max_tokens ?? max_completion_tokens, 12) (12 when neither is given).
+ * - The reply text is `output_tokens` words: "word1 word2 … wordN".
+ * - Streams split the reply into `chunks` pieces (directive; default one word
+ *   per chunk). Joining the pieces gives back the reply text exactly.
+ * - Embeddings: prompt_tokens = words across all inputs (a token-id array counts
+ *   its length). Images (gpt-image-*): input_tokens = prompt words,
+ *   output_tokens from IMAGE_OUTPUT_TOKENS.
+ *
+ * Usage in every response (JSON and stream) reports exactly these numbers.
+ */
+
+/** Reply length when neither a directive nor max_tokens bounds it. */
+export const DEFAULT_OUTPUT_TOKENS = 12;
+
+const DIRECTIVE_MARKER = /\[\[sim:[^\]]*\]\]/g;
+
+/** Number of `/\S+/` words in `text`, without allocating an array. */
+export function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isWhitespace(text.charCodeAt(i));
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
+}
+
+function isWhitespace(code: number): boolean {
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  if (code < 128) return false;
+  return /\s/.test(String.fromCharCode(code));
+}
+
+/** Removes every `[[sim:...]]` marker (they never count as tokens). */
+export function stripDirectives(text: string): string {
+  return text.includes('[[sim:') ? text.replace(DIRECTIVE_MARKER, ' ') : text;
+}
+
+/** Text of a message content: a string, or the text parts of an array of parts. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) {
+    if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') {
+      text += (text ? ' ' : '') + (part as { text: string }).text;
+    }
+  }
+  return text;
+}
+
+/** Words of one content value with directive markers removed. */
+export function contentWords(content: unknown): number {
+  return countWords(stripDirectives(contentText(content)));
+}
+
+/** input_tokens for a chat request: system prompt plus every message, at least 1. */
+export function inputTokensFor(messages: unknown, system?: unknown): number {
+  let words = system === undefined ? 0 : contentWords(system);
+  if (Array.isArray(messages)) {
+    for (const message of messages) {
+      if (message && typeof message === 'object') words += contentWords((message as { content?: unknown }).content);
+    }
+  }
+  return Math.max(1, words);
+}
+
+/** output_tokens: the directive wins, else min(maxTokens, 12). */
+export function outputTokensFor(directiveOutputTokens: number | undefined, maxTokens: number | undefined): number {
+  if (directiveOutputTokens !== undefined) return directiveOutputTokens;
+  if (maxTokens !== undefined && maxTokens >= 0) return Math.min(maxTokens, DEFAULT_OUTPUT_TOKENS);
+  return DEFAULT_OUTPUT_TOKENS;
+}
+
+const replyCache = new Map<number, string>();
+
+/** The reply text of `outputTokens` words: "word1 word2 … wordN" (cached: hot path). */
+export function replyText(outputTokens: number): string {
+  let text = replyCache.get(outputTokens);
+  if (text === undefined) {
+    text = Array.from({ length: outputTokens }, (_, i) => `word${i + 1}`).join(' ');
+    if (replyCache.size < 1024) replyCache.set(outputTokens, text);
+  }
+  return text;
+}
+
+/**
+ * Splits a reply of `outputTokens` words into `chunks` stream pieces
+ * (default one word per chunk). Pieces after the first start with a space,
+ * so `pieces.join('') === replyText(outputTokens)`.
+ */
+export function replyChunks(outputTokens: number, chunks?: number): string[] {
+  if (outputTokens <= 0) return [];
+  const count = Math.min(Math.max(1, chunks ?? outputTokens), outputTokens);
+  const pieces: string[] = [];
+  for (let c = 0; c < count; c++) {
+    const from = Math.floor((c * outputTokens) / count);
+    const to = Math.floor(((c + 1) * outputTokens) / count);
+    let piece = '';
+    for (let w = from; w < to; w++) piece += (w === 0 ? '' : ' ') + `word${w + 1}`;
+    pieces.push(piece);
+  }
+  return pieces;
+}
+
+/** prompt_tokens of an embeddings `input`: words of each string, length of each token-id array. */
+export function embeddingInputTokens(input: unknown): number {
+  if (typeof input === 'string') return countWords(stripDirectives(input));
+  if (!Array.isArray(input)) return 0;
+  if (input.length > 0 && typeof input[0] === 'number') return input.length;
+  let tokens = 0;
+  for (const item of input) tokens += embeddingInputTokens(item);
+  return tokens;
+}
+
+/** Output tokens per generated image of gpt-image-* (the real API's published table). */
+export const IMAGE_OUTPUT_TOKENS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  low: { '1024x1024': 272, '1024x1536': 408, '1536x1024': 400 },
+  medium: { '1024x1024': 1056, '1024x1536': 1584, '1536x1024': 1568 },
+  high: { '1024x1024': 4160, '1024x1536': 6240, '1536x1024': 6208 },
+};
+
+/** Output tokens for one gpt-image-* image; quality `auto`/unknown counts as medium, unknown size as 1024x1024. */
+export function imageOutputTokens(size: string | undefined, quality: string | undefined): number {
+  const table = IMAGE_OUTPUT_TOKENS[quality ?? 'medium'] ?? IMAGE_OUTPUT_TOKENS.medium;
+  return table[size ?? '1024x1024'] ?? table['1024x1024'];
+}
