@@ -20,6 +20,8 @@ export class ApiClient {
   @Column('text', { name: 'allowed_models', array: true, nullable: true }) allowedModels!: string[] | null;
   /** default ordered fallback models for this client's requests */
   @Column('text', { name: 'fallback_models', array: true, nullable: true }) fallbackModels!: string[] | null;
+  /** the period key (e.g. '2025-06') whose soft-threshold warning was already logged */
+  @Column('text', { name: 'budget_alerted_period', nullable: true }) budgetAlertedPeriod!: string | null;
   @Column('jsonb', { default: () => `'{}'::jsonb` }) metadata!: Record<string, unknown>;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -218,15 +218,17 @@ async function clearStalePostmaster(clusterDir: string, logger: EmbeddedDatabase
   const content = await readFile(pidFile, 'utf8').catch(() => undefined);
   if (content === undefined) return;
   const parsed = parsePostmasterPid(content);
-  const alive = parsed !== undefined && (await isProcessAlive(parsed.pid));
-  const commandLine = alive ? await readCommandLine(parsed.pid) : undefined;
-  if (parsed && alive && commandLine !== undefined && isPostmasterFor(commandLine, clusterDir)) {
-    logger.warn(`embedded database: stopping a leftover server (pid ${parsed.pid}) on ${clusterDir}`);
-    await terminateProcess(parsed.pid, STALE_GRACE_MS);
-    // A clean shutdown removes the pid file itself; after SIGKILL it is left behind.
-  } else {
-    logger.warn(`embedded database: removing stale ${pidFile}`);
+  if (parsed && (await isProcessAlive(parsed.pid))) {
+    const commandLine = await readCommandLine(parsed.pid);
+    // Unknown owner: leave the pid file so PostgreSQL's own interlock decides.
+    if (commandLine === undefined) return;
+    if (isPostmasterFor(commandLine, clusterDir)) {
+      logger.warn(`embedded database: stopping a leftover server (pid ${parsed.pid}) on ${clusterDir}`);
+      // A clean shutdown removes the pid file itself; after SIGKILL it is left behind.
+      await terminateProcess(parsed.pid, STALE_GRACE_MS);
+    }
   }
+  if (await exists(pidFile)) logger.warn(`embedded database: removing stale ${pidFile}`);
   await rm(pidFile, { force: true });
 }
 

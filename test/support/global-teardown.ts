@@ -1,14 +1,19 @@
-import { adminQuery, TEMPLATE_ENV } from './db';
+import { Client } from 'pg';
+import { TEMPLATE_ENV, withDatabase } from './db';
 
 export default async function globalTeardown(): Promise<void> {
   const templateUrl = process.env[TEMPLATE_ENV];
   if (templateUrl) {
     const name = new URL(templateUrl).pathname.slice(1);
-    // clones made by crashed files are dropped too
-    await adminQuery(
-      templateUrl,
-      `DO $$ DECLARE d text; BEGIN FOR d IN SELECT datname FROM pg_database WHERE datname LIKE '${name}%' LOOP EXECUTE format('DROP DATABASE %I WITH (FORCE)', d); END LOOP; END $$`,
-    ).catch(() => undefined);
+    const client = new Client({ connectionString: withDatabase(templateUrl, 'postgres') });
+    await client.connect();
+    try {
+      // clones left by a crashed test file go too
+      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${name}%`]);
+      for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
   }
   await globalThis.__LLMHUB_EMBEDDED__?.stop();
 }

@@ -21,7 +21,9 @@ export class ProviderRegistry {
 
   /** The provider for an id or alias, or undefined. */
   find(id: string): LlmProvider | undefined {
-    return this.byId.get(id) ?? this.byId.get(PROVIDER_ALIASES[id] ?? '');
+    const direct = this.byId.get(id);
+    if (direct) return direct;
+    return Object.hasOwn(PROVIDER_ALIASES, id) ? this.byId.get(PROVIDER_ALIASES[id]!) : undefined;
   }
 
   /** The provider for an id or alias; unknown ids are a 503 provider_unavailable. */

@@ -69,17 +69,31 @@ function kindOfStatus(status: number): ProviderError['kind'] {
   return 'malformed';
 }
 
+/** Name and message of anything thrown; errors from another realm (undici inside jest) fail `instanceof Error`. */
+function describe(err: unknown): { name: string; message: string; code?: unknown; cause?: unknown } {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+    return { name: String(e.name ?? ''), message: String(e.message ?? ''), code: e.code, cause: e.cause };
+  }
+  return { name: '', message: String(err) };
+}
+
 /** A network failure raised by fetch/undici while reading a body (socket closed mid-stream, reset, …). */
-function isNetworkFailure(err: Error): boolean {
-  const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
-  return err instanceof TypeError || (typeof code === 'string' && /^(ECONN|EPIPE|ETIMEDOUT|UND_ERR)/.test(code));
+function isNetworkFailure(err: unknown): boolean {
+  const { name, code, cause } = describe(err);
+  const causeCode = cause === undefined ? undefined : describe(cause).code;
+  const anyCode = [code, causeCode].find((c): c is string => typeof c === 'string');
+  return name === 'TypeError' || (anyCode !== undefined && /^(ECONN|EPIPE|ETIMEDOUT|UND_ERR)/.test(anyCode));
 }
 
 /**
  * Maps anything an SDK call throws to a ProviderError. An aborted caller signal
  * wins over whatever the SDK reported, so a client disconnect is never retried.
+ * `deadline` (epoch ms) is when the per-call timeout fired: a connection error at
+ * or after it is the timeout (the SDKs only recognise their own abort when it
+ * comes from the same realm, which is not so under jest).
  */
-export function toProviderError(err: unknown, signal?: AbortSignal): ProviderError {
+export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: number): ProviderError {
   if (err instanceof ProviderError) return err;
   if (signal?.aborted || isInstance(err, (c) => c.APIUserAbortError)) {
     return new ProviderError('aborted', 'The request was aborted');
@@ -88,7 +102,8 @@ export function toProviderError(err: unknown, signal?: AbortSignal): ProviderErr
     return new ProviderError('timeout', 'The provider did not answer in time');
   }
   if (isInstance(err, (c) => c.APIConnectionError)) {
-    return new ProviderError('connection', `Could not reach the provider: ${(err as Error).message}`);
+    if (deadline !== undefined && Date.now() >= deadline) return new ProviderError('timeout', 'The provider did not answer in time');
+    return new ProviderError('connection', `Could not reach the provider: ${describe(err).message}`);
   }
   if (isInstance(err, (c) => c.APIError)) {
     const apiError = err as Error & { status?: number; headers?: HeaderSource; error?: unknown };
@@ -97,12 +112,12 @@ export function toProviderError(err: unknown, signal?: AbortSignal): ProviderErr
     const retryAfterS = kind === 'rate_limited' ? parseRetryAfter(apiError.headers) : undefined;
     return new ProviderError(kind, apiError.message, status, retryAfterS);
   }
-  if (err instanceof SyntaxError) {
-    return new ProviderError('malformed', `The provider sent a body that is not valid JSON: ${err.message}`);
+  const { name, message } = describe(err);
+  if (name === 'SyntaxError') {
+    return new ProviderError('malformed', `The provider sent a body that is not valid JSON: ${message}`);
   }
-  if (err instanceof Error && isNetworkFailure(err)) {
-    return new ProviderError('connection', `The connection to the provider failed: ${err.message}`);
+  if (isNetworkFailure(err)) {
+    return new ProviderError('connection', `The connection to the provider failed: ${message}`);
   }
-  const message = err instanceof Error ? err.message : String(err);
   return new ProviderError('malformed', `Unexpected provider failure: ${message}`);
 }

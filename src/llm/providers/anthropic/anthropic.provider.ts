@@ -45,19 +45,29 @@ export class AnthropicProvider implements LlmProvider {
 
   async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
     const client = this.requireClient();
+    // an explicit timeout also stops the SDK refusing large max_tokens without streaming
+    const options = this.callOptions(req, signal);
+    const deadline = Date.now() + options.timeout;
     try {
-      // an explicit timeout also stops the SDK refusing large max_tokens without streaming
-      return fromAnthropicMessage(await client.messages.create(toAnthropicParams(req), this.callOptions(req, signal)));
+      return fromAnthropicMessage(await client.messages.create(toAnthropicParams(req), options));
     } catch (err) {
-      throw toProviderError(err, signal);
+      throw toProviderError(err, signal, deadline);
     }
   }
 
   async *stream(req: GenerateRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
     const client = this.requireClient();
     const reader = new AnthropicStreamReader();
+    const options = this.callOptions(req, signal);
+    const deadline = Date.now() + options.timeout;
+    let events: AsyncIterable<Anthropic.RawMessageStreamEvent>;
     try {
-      const events = await client.messages.create({ ...toAnthropicParams(req), stream: true }, this.callOptions(req, signal));
+      events = await client.messages.create({ ...toAnthropicParams(req), stream: true }, options);
+    } catch (err) {
+      throw toProviderError(err, signal, deadline);
+    }
+    // the timeout covers the wait for the response headers; the stream itself runs as long as it runs
+    try {
       for await (const event of events) {
         for (const out of reader.read(event)) yield out;
       }

@@ -113,11 +113,12 @@ export abstract class OpenAiCompatibleProvider implements LlmProvider {
 
   async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
     const client = this.requireClient();
+    const options = this.callOptions(req.timeoutMs, signal);
+    const deadline = Date.now() + options.timeout;
     try {
-      const completion = await client.createChatCompletion(this.chatParams(req), this.callOptions(req.timeoutMs, signal));
-      return fromChatCompletion(completion);
+      return fromChatCompletion(await client.createChatCompletion(this.chatParams(req), options));
     } catch (err) {
-      throw toProviderError(err, signal);
+      throw toProviderError(err, signal, deadline);
     }
   }
 
@@ -129,10 +130,18 @@ export abstract class OpenAiCompatibleProvider implements LlmProvider {
       // always: without it OpenAI-shaped servers send no usage at all
       stream_options: { include_usage: true },
     };
+    const options = this.callOptions(req.timeoutMs, signal);
+    const deadline = Date.now() + options.timeout;
+    let chunks: AsyncIterable<ChatCompletionChunk>;
+    try {
+      chunks = await client.streamChatCompletion(params, options);
+    } catch (err) {
+      throw toProviderError(err, signal, deadline);
+    }
+    // the timeout covers the wait for the response headers; the stream itself runs as long as it runs
     let finishReason: FinishReason | undefined;
     let usage: TokenUsage | undefined;
     try {
-      const chunks = await client.streamChatCompletion(params, this.callOptions(req.timeoutMs, signal));
       for await (const chunk of chunks) {
         const reading = readChatChunk(chunk);
         for (const event of reading.events) yield event;
@@ -153,10 +162,12 @@ export abstract class OpenAiCompatibleProvider implements LlmProvider {
   protected async embedThroughClient(req: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult> {
     const client = this.requireClient();
     if (!client.createEmbeddings) throw new ProviderError('bad_request', `Provider "${this.id}" offers no embeddings`);
+    const options = this.callOptions(req.timeoutMs, signal);
+    const deadline = Date.now() + options.timeout;
     try {
-      return fromEmbeddingResponse(await client.createEmbeddings(toEmbeddingParams(req), this.callOptions(req.timeoutMs, signal)));
+      return fromEmbeddingResponse(await client.createEmbeddings(toEmbeddingParams(req), options));
     } catch (err) {
-      throw toProviderError(err, signal);
+      throw toProviderError(err, signal, deadline);
     }
   }
 
@@ -164,10 +175,12 @@ export abstract class OpenAiCompatibleProvider implements LlmProvider {
   protected async generateImageThroughClient(req: ImageRequest, signal: AbortSignal): Promise<ImageResult> {
     const client = this.requireClient();
     if (!client.generateImages) throw new ProviderError('bad_request', `Provider "${this.id}" offers no image generation`);
+    const options = this.callOptions(req.timeoutMs, signal);
+    const deadline = Date.now() + options.timeout;
     try {
-      return fromImagesResponse(await client.generateImages(this.imageParams(req), this.callOptions(req.timeoutMs, signal)));
+      return fromImagesResponse(await client.generateImages(this.imageParams(req), options));
     } catch (err) {
-      throw toProviderError(err, signal);
+      throw toProviderError(err, signal, deadline);
     }
   }
 }

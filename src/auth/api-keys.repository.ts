@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { ApiKey } from './api-key.entity';
+
+/** What the guard needs about a key and its client, read in one query. */
+export interface KeyWithClient {
+  keyId: string;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  keyAllowedModels: string[] | null;
+  keyRpm: number | null;
+  keyTpm: number | null;
+  clientId: string;
+  clientName: string;
+  isActive: boolean;
+  clientRpm: number | null;
+  clientTpm: number | null;
+  allowedProviders: string[] | null;
+  allowedModels: string[] | null;
+  fallbackModels: string[] | null;
+  metadata: Record<string, unknown>;
+}
+
+// hot path (cached a few seconds per key): hand-written, one round trip
+const FIND_BY_HASH_SQL = `
+  SELECT k.id AS "keyId", k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt",
+         k.allowed_models AS "keyAllowedModels", k.rate_limit_rpm AS "keyRpm", k.rate_limit_tpm AS "keyTpm",
+         c.id AS "clientId", c.name AS "clientName", c.is_active AS "isActive",
+         c.rate_limit_rpm AS "clientRpm", c.rate_limit_tpm AS "clientTpm",
+         c.allowed_providers AS "allowedProviders", c.allowed_models AS "allowedModels",
+         c.fallback_models AS "fallbackModels", c.metadata
+    FROM api_keys k JOIN api_clients c ON c.id = k.client_id
+   WHERE k.key_hash = $1`;
+
+@Injectable()
+export class ApiKeysRepository {
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async findWithClientByHash(hash: Buffer): Promise<KeyWithClient | null> {
+    const rows: KeyWithClient[] = await this.dataSource.query(FIND_BY_HASH_SQL, [hash]);
+    return rows[0] ?? null;
+  }
+
+  findById(id: string): Promise<ApiKey | null> {
+    return this.keys.findOne({ where: { id } });
+  }
+
+  insert(key: Partial<ApiKey>): Promise<ApiKey> {
+    return this.keys.save(this.keys.create(key));
+  }
+
+  /** Keyset page ordered by (created_at, id). */
+  listByClient(clientId: string, limit: number, after: { createdAt: Date; id: string } | null): Promise<ApiKey[]> {
+    const qb = this.keys.createQueryBuilder('k').where('k.client_id = :clientId', { clientId });
+    if (after) qb.andWhere('(k.created_at, k.id) > (:createdAt, :id)', after);
+    return qb.orderBy('k.created_at', 'ASC').addOrderBy('k.id', 'ASC').limit(limit).getMany();
+  }
+
+  async revoke(id: string, at: Date): Promise<void> {
+    await this.keys.update({ id }, { revokedAt: at });
+  }
+
+  /** Rotation: the new key and the old key's shortened life in one transaction. */
+  async rotate(oldId: string, oldExpiresAt: Date | null, revokeOldAt: Date | null, replacement: Partial<ApiKey>): Promise<ApiKey> {
+    return this.dataSource.transaction(async (em) => {
+      await em.update(ApiKey, { id: oldId }, { expiresAt: oldExpiresAt, revokedAt: revokeOldAt });
+      return em.save(em.create(ApiKey, replacement));
+    });
+  }
+
+  /** Batched last_used_at: one statement for every key used since the last flush. */
+  async touchMany(entries: { id: string; at: Date }[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE api_keys k SET last_used_at = GREATEST(COALESCE(k.last_used_at, u.at), u.at)
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
+        WHERE k.id = u.id`,
+      [entries.map((e) => e.id), entries.map((e) => e.at.toISOString())],
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { ApiClient } from './api-client.entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class ClientsRepository {
+  constructor(@InjectRepository(ApiClient) private readonly clients: Repository<ApiClient>) {}
+
+  findById(id: string): Promise<ApiClient | null> {
+    return this.clients.findOne({ where: { id } });
+  }
+
+  findByName(name: string): Promise<ApiClient | null> {
+    return this.clients.findOne({ where: { name } });
+  }
+
+  /** Keyset page ordered by (created_at, id). */
+  list(limit: number, after: { createdAt: Date; id: string } | null): Promise<ApiClient[]> {
+    const qb = this.clients.createQueryBuilder('c');
+    if (after) qb.where('(c.created_at, c.id) > (:createdAt, :id)', after);
+    return qb.orderBy('c.created_at', 'ASC').addOrderBy('c.id', 'ASC').limit(limit).getMany();
+  }
+
+  async insert(client: Partial<ApiClient>): Promise<ApiClient> {
+    try {
+      return await this.clients.save(this.clients.create(client));
+    } catch (error) {
+      throw this.mapConflict(error, client.name);
+    }
+  }
+
+  async update(client: ApiClient): Promise<ApiClient> {
+    try {
+      return await this.clients.save(client);
+    } catch (error) {
+      throw this.mapConflict(error, client.name);
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.clients.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** True for the one caller (across all instances) that marks the period first. */
+  async markBudgetAlerted(id: string, periodKey: string): Promise<boolean> {
+    const result = await this.clients
+      .createQueryBuilder()
+      .update()
+      .set({ budgetAlertedPeriod: periodKey, updatedAt: () => 'updated_at' })
+      .where('id = :id AND budget_alerted_period IS DISTINCT FROM :periodKey', { id, periodKey })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  private mapConflict(error: unknown, name: string | null | undefined): unknown {
+    if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      return new AppError('conflict', `A client named "${name}" already exists`, [{ field: 'name', message: 'already taken' }]);
+    }
+    return error;
+  }
+}

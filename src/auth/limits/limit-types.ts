@@ -1,0 +1,46 @@
+/** One rate-limit dimension as reported in x-ratelimit-* headers. */
+export interface WindowState {
+  limit: number;
+  remaining: number;
+  /** seconds until the bucket is full again */
+  resetS: number;
+}
+
+export interface RateRequest {
+  /** bucket owner: the client id */
+  clientId: string;
+  rpm: number | null;
+  tpm: number | null;
+  /** tokens reserved: input estimate + max output */
+  tokens: number;
+}
+
+export interface BudgetRequest {
+  clientId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  /** hard limit, in units of 1e-10 USD (integer string) */
+  limitUnits: bigint;
+  /** this call's maximum cost, same units */
+  reserveUnits: bigint;
+  reservationId: string;
+}
+
+export type AdmitOutcome =
+  | { ok: true; requests?: WindowState; tokens?: WindowState; budgetUsedUnits?: bigint }
+  | { ok: false; reason: 'requests' | 'tokens'; retryAfterS: number; requests?: WindowState; tokens?: WindowState }
+  | { ok: false; reason: 'budget'; budgetUsedUnits: bigint };
+
+export interface SettleRequest {
+  clientId: string;
+  tpm: number | null;
+  /** reserved minus actual tokens (negative when the call used more than reserved) */
+  tokenRefund: number;
+  budget: { periodStart: Date; reservationId: string; reservedUnits: bigint; actualUnits: bigint } | null;
+}
+
+/** USD are counted in integers of 1e-10 USD (the rollups' scale), so no float ever adds money up. */
+export const USD_UNIT_SCALE = 10;
+
+/** Reservations of calls whose instance died are released after this. */
+export const RESERVATION_TTL_MS = 15 * 60_000;

@@ -1,0 +1,94 @@
+/**
+ * The Redis side of the limits: one script per admission (rate buckets and the
+ * budget reservation, checked together and applied only when all pass) and one
+ * per settlement. Time comes from the Redis server, so instances with skewed
+ * clocks share one view. Keys carry the client id as a hash tag (Cluster-safe).
+ */
+
+const BUCKET = `
+local function bucket(key, cap, now)
+  local v = redis.call('HMGET', key, 'l', 't')
+  local level = tonumber(v[1])
+  local ts = tonumber(v[2])
+  if level == nil then return cap end
+  return math.min(cap, level + (now - ts) * cap / 60000)
+end
+local function save(key, level, now)
+  redis.call('HSET', key, 'l', tostring(level), 't', tostring(now))
+  redis.call('PEXPIRE', key, 120000)
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * KEYS: requests bucket, tokens bucket, budget counter, budget reservations (zset)
+ * ARGV: rpm (0 = none), tpm (0 = none), tokens, budget limit ('' = none), reserve,
+ *       reservation ttl ms, budget keys ttl ms, seed ('' = ask for one), reservation id
+ * Returns {'ok', requestsLevel, tokensLevel, budgetUsed} | {'requests'|'tokens', retryAfterS, requestsLevel, tokensLevel}
+ *       | {'budget', used} | {'seed'}
+ */
+export const ADMIT_SCRIPT = `${BUCKET}
+local rpm = tonumber(ARGV[1])
+local tpm = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local limit = ARGV[4]
+if limit ~= '' and redis.call('EXISTS', KEYS[3]) == 0 then
+  if ARGV[8] == '' then return {'seed'} end
+  redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[7], 'NX')
+end
+local rl = -1
+local tl = -1
+if rpm > 0 then
+  rl = bucket(KEYS[1], rpm, now)
+  if rl < 1 then return {'requests', tostring(math.ceil((1 - rl) * 60 / rpm)), tostring(rl), tostring(tl)} end
+end
+if tpm > 0 then
+  tl = bucket(KEYS[2], tpm, now)
+  local need = math.min(n, tpm)
+  if tl < need then return {'tokens', tostring(math.ceil((need - tl) * 60 / tpm)), tostring(rl), tostring(tl)} end
+end
+local used = '-1'
+if limit ~= '' then
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now)
+  for _, m in ipairs(expired) do
+    redis.call('DECRBY', KEYS[3], string.match(m, ':(%d+)$'))
+  end
+  if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now) end
+  local current = tonumber(redis.call('GET', KEYS[3]))
+  local lim = tonumber(limit)
+  if current >= lim or current + tonumber(ARGV[5]) > lim then return {'budget', redis.call('GET', KEYS[3])} end
+  used = tostring(redis.call('INCRBY', KEYS[3], ARGV[5]))
+  redis.call('ZADD', KEYS[4], now + tonumber(ARGV[6]), ARGV[9] .. ':' .. ARGV[5])
+  redis.call('PEXPIRE', KEYS[4], ARGV[7])
+end
+if rpm > 0 then
+  rl = rl - 1
+  save(KEYS[1], rl, now)
+end
+if tpm > 0 then
+  tl = tl - n
+  save(KEYS[2], tl, now)
+end
+return {'ok', tostring(rl), tostring(tl), used}
+`;
+
+/**
+ * KEYS: tokens bucket, budget counter, budget reservations (zset)
+ * ARGV: tpm (0 = none), token refund, has budget ('1'|'0'), reservation member,
+ *       delta when the reservation is still open (actual - reserved), actual (when it already expired)
+ */
+export const SETTLE_SCRIPT = `${BUCKET}
+local tpm = tonumber(ARGV[1])
+if tpm > 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+  save(KEYS[1], math.min(tpm, bucket(KEYS[1], tpm, now) + tonumber(ARGV[2])), now)
+end
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then
+  if redis.call('ZREM', KEYS[3], ARGV[4]) == 1 then
+    redis.call('INCRBY', KEYS[2], ARGV[5])
+  else
+    redis.call('INCRBY', KEYS[2], ARGV[6])
+  end
+end
+return 'ok'
+`;

@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UsageRecord } from './usage-record';
+
+export type LimitKind = 'rpm' | 'tpm' | 'budget';
+
+/** Read by the queue-depth and spool gauges at scrape time. */
+export interface RecorderGauges {
+  queueDepth(): number;
+  spoolBytes(): number;
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/**
+ * Prometheus metrics (GET /metrics). One Registry per application instance, so
+ * several apps in one process (the tests) do not collide. Tokens, cost,
+ * statuses and price_unknown are counted from the UsageRecords the recorder
+ * receives; the gateway adds what never becomes a record of its own (retried
+ * upstream attempts, limit checks).
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private recorder: RecorderGauges | undefined;
+
+  private readonly httpRequests = new Counter({
+    name: 'llmhub_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly httpDuration = new Histogram({
+    name: 'llmhub_http_request_duration_seconds',
+    help: 'HTTP request duration by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly generations = new Counter({
+    name: 'llmhub_generations_total',
+    help: 'Recorded calls by provider, model and status',
+    labelNames: ['provider', 'model', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly generationLatency = new Histogram({
+    name: 'llmhub_generation_duration_seconds',
+    help: 'Latency of recorded calls by provider and model',
+    labelNames: ['provider', 'model'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly tokens = new Counter({
+    name: 'llmhub_tokens_total',
+    help: 'Tokens by provider, model and direction',
+    labelNames: ['provider', 'model', 'direction'] as const,
+    registers: [this.registry],
+  });
+  private readonly cost = new Counter({
+    name: 'llmhub_cost_usd_total',
+    help: 'Cost in USD by provider and model (float: for graphs; the log is exact)',
+    labelNames: ['provider', 'model'] as const,
+    registers: [this.registry],
+  });
+  private readonly priceUnknown = new Counter({
+    name: 'llmhub_price_unknown_total',
+    help: 'Calls whose model had no known price',
+    labelNames: ['provider', 'model'] as const,
+    registers: [this.registry],
+  });
+  private readonly upstreamErrors = new Counter({
+    name: 'llmhub_upstream_errors_total',
+    help: 'Failed upstream attempts by provider and error code',
+    labelNames: ['provider', 'code'] as const,
+    registers: [this.registry],
+  });
+  private readonly rejected = new Counter({
+    name: 'llmhub_rejected_requests_total',
+    help: 'Recorded calls refused before reaching a provider, by status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  private readonly limitRejections = new Counter({
+    name: 'llmhub_limit_rejections_total',
+    help: 'Limit checks that refused a request, by limit',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'llmhub_' });
+    const self = this;
+    new Gauge({
+      name: 'llmhub_usage_queue_depth',
+      help: 'Usage records waiting for a group commit',
+      registers: [this.registry],
+      collect() {
+        this.set(self.recorder?.queueDepth() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'llmhub_usage_spool_bytes',
+      help: 'Bytes of usage records spooled to disk awaiting replay',
+      registers: [this.registry],
+      collect() {
+        this.set(self.recorder?.spoolBytes() ?? 0);
+      },
+    });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  attachRecorder(recorder: RecorderGauges): void {
+    this.recorder = recorder;
+  }
+
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    this.httpRequests.inc({ method, route, status: String(status) });
+    this.httpDuration.observe({ method, route }, seconds);
+  }
+
+  /** Called by the UsageRecorder for every record. */
+  observeUsage(r: UsageRecord): void {
+    const provider = r.provider ?? 'none';
+    const model = r.model ?? 'none';
+    this.generations.inc({ provider, model, status: r.status });
+    if (r.status === 'success' || r.status === 'error') this.generationLatency.observe({ provider, model }, r.latencyMs / 1000);
+    if (r.inputTokens > 0) this.tokens.inc({ provider, model, direction: 'input' }, r.inputTokens);
+    if (r.outputTokens > 0) this.tokens.inc({ provider, model, direction: 'output' }, r.outputTokens);
+    if (r.costUsd !== null) {
+      const cost = Number(r.costUsd);
+      if (cost > 0) this.cost.inc({ provider, model }, cost);
+    }
+    if (r.priceUnknown) this.priceUnknown.inc({ provider, model });
+    if (r.status === 'rate_limited' || r.status === 'budget_exceeded' || r.status === 'rejected') this.rejected.inc({ status: r.status });
+  }
+
+  /** One failed upstream attempt (including ones a retry or fallback recovered from). */
+  upstreamError(provider: string, code: string): void {
+    this.upstreamErrors.inc({ provider, code });
+  }
+
+  /** A limit check that refused a request, by which limit (rpm, tpm or budget). */
+  limitRejection(kind: LimitKind): void {
+    this.limitRejections.inc({ kind });
+  }
+}

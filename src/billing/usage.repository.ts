@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { hasTimescale } from '../database/timescale';
+import type { UsageRecord } from './usage-record';
+
+const LOG_COLUMNS = [
+  ['id', 'uuid'],
+  ['created_at', 'timestamptz'],
+  ['client_id', 'uuid'],
+  ['api_key_id', 'uuid'],
+  ['endpoint', 'text'],
+  ['provider', 'text'],
+  ['model', 'text'],
+  ['requested_model', 'text'],
+  ['template_id', 'uuid'],
+  ['template_name', 'text'],
+  ['template_version', 'int'],
+  ['input_tokens', 'int'],
+  ['output_tokens', 'int'],
+  ['cached_input_tokens', 'int'],
+  ['cost_usd', 'numeric'],
+  ['price_unknown', 'bool'],
+  ['latency_ms', 'int'],
+  ['ttft_ms', 'int'],
+  ['status', 'text'],
+  ['error_code', 'text'],
+  ['error_message', 'text'],
+  ['attempts', 'smallint'],
+  ['is_stream', 'bool'],
+  ['metadata', 'jsonb'],
+] as const;
+
+const COLUMN_LIST = LOG_COLUMNS.map(([name]) => name).join(', ');
+const UNNEST = LOG_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+const DIMENSIONS = 'client_id, provider, model, template_id, template_version';
+
+/** Same measures as the TimescaleDB continuous aggregates (migration CreateCostRollups). */
+const MEASURES = `
+  count(*), count(*) FILTER (WHERE status IN ('error','cancelled')),
+  count(*) FILTER (WHERE status IN ('rate_limited','budget_exceeded','rejected')),
+  sum(input_tokens), sum(output_tokens), sum(cost_usd), count(*) FILTER (WHERE price_unknown), sum(latency_ms)`;
+
+const ROLLUP_TABLES = [
+  ['llm_hourly_costs', 'hour'],
+  ['llm_daily_costs', 'day'],
+  ['llm_monthly_costs', 'month'],
+] as const;
+
+function rollupUpsert(table: string, unit: string): string {
+  const add = (col: string) => `${col} = ${table}.${col} + EXCLUDED.${col}`;
+  return `INSERT INTO ${table} (bucket, ${DIMENSIONS}, requests, errors, rejected, input_tokens, output_tokens, cost_usd, price_unknown, latency_ms_sum)
+    SELECT date_trunc('${unit}', created_at, 'UTC'), ${DIMENSIONS}, ${MEASURES}
+    FROM ins GROUP BY 1, ${DIMENSIONS}
+    ON CONFLICT (bucket, ${DIMENSIONS}) DO UPDATE SET
+      ${['requests', 'errors', 'rejected', 'input_tokens', 'output_tokens', 'price_unknown', 'latency_ms_sum'].map(add).join(', ')},
+      cost_usd = coalesce(${table}.cost_usd + EXCLUDED.cost_usd, ${table}.cost_usd, EXCLUDED.cost_usd)`;
+}
+
+/**
+ * One statement, hence one round trip and one transaction: the log rows, then the
+ * rollups aggregated from the rows actually inserted (RETURNING), so replaying a
+ * record that is already stored changes nothing.
+ */
+function insertSql(withRollups: boolean): string {
+  const insert = `ins AS (
+    INSERT INTO llm_generation_log (${COLUMN_LIST})
+    SELECT ${COLUMN_LIST} FROM unnest(${UNNEST}) AS input(${COLUMN_LIST})
+    ON CONFLICT (id, created_at) DO NOTHING
+    RETURNING created_at, ${DIMENSIONS}, status, input_tokens, output_tokens, cost_usd, price_unknown, latency_ms)`;
+  const rollups = withRollups ? ROLLUP_TABLES.map(([table, unit], i) => `, r${i} AS (${rollupUpsert(table, unit)})`).join('') : '';
+  return `WITH ${insert}${rollups} SELECT count(*)::int AS inserted FROM ins`;
+}
+
+const SQL_WITH_ROLLUPS = insertSql(true);
+const SQL_LOG_ONLY = insertSql(false);
+
+/** Column-major arrays for unnest(): 24 parameters whatever the batch size, so the statement can stay prepared. */
+export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
+  const columns: unknown[][] = LOG_COLUMNS.map(() => new Array(records.length));
+  records.forEach((r, i) => {
+    const values = [
+      r.id, r.createdAt.toISOString(), r.clientId, r.apiKeyId, r.endpoint, r.provider, r.model, r.requestedModel,
+      r.templateId, r.templateName, r.templateVersion, r.inputTokens, r.outputTokens, r.cachedInputTokens,
+      r.costUsd, r.priceUnknown, r.latencyMs, r.ttftMs, r.status, r.errorCode, r.errorMessage, r.attempts,
+      r.isStream, r.metadata === null ? null : JSON.stringify(r.metadata),
+    ];
+    for (let c = 0; c < values.length; c++) columns[c][i] = values[c];
+  });
+  return columns;
+}
+
+/** The usage write path: hand-written SQL straight on the pg pool (DESIGN §12 hot path). */
+@Injectable()
+export class UsageRepository {
+  private timescale: Promise<boolean> | undefined;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  get pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
+  }
+
+  /** Inserts the batch and updates the rollups atomically; returns how many rows were new. */
+  async insertBatch(records: readonly UsageRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    const timescale = await this.isTimescale();
+    const result = await this.pool.query<{ inserted: number }>({
+      name: timescale ? 'llmhub_usage_insert_log' : 'llmhub_usage_insert_rollups',
+      text: timescale ? SQL_LOG_ONLY : SQL_WITH_ROLLUPS,
+      values: toColumnArrays(records),
+    });
+    return result.rows[0].inserted;
+  }
+
+  /** Decided once per process; a failed probe (database down) is retried next time. */
+  isTimescale(): Promise<boolean> {
+    this.timescale ??= hasTimescale({ query: (sql: string) => this.pool.query(sql).then((r) => r.rows) }).catch((err) => {
+      this.timescale = undefined;
+      throw err;
+    });
+    return this.timescale;
+  }
+}

@@ -1,0 +1,290 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+export const LABEL_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
+const NAME_MESSAGE = 'name must match ^[a-z0-9][a-z0-9._-]{0,99}$';
+
+export class TemplateVariableDto {
+  @ApiProperty({ example: 'product' })
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'variable name must match [A-Za-z_][A-Za-z0-9_]*' })
+  @MaxLength(100)
+  name!: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  required?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'used when the caller gives no value' })
+  @IsOptional()
+  @IsString()
+  default?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string | null;
+}
+
+/** The fields of one immutable version. */
+export class PromptVersionFieldsDto {
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'You are a concise copywriter.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200_000)
+  system_prompt?: string | null;
+
+  @ApiProperty({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200_000)
+  body!: string;
+
+  @ApiPropertyOptional({ type: [TemplateVariableDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => TemplateVariableDto)
+  variables?: TemplateVariableDto[];
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'openai' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  provider?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'gpt-4o-mini' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  model?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { temperature: 0.7, max_tokens: 400 } })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+}
+
+export class PromptCreateDto extends PromptVersionFieldsDto {
+  @ApiProperty({ example: 'product-tagline', pattern: TEMPLATE_NAME.source })
+  @IsString()
+  @Matches(TEMPLATE_NAME, { message: NAME_MESSAGE })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'text', default: 'text' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  template_type?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+}
+
+export class PromptVersionCreateDto extends PromptVersionFieldsDto {
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'what changed' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['production'], description: 'labels to move to the new version (latest always moves)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(LABEL_NAME, { each: true, message: 'label must match ^[a-z0-9][a-z0-9._-]{0,49}$' })
+  labels?: string[];
+}
+
+export class PromptUpdateDto {
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  template_type?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    nullable: true,
+    example: { '1': 70, '2': 30 },
+    description: 'A/B weights over versions for the default (production) selection; null ends the test',
+  })
+  @IsOptional()
+  @ValidateIf((o: PromptUpdateDto) => o.ab_weights !== null)
+  @IsObject()
+  ab_weights?: Record<string, number> | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'integer', nullable: true },
+    example: { production: 2, beta: 3 },
+    description: 'point labels at versions; null removes a custom label',
+  })
+  @IsOptional()
+  @IsObject()
+  labels?: Record<string, number | null>;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: { type: 'number' } },
+    example: { production: { '1': 50, '2': 50 } },
+    description: 'point labels at weights over several versions',
+  })
+  @IsOptional()
+  @IsObject()
+  label_weights?: Record<string, Record<string, number>>;
+}
+
+export class TemplateUpdateDto extends PromptUpdateDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' }, example: { production: true }, description: 'protect or unprotect labels' })
+  @IsOptional()
+  @IsObject()
+  protected_labels?: Record<string, boolean>;
+}
+
+export class PromptRenderDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { product: 'LLMHub', audience: 'developers' } })
+  @IsOptional()
+  @IsObject()
+  variables?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ApiPropertyOptional({ example: 'production' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  label?: string;
+
+  @ApiPropertyOptional({ description: 'keeps one subject on one version under A/B weights' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  subject?: string;
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  cursor?: string;
+}
+
+export class TemplateListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'owner_client_id must be a UUID' })
+  owner_client_id?: string;
+
+  @ApiPropertyOptional({ description: 'true: system templates only; false: client templates only' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsIn([true, false], { message: 'system must be true or false' })
+  system?: boolean;
+}
+
+// ---- responses
+
+export class TemplateVariableResponseDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() required!: boolean;
+  @ApiProperty({ type: String, nullable: true }) default!: string | null;
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+}
+
+export class PromptVersionResponseDto {
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: String, nullable: true }) system_prompt!: string | null;
+  @ApiProperty() body!: string;
+  @ApiProperty({ type: [TemplateVariableResponseDto] }) variables!: TemplateVariableResponseDto[];
+  @ApiProperty({ type: String, nullable: true }) provider!: string | null;
+  @ApiProperty({ type: String, nullable: true }) model!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) params!: Record<string, unknown>;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiProperty({ type: String, format: 'date-time' }) created_at!: string;
+}
+
+export class PromptLabelResponseDto {
+  @ApiProperty() label!: string;
+  @ApiProperty({ type: Number, nullable: true }) version!: number | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, nullable: true }) weights!: Record<string, number> | null;
+  @ApiProperty() is_protected!: boolean;
+}
+
+export class PromptTemplateResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() template_type!: string;
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null = system template' }) owner_client_id!: string | null;
+  @ApiProperty() is_system!: boolean;
+  @ApiProperty() active_version!: number;
+  @ApiProperty() latest_version!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, nullable: true }) ab_weights!: Record<string, number> | null;
+  @ApiProperty({ type: [PromptLabelResponseDto] }) labels!: PromptLabelResponseDto[];
+  @ApiProperty({ type: String, format: 'date-time' }) created_at!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) updated_at!: string;
+}
+
+export class PromptTemplateDetailResponseDto extends PromptTemplateResponseDto {
+  @ApiProperty({ type: [PromptVersionResponseDto] }) versions!: PromptVersionResponseDto[];
+}
+
+export class PromptTemplateListResponseDto {
+  @ApiProperty({ type: [PromptTemplateResponseDto] }) items!: PromptTemplateResponseDto[];
+  @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
+}
+
+export class PromptRenderResponseDto {
+  @ApiProperty({ description: 'template name' }) template!: string;
+  @ApiProperty({ format: 'uuid' }) template_id!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: String, nullable: true }) system_prompt!: string | null;
+  @ApiProperty() prompt!: string;
+  @ApiProperty({ type: String, nullable: true }) provider!: string | null;
+  @ApiProperty({ type: String, nullable: true }) model!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) params!: Record<string, unknown>;
+}

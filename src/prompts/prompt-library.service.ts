@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppError, ErrorDetail } from '../common/errors/app-error';
+import {
+  LABEL_NAME,
+  PromptCreateDto,
+  PromptTemplateDetailResponseDto,
+  PromptTemplateListResponseDto,
+  PromptVersionCreateDto,
+  TemplateUpdateDto,
+} from './dto/prompt.dto';
+import { decodeCursor, encodeCursor, toDetailResponse, toTemplateResponse, toVersionFields } from './prompt-mapper';
+import { PromptTemplate } from './prompt-template.entity';
+import { DEFAULT_LABELS, PromptsRepository } from './prompts.repository';
+import { assertDeclarations } from './renderer';
+import { TemplateCache } from './template-cache.service';
+import { VersionWeights, weightErrors } from './version-selection';
+
+/**
+ * Who is acting: a client (its own templates, read access to system ones,
+ * templates addressed by name) or the admin (every template, by id).
+ */
+export type PromptActor = { kind: 'admin' } | { kind: 'client'; clientId: string };
+
+export interface TemplateListOptions {
+  limit?: number;
+  cursor?: string;
+  /** admin only */
+  ownerClientId?: string;
+  system?: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type LabelTarget = { version: number | null; weights: VersionWeights | null } | null;
+
+function invalid(details: ErrorDetail[]): AppError {
+  return new AppError('validation_error', `Invalid request: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string } };
+  return err.code === '23505' || err.driverError?.code === '23505';
+}
+
+/** Managing templates, versions and labels (writes clear the hot-path cache). */
+@Injectable()
+export class PromptLibraryService {
+  constructor(
+    private readonly repository: PromptsRepository,
+    private readonly cache: TemplateCache,
+  ) {}
+
+  async list(actor: PromptActor, options: TemplateListOptions): Promise<PromptTemplateListResponseDto> {
+    const limit = options.limit ?? 50;
+    const rows = await this.repository.list({
+      visibleTo: actor.kind === 'client' ? actor.clientId : undefined,
+      ownerClientId: actor.kind === 'admin' ? options.ownerClientId : undefined,
+      system: actor.kind === 'admin' ? options.system : undefined,
+      after: decodeCursor(options.cursor),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const ids = page.map((t) => t.id);
+    const [labels, latest] = await Promise.all([this.repository.labelsOf(ids), this.repository.latestVersionNumbers(ids)]);
+    return {
+      items: page.map((t) => toTemplateResponse(t, labels.filter((l) => l.templateId === t.id), latest.get(t.id) ?? 0)),
+      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  async get(actor: PromptActor, key: string): Promise<PromptTemplateDetailResponseDto> {
+    return this.detail(await this.locate(actor, key));
+  }
+
+  /** A client creates its own template; the admin creates a system template. Version 1 gets `production` and `latest`. */
+  async create(actor: PromptActor, dto: PromptCreateDto): Promise<PromptTemplateDetailResponseDto> {
+    const fields = toVersionFields(dto, null);
+    assertDeclarations(fields.variables, fields.systemPrompt, fields.body);
+    const ownerClientId = actor.kind === 'client' ? actor.clientId : null;
+    try {
+      const template = await this.repository.transaction((m) =>
+        this.repository.insertTemplate(m, { name: dto.name, ownerClientId, templateType: dto.template_type ?? 'text', description: dto.description ?? null }, fields, false),
+      );
+      this.cache.invalidate();
+      return this.detail(template);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new AppError('conflict', `A template named "${dto.name}" already exists`, [{ field: 'name', message: 'already taken' }]);
+      throw e;
+    }
+  }
+
+  /** Adds the next version; `latest` always moves to it, other labels only when named. */
+  async addVersion(actor: PromptActor, key: string, dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
+    const template = await this.locateWritable(actor, key);
+    const fields = toVersionFields(dto, dto.note ?? null);
+    assertDeclarations(fields.variables, fields.systemPrompt, fields.body);
+    await this.repository.transaction(async (m) => {
+      if (!(await this.repository.lockTemplate(m, template.id))) throw this.notFound(key);
+      const version = await this.repository.insertNextVersion(m, template.id, fields);
+      const moves = new Map<string, LabelTarget>([['latest', { version, weights: null }]]);
+      for (const label of dto.labels ?? []) moves.set(label, { version, weights: null });
+      await this.applyLabels(m, actor, template, moves);
+    });
+    this.cache.invalidate();
+    return this.get(actor, key);
+  }
+
+  async update(actor: PromptActor, key: string, dto: TemplateUpdateDto): Promise<PromptTemplateDetailResponseDto> {
+    const template = await this.locateWritable(actor, key);
+    if (dto.protected_labels !== undefined && actor.kind !== 'admin') throw new AppError('forbidden', 'Only an admin protects labels');
+    await this.repository.transaction(async (m) => {
+      if (!(await this.repository.lockTemplate(m, template.id))) throw this.notFound(key);
+      const known = await this.repository.versionNumbers(m, template.id);
+      const errors: ErrorDetail[] = [];
+      if (dto.ab_weights) errors.push(...weightErrors(dto.ab_weights, known, 'ab_weights'));
+      const moves = new Map<string, LabelTarget>();
+      for (const [label, version] of Object.entries(dto.labels ?? {})) {
+        if (version === null) moves.set(label, null);
+        else if (!Number.isInteger(version) || !known.has(version)) errors.push({ field: `labels.${label}`, message: `version ${String(version)} does not exist` });
+        else moves.set(label, { version, weights: null });
+      }
+      for (const [label, weights] of Object.entries(dto.label_weights ?? {})) {
+        if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) {
+          errors.push({ field: `label_weights.${label}`, message: 'must be an object of version → weight' });
+          continue;
+        }
+        const problems = weightErrors(weights, known, `label_weights.${label}`);
+        errors.push(...problems);
+        if (problems.length === 0) moves.set(label, { version: null, weights });
+      }
+      if (errors.length > 0) throw invalid(errors);
+      await this.repository.updateTemplate(m, template.id, {
+        description: dto.description,
+        templateType: dto.template_type,
+        abWeights: dto.ab_weights === undefined ? undefined : dto.ab_weights,
+      });
+      await this.applyLabels(m, actor, template, moves);
+      for (const [label, isProtected] of Object.entries(dto.protected_labels ?? {})) {
+        if (typeof isProtected !== 'boolean') throw invalid([{ field: `protected_labels.${label}`, message: 'must be true or false' }]);
+        await this.repository.setLabelProtection(m, template.id, label, isProtected);
+      }
+    });
+    this.cache.invalidate();
+    return this.get(actor, key);
+  }
+
+  async remove(actor: PromptActor, key: string): Promise<void> {
+    const template = await this.locateWritable(actor, key);
+    await this.repository.deleteTemplate(template.id);
+    this.cache.invalidate();
+  }
+
+  /** The template a key names for this actor; another client's template is a plain 404. */
+  async locate(actor: PromptActor, key: string): Promise<PromptTemplate> {
+    const template =
+      actor.kind === 'client' ? await this.repository.findVisibleByName(actor.clientId, key) : UUID.test(key) ? await this.repository.findById(key) : null;
+    if (!template) throw this.notFound(key);
+    return template;
+  }
+
+  private async locateWritable(actor: PromptActor, key: string): Promise<PromptTemplate> {
+    const template = await this.locate(actor, key);
+    if (actor.kind === 'client' && template.ownerClientId !== actor.clientId) {
+      throw new AppError('forbidden', `Template "${template.name}" is a system template and is read-only`);
+    }
+    return template;
+  }
+
+  /** Moves, sets or removes labels; a protected label moves only by an admin. */
+  private async applyLabels(m: EntityManager, actor: PromptActor, template: PromptTemplate, moves: Map<string, LabelTarget>): Promise<void> {
+    if (moves.size === 0) return;
+    const existing = new Map((await this.repository.labelsIn(m, template.id)).map((l) => [l.label, l]));
+    const errors: ErrorDetail[] = [];
+    for (const [label, target] of moves) {
+      if (!LABEL_NAME.test(label)) errors.push({ field: `labels.${label}`, message: 'label must match ^[a-z0-9][a-z0-9._-]{0,49}$' });
+      if (target === null && (DEFAULT_LABELS as readonly string[]).includes(label)) errors.push({ field: `labels.${label}`, message: `label "${label}" cannot be removed` });
+    }
+    if (errors.length > 0) throw invalid(errors);
+    for (const [label, target] of moves) {
+      // `latest` follows new versions automatically, protected or not
+      if (existing.get(label)?.isProtected && actor.kind !== 'admin' && label !== 'latest') {
+        throw new AppError('forbidden', `Label "${label}" is protected; only an admin can move it`, [{ field: `labels.${label}`, message: 'protected label' }]);
+      }
+    }
+    for (const [label, target] of moves) {
+      if (target === null) await this.repository.deleteLabel(m, template.id, label);
+      else await this.repository.upsertLabel(m, template.id, label, target);
+      if (label === 'production' && target?.version) await this.repository.updateTemplate(m, template.id, { activeVersion: target.version });
+    }
+  }
+
+  private async detail(template: PromptTemplate): Promise<PromptTemplateDetailResponseDto> {
+    const [versions, labels] = await Promise.all([this.repository.versionsOf(template.id), this.repository.labelsOf([template.id])]);
+    return toDetailResponse(template, labels, versions);
+  }
+
+  private notFound(key: string): AppError {
+    return new AppError('not_found', `Template "${key}" not found`);
+  }
+}

@@ -1,0 +1,88 @@
+import { AppError } from '../common/errors/app-error';
+import {
+  PromptLabelResponseDto,
+  PromptTemplateDetailResponseDto,
+  PromptTemplateResponseDto,
+  PromptVersionResponseDto,
+  PromptVersionFieldsDto,
+} from './dto/prompt.dto';
+import { PromptLabel } from './prompt-label.entity';
+import { PromptTemplate } from './prompt-template.entity';
+import { PromptVersion } from './prompt-version.entity';
+import { VersionFields } from './prompts.repository';
+
+/** Entities → response DTOs, request DTOs → stored fields, and the list cursor. */
+
+export function toLabelResponse(label: PromptLabel): PromptLabelResponseDto {
+  return { label: label.label, version: label.version, weights: label.weights, is_protected: label.isProtected };
+}
+
+export function toTemplateResponse(template: PromptTemplate, labels: PromptLabel[], latestVersion: number): PromptTemplateResponseDto {
+  return {
+    id: template.id,
+    name: template.name,
+    template_type: template.templateType,
+    description: template.description,
+    owner_client_id: template.ownerClientId,
+    is_system: template.ownerClientId === null,
+    active_version: template.activeVersion,
+    latest_version: latestVersion,
+    ab_weights: template.abWeights,
+    labels: labels.map(toLabelResponse),
+    created_at: template.createdAt.toISOString(),
+    updated_at: template.updatedAt.toISOString(),
+  };
+}
+
+export function toVersionResponse(v: PromptVersion): PromptVersionResponseDto {
+  return {
+    version: v.version,
+    system_prompt: v.systemPrompt,
+    body: v.body,
+    variables: v.variables.map((x) => ({ name: x.name, required: x.required, default: x.default ?? null, description: x.description ?? null })),
+    provider: v.provider,
+    model: v.model,
+    params: v.params ?? {},
+    note: v.note,
+    created_at: v.createdAt.toISOString(),
+  };
+}
+
+export function toDetailResponse(template: PromptTemplate, labels: PromptLabel[], versions: PromptVersion[]): PromptTemplateDetailResponseDto {
+  const latest = versions.reduce((max, v) => Math.max(max, v.version), 0);
+  return { ...toTemplateResponse(template, labels, latest), versions: versions.map(toVersionResponse) };
+}
+
+export function toVersionFields(dto: PromptVersionFieldsDto, note: string | null): VersionFields {
+  return {
+    systemPrompt: dto.system_prompt ?? null,
+    body: dto.body,
+    variables: (dto.variables ?? []).map((v) => ({
+      name: v.name,
+      required: v.required ?? false,
+      default: v.default ?? null,
+      description: v.description ?? null,
+    })),
+    provider: dto.provider ?? null,
+    model: dto.model ?? null,
+    params: dto.params ?? {},
+    note,
+  };
+}
+
+export function encodeCursor(template: PromptTemplate): string {
+  return Buffer.from(JSON.stringify([template.name, template.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): { name: string; id: string } | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && /^[0-9a-f-]{36}$/i.test(parsed[1])) {
+      return { name: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // fall through to the 422 below
+  }
+  throw new AppError('validation_error', 'Invalid cursor', [{ field: 'cursor', message: 'not a cursor from a previous page' }]);
+}

@@ -1,0 +1,104 @@
+import { AppError, ErrorDetail } from '../common/errors/app-error';
+import type { TemplateVariable } from './prompt-version.entity';
+
+/**
+ * Strict `{{ name }}` rendering as pure functions. Values are inserted as text
+ * in one pass (a value containing `{{ x }}` is never expanded), nothing is
+ * evaluated, and anything that is not a well-formed placeholder stays literal.
+ */
+
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Variable names used by the texts, in order of first appearance. */
+export function usedVariables(...texts: (string | null | undefined)[]): string[] {
+  const seen = new Set<string>();
+  for (const text of texts) {
+    if (!text) continue;
+    for (const match of text.matchAll(PLACEHOLDER)) seen.add(match[1]);
+  }
+  return [...seen];
+}
+
+/** Substitutes every placeholder in one pass; the caller has checked that all names have values. */
+export function substitute(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole));
+}
+
+/**
+ * Checks a version's declared variables against the ones its texts use (when
+ * it is saved): names well-formed and unique, every used name declared.
+ * Declared-but-unused is fine (optional context a later version may use).
+ */
+export function declarationErrors(declared: readonly TemplateVariable[], systemPrompt: string | null | undefined, body: string): ErrorDetail[] {
+  const errors: ErrorDetail[] = [];
+  const names = new Set<string>();
+  declared.forEach((variable, i) => {
+    if (!VARIABLE_NAME.test(variable.name)) {
+      errors.push({ field: `variables[${i}].name`, message: `"${variable.name}" is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)` });
+    } else if (names.has(variable.name)) {
+      errors.push({ field: `variables.${variable.name}`, message: `variable "${variable.name}" is declared twice` });
+    }
+    names.add(variable.name);
+  });
+  for (const name of usedVariables(systemPrompt, body)) {
+    if (!names.has(name)) errors.push({ field: `variables.${name}`, message: `variable "${name}" is used but not declared` });
+  }
+  return errors;
+}
+
+/** Throws a 422 naming each problem with a version's declared variables. */
+export function assertDeclarations(declared: readonly TemplateVariable[], systemPrompt: string | null | undefined, body: string): void {
+  const errors = declarationErrors(declared, systemPrompt, body);
+  if (errors.length > 0) {
+    throw new AppError('validation_error', `Template variables are invalid: ${errors.map((e) => e.field).join(', ')}`, errors);
+  }
+}
+
+/**
+ * The text value of every declared variable, from the caller's input and the
+ * defaults. Strings go in as they are, numbers and booleans as their text;
+ * objects, arrays and anything else are refused. null/undefined = not given.
+ */
+export function resolveValues(declared: readonly TemplateVariable[], input: Readonly<Record<string, unknown>>): { values: Record<string, string>; errors: ErrorDetail[] } {
+  const errors: ErrorDetail[] = [];
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
+  const byName = new Map(declared.map((v) => [v.name, v]));
+  for (const [name, raw] of Object.entries(input)) {
+    if (!byName.has(name)) {
+      errors.push({ field: `variables.${name}`, message: `variable "${name}" is not declared by this template version` });
+      continue;
+    }
+    if (raw === null || raw === undefined) continue;
+    if (typeof raw === 'string') values[name] = raw;
+    else if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') values[name] = String(raw);
+    else errors.push({ field: `variables.${name}`, message: `variable "${name}" must be a string, number or boolean` });
+  }
+  for (const variable of declared) {
+    if (variable.name in values || errors.some((e) => e.field === `variables.${variable.name}`)) continue;
+    if (variable.default !== undefined && variable.default !== null) values[variable.name] = variable.default;
+    else if (variable.required) errors.push({ field: `variables.${variable.name}`, message: `required variable "${variable.name}" is missing` });
+    else values[variable.name] = '';
+  }
+  return { values, errors };
+}
+
+export interface RenderedTexts {
+  systemPrompt: string | null;
+  prompt: string;
+}
+
+/** Strict render of one version: a 422 names every missing, undeclared or ill-typed variable. */
+export function renderVersion(
+  version: { systemPrompt: string | null; body: string; variables: readonly TemplateVariable[] },
+  input: Readonly<Record<string, unknown>>,
+): RenderedTexts {
+  const { values, errors } = resolveValues(version.variables, input);
+  if (errors.length > 0) {
+    throw new AppError('validation_error', `Template variables are invalid: ${errors.map((e) => e.field).join(', ')}`, errors);
+  }
+  return {
+    systemPrompt: version.systemPrompt === null ? null : substitute(version.systemPrompt, values),
+    prompt: substitute(version.body, values),
+  };
+}

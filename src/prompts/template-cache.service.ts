@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { PromptLabel } from './prompt-label.entity';
+import { PromptTemplate } from './prompt-template.entity';
+import { PromptVersion } from './prompt-version.entity';
+import { PromptsRepository } from './prompts.repository';
+
+/** Everything needed to pick and render a version of one template. */
+export interface TemplateSnapshot {
+  template: PromptTemplate;
+  versions: ReadonlyMap<number, PromptVersion>;
+  labels: ReadonlyMap<string, PromptLabel>;
+}
+
+/** How long a template read stays in memory; other instances' writes show up within this. */
+export const TEMPLATE_CACHE_TTL_MS = 5_000;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * A short in-memory cache of template snapshots keyed by (client, name), so
+ * generations naming a template cost no database round trip on the hot path.
+ * Local writes clear it at once. Concurrent misses share one load.
+ */
+@Injectable()
+export class TemplateCache {
+  private readonly entries = new Map<string, { expiresAt: number; value: Promise<TemplateSnapshot | null> }>();
+
+  constructor(private readonly repository: PromptsRepository) {}
+
+  visible(clientId: string, name: string): Promise<TemplateSnapshot | null> {
+    const key = `${clientId}\u0000${name}`;
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expiresAt > now) return hit.value;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    const value = this.load(clientId, name);
+    this.entries.set(key, { expiresAt: now + TEMPLATE_CACHE_TTL_MS, value });
+    // a failed load must not be served for the whole TTL
+    value.catch(() => this.entries.delete(key));
+    return value;
+  }
+
+  invalidate(): void {
+    this.entries.clear();
+  }
+
+  async load(clientId: string, name: string): Promise<TemplateSnapshot | null> {
+    const template = await this.repository.findVisibleByName(clientId, name);
+    return template ? this.snapshotOf(template) : null;
+  }
+
+  async snapshotOf(template: PromptTemplate): Promise<TemplateSnapshot> {
+    const [versions, labels] = await Promise.all([this.repository.versionsOf(template.id), this.repository.labelsOf([template.id])]);
+    return {
+      template,
+      versions: new Map(versions.map((v) => [v.version, v])),
+      labels: new Map(labels.map((l) => [l.label, l])),
+    };
+  }
+}

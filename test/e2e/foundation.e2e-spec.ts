@@ -1,0 +1,54 @@
+import request from 'supertest';
+import { startTestApp, TestApp } from '../support/app';
+
+describe('foundation over HTTP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers liveness and readiness with every migration applied', async () => {
+    await request(t.url).get('/health').expect(200, { status: 'ok' });
+    const ready = await request(t.url).get('/health/ready').expect(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'applied' } });
+  });
+
+  it('gives every response an x-request-id UUID', async () => {
+    const res = await request(t.url).get('/health');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers an unknown /api route in the LLMHub envelope with the request id', async () => {
+    const res = await request(t.url).get('/api/v1/nothing-here').expect(404);
+    expect(res.body).toEqual({
+      error: { code: 'not_found', message: expect.any(String), details: [] },
+      request_id: res.headers['x-request-id'],
+    });
+  });
+
+  it('answers an unknown /v1 route in the OpenAI error shape', async () => {
+    const res = await request(t.url).get('/v1/nothing-here').expect(404);
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'not_found' });
+    expect(typeof res.body.error.message).toBe('string');
+  });
+
+  it('serves Swagger UI, ReDoc and the OpenAPI document', async () => {
+    await request(t.url).get('/docs').expect(200).expect('content-type', /html/);
+    const redoc = await request(t.url).get('/redoc').expect(200);
+    expect(redoc.text).toContain('/openapi.json');
+    await request(t.url).get('/redoc/redoc.standalone.js').expect(200);
+    const doc = await request(t.url).get('/openapi.json').expect(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(doc.body.paths['/health/ready']).toBeDefined();
+  });
+
+  it('never leaks a stack trace for malformed JSON', async () => {
+    const res = await request(t.url).post('/api/v1/llm/generate').set('content-type', 'application/json').send('{"broken":');
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js:\d+/);
+  });
+});

@@ -1,0 +1,278 @@
+/**
+ * Provider contract suite: every provider strategy, through its real SDK,
+ * against the in-repo provider simulator (DESIGN §13, STYLE §8). A new provider
+ * gets the whole suite by adding one entry to CASES.
+ */
+import { AnthropicProvider } from '../../../src/llm/providers/anthropic/anthropic.provider';
+import { CustomOpenAiProvider } from '../../../src/llm/providers/custom/custom-openai.provider';
+import { GroqProvider } from '../../../src/llm/providers/groq/groq.provider';
+import { GenerateRequest, LlmProvider, ProviderError, ProviderSettings, StreamEvent, TokenUsage } from '../../../src/llm/providers/llm-provider';
+import { MockProvider } from '../../../src/llm/providers/mock/mock.provider';
+import { OpenAiProvider } from '../../../src/llm/providers/openai/openai.provider';
+import { embeddingVector } from '../../support/provider-simulator/openai';
+import { startProviderSimulator, type ProviderSimulator } from '../../support/provider-simulator/server';
+
+interface ProviderCase {
+  name: string;
+  model: string;
+  create(simUrl: string): LlmProvider;
+  /** false for the built-in mock, which never calls the simulator */
+  simulated: boolean;
+  /** whether the request body is OpenAI-shaped (it must then ask for stream usage) */
+  openAiWire: boolean;
+  /** what the plain test expects: system (5 words) + user (6 words), maxTokens 5 */
+  plain: { text: string; usage: TokenUsage };
+  /** what the stream test expects for STREAM_TEXT */
+  streamed: { text: string; usage: TokenUsage };
+}
+
+const DUMMY_KEY = 'sk-test-dummy';
+const settings = (overrides: Partial<ProviderSettings>): ProviderSettings => ({ enabled: true, apiKey: DUMMY_KEY, timeoutMs: 5_000, ...overrides });
+function configured<T extends LlmProvider>(provider: T, overrides: Partial<ProviderSettings>): T {
+  provider.configure(settings(overrides));
+  return provider;
+}
+
+const SYSTEM = 'You are a terse assistant.';
+const PLAIN_TEXT = 'Say hello to the whole world';
+const STREAM_TEXT = 'Stream these words back to me';
+const STREAM_DIRECTIVE = '[[sim:output_tokens=8;chunks=4;chunk_delay_ms=30]]';
+
+/** the simulator counts words: 5 (system) + 6 (user) in, min(maxTokens 5, 12) out */
+const SIMULATED_PLAIN = { text: 'word1 word2 word3 word4 word5', usage: { inputTokens: 11, outputTokens: 5 } };
+const SIMULATED_STREAM = { text: 'word1 word2 word3 word4 word5 word6 word7 word8', usage: { inputTokens: 6, outputTokens: 8 } };
+
+const CASES: ProviderCase[] = [
+  {
+    name: 'openai',
+    model: 'gpt-4o-mini',
+    create: (url) => configured(new OpenAiProvider(), { baseUrl: `${url}/v1` }),
+    simulated: true,
+    openAiWire: true,
+    plain: SIMULATED_PLAIN,
+    streamed: SIMULATED_STREAM,
+  },
+  {
+    name: 'anthropic',
+    model: 'claude-sonnet-4-5',
+    create: (url) => configured(new AnthropicProvider(), { baseUrl: url }),
+    simulated: true,
+    openAiWire: false,
+    plain: SIMULATED_PLAIN,
+    streamed: SIMULATED_STREAM,
+  },
+  {
+    name: 'groq',
+    model: 'llama-3.3-70b-versatile',
+    create: (url) => configured(new GroqProvider(), { baseUrl: url }),
+    simulated: true,
+    openAiWire: true,
+    plain: SIMULATED_PLAIN,
+    streamed: SIMULATED_STREAM,
+  },
+  {
+    name: 'custom (ollama)',
+    model: 'llama3.2',
+    create: (url) => configured(new CustomOpenAiProvider('ollama', [{ id: 'llama3.2', kind: 'chat' }]), { baseUrl: `${url}/v1`, apiKey: undefined }),
+    simulated: true,
+    openAiWire: true,
+    plain: SIMULATED_PLAIN,
+    streamed: SIMULATED_STREAM,
+  },
+  {
+    name: 'mock',
+    model: 'echo',
+    create: () => configured(new MockProvider(), {}),
+    simulated: false,
+    openAiWire: false,
+    // o200k_base counts of "system\nuser" and of the answer
+    plain: { text: 'Echo: Say hello to the', usage: { inputTokens: 12, outputTokens: 6 } },
+    streamed: { text: `Echo: ${STREAM_TEXT} ${STREAM_DIRECTIVE}`, usage: { inputTokens: 24, outputTokens: 26 } },
+  },
+];
+
+let sim: ProviderSimulator;
+
+beforeAll(async () => {
+  sim = await startProviderSimulator();
+});
+afterAll(async () => {
+  await sim.close();
+});
+beforeEach(() => sim.reset());
+
+function request(model: string, userText: string, extra: Partial<GenerateRequest> = {}): GenerateRequest {
+  return { model, messages: [{ role: 'user', content: userText }], ...extra };
+}
+
+async function collect(events: AsyncIterable<StreamEvent>): Promise<Array<{ event: StreamEvent; at: number }>> {
+  const seen: Array<{ event: StreamEvent; at: number }> = [];
+  for await (const event of events) seen.push({ event, at: Date.now() });
+  return seen;
+}
+
+async function providerErrorOf(work: () => Promise<unknown>): Promise<ProviderError> {
+  try {
+    await work();
+  } catch (err) {
+    if (err instanceof ProviderError) return err;
+    throw new Error(`expected a ProviderError, got ${String(err)}`);
+  }
+  throw new Error('expected a ProviderError, but the call succeeded');
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe.each(CASES)('$name provider contract', (c) => {
+  let provider: LlmProvider;
+  beforeAll(() => {
+    provider = c.create(sim.url);
+  });
+
+  it('is configured with a dummy key and lists its models', () => {
+    expect(provider.isConfigured()).toBe(true);
+    expect(provider.listModels().map((m) => m.id)).toContain(c.model);
+  });
+
+  it('generates a reply with the exact usage the upstream reported', async () => {
+    const result = await provider.generate(request(c.model, PLAIN_TEXT, { system: SYSTEM, maxTokens: 5 }), new AbortController().signal);
+
+    expect(result).toMatchObject({ text: c.plain.text, finishReason: 'length', usage: c.plain.usage });
+    if (c.simulated) expect(sim.requests).toHaveLength(1);
+  });
+
+  it('streams text in several events as they arrive, then one usage event and the finish', async () => {
+    const req = request(c.model, `${STREAM_TEXT} ${STREAM_DIRECTIVE}`);
+    const seen = await collect(provider.stream(req, new AbortController().signal));
+    const events = seen.map((s) => s.event);
+    const texts = seen.filter((s) => s.event.type === 'text');
+
+    expect(texts.length).toBeGreaterThanOrEqual(3);
+    expect(events.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' });
+    expect(events.filter((e) => e.type === 'usage')).toHaveLength(1);
+    expect(events.at(-2)?.type).toBe('usage');
+    expect(texts.map((s) => (s.event as { text: string }).text).join('')).toBe(c.streamed.text);
+    expect(events.at(-2)).toEqual({ type: 'usage', usage: c.streamed.usage });
+    if (c.simulated) {
+      // chunks are 30 ms apart upstream: the first text is passed on long before the stream ends
+      expect(seen.at(-1)!.at - texts[0]!.at).toBeGreaterThanOrEqual(100);
+    }
+    if (c.openAiWire) expect(sim.requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('aborts mid-stream when the caller aborts, and the upstream request is dropped', async () => {
+    const controller = new AbortController();
+    const req = request(c.model, 'Keep streaming [[sim:output_tokens=20;chunks=20;chunk_delay_ms=40]]');
+    const texts: string[] = [];
+    const error = await providerErrorOf(async () => {
+      for await (const event of provider.stream(req, controller.signal)) {
+        if (event.type === 'text') {
+          texts.push(event.text);
+          controller.abort();
+        }
+      }
+    });
+
+    expect(error.kind).toBe('aborted');
+    expect(texts).toHaveLength(1);
+    if (c.simulated) await waitFor(() => sim.requests[0]?.aborted === true);
+  });
+
+  if (!c.simulated) return;
+
+  it('surfaces a 429 as rate_limited with the Retry-After seconds', async () => {
+    const error = await providerErrorOf(() => provider.generate(request(c.model, 'hi [[sim:fault=429;retry_after=7]]'), new AbortController().signal));
+
+    expect(error).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterS: 7 });
+    expect(error.retryable).toBe(true);
+  });
+
+  it('surfaces a 500 as server_error', async () => {
+    const error = await providerErrorOf(() => provider.generate(request(c.model, 'hi [[sim:fault=500]]'), new AbortController().signal));
+
+    expect(error).toMatchObject({ kind: 'server_error', status: 500 });
+  });
+
+  it('times out a hanging upstream after the request timeout', async () => {
+    const started = Date.now();
+    const error = await providerErrorOf(() =>
+      provider.generate(request(c.model, 'hi [[sim:fault=hang]]', { timeoutMs: 300 }), new AbortController().signal),
+    );
+
+    expect(error.kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('reports a body that is not JSON as malformed, in a reply and in a stream', async () => {
+    const reply = await providerErrorOf(() => provider.generate(request(c.model, 'hi [[sim:fault=malformed]]'), new AbortController().signal));
+    const streamed = await providerErrorOf(() => collect(provider.stream(request(c.model, 'hi [[sim:fault=malformed]]'), new AbortController().signal)));
+
+    expect(reply.kind).toBe('malformed');
+    expect(streamed.kind).toBe('malformed');
+  });
+
+  it('throws a ProviderError from the iterator when the stream is cut', async () => {
+    const texts: string[] = [];
+    const error = await providerErrorOf(async () => {
+      for await (const event of provider.stream(request(c.model, 'hi [[sim:fault=cut;output_tokens=10]]'), new AbortController().signal)) {
+        if (event.type === 'text') texts.push(event.text);
+      }
+    });
+
+    expect(error.kind).toBe('connection');
+    expect(texts.length).toBeGreaterThan(0);
+  });
+});
+
+describe('openai embeddings and images against the simulator', () => {
+  let openai: OpenAiProvider;
+  beforeAll(() => {
+    openai = configured(new OpenAiProvider(), { baseUrl: `${sim.url}/v1` });
+  });
+
+  it('embeds each input, in order, with the upstream usage', async () => {
+    const result = await openai.embed({ model: 'text-embedding-3-small', input: ['hello world', 'third'], dimensions: 8 }, new AbortController().signal);
+
+    expect(result.vectors).toEqual([embeddingVector('hello world', 8), embeddingVector('third', 8)]);
+    expect(result.usage).toEqual({ inputTokens: 3 });
+    expect(sim.requests[0]?.body).toMatchObject({ encoding_format: 'float', dimensions: 8 });
+  });
+
+  it('generates dall-e-3 images as URLs, without usage', async () => {
+    const result = await openai.generateImage(
+      { model: 'dall-e-3', prompt: 'a red fox', n: 1, size: '1024x1024', quality: 'hd', responseFormat: 'url' },
+      new AbortController().signal,
+    );
+
+    expect(result.usage).toBeNull();
+    expect(result.images).toEqual([{ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/sim-images\//), revisedPrompt: 'a red fox' }]);
+    expect(sim.requests[0]?.body).toMatchObject({ model: 'dall-e-3', quality: 'hd', response_format: 'url' });
+  });
+
+  it('generates gpt-image-1 images as base64 with token usage, without sending response_format', async () => {
+    const result = await openai.generateImage(
+      { model: 'gpt-image-1', prompt: 'a red fox', n: 2, size: '1024x1024', quality: 'low', responseFormat: 'url' },
+      new AbortController().signal,
+    );
+
+    expect(result.images).toHaveLength(2);
+    expect(result.images[0]?.b64Json).toMatch(/^iVBOR/);
+    expect(result.usage).toEqual({ inputTokens: 3, outputTokens: 2 * 272 });
+    expect(sim.requests[0]?.body).not.toHaveProperty('response_format');
+  });
+
+  it('sends max_completion_tokens to reasoning models and max_tokens to the others', async () => {
+    await openai.generate(request('o4-mini', 'hi', { maxTokens: 3 }), new AbortController().signal);
+    await openai.generate(request('gpt-4o', 'hi', { maxTokens: 3 }), new AbortController().signal);
+
+    expect(sim.requests[0]?.body).toMatchObject({ max_completion_tokens: 3 });
+    expect(sim.requests[0]?.body).not.toHaveProperty('max_tokens');
+    expect(sim.requests[1]?.body).toMatchObject({ max_tokens: 3 });
+  });
+});

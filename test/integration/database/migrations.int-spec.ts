@@ -1,0 +1,64 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, revertAllMigrations, runMigrations } from '../../../src/database/data-source';
+import { MIGRATIONS } from '../../../src/database/migrations';
+import { adminQuery, withDatabase } from '../../support/db';
+
+const TABLES = [
+  'api_clients',
+  'api_keys',
+  'providers',
+  'model_prices',
+  'prompt_templates',
+  'prompt_versions',
+  'llm_generation_log',
+  'llm_hourly_costs',
+  'llm_daily_costs',
+  'llm_monthly_costs',
+];
+
+async function tablesOf(ds: DataSource): Promise<string[]> {
+  const rows: { table_name: string }[] = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
+  return rows.map((r) => r.table_name);
+}
+
+describe('migrations on an empty database', () => {
+  let ds: DataSource;
+  let name: string;
+  const serverUrl = process.env.LLMHUB_TEST_TEMPLATE_URL!;
+
+  beforeAll(async () => {
+    name = `llmhub_migrations_${Date.now()}`;
+    await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
+    ds = await new DataSource(dataSourceOptions(withDatabase(serverUrl, name), 2)).initialize();
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it('runs every migration up, creating the schema of DESIGN §6–9', async () => {
+    const applied = await runMigrations(ds);
+    expect(applied).toHaveLength(MIGRATIONS.length);
+    expect(await tablesOf(ds)).toEqual(expect.arrayContaining(TABLES));
+    expect(await ds.showMigrations()).toBe(false);
+  });
+
+  it('stores money in numeric columns', async () => {
+    const rows: { table_name: string; column_name: string; data_type: string }[] = await ds.query(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND (column_name LIKE '%usd%' OR column_name LIKE '%per_m')`,
+    );
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) expect(`${row.table_name}.${row.column_name}:${row.data_type}`).toMatch(/:numeric$/);
+  });
+
+  it('is idempotent: running again applies nothing', async () => {
+    expect(await runMigrations(ds)).toEqual([]);
+  });
+
+  it('runs every migration down to an empty schema, then up again', async () => {
+    expect(await revertAllMigrations(ds)).toBe(MIGRATIONS.length);
+    const left = await tablesOf(ds);
+    expect(left.filter((t) => t !== 'llmhub_migrations')).toEqual([]);
+    expect(await runMigrations(ds)).toHaveLength(MIGRATIONS.length);
+  });
+});

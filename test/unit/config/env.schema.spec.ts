@@ -1,0 +1,54 @@
+import { ConfigError, parseEnv } from '../../../src/config/env.schema';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('parseEnv', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const sut = parseEnv({});
+    expect(sut).toMatchObject({ port: 4000, dataDir: './data', retentionDays: 90, logLevel: 'info', databaseUrl: undefined, redisUrl: undefined });
+    expect(sut.providers.mock).toBe('auto');
+    expect(sut.providers.openai).toEqual({ apiKey: undefined, baseUrl: undefined });
+  });
+
+  it('treats empty strings as unset (docker compose passes ${X:-})', () => {
+    const sut = parseEnv({ OPENAI_API_KEY: '', OPENAI_BASE_URL: '', PORT: '', CORS_ORIGINS: '' });
+    expect(sut.providers.openai.apiKey).toBeUndefined();
+    expect(sut.port).toBe(4000);
+    expect(sut.corsOrigins).toEqual([]);
+  });
+
+  it('names the variable and what it expected when a value is wrong', () => {
+    expect(problemsOf({ PORT: 'eighty' })).toEqual(['PORT: expected an integer from 0 to 65535, got "eighty"']);
+    expect(problemsOf({ MOCK_PROVIDER: 'maybe' })[0]).toBe('MOCK_PROVIDER: expected one of auto, on, off, got "maybe"');
+    expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(problemsOf({ REDIS_URL: 'localhost:6379' })[0]).toMatch(/^REDIS_URL: expected a redis:\/\//);
+    expect(problemsOf({ RETENTION_DAYS: '0' })[0]).toMatch(/^RETENTION_DAYS: expected an integer from 1/);
+    expect(problemsOf({ ADMIN_TOKEN: 'short' })[0]).toBe('ADMIN_TOKEN: expected at least 16 characters');
+    expect(problemsOf({ LLMHUB_SECRET: 'short' })[0]).toBe('LLMHUB_SECRET: expected at least 32 characters');
+    expect(problemsOf({ PRICE_OVERRIDES: '{nope' })[0]).toMatch(/^PRICE_OVERRIDES: expected JSON/);
+  });
+
+  it('reports every problem at once, not just the first', () => {
+    expect(problemsOf({ PORT: '-1', LOG_LEVEL: 'loud', OPENAI_BASE_URL: 'ftp://x' })).toHaveLength(3);
+  });
+
+  it('strips a trailing slash from base URLs', () => {
+    expect(parseEnv({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1/' }).providers.openai.baseUrl).toBe('http://127.0.0.1:9/v1');
+  });
+
+  it('parses custom OpenAI-compatible providers and rejects bad entries by index', () => {
+    const sut = parseEnv({ CUSTOM_PROVIDERS: '[{"name":"ollama","base_url":"http://127.0.0.1:11434/v1","models":["llama3.2"]}]' });
+    expect(sut.providers.custom).toEqual([{ name: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined, models: ['llama3.2'] }]);
+    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"openai","base_url":"http://x/v1"}]' })[0]).toBe('CUSTOM_PROVIDERS: [0].name: "openai" is a built-in provider');
+    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"ok","base_url":"nope"}]' })[0]).toMatch(/^CUSTOM_PROVIDERS: \[0\]\.base_url/);
+    expect(problemsOf({ CUSTOM_PROVIDERS: 'ollama' })[0]).toMatch(/^CUSTOM_PROVIDERS: expected a JSON array/);
+  });
+});
