@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { BudgetPeriod } from './api-client.entity';
 import { ApiKey } from './api-key.entity';
 
 /** What the guard needs about a key and its client, read in one query. */
@@ -20,6 +21,10 @@ export interface KeyWithClient {
   allowedModels: string[] | null;
   fallbackModels: string[] | null;
   metadata: Record<string, unknown>;
+  budgetUsd: string | null;
+  budgetPeriod: BudgetPeriod;
+  budgetTimezone: string;
+  budgetAlertThreshold: string | null;
 }
 
 // hot path (cached a few seconds per key): hand-written, one round trip
@@ -29,7 +34,9 @@ const FIND_BY_HASH_SQL = `
          c.id AS "clientId", c.name AS "clientName", c.is_active AS "isActive",
          c.rate_limit_rpm AS "clientRpm", c.rate_limit_tpm AS "clientTpm",
          c.allowed_providers AS "allowedProviders", c.allowed_models AS "allowedModels",
-         c.fallback_models AS "fallbackModels", c.metadata
+         c.fallback_models AS "fallbackModels", c.metadata,
+         c.monthly_budget_usd::text AS "budgetUsd", c.budget_period AS "budgetPeriod",
+         c.budget_timezone AS "budgetTimezone", c.budget_alert_threshold::text AS "budgetAlertThreshold"
     FROM api_keys k JOIN api_clients c ON c.id = k.client_id
    WHERE k.key_hash = $1`;
 

@@ -1,4 +1,34 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { BillingController } from './billing.controller';
+import { BillingReadService } from './billing-read.service';
+import { DashboardService } from './dashboard.service';
+import { FeedbackController } from './feedback.controller';
+import { FeedbackService } from './feedback.service';
+import { GenerationLogService } from './generation-logs.service';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+import { RetentionService } from './retention.service';
+import { UsageRecorder } from './usage-recorder.service';
+import { UsageRepository } from './usage.repository';
 
-@Module({})
-export class BillingModule {}
+/** Usage records, rollups, retention, reports and metrics. Imports no other feature module. */
+@Module({
+  providers: [
+    UsageRepository,
+    UsageRecorder,
+    BillingReadService,
+    GenerationLogService,
+    DashboardService,
+    FeedbackService,
+    RetentionService,
+    MetricsService,
+  ],
+  controllers: [BillingController, FeedbackController, MetricsController],
+  exports: [UsageRecorder, BillingReadService, GenerationLogService, DashboardService, FeedbackService, MetricsService],
+})
+export class BillingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*splat}');
+  }
+}

@@ -51,11 +51,16 @@ export class UsageSpool {
     return this.currentBytes + this.pendingBytes;
   }
 
-  /** Picks up files left by a previous run. */
+  /**
+   * Picks up files left by a previous run. Its current file is set aside first:
+   * it may end in a torn line, which must not swallow the next append.
+   */
   async init(): Promise<void> {
     await this.serial(async () => {
       await mkdir(this.dir, { recursive: true });
-      this.currentBytes = await fileSize(path.join(this.dir, CURRENT));
+      await this.closeHandle();
+      if ((await fileSize(path.join(this.dir, CURRENT))) > 0) await this.rotate();
+      this.currentBytes = 0;
       this.pendingBytes = 0;
       for (const file of await this.replayFiles()) this.pendingBytes += await fileSize(file);
     });
@@ -79,8 +84,7 @@ export class UsageSpool {
     return this.serial(async () => {
       await this.closeHandle();
       if (this.currentBytes > 0 || (await fileSize(path.join(this.dir, CURRENT))) > 0) {
-        const name = `${REPLAY_PREFIX}${Date.now()}-${String(this.rotation++).padStart(6, '0')}.jsonl`;
-        await rename(path.join(this.dir, CURRENT), path.join(this.dir, name));
+        await this.rotate();
         this.pendingBytes += this.currentBytes;
         this.currentBytes = 0;
       }
@@ -117,6 +121,11 @@ export class UsageSpool {
 
   close(): Promise<void> {
     return this.serial(() => this.closeHandle());
+  }
+
+  private async rotate(): Promise<void> {
+    const name = `${REPLAY_PREFIX}${Date.now()}-${String(this.rotation++).padStart(6, '0')}.jsonl`;
+    await rename(path.join(this.dir, CURRENT), path.join(this.dir, name));
   }
 
   private async closeHandle(): Promise<void> {

@@ -35,6 +35,8 @@ export interface AppConfig {
     custom: CustomProviderConfig[];
     timeoutMs: number;
     maxRetries: number;
+    /** base of the exponential retry backoff (full jitter) */
+    retryBaseMs: number;
     mock: MockProviderMode;
   };
   retentionDays: number;
@@ -170,6 +172,7 @@ export function parseEnv(env: Env): AppConfig {
       custom: parseCustomProviders(r),
       timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 60_000, 100, 3_600_000),
       maxRetries: r.int('PROVIDER_MAX_RETRIES', 2, 0, 10),
+      retryBaseMs: r.int('PROVIDER_RETRY_BASE_MS', 250, 0, 60_000),
       mock: r.oneOf('MOCK_PROVIDER', ['auto', 'on', 'off'] as const, 'auto'),
     },
     retentionDays: r.int('RETENTION_DAYS', 90, 1, 36_500),

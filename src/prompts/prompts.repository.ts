@@ -102,7 +102,7 @@ export class PromptsRepository {
   /** Inserts the template, its version 1 and the default labels pointing at it. */
   async insertTemplate(m: EntityManager, fields: TemplateFields, version: VersionFields, protectProduction: boolean): Promise<PromptTemplate> {
     const template = await m.getRepository(PromptTemplate).save(m.getRepository(PromptTemplate).create({ ...fields, activeVersion: 1, abWeights: null }));
-    await m.getRepository(PromptVersion).insert({ ...version, templateId: template.id, version: 1 });
+    await this.insertVersion(m, template.id, 1, version);
     await m.getRepository(PromptLabel).insert(
       DEFAULT_LABELS.map((label) => ({ templateId: template.id, label, version: 1, weights: null, isProtected: protectProduction && label === 'production' })),
     );
@@ -116,8 +116,16 @@ export class PromptsRepository {
 
   async insertNextVersion(m: EntityManager, templateId: string, fields: VersionFields): Promise<number> {
     const [{ next }]: { next: number }[] = await m.query(`SELECT coalesce(max(version), 0)::int + 1 AS next FROM prompt_versions WHERE template_id = $1`, [templateId]);
-    await m.getRepository(PromptVersion).insert({ ...fields, templateId, version: next });
+    await this.insertVersion(m, templateId, next, fields);
     return next;
+  }
+
+  private async insertVersion(m: EntityManager, templateId: string, version: number, f: VersionFields): Promise<void> {
+    await m.query(
+      `INSERT INTO prompt_versions (template_id, version, system_prompt, body, variables, provider, model, params, note)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8::jsonb, $9)`,
+      [templateId, version, f.systemPrompt, f.body, JSON.stringify(f.variables), f.provider, f.model, JSON.stringify(f.params), f.note],
+    );
   }
 
   async versionNumbers(m: EntityManager, templateId: string): Promise<Set<number>> {

@@ -17,6 +17,13 @@ interface StainlessErrorClasses {
 
 const SDK_ERRORS: readonly StainlessErrorClasses[] = [OpenAI, Anthropic, Groq];
 
+/**
+ * Every SDK client is built with this log level: the SDKs would otherwise print
+ * unparseable upstream bodies (which can hold prompt text) to the console; the
+ * ProviderError already says what went wrong.
+ */
+export const SDK_LOG_LEVEL = 'off' as const;
+
 type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
 
 function header(headers: HeaderSource, name: string): string | undefined {

@@ -54,7 +54,8 @@ const CASES: ProviderCase[] = [
   },
   {
     name: 'anthropic',
-    model: 'claude-sonnet-4-5',
+    // not claude-sonnet-4-5: this SDK version prints a deprecation warning for it
+    model: 'claude-haiku-4-5',
     create: (url) => configured(new AnthropicProvider(), { baseUrl: url }),
     simulated: true,
     openAiWire: false,

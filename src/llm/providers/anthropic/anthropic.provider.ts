@@ -9,7 +9,7 @@ import {
   ProviderSettings,
   StreamEvent,
 } from '../llm-provider';
-import { toProviderError } from '../sdk-errors';
+import { SDK_LOG_LEVEL, toProviderError } from '../sdk-errors';
 import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from './anthropic.mapper';
 
 export const ANTHROPIC_MODELS: readonly ProviderModel[] = [
@@ -31,7 +31,7 @@ export class AnthropicProvider implements LlmProvider {
     this.settings = settings;
     this.client =
       settings.enabled && settings.apiKey
-        ? new Anthropic({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs })
+        ? new Anthropic({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL })
         : undefined;
   }
 

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { EmbeddingRequest, EmbeddingResult, ProviderModel, ProviderSettings } from '../llm-provider';
+import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
 
 /** Local servers (Ollama, LM Studio) take no key, but the openai SDK insists on one. */
@@ -30,6 +31,7 @@ export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
         baseURL: settings.baseUrl,
         maxRetries: 0,
         timeout: settings.timeoutMs,
+        logLevel: SDK_LOG_LEVEL,
       }),
     );
   }

@@ -36,7 +36,6 @@ let encoding: Tiktoken | undefined;
  * only. js-tiktoken ships CommonJS (dist/index.cjs) but ESM-only typings, hence require + typeof import.
  */
 function tokenizer(): Tiktoken {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   encoding ??= (require('js-tiktoken') as JsTiktoken).getEncoding('o200k_base');
   return encoding;
 }

@@ -11,6 +11,7 @@ import {
 } from '../llm-provider';
 import { MaxTokensField } from '../openai-compatible/openai-compatible.mapper';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
+import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OPENAI_MODELS, openAiImageParams, openAiMaxTokensField } from './openai-models';
 
 /** OpenAI through the official `openai` SDK: chat, embeddings and images. */
@@ -20,7 +21,7 @@ export class OpenAiProvider extends OpenAiCompatibleProvider {
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
     return openAiSdkClient(
-      new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs }),
+      new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL }),
     );
   }
 

@@ -1,0 +1,67 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { once } from 'node:events';
+import { BillingReadService } from '../billing/billing-read.service';
+import { AdminUsageQueryDto, TopSpendersQueryDto, TopSpendersResponseDto, UsageResponseDto } from '../billing/dto/billing.dto';
+import { GenerationLogService } from '../billing/generation-logs.service';
+import { AdminAuth } from '../common/auth.decorators';
+
+@ApiTags('admin-billing')
+@AdminAuth()
+@Controller('api/admin/billing')
+export class BillingAdminController {
+  constructor(
+    private readonly reads: BillingReadService,
+    private readonly logs: GenerationLogService,
+  ) {}
+
+  @Get('usage')
+  @ApiOkResponse({ type: UsageResponseDto })
+  getAdminUsage(@Query() q: AdminUsageQueryDto): Promise<UsageResponseDto> {
+    return this.reads.usage({
+      from: q.from,
+      to: q.to,
+      granularity: q.granularity,
+      groupBy: q.group_by,
+      clientId: q.client_id,
+      provider: q.provider,
+      model: q.model,
+    });
+  }
+
+  @Get('top-spenders')
+  @ApiOkResponse({ type: TopSpendersResponseDto })
+  getTopSpenders(@Query() q: TopSpendersQueryDto): Promise<TopSpendersResponseDto> {
+    return this.reads.topSpenders(q.from, q.to, q.limit);
+  }
+
+  /** Streamed: one write per chunk of rows, waiting for the socket to drain. */
+  @Get('export.csv')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'usage rows as CSV (money as decimal strings)', schema: { type: 'string' } })
+  async exportUsageCsv(@Query() q: AdminUsageQueryDto, @Res() res: Response): Promise<void> {
+    let started = false;
+    const streaming = this.logs.exportCsv(
+      { from: q.from, to: q.to, granularity: q.granularity, clientId: q.client_id, provider: q.provider, model: q.model },
+      async (chunk) => {
+        if (!started) {
+          started = true;
+          res.status(200);
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', `attachment; filename="llmhub-usage-${new Date().toISOString().slice(0, 10)}.csv"`);
+        }
+        if (!res.write(chunk)) await once(res, 'drain');
+      },
+    );
+    try {
+      await streaming;
+    } catch (err) {
+      // before the first chunk the error filter can still answer; after it, only cutting the stream tells the client
+      if (!started) throw err;
+      res.destroy(err as Error);
+      return;
+    }
+    res.end();
+  }
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AdminAuthService, SESSION_COOKIE } from '../auth/admin-auth.service';
+import { clientIp, cookieValue } from '../auth/auth.guard';
+import { AdminSessionCreateDto, AdminSessionResponseDto } from '../auth/dto/admin-session.dto';
+
+function isHttps(req: Request): boolean {
+  const forwarded = req.headers['x-forwarded-proto'];
+  return req.secure || (typeof forwarded === 'string' && forwarded.split(',')[0]?.trim() === 'https');
+}
+
+function sessionCookie(req: Request, value: string, maxAgeS: number): string {
+  const attributes = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeS}`];
+  if (isHttps(req)) attributes.push('Secure');
+  return attributes.join('; ');
+}
+
+/** The console's login: the admin token is exchanged for an httpOnly session cookie. */
+@ApiTags('admin: session')
+@Controller('api/admin/session')
+export class SessionAdminController {
+  constructor(private readonly admin: AdminAuthService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: AdminSessionResponseDto, description: `Sets the ${SESSION_COOKIE} cookie (HttpOnly, SameSite=Strict, Secure over HTTPS)` })
+  @ApiUnauthorizedResponse({ description: 'unauthorized: wrong token (repeated failures are slowed down)' })
+  @ApiUnprocessableEntityResponse({ description: 'validation_error' })
+  @ApiTooManyRequestsResponse({ description: 'never: wrong tokens are delayed instead' })
+  async createAdminSession(@Body() dto: AdminSessionCreateDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<AdminSessionResponseDto> {
+    const session = await this.admin.createSession(dto.token, clientIp(req));
+    res.setHeader('Set-Cookie', sessionCookie(req, session.sessionId, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)));
+    res.setHeader('Cache-Control', 'no-store');
+    return { expires_at: session.expiresAt.toISOString() };
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Logged out: the session is ended and the cookie cleared' })
+  async deleteAdminSession(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const session = cookieValue(req, SESSION_COOKIE);
+    if (session) await this.admin.endSession(session);
+    res.setHeader('Set-Cookie', sessionCookie(req, '', 0));
+  }
+}

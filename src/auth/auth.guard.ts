@@ -1,0 +1,83 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
+import { AUTH_KIND, AuthKind } from '../common/auth.decorators';
+import { RequestWithCaller } from '../common/caller';
+import { AppError } from '../common/errors/app-error';
+import { AdminAuthService, SESSION_COOKIE } from './admin-auth.service';
+import { KeyLookupService } from './key-lookup.service';
+
+type HeaderCarrier = Pick<IncomingMessage, 'headers' | 'socket'> & { ip?: string };
+
+export function bearerToken(req: HeaderCarrier): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+export function cookieValue(req: HeaderCarrier, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (typeof header !== 'string') return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function clientIp(req: HeaderCarrier): string {
+  return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The global guard: routes marked @ClientAuth() take an API key and get
+ * `req.caller`; routes marked @AdminAuth() take the admin token or the console
+ * session cookie. API keys never open admin routes, admin tokens never open
+ * client routes. Unmarked routes are public.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: KeyLookupService,
+    private readonly admin: AdminAuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [context.getHandler(), context.getClass()]);
+    if (!kind) return true;
+    const req = context.switchToHttp().getRequest<RequestWithCaller>();
+    if (kind === 'client') await this.authenticateClient(req);
+    else await this.authenticateAdmin(req);
+    return true;
+  }
+
+  private async authenticateClient(req: RequestWithCaller): Promise<void> {
+    const header = req.headers['x-api-key'];
+    const key = (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ?? bearerToken(req);
+    if (!key) throw new AppError('missing_api_key', 'No API key: send it as "X-API-Key: <key>" or "Authorization: Bearer <key>"');
+    const verdict = await this.keys.verify(key);
+    if (verdict.status === 'invalid') {
+      const why = verdict.reason === 'unknown' ? 'is not a valid LLMHub API key' : `has been ${verdict.reason === 'revoked' ? 'revoked' : 'expired'}`;
+      throw new AppError('invalid_api_key', `The API key ${why}`);
+    }
+    // set before refusing, so the rejection is recorded against the client
+    req.caller = verdict.caller;
+    if (verdict.status === 'inactive') throw new AppError('client_inactive', `Client "${verdict.caller.clientName}" is deactivated`);
+  }
+
+  private async authenticateAdmin(req: RequestWithCaller): Promise<void> {
+    const token = bearerToken(req);
+    if (token) return this.admin.assertAdminToken(token, clientIp(req));
+    const session = cookieValue(req, SESSION_COOKIE);
+    if (session && (await this.admin.isValidSession(session))) return;
+    throw new AppError('unauthorized', 'Admin routes need the admin token ("Authorization: Bearer <token>") or a console session');
+  }
+}

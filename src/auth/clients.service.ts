@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import { AppError } from '../common/errors/app-error';
+import { ApiClient } from './api-client.entity';
+import { BillingReadService } from '../billing/billing-read.service';
+import { ClientsRepository } from './clients.repository';
+import { ApiClientCreateDto, ApiClientPageDto, ApiClientResponseDto, ApiClientUpdateDto, BudgetAlertState } from './dto/api-client.dto';
+import { decodeCursor, isUuid, PageQueryDto, toPage } from './dto/page.dto';
+import { KeyLookupService } from './key-lookup.service';
+import { isValidTimeZone, periodBounds } from './limits/budget-period';
+
+/** Clients for the admin API and the CLI; reads include the period's spend and the budget alert state. */
+@Injectable()
+export class ClientsService {
+  constructor(
+    private readonly clients: ClientsRepository,
+    private readonly spend: BillingReadService,
+    private readonly lookup: KeyLookupService,
+  ) {}
+
+  async create(dto: ApiClientCreateDto): Promise<ApiClientResponseDto> {
+    this.assertTimeZone(dto.budget_timezone);
+    const client = await this.clients.insert({
+      name: dto.name.trim(),
+      description: dto.description ?? null,
+      isActive: dto.is_active ?? true,
+      rateLimitRpm: dto.rate_limit_rpm ?? null,
+      rateLimitTpm: dto.rate_limit_tpm ?? null,
+      monthlyBudgetUsd: dto.monthly_budget_usd ?? null,
+      budgetPeriod: dto.budget_period ?? 'month',
+      budgetTimezone: dto.budget_timezone ?? 'UTC',
+      budgetAlertThreshold: dto.budget_alert_threshold ?? null,
+      allowedProviders: dto.allowed_providers ?? null,
+      allowedModels: dto.allowed_models ?? null,
+      fallbackModels: dto.fallback_models ?? null,
+      metadata: dto.metadata ?? {},
+    });
+    // re-read so numeric columns come back in their stored form
+    return this.toDto(await this.require(client.id));
+  }
+
+  async list(query: PageQueryDto): Promise<ApiClientPageDto> {
+    const limit = query.limit ?? 50;
+    const rows = await this.clients.list(limit + 1, decodeCursor(query.cursor));
+    const page = toPage(rows, limit, (row) => row);
+    return { items: await Promise.all(page.items.map((row) => this.toDto(row))), next_cursor: page.next_cursor };
+  }
+
+  async get(id: string): Promise<ApiClientResponseDto> {
+    return this.toDto(await this.require(id));
+  }
+
+  /** By id or, for the CLI, by name. */
+  async resolve(idOrName: string): Promise<ApiClientResponseDto> {
+    const client = isUuid(idOrName) ? await this.clients.findById(idOrName) : await this.clients.findByName(idOrName);
+    if (!client) throw new AppError('not_found', `No client "${idOrName}"`);
+    return this.toDto(client);
+  }
+
+  async update(id: string, dto: ApiClientUpdateDto): Promise<ApiClientResponseDto> {
+    this.assertTimeZone(dto.budget_timezone);
+    const client = await this.require(id);
+    if (dto.name !== undefined) client.name = dto.name.trim();
+    if (dto.description !== undefined) client.description = dto.description;
+    if (dto.is_active !== undefined) client.isActive = dto.is_active;
+    if (dto.rate_limit_rpm !== undefined) client.rateLimitRpm = dto.rate_limit_rpm;
+    if (dto.rate_limit_tpm !== undefined) client.rateLimitTpm = dto.rate_limit_tpm;
+    if (dto.monthly_budget_usd !== undefined) client.monthlyBudgetUsd = dto.monthly_budget_usd;
+    if (dto.budget_period !== undefined) client.budgetPeriod = dto.budget_period;
+    if (dto.budget_timezone !== undefined) client.budgetTimezone = dto.budget_timezone;
+    if (dto.budget_alert_threshold !== undefined) client.budgetAlertThreshold = dto.budget_alert_threshold;
+    if (dto.allowed_providers !== undefined) client.allowedProviders = dto.allowed_providers;
+    if (dto.allowed_models !== undefined) client.allowedModels = dto.allowed_models;
+    if (dto.fallback_models !== undefined) client.fallbackModels = dto.fallback_models;
+    if (dto.metadata !== undefined) client.metadata = dto.metadata;
+    await this.clients.update(client);
+    this.lookup.invalidateAll();
+    return this.toDto(await this.require(id));
+  }
+
+  /** Deletes the client and, by cascade, its keys; its log rows stay (client_id kept for history). */
+  async delete(id: string): Promise<void> {
+    if (!isUuid(id) || !(await this.clients.delete(id))) throw new AppError('not_found', `No client with id ${id}`);
+    this.lookup.invalidateAll();
+  }
+
+  /** Throws 404 not_found for an unknown id. */
+  async require(id: string): Promise<ApiClient> {
+    const client = isUuid(id) ? await this.clients.findById(id) : null;
+    if (!client) throw new AppError('not_found', `No client with id ${id}`);
+    return client;
+  }
+
+  private assertTimeZone(tz: string | undefined): void {
+    if (tz !== undefined && !isValidTimeZone(tz)) {
+      throw new AppError('validation_error', `Unknown timezone "${tz}"`, [{ field: 'budget_timezone', message: 'expected an IANA timezone such as "UTC" or "Europe/Berlin"' }]);
+    }
+  }
+
+  private async toDto(c: ApiClient): Promise<ApiClientResponseDto> {
+    const period = periodBounds(c.budgetPeriod, c.budgetTimezone);
+    const spent = new Decimal(await this.spend.clientSpend(c.id, period.start, period.end));
+    let alert: BudgetAlertState = 'none';
+    let remaining: string | null = null;
+    if (c.monthlyBudgetUsd !== null) {
+      const budget = new Decimal(c.monthlyBudgetUsd);
+      remaining = Decimal.max(0, budget.minus(spent)).toFixed();
+      if (spent.gte(budget)) alert = 'exceeded';
+      else if (c.budgetAlertThreshold !== null && spent.gte(budget.mul(c.budgetAlertThreshold))) alert = 'warning';
+    }
+    return {
+      id: c.id,
+      name: c.name,
+      description: c.description,
+      is_active: c.isActive,
+      rate_limit_rpm: c.rateLimitRpm,
+      rate_limit_tpm: c.rateLimitTpm,
+      monthly_budget_usd: c.monthlyBudgetUsd === null ? null : new Decimal(c.monthlyBudgetUsd).toFixed(),
+      budget_period: c.budgetPeriod,
+      budget_timezone: c.budgetTimezone,
+      budget_alert_threshold: c.budgetAlertThreshold === null ? null : new Decimal(c.budgetAlertThreshold).toFixed(),
+      allowed_providers: c.allowedProviders,
+      allowed_models: c.allowedModels,
+      fallback_models: c.fallbackModels,
+      metadata: c.metadata ?? {},
+      month_to_date_spend_usd: spent.toFixed(),
+      period_start: period.start.toISOString(),
+      remaining_budget_usd: remaining,
+      budget_alert: alert,
+      created_at: c.createdAt.toISOString(),
+      updated_at: c.updatedAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import type { BudgetPeriod } from '../api-client.entity';
+
+const MONEY = /^\d{1,12}(\.\d{1,6})?$/;
+const FRACTION = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
+const PERIODS: BudgetPeriod[] = ['day', 'week', 'month'];
+/** optional, and null clears the value */
+const Nullable = () => ValidateIf((_o, v) => v !== null && v !== undefined);
+
+class ApiClientFieldsDto {
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Campaign copy for the marketing admin' })
+  @Nullable()
+  @IsString()
+  @MaxLength(1000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ default: true, description: 'An inactive client gets 403 client_inactive' })
+  @IsOptional()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, example: 600, description: 'Requests per minute; null = unlimited' })
+  @Nullable()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  rate_limit_rpm?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, example: 200000, description: 'Tokens (input + max output) per minute; null = unlimited' })
+  @Nullable()
+  @IsInt()
+  @Min(1)
+  @Max(2_000_000_000)
+  rate_limit_tpm?: number | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '250.00', description: 'Hard budget per period in USD (decimal string); null = none' })
+  @Nullable()
+  @IsString()
+  @Matches(MONEY, { message: 'monthly_budget_usd must be a decimal string like "250.00"' })
+  monthly_budget_usd?: string | null;
+
+  @ApiPropertyOptional({ enum: PERIODS, default: 'month', description: 'Calendar period of the budget' })
+  @IsOptional()
+  @IsIn(PERIODS)
+  budget_period?: BudgetPeriod;
+
+  @ApiPropertyOptional({ default: 'UTC', example: 'Europe/Berlin', description: 'IANA timezone the budget period follows' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  budget_timezone?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: '0.8', description: 'Fraction of the budget (0–1) at which a warning is logged and shown' })
+  @Nullable()
+  @IsString()
+  @Matches(FRACTION, { message: 'budget_alert_threshold must be a decimal string from 0 to 1, like "0.8"' })
+  budget_alert_threshold?: string | null;
+
+  @ApiPropertyOptional({ type: [String], nullable: true, example: ['openai', 'anthropic'], description: 'null = every provider' })
+  @Nullable()
+  @IsArray()
+  @IsString({ each: true })
+  @ArrayMaxSize(100)
+  allowed_providers?: string[] | null;
+
+  @ApiPropertyOptional({ type: [String], nullable: true, example: ['openai/gpt-4o-mini', 'anthropic/*'], description: 'provider/model, provider/* or bare model names; null = every model' })
+  @Nullable()
+  @IsArray()
+  @IsString({ each: true })
+  @ArrayMaxSize(500)
+  allowed_models?: string[] | null;
+
+  @ApiPropertyOptional({ type: [String], nullable: true, example: ['openai/gpt-4o-mini'], description: 'Default ordered fallback models' })
+  @Nullable()
+  @IsArray()
+  @IsString({ each: true })
+  @ArrayMaxSize(20)
+  fallback_models?: string[] | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { team: 'marketing' } })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+}
+
+export class ApiClientCreateDto extends ApiClientFieldsDto {
+  @ApiProperty({ example: 'marketing-admin', description: 'Unique name' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+}
+
+export class ApiClientUpdateDto extends ApiClientFieldsDto {
+  @ApiPropertyOptional({ example: 'marketing-admin' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+}
+
+export type BudgetAlertState = 'none' | 'warning' | 'exceeded';
+
+export class ApiClientResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'marketing-admin' }) name!: string;
+  @ApiProperty({ type: String, nullable: true }) description!: string | null;
+  @ApiProperty() is_active!: boolean;
+  @ApiProperty({ type: Number, nullable: true }) rate_limit_rpm!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) rate_limit_tpm!: number | null;
+  @ApiProperty({ type: String, nullable: true, example: '250' }) monthly_budget_usd!: string | null;
+  @ApiProperty({ enum: PERIODS }) budget_period!: BudgetPeriod;
+  @ApiProperty({ example: 'UTC' }) budget_timezone!: string;
+  @ApiProperty({ type: String, nullable: true, example: '0.8' }) budget_alert_threshold!: string | null;
+  @ApiProperty({ type: [String], nullable: true }) allowed_providers!: string[] | null;
+  @ApiProperty({ type: [String], nullable: true }) allowed_models!: string[] | null;
+  @ApiProperty({ type: [String], nullable: true }) fallback_models!: string[] | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty({ example: '12.345', description: "Spend in the current budget period (the month by default), USD: committed cost from the rollups" })
+  month_to_date_spend_usd!: string;
+  @ApiProperty({ format: 'date-time', description: 'Start of the current budget period' }) period_start!: string;
+  @ApiProperty({ type: String, nullable: true, example: '237.655', description: 'Budget left in the period; null without a budget' })
+  remaining_budget_usd!: string | null;
+  @ApiProperty({ enum: ['none', 'warning', 'exceeded'], description: 'warning: spend passed the alert threshold; exceeded: the hard budget is spent' })
+  budget_alert!: BudgetAlertState;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class ApiClientPageDto {
+  @ApiProperty({ type: [ApiClientResponseDto] }) items!: ApiClientResponseDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last' }) next_cursor!: string | null;
+}

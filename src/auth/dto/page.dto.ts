@@ -1,0 +1,53 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AppError } from '../../common/errors/app-error';
+
+/** `limit` and `cursor` in, as on every admin list (DESIGN §7). */
+export class PageQueryDto {
+  @ApiPropertyOptional({ description: 'Items per page', minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The next_cursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export interface Keyset {
+  createdAt: Date;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodeCursor(row: Keyset): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): Keyset | null {
+  if (!cursor) return null;
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || !UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new AppError('validation_error', 'Invalid cursor', [{ field: 'cursor', message: 'not a cursor returned by this list' }]);
+  }
+  return { createdAt, id };
+}
+
+/** Fetch limit + 1 rows, return limit and whether more exist. */
+export function toPage<T extends Keyset, R>(rows: T[], limit: number, map: (row: T) => R): { items: R[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page.map(map), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,0 +1,130 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Caller } from '../common/caller';
+import { intersectAllowLists, narrowLimit } from './access-policy.service';
+import { looksLikeApiKey, sha256 } from './api-key.codec';
+import { ApiKeysRepository, KeyWithClient } from './api-keys.repository';
+import { ClientBudgetPolicy } from './client-policy';
+import { ClientsRepository } from './clients.repository';
+
+/** How long a key lookup (or a miss) is trusted: revocation is felt on every instance within this. */
+export const KEY_CACHE_TTL_MS = 3_000;
+const MAX_CACHED = 50_000;
+const LAST_USED_FLUSH_MS = 15_000;
+
+export type KeyVerdict =
+  | { status: 'ok'; caller: Caller }
+  | { status: 'inactive'; caller: Caller }
+  | { status: 'invalid'; reason: 'unknown' | 'revoked' | 'expired' };
+
+interface Cached {
+  row: KeyWithClient | null;
+  caller: Caller | null;
+  until: number;
+}
+
+/**
+ * Resolves API keys to callers with a few seconds of in-memory cache (no
+ * database round trip per request), keeps clients' budget policies at hand for
+ * the limits service, and writes last_used_at in batches.
+ */
+@Injectable()
+export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('KeyLookup');
+  private readonly cache = new Map<string, Cached>();
+  private readonly policies = new Map<string, { policy: ClientBudgetPolicy; until: number }>();
+  private readonly lastUsed = new Map<string, Date>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    private readonly clients: ClientsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flushLastUsed();
+  }
+
+  async verify(rawKey: string, now = Date.now()): Promise<KeyVerdict> {
+    if (!looksLikeApiKey(rawKey)) return { status: 'invalid', reason: 'unknown' };
+    const cacheKey = sha256(rawKey);
+    const id = cacheKey.toString('base64');
+    let entry = this.cache.get(id);
+    if (!entry || entry.until <= now) {
+      const found = await this.keys.findWithClientByHash(cacheKey);
+      entry = { row: found, caller: found ? callerOf(found) : null, until: now + KEY_CACHE_TTL_MS };
+      if (this.cache.size >= MAX_CACHED) this.evictExpired(now);
+      this.cache.set(id, entry);
+      if (entry.row) this.policies.set(entry.row.clientId, { policy: policyOf(entry.row), until: now + KEY_CACHE_TTL_MS });
+    }
+    const { row, caller } = entry;
+    if (!row || !caller) return { status: 'invalid', reason: 'unknown' };
+    if (row.revokedAt && row.revokedAt.getTime() <= now) return { status: 'invalid', reason: 'revoked' };
+    if (row.expiresAt && row.expiresAt.getTime() <= now) return { status: 'invalid', reason: 'expired' };
+    if (!row.isActive) return { status: 'inactive', caller };
+    this.lastUsed.set(row.keyId, new Date(now));
+    return { status: 'ok', caller };
+  }
+
+  /** The client's budget policy, from the lookup cache or (stale or absent) the database. */
+  async budgetPolicy(clientId: string, now = Date.now()): Promise<ClientBudgetPolicy | null> {
+    const cached = this.policies.get(clientId);
+    if (cached && cached.until > now) return cached.policy;
+    const client = await this.clients.findById(clientId);
+    if (!client) return null;
+    const policy: ClientBudgetPolicy = {
+      budgetUsd: client.monthlyBudgetUsd,
+      budgetPeriod: client.budgetPeriod,
+      budgetTimezone: client.budgetTimezone,
+      budgetAlertThreshold: client.budgetAlertThreshold,
+    };
+    this.policies.set(clientId, { policy, until: now + KEY_CACHE_TTL_MS });
+    return policy;
+  }
+
+  /** Local changes (revocation, client edits) take effect at once on this instance; others within the TTL. */
+  invalidateAll(): void {
+    this.cache.clear();
+    this.policies.clear();
+  }
+
+  async flushLastUsed(): Promise<void> {
+    if (this.lastUsed.size === 0) return;
+    const entries = [...this.lastUsed].map(([id, at]) => ({ id, at }));
+    this.lastUsed.clear();
+    await this.keys.touchMany(entries).catch((error: unknown) => this.logger.warn(`Could not record last_used_at: ${String(error)}`));
+  }
+
+  private evictExpired(now: number): void {
+    for (const [id, entry] of this.cache) if (entry.until <= now) this.cache.delete(id);
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+  }
+}
+
+function policyOf(row: KeyWithClient): ClientBudgetPolicy {
+  return {
+    budgetUsd: row.budgetUsd,
+    budgetPeriod: row.budgetPeriod,
+    budgetTimezone: row.budgetTimezone,
+    budgetAlertThreshold: row.budgetAlertThreshold,
+  };
+}
+
+function callerOf(row: KeyWithClient): Caller {
+  return {
+    clientId: row.clientId,
+    clientName: row.clientName,
+    apiKeyId: row.keyId,
+    rateLimitRpm: narrowLimit(row.clientRpm, row.keyRpm),
+    rateLimitTpm: narrowLimit(row.clientTpm, row.keyTpm),
+    allowedProviders: row.allowedProviders,
+    allowedModels: intersectAllowLists(row.allowedModels, row.keyAllowedModels),
+    fallbackModels: row.fallbackModels,
+    metadata: row.metadata ?? {},
+  };
+}

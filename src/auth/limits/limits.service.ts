@@ -1,0 +1,226 @@
+import { Injectable, Logger } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../common/errors/app-error';
+import { Caller } from '../../common/caller';
+import { BillingReadService } from '../../billing/billing-read.service';
+import { ClientBudgetPolicy } from '../client-policy';
+import { ClientsRepository } from '../clients.repository';
+import { KeyLookupService } from '../key-lookup.service';
+import { PeriodBounds, periodBounds } from './budget-period';
+import { AdmitOutcome, BudgetRequest, RateRequest, WindowState } from './limit-types';
+import { MemoryRateLimiter } from './memory-rate-limiter';
+import { PgBudgetStore } from './pg-budget.store';
+import { RedisLimitStore } from './redis-limit.store';
+import { unitsToUsd, usdToUnits } from './usd-units';
+
+export interface AdmissionRequest {
+  provider: string;
+  model: string;
+  estimatedInputTokens: number;
+  maxOutputTokens: number;
+  /** the most the call can cost (input estimate + max_tokens at the model's price); null when the price is unknown */
+  maxCostUsd: string | null;
+}
+
+export interface ActualUsage {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string | null;
+}
+
+export interface Admission {
+  /** x-ratelimit-* headers for the response (empty when no limit applies) */
+  headers: Record<string, string>;
+  /** Reconciles the reservation with what the call really used; call exactly once, also on failure. */
+  settle(actual: ActualUsage): Promise<void>;
+}
+
+const ADJECTIVE = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
+
+const NO_LIMITS: Admission = { headers: {}, settle: async () => undefined };
+
+/**
+ * Rate limits (RPM, TPM) and the hard budget, checked before a provider is
+ * called and reconciled after. With Redis the counters are shared by every
+ * instance (one round trip); without it, or while it is unreachable, rate
+ * limits are per instance and budget reservations go through PostgreSQL.
+ * Calls whose price is unknown cannot be bounded by the budget: they are
+ * admitted while the budget is not spent, and logged.
+ */
+@Injectable()
+export class LimitsService {
+  private readonly logger = new Logger('Limits');
+  private readonly memory = new MemoryRateLimiter();
+  private readonly periods = new Map<string, PeriodBounds>();
+  private readonly alerted = new Map<string, string>();
+  private readonly unpricedWarned = new Map<string, number>();
+
+  constructor(
+    private readonly redis: RedisLimitStore,
+    private readonly pgBudget: PgBudgetStore,
+    private readonly lookup: KeyLookupService,
+    private readonly spend: BillingReadService,
+    private readonly clients: ClientsRepository,
+  ) {}
+
+  async admit(caller: Caller, req: AdmissionRequest): Promise<Admission> {
+    const policy = await this.lookup.budgetPolicy(caller.clientId);
+    const hasBudget = policy !== null && policy.budgetUsd !== null;
+    if (!caller.rateLimitRpm && !caller.rateLimitTpm && !hasBudget) return NO_LIMITS;
+
+    const tokens = Math.max(0, Math.ceil(req.estimatedInputTokens)) + Math.max(0, Math.ceil(req.maxOutputTokens));
+    const rate: RateRequest = { clientId: caller.clientId, rpm: caller.rateLimitRpm, tpm: caller.rateLimitTpm, tokens };
+    const budget = hasBudget ? this.budgetRequest(caller, policy, req) : null;
+
+    let outcome: AdmitOutcome;
+    let shared = this.redis.available;
+    if (shared) {
+      try {
+        outcome = await this.admitShared(rate, budget);
+      } catch (error) {
+        this.redis.markFailure(error);
+        shared = false;
+        outcome = await this.admitLocal(rate, budget);
+      }
+    } else {
+      if (this.redis.configured) this.redis.markFailure(new Error('not connected'));
+      outcome = await this.admitLocal(rate, budget);
+    }
+
+    if (!outcome.ok) throw this.rejection(outcome, caller, policy, budget);
+    if (budget && policy && outcome.budgetUsedUnits !== undefined) this.checkSoftThreshold(caller, policy, budget, outcome.budgetUsedUnits);
+
+    let settled = false;
+    return {
+      headers: rateHeaders(outcome.requests, outcome.tokens),
+      settle: async (actual) => {
+        if (settled) return;
+        settled = true;
+        await this.settle(caller, rate, budget, shared, actual).catch((error: unknown) =>
+          this.logger.warn(`Could not reconcile limits for client ${caller.clientId}: ${String(error)}`),
+        );
+      },
+    };
+  }
+
+  private async admitShared(rate: RateRequest, budget: BudgetRequest | null): Promise<AdmitOutcome> {
+    const first = await this.redis.admit(rate, budget, null);
+    if (first !== 'seed') return first;
+    const seed = usdToUnits(await this.spend.clientSpend(rate.clientId, budget!.periodStart, budget!.periodEnd), 'nearest');
+    const second = await this.redis.admit(rate, budget, seed);
+    if (second === 'seed') throw new Error('budget counter could not be seeded');
+    return second;
+  }
+
+  private async admitLocal(rate: RateRequest, budget: BudgetRequest | null): Promise<AdmitOutcome> {
+    const outcome = this.memory.admit(rate);
+    if (!outcome.ok || !budget) return outcome;
+    try {
+      const reserved = await this.pgBudget.reserve(budget, () => this.spend.clientSpend(rate.clientId, budget.periodStart, budget.periodEnd));
+      if (reserved.ok) return { ...outcome, budgetUsedUnits: reserved.usedUnits };
+      this.memory.release(rate);
+      return { ok: false, reason: 'budget', budgetUsedUnits: reserved.usedUnits };
+    } catch (error) {
+      this.memory.release(rate);
+      throw error;
+    }
+  }
+
+  private async settle(caller: Caller, rate: RateRequest, budget: BudgetRequest | null, shared: boolean, actual: ActualUsage): Promise<void> {
+    const used = Math.max(0, actual.inputTokens) + Math.max(0, actual.outputTokens);
+    const tokenRefund = rate.tokens - used;
+    // an unknown actual cost keeps the reservation as spent (the safe side)
+    const actualUnits = budget ? (actual.costUsd !== null ? usdToUnits(actual.costUsd, 'nearest') : budget.reserveUnits) : 0n;
+    if (shared) {
+      await this.redis.settle({
+        clientId: caller.clientId,
+        tpm: rate.tpm,
+        tokenRefund,
+        budget: budget ? { periodStart: budget.periodStart, reservationId: budget.reservationId, reservedUnits: budget.reserveUnits, actualUnits } : null,
+      });
+      return;
+    }
+    if (rate.tpm) this.memory.adjustTokens(caller.clientId, rate.tpm, tokenRefund);
+    if (budget) await this.pgBudget.settle(caller.clientId, budget.periodStart, budget.reservationId, actualUnits);
+  }
+
+  private budgetRequest(caller: Caller, policy: ClientBudgetPolicy, req: AdmissionRequest): BudgetRequest {
+    const bounds = this.currentPeriod(policy);
+    if (req.maxCostUsd === null) this.warnUnpriced(caller, req);
+    return {
+      clientId: caller.clientId,
+      periodStart: bounds.start,
+      periodEnd: bounds.end,
+      limitUnits: usdToUnits(policy.budgetUsd!, 'nearest'),
+      reserveUnits: req.maxCostUsd === null ? 0n : usdToUnits(req.maxCostUsd, 'up'),
+      reservationId: randomUUID(),
+    };
+  }
+
+  /** Period bounds are cached until the period ends (Intl is not free on the hot path). */
+  private currentPeriod(policy: ClientBudgetPolicy, now = new Date()): PeriodBounds {
+    const key = `${policy.budgetPeriod}:${policy.budgetTimezone}`;
+    const cached = this.periods.get(key);
+    if (cached && cached.start <= now && now < cached.end) return cached;
+    const bounds = periodBounds(policy.budgetPeriod, policy.budgetTimezone, now);
+    this.periods.set(key, bounds);
+    return bounds;
+  }
+
+  private rejection(outcome: Exclude<AdmitOutcome, { ok: true }>, caller: Caller, policy: ClientBudgetPolicy | null, budget: BudgetRequest | null): AppError {
+    if (outcome.reason === 'budget') {
+      const period = this.currentPeriod(policy!);
+      return new AppError(
+        'budget_exceeded',
+        `The ${ADJECTIVE[policy!.budgetPeriod]} budget of ${policy!.budgetUsd} USD for client "${caller.clientName}" does not cover this request ` +
+          `(period ${period.key}: ${unitsToUsd(outcome.budgetUsedUnits)} USD spent or reserved; this request may cost up to ${unitsToUsd(budget!.reserveUnits)} USD)`,
+      );
+    }
+    const which = outcome.reason === 'requests' ? `${caller.rateLimitRpm} requests` : `${caller.rateLimitTpm} tokens`;
+    const appError = new AppError('rate_limited', `Rate limit of ${which} per minute reached; retry after ${outcome.retryAfterS} s`, [], outcome.retryAfterS);
+    (appError as AppError & { headers?: Record<string, string> }).headers = rateHeaders(outcome.requests, outcome.tokens);
+    return appError;
+  }
+
+  private checkSoftThreshold(caller: Caller, policy: ClientBudgetPolicy, budget: BudgetRequest, usedUnits: bigint): void {
+    if (policy.budgetAlertThreshold === null) return;
+    const period = this.currentPeriod(policy);
+    if (this.alerted.get(caller.clientId) === period.key) return;
+    const threshold = new Decimal(policy.budgetAlertThreshold).mul(budget.limitUnits.toString());
+    if (new Decimal(usedUnits.toString()).lt(threshold)) return;
+    this.alerted.set(caller.clientId, period.key);
+    void this.clients
+      .markBudgetAlerted(caller.clientId, period.key)
+      .then((first) => {
+        if (first) {
+          this.logger.warn(
+            `Client "${caller.clientName}" (${caller.clientId}) passed ${new Decimal(policy.budgetAlertThreshold!).mul(100).toFixed()}% of its ${ADJECTIVE[policy.budgetPeriod]} budget of ${policy.budgetUsd} USD (period ${period.key}: ${unitsToUsd(usedUnits)} USD spent or reserved)`,
+          );
+        }
+      })
+      .catch((error: unknown) => this.logger.warn(`Could not record the budget alert: ${String(error)}`));
+  }
+
+  private warnUnpriced(caller: Caller, req: AdmissionRequest): void {
+    const last = this.unpricedWarned.get(caller.clientId) ?? 0;
+    if (Date.now() - last < 60_000) return;
+    this.unpricedWarned.set(caller.clientId, Date.now());
+    this.logger.warn(`Client "${caller.clientName}" has a budget but ${req.provider}/${req.model} has no known price: the call cannot be bounded by the budget`);
+  }
+}
+
+export function rateHeaders(requests?: WindowState, tokens?: WindowState): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (requests) {
+    headers['x-ratelimit-limit-requests'] = String(requests.limit);
+    headers['x-ratelimit-remaining-requests'] = String(requests.remaining);
+    headers['x-ratelimit-reset-requests'] = `${requests.resetS}s`;
+  }
+  if (tokens) {
+    headers['x-ratelimit-limit-tokens'] = String(tokens.limit);
+    headers['x-ratelimit-remaining-tokens'] = String(tokens.remaining);
+    headers['x-ratelimit-reset-tokens'] = `${tokens.resetS}s`;
+  }
+  return headers;
+}

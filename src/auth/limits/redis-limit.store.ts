@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG } from '../../config/config.module';
+import { AppConfig } from '../../config/env.schema';
+import { AdmitOutcome, BudgetRequest, RESERVATION_TTL_MS, RateRequest, SettleRequest, WindowState } from './limit-types';
+import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './redis-scripts';
+import { windowState } from './token-bucket';
+
+type RedisWithScripts = Redis & {
+  llmhubAdmit(...args: string[]): Promise<string[]>;
+  llmhubSettle(...args: string[]): Promise<string>;
+};
+
+/** Budget counters outlive their period by a day (late settlements still land). */
+const BUDGET_KEY_GRACE_MS = 24 * 3_600_000;
+
+/**
+ * Shared limits in Redis (REDIS_URL). `available` is false while Redis is
+ * unreachable; the limits service then falls back to per-instance limits and
+ * returns here on its own once the connection is ready again.
+ */
+@Injectable()
+export class RedisLimitStore implements OnModuleDestroy {
+  private readonly logger = new Logger('RedisLimits');
+  private readonly redis: RedisWithScripts | null;
+  private degraded = false;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.redis = config.redisUrl ? this.connect(config.redisUrl) : null;
+  }
+
+  get configured(): boolean {
+    return this.redis !== null;
+  }
+
+  get available(): boolean {
+    return this.redis !== null && this.redis.status === 'ready';
+  }
+
+  /** Returns 'seed' when the budget counter of this period does not exist yet (call again with `seed`). */
+  async admit(rate: RateRequest, budget: BudgetRequest | null, seedUnits: bigint | null): Promise<AdmitOutcome | 'seed'> {
+    const tag = `{${rate.clientId}}`;
+    const periodTag = budget ? `${tag}:${budget.periodStart.getTime()}` : tag;
+    const keyTtl = budget ? String(Math.max(60_000, budget.periodEnd.getTime() - Date.now() + BUDGET_KEY_GRACE_MS)) : '0';
+    const reply = await this.client().llmhubAdmit(
+      `llmhub:rl:${tag}:req`,
+      `llmhub:rl:${tag}:tok`,
+      `llmhub:budget:${periodTag}:used`,
+      `llmhub:budget:${periodTag}:open`,
+      String(rate.rpm ?? 0),
+      String(rate.tpm ?? 0),
+      String(rate.tokens),
+      budget ? budget.limitUnits.toString() : '',
+      budget ? budget.reserveUnits.toString() : '0',
+      String(RESERVATION_TTL_MS),
+      keyTtl,
+      seedUnits === null ? '' : seedUnits.toString(),
+      budget?.reservationId ?? '',
+    );
+    const [status, a, b, c] = reply;
+    if (status === 'seed') return 'seed';
+    if (status === 'budget') return { ok: false, reason: 'budget', budgetUsedUnits: BigInt(a) };
+    if (status === 'requests' || status === 'tokens') {
+      return { ok: false, reason: status, retryAfterS: Math.max(1, Number(a)), ...this.windows(rate, Number(b), Number(c)) };
+    }
+    return { ok: true, ...this.windows(rate, Number(a), Number(b)), budgetUsedUnits: budget ? BigInt(c) : undefined };
+  }
+
+  async settle(req: SettleRequest): Promise<void> {
+    const tag = `{${req.clientId}}`;
+    const periodTag = req.budget ? `${tag}:${req.budget.periodStart.getTime()}` : tag;
+    const b = req.budget;
+    await this.client().llmhubSettle(
+      `llmhub:rl:${tag}:tok`,
+      `llmhub:budget:${periodTag}:used`,
+      `llmhub:budget:${periodTag}:open`,
+      String(req.tpm ?? 0),
+      String(req.tokenRefund),
+      b ? '1' : '0',
+      b ? `${b.reservationId}:${b.reservedUnits}` : '',
+      b ? (b.actualUnits - b.reservedUnits).toString() : '0',
+      b ? b.actualUnits.toString() : '0',
+    );
+  }
+
+  /** Called on a failed command: remember it so the next success can say Redis is back. */
+  markFailure(error: unknown): void {
+    if (!this.degraded) {
+      this.degraded = true;
+      this.logger.warn(`Redis unreachable (${error instanceof Error ? error.message : String(error)}): enforcing per-instance limits until it returns`);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.redis?.disconnect();
+  }
+
+  private windows(rate: RateRequest, requestsLevel: number, tokensLevel: number): { requests?: WindowState; tokens?: WindowState } {
+    return {
+      requests: rate.rpm ? windowState(rate.rpm, requestsLevel) : undefined,
+      tokens: rate.tpm ? windowState(rate.tpm, tokensLevel) : undefined,
+    };
+  }
+
+  private client(): RedisWithScripts {
+    if (!this.redis) throw new Error('Redis is not configured');
+    return this.redis;
+  }
+
+  private connect(url: string): RedisWithScripts {
+    const redis = new Redis(url, {
+      // fail fast instead of queueing: a request must never wait for Redis to come back
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 500,
+      connectTimeout: 2_000,
+      retryStrategy: (attempt) => Math.min(200 * attempt, 2_000),
+      lazyConnect: false,
+    }) as RedisWithScripts;
+    redis.defineCommand('llmhubAdmit', { numberOfKeys: 4, lua: ADMIT_SCRIPT });
+    redis.defineCommand('llmhubSettle', { numberOfKeys: 3, lua: SETTLE_SCRIPT });
+    redis.on('error', (error: Error) => this.markFailure(error));
+    redis.on('ready', () => {
+      if (this.degraded) this.logger.warn('Redis reachable again: limits are shared across instances again');
+      this.degraded = false;
+    });
+    return redis;
+  }
+}

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import {
+  BillingSummaryResponseDto,
+  TopSpendersResponseDto,
+  UsageGroup,
+  UsageItemDto,
+  UsageResponseDto,
+  UsageTotalsDto,
+} from './dto/billing.dto';
+import { addUnits, floorTo, Granularity, ROLLUP_TABLE, splitRange } from './rollup-buckets';
+
+export interface UsageFilter {
+  from?: string;
+  to?: string;
+  granularity?: Granularity;
+  groupBy?: UsageGroup;
+  clientId?: string;
+  provider?: string;
+  model?: string;
+}
+
+/** Widest range per granularity, so a report stays a bounded read. */
+const MAX_RANGE_DAYS: Record<Granularity, number> = { hour: 31, day: 1_100, month: 36_500 };
+const DAY_MS = 86_400_000;
+
+const GROUP_COLUMNS: Record<UsageGroup, { select: string; group: string; join: string }> = {
+  client: { select: 'r.client_id, c.name AS client_name', group: 'r.client_id, c.name', join: 'LEFT JOIN api_clients c ON c.id = r.client_id' },
+  provider: { select: 'r.provider', group: 'r.provider', join: '' },
+  model: { select: 'r.provider, r.model', group: 'r.provider, r.model', join: '' },
+  template: {
+    select: 't.name AS template, r.template_id, r.template_version',
+    group: 't.name, r.template_id, r.template_version',
+    join: 'LEFT JOIN prompt_templates t ON t.id = r.template_id',
+  },
+};
+
+const SUMS = `sum(r.requests)::bigint AS requests, sum(r.errors)::bigint AS errors, sum(r.rejected)::bigint AS rejected,
+  sum(r.input_tokens)::bigint AS input_tokens, sum(r.output_tokens)::bigint AS output_tokens, sum(r.cost_usd)::text AS cost_usd,
+  sum(r.price_unknown)::bigint AS price_unknown, sum(r.latency_ms_sum)::bigint AS latency_ms_sum`;
+
+type Row = Record<string, string | number | Date | null>;
+
+export function money(value: string | null | undefined): string {
+  return value === null || value === undefined ? '0' : new Decimal(value).toFixed();
+}
+
+function parseDate(value: string | undefined, field: string, fallback: Date): Date {
+  if (value === undefined) return fallback;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new AppError('validation_error', `${field} is not a valid date`, [{ field, message: 'expected an ISO 8601 date' }]);
+  return date;
+}
+
+/** Validated [from, to) for a report; errors name the field. */
+export function reportRange(fromRaw: string | undefined, toRaw: string | undefined, granularity: Granularity, now = new Date()) {
+  const to = parseDate(toRaw, 'to', now);
+  const from = parseDate(fromRaw, 'from', new Date(to.getTime() - 30 * DAY_MS));
+  if (from.getTime() >= to.getTime()) {
+    throw new AppError('validation_error', 'from must be before to', [{ field: 'from', message: 'must be before to' }]);
+  }
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS[granularity] * DAY_MS) {
+    const message = `range too large for granularity ${granularity} (at most ${MAX_RANGE_DAYS[granularity]} days)`;
+    throw new AppError('validation_error', message, [{ field: 'granularity', message }]);
+  }
+  return { from, to };
+}
+
+function totalsOf(rows: readonly Row[]): UsageTotalsDto {
+  let cost = new Decimal(0);
+  const t = { requests: 0, errors: 0, rejected: 0, input_tokens: 0, output_tokens: 0, price_unknown: 0, latency: 0 };
+  for (const r of rows) {
+    t.requests += Number(r.requests ?? 0);
+    t.errors += Number(r.errors ?? 0);
+    t.rejected += Number(r.rejected ?? 0);
+    t.input_tokens += Number(r.input_tokens ?? 0);
+    t.output_tokens += Number(r.output_tokens ?? 0);
+    t.price_unknown += Number(r.price_unknown ?? 0);
+    t.latency += Number(r.latency_ms_sum ?? 0);
+    if (r.cost_usd !== null && r.cost_usd !== undefined) cost = cost.plus(String(r.cost_usd));
+  }
+  const { latency, ...counts } = t;
+  return { ...counts, cost_usd: cost.toFixed(), avg_latency_ms: t.requests ? Math.round(latency / t.requests) : 0 };
+}
+
+/** Reports: every figure comes from the rollups, never from a scan of the log (DESIGN §8). */
+@Injectable()
+export class BillingReadService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Exact spend of one client over [from, to) as a decimal string: whole months,
+   * days and hours from the matching rollup, partial hours at the edges from the
+   * log (the current hour from its hourly bucket, which holds nothing later than now).
+   */
+  async clientSpend(clientId: string, from: Date, to: Date): Promise<string> {
+    const parts = splitRange(from, to);
+    if (parts.length === 0) return '0';
+    const now = Date.now();
+    const params: unknown[] = [clientId];
+    const selects = parts.map((part) => {
+      params.push(part.from.toISOString(), part.to.toISOString());
+      const [a, b] = [`$${params.length - 1}`, `$${params.length}`];
+      if (part.source === 'log' && part.to.getTime() >= now && part.from.getTime() === floorTo(part.from, 'hour').getTime()) {
+        return `SELECT sum(cost_usd) AS c FROM llm_hourly_costs WHERE client_id = $1 AND bucket = ${a}`;
+      }
+      if (part.source === 'log') return `SELECT sum(cost_usd) AS c FROM llm_generation_log WHERE client_id = $1 AND created_at >= ${a} AND created_at < ${b}`;
+      return `SELECT sum(cost_usd) AS c FROM ${ROLLUP_TABLE[part.source]} WHERE client_id = $1 AND bucket >= ${a} AND bucket < ${b}`;
+    });
+    const rows: { total: string | null }[] = await this.dataSource.query(
+      `SELECT sum(c)::text AS total FROM (${selects.join(' UNION ALL ')}) parts`,
+      params,
+    );
+    return money(rows[0]?.total);
+  }
+
+  /** Usage series for one client (client routes) or across clients (admin). */
+  async usage(filter: UsageFilter): Promise<UsageResponseDto> {
+    const granularity = filter.granularity ?? 'day';
+    const { from, to } = reportRange(filter.from, filter.to, granularity);
+    const table = ROLLUP_TABLE[granularity];
+    const group = filter.groupBy ? GROUP_COLUMNS[filter.groupBy] : undefined;
+    const params: unknown[] = [floorTo(from, granularity).toISOString(), to.toISOString()];
+    const where = ['r.bucket >= $1', 'r.bucket < $2'];
+    for (const [column, value] of [['client_id', filter.clientId], ['provider', filter.provider], ['model', filter.model]] as const) {
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`r.${column} = $${params.length}`);
+    }
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT r.bucket${group ? `, ${group.select}` : ''}, ${SUMS}
+       FROM ${table} r ${group?.join ?? ''}
+       WHERE ${where.join(' AND ')}
+       GROUP BY r.bucket${group ? `, ${group.group}` : ''}
+       ORDER BY r.bucket${group ? `, ${group.group}` : ''}`,
+      params,
+    );
+    const items = rows.map((row): UsageItemDto => {
+      const item: UsageItemDto = { bucket: (row.bucket as Date).toISOString(), ...totalsOf([row]) };
+      for (const key of ['client_id', 'client_name', 'provider', 'model', 'template', 'template_id'] as const) {
+        if (key in row) item[key] = row[key] as string | null;
+      }
+      if ('template_version' in row) item.template_version = row.template_version === null ? null : Number(row.template_version);
+      return item;
+    });
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      granularity,
+      group_by: filter.groupBy ?? null,
+      items,
+      totals: totalsOf(rows),
+    };
+  }
+
+  /** The calendar month so far (UTC), with the client's monthly budget. */
+  async clientSummary(clientId: string, now = new Date()): Promise<BillingSummaryResponseDto> {
+    const periodStart = floorTo(now, 'month');
+    const [month]: Row[] = await this.dataSource.query(
+      `SELECT ${SUMS} FROM llm_monthly_costs r WHERE r.client_id = $1 AND r.bucket = $2`,
+      [clientId, periodStart.toISOString()],
+    );
+    const [client]: { budget: string | null }[] = await this.dataSource.query(
+      `SELECT monthly_budget_usd::text AS budget FROM api_clients WHERE id = $1`,
+      [clientId],
+    );
+    const totals = totalsOf(month ? [month] : []);
+    const budget = client?.budget ?? null;
+    const remaining = budget === null ? null : Decimal.max(0, new Decimal(budget).minus(totals.cost_usd)).toFixed();
+    return {
+      period_start: periodStart.toISOString(),
+      period_end: addUnits(periodStart, 'month', 1).toISOString(),
+      month_to_date_cost_usd: totals.cost_usd,
+      budget_usd: budget === null ? null : money(budget),
+      remaining_usd: remaining,
+      requests: totals.requests,
+      errors: totals.errors,
+      rejected: totals.rejected,
+      input_tokens: totals.input_tokens,
+      output_tokens: totals.output_tokens,
+    };
+  }
+
+  /** Clients by cost over a range (default: this month), from the coarsest rollup aligned with it. */
+  async topSpenders(fromRaw: string | undefined, toRaw: string | undefined, limit = 10): Promise<TopSpendersResponseDto> {
+    const now = new Date();
+    const { from, to } = reportRange(fromRaw ?? floorTo(now, 'month').toISOString(), toRaw, 'month', now);
+    const unit: Granularity = floorTo(from, 'month').getTime() === from.getTime() ? 'month' : floorTo(from, 'day').getTime() === from.getTime() ? 'day' : 'hour';
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT r.client_id, c.name AS client_name, ${SUMS}
+       FROM ${ROLLUP_TABLE[unit]} r LEFT JOIN api_clients c ON c.id = r.client_id
+       WHERE r.bucket >= $1 AND r.bucket < $2
+       GROUP BY r.client_id, c.name
+       ORDER BY sum(r.cost_usd) DESC NULLS LAST, sum(r.requests) DESC
+       LIMIT $3`,
+      [floorTo(from, unit).toISOString(), to.toISOString(), limit],
+    );
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      items: rows.map((row) => {
+        const t = totalsOf([row]);
+        return {
+          client_id: row.client_id as string | null,
+          client_name: row.client_name as string | null,
+          requests: t.requests,
+          input_tokens: t.input_tokens,
+          output_tokens: t.output_tokens,
+          cost_usd: t.cost_usd,
+        };
+      }),
+    };
+  }
+}

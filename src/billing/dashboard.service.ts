@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
+import { DataSource } from 'typeorm';
+import { money } from './billing-read.service';
+import { addUnits, floorTo } from './rollup-buckets';
+
+export interface DashboardPeriod {
+  requests: number;
+  errors: number;
+  rejected: number;
+  cost_usd: string;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface DashboardResponse {
+  generated_at: string;
+  today: DashboardPeriod;
+  month_to_date: DashboardPeriod;
+  /** errors / requests today (0 when there were none) */
+  error_rate_today: number;
+  last_hour: { requests: number; latency_ms_p50: number | null; latency_ms_p95: number | null; latency_ms_p99: number | null };
+  top_clients: { client_id: string | null; client_name: string | null; requests: number; cost_usd: string }[];
+  top_models: { provider: string | null; model: string | null; requests: number; cost_usd: string }[];
+  cost_per_day: { day: string; requests: number; cost_usd: string }[];
+}
+
+type Row = Record<string, string | number | Date | null>;
+
+function period(row: Row | undefined): DashboardPeriod {
+  return {
+    requests: Number(row?.requests ?? 0),
+    errors: Number(row?.errors ?? 0),
+    rejected: Number(row?.rejected ?? 0),
+    cost_usd: money(row?.cost_usd as string | null | undefined),
+    input_tokens: Number(row?.input_tokens ?? 0),
+    output_tokens: Number(row?.output_tokens ?? 0),
+  };
+}
+
+const TOTALS = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors, sum(rejected)::bigint AS rejected,
+  sum(cost_usd)::text AS cost_usd, sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens`;
+
+/** The console's headline figures: rollups for totals, the log's last hour only for latency percentiles. */
+@Injectable()
+export class DashboardService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async get(now = new Date()): Promise<DashboardResponse> {
+    const today = floorTo(now, 'day');
+    const month = floorTo(now, 'month');
+    const firstDay = addUnits(today, 'day', -29);
+    const q = (sql: string, params: unknown[]): Promise<Row[]> => this.dataSource.query(sql, params);
+    const [[todayRow], [monthRow], [latency], topClients, topModels, days] = await Promise.all([
+      q(`SELECT ${TOTALS} FROM llm_daily_costs WHERE bucket = $1`, [today.toISOString()]),
+      q(`SELECT ${TOTALS} FROM llm_monthly_costs WHERE bucket = $1`, [month.toISOString()]),
+      q(
+        `SELECT count(*)::int AS requests,
+                percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'success') AS p
+         FROM llm_generation_log WHERE created_at >= $1 AND created_at <= $2`,
+        [new Date(now.getTime() - 3_600_000).toISOString(), now.toISOString()],
+      ),
+      q(
+        `SELECT r.client_id, c.name AS client_name, sum(r.requests)::bigint AS requests, sum(r.cost_usd)::text AS cost_usd
+         FROM llm_monthly_costs r LEFT JOIN api_clients c ON c.id = r.client_id WHERE r.bucket = $1
+         GROUP BY r.client_id, c.name ORDER BY sum(r.cost_usd) DESC NULLS LAST, sum(r.requests) DESC LIMIT 5`,
+        [month.toISOString()],
+      ),
+      q(
+        `SELECT provider, model, sum(requests)::bigint AS requests, sum(cost_usd)::text AS cost_usd
+         FROM llm_monthly_costs WHERE bucket = $1 AND model IS NOT NULL
+         GROUP BY provider, model ORDER BY sum(cost_usd) DESC NULLS LAST, sum(requests) DESC LIMIT 5`,
+        [month.toISOString()],
+      ),
+      q(
+        `SELECT bucket, sum(requests)::bigint AS requests, sum(cost_usd)::text AS cost_usd
+         FROM llm_daily_costs WHERE bucket >= $1 AND bucket <= $2 GROUP BY bucket`,
+        [firstDay.toISOString(), today.toISOString()],
+      ),
+    ]);
+    const byDay = new Map(days.map((d) => [(d.bucket as Date).getTime(), d]));
+    const todayTotals = period(todayRow);
+    const percentiles = (latency?.p as number[] | null) ?? null;
+    const round = (v: number | undefined) => (v === undefined || v === null ? null : Math.round(v * 10) / 10);
+    return {
+      generated_at: now.toISOString(),
+      today: todayTotals,
+      month_to_date: period(monthRow),
+      error_rate_today: todayTotals.requests ? new Decimal(todayTotals.errors).div(todayTotals.requests).toDecimalPlaces(4).toNumber() : 0,
+      last_hour: {
+        requests: Number(latency?.requests ?? 0),
+        latency_ms_p50: round(percentiles?.[0]),
+        latency_ms_p95: round(percentiles?.[1]),
+        latency_ms_p99: round(percentiles?.[2]),
+      },
+      top_clients: topClients.map((r) => ({
+        client_id: r.client_id as string | null,
+        client_name: r.client_name as string | null,
+        requests: Number(r.requests),
+        cost_usd: money(r.cost_usd as string | null),
+      })),
+      top_models: topModels.map((r) => ({
+        provider: r.provider as string | null,
+        model: r.model as string | null,
+        requests: Number(r.requests),
+        cost_usd: money(r.cost_usd as string | null),
+      })),
+      cost_per_day: Array.from({ length: 30 }, (_, i) => {
+        const day = addUnits(firstDay, 'day', i);
+        const row = byDay.get(day.getTime());
+        return { day: day.toISOString().slice(0, 10), requests: Number(row?.requests ?? 0), cost_usd: money(row?.cost_usd as string | null | undefined) };
+      }),
+    };
+  }
+}

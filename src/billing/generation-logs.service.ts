@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
+import { money, reportRange } from './billing-read.service';
+import type { GenerationStatus } from './generation-log.entity';
+import { ROLLUP_TABLE, floorTo, type Granularity } from './rollup-buckets';
+
+export interface LogFilter {
+  clientId?: string;
+  provider?: string;
+  model?: string;
+  status?: GenerationStatus;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface GenerationLogItem {
+  request_id: string;
+  created_at: string;
+  client_id: string | null;
+  api_key_id: string | null;
+  endpoint: string;
+  provider: string | null;
+  model: string | null;
+  requested_model: string | null;
+  template_id: string | null;
+  template_name: string | null;
+  template_version: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cost_usd: string | null;
+  price_unknown: boolean;
+  latency_ms: number;
+  ttft_ms: number | null;
+  status: GenerationStatus;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: number;
+  is_stream: boolean;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface CsvExportFilter {
+  from?: string;
+  to?: string;
+  granularity?: Granularity;
+  clientId?: string;
+  provider?: string;
+  model?: string;
+}
+
+/** Anything a chunk of CSV can be written to; resolves when it may take more (backpressure). */
+export type CsvSink = (chunk: string) => Promise<void>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOG_SELECT = `id, created_at, created_at::text AS created_at_key, client_id, api_key_id, endpoint, provider, model, requested_model,
+  template_id, template_name, template_version, input_tokens, output_tokens, cached_input_tokens, cost_usd::text AS cost_usd,
+  price_unknown, latency_ms, ttft_ms, status, error_code, error_message, attempts, is_stream, metadata`;
+const CSV_COLUMNS = [
+  'bucket', 'client_id', 'client_name', 'provider', 'model', 'template_id', 'template_version', 'requests', 'errors',
+  'rejected', 'input_tokens', 'output_tokens', 'cost_usd', 'price_unknown', 'latency_ms_sum',
+];
+const CSV_CHUNK_ROWS = 2_000;
+
+type LogRow = Omit<GenerationLogItem, 'request_id' | 'created_at'> & { id: string; created_at: Date; created_at_key: string };
+
+function toItem(row: LogRow): GenerationLogItem {
+  const { id, created_at, created_at_key: _key, cost_usd, ...rest } = row;
+  return { request_id: id, created_at: created_at.toISOString(), ...rest, cost_usd: cost_usd === null ? null : money(cost_usd) };
+}
+
+export function encodeCursor(createdAtKey: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAtKey, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && UUID.test(value[1])) {
+      if (!Number.isNaN(new Date(value[0].replace(' ', 'T')).getTime()) || /^\d{4}-/.test(value[0])) return [value[0], value[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new AppError('validation_error', 'cursor is not valid', [{ field: 'cursor', message: 'use next_cursor from a previous page' }]);
+}
+
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The raw log for the admin console: keyset-paged lists, single rows, and the streamed CSV export. */
+@Injectable()
+export class GenerationLogService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Newest first, paged by keyset on (created_at, id). */
+  async list(filter: LogFilter): Promise<{ items: GenerationLogItem[]; next_cursor: string | null }> {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.clientId) add((p) => `client_id = ${p}`, filter.clientId);
+    if (filter.provider) add((p) => `provider = ${p}`, filter.provider);
+    if (filter.model) add((p) => `model = ${p}`, filter.model);
+    if (filter.status) add((p) => `status = ${p}`, filter.status);
+    if (filter.from) add((p) => `created_at >= ${p}`, new Date(filter.from).toISOString());
+    if (filter.to) add((p) => `created_at < ${p}`, new Date(filter.to).toISOString());
+    if (filter.cursor) {
+      const [createdAt, id] = decodeCursor(filter.cursor);
+      params.push(createdAt, id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: LogRow[] = await this.dataSource.query(
+      `SELECT ${LOG_SELECT} FROM llm_generation_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toItem), next_cursor: rows.length > limit && last ? encodeCursor(last.created_at_key, last.id) : null };
+  }
+
+  /** One call by request id; 404 when unknown. */
+  async get(requestId: string): Promise<GenerationLogItem> {
+    if (!UUID.test(requestId)) throw new AppError('not_found', `Generation ${requestId} not found`);
+    const rows: LogRow[] = await this.dataSource.query(`SELECT ${LOG_SELECT} FROM llm_generation_log WHERE id = $1 LIMIT 1`, [requestId]);
+    if (rows.length === 0) throw new AppError('not_found', `Generation ${requestId} not found`);
+    return toItem(rows[0]);
+  }
+
+  /**
+   * Rollup rows as CSV, read through a server-side cursor and written chunk by
+   * chunk, so an export of any size never sits in memory.
+   */
+  async exportCsv(filter: CsvExportFilter, write: CsvSink): Promise<void> {
+    const granularity = filter.granularity ?? 'day';
+    const { from, to } = reportRange(filter.from, filter.to, granularity);
+    const params: unknown[] = [floorTo(from, granularity).toISOString(), to.toISOString()];
+    const where = ['r.bucket >= $1', 'r.bucket < $2'];
+    for (const [column, value] of [['client_id', filter.clientId], ['provider', filter.provider], ['model', filter.model]] as const) {
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`r.${column} = $${params.length}`);
+    }
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      await runner.query(
+        `DECLARE usage_export NO SCROLL CURSOR FOR
+         SELECT r.bucket, r.client_id, c.name AS client_name, r.provider, r.model, r.template_id, r.template_version, r.requests,
+                r.errors, r.rejected, r.input_tokens, r.output_tokens, r.cost_usd::text AS cost_usd, r.price_unknown, r.latency_ms_sum
+         FROM ${ROLLUP_TABLE[granularity]} r LEFT JOIN api_clients c ON c.id = r.client_id
+         WHERE ${where.join(' AND ')}
+         ORDER BY r.bucket, r.client_id, r.provider, r.model, r.template_id, r.template_version`,
+        params,
+      );
+      await write(`${CSV_COLUMNS.join(',')}\r\n`);
+      for (;;) {
+        const rows: Record<string, unknown>[] = await runner.query(`FETCH ${CSV_CHUNK_ROWS} FROM usage_export`);
+        if (rows.length === 0) break;
+        const lines = rows.map((row) =>
+          CSV_COLUMNS.map((col) => csvField(col === 'cost_usd' ? money(row.cost_usd as string | null) : row[col])).join(','),
+        );
+        await write(`${lines.join('\r\n')}\r\n`);
+      }
+      await runner.commitTransaction();
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+}

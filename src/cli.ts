@@ -1,0 +1,161 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AdminAuthService } from './auth/admin-auth.service';
+import { ApiKeysService } from './auth/api-keys.service';
+import { AuthModule } from './auth/auth.module';
+import { ClientsService } from './auth/clients.service';
+import { AppError } from './common/errors/app-error';
+import { ConfigModule } from './config/config.module';
+import { ConfigError } from './config/env.schema';
+import { DatabaseModule } from './database/database.module';
+
+/** Just what the commands need: configuration, the database (migrated on start) and the auth services. */
+@Module({ imports: [ConfigModule, DatabaseModule, AuthModule] })
+class CliModule {}
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  migrate                                          apply pending database migrations
+  client:create --name NAME [--rpm N] [--tpm N] [--budget USD]
+                                                   create a client and print its first API key (once)
+  key:create --client ID|NAME [--name NAME]        create another API key for a client (printed once)
+  key:rotate KEY_ID [--grace-seconds N]            replace a key; the old one works N more seconds (default 0)
+  admin:reset-token                                print a new admin token (once), replacing the stored one
+`;
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  command: string;
+  positional: string[];
+  options: Map<string, string>;
+}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const [command, ...rest] = argv;
+  if (!command) throw new UsageError('No command given');
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+      const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      options.set(name, value);
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { command, positional, options };
+}
+
+function only(args: ParsedArgs, allowed: string[], positional = 0): void {
+  for (const name of args.options.keys()) if (!allowed.includes(name)) throw new UsageError(`Unknown option --${name} for ${args.command}`);
+  if (args.positional.length !== positional) throw new UsageError(`${args.command} takes ${positional} argument(s)`);
+}
+
+function positiveInt(args: ParsedArgs, name: string, min = 1): number | undefined {
+  const raw = args.options.get(name);
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
+  return Number(raw);
+}
+
+function required(args: ParsedArgs, name: string): string {
+  const value = args.options.get(name);
+  if (!value) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+/** Validates arguments before anything connects, so a typo costs nothing. */
+function plan(args: ParsedArgs): (ctx: { get<T>(type: new (...a: never[]) => T): T }) => Promise<string> {
+  switch (args.command) {
+    case 'migrate':
+      only(args, []);
+      return async (ctx) => {
+        const [row]: { n: number }[] = await ctx.get(DataSource).query(`SELECT count(*)::int AS n FROM llmhub_migrations`);
+        return `Database schema is up to date (${row?.n ?? 0} migrations applied).`;
+      };
+    case 'client:create': {
+      only(args, ['name', 'rpm', 'tpm', 'budget']);
+      const name = required(args, 'name');
+      const rpm = positiveInt(args, 'rpm');
+      const tpm = positiveInt(args, 'tpm');
+      const budget = args.options.get('budget');
+      if (budget !== undefined && !/^\d{1,12}(\.\d{1,6})?$/.test(budget)) throw new UsageError('--budget must be a USD amount like 100 or 12.50');
+      return async (ctx) => {
+        const client = await ctx.get(ClientsService).create({ name, rate_limit_rpm: rpm ?? null, rate_limit_tpm: tpm ?? null, monthly_budget_usd: budget ?? null });
+        const key = await ctx.get(ApiKeysService).create(client.id, { name: 'default' });
+        return `Client "${client.name}" created (id ${client.id}).\nAPI key (shown only this once, store it now):\n\n  ${key.key}\n`;
+      };
+    }
+    case 'key:create': {
+      only(args, ['client', 'name']);
+      const client = required(args, 'client');
+      const name = args.options.get('name');
+      return async (ctx) => {
+        const found = await ctx.get(ClientsService).resolve(client);
+        const key = await ctx.get(ApiKeysService).create(found.id, { name });
+        return `Key "${key.name}" (id ${key.id}) created for client "${found.name}".\nAPI key (shown only this once):\n\n  ${key.key}\n`;
+      };
+    }
+    case 'key:rotate': {
+      only(args, ['grace-seconds'], 1);
+      const keyId = args.positional[0]!;
+      const grace = positiveInt(args, 'grace-seconds', 0) ?? 0;
+      return async (ctx) => {
+        const key = await ctx.get(ApiKeysService).rotate(keyId, grace);
+        const old = key.previous_key_expires_at ? `The old key works until ${key.previous_key_expires_at}.` : 'The old key is revoked.';
+        return `Key rotated: new key id ${key.id}. ${old}\nNew API key (shown only this once):\n\n  ${key.key}\n`;
+      };
+    }
+    case 'admin:reset-token':
+      only(args, []);
+      return async (ctx) => {
+        const admin = ctx.get(AdminAuthService);
+        const token = await admin.resetToken();
+        const note = admin.usesEnvironmentToken ? '\nNote: ADMIN_TOKEN is set in the environment and takes precedence; unset it to use this token.' : '';
+        return `New admin token (shown only this once; every console session was ended):\n\n  ${token}\n${note}`;
+      };
+    default:
+      throw new UsageError(`Unknown command "${args.command}"`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let run: ReturnType<typeof plan>;
+  try {
+    run = plan(parseArgs(argv));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const ctx = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  try {
+    process.stdout.write(`${await run(ctx)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof AppError) {
+      process.stderr.write(`${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await ctx.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+export class GenerateImageDto {
+  @ApiProperty({ example: 'A watercolour lighthouse at dawn' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(32_000)
+  prompt!: string;
+
+  @ApiPropertyOptional({ example: 'openai/dall-e-3' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  model?: string;
+
+  @ApiPropertyOptional({ example: 'openai' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  provider?: string;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  n?: number;
+
+  @ApiPropertyOptional({ example: '1024x1024' })
+  @IsOptional()
+  @Matches(/^(\d{2,5}x\d{2,5}|auto)$/, { message: 'size must look like 1024x1024 or be auto' })
+  size?: string;
+
+  @ApiPropertyOptional({ example: 'standard', description: 'standard/hd (DALL·E 3), low/medium/high/auto (gpt-image)' })
+  @IsOptional()
+  @IsIn(['standard', 'hd', 'low', 'medium', 'high', 'auto'])
+  quality?: string;
+
+  @ApiPropertyOptional({ enum: ['url', 'b64_json'] })
+  @IsOptional()
+  @IsIn(['url', 'b64_json'])
+  response_format?: 'url' | 'b64_json';
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+}
+
+export class GeneratedImageDto {
+  @ApiPropertyOptional() url?: string;
+  @ApiPropertyOptional() b64_json?: string;
+  @ApiPropertyOptional() revised_prompt?: string;
+}
+
+export class GenerateImageResponseDto {
+  @ApiProperty({ format: 'uuid' }) request_id!: string;
+  @ApiProperty() provider!: string;
+  @ApiProperty({ example: 'openai/dall-e-3' }) model!: string;
+  @ApiProperty({ type: [GeneratedImageDto] }) images!: GeneratedImageDto[];
+  @ApiProperty() input_tokens!: number;
+  @ApiProperty() output_tokens!: number;
+  @ApiProperty({ type: String, nullable: true, example: '0.04' }) cost_usd!: string | null;
+  @ApiProperty() price_unknown!: boolean;
+  @ApiProperty() generation_time_ms!: number;
+  @ApiProperty() attempts!: number;
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../auth/access-policy.service';
+import { Caller } from '../common/caller';
+import { AppError } from '../common/errors/app-error';
+import { CallCost, GenerationHooks } from './generation.types';
+import { GenerationPlanner } from './generation-planner.service';
+import { PricingService } from './pricing/pricing.service';
+import { EmbeddingResult } from './providers/llm-provider';
+import { ModelTarget, RouterService, RoutingError } from './router.service';
+import { TokensService } from './tokens.service';
+import { UsageAccountingService, ZERO_USAGE } from './usage-accounting.service';
+
+export interface EmbeddingInput {
+  caller: Caller;
+  requestId: string;
+  endpoint: string;
+  model?: string;
+  input: string[];
+  dimensions?: number;
+  metadata?: Record<string, unknown> | null;
+  hooks?: GenerationHooks;
+  signal?: AbortSignal;
+}
+
+export interface EmbeddingOutcome extends CallCost {
+  requestId: string;
+  target: ModelTarget;
+  result: EmbeddingResult;
+  latencyMs: number;
+  attempts: number;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** Embeddings for the providers that offer them, priced by input tokens. */
+@Injectable()
+export class EmbeddingsService {
+  constructor(
+    private readonly planner: GenerationPlanner,
+    private readonly router: RouterService,
+    private readonly access: AccessPolicy,
+    private readonly accounting: UsageAccountingService,
+    private readonly pricing: PricingService,
+    private readonly tokens: TokensService,
+  ) {}
+
+  async embed(input: EmbeddingInput): Promise<EmbeddingOutcome> {
+    const target = this.planner.target(input.model, undefined, 'embedding');
+    this.access.assertModelAllowed(input.caller, target.providerId, target.model);
+    if (!target.provider.embed) {
+      throw new AppError('validation_error', `${target.id} does not offer embeddings`, [{ field: 'model', message: 'not an embedding model' }]);
+    }
+    const estimated = input.input.reduce((sum, text) => sum + this.tokens.count(text), 0);
+    const createdAt = new Date();
+    const base = {
+      id: input.requestId,
+      createdAt,
+      caller: input.caller,
+      endpoint: input.endpoint,
+      provider: target.providerId,
+      model: target.model,
+      requestedModel: target.id,
+      template: null,
+      metadata: input.metadata ?? null,
+      isStream: false,
+    };
+    const maxCost = this.pricing.embeddingCost(target.id, estimated);
+    const admission = await this.accounting.admit(
+      base,
+      { provider: target.providerId, model: target.model, estimatedInputTokens: estimated, maxOutputTokens: 0, maxCostUsd: maxCost === null ? null : maxCost.toFixed() },
+      input.hooks,
+    );
+    const started = performance.now();
+    try {
+      const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
+        t.provider.embed!({ model: t.model, input: input.input, ...(input.dimensions !== undefined ? { dimensions: input.dimensions } : {}), timeoutMs }, signal),
+      );
+      const inputTokens = routed.value.usage?.inputTokens ?? estimated;
+      const price = this.pricing.embeddingCost(target.id, inputTokens);
+      const cost: CallCost = { usage: { inputTokens, outputTokens: 0 }, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
+      const latencyMs = performance.now() - started;
+      await this.accounting.finish(admission, { ...base, cost, latencyMs, status: 'success', attempts: routed.attempts }, input.hooks);
+      return { requestId: input.requestId, target, result: routed.value, ...cost, latencyMs: Math.round(latencyMs), attempts: routed.attempts };
+    } catch (error) {
+      const routing = error instanceof RoutingError ? error : undefined;
+      await this.accounting.finish(
+        admission,
+        {
+          ...base,
+          cost: { usage: ZERO_USAGE, costUsd: '0', priceUnknown: false },
+          latencyMs: performance.now() - started,
+          status: routing?.cancelled ? 'cancelled' : 'error',
+          error: error instanceof AppError ? error : new AppError('internal_error', String(error)),
+          attempts: routing?.attempts ?? 1,
+        },
+        input.hooks,
+      );
+      throw error;
+    }
+  }
+}

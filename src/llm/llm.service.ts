@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { GenerationPlanner } from './generation-planner.service';
+import { GenerationHooks, GenerationInput, GenerationOutcome, PreparedGeneration, StreamSink } from './generation.types';
+import { GenerateResult, TokenUsage } from './providers/llm-provider';
+import { RouterService, RoutingError } from './router.service';
+import { StreamGenerationService } from './stream-generation.service';
+import { TokensService } from './tokens.service';
+import { UsageAccountingService, ZERO_USAGE } from './usage-accounting.service';
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * One generation, non-streaming or streaming, from a neutral input: plan,
+ * admit, route (retries, fallbacks), price, record. Every endpoint's format
+ * (the /api envelope, OpenAI, Anthropic) sits on top of this.
+ */
+@Injectable()
+export class LlmService {
+  constructor(
+    private readonly planner: GenerationPlanner,
+    private readonly router: RouterService,
+    private readonly accounting: UsageAccountingService,
+    private readonly tokens: TokensService,
+    private readonly streams: StreamGenerationService,
+  ) {}
+
+  prepare(input: GenerationInput): Promise<PreparedGeneration> {
+    return this.planner.prepare(input);
+  }
+
+  async generate(input: GenerationInput): Promise<GenerationOutcome> {
+    const prepared = await this.planner.prepare(input);
+    return this.execute(prepared, input.requestId, input.hooks, input.signal);
+  }
+
+  async stream(input: GenerationInput, sink: StreamSink): Promise<void> {
+    const prepared = await this.planner.prepare(input);
+    await this.streams.run(prepared, input.requestId, sink, input.hooks, input.signal);
+  }
+
+  /** Runs a prepared generation under its own request id (generate-content runs one per language). */
+  async execute(prepared: PreparedGeneration, requestId: string, hooks?: GenerationHooks, signal: AbortSignal = NEVER_ABORTED): Promise<GenerationOutcome> {
+    const createdAt = new Date();
+    const primary = prepared.targets[0]!;
+    const base = {
+      id: requestId,
+      createdAt,
+      caller: prepared.caller,
+      endpoint: prepared.endpoint,
+      provider: primary.providerId,
+      model: primary.model,
+      requestedModel: prepared.requestedModel,
+      template: prepared.template,
+      metadata: prepared.metadata,
+      isStream: false,
+    };
+    const admission = await this.accounting.admit(
+      base,
+      {
+        provider: primary.providerId,
+        model: primary.model,
+        estimatedInputTokens: prepared.estimatedInputTokens,
+        maxOutputTokens: prepared.maxOutputTokens,
+        maxCostUsd: this.accounting.maxCostUsd(primary.id, prepared.estimatedInputTokens, prepared.maxOutputTokens),
+      },
+      hooks,
+    );
+    const started = performance.now();
+    let routed: { value: GenerateResult; target: typeof primary; attempts: number };
+    try {
+      routed = await this.router.run(prepared.targets, signal, (target, attemptSignal, timeoutMs) =>
+        target.provider.generate({ ...prepared.request, model: target.model, timeoutMs }, attemptSignal),
+      );
+    } catch (error) {
+      const routing = error instanceof RoutingError ? error : undefined;
+      const target = routing?.target ?? primary;
+      const cancelled = routing?.cancelled ?? false;
+      // a cancelled call was sent upstream: the prompt counts; a failed one cost nothing
+      const usage: TokenUsage = cancelled ? { inputTokens: prepared.estimatedInputTokens, outputTokens: 0 } : ZERO_USAGE;
+      await this.accounting.finish(
+        admission,
+        {
+          ...base,
+          provider: target.providerId,
+          model: target.model,
+          cost: cancelled ? this.accounting.cost(target.id, usage) : { usage, costUsd: '0', priceUnknown: false },
+          latencyMs: performance.now() - started,
+          status: cancelled ? 'cancelled' : 'error',
+          error: error instanceof AppError ? error : new AppError('internal_error', String(error)),
+          attempts: routing?.attempts ?? 1,
+        },
+        hooks,
+      );
+      throw error;
+    }
+    const { value: result, target, attempts } = routed;
+    const usage = result.usage ?? {
+      inputTokens: prepared.estimatedInputTokens,
+      outputTokens: this.tokens.count(result.text + (result.toolCalls ?? []).map((c) => c.name + c.arguments).join('')),
+    };
+    const cost = this.accounting.cost(target.id, usage);
+    const latencyMs = performance.now() - started;
+    await this.accounting.finish(
+      admission,
+      { ...base, provider: target.providerId, model: target.model, cost, latencyMs, status: 'success', attempts },
+      hooks,
+    );
+    return {
+      requestId,
+      target,
+      requestedModel: prepared.requestedModel,
+      text: result.text,
+      ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
+      finishReason: result.finishReason,
+      ...cost,
+      latencyMs: Math.round(latencyMs),
+      attempts,
+      template: prepared.template,
+      headers: admission.headers,
+      createdAt,
+    };
+  }
+}

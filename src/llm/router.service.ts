@@ -1,0 +1,325 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MetricsService } from '../billing/metrics.service';
+import { AppError } from '../common/errors/app-error';
+import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../config/env.schema';
+import { CircuitBreaker, DEFAULT_CIRCUIT_OPTIONS } from './circuit-breaker';
+import { ModelCatalog } from './model-catalog';
+import { ProviderSettingsService } from './provider-settings.service';
+import { LlmProvider, ProviderError, ProviderModel, StreamEvent } from './providers/llm-provider';
+import { ProviderRegistry } from './providers/provider-registry';
+import { toProviderError } from './providers/sdk-errors';
+
+/** A resolved model: which strategy serves it and under which id. */
+export interface ModelTarget {
+  provider: LlmProvider;
+  providerId: string;
+  /** the provider's own model id */
+  model: string;
+  /** `provider/model`, as clients see it */
+  id: string;
+}
+
+export type ModelKind = ProviderModel['kind'];
+
+/** The longest Retry-After the router waits for; a longer one moves on to the next fallback. */
+export const RETRY_AFTER_CAP_S = 30;
+
+/** What a routed call produced, and what it took. */
+export interface Routed<T> {
+  value: T;
+  target: ModelTarget;
+  attempts: number;
+}
+
+/** A stream whose first event has arrived: from here on it is never retried. */
+export interface OpenedStream {
+  target: ModelTarget;
+  attempts: number;
+  /** the first event, already read (undefined when the stream was empty) */
+  first: StreamEvent | undefined;
+  rest: AsyncIterator<StreamEvent>;
+  /** ms from the start of the routing to the first event */
+  ttftMs: number;
+  /** detaches the stream from the client's signal; call once the stream is over */
+  release(): void;
+}
+
+/**
+ * Routing failed for good. Carries what the usage record needs: the attempts
+ * made, the last target tried, and whether the client itself went away.
+ */
+export class RoutingError extends AppError {
+  constructor(
+    error: AppError,
+    readonly attempts: number,
+    readonly target: ModelTarget | undefined,
+    readonly cancelled = false,
+  ) {
+    super(error.code, error.message, error.details, error.retryAfterS);
+  }
+}
+
+interface Attempt {
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** stops the per-attempt timer (the stream keeps the client link) */
+  settle(): void;
+  /** detaches from the client's signal */
+  release(): void;
+  timedOut(): boolean;
+}
+
+/**
+ * Retries, timeouts, circuit breakers and fallbacks, once for every provider
+ * (STYLE §4). Providers only map requests; they never retry.
+ */
+@Injectable()
+export class RouterService {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  /** overridable in unit tests: the wait before a retry */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep;
+  random: () => number = Math.random;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: ProviderRegistry,
+    private readonly settings: ProviderSettingsService,
+    private readonly catalog: ModelCatalog,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  // ---- model resolution ----
+
+  /**
+   * `provider/model`, an alias (`claude/…`), or a bare model name known to the
+   * catalog. An explicit `provider` narrows a bare name. Unknown → 422/400 naming the model.
+   */
+  resolve(name: string, providerHint?: string): ModelTarget {
+    const trimmed = name.trim();
+    if (providerHint) {
+      const provider = this.registry.find(providerHint);
+      if (!provider) throw unknownProvider(providerHint);
+      const prefixed = trimmed.startsWith(`${providerHint}/`) || trimmed.startsWith(`${provider.id}/`) ? trimmed.slice(trimmed.indexOf('/') + 1) : trimmed;
+      return this.target(provider, prefixed);
+    }
+    const slash = trimmed.indexOf('/');
+    if (slash > 0) {
+      const provider = this.registry.find(trimmed.slice(0, slash));
+      if (provider) return this.target(provider, trimmed.slice(slash + 1));
+    }
+    const providers = this.registry.all();
+    const known = providers.filter((p) => p.isConfigured()).map((p) => p.id);
+    const hit = this.catalog.resolve(trimmed, known.length > 0 ? known : providers.map((p) => p.id), (id) =>
+      (this.registry.find(id)?.listModels() ?? []).map((m) => m.id),
+    );
+    if (!hit) {
+      throw new AppError('validation_error', `Unknown model "${trimmed}". Use "provider/model"; GET /v1/models lists the models you may use.`, [
+        { field: 'model', message: `unknown model "${trimmed}"` },
+      ]);
+    }
+    return this.target(this.registry.get(hit.provider), hit.model);
+  }
+
+  /** The model used when a request names none: the given provider's (or the first configured provider's) first model of that kind. */
+  defaultTarget(kind: ModelKind, providerHint?: string): ModelTarget {
+    const candidates = providerHint ? [this.registry.find(providerHint) ?? this.fail(unknownProvider(providerHint))] : this.registry.all().filter((p) => p.isConfigured());
+    for (const provider of candidates) {
+      const model = provider.listModels().find((m) => m.kind === kind);
+      if (model) return this.target(provider, model.id);
+    }
+    throw new AppError('validation_error', `No model given and no configured provider offers a default ${kind} model; name one as "provider/model"`, [
+      { field: 'model', message: 'required' },
+    ]);
+  }
+
+  private target(provider: LlmProvider, model: string): ModelTarget {
+    if (model === '') throw new AppError('validation_error', `Model name missing after "${provider.id}/"`, [{ field: 'model', message: 'empty model name' }]);
+    return { provider, providerId: provider.id, model, id: `${provider.id}/${model}` };
+  }
+
+  private fail(error: AppError): never {
+    throw error;
+  }
+
+  breaker(providerId: string): CircuitBreaker {
+    let breaker = this.breakers.get(providerId);
+    if (!breaker) {
+      breaker = new CircuitBreaker(DEFAULT_CIRCUIT_OPTIONS);
+      this.breakers.set(providerId, breaker);
+    }
+    return breaker;
+  }
+
+  // ---- calls ----
+
+  /** A non-streaming call over the targets in order, with retries per target. */
+  async run<T>(targets: ModelTarget[], signal: AbortSignal, call: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => Promise<T>): Promise<Routed<T>> {
+    let attempts = 0;
+    const opened = await this.route(targets, signal, async (target, attempt) => {
+      attempts += 1;
+      try {
+        return await call(target, attempt.signal, attempt.timeoutMs);
+      } finally {
+        attempt.settle();
+        attempt.release();
+      }
+    }, () => attempts);
+    return { value: opened.value, target: opened.target, attempts };
+  }
+
+  /**
+   * Opens a stream over the targets in order: retries and fallbacks apply
+   * until the first event has arrived, never after.
+   */
+  async openStream(targets: ModelTarget[], signal: AbortSignal, open: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => AsyncIterable<StreamEvent>): Promise<OpenedStream> {
+    const started = Date.now();
+    let attempts = 0;
+    const opened = await this.route(targets, signal, async (target, attempt) => {
+      attempts += 1;
+      const iterator = open(target, attempt.signal, attempt.timeoutMs)[Symbol.asyncIterator]();
+      try {
+        const first = await iterator.next();
+        attempt.settle();
+        return { iterator, first: first.done ? undefined : first.value, release: attempt.release };
+      } catch (err) {
+        attempt.settle();
+        attempt.release();
+        throw err;
+      }
+    }, () => attempts);
+    return {
+      target: opened.target,
+      attempts,
+      first: opened.value.first,
+      rest: opened.value.iterator,
+      ttftMs: Date.now() - started,
+      release: opened.value.release,
+    };
+  }
+
+  /** Records a failure seen after a stream opened (a cut stream), for the provider's circuit and metrics. */
+  streamFailed(target: ModelTarget, error: ProviderError): void {
+    if (error.kind === 'aborted') return;
+    this.metrics.upstreamError(target.providerId, error.kind);
+    if (countsAgainstCircuit(error)) this.breaker(target.providerId).failure();
+  }
+
+  private async route<T>(
+    targets: ModelTarget[],
+    signal: AbortSignal,
+    attemptOnce: (target: ModelTarget, attempt: Attempt) => Promise<T>,
+    attemptsSoFar: () => number,
+  ): Promise<{ value: T; target: ModelTarget }> {
+    let lastError: ProviderError | undefined;
+    let lastTarget: ModelTarget | undefined;
+    let unavailable: AppError | undefined;
+    for (const target of targets) {
+      if (!target.provider.isConfigured()) {
+        unavailable ??= new AppError('provider_unavailable', `Provider "${target.providerId}" is not configured`);
+        continue;
+      }
+      const breaker = this.breaker(target.providerId);
+      for (let retry = 0; ; retry++) {
+        if (signal.aborted) throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), lastTarget ?? target, true);
+        if (!breaker.tryAcquire()) {
+          unavailable ??= new AppError('provider_unavailable', `Provider "${target.providerId}" is unavailable (circuit open after repeated failures)`, [], breaker.retryAfterS());
+          break;
+        }
+        lastTarget = target;
+        const attempt = this.attempt(target.providerId, signal);
+        try {
+          const value = await attemptOnce(target, attempt);
+          breaker.success();
+          return { value, target };
+        } catch (err) {
+          const error = classify(err, signal, attempt.timedOut());
+          if (error.kind === 'aborted') {
+            breaker.release();
+            throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), target, true);
+          }
+          this.metrics.upstreamError(target.providerId, error.kind);
+          if (countsAgainstCircuit(error)) breaker.failure();
+          else breaker.release();
+          if (error.kind === 'bad_request') {
+            throw new RoutingError(new AppError('validation_error', `${target.id} rejected the request: ${error.message}`, [{ field: 'body', message: error.message }]), attemptsSoFar(), target);
+          }
+          lastError = error;
+          const delay = this.retryDelay(error, retry);
+          if (delay === undefined) break;
+          await this.sleep(delay, signal).catch(() => undefined);
+        }
+      }
+    }
+    const attempts = attemptsSoFar();
+    if (!lastError) throw new RoutingError(unavailable ?? new AppError('provider_unavailable', 'No provider is configured for this request'), attempts, lastTarget ?? targets[0]);
+    const via = lastTarget ? `${lastTarget.id}` : 'the provider';
+    if (lastError.kind === 'timeout') {
+      throw new RoutingError(new AppError('upstream_timeout', `${via} did not answer in time (after ${attempts} attempt${attempts === 1 ? '' : 's'})`), attempts, lastTarget);
+    }
+    throw new RoutingError(new AppError('upstream_error', `${via} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastError.message}`), attempts, lastTarget);
+  }
+
+  /** ms to wait before retrying the same provider, or undefined to move on. Full jitter, Retry-After honoured up to a cap. */
+  private retryDelay(error: ProviderError, retry: number): number | undefined {
+    if (!error.retryable || retry >= this.config.providers.maxRetries) return undefined;
+    if (error.retryAfterS !== undefined) {
+      if (error.retryAfterS > RETRY_AFTER_CAP_S) return undefined;
+      return error.retryAfterS * 1000;
+    }
+    const base = this.config.providers.retryBaseMs;
+    return Math.floor(this.random() * base * 2 ** retry);
+  }
+
+  private attempt(providerId: string, client: AbortSignal): Attempt {
+    const controller = new AbortController();
+    const timeoutMs = this.settings.timeoutOf(providerId);
+    let timedOut = false;
+    const onClientAbort = () => controller.abort();
+    client.addEventListener('abort', onClientAbort, { once: true });
+    // the SDKs time out themselves too; this also bounds strategies without a client (mock) and the wait for a stream's first event
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    return {
+      signal: controller.signal,
+      timeoutMs,
+      settle: () => clearTimeout(timer),
+      release: () => client.removeEventListener('abort', onClientAbort),
+      timedOut: () => timedOut,
+    };
+  }
+}
+
+function unknownProvider(id: string): AppError {
+  return new AppError('provider_unavailable', `Provider "${id}" is not configured. GET /v1/models lists the models you may use.`);
+}
+
+function classify(err: unknown, client: AbortSignal, timedOut: boolean): ProviderError {
+  if (client.aborted) return new ProviderError('aborted', 'The request was aborted');
+  if (timedOut) return new ProviderError('timeout', 'The provider did not answer in time');
+  if (err instanceof ProviderError) return err;
+  if (err instanceof AppError) return new ProviderError('auth', err.message);
+  return toProviderError(err);
+}
+
+/** A bad request says nothing about the provider's health; everything else does. */
+function countsAgainstCircuit(error: ProviderError): boolean {
+  return error.kind !== 'bad_request' && error.kind !== 'aborted';
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

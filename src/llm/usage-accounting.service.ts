@@ -1,0 +1,126 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Admission, LimitsService } from '../auth/limits/limits.service';
+import { UsageRecord } from '../billing/usage-record';
+import { UsageRecorder } from '../billing/usage-recorder.service';
+import type { GenerationStatus } from '../billing/generation-log.entity';
+import { Caller } from '../common/caller';
+import { AppError } from '../common/errors/app-error';
+import { CallCost, GenerationHooks, TemplateUse } from './generation.types';
+import { PricingService } from './pricing/pricing.service';
+import { TokenUsage } from './providers/llm-provider';
+
+/** What one finished (or failed) call contributes to its usage record. */
+export interface CallRecord {
+  id: string;
+  createdAt: Date;
+  caller: Caller;
+  endpoint: string;
+  provider: string | null;
+  model: string | null;
+  requestedModel: string | null;
+  template: TemplateUse | null;
+  cost: CallCost;
+  latencyMs: number;
+  ttftMs?: number | null;
+  status: GenerationStatus;
+  error?: AppError | null;
+  attempts: number;
+  isStream: boolean;
+  metadata: Record<string, unknown> | null;
+}
+
+export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
+/**
+ * The money side of every call: admission against the client's limits, the
+ * cost at call time, and the one usage record (awaited before the answer goes
+ * out) with the admission settled exactly once.
+ */
+@Injectable()
+export class UsageAccountingService {
+  private readonly logger = new Logger('UsageAccounting');
+
+  constructor(
+    private readonly limits: LimitsService,
+    private readonly recorder: UsageRecorder,
+    private readonly pricing: PricingService,
+  ) {}
+
+  /** Price of a call; null (price_unknown) when the model has no known price, never a silent $0. */
+  cost(modelId: string, usage: TokenUsage): CallCost {
+    const cost = this.pricing.cost(modelId, usage);
+    return { usage, costUsd: cost === null ? null : cost.toFixed(), priceUnknown: cost === null };
+  }
+
+  /** Most the call can cost, for the budget reservation. */
+  maxCostUsd(modelId: string, estimatedInputTokens: number, maxOutputTokens: number): string | null {
+    const max = this.pricing.maxCost(modelId, estimatedInputTokens, maxOutputTokens);
+    return max === null ? null : max.toFixed();
+  }
+
+  /**
+   * Admits the call or records its rejection (rate_limited / budget_exceeded)
+   * and rethrows it. `base` describes the call for that rejection record.
+   */
+  async admit(
+    base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts' | 'isStream'> & { isStream: boolean },
+    request: { provider: string; model: string; estimatedInputTokens: number; maxOutputTokens: number; maxCostUsd: string | null },
+    hooks?: GenerationHooks,
+  ): Promise<Admission> {
+    try {
+      const admission = await this.limits.admit(base.caller, request);
+      hooks?.headers?.(admission.headers);
+      return admission;
+    } catch (error) {
+      const status: GenerationStatus | null =
+        error instanceof AppError && error.code === 'rate_limited' ? 'rate_limited' : error instanceof AppError && error.code === 'budget_exceeded' ? 'budget_exceeded' : null;
+      if (status) {
+        await this.record({ ...base, cost: { usage: ZERO_USAGE, costUsd: '0', priceUnknown: false }, latencyMs: 0, status, error: error as AppError, attempts: 0 }, hooks);
+      }
+      throw error;
+    }
+  }
+
+  /** Hands the record to the recorder and settles the admission with the same numbers, both before the response. */
+  async finish(admission: Admission, record: CallRecord, hooks?: GenerationHooks): Promise<void> {
+    const settle = admission
+      .settle({ inputTokens: record.cost.usage.inputTokens, outputTokens: record.cost.usage.outputTokens, costUsd: record.cost.costUsd })
+      .catch((error: unknown) => this.logger.warn(`Settling limits failed: ${String(error)}`));
+    await Promise.all([this.record(record, hooks), settle]);
+  }
+
+  async record(r: CallRecord, hooks?: GenerationHooks): Promise<void> {
+    const record: UsageRecord = {
+      id: r.id,
+      createdAt: r.createdAt,
+      clientId: r.caller.clientId,
+      apiKeyId: r.caller.apiKeyId,
+      endpoint: r.endpoint,
+      provider: r.provider,
+      model: r.model,
+      requestedModel: r.requestedModel !== null && r.requestedModel !== joinModel(r.provider, r.model) ? r.requestedModel : null,
+      templateId: r.template?.id ?? null,
+      templateName: r.template?.name ?? null,
+      templateVersion: r.template?.version ?? null,
+      inputTokens: r.cost.usage.inputTokens,
+      outputTokens: r.cost.usage.outputTokens,
+      cachedInputTokens: r.cost.usage.cachedInputTokens ?? 0,
+      costUsd: r.cost.costUsd,
+      priceUnknown: r.cost.priceUnknown,
+      latencyMs: Math.max(0, Math.round(r.latencyMs)),
+      ttftMs: r.ttftMs ?? null,
+      status: r.status,
+      errorCode: r.error?.code ?? null,
+      errorMessage: r.error?.message ?? null,
+      attempts: r.attempts,
+      isStream: r.isStream,
+      metadata: r.metadata,
+    };
+    await this.recorder.record(record);
+    hooks?.recorded?.();
+  }
+}
+
+function joinModel(provider: string | null, model: string | null): string | null {
+  return provider === null || model === null ? null : `${provider}/${model}`;
+}

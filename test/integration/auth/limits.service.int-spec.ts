@@ -1,0 +1,220 @@
+import Decimal from 'decimal.js';
+import { ChildProcess, spawn } from 'node:child_process';
+import { Client } from 'pg';
+import { AppError } from '../../../src/common/errors/app-error';
+import { Admission } from '../../../src/auth/limits/limits.service';
+import { createTestDatabase, TestDatabase } from '../../support/db';
+import { freePort } from '../../support/net';
+import { AuthInstance, createCaller, deleteRedisKeysOf, redisReady, startAuthInstance, TEST_REDIS_URL } from './auth-test-context';
+
+const call = { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 10, maxOutputTokens: 10, maxCostUsd: '0.01' };
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Runs n admissions at once; returns the admitted ones and the rejection codes. */
+async function admitMany(instance: AuthInstance, caller: Parameters<AuthInstance['limits']['admit']>[0], n: number, maxCostUsd: string) {
+  const results = await Promise.allSettled(Array.from({ length: n }, () => instance.limits.admit(caller, { ...call, maxCostUsd })));
+  const admitted = results.filter((r): r is PromiseFulfilledResult<Admission> => r.status === 'fulfilled').map((r) => r.value);
+  const codes = results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as AppError).code);
+  return { admitted, codes };
+}
+
+describe('LimitsService (real PostgreSQL and Redis)', () => {
+  let db: TestDatabase;
+  const clientIds: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await deleteRedisKeysOf(clientIds);
+    await db.drop();
+  });
+
+  describe('with Redis', () => {
+    let a: AuthInstance;
+    let b: AuthInstance;
+    beforeAll(async () => {
+      a = await startAuthInstance(db.url, TEST_REDIS_URL);
+      b = await startAuthInstance(db.url, TEST_REDIS_URL);
+      await Promise.all([redisReady(a), redisReady(b)]);
+    });
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+    });
+
+    it('refuses the request past the RPM limit with 429 rate_limited and a Retry-After', async () => {
+      const { caller, clientId } = await createCaller(a, { rate_limit_rpm: 3 });
+      clientIds.push(clientId);
+      const admissions = [await a.limits.admit(caller, call), await a.limits.admit(caller, call), await a.limits.admit(caller, call)];
+      expect(admissions[0]!.headers).toMatchObject({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '2' });
+      expect(admissions[2]!.headers['x-ratelimit-remaining-requests']).toBe('0');
+      const error = await rejection(a.limits.admit(caller, call));
+      expect(error.code).toBe('rate_limited');
+      expect(error.retryAfterS).toBeGreaterThanOrEqual(1);
+      expect(error.retryAfterS).toBeLessThanOrEqual(20);
+    });
+
+    it('reserves input estimate plus max_tokens against the TPM limit and gives back what the call did not use', async () => {
+      const { caller, clientId } = await createCaller(a, { rate_limit_tpm: 1000 });
+      clientIds.push(clientId);
+      const req = { ...call, estimatedInputTokens: 300, maxOutputTokens: 200 };
+      const first = await a.limits.admit(caller, req);
+      expect(first.headers).toMatchObject({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '500' });
+      await a.limits.admit(caller, req);
+      expect((await rejection(a.limits.admit(caller, req))).code).toBe('rate_limited');
+      await first.settle({ inputTokens: 50, outputTokens: 50, costUsd: '0' });
+      const after = await a.limits.admit(caller, req);
+      expect(Number(after.headers['x-ratelimit-remaining-tokens'])).toBeLessThan(100);
+    });
+
+    it('enforces one combined limit across two instances sharing Redis', async () => {
+      const { caller, clientId } = await createCaller(a, { rate_limit_rpm: 4 });
+      clientIds.push(clientId);
+      for (const instance of [a, b, a, b]) await instance.limits.admit(caller, call);
+      expect((await rejection(b.limits.admit(caller, call))).code).toBe('rate_limited');
+      expect((await rejection(a.limits.admit(caller, call))).code).toBe('rate_limited');
+    });
+
+    it('admits exactly what the budget covers under many concurrent calls on two instances, with 402 budget_exceeded for the rest', async () => {
+      const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1.00' });
+      clientIds.push(clientId);
+      const [fromA, fromB] = await Promise.all([admitMany(a, caller, 20, '0.10'), admitMany(b, caller, 20, '0.10')]);
+      const admitted = [...fromA.admitted, ...fromB.admitted];
+      expect(admitted).toHaveLength(10);
+      expect(new Set([...fromA.codes, ...fromB.codes])).toEqual(new Set(['budget_exceeded']));
+      // the calls cost less than reserved: the difference becomes available again
+      await Promise.all(admitted.map((adm) => adm.settle({ inputTokens: 5, outputTokens: 5, costUsd: '0.05' })));
+      const second = await admitMany(b, caller, 20, '0.10');
+      expect(second.admitted).toHaveLength(5);
+      await Promise.all(second.admitted.map((adm) => adm.settle({ inputTokens: 5, outputTokens: 5, costUsd: '0.10' })));
+      const spent = new Decimal('0.05').mul(10).plus(new Decimal('0.10').mul(5));
+      expect(spent.lte('1.00')).toBe(true);
+      expect((await rejection(a.limits.admit(caller, { ...call, maxCostUsd: '0.000001' }))).code).toBe('budget_exceeded');
+    });
+
+    it('counts the period spend already in the cost rollups before admitting', async () => {
+      const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1.00' });
+      clientIds.push(clientId);
+      const pg = new Client({ connectionString: db.url });
+      await pg.connect();
+      try {
+        for (const [table, unit] of [['llm_hourly_costs', 'hour'], ['llm_daily_costs', 'day'], ['llm_monthly_costs', 'month']]) {
+          await pg.query(
+            `INSERT INTO ${table} (bucket, client_id, provider, model, requests, cost_usd) VALUES (date_trunc('${unit}', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', $1, 'openai', 'gpt-4o-mini', 1, 0.95)`,
+            [clientId],
+          );
+        }
+      } finally {
+        await pg.end();
+      }
+      expect((await rejection(a.limits.admit(caller, { ...call, maxCostUsd: '0.10' }))).code).toBe('budget_exceeded');
+    });
+
+    it('admits a call whose price is unknown while the budget is not spent (it cannot be bounded)', async () => {
+      const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1.00' });
+      clientIds.push(clientId);
+      const admission = await a.limits.admit(caller, { ...call, maxCostUsd: null });
+      await admission.settle({ inputTokens: 1, outputTokens: 1, costUsd: null });
+    });
+
+    it('applies no limits and no headers to a client without any', async () => {
+      const { caller, clientId } = await createCaller(a);
+      clientIds.push(clientId);
+      expect((await a.limits.admit(caller, call)).headers).toEqual({});
+    });
+  });
+
+  describe('without Redis (PostgreSQL reservations, in-memory rate limits)', () => {
+    let a: AuthInstance;
+    let b: AuthInstance;
+    beforeAll(async () => {
+      a = await startAuthInstance(db.url, undefined);
+      b = await startAuthInstance(db.url, undefined);
+    });
+    afterAll(async () => {
+      await a.close();
+      await b.close();
+    });
+
+    it('keeps the budget atomic across instances through PostgreSQL', async () => {
+      const { caller } = await createCaller(a, { monthly_budget_usd: '0.50' });
+      const [fromA, fromB] = await Promise.all([admitMany(a, caller, 15, '0.05'), admitMany(b, caller, 15, '0.05')]);
+      expect(fromA.admitted.length + fromB.admitted.length).toBe(10);
+      await Promise.all([...fromA.admitted, ...fromB.admitted].map((adm) => adm.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.01' })));
+      const more = await admitMany(a, caller, 20, '0.05');
+      expect(more.admitted).toHaveLength(8);
+    });
+
+    it('enforces RPM per instance', async () => {
+      const { caller } = await createCaller(a, { rate_limit_rpm: 2 });
+      await a.limits.admit(caller, call);
+      await a.limits.admit(caller, call);
+      expect((await rejection(a.limits.admit(caller, call))).code).toBe('rate_limited');
+    });
+  });
+
+  describe('when Redis becomes unreachable', () => {
+    let server: ChildProcess | undefined;
+    let port = 0;
+    let a: AuthInstance;
+    const startRedis = async () => {
+      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    };
+    const stopRedis = async () => {
+      const s = server;
+      server = undefined;
+      if (!s) return;
+      await new Promise<void>((resolve) => {
+        s.once('exit', () => resolve());
+        s.kill('SIGKILL');
+      });
+    };
+
+    beforeAll(async () => {
+      port = await freePort();
+      await startRedis();
+      a = await startAuthInstance(db.url, `redis://127.0.0.1:${port}`);
+      await redisReady(a);
+    });
+    afterAll(async () => {
+      await a.close();
+      await stopRedis();
+    });
+
+    it('keeps answering with per-instance limits and returns to Redis when it is back', async () => {
+      const { caller } = await createCaller(a, { rate_limit_rpm: 100, monthly_budget_usd: '5' });
+      await (await a.limits.admit(caller, call)).settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
+      await stopRedis();
+      const during = await a.limits.admit(caller, call);
+      expect(during.headers['x-ratelimit-limit-requests']).toBe('100');
+      await during.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
+      expect(a.redisStore.available).toBe(false);
+      await startRedis();
+      await redisReady(a, 10_000);
+      await (await a.limits.admit(caller, call)).settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
+    });
+
+    it('answers at once when REDIS_URL points at a closed port', async () => {
+      const closed = await startAuthInstance(db.url, `redis://127.0.0.1:${await freePort()}`);
+      try {
+        const { caller } = await createCaller(closed, { rate_limit_rpm: 1 });
+        const started = Date.now();
+        await closed.limits.admit(caller, call);
+        expect((await rejection(closed.limits.admit(caller, call))).code).toBe('rate_limited');
+        expect(Date.now() - started).toBeLessThan(1_000);
+      } finally {
+        await closed.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,112 @@
+import Decimal from 'decimal.js';
+import { DataSource } from 'typeorm';
+import { BillingReadService } from '../../../src/billing/billing-read.service';
+import { GenerationLogService } from '../../../src/billing/generation-logs.service';
+import { RetentionService } from '../../../src/billing/retention.service';
+import { mulberry32, syntheticRecord } from '../../../src/billing/seed-usage';
+import { UsageRecorder } from '../../../src/billing/usage-recorder.service';
+import type { UsageRecord } from '../../../src/billing/usage-record';
+import { createTestDatabase, TestDatabase } from '../../support/db';
+import { insertClient, newRecorder, openDataSource } from './billing-fixtures';
+
+const DAY = 86_400_000;
+
+describe('billing reports', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let recorder: UsageRecorder;
+  let client: string;
+  let records: UsageRecord[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await openDataSource(db.url);
+    recorder = newRecorder(dataSource).recorder;
+    client = await insertClient(dataSource, '50');
+    const random = mulberry32(99);
+    records = Array.from({ length: 3_000 }, () => syntheticRecord(random, [client], Date.now(), 120));
+    await Promise.all(records.map((r) => recorder.record(r)));
+  });
+
+  afterAll(async () => {
+    await recorder.beforeApplicationShutdown();
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it(`${BillingReadService.name}.clientSpend is exact for ragged and aligned ranges alike`, async () => {
+    const sut = new BillingReadService(dataSource);
+    const random = mulberry32(5);
+    for (let i = 0; i < 20; i++) {
+      const a = Date.now() - Math.floor(random() * 120 * DAY);
+      const b = i % 4 === 0 ? Date.now() + 1_000 : a + Math.floor(random() * 60 * DAY);
+      const expected = records
+        .filter((r) => r.createdAt.getTime() >= a && r.createdAt.getTime() < b)
+        .reduce((sum, r) => sum.plus(r.costUsd ?? 0), new Decimal(0));
+      expect(await sut.clientSpend(client, new Date(a), new Date(b))).toBe(expected.toFixed());
+    }
+  });
+
+  it('usage series totals equal the log and validation names the field', async () => {
+    const sut = new BillingReadService(dataSource);
+    const to = new Date(Date.now() + 1_000).toISOString();
+    const from = new Date(Date.now() - 200 * DAY).toISOString();
+    const report = await sut.usage({ clientId: client, from, to, granularity: 'month', groupBy: 'model' });
+    expect(report.totals.requests).toBe(3_000);
+    expect(report.totals.cost_usd).toBe(records.reduce((s, r) => s.plus(r.costUsd ?? 0), new Decimal(0)).toFixed());
+    await expect(sut.usage({ clientId: client, from, to, granularity: 'hour' })).rejects.toMatchObject({
+      code: 'validation_error',
+      details: [{ field: 'granularity' }],
+    });
+    await expect(sut.usage({ clientId: client, from: to, to: from })).rejects.toMatchObject({ details: [{ field: 'from' }] });
+  });
+
+  it('keyset paging returns every row exactly once, newest first', async () => {
+    const sut = new GenerationLogService(dataSource);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let previous = Infinity;
+    do {
+      const page = await sut.list({ clientId: client, limit: 170, cursor });
+      for (const item of page.items) {
+        const t = new Date(item.created_at).getTime();
+        expect(t).toBeLessThanOrEqual(previous);
+        previous = t;
+        seen.push(item.request_id);
+      }
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(3_000);
+    expect(new Set(seen).size).toBe(3_000);
+    await expect(sut.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('streams the CSV export in chunks that parse back to the rollup totals', async () => {
+    const sut = new GenerationLogService(dataSource);
+    const chunks: string[] = [];
+    await sut.exportCsv({ from: new Date(Date.now() - 200 * DAY).toISOString(), to: new Date(Date.now() + 1_000).toISOString(), granularity: 'day' }, async (c) => {
+      chunks.push(c);
+    });
+    const lines = chunks.join('').trim().split('\r\n');
+    const header = lines[0].split(',');
+    expect(header).toContain('cost_usd');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(chunks.length).toBeGreaterThan(1);
+    const requests = rows.reduce((s, r) => s + Number(r[header.indexOf('requests')]), 0);
+    const cost = rows.reduce((s, r) => s.plus(r[header.indexOf('cost_usd')] || 0), new Decimal(0));
+    expect(requests).toBe(3_000);
+    expect(cost.toFixed()).toBe(records.reduce((s, r) => s.plus(r.costUsd ?? 0), new Decimal(0)).toFixed());
+  });
+
+  it(`${RetentionService.name} deletes old log rows in batches and keeps the rollups`, async () => {
+    const sut = new RetentionService(dataSource, { retentionDays: 90 });
+    const [before] = await dataSource.query(`SELECT sum(requests)::int AS n FROM llm_monthly_costs WHERE client_id = $1`, [client]);
+    const old = records.filter((r) => r.createdAt.getTime() < Date.now() - 90 * DAY).length;
+    expect(old).toBeGreaterThan(0);
+    expect(await sut.purge()).toBe(old);
+    const [left] = await dataSource.query(`SELECT count(*)::int AS n FROM llm_generation_log WHERE client_id = $1`, [client]);
+    expect(left.n).toBe(3_000 - old);
+    const [after] = await dataSource.query(`SELECT sum(requests)::int AS n FROM llm_monthly_costs WHERE client_id = $1`, [client]);
+    expect(after.n).toBe(before.n);
+  });
+});

@@ -1,0 +1,214 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import {
+  AnthropicStreamReader,
+  fromAnthropicMessage,
+  toAnthropicParams,
+  toImageBlock,
+  toTokenUsage,
+} from '../../../../../src/llm/providers/anthropic/anthropic.mapper';
+import { ProviderError } from '../../../../../src/llm/providers/llm-provider';
+
+function message(overrides: Partial<Anthropic.Message>): Anthropic.Message {
+  return {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5',
+    content: [],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: null, cache_creation_input_tokens: null },
+    ...overrides,
+  } as Anthropic.Message;
+}
+
+describe('toAnthropicParams', () => {
+  it('sends the system prompt as `system` and defaults max_tokens to 1024', () => {
+    const params = toAnthropicParams({ model: 'claude-sonnet-4-5', system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(params).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 1024, system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
+  });
+
+  it('moves inline system messages into `system` after the request-level one', () => {
+    const params = toAnthropicParams({
+      model: 'm',
+      system: 'First.',
+      messages: [{ role: 'system', content: 'Second.' }, { role: 'user', content: 'Hi' }],
+      maxTokens: 20,
+      stop: ['END'],
+    });
+    expect(params).toMatchObject({ system: 'First.\n\nSecond.', max_tokens: 20, stop_sequences: ['END'], messages: [{ role: 'user', content: 'Hi' }] });
+  });
+
+  it('maps OpenAI-style tools and tool choices to Anthropic tools', () => {
+    const params = toAnthropicParams({
+      model: 'm',
+      messages: [{ role: 'user', content: 'Weather?' }],
+      tools: [{ name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }],
+      toolChoice: 'required',
+    });
+    expect(params.tools).toEqual([
+      { name: 'get_weather', description: 'Weather now', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+    ]);
+    expect(params.tool_choice).toEqual({ type: 'any' });
+    expect(toAnthropicParams({ model: 'm', messages: [], toolChoice: { name: 'f' } }).tool_choice).toEqual({ type: 'tool', name: 'f' });
+    expect(toAnthropicParams({ model: 'm', messages: [], toolChoice: 'none' }).tool_choice).toEqual({ type: 'none' });
+  });
+
+  it('turns assistant tool calls into tool_use blocks and tool results into one user turn of tool_result blocks', () => {
+    const params = toAnthropicParams({
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'Weather in Paris and Rome?' },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          toolCalls: [
+            { id: 'tu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+            { id: 'tu_2', name: 'get_weather', arguments: '{"city":"Rome"}' },
+          ],
+        },
+        { role: 'tool', toolCallId: 'tu_1', content: 'sunny' },
+        { role: 'tool', toolCallId: 'tu_2', content: 'rain' },
+      ],
+    });
+    expect(params.messages).toEqual([
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', id: 'tu_1', name: 'get_weather', input: { city: 'Paris' } },
+          { type: 'tool_use', id: 'tu_2', name: 'get_weather', input: { city: 'Rome' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'tu_1', content: [{ type: 'text', text: 'sunny' }] },
+          { type: 'tool_result', tool_use_id: 'tu_2', content: [{ type: 'text', text: 'rain' }] },
+        ],
+      },
+    ]);
+  });
+
+  it('rejects tool call arguments that are not a JSON object', () => {
+    const req = { model: 'm', messages: [{ role: 'assistant' as const, content: '', toolCalls: [{ id: 't', name: 'f', arguments: '[1' }] }] };
+    expect(() => toAnthropicParams(req)).toThrow(expect.objectContaining({ kind: 'bad_request' }));
+  });
+
+  it('maps image parts to image blocks', () => {
+    const params = toAnthropicParams({
+      model: 'm',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'What?' }, { type: 'image', url: 'data:image/png;base64,iVBOR' }] }],
+    });
+    expect(params.messages[0]?.content).toEqual([
+      { type: 'text', text: 'What?' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' } },
+    ]);
+  });
+});
+
+describe('toImageBlock', () => {
+  it('uses a URL source for https images', () => {
+    expect(toImageBlock('https://x.test/a.jpg')).toEqual({ type: 'image', source: { type: 'url', url: 'https://x.test/a.jpg' } });
+  });
+
+  it('refuses data URLs of a type Anthropic does not take', () => {
+    expect(() => toImageBlock('data:image/bmp;base64,Qk0=')).toThrow(ProviderError);
+  });
+});
+
+describe('toTokenUsage', () => {
+  it('reports the total prompt as input, with cache reads and writes as subsets', () => {
+    expect(toTokenUsage({ input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200 })).toEqual({
+      inputTokens: 1210,
+      outputTokens: 5,
+      cachedInputTokens: 1000,
+      cacheWriteTokens: 200,
+    });
+  });
+
+  it('leaves the cache fields out when nothing was cached', () => {
+    expect(toTokenUsage({ input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: null })).toEqual({
+      inputTokens: 10,
+      outputTokens: 5,
+    });
+  });
+});
+
+describe('fromAnthropicMessage', () => {
+  it('joins text blocks and reads tool_use blocks as tool calls', () => {
+    const result = fromAnthropicMessage(
+      message({
+        content: [
+          { type: 'text', text: 'Let me check. ', citations: null },
+          { type: 'tool_use', id: 'tu_1', name: 'get_weather', input: { city: 'Paris' } },
+        ] as Anthropic.ContentBlock[],
+        stop_reason: 'tool_use',
+      }),
+    );
+    expect(result).toEqual({
+      text: 'Let me check. ',
+      toolCalls: [{ id: 'tu_1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+      finishReason: 'tool_calls',
+      usage: { inputTokens: 10, outputTokens: 5 },
+      model: 'claude-sonnet-4-5',
+    });
+  });
+
+  it.each([
+    ['end_turn', 'stop'],
+    ['stop_sequence', 'stop'],
+    ['max_tokens', 'length'],
+    ['tool_use', 'tool_calls'],
+    ['refusal', 'content_filter'],
+  ] as const)('maps stop_reason %s to %s', (stopReason, finishReason) => {
+    expect(fromAnthropicMessage(message({ stop_reason: stopReason })).finishReason).toBe(finishReason);
+  });
+});
+
+describe(AnthropicStreamReader.name, () => {
+  const start = {
+    type: 'message_start',
+    message: message({ usage: { input_tokens: 20, output_tokens: 1, cache_read_input_tokens: 100, cache_creation_input_tokens: 0 } as Anthropic.Usage }),
+  } as Anthropic.RawMessageStreamEvent;
+  const events = [
+    start,
+    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'lo' } },
+    { type: 'content_block_stop', index: 0 },
+    { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'tu_1', name: 'f', input: {} } },
+    { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"a":' } },
+    { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '1}' } },
+    { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 17 } },
+    { type: 'message_stop' },
+  ] as Anthropic.RawMessageStreamEvent[];
+
+  it('emits text and tool call deltas as the events arrive', () => {
+    const sut = new AnthropicStreamReader();
+    expect(events.flatMap((e) => sut.read(e))).toEqual([
+      { type: 'text', text: 'Hel' },
+      { type: 'text', text: 'lo' },
+      { type: 'tool_call_delta', index: 0, id: 'tu_1', name: 'f' },
+      { type: 'tool_call_delta', index: 0, argumentsDelta: '{"a":' },
+      { type: 'tool_call_delta', index: 0, argumentsDelta: '1}' },
+    ]);
+    expect(sut.stopped).toBe(true);
+  });
+
+  it('combines input usage from message_start with output usage from message_delta', () => {
+    const sut = new AnthropicStreamReader();
+    events.forEach((e) => sut.read(e));
+    expect(sut.finish()).toEqual([
+      { type: 'usage', usage: { inputTokens: 120, outputTokens: 17, cachedInputTokens: 100 } },
+      { type: 'finish', finishReason: 'tool_calls' },
+    ]);
+  });
+
+  it('is not stopped until message_stop arrives', () => {
+    const sut = new AnthropicStreamReader();
+    events.slice(0, -1).forEach((e) => sut.read(e));
+    expect(sut.stopped).toBe(false);
+  });
+});

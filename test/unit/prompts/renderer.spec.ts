@@ -1,0 +1,104 @@
+import { AppError } from '../../../src/common/errors/app-error';
+import type { TemplateVariable } from '../../../src/prompts/prompt-version.entity';
+import { declarationErrors, renderVersion, substitute, usedVariables } from '../../../src/prompts/renderer';
+
+const vars = (...v: Partial<TemplateVariable>[]): TemplateVariable[] => v.map((x) => ({ name: 'x', required: false, default: null, description: null, ...x }));
+
+function renderError(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('renderer', () => {
+  describe(usedVariables.name, () => {
+    it('finds placeholders with or without inner spaces, once each, in order', () => {
+      expect(usedVariables('{{ a }} {{b}} {{  a}}', 'sys {{ _c9 }}')).toEqual(['a', 'b', '_c9']);
+    });
+
+    it('ignores malformed or unbalanced braces and invalid names', () => {
+      expect(usedVariables('{{ 9x }} {{ a-b }} {{ open } close }} {x} {{}} {{ ok')).toEqual([]);
+    });
+  });
+
+  describe(substitute.name, () => {
+    it('keeps unbalanced braces literally and only replaces whole placeholders', () => {
+      expect(substitute('{ {{a}} }} {{ a', { a: 'A' })).toBe('{ A }} {{ a');
+      expect(substitute('{{{a}}}', { a: 'A' })).toBe('{A}');
+    });
+  });
+
+  describe(renderVersion.name, () => {
+    const version = {
+      systemPrompt: 'Write in {{ language }}.',
+      body: 'Copy for {{product}} aimed at {{ audience }}.',
+      variables: vars({ name: 'product', required: true }, { name: 'audience', required: true }, { name: 'language', default: 'English' }),
+    };
+
+    it('renders the system prompt and body, applying defaults', () => {
+      expect(renderVersion(version, { product: 'LLMHub', audience: 'developers' })).toEqual({
+        systemPrompt: 'Write in English.',
+        prompt: 'Copy for LLMHub aimed at developers.',
+      });
+    });
+
+    it('lets a given value override the default', () => {
+      expect(renderVersion(version, { product: 'p', audience: 'a', language: 'German' }).systemPrompt).toBe('Write in German.');
+    });
+
+    it('names every missing required and every undeclared variable in a 422', () => {
+      const error = renderError(() => renderVersion(version, { audience: 'a', colour: 'red', size: 3 }));
+      expect(error.code).toBe('validation_error');
+      expect(error.status).toBe(422);
+      expect(error.details.map((d) => d.field).sort()).toEqual(['variables.colour', 'variables.product', 'variables.size']);
+      expect(error.details.find((d) => d.field === 'variables.product')?.message).toMatch(/required.*product.*missing/);
+      expect(error.details.find((d) => d.field === 'variables.colour')?.message).toMatch(/not declared/);
+    });
+
+    it('inserts values as text, never expanding placeholders inside them', () => {
+      const out = renderVersion(version, { product: '{{ audience }} ${process.exit()}', audience: '{{product}}' });
+      expect(out.prompt).toBe('Copy for {{ audience }} ${process.exit()} aimed at {{product}}.');
+    });
+
+    it('stringifies numbers and booleans and refuses objects and arrays', () => {
+      expect(renderVersion(version, { product: 42, audience: true }).prompt).toBe('Copy for 42 aimed at true.');
+      const error = renderError(() => renderVersion(version, { product: { a: 1 }, audience: ['x'] }));
+      expect(error.details.map((d) => d.field).sort()).toEqual(['variables.audience', 'variables.product']);
+    });
+
+    it('treats null as not given, so a required variable without default is missing', () => {
+      const error = renderError(() => renderVersion(version, { product: null, audience: 'a' }));
+      expect(error.details).toEqual([expect.objectContaining({ field: 'variables.product' })]);
+    });
+
+    it('renders an optional variable without a default as empty text', () => {
+      const v = { systemPrompt: null, body: 'a{{ x }}b', variables: vars({ name: 'x' }) };
+      expect(renderVersion(v, {})).toEqual({ systemPrompt: null, prompt: 'ab' });
+    });
+
+    it('does not treat inherited object keys as values or declarations', () => {
+      const v = { systemPrompt: null, body: '{{ toString }}', variables: vars({ name: 'toString', required: true }) };
+      expect(renderError(() => renderVersion(v, {})).details[0].field).toBe('variables.toString');
+    });
+  });
+
+  describe(declarationErrors.name, () => {
+    it('names each used-but-undeclared variable, in the body and in the system prompt', () => {
+      const errors = declarationErrors(vars({ name: 'a' }), 'sys {{ s }}', '{{ a }} {{ b }}');
+      expect(errors.map((e) => e.field)).toEqual(['variables.s', 'variables.b']);
+    });
+
+    it('allows declared-but-unused variables', () => {
+      expect(declarationErrors(vars({ name: 'a' }, { name: 'unused' }), null, '{{ a }}')).toEqual([]);
+    });
+
+    it('rejects duplicate and malformed declared names', () => {
+      const errors = declarationErrors(vars({ name: 'a' }, { name: 'a' }, { name: '1bad' }), null, '{{ a }}');
+      expect(errors.map((e) => e.field)).toEqual(['variables.a', 'variables[2].name']);
+    });
+  });
+});
