@@ -7,6 +7,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { RejectionRecorder } from './common/errors/rejection-recorder';
 import { loggerOptions } from './common/logging/logger.options';
 import { projectRoot } from './common/project-root';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
@@ -32,6 +33,6 @@ const API_PATHS = ['/api/{*rest}', '/v1/{*rest}', '/health/{*rest}', '/docs/{*re
     HealthModule,
     ServeStaticModule.forRoot({ rootPath: join(projectRoot(), 'client', 'dist'), exclude: API_PATHS }),
   ],
-  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+  providers: [RejectionRecorder, { provide: APP_FILTER, useClass: HttpExceptionFilter }],
 })
 export class AppModule {}

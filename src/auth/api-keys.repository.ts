@@ -60,11 +60,11 @@ export class ApiKeysRepository {
     return this.keys.save(this.keys.create(key));
   }
 
-  /** Keyset page ordered by (created_at, id). */
+  /** Keyset page ordered by (created_at, id); milliseconds, as the cursor carries a JS date. */
   listByClient(clientId: string, limit: number, after: { createdAt: Date; id: string } | null): Promise<ApiKey[]> {
     const qb = this.keys.createQueryBuilder('k').where('k.client_id = :clientId', { clientId });
-    if (after) qb.andWhere('(k.created_at, k.id) > (:createdAt, :id)', after);
-    return qb.orderBy('k.created_at', 'ASC').addOrderBy('k.id', 'ASC').limit(limit).getMany();
+    if (after) qb.andWhere("(date_trunc('milliseconds', k.created_at), k.id) > (:createdAt, :id)", after);
+    return qb.orderBy("date_trunc('milliseconds', k.created_at)", 'ASC').addOrderBy('k.id', 'ASC').limit(limit).getMany();
   }
 
   async revoke(id: string, at: Date): Promise<void> {

@@ -18,11 +18,11 @@ export class ClientsRepository {
     return this.clients.findOne({ where: { name } });
   }
 
-  /** Keyset page ordered by (created_at, id). */
+  /** Keyset page ordered by (created_at, id); milliseconds, as the cursor carries a JS date. */
   list(limit: number, after: { createdAt: Date; id: string } | null): Promise<ApiClient[]> {
     const qb = this.clients.createQueryBuilder('c');
-    if (after) qb.where('(c.created_at, c.id) > (:createdAt, :id)', after);
-    return qb.orderBy('c.created_at', 'ASC').addOrderBy('c.id', 'ASC').limit(limit).getMany();
+    if (after) qb.where("(date_trunc('milliseconds', c.created_at), c.id) > (:createdAt, :id)", after);
+    return qb.orderBy("date_trunc('milliseconds', c.created_at)", 'ASC').addOrderBy('c.id', 'ASC').limit(limit).getMany();
   }
 
   async insert(client: Partial<ApiClient>): Promise<ApiClient> {

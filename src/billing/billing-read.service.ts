@@ -102,11 +102,12 @@ export class BillingReadService {
     const now = Date.now();
     const params: unknown[] = [clientId];
     const selects = parts.map((part) => {
+      if (part.source === 'log' && part.to.getTime() >= now && part.from.getTime() === floorTo(part.from, 'hour').getTime()) {
+        params.push(part.from.toISOString());
+        return `SELECT sum(cost_usd) AS c FROM llm_hourly_costs WHERE client_id = $1 AND bucket = $${params.length}`;
+      }
       params.push(part.from.toISOString(), part.to.toISOString());
       const [a, b] = [`$${params.length - 1}`, `$${params.length}`];
-      if (part.source === 'log' && part.to.getTime() >= now && part.from.getTime() === floorTo(part.from, 'hour').getTime()) {
-        return `SELECT sum(cost_usd) AS c FROM llm_hourly_costs WHERE client_id = $1 AND bucket = ${a}`;
-      }
       if (part.source === 'log') return `SELECT sum(cost_usd) AS c FROM llm_generation_log WHERE client_id = $1 AND created_at >= ${a} AND created_at < ${b}`;
       return `SELECT sum(cost_usd) AS c FROM ${ROLLUP_TABLE[part.source]} WHERE client_id = $1 AND bucket >= ${a} AND bucket < ${b}`;
     });

@@ -177,7 +177,7 @@ export class PromptLibraryService {
       if (target === null && (DEFAULT_LABELS as readonly string[]).includes(label)) errors.push({ field: `labels.${label}`, message: `label "${label}" cannot be removed` });
     }
     if (errors.length > 0) throw invalid(errors);
-    for (const [label, target] of moves) {
+    for (const label of moves.keys()) {
       // `latest` follows new versions automatically, protected or not
       if (existing.get(label)?.isProtected && actor.kind !== 'admin' && label !== 'latest') {
         throw new AppError('forbidden', `Label "${label}" is protected; only an admin can move it`, [{ field: `labels.${label}`, message: 'protected label' }]);

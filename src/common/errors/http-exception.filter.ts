@@ -1,9 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
 import { dialectForPath, errorBody, statusFor } from './error-envelope';
 import { requestIdOf } from '../request-id';
+import { RejectionRecorder } from './rejection-recorder';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_error',
@@ -37,7 +38,9 @@ function isBodyParserError(e: unknown): e is BodyParserError {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(@Optional() private readonly rejections?: RejectionRecorder) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
@@ -49,6 +52,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    // a refused call is still a call: its record is committed before the answer leaves
+    await this.rejections?.recordIfClientCall(req, code, message, httpStatus);
     if (retryAfterS !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterS))));
     res.status(httpStatus).json(errorBody(dialect, { code, message, details, status: httpStatus, requestId: requestIdOf(req) }));
   }

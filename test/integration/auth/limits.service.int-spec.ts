@@ -72,9 +72,11 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       expect(first.headers).toMatchObject({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '500' });
       await a.limits.admit(caller, req);
       expect((await rejection(a.limits.admit(caller, req))).code).toBe('rate_limited');
-      await first.settle({ inputTokens: 50, outputTokens: 50, costUsd: '0' });
+      // the call failed before any token was used: its whole reservation comes back
+      await first.settle({ inputTokens: 0, outputTokens: 0, costUsd: '0' });
       const after = await a.limits.admit(caller, req);
       expect(Number(after.headers['x-ratelimit-remaining-tokens'])).toBeLessThan(100);
+      expect((await rejection(a.limits.admit(caller, { ...req, estimatedInputTokens: 100, maxOutputTokens: 50 }))).code).toBe('rate_limited');
     });
 
     it('enforces one combined limit across two instances sharing Redis', async () => {

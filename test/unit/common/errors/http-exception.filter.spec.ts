@@ -32,9 +32,9 @@ describe(HttpExceptionFilter.name, () => {
   const sut = new HttpExceptionFilter();
   beforeAll(() => jest.spyOn((sut as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined));
 
-  it('answers /api errors in the LLMHub envelope with 422 for validation', () => {
+  it('answers /api errors in the LLMHub envelope with 422 for validation', async () => {
     const { host, captured } = hostFor('/api/v1/llm/generate');
-    sut.catch(new AppError('validation_error', 'Invalid request: model', [{ field: 'model', message: 'model must be a string' }]), host);
+    await sut.catch(new AppError('validation_error', 'Invalid request: model', [{ field: 'model', message: 'model must be a string' }]), host);
     expect(captured.status).toBe(422);
     expect(captured.body).toEqual({
       error: { code: 'validation_error', message: 'Invalid request: model', details: [{ field: 'model', message: 'model must be a string' }] },
@@ -42,44 +42,44 @@ describe(HttpExceptionFilter.name, () => {
     });
   });
 
-  it('answers /v1 validation errors as OpenAI 400 invalid_request_error naming the param', () => {
+  it('answers /v1 validation errors as OpenAI 400 invalid_request_error naming the param', async () => {
     const { host, captured } = hostFor('/v1/chat/completions');
-    sut.catch(new AppError('validation_error', 'bad', [{ field: 'messages', message: 'required' }]), host);
+    await sut.catch(new AppError('validation_error', 'bad', [{ field: 'messages', message: 'required' }]), host);
     expect(captured.status).toBe(400);
     expect(captured.body).toMatchObject({ error: { type: 'invalid_request_error', code: 'validation_error', param: 'messages', message: 'bad' } });
   });
 
-  it('answers /v1/messages in the Anthropic shape', () => {
+  it('answers /v1/messages in the Anthropic shape', async () => {
     const { host, captured } = hostFor('/v1/messages');
-    sut.catch(new AppError('invalid_api_key', 'Unknown API key'), host);
+    await sut.catch(new AppError('invalid_api_key', 'Unknown API key'), host);
     expect(captured.status).toBe(401);
     expect(captured.body).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: 'Unknown API key' } });
   });
 
-  it('sets Retry-After on rate limiting', () => {
+  it('sets Retry-After on rate limiting', async () => {
     const { host, captured } = hostFor('/v1/chat/completions');
-    sut.catch(new AppError('rate_limited', 'slow down', [], 2.2), host);
+    await sut.catch(new AppError('rate_limited', 'slow down', [], 2.2), host);
     expect(captured.status).toBe(429);
     expect(captured.headers['Retry-After']).toBe('3');
   });
 
-  it('maps Nest HTTP exceptions to codes (404 not_found)', () => {
+  it('maps Nest HTTP exceptions to codes (404 not_found)', async () => {
     const { host, captured } = hostFor('/api/admin/nothing');
-    sut.catch(new NotFoundException(), host);
+    await sut.catch(new NotFoundException(), host);
     expect(captured.status).toBe(404);
     expect(captured.body).toMatchObject({ error: { code: 'not_found' } });
   });
 
-  it('turns malformed JSON from the body parser into a validation error, not a 500', () => {
+  it('turns malformed JSON from the body parser into a validation error, not a 500', async () => {
     const { host, captured } = hostFor('/api/v1/llm/generate');
-    sut.catch(Object.assign(new SyntaxError('Unexpected end'), { type: 'entity.parse.failed', status: 400 }), host);
+    await sut.catch(Object.assign(new SyntaxError('Unexpected end'), { type: 'entity.parse.failed', status: 400 }), host);
     expect(captured.status).toBe(422);
     expect(captured.body).toMatchObject({ error: { code: 'validation_error', message: 'Request body is not valid JSON' } });
   });
 
-  it('never puts a stack trace or the internal message of an unexpected error in the body', () => {
+  it('never puts a stack trace or the internal message of an unexpected error in the body', async () => {
     const { host, captured } = hostFor('/api/v1/llm/generate');
-    sut.catch(new Error('password=hunter2 at Object.<anonymous> (/app/x.js:1:1)'), host);
+    await sut.catch(new Error('password=hunter2 at Object.<anonymous> (/app/x.js:1:1)'), host);
     expect(captured.status).toBe(500);
     expect(JSON.stringify(captured.body)).not.toMatch(/hunter2|x\.js/);
     expect(captured.body).toMatchObject({ error: { code: 'internal_error' } });

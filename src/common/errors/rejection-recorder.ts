@@ -1,0 +1,66 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request } from 'express';
+import { UsageRecorder } from '../../billing/usage-recorder.service';
+import type { GenerationStatus } from '../../billing/generation-log.entity';
+import { RequestWithCaller } from '../caller';
+import { requestIdOf } from '../request-id';
+import { ErrorCode } from './error-codes';
+
+const CLIENT_ROUTE = /^\/(api\/v1|v1)\//;
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
+  rate_limited: 'rate_limited',
+  budget_exceeded: 'budget_exceeded',
+};
+
+/**
+ * Records client calls refused before reaching a provider (401, 403, 402, 429,
+ * 422 …) with their code and zero cost, so an operator sees who is refused and
+ * why (DESIGN §8: every call is one row). Calls the gateway already recorded
+ * are skipped.
+ */
+@Injectable()
+export class RejectionRecorder {
+  private readonly logger = new Logger('RejectionRecorder');
+
+  constructor(private readonly recorder: UsageRecorder) {}
+
+  async recordIfClientCall(req: Request, code: ErrorCode, message: string, httpStatus: number): Promise<void> {
+    const carrier = req as RequestWithCaller & { usageRecorded?: boolean };
+    const path = req.path ?? '';
+    if (carrier.usageRecorded || !CLIENT_ROUTE.test(path) || (httpStatus === 404 && code === 'not_found' && !carrier.caller)) return;
+    if (httpStatus >= 500) return; // server-side failures of non-gateway routes are in the error log, not billing
+    carrier.usageRecorded = true;
+    const body = (req.body ?? {}) as { model?: unknown; metadata?: unknown };
+    try {
+      await this.recorder.record({
+        id: requestIdOf(req),
+        createdAt: new Date(),
+        clientId: carrier.caller?.clientId ?? null,
+        apiKeyId: carrier.caller?.apiKeyId ?? null,
+        endpoint: path,
+        provider: null,
+        model: null,
+        requestedModel: typeof body.model === 'string' ? body.model.slice(0, 200) : null,
+        templateId: null,
+        templateName: null,
+        templateVersion: null,
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedInputTokens: 0,
+        costUsd: '0',
+        priceUnknown: false,
+        latencyMs: 0,
+        ttftMs: null,
+        status: STATUS_BY_CODE[code] ?? 'rejected',
+        errorCode: code,
+        errorMessage: message.slice(0, 500),
+        attempts: 0,
+        isStream: false,
+        metadata: null,
+      });
+    } catch (error) {
+      this.logger.error(`Could not record a refused call: ${(error as Error).message}`);
+    }
+  }
+}

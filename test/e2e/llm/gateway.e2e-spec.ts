@@ -1,0 +1,311 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { Client } from 'pg';
+import { PricingService } from '../../../src/llm/pricing/pricing.service';
+import { startTestApp, TestApp } from '../../support/app';
+import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
+
+/**
+ * The gateway end to end: the official SDKs on both sides, LLMHub's providers
+ * pointed at the simulator, usage checked in llm_generation_log.
+ */
+describe('gateway (e2e, real SDKs against the simulator)', () => {
+  let sim: ProviderSimulator;
+  let t: TestApp;
+  let apiKey: string;
+  let db: Client;
+  let openai: OpenAI;
+  let anthropic: Anthropic;
+  let pricing: PricingService;
+
+  beforeAll(async () => {
+    sim = await startProviderSimulator();
+    t = await startTestApp({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: `${sim.url}/v1`,
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_BASE_URL: sim.url,
+      GROQ_API_KEY: 'gsk-test',
+      GROQ_BASE_URL: sim.url,
+      CUSTOM_PROVIDERS: JSON.stringify([{ name: 'local', base_url: `${sim.url}/v1`, models: ['unpriced-model'] }]),
+      MOCK_PROVIDER: 'on',
+      PROVIDER_MAX_RETRIES: '2',
+      PROVIDER_RETRY_BASE_MS: '5',
+      PROVIDER_TIMEOUT_MS: '1500',
+    });
+    const admin = { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' };
+    const client = (await (await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'gateway-e2e' }) })).json()) as { id: string };
+    const key = (await (await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })).json()) as { key: string };
+    apiKey = key.key;
+    openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey, maxRetries: 0 });
+    anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
+    pricing = t.app.get(PricingService);
+    db = new Client({ connectionString: t.db.url });
+    await db.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+    await sim?.close();
+  });
+
+  beforeEach(() => sim.reset());
+
+  async function logRow(id: string): Promise<Record<string, any>> {
+    const { rows } = await db.query('SELECT * FROM llm_generation_log WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  function expectedCost(model: string, usage: { input_tokens: number; output_tokens: number }): string | null {
+    const cost = pricing.cost(model, { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens });
+    return cost === null ? null : cost.toFixed();
+  }
+
+  async function waitFor<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const value = fn();
+      if (value !== undefined) return value;
+      if (Date.now() > until) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  describe('OpenAI-compatible /v1/chat/completions', () => {
+    it.each(['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile', 'anthropic/claude-haiku-4-5'])('answers a genuine ChatCompletion for %s with the exact cost', async (model) => {
+      const { data, response } = await openai.chat.completions
+        .create({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello to the world' }], max_tokens: 8 })
+        .withResponse();
+      const upstream = sim.requests.at(-1)!;
+      expect(data.model).toBe(model);
+      expect(data.object).toBe('chat.completion');
+      expect(data.choices[0]!.message.content).toBe('word1 word2 word3 word4 word5 word6 word7 word8');
+      expect(data.usage).toMatchObject({ prompt_tokens: upstream.usage!.input_tokens, completion_tokens: 8, total_tokens: upstream.usage!.input_tokens + 8 });
+      const requestId = response.headers.get('x-request-id')!;
+      expect(data.id).toBe(`chatcmpl-${requestId}`);
+      const cost = expectedCost(model, upstream.usage!);
+      expect(cost).not.toBeNull();
+      expect(response.headers.get('x-llmhub-cost-usd')).toBe(cost);
+      const row = await logRow(requestId);
+      expect(row).toMatchObject({ status: 'success', provider: model.split('/')[0], input_tokens: upstream.usage!.input_tokens, output_tokens: 8, attempts: 1, is_stream: false });
+      expect(row.cost_usd).not.toBeNull();
+      expect(Number(row.cost_usd)).toBeCloseTo(Number(cost), 12);
+    });
+
+    it.each(['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'groq/llama-3.1-8b-instant'])('streams %s chunk by chunk, usage chunk with cost, record committed before [DONE]', async (model) => {
+      const stream = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Stream me something please' }], max_tokens: 5, stream: true, stream_options: { include_usage: true } });
+      let text = '';
+      let usage: any;
+      let id = '';
+      for await (const chunk of stream) {
+        id = chunk.id;
+        text += chunk.choices[0]?.delta.content ?? '';
+        if (chunk.usage) usage = chunk.usage;
+      }
+      expect(text).toBe('word1 word2 word3 word4 word5');
+      const upstream = sim.requests.at(-1)!;
+      expect(usage).toMatchObject({ prompt_tokens: upstream.usage!.input_tokens, completion_tokens: 5, cost_usd: expectedCost(model, upstream.usage!) });
+      const row = await logRow(id.replace('chatcmpl-', ''));
+      expect(row).toMatchObject({ status: 'success', is_stream: true, output_tokens: 5 });
+    });
+
+    it('answers mock/echo', async () => {
+      const data = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'ping pong' }] });
+      expect(data.choices[0]!.message.content).toBe('Echo: ping pong');
+    });
+
+    it('refuses an unknown model with a 400 naming it', async () => {
+      const err = await openai.chat.completions.create({ model: 'nope-9000', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((err as Error).message).toContain('nope-9000');
+      expect((err as Error).message).toContain('/v1/models');
+    });
+
+    it('refuses n > 1 naming the field, accepts what the SDK sends harmlessly', async () => {
+      const err = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'x' }], n: 2 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((err as { param?: string }).param).toBe('n');
+      const ok = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'x' }], n: 1, user: 'u', seed: 1, parallel_tool_calls: true, logprobs: false });
+      expect(ok.choices).toHaveLength(1);
+    });
+
+    it('records price_unknown with a null cost for a model without a price', async () => {
+      const { data, response } = await openai.chat.completions.create({ model: 'local/unpriced-model', messages: [{ role: 'user', content: 'hi there' }] }).withResponse();
+      expect((data.usage as any).cost_usd).toBeNull();
+      expect(response.headers.get('x-llmhub-cost-usd')).toBeNull();
+      const row = await logRow(response.headers.get('x-request-id')!);
+      expect(row).toMatchObject({ status: 'success', price_unknown: true, cost_usd: null });
+    });
+  });
+
+  describe('Anthropic-compatible /v1/messages', () => {
+    it.each(['anthropic/claude-sonnet-4-5', 'openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile'])('answers a genuine Message for %s', async (model) => {
+      const { data, response } = await anthropic.messages.create({ model, max_tokens: 4, system: 'Short.', messages: [{ role: 'user', content: 'Hello there friend' }] }).withResponse();
+      expect(data.type).toBe('message');
+      expect(data.content).toEqual([{ type: 'text', text: 'word1 word2 word3 word4' }]);
+      expect(data.stop_reason).toBe('max_tokens');
+      const upstream = sim.requests.at(-1)!;
+      expect(data.usage.output_tokens).toBe(4);
+      expect(data.usage.input_tokens).toBe(upstream.usage!.input_tokens);
+      expect(response.headers.get('x-llmhub-cost-usd')).toBe(expectedCost(model, upstream.usage!));
+    });
+
+    it.each(['anthropic/claude-haiku-4-5', 'openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile'])('streams %s with the Anthropic event sequence', async (model) => {
+      const stream = anthropic.messages.stream({ model, max_tokens: 3, messages: [{ role: 'user', content: 'Stream it' }] });
+      const types: string[] = [];
+      stream.on('streamEvent', (event) => types.push(event.type));
+      const message = await stream.finalMessage();
+      expect(message.content).toEqual([{ type: 'text', text: 'word1 word2 word3' }]);
+      expect(message.usage.output_tokens).toBe(3);
+      expect(types[0]).toBe('message_start');
+      expect(types.at(-1)).toBe('message_stop');
+      expect(types).toContain('content_block_delta');
+      const row = await logRow(message.id);
+      expect(row === undefined || row.status === 'success').toBe(true);
+    });
+  });
+
+  describe('resilience', () => {
+    it('retries a retryable failure and succeeds (fail_first)', async () => {
+      const { data, response } = await openai.chat.completions
+        .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'retry me [[sim:fail_first=2;id=retry-1]]' }] })
+        .withResponse();
+      expect(data.choices[0]!.message.content).toContain('word1');
+      expect((data as any).attempts).toBe(3);
+      expect((await logRow(response.headers.get('x-request-id')!)).attempts).toBe(3);
+    });
+
+    it('answers 502 upstream_error once retries are exhausted, and records the error', async () => {
+      const err = (await openai.chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'fail [[sim:fault=500]]' }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect(err.status).toBe(502);
+      expect(sim.requests).toHaveLength(3);
+      const row = await logRow(err.headers!.get('x-request-id')!);
+      expect(row).toMatchObject({ status: 'error', error_code: 'upstream_error', attempts: 3 });
+    });
+
+    it('answers 502 for a malformed provider answer', async () => {
+      const err = (await openai.chat.completions.create({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'bad [[sim:fault=malformed]]' }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+      expect(err.status).toBe(502);
+    });
+
+    it('answers 504 upstream_timeout when the provider hangs past its timeout', async () => {
+      const started = Date.now();
+      const err = (await anthropic.messages.create({ model: 'anthropic/claude-opus-4-1', max_tokens: 5, messages: [{ role: 'user', content: 'hang [[sim:fault=hang]]' }] }).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+      expect(err.status).toBe(504);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
+    it('falls back to the next model and says which one answered', async () => {
+      const { data, response } = await openai.chat.completions
+        .create({ model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: 'fallback [[sim:fail_first=3;id=fb-1]]' }], fallbacks: ['anthropic/claude-sonnet-4'] } as any)
+        .withResponse();
+      expect(data.model).toBe('anthropic/claude-sonnet-4');
+      expect((data as any).requested_model).toBe('openai/gpt-4.1-mini');
+      const row = await logRow(response.headers.get('x-request-id')!);
+      expect(row).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4', requested_model: 'openai/gpt-4.1-mini', attempts: 4, status: 'success' });
+    });
+
+    it('records a stream cut mid-way as an error with the tokens seen', async () => {
+      const stream = await openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'cut [[sim:fault=cut;output_tokens=10]]' }], stream: true });
+      let id = '';
+      const err = await (async () => {
+        for await (const chunk of stream) id = chunk.id;
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      const row = await logRow(id.replace('chatcmpl-', ''));
+      expect(row).toMatchObject({ status: 'error', is_stream: true });
+    });
+
+    it('aborts the upstream call when the client disconnects, and records cancelled with the tokens seen', async () => {
+      const controller = new AbortController();
+      const res = await fetch(`${t.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'slow [[sim:output_tokens=50;chunk_delay_ms=100]]' }] }),
+        signal: controller.signal,
+      });
+      const requestId = res.headers.get('x-request-id')!;
+      const reader = res.body!.getReader();
+      let received = '';
+      while (!received.includes('word2')) received += new TextDecoder().decode((await reader.read()).value);
+      controller.abort();
+      await waitFor(() => (sim.requests.at(-1)?.aborted ? true : undefined));
+      let row: Record<string, any> | undefined;
+      for (let i = 0; i < 100 && !row; i++) {
+        row = await logRow(requestId);
+        if (!row) await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      expect(row).toMatchObject({ status: 'cancelled', is_stream: true });
+      expect(row!.output_tokens).toBeGreaterThanOrEqual(2);
+      expect(row!.input_tokens).toBeGreaterThan(0);
+    });
+  });
+
+  describe('LLMHub endpoints', () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${t.url}${path}`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    it('POST /api/v1/llm/generate answers the documented fields', async () => {
+      const res = await post('/api/v1/llm/generate', { prompt: 'Write one line', model: 'claude/claude-haiku-4-5', max_tokens: 6 });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ provider: 'anthropic', model: 'anthropic/claude-haiku-4-5', content: 'word1 word2 word3 word4 word5 word6', output_tokens: 6, attempts: 1 });
+      expect(body.request_id).toBe(res.headers.get('x-request-id'));
+      expect(typeof body.cost_usd).toBe('string');
+      expect(typeof body.generation_time_ms).toBe('number');
+    });
+
+    it('POST /api/v1/llm/generate-content runs each language with its own record', async () => {
+      const res = await post('/api/v1/llm/generate-content', { prompt: 'A tagline for a bakery', languages: ['en', 'de', 'fr'], model: 'openai/gpt-4o-mini', max_tokens: 3 });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { results: { language: string; request_id: string; error: unknown; cost_usd: string }[]; totals: Record<string, unknown> };
+      expect(body.results.map((r) => r.language)).toEqual(['en', 'de', 'fr']);
+      expect(new Set(body.results.map((r) => r.request_id)).size).toBe(3);
+      expect(body.totals).toMatchObject({ succeeded: 3, failed: 0, output_tokens: 9 });
+      for (const r of body.results) expect((await logRow(r.request_id)).status).toBe('success');
+      const systems = sim.requests.map((r) => JSON.stringify(r.body.messages[0]));
+      expect(systems.some((s) => s.includes('German'))).toBe(true);
+    });
+
+    it('rejects an unknown language code with 422 naming it', async () => {
+      const res = await post('/api/v1/llm/generate-content', { prompt: 'x', languages: ['en', 'zz-!!'], model: 'mock/echo' });
+      expect(res.status).toBe(422);
+    });
+
+    it('images through the OpenAI SDK and the /api route', async () => {
+      const images = await openai.images.generate({ model: 'openai/dall-e-3', prompt: 'a lighthouse', n: 1, size: '1024x1024' });
+      expect(images.data).toHaveLength(1);
+      const res = await post('/api/v1/images/generate', { prompt: 'a lighthouse', model: 'openai/dall-e-3' });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { images: unknown[]; cost_usd: string | null };
+      expect(body.images).toHaveLength(1);
+      expect(body.cost_usd).toBe(pricing.imageCost('openai/dall-e-3', '1024x1024', 'standard', 1)?.toFixed() ?? null);
+    });
+
+    it('embeddings through the OpenAI SDK (base64 by default)', async () => {
+      const res = await openai.embeddings.create({ model: 'openai/text-embedding-3-small', input: ['one two', 'three'] });
+      expect(res.data).toHaveLength(2);
+      expect(Array.isArray(res.data[0]!.embedding)).toBe(true);
+      expect(res.usage.prompt_tokens).toBe(3);
+    });
+
+    it('GET /v1/models lists provider/model ids of the configured providers', async () => {
+      const ids = [];
+      for await (const model of openai.models.list()) ids.push(model.id);
+      expect(ids).toEqual(expect.arrayContaining(['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4-5', 'groq/llama-3.3-70b-versatile', 'mock/echo', 'local/unpriced-model']));
+    });
+  });
+
+  // last: it leaves groq's circuit open
+  it('opens the circuit after repeated failures and then answers 503 without calling the provider', async () => {
+    for (let i = 0; i < 2; i++) {
+      await openai.chat.completions.create({ model: 'groq/qwen/qwen3-32b', messages: [{ role: 'user', content: 'x [[sim:fault=503]]' }] }).catch(() => undefined);
+    }
+    sim.reset();
+    const err = (await openai.chat.completions.create({ model: 'groq/qwen/qwen3-32b', messages: [{ role: 'user', content: 'fine now' }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err.status).toBe(503);
+    expect(sim.requests).toHaveLength(0);
+  });
+});

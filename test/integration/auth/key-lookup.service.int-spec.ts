@@ -1,0 +1,63 @@
+import { Client } from 'pg';
+import { KEY_CACHE_TTL_MS } from '../../../src/auth/key-lookup.service';
+import { createTestDatabase, TestDatabase } from '../../support/db';
+import { AuthInstance, createCaller, startAuthInstance } from './auth-test-context';
+
+describe('KeyLookupService (real PostgreSQL, two instances)', () => {
+  let db: TestDatabase;
+  let a: AuthInstance;
+  let b: AuthInstance;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    a = await startAuthInstance(db.url, undefined);
+    b = await startAuthInstance(db.url, undefined);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await db.drop();
+  });
+
+  it('refuses a key revoked on another instance within 5 seconds', async () => {
+    const { key, caller } = await createCaller(a);
+    expect((await b.lookup.verify(key)).status).toBe('ok');
+    await a.keys.revoke(caller.apiKeyId);
+    expect((await a.lookup.verify(key)).status).toBe('invalid');
+    expect(KEY_CACHE_TTL_MS).toBeLessThan(5_000);
+    const started = Date.now();
+    while ((await b.lookup.verify(key)).status === 'ok') await new Promise((r) => setTimeout(r, 100));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await b.lookup.verify(key)).toEqual({ status: 'invalid', reason: 'revoked' });
+  });
+
+  it('reports an expired key as invalid', async () => {
+    const client = await a.clients.create({ name: 'expiring' });
+    const key = await a.keys.create(client.id, { expires_at: new Date(Date.now() + 300).toISOString() });
+    expect((await a.lookup.verify(key.key)).status).toBe('ok');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await a.lookup.verify(key.key)).toEqual({ status: 'invalid', reason: 'expired' });
+  });
+
+  it('writes last_used_at in batches, not per request', async () => {
+    const { key, caller } = await createCaller(a);
+    for (let i = 0; i < 5; i++) await a.lookup.verify(key);
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      const read = async () => (await pg.query(`SELECT last_used_at FROM api_keys WHERE id = $1`, [caller.apiKeyId])).rows[0].last_used_at;
+      expect(await read()).toBeNull();
+      await a.lookup.flushLastUsed();
+      expect(await read()).toBeInstanceOf(Date);
+    } finally {
+      await pg.end();
+    }
+  });
+
+  it('narrows the client limits and allow-list by the key', async () => {
+    const client = await a.clients.create({ name: 'narrowed', rate_limit_rpm: 100, allowed_models: ['openai/*'] });
+    const key = await a.keys.create(client.id, { rate_limit_rpm: 5, allowed_models: ['openai/gpt-4o-mini', 'groq/llama'] });
+    const verdict = await a.lookup.verify(key.key);
+    expect(verdict).toMatchObject({ status: 'ok', caller: { rateLimitRpm: 5, allowedModels: ['openai/gpt-4o-mini'] } });
+  });
+});

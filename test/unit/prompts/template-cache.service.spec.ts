@@ -1,0 +1,45 @@
+import { PromptTemplate } from '../../../src/prompts/prompt-template.entity';
+import { PromptsRepository } from '../../../src/prompts/prompts.repository';
+import { TEMPLATE_CACHE_TTL_MS, TemplateCache } from '../../../src/prompts/template-cache.service';
+
+function fakeRepository(): jest.Mocked<Pick<PromptsRepository, 'findVisibleByName' | 'versionsOf' | 'labelsOf'>> {
+  return {
+    findVisibleByName: jest.fn().mockResolvedValue(Object.assign(new PromptTemplate(), { id: 't1', name: 'greet' })),
+    versionsOf: jest.fn().mockResolvedValue([]),
+    labelsOf: jest.fn().mockResolvedValue([]),
+  };
+}
+
+describe(TemplateCache.name, () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('loads a template once for concurrent and repeated reads within the TTL', async () => {
+    const repo = fakeRepository();
+    const sut = new TemplateCache(repo as unknown as PromptsRepository);
+    await Promise.all([sut.visible('c', 'greet'), sut.visible('c', 'greet'), sut.visible('c', 'greet')]);
+    expect(repo.findVisibleByName).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps clients apart and reloads after the TTL or an invalidation', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const repo = fakeRepository();
+    const sut = new TemplateCache(repo as unknown as PromptsRepository);
+    await sut.visible('c1', 'greet');
+    await sut.visible('c2', 'greet');
+    expect(repo.findVisibleByName).toHaveBeenCalledTimes(2);
+    jest.setSystemTime(1_000_000 + TEMPLATE_CACHE_TTL_MS + 1);
+    await sut.visible('c1', 'greet');
+    expect(repo.findVisibleByName).toHaveBeenCalledTimes(3);
+    sut.invalidate();
+    await sut.visible('c1', 'greet');
+    expect(repo.findVisibleByName).toHaveBeenCalledTimes(4);
+  });
+
+  it('does not keep a failed load', async () => {
+    const repo = fakeRepository();
+    repo.findVisibleByName.mockRejectedValueOnce(new Error('db down'));
+    const sut = new TemplateCache(repo as unknown as PromptsRepository);
+    await expect(sut.visible('c', 'greet')).rejects.toThrow('db down');
+    await expect(sut.visible('c', 'greet')).resolves.toMatchObject({ template: { id: 't1' } });
+  });
+});
