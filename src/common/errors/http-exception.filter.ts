@@ -30,6 +30,13 @@ function isBodyParserError(e: unknown): e is BodyParserError {
   return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && typeof (e as BodyParserError).status === 'number';
 }
 
+/** x-ratelimit-* headers that a limit rejection carries (LimitsService attaches them). */
+function extraHeadersOf(exception: unknown): Record<string, string> {
+  const headers = (exception as { headers?: unknown } | null)?.headers;
+  if (!(exception instanceof AppError) || !headers || typeof headers !== 'object') return {};
+  return Object.fromEntries(Object.entries(headers).filter(([k, v]) => /^x-ratelimit-/.test(k) && typeof v === 'string'));
+}
+
 /**
  * The one exception filter: every error leaves in the envelope of its route
  * (DESIGN §4), with no stack trace or secret in the body.
@@ -54,6 +61,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     // a refused call is still a call: its record is committed before the answer leaves
     await this.rejections?.recordIfClientCall(req, code, message, httpStatus);
+    for (const [name, value] of Object.entries(extraHeadersOf(exception))) res.setHeader(name, value);
     if (retryAfterS !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterS))));
     res.status(httpStatus).json(errorBody(dialect, { code, message, details, status: httpStatus, requestId: requestIdOf(req) }));
   }

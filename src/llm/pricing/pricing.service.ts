@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import type { TokenUsage } from '../providers/llm-provider';
+import { BUILTIN_PRICES, ModelPrice, PriceTable } from './price-table';
+
+/** An operator's token prices for one model (USD per 1M tokens, decimal strings). */
+export interface ModelPriceOverride {
+  inputPerM: string;
+  outputPerM: string;
+  cachedInputPerM?: string;
+  cacheWritePerM?: string;
+}
+
+/** Keyed `provider/model`. */
+export type PriceOverrides = Readonly<Record<string, Readonly<ModelPriceOverride>>>;
+
+export type PriceSource = 'builtin' | 'override';
+
+export type PriceListEntry = { model: string } & ModelPrice & { source: PriceSource };
+
+export interface ImageCostRequest {
+  size: string;
+  quality: string;
+  n: number;
+  /** token usage when the provider reported it (gpt-image models do, DALL·E does not) */
+  usage?: TokenUsage | null;
+}
+
+/** Serialises a cost as a plain decimal string (never exponent notation such as `2.5e-8`). */
+export function toDecimalString(value: Decimal): string {
+  return value.toFixed();
+}
+
+const MILLION = 1_000_000;
+const OVERRIDE_FIELDS = {
+  input_per_m: 'inputPerM',
+  output_per_m: 'outputPerM',
+  cached_input_per_m: 'cachedInputPerM',
+  cache_write_per_m: 'cacheWritePerM',
+} as const satisfies Record<string, keyof ModelPriceOverride>;
+type OverrideField = keyof typeof OVERRIDE_FIELDS;
+const REQUIRED_FIELDS: readonly OverrideField[] = ['input_per_m', 'output_per_m'];
+const MODEL_KEY = /^[A-Za-z0-9][\w.-]*\/\S+$/;
+const NUMERIC_STRING = /^\d+(\.\d+)?$/;
+
+/**
+ * Parses the PRICE_OVERRIDES format:
+ * `{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": "10", "cached_input_per_m": "1.25", "cache_write_per_m": "3"}}`.
+ * Throws an Error naming the offending model and field.
+ */
+export function parsePriceOverrides(json: string): PriceOverrides {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    throw new Error(`price overrides are not valid JSON: ${(err as Error).message}`);
+  }
+  return toPriceOverrides(value);
+}
+
+/** Validates already-parsed overrides in the PRICE_OVERRIDES (snake_case) shape, e.g. a console request body. */
+export function toPriceOverrides(value: unknown): PriceOverrides {
+  if (!isPlainObject(value)) throw new Error('price overrides must be a JSON object keyed "provider/model"');
+  const out: Record<string, ModelPriceOverride> = {};
+  for (const [model, entry] of Object.entries(value)) {
+    if (!MODEL_KEY.test(model)) throw new Error(`price override "${model}": the key must be "provider/model"`);
+    if (!isPlainObject(entry)) throw new Error(`price override "${model}" must be an object of prices`);
+    for (const field of Object.keys(entry)) {
+      if (!(field in OVERRIDE_FIELDS)) {
+        throw new Error(`price override "${model}": unknown field "${field}" (allowed: ${Object.keys(OVERRIDE_FIELDS).join(', ')})`);
+      }
+    }
+    for (const field of REQUIRED_FIELDS) {
+      if (entry[field] === undefined) throw new Error(`price override "${model}": ${field} is required`);
+    }
+    const parsed: Partial<Record<keyof ModelPriceOverride, string>> = {};
+    for (const [field, key] of Object.entries(OVERRIDE_FIELDS) as [OverrideField, keyof ModelPriceOverride][]) {
+      if (entry[field] !== undefined) parsed[key] = parsePrice(model, field, entry[field]);
+    }
+    out[model] = parsed as ModelPriceOverride;
+  }
+  return out;
+}
+
+function parsePrice(model: string, field: string, raw: unknown): string {
+  const ok =
+    (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) || (typeof raw === 'string' && NUMERIC_STRING.test(raw.trim()));
+  if (!ok) {
+    throw new Error(`price override "${model}": ${field} must be a number or numeric string ≥ 0 (got ${JSON.stringify(raw)})`);
+  }
+  // numbers go through their shortest decimal form, so 0.1 stays "0.1"
+  return new Decimal(typeof raw === 'number' ? String(raw) : (raw as string).trim()).toFixed();
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A price with its rates parsed once, so costing a request does no string parsing. */
+interface ResolvedPrice {
+  price: Readonly<ModelPrice>;
+  source: PriceSource;
+  input?: Decimal;
+  output?: Decimal;
+  cachedInput?: Decimal;
+  cacheWrite?: Decimal;
+}
+
+/** A non-negative whole token count; anything else a provider sends counts as 0. */
+function tokens(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/**
+ * Prices calls: tokens × the rate in force at call time, exactly (decimal.js).
+ * The shipped table (price-table.ts) is layered under operator overrides.
+ * Every method returns null when no price is known: the caller records
+ * cost null + price_unknown rather than a made-up $0.
+ */
+@Injectable()
+export class PricingService {
+  private readonly builtin: PriceTable = BUILTIN_PRICES;
+  private overrides: PriceOverrides = {};
+  private resolved: ReadonlyMap<string, ResolvedPrice> = this.resolve();
+
+  /**
+   * Replaces the override layer (environment PRICE_OVERRIDES, then console edits, merged by the caller).
+   * An override replaces the model's token prices as a whole (a cached or cache-write rate it omits is
+   * billed at its input rate); per-image prices stay those of the shipped table.
+   */
+  setOverrides(overrides: PriceOverrides): void {
+    this.overrides = { ...overrides };
+    this.resolved = this.resolve();
+  }
+
+  priceOf(modelId: string): ModelPrice | null {
+    return this.resolved.get(modelId)?.price ?? null;
+  }
+
+  /** Every price in force, sorted by model id. */
+  listPrices(): PriceListEntry[] {
+    return [...this.resolved.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([model, r]) => ({ model, ...r.price, source: r.source }));
+  }
+
+  /**
+   * Cost of a finished call. Cached input is billed at the cached rate, cache writes at the cache-write
+   * rate, the rest of the input at the input rate, all output (reasoning included) at the output rate.
+   */
+  cost(modelId: string, usage: TokenUsage): Decimal | null {
+    const r = this.resolved.get(modelId);
+    if (!r?.input || !r.output) return null;
+    const input = tokens(usage.inputTokens);
+    const cached = Math.min(tokens(usage.cachedInputTokens), input);
+    const written = Math.min(tokens(usage.cacheWriteTokens), input - cached);
+    const plain = input - cached - written;
+    return r.input
+      .mul(plain)
+      .plus((r.cachedInput ?? r.input).mul(cached))
+      .plus((r.cacheWrite ?? r.input).mul(written))
+      .plus(r.output.mul(tokens(usage.outputTokens)))
+      .div(MILLION);
+  }
+
+  /**
+   * Upper bound of a request's cost before it runs, for the budget reservation: every input token at the
+   * highest input rate it could be billed at (cache writes cost more than plain input), plus the full
+   * output allowance.
+   */
+  maxCost(modelId: string, estimatedInputTokens: number, maxOutputTokens: number): Decimal | null {
+    const r = this.resolved.get(modelId);
+    if (!r?.input || !r.output) return null;
+    const inputRate = r.cacheWrite ? Decimal.max(r.input, r.cacheWrite) : r.input;
+    return inputRate.mul(tokens(estimatedInputTokens)).plus(r.output.mul(tokens(maxOutputTokens))).div(MILLION);
+  }
+
+  /**
+   * Cost of an image request. When the provider reports token usage and the model has token prices
+   * (gpt-image-1), the usage is billed at those prices: that is what OpenAI invoices, and the per-image
+   * table is only its approximation. Otherwise per-image price × n by quality and size (`auto` or an
+   * empty quality means the model's default); an unknown size or quality gives null.
+   * A generation prompt is text, so all input tokens are billed at the text-input rate.
+   */
+  imageCost(modelId: string, req: ImageCostRequest): Decimal | null {
+    const r = this.resolved.get(modelId);
+    const images = r?.price.images;
+    if (!r || !images) return null;
+    const usage = req.usage;
+    if (usage && r.input && r.output && tokens(usage.inputTokens) + tokens(usage.outputTokens) > 0) {
+      return this.cost(modelId, usage);
+    }
+    const quality = !req.quality || req.quality === 'auto' ? images.defaultQuality : req.quality;
+    const bySize = (quality !== undefined ? images.perImage[quality] : undefined) ?? images.perImage['*'];
+    const perImage = bySize?.[req.size] ?? bySize?.['*'];
+    if (perImage === undefined) return null;
+    return new Decimal(perImage).mul(tokens(req.n));
+  }
+
+  /** Cost of an embeddings call: input tokens at the input rate. */
+  embeddingCost(modelId: string, inputTokens: number): Decimal | null {
+    const rate = this.resolved.get(modelId)?.input;
+    return rate ? rate.mul(tokens(inputTokens)).div(MILLION) : null;
+  }
+
+  private resolve(): ReadonlyMap<string, ResolvedPrice> {
+    const out = new Map<string, ResolvedPrice>();
+    const models = new Set([...Object.keys(this.builtin), ...Object.keys(this.overrides)]);
+    for (const model of models) {
+      const base = this.builtin[model];
+      const override = this.overrides[model];
+      const price: ModelPrice = override
+        ? {
+            inputPerM: override.inputPerM,
+            outputPerM: override.outputPerM,
+            ...(override.cachedInputPerM !== undefined && { cachedInputPerM: override.cachedInputPerM }),
+            ...(override.cacheWritePerM !== undefined && { cacheWritePerM: override.cacheWritePerM }),
+            ...(base?.imageInputPerM !== undefined && { imageInputPerM: base.imageInputPerM }),
+            ...(base?.images !== undefined && { images: base.images }),
+          }
+        : { ...base };
+      out.set(model, {
+        price: Object.freeze(price),
+        source: override ? 'override' : 'builtin',
+        input: decimalOrUndefined(price.inputPerM),
+        output: decimalOrUndefined(price.outputPerM),
+        cachedInput: decimalOrUndefined(price.cachedInputPerM),
+        cacheWrite: decimalOrUndefined(price.cacheWritePerM),
+      });
+    }
+    return out;
+  }
+}
+
+function decimalOrUndefined(value: string | undefined): Decimal | undefined {
+  return value === undefined ? undefined : new Decimal(value);
+}
