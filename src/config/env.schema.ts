@@ -1,3 +1,5 @@
+import { parsePriceOverrides } from '../llm/pricing/pricing.service';
+
 /**
  * The environment, parsed and validated once at start. A bad value stops the
  * process with a message naming the variable and what it expected.
@@ -186,9 +188,9 @@ export function parseEnv(env: Env): AppConfig {
   };
   if (config.priceOverrides !== undefined) {
     try {
-      JSON.parse(config.priceOverrides);
-    } catch {
-      r.problems.push('PRICE_OVERRIDES: expected JSON like {"openai/gpt-4o":{"input_per_m":"2.5","output_per_m":"10"}}');
+      parsePriceOverrides(config.priceOverrides);
+    } catch (error) {
+      r.problems.push(`PRICE_OVERRIDES: ${(error as Error).message}; expected JSON like {"openai/gpt-4o":{"input_per_m":"2.5","output_per_m":"10"}}`);
     }
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);

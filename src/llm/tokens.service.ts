@@ -21,7 +21,7 @@ export const EXACT_COUNT_MAX_CHARS = 200_000;
  * Byte-pair merging is quadratic in a piece's length; a piece this long only comes from pathological
  * input (one letter repeated, a wall of punctuation), and is counted in windows of this many bytes.
  */
-const MAX_PIECE_BYTES = 128;
+const MAX_PIECE_BYTES = 256;
 
 interface O200kRanks {
   pat_str: string;

@@ -33,7 +33,8 @@ describe('parseEnv', () => {
     expect(problemsOf({ RETENTION_DAYS: '0' })[0]).toMatch(/^RETENTION_DAYS: expected an integer from 1/);
     expect(problemsOf({ ADMIN_TOKEN: 'short' })[0]).toBe('ADMIN_TOKEN: expected at least 16 characters');
     expect(problemsOf({ LLMHUB_SECRET: 'short' })[0]).toBe('LLMHUB_SECRET: expected at least 32 characters');
-    expect(problemsOf({ PRICE_OVERRIDES: '{nope' })[0]).toMatch(/^PRICE_OVERRIDES: expected JSON/);
+    expect(problemsOf({ PRICE_OVERRIDES: '{nope' })[0]).toMatch(/^PRICE_OVERRIDES: price overrides are not valid JSON/);
+    expect(problemsOf({ PRICE_OVERRIDES: '{"openai/gpt-4o":{"input_per_m":"2.5"}}' })[0]).toMatch(/^PRICE_OVERRIDES: .*openai\/gpt-4o.*output_per_m/);
   });
 
   it('reports every problem at once, not just the first', () => {

@@ -1,0 +1,79 @@
+/**
+ * Non-streaming load with autocannon. Latencies come from autocannon's
+ * per-response event (float milliseconds), not its integer-ms histogram, so
+ * sub-millisecond overheads are visible.
+ */
+import autocannon from 'autocannon';
+import { round, summarize, type Percentiles } from './stats';
+
+export interface Target {
+  label: 'direct' | 'llmhub';
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface LoadResult {
+  label: string;
+  connections: number;
+  durationS: number;
+  requests: number;
+  requestsPerS: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  latencyMs: Percentiles;
+}
+
+/** Latencies kept per run; beyond this only counts are kept (bounded memory). */
+const MAX_SAMPLES = 2_000_000;
+
+export function chatTarget(label: Target['label'], baseUrl: string, token: string, model: string, extraText = ''): Target {
+  return {
+    label,
+    url: `${baseUrl}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: `Say hello to the benchmark in a few words.${extraText}` }],
+      max_tokens: 16,
+    }),
+  };
+}
+
+export async function runLoad(target: Target, connections: number, durationS: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let ok = 0;
+  const instance = autocannon({
+    url: target.url,
+    method: 'POST',
+    headers: target.headers,
+    body: target.body,
+    connections,
+    pipelining: 1,
+    duration: durationS,
+    timeout: 10,
+  });
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (statusCode >= 200 && statusCode < 300) ok++;
+    if (latencies.length < MAX_SAMPLES) latencies.push(responseTime);
+  });
+  const started = process.hrtime.bigint();
+  const result = await instance;
+  const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count;
+  return {
+    label: target.label,
+    connections,
+    durationS: round(elapsedS, 2),
+    requests: ok,
+    requestsPerS: round(ok / elapsedS, 1),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+    latencyMs: summarize(latencies),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Child processes of the benchmark. Each runs in its own process group
+ * (detached), so stopping it also stops anything it spawned; every child is
+ * tracked and killed on exit, on error and on SIGINT/SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface Child {
+  name: string;
+  pid: number;
+  proc: ChildProcess;
+  exited: Promise<number | null>;
+  logFile: string;
+}
+
+const running = new Set<Child>();
+
+export function spawnChild(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Child {
+  const fd = openSync(logFile, 'w');
+  const proc = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  if (proc.pid === undefined) throw new Error(`${name}: failed to start`);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const child: Child = { name, pid: proc.pid, proc, exited, logFile };
+  running.add(child);
+  void exited.then(() => running.delete(child));
+  return child;
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGTERM to the group, SIGKILL after graceMs. */
+export async function stopChild(child: Child, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  killGroup(child.pid, signal);
+  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+  if ((await Promise.race([child.exited, timer])) === 'timeout') {
+    killGroup(child.pid, 'SIGKILL');
+    await child.exited;
+  }
+  killGroup(child.pid, 'SIGKILL'); // stragglers in the group
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((c) => stopChild(c, 5_000)));
+}
+
+/** Last resort from a synchronous exit handler. */
+export function killAllNow(): void {
+  for (const c of running) killGroup(c.pid, 'SIGKILL');
+}
+
+export function tail(logFile: string, lines = 20): string {
+  try {
+    return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls url until it answers 2xx; fails if the child exits or timeoutMs passes. */
+export async function waitForHttp(url: string, child: Child, headers: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.proc.exitCode !== null) throw new Error(`${child.name} exited (${child.proc.exitCode}):\n${tail(child.logFile)}`);
+    try {
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${child.name} not ready at ${url} after ${timeoutMs} ms:\n${tail(child.logFile)}`);
+}
+
+/** Resident set size in MB from /proc (Linux), or NaN. */
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Samples a process's RSS every intervalMs until stop() is called; returns the max. */
+export function sampleRss(pid: number, intervalMs = 200): { stop(): { maxMb: number; samples: number } } {
+  let maxMb = rssMb(pid);
+  let samples = 1;
+  const timer = setInterval(() => {
+    const v = rssMb(pid);
+    if (!Number.isNaN(v)) maxMb = Math.max(maxMb, v);
+    samples++;
+  }, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { maxMb, samples };
+    },
+  };
+}

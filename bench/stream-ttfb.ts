@@ -1,0 +1,184 @@
+/**
+ * Streaming: a minimal keep-alive HTTP client that timestamps the first body
+ * byte, every SSE content chunk and the last byte of a `stream: true` chat
+ * completion, direct to the simulator and through LLMHub, interleaved.
+ */
+import { Agent, request } from 'node:http';
+import { round, summarize, type Percentiles } from './stats';
+import type { Target } from './load';
+
+export interface StreamSample {
+  status: number;
+  ttfbMs: number;
+  firstChunkMs: number;
+  lastByteMs: number;
+  /** arrival time (ms from request start) of each SSE event carrying non-empty delta.content */
+  chunkTimes: number[];
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+function withStream(target: Target, extraText: string): { body: string } & Target {
+  const body = JSON.parse(target.body) as { messages: { content: string }[] };
+  body.messages[body.messages.length - 1].content += extraText;
+  return { ...target, body: JSON.stringify({ ...body, stream: true }) };
+}
+
+/** Parses complete SSE events out of buf; calls onContent per content-bearing event; returns the rest. */
+function drainEvents(buf: string, onContent: () => void): string {
+  let end: number;
+  while ((end = buf.indexOf('\n\n')) >= 0) {
+    const event = buf.slice(0, end);
+    buf = buf.slice(end + 2);
+    for (const line of event.split('\n')) {
+      if (!line.startsWith('data:')) continue;
+      const data = line.slice(5).trim();
+      if (data === '[DONE]') continue;
+      try {
+        const parsed = JSON.parse(data) as { choices?: { delta?: { content?: string | null } }[] };
+        if (parsed.choices?.some((c) => typeof c.delta?.content === 'string' && c.delta.content.length > 0)) onContent();
+      } catch {
+        // not JSON: not a content chunk
+      }
+    }
+  }
+  return buf;
+}
+
+export function streamOnce(target: Target, agent: Agent): Promise<StreamSample> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(target.url);
+    const start = process.hrtime.bigint();
+    const since = (): number => Number(process.hrtime.bigint() - start) / 1e6;
+    const sample: StreamSample = { status: 0, ttfbMs: Number.NaN, firstChunkMs: Number.NaN, lastByteMs: Number.NaN, chunkTimes: [] };
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } },
+      (res) => {
+        sample.status = res.statusCode ?? 0;
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const t = since();
+          if (Number.isNaN(sample.ttfbMs)) sample.ttfbMs = t;
+          buf = drainEvents(buf + chunk.replace(/\r\n/g, '\n'), () => sample.chunkTimes.push(t));
+        });
+        res.on('end', () => {
+          sample.lastByteMs = since();
+          sample.firstChunkMs = sample.chunkTimes[0] ?? Number.NaN;
+          resolve(sample);
+        });
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`stream request timed out after ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(target.body);
+  });
+}
+
+export interface StreamSideResult {
+  ttfbMs: Percentiles;
+  firstChunkMs: Percentiles;
+  lastByteMs: Percentiles;
+  chunksPerResponse: number[];
+  non2xx: number;
+}
+
+export interface StreamResult {
+  runs: number;
+  direct: StreamSideResult;
+  llmhub: StreamSideResult;
+  ttfbOverheadMs: { p50: number; p99: number };
+  firstChunkOverheadMs: { p50: number; p99: number };
+  /** runs where LLMHub delivered a different number of content chunks than the simulator sent */
+  chunkCountMismatches: number;
+  gapCheck: GapCheck;
+}
+
+export interface GapCheck {
+  directive: string;
+  runs: number;
+  directGapsMs: Percentiles;
+  llmhubGapsMs: Percentiles;
+  /** per run, the largest |LLMHub gap − direct gap| over chunk positions; summarized over runs */
+  maxGapDifferenceMs: Percentiles;
+  chunkCountMismatches: number;
+  /** every chunk arrived on its own (counts equal, gaps within tolerance) */
+  ok: boolean;
+}
+
+const GAP_DIRECTIVE = ' [[sim:chunks=5;chunk_delay_ms=20]]';
+const GAP_TOLERANCE_MS = 5;
+
+function side(samples: StreamSample[]): StreamSideResult {
+  return {
+    ttfbMs: summarize(samples.map((s) => s.ttfbMs)),
+    firstChunkMs: summarize(samples.map((s) => s.firstChunkMs)),
+    lastByteMs: summarize(samples.map((s) => s.lastByteMs)),
+    chunksPerResponse: [...new Set(samples.map((s) => s.chunkTimes.length))],
+    non2xx: samples.filter((s) => s.status < 200 || s.status >= 300).length,
+  };
+}
+
+function gaps(times: readonly number[]): number[] {
+  return times.slice(1).map((t, i) => t - times[i]);
+}
+
+export async function runStreaming(direct: Target, llmhub: Target, runs: number, gapRuns: number): Promise<StreamResult> {
+  const agents = { direct: new Agent({ keepAlive: true, maxSockets: 1 }), llmhub: new Agent({ keepAlive: true, maxSockets: 1 }) };
+  try {
+    const d = withStream(direct, '');
+    const h = withStream(llmhub, '');
+    const ds: StreamSample[] = [];
+    const hs: StreamSample[] = [];
+    let mismatches = 0;
+    for (let i = 0; i < runs; i++) {
+      const a = await streamOnce(d, agents.direct);
+      const b = await streamOnce(h, agents.llmhub);
+      ds.push(a);
+      hs.push(b);
+      if (a.chunkTimes.length !== b.chunkTimes.length) mismatches++;
+    }
+    const direct_ = side(ds);
+    const hub = side(hs);
+
+    const dg = withStream(direct, GAP_DIRECTIVE);
+    const hg = withStream(llmhub, GAP_DIRECTIVE);
+    const dGaps: number[] = [];
+    const hGaps: number[] = [];
+    const maxDiffs: number[] = [];
+    let gapMismatches = 0;
+    for (let i = 0; i < gapRuns; i++) {
+      const a = gaps((await streamOnce(dg, agents.direct)).chunkTimes);
+      const b = gaps((await streamOnce(hg, agents.llmhub)).chunkTimes);
+      dGaps.push(...a);
+      hGaps.push(...b);
+      if (a.length !== b.length) gapMismatches++;
+      maxDiffs.push(Math.max(0, ...a.map((g, j) => Math.abs((b[j] ?? 0) - g))));
+    }
+    const maxGapDifferenceMs = summarize(maxDiffs);
+    return {
+      runs,
+      direct: direct_,
+      llmhub: hub,
+      ttfbOverheadMs: { p50: round(hub.ttfbMs.p50 - direct_.ttfbMs.p50), p99: round(hub.ttfbMs.p99 - direct_.ttfbMs.p99) },
+      firstChunkOverheadMs: {
+        p50: round(hub.firstChunkMs.p50 - direct_.firstChunkMs.p50),
+        p99: round(hub.firstChunkMs.p99 - direct_.firstChunkMs.p99),
+      },
+      chunkCountMismatches: mismatches,
+      gapCheck: {
+        directive: GAP_DIRECTIVE.trim(),
+        runs: gapRuns,
+        directGapsMs: summarize(dGaps),
+        llmhubGapsMs: summarize(hGaps),
+        maxGapDifferenceMs,
+        chunkCountMismatches: gapMismatches,
+        ok: gapMismatches === 0 && dGaps.length > 0 && maxGapDifferenceMs.p50 <= GAP_TOLERANCE_MS,
+      },
+    };
+  } finally {
+    agents.direct.destroy();
+    agents.llmhub.destroy();
+  }
+}

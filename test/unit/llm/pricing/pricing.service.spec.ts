@@ -1,0 +1,192 @@
+import Decimal from 'decimal.js';
+import { BUILTIN_PRICES } from '../../../../src/llm/pricing/price-table';
+import { parsePriceOverrides, PricingService, toDecimalString, toPriceOverrides } from '../../../../src/llm/pricing/pricing.service';
+
+const usd = (value: Decimal | null): string | null => (value === null ? null : toDecimalString(value));
+
+describe(PricingService.name, () => {
+  let sut: PricingService;
+
+  beforeEach(() => {
+    sut = new PricingService();
+  });
+
+  describe('cost', () => {
+    it('prices 1,000 input and 500 output tokens on gpt-4o-mini at exactly $0.00045', () => {
+      expect(usd(sut.cost('openai/gpt-4o-mini', { inputTokens: 1_000, outputTokens: 500 }))).toBe('0.00045');
+    });
+
+    it('bills cache reads, cache writes and the rest of the input at their own rates', () => {
+      // 4,000 plain × 3 + 4,000 cached × 0.30 + 2,000 written × 3.75 + 1,000 out × 15 = 35,700 per million
+      const cost = sut.cost('anthropic/claude-sonnet-4-5', {
+        inputTokens: 10_000,
+        cachedInputTokens: 4_000,
+        cacheWriteTokens: 2_000,
+        outputTokens: 1_000,
+      });
+      expect(usd(cost)).toBe('0.0357');
+    });
+
+    it('bills OpenAI cached input at the cached rate', () => {
+      expect(usd(sut.cost('openai/gpt-4o', { inputTokens: 2_000, cachedInputTokens: 1_000, outputTokens: 100 }))).toBe('0.00475');
+    });
+
+    it('bills cached tokens at the input rate when the model has no cached rate', () => {
+      const withCache = sut.cost('groq/llama-3.3-70b-versatile', { inputTokens: 1_000, cachedInputTokens: 500, outputTokens: 0 });
+      expect(usd(withCache)).toBe('0.00059');
+    });
+
+    it('does not bill reasoning tokens twice (they are part of the output)', () => {
+      expect(usd(sut.cost('openai/o4-mini', { inputTokens: 0, outputTokens: 1_000, reasoningTokens: 800 }))).toBe('0.0044');
+    });
+
+    it('never bills more cached tokens than input tokens', () => {
+      expect(usd(sut.cost('openai/gpt-4o', { inputTokens: 100, cachedInputTokens: 500, outputTokens: 0 }))).toBe('0.000125');
+    });
+
+    it('prices Groq models whose ids contain a slash', () => {
+      expect(usd(sut.cost('groq/openai/gpt-oss-120b', { inputTokens: 1_000_000, outputTokens: 1_000_000 }))).toBe('0.9');
+    });
+
+    it('prices the mock provider at zero', () => {
+      expect(usd(sut.cost('mock/echo', { inputTokens: 1_000, outputTokens: 1_000 }))).toBe('0');
+    });
+
+    it('returns null, not $0, for a model without a known price', () => {
+      expect(sut.cost('openai/gpt-9', { inputTokens: 1_000, outputTokens: 500 })).toBeNull();
+      expect(sut.cost('openai/dall-e-3', { inputTokens: 1_000, outputTokens: 500 })).toBeNull();
+    });
+
+    it('adds up many small costs exactly', () => {
+      let total = new Decimal(0);
+      let float = 0;
+      for (let i = 0; i < 10_000; i++) {
+        const cost = sut.cost('openai/gpt-4o-mini', { inputTokens: 1, outputTokens: 1 })!;
+        total = total.plus(cost);
+        float += cost.toNumber();
+      }
+      expect(toDecimalString(total)).toBe('0.0075');
+      expect(float).not.toBe(0.0075); // what the decimals protect against
+    });
+  });
+
+  it('writes tiny costs as plain decimals, never in exponent notation', () => {
+    expect(usd(sut.cost('openai/gpt-4.1-nano', { inputTokens: 1, cachedInputTokens: 1, outputTokens: 0 }))).toBe('0.000000025');
+  });
+
+  describe('maxCost', () => {
+    it('reserves the estimated input and the full output allowance', () => {
+      expect(usd(sut.maxCost('openai/gpt-4o-mini', 1_000, 500))).toBe('0.00045');
+    });
+
+    it('reserves input at the cache-write rate where that is higher', () => {
+      expect(usd(sut.maxCost('anthropic/claude-sonnet-4-5', 1_000, 1_000))).toBe('0.01875');
+    });
+
+    it('returns null for an unpriced model', () => {
+      expect(sut.maxCost('custom/whatever', 1_000, 1_000)).toBeNull();
+    });
+  });
+
+  describe('imageCost', () => {
+    it('prices DALL·E 3 hd 1024x1792 per image times n', () => {
+      expect(usd(sut.imageCost('openai/dall-e-3', { size: '1024x1792', quality: 'hd', n: 2 }))).toBe('0.24');
+    });
+
+    it('uses the default quality for "auto" or none', () => {
+      expect(usd(sut.imageCost('openai/dall-e-3', { size: '1024x1024', quality: 'auto', n: 1 }))).toBe('0.04');
+      expect(usd(sut.imageCost('openai/dall-e-2', { size: '512x512', quality: '', n: 3 }))).toBe('0.054');
+    });
+
+    it('prices gpt-image-1 per image when no usage is reported', () => {
+      expect(usd(sut.imageCost('openai/gpt-image-1', { size: '1024x1536', quality: 'medium', n: 1, usage: null }))).toBe('0.063');
+    });
+
+    it('prices gpt-image-1 by its reported tokens: text input at $5/M, image output at $40/M', () => {
+      const usage = { inputTokens: 50, outputTokens: 4_160 };
+      expect(usd(sut.imageCost('openai/gpt-image-1', { size: '1024x1024', quality: 'high', n: 1, usage }))).toBe('0.16665');
+    });
+
+    it('returns null for an unknown size or quality', () => {
+      expect(sut.imageCost('openai/dall-e-3', { size: '512x512', quality: 'standard', n: 1 })).toBeNull();
+      expect(sut.imageCost('openai/dall-e-3', { size: '1024x1024', quality: 'ultra', n: 1 })).toBeNull();
+      expect(sut.imageCost('openai/gpt-4o', { size: '1024x1024', quality: 'standard', n: 1 })).toBeNull();
+    });
+
+    it('prices the mock image model at zero for any size', () => {
+      expect(usd(sut.imageCost('mock/image', { size: '64x64', quality: 'whatever', n: 4 }))).toBe('0');
+    });
+  });
+
+  it('prices embeddings by input tokens', () => {
+    expect(usd(sut.embeddingCost('openai/text-embedding-3-small', 1_000))).toBe('0.00002');
+    expect(sut.embeddingCost('openai/unknown-embedding', 1_000)).toBeNull();
+  });
+
+  describe('overrides', () => {
+    it('win over the shipped table and show as overrides in the list', () => {
+      sut.setOverrides({ 'openai/gpt-4o-mini': { inputPerM: '1', outputPerM: '2' } });
+      expect(usd(sut.cost('openai/gpt-4o-mini', { inputTokens: 1_000, outputTokens: 500 }))).toBe('0.002');
+      expect(sut.listPrices().find((p) => p.model === 'openai/gpt-4o-mini')).toEqual({
+        model: 'openai/gpt-4o-mini',
+        inputPerM: '1',
+        outputPerM: '2',
+        source: 'override',
+      });
+    });
+
+    it('price models the table does not know', () => {
+      sut.setOverrides(parsePriceOverrides('{"ollama/llama3": {"input_per_m": 0.1, "output_per_m": "0.2"}}'));
+      expect(sut.priceOf('ollama/llama3')).toEqual({ inputPerM: '0.1', outputPerM: '0.2' });
+      expect(usd(sut.cost('ollama/llama3', { inputTokens: 10, outputTokens: 10 }))).toBe('0.000003');
+    });
+
+    it('replace the previous set, so removing an override restores the shipped price', () => {
+      sut.setOverrides({ 'openai/gpt-4o-mini': { inputPerM: '1', outputPerM: '2' } });
+      sut.setOverrides({});
+      expect(sut.priceOf('openai/gpt-4o-mini')).toEqual(BUILTIN_PRICES['openai/gpt-4o-mini']);
+    });
+
+    it('keep the per-image prices of an image model', () => {
+      sut.setOverrides({ 'openai/gpt-image-1': { inputPerM: '4', outputPerM: '30' } });
+      expect(usd(sut.imageCost('openai/gpt-image-1', { size: '1024x1024', quality: 'low', n: 1 }))).toBe('0.011');
+      const usage = { inputTokens: 0, outputTokens: 1_000 };
+      expect(usd(sut.imageCost('openai/gpt-image-1', { size: '1024x1024', quality: 'low', n: 1, usage }))).toBe('0.03');
+    });
+  });
+
+  it('lists every shipped price, sorted, marked builtin', () => {
+    const list = sut.listPrices();
+    expect(list.map((p) => p.model)).toEqual(Object.keys(BUILTIN_PRICES).sort());
+    expect(list.every((p) => p.source === 'builtin')).toBe(true);
+  });
+});
+
+describe(parsePriceOverrides.name, () => {
+  it('reads numbers and numeric strings into decimal strings', () => {
+    const parsed = parsePriceOverrides(
+      '{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": 10, "cached_input_per_m": 1.25, "cache_write_per_m": "0"}}',
+    );
+    expect(parsed).toEqual({ 'openai/gpt-4o': { inputPerM: '2.5', outputPerM: '10', cachedInputPerM: '1.25', cacheWritePerM: '0' } });
+  });
+
+  it.each([
+    ['{"openai/gpt-4o": {"input_per_m": "-1", "output_per_m": "10"}}', /"openai\/gpt-4o": input_per_m must be a number/],
+    ['{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": "ten"}}', /"openai\/gpt-4o": output_per_m must be a number/],
+    ['{"openai/gpt-4o": {"input_per_m": -0.5, "output_per_m": 1}}', /input_per_m must be a number or numeric string ≥ 0 \(got -0.5\)/],
+    ['{"openai/gpt-4o": {"input_per_m": "2.5"}}', /"openai\/gpt-4o": output_per_m is required/],
+    ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": 1, "input": 2}}', /"openai\/gpt-4o": unknown field "input"/],
+    ['{"gpt-4o": {"input_per_m": 1, "output_per_m": 1}}', /"gpt-4o": the key must be "provider\/model"/],
+    ['{"openai/gpt-4o": 2.5}', /"openai\/gpt-4o" must be an object/],
+    ['[]', /must be a JSON object/],
+    ['{not json', /not valid JSON/],
+  ])('rejects %s', (json, message) => {
+    expect(() => parsePriceOverrides(json)).toThrow(message);
+  });
+
+  it('validates an already-parsed body the same way', () => {
+    expect(() => toPriceOverrides({ 'anthropic/claude-haiku-4-5': { input_per_m: null, output_per_m: 1 } })).toThrow(
+      /"anthropic\/claude-haiku-4-5": input_per_m must be a number/,
+    );
+  });
+});
