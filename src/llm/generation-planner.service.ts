@@ -62,7 +62,7 @@ export class GenerationPlanner {
       targets,
       requestedModel: primary.id,
       request,
-      estimatedInputTokens: this.tokens.countMessages(messages, system),
+      estimatedInputTokens: this.tokens.countMessages(system, messages),
       maxOutputTokens: params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE,
       template,
       metadata: input.metadata ?? null,

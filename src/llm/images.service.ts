@@ -76,7 +76,7 @@ export class ImagesService {
       metadata: input.metadata ?? null,
       isStream: false,
     };
-    const maxCost = this.pricing.imageCost(target.id, size, quality, input.n);
+    const maxCost = this.pricing.imageCost(target.id, { size, quality, n: input.n });
     const promptTokens = this.tokens.count(input.prompt);
     const admission = await this.accounting.admit(
       base,
@@ -88,7 +88,7 @@ export class ImagesService {
       const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
         t.provider.generateImage!({ model: t.model, prompt: input.prompt, n: input.n, size, quality, ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}), timeoutMs }, signal),
       );
-      const price = this.pricing.imageCost(target.id, size, quality, routed.value.images.length);
+      const price = this.pricing.imageCost(target.id, { size, quality, n: routed.value.images.length, usage: routed.value.usage });
       const usage = routed.value.usage ?? { inputTokens: promptTokens, outputTokens: 0 };
       const cost: CallCost = { usage, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
       const latencyMs = performance.now() - started;

@@ -161,8 +161,9 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(types[0]).toBe('message_start');
       expect(types.at(-1)).toBe('message_stop');
       expect(types).toContain('content_block_delta');
-      const row = await logRow(message.id);
-      expect(row === undefined || row.status === 'success').toBe(true);
+      const hex = message.id.replace('msg_', '');
+      const row = await logRow(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
+      expect(row).toMatchObject({ status: 'success', is_stream: true, output_tokens: 3 });
     });
   });
 
@@ -281,7 +282,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(res.status).toBe(200);
       const body = (await res.json()) as { images: unknown[]; cost_usd: string | null };
       expect(body.images).toHaveLength(1);
-      expect(body.cost_usd).toBe(pricing.imageCost('openai/dall-e-3', '1024x1024', 'standard', 1)?.toFixed() ?? null);
+      expect(body.cost_usd).toBe(pricing.imageCost('openai/dall-e-3', { size: '1024x1024', quality: 'standard', n: 1 })?.toFixed() ?? null);
     });
 
     it('embeddings through the OpenAI SDK (base64 by default)', async () => {
