@@ -24,6 +24,8 @@ export interface BenchConfig {
   reportRows: number;
   reportRuns: number;
   cpuProfile: boolean;
+  /** which load run the profile covers (default: the largest connection count) */
+  profileConnections: number;
   keepDatabase: boolean;
   resultsDir: string;
 }
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     reportRows: int('BENCH_REPORT_ROWS', 1_000_000, 1),
     reportRuns: int('BENCH_REPORT_RUNS', 20, 1),
     cpuProfile: bool('BENCH_CPU_PROF'),
+    profileConnections: int('BENCH_PROFILE_CONNECTIONS', Math.max(...connections), 1),
     keepDatabase: bool('BENCH_KEEP_DB'),
     resultsDir,
   };

@@ -151,6 +151,11 @@ export class RouterService {
     return breaker;
   }
 
+  /** Closes every circuit (operator action after fixing a provider; tests). */
+  resetCircuits(): void {
+    this.breakers.clear();
+  }
+
   // ---- calls ----
 
   /** A non-streaming call over the targets in order, with retries per target. */

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { Client } from 'pg';
 import { PricingService } from '../../../src/llm/pricing/pricing.service';
+import { RouterService } from '../../../src/llm/router.service';
 import { startTestApp, TestApp } from '../../support/app';
 import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
 
@@ -50,7 +51,11 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     await sim?.close();
   });
 
-  beforeEach(() => sim.reset());
+  beforeEach(() => {
+    sim.reset();
+    // each test starts with closed circuits; the failure tests would otherwise open one another's
+    t.app.get(RouterService).resetCircuits();
+  });
 
   async function logRow(id: string): Promise<Record<string, any>> {
     const { rows } = await db.query('SELECT * FROM llm_generation_log WHERE id = $1', [id]);
@@ -230,7 +235,12 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       const requestId = res.headers.get('x-request-id')!;
       const reader = res.body!.getReader();
       let received = '';
-      while (!received.includes('word2')) received += new TextDecoder().decode((await reader.read()).value);
+      expect(res.status).toBe(200);
+      while (!received.includes('word2')) {
+        const chunk = await reader.read();
+        if (chunk.done) throw new Error(`stream ended early: ${received}`);
+        received += new TextDecoder().decode(chunk.value);
+      }
       controller.abort();
       await waitFor(() => (sim.requests.at(-1)?.aborted ? true : undefined));
       let row: Record<string, any> | undefined;
@@ -299,7 +309,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     });
   });
 
-  // last: it leaves groq's circuit open
+  // circuits are reset before each test, so this one cannot leak into others
   it('opens the circuit after repeated failures and then answers 503 without calling the provider', async () => {
     for (let i = 0; i < 2; i++) {
       await openai.chat.completions.create({ model: 'groq/qwen/qwen3-32b', messages: [{ role: 'user', content: 'x [[sim:fault=503]]' }] }).catch(() => undefined);
