@@ -17,8 +17,10 @@ import { ModelCatalog } from './model-catalog';
 import { ModelsService } from './models.service';
 import { OpenAiCompatController } from './openai-compat.controller';
 import { ModelPriceOverride } from './pricing/model-price.entity';
+import { PricesService } from './prices.service';
 import { PricingLoader } from './pricing-loader.service';
 import { PricingService } from './pricing/pricing.service';
+import { ProviderAdminService } from './provider-admin.service';
 import { ProviderSetting } from './provider-setting.entity';
 import { ProviderSettingsService } from './provider-settings.service';
 import { AnthropicProvider } from './providers/anthropic/anthropic.provider';
@@ -58,6 +60,8 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     ProviderSettingsService,
     PricingService,
     PricingLoader,
+    PricesService,
+    ProviderAdminService,
     ModelCatalog,
     TokensService,
     RouterService,
@@ -71,6 +75,6 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     ModelsService,
   ],
   controllers: [GenerateController, ImagesController, OpenAiCompatController, AnthropicCompatController],
-  exports: [LlmService, ProviderSettingsService, PricingService, ProviderRegistry, RouterService, ModelsService],
+  exports: [LlmService, ProviderSettingsService, PricingService, ProviderRegistry, RouterService, ModelsService, PricesService, ProviderAdminService],
 })
 export class LlmModule {}

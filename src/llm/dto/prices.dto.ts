@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsObject } from 'class-validator';
+
+export class PriceEntryDto {
+  @ApiProperty({ example: 'openai/gpt-4o-mini' })
+  model!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '0.15', description: 'USD per 1M input tokens (decimal string)' })
+  input_per_m!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '0.6' })
+  output_per_m!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '0.075', description: 'null = billed at the input rate' })
+  cached_input_per_m!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'null = billed at the input rate' })
+  cache_write_per_m!: string | null;
+
+  @ApiProperty({ enum: ['builtin', 'override', 'console'], description: 'shipped table, PRICE_OVERRIDES, or edited in the console' })
+  source!: 'builtin' | 'override' | 'console';
+}
+
+export class PriceListDto {
+  @ApiProperty({ type: [PriceEntryDto] })
+  items!: PriceEntryDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: the whole table fits on one page' })
+  next_cursor!: string | null;
+}
+
+export class PricesUpdateDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { 'openai/gpt-4o': { input_per_m: '2.5', output_per_m: '10', cached_input_per_m: '1.25' }, 'local/llama3': null },
+    description: 'Keyed "provider/model"; null deletes the console price (the shipped or environment price applies again)',
+  })
+  @IsObject()
+  prices!: Record<string, Record<string, unknown> | null>;
+}
