@@ -60,16 +60,22 @@ export class EmbeddedDatabase {
   private stopping: Promise<void> | undefined;
   private readonly interruptOnExit = (): void => {
     // Last resort when the app exits without stop(): ask for a fast shutdown.
-    if (isRunning(this.server)) this.server.kill('SIGINT');
+    if (this.server && isRunning(this.server)) this.server.kill('SIGINT');
   };
 
   private constructor(
-    private readonly server: ChildProcess,
+    /** undefined when attached to a server another live process owns */
+    private readonly server: ChildProcess | undefined,
     private readonly logger: EmbeddedDatabaseLogger,
     readonly url: string,
     readonly adminUrl: string,
   ) {
-    process.on('exit', this.interruptOnExit);
+    if (server) process.on('exit', this.interruptOnExit);
+  }
+
+  /** True when this process started the server (and so stops it). */
+  get owned(): boolean {
+    return this.server !== undefined;
   }
 
   static async start(opts: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
@@ -91,10 +97,13 @@ export class EmbeddedDatabase {
     if (!initialised) await initialiseCluster(clusterDir, password, logger);
     const runAs = isRoot() ? await takeOwnership(clusterDir, logger) : undefined;
 
-    await clearStalePostmaster(clusterDir, logger);
-    const server = await startPostmaster(clusterDir, opts.port, runAs, logger);
+    // A server started by another live LLMHub process (the app while the CLI runs, say) is shared, never stopped.
+    const sharedPort = await clearStalePostmaster(dataDir, clusterDir, logger);
+    const server = sharedPort === undefined ? await startPostmaster(clusterDir, opts.port, runAs, logger) : undefined;
+    if (server) await writeFile(ownerFile(dataDir), `${process.pid}\n`);
+    else logger.info(`embedded database: using the server another LLMHub process runs on port ${sharedPort}`);
 
-    const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}`;
+    const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${sharedPort ?? opts.port}`;
     const db = new EmbeddedDatabase(server, logger, `${base}/${encodeURIComponent(databaseName)}`, `${base}/postgres`);
     try {
       await createDatabaseIfMissing(db.adminUrl, databaseName, logger);
@@ -113,9 +122,10 @@ export class EmbeddedDatabase {
 
   private async shutdown(): Promise<void> {
     process.removeListener('exit', this.interruptOnExit);
-    if (!isRunning(this.server)) return;
-    const exited = new Promise<void>((resolve) => this.server.once('exit', () => resolve()));
-    this.server.kill('SIGINT');
+    const server = this.server;
+    if (!server || !isRunning(server)) return;
+    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+    server.kill('SIGINT');
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       exited.then(() => false),
@@ -124,7 +134,7 @@ export class EmbeddedDatabase {
     clearTimeout(timer);
     if (timedOut) {
       this.logger.warn('embedded database: server did not stop in time; killing it');
-      this.server.kill('SIGKILL');
+      server.kill('SIGKILL');
       await exited;
     }
   }
@@ -213,16 +223,32 @@ async function chownRecursive(target: string, user: OsUser): Promise<void> {
 }
 
 /** Stops a postmaster orphaned by a killed LLMHub, or removes a pid file nobody owns. */
-async function clearStalePostmaster(clusterDir: string, logger: EmbeddedDatabaseLogger): Promise<void> {
+/** Holds the pid of the Node process that started the server, to tell a live owner from a kill -9 leftover. */
+function ownerFile(dataDir: string): string {
+  return path.join(dataDir, 'postgres.owner');
+}
+
+async function liveOwner(dataDir: string): Promise<number | undefined> {
+  const pid = Number((await readFile(ownerFile(dataDir), 'utf8').catch(() => '')).trim());
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  return (await isProcessAlive(pid)) ? pid : undefined;
+}
+
+/**
+ * Returns the port of a running server whose owner is still alive (to be shared);
+ * otherwise stops a leftover server and removes its stale pid file.
+ */
+async function clearStalePostmaster(dataDir: string, clusterDir: string, logger: EmbeddedDatabaseLogger): Promise<number | undefined> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   const content = await readFile(pidFile, 'utf8').catch(() => undefined);
-  if (content === undefined) return;
+  if (content === undefined) return undefined;
   const parsed = parsePostmasterPid(content);
   if (parsed && (await isProcessAlive(parsed.pid))) {
     const commandLine = await readCommandLine(parsed.pid);
     // Unknown owner: leave the pid file so PostgreSQL's own interlock decides.
-    if (commandLine === undefined) return;
+    if (commandLine === undefined) return undefined;
     if (isPostmasterFor(commandLine, clusterDir)) {
+      if (parsed.port !== undefined && parsed.status === 'ready' && (await liveOwner(dataDir)) !== undefined) return parsed.port;
       logger.warn(`embedded database: stopping a leftover server (pid ${parsed.pid}) on ${clusterDir}`);
       // A clean shutdown removes the pid file itself; after SIGKILL it is left behind.
       await terminateProcess(parsed.pid, STALE_GRACE_MS);
@@ -230,6 +256,7 @@ async function clearStalePostmaster(clusterDir: string, logger: EmbeddedDatabase
   }
   if (await exists(pidFile)) logger.warn(`embedded database: removing stale ${pidFile}`);
   await rm(pidFile, { force: true });
+  return undefined;
 }
 
 /**

@@ -243,6 +243,25 @@ describe('EmbeddedDatabase', () => {
     await next.stopTwice();
   });
 
+  it('shares the server of another live LLMHub process (the CLI while the app runs) and never stops it', async () => {
+    const dataDir = tempDir('llmhub-embedded-');
+    const port = await freePort();
+    const app = new Driver(harnessDir);
+    const { url } = await app.start(dataDir, port);
+    const pid = postmasterPid(dataDir);
+
+    const cli = new Driver(harnessDir);
+    const shared = await cli.start(dataDir, await freePort());
+    expect(shared.url).toBe(url); // attached on the running server's port
+    await query(shared.url, 'CREATE TABLE from_cli AS SELECT 1 AS n');
+    await cli.stopTwice();
+    await cli.kill('SIGTERM');
+
+    expect(await isProcessAlive(pid)).toBe(true);
+    expect(await query(url, 'SELECT n FROM from_cli')).toEqual([{ n: 1 }]);
+    await app.stopTwice();
+  });
+
   it('stops cleanly when stop is called repeatedly', async () => {
     const dataDir = tempDir('llmhub-embedded-');
     const port = await freePort();
