@@ -280,6 +280,31 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(systems.some((s) => s.includes('German'))).toBe(true);
     });
 
+    it('POST /api/v1/llm/generate-content reports a failing language without failing the others', async () => {
+      // the simulator fails only the request whose system prompt names German (after the router's retries)
+      const res = await post('/api/v1/llm/generate-content', {
+        prompt: 'A tagline for a bakery [[sim:fault=500;system_contains=language code de)]]',
+        languages: ['en', 'de', 'fr'],
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 3,
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        results: { language: string; request_id: string; content: string | null; error: { code: string } | null; cost_usd: string | null }[];
+        totals: Record<string, unknown>;
+      };
+      const byLanguage = Object.fromEntries(body.results.map((r) => [r.language, r]));
+      expect(byLanguage.de!.error).toMatchObject({ code: 'upstream_error' });
+      expect(byLanguage.de!.content).toBeNull();
+      for (const code of ['en', 'fr']) {
+        expect(byLanguage[code]!.error).toBeNull();
+        expect(byLanguage[code]!.content).toBe('word1 word2 word3');
+      }
+      expect(body.totals).toMatchObject({ succeeded: 2, failed: 1, output_tokens: 6 });
+      expect((await logRow(byLanguage.de!.request_id)).status).toBe('error');
+      expect((await logRow(byLanguage.en!.request_id)).status).toBe('success');
+    });
+
     it('rejects an unknown language code with 422 naming it', async () => {
       const res = await post('/api/v1/llm/generate-content', { prompt: 'x', languages: ['en', 'zz-!!'], model: 'mock/echo' });
       expect(res.status).toBe(422);

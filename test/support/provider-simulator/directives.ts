@@ -11,6 +11,8 @@
  *   fault=429|500|503|hang|malformed|cut
  *   retry_after=S     Retry-After seconds of a 429 (default 1)
  *   fail_first=N;id=X the first N requests with id X get the fault (default 503)
+ *   system_contains=S the fault applies only when the system prompt contains S
+ *                     (one request of several that share a user message, e.g. one language)
  */
 
 export type SimFault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut';
@@ -24,6 +26,7 @@ export interface SimDirective {
   retryAfterS?: number;
   failFirst?: number;
   id?: string;
+  systemContains?: string;
 }
 
 const FAULTS: ReadonlySet<string> = new Set<SimFault>(['429', '500', '503', 'hang', 'malformed', 'cut']);
@@ -60,6 +63,9 @@ export function parseDirective(text: string, into: SimDirective = {}): SimDirect
         break;
       case 'id':
         into.id = value;
+        break;
+      case 'system_contains':
+        into.systemContains = value;
         break;
     }
   }
@@ -102,6 +108,20 @@ export function markerInContent(content: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The system prompt of an OpenAI-shaped (system messages) or Anthropic-shaped (`system`) request. */
+export function systemText(body: { system?: unknown; messages?: unknown } | null | undefined): string {
+  const parts: string[] = [];
+  const collect = (content: unknown): void => {
+    if (typeof content === 'string') parts.push(content);
+    else if (Array.isArray(content)) for (const p of content) collect(typeof p === 'string' ? p : (p as { text?: unknown } | null)?.text);
+  };
+  collect(body?.system);
+  if (Array.isArray(body?.messages)) {
+    for (const m of body.messages as { role?: unknown; content?: unknown }[]) if (m?.role === 'system' || m?.role === 'developer') collect(m.content);
+  }
+  return parts.join('\n');
 }
 
 /** Merges the in-body marker with the `x-sim` header (the header wins per key). */

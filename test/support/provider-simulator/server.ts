@@ -13,7 +13,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMessage } from './anthropic';
-import { markerInContent, markerInLastUserMessage, resolveDirective, type SimDirective, type SimFault } from './directives';
+import { markerInContent, markerInLastUserMessage, resolveDirective, systemText, type SimDirective, type SimFault } from './directives';
 import { Exchange, type ProviderId } from './exchange';
 import { chatCompletion, embeddings, getModel, imageFile, imageGeneration, listModels } from './openai';
 import { sendError } from './respond';
@@ -148,12 +148,13 @@ class SimulatorServer implements ProviderSimulator {
     if (badJson) return sendError(ex, 'invalid', 'We could not parse the JSON body of your request.');
 
     ex.directive = resolveDirective(route.marker?.(body), req.headers['x-sim']);
-    ex.fault = this.faultFor(ex.directive);
+    ex.fault = this.faultFor(ex.directive, body);
     ex.later(ex.directive.latencyMs, () => this.answer(ex, route, body));
   }
 
   /** `fail_first=N;id=X`: the first N requests with id X get the fault (503 by default), later ones none. */
-  private faultFor(directive: SimDirective): SimFault | undefined {
+  private faultFor(directive: SimDirective, body: unknown): SimFault | undefined {
+    if (directive.systemContains !== undefined && !systemText(body as { system?: unknown }).includes(directive.systemContains)) return undefined;
     if (directive.failFirst === undefined) return directive.fault;
     const id = directive.id ?? '';
     const seen = (this.failCounts.get(id) ?? 0) + 1;
