@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Caller } from '../common/caller';
 import { intersectAllowLists, narrowLimit } from './access-policy.service';
+import { ApiClient } from './api-client.entity';
 import { looksLikeApiKey, sha256 } from './api-key.codec';
 import { ApiKeysRepository, KeyWithClient } from './api-keys.repository';
 import { ClientBudgetPolicy } from './client-policy';
@@ -34,6 +35,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   private readonly policies = new Map<string, { policy: ClientBudgetPolicy; until: number }>();
   private readonly lastUsed = new Map<string, Date>();
   private timer?: NodeJS.Timeout;
+  private staleWarnedAt = 0;
 
   constructor(
     private readonly keys: ApiKeysRepository,
@@ -56,7 +58,15 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     const id = cacheKey.toString('base64');
     let entry = this.cache.get(id);
     if (!entry || entry.until <= now) {
-      const found = await this.keys.findWithClientByHash(cacheKey);
+      let found: KeyWithClient | null;
+      try {
+        found = await this.keys.findWithClientByHash(cacheKey);
+      } catch (error) {
+        // database unreachable: keep answering known keys from the stale entry (usage goes to the spool meanwhile)
+        if (!entry) throw error;
+        this.warnStale(error, now);
+        found = entry.row;
+      }
       entry = { row: found, caller: found ? callerOf(found) : null, until: now + KEY_CACHE_TTL_MS };
       if (this.cache.size >= MAX_CACHED) this.evictExpired(now);
       this.cache.set(id, entry);
@@ -75,7 +85,15 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   async budgetPolicy(clientId: string, now = Date.now()): Promise<ClientBudgetPolicy | null> {
     const cached = this.policies.get(clientId);
     if (cached && cached.until > now) return cached.policy;
-    const client = await this.clients.findById(clientId);
+    let client: ApiClient | null;
+    try {
+      client = await this.clients.findById(clientId);
+    } catch (error) {
+      if (!cached) throw error;
+      this.warnStale(error, now);
+      cached.until = now + KEY_CACHE_TTL_MS;
+      return cached.policy;
+    }
     if (!client) return null;
     const policy: ClientBudgetPolicy = {
       budgetUsd: client.monthlyBudgetUsd,
@@ -98,6 +116,12 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     const entries = [...this.lastUsed].map(([id, at]) => ({ id, at }));
     this.lastUsed.clear();
     await this.keys.touchMany(entries).catch((error: unknown) => this.logger.warn(`Could not record last_used_at: ${String(error)}`));
+  }
+
+  private warnStale(error: unknown, now: number): void {
+    if (now - this.staleWarnedAt < 10_000) return;
+    this.staleWarnedAt = now;
+    this.logger.warn(`Database unreachable for key lookups; serving cached keys and clients: ${String(error)}`);
   }
 
   private evictExpired(now: number): void {

@@ -10,6 +10,18 @@ export interface RecorderGauges {
   spoolBytes(): number;
 }
 
+type CounterChild = ReturnType<Counter['labels']>;
+type HistogramChild = ReturnType<Histogram['labels']>;
+
+interface ModelMetrics {
+  generations: Map<string, CounterChild>;
+  latency: HistogramChild;
+  inputTokens: CounterChild;
+  outputTokens: CounterChild;
+  cost: CounterChild;
+  priceUnknown: CounterChild;
+}
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /**
@@ -23,6 +35,8 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export class MetricsService {
   readonly registry = new Registry();
   private recorder: RecorderGauges | undefined;
+  private readonly httpBound = new Map<string, { count: CounterChild; duration: HistogramChild }>();
+  private readonly modelBound = new Map<string, ModelMetrics>();
 
   private readonly httpRequests = new Counter({
     name: 'llmhub_http_requests_total',
@@ -108,6 +122,24 @@ export class MetricsService {
     });
   }
 
+  /** Label children bound once per label set: the hot path skips prom-client's label hashing. */
+  private modelMetrics(provider: string, model: string): ModelMetrics {
+    const key = `${provider}\u0000${model}`;
+    let bound = this.modelBound.get(key);
+    if (!bound) {
+      bound = {
+        generations: new Map(),
+        latency: this.generationLatency.labels(provider, model),
+        inputTokens: this.tokens.labels(provider, model, 'input'),
+        outputTokens: this.tokens.labels(provider, model, 'output'),
+        cost: this.cost.labels(provider, model),
+        priceUnknown: this.priceUnknown.labels(provider, model),
+      };
+      this.modelBound.set(key, bound);
+    }
+    return bound;
+  }
+
   get contentType(): string {
     return this.registry.contentType;
   }
@@ -121,23 +153,35 @@ export class MetricsService {
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    this.httpRequests.inc({ method, route, status: String(status) });
-    this.httpDuration.observe({ method, route }, seconds);
+    const key = `${method} ${route} ${status}`;
+    let bound = this.httpBound.get(key);
+    if (!bound) {
+      bound = { count: this.httpRequests.labels(method, route, String(status)), duration: this.httpDuration.labels(method, route) };
+      this.httpBound.set(key, bound);
+    }
+    bound.count.inc();
+    bound.duration.observe(seconds);
   }
 
   /** Called by the UsageRecorder for every record. */
   observeUsage(r: UsageRecord): void {
     const provider = r.provider ?? 'none';
     const model = r.model ?? 'none';
-    this.generations.inc({ provider, model, status: r.status });
-    if (r.status === 'success' || r.status === 'error') this.generationLatency.observe({ provider, model }, r.latencyMs / 1000);
-    if (r.inputTokens > 0) this.tokens.inc({ provider, model, direction: 'input' }, r.inputTokens);
-    if (r.outputTokens > 0) this.tokens.inc({ provider, model, direction: 'output' }, r.outputTokens);
+    const bound = this.modelMetrics(provider, model);
+    let generations = bound.generations.get(r.status);
+    if (!generations) {
+      generations = this.generations.labels(provider, model, r.status);
+      bound.generations.set(r.status, generations);
+    }
+    generations.inc();
+    if (r.status === 'success' || r.status === 'error') bound.latency.observe(r.latencyMs / 1000);
+    if (r.inputTokens > 0) bound.inputTokens.inc(r.inputTokens);
+    if (r.outputTokens > 0) bound.outputTokens.inc(r.outputTokens);
     if (r.costUsd !== null) {
       const cost = Number(r.costUsd);
-      if (cost > 0) this.cost.inc({ provider, model }, cost);
+      if (cost > 0) bound.cost.inc(cost);
     }
-    if (r.priceUnknown) this.priceUnknown.inc({ provider, model });
+    if (r.priceUnknown) bound.priceUnknown.inc();
     if (r.status === 'rate_limited' || r.status === 'budget_exceeded' || r.status === 'rejected') this.rejected.inc({ status: r.status });
   }
 

@@ -24,7 +24,7 @@ export class AnthropicCompatController {
     schema: { type: 'object', required: ['model', 'max_tokens'], additionalProperties: true },
   })
   @ApiOkResponse({ description: 'an Anthropic Message (or a text/event-stream of Anthropic events)' })
-  async messages(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async createMessage(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const parsed = parseMessagesRequest(body);
     const input: GenerationInput = {
       caller,

@@ -70,7 +70,7 @@ export class GenerateController {
   @ApiBadGatewayResponse({ description: 'upstream_error' })
   @ApiServiceUnavailableResponse({ description: 'provider_unavailable' })
   @ApiGatewayTimeoutResponse({ description: 'upstream_timeout' })
-  async generate(
+  async generateText(
     @Body() dto: GenerateDto,
     @CurrentCaller() caller: Caller,
     @CurrentRequestId() requestId: string,

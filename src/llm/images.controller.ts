@@ -18,7 +18,7 @@ export class ImagesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Generate images; cost by model, size, quality and count' })
   @ApiOkResponse({ type: GenerateImageResponseDto })
-  async generate(
+  async generateImages(
     @Body() dto: GenerateImageDto,
     @CurrentCaller() caller: Caller,
     @CurrentRequestId() requestId: string,

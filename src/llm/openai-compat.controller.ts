@@ -49,7 +49,7 @@ export class OpenAiCompatController {
   @ApiOperation({ summary: 'OpenAI chat completion, streaming included, for any configured provider' })
   @ApiBody(CHAT_BODY_DOC)
   @ApiOkResponse({ description: 'an OpenAI ChatCompletion (or a text/event-stream of chunks)' })
-  async chatCompletions(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async createChatCompletion(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const parsed = parseChatCompletion(body);
     const input: GenerationInput = {
       caller,

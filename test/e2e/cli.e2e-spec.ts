@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
-import { ensureServerBuilt } from './billing/server-process';
+import { ensureServerBuilt } from '../support/server-process';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
 

@@ -45,6 +45,17 @@ describe('foundation over HTTP', () => {
     expect(doc.body.paths['/health/ready']).toBeDefined();
   });
 
+  it('gives every operation a unique operationId and a documented error shape', async () => {
+    const doc = (await request(t.url).get('/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+    };
+    const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, ...op })));
+    expect(operations.length).toBeGreaterThan(30);
+    const ids = operations.map((op) => op.operationId);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    for (const op of operations) expect({ op: `${op.method} ${op.path}`, hasDefault: 'default' in op.responses }).toEqual({ op: `${op.method} ${op.path}`, hasDefault: true });
+  });
+
   it('never leaks a stack trace for malformed JSON', async () => {
     const res = await request(t.url).post('/api/v1/llm/generate').set('content-type', 'application/json').send('{"broken":');
     expect(res.status).toBeGreaterThanOrEqual(400);

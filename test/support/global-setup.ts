@@ -6,6 +6,7 @@ import { dataSourceOptions, runMigrations } from '../../src/database/data-source
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
 import { adminQuery, TEMPLATE_ENV, withDatabase } from './db';
 import { freePort } from './net';
+import { ensureServerBuilt } from './server-process';
 
 declare global {
   var __LLMHUB_EMBEDDED__: EmbeddedDatabase | undefined;
@@ -16,6 +17,8 @@ declare global {
  * a throwaway embedded PostgreSQL. Migrated once; test files clone it.
  */
 export default async function globalSetup(): Promise<void> {
+  // tests that spawn the real server (kill -9, CLI) need dist/: built here once, only when stale
+  ensureServerBuilt();
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-test-pg-'));

@@ -142,7 +142,7 @@ export class LimitsService {
       return;
     }
     if (rate.tpm) this.memory.adjustTokens(caller.clientId, rate.tpm, tokenRefund);
-    if (budget) await this.pgBudget.settle(caller.clientId, budget.periodStart, budget.reservationId, actualUnits);
+    if (budget) await this.pgBudget.settle(budget, actualUnits);
   }
 
   private budgetRequest(caller: Caller, policy: ClientBudgetPolicy, req: AdmissionRequest): BudgetRequest {

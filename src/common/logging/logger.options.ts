@@ -38,11 +38,18 @@ export function loggerOptions(config: AppConfig): Params {
         req: (req: RoutedRequest) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
-      customProps: (req) => ({ route: (req as RoutedRequest).route?.path }),
+      // the route is added to the final line only: customProps would build two more child loggers per request
+      customSuccessObject: (req, _res, line: Record<string, unknown>) => withRoute(req, line),
+      customErrorObject: (req, _res, _err, line: Record<string, unknown>) => withRoute(req, line),
       customSuccessMessage: (req, res, ms) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Math.round(ms)}ms`,
       customErrorMessage: (req, res) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       quietReqLogger: true,
     },
   };
+}
+
+function withRoute(req: IncomingMessage, line: Record<string, unknown>): Record<string, unknown> {
+  line.route = (req as RoutedRequest).route?.path;
+  return line;
 }

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ERROR_STATUS } from '../errors/error-codes';
 
 /** Keys sorted recursively, so the committed document diffs cleanly. */
 export function sortDocument<T>(value: T): T {
@@ -14,6 +15,65 @@ export function sortDocument<T>(value: T): T {
   return value;
 }
 
+const ERROR_SCHEMAS = {
+  ErrorEnvelope: {
+    type: 'object',
+    description: 'The error shape of /api/* routes (DESIGN §4).',
+    required: ['error', 'request_id'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message', 'details'],
+        properties: {
+          code: { type: 'string', enum: Object.keys(ERROR_STATUS), example: 'validation_error' },
+          message: { type: 'string', example: 'Invalid request: model' },
+          details: {
+            type: 'array',
+            items: { type: 'object', properties: { field: { type: 'string', example: 'model' }, message: { type: 'string' } }, required: ['message'] },
+          },
+        },
+      },
+      request_id: { type: 'string', format: 'uuid' },
+    },
+  },
+  OpenAiError: {
+    type: 'object',
+    description: 'The OpenAI error shape answered on /v1/* (so the OpenAI SDKs raise their usual exceptions).',
+    properties: {
+      error: {
+        type: 'object',
+        properties: { message: { type: 'string' }, type: { type: 'string', example: 'invalid_request_error' }, param: { type: 'string', nullable: true }, code: { type: 'string' } },
+      },
+      request_id: { type: 'string', format: 'uuid' },
+    },
+  },
+  AnthropicError: {
+    type: 'object',
+    description: 'The Anthropic error shape answered on /v1/messages.',
+    properties: {
+      type: { type: 'string', enum: ['error'] },
+      error: { type: 'object', properties: { type: { type: 'string', example: 'rate_limit_error' }, message: { type: 'string' } } },
+      request_id: { type: 'string', format: 'uuid' },
+    },
+  },
+};
+
+/** Every operation documents its error shape: the envelope of its route family (DESIGN §4). */
+function addErrorResponses(doc: OpenAPIObject): void {
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...(ERROR_SCHEMAS as NonNullable<OpenAPIObject['components']>['schemas']) } };
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const schema = path.startsWith('/v1/messages') ? 'AnthropicError' : path.startsWith('/v1/') ? 'OpenAiError' : 'ErrorEnvelope';
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      operation.responses.default ??= {
+        description: 'Error (see DESIGN §4 for the codes and statuses)',
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+      };
+    }
+  }
+}
+
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('LLMHub')
@@ -26,6 +86,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addCookieAuth('llmhub_session', { type: 'apiKey', in: 'cookie', name: 'llmhub_session' }, 'admin_session')
     .build();
   const doc = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
+  addErrorResponses(doc);
   return sortDocument(doc);
 }
 
