@@ -120,6 +120,21 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(data.choices[0]!.message.content).toBe('Echo: ping pong');
     });
 
+    it('streams mock/echo through both SDKs, with usage', async () => {
+      const stream = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'ping pong' }], stream: true, stream_options: { include_usage: true } });
+      let text = '';
+      let usage: OpenAI.CompletionUsage | undefined;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        usage = chunk.usage ?? usage;
+      }
+      expect(text).toBe('Echo: ping pong');
+      expect(usage?.completion_tokens).toBeGreaterThan(0);
+      const message = await anthropic.messages.stream({ model: 'mock/echo', max_tokens: 50, messages: [{ role: 'user', content: 'ping pong' }] }).finalMessage();
+      expect(message.content[0]).toMatchObject({ type: 'text', text: 'Echo: ping pong' });
+      expect(message.usage.output_tokens).toBeGreaterThan(0);
+    });
+
     it('refuses an unknown model with a 400 naming it', async () => {
       const err = await openai.chat.completions.create({ model: 'nope-9000', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
