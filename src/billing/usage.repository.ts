@@ -77,15 +77,34 @@ function insertSql(withRollups: boolean): string {
 const SQL_WITH_ROLLUPS = insertSql(true);
 const SQL_LOG_ONLY = insertSql(false);
 
+/** PostgreSQL text and jsonb refuse NUL characters; a caller's stray \u0000 must not cost its record. */
+function pgText(value: string | null): string | null {
+  return value !== null && value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '');
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll('\u0000', ''), withoutNul(v)]));
+  return value;
+}
+
+function pgJson(value: Record<string, unknown> | null): string | null {
+  if (value === null) return null;
+  const json = JSON.stringify(value);
+  // the cheap check first: only a value that may hold a NUL is walked
+  return json.includes('\\u0000') ? JSON.stringify(withoutNul(value)) : json;
+}
+
 /** Column-major arrays for unnest(): 24 parameters whatever the batch size, so the statement can stay prepared. */
 export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
   const columns: unknown[][] = LOG_COLUMNS.map(() => new Array(records.length));
   records.forEach((r, i) => {
     const values = [
-      r.id, r.createdAt.toISOString(), r.clientId, r.apiKeyId, r.endpoint, r.provider, r.model, r.requestedModel,
-      r.templateId, r.templateName, r.templateVersion, r.inputTokens, r.outputTokens, r.cachedInputTokens,
-      r.costUsd, r.priceUnknown, r.latencyMs, r.ttftMs, r.status, r.errorCode, r.errorMessage, r.attempts,
-      r.isStream, r.metadata === null ? null : JSON.stringify(r.metadata),
+      r.id, r.createdAt.toISOString(), r.clientId, r.apiKeyId, pgText(r.endpoint), pgText(r.provider), pgText(r.model), pgText(r.requestedModel),
+      r.templateId, pgText(r.templateName), r.templateVersion, r.inputTokens, r.outputTokens, r.cachedInputTokens,
+      r.costUsd, r.priceUnknown, r.latencyMs, r.ttftMs, r.status, r.errorCode, pgText(r.errorMessage), r.attempts,
+      r.isStream, pgJson(r.metadata),
     ];
     for (let c = 0; c < values.length; c++) columns[c][i] = values[c];
   });

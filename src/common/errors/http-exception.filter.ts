@@ -30,6 +30,24 @@ function isBodyParserError(e: unknown): e is BodyParserError {
   return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && typeof (e as BodyParserError).status === 'number';
 }
 
+/**
+ * Input PostgreSQL refused that a service did not catch (a NUL character, an
+ * out-of-range number, a duplicate): the caller's mistake, not a 500.
+ */
+const DATABASE_INPUT_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  '22021': { code: 'validation_error', message: 'The request contains a character that cannot be stored (NUL, \\u0000)' },
+  '22P05': { code: 'validation_error', message: 'The request contains a character that cannot be stored (NUL, \\u0000)' },
+  '22P02': { code: 'validation_error', message: 'A value in the request has the wrong format' },
+  '22001': { code: 'validation_error', message: 'A value in the request is too long' },
+  '22003': { code: 'validation_error', message: 'A number in the request is out of range' },
+  '23505': { code: 'conflict', message: 'That already exists' },
+};
+
+function databaseInputError(exception: unknown): { code: ErrorCode; message: string } | undefined {
+  const code = (exception as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code;
+  return typeof code === 'string' ? DATABASE_INPUT_ERRORS[code] : undefined;
+}
+
 /** x-ratelimit-* headers that a limit rejection carries (LimitsService attaches them). */
 function extraHeadersOf(exception: unknown): Record<string, string> {
   const headers = (exception as { headers?: unknown } | null)?.headers;
@@ -83,6 +101,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const message = status === 404 ? 'No such route. See /docs for the API.' : exception.message;
       return { code, message, details: [], status: code === 'internal_error' ? 500 : status };
     }
+    const fromDatabase = databaseInputError(exception);
+    if (fromDatabase) return { ...fromDatabase, details: [], status: ERROR_STATUS[fromDatabase.code] };
     if (isBodyParserError(exception)) {
       if (exception.type === 'entity.too.large') {
         return { code: 'payload_too_large', message: 'Request body is too large', details: [], status: 413 };

@@ -77,6 +77,13 @@ describe(HttpExceptionFilter.name, () => {
     expect(captured.body).toMatchObject({ error: { code: 'validation_error', message: 'Request body is not valid JSON' } });
   });
 
+  it('answers input PostgreSQL refused (a NUL character) as 422, not 500', async () => {
+    const { host, captured } = hostFor('/api/v1/prompts');
+    await sut.catch(Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { driverError: { code: '22021' } }), host);
+    expect(captured.status).toBe(422);
+    expect(captured.body).toMatchObject({ error: { code: 'validation_error' } });
+  });
+
   it('never puts a stack trace or the internal message of an unexpected error in the body', async () => {
     const { host, captured } = hostFor('/api/v1/llm/generate');
     await sut.catch(new Error('password=hunter2 at Object.<anonymous> (/app/x.js:1:1)'), host);
