@@ -2,6 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { requestLogger } from './common/logging/logger.options';
+import { ROOT_LOGGER } from './common/logging/root-logger.module';
 import { setupOpenApi } from './common/openapi/openapi.setup';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { APP_CONFIG } from './config/config.module';
@@ -11,6 +13,7 @@ import { AppConfig } from './config/env.schema';
 export async function createApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  app.use(requestLogger(app.get(ROOT_LOGGER)));
   const config = app.get<AppConfig>(APP_CONFIG);
   // images arrive base64-encoded in chat messages: allow large bodies, but bounded
   app.useBodyParser('json', { limit: '20mb' });

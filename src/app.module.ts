@@ -8,10 +8,10 @@ import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { RejectionRecorder } from './common/errors/rejection-recorder';
-import { loggerOptions } from './common/logging/logger.options';
+import { loggerModuleParams } from './common/logging/logger.options';
+import { ROOT_LOGGER, RootLoggerModule } from './common/logging/root-logger.module';
 import { projectRoot } from './common/project-root';
-import { APP_CONFIG, ConfigModule } from './config/config.module';
-import { AppConfig } from './config/env.schema';
+import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LlmModule } from './llm/llm.module';
@@ -23,7 +23,8 @@ const API_PATHS = ['/api/{*rest}', '/v1/{*rest}', '/health/{*rest}', '/docs/{*re
 @Module({
   imports: [
     ConfigModule,
-    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerOptions(config) }),
+    RootLoggerModule,
+    LoggerModule.forRootAsync({ imports: [RootLoggerModule], inject: [ROOT_LOGGER], useFactory: loggerModuleParams }),
     DatabaseModule,
     AuthModule,
     BillingModule,
