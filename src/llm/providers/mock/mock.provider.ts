@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { Tiktoken } from 'js-tiktoken' with { 'resolution-mode': 'import' };
+import { TokensService } from '../../tokens.service';
 import {
   ContentPart,
   EmbeddingRequest,
@@ -28,20 +28,11 @@ const DEFAULT_EMBEDDING_DIMENSIONS = 16;
 /** a 1×1 transparent PNG */
 const PIXEL_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
-type JsTiktoken = typeof import('js-tiktoken', { with: { 'resolution-mode': 'import' } });
-
-let encoding: Tiktoken | undefined;
-/**
- * The o200k_base ranks take a moment to build, so they are loaded on first use
- * only. js-tiktoken ships CommonJS (dist/index.cjs) but ESM-only typings, hence require + typeof import.
- */
-function tokenizer(): Tiktoken {
-  encoding ??= (require('js-tiktoken') as JsTiktoken).getEncoding('o200k_base');
-  return encoding;
-}
+/** The gateway's own o200k counter (shared rank table, ~16 MB) rather than a second full encoder (~70 MB). */
+const tokens = new TokensService();
 
 function countTokens(text: string): number {
-  return text === '' ? 0 : tokenizer().encode(text).length;
+  return tokens.count(text);
 }
 
 function textOf(content: string | ContentPart[]): string {
