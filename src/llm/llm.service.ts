@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
 import { GenerationPlanner } from './generation-planner.service';
 import { GenerationHooks, GenerationInput, GenerationOutcome, PreparedGeneration, StreamSink } from './generation.types';
-import { GenerateResult, TokenUsage } from './providers/llm-provider';
-import { RouterService, RoutingError } from './router.service';
+import { GenerateResult } from './providers/llm-provider';
+import { RouterService } from './router.service';
 import { StreamGenerationService } from './stream-generation.service';
 import { TokensService } from './tokens.service';
-import { UsageAccountingService, ZERO_USAGE } from './usage-accounting.service';
+import { UsageAccountingService } from './usage-accounting.service';
 
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -73,25 +72,7 @@ export class LlmService {
         target.provider.generate({ ...prepared.request, model: target.model, timeoutMs }, attemptSignal),
       );
     } catch (error) {
-      const routing = error instanceof RoutingError ? error : undefined;
-      const target = routing?.target ?? primary;
-      const cancelled = routing?.cancelled ?? false;
-      // a cancelled call was sent upstream: the prompt counts; a failed one cost nothing
-      const usage: TokenUsage = cancelled ? { inputTokens: prepared.estimatedInputTokens, outputTokens: 0 } : ZERO_USAGE;
-      await this.accounting.finish(
-        admission,
-        {
-          ...base,
-          provider: target.providerId,
-          model: target.model,
-          cost: cancelled ? this.accounting.cost(target.id, usage) : { usage, costUsd: '0', priceUnknown: false },
-          latencyMs: performance.now() - started,
-          status: cancelled ? 'cancelled' : 'error',
-          error: error instanceof AppError ? error : new AppError('internal_error', String(error)),
-          attempts: routing?.attempts ?? 1,
-        },
-        hooks,
-      );
+      await this.accounting.finishUnrouted(admission, base, primary, prepared.estimatedInputTokens, error, performance.now() - started, hooks);
       throw error;
     }
     const { value: result, target, attempts } = routed;

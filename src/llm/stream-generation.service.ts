@@ -4,9 +4,9 @@ import { AppError } from '../common/errors/app-error';
 import { GenerationHooks, PreparedGeneration, StreamSink, StreamSummary } from './generation.types';
 import { FinishReason, ProviderError, StreamEvent, TokenUsage } from './providers/llm-provider';
 import { toProviderError } from './providers/sdk-errors';
-import { ModelTarget, OpenedStream, RouterService, RoutingError } from './router.service';
+import { ModelTarget, OpenedStream, RouterService } from './router.service';
 import { TokensService } from './tokens.service';
-import { CallRecord, UsageAccountingService, ZERO_USAGE } from './usage-accounting.service';
+import { CallRecord, UsageAccountingService } from './usage-accounting.service';
 
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -59,24 +59,7 @@ export class StreamGenerationService {
       );
     } catch (error) {
       // nothing was sent to the client yet: the error leaves as a normal JSON error
-      const routing = error instanceof RoutingError ? error : undefined;
-      const target = routing?.target ?? primary;
-      const cancelled = routing?.cancelled ?? false;
-      const usage: TokenUsage = cancelled ? { inputTokens: prepared.estimatedInputTokens, outputTokens: 0 } : ZERO_USAGE;
-      await this.accounting.finish(
-        admission,
-        {
-          ...base,
-          provider: target.providerId,
-          model: target.model,
-          cost: cancelled ? this.accounting.cost(target.id, usage) : { usage, costUsd: '0', priceUnknown: false },
-          latencyMs: performance.now() - started,
-          status: cancelled ? 'cancelled' : 'error',
-          error: error instanceof AppError ? error : new AppError('internal_error', String(error)),
-          attempts: routing?.attempts ?? 1,
-        },
-        hooks,
-      );
+      await this.accounting.finishUnrouted(admission, base, primary, prepared.estimatedInputTokens, error, performance.now() - started, hooks);
       throw error;
     }
 

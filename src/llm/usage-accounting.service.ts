@@ -8,6 +8,7 @@ import { AppError } from '../common/errors/app-error';
 import { CallCost, GenerationHooks, TemplateUse } from './generation.types';
 import { PricingService } from './pricing/pricing.service';
 import { TokenUsage } from './providers/llm-provider';
+import { ModelTarget, RoutingError } from './router.service';
 
 /** What one finished (or failed) call contributes to its usage record. */
 export interface CallRecord {
@@ -82,6 +83,39 @@ export class UsageAccountingService {
   }
 
   /** Hands the record to the recorder and settles the admission with the same numbers, both before the response. */
+  /**
+   * Records a call whose routing failed before any answer reached the client:
+   * a cancelled call was sent upstream, so its prompt counts; a failed one cost nothing.
+   */
+  async finishUnrouted(
+    admission: Admission,
+    base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts' | 'error'>,
+    fallback: ModelTarget,
+    estimatedInputTokens: number,
+    error: unknown,
+    latencyMs: number,
+    hooks?: GenerationHooks,
+  ): Promise<void> {
+    const routing = error instanceof RoutingError ? error : undefined;
+    const target = routing?.target ?? fallback;
+    const cancelled = routing?.cancelled ?? false;
+    const usage: TokenUsage = cancelled ? { inputTokens: estimatedInputTokens, outputTokens: 0 } : ZERO_USAGE;
+    await this.finish(
+      admission,
+      {
+        ...base,
+        provider: target.providerId,
+        model: target.model,
+        cost: cancelled ? this.cost(target.id, usage) : { usage, costUsd: '0', priceUnknown: false },
+        latencyMs,
+        status: cancelled ? 'cancelled' : 'error',
+        error: error instanceof AppError ? error : new AppError('internal_error', String(error)),
+        attempts: routing?.attempts ?? 1,
+      },
+      hooks,
+    );
+  }
+
   async finish(admission: Admission, record: CallRecord, hooks?: GenerationHooks): Promise<void> {
     const settle = admission
       .settle({ inputTokens: record.cost.usage.inputTokens, outputTokens: record.cost.usage.outputTokens, costUsd: record.cost.costUsd })
