@@ -17,7 +17,6 @@ export async function createApp(): Promise<NestExpressApplication> {
   const config = app.get<AppConfig>(APP_CONFIG);
   // images arrive base64-encoded in chat messages: allow large bodies, but bounded
   app.useBodyParser('json', { limit: '20mb' });
-  app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.useGlobalPipes(createValidationPipe());
