@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
+import { Params, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
+import { AppLogger } from './common/logging/app-logger';
 import { AppModule } from './app.module';
 import { requestLogger } from './common/logging/logger.options';
 import { ROOT_LOGGER } from './common/logging/root-logger.module';
@@ -12,7 +13,7 @@ import { AppConfig } from './config/env.schema';
 /** Builds the application exactly as it runs in production; used by main.ts and the tests. */
 export async function createApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new AppLogger(await app.resolve(PinoLogger), app.get<Params>(PARAMS_PROVIDER_TOKEN)));
   app.use(requestLogger(app.get(ROOT_LOGGER)));
   const config = app.get<AppConfig>(APP_CONFIG);
   // images arrive base64-encoded in chat messages: allow large bodies, but bounded
