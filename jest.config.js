@@ -16,4 +16,6 @@ module.exports = {
   ],
   testTimeout: 30000,
   maxWorkers: 2,
+  // a socket left open by a test's aborted upstream call must not keep a finished run alive
+  forceExit: true,
 };
