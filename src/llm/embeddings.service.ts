@@ -6,9 +6,9 @@ import { CallCost, GenerationHooks } from './generation.types';
 import { GenerationPlanner } from './generation-planner.service';
 import { PricingService } from './pricing/pricing.service';
 import { EmbeddingResult } from './providers/llm-provider';
-import { ModelTarget, RouterService, RoutingError } from './router.service';
+import { ModelTarget, RouterService } from './router.service';
 import { TokensService } from './tokens.service';
-import { UsageAccountingService, ZERO_USAGE } from './usage-accounting.service';
+import { UsageAccountingService } from './usage-accounting.service';
 
 export interface EmbeddingInput {
   caller: Caller;
@@ -51,25 +51,7 @@ export class EmbeddingsService {
       throw new AppError('validation_error', `${target.id} does not offer embeddings`, [{ field: 'model', message: 'not an embedding model' }]);
     }
     const estimated = input.input.reduce((sum, text) => sum + this.tokens.count(text), 0);
-    const createdAt = new Date();
-    const base = {
-      id: input.requestId,
-      createdAt,
-      caller: input.caller,
-      endpoint: input.endpoint,
-      provider: target.providerId,
-      model: target.model,
-      requestedModel: target.id,
-      template: null,
-      metadata: input.metadata ?? null,
-      isStream: false,
-    };
-    const maxCost = this.pricing.embeddingCost(target.id, estimated);
-    const admission = await this.accounting.admit(
-      base,
-      { provider: target.providerId, model: target.model, estimatedInputTokens: estimated, maxOutputTokens: 0, maxCostUsd: maxCost === null ? null : maxCost.toFixed() },
-      input.hooks,
-    );
+    const { base, admission } = await this.accounting.admitTarget(input, target, estimated, this.pricing.embeddingCost(target.id, estimated), input.hooks);
     const started = performance.now();
     try {
       const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
@@ -82,19 +64,8 @@ export class EmbeddingsService {
       await this.accounting.finish(admission, { ...base, cost, latencyMs, status: 'success', attempts: routed.attempts }, input.hooks);
       return { requestId: input.requestId, target, result: routed.value, ...cost, latencyMs: Math.round(latencyMs), attempts: routed.attempts };
     } catch (error) {
-      const routing = error instanceof RoutingError ? error : undefined;
-      await this.accounting.finish(
-        admission,
-        {
-          ...base,
-          cost: { usage: ZERO_USAGE, costUsd: '0', priceUnknown: false },
-          latencyMs: performance.now() - started,
-          status: routing?.cancelled ? 'cancelled' : 'error',
-          error: error instanceof AppError ? error : new AppError('internal_error', String(error)),
-          attempts: routing?.attempts ?? 1,
-        },
-        input.hooks,
-      );
+      // a cancelled embedding is charged nothing: its input is not counted as seen
+      await this.accounting.finishUnrouted(admission, base, target, 0, error, performance.now() - started, input.hooks);
       throw error;
     }
   }

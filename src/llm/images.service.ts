@@ -5,10 +5,10 @@ import { AppError } from '../common/errors/app-error';
 import { CallCost, GenerationHooks } from './generation.types';
 import { GenerationPlanner } from './generation-planner.service';
 import { PricingService } from './pricing/pricing.service';
-import { ImageResult, ProviderError } from './providers/llm-provider';
-import { ModelTarget, RouterService, RoutingError } from './router.service';
+import { ImageResult } from './providers/llm-provider';
+import { ModelTarget, RouterService } from './router.service';
 import { TokensService } from './tokens.service';
-import { UsageAccountingService, ZERO_USAGE } from './usage-accounting.service';
+import { UsageAccountingService } from './usage-accounting.service';
 
 export interface ImageInput {
   caller: Caller;
@@ -63,26 +63,9 @@ export class ImagesService {
     }
     const size = input.size ?? '1024x1024';
     const quality = input.quality ?? defaultQuality(target.model);
-    const createdAt = new Date();
-    const base = {
-      id: input.requestId,
-      createdAt,
-      caller: input.caller,
-      endpoint: input.endpoint,
-      provider: target.providerId,
-      model: target.model,
-      requestedModel: target.id,
-      template: null,
-      metadata: input.metadata ?? null,
-      isStream: false,
-    };
-    const maxCost = this.pricing.imageCost(target.id, { size, quality, n: input.n });
     const promptTokens = this.tokens.count(input.prompt);
-    const admission = await this.accounting.admit(
-      base,
-      { provider: target.providerId, model: target.model, estimatedInputTokens: promptTokens, maxOutputTokens: 0, maxCostUsd: maxCost === null ? null : maxCost.toFixed() },
-      input.hooks,
-    );
+    const maxCost = this.pricing.imageCost(target.id, { size, quality, n: input.n });
+    const { base, admission } = await this.accounting.admitTarget(input, target, promptTokens, maxCost, input.hooks);
     const started = performance.now();
     try {
       const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
@@ -93,32 +76,12 @@ export class ImagesService {
       const cost: CallCost = { usage, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
       const latencyMs = performance.now() - started;
       await this.accounting.finish(admission, { ...base, cost, latencyMs, status: 'success', attempts: routed.attempts }, input.hooks);
-      return { requestId: input.requestId, target, result: routed.value, ...cost, latencyMs: Math.round(latencyMs), attempts: routed.attempts, createdAt };
+      return { requestId: input.requestId, target, result: routed.value, ...cost, latencyMs: Math.round(latencyMs), attempts: routed.attempts, createdAt: base.createdAt };
     } catch (error) {
-      await this.recordFailure(admission, base, error, started, input.hooks);
+      // a cancelled image is charged nothing: no image was delivered
+      await this.accounting.finishUnrouted(admission, base, target, 0, error, performance.now() - started, input.hooks);
       throw error;
     }
   }
 
-  private async recordFailure(
-    admission: Parameters<UsageAccountingService['finish']>[0],
-    base: Omit<Parameters<UsageAccountingService['finish']>[1], 'cost' | 'latencyMs' | 'status' | 'attempts'>,
-    error: unknown,
-    started: number,
-    hooks?: GenerationHooks,
-  ): Promise<void> {
-    const routing = error instanceof RoutingError ? error : undefined;
-    await this.accounting.finish(
-      admission,
-      {
-        ...base,
-        cost: { usage: ZERO_USAGE, costUsd: '0', priceUnknown: false },
-        latencyMs: performance.now() - started,
-        status: routing?.cancelled ? 'cancelled' : 'error',
-        error: error instanceof AppError ? error : new AppError('internal_error', error instanceof ProviderError ? error.message : String(error)),
-        attempts: routing?.attempts ?? 1,
-      },
-      hooks,
-    );
-  }
 }

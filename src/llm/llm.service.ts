@@ -40,31 +40,7 @@ export class LlmService {
 
   /** Runs a prepared generation under its own request id (generate-content runs one per language). */
   async execute(prepared: PreparedGeneration, requestId: string, hooks?: GenerationHooks, signal: AbortSignal = NEVER_ABORTED): Promise<GenerationOutcome> {
-    const createdAt = new Date();
-    const primary = prepared.targets[0]!;
-    const base = {
-      id: requestId,
-      createdAt,
-      caller: prepared.caller,
-      endpoint: prepared.endpoint,
-      provider: primary.providerId,
-      model: primary.model,
-      requestedModel: prepared.requestedModel,
-      template: prepared.template,
-      metadata: prepared.metadata,
-      isStream: false,
-    };
-    const admission = await this.accounting.admit(
-      base,
-      {
-        provider: primary.providerId,
-        model: primary.model,
-        estimatedInputTokens: prepared.estimatedInputTokens,
-        maxOutputTokens: prepared.maxOutputTokens,
-        maxCostUsd: this.accounting.maxCostUsd(primary.id, prepared.estimatedInputTokens, prepared.maxOutputTokens),
-      },
-      hooks,
-    );
+    const { base, admission, primary } = await this.accounting.admitPrepared(prepared, requestId, false, hooks);
     const started = performance.now();
     let routed: { value: GenerateResult; target: typeof primary; attempts: number };
     try {
@@ -99,7 +75,7 @@ export class LlmService {
       attempts,
       template: prepared.template,
       headers: admission.headers,
-      createdAt,
+      createdAt: base.createdAt,
     };
   }
 }

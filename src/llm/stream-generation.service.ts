@@ -25,31 +25,7 @@ export class StreamGenerationService {
   ) {}
 
   async run(prepared: PreparedGeneration, requestId: string, sink: StreamSink, hooks?: GenerationHooks, signal: AbortSignal = NEVER_ABORTED): Promise<void> {
-    const createdAt = new Date();
-    const primary = prepared.targets[0]!;
-    const base = {
-      id: requestId,
-      createdAt,
-      caller: prepared.caller,
-      endpoint: prepared.endpoint,
-      provider: primary.providerId,
-      model: primary.model,
-      requestedModel: prepared.requestedModel,
-      template: prepared.template,
-      metadata: prepared.metadata,
-      isStream: true,
-    };
-    const admission = await this.accounting.admit(
-      base,
-      {
-        provider: primary.providerId,
-        model: primary.model,
-        estimatedInputTokens: prepared.estimatedInputTokens,
-        maxOutputTokens: prepared.maxOutputTokens,
-        maxCostUsd: this.accounting.maxCostUsd(primary.id, prepared.estimatedInputTokens, prepared.maxOutputTokens),
-      },
-      hooks,
-    );
+    const { base, admission, primary } = await this.accounting.admitPrepared(prepared, requestId, true, hooks);
     const started = performance.now();
 
     let opened: OpenedStream;
@@ -76,7 +52,7 @@ export class StreamGenerationService {
         finishReason,
       }, hooks);
 
-    sink.open({ requestId, target, requestedModel: prepared.requestedModel, attempts, estimatedInputTokens: prepared.estimatedInputTokens, createdAt, headers: admission.headers });
+    sink.open({ requestId, target, requestedModel: prepared.requestedModel, attempts, estimatedInputTokens: prepared.estimatedInputTokens, createdAt: base.createdAt, headers: admission.headers });
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason | undefined;
     try {

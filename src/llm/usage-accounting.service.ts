@@ -5,9 +5,10 @@ import { UsageRecorder } from '../billing/usage-recorder.service';
 import type { GenerationStatus } from '../billing/generation-log.entity';
 import { Caller } from '../common/caller';
 import { AppError } from '../common/errors/app-error';
-import { CallCost, GenerationHooks, TemplateUse } from './generation.types';
+import { CallCost, GenerationHooks, PreparedGeneration, TemplateUse } from './generation.types';
 import { PricingService } from './pricing/pricing.service';
-import { TokenUsage } from './providers/llm-provider';
+import Decimal from 'decimal.js';
+import { ProviderError, TokenUsage } from './providers/llm-provider';
 import { ModelTarget, RoutingError } from './router.service';
 
 /** What one finished (or failed) call contributes to its usage record. */
@@ -84,6 +85,74 @@ export class UsageAccountingService {
 
   /** Hands the record to the recorder and settles the admission with the same numbers, both before the response. */
   /**
+   * The usage record's description of a prepared generation, and its admission
+   * against the client's limits (reserving the most it can cost on its primary model).
+   */
+  async admitPrepared(
+    prepared: PreparedGeneration,
+    requestId: string,
+    isStream: boolean,
+    hooks?: GenerationHooks,
+  ): Promise<{ base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts'>; admission: Admission; primary: ModelTarget }> {
+    const primary = prepared.targets[0]!;
+    const base = {
+      id: requestId,
+      createdAt: new Date(),
+      caller: prepared.caller,
+      endpoint: prepared.endpoint,
+      provider: primary.providerId,
+      model: primary.model,
+      requestedModel: prepared.requestedModel,
+      template: prepared.template,
+      metadata: prepared.metadata,
+      isStream,
+    };
+    const admission = await this.admit(
+      base,
+      {
+        provider: primary.providerId,
+        model: primary.model,
+        estimatedInputTokens: prepared.estimatedInputTokens,
+        maxOutputTokens: prepared.maxOutputTokens,
+        maxCostUsd: this.maxCostUsd(primary.id, prepared.estimatedInputTokens, prepared.maxOutputTokens),
+      },
+      hooks,
+    );
+    return { base, admission, primary };
+  }
+
+  /**
+   * The same for a call to one given model (embeddings, images): described
+   * without a template, admitted with its own input estimate and cost ceiling.
+   */
+  async admitTarget(
+    call: { requestId: string; caller: Caller; endpoint: string; metadata?: Record<string, unknown> | null },
+    target: ModelTarget,
+    estimatedInputTokens: number,
+    maxCost: Decimal | null,
+    hooks?: GenerationHooks,
+  ): Promise<{ base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts'>; admission: Admission }> {
+    const base = {
+      id: call.requestId,
+      createdAt: new Date(),
+      caller: call.caller,
+      endpoint: call.endpoint,
+      provider: target.providerId,
+      model: target.model,
+      requestedModel: target.id,
+      template: null,
+      metadata: call.metadata ?? null,
+      isStream: false,
+    };
+    const admission = await this.admit(
+      base,
+      { provider: target.providerId, model: target.model, estimatedInputTokens, maxOutputTokens: 0, maxCostUsd: maxCost === null ? null : maxCost.toFixed() },
+      hooks,
+    );
+    return { base, admission };
+  }
+
+  /**
    * Records a call whose routing failed before any answer reached the client:
    * a cancelled call was sent upstream, so its prompt counts; a failed one cost nothing.
    */
@@ -109,7 +178,7 @@ export class UsageAccountingService {
         cost: cancelled ? this.cost(target.id, usage) : { usage, costUsd: '0', priceUnknown: false },
         latencyMs,
         status: cancelled ? 'cancelled' : 'error',
-        error: error instanceof AppError ? error : new AppError('internal_error', String(error)),
+        error: error instanceof AppError ? error : new AppError('internal_error', error instanceof ProviderError ? error.message : String(error)),
         attempts: routing?.attempts ?? 1,
       },
       hooks,
