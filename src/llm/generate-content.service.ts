@@ -3,6 +3,7 @@ import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
 import { GenerationInput, GenerationOutcome, PreparedGeneration, TemplateUse } from './generation.types';
+import { toGenerateResponse } from './generation-response';
 import { LlmService } from './llm.service';
 import { TokensService } from './tokens.service';
 
@@ -126,21 +127,9 @@ function templateOf(template: TemplateUse | null): GenerateContentResult['templa
 }
 
 function fromOutcome(code: string, o: GenerationOutcome): LanguageResult {
-  return {
-    language: code,
-    request_id: o.requestId,
-    provider: o.target.providerId,
-    model: o.target.id,
-    content: o.text,
-    finish_reason: o.finishReason,
-    input_tokens: o.usage.inputTokens,
-    output_tokens: o.usage.outputTokens,
-    cost_usd: o.costUsd,
-    price_unknown: o.priceUnknown,
-    generation_time_ms: o.latencyMs,
-    attempts: o.attempts,
-    error: null,
-  };
+  // the template is reported once for the request, and a language has no fallback of its own to name
+  const { template: _template, requested_model: _requested, ...fields } = toGenerateResponse(o);
+  return { language: code, ...fields, error: null };
 }
 
 function totals(results: LanguageResult[], elapsedMs: number): GenerateContentResult['totals'] {

@@ -5,7 +5,8 @@ import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../common/caller';
 import { GenerateContentDto, GenerateContentResponseDto, GenerateDto, GenerateResponseDto, GenerationFieldsDto, toTemplateInput } from './dto/generate.dto';
 import { GenerateContentResult, GenerateContentService } from './generate-content.service';
-import { GenerationInput, GenerationOutcome } from './generation.types';
+import { GenerationInput } from './generation.types';
+import { toGenerateResponse } from './generation-response';
 import { LlmService } from './llm.service';
 import { ChatMessage } from './providers/llm-provider';
 import { clientAbortSignal, httpHooks } from './sse-sinks';
@@ -32,24 +33,6 @@ function toInput(dto: GenerationFieldsDto & { messages?: GenerateDto['messages']
     metadata: dto.metadata ?? null,
     hooks: httpHooks(req, res),
     signal: clientAbortSignal(res),
-  };
-}
-
-export function toGenerateResponse(o: GenerationOutcome): GenerateResponseDto {
-  return {
-    request_id: o.requestId,
-    provider: o.target.providerId,
-    model: o.target.id,
-    ...(o.requestedModel !== o.target.id ? { requested_model: o.requestedModel } : {}),
-    content: o.text,
-    finish_reason: o.finishReason,
-    input_tokens: o.usage.inputTokens,
-    output_tokens: o.usage.outputTokens,
-    cost_usd: o.costUsd,
-    price_unknown: o.priceUnknown,
-    generation_time_ms: o.latencyMs,
-    attempts: o.attempts,
-    ...(o.template ? { template: { name: o.template.name, version: o.template.version } } : {}),
   };
 }
 
