@@ -1,7 +1,6 @@
 import type { GenerationOutcome, StreamStart, StreamSummary, TemplateInput } from '../generation.types';
 import { ChatMessage, ContentPart, FinishReason, GenerateRequest, StreamEvent, TokenUsage, ToolCall, ToolChoice, ToolDefinition } from '../providers/llm-provider';
 import { BodyReader, isObject, Json, readTemplate } from './body-reader';
-import { MAX_MESSAGES } from './openai-chat.format';
 
 /** A /v1/messages body, read into the neutral shape. */
 export interface ParsedMessagesRequest {
@@ -72,13 +71,7 @@ function readSystem(r: BodyReader): string | undefined {
 }
 
 function readMessages(r: BodyReader, required: boolean): ChatMessage[] | undefined {
-  const value = r.body.messages;
-  if (value === undefined || value === null) return required ? r.problem('messages', 'required') : undefined;
-  if (!Array.isArray(value) || (required && value.length === 0)) return r.problem('messages', 'expected a non-empty array');
-  if (value.length > MAX_MESSAGES) return r.problem('messages', `at most ${MAX_MESSAGES} messages`);
-  const out: ChatMessage[] = [];
-  value.forEach((raw: unknown, i) => out.push(...readMessage(r, raw, `messages[${i}]`)));
-  return out;
+  return r.messageList(required, (raw, at) => readMessage(r, raw, at));
 }
 
 /** One Anthropic turn may hold text, images, tool calls and tool results: it becomes one or more neutral messages. */

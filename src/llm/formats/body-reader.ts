@@ -2,6 +2,9 @@ import { AppError, ErrorDetail } from '../../common/errors/app-error';
 
 export type Json = Record<string, unknown>;
 
+/** Longest conversation accepted in one request. */
+export const MAX_MESSAGES = 2_000;
+
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -69,6 +72,18 @@ export class BodyReader {
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) return this.problem(field, 'expected an array of non-empty strings');
     if (opts.max !== undefined && value.length > opts.max) return this.problem(field, `at most ${opts.max} entries`);
     return value as string[];
+  }
+
+  /**
+   * The `messages` array of a chat body, each entry read by the format's own
+   * `readOne` (which may expand one entry into several, e.g. Anthropic tool results).
+   */
+  messageList<T>(required: boolean, readOne: (raw: unknown, at: string) => T[]): T[] | undefined {
+    const value = this.body.messages;
+    if (value === undefined || value === null) return required ? this.problem('messages', 'required') : undefined;
+    if (!Array.isArray(value) || (required && value.length === 0)) return this.problem('messages', 'expected a non-empty array');
+    if (value.length > MAX_MESSAGES) return this.problem('messages', `at most ${MAX_MESSAGES} messages`);
+    return value.flatMap((raw: unknown, i) => readOne(raw, `messages[${i}]`));
   }
 
   /** A field the gateway cannot honour and would otherwise silently change the answer. */

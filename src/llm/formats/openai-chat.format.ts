@@ -16,7 +16,6 @@ export interface ParsedChatCompletion {
   subject?: string;
 }
 
-export const MAX_MESSAGES = 2_000;
 
 /**
  * Fields the official SDKs may send that change nothing the gateway answers
@@ -96,16 +95,10 @@ function readStop(r: BodyReader): string[] | undefined {
 }
 
 function readMessages(r: BodyReader, required: boolean): ChatMessage[] | undefined {
-  const value = r.body.messages;
-  if (value === undefined || value === null) return required ? r.problem('messages', 'required') : undefined;
-  if (!Array.isArray(value) || (required && value.length === 0)) return r.problem('messages', 'expected a non-empty array');
-  if (value.length > MAX_MESSAGES) return r.problem('messages', `at most ${MAX_MESSAGES} messages`);
-  const messages: ChatMessage[] = [];
-  value.forEach((raw: unknown, i) => {
-    const message = readMessage(r, raw, `messages[${i}]`);
-    if (message) messages.push(message);
+  return r.messageList(required, (raw, at) => {
+    const message = readMessage(r, raw, at);
+    return message ? [message] : [];
   });
-  return messages;
 }
 
 function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage | undefined {
