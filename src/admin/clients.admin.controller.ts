@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiClientCreateDto, ApiClientPageDto, ApiClientResponseDto, ApiClientUpdateDto } from '../auth/dto/api-client.dto';
 import { ApiKeyCreateDto, ApiKeyCreatedResponseDto, ApiKeyPageDto } from '../auth/dto/api-key.dto';
-import { PageQueryDto } from '../auth/dto/page.dto';
+import { PageQueryDto } from '../common/dto/page-query.dto';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { ClientsService } from '../auth/clients.service';
 import { AdminAuth } from '../common/auth.decorators';

@@ -5,7 +5,8 @@ import { generateApiKey } from './api-key.codec';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ClientsService } from './clients.service';
 import { ApiKeyCreateDto, ApiKeyCreatedResponseDto, ApiKeyPageDto, ApiKeyResponseDto, ApiKeyRotatedResponseDto } from './dto/api-key.dto';
-import { decodeCursor, isUuid, PageQueryDto, toPage } from './dto/page.dto';
+import { PageQueryDto } from '../common/dto/page-query.dto';
+import { decodeCursor, isUuid, toPage } from './dto/page.dto';
 import { KeyLookupService } from './key-lookup.service';
 
 /** API keys: created and rotated keys are returned in full once; only hashes are stored. */

@@ -5,7 +5,8 @@ import { ApiClient } from './api-client.entity';
 import { BillingReadService } from '../billing/billing-read.service';
 import { ClientsRepository } from './clients.repository';
 import { ApiClientCreateDto, ApiClientPageDto, ApiClientResponseDto, ApiClientUpdateDto, BudgetAlertState } from './dto/api-client.dto';
-import { decodeCursor, isUuid, PageQueryDto, toPage } from './dto/page.dto';
+import { PageQueryDto } from '../common/dto/page-query.dto';
+import { decodeCursor, isUuid, toPage } from './dto/page.dto';
 import { KeyLookupService } from './key-lookup.service';
 import { isValidTimeZone, periodBounds } from './limits/budget-period';
 

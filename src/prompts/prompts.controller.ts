@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller } from '../common/caller';
+import { PageQueryDto } from '../common/dto/page-query.dto';
 import {
-  PageQueryDto,
   PromptCreateDto,
   PromptRenderDto,
   PromptRenderResponseDto,

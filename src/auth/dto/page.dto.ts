@@ -1,24 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from '../../common/errors/app-error';
 
-/** `limit` and `cursor` in, as on every admin list (DESIGN §7). */
-export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'Items per page', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The next_cursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
 
 export interface Keyset {
   createdAt: Date;

@@ -1,3 +1,4 @@
+import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -10,7 +11,6 @@ import {
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
   Min,
   MinLength,
@@ -195,22 +195,6 @@ export class PromptRenderDto {
   @IsString()
   @MaxLength(500)
   subject?: string;
-}
-
-export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  cursor?: string;
 }
 
 export class TemplateListQueryDto extends PageQueryDto {

@@ -1,16 +1,8 @@
+import { mulberry32 } from '../../../src/billing/seed-usage';
 import { cumulativeSlices, pickByPoint, selectVersion, subjectPoint, weightErrors } from '../../../src/prompts/version-selection';
 
 /** A small deterministic PRNG (mulberry32), so the distribution test cannot flake. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = mulberry32;
 
 describe('version selection', () => {
   it('cuts [0,1) into cumulative slices in version order, dropping zero weights', () => {
