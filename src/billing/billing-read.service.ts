@@ -69,6 +69,26 @@ export function reportRange(fromRaw: string | undefined, toRaw: string | undefin
   return { from, to };
 }
 
+/**
+ * The rows of a rollup that a report covers: its range (the first bucket floored
+ * to the granularity) and the optional client / provider / model filters, as SQL
+ * conditions on alias `r` with their parameters.
+ */
+export function rollupSelection(
+  filter: { from?: string; to?: string; clientId?: string; provider?: string; model?: string },
+  granularity: Granularity,
+): { from: Date; to: Date; params: unknown[]; where: string[] } {
+  const { from, to } = reportRange(filter.from, filter.to, granularity);
+  const params: unknown[] = [floorTo(from, granularity).toISOString(), to.toISOString()];
+  const where = ['r.bucket >= $1', 'r.bucket < $2'];
+  for (const [column, value] of [['client_id', filter.clientId], ['provider', filter.provider], ['model', filter.model]] as const) {
+    if (value === undefined) continue;
+    params.push(value);
+    where.push(`r.${column} = $${params.length}`);
+  }
+  return { from, to, params, where };
+}
+
 function totalsOf(rows: readonly Row[]): UsageTotalsDto {
   let cost = new Decimal(0);
   const t = { requests: 0, errors: 0, rejected: 0, input_tokens: 0, output_tokens: 0, price_unknown: 0, latency: 0 };
@@ -121,16 +141,9 @@ export class BillingReadService {
   /** Usage series for one client (client routes) or across clients (admin). */
   async usage(filter: UsageFilter): Promise<UsageResponseDto> {
     const granularity = filter.granularity ?? 'day';
-    const { from, to } = reportRange(filter.from, filter.to, granularity);
+    const { from, to, params, where } = rollupSelection(filter, granularity);
     const table = ROLLUP_TABLE[granularity];
     const group = filter.groupBy ? GROUP_COLUMNS[filter.groupBy] : undefined;
-    const params: unknown[] = [floorTo(from, granularity).toISOString(), to.toISOString()];
-    const where = ['r.bucket >= $1', 'r.bucket < $2'];
-    for (const [column, value] of [['client_id', filter.clientId], ['provider', filter.provider], ['model', filter.model]] as const) {
-      if (value === undefined) continue;
-      params.push(value);
-      where.push(`r.${column} = $${params.length}`);
-    }
     const rows: Row[] = await this.dataSource.query(
       `SELECT r.bucket${group ? `, ${group.select}` : ''}, ${SUMS}
        FROM ${table} r ${group?.join ?? ''}

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
-import { money, reportRange } from './billing-read.service';
+import { money, rollupSelection } from './billing-read.service';
 import type { GenerationStatus } from './generation-log.entity';
-import { ROLLUP_TABLE, floorTo, type Granularity } from './rollup-buckets';
+import { ROLLUP_TABLE, type Granularity } from './rollup-buckets';
 
 export interface LogFilter {
   clientId?: string;
@@ -145,14 +145,7 @@ export class GenerationLogService {
    */
   async exportCsv(filter: CsvExportFilter, write: CsvSink): Promise<void> {
     const granularity = filter.granularity ?? 'day';
-    const { from, to } = reportRange(filter.from, filter.to, granularity);
-    const params: unknown[] = [floorTo(from, granularity).toISOString(), to.toISOString()];
-    const where = ['r.bucket >= $1', 'r.bucket < $2'];
-    for (const [column, value] of [['client_id', filter.clientId], ['provider', filter.provider], ['model', filter.model]] as const) {
-      if (value === undefined) continue;
-      params.push(value);
-      where.push(`r.${column} = $${params.length}`);
-    }
+    const { params, where } = rollupSelection(filter, granularity);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
