@@ -1,0 +1,9 @@
+// Generates the TypeScript SDK (sdk/src/generated) from the committed sdk/openapi.json.
+// Run through `npm run openapi`, which first rewrites the document from the code.
+import { defineConfig } from '@hey-api/openapi-ts';
+
+export default defineConfig({
+  input: './sdk/openapi.json',
+  output: { path: './sdk/src/generated', format: false, lint: false },
+  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],
+});
