@@ -1,4 +1,4 @@
-// One runner, four tiers (DESIGN §13). The global setup gives every run a fresh
+// One runner, four tiers (docs/ARCHITECTURE.md). The global setup gives every run a fresh
 // database: on DATABASE_URL's server when set, otherwise a throwaway embedded PostgreSQL.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],

@@ -1,4 +1,4 @@
-/** The results table: each figure next to its DESIGN §12 target. */
+/** The results table: each figure next to its target (docs/PERFORMANCE.md). */
 
 export interface Check {
   name: string;

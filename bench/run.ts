@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: measures DESIGN §12 against the local provider simulator.
+ * `npm run bench`: measures the performance targets (docs/PERFORMANCE.md) against the local provider simulator.
  * Starts the simulator and the BUILT app (dist/src/main.js) as child processes
  * on 127.0.0.1 with a fresh database, runs each scenario side by side with a
  * direct call to the simulator, prints a table and writes bench/results/latest.json.

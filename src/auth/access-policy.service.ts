@@ -56,7 +56,7 @@ export function narrowLimit(client: number | null, key: number | null): number |
   return Math.min(client, key);
 }
 
-/** Provider and model allow-lists of a caller (DESIGN §6). */
+/** Provider and model allow-lists of a caller. */
 @Injectable()
 export class AccessPolicy {
   assertModelAllowed(caller: Caller, provider: string, model: string): void {

@@ -19,7 +19,7 @@ import { PgBudgetStore } from './limits/pg-budget.store';
 import { RedisLimitStore } from './limits/redis-limit.store';
 import { MeController } from './me.controller';
 
-/** API keys, clients, admin authentication, limits and budgets (DESIGN §6). */
+/** API keys, clients, admin authentication, limits and budgets. */
 @Module({
   imports: [BillingModule, TypeOrmModule.forFeature([ApiClient, ApiKey, AdminCredential, AdminSession])],
   controllers: [MeController],

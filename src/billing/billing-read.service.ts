@@ -106,7 +106,7 @@ function totalsOf(rows: readonly Row[]): UsageTotalsDto {
   return { ...counts, cost_usd: cost.toFixed(), avg_latency_ms: t.requests ? Math.round(latency / t.requests) : 0 };
 }
 
-/** Reports: every figure comes from the rollups, never from a scan of the log (DESIGN §8). */
+/** Reports: every figure comes from the rollups, never from a scan of the log. */
 @Injectable()
 export class BillingReadService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -5,7 +5,7 @@ import { Caller, CurrentCaller } from '../common/caller';
 import { BillingReadService } from './billing-read.service';
 import { BillingSummaryResponseDto, UsageQueryDto, UsageResponseDto } from './dto/billing.dto';
 
-/** The caller's own usage and cost (DESIGN §3). */
+/** The caller's own usage and cost. */
 @ApiTags('billing')
 @ClientAuth()
 @Controller('api/v1/billing')

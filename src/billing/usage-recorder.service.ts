@@ -41,7 +41,7 @@ function message(err: unknown): string {
 }
 
 /**
- * The one way usage reaches llm_generation_log (DESIGN §8). `record()` resolves
+ * The one way usage reaches llm_generation_log. `record()` resolves
  * once its record is durable: committed together with the records of concurrent
  * requests (group commit: one insert in flight, the next batch collects behind
  * it), or, when the database is unreachable, fsync'd to a spool under DATA_DIR

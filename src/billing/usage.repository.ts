@@ -111,7 +111,7 @@ export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
   return columns;
 }
 
-/** The usage write path: hand-written SQL straight on the pg pool (DESIGN §12 hot path). */
+/** The usage write path: hand-written SQL straight on the pg pool (the hot path: every call writes one row). */
 @Injectable()
 export class UsageRepository {
   private timescale: Promise<boolean> | undefined;

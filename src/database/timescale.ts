@@ -2,7 +2,7 @@ import { QueryRunner } from 'typeorm';
 
 /**
  * True when TimescaleDB is installed in this database, creating the extension
- * when the server offers it. Decided at migration time (DESIGN §8): the same
+ * when the server offers it. Decided at migration time: the same
  * table names exist either way, only their machinery differs.
  */
 export async function ensureTimescale(runner: QueryRunner): Promise<boolean> {

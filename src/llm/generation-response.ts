@@ -1,7 +1,7 @@
 import { GenerateResponseDto } from './dto/generate.dto';
 import { GenerationOutcome } from './generation.types';
 
-/** The /api answer for one generation (DESIGN §3 fields); generate-content reuses it per language. */
+/** The /api answer for one generation (the fields of docs/API.md); generate-content reuses it per language. */
 export function toGenerateResponse(o: GenerationOutcome): GenerateResponseDto {
   return {
     request_id: o.requestId,

@@ -72,7 +72,7 @@ interface Attempt {
 
 /**
  * Retries, timeouts, circuit breakers and fallbacks, once for every provider
- * (STYLE §4). Providers only map requests; they never retry.
+ * (see docs/ARCHITECTURE.md). Providers only map requests; they never retry.
  */
 @Injectable()
 export class RouterService {

@@ -74,7 +74,7 @@ describe('npm run cli', () => {
       const newKey = keyIn(rotated.stdout);
       expect(newKey).not.toBe(oldKey);
       expect((await fetch(`${t.url}/api/v1/me`, { headers: { 'x-api-key': newKey } })).status).toBe(200);
-      // the revocation reaches this instance's key cache within a few seconds (DESIGN §6: within 5 s)
+      // the revocation reaches this instance's key cache within a few seconds (within 5 s)
       const deadline = Date.now() + 8_000;
       let status = 200;
       while (Date.now() < deadline && status !== 401) {

@@ -6,7 +6,7 @@ import { startTestApp, TestApp } from '../support/app';
 const COMMITTED = join(__dirname, '..', '..', 'sdk', 'openapi.json');
 
 /**
- * sdk/openapi.json is committed (DESIGN §1, §11) and must match what the code
+ * sdk/openapi.json is committed and must match what the code
  * serves. `npm run openapi` rewrites it; this test fails when it is stale.
  */
 describe('the committed OpenAPI document', () => {

@@ -1,8 +1,8 @@
 // Admin session calls for the minimal console. The full console replaces these
-// with the generated SDK (STYLE §9); until then this is the one place that
+// with the generated SDK; until then this is the one place that
 // talks to /api/admin/session.
 
-/** The error envelope every LLMHub error response uses (DESIGN §4). */
+/** The error envelope every LLMHub error response uses (docs/API.md). */
 interface ErrorEnvelope {
   error?: { code?: string; message?: string; details?: unknown };
   request_id?: string;

@@ -349,7 +349,7 @@ export type CallerResponseDto = {
 };
 
 /**
- * The error shape of /api* routes (DESIGN §4).
+ * The error shape of /api* routes; the codes and their statuses are listed in docs/API.md.
  */
 export type ErrorEnvelope = {
     error: {
@@ -1060,7 +1060,7 @@ export type ExportUsageCsvData = {
 
 export type ExportUsageCsvErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1095,7 +1095,7 @@ export type GetTopSpendersData = {
 
 export type GetTopSpendersErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1125,7 +1125,7 @@ export type GetAdminUsageData = {
 
 export type GetAdminUsageErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1164,7 +1164,7 @@ export type ListApiClientsErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1201,7 +1201,7 @@ export type CreateApiClientErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1237,7 +1237,7 @@ export type DeleteApiClientErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1276,7 +1276,7 @@ export type GetApiClientErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1316,7 +1316,7 @@ export type UpdateApiClientErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1361,7 +1361,7 @@ export type ListApiKeysErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1400,7 +1400,7 @@ export type CreateApiKeyErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1425,7 +1425,7 @@ export type GetDashboardData = {
 
 export type GetDashboardErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1462,7 +1462,7 @@ export type RevokeApiKeyErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1505,7 +1505,7 @@ export type RotateApiKeyErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1542,7 +1542,7 @@ export type ListGenerationLogsData = {
 
 export type ListGenerationLogsErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1571,7 +1571,7 @@ export type GetGenerationLogErrors = {
      */
     404: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1598,7 +1598,7 @@ export type GetPricesErrors = {
      */
     401: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1628,7 +1628,7 @@ export type UpdatePricesErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1654,7 +1654,7 @@ export type ListProvidersErrors = {
      */
     401: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1690,7 +1690,7 @@ export type UpdateProviderErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1722,7 +1722,7 @@ export type TestProviderErrors = {
      */
     404: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1747,7 +1747,7 @@ export type DeleteAdminSessionData = {
 
 export type DeleteAdminSessionErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1784,7 +1784,7 @@ export type CreateAdminSessionErrors = {
      */
     429: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1823,7 +1823,7 @@ export type ListTemplatesData = {
 
 export type ListTemplatesErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1845,7 +1845,7 @@ export type CreateSystemTemplateData = {
 
 export type CreateSystemTemplateErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1869,7 +1869,7 @@ export type DeleteTemplateData = {
 
 export type DeleteTemplateErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1893,7 +1893,7 @@ export type GetTemplateData = {
 
 export type GetTemplateErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1917,7 +1917,7 @@ export type UpdateTemplateData = {
 
 export type UpdateTemplateErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1950,7 +1950,7 @@ export type GetTemplateStatsData = {
 
 export type GetTemplateStatsErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1974,7 +1974,7 @@ export type CreateTemplateVersionData = {
 
 export type CreateTemplateVersionErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -1996,7 +1996,7 @@ export type GetClientBillingSummaryData = {
 
 export type GetClientBillingSummaryErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2033,7 +2033,7 @@ export type GetClientUsageErrors = {
      */
     422: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2061,7 +2061,7 @@ export type SubmitGenerationFeedbackErrors = {
      */
     404: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2083,7 +2083,7 @@ export type GenerateImagesData = {
 
 export type GenerateImagesErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2117,7 +2117,7 @@ export type GenerateTextErrors = {
      */
     504: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2139,7 +2139,7 @@ export type GenerateContentData = {
 
 export type GenerateContentErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2169,7 +2169,7 @@ export type GetCurrentClientErrors = {
      */
     403: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2200,7 +2200,7 @@ export type ListPromptsData = {
 
 export type ListPromptsErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2222,7 +2222,7 @@ export type CreatePromptData = {
 
 export type CreatePromptErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2246,7 +2246,7 @@ export type DeletePromptData = {
 
 export type DeletePromptErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2270,7 +2270,7 @@ export type GetPromptData = {
 
 export type GetPromptErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2294,7 +2294,7 @@ export type UpdatePromptData = {
 
 export type UpdatePromptErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2318,7 +2318,7 @@ export type RenderPromptData = {
 
 export type RenderPromptErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2342,7 +2342,7 @@ export type CreatePromptVersionData = {
 
 export type CreatePromptVersionErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2364,7 +2364,7 @@ export type GetLivenessData = {
 
 export type GetLivenessErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2391,7 +2391,7 @@ export type GetReadinessErrors = {
      */
     503: unknown;
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
 };
@@ -2419,7 +2419,7 @@ export type CreateChatCompletionData = {
 
 export type CreateChatCompletionErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: OpenAiError;
 };
@@ -2444,7 +2444,7 @@ export type CreateEmbeddingsData = {
 
 export type CreateEmbeddingsErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: OpenAiError;
 };
@@ -2466,7 +2466,7 @@ export type CreateImagesData = {
 
 export type CreateImagesErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: OpenAiError;
 };
@@ -2491,7 +2491,7 @@ export type CreateMessageData = {
 
 export type CreateMessageErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: AnthropicError;
 };
@@ -2514,7 +2514,7 @@ export type ListModelsData = {
 
 export type ListModelsErrors = {
     /**
-     * Error (see DESIGN §4 for the codes and statuses)
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: OpenAiError;
 };

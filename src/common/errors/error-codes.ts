@@ -1,4 +1,4 @@
-/** The error codes of DESIGN §4 and the HTTP status each one answers with. */
+/** The error codes and the HTTP status each one answers with; docs/API.md documents this table. */
 export const ERROR_STATUS = {
   missing_api_key: 401,
   invalid_api_key: 401,

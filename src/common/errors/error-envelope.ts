@@ -1,7 +1,7 @@
 import { ErrorCode } from './error-codes';
 import { ErrorDetail } from './app-error';
 
-/** The three error shapes LLMHub answers with, chosen by route (DESIGN §4). */
+/** The three error shapes LLMHub answers with, chosen by route (docs/API.md, Errors). */
 export type ErrorDialect = 'llmhub' | 'openai' | 'anthropic';
 
 export function dialectForPath(path: string): ErrorDialect {

@@ -57,7 +57,7 @@ function extraHeadersOf(exception: unknown): Record<string, string> {
 
 /**
  * The one exception filter: every error leaves in the envelope of its route
- * (DESIGN §4), with no stack trace or secret in the body.
+ * (docs/API.md, Errors), with no stack trace or secret in the body.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {

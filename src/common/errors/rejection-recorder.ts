@@ -16,7 +16,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
 /**
  * Records client calls refused before reaching a provider (401, 403, 402, 429,
  * 422 …) with their code and zero cost, so an operator sees who is refused and
- * why (DESIGN §8: every call is one row). Calls the gateway already recorded
+ * why (every client call is one row in the usage log). Calls the gateway already recorded
  * are skipped.
  */
 @Injectable()

@@ -18,7 +18,7 @@ export function sortDocument<T>(value: T): T {
 const ERROR_SCHEMAS = {
   ErrorEnvelope: {
     type: 'object',
-    description: 'The error shape of /api/* routes (DESIGN §4).',
+    description: 'The error shape of /api/* routes; the codes and their statuses are listed in docs/API.md.',
     required: ['error', 'request_id'],
     properties: {
       error: {
@@ -58,7 +58,7 @@ const ERROR_SCHEMAS = {
   },
 };
 
-/** Every operation documents its error shape: the envelope of its route family (DESIGN §4). */
+/** Every operation documents its error shape: the envelope of its route family (docs/API.md, Errors). */
 function addErrorResponses(doc: OpenAPIObject): void {
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...(ERROR_SCHEMAS as NonNullable<OpenAPIObject['components']>['schemas']) } };
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -67,7 +67,7 @@ function addErrorResponses(doc: OpenAPIObject): void {
       const operation = item[method];
       if (!operation) continue;
       operation.responses.default ??= {
-        description: 'Error (see DESIGN §4 for the codes and statuses)',
+        description: 'Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema',
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
       };
     }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { LLM_PROVIDERS, LlmProvider } from './llm-provider';
 
-/** Other names accepted for a provider id (DESIGN §3: `claude` is `anthropic`). Declared here only. */
+/** Other names accepted for a provider id (`claude` is `anthropic`). Declared here only. */
 export const PROVIDER_ALIASES: Readonly<Record<string, string>> = { claude: 'anthropic' };
 
 /** The only place that looks a provider up; built from what is injected, so no second list exists. */

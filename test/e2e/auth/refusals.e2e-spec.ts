@@ -12,8 +12,8 @@ interface LogRow {
 }
 
 /**
- * Every refusal (DESIGN §4, §6) over HTTP with the real OpenAI SDK, and its
- * one row in llm_generation_log (DESIGN §8): no refused call goes unrecorded,
+ * Every refusal (docs/API.md, Errors) over HTTP with the real OpenAI SDK, and its
+ * one row in llm_generation_log: no refused call goes unrecorded,
  * and none reaches the provider.
  */
 describe('refused calls over HTTP', () => {

@@ -58,7 +58,7 @@ function describeLoad(label: string, load: LoadResult): void {
   );
 }
 
-describe('durability of usage records (DESIGN §8)', () => {
+describe('durability of usage records', () => {
   const servers: ServerProcess[] = [];
   const proxies: TcpProxy[] = [];
   const databases: TestDatabase[] = [];

@@ -1,6 +1,6 @@
 /**
  * Provider contract suite: every provider strategy, through its real SDK,
- * against the in-repo provider simulator (DESIGN §13, STYLE §8). A new provider
+ * against the in-repo provider simulator. A new provider
  * gets the whole suite by adding one entry to CASES.
  */
 import { AnthropicProvider } from '../../../src/llm/providers/anthropic/anthropic.provider';

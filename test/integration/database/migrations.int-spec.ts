@@ -36,7 +36,7 @@ describe('migrations on an empty database', () => {
     await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
 
-  it('runs every migration up, creating the schema of DESIGN §6–9', async () => {
+  it('runs every migration up, creating the whole schema', async () => {
     const applied = await runMigrations(ds);
     expect(applied).toHaveLength(MIGRATIONS.length);
     expect(await tablesOf(ds)).toEqual(expect.arrayContaining(TABLES));

@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
- * STYLE §3 as a test: modules talk through exported services, dependencies
+ * The module rules of docs/ARCHITECTURE.md as a test: modules talk through exported services, dependencies
  * point one way, and repositories stay inside their module.
  */
 const SRC = resolve(__dirname, '../../../src');
 const FEATURES = ['auth', 'llm', 'prompts', 'billing', 'admin', 'health'] as const;
 type Feature = (typeof FEATURES)[number];
 
-/** Which feature modules each feature may import (DESIGN §1, STYLE §3). */
+/** Which feature modules each feature may import (docs/ARCHITECTURE.md, Shape). */
 const ALLOWED: Record<Feature, readonly Feature[]> = {
   billing: [],
   prompts: ['billing'],
