@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DashboardResponse, DashboardService } from '../billing/dashboard.service';
+import { DashboardService } from '../billing/dashboard.service';
+import { DashboardResponseDto } from '../billing/dto/dashboard.dto';
 import { AdminAuth } from '../common/auth.decorators';
 
 @ApiTags('admin-dashboard')
@@ -10,8 +11,8 @@ export class DashboardAdminController {
   constructor(private readonly dashboard: DashboardService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'headline figures for the console' })
-  getDashboard(): Promise<DashboardResponse> {
+  @ApiOkResponse({ type: DashboardResponseDto, description: 'headline figures for the console' })
+  getDashboard(): Promise<DashboardResponseDto> {
     return this.dashboard.get();
   }
 }

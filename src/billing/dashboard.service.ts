@@ -3,32 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { money } from './billing-read.service';
+import { DashboardPeriodDto, DashboardResponseDto } from './dto/dashboard.dto';
 import { addUnits, floorTo } from './rollup-buckets';
-
-export interface DashboardPeriod {
-  requests: number;
-  errors: number;
-  rejected: number;
-  cost_usd: string;
-  input_tokens: number;
-  output_tokens: number;
-}
-
-export interface DashboardResponse {
-  generated_at: string;
-  today: DashboardPeriod;
-  month_to_date: DashboardPeriod;
-  /** errors / requests today (0 when there were none) */
-  error_rate_today: number;
-  last_hour: { requests: number; latency_ms_p50: number | null; latency_ms_p95: number | null; latency_ms_p99: number | null };
-  top_clients: { client_id: string | null; client_name: string | null; requests: number; cost_usd: string }[];
-  top_models: { provider: string | null; model: string | null; requests: number; cost_usd: string }[];
-  cost_per_day: { day: string; requests: number; cost_usd: string }[];
-}
 
 type Row = Record<string, string | number | Date | null>;
 
-function period(row: Row | undefined): DashboardPeriod {
+function period(row: Row | undefined): DashboardPeriodDto {
   return {
     requests: Number(row?.requests ?? 0),
     errors: Number(row?.errors ?? 0),
@@ -42,17 +22,26 @@ function period(row: Row | undefined): DashboardPeriod {
 const TOTALS = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors, sum(rejected)::bigint AS rejected,
   sum(cost_usd)::text AS cost_usd, sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens`;
 
+/** Month-to-date cost at the month's average rate so far, carried to the end of the UTC month; 6 decimals. */
+export function monthEndForecast(monthToDateUsd: string, monthStart: Date, now: Date): string {
+  const elapsed = now.getTime() - monthStart.getTime();
+  if (elapsed <= 0) return money(monthToDateUsd);
+  const length = addUnits(monthStart, 'month', 1).getTime() - monthStart.getTime();
+  return new Decimal(monthToDateUsd).times(length).div(elapsed).toDecimalPlaces(6).toFixed();
+}
+
 /** The console's headline figures: rollups for totals, the log's last hour only for latency percentiles. */
 @Injectable()
 export class DashboardService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async get(now = new Date()): Promise<DashboardResponse> {
+  async get(now = new Date()): Promise<DashboardResponseDto> {
     const today = floorTo(now, 'day');
     const month = floorTo(now, 'month');
     const firstDay = addUnits(today, 'day', -29);
     const q = (sql: string, params: unknown[]): Promise<Row[]> => this.dataSource.query(sql, params);
-    const [[todayRow], [monthRow], [latency], topClients, topModels, days] = await Promise.all([
+    const firstHour = addUnits(floorTo(now, 'hour'), 'hour', -23);
+    const [[todayRow], [monthRow], [latency], topClients, topModels, days, hours] = await Promise.all([
       q(`SELECT ${TOTALS} FROM llm_daily_costs WHERE bucket = $1`, [today.toISOString()]),
       q(`SELECT ${TOTALS} FROM llm_monthly_costs WHERE bucket = $1`, [month.toISOString()]),
       q(
@@ -78,15 +67,26 @@ export class DashboardService {
          FROM llm_daily_costs WHERE bucket >= $1 AND bucket <= $2 GROUP BY bucket`,
         [firstDay.toISOString(), today.toISOString()],
       ),
+      // percentiles need the raw latencies, so the 24-hour series reads the log (bounded by created_at)
+      q(
+        `SELECT date_trunc('hour', created_at) AS hour, count(*)::int AS requests,
+                count(*) FILTER (WHERE status IN ('error','cancelled'))::int AS errors, sum(cost_usd)::text AS cost_usd,
+                percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'success') AS p
+         FROM llm_generation_log WHERE created_at >= $1 AND created_at <= $2 GROUP BY 1`,
+        [firstHour.toISOString(), now.toISOString()],
+      ),
     ]);
+    const byHour = new Map(hours.map((h) => [(h.hour as Date).getTime(), h]));
     const byDay = new Map(days.map((d) => [(d.bucket as Date).getTime(), d]));
     const todayTotals = period(todayRow);
     const percentiles = (latency?.p as number[] | null) ?? null;
     const round = (v: number | undefined) => (v === undefined || v === null ? null : Math.round(v * 10) / 10);
+    const monthToDate = period(monthRow);
     return {
       generated_at: now.toISOString(),
       today: todayTotals,
-      month_to_date: period(monthRow),
+      month_to_date: monthToDate,
+      month_end_forecast_usd: monthEndForecast(monthToDate.cost_usd, month, now),
       error_rate_today: todayTotals.requests ? new Decimal(todayTotals.errors).div(todayTotals.requests).toDecimalPlaces(4).toNumber() : 0,
       last_hour: {
         requests: Number(latency?.requests ?? 0),
@@ -110,6 +110,22 @@ export class DashboardService {
         const day = addUnits(firstDay, 'day', i);
         const row = byDay.get(day.getTime());
         return { day: day.toISOString().slice(0, 10), requests: Number(row?.requests ?? 0), cost_usd: money(row?.cost_usd as string | null | undefined) };
+      }),
+      last_24_hours: Array.from({ length: 24 }, (_, i) => {
+        const hour = addUnits(firstHour, 'hour', i);
+        const row = byHour.get(hour.getTime());
+        const requests = Number(row?.requests ?? 0);
+        const errors = Number(row?.errors ?? 0);
+        const p = (row?.p as unknown as number[] | null | undefined) ?? null;
+        return {
+          hour: hour.toISOString(),
+          requests,
+          errors,
+          error_rate: requests ? new Decimal(errors).div(requests).toDecimalPlaces(4).toNumber() : 0,
+          cost_usd: money(row?.cost_usd as string | null | undefined),
+          latency_ms_p50: round(p?.[0]),
+          latency_ms_p95: round(p?.[1]),
+        };
       }),
     };
   }

@@ -348,6 +348,113 @@ export type CallerResponseDto = {
     rate_limit_tpm: number | null;
 };
 
+export type DashboardDayDto = {
+    cost_usd: string;
+    /**
+     * UTC day
+     */
+    day: string;
+    requests: number;
+};
+
+export type DashboardHourDto = {
+    cost_usd: string;
+    /**
+     * errors / requests (0 when there were none)
+     */
+    error_rate: number;
+    errors: number;
+    /**
+     * start of the UTC hour
+     */
+    hour: string;
+    /**
+     * successful calls only
+     */
+    latency_ms_p50: number | null;
+    latency_ms_p95: number | null;
+    requests: number;
+};
+
+export type DashboardLastHourDto = {
+    /**
+     * successful calls only
+     */
+    latency_ms_p50: number | null;
+    latency_ms_p95: number | null;
+    latency_ms_p99: number | null;
+    requests: number;
+};
+
+export type DashboardPeriodDto = {
+    /**
+     * USD, decimal string
+     */
+    cost_usd: string;
+    /**
+     * calls that reached a provider and failed (error, cancelled)
+     */
+    errors: number;
+    input_tokens: number;
+    output_tokens: number;
+    /**
+     * calls refused before a provider (rate limit, budget, rejected)
+     */
+    rejected: number;
+    requests: number;
+};
+
+export type DashboardResponseDto = {
+    /**
+     * the last 30 UTC days, oldest first, every day present
+     */
+    cost_per_day: Array<DashboardDayDto>;
+    /**
+     * errors / requests today (0 when there were none)
+     */
+    error_rate_today: number;
+    generated_at: string;
+    /**
+     * the last 24 hours, oldest first, every hour present (read from the log)
+     */
+    last_24_hours: Array<DashboardHourDto>;
+    last_hour: DashboardLastHourDto;
+    /**
+     * month-to-date cost extrapolated at the month's average rate so far to the end of the UTC month (USD, decimal string)
+     */
+    month_end_forecast_usd: string;
+    /**
+     * the current UTC month
+     */
+    month_to_date: DashboardPeriodDto;
+    /**
+     * the current UTC day
+     */
+    today: DashboardPeriodDto;
+    /**
+     * this month, by cost
+     */
+    top_clients: Array<DashboardTopClientDto>;
+    /**
+     * this month, by cost
+     */
+    top_models: Array<DashboardTopModelDto>;
+};
+
+export type DashboardTopClientDto = {
+    client_id: string | null;
+    client_name: string | null;
+    cost_usd: string;
+    requests: number;
+};
+
+export type DashboardTopModelDto = {
+    cost_usd: string;
+    model: string | null;
+    provider: string | null;
+    requests: number;
+};
+
 /**
  * The error shape of /api* routes; the codes and their statuses are listed in docs/API.md.
  */
@@ -1436,8 +1543,10 @@ export type GetDashboardResponses = {
     /**
      * headline figures for the console
      */
-    200: unknown;
+    200: DashboardResponseDto;
 };
+
+export type GetDashboardResponse = GetDashboardResponses[keyof GetDashboardResponses];
 
 export type RevokeApiKeyData = {
     body?: never;

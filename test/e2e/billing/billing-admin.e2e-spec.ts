@@ -23,6 +23,24 @@ describe('billing HTTP routes', () => {
     const res = await request(t.url).get('/api/admin/dashboard').set('Authorization', `Bearer ${t.adminToken}`).expect(200);
     expect(res.body.cost_per_day).toHaveLength(30);
     expect(res.body.month_to_date.cost_usd).toBe('0');
+    expect(res.body.month_end_forecast_usd).toBe('0');
+  });
+
+  it('counts a call in the current hour of the 24-hour series, with its latency percentiles', async () => {
+    const admin = (r: request.Test) => r.set('Authorization', `Bearer ${t.adminToken}`);
+    const client = await admin(request(t.url).post('/api/admin/clients')).send({ name: 'dashboard-series' }).expect(201);
+    const key = await admin(request(t.url).post(`/api/admin/clients/${client.body.id}/keys`)).send({}).expect(201);
+    await request(t.url)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key.body.key}`)
+      .send({ model: 'mock/echo', messages: [{ role: 'user', content: 'hello' }] })
+      .expect(200);
+    const res = await admin(request(t.url).get('/api/admin/dashboard')).expect(200);
+    expect(res.body.last_24_hours).toHaveLength(24);
+    const current = res.body.last_24_hours[23];
+    expect(current).toMatchObject({ requests: 1, errors: 0, error_rate: 0 });
+    expect(current.latency_ms_p50).toEqual(expect.any(Number));
+    expect(res.body.last_24_hours.slice(0, 23).every((h: { requests: number }) => h.requests === 0)).toBe(true);
   });
 
   it('answers 404 not_found for an unknown request id', async () => {
