@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiGatewayTimeoutResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiGatewayTimeoutResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../common/caller';
@@ -50,6 +50,7 @@ export class GenerateController {
   @HttpCode(200)
   @ApiOperation({ summary: 'One generation from messages, a prompt or a template' })
   @ApiOkResponse({ type: GenerateResponseDto })
+  @ApiBadRequestResponse({ description: 'provider_not_configured' })
   @ApiBadGatewayResponse({ description: 'upstream_error' })
   @ApiServiceUnavailableResponse({ description: 'provider_unavailable' })
   @ApiGatewayTimeoutResponse({ description: 'upstream_timeout' })

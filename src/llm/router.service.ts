@@ -221,7 +221,7 @@ export class RouterService {
     let unavailable: AppError | undefined;
     for (const target of targets) {
       if (!target.provider.isConfigured()) {
-        unavailable ??= new AppError('provider_unavailable', `Provider "${target.providerId}" is not configured`);
+        unavailable ??= notConfigured(target.provider);
         continue;
       }
       const breaker = this.breaker(target.providerId);
@@ -295,6 +295,17 @@ export class RouterService {
       timedOut: () => timedOut,
     };
   }
+}
+
+/**
+ * A provider with no key (or switched off) is the caller's or operator's to fix,
+ * not a passing outage: a 400 that SDKs do not retry, saying what to set.
+ */
+export function notConfigured(provider: LlmProvider): AppError {
+  const hint = provider.setupHint ?? `set ${provider.id.toUpperCase()}_API_KEY in the server's environment, or add a key on the console's Providers page`;
+  return new AppError('provider_not_configured', `Provider "${provider.id}" is not configured: ${hint}. GET /v1/models lists the models you may use.`, [
+    { field: 'model', message: `provider "${provider.id}" is not configured` },
+  ]);
 }
 
 function unknownProvider(id: string): AppError {

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   model_not_allowed: 403,
   forbidden: 403,
   validation_error: 422,
+  provider_not_configured: 400,
   not_found: 404,
   conflict: 409,
   budget_exceeded: 402,

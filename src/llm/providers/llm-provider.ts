@@ -146,8 +146,10 @@ export interface LlmProvider {
   readonly id: string;
   /** (re)builds the SDK client; called at start and whenever an operator edits the provider */
   configure(settings: ProviderSettings): void;
-  /** false when the provider has no key / is disabled: the router answers 503 provider_unavailable */
+  /** false when the provider has no key / is disabled: the router answers 400 provider_not_configured */
   isConfigured(): boolean;
+  /** how an operator turns this provider on, for that 400 (default: set <ID>_API_KEY or use the console) */
+  readonly setupHint?: string;
   /** models this provider offers, for /v1/models and model resolution */
   listModels(): ProviderModel[];
   generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;

@@ -85,7 +85,7 @@ describe('admin: providers and prices (e2e)', () => {
   });
 
   it('a key and base URL saved in the console configure OpenAI, and a chat call goes through with that key', async () => {
-    expect((await chat('openai/gpt-4o-mini')).status).toBe(503);
+    expect((await chat('openai/gpt-4o-mini')).status).toBe(400);
     const saved = await configureOpenAi();
     expect(saved.body).toMatchObject({ name: 'openai', configured: true, enabled: true, api_key: 'sk-…abcd', api_key_source: 'console', base_url: `${sim.url}/v1` });
     const res = await chat('openai/gpt-4o-mini');
@@ -137,7 +137,7 @@ describe('admin: providers and prices (e2e)', () => {
     await configureOpenAi();
     const res = await request(t.url).put('/api/admin/providers/openai').set(admin()).send({ timeout_ms: 5000, enabled: false }).expect(200);
     expect(res.body).toMatchObject({ timeout_ms: 5000, enabled: false, configured: false });
-    expect((await chat('openai/gpt-4o-mini')).status).toBe(503);
+    expect((await chat('openai/gpt-4o-mini')).status).toBe(400);
     const back = await request(t.url).put('/api/admin/providers/openai').set(admin()).send({ timeout_ms: null, enabled: true }).expect(200);
     expect(back.body).toMatchObject({ timeout_ms: 60000, enabled: true, configured: true });
   });

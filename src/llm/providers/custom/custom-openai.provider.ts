@@ -12,6 +12,8 @@ const PLACEHOLDER_API_KEY = 'not-needed';
  * `new CustomOpenAiProvider(name, models)` in a factory rather than injected.
  */
 export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
+  readonly setupHint = 'give it a base_url in CUSTOM_PROVIDERS and enable it on the console\'s Providers page';
+
   constructor(
     readonly id: string,
     private readonly models: readonly ProviderModel[] = [],

@@ -50,6 +50,7 @@ function throwIfAborted(signal: AbortSignal): void {
 @Injectable()
 export class MockProvider implements LlmProvider {
   readonly id = 'mock';
+  readonly setupHint = 'set MOCK_PROVIDER=on (it is on by default while no provider key is set)';
   private enabled = true;
 
   configure(settings: ProviderSettings): void {
