@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AdminAuth } from '../common/auth.decorators';
-import { PromptCreateDto, PromptTemplateDetailResponseDto, PromptTemplateListResponseDto, PromptVersionCreateDto, TemplateListQueryDto, TemplateUpdateDto } from '../prompts/dto/prompt.dto';
+import { PlaygroundResponseDto, PlaygroundRunDto } from '../llm/dto/playground.dto';
+import { PlaygroundService } from '../llm/playground.service';
+import { PromptCreateDto, PromptRenderDto, PromptRenderResponseDto, PromptTemplateDetailResponseDto, PromptTemplateListResponseDto, PromptVersionCreateDto, TemplateListQueryDto, TemplateUpdateDto } from '../prompts/dto/prompt.dto';
 import { TemplateAdminDetailResponseDto, TemplateStatsQueryDto, TemplateStatsResponseDto } from '../prompts/dto/template-stats.dto';
 import { PromptActor, PromptLibraryService } from '../prompts/prompt-library.service';
 import { PromptStatsService } from '../prompts/prompt-stats.service';
@@ -17,6 +19,7 @@ export class TemplatesAdminController {
   constructor(
     private readonly library: PromptLibraryService,
     private readonly stats: PromptStatsService,
+    private readonly playground: PlaygroundService,
   ) {}
 
   @Get()
@@ -62,5 +65,50 @@ export class TemplatesAdminController {
   @ApiOkResponse({ type: TemplateStatsResponseDto })
   getTemplateStats(@Param('id', new UuidParamPipe()) id: string, @Query() query: TemplateStatsQueryDto): Promise<TemplateStatsResponseDto> {
     return this.stats.templateStats(ADMIN, id, { from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined });
+  }
+
+  @Post(':id/render')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Render a version (or a label, default production) with variables, strictly; nothing is called' })
+  @ApiOkResponse({ type: PromptRenderResponseDto })
+  @ApiNotFoundResponse({ description: 'not_found: unknown template, version or label' })
+  @ApiUnprocessableEntityResponse({ description: 'validation_error naming each missing or undeclared variable' })
+  async renderTemplate(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PromptRenderDto): Promise<PromptRenderResponseDto> {
+    const r = await this.library.render(ADMIN, id, { version: dto.version, label: dto.label, subject: dto.subject }, dto.variables ?? {});
+    return { template: r.templateName, template_id: r.templateId, version: r.version, system_prompt: r.systemPrompt, prompt: r.prompt, provider: r.provider, model: r.model, params: r.params };
+  }
+
+  @Post(':id/playground')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Render a version and run it on a model: output, tokens, cost and latency. Billed to no client and not in the usage log (like a provider test)" })
+  @ApiOkResponse({ type: PlaygroundResponseDto })
+  @ApiNotFoundResponse({ description: 'not_found: unknown template, version, label or model' })
+  @ApiUnprocessableEntityResponse({ description: 'validation_error naming each missing or undeclared variable' })
+  async runTemplatePlayground(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PlaygroundRunDto): Promise<PlaygroundResponseDto> {
+    const r = await this.library.render(ADMIN, id, { version: dto.version, label: dto.label }, dto.variables ?? {});
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const useVersionModel = dto.model === undefined;
+    const run = await this.playground.run({
+      system: r.systemPrompt,
+      prompt: r.prompt,
+      model: useVersionModel ? (r.model ?? undefined) : dto.model,
+      provider: useVersionModel ? (r.provider ?? undefined) : undefined,
+      maxTokens: dto.max_tokens ?? num(r.params.max_tokens),
+      temperature: dto.temperature ?? num(r.params.temperature),
+    });
+    return {
+      version: r.version,
+      system_prompt: r.systemPrompt,
+      prompt: r.prompt,
+      model: run.model,
+      output: run.output,
+      finish_reason: run.finishReason,
+      input_tokens: run.inputTokens,
+      output_tokens: run.outputTokens,
+      cost_usd: run.costUsd,
+      price_unknown: run.priceUnknown,
+      latency_ms: run.latencyMs,
+      attempts: run.attempts,
+    };
   }
 }

@@ -30,6 +30,7 @@ import { LLM_PROVIDERS, LlmProvider } from './providers/llm-provider';
 import { MockProvider } from './providers/mock/mock.provider';
 import { OpenAiProvider } from './providers/openai/openai.provider';
 import { ProviderRegistry } from './providers/provider-registry';
+import { PlaygroundService } from './playground.service';
 import { RouterService } from './router.service';
 import { StreamGenerationService } from './stream-generation.service';
 import { TokensService } from './tokens.service';
@@ -61,6 +62,7 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     PricingService,
     PricingLoader,
     PricesService,
+    PlaygroundService,
     ProviderAdminService,
     ModelCatalog,
     TokensService,
@@ -75,6 +77,6 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     ModelsService,
   ],
   controllers: [GenerateController, ImagesController, OpenAiCompatController, AnthropicCompatController],
-  exports: [LlmService, ProviderSettingsService, PricingService, ProviderRegistry, RouterService, ModelsService, PricesService, ProviderAdminService],
+  exports: [LlmService, PlaygroundService, ProviderSettingsService, PricingService, ProviderRegistry, RouterService, ModelsService, PricesService, ProviderAdminService],
 })
 export class LlmModule {}

@@ -12,6 +12,7 @@ import {
 import { decodeCursor, encodeCursor, toDetailResponse, toTemplateResponse, toVersionFields } from './prompt-mapper';
 import { PromptTemplate } from './prompt-template.entity';
 import { DEFAULT_LABELS, PromptsRepository } from './prompts.repository';
+import { RenderedTemplate, renderSnapshot, TemplateRef } from './prompts.service';
 import { assertDeclarations } from './renderer';
 import { TemplateCache } from './template-cache.service';
 import { VersionWeights, weightErrors } from './version-selection';
@@ -149,6 +150,12 @@ export class PromptLibraryService {
     const template = await this.locateWritable(actor, key);
     await this.repository.deleteTemplate(template.id);
     this.cache.invalidate();
+  }
+
+  /** Renders one version (or the label's or production selection) of the template a key names, strictly. */
+  async render(actor: PromptActor, key: string, ref: Omit<TemplateRef, 'name'>, variables: Record<string, unknown>): Promise<RenderedTemplate> {
+    const template = await this.locate(actor, key);
+    return renderSnapshot(await this.cache.snapshotOf(template), ref, variables);
   }
 
   /** The template a key names for this actor; another client's template is a plain 404. */

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { CreateAdminSessionData, CreateAdminSessionErrors, CreateAdminSessionResponses, CreateApiClientData, CreateApiClientErrors, CreateApiClientResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateChatCompletionData, CreateChatCompletionErrors, CreateChatCompletionResponses, CreateEmbeddingsData, CreateEmbeddingsErrors, CreateEmbeddingsResponses, CreateImagesData, CreateImagesErrors, CreateImagesResponses, CreateMessageData, CreateMessageErrors, CreateMessageResponses, CreatePromptData, CreatePromptErrors, CreatePromptResponses, CreatePromptVersionData, CreatePromptVersionErrors, CreatePromptVersionResponses, CreateSystemTemplateData, CreateSystemTemplateErrors, CreateSystemTemplateResponses, CreateTemplateVersionData, CreateTemplateVersionErrors, CreateTemplateVersionResponses, DeleteAdminSessionData, DeleteAdminSessionErrors, DeleteAdminSessionResponses, DeleteApiClientData, DeleteApiClientErrors, DeleteApiClientResponses, DeletePromptData, DeletePromptErrors, DeletePromptResponses, DeleteTemplateData, DeleteTemplateErrors, DeleteTemplateResponses, ExportUsageCsvData, ExportUsageCsvErrors, ExportUsageCsvResponses, GenerateContentData, GenerateContentErrors, GenerateContentResponses, GenerateImagesData, GenerateImagesErrors, GenerateImagesResponses, GenerateTextData, GenerateTextErrors, GenerateTextResponses, GetAdminUsageData, GetAdminUsageErrors, GetAdminUsageResponses, GetApiClientData, GetApiClientErrors, GetApiClientResponses, GetClientBillingSummaryData, GetClientBillingSummaryErrors, GetClientBillingSummaryResponses, GetClientUsageData, GetClientUsageErrors, GetClientUsageResponses, GetCurrentClientData, GetCurrentClientErrors, GetCurrentClientResponses, GetDashboardData, GetDashboardErrors, GetDashboardResponses, GetGenerationLogData, GetGenerationLogErrors, GetGenerationLogResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPricesData, GetPricesErrors, GetPricesResponses, GetPromptData, GetPromptErrors, GetPromptResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetTemplateData, GetTemplateErrors, GetTemplateResponses, GetTemplateStatsData, GetTemplateStatsErrors, GetTemplateStatsResponses, GetTopSpendersData, GetTopSpendersErrors, GetTopSpendersResponses, ListApiClientsData, ListApiClientsErrors, ListApiClientsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListGenerationLogsData, ListGenerationLogsErrors, ListGenerationLogsResponses, ListModelsData, ListModelsErrors, ListModelsResponses, ListPromptsData, ListPromptsErrors, ListPromptsResponses, ListProvidersData, ListProvidersErrors, ListProvidersResponses, ListTemplatesData, ListTemplatesErrors, ListTemplatesResponses, RenderPromptData, RenderPromptErrors, RenderPromptResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, SubmitGenerationFeedbackData, SubmitGenerationFeedbackErrors, SubmitGenerationFeedbackResponses, TestProviderData, TestProviderErrors, TestProviderResponses, UpdateApiClientData, UpdateApiClientErrors, UpdateApiClientResponses, UpdatePricesData, UpdatePricesErrors, UpdatePricesResponses, UpdatePromptData, UpdatePromptErrors, UpdatePromptResponses, UpdateProviderData, UpdateProviderErrors, UpdateProviderResponses, UpdateTemplateData, UpdateTemplateErrors, UpdateTemplateResponses } from './types.gen.js';
+import type { CreateAdminSessionData, CreateAdminSessionErrors, CreateAdminSessionResponses, CreateApiClientData, CreateApiClientErrors, CreateApiClientResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateChatCompletionData, CreateChatCompletionErrors, CreateChatCompletionResponses, CreateEmbeddingsData, CreateEmbeddingsErrors, CreateEmbeddingsResponses, CreateImagesData, CreateImagesErrors, CreateImagesResponses, CreateMessageData, CreateMessageErrors, CreateMessageResponses, CreatePromptData, CreatePromptErrors, CreatePromptResponses, CreatePromptVersionData, CreatePromptVersionErrors, CreatePromptVersionResponses, CreateSystemTemplateData, CreateSystemTemplateErrors, CreateSystemTemplateResponses, CreateTemplateVersionData, CreateTemplateVersionErrors, CreateTemplateVersionResponses, DeleteAdminSessionData, DeleteAdminSessionErrors, DeleteAdminSessionResponses, DeleteApiClientData, DeleteApiClientErrors, DeleteApiClientResponses, DeletePromptData, DeletePromptErrors, DeletePromptResponses, DeleteTemplateData, DeleteTemplateErrors, DeleteTemplateResponses, ExportUsageCsvData, ExportUsageCsvErrors, ExportUsageCsvResponses, GenerateContentData, GenerateContentErrors, GenerateContentResponses, GenerateImagesData, GenerateImagesErrors, GenerateImagesResponses, GenerateTextData, GenerateTextErrors, GenerateTextResponses, GetAdminUsageData, GetAdminUsageErrors, GetAdminUsageResponses, GetApiClientData, GetApiClientErrors, GetApiClientResponses, GetClientBillingSummaryData, GetClientBillingSummaryErrors, GetClientBillingSummaryResponses, GetClientUsageData, GetClientUsageErrors, GetClientUsageResponses, GetCurrentClientData, GetCurrentClientErrors, GetCurrentClientResponses, GetDashboardData, GetDashboardErrors, GetDashboardResponses, GetGenerationLogData, GetGenerationLogErrors, GetGenerationLogResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPricesData, GetPricesErrors, GetPricesResponses, GetPromptData, GetPromptErrors, GetPromptResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetTemplateData, GetTemplateErrors, GetTemplateResponses, GetTemplateStatsData, GetTemplateStatsErrors, GetTemplateStatsResponses, GetTopSpendersData, GetTopSpendersErrors, GetTopSpendersResponses, ListApiClientsData, ListApiClientsErrors, ListApiClientsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListGenerationLogsData, ListGenerationLogsErrors, ListGenerationLogsResponses, ListModelsData, ListModelsErrors, ListModelsResponses, ListPromptsData, ListPromptsErrors, ListPromptsResponses, ListProvidersData, ListProvidersErrors, ListProvidersResponses, ListTemplatesData, ListTemplatesErrors, ListTemplatesResponses, RenderPromptData, RenderPromptErrors, RenderPromptResponses, RenderTemplateData, RenderTemplateErrors, RenderTemplateResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RunTemplatePlaygroundData, RunTemplatePlaygroundErrors, RunTemplatePlaygroundResponses, SubmitGenerationFeedbackData, SubmitGenerationFeedbackErrors, SubmitGenerationFeedbackResponses, TestProviderData, TestProviderErrors, TestProviderResponses, UpdateApiClientData, UpdateApiClientErrors, UpdateApiClientResponses, UpdatePricesData, UpdatePricesErrors, UpdatePricesResponses, UpdatePromptData, UpdatePromptErrors, UpdatePromptResponses, UpdateProviderData, UpdateProviderErrors, UpdateProviderResponses, UpdateTemplateData, UpdateTemplateErrors, UpdateTemplateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -319,6 +319,40 @@ export const updateTemplate = <ThrowOnError extends boolean = false>(options: Op
             type: 'apiKey'
         }],
     url: '/api/admin/templates/{id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Render a version and run it on a model: output, tokens, cost and latency. Billed to no client and not in the usage log (like a provider test)
+ */
+export const runTemplatePlayground = <ThrowOnError extends boolean = false>(options: Options<RunTemplatePlaygroundData, ThrowOnError>) => (options.client ?? client).post<RunTemplatePlaygroundResponses, RunTemplatePlaygroundErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'llmhub_session',
+            type: 'apiKey'
+        }],
+    url: '/api/admin/templates/{id}/playground',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Render a version (or a label, default production) with variables, strictly; nothing is called
+ */
+export const renderTemplate = <ThrowOnError extends boolean = false>(options: Options<RenderTemplateData, ThrowOnError>) => (options.client ?? client).post<RenderTemplateResponses, RenderTemplateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'llmhub_session',
+            type: 'apiKey'
+        }],
+    url: '/api/admin/templates/{id}/render',
     ...options,
     headers: {
         'Content-Type': 'application/json',

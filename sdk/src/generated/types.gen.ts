@@ -678,6 +678,44 @@ export type OpenAiError = {
     request_id?: string;
 };
 
+export type PlaygroundResponseDto = {
+    attempts: number;
+    /**
+     * USD at the prices in force; null when the price is unknown
+     */
+    cost_usd: string | null;
+    finish_reason: string;
+    input_tokens: number;
+    latency_ms: number;
+    /**
+     * the model that answered
+     */
+    model: string;
+    output: string;
+    output_tokens: number;
+    price_unknown: boolean;
+    prompt: string;
+    system_prompt: string | null;
+    version: number;
+};
+
+export type PlaygroundRunDto = {
+    label?: string;
+    max_tokens?: number;
+    /**
+     * provider/model; default: the version's model, else the first configured provider's
+     */
+    model?: string;
+    temperature?: number;
+    variables?: {
+        [key: string]: unknown;
+    };
+    /**
+     * the version to run; default: the production selection
+     */
+    version?: number;
+};
+
 export type PriceEntryDto = {
     /**
      * null = billed at the input rate
@@ -2038,6 +2076,70 @@ export type UpdateTemplateResponses = {
 };
 
 export type UpdateTemplateResponse = UpdateTemplateResponses[keyof UpdateTemplateResponses];
+
+export type RunTemplatePlaygroundData = {
+    body: PlaygroundRunDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/admin/templates/{id}/playground';
+};
+
+export type RunTemplatePlaygroundErrors = {
+    /**
+     * not_found: unknown template, version, label or model
+     */
+    404: unknown;
+    /**
+     * validation_error naming each missing or undeclared variable
+     */
+    422: unknown;
+    /**
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
+     */
+    default: ErrorEnvelope;
+};
+
+export type RunTemplatePlaygroundError = RunTemplatePlaygroundErrors[keyof RunTemplatePlaygroundErrors];
+
+export type RunTemplatePlaygroundResponses = {
+    200: PlaygroundResponseDto;
+};
+
+export type RunTemplatePlaygroundResponse = RunTemplatePlaygroundResponses[keyof RunTemplatePlaygroundResponses];
+
+export type RenderTemplateData = {
+    body: PromptRenderDto;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/api/admin/templates/{id}/render';
+};
+
+export type RenderTemplateErrors = {
+    /**
+     * not_found: unknown template, version or label
+     */
+    404: unknown;
+    /**
+     * validation_error naming each missing or undeclared variable
+     */
+    422: unknown;
+    /**
+     * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
+     */
+    default: ErrorEnvelope;
+};
+
+export type RenderTemplateError = RenderTemplateErrors[keyof RenderTemplateErrors];
+
+export type RenderTemplateResponses = {
+    200: PromptRenderResponseDto;
+};
+
+export type RenderTemplateResponse = RenderTemplateResponses[keyof RenderTemplateResponses];
 
 export type GetTemplateStatsData = {
     body?: never;
