@@ -1,15 +1,22 @@
 /**
  * Benchmark settings: environment variables BENCH_*, or the same names as flags
- * (`--duration-s=5` sets BENCH_DURATION_S). Defaults keep a run under ~5 minutes.
+ * (`--duration-s=5` sets BENCH_DURATION_S). Defaults keep a run under ~5 minutes;
+ * `--quick` (BENCH_QUICK=1) shrinks every default to a smoke run of well under
+ * two minutes (explicit settings still win).
  */
 
 export const SCENARIOS = ['load', 'stream', 'ingest', 'report'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
+export type LimitsMode = 'in-memory' | 'redis';
+
 export interface BenchConfig {
   /** server that gets the fresh bench database */
   databaseUrl: string;
   redisUrl?: string;
+  /** LLMHub is started once per mode; load and stream run against each */
+  limitsModes: LimitsMode[];
+  quick: boolean;
   logLevel: string;
   scenarios: Scenario[];
   warmupS: number;
@@ -50,6 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     return n;
   };
   const bool = (name: string): boolean => ['1', 'true', 'yes'].includes((all[name] ?? '').toLowerCase());
+  const quick = bool('BENCH_QUICK');
+  const q = (full: number, smoke: number): number => (quick ? smoke : full);
+  const redisUrl = all.REDIS_URL || undefined;
+  const limitsModes = parseLimits(all.BENCH_LIMITS, redisUrl);
   const scenarios = (all.BENCH_SCENARIOS ?? SCENARIOS.join(','))
     .split(',')
     .map((s) => s.trim())
@@ -57,26 +68,44 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
   for (const s of scenarios) {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`BENCH_SCENARIOS: unknown "${s}" (known: ${SCENARIOS.join(', ')})`);
   }
-  const connections = (all.BENCH_CONNECTIONS ?? '1,10,50').split(',').map((c) => Number(c.trim()));
+  const connections = (all.BENCH_CONNECTIONS ?? (quick ? '1,50' : '1,10,50')).split(',').map((c) => Number(c.trim()));
   if (connections.some((c) => !Number.isInteger(c) || c < 1 || c > 1000)) throw new Error('BENCH_CONNECTIONS: expected e.g. 1,10,50');
   return {
     databaseUrl: all.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
-    redisUrl: all.REDIS_URL || undefined,
+    redisUrl: limitsModes.includes('redis') ? (redisUrl ?? DEFAULT_REDIS_URL) : undefined,
+    limitsModes,
+    quick,
     logLevel: all.LOG_LEVEL || 'info',
     scenarios: scenarios as Scenario[],
-    warmupS: int('BENCH_WARMUP_S', 5),
-    durationS: int('BENCH_DURATION_S', 10, 1),
+    warmupS: int('BENCH_WARMUP_S', q(5, 1)),
+    durationS: int('BENCH_DURATION_S', q(10, 2), 1),
     connections,
-    streamRuns: int('BENCH_STREAM_RUNS', 200, 1),
-    streamGapRuns: int('BENCH_STREAM_GAP_RUNS', 10, 1),
-    ingestRecords: int('BENCH_INGEST_RECORDS', 100_000, 1),
-    ingestConcurrency: int('BENCH_INGEST_CONCURRENCY', 5_000, 1),
-    seedRecords: int('BENCH_SEED_RECORDS', 200_000, 0),
-    reportRows: int('BENCH_REPORT_ROWS', 1_000_000, 1),
-    reportRuns: int('BENCH_REPORT_RUNS', 20, 1),
+    streamRuns: int('BENCH_STREAM_RUNS', q(200, 30), 1),
+    streamGapRuns: int('BENCH_STREAM_GAP_RUNS', q(10, 2), 1),
+    ingestRecords: int('BENCH_INGEST_RECORDS', q(100_000, 10_000), 1),
+    ingestConcurrency: int('BENCH_INGEST_CONCURRENCY', q(5_000, 1_000), 1),
+    seedRecords: int('BENCH_SEED_RECORDS', q(200_000, 10_000), 0),
+    reportRows: int('BENCH_REPORT_ROWS', q(1_000_000, 20_000), 1),
+    reportRuns: int('BENCH_REPORT_RUNS', q(20, 5), 1),
     cpuProfile: bool('BENCH_CPU_PROF'),
     profileConnections: int('BENCH_PROFILE_CONNECTIONS', Math.max(...connections), 1),
     keepDatabase: bool('BENCH_KEEP_DB'),
     resultsDir,
   };
+}
+
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * BENCH_LIMITS: `in-memory`, `redis` or `both` (one LLMHub per mode, same run).
+ * Default: redis when REDIS_URL is set, else in-memory. `redis` and `both`
+ * without REDIS_URL use the local default server.
+ */
+function parseLimits(raw: string | undefined, redisUrl: string | undefined): LimitsMode[] {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (value === '') return [redisUrl ? 'redis' : 'in-memory'];
+  if (value === 'both') return ['in-memory', 'redis'];
+  if (value === 'in-memory' || value === 'memory') return ['in-memory'];
+  if (value === 'redis') return ['redis'];
+  throw new Error(`BENCH_LIMITS: expected in-memory, redis or both, got "${raw}"`);
 }

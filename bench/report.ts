@@ -1,4 +1,4 @@
-/** The results table: each figure next to its target (docs/PERFORMANCE.md). */
+/** The results table: each figure next to its performance target (bench/README.md). */
 
 export interface Check {
   name: string;

@@ -1,7 +1,8 @@
 /**
  * Streaming: a minimal keep-alive HTTP client that timestamps the first body
  * byte, every SSE content chunk and the last byte of a `stream: true` chat
- * completion, direct to the simulator and through LLMHub, interleaved.
+ * completion, direct to the simulator, through the bare proxy and through
+ * LLMHub, interleaved.
  */
 import { Agent, request } from 'node:http';
 import { round, summarize, type Percentiles } from './stats';
@@ -87,6 +88,8 @@ export interface StreamSideResult {
 export interface StreamResult {
   runs: number;
   direct: StreamSideResult;
+  /** the bare proxy, same runs, for reference */
+  proxy: StreamSideResult & { ttfbOverheadMs: { p50: number; p99: number }; chunkCountMismatches: number };
   llmhub: StreamSideResult;
   ttfbOverheadMs: { p50: number; p99: number };
   firstChunkOverheadMs: { p50: number; p99: number };
@@ -124,22 +127,30 @@ function gaps(times: readonly number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]);
 }
 
-export async function runStreaming(direct: Target, llmhub: Target, runs: number, gapRuns: number): Promise<StreamResult> {
-  const agents = { direct: new Agent({ keepAlive: true, maxSockets: 1 }), llmhub: new Agent({ keepAlive: true, maxSockets: 1 }) };
+export async function runStreaming(direct: Target, proxy: Target, llmhub: Target, runs: number, gapRuns: number): Promise<StreamResult> {
+  const agent = () => new Agent({ keepAlive: true, maxSockets: 1 });
+  const agents = { direct: agent(), proxy: agent(), llmhub: agent() };
   try {
     const d = withStream(direct, '');
+    const p = withStream(proxy, '');
     const h = withStream(llmhub, '');
     const ds: StreamSample[] = [];
+    const ps: StreamSample[] = [];
     const hs: StreamSample[] = [];
     let mismatches = 0;
+    let proxyMismatches = 0;
     for (let i = 0; i < runs; i++) {
       const a = await streamOnce(d, agents.direct);
+      const c = await streamOnce(p, agents.proxy);
       const b = await streamOnce(h, agents.llmhub);
       ds.push(a);
+      ps.push(c);
       hs.push(b);
       if (a.chunkTimes.length !== b.chunkTimes.length) mismatches++;
+      if (a.chunkTimes.length !== c.chunkTimes.length) proxyMismatches++;
     }
     const direct_ = side(ds);
+    const proxy_ = side(ps);
     const hub = side(hs);
 
     const dg = withStream(direct, GAP_DIRECTIVE);
@@ -160,6 +171,11 @@ export async function runStreaming(direct: Target, llmhub: Target, runs: number,
     return {
       runs,
       direct: direct_,
+      proxy: {
+        ...proxy_,
+        ttfbOverheadMs: { p50: round(proxy_.ttfbMs.p50 - direct_.ttfbMs.p50), p99: round(proxy_.ttfbMs.p99 - direct_.ttfbMs.p99) },
+        chunkCountMismatches: proxyMismatches,
+      },
       llmhub: hub,
       ttfbOverheadMs: { p50: round(hub.ttfbMs.p50 - direct_.ttfbMs.p50), p99: round(hub.ttfbMs.p99 - direct_.ttfbMs.p99) },
       firstChunkOverheadMs: {
@@ -178,7 +194,6 @@ export async function runStreaming(direct: Target, llmhub: Target, runs: number,
       },
     };
   } finally {
-    agents.direct.destroy();
-    agents.llmhub.destroy();
+    for (const a of Object.values(agents)) a.destroy();
   }
 }

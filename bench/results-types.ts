@@ -1,0 +1,54 @@
+/** The shape of bench/results/latest.json. */
+import type { LimitsMode } from './config';
+import type { IngestResult } from './ingest';
+import type { LoadResult } from './load';
+import type { ProfileSummary } from './profile-summary';
+import type { Check } from './report';
+import type { ReportSeedResult } from './report-query';
+import type { Percentiles } from './stats';
+import type { StreamResult } from './stream-ttfb';
+
+type Added = { p50: number; p90: number; p99: number };
+
+export interface LoadRun {
+  connections: number;
+  direct: LoadResult;
+  proxy: LoadResult;
+  llmhub: LoadResult;
+  /** latency added over the direct call, same percentile */
+  overheadMs: Added;
+  proxyOverheadMs: Added;
+  /** LLMHub's req/s as a share of the bare proxy's, same run */
+  reqPerSRatioToProxy: number;
+  llmhubMaxRssMb: number;
+  llmhubCpuMsPerRequest: number;
+  llmhubCpuCores: number;
+  proxyCpuMsPerRequest: number;
+}
+
+/** Everything measured against one LLMHub process (one limits mode). */
+export interface ModeResult {
+  limitsMode: LimitsMode;
+  gatewayCheck: { ok: boolean; detail: string };
+  load: { warmup?: Record<'direct' | 'proxy' | 'llmhub', LoadResult>; runs: LoadRun[] } | null;
+  stream: StreamResult | null;
+  memory: { maxRssMbAtPeakLoad: number | null; maxRssMbOverall: number; rssMbAtEnd: number };
+  profile: (ProfileSummary & { file: string }) | null;
+  checks: (Check & { result: string })[];
+}
+
+export interface Results {
+  startedAt: string;
+  finishedAt?: string;
+  quick: boolean;
+  machine: { node: string; cpus: number; cpuModel: string };
+  settings: Record<string, unknown>;
+  modes: ModeResult[];
+  /** one durable single-row commit on the bench database: a floor under the 1-connection overhead */
+  commitMs: Percentiles | null;
+  ingest: IngestResult | null;
+  report: (ReportSeedResult & { httpMs: Percentiles }) | null;
+  /** ingest and report targets (independent of the limits mode) */
+  checks: (Check & { result: string })[];
+  errors: string[];
+}
