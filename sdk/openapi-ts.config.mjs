@@ -4,6 +4,6 @@ import { defineConfig } from '@hey-api/openapi-ts';
 
 export default defineConfig({
   input: './sdk/openapi.json',
-  output: { path: './sdk/src/generated', format: false, lint: false },
+  output: { path: './sdk/src/generated', postProcess: [] },
   plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],
 });

@@ -1,0 +1,64 @@
+/// <reference lib="dom" />
+// (the generated fetch client names DOM fetch types such as BodyInit; Node 20 has them at runtime)
+/**
+ * The LLMHub TypeScript SDK: every operation of the REST API as a typed
+ * function named after its operationId (generated into ./generated from
+ * sdk/openapi.json by `npm run openapi`), plus one way to point it at a server.
+ *
+ *   import { configureLlmHub, generateText } from '<repo>/sdk/src';
+ *   configureLlmHub({ baseUrl: 'http://localhost:4000', apiKey: process.env.LLMHUB_API_KEY });
+ *   const { data, error } = await generateText({ body: { prompt: 'Hello' } });
+ *
+ * Works in Node 20 (global fetch) and in the browser. In the console, call
+ * configureLlmHub({}) (same origin, session cookie sent with every request).
+ */
+import { client } from './generated/client.gen.js';
+import { type Client, createClient, createConfig } from './generated/client/index.js';
+import type { ClientOptions } from './generated/types.gen.js';
+
+export * from './generated/index.js';
+export { client };
+export type { Client, Config, RequestResult } from './generated/client/index.js';
+
+export interface LlmHubClientOptions {
+  /** LLMHub's root URL, e.g. `http://localhost:4000`. Empty (the default) means the page's own origin, for the browser. */
+  baseUrl?: string;
+  /** A client API key, sent as `X-API-Key` (client routes: /api/v1/*, /v1/*). */
+  apiKey?: string;
+  /** The admin token, sent as `Authorization: Bearer` (admin routes: /api/admin/*). Not needed with the console's session cookie. */
+  adminToken?: string;
+  /** Extra headers for every request. */
+  headers?: Record<string, string>;
+  /** A fetch implementation; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+function toConfig(options: LlmHubClientOptions) {
+  // null removes a credential set by an earlier configureLlmHub call
+  const headers: Record<string, string | null> = {
+    'X-API-Key': options.apiKey || null,
+    Authorization: options.adminToken ? `Bearer ${options.adminToken}` : null,
+    ...options.headers,
+  };
+  return createConfig<ClientOptions>({
+    baseUrl: (options.baseUrl ?? '').replace(/\/+$/, ''),
+    // the console's admin session is an HttpOnly cookie: send it with every call
+    credentials: 'include',
+    headers,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+/** Configures the shared client that every SDK function uses by default, and returns it. */
+export function configureLlmHub(options: LlmHubClientOptions = {}): Client {
+  client.setConfig(toConfig(options));
+  return client;
+}
+
+/**
+ * A separate client (e.g. one per API key); pass it to a call as `{ client }`:
+ * `await listModels({ client: createLlmHubClient({ baseUrl, apiKey }) })`.
+ */
+export function createLlmHubClient(options: LlmHubClientOptions = {}): Client {
+  return createClient(toConfig(options));
+}

@@ -1,0 +1,35 @@
+import { createApiClient, createApiKey, createLlmHubClient, generateText, getCurrentClient, listModels } from '../../../sdk/src';
+import { startTestApp, TestApp } from '../../support/app';
+
+/** The generated SDK (sdk/src) drives LLMHub from Node: admin calls with the token, client calls with a key. */
+describe('the generated TypeScript SDK (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ MOCK_PROVIDER: 'on' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('creates a client and a key with the admin token, then generates with that key', async () => {
+    const admin = createLlmHubClient({ baseUrl: t.url, adminToken: t.adminToken });
+    const created = await createApiClient({ client: admin, body: { name: 'sdk-e2e' }, throwOnError: true });
+    const key = await createApiKey({ client: admin, path: { id: created.data.id }, body: { name: 'sdk' }, throwOnError: true });
+
+    const caller = createLlmHubClient({ baseUrl: `${t.url}/`, apiKey: key.data.key });
+    const me = await getCurrentClient({ client: caller, throwOnError: true });
+    expect(me.data).toMatchObject({ client_id: created.data.id, client_name: 'sdk-e2e', api_key_id: key.data.id });
+    const generated = await generateText({ client: caller, body: { prompt: 'hello sdk', model: 'mock/echo' }, throwOnError: true });
+    expect(generated.data.provider).toBe('mock');
+    expect(generated.data.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(generated.response.headers.get('x-request-id')).toBe(generated.data.request_id);
+  });
+
+  it('returns the error envelope as a typed error, without throwing, when the key is wrong', async () => {
+    const caller = createLlmHubClient({ baseUrl: t.url, apiKey: 'llm_wrong' });
+    const result = await listModels({ client: caller });
+    expect(result.response.status).toBe(401);
+    expect(result.data).toBeUndefined();
+    expect(result.error).toMatchObject({ error: { code: 'invalid_api_key' } });
+  });
+});
