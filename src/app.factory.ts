@@ -16,8 +16,6 @@ export async function createApp(): Promise<NestExpressApplication> {
   app.useLogger(new AppLogger(await app.resolve(PinoLogger), app.get<Params>(PARAMS_PROVIDER_TOKEN)));
   app.use(requestLogger(app.get(ROOT_LOGGER)));
   const config = app.get<AppConfig>(APP_CONFIG);
-  // images arrive base64-encoded in chat messages: allow large bodies, but bounded
-  app.useBodyParser('json', { limit: '20mb' });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.useGlobalPipes(createValidationPipe());

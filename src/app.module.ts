@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { LoggerModule } from 'nestjs-pino';
@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { RejectionRecorder } from './common/errors/rejection-recorder';
+import { JsonBodyMiddleware } from './common/http/json-body.middleware';
 import { loggerModuleParams } from './common/logging/logger.options';
 import { ROOT_LOGGER, RootLoggerModule } from './common/logging/root-logger.module';
 import { projectRoot } from './common/project-root';
@@ -36,4 +37,9 @@ const API_PATHS = ['/api/{*rest}', '/v1/{*rest}', '/health/{*rest}', '/docs/{*re
   ],
   providers: [RejectionRecorder, { provide: APP_FILTER, useClass: HttpExceptionFilter }],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // bodies are read inside Nest's chain so that their refusals reach the exception filter
+    consumer.apply(JsonBodyMiddleware).forRoutes('{*splat}');
+  }
+}

@@ -19,3 +19,14 @@ export function requestIdOf(req: IncomingMessage): string {
   const id = (req as IncomingMessage & { id?: unknown }).id;
   return typeof id === 'string' ? id : '';
 }
+
+/**
+ * The request's path as the client sent it, without the query. Express's
+ * req.path is relative to the mount point inside a mounted middleware, which
+ * is where a body that cannot be read is refused.
+ */
+export function requestPathOf(req: IncomingMessage & { originalUrl?: string }): string {
+  const url = req.originalUrl ?? req.url ?? '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

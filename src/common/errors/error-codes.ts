@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   budget_exceeded: 402,
   rate_limited: 429,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   upstream_error: 502,
   provider_unavailable: 503,
   upstream_timeout: 504,

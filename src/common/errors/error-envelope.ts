@@ -23,6 +23,7 @@ const OPENAI_TYPES: Record<number, string> = {
   404: 'invalid_request_error',
   409: 'invalid_request_error',
   413: 'invalid_request_error',
+  415: 'invalid_request_error',
   422: 'invalid_request_error',
   429: 'rate_limit_error',
 };
@@ -35,6 +36,7 @@ const ANTHROPIC_TYPES: Record<number, string> = {
   404: 'not_found_error',
   409: 'invalid_request_error',
   413: 'request_too_large',
+  415: 'invalid_request_error',
   422: 'invalid_request_error',
   429: 'rate_limit_error',
   503: 'overloaded_error',

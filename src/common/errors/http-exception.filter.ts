@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
 import { dialectForPath, errorBody, statusFor } from './error-envelope';
-import { requestIdOf } from '../request-id';
+import { requestIdOf, requestPathOf } from '../request-id';
 import { RejectionRecorder } from './rejection-recorder';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -70,7 +70,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const { code, message, details, status, retryAfterS } = this.normalize(exception);
-    const dialect = dialectForPath(req.path ?? req.url ?? '');
+    const dialect = dialectForPath(requestPathOf(req));
     const httpStatus = statusFor(dialect, code, status);
     if (res.headersSent) {
       // a stream already started: the best we can do is end it

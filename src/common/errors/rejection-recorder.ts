@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { UsageRecorder } from '../../billing/usage-recorder.service';
 import type { GenerationStatus } from '../../billing/generation-log.entity';
 import { RequestWithCaller } from '../caller';
-import { requestIdOf } from '../request-id';
+import { requestIdOf, requestPathOf } from '../request-id';
 import { ErrorCode } from './error-codes';
 
 const CLIENT_ROUTE = /^\/(api\/v1|v1)\//;
@@ -27,7 +27,7 @@ export class RejectionRecorder {
 
   async recordIfClientCall(req: Request, code: ErrorCode, message: string, httpStatus: number): Promise<void> {
     const carrier = req as RequestWithCaller & { usageRecorded?: boolean };
-    const path = req.path ?? '';
+    const path = requestPathOf(req);
     if (carrier.usageRecorded || !CLIENT_ROUTE.test(path) || (httpStatus === 404 && code === 'not_found' && !carrier.caller)) return;
     if (httpStatus >= 500) return; // server-side failures of non-gateway routes are in the error log, not billing
     carrier.usageRecorded = true;

@@ -1,0 +1,78 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import { AppError } from '../errors/app-error';
+import { deeperThan } from './json-depth';
+
+/** Images arrive base64-encoded in chat messages: large bodies are allowed, but bounded. */
+export const MAX_BODY = '20mb';
+/** Far above any real request (tool schemas included), far below what the validation pipe's recursion survives. */
+export const MAX_JSON_DEPTH = 64;
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/** A request carries a body when it says so (Content-Length > 0 or chunked), as body-parser decides. */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** JSON in UTF-8 (the charset may be omitted) is the only body LLMHub reads. */
+function unsupportedMediaType(header: string | undefined): AppError | undefined {
+  const [mediaType = '', ...params] = (header ?? '').split(';');
+  if (!JSON_MEDIA_TYPE.test(mediaType.trim())) {
+    const given = mediaType.trim() ? `"${mediaType.trim().slice(0, 100)}"` : 'none';
+    return new AppError('unsupported_media_type', `Request bodies must be JSON: send Content-Type: application/json (got ${given})`);
+  }
+  for (const param of params) {
+    const [name = '', value = ''] = param.split('=');
+    if (name.trim().toLowerCase() !== 'charset') continue;
+    const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'utf8') {
+      return new AppError('unsupported_media_type', `Request bodies must be UTF-8 (got charset "${charset.slice(0, 40)}")`);
+    }
+  }
+  return undefined;
+}
+
+/** body-parser reports its failures with `type` (malformed JSON, too large, a broken stream …). */
+function bodyReadError(error: { type?: unknown; status?: unknown; message?: unknown }): AppError {
+  if (error.status === 415) {
+    // a Content-Encoding other than gzip, deflate or br, or a charset body-parser cannot decode
+    return new AppError('unsupported_media_type', `Request body cannot be decoded: ${String(error.message)}`);
+  }
+  if (error.type === 'entity.too.large') {
+    return new AppError('payload_too_large', `Request body is larger than the limit of ${MAX_BODY.toUpperCase()}`);
+  }
+  if (error.type === 'entity.parse.failed') {
+    const message = `Request body is not valid JSON: ${String(error.message)}`;
+    return new AppError('validation_error', message, [{ field: 'body', message }]);
+  }
+  const message = `Request body could not be read: ${String(error.message)}`;
+  return new AppError('validation_error', message, [{ field: 'body', message }]);
+}
+
+/**
+ * Reads JSON bodies inside Nest's middleware chain, so every refusal leaves
+ * through the one exception filter in its route's envelope (an Express-level
+ * parser's errors would bypass it). Deep nesting is refused here, before the
+ * validation pipe's recursive passes could overflow the stack.
+ */
+@Injectable()
+export class JsonBodyMiddleware implements NestMiddleware {
+  private readonly parse = json({ limit: MAX_BODY, type: () => true });
+
+  use(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    if (!hasBody(req)) return next();
+    const refusal = unsupportedMediaType(req.headers['content-type']);
+    if (refusal) throw refusal;
+    return new Promise<void>((resolve, reject) => {
+      this.parse(req, res, (error?: unknown) => (error ? reject(bodyReadError(error as { type?: unknown })) : resolve()));
+    }).then(() => {
+      if (deeperThan(req.body, MAX_JSON_DEPTH)) {
+        const message = `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`;
+        throw new AppError('validation_error', message, [{ field: 'body', message }]);
+      }
+      next();
+    });
+  }
+}
