@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
+import { pollUntil } from '../support/poll';
 import { ensureServerBuilt } from '../support/server-process';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
@@ -12,13 +13,24 @@ describe('npm run cli', () => {
   let db: TestDatabase;
   const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-cli-'));
 
-  function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const run = spawnSync(process.execPath, [CLI, ...args], {
-      encoding: 'utf8',
+  /**
+   * Runs the CLI without blocking this process: the server under test runs in
+   * it, and a blocked event loop lets idle keep-alive sockets expire under the
+   * next fetch (ECONNRESET).
+   */
+  function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ADMIN_TOKEN: 'cli-test-admin-token-0123456789' },
       timeout: 60_000,
     });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
   }
 
   const keyIn = (output: string): string => /\b(lh_[A-Za-z0-9_-]{20,})/.exec(output)?.[1] ?? '';
@@ -31,16 +43,16 @@ describe('npm run cli', () => {
     await db.drop();
   });
 
-  it('migrate reports the schema up to date', () => {
-    const run = cli('migrate');
+  it('migrate reports the schema up to date', async () => {
+    const run = await cli('migrate');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/up to date/);
   });
 
-  it('prints usage and exits 2 on wrong arguments, before touching the database', () => {
-    expect(cli('client:create').status).toBe(2);
-    expect(cli('client:create', '--name', 'x', '--rpm', 'many').stderr).toMatch(/--rpm must be an integer/);
-    expect(cli('no-such-command').stderr).toMatch(/Unknown command "no-such-command"/);
+  it('prints usage and exits 2 on wrong arguments, before touching the database', async () => {
+    expect((await cli('client:create')).status).toBe(2);
+    expect((await cli('client:create', '--name', 'x', '--rpm', 'many')).stderr).toMatch(/--rpm must be an integer/);
+    expect((await cli('no-such-command')).stderr).toMatch(/Unknown command "no-such-command"/);
   });
 
   describe('with the server running on the same database', () => {
@@ -53,7 +65,7 @@ describe('npm run cli', () => {
     });
 
     it('client:create prints a key, once, that the gateway accepts', async () => {
-      const run = cli('client:create', '--name', 'cli-made', '--rpm', '100', '--budget', '12.50');
+      const run = await cli('client:create', '--name', 'cli-made', '--rpm', '100', '--budget', '12.50');
       expect(run.status).toBe(0);
       const key = keyIn(run.stdout);
       expect(key).not.toBe('');
@@ -65,22 +77,20 @@ describe('npm run cli', () => {
     });
 
     it('key:create and key:rotate give new working keys and retire the old one', async () => {
-      const created = cli('key:create', '--client', 'cli-made', '--name', 'second');
+      const created = await cli('key:create', '--client', 'cli-made', '--name', 'second');
       expect(created.status).toBe(0);
       const oldKey = keyIn(created.stdout);
       const keyId = /id ([0-9a-f-]{36})/.exec(created.stdout)?.[1] ?? '';
-      const rotated = cli('key:rotate', keyId);
+      const rotated = await cli('key:rotate', keyId);
       expect(rotated.status).toBe(0);
       const newKey = keyIn(rotated.stdout);
       expect(newKey).not.toBe(oldKey);
       expect((await fetch(`${t.url}/api/v1/me`, { headers: { 'x-api-key': newKey } })).status).toBe(200);
       // the revocation reaches this instance's key cache within a few seconds (within 5 s)
-      const deadline = Date.now() + 8_000;
-      let status = 200;
-      while (Date.now() < deadline && status !== 401) {
-        status = (await fetch(`${t.url}/api/v1/me`, { headers: { 'x-api-key': oldKey } })).status;
-        if (status !== 401) await new Promise((r) => setTimeout(r, 250));
-      }
+      const status = await pollUntil(async () => (await fetch(`${t.url}/api/v1/me`, { headers: { 'x-api-key': oldKey } })).status, (s) => s === 401, {
+        timeoutMs: 8_000,
+        intervalMs: 250,
+      });
       expect(status).toBe(401);
     });
   });

@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import Groq from 'groq-sdk';
 import OpenAI from 'openai';
+import { waitUntil } from '../support/poll';
 import { embeddingVector, TINY_PNG } from '../support/provider-simulator/openai';
 import { startProviderSimulator, type ProviderSimulator } from '../support/provider-simulator/server';
 import { countWords, imageOutputTokens, inputTokensFor, replyChunks, replyText } from '../support/provider-simulator/tokens';
@@ -19,14 +20,6 @@ describe('ProviderSimulator', () => {
 
   const post = (path: string, body: string, headers: Record<string, string>): Promise<Response> =>
     fetch(`${sim.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-
-  async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > until) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
 
   beforeAll(async () => {
     sim = await startProviderSimulator();
@@ -362,7 +355,7 @@ describe('ProviderSimulator', () => {
       // undici's cross-realm AbortError, so only its base class is certain.
       expect(err).toBeInstanceOf(OpenAI.APIConnectionError);
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-      await waitFor(() => sim.requests[0]?.aborted === true);
+      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 2_000, intervalMs: 10 });
     });
 
     it('malformed answers 200 with a non-JSON body, and a non-JSON data line in streams', async () => {
@@ -495,7 +488,7 @@ describe('ProviderSimulator', () => {
       for await (const chunk of stream) {
         if (chunk.choices[0]?.delta.content) break;
       }
-      await waitFor(() => sim.requests[0]?.aborted === true);
+      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 2_000, intervalMs: 10 });
     });
   });
 });

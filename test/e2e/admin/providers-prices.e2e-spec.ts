@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createApp } from '../../../src/app.factory';
 import { startTestApp, TestApp } from '../../support/app';
 import { freePort } from '../../support/net';
+import { pollUntil } from '../../support/poll';
 import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
 
 /** Provider settings and prices edited through the admin API, checked against real calls through the simulator. */
@@ -149,8 +150,12 @@ describe('admin: providers and prices (e2e)', () => {
     expect(res.body).toEqual({ ok: true, latency_ms: expect.any(Number), model: 'openai/gpt-4.1-nano' });
     expect(sim.requests).toHaveLength(1);
     expect(sim.requests[0]!.body).toMatchObject({ model: 'gpt-4.1-nano', max_tokens: 1 });
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n).toBe(before);
+    // a client call after the test call is recorded; once its row is in, the count shows the test call added none
+    const marker = await chat('openai/gpt-4o-mini');
+    expect(marker.status).toBe(200);
+    const markerId = marker.headers['x-request-id'];
+    await pollUntil(async () => (await db.query('SELECT 1 FROM llm_generation_log WHERE id = $1', [markerId])).rowCount, (n) => n === 1);
+    expect((await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n).toBe(before + 1);
   });
 
   it('the test call answers a clean error for an unreachable or unconfigured provider', async () => {

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { PricingService } from '../../../src/llm/pricing/pricing.service';
 import { RouterService } from '../../../src/llm/router.service';
 import { startTestApp, TestApp } from '../../support/app';
+import { pollUntil, waitUntil } from '../../support/poll';
 import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
 
 /**
@@ -65,16 +66,6 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
   function expectedCost(model: string, usage: { input_tokens: number; output_tokens: number }): string | null {
     const cost = pricing.cost(model, { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens });
     return cost === null ? null : cost.toFixed();
-  }
-
-  async function waitFor<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const value = fn();
-      if (value !== undefined) return value;
-      if (Date.now() > until) throw new Error('timed out waiting');
-      await new Promise((r) => setTimeout(r, 20));
-    }
   }
 
   describe('OpenAI-compatible /v1/chat/completions', () => {
@@ -257,12 +248,8 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
         received += new TextDecoder().decode(chunk.value);
       }
       controller.abort();
-      await waitFor(() => (sim.requests.at(-1)?.aborted ? true : undefined));
-      let row: Record<string, any> | undefined;
-      for (let i = 0; i < 100 && !row; i++) {
-        row = await logRow(requestId);
-        if (!row) await new Promise((resolve) => setTimeout(resolve, 30));
-      }
+      await waitUntil(() => sim.requests.at(-1)?.aborted === true, 'the simulator saw the abort', { timeoutMs: 3_000 });
+      const row = await pollUntil(() => logRow(requestId), (r) => r !== undefined, { timeoutMs: 3_000, intervalMs: 30 });
       expect(row).toMatchObject({ status: 'cancelled', is_stream: true });
       expect(row!.output_tokens).toBeGreaterThanOrEqual(2);
       expect(row!.input_tokens).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { GroqProvider } from '../../../src/llm/providers/groq/groq.provider';
 import { GenerateRequest, LlmProvider, ProviderError, ProviderSettings, StreamEvent, TokenUsage } from '../../../src/llm/providers/llm-provider';
 import { MockProvider } from '../../../src/llm/providers/mock/mock.provider';
 import { OpenAiProvider } from '../../../src/llm/providers/openai/openai.provider';
+import { waitUntil } from '../../support/poll';
 import { embeddingVector } from '../../support/provider-simulator/openai';
 import { startProviderSimulator, type ProviderSimulator } from '../../support/provider-simulator/server';
 
@@ -122,14 +123,6 @@ async function providerErrorOf(work: () => Promise<unknown>): Promise<ProviderEr
   throw new Error('expected a ProviderError, but the call succeeded');
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe.each(CASES)('$name provider contract', (c) => {
   let provider: LlmProvider;
   beforeAll(() => {
@@ -182,7 +175,7 @@ describe.each(CASES)('$name provider contract', (c) => {
 
     expect(error.kind).toBe('aborted');
     expect(texts).toHaveLength(1);
-    if (c.simulated) await waitFor(() => sim.requests[0]?.aborted === true);
+    if (c.simulated) await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 2_000, intervalMs: 10 });
   });
 
   if (!c.simulated) return;

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { KEY_CACHE_TTL_MS } from '../../../src/auth/key-lookup.service';
 import { createTestDatabase, TestDatabase } from '../../support/db';
+import { pollUntil } from '../../support/poll';
 import { AuthInstance, createCaller, startAuthInstance } from './auth-test-context';
 
 describe('KeyLookupService (real PostgreSQL, two instances)', () => {
@@ -26,7 +27,7 @@ describe('KeyLookupService (real PostgreSQL, two instances)', () => {
     expect((await a.lookup.verify(key)).status).toBe('invalid');
     expect(KEY_CACHE_TTL_MS).toBeLessThan(5_000);
     const started = Date.now();
-    while ((await b.lookup.verify(key)).status === 'ok') await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(() => b.lookup.verify(key), (v) => v.status !== 'ok', { timeoutMs: 6_000, intervalMs: 100 });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await b.lookup.verify(key)).toEqual({ status: 'invalid', reason: 'revoked' });
   });
@@ -35,8 +36,8 @@ describe('KeyLookupService (real PostgreSQL, two instances)', () => {
     const client = await a.clients.create({ name: 'expiring' });
     const key = await a.keys.create(client.id, { expires_at: new Date(Date.now() + 300).toISOString() });
     expect((await a.lookup.verify(key.key)).status).toBe('ok');
-    await new Promise((r) => setTimeout(r, 400));
-    expect(await a.lookup.verify(key.key)).toEqual({ status: 'invalid', reason: 'expired' });
+    const afterExpiry = await pollUntil(() => a.lookup.verify(key.key), (v) => v.status !== 'ok', { timeoutMs: 5_000 });
+    expect(afterExpiry).toEqual({ status: 'invalid', reason: 'expired' });
   });
 
   it('writes last_used_at in batches, not per request', async () => {

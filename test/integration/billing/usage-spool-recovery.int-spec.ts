@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { mulberry32, syntheticRecord } from '../../../src/billing/seed-usage';
 import { UsageRecorder } from '../../../src/billing/usage-recorder.service';
 import { createTestDatabase, TestDatabase } from '../../support/db';
+import { pollUntil } from '../../support/poll';
 import { newRecorder, openDataSource } from './billing-fixtures';
 import { TcpProxy } from './tcp-proxy';
 
@@ -45,7 +46,7 @@ describe(`${UsageRecorder.name} with the database down`, () => {
 
     await server.up();
     // the retry timer replays on its own
-    for (let i = 0; i < 100 && (sut.isDegraded || sut.spoolBytes > 0); i++) await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(() => sut.isDegraded || sut.spoolBytes > 0, (pending) => !pending, { timeoutMs: 10_000, intervalMs: 100 });
     expect(sut.isDegraded).toBe(false);
     expect(sut.spoolBytes).toBe(0);
 
