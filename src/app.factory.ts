@@ -3,6 +3,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Params, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
 import { AppLogger } from './common/logging/app-logger';
 import { AppModule } from './app.module';
+import { MetricsService } from './billing/metrics.service';
+import { overheadTimer } from './common/overhead/overhead';
 import { requestLogger } from './common/logging/logger.options';
 import { ROOT_LOGGER } from './common/logging/root-logger.module';
 import { setupOpenApi } from './common/openapi/openapi.setup';
@@ -14,6 +16,9 @@ import { AppConfig } from './config/env.schema';
 export async function createApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(new AppLogger(await app.resolve(PinoLogger), app.get<Params>(PARAMS_PROVIDER_TOKEN)));
+  // first, so the clock covers every other middleware
+  const metrics = app.get(MetricsService);
+  app.use(overheadTimer((seconds) => metrics.observeOverhead(seconds)));
   app.use(requestLogger(app.get(ROOT_LOGGER)));
   const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');

@@ -23,6 +23,8 @@ interface ModelMetrics {
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** LLMHub's own time per request is expected well under a millisecond to a few milliseconds. */
+const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 /**
  * Prometheus metrics (GET /metrics). One Registry per application instance, so
@@ -49,6 +51,12 @@ export class MetricsService {
     help: 'HTTP request duration by method and route',
     labelNames: ['method', 'route'] as const,
     buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly overhead = new Histogram({
+    name: 'llmhub_gateway_overhead_seconds',
+    help: 'LLMHub\'s own time per response, upstream time excluded (the x-llmhub-overhead-ms header; for a stream, the time before its first byte)',
+    buckets: OVERHEAD_BUCKETS,
     registers: [this.registry],
   });
   private readonly generations = new Counter({
@@ -161,6 +169,11 @@ export class MetricsService {
     }
     bound.count.inc();
     bound.duration.observe(seconds);
+  }
+
+  /** The x-llmhub-overhead-ms figure of one response, in seconds. */
+  observeOverhead(seconds: number): void {
+    this.overhead.observe(seconds);
   }
 
   /** Called by the UsageRecorder for every record. */

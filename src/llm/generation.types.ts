@@ -9,6 +9,8 @@ export interface GenerationHooks {
   headers?(headers: Record<string, string>): void;
   /** the call's usage record has been handed to the recorder (the exception filter must not add one) */
   recorded?(): void;
+  /** ms spent waiting for providers (taken out of x-llmhub-overhead-ms) */
+  upstream?(ms: number): void;
 }
 
 export interface TemplateInput {

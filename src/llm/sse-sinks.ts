@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error';
+import { addUpstreamMs } from '../common/overhead/overhead';
 import { errorBody } from '../common/errors/error-envelope';
 import { AnthropicEventWriter, SseEvent } from './formats/anthropic-messages.format';
 import { Json } from './formats/body-reader';
@@ -19,7 +20,7 @@ export function clientAbortSignal(res: Response): AbortSignal {
   return controller.signal;
 }
 
-/** Headers and the usageRecorded flag, set on the live response. */
+/** Headers, the usageRecorded flag and upstream time, set on the live request and response. */
 export function httpHooks(req: Request, res: Response): GenerationHooks {
   return {
     headers: (headers) => {
@@ -28,6 +29,7 @@ export function httpHooks(req: Request, res: Response): GenerationHooks {
     recorded: () => {
       (req as Request & { usageRecorded?: boolean }).usageRecorded = true;
     },
+    upstream: (ms) => addUpstreamMs(req, ms),
   };
 }
 

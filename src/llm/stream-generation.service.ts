@@ -52,6 +52,7 @@ export class StreamGenerationService {
         finishReason,
       }, hooks);
 
+    hooks?.upstream?.(opened.ttftMs);
     sink.open({ requestId, target, requestedModel: prepared.requestedModel, attempts, estimatedInputTokens: prepared.estimatedInputTokens, createdAt: base.createdAt, headers: admission.headers });
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason | undefined;

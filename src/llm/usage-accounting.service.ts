@@ -193,6 +193,8 @@ export class UsageAccountingService {
   }
 
   async record(r: CallRecord, hooks?: GenerationHooks): Promise<void> {
+    // the routing time of the call (a stream that opened reported its time to first event already)
+    if (r.ttftMs === undefined || r.ttftMs === null) hooks?.upstream?.(r.latencyMs);
     const record: UsageRecord = {
       id: r.id,
       createdAt: r.createdAt,
