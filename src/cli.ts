@@ -8,7 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClientsService } from './auth/clients.service';
 import { AppError } from './common/errors/app-error';
 import { ConfigModule } from './config/config.module';
-import { ConfigError } from './config/env.schema';
+import { ConfigError, parseEnv } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
 
 /** Just what the commands need: configuration, the database (migrated on start) and the auth services. */
@@ -136,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n\n${USAGE}`);
     return 2;
   }
+  parseEnv(process.env); // before Nest starts, so a bad variable prints its message alone
   const ctx = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
   try {
     process.stdout.write(`${await run(ctx)}\n`);

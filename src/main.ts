@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { APP_CONFIG } from './config/config.module';
-import { AppConfig, ConfigError } from './config/env.schema';
+import { AppConfig, ConfigError, parseEnv } from './config/env.schema';
 
 async function bootstrap(): Promise<void> {
+  // checked before Nest starts: inside it, a bad variable would also print the framework's stack trace
+  parseEnv(process.env);
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port, config.host);
