@@ -9,7 +9,7 @@ import {
   PromptVersionCreateDto,
   TemplateUpdateDto,
 } from './dto/prompt.dto';
-import { decodeCursor, encodeCursor, toDetailResponse, toTemplateResponse, toVersionFields } from './prompt-mapper';
+import { decodeCursor, encodeCursor, nextVersionFields, toDetailResponse, toTemplateResponse, toVersionFields } from './prompt-mapper';
 import { PromptTemplate } from './prompt-template.entity';
 import { DEFAULT_LABELS, PromptsRepository } from './prompts.repository';
 import { RenderedTemplate, renderSnapshot, TemplateRef } from './prompts.service';
@@ -91,13 +91,18 @@ export class PromptLibraryService {
     }
   }
 
-  /** Adds the next version; `latest` always moves to it, other labels only when named. */
+  /**
+   * Adds the next version, starting from the previous one's fields and
+   * overriding what is given; `latest` always moves to it, other labels only when named.
+   */
   async addVersion(actor: PromptActor, key: string, dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
     const template = await this.locateWritable(actor, key);
-    const fields = toVersionFields(dto, dto.note ?? null);
-    assertDeclarations(fields.variables, fields.systemPrompt, fields.body);
     await this.repository.transaction(async (m) => {
       if (!(await this.repository.lockTemplate(m, template.id))) throw this.notFound(key);
+      const previous = await this.repository.latestVersion(m, template.id);
+      if (!previous) throw this.notFound(key);
+      const fields = nextVersionFields(previous, dto);
+      assertDeclarations(fields.variables, fields.systemPrompt, fields.body);
       const version = await this.repository.insertNextVersion(m, template.id, fields);
       const moves = new Map<string, LabelTarget>([['latest', { version, weights: null }]]);
       for (const label of dto.labels ?? []) moves.set(label, { version, weights: null });

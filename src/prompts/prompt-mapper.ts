@@ -3,8 +3,10 @@ import {
   PromptLabelResponseDto,
   PromptTemplateDetailResponseDto,
   PromptTemplateResponseDto,
+  PromptVersionCreateDto,
   PromptVersionResponseDto,
   PromptVersionFieldsDto,
+  TemplateVariableDto,
 } from './dto/prompt.dto';
 import { PromptLabel } from './prompt-label.entity';
 import { PromptTemplate } from './prompt-template.entity';
@@ -53,20 +55,38 @@ export function toDetailResponse(template: PromptTemplate, labels: PromptLabel[]
   return { ...toTemplateResponse(template, labels, latest), versions: versions.map(toVersionResponse) };
 }
 
+function toVariables(variables: TemplateVariableDto[] | null | undefined): VersionFields['variables'] {
+  return (variables ?? []).map((v) => ({
+    name: v.name,
+    required: v.required ?? false,
+    default: v.default ?? null,
+    description: v.description ?? null,
+  }));
+}
+
 export function toVersionFields(dto: PromptVersionFieldsDto, note: string | null): VersionFields {
   return {
     systemPrompt: dto.system_prompt ?? null,
     body: dto.body,
-    variables: (dto.variables ?? []).map((v) => ({
-      name: v.name,
-      required: v.required ?? false,
-      default: v.default ?? null,
-      description: v.description ?? null,
-    })),
+    variables: toVariables(dto.variables),
     provider: dto.provider ?? null,
     model: dto.model ?? null,
     params: dto.params ?? {},
     note,
+  };
+}
+
+/** The next version: the previous one's fields, overridden by what the request gives (null clears). */
+export function nextVersionFields(previous: PromptVersion, dto: PromptVersionCreateDto): VersionFields {
+  if (dto.body === null) throw new AppError('validation_error', 'body cannot be cleared; leave it out to keep the previous version\'s body', [{ field: 'body', message: 'must be a non-empty string' }]);
+  return {
+    systemPrompt: dto.system_prompt === undefined ? previous.systemPrompt : dto.system_prompt,
+    body: dto.body ?? previous.body,
+    variables: dto.variables === undefined ? previous.variables : toVariables(dto.variables),
+    provider: dto.provider === undefined ? previous.provider : dto.provider,
+    model: dto.model === undefined ? previous.model : dto.model,
+    params: dto.params === undefined ? (previous.params ?? {}) : (dto.params ?? {}),
+    note: dto.note ?? null,
   };
 }
 

@@ -114,6 +114,11 @@ export class PromptsRepository {
     return m.getRepository(PromptTemplate).createQueryBuilder('t').setLock('pessimistic_write').where('t.id = :id', { id }).getOne();
   }
 
+  /** The highest-numbered version (call after lockTemplate, so it is the one the next version follows). */
+  latestVersion(m: EntityManager, templateId: string): Promise<PromptVersion | null> {
+    return m.getRepository(PromptVersion).findOne({ where: { templateId }, order: { version: 'DESC' } });
+  }
+
   async insertNextVersion(m: EntityManager, templateId: string, fields: VersionFields): Promise<number> {
     const [{ next }]: { next: number }[] = await m.query(`SELECT coalesce(max(version), 0)::int + 1 AS next FROM prompt_versions WHERE template_id = $1`, [templateId]);
     await this.insertVersion(m, templateId, next, fields);

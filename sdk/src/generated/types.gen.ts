@@ -877,22 +877,40 @@ export type PromptUpdateDto = {
 };
 
 export type PromptVersionCreateDto = {
-    body: string;
+    /**
+     * left out: the previous version's body
+     */
+    body?: string;
     /**
      * labels to move to the new version (latest always moves)
      */
     labels?: Array<string>;
+    /**
+     * left out: inherited; null: none
+     */
     model?: string | null;
     /**
      * what changed
      */
     note?: string | null;
+    /**
+     * replaces the params; left out: inherited; null: none
+     */
     params?: {
         [key: string]: unknown;
-    };
+    } | null;
+    /**
+     * left out: inherited; null: none
+     */
     provider?: string | null;
+    /**
+     * left out: inherited; null: no system prompt
+     */
     system_prompt?: string | null;
-    variables?: Array<TemplateVariableDto>;
+    /**
+     * replaces the list; left out: inherited; null: none
+     */
+    variables?: Array<TemplateVariableDto> | null;
 };
 
 export type PromptVersionResponseDto = {

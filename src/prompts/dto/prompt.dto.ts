@@ -1,5 +1,5 @@
 import { PageQueryDto } from '../../common/dto/page-query.dto';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -65,7 +65,7 @@ export class PromptVersionFieldsDto {
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => TemplateVariableDto)
-  variables?: TemplateVariableDto[];
+  variables?: TemplateVariableDto[] | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'openai' })
   @IsOptional()
@@ -82,7 +82,7 @@ export class PromptVersionFieldsDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { temperature: 0.7, max_tokens: 400 } })
   @IsOptional()
   @IsObject()
-  params?: Record<string, unknown>;
+  params?: Record<string, unknown> | null;
 }
 
 export class PromptCreateDto extends PromptVersionFieldsDto {
@@ -104,7 +104,29 @@ export class PromptCreateDto extends PromptVersionFieldsDto {
   description?: string | null;
 }
 
-export class PromptVersionCreateDto extends PromptVersionFieldsDto {
+/**
+ * A new version starts from the previous (highest-numbered) version: every field
+ * left out is inherited, a field given overrides it, and null clears it.
+ */
+export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) {
+  @ApiPropertyOptional({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: 'left out: the previous version\'s body' })
+  override body?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'left out: inherited; null: no system prompt' })
+  override system_prompt?: string | null;
+
+  @ApiPropertyOptional({ type: [TemplateVariableDto], nullable: true, description: 'replaces the list; left out: inherited; null: none' })
+  override variables?: TemplateVariableDto[] | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'left out: inherited; null: none' })
+  override provider?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'left out: inherited; null: none' })
+  override model?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'replaces the params; left out: inherited; null: none' })
+  override params?: Record<string, unknown> | null;
+
   @ApiPropertyOptional({ type: String, nullable: true, description: 'what changed' })
   @IsOptional()
   @IsString()

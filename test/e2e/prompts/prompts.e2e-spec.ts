@@ -389,6 +389,58 @@ describe('prompt library over HTTP', () => {
     });
   });
 
+  describe('a new version starts from the previous one', () => {
+    it('inherits system prompt, variables, provider, model and params when only a body is given, and answers the version whole', async () => {
+      await request(t.url).post('/api/v1/prompts').set(as(a)).send({ ...TAGLINE, name: 'inherits' }).expect(201);
+      const v2 = await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ body: 'New: {{ product }} for {{ audience }}' }).expect(201);
+      expect(v2.body.versions[1]).toEqual({
+        version: 2,
+        system_prompt: TAGLINE.system_prompt,
+        body: 'New: {{ product }} for {{ audience }}',
+        variables: [
+          { name: 'product', required: true, default: null, description: 'what we sell' },
+          { name: 'audience', required: true, default: null, description: null },
+          { name: 'language', required: false, default: 'English', description: null },
+        ],
+        provider: 'mock',
+        model: 'echo',
+        params: { temperature: 0.5 },
+        note: null,
+        created_at: expect.any(String),
+      });
+      const rendered = await request(t.url).post('/api/v1/prompts/inherits/render').set(as(a)).send({ version: 2, variables: { product: 'LLMHub', audience: 'devs' } }).expect(200);
+      expect(rendered.body).toMatchObject({ version: 2, system_prompt: 'Write in English.', prompt: 'New: LLMHub for devs', provider: 'mock', model: 'echo' });
+    });
+
+    it('overrides only the fields given, and null clears a field', async () => {
+      const v3 = await request(t.url)
+        .post('/api/v1/prompts/inherits/versions')
+        .set(as(a))
+        .send({ model: null, system_prompt: null, params: { max_tokens: 50 }, note: 'no model' })
+        .expect(201);
+      expect(v3.body.versions[2]).toMatchObject({
+        version: 3,
+        system_prompt: null,
+        body: 'New: {{ product }} for {{ audience }}',
+        provider: 'mock',
+        model: null,
+        params: { max_tokens: 50 },
+        note: 'no model',
+      });
+      expect(v3.body.versions[2].variables.map((v: { name: string }) => v.name)).toEqual(['product', 'audience', 'language']);
+      const v4 = await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ body: 'Plain', variables: null, params: null }).expect(201);
+      expect(v4.body.versions[3]).toMatchObject({ version: 4, body: 'Plain', variables: [], params: {}, system_prompt: null, provider: 'mock' });
+    });
+
+    it('still checks the resulting version: an inherited body using a cleared variable is refused, naming it', async () => {
+      await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ body: 'x {{ product }}', variables: [{ name: 'product' }] }).expect(201);
+      const res = await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ note: 'drop vars', variables: [] }).expect(422);
+      expect(res.body.error.message).toContain('product');
+      const cleared = await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ body: null }).expect(422);
+      expect(cleared.body.error.details).toEqual([expect.objectContaining({ field: 'body' })]);
+    });
+  });
+
   describe('admin routes', () => {
     it('lists system templates and filters by owner', async () => {
       const system = await request(t.url).get('/api/admin/templates?system=true').set(admin()).expect(200);
@@ -402,7 +454,7 @@ describe('prompt library over HTTP', () => {
       expect(created.body).toMatchObject({ is_system: true, owner_client_id: null });
       await request(t.url).post('/api/admin/templates').set(admin()).send({ ...TAGLINE, name: 'house-style' }).expect(409);
       await request(t.url).get('/api/v1/prompts/house-style').set(as(b)).expect(200);
-      const v2 = await request(t.url).post(`/api/admin/templates/${created.body.id}/versions`).set(admin()).send({ body: 'plain', note: 'n', labels: ['production'] }).expect(201);
+      const v2 = await request(t.url).post(`/api/admin/templates/${created.body.id}/versions`).set(admin()).send({ body: 'plain', system_prompt: null, variables: null, note: 'n', labels: ['production'] }).expect(201);
       expect(v2.body.active_version).toBe(2);
       const rendered = await request(t.url).post('/api/v1/prompts/house-style/render').set(as(a)).send({}).expect(200);
       expect(rendered.body).toMatchObject({ version: 2, prompt: 'plain' });
