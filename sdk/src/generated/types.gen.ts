@@ -460,7 +460,7 @@ export type DashboardTopModelDto = {
  */
 export type ErrorEnvelope = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'internal_error';
         details: Array<{
             field?: string;
             message: string;
