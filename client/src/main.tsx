@@ -1,6 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/app';
+import { RouterProvider } from 'react-router';
+import './lib/api';
+import { AppProvider } from './app/provider';
+import { router } from './app/router';
 import './app/app.css';
 
 const root = document.getElementById('root');
@@ -8,6 +11,8 @@ if (!root) throw new Error('LLMHub console: #root element missing from index.htm
 
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <AppProvider>
+      <RouterProvider router={router} />
+    </AppProvider>
   </StrictMode>,
 );

@@ -1,0 +1,26 @@
+import { createBrowserRouter } from 'react-router';
+import { AppShell } from '../components/layout/app-shell';
+import { SignOutButton } from '../features/auth/components/sign-out-button';
+import { ClientDetailRoute } from './routes/client-detail';
+import { DashboardRoute } from './routes/dashboard';
+import { ClientsRoute } from './routes/clients';
+import { NotFoundRoute } from './routes/not-found';
+import { PlaceholderRoute } from './routes/placeholder';
+import { SignInRoute } from './routes/sign-in';
+
+export const router = createBrowserRouter([
+  { path: '/sign-in', element: <SignInRoute /> },
+  {
+    element: <AppShell signOut={<SignOutButton />} />,
+    children: [
+      { index: true, element: <DashboardRoute /> },
+      { path: 'providers', element: <PlaceholderRoute title="Providers" /> },
+      { path: 'clients', element: <ClientsRoute /> },
+      { path: 'clients/:id', element: <ClientDetailRoute /> },
+      { path: 'templates', element: <PlaceholderRoute title="Templates" /> },
+      { path: 'billing', element: <PlaceholderRoute title="Billing" /> },
+      { path: 'logs', element: <PlaceholderRoute title="Logs" /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+]);

@@ -1,0 +1,72 @@
+import type { ReactNode } from 'react';
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+export const SERIES_COLORS = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9333ea', '#475569'];
+
+export interface SeriesDef {
+  key: string;
+  label: string;
+  color?: string;
+}
+
+type Row = Record<string, string | number | null>;
+
+interface ChartProps {
+  /** what the chart shows, for screen readers */
+  label: string;
+  data: Row[];
+  x: string;
+  series: SeriesDef[];
+  formatX?: (v: string) => string;
+  formatY?: (v: number) => string;
+  height?: number;
+  stacked?: boolean;
+  kind?: 'bar' | 'line' | 'area';
+  children?: ReactNode;
+}
+
+/** One Recharts chart with the console's axes, tooltip and colours. */
+export function Chart({ label, data, x, series, formatX, formatY, height = 220, stacked, kind = 'bar' }: ChartProps) {
+  const common = {
+    data,
+    margin: { top: 8, right: 12, bottom: 0, left: 0 },
+  };
+  const axes = (
+    <>
+      <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
+      <XAxis dataKey={x} tickFormatter={formatX} tick={{ fontSize: 12 }} minTickGap={16} />
+      <YAxis tickFormatter={formatY} tick={{ fontSize: 12 }} width={64} />
+      <Tooltip labelFormatter={(v) => (formatX ? formatX(String(v)) : String(v))} formatter={(v) => (formatY && typeof v === 'number' ? formatY(v) : String(v))} />
+      {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+    </>
+  );
+  const color = (s: SeriesDef, i: number) => s.color ?? SERIES_COLORS[i % SERIES_COLORS.length];
+  return (
+    <figure className="chart" aria-label={label} role="img">
+      <ResponsiveContainer width="100%" height={height}>
+        {kind === 'line' ? (
+          <LineChart {...common}>
+            {axes}
+            {series.map((s, i) => (
+              <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={color(s, i)} dot={{ r: 2 }} strokeWidth={2} connectNulls isAnimationActive={false} />
+            ))}
+          </LineChart>
+        ) : kind === 'area' ? (
+          <AreaChart {...common}>
+            {axes}
+            {series.map((s, i) => (
+              <Area key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={color(s, i)} fill={color(s, i)} fillOpacity={0.2} stackId={stacked ? 'a' : undefined} isAnimationActive={false} />
+            ))}
+          </AreaChart>
+        ) : (
+          <BarChart {...common}>
+            {axes}
+            {series.map((s, i) => (
+              <Bar key={s.key} dataKey={s.key} name={s.label} fill={color(s, i)} stackId={stacked ? 'a' : undefined} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        )}
+      </ResponsiveContainer>
+    </figure>
+  );
+}

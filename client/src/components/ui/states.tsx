@@ -1,0 +1,42 @@
+import type { ReactNode } from 'react';
+import { isApiError } from '../../lib/api';
+import { Button } from './button';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> {label}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <strong>{title}</strong>
+      {children && <div>{children}</div>}
+    </div>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  const message = isApiError(error) ? error.message : error instanceof Error ? error.message : 'Something went wrong';
+  return (
+    <div className="state state-error" role="alert">
+      <strong>Could not load this.</strong> <span>{message}</span>
+      {retry && (
+        <Button variant="secondary" size="sm" onClick={retry}>
+          Try again
+        </Button>
+      )}
+    </div>
+  );
+}
+
+/** Loading, error or the content: the three states every query-backed block has. */
+export function QueryState<T>({ query, children, empty }: { query: { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown }; children: (data: T) => ReactNode; empty?: (data: T) => ReactNode | null }) {
+  if (query.isPending) return <Loading />;
+  if (query.isError || query.data === undefined) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  const emptyView = empty?.(query.data);
+  return <>{emptyView ?? children(query.data)}</>;
+}

@@ -1,0 +1,90 @@
+import type { ApiKeyCreatedResponseDto } from '@sdk';
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { Field, FormError } from '../../../components/ui/field';
+import { isApiError } from '../../../lib/api';
+import { useCreateClient } from '../api/clients';
+import { useCreateKey } from '../api/keys';
+import { KeyReveal } from './key-reveal';
+
+/** Creates a client and its first key, then shows the key once. */
+export function CreateClientDialog({ open, onOpenChange, onCreated }: { open: boolean; onOpenChange: (open: boolean) => void; onCreated: (clientId: string) => void }) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [budget, setBudget] = useState('');
+  const [rpm, setRpm] = useState('');
+  const [created, setCreated] = useState<ApiKeyCreatedResponseDto | null>(null);
+  const createClient = useCreateClient();
+  const createKey = useCreateKey();
+  const error = createClient.error ?? createKey.error;
+  const fieldError = (f: string) => (isApiError(error) ? error.fieldError(f) : undefined);
+
+  const reset = () => {
+    setName('');
+    setDescription('');
+    setBudget('');
+    setRpm('');
+    setCreated(null);
+    createClient.reset();
+    createKey.reset();
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const client = await createClient.mutateAsync({
+      name: name.trim(),
+      ...(description.trim() ? { description: description.trim() } : {}),
+      ...(budget.trim() ? { monthly_budget_usd: budget.trim() } : {}),
+      ...(rpm.trim() ? { rate_limit_rpm: Number(rpm) } : {}),
+    }).catch(() => null);
+    if (!client) return;
+    onCreated(client.id);
+    const key = await createKey.mutateAsync({ clientId: client.id, body: { name: 'default' } }).catch(() => null);
+    if (key) setCreated(key);
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) reset();
+        onOpenChange(next);
+      }}
+      title={created ? 'Your new API key' : 'New API client'}
+      description={created ? undefined : 'A client is an application that calls LLMHub. It gets its own keys, limits, budget and usage.'}
+    >
+      {created ? (
+        <>
+          <KeyReveal apiKey={created.key} expiresAt={created.expires_at} note={`Prefix ${created.prefix} identifies this key in the console and in logs.`} />
+          <div className="dialog-actions">
+            <Button onClick={() => onOpenChange(false)}>Done, I stored the key</Button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
+          <Field label="Name" error={fieldError('name')} hint="Unique, e.g. the application's name">
+            <input className="input" value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
+          </Field>
+          <Field label="Description" error={fieldError('description')}>
+            <input className="input" value={description} onChange={(e) => setDescription(e.target.value)} />
+          </Field>
+          <div className="grid-2">
+            <Field label="Monthly budget (USD)" error={fieldError('monthly_budget_usd')} hint="Empty: no budget">
+              <input className="input" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} placeholder="250.00" />
+            </Field>
+            <Field label="Requests per minute" error={fieldError('rate_limit_rpm')} hint="Empty: unlimited">
+              <input className="input" inputMode="numeric" value={rpm} onChange={(e) => setRpm(e.target.value)} />
+            </Field>
+          </div>
+          <FormError error={isApiError(error) && error.details.length === 0 ? error.message : undefined} />
+          <div className="dialog-actions">
+            <Button type="submit" disabled={createClient.isPending || createKey.isPending || name.trim() === ''}>
+              {createClient.isPending || createKey.isPending ? 'Creating…' : 'Create client and key'}
+            </Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,21 @@
+import { CopyButton } from '../../../components/ui/copy-button';
+
+/** A new key in full: shown this once, never again. */
+export function KeyReveal({ apiKey, expiresAt, note }: { apiKey: string; expiresAt?: string | null; note?: string }) {
+  return (
+    <div className="key-reveal">
+      <p className="warning" role="alert">
+        <strong>Copy this key now.</strong> It is shown only once: LLMHub stores a hash of it and cannot show it again. If you lose it, rotate or create a new key.
+      </p>
+      <div className="key-row">
+        <label htmlFor="new-api-key" className="visually-hidden">
+          New API key
+        </label>
+        <input id="new-api-key" className="input mono" readOnly value={apiKey} onFocus={(e) => e.currentTarget.select()} data-testid="new-api-key" />
+        <CopyButton text={apiKey} label="Copy key" />
+      </div>
+      {note && <p className="muted">{note}</p>}
+      {expiresAt && <p className="muted">Expires {new Date(expiresAt).toLocaleString()}.</p>}
+    </div>
+  );
+}

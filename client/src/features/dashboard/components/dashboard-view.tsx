@@ -1,0 +1,131 @@
+import type { DashboardResponseDto } from '@sdk';
+import { Link } from 'react-router';
+import { Badge } from '../../../components/ui/badge';
+import { Card, Stat } from '../../../components/ui/card';
+import { Chart } from '../../../components/ui/chart';
+import { Empty, QueryState } from '../../../components/ui/states';
+import { DataTable } from '../../../components/ui/table';
+import { formatCount, formatDateTime, formatHour, formatMs, formatPercent, formatUtcDay } from '../../../lib/format';
+import { formatMoney, moneyToNumber } from '../../../lib/format-money';
+import { useBudgetWatch, useCircuits } from '../api/get-dashboard';
+
+export function DashboardView({ d }: { d: DashboardResponseDto }) {
+  const hours = d.last_24_hours.map((h) => ({
+    hour: h.hour,
+    requests: h.requests,
+    errors: h.errors,
+    error_rate: Math.round(h.error_rate * 1000) / 10,
+    p50: h.latency_ms_p50,
+    p95: h.latency_ms_p95,
+    cost: moneyToNumber(h.cost_usd),
+  }));
+  return (
+    <>
+      <div className="stats" aria-label="Headline figures">
+        <Stat label="Cost today" value={formatMoney(d.today.cost_usd)} hint={`${formatCount(d.today.requests)} requests`} />
+        <Stat label="Cost this month" value={formatMoney(d.month_to_date.cost_usd)} hint={`${formatCount(d.month_to_date.requests)} requests`} />
+        <Stat label="Month-end forecast" value={formatMoney(d.month_end_forecast_usd, { cents: true })} hint="at this month's rate so far" />
+        <Stat label="Error rate today" value={formatPercent(d.error_rate_today)} hint={`${formatCount(d.today.errors)} errors · ${formatCount(d.today.rejected)} refused`} tone={d.error_rate_today > 0.05 ? 'bad' : undefined} />
+        <Stat label="Latency p50 / p95" value={`${formatMs(d.last_hour.latency_ms_p50)} / ${formatMs(d.last_hour.latency_ms_p95)}`} hint="successful calls, last hour" />
+      </div>
+      <div className="grid-cards">
+        <Card title="Requests per hour (last 24 h)" titleId="chart-requests">
+          <Chart label="Requests and errors per hour" data={hours} x="hour" formatX={formatHour} series={[{ key: 'requests', label: 'Requests' }, { key: 'errors', label: 'Errors', color: '#dc2626' }]} />
+        </Card>
+        <Card title="Cost per hour (last 24 h)" titleId="chart-cost-hour">
+          <Chart label="Cost per hour in USD" data={hours} x="hour" formatX={formatHour} formatY={(v) => `$${v}`} series={[{ key: 'cost', label: 'Cost (USD)', color: '#16a34a' }]} kind="area" />
+        </Card>
+        <Card title="Latency (last 24 h)" titleId="chart-latency">
+          <Chart label="Latency p50 and p95 per hour in milliseconds" data={hours} x="hour" formatX={formatHour} formatY={(v) => `${v} ms`} series={[{ key: 'p50', label: 'p50' }, { key: 'p95', label: 'p95', color: '#d97706' }]} kind="line" />
+        </Card>
+        <Card title="Error rate (last 24 h)" titleId="chart-errors">
+          <Chart label="Error rate per hour in percent" data={hours} x="hour" formatX={formatHour} formatY={(v) => `${v}%`} series={[{ key: 'error_rate', label: 'Error rate (%)', color: '#dc2626' }]} kind="line" />
+        </Card>
+        <Card title="Cost per day (last 30 days)" titleId="chart-cost-day">
+          <Chart label="Cost per day in USD" data={d.cost_per_day.map((c) => ({ day: c.day, cost: moneyToNumber(c.cost_usd) }))} x="day" formatX={formatUtcDay} formatY={(v) => `$${v}`} series={[{ key: 'cost', label: 'Cost (USD)' }]} />
+        </Card>
+        <Card title="Top clients this month" titleId="top-clients">
+          {d.top_clients.length === 0 ? (
+            <Empty title="No traffic this month" />
+          ) : (
+            <DataTable
+              caption="Top clients this month"
+              rows={d.top_clients}
+              rowKey={(c) => c.client_id ?? 'none'}
+              columns={[
+                { key: 'name', header: 'Client', cell: (c) => (c.client_id ? <Link to={`/clients/${c.client_id}`}>{c.client_name ?? c.client_id}</Link> : <span className="muted">no client</span>) },
+                { key: 'requests', header: 'Requests', align: 'right', cell: (c) => formatCount(c.requests) },
+                { key: 'cost', header: 'Cost', align: 'right', cell: (c) => formatMoney(c.cost_usd) },
+              ]}
+            />
+          )}
+        </Card>
+        <Card title="Top models this month" titleId="top-models">
+          {d.top_models.length === 0 ? (
+            <Empty title="No traffic this month" />
+          ) : (
+            <DataTable
+              caption="Top models this month"
+              rows={d.top_models}
+              rowKey={(m) => `${m.provider}/${m.model}`}
+              columns={[
+                { key: 'model', header: 'Model', cell: (m) => <code>{m.provider}/{m.model}</code> },
+                { key: 'requests', header: 'Requests', align: 'right', cell: (m) => formatCount(m.requests) },
+                { key: 'cost', header: 'Cost', align: 'right', cell: (m) => formatMoney(m.cost_usd) },
+              ]}
+            />
+          )}
+        </Card>
+        <BudgetWatch />
+        <Circuits />
+      </div>
+      <p className="muted">Updated {formatDateTime(d.generated_at)} · refreshes every 30 s.</p>
+    </>
+  );
+}
+
+function BudgetWatch() {
+  const watch = useBudgetWatch();
+  return (
+    <Card title="Clients near or over budget" titleId="budget-watch">
+      <QueryState query={watch} empty={(list) => (list.length === 0 ? <Empty title="Every client is within its budget" /> : null)}>
+        {(list) => (
+          <DataTable
+            caption="Clients near or over budget"
+            rows={list}
+            rowKey={(c) => c.id}
+            columns={[
+              { key: 'name', header: 'Client', cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
+              { key: 'state', header: 'State', cell: (c) => (c.budget_alert === 'exceeded' ? <Badge tone="bad">over budget</Badge> : <Badge tone="warn">near budget</Badge>) },
+              { key: 'spend', header: 'Spend / budget', align: 'right', cell: (c) => `${formatMoney(c.month_to_date_spend_usd)} / ${formatMoney(c.monthly_budget_usd)}` },
+            ]}
+          />
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
+const circuitTone = { closed: 'ok', half_open: 'warn', open: 'bad' } as const;
+
+function Circuits() {
+  const providers = useCircuits();
+  return (
+    <Card title="Provider circuits" titleId="circuits">
+      <QueryState query={providers}>
+        {(p) => (
+          <DataTable
+            caption="Provider circuits"
+            rows={p.items}
+            rowKey={(x) => x.name}
+            columns={[
+              { key: 'name', header: 'Provider', cell: (x) => <Link to="/providers">{x.name}</Link> },
+              { key: 'configured', header: 'Configured', cell: (x) => (x.configured ? <Badge tone="ok">yes</Badge> : <Badge tone="muted">no</Badge>) },
+              { key: 'circuit', header: 'Circuit', cell: (x) => <Badge tone={circuitTone[x.circuit]}>{x.circuit.replace('_', '-')}</Badge> },
+            ]}
+          />
+        )}
+      </QueryState>
+    </Card>
+  );
+}
