@@ -5,7 +5,7 @@ import react from '@vitejs/plugin-react';
 // Built from the repository root (`vite build --config client/vite.config.ts`),
 // so every path is anchored to this folder rather than the working directory.
 const clientDir = fileURLToPath(new URL('.', import.meta.url));
-const sdkDir = fileURLToPath(new URL('../sdk/src/generated', import.meta.url));
+const sdkDir = fileURLToPath(new URL('../sdk/src', import.meta.url));
 // `npm run dev`: the API runs separately (`npm run start:dev`, port 4000 unless PORT says otherwise)
 const backend = process.env.LLMHUB_API_URL ?? `http://localhost:${process.env.PORT ?? 4000}`;
 const proxied = ['/api', '/v1', '/openai', '/health', '/metrics', '/docs', '/redoc', '/openapi.json'];

@@ -1,7 +1,7 @@
 // The one place that configures the generated SDK: same origin, the admin
 // session cookie on every call, and failures thrown as ApiError so the
 // QueryClient (app/provider.tsx) can handle them in one place.
-import { client } from '@sdk/client.gen';
+import { client, configureLlmHub } from '@sdk';
 
 export interface FieldError {
   field: string;
@@ -44,7 +44,9 @@ function toApiError(body: unknown, response: Response | undefined): ApiError {
   return new ApiError(response.status, typeof e.code === 'string' ? e.code : 'http_error', message, details, typeof envelope.request_id === 'string' ? envelope.request_id : null);
 }
 
-client.setConfig({ baseUrl: '', credentials: 'include', throwOnError: true });
+// same origin, with the admin session cookie on every call
+configureLlmHub({});
+client.setConfig({ throwOnError: true });
 client.interceptors.error.use((body, response) => toApiError(body, response));
 
 /** The body of a successful SDK call (calls are made with throwOnError, so failures reject with ApiError). */
