@@ -6,7 +6,8 @@ import { CallCost, GenerationHooks } from './generation.types';
 import { GenerationPlanner } from './generation-planner.service';
 import { PricingService } from './pricing/pricing.service';
 import { EmbeddingResult } from './providers/llm-provider';
-import { ModelTarget, RouterService } from './router.service';
+import { RouterService } from './router.service';
+import { ModelTarget } from './model-resolver.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
 

@@ -4,7 +4,7 @@ import { AppError } from '../common/errors/app-error';
 import { PromptsService } from '../prompts/prompts.service';
 import { GenerationInput, PreparedGeneration, TemplateUse } from './generation.types';
 import { ChatMessage, GenerateRequest } from './providers/llm-provider';
-import { ModelKind, ModelTarget, RouterService } from './router.service';
+import { ModelKind, ModelResolver, ModelTarget } from './model-resolver.service';
 import { TokensService } from './tokens.service';
 
 /** Output reserved against the token limit when a request sets no max_tokens. */
@@ -18,7 +18,7 @@ export const DEFAULT_OUTPUT_ESTIMATE = 1024;
 @Injectable()
 export class GenerationPlanner {
   constructor(
-    private readonly router: RouterService,
+    private readonly models: ModelResolver,
     private readonly access: AccessPolicy,
     private readonly prompts: PromptsService,
     private readonly tokens: TokensService,
@@ -70,7 +70,7 @@ export class GenerationPlanner {
   }
 
   target(model: string | undefined, provider: string | undefined, kind: ModelKind): ModelTarget {
-    return model ? this.router.resolve(model, provider) : this.router.defaultTarget(kind, provider);
+    return this.models.targetFor(model, provider, kind);
   }
 
   /**
@@ -85,7 +85,7 @@ export class GenerationPlanner {
     names.forEach((name, i) => {
       let target: ModelTarget;
       try {
-        target = this.router.resolve(name);
+        target = this.models.resolve(name);
         this.access.assertModelAllowed(input.caller, target.providerId, target.model);
       } catch (error) {
         if (!explicit) return;

@@ -1,7 +1,7 @@
 import { Caller } from '../common/caller';
 import { AppError } from '../common/errors/app-error';
 import { ChatMessage, FinishReason, GenerateRequest, StreamEvent, TokenUsage, ToolCall } from './providers/llm-provider';
-import { ModelTarget } from './router.service';
+import { ModelTarget } from './model-resolver.service';
 
 /** Side effects the HTTP layer wants to know about; services stay free of req/res. */
 export interface GenerationHooks {

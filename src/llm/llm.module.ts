@@ -14,6 +14,7 @@ import { ImagesController } from './images.controller';
 import { ImagesService } from './images.service';
 import { LlmService } from './llm.service';
 import { ModelCatalog } from './model-catalog';
+import { ModelResolver } from './model-resolver.service';
 import { ModelsService } from './models.service';
 import { OpenAiCompatController } from './openai-compat.controller';
 import { ModelPriceOverride } from './pricing/model-price.entity';
@@ -65,6 +66,7 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     PlaygroundService,
     ProviderAdminService,
     ModelCatalog,
+    ModelResolver,
     TokensService,
     RouterService,
     GenerationPlanner,

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { FinishReason } from './providers/llm-provider';
+import { ModelResolver } from './model-resolver.service';
 import { RouterService } from './router.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
@@ -37,13 +38,14 @@ export class PlaygroundService {
   private readonly logger = new Logger('Playground');
 
   constructor(
+    private readonly models: ModelResolver,
     private readonly router: RouterService,
     private readonly accounting: UsageAccountingService,
     private readonly tokens: TokensService,
   ) {}
 
   async run(input: PlaygroundInput, signal: AbortSignal = new AbortController().signal): Promise<PlaygroundResult> {
-    const target = input.model ? this.router.resolve(input.model, input.provider) : this.router.defaultTarget('chat', input.provider);
+    const target = this.models.targetFor(input.model, input.provider, 'chat');
     const messages = [{ role: 'user' as const, content: input.prompt }];
     const started = performance.now();
     const { value, target: used, attempts } = await this.router.run([target], signal, (t, attemptSignal, timeoutMs) =>

@@ -1,26 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { MetricsService } from '../billing/metrics.service';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env.schema';
 import { CircuitBreaker, DEFAULT_CIRCUIT_OPTIONS } from './circuit-breaker';
-import { ModelCatalog } from './model-catalog';
+import { ModelTarget } from './model-resolver.service';
 import { ProviderSettingsService } from './provider-settings.service';
-import { LlmProvider, ProviderError, ProviderModel, StreamEvent } from './providers/llm-provider';
-import { ProviderRegistry } from './providers/provider-registry';
+import { LlmProvider, ProviderError, StreamEvent } from './providers/llm-provider';
 import { toProviderError } from './providers/sdk-errors';
-
-/** A resolved model: which strategy serves it and under which id. */
-export interface ModelTarget {
-  provider: LlmProvider;
-  providerId: string;
-  /** the provider's own model id */
-  model: string;
-  /** `provider/model`, as clients see it */
-  id: string;
-}
-
-export type ModelKind = ProviderModel['kind'];
 
 /** The longest Retry-After the router waits for; a longer one moves on to the next fallback. */
 export const RETRY_AFTER_CAP_S = 30;
@@ -60,6 +47,18 @@ export class RoutingError extends AppError {
   }
 }
 
+/**
+ * Time and chance as the router sees them: the circuit breakers' clock, the
+ * wait before a retry and the jitter. Unit tests inject their own.
+ */
+export interface RoutingClock {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+export const ROUTING_CLOCK = Symbol('ROUTING_CLOCK');
+
 interface Attempt {
   signal: AbortSignal;
   timeoutMs: number;
@@ -77,75 +76,18 @@ interface Attempt {
 @Injectable()
 export class RouterService {
   private readonly breakers = new Map<string, CircuitBreaker>();
-  /** overridable in unit tests: the wait before a retry */
-  sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep;
-  random: () => number = Math.random;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: ProviderRegistry,
     private readonly settings: ProviderSettingsService,
-    private readonly catalog: ModelCatalog,
     private readonly metrics: MetricsService,
+    @Optional() @Inject(ROUTING_CLOCK) private readonly clock: RoutingClock = SYSTEM_CLOCK,
   ) {}
-
-  // ---- model resolution ----
-
-  /**
-   * `provider/model`, an alias (`claude/…`), or a bare model name known to the
-   * catalog. An explicit `provider` narrows a bare name. Unknown → 422/400 naming the model.
-   */
-  resolve(name: string, providerHint?: string): ModelTarget {
-    const trimmed = name.trim();
-    if (providerHint) {
-      const provider = this.registry.find(providerHint);
-      if (!provider) throw unknownProvider(providerHint);
-      const prefixed = trimmed.startsWith(`${providerHint}/`) || trimmed.startsWith(`${provider.id}/`) ? trimmed.slice(trimmed.indexOf('/') + 1) : trimmed;
-      return this.target(provider, prefixed);
-    }
-    const slash = trimmed.indexOf('/');
-    if (slash > 0) {
-      const provider = this.registry.find(trimmed.slice(0, slash));
-      if (provider) return this.target(provider, trimmed.slice(slash + 1));
-    }
-    const providers = this.registry.all();
-    const known = providers.filter((p) => p.isConfigured()).map((p) => p.id);
-    const hit = this.catalog.resolve(trimmed, known.length > 0 ? known : providers.map((p) => p.id), (id) =>
-      (this.registry.find(id)?.listModels() ?? []).map((m) => m.id),
-    );
-    if (!hit) {
-      throw new AppError('validation_error', `Unknown model "${trimmed}". Use "provider/model"; GET /v1/models lists the models you may use.`, [
-        { field: 'model', message: `unknown model "${trimmed}"` },
-      ]);
-    }
-    return this.target(this.registry.get(hit.provider), hit.model);
-  }
-
-  /** The model used when a request names none: the given provider's (or the first configured provider's) first model of that kind. */
-  defaultTarget(kind: ModelKind, providerHint?: string): ModelTarget {
-    const candidates = providerHint ? [this.registry.find(providerHint) ?? this.fail(unknownProvider(providerHint))] : this.registry.all().filter((p) => p.isConfigured());
-    for (const provider of candidates) {
-      const model = provider.listModels().find((m) => m.kind === kind);
-      if (model) return this.target(provider, model.id);
-    }
-    throw new AppError('validation_error', `No model given and no configured provider offers a default ${kind} model; name one as "provider/model"`, [
-      { field: 'model', message: 'required' },
-    ]);
-  }
-
-  private target(provider: LlmProvider, model: string): ModelTarget {
-    if (model === '') throw new AppError('validation_error', `Model name missing after "${provider.id}/"`, [{ field: 'model', message: 'empty model name' }]);
-    return { provider, providerId: provider.id, model, id: `${provider.id}/${model}` };
-  }
-
-  private fail(error: AppError): never {
-    throw error;
-  }
 
   breaker(providerId: string): CircuitBreaker {
     let breaker = this.breakers.get(providerId);
     if (!breaker) {
-      breaker = new CircuitBreaker(DEFAULT_CIRCUIT_OPTIONS);
+      breaker = new CircuitBreaker(DEFAULT_CIRCUIT_OPTIONS, this.clock.now);
       this.breakers.set(providerId, breaker);
     }
     return breaker;
@@ -178,7 +120,7 @@ export class RouterService {
    * until the first event has arrived, never after.
    */
   async openStream(targets: ModelTarget[], signal: AbortSignal, open: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => AsyncIterable<StreamEvent>): Promise<OpenedStream> {
-    const started = Date.now();
+    const started = this.clock.now();
     let attempts = 0;
     const opened = await this.route(targets, signal, async (target, attempt) => {
       attempts += 1;
@@ -198,7 +140,7 @@ export class RouterService {
       attempts,
       first: opened.value.first,
       rest: opened.value.iterator,
-      ttftMs: Date.now() - started,
+      ttftMs: this.clock.now() - started,
       release: opened.value.release,
     };
   }
@@ -252,7 +194,7 @@ export class RouterService {
           lastError = error;
           const delay = this.retryDelay(error, retry);
           if (delay === undefined) break;
-          await this.sleep(delay, signal).catch(() => undefined);
+          await this.clock.sleep(delay, signal).catch(() => undefined);
         }
       }
     }
@@ -273,7 +215,7 @@ export class RouterService {
       return error.retryAfterS * 1000;
     }
     const base = this.config.providers.retryBaseMs;
-    return Math.floor(this.random() * base * 2 ** retry);
+    return Math.floor(this.clock.random() * base * 2 ** retry);
   }
 
   private attempt(providerId: string, client: AbortSignal): Attempt {
@@ -308,10 +250,6 @@ export function notConfigured(provider: LlmProvider): AppError {
   ]);
 }
 
-function unknownProvider(id: string): AppError {
-  return new AppError('provider_unavailable', `Provider "${id}" is not configured. GET /v1/models lists the models you may use.`);
-}
-
 function classify(err: unknown, client: AbortSignal, timedOut: boolean): ProviderError {
   if (client.aborted) return new ProviderError('aborted', 'The request was aborted');
   if (timedOut) return new ProviderError('timeout', 'The provider did not answer in time');
@@ -339,3 +277,5 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+const SYSTEM_CLOCK: RoutingClock = { now: Date.now, sleep: abortableSleep, random: Math.random };

@@ -4,7 +4,8 @@ import { AppError } from '../common/errors/app-error';
 import { GenerationHooks, PreparedGeneration, StreamSink, StreamSummary } from './generation.types';
 import { FinishReason, ProviderError, StreamEvent, TokenUsage } from './providers/llm-provider';
 import { toProviderError } from './providers/sdk-errors';
-import { ModelTarget, OpenedStream, RouterService } from './router.service';
+import { OpenedStream, RouterService } from './router.service';
+import { ModelTarget } from './model-resolver.service';
 import { TokensService } from './tokens.service';
 import { CallRecord, UsageAccountingService } from './usage-accounting.service';
 

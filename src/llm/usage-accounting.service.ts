@@ -9,7 +9,8 @@ import { CallCost, GenerationHooks, PreparedGeneration, TemplateUse } from './ge
 import { PricingService } from './pricing/pricing.service';
 import Decimal from 'decimal.js';
 import { ProviderError, TokenUsage } from './providers/llm-provider';
-import { ModelTarget, RoutingError } from './router.service';
+import { RoutingError } from './router.service';
+import { ModelTarget } from './model-resolver.service';
 
 /** What one finished (or failed) call contributes to its usage record. */
 export interface CallRecord {
