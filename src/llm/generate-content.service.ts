@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
+import { ERROR_STATUS, ErrorCode } from '../common/errors/error-codes';
 import { GenerationInput, GenerationOutcome, PreparedGeneration, TemplateUse } from './generation.types';
 import { toGenerateResponse } from './generation-response';
 import { LlmService } from './llm.service';
@@ -85,6 +86,7 @@ export class GenerateContentService {
     // the request as a whole is answered below; each language records itself
     const started = performance.now();
     const results = await Promise.all(codes.map((code) => this.one(prepared, code, input)));
+    if (results.every((r) => r.error !== null)) throw everyLanguageFailed(results);
     return { request_id: input.requestId, template: templateOf(prepared.template), results, totals: totals(results, performance.now() - started) };
   }
 
@@ -120,6 +122,24 @@ export class GenerateContentService {
       };
     }
   }
+}
+
+/**
+ * No language succeeded: an error status, not a 200. The failures' common code
+ * when they share one (400 provider_not_configured, 429, 504 …), else 502
+ * upstream_error; `details` keeps each language's own error.
+ */
+export function everyLanguageFailed(results: LanguageResult[]): AppError {
+  const failures = results.map((r) => ({ language: r.language, error: r.error! }));
+  const codes = new Set(failures.map((f) => f.error.code));
+  const common = codes.size === 1 && isErrorCode(failures[0]!.error.code) ? failures[0]!.error.code : undefined;
+  const details = failures.map((f) => ({ field: `languages.${f.language}`, code: f.error.code, message: f.error.message }));
+  const summary = common ? failures[0]!.error.message : failures.map((f) => `${f.language}: ${f.error.code}`).join(', ');
+  return new AppError(common ?? 'upstream_error', `Every language failed (${failures.length} of ${failures.length}): ${summary}`, details);
+}
+
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_STATUS, code);
 }
 
 function templateOf(template: TemplateUse | null): GenerateContentResult['template'] {

@@ -68,7 +68,8 @@ export class GenerateController {
   @Post('generate-content')
   @HttpCode(200)
   @ApiOperation({ summary: 'The same content in several languages, generated concurrently; one result (and request id) per language' })
-  @ApiOkResponse({ type: GenerateContentResponseDto })
+  @ApiOkResponse({ type: GenerateContentResponseDto, description: 'at least one language succeeded; a failed language carries its error' })
+  @ApiBadGatewayResponse({ description: 'every language failed: the failures\' common code and status when they share one (e.g. 504 upstream_timeout), else 502 upstream_error; details has one entry per language with its code' })
   async generateContent(
     @Body() dto: GenerateContentDto,
     @CurrentCaller() caller: Caller,

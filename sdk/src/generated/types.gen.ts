@@ -462,6 +462,10 @@ export type ErrorEnvelope = {
     error: {
         code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'internal_error';
         details: Array<{
+            /**
+             * a detail's own error code (each failed language of generate-content)
+             */
+            code?: string;
             field?: string;
             message: string;
         }>;
@@ -2372,6 +2376,10 @@ export type GenerateContentData = {
 
 export type GenerateContentErrors = {
     /**
+     * every language failed: the failures' common code and status when they share one (e.g. 504 upstream_timeout), else 502 upstream_error; details has one entry per language with its code
+     */
+    502: unknown;
+    /**
      * Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema
      */
     default: ErrorEnvelope;
@@ -2380,6 +2388,9 @@ export type GenerateContentErrors = {
 export type GenerateContentError = GenerateContentErrors[keyof GenerateContentErrors];
 
 export type GenerateContentResponses = {
+    /**
+     * at least one language succeeded; a failed language carries its error
+     */
     200: GenerateContentResponseDto;
 };
 

@@ -4,6 +4,8 @@ export interface ErrorDetail {
   /** the field, variable or parameter concerned, when there is one */
   field?: string;
   message: string;
+  /** an error code of its own, when the detail is a failure (one language of a multi-language call) */
+  code?: string;
 }
 
 /**

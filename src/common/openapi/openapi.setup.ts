@@ -29,7 +29,15 @@ const ERROR_SCHEMAS = {
           message: { type: 'string', example: 'Invalid request: model' },
           details: {
             type: 'array',
-            items: { type: 'object', properties: { field: { type: 'string', example: 'model' }, message: { type: 'string' } }, required: ['message'] },
+            items: {
+              type: 'object',
+              properties: {
+                field: { type: 'string', example: 'model' },
+                message: { type: 'string' },
+                code: { type: 'string', description: "a detail's own error code (each failed language of generate-content)" },
+              },
+              required: ['message'],
+            },
           },
         },
       },

@@ -307,6 +307,42 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect((await logRow(byLanguage.en!.request_id)).status).toBe('success');
     });
 
+    it('POST /api/v1/llm/generate-content answers 502 when every language failed, with each language\'s error, and records each language once', async () => {
+      const res = await post('/api/v1/llm/generate-content', { prompt: 'A tagline [[sim:fault=500]]', languages: ['en', 'de'], model: 'openai/gpt-4o-mini', max_tokens: 3 });
+      expect(res.status).toBe(502);
+      const body = (await res.json()) as { error: { code: string; message: string; details: { field: string; code: string; message: string }[] }; request_id: string };
+      expect(body.error.code).toBe('upstream_error');
+      expect(body.error.message).toMatch(/^Every language failed \(2 of 2\)/);
+      expect(body.error.details).toEqual([
+        { field: 'languages.en', code: 'upstream_error', message: expect.stringContaining('openai/gpt-4o-mini failed after') },
+        { field: 'languages.de', code: 'upstream_error', message: expect.stringContaining('openai/gpt-4o-mini failed after') },
+      ]);
+      const { rows } = await db.query(`SELECT metadata->>'language' AS language, status FROM llm_generation_log WHERE metadata->>'parent_request_id' = $1 ORDER BY 1`, [body.request_id]);
+      expect(rows).toEqual([
+        { language: 'de', status: 'error' },
+        { language: 'en', status: 'error' },
+      ]);
+      expect(await logRow(body.request_id)).toBeUndefined();
+    });
+
+    it('POST /api/v1/llm/generate-content answers the failures\' common status: 504 when every language timed out', async () => {
+      const res = await post('/api/v1/llm/generate-content', { prompt: 'A tagline [[sim:fault=hang]]', languages: ['en', 'fr'], model: 'openai/gpt-4o-mini', max_tokens: 3 });
+      expect(res.status).toBe(504);
+      const body = (await res.json()) as { error: { code: string; details: { field: string; code: string }[] } };
+      expect(body.error.code).toBe('upstream_timeout');
+      expect(body.error.details.map((d) => [d.field, d.code])).toEqual([
+        ['languages.en', 'upstream_timeout'],
+        ['languages.fr', 'upstream_timeout'],
+      ]);
+    });
+
+    it('POST /api/v1/llm/generate-content without languages says one thing: languages is required', async () => {
+      const res = await post('/api/v1/llm/generate-content', { prompt: 'x', model: 'mock/echo' });
+      expect(res.status).toBe(422);
+      const body = (await res.json()) as { error: { details: unknown[] } };
+      expect(body.error.details).toEqual([{ field: 'languages', message: 'languages is required' }]);
+    });
+
     it('rejects an unknown language code with 422 naming it', async () => {
       const res = await post('/api/v1/llm/generate-content', { prompt: 'x', languages: ['en', 'zz-!!'], model: 'mock/echo' });
       expect(res.status).toBe(422);

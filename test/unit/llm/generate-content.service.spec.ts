@@ -1,5 +1,5 @@
 import { AppError } from '../../../src/common/errors/app-error';
-import { GenerateContentService, checkLanguages } from '../../../src/llm/generate-content.service';
+import { GenerateContentService, LanguageResult, checkLanguages, everyLanguageFailed } from '../../../src/llm/generate-content.service';
 import type { GenerationInput, GenerationOutcome, PreparedGeneration } from '../../../src/llm/generation.types';
 import type { LlmService } from '../../../src/llm/llm.service';
 import type { TokensService } from '../../../src/llm/tokens.service';
@@ -76,5 +76,24 @@ describe('GenerateContentService', () => {
     expect(checkLanguages(['en', 'pt-br', 'en'])).toEqual(['en', 'pt-BR']);
     expect(() => checkLanguages(['en', 'xx!'])).toThrow(AppError);
     expect(() => checkLanguages(Array.from({ length: 21 }, () => 'en'))).toThrow(/At most 20/);
+  });
+
+  describe(everyLanguageFailed.name, () => {
+    const failed = (language: string, code: string): LanguageResult =>
+      ({ language, request_id: language, error: { code, message: `${language} ${code}` } }) as LanguageResult;
+
+    it('answers the failures\' common code and status', () => {
+      const error = everyLanguageFailed([failed('en', 'rate_limited'), failed('de', 'rate_limited')]);
+      expect(error).toMatchObject({ code: 'rate_limited', status: 429 });
+      expect(error.details).toEqual([
+        { field: 'languages.en', code: 'rate_limited', message: 'en rate_limited' },
+        { field: 'languages.de', code: 'rate_limited', message: 'de rate_limited' },
+      ]);
+    });
+
+    it('answers 502 upstream_error when the failures differ, naming each', () => {
+      const error = everyLanguageFailed([failed('en', 'upstream_timeout'), failed('de', 'upstream_error')]);
+      expect(error).toMatchObject({ code: 'upstream_error', status: 502, message: 'Every language failed (2 of 2): en: upstream_timeout, de: upstream_error' });
+    });
   });
 });
