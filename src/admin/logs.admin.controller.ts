@@ -13,6 +13,7 @@ export class LogsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) provider?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) model?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: GenerationStatus;
+  @ApiPropertyOptional({ format: 'uuid', description: 'calls made through this template' }) @IsOptional() @IsUUID() template_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsISO8601() from?: string;
   @ApiPropertyOptional() @IsOptional() @IsISO8601() to?: string;
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
@@ -39,6 +40,7 @@ export class LogsAdminController {
       provider: q.provider,
       model: q.model,
       status: q.status,
+      templateId: q.template_id,
       from: q.from,
       to: q.to,
       limit: q.limit,

@@ -11,6 +11,7 @@ export interface LogFilter {
   provider?: string;
   model?: string;
   status?: GenerationStatus;
+  templateId?: string;
   from?: string;
   to?: string;
   limit?: number;
@@ -113,6 +114,7 @@ export class GenerationLogService {
     if (filter.provider) add((p) => `provider = ${p}`, filter.provider);
     if (filter.model) add((p) => `model = ${p}`, filter.model);
     if (filter.status) add((p) => `status = ${p}`, filter.status);
+    if (filter.templateId) add((p) => `template_id = ${p}`, filter.templateId);
     if (filter.from) add((p) => `created_at >= ${p}`, new Date(filter.from).toISOString());
     if (filter.to) add((p) => `created_at < ${p}`, new Date(filter.to).toISOString());
     if (filter.cursor) {

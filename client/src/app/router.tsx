@@ -1,10 +1,12 @@
 import { createBrowserRouter } from 'react-router';
 import { AppShell } from '../components/layout/app-shell';
 import { SignOutButton } from '../features/auth/components/sign-out-button';
+import { BillingRoute } from './routes/billing';
 import { ClientDetailRoute } from './routes/client-detail';
 import { DashboardRoute } from './routes/dashboard';
 import { ClientsRoute } from './routes/clients';
 import { NotFoundRoute } from './routes/not-found';
+import { ProvidersRoute } from './routes/providers';
 import { PlaceholderRoute } from './routes/placeholder';
 import { SignInRoute } from './routes/sign-in';
 
@@ -14,11 +16,11 @@ export const router = createBrowserRouter([
     element: <AppShell signOut={<SignOutButton />} />,
     children: [
       { index: true, element: <DashboardRoute /> },
-      { path: 'providers', element: <PlaceholderRoute title="Providers" /> },
+      { path: 'providers', element: <ProvidersRoute /> },
       { path: 'clients', element: <ClientsRoute /> },
       { path: 'clients/:id', element: <ClientDetailRoute /> },
       { path: 'templates', element: <PlaceholderRoute title="Templates" /> },
-      { path: 'billing', element: <PlaceholderRoute title="Billing" /> },
+      { path: 'billing', element: <BillingRoute /> },
       { path: 'logs', element: <PlaceholderRoute title="Logs" /> },
       { path: '*', element: <NotFoundRoute /> },
     ],

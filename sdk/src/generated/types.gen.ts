@@ -1698,6 +1698,10 @@ export type ListGenerationLogsData = {
         provider?: string;
         model?: string;
         status?: 'success' | 'error' | 'cancelled' | 'rate_limited' | 'budget_exceeded' | 'rejected';
+        /**
+         * calls made through this template
+         */
+        template_id?: string;
         from?: string;
         to?: string;
         limit?: number;

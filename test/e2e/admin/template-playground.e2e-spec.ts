@@ -51,6 +51,24 @@ describe('admin template render and playground', () => {
     expect(logs.body.items).toHaveLength(0);
   });
 
+  it('filters the log by template', async () => {
+    const client = await admin(request(t.url).post('/api/admin/clients')).send({ name: 'template-log-filter' }).expect(201);
+    const key = await admin(request(t.url).post(`/api/admin/clients/${client.body.id}/keys`)).send({}).expect(201);
+    await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key.body.key).send({ prompt: 'no template here', model: 'mock/echo' }).expect(200);
+    await request(t.url)
+      .post('/api/v1/llm/generate')
+      .set('X-API-Key', key.body.key)
+      .send({ template: { name: 'playground-tagline', version: 2 }, variables: { product: 'LLMHub' } })
+      .expect(200);
+    const all = await admin(request(t.url).get('/api/admin/logs')).expect(200);
+    expect(all.body.items).toHaveLength(2);
+    const through = await admin(request(t.url).get(`/api/admin/logs?template_id=${templateId}`)).expect(200);
+    expect(through.body.items).toHaveLength(1);
+    expect(through.body.items[0]).toMatchObject({ template_id: templateId, template_version: 2 });
+    const bad = await admin(request(t.url).get('/api/admin/logs?template_id=nope')).expect(422);
+    expect(bad.body.error.details[0].field).toBe('template_id');
+  });
+
   it('answers 404 for an unknown model', async () => {
     const res = await admin(request(t.url).post(`/api/admin/templates/${templateId}/playground`)).send({ variables: { product: 'x' }, model: 'nope/nothing' });
     expect([404, 422]).toContain(res.status);

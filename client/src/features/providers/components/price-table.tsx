@@ -1,0 +1,103 @@
+import type { PriceEntryDto } from '@sdk';
+import { useMemo, useState, type FormEvent } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { Field, FormError } from '../../../components/ui/field';
+import { notify } from '../../../components/ui/toaster';
+import { DataTable } from '../../../components/ui/table';
+import { isApiError } from '../../../lib/api';
+import { formatMoney } from '../../../lib/format-money';
+import { useUpdatePrices, type PriceChange } from '../api/providers';
+
+const sourceTone = { builtin: 'muted', override: 'info', console: 'warn' } as const;
+
+/** The pricing table in force (USD per 1M tokens); console overrides are edited in place. */
+export function PriceTable({ prices }: { prices: PriceEntryDto[] }) {
+  const [filter, setFilter] = useState('');
+  const [editing, setEditing] = useState<string | null>(null);
+  const shown = useMemo(() => prices.filter((p) => p.model.toLowerCase().includes(filter.trim().toLowerCase())), [prices, filter]);
+  const update = useUpdatePrices();
+  return (
+    <>
+      <div className="filters">
+        <Field label="Find a model">
+          <input className="input" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="e.g. gpt-4o" />
+        </Field>
+        <Button variant="secondary" onClick={() => setEditing('')}>
+          Add a price
+        </Button>
+      </div>
+      {editing !== null && <PriceForm key={editing} model={editing} entry={prices.find((p) => p.model === editing)} onDone={() => setEditing(null)} />}
+      <DataTable
+        caption="Prices per million tokens"
+        rows={shown}
+        rowKey={(p) => p.model}
+        columns={[
+          { key: 'model', header: 'Model', cell: (p) => <code>{p.model}</code> },
+          { key: 'in', header: 'Input / 1M', align: 'right', cell: (p) => formatMoney(p.input_per_m) },
+          { key: 'out', header: 'Output / 1M', align: 'right', cell: (p) => formatMoney(p.output_per_m) },
+          { key: 'cached', header: 'Cached input / 1M', align: 'right', cell: (p) => formatMoney(p.cached_input_per_m) },
+          { key: 'source', header: 'Source', cell: (p) => <Badge tone={sourceTone[p.source]}>{p.source}</Badge> },
+          {
+            key: 'actions',
+            header: <span className="visually-hidden">Actions</span>,
+            cell: (p) => (
+              <div className="row-actions">
+                <Button size="sm" variant="secondary" onClick={() => setEditing(p.model)} aria-label={`Edit price of ${p.model}`}>
+                  Edit
+                </Button>
+                {p.source === 'console' && (
+                  <Button size="sm" variant="ghost" onClick={() => update.mutate({ [p.model]: null }, { onSuccess: () => notify(`${p.model}: console price removed`) })} aria-label={`Reset price of ${p.model}`}>
+                    Reset
+                  </Button>
+                )}
+              </div>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntryDto; onDone: () => void }) {
+  const [name, setName] = useState(model);
+  const [input, setInput] = useState(entry?.input_per_m ?? '');
+  const [output, setOutput] = useState(entry?.output_per_m ?? '');
+  const [cached, setCached] = useState(entry?.cached_input_per_m ?? '');
+  const update = useUpdatePrices();
+  const fe = (f: string) => (isApiError(update.error) ? update.error.details.find((d) => d.field.endsWith(f))?.message : undefined);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const change: PriceChange = { input_per_m: input.trim(), output_per_m: output.trim(), ...(cached.trim() ? { cached_input_per_m: cached.trim() } : {}) };
+    update.mutate({ [name.trim()]: change }, { onSuccess: () => (notify(`${name.trim()}: price saved; the next call is priced with it`), onDone()) });
+  };
+  return (
+    <form className="card stack" onSubmit={submit} noValidate aria-label="Edit price">
+      <h3>{model ? `Price of ${model}` : 'New price'}</h3>
+      <div className="grid-4">
+        <Field label="Model" hint="provider/model" error={fe('model')}>
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} readOnly={Boolean(model)} />
+        </Field>
+        <Field label="Input USD per 1M tokens" error={fe('input_per_m')}>
+          <input className="input" inputMode="decimal" value={input} onChange={(e) => setInput(e.target.value)} />
+        </Field>
+        <Field label="Output USD per 1M tokens" error={fe('output_per_m')}>
+          <input className="input" inputMode="decimal" value={output} onChange={(e) => setOutput(e.target.value)} />
+        </Field>
+        <Field label="Cached input USD per 1M" hint="Empty: the input rate" error={fe('cached_input_per_m')}>
+          <input className="input" inputMode="decimal" value={cached} onChange={(e) => setCached(e.target.value)} />
+        </Field>
+      </div>
+      <FormError error={isApiError(update.error) ? update.error.message : undefined} />
+      <div className="toolbar">
+        <Button type="submit" disabled={update.isPending}>
+          Save price
+        </Button>
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+import type { ProviderResponseDto, ProviderUpdateDtoWritable } from '@sdk';
+import { useState, type FormEvent } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { Field, FormError } from '../../../components/ui/field';
+import { notify } from '../../../components/ui/toaster';
+import { isApiError } from '../../../lib/api';
+import { formatMs } from '../../../lib/format';
+import { useTestProvider, useUpdateProvider } from '../api/providers';
+
+const circuitTone = { closed: 'ok', half_open: 'warn', open: 'bad' } as const;
+
+export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
+  const [enabled, setEnabled] = useState(provider.enabled);
+  const [apiKey, setApiKey] = useState('');
+  const [baseUrl, setBaseUrl] = useState(provider.base_url ?? '');
+  const [timeout, setTimeoutMs] = useState(String(provider.timeout_ms));
+  const update = useUpdateProvider(provider.name);
+  const test = useTestProvider(provider.name);
+  const fe = (f: string) => (isApiError(update.error) ? update.error.fieldError(f) : undefined);
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    const body: ProviderUpdateDtoWritable = {
+      enabled,
+      base_url: baseUrl.trim() || null,
+      timeout_ms: timeout.trim() === '' ? null : Number(timeout),
+      ...(apiKey ? { api_key: apiKey } : {}),
+    };
+    update.mutate(body, {
+      onSuccess: () => {
+        setApiKey('');
+        notify(`${provider.name} saved`);
+      },
+    });
+  };
+
+  const result = test.data;
+  return (
+    <section className="card" aria-labelledby={`provider-${provider.name}`}>
+      <header className="card-header">
+        <h2 id={`provider-${provider.name}`}>{provider.name}</h2>
+        <div className="card-actions">
+          {provider.configured ? <Badge tone="ok">configured</Badge> : <Badge tone="muted">not configured</Badge>}
+          <Badge tone={circuitTone[provider.circuit]}>circuit {provider.circuit.replace('_', '-')}</Badge>
+        </div>
+      </header>
+      <form className="stack" onSubmit={save} noValidate aria-label={`${provider.name} settings`}>
+        <label className="checkbox">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
+        </label>
+        <Field
+          label="API key"
+          hint={provider.api_key ? `In force: ${provider.api_key} (from the ${provider.api_key_source}). Type a new key to replace it; it is never shown again.` : 'No key set. It is stored encrypted and never shown again.'}
+          error={fe('api_key')}
+        >
+          <input className="input" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={provider.api_key ?? ''} />
+        </Field>
+        <div className="grid-2">
+          <Field label="Base URL" hint="Empty: the default" error={fe('base_url')}>
+            <input className="input" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
+          </Field>
+          <Field label="Timeout (ms)" hint="Per attempt" error={fe('timeout_ms')}>
+            <input className="input" inputMode="numeric" value={timeout} onChange={(e) => setTimeoutMs(e.target.value)} />
+          </Field>
+        </div>
+        <p className="muted">Models: {provider.models.length ? provider.models.join(', ') : 'none'}</p>
+        <FormError error={isApiError(update.error) && update.error.details.length === 0 ? update.error.message : undefined} />
+        <div className="toolbar">
+          <Button type="submit" disabled={update.isPending}>
+            Save
+          </Button>
+          <Button variant="secondary" onClick={() => test.mutate()} disabled={test.isPending}>
+            {test.isPending ? 'Testing…' : 'Test connection'}
+          </Button>
+          {provider.api_key_source === 'console' && (
+            <Button variant="ghost" onClick={() => update.mutate({ api_key: '' }, { onSuccess: () => notify(`${provider.name}: console key removed`) })}>
+              Remove console key
+            </Button>
+          )}
+        </div>
+        {result && (
+          <p role="status" className={result.ok ? 'notice' : 'form-error'}>
+            {result.ok ? `Connected: ${result.model} answered in ${formatMs(result.latency_ms)}.` : `Failed (${result.error?.code}): ${result.error?.message}`}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
