@@ -2,10 +2,15 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { BillingReadService } from '../billing/billing-read.service';
+import { BillingReadService, UsageFilter } from '../billing/billing-read.service';
 import { AdminUsageQueryDto, TopSpendersQueryDto, TopSpendersResponseDto, UsageResponseDto } from '../billing/dto/billing.dto';
 import { GenerationLogService } from '../billing/generation-logs.service';
 import { AdminAuth } from '../common/auth.decorators';
+
+/** The report and the CSV export read the same parameters the same way. */
+function toUsageFilter(q: AdminUsageQueryDto): UsageFilter {
+  return { from: q.from, to: q.to, granularity: q.granularity, groupBy: q.group_by, clientId: q.client_id, provider: q.provider, model: q.model };
+}
 
 @ApiTags('admin-billing')
 @AdminAuth()
@@ -19,15 +24,7 @@ export class BillingAdminController {
   @Get('usage')
   @ApiOkResponse({ type: UsageResponseDto })
   getAdminUsage(@Query() q: AdminUsageQueryDto): Promise<UsageResponseDto> {
-    return this.reads.usage({
-      from: q.from,
-      to: q.to,
-      granularity: q.granularity,
-      groupBy: q.group_by,
-      clientId: q.client_id,
-      provider: q.provider,
-      model: q.model,
-    });
+    return this.reads.usage(toUsageFilter(q));
   }
 
   @Get('top-spenders')
@@ -39,11 +36,11 @@ export class BillingAdminController {
   /** Streamed: one write per chunk of rows, waiting for the socket to drain. */
   @Get('export.csv')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'usage rows as CSV (money as decimal strings)', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'the rows of GET /api/admin/billing/usage for the same parameters, as CSV (money as decimal strings)', schema: { type: 'string' } })
   async exportUsageCsv(@Query() q: AdminUsageQueryDto, @Res() res: Response): Promise<void> {
     let started = false;
     const streaming = this.logs.exportCsv(
-      { from: q.from, to: q.to, granularity: q.granularity, clientId: q.client_id, provider: q.provider, model: q.model },
+      toUsageFilter(q),
       async (chunk) => {
         if (!started) {
           started = true;

@@ -42,7 +42,7 @@ const SUMS = `sum(r.requests)::bigint AS requests, sum(r.errors)::bigint AS erro
   sum(r.input_tokens)::bigint AS input_tokens, sum(r.output_tokens)::bigint AS output_tokens, sum(r.cost_usd)::text AS cost_usd,
   sum(r.price_unknown)::bigint AS price_unknown, sum(r.latency_ms_sum)::bigint AS latency_ms_sum`;
 
-type Row = Record<string, string | number | Date | null>;
+export type Row = Record<string, string | number | Date | null>;
 
 export function money(value: string | null | undefined): string {
   return value === null || value === undefined ? '0' : new Decimal(value).toFixed();
@@ -87,6 +87,39 @@ export function rollupSelection(
     where.push(`r.${column} = $${params.length}`);
   }
   return { from, to, params, where };
+}
+
+/**
+ * The one query behind the usage report and the CSV export, so both take the
+ * same parameters and give the same rows: one row per bucket, or per bucket and
+ * group when `groupBy` is given.
+ */
+export function usageQuery(filter: UsageFilter): { sql: string; params: unknown[]; from: Date; to: Date; granularity: Granularity } {
+  const granularity = filter.granularity ?? 'day';
+  const { from, to, params, where } = rollupSelection(filter, granularity);
+  const group = filter.groupBy ? GROUP_COLUMNS[filter.groupBy] : undefined;
+  const sql = `SELECT r.bucket${group ? `, ${group.select}` : ''}, ${SUMS}
+       FROM ${ROLLUP_TABLE[granularity]} r ${group?.join ?? ''}
+       WHERE ${where.join(' AND ')}
+       GROUP BY r.bucket${group ? `, ${group.group}` : ''}
+       ORDER BY r.bucket${group ? `, ${group.group}` : ''}`;
+  return { sql, params, from, to, granularity };
+}
+
+/** The columns of a usage item in order (the CSV header); group columns are empty when not grouped by them. */
+export const USAGE_ITEM_COLUMNS = [
+  'bucket', 'client_id', 'client_name', 'provider', 'model', 'template', 'template_id', 'template_version',
+  'requests', 'errors', 'rejected', 'input_tokens', 'output_tokens', 'cost_usd', 'price_unknown', 'avg_latency_ms',
+] as const;
+
+/** One row of usageQuery as a report item (money as a decimal string). */
+export function toUsageItem(row: Row): UsageItemDto {
+  const item: UsageItemDto = { bucket: (row.bucket as Date).toISOString(), ...totalsOf([row]) };
+  for (const key of ['client_id', 'client_name', 'provider', 'model', 'template', 'template_id'] as const) {
+    if (key in row) item[key] = row[key] as string | null;
+  }
+  if ('template_version' in row) item.template_version = row.template_version === null ? null : Number(row.template_version);
+  return item;
 }
 
 function totalsOf(rows: readonly Row[]): UsageTotalsDto {
@@ -140,26 +173,9 @@ export class BillingReadService {
 
   /** Usage series for one client (client routes) or across clients (admin). */
   async usage(filter: UsageFilter): Promise<UsageResponseDto> {
-    const granularity = filter.granularity ?? 'day';
-    const { from, to, params, where } = rollupSelection(filter, granularity);
-    const table = ROLLUP_TABLE[granularity];
-    const group = filter.groupBy ? GROUP_COLUMNS[filter.groupBy] : undefined;
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT r.bucket${group ? `, ${group.select}` : ''}, ${SUMS}
-       FROM ${table} r ${group?.join ?? ''}
-       WHERE ${where.join(' AND ')}
-       GROUP BY r.bucket${group ? `, ${group.group}` : ''}
-       ORDER BY r.bucket${group ? `, ${group.group}` : ''}`,
-      params,
-    );
-    const items = rows.map((row): UsageItemDto => {
-      const item: UsageItemDto = { bucket: (row.bucket as Date).toISOString(), ...totalsOf([row]) };
-      for (const key of ['client_id', 'client_name', 'provider', 'model', 'template', 'template_id'] as const) {
-        if (key in row) item[key] = row[key] as string | null;
-      }
-      if ('template_version' in row) item.template_version = row.template_version === null ? null : Number(row.template_version);
-      return item;
-    });
+    const { sql, params, from, to, granularity } = usageQuery(filter);
+    const rows: Row[] = await this.dataSource.query(sql, params);
+    const items = rows.map(toUsageItem);
     return {
       from: from.toISOString(),
       to: to.toISOString(),

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
-import { money, rollupSelection } from './billing-read.service';
+import { money, Row, toUsageItem, USAGE_ITEM_COLUMNS, UsageFilter, usageQuery } from './billing-read.service';
 import type { GenerationStatus } from './generation-log.entity';
-import { ROLLUP_TABLE, type Granularity } from './rollup-buckets';
 
 export interface LogFilter {
   clientId?: string;
@@ -45,15 +44,6 @@ export interface GenerationLogItem {
   metadata: Record<string, unknown> | null;
 }
 
-export interface CsvExportFilter {
-  from?: string;
-  to?: string;
-  granularity?: Granularity;
-  clientId?: string;
-  provider?: string;
-  model?: string;
-}
-
 /** Anything a chunk of CSV can be written to; resolves when it may take more (backpressure). */
 export type CsvSink = (chunk: string) => Promise<void>;
 
@@ -61,10 +51,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_SELECT = `id, created_at, created_at::text AS created_at_key, client_id, api_key_id, endpoint, provider, model, requested_model,
   template_id, template_name, template_version, input_tokens, output_tokens, cached_input_tokens, cost_usd::text AS cost_usd,
   price_unknown, latency_ms, ttft_ms, status, error_code, error_message, attempts, is_stream, metadata`;
-const CSV_COLUMNS = [
-  'bucket', 'client_id', 'client_name', 'provider', 'model', 'template_id', 'template_version', 'requests', 'errors',
-  'rejected', 'input_tokens', 'output_tokens', 'cost_usd', 'price_unknown', 'latency_ms_sum',
-];
 const CSV_CHUNK_ROWS = 2_000;
 
 type LogRow = Omit<GenerationLogItem, 'request_id' | 'created_at'> & { id: string; created_at: Date; created_at_key: string };
@@ -142,32 +128,25 @@ export class GenerationLogService {
   }
 
   /**
-   * Rollup rows as CSV, read through a server-side cursor and written chunk by
-   * chunk, so an export of any size never sits in memory.
+   * The usage report's rows (same parameters, same query, same figures) as CSV,
+   * read through a server-side cursor and written chunk by chunk, so an export
+   * of any size never sits in memory.
    */
-  async exportCsv(filter: CsvExportFilter, write: CsvSink): Promise<void> {
-    const granularity = filter.granularity ?? 'day';
-    const { params, where } = rollupSelection(filter, granularity);
+  async exportCsv(filter: UsageFilter, write: CsvSink): Promise<void> {
+    const { sql, params } = usageQuery(filter);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.startTransaction('REPEATABLE READ');
-      await runner.query(
-        `DECLARE usage_export NO SCROLL CURSOR FOR
-         SELECT r.bucket, r.client_id, c.name AS client_name, r.provider, r.model, r.template_id, r.template_version, r.requests,
-                r.errors, r.rejected, r.input_tokens, r.output_tokens, r.cost_usd::text AS cost_usd, r.price_unknown, r.latency_ms_sum
-         FROM ${ROLLUP_TABLE[granularity]} r LEFT JOIN api_clients c ON c.id = r.client_id
-         WHERE ${where.join(' AND ')}
-         ORDER BY r.bucket, r.client_id, r.provider, r.model, r.template_id, r.template_version`,
-        params,
-      );
-      await write(`${CSV_COLUMNS.join(',')}\r\n`);
+      await runner.query(`DECLARE usage_export NO SCROLL CURSOR FOR ${sql}`, params);
+      await write(`${USAGE_ITEM_COLUMNS.join(',')}\r\n`);
       for (;;) {
         const rows: Record<string, unknown>[] = await runner.query(`FETCH ${CSV_CHUNK_ROWS} FROM usage_export`);
         if (rows.length === 0) break;
-        const lines = rows.map((row) =>
-          CSV_COLUMNS.map((col) => csvField(col === 'cost_usd' ? money(row.cost_usd as string | null) : row[col])).join(','),
-        );
+        const lines = rows.map((row) => {
+          const item = toUsageItem(row as Row);
+          return USAGE_ITEM_COLUMNS.map((col) => csvField(item[col])).join(',');
+        });
         await write(`${lines.join('\r\n')}\r\n`);
       }
       await runner.commitTransaction();

@@ -1236,7 +1236,7 @@ export type ExportUsageCsvError = ExportUsageCsvErrors[keyof ExportUsageCsvError
 
 export type ExportUsageCsvResponses = {
     /**
-     * usage rows as CSV (money as decimal strings)
+     * the rows of GET /api/admin/billing/usage for the same parameters, as CSV (money as decimal strings)
      */
     200: string;
 };
