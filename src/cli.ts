@@ -8,7 +8,9 @@ import { AuthModule } from './auth/auth.module';
 import { ClientsService } from './auth/clients.service';
 import { AppError } from './common/errors/app-error';
 import { ConfigModule } from './config/config.module';
+import { StartupError } from './common/startup-error';
 import { ConfigError, parseEnv } from './config/env.schema';
+import { assertReachableByServerUser } from './database/embedded-database';
 import { DatabaseModule } from './database/database.module';
 
 /** Just what the commands need: configuration, the database (migrated on start) and the auth services. */
@@ -136,7 +138,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n\n${USAGE}`);
     return 2;
   }
-  parseEnv(process.env); // before Nest starts, so a bad variable prints its message alone
+  // before Nest starts, so a bad variable or an unreachable embedded database prints its message alone
+  const env = parseEnv(process.env);
+  if (!env.databaseUrl) await assertReachableByServerUser(env.dataDir);
   const ctx = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
   try {
     process.stdout.write(`${await run(ctx)}\n`);
@@ -156,7 +160,7 @@ if (require.main === module) {
   main(process.argv.slice(2))
     .then((code) => process.exit(code))
     .catch((error: unknown) => {
-      process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(error instanceof ConfigError || error instanceof StartupError ? `${error.message}\n` : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exit(1);
     });
 }

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
+import { StartupError } from '../common/startup-error';
+import { firstBarrier } from './reachable-by';
 import {
   LineSplitter,
   delay,
@@ -91,6 +93,7 @@ export class EmbeddedDatabase {
     const clusterDir = path.join(dataDir, 'postgres');
     await mkdir(dataDir, { recursive: true });
 
+    await assertReachableByServerUser(dataDir);
     const initialised = await isInitialisedCluster(clusterDir);
     const password = await readOrCreatePassword(dataDir, initialised);
     if (isRoot()) await allowTraverse(dataDir);
@@ -137,6 +140,31 @@ export class EmbeddedDatabase {
       server.kill('SIGKILL');
       await exited;
     }
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, who must reach its
+ * binaries and DATA_DIR. A private (0700) folder on the way would make the
+ * spawn fail with EACCES deep inside the start; say what to do instead, at once.
+ */
+export async function assertReachableByServerUser(dataDir: string): Promise<void> {
+  if (!isRoot()) return;
+  // a user the library has yet to create owns nothing: only "others" permissions apply to it
+  const user = (await lookupOsUser(SUPERUSER)) ?? { uid: -1, gid: -1 };
+  const binary = await postgresBinary();
+  for (const [what, target] of [['its programs', binary], ['DATA_DIR', path.resolve(dataDir)]] as const) {
+    const barrier = await firstBarrier(target, user);
+    if (!barrier) continue;
+    throw new StartupError(
+      `The embedded database cannot start: LLMHub runs as root, so PostgreSQL runs as the "${SUPERUSER}" OS user, ` +
+        `who cannot reach ${what} (${target}) because ${barrier.folder} is mode ${barrier.mode}.\n` +
+        'Do one of these:\n' +
+        '  - run LLMHub as an ordinary user;\n' +
+        '  - set DATABASE_URL to a PostgreSQL server;\n' +
+        `  - keep LLMHub${what === 'DATA_DIR' ? ' (or DATA_DIR)' : ''} in a folder every user may pass through, such as /opt/llmhub, ` +
+        `or allow passing through with: chmod o+x ${barrier.folder}`,
+    );
   }
 }
 

