@@ -9,6 +9,7 @@ import {
   ProviderSettings,
   StreamEvent,
 } from '../llm-provider';
+import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL, toProviderError } from '../sdk-errors';
 import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from './anthropic.mapper';
 
@@ -31,7 +32,7 @@ export class AnthropicProvider implements LlmProvider {
     this.settings = settings;
     this.client =
       settings.enabled && settings.apiKey
-        ? new Anthropic({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL })
+        ? new Anthropic({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL, fetch: providerFetch(this.id) })
         : undefined;
   }
 

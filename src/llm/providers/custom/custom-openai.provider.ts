@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { EmbeddingRequest, EmbeddingResult, ProviderModel, ProviderSettings } from '../llm-provider';
+import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
 
@@ -34,6 +35,7 @@ export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
         maxRetries: 0,
         timeout: settings.timeoutMs,
         logLevel: SDK_LOG_LEVEL,
+        fetch: providerFetch(this.id),
       }),
     );
   }

@@ -8,6 +8,7 @@ import type {
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { ProviderModel, ProviderSettings } from '../llm-provider';
+import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
 
@@ -39,7 +40,7 @@ export class GroqProvider extends OpenAiCompatibleProvider {
   readonly id = 'groq';
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
-    const sdk = new Groq({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL });
+    const sdk = new Groq({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL, fetch: providerFetch(this.id) });
     return {
       // groq-sdk's request types lag OpenAI's (no stream_options), the wire format is the same
       createChatCompletion: async (params, options) =>

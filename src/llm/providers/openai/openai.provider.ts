@@ -11,6 +11,7 @@ import {
 } from '../llm-provider';
 import { MaxTokensField } from '../openai-compatible/openai-compatible.mapper';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
+import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OPENAI_MODELS, openAiImageParams, openAiMaxTokensField } from './openai-models';
 
@@ -21,7 +22,7 @@ export class OpenAiProvider extends OpenAiCompatibleProvider {
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
     return openAiSdkClient(
-      new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL }),
+      new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL, fetch: providerFetch(this.id) }),
     );
   }
 
