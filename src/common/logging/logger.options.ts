@@ -1,8 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import pino from 'pino';
-import { pinoHttp, type HttpLogger, type Options } from 'pino-http';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig } from '../../config/env.schema';
 import { assignRequestId } from '../request-id';
 
@@ -26,11 +25,18 @@ export const REDACTED_PATHS = [
   '*.variables',
 ];
 
-type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: string };
+type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: string; originalUrl?: string };
 
-/** The one pino instance: Nest's own logs (nestjs-pino) and the request lines both write through it. */
+/**
+ * The one pino instance: Nest's own logs (nestjs-pino) and the request lines
+ * both write through it. Lines go to stdout through an asynchronous
+ * destination: a request never waits for a write(2), and lines written while
+ * one write is in flight leave together in the next. pino flushes what is
+ * buffered when the process exits; a kill -9 can lose the last lines (never a
+ * usage record: those are committed before the response).
+ */
 export function createRootLogger(config: AppConfig): pino.Logger {
-  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, pino.destination({ dest: 1, sync: false }));
 }
 
 /**
@@ -43,32 +49,38 @@ export function loggerModuleParams(root: pino.Logger): Params {
   return { pinoHttp: { logger: root, autoLogging: false, quietReqLogger: true }, exclude: [{ path: '{*splat}', method: RequestMethod.ALL }] };
 }
 
-/** One JSON line per request with request id, route, status and duration (pino-http). */
-export function requestLogger(root: pino.Logger): HttpLogger {
-  return pinoHttp(requestLoggerOptions(root));
-}
+/** Paths that are never logged: health probes and metrics scrapes would drown the log. */
+const UNLOGGED = new Set(['/health', '/health/ready', '/metrics']);
 
-export function requestLoggerOptions(root: pino.Logger): Options {
-  return {
-      logger: root,
-      genReqId: (req, res) => assignRequestId(req, res),
-      // health probes and metrics scrapes would drown the log
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' || req.url === '/metrics' },
-      serializers: {
-        req: (req: RoutedRequest) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-      // the route is added to the final line only: customProps would build two more child loggers per request
-      customSuccessObject: (req, _res, line: Record<string, unknown>) => withRoute(req, line),
-      customErrorObject: (req, _res, _err, line: Record<string, unknown>) => withRoute(req, line),
-      customSuccessMessage: (req, res, ms) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Math.round(ms)}ms`,
-      customErrorMessage: (req, res) => `${req.method} ${req.url?.split('?')[0]} ${res.statusCode}`,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      quietReqLogger: true,
+/**
+ * Assigns the request id (x-request-id) and writes one JSON line per request
+ * when its response is done: request id, method, path, route, status and
+ * duration (the fields pino-http wrote). One listener and one log call per
+ * request; no child logger, no per-request serializers.
+ */
+export function requestLogger(root: pino.Logger): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+  return (req, res, next) => {
+    const id = assignRequestId(req, res);
+    const url = req.url ?? '';
+    if (!UNLOGGED.has(url)) {
+      const started = performance.now();
+      res.once('close', () => logLine(root, req as RoutedRequest, res, id, performance.now() - started));
+    }
+    next();
   };
 }
 
-function withRoute(req: IncomingMessage, line: Record<string, unknown>): Record<string, unknown> {
-  line.route = (req as RoutedRequest).route?.path;
-  return line;
+function logLine(root: pino.Logger, req: RoutedRequest, res: ServerResponse, id: string, ms: number): void {
+  const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
+  const status = res.statusCode;
+  const aborted = !res.writableFinished;
+  const level = aborted || status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!root.isLevelEnabled(level)) return;
+  const line = {
+    req: { id, method: req.method, url: path },
+    res: { status },
+    route: req.route?.path,
+    responseTime: Math.round(ms),
+  };
+  root[level](line, aborted ? `${req.method} ${path} ${status} aborted by the client` : `${req.method} ${path} ${status} ${Math.round(ms)}ms`);
 }
