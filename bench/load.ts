@@ -42,7 +42,8 @@ export function chatTarget(label: Target['label'], baseUrl: string, token: strin
   };
 }
 
-export async function runLoad(target: Target, connections: number, durationS: number): Promise<LoadResult> {
+/** `amount`, when given, sends that many requests instead of running for durationS. */
+export async function runLoad(target: Target, connections: number, durationS: number, amount?: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let ok = 0;
   const instance = autocannon({
@@ -52,7 +53,7 @@ export async function runLoad(target: Target, connections: number, durationS: nu
     body: target.body,
     connections,
     pipelining: 1,
-    duration: durationS,
+    ...(amount ? { amount } : { duration: durationS }),
     timeout: 10,
   });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {

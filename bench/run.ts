@@ -7,17 +7,17 @@
  * LLMHub's ratios to the proxy and writes bench/results/latest.json.
  * Settings: see config.ts and bench/README.md.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { runWorker } from './child-protocol';
 import { measureCommitLatency } from './commit-probe';
-import { loadConfig, type BenchConfig, type LimitsMode } from './config';
-import { createBenchDatabase, type BenchDatabase } from './database';
+import { loadConfig, type BenchConfig } from './config';
+import type { BenchDatabase } from './database';
+import { DIST, json, log, SIM_KEY, startHub, startUpstream, type Hub, type Upstream } from './environment';
 import type { IngestResult } from './ingest';
 import { chatTarget, runLoad, type LoadResult, type Target } from './load';
-import { cpuTimeMs, freePort, killAllNow, rssMb, sampleRss, spawnChild, stopAll, stopChild, tail, waitForHttp, type Child } from './processes';
+import { cpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } from './processes';
 import { summarizeProfile } from './profile-summary';
 import type { ReportSeedResult } from './report-query';
 import { reportWindow } from './report-query';
@@ -26,115 +26,9 @@ import { round, summarize, type Percentiles } from './stats';
 import { runStreaming } from './stream-ttfb';
 import { globalChecks, modeChecks, printSummary } from './summary';
 
-const DIST = path.resolve(__dirname, '..');
 const REPO = path.resolve(DIST, '..');
 const MODEL_HUB = 'openai/gpt-4o-mini';
 const MODEL_DIRECT = 'gpt-4o-mini';
-const SIM_KEY = 'sk-bench';
-
-/** The simulator and the bare proxy: shared by every limits mode. */
-interface Upstream {
-  db: BenchDatabase;
-  sim: Child;
-  proxy: Child;
-  simUrl: string;
-  proxyUrl: string;
-}
-
-/** One LLMHub process and its bench client. */
-interface Hub {
-  mode: LimitsMode;
-  app: Child;
-  appUrl: string;
-  adminToken: string;
-  apiKey: string;
-  profileFile: string;
-}
-
-function log(msg: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
-
-async function json<T>(url: string, init: RequestInit & { token: string }): Promise<T> {
-  const res = await fetch(url, {
-    ...init,
-    headers: { authorization: `Bearer ${init.token}`, 'content-type': 'application/json' },
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url} → ${res.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text) as T;
-}
-
-async function startUpstream(config: BenchConfig): Promise<Upstream> {
-  const db = await createBenchDatabase(config.databaseUrl);
-  if (!config.keepDatabase) pendingDrop = db;
-  log(`database ${db.name} created`);
-  const [simPort, proxyPort] = [await freePort(), await freePort()];
-  const simUrl = `http://127.0.0.1:${simPort}`;
-  const proxyUrl = `http://127.0.0.1:${proxyPort}`;
-  const sim = spawnChild(
-    'simulator',
-    [path.join(DIST, 'test/support/provider-simulator/main.js')],
-    { PATH: process.env.PATH, SIMULATOR_PORT: String(simPort), NODE_ENV: 'production' },
-    path.join(config.resultsDir, 'simulator.log'),
-  );
-  await waitForHttp(`${simUrl}/v1/models`, sim, { authorization: `Bearer ${SIM_KEY}` });
-  const proxy = spawnChild(
-    'bare-proxy',
-    [path.join(DIST, 'bench/bare-proxy.js')],
-    { PATH: process.env.PATH, NODE_ENV: 'production', BENCH_PROXY_PORT: String(proxyPort), BENCH_PROXY_UPSTREAM: simUrl },
-    path.join(config.resultsDir, 'bare-proxy.log'),
-  );
-  await waitForHttp(`${proxyUrl}/v1/models`, proxy, { authorization: `Bearer ${SIM_KEY}` });
-  log(`simulator on ${simUrl}, bare proxy on ${proxyUrl}`);
-  return { db, sim, proxy, simUrl, proxyUrl };
-}
-
-async function startHub(config: BenchConfig, up: Upstream, mode: LimitsMode): Promise<Hub> {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const adminToken = `bench-${randomBytes(16).toString('hex')}`;
-  const profileFile = path.join(config.resultsDir, `llmhub-load-${mode}.cpuprofile`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'llmhub-bench-data-'));
-  const appEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(appPort),
-    DATABASE_URL: up.db.url,
-    ADMIN_TOKEN: adminToken,
-    LOG_LEVEL: config.logLevel,
-    DATA_DIR: dataDir,
-    MOCK_PROVIDER: 'off',
-    OPENAI_BASE_URL: `${up.simUrl}/v1`,
-    ANTHROPIC_BASE_URL: up.simUrl,
-    GROQ_BASE_URL: up.simUrl,
-    OPENAI_API_KEY: SIM_KEY,
-    ANTHROPIC_API_KEY: SIM_KEY,
-    GROQ_API_KEY: SIM_KEY,
-    ...(mode === 'redis' && config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
-    ...(config.cpuProfile ? { BENCH_PROFILE_FILE: profileFile } : {}),
-  };
-  const args = [...(config.cpuProfile ? ['-r', path.join(DIST, 'bench/profile-preload.js')] : []), path.join(DIST, 'src/main.js')];
-  const app = spawnChild('llmhub', args, appEnv, path.join(config.resultsDir, `llmhub-${mode}.log`));
-  void app.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
-  await waitForHttp(`${appUrl}/health/ready`, app, {}, 120_000);
-  log(`LLMHub (limits ${mode}) on ${appUrl} (pid ${app.pid})`);
-
-  const client = await json<{ id: string }>(`${appUrl}/api/admin/clients`, {
-    method: 'POST',
-    token: adminToken,
-    // generous but real limits, so auth, rate limits and the budget check all run
-    body: JSON.stringify({ name: `bench-${mode}`, rate_limit_rpm: 10_000_000, rate_limit_tpm: 2_000_000_000, monthly_budget_usd: '1000000' }),
-  });
-  const key = await json<{ key: string }>(`${appUrl}/api/admin/clients/${client.id}/keys`, {
-    method: 'POST',
-    token: adminToken,
-    body: JSON.stringify({ name: 'bench' }),
-  });
-  return { mode, app, appUrl, adminToken, apiKey: key.key, profileFile };
-}
 
 /** One real request through LLMHub before measuring anything that needs the gateway. */
 async function checkGateway(hub: Hub, target: Target): Promise<{ ok: boolean; detail: string }> {
@@ -320,7 +214,9 @@ async function main(): Promise<void> {
     errors: [],
   };
   log(`limits: ${config.limitsModes.join(' then ')}; LOG_LEVEL=${config.logLevel}; scenarios ${config.scenarios.join(', ')}${config.quick ? ' (quick)' : ''}`);
-  const up = await startUpstream(config).catch(async (err: unknown) => {
+  const up = await startUpstream(config, (db) => {
+    if (!config.keepDatabase) pendingDrop = db;
+  }).catch(async (err: unknown) => {
     await stopAll();
     throw err;
   });

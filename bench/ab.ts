@@ -1,0 +1,97 @@
+/**
+ * Before/after on a noisy machine: two builds of LLMHub side by side, same
+ * simulator, same database, same moment. Runs a fixed number of requests
+ * through each in turn (alternating which goes first), several rounds, and
+ * reports CPU ms per request (from /proc), req/s and p50, with the bare proxy
+ * measured in the same rounds for the ratio.
+ *
+ *   npm run build:server
+ *   node dist/bench/ab.js --baseline-dist=/path/to/other/dist [--rounds=3 --requests=3000 --ab-connections=10]
+ *
+ * The other build is any checkout built with `npm run build:server` (e.g.
+ * `git archive <commit> | tar -x -C /tmp/base`, node_modules linked, built).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from './config';
+import type { BenchDatabase } from './database';
+import { log, SIM_KEY, startHub, startUpstream, type Hub } from './environment';
+import { chatTarget, runLoad, type Target } from './load';
+import { cpuTimeMs, killAllNow, stopAll } from './processes';
+import { round } from './stats';
+
+interface Side {
+  name: string;
+  pid: number;
+  target: Target;
+}
+
+interface Sample {
+  cpuMsPerRequest: number;
+  requestsPerS: number;
+  p50: number;
+  errors: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(side: Side, connections: number, requests: number): Promise<Sample> {
+  const cpu0 = cpuTimeMs(side.pid);
+  const r = await runLoad(side.target, connections, 0, requests);
+  const cpu = cpuTimeMs(side.pid) - cpu0;
+  return { cpuMsPerRequest: round(cpu / Math.max(1, r.requests), 3), requestsPerS: r.requestsPerS, p50: round(r.latencyMs.p50), errors: r.errors + r.non2xx + r.timeouts };
+}
+
+async function main(): Promise<void> {
+  const resultsDir = path.resolve(__dirname, '../../bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const argv = process.argv.slice(2);
+  const config = loadConfig(process.env, argv, resultsDir);
+  const all = Object.fromEntries(argv.map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+  const baselineDist = all['baseline-dist'];
+  if (!baselineDist) throw new Error('--baseline-dist=<dist directory of the other build> is required');
+  const rounds = Number(all.rounds ?? 3);
+  const requests = Number(all.requests ?? 3000);
+  const connections = Number(all['ab-connections'] ?? 10);
+  let db: BenchDatabase | undefined;
+  try {
+    const up = await startUpstream(config, (d) => (db = d));
+    const mode = config.limitsModes[0]!;
+    const hubs: Hub[] = [await startHub(config, up, mode, path.resolve(baselineDist), 'baseline'), await startHub(config, up, mode, undefined, 'current')];
+    const sides: Side[] = [
+      { name: 'proxy', pid: up.proxy.pid, target: chatTarget('proxy', up.proxyUrl, SIM_KEY, 'gpt-4o-mini') },
+      ...hubs.map((h, i) => ({ name: i === 0 ? 'baseline' : 'current', pid: h.app.pid, target: chatTarget('llmhub', h.appUrl, h.apiKey, 'openai/gpt-4o-mini') })),
+    ];
+    log(`limits ${mode}; warm-up, then ${rounds} rounds of ${requests} requests at ${connections} connections per side`);
+    for (const side of sides) await runLoad(side.target, connections, 0, Math.min(2000, requests));
+    const samples = new Map<string, Sample[]>(sides.map((s) => [s.name, []]));
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? sides : [sides[0]!, sides[2]!, sides[1]!];
+      for (const side of order) {
+        const s = await measure(side, connections, requests);
+        samples.get(side.name)!.push(s);
+        log(`round ${r + 1} ${side.name.padEnd(8)} CPU ${s.cpuMsPerRequest} ms/req, ${s.requestsPerS} req/s, p50 ${s.p50} ms${s.errors ? `, ${s.errors} errors` : ''}`);
+      }
+    }
+    const lines = ['', `side      CPU ms/req (median of ${rounds})  req/s (median)  % of proxy req/s  p50 ms (median)`];
+    const proxyRps = median(samples.get('proxy')!.map((s) => s.requestsPerS));
+    for (const side of sides) {
+      const xs = samples.get(side.name)!;
+      const rps = median(xs.map((s) => s.requestsPerS));
+      lines.push(
+        `${side.name.padEnd(8)}  ${String(median(xs.map((s) => s.cpuMsPerRequest))).padStart(24)}  ${String(Math.round(rps)).padStart(14)}  ${`${round((100 * rps) / proxyRps, 1)}%`.padStart(16)}  ${String(median(xs.map((s) => s.p50))).padStart(15)}`,
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await stopAll();
+    if (db) await db.drop().catch(() => undefined);
+  }
+}
+
+process.on('exit', killAllNow);
+main().catch(async (err: unknown) => {
+  log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  await stopAll();
+  process.exit(1);
+});
