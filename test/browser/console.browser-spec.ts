@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Decimal from 'decimal.js';
 import OpenAI from 'openai';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatMoney } from '../../client/src/lib/format-money';
@@ -21,6 +22,9 @@ run('the operator console in headless Chromium', () => {
   let page: Page;
   let apiKey = '';
   let firstCost = '';
+  let secondCost = '';
+  const ask = (content: string) =>
+    new OpenAI({ apiKey, baseURL: `${t.url}/v1`, maxRetries: 0 }).chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content }] });
 
   const shot = async (name: string) => {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -87,8 +91,7 @@ run('the operator console in headless Chromium', () => {
   });
 
   it('serves the calls made with that key through the OpenAI SDK', async () => {
-    const openai = new OpenAI({ apiKey, baseURL: `${t.url}/v1`, maxRetries: 0 });
-    const reply = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'hello from the browser test' }] });
+    const reply = await ask('hello from the browser test');
     expect(reply.choices[0]?.message.content).toContain('hello from the browser test');
     firstCost = (reply.usage as unknown as { cost_usd: string }).cost_usd;
     expect(Number(firstCost)).toBeGreaterThan(0);
@@ -101,5 +104,133 @@ run('the operator console in headless Chromium', () => {
     expect(await today.textContent()).toContain('1 requests');
     await page.getByRole('table', { name: 'Top clients this month' }).getByRole('link', { name: 'storefront' }).waitFor();
     await shot('dashboard');
+  });
+
+  it('shows the same call in Logs with the same cost, and its detail', async () => {
+    await nav('Logs');
+    const table = page.getByRole('table', { name: 'Calls, newest first' });
+    const row = table.locator('tbody tr').first();
+    await row.getByText(formatMoney(firstCost), { exact: true }).waitFor();
+    expect(await row.textContent()).toContain('storefront');
+    await shot('logs');
+    await row.getByRole('button', { name: /Open request/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Request detail' });
+    expect(await dialog.getByTestId('log-detail-cost').textContent()).toBe(formatMoney(firstCost));
+    await dialog.getByText('mock/echo').first().waitFor();
+    await shot('log-detail');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('shows the same cost in Billing, whose total is the API total', async () => {
+    await nav('Billing');
+    await page.getByRole('table', { name: 'Usage rows' }).waitFor();
+    expect(await page.getByTestId('billing-total').textContent()).toBe(formatMoney(firstCost));
+    await page.getByLabel('Group by').selectOption('client');
+    await page.getByRole('table', { name: 'Usage rows' }).getByText('storefront').waitFor();
+    expect(page.url()).toContain('group_by=client');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^llmhub-usage-.*\.csv$/);
+    await shot('billing');
+  });
+
+  it('sets a price on the Providers page, and the next call costs accordingly', async () => {
+    await nav('Providers');
+    await page.getByRole('heading', { name: 'mock', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Test connection' }).last().click();
+    await page.getByText(/Connected: mock\//).waitFor();
+    await page.getByLabel('Find a model').fill('mock/echo');
+    await page.getByRole('button', { name: 'Edit price of mock/echo' }).click();
+    const form = page.getByRole('form', { name: 'Edit price' });
+    await form.getByLabel('Input USD per 1M tokens').fill('3000');
+    await form.getByLabel('Output USD per 1M tokens').fill('6000');
+    await form.getByRole('button', { name: 'Save price' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByRole('table', { name: 'Prices per million tokens' }).getByText('console').waitFor();
+    await shot('providers');
+
+    const reply = await ask('hello from the browser test');
+    secondCost = (reply.usage as unknown as { cost_usd: string }).cost_usd;
+    // the same words at three times the price
+    expect(secondCost).toBe(new Decimal(firstCost).times(3).toFixed());
+    await nav('Logs');
+    await page.getByRole('table', { name: 'Calls, newest first' }).locator('tbody tr').first().getByText(formatMoney(secondCost), { exact: true }).waitFor();
+  });
+
+  it('creates a template and a second version, diffs them, sets A/B weights and runs the playground', async () => {
+    await nav('Templates');
+    await page.getByRole('button', { name: 'New template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New template' });
+    await dialog.getByLabel('Template name').fill('tagline');
+    await dialog.getByLabel('Body').fill('Write a tagline for {{ product }}');
+    await dialog.getByRole('group', { name: 'Detected variables' }).getByText('product', { exact: true }).waitFor();
+    await dialog.getByLabel('Model').fill('mock/echo');
+    await dialog.getByRole('button', { name: 'Create template' }).click();
+    await page.getByRole('heading', { name: 'tagline', level: 1 }).waitFor();
+
+    await page.getByRole('tab', { name: 'New version' }).click();
+    const editor = page.getByRole('form', { name: 'New version' });
+    await editor.getByLabel('Body').fill('Write a short tagline for {{ product }} aimed at {{ audience }}');
+    await editor.getByText('audience', { exact: true }).waitFor();
+    await editor.getByLabel('Note').fill('shorter, with an audience');
+    await shot('template-editor');
+    await editor.getByRole('button', { name: 'Save as new version' }).click();
+    await page.getByRole('tab', { name: 'Versions', selected: true }).waitFor();
+    const diff = page.getByTestId('version-diff');
+    expect(await diff.locator('ins').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('short')]));
+    expect(await diff.textContent()).toContain('audience');
+    await shot('template-versions');
+
+    await page.getByRole('tab', { name: 'Labels & A/B' }).click();
+    await page.getByLabel('Weight of v1').fill('50');
+    await page.getByLabel('Weight of v2').fill('50');
+    await page.getByRole('button', { name: 'Save weights' }).click();
+    await page.getByText('A/B v1:50 v2:50').waitFor();
+    await shot('template-ab');
+
+    await page.getByRole('tab', { name: 'Playground' }).click();
+    const playground = page.getByRole('form', { name: 'Playground' });
+    await playground.getByLabel('Version', { exact: true }).selectOption('2');
+    await playground.getByRole('button', { name: 'Run', exact: true }).click();
+    // a required variable left empty: the API's 422 names it at its field
+    await page.locator('.field-error').filter({ hasText: 'product' }).first().waitFor();
+    await playground.getByLabel('Variable product (required)').fill('LLMHub');
+    await playground.getByLabel('Variable audience (required)').fill('developers');
+    await playground.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByTestId('playground-output').getByText('Echo: Write a short tagline for LLMHub aimed at developers').waitFor();
+    const figures = await page.getByRole('definition').allTextContents();
+    expect(figures.join(' ')).toMatch(/\$0\.\d+/);
+    await shot('template-playground');
+  });
+
+  it('revokes the key, after which calls with it are refused', async () => {
+    await nav('API clients');
+    await page.getByRole('link', { name: 'storefront' }).click();
+    await page.getByRole('button', { name: /^Revoke key/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByRole('table', { name: 'API keys' }).getByText('revoked').waitFor();
+    await shot('api-client');
+    await expect(ask('still there?')).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('is usable on a narrow screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await nav('Dashboard');
+    await page.getByText('Cost today').waitFor();
+    await shot('dashboard-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('returns to sign-in when the session has ended, and signs out', async () => {
+    await context.clearCookies();
+    await nav('Templates').catch(() => undefined);
+    await page.getByText('Your session has ended').waitFor();
+    await page.getByLabel('Admin token').fill(t.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Templates', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
+    expect((await context.cookies()).find((c) => c.name === 'llmhub_session')).toBeUndefined();
   });
 });

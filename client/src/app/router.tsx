@@ -5,10 +5,12 @@ import { BillingRoute } from './routes/billing';
 import { ClientDetailRoute } from './routes/client-detail';
 import { DashboardRoute } from './routes/dashboard';
 import { ClientsRoute } from './routes/clients';
+import { LogsRoute } from './routes/logs';
 import { NotFoundRoute } from './routes/not-found';
 import { ProvidersRoute } from './routes/providers';
-import { PlaceholderRoute } from './routes/placeholder';
 import { SignInRoute } from './routes/sign-in';
+import { TemplateDetailRoute } from './routes/template-detail';
+import { TemplatesRoute } from './routes/templates';
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInRoute /> },
@@ -19,9 +21,10 @@ export const router = createBrowserRouter([
       { path: 'providers', element: <ProvidersRoute /> },
       { path: 'clients', element: <ClientsRoute /> },
       { path: 'clients/:id', element: <ClientDetailRoute /> },
-      { path: 'templates', element: <PlaceholderRoute title="Templates" /> },
+      { path: 'templates', element: <TemplatesRoute /> },
+      { path: 'templates/:id', element: <TemplateDetailRoute /> },
       { path: 'billing', element: <BillingRoute /> },
-      { path: 'logs', element: <PlaceholderRoute title="Logs" /> },
+      { path: 'logs', element: <LogsRoute /> },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

@@ -1,0 +1,145 @@
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { Button } from '../../components/ui/button';
+import { Card } from '../../components/ui/card';
+import { Field } from '../../components/ui/field';
+import { PageHeader } from '../../components/ui/page-header';
+import { Empty, QueryState } from '../../components/ui/states';
+import { useLogFilterChoices, useLogs, type LogQuery, type LogStatus } from '../../features/logs/api/logs';
+import { LogDetailDialog } from '../../features/logs/components/log-detail';
+import { LogsTable } from '../../features/logs/components/logs-table';
+import { fromLocalInput, toLocalInput } from '../../lib/format';
+
+const STATUSES: LogStatus[] = ['success', 'error', 'cancelled', 'rate_limited', 'budget_exceeded', 'rejected'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PAGE_SIZE = 50;
+
+/** Filters live in the URL, each checked before it is sent. */
+function readFilters(p: URLSearchParams): LogQuery {
+  const q: LogQuery = { limit: PAGE_SIZE };
+  const client = p.get('client_id');
+  const template = p.get('template_id');
+  const status = p.get('status') as LogStatus | null;
+  if (client && UUID.test(client)) q.client_id = client;
+  if (template && UUID.test(template)) q.template_id = template;
+  if (status && STATUSES.includes(status)) q.status = status;
+  for (const key of ['provider', 'model'] as const) {
+    const v = p.get(key)?.trim();
+    if (v) q[key] = v.slice(0, 200);
+  }
+  for (const key of ['from', 'to'] as const) {
+    const v = p.get(key);
+    if (v && !Number.isNaN(new Date(v).getTime())) q[key] = new Date(v).toISOString();
+  }
+  return q;
+}
+
+export function LogsRoute() {
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const filterKey = JSON.stringify(filters);
+  const [pages, setPages] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
+  const cursors = pages.key === filterKey ? pages.cursors : [];
+  const cursor = cursors[cursors.length - 1];
+  const [autoRefresh, setAutoRefresh] = useState(false);
+  const logs = useLogs({ ...filters, ...(cursor ? { cursor } : {}) }, autoRefresh && !cursor);
+  const choices = useLogFilterChoices();
+  const openId = params.get('request');
+  const names = new Map((choices.data?.clients ?? []).map((c) => [c.id, c.name]));
+
+  const set = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    next.delete('request');
+    setParams(next, { replace: true });
+  };
+  const open = (id: string | null) => {
+    const next = new URLSearchParams(params);
+    if (id) next.set('request', id);
+    else next.delete('request');
+    setParams(next);
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Logs"
+        description="Every call, refusals included, newest first. Times are in your time zone."
+        actions={
+          <label className="checkbox">
+            <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} /> Auto-refresh (5 s)
+          </label>
+        }
+      />
+      <Card>
+        <div className="filters" role="group" aria-label="Log filters">
+          <Field label="Client">
+            <select className="input" value={filters.client_id ?? ''} onChange={(e) => set('client_id', e.target.value)}>
+              <option value="">any</option>
+              {choices.data?.clients.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Provider">
+            <input className="input" defaultValue={filters.provider ?? ''} onBlur={(e) => set('provider', e.target.value.trim())} onKeyDown={(e) => e.key === 'Enter' && set('provider', e.currentTarget.value.trim())} />
+          </Field>
+          <Field label="Model" hint="the provider's model id">
+            <input className="input" defaultValue={filters.model ?? ''} onBlur={(e) => set('model', e.target.value.trim())} onKeyDown={(e) => e.key === 'Enter' && set('model', e.currentTarget.value.trim())} />
+          </Field>
+          <Field label="Status">
+            <select className="input" value={filters.status ?? ''} onChange={(e) => set('status', e.target.value)}>
+              <option value="">any</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s.replace('_', ' ')}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Template">
+            <select className="input" value={filters.template_id ?? ''} onChange={(e) => set('template_id', e.target.value)}>
+              <option value="">any</option>
+              {choices.data?.templates.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="From">
+            <input className="input" type="datetime-local" value={toLocalInput(filters.from)} onChange={(e) => set('from', fromLocalInput(e.target.value))} />
+          </Field>
+          <Field label="To">
+            <input className="input" type="datetime-local" value={toLocalInput(filters.to)} onChange={(e) => set('to', fromLocalInput(e.target.value))} />
+          </Field>
+          <Button variant="secondary" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+            Clear filters
+          </Button>
+        </div>
+      </Card>
+      <Card>
+        <QueryState query={logs} empty={(d) => (d.items.length === 0 && cursors.length === 0 ? <Empty title="No calls match">Calls appear here as soon as they are recorded.</Empty> : null)}>
+          {(d) => (
+            <>
+              <LogsTable items={d.items} clientName={(id) => (id ? (names.get(id) ?? id.slice(0, 8)) : '—')} onOpen={open} />
+              <div className="pager">
+                <span className="muted">Page {cursors.length + 1}</span>
+                <Button variant="secondary" size="sm" disabled={cursors.length === 0} onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}>
+                  Newer
+                </Button>
+                <Button variant="secondary" size="sm" disabled={!d.next_cursor} onClick={() => d.next_cursor && setPages({ key: filterKey, cursors: [...cursors, d.next_cursor] })}>
+                  Older
+                </Button>
+              </div>
+            </>
+          )}
+        </QueryState>
+      </Card>
+      {openId && <LogDetailDialog requestId={openId} onClose={() => open(null)} />}
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+import type { TemplateAdminDetailResponseDto } from '@sdk';
+import { useState, type FormEvent } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { Field, FormError } from '../../../components/ui/field';
+import { notify } from '../../../components/ui/toaster';
+import { DataTable } from '../../../components/ui/table';
+import { isApiError } from '../../../lib/api';
+import { useUpdateTemplate } from '../api/templates';
+
+/** Labels (point one at a version, add a custom one, protect) and the A/B weights of the default selection. */
+export function LabelsAndWeights({ template }: { template: TemplateAdminDetailResponseDto }) {
+  const update = useUpdateTemplate(template.id);
+  const versions = template.versions.map((v) => v.version).sort((a, b) => a - b);
+  const [newLabel, setNewLabel] = useState('');
+  const [newLabelVersion, setNewLabelVersion] = useState(versions[versions.length - 1] ?? 1);
+  const [weights, setWeights] = useState<Record<string, string>>(
+    Object.fromEntries(versions.map((v) => [String(v), template.ab_weights?.[String(v)] !== undefined ? String(template.ab_weights[String(v)]) : ''])),
+  );
+  const err = isApiError(update.error) ? update.error : null;
+
+  const saveWeights = (event: FormEvent) => {
+    event.preventDefault();
+    const ab = Object.fromEntries(Object.entries(weights).filter(([, w]) => w.trim() !== '').map(([v, w]) => [v, Number(w)]));
+    update.mutate({ ab_weights: Object.keys(ab).length ? ab : null }, { onSuccess: () => notify(Object.keys(ab).length ? 'A/B weights saved' : 'A/B test ended') });
+  };
+
+  return (
+    <div className="split">
+      <div className="stack">
+        <h3>Labels</h3>
+        <DataTable
+          caption="Labels"
+          rows={template.labels}
+          rowKey={(l) => l.label}
+          columns={[
+            { key: 'label', header: 'Label', cell: (l) => <Badge tone={l.label === 'production' ? 'ok' : 'info'}>{l.label}</Badge> },
+            {
+              key: 'version',
+              header: 'Version',
+              cell: (l) =>
+                l.weights ? (
+                  Object.entries(l.weights).map(([v, w]) => `v${v}: ${w}`).join(', ')
+                ) : (
+                  <select
+                    className="input"
+                    aria-label={`Version of label ${l.label}`}
+                    value={l.version ?? ''}
+                    disabled={l.label === 'latest'}
+                    onChange={(e) => update.mutate({ labels: { [l.label]: Number(e.target.value) } }, { onSuccess: () => notify(`${l.label} → v${e.target.value}`) })}
+                  >
+                    {versions.map((v) => (
+                      <option key={v} value={v}>
+                        v{v}
+                      </option>
+                    ))}
+                  </select>
+                ),
+            },
+            {
+              key: 'protected',
+              header: 'Protected',
+              cell: (l) => (
+                <input
+                  type="checkbox"
+                  aria-label={`Protect label ${l.label}`}
+                  checked={l.is_protected}
+                  onChange={(e) => update.mutate({ protected_labels: { [l.label]: e.target.checked } })}
+                />
+              ),
+            },
+          ]}
+        />
+        <form
+          className="filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            update.mutate({ labels: { [newLabel.trim()]: newLabelVersion } }, { onSuccess: () => (notify(`Label ${newLabel.trim()} added`), setNewLabel('')) });
+          }}
+        >
+          <Field label="New label" error={err?.fieldError('labels')}>
+            <input className="input" value={newLabel} onChange={(e) => setNewLabel(e.target.value)} placeholder="e.g. beta" />
+          </Field>
+          <Field label="At version">
+            <select className="input" value={newLabelVersion} onChange={(e) => setNewLabelVersion(Number(e.target.value))}>
+              {versions.map((v) => (
+                <option key={v} value={v}>
+                  v{v}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Button type="submit" variant="secondary" disabled={!newLabel.trim()}>
+            Add label
+          </Button>
+        </form>
+      </div>
+      <form className="stack" onSubmit={saveWeights} aria-label="A/B weights">
+        <h3>A/B test</h3>
+        <p className="muted">Weights over versions for calls that ask for production (or no version). A caller's subject always gets the same version. Leave all empty to end the test.</p>
+        <div className="grid-4">
+          {versions.map((v) => (
+            <Field key={v} label={`Weight of v${v}`}>
+              <input className="input" inputMode="numeric" value={weights[String(v)] ?? ''} onChange={(e) => setWeights((w) => ({ ...w, [String(v)]: e.target.value }))} />
+            </Field>
+          ))}
+        </div>
+        <FormError error={err ? (err.fieldError('ab_weights') ?? err.message) : undefined} />
+        <div>
+          <Button type="submit" disabled={update.isPending}>
+            Save weights
+          </Button>
+        </div>
+      </form>
+    </div>
+  );
+}

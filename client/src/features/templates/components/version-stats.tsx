@@ -1,0 +1,29 @@
+import type { TemplateAdminDetailResponseDto } from '@sdk';
+import { Empty } from '../../../components/ui/states';
+import { DataTable } from '../../../components/ui/table';
+import { formatCount, formatMs, formatPercent, formatTokens } from '../../../lib/format';
+import { formatMoney } from '../../../lib/format-money';
+
+/** Per-version figures side by side; the running A/B test's share next to its versions. */
+export function VersionStats({ template }: { template: TemplateAdminDetailResponseDto }) {
+  const test = template.ab_tests.find((t) => t.source === 'ab_weights') ?? template.ab_tests[0];
+  const share = new Map((test?.variants ?? []).map((v) => [v.version, v.share]));
+  if (template.stats.length === 0) return <Empty title="No calls through this template yet" />;
+  return (
+    <DataTable
+      caption="Per-version statistics"
+      rows={[...template.stats].sort((a, b) => a.version - b.version)}
+      rowKey={(s) => String(s.version)}
+      columns={[
+        { key: 'version', header: 'Version', cell: (s) => `v${s.version}` },
+        ...(test ? [{ key: 'share', header: 'A/B share', align: 'right' as const, cell: (s: { version: number }) => formatPercent(share.get(s.version) ?? 0, 0) }] : []),
+        { key: 'requests', header: 'Requests', align: 'right', cell: (s) => formatCount(s.requests) },
+        { key: 'success', header: 'Success rate', align: 'right', cell: (s) => formatPercent(s.success_rate) },
+        { key: 'cost', header: 'Total cost', align: 'right', cell: (s) => formatMoney(s.total_cost_usd) },
+        { key: 'avgcost', header: 'Avg cost', align: 'right', cell: (s) => formatMoney(s.avg_cost_usd) },
+        { key: 'tokens', header: 'Avg tokens in / out', align: 'right', cell: (s) => `${formatTokens(s.avg_input_tokens === null ? null : Math.round(s.avg_input_tokens))} / ${formatTokens(s.avg_output_tokens === null ? null : Math.round(s.avg_output_tokens))}` },
+        { key: 'latency', header: 'Avg latency', align: 'right', cell: (s) => formatMs(s.avg_latency_ms) },
+      ]}
+    />
+  );
+}
