@@ -1,0 +1,130 @@
+import type { BillingReadService } from '../../../../src/billing/billing-read.service';
+import type { Caller } from '../../../../src/common/caller';
+import type { ClientBudgetPolicy } from '../../../../src/auth/client-policy';
+import type { ClientsRepository } from '../../../../src/auth/clients.repository';
+import type { KeyLookupService } from '../../../../src/auth/key-lookup.service';
+import type { BudgetRequest } from '../../../../src/auth/limits/limit-types';
+import { AdmissionRequest, LimitsService } from '../../../../src/auth/limits/limits.service';
+import type { PgBudgetStore } from '../../../../src/auth/limits/pg-budget.store';
+import type { RedisLimitStore } from '../../../../src/auth/limits/redis-limit.store';
+
+const caller: Caller = {
+  clientId: '00000000-0000-4000-8000-000000000001',
+  clientName: 'marketing',
+  apiKeyId: '00000000-0000-4000-8000-000000000002',
+  rateLimitRpm: null,
+  rateLimitTpm: null,
+  allowedProviders: null,
+  allowedModels: null,
+  fallbackModels: null,
+  metadata: {},
+};
+
+const request: AdmissionRequest = { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 10, maxOutputTokens: 90, maxCostUsd: '0.25' };
+const budget = (budgetUsd: string): ClientBudgetPolicy => ({ budgetUsd, budgetPeriod: 'month', budgetTimezone: 'UTC', budgetAlertThreshold: null });
+
+describe(LimitsService.name, () => {
+  let redis: jest.Mocked<Pick<RedisLimitStore, 'admit' | 'settle' | 'markFailure'>> & { available: boolean; configured: boolean };
+  let pgBudget: jest.Mocked<Pick<PgBudgetStore, 'reserve' | 'settle'>>;
+  let lookup: jest.Mocked<Pick<KeyLookupService, 'budgetPolicy'>>;
+  let spend: jest.Mocked<Pick<BillingReadService, 'clientSpend'>>;
+  let clients: jest.Mocked<Pick<ClientsRepository, 'markBudgetAlerted'>>;
+  let sut: LimitsService;
+
+  beforeEach(() => {
+    redis = { admit: jest.fn(), settle: jest.fn(), markFailure: jest.fn(), available: false, configured: false };
+    pgBudget = { reserve: jest.fn(), settle: jest.fn() };
+    lookup = { budgetPolicy: jest.fn().mockResolvedValue(null) };
+    spend = { clientSpend: jest.fn().mockResolvedValue('0') };
+    clients = { markBudgetAlerted: jest.fn().mockResolvedValue(true) };
+    sut = new LimitsService(
+      redis as unknown as RedisLimitStore,
+      pgBudget as unknown as PgBudgetStore,
+      lookup as unknown as KeyLookupService,
+      spend as unknown as BillingReadService,
+      clients as unknown as ClientsRepository,
+    );
+  });
+
+  it('admits a client without limits or budget with no headers and touches no store', async () => {
+    const admission = await sut.admit(caller, request);
+    expect(admission.headers).toEqual({});
+    await admission.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.01' });
+    expect(redis.admit).not.toHaveBeenCalled();
+    expect(pgBudget.reserve).not.toHaveBeenCalled();
+  });
+
+  it('refuses the request past the per-minute limit with 429 rate_limited, Retry-After and x-ratelimit headers', async () => {
+    const limited = { ...caller, rateLimitRpm: 2 };
+    const first = await sut.admit(limited, request);
+    expect(first.headers).toMatchObject({ 'x-ratelimit-limit-requests': '2', 'x-ratelimit-remaining-requests': '1' });
+    await sut.admit(limited, request);
+    await expect(sut.admit(limited, request)).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryAfterS: expect.any(Number),
+      headers: expect.objectContaining({ 'x-ratelimit-remaining-requests': '0' }),
+    });
+  });
+
+  it('reserves the most the call can cost against the budget, rounded up, in PostgreSQL when Redis is absent', async () => {
+    lookup.budgetPolicy.mockResolvedValue(budget('10'));
+    pgBudget.reserve.mockResolvedValue({ ok: true, usedUnits: 2_500_000_000n });
+    await sut.admit(caller, request);
+    const reserved = pgBudget.reserve.mock.calls[0]![0] as BudgetRequest;
+    expect(reserved).toMatchObject({ clientId: caller.clientId, limitUnits: 100_000_000_000n, reserveUnits: 2_500_000_000n });
+  });
+
+  it('refuses with 402 budget_exceeded naming the budget, the spend and the request ceiling', async () => {
+    lookup.budgetPolicy.mockResolvedValue(budget('10'));
+    pgBudget.reserve.mockResolvedValue({ ok: false, usedUnits: 99_900_000_000n });
+    await expect(sut.admit(caller, request)).rejects.toMatchObject({
+      code: 'budget_exceeded',
+      message: expect.stringMatching(/monthly budget of 10 USD for client "marketing".*9\.99 USD spent or reserved.*up to 0\.25 USD/),
+    });
+  });
+
+  it('settles the reservation once with the actual cost, however often settle is called', async () => {
+    lookup.budgetPolicy.mockResolvedValue(budget('10'));
+    pgBudget.reserve.mockResolvedValue({ ok: true, usedUnits: 0n });
+    const admission = await sut.admit(caller, request);
+    await admission.settle({ inputTokens: 10, outputTokens: 5, costUsd: '0.0001' });
+    await admission.settle({ inputTokens: 10, outputTokens: 5, costUsd: '0.0001' });
+    expect(pgBudget.settle).toHaveBeenCalledTimes(1);
+    expect(pgBudget.settle.mock.calls[0]![1]).toBe(1_000_000n);
+  });
+
+  it('keeps the whole reservation as spent when the actual cost is unknown', async () => {
+    lookup.budgetPolicy.mockResolvedValue(budget('10'));
+    pgBudget.reserve.mockResolvedValue({ ok: true, usedUnits: 0n });
+    const admission = await sut.admit(caller, request);
+    await admission.settle({ inputTokens: 10, outputTokens: 5, costUsd: null });
+    expect(pgBudget.settle.mock.calls[0]![1]).toBe(2_500_000_000n);
+  });
+
+  it('falls back to local limits when shared Redis fails, and says so', async () => {
+    redis.available = true;
+    redis.configured = true;
+    redis.admit.mockRejectedValue(new Error('connection reset'));
+    const admission = await sut.admit({ ...caller, rateLimitRpm: 5 }, request);
+    expect(redis.markFailure).toHaveBeenCalledWith(expect.objectContaining({ message: 'connection reset' }));
+    expect(admission.headers).toMatchObject({ 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '4' });
+  });
+
+  it('seeds the shared budget counter from the recorded spend when Redis asks for it', async () => {
+    redis.available = true;
+    lookup.budgetPolicy.mockResolvedValue(budget('10'));
+    spend.clientSpend.mockResolvedValue('1.5');
+    redis.admit.mockResolvedValueOnce('seed').mockResolvedValueOnce({ ok: true, budgetUsedUnits: 17_500_000_000n });
+    await sut.admit(caller, request);
+    expect(redis.admit).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 15_000_000_000n);
+  });
+
+  it('marks the budget alert once per period when spend passes the threshold', async () => {
+    lookup.budgetPolicy.mockResolvedValue({ ...budget('10'), budgetAlertThreshold: '0.8' });
+    pgBudget.reserve.mockResolvedValue({ ok: true, usedUnits: 85_000_000_000n });
+    await sut.admit(caller, request);
+    await sut.admit(caller, request);
+    expect(clients.markBudgetAlerted).toHaveBeenCalledTimes(1);
+    expect(clients.markBudgetAlerted).toHaveBeenCalledWith(caller.clientId, expect.stringMatching(/^\d{4}-\d{2}/));
+  });
+});
