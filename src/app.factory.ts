@@ -19,7 +19,7 @@ export async function createApp(): Promise<NestExpressApplication> {
   // first, so the clock covers every other middleware
   const metrics = app.get(MetricsService);
   app.use(overheadTimer((seconds) => metrics.observeOverhead(seconds)));
-  app.use(requestLogger(app.get(ROOT_LOGGER)));
+  app.use(requestLogger(app.get(ROOT_LOGGER), (method, route, status, seconds) => metrics.observeHttp(method, route, status, seconds)));
   const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
   app.set('etag', false);

@@ -1,11 +1,10 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { BillingController } from './billing.controller';
 import { BillingReadService } from './billing-read.service';
 import { DashboardService } from './dashboard.service';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackService } from './feedback.service';
 import { GenerationLogService } from './generation-logs.service';
-import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { RetentionService } from './retention.service';
@@ -27,8 +26,4 @@ import { UsageRepository } from './usage.repository';
   controllers: [BillingController, FeedbackController, MetricsController],
   exports: [UsageRecorder, BillingReadService, GenerationLogService, DashboardService, FeedbackService, MetricsService],
 })
-export class BillingModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('{*splat}');
-  }
-}
+export class BillingModule {}

@@ -25,7 +25,7 @@ export const REDACTED_PATHS = [
   '*.variables',
 ];
 
-type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: string; originalUrl?: string };
+type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: string; originalUrl?: string; baseUrl?: string };
 
 /**
  * The one pino instance: Nest's own logs (nestjs-pino) and the request lines
@@ -52,20 +52,27 @@ export function loggerModuleParams(root: pino.Logger): Params {
 /** Paths that are never logged: health probes and metrics scrapes would drown the log. */
 const UNLOGGED = new Set(['/health', '/health/ready', '/metrics']);
 
+/** Called once per response with its route pattern (never the raw path: bounded label values). */
+export type ResponseObserver = (method: string, route: string, status: number, seconds: number) => void;
+
 /**
- * Assigns the request id (x-request-id) and writes one JSON line per request
- * when its response is done: request id, method, path, route, status and
- * duration (the fields pino-http wrote). One listener and one log call per
- * request; no child logger, no per-request serializers.
+ * Assigns the request id (x-request-id) and, when the response is done, writes
+ * one JSON line (request id, method, path, route, status and duration: the
+ * fields pino-http wrote) and reports it to `observe` (the HTTP metrics). One
+ * listener and one log call per request; no child logger, no per-request
+ * serializers, no Nest middleware.
  */
-export function requestLogger(root: pino.Logger): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+export function requestLogger(root: pino.Logger, observe?: ResponseObserver): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
   return (req, res, next) => {
     const id = assignRequestId(req, res);
-    const url = req.url ?? '';
-    if (!UNLOGGED.has(url)) {
-      const started = performance.now();
-      res.once('close', () => logLine(root, req as RoutedRequest, res, id, performance.now() - started));
-    }
+    const started = performance.now();
+    const logged = !UNLOGGED.has(req.url ?? '');
+    res.once('close', () => {
+      const ms = performance.now() - started;
+      const routed = req as RoutedRequest;
+      if (observe) observe(req.method ?? 'GET', routed.route?.path !== undefined ? `${routed.baseUrl ?? ''}${routed.route.path}` : 'unmatched', res.statusCode, ms / 1000);
+      if (logged) logLine(root, routed, res, id, ms);
+    });
     next();
   };
 }

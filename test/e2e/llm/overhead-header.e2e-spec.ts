@@ -97,4 +97,12 @@ describe('x-llmhub-overhead-ms (e2e, real SDK paths against the simulator)', () 
     // the chat call and the first scrape itself were both measured
     expect(await count()).toBe(before + 2);
   });
+
+  it('counts responses by route pattern in llmhub_http_requests_total', async () => {
+    const res = await timed('/v1/chat/completions', { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(200);
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    expect(text).toMatch(/^llmhub_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^llmhub_http_request_duration_seconds_count\{method="POST",route="\/v1\/chat\/completions"\} [1-9]\d*$/m);
+  });
 });
