@@ -5,5 +5,6 @@ import { defineConfig } from '@hey-api/openapi-ts';
 export default defineConfig({
   input: './sdk/openapi.json',
   output: { path: './sdk/src/generated', postProcess: [] },
-  plugins: ['@hey-api/client-fetch', '@hey-api/typescript', '@hey-api/sdk'],
+  // no default base URL: the document's server is "/" (the serving instance); configureLlmHub sets it
+  plugins: [{ name: '@hey-api/client-fetch', baseUrl: false }, '@hey-api/typescript', '@hey-api/sdk'],
 });

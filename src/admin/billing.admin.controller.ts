@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { once } from 'node:events';
 import { BillingReadService, UsageFilter } from '../billing/billing-read.service';
@@ -23,12 +23,14 @@ export class BillingAdminController {
 
   @Get('usage')
   @ApiOkResponse({ type: UsageResponseDto })
+  @ApiOperation({ summary: 'Usage across clients', description: 'Cost and usage over any range and granularity, optionally filtered by client, provider or model and grouped by client, provider, model or template. Money as decimal strings.' })
   getAdminUsage(@Query() q: AdminUsageQueryDto): Promise<UsageResponseDto> {
     return this.reads.usage(toUsageFilter(q));
   }
 
   @Get('top-spenders')
   @ApiOkResponse({ type: TopSpendersResponseDto })
+  @ApiOperation({ summary: 'Top spenders', description: 'The clients that spent most over `from`..`to`.' })
   getTopSpenders(@Query() q: TopSpendersQueryDto): Promise<TopSpendersResponseDto> {
     return this.reads.topSpenders(q.from, q.to, q.limit);
   }
@@ -37,6 +39,7 @@ export class BillingAdminController {
   @Get('export.csv')
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'the rows of GET /api/admin/billing/usage for the same parameters, as CSV (money as decimal strings)', schema: { type: 'string' } })
+  @ApiOperation({ summary: 'Export usage as CSV', description: 'The rows of GET /api/admin/billing/usage for the same parameters, streamed as CSV (money as decimal strings).' })
   async exportUsageCsv(@Query() q: AdminUsageQueryDto, @Res() res: Response): Promise<void> {
     let started = false;
     const streaming = this.logs.exportCsv(

@@ -1,14 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ApiClientCreateDto, ApiClientPageDto, ApiClientResponseDto, ApiClientUpdateDto } from '../auth/dto/api-client.dto';
 import { ApiKeyCreateDto, ApiKeyCreatedResponseDto, ApiKeyPageDto } from '../auth/dto/api-key.dto';
 import { PageQueryDto } from '../common/dto/page-query.dto';
@@ -17,7 +8,7 @@ import { ClientsService } from '../auth/clients.service';
 import { AdminAuth } from '../common/auth.decorators';
 import { UuidParamPipe } from './uuid-param.pipe';
 
-@ApiTags('admin: clients')
+@ApiTags('admin-clients')
 @AdminAuth()
 @ApiUnauthorizedResponse({ description: 'unauthorized: no admin token or session' })
 @Controller('api/admin/clients')
@@ -30,6 +21,7 @@ export class ClientsAdminController {
   @Get()
   @ApiOkResponse({ type: ApiClientPageDto, description: 'Clients, oldest first, with the current period spend' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
+  @ApiOperation({ summary: 'List clients', description: 'Clients, oldest first, each with its current month’s spend; paged by `limit` and `cursor`.' })
   listApiClients(@Query() query: PageQueryDto): Promise<ApiClientPageDto> {
     return this.clients.list(query);
   }
@@ -38,6 +30,7 @@ export class ClientsAdminController {
   @ApiCreatedResponse({ type: ApiClientResponseDto })
   @ApiConflictResponse({ description: 'conflict: a client with this name exists' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
+  @ApiOperation({ summary: 'Create a client', description: 'A client with its limits (`rate_limit_rpm`, `rate_limit_tpm`), monthly budget (USD decimal string), alert threshold and allow-lists. Keys are created separately.' })
   createApiClient(@Body() dto: ApiClientCreateDto): Promise<ApiClientResponseDto> {
     return this.clients.create(dto);
   }
@@ -46,6 +39,7 @@ export class ClientsAdminController {
   @ApiOkResponse({ type: ApiClientResponseDto })
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error: id is not a UUID' })
+  @ApiOperation({ summary: 'Get a client', description: 'One client with its settings and this month’s spend.' })
   getApiClient(@Param('id', new UuidParamPipe('id')) id: string): Promise<ApiClientResponseDto> {
     return this.clients.get(id);
   }
@@ -55,6 +49,7 @@ export class ClientsAdminController {
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiConflictResponse({ description: 'conflict: a client with this name exists' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
+  @ApiOperation({ summary: 'Update a client', description: 'Change any of a client’s settings; absent fields are left alone, `null` clears a limit. Takes effect on the next call.' })
   updateApiClient(@Param('id', new UuidParamPipe('id')) id: string, @Body() dto: ApiClientUpdateDto): Promise<ApiClientResponseDto> {
     return this.clients.update(id, dto);
   }
@@ -64,6 +59,7 @@ export class ClientsAdminController {
   @ApiNoContentResponse({ description: 'Deleted, with its keys' })
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error: id is not a UUID' })
+  @ApiOperation({ summary: 'Delete a client', description: 'Deletes the client and revokes its keys. Its usage records are kept.' })
   deleteApiClient(@Param('id', new UuidParamPipe('id')) id: string): Promise<void> {
     return this.clients.delete(id);
   }
@@ -72,6 +68,7 @@ export class ClientsAdminController {
   @ApiCreatedResponse({ type: ApiKeyCreatedResponseDto, description: 'The full key is in `key`, this once only' })
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
+  @ApiOperation({ summary: 'Create a key', description: 'A new key for the client. The full key is in `key` in this answer only; LLMHub keeps only a hash and the prefix.' })
   createApiKey(@Param('id', new UuidParamPipe('id')) id: string, @Body() dto: ApiKeyCreateDto): Promise<ApiKeyCreatedResponseDto> {
     return this.keys.create(id, dto);
   }
@@ -80,6 +77,7 @@ export class ClientsAdminController {
   @ApiOkResponse({ type: ApiKeyPageDto, description: 'The client’s keys (prefixes only), oldest first' })
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
+  @ApiOperation({ summary: 'List a client’s keys', description: 'The client’s keys, oldest first, with prefixes only (never the key).' })
   listApiKeys(@Param('id', new UuidParamPipe('id')) id: string, @Query() query: PageQueryDto): Promise<ApiKeyPageDto> {
     return this.keys.list(id, query);
   }

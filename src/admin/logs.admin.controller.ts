@@ -1,30 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import type { GenerationStatus } from '../billing/generation-log.entity';
-import { GenerationLogItem, GenerationLogService } from '../billing/generation-logs.service';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
+import { GenerationLogPageDto, GenerationLogResponseDto, LogsQueryDto } from '../billing/dto/generation-log.dto';
+import { GenerationLogService } from '../billing/generation-logs.service';
 import { AdminAuth } from '../common/auth.decorators';
-
-const STATUSES: GenerationStatus[] = ['success', 'error', 'cancelled', 'rate_limited', 'budget_exceeded', 'rejected'];
-
-export class LogsQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() client_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) provider?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) model?: string;
-  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: GenerationStatus;
-  @ApiPropertyOptional({ format: 'uuid', description: 'calls made through this template' }) @IsOptional() @IsUUID() template_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601() to?: string;
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page' }) @IsOptional() @IsString() @MaxLength(500) cursor?: string;
-}
 
 @ApiTags('admin-logs')
 @AdminAuth()
@@ -33,8 +12,9 @@ export class LogsAdminController {
   constructor(private readonly logs: GenerationLogService) {}
 
   @Get()
-  @ApiOkResponse({ description: '{items, next_cursor}, newest first' })
-  listGenerationLogs(@Query() q: LogsQueryDto): Promise<{ items: GenerationLogItem[]; next_cursor: string | null }> {
+  @ApiOkResponse({ type: GenerationLogPageDto, description: 'Newest first' })
+  @ApiOperation({ summary: 'List generation records', description: 'The generation log, newest first, filtered by `client_id`, `provider`, `model`, `status`, `from` and `to`, paged by keyset (`limit`, `cursor`).' })
+  listGenerationLogs(@Query() q: LogsQueryDto): Promise<GenerationLogPageDto> {
     return this.logs.list({
       clientId: q.client_id,
       provider: q.provider,
@@ -49,9 +29,11 @@ export class LogsAdminController {
   }
 
   @Get(':request_id')
-  @ApiOkResponse({ description: 'one call' })
+  @ApiOkResponse({ type: GenerationLogResponseDto })
   @ApiNotFoundResponse({ description: 'unknown request id' })
-  getGenerationLog(@Param('request_id') requestId: string): Promise<GenerationLogItem> {
+  @ApiOperation({ summary: 'Get a generation record', description: 'One call’s record by its request id: tokens, exact cost, timing, status and error.' })
+  @ApiErrors({ not_found: 'no record with this request id' })
+  getGenerationLog(@Param('request_id') requestId: string): Promise<GenerationLogResponseDto> {
     return this.logs.get(requestId);
   }
 }

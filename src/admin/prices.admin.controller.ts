@@ -4,7 +4,7 @@ import { AdminAuth } from '../common/auth.decorators';
 import { PriceListDto, PricesUpdateDto } from '../llm/dto/prices.dto';
 import { PricesService } from '../llm/prices.service';
 
-@ApiTags('admin: prices')
+@ApiTags('admin-prices')
 @AdminAuth()
 @ApiUnauthorizedResponse({ description: 'unauthorized: no admin token or session' })
 @Controller('api/admin/prices')
@@ -12,16 +12,16 @@ export class PricesAdminController {
   constructor(private readonly prices: PricesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The pricing table in force (USD per 1M tokens, decimal strings)' })
   @ApiOkResponse({ type: PriceListDto })
+  @ApiOperation({ summary: 'Get prices', description: 'The pricing table in force: USD per million tokens (decimal strings) per model, and where each price comes from.' })
   getPrices(): PriceListDto {
     return this.prices.list();
   }
 
   @Put()
-  @ApiOperation({ summary: 'Set or reset console prices; the next call is priced with them. Recorded costs never change.' })
   @ApiOkResponse({ type: PriceListDto })
   @ApiUnprocessableEntityResponse({ description: 'validation_error naming the model and field' })
+  @ApiOperation({ summary: 'Set prices', description: 'Sets or resets console prices per model; the next call is priced with them. Costs already recorded never change.' })
   updatePrices(@Body() dto: PricesUpdateDto): Promise<PriceListDto> {
     return this.prices.update(dto.prices);
   }

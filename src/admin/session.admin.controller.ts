@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { AdminAuthService, SESSION_COOKIE } from '../auth/admin-auth.service';
 import { clientIp, cookieValue } from '../auth/auth.guard';
@@ -17,7 +18,7 @@ function sessionCookie(req: Request, value: string, maxAgeS: number): string {
 }
 
 /** The console's login: the admin token is exchanged for an httpOnly session cookie. */
-@ApiTags('admin: session')
+@ApiTags('admin-session')
 @Controller('api/admin/session')
 export class SessionAdminController {
   constructor(private readonly admin: AdminAuthService) {}
@@ -27,6 +28,8 @@ export class SessionAdminController {
   @ApiUnauthorizedResponse({ description: 'unauthorized: wrong token (repeated failures are slowed down)' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
   @ApiTooManyRequestsResponse({ description: 'never: wrong tokens are delayed instead' })
+  @ApiOperation({ summary: 'Log in to the console', description: 'Exchanges the admin token for an HttpOnly session cookie (`llmhub_session`, SameSite=Strict, Secure over HTTPS). Repeated wrong tokens are slowed down.' })
+  @ApiErrors({ unauthorized: 'the token is wrong' })
   async createAdminSession(@Body() dto: AdminSessionCreateDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<AdminSessionResponseDto> {
     const session = await this.admin.createSession(dto.token, clientIp(req));
     res.setHeader('Set-Cookie', sessionCookie(req, session.sessionId, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)));
@@ -37,6 +40,7 @@ export class SessionAdminController {
   @Delete()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Logged out: the session is ended and the cookie cleared' })
+  @ApiOperation({ summary: 'Log out of the console', description: 'Ends the session and clears the cookie. Answers 204 whether or not a session was open.' })
   async deleteAdminSession(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const session = cookieValue(req, SESSION_COOKIE);
     if (session) await this.admin.endSession(session);

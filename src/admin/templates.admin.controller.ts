@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiErrors, GENERATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { AdminAuth } from '../common/auth.decorators';
 import { PlaygroundResponseDto, PlaygroundRunDto } from '../llm/dto/playground.dto';
 import { PlaygroundService } from '../llm/playground.service';
@@ -12,7 +13,7 @@ import { UuidParamPipe } from './uuid-param.pipe';
 const ADMIN: PromptActor = { kind: 'admin' };
 
 /** Every template, system ones included, addressed by id. */
-@ApiTags('admin: templates')
+@ApiTags('admin-templates')
 @AdminAuth()
 @Controller('api/admin/templates')
 export class TemplatesAdminController {
@@ -24,18 +25,23 @@ export class TemplatesAdminController {
 
   @Get()
   @ApiOkResponse({ type: PromptTemplateListResponseDto })
+  @ApiOperation({ summary: 'List templates', description: 'Every template, system ones included, filtered by owner or `system`, paged by `limit` and `cursor`.' })
   listTemplates(@Query() query: TemplateListQueryDto): Promise<PromptTemplateListResponseDto> {
     return this.library.list(ADMIN, { limit: query.limit, cursor: query.cursor, ownerClientId: query.owner_client_id, system: query.system });
   }
 
   @Post()
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
+  @ApiOperation({ summary: 'Create a system template', description: 'A template every client can read and use, with its first version.' })
+  @ApiErrors({ conflict: 'a system template with this name exists' })
   createSystemTemplate(@Body() dto: PromptCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.create(ADMIN, dto);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: TemplateAdminDetailResponseDto })
+  @ApiOperation({ summary: 'Get a template', description: 'One template with its versions, labels, per-version statistics and A/B tests.' })
+  @ApiErrors({ not_found: 'no template with this id' })
   async getTemplate(@Param('id', new UuidParamPipe()) id: string): Promise<TemplateAdminDetailResponseDto> {
     const detail = await this.library.get(ADMIN, id);
     const stats = await this.stats.templateStats(ADMIN, id);
@@ -44,6 +50,8 @@ export class TemplatesAdminController {
 
   @Patch(':id')
   @ApiOkResponse({ type: PromptTemplateDetailResponseDto })
+  @ApiOperation({ summary: 'Update a template', description: 'Change a template’s description, labels or A/B weights.' })
+  @ApiErrors({ not_found: 'no template with this id' })
   updateTemplate(@Param('id', new UuidParamPipe()) id: string, @Body() dto: TemplateUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.update(ADMIN, id, dto);
   }
@@ -51,28 +59,35 @@ export class TemplatesAdminController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Delete a template', description: 'Deletes a template; recorded generations keep their reference.' })
+  @ApiErrors({ not_found: 'no template with this id' })
   async deleteTemplate(@Param('id', new UuidParamPipe()) id: string): Promise<void> {
     await this.library.remove(ADMIN, id);
   }
 
   @Post(':id/versions')
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
+  @ApiOperation({ summary: 'Add a template version', description: 'A new immutable version of a template.' })
+  @ApiErrors({ not_found: 'no template with this id' })
   createTemplateVersion(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.addVersion(ADMIN, id, dto);
   }
 
   @Get(':id/stats')
   @ApiOkResponse({ type: TemplateStatsResponseDto })
+  @ApiOperation({ summary: 'Template statistics', description: 'Per-version calls, success rate, tokens, cost and latency over `from`..`to`, and the A/B tests.' })
+  @ApiErrors({ not_found: 'no template with this id' })
   getTemplateStats(@Param('id', new UuidParamPipe()) id: string, @Query() query: TemplateStatsQueryDto): Promise<TemplateStatsResponseDto> {
     return this.stats.templateStats(ADMIN, id, { from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined });
   }
 
   @Post(':id/render')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Render a version (or a label, default production) with variables, strictly; nothing is called' })
   @ApiOkResponse({ type: PromptRenderResponseDto })
   @ApiNotFoundResponse({ description: 'not_found: unknown template, version or label' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error naming each missing or undeclared variable' })
+  @ApiOperation({ summary: 'Render a template', description: 'Renders a version (or a label, default production) with variables, strictly; nothing is called.' })
+  @ApiErrors({ not_found: 'unknown template, version or label', validation_error: 'a variable is missing or undeclared; details names each' })
   async renderTemplate(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PromptRenderDto): Promise<PromptRenderResponseDto> {
     const r = await this.library.render(ADMIN, id, { version: dto.version, label: dto.label, subject: dto.subject }, dto.variables ?? {});
     return { template: r.templateName, template_id: r.templateId, version: r.version, system_prompt: r.systemPrompt, prompt: r.prompt, provider: r.provider, model: r.model, params: r.params };
@@ -80,10 +95,11 @@ export class TemplatesAdminController {
 
   @Post(':id/playground')
   @HttpCode(200)
-  @ApiOperation({ summary: "Render a version and run it on a model: output, tokens, cost and latency. Billed to no client and not in the usage log (like a provider test)" })
   @ApiOkResponse({ type: PlaygroundResponseDto })
   @ApiNotFoundResponse({ description: 'not_found: unknown template, version, label or model' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error naming each missing or undeclared variable' })
+  @ApiOperation({ summary: 'Run a template in the playground', description: 'Renders a version and runs it on a model: output, tokens, cost and latency. Billed to no client and not in the usage log (like a provider test).' })
+  @ApiErrors({ provider_not_configured: GENERATION_ERRORS.provider_not_configured, upstream_error: GENERATION_ERRORS.upstream_error, upstream_timeout: GENERATION_ERRORS.upstream_timeout, provider_unavailable: GENERATION_ERRORS.provider_unavailable, not_found: 'unknown template, version, label or model', validation_error: 'a variable is missing or undeclared; details names each' })
   async runTemplatePlayground(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PlaygroundRunDto): Promise<PlaygroundResponseDto> {
     const r = await this.library.render(ADMIN, id, { version: dto.version, label: dto.label }, dto.variables ?? {});
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { money, Row, toUsageItem, USAGE_ITEM_COLUMNS, UsageFilter, usageQuery } from './billing-read.service';
 import type { GenerationStatus } from './generation-log.entity';
+import { GenerationLogPageDto, GenerationLogResponseDto } from './dto/generation-log.dto';
 
 export interface LogFilter {
   clientId?: string;
@@ -17,33 +18,6 @@ export interface LogFilter {
   cursor?: string;
 }
 
-export interface GenerationLogItem {
-  request_id: string;
-  created_at: string;
-  client_id: string | null;
-  api_key_id: string | null;
-  endpoint: string;
-  provider: string | null;
-  model: string | null;
-  requested_model: string | null;
-  template_id: string | null;
-  template_name: string | null;
-  template_version: number | null;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cost_usd: string | null;
-  price_unknown: boolean;
-  latency_ms: number;
-  ttft_ms: number | null;
-  status: GenerationStatus;
-  error_code: string | null;
-  error_message: string | null;
-  attempts: number;
-  is_stream: boolean;
-  metadata: Record<string, unknown> | null;
-}
-
 /** Anything a chunk of CSV can be written to; resolves when it may take more (backpressure). */
 export type CsvSink = (chunk: string) => Promise<void>;
 
@@ -53,9 +27,9 @@ const LOG_SELECT = `id, created_at, created_at::text AS created_at_key, client_i
   price_unknown, latency_ms, ttft_ms, status, error_code, error_message, attempts, is_stream, metadata`;
 const CSV_CHUNK_ROWS = 2_000;
 
-type LogRow = Omit<GenerationLogItem, 'request_id' | 'created_at'> & { id: string; created_at: Date; created_at_key: string };
+type LogRow = Omit<GenerationLogResponseDto, 'request_id' | 'created_at'> & { id: string; created_at: Date; created_at_key: string };
 
-function toItem(row: LogRow): GenerationLogItem {
+function toItem(row: LogRow): GenerationLogResponseDto {
   const { id, created_at, created_at_key: _key, cost_usd, ...rest } = row;
   return { request_id: id, created_at: created_at.toISOString(), ...rest, cost_usd: cost_usd === null ? null : money(cost_usd) };
 }
@@ -88,7 +62,7 @@ export class GenerationLogService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Newest first, paged by keyset on (created_at, id). */
-  async list(filter: LogFilter): Promise<{ items: GenerationLogItem[]; next_cursor: string | null }> {
+  async list(filter: LogFilter): Promise<GenerationLogPageDto> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
     const params: unknown[] = [];
     const where: string[] = [];
@@ -120,7 +94,7 @@ export class GenerationLogService {
   }
 
   /** One call by request id; 404 when unknown. */
-  async get(requestId: string): Promise<GenerationLogItem> {
+  async get(requestId: string): Promise<GenerationLogResponseDto> {
     if (!UUID.test(requestId)) throw new AppError('not_found', `Generation ${requestId} not found`);
     const rows: LogRow[] = await this.dataSource.query(`SELECT ${LOG_SELECT} FROM llm_generation_log WHERE id = $1 LIMIT 1`, [requestId]);
     if (rows.length === 0) throw new AppError('not_found', `Generation ${requestId} not found`);

@@ -1,17 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-
-export interface ReadinessReport {
-  status: 'ready' | 'not_ready';
-  checks: { database: 'ok' | 'unreachable'; migrations: 'applied' | 'pending' | 'unknown' };
-}
+import { ReadinessResponseDto } from './dto/health.dto';
 
 @Injectable()
 export class HealthService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async readiness(): Promise<ReadinessReport> {
+  async readiness(): Promise<ReadinessResponseDto> {
     try {
       const pending = await this.dataSource.showMigrations();
       const migrations = pending ? 'pending' : 'applied';

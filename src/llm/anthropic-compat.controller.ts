@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, GENERATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../common/caller';
 import { parseMessagesRequest, toAnthropicMessage } from './formats/anthropic-messages.format';
+import { MessageCreateDto, MessageResponseDto } from './dto/anthropic-compat.dto';
 import { GenerationInput } from './generation.types';
 import { LlmService } from './llm.service';
 import { COST_HEADER } from './openai-compat.controller';
@@ -18,12 +20,10 @@ export class AnthropicCompatController {
 
   @Post('messages')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Anthropic Messages API, streaming included, for any configured provider' })
-  @ApiBody({
-    description: 'An Anthropic Messages body. LLMHub extensions: template, variables, fallbacks. usage carries cost_usd.',
-    schema: { type: 'object', required: ['model', 'max_tokens'], additionalProperties: true },
-  })
-  @ApiOkResponse({ description: 'an Anthropic Message (or a text/event-stream of Anthropic events)' })
+  @ApiBody({ type: MessageCreateDto })
+  @ApiOkResponse({ type: MessageResponseDto, description: 'A Message; with `stream: true`, a text/event-stream of Anthropic events' })
+  @ApiOperation({ summary: 'Create a message (Anthropic)', description: 'The Anthropic Messages API for every configured provider: point the Anthropic SDK at `<LLMHub>` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of Anthropic events (message_start … message_stop). LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`; `usage.cost_usd` carries the cost.' })
+  @ApiErrors(GENERATION_ERRORS)
   async createMessage(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const parsed = parseMessagesRequest(body);
     const input: GenerationInput = {

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiGatewayTimeoutResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, GENERATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../common/caller';
@@ -48,12 +49,9 @@ export class GenerateController {
 
   @Post('generate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'One generation from messages, a prompt or a template' })
   @ApiOkResponse({ type: GenerateResponseDto })
-  @ApiBadRequestResponse({ description: 'provider_not_configured' })
-  @ApiBadGatewayResponse({ description: 'upstream_error' })
-  @ApiServiceUnavailableResponse({ description: 'provider_unavailable' })
-  @ApiGatewayTimeoutResponse({ description: 'upstream_timeout' })
+  @ApiOperation({ summary: 'Generate text', description: 'One generation from `messages`, a `prompt` or a `template` with `variables`. `model` is `provider/model` (e.g. `openai/gpt-4o-mini`, `mock/echo`) or a known bare name; `fallbacks` lists models to try in order when the first fails. The answer carries the request id, provider, model, tokens, exact cost (`cost_usd`, a decimal string) and timing.' })
+  @ApiErrors(GENERATION_ERRORS)
   async generateText(
     @Body() dto: GenerateDto,
     @CurrentCaller() caller: Caller,
@@ -67,9 +65,12 @@ export class GenerateController {
 
   @Post('generate-content')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The same content in several languages, generated concurrently; one result (and request id) per language' })
-  @ApiOkResponse({ type: GenerateContentResponseDto, description: 'at least one language succeeded; a failed language carries its error' })
-  @ApiBadGatewayResponse({ description: 'every language failed: the failures\' common code and status when they share one (e.g. 504 upstream_timeout), else 502 upstream_error; details has one entry per language with its code' })
+  @ApiOkResponse({ type: GenerateContentResponseDto, description: 'At least one language succeeded; a failed language carries its error' })
+  @ApiOperation({ summary: 'Generate in several languages', description: 'The same content in each of `languages`, generated concurrently from a `prompt` or a template; one result (with its own request id) per language, plus totals. A language that fails carries its error while the others still answer; when every language fails, the answer is an error whose details has one entry per language with its code.' })
+  @ApiErrors({
+    ...GENERATION_ERRORS,
+    upstream_error: 'every language failed: the failures’ common code and status when they share one (e.g. 504 upstream_timeout), else 502 upstream_error; details has one entry per language with its code',
+  })
   async generateContent(
     @Body() dto: GenerateContentDto,
     @CurrentCaller() caller: Caller,

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, GENERATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../common/caller';
@@ -16,8 +17,9 @@ export class ImagesController {
 
   @Post('generate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Generate images; cost by model, size, quality and count' })
   @ApiOkResponse({ type: GenerateImageResponseDto })
+  @ApiOperation({ summary: 'Generate images', description: 'Image generation (OpenAI DALL·E / gpt-image models). The cost depends on the model, size, quality and count, and is recorded like any other call.' })
+  @ApiErrors(GENERATION_ERRORS)
   async generateImages(
     @Body() dto: GenerateImageDto,
     @CurrentCaller() caller: Caller,

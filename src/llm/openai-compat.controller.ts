@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, GENERATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../common/caller';
+import { ChatCompletionCreateDto, ChatCompletionResponseDto, EmbeddingCreateDto, EmbeddingResponseDto, ImageCreateDto, ImagesResponseDto, ModelListResponseDto } from './dto/openai-compat.dto';
 import { EmbeddingsService } from './embeddings.service';
 import { parseChatCompletion, toChatCompletion } from './formats/openai-chat.format';
 import { parseEmbeddingRequest, parseImageRequest, toEmbeddingResponse, toImagesResponse } from './formats/openai-misc.format';
@@ -22,16 +24,6 @@ function setCostHeader(res: Response, costUsd: string | null): void {
   else res.setHeader(COST_HEADER, costUsd);
 }
 
-const CHAT_BODY_DOC = {
-  description:
-    'An OpenAI chat.completions body (model, messages, temperature, top_p, max_tokens / max_completion_tokens, stop, tools, tool_choice, stream, stream_options.include_usage). ' +
-    'Accepted and ignored: user, seed, store, service_tier, n=1, response_format text, parallel_tool_calls=true, logprobs=false, penalties. ' +
-    'Refused with 400 naming the field: n>1, JSON response formats, logprobs, logit_bias, audio, functions. ' +
-    'LLMHub extensions: template (name or {name, version?, label?}) with variables, fallbacks (ordered models), metadata (stored with the record). ' +
-    'The usage object carries cost_usd; the x-llmhub-cost-usd header too (non-streaming).',
-  schema: { type: 'object', required: ['model'], additionalProperties: true },
-};
-
 /** OpenAI-compatible routes: any OpenAI SDK works by changing its base URL and key. */
 @ApiTags('openai-compatible')
 @Controller('v1')
@@ -46,9 +38,10 @@ export class OpenAiCompatController {
 
   @Post('chat/completions')
   @HttpCode(200)
-  @ApiOperation({ summary: 'OpenAI chat completion, streaming included, for any configured provider' })
-  @ApiBody(CHAT_BODY_DOC)
-  @ApiOkResponse({ description: 'an OpenAI ChatCompletion (or a text/event-stream of chunks)' })
+  @ApiBody({ type: ChatCompletionCreateDto })
+  @ApiOkResponse({ type: ChatCompletionResponseDto, description: 'A ChatCompletion; with `stream: true`, a text/event-stream of chat.completion.chunk events' })
+  @ApiOperation({ summary: 'Create a chat completion (OpenAI)', description: 'The OpenAI chat completions API for every configured provider: point an OpenAI SDK at `<LLMHub>/v1` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of `chat.completion.chunk` events ending with `data: [DONE]` (usage in the last chunk with `stream_options.include_usage`). Accepted and ignored: user, seed, store, service_tier, n=1, response_format text, parallel_tool_calls=true, logprobs=false, penalties. Refused with 400 naming the field: n>1, JSON response formats, logprobs, logit_bias, audio, functions. LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd header carry the cost.' })
+  @ApiErrors(GENERATION_ERRORS)
   async createChatCompletion(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const parsed = parseChatCompletion(body);
     const input: GenerationInput = {
@@ -76,8 +69,8 @@ export class OpenAiCompatController {
   }
 
   @Get('models')
-  @ApiOperation({ summary: 'The models this key may use, as provider/model ids' })
-  @ApiOkResponse({ description: 'an OpenAI model list' })
+  @ApiOkResponse({ type: ModelListResponseDto })
+  @ApiOperation({ summary: 'List models (OpenAI)', description: 'The models this key may use, as `provider/model` ids, in the OpenAI list shape.' })
   listModels(@CurrentCaller() caller: Caller, @Res() res: Response): void {
     const data = this.models.list(caller).map((m) => ({ id: m.id, object: 'model', created: MODELS_CREATED, owned_by: m.provider }));
     res.status(200).json({ object: 'list', data });
@@ -85,8 +78,10 @@ export class OpenAiCompatController {
 
   @Post('embeddings')
   @HttpCode(200)
-  @ApiOperation({ summary: 'OpenAI-compatible embeddings, for the providers that offer them' })
-  @ApiBody({ schema: { type: 'object', required: ['model', 'input'], additionalProperties: true } })
+  @ApiBody({ type: EmbeddingCreateDto })
+  @ApiOkResponse({ type: EmbeddingResponseDto })
+  @ApiOperation({ summary: 'Create embeddings (OpenAI)', description: 'OpenAI-compatible embeddings, for the providers that offer them. `encoding_format: base64` is honoured.' })
+  @ApiErrors(GENERATION_ERRORS)
   async createEmbeddings(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const parsed = parseEmbeddingRequest(body);
     const outcome = await this.embeddings.embed({
@@ -105,8 +100,10 @@ export class OpenAiCompatController {
 
   @Post('images/generations')
   @HttpCode(200)
-  @ApiOperation({ summary: 'OpenAI-compatible image generation' })
-  @ApiBody({ schema: { type: 'object', required: ['prompt'], additionalProperties: true } })
+  @ApiBody({ type: ImageCreateDto })
+  @ApiOkResponse({ type: ImagesResponseDto })
+  @ApiOperation({ summary: 'Create images (OpenAI)', description: 'OpenAI-compatible image generation; the cost depends on model, size, quality and count.' })
+  @ApiErrors(GENERATION_ERRORS)
   async createImages(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const parsed = parseImageRequest(body);
     const outcome = await this.images.generate({

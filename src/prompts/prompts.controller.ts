@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller } from '../common/caller';
 import { PageQueryDto } from '../common/dto/page-query.dto';
@@ -29,24 +30,31 @@ export class PromptsController {
 
   @Get()
   @ApiOkResponse({ type: PromptTemplateListResponseDto })
+  @ApiOperation({ summary: 'List templates', description: 'The caller’s own templates and the system templates, paged by `limit` and `cursor`.' })
   listPrompts(@CurrentCaller() caller: Caller, @Query() query: PageQueryDto): Promise<PromptTemplateListResponseDto> {
     return this.library.list(actorOf(caller), query);
   }
 
   @Post()
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
+  @ApiOperation({ summary: 'Create a template', description: 'A new template owned by the caller, with its first version. Variables used in the text must be declared.' })
+  @ApiErrors({ conflict: 'the caller already has a template with this name' })
   createPrompt(@CurrentCaller() caller: Caller, @Body() dto: PromptCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.create(actorOf(caller), dto);
   }
 
   @Get(':name')
   @ApiOkResponse({ type: PromptTemplateDetailResponseDto })
+  @ApiOperation({ summary: 'Get a template', description: 'One template by name, with its versions and labels.' })
+  @ApiErrors({ not_found: 'no template with this name visible to the caller' })
   getPrompt(@CurrentCaller() caller: Caller, @Param('name') name: string): Promise<PromptTemplateDetailResponseDto> {
     return this.library.get(actorOf(caller), name);
   }
 
   @Patch(':name')
   @ApiOkResponse({ type: PromptTemplateDetailResponseDto })
+  @ApiOperation({ summary: 'Update a template', description: 'Change a template’s description, labels or A/B weights. System templates are read-only for clients.' })
+  @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
   updatePrompt(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.update(actorOf(caller), name, dto);
   }
@@ -54,12 +62,16 @@ export class PromptsController {
   @Delete(':name')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Delete a template', description: 'Deletes one of the caller’s templates; recorded generations keep their reference.' })
+  @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
   async deletePrompt(@CurrentCaller() caller: Caller, @Param('name') name: string): Promise<void> {
     await this.library.remove(actorOf(caller), name);
   }
 
   @Post(':name/versions')
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
+  @ApiOperation({ summary: 'Add a template version', description: 'A new immutable version of one of the caller’s templates.' })
+  @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
   createPromptVersion(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.addVersion(actorOf(caller), name, dto);
   }
@@ -67,6 +79,8 @@ export class PromptsController {
   @Post(':name/render')
   @HttpCode(200)
   @ApiOkResponse({ type: PromptRenderResponseDto })
+  @ApiOperation({ summary: 'Render a template', description: 'Renders a version (by number or label, default production) with `variables`, strictly: missing or undeclared variables are refused. Nothing is generated.' })
+  @ApiErrors({ not_found: 'no such template, version or label' })
   async renderPrompt(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptRenderDto): Promise<PromptRenderResponseDto> {
     const r = await this.prompts.resolveForGeneration(caller.clientId, { name, version: dto.version, label: dto.label, subject: dto.subject }, dto.variables ?? {});
     return {

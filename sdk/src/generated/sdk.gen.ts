@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { CreateAdminSessionData, CreateAdminSessionErrors, CreateAdminSessionResponses, CreateApiClientData, CreateApiClientErrors, CreateApiClientResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateChatCompletionData, CreateChatCompletionErrors, CreateChatCompletionResponses, CreateEmbeddingsData, CreateEmbeddingsErrors, CreateEmbeddingsResponses, CreateImagesData, CreateImagesErrors, CreateImagesResponses, CreateMessageData, CreateMessageErrors, CreateMessageResponses, CreatePromptData, CreatePromptErrors, CreatePromptResponses, CreatePromptVersionData, CreatePromptVersionErrors, CreatePromptVersionResponses, CreateSystemTemplateData, CreateSystemTemplateErrors, CreateSystemTemplateResponses, CreateTemplateVersionData, CreateTemplateVersionErrors, CreateTemplateVersionResponses, DeleteAdminSessionData, DeleteAdminSessionErrors, DeleteAdminSessionResponses, DeleteApiClientData, DeleteApiClientErrors, DeleteApiClientResponses, DeletePromptData, DeletePromptErrors, DeletePromptResponses, DeleteTemplateData, DeleteTemplateErrors, DeleteTemplateResponses, ExportUsageCsvData, ExportUsageCsvErrors, ExportUsageCsvResponses, GenerateContentData, GenerateContentErrors, GenerateContentResponses, GenerateImagesData, GenerateImagesErrors, GenerateImagesResponses, GenerateTextData, GenerateTextErrors, GenerateTextResponses, GetAdminUsageData, GetAdminUsageErrors, GetAdminUsageResponses, GetApiClientData, GetApiClientErrors, GetApiClientResponses, GetClientBillingSummaryData, GetClientBillingSummaryErrors, GetClientBillingSummaryResponses, GetClientUsageData, GetClientUsageErrors, GetClientUsageResponses, GetCurrentClientData, GetCurrentClientErrors, GetCurrentClientResponses, GetDashboardData, GetDashboardErrors, GetDashboardResponses, GetGenerationLogData, GetGenerationLogErrors, GetGenerationLogResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPricesData, GetPricesErrors, GetPricesResponses, GetPromptData, GetPromptErrors, GetPromptResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetTemplateData, GetTemplateErrors, GetTemplateResponses, GetTemplateStatsData, GetTemplateStatsErrors, GetTemplateStatsResponses, GetTopSpendersData, GetTopSpendersErrors, GetTopSpendersResponses, ListApiClientsData, ListApiClientsErrors, ListApiClientsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListGenerationLogsData, ListGenerationLogsErrors, ListGenerationLogsResponses, ListModelsData, ListModelsErrors, ListModelsResponses, ListPromptsData, ListPromptsErrors, ListPromptsResponses, ListProvidersData, ListProvidersErrors, ListProvidersResponses, ListTemplatesData, ListTemplatesErrors, ListTemplatesResponses, RenderPromptData, RenderPromptErrors, RenderPromptResponses, RenderTemplateData, RenderTemplateErrors, RenderTemplateResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RunTemplatePlaygroundData, RunTemplatePlaygroundErrors, RunTemplatePlaygroundResponses, SubmitGenerationFeedbackData, SubmitGenerationFeedbackErrors, SubmitGenerationFeedbackResponses, TestProviderData, TestProviderErrors, TestProviderResponses, UpdateApiClientData, UpdateApiClientErrors, UpdateApiClientResponses, UpdatePricesData, UpdatePricesErrors, UpdatePricesResponses, UpdatePromptData, UpdatePromptErrors, UpdatePromptResponses, UpdateProviderData, UpdateProviderErrors, UpdateProviderResponses, UpdateTemplateData, UpdateTemplateErrors, UpdateTemplateResponses } from './types.gen.js';
+import type { CreateAdminSessionData, CreateAdminSessionErrors, CreateAdminSessionResponses, CreateApiClientData, CreateApiClientErrors, CreateApiClientResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateChatCompletionData, CreateChatCompletionErrors, CreateChatCompletionResponses, CreateEmbeddingsData, CreateEmbeddingsErrors, CreateEmbeddingsResponses, CreateImagesData, CreateImagesErrors, CreateImagesResponses, CreateMessageData, CreateMessageErrors, CreateMessageResponses, CreatePromptData, CreatePromptErrors, CreatePromptResponses, CreatePromptVersionData, CreatePromptVersionErrors, CreatePromptVersionResponses, CreateSystemTemplateData, CreateSystemTemplateErrors, CreateSystemTemplateResponses, CreateTemplateVersionData, CreateTemplateVersionErrors, CreateTemplateVersionResponses, DeleteAdminSessionData, DeleteAdminSessionResponses, DeleteApiClientData, DeleteApiClientErrors, DeleteApiClientResponses, DeletePromptData, DeletePromptErrors, DeletePromptResponses, DeleteTemplateData, DeleteTemplateErrors, DeleteTemplateResponses, ExportUsageCsvData, ExportUsageCsvErrors, ExportUsageCsvResponses, GenerateContentData, GenerateContentErrors, GenerateContentResponses, GenerateImagesData, GenerateImagesErrors, GenerateImagesResponses, GenerateTextData, GenerateTextErrors, GenerateTextResponses, GetAdminUsageData, GetAdminUsageErrors, GetAdminUsageResponses, GetApiClientData, GetApiClientErrors, GetApiClientResponses, GetClientBillingSummaryData, GetClientBillingSummaryErrors, GetClientBillingSummaryResponses, GetClientUsageData, GetClientUsageErrors, GetClientUsageResponses, GetCurrentClientData, GetCurrentClientErrors, GetCurrentClientResponses, GetDashboardData, GetDashboardErrors, GetDashboardResponses, GetGenerationLogData, GetGenerationLogErrors, GetGenerationLogResponses, GetLivenessData, GetLivenessResponses, GetPricesData, GetPricesErrors, GetPricesResponses, GetPromptData, GetPromptErrors, GetPromptResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetTemplateData, GetTemplateErrors, GetTemplateResponses, GetTemplateStatsData, GetTemplateStatsErrors, GetTemplateStatsResponses, GetTopSpendersData, GetTopSpendersErrors, GetTopSpendersResponses, ListApiClientsData, ListApiClientsErrors, ListApiClientsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListGenerationLogsData, ListGenerationLogsErrors, ListGenerationLogsResponses, ListModelsData, ListModelsErrors, ListModelsResponses, ListPromptsData, ListPromptsErrors, ListPromptsResponses, ListProvidersData, ListProvidersErrors, ListProvidersResponses, ListTemplatesData, ListTemplatesErrors, ListTemplatesResponses, RenderPromptData, RenderPromptErrors, RenderPromptResponses, RenderTemplateData, RenderTemplateErrors, RenderTemplateResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RunTemplatePlaygroundData, RunTemplatePlaygroundErrors, RunTemplatePlaygroundResponses, SubmitGenerationFeedbackData, SubmitGenerationFeedbackErrors, SubmitGenerationFeedbackResponses, TestProviderData, TestProviderErrors, TestProviderResponses, UpdateApiClientData, UpdateApiClientErrors, UpdateApiClientResponses, UpdatePricesData, UpdatePricesErrors, UpdatePricesResponses, UpdatePromptData, UpdatePromptErrors, UpdatePromptResponses, UpdateProviderData, UpdateProviderErrors, UpdateProviderResponses, UpdateTemplateData, UpdateTemplateErrors, UpdateTemplateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -18,6 +18,11 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
     meta?: Record<string, unknown>;
 };
 
+/**
+ * Export usage as CSV
+ *
+ * The rows of GET /api/admin/billing/usage for the same parameters, streamed as CSV (money as decimal strings).
+ */
 export const exportUsageCsv = <ThrowOnError extends boolean = false>(options?: Options<ExportUsageCsvData, ThrowOnError>) => (options?.client ?? client).get<ExportUsageCsvResponses, ExportUsageCsvErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -28,6 +33,11 @@ export const exportUsageCsv = <ThrowOnError extends boolean = false>(options?: O
     ...options
 });
 
+/**
+ * Top spenders
+ *
+ * The clients that spent most over `from`..`to`.
+ */
 export const getTopSpenders = <ThrowOnError extends boolean = false>(options?: Options<GetTopSpendersData, ThrowOnError>) => (options?.client ?? client).get<GetTopSpendersResponses, GetTopSpendersErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -38,6 +48,11 @@ export const getTopSpenders = <ThrowOnError extends boolean = false>(options?: O
     ...options
 });
 
+/**
+ * Usage across clients
+ *
+ * Cost and usage over any range and granularity, optionally filtered by client, provider or model and grouped by client, provider, model or template. Money as decimal strings.
+ */
 export const getAdminUsage = <ThrowOnError extends boolean = false>(options?: Options<GetAdminUsageData, ThrowOnError>) => (options?.client ?? client).get<GetAdminUsageResponses, GetAdminUsageErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -48,6 +63,11 @@ export const getAdminUsage = <ThrowOnError extends boolean = false>(options?: Op
     ...options
 });
 
+/**
+ * List clients
+ *
+ * Clients, oldest first, each with its current month’s spend; paged by `limit` and `cursor`.
+ */
 export const listApiClients = <ThrowOnError extends boolean = false>(options?: Options<ListApiClientsData, ThrowOnError>) => (options?.client ?? client).get<ListApiClientsResponses, ListApiClientsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -58,6 +78,11 @@ export const listApiClients = <ThrowOnError extends boolean = false>(options?: O
     ...options
 });
 
+/**
+ * Create a client
+ *
+ * A client with its limits (`rate_limit_rpm`, `rate_limit_tpm`), monthly budget (USD decimal string), alert threshold and allow-lists. Keys are created separately.
+ */
 export const createApiClient = <ThrowOnError extends boolean = false>(options: Options<CreateApiClientData, ThrowOnError>) => (options.client ?? client).post<CreateApiClientResponses, CreateApiClientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -72,6 +97,11 @@ export const createApiClient = <ThrowOnError extends boolean = false>(options: O
     }
 });
 
+/**
+ * Delete a client
+ *
+ * Deletes the client and revokes its keys. Its usage records are kept.
+ */
 export const deleteApiClient = <ThrowOnError extends boolean = false>(options: Options<DeleteApiClientData, ThrowOnError>) => (options.client ?? client).delete<DeleteApiClientResponses, DeleteApiClientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -82,6 +112,11 @@ export const deleteApiClient = <ThrowOnError extends boolean = false>(options: O
     ...options
 });
 
+/**
+ * Get a client
+ *
+ * One client with its settings and this month’s spend.
+ */
 export const getApiClient = <ThrowOnError extends boolean = false>(options: Options<GetApiClientData, ThrowOnError>) => (options.client ?? client).get<GetApiClientResponses, GetApiClientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -92,6 +127,11 @@ export const getApiClient = <ThrowOnError extends boolean = false>(options: Opti
     ...options
 });
 
+/**
+ * Update a client
+ *
+ * Change any of a client’s settings; absent fields are left alone, `null` clears a limit. Takes effect on the next call.
+ */
 export const updateApiClient = <ThrowOnError extends boolean = false>(options: Options<UpdateApiClientData, ThrowOnError>) => (options.client ?? client).patch<UpdateApiClientResponses, UpdateApiClientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -106,6 +146,11 @@ export const updateApiClient = <ThrowOnError extends boolean = false>(options: O
     }
 });
 
+/**
+ * List a client’s keys
+ *
+ * The client’s keys, oldest first, with prefixes only (never the key).
+ */
 export const listApiKeys = <ThrowOnError extends boolean = false>(options: Options<ListApiKeysData, ThrowOnError>) => (options.client ?? client).get<ListApiKeysResponses, ListApiKeysErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -116,6 +161,11 @@ export const listApiKeys = <ThrowOnError extends boolean = false>(options: Optio
     ...options
 });
 
+/**
+ * Create a key
+ *
+ * A new key for the client. The full key is in `key` in this answer only; LLMHub keeps only a hash and the prefix.
+ */
 export const createApiKey = <ThrowOnError extends boolean = false>(options: Options<CreateApiKeyData, ThrowOnError>) => (options.client ?? client).post<CreateApiKeyResponses, CreateApiKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -130,6 +180,11 @@ export const createApiKey = <ThrowOnError extends boolean = false>(options: Opti
     }
 });
 
+/**
+ * Dashboard figures
+ *
+ * The console’s headline figures: today and this month, the last 24 hours by hour, top models and clients, and a month-end forecast.
+ */
 export const getDashboard = <ThrowOnError extends boolean = false>(options?: Options<GetDashboardData, ThrowOnError>) => (options?.client ?? client).get<GetDashboardResponses, GetDashboardErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -140,6 +195,11 @@ export const getDashboard = <ThrowOnError extends boolean = false>(options?: Opt
     ...options
 });
 
+/**
+ * Revoke a key
+ *
+ * The key is refused from now on, on every instance within a few seconds.
+ */
 export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Options<RevokeApiKeyData, ThrowOnError>) => (options.client ?? client).delete<RevokeApiKeyResponses, RevokeApiKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -150,6 +210,11 @@ export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Opti
     ...options
 });
 
+/**
+ * Rotate a key
+ *
+ * Issues a new key (in full, this once) for the same client; the old one keeps working for `grace_period_seconds` (default 0).
+ */
 export const rotateApiKey = <ThrowOnError extends boolean = false>(options: Options<RotateApiKeyData, ThrowOnError>) => (options.client ?? client).post<RotateApiKeyResponses, RotateApiKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -164,6 +229,11 @@ export const rotateApiKey = <ThrowOnError extends boolean = false>(options: Opti
     }
 });
 
+/**
+ * List generation records
+ *
+ * The generation log, newest first, filtered by `client_id`, `provider`, `model`, `status`, `from` and `to`, paged by keyset (`limit`, `cursor`).
+ */
 export const listGenerationLogs = <ThrowOnError extends boolean = false>(options?: Options<ListGenerationLogsData, ThrowOnError>) => (options?.client ?? client).get<ListGenerationLogsResponses, ListGenerationLogsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -174,6 +244,11 @@ export const listGenerationLogs = <ThrowOnError extends boolean = false>(options
     ...options
 });
 
+/**
+ * Get a generation record
+ *
+ * One call’s record by its request id: tokens, exact cost, timing, status and error.
+ */
 export const getGenerationLog = <ThrowOnError extends boolean = false>(options: Options<GetGenerationLogData, ThrowOnError>) => (options.client ?? client).get<GetGenerationLogResponses, GetGenerationLogErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -185,7 +260,9 @@ export const getGenerationLog = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
- * The pricing table in force (USD per 1M tokens, decimal strings)
+ * Get prices
+ *
+ * The pricing table in force: USD per million tokens (decimal strings) per model, and where each price comes from.
  */
 export const getPrices = <ThrowOnError extends boolean = false>(options?: Options<GetPricesData, ThrowOnError>) => (options?.client ?? client).get<GetPricesResponses, GetPricesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -198,7 +275,9 @@ export const getPrices = <ThrowOnError extends boolean = false>(options?: Option
 });
 
 /**
- * Set or reset console prices; the next call is priced with them. Recorded costs never change.
+ * Set prices
+ *
+ * Sets or resets console prices per model; the next call is priced with them. Costs already recorded never change.
  */
 export const updatePrices = <ThrowOnError extends boolean = false>(options: Options<UpdatePricesData, ThrowOnError>) => (options.client ?? client).put<UpdatePricesResponses, UpdatePricesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -215,7 +294,9 @@ export const updatePrices = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
- * Every provider with its status; keys masked
+ * List providers
+ *
+ * Every provider with its status (configured, enabled, circuit), base URL and timeout; keys are shown masked.
  */
 export const listProviders = <ThrowOnError extends boolean = false>(options?: Options<ListProvidersData, ThrowOnError>) => (options?.client ?? client).get<ListProvidersResponses, ListProvidersErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -228,7 +309,9 @@ export const listProviders = <ThrowOnError extends boolean = false>(options?: Op
 });
 
 /**
- * Edit a provider: key (write-only, stored encrypted), base URL, enabled, timeout
+ * Update a provider
+ *
+ * Set a provider’s key (write-only, stored encrypted), base URL, enabled flag or timeout. Takes effect on the next call.
  */
 export const updateProvider = <ThrowOnError extends boolean = false>(options: Options<UpdateProviderData, ThrowOnError>) => (options.client ?? client).put<UpdateProviderResponses, UpdateProviderErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -245,7 +328,9 @@ export const updateProvider = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * A minimal live call (cheapest chat model, 1 output token), billed to no client
+ * Test a provider
+ *
+ * A minimal live call (the cheapest chat model, one output token), billed to no client. An upstream failure answers 200 with `ok: false` and the error.
  */
 export const testProvider = <ThrowOnError extends boolean = false>(options: Options<TestProviderData, ThrowOnError>) => (options.client ?? client).post<TestProviderResponses, TestProviderErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -257,8 +342,18 @@ export const testProvider = <ThrowOnError extends boolean = false>(options: Opti
     ...options
 });
 
-export const deleteAdminSession = <ThrowOnError extends boolean = false>(options?: Options<DeleteAdminSessionData, ThrowOnError>) => (options?.client ?? client).delete<DeleteAdminSessionResponses, DeleteAdminSessionErrors, ThrowOnError>({ url: '/api/admin/session', ...options });
+/**
+ * Log out of the console
+ *
+ * Ends the session and clears the cookie. Answers 204 whether or not a session was open.
+ */
+export const deleteAdminSession = <ThrowOnError extends boolean = false>(options?: Options<DeleteAdminSessionData, ThrowOnError>) => (options?.client ?? client).delete<DeleteAdminSessionResponses, unknown, ThrowOnError>({ url: '/api/admin/session', ...options });
 
+/**
+ * Log in to the console
+ *
+ * Exchanges the admin token for an HttpOnly session cookie (`llmhub_session`, SameSite=Strict, Secure over HTTPS). Repeated wrong tokens are slowed down.
+ */
 export const createAdminSession = <ThrowOnError extends boolean = false>(options: Options<CreateAdminSessionData, ThrowOnError>) => (options.client ?? client).post<CreateAdminSessionResponses, CreateAdminSessionErrors, ThrowOnError>({
     url: '/api/admin/session',
     ...options,
@@ -268,6 +363,11 @@ export const createAdminSession = <ThrowOnError extends boolean = false>(options
     }
 });
 
+/**
+ * List templates
+ *
+ * Every template, system ones included, filtered by owner or `system`, paged by `limit` and `cursor`.
+ */
 export const listTemplates = <ThrowOnError extends boolean = false>(options?: Options<ListTemplatesData, ThrowOnError>) => (options?.client ?? client).get<ListTemplatesResponses, ListTemplatesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -278,6 +378,11 @@ export const listTemplates = <ThrowOnError extends boolean = false>(options?: Op
     ...options
 });
 
+/**
+ * Create a system template
+ *
+ * A template every client can read and use, with its first version.
+ */
 export const createSystemTemplate = <ThrowOnError extends boolean = false>(options: Options<CreateSystemTemplateData, ThrowOnError>) => (options.client ?? client).post<CreateSystemTemplateResponses, CreateSystemTemplateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -292,6 +397,11 @@ export const createSystemTemplate = <ThrowOnError extends boolean = false>(optio
     }
 });
 
+/**
+ * Delete a template
+ *
+ * Deletes a template; recorded generations keep their reference.
+ */
 export const deleteTemplate = <ThrowOnError extends boolean = false>(options: Options<DeleteTemplateData, ThrowOnError>) => (options.client ?? client).delete<DeleteTemplateResponses, DeleteTemplateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -302,6 +412,11 @@ export const deleteTemplate = <ThrowOnError extends boolean = false>(options: Op
     ...options
 });
 
+/**
+ * Get a template
+ *
+ * One template with its versions, labels, per-version statistics and A/B tests.
+ */
 export const getTemplate = <ThrowOnError extends boolean = false>(options: Options<GetTemplateData, ThrowOnError>) => (options.client ?? client).get<GetTemplateResponses, GetTemplateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -312,6 +427,11 @@ export const getTemplate = <ThrowOnError extends boolean = false>(options: Optio
     ...options
 });
 
+/**
+ * Update a template
+ *
+ * Change a template’s description, labels or A/B weights.
+ */
 export const updateTemplate = <ThrowOnError extends boolean = false>(options: Options<UpdateTemplateData, ThrowOnError>) => (options.client ?? client).patch<UpdateTemplateResponses, UpdateTemplateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -327,7 +447,9 @@ export const updateTemplate = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Render a version and run it on a model: output, tokens, cost and latency. Billed to no client and not in the usage log (like a provider test)
+ * Run a template in the playground
+ *
+ * Renders a version and runs it on a model: output, tokens, cost and latency. Billed to no client and not in the usage log (like a provider test).
  */
 export const runTemplatePlayground = <ThrowOnError extends boolean = false>(options: Options<RunTemplatePlaygroundData, ThrowOnError>) => (options.client ?? client).post<RunTemplatePlaygroundResponses, RunTemplatePlaygroundErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -344,7 +466,9 @@ export const runTemplatePlayground = <ThrowOnError extends boolean = false>(opti
 });
 
 /**
- * Render a version (or a label, default production) with variables, strictly; nothing is called
+ * Render a template
+ *
+ * Renders a version (or a label, default production) with variables, strictly; nothing is called.
  */
 export const renderTemplate = <ThrowOnError extends boolean = false>(options: Options<RenderTemplateData, ThrowOnError>) => (options.client ?? client).post<RenderTemplateResponses, RenderTemplateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -360,6 +484,11 @@ export const renderTemplate = <ThrowOnError extends boolean = false>(options: Op
     }
 });
 
+/**
+ * Template statistics
+ *
+ * Per-version calls, success rate, tokens, cost and latency over `from`..`to`, and the A/B tests.
+ */
 export const getTemplateStats = <ThrowOnError extends boolean = false>(options: Options<GetTemplateStatsData, ThrowOnError>) => (options.client ?? client).get<GetTemplateStatsResponses, GetTemplateStatsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -370,6 +499,11 @@ export const getTemplateStats = <ThrowOnError extends boolean = false>(options: 
     ...options
 });
 
+/**
+ * Add a template version
+ *
+ * A new immutable version of a template.
+ */
 export const createTemplateVersion = <ThrowOnError extends boolean = false>(options: Options<CreateTemplateVersionData, ThrowOnError>) => (options.client ?? client).post<CreateTemplateVersionResponses, CreateTemplateVersionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
             in: 'cookie',
@@ -384,18 +518,33 @@ export const createTemplateVersion = <ThrowOnError extends boolean = false>(opti
     }
 });
 
+/**
+ * My month so far
+ *
+ * The caller’s month-to-date cost, budget, what remains of it, and the number of requests.
+ */
 export const getClientBillingSummary = <ThrowOnError extends boolean = false>(options?: Options<GetClientBillingSummaryData, ThrowOnError>) => (options?.client ?? client).get<GetClientBillingSummaryResponses, GetClientBillingSummaryErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/billing/summary',
     ...options
 });
 
+/**
+ * My usage
+ *
+ * The caller’s own usage and cost over `from`..`to`, by `granularity` (hour, day, month) and optionally grouped by provider, model or template. Money as decimal strings.
+ */
 export const getClientUsage = <ThrowOnError extends boolean = false>(options?: Options<GetClientUsageData, ThrowOnError>) => (options?.client ?? client).get<GetClientUsageResponses, GetClientUsageErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/billing/usage',
     ...options
 });
 
+/**
+ * Report on a generation
+ *
+ * Whether one of the caller’s generations served its purpose (`success`, optional `score` and `comment`). Feeds the success rate of the template version that produced it. Sending again replaces the earlier feedback.
+ */
 export const submitGenerationFeedback = <ThrowOnError extends boolean = false>(options: Options<SubmitGenerationFeedbackData, ThrowOnError>) => (options.client ?? client).post<SubmitGenerationFeedbackResponses, SubmitGenerationFeedbackErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/generations/{request_id}/feedback',
@@ -407,7 +556,9 @@ export const submitGenerationFeedback = <ThrowOnError extends boolean = false>(o
 });
 
 /**
- * Generate images; cost by model, size, quality and count
+ * Generate images
+ *
+ * Image generation (OpenAI DALL·E / gpt-image models). The cost depends on the model, size, quality and count, and is recorded like any other call.
  */
 export const generateImages = <ThrowOnError extends boolean = false>(options: Options<GenerateImagesData, ThrowOnError>) => (options.client ?? client).post<GenerateImagesResponses, GenerateImagesErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -420,7 +571,9 @@ export const generateImages = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * One generation from messages, a prompt or a template
+ * Generate text
+ *
+ * One generation from `messages`, a `prompt` or a `template` with `variables`. `model` is `provider/model` (e.g. `openai/gpt-4o-mini`, `mock/echo`) or a known bare name; `fallbacks` lists models to try in order when the first fails. The answer carries the request id, provider, model, tokens, exact cost (`cost_usd`, a decimal string) and timing.
  */
 export const generateText = <ThrowOnError extends boolean = false>(options: Options<GenerateTextData, ThrowOnError>) => (options.client ?? client).post<GenerateTextResponses, GenerateTextErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -433,7 +586,9 @@ export const generateText = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
- * The same content in several languages, generated concurrently; one result (and request id) per language
+ * Generate in several languages
+ *
+ * The same content in each of `languages`, generated concurrently from a `prompt` or a template; one result (with its own request id) per language, plus totals. A language that fails carries its error while the others still answer; when every language fails, the answer is an error whose details has one entry per language with its code.
  */
 export const generateContent = <ThrowOnError extends boolean = false>(options: Options<GenerateContentData, ThrowOnError>) => (options.client ?? client).post<GenerateContentResponses, GenerateContentErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -445,18 +600,33 @@ export const generateContent = <ThrowOnError extends boolean = false>(options: O
     }
 });
 
+/**
+ * Who am I
+ *
+ * The client and key behind the credential, and the limits and allow-lists that apply to it. A cheap way to check a key.
+ */
 export const getCurrentClient = <ThrowOnError extends boolean = false>(options?: Options<GetCurrentClientData, ThrowOnError>) => (options?.client ?? client).get<GetCurrentClientResponses, GetCurrentClientErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/me',
     ...options
 });
 
+/**
+ * List templates
+ *
+ * The caller’s own templates and the system templates, paged by `limit` and `cursor`.
+ */
 export const listPrompts = <ThrowOnError extends boolean = false>(options?: Options<ListPromptsData, ThrowOnError>) => (options?.client ?? client).get<ListPromptsResponses, ListPromptsErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/prompts',
     ...options
 });
 
+/**
+ * Create a template
+ *
+ * A new template owned by the caller, with its first version. Variables used in the text must be declared.
+ */
 export const createPrompt = <ThrowOnError extends boolean = false>(options: Options<CreatePromptData, ThrowOnError>) => (options.client ?? client).post<CreatePromptResponses, CreatePromptErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/prompts',
@@ -467,18 +637,33 @@ export const createPrompt = <ThrowOnError extends boolean = false>(options: Opti
     }
 });
 
+/**
+ * Delete a template
+ *
+ * Deletes one of the caller’s templates; recorded generations keep their reference.
+ */
 export const deletePrompt = <ThrowOnError extends boolean = false>(options: Options<DeletePromptData, ThrowOnError>) => (options.client ?? client).delete<DeletePromptResponses, DeletePromptErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/prompts/{name}',
     ...options
 });
 
+/**
+ * Get a template
+ *
+ * One template by name, with its versions and labels.
+ */
 export const getPrompt = <ThrowOnError extends boolean = false>(options: Options<GetPromptData, ThrowOnError>) => (options.client ?? client).get<GetPromptResponses, GetPromptErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/prompts/{name}',
     ...options
 });
 
+/**
+ * Update a template
+ *
+ * Change a template’s description, labels or A/B weights. System templates are read-only for clients.
+ */
 export const updatePrompt = <ThrowOnError extends boolean = false>(options: Options<UpdatePromptData, ThrowOnError>) => (options.client ?? client).patch<UpdatePromptResponses, UpdatePromptErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/prompts/{name}',
@@ -489,6 +674,11 @@ export const updatePrompt = <ThrowOnError extends boolean = false>(options: Opti
     }
 });
 
+/**
+ * Render a template
+ *
+ * Renders a version (by number or label, default production) with `variables`, strictly: missing or undeclared variables are refused. Nothing is generated.
+ */
 export const renderPrompt = <ThrowOnError extends boolean = false>(options: Options<RenderPromptData, ThrowOnError>) => (options.client ?? client).post<RenderPromptResponses, RenderPromptErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/prompts/{name}/render',
@@ -499,6 +689,11 @@ export const renderPrompt = <ThrowOnError extends boolean = false>(options: Opti
     }
 });
 
+/**
+ * Add a template version
+ *
+ * A new immutable version of one of the caller’s templates.
+ */
 export const createPromptVersion = <ThrowOnError extends boolean = false>(options: Options<CreatePromptVersionData, ThrowOnError>) => (options.client ?? client).post<CreatePromptVersionResponses, CreatePromptVersionErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
     url: '/api/v1/prompts/{name}/versions',
@@ -509,12 +704,24 @@ export const createPromptVersion = <ThrowOnError extends boolean = false>(option
     }
 });
 
-export const getLiveness = <ThrowOnError extends boolean = false>(options?: Options<GetLivenessData, ThrowOnError>) => (options?.client ?? client).get<GetLivenessResponses, GetLivenessErrors, ThrowOnError>({ url: '/health', ...options });
+/**
+ * Liveness
+ *
+ * Answers 200 while the process is up. Needs no key and touches nothing else, for a load balancer or an orchestrator’s liveness probe.
+ */
+export const getLiveness = <ThrowOnError extends boolean = false>(options?: Options<GetLivenessData, ThrowOnError>) => (options?.client ?? client).get<GetLivenessResponses, unknown, ThrowOnError>({ url: '/health', ...options });
 
+/**
+ * Readiness
+ *
+ * 200 when the database is reachable and every migration is applied, 503 otherwise; the body says which check failed. Needs no key.
+ */
 export const getReadiness = <ThrowOnError extends boolean = false>(options?: Options<GetReadinessData, ThrowOnError>) => (options?.client ?? client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/health/ready', ...options });
 
 /**
- * OpenAI chat completion, streaming included, for any configured provider
+ * Create a chat completion (OpenAI)
+ *
+ * The OpenAI chat completions API for every configured provider: point an OpenAI SDK at `<LLMHub>/v1` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of `chat.completion.chunk` events ending with `data: [DONE]` (usage in the last chunk with `stream_options.include_usage`). Accepted and ignored: user, seed, store, service_tier, n=1, response_format text, parallel_tool_calls=true, logprobs=false, penalties. Refused with 400 naming the field: n>1, JSON response formats, logprobs, logit_bias, audio, functions. LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd header carry the cost.
  */
 export const createChatCompletion = <ThrowOnError extends boolean = false>(options: Options<CreateChatCompletionData, ThrowOnError>) => (options.client ?? client).post<CreateChatCompletionResponses, CreateChatCompletionErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -527,7 +734,9 @@ export const createChatCompletion = <ThrowOnError extends boolean = false>(optio
 });
 
 /**
- * OpenAI-compatible embeddings, for the providers that offer them
+ * Create embeddings (OpenAI)
+ *
+ * OpenAI-compatible embeddings, for the providers that offer them. `encoding_format: base64` is honoured.
  */
 export const createEmbeddings = <ThrowOnError extends boolean = false>(options: Options<CreateEmbeddingsData, ThrowOnError>) => (options.client ?? client).post<CreateEmbeddingsResponses, CreateEmbeddingsErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -540,7 +749,9 @@ export const createEmbeddings = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
- * OpenAI-compatible image generation
+ * Create images (OpenAI)
+ *
+ * OpenAI-compatible image generation; the cost depends on model, size, quality and count.
  */
 export const createImages = <ThrowOnError extends boolean = false>(options: Options<CreateImagesData, ThrowOnError>) => (options.client ?? client).post<CreateImagesResponses, CreateImagesErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -553,7 +764,9 @@ export const createImages = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
- * Anthropic Messages API, streaming included, for any configured provider
+ * Create a message (Anthropic)
+ *
+ * The Anthropic Messages API for every configured provider: point the Anthropic SDK at `<LLMHub>` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of Anthropic events (message_start … message_stop). LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`; `usage.cost_usd` carries the cost.
  */
 export const createMessage = <ThrowOnError extends boolean = false>(options: Options<CreateMessageData, ThrowOnError>) => (options.client ?? client).post<CreateMessageResponses, CreateMessageErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -566,7 +779,9 @@ export const createMessage = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
- * The models this key may use, as provider/model ids
+ * List models (OpenAI)
+ *
+ * The models this key may use, as `provider/model` ids, in the OpenAI list shape.
  */
 export const listModels = <ThrowOnError extends boolean = false>(options?: Options<ListModelsData, ThrowOnError>) => (options?.client ?? client).get<ListModelsResponses, ListModelsErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],

@@ -1,6 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ERROR_STATUS } from '../errors/error-codes';
+import { addErrorResponses, ERROR_SCHEMAS } from './error-responses';
+import { API_TAGS, checkTags } from './api-tags';
+import { addResponseHeaders } from './response-headers';
+import { applySecurity, SECURITY_SCHEMES } from './security';
 
 /** Keys sorted recursively, so the committed document diffs cleanly. */
 export function sortDocument<T>(value: T): T {
@@ -15,86 +18,31 @@ export function sortDocument<T>(value: T): T {
   return value;
 }
 
-const ERROR_SCHEMAS = {
-  ErrorEnvelope: {
-    type: 'object',
-    description: 'The error shape of /api/* routes; the codes and their statuses are listed in docs/API.md.',
-    required: ['error', 'request_id'],
-    properties: {
-      error: {
-        type: 'object',
-        required: ['code', 'message', 'details'],
-        properties: {
-          code: { type: 'string', enum: Object.keys(ERROR_STATUS), example: 'validation_error' },
-          message: { type: 'string', example: 'Invalid request: model' },
-          details: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                field: { type: 'string', example: 'model' },
-                message: { type: 'string' },
-                code: { type: 'string', description: "a detail's own error code (each failed language of generate-content)" },
-              },
-              required: ['message'],
-            },
-          },
-        },
-      },
-      request_id: { type: 'string', format: 'uuid' },
-    },
-  },
-  OpenAiError: {
-    type: 'object',
-    description: 'The OpenAI error shape answered on /v1/* (so the OpenAI SDKs raise their usual exceptions).',
-    properties: {
-      error: {
-        type: 'object',
-        properties: { message: { type: 'string' }, type: { type: 'string', example: 'invalid_request_error' }, param: { type: 'string', nullable: true }, code: { type: 'string' } },
-      },
-      request_id: { type: 'string', format: 'uuid' },
-    },
-  },
-  AnthropicError: {
-    type: 'object',
-    description: 'The Anthropic error shape answered on /v1/messages.',
-    properties: {
-      type: { type: 'string', enum: ['error'] },
-      error: { type: 'object', properties: { type: { type: 'string', example: 'rate_limit_error' }, message: { type: 'string' } } },
-      request_id: { type: 'string', format: 'uuid' },
-    },
-  },
-};
+const DESCRIPTION = `Self-hosted LLM gateway.
 
-/** Every operation documents its error shape: the envelope of its route family (docs/API.md, Errors). */
-function addErrorResponses(doc: OpenAPIObject): void {
-  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...(ERROR_SCHEMAS as NonNullable<OpenAPIObject['components']>['schemas']) } };
-  for (const [path, item] of Object.entries(doc.paths)) {
-    const schema = path.startsWith('/v1/messages') ? 'AnthropicError' : path.startsWith('/v1/') ? 'OpenAiError' : 'ErrorEnvelope';
-    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
-      const operation = item[method];
-      if (!operation) continue;
-      operation.responses.default ??= {
-        description: 'Error: the envelope of this route family, with one of the codes of the ErrorEnvelope schema',
-        content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
-      };
-    }
-  }
-}
+- **Client routes** (\`/api/v1/*\`, and the provider-compatible \`/v1/*\`) take an API key, as \`X-API-Key: <key>\` or \`Authorization: Bearer <key>\`.
+- **Admin routes** (\`/api/admin/*\`) take the admin token as \`Authorization: Bearer <token>\`, or the console's session cookie (\`POST /api/admin/session\`).
+- **Errors**: \`/api/*\` answers \`{"error": {"code", "message", "details"}, "request_id"}\` (422 for validation);
+  \`/v1/*\` answers in the OpenAI error shape and \`/v1/messages\` in the Anthropic one (400 for validation), so those SDKs raise their usual exceptions.
+- Every response carries \`x-request-id\`, the id of the call's record in the usage log.
+- Money crosses the API as decimal strings (USD).`;
 
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('LLMHub')
-    .setDescription(
-      'Self-hosted LLM gateway. Client routes take an API key (`X-API-Key` or `Authorization: Bearer`); admin routes take the admin token or the console session cookie.',
-    )
+    .setDescription(DESCRIPTION)
     .setVersion('0.1.0')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api_key')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (client routes) or the admin token (admin routes)' }, 'bearer')
-    .addCookieAuth('llmhub_session', { type: 'apiKey', in: 'cookie', name: 'llmhub_session' }, 'admin_session')
-    .build();
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'This LLMHub (the server that serves this document)');
+  for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
+  const config = builder.build();
+  config.components = { securitySchemes: SECURITY_SCHEMES };
   const doc = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...ERROR_SCHEMAS } };
+  checkTags(doc);
+  applySecurity(doc);
   addErrorResponses(doc);
+  addResponseHeaders(doc);
   return sortDocument(doc);
 }
 
