@@ -27,6 +27,8 @@ run('the operator console in headless Chromium', () => {
     new OpenAI({ apiKey, baseURL: `${t.url}/v1`, maxRetries: 0 }).chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content }] });
 
   const shot = async (name: string) => {
+    // notices from earlier steps would cover the page in the picture
+    for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click().catch(() => undefined);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
   const nav = async (label: string) => {
@@ -101,7 +103,7 @@ run('the operator console in headless Chromium', () => {
     await nav('Dashboard');
     const today = page.locator('.stat').filter({ hasText: 'Cost today' });
     await today.getByText(formatMoney(firstCost), { exact: true }).waitFor();
-    expect(await today.textContent()).toContain('1 requests');
+    expect(await today.textContent()).toContain('1 request');
     await page.getByRole('table', { name: 'Top clients this month' }).getByRole('link', { name: 'storefront' }).waitFor();
     await shot('dashboard');
   });
@@ -229,6 +231,11 @@ run('the operator console in headless Chromium', () => {
     await page.getByLabel('Admin token').fill(t.adminToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Templates', level: 1 }).waitFor();
+    // a deep link opens its page with the selection from the URL
+    await page.goto(`${t.url}/billing?granularity=month&group_by=provider`);
+    await page.getByRole('heading', { name: 'Billing', level: 1 }).waitFor();
+    expect(await page.getByLabel('Granularity').inputValue()).toBe('month');
+    await page.getByRole('table', { name: 'Usage rows' }).getByText('mock', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
     expect((await context.cookies()).find((c) => c.name === 'llmhub_session')).toBeUndefined();

@@ -62,7 +62,7 @@ export function Chart({ label, data, x, series, formatX, formatY, height = 220, 
           <BarChart {...common}>
             {axes}
             {series.map((s, i) => (
-              <Bar key={s.key} dataKey={s.key} name={s.label} fill={color(s, i)} stackId={stacked ? 'a' : undefined} isAnimationActive={false} />
+              <Bar key={s.key} dataKey={s.key} name={s.label} fill={color(s, i)} stackId={stacked ? 'a' : undefined} maxBarSize={48} isAnimationActive={false} />
             ))}
           </BarChart>
         )}

@@ -1,6 +1,6 @@
 import { Chart } from '../../../components/ui/chart';
 import { QueryState } from '../../../components/ui/states';
-import { formatCount, formatShortDateTime, formatTokens } from '../../../lib/format';
+import { formatShortDateTime, formatTokens, plural } from '../../../lib/format';
 import { formatMoney, moneyToNumber } from '../../../lib/format-money';
 import { useClientUsage } from '../api/clients';
 
@@ -19,7 +19,7 @@ export function ClientUsageChart({ clientId }: { clientId: string }) {
             formatY={(v) => `$${v}`}
           />
           <p className="muted">
-            30 days: {formatCount(u.totals.requests)} requests · {formatTokens(u.totals.input_tokens + u.totals.output_tokens)} tokens · {formatMoney(u.totals.cost_usd)}
+            30 days: {plural(u.totals.requests, 'request')} · {formatTokens(u.totals.input_tokens + u.totals.output_tokens)} tokens · {formatMoney(u.totals.cost_usd)}
           </p>
         </>
       )}

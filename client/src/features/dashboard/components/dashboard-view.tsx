@@ -5,7 +5,7 @@ import { Card, Stat } from '../../../components/ui/card';
 import { Chart } from '../../../components/ui/chart';
 import { Empty, QueryState } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
-import { formatCount, formatDateTime, formatHour, formatMs, formatPercent, formatUtcDay } from '../../../lib/format';
+import { formatCount, formatDateTime, formatHour, formatMs, formatPercent, formatUtcDay, plural } from '../../../lib/format';
 import { formatMoney, moneyToNumber } from '../../../lib/format-money';
 import { useBudgetWatch, useCircuits } from '../api/get-dashboard';
 
@@ -22,10 +22,10 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
   return (
     <>
       <div className="stats" aria-label="Headline figures">
-        <Stat label="Cost today" value={formatMoney(d.today.cost_usd)} hint={`${formatCount(d.today.requests)} requests`} />
-        <Stat label="Cost this month" value={formatMoney(d.month_to_date.cost_usd)} hint={`${formatCount(d.month_to_date.requests)} requests`} />
+        <Stat label="Cost today" value={formatMoney(d.today.cost_usd)} hint={plural(d.today.requests, 'request')} />
+        <Stat label="Cost this month" value={formatMoney(d.month_to_date.cost_usd)} hint={plural(d.month_to_date.requests, 'request')} />
         <Stat label="Month-end forecast" value={formatMoney(d.month_end_forecast_usd, { cents: true })} hint="at this month's rate so far" />
-        <Stat label="Error rate today" value={formatPercent(d.error_rate_today)} hint={`${formatCount(d.today.errors)} errors · ${formatCount(d.today.rejected)} refused`} tone={d.error_rate_today > 0.05 ? 'bad' : undefined} />
+        <Stat label="Error rate today" value={formatPercent(d.error_rate_today)} hint={`${plural(d.today.errors, 'error')} · ${formatCount(d.today.rejected)} refused`} tone={d.error_rate_today > 0.05 ? 'bad' : undefined} />
         <Stat label="Latency p50 / p95" value={`${formatMs(d.last_hour.latency_ms_p50)} / ${formatMs(d.last_hour.latency_ms_p95)}`} hint="successful calls, last hour" />
       </div>
       <div className="grid-cards">
