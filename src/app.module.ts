@@ -7,7 +7,6 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
-import { RejectionRecorder } from './common/errors/rejection-recorder';
 import { JsonBodyMiddleware } from './common/http/json-body.middleware';
 import { loggerModuleParams } from './common/logging/logger.options';
 import { ROOT_LOGGER, RootLoggerModule } from './common/logging/root-logger.module';
@@ -35,7 +34,7 @@ const API_PATHS = ['/api/{*rest}', '/v1/{*rest}', '/health/{*rest}', '/docs/{*re
     HealthModule,
     ServeStaticModule.forRoot({ rootPath: join(projectRoot(), 'client', 'dist'), exclude: API_PATHS }),
   ],
-  providers: [RejectionRecorder, { provide: APP_FILTER, useClass: HttpExceptionFilter }],
+  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

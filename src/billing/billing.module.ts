@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { REFUSED_CALL_RECORDER } from '../common/errors/refused-call.port';
 import { BillingController } from './billing.controller';
 import { BillingReadService } from './billing-read.service';
 import { DashboardService } from './dashboard.service';
@@ -7,6 +8,7 @@ import { FeedbackService } from './feedback.service';
 import { GenerationLogService } from './generation-logs.service';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { RejectionRecorder } from './rejection-recorder.service';
 import { RetentionService } from './retention.service';
 import { UsageRecorder } from './usage-recorder.service';
 import { UsageRepository } from './usage.repository';
@@ -22,8 +24,11 @@ import { UsageRepository } from './usage.repository';
     FeedbackService,
     RetentionService,
     MetricsService,
+    RejectionRecorder,
+    // the port the exception filter (common/) records refused calls through
+    { provide: REFUSED_CALL_RECORDER, useExisting: RejectionRecorder },
   ],
   controllers: [BillingController, FeedbackController, MetricsController],
-  exports: [UsageRecorder, BillingReadService, GenerationLogService, DashboardService, FeedbackService, MetricsService],
+  exports: [UsageRecorder, BillingReadService, GenerationLogService, DashboardService, FeedbackService, MetricsService, REFUSED_CALL_RECORDER],
 })
 export class BillingModule {}

@@ -20,7 +20,12 @@ export interface Caller {
   metadata: Record<string, unknown>;
 }
 
-export type RequestWithCaller = Request & { caller?: Caller; id?: string };
+/**
+ * A request as the guard and the gateway leave it: who is calling, its id, and
+ * whether the call's usage row is already handed to the recorder (then the
+ * exception filter records no refusal for it).
+ */
+export type RequestWithCaller = Request & { caller?: Caller; id?: string; usageRecorded?: boolean };
 
 export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => {
   const caller = ctx.switchToHttp().getRequest<RequestWithCaller>().caller;

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { RequestWithCaller } from '../common/caller';
 import { AppError } from '../common/errors/app-error';
 import { addUpstreamMs } from '../common/overhead/overhead';
 import { errorBody } from '../common/errors/error-envelope';
@@ -20,14 +21,14 @@ export function clientAbortSignal(res: Response): AbortSignal {
   return controller.signal;
 }
 
-/** Headers, the usageRecorded flag and upstream time, set on the live request and response. */
+/** Headers, the usageRecorded flag (the exception filter then records nothing) and upstream time, set on the live request and response. */
 export function httpHooks(req: Request, res: Response): GenerationHooks {
   return {
     headers: (headers) => {
       if (!res.headersSent) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     },
     recorded: () => {
-      (req as Request & { usageRecorded?: boolean }).usageRecorded = true;
+      (req as RequestWithCaller).usageRecorded = true;
     },
     upstream: (ms) => addUpstreamMs(req, ms),
   };

@@ -1,10 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
+import type { Response } from 'express';
+import { RequestWithCaller } from '../caller';
 import { AppError } from './app-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
 import { dialectForPath, errorBody, statusFor } from './error-envelope';
 import { requestIdOf, requestPathOf } from '../request-id';
-import { RejectionRecorder } from './rejection-recorder';
+import { REFUSED_CALL_RECORDER, RefusedCallRecorder } from './refused-call.port';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_error',
@@ -63,11 +64,11 @@ function extraHeadersOf(exception: unknown): Record<string, string> {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
-  constructor(@Optional() private readonly rejections?: RejectionRecorder) {}
+  constructor(@Optional() @Inject(REFUSED_CALL_RECORDER) private readonly rejections?: RefusedCallRecorder) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request>();
+    const req = ctx.getRequest<RequestWithCaller>();
     const res = ctx.getResponse<Response>();
     const { code, message, details, status, retryAfterS } = this.normalize(exception);
     const dialect = dialectForPath(requestPathOf(req));

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request } from 'express';
-import { UsageRecorder } from '../../billing/usage-recorder.service';
-import type { GenerationStatus } from '../../billing/generation-log.entity';
-import { RequestWithCaller } from '../caller';
-import { requestIdOf, requestPathOf } from '../request-id';
-import { ErrorCode } from './error-codes';
+import { RequestWithCaller } from '../common/caller';
+import type { ErrorCode } from '../common/errors/error-codes';
+import { RefusedCallRecorder } from '../common/errors/refused-call.port';
+import { requestIdOf, requestPathOf } from '../common/request-id';
+import type { GenerationStatus } from './generation-log.entity';
+import { UsageRecorder } from './usage-recorder.service';
 
 const CLIENT_ROUTE = /^\/(api\/v1|v1)\//;
 
@@ -20,24 +20,23 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
  * are skipped.
  */
 @Injectable()
-export class RejectionRecorder {
+export class RejectionRecorder implements RefusedCallRecorder {
   private readonly logger = new Logger('RejectionRecorder');
 
   constructor(private readonly recorder: UsageRecorder) {}
 
-  async recordIfClientCall(req: Request, code: ErrorCode, message: string, httpStatus: number): Promise<void> {
-    const carrier = req as RequestWithCaller & { usageRecorded?: boolean };
+  async recordIfClientCall(req: RequestWithCaller, code: ErrorCode, message: string, httpStatus: number): Promise<void> {
     const path = requestPathOf(req);
-    if (carrier.usageRecorded || !CLIENT_ROUTE.test(path) || (httpStatus === 404 && code === 'not_found' && !carrier.caller)) return;
+    if (req.usageRecorded || !CLIENT_ROUTE.test(path) || (httpStatus === 404 && code === 'not_found' && !req.caller)) return;
     if (httpStatus >= 500) return; // server-side failures of non-gateway routes are in the error log, not billing
-    carrier.usageRecorded = true;
+    req.usageRecorded = true;
     const body = (req.body ?? {}) as { model?: unknown; metadata?: unknown };
     try {
       await this.recorder.record({
         id: requestIdOf(req),
         createdAt: new Date(),
-        clientId: carrier.caller?.clientId ?? null,
-        apiKeyId: carrier.caller?.apiKeyId ?? null,
+        clientId: req.caller?.clientId ?? null,
+        apiKeyId: req.caller?.apiKeyId ?? null,
         endpoint: path,
         provider: null,
         model: null,
