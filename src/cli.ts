@@ -7,6 +7,7 @@ import { ApiKeysService } from './auth/api-keys.service';
 import { AuthModule } from './auth/auth.module';
 import { ClientsService } from './auth/clients.service';
 import { AppError } from './common/errors/app-error';
+import { MONEY_RULES, parseDecimalInput } from './common/validation/decimal-input';
 import { ConfigModule } from './config/config.module';
 import { StartupError } from './common/startup-error';
 import { ConfigError, parseEnv } from './config/env.schema';
@@ -89,7 +90,8 @@ function plan(args: ParsedArgs): (ctx: { get<T>(type: new (...a: never[]) => T):
       const rpm = positiveInt(args, 'rpm');
       const tpm = positiveInt(args, 'tpm');
       const budget = args.options.get('budget');
-      if (budget !== undefined && !/^\d{1,12}(\.\d{1,6})?$/.test(budget)) throw new UsageError('--budget must be a USD amount like 100 or 12.50');
+      const parsedBudget = budget === undefined ? undefined : parseDecimalInput(budget, MONEY_RULES);
+      if (parsedBudget && !parsedBudget.ok) throw new UsageError(`--budget must be a USD amount like 100 or 12.50: it ${parsedBudget.problem}`);
       return async (ctx) => {
         const client = await ctx.get(ClientsService).create({ name, rate_limit_rpm: rpm ?? null, rate_limit_tpm: tpm ?? null, monthly_budget_usd: budget ?? null });
         const key = await ctx.get(ApiKeysService).create(client.id, { name: 'default' });

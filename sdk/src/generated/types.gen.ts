@@ -129,9 +129,9 @@ export type ApiClientCreateDto = {
      */
     allowed_providers?: Array<string> | null;
     /**
-     * Fraction of the budget (0–1) at which a warning is logged and shown
+     * Fraction of the budget (0–1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
      */
-    budget_alert_threshold?: string | null;
+    budget_alert_threshold?: string | number | null;
     /**
      * Calendar period of the budget
      */
@@ -153,9 +153,9 @@ export type ApiClientCreateDto = {
         [key: string]: unknown;
     };
     /**
-     * Hard budget per period in USD (decimal string); null = none
+     * Hard budget per period in USD; null = none (decimal string or number; answered as a decimal string)
      */
-    monthly_budget_usd?: string | null;
+    monthly_budget_usd?: string | number | null;
     /**
      * Unique name
      */
@@ -225,9 +225,9 @@ export type ApiClientUpdateDto = {
      */
     allowed_providers?: Array<string> | null;
     /**
-     * Fraction of the budget (0–1) at which a warning is logged and shown
+     * Fraction of the budget (0–1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
      */
-    budget_alert_threshold?: string | null;
+    budget_alert_threshold?: string | number | null;
     /**
      * Calendar period of the budget
      */
@@ -249,9 +249,9 @@ export type ApiClientUpdateDto = {
         [key: string]: unknown;
     };
     /**
-     * Hard budget per period in USD (decimal string); null = none
+     * Hard budget per period in USD; null = none (decimal string or number; answered as a decimal string)
      */
-    monthly_budget_usd?: string | null;
+    monthly_budget_usd?: string | number | null;
     name?: string;
     /**
      * Requests per minute; null = unlimited
@@ -1137,7 +1137,7 @@ export type PriceListDto = {
 
 export type PricesUpdateDto = {
     /**
-     * Keyed "provider/model"; null deletes the console price (the shipped or environment price applies again)
+     * Keyed "provider/model"; each price is USD per 1M tokens, a decimal string or a number (at most 12 digits before the point and 6 after; answered as decimal strings); null deletes the console price (the shipped or environment price applies again)
      */
     prices: {
         [key: string]: unknown;

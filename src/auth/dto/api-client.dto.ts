@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { BudgetPeriod } from '../api-client.entity';
+import { DecimalRules } from '../../common/validation/decimal-input';
+import { ValidateDecimal, ValidateMoneyUsd } from '../../common/validation/validate.decorators';
 
-const MONEY = /^\d{1,12}(\.\d{1,6})?$/;
-const FRACTION = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
+const FRACTION_RULES: DecimalRules = { maxIntegerDigits: 1, maxDecimals: 4, max: '1' };
 const PERIODS: BudgetPeriod[] = ['day', 'week', 'month'];
 /** optional, and null clears the value */
 const Nullable = () => ValidateIf((_o, v) => v !== null && v !== undefined);
@@ -34,10 +35,7 @@ class ApiClientFieldsDto {
   @Max(2_000_000_000)
   rate_limit_tpm?: number | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: '250.00', description: 'Hard budget per period in USD (decimal string); null = none' })
-  @Nullable()
-  @IsString()
-  @Matches(MONEY, { message: 'monthly_budget_usd must be a decimal string like "250.00"' })
+  @ValidateMoneyUsd({ nullable: true, example: '250.00', description: 'Hard budget per period in USD; null = none' })
   monthly_budget_usd?: string | null;
 
   @ApiPropertyOptional({ enum: PERIODS, default: 'month', description: 'Calendar period of the budget' })
@@ -51,10 +49,7 @@ class ApiClientFieldsDto {
   @MaxLength(64)
   budget_timezone?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: '0.8', description: 'Fraction of the budget (0–1) at which a warning is logged and shown' })
-  @Nullable()
-  @IsString()
-  @Matches(FRACTION, { message: 'budget_alert_threshold must be a decimal string from 0 to 1, like "0.8"' })
+  @ValidateDecimal(FRACTION_RULES, { nullable: true, example: '0.8', description: 'Fraction of the budget (0–1) at which a warning is logged and shown' })
   budget_alert_threshold?: string | null;
 
   @ApiPropertyOptional({ type: [String], nullable: true, example: ['openai', 'anthropic'], description: 'null = every provider' })

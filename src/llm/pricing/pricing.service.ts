@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
+import { MONEY_RULES, parseDecimalInput } from '../../common/validation/decimal-input';
 import type { TokenUsage } from '../providers/llm-provider';
 import { BUILTIN_PRICES, ModelPrice, PriceTable } from './price-table';
 
@@ -41,7 +42,6 @@ const OVERRIDE_FIELDS = {
 type OverrideField = keyof typeof OVERRIDE_FIELDS;
 const REQUIRED_FIELDS: readonly OverrideField[] = ['input_per_m', 'output_per_m'];
 const MODEL_KEY = /^[A-Za-z0-9][\w.-]*\/\S+$/;
-const NUMERIC_STRING = /^\d+(\.\d+)?$/;
 
 /**
  * Parses the PRICE_OVERRIDES format:
@@ -83,13 +83,12 @@ export function toPriceOverrides(value: unknown): PriceOverrides {
 }
 
 function parsePrice(model: string, field: string, raw: unknown): string {
-  const ok =
-    (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) || (typeof raw === 'string' && NUMERIC_STRING.test(raw.trim()));
-  if (!ok) {
-    throw new Error(`price override "${model}": ${field} must be a number or numeric string ≥ 0 (got ${JSON.stringify(raw)})`);
+  // the same reading as every money field of the API: a decimal string or a number through its shortest decimal text
+  const parsed = parseDecimalInput(raw, MONEY_RULES);
+  if (!parsed.ok) {
+    throw new Error(`price override "${model}": ${field} must be a number or numeric string ≥ 0 (got ${JSON.stringify(raw)}): ${parsed.problem}`);
   }
-  // numbers go through their shortest decimal form, so 0.1 stays "0.1"
-  return new Decimal(typeof raw === 'number' ? String(raw) : (raw as string).trim()).toFixed();
+  return parsed.text;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,57 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, ValidateBy, ValidateIf, ValidationArguments } from 'class-validator';
+import { DecimalRules, MONEY_RULES, parseDecimalInput } from './decimal-input';
+
+export interface DecimalFieldOptions {
+  description: string;
+  example: string;
+  /** may be left out */
+  optional?: boolean;
+  /** null is accepted (and clears the value) */
+  nullable?: boolean;
+}
+
+/**
+ * One decorator for a decimal field that a client may send as a decimal string
+ * or a JSON number: converts a number exactly (through its shortest decimal
+ * text) to a string, validates against the rules with a message naming the
+ * problem, and documents it as "decimal string or number". The service always
+ * receives a decimal string, and answers with one.
+ */
+export function ValidateDecimal(rules: DecimalRules, options: DecimalFieldOptions): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({
+      oneOf: [
+        { type: 'string', pattern: `^\\d{1,${rules.maxIntegerDigits}}(\\.\\d{1,${rules.maxDecimals}})?$` },
+        { type: 'number', minimum: 0, ...(rules.max !== undefined ? { maximum: Number(rules.max) } : {}) },
+      ],
+      description: `${options.description} (decimal string or number; answered as a decimal string)`,
+      example: options.example,
+      required: !(options.optional || options.nullable),
+      nullable: options.nullable ?? false,
+    }),
+    Transform(({ value }: { value: unknown }) => {
+      if (typeof value !== 'number') return value;
+      const parsed = parseDecimalInput(value, rules);
+      return parsed.ok ? parsed.text : value; // a refused number stays as sent, for the message below
+    }),
+    options.nullable ? ValidateIf((_o, v) => v !== null && v !== undefined) : options.optional ? IsOptional() : () => undefined,
+    ValidateBy({
+      name: 'isDecimalInput',
+      validator: {
+        validate: (value: unknown) => parseDecimalInput(value, rules).ok,
+        defaultMessage: (args?: ValidationArguments) => {
+          const parsed = parseDecimalInput(args?.value, rules);
+          return `${args?.property ?? 'value'} ${parsed.ok ? 'is not valid' : parsed.problem} (got ${typeof args?.value === 'number' ? String(args.value) : JSON.stringify(args?.value)})`;
+        },
+      },
+    }),
+  );
+}
+
+/** A USD amount: at most 12 digits before the point and 6 after. */
+export function ValidateMoneyUsd(options: DecimalFieldOptions): PropertyDecorator {
+  return ValidateDecimal(MONEY_RULES, options);
+}
