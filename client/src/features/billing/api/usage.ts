@@ -15,6 +15,7 @@ export const useUsage = (q: UsageQuery) => useQuery(usageQueryOptions(q));
 export function useExportCsv() {
   return useMutation({
     mutationFn: async (q: UsageQuery) => {
+      // parseAs 'blob' makes the body a Blob at run time (the document describes it as CSV text)
       const blob = (await exportUsageCsv({ query: q, parseAs: 'blob', throwOnError: true })).data as unknown as Blob;
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');

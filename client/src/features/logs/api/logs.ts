@@ -1,4 +1,4 @@
-import { getGenerationLog, listApiClients, listGenerationLogs, listTemplates, type ListGenerationLogsData } from '@sdk';
+import { getGenerationLog, listApiClients, listGenerationLogs, listTemplates, type GenerationLogResponseDto, type ListGenerationLogsData } from '@sdk';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { data } from '../../../lib/api';
 import { queryRoots } from '../../../lib/query-keys';
@@ -6,43 +6,12 @@ import { queryRoots } from '../../../lib/query-keys';
 export type LogQuery = NonNullable<ListGenerationLogsData['query']>;
 export type LogStatus = NonNullable<LogQuery['status']>;
 
-// The log routes' responses are untyped in the OpenAPI document so far; this is the
-// shape the API answers (replace with the generated type once the document has it).
-export interface LogItem {
-  request_id: string;
-  created_at: string;
-  client_id: string | null;
-  api_key_id: string | null;
-  endpoint: string;
-  provider: string | null;
-  model: string | null;
-  requested_model: string | null;
-  template_id: string | null;
-  template_name: string | null;
-  template_version: number | null;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cost_usd: string | null;
-  price_unknown: boolean;
-  latency_ms: number;
-  ttft_ms: number | null;
-  status: LogStatus;
-  error_code: string | null;
-  error_message: string | null;
-  attempts: number;
-  is_stream: boolean;
-  metadata: Record<string, unknown> | null;
-}
-export interface LogPage {
-  items: LogItem[];
-  next_cursor: string | null;
-}
+export type LogItem = GenerationLogResponseDto;
 
 export const logsQueryOptions = (q: LogQuery, autoRefresh: boolean) =>
   queryOptions({
     queryKey: [...queryRoots.logs, 'list', q],
-    queryFn: async () => (await data(listGenerationLogs({ query: q, throwOnError: true }))) as unknown as LogPage,
+    queryFn: () => data(listGenerationLogs({ query: q, throwOnError: true })),
     refetchInterval: autoRefresh ? 5_000 : false,
     placeholderData: keepPreviousData,
   });
@@ -51,7 +20,7 @@ export const useLogs = (q: LogQuery, autoRefresh: boolean) => useQuery(logsQuery
 export const logQueryOptions = (requestId: string) =>
   queryOptions({
     queryKey: [...queryRoots.logs, 'one', requestId],
-    queryFn: async () => (await data(getGenerationLog({ path: { request_id: requestId }, throwOnError: true }))) as unknown as LogItem,
+    queryFn: () => data(getGenerationLog({ path: { request_id: requestId }, throwOnError: true })),
   });
 export const useLog = (requestId: string) => useQuery(logQueryOptions(requestId));
 
