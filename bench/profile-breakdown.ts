@@ -21,19 +21,24 @@ export interface BreakdownRow {
   percent: number;
 }
 
-/** Order matters: the first rule a frame matches names its part. */
+/**
+ * Order matters: the first rule a frame matches names its part. Middleware
+ * that calls next() synchronously sits under everything after it on the stack,
+ * so its own file only counts when it is the innermost script frame (OWN_ONLY).
+ */
+const OWN_ONLY = /common\/logging\/|common\/overhead\//;
 const RULES: [part: string, test: (fn: string, url: string) => boolean][] = [
   ['garbage collection', (fn) => fn === '(garbage collector)'],
   ['idle', (fn) => fn === '(idle)'],
-  ['logging (pino, request lines)', (_fn, url) => /node_modules\/(pino|pino-http|sonic-boom|nestjs-pino|thread-stream)\/|common\/logging\//.test(url)],
+  ['logging (pino, request lines)', (_fn, url) => /node_modules\/(pino|pino-http|sonic-boom|nestjs-pino|thread-stream|@pinojs)\/|common\/logging\//.test(url)],
   ['serialization (JSON out)', (fn, url) => fn === 'stringify' && url === '' ],
   ['provider SDK call (SDK, fetch, undici, web streams)', (_fn, url) => /node_modules\/(openai|@anthropic-ai|groq-sdk|undici)\/|node:internal\/deps\/undici|node:internal\/webstreams|js_transferable|llm\/providers\//.test(url)],
   ['usage record (recorder, pg insert, metrics)', (_fn, url) => /usage-recorder|usage\.repository|usage-accounting|metrics\.service|node_modules\/(pg|pg-protocol|pg-pool|typeorm)\//.test(url)],
   ['limits and budget', (_fn, url) => /auth\/limits\/|node_modules\/(ioredis|@ioredis|redis-errors|denque)\//.test(url)],
   ['guard and key lookup', (_fn, url) => /auth\.guard|key-lookup|api-key\.codec|access-policy/.test(url)],
-  ['body parsing and validation', (_fn, url) => /node_modules\/(body-parser|raw-body|iconv-lite|class-validator|class-transformer)\/|llm\/formats\/|validation\//.test(url)],
+  ['body parsing and validation', (_fn, url) => /node_modules\/(body-parser|raw-body|iconv-lite|class-validator|class-transformer|content-type|type-is|media-typer|bytes|http-errors|unpipe|destroy)\/|llm\/formats\/|validation\/|common\/http\//.test(url)],
   ['response writing (express send/json)', (fn, url) => /node_modules\/express\/lib\/response/.test(url) || (fn === 'json' && /express/.test(url))],
-  ['routing and middleware (express, Nest)', (_fn, url) => /node_modules\/(express|router|@nestjs|path-to-regexp|finalhandler|helmet|on-finished|rxjs)\/|http-metrics|overhead\//.test(url)],
+  ['routing and middleware (express, Nest)', (_fn, url) => /node_modules\/(express|router|@nestjs|path-to-regexp|finalhandler|helmet|on-finished|rxjs|parseurl|depd|serve-static|send|encodeurl|vary|cors|statuses|mime-types|mime-db|methods)\/|http-metrics|common\/overhead\/|src\/common\/[a-z-]+\.js|src\/auth\/auth\.decorators/.test(url)],
   ['generation pipeline (plan, route, price, tokens)', (_fn, url) => /\/src\/llm\/|decimal\.js|js-tiktoken/.test(url)],
   ['HTTP server and sockets (node:http, net)', (fn, url) => /node:_http_|node:net|stream_base_commons|node:internal\/streams|node:stream/.test(url) || fn === 'writev' || fn === 'writeUtf8String' || fn === 'writeBuffer'],
   ['promise and timer machinery', (fn, url) => fn === 'runMicrotasks' || /task_queues|node:internal\/timers|node:events|async_hooks/.test(url)],
@@ -49,9 +54,12 @@ export function breakdown(file: string, requests: number): { totalMsPerRequest: 
     const cached = partOf.get(id);
     if (cached) return cached;
     let part = 'other';
+    let scriptBelow = false;
     for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) {
       const f = byId.get(x)!.callFrame;
-      const rule = RULES.find(([, test]) => test(f.functionName, f.url));
+      const ownOnly = OWN_ONLY.test(f.url);
+      const rule = ownOnly && scriptBelow ? undefined : RULES.find(([, test]) => test(f.functionName, f.url));
+      if (f.url) scriptBelow = true;
       if (rule) {
         part = rule[0];
         break;
