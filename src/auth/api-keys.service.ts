@@ -6,7 +6,8 @@ import { ApiKeysRepository } from './api-keys.repository';
 import { ClientsService } from './clients.service';
 import { ApiKeyCreateDto, ApiKeyCreatedResponseDto, ApiKeyPageDto, ApiKeyResponseDto, ApiKeyRotatedResponseDto } from './dto/api-key.dto';
 import { PageQueryDto } from '../common/dto/page-query.dto';
-import { decodeCursor, isUuid, toPage } from './dto/page.dto';
+import { isUuid } from '../common/uuid';
+import { decodeCursor, toPage } from './dto/page.dto';
 import { KeyLookupService } from './key-lookup.service';
 
 /** API keys: created and rotated keys are returned in full once; only hashes are stored. */

@@ -6,7 +6,8 @@ import { BillingReadService } from '../billing/billing-read.service';
 import { ClientsRepository } from './clients.repository';
 import { ApiClientCreateDto, ApiClientPageDto, ApiClientResponseDto, ApiClientUpdateDto, BudgetAlertState } from './dto/api-client.dto';
 import { PageQueryDto } from '../common/dto/page-query.dto';
-import { decodeCursor, isUuid, toPage } from './dto/page.dto';
+import { isUuid } from '../common/uuid';
+import { decodeCursor, toPage } from './dto/page.dto';
 import { KeyLookupService } from './key-lookup.service';
 import { isValidTimeZone, periodBounds } from './limits/budget-period';
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import type { FeedbackCreateDto, FeedbackResponseDto } from './dto/billing.dto';
+import { isUuid } from '../common/uuid';
 
 export interface TemplateVersionSuccess {
   templateVersion: number;
@@ -15,8 +16,6 @@ export interface TemplateVersionSuccess {
   successRate: number | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Callers' verdicts on their generations, and the success rates they feed. */
 @Injectable()
 export class FeedbackService {
@@ -25,7 +24,7 @@ export class FeedbackService {
   /** Upserts the caller's verdict; 404 unless the generation is the caller's own (no leak of others' ids). */
   async submit(clientId: string, requestId: string, dto: FeedbackCreateDto): Promise<FeedbackResponseDto> {
     const notFound = new AppError('not_found', `Generation ${requestId} not found`);
-    if (!UUID.test(requestId)) throw notFound;
+    if (!isUuid(requestId)) throw notFound;
     const rows: { request_id: string; success: boolean; score: string | null; comment: string | null; updated_at: Date }[] =
       await this.dataSource.query(
         `INSERT INTO generation_feedback (request_id, client_id, success, score, comment, updated_at)

@@ -5,6 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { money, Row, toUsageItem, USAGE_ITEM_COLUMNS, UsageFilter, usageQuery } from './billing-read.service';
 import type { GenerationStatus } from './generation-log.entity';
 import { GenerationLogPageDto, GenerationLogResponseDto } from './dto/generation-log.dto';
+import { isUuid } from '../common/uuid';
 
 export interface LogFilter {
   clientId?: string;
@@ -21,7 +22,6 @@ export interface LogFilter {
 /** Anything a chunk of CSV can be written to; resolves when it may take more (backpressure). */
 export type CsvSink = (chunk: string) => Promise<void>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_SELECT = `id, created_at, created_at::text AS created_at_key, client_id, api_key_id, endpoint, provider, model, requested_model,
   template_id, template_name, template_version, input_tokens, output_tokens, cached_input_tokens, cost_usd::text AS cost_usd,
   price_unknown, latency_ms, ttft_ms, status, error_code, error_message, attempts, is_stream, metadata`;
@@ -41,7 +41,7 @@ export function encodeCursor(createdAtKey: string, id: string): string {
 export function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && UUID.test(value[1])) {
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && isUuid(value[1])) {
       if (!Number.isNaN(new Date(value[0].replace(' ', 'T')).getTime()) || /^\d{4}-/.test(value[0])) return [value[0], value[1]];
     }
   } catch {
@@ -95,7 +95,7 @@ export class GenerationLogService {
 
   /** One call by request id; 404 when unknown. */
   async get(requestId: string): Promise<GenerationLogResponseDto> {
-    if (!UUID.test(requestId)) throw new AppError('not_found', `Generation ${requestId} not found`);
+    if (!isUuid(requestId)) throw new AppError('not_found', `Generation ${requestId} not found`);
     const rows: LogRow[] = await this.dataSource.query(`SELECT ${LOG_SELECT} FROM llm_generation_log WHERE id = $1 LIMIT 1`, [requestId]);
     if (rows.length === 0) throw new AppError('not_found', `Generation ${requestId} not found`);
     return toItem(rows[0]);

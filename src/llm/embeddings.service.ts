@@ -10,6 +10,7 @@ import { RouterService } from './router.service';
 import { ModelTarget } from './model-resolver.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
+import { NEVER_ABORTED } from '../common/never-aborted';
 
 export interface EmbeddingInput {
   caller: Caller;
@@ -30,8 +31,6 @@ export interface EmbeddingOutcome extends CallCost {
   latencyMs: number;
   attempts: number;
 }
-
-const NEVER_ABORTED = new AbortController().signal;
 
 /** Embeddings for the providers that offer them, priced by input tokens. */
 @Injectable()

@@ -10,6 +10,7 @@ import { RouterService } from './router.service';
 import { ModelTarget } from './model-resolver.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
+import { NEVER_ABORTED } from '../common/never-aborted';
 
 export interface ImageInput {
   caller: Caller;
@@ -35,8 +36,6 @@ export interface ImageOutcome extends CallCost {
   attempts: number;
   createdAt: Date;
 }
-
-const NEVER_ABORTED = new AbortController().signal;
 
 /** Per-model defaults: what OpenAI itself assumes when size/quality are not given. */
 function defaultQuality(model: string): string {

@@ -6,8 +6,7 @@ import { RouterService } from './router.service';
 import { StreamGenerationService } from './stream-generation.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
-
-const NEVER_ABORTED = new AbortController().signal;
+import { NEVER_ABORTED } from '../common/never-aborted';
 
 /**
  * One generation, non-streaming or streaming, from a neutral input: plan,

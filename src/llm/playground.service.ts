@@ -4,6 +4,7 @@ import { ModelResolver } from './model-resolver.service';
 import { RouterService } from './router.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
+import { NEVER_ABORTED } from '../common/never-aborted';
 
 export interface PlaygroundInput {
   system: string | null;
@@ -44,7 +45,7 @@ export class PlaygroundService {
     private readonly tokens: TokensService,
   ) {}
 
-  async run(input: PlaygroundInput, signal: AbortSignal = new AbortController().signal): Promise<PlaygroundResult> {
+  async run(input: PlaygroundInput, signal: AbortSignal = NEVER_ABORTED): Promise<PlaygroundResult> {
     const target = this.models.targetFor(input.model, input.provider, 'chat');
     const messages = [{ role: 'user' as const, content: input.prompt }];
     const started = performance.now();

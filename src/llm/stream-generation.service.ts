@@ -8,8 +8,7 @@ import { OpenedStream, RouterService } from './router.service';
 import { ModelTarget } from './model-resolver.service';
 import { TokensService } from './tokens.service';
 import { CallRecord, UsageAccountingService } from './usage-accounting.service';
-
-const NEVER_ABORTED = new AbortController().signal;
+import { NEVER_ABORTED } from '../common/never-aborted';
 
 /**
  * A streamed generation: events go to the sink as they arrive (nothing is

@@ -16,6 +16,7 @@ import { RenderedTemplate, renderSnapshot, TemplateRef } from './prompts.service
 import { assertDeclarations } from './renderer';
 import { TemplateCache } from './template-cache.service';
 import { VersionWeights, weightErrors } from './version-selection';
+import { isUuid } from '../common/uuid';
 
 /**
  * Who is acting: a client (its own templates, read access to system ones,
@@ -30,8 +31,6 @@ export interface TemplateListOptions {
   ownerClientId?: string;
   system?: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type LabelTarget = { version: number | null; weights: VersionWeights | null } | null;
 
@@ -166,7 +165,7 @@ export class PromptLibraryService {
   /** The template a key names for this actor; another client's template is a plain 404. */
   async locate(actor: PromptActor, key: string): Promise<PromptTemplate> {
     const template =
-      actor.kind === 'client' ? await this.repository.findVisibleByName(actor.clientId, key) : UUID.test(key) ? await this.repository.findById(key) : null;
+      actor.kind === 'client' ? await this.repository.findVisibleByName(actor.clientId, key) : isUuid(key) ? await this.repository.findById(key) : null;
     if (!template) throw this.notFound(key);
     return template;
   }

@@ -1,12 +1,10 @@
 import { AppError } from '../../common/errors/app-error';
-
+import { isUuid } from '../../common/uuid';
 
 export interface Keyset {
   createdAt: Date;
   id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeCursor(row: Keyset): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
@@ -16,7 +14,7 @@ export function decodeCursor(cursor: string | undefined): Keyset | null {
   if (!cursor) return null;
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+  if (!id || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
     throw new AppError('validation_error', 'Invalid cursor', [{ field: 'cursor', message: 'not a cursor returned by this list' }]);
   }
   return { createdAt, id };
@@ -27,8 +25,4 @@ export function toPage<T extends Keyset, R>(rows: T[], limit: number, map: (row:
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { items: page.map(map), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
-}
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }

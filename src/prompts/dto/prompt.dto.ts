@@ -17,6 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { UUID_PATTERN } from '../../common/uuid';
 
 export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export const LABEL_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
@@ -222,7 +223,7 @@ export class PromptRenderDto {
 export class TemplateListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'owner_client_id must be a UUID' })
+  @Matches(UUID_PATTERN, { message: 'owner_client_id must be a UUID' })
   owner_client_id?: string;
 
   @ApiPropertyOptional({ description: 'true: system templates only; false: client templates only' })
