@@ -6,6 +6,7 @@ import { DashboardService } from './dashboard.service';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackService } from './feedback.service';
 import { GenerationLogService } from './generation-logs.service';
+import { JobHealthService } from './job-health.service';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { RejectionRecorder } from './rejection-recorder.service';
@@ -23,12 +24,22 @@ import { UsageRepository } from './usage.repository';
     DashboardService,
     FeedbackService,
     RetentionService,
+    JobHealthService,
     MetricsService,
     RejectionRecorder,
     // the port the exception filter (common/) records refused calls through
     { provide: REFUSED_CALL_RECORDER, useExisting: RejectionRecorder },
   ],
   controllers: [BillingController, FeedbackController, MetricsController],
-  exports: [UsageRecorder, BillingReadService, GenerationLogService, DashboardService, FeedbackService, MetricsService, REFUSED_CALL_RECORDER],
+  exports: [
+    UsageRecorder,
+    BillingReadService,
+    GenerationLogService,
+    DashboardService,
+    FeedbackService,
+    MetricsService,
+    JobHealthService,
+    REFUSED_CALL_RECORDER,
+  ],
 })
 export class BillingModule {}

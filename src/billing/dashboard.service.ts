@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { money } from './billing-read.service';
-import { DashboardPeriodDto, DashboardResponseDto } from './dto/dashboard.dto';
+import { DashboardPeriodDto, DashboardResponseDto, DashboardRollupsDto } from './dto/dashboard.dto';
+import { JobHealthService } from './job-health.service';
 import { addUnits, floorTo } from './rollup-buckets';
 
 type Row = Record<string, string | number | Date | null>;
@@ -33,7 +34,16 @@ export function monthEndForecast(monthToDateUsd: string, monthStart: Date, now: 
 /** The console's headline figures: rollups for totals, the log's last hour only for latency percentiles. */
 @Injectable()
 export class DashboardService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobHealth: JobHealthService,
+  ) {}
+
+  /** Whether the rollups are current, so the console can say when its figures lag. */
+  private async rollups(now: Date): Promise<DashboardRollupsDto> {
+    const report = await this.jobHealth.report(now);
+    return { ...report.rollups, failing_jobs: report.jobs.filter((j) => j.state !== 'ok').map((j) => j.name) };
+  }
 
   async get(now = new Date()): Promise<DashboardResponseDto> {
     const today = floorTo(now, 'day');
@@ -41,7 +51,7 @@ export class DashboardService {
     const firstDay = addUnits(today, 'day', -29);
     const q = (sql: string, params: unknown[]): Promise<Row[]> => this.dataSource.query(sql, params);
     const firstHour = addUnits(floorTo(now, 'hour'), 'hour', -23);
-    const [[todayRow], [monthRow], [latency], topClients, topModels, days, hours] = await Promise.all([
+    const [[todayRow], [monthRow], [latency], topClients, topModels, days, hours, rollups] = await Promise.all([
       q(`SELECT ${TOTALS} FROM llm_daily_costs WHERE bucket = $1`, [today.toISOString()]),
       q(`SELECT ${TOTALS} FROM llm_monthly_costs WHERE bucket = $1`, [month.toISOString()]),
       q(
@@ -75,6 +85,7 @@ export class DashboardService {
          FROM llm_generation_log WHERE created_at >= $1 AND created_at <= $2 GROUP BY 1`,
         [firstHour.toISOString(), now.toISOString()],
       ),
+      this.rollups(now),
     ]);
     const byHour = new Map(hours.map((h) => [(h.hour as Date).getTime(), h]));
     const byDay = new Map(days.map((d) => [(d.bucket as Date).getTime(), d]));
@@ -111,6 +122,7 @@ export class DashboardService {
         const row = byDay.get(day.getTime());
         return { day: day.toISOString().slice(0, 10), requests: Number(row?.requests ?? 0), cost_usd: money(row?.cost_usd as string | null | undefined) };
       }),
+      rollups,
       last_24_hours: Array.from({ length: 24 }, (_, i) => {
         const hour = addUnits(firstHour, 'hour', i);
         const row = byHour.get(hour.getTime());

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { JobHealth, JobsReport, JobState } from './job-health.service';
 import type { UsageRecord } from './usage-record';
 
 export type LimitKind = 'rpm' | 'tpm' | 'budget';
@@ -154,6 +155,39 @@ export class MetricsService {
 
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** The scheduled jobs' health, read at each scrape (JobHealthService caches it briefly). */
+  attachJobs(report: () => Promise<JobsReport>): void {
+    const state = (job: JobHealth, wanted: JobState) => (job.state === wanted ? 1 : 0);
+    const gauge = (name: string, help: string, value: (job: JobHealth) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['job'] as const,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const job of (await report().catch(() => undefined))?.jobs ?? []) {
+            const v = value(job);
+            if (v !== undefined) this.set({ job: job.name }, v);
+          }
+        },
+      });
+    gauge('llmhub_job_failing', 'Scheduled jobs (rollup refresh, retention) whose last run failed: 1', (j) => state(j, 'failing'));
+    gauge('llmhub_job_overdue', 'Scheduled jobs that have not succeeded for more than two periods: 1', (j) => state(j, 'overdue'));
+    gauge('llmhub_job_last_success_timestamp_seconds', 'When each scheduled job last succeeded (Unix seconds)', (j) =>
+      j.last_success_at ? Date.parse(j.last_success_at) / 1000 : undefined,
+    );
+    new Gauge({
+      name: 'llmhub_rollups_stale',
+      help: 'Cost rollups behind because a refresh job fails or is overdue: 1',
+      registers: [this.registry],
+      async collect() {
+        const r = await report().catch(() => undefined);
+        this.set(r?.rollups.stale ? 1 : 0);
+      },
+    });
   }
 
   attachRecorder(recorder: RecorderGauges): void {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { hasTimescale } from '../database/timescale';
+import type { JobHealth } from './job-health.service';
 
 const HOUR_MS = 3_600_000;
 const FIRST_RUN_DELAY_MS = 60_000;
@@ -20,6 +21,10 @@ const RETENTION_LOCK = 7_461_012; // one instance deletes at a time
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionService.name);
   private timers: NodeJS.Timeout[] = [];
+  private readonly startedAt = Date.now();
+  private lastSuccessAt: Date | undefined;
+  private lastError: string | undefined;
+  private nextRunAt: Date | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -31,8 +36,35 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       await this.syncTimescalePolicy();
       return;
     }
-    const run = () => void this.purge().catch((err) => this.logger.error(`Retention job failed: ${(err as Error).message}`));
+    const run = () => void this.runScheduled();
+    this.nextRunAt = new Date(Date.now() + FIRST_RUN_DELAY_MS);
     this.timers.push(setTimeout(run, FIRST_RUN_DELAY_MS).unref(), setInterval(run, HOUR_MS).unref());
+  }
+
+  /** One run of the hourly job, its outcome kept for health(); never throws. */
+  async runScheduled(now = new Date()): Promise<void> {
+    this.nextRunAt = new Date(now.getTime() + HOUR_MS);
+    try {
+      await this.purge(now);
+      this.lastSuccessAt = new Date();
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.logger.error(`Retention job failed: ${this.lastError}`);
+    }
+  }
+
+  /** The application's retention job (plain PostgreSQL), as /health/ready and /metrics report it. */
+  health(now = new Date()): JobHealth {
+    const since = this.lastSuccessAt?.getTime() ?? this.startedAt + FIRST_RUN_DELAY_MS;
+    const overdue = now.getTime() - since > 2 * HOUR_MS + FIRST_RUN_DELAY_MS;
+    return {
+      name: 'retention llm_generation_log',
+      state: this.lastError !== undefined ? 'failing' : overdue ? 'overdue' : 'ok',
+      last_success_at: this.lastSuccessAt?.toISOString() ?? null,
+      last_error: this.lastError ?? null,
+      next_run_at: this.nextRunAt?.toISOString() ?? null,
+    };
   }
 
   onApplicationShutdown(): void {

@@ -46,6 +46,16 @@ export class DashboardHourDto {
   @ApiProperty({ type: Number, nullable: true }) latency_ms_p95!: number | null;
 }
 
+export class DashboardRollupsDto {
+  @ApiProperty({ enum: ['timescaledb', 'application'], description: "TimescaleDB's refresh jobs, or the application in the log's own transaction" })
+  kept_by!: 'timescaledb' | 'application';
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'the oldest last successful refresh among the rollups (null when kept by the application)' })
+  refreshed_at!: string | null;
+  @ApiProperty({ description: 'a refresh job is failing or overdue: figures are complete but reports slow down' }) stale!: boolean;
+  @ApiProperty({ type: [String], example: ['refresh llm_hourly_costs'], description: 'scheduled jobs (refresh, retention) failing or overdue' })
+  failing_jobs!: string[];
+}
+
 export class DashboardResponseDto {
   @ApiProperty({ format: 'date-time' }) generated_at!: string;
   @ApiProperty({ type: DashboardPeriodDto, description: 'the current UTC day' }) today!: DashboardPeriodDto;
@@ -62,4 +72,5 @@ export class DashboardResponseDto {
   @ApiProperty({ type: [DashboardDayDto], description: 'the last 30 UTC days, oldest first, every day present' }) cost_per_day!: DashboardDayDto[];
   @ApiProperty({ type: [DashboardHourDto], description: 'the last 24 hours, oldest first, every hour present (read from the log)' })
   last_24_hours!: DashboardHourDto[];
+  @ApiProperty({ type: DashboardRollupsDto, description: 'whether the rollups behind these figures are current' }) rollups!: DashboardRollupsDto;
 }

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { hasTimescale } from '../database/timescale';
+import { MetricsService } from './metrics.service';
+import { RetentionService } from './retention.service';
+
+export type JobState = 'ok' | 'failing' | 'overdue';
+
+export interface JobHealth {
+  /** e.g. "refresh llm_hourly_costs", "retention llm_generation_log" */
+  name: string;
+  state: JobState;
+  last_success_at: string | null;
+  /** the last failure's message, when the last run failed */
+  last_error: string | null;
+  next_run_at: string | null;
+}
+
+export interface RollupFreshness {
+  /** who keeps the rollups current: TimescaleDB's refresh jobs, or the application in the log's own transaction */
+  kept_by: 'timescaledb' | 'application';
+  /** the oldest last successful refresh among the rollups (null: kept by the application, or never refreshed) */
+  refreshed_at: string | null;
+  /** true when a refresh job is failing or overdue: reports read the raw log for the missing part, slower */
+  stale: boolean;
+}
+
+export interface JobsReport {
+  state: JobState;
+  jobs: JobHealth[];
+  rollups: RollupFreshness;
+}
+
+/** A job is overdue when its last success is older than two periods plus this margin. */
+const OVERDUE_MARGIN_MS = 5 * 60_000;
+/** /health/ready and /metrics may be polled often; the catalog is read at most this often. */
+const CACHE_MS = 10_000;
+
+interface TimescaleJobRow {
+  proc_name: string;
+  target: string | null;
+  schedule_ms: number | null;
+  last_run_status: string | null;
+  last_successful_finish: Date | null;
+  next_start: Date | null;
+  total_runs: number | null;
+  created_hint: Date | null;
+}
+
+/**
+ * Whether the scheduled jobs behind billing data run: TimescaleDB's refresh
+ * and retention policies (timescaledb_information.job_stats), or on plain
+ * PostgreSQL the application's own retention job. Jobs can fail while every
+ * request succeeds; this is what /health/ready, /metrics and the dashboard show.
+ */
+@Injectable()
+export class JobHealthService {
+  private timescale: Promise<boolean> | undefined;
+  private cached: { at: number; report: Promise<JobsReport> } | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly retention: RetentionService,
+    metrics: MetricsService,
+  ) {
+    metrics.attachJobs(() => this.report());
+  }
+
+  async report(now = new Date()): Promise<JobsReport> {
+    // decided at migration time, so asked once
+    this.timescale ??= hasTimescale({ query: (sql: string) => this.dataSource.query(sql) }).catch((error: unknown) => {
+      this.timescale = undefined;
+      throw error;
+    });
+    if (!(await this.timescale)) {
+      // the application's own jobs: their outcome is in memory, nothing to cache
+      const jobs = [this.retention.health(now)];
+      return { state: worst(jobs), jobs, rollups: { kept_by: 'application', refreshed_at: null, stale: false } };
+    }
+    if (this.cached && now.getTime() - this.cached.at < CACHE_MS) return this.cached.report;
+    const report = this.readTimescale(now);
+    this.cached = { at: now.getTime(), report };
+    report.catch(() => (this.cached = undefined));
+    return report;
+  }
+
+  private async readTimescale(now: Date): Promise<JobsReport> {
+    const rows: TimescaleJobRow[] = await this.dataSource.query(
+      `SELECT j.proc_name,
+              coalesce(ca.view_name, j.hypertable_name)::text AS target,
+              (extract(epoch FROM j.schedule_interval) * 1000)::float8 AS schedule_ms,
+              s.last_run_status, s.last_successful_finish, coalesce(s.next_start, j.next_start) AS next_start,
+              s.total_runs, s.last_run_started_at AS created_hint
+       FROM timescaledb_information.jobs j
+       LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
+       LEFT JOIN timescaledb_information.continuous_aggregates ca
+              ON ca.materialization_hypertable_schema = j.hypertable_schema AND ca.materialization_hypertable_name = j.hypertable_name
+       WHERE j.proc_name IN ('policy_refresh_continuous_aggregate', 'policy_retention')
+       ORDER BY 1, 2`,
+    );
+    const errors = await this.lastErrors();
+    const jobs = rows.map((row) => timescaleJobHealth(row, now, errors));
+    const refreshes = jobs.filter((j) => j.name.startsWith('refresh '));
+    const successes = refreshes.map((j) => j.last_success_at);
+    const refreshedAt = successes.length === 0 || successes.includes(null) ? null : successes.sort()[0]!;
+    return {
+      state: worst(jobs),
+      jobs,
+      rollups: { kept_by: 'timescaledb', refreshed_at: refreshedAt, stale: refreshes.some((j) => j.state !== 'ok') },
+    };
+  }
+
+  /** The last error of each failing job (job_errors exists from TimescaleDB 2.15; older versions have none). */
+  private async lastErrors(): Promise<Map<string, string>> {
+    try {
+      const rows: { proc_name: string; target: string | null; err_message: string }[] = await this.dataSource.query(
+        `SELECT DISTINCT ON (e.job_id) e.proc_name, coalesce(ca.view_name, j.hypertable_name)::text AS target, e.err_message
+         FROM timescaledb_information.job_errors e
+         JOIN timescaledb_information.jobs j ON j.job_id = e.job_id
+         LEFT JOIN timescaledb_information.continuous_aggregates ca
+                ON ca.materialization_hypertable_schema = j.hypertable_schema AND ca.materialization_hypertable_name = j.hypertable_name
+         ORDER BY e.job_id, e.finish_time DESC`,
+      );
+      return new Map(rows.map((r) => [`${r.proc_name} ${r.target}`, r.err_message]));
+    } catch {
+      return new Map();
+    }
+  }
+}
+
+export function timescaleJobHealth(row: TimescaleJobRow, now: Date, errors: Map<string, string>): JobHealth {
+  const kind = row.proc_name === 'policy_retention' ? 'retention' : 'refresh';
+  const failing = row.last_run_status === 'Failed';
+  const period = row.schedule_ms ?? 3_600_000;
+  const lastSuccess = row.last_successful_finish;
+  const reference = lastSuccess ?? (row.total_runs ? row.created_hint : null);
+  const overdue =
+    (reference !== null && now.getTime() - reference.getTime() > 2 * period + OVERDUE_MARGIN_MS) ||
+    (row.next_start !== null && now.getTime() - row.next_start.getTime() > period + OVERDUE_MARGIN_MS);
+  return {
+    name: `${kind} ${row.target ?? 'unknown'}`,
+    state: failing ? 'failing' : overdue ? 'overdue' : 'ok',
+    last_success_at: lastSuccess ? lastSuccess.toISOString() : null,
+    last_error: failing ? (errors.get(`${row.proc_name} ${row.target}`) ?? 'the last run failed (see the PostgreSQL log)') : null,
+    next_run_at: row.next_start ? row.next_start.toISOString() : null,
+  };
+}
+
+function worst(jobs: JobHealth[]): JobState {
+  if (jobs.some((j) => j.state === 'failing')) return 'failing';
+  if (jobs.some((j) => j.state === 'overdue')) return 'overdue';
+  return 'ok';
+}
