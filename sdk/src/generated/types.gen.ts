@@ -563,6 +563,10 @@ export type DashboardResponseDto = {
      */
     month_to_date: DashboardPeriodDto;
     /**
+     * whether the rollups behind these figures are current
+     */
+    rollups: DashboardRollupsDto;
+    /**
      * the current UTC day
      */
     today: DashboardPeriodDto;
@@ -574,6 +578,25 @@ export type DashboardResponseDto = {
      * this month, by cost
      */
     top_models: Array<DashboardTopModelDto>;
+};
+
+export type DashboardRollupsDto = {
+    /**
+     * scheduled jobs (refresh, retention) failing or overdue
+     */
+    failing_jobs: Array<string>;
+    /**
+     * TimescaleDB's refresh jobs, or the application in the log's own transaction
+     */
+    kept_by: 'timescaledb' | 'application';
+    /**
+     * the oldest last successful refresh among the rollups (null when kept by the application)
+     */
+    refreshed_at: string | null;
+    /**
+     * a refresh job is failing or overdue: figures are complete but reports slow down
+     */
+    stale: boolean;
 };
 
 export type DashboardTopClientDto = {
@@ -1384,12 +1407,31 @@ export type ProviderUpdateDto = {
 
 export type ReadinessChecksDto = {
     database: 'ok' | 'unreachable';
+    /**
+     * the scheduled rollup and retention jobs; reported, never a reason to answer 503
+     */
+    jobs: 'ok' | 'failing' | 'overdue' | 'unknown';
     migrations: 'applied' | 'pending' | 'unknown';
 };
 
 export type ReadinessResponseDto = {
     checks: ReadinessChecksDto;
+    /**
+     * each scheduled job: a failing refresh leaves the rollups stale, a failing retention deletes nothing
+     */
+    jobs: Array<ScheduledJobDto>;
     status: 'ready' | 'not_ready';
+};
+
+export type ScheduledJobDto = {
+    /**
+     * the last run's error, when it failed
+     */
+    last_error: string | null;
+    last_success_at: string | null;
+    name: string;
+    next_run_at: string | null;
+    state: 'ok' | 'failing' | 'overdue';
 };
 
 export type TemplateAdminDetailResponseDto = {
