@@ -29,6 +29,7 @@ run('the operator console in headless Chromium', () => {
   const shot = async (name: string) => {
     // notices from earlier steps would cover the page in the picture
     for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click().catch(() => undefined);
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
   const nav = async (label: string) => {
@@ -190,6 +191,24 @@ run('the operator console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Save weights' }).click();
     await page.getByText('A/B v1:50 v2:50').waitFor();
     await shot('template-ab');
+
+    // one call through each version, then their figures side by side
+    for (const [version, variables] of [
+      [1, { product: 'LLMHub' }],
+      [2, { product: 'LLMHub', audience: 'operators' }],
+    ] as const) {
+      const res = await fetch(`${t.url}/api/v1/llm/generate`, {
+        method: 'POST',
+        headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ template: { name: 'tagline', version }, variables }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    const stats = page.getByRole('table', { name: 'Per-version statistics' });
+    await stats.locator('tbody tr').nth(1).waitFor();
+    expect(await stats.locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/^v150%1100\.0%/), expect.stringMatching(/^v250%1100\.0%/)]);
+    await shot('template-stats');
 
     await page.getByRole('tab', { name: 'Playground' }).click();
     const playground = page.getByRole('form', { name: 'Playground' });

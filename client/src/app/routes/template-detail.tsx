@@ -107,7 +107,7 @@ export function TemplateDetailRoute() {
                 </Tabs.Content>
                 <Tabs.Content value="stats">
                   <Card title="Per-version statistics" titleId="stats-title">
-                    <VersionStats template={t} />
+                    <VersionStats templateId={t.id} />
                   </Card>
                 </Tabs.Content>
                 <Tabs.Content value="playground">

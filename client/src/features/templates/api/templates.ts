@@ -2,6 +2,7 @@ import {
   createSystemTemplate,
   createTemplateVersion,
   getTemplate,
+  getTemplateStats,
   listTemplates,
   renderTemplate,
   runTemplatePlayground,
@@ -25,6 +26,11 @@ export const useTemplates = (cursor?: string) => useQuery(templatesQueryOptions(
 export const templateQueryOptions = (id: string) =>
   queryOptions({ queryKey: [...queryRoots.templates, 'one', id], queryFn: () => data(getTemplate({ path: { id }, throwOnError: true })) });
 export const useTemplate = (id: string) => useQuery(templateQueryOptions(id));
+
+/** Per-version figures from the log, fetched whenever the stats are shown. */
+export const templateStatsQueryOptions = (id: string) =>
+  queryOptions({ queryKey: [...queryRoots.templates, 'stats', id], queryFn: () => data(getTemplateStats({ path: { id }, throwOnError: true })), refetchInterval: 30_000 });
+export const useTemplateStats = (id: string) => useQuery(templateStatsQueryOptions(id));
 
 export function useCreateTemplate() {
   const qc = useQueryClient();

@@ -1,18 +1,24 @@
-import type { TemplateAdminDetailResponseDto } from '@sdk';
-import { Empty } from '../../../components/ui/states';
+import type { TemplateStatsResponseDto } from '@sdk';
+import { Empty, QueryState } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
 import { formatCount, formatMs, formatPercent, formatTokens } from '../../../lib/format';
 import { formatMoney } from '../../../lib/format-money';
+import { useTemplateStats } from '../api/templates';
 
 /** Per-version figures side by side; the running A/B test's share next to its versions. */
-export function VersionStats({ template }: { template: TemplateAdminDetailResponseDto }) {
+export function VersionStats({ templateId }: { templateId: string }) {
+  const stats = useTemplateStats(templateId);
+  return <QueryState query={stats}>{(s) => <StatsTable stats={s} />}</QueryState>;
+}
+
+function StatsTable({ stats: template }: { stats: TemplateStatsResponseDto }) {
   const test = template.ab_tests.find((t) => t.source === 'ab_weights') ?? template.ab_tests[0];
   const share = new Map((test?.variants ?? []).map((v) => [v.version, v.share]));
-  if (template.stats.length === 0) return <Empty title="No calls through this template yet" />;
+  if (template.versions.length === 0) return <Empty title="No calls through this template yet" />;
   return (
     <DataTable
       caption="Per-version statistics"
-      rows={[...template.stats].sort((a, b) => a.version - b.version)}
+      rows={[...template.versions].sort((a, b) => a.version - b.version)}
       rowKey={(s) => String(s.version)}
       columns={[
         { key: 'version', header: 'Version', cell: (s) => `v${s.version}` },
