@@ -18,7 +18,7 @@ import { LlmModule } from './llm/llm.module';
 import { PromptsModule } from './prompts/prompts.module';
 
 /** Routes the console's static files must never shadow. */
-const API_PATHS = ['/api/{*rest}', '/v1/{*rest}', '/health/{*rest}', '/docs/{*rest}', '/redoc/{*rest}', '/openapi.json', '/openapi.yaml', '/metrics'];
+const API_PATHS = ['/api/{*rest}', '/v1/{*rest}', '/openai/{*rest}', '/health/{*rest}', '/docs/{*rest}', '/redoc/{*rest}', '/openapi.json', '/openapi.yaml', '/metrics'];
 
 @Module({
   imports: [

@@ -19,14 +19,21 @@ const MODELS_CREATED = 1_700_000_000;
 
 export const COST_HEADER = 'x-llmhub-cost-usd';
 
+/** `v1` for the OpenAI SDKs, `openai/v1` for groq-sdk. */
+export const OPENAI_COMPAT_PREFIXES = ['v1', 'openai/v1'];
+
 function setCostHeader(res: Response, costUsd: string | null): void {
   if (costUsd === null) res.setHeader('x-llmhub-price-unknown', 'true');
   else res.setHeader(COST_HEADER, costUsd);
 }
 
-/** OpenAI-compatible routes: any OpenAI SDK works by changing its base URL and key. */
+/**
+ * OpenAI-compatible routes: any OpenAI SDK works by changing its base URL and key.
+ * Also served under /openai/v1, where groq-sdk sends them (its base URL is the
+ * server's root); the document lists them once, under /v1.
+ */
 @ApiTags('openai-compatible')
-@Controller('v1')
+@Controller(OPENAI_COMPAT_PREFIXES)
 @ClientAuth()
 export class OpenAiCompatController {
   constructor(

@@ -6,7 +6,8 @@ export type ErrorDialect = 'llmhub' | 'openai' | 'anthropic';
 
 export function dialectForPath(path: string): ErrorDialect {
   if (path === '/v1/messages' || path.startsWith('/v1/messages/') || path.startsWith('/v1/messages?')) return 'anthropic';
-  if (path === '/v1' || path.startsWith('/v1/')) return 'openai';
+  // /openai/v1 is the same API as /v1, where groq-sdk calls it
+  if (path === '/v1' || path.startsWith('/v1/') || path === '/openai/v1' || path.startsWith('/openai/v1/')) return 'openai';
   return 'llmhub';
 }
 

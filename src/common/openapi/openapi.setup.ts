@@ -20,7 +20,7 @@ export function sortDocument<T>(value: T): T {
 
 const DESCRIPTION = `Self-hosted LLM gateway.
 
-- **Client routes** (\`/api/v1/*\`, and the provider-compatible \`/v1/*\`) take an API key, as \`X-API-Key: <key>\` or \`Authorization: Bearer <key>\`.
+- **Client routes** (\`/api/v1/*\`, and the provider-compatible \`/v1/*\`, also served under \`/openai/v1/*\` for groq-sdk) take an API key, as \`X-API-Key: <key>\` or \`Authorization: Bearer <key>\`.
 - **Admin routes** (\`/api/admin/*\`) take the admin token as \`Authorization: Bearer <token>\`, or the console's session cookie (\`POST /api/admin/session\`).
 - **Errors**: \`/api/*\` answers \`{"error": {"code", "message", "details"}, "request_id"}\` (422 for validation);
   \`/v1/*\` answers in the OpenAI error shape and \`/v1/messages\` in the Anthropic one (400 for validation), so those SDKs raise their usual exceptions.
@@ -37,7 +37,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
   const config = builder.build();
   config.components = { securitySchemes: SECURITY_SCHEMES };
-  const doc = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
+  // a route on several paths gets `name[i]` from Nest: its operationId stays the method name
+  const doc = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method.replace(/\[\d+\]$/, '') });
+  // /openai/v1/* are aliases of /v1/* (for groq-sdk): documented once, under /v1
+  for (const path of Object.keys(doc.paths)) if (path.startsWith('/openai/')) delete doc.paths[path];
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...ERROR_SCHEMAS } };
   checkTags(doc);
   applySecurity(doc);

@@ -69,6 +69,13 @@ describe('the OpenAPI document', () => {
     expect(byId('getApiClient').responses['404']?.content?.['application/json']?.examples?.not_found).toBeDefined();
   });
 
+  it('names every operation after its controller method, once (aliases such as /openai/v1 are not listed twice)', () => {
+    const ids = operations.map((op) => op.operationId);
+    expect(ids.filter((id) => !/^[a-z][A-Za-z0-9]*$/.test(id))).toEqual([]);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/openai/'))).toEqual([]);
+  });
+
   it('lists a server and no operation without a security statement', () => {
     expect(doc.servers?.length).toBeGreaterThan(0);
     expect(operations.filter((op) => op.security === undefined).map((op) => op.name)).toEqual([]);
