@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Admission, LimitsService } from '../auth/limits/limits.service';
+import { Admission, AdmissionRequest, LimitsService } from '../auth/limits/limits.service';
 import { UsageRecord } from '../billing/usage-record';
 import { UsageRecorder } from '../billing/usage-recorder.service';
 import type { GenerationStatus } from '../billing/generation-log.entity';
@@ -67,7 +67,7 @@ export class UsageAccountingService {
    */
   async admit(
     base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts' | 'isStream'> & { isStream: boolean },
-    request: { provider: string; model: string; estimatedInputTokens: number; maxOutputTokens: number; maxCostUsd: string | null },
+    request: AdmissionRequest,
     hooks?: GenerationHooks,
   ): Promise<Admission> {
     try {
@@ -116,6 +116,7 @@ export class UsageAccountingService {
         estimatedInputTokens: prepared.estimatedInputTokens,
         maxOutputTokens: prepared.maxOutputTokens,
         maxCostUsd: this.maxCostUsd(primary.id, prepared.estimatedInputTokens, prepared.maxOutputTokens),
+        maxTokensGiven: prepared.request.maxTokens !== undefined,
       },
       hooks,
     );

@@ -87,6 +87,10 @@ export type AnthropicError = {
             code?: string;
             field?: string;
             message: string;
+            /**
+             * The figure the detail is about, machine-readable (money as a decimal string), e.g. the reservation and the remaining budget of a 402
+             */
+            value?: string | number;
         }>;
         message: string;
         type: string;
@@ -655,6 +659,10 @@ export type ErrorEnvelope = {
             code?: string;
             field?: string;
             message: string;
+            /**
+             * The figure the detail is about, machine-readable (money as a decimal string), e.g. the reservation and the remaining budget of a 402
+             */
+            value?: string | number;
         }>;
         message: string;
     };
@@ -1061,6 +1069,10 @@ export type OpenAiError = {
             code?: string;
             field?: string;
             message: string;
+            /**
+             * The figure the detail is about, machine-readable (money as a decimal string), e.g. the reservation and the remaining budget of a 402
+             */
+            value?: string | number;
         }>;
         message: string;
         /**

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../common/errors/app-error';
+import { AppError, ErrorDetail } from '../../common/errors/app-error';
 import { Caller } from '../../common/caller';
 import { BillingReadService } from '../../billing/billing-read.service';
 import { ClientBudgetPolicy } from '../client-policy';
@@ -21,6 +21,8 @@ export interface AdmissionRequest {
   maxOutputTokens: number;
   /** the most the call can cost (input estimate + max_tokens at the model's price); null when the price is unknown */
   maxCostUsd: string | null;
+  /** whether maxOutputTokens is the caller's max_tokens (false: a default was assumed); undefined when the call has no text output */
+  maxTokensGiven?: boolean;
 }
 
 export interface ActualUsage {
@@ -88,7 +90,7 @@ export class LimitsService {
       outcome = await this.admitLocal(rate, budget);
     }
 
-    if (!outcome.ok) throw this.rejection(outcome, caller, policy, budget);
+    if (!outcome.ok) throw this.rejection(outcome, caller, policy, budget, req);
     if (budget && policy && outcome.budgetUsedUnits !== undefined) this.checkSoftThreshold(caller, policy, budget, outcome.budgetUsedUnits);
 
     let settled = false;
@@ -168,15 +170,14 @@ export class LimitsService {
     return bounds;
   }
 
-  private rejection(outcome: Exclude<AdmitOutcome, { ok: true }>, caller: Caller, policy: ClientBudgetPolicy | null, budget: BudgetRequest | null): AppError {
-    if (outcome.reason === 'budget') {
-      const period = this.currentPeriod(policy!);
-      return new AppError(
-        'budget_exceeded',
-        `The ${ADJECTIVE[policy!.budgetPeriod]} budget of ${policy!.budgetUsd} USD for client "${caller.clientName}" does not cover this request ` +
-          `(period ${period.key}: ${unitsToUsd(outcome.budgetUsedUnits)} USD spent or reserved; this request may cost up to ${unitsToUsd(budget!.reserveUnits)} USD)`,
-      );
-    }
+  private rejection(
+    outcome: Exclude<AdmitOutcome, { ok: true }>,
+    caller: Caller,
+    policy: ClientBudgetPolicy | null,
+    budget: BudgetRequest | null,
+    req: AdmissionRequest,
+  ): AppError {
+    if (outcome.reason === 'budget') return budgetExceeded(caller, policy!, budget!, outcome.budgetUsedUnits, this.currentPeriod(policy!).key, req);
     const which = outcome.reason === 'requests' ? `${caller.rateLimitRpm} requests` : `${caller.rateLimitTpm} tokens`;
     const appError = new AppError('rate_limited', `Rate limit of ${which} per minute reached; retry after ${outcome.retryAfterS} s`, [], outcome.retryAfterS);
     (appError as AppError & { headers?: Record<string, string> }).headers = rateHeaders(outcome.requests, outcome.tokens);
@@ -208,6 +209,38 @@ export class LimitsService {
     this.unpricedWarned.set(caller.clientId, Date.now());
     this.logger.warn(`Client "${caller.clientName}" has a budget but ${req.provider}/${req.model} has no known price: the call cannot be bounded by the budget`);
   }
+}
+
+/**
+ * The 402 says what the call needed (the reservation: the most it may cost),
+ * what remains of the budget, and, for a text call, that max_tokens lowers the
+ * reservation; `details` carries the same figures machine-readable.
+ */
+export function budgetExceeded(caller: Caller, policy: ClientBudgetPolicy, budget: BudgetRequest, usedUnits: bigint, periodKey: string, req: AdmissionRequest): AppError {
+  const adjective = ADJECTIVE[policy.budgetPeriod];
+  const needed = unitsToUsd(budget.reserveUnits);
+  const remainingUnits = budget.limitUnits > usedUnits ? budget.limitUnits - usedUnits : 0n;
+  const remaining = unitsToUsd(remainingUnits);
+  const limit = new Decimal(policy.budgetUsd!).toFixed();
+  const spent = unitsToUsd(usedUnits);
+  const output = req.maxTokensGiven === undefined ? '' : req.maxTokensGiven ? `max_tokens ${req.maxOutputTokens}` : `${req.maxOutputTokens} output tokens assumed, as no max_tokens was set`;
+  const details: ErrorDetail[] = [
+    { field: 'reserved_usd', value: needed, message: `reserved for this call before it runs: the most it may cost (input${output ? ` + ${output}` : ''})` },
+    { field: 'remaining_usd', value: remaining, message: `left in the ${adjective} budget (period ${periodKey})` },
+    { field: 'budget_usd', value: limit, message: `the ${adjective} budget` },
+    { field: 'spent_usd', value: spent, message: 'spent or reserved by calls so far this period' },
+  ];
+  let hint = '';
+  if (req.maxTokensGiven !== undefined && budget.reserveUnits > remainingUnits && remainingUnits > 0n) {
+    hint = req.maxTokensGiven ? ' A lower max_tokens lowers the reservation.' : ' Setting max_tokens lowers the reservation.';
+    details.push({ field: 'max_tokens', value: req.maxOutputTokens, message: `output tokens the reservation assumed; ${req.maxTokensGiven ? 'a lower' : 'setting'} max_tokens lowers it` });
+  }
+  return new AppError(
+    'budget_exceeded',
+    `The ${adjective} budget of ${limit} USD for client "${caller.clientName}" does not cover this request: it needs ${needed} USD reserved ` +
+      `(the most it may cost${output ? `, with ${output}` : ''}) and ${remaining} USD remains (period ${periodKey}: ${spent} USD spent or reserved).${hint}`,
+    details,
+  );
 }
 
 export function rateHeaders(requests?: WindowState, tokens?: WindowState): Record<string, string> {

@@ -6,6 +6,8 @@ export interface ErrorDetail {
   message: string;
   /** an error code of its own, when the detail is a failure (one language of a multi-language call) */
   code?: string;
+  /** the figure the detail is about, machine-readable (money as a decimal string) */
+  value?: string | number;
 }
 
 /**

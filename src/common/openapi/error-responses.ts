@@ -15,6 +15,10 @@ const DETAILS: SchemaObject = {
       field: { type: 'string', example: 'model' },
       message: { type: 'string', example: 'model must be a string' },
       code: { type: 'string', description: 'A detail’s own error code (each failed language of generate-content)' },
+      value: {
+        oneOf: [{ type: 'string' }, { type: 'number' }],
+        description: 'The figure the detail is about, machine-readable (money as a decimal string), e.g. the reservation and the remaining budget of a 402',
+      },
     },
   },
 };

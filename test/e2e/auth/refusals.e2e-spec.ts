@@ -138,6 +138,32 @@ describe('refused calls over HTTP', () => {
     expect(await logRows(error.headers?.get('x-request-id'))).toEqual(refusalRow(id, 'rejected', 'model_not_allowed'));
   });
 
+  it('explains a 402 on a small budget: the reservation needed, what remains, and that max_tokens lowers it; with max_tokens the call goes through', async () => {
+    const { key } = await newClient({ monthly_budget_usd: 0.0001 });
+    const openai = sdk(key);
+    const before = sim.requests.length;
+    const error = await refusal(openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'a short tagline' }] }));
+    expect(error.status).toBe(402);
+    expect(error.code).toBe('budget_exceeded');
+    expect(sim.requests.length).toBe(before);
+    const details = (error.error as { details: { field: string; value: string | number; message: string }[] }).details;
+    const value = (field: string) => details.find((d) => d.field === field)?.value;
+    const reserved = String(value('reserved_usd'));
+    expect(reserved).toMatch(/^\d+\.\d+$/);
+    expect(Number(reserved)).toBeGreaterThan(0.0001);
+    expect(value('remaining_usd')).toBe('0.0001');
+    expect(value('budget_usd')).toBe('0.0001');
+    expect(value('max_tokens')).toBe(1024);
+    expect(error.message).toContain(`it needs ${reserved} USD reserved`);
+    expect(error.message).toContain('0.0001 USD remains');
+    expect(error.message).toContain('1024 output tokens assumed, as no max_tokens was set');
+    expect(error.message).toContain('Setting max_tokens lowers the reservation.');
+
+    const { data } = await chat(openai, 'openai/gpt-4o-mini', 'a short tagline', 16);
+    expect(data.choices[0]!.message.content).toBeTruthy();
+    expect(sim.requests.length).toBe(before + 1);
+  });
+
   it('refuses a call the monthly budget cannot cover with 402 budget_exceeded before any provider call, and records it', async () => {
     const { id, key } = await newClient({ monthly_budget_usd: '0.000001' });
     const before = sim.requests.length;

@@ -74,13 +74,28 @@ describe(LimitsService.name, () => {
     expect(reserved).toMatchObject({ clientId: caller.clientId, limitUnits: 100_000_000_000n, reserveUnits: 2_500_000_000n });
   });
 
-  it('refuses with 402 budget_exceeded naming the budget, the spend and the request ceiling', async () => {
+  it('refuses with 402 budget_exceeded naming the budget, the reservation needed, what remains and the spend, in the message and in details', async () => {
     lookup.budgetPolicy.mockResolvedValue(budget('10'));
     pgBudget.reserve.mockResolvedValue({ ok: false, usedUnits: 99_900_000_000n });
-    await expect(sut.admit(caller, request)).rejects.toMatchObject({
+    await expect(sut.admit(caller, { ...request, maxTokensGiven: true })).rejects.toMatchObject({
       code: 'budget_exceeded',
-      message: expect.stringMatching(/monthly budget of 10 USD for client "marketing".*9\.99 USD spent or reserved.*up to 0\.25 USD/),
+      message: expect.stringMatching(/monthly budget of 10 USD for client "marketing".*needs 0\.25 USD reserved.*0\.01 USD remains.*9\.99 USD spent or reserved\)\. A lower max_tokens lowers the reservation\.$/),
+      details: expect.arrayContaining([
+        expect.objectContaining({ field: 'reserved_usd', value: '0.25' }),
+        expect.objectContaining({ field: 'remaining_usd', value: '0.01' }),
+        expect.objectContaining({ field: 'budget_usd', value: '10' }),
+        expect.objectContaining({ field: 'spent_usd', value: '9.99' }),
+        expect.objectContaining({ field: 'max_tokens', value: request.maxOutputTokens }),
+      ]),
     });
+  });
+
+  it('does not suggest max_tokens when nothing remains of the budget', async () => {
+    lookup.budgetPolicy.mockResolvedValue(budget('10'));
+    pgBudget.reserve.mockResolvedValue({ ok: false, usedUnits: 100_000_000_000n });
+    const error = await sut.admit(caller, { ...request, maxTokensGiven: false }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'budget_exceeded', message: expect.stringContaining('and 0 USD remains') });
+    expect((error as Error).message).not.toContain('max_tokens lowers');
   });
 
   it('settles the reservation once with the actual cost, however often settle is called', async () => {
