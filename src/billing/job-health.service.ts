@@ -42,10 +42,11 @@ interface TimescaleJobRow {
   target: string | null;
   schedule_ms: number | null;
   last_run_status: string | null;
-  last_successful_finish: Date | null;
-  next_start: Date | null;
+  /** Date, null, or ±Infinity (node-postgres's reading of '±infinity') */
+  last_successful_finish: Date | number | null;
+  next_start: Date | number | null;
   total_runs: number | null;
-  created_hint: Date | null;
+  created_hint: Date | number | null;
 }
 
 /**
@@ -129,7 +130,18 @@ export class JobHealthService {
   }
 }
 
-export function timescaleJobHealth(row: TimescaleJobRow, now: Date, errors: Map<string, string>): JobHealth {
+/** A timestamp from the catalog, or null: a job that never succeeded has last_successful_finish '-infinity'. */
+function finiteDate(value: unknown): Date | null {
+  return value instanceof Date && Number.isFinite(value.getTime()) ? value : null;
+}
+
+export function timescaleJobHealth(raw: TimescaleJobRow, now: Date, errors: Map<string, string>): JobHealth {
+  const row = {
+    ...raw,
+    last_successful_finish: finiteDate(raw.last_successful_finish),
+    next_start: finiteDate(raw.next_start),
+    created_hint: finiteDate(raw.created_hint),
+  };
   const kind = row.proc_name === 'policy_retention' ? 'retention' : 'refresh';
   const failing = row.last_run_status === 'Failed';
   const period = row.schedule_ms ?? 3_600_000;

@@ -47,6 +47,12 @@ describe(timescaleJobHealth.name, () => {
     expect(timescaleJobHealth(never, now, new Map()).state).toBe('overdue');
   });
 
+  it("reads TimescaleDB's '-infinity' (never succeeded) as no success, not a crash", () => {
+    // what TimescaleDB 2.28 on PostgreSQL 15 reports for jobs that always fail ("cannot drop portal …")
+    const failing = row({ last_run_status: 'Failed', last_successful_finish: -Infinity, total_runs: 2 });
+    expect(timescaleJobHealth(failing, now, new Map())).toEqual(expect.objectContaining({ state: 'failing', last_success_at: null }));
+  });
+
   it('names retention jobs by their table', () => {
     expect(timescaleJobHealth(row({ proc_name: 'policy_retention', target: 'llm_generation_log', schedule_ms: 24 * HOUR }), now, new Map()).name).toBe(
       'retention llm_generation_log',
