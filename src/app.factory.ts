@@ -3,6 +3,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Params, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
 import { AppLogger } from './common/logging/app-logger';
 import { AppModule } from './app.module';
+import { consoleFallback } from './common/http/console-fallback';
+import { projectRoot } from './common/project-root';
+import { join } from 'node:path';
 import { MetricsService } from './billing/metrics.service';
 import { overheadTimer } from './common/overhead/overhead';
 import { requestLogger } from './common/logging/logger.options';
@@ -12,8 +15,13 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import { APP_CONFIG } from './config/config.module';
 import { AppConfig } from './config/env.schema';
 
+export interface AppOptions {
+  /** The built console; client/dist by default (tests point it at a fixture). */
+  consoleDir?: string;
+}
+
 /** Builds the application exactly as it runs in production; used by main.ts and the tests. */
-export async function createApp(): Promise<NestExpressApplication> {
+export async function createApp(options: AppOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(new AppLogger(await app.resolve(PinoLogger), app.get<Params>(PARAMS_PROVIDER_TOKEN)));
   // first, so the clock covers every other middleware
@@ -27,5 +35,6 @@ export async function createApp(): Promise<NestExpressApplication> {
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.enableShutdownHooks();
   setupOpenApi(app);
+  app.use(consoleFallback(options.consoleDir ?? join(projectRoot(), 'client', 'dist')));
   return app;
 }

@@ -2,7 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../src/app.factory';
+import { AppOptions, createApp } from '../../src/app.factory';
 import { createTestDatabase, TestDatabase } from './db';
 
 export interface TestApp {
@@ -22,7 +22,7 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
  * `env` is applied to process.env first (each jest file runs in its own
  * worker process); pass provider base URLs here to point them at the simulator.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, appOptions: AppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const defaults: Record<string, string> = {
     DATABASE_URL: db.url,
@@ -36,7 +36,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  const app = await createApp();
+  const app = await createApp(appOptions);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
