@@ -99,6 +99,11 @@ class EnvReader {
     try {
       const url = new URL(value);
       if (!protocols.includes(url.protocol)) throw new Error('protocol');
+      if ((url.username || url.password) && (url.protocol === 'http:' || url.protocol === 'https:')) {
+        // a provider's key belongs in its *_API_KEY variable, where it is never logged or shown
+        this.problems.push(`${name}: must not contain credentials (user:password@); put the key in the provider's API key variable`);
+        return undefined;
+      }
       return value.replace(/\/+$/, '');
     } catch {
       this.problems.push(`${name}: expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, got "${value}"`);
@@ -141,8 +146,11 @@ function parseCustomProviders(reader: EnvReader): CustomProviderConfig[] {
     }
     if (reserved.has(name)) return problem(`[${i}].name: "${name}" is a built-in provider`);
     const baseUrl = item.base_url;
-    if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) {
+    if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
       return problem(`[${i}].base_url: expected an http(s) URL ending in /v1, got ${JSON.stringify(baseUrl)}`);
+    }
+    if (new URL(baseUrl).username || new URL(baseUrl).password) {
+      return problem(`[${i}].base_url: must not contain credentials (user:password@); give the key as api_key`);
     }
     const models = item.models ?? [];
     if (!Array.isArray(models) || models.some((m) => typeof m !== 'string')) {

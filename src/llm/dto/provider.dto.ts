@@ -58,7 +58,10 @@ export class ProviderUpdateDto {
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'https://api.openai.com/v1', description: 'http(s) URL; null = the environment’s (or the SDK default)' })
   @Nullable()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'base_url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false, disallow_auth: true },
+    { message: 'base_url must be an http(s) URL without credentials in it (give the key as api_key)' },
+  )
   @MaxLength(2048)
   base_url?: string | null;
 

@@ -125,6 +125,8 @@ describe('admin: providers and prices (e2e)', () => {
     };
     await bad({ base_url: 'ftp://example.com' }, 'base_url');
     await bad({ base_url: 'not a url' }, 'base_url');
+    await bad({ base_url: 'https://user:secretpart@proxy.example.com/v1' }, 'base_url');
+    await bad({ base_url: 'javascript:alert(1)' }, 'base_url');
     await bad({ timeout_ms: 50 }, 'timeout_ms');
     await bad({ timeout_ms: 3_600_001 }, 'timeout_ms');
     await bad({ api_key: 42 }, 'api_key');

@@ -52,4 +52,14 @@ describe('parseEnv', () => {
     expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"ok","base_url":"nope"}]' })[0]).toMatch(/^CUSTOM_PROVIDERS: \[0\]\.base_url/);
     expect(problemsOf({ CUSTOM_PROVIDERS: 'ollama' })[0]).toMatch(/^CUSTOM_PROVIDERS: expected a JSON array/);
   });
+
+  it('refuses provider base URLs with credentials in them, naming the variable', () => {
+    expect(problemsOf({ OPENAI_BASE_URL: 'https://me:sk-secret@proxy.example.com/v1' })).toEqual([
+      expect.stringMatching(/^OPENAI_BASE_URL: must not contain credentials/),
+    ]);
+    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"vllm","base_url":"http://u:p@127.0.0.1:8000/v1"}]' })).toEqual([
+      expect.stringMatching(/^CUSTOM_PROVIDERS: \[0\]\.base_url: must not contain credentials/),
+    ]);
+    expect(problemsOf({ DATABASE_URL: 'postgres://user:pw@127.0.0.1/db', REDIS_URL: 'redis://:pw@127.0.0.1:6379' })).toEqual([]);
+  });
 });
