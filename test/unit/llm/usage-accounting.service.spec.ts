@@ -61,7 +61,7 @@ describe(UsageAccountingService.name, () => {
   it('admits a prepared generation reserving the most its primary model can cost, and hands the limit headers on', async () => {
     const headers = jest.fn();
     const { base, primary: first } = await sut.admitPrepared(prepared, 'req-1', false, { headers });
-    expect(limits.admit).toHaveBeenCalledWith(caller, { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 100, maxOutputTokens: 50, maxCostUsd: '0.0002' });
+    expect(limits.admit).toHaveBeenCalledWith(caller, { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 100, maxOutputTokens: 50, maxCostUsd: '0.0002', maxTokensGiven: false });
     expect(headers).toHaveBeenCalledWith(admission.headers);
     expect(first).toBe(primary);
     expect(base).toMatchObject({ id: 'req-1', endpoint: '/v1/chat/completions', template: prepared.template, isStream: false });
