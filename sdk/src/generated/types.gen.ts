@@ -135,7 +135,7 @@ export type ApiClientCreateDto = {
     /**
      * Fraction of the budget (0–1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
      */
-    budget_alert_threshold?: string | number | null;
+    budget_alert_threshold?: string | null | number;
     /**
      * Calendar period of the budget
      */
@@ -159,7 +159,7 @@ export type ApiClientCreateDto = {
     /**
      * Hard budget per period in USD; null = none (decimal string or number; answered as a decimal string)
      */
-    monthly_budget_usd?: string | number | null;
+    monthly_budget_usd?: string | null | number;
     /**
      * Unique name
      */
@@ -231,7 +231,7 @@ export type ApiClientUpdateDto = {
     /**
      * Fraction of the budget (0–1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
      */
-    budget_alert_threshold?: string | number | null;
+    budget_alert_threshold?: string | null | number;
     /**
      * Calendar period of the budget
      */
@@ -255,7 +255,7 @@ export type ApiClientUpdateDto = {
     /**
      * Hard budget per period in USD; null = none (decimal string or number; answered as a decimal string)
      */
-    monthly_budget_usd?: string | number | null;
+    monthly_budget_usd?: string | null | number;
     name?: string;
     /**
      * Requests per minute; null = unlimited

@@ -6,6 +6,11 @@ const REQUEST_ID: HeaderObject = {
   schema: { type: 'string', format: 'uuid' },
 };
 
+const OVERHEAD: HeaderObject = {
+  description: 'How long LLMHub itself worked on this request, in milliseconds (time waiting for a provider excluded; for a stream, up to its first byte).',
+  schema: { type: 'number', example: 1.8 },
+};
+
 /** Sent on generation routes when a rate limit applies to the client (the OpenAI convention). */
 const RATE_LIMIT: Record<string, HeaderObject> = {
   'x-ratelimit-limit-requests': { description: 'Requests per minute allowed (when an RPM limit applies).', schema: { type: 'integer' } },
@@ -24,7 +29,7 @@ const COST: Record<string, HeaderObject> = {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head'] as const;
 
-/** Documents the headers LLMHub adds: x-request-id everywhere, rate-limit and cost headers where they apply. */
+/** Documents the headers LLMHub adds: x-request-id and x-llmhub-overhead-ms everywhere, rate-limit and cost headers where they apply. */
 export function addResponseHeaders(doc: OpenAPIObject): void {
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of METHODS) {
@@ -33,7 +38,7 @@ export function addResponseHeaders(doc: OpenAPIObject): void {
       const isGeneration = '429' in operation.responses;
       for (const [status, value] of Object.entries(operation.responses)) {
         const response = value as ResponseObject;
-        const headers: Record<string, HeaderObject> = { 'x-request-id': REQUEST_ID };
+        const headers: Record<string, HeaderObject> = { 'x-request-id': REQUEST_ID, 'x-llmhub-overhead-ms': OVERHEAD };
         if (isGeneration && (status.startsWith('2') || status === '429')) Object.assign(headers, RATE_LIMIT);
         if (isGeneration && status.startsWith('2') && path.startsWith('/v1/')) Object.assign(headers, COST);
         response.headers = { ...headers, ...response.headers };

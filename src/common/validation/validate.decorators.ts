@@ -23,14 +23,14 @@ export interface DecimalFieldOptions {
 export function ValidateDecimal(rules: DecimalRules, options: DecimalFieldOptions): PropertyDecorator {
   return applyDecorators(
     ApiProperty({
+      // nullable sits on each alternative: OpenAPI 3.0 gives `nullable` no meaning beside oneOf without a type
       oneOf: [
-        { type: 'string', pattern: `^\\d{1,${rules.maxIntegerDigits}}(\\.\\d{1,${rules.maxDecimals}})?$` },
-        { type: 'number', minimum: 0, ...(rules.max !== undefined ? { maximum: Number(rules.max) } : {}) },
+        { type: 'string', pattern: `^\\d{1,${rules.maxIntegerDigits}}(\\.\\d{1,${rules.maxDecimals}})?$`, ...(options.nullable ? { nullable: true } : {}) },
+        { type: 'number', minimum: 0, ...(rules.max !== undefined ? { maximum: Number(rules.max) } : {}), ...(options.nullable ? { nullable: true } : {}) },
       ],
       description: `${options.description} (decimal string or number; answered as a decimal string)`,
       example: options.example,
       required: !(options.optional || options.nullable),
-      nullable: options.nullable ?? false,
     }),
     Transform(({ value }: { value: unknown }) => {
       if (typeof value !== 'number') return value;
