@@ -72,13 +72,13 @@ export class SeedSystemTemplates1764417900000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     for (const seed of SEEDS) {
-      const [row]: { id: string }[] = await q.query(
+      const [row] = (await q.query(
         `INSERT INTO prompt_templates (name, owner_client_id, template_type, description, active_version)
          VALUES ($1, NULL, $2, $3, 1)
          ON CONFLICT DO NOTHING
          RETURNING id`,
         [seed.name, seed.templateType, seed.description],
-      );
+      )) as { id: string }[];
       // an operator already made a system template of this name: leave it alone
       if (!row) continue;
       await q.query(

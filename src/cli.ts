@@ -43,7 +43,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
   const options = new Map<string, string>();
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
+    const arg = rest[i];
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
@@ -110,7 +110,7 @@ function plan(args: ParsedArgs): (ctx: { get<T>(type: new (...a: never[]) => T):
     }
     case 'key:rotate': {
       only(args, ['grace-seconds'], 1);
-      const keyId = args.positional[0]!;
+      const keyId = args.positional[0];
       const grace = positiveInt(args, 'grace-seconds', 0) ?? 0;
       return async (ctx) => {
         const key = await ctx.get(ApiKeysService).rotate(keyId, grace);

@@ -52,7 +52,7 @@ export function decodeCursor(cursor: string): [string, string] {
 
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : String(value);
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : `${value as string | number | boolean}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -115,7 +115,7 @@ export class GenerationLogService {
       await runner.query(`DECLARE usage_export NO SCROLL CURSOR FOR ${sql}`, params);
       await write(`${USAGE_ITEM_COLUMNS.join(',')}\r\n`);
       for (;;) {
-        const rows: Record<string, unknown>[] = await runner.query(`FETCH ${CSV_CHUNK_ROWS} FROM usage_export`);
+        const rows = (await runner.query(`FETCH ${CSV_CHUNK_ROWS} FROM usage_export`)) as Record<string, unknown>[];
         if (rows.length === 0) break;
         const lines = rows.map((row) => {
           const item = toUsageItem(row as Row);

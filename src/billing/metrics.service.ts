@@ -112,6 +112,8 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'llmhub_' });
+    // prom-client calls collect() with the gauge as `this`
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     new Gauge({
       name: 'llmhub_usage_queue_depth',

@@ -79,18 +79,18 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     await runner.connect();
     let deleted = 0;
     try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK]);
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK])) as { locked: boolean }[];
       if (!locked) return 0;
       try {
         for (;;) {
-          const rows: { n: number }[] = await runner.query(
+          const rows = (await runner.query(
             `WITH gone AS (
                DELETE FROM llm_generation_log WHERE ctid = ANY (ARRAY(
                  SELECT ctid FROM llm_generation_log WHERE created_at < $1 LIMIT ${BATCH_ROWS}))
                RETURNING 1)
              SELECT count(*)::int AS n FROM gone`,
             [cutoff],
-          );
+          )) as { n: number }[];
           deleted += rows[0].n;
           if (rows[0].n < BATCH_ROWS) break;
         }

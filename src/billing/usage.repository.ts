@@ -98,7 +98,7 @@ function pgJson(value: Record<string, unknown> | null): string | null {
 
 /** Column-major arrays for unnest(): 24 parameters whatever the batch size, so the statement can stay prepared. */
 export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
-  const columns: unknown[][] = LOG_COLUMNS.map(() => new Array(records.length));
+  const columns: unknown[][] = LOG_COLUMNS.map(() => new Array<unknown>(records.length));
   records.forEach((r, i) => {
     const values = [
       r.id, r.createdAt.toISOString(), r.clientId, r.apiKeyId, pgText(r.endpoint), pgText(r.provider), pgText(r.model), pgText(r.requestedModel),
@@ -136,7 +136,7 @@ export class UsageRepository {
 
   /** Decided once per process; a failed probe (database down) is retried next time. */
   isTimescale(): Promise<boolean> {
-    this.timescale ??= hasTimescale({ query: (sql: string) => this.pool.query(sql).then((r) => r.rows) }).catch((err) => {
+    this.timescale ??= hasTimescale({ query: (sql: string) => this.pool.query(sql).then((r) => r.rows as unknown[]) }).catch((err) => {
       this.timescale = undefined;
       throw err;
     });

@@ -36,7 +36,7 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 
 export async function revertAllMigrations(dataSource: DataSource): Promise<number> {
   let reverted = 0;
-  while ((await dataSource.query(`SELECT count(*)::int AS n FROM llmhub_migrations`))[0].n > 0) {
+  while ((await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM llmhub_migrations`))[0].n > 0) {
     await dataSource.undoLastMigration({ transaction: 'each' });
     reverted++;
   }

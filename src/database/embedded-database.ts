@@ -426,7 +426,7 @@ async function postgresBinary(): Promise<string> {
   try {
     mod = (await import(pkg)) as { postgres?: unknown };
   } catch (err) {
-    throw new Error(`embedded database: no PostgreSQL binaries for this platform (${pkg}): ${String(err)}`);
+    throw new Error(`embedded database: no PostgreSQL binaries for this platform (${pkg}): ${String(err)}`, { cause: err });
   }
   if (typeof mod.postgres !== 'string') throw new Error(`embedded database: ${pkg} exports no postgres binary`);
   return mod.postgres;

@@ -31,7 +31,7 @@ export function checkLanguages(languages: string[]): string[] {
   }
   const details = languages.flatMap((code, i) => (languageName(code) ? [] : [{ field: `languages[${i}]`, message: `"${code}" is not a language code (e.g. en, de, pt-BR)` }]));
   if (details.length > 0) throw new AppError('validation_error', 'Unknown language codes', details);
-  return [...new Set(languages.map((code) => Intl.getCanonicalLocales(code)[0]!))];
+  return [...new Set(languages.map((code) => Intl.getCanonicalLocales(code)[0]))];
 }
 
 export interface LanguageResult {
@@ -104,7 +104,7 @@ export class GenerateContentService {
       return fromOutcome(code, await this.llm.execute(forLanguage, requestId, { recorded: input.hooks?.recorded }, input.signal));
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError('internal_error', 'Internal error');
-      const target = prepared.targets[0]!;
+      const target = prepared.targets[0];
       return {
         language: code,
         request_id: requestId,
@@ -132,9 +132,9 @@ export class GenerateContentService {
 export function everyLanguageFailed(results: LanguageResult[]): AppError {
   const failures = results.map((r) => ({ language: r.language, error: r.error! }));
   const codes = new Set(failures.map((f) => f.error.code));
-  const common = codes.size === 1 && isErrorCode(failures[0]!.error.code) ? failures[0]!.error.code : undefined;
+  const common = codes.size === 1 && isErrorCode(failures[0].error.code) ? failures[0].error.code : undefined;
   const details = failures.map((f) => ({ field: `languages.${f.language}`, code: f.error.code, message: f.error.message }));
-  const summary = common ? failures[0]!.error.message : failures.map((f) => `${f.language}: ${f.error.code}`).join(', ');
+  const summary = common ? failures[0].error.message : failures.map((f) => `${f.language}: ${f.error.code}`).join(', ');
   return new AppError(common ?? 'upstream_error', `Every language failed (${failures.length} of ${failures.length}): ${summary}`, details);
 }
 

@@ -106,6 +106,6 @@ function applyTemplateParams(params: Partial<Pick<GenerateRequest, 'maxTokens' |
   params.maxTokens ??= num(stored.max_tokens);
   params.temperature ??= num(stored.temperature);
   params.topP ??= num(stored.top_p);
-  if (params.stop === undefined && Array.isArray(stored.stop) && stored.stop.every((s) => typeof s === 'string')) params.stop = stored.stop as string[];
+  if (params.stop === undefined && Array.isArray(stored.stop) && stored.stop.every((s) => typeof s === 'string')) params.stop = stored.stop;
   for (const key of ['maxTokens', 'temperature', 'topP'] as const) if (params[key] === undefined) delete params[key];
 }

@@ -8,7 +8,7 @@ export interface GenerationHooks {
   /** the limits' x-ratelimit-* headers, once admission has passed */
   headers?(headers: Record<string, string>): void;
   /** the call's usage record has been handed to the recorder (the exception filter must not add one) */
-  recorded?(): void;
+  recorded?: () => void;
   /** ms spent waiting for providers (taken out of x-llmhub-overhead-ms) */
   upstream?(ms: number): void;
 }

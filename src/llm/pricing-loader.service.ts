@@ -77,7 +77,7 @@ export class PricingLoader implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async currentFingerprint(): Promise<string> {
-    const [{ fp }] = await this.rows.query(
+    const [{ fp }] = await this.rows.query<{ fp: string }[]>(
       `SELECT coalesce(md5(string_agg(model || '|' || updated_at::text, ',' ORDER BY model)), '') AS fp FROM model_prices`,
     );
     return String(fp);

@@ -113,7 +113,7 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
 
   private async reloadIfChanged(): Promise<void> {
     try {
-      const [{ latest }] = await this.rows.query(`SELECT coalesce(extract(epoch from max(updated_at)) * 1000, 0)::float8 AS latest FROM providers`);
+      const [{ latest }] = await this.rows.query<{ latest: number }[]>(`SELECT coalesce(extract(epoch from max(updated_at)) * 1000, 0)::float8 AS latest FROM providers`);
       if (Number(latest) > this.lastSeenUpdate) await this.reload();
     } catch (error) {
       this.logger.warn(`Could not refresh provider settings: ${(error as Error).message}`);

@@ -65,7 +65,7 @@ interface Attempt {
   /** stops the per-attempt timer (the stream keeps the client link) */
   settle(): void;
   /** detaches from the client's signal */
-  release(): void;
+  readonly release: () => void;
   timedOut(): boolean;
 }
 
@@ -87,7 +87,7 @@ export class RouterService {
   breaker(providerId: string): CircuitBreaker {
     let breaker = this.breakers.get(providerId);
     if (!breaker) {
-      breaker = new CircuitBreaker(DEFAULT_CIRCUIT_OPTIONS, this.clock.now);
+      breaker = new CircuitBreaker(DEFAULT_CIRCUIT_OPTIONS, () => this.clock.now());
       this.breakers.set(providerId, breaker);
     }
     return breaker;

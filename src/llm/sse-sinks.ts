@@ -107,7 +107,7 @@ export class AnthropicStreamSink implements StreamSink {
 
   fail(error: AppError, _summary: StreamSummary): void {
     const body = errorBody('anthropic', { code: error.code, message: error.message, details: error.details, status: error.status, requestId: '' }) as Json;
-    this.send([{ event: 'error', data: { type: 'error', error: body.error as Json } }]);
+    this.send([{ event: 'error', data: { type: 'error', error: body.error } }]);
     this.res.end();
   }
 

@@ -100,6 +100,7 @@ class O200kCounter {
 }
 
 const NONE = Number.MAX_SAFE_INTEGER;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**

@@ -95,7 +95,7 @@ export class UsageAccountingService {
     isStream: boolean,
     hooks?: GenerationHooks,
   ): Promise<{ base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts'>; admission: Admission; primary: ModelTarget }> {
-    const primary = prepared.targets[0]!;
+    const primary = prepared.targets[0];
     const base = {
       id: requestId,
       createdAt: new Date(),

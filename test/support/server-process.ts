@@ -77,8 +77,8 @@ export async function startServer(env: { DATABASE_URL: string; DATA_DIR: string;
   const append = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-20_000);
   };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
 

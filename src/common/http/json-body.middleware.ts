@@ -66,7 +66,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
     const refusal = unsupportedMediaType(req.headers['content-type']);
     if (refusal) throw refusal;
     return new Promise<void>((resolve, reject) => {
-      this.parse(req, res, (error?: unknown) => (error ? reject(bodyReadError(error as { type?: unknown })) : resolve()));
+      this.parse(req, res, (error?: unknown) => (error ? reject(bodyReadError(error)) : resolve()));
     }).then(() => {
       if (deeperThan(req.body, MAX_JSON_DEPTH)) {
         const message = `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`;

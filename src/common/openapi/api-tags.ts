@@ -31,8 +31,8 @@ export function checkTags(doc: OpenAPIObject): void {
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
-      const tags: string[] = operation.tags ?? [];
-      if (tags.length !== 1 || !known.has(tags[0]!)) {
+      const tags = ((operation as { tags?: string[] }).tags ?? []);
+      if (tags.length !== 1 || !known.has(tags[0])) {
         throw new Error(`${method.toUpperCase()} ${path}: needs exactly one tag from API_TAGS (src/common/openapi/api-tags.ts), has ${JSON.stringify(tags)}`);
       }
     }

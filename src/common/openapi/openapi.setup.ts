@@ -58,7 +58,7 @@ const REDOC_PAGE = `<!doctype html>
 export function setupOpenApi(app: INestApplication): void {
   const doc = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
-  const http = app.getHttpAdapter().getInstance();
+  const http = app.getHttpAdapter().getInstance() as { get(path: string, handler: (req: unknown, res: never) => void): void };
   const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
   http.get('/redoc', (_req: unknown, res: { type: (t: string) => { send: (b: string) => void } }) => res.type('html').send(REDOC_PAGE));
   http.get('/redoc/redoc.standalone.js', (_req: unknown, res: { sendFile: (p: string) => void }) => res.sendFile(redocBundle));

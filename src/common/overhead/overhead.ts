@@ -39,6 +39,8 @@ export function overheadTimer(observe: (seconds: number) => void) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const timing: Timing = { startNs: process.hrtime.bigint(), upstreamMs: 0 };
     (req as TimedRequest).llmhubTiming = timing;
+    // restored below, and always called with the response as `this`
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const writeHead = res.writeHead;
     res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
       res.writeHead = writeHead;
@@ -46,7 +48,7 @@ export function overheadTimer(observe: (seconds: number) => void) {
       if (!res.headersSent) res.setHeader(OVERHEAD_HEADER, ms.toFixed(3));
       observe(ms / 1000);
       return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-    } as ServerResponse['writeHead'];
+    };
     next();
   };
 }

@@ -95,7 +95,7 @@ export class BodyReader {
   done(): void {
     if (this.problems.length === 0) return;
     const fields = [...new Set(this.problems.map((p) => p.field))].join(', ');
-    throw new AppError('validation_error', `Invalid request: ${fields} (${this.problems[0]!.message})`, this.problems);
+    throw new AppError('validation_error', `Invalid request: ${fields} (${this.problems[0].message})`, this.problems);
   }
 }
 

@@ -90,7 +90,7 @@ function readStop(r: BodyReader): string[] | undefined {
   const stop = r.body.stop;
   if (stop === undefined || stop === null) return undefined;
   if (typeof stop === 'string') return [stop];
-  if (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === 'string')) return stop as string[];
+  if (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === 'string')) return stop;
   return r.problem('stop', 'expected a string or up to 4 strings');
 }
 
@@ -119,7 +119,7 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage | und
       const toolCalls = readToolCalls(r, raw.tool_calls, `${at}.tool_calls`);
       const content = raw.content === null || raw.content === undefined ? '' : readContent(r, raw.content, `${at}.content`, false);
       if (content === undefined) return undefined;
-      if (raw.refusal !== undefined && raw.refusal !== null && content === '') return { role: 'assistant', content: String(raw.refusal) };
+      if (raw.refusal !== undefined && raw.refusal !== null && content === '') return { role: 'assistant', content: typeof raw.refusal === 'string' ? raw.refusal : JSON.stringify(raw.refusal) };
       return { role: 'assistant', content, ...(toolCalls && toolCalls.length > 0 ? { toolCalls } : {}) };
     }
     case 'tool': {

@@ -18,7 +18,7 @@ export function parseEmbeddingRequest(body: unknown): ParsedEmbeddingRequest {
   const raw = r.body.input;
   let input: string[] | undefined;
   if (typeof raw === 'string') input = [raw];
-  else if (Array.isArray(raw) && raw.length > 0 && raw.length <= MAX_EMBEDDING_INPUTS && raw.every((s) => typeof s === 'string')) input = raw as string[];
+  else if (Array.isArray(raw) && raw.length > 0 && raw.length <= MAX_EMBEDDING_INPUTS && raw.every((s) => typeof s === 'string')) input = raw;
   else r.problem('input', `expected a string or 1 to ${MAX_EMBEDDING_INPUTS} strings (token arrays are not supported)`);
   const dimensions = r.number('dimensions', { integer: true, min: 1, max: 65_536 });
   const format = r.body.encoding_format ?? 'float';

@@ -53,7 +53,7 @@ export function parsePriceOverrides(json: string): PriceOverrides {
   try {
     value = JSON.parse(json);
   } catch (err) {
-    throw new Error(`price overrides are not valid JSON: ${(err as Error).message}`);
+    throw new Error(`price overrides are not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   return toPriceOverrides(value);
 }

@@ -23,7 +23,7 @@ export class ProviderRegistry {
   find(id: string): LlmProvider | undefined {
     const direct = this.byId.get(id);
     if (direct) return direct;
-    return Object.hasOwn(PROVIDER_ALIASES, id) ? this.byId.get(PROVIDER_ALIASES[id]!) : undefined;
+    return Object.hasOwn(PROVIDER_ALIASES, id) ? this.byId.get(PROVIDER_ALIASES[id]) : undefined;
   }
 
   /** The provider for an id or alias; unknown ids are a 503 provider_unavailable. */

@@ -80,7 +80,7 @@ function kindOfStatus(status: number): ProviderError['kind'] {
 function describe(err: unknown): { name: string; message: string; code?: unknown; cause?: unknown } {
   if (typeof err === 'object' && err !== null) {
     const e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
-    return { name: String(e.name ?? ''), message: String(e.message ?? ''), code: e.code, cause: e.cause };
+    return { name: typeof e.name === 'string' ? e.name : '', message: typeof e.message === 'string' ? e.message : '', code: e.code, cause: e.cause };
   }
   return { name: '', message: String(err) };
 }

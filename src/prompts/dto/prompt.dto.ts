@@ -228,7 +228,7 @@ export class TemplateListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'true: system templates only; false: client templates only' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsIn([true, false], { message: 'system must be true or false' })
   system?: boolean;
 }

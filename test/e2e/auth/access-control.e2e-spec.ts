@@ -120,7 +120,7 @@ describe('access control over HTTP', () => {
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).toContain('Path=/');
     expect(cookie).not.toContain('Secure');
-    const session = cookie.split(';')[0]!;
+    const session = cookie.split(';')[0];
     await request(t.url).get('/api/admin/clients').set('Cookie', session).expect(200);
     const secure = await request(t.url).post('/api/admin/session').set('X-Forwarded-Proto', 'https').send({ token: t.adminToken }).expect(201);
     expect(String(secure.headers['set-cookie'])).toContain('Secure');

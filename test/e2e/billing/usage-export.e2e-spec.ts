@@ -50,7 +50,7 @@ describe('usage report and CSV export agree', () => {
 
   function parseCsv(text: string): { header: string[]; rows: string[][] } {
     const lines = text.trim().split('\r\n');
-    return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+    return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
   }
 
   const from = new Date(Date.now() - 86_400_000).toISOString();

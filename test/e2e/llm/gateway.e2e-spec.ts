@@ -76,7 +76,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       const upstream = sim.requests.at(-1)!;
       expect(data.model).toBe(model);
       expect(data.object).toBe('chat.completion');
-      expect(data.choices[0]!.message.content).toBe('word1 word2 word3 word4 word5 word6 word7 word8');
+      expect(data.choices[0].message.content).toBe('word1 word2 word3 word4 word5 word6 word7 word8');
       expect(data.usage).toMatchObject({ prompt_tokens: upstream.usage!.input_tokens, completion_tokens: 8, total_tokens: upstream.usage!.input_tokens + 8 });
       const requestId = response.headers.get('x-request-id')!;
       expect(data.id).toBe(`chatcmpl-${requestId}`);
@@ -108,7 +108,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
 
     it('answers mock/echo', async () => {
       const data = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'ping pong' }] });
-      expect(data.choices[0]!.message.content).toBe('Echo: ping pong');
+      expect(data.choices[0].message.content).toBe('Echo: ping pong');
     });
 
     it('streams mock/echo through both SDKs, with usage', async () => {
@@ -183,7 +183,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       const { data, response } = await openai.chat.completions
         .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'retry me [[sim:fail_first=2;id=retry-1]]' }] })
         .withResponse();
-      expect(data.choices[0]!.message.content).toContain('word1');
+      expect(data.choices[0].message.content).toContain('word1');
       expect((data as any).attempts).toBe(3);
       expect((await logRow(response.headers.get('x-request-id')!)).attempts).toBe(3);
     });
@@ -251,8 +251,8 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       await waitUntil(() => sim.requests.at(-1)?.aborted === true, 'the simulator saw the abort', { timeoutMs: 3_000 });
       const row = await pollUntil(() => logRow(requestId), (r) => r !== undefined, { timeoutMs: 3_000, intervalMs: 30 });
       expect(row).toMatchObject({ status: 'cancelled', is_stream: true });
-      expect(row!.output_tokens).toBeGreaterThanOrEqual(2);
-      expect(row!.input_tokens).toBeGreaterThan(0);
+      expect(row.output_tokens).toBeGreaterThanOrEqual(2);
+      expect(row.input_tokens).toBeGreaterThan(0);
     });
   });
 
@@ -296,15 +296,15 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
         totals: Record<string, unknown>;
       };
       const byLanguage = Object.fromEntries(body.results.map((r) => [r.language, r]));
-      expect(byLanguage.de!.error).toMatchObject({ code: 'upstream_error' });
-      expect(byLanguage.de!.content).toBeNull();
+      expect(byLanguage.de.error).toMatchObject({ code: 'upstream_error' });
+      expect(byLanguage.de.content).toBeNull();
       for (const code of ['en', 'fr']) {
-        expect(byLanguage[code]!.error).toBeNull();
-        expect(byLanguage[code]!.content).toBe('word1 word2 word3');
+        expect(byLanguage[code].error).toBeNull();
+        expect(byLanguage[code].content).toBe('word1 word2 word3');
       }
       expect(body.totals).toMatchObject({ succeeded: 2, failed: 1, output_tokens: 6 });
-      expect((await logRow(byLanguage.de!.request_id)).status).toBe('error');
-      expect((await logRow(byLanguage.en!.request_id)).status).toBe('success');
+      expect((await logRow(byLanguage.de.request_id)).status).toBe('error');
+      expect((await logRow(byLanguage.en.request_id)).status).toBe('success');
     });
 
     it('POST /api/v1/llm/generate-content answers 502 when every language failed, with each language\'s error, and records each language once', async () => {
@@ -361,7 +361,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     it('embeddings through the OpenAI SDK (base64 by default)', async () => {
       const res = await openai.embeddings.create({ model: 'openai/text-embedding-3-small', input: ['one two', 'three'] });
       expect(res.data).toHaveLength(2);
-      expect(Array.isArray(res.data[0]!.embedding)).toBe(true);
+      expect(Array.isArray(res.data[0].embedding)).toBe(true);
       expect(res.usage.prompt_tokens).toBe(3);
     });
 

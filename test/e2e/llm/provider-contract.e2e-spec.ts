@@ -118,7 +118,7 @@ async function providerErrorOf(work: () => Promise<unknown>): Promise<ProviderEr
     await work();
   } catch (err) {
     if (err instanceof ProviderError) return err;
-    throw new Error(`expected a ProviderError, got ${String(err)}`);
+    throw new Error(`expected a ProviderError, got ${String(err)}`, { cause: err });
   }
   throw new Error('expected a ProviderError, but the call succeeded');
 }
@@ -155,7 +155,7 @@ describe.each(CASES)('$name provider contract', (c) => {
     expect(events.at(-2)).toEqual({ type: 'usage', usage: c.streamed.usage });
     if (c.simulated) {
       // chunks are 30 ms apart upstream: the first text is passed on long before the stream ends
-      expect(seen.at(-1)!.at - texts[0]!.at).toBeGreaterThanOrEqual(100);
+      expect(seen.at(-1)!.at - texts[0].at).toBeGreaterThanOrEqual(100);
     }
     if (c.openAiWire) expect(sim.requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });

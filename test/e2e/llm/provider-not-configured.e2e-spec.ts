@@ -44,7 +44,7 @@ describe('a fresh start with no provider key', () => {
 
   async function rowCount(): Promise<number> {
     const { rows } = await pg.query<{ n: string }>('SELECT count(*)::text AS n FROM llm_generation_log WHERE client_id = $1', [clientId]);
-    return Number(rows[0]!.n);
+    return Number(rows[0].n);
   }
 
   it("runs the README's first example as written (mock/echo)", async () => {
@@ -53,7 +53,7 @@ describe('a fresh start with no provider key', () => {
       model: 'mock/echo',
       messages: [{ role: 'user', content: 'Write a tagline for our spring sale' }],
     });
-    expect(res.choices[0]!.message.content).toBe('Echo: Write a tagline for our spring sale');
+    expect(res.choices[0].message.content).toBe('Echo: Write a tagline for our spring sale');
     expect(res.model).toBe('mock/echo');
   });
 

@@ -23,7 +23,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 async function admitMany(instance: AuthInstance, caller: Parameters<AuthInstance['limits']['admit']>[0], n: number, maxCostUsd: string) {
   const results = await Promise.allSettled(Array.from({ length: n }, () => instance.limits.admit(caller, { ...call, maxCostUsd })));
   const admitted = results.filter((r): r is PromiseFulfilledResult<Admission> => r.status === 'fulfilled').map((r) => r.value);
-  const codes = results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as AppError).code);
+  const codes = results.filter((r) => r.status === 'rejected').map((r) => ((r).reason as AppError).code);
   return { admitted, codes };
 }
 
@@ -56,8 +56,8 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       const { caller, clientId } = await createCaller(a, { rate_limit_rpm: 3 });
       clientIds.push(clientId);
       const admissions = [await a.limits.admit(caller, call), await a.limits.admit(caller, call), await a.limits.admit(caller, call)];
-      expect(admissions[0]!.headers).toMatchObject({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '2' });
-      expect(admissions[2]!.headers['x-ratelimit-remaining-requests']).toBe('0');
+      expect(admissions[0].headers).toMatchObject({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '2' });
+      expect(admissions[2].headers['x-ratelimit-remaining-requests']).toBe('0');
       const error = await rejection(a.limits.admit(caller, call));
       expect(error.code).toBe('rate_limited');
       expect(error.retryAfterS).toBeGreaterThanOrEqual(1);

@@ -13,7 +13,7 @@ async function counter(url: string, clientId: string): Promise<{ spent: string; 
       `SELECT spent_usd::text AS spent, reserved_usd::text AS reserved FROM budget_counters WHERE client_id = $1`,
       [clientId],
     );
-    return rows[0]!;
+    return rows[0];
   } finally {
     await pg.end();
   }

@@ -17,7 +17,8 @@ export class TcpProxy {
   static async start(target: { host: string; port: number }, port = 0): Promise<TcpProxy> {
     const proxy = new TcpProxy(port, target);
     const bound = await proxy.listen();
-    return Object.assign(proxy, { port: bound }) as TcpProxy;
+    const withPort: TcpProxy = Object.assign(proxy, { port: bound });
+    return withPort;
   }
 
   async up(): Promise<void> {

@@ -57,7 +57,7 @@ describe('GenerateContentService', () => {
     const result = await svc.generate(input, ['en', 'de', 'fr']);
     expect(peak).toBe(3);
     expect(new Set(result.results.map((r) => r.request_id)).size).toBe(3);
-    expect(result.results[1]!.content).toContain('German');
+    expect(result.results[1].content).toContain('German');
     expect(result.totals).toMatchObject({ succeeded: 3, failed: 0, cost_usd: '0.3', input_tokens: 9, output_tokens: 6 });
   });
 
@@ -68,7 +68,7 @@ describe('GenerateContentService', () => {
     });
     const result = await svc.generate(input, ['en', 'fr', 'de']);
     expect(result.results.map((r) => r.error?.code ?? null)).toEqual([null, 'upstream_error', null]);
-    expect(result.results[1]!.content).toBeNull();
+    expect(result.results[1].content).toBeNull();
     expect(result.totals).toMatchObject({ succeeded: 2, failed: 1, cost_usd: '0.5' });
   });
 

@@ -40,7 +40,7 @@ describe(LlmService.name, () => {
     generate.mockReset();
     planner = { prepare: jest.fn().mockResolvedValue(prepared) };
     // the router calls the given function once on the first target
-    router = { run: jest.fn(async (targets, signal, call) => ({ value: await call(targets[0]!, signal, 1_000), target: targets[0]!, attempts: 1 })) as never };
+    router = { run: jest.fn(async (targets, signal, call) => ({ value: await call(targets[0], signal, 1_000), target: targets[0]!, attempts: 1 })) as never };
     accounting = {
       admitPrepared: jest.fn().mockResolvedValue({ base, admission, primary: target }),
       cost: jest.fn((_id, usage) => ({ usage, costUsd: '0.0042', priceUnknown: false })),

@@ -26,7 +26,7 @@ function readQuery(params: URLSearchParams): UsageQuery & { from: string; to: st
     from,
     to,
     granularity: g && GRANULARITIES.includes(g) ? g : 'day',
-    ...(group && GROUPS.includes(group) ? { group_by: group } : !params.has('group_by') ? { group_by: 'model' as GroupBy } : {}),
+    ...(group && GROUPS.includes(group) ? { group_by: group } : !params.has('group_by') ? { group_by: 'model' } : {}),
   };
 }
 

@@ -36,7 +36,7 @@ export function Chart({ label, data, x, series, formatX, formatY, height = 220, 
       <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
       <XAxis dataKey={x} tickFormatter={formatX} tick={{ fontSize: 12 }} minTickGap={16} />
       <YAxis tickFormatter={formatY} tick={{ fontSize: 12 }} width={64} />
-      <Tooltip labelFormatter={(v) => (formatX ? formatX(String(v)) : String(v))} formatter={(v) => (formatY && typeof v === 'number' ? formatY(v) : String(v))} />
+      <Tooltip labelFormatter={(v) => (formatX ? formatX(String(v as string | number)) : String(v as string | number))} formatter={(v) => (formatY && typeof v === 'number' ? formatY(v) : String(v))} />
       {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
     </>
   );

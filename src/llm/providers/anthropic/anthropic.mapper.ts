@@ -33,11 +33,11 @@ function textOf(content: string | ContentPart[]): string {
 export function toImageBlock(url: string): ImageBlockParam {
   const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
   if (!match) return { type: 'image', source: { type: 'url', url } };
-  const mediaType = match[1]!.toLowerCase();
+  const mediaType = match[1].toLowerCase();
   if (!IMAGE_MEDIA_TYPES.includes(mediaType as ImageMediaType)) {
     throw new ProviderError('bad_request', `Anthropic does not accept images of type ${mediaType}`);
   }
-  return { type: 'image', source: { type: 'base64', media_type: mediaType as ImageMediaType, data: match[2]! } };
+  return { type: 'image', source: { type: 'base64', media_type: mediaType as ImageMediaType, data: match[2] } };
 }
 
 function toContentBlocks(content: string | ContentPart[]): Array<TextBlockParam | ImageBlockParam> {
@@ -94,7 +94,7 @@ function mergeConsecutiveRoles(messages: MessageParam[]): MessageParam[] {
 export function toAnthropicTools(tools: ToolDefinition[]): Anthropic.Tool[] {
   return tools.map((tool) => ({
     name: tool.name,
-    input_schema: { type: 'object', ...tool.parameters } as Anthropic.Tool.InputSchema,
+    input_schema: { type: 'object', ...tool.parameters },
     ...(tool.description !== undefined ? { description: tool.description } : {}),
   }));
 }

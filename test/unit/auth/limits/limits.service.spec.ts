@@ -3,7 +3,6 @@ import type { Caller } from '../../../../src/common/caller';
 import type { ClientBudgetPolicy } from '../../../../src/auth/client-policy';
 import type { ClientsRepository } from '../../../../src/auth/clients.repository';
 import type { KeyLookupService } from '../../../../src/auth/key-lookup.service';
-import type { BudgetRequest } from '../../../../src/auth/limits/limit-types';
 import { AdmissionRequest, LimitsService } from '../../../../src/auth/limits/limits.service';
 import type { PgBudgetStore } from '../../../../src/auth/limits/pg-budget.store';
 import type { RedisLimitStore } from '../../../../src/auth/limits/redis-limit.store';
@@ -70,7 +69,7 @@ describe(LimitsService.name, () => {
     lookup.budgetPolicy.mockResolvedValue(budget('10'));
     pgBudget.reserve.mockResolvedValue({ ok: true, usedUnits: 2_500_000_000n });
     await sut.admit(caller, request);
-    const reserved = pgBudget.reserve.mock.calls[0]![0] as BudgetRequest;
+    const reserved = pgBudget.reserve.mock.calls[0][0];
     expect(reserved).toMatchObject({ clientId: caller.clientId, limitUnits: 100_000_000_000n, reserveUnits: 2_500_000_000n });
   });
 
@@ -105,7 +104,7 @@ describe(LimitsService.name, () => {
     await admission.settle({ inputTokens: 10, outputTokens: 5, costUsd: '0.0001' });
     await admission.settle({ inputTokens: 10, outputTokens: 5, costUsd: '0.0001' });
     expect(pgBudget.settle).toHaveBeenCalledTimes(1);
-    expect(pgBudget.settle.mock.calls[0]![1]).toBe(1_000_000n);
+    expect(pgBudget.settle.mock.calls[0][1]).toBe(1_000_000n);
   });
 
   it('keeps the whole reservation as spent when the actual cost is unknown', async () => {
@@ -113,7 +112,7 @@ describe(LimitsService.name, () => {
     pgBudget.reserve.mockResolvedValue({ ok: true, usedUnits: 0n });
     const admission = await sut.admit(caller, request);
     await admission.settle({ inputTokens: 10, outputTokens: 5, costUsd: null });
-    expect(pgBudget.settle.mock.calls[0]![1]).toBe(2_500_000_000n);
+    expect(pgBudget.settle.mock.calls[0][1]).toBe(2_500_000_000n);
   });
 
   it('falls back to local limits when shared Redis fails, and says so', async () => {

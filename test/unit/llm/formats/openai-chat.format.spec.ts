@@ -33,8 +33,8 @@ describe('parseChatCompletion', () => {
       stream_options: { include_usage: true },
     });
     expect(parsed.messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
-    expect(parsed.messages[1]!.content).toEqual([{ type: 'text', text: 'Hi' }, { type: 'image', url: 'https://x/y.png' }]);
-    expect(parsed.messages[2]!.toolCalls).toEqual([{ id: 'c1', name: 'f', arguments: '{"a":1}' }]);
+    expect(parsed.messages[1].content).toEqual([{ type: 'text', text: 'Hi' }, { type: 'image', url: 'https://x/y.png' }]);
+    expect(parsed.messages[2].toolCalls).toEqual([{ id: 'c1', name: 'f', arguments: '{"a":1}' }]);
     expect(parsed.messages[3]).toEqual({ role: 'tool', content: 'ok', toolCallId: 'c1' });
     expect(parsed.params).toEqual({ maxTokens: 50, temperature: 0.2, stop: ['END'], tools: [{ name: 'f', parameters: { type: 'object' } }], toolChoice: { name: 'f' } });
     expect(parsed.stream).toBe(true);
@@ -148,6 +148,6 @@ describe('stream writers', () => {
       'message_delta',
       'message_stop',
     ]);
-    expect(events[8]!.data).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { input_tokens: 3, output_tokens: 4, cost_usd: null } });
+    expect(events[8].data).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { input_tokens: 3, output_tokens: 4, cost_usd: null } });
   });
 });

@@ -38,7 +38,7 @@ export interface PriceChange {
 export function useUpdatePrices() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (prices: Record<string, PriceChange | null>) => data(updatePrices({ body: { prices: prices as Record<string, Record<string, unknown> | null> }, throwOnError: true })),
+    mutationFn: (prices: Record<string, PriceChange | null>) => data(updatePrices({ body: { prices: prices }, throwOnError: true })),
     onSuccess: (list) => qc.setQueryData(pricesQueryOptions().queryKey, list),
     meta: { quiet: true },
   });

@@ -11,8 +11,8 @@ function textOf(v: PromptVersionResponseDto): string {
 /** A word diff between any two versions (added text marked, removed text struck). */
 export function VersionDiff({ versions }: { versions: PromptVersionResponseDto[] }) {
   const sorted = [...versions].sort((a, b) => a.version - b.version);
-  const [left, setLeft] = useState(sorted.length > 1 ? sorted[sorted.length - 2]!.version : sorted[0]!.version);
-  const [right, setRight] = useState(sorted[sorted.length - 1]!.version);
+  const [left, setLeft] = useState(sorted.length > 1 ? sorted[sorted.length - 2].version : sorted[0].version);
+  const [right, setRight] = useState(sorted[sorted.length - 1].version);
   const a = sorted.find((v) => v.version === left);
   const b = sorted.find((v) => v.version === right);
   const parts = a && b ? diffWordsWithSpace(textOf(a), textOf(b)) : [];

@@ -82,7 +82,7 @@ describe(MockProvider.name, () => {
     expect(result.vectors[0]).toHaveLength(12);
     expect(result.vectors[0]).toEqual(result.vectors[2]);
     expect(result.vectors[0]).not.toEqual(result.vectors[1]);
-    expect(Math.hypot(...result.vectors[0]!)).toBeCloseTo(1, 10);
+    expect(Math.hypot(...result.vectors[0])).toBeCloseTo(1, 10);
     expect(result.usage).toEqual({ inputTokens: 3 });
   });
 
