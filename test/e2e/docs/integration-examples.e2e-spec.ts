@@ -21,7 +21,7 @@ interface Example {
 function examples(markdown: string): Example[] {
   return [...markdown.matchAll(/^```(ts|sh) example\n([\s\S]*?)^```$/gm)].map((m) => ({
     lang: m[1] as Example['lang'],
-    code: m[2]!,
+    code: m[2],
     line: markdown.slice(0, m.index).split('\n').length,
   }));
 }
@@ -32,6 +32,8 @@ const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor a
 async function runTypeScript(code: string): Promise<string> {
   const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
   const printed: string[] = [];
+  // the examples are run as CommonJS, so they get a real require
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const requireForExample = (id: string): unknown => (id === './sdk/src' ? require('../../../sdk/src') : require(id));
   const console = { log: (...args: unknown[]) => printed.push(args.map(String).join(' ')), error: (...args: unknown[]) => printed.push(args.map(String).join(' ')) };
   const proc = Object.create(process, { stdout: { value: { write: (s: string) => printed.push(s) > 0 } } });
