@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../../support/app';
+import { startTestApp, TestApp } from '@test/support/app';
 
 /**
  * Every money field takes a decimal string or a JSON number, converted exactly

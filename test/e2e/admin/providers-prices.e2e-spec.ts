@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
 import request from 'supertest';
-import { createApp } from '../../../src/app.factory';
-import { startTestApp, TestApp } from '../../support/app';
-import { freePort } from '../../support/net';
-import { pollUntil } from '../../support/poll';
-import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
+import { createApp } from '@src/app.factory';
+import { startTestApp, TestApp } from '@test/support/app';
+import { freePort } from '@test/support/net';
+import { pollUntil } from '@test/support/poll';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 
 /** Provider settings and prices edited through the admin API, checked against real calls through the simulator. */
 describe('admin: providers and prices (e2e)', () => {

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import request from 'supertest';
-import { startTestApp, TestApp } from '../../support/app';
+import { startTestApp, TestApp } from '@test/support/app';
 
 describe('admin template render and playground', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import request from 'supertest';
-import { startTestApp, TestApp } from '../../support/app';
-import { pollUntil } from '../../support/poll';
+import { startTestApp, TestApp } from '@test/support/app';
+import { pollUntil } from '@test/support/poll';
 
 describe('access control over HTTP', () => {
   let t: TestApp;

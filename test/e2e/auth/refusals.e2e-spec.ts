@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { Client } from 'pg';
 import request from 'supertest';
-import { startTestApp, TestApp } from '../../support/app';
-import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
+import { startTestApp, TestApp } from '@test/support/app';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 
 interface LogRow {
   client_id: string | null;

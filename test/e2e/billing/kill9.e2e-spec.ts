@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { KEY_CACHE_TTL_MS } from '../../../src/auth/key-lookup.service';
-import { createTestDatabase, TestDatabase } from '../../support/db';
+import { KEY_CACHE_TTL_MS } from '@src/auth/key-lookup.service';
+import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { TcpProxy } from '../../integration/billing/tcp-proxy';
-import { createClientKey, ensureServerBuilt, LoadResult, runLoad, ServerProcess, startServer, warmUp } from '../../support/server-process';
+import { createClientKey, ensureServerBuilt, LoadResult, runLoad, ServerProcess, startServer, warmUp } from '@test/support/server-process';
 
 jest.setTimeout(90_000);
 

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import request from 'supertest';
-import { startTestApp, TestApp } from '../../support/app';
-import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
+import { startTestApp, TestApp } from '@test/support/app';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 
 type Item = Record<string, string | number | null | undefined>;
 

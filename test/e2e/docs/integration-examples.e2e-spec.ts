@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { createApiClient, createApiKey, createLlmHubClient } from '../../../sdk/src';
-import { startTestApp, TestApp } from '../../support/app';
-import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
+import { startTestApp, TestApp } from '@test/support/app';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DOC = readFileSync(join(ROOT, 'docs', 'INTEGRATION.md'), 'utf8');

@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { Client } from 'pg';
-import { PricingService } from '../../../src/llm/pricing/pricing.service';
-import { RouterService } from '../../../src/llm/router.service';
-import { startTestApp, TestApp } from '../../support/app';
-import { pollUntil, waitUntil } from '../../support/poll';
-import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
+import { PricingService } from '@src/llm/pricing/pricing.service';
+import { RouterService } from '@src/llm/router.service';
+import { startTestApp, TestApp } from '@test/support/app';
+import { pollUntil, waitUntil } from '@test/support/poll';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 
 /**
  * The gateway end to end: the official SDKs on both sides, LLMHub's providers

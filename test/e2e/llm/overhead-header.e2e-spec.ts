@@ -1,5 +1,5 @@
-import { startTestApp, TestApp } from '../../support/app';
-import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
+import { startTestApp, TestApp } from '@test/support/app';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 
 /**
  * x-llmhub-overhead-ms: LLMHub's own time on a request, upstream time taken

@@ -3,15 +3,15 @@
  * against the in-repo provider simulator. A new provider
  * gets the whole suite by adding one entry to CASES.
  */
-import { AnthropicProvider } from '../../../src/llm/providers/anthropic/anthropic.provider';
-import { CustomOpenAiProvider } from '../../../src/llm/providers/custom/custom-openai.provider';
-import { GroqProvider } from '../../../src/llm/providers/groq/groq.provider';
-import { GenerateRequest, LlmProvider, ProviderError, ProviderSettings, StreamEvent, TokenUsage } from '../../../src/llm/providers/llm-provider';
-import { MockProvider } from '../../../src/llm/providers/mock/mock.provider';
-import { OpenAiProvider } from '../../../src/llm/providers/openai/openai.provider';
-import { waitUntil } from '../../support/poll';
-import { embeddingVector } from '../../support/provider-simulator/openai';
-import { startProviderSimulator, type ProviderSimulator } from '../../support/provider-simulator/server';
+import { AnthropicProvider } from '@src/llm/providers/anthropic/anthropic.provider';
+import { CustomOpenAiProvider } from '@src/llm/providers/custom/custom-openai.provider';
+import { GroqProvider } from '@src/llm/providers/groq/groq.provider';
+import { GenerateRequest, LlmProvider, ProviderError, ProviderSettings, StreamEvent, TokenUsage } from '@src/llm/providers/llm-provider';
+import { MockProvider } from '@src/llm/providers/mock/mock.provider';
+import { OpenAiProvider } from '@src/llm/providers/openai/openai.provider';
+import { waitUntil } from '@test/support/poll';
+import { embeddingVector } from '@test/support/provider-simulator/openai';
+import { startProviderSimulator, type ProviderSimulator } from '@test/support/provider-simulator/server';
 
 interface ProviderCase {
   name: string;

@@ -2,8 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import Groq from 'groq-sdk';
 import OpenAI from 'openai';
 import { createApiClient, createApiKey, createLlmHubClient } from '../../../sdk/src';
-import { startTestApp, TestApp } from '../../support/app';
-import { ProviderSimulator, startProviderSimulator } from '../../support/provider-simulator/server';
+import { startTestApp, TestApp } from '@test/support/app';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 
 /**
  * An app written for OpenAI, Anthropic or Groq works against LLMHub by changing

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
-import { PromptsService } from '../../../src/prompts/prompts.service';
-import { startTestApp, TestApp } from '../../support/app';
+import { PromptsService } from '@src/prompts/prompts.service';
+import { startTestApp, TestApp } from '@test/support/app';
 
 interface TestClient {
   id: string;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import { Client } from 'pg';
 import request from 'supertest';
-import { startTestApp, TestApp } from '../../support/app';
+import { startTestApp, TestApp } from '@test/support/app';
 
 /** Generations through templates, end to end: gateway → prompts → log → stats → feedback. */
 describe('generating through a template', () => {

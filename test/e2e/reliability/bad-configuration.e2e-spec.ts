@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureServerBuilt } from '../../support/server-process';
+import { ensureServerBuilt } from '@test/support/server-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

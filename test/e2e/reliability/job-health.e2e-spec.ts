@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import request from 'supertest';
-import { RetentionService } from '../../../src/billing/retention.service';
-import { startTestApp, TestApp } from '../../support/app';
+import { RetentionService } from '@src/billing/retention.service';
+import { startTestApp, TestApp } from '@test/support/app';
 
 /**
  * A scheduled job that fails while every request succeeds shows in

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startTestApp, TestApp } from '../../support/app';
+import { startTestApp, TestApp } from '@test/support/app';
 
 /**
  * A body LLMHub cannot read is refused precisely, in the envelope of its

@@ -1,5 +1,5 @@
 import { createApiClient, createApiKey, createLlmHubClient, generateText, getCurrentClient, listModels } from '../../../sdk/src';
-import { startTestApp, TestApp } from '../../support/app';
+import { startTestApp, TestApp } from '@test/support/app';
 
 /** The generated SDK (sdk/src) drives LLMHub from Node: admin calls with the token, client calls with a key. */
 describe('the generated TypeScript SDK (e2e)', () => {

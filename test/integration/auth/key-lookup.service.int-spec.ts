@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import { KEY_CACHE_TTL_MS } from '../../../src/auth/key-lookup.service';
-import { createTestDatabase, TestDatabase } from '../../support/db';
-import { pollUntil } from '../../support/poll';
+import { KEY_CACHE_TTL_MS } from '@src/auth/key-lookup.service';
+import { createTestDatabase, TestDatabase } from '@test/support/db';
+import { pollUntil } from '@test/support/poll';
 import { AuthInstance, createCaller, startAuthInstance } from './auth-test-context';
 
 describe('KeyLookupService (real PostgreSQL, two instances)', () => {

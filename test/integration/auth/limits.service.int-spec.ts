@@ -1,10 +1,10 @@
 import Decimal from 'decimal.js';
 import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
-import { AppError } from '../../../src/common/errors/app-error';
-import { Admission } from '../../../src/auth/limits/limits.service';
-import { createTestDatabase, TestDatabase } from '../../support/db';
-import { freePort } from '../../support/net';
+import { AppError } from '@src/common/errors/app-error';
+import { Admission } from '@src/auth/limits/limits.service';
+import { createTestDatabase, TestDatabase } from '@test/support/db';
+import { freePort } from '@test/support/net';
 import { AuthInstance, createCaller, deleteRedisKeysOf, redisReady, startAuthInstance, TEST_REDIS_URL } from './auth-test-context';
 
 const call = { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 10, maxOutputTokens: 10, maxCostUsd: '0.01' };

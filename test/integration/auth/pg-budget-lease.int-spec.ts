@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../../support/db';
+import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { AuthInstance, createCaller, startAuthInstance } from './auth-test-context';
 
 const call = { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 10, maxOutputTokens: 10, maxCostUsd: '0.001' };

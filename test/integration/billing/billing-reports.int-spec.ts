@@ -1,12 +1,12 @@
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
-import { BillingReadService } from '../../../src/billing/billing-read.service';
-import { GenerationLogService } from '../../../src/billing/generation-logs.service';
-import { RetentionService } from '../../../src/billing/retention.service';
-import { mulberry32, syntheticRecord } from '../../../src/billing/seed-usage';
-import { UsageRecorder } from '../../../src/billing/usage-recorder.service';
-import type { UsageRecord } from '../../../src/billing/usage-record';
-import { createTestDatabase, TestDatabase } from '../../support/db';
+import { BillingReadService } from '@src/billing/billing-read.service';
+import { GenerationLogService } from '@src/billing/generation-logs.service';
+import { RetentionService } from '@src/billing/retention.service';
+import { mulberry32, syntheticRecord } from '@src/billing/seed-usage';
+import { UsageRecorder } from '@src/billing/usage-recorder.service';
+import type { UsageRecord } from '@src/billing/usage-record';
+import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { insertClient, newRecorder, openDataSource } from './billing-fixtures';
 
 const DAY = 86_400_000;

@@ -1,11 +1,11 @@
 import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { BillingReadService } from '../../../src/billing/billing-read.service';
-import { mulberry32, syntheticRecord } from '../../../src/billing/seed-usage';
-import { UsageRecorder } from '../../../src/billing/usage-recorder.service';
-import type { UsageRecord } from '../../../src/billing/usage-record';
-import { createTestDatabase, TestDatabase } from '../../support/db';
+import { BillingReadService } from '@src/billing/billing-read.service';
+import { mulberry32, syntheticRecord } from '@src/billing/seed-usage';
+import { UsageRecorder } from '@src/billing/usage-recorder.service';
+import type { UsageRecord } from '@src/billing/usage-record';
+import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { insertClient, newRecorder, openDataSource } from './billing-fixtures';
 
 const ROLLUPS = ['llm_hourly_costs', 'llm_daily_costs', 'llm_monthly_costs'];

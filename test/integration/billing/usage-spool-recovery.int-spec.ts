@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { mulberry32, syntheticRecord } from '../../../src/billing/seed-usage';
-import { UsageRecorder } from '../../../src/billing/usage-recorder.service';
-import { createTestDatabase, TestDatabase } from '../../support/db';
-import { pollUntil } from '../../support/poll';
+import { mulberry32, syntheticRecord } from '@src/billing/seed-usage';
+import { UsageRecorder } from '@src/billing/usage-recorder.service';
+import { createTestDatabase, TestDatabase } from '@test/support/db';
+import { pollUntil } from '@test/support/poll';
 import { newRecorder, openDataSource } from './billing-fixtures';
 import { TcpProxy } from './tcp-proxy';
 

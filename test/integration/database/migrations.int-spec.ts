@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, revertAllMigrations, runMigrations } from '../../../src/database/data-source';
-import { MIGRATIONS } from '../../../src/database/migrations';
-import { adminQuery, withDatabase } from '../../support/db';
+import { dataSourceOptions, revertAllMigrations, runMigrations } from '@src/database/data-source';
+import { MIGRATIONS } from '@src/database/migrations';
+import { adminQuery, withDatabase } from '@test/support/db';
 
 const TABLES = [
   'api_clients',

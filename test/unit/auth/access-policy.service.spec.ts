@@ -1,6 +1,6 @@
-import { AccessPolicy, intersectAllowLists, narrowLimit } from '../../../src/auth/access-policy.service';
-import { Caller } from '../../../src/common/caller';
-import { AppError } from '../../../src/common/errors/app-error';
+import { AccessPolicy, intersectAllowLists, narrowLimit } from '@src/auth/access-policy.service';
+import { Caller } from '@src/common/caller';
+import { AppError } from '@src/common/errors/app-error';
 
 const caller = (allowedProviders: string[] | null, allowedModels: string[] | null): Caller => ({
   clientId: 'c',

@@ -1,4 +1,4 @@
-import { FailedAttemptThrottle } from '../../../src/auth/failed-attempt-throttle';
+import { FailedAttemptThrottle } from '@src/auth/failed-attempt-throttle';
 
 describe(FailedAttemptThrottle.name, () => {
   it('does not delay the first few failures, then doubles the delay, per IP, until a success', () => {

@@ -1,4 +1,4 @@
-import { timescaleJobHealth } from '../../../src/billing/job-health.service';
+import { timescaleJobHealth } from '@src/billing/job-health.service';
 
 const HOUR = 3_600_000;
 const now = new Date('2026-06-01T12:00:00Z');

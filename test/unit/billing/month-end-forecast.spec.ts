@@ -1,4 +1,4 @@
-import { monthEndForecast } from '../../../src/billing/dashboard.service';
+import { monthEndForecast } from '@src/billing/dashboard.service';
 
 describe('monthEndForecast', () => {
   const june = new Date('2025-06-01T00:00:00.000Z');

@@ -1,4 +1,4 @@
-import { splitRange } from '../../../src/billing/rollup-buckets';
+import { splitRange } from '@src/billing/rollup-buckets';
 
 const d = (iso: string) => new Date(iso);
 const show = (from: string, to: string) =>

@@ -1,5 +1,5 @@
-import { toColumnArrays } from '../../../src/billing/usage.repository';
-import { UsageRecord } from '../../../src/billing/usage-record';
+import { toColumnArrays } from '@src/billing/usage.repository';
+import { UsageRecord } from '@src/billing/usage-record';
 
 const record = (over: Partial<UsageRecord>): UsageRecord => ({
   id: '00000000-0000-4000-8000-000000000001',

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeSpoolLines, encodeSpoolLine, UsageSpool } from '../../../src/billing/usage-spool';
-import type { UsageRecord } from '../../../src/billing/usage-record';
+import { decodeSpoolLines, encodeSpoolLine, UsageSpool } from '@src/billing/usage-spool';
+import type { UsageRecord } from '@src/billing/usage-record';
 
 const record = (id: string): UsageRecord => ({
   id, createdAt: new Date('2025-01-02T03:04:05.678Z'), clientId: null, apiKeyId: null, endpoint: '/v1/chat/completions',

@@ -1,4 +1,4 @@
-import { ConfigError, parseEnv } from '../../../src/config/env.schema';
+import { ConfigError, parseEnv } from '@src/config/env.schema';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -3,7 +3,7 @@ import {
   isPostmasterFor,
   parsePostmasterPid,
   postgresLogLevel,
-} from '../../../src/database/embedded-postmaster';
+} from '@src/database/embedded-postmaster';
 
 describe('parsePostmasterPid', () => {
   it('reads pid, data dir, port and status from a ready server', () => {

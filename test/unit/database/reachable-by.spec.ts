@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstBarrier } from '../../../src/database/reachable-by';
+import { firstBarrier } from '@src/database/reachable-by';
 
 describe(firstBarrier.name, () => {
   const root = mkdtempSync(join(tmpdir(), 'llmhub-reach-'));

@@ -1,4 +1,4 @@
-import { ensureTimescale, preloadsTimescale, TIMESCALE_NOT_PRELOADED } from '../../../src/database/timescale';
+import { ensureTimescale, preloadsTimescale, TIMESCALE_NOT_PRELOADED } from '@src/database/timescale';
 
 /** A database that answers the few catalog queries ensureTimescale asks, and records every statement. */
 function database(state: { installed?: boolean; offered: boolean; preload: string; createFails?: boolean }) {

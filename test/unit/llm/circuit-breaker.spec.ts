@@ -1,4 +1,4 @@
-import { CircuitBreaker } from '../../../src/llm/circuit-breaker';
+import { CircuitBreaker } from '@src/llm/circuit-breaker';
 
 describe('CircuitBreaker', () => {
   let now = 0;

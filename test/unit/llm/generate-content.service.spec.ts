@@ -1,8 +1,8 @@
-import { AppError } from '../../../src/common/errors/app-error';
-import { GenerateContentService, LanguageResult, checkLanguages, everyLanguageFailed } from '../../../src/llm/generate-content.service';
-import type { GenerationInput, GenerationOutcome, PreparedGeneration } from '../../../src/llm/generation.types';
-import type { LlmService } from '../../../src/llm/llm.service';
-import type { TokensService } from '../../../src/llm/tokens.service';
+import { AppError } from '@src/common/errors/app-error';
+import { GenerateContentService, LanguageResult, checkLanguages, everyLanguageFailed } from '@src/llm/generate-content.service';
+import type { GenerationInput, GenerationOutcome, PreparedGeneration } from '@src/llm/generation.types';
+import type { LlmService } from '@src/llm/llm.service';
+import type { TokensService } from '@src/llm/tokens.service';
 
 const target = { id: 'mock/echo', providerId: 'mock', model: 'echo', provider: {} as never };
 const prepared: PreparedGeneration = {

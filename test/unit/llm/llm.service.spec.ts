@@ -1,15 +1,15 @@
-import type { Admission } from '../../../src/auth/limits/limits.service';
-import type { Caller } from '../../../src/common/caller';
-import { AppError } from '../../../src/common/errors/app-error';
-import type { GenerationPlanner } from '../../../src/llm/generation-planner.service';
-import type { GenerationInput, PreparedGeneration } from '../../../src/llm/generation.types';
-import { LlmService } from '../../../src/llm/llm.service';
-import type { ModelTarget } from '../../../src/llm/model-resolver.service';
-import type { GenerateRequest, GenerateResult, LlmProvider } from '../../../src/llm/providers/llm-provider';
-import type { RouterService } from '../../../src/llm/router.service';
-import type { StreamGenerationService } from '../../../src/llm/stream-generation.service';
-import type { TokensService } from '../../../src/llm/tokens.service';
-import type { UsageAccountingService } from '../../../src/llm/usage-accounting.service';
+import type { Admission } from '@src/auth/limits/limits.service';
+import type { Caller } from '@src/common/caller';
+import { AppError } from '@src/common/errors/app-error';
+import type { GenerationPlanner } from '@src/llm/generation-planner.service';
+import type { GenerationInput, PreparedGeneration } from '@src/llm/generation.types';
+import { LlmService } from '@src/llm/llm.service';
+import type { ModelTarget } from '@src/llm/model-resolver.service';
+import type { GenerateRequest, GenerateResult, LlmProvider } from '@src/llm/providers/llm-provider';
+import type { RouterService } from '@src/llm/router.service';
+import type { StreamGenerationService } from '@src/llm/stream-generation.service';
+import type { TokensService } from '@src/llm/tokens.service';
+import type { UsageAccountingService } from '@src/llm/usage-accounting.service';
 
 describe(LlmService.name, () => {
   const generate = jest.fn<Promise<GenerateResult>, [GenerateRequest, AbortSignal]>();

@@ -1,5 +1,5 @@
-import { AppError } from '../../../src/common/errors/app-error';
-import { ModelCatalog } from '../../../src/llm/model-catalog';
+import { AppError } from '@src/common/errors/app-error';
+import { ModelCatalog } from '@src/llm/model-catalog';
 
 const PROVIDER_MODELS: Record<string, readonly string[]> = {
   anthropic: ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1'],

@@ -1,7 +1,7 @@
-import { ModelCatalog } from '../../../src/llm/model-catalog';
-import { ModelResolver } from '../../../src/llm/model-resolver.service';
-import type { LlmProvider, ProviderModel } from '../../../src/llm/providers/llm-provider';
-import { ProviderRegistry } from '../../../src/llm/providers/provider-registry';
+import { ModelCatalog } from '@src/llm/model-catalog';
+import { ModelResolver } from '@src/llm/model-resolver.service';
+import type { LlmProvider, ProviderModel } from '@src/llm/providers/llm-provider';
+import { ProviderRegistry } from '@src/llm/providers/provider-registry';
 
 function provider(id: string, models: ProviderModel[], configured = true): LlmProvider {
   return { id, isConfigured: () => configured, listModels: () => models } as unknown as LlmProvider;

@@ -1,11 +1,11 @@
-import type { MetricsService } from '../../../src/billing/metrics.service';
-import { AppError } from '../../../src/common/errors/app-error';
-import type { AppConfig } from '../../../src/config/env.schema';
-import { DEFAULT_CIRCUIT_OPTIONS } from '../../../src/llm/circuit-breaker';
-import type { ModelTarget } from '../../../src/llm/model-resolver.service';
-import type { ProviderSettingsService } from '../../../src/llm/provider-settings.service';
-import { LlmProvider, ProviderError } from '../../../src/llm/providers/llm-provider';
-import { RETRY_AFTER_CAP_S, RouterService, RoutingClock, RoutingError } from '../../../src/llm/router.service';
+import type { MetricsService } from '@src/billing/metrics.service';
+import { AppError } from '@src/common/errors/app-error';
+import type { AppConfig } from '@src/config/env.schema';
+import { DEFAULT_CIRCUIT_OPTIONS } from '@src/llm/circuit-breaker';
+import type { ModelTarget } from '@src/llm/model-resolver.service';
+import type { ProviderSettingsService } from '@src/llm/provider-settings.service';
+import { LlmProvider, ProviderError } from '@src/llm/providers/llm-provider';
+import { RETRY_AFTER_CAP_S, RouterService, RoutingClock, RoutingError } from '@src/llm/router.service';
 
 /** A clock the test moves by hand; sleeping advances it and records the wait. */
 class FakeClock implements RoutingClock {

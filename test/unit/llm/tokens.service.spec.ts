@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../../../src/llm/providers/llm-provider';
-import { EXACT_COUNT_MAX_CHARS, IMAGE_TOKEN_ESTIMATE, TokensService } from '../../../src/llm/tokens.service';
+import type { ChatMessage } from '@src/llm/providers/llm-provider';
+import { EXACT_COUNT_MAX_CHARS, IMAGE_TOKEN_ESTIMATE, TokensService } from '@src/llm/tokens.service';
 
 /** js-tiktoken's own encoder, the reference. Its types are ESM-only; Node loads its CommonJS build here. */
 interface Encoder {

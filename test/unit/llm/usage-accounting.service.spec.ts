@@ -1,15 +1,15 @@
 import Decimal from 'decimal.js';
-import type { Admission, LimitsService } from '../../../src/auth/limits/limits.service';
-import type { UsageRecord } from '../../../src/billing/usage-record';
-import type { UsageRecorder } from '../../../src/billing/usage-recorder.service';
-import type { Caller } from '../../../src/common/caller';
-import { AppError } from '../../../src/common/errors/app-error';
-import type { PreparedGeneration } from '../../../src/llm/generation.types';
-import type { ModelTarget } from '../../../src/llm/model-resolver.service';
-import type { PricingService } from '../../../src/llm/pricing/pricing.service';
-import type { LlmProvider } from '../../../src/llm/providers/llm-provider';
-import { RoutingError } from '../../../src/llm/router.service';
-import { UsageAccountingService } from '../../../src/llm/usage-accounting.service';
+import type { Admission, LimitsService } from '@src/auth/limits/limits.service';
+import type { UsageRecord } from '@src/billing/usage-record';
+import type { UsageRecorder } from '@src/billing/usage-recorder.service';
+import type { Caller } from '@src/common/caller';
+import { AppError } from '@src/common/errors/app-error';
+import type { PreparedGeneration } from '@src/llm/generation.types';
+import type { ModelTarget } from '@src/llm/model-resolver.service';
+import type { PricingService } from '@src/llm/pricing/pricing.service';
+import type { LlmProvider } from '@src/llm/providers/llm-provider';
+import { RoutingError } from '@src/llm/router.service';
+import { UsageAccountingService } from '@src/llm/usage-accounting.service';
 
 const caller = { clientId: 'client-1', apiKeyId: 'key-1', clientName: 'c' } as Caller;
 const target = (providerId: string, model: string): ModelTarget => ({ provider: {} as LlmProvider, providerId, model, id: `${providerId}/${model}` });

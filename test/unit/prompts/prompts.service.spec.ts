@@ -1,9 +1,9 @@
-import { AppError } from '../../../src/common/errors/app-error';
-import { PromptLabel } from '../../../src/prompts/prompt-label.entity';
-import { PromptTemplate } from '../../../src/prompts/prompt-template.entity';
-import { PromptVersion } from '../../../src/prompts/prompt-version.entity';
-import { chooseVersion, PromptsService } from '../../../src/prompts/prompts.service';
-import { TemplateCache, TemplateSnapshot } from '../../../src/prompts/template-cache.service';
+import { AppError } from '@src/common/errors/app-error';
+import { PromptLabel } from '@src/prompts/prompt-label.entity';
+import { PromptTemplate } from '@src/prompts/prompt-template.entity';
+import { PromptVersion } from '@src/prompts/prompt-version.entity';
+import { chooseVersion, PromptsService } from '@src/prompts/prompts.service';
+import { TemplateCache, TemplateSnapshot } from '@src/prompts/template-cache.service';
 
 function snapshot(opts: { abWeights?: Record<string, number> | null; labels?: Partial<PromptLabel>[]; versions?: number[] } = {}): TemplateSnapshot {
   const template = Object.assign(new PromptTemplate(), { id: 'tpl-id', name: 'greet', activeVersion: 1, abWeights: opts.abWeights ?? null, ownerClientId: null });

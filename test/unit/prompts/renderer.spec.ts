@@ -1,6 +1,6 @@
-import { AppError } from '../../../src/common/errors/app-error';
-import type { TemplateVariable } from '../../../src/prompts/prompt-version.entity';
-import { declarationErrors, renderVersion, substitute, usedVariables } from '../../../src/prompts/renderer';
+import { AppError } from '@src/common/errors/app-error';
+import type { TemplateVariable } from '@src/prompts/prompt-version.entity';
+import { declarationErrors, renderVersion, substitute, usedVariables } from '@src/prompts/renderer';
 
 const vars = (...v: Partial<TemplateVariable>[]): TemplateVariable[] => v.map((x) => ({ name: 'x', required: false, default: null, description: null, ...x }));
 

@@ -1,6 +1,6 @@
-import { PromptTemplate } from '../../../src/prompts/prompt-template.entity';
-import { PromptsRepository } from '../../../src/prompts/prompts.repository';
-import { TEMPLATE_CACHE_TTL_MS, TemplateCache } from '../../../src/prompts/template-cache.service';
+import { PromptTemplate } from '@src/prompts/prompt-template.entity';
+import { PromptsRepository } from '@src/prompts/prompts.repository';
+import { TEMPLATE_CACHE_TTL_MS, TemplateCache } from '@src/prompts/template-cache.service';
 
 function fakeRepository(): jest.Mocked<Pick<PromptsRepository, 'findVisibleByName' | 'versionsOf' | 'labelsOf'>> {
   return {

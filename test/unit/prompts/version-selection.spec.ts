@@ -1,5 +1,5 @@
-import { mulberry32 } from '../../../src/billing/seed-usage';
-import { cumulativeSlices, pickByPoint, selectVersion, subjectPoint, weightErrors } from '../../../src/prompts/version-selection';
+import { mulberry32 } from '@src/billing/seed-usage';
+import { cumulativeSlices, pickByPoint, selectVersion, subjectPoint, weightErrors } from '@src/prompts/version-selection';
 
 /** A small deterministic PRNG (mulberry32), so the distribution test cannot flake. */
 const seeded = mulberry32;

@@ -1,11 +1,11 @@
-import type { BillingReadService } from '../../../../src/billing/billing-read.service';
-import type { Caller } from '../../../../src/common/caller';
-import type { ClientBudgetPolicy } from '../../../../src/auth/client-policy';
-import type { ClientsRepository } from '../../../../src/auth/clients.repository';
-import type { KeyLookupService } from '../../../../src/auth/key-lookup.service';
-import { AdmissionRequest, LimitsService } from '../../../../src/auth/limits/limits.service';
-import type { PgBudgetStore } from '../../../../src/auth/limits/pg-budget.store';
-import type { RedisLimitStore } from '../../../../src/auth/limits/redis-limit.store';
+import type { BillingReadService } from '@src/billing/billing-read.service';
+import type { Caller } from '@src/common/caller';
+import type { ClientBudgetPolicy } from '@src/auth/client-policy';
+import type { ClientsRepository } from '@src/auth/clients.repository';
+import type { KeyLookupService } from '@src/auth/key-lookup.service';
+import { AdmissionRequest, LimitsService } from '@src/auth/limits/limits.service';
+import type { PgBudgetStore } from '@src/auth/limits/pg-budget.store';
+import type { RedisLimitStore } from '@src/auth/limits/redis-limit.store';
 
 const caller: Caller = {
   clientId: '00000000-0000-4000-8000-000000000001',

@@ -1,4 +1,4 @@
-import { MemoryRateLimiter } from '../../../../src/auth/limits/memory-rate-limiter';
+import { MemoryRateLimiter } from '@src/auth/limits/memory-rate-limiter';
 
 describe(MemoryRateLimiter.name, () => {
   const t0 = 1_000_000;

@@ -1,6 +1,6 @@
 import { ArgumentsHost, NotFoundException } from '@nestjs/common';
-import { AppError } from '../../../../src/common/errors/app-error';
-import { HttpExceptionFilter } from '../../../../src/common/errors/http-exception.filter';
+import { AppError } from '@src/common/errors/app-error';
+import { HttpExceptionFilter } from '@src/common/errors/http-exception.filter';
 
 interface Captured {
   status?: number;

@@ -1,4 +1,4 @@
-import { deeperThan } from '../../../../src/common/http/json-depth';
+import { deeperThan } from '@src/common/http/json-depth';
 
 function nestedArrays(depth: number): unknown {
   return JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);

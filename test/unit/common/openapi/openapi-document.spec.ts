@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { API_TAGS } from '../../../../src/common/openapi/api-tags';
-import { buildOpenApiDocument } from '../../../../src/common/openapi/openapi-document';
+import { API_TAGS } from '@src/common/openapi/api-tags';
+import { buildOpenApiDocument } from '@src/common/openapi/openapi-document';
 
 interface Response {
   content?: Record<string, { schema?: { $ref?: string }; examples?: Record<string, { value: unknown }> }>;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { buildOpenApiDocument, serializeOpenApiDocument } from '../../../../src/common/openapi/openapi-document';
+import { buildOpenApiDocument, serializeOpenApiDocument } from '@src/common/openapi/openapi-document';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const COMMITTED_DOCUMENT = join(ROOT, 'sdk', 'openapi.json');

@@ -1,7 +1,7 @@
-import { AppError } from '../../../../src/common/errors/app-error';
-import { OpenAiChunkWriter, parseChatCompletion } from '../../../../src/llm/formats/openai-chat.format';
-import { AnthropicEventWriter, parseMessagesRequest } from '../../../../src/llm/formats/anthropic-messages.format';
-import type { StreamStart } from '../../../../src/llm/generation.types';
+import { AppError } from '@src/common/errors/app-error';
+import { OpenAiChunkWriter, parseChatCompletion } from '@src/llm/formats/openai-chat.format';
+import { AnthropicEventWriter, parseMessagesRequest } from '@src/llm/formats/anthropic-messages.format';
+import type { StreamStart } from '@src/llm/generation.types';
 
 function fieldsOf(fn: () => unknown): string[] {
   try {

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
-import { BUILTIN_PRICES } from '../../../../src/llm/pricing/price-table';
-import { parsePriceOverrides, PricingService, toDecimalString, toPriceOverrides } from '../../../../src/llm/pricing/pricing.service';
+import { BUILTIN_PRICES } from '@src/llm/pricing/price-table';
+import { parsePriceOverrides, PricingService, toDecimalString, toPriceOverrides } from '@src/llm/pricing/pricing.service';
 
 const usd = (value: Decimal | null): string | null => (value === null ? null : toDecimalString(value));
 

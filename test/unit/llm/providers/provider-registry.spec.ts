@@ -1,6 +1,6 @@
-import { AppError } from '../../../../src/common/errors/app-error';
-import { LlmProvider } from '../../../../src/llm/providers/llm-provider';
-import { ProviderRegistry } from '../../../../src/llm/providers/provider-registry';
+import { AppError } from '@src/common/errors/app-error';
+import { LlmProvider } from '@src/llm/providers/llm-provider';
+import { ProviderRegistry } from '@src/llm/providers/provider-registry';
 
 function fakeProvider(id: string): LlmProvider {
   return {

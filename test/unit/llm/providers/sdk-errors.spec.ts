@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import Groq from 'groq-sdk';
 import OpenAI from 'openai';
-import { ProviderError } from '../../../../src/llm/providers/llm-provider';
-import { parseRetryAfter, toProviderError } from '../../../../src/llm/providers/sdk-errors';
+import { ProviderError } from '@src/llm/providers/llm-provider';
+import { parseRetryAfter, toProviderError } from '@src/llm/providers/sdk-errors';
 
 const SDKS = [
   { name: 'openai', sdk: OpenAI },

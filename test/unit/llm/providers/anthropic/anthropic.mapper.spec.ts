@@ -5,8 +5,8 @@ import {
   toAnthropicParams,
   toImageBlock,
   toTokenUsage,
-} from '../../../../../src/llm/providers/anthropic/anthropic.mapper';
-import { ProviderError } from '../../../../../src/llm/providers/llm-provider';
+} from '@src/llm/providers/anthropic/anthropic.mapper';
+import { ProviderError } from '@src/llm/providers/llm-provider';
 
 function message(overrides: Partial<Anthropic.Message>): Anthropic.Message {
   return {

@@ -1,4 +1,4 @@
-import { CustomOpenAiProvider } from '../../../../../src/llm/providers/custom/custom-openai.provider';
+import { CustomOpenAiProvider } from '@src/llm/providers/custom/custom-openai.provider';
 
 describe(CustomOpenAiProvider.name, () => {
   it('takes its id and model list from the constructor', () => {

@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk as GroqChunk } from 'groq-sdk/resources/chat/completions';
-import { GroqProvider, normalizeGroqChunk } from '../../../../../src/llm/providers/groq/groq.provider';
+import { GroqProvider, normalizeGroqChunk } from '@src/llm/providers/groq/groq.provider';
 
 const usage = { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 };
 const finalChunk = (extra: object): GroqChunk & { usage?: typeof usage } => ({

@@ -1,5 +1,5 @@
-import { GenerateRequest, StreamEvent } from '../../../../../src/llm/providers/llm-provider';
-import { MockProvider } from '../../../../../src/llm/providers/mock/mock.provider';
+import { GenerateRequest, StreamEvent } from '@src/llm/providers/llm-provider';
+import { MockProvider } from '@src/llm/providers/mock/mock.provider';
 
 const signal = new AbortController().signal;
 const req = (text: string, extra: Partial<GenerateRequest> = {}): GenerateRequest => ({

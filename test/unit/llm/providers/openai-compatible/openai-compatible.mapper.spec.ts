@@ -1,12 +1,12 @@
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { GenerateRequest, ProviderError } from '../../../../../src/llm/providers/llm-provider';
+import { GenerateRequest, ProviderError } from '@src/llm/providers/llm-provider';
 import {
   fromChatCompletion,
   fromEmbeddingResponse,
   fromImagesResponse,
   readChatChunk,
   toChatCompletionParams,
-} from '../../../../../src/llm/providers/openai-compatible/openai-compatible.mapper';
+} from '@src/llm/providers/openai-compatible/openai-compatible.mapper';
 
 function completion(overrides: Partial<ChatCompletion> = {}): ChatCompletion {
   return {

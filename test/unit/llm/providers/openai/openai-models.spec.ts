@@ -1,5 +1,5 @@
-import { openAiImageParams, openAiMaxTokensField } from '../../../../../src/llm/providers/openai/openai-models';
-import { ImageRequest } from '../../../../../src/llm/providers/llm-provider';
+import { openAiImageParams, openAiMaxTokensField } from '@src/llm/providers/openai/openai-models';
+import { ImageRequest } from '@src/llm/providers/llm-provider';
 
 describe('openAiMaxTokensField', () => {
   it.each(['o1', 'o3-mini', 'o4-mini', 'gpt-5', 'gpt-5-mini'])('sends max_completion_tokens to %s', (model) => {
