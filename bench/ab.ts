@@ -39,7 +39,12 @@ async function measure(side: Side, connections: number, requests: number): Promi
   const cpu0 = cpuTimeMs(side.pid);
   const r = await runLoad(side.target, connections, 0, requests);
   const cpu = cpuTimeMs(side.pid) - cpu0;
-  return { cpuMsPerRequest: round(cpu / Math.max(1, r.requests), 3), requestsPerS: r.requestsPerS, p50: round(r.latencyMs.p50), errors: r.errors + r.non2xx + r.timeouts };
+  return {
+    cpuMsPerRequest: round(cpu / Math.max(1, r.requests), 3),
+    requestsPerS: r.requestsPerS,
+    p50: round(r.latencyMs.p50),
+    errors: r.errors + r.non2xx + r.timeouts,
+  };
 }
 
 async function main(): Promise<void> {
@@ -60,7 +65,11 @@ async function main(): Promise<void> {
     const hubs: Hub[] = [await startHub(config, up, mode, path.resolve(baselineDist), 'baseline'), await startHub(config, up, mode, undefined, 'current')];
     const sides: Side[] = [
       { name: 'proxy', pid: up.proxy.pid, target: chatTarget('proxy', up.proxyUrl, SIM_KEY, 'gpt-4o-mini') },
-      ...hubs.map((h, i) => ({ name: i === 0 ? 'baseline' : 'current', pid: h.app.pid, target: chatTarget('llmhub', h.appUrl, h.apiKey, 'openai/gpt-4o-mini') })),
+      ...hubs.map((h, i) => ({
+        name: i === 0 ? 'baseline' : 'current',
+        pid: h.app.pid,
+        target: chatTarget('llmhub', h.appUrl, h.apiKey, 'openai/gpt-4o-mini'),
+      })),
     ];
     log(`limits ${mode}; warm-up, then ${rounds} rounds of ${requests} requests at ${connections} connections per side`);
     for (const side of sides) await runLoad(side.target, connections, 0, Math.min(2000, requests));
@@ -70,7 +79,9 @@ async function main(): Promise<void> {
       for (const side of order) {
         const s = await measure(side, connections, requests);
         samples.get(side.name)!.push(s);
-        log(`round ${r + 1} ${side.name.padEnd(8)} CPU ${s.cpuMsPerRequest} ms/req, ${s.requestsPerS} req/s, p50 ${s.p50} ms${s.errors ? `, ${s.errors} errors` : ''}`);
+        log(
+          `round ${r + 1} ${side.name.padEnd(8)} CPU ${s.cpuMsPerRequest} ms/req, ${s.requestsPerS} req/s, p50 ${s.p50} ms${s.errors ? `, ${s.errors} errors` : ''}`,
+        );
       }
     }
     const lines = ['', `side      CPU ms/req (median of ${rounds})  req/s (median)  % of proxy req/s  p50 ms (median)`];

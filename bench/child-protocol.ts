@@ -17,7 +17,9 @@ export async function runWorker<T>(name: string, script: string, env: NodeJS.Pro
     await stopChild(child, 2_000);
     throw new Error(`${name} did not finish within ${Math.round(timeoutMs / 1000)} s:\n${tail(logFile)}`);
   }
-  const line = readFileSync(logFile, 'utf8').split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  const line = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(RESULT_PREFIX));
   if (outcome !== 0 || !line) throw new Error(`${name} failed (exit ${outcome}):\n${tail(logFile)}`);
   return JSON.parse(line.slice(RESULT_PREFIX.length)) as T;
 }

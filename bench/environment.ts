@@ -115,4 +115,3 @@ export async function startHub(config: BenchConfig, up: Upstream, mode: LimitsMo
   });
   return { mode, app, appUrl, adminToken, apiKey: key.key, profileFile };
 }
-

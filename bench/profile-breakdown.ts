@@ -31,16 +31,42 @@ const RULES: [part: string, test: (fn: string, url: string) => boolean][] = [
   ['garbage collection', (fn) => fn === '(garbage collector)'],
   ['idle', (fn) => fn === '(idle)'],
   ['logging (pino, request lines)', (_fn, url) => /node_modules\/(pino|pino-http|sonic-boom|nestjs-pino|thread-stream|@pinojs)\/|common\/logging\//.test(url)],
-  ['serialization (JSON out)', (fn, url) => fn === 'stringify' && url === '' ],
-  ['provider SDK call (SDK, fetch, undici, web streams)', (_fn, url) => /node_modules\/(openai|@anthropic-ai|groq-sdk|undici)\/|node:internal\/deps\/undici|node:internal\/webstreams|js_transferable|llm\/providers\//.test(url)],
-  ['usage record (recorder, pg insert, metrics)', (_fn, url) => /usage-recorder|usage\.repository|usage-accounting|metrics\.service|node_modules\/(pg|pg-protocol|pg-pool|typeorm)\//.test(url)],
+  ['serialization (JSON out)', (fn, url) => fn === 'stringify' && url === ''],
+  [
+    'provider SDK call (SDK, fetch, undici, web streams)',
+    (_fn, url) =>
+      /node_modules\/(openai|@anthropic-ai|groq-sdk|undici)\/|node:internal\/deps\/undici|node:internal\/webstreams|js_transferable|llm\/providers\//.test(url),
+  ],
+  [
+    'usage record (recorder, pg insert, metrics)',
+    (_fn, url) => /usage-recorder|usage\.repository|usage-accounting|metrics\.service|node_modules\/(pg|pg-protocol|pg-pool|typeorm)\//.test(url),
+  ],
   ['limits and budget', (_fn, url) => /auth\/limits\/|node_modules\/(ioredis|@ioredis|redis-errors|denque)\//.test(url)],
   ['guard and key lookup', (_fn, url) => /auth\.guard|key-lookup|api-key\.codec|access-policy/.test(url)],
-  ['body parsing and validation', (_fn, url) => /node_modules\/(body-parser|raw-body|iconv-lite|class-validator|class-transformer|content-type|type-is|media-typer|bytes|http-errors|unpipe|destroy)\/|llm\/formats\/|validation\/|common\/http\//.test(url)],
+  [
+    'body parsing and validation',
+    (_fn, url) =>
+      /node_modules\/(body-parser|raw-body|iconv-lite|class-validator|class-transformer|content-type|type-is|media-typer|bytes|http-errors|unpipe|destroy)\/|llm\/formats\/|validation\/|common\/http\//.test(
+        url,
+      ),
+  ],
   ['response writing (express send/json)', (fn, url) => /node_modules\/express\/lib\/response/.test(url) || (fn === 'json' && /express/.test(url))],
-  ['routing and middleware (express, Nest)', (_fn, url) => /node_modules\/(express|router|@nestjs|path-to-regexp|finalhandler|helmet|on-finished|rxjs|parseurl|depd|serve-static|send|encodeurl|vary|cors|statuses|mime-types|mime-db|methods)\/|http-metrics|common\/overhead\/|src\/common\/[a-z-]+\.js|src\/auth\/auth\.decorators/.test(url)],
+  [
+    'routing and middleware (express, Nest)',
+    (_fn, url) =>
+      /node_modules\/(express|router|@nestjs|path-to-regexp|finalhandler|helmet|on-finished|rxjs|parseurl|depd|serve-static|send|encodeurl|vary|cors|statuses|mime-types|mime-db|methods)\/|http-metrics|common\/overhead\/|src\/common\/[a-z-]+\.js|src\/auth\/auth\.decorators/.test(
+        url,
+      ),
+  ],
   ['generation pipeline (plan, route, price, tokens)', (_fn, url) => /\/src\/llm\/|decimal\.js|js-tiktoken/.test(url)],
-  ['HTTP server and sockets (node:http, net)', (fn, url) => /node:_http_|node:net|stream_base_commons|node:internal\/streams|node:stream/.test(url) || fn === 'writev' || fn === 'writeUtf8String' || fn === 'writeBuffer'],
+  [
+    'HTTP server and sockets (node:http, net)',
+    (fn, url) =>
+      /node:_http_|node:net|stream_base_commons|node:internal\/streams|node:stream/.test(url) ||
+      fn === 'writev' ||
+      fn === 'writeUtf8String' ||
+      fn === 'writeBuffer',
+  ],
   ['promise and timer machinery', (fn, url) => fn === 'runMicrotasks' || /task_queues|node:internal\/timers|node:events|async_hooks/.test(url)],
 ];
 
@@ -78,7 +104,9 @@ export function breakdown(file: string, requests: number): { totalMsPerRequest: 
     total += dt;
   });
   const n = Math.max(1, requests);
-  const rows = [...us.entries()].sort((a, b) => b[1] - a[1]).map(([part, t]) => ({ part, usPerRequest: round(t / n, 1), percent: round((100 * t) / total, 1) }));
+  const rows = [...us.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([part, t]) => ({ part, usPerRequest: round(t / n, 1), percent: round((100 * t) / total, 1) }));
   return { totalMsPerRequest: round(total / n / 1000, 3), rows };
 }
 

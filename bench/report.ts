@@ -24,15 +24,13 @@ function fmt(value: number | null, unit: string): string {
 }
 
 export function renderTable(checks: readonly Check[]): string {
-  const rows = checks.map((c) => [
-    c.name,
-    fmt(c.measured, c.unit),
-    `${c.kind === 'max' ? '≤' : '≥'} ${fmt(c.target, c.unit)}`,
-    verdict(c),
-    c.note ?? '',
-  ]);
+  const rows = checks.map((c) => [c.name, fmt(c.measured, c.unit), `${c.kind === 'max' ? '≤' : '≥'} ${fmt(c.target, c.unit)}`, verdict(c), c.note ?? '']);
   const head = ['figure', 'measured', 'target', 'result', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

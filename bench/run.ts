@@ -60,7 +60,14 @@ async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<{ r
   return { result, cpuMsPerRequest: round(cpuMs / Math.max(1, result.requests), 3), cores: round(cpuMs / 1000 / result.durationS, 2) };
 }
 
-async function runLoadScenario(config: BenchConfig, up: Upstream, hub: Hub, targets: Record<'direct' | 'proxy' | 'llmhub', Target>, m: ModeResult, overall: { max: number }): Promise<void> {
+async function runLoadScenario(
+  config: BenchConfig,
+  up: Upstream,
+  hub: Hub,
+  targets: Record<'direct' | 'proxy' | 'llmhub', Target>,
+  m: ModeResult,
+  overall: { max: number },
+): Promise<void> {
   const load: NonNullable<ModeResult['load']> = { runs: [] };
   m.load = load;
   if (config.warmupS > 0) {
@@ -175,7 +182,12 @@ async function runWorkers(config: BenchConfig, up: Upstream, lastHub: Hub | unde
       results.ingest = await runWorker<IngestResult>(
         'ingest',
         path.join(DIST, 'bench/ingest.js'),
-        { ...workerEnv, BENCH_INGEST_RECORDS: String(config.ingestRecords), BENCH_INGEST_CONCURRENCY: String(config.ingestConcurrency), BENCH_SEED_RECORDS: String(config.seedRecords) },
+        {
+          ...workerEnv,
+          BENCH_INGEST_RECORDS: String(config.ingestRecords),
+          BENCH_INGEST_CONCURRENCY: String(config.ingestConcurrency),
+          BENCH_SEED_RECORDS: String(config.seedRecords),
+        },
         path.join(config.resultsDir, 'ingest.log'),
         300_000,
       );
@@ -239,7 +251,8 @@ async function main(): Promise<void> {
         await stopChild(hub.app);
       }
       const m = results.modes[results.modes.length - 1];
-      if (m && config.cpuProfile && existsSync(hub.profileFile)) m.profile = { file: path.relative(REPO, hub.profileFile), ...summarizeProfile(hub.profileFile) };
+      if (m && config.cpuProfile && existsSync(hub.profileFile))
+        m.profile = { file: path.relative(REPO, hub.profileFile), ...summarizeProfile(hub.profileFile) };
       if (m) m.checks = modeChecks(m, config);
     }
   } finally {
@@ -262,7 +275,10 @@ async function dropDatabase(): Promise<void> {
   const db = pendingDrop;
   pendingDrop = undefined;
   if (!db) return;
-  await db.drop().then(() => log(`database ${db.name} dropped`), (err: unknown) => log(`could not drop ${db.name}: ${String(err)}`));
+  await db.drop().then(
+    () => log(`database ${db.name} dropped`),
+    (err: unknown) => log(`could not drop ${db.name}: ${String(err)}`),
+  );
 }
 
 let cleaningUp = false;

@@ -53,7 +53,14 @@ export function streamOnce(target: Target, agent: Agent): Promise<StreamSample> 
     const since = (): number => Number(process.hrtime.bigint() - start) / 1e6;
     const sample: StreamSample = { status: 0, ttfbMs: Number.NaN, firstChunkMs: Number.NaN, lastByteMs: Number.NaN, chunkTimes: [] };
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) },
+      },
       (res) => {
         sample.status = res.statusCode ?? 0;
         let buf = '';

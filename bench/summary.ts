@@ -5,7 +5,8 @@ import { renderTable, verdict, type Check } from './report';
 import type { ModeResult, Results } from './results-types';
 import { round } from './stats';
 
-const withVerdicts = (checks: Check[]) => checks.map((c) => ({ ...c, measured: c.measured === null ? null : round(c.measured, 3) })).map((c) => ({ ...c, result: verdict(c) }));
+const withVerdicts = (checks: Check[]) =>
+  checks.map((c) => ({ ...c, measured: c.measured === null ? null : round(c.measured, 3) })).map((c) => ({ ...c, result: verdict(c) }));
 
 /** The per-mode targets, as ratios to the bare proxy (req/s) or added over the direct call (latency). */
 export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['checks'] {
@@ -18,7 +19,9 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     unit: 'ms',
     kind: 'max',
     target: 1,
-    note: one ? `bare proxy adds ${one.proxyOverheadMs.p50} ms; direct ${round(one.direct.latencyMs.p50)} / LLMHub ${round(one.llmhub.latencyMs.p50)} ms` : undefined,
+    note: one
+      ? `bare proxy adds ${one.proxyOverheadMs.p50} ms; direct ${round(one.direct.latencyMs.p50)} / LLMHub ${round(one.llmhub.latencyMs.p50)} ms`
+      : undefined,
   });
   checks.push({
     name: 'added p99 @1 conn',
@@ -26,7 +29,9 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     unit: 'ms',
     kind: 'max',
     target: 3,
-    note: one ? `bare proxy adds ${one.proxyOverheadMs.p99} ms; direct ${round(one.direct.latencyMs.p99)} / LLMHub ${round(one.llmhub.latencyMs.p99)} ms` : undefined,
+    note: one
+      ? `bare proxy adds ${one.proxyOverheadMs.p99} ms; direct ${round(one.direct.latencyMs.p99)} / LLMHub ${round(one.llmhub.latencyMs.p99)} ms`
+      : undefined,
   });
   for (const c of config.connections.filter((x) => x > 1)) {
     const x = run(c);
@@ -36,7 +41,9 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
       unit: '%',
       kind: 'min',
       target: 25,
-      note: x ? `LLMHub ${Math.round(x.llmhub.requestsPerS)} / proxy ${Math.round(x.proxy.requestsPerS)} / direct ${Math.round(x.direct.requestsPerS)} req/s` : undefined,
+      note: x
+        ? `LLMHub ${Math.round(x.llmhub.requestsPerS)} / proxy ${Math.round(x.proxy.requestsPerS)} / direct ${Math.round(x.direct.requestsPerS)} req/s`
+        : undefined,
     });
   }
   const failures = m.load ? m.load.runs.reduce((n, x) => n + x.llmhub.non2xx + x.llmhub.errors + x.llmhub.timeouts, 0) : null;
@@ -48,7 +55,9 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     unit: 'ms',
     kind: 'max',
     target: 1,
-    note: s ? `bare proxy adds ${s.proxy.ttfbOverheadMs.p50} ms; LLMHub p99 ${s.ttfbOverheadMs.p99} ms; first content chunk p50 +${s.firstChunkOverheadMs.p50} ms` : undefined,
+    note: s
+      ? `bare proxy adds ${s.proxy.ttfbOverheadMs.p50} ms; LLMHub p99 ${s.ttfbOverheadMs.p99} ms; first content chunk p50 +${s.firstChunkOverheadMs.p50} ms`
+      : undefined,
   });
   checks.push({
     name: 'stream chunks held back (runs)',
@@ -56,17 +65,40 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     unit: '',
     kind: 'max',
     target: 0,
-    note: s ? `gaps direct p50 ${round(s.gapCheck.directGapsMs.p50, 1)} / LLMHub p50 ${round(s.gapCheck.llmhubGapsMs.p50, 1)} ms; worst gap diff p50 ${round(s.gapCheck.maxGapDifferenceMs.p50, 1)} ms` : undefined,
+    note: s
+      ? `gaps direct p50 ${round(s.gapCheck.directGapsMs.p50, 1)} / LLMHub p50 ${round(s.gapCheck.llmhubGapsMs.p50, 1)} ms; worst gap diff p50 ${round(s.gapCheck.maxGapDifferenceMs.p50, 1)} ms`
+      : undefined,
   });
-  checks.push({ name: `LLMHub max RSS @${Math.max(...config.connections)} conns`, measured: m.memory.maxRssMbAtPeakLoad, unit: 'MB', kind: 'max', target: 250, note: `max over this mode ${round(m.memory.maxRssMbOverall, 1)} MB` });
+  checks.push({
+    name: `LLMHub max RSS @${Math.max(...config.connections)} conns`,
+    measured: m.memory.maxRssMbAtPeakLoad,
+    unit: 'MB',
+    kind: 'max',
+    target: 250,
+    note: `max over this mode ${round(m.memory.maxRssMbOverall, 1)} MB`,
+  });
   return withVerdicts(checks);
 }
 
 export function globalChecks(r: Results): Results['checks'] {
   const checks: Check[] = [];
   const i = r.ingest;
-  checks.push({ name: 'ingest via UsageRecorder.record()', measured: i ? i.recorder.recordsPerS : null, unit: 'rec/s', kind: 'min', target: 10_000, note: i ? `${i.recorder.records} records, ${i.recorder.concurrency} concurrent${i.recorder.spooled ? ', SPOOLED' : ''}` : undefined });
-  checks.push({ name: 'ingest via seed path (insertBatch 5k)', measured: i?.seed ? i.seed.recordsPerS : null, unit: 'rec/s', kind: 'min', target: 10_000, note: i?.seed ? `${i.seed.records} records` : undefined });
+  checks.push({
+    name: 'ingest via UsageRecorder.record()',
+    measured: i ? i.recorder.recordsPerS : null,
+    unit: 'rec/s',
+    kind: 'min',
+    target: 10_000,
+    note: i ? `${i.recorder.records} records, ${i.recorder.concurrency} concurrent${i.recorder.spooled ? ', SPOOLED' : ''}` : undefined,
+  });
+  checks.push({
+    name: 'ingest via seed path (insertBatch 5k)',
+    measured: i?.seed ? i.seed.recordsPerS : null,
+    unit: 'rec/s',
+    kind: 'min',
+    target: 10_000,
+    note: i?.seed ? `${i.seed.records} records` : undefined,
+  });
   const rep = r.report;
   const full = rep ? rep.rowsInLog >= 10_000_000 : false;
   checks.push({
@@ -75,7 +107,9 @@ export function globalChecks(r: Results): Results['checks'] {
     unit: 'ms',
     kind: 'max',
     target: 50,
-    note: rep ? `${rep.rowsInLog.toLocaleString('en-US')} log rows${full ? '' : ' (not the full 10M: BENCH_REPORT_ROWS=10000000)'}; query alone p50 ${round(rep.serviceMs.p50, 2)} ms` : undefined,
+    note: rep
+      ? `${rep.rowsInLog.toLocaleString('en-US')} log rows${full ? '' : ' (not the full 10M: BENCH_REPORT_ROWS=10000000)'}; query alone p50 ${round(rep.serviceMs.p50, 2)} ms`
+      : undefined,
   });
   return withVerdicts(checks);
 }
@@ -100,7 +134,9 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
             `${String(run.connections).padStart(5)}  ${side.label.padEnd(7)}  ${String(Math.round(side.requestsPerS)).padStart(7)}  ${num(side.latencyMs.p50, 7)}  ${num(side.latencyMs.p90, 7)}  ${num(side.latencyMs.p99, 7)}  ${String(side.non2xx).padStart(7)}  ${String(side.errors + side.timeouts).padStart(6)}  ${cpu === null ? ''.padStart(10) : num(cpu, 10, 2)}  ${ratio}`.trimEnd(),
           );
         }
-        lines.push(`       added over direct: proxy p50 ${run.proxyOverheadMs.p50} / p99 ${run.proxyOverheadMs.p99} ms; LLMHub p50 ${run.overheadMs.p50} / p99 ${run.overheadMs.p99} ms`);
+        lines.push(
+          `       added over direct: proxy p50 ${run.proxyOverheadMs.p50} / p99 ${run.proxyOverheadMs.p99} ms; LLMHub p50 ${run.overheadMs.p50} / p99 ${run.overheadMs.p99} ms`,
+        );
       }
       lines.push('');
     }
@@ -113,7 +149,11 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
       lines.push('');
     }
   }
-  if (r.commitMs) lines.push(`one durable commit on this database: p50 ${round(r.commitMs.p50)} ms, p99 ${round(r.commitMs.p99)} ms — LLMHub answers after its usage record commits`, '');
+  if (r.commitMs)
+    lines.push(
+      `one durable commit on this database: p50 ${round(r.commitMs.p50)} ms, p99 ${round(r.commitMs.p99)} ms — LLMHub answers after its usage record commits`,
+      '',
+    );
   if (r.checks.some((c) => c.measured !== null)) lines.push(renderTable(r.checks), '');
   for (const err of r.errors) lines.push(`ERROR ${err}`);
   lines.push(`results: ${path.relative(process.cwd(), out) || out}`);

@@ -93,7 +93,9 @@ function plan(args: ParsedArgs): (ctx: { get<T>(type: new (...a: never[]) => T):
       const parsedBudget = budget === undefined ? undefined : parseDecimalInput(budget, MONEY_RULES);
       if (parsedBudget && !parsedBudget.ok) throw new UsageError(`--budget must be a USD amount like 100 or 12.50: it ${parsedBudget.problem}`);
       return async (ctx) => {
-        const client = await ctx.get(ClientsService).create({ name, rate_limit_rpm: rpm ?? null, rate_limit_tpm: tpm ?? null, monthly_budget_usd: budget ?? null });
+        const client = await ctx
+          .get(ClientsService)
+          .create({ name, rate_limit_rpm: rpm ?? null, rate_limit_tpm: tpm ?? null, monthly_budget_usd: budget ?? null });
         const key = await ctx.get(ApiKeysService).create(client.id, { name: 'default' });
         return `Client "${client.name}" created (id ${client.id}).\nAPI key (shown only this once, store it now):\n\n  ${key.key}\n`;
       };
@@ -162,7 +164,11 @@ if (require.main === module) {
   main(process.argv.slice(2))
     .then((code) => process.exit(code))
     .catch((error: unknown) => {
-      process.stderr.write(error instanceof ConfigError || error instanceof StartupError ? `${error.message}\n` : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        error instanceof ConfigError || error instanceof StartupError
+          ? `${error.message}\n`
+          : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exit(1);
     });
 }

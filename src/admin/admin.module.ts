@@ -15,6 +15,16 @@ import { TemplatesAdminController } from './templates.admin.controller';
 
 @Module({
   imports: [AuthModule, PromptsModule, BillingModule, LlmModule],
-  controllers: [TemplatesAdminController, BillingAdminController, LogsAdminController, DashboardAdminController, ClientsAdminController, KeysAdminController, SessionAdminController, ProvidersAdminController, PricesAdminController],
+  controllers: [
+    TemplatesAdminController,
+    BillingAdminController,
+    LogsAdminController,
+    DashboardAdminController,
+    ClientsAdminController,
+    KeysAdminController,
+    SessionAdminController,
+    ProvidersAdminController,
+    PricesAdminController,
+  ],
 })
 export class AdminModule {}

@@ -23,7 +23,11 @@ export class BillingAdminController {
 
   @Get('usage')
   @ApiOkResponse({ type: UsageResponseDto })
-  @ApiOperation({ summary: 'Usage across clients', description: 'Cost and usage over any range and granularity, optionally filtered by client, provider or model and grouped by client, provider, model or template. Money as decimal strings.' })
+  @ApiOperation({
+    summary: 'Usage across clients',
+    description:
+      'Cost and usage over any range and granularity, optionally filtered by client, provider or model and grouped by client, provider, model or template. Money as decimal strings.',
+  })
   getAdminUsage(@Query() q: AdminUsageQueryDto): Promise<UsageResponseDto> {
     return this.reads.usage(toUsageFilter(q));
   }
@@ -38,22 +42,25 @@ export class BillingAdminController {
   /** Streamed: one write per chunk of rows, waiting for the socket to drain. */
   @Get('export.csv')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'the rows of GET /api/admin/billing/usage for the same parameters, as CSV (money as decimal strings)', schema: { type: 'string' } })
-  @ApiOperation({ summary: 'Export usage as CSV', description: 'The rows of GET /api/admin/billing/usage for the same parameters, streamed as CSV (money as decimal strings).' })
+  @ApiOkResponse({
+    description: 'the rows of GET /api/admin/billing/usage for the same parameters, as CSV (money as decimal strings)',
+    schema: { type: 'string' },
+  })
+  @ApiOperation({
+    summary: 'Export usage as CSV',
+    description: 'The rows of GET /api/admin/billing/usage for the same parameters, streamed as CSV (money as decimal strings).',
+  })
   async exportUsageCsv(@Query() q: AdminUsageQueryDto, @Res() res: Response): Promise<void> {
     let started = false;
-    const streaming = this.logs.exportCsv(
-      toUsageFilter(q),
-      async (chunk) => {
-        if (!started) {
-          started = true;
-          res.status(200);
-          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-          res.setHeader('Content-Disposition', `attachment; filename="llmhub-usage-${new Date().toISOString().slice(0, 10)}.csv"`);
-        }
-        if (!res.write(chunk)) await once(res, 'drain');
-      },
-    );
+    const streaming = this.logs.exportCsv(toUsageFilter(q), async (chunk) => {
+      if (!started) {
+        started = true;
+        res.status(200);
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="llmhub-usage-${new Date().toISOString().slice(0, 10)}.csv"`);
+      }
+      if (!res.write(chunk)) await once(res, 'drain');
+    });
     try {
       await streaming;
     } catch (err) {

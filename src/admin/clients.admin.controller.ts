@@ -1,5 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ApiClientCreateDto, ApiClientPageDto, ApiClientResponseDto, ApiClientUpdateDto } from '../auth/dto/api-client.dto';
 import { ApiKeyCreateDto, ApiKeyCreatedResponseDto, ApiKeyPageDto } from '../auth/dto/api-key.dto';
 import { PageQueryDto } from '../common/dto/page-query.dto';
@@ -30,7 +40,11 @@ export class ClientsAdminController {
   @ApiCreatedResponse({ type: ApiClientResponseDto })
   @ApiConflictResponse({ description: 'conflict: a client with this name exists' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
-  @ApiOperation({ summary: 'Create a client', description: 'A client with its limits (`rate_limit_rpm`, `rate_limit_tpm`), monthly budget (USD decimal string), alert threshold and allow-lists. Keys are created separately.' })
+  @ApiOperation({
+    summary: 'Create a client',
+    description:
+      'A client with its limits (`rate_limit_rpm`, `rate_limit_tpm`), monthly budget (USD decimal string), alert threshold and allow-lists. Keys are created separately.',
+  })
   createApiClient(@Body() dto: ApiClientCreateDto): Promise<ApiClientResponseDto> {
     return this.clients.create(dto);
   }
@@ -49,7 +63,10 @@ export class ClientsAdminController {
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiConflictResponse({ description: 'conflict: a client with this name exists' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
-  @ApiOperation({ summary: 'Update a client', description: 'Change any of a client’s settings; absent fields are left alone, `null` clears a limit. Takes effect on the next call.' })
+  @ApiOperation({
+    summary: 'Update a client',
+    description: 'Change any of a client’s settings; absent fields are left alone, `null` clears a limit. Takes effect on the next call.',
+  })
   updateApiClient(@Param('id', new UuidParamPipe('id')) id: string, @Body() dto: ApiClientUpdateDto): Promise<ApiClientResponseDto> {
     return this.clients.update(id, dto);
   }
@@ -68,7 +85,10 @@ export class ClientsAdminController {
   @ApiCreatedResponse({ type: ApiKeyCreatedResponseDto, description: 'The full key is in `key`, this once only' })
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
-  @ApiOperation({ summary: 'Create a key', description: 'A new key for the client. The full key is in `key` in this answer only; LLMHub keeps only a hash and the prefix.' })
+  @ApiOperation({
+    summary: 'Create a key',
+    description: 'A new key for the client. The full key is in `key` in this answer only; LLMHub keeps only a hash and the prefix.',
+  })
   createApiKey(@Param('id', new UuidParamPipe('id')) id: string, @Body() dto: ApiKeyCreateDto): Promise<ApiKeyCreatedResponseDto> {
     return this.keys.create(id, dto);
   }

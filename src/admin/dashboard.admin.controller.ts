@@ -12,7 +12,10 @@ export class DashboardAdminController {
 
   @Get()
   @ApiOkResponse({ type: DashboardResponseDto, description: 'headline figures for the console' })
-  @ApiOperation({ summary: 'Dashboard figures', description: 'The console’s headline figures: today and this month, the last 24 hours by hour, top models and clients, and a month-end forecast.' })
+  @ApiOperation({
+    summary: 'Dashboard figures',
+    description: 'The console’s headline figures: today and this month, the last 24 hours by hour, top models and clients, and a month-end forecast.',
+  })
   getDashboard(): Promise<DashboardResponseDto> {
     return this.dashboard.get();
   }

@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ApiKeyRotateDto, ApiKeyRotatedResponseDto } from '../auth/dto/api-key.dto';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { AdminAuth } from '../common/auth.decorators';
@@ -17,7 +26,10 @@ export class KeysAdminController {
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiConflictResponse({ description: 'conflict: the key is already revoked or expired' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
-  @ApiOperation({ summary: 'Rotate a key', description: 'Issues a new key (in full, this once) for the same client; the old one keeps working for `grace_period_seconds` (default 0).' })
+  @ApiOperation({
+    summary: 'Rotate a key',
+    description: 'Issues a new key (in full, this once) for the same client; the old one keeps working for `grace_period_seconds` (default 0).',
+  })
   rotateApiKey(@Param('id', new UuidParamPipe('id')) id: string, @Body() dto: ApiKeyRotateDto): Promise<ApiKeyRotatedResponseDto> {
     return this.keys.rotate(id, dto.grace_period_seconds ?? 0);
   }

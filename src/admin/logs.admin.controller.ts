@@ -13,7 +13,11 @@ export class LogsAdminController {
 
   @Get()
   @ApiOkResponse({ type: GenerationLogPageDto, description: 'Newest first' })
-  @ApiOperation({ summary: 'List generation records', description: 'The generation log, newest first, filtered by `client_id`, `provider`, `model`, `status`, `from` and `to`, paged by keyset (`limit`, `cursor`).' })
+  @ApiOperation({
+    summary: 'List generation records',
+    description:
+      'The generation log, newest first, filtered by `client_id`, `provider`, `model`, `status`, `from` and `to`, paged by keyset (`limit`, `cursor`).',
+  })
   listGenerationLogs(@Query() q: LogsQueryDto): Promise<GenerationLogPageDto> {
     return this.logs.list({
       clientId: q.client_id,

@@ -13,7 +13,10 @@ export class PricesAdminController {
 
   @Get()
   @ApiOkResponse({ type: PriceListDto })
-  @ApiOperation({ summary: 'Get prices', description: 'The pricing table in force: USD per million tokens (decimal strings) per model, and where each price comes from.' })
+  @ApiOperation({
+    summary: 'Get prices',
+    description: 'The pricing table in force: USD per million tokens (decimal strings) per model, and where each price comes from.',
+  })
   getPrices(): PriceListDto {
     return this.prices.list();
   }
@@ -21,7 +24,10 @@ export class PricesAdminController {
   @Put()
   @ApiOkResponse({ type: PriceListDto })
   @ApiUnprocessableEntityResponse({ description: 'validation_error naming the model and field' })
-  @ApiOperation({ summary: 'Set prices', description: 'Sets or resets console prices per model; the next call is priced with them. Costs already recorded never change.' })
+  @ApiOperation({
+    summary: 'Set prices',
+    description: 'Sets or resets console prices per model; the next call is priced with them. Costs already recorded never change.',
+  })
   updatePrices(@Body() dto: PricesUpdateDto): Promise<PriceListDto> {
     return this.prices.update(dto.prices);
   }

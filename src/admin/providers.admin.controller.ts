@@ -13,7 +13,10 @@ export class ProvidersAdminController {
 
   @Get()
   @ApiOkResponse({ type: ProviderListDto })
-  @ApiOperation({ summary: 'List providers', description: 'Every provider with its status (configured, enabled, circuit), base URL and timeout; keys are shown masked.' })
+  @ApiOperation({
+    summary: 'List providers',
+    description: 'Every provider with its status (configured, enabled, circuit), base URL and timeout; keys are shown masked.',
+  })
   listProviders(): ProviderListDto {
     return { items: this.providers.list(), next_cursor: null };
   }
@@ -22,7 +25,10 @@ export class ProvidersAdminController {
   @ApiOkResponse({ type: ProviderResponseDto })
   @ApiNotFoundResponse({ description: 'not_found: unknown provider' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
-  @ApiOperation({ summary: 'Update a provider', description: 'Set a provider’s key (write-only, stored encrypted), base URL, enabled flag or timeout. Takes effect on the next call.' })
+  @ApiOperation({
+    summary: 'Update a provider',
+    description: 'Set a provider’s key (write-only, stored encrypted), base URL, enabled flag or timeout. Takes effect on the next call.',
+  })
   updateProvider(@Param('name') name: string, @Body() dto: ProviderUpdateDto): Promise<ProviderResponseDto> {
     return this.providers.update(name, dto);
   }
@@ -31,7 +37,11 @@ export class ProvidersAdminController {
   @HttpCode(200)
   @ApiOkResponse({ type: ProviderTestResultDto, description: 'Upstream failures answer ok: false with the error, not an HTTP error' })
   @ApiNotFoundResponse({ description: 'not_found: unknown provider' })
-  @ApiOperation({ summary: 'Test a provider', description: 'A minimal live call (the cheapest chat model, one output token), billed to no client. An upstream failure answers 200 with `ok: false` and the error.' })
+  @ApiOperation({
+    summary: 'Test a provider',
+    description:
+      'A minimal live call (the cheapest chat model, one output token), billed to no client. An upstream failure answers 200 with `ok: false` and the error.',
+  })
   testProvider(@Param('name') name: string): Promise<ProviderTestResultDto> {
     return this.providers.test(name);
   }

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { AdminAuthService, SESSION_COOKIE } from '../auth/admin-auth.service';
@@ -28,9 +36,17 @@ export class SessionAdminController {
   @ApiUnauthorizedResponse({ description: 'unauthorized: wrong token (repeated failures are slowed down)' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
   @ApiTooManyRequestsResponse({ description: 'never: wrong tokens are delayed instead' })
-  @ApiOperation({ summary: 'Log in to the console', description: 'Exchanges the admin token for an HttpOnly session cookie (`llmhub_session`, SameSite=Strict, Secure over HTTPS). Repeated wrong tokens are slowed down.' })
+  @ApiOperation({
+    summary: 'Log in to the console',
+    description:
+      'Exchanges the admin token for an HttpOnly session cookie (`llmhub_session`, SameSite=Strict, Secure over HTTPS). Repeated wrong tokens are slowed down.',
+  })
   @ApiErrors({ unauthorized: 'the token is wrong' })
-  async createAdminSession(@Body() dto: AdminSessionCreateDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<AdminSessionResponseDto> {
+  async createAdminSession(
+    @Body() dto: AdminSessionCreateDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AdminSessionResponseDto> {
     const session = await this.admin.createSession(dto.token, clientIp(req));
     res.setHeader('Set-Cookie', sessionCookie(req, session.sessionId, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)));
     res.setHeader('Cache-Control', 'no-store');

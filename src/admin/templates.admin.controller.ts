@@ -1,10 +1,27 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ApiErrors, GENERATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { AdminAuth } from '../common/auth.decorators';
 import { PlaygroundResponseDto, PlaygroundRunDto } from '../llm/dto/playground.dto';
 import { PlaygroundService } from '../llm/playground.service';
-import { PromptCreateDto, PromptRenderDto, PromptRenderResponseDto, PromptTemplateDetailResponseDto, PromptTemplateListResponseDto, PromptVersionCreateDto, TemplateListQueryDto, TemplateUpdateDto } from '../prompts/dto/prompt.dto';
+import {
+  PromptCreateDto,
+  PromptRenderDto,
+  PromptRenderResponseDto,
+  PromptTemplateDetailResponseDto,
+  PromptTemplateListResponseDto,
+  PromptVersionCreateDto,
+  TemplateListQueryDto,
+  TemplateUpdateDto,
+} from '../prompts/dto/prompt.dto';
 import { TemplateAdminDetailResponseDto, TemplateStatsQueryDto, TemplateStatsResponseDto } from '../prompts/dto/template-stats.dto';
 import { PromptActor, PromptLibraryService } from '../prompts/prompt-library.service';
 import { PromptStatsService } from '../prompts/prompt-stats.service';
@@ -25,7 +42,10 @@ export class TemplatesAdminController {
 
   @Get()
   @ApiOkResponse({ type: PromptTemplateListResponseDto })
-  @ApiOperation({ summary: 'List templates', description: 'Every template, system ones included, filtered by owner or `system`, paged by `limit` and `cursor`.' })
+  @ApiOperation({
+    summary: 'List templates',
+    description: 'Every template, system ones included, filtered by owner or `system`, paged by `limit` and `cursor`.',
+  })
   listTemplates(@Query() query: TemplateListQueryDto): Promise<PromptTemplateListResponseDto> {
     return this.library.list(ADMIN, { limit: query.limit, cursor: query.cursor, ownerClientId: query.owner_client_id, system: query.system });
   }
@@ -75,7 +95,10 @@ export class TemplatesAdminController {
 
   @Get(':id/stats')
   @ApiOkResponse({ type: TemplateStatsResponseDto })
-  @ApiOperation({ summary: 'Template statistics', description: 'Per-version calls, success rate, tokens, cost and latency over `from`..`to`, and the A/B tests.' })
+  @ApiOperation({
+    summary: 'Template statistics',
+    description: 'Per-version calls, success rate, tokens, cost and latency over `from`..`to`, and the A/B tests.',
+  })
   @ApiErrors({ not_found: 'no template with this id' })
   getTemplateStats(@Param('id', new UuidParamPipe()) id: string, @Query() query: TemplateStatsQueryDto): Promise<TemplateStatsResponseDto> {
     return this.stats.templateStats(ADMIN, id, { from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined });
@@ -86,11 +109,23 @@ export class TemplatesAdminController {
   @ApiOkResponse({ type: PromptRenderResponseDto })
   @ApiNotFoundResponse({ description: 'not_found: unknown template, version or label' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error naming each missing or undeclared variable' })
-  @ApiOperation({ summary: 'Render a template', description: 'Renders a version (or a label, default production) with variables, strictly; nothing is called.' })
+  @ApiOperation({
+    summary: 'Render a template',
+    description: 'Renders a version (or a label, default production) with variables, strictly; nothing is called.',
+  })
   @ApiErrors({ not_found: 'unknown template, version or label', validation_error: 'a variable is missing or undeclared; details names each' })
   async renderTemplate(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PromptRenderDto): Promise<PromptRenderResponseDto> {
     const r = await this.library.render(ADMIN, id, { version: dto.version, label: dto.label, subject: dto.subject }, dto.variables ?? {});
-    return { template: r.templateName, template_id: r.templateId, version: r.version, system_prompt: r.systemPrompt, prompt: r.prompt, provider: r.provider, model: r.model, params: r.params };
+    return {
+      template: r.templateName,
+      template_id: r.templateId,
+      version: r.version,
+      system_prompt: r.systemPrompt,
+      prompt: r.prompt,
+      provider: r.provider,
+      model: r.model,
+      params: r.params,
+    };
   }
 
   @Post(':id/playground')
@@ -98,8 +133,19 @@ export class TemplatesAdminController {
   @ApiOkResponse({ type: PlaygroundResponseDto })
   @ApiNotFoundResponse({ description: 'not_found: unknown template, version, label or model' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error naming each missing or undeclared variable' })
-  @ApiOperation({ summary: 'Run a template in the playground', description: 'Renders a version and runs it on a model: output, tokens, cost and latency. Billed to no client and not in the usage log (like a provider test).' })
-  @ApiErrors({ provider_not_configured: GENERATION_ERRORS.provider_not_configured, upstream_error: GENERATION_ERRORS.upstream_error, upstream_timeout: GENERATION_ERRORS.upstream_timeout, provider_unavailable: GENERATION_ERRORS.provider_unavailable, not_found: 'unknown template, version, label or model', validation_error: 'a variable is missing or undeclared; details names each' })
+  @ApiOperation({
+    summary: 'Run a template in the playground',
+    description:
+      'Renders a version and runs it on a model: output, tokens, cost and latency. Billed to no client and not in the usage log (like a provider test).',
+  })
+  @ApiErrors({
+    provider_not_configured: GENERATION_ERRORS.provider_not_configured,
+    upstream_error: GENERATION_ERRORS.upstream_error,
+    upstream_timeout: GENERATION_ERRORS.upstream_timeout,
+    provider_unavailable: GENERATION_ERRORS.provider_unavailable,
+    not_found: 'unknown template, version, label or model',
+    validation_error: 'a variable is missing or undeclared; details names each',
+  })
   async runTemplatePlayground(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PlaygroundRunDto): Promise<PlaygroundResponseDto> {
     const r = await this.library.render(ADMIN, id, { version: dto.version, label: dto.label }, dto.variables ?? {});
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

@@ -35,7 +35,10 @@ function asPair(entry: string): { provider: string | null; model: string } {
 function covers(list: string[], entry: string): boolean {
   const { provider, model } = asPair(entry);
   if (provider === null) return list.some((e) => e === '*' || e === model);
-  if (model === '*') return list.some((e) => e === '*' || (asPair(e).provider !== null && canonicalProvider(asPair(e).provider!) === canonicalProvider(provider) && asPair(e).model === '*'));
+  if (model === '*')
+    return list.some(
+      (e) => e === '*' || (asPair(e).provider !== null && canonicalProvider(asPair(e).provider!) === canonicalProvider(provider) && asPair(e).model === '*'),
+    );
   return listAllows(list, provider, model);
 }
 
@@ -62,9 +65,11 @@ export class AccessPolicy {
   assertModelAllowed(caller: Caller, provider: string, model: string): void {
     const name = `${provider}/${model}`;
     if (caller.allowedProviders !== null && !caller.allowedProviders.some((p) => canonicalProvider(p) === canonicalProvider(provider))) {
-      throw new AppError('model_not_allowed', `Model "${name}" is not allowed for this client: provider "${provider}" is outside its allowed providers (${this.describe(caller.allowedProviders)})`, [
-        { field: 'model', message: `allowed providers: ${this.describe(caller.allowedProviders)}` },
-      ]);
+      throw new AppError(
+        'model_not_allowed',
+        `Model "${name}" is not allowed for this client: provider "${provider}" is outside its allowed providers (${this.describe(caller.allowedProviders)})`,
+        [{ field: 'model', message: `allowed providers: ${this.describe(caller.allowedProviders)}` }],
+      );
     }
     if (caller.allowedModels !== null && !listAllows(caller.allowedModels, provider, model)) {
       throw new AppError('model_not_allowed', `Model "${name}" is not allowed for this client; allowed models: ${this.describe(caller.allowedModels)}`, [

@@ -54,7 +54,7 @@ export class ApiKeysService {
       throw new AppError('conflict', `Key ${keyId} is ${old.revokedAt ? 'revoked' : 'expired'}; create a new key instead`);
     }
     const graceEnd = gracePeriodSeconds > 0 ? new Date(now.getTime() + gracePeriodSeconds * 1000) : null;
-    const oldExpiresAt = graceEnd && old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd ?? old.expiresAt;
+    const oldExpiresAt = graceEnd && old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : (graceEnd ?? old.expiresAt);
     const generated = generateApiKey();
     const key = await this.keys.rotate(old.id, oldExpiresAt, graceEnd ? null : now, {
       clientId: old.clientId,

@@ -95,7 +95,9 @@ export class ClientsService {
 
   private assertTimeZone(tz: string | undefined): void {
     if (tz !== undefined && !isValidTimeZone(tz)) {
-      throw new AppError('validation_error', `Unknown timezone "${tz}"`, [{ field: 'budget_timezone', message: 'expected an IANA timezone such as "UTC" or "Europe/Berlin"' }]);
+      throw new AppError('validation_error', `Unknown timezone "${tz}"`, [
+        { field: 'budget_timezone', message: 'expected an IANA timezone such as "UTC" or "Europe/Berlin"' },
+      ]);
     }
   }
 

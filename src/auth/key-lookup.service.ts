@@ -13,9 +13,7 @@ const MAX_CACHED = 50_000;
 const LAST_USED_FLUSH_MS = 15_000;
 
 export type KeyVerdict =
-  | { status: 'ok'; caller: Caller }
-  | { status: 'inactive'; caller: Caller }
-  | { status: 'invalid'; reason: 'unknown' | 'revoked' | 'expired' };
+  { status: 'ok'; caller: Caller } | { status: 'inactive'; caller: Caller } | { status: 'invalid'; reason: 'unknown' | 'revoked' | 'expired' };
 
 interface Cached {
   row: KeyWithClient | null;

@@ -13,7 +13,10 @@ export class MeController {
   @ApiOkResponse({ type: CallerResponseDto })
   @ApiUnauthorizedResponse({ description: 'missing_api_key / invalid_api_key' })
   @ApiForbiddenResponse({ description: 'client_inactive' })
-  @ApiOperation({ summary: 'Who am I', description: 'The client and key behind the credential, and the limits and allow-lists that apply to it. A cheap way to check a key.' })
+  @ApiOperation({
+    summary: 'Who am I',
+    description: 'The client and key behind the credential, and the limits and allow-lists that apply to it. A cheap way to check a key.',
+  })
   getCurrentClient(@CurrentCaller() caller: Caller): CallerResponseDto {
     return {
       client_id: caller.clientId,

@@ -3,14 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
-import {
-  BillingSummaryResponseDto,
-  TopSpendersResponseDto,
-  UsageGroup,
-  UsageItemDto,
-  UsageResponseDto,
-  UsageTotalsDto,
-} from './dto/billing.dto';
+import { BillingSummaryResponseDto, TopSpendersResponseDto, UsageGroup, UsageItemDto, UsageResponseDto, UsageTotalsDto } from './dto/billing.dto';
 import { addUnits, floorTo, Granularity, ROLLUP_TABLE, splitRange } from './rollup-buckets';
 
 export interface UsageFilter {
@@ -81,7 +74,11 @@ export function rollupSelection(
   const { from, to } = reportRange(filter.from, filter.to, granularity);
   const params: unknown[] = [floorTo(from, granularity).toISOString(), to.toISOString()];
   const where = ['r.bucket >= $1', 'r.bucket < $2'];
-  for (const [column, value] of [['client_id', filter.clientId], ['provider', filter.provider], ['model', filter.model]] as const) {
+  for (const [column, value] of [
+    ['client_id', filter.clientId],
+    ['provider', filter.provider],
+    ['model', filter.model],
+  ] as const) {
     if (value === undefined) continue;
     params.push(value);
     where.push(`r.${column} = $${params.length}`);
@@ -108,8 +105,22 @@ export function usageQuery(filter: UsageFilter): { sql: string; params: unknown[
 
 /** The columns of a usage item in order (the CSV header); group columns are empty when not grouped by them. */
 export const USAGE_ITEM_COLUMNS = [
-  'bucket', 'client_id', 'client_name', 'provider', 'model', 'template', 'template_id', 'template_version',
-  'requests', 'errors', 'rejected', 'input_tokens', 'output_tokens', 'cost_usd', 'price_unknown', 'avg_latency_ms',
+  'bucket',
+  'client_id',
+  'client_name',
+  'provider',
+  'model',
+  'template',
+  'template_id',
+  'template_version',
+  'requests',
+  'errors',
+  'rejected',
+  'input_tokens',
+  'output_tokens',
+  'cost_usd',
+  'price_unknown',
+  'avg_latency_ms',
 ] as const;
 
 /** One row of usageQuery as a report item (money as a decimal string). */
@@ -164,10 +175,7 @@ export class BillingReadService {
       if (part.source === 'log') return `SELECT sum(cost_usd) AS c FROM llm_generation_log WHERE client_id = $1 AND created_at >= ${a} AND created_at < ${b}`;
       return `SELECT sum(cost_usd) AS c FROM ${ROLLUP_TABLE[part.source]} WHERE client_id = $1 AND bucket >= ${a} AND bucket < ${b}`;
     });
-    const rows: { total: string | null }[] = await this.dataSource.query(
-      `SELECT sum(c)::text AS total FROM (${selects.join(' UNION ALL ')}) parts`,
-      params,
-    );
+    const rows: { total: string | null }[] = await this.dataSource.query(`SELECT sum(c)::text AS total FROM (${selects.join(' UNION ALL ')}) parts`, params);
     return money(rows[0]?.total);
   }
 
@@ -189,14 +197,13 @@ export class BillingReadService {
   /** The calendar month so far (UTC), with the client's monthly budget. */
   async clientSummary(clientId: string, now = new Date()): Promise<BillingSummaryResponseDto> {
     const periodStart = floorTo(now, 'month');
-    const [month]: Row[] = await this.dataSource.query(
-      `SELECT ${SUMS} FROM llm_monthly_costs r WHERE r.client_id = $1 AND r.bucket = $2`,
-      [clientId, periodStart.toISOString()],
-    );
-    const [client]: { budget: string | null }[] = await this.dataSource.query(
-      `SELECT monthly_budget_usd::text AS budget FROM api_clients WHERE id = $1`,
-      [clientId],
-    );
+    const [month]: Row[] = await this.dataSource.query(`SELECT ${SUMS} FROM llm_monthly_costs r WHERE r.client_id = $1 AND r.bucket = $2`, [
+      clientId,
+      periodStart.toISOString(),
+    ]);
+    const [client]: { budget: string | null }[] = await this.dataSource.query(`SELECT monthly_budget_usd::text AS budget FROM api_clients WHERE id = $1`, [
+      clientId,
+    ]);
     const totals = totalsOf(month ? [month] : []);
     const budget = client?.budget ?? null;
     const remaining = budget === null ? null : Decimal.max(0, new Decimal(budget).minus(totals.cost_usd)).toFixed();
@@ -218,7 +225,8 @@ export class BillingReadService {
   async topSpenders(fromRaw: string | undefined, toRaw: string | undefined, limit = 10): Promise<TopSpendersResponseDto> {
     const now = new Date();
     const { from, to } = reportRange(fromRaw ?? floorTo(now, 'month').toISOString(), toRaw, 'month', now);
-    const unit: Granularity = floorTo(from, 'month').getTime() === from.getTime() ? 'month' : floorTo(from, 'day').getTime() === from.getTime() ? 'day' : 'hour';
+    const unit: Granularity =
+      floorTo(from, 'month').getTime() === from.getTime() ? 'month' : floorTo(from, 'day').getTime() === from.getTime() ? 'day' : 'hour';
     const rows: Row[] = await this.dataSource.query(
       `SELECT r.client_id, c.name AS client_name, ${SUMS}
        FROM ${ROLLUP_TABLE[unit]} r LEFT JOIN api_clients c ON c.id = r.client_id

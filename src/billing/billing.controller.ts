@@ -15,7 +15,11 @@ export class BillingController {
   @Get('usage')
   @ApiOkResponse({ type: UsageResponseDto })
   @ApiUnprocessableEntityResponse({ description: 'validation_error naming the field' })
-  @ApiOperation({ summary: 'My usage', description: 'The caller’s own usage and cost over `from`..`to`, by `granularity` (hour, day, month) and optionally grouped by provider, model or template. Money as decimal strings.' })
+  @ApiOperation({
+    summary: 'My usage',
+    description:
+      'The caller’s own usage and cost over `from`..`to`, by `granularity` (hour, day, month) and optionally grouped by provider, model or template. Money as decimal strings.',
+  })
   getClientUsage(@CurrentCaller() caller: Caller, @Query() query: UsageQueryDto): Promise<UsageResponseDto> {
     return this.reads.usage({
       clientId: caller.clientId,

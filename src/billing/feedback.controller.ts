@@ -15,8 +15,12 @@ export class FeedbackController {
   @Post(':request_id/feedback')
   @HttpCode(200)
   @ApiOkResponse({ type: FeedbackResponseDto })
-  @ApiNotFoundResponse({ description: 'not one of the caller\'s generations' })
-  @ApiOperation({ summary: 'Report on a generation', description: 'Whether one of the caller’s generations served its purpose (`success`, optional `score` and `comment`). Feeds the success rate of the template version that produced it. Sending again replaces the earlier feedback.' })
+  @ApiNotFoundResponse({ description: "not one of the caller's generations" })
+  @ApiOperation({
+    summary: 'Report on a generation',
+    description:
+      'Whether one of the caller’s generations served its purpose (`success`, optional `score` and `comment`). Feeds the success rate of the template version that produced it. Sending again replaces the earlier feedback.',
+  })
   @ApiErrors({ not_found: 'not one of the caller’s generations' })
   submitGenerationFeedback(
     @CurrentCaller() caller: Caller,

@@ -25,16 +25,15 @@ export class FeedbackService {
   async submit(clientId: string, requestId: string, dto: FeedbackCreateDto): Promise<FeedbackResponseDto> {
     const notFound = new AppError('not_found', `Generation ${requestId} not found`);
     if (!isUuid(requestId)) throw notFound;
-    const rows: { request_id: string; success: boolean; score: string | null; comment: string | null; updated_at: Date }[] =
-      await this.dataSource.query(
-        `INSERT INTO generation_feedback (request_id, client_id, success, score, comment, updated_at)
+    const rows: { request_id: string; success: boolean; score: string | null; comment: string | null; updated_at: Date }[] = await this.dataSource.query(
+      `INSERT INTO generation_feedback (request_id, client_id, success, score, comment, updated_at)
          SELECT l.id, l.client_id, $3, $4, $5, now() FROM llm_generation_log l
          WHERE l.id = $1 AND l.client_id = $2 LIMIT 1
          ON CONFLICT (request_id) DO UPDATE SET success = EXCLUDED.success, score = EXCLUDED.score,
            comment = EXCLUDED.comment, updated_at = now()
          RETURNING request_id, success, score::text AS score, comment, updated_at`,
-        [requestId, clientId, dto.success, dto.score ?? null, dto.comment ?? null],
-      );
+      [requestId, clientId, dto.success, dto.score ?? null, dto.comment ?? null],
+    );
     if (rows.length === 0) throw notFound;
     const row = rows[0];
     return {

@@ -56,7 +56,7 @@ export class MetricsService {
   });
   private readonly overhead = new Histogram({
     name: 'llmhub_gateway_overhead_seconds',
-    help: 'LLMHub\'s own time per response, upstream time excluded (the x-llmhub-overhead-ms header; for a stream, the time before its first byte)',
+    help: "LLMHub's own time per response, upstream time excluded (the x-llmhub-overhead-ms header; for a stream, the time before its first byte)",
     buckets: OVERHEAD_BUCKETS,
     registers: [this.registry],
   });

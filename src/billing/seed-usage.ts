@@ -20,7 +20,11 @@ const MODELS = [
   { provider: 'groq', model: 'llama-3.3-70b-versatile', inPerM: '0.59', outPerM: '0.79' },
 ];
 const STATUSES: [GenerationStatus, number][] = [
-  ['success', 0.93], ['error', 0.03], ['rate_limited', 0.02], ['budget_exceeded', 0.01], ['cancelled', 0.01],
+  ['success', 0.93],
+  ['error', 0.03],
+  ['rate_limited', 0.02],
+  ['budget_exceeded', 0.01],
+  ['cancelled', 0.01],
 ];
 const BATCH = 5_000;
 
@@ -121,7 +125,9 @@ async function main(): Promise<void> {
     const started = Date.now();
     const written = await seedUsage(dataSource, opts, (m) => console.log(m));
     const seconds = (Date.now() - started) / 1000;
-    console.log(`seeded ${written} records over ${opts.days} days for ${opts.clients} clients in ${seconds.toFixed(1)} s (${Math.round(written / seconds)} records/s)`);
+    console.log(
+      `seeded ${written} records over ${opts.days} days for ${opts.clients} clients in ${seconds.toFixed(1)} s (${Math.round(written / seconds)} records/s)`,
+    );
   } finally {
     await dataSource.destroy();
   }

@@ -101,10 +101,30 @@ export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
   const columns: unknown[][] = LOG_COLUMNS.map(() => new Array<unknown>(records.length));
   records.forEach((r, i) => {
     const values = [
-      r.id, r.createdAt.toISOString(), r.clientId, r.apiKeyId, pgText(r.endpoint), pgText(r.provider), pgText(r.model), pgText(r.requestedModel),
-      r.templateId, pgText(r.templateName), r.templateVersion, r.inputTokens, r.outputTokens, r.cachedInputTokens,
-      r.costUsd, r.priceUnknown, r.latencyMs, r.ttftMs, r.status, r.errorCode, pgText(r.errorMessage), r.attempts,
-      r.isStream, pgJson(r.metadata),
+      r.id,
+      r.createdAt.toISOString(),
+      r.clientId,
+      r.apiKeyId,
+      pgText(r.endpoint),
+      pgText(r.provider),
+      pgText(r.model),
+      pgText(r.requestedModel),
+      r.templateId,
+      pgText(r.templateName),
+      r.templateVersion,
+      r.inputTokens,
+      r.outputTokens,
+      r.cachedInputTokens,
+      r.costUsd,
+      r.priceUnknown,
+      r.latencyMs,
+      r.ttftMs,
+      r.status,
+      r.errorCode,
+      pgText(r.errorMessage),
+      r.attempts,
+      r.isStream,
+      pgJson(r.metadata),
     ];
     for (let c = 0; c < values.length; c++) columns[c][i] = values[c];
   });

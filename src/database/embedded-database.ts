@@ -153,7 +153,10 @@ export async function assertReachableByServerUser(dataDir: string): Promise<void
   // a user the library has yet to create owns nothing: only "others" permissions apply to it
   const user = (await lookupOsUser(SUPERUSER)) ?? { uid: -1, gid: -1 };
   const binary = await postgresBinary();
-  for (const [what, target] of [['its programs', binary], ['DATA_DIR', path.resolve(dataDir)]] as const) {
+  for (const [what, target] of [
+    ['its programs', binary],
+    ['DATA_DIR', path.resolve(dataDir)],
+  ] as const) {
     const barrier = await firstBarrier(target, user);
     if (!barrier) continue;
     throw new StartupError(
@@ -181,9 +184,7 @@ async function isInitialisedCluster(clusterDir: string): Promise<boolean> {
   const entries = await readdir(clusterDir).catch(() => []);
   if (entries.length > 0) {
     // Probably an interrupted initdb; refuse rather than delete something we did not create.
-    throw new Error(
-      `embedded database: ${clusterDir} is not empty but holds no PostgreSQL cluster; remove it to re-initialise`,
-    );
+    throw new Error(`embedded database: ${clusterDir} is not empty but holds no PostgreSQL cluster; remove it to re-initialise`);
   }
   return false;
 }
@@ -291,12 +292,7 @@ async function clearStalePostmaster(dataDir: string, clusterDir: string, logger:
  * Spawns the postmaster and waits until postmaster.pid reports "ready". The children of
  * a SIGKILLed postmaster can hold its shared memory for a moment, so that refusal is retried.
  */
-async function startPostmaster(
-  clusterDir: string,
-  port: number,
-  runAs: OsUser | undefined,
-  logger: EmbeddedDatabaseLogger,
-): Promise<ChildProcess> {
+async function startPostmaster(clusterDir: string, port: number, runAs: OsUser | undefined, logger: EmbeddedDatabaseLogger): Promise<ChildProcess> {
   const binary = await postgresBinary();
   for (let attempt = 1; ; attempt++) {
     const result = await spawnPostmaster(binary, clusterDir, port, runAs, logger);
@@ -319,10 +315,14 @@ async function spawnPostmaster(
   logger: EmbeddedDatabaseLogger,
 ): Promise<SpawnResult> {
   const args = [
-    '-D', clusterDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=', // TCP only: no socket or lock files in /tmp
+    '-D',
+    clusterDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=', // TCP only: no socket or lock files in /tmp
   ];
   const server = spawn(binary, args, {
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
@@ -389,9 +389,7 @@ async function exists(file: string): Promise<boolean> {
 
 function lookupOsUser(name: string): Promise<OsUser | undefined> {
   const id = (flag: string): Promise<number | undefined> =>
-    new Promise((resolve) =>
-      execFile('id', [flag, name], (err, stdout) => resolve(err ? undefined : Number.parseInt(stdout, 10))),
-    );
+    new Promise((resolve) => execFile('id', [flag, name], (err, stdout) => resolve(err ? undefined : Number.parseInt(stdout, 10))));
   return Promise.all([id('-u'), id('-g')]).then(([uid, gid]) =>
     uid === undefined || gid === undefined || Number.isNaN(uid) || Number.isNaN(gid) ? undefined : { uid, gid },
   );

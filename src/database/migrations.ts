@@ -8,4 +8,10 @@ import { SeedSystemTemplates1764417900000 } from '../../migrations/1764417900000
  * Every migration, in order. Listed explicitly (rather than globbed) so the
  * app, the CLI and the tests load the same classes whether compiled or not.
  */
-export const MIGRATIONS = [CreateCoreSchema1764417600000, CreateGenerationLog1764417600001, CreateCostRollups1764417600002, CreateBudgetCounters1764417700000, SeedSystemTemplates1764417900000];
+export const MIGRATIONS = [
+  CreateCoreSchema1764417600000,
+  CreateGenerationLog1764417600001,
+  CreateCostRollups1764417600002,
+  CreateBudgetCounters1764417700000,
+  SeedSystemTemplates1764417900000,
+];

@@ -12,7 +12,10 @@ export class HealthController {
   @Get()
   @HttpCode(200)
   @ApiOkResponse({ type: LivenessResponseDto, description: 'The process is alive' })
-  @ApiOperation({ summary: 'Liveness', description: 'Answers 200 while the process is up. Needs no key and touches nothing else, for a load balancer or an orchestrator’s liveness probe.' })
+  @ApiOperation({
+    summary: 'Liveness',
+    description: 'Answers 200 while the process is up. Needs no key and touches nothing else, for a load balancer or an orchestrator’s liveness probe.',
+  })
   getLiveness(): LivenessResponseDto {
     return { status: 'ok' };
   }
@@ -20,7 +23,10 @@ export class HealthController {
   @Get('ready')
   @ApiOkResponse({ type: ReadinessResponseDto, description: 'Database reachable and every migration applied' })
   @ApiServiceUnavailableResponse({ type: ReadinessResponseDto, description: 'Not ready; the body says which check failed' })
-  @ApiOperation({ summary: 'Readiness', description: '200 when the database is reachable and every migration is applied, 503 otherwise; the body says which check failed. Needs no key.' })
+  @ApiOperation({
+    summary: 'Readiness',
+    description: '200 when the database is reachable and every migration is applied, 503 otherwise; the body says which check failed. Needs no key.',
+  })
   async getReadiness(@Res({ passthrough: true }) res: Response): Promise<ReadinessResponseDto> {
     const report = await this.health.readiness();
     if (report.status !== 'ready') res.status(503);

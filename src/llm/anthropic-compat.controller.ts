@@ -22,9 +22,19 @@ export class AnthropicCompatController {
   @HttpCode(200)
   @ApiBody({ type: MessageCreateDto })
   @ApiOkResponse({ type: MessageResponseDto, description: 'A Message; with `stream: true`, a text/event-stream of Anthropic events' })
-  @ApiOperation({ summary: 'Create a message (Anthropic)', description: 'The Anthropic Messages API for every configured provider: point the Anthropic SDK at `<LLMHub>` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of Anthropic events (message_start … message_stop). LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`; `usage.cost_usd` carries the cost.' })
+  @ApiOperation({
+    summary: 'Create a message (Anthropic)',
+    description:
+      'The Anthropic Messages API for every configured provider: point the Anthropic SDK at `<LLMHub>` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of Anthropic events (message_start … message_stop). LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`; `usage.cost_usd` carries the cost.',
+  })
   @ApiErrors(GENERATION_ERRORS)
-  async createMessage(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async createMessage(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @CurrentRequestId() requestId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const parsed = parseMessagesRequest(body);
     const input: GenerationInput = {
       caller,

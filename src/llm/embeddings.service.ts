@@ -55,7 +55,10 @@ export class EmbeddingsService {
     const started = performance.now();
     try {
       const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
-        t.provider.embed!({ model: t.model, input: input.input, ...(input.dimensions !== undefined ? { dimensions: input.dimensions } : {}), timeoutMs }, signal),
+        t.provider.embed!(
+          { model: t.model, input: input.input, ...(input.dimensions !== undefined ? { dimensions: input.dimensions } : {}), timeoutMs },
+          signal,
+        ),
       );
       const inputTokens = routed.value.usage?.inputTokens ?? estimated;
       const price = this.pricing.embeddingCost(target.id, inputTokens);

@@ -29,7 +29,9 @@ export function checkLanguages(languages: string[]): string[] {
   if (languages.length > MAX_LANGUAGES) {
     throw new AppError('validation_error', `At most ${MAX_LANGUAGES} languages per request`, [{ field: 'languages', message: `at most ${MAX_LANGUAGES}` }]);
   }
-  const details = languages.flatMap((code, i) => (languageName(code) ? [] : [{ field: `languages[${i}]`, message: `"${code}" is not a language code (e.g. en, de, pt-BR)` }]));
+  const details = languages.flatMap((code, i) =>
+    languageName(code) ? [] : [{ field: `languages[${i}]`, message: `"${code}" is not a language code (e.g. en, de, pt-BR)` }],
+  );
   if (details.length > 0) throw new AppError('validation_error', 'Unknown language codes', details);
   return [...new Set(languages.map((code) => Intl.getCanonicalLocales(code)[0]))];
 }

@@ -12,7 +12,14 @@ import { LlmService } from './llm.service';
 import { ChatMessage } from './providers/llm-provider';
 import { clientAbortSignal, httpHooks } from './sse-sinks';
 
-function toInput(dto: GenerationFieldsDto & { messages?: GenerateDto['messages'] }, endpoint: string, caller: Caller, requestId: string, req: Request, res: Response): GenerationInput {
+function toInput(
+  dto: GenerationFieldsDto & { messages?: GenerateDto['messages'] },
+  endpoint: string,
+  caller: Caller,
+  requestId: string,
+  req: Request,
+  res: Response,
+): GenerationInput {
   const messages: ChatMessage[] = (dto.messages ?? []).map((m) => ({ role: m.role, content: m.content }));
   if (dto.prompt !== undefined) messages.push({ role: 'user', content: dto.prompt });
   return {
@@ -50,7 +57,11 @@ export class GenerateController {
   @Post('generate')
   @HttpCode(200)
   @ApiOkResponse({ type: GenerateResponseDto })
-  @ApiOperation({ summary: 'Generate text', description: 'One generation from `messages`, a `prompt` or a `template` with `variables`. `model` is `provider/model` (e.g. `openai/gpt-4o-mini`, `mock/echo`) or a known bare name; `fallbacks` lists models to try in order when the first fails. The answer carries the request id, provider, model, tokens, exact cost (`cost_usd`, a decimal string) and timing.' })
+  @ApiOperation({
+    summary: 'Generate text',
+    description:
+      'One generation from `messages`, a `prompt` or a `template` with `variables`. `model` is `provider/model` (e.g. `openai/gpt-4o-mini`, `mock/echo`) or a known bare name; `fallbacks` lists models to try in order when the first fails. The answer carries the request id, provider, model, tokens, exact cost (`cost_usd`, a decimal string) and timing.',
+  })
   @ApiErrors(GENERATION_ERRORS)
   async generateText(
     @Body() dto: GenerateDto,
@@ -66,10 +77,15 @@ export class GenerateController {
   @Post('generate-content')
   @HttpCode(200)
   @ApiOkResponse({ type: GenerateContentResponseDto, description: 'At least one language succeeded; a failed language carries its error' })
-  @ApiOperation({ summary: 'Generate in several languages', description: 'The same content in each of `languages`, generated concurrently from a `prompt` or a template; one result (with its own request id) per language, plus totals. A language that fails carries its error while the others still answer; when every language fails, the answer is an error whose details has one entry per language with its code.' })
+  @ApiOperation({
+    summary: 'Generate in several languages',
+    description:
+      'The same content in each of `languages`, generated concurrently from a `prompt` or a template; one result (with its own request id) per language, plus totals. A language that fails carries its error while the others still answer; when every language fails, the answer is an error whose details has one entry per language with its code.',
+  })
   @ApiErrors({
     ...GENERATION_ERRORS,
-    upstream_error: 'every language failed: the failures’ common code and status when they share one (e.g. 504 upstream_timeout), else 502 upstream_error; details has one entry per language with its code',
+    upstream_error:
+      'every language failed: the failures’ common code and status when they share one (e.g. 504 upstream_timeout), else 502 upstream_error; details has one entry per language with its code',
   })
   async generateContent(
     @Body() dto: GenerateContentDto,

@@ -18,7 +18,11 @@ export class ImagesController {
   @Post('generate')
   @HttpCode(200)
   @ApiOkResponse({ type: GenerateImageResponseDto })
-  @ApiOperation({ summary: 'Generate images', description: 'Image generation (OpenAI DALL·E / gpt-image models). The cost depends on the model, size, quality and count, and is recorded like any other call.' })
+  @ApiOperation({
+    summary: 'Generate images',
+    description:
+      'Image generation (OpenAI DALL·E / gpt-image models). The cost depends on the model, size, quality and count, and is recorded like any other call.',
+  })
   @ApiErrors(GENERATION_ERRORS)
   async generateImages(
     @Body() dto: GenerateImageDto,

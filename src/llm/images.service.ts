@@ -69,19 +69,37 @@ export class ImagesService {
     const started = performance.now();
     try {
       const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
-        t.provider.generateImage!({ model: t.model, prompt: input.prompt, n: input.n, size, quality, ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}), timeoutMs }, signal),
+        t.provider.generateImage!(
+          {
+            model: t.model,
+            prompt: input.prompt,
+            n: input.n,
+            size,
+            quality,
+            ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}),
+            timeoutMs,
+          },
+          signal,
+        ),
       );
       const price = this.pricing.imageCost(target.id, { size, quality, n: routed.value.images.length, usage: routed.value.usage });
       const usage = routed.value.usage ?? { inputTokens: promptTokens, outputTokens: 0 };
       const cost: CallCost = { usage, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
       const latencyMs = performance.now() - started;
       await this.accounting.finish(admission, { ...base, cost, latencyMs, status: 'success', attempts: routed.attempts }, input.hooks);
-      return { requestId: input.requestId, target, result: routed.value, ...cost, latencyMs: Math.round(latencyMs), attempts: routed.attempts, createdAt: base.createdAt };
+      return {
+        requestId: input.requestId,
+        target,
+        result: routed.value,
+        ...cost,
+        latencyMs: Math.round(latencyMs),
+        attempts: routed.attempts,
+        createdAt: base.createdAt,
+      };
     } catch (error) {
       // a cancelled image is charged nothing: no image was delivered
       await this.accounting.finishUnrouted(admission, base, target, 0, error, performance.now() - started, input.hooks);
       throw error;
     }
   }
-
 }

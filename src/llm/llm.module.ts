@@ -51,7 +51,13 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
       provide: CUSTOM_PROVIDERS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): LlmProvider[] =>
-        config.providers.custom.map((c) => new CustomOpenAiProvider(c.name, c.models.map((id) => ({ id, kind: 'chat' as const })))),
+        config.providers.custom.map(
+          (c) =>
+            new CustomOpenAiProvider(
+              c.name,
+              c.models.map((id) => ({ id, kind: 'chat' as const })),
+            ),
+        ),
     },
     {
       provide: LLM_PROVIDERS,
@@ -79,6 +85,16 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     ModelsService,
   ],
   controllers: [GenerateController, ImagesController, OpenAiCompatController, AnthropicCompatController],
-  exports: [LlmService, PlaygroundService, ProviderSettingsService, PricingService, ProviderRegistry, RouterService, ModelsService, PricesService, ProviderAdminService],
+  exports: [
+    LlmService,
+    PlaygroundService,
+    ProviderSettingsService,
+    PricingService,
+    ProviderRegistry,
+    RouterService,
+    ModelsService,
+    PricesService,
+    ProviderAdminService,
+  ],
 })
 export class LlmModule {}

@@ -57,11 +57,7 @@ export class LlmService {
     };
     const cost = this.accounting.cost(target.id, usage);
     const latencyMs = performance.now() - started;
-    await this.accounting.finish(
-      admission,
-      { ...base, provider: target.providerId, model: target.model, cost, latencyMs, status: 'success', attempts },
-      hooks,
-    );
+    await this.accounting.finish(admission, { ...base, provider: target.providerId, model: target.model, cost, latencyMs, status: 'success', attempts }, hooks);
     return {
       requestId,
       target,

@@ -75,11 +75,7 @@ export class ModelCatalog {
     return toResolved(provider, model);
   }
 
-  private resolveBare(
-    name: string,
-    knownProviders: readonly string[],
-    modelsOf: (provider: string) => readonly string[],
-  ): ResolvedModel | undefined {
+  private resolveBare(name: string, knownProviders: readonly string[], modelsOf: (provider: string) => readonly string[]): ResolvedModel | undefined {
     const alias = MODEL_ALIASES[name];
     if (alias !== undefined) return this.split(alias, knownProviders);
     for (const provider of knownProviders) {

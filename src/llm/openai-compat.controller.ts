@@ -4,7 +4,15 @@ import { ApiErrors, GENERATION_ERRORS } from '../common/openapi/api-errors.decor
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../common/caller';
-import { ChatCompletionCreateDto, ChatCompletionResponseDto, EmbeddingCreateDto, EmbeddingResponseDto, ImageCreateDto, ImagesResponseDto, ModelListResponseDto } from './dto/openai-compat.dto';
+import {
+  ChatCompletionCreateDto,
+  ChatCompletionResponseDto,
+  EmbeddingCreateDto,
+  EmbeddingResponseDto,
+  ImageCreateDto,
+  ImagesResponseDto,
+  ModelListResponseDto,
+} from './dto/openai-compat.dto';
 import { EmbeddingsService } from './embeddings.service';
 import { parseChatCompletion, toChatCompletion } from './formats/openai-chat.format';
 import { parseEmbeddingRequest, parseImageRequest, toEmbeddingResponse, toImagesResponse } from './formats/openai-misc.format';
@@ -47,9 +55,19 @@ export class OpenAiCompatController {
   @HttpCode(200)
   @ApiBody({ type: ChatCompletionCreateDto })
   @ApiOkResponse({ type: ChatCompletionResponseDto, description: 'A ChatCompletion; with `stream: true`, a text/event-stream of chat.completion.chunk events' })
-  @ApiOperation({ summary: 'Create a chat completion (OpenAI)', description: 'The OpenAI chat completions API for every configured provider: point an OpenAI SDK at `<LLMHub>/v1` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of `chat.completion.chunk` events ending with `data: [DONE]` (usage in the last chunk with `stream_options.include_usage`). Accepted and ignored: user, seed, store, service_tier, n=1, response_format text, parallel_tool_calls=true, logprobs=false, penalties. Refused with 400 naming the field: n>1, JSON response formats, logprobs, logit_bias, audio, functions. LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd header carry the cost.' })
+  @ApiOperation({
+    summary: 'Create a chat completion (OpenAI)',
+    description:
+      'The OpenAI chat completions API for every configured provider: point an OpenAI SDK at `<LLMHub>/v1` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of `chat.completion.chunk` events ending with `data: [DONE]` (usage in the last chunk with `stream_options.include_usage`). Accepted and ignored: user, seed, store, service_tier, n=1, response_format text, parallel_tool_calls=true, logprobs=false, penalties. Refused with 400 naming the field: n>1, JSON response formats, logprobs, logit_bias, audio, functions. LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd header carry the cost.',
+  })
   @ApiErrors(GENERATION_ERRORS)
-  async createChatCompletion(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async createChatCompletion(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @CurrentRequestId() requestId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const parsed = parseChatCompletion(body);
     const input: GenerationInput = {
       caller,
@@ -87,9 +105,18 @@ export class OpenAiCompatController {
   @HttpCode(200)
   @ApiBody({ type: EmbeddingCreateDto })
   @ApiOkResponse({ type: EmbeddingResponseDto })
-  @ApiOperation({ summary: 'Create embeddings (OpenAI)', description: 'OpenAI-compatible embeddings, for the providers that offer them. `encoding_format: base64` is honoured.' })
+  @ApiOperation({
+    summary: 'Create embeddings (OpenAI)',
+    description: 'OpenAI-compatible embeddings, for the providers that offer them. `encoding_format: base64` is honoured.',
+  })
   @ApiErrors(GENERATION_ERRORS)
-  async createEmbeddings(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async createEmbeddings(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @CurrentRequestId() requestId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const parsed = parseEmbeddingRequest(body);
     const outcome = await this.embeddings.embed({
       caller,
@@ -111,7 +138,13 @@ export class OpenAiCompatController {
   @ApiOkResponse({ type: ImagesResponseDto })
   @ApiOperation({ summary: 'Create images (OpenAI)', description: 'OpenAI-compatible image generation; the cost depends on model, size, quality and count.' })
   @ApiErrors(GENERATION_ERRORS)
-  async createImages(@Body() body: unknown, @CurrentCaller() caller: Caller, @CurrentRequestId() requestId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async createImages(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @CurrentRequestId() requestId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const parsed = parseImageRequest(body);
     const outcome = await this.images.generate({
       caller,

@@ -49,7 +49,11 @@ export class PlaygroundService {
     const target = this.models.targetFor(input.model, input.provider, 'chat');
     const messages = [{ role: 'user' as const, content: input.prompt }];
     const started = performance.now();
-    const { value, target: used, attempts } = await this.router.run([target], signal, (t, attemptSignal, timeoutMs) =>
+    const {
+      value,
+      target: used,
+      attempts,
+    } = await this.router.run([target], signal, (t, attemptSignal, timeoutMs) =>
       t.provider.generate(
         {
           model: t.model,
@@ -65,7 +69,9 @@ export class PlaygroundService {
     const latencyMs = Math.round(performance.now() - started);
     const usage = value.usage ?? { inputTokens: this.tokens.countMessages(input.system ?? undefined, messages), outputTokens: this.tokens.count(value.text) };
     const cost = this.accounting.cost(used.id, usage);
-    this.logger.log(`Playground call to ${used.id}: ${usage.inputTokens}+${usage.outputTokens} tokens, ${cost.costUsd ?? 'unknown'} USD in ${latencyMs} ms (not billed)`);
+    this.logger.log(
+      `Playground call to ${used.id}: ${usage.inputTokens}+${usage.outputTokens} tokens, ${cost.costUsd ?? 'unknown'} USD in ${latencyMs} ms (not billed)`,
+    );
     return {
       model: used.id,
       output: value.text,

@@ -86,7 +86,12 @@ export class PricesService {
     }
     const provider = model.slice(0, model.indexOf('/'));
     if (this.registry.find(provider)?.id !== provider) {
-      fail(`price "${model}": unknown provider "${provider}" (known: ${this.registry.all().map((p) => p.id).join(', ')})`);
+      fail(
+        `price "${model}": unknown provider "${provider}" (known: ${this.registry
+          .all()
+          .map((p) => p.id)
+          .join(', ')})`,
+      );
     }
     const columns: [string, string | undefined][] = [
       ['input_per_m', price.inputPerM],
@@ -95,7 +100,8 @@ export class PricesService {
       ['cache_write_per_m', price.cacheWritePerM],
     ];
     for (const [field, value] of columns) {
-      if (value !== undefined && !COLUMN_FIT.test(value)) fail(`price "${model}": ${field} must have at most 12 integer digits and 6 decimals (got "${value}")`, field);
+      if (value !== undefined && !COLUMN_FIT.test(value))
+        fail(`price "${model}": ${field} must have at most 12 integer digits and 6 decimals (got "${value}")`, field);
     }
     return price;
   }

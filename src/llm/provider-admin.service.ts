@@ -43,7 +43,13 @@ export class ProviderAdminService {
   async test(name: string): Promise<ProviderTestResultDto> {
     const provider = this.find(name);
     const model = this.cheapestChatModel(provider);
-    if (!model) return this.report(provider, { ok: false, latency_ms: 0, model: null, error: { code: 'no_model', message: `Provider "${provider.id}" offers no chat model` } });
+    if (!model)
+      return this.report(provider, {
+        ok: false,
+        latency_ms: 0,
+        model: null,
+        error: { code: 'no_model', message: `Provider "${provider.id}" offers no chat model` },
+      });
     const id = `${provider.id}/${model}`;
     if (!provider.isConfigured()) {
       const status = this.settings.status(provider);

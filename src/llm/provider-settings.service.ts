@@ -113,7 +113,9 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
 
   private async reloadIfChanged(): Promise<void> {
     try {
-      const [{ latest }] = await this.rows.query<{ latest: number }[]>(`SELECT coalesce(extract(epoch from max(updated_at)) * 1000, 0)::float8 AS latest FROM providers`);
+      const [{ latest }] = await this.rows.query<{ latest: number }[]>(
+        `SELECT coalesce(extract(epoch from max(updated_at)) * 1000, 0)::float8 AS latest FROM providers`,
+      );
       if (Number(latest) > this.lastSeenUpdate) await this.reload();
     } catch (error) {
       this.logger.warn(`Could not refresh provider settings: ${(error as Error).message}`);
@@ -145,7 +147,9 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
   async update(name: string, change: ProviderUpdate): Promise<ProviderStatus> {
     const provider = this.registry.find(name);
     if (!provider) throw new AppError('not_found', `Unknown provider "${name}"`);
-    const row = (await this.rows.findOne({ where: { name: provider.id } })) ?? this.rows.create({ name: provider.id, enabled: null, apiKeyEncrypted: null, baseUrl: null, timeoutMs: null });
+    const row =
+      (await this.rows.findOne({ where: { name: provider.id } })) ??
+      this.rows.create({ name: provider.id, enabled: null, apiKeyEncrypted: null, baseUrl: null, timeoutMs: null });
     if (change.enabled !== undefined) row.enabled = change.enabled;
     if (change.api_key !== undefined) row.apiKeyEncrypted = change.api_key === '' ? null : this.box.seal(change.api_key);
     if (change.base_url !== undefined) row.baseUrl = change.base_url;

@@ -101,17 +101,26 @@ export class RouterService {
   // ---- calls ----
 
   /** A non-streaming call over the targets in order, with retries per target. */
-  async run<T>(targets: ModelTarget[], signal: AbortSignal, call: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => Promise<T>): Promise<Routed<T>> {
+  async run<T>(
+    targets: ModelTarget[],
+    signal: AbortSignal,
+    call: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => Promise<T>,
+  ): Promise<Routed<T>> {
     let attempts = 0;
-    const opened = await this.route(targets, signal, async (target, attempt) => {
-      attempts += 1;
-      try {
-        return await call(target, attempt.signal, attempt.timeoutMs);
-      } finally {
-        attempt.settle();
-        attempt.release();
-      }
-    }, () => attempts);
+    const opened = await this.route(
+      targets,
+      signal,
+      async (target, attempt) => {
+        attempts += 1;
+        try {
+          return await call(target, attempt.signal, attempt.timeoutMs);
+        } finally {
+          attempt.settle();
+          attempt.release();
+        }
+      },
+      () => attempts,
+    );
     return { value: opened.value, target: opened.target, attempts };
   }
 
@@ -119,22 +128,31 @@ export class RouterService {
    * Opens a stream over the targets in order: retries and fallbacks apply
    * until the first event has arrived, never after.
    */
-  async openStream(targets: ModelTarget[], signal: AbortSignal, open: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => AsyncIterable<StreamEvent>): Promise<OpenedStream> {
+  async openStream(
+    targets: ModelTarget[],
+    signal: AbortSignal,
+    open: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => AsyncIterable<StreamEvent>,
+  ): Promise<OpenedStream> {
     const started = this.clock.now();
     let attempts = 0;
-    const opened = await this.route(targets, signal, async (target, attempt) => {
-      attempts += 1;
-      const iterator = open(target, attempt.signal, attempt.timeoutMs)[Symbol.asyncIterator]();
-      try {
-        const first = await iterator.next();
-        attempt.settle();
-        return { iterator, first: first.done ? undefined : first.value, release: attempt.release };
-      } catch (err) {
-        attempt.settle();
-        attempt.release();
-        throw err;
-      }
-    }, () => attempts);
+    const opened = await this.route(
+      targets,
+      signal,
+      async (target, attempt) => {
+        attempts += 1;
+        const iterator = open(target, attempt.signal, attempt.timeoutMs)[Symbol.asyncIterator]();
+        try {
+          const first = await iterator.next();
+          attempt.settle();
+          return { iterator, first: first.done ? undefined : first.value, release: attempt.release };
+        } catch (err) {
+          attempt.settle();
+          attempt.release();
+          throw err;
+        }
+      },
+      () => attempts,
+    );
     return {
       target: opened.target,
       attempts,
@@ -168,9 +186,15 @@ export class RouterService {
       }
       const breaker = this.breaker(target.providerId);
       for (let retry = 0; ; retry++) {
-        if (signal.aborted) throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), lastTarget ?? target, true);
+        if (signal.aborted)
+          throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), lastTarget ?? target, true);
         if (!breaker.tryAcquire()) {
-          unavailable ??= new AppError('provider_unavailable', `Provider "${target.providerId}" is unavailable (circuit open after repeated failures)`, [], breaker.retryAfterS());
+          unavailable ??= new AppError(
+            'provider_unavailable',
+            `Provider "${target.providerId}" is unavailable (circuit open after repeated failures)`,
+            [],
+            breaker.retryAfterS(),
+          );
           break;
         }
         lastTarget = target;
@@ -189,7 +213,11 @@ export class RouterService {
           if (countsAgainstCircuit(error)) breaker.failure();
           else breaker.release();
           if (error.kind === 'bad_request') {
-            throw new RoutingError(new AppError('validation_error', `${target.id} rejected the request: ${error.message}`, [{ field: 'body', message: error.message }]), attemptsSoFar(), target);
+            throw new RoutingError(
+              new AppError('validation_error', `${target.id} rejected the request: ${error.message}`, [{ field: 'body', message: error.message }]),
+              attemptsSoFar(),
+              target,
+            );
           }
           lastError = error;
           const delay = this.retryDelay(error, retry);
@@ -199,12 +227,25 @@ export class RouterService {
       }
     }
     const attempts = attemptsSoFar();
-    if (!lastError) throw new RoutingError(unavailable ?? new AppError('provider_unavailable', 'No provider is configured for this request'), attempts, lastTarget ?? targets[0]);
+    if (!lastError)
+      throw new RoutingError(
+        unavailable ?? new AppError('provider_unavailable', 'No provider is configured for this request'),
+        attempts,
+        lastTarget ?? targets[0],
+      );
     const via = lastTarget ? `${lastTarget.id}` : 'the provider';
     if (lastError.kind === 'timeout') {
-      throw new RoutingError(new AppError('upstream_timeout', `${via} did not answer in time (after ${attempts} attempt${attempts === 1 ? '' : 's'})`), attempts, lastTarget);
+      throw new RoutingError(
+        new AppError('upstream_timeout', `${via} did not answer in time (after ${attempts} attempt${attempts === 1 ? '' : 's'})`),
+        attempts,
+        lastTarget,
+      );
     }
-    throw new RoutingError(new AppError('upstream_error', `${via} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastError.message}`), attempts, lastTarget);
+    throw new RoutingError(
+      new AppError('upstream_error', `${via} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastError.message}`),
+      attempts,
+      lastTarget,
+    );
   }
 
   /** ms to wait before retrying the same provider, or undefined to move on. Full jitter, Retry-After honoured up to a cap. */

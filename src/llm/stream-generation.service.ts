@@ -42,18 +42,32 @@ export class StreamGenerationService {
     const { target, attempts } = opened;
     const seen = new SeenOutput();
     const record = (status: CallRecord['status'], usage: TokenUsage, finishReason: FinishReason, error: AppError | null): Promise<StreamSummary> =>
-      this.finish(admission, { ...base, provider: target.providerId, model: target.model, requestedModel: prepared.requestedModel }, target, {
-        usage,
-        status,
-        error,
-        attempts,
-        ttftMs: opened.ttftMs,
-        started,
-        finishReason,
-      }, hooks);
+      this.finish(
+        admission,
+        { ...base, provider: target.providerId, model: target.model, requestedModel: prepared.requestedModel },
+        target,
+        {
+          usage,
+          status,
+          error,
+          attempts,
+          ttftMs: opened.ttftMs,
+          started,
+          finishReason,
+        },
+        hooks,
+      );
 
     hooks?.upstream?.(opened.ttftMs);
-    sink.open({ requestId, target, requestedModel: prepared.requestedModel, attempts, estimatedInputTokens: prepared.estimatedInputTokens, createdAt: base.createdAt, headers: admission.headers });
+    sink.open({
+      requestId,
+      target,
+      requestedModel: prepared.requestedModel,
+      attempts,
+      estimatedInputTokens: prepared.estimatedInputTokens,
+      createdAt: base.createdAt,
+      headers: admission.headers,
+    });
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason | undefined;
     try {
@@ -87,7 +101,12 @@ export class StreamGenerationService {
     opened.release();
     // the finish event is sent now; the final event only after the record is committed
     sink.event({ type: 'finish', finishReason });
-    const summary = await record('success', usage ?? { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) }, finishReason, null);
+    const summary = await record(
+      'success',
+      usage ?? { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) },
+      finishReason,
+      null,
+    );
     sink.close(summary);
   }
 
@@ -95,7 +114,15 @@ export class StreamGenerationService {
     admission: Admission,
     base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts' | 'isStream' | 'error' | 'ttftMs'>,
     target: ModelTarget,
-    outcome: { usage: TokenUsage; status: CallRecord['status']; error: AppError | null; attempts: number; ttftMs: number; started: number; finishReason: FinishReason },
+    outcome: {
+      usage: TokenUsage;
+      status: CallRecord['status'];
+      error: AppError | null;
+      attempts: number;
+      ttftMs: number;
+      started: number;
+      finishReason: FinishReason;
+    },
     hooks?: GenerationHooks,
   ): Promise<StreamSummary> {
     const cost = this.accounting.cost(target.id, outcome.usage);

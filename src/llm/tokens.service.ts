@@ -78,8 +78,7 @@ class O200kCounter {
       starts.push(i);
       pairRanks.push(i < piece.length - 1 ? (this.ranks.get(piece.substring(i, i + 2)) ?? NONE) : NONE);
     }
-    const rankAt = (i: number): number =>
-      i + 3 < starts.length ? (this.ranks.get(piece.substring(starts[i], starts[i + 3])) ?? NONE) : NONE;
+    const rankAt = (i: number): number => (i + 3 < starts.length ? (this.ranks.get(piece.substring(starts[i], starts[i + 3])) ?? NONE) : NONE);
     for (;;) {
       let best = -1;
       let bestRank = NONE;

@@ -76,9 +76,16 @@ export class UsageAccountingService {
       return admission;
     } catch (error) {
       const status: GenerationStatus | null =
-        error instanceof AppError && error.code === 'rate_limited' ? 'rate_limited' : error instanceof AppError && error.code === 'budget_exceeded' ? 'budget_exceeded' : null;
+        error instanceof AppError && error.code === 'rate_limited'
+          ? 'rate_limited'
+          : error instanceof AppError && error.code === 'budget_exceeded'
+            ? 'budget_exceeded'
+            : null;
       if (status) {
-        await this.record({ ...base, cost: { usage: ZERO_USAGE, costUsd: '0', priceUnknown: false }, latencyMs: 0, status, error: error as AppError, attempts: 0 }, hooks);
+        await this.record(
+          { ...base, cost: { usage: ZERO_USAGE, costUsd: '0', priceUnknown: false }, latencyMs: 0, status, error: error as AppError, attempts: 0 },
+          hooks,
+        );
       }
       throw error;
     }

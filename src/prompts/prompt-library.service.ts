@@ -64,7 +64,13 @@ export class PromptLibraryService {
     const ids = page.map((t) => t.id);
     const [labels, latest] = await Promise.all([this.repository.labelsOf(ids), this.repository.latestVersionNumbers(ids)]);
     return {
-      items: page.map((t) => toTemplateResponse(t, labels.filter((l) => l.templateId === t.id), latest.get(t.id) ?? 0)),
+      items: page.map((t) =>
+        toTemplateResponse(
+          t,
+          labels.filter((l) => l.templateId === t.id),
+          latest.get(t.id) ?? 0,
+        ),
+      ),
       next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
     };
   }
@@ -80,7 +86,12 @@ export class PromptLibraryService {
     const ownerClientId = actor.kind === 'client' ? actor.clientId : null;
     try {
       const template = await this.repository.transaction((m) =>
-        this.repository.insertTemplate(m, { name: dto.name, ownerClientId, templateType: dto.template_type ?? 'text', description: dto.description ?? null }, fields, false),
+        this.repository.insertTemplate(
+          m,
+          { name: dto.name, ownerClientId, templateType: dto.template_type ?? 'text', description: dto.description ?? null },
+          fields,
+          false,
+        ),
       );
       this.cache.invalidate();
       return this.detail(template);
@@ -122,7 +133,8 @@ export class PromptLibraryService {
       const moves = new Map<string, LabelTarget>();
       for (const [label, version] of Object.entries(dto.labels ?? {})) {
         if (version === null) moves.set(label, null);
-        else if (!Number.isInteger(version) || !known.has(version)) errors.push({ field: `labels.${label}`, message: `version ${String(version)} does not exist` });
+        else if (!Number.isInteger(version) || !known.has(version))
+          errors.push({ field: `labels.${label}`, message: `version ${String(version)} does not exist` });
         else moves.set(label, { version, weights: null });
       }
       for (const [label, weights] of Object.entries(dto.label_weights ?? {})) {
@@ -185,7 +197,8 @@ export class PromptLibraryService {
     const errors: ErrorDetail[] = [];
     for (const [label, target] of moves) {
       if (!LABEL_NAME.test(label)) errors.push({ field: `labels.${label}`, message: 'label must match ^[a-z0-9][a-z0-9._-]{0,49}$' });
-      if (target === null && (DEFAULT_LABELS as readonly string[]).includes(label)) errors.push({ field: `labels.${label}`, message: `label "${label}" cannot be removed` });
+      if (target === null && (DEFAULT_LABELS as readonly string[]).includes(label))
+        errors.push({ field: `labels.${label}`, message: `label "${label}" cannot be removed` });
     }
     if (errors.length > 0) throw invalid(errors);
     for (const label of moves.keys()) {

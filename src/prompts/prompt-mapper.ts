@@ -78,7 +78,10 @@ export function toVersionFields(dto: PromptVersionFieldsDto, note: string | null
 
 /** The next version: the previous one's fields, overridden by what the request gives (null clears). */
 export function nextVersionFields(previous: PromptVersion, dto: PromptVersionCreateDto): VersionFields {
-  if (dto.body === null) throw new AppError('validation_error', 'body cannot be cleared; leave it out to keep the previous version\'s body', [{ field: 'body', message: 'must be a non-empty string' }]);
+  if (dto.body === null)
+    throw new AppError('validation_error', "body cannot be cleared; leave it out to keep the previous version's body", [
+      { field: 'body', message: 'must be a non-empty string' },
+    ]);
   return {
     systemPrompt: dto.system_prompt === undefined ? previous.systemPrompt : dto.system_prompt,
     body: dto.body ?? previous.body,

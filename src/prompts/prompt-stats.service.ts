@@ -46,7 +46,11 @@ function abTest(source: string, weights: Record<string, number>, byVersion: Map<
   const variants = Object.entries(weights)
     .map(([v, weight]) => {
       const version = Number(v);
-      return { ...(byVersion.get(version) ?? toVersionStats(version, undefined)), weight, share: total > 0 ? Math.round((weight / total) * 10_000) / 10_000 : 0 };
+      return {
+        ...(byVersion.get(version) ?? toVersionStats(version, undefined)),
+        weight,
+        share: total > 0 ? Math.round((weight / total) * 10_000) / 10_000 : 0,
+      };
     })
     .sort((a, b) => a.version - b.version);
   return { source, weights, variants };

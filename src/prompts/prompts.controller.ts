@@ -37,7 +37,10 @@ export class PromptsController {
 
   @Post()
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
-  @ApiOperation({ summary: 'Create a template', description: 'A new template owned by the caller, with its first version. Variables used in the text must be declared.' })
+  @ApiOperation({
+    summary: 'Create a template',
+    description: 'A new template owned by the caller, with its first version. Variables used in the text must be declared.',
+  })
   @ApiErrors({ conflict: 'the caller already has a template with this name' })
   createPrompt(@CurrentCaller() caller: Caller, @Body() dto: PromptCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.create(actorOf(caller), dto);
@@ -53,7 +56,10 @@ export class PromptsController {
 
   @Patch(':name')
   @ApiOkResponse({ type: PromptTemplateDetailResponseDto })
-  @ApiOperation({ summary: 'Update a template', description: 'Change a template’s description, labels or A/B weights. System templates are read-only for clients.' })
+  @ApiOperation({
+    summary: 'Update a template',
+    description: 'Change a template’s description, labels or A/B weights. System templates are read-only for clients.',
+  })
   @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
   updatePrompt(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.update(actorOf(caller), name, dto);
@@ -72,17 +78,29 @@ export class PromptsController {
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
   @ApiOperation({ summary: 'Add a template version', description: 'A new immutable version of one of the caller’s templates.' })
   @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
-  createPromptVersion(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
+  createPromptVersion(
+    @CurrentCaller() caller: Caller,
+    @Param('name') name: string,
+    @Body() dto: PromptVersionCreateDto,
+  ): Promise<PromptTemplateDetailResponseDto> {
     return this.library.addVersion(actorOf(caller), name, dto);
   }
 
   @Post(':name/render')
   @HttpCode(200)
   @ApiOkResponse({ type: PromptRenderResponseDto })
-  @ApiOperation({ summary: 'Render a template', description: 'Renders a version (by number or label, default production) with `variables`, strictly: missing or undeclared variables are refused. Nothing is generated.' })
+  @ApiOperation({
+    summary: 'Render a template',
+    description:
+      'Renders a version (by number or label, default production) with `variables`, strictly: missing or undeclared variables are refused. Nothing is generated.',
+  })
   @ApiErrors({ not_found: 'no such template, version or label' })
   async renderPrompt(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptRenderDto): Promise<PromptRenderResponseDto> {
-    const r = await this.prompts.resolveForGeneration(caller.clientId, { name, version: dto.version, label: dto.label, subject: dto.subject }, dto.variables ?? {});
+    const r = await this.prompts.resolveForGeneration(
+      caller.clientId,
+      { name, version: dto.version, label: dto.label, subject: dto.subject },
+      dto.variables ?? {},
+    );
     return {
       template: r.templateName,
       template_id: r.templateId,

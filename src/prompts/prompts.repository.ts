@@ -104,7 +104,13 @@ export class PromptsRepository {
     const template = await m.getRepository(PromptTemplate).save(m.getRepository(PromptTemplate).create({ ...fields, activeVersion: 1, abWeights: null }));
     await this.insertVersion(m, template.id, 1, version);
     await m.getRepository(PromptLabel).insert(
-      DEFAULT_LABELS.map((label) => ({ templateId: template.id, label, version: 1, weights: null, isProtected: protectProduction && label === 'production' })),
+      DEFAULT_LABELS.map((label) => ({
+        templateId: template.id,
+        label,
+        version: 1,
+        weights: null,
+        isProtected: protectProduction && label === 'production',
+      })),
     );
     return template;
   }
@@ -120,7 +126,9 @@ export class PromptsRepository {
   }
 
   async insertNextVersion(m: EntityManager, templateId: string, fields: VersionFields): Promise<number> {
-    const [{ next }]: { next: number }[] = await m.query(`SELECT coalesce(max(version), 0)::int + 1 AS next FROM prompt_versions WHERE template_id = $1`, [templateId]);
+    const [{ next }]: { next: number }[] = await m.query(`SELECT coalesce(max(version), 0)::int + 1 AS next FROM prompt_versions WHERE template_id = $1`, [
+      templateId,
+    ]);
     await this.insertVersion(m, templateId, next, fields);
     return next;
   }

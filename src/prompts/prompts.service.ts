@@ -37,7 +37,8 @@ export function chooseVersion(snapshot: TemplateSnapshot, ref: Omit<TemplateRef,
     throw new AppError('validation_error', 'Give either version or label, not both', [{ field: 'label', message: 'version and label are exclusive' }]);
   }
   if (ref.version !== undefined) {
-    if (!versions.has(ref.version)) throw new AppError('not_found', `Template "${template.name}" has no version ${ref.version}`, [{ field: 'version', message: 'no such version' }]);
+    if (!versions.has(ref.version))
+      throw new AppError('not_found', `Template "${template.name}" has no version ${ref.version}`, [{ field: 'version', message: 'no such version' }]);
     return ref.version;
   }
   const labelName = ref.label ?? DEFAULT_LABEL;
@@ -50,7 +51,8 @@ export function chooseVersion(snapshot: TemplateSnapshot, ref: Omit<TemplateRef,
     throw new AppError('not_found', `Template "${template.name}" has no label "${labelName}"`, [{ field: 'label', message: 'no such label' }]);
   }
   if (label.weights && hasPositiveWeight(label.weights)) return selectVersion(label.weights, template.id, ref.subject, random);
-  if (label.version === null) throw new AppError('not_found', `Label "${labelName}" points at no version`, [{ field: 'label', message: 'label points at no version' }]);
+  if (label.version === null)
+    throw new AppError('not_found', `Label "${labelName}" points at no version`, [{ field: 'label', message: 'label points at no version' }]);
   return label.version;
 }
 
@@ -59,7 +61,12 @@ function hasPositiveWeight(weights: Record<string, number>): boolean {
 }
 
 /** Renders one selected version of a snapshot. */
-export function renderSnapshot(snapshot: TemplateSnapshot, ref: Omit<TemplateRef, 'name'>, variables: Record<string, unknown>, random?: () => number): RenderedTemplate {
+export function renderSnapshot(
+  snapshot: TemplateSnapshot,
+  ref: Omit<TemplateRef, 'name'>,
+  variables: Record<string, unknown>,
+  random?: () => number,
+): RenderedTemplate {
   const versionNumber = chooseVersion(snapshot, ref, random);
   const version = snapshot.versions.get(versionNumber);
   if (!version) throw new AppError('not_found', `Template "${snapshot.template.name}" has no version ${versionNumber}`);

@@ -60,7 +60,10 @@ export function assertDeclarations(declared: readonly TemplateVariable[], system
  * defaults. Strings go in as they are, numbers and booleans as their text;
  * objects, arrays and anything else are refused. null/undefined = not given.
  */
-export function resolveValues(declared: readonly TemplateVariable[], input: Readonly<Record<string, unknown>>): { values: Record<string, string>; errors: ErrorDetail[] } {
+export function resolveValues(
+  declared: readonly TemplateVariable[],
+  input: Readonly<Record<string, unknown>>,
+): { values: Record<string, string>; errors: ErrorDetail[] } {
   const errors: ErrorDetail[] = [];
   const values: Record<string, string> = Object.create(null) as Record<string, string>;
   const byName = new Map(declared.map((v) => [v.name, v]));

@@ -87,10 +87,14 @@ describe('npm run cli', () => {
       expect(newKey).not.toBe(oldKey);
       expect((await fetch(`${t.url}/api/v1/me`, { headers: { 'x-api-key': newKey } })).status).toBe(200);
       // the revocation reaches this instance's key cache within a few seconds (within 5 s)
-      const status = await pollUntil(async () => (await fetch(`${t.url}/api/v1/me`, { headers: { 'x-api-key': oldKey } })).status, (s) => s === 401, {
-        timeoutMs: 8_000,
-        intervalMs: 250,
-      });
+      const status = await pollUntil(
+        async () => (await fetch(`${t.url}/api/v1/me`, { headers: { 'x-api-key': oldKey } })).status,
+        (s) => s === 401,
+        {
+          timeoutMs: 8_000,
+          intervalMs: 250,
+        },
+      );
       expect(status).toBe(401);
     });
   });

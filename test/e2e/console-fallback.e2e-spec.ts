@@ -39,11 +39,14 @@ describe('unknown paths and the console fallback (e2e)', () => {
     expect(await res.text()).toBe('console.log("console")');
   });
 
-  it.each(['/api/nothing-here', '/api/v1/nope', '/v1/nope', '/openai/v1/nope', '/health/nope'])('answers GET %s from a browser with the JSON 404, not the console', async (path) => {
-    const res = await fetch(`${t.url}${path}`, { headers: BROWSER });
-    expect(res.status).toBe(404);
-    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  });
+  it.each(['/api/nothing-here', '/api/v1/nope', '/v1/nope', '/openai/v1/nope', '/health/nope'])(
+    'answers GET %s from a browser with the JSON 404, not the console',
+    async (path) => {
+      const res = await fetch(`${t.url}${path}`, { headers: BROWSER });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    },
+  );
 
   it('answers an unknown /api path with the /api 404 envelope', async () => {
     const res = await fetch(`${t.url}/api/nothing-here`, { headers: { accept: 'application/json' } });
@@ -59,11 +62,14 @@ describe('unknown paths and the console fallback (e2e)', () => {
     }
   });
 
-  it.each(['/clients', '/templates/foo', '/missing.js'])('answers %s with the JSON 404 when the request does not accept HTML (curl, fetch, SDKs)', async (path) => {
-    const res = await fetch(`${t.url}${path}`, { headers: { accept: '*/*' } });
-    expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
-  });
+  it.each(['/clients', '/templates/foo', '/missing.js'])(
+    'answers %s with the JSON 404 when the request does not accept HTML (curl, fetch, SDKs)',
+    async (path) => {
+      const res = await fetch(`${t.url}${path}`, { headers: { accept: '*/*' } });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+    },
+  );
 
   it('answers a POST to a console route with the JSON 404, even from a browser', async () => {
     const res = await fetch(`${t.url}/clients`, { method: 'POST', headers: { ...BROWSER, 'content-type': 'application/json' }, body: '{}' });

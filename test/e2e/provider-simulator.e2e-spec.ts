@@ -15,8 +15,7 @@ describe('ProviderSimulator', () => {
     new OpenAI({ apiKey: 'sk-test', baseURL: `${sim.url}/v1`, maxRetries: 0, ...opts });
   const anthropic = (opts: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}): Anthropic =>
     new Anthropic({ apiKey: 'sk-ant-test', baseURL: sim.url, maxRetries: 0, ...opts });
-  const groq = (opts: Partial<ConstructorParameters<typeof Groq>[0]> = {}): Groq =>
-    new Groq({ apiKey: 'gsk-test', baseURL: sim.url, maxRetries: 0, ...opts });
+  const groq = (opts: Partial<ConstructorParameters<typeof Groq>[0]> = {}): Groq => new Groq({ apiKey: 'gsk-test', baseURL: sim.url, maxRetries: 0, ...opts });
 
   const post = (path: string, body: string, headers: Record<string, string>): Promise<Response> =>
     fetch(`${sim.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
@@ -225,11 +224,10 @@ describe('ProviderSimulator', () => {
       const noKey = await post('/v1/messages', '{}', { 'anthropic-version': '2023-06-01', 'x-api-key': '' });
       expect(noKey.status).toBe(401);
       expect(await noKey.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: expect.any(String) } });
-      const viaHeader = await post(
-        '/v1/messages',
-        JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 2, messages: [{ role: 'user', content: 'x' }] }),
-        { 'anthropic-version': '2023-06-01', 'x-api-key': 'k' },
-      );
+      const viaHeader = await post('/v1/messages', JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 2, messages: [{ role: 'user', content: 'x' }] }), {
+        'anthropic-version': '2023-06-01',
+        'x-api-key': 'k',
+      });
       expect(viaHeader.status).toBe(200);
     });
   });
@@ -373,10 +371,7 @@ describe('ProviderSimulator', () => {
         name: 'SyntaxError',
       });
 
-      const stream = await openai({ logLevel: 'off' }).chat.completions.create(
-        { model: 'gpt-4o', stream: true, messages: hi },
-        { headers },
-      );
+      const stream = await openai({ logLevel: 'off' }).chat.completions.create({ model: 'gpt-4o', stream: true, messages: hi }, { headers });
       const seen: string[] = [];
       await expect(
         (async () => {
@@ -387,9 +382,11 @@ describe('ProviderSimulator', () => {
     });
 
     it('cut drops the connection mid-stream so the SDK iterator raises', async () => {
-      const stream = await openai().chat.completions.create(
-        { model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'go [[sim:fault=cut;chunk_delay_ms=5]]' }] },
-      );
+      const stream = await openai().chat.completions.create({
+        model: 'gpt-4o',
+        stream: true,
+        messages: [{ role: 'user', content: 'go [[sim:fault=cut;chunk_delay_ms=5]]' }],
+      });
       const seen: string[] = [];
       await expect(
         (async () => {
@@ -399,15 +396,10 @@ describe('ProviderSimulator', () => {
       expect(seen.join('')).toBe(replyChunks(12).slice(0, 6).join(''));
       expect(sim.requests[0].aborted).toBe(false);
 
-      const an = anthropic().messages.stream(
-        { model: 'claude-haiku-4-5', max_tokens: 20, messages: hi },
-        { headers: { 'x-sim': 'fault=cut' } },
-      );
+      const an = anthropic().messages.stream({ model: 'claude-haiku-4-5', max_tokens: 20, messages: hi }, { headers: { 'x-sim': 'fault=cut' } });
       await expect(an.finalMessage()).rejects.toThrow();
 
-      await expect(
-        openai().chat.completions.create({ model: 'gpt-4o', messages: hi }, { headers: { 'x-sim': 'fault=cut' } }),
-      ).rejects.toThrow('terminated');
+      await expect(openai().chat.completions.create({ model: 'gpt-4o', messages: hi }, { headers: { 'x-sim': 'fault=cut' } })).rejects.toThrow('terminated');
     });
 
     it('fail_first fails the first N requests of an id, then succeeds (SDK retry)', async () => {

@@ -14,7 +14,11 @@ export async function pollUntil<T>(read: () => T | Promise<T>, done: (value: T) 
 }
 
 /** Waits until `condition` holds; fails with `what` when it does not within the deadline. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, options?: { timeoutMs?: number; intervalMs?: number }): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  options?: { timeoutMs?: number; intervalMs?: number },
+): Promise<void> {
   const held = await pollUntil(condition, (ok) => ok, options);
   if (!held) throw new Error(`timed out waiting until ${what}`);
 }

@@ -145,7 +145,10 @@ export interface LoadResult {
  * Concurrent loops of generate calls (and some streaming chat completions)
  * until `until` resolves; each loop finishes the call it has in flight.
  */
-export function runLoad(opts: { url: string; key: string; loops: number; streamLoops: number; until: Promise<void> }): { live: LoadResult; done: Promise<LoadResult> } {
+export function runLoad(opts: { url: string; key: string; loops: number; streamLoops: number; until: Promise<void> }): {
+  live: LoadResult;
+  done: Promise<LoadResult>;
+} {
   const result: LoadResult = { received: [], refused: new Map(), failures: 0 };
   let stopped = false;
   void opts.until.then(() => (stopped = true));
@@ -198,10 +201,9 @@ export function runLoad(opts: { url: string; key: string; loops: number; streamL
     }
   };
 
-  const done = Promise.all([
-    ...Array.from({ length: opts.loops }, () => loop(generate)),
-    ...Array.from({ length: opts.streamLoops }, () => loop(stream)),
-  ]).then(() => result);
+  const done = Promise.all([...Array.from({ length: opts.loops }, () => loop(generate)), ...Array.from({ length: opts.streamLoops }, () => loop(stream))]).then(
+    () => result,
+  );
   return { live: result, done };
 }
 

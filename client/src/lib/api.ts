@@ -41,7 +41,13 @@ function toApiError(body: unknown, response: Response | undefined): ApiError {
       })
     : [];
   const message = typeof e.message === 'string' && e.message ? e.message : `Request failed with status ${response.status}`;
-  return new ApiError(response.status, typeof e.code === 'string' ? e.code : 'http_error', message, details, typeof envelope.request_id === 'string' ? envelope.request_id : null);
+  return new ApiError(
+    response.status,
+    typeof e.code === 'string' ? e.code : 'http_error',
+    message,
+    details,
+    typeof envelope.request_id === 'string' ? envelope.request_id : null,
+  );
 }
 
 // same origin, with the admin session cookie on every call

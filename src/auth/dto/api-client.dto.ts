@@ -59,7 +59,12 @@ class ApiClientFieldsDto {
   @ArrayMaxSize(100)
   allowed_providers?: string[] | null;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, example: ['openai/gpt-4o-mini', 'anthropic/*'], description: 'provider/model, provider/* or bare model names; null = every model' })
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    example: ['openai/gpt-4o-mini', 'anthropic/*'],
+    description: 'provider/model, provider/* or bare model names; null = every model',
+  })
   @Nullable()
   @IsArray()
   @IsString({ each: true })
@@ -113,7 +118,7 @@ export class ApiClientResponseDto {
   @ApiProperty({ type: [String], nullable: true }) allowed_models!: string[] | null;
   @ApiProperty({ type: [String], nullable: true }) fallback_models!: string[] | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
-  @ApiProperty({ example: '12.345', description: "Spend in the current budget period (the month by default), USD: committed cost from the rollups" })
+  @ApiProperty({ example: '12.345', description: 'Spend in the current budget period (the month by default), USD: committed cost from the rollups' })
   month_to_date_spend_usd!: string;
   @ApiProperty({ format: 'date-time', description: 'Start of the current budget period' }) period_start!: string;
   @ApiProperty({ type: String, nullable: true, example: '237.655', description: 'Budget left in the period; null without a budget' })

@@ -36,7 +36,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 /** The timezone's offset from UTC (ms) at an instant. */
 function offsetMs(instant: number, timeZone: string): number {
   if (timeZone === 'UTC') return 0;
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
   const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour % 24, +parts.minute, +parts.second);
   return asUtc - Math.floor(instant / 1000) * 1000;
 }

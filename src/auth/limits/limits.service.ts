@@ -207,7 +207,9 @@ export class LimitsService {
     const last = this.unpricedWarned.get(caller.clientId) ?? 0;
     if (Date.now() - last < 60_000) return;
     this.unpricedWarned.set(caller.clientId, Date.now());
-    this.logger.warn(`Client "${caller.clientName}" has a budget but ${req.provider}/${req.model} has no known price: the call cannot be bounded by the budget`);
+    this.logger.warn(
+      `Client "${caller.clientName}" has a budget but ${req.provider}/${req.model} has no known price: the call cannot be bounded by the budget`,
+    );
   }
 }
 
@@ -216,14 +218,26 @@ export class LimitsService {
  * what remains of the budget, and, for a text call, that max_tokens lowers the
  * reservation; `details` carries the same figures machine-readable.
  */
-export function budgetExceeded(caller: Caller, policy: ClientBudgetPolicy, budget: BudgetRequest, usedUnits: bigint, periodKey: string, req: AdmissionRequest): AppError {
+export function budgetExceeded(
+  caller: Caller,
+  policy: ClientBudgetPolicy,
+  budget: BudgetRequest,
+  usedUnits: bigint,
+  periodKey: string,
+  req: AdmissionRequest,
+): AppError {
   const adjective = ADJECTIVE[policy.budgetPeriod];
   const needed = unitsToUsd(budget.reserveUnits);
   const remainingUnits = budget.limitUnits > usedUnits ? budget.limitUnits - usedUnits : 0n;
   const remaining = unitsToUsd(remainingUnits);
   const limit = new Decimal(policy.budgetUsd!).toFixed();
   const spent = unitsToUsd(usedUnits);
-  const output = req.maxTokensGiven === undefined ? '' : req.maxTokensGiven ? `max_tokens ${req.maxOutputTokens}` : `${req.maxOutputTokens} output tokens assumed, as no max_tokens was set`;
+  const output =
+    req.maxTokensGiven === undefined
+      ? ''
+      : req.maxTokensGiven
+        ? `max_tokens ${req.maxOutputTokens}`
+        : `${req.maxOutputTokens} output tokens assumed, as no max_tokens was set`;
   const details: ErrorDetail[] = [
     { field: 'reserved_usd', value: needed, message: `reserved for this call before it runs: the most it may cost (input${output ? ` + ${output}` : ''})` },
     { field: 'remaining_usd', value: remaining, message: `left in the ${adjective} budget (period ${periodKey})` },
@@ -233,7 +247,11 @@ export function budgetExceeded(caller: Caller, policy: ClientBudgetPolicy, budge
   let hint = '';
   if (req.maxTokensGiven !== undefined && budget.reserveUnits > remainingUnits && remainingUnits > 0n) {
     hint = req.maxTokensGiven ? ' A lower max_tokens lowers the reservation.' : ' Setting max_tokens lowers the reservation.';
-    details.push({ field: 'max_tokens', value: req.maxOutputTokens, message: `output tokens the reservation assumed; ${req.maxTokensGiven ? 'a lower' : 'setting'} max_tokens lowers it` });
+    details.push({
+      field: 'max_tokens',
+      value: req.maxOutputTokens,
+      message: `output tokens the reservation assumed; ${req.maxTokensGiven ? 'a lower' : 'setting'} max_tokens lowers it`,
+    });
   }
   return new AppError(
     'budget_exceeded',

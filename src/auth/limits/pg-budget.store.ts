@@ -79,7 +79,10 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
   constructor(private readonly dataSource: DataSource) {}
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.releaseExpired().catch((e: unknown) => this.logger.warn(`Releasing expired reservations failed: ${String(e)}`)), 60_000);
+    this.sweeper = setInterval(
+      () => void this.releaseExpired().catch((e: unknown) => this.logger.warn(`Releasing expired reservations failed: ${String(e)}`)),
+      60_000,
+    );
     this.sweeper.unref();
     this.flusher = setInterval(() => this.flushAll(false), FLUSH_INTERVAL_MS);
     this.flusher.unref();
@@ -200,7 +203,8 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
         continue;
       }
       const due = lease.spent !== 0n || idle || now - lease.flushedAt > RESERVATION_TTL_MS / 3;
-      if (due || shutdown) void this.queueFlush(lease, idle || shutdown).catch((e: unknown) => this.logger.warn(`Flushing a budget lease failed: ${String(e)}`));
+      if (due || shutdown)
+        void this.queueFlush(lease, idle || shutdown).catch((e: unknown) => this.logger.warn(`Flushing a budget lease failed: ${String(e)}`));
     }
   }
 

@@ -49,7 +49,12 @@ export class DashboardHourDto {
 export class DashboardRollupsDto {
   @ApiProperty({ enum: ['timescaledb', 'application'], description: "TimescaleDB's refresh jobs, or the application in the log's own transaction" })
   kept_by!: 'timescaledb' | 'application';
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'the oldest last successful refresh among the rollups (null when kept by the application)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'the oldest last successful refresh among the rollups (null when kept by the application)',
+  })
   refreshed_at!: string | null;
   @ApiProperty({ description: 'a refresh job is failing or overdue: figures are complete but reports slow down' }) stale!: boolean;
   @ApiProperty({ type: [String], example: ['refresh llm_hourly_costs'], description: 'scheduled jobs (refresh, retention) failing or overdue' })

@@ -39,7 +39,8 @@ export class GenerationLogResponseDto {
   @ApiProperty({ example: 12 }) input_tokens!: number;
   @ApiProperty({ example: 9 }) output_tokens!: number;
   @ApiProperty({ example: 0 }) cached_input_tokens!: number;
-  @ApiProperty({ type: String, nullable: true, example: '0.0000072', description: 'USD, decimal string; null when the model has no price' }) cost_usd!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '0.0000072', description: 'USD, decimal string; null when the model has no price' }) cost_usd!:
+    string | null;
   @ApiProperty() price_unknown!: boolean;
   @ApiProperty({ example: 412 }) latency_ms!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'Time to first token (streams)' }) ttft_ms!: number | null;

@@ -111,7 +111,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const message = exception.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : `Request body could not be read (${exception.type})`;
       return { code: 'validation_error', message, details: [{ field: 'body', message }], status: ERROR_STATUS.validation_error };
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { code: 'internal_error', message: 'Internal error. The request id identifies it in the server log.', details: [], status: 500 };
   }
 }

@@ -70,7 +70,8 @@ export function requestLogger(root: pino.Logger, observe?: ResponseObserver): (r
     res.once('close', () => {
       const ms = performance.now() - started;
       const routed = req as RoutedRequest;
-      if (observe) observe(req.method ?? 'GET', routed.route?.path !== undefined ? `${routed.baseUrl ?? ''}${routed.route.path}` : 'unmatched', res.statusCode, ms / 1000);
+      if (observe)
+        observe(req.method ?? 'GET', routed.route?.path !== undefined ? `${routed.baseUrl ?? ''}${routed.route.path}` : 'unmatched', res.statusCode, ms / 1000);
       if (logged) logLine(root, routed, res, id, ms);
     });
     next();

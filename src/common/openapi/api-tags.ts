@@ -8,7 +8,10 @@ export const API_TAGS = [
   { name: 'health', description: 'Liveness and readiness; no key needed.' },
   { name: 'client', description: 'The calling client: who the key belongs to and the limits that apply.' },
   { name: 'generation', description: 'LLMHub’s own generation routes: text (one call or several languages) and images, in the /api envelope.' },
-  { name: 'openai-compatible', description: 'OpenAI-compatible routes: point any OpenAI SDK at `<LLMHub>/v1` (or groq-sdk at `<LLMHub>`, which calls `/openai/v1`).' },
+  {
+    name: 'openai-compatible',
+    description: 'OpenAI-compatible routes: point any OpenAI SDK at `<LLMHub>/v1` (or groq-sdk at `<LLMHub>`, which calls `/openai/v1`).',
+  },
   { name: 'anthropic-compatible', description: 'The Anthropic Messages API: point the Anthropic SDK at `<LLMHub>`.' },
   { name: 'prompts', description: 'The caller’s own prompt templates, plus read access to system templates.' },
   { name: 'feedback', description: 'Whether a generation served its purpose; feeds each template version’s success rate.' },
@@ -31,7 +34,7 @@ export function checkTags(doc: OpenAPIObject): void {
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
-      const tags = ((operation as { tags?: string[] }).tags ?? []);
+      const tags = (operation as { tags?: string[] }).tags ?? [];
       if (tags.length !== 1 || !known.has(tags[0])) {
         throw new Error(`${method.toUpperCase()} ${path}: needs exactly one tag from API_TAGS (src/common/openapi/api-tags.ts), has ${JSON.stringify(tags)}`);
       }

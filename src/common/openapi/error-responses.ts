@@ -44,7 +44,8 @@ export const ERROR_SCHEMAS: Record<string, SchemaObject> = {
   },
   OpenAiError: {
     type: 'object',
-    description: 'The OpenAI error shape, answered on /v1/* (except /v1/messages), so the OpenAI SDKs raise their usual exceptions. `code` is LLMHub’s error code.',
+    description:
+      'The OpenAI error shape, answered on /v1/* (except /v1/messages), so the OpenAI SDKs raise their usual exceptions. `code` is LLMHub’s error code.',
     required: ['error', 'request_id'],
     properties: {
       error: {

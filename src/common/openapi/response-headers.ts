@@ -23,7 +23,10 @@ const RATE_LIMIT: Record<string, HeaderObject> = {
 
 /** The cost of a /v1 call, since the provider formats have no field for it (non-streaming answers). */
 const COST: Record<string, HeaderObject> = {
-  'x-llmhub-cost-usd': { description: 'The exact cost of this call in USD, a decimal string (absent when the model has no price).', schema: { type: 'string', example: '0.000135' } },
+  'x-llmhub-cost-usd': {
+    description: 'The exact cost of this call in USD, a decimal string (absent when the model has no price).',
+    schema: { type: 'string', example: '0.000135' },
+  },
   'x-llmhub-price-unknown': { description: '`true` when the model has no price, so no cost could be recorded.', schema: { type: 'string', enum: ['true'] } },
 };
 

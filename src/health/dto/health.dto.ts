@@ -7,7 +7,10 @@ export class LivenessResponseDto {
 export class ReadinessChecksDto {
   @ApiProperty({ enum: ['ok', 'unreachable'] }) database!: 'ok' | 'unreachable';
   @ApiProperty({ enum: ['applied', 'pending', 'unknown'] }) migrations!: 'applied' | 'pending' | 'unknown';
-  @ApiProperty({ enum: ['ok', 'failing', 'overdue', 'unknown'], description: 'the scheduled rollup and retention jobs; reported, never a reason to answer 503' })
+  @ApiProperty({
+    enum: ['ok', 'failing', 'overdue', 'unknown'],
+    description: 'the scheduled rollup and retention jobs; reported, never a reason to answer 503',
+  })
   jobs!: 'ok' | 'failing' | 'overdue' | 'unknown';
 }
 

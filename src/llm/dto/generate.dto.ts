@@ -73,7 +73,7 @@ export class GenerationFieldsDto {
   @MaxLength(1_000_000)
   system?: string;
 
-  @ApiPropertyOptional({ example: 'anthropic', description: 'narrows a bare model name, or picks that provider\'s default model' })
+  @ApiPropertyOptional({ example: 'anthropic', description: "narrows a bare model name, or picks that provider's default model" })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -100,7 +100,10 @@ export class GenerationFieldsDto {
   temperature?: number;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'string' }, { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' }, label: { type: 'string' } }, required: ['name'] }],
+    oneOf: [
+      { type: 'string' },
+      { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' }, label: { type: 'string' } }, required: ['name'] },
+    ],
     example: { name: 'product-tagline', label: 'production' },
   })
   @IsOptional()
@@ -165,7 +168,7 @@ export class GenerateResponseDto {
   @ApiProperty({ enum: ['stop', 'length', 'tool_calls', 'content_filter'] }) finish_reason!: string;
   @ApiProperty() input_tokens!: number;
   @ApiProperty() output_tokens!: number;
-  @ApiProperty({ type: String, nullable: true, example: '0.00045', description: 'USD, decimal string; null when the model\'s price is unknown' })
+  @ApiProperty({ type: String, nullable: true, example: '0.00045', description: "USD, decimal string; null when the model's price is unknown" })
   cost_usd!: string | null;
   @ApiProperty() price_unknown!: boolean;
   @ApiProperty() generation_time_ms!: number;

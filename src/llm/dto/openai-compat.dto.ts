@@ -10,7 +10,10 @@ export class OpenAiChatMessageDto {
   @ApiProperty({ enum: ['system', 'developer', 'user', 'assistant', 'tool'], example: 'user' }) role!: string;
   @ApiProperty({
     description: 'Text, or an array of content parts (`text`, `image_url`); null on an assistant message that only calls tools',
-    oneOf: [{ type: 'string', nullable: true }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
+    oneOf: [
+      { type: 'string', nullable: true },
+      { type: 'array', items: { type: 'object', additionalProperties: true } },
+    ],
     example: 'Write a tagline for a bakery.',
   })
   content!: string | Record<string, unknown>[] | null;
@@ -28,13 +31,23 @@ export class ChatCompletionCreateDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 1 }) top_p?: number;
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) stop?: string | string[];
   @ApiPropertyOptional({ description: 'Answer as a text/event-stream of chat.completion.chunk events', default: false }) stream?: boolean;
-  @ApiPropertyOptional({ type: 'object', properties: { include_usage: { type: 'boolean' } }, description: 'include_usage: usage (with cost_usd) in the last chunk' })
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { include_usage: { type: 'boolean' } },
+    description: 'include_usage: usage (with cost_usd) in the last chunk',
+  })
   stream_options?: { include_usage?: boolean };
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'OpenAI function tools' }) tools?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'OpenAI function tools' }) tools?: Record<
+    string,
+    unknown
+  >[];
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] }) tool_choice?: string | Record<string, unknown>;
   @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent',
-    oneOf: [{ type: 'string' }, { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' }, label: { type: 'string' } }, required: ['name'] }],
+    oneOf: [
+      { type: 'string' },
+      { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' }, label: { type: 'string' } }, required: ['name'] },
+    ],
   })
   template?: string | Record<string, unknown>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'LLMHub: the template’s variables', example: { product: 'sourdough' } })
@@ -50,7 +63,8 @@ export class OpenAiUsageDto {
   @ApiProperty({ example: 21 }) total_tokens!: number;
   @ApiPropertyOptional({ type: 'object', properties: { cached_tokens: { type: 'integer' } } }) prompt_tokens_details?: { cached_tokens: number };
   @ApiPropertyOptional({ type: 'object', properties: { reasoning_tokens: { type: 'integer' } } }) completion_tokens_details?: { reasoning_tokens: number };
-  @ApiProperty({ type: String, nullable: true, example: '0.0000072', description: 'LLMHub: the exact cost in USD (null when the model has no price)' }) cost_usd!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '0.0000072', description: 'LLMHub: the exact cost in USD (null when the model has no price)' })
+  cost_usd!: string | null;
 }
 
 export class ChatCompletionMessageDto {
@@ -102,7 +116,13 @@ export class EmbeddingCreateDto {
 export class EmbeddingDto {
   @ApiProperty({ enum: ['embedding'] }) object!: 'embedding';
   @ApiProperty({ example: 0 }) index!: number;
-  @ApiProperty({ oneOf: [{ type: 'array', items: { type: 'number' } }, { type: 'string', description: 'base64 of little-endian float32' }] }) embedding!: number[] | string;
+  @ApiProperty({
+    oneOf: [
+      { type: 'array', items: { type: 'number' } },
+      { type: 'string', description: 'base64 of little-endian float32' },
+    ],
+  })
+  embedding!: number[] | string;
 }
 
 export class EmbeddingUsageDto {

@@ -56,7 +56,12 @@ export class ProviderUpdateDto {
   @MaxLength(4096)
   api_key?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://api.openai.com/v1', description: 'http(s) URL; null = the environment’s (or the SDK default)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'https://api.openai.com/v1',
+    description: 'http(s) URL; null = the environment’s (or the SDK default)',
+  })
   @Nullable()
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false, disallow_auth: true },

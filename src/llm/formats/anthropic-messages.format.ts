@@ -1,5 +1,15 @@
 import type { GenerationOutcome, StreamStart, StreamSummary, TemplateInput } from '../generation.types';
-import { ChatMessage, ContentPart, FinishReason, GenerateRequest, StreamEvent, TokenUsage, ToolCall, ToolChoice, ToolDefinition } from '../providers/llm-provider';
+import {
+  ChatMessage,
+  ContentPart,
+  FinishReason,
+  GenerateRequest,
+  StreamEvent,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../providers/llm-provider';
 import { BodyReader, isObject, Json, readTemplate } from './body-reader';
 
 /** A /v1/messages body, read into the neutral shape. */
@@ -107,7 +117,8 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
         break;
       }
       case 'tool_use':
-        if (role !== 'assistant' || typeof block.id !== 'string' || typeof block.name !== 'string') r.problem(where, 'tool_use needs id and name, in an assistant turn');
+        if (role !== 'assistant' || typeof block.id !== 'string' || typeof block.name !== 'string')
+          r.problem(where, 'tool_use needs id and name, in an assistant turn');
         else toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
         break;
       case 'tool_result':
@@ -132,7 +143,8 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
 
 function imageUrl(source: unknown): string | undefined {
   if (!isObject(source)) return undefined;
-  if (source.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string') return `data:${source.media_type};base64,${source.data}`;
+  if (source.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string')
+    return `data:${source.media_type};base64,${source.data}`;
   if (source.type === 'url' && typeof source.url === 'string') return source.url;
   return undefined;
 }

@@ -20,7 +20,8 @@ export class BodyReader {
   constructor(readonly body: Json) {}
 
   static of(body: unknown): BodyReader {
-    if (!isObject(body)) throw new AppError('validation_error', 'The request body must be a JSON object', [{ field: 'body', message: 'expected a JSON object' }]);
+    if (!isObject(body))
+      throw new AppError('validation_error', 'The request body must be a JSON object', [{ field: 'body', message: 'expected a JSON object' }]);
     return new BodyReader(body);
   }
 

@@ -1,5 +1,15 @@
 import type { GenerationOutcome, StreamStart, StreamSummary, TemplateInput } from '../generation.types';
-import { ChatMessage, ContentPart, FinishReason, GenerateRequest, StreamEvent, TokenUsage, ToolCall, ToolChoice, ToolDefinition } from '../providers/llm-provider';
+import {
+  ChatMessage,
+  ContentPart,
+  FinishReason,
+  GenerateRequest,
+  StreamEvent,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../providers/llm-provider';
 import { BodyReader, isObject, Json, readTemplate } from './body-reader';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
@@ -15,7 +25,6 @@ export interface ParsedChatCompletion {
   metadata?: Record<string, unknown>;
   subject?: string;
 }
-
 
 /**
  * Fields the official SDKs may send that change nothing the gateway answers
@@ -119,7 +128,8 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage | und
       const toolCalls = readToolCalls(r, raw.tool_calls, `${at}.tool_calls`);
       const content = raw.content === null || raw.content === undefined ? '' : readContent(r, raw.content, `${at}.content`, false);
       if (content === undefined) return undefined;
-      if (raw.refusal !== undefined && raw.refusal !== null && content === '') return { role: 'assistant', content: typeof raw.refusal === 'string' ? raw.refusal : JSON.stringify(raw.refusal) };
+      if (raw.refusal !== undefined && raw.refusal !== null && content === '')
+        return { role: 'assistant', content: typeof raw.refusal === 'string' ? raw.refusal : JSON.stringify(raw.refusal) };
       return { role: 'assistant', content, ...(toolCalls && toolCalls.length > 0 ? { toolCalls } : {}) };
     }
     case 'tool': {

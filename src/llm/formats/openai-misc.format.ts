@@ -59,7 +59,8 @@ export function parseImageRequest(body: unknown): ParsedImageRequest {
   const size = r.string('size', { max: 20 });
   if (size !== undefined && !/^(\d{2,5}x\d{2,5}|auto)$/.test(size)) r.problem('size', 'expected WIDTHxHEIGHT or auto');
   const quality = r.string('quality', { max: 20 });
-  if (quality !== undefined && !['standard', 'hd', 'low', 'medium', 'high', 'auto'].includes(quality)) r.problem('quality', 'expected standard, hd, low, medium, high or auto');
+  if (quality !== undefined && !['standard', 'hd', 'low', 'medium', 'high', 'auto'].includes(quality))
+    r.problem('quality', 'expected standard, hd, low, medium, high or auto');
   const format = r.string('response_format');
   if (format !== undefined && format !== 'url' && format !== 'b64_json') r.problem('response_format', 'expected url or b64_json');
   if (r.has('stream') && r.body.stream !== false) r.unsupported('stream', 'streamed image generation is not supported');
@@ -82,6 +83,11 @@ export function toImagesResponse(o: ImageOutcome): Json {
       ...(i.b64Json ? { b64_json: i.b64Json } : {}),
       ...(i.revisedPrompt ? { revised_prompt: i.revisedPrompt } : {}),
     })),
-    usage: { input_tokens: o.usage.inputTokens, output_tokens: o.usage.outputTokens, total_tokens: o.usage.inputTokens + o.usage.outputTokens, cost_usd: o.costUsd },
+    usage: {
+      input_tokens: o.usage.inputTokens,
+      output_tokens: o.usage.outputTokens,
+      total_tokens: o.usage.inputTokens + o.usage.outputTokens,
+      cost_usd: o.costUsd,
+    },
   };
 }

@@ -138,9 +138,7 @@ export class PricingService {
 
   /** Every price in force, sorted by model id. */
   listPrices(): PriceListEntry[] {
-    return [...this.resolved.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([model, r]) => ({ model, ...r.price, source: r.source }));
+    return [...this.resolved.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([model, r]) => ({ model, ...r.price, source: r.source }));
   }
 
   /**
@@ -171,7 +169,10 @@ export class PricingService {
     const r = this.resolved.get(modelId);
     if (!r?.input || !r.output) return null;
     const inputRate = r.cacheWrite ? Decimal.max(r.input, r.cacheWrite) : r.input;
-    return inputRate.mul(tokens(estimatedInputTokens)).plus(r.output.mul(tokens(maxOutputTokens))).div(MILLION);
+    return inputRate
+      .mul(tokens(estimatedInputTokens))
+      .plus(r.output.mul(tokens(maxOutputTokens)))
+      .div(MILLION);
   }
 
   /**

@@ -110,7 +110,7 @@ export class PromptCreateDto extends PromptVersionFieldsDto {
  * left out is inherited, a field given overrides it, and null clears it.
  */
 export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) {
-  @ApiPropertyOptional({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: 'left out: the previous version\'s body' })
+  @ApiPropertyOptional({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: "left out: the previous version's body" })
   override body?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'left out: inherited; null: no system prompt' })

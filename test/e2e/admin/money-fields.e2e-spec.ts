@@ -19,7 +19,11 @@ describe('money fields accept decimal strings and JSON numbers', () => {
   });
 
   let n = 0;
-  const createClient = (fields: Record<string, unknown>) => request(t.url).post('/api/admin/clients').set(admin()).send({ name: `money-${++n}`, ...fields });
+  const createClient = (fields: Record<string, unknown>) =>
+    request(t.url)
+      .post('/api/admin/clients')
+      .set(admin())
+      .send({ name: `money-${++n}`, ...fields });
 
   it.each([
     [250, '250'],
@@ -57,7 +61,11 @@ describe('money fields accept decimal strings and JSON numbers', () => {
 
   it('takes numbers on update too, null clears the budget, and the alert threshold takes a number from 0 to 1', async () => {
     const created = await createClient({ monthly_budget_usd: '10' }).expect(201);
-    const patched = await request(t.url).patch(`/api/admin/clients/${created.body.id}`).set(admin()).send({ monthly_budget_usd: 99.99, budget_alert_threshold: 0.8 }).expect(200);
+    const patched = await request(t.url)
+      .patch(`/api/admin/clients/${created.body.id}`)
+      .set(admin())
+      .send({ monthly_budget_usd: 99.99, budget_alert_threshold: 0.8 })
+      .expect(200);
     expect(patched.body).toMatchObject({ monthly_budget_usd: '99.99', budget_alert_threshold: '0.8', remaining_budget_usd: '99.99' });
     const cleared = await request(t.url).patch(`/api/admin/clients/${created.body.id}`).set(admin()).send({ monthly_budget_usd: null }).expect(200);
     expect(cleared.body.monthly_budget_usd).toBeNull();
@@ -77,7 +85,11 @@ describe('money fields accept decimal strings and JSON numbers', () => {
       cached_input_per_m: '0.1',
       source: 'console',
     });
-    const bad = await request(t.url).put('/api/admin/prices').set(admin()).send({ prices: { 'openai/gpt-4o': { input_per_m: 0.0000001, output_per_m: 1 } } }).expect(422);
+    const bad = await request(t.url)
+      .put('/api/admin/prices')
+      .set(admin())
+      .send({ prices: { 'openai/gpt-4o': { input_per_m: 0.0000001, output_per_m: 1 } } })
+      .expect(422);
     expect(bad.body.error.message).toContain('input_per_m');
     expect(bad.body.error.message).toContain('at most 6 decimal places');
   });

@@ -52,11 +52,18 @@ describe('admin: providers and prices (e2e)', () => {
   }
 
   async function chat(model: string, content = 'hello there world'): Promise<request.Response> {
-    return request(t.url).post('/v1/chat/completions').set('Authorization', `Bearer ${apiKey}`).send({ model, messages: [{ role: 'user', content }], max_tokens: 4 });
+    return request(t.url)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${apiKey}`)
+      .send({ model, messages: [{ role: 'user', content }], max_tokens: 4 });
   }
 
   async function configureOpenAi(): Promise<request.Response> {
-    return request(t.url).put('/api/admin/providers/openai').set(admin()).send({ api_key: OPENAI_KEY, base_url: `${sim.url}/v1` }).expect(200);
+    return request(t.url)
+      .put('/api/admin/providers/openai')
+      .set(admin())
+      .send({ api_key: OPENAI_KEY, base_url: `${sim.url}/v1` })
+      .expect(200);
   }
 
   it('lists the mock and the real providers with their configured flags, keys masked and circuits closed', async () => {
@@ -88,7 +95,14 @@ describe('admin: providers and prices (e2e)', () => {
   it('a key and base URL saved in the console configure OpenAI, and a chat call goes through with that key', async () => {
     expect((await chat('openai/gpt-4o-mini')).status).toBe(400);
     const saved = await configureOpenAi();
-    expect(saved.body).toMatchObject({ name: 'openai', configured: true, enabled: true, api_key: 'sk-…abcd', api_key_source: 'console', base_url: `${sim.url}/v1` });
+    expect(saved.body).toMatchObject({
+      name: 'openai',
+      configured: true,
+      enabled: true,
+      api_key: 'sk-…abcd',
+      api_key_source: 'console',
+      base_url: `${sim.url}/v1`,
+    });
     const res = await chat('openai/gpt-4o-mini');
     expect(res.status).toBe(200);
     expect(res.body.choices[0].message.content).toEqual(expect.any(String));
@@ -156,13 +170,20 @@ describe('admin: providers and prices (e2e)', () => {
     const marker = await chat('openai/gpt-4o-mini');
     expect(marker.status).toBe(200);
     const markerId = marker.headers['x-request-id'];
-    await pollUntil(async () => (await db.query('SELECT 1 FROM llm_generation_log WHERE id = $1', [markerId])).rowCount, (n) => n === 1);
+    await pollUntil(
+      async () => (await db.query('SELECT 1 FROM llm_generation_log WHERE id = $1', [markerId])).rowCount,
+      (n) => n === 1,
+    );
     expect((await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n).toBe(before + 1);
   });
 
   it('the test call answers a clean error for an unreachable or unconfigured provider', async () => {
     const port = await freePort();
-    await request(t.url).put('/api/admin/providers/groq').set(admin()).send({ api_key: 'gsk-test-123456789', base_url: `http://127.0.0.1:${port}` }).expect(200);
+    await request(t.url)
+      .put('/api/admin/providers/groq')
+      .set(admin())
+      .send({ api_key: 'gsk-test-123456789', base_url: `http://127.0.0.1:${port}` })
+      .expect(200);
     const down = await request(t.url).post('/api/admin/providers/groq/test').set(admin()).expect(200);
     expect(down.body).toMatchObject({ ok: false, model: expect.stringMatching(/^groq\//), error: { code: 'connection', message: expect.any(String) } });
     const unconfigured = await request(t.url).post('/api/admin/providers/anthropic/test').set(admin()).expect(200);
@@ -179,7 +200,8 @@ describe('admin: providers and prices (e2e)', () => {
 
   describe('prices', () => {
     const MODEL = 'openai/gpt-4o-mini';
-    const priceOf = async (model: string) => (await request(t.url).get('/api/admin/prices').set(admin()).expect(200)).body.items.find((p: any) => p.model === model);
+    const priceOf = async (model: string) =>
+      (await request(t.url).get('/api/admin/prices').set(admin()).expect(200)).body.items.find((p: any) => p.model === model);
 
     it('lists the shipped table as decimal strings', async () => {
       const res = await request(t.url).get('/api/admin/prices').set(admin()).expect(200);
@@ -222,20 +244,32 @@ describe('admin: providers and prices (e2e)', () => {
       const firstRow = await db.query('SELECT cost_usd FROM llm_generation_log WHERE id = $1', [first.headers['x-request-id']]);
       expect(new Decimal(firstRow.rows[0].cost_usd).toFixed()).toBe(firstCost);
 
-      await request(t.url).put('/api/admin/prices').set(admin()).send({ prices: { [MODEL]: null } }).expect(200);
+      await request(t.url)
+        .put('/api/admin/prices')
+        .set(admin())
+        .send({ prices: { [MODEL]: null } })
+        .expect(200);
       expect(await priceOf(MODEL)).toMatchObject({ input_per_m: '0.15', source: 'builtin' });
       expect((await db.query('SELECT count(*)::int AS n FROM model_prices')).rows[0].n).toBe(0);
     });
 
     it('prices a model the shipped table does not know, stored as a model_prices row', async () => {
-      await request(t.url).put('/api/admin/prices').set(admin()).send({ prices: { 'mock/echo': { input_per_m: '3', output_per_m: '4', cache_write_per_m: '3.75' } } }).expect(200);
+      await request(t.url)
+        .put('/api/admin/prices')
+        .set(admin())
+        .send({ prices: { 'mock/echo': { input_per_m: '3', output_per_m: '4', cache_write_per_m: '3.75' } } })
+        .expect(200);
       expect(await priceOf('mock/echo')).toMatchObject({ input_per_m: '3', output_per_m: '4', cache_write_per_m: '3.75', source: 'console' });
       const { rows } = await db.query(`SELECT input_per_m, output_per_m FROM model_prices WHERE model = 'mock/echo'`);
       expect(rows).toEqual([{ input_per_m: '3.000000', output_per_m: '4.000000' }]);
       const call = await chat('mock/echo');
       expect(call.status).toBe(200);
       expect(call.headers['x-llmhub-cost-usd']).toEqual(expect.stringMatching(/^\d+\.\d+$/));
-      await request(t.url).put('/api/admin/prices').set(admin()).send({ prices: { 'mock/echo': null } }).expect(200);
+      await request(t.url)
+        .put('/api/admin/prices')
+        .set(admin())
+        .send({ prices: { 'mock/echo': null } })
+        .expect(200);
     });
 
     it('refuses invalid prices with 422 naming the model and field, and changes nothing', async () => {

@@ -16,7 +16,9 @@ describe('admin template render and playground', () => {
     await admin(request(t.url).post(`/api/admin/templates/${templateId}/versions`))
       .send({ body: 'Short tagline for {{ product }} please', variables: [{ name: 'product', required: true }], model: 'mock/echo' })
       .expect(201);
-    await admin(request(t.url).put('/api/admin/prices')).send({ prices: { 'mock/echo': { input_per_m: '1000', output_per_m: '2000' } } }).expect(200);
+    await admin(request(t.url).put('/api/admin/prices'))
+      .send({ prices: { 'mock/echo': { input_per_m: '1000', output_per_m: '2000' } } })
+      .expect(200);
   });
 
   afterAll(async () => {
@@ -24,12 +26,16 @@ describe('admin template render and playground', () => {
   });
 
   it('renders the version asked for with the given variables', async () => {
-    const res = await admin(request(t.url).post(`/api/admin/templates/${templateId}/render`)).send({ version: 2, variables: { product: 'LLMHub' } }).expect(200);
+    const res = await admin(request(t.url).post(`/api/admin/templates/${templateId}/render`))
+      .send({ version: 2, variables: { product: 'LLMHub' } })
+      .expect(200);
     expect(res.body).toMatchObject({ version: 2, prompt: 'Short tagline for LLMHub please', template: 'playground-tagline' });
   });
 
   it('names a missing required variable in a 422', async () => {
-    const res = await admin(request(t.url).post(`/api/admin/templates/${templateId}/render`)).send({ version: 1, variables: {} }).expect(422);
+    const res = await admin(request(t.url).post(`/api/admin/templates/${templateId}/render`))
+      .send({ version: 1, variables: {} })
+      .expect(422);
     expect(JSON.stringify(res.body.error.details)).toContain('product');
   });
 
@@ -53,7 +59,9 @@ describe('admin template render and playground', () => {
 
   it('filters the log by template', async () => {
     const client = await admin(request(t.url).post('/api/admin/clients')).send({ name: 'template-log-filter' }).expect(201);
-    const key = await admin(request(t.url).post(`/api/admin/clients/${client.body.id}/keys`)).send({}).expect(201);
+    const key = await admin(request(t.url).post(`/api/admin/clients/${client.body.id}/keys`))
+      .send({})
+      .expect(201);
     await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key.body.key).send({ prompt: 'no template here', model: 'mock/echo' }).expect(200);
     await request(t.url)
       .post('/api/v1/llm/generate')

@@ -31,7 +31,10 @@ describe('access control over HTTP', () => {
     await request(t.url).get('/api/v1/me').set('Authorization', `Bearer ${key}`).expect(200);
     const missing = await request(t.url).get('/api/v1/me').expect(401);
     expect(missing.body.error.code).toBe('missing_api_key');
-    const wrong = await request(t.url).get('/api/v1/me').set('X-API-Key', `${key.slice(0, -2)}xx`).expect(401);
+    const wrong = await request(t.url)
+      .get('/api/v1/me')
+      .set('X-API-Key', `${key.slice(0, -2)}xx`)
+      .expect(401);
     expect(wrong.body.error.code).toBe('invalid_api_key');
   });
 
@@ -71,7 +74,11 @@ describe('access control over HTTP', () => {
     await request(t.url).get('/api/v1/me').set('X-API-Key', key).expect(200);
     await request(t.url).delete(`/api/admin/keys/${keyId}`).set(admin()).expect(204);
     const started = Date.now();
-    const status = await pollUntil(async () => (await request(t.url).get('/api/v1/me').set('X-API-Key', key)).status, (s) => s !== 200, { timeoutMs: 6_000, intervalMs: 100 });
+    const status = await pollUntil(
+      async () => (await request(t.url).get('/api/v1/me').set('X-API-Key', key)).status,
+      (s) => s !== 200,
+      { timeoutMs: 6_000, intervalMs: 100 },
+    );
     expect(status).toBe(401);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
@@ -90,7 +97,11 @@ describe('access control over HTTP', () => {
     await request(t.url).get('/api/v1/me').set('X-API-Key', key).expect(200);
     await request(t.url).get('/api/v1/me').set('X-API-Key', rotated.body.key).expect(200);
     // the grace period is 2 s; the old key stops working once it is over (and the key cache has noticed)
-    const afterGrace = await pollUntil(() => request(t.url).get('/api/v1/me').set('X-API-Key', key), (res) => res.status !== 200, { timeoutMs: 10_000, intervalMs: 100 });
+    const afterGrace = await pollUntil(
+      () => request(t.url).get('/api/v1/me').set('X-API-Key', key),
+      (res) => res.status !== 200,
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
     expect(afterGrace.status).toBe(401);
     expect(afterGrace.body.error.code).toBe('invalid_api_key');
     await request(t.url).get('/api/v1/me').set('X-API-Key', rotated.body.key).expect(200);

@@ -55,10 +55,7 @@ describe('refused calls over HTTP', () => {
   /** The log rows of one request id (the refusal is committed before its answer leaves). */
   async function logRows(requestId: string | null | undefined): Promise<LogRow[]> {
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const { rows } = await pg.query<LogRow>(
-      `SELECT client_id::text, status, error_code, cost_usd::text FROM llm_generation_log WHERE id = $1`,
-      [requestId],
-    );
+    const { rows } = await pg.query<LogRow>(`SELECT client_id::text, status, error_code, cost_usd::text FROM llm_generation_log WHERE id = $1`, [requestId]);
     return rows;
   }
 

@@ -29,7 +29,9 @@ describe('billing HTTP routes', () => {
   it('counts a call in the current hour of the 24-hour series, with its latency percentiles', async () => {
     const admin = (r: request.Test) => r.set('Authorization', `Bearer ${t.adminToken}`);
     const client = await admin(request(t.url).post('/api/admin/clients')).send({ name: 'dashboard-series' }).expect(201);
-    const key = await admin(request(t.url).post(`/api/admin/clients/${client.body.id}/keys`)).send({}).expect(201);
+    const key = await admin(request(t.url).post(`/api/admin/clients/${client.body.id}/keys`))
+      .send({})
+      .expect(201);
     await request(t.url)
       .post('/v1/chat/completions')
       .set('Authorization', `Bearer ${key.body.key}`)
@@ -44,10 +46,7 @@ describe('billing HTTP routes', () => {
   });
 
   it('answers 404 not_found for an unknown request id', async () => {
-    const res = await request(t.url)
-      .get('/api/admin/logs/00000000-0000-4000-8000-000000000000')
-      .set('Authorization', `Bearer ${t.adminToken}`)
-      .expect(404);
+    const res = await request(t.url).get('/api/admin/logs/00000000-0000-4000-8000-000000000000').set('Authorization', `Bearer ${t.adminToken}`).expect(404);
     expect(res.body.error.code).toBe('not_found');
   });
 

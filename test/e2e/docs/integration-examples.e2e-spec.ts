@@ -30,12 +30,17 @@ const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor a
 
 /** Runs a TypeScript example as a user would, with `./sdk/src` meaning this repository's SDK; returns what it printed. */
 async function runTypeScript(code: string): Promise<string> {
-  const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const js = ts.transpileModule(code, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
   const printed: string[] = [];
   // the examples are run as CommonJS, so they get a real require
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const requireForExample = (id: string): unknown => (id === './sdk/src' ? require('../../../sdk/src') : require(id));
-  const console = { log: (...args: unknown[]) => printed.push(args.map(String).join(' ')), error: (...args: unknown[]) => printed.push(args.map(String).join(' ')) };
+  const console = {
+    log: (...args: unknown[]) => printed.push(args.map(String).join(' ')),
+    error: (...args: unknown[]) => printed.push(args.map(String).join(' ')),
+  };
   const proc = Object.create(process, { stdout: { value: { write: (s: string) => printed.push(s) > 0 } } });
   await new AsyncFunction('require', 'exports', 'process', 'console', js)(requireForExample, {}, proc, console);
   return printed.join('\n');
@@ -74,7 +79,17 @@ describe('docs/INTEGRATION.md examples (e2e)', () => {
     const all = examples(DOC);
     const text = all.map((e) => e.code).join('\n');
     expect(all.length).toBeGreaterThanOrEqual(10);
-    for (const needle of ["from './sdk/src'", "from 'openai'", "from '@anthropic-ai/sdk'", "from 'groq-sdk'", 'curl ', 'stream: true', 'createPrompt', 'submitGenerationFeedback', 'getClientUsage']) {
+    for (const needle of [
+      "from './sdk/src'",
+      "from 'openai'",
+      "from '@anthropic-ai/sdk'",
+      "from 'groq-sdk'",
+      'curl ',
+      'stream: true',
+      'createPrompt',
+      'submitGenerationFeedback',
+      'getClientUsage',
+    ]) {
       expect({ needle, found: text.includes(needle) }).toEqual({ needle, found: true });
     }
   });

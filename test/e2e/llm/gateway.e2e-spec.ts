@@ -36,8 +36,12 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       PROVIDER_TIMEOUT_MS: '1500',
     });
     const admin = { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' };
-    const client = (await (await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'gateway-e2e' }) })).json()) as { id: string };
-    const key = (await (await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })).json()) as { key: string };
+    const client = (await (
+      await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'gateway-e2e' }) })
+    ).json()) as { id: string };
+    const key = (await (
+      await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })
+    ).json()) as { key: string };
     apiKey = key.key;
     openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey, maxRetries: 0 });
     anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
@@ -69,42 +73,68 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
   }
 
   describe('OpenAI-compatible /v1/chat/completions', () => {
-    it.each(['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile', 'anthropic/claude-haiku-4-5'])('answers a genuine ChatCompletion for %s with the exact cost', async (model) => {
-      const { data, response } = await openai.chat.completions
-        .create({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello to the world' }], max_tokens: 8 })
-        .withResponse();
-      const upstream = sim.requests.at(-1)!;
-      expect(data.model).toBe(model);
-      expect(data.object).toBe('chat.completion');
-      expect(data.choices[0].message.content).toBe('word1 word2 word3 word4 word5 word6 word7 word8');
-      expect(data.usage).toMatchObject({ prompt_tokens: upstream.usage!.input_tokens, completion_tokens: 8, total_tokens: upstream.usage!.input_tokens + 8 });
-      const requestId = response.headers.get('x-request-id')!;
-      expect(data.id).toBe(`chatcmpl-${requestId}`);
-      const cost = expectedCost(model, upstream.usage!);
-      expect(cost).not.toBeNull();
-      expect(response.headers.get('x-llmhub-cost-usd')).toBe(cost);
-      const row = await logRow(requestId);
-      expect(row).toMatchObject({ status: 'success', provider: model.split('/')[0], input_tokens: upstream.usage!.input_tokens, output_tokens: 8, attempts: 1, is_stream: false });
-      expect(row.cost_usd).not.toBeNull();
-      expect(Number(row.cost_usd)).toBeCloseTo(Number(cost), 12);
-    });
+    it.each(['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile', 'anthropic/claude-haiku-4-5'])(
+      'answers a genuine ChatCompletion for %s with the exact cost',
+      async (model) => {
+        const { data, response } = await openai.chat.completions
+          .create({
+            model,
+            messages: [
+              { role: 'system', content: 'Be brief.' },
+              { role: 'user', content: 'Say hello to the world' },
+            ],
+            max_tokens: 8,
+          })
+          .withResponse();
+        const upstream = sim.requests.at(-1)!;
+        expect(data.model).toBe(model);
+        expect(data.object).toBe('chat.completion');
+        expect(data.choices[0].message.content).toBe('word1 word2 word3 word4 word5 word6 word7 word8');
+        expect(data.usage).toMatchObject({ prompt_tokens: upstream.usage!.input_tokens, completion_tokens: 8, total_tokens: upstream.usage!.input_tokens + 8 });
+        const requestId = response.headers.get('x-request-id')!;
+        expect(data.id).toBe(`chatcmpl-${requestId}`);
+        const cost = expectedCost(model, upstream.usage!);
+        expect(cost).not.toBeNull();
+        expect(response.headers.get('x-llmhub-cost-usd')).toBe(cost);
+        const row = await logRow(requestId);
+        expect(row).toMatchObject({
+          status: 'success',
+          provider: model.split('/')[0],
+          input_tokens: upstream.usage!.input_tokens,
+          output_tokens: 8,
+          attempts: 1,
+          is_stream: false,
+        });
+        expect(row.cost_usd).not.toBeNull();
+        expect(Number(row.cost_usd)).toBeCloseTo(Number(cost), 12);
+      },
+    );
 
-    it.each(['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'groq/llama-3.1-8b-instant'])('streams %s chunk by chunk, usage chunk with cost, record committed before [DONE]', async (model) => {
-      const stream = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Stream me something please' }], max_tokens: 5, stream: true, stream_options: { include_usage: true } });
-      let text = '';
-      let usage: any;
-      let id = '';
-      for await (const chunk of stream) {
-        id = chunk.id;
-        text += chunk.choices[0]?.delta.content ?? '';
-        if (chunk.usage) usage = chunk.usage;
-      }
-      expect(text).toBe('word1 word2 word3 word4 word5');
-      const upstream = sim.requests.at(-1)!;
-      expect(usage).toMatchObject({ prompt_tokens: upstream.usage!.input_tokens, completion_tokens: 5, cost_usd: expectedCost(model, upstream.usage!) });
-      const row = await logRow(id.replace('chatcmpl-', ''));
-      expect(row).toMatchObject({ status: 'success', is_stream: true, output_tokens: 5 });
-    });
+    it.each(['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'groq/llama-3.1-8b-instant'])(
+      'streams %s chunk by chunk, usage chunk with cost, record committed before [DONE]',
+      async (model) => {
+        const stream = await openai.chat.completions.create({
+          model,
+          messages: [{ role: 'user', content: 'Stream me something please' }],
+          max_tokens: 5,
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        let text = '';
+        let usage: any;
+        let id = '';
+        for await (const chunk of stream) {
+          id = chunk.id;
+          text += chunk.choices[0]?.delta.content ?? '';
+          if (chunk.usage) usage = chunk.usage;
+        }
+        expect(text).toBe('word1 word2 word3 word4 word5');
+        const upstream = sim.requests.at(-1)!;
+        expect(usage).toMatchObject({ prompt_tokens: upstream.usage!.input_tokens, completion_tokens: 5, cost_usd: expectedCost(model, upstream.usage!) });
+        const row = await logRow(id.replace('chatcmpl-', ''));
+        expect(row).toMatchObject({ status: 'success', is_stream: true, output_tokens: 5 });
+      },
+    );
 
     it('answers mock/echo', async () => {
       const data = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'ping pong' }] });
@@ -112,7 +142,12 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     });
 
     it('streams mock/echo through both SDKs, with usage', async () => {
-      const stream = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'ping pong' }], stream: true, stream_options: { include_usage: true } });
+      const stream = await openai.chat.completions.create({
+        model: 'mock/echo',
+        messages: [{ role: 'user', content: 'ping pong' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let text = '';
       let usage: OpenAI.CompletionUsage | undefined;
       for await (const chunk of stream) {
@@ -121,7 +156,9 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       }
       expect(text).toBe('Echo: ping pong');
       expect(usage?.completion_tokens).toBeGreaterThan(0);
-      const message = await anthropic.messages.stream({ model: 'mock/echo', max_tokens: 50, messages: [{ role: 'user', content: 'ping pong' }] }).finalMessage();
+      const message = await anthropic.messages
+        .stream({ model: 'mock/echo', max_tokens: 50, messages: [{ role: 'user', content: 'ping pong' }] })
+        .finalMessage();
       expect(message.content[0]).toMatchObject({ type: 'text', text: 'Echo: ping pong' });
       expect(message.usage.output_tokens).toBeGreaterThan(0);
     });
@@ -137,12 +174,22 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       const err = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'x' }], n: 2 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
       expect((err as { param?: string }).param).toBe('n');
-      const ok = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'x' }], n: 1, user: 'u', seed: 1, parallel_tool_calls: true, logprobs: false });
+      const ok = await openai.chat.completions.create({
+        model: 'mock/echo',
+        messages: [{ role: 'user', content: 'x' }],
+        n: 1,
+        user: 'u',
+        seed: 1,
+        parallel_tool_calls: true,
+        logprobs: false,
+      });
       expect(ok.choices).toHaveLength(1);
     });
 
     it('records price_unknown with a null cost for a model without a price', async () => {
-      const { data, response } = await openai.chat.completions.create({ model: 'local/unpriced-model', messages: [{ role: 'user', content: 'hi there' }] }).withResponse();
+      const { data, response } = await openai.chat.completions
+        .create({ model: 'local/unpriced-model', messages: [{ role: 'user', content: 'hi there' }] })
+        .withResponse();
       expect((data.usage as any).cost_usd).toBeNull();
       expect(response.headers.get('x-llmhub-cost-usd')).toBeNull();
       const row = await logRow(response.headers.get('x-request-id')!);
@@ -152,7 +199,9 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
 
   describe('Anthropic-compatible /v1/messages', () => {
     it.each(['anthropic/claude-sonnet-4-5', 'openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile'])('answers a genuine Message for %s', async (model) => {
-      const { data, response } = await anthropic.messages.create({ model, max_tokens: 4, system: 'Short.', messages: [{ role: 'user', content: 'Hello there friend' }] }).withResponse();
+      const { data, response } = await anthropic.messages
+        .create({ model, max_tokens: 4, system: 'Short.', messages: [{ role: 'user', content: 'Hello there friend' }] })
+        .withResponse();
       expect(data.type).toBe('message');
       expect(data.content).toEqual([{ type: 'text', text: 'word1 word2 word3 word4' }]);
       expect(data.stop_reason).toBe('max_tokens');
@@ -162,20 +211,23 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(response.headers.get('x-llmhub-cost-usd')).toBe(expectedCost(model, upstream.usage!));
     });
 
-    it.each(['anthropic/claude-haiku-4-5', 'openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile'])('streams %s with the Anthropic event sequence', async (model) => {
-      const stream = anthropic.messages.stream({ model, max_tokens: 3, messages: [{ role: 'user', content: 'Stream it' }] });
-      const types: string[] = [];
-      stream.on('streamEvent', (event) => types.push(event.type));
-      const message = await stream.finalMessage();
-      expect(message.content).toEqual([{ type: 'text', text: 'word1 word2 word3' }]);
-      expect(message.usage.output_tokens).toBe(3);
-      expect(types[0]).toBe('message_start');
-      expect(types.at(-1)).toBe('message_stop');
-      expect(types).toContain('content_block_delta');
-      const hex = message.id.replace('msg_', '');
-      const row = await logRow(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
-      expect(row).toMatchObject({ status: 'success', is_stream: true, output_tokens: 3 });
-    });
+    it.each(['anthropic/claude-haiku-4-5', 'openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile'])(
+      'streams %s with the Anthropic event sequence',
+      async (model) => {
+        const stream = anthropic.messages.stream({ model, max_tokens: 3, messages: [{ role: 'user', content: 'Stream it' }] });
+        const types: string[] = [];
+        stream.on('streamEvent', (event) => types.push(event.type));
+        const message = await stream.finalMessage();
+        expect(message.content).toEqual([{ type: 'text', text: 'word1 word2 word3' }]);
+        expect(message.usage.output_tokens).toBe(3);
+        expect(types[0]).toBe('message_start');
+        expect(types.at(-1)).toBe('message_stop');
+        expect(types).toContain('content_block_delta');
+        const hex = message.id.replace('msg_', '');
+        const row = await logRow(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`);
+        expect(row).toMatchObject({ status: 'success', is_stream: true, output_tokens: 3 });
+      },
+    );
   });
 
   describe('resilience', () => {
@@ -189,7 +241,9 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     });
 
     it('answers 502 upstream_error once retries are exhausted, and records the error', async () => {
-      const err = (await openai.chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'fail [[sim:fault=500]]' }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+      const err = (await openai.chat.completions
+        .create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'fail [[sim:fault=500]]' }] })
+        .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
       expect(err).toBeInstanceOf(OpenAI.APIError);
       expect(err.status).toBe(502);
       expect(sim.requests).toHaveLength(3);
@@ -198,20 +252,28 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     });
 
     it('answers 502 for a malformed provider answer', async () => {
-      const err = (await openai.chat.completions.create({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'bad [[sim:fault=malformed]]' }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+      const err = (await openai.chat.completions
+        .create({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'bad [[sim:fault=malformed]]' }] })
+        .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
       expect(err.status).toBe(502);
     });
 
     it('answers 504 upstream_timeout when the provider hangs past its timeout', async () => {
       const started = Date.now();
-      const err = (await anthropic.messages.create({ model: 'anthropic/claude-opus-4-1', max_tokens: 5, messages: [{ role: 'user', content: 'hang [[sim:fault=hang]]' }] }).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+      const err = (await anthropic.messages
+        .create({ model: 'anthropic/claude-opus-4-1', max_tokens: 5, messages: [{ role: 'user', content: 'hang [[sim:fault=hang]]' }] })
+        .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
       expect(err.status).toBe(504);
       expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it('falls back to the next model and says which one answered', async () => {
       const { data, response } = await openai.chat.completions
-        .create({ model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: 'fallback [[sim:fail_first=3;id=fb-1]]' }], fallbacks: ['anthropic/claude-sonnet-4'] } as any)
+        .create({
+          model: 'openai/gpt-4.1-mini',
+          messages: [{ role: 'user', content: 'fallback [[sim:fail_first=3;id=fb-1]]' }],
+          fallbacks: ['anthropic/claude-sonnet-4'],
+        } as any)
         .withResponse();
       expect(data.model).toBe('anthropic/claude-sonnet-4');
       expect((data as any).requested_model).toBe('openai/gpt-4.1-mini');
@@ -220,7 +282,11 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     });
 
     it('records a stream cut mid-way as an error with the tokens seen', async () => {
-      const stream = await openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'cut [[sim:fault=cut;output_tokens=10]]' }], stream: true });
+      const stream = await openai.chat.completions.create({
+        model: 'openai/gpt-4o-mini',
+        messages: [{ role: 'user', content: 'cut [[sim:fault=cut;output_tokens=10]]' }],
+        stream: true,
+      });
       let id = '';
       const err = await (async () => {
         for await (const chunk of stream) id = chunk.id;
@@ -235,7 +301,11 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       const res = await fetch(`${t.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'slow [[sim:output_tokens=50;chunk_delay_ms=100]]' }] }),
+        body: JSON.stringify({
+          model: 'openai/gpt-4o-mini',
+          stream: true,
+          messages: [{ role: 'user', content: 'slow [[sim:output_tokens=50;chunk_delay_ms=100]]' }],
+        }),
         signal: controller.signal,
       });
       const requestId = res.headers.get('x-request-id')!;
@@ -249,7 +319,11 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       }
       controller.abort();
       await waitUntil(() => sim.requests.at(-1)?.aborted === true, 'the simulator saw the abort', { timeoutMs: 3_000 });
-      const row = await pollUntil(() => logRow(requestId), (r) => r !== undefined, { timeoutMs: 3_000, intervalMs: 30 });
+      const row = await pollUntil(
+        () => logRow(requestId),
+        (r) => r !== undefined,
+        { timeoutMs: 3_000, intervalMs: 30 },
+      );
       expect(row).toMatchObject({ status: 'cancelled', is_stream: true });
       expect(row.output_tokens).toBeGreaterThanOrEqual(2);
       expect(row.input_tokens).toBeGreaterThan(0);
@@ -264,16 +338,30 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       const res = await post('/api/v1/llm/generate', { prompt: 'Write one line', model: 'claude/claude-haiku-4-5', max_tokens: 6 });
       expect(res.status).toBe(200);
       const body = (await res.json()) as Record<string, unknown>;
-      expect(body).toMatchObject({ provider: 'anthropic', model: 'anthropic/claude-haiku-4-5', content: 'word1 word2 word3 word4 word5 word6', output_tokens: 6, attempts: 1 });
+      expect(body).toMatchObject({
+        provider: 'anthropic',
+        model: 'anthropic/claude-haiku-4-5',
+        content: 'word1 word2 word3 word4 word5 word6',
+        output_tokens: 6,
+        attempts: 1,
+      });
       expect(body.request_id).toBe(res.headers.get('x-request-id'));
       expect(typeof body.cost_usd).toBe('string');
       expect(typeof body.generation_time_ms).toBe('number');
     });
 
     it('POST /api/v1/llm/generate-content runs each language with its own record', async () => {
-      const res = await post('/api/v1/llm/generate-content', { prompt: 'A tagline for a bakery', languages: ['en', 'de', 'fr'], model: 'openai/gpt-4o-mini', max_tokens: 3 });
+      const res = await post('/api/v1/llm/generate-content', {
+        prompt: 'A tagline for a bakery',
+        languages: ['en', 'de', 'fr'],
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 3,
+      });
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { results: { language: string; request_id: string; error: unknown; cost_usd: string }[]; totals: Record<string, unknown> };
+      const body = (await res.json()) as {
+        results: { language: string; request_id: string; error: unknown; cost_usd: string }[];
+        totals: Record<string, unknown>;
+      };
       expect(body.results.map((r) => r.language)).toEqual(['en', 'de', 'fr']);
       expect(new Set(body.results.map((r) => r.request_id)).size).toBe(3);
       expect(body.totals).toMatchObject({ succeeded: 3, failed: 0, output_tokens: 9 });
@@ -307,17 +395,28 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect((await logRow(byLanguage.en.request_id)).status).toBe('success');
     });
 
-    it('POST /api/v1/llm/generate-content answers 502 when every language failed, with each language\'s error, and records each language once', async () => {
-      const res = await post('/api/v1/llm/generate-content', { prompt: 'A tagline [[sim:fault=500]]', languages: ['en', 'de'], model: 'openai/gpt-4o-mini', max_tokens: 3 });
+    it("POST /api/v1/llm/generate-content answers 502 when every language failed, with each language's error, and records each language once", async () => {
+      const res = await post('/api/v1/llm/generate-content', {
+        prompt: 'A tagline [[sim:fault=500]]',
+        languages: ['en', 'de'],
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 3,
+      });
       expect(res.status).toBe(502);
-      const body = (await res.json()) as { error: { code: string; message: string; details: { field: string; code: string; message: string }[] }; request_id: string };
+      const body = (await res.json()) as {
+        error: { code: string; message: string; details: { field: string; code: string; message: string }[] };
+        request_id: string;
+      };
       expect(body.error.code).toBe('upstream_error');
       expect(body.error.message).toMatch(/^Every language failed \(2 of 2\)/);
       expect(body.error.details).toEqual([
         { field: 'languages.en', code: 'upstream_error', message: expect.stringContaining('openai/gpt-4o-mini failed after') },
         { field: 'languages.de', code: 'upstream_error', message: expect.stringContaining('openai/gpt-4o-mini failed after') },
       ]);
-      const { rows } = await db.query(`SELECT metadata->>'language' AS language, status FROM llm_generation_log WHERE metadata->>'parent_request_id' = $1 ORDER BY 1`, [body.request_id]);
+      const { rows } = await db.query(
+        `SELECT metadata->>'language' AS language, status FROM llm_generation_log WHERE metadata->>'parent_request_id' = $1 ORDER BY 1`,
+        [body.request_id],
+      );
       expect(rows).toEqual([
         { language: 'de', status: 'error' },
         { language: 'en', status: 'error' },
@@ -325,8 +424,13 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(await logRow(body.request_id)).toBeUndefined();
     });
 
-    it('POST /api/v1/llm/generate-content answers the failures\' common status: 504 when every language timed out', async () => {
-      const res = await post('/api/v1/llm/generate-content', { prompt: 'A tagline [[sim:fault=hang]]', languages: ['en', 'fr'], model: 'openai/gpt-4o-mini', max_tokens: 3 });
+    it("POST /api/v1/llm/generate-content answers the failures' common status: 504 when every language timed out", async () => {
+      const res = await post('/api/v1/llm/generate-content', {
+        prompt: 'A tagline [[sim:fault=hang]]',
+        languages: ['en', 'fr'],
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 3,
+      });
       expect(res.status).toBe(504);
       const body = (await res.json()) as { error: { code: string; details: { field: string; code: string }[] } };
       expect(body.error.code).toBe('upstream_timeout');
@@ -368,17 +472,23 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     it('GET /v1/models lists provider/model ids of the configured providers', async () => {
       const ids = [];
       for await (const model of openai.models.list()) ids.push(model.id);
-      expect(ids).toEqual(expect.arrayContaining(['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4-5', 'groq/llama-3.3-70b-versatile', 'mock/echo', 'local/unpriced-model']));
+      expect(ids).toEqual(
+        expect.arrayContaining(['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4-5', 'groq/llama-3.3-70b-versatile', 'mock/echo', 'local/unpriced-model']),
+      );
     });
   });
 
   // circuits are reset before each test, so this one cannot leak into others
   it('opens the circuit after repeated failures and then answers 503 without calling the provider', async () => {
     for (let i = 0; i < 2; i++) {
-      await openai.chat.completions.create({ model: 'groq/qwen/qwen3-32b', messages: [{ role: 'user', content: 'x [[sim:fault=503]]' }] }).catch(() => undefined);
+      await openai.chat.completions
+        .create({ model: 'groq/qwen/qwen3-32b', messages: [{ role: 'user', content: 'x [[sim:fault=503]]' }] })
+        .catch(() => undefined);
     }
     sim.reset();
-    const err = (await openai.chat.completions.create({ model: 'groq/qwen/qwen3-32b', messages: [{ role: 'user', content: 'fine now' }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    const err = (await openai.chat.completions
+      .create({ model: 'groq/qwen/qwen3-32b', messages: [{ role: 'user', content: 'fine now' }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(err.status).toBe(503);
     expect(sim.requests).toHaveLength(0);
   });

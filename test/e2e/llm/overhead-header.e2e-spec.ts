@@ -24,8 +24,12 @@ describe('x-llmhub-overhead-ms (e2e, real SDK paths against the simulator)', () 
       MOCK_PROVIDER: 'on',
     });
     const admin = { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' };
-    const client = (await (await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'overhead-e2e' }) })).json()) as { id: string };
-    const key = (await (await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })).json()) as { key: string };
+    const client = (await (
+      await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'overhead-e2e' }) })
+    ).json()) as { id: string };
+    const key = (await (
+      await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })
+    ).json()) as { key: string };
     apiKey = key.key;
   }, 60_000);
 

@@ -195,9 +195,7 @@ describe.each(CASES)('$name provider contract', (c) => {
 
   it('times out a hanging upstream after the request timeout', async () => {
     const started = Date.now();
-    const error = await providerErrorOf(() =>
-      provider.generate(request(c.model, 'hi [[sim:fault=hang]]', { timeoutMs: 300 }), new AbortController().signal),
-    );
+    const error = await providerErrorOf(() => provider.generate(request(c.model, 'hi [[sim:fault=hang]]', { timeoutMs: 300 }), new AbortController().signal));
 
     expect(error.kind).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(2_000);

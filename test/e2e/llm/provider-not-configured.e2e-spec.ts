@@ -60,9 +60,10 @@ describe('a fresh start with no provider key', () => {
   it('answers a provider without a key with 400 provider_not_configured naming the variable; the OpenAI SDK (default retries) calls once and one row is recorded', async () => {
     const before = await rowCount();
     const llm = new OpenAI({ baseURL: `${t.url}/v1`, apiKey }); // default maxRetries (2): a 503 would be sent three times
-    const error = await llm.chat.completions
-      .create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'hello' }] })
-      .then(() => undefined, (e: unknown) => e);
+    const error = await llm.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'hello' }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     const apiError = error as InstanceType<typeof OpenAI.BadRequestError>;
     expect(apiError.status).toBe(400);
@@ -77,9 +78,10 @@ describe('a fresh start with no provider key', () => {
   it('answers the same on /v1/messages in the Anthropic shape, and the Anthropic SDK does not retry it', async () => {
     const before = await rowCount();
     const anthropic = new Anthropic({ baseURL: t.url, apiKey });
-    const error = await anthropic.messages
-      .create({ model: 'openai/gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] })
-      .then(() => undefined, (e: unknown) => e);
+    const error = await anthropic.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
     const apiError = error as InstanceType<typeof Anthropic.BadRequestError>;
     expect(apiError.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', code: 'provider_not_configured' } });
@@ -88,7 +90,11 @@ describe('a fresh start with no provider key', () => {
   });
 
   it('answers the same on /api/v1/llm/generate in the LLMHub envelope', async () => {
-    const res = await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', apiKey).send({ prompt: 'hello', model: 'groq/llama-3.3-70b-versatile' }).expect(400);
+    const res = await request(t.url)
+      .post('/api/v1/llm/generate')
+      .set('X-API-Key', apiKey)
+      .send({ prompt: 'hello', model: 'groq/llama-3.3-70b-versatile' })
+      .expect(400);
     expect(res.body.error).toMatchObject({ code: 'provider_not_configured', details: [{ field: 'model', message: 'provider "groq" is not configured' }] });
     expect(res.body.error.message).toContain('GROQ_API_KEY');
     expect(await rowsOf(res.body.request_id)).toEqual([{ status: 'error', error_code: 'provider_not_configured', provider: 'groq' }]);

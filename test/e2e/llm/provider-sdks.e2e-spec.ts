@@ -51,7 +51,11 @@ describe('provider SDKs against LLMHub (e2e)', () => {
     });
 
     it('streams a chat completion chunk by chunk', async () => {
-      const stream = await groq.chat.completions.create({ model: 'groq/llama-3.3-70b-versatile', messages: [{ role: 'user', content: 'stream please' }], stream: true });
+      const stream = await groq.chat.completions.create({
+        model: 'groq/llama-3.3-70b-versatile',
+        messages: [{ role: 'user', content: 'stream please' }],
+        stream: true,
+      });
       let text = '';
       let chunks = 0;
       for await (const chunk of stream) {
@@ -96,7 +100,11 @@ describe('provider SDKs against LLMHub (e2e)', () => {
 
   it('the Anthropic SDK (baseURL = LLMHub root) generates on any provider', async () => {
     const anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
-    const msg = await anthropic.messages.create({ model: 'groq/llama-3.3-70b-versatile', max_tokens: 50, messages: [{ role: 'user', content: 'hello anthropic sdk' }] });
+    const msg = await anthropic.messages.create({
+      model: 'groq/llama-3.3-70b-versatile',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hello anthropic sdk' }],
+    });
     expect(msg.type).toBe('message');
     expect(msg.content[0]).toMatchObject({ type: 'text' });
   });

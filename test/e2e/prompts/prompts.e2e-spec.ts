@@ -83,7 +83,11 @@ describe('prompt library over HTTP', () => {
     it('refuses a duplicate name with 409 and a malformed name with 422', async () => {
       const dup = await request(t.url).post('/api/v1/prompts').set(as(a)).send(TAGLINE).expect(409);
       expect(dup.body.error.code).toBe('conflict');
-      const bad = await request(t.url).post('/api/v1/prompts').set(as(a)).send({ ...TAGLINE, name: 'Bad Name' }).expect(422);
+      const bad = await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({ ...TAGLINE, name: 'Bad Name' })
+        .expect(422);
       expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'name' })]);
     });
 
@@ -128,9 +132,17 @@ describe('prompt library over HTTP', () => {
       expect(res.body.description).toBe('changed');
       expect(res.body.active_version).toBe(1);
       expect(res.body.labels).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'beta', version: 2 })]));
-      const removed = await request(t.url).patch('/api/v1/prompts/tagline').set(as(a)).send({ labels: { beta: null } }).expect(200);
+      const removed = await request(t.url)
+        .patch('/api/v1/prompts/tagline')
+        .set(as(a))
+        .send({ labels: { beta: null } })
+        .expect(200);
       expect(removed.body.labels.map((l: { label: string }) => l.label)).toEqual(['latest', 'production']);
-      const bad = await request(t.url).patch('/api/v1/prompts/tagline').set(as(a)).send({ labels: { production: 9 } }).expect(422);
+      const bad = await request(t.url)
+        .patch('/api/v1/prompts/tagline')
+        .set(as(a))
+        .send({ labels: { production: 9 } })
+        .expect(422);
       expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'labels.production' })]);
     });
 
@@ -149,7 +161,11 @@ describe('prompt library over HTTP', () => {
     });
 
     it('deletes a template', async () => {
-      await request(t.url).post('/api/v1/prompts').set(as(a)).send({ ...TAGLINE, name: 'short-lived' }).expect(201);
+      await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({ ...TAGLINE, name: 'short-lived' })
+        .expect(201);
       await request(t.url).delete('/api/v1/prompts/short-lived').set(as(a)).expect(204);
       await request(t.url).get('/api/v1/prompts/short-lived').set(as(a)).expect(404);
     });
@@ -171,9 +187,17 @@ describe('prompt library over HTTP', () => {
     });
 
     it('renders a named version or label', async () => {
-      const v = await request(t.url).post('/api/v1/prompts/tagline/render').set(as(a)).send({ version: 2, variables: { product: 'p', audience: 'q' } }).expect(200);
+      const v = await request(t.url)
+        .post('/api/v1/prompts/tagline/render')
+        .set(as(a))
+        .send({ version: 2, variables: { product: 'p', audience: 'q' } })
+        .expect(200);
       expect(v.body).toMatchObject({ version: 2, prompt: 'v2: p / q' });
-      const l = await request(t.url).post('/api/v1/prompts/tagline/render').set(as(a)).send({ label: 'latest', variables: { product: 'p', audience: 'q' } }).expect(200);
+      const l = await request(t.url)
+        .post('/api/v1/prompts/tagline/render')
+        .set(as(a))
+        .send({ label: 'latest', variables: { product: 'p', audience: 'q' } })
+        .expect(200);
       expect(l.body).toMatchObject({ version: 3, prompt: 'v3: p / q' });
     });
 
@@ -212,16 +236,28 @@ describe('prompt library over HTTP', () => {
       await request(t.url).get('/api/v1/prompts/tagline').set(as(b)).expect(404);
       await request(t.url).patch('/api/v1/prompts/tagline').set(as(b)).send({ description: 'x' }).expect(404);
       await request(t.url).post('/api/v1/prompts/tagline/versions').set(as(b)).send({ body: 'x' }).expect(404);
-      await request(t.url).post('/api/v1/prompts/tagline/render').set(as(b)).send({ variables: { product: 'p', audience: 'q' } }).expect(404);
+      await request(t.url)
+        .post('/api/v1/prompts/tagline/render')
+        .set(as(b))
+        .send({ variables: { product: 'p', audience: 'q' } })
+        .expect(404);
       await request(t.url).delete('/api/v1/prompts/tagline').set(as(b)).expect(404);
       const list = await request(t.url).get('/api/v1/prompts?limit=200').set(as(b)).expect(200);
       expect(list.body.items.map((i: { name: string }) => i.name)).not.toContain('tagline');
     });
 
     it('lets two clients own templates of the same name', async () => {
-      const mine = await request(t.url).post('/api/v1/prompts').set(as(b)).send({ ...TAGLINE, body: 'B: {{ product }} {{ audience }}' }).expect(201);
+      const mine = await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(b))
+        .send({ ...TAGLINE, body: 'B: {{ product }} {{ audience }}' })
+        .expect(201);
       expect(mine.body.owner_client_id).toBe(b.id);
-      const rendered = await request(t.url).post('/api/v1/prompts/tagline/render').set(as(b)).send({ variables: { product: 'p', audience: 'q' } }).expect(200);
+      const rendered = await request(t.url)
+        .post('/api/v1/prompts/tagline/render')
+        .set(as(b))
+        .send({ variables: { product: 'p', audience: 'q' } })
+        .expect(200);
       expect(rendered.body.prompt).toBe('B: p q');
     });
 
@@ -238,9 +274,17 @@ describe('prompt library over HTTP', () => {
         .set(as(a))
         .send({ name: 'summary', body: 'my summary of {{ text }}', variables: [{ name: 'text', required: true }] })
         .expect(201);
-      const mine = await request(t.url).post('/api/v1/prompts/summary/render').set(as(a)).send({ variables: { text: 'T' } }).expect(200);
+      const mine = await request(t.url)
+        .post('/api/v1/prompts/summary/render')
+        .set(as(a))
+        .send({ variables: { text: 'T' } })
+        .expect(200);
       expect(mine.body.prompt).toBe('my summary of T');
-      const theirs = await request(t.url).post('/api/v1/prompts/summary/render').set(as(b)).send({ variables: { text: 'T' } }).expect(200);
+      const theirs = await request(t.url)
+        .post('/api/v1/prompts/summary/render')
+        .set(as(b))
+        .send({ variables: { text: 'T' } })
+        .expect(200);
       expect(theirs.body.prompt).toContain('Summarise the text below');
       const list = await request(t.url).get('/api/v1/prompts?limit=200').set(as(a)).expect(200);
       const summaries = list.body.items.filter((i: { name: string }) => i.name === 'summary');
@@ -251,13 +295,33 @@ describe('prompt library over HTTP', () => {
   describe('protected labels', () => {
     it('lets only an admin move a protected label', async () => {
       const got = await request(t.url).get('/api/v1/prompts/tagline').set(as(a)).expect(200);
-      await request(t.url).patch(`/api/admin/templates/${got.body.id}`).set(admin()).send({ protected_labels: { production: true } }).expect(200);
-      const refused = await request(t.url).patch('/api/v1/prompts/tagline').set(as(a)).send({ labels: { production: 2 } }).expect(403);
+      await request(t.url)
+        .patch(`/api/admin/templates/${got.body.id}`)
+        .set(admin())
+        .send({ protected_labels: { production: true } })
+        .expect(200);
+      const refused = await request(t.url)
+        .patch('/api/v1/prompts/tagline')
+        .set(as(a))
+        .send({ labels: { production: 2 } })
+        .expect(403);
       expect(refused.body.error.code).toBe('forbidden');
-      await request(t.url).post('/api/v1/prompts/tagline/versions').set(as(a)).send({ ...TAGLINE_VERSION, labels: ['production'] }).expect(403);
-      const moved = await request(t.url).patch(`/api/admin/templates/${got.body.id}`).set(admin()).send({ labels: { production: 2 } }).expect(200);
+      await request(t.url)
+        .post('/api/v1/prompts/tagline/versions')
+        .set(as(a))
+        .send({ ...TAGLINE_VERSION, labels: ['production'] })
+        .expect(403);
+      const moved = await request(t.url)
+        .patch(`/api/admin/templates/${got.body.id}`)
+        .set(admin())
+        .send({ labels: { production: 2 } })
+        .expect(200);
       expect(moved.body.labels).toEqual(expect.arrayContaining([{ label: 'production', version: 2, weights: null, is_protected: true }]));
-      await request(t.url).patch(`/api/admin/templates/${got.body.id}`).set(admin()).send({ protected_labels: { production: false }, labels: { production: 1 } }).expect(200);
+      await request(t.url)
+        .patch(`/api/admin/templates/${got.body.id}`)
+        .set(admin())
+        .send({ protected_labels: { production: false }, labels: { production: 1 } })
+        .expect(200);
     });
   });
 
@@ -271,12 +335,24 @@ describe('prompt library over HTTP', () => {
         .send({ name: 'ab-test', body: 'v1 {{ who }}', variables: [{ name: 'who', required: true }] })
         .expect(201);
       templateId = created.body.id;
-      await request(t.url).post('/api/v1/prompts/ab-test/versions').set(as(a)).send({ body: 'v2 {{ who }}', variables: [{ name: 'who', required: true }] }).expect(201);
-      await request(t.url).patch('/api/v1/prompts/ab-test').set(as(a)).send({ ab_weights: { '1': 70, '2': 30 } }).expect(200);
+      await request(t.url)
+        .post('/api/v1/prompts/ab-test/versions')
+        .set(as(a))
+        .send({ body: 'v2 {{ who }}', variables: [{ name: 'who', required: true }] })
+        .expect(201);
+      await request(t.url)
+        .patch('/api/v1/prompts/ab-test')
+        .set(as(a))
+        .send({ ab_weights: { '1': 70, '2': 30 } })
+        .expect(200);
     });
 
     it('refuses weights over versions that do not exist', async () => {
-      const res = await request(t.url).patch('/api/v1/prompts/ab-test').set(as(a)).send({ ab_weights: { '1': 50, '7': 50 } }).expect(422);
+      const res = await request(t.url)
+        .patch('/api/v1/prompts/ab-test')
+        .set(as(a))
+        .send({ ab_weights: { '1': 50, '7': 50 } })
+        .expect(422);
       expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'ab_weights.7' })]);
     });
 
@@ -292,13 +368,21 @@ describe('prompt library over HTTP', () => {
     it('splits HTTP renders both ways and keeps a fixed subject on one version', async () => {
       const seen = new Set<number>();
       for (let i = 0; i < 40; i++) {
-        const r = await request(t.url).post('/api/v1/prompts/ab-test/render').set(as(a)).send({ variables: { who: 'x' } }).expect(200);
+        const r = await request(t.url)
+          .post('/api/v1/prompts/ab-test/render')
+          .set(as(a))
+          .send({ variables: { who: 'x' } })
+          .expect(200);
         seen.add(r.body.version);
       }
       expect([...seen].sort()).toEqual([1, 2]);
       const versions = new Set<number>();
       for (let i = 0; i < 25; i++) {
-        const r = await request(t.url).post('/api/v1/prompts/ab-test/render').set(as(a)).send({ subject: 'user-42', variables: { who: 'x' } }).expect(200);
+        const r = await request(t.url)
+          .post('/api/v1/prompts/ab-test/render')
+          .set(as(a))
+          .send({ subject: 'user-42', variables: { who: 'x' } })
+          .expect(200);
         versions.add(r.body.version);
         expect(r.body.prompt).toBe(`v${r.body.version} x`);
       }
@@ -306,19 +390,39 @@ describe('prompt library over HTTP', () => {
     });
 
     it('leaves an explicit label or version outside the test, and stops when the weights are cleared', async () => {
-      const latest = await request(t.url).post('/api/v1/prompts/ab-test/render').set(as(a)).send({ label: 'latest', variables: { who: 'x' } }).expect(200);
+      const latest = await request(t.url)
+        .post('/api/v1/prompts/ab-test/render')
+        .set(as(a))
+        .send({ label: 'latest', variables: { who: 'x' } })
+        .expect(200);
       expect(latest.body.version).toBe(2);
       await request(t.url).patch('/api/v1/prompts/ab-test').set(as(a)).send({ ab_weights: null }).expect(200);
       for (let i = 0; i < 10; i++) {
-        const r = await request(t.url).post('/api/v1/prompts/ab-test/render').set(as(a)).send({ variables: { who: 'x' } }).expect(200);
+        const r = await request(t.url)
+          .post('/api/v1/prompts/ab-test/render')
+          .set(as(a))
+          .send({ variables: { who: 'x' } })
+          .expect(200);
         expect(r.body.version).toBe(1);
       }
-      await request(t.url).patch('/api/v1/prompts/ab-test').set(as(a)).send({ ab_weights: { '1': 70, '2': 30 } }).expect(200);
+      await request(t.url)
+        .patch('/api/v1/prompts/ab-test')
+        .set(as(a))
+        .send({ ab_weights: { '1': 70, '2': 30 } })
+        .expect(200);
     });
 
     it('follows weights carried by a label', async () => {
-      await request(t.url).patch('/api/v1/prompts/ab-test').set(as(a)).send({ label_weights: { canary: { '1': 0, '2': 1 } } }).expect(200);
-      const r = await request(t.url).post('/api/v1/prompts/ab-test/render').set(as(a)).send({ label: 'canary', variables: { who: 'x' } }).expect(200);
+      await request(t.url)
+        .patch('/api/v1/prompts/ab-test')
+        .set(as(a))
+        .send({ label_weights: { canary: { '1': 0, '2': 1 } } })
+        .expect(200);
+      const r = await request(t.url)
+        .post('/api/v1/prompts/ab-test/render')
+        .set(as(a))
+        .send({ label: 'canary', variables: { who: 'x' } })
+        .expect(200);
       expect(r.body.version).toBe(2);
     });
 
@@ -370,7 +474,10 @@ describe('prompt library over HTTP', () => {
             expect.objectContaining({
               source: 'ab_weights',
               weights: { '1': 70, '2': 30 },
-              variants: [expect.objectContaining({ version: 1, weight: 70, share: 0.7, requests: 3 }), expect.objectContaining({ version: 2, weight: 30, share: 0.3, requests: 1 })],
+              variants: [
+                expect.objectContaining({ version: 1, weight: 70, share: 0.7, requests: 3 }),
+                expect.objectContaining({ version: 2, weight: 30, share: 0.3, requests: 1 }),
+              ],
             }),
           ]),
         );
@@ -391,7 +498,11 @@ describe('prompt library over HTTP', () => {
 
   describe('a new version starts from the previous one', () => {
     it('inherits system prompt, variables, provider, model and params when only a body is given, and answers the version whole', async () => {
-      await request(t.url).post('/api/v1/prompts').set(as(a)).send({ ...TAGLINE, name: 'inherits' }).expect(201);
+      await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({ ...TAGLINE, name: 'inherits' })
+        .expect(201);
       const v2 = await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ body: 'New: {{ product }} for {{ audience }}' }).expect(201);
       expect(v2.body.versions[1]).toEqual({
         version: 2,
@@ -408,7 +519,11 @@ describe('prompt library over HTTP', () => {
         note: null,
         created_at: expect.any(String),
       });
-      const rendered = await request(t.url).post('/api/v1/prompts/inherits/render').set(as(a)).send({ version: 2, variables: { product: 'LLMHub', audience: 'devs' } }).expect(200);
+      const rendered = await request(t.url)
+        .post('/api/v1/prompts/inherits/render')
+        .set(as(a))
+        .send({ version: 2, variables: { product: 'LLMHub', audience: 'devs' } })
+        .expect(200);
       expect(rendered.body).toMatchObject({ version: 2, system_prompt: 'Write in English.', prompt: 'New: LLMHub for devs', provider: 'mock', model: 'echo' });
     });
 
@@ -433,7 +548,11 @@ describe('prompt library over HTTP', () => {
     });
 
     it('still checks the resulting version: an inherited body using a cleared variable is refused, naming it', async () => {
-      await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ body: 'x {{ product }}', variables: [{ name: 'product' }] }).expect(201);
+      await request(t.url)
+        .post('/api/v1/prompts/inherits/versions')
+        .set(as(a))
+        .send({ body: 'x {{ product }}', variables: [{ name: 'product' }] })
+        .expect(201);
       const res = await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ note: 'drop vars', variables: [] }).expect(422);
       expect(res.body.error.message).toContain('product');
       const cleared = await request(t.url).post('/api/v1/prompts/inherits/versions').set(as(a)).send({ body: null }).expect(422);
@@ -450,11 +569,23 @@ describe('prompt library over HTTP', () => {
     });
 
     it('creates a system template visible to every client and refuses its duplicate', async () => {
-      const created = await request(t.url).post('/api/admin/templates').set(admin()).send({ ...TAGLINE, name: 'house-style' }).expect(201);
+      const created = await request(t.url)
+        .post('/api/admin/templates')
+        .set(admin())
+        .send({ ...TAGLINE, name: 'house-style' })
+        .expect(201);
       expect(created.body).toMatchObject({ is_system: true, owner_client_id: null });
-      await request(t.url).post('/api/admin/templates').set(admin()).send({ ...TAGLINE, name: 'house-style' }).expect(409);
+      await request(t.url)
+        .post('/api/admin/templates')
+        .set(admin())
+        .send({ ...TAGLINE, name: 'house-style' })
+        .expect(409);
       await request(t.url).get('/api/v1/prompts/house-style').set(as(b)).expect(200);
-      const v2 = await request(t.url).post(`/api/admin/templates/${created.body.id}/versions`).set(admin()).send({ body: 'plain', system_prompt: null, variables: null, note: 'n', labels: ['production'] }).expect(201);
+      const v2 = await request(t.url)
+        .post(`/api/admin/templates/${created.body.id}/versions`)
+        .set(admin())
+        .send({ body: 'plain', system_prompt: null, variables: null, note: 'n', labels: ['production'] })
+        .expect(201);
       expect(v2.body.active_version).toBe(2);
       const rendered = await request(t.url).post('/api/v1/prompts/house-style/render').set(as(a)).send({}).expect(200);
       expect(rendered.body).toMatchObject({ version: 2, prompt: 'plain' });
@@ -464,7 +595,10 @@ describe('prompt library over HTTP', () => {
 
     it('answers 404 for an unknown id and refuses API keys', async () => {
       await request(t.url).get(`/api/admin/templates/${randomUUID()}`).set(admin()).expect(404);
-      await request(t.url).get('/api/admin/templates').set(as(a)).expect((res) => expect([401, 403]).toContain(res.status));
+      await request(t.url)
+        .get('/api/admin/templates')
+        .set(as(a))
+        .expect((res) => expect([401, 403]).toContain(res.status));
     });
   });
 });

@@ -18,7 +18,11 @@ describe('generating through a template', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ MOCK_PROVIDER: 'on' });
-    const client = await request(t.url).post('/api/admin/clients').set(admin()).send({ name: `tpl-${randomUUID().slice(0, 8)}` }).expect(201);
+    const client = await request(t.url)
+      .post('/api/admin/clients')
+      .set(admin())
+      .send({ name: `tpl-${randomUUID().slice(0, 8)}` })
+      .expect(201);
     key = (await request(t.url).post(`/api/admin/clients/${client.body.id}/keys`).set(admin()).send({ name: 'k' }).expect(201)).body.key;
     const created = await request(t.url)
       .post('/api/v1/prompts')
@@ -26,7 +30,11 @@ describe('generating through a template', () => {
       .send({ name, body: 'Say hello to {{ person }}', variables: [{ name: 'person', required: true }], provider: 'mock', model: 'echo' })
       .expect(201);
     templateId = created.body.id;
-    await request(t.url).post(`/api/v1/prompts/${name}/versions`).set('X-API-Key', key).send({ body: 'Greet {{ person }} warmly', variables: [{ name: 'person', required: true }], note: 'warmer' }).expect(201);
+    await request(t.url)
+      .post(`/api/v1/prompts/${name}/versions`)
+      .set('X-API-Key', key)
+      .send({ body: 'Greet {{ person }} warmly', variables: [{ name: 'person', required: true }], note: 'warmer' })
+      .expect(201);
     pg = new Client({ connectionString: t.db.url });
     await pg.connect();
   });
@@ -36,13 +44,21 @@ describe('generating through a template', () => {
   });
 
   it('renders the production version with the variables, uses its model, and records template and version', async () => {
-    const res = await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key).send({ template: name, variables: { person: 'Ada' } }).expect(200);
+    const res = await request(t.url)
+      .post('/api/v1/llm/generate')
+      .set('X-API-Key', key)
+      .send({ template: name, variables: { person: 'Ada' } })
+      .expect(200);
     expect(res.body).toMatchObject({ provider: 'mock', model: 'mock/echo', content: 'Echo: Say hello to Ada', template: { name, version: 1 } });
     expect(await logRow(res.body.request_id)).toEqual({ template_id: templateId, template_name: name, template_version: 1, status: 'success' });
   });
 
   it('takes an explicit version or label, and names a missing variable with 422', async () => {
-    const v2 = await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key).send({ template: { name, label: 'latest' }, variables: { person: 'Bo' } }).expect(200);
+    const v2 = await request(t.url)
+      .post('/api/v1/llm/generate')
+      .set('X-API-Key', key)
+      .send({ template: { name, label: 'latest' }, variables: { person: 'Bo' } })
+      .expect(200);
     expect(v2.body).toMatchObject({ content: 'Echo: Greet Bo warmly', template: { name, version: 2 } });
     const missing = await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key).send({ template: name, variables: {} }).expect(422);
     expect(missing.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringContaining('person') })]));
@@ -60,30 +76,53 @@ describe('generating through a template', () => {
   });
 
   it('splits traffic by the A/B weights, keeps a subject on one version, and feedback moves the success rate', async () => {
-    await request(t.url).patch(`/api/v1/prompts/${name}`).set('X-API-Key', key).send({ ab_weights: { '1': 50, '2': 50 } }).expect(200);
+    await request(t.url)
+      .patch(`/api/v1/prompts/${name}`)
+      .set('X-API-Key', key)
+      .send({ ab_weights: { '1': 50, '2': 50 } })
+      .expect(200);
     const versions: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const res = await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key).send({ template: name, variables: { person: `p${i}` } }).expect(200);
+      const res = await request(t.url)
+        .post('/api/v1/llm/generate')
+        .set('X-API-Key', key)
+        .send({ template: name, variables: { person: `p${i}` } })
+        .expect(200);
       versions.push(res.body.template.version);
     }
     // 40 draws at 50/50: both versions appear (the chance of one never showing is 2 × 0.5^40)
     expect(new Set(versions)).toEqual(new Set([1, 2]));
     const sticky = new Set<number>();
     for (let i = 0; i < 8; i++) {
-      const res = await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key).send({ template: name, variables: { person: 'Di' }, subject: 'user-42' }).expect(200);
+      const res = await request(t.url)
+        .post('/api/v1/llm/generate')
+        .set('X-API-Key', key)
+        .send({ template: name, variables: { person: 'Di' }, subject: 'user-42' })
+        .expect(200);
       sticky.add(res.body.template.version);
     }
     expect(sticky.size).toBe(1);
 
-    const last = await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key).send({ template: { name, version: 1 }, variables: { person: 'Ed' } }).expect(200);
+    const last = await request(t.url)
+      .post('/api/v1/llm/generate')
+      .set('X-API-Key', key)
+      .send({ template: { name, version: 1 }, variables: { person: 'Ed' } })
+      .expect(200);
     const before = (await request(t.url).get(`/api/admin/templates/${templateId}/stats`).set(admin()).expect(200)).body;
     const v1Before = before.versions.find((v: { version: number }) => v.version === 1);
-    await request(t.url).post(`/api/v1/generations/${last.body.request_id}/feedback`).set('X-API-Key', key).send({ success: false, comment: 'off-brand' }).expect(200);
+    await request(t.url)
+      .post(`/api/v1/generations/${last.body.request_id}/feedback`)
+      .set('X-API-Key', key)
+      .send({ success: false, comment: 'off-brand' })
+      .expect(200);
     const after = (await request(t.url).get(`/api/admin/templates/${templateId}/stats`).set(admin()).expect(200)).body;
     const v1After = after.versions.find((v: { version: number }) => v.version === 1);
     expect(v1After.requests).toBe(v1Before.requests);
     expect(v1After.successes).toBe(v1Before.successes - 1);
-    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM llm_generation_log WHERE template_id = $1 AND template_version = 1 AND status = 'success'`, [templateId]);
+    const { rows } = await pg.query(
+      `SELECT count(*)::int AS n FROM llm_generation_log WHERE template_id = $1 AND template_version = 1 AND status = 'success'`,
+      [templateId],
+    );
     expect(v1Before.requests).toBe(rows[0].n);
   });
 });

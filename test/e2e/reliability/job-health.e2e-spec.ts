@@ -38,7 +38,9 @@ describe('scheduled job health (plain PostgreSQL)', () => {
     const res = await ready();
     expect(res.body.status).toBe('ready');
     expect(res.body.checks.jobs).toBe('ok');
-    expect(res.body.jobs).toEqual([expect.objectContaining({ name: 'retention llm_generation_log', state: 'ok', last_success_at: expect.any(String), last_error: null })]);
+    expect(res.body.jobs).toEqual([
+      expect.objectContaining({ name: 'retention llm_generation_log', state: 'ok', last_success_at: expect.any(String), last_error: null }),
+    ]);
     expect((await dashboard()).body.rollups).toEqual({ kept_by: 'application', refreshed_at: null, stale: false, failing_jobs: [] });
   });
 

@@ -10,7 +10,23 @@ interface Operation {
 }
 
 /** Strings that have broken parsers and databases before. */
-const NASTY_STRINGS = ['', ' ', '\u0000', '\ud800', '😀'.repeat(50), 'x'.repeat(100_000), '__proto__', 'constructor', '../../etc/passwd', "' OR 1=1 --", '%FF', '1e309', '-1', 'NaN', 'null'];
+const NASTY_STRINGS = [
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '😀'.repeat(50),
+  'x'.repeat(100_000),
+  '__proto__',
+  'constructor',
+  '../../etc/passwd',
+  "' OR 1=1 --",
+  '%FF',
+  '1e309',
+  '-1',
+  'NaN',
+  'null',
+];
 /** per operation: about a minute in all on a busy 2-core machine */
 const RUNS = 25;
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
@@ -19,13 +35,20 @@ const nastyString = fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string({ maxL
 const leaf = fc.oneof(nastyString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1e308), fc.constant(-0));
 const deepNesting = fc.integer({ min: 60, max: 3_000 }).map((depth) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown);
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.oneof(nastyString, fc.constantFrom(...PROTO_KEYS)), tie('value'), { maxKeys: 4 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(nastyString, fc.constantFrom(...PROTO_KEYS)), tie('value'), { maxKeys: 4 }),
+  ),
 })).value;
 
 /** A body built on the operation's own field names (so validation gets past "unknown field") with wrong or edge values. */
 function bodyFor(op: Operation): fc.Arbitrary<unknown> {
   const fields = op.bodyFields.length ? op.bodyFields : ['x'];
-  const shaped = fc.dictionary(fc.oneof(fc.constantFrom(...fields), fc.constantFrom(...PROTO_KEYS)), fc.oneof(json, deepNesting), { maxKeys: fields.length + 1 });
+  const shaped = fc.dictionary(fc.oneof(fc.constantFrom(...fields), fc.constantFrom(...PROTO_KEYS)), fc.oneof(json, deepNesting), {
+    maxKeys: fields.length + 1,
+  });
   return fc.oneof(shaped, json, deepNesting);
 }
 
@@ -63,7 +86,9 @@ describe('fuzz every operation of /openapi.json', () => {
 
   function expectEnvelope(path: string, status: number, body: any): void {
     if (path === '/v1/messages') {
-      expect(body).toEqual(expect.objectContaining({ type: 'error', error: expect.objectContaining({ type: expect.any(String), message: expect.any(String) }) }));
+      expect(body).toEqual(
+        expect.objectContaining({ type: 'error', error: expect.objectContaining({ type: expect.any(String), message: expect.any(String) }) }),
+      );
     } else if (path.startsWith('/v1/')) {
       expect(body.error).toEqual(expect.objectContaining({ type: expect.any(String), message: expect.any(String), code: expect.any(String) }));
     } else {
@@ -82,7 +107,11 @@ describe('fuzz every operation of /openapi.json', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.array(nastyString, { minLength: params.length, maxLength: params.length }),
-          fc.dictionary(fc.oneof(fc.constantFrom(...(queries.length ? queries : ['q'])), fc.constantFrom(...PROTO_KEYS)), nastyString.map((s) => s.slice(0, 2000)), { maxKeys: 3 }),
+          fc.dictionary(
+            fc.oneof(fc.constantFrom(...(queries.length ? queries : ['q'])), fc.constantFrom(...PROTO_KEYS)),
+            nastyString.map((s) => s.slice(0, 2000)),
+            { maxKeys: 3 },
+          ),
           bodyFor(op),
           async (pathValues, query, body) => {
             let url = op.path;

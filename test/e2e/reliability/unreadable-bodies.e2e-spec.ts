@@ -105,12 +105,19 @@ describe('bodies that cannot be read', () => {
   it('still reads JSON with a UTF-8 charset, a +json type and moderate nesting', async () => {
     const nested = JSON.parse(`${'{"a":'.repeat(20)}1${'}'.repeat(20)}`);
     await send('/api/admin/clients', JSON.stringify({ name: 'nested-meta', metadata: nested }), 'application/json; charset=UTF-8').expect(201);
-    const res = await send('/v1/chat/completions', JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] }), 'application/vnd.api+json');
+    const res = await send(
+      '/v1/chat/completions',
+      JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] }),
+      'application/vnd.api+json',
+    );
     expect(res.status).toBe(200);
   });
 
   it('answers a Content-Encoding it cannot decode with 415', async () => {
-    const res = await request(t.url).post('/api/admin/clients').set({ ...admin(), 'Content-Type': 'application/json', 'Content-Encoding': 'zstd-unknown' }).send('{}');
+    const res = await request(t.url)
+      .post('/api/admin/clients')
+      .set({ ...admin(), 'Content-Type': 'application/json', 'Content-Encoding': 'zstd-unknown' })
+      .send('{}');
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('unsupported_media_type');
   });

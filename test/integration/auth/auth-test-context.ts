@@ -34,7 +34,9 @@ export async function startAuthInstance(databaseUrl: string, redisUrl: string | 
   process.env.LOG_LEVEL = 'silent';
   if (redisUrl) process.env.REDIS_URL = redisUrl;
   else delete process.env.REDIS_URL;
-  const module = await Test.createTestingModule({ imports: [AuthTestModule] }).setLogger(false as never).compile();
+  const module = await Test.createTestingModule({ imports: [AuthTestModule] })
+    .setLogger(false as never)
+    .compile();
   await module.init();
   const redisStore = module.get(RedisLimitStore);
   return {

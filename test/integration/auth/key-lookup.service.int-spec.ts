@@ -27,7 +27,11 @@ describe('KeyLookupService (real PostgreSQL, two instances)', () => {
     expect((await a.lookup.verify(key)).status).toBe('invalid');
     expect(KEY_CACHE_TTL_MS).toBeLessThan(5_000);
     const started = Date.now();
-    await pollUntil(() => b.lookup.verify(key), (v) => v.status !== 'ok', { timeoutMs: 6_000, intervalMs: 100 });
+    await pollUntil(
+      () => b.lookup.verify(key),
+      (v) => v.status !== 'ok',
+      { timeoutMs: 6_000, intervalMs: 100 },
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await b.lookup.verify(key)).toEqual({ status: 'invalid', reason: 'revoked' });
   });
@@ -36,7 +40,11 @@ describe('KeyLookupService (real PostgreSQL, two instances)', () => {
     const client = await a.clients.create({ name: 'expiring' });
     const key = await a.keys.create(client.id, { expires_at: new Date(Date.now() + 300).toISOString() });
     expect((await a.lookup.verify(key.key)).status).toBe('ok');
-    const afterExpiry = await pollUntil(() => a.lookup.verify(key.key), (v) => v.status !== 'ok', { timeoutMs: 5_000 });
+    const afterExpiry = await pollUntil(
+      () => a.lookup.verify(key.key),
+      (v) => v.status !== 'ok',
+      { timeoutMs: 5_000 },
+    );
     expect(afterExpiry).toEqual({ status: 'invalid', reason: 'expired' });
   });
 

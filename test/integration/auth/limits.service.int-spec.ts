@@ -23,7 +23,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 async function admitMany(instance: AuthInstance, caller: Parameters<AuthInstance['limits']['admit']>[0], n: number, maxCostUsd: string) {
   const results = await Promise.allSettled(Array.from({ length: n }, () => instance.limits.admit(caller, { ...call, maxCostUsd })));
   const admitted = results.filter((r): r is PromiseFulfilledResult<Admission> => r.status === 'fulfilled').map((r) => r.value);
-  const codes = results.filter((r) => r.status === 'rejected').map((r) => ((r).reason as AppError).code);
+  const codes = results.filter((r) => r.status === 'rejected').map((r) => (r.reason as AppError).code);
   return { admitted, codes };
 }
 
@@ -110,7 +110,11 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       const pg = new Client({ connectionString: db.url });
       await pg.connect();
       try {
-        for (const [table, unit] of [['llm_hourly_costs', 'hour'], ['llm_daily_costs', 'day'], ['llm_monthly_costs', 'month']]) {
+        for (const [table, unit] of [
+          ['llm_hourly_costs', 'hour'],
+          ['llm_daily_costs', 'day'],
+          ['llm_monthly_costs', 'month'],
+        ]) {
           await pg.query(
             `INSERT INTO ${table} (bucket, client_id, provider, model, requests, cost_usd) VALUES (date_trunc('${unit}', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', $1, 'openai', 'gpt-4o-mini', 1, 0.95)`,
             [clientId],

@@ -18,9 +18,9 @@ export function newRecorder(dataSource: DataSource, dataDir = mkdtempSync(join(t
 }
 
 export async function insertClient(dataSource: DataSource, budget: string | null = null): Promise<string> {
-  const [row]: { id: string }[] = await dataSource.query(
-    `INSERT INTO api_clients (name, monthly_budget_usd) VALUES ($1, $2) RETURNING id`,
-    [`client-${Math.random().toString(36).slice(2)}`, budget],
-  );
+  const [row]: { id: string }[] = await dataSource.query(`INSERT INTO api_clients (name, monthly_budget_usd) VALUES ($1, $2) RETURNING id`, [
+    `client-${Math.random().toString(36).slice(2)}`,
+    budget,
+  ]);
   return row.id;
 }

@@ -84,9 +84,12 @@ describe('billing reports', () => {
   it('streams the CSV export in chunks that parse back to the rollup totals', async () => {
     const sut = new GenerationLogService(dataSource);
     const chunks: string[] = [];
-    await sut.exportCsv({ from: new Date(Date.now() - 200 * DAY).toISOString(), to: new Date(Date.now() + 1_000).toISOString(), granularity: 'day' }, async (c) => {
-      chunks.push(c);
-    });
+    await sut.exportCsv(
+      { from: new Date(Date.now() - 200 * DAY).toISOString(), to: new Date(Date.now() + 1_000).toISOString(), granularity: 'day' },
+      async (c) => {
+        chunks.push(c);
+      },
+    );
     const lines = chunks.join('').trim().split('\r\n');
     const header = lines[0].split(',');
     expect(header).toContain('cost_usd');

@@ -46,15 +46,16 @@ describe(`${UsageRecorder.name} with the database down`, () => {
 
     await server.up();
     // the retry timer replays on its own
-    await pollUntil(() => sut.isDegraded || sut.spoolBytes > 0, (pending) => !pending, { timeoutMs: 10_000, intervalMs: 100 });
+    await pollUntil(
+      () => sut.isDegraded || sut.spoolBytes > 0,
+      (pending) => !pending,
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
     expect(sut.isDegraded).toBe(false);
     expect(sut.spoolBytes).toBe(0);
 
     const ids = [...before, ...during].map((r) => r.id);
-    const [row] = await dataSource.query(
-      `SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM llm_generation_log WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
+    const [row] = await dataSource.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM llm_generation_log WHERE id = ANY($1::uuid[])`, [ids]);
     expect(row).toEqual({ n: 350, d: 350 });
     const [rollup] = await dataSource.query(`SELECT sum(requests)::int AS n FROM llm_hourly_costs`);
     expect(rollup.n).toBe(350);
@@ -65,7 +66,11 @@ describe(`${UsageRecorder.name} with the database down`, () => {
     const first = newRecorder(dataSource);
     await server.down();
     const random = mulberry32(43);
-    const records = Array.from({ length: 20 }, () => ({ ...syntheticRecord(random, [null as unknown as string], Date.now(), 1), clientId: null, provider: 'restart-test' }));
+    const records = Array.from({ length: 20 }, () => ({
+      ...syntheticRecord(random, [null as unknown as string], Date.now(), 1),
+      clientId: null,
+      provider: 'restart-test',
+    }));
     await Promise.all(records.map((r) => first.recorder.record(r)));
     first.recorder.retryIntervalMs = 60_000;
     await first.recorder.beforeApplicationShutdown(); // database still down: stays spooled

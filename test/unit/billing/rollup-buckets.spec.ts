@@ -1,8 +1,7 @@
 import { splitRange } from '@src/billing/rollup-buckets';
 
 const d = (iso: string) => new Date(iso);
-const show = (from: string, to: string) =>
-  splitRange(d(from), d(to)).map((p) => `${p.source} ${p.from.toISOString()} ${p.to.toISOString()}`);
+const show = (from: string, to: string) => splitRange(d(from), d(to)).map((p) => `${p.source} ${p.from.toISOString()} ${p.to.toISOString()}`);
 
 describe('splitRange', () => {
   it('reads a whole calendar month from the monthly rollup', () => {

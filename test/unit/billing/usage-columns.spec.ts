@@ -31,7 +31,9 @@ const record = (over: Partial<UsageRecord>): UsageRecord => ({
 
 describe('toColumnArrays', () => {
   it('strips NUL characters PostgreSQL would refuse, so a stray \\u0000 never costs the record', () => {
-    const [columns] = [toColumnArrays([record({ requestedModel: 'gpt\u0000-4o', metadata: { 'k\u0000': 'v\u0000w', nested: ['\u0000x'], literal: '\\u0000' } })])];
+    const [columns] = [
+      toColumnArrays([record({ requestedModel: 'gpt\u0000-4o', metadata: { 'k\u0000': 'v\u0000w', nested: ['\u0000x'], literal: '\\u0000' } })]),
+    ];
     const flat = columns.map((c) => c[0]);
     expect(flat).toContain('gpt-4o');
     const json = flat.find((v) => typeof v === 'string' && v.startsWith('{')) as string;

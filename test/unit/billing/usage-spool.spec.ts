@@ -6,10 +6,30 @@ import { decodeSpoolLines, encodeSpoolLine, UsageSpool } from '@src/billing/usag
 import type { UsageRecord } from '@src/billing/usage-record';
 
 const record = (id: string): UsageRecord => ({
-  id, createdAt: new Date('2025-01-02T03:04:05.678Z'), clientId: null, apiKeyId: null, endpoint: '/v1/chat/completions',
-  provider: 'openai', model: 'gpt-4o-mini', requestedModel: null, templateId: null, templateName: null, templateVersion: null,
-  inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: '0.0000045', priceUnknown: false, latencyMs: 12, ttftMs: null,
-  status: 'success', errorCode: null, errorMessage: 'line\nbreak', attempts: 1, isStream: false, metadata: { a: [1, 'x'] },
+  id,
+  createdAt: new Date('2025-01-02T03:04:05.678Z'),
+  clientId: null,
+  apiKeyId: null,
+  endpoint: '/v1/chat/completions',
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  requestedModel: null,
+  templateId: null,
+  templateName: null,
+  templateVersion: null,
+  inputTokens: 10,
+  outputTokens: 5,
+  cachedInputTokens: 0,
+  costUsd: '0.0000045',
+  priceUnknown: false,
+  latencyMs: 12,
+  ttftMs: null,
+  status: 'success',
+  errorCode: null,
+  errorMessage: 'line\nbreak',
+  attempts: 1,
+  isStream: false,
+  metadata: { a: [1, 'x'] },
 });
 
 describe('spool encoding', () => {

@@ -48,7 +48,9 @@ describe('parseEnv', () => {
   it('parses custom OpenAI-compatible providers and rejects bad entries by index', () => {
     const sut = parseEnv({ CUSTOM_PROVIDERS: '[{"name":"ollama","base_url":"http://127.0.0.1:11434/v1","models":["llama3.2"]}]' });
     expect(sut.providers.custom).toEqual([{ name: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined, models: ['llama3.2'] }]);
-    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"openai","base_url":"http://x/v1"}]' })[0]).toBe('CUSTOM_PROVIDERS: [0].name: "openai" is a built-in provider');
+    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"openai","base_url":"http://x/v1"}]' })[0]).toBe(
+      'CUSTOM_PROVIDERS: [0].name: "openai" is a built-in provider',
+    );
     expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"ok","base_url":"nope"}]' })[0]).toMatch(/^CUSTOM_PROVIDERS: \[0\]\.base_url/);
     expect(problemsOf({ CUSTOM_PROVIDERS: 'ollama' })[0]).toMatch(/^CUSTOM_PROVIDERS: expected a JSON array/);
   });

@@ -1,9 +1,4 @@
-import {
-  LineSplitter,
-  isPostmasterFor,
-  parsePostmasterPid,
-  postgresLogLevel,
-} from '@src/database/embedded-postmaster';
+import { LineSplitter, isPostmasterFor, parsePostmasterPid, postgresLogLevel } from '@src/database/embedded-postmaster';
 
 describe('parsePostmasterPid', () => {
   it('reads pid, data dir, port and status from a ready server', () => {

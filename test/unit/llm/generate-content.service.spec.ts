@@ -82,7 +82,7 @@ describe('GenerateContentService', () => {
     const failed = (language: string, code: string): LanguageResult =>
       ({ language, request_id: language, error: { code, message: `${language} ${code}` } }) as LanguageResult;
 
-    it('answers the failures\' common code and status', () => {
+    it("answers the failures' common code and status", () => {
       const error = everyLanguageFailed([failed('en', 'rate_limited'), failed('de', 'rate_limited')]);
       expect(error).toMatchObject({ code: 'rate_limited', status: 429 });
       expect(error.details).toEqual([

@@ -13,7 +13,12 @@ import type { UsageAccountingService } from '@src/llm/usage-accounting.service';
 
 describe(LlmService.name, () => {
   const generate = jest.fn<Promise<GenerateResult>, [GenerateRequest, AbortSignal]>();
-  const target: ModelTarget = { provider: { id: 'openai', generate } as unknown as LlmProvider, providerId: 'openai', model: 'gpt-4o-mini', id: 'openai/gpt-4o-mini' };
+  const target: ModelTarget = {
+    provider: { id: 'openai', generate } as unknown as LlmProvider,
+    providerId: 'openai',
+    model: 'gpt-4o-mini',
+    id: 'openai/gpt-4o-mini',
+  };
   const prepared: PreparedGeneration = {
     caller: { clientId: 'c-1' } as Caller,
     endpoint: '/api/v1/llm/generate',
@@ -63,7 +68,11 @@ describe(LlmService.name, () => {
     const outcome = await sut.generate(input);
     expect(generate).toHaveBeenCalledWith({ messages: prepared.request.messages, maxTokens: 20, model: 'gpt-4o-mini', timeoutMs: 1_000 }, input.signal);
     expect(accounting.cost).toHaveBeenCalledWith('openai/gpt-4o-mini', { inputTokens: 9, outputTokens: 3 });
-    expect(accounting.finish).toHaveBeenCalledWith(admission, expect.objectContaining({ provider: 'openai', model: 'gpt-4o-mini', status: 'success', attempts: 1 }), input.hooks);
+    expect(accounting.finish).toHaveBeenCalledWith(
+      admission,
+      expect.objectContaining({ provider: 'openai', model: 'gpt-4o-mini', status: 'success', attempts: 1 }),
+      input.hooks,
+    );
     expect(outcome).toMatchObject({
       requestId: 'req-1',
       text: 'hi there',

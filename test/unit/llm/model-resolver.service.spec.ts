@@ -38,7 +38,9 @@ describe(ModelResolver.name, () => {
   });
 
   it('refuses an unknown model with a validation_error naming it', () => {
-    expect(() => sut.resolve('no-such-model')).toThrow(expect.objectContaining({ code: 'validation_error', message: expect.stringContaining('"no-such-model"') }));
+    expect(() => sut.resolve('no-such-model')).toThrow(
+      expect.objectContaining({ code: 'validation_error', message: expect.stringContaining('"no-such-model"') }),
+    );
   });
 
   it('refuses an empty model name after the provider prefix', () => {

@@ -51,7 +51,11 @@ describe(UsageAccountingService.name, () => {
   });
 
   it('prices a call exactly, as a decimal string', () => {
-    expect(sut.cost('openai/gpt-4o-mini', { inputTokens: 3, outputTokens: 7 })).toEqual({ usage: { inputTokens: 3, outputTokens: 7 }, costUsd: '0.000017', priceUnknown: false });
+    expect(sut.cost('openai/gpt-4o-mini', { inputTokens: 3, outputTokens: 7 })).toEqual({
+      usage: { inputTokens: 3, outputTokens: 7 },
+      costUsd: '0.000017',
+      priceUnknown: false,
+    });
   });
 
   it('marks a model without a price as price_unknown with a null cost, never $0', () => {
@@ -61,7 +65,14 @@ describe(UsageAccountingService.name, () => {
   it('admits a prepared generation reserving the most its primary model can cost, and hands the limit headers on', async () => {
     const headers = jest.fn();
     const { base, primary: first } = await sut.admitPrepared(prepared, 'req-1', false, { headers });
-    expect(limits.admit).toHaveBeenCalledWith(caller, { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 100, maxOutputTokens: 50, maxCostUsd: '0.0002', maxTokensGiven: false });
+    expect(limits.admit).toHaveBeenCalledWith(caller, {
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      estimatedInputTokens: 100,
+      maxOutputTokens: 50,
+      maxCostUsd: '0.0002',
+      maxTokensGiven: false,
+    });
     expect(headers).toHaveBeenCalledWith(admission.headers);
     expect(first).toBe(primary);
     expect(base).toMatchObject({ id: 'req-1', endpoint: '/v1/chat/completions', template: prepared.template, isStream: false });
@@ -72,7 +83,15 @@ describe(UsageAccountingService.name, () => {
     limits.admit.mockRejectedValue(refusal);
     await expect(sut.admitPrepared(prepared, 'req-2', true)).rejects.toBe(refusal);
     expect(recorded()).toEqual([
-      expect.objectContaining({ id: 'req-2', status: 'budget_exceeded', errorCode: 'budget_exceeded', costUsd: '0', inputTokens: 0, attempts: 0, isStream: true }),
+      expect.objectContaining({
+        id: 'req-2',
+        status: 'budget_exceeded',
+        errorCode: 'budget_exceeded',
+        costUsd: '0',
+        inputTokens: 0,
+        attempts: 0,
+        isStream: true,
+      }),
     ]);
   });
 
@@ -111,15 +130,38 @@ describe(UsageAccountingService.name, () => {
 
   it('keeps the requested model on the record when a fallback answered', async () => {
     const { base } = await sut.admitPrepared(prepared, 'req-5', false);
-    await sut.finish(admission, { ...base, provider: 'groq', model: 'llama', cost: sut.cost(fallback.id, { inputTokens: 1, outputTokens: 1 }), latencyMs: 1, status: 'success', attempts: 2 });
-    expect(recorded()[0]).toMatchObject({ provider: 'groq', model: 'llama', requestedModel: 'openai/gpt-4o-mini', costUsd: null, priceUnknown: true, attempts: 2 });
+    await sut.finish(admission, {
+      ...base,
+      provider: 'groq',
+      model: 'llama',
+      cost: sut.cost(fallback.id, { inputTokens: 1, outputTokens: 1 }),
+      latencyMs: 1,
+      status: 'success',
+      attempts: 2,
+    });
+    expect(recorded()[0]).toMatchObject({
+      provider: 'groq',
+      model: 'llama',
+      requestedModel: 'openai/gpt-4o-mini',
+      costUsd: null,
+      priceUnknown: true,
+      attempts: 2,
+    });
   });
 
   it('records a failed routing as error at zero cost, on the last target tried, with its attempts', async () => {
     const { base, admission: admitted } = await sut.admitPrepared(prepared, 'req-6', false);
     const failure = new RoutingError(new AppError('upstream_error', 'groq/llama failed'), 4, fallback);
     await sut.finishUnrouted(admitted, base, primary, prepared.estimatedInputTokens, failure, 30);
-    expect(recorded()[0]).toMatchObject({ status: 'error', provider: 'groq', model: 'llama', costUsd: '0', inputTokens: 0, attempts: 4, errorCode: 'upstream_error' });
+    expect(recorded()[0]).toMatchObject({
+      status: 'error',
+      provider: 'groq',
+      model: 'llama',
+      costUsd: '0',
+      inputTokens: 0,
+      attempts: 4,
+      errorCode: 'upstream_error',
+    });
     expect(admission.settle).toHaveBeenCalledWith({ inputTokens: 0, outputTokens: 0, costUsd: '0' });
   });
 

@@ -6,7 +6,13 @@ import { chooseVersion, PromptsService } from '@src/prompts/prompts.service';
 import { TemplateCache, TemplateSnapshot } from '@src/prompts/template-cache.service';
 
 function snapshot(opts: { abWeights?: Record<string, number> | null; labels?: Partial<PromptLabel>[]; versions?: number[] } = {}): TemplateSnapshot {
-  const template = Object.assign(new PromptTemplate(), { id: 'tpl-id', name: 'greet', activeVersion: 1, abWeights: opts.abWeights ?? null, ownerClientId: null });
+  const template = Object.assign(new PromptTemplate(), {
+    id: 'tpl-id',
+    name: 'greet',
+    activeVersion: 1,
+    abWeights: opts.abWeights ?? null,
+    ownerClientId: null,
+  });
   const versions = (opts.versions ?? [1, 2, 3]).map((n) =>
     Object.assign(new PromptVersion(), {
       templateId: 'tpl-id',
@@ -19,9 +25,12 @@ function snapshot(opts: { abWeights?: Record<string, number> | null; labels?: Pa
       params: { temperature: 0 },
     }),
   );
-  const labels = (opts.labels ?? [{ label: 'production', version: 1 }, { label: 'latest', version: 3 }]).map((l) =>
-    Object.assign(new PromptLabel(), { templateId: 'tpl-id', weights: null, isProtected: false, version: null, ...l }),
-  );
+  const labels = (
+    opts.labels ?? [
+      { label: 'production', version: 1 },
+      { label: 'latest', version: 3 },
+    ]
+  ).map((l) => Object.assign(new PromptLabel(), { templateId: 'tpl-id', weights: null, isProtected: false, version: null, ...l }));
   return { template, versions: new Map(versions.map((v) => [v.version, v])), labels: new Map(labels.map((l) => [l.label, l])) };
 }
 

@@ -52,7 +52,11 @@ describe('version selection', () => {
   it('reports unknown versions, bad weights and an all-zero split', () => {
     const known = new Set([1, 2]);
     expect(weightErrors({ '1': 70, '2': 30 }, known, 'ab_weights')).toEqual([]);
-    expect(weightErrors({ '3': 10, '1': -1 }, known, 'ab_weights').map((e) => e.field).sort()).toEqual(['ab_weights.1', 'ab_weights.3']);
+    expect(
+      weightErrors({ '3': 10, '1': -1 }, known, 'ab_weights')
+        .map((e) => e.field)
+        .sort(),
+    ).toEqual(['ab_weights.1', 'ab_weights.3']);
     expect(weightErrors({ '1': 'x' }, known, 'w')[0].message).toMatch(/non-negative number/);
     expect(weightErrors({ '1': 0 }, known, 'w')).toEqual([{ field: 'w', message: expect.stringMatching(/greater than 0/) }]);
   });

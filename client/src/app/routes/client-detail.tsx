@@ -39,8 +39,17 @@ export function ClientDetailRoute() {
               }
             />
             <div className="stats">
-              <Stat label="Spend this period" value={formatMoney(c.month_to_date_spend_usd)} hint={`since ${formatDateTime(c.period_start)}`} tone={c.budget_alert === 'exceeded' ? 'bad' : c.budget_alert === 'warning' ? 'warn' : undefined} />
-              <Stat label="Budget" value={c.monthly_budget_usd ? formatMoney(c.monthly_budget_usd) : 'none'} hint={c.monthly_budget_usd ? `per ${c.budget_period}` : undefined} />
+              <Stat
+                label="Spend this period"
+                value={formatMoney(c.month_to_date_spend_usd)}
+                hint={`since ${formatDateTime(c.period_start)}`}
+                tone={c.budget_alert === 'exceeded' ? 'bad' : c.budget_alert === 'warning' ? 'warn' : undefined}
+              />
+              <Stat
+                label="Budget"
+                value={c.monthly_budget_usd ? formatMoney(c.monthly_budget_usd) : 'none'}
+                hint={c.monthly_budget_usd ? `per ${c.budget_period}` : undefined}
+              />
               <Stat label="Remaining" value={c.remaining_budget_usd ? formatMoney(c.remaining_budget_usd) : '—'} />
             </div>
             <Card title="Usage, last 30 days" titleId="usage-title">
@@ -52,7 +61,12 @@ export function ClientDetailRoute() {
             <Card title="Settings" titleId="settings-title">
               <ClientSettingsForm key={c.updated_at} client={c} />
             </Card>
-            <Dialog open={confirming} onOpenChange={setConfirming} title={`Delete ${c.name}?`} description="The client and all its keys are deleted; its calls are refused at once. Its usage records stay.">
+            <Dialog
+              open={confirming}
+              onOpenChange={setConfirming}
+              title={`Delete ${c.name}?`}
+              description="The client and all its keys are deleted; its calls are refused at once. Its usage records stay."
+            >
               <div className="dialog-actions">
                 <Button variant="secondary" onClick={() => setConfirming(false)}>
                   Cancel

@@ -16,15 +16,15 @@ export function ClientsRoute() {
   const [createdId, setCreatedId] = useState<string | null>(null);
   return (
     <>
-      <PageHeader title="API clients" description="Applications that call LLMHub, with their keys, limits, budgets and spend." actions={<Button onClick={() => setCreating(true)}>New client</Button>} />
+      <PageHeader
+        title="API clients"
+        description="Applications that call LLMHub, with their keys, limits, budgets and spend."
+        actions={<Button onClick={() => setCreating(true)}>New client</Button>}
+      />
       <Card>
         <QueryState
           query={clients}
-          empty={(d) =>
-            d.items.length === 0 && cursors.length === 0 ? (
-              <Empty title="No API clients yet">Create one to issue its first key.</Empty>
-            ) : null
-          }
+          empty={(d) => (d.items.length === 0 && cursors.length === 0 ? <Empty title="No API clients yet">Create one to issue its first key.</Empty> : null)}
         >
           {(d) => (
             <>

@@ -85,10 +85,20 @@ export function LogsRoute() {
             </select>
           </Field>
           <Field label="Provider">
-            <input className="input" defaultValue={filters.provider ?? ''} onBlur={(e) => set('provider', e.target.value.trim())} onKeyDown={(e) => e.key === 'Enter' && set('provider', e.currentTarget.value.trim())} />
+            <input
+              className="input"
+              defaultValue={filters.provider ?? ''}
+              onBlur={(e) => set('provider', e.target.value.trim())}
+              onKeyDown={(e) => e.key === 'Enter' && set('provider', e.currentTarget.value.trim())}
+            />
           </Field>
           <Field label="Model" hint="the provider's model id">
-            <input className="input" defaultValue={filters.model ?? ''} onBlur={(e) => set('model', e.target.value.trim())} onKeyDown={(e) => e.key === 'Enter' && set('model', e.currentTarget.value.trim())} />
+            <input
+              className="input"
+              defaultValue={filters.model ?? ''}
+              onBlur={(e) => set('model', e.target.value.trim())}
+              onKeyDown={(e) => e.key === 'Enter' && set('model', e.currentTarget.value.trim())}
+            />
           </Field>
           <Field label="Status">
             <select className="input" value={filters.status ?? ''} onChange={(e) => set('status', e.target.value)}>
@@ -122,16 +132,31 @@ export function LogsRoute() {
         </div>
       </Card>
       <Card>
-        <QueryState query={logs} empty={(d) => (d.items.length === 0 && cursors.length === 0 ? <Empty title="No calls match">Calls appear here as soon as they are recorded.</Empty> : null)}>
+        <QueryState
+          query={logs}
+          empty={(d) =>
+            d.items.length === 0 && cursors.length === 0 ? <Empty title="No calls match">Calls appear here as soon as they are recorded.</Empty> : null
+          }
+        >
           {(d) => (
             <>
               <LogsTable items={d.items} clientName={(id) => (id ? (names.get(id) ?? id.slice(0, 8)) : '—')} onOpen={open} />
               <div className="pager">
                 <span className="muted">Page {cursors.length + 1}</span>
-                <Button variant="secondary" size="sm" disabled={cursors.length === 0} onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}>
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  disabled={cursors.length === 0}
+                  onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
+                >
                   Newer
                 </Button>
-                <Button variant="secondary" size="sm" disabled={!d.next_cursor} onClick={() => d.next_cursor && setPages({ key: filterKey, cursors: [...cursors, d.next_cursor] })}>
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  disabled={!d.next_cursor}
+                  onClick={() => d.next_cursor && setPages({ key: filterKey, cursors: [...cursors, d.next_cursor] })}
+                >
                   Older
                 </Button>
               </div>

@@ -10,7 +10,10 @@ export function ProvidersRoute() {
   const prices = usePrices();
   return (
     <>
-      <PageHeader title="Providers" description="Upstream accounts: keys (write-only), base URLs, timeouts, a live test call, and the prices every call is billed at." />
+      <PageHeader
+        title="Providers"
+        description="Upstream accounts: keys (write-only), base URLs, timeouts, a live test call, and the prices every call is billed at."
+      />
       <QueryState query={providers}>
         {(p) => (
           <div className="grid-cards">

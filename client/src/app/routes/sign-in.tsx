@@ -16,12 +16,15 @@ export function SignInRoute() {
       <div className="sign-in-box">
         <h1>LLMHub console</h1>
         <p className="muted">
-          LLMHub is a self-hosted gateway in front of Anthropic, OpenAI and Groq. Your applications call it with their own API keys; it enforces
-          rate limits and budgets, records every call with its tokens and cost, and serves versioned prompt templates.
+          LLMHub is a self-hosted gateway in front of Anthropic, OpenAI and Groq. Your applications call it with their own API keys; it enforces rate limits and
+          budgets, records every call with its tokens and cost, and serves versioned prompt templates.
         </p>
         <section className="card" aria-labelledby="sign-in-title">
           <h2 id="sign-in-title">Admin sign-in</h2>
-          <SignInForm expired={state.expired === true} onSignedIn={() => void navigate(state.from && state.from !== '/sign-in' ? state.from : '/', { replace: true })} />
+          <SignInForm
+            expired={state.expired === true}
+            onSignedIn={() => void navigate(state.from && state.from !== '/sign-in' ? state.from : '/', { replace: true })}
+          />
         </section>
         <section className="card" aria-labelledby="api-docs-title">
           <h2 id="api-docs-title">API documentation</h2>

@@ -39,7 +39,14 @@ export function TemplateDetailRoute() {
                   <>
                     {t.is_system ? <Badge tone="info">system</Badge> : <Badge>client template</Badge>}
                     <Badge tone="ok">production v{t.active_version}</Badge>
-                    {t.ab_weights && <Badge tone="warn">A/B {Object.entries(t.ab_weights).map(([v, w]) => `v${v}:${w}`).join(' ')}</Badge>}
+                    {t.ab_weights && (
+                      <Badge tone="warn">
+                        A/B{' '}
+                        {Object.entries(t.ab_weights)
+                          .map(([v, w]) => `v${v}:${w}`)
+                          .join(' ')}
+                      </Badge>
+                    )}
                   </>
                 }
               />
@@ -69,7 +76,21 @@ export function TemplateDetailRoute() {
                       rowKey={(v) => String(v.version)}
                       columns={[
                         { key: 'v', header: 'Version', cell: (v) => `v${v.version}` },
-                        { key: 'labels', header: 'Labels', cell: (v) => <span className="chips">{t.labels.filter((l) => l.version === v.version).map((l) => <Badge key={l.label} tone="info">{l.label}</Badge>)}</span> },
+                        {
+                          key: 'labels',
+                          header: 'Labels',
+                          cell: (v) => (
+                            <span className="chips">
+                              {t.labels
+                                .filter((l) => l.version === v.version)
+                                .map((l) => (
+                                  <Badge key={l.label} tone="info">
+                                    {l.label}
+                                  </Badge>
+                                ))}
+                            </span>
+                          ),
+                        },
                         { key: 'vars', header: 'Variables', cell: (v) => v.variables.map((x) => x.name).join(', ') },
                         { key: 'model', header: 'Model', cell: (v) => <code>{v.model ?? ''}</code> },
                         { key: 'note', header: 'Note', cell: (v) => v.note ?? '' },

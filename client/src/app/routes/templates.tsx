@@ -22,11 +22,21 @@ export function TemplatesRoute() {
   const navigate = useNavigate();
   return (
     <>
-      <PageHeader title="Templates" description="Versioned prompts with variables, labels and A/B tests. System templates are shared by every client." actions={<Button onClick={() => setCreating(true)}>New template</Button>} />
+      <PageHeader
+        title="Templates"
+        description="Versioned prompts with variables, labels and A/B tests. System templates are shared by every client."
+        actions={<Button onClick={() => setCreating(true)}>New template</Button>}
+      />
       <Card>
         <div className="filters">
           <Field label="Search templates">
-            <input className="input" type="search" value={search} onChange={(e) => setParams(e.target.value ? { q: e.target.value } : {}, { replace: true })} placeholder="name or description" />
+            <input
+              className="input"
+              type="search"
+              value={search}
+              onChange={(e) => setParams(e.target.value ? { q: e.target.value } : {}, { replace: true })}
+              placeholder="name or description"
+            />
           </Field>
         </div>
         <QueryState query={templates}>
@@ -45,7 +55,11 @@ export function TemplatesRoute() {
                     columns={[
                       { key: 'name', header: 'Name', cell: (t) => <Link to={`/templates/${t.id}`}>{t.name}</Link> },
                       { key: 'desc', header: 'Description', cell: (t) => t.description ?? '' },
-                      { key: 'owner', header: 'Owner', cell: (t) => (t.is_system ? <Badge tone="info">system</Badge> : <code>{t.owner_client_id?.slice(0, 8)}</code>) },
+                      {
+                        key: 'owner',
+                        header: 'Owner',
+                        cell: (t) => (t.is_system ? <Badge tone="info">system</Badge> : <code>{t.owner_client_id?.slice(0, 8)}</code>),
+                      },
                       { key: 'versions', header: 'Versions', align: 'right', cell: (t) => `v${t.active_version} of ${t.latest_version}` },
                       { key: 'ab', header: 'A/B', cell: (t) => (t.ab_weights ? <Badge tone="warn">running</Badge> : '') },
                       { key: 'updated', header: 'Updated', cell: (t) => formatDateTime(t.updated_at) },
@@ -67,7 +81,13 @@ export function TemplatesRoute() {
           }}
         </QueryState>
       </Card>
-      <Dialog open={creating} onOpenChange={(o) => (setCreating(o), o || create.reset())} title="New template" description="Version 1 is created from this and gets the production and latest labels." wide>
+      <Dialog
+        open={creating}
+        onOpenChange={(o) => (setCreating(o), o || create.reset())}
+        title="New template"
+        description="Version 1 is created from this and gets the production and latest labels."
+        wide
+      >
         <VersionEditor
           withName
           submitLabel="Create template"
@@ -75,7 +95,15 @@ export function TemplatesRoute() {
           error={create.error}
           onSubmit={(d) =>
             create.mutate(
-              { name: d.name ?? '', description: d.description || null, system_prompt: d.system_prompt, body: d.body, variables: d.variables, provider: d.provider, model: d.model },
+              {
+                name: d.name ?? '',
+                description: d.description || null,
+                system_prompt: d.system_prompt,
+                body: d.body,
+                variables: d.variables,
+                provider: d.provider,
+                model: d.model,
+              },
               { onSuccess: (t) => void navigate(`/templates/${t.id}`) },
             )
           }

@@ -1,6 +1,18 @@
 import type { ReactNode } from 'react';
 
-export function Card({ title, actions, children, className, titleId }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; titleId?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+  titleId,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  titleId?: string;
+}) {
   return (
     <section className={`card ${className ?? ''}`} aria-labelledby={title ? titleId : undefined}>
       {(title || actions) && (

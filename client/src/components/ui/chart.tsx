@@ -36,7 +36,10 @@ export function Chart({ label, data, x, series, formatX, formatY, height = 220, 
       <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
       <XAxis dataKey={x} tickFormatter={formatX} tick={{ fontSize: 12 }} minTickGap={16} />
       <YAxis tickFormatter={formatY} tick={{ fontSize: 12 }} width={64} />
-      <Tooltip labelFormatter={(v) => (formatX ? formatX(String(v as string | number)) : String(v as string | number))} formatter={(v) => (formatY && typeof v === 'number' ? formatY(v) : String(v))} />
+      <Tooltip
+        labelFormatter={(v) => (formatX ? formatX(String(v as string | number)) : String(v as string | number))}
+        formatter={(v) => (formatY && typeof v === 'number' ? formatY(v) : String(v))}
+      />
       {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
     </>
   );
@@ -48,21 +51,49 @@ export function Chart({ label, data, x, series, formatX, formatY, height = 220, 
           <LineChart {...common}>
             {axes}
             {series.map((s, i) => (
-              <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={color(s, i)} dot={{ r: 2 }} strokeWidth={2} connectNulls isAnimationActive={false} />
+              <Line
+                key={s.key}
+                type="monotone"
+                dataKey={s.key}
+                name={s.label}
+                stroke={color(s, i)}
+                dot={{ r: 2 }}
+                strokeWidth={2}
+                connectNulls
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         ) : kind === 'area' ? (
           <AreaChart {...common}>
             {axes}
             {series.map((s, i) => (
-              <Area key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={color(s, i)} fill={color(s, i)} fillOpacity={0.2} stackId={stacked ? 'a' : undefined} isAnimationActive={false} />
+              <Area
+                key={s.key}
+                type="monotone"
+                dataKey={s.key}
+                name={s.label}
+                stroke={color(s, i)}
+                fill={color(s, i)}
+                fillOpacity={0.2}
+                stackId={stacked ? 'a' : undefined}
+                isAnimationActive={false}
+              />
             ))}
           </AreaChart>
         ) : (
           <BarChart {...common}>
             {axes}
             {series.map((s, i) => (
-              <Bar key={s.key} dataKey={s.key} name={s.label} fill={color(s, i)} stackId={stacked ? 'a' : undefined} maxBarSize={48} isAnimationActive={false} />
+              <Bar
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                fill={color(s, i)}
+                stackId={stacked ? 'a' : undefined}
+                maxBarSize={48}
+                isAnimationActive={false}
+              />
             ))}
           </BarChart>
         )}

@@ -1,7 +1,19 @@
 import { useId, type ReactElement, cloneElement, type ReactNode } from 'react';
 
 /** A labelled control with its hint and its error (from the API's details) right under it. */
-export function Field({ label, hint, error, children, className }: { label: ReactNode; hint?: ReactNode; error?: string; children: ReactElement<Record<string, unknown>>; className?: string }) {
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+  className,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  children: ReactElement<Record<string, unknown>>;
+  className?: string;
+}) {
   const id = useId();
   const controlId = (children.props.id as string | undefined) ?? `${id}-control`;
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;

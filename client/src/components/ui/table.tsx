@@ -9,7 +9,21 @@ export interface Column<T> {
 }
 
 /** A plain, scrollable data table; the caption names it for screen readers. */
-export function DataTable<T>({ caption, columns, rows, rowKey, onRowClick, footer }: { caption: string; columns: Column<T>[]; rows: T[]; rowKey: (row: T) => string; onRowClick?: (row: T) => void; footer?: boolean }) {
+export function DataTable<T>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  onRowClick,
+  footer,
+}: {
+  caption: string;
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T) => string;
+  onRowClick?: (row: T) => void;
+  footer?: boolean;
+}) {
   return (
     <div className="table-wrap">
       <table className="table">

@@ -1,14 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
-import {
-  GenerateRequest,
-  GenerateResult,
-  LlmProvider,
-  ProviderError,
-  ProviderModel,
-  ProviderSettings,
-  StreamEvent,
-} from '../llm-provider';
+import { GenerateRequest, GenerateResult, LlmProvider, ProviderError, ProviderModel, ProviderSettings, StreamEvent } from '../llm-provider';
 import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL, toProviderError } from '../sdk-errors';
 import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from './anthropic.mapper';
@@ -32,7 +24,14 @@ export class AnthropicProvider implements LlmProvider {
     this.settings = settings;
     this.client =
       settings.enabled && settings.apiKey
-        ? new Anthropic({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL, fetch: providerFetch(this.id) })
+        ? new Anthropic({
+            apiKey: settings.apiKey,
+            baseURL: settings.baseUrl,
+            maxRetries: 0,
+            timeout: settings.timeoutMs,
+            logLevel: SDK_LOG_LEVEL,
+            fetch: providerFetch(this.id),
+          })
         : undefined;
   }
 

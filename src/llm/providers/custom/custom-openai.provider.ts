@@ -13,7 +13,7 @@ const PLACEHOLDER_API_KEY = 'not-needed';
  * `new CustomOpenAiProvider(name, models)` in a factory rather than injected.
  */
 export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
-  readonly setupHint = 'give it a base_url in CUSTOM_PROVIDERS and enable it on the console\'s Providers page';
+  readonly setupHint = "give it a base_url in CUSTOM_PROVIDERS and enable it on the console's Providers page";
 
   constructor(
     readonly id: string,

@@ -40,13 +40,18 @@ export class GroqProvider extends OpenAiCompatibleProvider {
   readonly id = 'groq';
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
-    const sdk = new Groq({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL, fetch: providerFetch(this.id) });
+    const sdk = new Groq({
+      apiKey: settings.apiKey,
+      baseURL: settings.baseUrl,
+      maxRetries: 0,
+      timeout: settings.timeoutMs,
+      logLevel: SDK_LOG_LEVEL,
+      fetch: providerFetch(this.id),
+    });
     return {
       // groq-sdk's request types lag OpenAI's (no stream_options), the wire format is the same
-      createChatCompletion: async (params, options) =>
-        (await sdk.chat.completions.create(params as GroqParams, options)) as unknown as ChatCompletion,
-      streamChatCompletion: async (params, options) =>
-        normalizeGroqStream(await sdk.chat.completions.create(params as GroqStreamingParams, options)),
+      createChatCompletion: async (params, options) => (await sdk.chat.completions.create(params as GroqParams, options)) as unknown as ChatCompletion,
+      streamChatCompletion: async (params, options) => normalizeGroqStream(await sdk.chat.completions.create(params as GroqStreamingParams, options)),
     };
   }
 

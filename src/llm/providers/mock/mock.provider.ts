@@ -104,7 +104,14 @@ export class MockProvider implements LlmProvider {
   /** "Echo: " + the last user message, cut to maxTokens words (the prefix counts as one). */
   private answerWords(req: GenerateRequest): { words: string[]; truncated: boolean } {
     const lastUser = [...req.messages].reverse().find((m) => m.role === 'user');
-    const words = [ECHO_PREFIX, ...(lastUser ? textOf(lastUser.content).split(/\s+/).filter((w) => w !== '') : [])];
+    const words = [
+      ECHO_PREFIX,
+      ...(lastUser
+        ? textOf(lastUser.content)
+            .split(/\s+/)
+            .filter((w) => w !== '')
+        : []),
+    ];
     const limit = req.maxTokens ?? Number.POSITIVE_INFINITY;
     return words.length > limit ? { words: words.slice(0, Math.max(0, limit)), truncated: true } : { words, truncated: false };
   }

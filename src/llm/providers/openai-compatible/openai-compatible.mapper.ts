@@ -80,10 +80,7 @@ export function toChatToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOp
 }
 
 /** GenerateRequest → a non-streaming chat.completions body (the stream adds `stream` and `stream_options`). */
-export function toChatCompletionParams(
-  req: GenerateRequest,
-  maxTokensField: MaxTokensField = 'max_tokens',
-): ChatCompletionCreateParamsNonStreaming {
+export function toChatCompletionParams(req: GenerateRequest, maxTokensField: MaxTokensField = 'max_tokens'): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [];
   if (req.system !== undefined && req.system !== '') messages.push({ role: 'system', content: req.system });
   messages.push(...req.messages.map(toChatMessage));

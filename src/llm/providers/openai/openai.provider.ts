@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import OpenAI from 'openai';
 import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images';
-import {
-  EmbeddingRequest,
-  EmbeddingResult,
-  ImageRequest,
-  ImageResult,
-  ProviderModel,
-  ProviderSettings,
-} from '../llm-provider';
+import { EmbeddingRequest, EmbeddingResult, ImageRequest, ImageResult, ProviderModel, ProviderSettings } from '../llm-provider';
 import { MaxTokensField } from '../openai-compatible/openai-compatible.mapper';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
 import { providerFetch } from '../http-transport';
@@ -22,7 +15,14 @@ export class OpenAiProvider extends OpenAiCompatibleProvider {
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
     return openAiSdkClient(
-      new OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, maxRetries: 0, timeout: settings.timeoutMs, logLevel: SDK_LOG_LEVEL, fetch: providerFetch(this.id) }),
+      new OpenAI({
+        apiKey: settings.apiKey,
+        baseURL: settings.baseUrl,
+        maxRetries: 0,
+        timeout: settings.timeoutMs,
+        logLevel: SDK_LOG_LEVEL,
+        fetch: providerFetch(this.id),
+      }),
     );
   }
 

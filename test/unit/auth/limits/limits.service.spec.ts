@@ -78,7 +78,9 @@ describe(LimitsService.name, () => {
     pgBudget.reserve.mockResolvedValue({ ok: false, usedUnits: 99_900_000_000n });
     await expect(sut.admit(caller, { ...request, maxTokensGiven: true })).rejects.toMatchObject({
       code: 'budget_exceeded',
-      message: expect.stringMatching(/monthly budget of 10 USD for client "marketing".*needs 0\.25 USD reserved.*0\.01 USD remains.*9\.99 USD spent or reserved\)\. A lower max_tokens lowers the reservation\.$/),
+      message: expect.stringMatching(
+        /monthly budget of 10 USD for client "marketing".*needs 0\.25 USD reserved.*0\.01 USD remains.*9\.99 USD spent or reserved\)\. A lower max_tokens lowers the reservation\.$/,
+      ),
       details: expect.arrayContaining([
         expect.objectContaining({ field: 'reserved_usd', value: '0.25' }),
         expect.objectContaining({ field: 'remaining_usd', value: '0.01' }),

@@ -45,8 +45,10 @@ describe('the OpenAPI document', () => {
   it('takes an API key on client routes and the admin token or session cookie on admin routes', () => {
     const schemes = (op: Operation) => (op.security ?? []).flatMap((s) => Object.keys(s)).sort();
     for (const op of operations) {
-      if (op.path.startsWith('/api/admin/') && op.path !== '/api/admin/session') expect({ op: op.name, schemes: schemes(op) }).toEqual({ op: op.name, schemes: ['admin_session', 'admin_token'] });
-      if (op.path.startsWith('/api/v1/') || op.path.startsWith('/v1/')) expect({ op: op.name, schemes: schemes(op) }).toEqual({ op: op.name, schemes: ['api_key', 'api_key_bearer'] });
+      if (op.path.startsWith('/api/admin/') && op.path !== '/api/admin/session')
+        expect({ op: op.name, schemes: schemes(op) }).toEqual({ op: op.name, schemes: ['admin_session', 'admin_token'] });
+      if (op.path.startsWith('/api/v1/') || op.path.startsWith('/v1/'))
+        expect({ op: op.name, schemes: schemes(op) }).toEqual({ op: op.name, schemes: ['api_key', 'api_key_bearer'] });
     }
     expect(Object.keys(doc.components?.securitySchemes ?? {}).sort()).toEqual(['admin_session', 'admin_token', 'api_key', 'api_key_bearer']);
   });
@@ -56,16 +58,25 @@ describe('the OpenAPI document', () => {
     for (const op of operations) {
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400 || op.path === '/health/ready') continue;
-        expect({ op: op.name, status, schema: response.content?.['application/json']?.schema?.$ref }).toEqual({ op: op.name, status, schema: `#/components/schemas/${errorSchema(op.path)}` });
+        expect({ op: op.name, status, schema: response.content?.['application/json']?.schema?.$ref }).toEqual({
+          op: op.name,
+          status,
+          schema: `#/components/schemas/${errorSchema(op.path)}`,
+        });
       }
     }
     const byId = (id: string) => operations.find((op) => op.operationId === id)!;
-    expect(Object.keys(byId('createChatCompletion').responses)).toEqual(expect.arrayContaining(['400', '401', '402', '403', '413', '429', '502', '503', '504']));
+    expect(Object.keys(byId('createChatCompletion').responses)).toEqual(
+      expect.arrayContaining(['400', '401', '402', '403', '413', '429', '502', '503', '504']),
+    );
     expect(byId('createChatCompletion').responses['422']).toBeUndefined();
     expect(byId('generateText').responses['422']?.content?.['application/json']?.examples?.validation_error?.value).toMatchObject({
       error: { code: 'validation_error', details: [{ field: 'model' }] },
     });
-    expect(byId('createMessage').responses['429']?.content?.['application/json']?.examples?.rate_limited?.value).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    expect(byId('createMessage').responses['429']?.content?.['application/json']?.examples?.rate_limited?.value).toMatchObject({
+      type: 'error',
+      error: { type: 'rate_limit_error' },
+    });
     expect(byId('getApiClient').responses['404']?.content?.['application/json']?.examples?.not_found).toBeDefined();
   });
 

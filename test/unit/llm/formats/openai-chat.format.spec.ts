@@ -20,7 +20,13 @@ describe('parseChatCompletion', () => {
       model: 'anthropic/claude-sonnet-4-5',
       messages: [
         { role: 'developer', content: 'Be brief.' },
-        { role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Hi' },
+            { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+          ],
+        },
         { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
         { role: 'tool', tool_call_id: 'c1', content: 'ok' },
       ],
@@ -33,10 +39,19 @@ describe('parseChatCompletion', () => {
       stream_options: { include_usage: true },
     });
     expect(parsed.messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
-    expect(parsed.messages[1].content).toEqual([{ type: 'text', text: 'Hi' }, { type: 'image', url: 'https://x/y.png' }]);
+    expect(parsed.messages[1].content).toEqual([
+      { type: 'text', text: 'Hi' },
+      { type: 'image', url: 'https://x/y.png' },
+    ]);
     expect(parsed.messages[2].toolCalls).toEqual([{ id: 'c1', name: 'f', arguments: '{"a":1}' }]);
     expect(parsed.messages[3]).toEqual({ role: 'tool', content: 'ok', toolCallId: 'c1' });
-    expect(parsed.params).toEqual({ maxTokens: 50, temperature: 0.2, stop: ['END'], tools: [{ name: 'f', parameters: { type: 'object' } }], toolChoice: { name: 'f' } });
+    expect(parsed.params).toEqual({
+      maxTokens: 50,
+      temperature: 0.2,
+      stop: ['END'],
+      tools: [{ name: 'f', parameters: { type: 'object' } }],
+      toolChoice: { name: 'f' },
+    });
     expect(parsed.stream).toBe(true);
     expect(parsed.includeUsage).toBe(true);
   });
@@ -85,8 +100,20 @@ describe('parseMessagesRequest', () => {
       system: [{ type: 'text', text: 'Sys' }],
       messages: [
         { role: 'user', content: 'Q' },
-        { role: 'assistant', content: [{ type: 'text', text: 'calling' }, { type: 'tool_use', id: 't1', name: 'f', input: { a: 1 } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'R' }, { type: 'text', text: 'go on' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'calling' },
+            { type: 'tool_use', id: 't1', name: 'f', input: { a: 1 } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't1', content: 'R' },
+            { type: 'text', text: 'go on' },
+          ],
+        },
       ],
       tool_choice: { type: 'any' },
     });
@@ -118,10 +145,22 @@ const start: StreamStart = {
 describe('stream writers', () => {
   it('OpenAI: role chunk, content chunks, finish chunk, usage chunk with cost', () => {
     const w = new OpenAiChunkWriter();
-    expect(w.start(start)).toMatchObject({ id: `chatcmpl-${start.requestId}`, object: 'chat.completion.chunk', model: 'mock/echo', choices: [{ delta: { role: 'assistant' } }] });
+    expect(w.start(start)).toMatchObject({
+      id: `chatcmpl-${start.requestId}`,
+      object: 'chat.completion.chunk',
+      model: 'mock/echo',
+      choices: [{ delta: { role: 'assistant' } }],
+    });
     expect(w.event({ type: 'text', text: 'Hi' })).toMatchObject({ choices: [{ delta: { content: 'Hi' }, finish_reason: null }] });
     expect(w.event({ type: 'finish', finishReason: 'length' })).toMatchObject({ choices: [{ finish_reason: 'length' }] });
-    const usage = w.usage({ usage: { inputTokens: 3, outputTokens: 4 }, costUsd: '0.0001', priceUnknown: false, finishReason: 'stop', latencyMs: 1, attempts: 1 });
+    const usage = w.usage({
+      usage: { inputTokens: 3, outputTokens: 4 },
+      costUsd: '0.0001',
+      priceUnknown: false,
+      finishReason: 'stop',
+      latencyMs: 1,
+      attempts: 1,
+    });
     expect(usage).toMatchObject({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7, cost_usd: '0.0001' } });
   });
 

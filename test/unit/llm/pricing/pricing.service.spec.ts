@@ -164,9 +164,7 @@ describe(PricingService.name, () => {
 
 describe(parsePriceOverrides.name, () => {
   it('reads numbers and numeric strings into decimal strings', () => {
-    const parsed = parsePriceOverrides(
-      '{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": 10, "cached_input_per_m": 1.25, "cache_write_per_m": "0"}}',
-    );
+    const parsed = parsePriceOverrides('{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": 10, "cached_input_per_m": 1.25, "cache_write_per_m": "0"}}');
     expect(parsed).toEqual({ 'openai/gpt-4o': { inputPerM: '2.5', outputPerM: '10', cachedInputPerM: '1.25', cacheWritePerM: '0' } });
   });
 

@@ -22,7 +22,16 @@ export function SignInForm({ expired, onSignedIn }: { expired: boolean; onSigned
         </p>
       )}
       <Field label="Admin token" error={error} hint="Printed by LLMHub at start-up, or the ADMIN_TOKEN you set. It is exchanged for a session cookie.">
-        <input className="input" type="password" name="token" autoComplete="current-password" value={token} onChange={(e) => setToken(e.target.value)} required autoFocus />
+        <input
+          className="input"
+          type="password"
+          name="token"
+          autoComplete="current-password"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          required
+          autoFocus
+        />
       </Field>
       <Button type="submit" disabled={signIn.isPending || token.trim() === ''}>
         {signIn.isPending ? 'Signing in…' : 'Sign in'}

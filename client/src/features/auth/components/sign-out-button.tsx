@@ -6,7 +6,12 @@ export function SignOutButton() {
   const signOut = useSignOut();
   const navigate = useNavigate();
   return (
-    <Button variant="secondary" size="sm" disabled={signOut.isPending} onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate('/sign-in', { replace: true }) })}>
+    <Button
+      variant="secondary"
+      size="sm"
+      disabled={signOut.isPending}
+      onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate('/sign-in', { replace: true }) })}
+    >
       Sign out
     </Button>
   );

@@ -69,13 +69,24 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
         rowKey={(i) => `${i.bucket}|${i.client_id}|${i.provider}|${i.model}|${i.template_id}|${i.template_version}`}
         footer
         columns={[
-          { key: 'bucket', header: usage.granularity === 'hour' ? 'Hour' : usage.granularity === 'month' ? 'Month' : 'Day (UTC)', cell: (i) => bucketLabel(i.bucket, usage.granularity), footer: 'Total' },
+          {
+            key: 'bucket',
+            header: usage.granularity === 'hour' ? 'Hour' : usage.granularity === 'month' ? 'Month' : 'Day (UTC)',
+            cell: (i) => bucketLabel(i.bucket, usage.granularity),
+            footer: 'Total',
+          },
           ...(groupBy ? [{ key: 'group', header: groupBy, cell: (i: UsageItemDto) => groupLabel(i, groupBy) }] : []),
           { key: 'requests', header: 'Requests', align: 'right', cell: (i) => formatCount(i.requests), footer: formatCount(usage.totals.requests) },
           { key: 'errors', header: 'Errors', align: 'right', cell: (i) => formatCount(i.errors), footer: formatCount(usage.totals.errors) },
           { key: 'in', header: 'Input tokens', align: 'right', cell: (i) => formatTokens(i.input_tokens), footer: formatTokens(usage.totals.input_tokens) },
           { key: 'out', header: 'Output tokens', align: 'right', cell: (i) => formatTokens(i.output_tokens), footer: formatTokens(usage.totals.output_tokens) },
-          { key: 'cost', header: 'Cost', align: 'right', cell: (i) => formatMoney(i.cost_usd), footer: <span data-testid="billing-total">{formatMoney(usage.totals.cost_usd)}</span> },
+          {
+            key: 'cost',
+            header: 'Cost',
+            align: 'right',
+            cell: (i) => formatMoney(i.cost_usd),
+            footer: <span data-testid="billing-total">{formatMoney(usage.totals.cost_usd)}</span>,
+          },
         ]}
       />
       {usage.totals.price_unknown > 0 && <p className="muted">{formatCount(usage.totals.price_unknown)} calls had no known price and are not in the cost.</p>}

@@ -7,7 +7,10 @@ import { notify } from '../../../components/ui/toaster';
 import { useUpdateClient } from '../api/clients';
 
 const list = (text: string): string[] | null => {
-  const items = text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.length ? items : null;
 };
 const optionalInt = (text: string): number | null => (text.trim() === '' ? null : Number(text));
@@ -63,7 +66,8 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
         </Field>
       </div>
       <label className="checkbox">
-        <input type="checkbox" checked={form.is_active} onChange={(e) => set('is_active', e.target.checked)} /> Active (an inactive client's keys are refused with 403 client_inactive)
+        <input type="checkbox" checked={form.is_active} onChange={(e) => set('is_active', e.target.checked)} /> Active (an inactive client's keys are refused
+        with 403 client_inactive)
       </label>
       <fieldset>
         <legend>Limits</legend>

@@ -19,7 +19,8 @@ export function ClientUsageChart({ clientId }: { clientId: string }) {
             formatY={(v) => `$${v}`}
           />
           <p className="muted">
-            30 days: {plural(u.totals.requests, 'request')} · {formatTokens(u.totals.input_tokens + u.totals.output_tokens)} tokens · {formatMoney(u.totals.cost_usd)}
+            30 days: {plural(u.totals.requests, 'request')} · {formatTokens(u.totals.input_tokens + u.totals.output_tokens)} tokens ·{' '}
+            {formatMoney(u.totals.cost_usd)}
           </p>
         </>
       )}

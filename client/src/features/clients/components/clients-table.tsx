@@ -14,7 +14,11 @@ export function ClientsTable({ clients }: { clients: ApiClientResponseDto[] }) {
       columns={[
         { key: 'name', header: 'Name', cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
         { key: 'status', header: 'Status', cell: (c) => (c.is_active ? <Badge tone="ok">active</Badge> : <Badge tone="muted">inactive</Badge>) },
-        { key: 'spend', header: 'Spend this period', cell: (c) => <BudgetMeter spend={c.month_to_date_spend_usd} budget={c.monthly_budget_usd} alert={c.budget_alert} /> },
+        {
+          key: 'spend',
+          header: 'Spend this period',
+          cell: (c) => <BudgetMeter spend={c.month_to_date_spend_usd} budget={c.monthly_budget_usd} alert={c.budget_alert} />,
+        },
         { key: 'rpm', header: 'Requests/min', align: 'right', cell: (c) => (c.rate_limit_rpm ? formatCount(c.rate_limit_rpm) : 'unlimited') },
         { key: 'created', header: 'Created', cell: (c) => formatDate(c.created_at) },
       ]}

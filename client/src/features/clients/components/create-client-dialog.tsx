@@ -9,7 +9,15 @@ import { useCreateKey } from '../api/keys';
 import { KeyReveal } from './key-reveal';
 
 /** Creates a client and its first key, then shows the key once. */
-export function CreateClientDialog({ open, onOpenChange, onCreated }: { open: boolean; onOpenChange: (open: boolean) => void; onCreated: (clientId: string) => void }) {
+export function CreateClientDialog({
+  open,
+  onOpenChange,
+  onCreated,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onCreated: (clientId: string) => void;
+}) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [budget, setBudget] = useState('');
@@ -32,12 +40,14 @@ export function CreateClientDialog({ open, onOpenChange, onCreated }: { open: bo
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const client = await createClient.mutateAsync({
-      name: name.trim(),
-      ...(description.trim() ? { description: description.trim() } : {}),
-      ...(budget.trim() ? { monthly_budget_usd: budget.trim() } : {}),
-      ...(rpm.trim() ? { rate_limit_rpm: Number(rpm) } : {}),
-    }).catch(() => null);
+    const client = await createClient
+      .mutateAsync({
+        name: name.trim(),
+        ...(description.trim() ? { description: description.trim() } : {}),
+        ...(budget.trim() ? { monthly_budget_usd: budget.trim() } : {}),
+        ...(rpm.trim() ? { rate_limit_rpm: Number(rpm) } : {}),
+      })
+      .catch(() => null);
     if (!client) return;
     onCreated(client.id);
     const key = await createKey.mutateAsync({ clientId: client.id, body: { name: 'default' } }).catch(() => null);

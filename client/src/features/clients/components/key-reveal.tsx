@@ -5,7 +5,8 @@ export function KeyReveal({ apiKey, expiresAt, note }: { apiKey: string; expires
   return (
     <div className="key-reveal">
       <p className="warning" role="alert">
-        <strong>Copy this key now.</strong> It is shown only once: LLMHub stores a hash of it and cannot show it again. If you lose it, rotate or create a new key.
+        <strong>Copy this key now.</strong> It is shown only once: LLMHub stores a hash of it and cannot show it again. If you lose it, rotate or create a new
+        key.
       </p>
       <div className="key-row">
         <label htmlFor="new-api-key" className="visually-hidden">

@@ -87,7 +87,10 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const expiresAt = fromLocalInput(expires);
-    create.mutate({ clientId, body: { ...(name.trim() ? { name: name.trim() } : {}), ...(expiresAt ? { expires_at: expiresAt } : {}) } }, { onSuccess: setCreated });
+    create.mutate(
+      { clientId, body: { ...(name.trim() ? { name: name.trim() } : {}), ...(expiresAt ? { expires_at: expiresAt } : {}) } },
+      { onSuccess: setCreated },
+    );
   };
   return (
     <Dialog open={open} onOpenChange={close} title={created ? 'Your new API key' : 'New key'}>
@@ -129,7 +132,11 @@ function RotateDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey:
           <KeyReveal
             apiKey={result.key}
             expiresAt={result.expires_at}
-            note={result.previous_key_expires_at ? `The old key keeps working until ${formatDateTime(result.previous_key_expires_at)}.` : 'The old key no longer works.'}
+            note={
+              result.previous_key_expires_at
+                ? `The old key keeps working until ${formatDateTime(result.previous_key_expires_at)}.`
+                : 'The old key no longer works.'
+            }
           />
           <div className="dialog-actions">
             <Button onClick={onClose}>Done, I stored the key</Button>
@@ -167,7 +174,12 @@ function RotateDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey:
 function RevokeDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey: ApiKeyResponseDto; onClose: () => void }) {
   const revoke = useRevokeKey(clientId);
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()} title={`Revoke key ${apiKey.prefix}…?`} description="Calls with this key are refused from now on (on every instance within seconds). This cannot be undone.">
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={`Revoke key ${apiKey.prefix}…?`}
+      description="Calls with this key are refused from now on (on every instance within seconds). This cannot be undone."
+    >
       <div className="dialog-actions">
         <Button variant="secondary" onClick={onClose}>
           Cancel

@@ -25,24 +25,76 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
         <Stat label="Cost today" value={formatMoney(d.today.cost_usd)} hint={plural(d.today.requests, 'request')} />
         <Stat label="Cost this month" value={formatMoney(d.month_to_date.cost_usd)} hint={plural(d.month_to_date.requests, 'request')} />
         <Stat label="Month-end forecast" value={formatMoney(d.month_end_forecast_usd, { cents: true })} hint="at this month's rate so far" />
-        <Stat label="Error rate today" value={formatPercent(d.error_rate_today)} hint={`${plural(d.today.errors, 'error')} · ${formatCount(d.today.rejected)} refused`} tone={d.error_rate_today > 0.05 ? 'bad' : undefined} />
-        <Stat label="Latency p50 / p95" value={`${formatMs(d.last_hour.latency_ms_p50)} / ${formatMs(d.last_hour.latency_ms_p95)}`} hint="successful calls, last hour" />
+        <Stat
+          label="Error rate today"
+          value={formatPercent(d.error_rate_today)}
+          hint={`${plural(d.today.errors, 'error')} · ${formatCount(d.today.rejected)} refused`}
+          tone={d.error_rate_today > 0.05 ? 'bad' : undefined}
+        />
+        <Stat
+          label="Latency p50 / p95"
+          value={`${formatMs(d.last_hour.latency_ms_p50)} / ${formatMs(d.last_hour.latency_ms_p95)}`}
+          hint="successful calls, last hour"
+        />
       </div>
       <div className="grid-cards">
         <Card title="Requests per hour (last 24 h)" titleId="chart-requests">
-          <Chart label="Requests and errors per hour" data={hours} x="hour" formatX={formatHour} series={[{ key: 'requests', label: 'Requests' }, { key: 'errors', label: 'Errors', color: '#dc2626' }]} />
+          <Chart
+            label="Requests and errors per hour"
+            data={hours}
+            x="hour"
+            formatX={formatHour}
+            series={[
+              { key: 'requests', label: 'Requests' },
+              { key: 'errors', label: 'Errors', color: '#dc2626' },
+            ]}
+          />
         </Card>
         <Card title="Cost per hour (last 24 h)" titleId="chart-cost-hour">
-          <Chart label="Cost per hour in USD" data={hours} x="hour" formatX={formatHour} formatY={(v) => `$${v}`} series={[{ key: 'cost', label: 'Cost (USD)', color: '#16a34a' }]} kind="area" />
+          <Chart
+            label="Cost per hour in USD"
+            data={hours}
+            x="hour"
+            formatX={formatHour}
+            formatY={(v) => `$${v}`}
+            series={[{ key: 'cost', label: 'Cost (USD)', color: '#16a34a' }]}
+            kind="area"
+          />
         </Card>
         <Card title="Latency (last 24 h)" titleId="chart-latency">
-          <Chart label="Latency p50 and p95 per hour in milliseconds" data={hours} x="hour" formatX={formatHour} formatY={(v) => `${v} ms`} series={[{ key: 'p50', label: 'p50' }, { key: 'p95', label: 'p95', color: '#d97706' }]} kind="line" />
+          <Chart
+            label="Latency p50 and p95 per hour in milliseconds"
+            data={hours}
+            x="hour"
+            formatX={formatHour}
+            formatY={(v) => `${v} ms`}
+            series={[
+              { key: 'p50', label: 'p50' },
+              { key: 'p95', label: 'p95', color: '#d97706' },
+            ]}
+            kind="line"
+          />
         </Card>
         <Card title="Error rate (last 24 h)" titleId="chart-errors">
-          <Chart label="Error rate per hour in percent" data={hours} x="hour" formatX={formatHour} formatY={(v) => `${v}%`} series={[{ key: 'error_rate', label: 'Error rate (%)', color: '#dc2626' }]} kind="line" />
+          <Chart
+            label="Error rate per hour in percent"
+            data={hours}
+            x="hour"
+            formatX={formatHour}
+            formatY={(v) => `${v}%`}
+            series={[{ key: 'error_rate', label: 'Error rate (%)', color: '#dc2626' }]}
+            kind="line"
+          />
         </Card>
         <Card title="Cost per day (last 30 days)" titleId="chart-cost-day">
-          <Chart label="Cost per day in USD" data={d.cost_per_day.map((c) => ({ day: c.day, cost: moneyToNumber(c.cost_usd) }))} x="day" formatX={formatUtcDay} formatY={(v) => `$${v}`} series={[{ key: 'cost', label: 'Cost (USD)' }]} />
+          <Chart
+            label="Cost per day in USD"
+            data={d.cost_per_day.map((c) => ({ day: c.day, cost: moneyToNumber(c.cost_usd) }))}
+            x="day"
+            formatX={formatUtcDay}
+            formatY={(v) => `$${v}`}
+            series={[{ key: 'cost', label: 'Cost (USD)' }]}
+          />
         </Card>
         <Card title="Top clients this month" titleId="top-clients">
           {d.top_clients.length === 0 ? (
@@ -53,7 +105,12 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
               rows={d.top_clients}
               rowKey={(c) => c.client_id ?? 'none'}
               columns={[
-                { key: 'name', header: 'Client', cell: (c) => (c.client_id ? <Link to={`/clients/${c.client_id}`}>{c.client_name ?? c.client_id}</Link> : <span className="muted">no client</span>) },
+                {
+                  key: 'name',
+                  header: 'Client',
+                  cell: (c) =>
+                    c.client_id ? <Link to={`/clients/${c.client_id}`}>{c.client_name ?? c.client_id}</Link> : <span className="muted">no client</span>,
+                },
                 { key: 'requests', header: 'Requests', align: 'right', cell: (c) => formatCount(c.requests) },
                 { key: 'cost', header: 'Cost', align: 'right', cell: (c) => formatMoney(c.cost_usd) },
               ]}
@@ -69,7 +126,15 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
               rows={d.top_models}
               rowKey={(m) => `${m.provider}/${m.model}`}
               columns={[
-                { key: 'model', header: 'Model', cell: (m) => <code>{m.provider}/{m.model}</code> },
+                {
+                  key: 'model',
+                  header: 'Model',
+                  cell: (m) => (
+                    <code>
+                      {m.provider}/{m.model}
+                    </code>
+                  ),
+                },
                 { key: 'requests', header: 'Requests', align: 'right', cell: (m) => formatCount(m.requests) },
                 { key: 'cost', header: 'Cost', align: 'right', cell: (m) => formatMoney(m.cost_usd) },
               ]}
@@ -96,8 +161,17 @@ function BudgetWatch() {
             rowKey={(c) => c.id}
             columns={[
               { key: 'name', header: 'Client', cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
-              { key: 'state', header: 'State', cell: (c) => (c.budget_alert === 'exceeded' ? <Badge tone="bad">over budget</Badge> : <Badge tone="warn">near budget</Badge>) },
-              { key: 'spend', header: 'Spend / budget', align: 'right', cell: (c) => `${formatMoney(c.month_to_date_spend_usd)} / ${formatMoney(c.monthly_budget_usd)}` },
+              {
+                key: 'state',
+                header: 'State',
+                cell: (c) => (c.budget_alert === 'exceeded' ? <Badge tone="bad">over budget</Badge> : <Badge tone="warn">near budget</Badge>),
+              },
+              {
+                key: 'spend',
+                header: 'Spend / budget',
+                align: 'right',
+                cell: (c) => `${formatMoney(c.month_to_date_spend_usd)} / ${formatMoney(c.monthly_budget_usd)}`,
+              },
             ]}
           />
         )}

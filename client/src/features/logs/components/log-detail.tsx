@@ -16,7 +16,8 @@ export function LogDetailDialog({ requestId, onClose }: { requestId: string; onC
 }
 
 function LogFacts({ item }: { item: LogItem }) {
-  const fellBack = item.requested_model !== null && item.model !== null && item.requested_model !== `${item.provider}/${item.model}` && item.requested_model !== item.model;
+  const fellBack =
+    item.requested_model !== null && item.model !== null && item.requested_model !== `${item.provider}/${item.model}` && item.requested_model !== item.model;
   return (
     <div className="split">
       <dl className="facts" aria-label="Call">

@@ -16,7 +16,12 @@ export function LogsTable({ items, clientName, onOpen }: { items: LogItem[]; cli
           key: 'time',
           header: 'Time',
           cell: (i) => (
-            <button type="button" className="btn btn-ghost btn-sm" onClick={(e) => (e.stopPropagation(), onOpen(i.request_id))} aria-label={`Open request ${i.request_id}`}>
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              onClick={(e) => (e.stopPropagation(), onOpen(i.request_id))}
+              aria-label={`Open request ${i.request_id}`}
+            >
               {formatDateTime(i.created_at)}
             </button>
           ),

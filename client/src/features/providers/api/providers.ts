@@ -3,7 +3,8 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { data } from '../../../lib/api';
 import { queryRoots } from '../../../lib/query-keys';
 
-export const providersQueryOptions = () => queryOptions({ queryKey: [...queryRoots.providers, 'list'], queryFn: () => data(listProviders({ throwOnError: true })) });
+export const providersQueryOptions = () =>
+  queryOptions({ queryKey: [...queryRoots.providers, 'list'], queryFn: () => data(listProviders({ throwOnError: true })) });
 export const useProviders = () => useQuery(providersQueryOptions());
 
 export function useUpdateProvider(name: string) {

@@ -47,7 +47,12 @@ export function PriceTable({ prices }: { prices: PriceEntryDto[] }) {
                   Edit
                 </Button>
                 {p.source === 'console' && (
-                  <Button size="sm" variant="ghost" onClick={() => update.mutate({ [p.model]: null }, { onSuccess: () => notify(`${p.model}: console price removed`) })} aria-label={`Reset price of ${p.model}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => update.mutate({ [p.model]: null }, { onSuccess: () => notify(`${p.model}: console price removed`) })}
+                    aria-label={`Reset price of ${p.model}`}
+                  >
                     Reset
                   </Button>
                 )}

@@ -51,10 +51,21 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
         </label>
         <Field
           label="API key"
-          hint={provider.api_key ? `In force: ${provider.api_key} (from the ${provider.api_key_source}). Type a new key to replace it; it is never shown again.` : 'No key set. It is stored encrypted and never shown again.'}
+          hint={
+            provider.api_key
+              ? `In force: ${provider.api_key} (from the ${provider.api_key_source}). Type a new key to replace it; it is never shown again.`
+              : 'No key set. It is stored encrypted and never shown again.'
+          }
           error={fe('api_key')}
         >
-          <input className="input" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder={provider.api_key ?? ''} />
+          <input
+            className="input"
+            type="password"
+            autoComplete="off"
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            placeholder={provider.api_key ?? ''}
+          />
         </Field>
         <div className="grid-2">
           <Field label="Base URL" hint="Empty: the default" error={fe('base_url')}>

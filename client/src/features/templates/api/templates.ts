@@ -29,7 +29,11 @@ export const useTemplate = (id: string) => useQuery(templateQueryOptions(id));
 
 /** Per-version figures from the log, fetched whenever the stats are shown. */
 export const templateStatsQueryOptions = (id: string) =>
-  queryOptions({ queryKey: [...queryRoots.templates, 'stats', id], queryFn: () => data(getTemplateStats({ path: { id }, throwOnError: true })), refetchInterval: 30_000 });
+  queryOptions({
+    queryKey: [...queryRoots.templates, 'stats', id],
+    queryFn: () => data(getTemplateStats({ path: { id }, throwOnError: true })),
+    refetchInterval: 30_000,
+  });
 export const useTemplateStats = (id: string) => useQuery(templateStatsQueryOptions(id));
 
 export function useCreateTemplate() {

@@ -21,8 +21,15 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
 
   const saveWeights = (event: FormEvent) => {
     event.preventDefault();
-    const ab = Object.fromEntries(Object.entries(weights).filter(([, w]) => w.trim() !== '').map(([v, w]) => [v, Number(w)]));
-    update.mutate({ ab_weights: Object.keys(ab).length ? ab : null }, { onSuccess: () => notify(Object.keys(ab).length ? 'A/B weights saved' : 'A/B test ended') });
+    const ab = Object.fromEntries(
+      Object.entries(weights)
+        .filter(([, w]) => w.trim() !== '')
+        .map(([v, w]) => [v, Number(w)]),
+    );
+    update.mutate(
+      { ab_weights: Object.keys(ab).length ? ab : null },
+      { onSuccess: () => notify(Object.keys(ab).length ? 'A/B weights saved' : 'A/B test ended') },
+    );
   };
 
   return (
@@ -40,14 +47,18 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
               header: 'Version',
               cell: (l) =>
                 l.weights ? (
-                  Object.entries(l.weights).map(([v, w]) => `v${v}: ${w}`).join(', ')
+                  Object.entries(l.weights)
+                    .map(([v, w]) => `v${v}: ${w}`)
+                    .join(', ')
                 ) : (
                   <select
                     className="input"
                     aria-label={`Version of label ${l.label}`}
                     value={l.version ?? ''}
                     disabled={l.label === 'latest'}
-                    onChange={(e) => update.mutate({ labels: { [l.label]: Number(e.target.value) } }, { onSuccess: () => notify(`${l.label} → v${e.target.value}`) })}
+                    onChange={(e) =>
+                      update.mutate({ labels: { [l.label]: Number(e.target.value) } }, { onSuccess: () => notify(`${l.label} → v${e.target.value}`) })
+                    }
                   >
                     {versions.map((v) => (
                       <option key={v} value={v}>
@@ -97,11 +108,19 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
       </div>
       <form className="stack" onSubmit={saveWeights} aria-label="A/B weights">
         <h3>A/B test</h3>
-        <p className="muted">Weights over versions for calls that ask for production (or no version). A caller's subject always gets the same version. Leave all empty to end the test.</p>
+        <p className="muted">
+          Weights over versions for calls that ask for production (or no version). A caller's subject always gets the same version. Leave all empty to end the
+          test.
+        </p>
         <div className="grid-4">
           {versions.map((v) => (
             <Field key={v} label={`Weight of v${v}`}>
-              <input className="input" inputMode="numeric" value={weights[String(v)] ?? ''} onChange={(e) => setWeights((w) => ({ ...w, [String(v)]: e.target.value }))} />
+              <input
+                className="input"
+                inputMode="numeric"
+                value={weights[String(v)] ?? ''}
+                onChange={(e) => setWeights((w) => ({ ...w, [String(v)]: e.target.value }))}
+              />
             </Field>
           ))}
         </div>

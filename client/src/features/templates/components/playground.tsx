@@ -46,7 +46,12 @@ export function Playground({ template }: { template: TemplateAdminDetailResponse
           </Field>
         </div>
         {version?.variables.map((v) => (
-          <Field key={v.name} label={`Variable ${v.name}${v.required ? ' (required)' : ''}`} hint={v.default ? `default: ${v.default}` : v.description ?? undefined} error={err?.details.find((d) => d.message.includes(v.name) || d.field.endsWith(v.name))?.message}>
+          <Field
+            key={v.name}
+            label={`Variable ${v.name}${v.required ? ' (required)' : ''}`}
+            hint={v.default ? `default: ${v.default}` : (v.description ?? undefined)}
+            error={err?.details.find((d) => d.message.includes(v.name) || d.field.endsWith(v.name))?.message}
+          >
             <input className="input" value={values[v.name] ?? ''} onChange={(e) => setValues((s) => ({ ...s, [v.name]: e.target.value }))} />
           </Field>
         ))}

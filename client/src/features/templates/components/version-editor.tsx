@@ -55,7 +55,12 @@ export function VersionEditor({
       ...(withName ? { name: name.trim(), description: description.trim() } : {}),
       system_prompt: system.trim() ? system : null,
       body,
-      variables: detected.map((v) => ({ name: v, required: settings[v]?.required ?? true, default: settings[v]?.default ? settings[v].default : null, description: null })),
+      variables: detected.map((v) => ({
+        name: v,
+        required: settings[v]?.required ?? true,
+        default: settings[v]?.default ? settings[v].default : null,
+        description: null,
+      })),
       provider: null,
       model: model.trim() ? model.trim() : null,
       ...(withName ? {} : { note: note.trim() }),
@@ -90,10 +95,19 @@ export function VersionEditor({
               <div key={v} className="filters">
                 <Badge tone="info">{v}</Badge>
                 <label className="checkbox">
-                  <input type="checkbox" checked={settings[v]?.required ?? true} onChange={(e) => setSettings((s) => ({ ...s, [v]: { default: s[v]?.default ?? '', required: e.target.checked } }))} /> required
+                  <input
+                    type="checkbox"
+                    checked={settings[v]?.required ?? true}
+                    onChange={(e) => setSettings((s) => ({ ...s, [v]: { default: s[v]?.default ?? '', required: e.target.checked } }))}
+                  />{' '}
+                  required
                 </label>
                 <Field label={`Default for ${v}`}>
-                  <input className="input" value={settings[v]?.default ?? ''} onChange={(e) => setSettings((s) => ({ ...s, [v]: { required: s[v]?.required ?? true, default: e.target.value } }))} />
+                  <input
+                    className="input"
+                    value={settings[v]?.default ?? ''}
+                    onChange={(e) => setSettings((s) => ({ ...s, [v]: { required: s[v]?.required ?? true, default: e.target.value } }))}
+                  />
                 </Field>
               </div>
             ))}

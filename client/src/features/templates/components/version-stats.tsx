@@ -22,12 +22,20 @@ function StatsTable({ stats: template }: { stats: TemplateStatsResponseDto }) {
       rowKey={(s) => String(s.version)}
       columns={[
         { key: 'version', header: 'Version', cell: (s) => `v${s.version}` },
-        ...(test ? [{ key: 'share', header: 'A/B share', align: 'right' as const, cell: (s: { version: number }) => formatPercent(share.get(s.version) ?? 0, 0) }] : []),
+        ...(test
+          ? [{ key: 'share', header: 'A/B share', align: 'right' as const, cell: (s: { version: number }) => formatPercent(share.get(s.version) ?? 0, 0) }]
+          : []),
         { key: 'requests', header: 'Requests', align: 'right', cell: (s) => formatCount(s.requests) },
         { key: 'success', header: 'Success rate', align: 'right', cell: (s) => formatPercent(s.success_rate) },
         { key: 'cost', header: 'Total cost', align: 'right', cell: (s) => formatMoney(s.total_cost_usd) },
         { key: 'avgcost', header: 'Avg cost', align: 'right', cell: (s) => formatMoney(s.avg_cost_usd) },
-        { key: 'tokens', header: 'Avg tokens in / out', align: 'right', cell: (s) => `${formatTokens(s.avg_input_tokens === null ? null : Math.round(s.avg_input_tokens))} / ${formatTokens(s.avg_output_tokens === null ? null : Math.round(s.avg_output_tokens))}` },
+        {
+          key: 'tokens',
+          header: 'Avg tokens in / out',
+          align: 'right',
+          cell: (s) =>
+            `${formatTokens(s.avg_input_tokens === null ? null : Math.round(s.avg_input_tokens))} / ${formatTokens(s.avg_output_tokens === null ? null : Math.round(s.avg_output_tokens))}`,
+        },
         { key: 'latency', header: 'Avg latency', align: 'right', cell: (s) => formatMs(s.avg_latency_ms) },
       ]}
     />

@@ -1,11 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import {
-  AnthropicStreamReader,
-  fromAnthropicMessage,
-  toAnthropicParams,
-  toImageBlock,
-  toTokenUsage,
-} from '@src/llm/providers/anthropic/anthropic.mapper';
+import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams, toImageBlock, toTokenUsage } from '@src/llm/providers/anthropic/anthropic.mapper';
 import { ProviderError } from '@src/llm/providers/llm-provider';
 
 function message(overrides: Partial<Anthropic.Message>): Anthropic.Message {
@@ -32,7 +26,10 @@ describe('toAnthropicParams', () => {
     const params = toAnthropicParams({
       model: 'm',
       system: 'First.',
-      messages: [{ role: 'system', content: 'Second.' }, { role: 'user', content: 'Hi' }],
+      messages: [
+        { role: 'system', content: 'Second.' },
+        { role: 'user', content: 'Hi' },
+      ],
       maxTokens: 20,
       stop: ['END'],
     });
@@ -43,7 +40,9 @@ describe('toAnthropicParams', () => {
     const params = toAnthropicParams({
       model: 'm',
       messages: [{ role: 'user', content: 'Weather?' }],
-      tools: [{ name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }],
+      tools: [
+        { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+      ],
       toolChoice: 'required',
     });
     expect(params.tools).toEqual([
@@ -99,7 +98,15 @@ describe('toAnthropicParams', () => {
   it('maps image parts to image blocks', () => {
     const params = toAnthropicParams({
       model: 'm',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'What?' }, { type: 'image', url: 'data:image/png;base64,iVBOR' }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What?' },
+            { type: 'image', url: 'data:image/png;base64,iVBOR' },
+          ],
+        },
+      ],
     });
     expect(params.messages[0]?.content).toEqual([
       { type: 'text', text: 'What?' },

@@ -54,7 +54,10 @@ describe('toChatCompletionParams', () => {
       toolChoice: { name: 'get_weather' },
     });
     expect(params.tools).toEqual([
-      { type: 'function', function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+      {
+        type: 'function',
+        function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
     ]);
     expect(params.tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
     expect(toChatCompletionParams({ ...base, toolChoice: 'required' }).tool_choice).toBe('required');
@@ -64,13 +67,25 @@ describe('toChatCompletionParams', () => {
     const params = toChatCompletionParams({
       model: 'gpt-4o',
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', url: 'https://example.test/a.png' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image', url: 'https://example.test/a.png' },
+          ],
+        },
         { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{"q":"a"}' }] },
         { role: 'tool', toolCallId: 'call_1', content: 'a cat' },
       ],
     });
     expect(params.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'https://example.test/a.png' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: 'https://example.test/a.png' } },
+        ],
+      },
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"a"}' } }] },
       { role: 'tool', tool_call_id: 'call_1', content: 'a cat' },
     ]);
@@ -110,7 +125,12 @@ describe('fromChatCompletion', () => {
             index: 0,
             logprobs: null,
             finish_reason: 'tool_calls',
-            message: { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+            message: {
+              role: 'assistant',
+              content: null,
+              refusal: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+            },
           },
         ],
       }),
@@ -172,7 +192,14 @@ describe('embeddings and images', () => {
       ],
       usage: { prompt_tokens: 4, total_tokens: 4 },
     });
-    expect(result).toEqual({ vectors: [[1, 0], [0, 1]], usage: { inputTokens: 4 }, model: 'text-embedding-3-small' });
+    expect(result).toEqual({
+      vectors: [
+        [1, 0],
+        [0, 1],
+      ],
+      usage: { inputTokens: 4 },
+      model: 'text-embedding-3-small',
+    });
   });
 
   it('reads image URLs, base64 data, revised prompts and gpt-image usage', () => {
