@@ -115,7 +115,7 @@ describe('fuzz every operation of /openapi.json', () => {
           bodyFor(op),
           async (pathValues, query, body) => {
             let url = op.path;
-            params.forEach((p, i) => (url = url.replace(`{${p.name}}`, encodeURIComponent(pathValues[i]!) || '%20')));
+            params.forEach((p, i) => (url = url.replace(`{${p.name}}`, encodeURIComponent(pathValues[i]) || '%20')));
             const qs = new URLSearchParams(Object.entries(query)).toString();
             const key = op.path.startsWith('/api/admin') ? t.adminToken : apiKey;
             const res = await fetch(`${t.url}${url}${qs ? `?${qs}` : ''}`, {
