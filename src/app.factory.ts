@@ -4,6 +4,7 @@ import { Params, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
 import { AppLogger } from './common/logging/app-logger';
 import { AppModule } from './app.module';
 import { consoleFallback } from './common/http/console-fallback';
+import { securityHeaders } from './common/http/security-headers';
 import { projectRoot } from './common/project-root';
 import { join } from 'node:path';
 import { MetricsService } from './billing/metrics.service';
@@ -30,6 +31,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   app.use(requestLogger(app.get(ROOT_LOGGER), (method, route, status, seconds) => metrics.observeHttp(method, route, status, seconds)));
   const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.set('etag', false);
   app.useGlobalPipes(createValidationPipe());
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { addErrorResponses, ERROR_SCHEMAS } from './error-responses';
@@ -51,15 +52,24 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 const REDOC_PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>LLMHub API — ReDoc</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"></head>
 <body><redoc spec-url="/openapi.json"></redoc><script src="/redoc/redoc.standalone.js"></script></body></html>`;
+
+/** A blank image instead of ReDoc's footer logo, which it would fetch from its CDN (the CSP allows no other origin). */
+const REDOC_CDN_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
+const BLANK_SVG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E";
+
+function readRedocBundle(): string {
+  return readFileSync(require.resolve('redoc/bundles/redoc.standalone.js'), 'utf8').split(REDOC_CDN_LOGO).join(BLANK_SVG);
+}
 
 /** Swagger UI at /docs, the document at /openapi.json, ReDoc at /redoc (its bundle served locally). */
 export function setupOpenApi(app: INestApplication): void {
   const doc = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   const http = app.getHttpAdapter().getInstance() as { get(path: string, handler: (req: unknown, res: never) => void): void };
-  const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
-  http.get('/redoc', (_req: unknown, res: { type: (t: string) => { send: (b: string) => void } }) => res.type('html').send(REDOC_PAGE));
-  http.get('/redoc/redoc.standalone.js', (_req: unknown, res: { sendFile: (p: string) => void }) => res.sendFile(redocBundle));
+  const redocBundle = readRedocBundle();
+  type Res = { type: (t: string) => { send: (b: string) => void } };
+  http.get('/redoc', (_req: unknown, res: Res) => res.type('html').send(REDOC_PAGE));
+  http.get('/redoc/redoc.standalone.js', (_req: unknown, res: Res) => res.type('js').send(redocBundle));
 }
