@@ -50,7 +50,10 @@ run('API reference pages under the CSP in headless Chromium', () => {
 
   it('renders ReDoc at /redoc with its search (a blob: worker) working', async () => {
     const { page, problems } = await open('/redoc');
-    await page.getByRole('heading', { name: /LLMHub/ }).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('heading', { name: /LLMHub/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.getByPlaceholder('Search...').fill('completions');
     await page.locator('[role="search"] li, .search-results li, [data-role="search:results"] li').first().waitFor({ timeout: 15_000 });
     await page.waitForLoadState('networkidle');
