@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/app';
-import { browserAvailable, launchBrowser } from '../support/browser';
+import { startTestApp, TestApp } from '@test/support/app';
+import { browserAvailable, launchBrowser } from '@test/support/browser';
 
 const run = browserAvailable() ? describe : describe.skip;
 

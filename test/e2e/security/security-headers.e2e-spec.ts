@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestApp, TestApp } from '../../support/app';
+import { startTestApp, TestApp } from '@test/support/app';
 
 /** Helmet's headers on every kind of response: the admin API, the gateway, the console. */
 describe('security headers (e2e)', () => {
