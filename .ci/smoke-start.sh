@@ -33,8 +33,8 @@ start_server() {
   echo "server not ready in time"; tail -50 "$LOG"; return 1
 }
 
-fetch() { # url expected-substring
-  local body; body="$(curl -fsS "$1")" || { echo "FAIL: GET $1"; return 1; }
+fetch() { # url expected-substring (asked as a browser navigation: the console answers only those)
+  local body; body="$(curl -fsS -H 'Accept: text/html,application/xhtml+xml,*/*;q=0.8' "$1")" || { echo "FAIL: GET $1"; return 1; }
   grep -q -- "$2" <<<"$body" || { echo "FAIL: GET $1 lacks '$2'"; return 1; }
   echo "ok: GET $1"
 }
