@@ -41,8 +41,10 @@ export interface ServerProcess {
   url: string;
   port: number;
   child: ChildProcess;
-  /** everything the process printed, for failure messages */
+  /** the last 20,000 characters the process printed, for failure messages */
   output(): string;
+  /** everything the process printed (stdout and stderr) */
+  fullOutput(): string;
   /** SIGKILL, then wait for the exit */
   kill9(): Promise<void>;
   /** SIGTERM (graceful), SIGKILL after a grace period */
@@ -56,7 +58,11 @@ export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
  * /health/ready. Only what the test passes (plus PATH/HOME and REDIS_URL when
  * the run has one) reaches the child, so no provider key leaks in.
  */
-export async function startServer(env: { DATABASE_URL: string; DATA_DIR: string; PORT?: number }): Promise<ServerProcess> {
+export async function startServer(
+  env: { DATABASE_URL: string; DATA_DIR: string; PORT?: number },
+  /** more variables for the child (provider keys and base URLs, LOG_LEVEL…), over the defaults */
+  extraEnv: Record<string, string> = {},
+): Promise<ServerProcess> {
   const port = env.PORT ?? (await freePort());
   const childEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -72,11 +78,13 @@ export async function startServer(env: { DATABASE_URL: string; DATA_DIR: string;
     LOG_LEVEL: 'warn',
   };
   if (process.env.REDIS_URL) childEnv.REDIS_URL = process.env.REDIS_URL;
+  Object.assign(childEnv, extraEnv);
   const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
+  const chunks: Buffer[] = [];
   const append = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-20_000);
+    chunks.push(chunk);
   };
+  const all = (): string => Buffer.concat(chunks).toString();
   child.stdout.on('data', append);
   child.stderr.on('data', append);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -86,7 +94,8 @@ export async function startServer(env: { DATABASE_URL: string; DATA_DIR: string;
     url,
     port,
     child,
-    output: () => output,
+    output: () => all().slice(-20_000),
+    fullOutput: all,
     kill9: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
@@ -102,7 +111,7 @@ export async function startServer(env: { DATABASE_URL: string; DATA_DIR: string;
 
   const deadline = Date.now() + 45_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The server exited before it was ready:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The server exited before it was ready:\n${all().slice(-20_000)}`);
     try {
       const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return server;
@@ -111,7 +120,7 @@ export async function startServer(env: { DATABASE_URL: string; DATA_DIR: string;
     }
     if (Date.now() > deadline) {
       await server.kill9();
-      throw new Error(`The server was not ready within 45 s:\n${output}`);
+      throw new Error(`The server was not ready within 45 s:\n${all().slice(-20_000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
