@@ -20,7 +20,8 @@ export function browserAvailable(): boolean {
 export function ensureConsoleBuilt(): void {
   const root = join(__dirname, '..', '..');
   if (existsSync(join(root, 'client', 'dist', 'index.html'))) return;
-  execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
+  // vite's package exports do not include its bin, so it is found on disk
+  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
     cwd: root,
     stdio: 'inherit',
   });
