@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
+import { cursorCodec } from '../common/pagination/cursor';
 import { money, Row, toUsageItem, USAGE_ITEM_COLUMNS, UsageFilter, usageQuery } from './billing-read.service';
 import type { GenerationStatus } from './generation-log.entity';
 import { GenerationLogPageDto, GenerationLogResponseDto } from './dto/generation-log.dto';
@@ -34,21 +35,13 @@ function toItem(row: LogRow): GenerationLogResponseDto {
   return { request_id: id, created_at: created_at.toISOString(), ...rest, cost_usd: cost_usd === null ? null : money(cost_usd) };
 }
 
-export function encodeCursor(createdAtKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAtKey, id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && isUuid(value[1])) {
-      if (!Number.isNaN(new Date(value[0].replace(' ', 'T')).getTime()) || /^\d{4}-/.test(value[0])) return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppError('validation_error', 'cursor is not valid', [{ field: 'cursor', message: 'use next_cursor from a previous page' }]);
-}
+/** Newest first by (created_at, id): the key is PostgreSQL's own text of created_at, microseconds kept. */
+export const logCursor = cursorCodec<string>({
+  layout: 'json',
+  keyToText: (createdAtKey) => createdAtKey,
+  parseKey: (text) => (!Number.isNaN(new Date(text.replace(' ', 'T')).getTime()) || /^\d{4}-/.test(text) ? text : undefined),
+  invalid: { message: 'cursor is not valid', detail: 'use next_cursor from a previous page' },
+});
 
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -77,9 +70,9 @@ export class GenerationLogService {
     if (filter.templateId) add((p) => `template_id = ${p}`, filter.templateId);
     if (filter.from) add((p) => `created_at >= ${p}`, new Date(filter.from).toISOString());
     if (filter.to) add((p) => `created_at < ${p}`, new Date(filter.to).toISOString());
-    if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor);
-      params.push(createdAt, id);
+    const after = logCursor.decode(filter.cursor);
+    if (after) {
+      params.push(after.key, after.id);
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
@@ -90,7 +83,7 @@ export class GenerationLogService {
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toItem), next_cursor: rows.length > limit && last ? encodeCursor(last.created_at_key, last.id) : null };
+    return { items: page.map(toItem), next_cursor: rows.length > limit && last ? logCursor.encode({ key: last.created_at_key, id: last.id }) : null };
   }
 
   /** One call by request id; 404 when unknown. */

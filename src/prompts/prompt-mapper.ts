@@ -1,4 +1,5 @@
 import { AppError } from '../common/errors/app-error';
+import { cursorCodec } from '../common/pagination/cursor';
 import {
   PromptLabelResponseDto,
   PromptTemplateDetailResponseDto,
@@ -93,19 +94,19 @@ export function nextVersionFields(previous: PromptVersion, dto: PromptVersionCre
   };
 }
 
+/** Templates by (name, id). */
+export const templateCursor = cursorCodec<string>({
+  layout: 'json',
+  keyToText: (name) => name,
+  parseKey: (text) => text,
+  invalid: { message: 'Invalid cursor', detail: 'not a cursor from a previous page' },
+});
+
 export function encodeCursor(template: PromptTemplate): string {
-  return Buffer.from(JSON.stringify([template.name, template.id])).toString('base64url');
+  return templateCursor.encode({ key: template.name, id: template.id });
 }
 
 export function decodeCursor(cursor: string | undefined): { name: string; id: string } | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && /^[0-9a-f-]{36}$/i.test(parsed[1])) {
-      return { name: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // fall through to the 422 below
-  }
-  throw new AppError('validation_error', 'Invalid cursor', [{ field: 'cursor', message: 'not a cursor from a previous page' }]);
+  const position = templateCursor.decode(cursor);
+  return position && { name: position.key, id: position.id };
 }

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-/** `limit` and `cursor` in, as on every list (docs/API.md, Paging); each list decodes its own cursor. */
+/** `limit` and `cursor` in, as on every list (docs/API.md, Paging); each list decodes its cursor with common/pagination/cursor.ts. */
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'Items per page', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
