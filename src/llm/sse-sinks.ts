@@ -52,6 +52,8 @@ function write(res: Response, text: string): void {
 /** OpenAI's `data: {...}` chunks, the usage chunk when asked for, then `data: [DONE]`. */
 export class OpenAiStreamSink implements StreamSink {
   private readonly writer = new OpenAiChunkWriter();
+  /** the call's request id, quoted by an error event as by any error body */
+  private requestId = '';
 
   constructor(
     private readonly res: Response,
@@ -59,6 +61,7 @@ export class OpenAiStreamSink implements StreamSink {
   ) {}
 
   open(start: StreamStart): void {
+    this.requestId = start.requestId;
     openEventStream(this.res);
     this.send(this.writer.start(start));
   }
@@ -76,7 +79,9 @@ export class OpenAiStreamSink implements StreamSink {
 
   fail(error: AppError, _summary: StreamSummary): void {
     // the OpenAI SDK raises an APIError for a data event carrying `error`
-    this.send(errorBody('openai', { code: error.code, message: error.message, details: error.details, status: error.status, requestId: '' }) as Json);
+    this.send(
+      errorBody('openai', { code: error.code, message: error.message, details: error.details, status: error.status, requestId: this.requestId }) as Json,
+    );
     this.res.end();
   }
 
