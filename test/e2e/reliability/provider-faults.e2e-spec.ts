@@ -1,0 +1,303 @@
+/**
+ * Every simulator fault on every provider path, through HTTP: the documented
+ * status and error shape (or, for a stream that already started, the in-stream
+ * error event and no normal ending), and exactly one usage record with the
+ * right status, error code, provider, model, attempts, tokens and cost.
+ *
+ * Retries are deterministic: PROVIDER_MAX_RETRIES=1 with no backoff, so a
+ * retryable fault is tried twice and a timeout once (timeouts are not retried
+ * on the same provider); no fallbacks; circuits are closed before each case.
+ */
+import Decimal from 'decimal.js';
+import { Client } from 'pg';
+import { PricingService } from '@src/llm/pricing/pricing.service';
+import { RouterService } from '@src/llm/router.service';
+import { TokensService } from '@src/llm/tokens.service';
+import { startTestApp, TestApp } from '@test/support/app';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
+import { parseSse, SseEvent, streamedText } from '@test/support/sse';
+
+type Fault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut';
+type Dialect = 'openai' | 'anthropic' | 'llmhub';
+type Kind = 'chat' | 'embedding' | 'image';
+
+const PROVIDER_TIMEOUT_MS = 500;
+const MAX_RETRIES = 1;
+const SYSTEM = 'Answer briefly.';
+const PROMPT = 'Tell me about the sea';
+const MAX_TOKENS = 8;
+
+interface ProviderCase {
+  id: string;
+  models: Partial<Record<Kind, string>>;
+}
+
+/** Every provider the gateway registers that calls out (the mock never does), with the models of each kind it serves. */
+const PROVIDERS: ProviderCase[] = [
+  { id: 'openai', models: { chat: 'gpt-4o-mini', embedding: 'text-embedding-3-small', image: 'dall-e-3' } },
+  { id: 'anthropic', models: { chat: 'claude-haiku-4-5' } },
+  { id: 'groq', models: { chat: 'llama-3.3-70b-versatile' } },
+  { id: 'local', models: { chat: 'llama3.2', embedding: 'nomic-embed-text' } },
+];
+
+interface RouteCase {
+  path: string;
+  kind: Kind;
+  dialect: Dialect;
+  stream: boolean;
+  /** the request body for `model`, with the simulator directive in the text it reads */
+  body(model: string, directive: string): Record<string, unknown>;
+}
+
+const say = (directive: string) => `${PROMPT} [[sim:${directive}]]`;
+
+const ROUTES: RouteCase[] = [
+  ...[false, true].map((stream): RouteCase => ({
+    path: '/v1/chat/completions',
+    kind: 'chat',
+    dialect: 'openai',
+    stream,
+    body: (model, d) => ({
+      model,
+      max_tokens: MAX_TOKENS,
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: say(d) },
+      ],
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    }),
+  })),
+  ...[false, true].map((stream): RouteCase => ({
+    path: '/v1/messages',
+    kind: 'chat',
+    dialect: 'anthropic',
+    stream,
+    body: (model, d) => ({ model, max_tokens: MAX_TOKENS, system: SYSTEM, messages: [{ role: 'user', content: say(d) }], ...(stream ? { stream: true } : {}) }),
+  })),
+  {
+    path: '/api/v1/llm/generate',
+    kind: 'chat',
+    dialect: 'llmhub',
+    stream: false,
+    body: (model, d) => ({ model, system: SYSTEM, prompt: say(d), max_tokens: MAX_TOKENS }),
+  },
+  { path: '/v1/embeddings', kind: 'embedding', dialect: 'openai', stream: false, body: (model, d) => ({ model, input: [say(d)] }) },
+  {
+    path: '/v1/images/generations',
+    kind: 'image',
+    dialect: 'openai',
+    stream: false,
+    body: (model, d) => ({ model, prompt: say(d), n: 1, size: '1024x1024' }),
+  },
+  { path: '/api/v1/images/generate', kind: 'image', dialect: 'llmhub', stream: false, body: (model, d) => ({ model, prompt: say(d) }) },
+];
+
+interface FaultCase {
+  fault: Fault;
+  directive: string;
+  /** retried on the same provider (a timeout is not: it would double the wait) */
+  retried: boolean;
+  /** the answer when the fault comes before anything was sent to the client */
+  status: number;
+  code: 'upstream_error' | 'upstream_timeout';
+  /** in a stream, the fault comes after the first events (the simulator breaks the stream half-way) */
+  midStream: boolean;
+}
+
+const FAULTS: FaultCase[] = [
+  // retry_after=0: the router honours Retry-After, and the matrix should not wait a second per case
+  { fault: '429', directive: 'fault=429;retry_after=0', retried: true, status: 502, code: 'upstream_error', midStream: false },
+  { fault: '500', directive: 'fault=500', retried: true, status: 502, code: 'upstream_error', midStream: false },
+  { fault: '503', directive: 'fault=503', retried: true, status: 502, code: 'upstream_error', midStream: false },
+  { fault: 'hang', directive: 'fault=hang', retried: false, status: 504, code: 'upstream_timeout', midStream: false },
+  { fault: 'malformed', directive: 'fault=malformed', retried: true, status: 502, code: 'upstream_error', midStream: true },
+  { fault: 'cut', directive: 'fault=cut', retried: true, status: 502, code: 'upstream_error', midStream: true },
+];
+
+interface MatrixCase {
+  name: string;
+  provider: ProviderCase;
+  model: string;
+  route: RouteCase;
+  fault: FaultCase;
+}
+
+const MATRIX: MatrixCase[] = PROVIDERS.flatMap((provider) =>
+  ROUTES.flatMap((route) => {
+    const model = provider.models[route.kind];
+    if (!model) return [];
+    return FAULTS.map((fault) => ({
+      name: `${provider.id} ${route.path}${route.stream ? ' (stream)' : ''} fault=${fault.fault}`,
+      provider,
+      model,
+      route,
+      fault,
+    }));
+  }),
+);
+
+const OPENAI_ERROR_TYPE: Record<number, string> = { 502: 'api_error', 504: 'api_error' };
+const ANTHROPIC_ERROR_TYPE: Record<number, string> = { 502: 'api_error', 504: 'timeout_error' };
+
+/** The route's documented error envelope (docs/API.md, Errors) for `code` at `status`. */
+function expectedErrorBody(dialect: Dialect, status: number, code: string, requestId: string): unknown {
+  const message = expect.any(String);
+  if (dialect === 'openai') return { error: { message, type: OPENAI_ERROR_TYPE[status], param: null, code, details: [] }, request_id: requestId };
+  if (dialect === 'anthropic') return { type: 'error', error: { type: ANTHROPIC_ERROR_TYPE[status], message, code, details: [] }, request_id: requestId };
+  return { error: { code, message, details: [] }, request_id: requestId };
+}
+
+describe('provider faults through HTTP: status, error shape and one usage record', () => {
+  let sim: ProviderSimulator;
+  let t: TestApp;
+  let db: Client;
+  let apiKey: string;
+  let pricing: PricingService;
+  let tokens: TokensService;
+
+  beforeAll(async () => {
+    sim = await startProviderSimulator();
+    t = await startTestApp({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: `${sim.url}/v1`,
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_BASE_URL: sim.url,
+      GROQ_API_KEY: 'gsk-test',
+      GROQ_BASE_URL: sim.url,
+      CUSTOM_PROVIDERS: JSON.stringify([{ name: 'local', base_url: `${sim.url}/v1`, models: ['llama3.2', 'nomic-embed-text'] }]),
+      MOCK_PROVIDER: 'off',
+      PROVIDER_MAX_RETRIES: String(MAX_RETRIES),
+      PROVIDER_RETRY_BASE_MS: '0',
+      PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
+    });
+    const admin = { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' };
+    const client = (await (await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'faults' }) })).json()) as {
+      id: string;
+    };
+    const key = (await (
+      await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })
+    ).json()) as { key: string };
+    apiKey = key.key;
+    pricing = t.app.get(PricingService);
+    tokens = t.app.get(TokensService);
+    db = new Client({ connectionString: t.db.url });
+    await db.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+    await sim?.close();
+  });
+
+  beforeEach(() => {
+    sim.reset();
+    // a case must not find the circuit its neighbours opened
+    t.app.get(RouterService).resetCircuits();
+  });
+
+  async function logRows(): Promise<number> {
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM llm_generation_log');
+    return rows[0].n;
+  }
+
+  /** Records handed to the recorder, from /metrics: a duplicate the database deduplicated by id still shows here. */
+  async function recordedCalls(): Promise<number> {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    let sum = 0;
+    for (const line of text.split('\n')) if (line.startsWith('llmhub_generations_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    return sum;
+  }
+
+  it('covers every provider path and fault', () => {
+    // 4 providers × 5 chat paths, openai and local embeddings, openai on both image paths; 6 faults each
+    expect(MATRIX).toHaveLength((4 * 5 + 2 + 2) * FAULTS.length);
+  });
+
+  it.each(MATRIX)('$name', async ({ provider, model, route, fault }) => {
+    const rowsBefore = await logRows();
+    const recordedBefore = await recordedCalls();
+    const res = await fetch(`${t.url}${route.path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(route.body(`${provider.id}/${model}`, fault.directive)),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    const requestId = res.headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const brokeMidStream = route.stream && fault.midStream;
+    const attempts = brokeMidStream || !fault.retried ? 1 : 1 + MAX_RETRIES;
+    let expectedTokens = { inputTokens: 0, outputTokens: 0 };
+    if (brokeMidStream) {
+      // the stream opened: 200, some text, then the documented error event and no normal ending
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const events = parseSse(text);
+      const seen = streamedText(events);
+      expect(seen).toMatch(/^word1 /);
+      expectStreamError(route.dialect, events, requestId);
+      // what was streamed counts: the prompt as estimated, and the text the client received
+      expectedTokens = {
+        inputTokens: tokens.countMessages(SYSTEM, [{ role: 'user', content: say(fault.directive) }]),
+        outputTokens: tokens.count(seen),
+      };
+    } else {
+      expect({ status: res.status, body: JSON.parse(text) }).toEqual({
+        status: fault.status,
+        body: expectedErrorBody(route.dialect, fault.status, fault.code, requestId),
+      });
+    }
+
+    // upstream attempts, as the simulator saw them
+    expect(sim.requests).toHaveLength(attempts);
+
+    // exactly one record, under the request id, handed to the recorder once
+    expect(await logRows()).toBe(rowsBefore + 1);
+    expect(await recordedCalls()).toBe(recordedBefore + 1);
+    const { rows } = await db.query('SELECT * FROM llm_generation_log WHERE id = $1', [requestId]);
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
+    expect(row).toMatchObject({
+      endpoint: route.path,
+      provider: provider.id,
+      model,
+      requested_model: null,
+      status: 'error',
+      error_code: fault.code,
+      attempts,
+      is_stream: route.stream,
+      input_tokens: expectedTokens.inputTokens,
+      output_tokens: expectedTokens.outputTokens,
+    });
+    const expectedCost = brokeMidStream ? pricing.cost(`${provider.id}/${model}`, expectedTokens) : new Decimal(0);
+    if (expectedCost === null) {
+      expect(row).toMatchObject({ cost_usd: null, price_unknown: true });
+    } else {
+      expect(row.price_unknown).toBe(false);
+      expect(new Decimal(row.cost_usd).toFixed()).toBe(expectedCost.toFixed());
+    }
+    if (brokeMidStream && provider.id !== 'local') expect(expectedCost!.gt(0)).toBe(true);
+  });
+});
+
+/** A started stream that failed ends with the dialect's error event, never with its normal ending. */
+function expectStreamError(dialect: Dialect, events: SseEvent[], requestId: string): void {
+  const last = events.at(-1)!;
+  if (dialect === 'openai') {
+    expect(events.some((e) => e.data === '[DONE]')).toBe(false);
+    expect(last.event).toBeUndefined();
+    expect(JSON.parse(last.data)).toEqual({
+      error: { message: expect.stringContaining('stream failed'), type: 'api_error', param: null, code: 'upstream_error', details: [] },
+      request_id: requestId,
+    });
+  } else {
+    expect(events.some((e) => e.event === 'message_stop')).toBe(false);
+    expect(last.event).toBe('error');
+    expect(JSON.parse(last.data)).toEqual({
+      type: 'error',
+      error: { type: 'api_error', message: expect.stringContaining('stream failed'), code: 'upstream_error', details: [] },
+    });
+  }
+}
