@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { BillingModule } from '../billing/billing.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
-@Module({ imports: [BillingModule], controllers: [HealthController], providers: [HealthService] })
+@Module({ imports: [AuthModule, BillingModule], controllers: [HealthController], providers: [HealthService] })
 export class HealthModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { LimitsService } from '../auth/limits/limits.service';
 import { JobHealthService } from '../billing/job-health.service';
 import { ReadinessResponseDto } from './dto/health.dto';
 
@@ -9,9 +10,12 @@ export class HealthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobHealth: JobHealthService,
+    private readonly limits: LimitsService,
   ) {}
 
   async readiness(): Promise<ReadinessResponseDto> {
+    // Redis down is reported, never a reason to answer 503: limits fall back to per-instance counters
+    const redis = this.limits.sharedState().catch(() => 'unreachable' as const);
     try {
       const pending = await this.dataSource.showMigrations();
       const migrations = pending ? 'pending' : 'applied';
@@ -19,11 +23,11 @@ export class HealthService {
       const jobs = await this.jobHealth.report().catch(() => undefined);
       return {
         status: pending ? 'not_ready' : 'ready',
-        checks: { database: 'ok', migrations, jobs: jobs?.state ?? 'unknown' },
+        checks: { database: 'ok', migrations, jobs: jobs?.state ?? 'unknown', redis: await redis },
         jobs: jobs?.jobs ?? [],
       };
     } catch {
-      return { status: 'not_ready', checks: { database: 'unreachable', migrations: 'unknown', jobs: 'unknown' }, jobs: [] };
+      return { status: 'not_ready', checks: { database: 'unreachable', migrations: 'unknown', jobs: 'unknown', redis: await redis }, jobs: [] };
     }
   }
 }

@@ -714,7 +714,7 @@ export const getLiveness = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * Readiness
  *
- * 200 when the database is reachable and every migration is applied, 503 otherwise; the body says which check failed. Needs no key.
+ * 200 when the database is reachable and every migration is applied, 503 otherwise; the body says which check failed. The scheduled jobs and Redis are reported but never make it 503. Needs no key.
  */
 export const getReadiness = <ThrowOnError extends boolean = false>(options?: Options<GetReadinessData, ThrowOnError>) => (options?.client ?? client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/health/ready', ...options });
 

@@ -1424,6 +1424,10 @@ export type ReadinessChecksDto = {
      */
     jobs: 'ok' | 'failing' | 'overdue' | 'unknown';
     migrations: 'applied' | 'pending' | 'unknown';
+    /**
+     * Redis (REDIS_URL), where rate limits are shared by every instance; while it is unreachable each instance enforces the limits on its own. Reported, never a reason to answer 503
+     */
+    redis: 'ok' | 'unreachable' | 'not_configured';
 };
 
 export type ReadinessResponseDto = {

@@ -44,3 +44,6 @@ export const USD_UNIT_SCALE = 10;
 
 /** Reservations of calls whose instance died are released after this. */
 export const RESERVATION_TTL_MS = 15 * 60_000;
+
+/** Where rate limits are counted: in Redis, shared by every instance ('ok'), or per instance (Redis unreachable, or not configured). */
+export type SharedLimitsState = 'ok' | 'unreachable' | 'not_configured';

@@ -8,7 +8,7 @@ import { ClientBudgetPolicy } from '../client-policy';
 import { ClientsRepository } from '../clients.repository';
 import { KeyLookupService } from '../key-lookup.service';
 import { PeriodBounds, periodBounds } from './budget-period';
-import { AdmitOutcome, BudgetRequest, RateRequest, WindowState } from './limit-types';
+import { AdmitOutcome, BudgetRequest, RateRequest, SharedLimitsState, WindowState } from './limit-types';
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { PgBudgetStore } from './pg-budget.store';
 import { RedisLimitStore } from './redis-limit.store';
@@ -65,6 +65,11 @@ export class LimitsService {
     private readonly spend: BillingReadService,
     private readonly clients: ClientsRepository,
   ) {}
+
+  /** Whether rate limits are shared through Redis right now (for /health/ready). */
+  sharedState(): Promise<SharedLimitsState> {
+    return this.redis.state();
+  }
 
   async admit(caller: Caller, req: AdmissionRequest): Promise<Admission> {
     const policy = await this.lookup.budgetPolicy(caller.clientId);

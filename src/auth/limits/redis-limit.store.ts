@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/env.schema';
-import { AdmitOutcome, BudgetRequest, RESERVATION_TTL_MS, RateRequest, SettleRequest, WindowState } from './limit-types';
+import { AdmitOutcome, BudgetRequest, RESERVATION_TTL_MS, RateRequest, SettleRequest, SharedLimitsState, WindowState } from './limit-types';
 import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './redis-scripts';
 import { windowState } from './token-bucket';
 
@@ -35,6 +35,16 @@ export class RedisLimitStore implements OnModuleDestroy {
 
   get available(): boolean {
     return this.redis !== null && this.redis.status === 'ready';
+  }
+
+  /** For /health/ready: whether limits are shared right now (a PING, bounded by the command timeout). */
+  async state(): Promise<SharedLimitsState> {
+    if (!this.redis) return 'not_configured';
+    if (this.redis.status !== 'ready') return 'unreachable';
+    return this.redis.ping().then(
+      () => 'ok',
+      () => 'unreachable',
+    );
   }
 
   /** Returns 'seed' when the budget counter of this period does not exist yet (call again with `seed`). */

@@ -12,6 +12,12 @@ export class ReadinessChecksDto {
     description: 'the scheduled rollup and retention jobs; reported, never a reason to answer 503',
   })
   jobs!: 'ok' | 'failing' | 'overdue' | 'unknown';
+  @ApiProperty({
+    enum: ['ok', 'unreachable', 'not_configured'],
+    description:
+      'Redis (REDIS_URL), where rate limits are shared by every instance; while it is unreachable each instance enforces the limits on its own. Reported, never a reason to answer 503',
+  })
+  redis!: 'ok' | 'unreachable' | 'not_configured';
 }
 
 export class ScheduledJobDto {

@@ -16,7 +16,7 @@ const ALLOWED: Record<Feature, readonly Feature[]> = {
   auth: ['billing'],
   llm: ['auth', 'prompts', 'billing'],
   admin: ['auth', 'llm', 'prompts', 'billing'],
-  health: ['billing'],
+  health: ['auth', 'billing'],
 };
 
 function sourceFiles(dir: string): string[] {
