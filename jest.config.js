@@ -4,8 +4,13 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
 };
 // the generated SDK (sdk/src) imports its siblings as `./x.js`, as ES modules must; jest resolves them to the .ts sources
-// tests import the code under test as @src/… and shared helpers as @test/… (tsconfig.json paths)
-const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1', '^@src/(.*)$': '<rootDir>/src/$1', '^@test/(.*)$': '<rootDir>/test/$1' };
+// tests import the code under test as @src/…, shared helpers as @test/… and the bench's synthetic usage as @bench/… (tsconfig.json paths)
+const moduleNameMapper = {
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+  '^@src/(.*)$': '<rootDir>/src/$1',
+  '^@test/(.*)$': '<rootDir>/test/$1',
+  '^@bench/(.*)$': '<rootDir>/bench/$1',
+};
 // quiet-logs drops the log lines tests provoke on purpose (see the file); TEST_LOG_LEVEL=debug shows them
 const setupFiles = ['<rootDir>/test/support/quiet-logs.ts'];
 const common = { transform, moduleNameMapper, setupFiles, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };

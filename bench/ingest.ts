@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../src/billing/metrics.service';
-import { mulberry32, seedUsage, syntheticRecord } from '../src/billing/seed-usage';
+import { mulberry32, seedUsage, syntheticRecord } from './seed-usage';
 import { UsageRecorder } from '../src/billing/usage-recorder.service';
 import { UsageRepository } from '../src/billing/usage.repository';
 import { dataSourceOptions } from '../src/database/data-source';

@@ -7,7 +7,7 @@
  */
 import { DataSource } from 'typeorm';
 import { BillingReadService } from '../src/billing/billing-read.service';
-import { seedUsage } from '../src/billing/seed-usage';
+import { seedUsage } from './seed-usage';
 import { dataSourceOptions } from '../src/database/data-source';
 import { emitResult } from './child-protocol';
 import { round, summarize, type Percentiles } from './stats';

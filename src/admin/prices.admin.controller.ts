@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AdminAuth } from '../common/auth.decorators';
-import { PriceListDto, PricesUpdateDto } from '../llm/dto/prices.dto';
-import { PricesService } from '../llm/prices.service';
+import { PriceListDto, PricesUpdateDto } from '../llm/pricing/dto/prices.dto';
+import { PricesService } from '../llm/pricing/prices.service';
 
 @ApiTags('admin-prices')
 @AdminAuth()

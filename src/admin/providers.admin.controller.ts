@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AdminAuth } from '../common/auth.decorators';
-import { ProviderListDto, ProviderResponseDto, ProviderTestResultDto, ProviderUpdateDto } from '../llm/dto/provider.dto';
-import { ProviderAdminService } from '../llm/provider-admin.service';
+import { ProviderListDto, ProviderResponseDto, ProviderTestResultDto, ProviderUpdateDto } from '../llm/providers/settings/dto/provider.dto';
+import { ProviderAdminService } from '../llm/providers/settings/provider-admin.service';
 
 @ApiTags('admin-providers')
 @AdminAuth()

@@ -10,8 +10,8 @@ import {
 } from '@nestjs/swagger';
 import { ApiErrors, GENERATION_ERRORS } from '../common/openapi/api-errors.decorator';
 import { AdminAuth } from '../common/auth.decorators';
-import { PlaygroundResponseDto, PlaygroundRunDto } from '../llm/dto/playground.dto';
-import { PlaygroundService } from '../llm/playground.service';
+import { PlaygroundResponseDto, PlaygroundRunDto } from '../llm/generation/dto/playground.dto';
+import { PlaygroundService } from '../llm/generation/playground.service';
 import {
   PromptCreateDto,
   PromptRenderDto,

@@ -4,7 +4,7 @@ import { ApiKey } from '../auth/api-key.entity';
 import { GenerationFeedback } from '../billing/generation-feedback.entity';
 import { GenerationLog } from '../billing/generation-log.entity';
 import { ModelPriceOverride } from '../llm/pricing/model-price.entity';
-import { ProviderSetting } from '../llm/provider-setting.entity';
+import { ProviderSetting } from '../llm/providers/settings/provider-setting.entity';
 import { PromptLabel } from '../prompts/prompt-label.entity';
 import { PromptTemplate } from '../prompts/prompt-template.entity';
 import { PromptVersion } from '../prompts/prompt-version.entity';

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
-import { RouterService } from '@src/llm/router.service';
+import { RouterService } from '@src/llm/routing/router.service';
 import { startTestApp, TestApp } from '@test/support/app';
 import { pollUntil, waitUntil } from '@test/support/poll';
 import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';

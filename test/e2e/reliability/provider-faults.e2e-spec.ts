@@ -11,8 +11,8 @@
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
-import { RouterService } from '@src/llm/router.service';
-import { TokensService } from '@src/llm/tokens.service';
+import { RouterService } from '@src/llm/routing/router.service';
+import { TokensService } from '@src/llm/generation/tokens.service';
 import { startTestApp, TestApp } from '@test/support/app';
 import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 import { parseSse, SseEvent, streamedText } from '@test/support/sse';

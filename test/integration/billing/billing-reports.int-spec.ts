@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { BillingReadService } from '@src/billing/billing-read.service';
 import { GenerationLogService } from '@src/billing/generation-logs.service';
 import { RetentionService } from '@src/billing/retention.service';
-import { mulberry32, syntheticRecord } from '@src/billing/seed-usage';
+import { mulberry32, syntheticRecord } from '@bench/seed-usage';
 import { UsageRecorder } from '@src/billing/usage-recorder.service';
 import type { UsageRecord } from '@src/billing/usage-record';
 import { createTestDatabase, TestDatabase } from '@test/support/db';

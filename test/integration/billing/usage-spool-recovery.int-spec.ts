@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { mulberry32, syntheticRecord } from '@src/billing/seed-usage';
+import { mulberry32, syntheticRecord } from '@bench/seed-usage';
 import { UsageRecorder } from '@src/billing/usage-recorder.service';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { pollUntil } from '@test/support/poll';

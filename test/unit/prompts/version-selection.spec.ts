@@ -1,4 +1,4 @@
-import { mulberry32 } from '@src/billing/seed-usage';
+import { mulberry32 } from '@bench/seed-usage';
 import { cumulativeSlices, pickByPoint, selectVersion, subjectPoint, weightErrors } from '@src/prompts/version-selection';
 
 /** A small deterministic PRNG (mulberry32), so the distribution test cannot flake. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { TokensService } from '../../tokens.service';
+import { TokensService } from '../../generation/tokens.service';
 import {
   ContentPart,
   EmbeddingRequest,

@@ -1,0 +1,144 @@
+/**
+ * Synthetic traffic for demos and the benchmark:
+ *   npm run seed:usage -- --rows N [--days D] [--clients C]   (node dist/bench/seed-usage.js)
+ * Fills llm_generation_log and the rollups (through the recorder's own insert)
+ * with several clients, providers, models and statuses; DATABASE_URL is required.
+ * It lives with the bench, not in src/billing, because it writes through billing's
+ * UsageRepository directly (the insert the ingest bench measures), which only billing
+ * itself may do inside src/ (test/unit/architecture).
+ */
+import Decimal from 'decimal.js';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../src/database/data-source';
+import type { GenerationStatus } from '../src/billing/generation-log.entity';
+import type { UsageRecord } from '../src/billing/usage-record';
+import { UsageRepository } from '../src/billing/usage.repository';
+
+const MODELS = [
+  { provider: 'openai', model: 'gpt-4o-mini', inPerM: '0.15', outPerM: '0.6' },
+  { provider: 'openai', model: 'gpt-4o', inPerM: '2.5', outPerM: '10' },
+  { provider: 'anthropic', model: 'claude-sonnet-4-5', inPerM: '3', outPerM: '15' },
+  { provider: 'anthropic', model: 'claude-haiku-4-5', inPerM: '1', outPerM: '5' },
+  { provider: 'groq', model: 'llama-3.3-70b-versatile', inPerM: '0.59', outPerM: '0.79' },
+];
+const STATUSES: [GenerationStatus, number][] = [
+  ['success', 0.93],
+  ['error', 0.03],
+  ['rate_limited', 0.02],
+  ['budget_exceeded', 0.01],
+  ['cancelled', 0.01],
+];
+const BATCH = 5_000;
+
+export interface SeedOptions {
+  rows: number;
+  days: number;
+  clients: number;
+}
+
+export function parseSeedArgs(argv: readonly string[]): SeedOptions {
+  const value = (name: string, fallback: number): number => {
+    const i = argv.indexOf(`--${name}`);
+    if (i === -1) return fallback;
+    const n = Number(argv[i + 1]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer, got "${argv[i + 1]}"`);
+    return n;
+  };
+  return { rows: value('rows', 100_000), days: value('days', 30), clients: value('clients', 5) };
+}
+
+/** Deterministic for a seed, so benchmark runs are comparable. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function syntheticRecord(random: () => number, clientIds: readonly string[], now: number, days: number): UsageRecord {
+  const m = MODELS[Math.floor(random() * MODELS.length)];
+  let pick = random();
+  const status = (STATUSES.find(([, p]) => (pick -= p) < 0) ?? STATUSES[0])[0];
+  const reached = status === 'success' || status === 'error' || status === 'cancelled';
+  const inputTokens = reached ? 20 + Math.floor(random() * 4_000) : 0;
+  const outputTokens = status === 'success' ? 1 + Math.floor(random() * 1_000) : 0;
+  const cost = new Decimal(inputTokens).mul(m.inPerM).plus(new Decimal(outputTokens).mul(m.outPerM)).div(1_000_000);
+  return {
+    id: randomUUID(),
+    createdAt: new Date(now - Math.floor(random() * days * 86_400_000)),
+    clientId: clientIds[Math.floor(random() * clientIds.length)],
+    apiKeyId: null,
+    endpoint: random() < 0.6 ? '/v1/chat/completions' : '/api/v1/llm/generate',
+    provider: m.provider,
+    model: m.model,
+    requestedModel: null,
+    templateId: null,
+    templateName: null,
+    templateVersion: null,
+    inputTokens,
+    outputTokens,
+    cachedInputTokens: 0,
+    costUsd: reached ? cost.toFixed() : '0',
+    priceUnknown: false,
+    latencyMs: reached ? 150 + Math.floor(random() * 3_000) : 1,
+    ttftMs: null,
+    status,
+    errorCode: status === 'success' ? null : status === 'error' ? 'upstream_error' : status,
+    errorMessage: null,
+    attempts: 1,
+    isStream: random() < 0.3,
+    metadata: null,
+  };
+}
+
+export async function seedUsage(dataSource: DataSource, opts: SeedOptions, log: (msg: string) => void = () => undefined): Promise<number> {
+  const clientIds: string[] = [];
+  for (let i = 0; i < opts.clients; i++) {
+    const [row]: { id: string }[] = await dataSource.query(
+      `INSERT INTO api_clients (name, description, monthly_budget_usd) VALUES ($1, 'synthetic traffic', $2) RETURNING id`,
+      [`seed-client-${i + 1}-${randomUUID().slice(0, 8)}`, String(100 * (i + 1))],
+    );
+    clientIds.push(row.id);
+  }
+  const repository = new UsageRepository(dataSource);
+  const random = mulberry32(opts.rows ^ (opts.days << 8) ^ opts.clients);
+  const now = Date.now();
+  let written = 0;
+  while (written < opts.rows) {
+    const n = Math.min(BATCH, opts.rows - written);
+    const batch = Array.from({ length: n }, () => syntheticRecord(random, clientIds, now, opts.days));
+    written += await repository.insertBatch(batch);
+    if (written % 100_000 < BATCH) log(`${written} / ${opts.rows}`);
+  }
+  return written;
+}
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is required');
+  const opts = parseSeedArgs(process.argv.slice(2));
+  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  try {
+    await runMigrations(dataSource);
+    const started = Date.now();
+    const written = await seedUsage(dataSource, opts, (m) => console.log(m));
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      `seeded ${written} records over ${opts.days} days for ${opts.clients} clients in ${seconds.toFixed(1)} s (${Math.round(written / seconds)} records/s)`,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

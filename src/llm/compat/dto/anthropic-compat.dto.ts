@@ -1,0 +1,75 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/*
+ * The Anthropic Messages bodies as the document describes them. The route reads
+ * its body with the format parser (src/llm/compat/formats), which accepts every field
+ * the Anthropic SDK may send, so these classes document and do not validate.
+ */
+
+export class AnthropicMessageParamDto {
+  @ApiProperty({ enum: ['user', 'assistant'], example: 'user' }) role!: 'user' | 'assistant';
+  @ApiProperty({
+    description: 'Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`)',
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
+    example: 'Write a tagline for a bakery.',
+  })
+  content!: string | Record<string, unknown>[];
+}
+
+export class MessageCreateDto {
+  @ApiProperty({
+    example: 'anthropic/claude-sonnet-4-5',
+    description: '`provider/model`, a known bare model name, or an alias; any configured provider answers',
+  })
+  model!: string;
+  @ApiProperty({ example: 256 }) max_tokens!: number;
+  @ApiProperty({ type: [AnthropicMessageParamDto] }) messages!: AnthropicMessageParamDto[];
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', additionalProperties: true } }] }) system?:
+    string | Record<string, unknown>[];
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) temperature?: number;
+  @ApiPropertyOptional() top_p?: number;
+  @ApiPropertyOptional() top_k?: number;
+  @ApiPropertyOptional({ type: [String] }) stop_sequences?: string[];
+  @ApiPropertyOptional({ description: 'Answer as a text/event-stream of Anthropic events', default: false }) stream?: boolean;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) tools?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) tool_choice?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description: 'LLMHub: a prompt template by name, or {name, version?, label?}',
+    oneOf: [
+      { type: 'string' },
+      { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' }, label: { type: 'string' } }, required: ['name'] },
+    ],
+  })
+  template?: string | Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'LLMHub: the template’s variables' }) variables?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], description: 'LLMHub: models to try in order when the first fails' }) fallbacks?: string[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Anthropic metadata; LLMHub stores it with the call’s record' })
+  metadata?: Record<string, unknown>;
+}
+
+export class AnthropicUsageDto {
+  @ApiProperty({ example: 12 }) input_tokens!: number;
+  @ApiProperty({ example: 9 }) output_tokens!: number;
+  @ApiPropertyOptional() cache_read_input_tokens?: number;
+  @ApiPropertyOptional() cache_creation_input_tokens?: number;
+  @ApiProperty({ type: String, nullable: true, example: '0.000171', description: 'LLMHub: the exact cost in USD (null when the model has no price)' })
+  cost_usd!: string | null;
+}
+
+export class MessageResponseDto {
+  @ApiProperty({ example: 'msg_0b6f3a575d3e4c8e9a572f1f4f6a9c10' }) id!: string;
+  @ApiProperty({ enum: ['message'] }) type!: 'message';
+  @ApiProperty({ enum: ['assistant'] }) role!: 'assistant';
+  @ApiProperty({ example: 'anthropic/claude-sonnet-4-5' }) model!: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: '`text` and `tool_use` blocks',
+    example: [{ type: 'text', text: 'Fresh from our oven to your table.' }],
+  })
+  content!: Record<string, unknown>[];
+  @ApiProperty({ enum: ['end_turn', 'max_tokens', 'stop_sequence', 'tool_use'] }) stop_reason!: string;
+  @ApiProperty({ type: String, nullable: true }) stop_sequence!: string | null;
+  @ApiProperty({ type: AnthropicUsageDto }) usage!: AnthropicUsageDto;
+  @ApiProperty({ format: 'uuid', description: 'LLMHub: the id of the call’s record' }) request_id!: string;
+}

@@ -1,0 +1,167 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/*
+ * The OpenAI-compatible bodies as the document describes them. The routes read
+ * their bodies with the format parsers (src/llm/compat/formats), which accept every
+ * field an OpenAI SDK may send, so these classes document and do not validate.
+ */
+
+export class OpenAiChatMessageDto {
+  @ApiProperty({ enum: ['system', 'developer', 'user', 'assistant', 'tool'], example: 'user' }) role!: string;
+  @ApiProperty({
+    description: 'Text, or an array of content parts (`text`, `image_url`); null on an assistant message that only calls tools',
+    oneOf: [
+      { type: 'string', nullable: true },
+      { type: 'array', items: { type: 'object', additionalProperties: true } },
+    ],
+    example: 'Write a tagline for a bakery.',
+  })
+  content!: string | Record<string, unknown>[] | null;
+  @ApiPropertyOptional({ description: 'On a tool message: the call it answers' }) tool_call_id?: string;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'On an assistant message: the tools it called' })
+  tool_calls?: Record<string, unknown>[];
+}
+
+export class ChatCompletionCreateDto {
+  @ApiProperty({ example: 'openai/gpt-4o-mini', description: '`provider/model`, a known bare model name, or an alias' }) model!: string;
+  @ApiProperty({ type: [OpenAiChatMessageDto] }) messages!: OpenAiChatMessageDto[];
+  @ApiPropertyOptional({ example: 256 }) max_tokens?: number;
+  @ApiPropertyOptional({ description: 'Same as max_tokens' }) max_completion_tokens?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 2, example: 0.7 }) temperature?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) top_p?: number;
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) stop?: string | string[];
+  @ApiPropertyOptional({ description: 'Answer as a text/event-stream of chat.completion.chunk events', default: false }) stream?: boolean;
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { include_usage: { type: 'boolean' } },
+    description: 'include_usage: usage (with cost_usd) in the last chunk',
+  })
+  stream_options?: { include_usage?: boolean };
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'OpenAI function tools' }) tools?: Record<
+    string,
+    unknown
+  >[];
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] }) tool_choice?: string | Record<string, unknown>;
+  @ApiPropertyOptional({
+    description: 'LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent',
+    oneOf: [
+      { type: 'string' },
+      { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' }, label: { type: 'string' } }, required: ['name'] },
+    ],
+  })
+  template?: string | Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'LLMHub: the template’s variables', example: { product: 'sourdough' } })
+  variables?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], description: 'LLMHub: models to try in order when the first fails', example: ['anthropic/claude-haiku-4-5'] })
+  fallbacks?: string[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'LLMHub: stored with the call’s record' }) metadata?: Record<string, unknown>;
+}
+
+export class OpenAiUsageDto {
+  @ApiProperty({ example: 12 }) prompt_tokens!: number;
+  @ApiProperty({ example: 9 }) completion_tokens!: number;
+  @ApiProperty({ example: 21 }) total_tokens!: number;
+  @ApiPropertyOptional({ type: 'object', properties: { cached_tokens: { type: 'integer' } } }) prompt_tokens_details?: { cached_tokens: number };
+  @ApiPropertyOptional({ type: 'object', properties: { reasoning_tokens: { type: 'integer' } } }) completion_tokens_details?: { reasoning_tokens: number };
+  @ApiProperty({ type: String, nullable: true, example: '0.0000072', description: 'LLMHub: the exact cost in USD (null when the model has no price)' })
+  cost_usd!: string | null;
+}
+
+export class ChatCompletionMessageDto {
+  @ApiProperty({ enum: ['assistant'] }) role!: 'assistant';
+  @ApiProperty({ type: String, nullable: true, example: 'Fresh from our oven to your table.' }) content!: string | null;
+  @ApiProperty({ type: String, nullable: true }) refusal!: string | null;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) tool_calls?: Record<string, unknown>[];
+}
+
+export class ChatCompletionChoiceDto {
+  @ApiProperty({ example: 0 }) index!: number;
+  @ApiProperty({ type: ChatCompletionMessageDto }) message!: ChatCompletionMessageDto;
+  @ApiProperty({ type: Object, nullable: true }) logprobs!: null;
+  @ApiProperty({ enum: ['stop', 'length', 'tool_calls', 'content_filter'] }) finish_reason!: string;
+}
+
+export class ChatCompletionResponseDto {
+  @ApiProperty({ example: 'chatcmpl-0b6f3a575d3e4c8e9a572f1f4f6a9c10' }) id!: string;
+  @ApiProperty({ enum: ['chat.completion'] }) object!: 'chat.completion';
+  @ApiProperty({ example: 1767225600 }) created!: number;
+  @ApiProperty({ example: 'openai/gpt-4o-mini' }) model!: string;
+  @ApiProperty({ type: [ChatCompletionChoiceDto] }) choices!: ChatCompletionChoiceDto[];
+  @ApiProperty({ type: OpenAiUsageDto }) usage!: OpenAiUsageDto;
+  @ApiProperty({ type: String, nullable: true }) system_fingerprint!: null;
+  @ApiProperty({ format: 'uuid', description: 'LLMHub: the id of the call’s record' }) request_id!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'LLMHub: the model asked for, when a fallback or alias answered' }) requested_model!: string | null;
+  @ApiProperty({ example: 1, description: 'LLMHub: provider attempts, retries and fallbacks included' }) attempts!: number;
+}
+
+export class ModelDto {
+  @ApiProperty({ example: 'openai/gpt-4o-mini' }) id!: string;
+  @ApiProperty({ enum: ['model'] }) object!: 'model';
+  @ApiProperty({ example: 1700000000 }) created!: number;
+  @ApiProperty({ example: 'openai', description: 'The provider' }) owned_by!: string;
+}
+
+export class ModelListResponseDto {
+  @ApiProperty({ enum: ['list'] }) object!: 'list';
+  @ApiProperty({ type: [ModelDto] }) data!: ModelDto[];
+}
+
+export class EmbeddingCreateDto {
+  @ApiProperty({ example: 'openai/text-embedding-3-small' }) model!: string;
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: 'The quick brown fox' }) input!: string | string[];
+  @ApiPropertyOptional({ enum: ['float', 'base64'], default: 'float' }) encoding_format?: 'float' | 'base64';
+  @ApiPropertyOptional({ example: 256 }) dimensions?: number;
+}
+
+export class EmbeddingDto {
+  @ApiProperty({ enum: ['embedding'] }) object!: 'embedding';
+  @ApiProperty({ example: 0 }) index!: number;
+  @ApiProperty({
+    oneOf: [
+      { type: 'array', items: { type: 'number' } },
+      { type: 'string', description: 'base64 of little-endian float32' },
+    ],
+  })
+  embedding!: number[] | string;
+}
+
+export class EmbeddingUsageDto {
+  @ApiProperty({ example: 5 }) prompt_tokens!: number;
+  @ApiProperty({ example: 5 }) total_tokens!: number;
+  @ApiProperty({ type: String, nullable: true, example: '0.0000001' }) cost_usd!: string | null;
+}
+
+export class EmbeddingResponseDto {
+  @ApiProperty({ enum: ['list'] }) object!: 'list';
+  @ApiProperty({ type: [EmbeddingDto] }) data!: EmbeddingDto[];
+  @ApiProperty({ example: 'openai/text-embedding-3-small' }) model!: string;
+  @ApiProperty({ type: EmbeddingUsageDto }) usage!: EmbeddingUsageDto;
+}
+
+export class ImageCreateDto {
+  @ApiProperty({ example: 'A loaf of sourdough on a wooden table' }) prompt!: string;
+  @ApiPropertyOptional({ example: 'openai/gpt-image-1' }) model?: string;
+  @ApiPropertyOptional({ default: 1, minimum: 1 }) n?: number;
+  @ApiPropertyOptional({ example: '1024x1024' }) size?: string;
+  @ApiPropertyOptional({ example: 'standard' }) quality?: string;
+  @ApiPropertyOptional({ enum: ['url', 'b64_json'] }) response_format?: 'url' | 'b64_json';
+}
+
+export class ImageDataDto {
+  @ApiPropertyOptional() url?: string;
+  @ApiPropertyOptional() b64_json?: string;
+  @ApiPropertyOptional() revised_prompt?: string;
+}
+
+export class ImagesUsageDto {
+  @ApiProperty() input_tokens!: number;
+  @ApiProperty() output_tokens!: number;
+  @ApiProperty() total_tokens!: number;
+  @ApiProperty({ type: String, nullable: true, example: '0.04' }) cost_usd!: string | null;
+}
+
+export class ImagesResponseDto {
+  @ApiProperty({ example: 1767225600 }) created!: number;
+  @ApiProperty({ type: [ImageDataDto] }) data!: ImageDataDto[];
+  @ApiProperty({ type: ImagesUsageDto }) usage!: ImagesUsageDto;
+}

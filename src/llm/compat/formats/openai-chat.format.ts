@@ -1,0 +1,302 @@
+import type { GenerationOutcome, StreamStart, StreamSummary, TemplateInput } from '../../generation/generation.types';
+import {
+  ChatMessage,
+  ContentPart,
+  FinishReason,
+  GenerateRequest,
+  StreamEvent,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../../providers/llm-provider';
+import { BodyReader, isObject, Json, readTemplate } from './body-reader';
+
+/** A /v1/chat/completions body, read into the neutral shape. */
+export interface ParsedChatCompletion {
+  model: string;
+  messages: ChatMessage[];
+  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice'>;
+  stream: boolean;
+  includeUsage: boolean;
+  template?: TemplateInput;
+  variables?: Record<string, unknown>;
+  fallbacks?: string[];
+  metadata?: Record<string, unknown>;
+  subject?: string;
+}
+
+/**
+ * Fields the official SDKs may send that change nothing the gateway answers
+ * (or only hint at the provider): accepted and ignored.
+ * user, seed, store, service_tier, prompt_cache_key, safety_identifier,
+ * reasoning_effort, verbosity, frequency_penalty, presence_penalty.
+ * Fields that would silently change the answer when dropped get a 400 naming them:
+ * n > 1, response_format json_*, logprobs, logit_bias, audio, modalities other than text,
+ * functions/function_call (use tools), prediction, web_search_options.
+ */
+export function parseChatCompletion(body: unknown): ParsedChatCompletion {
+  const r = BodyReader.of(body);
+  const template = readTemplate(r);
+  const model = r.string('model', { required: true, max: 200 });
+  const messages = readMessages(r, template === undefined);
+  const maxTokens = r.number('max_completion_tokens', { integer: true, min: 1 }) ?? r.number('max_tokens', { integer: true, min: 1 });
+  const temperature = r.number('temperature', { min: 0, max: 2 });
+  const topP = r.number('top_p', { min: 0, max: 1 });
+  const stop = readStop(r);
+  const tools = readTools(r);
+  const toolChoice = readToolChoice(r);
+  const stream = r.boolean('stream') ?? false;
+  const streamOptions = r.object('stream_options');
+  const includeUsage = streamOptions?.include_usage === true;
+  rejectSemanticFields(r);
+  const variables = r.object('variables');
+  const fallbacks = r.stringList('fallbacks', { max: 10 });
+  const metadata = r.object('metadata');
+  const subject = r.string('subject', { max: 200 }) ?? r.string('user', { max: 200 });
+  r.done();
+  return {
+    model: model!,
+    messages: messages ?? [],
+    params: {
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...(topP !== undefined ? { topP } : {}),
+      ...(stop !== undefined ? { stop } : {}),
+      ...(tools !== undefined ? { tools } : {}),
+      ...(toolChoice !== undefined ? { toolChoice } : {}),
+    },
+    stream,
+    includeUsage,
+    ...(template ? { template } : {}),
+    ...(variables ? { variables } : {}),
+    ...(fallbacks ? { fallbacks } : {}),
+    ...(metadata ? { metadata } : {}),
+    ...(subject && template ? { subject } : {}),
+  };
+}
+
+function rejectSemanticFields(r: BodyReader): void {
+  const n = r.number('n', { integer: true, min: 1 });
+  if (n !== undefined && n > 1) r.unsupported('n', 'only n=1 is supported');
+  const format = r.body.response_format;
+  if (format !== undefined && format !== null && !(isObject(format) && format.type === 'text')) {
+    r.unsupported('response_format', 'only {"type":"text"} is supported; JSON modes are not passed through');
+  }
+  if (r.body.logprobs === true) r.unsupported('logprobs', 'logprobs are not supported');
+  if (r.has('top_logprobs') && r.body.top_logprobs !== 0) r.unsupported('top_logprobs', 'logprobs are not supported');
+  if (isObject(r.body.logit_bias) && Object.keys(r.body.logit_bias).length > 0) r.unsupported('logit_bias', 'logit_bias is not supported');
+  if (r.has('audio')) r.unsupported('audio', 'audio output is not supported');
+  const modalities = r.body.modalities;
+  if (Array.isArray(modalities) && modalities.some((m) => m !== 'text')) r.unsupported('modalities', 'only text output is supported');
+  if (r.has('functions') || r.has('function_call')) r.unsupported(r.has('functions') ? 'functions' : 'function_call', 'use tools and tool_choice');
+  if (r.has('prediction')) r.unsupported('prediction', 'predicted outputs are not supported');
+  if (r.has('web_search_options')) r.unsupported('web_search_options', 'web search is not supported');
+  if (r.body.parallel_tool_calls === false) r.unsupported('parallel_tool_calls', 'parallel_tool_calls=false is not supported');
+}
+
+function readStop(r: BodyReader): string[] | undefined {
+  const stop = r.body.stop;
+  if (stop === undefined || stop === null) return undefined;
+  if (typeof stop === 'string') return [stop];
+  if (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === 'string')) return stop;
+  return r.problem('stop', 'expected a string or up to 4 strings');
+}
+
+function readMessages(r: BodyReader, required: boolean): ChatMessage[] | undefined {
+  return r.messageList(required, (raw, at) => {
+    const message = readMessage(r, raw, at);
+    return message ? [message] : [];
+  });
+}
+
+function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage | undefined {
+  if (!isObject(raw)) return r.problem(at, 'expected a message object');
+  const role = raw.role;
+  const name = typeof raw.name === 'string' ? raw.name : undefined;
+  switch (role) {
+    case 'system':
+    case 'developer': {
+      const content = readContent(r, raw.content, `${at}.content`, false);
+      return content === undefined ? undefined : { role: 'system', content };
+    }
+    case 'user': {
+      const content = readContent(r, raw.content, `${at}.content`, true);
+      return content === undefined ? undefined : { role: 'user', content, ...(name ? { name } : {}) };
+    }
+    case 'assistant': {
+      const toolCalls = readToolCalls(r, raw.tool_calls, `${at}.tool_calls`);
+      const content = raw.content === null || raw.content === undefined ? '' : readContent(r, raw.content, `${at}.content`, false);
+      if (content === undefined) return undefined;
+      if (raw.refusal !== undefined && raw.refusal !== null && content === '')
+        return { role: 'assistant', content: typeof raw.refusal === 'string' ? raw.refusal : JSON.stringify(raw.refusal) };
+      return { role: 'assistant', content, ...(toolCalls && toolCalls.length > 0 ? { toolCalls } : {}) };
+    }
+    case 'tool': {
+      if (typeof raw.tool_call_id !== 'string') return r.problem(`${at}.tool_call_id`, 'required');
+      const content = readContent(r, raw.content, `${at}.content`, false);
+      return content === undefined ? undefined : { role: 'tool', content, toolCallId: raw.tool_call_id };
+    }
+    case 'function':
+      return r.problem(`${at}.role`, 'role "function" is deprecated; use tool messages');
+    default:
+      return r.problem(`${at}.role`, 'expected system, developer, user, assistant or tool');
+  }
+}
+
+function readContent(r: BodyReader, content: unknown, at: string, images: boolean): string | ContentPart[] | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return r.problem(at, 'expected a string or an array of content parts');
+  const parts: ContentPart[] = [];
+  for (const [i, part] of content.entries()) {
+    if (isObject(part) && part.type === 'text' && typeof part.text === 'string') parts.push({ type: 'text', text: part.text });
+    else if (images && isObject(part) && part.type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string') {
+      parts.push({ type: 'image', url: part.image_url.url });
+    } else return r.problem(`${at}[${i}]`, images ? 'expected a text or image_url part' : 'expected a text part');
+  }
+  return parts;
+}
+
+function readToolCalls(r: BodyReader, value: unknown, at: string): ToolCall[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return r.problem(at, 'expected an array');
+  const calls: ToolCall[] = [];
+  for (const [i, call] of value.entries()) {
+    if (!isObject(call) || typeof call.id !== 'string' || !isObject(call.function) || typeof call.function.name !== 'string') {
+      return r.problem(`${at}[${i}]`, 'expected {id, type: "function", function: {name, arguments}}');
+    }
+    const args = call.function.arguments;
+    calls.push({ id: call.id, name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) });
+  }
+  return calls;
+}
+
+function readTools(r: BodyReader): ToolDefinition[] | undefined {
+  const value = r.body.tools;
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return r.problem('tools', 'expected an array');
+  const tools: ToolDefinition[] = [];
+  for (const [i, tool] of value.entries()) {
+    if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function) || typeof tool.function.name !== 'string') {
+      return r.problem(`tools[${i}]`, 'expected {type: "function", function: {name, description?, parameters?}}');
+    }
+    const fn = tool.function;
+    tools.push({
+      name: fn.name as string,
+      ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
+      parameters: isObject(fn.parameters) ? fn.parameters : { type: 'object', properties: {} },
+    });
+  }
+  return tools;
+}
+
+function readToolChoice(r: BodyReader): ToolChoice | undefined {
+  const value = r.body.tool_choice;
+  if (value === undefined || value === null) return undefined;
+  if (value === 'auto' || value === 'none' || value === 'required') return value;
+  if (isObject(value) && value.type === 'function' && isObject(value.function) && typeof value.function.name === 'string') return { name: value.function.name };
+  return r.problem('tool_choice', 'expected "auto", "none", "required" or {type: "function", function: {name}}');
+}
+
+// ---- responses ----
+
+export function completionId(requestId: string): string {
+  return `chatcmpl-${requestId}`;
+}
+
+function openAiFinishReason(reason: FinishReason): string {
+  return reason === 'error' ? 'stop' : reason;
+}
+
+export function openAiUsage(usage: TokenUsage, costUsd: string | null): Json {
+  return {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+    ...(usage.cachedInputTokens ? { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens } } : {}),
+    ...(usage.reasoningTokens ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {}),
+    cost_usd: costUsd,
+  };
+}
+
+/** A genuine ChatCompletion, so the OpenAI SDK parses it; `model` is `provider/model`. */
+export function toChatCompletion(outcome: GenerationOutcome): Json {
+  const toolCalls = outcome.toolCalls ?? [];
+  return {
+    id: completionId(outcome.requestId),
+    object: 'chat.completion',
+    created: Math.floor(outcome.createdAt.getTime() / 1000),
+    model: outcome.target.id,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: outcome.text === '' && toolCalls.length > 0 ? null : outcome.text,
+          refusal: null,
+          ...(toolCalls.length > 0
+            ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+            : {}),
+        },
+        logprobs: null,
+        finish_reason: openAiFinishReason(outcome.finishReason),
+      },
+    ],
+    usage: openAiUsage(outcome.usage, outcome.costUsd),
+    system_fingerprint: null,
+    request_id: outcome.requestId,
+    requested_model: outcome.requestedModel,
+    attempts: outcome.attempts,
+  };
+}
+
+/** Builds chat.completion.chunk objects for one stream. */
+export class OpenAiChunkWriter {
+  private id = '';
+  private created = 0;
+  private model = '';
+
+  start(start: StreamStart): Json {
+    this.id = completionId(start.requestId);
+    this.created = Math.floor(start.createdAt.getTime() / 1000);
+    this.model = start.target.id;
+    return this.chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]);
+  }
+
+  event(event: StreamEvent): Json | undefined {
+    switch (event.type) {
+      case 'text':
+        return this.chunk([{ index: 0, delta: { content: event.text }, logprobs: null, finish_reason: null }]);
+      case 'tool_call_delta':
+        return this.chunk([
+          {
+            index: 0,
+            delta: {
+              tool_calls: [
+                {
+                  index: event.index,
+                  ...(event.id ? { id: event.id, type: 'function' } : {}),
+                  function: { ...(event.name ? { name: event.name } : {}), arguments: event.argumentsDelta ?? '' },
+                },
+              ],
+            },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]);
+      case 'finish':
+        return this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: openAiFinishReason(event.finishReason) }]);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The usage chunk OpenAI sends when stream_options.include_usage is set (choices empty), with cost_usd added. */
+  usage(summary: StreamSummary): Json {
+    return { ...this.chunk([]), usage: openAiUsage(summary.usage, summary.costUsd) };
+  }
+
+  private chunk(choices: Json[]): Json {
+    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, system_fingerprint: null, choices };
+  }
+}

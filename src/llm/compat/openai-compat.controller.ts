@@ -1,0 +1,160 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, GENERATION_ERRORS } from '../../common/openapi/api-errors.decorator';
+import type { Request, Response } from 'express';
+import { ClientAuth } from '../../common/auth.decorators';
+import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
+import {
+  ChatCompletionCreateDto,
+  ChatCompletionResponseDto,
+  EmbeddingCreateDto,
+  EmbeddingResponseDto,
+  ImageCreateDto,
+  ImagesResponseDto,
+  ModelListResponseDto,
+} from './dto/openai-compat.dto';
+import { EmbeddingsService } from '../generation/embeddings.service';
+import { parseChatCompletion, toChatCompletion } from './formats/openai-chat.format';
+import { parseEmbeddingRequest, parseImageRequest, toEmbeddingResponse, toImagesResponse } from './formats/openai-misc.format';
+import { GenerationInput } from '../generation/generation.types';
+import { ImagesService } from '../generation/images.service';
+import { LlmService } from '../generation/llm.service';
+import { ModelsService } from '../routing/models.service';
+import { clientAbortSignal, httpHooks, OpenAiStreamSink } from '../generation/sse-sinks';
+
+/** Models are listed with a fixed `created`: the gateway does not know when a provider released them. */
+const MODELS_CREATED = 1_700_000_000;
+
+export const COST_HEADER = 'x-llmhub-cost-usd';
+
+/** `v1` for the OpenAI SDKs, `openai/v1` for groq-sdk. */
+export const OPENAI_COMPAT_PREFIXES = ['v1', 'openai/v1'];
+
+function setCostHeader(res: Response, costUsd: string | null): void {
+  if (costUsd === null) res.setHeader('x-llmhub-price-unknown', 'true');
+  else res.setHeader(COST_HEADER, costUsd);
+}
+
+/**
+ * OpenAI-compatible routes: any OpenAI SDK works by changing its base URL and key.
+ * Also served under /openai/v1, where groq-sdk sends them (its base URL is the
+ * server's root); the document lists them once, under /v1.
+ */
+@ApiTags('openai-compatible')
+@Controller(OPENAI_COMPAT_PREFIXES)
+@ClientAuth()
+export class OpenAiCompatController {
+  constructor(
+    private readonly llm: LlmService,
+    private readonly embeddings: EmbeddingsService,
+    private readonly images: ImagesService,
+    private readonly models: ModelsService,
+  ) {}
+
+  @Post('chat/completions')
+  @HttpCode(200)
+  @ApiBody({ type: ChatCompletionCreateDto })
+  @ApiOkResponse({ type: ChatCompletionResponseDto, description: 'A ChatCompletion; with `stream: true`, a text/event-stream of chat.completion.chunk events' })
+  @ApiOperation({
+    summary: 'Create a chat completion (OpenAI)',
+    description:
+      'The OpenAI chat completions API for every configured provider: point an OpenAI SDK at `<LLMHub>/v1` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of `chat.completion.chunk` events ending with `data: [DONE]` (usage in the last chunk with `stream_options.include_usage`). Accepted and ignored: user, seed, store, service_tier, n=1, response_format text, parallel_tool_calls=true, logprobs=false, penalties. Refused with 400 naming the field: n>1, JSON response formats, logprobs, logit_bias, audio, functions. LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd header carry the cost.',
+  })
+  @ApiErrors(GENERATION_ERRORS)
+  async createChatCompletion(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @CurrentRequestId() requestId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const parsed = parseChatCompletion(body);
+    const input: GenerationInput = {
+      caller,
+      requestId,
+      endpoint: '/v1/chat/completions',
+      model: parsed.model,
+      messages: parsed.messages,
+      params: parsed.params,
+      ...(parsed.fallbacks ? { fallbacks: parsed.fallbacks } : {}),
+      ...(parsed.template ? { template: parsed.template } : {}),
+      ...(parsed.variables ? { variables: parsed.variables } : {}),
+      ...(parsed.subject ? { subject: parsed.subject } : {}),
+      metadata: parsed.metadata ?? null,
+      hooks: httpHooks(req, res),
+      signal: clientAbortSignal(res),
+    };
+    if (parsed.stream) {
+      await this.llm.stream(input, new OpenAiStreamSink(res, parsed.includeUsage));
+      return;
+    }
+    const outcome = await this.llm.generate(input);
+    setCostHeader(res, outcome.costUsd);
+    res.status(200).json(toChatCompletion(outcome));
+  }
+
+  @Get('models')
+  @ApiOkResponse({ type: ModelListResponseDto })
+  @ApiOperation({ summary: 'List models (OpenAI)', description: 'The models this key may use, as `provider/model` ids, in the OpenAI list shape.' })
+  listModels(@CurrentCaller() caller: Caller, @Res() res: Response): void {
+    const data = this.models.list(caller).map((m) => ({ id: m.id, object: 'model', created: MODELS_CREATED, owned_by: m.provider }));
+    res.status(200).json({ object: 'list', data });
+  }
+
+  @Post('embeddings')
+  @HttpCode(200)
+  @ApiBody({ type: EmbeddingCreateDto })
+  @ApiOkResponse({ type: EmbeddingResponseDto })
+  @ApiOperation({
+    summary: 'Create embeddings (OpenAI)',
+    description: 'OpenAI-compatible embeddings, for the providers that offer them. `encoding_format: base64` is honoured.',
+  })
+  @ApiErrors(GENERATION_ERRORS)
+  async createEmbeddings(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @CurrentRequestId() requestId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const parsed = parseEmbeddingRequest(body);
+    const outcome = await this.embeddings.embed({
+      caller,
+      requestId,
+      endpoint: '/v1/embeddings',
+      model: parsed.model,
+      input: parsed.input,
+      ...(parsed.dimensions !== undefined ? { dimensions: parsed.dimensions } : {}),
+      hooks: httpHooks(req, res),
+      signal: clientAbortSignal(res),
+    });
+    setCostHeader(res, outcome.costUsd);
+    res.status(200).json(toEmbeddingResponse(outcome, parsed.encodingFormat));
+  }
+
+  @Post('images/generations')
+  @HttpCode(200)
+  @ApiBody({ type: ImageCreateDto })
+  @ApiOkResponse({ type: ImagesResponseDto })
+  @ApiOperation({ summary: 'Create images (OpenAI)', description: 'OpenAI-compatible image generation; the cost depends on model, size, quality and count.' })
+  @ApiErrors(GENERATION_ERRORS)
+  async createImages(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @CurrentRequestId() requestId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const parsed = parseImageRequest(body);
+    const outcome = await this.images.generate({
+      caller,
+      requestId,
+      endpoint: '/v1/images/generations',
+      ...parsed,
+      hooks: httpHooks(req, res),
+      signal: clientAbortSignal(res),
+    });
+    setCostHeader(res, outcome.costUsd);
+    res.status(200).json(toImagesResponse(outcome));
+  }
+}

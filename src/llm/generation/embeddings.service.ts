@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../../auth/access-policy.service';
+import { Caller } from '../../common/caller';
+import { AppError } from '../../common/errors/app-error';
+import { CallCost, GenerationHooks } from './generation.types';
+import { GenerationPlanner } from './generation-planner.service';
+import { PricingService } from '../pricing/pricing.service';
+import { EmbeddingResult } from '../providers/llm-provider';
+import { RouterService } from '../routing/router.service';
+import { ModelTarget } from '../routing/model-resolver.service';
+import { TokensService } from './tokens.service';
+import { UsageAccountingService } from './usage-accounting.service';
+import { NEVER_ABORTED } from '../../common/never-aborted';
+
+export interface EmbeddingInput {
+  caller: Caller;
+  requestId: string;
+  endpoint: string;
+  model?: string;
+  input: string[];
+  dimensions?: number;
+  metadata?: Record<string, unknown> | null;
+  hooks?: GenerationHooks;
+  signal?: AbortSignal;
+}
+
+export interface EmbeddingOutcome extends CallCost {
+  requestId: string;
+  target: ModelTarget;
+  result: EmbeddingResult;
+  latencyMs: number;
+  attempts: number;
+}
+
+/** Embeddings for the providers that offer them, priced by input tokens. */
+@Injectable()
+export class EmbeddingsService {
+  constructor(
+    private readonly planner: GenerationPlanner,
+    private readonly router: RouterService,
+    private readonly access: AccessPolicy,
+    private readonly accounting: UsageAccountingService,
+    private readonly pricing: PricingService,
+    private readonly tokens: TokensService,
+  ) {}
+
+  async embed(input: EmbeddingInput): Promise<EmbeddingOutcome> {
+    const target = this.planner.target(input.model, undefined, 'embedding');
+    this.access.assertModelAllowed(input.caller, target.providerId, target.model);
+    if (!target.provider.embed) {
+      throw new AppError('validation_error', `${target.id} does not offer embeddings`, [{ field: 'model', message: 'not an embedding model' }]);
+    }
+    const estimated = input.input.reduce((sum, text) => sum + this.tokens.count(text), 0);
+    const { base, admission } = await this.accounting.admitTarget(input, target, estimated, this.pricing.embeddingCost(target.id, estimated), input.hooks);
+    const started = performance.now();
+    try {
+      const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
+        t.provider.embed!(
+          { model: t.model, input: input.input, ...(input.dimensions !== undefined ? { dimensions: input.dimensions } : {}), timeoutMs },
+          signal,
+        ),
+      );
+      const inputTokens = routed.value.usage?.inputTokens ?? estimated;
+      const price = this.pricing.embeddingCost(target.id, inputTokens);
+      const cost: CallCost = { usage: { inputTokens, outputTokens: 0 }, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
+      const latencyMs = performance.now() - started;
+      await this.accounting.finish(admission, { ...base, cost, latencyMs, status: 'success', attempts: routed.attempts }, input.hooks);
+      return { requestId: input.requestId, target, result: routed.value, ...cost, latencyMs: Math.round(latencyMs), attempts: routed.attempts };
+    } catch (error) {
+      // a cancelled embedding is charged nothing: its input is not counted as seen
+      await this.accounting.finishUnrouted(admission, base, target, 0, error, performance.now() - started, input.hooks);
+      throw error;
+    }
+  }
+}

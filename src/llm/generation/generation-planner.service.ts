@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../../auth/access-policy.service';
+import { AppError } from '../../common/errors/app-error';
+import { PromptsService } from '../../prompts/prompts.service';
+import { GenerationInput, PreparedGeneration, TemplateUse } from './generation.types';
+import { ChatMessage, GenerateRequest } from '../providers/llm-provider';
+import { ModelKind, ModelResolver, ModelTarget } from '../routing/model-resolver.service';
+import { TokensService } from './tokens.service';
+
+/** Output reserved against the token limit when a request sets no max_tokens. */
+export const DEFAULT_OUTPUT_ESTIMATE = 1024;
+
+/**
+ * Turns a parsed request into a routable one: renders the template, resolves
+ * the model and its fallbacks, checks the caller's allow-lists and estimates
+ * the input for the limits. Everything here fails before any provider is called.
+ */
+@Injectable()
+export class GenerationPlanner {
+  constructor(
+    private readonly models: ModelResolver,
+    private readonly access: AccessPolicy,
+    private readonly prompts: PromptsService,
+    private readonly tokens: TokensService,
+  ) {}
+
+  async prepare(input: GenerationInput): Promise<PreparedGeneration> {
+    let system = input.system;
+    const messages: ChatMessage[] = [...input.messages];
+    const params = { ...input.params };
+    let template: TemplateUse | null = null;
+    let model = input.model;
+    let provider = input.provider;
+
+    if (input.template) {
+      const rendered = await this.prompts.resolveForGeneration(
+        input.caller.clientId,
+        { name: input.template.name, version: input.template.version, label: input.template.label, subject: input.subject },
+        input.variables ?? {},
+      );
+      template = { id: rendered.templateId, name: rendered.templateName, version: rendered.version };
+      if (rendered.systemPrompt) system = system ? `${rendered.systemPrompt}\n\n${system}` : rendered.systemPrompt;
+      if (rendered.prompt) messages.push({ role: 'user', content: rendered.prompt });
+      if (model === undefined && provider === undefined) {
+        model = rendered.model ?? undefined;
+        provider = rendered.provider ?? undefined;
+      }
+      applyTemplateParams(params, rendered.params);
+    }
+    if (messages.length === 0) {
+      throw new AppError('validation_error', 'Give messages, a prompt or a template', [{ field: 'messages', message: 'required' }]);
+    }
+
+    const primary = this.target(model, provider, 'chat');
+    this.access.assertModelAllowed(input.caller, primary.providerId, primary.model);
+    const targets = [primary, ...this.fallbacks(input, primary)];
+
+    const request: PreparedGeneration['request'] = { messages, ...(system ? { system } : {}), ...params };
+    return {
+      caller: input.caller,
+      endpoint: input.endpoint,
+      targets,
+      requestedModel: primary.id,
+      request,
+      estimatedInputTokens: this.tokens.countMessages(system, messages),
+      maxOutputTokens: params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE,
+      template,
+      metadata: input.metadata ?? null,
+    };
+  }
+
+  target(model: string | undefined, provider: string | undefined, kind: ModelKind): ModelTarget {
+    return this.models.targetFor(model, provider, kind);
+  }
+
+  /**
+   * Explicit fallbacks must all be known and allowed (a typo should not pass
+   * silently); the client's default fallbacks are skipped where not allowed.
+   */
+  private fallbacks(input: GenerationInput, primary: ModelTarget): ModelTarget[] {
+    const explicit = input.fallbacks !== undefined;
+    const names = input.fallbacks ?? input.caller.fallbackModels ?? [];
+    const seen = new Set([primary.id]);
+    const targets: ModelTarget[] = [];
+    names.forEach((name, i) => {
+      let target: ModelTarget;
+      try {
+        target = this.models.resolve(name);
+        this.access.assertModelAllowed(input.caller, target.providerId, target.model);
+      } catch (error) {
+        if (!explicit) return;
+        if (error instanceof AppError) throw new AppError(error.code, error.message, [{ field: `fallbacks[${i}]`, message: error.message }]);
+        throw error;
+      }
+      if (seen.has(target.id)) return;
+      seen.add(target.id);
+      targets.push(target);
+    });
+    return targets;
+  }
+}
+
+/** Template params (snake_case, as stored) apply where the request set nothing. */
+function applyTemplateParams(params: Partial<Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop'>>, stored: Record<string, unknown>): void {
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  params.maxTokens ??= num(stored.max_tokens);
+  params.temperature ??= num(stored.temperature);
+  params.topP ??= num(stored.top_p);
+  if (params.stop === undefined && Array.isArray(stored.stop) && stored.stop.every((s) => typeof s === 'string')) params.stop = stored.stop;
+  for (const key of ['maxTokens', 'temperature', 'topP'] as const) if (params[key] === undefined) delete params[key];
+}

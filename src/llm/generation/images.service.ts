@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../../auth/access-policy.service';
+import { Caller } from '../../common/caller';
+import { AppError } from '../../common/errors/app-error';
+import { CallCost, GenerationHooks } from './generation.types';
+import { GenerationPlanner } from './generation-planner.service';
+import { PricingService } from '../pricing/pricing.service';
+import { ImageResult } from '../providers/llm-provider';
+import { RouterService } from '../routing/router.service';
+import { ModelTarget } from '../routing/model-resolver.service';
+import { TokensService } from './tokens.service';
+import { UsageAccountingService } from './usage-accounting.service';
+import { NEVER_ABORTED } from '../../common/never-aborted';
+
+export interface ImageInput {
+  caller: Caller;
+  requestId: string;
+  endpoint: string;
+  model?: string;
+  provider?: string;
+  prompt: string;
+  n: number;
+  size?: string;
+  quality?: string;
+  responseFormat?: 'url' | 'b64_json';
+  metadata?: Record<string, unknown> | null;
+  hooks?: GenerationHooks;
+  signal?: AbortSignal;
+}
+
+export interface ImageOutcome extends CallCost {
+  requestId: string;
+  target: ModelTarget;
+  result: ImageResult;
+  latencyMs: number;
+  attempts: number;
+  createdAt: Date;
+}
+
+/** Per-model defaults: what OpenAI itself assumes when size/quality are not given. */
+function defaultQuality(model: string): string {
+  if (model.startsWith('gpt-image')) return 'auto';
+  return 'standard';
+}
+
+/** Image generation, priced by model, size, quality and count. */
+@Injectable()
+export class ImagesService {
+  constructor(
+    private readonly planner: GenerationPlanner,
+    private readonly router: RouterService,
+    private readonly access: AccessPolicy,
+    private readonly accounting: UsageAccountingService,
+    private readonly pricing: PricingService,
+    private readonly tokens: TokensService,
+  ) {}
+
+  async generate(input: ImageInput): Promise<ImageOutcome> {
+    const target = this.planner.target(input.model, input.provider, 'image');
+    this.access.assertModelAllowed(input.caller, target.providerId, target.model);
+    if (!target.provider.generateImage) {
+      throw new AppError('validation_error', `${target.id} does not generate images`, [{ field: 'model', message: 'not an image model' }]);
+    }
+    const size = input.size ?? '1024x1024';
+    const quality = input.quality ?? defaultQuality(target.model);
+    const promptTokens = this.tokens.count(input.prompt);
+    const maxCost = this.pricing.imageCost(target.id, { size, quality, n: input.n });
+    const { base, admission } = await this.accounting.admitTarget(input, target, promptTokens, maxCost, input.hooks);
+    const started = performance.now();
+    try {
+      const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
+        t.provider.generateImage!(
+          {
+            model: t.model,
+            prompt: input.prompt,
+            n: input.n,
+            size,
+            quality,
+            ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}),
+            timeoutMs,
+          },
+          signal,
+        ),
+      );
+      const price = this.pricing.imageCost(target.id, { size, quality, n: routed.value.images.length, usage: routed.value.usage });
+      const usage = routed.value.usage ?? { inputTokens: promptTokens, outputTokens: 0 };
+      const cost: CallCost = { usage, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
+      const latencyMs = performance.now() - started;
+      await this.accounting.finish(admission, { ...base, cost, latencyMs, status: 'success', attempts: routed.attempts }, input.hooks);
+      return {
+        requestId: input.requestId,
+        target,
+        result: routed.value,
+        ...cost,
+        latencyMs: Math.round(latencyMs),
+        attempts: routed.attempts,
+        createdAt: base.createdAt,
+      };
+    } catch (error) {
+      // a cancelled image is charged nothing: no image was delivered
+      await this.accounting.finishUnrouted(admission, base, target, 0, error, performance.now() - started, input.hooks);
+      throw error;
+    }
+  }
+}

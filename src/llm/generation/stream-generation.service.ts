@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { Admission } from '../../auth/limits/limits.service';
+import { AppError } from '../../common/errors/app-error';
+import { GenerationHooks, PreparedGeneration, StreamSink, StreamSummary } from './generation.types';
+import { FinishReason, ProviderError, StreamEvent, TokenUsage } from '../providers/llm-provider';
+import { toProviderError } from '../providers/sdk-errors';
+import { OpenedStream, RouterService } from '../routing/router.service';
+import { ModelTarget } from '../routing/model-resolver.service';
+import { TokensService } from './tokens.service';
+import { CallRecord, UsageAccountingService } from './usage-accounting.service';
+import { NEVER_ABORTED } from '../../common/never-aborted';
+
+/**
+ * A streamed generation: events go to the sink as they arrive (nothing is
+ * buffered). Retries and fallbacks apply only until the first event. The usage
+ * record is committed before the sink's final event; a client that leaves
+ * aborts the upstream call and is recorded as `cancelled` with the tokens seen.
+ */
+@Injectable()
+export class StreamGenerationService {
+  constructor(
+    private readonly router: RouterService,
+    private readonly accounting: UsageAccountingService,
+    private readonly tokens: TokensService,
+  ) {}
+
+  async run(prepared: PreparedGeneration, requestId: string, sink: StreamSink, hooks?: GenerationHooks, signal: AbortSignal = NEVER_ABORTED): Promise<void> {
+    const { base, admission, primary } = await this.accounting.admitPrepared(prepared, requestId, true, hooks);
+    const started = performance.now();
+
+    let opened: OpenedStream;
+    try {
+      opened = await this.router.openStream(prepared.targets, signal, (target, attemptSignal, timeoutMs) =>
+        target.provider.stream({ ...prepared.request, model: target.model, timeoutMs }, attemptSignal),
+      );
+    } catch (error) {
+      // nothing was sent to the client yet: the error leaves as a normal JSON error
+      await this.accounting.finishUnrouted(admission, base, primary, prepared.estimatedInputTokens, error, performance.now() - started, hooks);
+      throw error;
+    }
+
+    const { target, attempts } = opened;
+    const seen = new SeenOutput();
+    const record = (status: CallRecord['status'], usage: TokenUsage, finishReason: FinishReason, error: AppError | null): Promise<StreamSummary> =>
+      this.finish(
+        admission,
+        { ...base, provider: target.providerId, model: target.model, requestedModel: prepared.requestedModel },
+        target,
+        {
+          usage,
+          status,
+          error,
+          attempts,
+          ttftMs: opened.ttftMs,
+          started,
+          finishReason,
+        },
+        hooks,
+      );
+
+    hooks?.upstream?.(opened.ttftMs);
+    sink.open({
+      requestId,
+      target,
+      requestedModel: prepared.requestedModel,
+      attempts,
+      estimatedInputTokens: prepared.estimatedInputTokens,
+      createdAt: base.createdAt,
+      headers: admission.headers,
+    });
+    let usage: TokenUsage | undefined;
+    let finishReason: FinishReason | undefined;
+    try {
+      let next: IteratorResult<StreamEvent> = opened.first === undefined ? { done: true, value: undefined } : { done: false, value: opened.first };
+      while (!next.done) {
+        const event = next.value;
+        if (event.type === 'usage') usage = event.usage;
+        else if (event.type === 'finish') finishReason = event.finishReason;
+        else {
+          seen.add(event);
+          sink.event(event);
+        }
+        next = await opened.rest.next();
+      }
+      if (signal.aborted) throw new ProviderError('aborted', 'The client closed the request');
+      if (finishReason === undefined) throw new ProviderError('connection', 'The provider stream ended before it finished');
+    } catch (err) {
+      opened.release();
+      const error = signal.aborted ? new ProviderError('aborted', 'The client closed the request') : toProviderError(err);
+      this.router.streamFailed(target, error);
+      const seenUsage = { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) };
+      if (error.kind === 'aborted') {
+        await record('cancelled', usage ?? seenUsage, 'stop', new AppError('upstream_error', 'The client closed the request'));
+        return;
+      }
+      const appError = new AppError(error.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `${target.id} stream failed: ${error.message}`);
+      const summary = await record('error', usage ?? seenUsage, 'error', appError);
+      sink.fail(appError, summary);
+      return;
+    }
+    opened.release();
+    // the finish event is sent now; the final event only after the record is committed
+    sink.event({ type: 'finish', finishReason });
+    const summary = await record(
+      'success',
+      usage ?? { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) },
+      finishReason,
+      null,
+    );
+    sink.close(summary);
+  }
+
+  private async finish(
+    admission: Admission,
+    base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts' | 'isStream' | 'error' | 'ttftMs'>,
+    target: ModelTarget,
+    outcome: {
+      usage: TokenUsage;
+      status: CallRecord['status'];
+      error: AppError | null;
+      attempts: number;
+      ttftMs: number;
+      started: number;
+      finishReason: FinishReason;
+    },
+    hooks?: GenerationHooks,
+  ): Promise<StreamSummary> {
+    const cost = this.accounting.cost(target.id, outcome.usage);
+    const latencyMs = performance.now() - outcome.started;
+    await this.accounting.finish(
+      admission,
+      { ...base, cost, latencyMs, ttftMs: outcome.ttftMs, status: outcome.status, error: outcome.error, attempts: outcome.attempts, isStream: true },
+      hooks,
+    );
+    return { ...cost, finishReason: outcome.finishReason, latencyMs: Math.round(latencyMs), attempts: outcome.attempts };
+  }
+}
+
+/** The text (and tool-call text) a stream has carried so far, for counting tokens when the provider reports none. */
+class SeenOutput {
+  private parts: string[] = [];
+  add(event: StreamEvent): void {
+    if (event.type === 'text') this.parts.push(event.text);
+    else if (event.type === 'tool_call_delta') this.parts.push((event.name ?? '') + (event.argumentsDelta ?? ''));
+  }
+  get text(): string {
+    return this.parts.join('');
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
+import { PriceEntryDto, PriceListDto } from './dto/prices.dto';
+import { PricingLoader } from './pricing-loader.service';
+import { ModelPriceOverride, PricingService, toPriceOverrides } from './pricing.service';
+import { ProviderRegistry } from '../providers/provider-registry';
+
+const PRICE_FIELDS = ['input_per_m', 'output_per_m', 'cached_input_per_m', 'cache_write_per_m'] as const;
+/** what numeric(18,6) holds exactly: at most 12 integer digits and 6 decimals */
+const COLUMN_FIT = /^\d{1,12}(\.\d{1,6})?$/;
+
+/**
+ * The pricing table in force, and the console's edits to it (model_prices).
+ * An edit is applied on this instance before the answer goes out, so the next
+ * call is priced with it; other instances pick it up through PricingLoader's poll.
+ * Costs already recorded are never touched.
+ */
+@Injectable()
+export class PricesService {
+  private readonly logger = new Logger('Prices');
+
+  constructor(
+    private readonly pricing: PricingService,
+    private readonly loader: PricingLoader,
+    private readonly registry: ProviderRegistry,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  list(): PriceListDto {
+    const fromConsole = this.loader.consoleModels();
+    const items: PriceEntryDto[] = this.pricing.listPrices().map((p) => ({
+      model: p.model,
+      input_per_m: p.inputPerM ?? null,
+      output_per_m: p.outputPerM ?? null,
+      cached_input_per_m: p.cachedInputPerM ?? null,
+      cache_write_per_m: p.cacheWritePerM ?? null,
+      source: fromConsole.has(p.model) ? 'console' : p.source,
+    }));
+    return { items, next_cursor: null };
+  }
+
+  /** `{"provider/model": {...prices} | null}`: upserts, or deletes on null; all or nothing. */
+  async update(prices: Record<string, unknown>): Promise<PriceListDto> {
+    const upserts: [string, ModelPriceOverride][] = [];
+    const deletes: string[] = [];
+    for (const [model, entry] of Object.entries(prices)) {
+      if (entry === null) {
+        deletes.push(model);
+        continue;
+      }
+      upserts.push([model, this.validate(model, entry)]);
+    }
+    await this.dataSource.transaction(async (manager) => {
+      for (const [model, p] of upserts) {
+        await manager.query(
+          `INSERT INTO model_prices (model, input_per_m, output_per_m, cached_input_per_m, cache_write_per_m, updated_at)
+           VALUES ($1, $2, $3, $4, $5, now())
+           ON CONFLICT (model) DO UPDATE SET input_per_m = EXCLUDED.input_per_m, output_per_m = EXCLUDED.output_per_m,
+             cached_input_per_m = EXCLUDED.cached_input_per_m, cache_write_per_m = EXCLUDED.cache_write_per_m, updated_at = now()`,
+          [model, p.inputPerM, p.outputPerM, p.cachedInputPerM ?? null, p.cacheWritePerM ?? null],
+        );
+      }
+      if (deletes.length > 0) await manager.query(`DELETE FROM model_prices WHERE model = ANY($1::text[])`, [deletes]);
+    });
+    await this.loader.reload();
+    if (upserts.length + deletes.length > 0) {
+      this.logger.log(`Prices edited in the console: ${[...upserts.map(([m]) => `${m} set`), ...deletes.map((m) => `${m} reset`)].join(', ')}`);
+    }
+    return this.list();
+  }
+
+  private validate(model: string, entry: unknown): ModelPriceOverride {
+    const fail = (message: string, field?: string): never => {
+      throw new AppError('validation_error', message, [{ field: field ? `prices.${model}.${field}` : `prices.${model}`, message }]);
+    };
+    let price: ModelPriceOverride;
+    try {
+      price = toPriceOverrides({ [model]: entry })[model]!;
+    } catch (error) {
+      // the validator's message names the model and the field; the detail names the field as a path too
+      const message = (error as Error).message;
+      const field = /unknown field "([^"]+)"/.exec(message)?.[1] ?? PRICE_FIELDS.find((f) => new RegExp(`: ${f}\\b`).test(message));
+      return fail(message, field);
+    }
+    const provider = model.slice(0, model.indexOf('/'));
+    if (this.registry.find(provider)?.id !== provider) {
+      fail(
+        `price "${model}": unknown provider "${provider}" (known: ${this.registry
+          .all()
+          .map((p) => p.id)
+          .join(', ')})`,
+      );
+    }
+    const columns: [string, string | undefined][] = [
+      ['input_per_m', price.inputPerM],
+      ['output_per_m', price.outputPerM],
+      ['cached_input_per_m', price.cachedInputPerM],
+      ['cache_write_per_m', price.cacheWritePerM],
+    ];
+    for (const [field, value] of columns) {
+      if (value !== undefined && !COLUMN_FIT.test(value))
+        fail(`price "${model}": ${field} must have at most 12 integer digits and 6 decimals (got "${value}")`, field);
+    }
+    return price;
+  }
+}

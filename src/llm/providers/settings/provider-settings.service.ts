@@ -1,0 +1,161 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppError } from '../../../common/errors/app-error';
+import { resolveInstanceSecret } from '../../../common/crypto/instance-secret';
+import { maskSecret, SecretBox } from '../../../common/crypto/secret-box';
+import { APP_CONFIG } from '../../../config/config.module';
+import { AppConfig } from '../../../config/env.schema';
+import { LlmProvider, ProviderSettings } from '../llm-provider';
+import { ProviderRegistry } from '../provider-registry';
+import { ProviderSetting } from './provider-setting.entity';
+
+const MOCK_ID = 'mock';
+/** how often other instances pick up a provider edited in the console */
+const REFRESH_MS = 15_000;
+
+export interface ProviderStatus {
+  name: string;
+  configured: boolean;
+  enabled: boolean;
+  api_key: string | null;
+  api_key_source: 'environment' | 'console' | null;
+  base_url: string | null;
+  timeout_ms: number;
+  models: string[];
+}
+
+export interface ProviderUpdate {
+  enabled?: boolean;
+  /** write-only; empty string removes the console key (the environment's applies again) */
+  api_key?: string;
+  base_url?: string | null;
+  timeout_ms?: number | null;
+}
+
+/**
+ * A provider's settings = the environment, overlaid by what an operator saved
+ * in the console (key encrypted with LLMHUB_SECRET). Applies them to each
+ * strategy with configure(), at start, on edit, and periodically for edits made
+ * on other instances.
+ */
+@Injectable()
+export class ProviderSettingsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ProviderSettings');
+  private readonly box: SecretBox;
+  private readonly applied = new Map<string, { settings: ProviderSettings; source: ProviderStatus['api_key_source'] }>();
+  private timer?: NodeJS.Timeout;
+  private lastSeenUpdate = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: ProviderRegistry,
+    @InjectRepository(ProviderSetting) private readonly rows: Repository<ProviderSetting>,
+  ) {
+    const { secret, generated } = resolveInstanceSecret(config.secret, config.dataDir);
+    if (generated) this.logger.warn('LLMHUB_SECRET is not set: generated one in DATA_DIR/llmhub.secret. Set LLMHUB_SECRET when running several instances.');
+    this.box = new SecretBox(secret);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => void this.reloadIfChanged(), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private envSettings(id: string): { apiKey?: string; baseUrl?: string } {
+    const builtin = this.config.providers as unknown as Record<string, { apiKey?: string; baseUrl?: string } | undefined>;
+    const custom = this.config.providers.custom.find((c) => c.name === id);
+    if (custom) return { apiKey: custom.apiKey, baseUrl: custom.baseUrl };
+    const entry = builtin[id];
+    return entry && typeof entry === 'object' && !Array.isArray(entry) ? entry : {};
+  }
+
+  async reload(): Promise<void> {
+    const saved = new Map((await this.rows.find()).map((row) => [row.name, row]));
+    this.lastSeenUpdate = Math.max(0, ...[...saved.values()].map((r) => r.updatedAt.getTime()));
+    const real = this.registry.all().filter((p) => p.id !== MOCK_ID);
+    for (const provider of real) this.apply(provider, saved.get(provider.id));
+    const mock = this.registry.find(MOCK_ID);
+    if (mock) {
+      const anyReal = real.some((p) => p.isConfigured());
+      const mode = this.config.providers.mock;
+      const enabled = mode === 'on' || (mode === 'auto' && !anyReal);
+      this.apply(mock, saved.get(MOCK_ID), enabled);
+    }
+  }
+
+  private apply(provider: LlmProvider, row: ProviderSetting | undefined, defaultEnabled = true): void {
+    const env = this.envSettings(provider.id);
+    let apiKey = env.apiKey;
+    let source: ProviderStatus['api_key_source'] = apiKey ? 'environment' : null;
+    if (row?.apiKeyEncrypted) {
+      try {
+        apiKey = this.box.open(row.apiKeyEncrypted);
+        source = 'console';
+      } catch {
+        this.logger.error(`The stored key of provider "${provider.id}" cannot be decrypted: was LLMHUB_SECRET changed?`);
+      }
+    }
+    const settings: ProviderSettings = {
+      apiKey,
+      baseUrl: row?.baseUrl ?? env.baseUrl,
+      enabled: row?.enabled ?? defaultEnabled,
+      timeoutMs: row?.timeoutMs ?? this.config.providers.timeoutMs,
+    };
+    provider.configure(settings);
+    this.applied.set(provider.id, { settings, source });
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    try {
+      const [{ latest }] = await this.rows.query<{ latest: number }[]>(
+        `SELECT coalesce(extract(epoch from max(updated_at)) * 1000, 0)::float8 AS latest FROM providers`,
+      );
+      if (Number(latest) > this.lastSeenUpdate) await this.reload();
+    } catch (error) {
+      this.logger.warn(`Could not refresh provider settings: ${(error as Error).message}`);
+    }
+  }
+
+  timeoutOf(id: string): number {
+    return this.applied.get(id)?.settings.timeoutMs ?? this.config.providers.timeoutMs;
+  }
+
+  list(): ProviderStatus[] {
+    return this.registry.all().map((p) => this.status(p));
+  }
+
+  status(provider: LlmProvider): ProviderStatus {
+    const applied = this.applied.get(provider.id);
+    return {
+      name: provider.id,
+      configured: provider.isConfigured(),
+      enabled: applied?.settings.enabled ?? false,
+      api_key: maskSecret(applied?.settings.apiKey),
+      api_key_source: applied?.source ?? null,
+      base_url: applied?.settings.baseUrl ?? null,
+      timeout_ms: applied?.settings.timeoutMs ?? this.config.providers.timeoutMs,
+      models: provider.listModels().map((m) => m.id),
+    };
+  }
+
+  async update(name: string, change: ProviderUpdate): Promise<ProviderStatus> {
+    const provider = this.registry.find(name);
+    if (!provider) throw new AppError('not_found', `Unknown provider "${name}"`);
+    const row =
+      (await this.rows.findOne({ where: { name: provider.id } })) ??
+      this.rows.create({ name: provider.id, enabled: null, apiKeyEncrypted: null, baseUrl: null, timeoutMs: null });
+    if (change.enabled !== undefined) row.enabled = change.enabled;
+    if (change.api_key !== undefined) row.apiKeyEncrypted = change.api_key === '' ? null : this.box.seal(change.api_key);
+    if (change.base_url !== undefined) row.baseUrl = change.base_url;
+    if (change.timeout_ms !== undefined) row.timeoutMs = change.timeout_ms;
+    await this.rows.save(row);
+    await this.reload();
+    return this.status(provider);
+  }
+}

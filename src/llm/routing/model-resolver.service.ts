@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error';
+import { ModelCatalog } from './model-catalog';
+import { LlmProvider, ProviderModel } from '../providers/llm-provider';
+import { ProviderRegistry } from '../providers/provider-registry';
+
+/** A resolved model: which strategy serves it and under which id. */
+export interface ModelTarget {
+  provider: LlmProvider;
+  providerId: string;
+  /** the provider's own model id */
+  model: string;
+  /** `provider/model`, as clients see it */
+  id: string;
+}
+
+export type ModelKind = ProviderModel['kind'];
+
+/**
+ * Turns the model a request names into a target: which provider strategy
+ * serves it and under which id. Nothing here calls a provider; routing the
+ * call is RouterService's.
+ */
+@Injectable()
+export class ModelResolver {
+  constructor(
+    private readonly registry: ProviderRegistry,
+    private readonly catalog: ModelCatalog,
+  ) {}
+
+  /**
+   * `provider/model`, an alias (`claude/…`), or a bare model name known to the
+   * catalog. An explicit `provider` narrows a bare name. Unknown → 422/400 naming the model.
+   */
+  resolve(name: string, providerHint?: string): ModelTarget {
+    const trimmed = name.trim();
+    if (providerHint) {
+      const provider = this.registry.find(providerHint);
+      if (!provider) throw unknownProvider(providerHint);
+      const prefixed = trimmed.startsWith(`${providerHint}/`) || trimmed.startsWith(`${provider.id}/`) ? trimmed.slice(trimmed.indexOf('/') + 1) : trimmed;
+      return targetOf(provider, prefixed);
+    }
+    const slash = trimmed.indexOf('/');
+    if (slash > 0) {
+      const provider = this.registry.find(trimmed.slice(0, slash));
+      if (provider) return targetOf(provider, trimmed.slice(slash + 1));
+    }
+    const providers = this.registry.all();
+    const known = providers.filter((p) => p.isConfigured()).map((p) => p.id);
+    const hit = this.catalog.resolve(trimmed, known.length > 0 ? known : providers.map((p) => p.id), (id) =>
+      (this.registry.find(id)?.listModels() ?? []).map((m) => m.id),
+    );
+    if (!hit) {
+      throw new AppError('validation_error', `Unknown model "${trimmed}". Use "provider/model"; GET /v1/models lists the models you may use.`, [
+        { field: 'model', message: `unknown model "${trimmed}"` },
+      ]);
+    }
+    return targetOf(this.registry.get(hit.provider), hit.model);
+  }
+
+  /** The model used when a request names none: the given provider's (or the first configured provider's) first model of that kind. */
+  defaultTarget(kind: ModelKind, providerHint?: string): ModelTarget {
+    let candidates: LlmProvider[];
+    if (providerHint) {
+      const hinted = this.registry.find(providerHint);
+      if (!hinted) throw unknownProvider(providerHint);
+      candidates = [hinted];
+    } else {
+      candidates = this.registry.all().filter((p) => p.isConfigured());
+    }
+    for (const provider of candidates) {
+      const model = provider.listModels().find((m) => m.kind === kind);
+      if (model) return targetOf(provider, model.id);
+    }
+    throw new AppError('validation_error', `No model given and no configured provider offers a default ${kind} model; name one as "provider/model"`, [
+      { field: 'model', message: 'required' },
+    ]);
+  }
+
+  /** A named model, or the default of its kind when none is named. */
+  targetFor(model: string | undefined, provider: string | undefined, kind: ModelKind): ModelTarget {
+    return model ? this.resolve(model, provider) : this.defaultTarget(kind, provider);
+  }
+}
+
+function targetOf(provider: LlmProvider, model: string): ModelTarget {
+  if (model === '') throw new AppError('validation_error', `Model name missing after "${provider.id}/"`, [{ field: 'model', message: 'empty model name' }]);
+  return { provider, providerId: provider.id, model, id: `${provider.id}/${model}` };
+}
+
+function unknownProvider(id: string): AppError {
+  return new AppError('provider_unavailable', `Provider "${id}" is not configured. GET /v1/models lists the models you may use.`);
+}

@@ -1,0 +1,322 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { MetricsService } from '../../billing/metrics.service';
+import { AppError } from '../../common/errors/app-error';
+import { APP_CONFIG } from '../../config/config.module';
+import { AppConfig } from '../../config/env.schema';
+import { CircuitBreaker, DEFAULT_CIRCUIT_OPTIONS } from './circuit-breaker';
+import { ModelTarget } from './model-resolver.service';
+import { ProviderSettingsService } from '../providers/settings/provider-settings.service';
+import { LlmProvider, ProviderError, StreamEvent } from '../providers/llm-provider';
+import { toProviderError } from '../providers/sdk-errors';
+
+/** The longest Retry-After the router waits for; a longer one moves on to the next fallback. */
+export const RETRY_AFTER_CAP_S = 30;
+
+/** What a routed call produced, and what it took. */
+export interface Routed<T> {
+  value: T;
+  target: ModelTarget;
+  attempts: number;
+}
+
+/** A stream whose first event has arrived: from here on it is never retried. */
+export interface OpenedStream {
+  target: ModelTarget;
+  attempts: number;
+  /** the first event, already read (undefined when the stream was empty) */
+  first: StreamEvent | undefined;
+  rest: AsyncIterator<StreamEvent>;
+  /** ms from the start of the routing to the first event */
+  ttftMs: number;
+  /** detaches the stream from the client's signal; call once the stream is over */
+  release(): void;
+}
+
+/**
+ * Routing failed for good. Carries what the usage record needs: the attempts
+ * made, the last target tried, and whether the client itself went away.
+ */
+export class RoutingError extends AppError {
+  constructor(
+    error: AppError,
+    readonly attempts: number,
+    readonly target: ModelTarget | undefined,
+    readonly cancelled = false,
+  ) {
+    super(error.code, error.message, error.details, error.retryAfterS);
+  }
+}
+
+/**
+ * Time and chance as the router sees them: the circuit breakers' clock, the
+ * wait before a retry and the jitter. Unit tests inject their own.
+ */
+export interface RoutingClock {
+  now(): number;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+export const ROUTING_CLOCK = Symbol('ROUTING_CLOCK');
+
+interface Attempt {
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** stops the per-attempt timer (the stream keeps the client link) */
+  settle(): void;
+  /** detaches from the client's signal */
+  readonly release: () => void;
+  timedOut(): boolean;
+}
+
+/**
+ * Retries, timeouts, circuit breakers and fallbacks, once for every provider
+ * (see docs/ARCHITECTURE.md). Providers only map requests; they never retry.
+ */
+@Injectable()
+export class RouterService {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: ProviderSettingsService,
+    private readonly metrics: MetricsService,
+    @Optional() @Inject(ROUTING_CLOCK) private readonly clock: RoutingClock = SYSTEM_CLOCK,
+  ) {}
+
+  breaker(providerId: string): CircuitBreaker {
+    let breaker = this.breakers.get(providerId);
+    if (!breaker) {
+      breaker = new CircuitBreaker(DEFAULT_CIRCUIT_OPTIONS, () => this.clock.now());
+      this.breakers.set(providerId, breaker);
+    }
+    return breaker;
+  }
+
+  /** Closes every circuit (operator action after fixing a provider; tests). */
+  resetCircuits(): void {
+    this.breakers.clear();
+  }
+
+  // ---- calls ----
+
+  /** A non-streaming call over the targets in order, with retries per target. */
+  async run<T>(
+    targets: ModelTarget[],
+    signal: AbortSignal,
+    call: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => Promise<T>,
+  ): Promise<Routed<T>> {
+    let attempts = 0;
+    const opened = await this.route(
+      targets,
+      signal,
+      async (target, attempt) => {
+        attempts += 1;
+        try {
+          return await call(target, attempt.signal, attempt.timeoutMs);
+        } finally {
+          attempt.settle();
+          attempt.release();
+        }
+      },
+      () => attempts,
+    );
+    return { value: opened.value, target: opened.target, attempts };
+  }
+
+  /**
+   * Opens a stream over the targets in order: retries and fallbacks apply
+   * until the first event has arrived, never after.
+   */
+  async openStream(
+    targets: ModelTarget[],
+    signal: AbortSignal,
+    open: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => AsyncIterable<StreamEvent>,
+  ): Promise<OpenedStream> {
+    const started = this.clock.now();
+    let attempts = 0;
+    const opened = await this.route(
+      targets,
+      signal,
+      async (target, attempt) => {
+        attempts += 1;
+        const iterator = open(target, attempt.signal, attempt.timeoutMs)[Symbol.asyncIterator]();
+        try {
+          const first = await iterator.next();
+          attempt.settle();
+          return { iterator, first: first.done ? undefined : first.value, release: attempt.release };
+        } catch (err) {
+          attempt.settle();
+          attempt.release();
+          throw err;
+        }
+      },
+      () => attempts,
+    );
+    return {
+      target: opened.target,
+      attempts,
+      first: opened.value.first,
+      rest: opened.value.iterator,
+      ttftMs: this.clock.now() - started,
+      release: opened.value.release,
+    };
+  }
+
+  /** Records a failure seen after a stream opened (a cut stream), for the provider's circuit and metrics. */
+  streamFailed(target: ModelTarget, error: ProviderError): void {
+    if (error.kind === 'aborted') return;
+    this.metrics.upstreamError(target.providerId, error.kind);
+    if (countsAgainstCircuit(error)) this.breaker(target.providerId).failure();
+  }
+
+  private async route<T>(
+    targets: ModelTarget[],
+    signal: AbortSignal,
+    attemptOnce: (target: ModelTarget, attempt: Attempt) => Promise<T>,
+    attemptsSoFar: () => number,
+  ): Promise<{ value: T; target: ModelTarget }> {
+    let lastError: ProviderError | undefined;
+    let lastTarget: ModelTarget | undefined;
+    let unavailable: AppError | undefined;
+    for (const target of targets) {
+      if (!target.provider.isConfigured()) {
+        unavailable ??= notConfigured(target.provider);
+        continue;
+      }
+      const breaker = this.breaker(target.providerId);
+      for (let retry = 0; ; retry++) {
+        if (signal.aborted)
+          throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), lastTarget ?? target, true);
+        if (!breaker.tryAcquire()) {
+          unavailable ??= new AppError(
+            'provider_unavailable',
+            `Provider "${target.providerId}" is unavailable (circuit open after repeated failures)`,
+            [],
+            breaker.retryAfterS(),
+          );
+          break;
+        }
+        lastTarget = target;
+        const attempt = this.attempt(target.providerId, signal);
+        try {
+          const value = await attemptOnce(target, attempt);
+          breaker.success();
+          return { value, target };
+        } catch (err) {
+          const error = classify(err, signal, attempt.timedOut());
+          if (error.kind === 'aborted') {
+            breaker.release();
+            throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), target, true);
+          }
+          this.metrics.upstreamError(target.providerId, error.kind);
+          if (countsAgainstCircuit(error)) breaker.failure();
+          else breaker.release();
+          if (error.kind === 'bad_request') {
+            throw new RoutingError(
+              new AppError('validation_error', `${target.id} rejected the request: ${error.message}`, [{ field: 'body', message: error.message }]),
+              attemptsSoFar(),
+              target,
+            );
+          }
+          lastError = error;
+          const delay = this.retryDelay(error, retry);
+          if (delay === undefined) break;
+          await this.clock.sleep(delay, signal).catch(() => undefined);
+        }
+      }
+    }
+    const attempts = attemptsSoFar();
+    if (!lastError)
+      throw new RoutingError(
+        unavailable ?? new AppError('provider_unavailable', 'No provider is configured for this request'),
+        attempts,
+        lastTarget ?? targets[0],
+      );
+    const via = lastTarget ? `${lastTarget.id}` : 'the provider';
+    if (lastError.kind === 'timeout') {
+      throw new RoutingError(
+        new AppError('upstream_timeout', `${via} did not answer in time (after ${attempts} attempt${attempts === 1 ? '' : 's'})`),
+        attempts,
+        lastTarget,
+      );
+    }
+    throw new RoutingError(
+      new AppError('upstream_error', `${via} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastError.message}`),
+      attempts,
+      lastTarget,
+    );
+  }
+
+  /** ms to wait before retrying the same provider, or undefined to move on. Full jitter, Retry-After honoured up to a cap. */
+  private retryDelay(error: ProviderError, retry: number): number | undefined {
+    if (!error.retryable || retry >= this.config.providers.maxRetries) return undefined;
+    if (error.retryAfterS !== undefined) {
+      if (error.retryAfterS > RETRY_AFTER_CAP_S) return undefined;
+      return error.retryAfterS * 1000;
+    }
+    const base = this.config.providers.retryBaseMs;
+    return Math.floor(this.clock.random() * base * 2 ** retry);
+  }
+
+  private attempt(providerId: string, client: AbortSignal): Attempt {
+    const controller = new AbortController();
+    const timeoutMs = this.settings.timeoutOf(providerId);
+    let timedOut = false;
+    const onClientAbort = () => controller.abort();
+    client.addEventListener('abort', onClientAbort, { once: true });
+    // the SDKs time out themselves too; this also bounds strategies without a client (mock) and the wait for a stream's first event
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    return {
+      signal: controller.signal,
+      timeoutMs,
+      settle: () => clearTimeout(timer),
+      release: () => client.removeEventListener('abort', onClientAbort),
+      timedOut: () => timedOut,
+    };
+  }
+}
+
+/**
+ * A provider with no key (or switched off) is the caller's or operator's to fix,
+ * not a passing outage: a 400 that SDKs do not retry, saying what to set.
+ */
+export function notConfigured(provider: LlmProvider): AppError {
+  const hint = provider.setupHint ?? `set ${provider.id.toUpperCase()}_API_KEY in the server's environment, or add a key on the console's Providers page`;
+  return new AppError('provider_not_configured', `Provider "${provider.id}" is not configured: ${hint}. GET /v1/models lists the models you may use.`, [
+    { field: 'model', message: `provider "${provider.id}" is not configured` },
+  ]);
+}
+
+function classify(err: unknown, client: AbortSignal, timedOut: boolean): ProviderError {
+  if (client.aborted) return new ProviderError('aborted', 'The request was aborted');
+  if (timedOut) return new ProviderError('timeout', 'The provider did not answer in time');
+  if (err instanceof ProviderError) return err;
+  if (err instanceof AppError) return new ProviderError('auth', err.message);
+  return toProviderError(err);
+}
+
+/** A bad request says nothing about the provider's health; everything else does. */
+function countsAgainstCircuit(error: ProviderError): boolean {
+  return error.kind !== 'bad_request' && error.kind !== 'aborted';
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const SYSTEM_CLOCK: RoutingClock = { now: Date.now, sleep: abortableSleep, random: Math.random };

@@ -1,0 +1,192 @@
+import { AppError } from '@src/common/errors/app-error';
+import { OpenAiChunkWriter, parseChatCompletion } from '@src/llm/compat/formats/openai-chat.format';
+import { AnthropicEventWriter, parseMessagesRequest } from '@src/llm/compat/formats/anthropic-messages.format';
+import type { StreamStart } from '@src/llm/generation/generation.types';
+
+function fieldsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('validation_error');
+    return (error as AppError).details.map((d) => d.field ?? '');
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('parseChatCompletion', () => {
+  it('reads messages, tools and sampling fields into the neutral shape', () => {
+    const parsed = parseChatCompletion({
+      model: 'anthropic/claude-sonnet-4-5',
+      messages: [
+        { role: 'developer', content: 'Be brief.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Hi' },
+            { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+          ],
+        },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+        { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+      ],
+      max_completion_tokens: 50,
+      temperature: 0.2,
+      stop: 'END',
+      tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+      tool_choice: { type: 'function', function: { name: 'f' } },
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(parsed.messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
+    expect(parsed.messages[1].content).toEqual([
+      { type: 'text', text: 'Hi' },
+      { type: 'image', url: 'https://x/y.png' },
+    ]);
+    expect(parsed.messages[2].toolCalls).toEqual([{ id: 'c1', name: 'f', arguments: '{"a":1}' }]);
+    expect(parsed.messages[3]).toEqual({ role: 'tool', content: 'ok', toolCallId: 'c1' });
+    expect(parsed.params).toEqual({
+      maxTokens: 50,
+      temperature: 0.2,
+      stop: ['END'],
+      tools: [{ name: 'f', parameters: { type: 'object' } }],
+      toolChoice: { name: 'f' },
+    });
+    expect(parsed.stream).toBe(true);
+    expect(parsed.includeUsage).toBe(true);
+  });
+
+  it('accepts the harmless fields the official SDK may send', () => {
+    expect(() =>
+      parseChatCompletion({
+        model: 'mock/echo',
+        messages: [{ role: 'user', content: 'hi' }],
+        user: 'u1',
+        n: 1,
+        seed: 7,
+        response_format: { type: 'text' },
+        parallel_tool_calls: true,
+        logprobs: false,
+        store: false,
+        service_tier: 'auto',
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuses fields that would silently change the answer, naming each', () => {
+    const fields = fieldsOf(() =>
+      parseChatCompletion({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], n: 2, response_format: { type: 'json_object' }, logprobs: true }),
+    );
+    expect(fields).toEqual(expect.arrayContaining(['n', 'response_format', 'logprobs']));
+  });
+
+  it('names bad fields: missing model, bad role, temperature out of range', () => {
+    const fields = fieldsOf(() => parseChatCompletion({ messages: [{ role: 'robot', content: 'x' }], temperature: 3 }));
+    expect(fields).toEqual(expect.arrayContaining(['model', 'messages[0].role', 'temperature']));
+  });
+
+  it('allows no messages when a template is given', () => {
+    const parsed = parseChatCompletion({ model: 'mock/echo', template: { name: 'greet', version: 2 }, variables: { who: 'x' } });
+    expect(parsed.template).toEqual({ name: 'greet', version: 2 });
+    expect(parsed.messages).toEqual([]);
+  });
+});
+
+describe('parseMessagesRequest', () => {
+  it('splits tool results into tool messages and keeps system text', () => {
+    const parsed = parseMessagesRequest({
+      model: 'openai/gpt-4o-mini',
+      max_tokens: 20,
+      system: [{ type: 'text', text: 'Sys' }],
+      messages: [
+        { role: 'user', content: 'Q' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'calling' },
+            { type: 'tool_use', id: 't1', name: 'f', input: { a: 1 } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't1', content: 'R' },
+            { type: 'text', text: 'go on' },
+          ],
+        },
+      ],
+      tool_choice: { type: 'any' },
+    });
+    expect(parsed.system).toBe('Sys');
+    expect(parsed.messages).toEqual([
+      { role: 'user', content: 'Q' },
+      { role: 'assistant', content: 'calling', toolCalls: [{ id: 't1', name: 'f', arguments: '{"a":1}' }] },
+      { role: 'tool', toolCallId: 't1', content: 'R' },
+      { role: 'user', content: 'go on' },
+    ]);
+    expect(parsed.params.toolChoice).toBe('required');
+  });
+
+  it('requires max_tokens, as Anthropic does', () => {
+    expect(fieldsOf(() => parseMessagesRequest({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }))).toEqual(['max_tokens']);
+  });
+});
+
+const start: StreamStart = {
+  requestId: '0b6c7c3e-0000-4000-8000-000000000001',
+  target: { id: 'mock/echo', providerId: 'mock', model: 'echo', provider: {} as never },
+  requestedModel: 'mock/echo',
+  attempts: 1,
+  estimatedInputTokens: 5,
+  createdAt: new Date(1_700_000_000_000),
+  headers: {},
+};
+
+describe('stream writers', () => {
+  it('OpenAI: role chunk, content chunks, finish chunk, usage chunk with cost', () => {
+    const w = new OpenAiChunkWriter();
+    expect(w.start(start)).toMatchObject({
+      id: `chatcmpl-${start.requestId}`,
+      object: 'chat.completion.chunk',
+      model: 'mock/echo',
+      choices: [{ delta: { role: 'assistant' } }],
+    });
+    expect(w.event({ type: 'text', text: 'Hi' })).toMatchObject({ choices: [{ delta: { content: 'Hi' }, finish_reason: null }] });
+    expect(w.event({ type: 'finish', finishReason: 'length' })).toMatchObject({ choices: [{ finish_reason: 'length' }] });
+    const usage = w.usage({
+      usage: { inputTokens: 3, outputTokens: 4 },
+      costUsd: '0.0001',
+      priceUnknown: false,
+      finishReason: 'stop',
+      latencyMs: 1,
+      attempts: 1,
+    });
+    expect(usage).toMatchObject({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7, cost_usd: '0.0001' } });
+  });
+
+  it('Anthropic: the documented event sequence, blocks opened and closed around text and tool use', () => {
+    const w = new AnthropicEventWriter();
+    const events = [
+      ...w.start(start),
+      ...w.event({ type: 'text', text: 'a' }),
+      ...w.event({ type: 'text', text: 'b' }),
+      ...w.event({ type: 'tool_call_delta', index: 0, id: 'c1', name: 'f' }),
+      ...w.event({ type: 'tool_call_delta', index: 0, argumentsDelta: '{}' }),
+      ...w.event({ type: 'finish', finishReason: 'tool_calls' }),
+      ...w.finish({ usage: { inputTokens: 3, outputTokens: 4 }, costUsd: null, priceUnknown: true, finishReason: 'tool_calls', latencyMs: 1, attempts: 1 }),
+    ];
+    expect(events.map((e) => e.event)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(events[8].data).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { input_tokens: 3, output_tokens: 4, cost_usd: null } });
+  });
+});

@@ -1,0 +1,64 @@
+import { ModelCatalog } from '@src/llm/routing/model-catalog';
+import { ModelResolver } from '@src/llm/routing/model-resolver.service';
+import type { LlmProvider, ProviderModel } from '@src/llm/providers/llm-provider';
+import { ProviderRegistry } from '@src/llm/providers/provider-registry';
+
+function provider(id: string, models: ProviderModel[], configured = true): LlmProvider {
+  return { id, isConfigured: () => configured, listModels: () => models } as unknown as LlmProvider;
+}
+
+describe(ModelResolver.name, () => {
+  const anthropic = provider('anthropic', [{ id: 'claude-sonnet-4-5', kind: 'chat' }]);
+  const openai = provider('openai', [
+    { id: 'gpt-4o-mini', kind: 'chat' },
+    { id: 'text-embedding-3-small', kind: 'embedding' },
+  ]);
+  const groq = provider('groq', [{ id: 'llama-3.3-70b-versatile', kind: 'chat' }], false);
+  let sut: ModelResolver;
+
+  beforeEach(() => {
+    sut = new ModelResolver(new ProviderRegistry([anthropic, openai, groq]), new ModelCatalog());
+  });
+
+  it('resolves provider/model to that provider and its own model id', () => {
+    expect(sut.resolve('openai/gpt-4o-mini')).toEqual({ provider: openai, providerId: 'openai', model: 'gpt-4o-mini', id: 'openai/gpt-4o-mini' });
+  });
+
+  it('accepts a provider alias (claude/… is anthropic/…)', () => {
+    expect(sut.resolve('claude/claude-sonnet-4-5').id).toBe('anthropic/claude-sonnet-4-5');
+  });
+
+  it('finds a bare model name among the configured providers', () => {
+    expect(sut.resolve('gpt-4o-mini').id).toBe('openai/gpt-4o-mini');
+  });
+
+  it('narrows a bare name by an explicit provider, with or without its prefix', () => {
+    expect(sut.resolve('gpt-4o-mini', 'openai').id).toBe('openai/gpt-4o-mini');
+    expect(sut.resolve('openai/gpt-4o-mini', 'openai').id).toBe('openai/gpt-4o-mini');
+  });
+
+  it('refuses an unknown model with a validation_error naming it', () => {
+    expect(() => sut.resolve('no-such-model')).toThrow(
+      expect.objectContaining({ code: 'validation_error', message: expect.stringContaining('"no-such-model"') }),
+    );
+  });
+
+  it('refuses an empty model name after the provider prefix', () => {
+    expect(() => sut.resolve('openai/')).toThrow(expect.objectContaining({ code: 'validation_error', message: 'Model name missing after "openai/"' }));
+  });
+
+  it('refuses an unknown provider hint', () => {
+    expect(() => sut.resolve('x', 'nope')).toThrow(expect.objectContaining({ code: 'provider_unavailable' }));
+    expect(() => sut.defaultTarget('chat', 'nope')).toThrow(expect.objectContaining({ code: 'provider_unavailable' }));
+  });
+
+  it('defaults to the first configured provider offering a model of the kind asked', () => {
+    expect(sut.defaultTarget('chat').id).toBe('anthropic/claude-sonnet-4-5');
+    expect(sut.defaultTarget('embedding').id).toBe('openai/text-embedding-3-small');
+    expect(sut.targetFor(undefined, 'groq', 'chat').id).toBe('groq/llama-3.3-70b-versatile');
+  });
+
+  it('refuses a request without a model when no configured provider offers that kind', () => {
+    expect(() => sut.defaultTarget('image')).toThrow(expect.objectContaining({ code: 'validation_error', details: [{ field: 'model', message: 'required' }] }));
+  });
+});
