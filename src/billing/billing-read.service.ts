@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
-import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors/app-error';
 import { BillingSummaryResponseDto, TopSpendersResponseDto, UsageGroup, UsageItemDto, UsageResponseDto, UsageTotalsDto } from './dto/billing.dto';
-import { addUnits, floorTo, Granularity, ROLLUP_TABLE, splitRange } from './rollup-buckets';
+import { addUnits, floorTo, Granularity, splitRange } from './rollup-buckets';
+import { RollupSelection, Row, UsageReportsRepository } from './usage-reports.repository';
 
 export interface UsageFilter {
   from?: string;
@@ -19,23 +18,6 @@ export interface UsageFilter {
 /** Widest range per granularity, so a report stays a bounded read. */
 const MAX_RANGE_DAYS: Record<Granularity, number> = { hour: 31, day: 1_100, month: 36_500 };
 const DAY_MS = 86_400_000;
-
-const GROUP_COLUMNS: Record<UsageGroup, { select: string; group: string; join: string }> = {
-  client: { select: 'r.client_id, c.name AS client_name', group: 'r.client_id, c.name', join: 'LEFT JOIN api_clients c ON c.id = r.client_id' },
-  provider: { select: 'r.provider', group: 'r.provider', join: '' },
-  model: { select: 'r.provider, r.model', group: 'r.provider, r.model', join: '' },
-  template: {
-    select: 't.name AS template, r.template_id, r.template_version',
-    group: 't.name, r.template_id, r.template_version',
-    join: 'LEFT JOIN prompt_templates t ON t.id = r.template_id',
-  },
-};
-
-const SUMS = `sum(r.requests)::bigint AS requests, sum(r.errors)::bigint AS errors, sum(r.rejected)::bigint AS rejected,
-  sum(r.input_tokens)::bigint AS input_tokens, sum(r.output_tokens)::bigint AS output_tokens, sum(r.cost_usd)::text AS cost_usd,
-  sum(r.price_unknown)::bigint AS price_unknown, sum(r.latency_ms_sum)::bigint AS latency_ms_sum`;
-
-export type Row = Record<string, string | number | Date | null>;
 
 export function money(value: string | null | undefined): string {
   return value === null || value === undefined ? '0' : new Decimal(value).toFixed();
@@ -63,44 +45,15 @@ export function reportRange(fromRaw: string | undefined, toRaw: string | undefin
 }
 
 /**
- * The rows of a rollup that a report covers: its range (the first bucket floored
- * to the granularity) and the optional client / provider / model filters, as SQL
- * conditions on alias `r` with their parameters.
+ * What the usage report and the CSV export read for the same parameters, so
+ * both give the same rows: the validated range and the rollup rows it covers
+ * (the first bucket floored to the granularity).
  */
-export function rollupSelection(
-  filter: { from?: string; to?: string; clientId?: string; provider?: string; model?: string },
-  granularity: Granularity,
-): { from: Date; to: Date; params: unknown[]; where: string[] } {
-  const { from, to } = reportRange(filter.from, filter.to, granularity);
-  const params: unknown[] = [floorTo(from, granularity).toISOString(), to.toISOString()];
-  const where = ['r.bucket >= $1', 'r.bucket < $2'];
-  for (const [column, value] of [
-    ['client_id', filter.clientId],
-    ['provider', filter.provider],
-    ['model', filter.model],
-  ] as const) {
-    if (value === undefined) continue;
-    params.push(value);
-    where.push(`r.${column} = $${params.length}`);
-  }
-  return { from, to, params, where };
-}
-
-/**
- * The one query behind the usage report and the CSV export, so both take the
- * same parameters and give the same rows: one row per bucket, or per bucket and
- * group when `groupBy` is given.
- */
-export function usageQuery(filter: UsageFilter): { sql: string; params: unknown[]; from: Date; to: Date; granularity: Granularity } {
+export function usageSelection(filter: UsageFilter): { selection: RollupSelection; from: Date; to: Date; granularity: Granularity } {
   const granularity = filter.granularity ?? 'day';
-  const { from, to, params, where } = rollupSelection(filter, granularity);
-  const group = filter.groupBy ? GROUP_COLUMNS[filter.groupBy] : undefined;
-  const sql = `SELECT r.bucket${group ? `, ${group.select}` : ''}, ${SUMS}
-       FROM ${ROLLUP_TABLE[granularity]} r ${group?.join ?? ''}
-       WHERE ${where.join(' AND ')}
-       GROUP BY r.bucket${group ? `, ${group.group}` : ''}
-       ORDER BY r.bucket${group ? `, ${group.group}` : ''}`;
-  return { sql, params, from, to, granularity };
+  const { from, to } = reportRange(filter.from, filter.to, granularity);
+  const { clientId, provider, model, groupBy } = filter;
+  return { selection: { granularity, from: floorTo(from, granularity), to, clientId, provider, model, groupBy }, from, to, granularity };
 }
 
 /** The columns of a usage item in order (the CSV header); group columns are empty when not grouped by them. */
@@ -153,7 +106,7 @@ function totalsOf(rows: readonly Row[]): UsageTotalsDto {
 /** Reports: every figure comes from the rollups, never from a scan of the log. */
 @Injectable()
 export class BillingReadService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reports: UsageReportsRepository) {}
 
   /**
    * Exact spend of one client over [from, to) as a decimal string: whole months,
@@ -163,26 +116,13 @@ export class BillingReadService {
   async clientSpend(clientId: string, from: Date, to: Date): Promise<string> {
     const parts = splitRange(from, to);
     if (parts.length === 0) return '0';
-    const now = Date.now();
-    const params: unknown[] = [clientId];
-    const selects = parts.map((part) => {
-      if (part.source === 'log' && part.to.getTime() >= now && part.from.getTime() === floorTo(part.from, 'hour').getTime()) {
-        params.push(part.from.toISOString());
-        return `SELECT sum(cost_usd) AS c FROM llm_hourly_costs WHERE client_id = $1 AND bucket = $${params.length}`;
-      }
-      params.push(part.from.toISOString(), part.to.toISOString());
-      const [a, b] = [`$${params.length - 1}`, `$${params.length}`];
-      if (part.source === 'log') return `SELECT sum(cost_usd) AS c FROM llm_generation_log WHERE client_id = $1 AND created_at >= ${a} AND created_at < ${b}`;
-      return `SELECT sum(cost_usd) AS c FROM ${ROLLUP_TABLE[part.source]} WHERE client_id = $1 AND bucket >= ${a} AND bucket < ${b}`;
-    });
-    const rows: { total: string | null }[] = await this.dataSource.query(`SELECT sum(c)::text AS total FROM (${selects.join(' UNION ALL ')}) parts`, params);
-    return money(rows[0]?.total);
+    return money(await this.reports.clientCost(clientId, parts, Date.now()));
   }
 
   /** Usage series for one client (client routes) or across clients (admin). */
   async usage(filter: UsageFilter): Promise<UsageResponseDto> {
-    const { sql, params, from, to, granularity } = usageQuery(filter);
-    const rows: Row[] = await this.dataSource.query(sql, params);
+    const { selection, from, to, granularity } = usageSelection(filter);
+    const rows = await this.reports.usage(selection);
     const items = rows.map(toUsageItem);
     return {
       from: from.toISOString(),
@@ -197,15 +137,9 @@ export class BillingReadService {
   /** The calendar month so far (UTC), with the client's monthly budget. */
   async clientSummary(clientId: string, now = new Date()): Promise<BillingSummaryResponseDto> {
     const periodStart = floorTo(now, 'month');
-    const [month]: Row[] = await this.dataSource.query(`SELECT ${SUMS} FROM llm_monthly_costs r WHERE r.client_id = $1 AND r.bucket = $2`, [
-      clientId,
-      periodStart.toISOString(),
-    ]);
-    const [client]: { budget: string | null }[] = await this.dataSource.query(`SELECT monthly_budget_usd::text AS budget FROM api_clients WHERE id = $1`, [
-      clientId,
-    ]);
+    const month = await this.reports.monthTotals(clientId, periodStart);
+    const budget = await this.reports.monthlyBudget(clientId);
     const totals = totalsOf(month ? [month] : []);
-    const budget = client?.budget ?? null;
     const remaining = budget === null ? null : Decimal.max(0, new Decimal(budget).minus(totals.cost_usd)).toFixed();
     return {
       period_start: periodStart.toISOString(),
@@ -227,15 +161,7 @@ export class BillingReadService {
     const { from, to } = reportRange(fromRaw ?? floorTo(now, 'month').toISOString(), toRaw, 'month', now);
     const unit: Granularity =
       floorTo(from, 'month').getTime() === from.getTime() ? 'month' : floorTo(from, 'day').getTime() === from.getTime() ? 'day' : 'hour';
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT r.client_id, c.name AS client_name, ${SUMS}
-       FROM ${ROLLUP_TABLE[unit]} r LEFT JOIN api_clients c ON c.id = r.client_id
-       WHERE r.bucket >= $1 AND r.bucket < $2
-       GROUP BY r.client_id, c.name
-       ORDER BY sum(r.cost_usd) DESC NULLS LAST, sum(r.requests) DESC
-       LIMIT $3`,
-      [floorTo(from, unit).toISOString(), to.toISOString(), limit],
-    );
+    const rows = await this.reports.topSpenders(unit, floorTo(from, unit), to, limit);
     return {
       from: from.toISOString(),
       to: to.toISOString(),

@@ -2,15 +2,20 @@ import { Module } from '@nestjs/common';
 import { REFUSED_CALL_RECORDER } from '../common/errors/refused-call.port';
 import { BillingController } from './billing.controller';
 import { BillingReadService } from './billing-read.service';
+import { DashboardRepository } from './dashboard.repository';
 import { DashboardService } from './dashboard.service';
 import { FeedbackController } from './feedback.controller';
+import { FeedbackRepository } from './feedback.repository';
 import { FeedbackService } from './feedback.service';
+import { GenerationLogRepository } from './generation-log.repository';
 import { GenerationLogService } from './generation-logs.service';
 import { JobHealthService } from './job-health.service';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { RejectionRecorder } from './rejection-recorder.service';
 import { RetentionService } from './retention.service';
+import { TimescaleJobsRepository } from './timescale-jobs.repository';
+import { UsageReportsRepository } from './usage-reports.repository';
 import { UsageRecorder } from './usage-recorder.service';
 import { UsageRepository } from './usage.repository';
 
@@ -18,6 +23,11 @@ import { UsageRepository } from './usage.repository';
 @Module({
   providers: [
     UsageRepository,
+    UsageReportsRepository,
+    GenerationLogRepository,
+    DashboardRepository,
+    FeedbackRepository,
+    TimescaleJobsRepository,
     UsageRecorder,
     BillingReadService,
     GenerationLogService,

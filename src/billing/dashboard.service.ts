@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
-import { DataSource } from 'typeorm';
 import { money } from './billing-read.service';
+import { DashboardRepository } from './dashboard.repository';
 import { DashboardPeriodDto, DashboardResponseDto, DashboardRollupsDto } from './dto/dashboard.dto';
 import { JobHealthService } from './job-health.service';
 import { addUnits, floorTo } from './rollup-buckets';
-
-type Row = Record<string, string | number | Date | null>;
+import type { Row } from './usage-reports.repository';
 
 function period(row: Row | undefined): DashboardPeriodDto {
   return {
@@ -19,9 +17,6 @@ function period(row: Row | undefined): DashboardPeriodDto {
     output_tokens: Number(row?.output_tokens ?? 0),
   };
 }
-
-const TOTALS = `sum(requests)::bigint AS requests, sum(errors)::bigint AS errors, sum(rejected)::bigint AS rejected,
-  sum(cost_usd)::text AS cost_usd, sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens`;
 
 /** Month-to-date cost at the month's average rate so far, carried to the end of the UTC month; 6 decimals. */
 export function monthEndForecast(monthToDateUsd: string, monthStart: Date, now: Date): string {
@@ -35,7 +30,7 @@ export function monthEndForecast(monthToDateUsd: string, monthStart: Date, now: 
 @Injectable()
 export class DashboardService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly figures: DashboardRepository,
     private readonly jobHealth: JobHealthService,
   ) {}
 
@@ -49,42 +44,16 @@ export class DashboardService {
     const today = floorTo(now, 'day');
     const month = floorTo(now, 'month');
     const firstDay = addUnits(today, 'day', -29);
-    const q = (sql: string, params: unknown[]): Promise<Row[]> => this.dataSource.query(sql, params);
     const firstHour = addUnits(floorTo(now, 'hour'), 'hour', -23);
-    const [[todayRow], [monthRow], [latency], topClients, topModels, days, hours, rollups] = await Promise.all([
-      q(`SELECT ${TOTALS} FROM llm_daily_costs WHERE bucket = $1`, [today.toISOString()]),
-      q(`SELECT ${TOTALS} FROM llm_monthly_costs WHERE bucket = $1`, [month.toISOString()]),
-      q(
-        `SELECT count(*)::int AS requests,
-                percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'success') AS p
-         FROM llm_generation_log WHERE created_at >= $1 AND created_at <= $2`,
-        [new Date(now.getTime() - 3_600_000).toISOString(), now.toISOString()],
-      ),
-      q(
-        `SELECT r.client_id, c.name AS client_name, sum(r.requests)::bigint AS requests, sum(r.cost_usd)::text AS cost_usd
-         FROM llm_monthly_costs r LEFT JOIN api_clients c ON c.id = r.client_id WHERE r.bucket = $1
-         GROUP BY r.client_id, c.name ORDER BY sum(r.cost_usd) DESC NULLS LAST, sum(r.requests) DESC LIMIT 5`,
-        [month.toISOString()],
-      ),
-      q(
-        `SELECT provider, model, sum(requests)::bigint AS requests, sum(cost_usd)::text AS cost_usd
-         FROM llm_monthly_costs WHERE bucket = $1 AND model IS NOT NULL
-         GROUP BY provider, model ORDER BY sum(cost_usd) DESC NULLS LAST, sum(requests) DESC LIMIT 5`,
-        [month.toISOString()],
-      ),
-      q(
-        `SELECT bucket, sum(requests)::bigint AS requests, sum(cost_usd)::text AS cost_usd
-         FROM llm_daily_costs WHERE bucket >= $1 AND bucket <= $2 GROUP BY bucket`,
-        [firstDay.toISOString(), today.toISOString()],
-      ),
-      // percentiles need the raw latencies, so the 24-hour series reads the log (bounded by created_at)
-      q(
-        `SELECT date_trunc('hour', created_at) AS hour, count(*)::int AS requests,
-                count(*) FILTER (WHERE status IN ('error','cancelled'))::int AS errors, sum(cost_usd)::text AS cost_usd,
-                percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'success') AS p
-         FROM llm_generation_log WHERE created_at >= $1 AND created_at <= $2 GROUP BY 1`,
-        [firstHour.toISOString(), now.toISOString()],
-      ),
+    const [todayRow, monthRow, latency, topClients, topModels, days, hours, rollups] = await Promise.all([
+      this.figures.dayTotals(today),
+      this.figures.monthTotals(month),
+      this.figures.latency(new Date(now.getTime() - 3_600_000), now),
+      this.figures.topClients(month),
+      this.figures.topModels(month),
+      this.figures.costPerDay(firstDay, today),
+      // percentiles need the raw latencies, so the 24-hour series reads the log
+      this.figures.hourly(firstHour, now),
       this.rollups(now),
     ]);
     const byHour = new Map(hours.map((h) => [(h.hour as Date).getTime(), h]));

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { hasTimescale } from '../database/timescale';
 import { MetricsService } from './metrics.service';
 import { RetentionService } from './retention.service';
+import { TimescaleJobRow, TimescaleJobsRepository } from './timescale-jobs.repository';
 
 export type JobState = 'ok' | 'failing' | 'overdue';
 
@@ -37,18 +35,6 @@ const OVERDUE_MARGIN_MS = 5 * 60_000;
 /** /health/ready and /metrics may be polled often; the catalog is read at most this often. */
 const CACHE_MS = 10_000;
 
-interface TimescaleJobRow {
-  proc_name: string;
-  target: string | null;
-  schedule_ms: number | null;
-  last_run_status: string | null;
-  /** Date, null, or ±Infinity (node-postgres's reading of '±infinity') */
-  last_successful_finish: Date | number | null;
-  next_start: Date | number | null;
-  total_runs: number | null;
-  created_hint: Date | number | null;
-}
-
 /**
  * Whether the scheduled jobs behind billing data run: TimescaleDB's refresh
  * and retention policies (timescaledb_information.job_stats), or on plain
@@ -61,7 +47,7 @@ export class JobHealthService {
   private cached: { at: number; report: Promise<JobsReport> } | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: TimescaleJobsRepository,
     private readonly retention: RetentionService,
     metrics: MetricsService,
   ) {
@@ -70,7 +56,7 @@ export class JobHealthService {
 
   async report(now = new Date()): Promise<JobsReport> {
     // decided at migration time, so asked once
-    this.timescale ??= hasTimescale({ query: (sql: string) => this.dataSource.query(sql) }).catch((error: unknown) => {
+    this.timescale ??= this.catalog.hasTimescale().catch((error: unknown) => {
       this.timescale = undefined;
       throw error;
     });
@@ -87,19 +73,7 @@ export class JobHealthService {
   }
 
   private async readTimescale(now: Date): Promise<JobsReport> {
-    const rows: TimescaleJobRow[] = await this.dataSource.query(
-      `SELECT j.proc_name,
-              coalesce(ca.view_name, j.hypertable_name)::text AS target,
-              (extract(epoch FROM j.schedule_interval) * 1000)::float8 AS schedule_ms,
-              s.last_run_status, s.last_successful_finish, coalesce(s.next_start, j.next_start) AS next_start,
-              s.total_runs, s.last_run_started_at AS created_hint
-       FROM timescaledb_information.jobs j
-       LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
-       LEFT JOIN timescaledb_information.continuous_aggregates ca
-              ON ca.materialization_hypertable_schema = j.hypertable_schema AND ca.materialization_hypertable_name = j.hypertable_name
-       WHERE j.proc_name IN ('policy_refresh_continuous_aggregate', 'policy_retention')
-       ORDER BY 1, 2`,
-    );
+    const rows = await this.catalog.jobs();
     const errors = await this.lastErrors();
     const jobs = rows.map((row) => timescaleJobHealth(row, now, errors));
     const refreshes = jobs.filter((j) => j.name.startsWith('refresh '));
@@ -112,21 +86,10 @@ export class JobHealthService {
     };
   }
 
-  /** The last error of each failing job (job_errors exists from TimescaleDB 2.15; older versions have none). */
+  /** The last error of each failing job, by "proc_name target". */
   private async lastErrors(): Promise<Map<string, string>> {
-    try {
-      const rows: { proc_name: string; target: string | null; err_message: string }[] = await this.dataSource.query(
-        `SELECT DISTINCT ON (e.job_id) e.proc_name, coalesce(ca.view_name, j.hypertable_name)::text AS target, e.err_message
-         FROM timescaledb_information.job_errors e
-         JOIN timescaledb_information.jobs j ON j.job_id = e.job_id
-         LEFT JOIN timescaledb_information.continuous_aggregates ca
-                ON ca.materialization_hypertable_schema = j.hypertable_schema AND ca.materialization_hypertable_name = j.hypertable_name
-         ORDER BY e.job_id, e.finish_time DESC`,
-      );
-      return new Map(rows.map((r) => [`${r.proc_name} ${r.target}`, r.err_message]));
-    } catch {
-      return new Map();
-    }
+    const rows = await this.catalog.lastErrors();
+    return new Map(rows.map((r) => [`${r.proc_name} ${r.target}`, r.err_message]));
   }
 }
 

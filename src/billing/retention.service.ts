@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
-import { hasTimescale } from '../database/timescale';
+import { GenerationLogRepository } from './generation-log.repository';
 import type { JobHealth } from './job-health.service';
+import { TimescaleJobsRepository } from './timescale-jobs.repository';
 
 const HOUR_MS = 3_600_000;
 const FIRST_RUN_DELAY_MS = 60_000;
-const BATCH_ROWS = 10_000;
-const RETENTION_LOCK = 7_461_012; // one instance deletes at a time
 
 /**
  * RETENTION_DAYS for llm_generation_log; the rollups are kept. On TimescaleDB a
@@ -27,12 +24,13 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   private nextRunAt: Date | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: GenerationLogRepository,
+    private readonly catalog: TimescaleJobsRepository,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'retentionDays'>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (await hasTimescale({ query: (sql: string) => this.dataSource.query(sql) })) {
+    if (await this.catalog.hasTimescale()) {
       await this.syncTimescalePolicy();
       return;
     }
@@ -75,45 +73,17 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   /** Deletes log rows older than the retention period; returns how many. */
   async purge(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.config.retentionDays * 24 * HOUR_MS).toISOString();
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    let deleted = 0;
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK])) as { locked: boolean }[];
-      if (!locked) return 0;
-      try {
-        for (;;) {
-          const rows = (await runner.query(
-            `WITH gone AS (
-               DELETE FROM llm_generation_log WHERE ctid = ANY (ARRAY(
-                 SELECT ctid FROM llm_generation_log WHERE created_at < $1 LIMIT ${BATCH_ROWS}))
-               RETURNING 1)
-             SELECT count(*)::int AS n FROM gone`,
-            [cutoff],
-          )) as { n: number }[];
-          deleted += rows[0].n;
-          if (rows[0].n < BATCH_ROWS) break;
-        }
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    const deleted = await this.log.deleteCreatedBefore(cutoff);
     if (deleted > 0) this.logger.log(`Retention: deleted ${deleted} log rows older than ${cutoff}`);
     return deleted;
   }
 
   private async syncTimescalePolicy(): Promise<void> {
     const days = this.config.retentionDays;
-    const rows: { drop_after: string | null }[] = await this.dataSource.query(
-      `SELECT config->>'drop_after' AS drop_after FROM timescaledb_information.jobs
-       WHERE proc_name = 'policy_retention' AND hypertable_name = 'llm_generation_log'`,
-    );
+    const policies = await this.catalog.logRetention();
     const wanted = `${days} days`;
-    if (rows.length === 1 && rows[0].drop_after === wanted) return;
-    await this.dataSource.query(`SELECT remove_retention_policy('llm_generation_log', if_exists => true)`);
-    await this.dataSource.query(`SELECT add_retention_policy('llm_generation_log', $1::interval)`, [wanted]);
+    if (policies.length === 1 && policies[0] === wanted) return;
+    await this.catalog.setLogRetention(wanted);
     this.logger.log(`Retention policy for llm_generation_log set to ${wanted}`);
   }
 }

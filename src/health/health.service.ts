@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { LimitsService } from '../auth/limits/limits.service';
 import { JobHealthService } from '../billing/job-health.service';
 import { ReadinessResponseDto } from './dto/health.dto';
+import { HealthRepository } from './health.repository';
 
 @Injectable()
 export class HealthService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: HealthRepository,
     private readonly jobHealth: JobHealthService,
     private readonly limits: LimitsService,
   ) {}
@@ -17,7 +16,7 @@ export class HealthService {
     // Redis down is reported, never a reason to answer 503: limits fall back to per-instance counters
     const redis = this.limits.sharedState().catch(() => 'unreachable' as const);
     try {
-      const pending = await this.dataSource.showMigrations();
+      const pending = await this.database.hasPendingMigrations();
       const migrations = pending ? 'pending' : 'applied';
       // a failing job is reported, not a reason to take the instance out of service
       const jobs = await this.jobHealth.report().catch(() => undefined);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppError, ErrorDetail } from '../common/errors/app-error';
 import {
   LABEL_NAME,
@@ -11,7 +10,7 @@ import {
 } from './dto/prompt.dto';
 import { decodeCursor, encodeCursor, nextVersionFields, toDetailResponse, toTemplateResponse, toVersionFields } from './prompt-mapper';
 import { PromptTemplate } from './prompt-template.entity';
-import { DEFAULT_LABELS, PromptsRepository } from './prompts.repository';
+import { DEFAULT_LABELS, PromptsRepository, PromptsTransaction } from './prompts.repository';
 import { RenderedTemplate, renderSnapshot, TemplateRef } from './prompts.service';
 import { assertDeclarations } from './renderer';
 import { TemplateCache } from './template-cache.service';
@@ -191,7 +190,7 @@ export class PromptLibraryService {
   }
 
   /** Moves, sets or removes labels; a protected label moves only by an admin. */
-  private async applyLabels(m: EntityManager, actor: PromptActor, template: PromptTemplate, moves: Map<string, LabelTarget>): Promise<void> {
+  private async applyLabels(m: PromptsTransaction, actor: PromptActor, template: PromptTemplate, moves: Map<string, LabelTarget>): Promise<void> {
     if (moves.size === 0) return;
     const existing = new Map((await this.repository.labelsIn(m, template.id)).map((l) => [l.label, l]));
     const errors: ErrorDetail[] = [];

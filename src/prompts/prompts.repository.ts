@@ -33,6 +33,9 @@ export interface TemplateListFilter {
   limit: number;
 }
 
+/** The transaction a unit of work runs in: services hand it back to the repository's methods, never query through it. */
+export type PromptsTransaction = EntityManager;
+
 /** Labels every template has from version 1 on. */
 export const DEFAULT_LABELS = ['production', 'latest'] as const;
 
@@ -41,7 +44,7 @@ export const DEFAULT_LABELS = ['production', 'latest'] as const;
 export class PromptsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(work: (m: PromptsTransaction) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
 

@@ -2,7 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { BillingReadService } from '../../../src/billing/billing-read.service';
+import { GenerationLogRepository } from '../../../src/billing/generation-log.repository';
+import { GenerationLogService } from '../../../src/billing/generation-logs.service';
 import { MetricsService } from '../../../src/billing/metrics.service';
+import { RetentionService } from '../../../src/billing/retention.service';
+import { TimescaleJobsRepository } from '../../../src/billing/timescale-jobs.repository';
+import { UsageReportsRepository } from '../../../src/billing/usage-reports.repository';
 import { UsageRecorder } from '../../../src/billing/usage-recorder.service';
 import { UsageRepository } from '../../../src/billing/usage.repository';
 import { dataSourceOptions } from '../../../src/database/data-source';
@@ -15,6 +21,18 @@ export function newRecorder(dataSource: DataSource, dataDir = mkdtempSync(join(t
   const metrics = new MetricsService();
   const recorder = new UsageRecorder(new UsageRepository(dataSource), { dataDir }, metrics);
   return { recorder, metrics, dataDir };
+}
+
+export function newBillingReads(dataSource: DataSource): BillingReadService {
+  return new BillingReadService(new UsageReportsRepository(dataSource));
+}
+
+export function newGenerationLogs(dataSource: DataSource): GenerationLogService {
+  return new GenerationLogService(new GenerationLogRepository(dataSource), new UsageReportsRepository(dataSource));
+}
+
+export function newRetention(dataSource: DataSource, retentionDays: number): RetentionService {
+  return new RetentionService(new GenerationLogRepository(dataSource), new TimescaleJobsRepository(dataSource), { retentionDays });
 }
 
 export async function insertClient(dataSource: DataSource, budget: string | null = null): Promise<string> {

@@ -1,13 +1,12 @@
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { BillingReadService } from '@src/billing/billing-read.service';
-import { GenerationLogService } from '@src/billing/generation-logs.service';
 import { RetentionService } from '@src/billing/retention.service';
 import { mulberry32, syntheticRecord } from '@bench/seed-usage';
 import { UsageRecorder } from '@src/billing/usage-recorder.service';
 import type { UsageRecord } from '@src/billing/usage-record';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
-import { insertClient, newRecorder, openDataSource } from './billing-fixtures';
+import { insertClient, newBillingReads, newGenerationLogs, newRecorder, newRetention, openDataSource } from './billing-fixtures';
 
 const DAY = 86_400_000;
 
@@ -35,7 +34,7 @@ describe('billing reports', () => {
   });
 
   it(`${BillingReadService.name}.clientSpend is exact for ragged and aligned ranges alike`, async () => {
-    const sut = new BillingReadService(dataSource);
+    const sut = newBillingReads(dataSource);
     const random = mulberry32(5);
     for (let i = 0; i < 20; i++) {
       const a = Date.now() - Math.floor(random() * 120 * DAY);
@@ -48,7 +47,7 @@ describe('billing reports', () => {
   });
 
   it('usage series totals equal the log and validation names the field', async () => {
-    const sut = new BillingReadService(dataSource);
+    const sut = newBillingReads(dataSource);
     const to = new Date(Date.now() + 1_000).toISOString();
     const from = new Date(Date.now() - 200 * DAY).toISOString();
     const report = await sut.usage({ clientId: client, from, to, granularity: 'month', groupBy: 'model' });
@@ -62,7 +61,7 @@ describe('billing reports', () => {
   });
 
   it('keyset paging returns every row exactly once, newest first', async () => {
-    const sut = new GenerationLogService(dataSource);
+    const sut = newGenerationLogs(dataSource);
     const seen: string[] = [];
     let cursor: string | undefined;
     let previous = Infinity;
@@ -82,7 +81,7 @@ describe('billing reports', () => {
   });
 
   it('streams the CSV export in chunks that parse back to the rollup totals', async () => {
-    const sut = new GenerationLogService(dataSource);
+    const sut = newGenerationLogs(dataSource);
     const chunks: string[] = [];
     await sut.exportCsv(
       { from: new Date(Date.now() - 200 * DAY).toISOString(), to: new Date(Date.now() + 1_000).toISOString(), granularity: 'day' },
@@ -102,7 +101,7 @@ describe('billing reports', () => {
   });
 
   it(`${RetentionService.name} deletes old log rows in batches and keeps the rollups`, async () => {
-    const sut = new RetentionService(dataSource, { retentionDays: 90 });
+    const sut = newRetention(dataSource, 90);
     const [before] = await dataSource.query(`SELECT sum(requests)::int AS n FROM llm_monthly_costs WHERE client_id = $1`, [client]);
     const old = records.filter((r) => r.createdAt.getTime() < Date.now() - 90 * DAY).length;
     expect(old).toBeGreaterThan(0);

@@ -1,12 +1,11 @@
 import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { BillingReadService } from '@src/billing/billing-read.service';
 import { mulberry32, syntheticRecord } from '@bench/seed-usage';
 import { UsageRecorder } from '@src/billing/usage-recorder.service';
 import type { UsageRecord } from '@src/billing/usage-record';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
-import { insertClient, newRecorder, openDataSource } from './billing-fixtures';
+import { insertClient, newBillingReads, newRecorder, openDataSource } from './billing-fixtures';
 
 const ROLLUPS = ['llm_hourly_costs', 'llm_daily_costs', 'llm_monthly_costs'];
 
@@ -83,7 +82,7 @@ describe(UsageRecorder.name, () => {
 
   it('makes a record visible to a report as soon as record() resolves', async () => {
     const client = await insertClient(dataSource);
-    const reads = new BillingReadService(dataSource);
+    const reads = newBillingReads(dataSource);
     const now = new Date();
     await sut.record({ ...syntheticRecord(mulberry32(9), [client], now.getTime(), 1), createdAt: now, costUsd: '0.0012345', status: 'success' });
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
