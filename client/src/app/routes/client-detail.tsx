@@ -52,9 +52,7 @@ export function ClientDetailRoute() {
               />
               <Stat label="Remaining" value={c.remaining_budget_usd ? formatMoney(c.remaining_budget_usd) : '—'} />
             </div>
-            <Card title="Usage, last 30 days" titleId="usage-title">
-              <ClientUsageChart clientId={c.id} />
-            </Card>
+            <ClientUsageChart clientId={c.id} />
             <Card title="Keys" titleId="keys-title">
               <KeysPanel clientId={c.id} />
             </Card>

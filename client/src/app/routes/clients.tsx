@@ -3,14 +3,15 @@ import { useNavigate } from 'react-router';
 import { Button } from '../../components/ui/button';
 import { Card } from '../../components/ui/card';
 import { PageHeader } from '../../components/ui/page-header';
+import { Pager, useCursorPages } from '../../components/ui/pager';
 import { Empty, QueryState } from '../../components/ui/states';
 import { useClients } from '../../features/clients/api/clients';
 import { ClientsTable } from '../../features/clients/components/clients-table';
 import { CreateClientDialog } from '../../features/clients/components/create-client-dialog';
 
 export function ClientsRoute() {
-  const [cursors, setCursors] = useState<string[]>([]);
-  const clients = useClients(cursors[cursors.length - 1]);
+  const pages = useCursorPages();
+  const clients = useClients(pages.cursor);
   const [creating, setCreating] = useState(false);
   const navigate = useNavigate();
   const [createdId, setCreatedId] = useState<string | null>(null);
@@ -24,21 +25,12 @@ export function ClientsRoute() {
       <Card>
         <QueryState
           query={clients}
-          empty={(d) => (d.items.length === 0 && cursors.length === 0 ? <Empty title="No API clients yet">Create one to issue its first key.</Empty> : null)}
+          empty={(d) => (d.items.length === 0 && pages.isFirst ? <Empty title="No API clients yet">Create one to issue its first key.</Empty> : null)}
         >
           {(d) => (
             <>
               <ClientsTable clients={d.items} />
-              {(cursors.length > 0 || d.next_cursor) && (
-                <div className="pager">
-                  <Button variant="secondary" size="sm" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                    Previous
-                  </Button>
-                  <Button variant="secondary" size="sm" disabled={!d.next_cursor} onClick={() => d.next_cursor && setCursors((c) => [...c, d.next_cursor!])}>
-                    Next
-                  </Button>
-                </div>
-              )}
+              <Pager pages={pages} nextCursor={d.next_cursor} />
             </>
           )}
         </QueryState>

@@ -127,9 +127,7 @@ export function TemplateDetailRoute() {
                   </Card>
                 </Tabs.Content>
                 <Tabs.Content value="stats">
-                  <Card title="Per-version statistics" titleId="stats-title">
-                    <VersionStats templateId={t.id} />
-                  </Card>
+                  <VersionStats templateId={t.id} />
                 </Tabs.Content>
                 <Tabs.Content value="playground">
                   <Card title="Playground" titleId="playground-title">

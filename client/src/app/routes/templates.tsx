@@ -6,6 +6,7 @@ import { Card } from '../../components/ui/card';
 import { Dialog } from '../../components/ui/dialog';
 import { Field } from '../../components/ui/field';
 import { PageHeader } from '../../components/ui/page-header';
+import { Pager, useCursorPages } from '../../components/ui/pager';
 import { Empty, QueryState } from '../../components/ui/states';
 import { DataTable } from '../../components/ui/table';
 import { useCreateTemplate, useTemplates } from '../../features/templates/api/templates';
@@ -15,8 +16,8 @@ import { formatDateTime } from '../../lib/format';
 export function TemplatesRoute() {
   const [params, setParams] = useSearchParams();
   const search = params.get('q') ?? '';
-  const [cursors, setCursors] = useState<string[]>([]);
-  const templates = useTemplates(cursors[cursors.length - 1]);
+  const pages = useCursorPages();
+  const templates = useTemplates(pages.cursor);
   const [creating, setCreating] = useState(false);
   const create = useCreateTemplate();
   const navigate = useNavigate();
@@ -66,16 +67,7 @@ export function TemplatesRoute() {
                     ]}
                   />
                 )}
-                {(cursors.length > 0 || d.next_cursor) && (
-                  <div className="pager">
-                    <Button variant="secondary" size="sm" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                      Previous
-                    </Button>
-                    <Button variant="secondary" size="sm" disabled={!d.next_cursor} onClick={() => d.next_cursor && setCursors((c) => [...c, d.next_cursor!])}>
-                      Next
-                    </Button>
-                  </div>
-                )}
+                <Pager pages={pages} nextCursor={d.next_cursor} />
               </>
             );
           }}

@@ -33,16 +33,17 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
   );
 }
 
+/** What QueryState reads of a TanStack query. */
+export interface QueryLike<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => unknown;
+}
+
 /** Loading, error or the content: the three states every query-backed block has. */
-export function QueryState<T>({
-  query,
-  children,
-  empty,
-}: {
-  query: { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
-  children: (data: T) => ReactNode;
-  empty?: (data: T) => ReactNode | null;
-}) {
+export function QueryState<T>({ query, children, empty }: { query: QueryLike<T>; children: (data: T) => ReactNode; empty?: (data: T) => ReactNode | null }) {
   if (query.isPending) return <Loading />;
   if (query.isError || query.data === undefined) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
   const emptyView = empty?.(query.data);

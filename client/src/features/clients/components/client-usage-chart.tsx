@@ -1,5 +1,5 @@
 import { Chart } from '../../../components/ui/chart';
-import { QueryState } from '../../../components/ui/states';
+import { ChartCard } from '../../../components/ui/chart-card';
 import { formatShortDateTime, formatTokens, plural } from '../../../lib/format';
 import { formatMoney, moneyToNumber } from '../../../lib/format-money';
 import { useClientUsage } from '../api/clients';
@@ -7,7 +7,7 @@ import { useClientUsage } from '../api/clients';
 export function ClientUsageChart({ clientId }: { clientId: string }) {
   const usage = useClientUsage(clientId);
   return (
-    <QueryState query={usage} empty={(u) => (u.items.length === 0 ? <p className="muted">No calls in the last 30 days.</p> : null)}>
+    <ChartCard title="Usage, last 30 days" query={usage} empty={(u) => (u.items.length === 0 ? <p className="muted">No calls in the last 30 days.</p> : null)}>
       {(u) => (
         <>
           <Chart
@@ -24,6 +24,6 @@ export function ClientUsageChart({ clientId }: { clientId: string }) {
           </p>
         </>
       )}
-    </QueryState>
+    </ChartCard>
   );
 }

@@ -1,9 +1,10 @@
 import type { DashboardResponseDto } from '@sdk';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
-import { Card, Stat } from '../../../components/ui/card';
+import { Stat } from '../../../components/ui/card';
 import { Chart } from '../../../components/ui/chart';
-import { Empty, QueryState } from '../../../components/ui/states';
+import { ChartCard } from '../../../components/ui/chart-card';
+import { Empty } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
 import { formatCount, formatDateTime, formatHour, formatMs, formatPercent, formatUtcDay, plural } from '../../../lib/format';
 import { formatMoney, moneyToNumber } from '../../../lib/format-money';
@@ -19,6 +20,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
     p95: h.latency_ms_p95,
     cost: moneyToNumber(h.cost_usd),
   }));
+  const hourly = { data: hours, x: 'hour', formatX: formatHour };
   return (
     <>
       <div className="stats" aria-label="Headline figures">
@@ -38,35 +40,29 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
         />
       </div>
       <div className="grid-cards">
-        <Card title="Requests per hour (last 24 h)" titleId="chart-requests">
+        <ChartCard title="Requests per hour (last 24 h)">
           <Chart
             label="Requests and errors per hour"
-            data={hours}
-            x="hour"
-            formatX={formatHour}
+            {...hourly}
             series={[
               { key: 'requests', label: 'Requests' },
               { key: 'errors', label: 'Errors', color: '#dc2626' },
             ]}
           />
-        </Card>
-        <Card title="Cost per hour (last 24 h)" titleId="chart-cost-hour">
+        </ChartCard>
+        <ChartCard title="Cost per hour (last 24 h)">
           <Chart
             label="Cost per hour in USD"
-            data={hours}
-            x="hour"
-            formatX={formatHour}
+            {...hourly}
             formatY={(v) => `$${v}`}
             series={[{ key: 'cost', label: 'Cost (USD)', color: '#16a34a' }]}
             kind="area"
           />
-        </Card>
-        <Card title="Latency (last 24 h)" titleId="chart-latency">
+        </ChartCard>
+        <ChartCard title="Latency (last 24 h)">
           <Chart
             label="Latency p50 and p95 per hour in milliseconds"
-            data={hours}
-            x="hour"
-            formatX={formatHour}
+            {...hourly}
             formatY={(v) => `${v} ms`}
             series={[
               { key: 'p50', label: 'p50' },
@@ -74,19 +70,17 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
             ]}
             kind="line"
           />
-        </Card>
-        <Card title="Error rate (last 24 h)" titleId="chart-errors">
+        </ChartCard>
+        <ChartCard title="Error rate (last 24 h)">
           <Chart
             label="Error rate per hour in percent"
-            data={hours}
-            x="hour"
-            formatX={formatHour}
+            {...hourly}
             formatY={(v) => `${v}%`}
             series={[{ key: 'error_rate', label: 'Error rate (%)', color: '#dc2626' }]}
             kind="line"
           />
-        </Card>
-        <Card title="Cost per day (last 30 days)" titleId="chart-cost-day">
+        </ChartCard>
+        <ChartCard title="Cost per day (last 30 days)">
           <Chart
             label="Cost per day in USD"
             data={d.cost_per_day.map((c) => ({ day: c.day, cost: moneyToNumber(c.cost_usd) }))}
@@ -95,52 +89,44 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
             formatY={(v) => `$${v}`}
             series={[{ key: 'cost', label: 'Cost (USD)' }]}
           />
-        </Card>
-        <Card title="Top clients this month" titleId="top-clients">
-          {d.top_clients.length === 0 ? (
-            <Empty title="No traffic this month" />
-          ) : (
-            <DataTable
-              caption="Top clients this month"
-              rows={d.top_clients}
-              rowKey={(c) => c.client_id ?? 'none'}
-              columns={[
-                {
-                  key: 'name',
-                  header: 'Client',
-                  cell: (c) =>
-                    c.client_id ? <Link to={`/clients/${c.client_id}`}>{c.client_name ?? c.client_id}</Link> : <span className="muted">no client</span>,
-                },
-                { key: 'requests', header: 'Requests', align: 'right', cell: (c) => formatCount(c.requests) },
-                { key: 'cost', header: 'Cost', align: 'right', cell: (c) => formatMoney(c.cost_usd) },
-              ]}
-            />
-          )}
-        </Card>
-        <Card title="Top models this month" titleId="top-models">
-          {d.top_models.length === 0 ? (
-            <Empty title="No traffic this month" />
-          ) : (
-            <DataTable
-              caption="Top models this month"
-              rows={d.top_models}
-              rowKey={(m) => `${m.provider}/${m.model}`}
-              columns={[
-                {
-                  key: 'model',
-                  header: 'Model',
-                  cell: (m) => (
-                    <code>
-                      {m.provider}/{m.model}
-                    </code>
-                  ),
-                },
-                { key: 'requests', header: 'Requests', align: 'right', cell: (m) => formatCount(m.requests) },
-                { key: 'cost', header: 'Cost', align: 'right', cell: (m) => formatMoney(m.cost_usd) },
-              ]}
-            />
-          )}
-        </Card>
+        </ChartCard>
+        <ChartCard title="Top clients this month" empty={d.top_clients.length === 0 && <Empty title="No traffic this month" />}>
+          <DataTable
+            caption="Top clients this month"
+            rows={d.top_clients}
+            rowKey={(c) => c.client_id ?? 'none'}
+            columns={[
+              {
+                key: 'name',
+                header: 'Client',
+                cell: (c) =>
+                  c.client_id ? <Link to={`/clients/${c.client_id}`}>{c.client_name ?? c.client_id}</Link> : <span className="muted">no client</span>,
+              },
+              { key: 'requests', header: 'Requests', align: 'right', cell: (c) => formatCount(c.requests) },
+              { key: 'cost', header: 'Cost', align: 'right', cell: (c) => formatMoney(c.cost_usd) },
+            ]}
+          />
+        </ChartCard>
+        <ChartCard title="Top models this month" empty={d.top_models.length === 0 && <Empty title="No traffic this month" />}>
+          <DataTable
+            caption="Top models this month"
+            rows={d.top_models}
+            rowKey={(m) => `${m.provider}/${m.model}`}
+            columns={[
+              {
+                key: 'model',
+                header: 'Model',
+                cell: (m) => (
+                  <code>
+                    {m.provider}/{m.model}
+                  </code>
+                ),
+              },
+              { key: 'requests', header: 'Requests', align: 'right', cell: (m) => formatCount(m.requests) },
+              { key: 'cost', header: 'Cost', align: 'right', cell: (m) => formatMoney(m.cost_usd) },
+            ]}
+          />
+        </ChartCard>
         <BudgetWatch />
         <Circuits />
       </div>
@@ -152,31 +138,33 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
 function BudgetWatch() {
   const watch = useBudgetWatch();
   return (
-    <Card title="Clients near or over budget" titleId="budget-watch">
-      <QueryState query={watch} empty={(list) => (list.length === 0 ? <Empty title="Every client is within its budget" /> : null)}>
-        {(list) => (
-          <DataTable
-            caption="Clients near or over budget"
-            rows={list}
-            rowKey={(c) => c.id}
-            columns={[
-              { key: 'name', header: 'Client', cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
-              {
-                key: 'state',
-                header: 'State',
-                cell: (c) => (c.budget_alert === 'exceeded' ? <Badge tone="bad">over budget</Badge> : <Badge tone="warn">near budget</Badge>),
-              },
-              {
-                key: 'spend',
-                header: 'Spend / budget',
-                align: 'right',
-                cell: (c) => `${formatMoney(c.month_to_date_spend_usd)} / ${formatMoney(c.monthly_budget_usd)}`,
-              },
-            ]}
-          />
-        )}
-      </QueryState>
-    </Card>
+    <ChartCard
+      title="Clients near or over budget"
+      query={watch}
+      empty={(list) => (list.length === 0 ? <Empty title="Every client is within its budget" /> : null)}
+    >
+      {(list) => (
+        <DataTable
+          caption="Clients near or over budget"
+          rows={list}
+          rowKey={(c) => c.id}
+          columns={[
+            { key: 'name', header: 'Client', cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
+            {
+              key: 'state',
+              header: 'State',
+              cell: (c) => (c.budget_alert === 'exceeded' ? <Badge tone="bad">over budget</Badge> : <Badge tone="warn">near budget</Badge>),
+            },
+            {
+              key: 'spend',
+              header: 'Spend / budget',
+              align: 'right',
+              cell: (c) => `${formatMoney(c.month_to_date_spend_usd)} / ${formatMoney(c.monthly_budget_usd)}`,
+            },
+          ]}
+        />
+      )}
+    </ChartCard>
   );
 }
 
@@ -185,21 +173,19 @@ const circuitTone = { closed: 'ok', half_open: 'warn', open: 'bad' } as const;
 function Circuits() {
   const providers = useCircuits();
   return (
-    <Card title="Provider circuits" titleId="circuits">
-      <QueryState query={providers}>
-        {(p) => (
-          <DataTable
-            caption="Provider circuits"
-            rows={p.items}
-            rowKey={(x) => x.name}
-            columns={[
-              { key: 'name', header: 'Provider', cell: (x) => <Link to="/providers">{x.name}</Link> },
-              { key: 'configured', header: 'Configured', cell: (x) => (x.configured ? <Badge tone="ok">yes</Badge> : <Badge tone="muted">no</Badge>) },
-              { key: 'circuit', header: 'Circuit', cell: (x) => <Badge tone={circuitTone[x.circuit]}>{x.circuit.replace('_', '-')}</Badge> },
-            ]}
-          />
-        )}
-      </QueryState>
-    </Card>
+    <ChartCard title="Provider circuits" query={providers}>
+      {(p) => (
+        <DataTable
+          caption="Provider circuits"
+          rows={p.items}
+          rowKey={(x) => x.name}
+          columns={[
+            { key: 'name', header: 'Provider', cell: (x) => <Link to="/providers">{x.name}</Link> },
+            { key: 'configured', header: 'Configured', cell: (x) => (x.configured ? <Badge tone="ok">yes</Badge> : <Badge tone="muted">no</Badge>) },
+            { key: 'circuit', header: 'Circuit', cell: (x) => <Badge tone={circuitTone[x.circuit]}>{x.circuit.replace('_', '-')}</Badge> },
+          ]}
+        />
+      )}
+    </ChartCard>
   );
 }

@@ -1,5 +1,6 @@
 import type { TemplateStatsResponseDto } from '@sdk';
-import { Empty, QueryState } from '../../../components/ui/states';
+import { ChartCard } from '../../../components/ui/chart-card';
+import { Empty } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
 import { formatCount, formatMs, formatPercent, formatTokens } from '../../../lib/format';
 import { formatMoney } from '../../../lib/format-money';
@@ -8,13 +9,20 @@ import { useTemplateStats } from '../api/templates';
 /** Per-version figures side by side; the running A/B test's share next to its versions. */
 export function VersionStats({ templateId }: { templateId: string }) {
   const stats = useTemplateStats(templateId);
-  return <QueryState query={stats}>{(s) => <StatsTable stats={s} />}</QueryState>;
+  return (
+    <ChartCard
+      title="Per-version statistics"
+      query={stats}
+      empty={(s) => (s.versions.length === 0 ? <Empty title="No calls through this template yet" /> : null)}
+    >
+      {(s) => <StatsTable stats={s} />}
+    </ChartCard>
+  );
 }
 
 function StatsTable({ stats: template }: { stats: TemplateStatsResponseDto }) {
   const test = template.ab_tests.find((t) => t.source === 'ab_weights') ?? template.ab_tests[0];
   const share = new Map((test?.variants ?? []).map((v) => [v.version, v.share]));
-  if (template.versions.length === 0) return <Empty title="No calls through this template yet" />;
   return (
     <DataTable
       caption="Per-version statistics"
