@@ -80,7 +80,8 @@ async function main(): Promise<void> {
         const s = await measure(side, connections, requests);
         samples.get(side.name)!.push(s);
         log(
-          `round ${r + 1} ${side.name.padEnd(8)} CPU ${s.cpuMsPerRequest} ms/req, ${s.requestsPerS} req/s, p50 ${s.p50} ms${s.errors ? `, ${s.errors} errors` : ''}`,
+          `round ${r + 1} ${side.name.padEnd(8)} CPU ${s.cpuMsPerRequest} ms/req, ${s.requestsPerS} req/s, ` +
+            `p50 ${s.p50} ms${s.errors ? `, ${s.errors} errors` : ''}`,
         );
       }
     }
@@ -89,9 +90,14 @@ async function main(): Promise<void> {
     for (const side of sides) {
       const xs = samples.get(side.name)!;
       const rps = median(xs.map((s) => s.requestsPerS));
-      lines.push(
-        `${side.name.padEnd(8)}  ${String(median(xs.map((s) => s.cpuMsPerRequest))).padStart(24)}  ${String(Math.round(rps)).padStart(14)}  ${`${round((100 * rps) / proxyRps, 1)}%`.padStart(16)}  ${String(median(xs.map((s) => s.p50))).padStart(15)}`,
-      );
+      const cells = [
+        side.name.padEnd(8),
+        String(median(xs.map((s) => s.cpuMsPerRequest))).padStart(24),
+        String(Math.round(rps)).padStart(14),
+        `${round((100 * rps) / proxyRps, 1)}%`.padStart(16),
+        String(median(xs.map((s) => s.p50))).padStart(15),
+      ];
+      lines.push(cells.join('  '));
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

@@ -66,7 +66,8 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     kind: 'max',
     target: 0,
     note: s
-      ? `gaps direct p50 ${round(s.gapCheck.directGapsMs.p50, 1)} / LLMHub p50 ${round(s.gapCheck.llmhubGapsMs.p50, 1)} ms; worst gap diff p50 ${round(s.gapCheck.maxGapDifferenceMs.p50, 1)} ms`
+      ? `gaps direct p50 ${round(s.gapCheck.directGapsMs.p50, 1)} / LLMHub p50 ${round(s.gapCheck.llmhubGapsMs.p50, 1)} ms; ` +
+        `worst gap diff p50 ${round(s.gapCheck.maxGapDifferenceMs.p50, 1)} ms`
       : undefined,
   });
   checks.push({
@@ -108,7 +109,8 @@ export function globalChecks(r: Results): Results['checks'] {
     kind: 'max',
     target: 50,
     note: rep
-      ? `${rep.rowsInLog.toLocaleString('en-US')} log rows${full ? '' : ' (not the full 10M: BENCH_REPORT_ROWS=10000000)'}; query alone p50 ${round(rep.serviceMs.p50, 2)} ms`
+      ? `${rep.rowsInLog.toLocaleString('en-US')} log rows${full ? '' : ' (not the full 10M: BENCH_REPORT_ROWS=10000000)'}; ` +
+        `query alone p50 ${round(rep.serviceMs.p50, 2)} ms`
       : undefined,
   });
   return withVerdicts(checks);
@@ -119,8 +121,10 @@ const num = (v: number, width: number, digits = 3) => v.toFixed(digits).padStart
 export function printSummary(r: Results, config: BenchConfig, out: string, model: string): void {
   const lines = [
     '',
-    `LLMHub benchmark${r.quick ? ' (--quick smoke: short runs, figures are rough)' : ''} — ${r.startedAt} — node ${r.machine.node}, ${r.machine.cpus} CPU(s) ${r.machine.cpuModel}`,
-    `LOG_LEVEL=${config.logLevel}; load ${config.durationS} s per side per connection count; model ${model}, max_tokens 16; sides: direct to the simulator, bare proxy (node:http + undici Pool), LLMHub`,
+    `LLMHub benchmark${r.quick ? ' (--quick smoke: short runs, figures are rough)' : ''} — ${r.startedAt} — ` +
+      `node ${r.machine.node}, ${r.machine.cpus} CPU(s) ${r.machine.cpuModel}`,
+    `LOG_LEVEL=${config.logLevel}; load ${config.durationS} s per side per connection count; model ${model}, max_tokens 16; ` +
+      'sides: direct to the simulator, bare proxy (node:http + undici Pool), LLMHub',
   ];
   for (const m of r.modes) {
     lines.push('', `== limits: ${m.limitsMode}`, '');
@@ -130,12 +134,23 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
         for (const side of [run.direct, run.proxy, run.llmhub]) {
           const cpu = side === run.llmhub ? run.llmhubCpuMsPerRequest : side === run.proxy ? run.proxyCpuMsPerRequest : null;
           const ratio = side === run.llmhub ? `${(100 * run.reqPerSRatioToProxy).toFixed(1)}%` : '';
-          lines.push(
-            `${String(run.connections).padStart(5)}  ${side.label.padEnd(7)}  ${String(Math.round(side.requestsPerS)).padStart(7)}  ${num(side.latencyMs.p50, 7)}  ${num(side.latencyMs.p90, 7)}  ${num(side.latencyMs.p99, 7)}  ${String(side.non2xx).padStart(7)}  ${String(side.errors + side.timeouts).padStart(6)}  ${cpu === null ? ''.padStart(10) : num(cpu, 10, 2)}  ${ratio}`.trimEnd(),
-          );
+          const cells = [
+            String(run.connections).padStart(5),
+            side.label.padEnd(7),
+            String(Math.round(side.requestsPerS)).padStart(7),
+            num(side.latencyMs.p50, 7),
+            num(side.latencyMs.p90, 7),
+            num(side.latencyMs.p99, 7),
+            String(side.non2xx).padStart(7),
+            String(side.errors + side.timeouts).padStart(6),
+            cpu === null ? ''.padStart(10) : num(cpu, 10, 2),
+            ratio,
+          ];
+          lines.push(cells.join('  ').trimEnd());
         }
         lines.push(
-          `       added over direct: proxy p50 ${run.proxyOverheadMs.p50} / p99 ${run.proxyOverheadMs.p99} ms; LLMHub p50 ${run.overheadMs.p50} / p99 ${run.overheadMs.p99} ms`,
+          `       added over direct: proxy p50 ${run.proxyOverheadMs.p50} / p99 ${run.proxyOverheadMs.p99} ms; ` +
+            `LLMHub p50 ${run.overheadMs.p50} / p99 ${run.overheadMs.p99} ms`,
         );
       }
       lines.push('');

@@ -53,7 +53,8 @@ export class CreateCostRollups1764417600002 implements MigrationInterface {
           GROUP BY 1, ${DIMENSIONS}
           WITH NO DATA`);
         await q.query(
-          `SELECT add_continuous_aggregate_policy('${r.name}', start_offset => INTERVAL '${r.policy.start}', end_offset => INTERVAL '${r.policy.end}', schedule_interval => INTERVAL '${r.policy.every}')`,
+          `SELECT add_continuous_aggregate_policy('${r.name}', start_offset => INTERVAL '${r.policy.start}',
+             end_offset => INTERVAL '${r.policy.end}', schedule_interval => INTERVAL '${r.policy.every}')`,
         );
         await q.query(`CALL refresh_continuous_aggregate('${r.name}', NULL, NULL)`);
       }

@@ -23,8 +23,11 @@ const SEEDS: SeedTemplate[] = [
     templateType: 'marketing',
     description: 'Short marketing copy for a product, in any language.',
     systemPrompt:
-      'You are an experienced marketing copywriter. Write in {{ language }} only, in a {{ tone }} tone. Be concrete, avoid clichés and never invent facts about the product.',
-    body: 'Write marketing copy for {{ product }}, aimed at {{ audience }}.\n\nGive a headline (at most 10 words), a one-sentence subheadline and three short benefit bullet points.',
+      'You are an experienced marketing copywriter. Write in {{ language }} only, in a {{ tone }} tone. Be concrete, avoid clichés and never ' +
+      'invent facts about the product.',
+    body:
+      'Write marketing copy for {{ product }}, aimed at {{ audience }}.\n\nGive a headline (at most 10 words), a one-sentence subheadline and ' +
+      'three short benefit bullet points.',
     variables: [
       { name: 'product', required: true, default: null, description: 'the product or service, with any facts worth mentioning' },
       { name: 'audience', required: true, default: null, description: 'who the copy is for' },
@@ -38,7 +41,8 @@ const SEEDS: SeedTemplate[] = [
     templateType: 'email',
     description: 'A reply to an incoming e-mail, in the same language as the e-mail unless told otherwise.',
     systemPrompt:
-      'You write clear, courteous e-mail replies on behalf of {{ sender_name }}. Answer what was asked, keep it short, and do not promise anything the instructions do not allow.',
+      'You write clear, courteous e-mail replies on behalf of {{ sender_name }}. Answer what was asked, keep it short, and do not promise ' +
+      'anything the instructions do not allow.',
     body: 'Reply to the e-mail below.\n\nInstructions for the reply: {{ instructions }}\nTone: {{ tone }}\n\n--- e-mail ---\n{{ email }}\n--- end ---',
     variables: [
       { name: 'email', required: true, default: null, description: 'the e-mail being answered, with its sender' },

@@ -26,7 +26,8 @@ export class BillingAdminController {
   @ApiOperation({
     summary: 'Usage across clients',
     description:
-      'Cost and usage over any range and granularity, optionally filtered by client, provider or model and grouped by client, provider, model or template. Money as decimal strings.',
+      'Cost and usage over any range and granularity, optionally filtered by client, provider or model and grouped by client, provider, model or ' +
+      'template. Money as decimal strings.',
   })
   getAdminUsage(@Query() q: AdminUsageQueryDto): Promise<UsageResponseDto> {
     return this.reads.usage(toUsageFilter(q));

@@ -43,7 +43,8 @@ export class ClientsAdminController {
   @ApiOperation({
     summary: 'Create a client',
     description:
-      'A client with its limits (`rate_limit_rpm`, `rate_limit_tpm`), monthly budget (USD decimal string), alert threshold and allow-lists. Keys are created separately.',
+      'A client with its limits (`rate_limit_rpm`, `rate_limit_tpm`), monthly budget (USD decimal string), alert threshold and allow-lists. Keys ' +
+      'are created separately.',
   })
   createApiClient(@Body() dto: ApiClientCreateDto): Promise<ApiClientResponseDto> {
     return this.clients.create(dto);

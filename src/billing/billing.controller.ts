@@ -18,7 +18,8 @@ export class BillingController {
   @ApiOperation({
     summary: 'My usage',
     description:
-      'The caller’s own usage and cost over `from`..`to`, by `granularity` (hour, day, month) and optionally grouped by provider, model or template. Money as decimal strings.',
+      'The caller’s own usage and cost over `from`..`to`, by `granularity` (hour, day, month) and optionally grouped by provider, model or ' +
+      'template. Money as decimal strings.',
   })
   getClientUsage(@CurrentCaller() caller: Caller, @Query() query: UsageQueryDto): Promise<UsageResponseDto> {
     return this.reads.usage({

@@ -19,7 +19,8 @@ export class FeedbackController {
   @ApiOperation({
     summary: 'Report on a generation',
     description:
-      'Whether one of the caller’s generations served its purpose (`success`, optional `score` and `comment`). Feeds the success rate of the template version that produced it. Sending again replaces the earlier feedback.',
+      'Whether one of the caller’s generations served its purpose (`success`, optional `score` and `comment`). Feeds the success rate of the ' +
+      'template version that produced it. Sending again replaces the earlier feedback.',
   })
   @ApiErrors({ not_found: 'not one of the caller’s generations' })
   submitGenerationFeedback(

@@ -26,7 +26,8 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness',
     description:
-      '200 when the database is reachable and every migration is applied, 503 otherwise; the body says which check failed. The scheduled jobs and Redis are reported but never make it 503. Needs no key.',
+      '200 when the database is reachable and every migration is applied, 503 otherwise; the body says which check failed. The scheduled jobs and ' +
+      'Redis are reported but never make it 503. Needs no key.',
   })
   async getReadiness(@Res({ passthrough: true }) res: Response): Promise<ReadinessResponseDto> {
     const report = await this.health.readiness();

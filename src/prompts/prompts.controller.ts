@@ -92,7 +92,8 @@ export class PromptsController {
   @ApiOperation({
     summary: 'Render a template',
     description:
-      'Renders a version (by number or label, default production) with `variables`, strictly: missing or undeclared variables are refused. Nothing is generated.',
+      'Renders a version (by number or label, default production) with `variables`, strictly: missing or undeclared variables are refused. ' +
+      'Nothing is generated.',
   })
   @ApiErrors({ not_found: 'no such template, version or label' })
   async renderPrompt(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptRenderDto): Promise<PromptRenderResponseDto> {

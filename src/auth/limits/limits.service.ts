@@ -201,7 +201,9 @@ export class LimitsService {
       .then((first) => {
         if (first) {
           this.logger.warn(
-            `Client "${caller.clientName}" (${caller.clientId}) passed ${new Decimal(policy.budgetAlertThreshold!).mul(100).toFixed()}% of its ${ADJECTIVE[policy.budgetPeriod]} budget of ${policy.budgetUsd} USD (period ${period.key}: ${unitsToUsd(usedUnits)} USD spent or reserved)`,
+            `Client "${caller.clientName}" (${caller.clientId}) passed ${new Decimal(policy.budgetAlertThreshold!).mul(100).toFixed()}% ` +
+              `of its ${ADJECTIVE[policy.budgetPeriod]} budget of ${policy.budgetUsd} USD ` +
+              `(period ${period.key}: ${unitsToUsd(usedUnits)} USD spent or reserved)`,
           );
         }
       })

@@ -21,7 +21,8 @@ export function sortDocument<T>(value: T): T {
 
 const DESCRIPTION = `Self-hosted LLM gateway.
 
-- **Client routes** (\`/api/v1/*\`, and the provider-compatible \`/v1/*\`, also served under \`/openai/v1/*\` for groq-sdk) take an API key, as \`X-API-Key: <key>\` or \`Authorization: Bearer <key>\`.
+- **Client routes** (\`/api/v1/*\`, and the provider-compatible \`/v1/*\`, also served under \`/openai/v1/*\` for groq-sdk) take an API key, \
+as \`X-API-Key: <key>\` or \`Authorization: Bearer <key>\`.
 - **Admin routes** (\`/api/admin/*\`) take the admin token as \`Authorization: Bearer <token>\`, or the console's session cookie (\`POST /api/admin/session\`).
 - **Errors**: \`/api/*\` answers \`{"error": {"code", "message", "details"}, "request_id"}\` (422 for validation);
   \`/v1/*\` answers in the OpenAI error shape and \`/v1/messages\` in the Anthropic one (400 for validation), so those SDKs raise their usual exceptions.

@@ -44,7 +44,8 @@ export function ValidateDecimal(rules: DecimalRules, options: DecimalFieldOption
         validate: (value: unknown) => parseDecimalInput(value, rules).ok,
         defaultMessage: (args?: ValidationArguments) => {
           const parsed = parseDecimalInput(args?.value, rules);
-          return `${args?.property ?? 'value'} ${parsed.ok ? 'is not valid' : parsed.problem} (got ${typeof args?.value === 'number' ? String(args.value) : JSON.stringify(args?.value)})`;
+          const got = typeof args?.value === 'number' ? String(args.value) : JSON.stringify(args?.value);
+          return `${args?.property ?? 'value'} ${parsed.ok ? 'is not valid' : parsed.problem} (got ${got})`;
         },
       },
     }),

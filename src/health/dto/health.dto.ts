@@ -15,7 +15,8 @@ export class ReadinessChecksDto {
   @ApiProperty({
     enum: ['ok', 'unreachable', 'not_configured'],
     description:
-      'Redis (REDIS_URL), where rate limits are shared by every instance; while it is unreachable each instance enforces the limits on its own. Reported, never a reason to answer 503',
+      'Redis (REDIS_URL), where rate limits are shared by every instance; while it is unreachable each instance enforces the limits on its own. ' +
+      'Reported, never a reason to answer 503',
   })
   redis!: 'ok' | 'unreachable' | 'not_configured';
 }

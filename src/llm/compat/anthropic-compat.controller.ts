@@ -25,7 +25,9 @@ export class AnthropicCompatController {
   @ApiOperation({
     summary: 'Create a message (Anthropic)',
     description:
-      'The Anthropic Messages API for every configured provider: point the Anthropic SDK at `<LLMHub>` with an LLMHub key. With `stream: true` the answer is a `text/event-stream` of Anthropic events (message_start … message_stop). LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`; `usage.cost_usd` carries the cost.',
+      'The Anthropic Messages API for every configured provider: point the Anthropic SDK at `<LLMHub>` with an LLMHub key. With `stream: true` ' +
+      'the answer is a `text/event-stream` of Anthropic events (message_start … message_stop). LLMHub extensions: `template` with `variables`, ' +
+      '`fallbacks`, `metadata`; `usage.cost_usd` carries the cost.',
   })
   @ApiErrors(GENERATION_ERRORS)
   async createMessage(

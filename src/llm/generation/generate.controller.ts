@@ -60,7 +60,9 @@ export class GenerateController {
   @ApiOperation({
     summary: 'Generate text',
     description:
-      'One generation from `messages`, a `prompt` or a `template` with `variables`. `model` is `provider/model` (e.g. `openai/gpt-4o-mini`, `mock/echo`) or a known bare name; `fallbacks` lists models to try in order when the first fails. The answer carries the request id, provider, model, tokens, exact cost (`cost_usd`, a decimal string) and timing.',
+      'One generation from `messages`, a `prompt` or a `template` with `variables`. `model` is `provider/model` (e.g. `openai/gpt-4o-mini`, ' +
+      '`mock/echo`) or a known bare name; `fallbacks` lists models to try in order when the first fails. The answer carries the request id, ' +
+      'provider, model, tokens, exact cost (`cost_usd`, a decimal string) and timing.',
   })
   @ApiErrors(GENERATION_ERRORS)
   async generateText(
@@ -80,12 +82,15 @@ export class GenerateController {
   @ApiOperation({
     summary: 'Generate in several languages',
     description:
-      'The same content in each of `languages`, generated concurrently from a `prompt` or a template; one result (with its own request id) per language, plus totals. A language that fails carries its error while the others still answer; when every language fails, the answer is an error whose details has one entry per language with its code.',
+      'The same content in each of `languages`, generated concurrently from a `prompt` or a template; one result (with its own request id) per ' +
+      'language, plus totals. A language that fails carries its error while the others still answer; when every language fails, the answer is an ' +
+      'error whose details has one entry per language with its code.',
   })
   @ApiErrors({
     ...GENERATION_ERRORS,
     upstream_error:
-      'every language failed: the failures’ common code and status when they share one (e.g. 504 upstream_timeout), else 502 upstream_error; details has one entry per language with its code',
+      'every language failed: the failures’ common code and status when they share one (e.g. 504 upstream_timeout), else 502 upstream_error; ' +
+      'details has one entry per language with its code',
   })
   async generateContent(
     @Body() dto: GenerateContentDto,

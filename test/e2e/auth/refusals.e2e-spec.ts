@@ -135,7 +135,7 @@ describe('refused calls over HTTP', () => {
     expect(await logRows(error.headers?.get('x-request-id'))).toEqual(refusalRow(id, 'rejected', 'model_not_allowed'));
   });
 
-  it('explains a 402 on a small budget: the reservation needed, what remains, and that max_tokens lowers it; with max_tokens the call goes through', async () => {
+  it('explains a 402 on a small budget: the reservation needed, what remains, and that max_tokens lowers it; with max_tokens it goes through', async () => {
     const { key } = await newClient({ monthly_budget_usd: 0.0001 });
     const openai = sdk(key);
     const before = sim.requests.length;

@@ -57,7 +57,7 @@ describe('a fresh start with no provider key', () => {
     expect(res.model).toBe('mock/echo');
   });
 
-  it('answers a provider without a key with 400 provider_not_configured naming the variable; the OpenAI SDK (default retries) calls once and one row is recorded', async () => {
+  it('answers a keyless provider with 400 provider_not_configured naming the variable; the SDK (default retries) calls once, one row recorded', async () => {
     const before = await rowCount();
     const llm = new OpenAI({ baseURL: `${t.url}/v1`, apiKey }); // default maxRetries (2): a 503 would be sent three times
     const error = await llm.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'hello' }] }).then(

@@ -19,7 +19,8 @@ describe('scheduled job health (plain PostgreSQL)', () => {
     await pg.connect();
     // a row past the retention period, so the job has something to delete
     await pg.query(
-      `INSERT INTO llm_generation_log (id, created_at, endpoint, status) VALUES (gen_random_uuid(), now() - interval '40 days', '/v1/chat/completions', 'success')`,
+      `INSERT INTO llm_generation_log (id, created_at, endpoint, status)
+       VALUES (gen_random_uuid(), now() - interval '40 days', '/v1/chat/completions', 'success')`,
     );
   });
   afterAll(async () => {
@@ -46,7 +47,8 @@ describe('scheduled job health (plain PostgreSQL)', () => {
 
   it('reports it failing, with its error, in /health/ready, /metrics and the dashboard, and recovers', async () => {
     await pg.query(
-      `INSERT INTO llm_generation_log (id, created_at, endpoint, status) VALUES (gen_random_uuid(), now() - interval '40 days', '/v1/chat/completions', 'success')`,
+      `INSERT INTO llm_generation_log (id, created_at, endpoint, status)
+       VALUES (gen_random_uuid(), now() - interval '40 days', '/v1/chat/completions', 'success')`,
     );
     await pg.query(`CREATE FUNCTION refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'deletes refused for the test'; END $$`);
     await pg.query(`CREATE TRIGGER refuse_delete BEFORE DELETE ON llm_generation_log FOR EACH ROW EXECUTE FUNCTION refuse_delete()`);

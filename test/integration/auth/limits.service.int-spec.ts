@@ -116,7 +116,8 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
           ['llm_monthly_costs', 'month'],
         ]) {
           await pg.query(
-            `INSERT INTO ${table} (bucket, client_id, provider, model, requests, cost_usd) VALUES (date_trunc('${unit}', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', $1, 'openai', 'gpt-4o-mini', 1, 0.95)`,
+            `INSERT INTO ${table} (bucket, client_id, provider, model, requests, cost_usd)
+             VALUES (date_trunc('${unit}', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', $1, 'openai', 'gpt-4o-mini', 1, 0.95)`,
             [clientId],
           );
         }

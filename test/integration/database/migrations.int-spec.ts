@@ -45,7 +45,8 @@ describe('migrations on an empty database', () => {
 
   it('stores money in numeric columns', async () => {
     const rows: { table_name: string; column_name: string; data_type: string }[] = await ds.query(
-      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND (column_name LIKE '%usd%' OR column_name LIKE '%per_m')`,
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+       WHERE table_schema = 'public' AND (column_name LIKE '%usd%' OR column_name LIKE '%per_m')`,
     );
     expect(rows.length).toBeGreaterThan(5);
     for (const row of rows) expect(`${row.table_name}.${row.column_name}:${row.data_type}`).toMatch(/:numeric$/);

@@ -122,7 +122,9 @@ interface ChatStreamSpec {
 
 function streamChat(ex: Exchange, s: ChatStreamSpec): void {
   // Every chunk shares this prefix; building it once keeps per-chunk work to one string concat.
-  const head = `data: {"id":"${s.id}","object":"chat.completion.chunk","created":${s.created},"model":${JSON.stringify(s.model)},"system_fingerprint":"fp_sim","choices":`;
+  const head =
+    `data: {"id":"${s.id}","object":"chat.completion.chunk","created":${s.created},` +
+    `"model":${JSON.stringify(s.model)},"system_fingerprint":"fp_sim","choices":`;
   const usageNull = s.includeUsage ? ',"usage":null' : '';
   const xGroq = `"x_groq":{"id":"req_sim${ex.seq}"`;
   const tail = (extra = ''): string => `${usageNull}${extra}}\n\n`;

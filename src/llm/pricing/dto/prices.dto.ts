@@ -35,7 +35,8 @@ export class PricesUpdateDto {
     additionalProperties: true,
     example: { 'openai/gpt-4o': { input_per_m: '2.5', output_per_m: '10', cached_input_per_m: '1.25' }, 'local/llama3': null },
     description:
-      'Keyed "provider/model"; each price is USD per 1M tokens, a decimal string or a number (at most 12 digits before the point and 6 after; answered as decimal strings); null deletes the console price (the shipped or environment price applies again)',
+      'Keyed "provider/model"; each price is USD per 1M tokens, a decimal string or a number (at most 12 digits before the point and 6 after; ' +
+      'answered as decimal strings); null deletes the console price (the shipped or environment price applies again)',
   })
   @IsObject()
   prices!: Record<string, Record<string, unknown> | null>;

@@ -20,6 +20,9 @@ export function VersionStats({ templateId }: { templateId: string }) {
   );
 }
 
+/** Averages are fractional; tokens are shown whole. */
+const roundOrNull = (n: number | null): number | null => (n === null ? null : Math.round(n));
+
 function StatsTable({ stats: template }: { stats: TemplateStatsResponseDto }) {
   const test = template.ab_tests.find((t) => t.source === 'ab_weights') ?? template.ab_tests[0];
   const share = new Map((test?.variants ?? []).map((v) => [v.version, v.share]));
@@ -41,8 +44,7 @@ function StatsTable({ stats: template }: { stats: TemplateStatsResponseDto }) {
           key: 'tokens',
           header: 'Avg tokens in / out',
           align: 'right',
-          cell: (s) =>
-            `${formatTokens(s.avg_input_tokens === null ? null : Math.round(s.avg_input_tokens))} / ${formatTokens(s.avg_output_tokens === null ? null : Math.round(s.avg_output_tokens))}`,
+          cell: (s) => `${formatTokens(roundOrNull(s.avg_input_tokens))} / ${formatTokens(roundOrNull(s.avg_output_tokens))}`,
         },
         { key: 'latency', header: 'Avg latency', align: 'right', cell: (s) => formatMs(s.avg_latency_ms) },
       ]}
