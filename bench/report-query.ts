@@ -7,6 +7,7 @@
  */
 import { DataSource } from 'typeorm';
 import { BillingReadService } from '../src/billing/billing-read.service';
+import { UsageReportsRepository } from '../src/billing/usage-reports.repository';
 import { seedUsage } from './seed-usage';
 import { dataSourceOptions } from '../src/database/data-source';
 import { emitResult } from './child-protocol';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     const [{ n }]: { n: number }[] = await dataSource.query('SELECT count(*)::int AS n FROM llm_generation_log');
     const [{ d }]: { d: number }[] = await dataSource.query('SELECT count(*)::int AS d FROM llm_daily_costs');
 
-    const reads = new BillingReadService(dataSource);
+    const reads = new BillingReadService(new UsageReportsRepository(dataSource));
     const window = reportWindow();
     const times: number[] = [];
     let buckets = 0;
