@@ -23,6 +23,7 @@ import { ModelResolver } from './routing/model-resolver.service';
 import { ModelsService } from './routing/models.service';
 import { RouterService } from './routing/router.service';
 import { ModelPriceOverride } from './pricing/model-price.entity';
+import { ModelPricesRepository } from './pricing/model-prices.repository';
 import { PricesService } from './pricing/prices.service';
 import { PricingLoader } from './pricing/pricing-loader.service';
 import { PricingService } from './pricing/pricing.service';
@@ -35,6 +36,7 @@ import { OpenAiProvider } from './providers/openai/openai.provider';
 import { ProviderRegistry } from './providers/provider-registry';
 import { ProviderAdminService } from './providers/settings/provider-admin.service';
 import { ProviderSetting } from './providers/settings/provider-setting.entity';
+import { ProviderSettingsRepository } from './providers/settings/provider-settings.repository';
 import { ProviderSettingsService } from './providers/settings/provider-settings.service';
 
 /** Adding a provider = one class here (and its folder); nothing else names providers. */
@@ -65,7 +67,9 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
       useFactory: (...all: (LlmProvider | LlmProvider[])[]): LlmProvider[] => all.flat(),
     },
     ProviderRegistry,
+    ProviderSettingsRepository,
     ProviderSettingsService,
+    ModelPricesRepository,
     PricingService,
     PricingLoader,
     PricesService,

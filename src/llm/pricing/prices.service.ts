@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { PriceEntryDto, PriceListDto } from './dto/prices.dto';
+import { ModelPricesRepository } from './model-prices.repository';
 import { PricingLoader } from './pricing-loader.service';
 import { ModelPriceOverride, PricingService, toPriceOverrides } from './pricing.service';
 import { ProviderRegistry } from '../providers/provider-registry';
@@ -25,7 +24,7 @@ export class PricesService {
     private readonly pricing: PricingService,
     private readonly loader: PricingLoader,
     private readonly registry: ProviderRegistry,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prices: ModelPricesRepository,
   ) {}
 
   list(): PriceListDto {
@@ -52,18 +51,7 @@ export class PricesService {
       }
       upserts.push([model, this.validate(model, entry)]);
     }
-    await this.dataSource.transaction(async (manager) => {
-      for (const [model, p] of upserts) {
-        await manager.query(
-          `INSERT INTO model_prices (model, input_per_m, output_per_m, cached_input_per_m, cache_write_per_m, updated_at)
-           VALUES ($1, $2, $3, $4, $5, now())
-           ON CONFLICT (model) DO UPDATE SET input_per_m = EXCLUDED.input_per_m, output_per_m = EXCLUDED.output_per_m,
-             cached_input_per_m = EXCLUDED.cached_input_per_m, cache_write_per_m = EXCLUDED.cache_write_per_m, updated_at = now()`,
-          [model, p.inputPerM, p.outputPerM, p.cachedInputPerM ?? null, p.cacheWritePerM ?? null],
-        );
-      }
-      if (deletes.length > 0) await manager.query(`DELETE FROM model_prices WHERE model = ANY($1::text[])`, [deletes]);
-    });
+    await this.prices.apply(upserts, deletes);
     await this.loader.reload();
     if (upserts.length + deletes.length > 0) {
       this.logger.log(`Prices edited in the console: ${[...upserts.map(([m]) => `${m} set`), ...deletes.map((m) => `${m} reset`)].join(', ')}`);

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
-import { Repository } from 'typeorm';
+import { ReloadPoller } from '../../common/reload-poller';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/env.schema';
-import { ModelPriceOverride } from './model-price.entity';
+import { ModelPricesRepository } from './model-prices.repository';
 import { parsePriceOverrides, PricingService } from './pricing.service';
 
 /** how often other instances pick up a price edited in the console */
@@ -21,8 +20,12 @@ const plain = (value: string): string => new Decimal(value).toFixed();
  */
 @Injectable()
 export class PricingLoader implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('PricingLoader');
-  private timer?: NodeJS.Timeout;
+  private readonly poller = new ReloadPoller({
+    what: 'prices',
+    intervalMs: REFRESH_MS,
+    check: () => this.reloadIfChanged(),
+    logger: new Logger('PricingLoader'),
+  });
   private fingerprint = '';
   private consoleModelIds: ReadonlySet<string> = new Set();
   /** reloads run one after another, so an older read never lands last */
@@ -31,17 +34,16 @@ export class PricingLoader implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly pricing: PricingService,
-    @InjectRepository(ModelPriceOverride) private readonly rows: Repository<ModelPriceOverride>,
+    private readonly prices: ModelPricesRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => void this.reloadIfChanged(), REFRESH_MS);
-    this.timer.unref();
+    this.poller.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.poller.stop();
   }
 
   /** Models whose price in force was set in the console. */
@@ -58,8 +60,8 @@ export class PricingLoader implements OnModuleInit, OnApplicationShutdown {
   private async load(): Promise<void> {
     const fromEnv = this.config.priceOverrides ? parsePriceOverrides(this.config.priceOverrides) : {};
     // fingerprint first: a change landing in between is seen by the next poll
-    const fingerprint = await this.currentFingerprint();
-    const rows = await this.rows.find();
+    const fingerprint = await this.prices.fingerprint();
+    const rows = await this.prices.all();
     const fromConsole = Object.fromEntries(
       rows.map((row) => [
         row.model,
@@ -76,18 +78,7 @@ export class PricingLoader implements OnModuleInit, OnApplicationShutdown {
     this.fingerprint = fingerprint;
   }
 
-  private async currentFingerprint(): Promise<string> {
-    const [{ fp }] = await this.rows.query<{ fp: string }[]>(
-      `SELECT coalesce(md5(string_agg(model || '|' || updated_at::text, ',' ORDER BY model)), '') AS fp FROM model_prices`,
-    );
-    return String(fp);
-  }
-
   private async reloadIfChanged(): Promise<void> {
-    try {
-      if ((await this.currentFingerprint()) !== this.fingerprint) await this.reload();
-    } catch (error) {
-      this.logger.warn(`Could not refresh prices: ${(error as Error).message}`);
-    }
+    if ((await this.prices.fingerprint()) !== this.fingerprint) await this.reload();
   }
 }

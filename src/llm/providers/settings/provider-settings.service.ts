@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { AppError } from '../../../common/errors/app-error';
 import { resolveInstanceSecret } from '../../../common/crypto/instance-secret';
 import { maskSecret, SecretBox } from '../../../common/crypto/secret-box';
+import { AppError } from '../../../common/errors/app-error';
+import { ReloadPoller } from '../../../common/reload-poller';
 import { APP_CONFIG } from '../../../config/config.module';
 import { AppConfig } from '../../../config/env.schema';
 import { LlmProvider, ProviderSettings } from '../llm-provider';
 import { ProviderRegistry } from '../provider-registry';
 import { ProviderSetting } from './provider-setting.entity';
+import { ProviderSettingsRepository } from './provider-settings.repository';
 
 const MOCK_ID = 'mock';
 /** how often other instances pick up a provider edited in the console */
@@ -44,13 +44,18 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
   private readonly logger = new Logger('ProviderSettings');
   private readonly box: SecretBox;
   private readonly applied = new Map<string, { settings: ProviderSettings; source: ProviderStatus['api_key_source'] }>();
-  private timer?: NodeJS.Timeout;
+  private readonly poller = new ReloadPoller({
+    what: 'provider settings',
+    intervalMs: REFRESH_MS,
+    check: () => this.reloadIfChanged(),
+    logger: this.logger,
+  });
   private lastSeenUpdate = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ProviderRegistry,
-    @InjectRepository(ProviderSetting) private readonly rows: Repository<ProviderSetting>,
+    private readonly rows: ProviderSettingsRepository,
   ) {
     const { secret, generated } = resolveInstanceSecret(config.secret, config.dataDir);
     if (generated) this.logger.warn('LLMHUB_SECRET is not set: generated one in DATA_DIR/llmhub.secret. Set LLMHUB_SECRET when running several instances.');
@@ -59,12 +64,11 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => void this.reloadIfChanged(), REFRESH_MS);
-    this.timer.unref();
+    this.poller.start();
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.poller.stop();
   }
 
   private envSettings(id: string): { apiKey?: string; baseUrl?: string } {
@@ -76,7 +80,7 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
   }
 
   async reload(): Promise<void> {
-    const saved = new Map((await this.rows.find()).map((row) => [row.name, row]));
+    const saved = new Map((await this.rows.all()).map((row) => [row.name, row]));
     this.lastSeenUpdate = Math.max(0, ...[...saved.values()].map((r) => r.updatedAt.getTime()));
     const real = this.registry.all().filter((p) => p.id !== MOCK_ID);
     for (const provider of real) this.apply(provider, saved.get(provider.id));
@@ -112,14 +116,7 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
   }
 
   private async reloadIfChanged(): Promise<void> {
-    try {
-      const [{ latest }] = await this.rows.query<{ latest: number }[]>(
-        `SELECT coalesce(extract(epoch from max(updated_at)) * 1000, 0)::float8 AS latest FROM providers`,
-      );
-      if (Number(latest) > this.lastSeenUpdate) await this.reload();
-    } catch (error) {
-      this.logger.warn(`Could not refresh provider settings: ${(error as Error).message}`);
-    }
+    if ((await this.rows.latestUpdate()) > this.lastSeenUpdate) await this.reload();
   }
 
   timeoutOf(id: string): number {
@@ -147,9 +144,7 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
   async update(name: string, change: ProviderUpdate): Promise<ProviderStatus> {
     const provider = this.registry.find(name);
     if (!provider) throw new AppError('not_found', `Unknown provider "${name}"`);
-    const row =
-      (await this.rows.findOne({ where: { name: provider.id } })) ??
-      this.rows.create({ name: provider.id, enabled: null, apiKeyEncrypted: null, baseUrl: null, timeoutMs: null });
+    const row = await this.rows.findOrNew(provider.id);
     if (change.enabled !== undefined) row.enabled = change.enabled;
     if (change.api_key !== undefined) row.apiKeyEncrypted = change.api_key === '' ? null : this.box.seal(change.api_key);
     if (change.base_url !== undefined) row.baseUrl = change.base_url;
