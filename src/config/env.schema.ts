@@ -39,6 +39,9 @@ export interface AppConfig {
     maxRetries: number;
     /** base of the exponential retry backoff (full jitter) */
     retryBaseMs: number;
+    /** consecutive failures that open a provider's circuit, and how long it stays open */
+    circuitFailureThreshold: number;
+    circuitOpenMs: number;
     mock: MockProviderMode;
   };
   retentionDays: number;
@@ -183,6 +186,8 @@ export function parseEnv(env: Env): AppConfig {
       timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 60_000, 100, 3_600_000),
       maxRetries: r.int('PROVIDER_MAX_RETRIES', 2, 0, 10),
       retryBaseMs: r.int('PROVIDER_RETRY_BASE_MS', 250, 0, 60_000),
+      circuitFailureThreshold: r.int('PROVIDER_CIRCUIT_FAILURES', 5, 1, 1_000_000),
+      circuitOpenMs: r.int('PROVIDER_CIRCUIT_OPEN_MS', 30_000, 100, 3_600_000),
       mock: r.oneOf('MOCK_PROVIDER', ['auto', 'on', 'off'] as const, 'auto'),
     },
     retentionDays: r.int('RETENTION_DAYS', 90, 1, 36_500),

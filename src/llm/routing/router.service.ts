@@ -3,7 +3,7 @@ import { MetricsService } from '../../billing/metrics.service';
 import { AppError } from '../../common/errors/app-error';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/env.schema';
-import { CircuitBreaker, DEFAULT_CIRCUIT_OPTIONS } from './circuit-breaker';
+import { CircuitBreaker, CircuitBreakerOptions } from './circuit-breaker';
 import { ModelTarget } from './model-resolver.service';
 import { ProviderSettingsService } from '../providers/settings/provider-settings.service';
 import { LlmProvider, ProviderError, StreamEvent } from '../providers/llm-provider';
@@ -87,10 +87,14 @@ export class RouterService {
   breaker(providerId: string): CircuitBreaker {
     let breaker = this.breakers.get(providerId);
     if (!breaker) {
-      breaker = new CircuitBreaker(DEFAULT_CIRCUIT_OPTIONS, () => this.clock.now());
+      breaker = new CircuitBreaker(this.circuitOptions(), () => this.clock.now());
       this.breakers.set(providerId, breaker);
     }
     return breaker;
+  }
+
+  private circuitOptions(): CircuitBreakerOptions {
+    return { failureThreshold: this.config.providers.circuitFailureThreshold, openMs: this.config.providers.circuitOpenMs };
   }
 
   /** Closes every circuit (operator action after fixing a provider; tests). */

@@ -40,7 +40,14 @@ describe(RouterService.name, () => {
   const fallback = targetOf('beta');
 
   function build(maxRetries = 2, retryBaseMs = 100): RouterService {
-    const config = { providers: { maxRetries, retryBaseMs } } as AppConfig;
+    const config = {
+      providers: {
+        maxRetries,
+        retryBaseMs,
+        circuitFailureThreshold: DEFAULT_CIRCUIT_OPTIONS.failureThreshold,
+        circuitOpenMs: DEFAULT_CIRCUIT_OPTIONS.openMs,
+      },
+    } as AppConfig;
     const settings = { timeoutOf: jest.fn().mockReturnValue(60_000) } as unknown as jest.Mocked<ProviderSettingsService>;
     return new RouterService(config, settings, metrics as unknown as MetricsService, clock);
   }
