@@ -4,6 +4,7 @@ import { Params, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
 import { AppLogger } from './common/logging/app-logger';
 import { AppModule } from './app.module';
 import { consoleFallback } from './common/http/console-fallback';
+import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { securityHeaders } from './common/http/security-headers';
 import { projectRoot } from './common/project-root';
 import { join } from 'node:path';
@@ -29,13 +30,16 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   const metrics = app.get(MetricsService);
   app.use(overheadTimer((seconds) => metrics.observeOverhead(seconds)));
   app.use(requestLogger(app.get(ROOT_LOGGER), (method, route, status, seconds) => metrics.observeHttp(method, route, status, seconds)));
+  // tracks requests in flight, refuses new ones once a stop began (main.ts drains it on SIGTERM/SIGINT)
+  const shutdown = app.get(GracefulShutdown);
+  app.use(shutdown.middleware);
+  app.useGlobalInterceptors(shutdown.interceptor);
   const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
   app.use(securityHeaders());
   app.set('etag', false);
   app.useGlobalPipes(createValidationPipe());
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
-  app.enableShutdownHooks();
   setupOpenApi(app);
   app.use(consoleFallback(options.consoleDir ?? join(projectRoot(), 'client', 'dist')));
   return app;

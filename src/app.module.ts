@@ -5,6 +5,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { JsonBodyMiddleware } from './common/http/json-body.middleware';
 import { loggerModuleParams } from './common/logging/logger.options';
 import { ROOT_LOGGER, RootLoggerModule } from './common/logging/root-logger.module';
@@ -27,7 +28,7 @@ import { PromptsModule } from './prompts/prompts.module';
     AdminModule,
     HealthModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, GracefulShutdown],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

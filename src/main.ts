@@ -1,9 +1,15 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { APP_CONFIG } from './config/config.module';
+import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { StartupError } from './common/startup-error';
 import { AppConfig, ConfigError, parseEnv } from './config/env.schema';
 import { assertReachableByServerUser } from './database/embedded-database';
+
+/** After the grace, the most the rest of the stop (aborted calls, pending records, closing the database) may take before the process exits anyway. */
+const CLOSE_BOUND_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
   // checked before Nest starts: inside it, a bad variable would also print the framework's stack trace
@@ -11,9 +17,47 @@ async function bootstrap(): Promise<void> {
   if (!env.databaseUrl) await assertReachableByServerUser(env.dataDir);
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);
+  stopGracefullyOnSignals(app, config.shutdownGraceMs);
   await app.listen(config.port, config.host);
   const url = `http://localhost:${config.port}`;
   process.stdout.write(`LLMHub listening on ${url} (console ${url}/, API docs ${url}/docs)\n`);
+}
+
+/**
+ * SIGTERM or SIGINT: stop taking requests, let those in flight finish within
+ * the grace (SHUTDOWN_GRACE_MS; abort what is left, recorded as cancelled),
+ * write pending usage records, close the database, exit 0. A second signal
+ * ends the grace at once.
+ */
+function stopGracefullyOnSignals(app: NestExpressApplication, graceMs: number): void {
+  const logger = new Logger('Shutdown');
+  const shutdown = app.get(GracefulShutdown);
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      logger.warn(`${signal} again: aborting the requests still in flight`);
+      shutdown.endGrace();
+      return;
+    }
+    stopping = true;
+    setTimeout(() => {
+      process.stderr.write(`LLMHub did not finish stopping within ${graceMs + CLOSE_BOUND_MS} ms of ${signal}; exiting\n`);
+      process.exit(1);
+    }, graceMs + CLOSE_BOUND_MS).unref();
+    try {
+      logger.log(`${signal}: no new requests; waiting up to ${graceMs} ms for those in flight`);
+      const { inFlight, aborted } = await shutdown.drain(app.getHttpServer(), graceMs);
+      if (aborted > 0)
+        logger.warn(`${aborted} of ${inFlight} requests were still running after ${graceMs} ms (SHUTDOWN_GRACE_MS): aborted, recorded as cancelled`);
+      await app.close();
+      logger.log(`Stopped (${inFlight - aborted} in-flight requests finished)`);
+      process.exit(0);
+    } catch (error) {
+      process.stderr.write(`LLMHub failed to stop cleanly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, (s) => void stop(s));
 }
 
 bootstrap().catch((error: unknown) => {

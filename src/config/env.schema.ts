@@ -51,6 +51,8 @@ export interface AppConfig {
   priceOverrides?: string;
   /** how long a record may wait to join a group commit */
   usageFlushIntervalMs: number;
+  /** on SIGTERM/SIGINT, how long in-flight requests may take to finish before they are aborted */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -198,6 +200,7 @@ export function parseEnv(env: Env): AppConfig {
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     priceOverrides: r.raw('PRICE_OVERRIDES'),
     usageFlushIntervalMs: r.int('USAGE_FLUSH_INTERVAL_MS', 2, 0, 1000),
+    shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 25_000, 0, 3_600_000),
   };
   if (config.priceOverrides !== undefined) {
     try {

@@ -76,7 +76,7 @@ export type AdminSessionResponseDto = {
  */
 export type AnthropicError = {
     error: {
-        code?: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'internal_error';
+        code?: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -648,7 +648,7 @@ export type EmbeddingUsageDto = {
  */
 export type ErrorEnvelope = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -1058,7 +1058,7 @@ export type OpenAiChatMessageDto = {
  */
 export type OpenAiError = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */

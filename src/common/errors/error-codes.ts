@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   upstream_error: 502,
   provider_unavailable: 503,
   upstream_timeout: 504,
+  shutting_down: 503,
   internal_error: 500,
 } as const;
 

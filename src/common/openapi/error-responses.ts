@@ -104,6 +104,7 @@ const WHEN: Record<ErrorCode, string> = {
   upstream_error: 'the provider failed after retries and fallbacks',
   provider_unavailable: 'the provider is unavailable (its circuit is open)',
   upstream_timeout: 'the provider did not answer in time',
+  shutting_down: 'the instance is stopping and did not process the request; send it again (Retry-After: 1, Connection: close)',
   internal_error: 'an unexpected error; the request id finds it in the server log',
 };
 
