@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import request from 'supertest';
-import { startTestApp, TestApp } from '@test/support/app';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
+import { TestApp } from '@test/support/app';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 
 type Item = Record<string, string | number | null | undefined>;
 
@@ -10,31 +10,20 @@ type Item = Record<string, string | number | null | undefined>;
  * the same rows, figure for figure, for every grouping.
  */
 describe('usage report and CSV export agree', () => {
-  let sim: ProviderSimulator;
+  let gateway: GatewayFixture;
   let t: TestApp;
   const admin = () => ({ Authorization: `Bearer ${t.adminToken}` });
 
-  async function clientWithKey(name: string): Promise<string> {
-    const client = await request(t.url).post('/api/admin/clients').set(admin()).send({ name }).expect(201);
-    return (await request(t.url).post(`/api/admin/clients/${client.body.id}/keys`).set(admin()).send({ name: 'k' }).expect(201)).body.key;
-  }
-
   beforeAll(async () => {
-    sim = await startProviderSimulator();
-    t = await startTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: `${sim.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-test',
-      ANTHROPIC_BASE_URL: sim.url,
-      MOCK_PROVIDER: 'on',
-    });
+    gateway = await startGatewayFixture({ clientName: 'marketing' });
+    t = gateway.app;
     const calls: [string, string, number][] = [
       ['marketing', 'openai/gpt-4o-mini', 3],
       ['marketing', 'anthropic/claude-haiku-4-5', 2],
       ['sales', 'openai/gpt-4o', 2],
       ['sales', 'mock/echo', 1],
     ];
-    const keys = { marketing: await clientWithKey('marketing'), sales: await clientWithKey('sales') };
+    const keys = { marketing: gateway.apiKey, sales: (await gateway.newClient({ name: 'sales' })).key };
     for (const [client, model, n] of calls) {
       const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: keys[client as keyof typeof keys], maxRetries: 0 });
       for (let i = 0; i < n; i++) {
@@ -43,10 +32,7 @@ describe('usage report and CSV export agree', () => {
     }
   }, 60_000);
 
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  afterAll(() => gateway?.close());
 
   function parseCsv(text: string): { header: string[]; rows: string[][] } {
     const lines = text.trim().split('\r\n');

@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-import { createApiClient, createApiKey, createLlmHubClient } from '../../../sdk/src';
-import { startTestApp, TestApp } from '@test/support/app';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
+import { TestApp } from '@test/support/app';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DOC = readFileSync(join(ROOT, 'docs', 'INTEGRATION.md'), 'utf8');
@@ -48,32 +47,19 @@ async function runTypeScript(code: string): Promise<string> {
 
 /** docs/INTEGRATION.md's examples, run against a running LLMHub (providers on the simulator), so they cannot rot. */
 describe('docs/INTEGRATION.md examples (e2e)', () => {
-  let sim: ProviderSimulator;
+  let gateway: GatewayFixture;
   let t: TestApp;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    sim = await startProviderSimulator();
-    t = await startTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: `${sim.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-test',
-      ANTHROPIC_BASE_URL: sim.url,
-      GROQ_API_KEY: 'gsk-test',
-      GROQ_BASE_URL: sim.url,
-    });
-    const admin = createLlmHubClient({ baseUrl: t.url, adminToken: t.adminToken });
-    const client = await createApiClient({ client: admin, body: { name: 'docs-examples' }, throwOnError: true });
-    const key = await createApiKey({ client: admin, path: { id: client.data.id }, body: { name: 'docs' }, throwOnError: true });
-    env = { ...process.env, LLMHUB_URL: t.url, LLMHUB_API_KEY: key.data.key };
+    gateway = await startGatewayFixture({ clientName: 'docs-examples' });
+    t = gateway.app;
+    env = { ...process.env, LLMHUB_URL: t.url, LLMHUB_API_KEY: gateway.apiKey };
     process.env.LLMHUB_URL = env.LLMHUB_URL;
     process.env.LLMHUB_API_KEY = env.LLMHUB_API_KEY;
   }, 60_000);
 
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  afterAll(() => gateway?.close());
 
   it('has an example for each way in and for streaming, templates, feedback and usage', () => {
     const all = examples(DOC);

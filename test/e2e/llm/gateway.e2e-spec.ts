@@ -3,15 +3,17 @@ import OpenAI from 'openai';
 import { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
 import { RouterService } from '@src/llm/routing/router.service';
-import { startTestApp, TestApp } from '@test/support/app';
+import { TestApp } from '@test/support/app';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 import { pollUntil, waitUntil } from '@test/support/poll';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
+import { ProviderSimulator } from '@test/support/provider-simulator/server';
 
 /**
  * The gateway end to end: the official SDKs on both sides, LLMHub's providers
  * pointed at the simulator, usage checked in llm_generation_log.
  */
 describe('gateway (e2e, real SDKs against the simulator)', () => {
+  let gateway: GatewayFixture;
   let sim: ProviderSimulator;
   let t: TestApp;
   let apiKey: string;
@@ -21,28 +23,16 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
   let pricing: PricingService;
 
   beforeAll(async () => {
-    sim = await startProviderSimulator();
-    t = await startTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: `${sim.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-test',
-      ANTHROPIC_BASE_URL: sim.url,
-      GROQ_API_KEY: 'gsk-test',
-      GROQ_BASE_URL: sim.url,
-      CUSTOM_PROVIDERS: JSON.stringify([{ name: 'local', base_url: `${sim.url}/v1`, models: ['unpriced-model'] }]),
-      MOCK_PROVIDER: 'on',
-      PROVIDER_MAX_RETRIES: '2',
-      PROVIDER_RETRY_BASE_MS: '5',
-      PROVIDER_TIMEOUT_MS: '1500',
+    gateway = await startGatewayFixture({
+      clientName: 'gateway-e2e',
+      env: (simUrl) => ({
+        CUSTOM_PROVIDERS: JSON.stringify([{ name: 'local', base_url: `${simUrl}/v1`, models: ['unpriced-model'] }]),
+        PROVIDER_MAX_RETRIES: '2',
+        PROVIDER_RETRY_BASE_MS: '5',
+        PROVIDER_TIMEOUT_MS: '1500',
+      }),
     });
-    const admin = { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' };
-    const client = (await (
-      await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'gateway-e2e' }) })
-    ).json()) as { id: string };
-    const key = (await (
-      await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })
-    ).json()) as { key: string };
-    apiKey = key.key;
+    ({ sim, app: t, apiKey } = gateway);
     openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey, maxRetries: 0 });
     anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
     pricing = t.app.get(PricingService);
@@ -52,8 +42,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
 
   afterAll(async () => {
     await db?.end();
-    await t?.close();
-    await sim?.close();
+    await gateway?.close();
   });
 
   beforeEach(() => {

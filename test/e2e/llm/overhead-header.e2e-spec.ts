@@ -1,5 +1,5 @@
-import { startTestApp, TestApp } from '@test/support/app';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
+import { TestApp } from '@test/support/app';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 
 /**
  * x-llmhub-overhead-ms: LLMHub's own time on a request, upstream time taken
@@ -7,7 +7,7 @@ import { ProviderSimulator, startProviderSimulator } from '@test/support/provide
  * the first byte), and the same figures as a histogram in /metrics.
  */
 describe('x-llmhub-overhead-ms (e2e, real SDK paths against the simulator)', () => {
-  let sim: ProviderSimulator;
+  let gateway: GatewayFixture;
   let t: TestApp;
   let apiKey: string;
   /** the simulator holds every answer this long before its headers: upstream time */
@@ -15,28 +15,11 @@ describe('x-llmhub-overhead-ms (e2e, real SDK paths against the simulator)', () 
   const slow = ` [[sim:latency_ms=${UPSTREAM_MS}]]`;
 
   beforeAll(async () => {
-    sim = await startProviderSimulator();
-    t = await startTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: `${sim.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-test',
-      ANTHROPIC_BASE_URL: sim.url,
-      MOCK_PROVIDER: 'on',
-    });
-    const admin = { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' };
-    const client = (await (
-      await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'overhead-e2e' }) })
-    ).json()) as { id: string };
-    const key = (await (
-      await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })
-    ).json()) as { key: string };
-    apiKey = key.key;
+    gateway = await startGatewayFixture({ clientName: 'overhead-e2e' });
+    ({ app: t, apiKey } = gateway);
   }, 60_000);
 
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  afterAll(() => gateway?.close());
 
   /** POSTs and returns the header, the status and the client-side wall time of the whole exchange. */
   async function timed(path: string, body: unknown): Promise<{ status: number; overhead: string | null; wallMs: number; text: string }> {

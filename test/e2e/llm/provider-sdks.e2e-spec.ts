@@ -1,39 +1,24 @@
 import Anthropic from '@anthropic-ai/sdk';
 import Groq from 'groq-sdk';
 import OpenAI from 'openai';
-import { createApiClient, createApiKey, createLlmHubClient } from '../../../sdk/src';
-import { startTestApp, TestApp } from '@test/support/app';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
+import { TestApp } from '@test/support/app';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 
 /**
  * An app written for OpenAI, Anthropic or Groq works against LLMHub by changing
  * only its base URL and key: the real SDKs, LLMHub's providers on the simulator.
  */
 describe('provider SDKs against LLMHub (e2e)', () => {
-  let sim: ProviderSimulator;
+  let gateway: GatewayFixture;
   let t: TestApp;
   let apiKey: string;
 
   beforeAll(async () => {
-    sim = await startProviderSimulator();
-    t = await startTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: `${sim.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-test',
-      ANTHROPIC_BASE_URL: sim.url,
-      GROQ_API_KEY: 'gsk-test',
-      GROQ_BASE_URL: sim.url,
-      PROVIDER_MAX_RETRIES: '0',
-    });
-    const admin = createLlmHubClient({ baseUrl: t.url, adminToken: t.adminToken });
-    const client = await createApiClient({ client: admin, body: { name: 'provider-sdks' }, throwOnError: true });
-    apiKey = (await createApiKey({ client: admin, path: { id: client.data.id }, body: { name: 'sdks' }, throwOnError: true })).data.key;
+    gateway = await startGatewayFixture({ clientName: 'provider-sdks', env: () => ({ PROVIDER_MAX_RETRIES: '0' }) });
+    ({ app: t, apiKey } = gateway);
   }, 60_000);
 
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  afterAll(() => gateway?.close());
 
   describe('groq-sdk (baseURL = LLMHub root, so it calls /openai/v1/*)', () => {
     let groq: Groq;

@@ -13,8 +13,9 @@ import { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
 import { RouterService } from '@src/llm/routing/router.service';
 import { TokensService } from '@src/llm/generation/tokens.service';
-import { startTestApp, TestApp } from '@test/support/app';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
+import { TestApp } from '@test/support/app';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+import { ProviderSimulator } from '@test/support/provider-simulator/server';
 import { parseSse, SseEvent, streamedText } from '@test/support/sse';
 
 type Fault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut';
@@ -148,6 +149,7 @@ function expectedErrorBody(dialect: Dialect, status: number, code: string, reque
 }
 
 describe('provider faults through HTTP: status, error shape and one usage record', () => {
+  let gateway: GatewayFixture;
   let sim: ProviderSimulator;
   let t: TestApp;
   let db: Client;
@@ -156,28 +158,17 @@ describe('provider faults through HTTP: status, error shape and one usage record
   let tokens: TokensService;
 
   beforeAll(async () => {
-    sim = await startProviderSimulator();
-    t = await startTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: `${sim.url}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-test',
-      ANTHROPIC_BASE_URL: sim.url,
-      GROQ_API_KEY: 'gsk-test',
-      GROQ_BASE_URL: sim.url,
-      CUSTOM_PROVIDERS: JSON.stringify([{ name: 'local', base_url: `${sim.url}/v1`, models: ['llama3.2', 'nomic-embed-text'] }]),
-      MOCK_PROVIDER: 'off',
-      PROVIDER_MAX_RETRIES: String(MAX_RETRIES),
-      PROVIDER_RETRY_BASE_MS: '0',
-      PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
+    gateway = await startGatewayFixture({
+      clientName: 'faults',
+      env: (simUrl) => ({
+        CUSTOM_PROVIDERS: JSON.stringify([{ name: 'local', base_url: `${simUrl}/v1`, models: ['llama3.2', 'nomic-embed-text'] }]),
+        MOCK_PROVIDER: 'off',
+        PROVIDER_MAX_RETRIES: String(MAX_RETRIES),
+        PROVIDER_RETRY_BASE_MS: '0',
+        PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
+      }),
     });
-    const admin = { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' };
-    const client = (await (await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'faults' }) })).json()) as {
-      id: string;
-    };
-    const key = (await (
-      await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })
-    ).json()) as { key: string };
-    apiKey = key.key;
+    ({ sim, app: t, apiKey } = gateway);
     pricing = t.app.get(PricingService);
     tokens = t.app.get(TokensService);
     db = new Client({ connectionString: t.db.url });
@@ -186,8 +177,7 @@ describe('provider faults through HTTP: status, error shape and one usage record
 
   afterAll(async () => {
     await db?.end();
-    await t?.close();
-    await sim?.close();
+    await gateway?.close();
   });
 
   beforeEach(() => {
