@@ -13,7 +13,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from './config';
+import { loadConfig, type LimitsMode } from './config';
 import type { BenchDatabase } from './database';
 import { log, SIM_KEY, startHub, startUpstream, type Hub } from './environment';
 import { chatTarget, runLoad, type Target } from './load';
@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, argv, resultsDir);
   const all = Object.fromEntries(argv.map((a) => a.replace(/^--/, '').split('=') as [string, string]));
   const baselineDist = all['baseline-dist'];
-  if (!baselineDist) throw new Error('--baseline-dist=<dist directory of the other build> is required');
+  const baselineLimits = all['baseline-limits'] as LimitsMode | undefined;
+  if (!baselineDist && !baselineLimits) throw new Error('--baseline-dist=<dist directory of the other build> (or --baseline-limits=<mode>) is required');
+  if (baselineLimits && baselineLimits !== 'in-memory' && baselineLimits !== 'redis') throw new Error('--baseline-limits: in-memory or redis');
   const rounds = Number(all.rounds ?? 3);
   const requests = Number(all.requests ?? 3000);
   const connections = Number(all['ab-connections'] ?? 10);
@@ -62,7 +64,11 @@ async function main(): Promise<void> {
   try {
     const up = await startUpstream(config, (d) => (db = d));
     const mode = config.limitsModes[0]!;
-    const hubs: Hub[] = [await startHub(config, up, mode, path.resolve(baselineDist), 'baseline'), await startHub(config, up, mode, undefined, 'current')];
+    const baselineMode = baselineLimits ?? mode;
+    const hubs: Hub[] = [
+      await startHub(config, up, baselineMode, baselineDist ? path.resolve(baselineDist) : undefined, 'baseline'),
+      await startHub(config, up, mode, undefined, 'current'),
+    ];
     const sides: Side[] = [
       { name: 'proxy', pid: up.proxy.pid, target: chatTarget('proxy', up.proxyUrl, SIM_KEY, 'gpt-4o-mini') },
       ...hubs.map((h, i) => ({
@@ -71,7 +77,9 @@ async function main(): Promise<void> {
         target: chatTarget('llmhub', h.appUrl, h.apiKey, 'openai/gpt-4o-mini'),
       })),
     ];
-    log(`limits ${mode}; warm-up, then ${rounds} rounds of ${requests} requests at ${connections} connections per side`);
+    log(
+      `limits ${baselineMode === mode ? mode : `baseline ${baselineMode}, current ${mode}`}; warm-up, then ${rounds} rounds of ${requests} requests at ${connections} connections per side`,
+    );
     for (const side of sides) await runLoad(side.target, connections, 0, Math.min(2000, requests));
     const samples = new Map<string, Sample[]>(sides.map((s) => [s.name, []]));
     for (let r = 0; r < rounds; r++) {

@@ -19,7 +19,7 @@ function agentFor(providerId: string): Agent {
 }
 
 /** The response headers as the SDKs read them (get, has, entries, iteration), without building a Headers object. */
-class ResponseHeaders {
+export class ResponseHeaders {
   constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
 
   get(name: string): string | null {
@@ -63,7 +63,7 @@ type UndiciBody = Readable & { json(): Promise<unknown>; text(): Promise<string>
  * SDKs iterate directly for server-sent events (they accept any async
  * iterable), so no web stream is built per call.
  */
-class TransportResponse {
+export class TransportResponse {
   readonly ok: boolean;
   readonly statusText = '';
   readonly redirected = false;
@@ -106,6 +106,37 @@ function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   else if (Array.isArray(headers)) for (const [name, value] of headers) out[name.toLowerCase()] = value;
   else for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name.toLowerCase()] = String(value);
   return out;
+}
+
+/** A provider call sent straight over the provider's Agent (no SDK in between). */
+export interface DirectRequest {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+  /** how long to wait for the response headers (what the SDKs' `timeout` covers) */
+  headersTimeoutMs: number;
+}
+
+/**
+ * Sends one request on the provider's keep-alive Agent and returns the same
+ * light Response the SDKs get. The wait for the headers is bounded by undici's
+ * own timer (its error code is UND_ERR_HEADERS_TIMEOUT), so no per-call timer or
+ * AbortController is created here; the caller's signal aborts the request.
+ */
+export function providerRequest(providerId: string): (url: string, req: DirectRequest) => Promise<TransportResponse> {
+  const dispatcher = agentFor(providerId);
+  return async (url, req) => {
+    const res = await request(url, {
+      dispatcher,
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: req.signal,
+      headersTimeout: req.headersTimeoutMs,
+    });
+    return new TransportResponse(url, res.statusCode, new ResponseHeaders(res.headers), res.body as unknown as UndiciBody);
+  };
 }
 
 type FetchInput = string | URL | { url: string };

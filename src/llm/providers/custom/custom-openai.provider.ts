@@ -37,6 +37,7 @@ export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
         logLevel: SDK_LOG_LEVEL,
         fetch: providerFetch(this.id),
       }),
+      this.id,
     );
   }
 

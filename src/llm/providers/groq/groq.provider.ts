@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import Groq from 'groq-sdk';
-import type {
-  ChatCompletionChunk as GroqChunk,
-  ChatCompletionCreateParamsNonStreaming as GroqParams,
-  ChatCompletionCreateParamsStreaming as GroqStreamingParams,
-} from 'groq-sdk/resources/chat/completions';
+import { VERSION as GROQ_SDK_VERSION } from 'groq-sdk/version';
+import type { ChatCompletionChunk as GroqChunk, ChatCompletionCreateParamsStreaming as GroqStreamingParams } from 'groq-sdk/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { ProviderModel, ProviderSettings } from '../llm-provider';
 import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
+import { directChatCompletion } from '../openai-compatible/direct-chat';
 
 export const GROQ_MODELS: readonly ProviderModel[] = [
   { id: 'llama-3.3-70b-versatile', kind: 'chat' },
@@ -49,8 +47,14 @@ export class GroqProvider extends OpenAiCompatibleProvider {
       fetch: providerFetch(this.id),
     });
     return {
+      // the same wire format as OpenAI's: sent directly with groq-sdk's URL, key and error classes
+      createChatCompletion: directChatCompletion({
+        providerId: this.id,
+        url: sdk.buildURL('/openai/v1/chat/completions', undefined),
+        headers: { 'user-agent': `Groq/JS ${GROQ_SDK_VERSION}`, authorization: `Bearer ${sdk.apiKey}` },
+        errors: Groq,
+      }),
       // groq-sdk's request types lag OpenAI's (no stream_options), the wire format is the same
-      createChatCompletion: async (params, options) => (await sdk.chat.completions.create(params as GroqParams, options)) as unknown as ChatCompletion,
       streamChatCompletion: async (params, options) => normalizeGroqStream(await sdk.chat.completions.create(params as GroqStreamingParams, options)),
     };
   }

@@ -1,4 +1,5 @@
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
+import { VERSION as OPENAI_SDK_VERSION } from 'openai/version';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -23,6 +24,9 @@ import {
   TokenUsage,
 } from '../llm-provider';
 import { toProviderError } from '../sdk-errors';
+import { directChatCompletion, StainlessErrors } from './direct-chat';
+
+const OpenAIErrors: StainlessErrors = OpenAI;
 import {
   MaxTokensField,
   fromChatCompletion,
@@ -51,10 +55,18 @@ export interface OpenAiCompatibleClient {
   generateImages?(params: ImageGenerateParamsNonStreaming, options: SdkCallOptions): Promise<ImagesResponse>;
 }
 
-/** Wraps an `openai` SDK client (OpenAI itself, or any server reached through its baseURL). */
-export function openAiSdkClient(sdk: OpenAI): OpenAiCompatibleClient {
+/**
+ * Wraps an `openai` SDK client (OpenAI itself, or any server reached through its
+ * baseURL). Non-streaming chat goes straight over the provider's Agent with the
+ * SDK's URL, key and error classes (direct-chat.ts); everything else through the SDK.
+ */
+export function openAiSdkClient(sdk: OpenAI, providerId: string): OpenAiCompatibleClient {
+  const headers: Record<string, string> = { 'user-agent': `OpenAI/JS ${OPENAI_SDK_VERSION}` };
+  if (sdk.apiKey) headers.authorization = `Bearer ${sdk.apiKey}`;
+  if (sdk.organization) headers['openai-organization'] = sdk.organization;
+  if (sdk.project) headers['openai-project'] = sdk.project;
   return {
-    createChatCompletion: (params, options) => sdk.chat.completions.create(params, options),
+    createChatCompletion: directChatCompletion({ providerId, url: sdk.buildURL('/chat/completions', undefined), headers, errors: OpenAIErrors }),
     streamChatCompletion: (params, options) => sdk.chat.completions.create(params, options),
     createEmbeddings: (params, options) => sdk.embeddings.create(params, options),
     generateImages: (params, options) => sdk.images.generate(params, options),

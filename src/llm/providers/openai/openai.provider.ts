@@ -23,6 +23,7 @@ export class OpenAiProvider extends OpenAiCompatibleProvider {
         logLevel: SDK_LOG_LEVEL,
         fetch: providerFetch(this.id),
       }),
+      this.id,
     );
   }
 
