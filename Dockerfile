@@ -39,4 +39,6 @@ EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["node", "dist/src/main.js"]
+# A heap limit below 2 GB also lowers how far V8 lets the heap grow between full
+# collections (docs/OPERATIONS.md, "Memory"); LLMHub's live heap is about 70 MB.
+CMD ["node", "--max-old-space-size=1536", "dist/src/main.js"]

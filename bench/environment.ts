@@ -9,6 +9,8 @@ import { freePort, spawnChild, waitForHttp, type Child } from './processes';
 
 export const DIST = path.resolve(__dirname, '..');
 export const SIM_KEY = 'sk-bench';
+/** LLMHub is started as in production: `npm start`, `npm run start:prod` and the Dockerfile pass the same flag. */
+export const HEAP_LIMIT_FLAG = '--max-old-space-size=1536';
 
 /** The simulator and the bare proxy: shared by every limits mode. */
 export interface Upstream {
@@ -96,7 +98,8 @@ export async function startHub(config: BenchConfig, up: Upstream, mode: LimitsMo
     ...(mode === 'redis' && config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
     ...(config.cpuProfile ? { BENCH_PROFILE_FILE: profileFile } : {}),
   };
-  const args = [...(config.cpuProfile ? ['-r', path.join(DIST, 'bench/profile-preload.js')] : []), path.join(dist, 'src/main.js')];
+  // the heap limit of the start scripts and the Dockerfile (docs/OPERATIONS.md, "Memory")
+  const args = [HEAP_LIMIT_FLAG, ...(config.cpuProfile ? ['-r', path.join(DIST, 'bench/profile-preload.js')] : []), path.join(dist, 'src/main.js')];
   const app = spawnChild('llmhub', args, appEnv, path.join(config.resultsDir, `llmhub-${label}.log`));
   void app.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   await waitForHttp(`${appUrl}/health/ready`, app, {}, 120_000);
