@@ -3,6 +3,7 @@ import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error';
 import { ERROR_STATUS, ErrorCode } from '../../common/errors/error-codes';
+import { GenerateContentResponseDto, LanguageResultDto } from './dto/generate.dto';
 import { GenerationInput, GenerationOutcome, PreparedGeneration, TemplateUse } from './generation.types';
 import { toGenerateResponse } from './generation-response';
 import { LlmService } from './llm.service';
@@ -36,39 +37,6 @@ export function checkLanguages(languages: string[]): string[] {
   return [...new Set(languages.map((code) => Intl.getCanonicalLocales(code)[0]))];
 }
 
-export interface LanguageResult {
-  language: string;
-  request_id: string;
-  provider: string | null;
-  model: string | null;
-  content: string | null;
-  finish_reason: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: string | null;
-  price_unknown: boolean;
-  generation_time_ms: number;
-  attempts: number;
-  error: { code: string; message: string } | null;
-}
-
-export interface GenerateContentResult {
-  request_id: string;
-  template: { name: string; version: number } | null;
-  results: LanguageResult[];
-  totals: {
-    languages: number;
-    succeeded: number;
-    failed: number;
-    input_tokens: number;
-    output_tokens: number;
-    /** sum of the known costs; null when every call's price is unknown */
-    cost_usd: string | null;
-    price_unknown: boolean;
-    generation_time_ms: number;
-  };
-}
-
 /**
  * The same content in several languages: one prepared generation (template
  * rendered once, so every language uses the same version), run concurrently,
@@ -82,7 +50,7 @@ export class GenerateContentService {
     private readonly tokens: TokensService,
   ) {}
 
-  async generate(input: GenerationInput, languages: string[]): Promise<GenerateContentResult> {
+  async generate(input: GenerationInput, languages: string[]): Promise<GenerateContentResponseDto> {
     const codes = checkLanguages(languages);
     const prepared = await this.llm.prepare(input);
     // the request as a whole is answered below; each language records itself
@@ -92,7 +60,7 @@ export class GenerateContentService {
     return { request_id: input.requestId, template: templateOf(prepared.template), results, totals: totals(results, performance.now() - started) };
   }
 
-  private async one(prepared: PreparedGeneration, code: string, input: GenerationInput): Promise<LanguageResult> {
+  private async one(prepared: PreparedGeneration, code: string, input: GenerationInput): Promise<LanguageResultDto> {
     const instruction = `Write the answer in ${languageName(code)} (language code ${code}).`;
     const system = prepared.request.system ? `${prepared.request.system}\n\n${instruction}` : instruction;
     const forLanguage: PreparedGeneration = {
@@ -131,7 +99,7 @@ export class GenerateContentService {
  * when they share one (400 provider_not_configured, 429, 504 …), else 502
  * upstream_error; `details` keeps each language's own error.
  */
-export function everyLanguageFailed(results: LanguageResult[]): AppError {
+export function everyLanguageFailed(results: LanguageResultDto[]): AppError {
   const failures = results.map((r) => ({ language: r.language, error: r.error! }));
   const codes = new Set(failures.map((f) => f.error.code));
   const common = codes.size === 1 && isErrorCode(failures[0].error.code) ? failures[0].error.code : undefined;
@@ -144,17 +112,17 @@ function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_STATUS, code);
 }
 
-function templateOf(template: TemplateUse | null): GenerateContentResult['template'] {
+function templateOf(template: TemplateUse | null): GenerateContentResponseDto['template'] {
   return template ? { name: template.name, version: template.version } : null;
 }
 
-function fromOutcome(code: string, o: GenerationOutcome): LanguageResult {
+function fromOutcome(code: string, o: GenerationOutcome): LanguageResultDto {
   // the template is reported once for the request, and a language has no fallback of its own to name
   const { template: _template, requested_model: _requested, ...fields } = toGenerateResponse(o);
   return { language: code, ...fields, error: null };
 }
 
-function totals(results: LanguageResult[], elapsedMs: number): GenerateContentResult['totals'] {
+function totals(results: LanguageResultDto[], elapsedMs: number): GenerateContentResponseDto['totals'] {
   const priced = results.filter((r) => r.cost_usd !== null);
   const cost = priced.reduce((sum, r) => sum.plus(r.cost_usd!), new Decimal(0));
   return {

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { ClientAuth } from '../../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
 import { GenerateContentDto, GenerateContentResponseDto, GenerateDto, GenerateResponseDto, GenerationFieldsDto, toTemplateInput } from './dto/generate.dto';
-import { GenerateContentResult, GenerateContentService } from './generate-content.service';
+import { GenerateContentService } from './generate-content.service';
 import { GenerationInput } from './generation.types';
 import { toGenerateResponse } from './generation-response';
 import { LlmService } from './llm.service';
@@ -98,7 +98,7 @@ export class GenerateController {
     @CurrentRequestId() requestId: string,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<GenerateContentResult> {
+  ): Promise<GenerateContentResponseDto> {
     return this.content.generate(toInput(dto, '/api/v1/llm/generate-content', caller, requestId, req, res), dto.languages);
   }
 }

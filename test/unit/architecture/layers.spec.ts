@@ -13,11 +13,11 @@ const DATABASE_HANDLES = new Set(['DataSource', 'EntityManager', 'Repository', '
 const DATABASE_INJECTIONS = new Set(['InjectDataSource', 'InjectEntityManager', 'InjectRepository']);
 const DATABASE_CALLS = /\.(query|createQueryBuilder|createQueryRunner|getRepository)\s*\(/;
 
-function serviceFiles(dir: string): string[] {
+function filesEndingWith(dir: string, suffix: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return serviceFiles(path);
-    return entry.name.endsWith('.service.ts') ? [path] : [];
+    if (entry.isDirectory()) return filesEndingWith(path, suffix);
+    return entry.name.endsWith(suffix) ? [path] : [];
   });
 }
 
@@ -49,7 +49,7 @@ function databaseAccess(text: string): string[] {
   return found;
 }
 
-const services = serviceFiles(SRC).map((file) => ({ file: relative(SRC, file), access: databaseAccess(readFileSync(file, 'utf8')) }));
+const services = filesEndingWith(SRC, '.service.ts').map((file) => ({ file: relative(SRC, file), access: databaseAccess(readFileSync(file, 'utf8')) }));
 
 describe('layers: services go through repositories', () => {
   it('finds the services and recognises each kind of direct access', () => {
@@ -64,6 +64,49 @@ describe('layers: services go through repositories', () => {
 
   it('never lets a service reach the database except through a repository', () => {
     const violations = services.filter((s) => s.access.length > 0).map((s) => `${s.file}: ${s.access.join(', ')}`);
+    expect(violations).toEqual([]);
+  });
+});
+
+/** Every class exported from a dto/ folder, and every other exported declaration (by name) with its file. */
+function declarations(): { dtoClasses: Set<string>; elsewhere: Map<string, string> } {
+  const dtoClasses = new Set<string>();
+  const elsewhere = new Map<string, string>();
+  for (const file of filesEndingWith(SRC, '.ts')) {
+    const path = relative(SRC, file);
+    const inDto = path.split('/').includes('dto');
+    for (const m of readFileSync(file, 'utf8').matchAll(/export\s+(?:abstract\s+)?(class|interface|type|enum)\s+(\w+)/g)) {
+      if (inDto && m[1] === 'class') dtoClasses.add(m[2]);
+      else elsewhere.set(m[2], path);
+    }
+  }
+  return { dtoClasses, elsewhere };
+}
+
+/** The response types a controller names: each route handler's return type and the `type` of its @Api…Response decorators. */
+function responseTypes(text: string): string[] {
+  const handlers = text.split(/@(?:Get|Post|Put|Patch|Delete|All)\(/).slice(1);
+  const returned = handlers.map((handler) => /\)\s*:\s*(?:Promise<\s*)?(\w+)/.exec(handler)?.[1] ?? '(no return type)');
+  const documented = [...text.matchAll(/@Api\w*Response\(\{[^)]*?\btype:\s*\[?(\w+)/g)].map((m) => m[1]);
+  return [...returned, ...documented].filter((name) => name !== 'void');
+}
+
+describe('layers: responses are DTO classes', () => {
+  const { dtoClasses, elsewhere } = declarations();
+  const controllers = filesEndingWith(SRC, '.controller.ts').map((file) => ({ file: relative(SRC, file), types: responseTypes(readFileSync(file, 'utf8')) }));
+
+  it('finds the controllers, their response types and the DTO classes', () => {
+    expect(controllers.length).toBeGreaterThan(10);
+    expect(dtoClasses.has('ReadinessResponseDto')).toBe(true);
+    expect(controllers.find((c) => c.file === 'health/health.controller.ts')?.types).toEqual(
+      expect.arrayContaining(['LivenessResponseDto', 'ReadinessResponseDto']),
+    );
+  });
+
+  it('answers every route with a class declared in a dto/ file (OpenAPI reads its decorators)', () => {
+    const violations = controllers.flatMap(({ file, types }) =>
+      types.filter((name) => !dtoClasses.has(name)).map((name) => `${file}: ${name}${elsewhere.has(name) ? ` (declared in ${elsewhere.get(name)})` : ''}`),
+    );
     expect(violations).toEqual([]);
   });
 });

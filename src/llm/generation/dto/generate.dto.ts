@@ -199,6 +199,7 @@ export class GenerateContentTotalsDto {
   @ApiProperty() failed!: number;
   @ApiProperty() input_tokens!: number;
   @ApiProperty() output_tokens!: number;
+  /** sum of the known costs; null when every call's price is unknown */
   @ApiProperty({ type: String, nullable: true }) cost_usd!: string | null;
   @ApiProperty() price_unknown!: boolean;
   @ApiProperty() generation_time_ms!: number;

@@ -1,5 +1,6 @@
 import { AppError } from '@src/common/errors/app-error';
-import { GenerateContentService, LanguageResult, checkLanguages, everyLanguageFailed } from '@src/llm/generation/generate-content.service';
+import { LanguageResultDto } from '@src/llm/generation/dto/generate.dto';
+import { GenerateContentService, checkLanguages, everyLanguageFailed } from '@src/llm/generation/generate-content.service';
 import type { GenerationInput, GenerationOutcome, PreparedGeneration } from '@src/llm/generation/generation.types';
 import type { LlmService } from '@src/llm/generation/llm.service';
 import type { TokensService } from '@src/llm/generation/tokens.service';
@@ -79,8 +80,8 @@ describe('GenerateContentService', () => {
   });
 
   describe(everyLanguageFailed.name, () => {
-    const failed = (language: string, code: string): LanguageResult =>
-      ({ language, request_id: language, error: { code, message: `${language} ${code}` } }) as LanguageResult;
+    const failed = (language: string, code: string): LanguageResultDto =>
+      ({ language, request_id: language, error: { code, message: `${language} ${code}` } }) as LanguageResultDto;
 
     it("answers the failures' common code and status", () => {
       const error = everyLanguageFailed([failed('en', 'rate_limited'), failed('de', 'rate_limited')]);
