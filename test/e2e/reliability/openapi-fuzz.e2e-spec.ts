@@ -1,6 +1,9 @@
+import Decimal from 'decimal.js';
 import fc from 'fast-check';
+import { Client } from 'pg';
 import request from 'supertest';
-import { startTestApp, TestApp } from '../../support/app';
+import { startTestApp, TestApp } from '@test/support/app';
+import { applicationTables, changedTables, DbSnapshot, snapshotBuilder } from '@test/support/db-snapshot';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -30,6 +33,11 @@ const NASTY_STRINGS = [
 /** per operation: about a minute in all on a busy 2-core machine */
 const RUNS = 25;
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
+/** Client routes: a refused call there is documented to be one usage record (docs/API.md, Errors). */
+const CLIENT_ROUTE = /^\/(api\/v1|v1)\//;
+/** What one usage record changes: its row and the cost rollups it is counted in. */
+const USAGE_TABLES = ['llm_generation_log', 'llm_hourly_costs', 'llm_daily_costs', 'llm_monthly_costs'];
+const REFUSED_STATUSES = ['rejected', 'rate_limited', 'budget_exceeded', 'error'];
 
 const nastyString = fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
 const leaf = fc.oneof(nastyString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1e308), fc.constant(-0));
@@ -57,17 +65,29 @@ function bodyFor(op: Operation): fc.Arbitrary<unknown> {
  * queries and path parameters (wrong types, huge and empty strings, deep
  * nesting, unicode edge cases, prototype keys, nulls). Never a 5xx or a hang;
  * every error in its route's documented envelope. Fixed seed, bounded runs.
+ *
+ * No stray database rows: every table is checksummed around each request. A
+ * refused admin call changes nothing; a refused client call adds exactly its
+ * one usage record (with the answer's error code and no cost) and the rollups
+ * counting it, nothing else.
  */
 describe('fuzz every operation of /openapi.json', () => {
   let t: TestApp;
   let apiKey: string;
   let operations: Operation[];
+  let db: Client;
+  let snapshot: () => Promise<DbSnapshot>;
 
   beforeAll(async () => {
     t = await startTestApp();
     const admin = { Authorization: `Bearer ${t.adminToken}` };
     const client = await request(t.url).post('/api/admin/clients').set(admin).send({ name: 'fuzz' }).expect(201);
     apiKey = (await request(t.url).post(`/api/admin/clients/${client.body.id}/keys`).set(admin).send({ name: 'k' }).expect(201)).body.key;
+    db = new Client({ connectionString: t.db.url });
+    await db.connect();
+    const tables = await applicationTables(db);
+    expect(tables).toEqual(expect.arrayContaining([...USAGE_TABLES, 'api_clients', 'api_keys', 'prompt_templates', 'providers', 'model_prices']));
+    snapshot = await snapshotBuilder(db, tables);
     const doc = (await request(t.url).get('/openapi.json').expect(200)).body;
     operations = [];
     for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
@@ -82,7 +102,26 @@ describe('fuzz every operation of /openapi.json', () => {
       }
     }
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+  });
+
+  /** What a refused call left in the database: nothing, or (client routes) exactly its own usage record. */
+  async function expectNoStrayRows(path: string, status: number, body: any, requestId: string | null, before: DbSnapshot, after: DbSnapshot): Promise<void> {
+    const changed = changedTables(before, after);
+    if (!CLIENT_ROUTE.test(path)) {
+      expect({ path, status, changed }).toEqual({ path, status, changed: [] });
+      return;
+    }
+    expect({ path, status, changed: changed.filter((table) => !USAGE_TABLES.includes(table)) }).toEqual({ path, status, changed: [] });
+    expect(after.llm_generation_log.rows - before.llm_generation_log.rows).toBe(1);
+    const { rows } = await db.query('SELECT status, error_code, cost_usd, input_tokens, output_tokens FROM llm_generation_log WHERE id = $1', [requestId]);
+    expect(rows).toHaveLength(1);
+    expect(REFUSED_STATUSES).toContain(rows[0].status);
+    expect(rows[0]).toMatchObject({ error_code: body.error.code, input_tokens: 0, output_tokens: 0 });
+    expect(new Decimal(rows[0].cost_usd).isZero()).toBe(true);
+  }
 
   function expectEnvelope(path: string, status: number, body: any): void {
     if (path === '/v1/messages') {
@@ -98,9 +137,11 @@ describe('fuzz every operation of /openapi.json', () => {
     expect(status).toBeLessThan(500);
   }
 
-  it('never answers 5xx, never hangs, and keeps every error in its envelope', async () => {
+  it('never answers 5xx, never hangs, keeps every error in its envelope, and leaves no stray row', async () => {
     expect(operations.length).toBeGreaterThan(40);
     const statuses = new Map<number, number>();
+    let refusedClientCalls = 0;
+    let current = await snapshot();
     for (const op of operations) {
       const params = op.parameters.filter((p) => p.in === 'path');
       const queries = op.parameters.filter((p) => p.in === 'query').map((p) => p.name);
@@ -126,10 +167,14 @@ describe('fuzz every operation of /openapi.json', () => {
             });
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
             const text = await res.text();
+            const before = current;
+            current = await snapshot();
             if (res.status >= 400) {
               let parsed: unknown;
               expect(() => (parsed = JSON.parse(text))).not.toThrow();
               expectEnvelope(op.path, res.status, parsed);
+              await expectNoStrayRows(op.path, res.status, parsed, res.headers.get('x-request-id'), before, current);
+              if (CLIENT_ROUTE.test(op.path)) refusedClientCalls++;
             }
           },
         ),
@@ -141,5 +186,14 @@ describe('fuzz every operation of /openapi.json', () => {
     expect(total).toBe(operations.length * RUNS);
     expect([...statuses.keys()].some((s) => s >= 200 && s < 300)).toBe(true);
     expect([...statuses.keys()].some((s) => s === 422)).toBe(true);
+    expect(refusedClientCalls).toBeGreaterThan(100);
+    // the rollups count every record, the refused ones included
+    const { rows } = await db.query(
+      `SELECT (SELECT count(*)::int FROM llm_generation_log) AS log,
+              (SELECT sum(requests)::int FROM llm_hourly_costs) AS hourly,
+              (SELECT sum(requests)::int FROM llm_daily_costs) AS daily,
+              (SELECT sum(requests)::int FROM llm_monthly_costs) AS monthly`,
+    );
+    expect(rows[0]).toEqual({ log: rows[0].log, hourly: rows[0].log, daily: rows[0].log, monthly: rows[0].log });
   }, 300_000);
 });
