@@ -88,6 +88,9 @@ function targetOf(provider: LlmProvider, model: string): ModelTarget {
   return { provider, providerId: provider.id, model, id: `${provider.id}/${model}` };
 }
 
+/** A provider name the server does not know is the caller's mistake (like an unknown model), not an outage. */
 function unknownProvider(id: string): AppError {
-  return new AppError('provider_unavailable', `Provider "${id}" is not configured. GET /v1/models lists the models you may use.`);
+  return new AppError('validation_error', `Unknown provider "${id}". GET /v1/models lists the models you may use.`, [
+    { field: 'provider', message: `unknown provider "${id}"` },
+  ]);
 }

@@ -47,9 +47,10 @@ describe(ModelResolver.name, () => {
     expect(() => sut.resolve('openai/')).toThrow(expect.objectContaining({ code: 'validation_error', message: 'Model name missing after "openai/"' }));
   });
 
-  it('refuses an unknown provider hint', () => {
-    expect(() => sut.resolve('x', 'nope')).toThrow(expect.objectContaining({ code: 'provider_unavailable' }));
-    expect(() => sut.defaultTarget('chat', 'nope')).toThrow(expect.objectContaining({ code: 'provider_unavailable' }));
+  it('refuses an unknown provider hint as a validation error naming the field', () => {
+    const refusal = expect.objectContaining({ code: 'validation_error', details: [{ field: 'provider', message: 'unknown provider "nope"' }] });
+    expect(() => sut.resolve('x', 'nope')).toThrow(refusal);
+    expect(() => sut.defaultTarget('chat', 'nope')).toThrow(refusal);
   });
 
   it('defaults to the first configured provider offering a model of the kind asked', () => {
