@@ -6,7 +6,8 @@ import { requestIdOf, requestPathOf } from '../common/request-id';
 import type { GenerationStatus } from './generation-log.entity';
 import { UsageRecorder } from './usage-recorder.service';
 
-const CLIENT_ROUTE = /^\/(api\/v1|v1)\//;
+/** Client routes, including /openai/v1 where groq-sdk sends the OpenAI-compatible calls. */
+const CLIENT_ROUTE = /^\/(api\/v1|v1|openai\/v1)\//;
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
   rate_limited: 'rate_limited',
