@@ -1,0 +1,106 @@
+/**
+ * Refused client calls that once slipped past the usage log: each is answered
+ * with its documented 4xx and is exactly one `rejected` record with that code
+ * and no cost (docs/API.md: every client call, refused or not, is one row).
+ */
+import Decimal from 'decimal.js';
+import { Client } from 'pg';
+import { startTestApp, TestApp } from '@test/support/app';
+
+interface RefusedCase {
+  name: string;
+  path: string;
+  /** false: an invalid key */
+  validKey: boolean;
+  body: Record<string, unknown>;
+  status: number;
+  code: string;
+  field?: string;
+}
+
+const CASES: RefusedCase[] = [
+  // an unknown provider is the caller's mistake, like an unknown model: not 503 provider_unavailable (an open circuit)
+  {
+    name: 'generate naming an unknown provider',
+    path: '/api/v1/llm/generate',
+    validKey: true,
+    body: { prompt: 'hi', provider: 'nope' },
+    status: 422,
+    code: 'validation_error',
+    field: 'provider',
+  },
+  {
+    name: 'images naming an unknown provider',
+    path: '/api/v1/images/generate',
+    validKey: true,
+    body: { prompt: 'a fox', provider: 'nope' },
+    status: 422,
+    code: 'validation_error',
+    field: 'provider',
+  },
+  // /openai/v1 is where groq-sdk sends the OpenAI-compatible calls
+  {
+    name: 'a bad body on /openai/v1',
+    path: '/openai/v1/chat/completions',
+    validKey: true,
+    body: { model: 'mock/echo' },
+    status: 400,
+    code: 'validation_error',
+    field: 'messages',
+  },
+  {
+    name: 'an invalid key on /openai/v1',
+    path: '/openai/v1/chat/completions',
+    validKey: false,
+    body: { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] },
+    status: 401,
+    code: 'invalid_api_key',
+  },
+];
+
+describe('refused client calls are recorded once', () => {
+  let t: TestApp;
+  let db: Client;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const admin = { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' };
+    const client = (await (
+      await fetch(`${t.url}/api/admin/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'refused' }) })
+    ).json()) as {
+      id: string;
+    };
+    const key = (await (
+      await fetch(`${t.url}/api/admin/clients/${client.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'k' }) })
+    ).json()) as { key: string };
+    apiKey = key.key;
+    db = new Client({ connectionString: t.db.url });
+    await db.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+  });
+
+  it.each(CASES)('$name: $status $code and one rejected record', async (c) => {
+    const before = (await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n;
+    const res = await fetch(`${t.url}${c.path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.validKey ? apiKey : 'lh_not_a_key'}`, 'content-type': 'application/json' },
+      body: JSON.stringify(c.body),
+    });
+    const body = (await res.json()) as { error: { code: string; details: { field: string }[] } };
+    expect({ status: res.status, code: body.error.code }).toEqual({ status: c.status, code: c.code });
+    if (c.field) expect(body.error.details.map((d) => d.field)).toEqual([c.field]);
+
+    const requestId = res.headers.get('x-request-id');
+    const { rows } = await db.query('SELECT endpoint, status, error_code, cost_usd, input_tokens, output_tokens FROM llm_generation_log WHERE id = $1', [
+      requestId,
+    ]);
+    expect(rows).toEqual([{ endpoint: c.path, status: 'rejected', error_code: c.code, cost_usd: expect.any(String), input_tokens: 0, output_tokens: 0 }]);
+    expect(new Decimal(rows[0].cost_usd as string).isZero()).toBe(true);
+    expect((await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n).toBe(before + 1);
+  });
+});
