@@ -6,7 +6,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { hasTimescale } from '../database/timescale';
 import type { UsageRecord } from './usage-record';
 
-const LOG_COLUMNS = [
+export const LOG_COLUMNS = [
   ['id', 'uuid'],
   ['created_at', 'timestamptz'],
   ['client_id', 'uuid'],

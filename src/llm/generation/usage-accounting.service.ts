@@ -13,24 +13,21 @@ import { RoutingError } from '../routing/router.service';
 import { ModelTarget } from '../routing/model-resolver.service';
 
 /** What one finished (or failed) call contributes to its usage record. */
-export interface CallRecord {
-  id: string;
-  createdAt: Date;
+/** What a call knows when it is recorded: the log row's own fields (UsageRecord), plus what they are derived from. */
+export type CallRecord = Pick<
+  UsageRecord,
+  'id' | 'createdAt' | 'endpoint' | 'provider' | 'model' | 'requestedModel' | 'latencyMs' | 'status' | 'attempts' | 'isStream' | 'metadata'
+> & {
+  /** gives clientId and apiKeyId */
   caller: Caller;
-  endpoint: string;
-  provider: string | null;
-  model: string | null;
-  requestedModel: string | null;
+  /** gives templateId, templateName and templateVersion */
   template: TemplateUse | null;
+  /** gives the tokens, costUsd and priceUnknown */
   cost: CallCost;
-  latencyMs: number;
-  ttftMs?: number | null;
-  status: GenerationStatus;
+  ttftMs?: UsageRecord['ttftMs'];
+  /** gives errorCode and errorMessage */
   error?: AppError | null;
-  attempts: number;
-  isStream: boolean;
-  metadata: Record<string, unknown> | null;
-}
+};
 
 export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
