@@ -13,9 +13,10 @@ import { StartupError } from './common/startup-error';
 import { ConfigError, parseEnv } from './config/env.schema';
 import { assertReachableByServerUser } from './database/embedded-database';
 import { DatabaseModule } from './database/database.module';
+import { ProviderNamesModule } from './llm/providers/provider-names.module';
 
 /** Just what the commands need: configuration, the database (migrated on start) and the auth services. */
-@Module({ imports: [ConfigModule, DatabaseModule, AuthModule] })
+@Module({ imports: [ConfigModule, DatabaseModule, ProviderNamesModule, AuthModule] })
 class CliModule {}
 
 const USAGE = `Usage: npm run cli -- <command> [options]

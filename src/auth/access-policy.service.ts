@@ -1,55 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { Caller } from '../common/caller';
-
-const PROVIDER_ALIASES: Record<string, string> = { claude: 'anthropic' };
-
-function canonicalProvider(provider: string): string {
-  const lower = provider.toLowerCase();
-  return PROVIDER_ALIASES[lower] ?? lower;
-}
-
-/**
- * Whether one allow-list entry admits provider/model. Entries are
- * `provider/model`, `provider/*` or a bare model name (any provider).
- */
-export function entryAllows(entry: string, provider: string, model: string): boolean {
-  const slash = entry.indexOf('/');
-  if (slash < 0) return entry === '*' || entry === model;
-  const entryProvider = canonicalProvider(entry.slice(0, slash));
-  const entryModel = entry.slice(slash + 1);
-  return entryProvider === canonicalProvider(provider) && (entryModel === '*' || entryModel === model);
-}
-
-export function listAllows(list: string[], provider: string, model: string): boolean {
-  return list.some((entry) => entryAllows(entry, provider, model));
-}
+import { PROVIDER_NAMES, ProviderNames } from './provider-names';
 
 /** An entry seen as a (provider, model) pair; a bare name has no provider. */
 function asPair(entry: string): { provider: string | null; model: string } {
   const slash = entry.indexOf('/');
   return slash < 0 ? { provider: null, model: entry } : { provider: entry.slice(0, slash), model: entry.slice(slash + 1) };
-}
-
-/** Whether every model `entry` admits is admitted by `list`. */
-function covers(list: string[], entry: string): boolean {
-  const { provider, model } = asPair(entry);
-  if (provider === null) return list.some((e) => e === '*' || e === model);
-  if (model === '*')
-    return list.some(
-      (e) => e === '*' || (asPair(e).provider !== null && canonicalProvider(asPair(e).provider!) === canonicalProvider(provider) && asPair(e).model === '*'),
-    );
-  return listAllows(list, provider, model);
-}
-
-/**
- * The allow-list a key narrowed from its client's: every entry of either list
- * that the other list fully admits. null means "everything".
- */
-export function intersectAllowLists(client: string[] | null, key: string[] | null): string[] | null {
-  if (client === null) return key;
-  if (key === null) return client;
-  return [...new Set([...key.filter((e) => covers(client, e)), ...client.filter((e) => covers(key, e))])];
 }
 
 /** The smaller of two optional limits (null = unlimited). */
@@ -59,23 +16,66 @@ export function narrowLimit(client: number | null, key: number | null): number |
   return Math.min(client, key);
 }
 
-/** Provider and model allow-lists of a caller. */
+/** Provider and model allow-lists of a caller. Providers compare by id, whatever alias an entry uses. */
 @Injectable()
 export class AccessPolicy {
+  constructor(@Inject(PROVIDER_NAMES) private readonly names: ProviderNames) {}
+
   assertModelAllowed(caller: Caller, provider: string, model: string): void {
     const name = `${provider}/${model}`;
-    if (caller.allowedProviders !== null && !caller.allowedProviders.some((p) => canonicalProvider(p) === canonicalProvider(provider))) {
+    if (caller.allowedProviders !== null && !caller.allowedProviders.some((p) => this.sameProvider(p, provider))) {
       throw new AppError(
         'model_not_allowed',
         `Model "${name}" is not allowed for this client: provider "${provider}" is outside its allowed providers (${this.describe(caller.allowedProviders)})`,
         [{ field: 'model', message: `allowed providers: ${this.describe(caller.allowedProviders)}` }],
       );
     }
-    if (caller.allowedModels !== null && !listAllows(caller.allowedModels, provider, model)) {
+    if (caller.allowedModels !== null && !this.listAllows(caller.allowedModels, provider, model)) {
       throw new AppError('model_not_allowed', `Model "${name}" is not allowed for this client; allowed models: ${this.describe(caller.allowedModels)}`, [
         { field: 'model', message: `allowed models: ${this.describe(caller.allowedModels)}` },
       ]);
     }
+  }
+
+  /**
+   * The allow-list a key narrowed from its client's: every entry of either list
+   * that the other list fully admits. null means "everything".
+   */
+  intersectAllowLists(client: string[] | null, key: string[] | null): string[] | null {
+    if (client === null) return key;
+    if (key === null) return client;
+    return [...new Set([...key.filter((e) => this.covers(client, e)), ...client.filter((e) => this.covers(key, e))])];
+  }
+
+  /**
+   * Whether one allow-list entry admits provider/model. Entries are
+   * `provider/model`, `provider/*` or a bare model name (any provider).
+   */
+  private entryAllows(entry: string, provider: string, model: string): boolean {
+    const slash = entry.indexOf('/');
+    if (slash < 0) return entry === '*' || entry === model;
+    const entryModel = entry.slice(slash + 1);
+    return this.sameProvider(entry.slice(0, slash), provider) && (entryModel === '*' || entryModel === model);
+  }
+
+  private listAllows(list: string[], provider: string, model: string): boolean {
+    return list.some((entry) => this.entryAllows(entry, provider, model));
+  }
+
+  /** Whether every model `entry` admits is admitted by `list`. */
+  private covers(list: string[], entry: string): boolean {
+    const { provider, model } = asPair(entry);
+    if (provider === null) return list.some((e) => e === '*' || e === model);
+    if (model === '*')
+      return list.some((e) => {
+        const pair = asPair(e);
+        return e === '*' || (pair.provider !== null && this.sameProvider(pair.provider, provider) && pair.model === '*');
+      });
+    return this.listAllows(list, provider, model);
+  }
+
+  private sameProvider(a: string, b: string): boolean {
+    return this.names.canonical(a) === this.names.canonical(b);
   }
 
   private describe(list: string[]): string {

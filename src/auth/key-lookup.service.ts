@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Caller } from '../common/caller';
-import { intersectAllowLists, narrowLimit } from './access-policy.service';
+import { AccessPolicy, narrowLimit } from './access-policy.service';
 import { ApiClient } from './api-client.entity';
 import { looksLikeApiKey, sha256 } from './api-key.codec';
 import { ApiKeysRepository, KeyWithClient } from './api-keys.repository';
@@ -38,6 +38,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly clients: ClientsRepository,
+    private readonly access: AccessPolicy,
   ) {}
 
   onModuleInit(): void {
@@ -65,7 +66,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
         this.warnStale(error, now);
         found = entry.row;
       }
-      entry = { row: found, caller: found ? callerOf(found) : null, until: now + KEY_CACHE_TTL_MS };
+      entry = { row: found, caller: found ? this.callerOf(found) : null, until: now + KEY_CACHE_TTL_MS };
       if (this.cache.size >= MAX_CACHED) this.evictExpired(now);
       this.cache.set(id, entry);
       if (entry.row) this.policies.set(entry.row.clientId, { policy: policyOf(entry.row), until: now + KEY_CACHE_TTL_MS });
@@ -122,6 +123,20 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     this.logger.warn(`Database unreachable for key lookups; serving cached keys and clients: ${String(error)}`);
   }
 
+  private callerOf(row: KeyWithClient): Caller {
+    return {
+      clientId: row.clientId,
+      clientName: row.clientName,
+      apiKeyId: row.keyId,
+      rateLimitRpm: narrowLimit(row.clientRpm, row.keyRpm),
+      rateLimitTpm: narrowLimit(row.clientTpm, row.keyTpm),
+      allowedProviders: row.allowedProviders,
+      allowedModels: this.access.intersectAllowLists(row.allowedModels, row.keyAllowedModels),
+      fallbackModels: row.fallbackModels,
+      metadata: row.metadata ?? {},
+    };
+  }
+
   private evictExpired(now: number): void {
     for (const [id, entry] of this.cache) if (entry.until <= now) this.cache.delete(id);
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
@@ -134,19 +149,5 @@ function policyOf(row: KeyWithClient): ClientBudgetPolicy {
     budgetPeriod: row.budgetPeriod,
     budgetTimezone: row.budgetTimezone,
     budgetAlertThreshold: row.budgetAlertThreshold,
-  };
-}
-
-function callerOf(row: KeyWithClient): Caller {
-  return {
-    clientId: row.clientId,
-    clientName: row.clientName,
-    apiKeyId: row.keyId,
-    rateLimitRpm: narrowLimit(row.clientRpm, row.keyRpm),
-    rateLimitTpm: narrowLimit(row.clientTpm, row.keyTpm),
-    allowedProviders: row.allowedProviders,
-    allowedModels: intersectAllowLists(row.allowedModels, row.keyAllowedModels),
-    fallbackModels: row.fallbackModels,
-    metadata: row.metadata ?? {},
   };
 }

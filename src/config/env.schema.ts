@@ -1,4 +1,5 @@
 import { parsePriceOverrides } from '../llm/pricing/pricing.service';
+import { BUILTIN_PROVIDER_NAMES, BUILTIN_PROVIDERS, EnvProviderId } from '../llm/providers/builtin-providers';
 
 /**
  * The environment, parsed and validated once at start. A bad value stops the
@@ -30,10 +31,8 @@ export interface AppConfig {
   redisUrl?: string;
   adminToken?: string;
   secret?: string;
-  providers: {
-    anthropic: BuiltinProviderEnv;
-    openai: BuiltinProviderEnv;
-    groq: BuiltinProviderEnv;
+  /** `<ID>_API_KEY` and `<ID>_BASE_URL` of each built-in provider that has them (their descriptors name them) */
+  providers: Record<EnvProviderId, BuiltinProviderEnv> & {
     custom: CustomProviderConfig[];
     timeoutMs: number;
     maxRetries: number;
@@ -141,7 +140,6 @@ function parseCustomProviders(reader: EnvReader): CustomProviderConfig[] {
     problem('expected a JSON array of {name, base_url, api_key?, models?}');
     return [];
   }
-  const reserved = new Set(['anthropic', 'claude', 'openai', 'groq', 'mock']);
   const result: CustomProviderConfig[] = [];
   parsed.forEach((entry: unknown, i: number) => {
     const item = (entry ?? {}) as Record<string, unknown>;
@@ -149,7 +147,7 @@ function parseCustomProviders(reader: EnvReader): CustomProviderConfig[] {
     if (typeof name !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(name)) {
       return problem(`[${i}].name: expected a lowercase name (letters, digits, - and _), got ${JSON.stringify(name)}`);
     }
-    if (reserved.has(name)) return problem(`[${i}].name: "${name}" is a built-in provider`);
+    if (BUILTIN_PROVIDER_NAMES.has(name)) return problem(`[${i}].name: "${name}" is a built-in provider`);
     const baseUrl = item.base_url;
     if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
       return problem(`[${i}].base_url: expected an http(s) URL ending in /v1, got ${JSON.stringify(baseUrl)}`);
@@ -167,9 +165,15 @@ function parseCustomProviders(reader: EnvReader): CustomProviderConfig[] {
   return result;
 }
 
+function builtinProviderEnv(reader: EnvReader): Record<EnvProviderId, BuiltinProviderEnv> {
+  const entries = BUILTIN_PROVIDERS.flatMap((d) =>
+    'env' in d ? [[d.id, { apiKey: reader.raw(d.env.apiKey), baseUrl: reader.url(d.env.baseUrl, ['http:', 'https:']) }] as const] : [],
+  );
+  return Object.fromEntries(entries) as Record<EnvProviderId, BuiltinProviderEnv>;
+}
+
 export function parseEnv(env: Env): AppConfig {
   const r = new EnvReader(env);
-  const httpUrl = ['http:', 'https:'] as const;
   const config: AppConfig = {
     nodeEnv: r.string('NODE_ENV', 'development'),
     host: r.string('HOST', '0.0.0.0'),
@@ -181,9 +185,7 @@ export function parseEnv(env: Env): AppConfig {
     adminToken: r.secret('ADMIN_TOKEN', 16),
     secret: r.secret('LLMHUB_SECRET', 32),
     providers: {
-      anthropic: { apiKey: r.raw('ANTHROPIC_API_KEY'), baseUrl: r.url('ANTHROPIC_BASE_URL', httpUrl) },
-      openai: { apiKey: r.raw('OPENAI_API_KEY'), baseUrl: r.url('OPENAI_BASE_URL', httpUrl) },
-      groq: { apiKey: r.raw('GROQ_API_KEY'), baseUrl: r.url('GROQ_BASE_URL', httpUrl) },
+      ...builtinProviderEnv(r),
       custom: parseCustomProviders(r),
       timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 60_000, 100, 3_600_000),
       maxRetries: r.int('PROVIDER_MAX_RETRIES', 2, 0, 10),

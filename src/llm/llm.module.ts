@@ -27,26 +27,25 @@ import { ModelPricesRepository } from './pricing/model-prices.repository';
 import { PricesService } from './pricing/prices.service';
 import { PricingLoader } from './pricing/pricing-loader.service';
 import { PricingService } from './pricing/pricing.service';
-import { AnthropicProvider } from './providers/anthropic/anthropic.provider';
+import { BUILTIN_PROVIDERS } from './providers/builtin-providers';
 import { CustomOpenAiProvider } from './providers/custom/custom-openai.provider';
-import { GroqProvider } from './providers/groq/groq.provider';
 import { LLM_PROVIDERS, LlmProvider } from './providers/llm-provider';
-import { MockProvider } from './providers/mock/mock.provider';
-import { OpenAiProvider } from './providers/openai/openai.provider';
+import { ProviderNamesModule } from './providers/provider-names.module';
 import { ProviderRegistry } from './providers/provider-registry';
+import { PROVIDER_STRATEGIES } from './providers/provider-strategies';
 import { ProviderAdminService } from './providers/settings/provider-admin.service';
 import { ProviderSetting } from './providers/settings/provider-setting.entity';
 import { ProviderSettingsRepository } from './providers/settings/provider-settings.repository';
 import { ProviderSettingsService } from './providers/settings/provider-settings.service';
 
-/** Adding a provider = one class here (and its folder); nothing else names providers. */
-const PROVIDER_CLASSES = [AnthropicProvider, OpenAiProvider, GroqProvider, MockProvider] as const;
+/** Every built-in strategy, in BUILTIN_PROVIDERS order; nothing else here names providers. */
+const PROVIDER_CLASSES = BUILTIN_PROVIDERS.map((d) => PROVIDER_STRATEGIES[d.id]);
 
 /** One CustomOpenAiProvider per CUSTOM_PROVIDERS entry (configured by name + base URL). */
 const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProviderSetting, ModelPriceOverride]), AuthModule, PromptsModule, BillingModule],
+  imports: [TypeOrmModule.forFeature([ProviderSetting, ModelPriceOverride]), ProviderNamesModule, AuthModule, PromptsModule, BillingModule],
   providers: [
     ...PROVIDER_CLASSES,
     {

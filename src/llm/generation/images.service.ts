@@ -37,12 +37,6 @@ export interface ImageOutcome extends CallCost {
   createdAt: Date;
 }
 
-/** Per-model defaults: what OpenAI itself assumes when size/quality are not given. */
-function defaultQuality(model: string): string {
-  if (model.startsWith('gpt-image')) return 'auto';
-  return 'standard';
-}
-
 /** Image generation, priced by model, size, quality and count. */
 @Injectable()
 export class ImagesService {
@@ -62,7 +56,8 @@ export class ImagesService {
       throw new AppError('validation_error', `${target.id} does not generate images`, [{ field: 'model', message: 'not an image model' }]);
     }
     const size = input.size ?? '1024x1024';
-    const quality = input.quality ?? defaultQuality(target.model);
+    // the provider's own default when none is given (it decides the price)
+    const quality = input.quality ?? target.provider.descriptor.defaultImageQuality?.(target.model) ?? 'standard';
     const promptTokens = this.tokens.count(input.prompt);
     const maxCost = this.pricing.imageCost(target.id, { size, quality, n: input.n });
     const { base, admission } = await this.accounting.admitTarget(input, target, promptTokens, maxCost, input.hooks);

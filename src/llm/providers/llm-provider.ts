@@ -1,3 +1,5 @@
+import type { ProviderDescriptor } from './provider-descriptor';
+
 /**
  * The contract every provider strategy implements. The gateway speaks this
  * neutral shape; each provider maps it to and from its own SDK's types inside
@@ -142,15 +144,17 @@ export interface ProviderSettings {
 }
 
 export interface LlmProvider {
-  /** 'anthropic' | 'openai' | 'groq' | 'mock' | a custom name */
+  /** 'anthropic' | 'openai' | 'groq' | 'mock' | a custom name; always `descriptor.id` */
   readonly id: string;
+  /** what the gateway knows about it without calling it: aliases, capabilities, models, quirks */
+  readonly descriptor: ProviderDescriptor;
   /** (re)builds the SDK client; called at start and whenever an operator edits the provider */
   configure(settings: ProviderSettings): void;
   /** false when the provider has no key / is disabled: the router answers 400 provider_not_configured */
   isConfigured(): boolean;
   /** how an operator turns this provider on, for that 400 (default: set <ID>_API_KEY or use the console) */
   readonly setupHint?: string;
-  /** models this provider offers, for /v1/models and model resolution */
+  /** models this provider offers, for /v1/models and model resolution (the descriptor's, for a built-in one) */
   listModels(): ProviderModel[];
   generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;
   stream(req: GenerateRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;

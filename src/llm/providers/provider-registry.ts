@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
+import { PROVIDER_ALIASES } from './builtin-providers';
 import { LLM_PROVIDERS, LlmProvider } from './llm-provider';
-
-/** Other names accepted for a provider id (`claude` is `anthropic`). Declared here only. */
-export const PROVIDER_ALIASES: Readonly<Record<string, string>> = { claude: 'anthropic' };
 
 /** The only place that looks a provider up; built from what is injected, so no second list exists. */
 @Injectable()
@@ -23,7 +21,8 @@ export class ProviderRegistry {
   find(id: string): LlmProvider | undefined {
     const direct = this.byId.get(id);
     if (direct) return direct;
-    return Object.hasOwn(PROVIDER_ALIASES, id) ? this.byId.get(PROVIDER_ALIASES[id]) : undefined;
+    const aliased = PROVIDER_ALIASES.get(id);
+    return aliased === undefined ? undefined : this.byId.get(aliased);
   }
 
   /** The provider for an id or alias; unknown ids are a 503 provider_unavailable. */

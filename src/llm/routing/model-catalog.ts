@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { BUILTIN_PRICES } from '../pricing/price-table';
+import { canonicalProviderName, MODEL_ALIASES } from '../providers/builtin-providers';
 
 export interface ResolvedModel {
   provider: string;
@@ -10,32 +11,10 @@ export interface ResolvedModel {
   id: string;
 }
 
-/** Other names accepted for a provider id in `provider/model`. */
-export const PROVIDER_ALIASES: Readonly<Record<string, string>> = {
-  claude: 'anthropic',
-};
-
-/** Short or moving names for a model, to `provider/model`. */
-export const MODEL_ALIASES: Readonly<Record<string, string>> = {
-  'claude-opus': 'anthropic/claude-opus-4-1',
-  'claude-sonnet': 'anthropic/claude-sonnet-4-5',
-  'claude-haiku': 'anthropic/claude-haiku-4-5',
-  'claude-3-5-haiku': 'anthropic/claude-3-5-haiku-latest',
-  'gpt-4o-latest': 'openai/gpt-4o',
-  'gpt-4.1-latest': 'openai/gpt-4.1',
-  'gpt-5-latest': 'openai/gpt-5',
-  'llama-3.3-70b': 'groq/llama-3.3-70b-versatile',
-  'llama-3.1-8b': 'groq/llama-3.1-8b-instant',
-  // OpenAI publishes the open-weight models but does not serve them; Groq does
-  'gpt-oss-120b': 'groq/openai/gpt-oss-120b',
-  'gpt-oss-20b': 'groq/openai/gpt-oss-20b',
-  'qwen3-32b': 'groq/qwen/qwen3-32b',
-};
-
 /**
  * Turns what a caller wrote in `model` (and optionally `provider`) into a provider and its model id.
- * Bare names are looked up in the providers' own model lists (then the price table), so no model is
- * declared here a second time.
+ * Bare names are looked up in the providers' own model aliases and model lists (then the price table), so
+ * no model is declared here a second time.
  */
 @Injectable()
 export class ModelCatalog {
@@ -63,20 +42,19 @@ export class ModelCatalog {
 
   /** The canonical provider id for an id or alias, when it is known. */
   providerId(nameOrAlias: string, knownProviders: readonly string[]): string | undefined {
-    const lower = nameOrAlias.toLowerCase();
-    const id = PROVIDER_ALIASES[lower] ?? lower;
+    const id = canonicalProviderName(nameOrAlias);
     return knownProviders.includes(id) ? id : undefined;
   }
 
   /** `anthropic/claude-sonnet` means the same as `claude-sonnet`, when the alias names that provider. */
   private withAlias(provider: string, model: string, knownProviders: readonly string[]): ResolvedModel {
-    const alias = MODEL_ALIASES[model];
+    const alias = MODEL_ALIASES.get(model);
     if (alias?.startsWith(`${provider}/`)) return this.split(alias, knownProviders) ?? toResolved(provider, model);
     return toResolved(provider, model);
   }
 
   private resolveBare(name: string, knownProviders: readonly string[], modelsOf: (provider: string) => readonly string[]): ResolvedModel | undefined {
-    const alias = MODEL_ALIASES[name];
+    const alias = MODEL_ALIASES.get(name);
     if (alias !== undefined) return this.split(alias, knownProviders);
     for (const provider of knownProviders) {
       if (modelsOf(provider).includes(name)) return toResolved(provider, name);

@@ -1,23 +1,26 @@
 /**
- * Provider contract suite: every provider strategy, through its real SDK,
- * against the in-repo provider simulator. A new provider
- * gets the whole suite by adding one entry to CASES.
+ * Provider contract suite: every registered provider strategy, through its real SDK, against the in-repo
+ * provider simulator. The cases come from the registry (BUILTIN_PROVIDERS and their strategies, plus a
+ * custom provider); a provider the simulator has no flavour for fails here rather than being skipped.
  */
-import { AnthropicProvider } from '@src/llm/providers/anthropic/anthropic.provider';
+import { BUILTIN_PROVIDERS } from '@src/llm/providers/builtin-providers';
 import { CustomOpenAiProvider } from '@src/llm/providers/custom/custom-openai.provider';
-import { GroqProvider } from '@src/llm/providers/groq/groq.provider';
 import { GenerateRequest, LlmProvider, ProviderError, ProviderSettings, StreamEvent, TokenUsage } from '@src/llm/providers/llm-provider';
-import { MockProvider } from '@src/llm/providers/mock/mock.provider';
 import { OpenAiProvider } from '@src/llm/providers/openai/openai.provider';
+import { ProviderDescriptor } from '@src/llm/providers/provider-descriptor';
+import { PROVIDER_STRATEGIES } from '@src/llm/providers/provider-strategies';
 import { waitUntil } from '@test/support/poll';
+import { SIMULATOR_FLAVOURS } from '@test/support/provider-simulator/flavours';
 import { embeddingVector } from '@test/support/provider-simulator/openai';
 import { startProviderSimulator, type ProviderSimulator } from '@test/support/provider-simulator/server';
 
 interface ProviderCase {
   name: string;
+  /** what it was registered under: its strategy must carry exactly this */
+  descriptor: ProviderDescriptor;
   model: string;
   create(simUrl: string): LlmProvider;
-  /** false for the built-in mock, which never calls the simulator */
+  /** false for a stand-in (the mock), which never calls the simulator */
   simulated: boolean;
   /** whether the request body is OpenAI-shaped (it must then ask for stream usage) */
   openAiWire: boolean;
@@ -43,54 +46,48 @@ const STREAM_DIRECTIVE = '[[sim:output_tokens=8;chunks=4;chunk_delay_ms=30]]';
 const SIMULATED_PLAIN = { text: 'word1 word2 word3 word4 word5', usage: { inputTokens: 11, outputTokens: 5 } };
 const SIMULATED_STREAM = { text: 'word1 word2 word3 word4 word5 word6 word7 word8', usage: { inputTokens: 6, outputTokens: 8 } };
 
-const CASES: ProviderCase[] = [
-  {
-    name: 'openai',
-    model: 'gpt-4o-mini',
-    create: (url) => configured(new OpenAiProvider(), { baseUrl: `${url}/v1` }),
-    simulated: true,
-    openAiWire: true,
-    plain: SIMULATED_PLAIN,
-    streamed: SIMULATED_STREAM,
-  },
-  {
-    name: 'anthropic',
-    // not claude-sonnet-4-5: this SDK version prints a deprecation warning for it
-    model: 'claude-haiku-4-5',
-    create: (url) => configured(new AnthropicProvider(), { baseUrl: url }),
-    simulated: true,
-    openAiWire: false,
-    plain: SIMULATED_PLAIN,
-    streamed: SIMULATED_STREAM,
-  },
-  {
-    name: 'groq',
-    model: 'llama-3.3-70b-versatile',
-    create: (url) => configured(new GroqProvider(), { baseUrl: url }),
-    simulated: true,
-    openAiWire: true,
-    plain: SIMULATED_PLAIN,
-    streamed: SIMULATED_STREAM,
-  },
-  {
-    name: 'custom (ollama)',
-    model: 'llama3.2',
-    create: (url) => configured(new CustomOpenAiProvider('ollama', [{ id: 'llama3.2', kind: 'chat' }]), { baseUrl: `${url}/v1`, apiKey: undefined }),
-    simulated: true,
-    openAiWire: true,
-    plain: SIMULATED_PLAIN,
-    streamed: SIMULATED_STREAM,
-  },
-  {
-    name: 'mock',
+/** Stand-ins answer in process; what each one answers to the same requests. */
+const STAND_IN_ANSWERS: Readonly<Record<string, Pick<ProviderCase, 'model' | 'plain' | 'streamed'>>> = {
+  mock: {
     model: 'echo',
-    create: () => configured(new MockProvider(), {}),
-    simulated: false,
-    openAiWire: false,
     // o200k_base counts of "system\nuser" and of the answer
     plain: { text: 'Echo: Say hello to the', usage: { inputTokens: 12, outputTokens: 6 } },
     streamed: { text: `Echo: ${STREAM_TEXT} ${STREAM_DIRECTIVE}`, usage: { inputTokens: 24, outputTokens: 26 } },
   },
+};
+
+/** A registered provider the suite cannot run: its describe block fails with this. */
+class MissingFlavour extends Error {}
+
+function caseOf(descriptor: ProviderDescriptor, build: () => LlmProvider, flavourKey = descriptor.id, name = descriptor.id): ProviderCase | MissingFlavour {
+  if (descriptor.standIn) {
+    const answers = STAND_IN_ANSWERS[descriptor.id];
+    if (!answers) return new MissingFlavour(`Stand-in provider "${descriptor.id}" has no entry in STAND_IN_ANSWERS`);
+    return { name, descriptor, ...answers, create: () => configured(build(), {}), simulated: false, openAiWire: false };
+  }
+  const flavour = SIMULATOR_FLAVOURS[flavourKey];
+  if (!flavour) {
+    return new MissingFlavour(
+      `Provider "${descriptor.id}" has no simulator flavour: teach test/support/provider-simulator its wire format and add it to SIMULATOR_FLAVOURS`,
+    );
+  }
+  return {
+    name,
+    descriptor,
+    model: flavour.model,
+    create: (url) => configured(build(), { baseUrl: flavour.baseUrl(url), ...(flavour.keyless ? { apiKey: undefined } : {}) }),
+    simulated: true,
+    openAiWire: flavour.openAiWire,
+    plain: SIMULATED_PLAIN,
+    streamed: SIMULATED_STREAM,
+  };
+}
+
+const ollama = (): CustomOpenAiProvider => new CustomOpenAiProvider('ollama', [{ id: 'llama3.2', kind: 'chat' }]);
+
+const CASES: (ProviderCase | MissingFlavour)[] = [
+  ...BUILTIN_PROVIDERS.map((descriptor) => caseOf(descriptor, () => new PROVIDER_STRATEGIES[descriptor.id]())),
+  caseOf(ollama().descriptor, ollama, 'custom', 'custom (ollama)'),
 ];
 
 let sim: ProviderSimulator;
@@ -123,7 +120,15 @@ async function providerErrorOf(work: () => Promise<unknown>): Promise<ProviderEr
   throw new Error('expected a ProviderError, but the call succeeded');
 }
 
-describe.each(CASES)('$name provider contract', (c) => {
+describe('the contract cases', () => {
+  it('cover every registered provider, each with a simulator flavour (or stand-in answers)', () => {
+    const missing = CASES.filter((c) => c instanceof MissingFlavour).map((c) => c.message);
+    expect(missing).toEqual([]);
+    expect(CASES.map((c) => (c as ProviderCase).descriptor.id)).toEqual([...BUILTIN_PROVIDERS.map((d) => d.id), 'ollama']);
+  });
+});
+
+describe.each(CASES.filter((c): c is ProviderCase => !(c instanceof MissingFlavour)))('$name provider contract', (c) => {
   let provider: LlmProvider;
   beforeAll(() => {
     provider = c.create(sim.url);
@@ -132,6 +137,15 @@ describe.each(CASES)('$name provider contract', (c) => {
   it('is configured with a dummy key and lists its models', () => {
     expect(provider.isConfigured()).toBe(true);
     expect(provider.listModels().map((m) => m.id)).toContain(c.model);
+  });
+
+  it('carries the descriptor it is registered with, and does what its capabilities say', () => {
+    expect(provider.descriptor).toEqual(c.descriptor);
+    expect(provider.id).toBe(c.descriptor.id);
+    expect(provider.listModels()).toEqual(c.descriptor.models);
+    expect(typeof provider.embed === 'function').toBe(c.descriptor.capabilities.includes('embeddings'));
+    expect(typeof provider.generateImage === 'function').toBe(c.descriptor.capabilities.includes('images'));
+    expect(c.descriptor.capabilities).toEqual(expect.arrayContaining(['chat', 'stream']));
   });
 
   it('generates a reply with the exact usage the upstream reported', async () => {
@@ -225,7 +239,7 @@ describe.each(CASES)('$name provider contract', (c) => {
 describe('openai embeddings and images against the simulator', () => {
   let openai: OpenAiProvider;
   beforeAll(() => {
-    openai = configured(new OpenAiProvider(), { baseUrl: `${sim.url}/v1` });
+    openai = configured(new OpenAiProvider(), { baseUrl: SIMULATOR_FLAVOURS.openai.baseUrl(sim.url) });
   });
 
   it('embeds each input, in order, with the upstream usage', async () => {

@@ -11,8 +11,9 @@ import { RedisLimitStore } from '../../../src/auth/limits/redis-limit.store';
 import { Caller } from '../../../src/common/caller';
 import { ConfigModule } from '../../../src/config/config.module';
 import { DatabaseModule } from '../../../src/database/database.module';
+import { ProviderNamesModule } from '../../../src/llm/providers/provider-names.module';
 
-@Module({ imports: [ConfigModule, DatabaseModule, AuthModule] })
+@Module({ imports: [ConfigModule, DatabaseModule, ProviderNamesModule, AuthModule] })
 class AuthTestModule {}
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

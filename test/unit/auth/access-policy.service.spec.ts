@@ -1,6 +1,7 @@
-import { AccessPolicy, intersectAllowLists, narrowLimit } from '@src/auth/access-policy.service';
+import { AccessPolicy, narrowLimit } from '@src/auth/access-policy.service';
 import { Caller } from '@src/common/caller';
 import { AppError } from '@src/common/errors/app-error';
+import { BUILTIN_PROVIDER_NAMES_PORT } from '@src/llm/providers/provider-names.module';
 
 const caller = (allowedProviders: string[] | null, allowedModels: string[] | null): Caller => ({
   clientId: 'c',
@@ -25,7 +26,7 @@ function refusal(fn: () => void): AppError {
 }
 
 describe(AccessPolicy.name, () => {
-  const sut = new AccessPolicy();
+  const sut = new AccessPolicy(BUILTIN_PROVIDER_NAMES_PORT);
 
   it('allows everything when the client has no allow-lists', () => {
     expect(() => sut.assertModelAllowed(caller(null, null), 'openai', 'gpt-4o')).not.toThrow();
@@ -53,6 +54,8 @@ describe(AccessPolicy.name, () => {
 });
 
 describe('key narrowing', () => {
+  const intersectAllowLists = (client: string[] | null, key: string[] | null) => new AccessPolicy(BUILTIN_PROVIDER_NAMES_PORT).intersectAllowLists(client, key);
+
   it('keeps only what both the client and the key allow', () => {
     expect(intersectAllowLists(['openai/*'], ['openai/gpt-4o', 'groq/llama'])).toEqual(['openai/gpt-4o']);
     expect(intersectAllowLists(['openai/gpt-4o', 'anthropic/claude'], ['openai/*'])).toEqual(['openai/gpt-4o']);

@@ -3,20 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { GenerateRequest, GenerateResult, LlmProvider, ProviderError, ProviderModel, ProviderSettings, StreamEvent } from '../llm-provider';
 import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL, toProviderError } from '../sdk-errors';
+import { ANTHROPIC_DESCRIPTOR } from './anthropic.descriptor';
 import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from './anthropic.mapper';
-
-export const ANTHROPIC_MODELS: readonly ProviderModel[] = [
-  { id: 'claude-opus-4-1', kind: 'chat' },
-  { id: 'claude-sonnet-4-5', kind: 'chat' },
-  { id: 'claude-sonnet-4', kind: 'chat' },
-  { id: 'claude-haiku-4-5', kind: 'chat' },
-  { id: 'claude-3-5-haiku-latest', kind: 'chat' },
-];
 
 /** Anthropic through `@anthropic-ai/sdk` (Messages API); chat only. */
 @Injectable()
 export class AnthropicProvider implements LlmProvider {
-  readonly id = 'anthropic';
+  readonly descriptor = ANTHROPIC_DESCRIPTOR;
+  readonly id = ANTHROPIC_DESCRIPTOR.id;
   private settings: ProviderSettings = { enabled: false, timeoutMs: 60_000 };
   private client: Anthropic | undefined;
 
@@ -40,7 +34,7 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   listModels(): ProviderModel[] {
-    return [...ANTHROPIC_MODELS];
+    return [...ANTHROPIC_DESCRIPTOR.models];
   }
 
   async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {

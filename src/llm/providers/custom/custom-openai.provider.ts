@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { EmbeddingRequest, EmbeddingResult, ProviderModel, ProviderSettings } from '../llm-provider';
+import type { ProviderDescriptor } from '../provider-descriptor';
 import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
@@ -15,11 +16,15 @@ const PLACEHOLDER_API_KEY = 'not-needed';
 export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
   readonly setupHint = "give it a base_url in CUSTOM_PROVIDERS and enable it on the console's Providers page";
 
+  readonly descriptor: ProviderDescriptor;
+
   constructor(
     readonly id: string,
     private readonly models: readonly ProviderModel[] = [],
   ) {
     super();
+    // named and given its models in CUSTOM_PROVIDERS, keyed in the console or by api_key there: no aliases, no env variables
+    this.descriptor = { id, aliases: [], capabilities: ['chat', 'stream', 'embeddings'], models };
   }
 
   /** A base URL is what makes a custom provider usable; the key is optional. */

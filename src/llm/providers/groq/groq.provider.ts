@@ -9,14 +9,7 @@ import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
 import { directChatCompletion } from '../openai-compatible/direct-chat';
-
-export const GROQ_MODELS: readonly ProviderModel[] = [
-  { id: 'llama-3.3-70b-versatile', kind: 'chat' },
-  { id: 'llama-3.1-8b-instant', kind: 'chat' },
-  { id: 'openai/gpt-oss-120b', kind: 'chat' },
-  { id: 'openai/gpt-oss-20b', kind: 'chat' },
-  { id: 'qwen/qwen3-32b', kind: 'chat' },
-];
+import { GROQ_DESCRIPTOR } from './groq.descriptor';
 
 /** Groq streams report usage in `x_groq.usage` on the final chunk; `usage` is read when present too. */
 export function normalizeGroqChunk(chunk: GroqChunk & { usage?: CompletionUsage | null }): ChatCompletionChunk {
@@ -35,7 +28,8 @@ async function* normalizeGroqStream(chunks: AsyncIterable<GroqChunk>): AsyncGene
  */
 @Injectable()
 export class GroqProvider extends OpenAiCompatibleProvider {
-  readonly id = 'groq';
+  readonly descriptor = GROQ_DESCRIPTOR;
+  readonly id = GROQ_DESCRIPTOR.id;
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
     const sdk = new Groq({
@@ -60,6 +54,6 @@ export class GroqProvider extends OpenAiCompatibleProvider {
   }
 
   override listModels(): ProviderModel[] {
-    return [...GROQ_MODELS];
+    return [...GROQ_DESCRIPTOR.models];
   }
 }

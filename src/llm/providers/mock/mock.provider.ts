@@ -16,12 +16,7 @@ import {
   StreamEvent,
   TokenUsage,
 } from '../llm-provider';
-
-export const MOCK_MODELS: readonly ProviderModel[] = [
-  { id: 'echo', kind: 'chat' },
-  { id: 'embed', kind: 'embedding' },
-  { id: 'image', kind: 'image' },
-];
+import { MOCK_DESCRIPTOR } from './mock.descriptor';
 
 const ECHO_PREFIX = 'Echo:';
 const DEFAULT_EMBEDDING_DIMENSIONS = 16;
@@ -49,7 +44,8 @@ function throwIfAborted(signal: AbortSignal): void {
  */
 @Injectable()
 export class MockProvider implements LlmProvider {
-  readonly id = 'mock';
+  readonly descriptor = MOCK_DESCRIPTOR;
+  readonly id = MOCK_DESCRIPTOR.id;
   readonly setupHint = 'set MOCK_PROVIDER=on (it is on by default while no provider key is set)';
   private enabled = true;
 
@@ -62,7 +58,7 @@ export class MockProvider implements LlmProvider {
   }
 
   listModels(): ProviderModel[] {
-    return [...MOCK_MODELS];
+    return [...MOCK_DESCRIPTOR.models];
   }
 
   async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {

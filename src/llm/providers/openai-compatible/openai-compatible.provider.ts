@@ -23,6 +23,7 @@ import {
   StreamEvent,
   TokenUsage,
 } from '../llm-provider';
+import type { ProviderDescriptor } from '../provider-descriptor';
 import { toProviderError } from '../sdk-errors';
 import { directChatCompletion, StainlessErrors } from './direct-chat';
 
@@ -80,6 +81,7 @@ export function openAiSdkClient(sdk: OpenAI, providerId: string): OpenAiCompatib
  */
 export abstract class OpenAiCompatibleProvider implements LlmProvider {
   abstract readonly id: string;
+  abstract readonly descriptor: ProviderDescriptor;
   protected settings: ProviderSettings = { enabled: false, timeoutMs: 60_000 };
   private client: OpenAiCompatibleClient | undefined;
 

@@ -1,23 +1,7 @@
 import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images';
-import { ImageRequest, ProviderModel } from '../llm-provider';
+import { ImageRequest } from '../llm-provider';
 import { MaxTokensField, toImageParams } from '../openai-compatible/openai-compatible.mapper';
-
-export const OPENAI_MODELS: readonly ProviderModel[] = [
-  { id: 'gpt-4o', kind: 'chat' },
-  { id: 'gpt-4o-mini', kind: 'chat' },
-  { id: 'gpt-4.1', kind: 'chat' },
-  { id: 'gpt-4.1-mini', kind: 'chat' },
-  { id: 'gpt-4.1-nano', kind: 'chat' },
-  { id: 'o3-mini', kind: 'chat' },
-  { id: 'o4-mini', kind: 'chat' },
-  { id: 'gpt-5', kind: 'chat' },
-  { id: 'gpt-5-mini', kind: 'chat' },
-  { id: 'text-embedding-3-small', kind: 'embedding' },
-  { id: 'text-embedding-3-large', kind: 'embedding' },
-  { id: 'dall-e-2', kind: 'image' },
-  { id: 'dall-e-3', kind: 'image' },
-  { id: 'gpt-image-1', kind: 'image' },
-];
+import { isGptImageModel } from './openai.descriptor';
 
 /**
  * OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) reject `max_tokens` and
@@ -34,7 +18,7 @@ export function openAiMaxTokensField(model: string): MaxTokensField {
  */
 export function openAiImageParams(req: ImageRequest): ImageGenerateParamsNonStreaming {
   const params = toImageParams(req);
-  if (req.model.startsWith('gpt-image')) delete params.response_format;
+  if (isGptImageModel(req.model)) delete params.response_format;
   if (req.model === 'dall-e-2' && params.quality !== 'standard') delete params.quality;
   return params;
 }

@@ -6,12 +6,14 @@ import { MaxTokensField } from '../openai-compatible/openai-compatible.mapper';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
 import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
-import { OPENAI_MODELS, openAiImageParams, openAiMaxTokensField } from './openai-models';
+import { openAiImageParams, openAiMaxTokensField } from './openai-models';
+import { OPENAI_DESCRIPTOR } from './openai.descriptor';
 
 /** OpenAI through the official `openai` SDK: chat, embeddings and images. */
 @Injectable()
 export class OpenAiProvider extends OpenAiCompatibleProvider {
-  readonly id = 'openai';
+  readonly descriptor = OPENAI_DESCRIPTOR;
+  readonly id = OPENAI_DESCRIPTOR.id;
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
     return openAiSdkClient(
@@ -28,7 +30,7 @@ export class OpenAiProvider extends OpenAiCompatibleProvider {
   }
 
   override listModels(): ProviderModel[] {
-    return [...OPENAI_MODELS];
+    return [...OPENAI_DESCRIPTOR.models];
   }
 
   protected override maxTokensField(model: string): MaxTokensField {

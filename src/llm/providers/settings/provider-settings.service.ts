@@ -10,7 +10,6 @@ import { ProviderRegistry } from '../provider-registry';
 import { ProviderSetting } from './provider-setting.entity';
 import { ProviderSettingsRepository } from './provider-settings.repository';
 
-const MOCK_ID = 'mock';
 /** how often other instances pick up a provider edited in the console */
 const REFRESH_MS = 15_000;
 
@@ -82,15 +81,13 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
   async reload(): Promise<void> {
     const saved = new Map((await this.rows.all()).map((row) => [row.name, row]));
     this.lastSeenUpdate = Math.max(0, ...[...saved.values()].map((r) => r.updatedAt.getTime()));
-    const real = this.registry.all().filter((p) => p.id !== MOCK_ID);
+    const all = this.registry.all();
+    const real = all.filter((p) => !p.descriptor.standIn);
     for (const provider of real) this.apply(provider, saved.get(provider.id));
-    const mock = this.registry.find(MOCK_ID);
-    if (mock) {
-      const anyReal = real.some((p) => p.isConfigured());
-      const mode = this.config.providers.mock;
-      const enabled = mode === 'on' || (mode === 'auto' && !anyReal);
-      this.apply(mock, saved.get(MOCK_ID), enabled);
-    }
+    // stand-ins (the mock) follow MOCK_PROVIDER, and with `auto` answer only while no real provider is configured
+    const mode = this.config.providers.mock;
+    const standInsEnabled = mode === 'on' || (mode === 'auto' && !real.some((p) => p.isConfigured()));
+    for (const standIn of all.filter((p) => p.descriptor.standIn)) this.apply(standIn, saved.get(standIn.id), standInsEnabled);
   }
 
   private apply(provider: LlmProvider, row: ProviderSetting | undefined, defaultEnabled = true): void {

@@ -5,6 +5,7 @@ import { ProviderRegistry } from '@src/llm/providers/provider-registry';
 function fakeProvider(id: string): LlmProvider {
   return {
     id,
+    descriptor: { id, aliases: [], capabilities: ['chat', 'stream'], models: [] },
     configure: jest.fn(),
     isConfigured: () => true,
     listModels: () => [],

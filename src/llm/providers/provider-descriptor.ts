@@ -1,0 +1,32 @@
+import type { ProviderModel } from './llm-provider';
+
+/** What a provider can be asked to do; chat and stream are every provider's. */
+export type ProviderCapability = 'chat' | 'stream' | 'embeddings' | 'images';
+
+/**
+ * What the gateway knows about a provider before calling it, declared in the provider's own folder
+ * (`<id>/<id>.descriptor.ts`) and read by everything else: alias resolution, the model catalog, the
+ * environment schema, the console settings and the provider contract suite. Plain data, with no SDK
+ * behind it, so configuration and auth can read it without loading the providers.
+ */
+export interface ProviderDescriptor {
+  /** the id in `provider/model`, in the console and in usage records */
+  readonly id: string;
+  /** other names accepted for the id in `provider/model`, the `provider` field and allow-lists (`claude`) */
+  readonly aliases: readonly string[];
+  /** the environment variables of its key and base URL; none for a provider that needs no account */
+  readonly env?: { readonly apiKey: string; readonly baseUrl: string };
+  /** what it does besides chat and stream; the contract suite checks the strategy against it */
+  readonly capabilities: readonly ProviderCapability[];
+  /** the models it offers; the first of each kind is the default when a request names none */
+  readonly models: readonly ProviderModel[];
+  /** short or moving names of its models (`claude-sonnet` → `claude-sonnet-4-5`), bare or after its id */
+  readonly modelAliases?: Readonly<Record<string, string>>;
+  /**
+   * A stand-in that answers without an account (the mock): MOCK_PROVIDER turns it on (`on`), off
+   * (`off`), or on while no other provider is configured (`auto`).
+   */
+  readonly standIn?: boolean;
+  /** the image quality the upstream assumes when a request names none (the price depends on it) */
+  readonly defaultImageQuality?: (model: string) => string;
+}
