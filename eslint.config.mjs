@@ -1,4 +1,4 @@
-// ESLint: typescript-eslint's recommended-type-checked rules over the server, its tests and
+// ESLint: typescript-eslint's recommended-type-checked rules over the server, its tests, the bench and
 // migrations, and the console; formatting is Prettier's (eslint-config-prettier turns the
 // stylistic rules off). `npm run lint` runs it; `npm test` runs it first.
 import js from '@eslint/js';

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   let db: BenchDatabase | undefined;
   try {
     const up = await startUpstream(config, (d) => (db = d));
-    const mode = config.limitsModes[0]!;
+    const mode = config.limitsModes[0];
     const baselineMode = baselineLimits ?? mode;
     const hubs: Hub[] = [
       await startHub(config, up, baselineMode, baselineDist ? path.resolve(baselineDist) : undefined, 'baseline'),
@@ -77,13 +77,12 @@ async function main(): Promise<void> {
         target: chatTarget('llmhub', h.appUrl, h.apiKey, 'openai/gpt-4o-mini'),
       })),
     ];
-    log(
-      `limits ${baselineMode === mode ? mode : `baseline ${baselineMode}, current ${mode}`}; warm-up, then ${rounds} rounds of ${requests} requests at ${connections} connections per side`,
-    );
+    const limitsLabel = baselineMode === mode ? mode : `baseline ${baselineMode}, current ${mode}`;
+    log(`limits ${limitsLabel}; warm-up, then ${rounds} rounds of ${requests} requests at ${connections} connections per side`);
     for (const side of sides) await runLoad(side.target, connections, 0, Math.min(2000, requests));
     const samples = new Map<string, Sample[]>(sides.map((s) => [s.name, []]));
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? sides : [sides[0]!, sides[2]!, sides[1]!];
+      const order = r % 2 === 0 ? sides : [sides[0], sides[2], sides[1]];
       for (const side of order) {
         const s = await measure(side, connections, requests);
         samples.get(side.name)!.push(s);
