@@ -1,5 +1,5 @@
-// ESLint: typescript-eslint's recommended-type-checked rules over the server, its tests, the bench and
-// migrations, and the console; formatting is Prettier's (eslint-config-prettier turns the
+// ESLint: typescript-eslint's recommended-type-checked rules over the server, its tests, the bench,
+// the migrations and the console; formatting is Prettier's (eslint-config-prettier turns the
 // stylistic rules off). `npm run lint` runs it; `npm test` runs it first.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
