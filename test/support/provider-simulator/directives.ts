@@ -8,14 +8,19 @@
  *   chunk_delay_ms=N  delay between stream events
  *   chunks=N          number of text chunks in a stream
  *   output_tokens=N   reply length in words/tokens
- *   fault=429|500|503|hang|malformed|cut
+ *   fault=429|500|503|hang|malformed|cut|stall
+ *                     hang: no answer at all; malformed: a body (or, in a stream, a
+ *                     frame after the first events) that is not JSON; cut: the socket
+ *                     is destroyed half-way; stall: half the answer (in a stream, the
+ *                     same first events as cut) is sent, then the connection stays
+ *                     open with nothing more written until the client gives up
  *   retry_after=S     Retry-After seconds of a 429 (default 1)
  *   fail_first=N;id=X the first N requests with id X get the fault (default 503)
  *   system_contains=S the fault applies only when the system prompt contains S
  *                     (one request of several that share a user message, e.g. one language)
  */
 
-export type SimFault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut';
+export type SimFault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut' | 'stall';
 
 export interface SimDirective {
   latencyMs?: number;
@@ -29,7 +34,7 @@ export interface SimDirective {
   systemContains?: string;
 }
 
-const FAULTS: ReadonlySet<string> = new Set<SimFault>(['429', '500', '503', 'hang', 'malformed', 'cut']);
+const FAULTS: ReadonlySet<string> = new Set<SimFault>(['429', '500', '503', 'hang', 'malformed', 'cut', 'stall']);
 const MARKER = /\[\[sim:([^\]]*)\]\]/;
 
 /** Parses `key=value;key=value` into `into` (unknown keys and bad numbers are ignored). */

@@ -50,13 +50,14 @@ export function sendError(ex: Exchange, kind: ErrorKind, message?: string, heade
   writeJson(ex, STATUS[kind], JSON.stringify(errorBody(ex.provider, kind, message, ex.seq)), headers);
 }
 
-/** A 200 JSON body, or its broken form under the `malformed` / `cut` faults. */
+/** A 200 JSON body, or its broken form under the `malformed` / `cut` / `stall` faults. */
 export function sendJson(ex: Exchange, body: unknown): void {
   const json = JSON.stringify(body);
   if (ex.fault === 'malformed') return writeJson(ex, 200, '{"id": "sim-malformed", <not json>');
-  if (ex.fault === 'cut') {
+  if (ex.fault === 'cut' || ex.fault === 'stall') {
     ex.res.writeHead(200, { 'content-type': 'application/json', ...idHeaders(ex) });
-    ex.res.write(json.slice(0, json.length >> 1), () => ex.cut());
+    // stall: the rest never comes and the connection stays open (the close listener marks a client abort)
+    ex.res.write(json.slice(0, json.length >> 1), ex.fault === 'cut' ? () => ex.cut() : undefined);
     return;
   }
   writeJson(ex, 200, json);
@@ -76,14 +77,15 @@ export function writeJson(ex: Exchange, status: number, json: string, headers?: 
 
 /**
  * Writes a server-sent event stream. `events` are complete SSE frames.
- * `cutAt` = how many frames go out before a `cut` (socket destroyed) or a
- * `malformed` fault (a frame whose data is not JSON, then the stream ends).
+ * `cutAt` = how many frames go out before a `cut` (socket destroyed), a
+ * `malformed` fault (a frame whose data is not JSON, then the stream ends) or a
+ * `stall` (the connection stays open and nothing more is written).
  */
 export function sendSse(ex: Exchange, events: string[], cutAt: number, malformedFrame: string): void {
   if (ex.closed) return;
   const fault = ex.fault;
   let frames = events;
-  if (fault === 'cut') frames = events.slice(0, cutAt);
+  if (fault === 'cut' || fault === 'stall') frames = events.slice(0, cutAt);
   else if (fault === 'malformed') frames = [...events.slice(0, cutAt), malformedFrame];
   ex.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -91,9 +93,10 @@ export function sendSse(ex: Exchange, events: string[], cutAt: number, malformed
     connection: 'keep-alive',
     ...idHeaders(ex),
   });
-  // The last frame ends the response, or for `cut` destroys the socket once flushed.
+  // The last frame ends the response, or for `cut` destroys the socket once flushed, or for `stall` is followed by silence.
   const writeLast = (data: string): void => {
     if (fault === 'cut') ex.res.write(data, () => ex.cut());
+    else if (fault === 'stall') ex.res.write(data);
     else ex.res.end(data);
   };
   const delay = ex.directive.chunkDelayMs;
