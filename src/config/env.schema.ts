@@ -35,6 +35,8 @@ export interface AppConfig {
   providers: Record<EnvProviderId, BuiltinProviderEnv> & {
     custom: CustomProviderConfig[];
     timeoutMs: number;
+    /** the longest a stream may go without an event from the provider once its first event has arrived */
+    streamIdleTimeoutMs: number;
     maxRetries: number;
     /** base of the exponential retry backoff (full jitter) */
     retryBaseMs: number;
@@ -188,6 +190,7 @@ export function parseEnv(env: Env): AppConfig {
       ...builtinProviderEnv(r),
       custom: parseCustomProviders(r),
       timeoutMs: r.int('PROVIDER_TIMEOUT_MS', 60_000, 100, 3_600_000),
+      streamIdleTimeoutMs: r.int('PROVIDER_STREAM_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
       maxRetries: r.int('PROVIDER_MAX_RETRIES', 2, 0, 10),
       retryBaseMs: r.int('PROVIDER_RETRY_BASE_MS', 250, 0, 60_000),
       circuitFailureThreshold: r.int('PROVIDER_CIRCUIT_FAILURES', 5, 1, 1_000_000),

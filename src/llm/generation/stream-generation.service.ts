@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Admission } from '../../auth/limits/limits.service';
 import { AppError } from '../../common/errors/app-error';
 import { GenerationHooks, PreparedGeneration, StreamSink, StreamSummary } from './generation.types';
@@ -9,12 +9,17 @@ import { ModelTarget } from '../routing/model-resolver.service';
 import { TokensService } from './tokens.service';
 import { CallRecord, UsageAccountingService } from './usage-accounting.service';
 import { NEVER_ABORTED } from '../../common/never-aborted';
+import { APP_CONFIG } from '../../config/config.module';
+import { AppConfig } from '../../config/env.schema';
+import { UpstreamStreamLink } from './upstream-stream-link';
 
 /**
  * A streamed generation: events go to the sink as they arrive (nothing is
  * buffered). Retries and fallbacks apply only until the first event. The usage
  * record is committed before the sink's final event; a client that leaves
  * aborts the upstream call and is recorded as `cancelled` with the tokens seen.
+ * Once started, a stream whose provider sends nothing for
+ * PROVIDER_STREAM_IDLE_TIMEOUT_MS is aborted and fails as `upstream_timeout`.
  */
 @Injectable()
 export class StreamGenerationService {
@@ -22,15 +27,32 @@ export class StreamGenerationService {
     private readonly router: RouterService,
     private readonly accounting: UsageAccountingService,
     private readonly tokens: TokensService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async run(prepared: PreparedGeneration, requestId: string, sink: StreamSink, hooks?: GenerationHooks, signal: AbortSignal = NEVER_ABORTED): Promise<void> {
+    const upstream = new UpstreamStreamLink(signal, this.config.providers.streamIdleTimeoutMs);
+    try {
+      await this.stream(prepared, requestId, sink, hooks, signal, upstream);
+    } finally {
+      upstream.close();
+    }
+  }
+
+  private async stream(
+    prepared: PreparedGeneration,
+    requestId: string,
+    sink: StreamSink,
+    hooks: GenerationHooks | undefined,
+    signal: AbortSignal,
+    upstream: UpstreamStreamLink,
+  ): Promise<void> {
     const { base, admission, primary } = await this.accounting.admitPrepared(prepared, requestId, true, hooks);
     const started = performance.now();
 
     let opened: OpenedStream;
     try {
-      opened = await this.router.openStream(prepared.targets, signal, (target, attemptSignal, timeoutMs) =>
+      opened = await this.router.openStream(prepared.targets, upstream.signal, (target, attemptSignal, timeoutMs) =>
         target.provider.stream({ ...prepared.request, model: target.model, timeoutMs }, attemptSignal),
       );
     } catch (error) {
@@ -70,6 +92,7 @@ export class StreamGenerationService {
     });
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason | undefined;
+    upstream.started();
     try {
       let next: IteratorResult<StreamEvent> = opened.first === undefined ? { done: true, value: undefined } : { done: false, value: opened.first };
       while (!next.done) {
@@ -81,12 +104,17 @@ export class StreamGenerationService {
           sink.event(event);
         }
         next = await opened.rest.next();
+        upstream.touch();
       }
       if (signal.aborted) throw new ProviderError('aborted', 'The client closed the request');
       if (finishReason === undefined) throw new ProviderError('connection', 'The provider stream ended before it finished');
     } catch (err) {
       opened.release();
-      const error = signal.aborted ? new ProviderError('aborted', 'The client closed the request') : toProviderError(err);
+      const error = signal.aborted
+        ? new ProviderError('aborted', 'The client closed the request')
+        : upstream.timedOut
+          ? new ProviderError('timeout', `The provider sent nothing for ${upstream.idleMs} ms`)
+          : toProviderError(err);
       this.router.streamFailed(target, error);
       const seenUsage = { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) };
       if (error.kind === 'aborted') {

@@ -15,6 +15,7 @@ describe('parseEnv', () => {
     const sut = parseEnv({});
     expect(sut).toMatchObject({ port: 4000, dataDir: './data', retentionDays: 90, logLevel: 'info', databaseUrl: undefined, redisUrl: undefined });
     expect(sut.shutdownGraceMs).toBe(25_000);
+    expect(sut.providers).toMatchObject({ timeoutMs: 60_000, streamIdleTimeoutMs: 60_000 });
     expect(sut.providers.mock).toBe('auto');
     expect(sut.providers.openai).toEqual({ apiKey: undefined, baseUrl: undefined });
   });
@@ -33,6 +34,7 @@ describe('parseEnv', () => {
     expect(problemsOf({ REDIS_URL: 'localhost:6379' })[0]).toMatch(/^REDIS_URL: expected a redis:\/\//);
     expect(problemsOf({ RETENTION_DAYS: '0' })[0]).toMatch(/^RETENTION_DAYS: expected an integer from 1/);
     expect(problemsOf({ SHUTDOWN_GRACE_MS: '30s' })).toEqual(['SHUTDOWN_GRACE_MS: expected an integer from 0 to 3600000, got "30s"']);
+    expect(problemsOf({ PROVIDER_STREAM_IDLE_TIMEOUT_MS: '0' })).toEqual(['PROVIDER_STREAM_IDLE_TIMEOUT_MS: expected an integer from 100 to 3600000, got "0"']);
     expect(problemsOf({ ADMIN_TOKEN: 'short' })[0]).toBe('ADMIN_TOKEN: expected at least 16 characters');
     expect(problemsOf({ LLMHUB_SECRET: 'short' })[0]).toBe('LLMHUB_SECRET: expected at least 32 characters');
     expect(problemsOf({ PRICE_OVERRIDES: '{nope' })[0]).toMatch(/^PRICE_OVERRIDES: price overrides are not valid JSON/);
