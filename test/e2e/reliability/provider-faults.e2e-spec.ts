@@ -7,6 +7,8 @@
  * Retries are deterministic: PROVIDER_MAX_RETRIES=1 with no backoff, so a
  * retryable fault is tried twice and a timeout once (timeouts are not retried
  * on the same provider); no fallbacks; circuits are closed before each case.
+ * Every provider path is called once before the matrix, so that no case pays
+ * for a cold start against the short provider timeout.
  */
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
@@ -15,14 +17,17 @@ import { RouterService } from '@src/llm/routing/router.service';
 import { TokensService } from '@src/llm/generation/tokens.service';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+import { pollUntil } from '@test/support/poll';
 import { ProviderSimulator } from '@test/support/provider-simulator/server';
 import { parseSse, SseEvent, streamedText } from '@test/support/sse';
 
-type Fault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut';
+type Fault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut' | 'stall';
 type Dialect = 'openai' | 'anthropic' | 'llmhub';
 type Kind = 'chat' | 'embedding' | 'image';
 
-const PROVIDER_TIMEOUT_MS = 500;
+// every hang (and stall outside a stream) waits this long once: long enough for a loaded machine, short enough for the matrix
+const PROVIDER_TIMEOUT_MS = 1000;
+const STREAM_IDLE_TIMEOUT_MS = 500;
 const MAX_RETRIES = 1;
 const SYSTEM = 'Answer briefly.';
 const PROMPT = 'Tell me about the sea';
@@ -103,16 +108,20 @@ interface FaultCase {
   code: 'upstream_error' | 'upstream_timeout';
   /** in a stream, the fault comes after the first events (the simulator breaks the stream half-way) */
   midStream: boolean;
+  /** the provider keeps the connection open without answering: the gateway must close it */
+  holdsConnection: boolean;
 }
 
 const FAULTS: FaultCase[] = [
   // retry_after=0: the router honours Retry-After, and the matrix should not wait a second per case
-  { fault: '429', directive: 'fault=429;retry_after=0', retried: true, status: 502, code: 'upstream_error', midStream: false },
-  { fault: '500', directive: 'fault=500', retried: true, status: 502, code: 'upstream_error', midStream: false },
-  { fault: '503', directive: 'fault=503', retried: true, status: 502, code: 'upstream_error', midStream: false },
-  { fault: 'hang', directive: 'fault=hang', retried: false, status: 504, code: 'upstream_timeout', midStream: false },
-  { fault: 'malformed', directive: 'fault=malformed', retried: true, status: 502, code: 'upstream_error', midStream: true },
-  { fault: 'cut', directive: 'fault=cut', retried: true, status: 502, code: 'upstream_error', midStream: true },
+  { fault: '429', directive: 'fault=429;retry_after=0', retried: true, status: 502, code: 'upstream_error', midStream: false, holdsConnection: false },
+  { fault: '500', directive: 'fault=500', retried: true, status: 502, code: 'upstream_error', midStream: false, holdsConnection: false },
+  { fault: '503', directive: 'fault=503', retried: true, status: 502, code: 'upstream_error', midStream: false, holdsConnection: false },
+  { fault: 'hang', directive: 'fault=hang', retried: false, status: 504, code: 'upstream_timeout', midStream: false, holdsConnection: true },
+  { fault: 'malformed', directive: 'fault=malformed', retried: true, status: 502, code: 'upstream_error', midStream: true, holdsConnection: false },
+  { fault: 'cut', directive: 'fault=cut', retried: true, status: 502, code: 'upstream_error', midStream: true, holdsConnection: false },
+  // half an answer, then silence: a stream fails after PROVIDER_STREAM_IDLE_TIMEOUT_MS, any other call after PROVIDER_TIMEOUT_MS (as a hang)
+  { fault: 'stall', directive: 'fault=stall', retried: false, status: 504, code: 'upstream_timeout', midStream: true, holdsConnection: true },
 ];
 
 interface MatrixCase {
@@ -166,9 +175,14 @@ describe('provider faults through HTTP: status, error shape and one usage record
         PROVIDER_MAX_RETRIES: String(MAX_RETRIES),
         PROVIDER_RETRY_BASE_MS: '0',
         PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
+        PROVIDER_STREAM_IDLE_TIMEOUT_MS: String(STREAM_IDLE_TIMEOUT_MS),
       }),
     });
     ({ sim, app: t, apiKey } = gateway);
+    // warm-up, not asserted (the matrix is): one answered call on every provider path
+    for (const { provider, model, route } of MATRIX.filter((c) => c.fault.fault === '429')) {
+      await call(route, provider, model, 'output_tokens=2').then((res) => res.text());
+    }
     pricing = t.app.get(PricingService);
     tokens = t.app.get(TokensService);
     db = new Client({ connectionString: t.db.url });
@@ -185,6 +199,15 @@ describe('provider faults through HTTP: status, error shape and one usage record
     // a case must not find the circuit its neighbours opened
     t.app.get(RouterService).resetCircuits();
   });
+
+  function call(route: RouteCase, provider: ProviderCase, model: string, directive: string): Promise<Response> {
+    return fetch(`${t.url}${route.path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(route.body(`${provider.id}/${model}`, directive)),
+      signal: AbortSignal.timeout(10_000),
+    });
+  }
 
   async function logRows(): Promise<number> {
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM llm_generation_log');
@@ -207,12 +230,7 @@ describe('provider faults through HTTP: status, error shape and one usage record
   it.each(MATRIX)('$name', async ({ provider, model, route, fault }) => {
     const rowsBefore = await logRows();
     const recordedBefore = await recordedCalls();
-    const res = await fetch(`${t.url}${route.path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(route.body(`${provider.id}/${model}`, fault.directive)),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const res = await call(route, provider, model, fault.directive);
     const text = await res.text();
     const requestId = res.headers.get('x-request-id')!;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -227,7 +245,7 @@ describe('provider faults through HTTP: status, error shape and one usage record
       const events = parseSse(text);
       const seen = streamedText(events);
       expect(seen).toMatch(/^word1 /);
-      expectStreamError(route.dialect, events, requestId);
+      expectStreamError(route.dialect, events, requestId, fault);
       // what was streamed counts: the prompt as estimated, and the text the client received
       expectedTokens = {
         inputTokens: tokens.countMessages(SYSTEM, [{ role: 'user', content: say(fault.directive) }]),
@@ -242,6 +260,14 @@ describe('provider faults through HTTP: status, error shape and one usage record
 
     // upstream attempts, as the simulator saw them
     expect(sim.requests).toHaveLength(attempts);
+    if (fault.holdsConnection) {
+      // the gateway gave up on the provider and closed the connection it was holding
+      const open = await pollUntil(
+        () => sim.requests.filter((r) => !r.aborted).length,
+        (n) => n === 0,
+      );
+      expect(open).toBe(0);
+    }
 
     // exactly one record, under the request id, handed to the recorder once
     expect(await logRows()).toBe(rowsBefore + 1);
@@ -273,13 +299,13 @@ describe('provider faults through HTTP: status, error shape and one usage record
 });
 
 /** A started stream that failed ends with the dialect's error event, never with its normal ending. */
-function expectStreamError(dialect: Dialect, events: SseEvent[], requestId: string): void {
+function expectStreamError(dialect: Dialect, events: SseEvent[], requestId: string, fault: FaultCase): void {
   const last = events.at(-1)!;
   if (dialect === 'openai') {
     expect(events.some((e) => e.data === '[DONE]')).toBe(false);
     expect(last.event).toBeUndefined();
     expect(JSON.parse(last.data)).toEqual({
-      error: { message: expect.stringContaining('stream failed'), type: 'api_error', param: null, code: 'upstream_error', details: [] },
+      error: { message: expect.stringContaining('stream failed'), type: OPENAI_ERROR_TYPE[fault.status], param: null, code: fault.code, details: [] },
       request_id: requestId,
     });
   } else {
@@ -287,7 +313,7 @@ function expectStreamError(dialect: Dialect, events: SseEvent[], requestId: stri
     expect(last.event).toBe('error');
     expect(JSON.parse(last.data)).toEqual({
       type: 'error',
-      error: { type: 'api_error', message: expect.stringContaining('stream failed'), code: 'upstream_error', details: [] },
+      error: { type: ANTHROPIC_ERROR_TYPE[fault.status], message: expect.stringContaining('stream failed'), code: fault.code, details: [] },
     });
   }
 }
