@@ -78,11 +78,14 @@ export function requestLogger(root: pino.Logger, observe?: ResponseObserver): (r
   };
 }
 
+/** 502 upstream_error and 504 upstream_timeout pass on a provider's failure: an upstream condition (warn), not a fault of the gateway (error). */
+const UPSTREAM_FAILURE_STATUSES: ReadonlySet<number> = new Set([502, 504]);
+
 function logLine(root: pino.Logger, req: RoutedRequest, res: ServerResponse, id: string, ms: number): void {
   const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
   const status = res.statusCode;
   const aborted = !res.writableFinished;
-  const level = aborted || status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  const level = aborted || (status >= 500 && !UPSTREAM_FAILURE_STATUSES.has(status)) ? 'error' : status >= 400 ? 'warn' : 'info';
   if (!root.isLevelEnabled(level)) return;
   const line = {
     req: { id, method: req.method, url: path },
