@@ -6,10 +6,9 @@ import { ClientAuth } from '../../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
 import { parseMessagesRequest, toAnthropicMessage } from './formats/anthropic-messages.format';
 import { MessageCreateDto, MessageResponseDto } from './dto/anthropic-compat.dto';
-import { GenerationInput } from '../generation/generation.types';
 import { LlmService } from '../generation/llm.service';
-import { COST_HEADER } from './openai-compat.controller';
-import { AnthropicStreamSink, clientAbortSignal, httpHooks } from '../generation/sse-sinks';
+import { AnthropicStreamSink } from '../generation/sse-sinks';
+import { streamOrGenerate, toGenerationInput } from './compat-call';
 
 /** Anthropic-compatible Messages API: the Anthropic SDK works by changing its base URL and key, for any provider. */
 @ApiTags('anthropic-compatible')
@@ -38,28 +37,7 @@ export class AnthropicCompatController {
     @Res() res: Response,
   ): Promise<void> {
     const parsed = parseMessagesRequest(body);
-    const input: GenerationInput = {
-      caller,
-      requestId,
-      endpoint: '/v1/messages',
-      model: parsed.model,
-      ...(parsed.system !== undefined ? { system: parsed.system } : {}),
-      messages: parsed.messages,
-      params: parsed.params,
-      ...(parsed.fallbacks ? { fallbacks: parsed.fallbacks } : {}),
-      ...(parsed.template ? { template: parsed.template } : {}),
-      ...(parsed.variables ? { variables: parsed.variables } : {}),
-      metadata: parsed.metadata ?? null,
-      hooks: httpHooks(req, res),
-      signal: clientAbortSignal(res),
-    };
-    if (parsed.stream) {
-      await this.llm.stream(input, new AnthropicStreamSink(res));
-      return;
-    }
-    const outcome = await this.llm.generate(input);
-    if (outcome.costUsd === null) res.setHeader('x-llmhub-price-unknown', 'true');
-    else res.setHeader(COST_HEADER, outcome.costUsd);
-    res.status(200).json(toAnthropicMessage(outcome));
+    const input = toGenerationInput(parsed, '/v1/messages', { caller, requestId, req, res });
+    return streamOrGenerate(this.llm, input, res, parsed.stream ? new AnthropicStreamSink(res) : null, toAnthropicMessage);
   }
 }

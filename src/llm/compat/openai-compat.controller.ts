@@ -16,24 +16,17 @@ import {
 import { EmbeddingsService } from '../generation/embeddings.service';
 import { parseChatCompletion, toChatCompletion } from './formats/openai-chat.format';
 import { parseEmbeddingRequest, parseImageRequest, toEmbeddingResponse, toImagesResponse } from './formats/openai-misc.format';
-import { GenerationInput } from '../generation/generation.types';
 import { ImagesService } from '../generation/images.service';
 import { LlmService } from '../generation/llm.service';
 import { ModelsService } from '../routing/models.service';
 import { clientAbortSignal, httpHooks, OpenAiStreamSink } from '../generation/sse-sinks';
+import { setCostHeader, streamOrGenerate, toGenerationInput } from './compat-call';
 
 /** Models are listed with a fixed `created`: the gateway does not know when a provider released them. */
 const MODELS_CREATED = 1_700_000_000;
 
-export const COST_HEADER = 'x-llmhub-cost-usd';
-
 /** `v1` for the OpenAI SDKs, `openai/v1` for groq-sdk. */
 export const OPENAI_COMPAT_PREFIXES = ['v1', 'openai/v1'];
-
-function setCostHeader(res: Response, costUsd: string | null): void {
-  if (costUsd === null) res.setHeader('x-llmhub-price-unknown', 'true');
-  else res.setHeader(COST_HEADER, costUsd);
-}
 
 /**
  * OpenAI-compatible routes: any OpenAI SDK works by changing its base URL and key.
@@ -74,28 +67,8 @@ export class OpenAiCompatController {
     @Res() res: Response,
   ): Promise<void> {
     const parsed = parseChatCompletion(body);
-    const input: GenerationInput = {
-      caller,
-      requestId,
-      endpoint: '/v1/chat/completions',
-      model: parsed.model,
-      messages: parsed.messages,
-      params: parsed.params,
-      ...(parsed.fallbacks ? { fallbacks: parsed.fallbacks } : {}),
-      ...(parsed.template ? { template: parsed.template } : {}),
-      ...(parsed.variables ? { variables: parsed.variables } : {}),
-      ...(parsed.subject ? { subject: parsed.subject } : {}),
-      metadata: parsed.metadata ?? null,
-      hooks: httpHooks(req, res),
-      signal: clientAbortSignal(res),
-    };
-    if (parsed.stream) {
-      await this.llm.stream(input, new OpenAiStreamSink(res, parsed.includeUsage));
-      return;
-    }
-    const outcome = await this.llm.generate(input);
-    setCostHeader(res, outcome.costUsd);
-    res.status(200).json(toChatCompletion(outcome));
+    const input = toGenerationInput(parsed, '/v1/chat/completions', { caller, requestId, req, res });
+    return streamOrGenerate(this.llm, input, res, parsed.stream ? new OpenAiStreamSink(res, parsed.includeUsage) : null, toChatCompletion);
   }
 
   @Get('models')

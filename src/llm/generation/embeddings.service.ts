@@ -10,6 +10,7 @@ import { RouterService } from '../routing/router.service';
 import { ModelTarget } from '../routing/model-resolver.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
+import { finishRouted, routeAdmitted } from './call-lifecycle';
 import { NEVER_ABORTED } from '../../common/never-aborted';
 
 export interface EmbeddingInput {
@@ -51,25 +52,21 @@ export class EmbeddingsService {
       throw new AppError('validation_error', `${target.id} does not offer embeddings`, [{ field: 'model', message: 'not an embedding model' }]);
     }
     const estimated = input.input.reduce((sum, text) => sum + this.tokens.count(text), 0);
-    const { base, admission } = await this.accounting.admitTarget(input, target, estimated, this.pricing.embeddingCost(target.id, estimated), input.hooks);
-    const started = performance.now();
-    try {
-      const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
+    const call = await this.accounting.admitTarget(input, target, estimated, this.pricing.embeddingCost(target.id, estimated), input.hooks);
+    const routed = await routeAdmitted(
+      this.accounting,
+      call,
+      this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
         t.provider.embed!(
           { model: t.model, input: input.input, ...(input.dimensions !== undefined ? { dimensions: input.dimensions } : {}), timeoutMs },
           signal,
         ),
-      );
-      const inputTokens = routed.value.usage?.inputTokens ?? estimated;
-      const price = this.pricing.embeddingCost(target.id, inputTokens);
-      const cost: CallCost = { usage: { inputTokens, outputTokens: 0 }, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
-      const latencyMs = performance.now() - started;
-      await this.accounting.finish(admission, { ...base, cost, latencyMs, status: 'success', attempts: routed.attempts }, input.hooks);
-      return { requestId: input.requestId, target, result: routed.value, ...cost, latencyMs: Math.round(latencyMs), attempts: routed.attempts };
-    } catch (error) {
-      // a cancelled embedding is charged nothing: its input is not counted as seen
-      await this.accounting.finishUnrouted(admission, base, target, 0, error, performance.now() - started, input.hooks);
-      throw error;
-    }
+      ),
+    );
+    const inputTokens = routed.value.usage?.inputTokens ?? estimated;
+    const price = this.pricing.embeddingCost(target.id, inputTokens);
+    const cost: CallCost = { usage: { inputTokens, outputTokens: 0 }, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
+    const latencyMs = await finishRouted(this.accounting, call, target, cost, routed.attempts);
+    return { requestId: input.requestId, target, result: routed.value, ...cost, latencyMs: Math.round(latencyMs), attempts: routed.attempts };
   }
 }

@@ -10,6 +10,7 @@ import { RouterService } from '../routing/router.service';
 import { ModelTarget } from '../routing/model-resolver.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
+import { finishRouted, routeAdmitted } from './call-lifecycle';
 import { NEVER_ABORTED } from '../../common/never-aborted';
 
 export interface ImageInput {
@@ -60,10 +61,12 @@ export class ImagesService {
     const quality = input.quality ?? target.provider.descriptor.defaultImageQuality?.(target.model) ?? 'standard';
     const promptTokens = this.tokens.count(input.prompt);
     const maxCost = this.pricing.imageCost(target.id, { size, quality, n: input.n });
-    const { base, admission } = await this.accounting.admitTarget(input, target, promptTokens, maxCost, input.hooks);
-    const started = performance.now();
-    try {
-      const routed = await this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
+    // admitTarget charges a cancelled image nothing: no image was delivered
+    const call = await this.accounting.admitTarget(input, target, promptTokens, maxCost, input.hooks);
+    const routed = await routeAdmitted(
+      this.accounting,
+      call,
+      this.router.run([target], input.signal ?? NEVER_ABORTED, (t, signal, timeoutMs) =>
         t.provider.generateImage!(
           {
             model: t.model,
@@ -76,25 +79,20 @@ export class ImagesService {
           },
           signal,
         ),
-      );
-      const price = this.pricing.imageCost(target.id, { size, quality, n: routed.value.images.length, usage: routed.value.usage });
-      const usage = routed.value.usage ?? { inputTokens: promptTokens, outputTokens: 0 };
-      const cost: CallCost = { usage, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
-      const latencyMs = performance.now() - started;
-      await this.accounting.finish(admission, { ...base, cost, latencyMs, status: 'success', attempts: routed.attempts }, input.hooks);
-      return {
-        requestId: input.requestId,
-        target,
-        result: routed.value,
-        ...cost,
-        latencyMs: Math.round(latencyMs),
-        attempts: routed.attempts,
-        createdAt: base.createdAt,
-      };
-    } catch (error) {
-      // a cancelled image is charged nothing: no image was delivered
-      await this.accounting.finishUnrouted(admission, base, target, 0, error, performance.now() - started, input.hooks);
-      throw error;
-    }
+      ),
+    );
+    const price = this.pricing.imageCost(target.id, { size, quality, n: routed.value.images.length, usage: routed.value.usage });
+    const usage = routed.value.usage ?? { inputTokens: promptTokens, outputTokens: 0 };
+    const cost: CallCost = { usage, costUsd: price === null ? null : price.toFixed(), priceUnknown: price === null };
+    const latencyMs = await finishRouted(this.accounting, call, target, cost, routed.attempts);
+    return {
+      requestId: input.requestId,
+      target,
+      result: routed.value,
+      ...cost,
+      latencyMs: Math.round(latencyMs),
+      attempts: routed.attempts,
+      createdAt: call.base.createdAt,
+    };
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { GenerationPlanner } from './generation-planner.service';
 import { GenerationHooks, GenerationInput, GenerationOutcome, PreparedGeneration, StreamSink } from './generation.types';
-import { GenerateResult } from '../providers/llm-provider';
 import { RouterService } from '../routing/router.service';
 import { StreamGenerationService } from './stream-generation.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
+import { finishRouted, routeAdmitted } from './call-lifecycle';
 import { NEVER_ABORTED } from '../../common/never-aborted';
 
 /**
@@ -39,25 +39,24 @@ export class LlmService {
 
   /** Runs a prepared generation under its own request id (generate-content runs one per language). */
   async execute(prepared: PreparedGeneration, requestId: string, hooks?: GenerationHooks, signal: AbortSignal = NEVER_ABORTED): Promise<GenerationOutcome> {
-    const { base, admission, primary } = await this.accounting.admitPrepared(prepared, requestId, false, hooks);
-    const started = performance.now();
-    let routed: { value: GenerateResult; target: typeof primary; attempts: number };
-    try {
-      routed = await this.router.run(prepared.targets, signal, (target, attemptSignal, timeoutMs) =>
-        target.provider.generate({ ...prepared.request, model: target.model, timeoutMs }, attemptSignal),
-      );
-    } catch (error) {
-      await this.accounting.finishUnrouted(admission, base, primary, prepared.estimatedInputTokens, error, performance.now() - started, hooks);
-      throw error;
-    }
-    const { value: result, target, attempts } = routed;
+    const call = await this.accounting.admitPrepared(prepared, requestId, false, hooks);
+    const {
+      value: result,
+      target,
+      attempts,
+    } = await routeAdmitted(
+      this.accounting,
+      call,
+      this.router.run(prepared.targets, signal, (t, attemptSignal, timeoutMs) =>
+        t.provider.generate({ ...prepared.request, model: t.model, timeoutMs }, attemptSignal),
+      ),
+    );
     const usage = result.usage ?? {
       inputTokens: prepared.estimatedInputTokens,
       outputTokens: this.tokens.count(result.text + (result.toolCalls ?? []).map((c) => c.name + c.arguments).join('')),
     };
     const cost = this.accounting.cost(target.id, usage);
-    const latencyMs = performance.now() - started;
-    await this.accounting.finish(admission, { ...base, provider: target.providerId, model: target.model, cost, latencyMs, status: 'success', attempts }, hooks);
+    const latencyMs = await finishRouted(this.accounting, call, target, cost, attempts);
     return {
       requestId,
       target,
@@ -69,8 +68,8 @@ export class LlmService {
       latencyMs: Math.round(latencyMs),
       attempts,
       template: prepared.template,
-      headers: admission.headers,
-      createdAt: base.createdAt,
+      headers: call.admission.headers,
+      createdAt: call.base.createdAt,
     };
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Admission } from '../../auth/limits/limits.service';
 import { AppError } from '../../common/errors/app-error';
 import { GenerationHooks, PreparedGeneration, StreamSink, StreamSummary } from './generation.types';
 import { FinishReason, ProviderError, StreamEvent, TokenUsage } from '../providers/llm-provider';
@@ -7,7 +6,8 @@ import { toProviderError } from '../providers/sdk-errors';
 import { OpenedStream, RouterService } from '../routing/router.service';
 import { ModelTarget } from '../routing/model-resolver.service';
 import { TokensService } from './tokens.service';
-import { CallRecord, UsageAccountingService } from './usage-accounting.service';
+import { AdmittedCall, CallRecord, UsageAccountingService } from './usage-accounting.service';
+import { routeAdmitted } from './call-lifecycle';
 import { NEVER_ABORTED } from '../../common/never-aborted';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/env.schema';
@@ -47,38 +47,20 @@ export class StreamGenerationService {
     signal: AbortSignal,
     upstream: UpstreamStreamLink,
   ): Promise<void> {
-    const { base, admission, primary } = await this.accounting.admitPrepared(prepared, requestId, true, hooks);
-    const started = performance.now();
-
-    let opened: OpenedStream;
-    try {
-      opened = await this.router.openStream(prepared.targets, upstream.signal, (target, attemptSignal, timeoutMs) =>
-        target.provider.stream({ ...prepared.request, model: target.model, timeoutMs }, attemptSignal),
-      );
-    } catch (error) {
-      // nothing was sent to the client yet: the error leaves as a normal JSON error
-      await this.accounting.finishUnrouted(admission, base, primary, prepared.estimatedInputTokens, error, performance.now() - started, hooks);
-      throw error;
-    }
+    const call = await this.accounting.admitPrepared(prepared, requestId, true, hooks);
+    // a stream that never opened sent nothing to the client yet: the error leaves as a normal JSON error
+    const opened: OpenedStream = await routeAdmitted(
+      this.accounting,
+      call,
+      this.router.openStream(prepared.targets, upstream.signal, (t, attemptSignal, timeoutMs) =>
+        t.provider.stream({ ...prepared.request, model: t.model, timeoutMs }, attemptSignal),
+      ),
+    );
 
     const { target, attempts } = opened;
     const seen = new SeenOutput();
     const record = (status: CallRecord['status'], usage: TokenUsage, finishReason: FinishReason, error: AppError | null): Promise<StreamSummary> =>
-      this.finish(
-        admission,
-        { ...base, provider: target.providerId, model: target.model, requestedModel: prepared.requestedModel },
-        target,
-        {
-          usage,
-          status,
-          error,
-          attempts,
-          ttftMs: opened.ttftMs,
-          started,
-          finishReason,
-        },
-        hooks,
-      );
+      this.finish(call, target, { usage, status, error, attempts, ttftMs: opened.ttftMs, finishReason });
 
     hooks?.upstream?.(opened.ttftMs);
     sink.open({
@@ -87,8 +69,8 @@ export class StreamGenerationService {
       requestedModel: prepared.requestedModel,
       attempts,
       estimatedInputTokens: prepared.estimatedInputTokens,
-      createdAt: base.createdAt,
-      headers: admission.headers,
+      createdAt: call.base.createdAt,
+      headers: call.admission.headers,
     });
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason | undefined;
@@ -138,9 +120,9 @@ export class StreamGenerationService {
     sink.close(summary);
   }
 
+  /** A stream's own end: success, an error after the first event, or the client leaving, with the time to first event. */
   private async finish(
-    admission: Admission,
-    base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts' | 'isStream' | 'error' | 'ttftMs'>,
+    call: AdmittedCall,
     target: ModelTarget,
     outcome: {
       usage: TokenUsage;
@@ -148,17 +130,26 @@ export class StreamGenerationService {
       error: AppError | null;
       attempts: number;
       ttftMs: number;
-      started: number;
       finishReason: FinishReason;
     },
-    hooks?: GenerationHooks,
   ): Promise<StreamSummary> {
     const cost = this.accounting.cost(target.id, outcome.usage);
-    const latencyMs = performance.now() - outcome.started;
+    const latencyMs = performance.now() - call.started;
     await this.accounting.finish(
-      admission,
-      { ...base, cost, latencyMs, ttftMs: outcome.ttftMs, status: outcome.status, error: outcome.error, attempts: outcome.attempts, isStream: true },
-      hooks,
+      call.admission,
+      {
+        ...call.base,
+        provider: target.providerId,
+        model: target.model,
+        cost,
+        latencyMs,
+        ttftMs: outcome.ttftMs,
+        status: outcome.status,
+        error: outcome.error,
+        attempts: outcome.attempts,
+        isStream: true,
+      },
+      call.hooks,
     );
     return { ...cost, finishReason: outcome.finishReason, latencyMs: Math.round(latencyMs), attempts: outcome.attempts };
   }

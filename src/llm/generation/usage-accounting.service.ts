@@ -31,6 +31,22 @@ export type CallRecord = Pick<
 
 export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
+/** What a call's record says before the call has an outcome. */
+export type CallBase = Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts'>;
+
+/** A call admitted against the client's limits, from then until its usage record (see call-lifecycle.ts). */
+export interface AdmittedCall {
+  readonly base: CallBase;
+  readonly admission: Admission;
+  /** the target a call no provider answered is recorded against */
+  readonly primary: ModelTarget;
+  /** the input tokens a cancelled call is charged (it reached the provider); a failed one is charged nothing */
+  readonly cancelledInputTokens: number;
+  readonly hooks: GenerationHooks | undefined;
+  /** performance.now() once admitted: where its latency starts */
+  readonly started: number;
+}
+
 /**
  * The money side of every call: admission against the client's limits, the
  * cost at call time, and the one usage record (awaited before the answer goes
@@ -88,17 +104,11 @@ export class UsageAccountingService {
     }
   }
 
-  /** Hands the record to the recorder and settles the admission with the same numbers, both before the response. */
   /**
    * The usage record's description of a prepared generation, and its admission
    * against the client's limits (reserving the most it can cost on its primary model).
    */
-  async admitPrepared(
-    prepared: PreparedGeneration,
-    requestId: string,
-    isStream: boolean,
-    hooks?: GenerationHooks,
-  ): Promise<{ base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts'>; admission: Admission; primary: ModelTarget }> {
+  async admitPrepared(prepared: PreparedGeneration, requestId: string, isStream: boolean, hooks?: GenerationHooks): Promise<AdmittedCall> {
     const primary = prepared.targets[0];
     const base = {
       id: requestId,
@@ -124,12 +134,13 @@ export class UsageAccountingService {
       },
       hooks,
     );
-    return { base, admission, primary };
+    return { base, admission, primary, cancelledInputTokens: prepared.estimatedInputTokens, hooks, started: performance.now() };
   }
 
   /**
    * The same for a call to one given model (embeddings, images): described
    * without a template, admitted with its own input estimate and cost ceiling.
+   * Cancelled, it is charged nothing: its input is not counted as seen.
    */
   async admitTarget(
     call: { requestId: string; caller: Caller; endpoint: string; metadata?: Record<string, unknown> | null },
@@ -137,7 +148,7 @@ export class UsageAccountingService {
     estimatedInputTokens: number,
     maxCost: Decimal | null,
     hooks?: GenerationHooks,
-  ): Promise<{ base: Omit<CallRecord, 'cost' | 'latencyMs' | 'status' | 'attempts'>; admission: Admission }> {
+  ): Promise<AdmittedCall> {
     const base = {
       id: call.requestId,
       createdAt: new Date(),
@@ -155,7 +166,7 @@ export class UsageAccountingService {
       { provider: target.providerId, model: target.model, estimatedInputTokens, maxOutputTokens: 0, maxCostUsd: maxCost === null ? null : maxCost.toFixed() },
       hooks,
     );
-    return { base, admission };
+    return { base, admission, primary: target, cancelledInputTokens: 0, hooks, started: performance.now() };
   }
 
   /**
@@ -191,11 +202,12 @@ export class UsageAccountingService {
     );
   }
 
-  async finish(admission: Admission, record: CallRecord, hooks?: GenerationHooks): Promise<void> {
+  /** Hands the record to the recorder and settles the admission with the same numbers, both before the response. */
+  finish(admission: Admission, record: CallRecord, hooks?: GenerationHooks): Promise<unknown> {
     const settle = admission
       .settle({ inputTokens: record.cost.usage.inputTokens, outputTokens: record.cost.usage.outputTokens, costUsd: record.cost.costUsd })
       .catch((error: unknown) => this.logger.warn(`Settling limits failed: ${String(error)}`));
-    await Promise.all([this.record(record, hooks), settle]);
+    return Promise.all([this.record(record, hooks), settle]);
   }
 
   async record(r: CallRecord, hooks?: GenerationHooks): Promise<void> {

@@ -2,7 +2,7 @@ import type { Admission } from '@src/auth/limits/limits.service';
 import type { Caller } from '@src/common/caller';
 import { AppError } from '@src/common/errors/app-error';
 import type { GenerationPlanner } from '@src/llm/generation/generation-planner.service';
-import type { GenerationInput, PreparedGeneration } from '@src/llm/generation/generation.types';
+import type { GenerationHooks, GenerationInput, PreparedGeneration } from '@src/llm/generation/generation.types';
 import { LlmService } from '@src/llm/generation/llm.service';
 import type { ModelTarget } from '@src/llm/routing/model-resolver.service';
 import type { GenerateRequest, GenerateResult, LlmProvider } from '@src/llm/providers/llm-provider';
@@ -47,7 +47,11 @@ describe(LlmService.name, () => {
     // the router calls the given function once on the first target
     router = { run: jest.fn(async (targets, signal, call) => ({ value: await call(targets[0], signal, 1_000), target: targets[0]!, attempts: 1 })) as never };
     accounting = {
-      admitPrepared: jest.fn().mockResolvedValue({ base, admission, primary: target }),
+      admitPrepared: jest
+        .fn()
+        .mockImplementation((prepared: PreparedGeneration, _id: string, _stream: boolean, hooks: GenerationHooks | undefined) =>
+          Promise.resolve({ base, admission, primary: target, cancelledInputTokens: prepared.estimatedInputTokens, hooks, started: performance.now() }),
+        ),
       cost: jest.fn((_id, usage) => ({ usage, costUsd: '0.0042', priceUnknown: false })),
       finish: jest.fn().mockResolvedValue(undefined),
       finishUnrouted: jest.fn().mockResolvedValue(undefined),
