@@ -1,4 +1,5 @@
 import { createApiClient, createApiKey, createLlmHubClient, type ApiClientCreateDto, type Client } from '../../sdk/src';
+import { RouterService } from '@src/llm/routing/router.service';
 import { startTestApp, TestApp } from './app';
 import { ProviderSimulator, startProviderSimulator } from './provider-simulator/server';
 
@@ -12,6 +13,8 @@ export interface GatewayFixture {
   apiKey: string;
   /** a further client (name and settings as the admin API takes them) with one key */
   newClient(body?: Partial<ApiClientCreateDto>): Promise<{ id: string; key: string }>;
+  /** between tests: forgets the simulator's requests and closes every circuit, so no test finds one its neighbours opened */
+  resetBetweenTests(): void;
   /** stops the app (dropping its database), then the simulator */
   close(): Promise<void>;
 }
@@ -60,6 +63,10 @@ export async function startGatewayFixture(options: GatewayOptions): Promise<Gate
       admin,
       apiKey: key,
       newClient,
+      resetBetweenTests: () => {
+        sim.reset();
+        started.app.get(RouterService).resetCircuits();
+      },
       close: async () => {
         await started.close();
         await sim.close();

@@ -2,7 +2,6 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
-import { RouterService } from '@src/llm/routing/router.service';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 import { pollUntil, waitUntil } from '@test/support/poll';
@@ -45,11 +44,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     await gateway?.close();
   });
 
-  beforeEach(() => {
-    sim.reset();
-    // each test starts with closed circuits; the failure tests would otherwise open one another's
-    t.app.get(RouterService).resetCircuits();
-  });
+  beforeEach(() => gateway.resetBetweenTests());
 
   async function logRow(id: string): Promise<Record<string, any>> {
     const { rows } = await db.query('SELECT * FROM llm_generation_log WHERE id = $1', [id]);

@@ -13,7 +13,6 @@
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
-import { RouterService } from '@src/llm/routing/router.service';
 import { TokensService } from '@src/llm/generation/tokens.service';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
@@ -194,11 +193,7 @@ describe('provider faults through HTTP: status, error shape and one usage record
     await gateway?.close();
   });
 
-  beforeEach(() => {
-    sim.reset();
-    // a case must not find the circuit its neighbours opened
-    t.app.get(RouterService).resetCircuits();
-  });
+  beforeEach(() => gateway.resetBetweenTests());
 
   function call(route: RouteCase, provider: ProviderCase, model: string, directive: string): Promise<Response> {
     return fetch(`${t.url}${route.path}`, {
