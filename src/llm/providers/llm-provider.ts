@@ -152,7 +152,7 @@ export interface LlmProvider {
   configure(settings: ProviderSettings): void;
   /** false when the provider has no key / is disabled: the router answers 400 provider_not_configured */
   isConfigured(): boolean;
-  /** how an operator turns this provider on, for that 400 (default: set <ID>_API_KEY or use the console) */
+  /** how an operator turns this provider on, for that 400 (default: set the descriptor's key variable or use the console) */
   readonly setupHint?: string;
   /** models this provider offers, for /v1/models and model resolution (the descriptor's, for a built-in one) */
   listModels(): ProviderModel[];

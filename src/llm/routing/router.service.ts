@@ -289,7 +289,8 @@ export class RouterService {
  * not a passing outage: a 400 that SDKs do not retry, saying what to set.
  */
 export function notConfigured(provider: LlmProvider): AppError {
-  const hint = provider.setupHint ?? `set ${provider.id.toUpperCase()}_API_KEY in the server's environment, or add a key on the console's Providers page`;
+  const keyVariable = provider.descriptor.env?.apiKey ?? `${provider.id.toUpperCase()}_API_KEY`;
+  const hint = provider.setupHint ?? `set ${keyVariable} in the server's environment, or add a key on the console's Providers page`;
   return new AppError('provider_not_configured', `Provider "${provider.id}" is not configured: ${hint}. GET /v1/models lists the models you may use.`, [
     { field: 'model', message: `provider "${provider.id}" is not configured` },
   ]);

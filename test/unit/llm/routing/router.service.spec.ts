@@ -24,7 +24,8 @@ class FakeClock implements RoutingClock {
 }
 
 function targetOf(providerId: string, configured = true): ModelTarget {
-  const provider = { id: providerId, isConfigured: () => configured } as unknown as LlmProvider;
+  const descriptor = { id: providerId, env: { apiKey: `${providerId.toUpperCase()}_KEY`, baseUrl: `${providerId.toUpperCase()}_URL` } };
+  const provider = { id: providerId, descriptor, isConfigured: () => configured } as unknown as LlmProvider;
   return { provider, providerId, model: 'm', id: `${providerId}/m` };
 }
 
@@ -170,6 +171,8 @@ describe(RouterService.name, () => {
       expect(await sut.run([unconfigured, fallback], NEVER_ABORTED, call)).toMatchObject({ target: fallback, attempts: 1 });
       const error = await routingErrorOf(sut.run([unconfigured], NEVER_ABORTED, call));
       expect(error.code).toBe('provider_not_configured');
+      // the hint names the key variable the provider declares, not one guessed from its id
+      expect(error.message).toContain('set OFF_KEY in the server');
       expect(error.attempts).toBe(0);
     });
 
