@@ -5,12 +5,17 @@ import { AppLogger } from './common/logging/app-logger';
 import { AppModule } from './app.module';
 import { consoleFallback } from './common/http/console-fallback';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
-import { securityHeaders } from './common/http/security-headers';
+import { capturedSecurityHeaders, securityHeaders } from './common/http/security-headers';
 import { projectRoot } from './common/project-root';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
+import { KeyLookupService } from './auth/key-lookup.service';
+import { ErrorResponder } from './common/errors/http-exception.filter';
+import { gatewayLane } from './llm/compat/gateway-lane';
+import { LlmService } from './llm/generation/llm.service';
 import { MetricsService } from './billing/metrics.service';
-import { overheadTimer } from './common/overhead/overhead';
-import { requestLogger } from './common/logging/logger.options';
+import { overheadTimer, startOverheadClock } from './common/overhead/overhead';
+import { requestLogger, ResponseObserver, responseLogger } from './common/logging/logger.options';
 import { ROOT_LOGGER } from './common/logging/root-logger.module';
 import { setupOpenApi } from './common/openapi/openapi.setup';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -28,8 +33,10 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   app.useLogger(new AppLogger(await app.resolve(PinoLogger), app.get<Params>(PARAMS_PROVIDER_TOKEN)));
   // first, so the clock covers every other middleware
   const metrics = app.get(MetricsService);
-  app.use(overheadTimer((seconds) => metrics.observeOverhead(seconds)));
-  app.use(requestLogger(app.get(ROOT_LOGGER), (method, route, status, seconds) => metrics.observeHttp(method, route, status, seconds)));
+  const observeOverhead = (seconds: number): void => metrics.observeOverhead(seconds);
+  const observeHttp: ResponseObserver = (method, route, status, seconds) => metrics.observeHttp(method, route, status, seconds);
+  app.use(overheadTimer(observeOverhead));
+  app.use(requestLogger(app.get(ROOT_LOGGER), observeHttp));
   // tracks requests in flight, refuses new ones once a stop began (main.ts drains it on SIGTERM/SIGINT)
   const shutdown = app.get(GracefulShutdown);
   app.use(shutdown.middleware);
@@ -42,5 +49,24 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
   setupOpenApi(app);
   app.use(consoleFallback(options.consoleDir ?? join(projectRoot(), 'client', 'dist')));
+  if (config.corsOrigins.length === 0) {
+    // the chat calls skip Express and Nest (gateway-lane.ts); with CORS on, every request takes the full chain
+    const server = app.getHttpServer();
+    const express = app.getHttpAdapter().getInstance() as RequestListener;
+    const lane = gatewayLane(
+      {
+        llm: app.get(LlmService),
+        keys: app.get(KeyLookupService),
+        errors: app.get(ErrorResponder),
+        shutdown,
+        startClock: (req, res) => startOverheadClock(req, res, observeOverhead),
+        logResponse: responseLogger(app.get(ROOT_LOGGER), observeHttp),
+        securityHeaders: capturedSecurityHeaders(),
+      },
+      express,
+    );
+    server.removeListener('request', express);
+    server.on('request', lane);
+  }
   return app;
 }

@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
-import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { ErrorResponder, HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { JsonBodyMiddleware } from './common/http/json-body.middleware';
 import { loggerModuleParams } from './common/logging/logger.options';
@@ -28,7 +28,7 @@ import { PromptsModule } from './prompts/prompts.module';
     AdminModule,
     HealthModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, GracefulShutdown],
+  providers: [ErrorResponder, { provide: APP_FILTER, useClass: HttpExceptionFilter }, GracefulShutdown],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -2,14 +2,14 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { AUTH_KIND, AuthKind } from '../common/auth.decorators';
-import { RequestWithCaller } from '../common/caller';
+import { Caller, RequestWithCaller } from '../common/caller';
 import { AppError } from '../common/errors/app-error';
 import { AdminAuthService, SESSION_COOKIE } from './admin-auth.service';
 import { KeyLookupService } from './key-lookup.service';
 
 type HeaderCarrier = Pick<IncomingMessage, 'headers' | 'socket'> & { ip?: string };
 
-export function bearerToken(req: HeaderCarrier): string | undefined {
+export function bearerToken(req: Pick<IncomingMessage, 'headers'>): string | undefined {
   const header = req.headers.authorization;
   if (typeof header !== 'string') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -37,6 +37,25 @@ export function clientIp(req: HeaderCarrier): string {
 }
 
 /**
+ * An API key from X-API-Key or Authorization: Bearer, checked: sets
+ * `req.caller` (and answers it), or throws missing_api_key, invalid_api_key or client_inactive.
+ */
+export async function authenticateClient(keys: KeyLookupService, req: Pick<RequestWithCaller, 'headers' | 'caller'>): Promise<Caller> {
+  const header = req.headers['x-api-key'];
+  const key = (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ?? bearerToken(req);
+  if (!key) throw new AppError('missing_api_key', 'No API key: send it as "X-API-Key: <key>" or "Authorization: Bearer <key>"');
+  const verdict = await keys.verify(key);
+  if (verdict.status === 'invalid') {
+    const why = verdict.reason === 'unknown' ? 'is not a valid LLMHub API key' : `has been ${verdict.reason === 'revoked' ? 'revoked' : 'expired'}`;
+    throw new AppError('invalid_api_key', `The API key ${why}`);
+  }
+  // set before refusing, so the rejection is recorded against the client
+  req.caller = verdict.caller;
+  if (verdict.status === 'inactive') throw new AppError('client_inactive', `Client "${verdict.caller.clientName}" is deactivated`);
+  return verdict.caller;
+}
+
+/**
  * The global guard: routes marked @ClientAuth() take an API key and get
  * `req.caller`; routes marked @AdminAuth() take the admin token or the console
  * session cookie. API keys never open admin routes, admin tokens never open
@@ -54,23 +73,9 @@ export class AuthGuard implements CanActivate {
     const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [context.getHandler(), context.getClass()]);
     if (!kind) return true;
     const req = context.switchToHttp().getRequest<RequestWithCaller>();
-    if (kind === 'client') await this.authenticateClient(req);
+    if (kind === 'client') await authenticateClient(this.keys, req);
     else await this.authenticateAdmin(req);
     return true;
-  }
-
-  private async authenticateClient(req: RequestWithCaller): Promise<void> {
-    const header = req.headers['x-api-key'];
-    const key = (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ?? bearerToken(req);
-    if (!key) throw new AppError('missing_api_key', 'No API key: send it as "X-API-Key: <key>" or "Authorization: Bearer <key>"');
-    const verdict = await this.keys.verify(key);
-    if (verdict.status === 'invalid') {
-      const why = verdict.reason === 'unknown' ? 'is not a valid LLMHub API key' : `has been ${verdict.reason === 'revoked' ? 'revoked' : 'expired'}`;
-      throw new AppError('invalid_api_key', `The API key ${why}`);
-    }
-    // set before refusing, so the rejection is recorded against the client
-    req.caller = verdict.caller;
-    if (verdict.status === 'inactive') throw new AppError('client_inactive', `Client "${verdict.caller.clientName}" is deactivated`);
   }
 
   private async authenticateAdmin(req: RequestWithCaller): Promise<void> {

@@ -1,11 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import { RequestWithCaller } from '../caller';
 import { AppError } from './app-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
 import { dialectForPath, errorBody, statusFor } from './error-envelope';
 import { requestIdOf, requestPathOf } from '../request-id';
 import { REFUSED_CALL_RECORDER, RefusedCallRecorder } from './refused-call.port';
+import { sendJson } from '../http/send-json';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_error',
@@ -57,19 +58,17 @@ function extraHeadersOf(exception: unknown): Record<string, string> {
 }
 
 /**
- * The one exception filter: every error leaves in the envelope of its route
- * (docs/API.md, Errors), with no stack trace or secret in the body.
+ * Every error leaves in the envelope of its route (docs/API.md, Errors), with
+ * no stack trace or secret in the body. Used by the one exception filter and by
+ * the gateway's own request handler for the chat routes.
  */
-@Catch()
-export class HttpExceptionFilter implements ExceptionFilter {
+@Injectable()
+export class ErrorResponder {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   constructor(@Optional() @Inject(REFUSED_CALL_RECORDER) private readonly rejections?: RefusedCallRecorder) {}
 
-  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
-    const ctx = host.switchToHttp();
-    const req = ctx.getRequest<RequestWithCaller>();
-    const res = ctx.getResponse<Response>();
+  async respond(exception: unknown, req: RequestWithCaller, res: ServerResponse): Promise<void> {
     const { code, message, details, status, retryAfterS } = this.normalize(exception);
     const dialect = dialectForPath(requestPathOf(req));
     const httpStatus = statusFor(dialect, code, status);
@@ -82,7 +81,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     await this.rejections?.recordIfClientCall(req, code, message, httpStatus);
     for (const [name, value] of Object.entries(extraHeadersOf(exception))) res.setHeader(name, value);
     if (retryAfterS !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterS))));
-    res.status(httpStatus).json(errorBody(dialect, { code, message, details, status: httpStatus, requestId: requestIdOf(req) }));
+    sendJson(res, httpStatus, errorBody(dialect, { code, message, details, status: httpStatus, requestId: requestIdOf(req) }));
   }
 
   private normalize(exception: unknown): {
@@ -113,5 +112,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { code: 'internal_error', message: 'Internal error. The request id identifies it in the server log.', details: [], status: 500 };
+  }
+}
+
+/** The one exception filter: Nest's errors leave through the ErrorResponder. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(private readonly responder: ErrorResponder) {}
+
+  catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const ctx = host.switchToHttp();
+    return this.responder.respond(exception, ctx.getRequest<RequestWithCaller>(), ctx.getResponse<ServerResponse>());
   }
 }

@@ -1,9 +1,10 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import type { Server, ServerResponse } from 'node:http';
+import type { NextFunction } from 'express';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Observable, finalize } from 'rxjs';
 import { dialectForPath, errorBody } from '../errors/error-envelope';
 import { requestIdOf, requestPathOf } from '../request-id';
+import { sendJson } from './send-json';
 
 /** After the grace, how long aborted calls get to record their usage (their record is committed, or spooled, well within it). */
 export const ABORT_SETTLE_MS = 10_000;
@@ -37,8 +38,27 @@ export class GracefulShutdown {
   private endGraceNow: (() => void) | undefined;
 
   /** Express middleware, early in the chain: tracks each request until its response closes; refuses new ones while draining. */
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (this.draining) return this.refuse(req, res);
+  readonly middleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
+    if (this.admit(req, res)) next();
+  };
+
+  /** Global interceptor: counts the handlers still running. */
+  readonly interceptor: NestInterceptor = {
+    intercept: (_context: ExecutionContext, next: CallHandler): Observable<unknown> => {
+      this.handlerStarted();
+      return next.handle().pipe(finalize(() => this.handlerSettled()));
+    },
+  };
+
+  /**
+   * Tracks a request until its response closes; false (and the request is
+   * answered 503 shutting_down) once a stop began.
+   */
+  admit(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.draining) {
+      this.refuse(req, res);
+      return false;
+    }
     this.open.add(res);
     res.once('close', () => {
       this.open.delete(res);
@@ -48,21 +68,18 @@ export class GracefulShutdown {
       // the response is sent: a keep-alive connection is now idle and has no further use
       if (this.draining) setImmediate(() => this.server?.closeIdleConnections());
     });
-    next();
-  };
+    return true;
+  }
 
-  /** Global interceptor: counts the handlers still running. */
-  readonly interceptor: NestInterceptor = {
-    intercept: (_context: ExecutionContext, next: CallHandler): Observable<unknown> => {
-      this.handlers++;
-      return next.handle().pipe(
-        finalize(() => {
-          this.handlers--;
-          this.changed();
-        }),
-      );
-    },
-  };
+  /** A handler began: a call whose connection is gone still records its usage after its response closed. */
+  handlerStarted(): void {
+    this.handlers++;
+  }
+
+  handlerSettled(): void {
+    this.handlers--;
+    this.changed();
+  }
 
   get isDraining(): boolean {
     return this.draining;
@@ -96,11 +113,13 @@ export class GracefulShutdown {
     this.endGraceNow?.();
   }
 
-  private refuse(req: Request, res: Response): void {
+  private refuse(req: IncomingMessage, res: ServerResponse): void {
     res.setHeader('Connection', 'close');
     res.setHeader('Retry-After', '1');
     const status = 503;
-    res.status(status).json(
+    sendJson(
+      res,
+      status,
       errorBody(dialectForPath(requestPathOf(req)), {
         code: 'shutting_down',
         message: 'This instance is shutting down and did not process the request; send it again (another instance will answer)',

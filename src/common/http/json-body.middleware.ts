@@ -51,28 +51,38 @@ function bodyReadError(error: { type?: unknown; status?: unknown; message?: unkn
   return new AppError('validation_error', message, [{ field: 'body', message }]);
 }
 
+const parseJson = json({ limit: MAX_BODY, type: () => true });
+
+/**
+ * Reads a JSON body into `req.body` (left undefined when the request has
+ * none). Refusals are AppErrors: not JSON, not UTF-8, too large, unreadable,
+ * malformed, or nested deeper than MAX_JSON_DEPTH (refused before the
+ * validation pipe's recursive passes could overflow the stack).
+ */
+export function readJsonBody(req: Request, res: Response): Promise<void> {
+  if (!hasBody(req)) return Promise.resolve();
+  const refusal = unsupportedMediaType(req.headers['content-type']);
+  if (refusal) return Promise.reject(refusal);
+  return new Promise<void>((resolve, reject) => {
+    parseJson(req, res, (error?: unknown) => {
+      if (error) return reject(bodyReadError(error));
+      if (deeperThan(req.body, MAX_JSON_DEPTH)) {
+        const message = `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`;
+        return reject(new AppError('validation_error', message, [{ field: 'body', message }]));
+      }
+      resolve();
+    });
+  });
+}
+
 /**
  * Reads JSON bodies inside Nest's middleware chain, so every refusal leaves
  * through the one exception filter in its route's envelope (an Express-level
- * parser's errors would bypass it). Deep nesting is refused here, before the
- * validation pipe's recursive passes could overflow the stack.
+ * parser's errors would bypass it).
  */
 @Injectable()
 export class JsonBodyMiddleware implements NestMiddleware {
-  private readonly parse = json({ limit: MAX_BODY, type: () => true });
-
-  use(req: Request, res: Response, next: NextFunction): void | Promise<void> {
-    if (!hasBody(req)) return next();
-    const refusal = unsupportedMediaType(req.headers['content-type']);
-    if (refusal) throw refusal;
-    return new Promise<void>((resolve, reject) => {
-      this.parse(req, res, (error?: unknown) => (error ? reject(bodyReadError(error)) : resolve()));
-    }).then(() => {
-      if (deeperThan(req.body, MAX_JSON_DEPTH)) {
-        const message = `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`;
-        throw new AppError('validation_error', message, [{ field: 'body', message }]);
-      }
-      next();
-    });
+  use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    return readJsonBody(req, res).then(() => next());
   }
 }

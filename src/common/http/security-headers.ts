@@ -28,3 +28,22 @@ export function securityHeaders(): RequestHandler {
     },
   });
 }
+
+/**
+ * The headers securityHeaders() sets, captured once: helmet's are the same for
+ * every request, so the gateway's own request handler sets them from this list.
+ */
+export function capturedSecurityHeaders(): ReadonlyArray<readonly [string, string]> {
+  const headers: Array<[string, string]> = [];
+  const res = {
+    setHeader: (name: string, value: string | number | readonly string[]) => headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+    getHeader: () => undefined,
+  };
+  let ran = false;
+  securityHeaders()({ headers: {}, method: 'POST', url: '/' } as Parameters<RequestHandler>[0], res as unknown as Parameters<RequestHandler>[1], () => {
+    ran = true;
+  });
+  if (!ran) throw new Error('helmet did not finish synchronously; its headers cannot be captured');
+  return headers;
+}

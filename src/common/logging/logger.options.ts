@@ -25,7 +25,7 @@ export const REDACTED_PATHS = [
   '*.variables',
 ];
 
-type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: string; originalUrl?: string; baseUrl?: string };
+export type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: string; originalUrl?: string; baseUrl?: string };
 
 /**
  * The one pino instance: Nest's own logs (nestjs-pino) and the request lines
@@ -63,7 +63,16 @@ export type ResponseObserver = (method: string, route: string, status: number, s
  * serializers, no Nest middleware.
  */
 export function requestLogger(root: pino.Logger, observe?: ResponseObserver): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+  const logResponse = responseLogger(root, observe);
   return (req, res, next) => {
+    logResponse(req, res);
+    next();
+  };
+}
+
+/** requestLogger's work for one request, for the gateway's own request handler; answers the request id. */
+export function responseLogger(root: pino.Logger, observe?: ResponseObserver): (req: IncomingMessage, res: ServerResponse) => string {
+  return (req, res) => {
     const id = assignRequestId(req, res);
     const started = performance.now();
     const logged = !UNLOGGED.has(req.url ?? '');
@@ -74,7 +83,7 @@ export function requestLogger(root: pino.Logger, observe?: ResponseObserver): (r
         observe(req.method ?? 'GET', routed.route?.path !== undefined ? `${routed.baseUrl ?? ''}${routed.route.path}` : 'unmatched', res.statusCode, ms / 1000);
       if (logged) logLine(root, routed, res, id, ms);
     });
-    next();
+    return id;
   };
 }
 

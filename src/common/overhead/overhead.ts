@@ -37,18 +37,22 @@ export function overheadMsOf(req: IncomingMessage, nowNs = process.hrtime.bigint
  */
 export function overheadTimer(observe: (seconds: number) => void) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    const timing: Timing = { startNs: process.hrtime.bigint(), upstreamMs: 0 };
-    (req as TimedRequest).llmhubTiming = timing;
-    // restored below, and always called with the response as `this`
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      res.writeHead = writeHead;
-      const ms = overheadMsOf(req) ?? 0;
-      if (!res.headersSent) res.setHeader(OVERHEAD_HEADER, ms.toFixed(3));
-      observe(ms / 1000);
-      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-    };
+    startOverheadClock(req, res, observe);
     next();
+  };
+}
+
+/** What overheadTimer does for one request, for the gateway's own request handler (no middleware chain). */
+export function startOverheadClock(req: IncomingMessage, res: ServerResponse, observe: (seconds: number) => void): void {
+  (req as TimedRequest).llmhubTiming = { startNs: process.hrtime.bigint(), upstreamMs: 0 };
+  // restored below, and always called with the response as `this`
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    res.writeHead = writeHead;
+    const ms = overheadMsOf(req) ?? 0;
+    if (!res.headersSent) res.setHeader(OVERHEAD_HEADER, ms.toFixed(3));
+    observe(ms / 1000);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
   };
 }

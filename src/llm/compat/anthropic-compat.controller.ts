@@ -4,11 +4,9 @@ import { ApiErrors, GENERATION_ERRORS } from '../../common/openapi/api-errors.de
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
-import { parseMessagesRequest, toAnthropicMessage } from './formats/anthropic-messages.format';
 import { MessageCreateDto, MessageResponseDto } from './dto/anthropic-compat.dto';
 import { LlmService } from '../generation/llm.service';
-import { AnthropicStreamSink } from '../generation/sse-sinks';
-import { streamOrGenerate, toGenerationInput } from './compat-call';
+import { anthropicMessage } from './chat-routes';
 
 /** Anthropic-compatible Messages API: the Anthropic SDK works by changing its base URL and key, for any provider. */
 @ApiTags('anthropic-compatible')
@@ -36,8 +34,6 @@ export class AnthropicCompatController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const parsed = parseMessagesRequest(body);
-    const input = toGenerationInput(parsed, '/v1/messages', { caller, requestId, req, res });
-    return streamOrGenerate(this.llm, input, res, parsed.stream ? new AnthropicStreamSink(res) : null, toAnthropicMessage);
+    return anthropicMessage(this.llm, body, { caller, requestId, req, res });
   }
 }

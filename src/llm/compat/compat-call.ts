@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../../common/http/send-json';
 import { Caller } from '../../common/caller';
 import { GenerationInput, GenerationOutcome, StreamSink } from '../generation/generation.types';
 import { LlmService } from '../generation/llm.service';
@@ -6,7 +7,7 @@ import { clientAbortSignal, httpHooks } from '../generation/sse-sinks';
 
 export const COST_HEADER = 'x-llmhub-cost-usd';
 
-export function setCostHeader(res: Response, costUsd: string | null): void {
+export function setCostHeader(res: ServerResponse, costUsd: string | null): void {
   if (costUsd === null) res.setHeader('x-llmhub-price-unknown', 'true');
   else res.setHeader(COST_HEADER, costUsd);
 }
@@ -21,8 +22,8 @@ export interface ParsedChat extends Pick<GenerationInput, 'system' | 'messages' 
 export interface CompatExchange {
   caller: Caller;
   requestId: string;
-  req: Request;
-  res: Response;
+  req: IncomingMessage;
+  res: ServerResponse;
 }
 
 /** A parsed compatible chat request as the neutral GenerationInput, tied to its HTTP exchange (headers, client abort). */
@@ -52,12 +53,12 @@ export function toGenerationInput(parsed: ParsedChat, endpoint: string, http: Co
 export async function streamOrGenerate(
   llm: LlmService,
   input: GenerationInput,
-  res: Response,
+  res: ServerResponse,
   sink: StreamSink | null,
   toBody: (outcome: GenerationOutcome) => unknown,
 ): Promise<void> {
   if (sink) return llm.stream(input, sink);
   const outcome = await llm.generate(input);
   setCostHeader(res, outcome.costUsd);
-  res.status(200).json(toBody(outcome));
+  sendJson(res, 200, toBody(outcome));
 }

@@ -14,13 +14,13 @@ import {
   ModelListResponseDto,
 } from './dto/openai-compat.dto';
 import { EmbeddingsService } from '../generation/embeddings.service';
-import { parseChatCompletion, toChatCompletion } from './formats/openai-chat.format';
 import { parseEmbeddingRequest, parseImageRequest, toEmbeddingResponse, toImagesResponse } from './formats/openai-misc.format';
 import { ImagesService } from '../generation/images.service';
 import { LlmService } from '../generation/llm.service';
 import { ModelsService } from '../routing/models.service';
-import { clientAbortSignal, httpHooks, OpenAiStreamSink } from '../generation/sse-sinks';
-import { setCostHeader, streamOrGenerate, toGenerationInput } from './compat-call';
+import { clientAbortSignal, httpHooks } from '../generation/sse-sinks';
+import { setCostHeader } from './compat-call';
+import { openAiChatCompletion } from './chat-routes';
 
 /** Models are listed with a fixed `created`: the gateway does not know when a provider released them. */
 const MODELS_CREATED = 1_700_000_000;
@@ -66,9 +66,7 @@ export class OpenAiCompatController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const parsed = parseChatCompletion(body);
-    const input = toGenerationInput(parsed, '/v1/chat/completions', { caller, requestId, req, res });
-    return streamOrGenerate(this.llm, input, res, parsed.stream ? new OpenAiStreamSink(res, parsed.includeUsage) : null, toChatCompletion);
+    return openAiChatCompletion(this.llm, body, { caller, requestId, req, res });
   }
 
   @Get('models')

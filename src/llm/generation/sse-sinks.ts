@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestWithCaller } from '../../common/caller';
 import { AppError } from '../../common/errors/app-error';
 import { addUpstreamMs } from '../../common/overhead/overhead';
@@ -13,7 +13,7 @@ import { StreamEvent } from '../providers/llm-provider';
  * Aborted when the client goes away before the response is finished. `res`
  * 'close' is used, not `req` 'close' (which fires once the body is read).
  */
-export function clientAbortSignal(res: Response): AbortSignal {
+export function clientAbortSignal(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
@@ -22,7 +22,7 @@ export function clientAbortSignal(res: Response): AbortSignal {
 }
 
 /** Headers, the usageRecorded flag (the exception filter then records nothing) and upstream time, set on the live request and response. */
-export function httpHooks(req: Request, res: Response): GenerationHooks {
+export function httpHooks(req: IncomingMessage, res: ServerResponse): GenerationHooks {
   return {
     headers: (headers) => {
       if (!res.headersSent) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -35,8 +35,8 @@ export function httpHooks(req: Request, res: Response): GenerationHooks {
 }
 
 /** Event-stream headers, flushed at once; no compression, no proxy buffering. */
-function openEventStream(res: Response): void {
-  res.status(200);
+function openEventStream(res: ServerResponse): void {
+  res.statusCode = 200;
   res.setHeader('content-type', 'text/event-stream; charset=utf-8');
   res.setHeader('cache-control', 'no-cache, no-transform');
   res.setHeader('connection', 'keep-alive');
@@ -45,7 +45,7 @@ function openEventStream(res: Response): void {
   res.socket?.setNoDelay(true);
 }
 
-function write(res: Response, text: string): void {
+function write(res: ServerResponse, text: string): void {
   if (!res.destroyed && !res.writableEnded) res.write(text);
 }
 
@@ -56,7 +56,7 @@ export class OpenAiStreamSink implements StreamSink {
   private requestId = '';
 
   constructor(
-    private readonly res: Response,
+    private readonly res: ServerResponse,
     private readonly includeUsage: boolean,
   ) {}
 
@@ -94,7 +94,7 @@ export class OpenAiStreamSink implements StreamSink {
 export class AnthropicStreamSink implements StreamSink {
   private readonly writer = new AnthropicEventWriter();
 
-  constructor(private readonly res: Response) {}
+  constructor(private readonly res: ServerResponse) {}
 
   open(start: StreamStart): void {
     openEventStream(this.res);

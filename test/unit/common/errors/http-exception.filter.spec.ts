@@ -1,6 +1,6 @@
 import { ArgumentsHost, NotFoundException } from '@nestjs/common';
 import { AppError } from '@src/common/errors/app-error';
-import { HttpExceptionFilter } from '@src/common/errors/http-exception.filter';
+import { ErrorResponder, HttpExceptionFilter } from '@src/common/errors/http-exception.filter';
 
 interface Captured {
   status?: number;
@@ -13,15 +13,12 @@ function hostFor(path: string): { host: ArgumentsHost; captured: Captured } {
   const res = {
     headersSent: false,
     setHeader: (k: string, v: string) => (captured.headers[k] = v),
-    status(code: number) {
+    set statusCode(code: number) {
       captured.status = code;
-      return this;
     },
-    json(body: unknown) {
-      captured.body = body;
-      return this;
+    end(body?: string) {
+      if (body !== undefined) captured.body = JSON.parse(body);
     },
-    end: () => undefined,
   };
   const req = { path, url: path, id: 'req-1' };
   const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ArgumentsHost;
@@ -29,8 +26,9 @@ function hostFor(path: string): { host: ArgumentsHost; captured: Captured } {
 }
 
 describe(HttpExceptionFilter.name, () => {
-  const sut = new HttpExceptionFilter();
-  beforeAll(() => jest.spyOn((sut as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined));
+  const responder = new ErrorResponder();
+  const sut = new HttpExceptionFilter(responder);
+  beforeAll(() => jest.spyOn((responder as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined));
 
   it('answers /api errors in the LLMHub envelope with 422 for validation', async () => {
     const { host, captured } = hostFor('/api/v1/llm/generate');
