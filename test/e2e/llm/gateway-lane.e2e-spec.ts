@@ -58,7 +58,11 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
 
   const cases: Array<[string, string, (key: string) => { headers?: Record<string, string>; body?: string }]> = [
     ['chat completion', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat() })],
-    ['chat completion under /openai/v1 (groq-sdk)', '/openai/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat() })],
+    [
+      'chat completion under /openai/v1 (groq-sdk)',
+      '/openai/v1/chat/completions',
+      (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat() }),
+    ],
     ['chat completion stream', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat({ stream: true }) })],
     ['message', '/v1/messages', (key) => ({ headers: { ...json, 'x-api-key': key }, body: message() })],
     ['message stream', '/v1/messages', (key) => ({ headers: { ...json, 'x-api-key': key }, body: message({ stream: true }) })],
@@ -69,7 +73,11 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
     ['no body', '/v1/chat/completions', (key) => ({ headers: { authorization: `Bearer ${key}` } })],
     ['invalid field', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat({ n: 3 }) })],
     ['unknown model', '/v1/messages', (key) => ({ headers: { ...json, 'x-api-key': key }, body: message({ model: 'anthropic/nope-9' }) })],
-    ['provider failure', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat({ messages: [{ role: 'user', content: 'x [[sim:fault=malformed]]' }] }) })],
+    [
+      'provider failure',
+      '/v1/chat/completions',
+      (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat({ messages: [{ role: 'user', content: 'x [[sim:fault=malformed]]' }] }) }),
+    ],
   ];
 
   it.each(cases)('%s', async (_name, path, request) => {
