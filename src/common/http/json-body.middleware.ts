@@ -1,10 +1,12 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../errors/app-error';
 import { deeperThan } from './json-depth';
 
 /** Images arrive base64-encoded in chat messages: large bodies are allowed, but bounded. */
 export const MAX_BODY = '20mb';
+const MAX_BODY_BYTES = 20 * 1024 * 1024;
 /** Far above any real request (tool schemas included), far below what the validation pipe's recursion survives. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -66,13 +68,71 @@ export function readJsonBody(req: Request, res: Response): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     parseJson(req, res, (error?: unknown) => {
       if (error) return reject(bodyReadError(error));
-      if (deeperThan(req.body, MAX_JSON_DEPTH)) {
-        const message = `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`;
-        return reject(new AppError('validation_error', message, [{ field: 'body', message }]));
-      }
+      if (deeperThan(req.body, MAX_JSON_DEPTH)) return reject(tooDeep());
       resolve();
     });
   });
+}
+
+/**
+ * readJsonBody for the chat calls (the gateway lane): a body of known length
+ * within the limit is read and parsed here, without body-parser's per-request
+ * machinery. Everything else — a chunked or too large body, a byte-order mark,
+ * anything JSON.parse or body-parser's strict mode would refuse — goes to the
+ * same body-parser as readJsonBody (live, or replaying the bytes already read),
+ * so every refusal reads exactly as it does there.
+ */
+export function readJsonBodyDirect(req: Request, res: Response): Promise<void> {
+  if (!hasBody(req)) return Promise.resolve();
+  const refusal = unsupportedMediaType(req.headers['content-type']);
+  if (refusal) return Promise.reject(refusal);
+  const length = Number(req.headers['content-length']);
+  if (req.headers['transfer-encoding'] !== undefined || !Number.isSafeInteger(length) || length > MAX_BODY_BYTES) return readJsonBody(req, res);
+  return new Promise<void>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+    });
+    req.once('error', () => reject(bodyReadError({ type: 'request.aborted', message: 'request aborted' })));
+    req.once('end', () => {
+      const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+      const body = parsedAsBodyParserWould(bytes);
+      if (body === undefined) {
+        replayToBodyParser(req, res, bytes).then(resolve, reject);
+        return;
+      }
+      if (deeperThan(body, MAX_JSON_DEPTH)) return reject(tooDeep());
+      req.body = body;
+      resolve();
+    });
+  });
+}
+
+/** The parsed body when body-parser would accept it as it is (an object or array, no BOM); undefined when it is up to body-parser to say what is wrong. */
+function parsedAsBodyParserWould(bytes: Buffer): unknown {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
+  const text = bytes.toString('utf8');
+  const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function replayToBodyParser(req: Request, res: Response, bytes: Buffer): Promise<void> {
+  const copy = Object.assign(Readable.from([bytes]), { headers: req.headers }) as unknown as Request;
+  return readJsonBody(copy, res).then(() => {
+    req.body = copy.body as unknown;
+  });
+}
+
+function tooDeep(): AppError {
+  const message = `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`;
+  return new AppError('validation_error', message, [{ field: 'body', message }]);
 }
 
 /**

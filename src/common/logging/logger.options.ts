@@ -72,6 +72,8 @@ export function requestLogger(root: pino.Logger, observe?: ResponseObserver): (r
 
 /** requestLogger's work for one request, for the gateway's own request handler; answers the request id. */
 export function responseLogger(root: pino.Logger, observe?: ResponseObserver): (req: IncomingMessage, res: ServerResponse) => string {
+  // a request line holds no secret (id, method, path without its query, route, status, time): redaction's per-line walk is skipped
+  const lines = root.child({}, { redact: [] });
   return (req, res) => {
     const id = assignRequestId(req, res);
     const started = performance.now();
@@ -81,7 +83,7 @@ export function responseLogger(root: pino.Logger, observe?: ResponseObserver): (
       const routed = req as RoutedRequest;
       if (observe)
         observe(req.method ?? 'GET', routed.route?.path !== undefined ? `${routed.baseUrl ?? ''}${routed.route.path}` : 'unmatched', res.statusCode, ms / 1000);
-      if (logged) logLine(root, routed, res, id, ms);
+      if (logged) logLine(lines, routed, res, id, ms);
     });
     return id;
   };

@@ -5,7 +5,7 @@ import { KeyLookupService } from '../../auth/key-lookup.service';
 import { RequestWithCaller } from '../../common/caller';
 import { ErrorResponder } from '../../common/errors/http-exception.filter';
 import { GracefulShutdown } from '../../common/http/graceful-shutdown';
-import { readJsonBody } from '../../common/http/json-body.middleware';
+import { readJsonBodyDirect } from '../../common/http/json-body.middleware';
 import type { RoutedRequest } from '../../common/logging/logger.options';
 import { LlmService } from '../generation/llm.service';
 import { COMPAT_CHAT_ROUTES, CompatChatHandler } from './chat-routes';
@@ -57,7 +57,7 @@ async function serve(deps: GatewayLaneDeps, handler: CompatChatHandler, req: Req
   for (const [name, value] of deps.securityHeaders) res.setHeader(name, value);
   deps.shutdown.handlerStarted();
   try {
-    await readJsonBody(req as Request, res as Response);
+    await readJsonBodyDirect(req as Request, res as Response);
     const caller = await authenticateClient(deps.keys, req);
     await handler(deps.llm, req.body, { caller, requestId, req, res });
   } catch (error) {
