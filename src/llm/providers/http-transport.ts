@@ -56,7 +56,14 @@ export class ResponseHeaders {
   }
 }
 
-type UndiciBody = Readable & { json(): Promise<unknown>; text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer>; blob(): Promise<Blob> };
+type UndiciBody = Readable & {
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  blob(): Promise<Blob>;
+  /** reads and discards the rest (up to `limit` bytes in all, else the connection is closed) */
+  dump(opts?: { limit?: number }): Promise<null>;
+};
 
 /**
  * What the SDKs use of a fetch Response. `body` is a Node stream, which the

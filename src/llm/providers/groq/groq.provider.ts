@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import Groq from 'groq-sdk';
 import { VERSION as GROQ_SDK_VERSION } from 'groq-sdk/version';
-import type { ChatCompletionChunk as GroqChunk, ChatCompletionCreateParamsStreaming as GroqStreamingParams } from 'groq-sdk/resources/chat/completions';
+import type { ChatCompletionChunk as GroqChunk } from 'groq-sdk/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { ProviderModel, ProviderSettings } from '../llm-provider';
 import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
-import { directChatCompletion } from '../openai-compatible/direct-chat';
+import { directChatCompletion, directChatStream, DirectChatEndpoint } from '../openai-compatible/direct-chat';
 import { GROQ_DESCRIPTOR } from './groq.descriptor';
 
 /** Groq streams report usage in `x_groq.usage` on the final chunk; `usage` is read when present too. */
@@ -18,8 +18,8 @@ export function normalizeGroqChunk(chunk: GroqChunk & { usage?: CompletionUsage 
   return { ...chunk, usage: usage ?? null } as unknown as ChatCompletionChunk;
 }
 
-async function* normalizeGroqStream(chunks: AsyncIterable<GroqChunk>): AsyncGenerator<ChatCompletionChunk> {
-  for await (const chunk of chunks) yield normalizeGroqChunk(chunk);
+async function* normalizeGroqStream(chunks: AsyncIterable<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
+  for await (const chunk of chunks) yield normalizeGroqChunk(chunk as unknown as GroqChunk);
 }
 
 /**
@@ -40,16 +40,17 @@ export class GroqProvider extends OpenAiCompatibleProvider {
       logLevel: SDK_LOG_LEVEL,
       fetch: providerFetch(this.id),
     });
+    // the same wire format as OpenAI's: sent directly with groq-sdk's URL, key and error classes
+    const chat: DirectChatEndpoint = {
+      providerId: this.id,
+      url: sdk.buildURL('/openai/v1/chat/completions', undefined),
+      headers: { 'user-agent': `Groq/JS ${GROQ_SDK_VERSION}`, authorization: `Bearer ${sdk.apiKey}` },
+      errors: Groq,
+    };
+    const stream = directChatStream(chat);
     return {
-      // the same wire format as OpenAI's: sent directly with groq-sdk's URL, key and error classes
-      createChatCompletion: directChatCompletion({
-        providerId: this.id,
-        url: sdk.buildURL('/openai/v1/chat/completions', undefined),
-        headers: { 'user-agent': `Groq/JS ${GROQ_SDK_VERSION}`, authorization: `Bearer ${sdk.apiKey}` },
-        errors: Groq,
-      }),
-      // groq-sdk's request types lag OpenAI's (no stream_options), the wire format is the same
-      streamChatCompletion: async (params, options) => normalizeGroqStream(await sdk.chat.completions.create(params as GroqStreamingParams, options)),
+      createChatCompletion: directChatCompletion(chat),
+      streamChatCompletion: async (params, options) => normalizeGroqStream(await stream(params, options)),
     };
   }
 

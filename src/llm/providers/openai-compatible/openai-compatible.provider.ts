@@ -25,7 +25,7 @@ import {
 } from '../llm-provider';
 import type { ProviderDescriptor } from '../provider-descriptor';
 import { toProviderError } from '../sdk-errors';
-import { directChatCompletion, StainlessErrors } from './direct-chat';
+import { directChatCompletion, directChatStream, DirectChatEndpoint, StainlessErrors } from './direct-chat';
 
 const OpenAIErrors: StainlessErrors = OpenAI;
 import {
@@ -58,7 +58,7 @@ export interface OpenAiCompatibleClient {
 
 /**
  * Wraps an `openai` SDK client (OpenAI itself, or any server reached through its
- * baseURL). Non-streaming chat goes straight over the provider's Agent with the
+ * baseURL). Chat, streamed or not, goes straight over the provider's Agent with the
  * SDK's URL, key and error classes (direct-chat.ts); everything else through the SDK.
  */
 export function openAiSdkClient(sdk: OpenAI, providerId: string): OpenAiCompatibleClient {
@@ -66,9 +66,10 @@ export function openAiSdkClient(sdk: OpenAI, providerId: string): OpenAiCompatib
   if (sdk.apiKey) headers.authorization = `Bearer ${sdk.apiKey}`;
   if (sdk.organization) headers['openai-organization'] = sdk.organization;
   if (sdk.project) headers['openai-project'] = sdk.project;
+  const chat: DirectChatEndpoint = { providerId, url: sdk.buildURL('/chat/completions', undefined), headers, errors: OpenAIErrors };
   return {
-    createChatCompletion: directChatCompletion({ providerId, url: sdk.buildURL('/chat/completions', undefined), headers, errors: OpenAIErrors }),
-    streamChatCompletion: (params, options) => sdk.chat.completions.create(params, options),
+    createChatCompletion: directChatCompletion(chat),
+    streamChatCompletion: directChatStream(chat),
     createEmbeddings: (params, options) => sdk.embeddings.create(params, options),
     generateImages: (params, options) => sdk.images.generate(params, options),
   };
