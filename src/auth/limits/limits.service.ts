@@ -13,6 +13,7 @@ import { MemoryRateLimiter } from './memory-rate-limiter';
 import { PgBudgetStore } from './pg-budget.store';
 import { RedisLimitStore } from './redis-limit.store';
 import { unitsToUsd, usdToUnits } from './usd-units';
+import { parseFixed, pow10 } from '../../billing/fixed-decimal';
 
 export interface AdmissionRequest {
   provider: string;
@@ -193,8 +194,7 @@ export class LimitsService {
     if (policy.budgetAlertThreshold === null) return;
     const period = this.currentPeriod(policy);
     if (this.alerted.get(caller.clientId) === period.key) return;
-    const threshold = new Decimal(policy.budgetAlertThreshold).mul(budget.limitUnits.toString());
-    if (new Decimal(usedUnits.toString()).lt(threshold)) return;
+    if (belowThreshold(usedUnits, policy.budgetAlertThreshold, budget.limitUnits)) return;
     this.alerted.set(caller.clientId, period.key);
     void this.clients
       .markBudgetAlerted(caller.clientId, period.key)
@@ -266,6 +266,13 @@ export function budgetExceeded(
       `(the most it may cost${output ? `, with ${output}` : ''}) and ${remaining} USD remains (period ${periodKey}: ${spent} USD spent or reserved).${hint}`,
     details,
   );
+}
+
+/** used < threshold × limit, exactly (integers when the threshold is a plain decimal, as stored). */
+function belowThreshold(usedUnits: bigint, threshold: string, limitUnits: bigint): boolean {
+  const t = parseFixed(threshold);
+  if (t) return usedUnits * pow10(t.scale) < t.digits * limitUnits;
+  return new Decimal(usedUnits.toString()).lt(new Decimal(threshold).mul(limitUnits.toString()));
 }
 
 export function rateHeaders(requests?: WindowState, tokens?: WindowState): Record<string, string> {

@@ -64,14 +64,13 @@ export class UsageAccountingService {
 
   /** Price of a call; null (price_unknown) when the model has no known price, never a silent $0. */
   cost(modelId: string, usage: TokenUsage): CallCost {
-    const cost = this.pricing.cost(modelId, usage);
-    return { usage, costUsd: cost === null ? null : cost.toFixed(), priceUnknown: cost === null };
+    const costUsd = this.pricing.costUsd(modelId, usage);
+    return { usage, costUsd, priceUnknown: costUsd === null };
   }
 
   /** Most the call can cost, for the budget reservation. */
   maxCostUsd(modelId: string, estimatedInputTokens: number, maxOutputTokens: number): string | null {
-    const max = this.pricing.maxCost(modelId, estimatedInputTokens, maxOutputTokens);
-    return max === null ? null : max.toFixed();
+    return this.pricing.maxCostUsd(modelId, estimatedInputTokens, maxOutputTokens);
   }
 
   /**

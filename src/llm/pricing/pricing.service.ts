@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { MONEY_RULES, parseDecimalInput } from '../../common/validation/decimal-input';
+import { formatFixed, parseFixed, pow10 } from '../../billing/fixed-decimal';
 import type { TokenUsage } from '../providers/llm-provider';
 import { BUILTIN_PRICES, ModelPrice, PriceTable } from './price-table';
 
@@ -103,7 +104,25 @@ interface ResolvedPrice {
   output?: Decimal;
   cachedInput?: Decimal;
   cacheWrite?: Decimal;
+  /** the token rates as integers at one scale, for exact costing without decimal.js (absent without input and output rates) */
+  exact?: ExactRates;
 }
+
+/** Token rates per 1M tokens as integers: rate = value / 10^scale. */
+interface ExactRates {
+  scale: number;
+  input: bigint;
+  output: bigint;
+  cachedInput: bigint;
+  cacheWrite: bigint;
+  /** the highest rate an input token can be billed at (the reservation's) */
+  maxInput: bigint;
+  /** the same as numbers when every rate is a safe integer (products are checked before use) */
+  n: { input: number; output: number; cachedInput: number; cacheWrite: number; maxInput: number } | null;
+}
+
+/** Scale of a cost: the rates' scale plus the 6 decimals of "per 1M tokens". */
+const PER_M_SCALE = 6;
 
 /** A non-negative whole token count; anything else a provider sends counts as 0. */
 function tokens(value: number | undefined): number {
@@ -146,18 +165,27 @@ export class PricingService {
    * rate, the rest of the input at the input rate, all output (reasoning included) at the output rate.
    */
   cost(modelId: string, usage: TokenUsage): Decimal | null {
-    const r = this.resolved.get(modelId);
-    if (!r?.input || !r.output) return null;
+    const usd = this.costUsd(modelId, usage);
+    return usd === null ? null : new Decimal(usd);
+  }
+
+  /** The same cost as a plain decimal string (what records and headers carry), computed exactly in integers. */
+  costUsd(modelId: string, usage: TokenUsage): string | null {
+    const exact = this.resolved.get(modelId)?.exact;
+    if (!exact) return null;
     const input = tokens(usage.inputTokens);
     const cached = Math.min(tokens(usage.cachedInputTokens), input);
     const written = Math.min(tokens(usage.cacheWriteTokens), input - cached);
     const plain = input - cached - written;
-    return r.input
-      .mul(plain)
-      .plus((r.cachedInput ?? r.input).mul(cached))
-      .plus((r.cacheWrite ?? r.input).mul(written))
-      .plus(r.output.mul(tokens(usage.outputTokens)))
-      .div(MILLION);
+    const output = tokens(usage.outputTokens);
+    const n = exact.n;
+    if (n) {
+      // every term is non-negative, so a safe sum means every product and partial sum was exact
+      const sum = n.input * plain + n.cachedInput * cached + n.cacheWrite * written + n.output * output;
+      if (Number.isSafeInteger(sum)) return formatFixed(sum, exact.scale + PER_M_SCALE);
+    }
+    const sum = exact.input * BigInt(plain) + exact.cachedInput * BigInt(cached) + exact.cacheWrite * BigInt(written) + exact.output * BigInt(output);
+    return formatFixed(sum, exact.scale + PER_M_SCALE);
   }
 
   /**
@@ -166,13 +194,21 @@ export class PricingService {
    * output allowance.
    */
   maxCost(modelId: string, estimatedInputTokens: number, maxOutputTokens: number): Decimal | null {
-    const r = this.resolved.get(modelId);
-    if (!r?.input || !r.output) return null;
-    const inputRate = r.cacheWrite ? Decimal.max(r.input, r.cacheWrite) : r.input;
-    return inputRate
-      .mul(tokens(estimatedInputTokens))
-      .plus(r.output.mul(tokens(maxOutputTokens)))
-      .div(MILLION);
+    const usd = this.maxCostUsd(modelId, estimatedInputTokens, maxOutputTokens);
+    return usd === null ? null : new Decimal(usd);
+  }
+
+  /** The same bound as a plain decimal string, computed exactly in integers. */
+  maxCostUsd(modelId: string, estimatedInputTokens: number, maxOutputTokens: number): string | null {
+    const exact = this.resolved.get(modelId)?.exact;
+    if (!exact) return null;
+    const input = tokens(estimatedInputTokens);
+    const output = tokens(maxOutputTokens);
+    if (exact.n) {
+      const sum = exact.n.maxInput * input + exact.n.output * output;
+      if (Number.isSafeInteger(sum)) return formatFixed(sum, exact.scale + PER_M_SCALE);
+    }
+    return formatFixed(exact.maxInput * BigInt(input) + exact.output * BigInt(output), exact.scale + PER_M_SCALE);
   }
 
   /**
@@ -226,10 +262,36 @@ export class PricingService {
         output: decimalOrUndefined(price.outputPerM),
         cachedInput: decimalOrUndefined(price.cachedInputPerM),
         cacheWrite: decimalOrUndefined(price.cacheWritePerM),
+        exact: exactRates(price),
       });
     }
     return out;
   }
+}
+
+/** The token rates at one common scale; undefined without both an input and an output rate (no price). */
+function exactRates(price: ModelPrice): ExactRates | undefined {
+  if (price.inputPerM === undefined || price.outputPerM === undefined) return undefined;
+  const texts = [price.inputPerM, price.outputPerM, price.cachedInputPerM ?? price.inputPerM, price.cacheWritePerM ?? price.inputPerM];
+  // rates are validated decimal text (parseDecimalInput); anything else would have to go through decimal.js
+  const parsed = texts.map((text) => parseFixed(text) ?? parseFixed(new Decimal(text).toFixed()));
+  if (parsed.some((p) => p === null)) throw new Error(`unreadable price: ${texts.join(', ')}`);
+  const scale = Math.max(...parsed.map((p) => p!.scale));
+  const [input, output, cachedInput, cacheWrite] = parsed.map((p) => p!.digits * pow10(scale - p!.scale));
+  const maxInput = price.cacheWritePerM !== undefined && cacheWrite > input ? cacheWrite : input;
+  const all = [input, output, cachedInput, cacheWrite, maxInput];
+  const safe = all.every((v) => v <= BigInt(Number.MAX_SAFE_INTEGER));
+  return {
+    scale,
+    input,
+    output,
+    cachedInput,
+    cacheWrite,
+    maxInput,
+    n: safe
+      ? { input: Number(input), output: Number(output), cachedInput: Number(cachedInput), cacheWrite: Number(cacheWrite), maxInput: Number(maxInput) }
+      : null,
+  };
 }
 
 function decimalOrUndefined(value: string | undefined): Decimal | undefined {

@@ -31,7 +31,7 @@ const prepared: PreparedGeneration = {
 describe(UsageAccountingService.name, () => {
   let limits: jest.Mocked<Pick<LimitsService, 'admit'>>;
   let recorder: jest.Mocked<Pick<UsageRecorder, 'record'>>;
-  let pricing: jest.Mocked<Pick<PricingService, 'cost' | 'maxCost'>>;
+  let pricing: jest.Mocked<Pick<PricingService, 'costUsd' | 'maxCostUsd'>>;
   let admission: jest.Mocked<Admission>;
   let sut: UsageAccountingService;
   const recorded = (): UsageRecord[] => recorder.record.mock.calls.map(([row]) => row);
@@ -42,10 +42,12 @@ describe(UsageAccountingService.name, () => {
     recorder = { record: jest.fn().mockResolvedValue(undefined) };
     // $1 per million input tokens, $2 per million output tokens; groq has no price
     pricing = {
-      cost: jest.fn((model: string, usage: { inputTokens: number; outputTokens: number }) =>
-        model.startsWith('groq/') ? null : new Decimal(usage.inputTokens).mul('0.000001').plus(new Decimal(usage.outputTokens).mul('0.000002')),
+      costUsd: jest.fn((model: string, usage: { inputTokens: number; outputTokens: number }) =>
+        model.startsWith('groq/') ? null : new Decimal(usage.inputTokens).mul('0.000001').plus(new Decimal(usage.outputTokens).mul('0.000002')).toFixed(),
       ),
-      maxCost: jest.fn((_model: string, input: number, output: number) => new Decimal(input).mul('0.000001').plus(new Decimal(output).mul('0.000002'))),
+      maxCostUsd: jest.fn((_model: string, input: number, output: number) =>
+        new Decimal(input).mul('0.000001').plus(new Decimal(output).mul('0.000002')).toFixed(),
+      ),
     };
     sut = new UsageAccountingService(limits as unknown as LimitsService, recorder as unknown as UsageRecorder, pricing as unknown as PricingService);
   });
