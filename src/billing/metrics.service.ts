@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobHealth, JobsReport, JobState } from './job-health.service';
 import type { UsageRecord } from './usage-record';
+import { boundCounter, boundHistogram } from './bound-metrics';
 
 export type LimitKind = 'rpm' | 'tpm' | 'budget';
 
@@ -11,8 +12,8 @@ export interface RecorderGauges {
   spoolBytes(): number;
 }
 
-type CounterChild = ReturnType<Counter['labels']>;
-type HistogramChild = ReturnType<Histogram['labels']>;
+type CounterChild = (amount?: number) => void;
+type HistogramChild = (value: number) => void;
 
 interface ModelMetrics {
   generations: Map<string, CounterChild>;
@@ -54,7 +55,7 @@ export class MetricsService {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
-  private readonly overhead = new Histogram({
+  private readonly overhead: Histogram = new Histogram({
     name: 'llmhub_gateway_overhead_seconds',
     help: "LLMHub's own time per response, upstream time excluded (the x-llmhub-overhead-ms header; for a stream, the time before its first byte)",
     buckets: OVERHEAD_BUCKETS,
@@ -133,18 +134,20 @@ export class MetricsService {
     });
   }
 
-  /** Label children bound once per label set: the hot path skips prom-client's label hashing. */
+  private readonly observeOverheadOnce = boundHistogram(this.overhead);
+
+  /** Label sets bound once (bound-metrics.ts): the hot path skips prom-client's label hashing and validation. */
   private modelMetrics(provider: string, model: string): ModelMetrics {
     const key = `${provider}\u0000${model}`;
     let bound = this.modelBound.get(key);
     if (!bound) {
       bound = {
         generations: new Map(),
-        latency: this.generationLatency.labels(provider, model),
-        inputTokens: this.tokens.labels(provider, model, 'input'),
-        outputTokens: this.tokens.labels(provider, model, 'output'),
-        cost: this.cost.labels(provider, model),
-        priceUnknown: this.priceUnknown.labels(provider, model),
+        latency: boundHistogram(this.generationLatency, { provider, model }),
+        inputTokens: boundCounter(this.tokens, { provider, model, direction: 'input' }),
+        outputTokens: boundCounter(this.tokens, { provider, model, direction: 'output' }),
+        cost: boundCounter(this.cost, { provider, model }),
+        priceUnknown: boundCounter(this.priceUnknown, { provider, model }),
       };
       this.modelBound.set(key, bound);
     }
@@ -200,16 +203,19 @@ export class MetricsService {
     const key = `${method} ${route} ${status}`;
     let bound = this.httpBound.get(key);
     if (!bound) {
-      bound = { count: this.httpRequests.labels(method, route, String(status)), duration: this.httpDuration.labels(method, route) };
+      bound = {
+        count: boundCounter(this.httpRequests, { method, route, status: String(status) }),
+        duration: boundHistogram(this.httpDuration, { method, route }),
+      };
       this.httpBound.set(key, bound);
     }
-    bound.count.inc();
-    bound.duration.observe(seconds);
+    bound.count();
+    bound.duration(seconds);
   }
 
   /** The x-llmhub-overhead-ms figure of one response, in seconds. */
   observeOverhead(seconds: number): void {
-    this.overhead.observe(seconds);
+    this.observeOverheadOnce(seconds);
   }
 
   /** Called by the UsageRecorder for every record. */
@@ -219,18 +225,18 @@ export class MetricsService {
     const bound = this.modelMetrics(provider, model);
     let generations = bound.generations.get(r.status);
     if (!generations) {
-      generations = this.generations.labels(provider, model, r.status);
+      generations = boundCounter(this.generations, { provider, model, status: r.status });
       bound.generations.set(r.status, generations);
     }
-    generations.inc();
-    if (r.status === 'success' || r.status === 'error') bound.latency.observe(r.latencyMs / 1000);
-    if (r.inputTokens > 0) bound.inputTokens.inc(r.inputTokens);
-    if (r.outputTokens > 0) bound.outputTokens.inc(r.outputTokens);
+    generations();
+    if (r.status === 'success' || r.status === 'error') bound.latency(r.latencyMs / 1000);
+    if (r.inputTokens > 0) bound.inputTokens(r.inputTokens);
+    if (r.outputTokens > 0) bound.outputTokens(r.outputTokens);
     if (r.costUsd !== null) {
       const cost = Number(r.costUsd);
-      if (cost > 0) bound.cost.inc(cost);
+      if (cost > 0) bound.cost(cost);
     }
-    if (r.priceUnknown) bound.priceUnknown.inc();
+    if (r.priceUnknown) bound.priceUnknown();
     if (r.status === 'rate_limited' || r.status === 'budget_exceeded' || r.status === 'rejected') this.rejected.inc({ status: r.status });
   }
 
