@@ -30,6 +30,7 @@ interface Cached {
 export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('KeyLookup');
   private readonly cache = new Map<string, Cached>();
+  private readonly refreshing = new Map<string, Promise<Cached>>();
   private readonly policies = new Map<string, { policy: ClientBudgetPolicy; until: number }>();
   private readonly lastUsed = new Map<string, Date>();
   private timer?: NodeJS.Timeout;
@@ -57,19 +58,16 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     const id = cacheKey.toString('base64');
     let entry = this.cache.get(id);
     if (!entry || entry.until <= now) {
-      let found: KeyWithClient | null;
-      try {
-        found = await this.keys.findWithClientByHash(cacheKey);
-      } catch (error) {
-        // database unreachable: keep answering known keys from the stale entry (usage goes to the spool meanwhile)
-        if (!entry) throw error;
-        this.warnStale(error, now);
-        found = entry.row;
+      // one query per key however many requests find its entry expired at once (the others wait for it)
+      let refresh = this.refreshing.get(id);
+      if (!refresh) {
+        const started: Promise<Cached> = this.refresh(id, cacheKey, entry, now).finally(() => {
+          if (this.refreshing.get(id) === started) this.refreshing.delete(id);
+        });
+        refresh = started;
+        this.refreshing.set(id, refresh);
       }
-      entry = { row: found, caller: found ? this.callerOf(found) : null, until: now + KEY_CACHE_TTL_MS };
-      if (this.cache.size >= MAX_CACHED) this.evictExpired(now);
-      this.cache.set(id, entry);
-      if (entry.row) this.policies.set(entry.row.clientId, { policy: policyOf(entry.row), until: now + KEY_CACHE_TTL_MS });
+      entry = await refresh;
     }
     const { row, caller } = entry;
     if (!row || !caller) return { status: 'invalid', reason: 'unknown' };
@@ -78,6 +76,23 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     if (!row.isActive) return { status: 'inactive', caller };
     this.lastUsed.set(row.keyId, new Date(now));
     return { status: 'ok', caller };
+  }
+
+  private async refresh(id: string, hash: Buffer, stale: Cached | undefined, now: number): Promise<Cached> {
+    let found: KeyWithClient | null;
+    try {
+      found = await this.keys.findWithClientByHash(hash);
+    } catch (error) {
+      // database unreachable: keep answering known keys from the stale entry (usage goes to the spool meanwhile)
+      if (!stale) throw error;
+      this.warnStale(error, now);
+      found = stale.row;
+    }
+    const entry: Cached = { row: found, caller: found ? this.callerOf(found) : null, until: now + KEY_CACHE_TTL_MS };
+    if (this.cache.size >= MAX_CACHED) this.evictExpired(now);
+    this.cache.set(id, entry);
+    if (entry.row) this.policies.set(entry.row.clientId, { policy: policyOf(entry.row), until: now + KEY_CACHE_TTL_MS });
+    return entry;
   }
 
   /** The client's budget policy, from the lookup cache or (stale or absent) the database. */
@@ -107,6 +122,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   /** Local changes (revocation, client edits) take effect at once on this instance; others within the TTL. */
   invalidateAll(): void {
     this.cache.clear();
+    this.refreshing.clear();
     this.policies.clear();
   }
 
