@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Caller } from '../common/caller';
 import { AccessPolicy, narrowLimit } from './access-policy.service';
 import { ApiClient } from './api-client.entity';
-import { looksLikeApiKey, sha256 } from './api-key.codec';
+import { hash } from 'node:crypto';
+import { looksLikeApiKey } from './api-key.codec';
 import { ApiKeysRepository, KeyWithClient } from './api-keys.repository';
 import { ClientBudgetPolicy } from './client-policy';
 import { ClientsRepository } from './clients.repository';
@@ -54,14 +55,14 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
 
   async verify(rawKey: string, now = Date.now()): Promise<KeyVerdict> {
     if (!looksLikeApiKey(rawKey)) return { status: 'invalid', reason: 'unknown' };
-    const cacheKey = sha256(rawKey);
-    const id = cacheKey.toString('base64');
+    // the key's sha256 (api-key.codec's), straight as the cache id: one native call, no Hash object
+    const id = hash('sha256', rawKey, 'base64');
     let entry = this.cache.get(id);
     if (!entry || entry.until <= now) {
       // one query per key however many requests find its entry expired at once (the others wait for it)
       let refresh = this.refreshing.get(id);
       if (!refresh) {
-        const started: Promise<Cached> = this.refresh(id, cacheKey, entry, now).finally(() => {
+        const started: Promise<Cached> = this.refresh(id, entry, now).finally(() => {
           if (this.refreshing.get(id) === started) this.refreshing.delete(id);
         });
         refresh = started;
@@ -78,10 +79,10 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     return { status: 'ok', caller };
   }
 
-  private async refresh(id: string, hash: Buffer, stale: Cached | undefined, now: number): Promise<Cached> {
+  private async refresh(id: string, stale: Cached | undefined, now: number): Promise<Cached> {
     let found: KeyWithClient | null;
     try {
-      found = await this.keys.findWithClientByHash(hash);
+      found = await this.keys.findWithClientByHash(Buffer.from(id, 'base64'));
     } catch (error) {
       // database unreachable: keep answering known keys from the stale entry (usage goes to the spool meanwhile)
       if (!stale) throw error;

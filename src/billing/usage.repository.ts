@@ -99,35 +99,35 @@ function pgJson(value: Record<string, unknown> | null): string | null {
 /** Column-major arrays for unnest(): 24 parameters whatever the batch size, so the statement can stay prepared. */
 export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
   const columns: unknown[][] = LOG_COLUMNS.map(() => new Array<unknown>(records.length));
-  records.forEach((r, i) => {
-    const values = [
-      r.id,
-      r.createdAt.toISOString(),
-      r.clientId,
-      r.apiKeyId,
-      pgText(r.endpoint),
-      pgText(r.provider),
-      pgText(r.model),
-      pgText(r.requestedModel),
-      r.templateId,
-      pgText(r.templateName),
-      r.templateVersion,
-      r.inputTokens,
-      r.outputTokens,
-      r.cachedInputTokens,
-      r.costUsd,
-      r.priceUnknown,
-      r.latencyMs,
-      r.ttftMs,
-      r.status,
-      r.errorCode,
-      pgText(r.errorMessage),
-      r.attempts,
-      r.isStream,
-      pgJson(r.metadata),
-    ];
-    for (let c = 0; c < values.length; c++) columns[c][i] = values[c];
-  });
+  // column by column, written straight in: no per-record array of values
+  const c = columns;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    c[0][i] = r.id;
+    c[1][i] = r.createdAt.toISOString();
+    c[2][i] = r.clientId;
+    c[3][i] = r.apiKeyId;
+    c[4][i] = pgText(r.endpoint);
+    c[5][i] = pgText(r.provider);
+    c[6][i] = pgText(r.model);
+    c[7][i] = pgText(r.requestedModel);
+    c[8][i] = r.templateId;
+    c[9][i] = pgText(r.templateName);
+    c[10][i] = r.templateVersion;
+    c[11][i] = r.inputTokens;
+    c[12][i] = r.outputTokens;
+    c[13][i] = r.cachedInputTokens;
+    c[14][i] = r.costUsd;
+    c[15][i] = r.priceUnknown;
+    c[16][i] = r.latencyMs;
+    c[17][i] = r.ttftMs;
+    c[18][i] = r.status;
+    c[19][i] = r.errorCode;
+    c[20][i] = pgText(r.errorMessage);
+    c[21][i] = r.attempts;
+    c[22][i] = r.isStream;
+    c[23][i] = pgJson(r.metadata);
+  }
   return columns;
 }
 

@@ -53,7 +53,8 @@ export class GenerationPlanner {
 
     const primary = this.target(model, provider, 'chat');
     this.access.assertModelAllowed(input.caller, primary.providerId, primary.model);
-    const targets = [primary, ...this.fallbacks(input, primary)];
+    const fallbacks = this.fallbacks(input, primary);
+    const targets = fallbacks.length === 0 ? [primary] : [primary, ...fallbacks];
 
     const request: PreparedGeneration['request'] = { messages, ...(system ? { system } : {}), ...params };
     return {
@@ -80,6 +81,7 @@ export class GenerationPlanner {
   private fallbacks(input: GenerationInput, primary: ModelTarget): ModelTarget[] {
     const explicit = input.fallbacks !== undefined;
     const names = input.fallbacks ?? input.caller.fallbackModels ?? [];
+    if (names.length === 0) return [];
     const seen = new Set([primary.id]);
     const targets: ModelTarget[] = [];
     names.forEach((name, i) => {

@@ -110,8 +110,19 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** One per process: the rank map is large and immutable. */
 let sharedCounter: O200kCounter | undefined;
 
+/**
+ * Prompt texts repeat: a system prompt, and the whole history a chat sends again every turn. Their
+ * counts are kept (oldest dropped first) up to this many characters of text in all, texts longer than
+ * PROMPT_CACHE_MAX_TEXT not at all.
+ */
+export const PROMPT_CACHE_MAX_CHARS = 1_000_000;
+const PROMPT_CACHE_MAX_TEXT = 50_000;
+
 @Injectable()
 export class TokensService implements OnApplicationBootstrap {
+  private readonly promptCounts = new Map<string, number>();
+  private promptChars = 0;
+
   /** Builds the rank table right after start, so no client's first call waits ~0.5 s for it. */
   onApplicationBootstrap(): void {
     setTimeout(() => this.count('warm up'), 0).unref();
@@ -126,19 +137,36 @@ export class TokensService implements OnApplicationBootstrap {
   /** Prompt tokens of a chat request: each message's text, tool calls and name, plus the chat format's overhead. */
   countMessages(system: string | undefined, messages: readonly ChatMessage[]): number {
     let total = REPLY_PRIMING_TOKENS;
-    if (system) total += TOKENS_PER_MESSAGE + this.count(system);
+    if (system) total += TOKENS_PER_MESSAGE + this.countPrompt(system);
     for (const message of messages) {
       total += TOKENS_PER_MESSAGE;
       if (typeof message.content === 'string') {
-        total += this.count(message.content);
+        total += this.countPrompt(message.content);
       } else {
-        for (const part of message.content) total += part.type === 'text' ? this.count(part.text) : IMAGE_TOKEN_ESTIMATE;
+        for (const part of message.content) total += part.type === 'text' ? this.countPrompt(part.text) : IMAGE_TOKEN_ESTIMATE;
       }
       if (message.name) total += TOKENS_PER_NAME + this.count(message.name);
       if (message.toolCallId) total += this.count(message.toolCallId);
-      for (const call of message.toolCalls ?? []) total += TOKENS_PER_MESSAGE + this.count(call.name) + this.count(call.arguments);
+      if (message.toolCalls) for (const call of message.toolCalls) total += TOKENS_PER_MESSAGE + this.count(call.name) + this.countPrompt(call.arguments);
     }
     return total;
+  }
+
+  /** count(), remembered for texts seen again (see PROMPT_CACHE_MAX_CHARS). */
+  private countPrompt(text: string): number {
+    const known = this.promptCounts.get(text);
+    if (known !== undefined) return known;
+    const tokens = this.count(text);
+    if (text.length > 0 && text.length <= PROMPT_CACHE_MAX_TEXT) {
+      this.promptCounts.set(text, tokens);
+      this.promptChars += text.length;
+      for (const oldest of this.promptCounts.keys()) {
+        if (this.promptChars <= PROMPT_CACHE_MAX_CHARS) break;
+        this.promptCounts.delete(oldest);
+        this.promptChars -= oldest.length;
+      }
+    }
+    return tokens;
   }
 
   /** Loads the rank data (≈0.5 s, ≈15 MB) on first use, so processes that never count pay nothing. */

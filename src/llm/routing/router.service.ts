@@ -264,24 +264,57 @@ export class RouterService {
   }
 
   private attempt(providerId: string, client: AbortSignal): Attempt {
-    const controller = new AbortController();
-    const timeoutMs = this.settings.timeoutOf(providerId);
-    let timedOut = false;
-    const onClientAbort = () => controller.abort();
-    client.addEventListener('abort', onClientAbort, { once: true });
-    // the SDKs time out themselves too; this also bounds strategies without a client (mock) and the wait for a stream's first event
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    return {
-      signal: controller.signal,
-      timeoutMs,
-      settle: () => clearTimeout(timer),
-      release: () => client.removeEventListener('abort', onClientAbort),
-      timedOut: () => timedOut,
-    };
+    return new AttemptLink(client, this.settings.timeoutOf(providerId));
   }
+}
+
+/**
+ * One attempt's signal: aborted by the client's signal or by the attempt's timer. A class with
+ * prototype methods (the listener is the object itself, through handleEvent; the timer gets it as
+ * an argument), so an attempt allocates no closures.
+ */
+class AttemptLink implements Attempt {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private expired = false;
+
+  constructor(
+    private readonly client: AbortSignal,
+    readonly timeoutMs: number,
+  ) {
+    client.addEventListener('abort', this, { once: true });
+    // the SDKs time out themselves too; this also bounds strategies without a client (mock) and the wait for a stream's first event
+    this.timer = setTimeout(expireAttempt, timeoutMs, this);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** the client's signal aborted */
+  handleEvent(): void {
+    this.controller.abort();
+  }
+
+  expire(): void {
+    this.expired = true;
+    this.controller.abort();
+  }
+
+  settle(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** an arrow property, as the stream hands it on detached from the attempt */
+  readonly release = (): void => this.client.removeEventListener('abort', this);
+
+  timedOut(): boolean {
+    return this.expired;
+  }
+}
+
+function expireAttempt(attempt: AttemptLink): void {
+  attempt.expire();
 }
 
 /**

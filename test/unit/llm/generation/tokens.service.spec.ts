@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@src/llm/providers/llm-provider';
-import { EXACT_COUNT_MAX_CHARS, IMAGE_TOKEN_ESTIMATE, TokensService } from '@src/llm/generation/tokens.service';
+import { EXACT_COUNT_MAX_CHARS, IMAGE_TOKEN_ESTIMATE, PROMPT_CACHE_MAX_CHARS, TokensService } from '@src/llm/generation/tokens.service';
 
 /** js-tiktoken's own encoder, the reference. Its types are ESM-only; Node loads its CommonJS build here. */
 interface Encoder {
@@ -116,6 +116,17 @@ describe(TokensService.name, () => {
       const toolResult = sut.countMessages(undefined, [{ role: 'tool', content: '18°C', toolCallId: 'call_1', name: 'get_weather' }]);
       expect(withCall - plain).toBe(3 + sut.count('get_weather') + sut.count('{"city":"Paris"}'));
       expect(toolResult).toBe(3 + 3 + sut.count('18°C') + sut.count('call_1') + 1 + sut.count('get_weather'));
+    });
+
+    it('gives the same counts for texts seen again, and remembers a bounded amount of text', () => {
+      const fresh = new TokensService();
+      const texts = Array.from({ length: 60 }, (_, i) => randomText(i + 1, 30_000, 'ab cd,éf日本 '));
+      const messages = (text: string): ChatMessage[] => [{ role: 'user', content: text }];
+      const first = texts.map((text) => fresh.countMessages(text, messages(text)));
+      expect(first).toEqual(texts.map((text) => 3 + 2 * (3 + sut.count(text))));
+      expect(texts.map((text) => fresh.countMessages(text, messages(text)))).toEqual(first);
+      const remembered = (fresh as unknown as { promptCounts: Map<string, number> }).promptCounts;
+      expect([...remembered.keys()].reduce((n, text) => n + text.length, 0)).toBeLessThanOrEqual(PROMPT_CACHE_MAX_CHARS);
     });
   });
 });
