@@ -5,28 +5,39 @@ import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL, toProviderError } from '../sdk-errors';
 import { ANTHROPIC_DESCRIPTOR } from './anthropic.descriptor';
 import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from './anthropic.mapper';
+import { anthropicMessagesEndpoint, directMessage, directMessageStream } from './direct-messages';
 
-/** Anthropic through `@anthropic-ai/sdk` (Messages API); chat only. */
+interface MessagesCalls {
+  create: ReturnType<typeof directMessage>;
+  stream: ReturnType<typeof directMessageStream>;
+}
+
+/**
+ * Anthropic's Messages API (chat only), with `@anthropic-ai/sdk`'s URL, key,
+ * types and error classes; the calls themselves go straight over the
+ * provider's Agent (direct-messages.ts), skipping the SDK's per-call machinery.
+ */
 @Injectable()
 export class AnthropicProvider implements LlmProvider {
   readonly descriptor = ANTHROPIC_DESCRIPTOR;
   readonly id = ANTHROPIC_DESCRIPTOR.id;
   private settings: ProviderSettings = { enabled: false, timeoutMs: 60_000 };
-  private client: Anthropic | undefined;
+  private client: MessagesCalls | undefined;
 
   configure(settings: ProviderSettings): void {
     this.settings = settings;
-    this.client =
-      settings.enabled && settings.apiKey
-        ? new Anthropic({
-            apiKey: settings.apiKey,
-            baseURL: settings.baseUrl,
-            maxRetries: 0,
-            timeout: settings.timeoutMs,
-            logLevel: SDK_LOG_LEVEL,
-            fetch: providerFetch(this.id),
-          })
-        : undefined;
+    this.client = undefined;
+    if (!settings.enabled || !settings.apiKey) return;
+    const sdk = new Anthropic({
+      apiKey: settings.apiKey,
+      baseURL: settings.baseUrl,
+      maxRetries: 0,
+      timeout: settings.timeoutMs,
+      logLevel: SDK_LOG_LEVEL,
+      fetch: providerFetch(this.id),
+    });
+    const endpoint = anthropicMessagesEndpoint(sdk, this.id);
+    this.client = { create: directMessage(endpoint), stream: directMessageStream(endpoint) };
   }
 
   isConfigured(): boolean {
@@ -39,11 +50,10 @@ export class AnthropicProvider implements LlmProvider {
 
   async generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
     const client = this.requireClient();
-    // an explicit timeout also stops the SDK refusing large max_tokens without streaming
     const options = this.callOptions(req, signal);
     const deadline = Date.now() + options.timeout;
     try {
-      return fromAnthropicMessage(await client.messages.create(toAnthropicParams(req), options));
+      return fromAnthropicMessage(await client.create(toAnthropicParams(req), options));
     } catch (err) {
       throw toProviderError(err, signal, deadline);
     }
@@ -56,7 +66,7 @@ export class AnthropicProvider implements LlmProvider {
     const deadline = Date.now() + options.timeout;
     let events: AsyncIterable<Anthropic.RawMessageStreamEvent>;
     try {
-      events = await client.messages.create({ ...toAnthropicParams(req), stream: true }, options);
+      events = await client.stream({ ...toAnthropicParams(req), stream: true }, options);
     } catch (err) {
       throw toProviderError(err, signal, deadline);
     }
@@ -78,7 +88,7 @@ export class AnthropicProvider implements LlmProvider {
     return { signal, timeout: Math.max(1, Math.round(req.timeoutMs ?? this.settings.timeoutMs)) };
   }
 
-  private requireClient(): Anthropic {
+  private requireClient(): MessagesCalls {
     if (!this.client) throw new ProviderError('auth', 'Provider "anthropic" is not configured');
     return this.client;
   }

@@ -8,7 +8,8 @@ import { ProviderModel, ProviderSettings } from '../llm-provider';
 import { providerFetch } from '../http-transport';
 import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
-import { directChatCompletion, directChatStream, DirectChatEndpoint } from '../openai-compatible/direct-chat';
+import { directChatCompletion, directChatStream } from '../openai-compatible/direct-chat';
+import type { DirectEndpoint } from '../direct-call';
 import { GROQ_DESCRIPTOR } from './groq.descriptor';
 
 /** Groq streams report usage in `x_groq.usage` on the final chunk; `usage` is read when present too. */
@@ -41,7 +42,7 @@ export class GroqProvider extends OpenAiCompatibleProvider {
       fetch: providerFetch(this.id),
     });
     // the same wire format as OpenAI's: sent directly with groq-sdk's URL, key and error classes
-    const chat: DirectChatEndpoint = {
+    const chat: DirectEndpoint = {
       providerId: this.id,
       url: sdk.buildURL('/openai/v1/chat/completions', undefined),
       headers: { 'user-agent': `Groq/JS ${GROQ_SDK_VERSION}`, authorization: `Bearer ${sdk.apiKey}` },

@@ -25,7 +25,8 @@ import {
 } from '../llm-provider';
 import type { ProviderDescriptor } from '../provider-descriptor';
 import { toProviderError } from '../sdk-errors';
-import { directChatCompletion, directChatStream, DirectChatEndpoint, StainlessErrors } from './direct-chat';
+import { directChatCompletion, directChatStream } from './direct-chat';
+import { DirectEndpoint, SdkCallOptions, StainlessErrors } from '../direct-call';
 
 const OpenAIErrors: StainlessErrors = OpenAI;
 import {
@@ -39,11 +40,7 @@ import {
   toImageParams,
 } from './openai-compatible.mapper';
 
-/** Per-call options every Stainless SDK accepts. */
-export interface SdkCallOptions {
-  signal: AbortSignal;
-  timeout: number;
-}
+export type { SdkCallOptions };
 
 /**
  * The calls an OpenAI-shaped SDK client makes, typed by the `openai` SDK. The
@@ -66,7 +63,7 @@ export function openAiSdkClient(sdk: OpenAI, providerId: string): OpenAiCompatib
   if (sdk.apiKey) headers.authorization = `Bearer ${sdk.apiKey}`;
   if (sdk.organization) headers['openai-organization'] = sdk.organization;
   if (sdk.project) headers['openai-project'] = sdk.project;
-  const chat: DirectChatEndpoint = { providerId, url: sdk.buildURL('/chat/completions', undefined), headers, errors: OpenAIErrors };
+  const chat: DirectEndpoint = { providerId, url: sdk.buildURL('/chat/completions', undefined), headers, errors: OpenAIErrors };
   return {
     createChatCompletion: directChatCompletion(chat),
     streamChatCompletion: directChatStream(chat),

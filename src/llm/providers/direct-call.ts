@@ -1,0 +1,123 @@
+import { providerRequest, TransportResponse } from './http-transport';
+import { SseDecoder, SseMessage } from './sse-decoder';
+
+/**
+ * The error classes of a Stainless SDK (openai, groq-sdk, @anthropic-ai/sdk).
+ * A direct call throws the SDK's own errors, so they map to ProviderErrors by
+ * the same code as the SDK's (toProviderError).
+ */
+export interface StainlessErrors {
+  APIError: {
+    new (status: number | undefined, error: object | undefined, message: string | undefined, headers: Headers | undefined, type?: string | null): Error;
+    generate(status: number | undefined, errorResponse: object | undefined, message: string | undefined, headers: Headers | undefined): Error;
+  };
+  APIConnectionError: new (opts: { message?: string | undefined; cause?: Error | undefined }) => Error;
+  APIConnectionTimeoutError: new (opts?: { message?: string }) => Error;
+  APIUserAbortError: new (opts?: { message?: string }) => Error;
+}
+
+/** Where a direct call goes: the URL and headers the SDK itself would use. */
+export interface DirectEndpoint {
+  providerId: string;
+  /** from the SDK's own `buildURL(...)` */
+  url: string;
+  /** authorization, user agent, API version: what the SDK sends apart from its x-stainless-* telemetry */
+  headers: Record<string, string>;
+  errors: StainlessErrors;
+}
+
+/** Per-call options every Stainless SDK accepts. */
+export interface SdkCallOptions {
+  signal: AbortSignal;
+  /** ms to wait for the response headers */
+  timeout: number;
+}
+
+function errorCode(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+}
+
+/** JSON.parse, or undefined for text that is not JSON (the SDKs' safeJSON). */
+export function parseJson(text: string): object | undefined {
+  try {
+    return JSON.parse(text) as object;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends one JSON POST straight over the provider's keep-alive Agent and
+ * returns the response once its status is 2xx. Every failure is the SDK's own
+ * error, as its `makeRequest` raises it: an aborted signal, the headers
+ * timeout, a connection failure, a non-2xx status (through `APIError.generate`).
+ * What it skips is the SDK's per-call machinery (header merging, platform
+ * headers, its timer and AbortController, request-log formatting).
+ */
+export function directPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<TransportResponse> {
+  const send = providerRequest(endpoint.providerId);
+  const { errors } = endpoint;
+  const headers = { accept: 'application/json', 'content-type': 'application/json', ...endpoint.headers };
+  return async (params, options) => {
+    if (options.signal.aborted) throw new errors.APIUserAbortError();
+    let res: TransportResponse;
+    try {
+      res = await send(endpoint.url, { method: 'POST', headers, body: JSON.stringify(params), signal: options.signal, headersTimeoutMs: options.timeout });
+    } catch (err) {
+      if (options.signal.aborted) throw new errors.APIUserAbortError();
+      if (errorCode(err) === 'UND_ERR_HEADERS_TIMEOUT') throw new errors.APIConnectionTimeoutError();
+      throw new errors.APIConnectionError({ message: undefined, cause: err instanceof Error ? err : undefined });
+    }
+    if (!res.ok) {
+      const text = await res.text().catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+      const json = parseJson(text);
+      throw errors.APIError.generate(res.status, json, json ? undefined : text, res.headers as unknown as Headers);
+    }
+    return res;
+  };
+}
+
+/** What may still be read after the last event so the connection can go back to the pool; a longer tail closes it. */
+const TAIL_AFTER_END_BYTES = 64 * 1024;
+
+function isAbortError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AbortError';
+}
+
+function noop(): void {}
+
+/**
+ * The server-sent events of a response body, read as the Stainless SDKs read
+ * them (sse-decoder.ts). An abort ends the iteration quietly, as in the SDKs
+ * (the caller sees its own signal); any other read failure is thrown as undici
+ * raised it. `isLast` ends the stream at a terminal event (OpenAI's `[DONE]`,
+ * not yielded): the rest of the body is then read, so the connection stays in
+ * the pool. Whenever iteration stops before that (an abort, an error, the
+ * caller leaving) the body is destroyed, which closes the upstream connection.
+ */
+export async function* sseMessages(res: TransportResponse, isLast?: (message: SseMessage) => boolean): AsyncGenerator<SseMessage> {
+  const body = res.body;
+  const decoder = new SseDecoder();
+  let bytesRead = 0;
+  let state: 'reading' | 'last' | 'ended' = 'reading';
+  try {
+    for await (const bytes of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      bytesRead += bytes.length;
+      for (const message of decoder.push(bytes)) {
+        if (isLast?.(message)) {
+          state = 'last';
+          return;
+        }
+        yield message;
+      }
+    }
+    state = 'ended';
+  } catch (err) {
+    if (isAbortError(err)) return;
+    throw err;
+  } finally {
+    if (state === 'last') body.dump({ limit: bytesRead + TAIL_AFTER_END_BYTES }).catch(noop);
+    // undici raises an error event on a destroyed body, which nothing else listens to once iteration stopped
+    else if (state === 'reading') body.on('error', noop).destroy();
+  }
+}
