@@ -8,7 +8,8 @@ import { windowState } from './token-bucket';
 
 type RedisWithScripts = Redis & {
   llmhubAdmit(...args: string[]): Promise<string[]>;
-  llmhubSettle(...args: string[]): Promise<string>;
+  /** the number of keys first: it varies with the calls settled together */
+  llmhubSettle(numberOfKeys: number, ...args: string[]): Promise<string>;
 };
 
 /** Budget counters outlive their period by a day (late settlements still land). */
@@ -24,6 +25,9 @@ export class RedisLimitStore implements OnModuleDestroy {
   private readonly logger = new Logger('RedisLimits');
   private readonly redis: RedisWithScripts | null;
   private degraded = false;
+  /** settlements waiting for the end of this turn, by client */
+  private pendingSettles = new Map<string, { req: SettleRequest; resolve(): void; reject(error: unknown): void }[]>();
+  private settleScheduled = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.redis = config.redisUrl ? this.connect(config.redisUrl) : null;
@@ -76,21 +80,63 @@ export class RedisLimitStore implements OnModuleDestroy {
     return { ok: true, ...this.windows(rate, Number(a), Number(b)), budgetUsedUnits: budget ? BigInt(c) : undefined };
   }
 
-  async settle(req: SettleRequest): Promise<void> {
-    const tag = `{${req.clientId}}`;
-    const periodTag = req.budget ? `${tag}:${req.budget.periodStart.getTime()}` : tag;
-    const b = req.budget;
-    await this.client().llmhubSettle(
-      `llmhub:rl:${tag}:tok`,
-      `llmhub:budget:${periodTag}:used`,
-      `llmhub:budget:${periodTag}:open`,
-      String(req.tpm ?? 0),
-      String(req.tokenRefund),
-      b ? '1' : '0',
-      b ? `${b.reservationId}:${b.reservedUnits}` : '',
-      b ? (b.actualUnits - b.reservedUnits).toString() : '0',
-      b ? b.actualUnits.toString() : '0',
-    );
+  /**
+   * Settles a call. The settlements of one client asked for in the same turn of the event loop go
+   * to Redis as one script call (at load, one round trip per call instead of two); each caller's
+   * promise still resolves only once its own settlement is applied.
+   */
+  settle(req: SettleRequest): Promise<void> {
+    const client = this.client();
+    return new Promise<void>((resolve, reject) => {
+      let batch = this.pendingSettles.get(req.clientId);
+      if (!batch) {
+        batch = [];
+        this.pendingSettles.set(req.clientId, batch);
+      }
+      batch.push({ req, resolve, reject });
+      if (!this.settleScheduled) {
+        this.settleScheduled = true;
+        setImmediate(() => this.flushSettles(client));
+      }
+    });
+  }
+
+  private flushSettles(client: RedisWithScripts): void {
+    this.settleScheduled = false;
+    const batches = this.pendingSettles;
+    this.pendingSettles = new Map();
+    for (const [clientId, batch] of batches) {
+      const tag = `{${clientId}}`;
+      const keys = [`llmhub:rl:${tag}:tok`];
+      const args: string[] = [];
+      for (const { req } of batch) {
+        const b = req.budget;
+        const periodTag = b ? `${tag}:${b.periodStart.getTime()}` : tag;
+        keys.push(`llmhub:budget:${periodTag}:used`, `llmhub:budget:${periodTag}:open`);
+        args.push(
+          String(req.tpm ?? 0),
+          String(req.tokenRefund),
+          b ? '1' : '0',
+          b ? `${b.reservationId}:${b.reservedUnits}` : '',
+          b ? (b.actualUnits - b.reservedUnits).toString() : '0',
+          b ? b.actualUnits.toString() : '0',
+        );
+      }
+      let sent: Promise<string>;
+      try {
+        sent = client.llmhubSettle(keys.length, ...keys, ...args);
+      } catch (error) {
+        sent = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      sent.then(
+        () => {
+          for (const waiter of batch) waiter.resolve();
+        },
+        (error: unknown) => {
+          for (const waiter of batch) waiter.reject(error);
+        },
+      );
+    }
   }
 
   /** Called on a failed command: remember it so the next success can say Redis is back. */
@@ -128,7 +174,7 @@ export class RedisLimitStore implements OnModuleDestroy {
       lazyConnect: false,
     }) as RedisWithScripts;
     redis.defineCommand('llmhubAdmit', { numberOfKeys: 4, lua: ADMIT_SCRIPT });
-    redis.defineCommand('llmhubSettle', { numberOfKeys: 3, lua: SETTLE_SCRIPT });
+    redis.defineCommand('llmhubSettle', { lua: SETTLE_SCRIPT });
     redis.on('error', (error: Error) => this.markFailure(error));
     redis.on('ready', () => {
       if (this.degraded) this.logger.warn('Redis reachable again: limits are shared across instances again');

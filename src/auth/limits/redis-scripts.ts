@@ -74,20 +74,26 @@ return {'ok', tostring(rl), tostring(tl), used}
 `;
 
 /**
- * KEYS: tokens bucket, budget counter, budget reservations (zset)
- * ARGV: tpm (0 = none), token refund, has budget ('1'|'0'), reservation member,
+ * Settles one or more calls of one client (their keys share its hash tag), in order, as one script.
+ * KEYS: tokens bucket, then per call: budget counter, budget reservations (zset)
+ * ARGV: per call, 6 values: tpm (0 = none), token refund, has budget ('1'|'0'), reservation member,
  *       delta when the reservation is still open (actual - reserved), actual (when it already expired)
  */
 export const SETTLE_SCRIPT = `${BUCKET}
-local tpm = tonumber(ARGV[1])
-if tpm > 0 and redis.call('EXISTS', KEYS[1]) == 1 then
-  save(KEYS[1], math.min(tpm, bucket(KEYS[1], tpm, now) + tonumber(ARGV[2])), now)
-end
-if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then
-  if redis.call('ZREM', KEYS[3], ARGV[4]) == 1 then
-    redis.call('INCRBY', KEYS[2], ARGV[5])
-  else
-    redis.call('INCRBY', KEYS[2], ARGV[6])
+for i = 0, #ARGV / 6 - 1 do
+  local a = i * 6
+  local used = KEYS[2 + i * 2]
+  local open = KEYS[3 + i * 2]
+  local tpm = tonumber(ARGV[a + 1])
+  if tpm > 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+    save(KEYS[1], math.min(tpm, bucket(KEYS[1], tpm, now) + tonumber(ARGV[a + 2])), now)
+  end
+  if ARGV[a + 3] == '1' and redis.call('EXISTS', used) == 1 then
+    if redis.call('ZREM', open, ARGV[a + 4]) == 1 then
+      redis.call('INCRBY', used, ARGV[a + 5])
+    else
+      redis.call('INCRBY', used, ARGV[a + 6])
+    end
   end
 end
 return 'ok'

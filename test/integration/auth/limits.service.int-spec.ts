@@ -79,6 +79,20 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       expect((await rejection(a.limits.admit(caller, { ...req, estimatedInputTokens: 100, maxOutputTokens: 50 }))).code).toBe('rate_limited');
     });
 
+    it('applies every settlement of calls settled at the same moment (they reach Redis as one script call)', async () => {
+      const { caller, clientId } = await createCaller(a, { rate_limit_tpm: 1000 });
+      clientIds.push(clientId);
+      const req = { ...call, estimatedInputTokens: 150, maxOutputTokens: 100 };
+      const admitted = [];
+      for (let i = 0; i < 4; i++) admitted.push(await a.limits.admit(caller, req));
+      expect((await rejection(a.limits.admit(caller, req))).code).toBe('rate_limited');
+      // each used 50 of its 250 tokens: 800 come back, settled together
+      await Promise.all(admitted.map((adm) => adm.settle({ inputTokens: 25, outputTokens: 25, costUsd: '0' })));
+      const after = await a.limits.admit(caller, req);
+      // 550 when all four refunds landed (with one missing it would be at most 350 plus the refill of a few seconds)
+      expect(Number(after.headers['x-ratelimit-remaining-tokens'])).toBeGreaterThanOrEqual(550);
+    });
+
     it('enforces one combined limit across two instances sharing Redis', async () => {
       const { caller, clientId } = await createCaller(a, { rate_limit_rpm: 4 });
       clientIds.push(clientId);
