@@ -1,4 +1,4 @@
-import { providerRequest, TransportResponse } from './http-transport';
+import { DirectRequest, providerRequest, providerStreamRequest, ResponseHeaders, StreamResponse, TransportResponse } from './http-transport';
 import { SseDecoder, SseMessage } from './sse-decoder';
 
 /**
@@ -46,6 +46,14 @@ export function parseJson(text: string): object | undefined {
   }
 }
 
+/** What directPost needs of a response, plain or streamed. */
+interface PostResponse {
+  ok: boolean;
+  status: number;
+  headers: ResponseHeaders;
+  text(): Promise<string>;
+}
+
 /**
  * Sends one JSON POST straight over the provider's keep-alive Agent and
  * returns the response once its status is 2xx. Every failure is the SDK's own
@@ -56,13 +64,25 @@ export function parseJson(text: string): object | undefined {
  */
 export function directPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<TransportResponse> {
   const send = providerRequest(endpoint.providerId);
+  return postWith(endpoint, (req) => send(endpoint.url, req));
+}
+
+/** directPost for a streamed answer: the body is read chunk by chunk from undici's handler (providerStreamRequest). */
+export function directStreamPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<StreamResponse> {
+  return postWith(endpoint, providerStreamRequest(endpoint.providerId, endpoint.url));
+}
+
+function postWith<R extends PostResponse>(
+  endpoint: DirectEndpoint,
+  send: (req: DirectRequest) => Promise<R>,
+): (params: object, options: SdkCallOptions) => Promise<R> {
   const { errors } = endpoint;
   const headers = { accept: 'application/json', 'content-type': 'application/json', ...endpoint.headers };
   return async (params, options) => {
     if (options.signal.aborted) throw new errors.APIUserAbortError();
-    let res: TransportResponse;
+    let res: R;
     try {
-      res = await send(endpoint.url, { method: 'POST', headers, body: JSON.stringify(params), signal: options.signal, headersTimeoutMs: options.timeout });
+      res = await send({ method: 'POST', headers, body: JSON.stringify(params), signal: options.signal, headersTimeoutMs: options.timeout });
     } catch (err) {
       if (options.signal.aborted) throw new errors.APIUserAbortError();
       if (errorCode(err) === 'UND_ERR_HEADERS_TIMEOUT') throw new errors.APIConnectionTimeoutError();
@@ -84,8 +104,6 @@ function isAbortError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AbortError';
 }
 
-function noop(): void {}
-
 /**
  * The server-sent events of a response body, read as the Stainless SDKs read
  * them (sse-decoder.ts). An abort ends the iteration quietly, as in the SDKs
@@ -95,14 +113,12 @@ function noop(): void {}
  * the pool. Whenever iteration stops before that (an abort, an error, the
  * caller leaving) the body is destroyed, which closes the upstream connection.
  */
-export async function* sseMessages(res: TransportResponse, isLast?: (message: SseMessage) => boolean): AsyncGenerator<SseMessage> {
+export async function* sseMessages(res: StreamResponse, isLast?: (message: SseMessage) => boolean): AsyncGenerator<SseMessage> {
   const body = res.body;
   const decoder = new SseDecoder();
-  let bytesRead = 0;
   let state: 'reading' | 'last' | 'ended' = 'reading';
   try {
-    for await (const bytes of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      bytesRead += bytes.length;
+    for (let bytes = await body.read(); bytes !== null; bytes = await body.read()) {
       for (const message of decoder.push(bytes)) {
         if (isLast?.(message)) {
           state = 'last';
@@ -116,8 +132,7 @@ export async function* sseMessages(res: TransportResponse, isLast?: (message: Ss
     if (isAbortError(err)) return;
     throw err;
   } finally {
-    if (state === 'last') body.dump({ limit: bytesRead + TAIL_AFTER_END_BYTES }).catch(noop);
-    // undici raises an error event on a destroyed body, which nothing else listens to once iteration stopped
-    else if (state === 'reading') body.on('error', noop).destroy();
+    if (state === 'last') body.discardRest(body.bytesRead + TAIL_AFTER_END_BYTES);
+    else if (state === 'reading') body.destroy();
   }
 }

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { VERSION as ANTHROPIC_SDK_VERSION } from '@anthropic-ai/sdk/version';
-import type { TransportResponse } from '../http-transport';
-import { directPost, DirectEndpoint, parseJson, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
+import type { StreamResponse } from '../http-transport';
+import { directPost, DirectEndpoint, directStreamPost, parseJson, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
 
 /** The API version @anthropic-ai/sdk sends with every call (its buildHeaders); the unit test compares the headers with the SDK's own request. */
 const ANTHROPIC_VERSION = '2026-10-21';
@@ -40,7 +40,7 @@ export function directMessage(
 export function directMessageStream(
   endpoint: DirectEndpoint,
 ): (params: Anthropic.MessageCreateParamsStreaming, options: SdkCallOptions) => Promise<AsyncIterable<Anthropic.RawMessageStreamEvent>> {
-  const post = directPost(endpoint);
+  const post = directStreamPost(endpoint);
   return async (params, options) => messageEvents(await post(params, options), endpoint.errors);
 }
 
@@ -51,7 +51,7 @@ export function directMessageStream(
  * other is JSON-parsed (a SyntaxError as is). The body is read to its end, as
  * the SDK does; aborts and closing the connection as in sseMessages.
  */
-async function* messageEvents(res: TransportResponse, errors: StainlessErrors): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
+async function* messageEvents(res: StreamResponse, errors: StainlessErrors): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
   for await (const sse of sseMessages(res)) {
     if (sse.event === 'ping' || sse.event === null) continue;
     if (sse.event === 'error') {

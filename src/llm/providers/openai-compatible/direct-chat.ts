@@ -4,8 +4,8 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
-import type { TransportResponse } from '../http-transport';
-import { directPost, DirectEndpoint, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
+import type { StreamResponse } from '../http-transport';
+import { directPost, DirectEndpoint, directStreamPost, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
 import type { SseMessage } from '../sse-decoder';
 
 /**
@@ -40,7 +40,7 @@ export function directChatCompletion(
 export function directChatStream(
   endpoint: DirectEndpoint,
 ): (params: ChatCompletionCreateParamsStreaming, options: SdkCallOptions) => Promise<AsyncIterable<ChatCompletionChunk>> {
-  const post = directPost(endpoint);
+  const post = directStreamPost(endpoint);
   return async (params, options) => sseChunks(await post(params, options), endpoint.errors);
 }
 
@@ -53,7 +53,7 @@ const isDone = (message: SseMessage): boolean => message.data.startsWith('[DONE]
  * response headers), `[DONE]` ends the stream; reading, aborts and closing the
  * connection as in sseMessages.
  */
-async function* sseChunks(res: TransportResponse, errors: StainlessErrors): AsyncGenerator<ChatCompletionChunk> {
+async function* sseChunks(res: StreamResponse, errors: StainlessErrors): AsyncGenerator<ChatCompletionChunk> {
   for await (const message of sseMessages(res, isDone)) {
     const data = JSON.parse(message.data) as ChatCompletionChunk & { error?: object };
     if (message.event !== null && message.event.startsWith('thread.')) {

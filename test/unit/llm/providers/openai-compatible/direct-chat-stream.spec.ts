@@ -38,6 +38,7 @@ const REPLIES: Record<string, Reply> = {
   'error payload first': { pieces: ['event: error\ndata: {"error":{"message":"Rate limited","type":"rate_limit_error"}}\n\n'] },
   'cut mid-stream': { pieces: NORMAL.slice(0, 2), then: 'cut' },
   'stall mid-stream': { pieces: NORMAL.slice(0, 2), then: 'hold' },
+  'many chunks': { pieces: [...Array.from({ length: 300 }, (_, i) => chunk({ content: `w${i} ` })), FINISH, 'data: [DONE]\n\n'] },
   'status 429': {
     status: 429,
     headers: { 'content-type': 'application/json', 'retry-after': '7' },
@@ -177,6 +178,18 @@ describe('directChatStream', () => {
       expect([...used].filter((socket) => closedSockets.has(socket))).toEqual([]);
     });
   }
+
+  it('pauses the connection while the reader is behind and loses nothing when it catches up', async () => {
+    const chunks = await direct('slow-reader-test')(params('many chunks'), { signal: new AbortController().signal, timeout: 5_000 });
+    const iterator = chunks[Symbol.asyncIterator]();
+    const seen = [(await iterator.next()).value as ChatCompletionChunk];
+    // the provider writes everything while nobody reads
+    await waitUntil(() => (requests[0].socket as Socket & { _httpMessage: unknown })._httpMessage === null, 'the response is written out');
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) seen.push(next.value);
+    expect(seen).toHaveLength(301);
+    const text = seen.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe(Array.from({ length: 300 }, (_, i) => `w${i} `).join(''));
+  });
 
   it('closes the upstream connection when the signal aborts mid-stream, and ends quietly as the SDK does', async () => {
     const controller = new AbortController();
