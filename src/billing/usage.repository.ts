@@ -35,6 +35,7 @@ export const LOG_COLUMNS = [
 
 const COLUMN_LIST = LOG_COLUMNS.map(([name]) => name).join(', ');
 const UNNEST = LOG_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+const ROW = LOG_COLUMNS.map(([, type], i) => `$${i + 1}::${type}`).join(', ');
 const DIMENSIONS = 'client_id, provider, model, template_id, template_version';
 
 /** Same measures as the TimescaleDB continuous aggregates (migration CreateCostRollups). */
@@ -64,18 +65,24 @@ function rollupUpsert(table: string, unit: string): string {
  * rollups aggregated from the rows actually inserted (RETURNING), so replaying a
  * record that is already stored changes nothing.
  */
-function insertSql(withRollups: boolean): string {
+function insertSql(withRollups: boolean, oneRow: boolean): string {
+  const source = oneRow ? `VALUES (${ROW})` : `SELECT ${COLUMN_LIST} FROM unnest(${UNNEST}) AS input(${COLUMN_LIST})`;
   const insert = `ins AS (
     INSERT INTO llm_generation_log (${COLUMN_LIST})
-    SELECT ${COLUMN_LIST} FROM unnest(${UNNEST}) AS input(${COLUMN_LIST})
+    ${source}
     ON CONFLICT (id, created_at) DO NOTHING
     RETURNING created_at, ${DIMENSIONS}, status, input_tokens, output_tokens, cost_usd, price_unknown, latency_ms)`;
   const rollups = withRollups ? ROLLUP_TABLES.map(([table, unit], i) => `, r${i} AS (${rollupUpsert(table, unit)})`).join('') : '';
   return `WITH ${insert}${rollups} SELECT count(*)::int AS inserted FROM ins`;
 }
 
-const SQL_WITH_ROLLUPS = insertSql(true);
-const SQL_LOG_ONLY = insertSql(false);
+/** Prepared once per connection each; a batch of one record (every call at low load) binds 24 scalars, not 24 one-element arrays. */
+const STATEMENTS = {
+  rollups: { name: 'llmhub_usage_insert_rollups', text: insertSql(true, false) },
+  rollupsOne: { name: 'llmhub_usage_insert_rollups_one', text: insertSql(true, true) },
+  log: { name: 'llmhub_usage_insert_log', text: insertSql(false, false) },
+  logOne: { name: 'llmhub_usage_insert_log_one', text: insertSql(false, true) },
+};
 
 /** PostgreSQL text and jsonb refuse NUL characters; a caller's stray \u0000 must not cost its record. */
 function pgText(value: string | null): string | null {
@@ -96,37 +103,42 @@ function pgJson(value: Record<string, unknown> | null): string | null {
   return json.includes('\\u0000') ? JSON.stringify(withoutNul(value)) : json;
 }
 
+/** One record's values in LOG_COLUMNS order. */
+export function rowValues(r: UsageRecord): unknown[] {
+  return [
+    r.id,
+    r.createdAt.toISOString(),
+    r.clientId,
+    r.apiKeyId,
+    pgText(r.endpoint),
+    pgText(r.provider),
+    pgText(r.model),
+    pgText(r.requestedModel),
+    r.templateId,
+    pgText(r.templateName),
+    r.templateVersion,
+    r.inputTokens,
+    r.outputTokens,
+    r.cachedInputTokens,
+    r.costUsd,
+    r.priceUnknown,
+    r.latencyMs,
+    r.ttftMs,
+    r.status,
+    r.errorCode,
+    pgText(r.errorMessage),
+    r.attempts,
+    r.isStream,
+    pgJson(r.metadata),
+  ];
+}
+
 /** Column-major arrays for unnest(): 24 parameters whatever the batch size, so the statement can stay prepared. */
 export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
   const columns: unknown[][] = LOG_COLUMNS.map(() => new Array<unknown>(records.length));
-  // column by column, written straight in: no per-record array of values
-  const c = columns;
   for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    c[0][i] = r.id;
-    c[1][i] = r.createdAt.toISOString();
-    c[2][i] = r.clientId;
-    c[3][i] = r.apiKeyId;
-    c[4][i] = pgText(r.endpoint);
-    c[5][i] = pgText(r.provider);
-    c[6][i] = pgText(r.model);
-    c[7][i] = pgText(r.requestedModel);
-    c[8][i] = r.templateId;
-    c[9][i] = pgText(r.templateName);
-    c[10][i] = r.templateVersion;
-    c[11][i] = r.inputTokens;
-    c[12][i] = r.outputTokens;
-    c[13][i] = r.cachedInputTokens;
-    c[14][i] = r.costUsd;
-    c[15][i] = r.priceUnknown;
-    c[16][i] = r.latencyMs;
-    c[17][i] = r.ttftMs;
-    c[18][i] = r.status;
-    c[19][i] = r.errorCode;
-    c[20][i] = pgText(r.errorMessage);
-    c[21][i] = r.attempts;
-    c[22][i] = r.isStream;
-    c[23][i] = pgJson(r.metadata);
+    const values = rowValues(records[i]);
+    for (let c = 0; c < values.length; c++) columns[c][i] = values[c];
   }
   return columns;
 }
@@ -146,10 +158,12 @@ export class UsageRepository {
   async insertBatch(records: readonly UsageRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     const timescale = await this.isTimescale();
+    const one = records.length === 1;
+    const statement = timescale ? (one ? STATEMENTS.logOne : STATEMENTS.log) : one ? STATEMENTS.rollupsOne : STATEMENTS.rollups;
     const result = await this.pool.query<{ inserted: number }>({
-      name: timescale ? 'llmhub_usage_insert_log' : 'llmhub_usage_insert_rollups',
-      text: timescale ? SQL_LOG_ONLY : SQL_WITH_ROLLUPS,
-      values: toColumnArrays(records),
+      name: statement.name,
+      text: statement.text,
+      values: one ? rowValues(records[0]) : toColumnArrays(records),
     });
     return result.rows[0].inserted;
   }

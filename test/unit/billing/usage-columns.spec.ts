@@ -1,4 +1,4 @@
-import { toColumnArrays } from '@src/billing/usage.repository';
+import { LOG_COLUMNS, rowValues, toColumnArrays } from '@src/billing/usage.repository';
 import { UsageRecord } from '@src/billing/usage-record';
 
 const record = (over: Partial<UsageRecord>): UsageRecord => ({
@@ -43,5 +43,11 @@ describe('toColumnArrays', () => {
   it('keeps ordinary metadata untouched', () => {
     const flat = toColumnArrays([record({ metadata: { campaign: 'spring', n: 3 } })]).map((c) => c[0]);
     expect(flat).toContain('{"campaign":"spring","n":3}');
+  });
+
+  it('gives a single record (the one-row statement) the same values, in LOG_COLUMNS order, as a batch of one', () => {
+    const one = record({ requestedModel: 'gpt\u0000-4o', metadata: { campaign: 'spring' }, ttftMs: 7, errorMessage: 'x' });
+    expect(rowValues(one)).toHaveLength(LOG_COLUMNS.length);
+    expect(rowValues(one)).toEqual(toColumnArrays([one]).map((c) => c[0]));
   });
 });
