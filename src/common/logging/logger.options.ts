@@ -27,16 +27,34 @@ export const REDACTED_PATHS = [
 
 export type RoutedRequest = IncomingMessage & { route?: { path?: string }; id?: string; originalUrl?: string; baseUrl?: string };
 
+/** Lines are collected up to this many bytes before a write … */
+const LOG_BUFFER_BYTES = 8 * 1024;
+/** … or for at most this long. */
+export const LOG_FLUSH_MS = 200;
+
 /**
  * The one pino instance: Nest's own logs (nestjs-pino) and the request lines
- * both write through it. Lines go to stdout through an asynchronous
- * destination: a request never waits for a write(2), and lines written while
- * one write is in flight leave together in the next. pino flushes what is
- * buffered when the process exits; a kill -9 can lose the last lines (never a
- * usage record: those are committed before the response).
+ * both write through it. Lines go to stdout through an asynchronous,
+ * buffered destination: a request never waits for a write(2), and lines leave
+ * together once 8 KB are collected or 200 ms passed — one write per batch
+ * instead of one per request (at one request at a time, a write per line cost
+ * about a tenth of the gateway's CPU). pino flushes what is buffered when the
+ * process exits; a kill -9 can lose the last 200 ms of lines (never a usage
+ * record: those are committed before the response).
  */
 export function createRootLogger(config: AppConfig): pino.Logger {
-  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, pino.destination({ dest: 1, sync: false }));
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
+  const flush = setInterval(() => flushBuffered(destination), LOG_FLUSH_MS);
+  flush.unref();
+  destination.once('close', () => clearInterval(flush));
+  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+}
+
+/** Writes what the destination holds, if anything (sonic-boom's flush() would otherwise write an empty buffer). */
+function flushBuffered(destination: ReturnType<typeof pino.destination>): void {
+  const state = destination as unknown as { destroyed?: boolean; _len?: unknown };
+  if (state.destroyed === true || state._len === 0) return;
+  destination.flush();
 }
 
 /**
