@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { Injectable } from '@nestjs/common';
 import { GenerateRequest, GenerateResult, LlmProvider, ProviderError, ProviderModel, ProviderSettings, StreamEvent } from '../llm-provider';
-import { providerFetch } from '../http-transport';
-import { SDK_LOG_LEVEL, toProviderError } from '../sdk-errors';
+import { sdkClientOptions } from '../sdk-client-options';
+import { toProviderError } from '../sdk-errors';
 import { ANTHROPIC_DESCRIPTOR } from './anthropic.descriptor';
 import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from './anthropic.mapper';
 import { anthropicMessagesEndpoint, directMessage, directMessageStream } from './direct-messages';
@@ -28,14 +28,7 @@ export class AnthropicProvider implements LlmProvider {
     this.settings = settings;
     this.client = undefined;
     if (!settings.enabled || !settings.apiKey) return;
-    const sdk = new Anthropic({
-      apiKey: settings.apiKey,
-      baseURL: settings.baseUrl,
-      maxRetries: 0,
-      timeout: settings.timeoutMs,
-      logLevel: SDK_LOG_LEVEL,
-      fetch: providerFetch(this.id),
-    });
+    const sdk = new Anthropic(sdkClientOptions(this.id, settings));
     const endpoint = anthropicMessagesEndpoint(sdk, this.id);
     this.client = { create: directMessage(endpoint), stream: directMessageStream(endpoint) };
   }

@@ -1,8 +1,7 @@
 import OpenAI from 'openai';
 import { EmbeddingRequest, EmbeddingResult, ProviderModel, ProviderSettings } from '../llm-provider';
+import { sdkClientOptions } from '../sdk-client-options';
 import type { ProviderDescriptor } from '../provider-descriptor';
-import { providerFetch } from '../http-transport';
-import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
 
 /** Local servers (Ollama, LM Studio) take no key, but the openai SDK insists on one. */
@@ -33,17 +32,7 @@ export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
   }
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
-    return openAiSdkClient(
-      new OpenAI({
-        apiKey: settings.apiKey || PLACEHOLDER_API_KEY,
-        baseURL: settings.baseUrl,
-        maxRetries: 0,
-        timeout: settings.timeoutMs,
-        logLevel: SDK_LOG_LEVEL,
-        fetch: providerFetch(this.id),
-      }),
-      this.id,
-    );
+    return openAiSdkClient(new OpenAI(sdkClientOptions(this.id, settings, settings.apiKey || PLACEHOLDER_API_KEY)), this.id);
   }
 
   override listModels(): ProviderModel[] {

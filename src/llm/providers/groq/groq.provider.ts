@@ -5,8 +5,7 @@ import type { ChatCompletionChunk as GroqChunk } from 'groq-sdk/resources/chat/c
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { ProviderModel, ProviderSettings } from '../llm-provider';
-import { providerFetch } from '../http-transport';
-import { SDK_LOG_LEVEL } from '../sdk-errors';
+import { sdkClientOptions } from '../sdk-client-options';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider';
 import { directChatCompletion, directChatStream } from '../openai-compatible/direct-chat';
 import type { DirectEndpoint } from '../direct-call';
@@ -33,14 +32,7 @@ export class GroqProvider extends OpenAiCompatibleProvider {
   readonly id = GROQ_DESCRIPTOR.id;
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
-    const sdk = new Groq({
-      apiKey: settings.apiKey,
-      baseURL: settings.baseUrl,
-      maxRetries: 0,
-      timeout: settings.timeoutMs,
-      logLevel: SDK_LOG_LEVEL,
-      fetch: providerFetch(this.id),
-    });
+    const sdk = new Groq(sdkClientOptions(this.id, settings));
     // the same wire format as OpenAI's: sent directly with groq-sdk's URL, key and error classes
     const chat: DirectEndpoint = {
       providerId: this.id,

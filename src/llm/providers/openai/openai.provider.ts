@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import OpenAI from 'openai';
 import type { ImageGenerateParamsNonStreaming } from 'openai/resources/images';
 import { EmbeddingRequest, EmbeddingResult, ImageRequest, ImageResult, ProviderModel, ProviderSettings } from '../llm-provider';
+import { sdkClientOptions } from '../sdk-client-options';
 import { MaxTokensField } from '../openai-compatible/openai-compatible.mapper';
 import { OpenAiCompatibleClient, OpenAiCompatibleProvider, openAiSdkClient } from '../openai-compatible/openai-compatible.provider';
-import { providerFetch } from '../http-transport';
-import { SDK_LOG_LEVEL } from '../sdk-errors';
 import { openAiImageParams, openAiMaxTokensField } from './openai-models';
 import { OPENAI_DESCRIPTOR } from './openai.descriptor';
 
@@ -16,17 +15,7 @@ export class OpenAiProvider extends OpenAiCompatibleProvider {
   readonly id = OPENAI_DESCRIPTOR.id;
 
   protected override createClient(settings: ProviderSettings): OpenAiCompatibleClient {
-    return openAiSdkClient(
-      new OpenAI({
-        apiKey: settings.apiKey,
-        baseURL: settings.baseUrl,
-        maxRetries: 0,
-        timeout: settings.timeoutMs,
-        logLevel: SDK_LOG_LEVEL,
-        fetch: providerFetch(this.id),
-      }),
-      this.id,
-    );
+    return openAiSdkClient(new OpenAI(sdkClientOptions(this.id, settings)), this.id);
   }
 
   override listModels(): ProviderModel[] {
