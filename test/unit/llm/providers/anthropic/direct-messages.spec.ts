@@ -1,10 +1,9 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import { providerFetch } from '@src/llm/providers/http-transport';
 import { anthropicMessagesEndpoint, directMessage, directMessageStream } from '@src/llm/providers/anthropic/direct-messages';
-import { toProviderError } from '@src/llm/providers/sdk-errors';
 import { waitUntil } from '@test/support/poll';
+import { errorOutcome, ScriptedReply as Reply, ScriptedUpstream, startScriptedUpstream } from '@test/support/scripted-upstream';
 
 const event = (name: string | null, data: object | string): string =>
   `${name === null ? '' : `event: ${name}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
@@ -28,14 +27,6 @@ const NORMAL = [
   event('message_stop', { type: 'message_stop' }),
 ];
 
-interface Reply {
-  status?: number;
-  headers?: Record<string, string>;
-  pieces: string[];
-  then?: 'end' | 'cut' | 'hold';
-}
-
-const SSE = { 'content-type': 'text/event-stream' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 const STREAMS: Record<string, Reply> = {
   normal: { pieces: NORMAL },
@@ -65,26 +56,14 @@ const REPLIES: Record<string, Reply> = { ...STREAMS, ...MESSAGES, 'stall mid-str
 
 interface Outcome {
   value: unknown;
-  error?: { className: string; message: string; status?: number; kind: string; providerMessage: string; retryAfterS?: number };
+  error?: ReturnType<typeof errorOutcome>;
 }
 
 async function outcomeOf(run: () => Promise<unknown>, signal: AbortSignal): Promise<Outcome> {
   try {
     return { value: JSON.parse(JSON.stringify((await run()) ?? null)) as unknown };
   } catch (err) {
-    const e = err as Error & { status?: number };
-    const mapped = toProviderError(err, signal);
-    return {
-      value: undefined,
-      error: {
-        className: e.constructor.name,
-        message: e.message,
-        status: e.status,
-        kind: mapped.kind,
-        providerMessage: mapped.message,
-        ...(mapped.retryAfterS !== undefined ? { retryAfterS: mapped.retryAfterS } : {}),
-      },
-    };
+    return { value: undefined, error: errorOutcome(err, signal) };
   }
 }
 
@@ -94,55 +73,16 @@ async function collect(events: AsyncIterable<unknown>, into: unknown[]): Promise
 }
 
 describe('direct Anthropic Messages calls', () => {
-  let server: Server;
+  let upstream: ScriptedUpstream;
   let baseURL: string;
-  const sockets = new Set<Socket>();
-  const closedSockets = new Set<Socket>();
-  let requests: { socket: Socket; headers: IncomingMessage['headers']; body: string }[] = [];
-  let held: { destroy(): void }[] = [];
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
-        requests.push({ socket: req.socket, headers: req.headers, body });
-        const model = (JSON.parse(body) as { model: string }).model;
-        const reply = REPLIES[model];
-        res.writeHead(reply.status ?? 200, reply.headers ?? SSE);
-        let i = 0;
-        const next = (): void => {
-          if (i === reply.pieces.length - 1 && (reply.then ?? 'end') === 'end') return void res.end(reply.pieces[i++]);
-          if (i < reply.pieces.length) {
-            res.write(reply.pieces[i++]);
-            setImmediate(next);
-            return;
-          }
-          if (reply.then === 'cut') res.socket?.destroy();
-          else if (reply.then === 'hold') held.push(res);
-          else res.end();
-        };
-        next();
-      });
-    });
-    server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.on('close', () => closedSockets.add(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    upstream = await startScriptedUpstream((model) => REPLIES[model]);
+    baseURL = upstream.url;
   });
 
-  afterEach(() => {
-    for (const res of held) res.destroy();
-    held = [];
-    requests = [];
-  });
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterEach(() => upstream.reset());
+  afterAll(() => upstream.close());
 
   const sdk = (): Anthropic => new Anthropic({ apiKey: 'sk-ant', baseURL, maxRetries: 0, logLevel: 'off', fetch: providerFetch('anthropic-sdk-test') });
   const endpoint = (id: string) => anthropicMessagesEndpoint(sdk(), id);
@@ -176,7 +116,7 @@ describe('direct Anthropic Messages calls', () => {
     const options = { signal: new AbortController().signal, timeout: 5_000 };
     await sdk().messages.create(params('json'), options);
     await directMessage(endpoint('anthropic-headers-test'))(params('json'), options);
-    const [viaSdk, viaDirect] = requests;
+    const [viaSdk, viaDirect] = upstream.requests;
     const own = (headers: IncomingMessage['headers']) =>
       Object.fromEntries(
         Object.entries(headers).filter(([name]) => !name.startsWith('x-stainless-') && !['content-length', 'connection', 'host'].includes(name)),
@@ -197,6 +137,6 @@ describe('direct Anthropic Messages calls', () => {
       if (seen.length === 2) controller.abort();
     }
     expect(seen).toHaveLength(2);
-    await waitUntil(() => closedSockets.has(requests[0].socket), 'the upstream connection is closed');
+    await waitUntil(() => upstream.closedSockets.has(upstream.requests[0].socket), 'the upstream connection is closed');
   });
 });

@@ -1,11 +1,11 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { providerFetch } from '@src/llm/providers/http-transport';
 import { directChatStream } from '@src/llm/providers/openai-compatible/direct-chat';
-import { toProviderError } from '@src/llm/providers/sdk-errors';
 import { waitUntil } from '@test/support/poll';
+import { errorOutcome, ScriptedReply as Reply, ScriptedUpstream, startScriptedUpstream } from '@test/support/scripted-upstream';
 
 const frame = (choices: object[], extra: object = {}): string =>
   `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices, ...extra })}\n\n`;
@@ -14,16 +14,6 @@ const FINISH = frame([{ index: 0, delta: {}, finish_reason: 'stop' }]);
 const USAGE = frame([], { usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } });
 const NORMAL = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo ✓' }), FINISH, USAGE, 'data: [DONE]\n\n'];
 
-/** What the simulated provider sends per model name: status, headers, and the body in pieces (each its own write). */
-interface Reply {
-  status?: number;
-  headers?: Record<string, string>;
-  pieces: string[];
-  /** after the pieces: end the response (default), destroy the socket, or leave it open */
-  then?: 'end' | 'cut' | 'hold';
-}
-
-const SSE = { 'content-type': 'text/event-stream' };
 const REPLIES: Record<string, Reply> = {
   normal: { pieces: NORMAL },
   'split everywhere': { pieces: NORMAL.join('').match(/[\s\S]{1,7}/g) ?? [] },
@@ -50,7 +40,7 @@ const REPLIES: Record<string, Reply> = {
 
 interface Outcome {
   chunks: unknown[];
-  error?: { className: string; message: string; status?: number; kind: string; providerMessage: string; retryAfterS?: number };
+  error?: ReturnType<typeof errorOutcome>;
 }
 
 async function outcomeOf(open: () => Promise<AsyncIterable<ChatCompletionChunk>>, signal: AbortSignal): Promise<Outcome> {
@@ -59,74 +49,21 @@ async function outcomeOf(open: () => Promise<AsyncIterable<ChatCompletionChunk>>
     for await (const c of await open()) chunks.push(c);
     return { chunks };
   } catch (err) {
-    const e = err as Error & { status?: number };
-    const mapped = toProviderError(err, signal);
-    return {
-      chunks,
-      error: {
-        className: e.constructor.name,
-        message: e.message,
-        status: e.status,
-        kind: mapped.kind,
-        providerMessage: mapped.message,
-        ...(mapped.retryAfterS !== undefined ? { retryAfterS: mapped.retryAfterS } : {}),
-      },
-    };
+    return { chunks, error: errorOutcome(err, signal) };
   }
 }
 
 describe('directChatStream', () => {
-  let server: Server;
+  let upstream: ScriptedUpstream;
   let baseURL: string;
-  const sockets = new Set<Socket>();
-  const closedSockets = new Set<Socket>();
-  let requests: { socket: Socket; headers: IncomingMessage['headers']; body: string }[] = [];
-  let held: ServerResponse[] = [];
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
-        requests.push({ socket: req.socket, headers: req.headers, body });
-        const model = (JSON.parse(body) as { model: string }).model;
-        if (model === 'hang') return void held.push(res);
-        const reply = REPLIES[model];
-        res.writeHead(reply.status ?? 200, reply.headers ?? SSE);
-        let i = 0;
-        // each piece its own write; the last one ends the response with it, as providers do
-        const next = (): void => {
-          if (i === reply.pieces.length - 1 && (reply.then ?? 'end') === 'end') return void res.end(reply.pieces[i++]);
-          if (i < reply.pieces.length) {
-            res.write(reply.pieces[i++]);
-            setImmediate(next);
-            return;
-          }
-          if (reply.then === 'cut') res.socket?.destroy();
-          else if (reply.then === 'hold') held.push(res);
-          else res.end();
-        };
-        next();
-      });
-    });
-    server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.on('close', () => closedSockets.add(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    upstream = await startScriptedUpstream((model) => (model === 'hang' ? 'hang' : REPLIES[model]));
+    baseURL = `${upstream.url}/v1`;
   });
 
-  afterEach(() => {
-    for (const res of held) res.destroy();
-    held = [];
-    requests = [];
-  });
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterEach(() => upstream.reset());
+  afterAll(() => upstream.close());
 
   const params = (model: string): ChatCompletionCreateParamsStreaming => ({
     model,
@@ -159,9 +96,9 @@ describe('directChatStream', () => {
 
   it('sends the body and headers the SDK would', async () => {
     await outcomeOf(() => direct()(params('normal'), { signal: new AbortController().signal, timeout: 5_000 }), new AbortController().signal);
-    expect(requests).toHaveLength(1);
-    expect(JSON.parse(requests[0].body)).toEqual(params('normal'));
-    expect(requests[0].headers).toMatchObject({ authorization: 'Bearer k', 'content-type': 'application/json', accept: 'application/json' });
+    expect(upstream.requests).toHaveLength(1);
+    expect(JSON.parse(upstream.requests[0].body)).toEqual(params('normal'));
+    expect(upstream.requests[0].headers).toMatchObject({ authorization: 'Bearer k', 'content-type': 'application/json', accept: 'application/json' });
   });
 
   // (undici's pool may alternate between two idle connections; a stream whose connection were closed would need a new one every call)
@@ -171,11 +108,11 @@ describe('directChatStream', () => {
       const options = { signal: new AbortController().signal, timeout: 5_000 };
       for (let i = 0; i < 4; i++) {
         await outcomeOf(() => send(params(model), options), options.signal);
-        await waitUntil(() => (requests[i].socket as Socket & { _httpMessage: unknown })._httpMessage === null, 'the response is written out');
+        await waitUntil(() => (upstream.requests[i].socket as Socket & { _httpMessage: unknown })._httpMessage === null, 'the response is written out');
       }
-      const used = new Set(requests.map((r) => r.socket));
+      const used = new Set(upstream.requests.map((r) => r.socket));
       expect(used.size).toBeLessThan(4);
-      expect([...used].filter((socket) => closedSockets.has(socket))).toEqual([]);
+      expect([...used].filter((socket) => upstream.closedSockets.has(socket))).toEqual([]);
     });
   }
 
@@ -184,7 +121,7 @@ describe('directChatStream', () => {
     const iterator = chunks[Symbol.asyncIterator]();
     const seen = [(await iterator.next()).value as ChatCompletionChunk];
     // the provider writes everything while nobody reads
-    await waitUntil(() => (requests[0].socket as Socket & { _httpMessage: unknown })._httpMessage === null, 'the response is written out');
+    await waitUntil(() => (upstream.requests[0].socket as Socket & { _httpMessage: unknown })._httpMessage === null, 'the response is written out');
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) seen.push(next.value);
     expect(seen).toHaveLength(301);
     const text = seen.map((c) => c.choices[0]?.delta.content ?? '').join('');
@@ -200,7 +137,7 @@ describe('directChatStream', () => {
       if (seen.length === 2) controller.abort();
     }
     expect(seen).toHaveLength(2);
-    await waitUntil(() => closedSockets.has(requests[0].socket), 'the upstream connection is closed');
+    await waitUntil(() => upstream.closedSockets.has(upstream.requests[0].socket), 'the upstream connection is closed');
   });
 
   it('closes the upstream connection when the caller stops reading', async () => {
@@ -209,16 +146,16 @@ describe('directChatStream', () => {
       expect(c).toBeDefined();
       break;
     }
-    await waitUntil(() => closedSockets.has(requests[0].socket), 'the upstream connection is closed');
+    await waitUntil(() => upstream.closedSockets.has(upstream.requests[0].socket), 'the upstream connection is closed');
   });
 
   it('throws the SDK abort error when the signal aborts before the headers, and closes the connection', async () => {
     const controller = new AbortController();
     const pending = direct('abort-early-test')(params('hang'), { signal: controller.signal, timeout: 5_000 });
-    await waitUntil(() => requests.length === 1, 'the request reached the provider');
+    await waitUntil(() => upstream.requests.length === 1, 'the request reached the provider');
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(OpenAI.APIUserAbortError);
-    await waitUntil(() => closedSockets.has(requests[0].socket), 'the upstream connection is closed');
+    await waitUntil(() => upstream.closedSockets.has(upstream.requests[0].socket), 'the upstream connection is closed');
   });
 
   it('maps a provider that sends no headers in time and one that cannot be reached as the SDK does', async () => {
