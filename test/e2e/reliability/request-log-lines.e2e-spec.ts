@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { pollUntil } from '@test/support/poll';
 import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
-import { ADMIN_TOKEN, ensureServerBuilt, ServerProcess, startServer } from '@test/support/server-process';
+import { createClientKey, ensureServerBuilt, ServerProcess, startServer } from '@test/support/server-process';
 
 /**
  * Request lines are written in batches (8 KB or 200 ms, whichever comes
@@ -45,9 +45,7 @@ describe('request lines of a running server (e2e, built server)', () => {
   }
 
   it('writes the line of each call soon after its response, without a stop or more traffic', async () => {
-    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-    const client = await request(server.url).post('/api/admin/clients').set(admin).send({ name: 'log-lines' }).expect(201);
-    const apiKey = (await request(server.url).post(`/api/admin/clients/${client.body.id}/keys`).set(admin).send({ name: 'k' }).expect(201)).body.key;
+    const { key: apiKey } = await createClientKey(server.url, { name: 'log-lines' });
     for (const [body, status] of [
       [{ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }, 200],
       [{ model: 'openai/gpt-4o-mini' }, 400],
