@@ -60,34 +60,21 @@ const parseJson = json({ limit: MAX_BODY, type: () => true });
  * none). Refusals are AppErrors: not JSON, not UTF-8, too large, unreadable,
  * malformed, or nested deeper than MAX_JSON_DEPTH (refused before the
  * validation pipe's recursive passes could overflow the stack).
+ *
+ * An uncompressed body of known length within the limit — nearly every
+ * request — is read and parsed here, without body-parser's per-request
+ * machinery. Everything else (a compressed, chunked or too large body, a
+ * byte-order mark, anything JSON.parse or body-parser's strict mode would
+ * refuse) goes to body-parser, live or replaying the bytes already read, so
+ * every refusal reads as body-parser words it.
  */
 export function readJsonBody(req: Request, res: Response): Promise<void> {
   if (!hasBody(req)) return Promise.resolve();
   const refusal = unsupportedMediaType(req.headers['content-type']);
   if (refusal) return Promise.reject(refusal);
-  return new Promise<void>((resolve, reject) => {
-    parseJson(req, res, (error?: unknown) => {
-      if (error) return reject(bodyReadError(error));
-      if (deeperThan(req.body, MAX_JSON_DEPTH)) return reject(tooDeep());
-      resolve();
-    });
-  });
-}
-
-/**
- * readJsonBody for the chat calls (the gateway lane): a body of known length
- * within the limit is read and parsed here, without body-parser's per-request
- * machinery. Everything else — a chunked or too large body, a byte-order mark,
- * anything JSON.parse or body-parser's strict mode would refuse — goes to the
- * same body-parser as readJsonBody (live, or replaying the bytes already read),
- * so every refusal reads exactly as it does there.
- */
-export function readJsonBodyDirect(req: Request, res: Response): Promise<void> {
-  if (!hasBody(req)) return Promise.resolve();
-  const refusal = unsupportedMediaType(req.headers['content-type']);
-  if (refusal) return Promise.reject(refusal);
   const length = Number(req.headers['content-length']);
-  if (req.headers['transfer-encoding'] !== undefined || !Number.isSafeInteger(length) || length > MAX_BODY_BYTES) return readJsonBody(req, res);
+  const plain = req.headers['content-encoding'] === undefined && req.headers['transfer-encoding'] === undefined;
+  if (!plain || !Number.isSafeInteger(length) || length > MAX_BODY_BYTES) return readWithBodyParser(req, res);
   return new Promise<void>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -110,6 +97,20 @@ export function readJsonBodyDirect(req: Request, res: Response): Promise<void> {
   });
 }
 
+/** readJsonBody through body-parser alone (exported for the spec that holds the two to the same answers). */
+export function readWithBodyParser(req: Request, res: Response): Promise<void> {
+  if (!hasBody(req)) return Promise.resolve();
+  const refusal = unsupportedMediaType(req.headers['content-type']);
+  if (refusal) return Promise.reject(refusal);
+  return new Promise<void>((resolve, reject) => {
+    parseJson(req, res, (error?: unknown) => {
+      if (error) return reject(bodyReadError(error));
+      if (deeperThan(req.body, MAX_JSON_DEPTH)) return reject(tooDeep());
+      resolve();
+    });
+  });
+}
+
 /** The parsed body when body-parser would accept it as it is (an object or array, no BOM); undefined when it is up to body-parser to say what is wrong. */
 function parsedAsBodyParserWould(bytes: Buffer): unknown {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
@@ -125,7 +126,7 @@ function parsedAsBodyParserWould(bytes: Buffer): unknown {
 
 function replayToBodyParser(req: Request, res: Response, bytes: Buffer): Promise<void> {
   const copy = Object.assign(Readable.from([bytes]), { headers: req.headers }) as unknown as Request;
-  return readJsonBody(copy, res).then(() => {
+  return readWithBodyParser(copy, res).then(() => {
     req.body = copy.body as unknown;
   });
 }

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
@@ -30,7 +31,7 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
   /** Values that differ per request by nature. */
   const PER_REQUEST_HEADERS = new Set(['date', 'x-request-id', 'x-llmhub-overhead-ms', 'content-length', 'keep-alive']);
 
-  async function post(path: string, init: { headers?: Record<string, string>; body?: string }): Promise<Answer> {
+  async function post(path: string, init: { headers?: Record<string, string>; body?: RequestInit['body'] }): Promise<Answer> {
     // a provider failure must meet closed circuits both ways
     gateway.resetBetweenTests();
     const res = await fetch(`${t.url}${path}`, { method: 'POST', headers: init.headers, body: init.body });
@@ -56,7 +57,7 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
   const message = (extra: object = {}) =>
     JSON.stringify({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hello' }], max_tokens: 8, ...extra });
 
-  const cases: Array<[string, string, (key: string) => { headers?: Record<string, string>; body?: string }]> = [
+  const cases: Array<[string, string, (key: string) => { headers?: Record<string, string>; body?: RequestInit['body'] }]> = [
     ['chat completion', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat() })],
     [
       'chat completion under /openai/v1 (groq-sdk)',
@@ -66,6 +67,11 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
     ['chat completion stream', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat({ stream: true }) })],
     ['message', '/v1/messages', (key) => ({ headers: { ...json, 'x-api-key': key }, body: message() })],
     ['message stream', '/v1/messages', (key) => ({ headers: { ...json, 'x-api-key': key }, body: message({ stream: true }) })],
+    [
+      'gzip-compressed body',
+      '/v1/chat/completions',
+      (key) => ({ headers: { ...json, 'content-encoding': 'gzip', authorization: `Bearer ${key}` }, body: gzipSync(chat()) }),
+    ],
     ['no key', '/v1/chat/completions', () => ({ headers: json, body: chat() })],
     ['unknown key', '/v1/messages', () => ({ headers: { ...json, 'x-api-key': 'llmhub_nope' }, body: message() })],
     ['malformed JSON', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: '{"model": ' })],
@@ -92,7 +98,7 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
     const pg = new Client({ connectionString: t.db.url });
     await pg.connect();
     try {
-      const recordOf = async (path: string, request: { headers?: Record<string, string>; body?: string }) => {
+      const recordOf = async (path: string, request: { headers?: Record<string, string>; body?: RequestInit['body'] }) => {
         const res = await fetch(`${t.url}${path}`, { method: 'POST', ...request });
         await res.text();
         const { rows } = await pg.query(

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { AppError } from '@src/common/errors/app-error';
-import { readJsonBody, readJsonBodyDirect } from '@src/common/http/json-body.middleware';
+import { readJsonBody, readWithBodyParser } from '@src/common/http/json-body.middleware';
 
 type Reader = (req: Request, res: Response) => Promise<void>;
 
@@ -24,7 +24,7 @@ async function outcome(read: Reader, req: Request): Promise<{ body?: unknown; er
 
 const deep = '['.repeat(80) + ']'.repeat(80);
 
-describe('readJsonBodyDirect: what the chat calls read, exactly as readJsonBody (body-parser) would', () => {
+describe('readJsonBody: read directly, answering exactly as body-parser would', () => {
   it.each([
     ['an object', ['{"model":"m","messages":[{"role":"user","content":"hé"}]}']],
     ['an object in several chunks, split inside a character', [Buffer.from('{"a":"h'), Buffer.from([0xc3]), Buffer.from([0xa9, 0x22, 0x7d])]],
@@ -39,22 +39,22 @@ describe('readJsonBodyDirect: what the chat calls read, exactly as readJsonBody 
     ['invalid UTF-8', [Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])]],
   ])('%s', async (_name, parts) => {
     const chunks = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
-    const direct = await outcome(readJsonBodyDirect, requestOf(chunks));
-    expect(direct).toEqual(await outcome(readJsonBody, requestOf(chunks)));
+    const direct = await outcome(readJsonBody, requestOf(chunks));
+    expect(direct).toEqual(await outcome(readWithBodyParser, requestOf(chunks)));
   });
 
   it('reads a chunked body, and refuses a wrong media type or charset, as body-parser does', async () => {
     const chunks = [Buffer.from('{"a":'), Buffer.from('1}')];
-    expect(await outcome(readJsonBodyDirect, requestOf(chunks, {}, true))).toEqual({ body: { a: 1 } });
+    expect(await outcome(readJsonBody, requestOf(chunks, {}, true))).toEqual({ body: { a: 1 } });
     for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/json; charset=latin1' }]) {
-      const direct = await outcome(readJsonBodyDirect, requestOf(chunks, headers));
+      const direct = await outcome(readJsonBody, requestOf(chunks, headers));
       expect(direct.error?.code).toBe('unsupported_media_type');
-      expect(direct).toEqual(await outcome(readJsonBody, requestOf(chunks, headers)));
+      expect(direct).toEqual(await outcome(readWithBodyParser, requestOf(chunks, headers)));
     }
   });
 
   it('leaves the body undefined when there is none', async () => {
     const req = Object.assign(Readable.from([]), { headers: { 'content-length': '0' } }) as unknown as Request;
-    expect(await outcome(readJsonBodyDirect, req)).toEqual({ body: undefined });
+    expect(await outcome(readJsonBody, req)).toEqual({ body: undefined });
   });
 });
