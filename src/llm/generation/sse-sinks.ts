@@ -35,25 +35,48 @@ export function httpHooks(req: IncomingMessage, res: ServerResponse): Generation
 }
 
 /**
- * Event-stream headers; no compression, no proxy buffering. A sink opens when
- * the provider's first event is already here and writes its opening events and
- * that first event in the same tick: the socket is corked until the end of the
- * tick, so the headers and those events leave in one write (one system call,
- * one packet) instead of three. Nothing waits beyond the current tick.
+ * The event-stream side of a response: no compression, no proxy buffering.
+ * A sink opens when the provider's first event is already here, so the socket
+ * is corked from the headers until that first event is written: headers,
+ * opening events and first event leave in one write (one system call, one
+ * packet). The first event uncorks at once, not at the end of the tick: when
+ * the provider's whole answer arrived in one read, the rest of it is processed
+ * in the same tick, and the first byte must not wait for it. A stream that
+ * writes no event is uncorked at the end of the tick.
  */
-function openEventStream(res: ServerResponse): void {
-  res.statusCode = 200;
-  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-  res.setHeader('cache-control', 'no-cache, no-transform');
-  res.setHeader('connection', 'keep-alive');
-  res.setHeader('x-accel-buffering', 'no');
-  res.socket?.setNoDelay(true);
-  res.cork();
-  process.nextTick(() => res.uncork());
-}
+class EventStream {
+  private corked = false;
 
-function write(res: ServerResponse, text: string): void {
-  if (!res.destroyed && !res.writableEnded) res.write(text);
+  constructor(private readonly res: ServerResponse) {}
+
+  open(): void {
+    const res = this.res;
+    res.statusCode = 200;
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache, no-transform');
+    res.setHeader('connection', 'keep-alive');
+    res.setHeader('x-accel-buffering', 'no');
+    res.socket?.setNoDelay(true);
+    res.cork();
+    this.corked = true;
+    process.nextTick(() => this.flush());
+  }
+
+  write(text: string): void {
+    if (!this.res.destroyed && !this.res.writableEnded) this.res.write(text);
+  }
+
+  /** Sends what the cork held (no-op once sent). */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.res.uncork();
+  }
+
+  end(): void {
+    this.corked = false;
+    this.res.end();
+  }
 }
 
 /** OpenAI's `data: {...}` chunks, the usage chunk when asked for, then `data: [DONE]`. */
@@ -62,26 +85,31 @@ export class OpenAiStreamSink implements StreamSink {
   /** the call's request id, quoted by an error event as by any error body */
   private requestId = '';
 
+  private readonly stream: EventStream;
+
   constructor(
-    private readonly res: ServerResponse,
+    res: ServerResponse,
     private readonly includeUsage: boolean,
-  ) {}
+  ) {
+    this.stream = new EventStream(res);
+  }
 
   open(start: StreamStart): void {
     this.requestId = start.requestId;
-    openEventStream(this.res);
+    this.stream.open();
     this.send(this.writer.start(start));
   }
 
   event(event: StreamEvent): void {
     const chunk = this.writer.event(event);
     if (chunk) this.send(chunk);
+    this.stream.flush();
   }
 
   close(summary: StreamSummary): void {
     if (this.includeUsage) this.send(this.writer.usage(summary));
-    write(this.res, 'data: [DONE]\n\n');
-    this.res.end();
+    this.stream.write('data: [DONE]\n\n');
+    this.stream.end();
   }
 
   fail(error: AppError, _summary: StreamSummary): void {
@@ -89,42 +117,46 @@ export class OpenAiStreamSink implements StreamSink {
     this.send(
       errorBody('openai', { code: error.code, message: error.message, details: error.details, status: error.status, requestId: this.requestId }) as Json,
     );
-    this.res.end();
+    this.stream.end();
   }
 
   private send(data: Json): void {
-    write(this.res, `data: ${JSON.stringify(data)}\n\n`);
+    this.stream.write(`data: ${JSON.stringify(data)}\n\n`);
   }
 }
 
 /** Anthropic's named events, ending with message_stop (or an `error` event). */
 export class AnthropicStreamSink implements StreamSink {
   private readonly writer = new AnthropicEventWriter();
+  private readonly stream: EventStream;
 
-  constructor(private readonly res: ServerResponse) {}
+  constructor(res: ServerResponse) {
+    this.stream = new EventStream(res);
+  }
 
   open(start: StreamStart): void {
-    openEventStream(this.res);
+    this.stream.open();
     this.send(this.writer.start(start));
   }
 
   event(event: StreamEvent): void {
     this.send(this.writer.event(event));
+    this.stream.flush();
   }
 
   close(summary: StreamSummary): void {
     this.send(this.writer.finish(summary));
-    this.res.end();
+    this.stream.end();
   }
 
   fail(error: AppError, _summary: StreamSummary): void {
     const body = errorBody('anthropic', { code: error.code, message: error.message, details: error.details, status: error.status, requestId: '' }) as Json;
     this.send([{ event: 'error', data: { type: 'error', error: body.error } }]);
-    this.res.end();
+    this.stream.end();
   }
 
   private send(events: SseEvent[]): void {
     if (events.length === 0) return;
-    write(this.res, events.map((e) => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`).join(''));
+    this.stream.write(events.map((e) => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`).join(''));
   }
 }
