@@ -1,4 +1,4 @@
-import { DirectRequest, providerRequest, providerStreamRequest, ResponseHeaders, StreamResponse, TransportResponse } from './http-transport';
+import { providerRequest, StreamResponse } from './http-transport';
 import { SseDecoder, SseMessage } from './sse-decoder';
 
 /**
@@ -46,41 +46,23 @@ export function parseJson(text: string): object | undefined {
   }
 }
 
-/** What directPost needs of a response, plain or streamed. */
-interface PostResponse {
-  ok: boolean;
-  status: number;
-  headers: ResponseHeaders;
-  text(): Promise<string>;
-}
-
 /**
  * Sends one JSON POST straight over the provider's keep-alive Agent and
- * returns the response once its status is 2xx. Every failure is the SDK's own
- * error, as its `makeRequest` raises it: an aborted signal, the headers
- * timeout, a connection failure, a non-2xx status (through `APIError.generate`).
- * What it skips is the SDK's per-call machinery (header merging, platform
- * headers, its timer and AbortController, request-log formatting).
+ * returns the response once its status is 2xx; its body is read chunk by chunk
+ * from undici's handler (providerRequest), whole (`text()`) or as events
+ * (sseMessages). Every failure is the SDK's own error, as its `makeRequest`
+ * raises it: an aborted signal, the headers timeout, a connection failure, a
+ * non-2xx status (through `APIError.generate`). What it skips is the SDK's
+ * per-call machinery (header merging, platform headers, its timer and
+ * AbortController, request-log formatting).
  */
-export function directPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<TransportResponse> {
-  const send = providerRequest(endpoint.providerId);
-  return postWith(endpoint, (req) => send(endpoint.url, req));
-}
-
-/** directPost for a streamed answer: the body is read chunk by chunk from undici's handler (providerStreamRequest). */
-export function directStreamPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<StreamResponse> {
-  return postWith(endpoint, providerStreamRequest(endpoint.providerId, endpoint.url));
-}
-
-function postWith<R extends PostResponse>(
-  endpoint: DirectEndpoint,
-  send: (req: DirectRequest) => Promise<R>,
-): (params: object, options: SdkCallOptions) => Promise<R> {
+export function directPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<StreamResponse> {
+  const send = providerRequest(endpoint.providerId, endpoint.url);
   const { errors } = endpoint;
   const headers = { accept: 'application/json', 'content-type': 'application/json', ...endpoint.headers };
   return async (params, options) => {
     if (options.signal.aborted) throw new errors.APIUserAbortError();
-    let res: R;
+    let res: StreamResponse;
     try {
       res = await send({ method: 'POST', headers, body: JSON.stringify(params), signal: options.signal, headersTimeoutMs: options.timeout });
     } catch (err) {

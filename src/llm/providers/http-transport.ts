@@ -123,27 +123,6 @@ export interface DirectRequest {
   headersTimeoutMs: number;
 }
 
-/**
- * Sends one request on the provider's keep-alive Agent and returns the same
- * light Response the SDKs get. The wait for the headers is bounded by undici's
- * own timer (its error code is UND_ERR_HEADERS_TIMEOUT), so no per-call timer or
- * AbortController is created here; the caller's signal aborts the request.
- */
-export function providerRequest(providerId: string): (url: string, req: DirectRequest) => Promise<TransportResponse> {
-  const dispatcher = agentFor(providerId);
-  return async (url, req) => {
-    const res = await request(url, {
-      dispatcher,
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      signal: req.signal,
-      headersTimeout: req.headersTimeoutMs,
-    });
-    return new TransportResponse(url, res.statusCode, new ResponseHeaders(res.headers), res.body as unknown as UndiciBody);
-  };
-}
-
 type FetchInput = string | URL | { url: string };
 type BodyInit_ = string | Buffer | Uint8Array | Readable | null | undefined;
 
@@ -281,15 +260,16 @@ export class StreamResponse {
 }
 
 /**
- * Like providerRequest, for a streamed answer: the request goes to undici's
- * dispatcher with a handler that feeds a StreamBody directly, which takes
- * roughly half the time to the first body chunk of `request()` with its
- * Readable body and async iterator. The same errors as `request()`: the
+ * One request on the provider's keep-alive Agent, its body read chunk by chunk:
+ * the request goes to undici's dispatcher with a handler that feeds a
+ * StreamBody directly, which takes roughly half the time to the first body
+ * chunk of `request()` with its Readable body and async iterator, and less for a
+ * whole body than `request()` and its `json()`. The same errors as `request()`: the
  * caller's signal aborts the request (the connection is closed), the headers
  * wait is bounded by undici's timer (UND_ERR_HEADERS_TIMEOUT), connection
  * failures are undici's own.
  */
-export function providerStreamRequest(providerId: string, url: string): (req: DirectRequest) => Promise<StreamResponse> {
+export function providerRequest(providerId: string, url: string): (req: DirectRequest) => Promise<StreamResponse> {
   const dispatcher = agentFor(providerId);
   const { origin, pathname, search } = new URL(url);
   const path = pathname + search;

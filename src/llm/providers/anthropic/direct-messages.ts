@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { VERSION as ANTHROPIC_SDK_VERSION } from '@anthropic-ai/sdk/version';
 import type { StreamResponse } from '../http-transport';
-import { directPost, DirectEndpoint, directStreamPost, parseJson, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
+import { directPost, DirectEndpoint, parseJson, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
 
 /** The API version @anthropic-ai/sdk sends with every call (its buildHeaders); the unit test compares the headers with the SDK's own request. */
 const ANTHROPIC_VERSION = '2026-10-21';
@@ -40,7 +40,7 @@ export function directMessage(
 export function directMessageStream(
   endpoint: DirectEndpoint,
 ): (params: Anthropic.MessageCreateParamsStreaming, options: SdkCallOptions) => Promise<AsyncIterable<Anthropic.RawMessageStreamEvent>> {
-  const post = directStreamPost(endpoint);
+  const post = directPost(endpoint);
   return async (params, options) => messageEvents(await post(params, options), endpoint.errors);
 }
 

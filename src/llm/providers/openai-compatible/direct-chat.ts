@@ -5,7 +5,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import type { StreamResponse } from '../http-transport';
-import { directPost, DirectEndpoint, directStreamPost, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
+import { directPost, DirectEndpoint, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
 import type { SseMessage } from '../sse-decoder';
 
 /**
@@ -25,8 +25,9 @@ export function directChatCompletion(
     const res = await post(params, options);
     // as the SDK does: a JSON media type is parsed, anything else is handed on as text (and then reported as malformed)
     const mediaType = res.headers.get('content-type')?.split(';')[0]?.trim();
-    if (mediaType !== undefined && (mediaType.includes('application/json') || mediaType.endsWith('+json'))) return (await res.json()) as ChatCompletion;
-    return (await res.text()) as unknown as ChatCompletion;
+    const text = await res.text();
+    if (mediaType !== undefined && (mediaType.includes('application/json') || mediaType.endsWith('+json'))) return JSON.parse(text) as ChatCompletion;
+    return text as unknown as ChatCompletion;
   };
 }
 
@@ -40,7 +41,7 @@ export function directChatCompletion(
 export function directChatStream(
   endpoint: DirectEndpoint,
 ): (params: ChatCompletionCreateParamsStreaming, options: SdkCallOptions) => Promise<AsyncIterable<ChatCompletionChunk>> {
-  const post = directStreamPost(endpoint);
+  const post = directPost(endpoint);
   return async (params, options) => sseChunks(await post(params, options), endpoint.errors);
 }
 
