@@ -1,4 +1,4 @@
-import { providerRequest, StreamResponse } from './http-transport';
+import { providerRequest, ProviderResponse } from './http-transport';
 import { SseDecoder, SseMessage } from './sse-decoder';
 
 /**
@@ -46,6 +46,12 @@ export function parseJson(text: string): object | undefined {
   }
 }
 
+/** Whether the answer is JSON as the Stainless SDKs decide it: an application/json or +json media type. */
+export function isJsonAnswer(res: ProviderResponse): boolean {
+  const mediaType = res.headers.get('content-type')?.split(';')[0]?.trim();
+  return mediaType !== undefined && (mediaType.includes('application/json') || mediaType.endsWith('+json'));
+}
+
 /**
  * Sends one JSON POST straight over the provider's keep-alive Agent and
  * returns the response once its status is 2xx; its body is read chunk by chunk
@@ -56,13 +62,13 @@ export function parseJson(text: string): object | undefined {
  * per-call machinery (header merging, platform headers, its timer and
  * AbortController, request-log formatting).
  */
-export function directPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<StreamResponse> {
+export function directPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<ProviderResponse> {
   const send = providerRequest(endpoint.providerId, endpoint.url);
   const { errors } = endpoint;
   const headers = { accept: 'application/json', 'content-type': 'application/json', ...endpoint.headers };
   return async (params, options) => {
     if (options.signal.aborted) throw new errors.APIUserAbortError();
-    let res: StreamResponse;
+    let res: ProviderResponse;
     try {
       res = await send({ method: 'POST', headers, body: JSON.stringify(params), signal: options.signal, headersTimeoutMs: options.timeout });
     } catch (err) {
@@ -95,7 +101,7 @@ function isAbortError(err: unknown): boolean {
  * the pool. Whenever iteration stops before that (an abort, an error, the
  * caller leaving) the body is destroyed, which closes the upstream connection.
  */
-export async function* sseMessages(res: StreamResponse, isLast?: (message: SseMessage) => boolean): AsyncGenerator<SseMessage> {
+export async function* sseMessages(res: ProviderResponse, isLast?: (message: SseMessage) => boolean): AsyncGenerator<SseMessage> {
   const body = res.body;
   const decoder = new SseDecoder();
   let state: 'reading' | 'last' | 'ended' = 'reading';

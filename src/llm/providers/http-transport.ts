@@ -152,12 +152,12 @@ export function providerFetch(providerId: string): typeof fetch {
 const STREAM_HIGH_WATER_CHUNKS = 64;
 
 /**
- * The body of a streamed response, fed by undici's dispatch handler and read
+ * The body of a provider response, fed by undici's dispatch handler and read
  * chunk by chunk: no Readable, no async iterator, no promise per chunk while
  * chunks are waiting. `destroy()` aborts the request, which closes the
  * connection unless the response had already completed.
  */
-export class StreamBody {
+export class ResponseBody {
   private queue: Buffer[] = [];
   private head = 0;
   private ended = false;
@@ -188,7 +188,7 @@ export class StreamBody {
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
 
-  /** All of it as UTF-8 text (an error answer). */
+  /** All of it as UTF-8 text (a whole answer, or an error answer). */
   async text(): Promise<string> {
     const parts: Buffer[] = [];
     for (let chunk = await this.read(); chunk !== null; chunk = await this.read()) parts.push(chunk);
@@ -242,14 +242,14 @@ export class StreamBody {
   }
 }
 
-/** A streamed provider response: status and headers, and its body read chunk by chunk. */
-export class StreamResponse {
+/** A provider response: status and headers, and its body read chunk by chunk (whole, or as events). */
+export class ProviderResponse {
   readonly ok: boolean;
 
   constructor(
     readonly status: number,
     readonly headers: ResponseHeaders,
-    readonly body: StreamBody,
+    readonly body: ResponseBody,
   ) {
     this.ok = status >= 200 && status < 300;
   }
@@ -262,22 +262,22 @@ export class StreamResponse {
 /**
  * One request on the provider's keep-alive Agent, its body read chunk by chunk:
  * the request goes to undici's dispatcher with a handler that feeds a
- * StreamBody directly, which takes roughly half the time to the first body
+ * ResponseBody directly, which takes roughly half the time to the first body
  * chunk of `request()` with its Readable body and async iterator, and less for a
  * whole body than `request()` and its `json()`. The same errors as `request()`: the
  * caller's signal aborts the request (the connection is closed), the headers
  * wait is bounded by undici's timer (UND_ERR_HEADERS_TIMEOUT), connection
  * failures are undici's own.
  */
-export function providerRequest(providerId: string, url: string): (req: DirectRequest) => Promise<StreamResponse> {
+export function providerRequest(providerId: string, url: string): (req: DirectRequest) => Promise<ProviderResponse> {
   const dispatcher = agentFor(providerId);
   const { origin, pathname, search } = new URL(url);
   const path = pathname + search;
   return (req) =>
-    new Promise<StreamResponse>((resolve, reject) => {
+    new Promise<ProviderResponse>((resolve, reject) => {
       const { signal } = req;
-      const body = new StreamBody();
-      let response: StreamResponse | undefined;
+      const body = new ResponseBody();
+      let response: ProviderResponse | undefined;
       let settled = false;
       const onAbort = (): void => body.controller?.abort(signal.reason as Error);
       const done = (): void => {
@@ -292,7 +292,7 @@ export function providerRequest(providerId: string, url: string): (req: DirectRe
         },
         onResponseStart(_controller, statusCode, headers) {
           if (statusCode < 200) return;
-          response = new StreamResponse(statusCode, new ResponseHeaders(headers), body);
+          response = new ProviderResponse(statusCode, new ResponseHeaders(headers), body);
           resolve(response);
         },
         onResponseData(_controller, chunk) {

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { VERSION as ANTHROPIC_SDK_VERSION } from '@anthropic-ai/sdk/version';
-import type { StreamResponse } from '../http-transport';
-import { directPost, DirectEndpoint, parseJson, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
+import type { ProviderResponse } from '../http-transport';
+import { directPost, DirectEndpoint, isJsonAnswer, parseJson, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
 
 /** The API version @anthropic-ai/sdk sends with every call (its buildHeaders); the unit test compares the headers with the SDK's own request. */
 const ANTHROPIC_VERSION = '2026-10-21';
@@ -27,12 +27,9 @@ export function directMessage(
     const res = await post(params, options);
     const text = await res.text();
     if (res.status === 204) return null as unknown as Anthropic.Message;
-    const mediaType = res.headers.get('content-type')?.split(';')[0]?.trim();
-    if (mediaType !== undefined && (mediaType.includes('application/json') || mediaType.endsWith('+json'))) {
-      if (res.headers.get('content-length') === '0') return undefined as unknown as Anthropic.Message;
-      return JSON.parse(text) as Anthropic.Message;
-    }
-    return text as unknown as Anthropic.Message;
+    if (!isJsonAnswer(res)) return text as unknown as Anthropic.Message;
+    if (res.headers.get('content-length') === '0') return undefined as unknown as Anthropic.Message;
+    return JSON.parse(text) as Anthropic.Message;
   };
 }
 
@@ -51,7 +48,7 @@ export function directMessageStream(
  * other is JSON-parsed (a SyntaxError as is). The body is read to its end, as
  * the SDK does; aborts and closing the connection as in sseMessages.
  */
-async function* messageEvents(res: StreamResponse, errors: StainlessErrors): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
+async function* messageEvents(res: ProviderResponse, errors: StainlessErrors): AsyncGenerator<Anthropic.RawMessageStreamEvent> {
   for await (const sse of sseMessages(res)) {
     if (sse.event === 'ping' || sse.event === null) continue;
     if (sse.event === 'error') {

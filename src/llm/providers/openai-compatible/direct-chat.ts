@@ -4,8 +4,8 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
-import type { StreamResponse } from '../http-transport';
-import { directPost, DirectEndpoint, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
+import type { ProviderResponse } from '../http-transport';
+import { directPost, DirectEndpoint, isJsonAnswer, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
 import type { SseMessage } from '../sse-decoder';
 
 /**
@@ -24,10 +24,8 @@ export function directChatCompletion(
   return async (params, options) => {
     const res = await post(params, options);
     // as the SDK does: a JSON media type is parsed, anything else is handed on as text (and then reported as malformed)
-    const mediaType = res.headers.get('content-type')?.split(';')[0]?.trim();
     const text = await res.text();
-    if (mediaType !== undefined && (mediaType.includes('application/json') || mediaType.endsWith('+json'))) return JSON.parse(text) as ChatCompletion;
-    return text as unknown as ChatCompletion;
+    return (isJsonAnswer(res) ? JSON.parse(text) : text) as ChatCompletion;
   };
 }
 
@@ -54,7 +52,7 @@ const isDone = (message: SseMessage): boolean => message.data.startsWith('[DONE]
  * response headers), `[DONE]` ends the stream; reading, aborts and closing the
  * connection as in sseMessages.
  */
-async function* sseChunks(res: StreamResponse, errors: StainlessErrors): AsyncGenerator<ChatCompletionChunk> {
+async function* sseChunks(res: ProviderResponse, errors: StainlessErrors): AsyncGenerator<ChatCompletionChunk> {
   for await (const message of sseMessages(res, isDone)) {
     const data = JSON.parse(message.data) as ChatCompletionChunk & { error?: object };
     if (message.event !== null && message.event.startsWith('thread.')) {

@@ -27,8 +27,6 @@ import type { ProviderDescriptor } from '../provider-descriptor';
 import { toProviderError } from '../sdk-errors';
 import { directChatCompletion, directChatStream } from './direct-chat';
 import { DirectEndpoint, SdkCallOptions, StainlessErrors } from '../direct-call';
-
-const OpenAIErrors: StainlessErrors = OpenAI;
 import {
   MaxTokensField,
   fromChatCompletion,
@@ -40,7 +38,7 @@ import {
   toImageParams,
 } from './openai-compatible.mapper';
 
-export type { SdkCallOptions };
+const OpenAIErrors: StainlessErrors = OpenAI;
 
 /**
  * The calls an OpenAI-shaped SDK client makes, typed by the `openai` SDK. The
