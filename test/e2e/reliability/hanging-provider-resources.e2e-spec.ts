@@ -6,15 +6,14 @@
  * assertion, not a timing one: a leak of one handle or one small object per
  * call would exceed the tolerances.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
-import { createTestDatabase, TestDatabase } from '@test/support/db';
+import type { TestDatabase } from '@test/support/db';
 import { pollUntil, waitUntil } from '@test/support/poll';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
-import { createClientKey, ServerProcess, startServer } from '@test/support/server-process';
+import type { ProviderSimulator } from '@test/support/provider-simulator/server';
+import { createClientKey, ServerProcess } from '@test/support/server-process';
+import { SimulatedServer, startSimulatedServer } from '@test/support/simulated-server';
 
 jest.setTimeout(240_000);
 
@@ -48,45 +47,37 @@ interface Resources {
 }
 
 describe('a hanging provider: every call bounded by the timeout, handles and heap flat', () => {
+  let running: SimulatedServer | undefined;
   let sim: ProviderSimulator;
   let db: TestDatabase;
-  let dataDir: string;
   let server: ServerProcess;
   let key: string;
   let agent: Agent;
   let gcRuns = 0;
 
   beforeAll(async () => {
-    sim = await startProviderSimulator();
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'llmhub-e2e-hang-'));
-    server = await startServer(
-      { DATABASE_URL: db.url, DATA_DIR: dataDir },
-      {
-        OPENAI_API_KEY: 'sk-test',
-        OPENAI_BASE_URL: `${sim.url}/v1`,
-        ANTHROPIC_API_KEY: 'sk-ant-test',
-        ANTHROPIC_BASE_URL: sim.url,
-        GROQ_API_KEY: 'gsk-test',
-        GROQ_BASE_URL: sim.url,
-        MOCK_PROVIDER: 'off',
-        PROVIDER_TIMEOUT_MS: '200',
-        PROVIDER_MAX_RETRIES: '0',
-        // every call must reach the hanging provider: an open circuit would answer 503 at once
-        PROVIDER_CIRCUIT_FAILURES: '1000000',
-        NODE_OPTIONS: `--expose-gc --require ${GC_PRELOAD}`,
-      },
-    );
+    running = await startSimulatedServer('e2e-hang', (simUrl) => ({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: `${simUrl}/v1`,
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_BASE_URL: simUrl,
+      GROQ_API_KEY: 'gsk-test',
+      GROQ_BASE_URL: simUrl,
+      MOCK_PROVIDER: 'off',
+      PROVIDER_TIMEOUT_MS: '200',
+      PROVIDER_MAX_RETRIES: '0',
+      // every call must reach the hanging provider: an open circuit would answer 503 at once
+      PROVIDER_CIRCUIT_FAILURES: '1000000',
+      NODE_OPTIONS: `--expose-gc --require ${GC_PRELOAD}`,
+    }));
+    ({ sim, db, server } = running);
     key = (await createClientKey(server.url)).key;
     agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 60_000 });
   }, 90_000);
 
   afterAll(async () => {
-    await server?.stop();
     await agent?.close();
-    await sim?.close();
-    await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.close('stop');
   });
 
   /** `n` calls, `CONCURRENCY` at a time; answers counted by status and error code. */

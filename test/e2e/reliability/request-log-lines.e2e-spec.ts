@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { pollUntil } from '@test/support/poll';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
-import { createClientKey, ensureServerBuilt, ServerProcess, startServer } from '@test/support/server-process';
+import { createClientKey, ensureServerBuilt, ServerProcess } from '@test/support/server-process';
+import { SimulatedServer, startSimulatedServer } from '@test/support/simulated-server';
 
 /**
  * Request lines are written in batches (8 KB or 200 ms, whichever comes
@@ -13,28 +9,21 @@ import { createClientKey, ensureServerBuilt, ServerProcess, startServer } from '
  * while it keeps running — a line is never held until the next burst of traffic.
  */
 describe('request lines of a running server (e2e, built server)', () => {
-  let db: TestDatabase;
-  let dataDir: string;
-  let sim: ProviderSimulator;
+  let running: SimulatedServer | undefined;
   let server: ServerProcess;
 
   beforeAll(async () => {
     ensureServerBuilt();
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'llmhub-log-lines-'));
-    sim = await startProviderSimulator();
-    server = await startServer(
-      { DATABASE_URL: db.url, DATA_DIR: dataDir },
-      { LOG_LEVEL: 'info', MOCK_PROVIDER: 'off', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${sim.url}/v1` },
-    );
+    running = await startSimulatedServer('log-lines', (simUrl) => ({
+      LOG_LEVEL: 'info',
+      MOCK_PROVIDER: 'off',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: `${simUrl}/v1`,
+    }));
+    server = running.server;
   }, 120_000);
 
-  afterAll(async () => {
-    await server?.kill9();
-    await sim?.close();
-    await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => running?.close());
 
   function lineOf(requestId: string): Record<string, unknown> | undefined {
     const line = server

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { createTestDatabase, TestDatabase } from '@test/support/db';
-import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
-import { ADMIN_TOKEN, ensureServerBuilt, ServerProcess, startServer } from '@test/support/server-process';
+import { ProviderSimulator } from '@test/support/provider-simulator/server';
+import { ADMIN_TOKEN, ensureServerBuilt, ServerProcess } from '@test/support/server-process';
+import { SimulatedServer, startSimulatedServer } from '@test/support/simulated-server';
 
 const PROMPT = 'zebra-quartz-prompt-7f3a';
 const TEMPLATE_BODY = 'marmalade-template-body-91c2 {{ thing }}';
@@ -16,8 +13,7 @@ const PROVIDER_KEY = 'sk-provider-secret-5d8e0b1c2a';
  * provider key, good and bad, leave none of them in any log line.
  */
 describe('no secret and no prompt body in the logs (e2e, built server)', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let running: SimulatedServer | undefined;
   let sim: ProviderSimulator;
   let server: ServerProcess;
   let apiKey = '';
@@ -25,13 +21,13 @@ describe('no secret and no prompt body in the logs (e2e, built server)', () => {
 
   beforeAll(async () => {
     ensureServerBuilt();
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'llmhub-logs-'));
-    sim = await startProviderSimulator();
-    server = await startServer(
-      { DATABASE_URL: db.url, DATA_DIR: dataDir },
-      { LOG_LEVEL: 'trace', MOCK_PROVIDER: 'off', OPENAI_API_KEY: PROVIDER_KEY, OPENAI_BASE_URL: `${sim.url}/v1` },
-    );
+    running = await startSimulatedServer('logs', (simUrl) => ({
+      LOG_LEVEL: 'trace',
+      MOCK_PROVIDER: 'off',
+      OPENAI_API_KEY: PROVIDER_KEY,
+      OPENAI_BASE_URL: `${simUrl}/v1`,
+    }));
+    ({ sim, server } = running);
     const url = server.url;
     const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -76,12 +72,7 @@ describe('no secret and no prompt body in the logs (e2e, built server)', () => {
     log = server.fullOutput();
   }, 120_000);
 
-  afterAll(async () => {
-    await server?.kill9();
-    await sim?.close();
-    await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => running?.close());
 
   it('captured the request lines of the run (the capture works)', () => {
     expect(log).toContain('/v1/chat/completions');
