@@ -134,7 +134,7 @@ export class MetricsService {
     });
   }
 
-  private readonly observeOverheadOnce = boundHistogram(this.overhead);
+  private readonly overheadBound = boundHistogram(this.overhead);
 
   /** Label sets bound once (bound-metrics.ts): the hot path skips prom-client's label hashing and validation. */
   private modelMetrics(provider: string, model: string): ModelMetrics {
@@ -215,7 +215,7 @@ export class MetricsService {
 
   /** The x-llmhub-overhead-ms figure of one response, in seconds. */
   observeOverhead(seconds: number): void {
-    this.observeOverheadOnce(seconds);
+    this.overheadBound(seconds);
   }
 
   /** Called by the UsageRecorder for every record. */

@@ -191,14 +191,8 @@ export class PricingService {
   /**
    * Upper bound of a request's cost before it runs, for the budget reservation: every input token at the
    * highest input rate it could be billed at (cache writes cost more than plain input), plus the full
-   * output allowance.
+   * output allowance; a plain decimal string, computed exactly in integers.
    */
-  maxCost(modelId: string, estimatedInputTokens: number, maxOutputTokens: number): Decimal | null {
-    const usd = this.maxCostUsd(modelId, estimatedInputTokens, maxOutputTokens);
-    return usd === null ? null : new Decimal(usd);
-  }
-
-  /** The same bound as a plain decimal string, computed exactly in integers. */
   maxCostUsd(modelId: string, estimatedInputTokens: number, maxOutputTokens: number): string | null {
     const exact = this.resolved.get(modelId)?.exact;
     if (!exact) return null;

@@ -74,17 +74,17 @@ describe(PricingService.name, () => {
     expect(usd(sut.cost('openai/gpt-4.1-nano', { inputTokens: 1, cachedInputTokens: 1, outputTokens: 0 }))).toBe('0.000000025');
   });
 
-  describe('maxCost', () => {
+  describe('maxCostUsd', () => {
     it('reserves the estimated input and the full output allowance', () => {
-      expect(usd(sut.maxCost('openai/gpt-4o-mini', 1_000, 500))).toBe('0.00045');
+      expect(sut.maxCostUsd('openai/gpt-4o-mini', 1_000, 500)).toBe('0.00045');
     });
 
     it('reserves input at the cache-write rate where that is higher', () => {
-      expect(usd(sut.maxCost('anthropic/claude-sonnet-4-5', 1_000, 1_000))).toBe('0.01875');
+      expect(sut.maxCostUsd('anthropic/claude-sonnet-4-5', 1_000, 1_000)).toBe('0.01875');
     });
 
     it('returns null for an unpriced model', () => {
-      expect(sut.maxCost('custom/whatever', 1_000, 1_000)).toBeNull();
+      expect(sut.maxCostUsd('custom/whatever', 1_000, 1_000)).toBeNull();
     });
   });
 
