@@ -1,7 +1,7 @@
 /**
  * Usage ingest worker (a process of its own, against the bench database):
  *  1. recorder: many concurrent UsageRecorder.record() calls — the path every
- *     request takes (group commit into llm_generation_log + rollups);
+ *     request takes (group commit into llm_generation_log);
  *  2. seed: UsageRepository.insertBatch() in 5,000-row batches via seedUsage().
  * Env: DATABASE_URL, BENCH_INGEST_RECORDS, BENCH_INGEST_CONCURRENCY, BENCH_SEED_RECORDS.
  */

@@ -1,8 +1,9 @@
 /**
  * Synthetic traffic for demos and the benchmark:
  *   npm run seed:usage -- --rows N [--days D] [--clients C]   (node dist/bench/seed-usage.js)
- * Fills llm_generation_log and the rollups (through the recorder's own insert)
- * with several clients, providers, models and statuses; DATABASE_URL is required.
+ * Fills llm_generation_log (through the recorder's own insert), then folds the rows
+ * into the cost rollups as a running LLMHub would within a second, with several
+ * clients, providers, models and statuses; DATABASE_URL is required.
  * It lives with the bench, not in src/billing, because it writes through billing's
  * UsageRepository directly (the insert the ingest bench measures), which only billing
  * itself may do inside src/ (test/unit/architecture).
@@ -14,6 +15,10 @@ import { dataSourceOptions, runMigrations } from '../src/database/data-source';
 import type { GenerationStatus } from '../src/billing/generation-log.entity';
 import type { UsageRecord } from '../src/billing/usage-record';
 import { UsageRepository } from '../src/billing/usage.repository';
+import { NOT_FOLDED } from '../src/billing/rollup-fold';
+import { RollupFoldRepository } from '../src/billing/rollup-fold.repository';
+import { RollupFoldService } from '../src/billing/rollup-fold.service';
+import { TimescaleJobsRepository } from '../src/billing/timescale-jobs.repository';
 
 const MODELS = [
   { provider: 'openai', model: 'gpt-4o-mini', inPerM: '0.15', outPerM: '0.6' },
@@ -118,6 +123,24 @@ export async function seedUsage(dataSource: DataSource, opts: SeedOptions, log: 
   return written;
 }
 
+/**
+ * Folds every row written so far into the stored cost rollups (plain PostgreSQL;
+ * TimescaleDB refreshes its own), waiting while a running LLMHub holds the fold.
+ * Reads are exact either way; folded, they no longer aggregate the seeded rows.
+ */
+export async function foldSeeded(dataSource: DataSource): Promise<void> {
+  const catalog = new TimescaleJobsRepository(dataSource);
+  if (await catalog.hasTimescale()) return;
+  const fold = new RollupFoldService(new RollupFoldRepository(dataSource), catalog);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [{ n }]: { n: number }[] = await dataSource.query(`SELECT count(*)::int AS n FROM llm_generation_log WHERE ${NOT_FOLDED}`);
+    if (n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${n} seeded rows still not folded into the rollups after 2 minutes`);
+    if ((await fold.fold()) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
@@ -127,6 +150,7 @@ async function main(): Promise<void> {
     await runMigrations(dataSource);
     const started = Date.now();
     const written = await seedUsage(dataSource, opts, (m) => console.log(m));
+    await foldSeeded(dataSource);
     const seconds = (Date.now() - started) / 1000;
     console.log(
       `seeded ${written} records over ${opts.days} days for ${opts.clients} clients in ${seconds.toFixed(1)} s (${Math.round(written / seconds)} records/s)`,

@@ -14,6 +14,8 @@ import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { RejectionRecorder } from './rejection-recorder.service';
 import { RetentionService } from './retention.service';
+import { RollupFoldRepository } from './rollup-fold.repository';
+import { RollupFoldService } from './rollup-fold.service';
 import { TimescaleJobsRepository } from './timescale-jobs.repository';
 import { UsageReportsRepository } from './usage-reports.repository';
 import { UsageRecorder } from './usage-recorder.service';
@@ -28,12 +30,14 @@ import { UsageRepository } from './usage.repository';
     DashboardRepository,
     FeedbackRepository,
     TimescaleJobsRepository,
+    RollupFoldRepository,
     UsageRecorder,
     BillingReadService,
     GenerationLogService,
     DashboardService,
     FeedbackService,
     RetentionService,
+    RollupFoldService,
     JobHealthService,
     MetricsService,
     RejectionRecorder,

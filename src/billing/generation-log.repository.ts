@@ -29,6 +29,8 @@ const LOG_SELECT = `id, created_at, created_at::text AS created_at_key, client_i
 const PURGE_BATCH_ROWS = 10_000;
 /** One instance deletes at a time. */
 const RETENTION_LOCK = 7_461_012;
+/** Plain PostgreSQL: a row not folded into the rollups yet is kept until it is (its cost must reach them). */
+const FOLDED = '(xact_id IS NULL OR xact_id < (SELECT folded_below FROM llm_rollup_fold))';
 
 /** Row-level reads of llm_generation_log, and the deletion of old rows (the writes are UsageRepository's). */
 @Injectable()
@@ -83,7 +85,7 @@ export class GenerationLogRepository {
           const rows = (await runner.query(
             `WITH gone AS (
                DELETE FROM llm_generation_log WHERE ctid = ANY (ARRAY(
-                 SELECT ctid FROM llm_generation_log WHERE created_at < $1 LIMIT ${PURGE_BATCH_ROWS}))
+                 SELECT ctid FROM llm_generation_log WHERE created_at < $1 AND ${FOLDED} LIMIT ${PURGE_BATCH_ROWS}))
                RETURNING 1)
              SELECT count(*)::int AS n FROM gone`,
             [cutoff],

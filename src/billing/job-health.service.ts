@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService } from './metrics.service';
 import { RetentionService } from './retention.service';
+import { RollupFoldService } from './rollup-fold.service';
 import { TimescaleJobRow, TimescaleJobsRepository } from './timescale-jobs.repository';
 
 export type JobState = 'ok' | 'failing' | 'overdue';
@@ -16,9 +17,9 @@ export interface JobHealth {
 }
 
 export interface RollupFreshness {
-  /** who keeps the rollups current: TimescaleDB's refresh jobs, or the application in the log's own transaction */
+  /** who keeps the rollups current: TimescaleDB's refresh jobs, or the application's fold (every second) */
   kept_by: 'timescaledb' | 'application';
-  /** the oldest last successful refresh among the rollups (null: kept by the application, or never refreshed) */
+  /** the oldest last successful refresh among the rollups, or the application's last fold (null: never) */
   refreshed_at: string | null;
   /** true when a refresh job is failing or overdue: reports read the raw log for the missing part, slower */
   stale: boolean;
@@ -38,7 +39,7 @@ const CACHE_MS = 10_000;
 /**
  * Whether the scheduled jobs behind billing data run: TimescaleDB's refresh
  * and retention policies (timescaledb_information.job_stats), or on plain
- * PostgreSQL the application's own retention job. Jobs can fail while every
+ * PostgreSQL the application's own retention job and rollup fold. Jobs can fail while every
  * request succeeds; this is what /health/ready, /metrics and the dashboard show.
  */
 @Injectable()
@@ -49,6 +50,7 @@ export class JobHealthService {
   constructor(
     private readonly catalog: TimescaleJobsRepository,
     private readonly retention: RetentionService,
+    private readonly fold: RollupFoldService,
     metrics: MetricsService,
   ) {
     metrics.attachJobs(() => this.report());
@@ -62,8 +64,10 @@ export class JobHealthService {
     });
     if (!(await this.timescale)) {
       // the application's own jobs: their outcome is in memory, nothing to cache
-      const jobs = [this.retention.health(now)];
-      return { state: worst(jobs), jobs, rollups: { kept_by: 'application', refreshed_at: null, stale: false } };
+      const fold = this.fold.health(now);
+      const jobs = fold ? [this.retention.health(now), fold] : [this.retention.health(now)];
+      const rollups: RollupFreshness = { kept_by: 'application', refreshed_at: fold?.last_success_at ?? null, stale: fold !== null && fold.state !== 'ok' };
+      return { state: worst(jobs), jobs, rollups };
     }
     if (this.cached && now.getTime() - this.cached.at < CACHE_MS) return this.cached.report;
     const report = this.readTimescale(now);

@@ -179,14 +179,14 @@ export class MetricsService {
           }
         },
       });
-    gauge('llmhub_job_failing', 'Scheduled jobs (rollup refresh, retention) whose last run failed: 1', (j) => state(j, 'failing'));
+    gauge('llmhub_job_failing', 'Scheduled jobs (rollup refresh or fold, retention) whose last run failed: 1', (j) => state(j, 'failing'));
     gauge('llmhub_job_overdue', 'Scheduled jobs that have not succeeded for more than two periods: 1', (j) => state(j, 'overdue'));
     gauge('llmhub_job_last_success_timestamp_seconds', 'When each scheduled job last succeeded (Unix seconds)', (j) =>
       j.last_success_at ? Date.parse(j.last_success_at) / 1000 : undefined,
     );
     new Gauge({
       name: 'llmhub_rollups_stale',
-      help: 'Cost rollups behind because a refresh job fails or is overdue: 1',
+      help: 'Cost rollups behind because a refresh or fold job fails or is overdue: 1',
       registers: [this.registry],
       async collect() {
         const r = await report().catch(() => undefined);

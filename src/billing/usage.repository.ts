@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { hasTimescale } from '../database/timescale';
 import type { UsageRecord } from './usage-record';
 
 export const LOG_COLUMNS = [
@@ -36,52 +35,21 @@ export const LOG_COLUMNS = [
 const COLUMN_LIST = LOG_COLUMNS.map(([name]) => name).join(', ');
 const UNNEST = LOG_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
 const ROW = LOG_COLUMNS.map(([, type], i) => `$${i + 1}::${type}`).join(', ');
-const DIMENSIONS = 'client_id, provider, model, template_id, template_version';
-
-/** Same measures as the TimescaleDB continuous aggregates (migration CreateCostRollups). */
-const MEASURES = `
-  count(*), count(*) FILTER (WHERE status IN ('error','cancelled')),
-  count(*) FILTER (WHERE status IN ('rate_limited','budget_exceeded','rejected')),
-  sum(input_tokens), sum(output_tokens), sum(cost_usd), count(*) FILTER (WHERE price_unknown), sum(latency_ms)`;
-
-const ROLLUP_TABLES = [
-  ['llm_hourly_costs', 'hour'],
-  ['llm_daily_costs', 'day'],
-  ['llm_monthly_costs', 'month'],
-] as const;
-
-function rollupUpsert(table: string, unit: string): string {
-  const add = (col: string) => `${col} = ${table}.${col} + EXCLUDED.${col}`;
-  return `INSERT INTO ${table} (bucket, ${DIMENSIONS}, requests, errors, rejected, input_tokens, output_tokens, cost_usd, price_unknown, latency_ms_sum)
-    SELECT date_trunc('${unit}', created_at, 'UTC'), ${DIMENSIONS}, ${MEASURES}
-    FROM ins GROUP BY 1, ${DIMENSIONS}
-    ON CONFLICT (bucket, ${DIMENSIONS}) DO UPDATE SET
-      ${['requests', 'errors', 'rejected', 'input_tokens', 'output_tokens', 'price_unknown', 'latency_ms_sum'].map(add).join(', ')},
-      cost_usd = coalesce(${table}.cost_usd + EXCLUDED.cost_usd, ${table}.cost_usd, EXCLUDED.cost_usd)`;
-}
 
 /**
- * One statement, hence one round trip and one transaction: the log rows, then the
- * rollups aggregated from the rows actually inserted (RETURNING), so replaying a
- * record that is already stored changes nothing.
+ * The log rows alone: the cost rollups are folded from them afterwards (by
+ * TimescaleDB, or by the rollup fold on plain PostgreSQL). Replaying a record
+ * that is already stored inserts nothing.
  */
-function insertSql(withRollups: boolean, oneRow: boolean): string {
+function insertSql(oneRow: boolean): string {
   const source = oneRow ? `VALUES (${ROW})` : `SELECT ${COLUMN_LIST} FROM unnest(${UNNEST}) AS input(${COLUMN_LIST})`;
-  const insert = `ins AS (
-    INSERT INTO llm_generation_log (${COLUMN_LIST})
-    ${source}
-    ON CONFLICT (id, created_at) DO NOTHING
-    RETURNING created_at, ${DIMENSIONS}, status, input_tokens, output_tokens, cost_usd, price_unknown, latency_ms)`;
-  const rollups = withRollups ? ROLLUP_TABLES.map(([table, unit], i) => `, r${i} AS (${rollupUpsert(table, unit)})`).join('') : '';
-  return `WITH ${insert}${rollups} SELECT count(*)::int AS inserted FROM ins`;
+  return `INSERT INTO llm_generation_log (${COLUMN_LIST}) ${source} ON CONFLICT (id, created_at) DO NOTHING`;
 }
 
 /** Prepared once per connection each; a batch of one record (every call at low load) binds 24 scalars, not 24 one-element arrays. */
 const STATEMENTS = {
-  rollups: { name: 'llmhub_usage_insert_rollups', text: insertSql(true, false) },
-  rollupsOne: { name: 'llmhub_usage_insert_rollups_one', text: insertSql(true, true) },
-  log: { name: 'llmhub_usage_insert_log', text: insertSql(false, false) },
-  logOne: { name: 'llmhub_usage_insert_log_one', text: insertSql(false, true) },
+  batch: { name: 'llmhub_usage_insert', text: insertSql(false) },
+  one: { name: 'llmhub_usage_insert_one', text: insertSql(true) },
 };
 
 /** PostgreSQL text and jsonb refuse NUL characters; a caller's stray \u0000 must not cost its record. */
@@ -146,34 +114,18 @@ export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
 /** The usage write path: hand-written SQL straight on the pg pool (the hot path: every call writes one row). */
 @Injectable()
 export class UsageRepository {
-  private timescale: Promise<boolean> | undefined;
-
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   get pool(): Pool {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
-  /** Inserts the batch and updates the rollups atomically; returns how many rows were new. */
+  /** Inserts the batch in one statement (one transaction); returns how many rows were new. */
   async insertBatch(records: readonly UsageRecord[]): Promise<number> {
     if (records.length === 0) return 0;
-    const timescale = await this.isTimescale();
     const one = records.length === 1;
-    const statement = timescale ? (one ? STATEMENTS.logOne : STATEMENTS.log) : one ? STATEMENTS.rollupsOne : STATEMENTS.rollups;
-    const result = await this.pool.query<{ inserted: number }>({
-      name: statement.name,
-      text: statement.text,
-      values: one ? rowValues(records[0]) : toColumnArrays(records),
-    });
-    return result.rows[0].inserted;
-  }
-
-  /** Decided once per process; a failed probe (database down) is retried next time. */
-  isTimescale(): Promise<boolean> {
-    this.timescale ??= hasTimescale({ query: (sql: string) => this.pool.query(sql).then((r) => r.rows as unknown[]) }).catch((err) => {
-      this.timescale = undefined;
-      throw err;
-    });
-    return this.timescale;
+    const statement = one ? STATEMENTS.one : STATEMENTS.batch;
+    const result = await this.pool.query({ name: statement.name, text: statement.text, values: one ? rowValues(records[0]) : toColumnArrays(records) });
+    return result.rowCount ?? 0;
   }
 }

@@ -3,6 +3,7 @@ import { CreateGenerationLog1764417600001 } from '../../migrations/1764417600001
 import { CreateCostRollups1764417600002 } from '../../migrations/1764417600002-CreateCostRollups';
 import { CreateBudgetCounters1764417700000 } from '../../migrations/1764417700000-CreateBudgetCounters';
 import { SeedSystemTemplates1764417900000 } from '../../migrations/1764417900000-SeedSystemTemplates';
+import { FoldCostRollups1764418000000 } from '../../migrations/1764418000000-FoldCostRollups';
 
 /**
  * Every migration, in order. Listed explicitly (rather than globbed) so the
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   CreateCostRollups1764417600002,
   CreateBudgetCounters1764417700000,
   SeedSystemTemplates1764417900000,
+  FoldCostRollups1764418000000,
 ];

@@ -586,15 +586,15 @@ export type DashboardResponseDto = {
 
 export type DashboardRollupsDto = {
     /**
-     * scheduled jobs (refresh, retention) failing or overdue
+     * scheduled jobs (refresh, fold, retention) failing or overdue
      */
     failing_jobs: Array<string>;
     /**
-     * TimescaleDB's refresh jobs, or the application in the log's own transaction
+     * TimescaleDB's refresh jobs, or the application's fold of the log (every second)
      */
     kept_by: 'timescaledb' | 'application';
     /**
-     * the oldest last successful refresh among the rollups (null when kept by the application)
+     * the oldest last successful refresh among the rollups, or the application's last fold (null: none yet)
      */
     refreshed_at: string | null;
     /**
@@ -1433,7 +1433,7 @@ export type ReadinessChecksDto = {
 export type ReadinessResponseDto = {
     checks: ReadinessChecksDto;
     /**
-     * each scheduled job: a failing refresh leaves the rollups stale, a failing retention deletes nothing
+     * each scheduled job: a failing refresh or fold leaves the rollups stale, a failing retention deletes nothing
      */
     jobs: Array<ScheduledJobDto>;
     status: 'ready' | 'not_ready';

@@ -47,17 +47,17 @@ export class DashboardHourDto {
 }
 
 export class DashboardRollupsDto {
-  @ApiProperty({ enum: ['timescaledb', 'application'], description: "TimescaleDB's refresh jobs, or the application in the log's own transaction" })
+  @ApiProperty({ enum: ['timescaledb', 'application'], description: "TimescaleDB's refresh jobs, or the application's fold of the log (every second)" })
   kept_by!: 'timescaledb' | 'application';
   @ApiProperty({
     type: String,
     nullable: true,
     format: 'date-time',
-    description: 'the oldest last successful refresh among the rollups (null when kept by the application)',
+    description: "the oldest last successful refresh among the rollups, or the application's last fold (null: none yet)",
   })
   refreshed_at!: string | null;
   @ApiProperty({ description: 'a refresh job is failing or overdue: figures are complete but reports slow down' }) stale!: boolean;
-  @ApiProperty({ type: [String], example: ['refresh llm_hourly_costs'], description: 'scheduled jobs (refresh, retention) failing or overdue' })
+  @ApiProperty({ type: [String], example: ['refresh llm_hourly_costs'], description: 'scheduled jobs (refresh, fold, retention) failing or overdue' })
   failing_jobs!: string[];
 }
 

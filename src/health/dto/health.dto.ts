@@ -32,6 +32,9 @@ export class ScheduledJobDto {
 export class ReadinessResponseDto {
   @ApiProperty({ enum: ['ready', 'not_ready'] }) status!: 'ready' | 'not_ready';
   @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
-  @ApiProperty({ type: [ScheduledJobDto], description: 'each scheduled job: a failing refresh leaves the rollups stale, a failing retention deletes nothing' })
+  @ApiProperty({
+    type: [ScheduledJobDto],
+    description: 'each scheduled job: a failing refresh or fold leaves the rollups stale, a failing retention deletes nothing',
+  })
   jobs!: ScheduledJobDto[];
 }

@@ -1,13 +1,15 @@
 import { Client } from 'pg';
 import request from 'supertest';
 import { RetentionService } from '@src/billing/retention.service';
+import { RollupFoldService } from '@src/billing/rollup-fold.service';
 import { startTestApp, TestApp } from '@test/support/app';
+import { foldEverything } from '@test/support/fold-everything';
 
 /**
  * A scheduled job that fails while every request succeeds shows in
  * /health/ready's details, in /metrics and in the dashboard data. On plain
- * PostgreSQL the job is the application's retention; a trigger refusing
- * deletes makes it fail for real.
+ * PostgreSQL the jobs are the application's retention and rollup fold; a
+ * trigger refusing deletes, or the fold's watermark gone, makes them fail for real.
  */
 describe('scheduled job health (plain PostgreSQL)', () => {
   let t: TestApp;
@@ -31,8 +33,12 @@ describe('scheduled job health (plain PostgreSQL)', () => {
   const ready = () => request(t.url).get('/health/ready').expect(200);
   const metrics = async () => (await request(t.url).get('/metrics').expect(200)).text;
   const dashboard = () => request(t.url).get('/api/admin/dashboard').set('Authorization', `Bearer ${t.adminToken}`).expect(200);
-  // one run of the hourly job, as its timer would start it
-  const run = () => t.app.get(RetentionService).runScheduled();
+  const fold = () => t.app.get(RollupFoldService).fold();
+  // one run of the hourly job, as its timer would start it; rows not folded into the rollups yet are kept, so fold first
+  const run = async () => {
+    await foldEverything(t.app.get(RollupFoldService), async (sql) => (await pg.query(sql)).rows);
+    await t.app.get(RetentionService).runScheduled();
+  };
 
   it('reports the retention job ok when it runs', async () => {
     await run();
@@ -41,8 +47,9 @@ describe('scheduled job health (plain PostgreSQL)', () => {
     expect(res.body.checks.jobs).toBe('ok');
     expect(res.body.jobs).toEqual([
       expect.objectContaining({ name: 'retention llm_generation_log', state: 'ok', last_success_at: expect.any(String), last_error: null }),
+      expect.objectContaining({ name: 'fold cost rollups', state: 'ok', last_success_at: expect.any(String), last_error: null }),
     ]);
-    expect((await dashboard()).body.rollups).toEqual({ kept_by: 'application', refreshed_at: null, stale: false, failing_jobs: [] });
+    expect((await dashboard()).body.rollups).toEqual({ kept_by: 'application', refreshed_at: expect.any(String), stale: false, failing_jobs: [] });
   });
 
   it('reports it failing, with its error, in /health/ready, /metrics and the dashboard, and recovers', async () => {
@@ -64,5 +71,24 @@ describe('scheduled job health (plain PostgreSQL)', () => {
     await run();
     expect((await ready()).body.checks.jobs).toBe('ok');
     expect(await metrics()).toContain('llmhub_job_failing{job="retention llm_generation_log"} 0');
+  });
+
+  it('reports the rollup fold failing and the rollups stale while it cannot run, and recovers', async () => {
+    await pg.query('ALTER TABLE llm_rollup_fold RENAME TO llm_rollup_fold_gone');
+    try {
+      await fold();
+      const res = await ready();
+      expect(res.body.status).toBe('ready');
+      expect(res.body.jobs).toContainEqual(
+        expect.objectContaining({ name: 'fold cost rollups', state: 'failing', last_error: expect.stringContaining('llm_rollup_fold') }),
+      );
+      expect(await metrics()).toContain('llmhub_rollups_stale 1');
+      expect((await dashboard()).body.rollups).toEqual(expect.objectContaining({ stale: true, failing_jobs: ['fold cost rollups'] }));
+    } finally {
+      await pg.query('ALTER TABLE llm_rollup_fold_gone RENAME TO llm_rollup_fold');
+    }
+    await fold();
+    expect((await ready()).body.checks.jobs).toBe('ok');
+    expect(await metrics()).toContain('llmhub_rollups_stale 0');
   });
 });

@@ -118,23 +118,18 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       expect((await rejection(a.limits.admit(caller, { ...call, maxCostUsd: '0.000001' }))).code).toBe('budget_exceeded');
     });
 
-    it('counts the period spend already in the cost rollups before admitting', async () => {
+    it('counts the period spend already recorded before admitting', async () => {
       const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1.00' });
       clientIds.push(clientId);
       const pg = new Client({ connectionString: db.url });
       await pg.connect();
       try {
-        for (const [table, unit] of [
-          ['llm_hourly_costs', 'hour'],
-          ['llm_daily_costs', 'day'],
-          ['llm_monthly_costs', 'month'],
-        ]) {
-          await pg.query(
-            `INSERT INTO ${table} (bucket, client_id, provider, model, requests, cost_usd)
-             VALUES (date_trunc('${unit}', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', $1, 'openai', 'gpt-4o-mini', 1, 0.95)`,
-            [clientId],
-          );
-        }
+        // a committed call of this month, read back through the cost rollups
+        await pg.query(
+          `INSERT INTO llm_generation_log (id, created_at, client_id, endpoint, provider, model, status, cost_usd)
+           VALUES (gen_random_uuid(), now(), $1, '/v1/chat/completions', 'openai', 'gpt-4o-mini', 'success', 0.95)`,
+          [clientId],
+        );
       } finally {
         await pg.end();
       }

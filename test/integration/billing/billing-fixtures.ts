@@ -7,6 +7,8 @@ import { GenerationLogRepository } from '../../../src/billing/generation-log.rep
 import { GenerationLogService } from '../../../src/billing/generation-logs.service';
 import { MetricsService } from '../../../src/billing/metrics.service';
 import { RetentionService } from '../../../src/billing/retention.service';
+import { RollupFoldRepository } from '../../../src/billing/rollup-fold.repository';
+import { RollupFoldService } from '../../../src/billing/rollup-fold.service';
 import { TimescaleJobsRepository } from '../../../src/billing/timescale-jobs.repository';
 import { UsageReportsRepository } from '../../../src/billing/usage-reports.repository';
 import { UsageRecorder } from '../../../src/billing/usage-recorder.service';
@@ -33,6 +35,11 @@ export function newGenerationLogs(dataSource: DataSource): GenerationLogService 
 
 export function newRetention(dataSource: DataSource, retentionDays: number): RetentionService {
   return new RetentionService(new GenerationLogRepository(dataSource), new TimescaleJobsRepository(dataSource), { retentionDays });
+}
+
+/** The plain-PostgreSQL rollup fold, run by hand (fold()) instead of every second. */
+export function newFold(dataSource: DataSource): RollupFoldService {
+  return new RollupFoldService(new RollupFoldRepository(dataSource), new TimescaleJobsRepository(dataSource));
 }
 
 export async function insertClient(dataSource: DataSource, budget: string | null = null): Promise<string> {
