@@ -76,7 +76,7 @@ export function foldSql(everything = false): string {
       SELECT l.created_at, ${DIMENSIONS}, status, input_tokens, output_tokens, cost_usd, price_unknown, latency_ms
       FROM llm_generation_log l, w WHERE xact_id >= w.lo AND ${upper}),
     ${ROLLUPS.map((r, i) => `f${i} AS (${foldInto(r)})`).join(',\n    ')},
-    moved AS (UPDATE llm_rollup_fold f SET folded_below = greatest(f.folded_below, w.hi), folded_at = now() FROM w WHERE f.id = 1)
+    moved AS (UPDATE llm_rollup_fold f SET folded_below = w.hi, folded_at = now() FROM w WHERE f.id = 1 AND w.hi > f.folded_below)
     SELECT count(*)::int AS folded FROM batch`;
 }
 
