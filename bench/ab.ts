@@ -1,6 +1,7 @@
 /**
  * Before/after on a noisy machine: two builds of LLMHub side by side, same
- * simulator, same database, same moment. Runs a fixed number of requests
+ * simulator, same PostgreSQL server, same moment (two builds each get their own
+ * database: each migrates its own schema). Runs a fixed number of requests
  * through each in turn (alternating which goes first), several rounds, and
  * reports CPU ms per request (from /proc), req/s and p50, with the bare proxy
  * measured in the same rounds for the ratio.
@@ -14,7 +15,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type LimitsMode } from './config';
-import type { BenchDatabase } from './database';
+import { createBenchDatabase, type BenchDatabase } from './database';
 import { log, SIM_KEY, startHub, startUpstream, type Hub } from './environment';
 import { chatTarget, runLoad, type Target } from './load';
 import { cpuTimeMs, killAllNow, stopAll } from './processes';
@@ -61,12 +62,14 @@ async function main(): Promise<void> {
   const requests = Number(all.requests ?? 3000);
   const connections = Number(all['ab-connections'] ?? 10);
   let db: BenchDatabase | undefined;
+  let baselineDb: BenchDatabase | undefined;
   try {
     const up = await startUpstream(config, (d) => (db = d));
+    if (baselineDist) baselineDb = await createBenchDatabase(config.databaseUrl);
     const mode = config.limitsModes[0];
     const baselineMode = baselineLimits ?? mode;
     const hubs: Hub[] = [
-      await startHub(config, up, baselineMode, baselineDist ? path.resolve(baselineDist) : undefined, 'baseline'),
+      await startHub(config, up, baselineMode, baselineDist ? path.resolve(baselineDist) : undefined, 'baseline', baselineDb?.url),
       await startHub(config, up, mode, undefined, 'current'),
     ];
     const sides: Side[] = [
@@ -109,7 +112,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await stopAll();
-    if (db) await db.drop().catch(() => undefined);
+    for (const d of [db, baselineDb]) if (d) await d.drop().catch(() => undefined);
   }
 }
 

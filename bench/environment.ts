@@ -72,8 +72,8 @@ export async function startUpstream(config: BenchConfig, onDatabase: (db: BenchD
   return { db, sim, proxy, simUrl, proxyUrl };
 }
 
-/** Starts the built app of `dist` (default: this build) and creates its bench client and key. */
-export async function startHub(config: BenchConfig, up: Upstream, mode: LimitsMode, dist = DIST, label: string = mode): Promise<Hub> {
+/** Starts the built app of `dist` (default: this build) on `databaseUrl` (default: the run's database) and creates its bench client and key. */
+export async function startHub(config: BenchConfig, up: Upstream, mode: LimitsMode, dist = DIST, label: string = mode, databaseUrl = up.db.url): Promise<Hub> {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
@@ -84,7 +84,7 @@ export async function startHub(config: BenchConfig, up: Upstream, mode: LimitsMo
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(appPort),
-    DATABASE_URL: up.db.url,
+    DATABASE_URL: databaseUrl,
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: config.logLevel,
     DATA_DIR: dataDir,
