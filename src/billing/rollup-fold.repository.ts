@@ -1,11 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { FOLD_LOCK, foldSql } from './rollup-fold';
 
 const FOLD_SQL = foldSql();
+
+/**
+ * The last connection error of each pooled client this repository checked out. A checked-out client
+ * reports a dropped connection as an 'error' event, which, unheard, would end the process; the
+ * listener stays with the client (the pool reuses it), so one is added per client, not per fold.
+ */
+const connectionErrors = new WeakMap<PoolClient, { error?: Error }>();
+
+function listenedTo(client: PoolClient): { error?: Error } {
+  let state = connectionErrors.get(client);
+  if (!state) {
+    const created: { error?: Error } = {};
+    client.on('error', (error: Error) => (created.error = error));
+    connectionErrors.set(client, created);
+    state = created;
+  }
+  return state;
+}
 
 /** The fold's one transaction (plain PostgreSQL): see rollup-fold.ts. */
 @Injectable()
@@ -16,6 +34,8 @@ export class RollupFoldRepository {
   async fold(): Promise<number | null> {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const client = await pool.connect();
+    const connection = listenedTo(client);
+    connection.error = undefined;
     let failure: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -30,7 +50,7 @@ export class RollupFoldRepository {
       throw failure;
     } finally {
       // a connection that failed mid-fold is discarded, not handed to the next query
-      client.release(failure);
+      client.release(failure ?? connection.error);
     }
   }
 }

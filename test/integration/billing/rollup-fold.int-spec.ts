@@ -145,4 +145,39 @@ describe(RollupFoldService.name, () => {
       await broken.beforeApplicationShutdown();
     }
   });
+
+  it('survives its connection being dropped at any point of a fold (the process must not end on it)', async () => {
+    const killer = new Client({ connectionString: db.url });
+    await killer.connect();
+    const clientId = await insertClient(dataSource);
+    const { recorder } = newRecorder(dataSource);
+    await recorder.record(record(clientId, '0.5', 7));
+    let running = true;
+    let terminated = 0;
+    const dropping = (async () => {
+      while (running) {
+        const { rows } = await killer.query<{ n: number }>(
+          // the fold's connection, between its statements or in one (the recorder's never sits in a transaction)
+          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = 'llmhub' AND pid <> pg_backend_pid()
+             AND (state = 'idle in transaction' OR query LIKE 'WITH w AS%' OR query LIKE 'SELECT pg_try_advisory_xact_lock%')`,
+        );
+        terminated += rows[0].n;
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+    })();
+    try {
+      const until = Date.now() + 3_000;
+      // every fold fails or succeeds; none may leave an 'error' event unheard (it would end this process)
+      while (Date.now() < until) await sut.fold();
+    } finally {
+      running = false;
+      await dropping;
+      await killer.end();
+    }
+    expect(terminated).toBeGreaterThan(20);
+    await foldAll();
+    expectEverywhere(await totals(dataSource, clientId), 1, '0.5000000000', { requests: 1, cost: '0.5000000000' });
+    await recorder.beforeApplicationShutdown();
+  });
 });
