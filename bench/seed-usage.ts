@@ -15,7 +15,6 @@ import { dataSourceOptions, runMigrations } from '../src/database/data-source';
 import type { GenerationStatus } from '../src/billing/generation-log.entity';
 import type { UsageRecord } from '../src/billing/usage-record';
 import { UsageRepository } from '../src/billing/usage.repository';
-import { NOT_FOLDED } from '../src/billing/rollup-fold';
 import { RollupFoldRepository } from '../src/billing/rollup-fold.repository';
 import { RollupFoldService } from '../src/billing/rollup-fold.service';
 import { TimescaleJobsRepository } from '../src/billing/timescale-jobs.repository';
@@ -131,14 +130,7 @@ export async function seedUsage(dataSource: DataSource, opts: SeedOptions, log: 
 export async function foldSeeded(dataSource: DataSource): Promise<void> {
   const catalog = new TimescaleJobsRepository(dataSource);
   if (await catalog.hasTimescale()) return;
-  const fold = new RollupFoldService(new RollupFoldRepository(dataSource), catalog);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const [{ n }]: { n: number }[] = await dataSource.query(`SELECT count(*)::int AS n FROM llm_generation_log WHERE ${NOT_FOLDED}`);
-    if (n === 0) return;
-    if (Date.now() > deadline) throw new Error(`${n} seeded rows still not folded into the rollups after 2 minutes`);
-    if ((await fold.fold()) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await new RollupFoldService(new RollupFoldRepository(dataSource), catalog).foldUntilCaughtUp(120_000);
 }
 
 async function main(): Promise<void> {

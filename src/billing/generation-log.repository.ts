@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { GenerationLogResponseDto } from './dto/generation-log.dto';
 import type { GenerationStatus } from './generation-log.entity';
+import { FOLDED_BELOW } from './rollup-fold';
 
 /** One row as read for the console; created_at_key is created_at as PostgreSQL prints it (microseconds), for the keyset cursor. */
 export type LogRow = Omit<GenerationLogResponseDto, 'request_id' | 'created_at'> & { id: string; created_at: Date; created_at_key: string };
@@ -30,7 +31,7 @@ const PURGE_BATCH_ROWS = 10_000;
 /** One instance deletes at a time. */
 const RETENTION_LOCK = 7_461_012;
 /** Plain PostgreSQL: a row not folded into the rollups yet is kept until it is (its cost must reach them). */
-const FOLDED = '(xact_id IS NULL OR xact_id < (SELECT folded_below FROM llm_rollup_fold))';
+const FOLDED = `(xact_id IS NULL OR xact_id < ${FOLDED_BELOW})`;
 
 /** Row-level reads of llm_generation_log, and the deletion of old rows (the writes are UsageRepository's). */
 @Injectable()

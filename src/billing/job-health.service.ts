@@ -44,7 +44,6 @@ const CACHE_MS = 10_000;
  */
 @Injectable()
 export class JobHealthService {
-  private timescale: Promise<boolean> | undefined;
   private cached: { at: number; report: Promise<JobsReport> } | undefined;
 
   constructor(
@@ -57,12 +56,7 @@ export class JobHealthService {
   }
 
   async report(now = new Date()): Promise<JobsReport> {
-    // decided at migration time, so asked once
-    this.timescale ??= this.catalog.hasTimescale().catch((error: unknown) => {
-      this.timescale = undefined;
-      throw error;
-    });
-    if (!(await this.timescale)) {
+    if (!(await this.catalog.hasTimescale())) {
       // the application's own jobs: their outcome is in memory, nothing to cache
       const fold = this.fold.health(now);
       const jobs = fold ? [this.retention.health(now), fold] : [this.retention.health(now)];

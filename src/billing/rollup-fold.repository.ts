@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { FOLD_LOCK, foldSql } from './rollup-fold';
+import { FOLD_LOCK, foldSql, NOT_FOLDED } from './rollup-fold';
 
 const FOLD_SQL = foldSql();
 
@@ -52,5 +52,11 @@ export class RollupFoldRepository {
       // a connection that failed mid-fold is discarded, not handed to the next query
       client.release(failure ?? connection.error);
     }
+  }
+
+  /** How many log rows are not folded yet. */
+  async unfoldedRows(): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query(`SELECT count(*)::int AS n FROM llm_generation_log WHERE ${NOT_FOLDED}`);
+    return n;
   }
 }

@@ -49,6 +49,22 @@ export class RollupFoldService implements OnApplicationBootstrap, BeforeApplicat
     return this.running;
   }
 
+  /**
+   * Folds until no log row is left unfolded (after a bulk load, before reads that should not aggregate it). A
+   * fold takes only the rows of transactions older than every one still running on the server (other databases'
+   * included), and waits while another instance holds the fold, so this may take several.
+   */
+  async foldUntilCaughtUp(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const folded = await this.fold();
+      const left = await this.repository.unfoldedRows();
+      if (left === 0) return;
+      if (Date.now() > deadline) throw new Error(`${left} log rows still not folded into the cost rollups after ${timeoutMs} ms`);
+      if (folded === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** The fold job as /health/ready, /metrics and the dashboard report it; null with TimescaleDB. */
   health(now = new Date()): JobHealth | null {
     if (!this.enabled) return null;

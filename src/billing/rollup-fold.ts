@@ -30,13 +30,16 @@ const LOG_MEASURES = `count(*)::bigint, count(*) FILTER (WHERE status IN ('error
   sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(cost_usd)::numeric(24,10),
   count(*) FILTER (WHERE price_unknown)::bigint, sum(latency_ms)::bigint`;
 
+/** The watermark: every log row of a transaction below it is in the stored rollups. */
+export const FOLDED_BELOW = '(SELECT folded_below FROM llm_rollup_fold)';
+
 /**
  * The log rows not folded yet, by the xact_id index. The watermark is unknown when
  * the statement is planned; the upper bound, always true, makes the condition a
  * range, which PostgreSQL estimates as narrow (DEFAULT_RANGE_INEQ_SEL) instead of a
  * third of the table, so the index is used even before the log has statistics.
  */
-export const NOT_FOLDED = `xact_id >= (SELECT folded_below FROM llm_rollup_fold) AND xact_id < '18446744073709551615'::xid8`;
+export const NOT_FOLDED = `xact_id >= ${FOLDED_BELOW} AND xact_id < '18446744073709551615'::xid8`;
 
 /** Stored rollups plus the log rows not folded yet: what a rollup table held when the commit kept it. */
 export function rollupViewSql(r: (typeof ROLLUPS)[number]): string {

@@ -30,11 +30,17 @@ const VIEW_OF_JOB = `LEFT JOIN timescaledb_information.continuous_aggregates ca
 /** TimescaleDB's job catalog (timescaledb_information) and the retention policy on llm_generation_log. */
 @Injectable()
 export class TimescaleJobsRepository {
+  private timescale: Promise<boolean> | undefined;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Whether this database runs TimescaleDB (decided at migration time). */
+  /** Whether this database runs TimescaleDB: decided at migration time, so asked once (a failed probe is asked again). */
   hasTimescale(): Promise<boolean> {
-    return hasTimescale({ query: (sql: string) => this.dataSource.query(sql) });
+    this.timescale ??= hasTimescale({ query: (sql: string) => this.dataSource.query(sql) }).catch((error: unknown) => {
+      this.timescale = undefined;
+      throw error;
+    });
+    return this.timescale;
   }
 
   /** The refresh and retention policies with their last run. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
 import type { TestDatabase } from '@test/support/db';
+import { simulatedProviders } from '@test/support/gateway';
 import { pollUntil, waitUntil } from '@test/support/poll';
 import type { ProviderSimulator } from '@test/support/provider-simulator/server';
 import { createClientKey, ServerProcess } from '@test/support/server-process';
@@ -57,12 +58,7 @@ describe('a hanging provider: every call bounded by the timeout, handles and hea
 
   beforeAll(async () => {
     running = await startSimulatedServer('e2e-hang', (simUrl) => ({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: `${simUrl}/v1`,
-      ANTHROPIC_API_KEY: 'sk-ant-test',
-      ANTHROPIC_BASE_URL: simUrl,
-      GROQ_API_KEY: 'gsk-test',
-      GROQ_BASE_URL: simUrl,
+      ...simulatedProviders(simUrl),
       MOCK_PROVIDER: 'off',
       PROVIDER_TIMEOUT_MS: '200',
       PROVIDER_MAX_RETRIES: '0',

@@ -3,7 +3,6 @@ import request from 'supertest';
 import { RetentionService } from '@src/billing/retention.service';
 import { RollupFoldService } from '@src/billing/rollup-fold.service';
 import { startTestApp, TestApp } from '@test/support/app';
-import { foldEverything } from '@test/support/fold-everything';
 
 /**
  * A scheduled job that fails while every request succeeds shows in
@@ -36,7 +35,7 @@ describe('scheduled job health (plain PostgreSQL)', () => {
   const fold = () => t.app.get(RollupFoldService).fold();
   // one run of the hourly job, as its timer would start it; rows not folded into the rollups yet are kept, so fold first
   const run = async () => {
-    await foldEverything(t.app.get(RollupFoldService), async (sql) => (await pg.query(sql)).rows);
+    await t.app.get(RollupFoldService).foldUntilCaughtUp();
     await t.app.get(RetentionService).runScheduled();
   };
 

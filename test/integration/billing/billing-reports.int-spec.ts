@@ -6,7 +6,6 @@ import { mulberry32, syntheticRecord } from '@bench/seed-usage';
 import { UsageRecorder } from '@src/billing/usage-recorder.service';
 import type { UsageRecord } from '@src/billing/usage-record';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
-import { foldEverything } from '@test/support/fold-everything';
 import { insertClient, newBillingReads, newFold, newGenerationLogs, newRecorder, newRetention, openDataSource } from './billing-fixtures';
 
 const DAY = 86_400_000;
@@ -108,7 +107,7 @@ describe('billing reports', () => {
     expect(old).toBeGreaterThan(0);
     // not folded into the stored rollups yet: kept until they are, or their cost would vanish from the reports
     expect(await sut.purge()).toBe(0);
-    await foldEverything(newFold(dataSource), (sql) => dataSource.query(sql));
+    await newFold(dataSource).foldUntilCaughtUp();
     expect(await sut.purge()).toBe(old);
     const [left] = await dataSource.query(`SELECT count(*)::int AS n FROM llm_generation_log WHERE client_id = $1`, [client]);
     expect(left.n).toBe(3_000 - old);

@@ -5,7 +5,6 @@ import { RollupFoldService } from '@src/billing/rollup-fold.service';
 import type { UsageRecord } from '@src/billing/usage-record';
 import { LOG_COLUMNS, rowValues } from '@src/billing/usage.repository';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
-import { foldEverything } from '@test/support/fold-everything';
 import { insertClient, newFold, newRecorder, openDataSource } from './billing-fixtures';
 
 const ROLLUPS = ['llm_hourly_costs', 'llm_daily_costs', 'llm_monthly_costs'];
@@ -42,7 +41,7 @@ describe(RollupFoldService.name, () => {
     dataSource = await openDataSource(db.url);
     sut = newFold(dataSource);
   });
-  const foldAll = () => foldEverything(sut, (sql) => dataSource.query(sql));
+  const foldAll = () => sut.foldUntilCaughtUp();
 
   afterAll(async () => {
     await dataSource.destroy();

@@ -5,7 +5,6 @@ import { mulberry32, syntheticRecord } from '@bench/seed-usage';
 import { UsageRecorder } from '@src/billing/usage-recorder.service';
 import type { UsageRecord } from '@src/billing/usage-record';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
-import { foldEverything } from '@test/support/fold-everything';
 import { insertClient, newBillingReads, newFold, newRecorder, openDataSource } from './billing-fixtures';
 
 const ROLLUPS = ['llm_hourly_costs', 'llm_daily_costs', 'llm_monthly_costs'];
@@ -74,7 +73,7 @@ describe(UsageRecorder.name, () => {
       expect(mismatches).toEqual([]);
     };
     await expectRollupsToMatchLog();
-    await foldEverything(newFold(dataSource), (sql) => dataSource.query(sql));
+    await newFold(dataSource).foldUntilCaughtUp();
     await expectRollupsToMatchLog();
   });
 
