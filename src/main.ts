@@ -1,3 +1,4 @@
+import './gc-tuning';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';

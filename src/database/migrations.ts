@@ -4,6 +4,7 @@ import { CreateCostRollups1764417600002 } from '../../migrations/1764417600002-C
 import { CreateBudgetCounters1764417700000 } from '../../migrations/1764417700000-CreateBudgetCounters';
 import { SeedSystemTemplates1764417900000 } from '../../migrations/1764417900000-SeedSystemTemplates';
 import { FoldCostRollups1764418000000 } from '../../migrations/1764418000000-FoldCostRollups';
+import { DropLogIdIndex1764418100000 } from '../../migrations/1764418100000-DropLogIdIndex';
 
 /**
  * Every migration, in order. Listed explicitly (rather than globbed) so the
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   CreateBudgetCounters1764417700000,
   SeedSystemTemplates1764417900000,
   FoldCostRollups1764418000000,
+  DropLogIdIndex1764418100000,
 ];

@@ -52,6 +52,17 @@ describe('migrations on an empty database', () => {
     for (const row of rows) expect(`${row.table_name}.${row.column_name}:${row.data_type}`).toMatch(/:numeric$/);
   });
 
+  it('gives each call record one b-tree keyed by its request id: the primary key, which also serves a look-up by id alone', async () => {
+    const indexes: { indexdef: string }[] = await ds.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'llm_generation_log'`);
+    expect(indexes.filter((i) => /\(id\b/.test(i.indexdef)).map((i) => i.indexdef)).toEqual([expect.stringContaining('llm_generation_log_pkey')]);
+    const plan: { 'QUERY PLAN': string }[] = await ds.transaction(async (tx) => {
+      // an empty table: without this the planner would rightly prefer reading it whole
+      await tx.query(`SET LOCAL enable_seqscan = off`);
+      return tx.query(`EXPLAIN SELECT * FROM llm_generation_log WHERE id = '5fc7782f-d0ea-4682-ae32-be5efbe2b13f'`);
+    });
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('llm_generation_log_pkey');
+  });
+
   it('is idempotent: running again applies nothing', async () => {
     expect(await runMigrations(ds)).toEqual([]);
   });
