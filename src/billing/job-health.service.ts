@@ -59,7 +59,7 @@ export class JobHealthService {
     if (!(await this.catalog.hasTimescale())) {
       // the application's own jobs: their outcome is in memory, nothing to cache
       const fold = this.fold.health(now);
-      const jobs = fold ? [this.retention.health(now), fold] : [this.retention.health(now)];
+      const jobs = [this.retention.health(now), ...(fold ? [fold] : [])];
       const rollups: RollupFreshness = { kept_by: 'application', refreshed_at: fold?.last_success_at ?? null, stale: fold !== null && fold.state !== 'ok' };
       return { state: worst(jobs), jobs, rollups };
     }

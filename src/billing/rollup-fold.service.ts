@@ -21,6 +21,8 @@ export class RollupFoldService implements OnApplicationBootstrap, BeforeApplicat
   private running: Promise<number> | undefined;
   private readonly startedAt = Date.now();
   private lastSuccessAt: Date | undefined;
+  /** when the timer was started or last fired: the next run is one interval later */
+  private lastTickAt = 0;
   private lastError: string | undefined;
   private enabled = false;
 
@@ -33,7 +35,11 @@ export class RollupFoldService implements OnApplicationBootstrap, BeforeApplicat
     // with TimescaleDB the rollups are continuous aggregates: its own jobs refresh them
     if (await this.catalog.hasTimescale()) return;
     this.enabled = true;
-    this.timer = setInterval(() => void this.fold(), FOLD_INTERVAL_MS).unref();
+    this.lastTickAt = Date.now();
+    this.timer = setInterval(() => {
+      this.lastTickAt = Date.now();
+      void this.fold();
+    }, FOLD_INTERVAL_MS).unref();
   }
 
   /** Stops the timer and lets a fold under way finish while the database is still open. */
@@ -75,7 +81,8 @@ export class RollupFoldService implements OnApplicationBootstrap, BeforeApplicat
       state: this.lastError !== undefined ? 'failing' : overdue ? 'overdue' : 'ok',
       last_success_at: this.lastSuccessAt?.toISOString() ?? null,
       last_error: this.lastError ?? null,
-      next_run_at: this.timer ? new Date(since + FOLD_INTERVAL_MS).toISOString() : null,
+      // the timer fires every interval whether the last fold succeeded or not
+      next_run_at: this.timer ? new Date(this.lastTickAt + FOLD_INTERVAL_MS).toISOString() : null,
     };
   }
 

@@ -21,8 +21,10 @@ export const ROLLUPS = [
   { view: 'llm_monthly_costs', table: 'llm_monthly_costs_folded', unit: 'month' },
 ] as const;
 
-const COUNTERS = ['requests', 'errors', 'rejected', 'input_tokens', 'output_tokens', 'price_unknown', 'latency_ms_sum'] as const;
-const MEASURE_COLUMNS = [...COUNTERS.slice(0, 5), 'cost_usd', ...COUNTERS.slice(5)];
+/** A rollup row's measures, in the order LOG_MEASURES computes them. */
+const MEASURE_COLUMNS = ['requests', 'errors', 'rejected', 'input_tokens', 'output_tokens', 'cost_usd', 'price_unknown', 'latency_ms_sum'] as const;
+/** Every measure but the cost is a count or an integer sum. */
+const COUNTERS = MEASURE_COLUMNS.filter((c) => c !== 'cost_usd');
 
 /** One rollup row's measures aggregated from log rows; same as the TimescaleDB continuous aggregates. */
 const LOG_MEASURES = `count(*)::bigint, count(*) FILTER (WHERE status IN ('error','cancelled'))::bigint,

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { mulberry32, syntheticRecord } from '@bench/seed-usage';
-import { RollupFoldService } from '@src/billing/rollup-fold.service';
+import { FOLD_INTERVAL_MS, RollupFoldService } from '@src/billing/rollup-fold.service';
 import type { UsageRecord } from '@src/billing/usage-record';
 import { LOG_COLUMNS, rowValues } from '@src/billing/usage.repository';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
@@ -140,6 +140,18 @@ describe(RollupFoldService.name, () => {
       );
       await broken.fold();
       expect(broken.health()).toEqual(expect.objectContaining({ state: 'ok', last_error: null, last_success_at: expect.any(String) }));
+      // failing for longer than an interval, the next run is still the timer's next tick, never a time already past
+      await dataSource.query(`ALTER TABLE llm_rollup_fold RENAME TO llm_rollup_fold_away`);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, FOLD_INTERVAL_MS * 1.5));
+        const health = broken.health()!;
+        expect(health.state).toBe('failing');
+        const next = Date.parse(health.next_run_at!) - Date.now();
+        expect(next).toBeGreaterThan(-50);
+        expect(next).toBeLessThanOrEqual(FOLD_INTERVAL_MS);
+      } finally {
+        await dataSource.query(`ALTER TABLE llm_rollup_fold_away RENAME TO llm_rollup_fold`);
+      }
     } finally {
       await broken.beforeApplicationShutdown();
     }
