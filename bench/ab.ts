@@ -4,7 +4,8 @@
  * database: each migrates its own schema). Runs a fixed number of requests
  * through each in turn (alternating which goes first), several rounds, and
  * reports CPU ms per request (from /proc), req/s and p50, with the bare proxy
- * measured in the same rounds for the ratio.
+ * measured in the same rounds for the ratio. Latency percentiles are over every
+ * round's responses pooled, so a p99 rests on rounds × requests samples.
  *
  *   npm run build:server
  *   node dist/bench/ab.js --baseline-dist=/path/to/other/dist [--rounds=3 --requests=3000 --ab-connections=10]
@@ -19,7 +20,7 @@ import { createBenchDatabase, type BenchDatabase } from './database';
 import { log, SIM_KEY, startHub, startUpstream, type Hub } from './environment';
 import { chatTarget, runLoad, type Target } from './load';
 import { cpuTimeMs, killAllNow, stopAll } from './processes';
-import { round } from './stats';
+import { round, summarize } from './stats';
 
 interface Side {
   name: string;
@@ -32,19 +33,22 @@ interface Sample {
   requestsPerS: number;
   p50: number;
   errors: number;
+  latencies: number[];
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measure(side: Side, connections: number, requests: number): Promise<Sample> {
   const cpu0 = cpuTimeMs(side.pid);
-  const r = await runLoad(side.target, connections, 0, requests);
+  const latencies: number[] = [];
+  const r = await runLoad(side.target, connections, 0, requests, latencies);
   const cpu = cpuTimeMs(side.pid) - cpu0;
   return {
     cpuMsPerRequest: round(cpu / Math.max(1, r.requests), 3),
     requestsPerS: r.requestsPerS,
     p50: round(r.latencyMs.p50),
     errors: r.errors + r.non2xx + r.timeouts,
+    latencies,
   };
 }
 
@@ -95,17 +99,19 @@ async function main(): Promise<void> {
         );
       }
     }
-    const lines = ['', `side      CPU ms/req (median of ${rounds})  req/s (median)  % of proxy req/s  p50 ms (median)`];
+    const lines = ['', `side      CPU ms/req (median of ${rounds})  req/s (median)  % of proxy req/s  p50 ms (all rounds)  p99 ms (all rounds)`];
     const proxyRps = median(samples.get('proxy')!.map((s) => s.requestsPerS));
     for (const side of sides) {
       const xs = samples.get(side.name)!;
       const rps = median(xs.map((s) => s.requestsPerS));
+      const pooled = summarize(xs.flatMap((s) => s.latencies));
       const cells = [
         side.name.padEnd(8),
         String(median(xs.map((s) => s.cpuMsPerRequest))).padStart(24),
         String(Math.round(rps)).padStart(14),
         `${round((100 * rps) / proxyRps, 1)}%`.padStart(16),
-        String(median(xs.map((s) => s.p50))).padStart(15),
+        String(round(pooled.p50)).padStart(18),
+        String(round(pooled.p99)).padStart(19),
       ];
       lines.push(cells.join('  '));
     }

@@ -42,8 +42,11 @@ export function chatTarget(label: Target['label'], baseUrl: string, token: strin
   };
 }
 
-/** `amount`, when given, sends that many requests instead of running for durationS. */
-export async function runLoad(target: Target, connections: number, durationS: number, amount?: number): Promise<LoadResult> {
+/**
+ * `amount`, when given, sends that many requests instead of running for durationS;
+ * `sink`, when given, also receives every latency (for percentiles pooled over several runs).
+ */
+export async function runLoad(target: Target, connections: number, durationS: number, amount?: number, sink?: number[]): Promise<LoadResult> {
   const latencies: number[] = [];
   let ok = 0;
   const instance = autocannon({
@@ -59,6 +62,7 @@ export async function runLoad(target: Target, connections: number, durationS: nu
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode >= 200 && statusCode < 300) ok++;
     if (latencies.length < MAX_SAMPLES) latencies.push(responseTime);
+    sink?.push(responseTime);
   });
   const started = process.hrtime.bigint();
   const result = await instance;

@@ -37,6 +37,8 @@ export interface SettleRequest {
   /** reserved minus actual tokens (negative when the call used more than reserved) */
   tokenRefund: number;
   budget: { periodStart: Date; reservationId: string; reservedUnits: bigint; actualUnits: bigint } | null;
+  /** a lease's calls that were never made go back to the requests bucket */
+  requestRefund?: { rpm: number; requests: number };
 }
 
 /** USD are counted in integers of 1e-10 USD (the rollups' scale), so no float ever adds money up. */

@@ -12,6 +12,7 @@ import { AdmitOutcome, BudgetRequest, RateRequest, SharedLimitsState, WindowStat
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { PgBudgetStore } from './pg-budget.store';
 import { RedisLimitStore } from './redis-limit.store';
+import { LeasedAdmission, SharedLeases } from './redis-leases';
 import { unitsToUsd, usdToUnits } from './usd-units';
 import { parseFixed, pow10 } from '../../billing/fixed-decimal';
 
@@ -58,6 +59,7 @@ export class LimitsService {
   private readonly periods = new Map<string, PeriodBounds>();
   private readonly alerted = new Map<string, string>();
   private readonly unpricedWarned = new Map<string, number>();
+  private readonly leases: SharedLeases;
 
   constructor(
     private readonly redis: RedisLimitStore,
@@ -65,7 +67,15 @@ export class LimitsService {
     private readonly lookup: KeyLookupService,
     private readonly spend: BillingReadService,
     private readonly clients: ClientsRepository,
-  ) {}
+  ) {
+    this.leases = new SharedLeases(
+      (rate, budget, requests) => this.admitShared(rate, budget, requests),
+      (req) => this.redis.settle(req),
+      (error) => this.logger.warn(`Could not give back a lease of shared limits: ${String(error)}`),
+    );
+    // leases go back before the connection closes (a stopped instance holds nothing it does not use)
+    redis.beforeDisconnect(() => this.leases.close());
+  }
 
   /** Whether rate limits are shared through Redis right now (for /health/ready). */
   sharedState(): Promise<SharedLimitsState> {
@@ -82,10 +92,14 @@ export class LimitsService {
     const budget = hasBudget ? this.budgetRequest(caller, policy, req) : null;
 
     let outcome: AdmitOutcome;
+    let leased: LeasedAdmission | undefined;
     let shared = this.redis.available;
     if (shared) {
       try {
-        outcome = await this.admitShared(rate, budget);
+        const leaseCalls = SharedLeases.callsFor(rate, budget);
+        if (leaseCalls > 1) leased = await this.leases.admit(rate, budget, leaseCalls);
+        // no lease (small limits, or too little left for one): this call alone, the exact answer near a limit
+        outcome = leased ? leased.outcome : await this.admitShared(rate, budget);
       } catch (error) {
         this.redis.markFailure(error);
         shared = false;
@@ -105,6 +119,7 @@ export class LimitsService {
       settle: async (actual) => {
         if (settled) return;
         settled = true;
+        if (leased) return leased.settle(usedTokens(actual), actualBudgetUnits(budget, actual));
         await this.settle(caller, rate, budget, shared, actual).catch((error: unknown) =>
           this.logger.warn(`Could not reconcile limits for client ${caller.clientId}: ${String(error)}`),
         );
@@ -112,11 +127,12 @@ export class LimitsService {
     };
   }
 
-  private async admitShared(rate: RateRequest, budget: BudgetRequest | null): Promise<AdmitOutcome> {
-    const first = await this.redis.admit(rate, budget, null);
+  /** `requests` > 1: a lease of that many calls (SharedLeases). */
+  private async admitShared(rate: RateRequest, budget: BudgetRequest | null, requests = 1): Promise<AdmitOutcome> {
+    const first = await this.redis.admit(rate, budget, null, requests);
     if (first !== 'seed') return first;
     const seed = usdToUnits(await this.spend.clientSpend(rate.clientId, budget!.periodStart, budget!.periodEnd), 'nearest');
-    const second = await this.redis.admit(rate, budget, seed);
+    const second = await this.redis.admit(rate, budget, seed, requests);
     if (second === 'seed') throw new Error('budget counter could not be seeded');
     return second;
   }
@@ -136,10 +152,8 @@ export class LimitsService {
   }
 
   private async settle(caller: Caller, rate: RateRequest, budget: BudgetRequest | null, shared: boolean, actual: ActualUsage): Promise<void> {
-    const used = Math.max(0, actual.inputTokens) + Math.max(0, actual.outputTokens);
-    const tokenRefund = rate.tokens - used;
-    // an unknown actual cost keeps the reservation as spent (the safe side)
-    const actualUnits = budget ? (actual.costUsd !== null ? usdToUnits(actual.costUsd, 'nearest') : budget.reserveUnits) : 0n;
+    const tokenRefund = rate.tokens - usedTokens(actual);
+    const actualUnits = actualBudgetUnits(budget, actual);
     if (shared) {
       await this.redis.settle({
         clientId: caller.clientId,
@@ -218,6 +232,16 @@ export class LimitsService {
       `Client "${caller.clientName}" has a budget but ${req.provider}/${req.model} has no known price: the call cannot be bounded by the budget`,
     );
   }
+}
+
+function usedTokens(actual: ActualUsage): number {
+  return Math.max(0, actual.inputTokens) + Math.max(0, actual.outputTokens);
+}
+
+/** What a call spent of the budget; an unknown actual cost keeps the reservation as spent (the safe side). */
+function actualBudgetUnits(budget: BudgetRequest | null, actual: ActualUsage): bigint {
+  if (!budget) return 0n;
+  return actual.costUsd !== null ? usdToUnits(actual.costUsd, 'nearest') : budget.reserveUnits;
 }
 
 /**

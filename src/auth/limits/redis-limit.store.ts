@@ -12,6 +12,9 @@ type RedisWithScripts = Redis & {
   llmhubSettle(numberOfKeys: number, ...args: string[]): Promise<string>;
 };
 
+/** How long a stopping instance waits for its last settlements (leases given back) before it disconnects. */
+const DRAIN_TIMEOUT_MS = 1_000;
+
 /** Budget counters outlive their period by a day (late settlements still land). */
 const BUDGET_KEY_GRACE_MS = 24 * 3_600_000;
 
@@ -28,6 +31,7 @@ export class RedisLimitStore implements OnModuleDestroy {
   /** settlements waiting for the end of this turn, by client */
   private pendingSettles = new Map<string, { req: SettleRequest; resolve(): void; reject(error: unknown): void }[]>();
   private settleScheduled = false;
+  private readonly drainHooks: (() => Promise<void>)[] = [];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.redis = config.redisUrl ? this.connect(config.redisUrl) : null;
@@ -51,8 +55,11 @@ export class RedisLimitStore implements OnModuleDestroy {
     );
   }
 
-  /** Returns 'seed' when the budget counter of this period does not exist yet (call again with `seed`). */
-  async admit(rate: RateRequest, budget: BudgetRequest | null, seedUnits: bigint | null): Promise<AdmitOutcome | 'seed'> {
+  /**
+   * Returns 'seed' when the budget counter of this period does not exist yet (call again with `seed`).
+   * `requests` > 1 takes a lease: that many requests, with `rate.tokens` and `budget.reserveUnits` for all of them.
+   */
+  async admit(rate: RateRequest, budget: BudgetRequest | null, seedUnits: bigint | null, requests = 1): Promise<AdmitOutcome | 'seed'> {
     const tag = `{${rate.clientId}}`;
     const periodTag = budget ? `${tag}:${budget.periodStart.getTime()}` : tag;
     const keyTtl = budget ? String(Math.max(60_000, budget.periodEnd.getTime() - Date.now() + BUDGET_KEY_GRACE_MS)) : '0';
@@ -70,6 +77,7 @@ export class RedisLimitStore implements OnModuleDestroy {
       keyTtl,
       seedUnits === null ? '' : seedUnits.toString(),
       budget?.reservationId ?? '',
+      String(requests),
     );
     const [status, a, b, c] = reply;
     if (status === 'seed') return 'seed';
@@ -107,7 +115,7 @@ export class RedisLimitStore implements OnModuleDestroy {
     this.pendingSettles = new Map();
     for (const [clientId, batch] of batches) {
       const tag = `{${clientId}}`;
-      const keys = [`llmhub:rl:${tag}:tok`];
+      const keys = [`llmhub:rl:${tag}:tok`, `llmhub:rl:${tag}:req`];
       const args: string[] = [];
       for (const { req } of batch) {
         const b = req.budget;
@@ -120,6 +128,8 @@ export class RedisLimitStore implements OnModuleDestroy {
           b ? `${b.reservationId}:${b.reservedUnits}` : '',
           b ? (b.actualUnits - b.reservedUnits).toString() : '0',
           b ? b.actualUnits.toString() : '0',
+          String(req.requestRefund?.rpm ?? 0),
+          String(req.requestRefund?.requests ?? 0),
         );
       }
       let sent: Promise<string>;
@@ -147,7 +157,16 @@ export class RedisLimitStore implements OnModuleDestroy {
     }
   }
 
+  /** Work to finish while the connection is still open when the application stops (giving back leases). */
+  beforeDisconnect(hook: () => Promise<void>): void {
+    this.drainHooks.push(hook);
+  }
+
   async onModuleDestroy(): Promise<void> {
+    if (this.available) {
+      const bound = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref());
+      await Promise.race([Promise.all(this.drainHooks.map((hook) => hook().catch(() => undefined))), bound]);
+    }
     this.redis?.disconnect();
   }
 

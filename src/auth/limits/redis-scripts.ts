@@ -24,7 +24,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 /**
  * KEYS: requests bucket, tokens bucket, budget counter, budget reservations (zset)
  * ARGV: rpm (0 = none), tpm (0 = none), tokens, budget limit ('' = none), reserve,
- *       reservation ttl ms, budget keys ttl ms, seed ('' = ask for one), reservation id
+ *       reservation ttl ms, budget keys ttl ms, seed ('' = ask for one), reservation id,
+ *       requests taken (one call, or a lease of several: tokens and reserve are then the lease's)
  * Returns {'ok', requestsLevel, tokensLevel, budgetUsed} | {'requests'|'tokens', retryAfterS, requestsLevel, tokensLevel}
  *       | {'budget', used} | {'seed'}
  */
@@ -33,6 +34,7 @@ local rpm = tonumber(ARGV[1])
 local tpm = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
 local limit = ARGV[4]
+local count = tonumber(ARGV[10] or '1')
 if limit ~= '' and redis.call('EXISTS', KEYS[3]) == 0 then
   if ARGV[8] == '' then return {'seed'} end
   redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[7], 'NX')
@@ -41,7 +43,7 @@ local rl = -1
 local tl = -1
 if rpm > 0 then
   rl = bucket(KEYS[1], rpm, now)
-  if rl < 1 then return {'requests', tostring(math.ceil((1 - rl) * 60 / rpm)), tostring(rl), tostring(tl)} end
+  if rl < count then return {'requests', tostring(math.ceil((count - rl) * 60 / rpm)), tostring(rl), tostring(tl)} end
 end
 if tpm > 0 then
   tl = bucket(KEYS[2], tpm, now)
@@ -63,7 +65,7 @@ if limit ~= '' then
   redis.call('PEXPIRE', KEYS[4], ARGV[7])
 end
 if rpm > 0 then
-  rl = rl - 1
+  rl = rl - count
   save(KEYS[1], rl, now)
 end
 if tpm > 0 then
@@ -74,19 +76,25 @@ return {'ok', tostring(rl), tostring(tl), used}
 `;
 
 /**
- * Settles one or more calls of one client (their keys share its hash tag), in order, as one script.
- * KEYS: tokens bucket, then per call: budget counter, budget reservations (zset)
- * ARGV: per call, 6 values: tpm (0 = none), token refund, has budget ('1'|'0'), reservation member,
- *       delta when the reservation is still open (actual - reserved), actual (when it already expired)
+ * Settles one or more calls (or leases) of one client (their keys share its hash tag), in order, as one script.
+ * KEYS: tokens bucket, requests bucket, then per call: budget counter, budget reservations (zset)
+ * ARGV: per call, 8 values: tpm (0 = none), token refund, has budget ('1'|'0'), reservation member,
+ *       delta when the reservation is still open (actual - reserved), actual (when it already expired),
+ *       rpm (0 = none), requests given back (a lease's unused calls)
  */
 export const SETTLE_SCRIPT = `${BUCKET}
-for i = 0, #ARGV / 6 - 1 do
-  local a = i * 6
-  local used = KEYS[2 + i * 2]
-  local open = KEYS[3 + i * 2]
+for i = 0, #ARGV / 8 - 1 do
+  local a = i * 8
+  local used = KEYS[3 + i * 2]
+  local open = KEYS[4 + i * 2]
   local tpm = tonumber(ARGV[a + 1])
   if tpm > 0 and redis.call('EXISTS', KEYS[1]) == 1 then
     save(KEYS[1], math.min(tpm, bucket(KEYS[1], tpm, now) + tonumber(ARGV[a + 2])), now)
+  end
+  local rpm = tonumber(ARGV[a + 7])
+  local requestRefund = tonumber(ARGV[a + 8])
+  if rpm > 0 and requestRefund > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
+    save(KEYS[2], math.min(rpm, bucket(KEYS[2], rpm, now) + requestRefund), now)
   end
   if ARGV[a + 3] == '1' and redis.call('EXISTS', used) == 1 then
     if redis.call('ZREM', open, ARGV[a + 4]) == 1 then

@@ -3,7 +3,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { AppError } from '@src/common/errors/app-error';
 import { Admission } from '@src/auth/limits/limits.service';
+import Redis from 'ioredis';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
+import { pollUntil } from '@test/support/poll';
 import { freePort } from '@test/support/net';
 import { AuthInstance, createCaller, deleteRedisKeysOf, redisReady, startAuthInstance, TEST_REDIS_URL } from './auth-test-context';
 
@@ -141,6 +143,50 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       clientIds.push(clientId);
       const admission = await a.limits.admit(caller, { ...call, maxCostUsd: null });
       await admission.settle({ inputTokens: 1, outputTokens: 1, costUsd: null });
+    });
+
+    describe('leases (limits large next to one call)', () => {
+      let redis: Redis;
+      beforeAll(() => {
+        redis = new Redis(TEST_REDIS_URL);
+      });
+      afterAll(() => redis.disconnect());
+
+      it("takes a client's requests from Redis 64 calls at a time, and reports what the lease still holds", async () => {
+        const { caller, clientId } = await createCaller(a, { rate_limit_rpm: 64 * 64 });
+        clientIds.push(clientId);
+        const admissions = [];
+        for (let i = 0; i < 10; i++) admissions.push(await a.limits.admit(caller, call));
+        const level = Number(await redis.hget(`llmhub:rl:{${clientId}}:req`, 'l'));
+        // one admission took the lease of 64 (the bucket refills by ~68 a second)
+        expect(level).toBeLessThan(64 * 64 - 64 + 20);
+        const remaining = admissions.map((adm) => Number(adm.headers['x-ratelimit-remaining-requests']));
+        expect(remaining[9]).toBe(remaining[0] - 9);
+        expect(remaining[0]).toBeGreaterThanOrEqual(64 * 64 - 1 - 20);
+      });
+
+      it('never admits past the budget across two instances, and the counter ends at exactly what the calls cost once leases go back', async () => {
+        // $6.40 at $0.001 reserved per call: leases of 64 calls, 6,400 calls' worth in all
+        const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '6.40' });
+        clientIds.push(clientId);
+        const [fromA, fromB] = await Promise.all([admitMany(a, caller, 4_000, '0.001'), admitMany(b, caller, 4_000, '0.001')]);
+        const admitted = [...fromA.admitted, ...fromB.admitted];
+        expect(admitted.length).toBeLessThanOrEqual(6_400);
+        // what a lease held on one instance may be refused to the other: at most one lease
+        expect(admitted.length).toBeGreaterThanOrEqual(6_400 - 64);
+        expect(new Set([...fromA.codes, ...fromB.codes])).toEqual(new Set(['budget_exceeded']));
+        await Promise.all(admitted.map((adm) => adm.settle({ inputTokens: 5, outputTokens: 5, costUsd: '0.0005' })));
+        const periodStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
+        const counter = `llmhub:budget:{${clientId}}:${periodStart}:used`;
+        // 1e-10 USD units: $0.0005 = 5,000,000; idle leases go back within a second or two
+        const expected = String(admitted.length * 5_000_000);
+        const used = await pollUntil(
+          () => redis.get(counter),
+          (v) => v === expected,
+        );
+        expect(used).toBe(expected);
+        expect(await redis.zcard(`llmhub:budget:{${clientId}}:${periodStart}:open`)).toBe(0);
+      });
     });
 
     it('applies no limits and no headers to a client without any', async () => {

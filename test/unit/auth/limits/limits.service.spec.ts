@@ -23,7 +23,7 @@ const request: AdmissionRequest = { provider: 'openai', model: 'gpt-4o-mini', es
 const budget = (budgetUsd: string): ClientBudgetPolicy => ({ budgetUsd, budgetPeriod: 'month', budgetTimezone: 'UTC', budgetAlertThreshold: null });
 
 describe(LimitsService.name, () => {
-  let redis: jest.Mocked<Pick<RedisLimitStore, 'admit' | 'settle' | 'markFailure'>> & { available: boolean; configured: boolean };
+  let redis: jest.Mocked<Pick<RedisLimitStore, 'admit' | 'settle' | 'markFailure' | 'beforeDisconnect'>> & { available: boolean; configured: boolean };
   let pgBudget: jest.Mocked<Pick<PgBudgetStore, 'reserve' | 'settle'>>;
   let lookup: jest.Mocked<Pick<KeyLookupService, 'budgetPolicy'>>;
   let spend: jest.Mocked<Pick<BillingReadService, 'clientSpend'>>;
@@ -31,7 +31,7 @@ describe(LimitsService.name, () => {
   let sut: LimitsService;
 
   beforeEach(() => {
-    redis = { admit: jest.fn(), settle: jest.fn(), markFailure: jest.fn(), available: false, configured: false };
+    redis = { admit: jest.fn(), settle: jest.fn(), markFailure: jest.fn(), beforeDisconnect: jest.fn(), available: false, configured: false };
     pgBudget = { reserve: jest.fn(), settle: jest.fn() };
     lookup = { budgetPolicy: jest.fn().mockResolvedValue(null) };
     spend = { clientSpend: jest.fn().mockResolvedValue('0') };
@@ -132,7 +132,7 @@ describe(LimitsService.name, () => {
     spend.clientSpend.mockResolvedValue('1.5');
     redis.admit.mockResolvedValueOnce('seed').mockResolvedValueOnce({ ok: true, budgetUsedUnits: 17_500_000_000n });
     await sut.admit(caller, request);
-    expect(redis.admit).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 15_000_000_000n);
+    expect(redis.admit).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 15_000_000_000n, 1);
   });
 
   it('marks the budget alert once per period when spend passes the threshold', async () => {
