@@ -1,32 +1,77 @@
 /**
- * The reference target of `npm run bench`: a bare keep-alive reverse proxy
+ * The reference targets of `npm run bench`: a bare keep-alive reverse proxy
  * (node:http in front, one undici Pool behind), the floor any Node gateway can
  * reach on this machine. It forwards method, path, headers and body as they
  * come and streams the answer back; no auth, no limits, no logging.
- * Runs as its own process: BENCH_PROXY_PORT, BENCH_PROXY_UPSTREAM (origin).
+ *
+ * With BENCH_PROXY_COMMIT_DB set it is the floor of a gateway that keeps
+ * LLMHub's promise: it reads the whole answer, commits one row per call to
+ * that database (a plain INSERT, its own transaction, a durable commit), and
+ * only then answers. At one connection the difference between the two proxies
+ * is what the durable record alone costs on this machine.
+ *
+ * Runs as its own process: BENCH_PROXY_PORT, BENCH_PROXY_UPSTREAM (origin), BENCH_PROXY_COMMIT_DB (optional).
  */
-import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Pool as PgPool } from 'pg';
 import { Pool } from 'undici';
 
 const upstream = new Pool(process.env.BENCH_PROXY_UPSTREAM ?? 'http://127.0.0.1:8080', { connections: 256, pipelining: 1 });
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'upgrade', 'proxy-connection']);
+const commitDb = process.env.BENCH_PROXY_COMMIT_DB ? new PgPool({ connectionString: process.env.BENCH_PROXY_COMMIT_DB, max: 16 }) : null;
+const INSERT = { name: 'bench_proxy_log_insert', text: 'INSERT INTO bench_proxy_log (id, created_at, status, bytes) VALUES ($1, $2, $3, $4)' };
 
-const server = createServer((req, res) => {
+function forwardHeaders(req: IncomingMessage): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  return headers;
+}
+
+function fail(res: ServerResponse): void {
+  if (!res.headersSent) res.writeHead(502).end();
+  else res.destroy();
+}
+
+/** Streams the answer through as it arrives. */
+function stream(req: IncomingMessage, res: ServerResponse): void {
   upstream
-    .request({ method: req.method as 'POST', path: req.url ?? '/', headers, body: req })
-    .then(({ statusCode, headers: upstreamHeaders, body }) => {
-      for (const name of HOP_BY_HOP) delete upstreamHeaders[name];
-      res.writeHead(statusCode, upstreamHeaders as Record<string, string | string[]>);
+    .request({ method: req.method as 'POST', path: req.url ?? '/', headers: forwardHeaders(req), body: req })
+    .then(({ statusCode, headers, body }) => {
+      for (const name of HOP_BY_HOP) delete headers[name];
+      res.writeHead(statusCode, headers as Record<string, string | string[]>);
       body.on('data', (chunk: Buffer) => res.write(chunk));
       body.on('end', () => res.end());
       body.on('error', () => res.destroy());
     })
-    .catch(() => {
-      if (!res.headersSent) res.writeHead(502).end();
-      else res.destroy();
-    });
+    .catch(() => fail(res));
+}
+
+/** Reads the whole answer, commits its row, then answers. */
+function commitThenAnswer(db: PgPool, req: IncomingMessage, res: ServerResponse): void {
+  upstream
+    .request({ method: req.method as 'POST', path: req.url ?? '/', headers: forwardHeaders(req), body: req })
+    .then(async ({ statusCode, headers, body }) => {
+      const answer = Buffer.from(await body.arrayBuffer());
+      await db.query({ ...INSERT, values: [randomUUID(), new Date().toISOString(), statusCode, answer.length] });
+      for (const name of HOP_BY_HOP) delete headers[name];
+      headers['content-length'] = String(answer.length);
+      res.writeHead(statusCode, headers as Record<string, string | string[]>);
+      res.end(answer);
+    })
+    .catch(() => fail(res));
+}
+
+async function main(): Promise<void> {
+  if (commitDb) {
+    await commitDb.query('CREATE TABLE IF NOT EXISTS bench_proxy_log (id uuid, created_at timestamptz, status int, bytes int, PRIMARY KEY (id, created_at))');
+  }
+  const server = createServer((req, res) => (commitDb ? commitThenAnswer(commitDb, req, res) : stream(req, res)));
+  server.keepAliveTimeout = 60_000;
+  server.listen(Number(process.env.BENCH_PROXY_PORT), '127.0.0.1');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bare proxy: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
 });
-server.keepAliveTimeout = 60_000;
-server.listen(Number(process.env.BENCH_PROXY_PORT), '127.0.0.1');

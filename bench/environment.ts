@@ -17,8 +17,11 @@ export interface Upstream {
   db: BenchDatabase;
   sim: Child;
   proxy: Child;
+  /** the bare proxy that commits a row per call before answering (the floor of a durable gateway) */
+  commitProxy: Child;
   simUrl: string;
   proxyUrl: string;
+  commitProxyUrl: string;
 }
 
 /** One LLMHub process and its bench client. */
@@ -51,9 +54,10 @@ export async function startUpstream(config: BenchConfig, onDatabase: (db: BenchD
   const db = await createBenchDatabase(config.databaseUrl);
   onDatabase(db);
   log(`database ${db.name} created`);
-  const [simPort, proxyPort] = [await freePort(), await freePort()];
+  const [simPort, proxyPort, commitProxyPort] = [await freePort(), await freePort(), await freePort()];
   const simUrl = `http://127.0.0.1:${simPort}`;
   const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+  const commitProxyUrl = `http://127.0.0.1:${commitProxyPort}`;
   const sim = spawnChild(
     'simulator',
     [path.join(DIST, 'test/support/provider-simulator/main.js')],
@@ -68,8 +72,15 @@ export async function startUpstream(config: BenchConfig, onDatabase: (db: BenchD
     path.join(config.resultsDir, 'bare-proxy.log'),
   );
   await waitForHttp(`${proxyUrl}/v1/models`, proxy, { authorization: `Bearer ${SIM_KEY}` });
-  log(`simulator on ${simUrl}, bare proxy on ${proxyUrl}`);
-  return { db, sim, proxy, simUrl, proxyUrl };
+  const commitProxy = spawnChild(
+    'bare-proxy-commit',
+    [path.join(DIST, 'bench/bare-proxy.js')],
+    { PATH: process.env.PATH, NODE_ENV: 'production', BENCH_PROXY_PORT: String(commitProxyPort), BENCH_PROXY_UPSTREAM: simUrl, BENCH_PROXY_COMMIT_DB: db.url },
+    path.join(config.resultsDir, 'bare-proxy-commit.log'),
+  );
+  await waitForHttp(`${commitProxyUrl}/v1/models`, commitProxy, { authorization: `Bearer ${SIM_KEY}` });
+  log(`simulator on ${simUrl}, bare proxy on ${proxyUrl}, bare proxy with a durable commit per call on ${commitProxyUrl}`);
+  return { db, sim, proxy, commitProxy, simUrl, proxyUrl, commitProxyUrl };
 }
 
 /** Starts the built app of `dist` (default: this build) on `databaseUrl` (default: the run's database) and creates its bench client and key. */

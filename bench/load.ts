@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { round, summarize, type Percentiles } from './stats';
 
 export interface Target {
-  label: 'direct' | 'proxy' | 'llmhub';
+  label: 'direct' | 'proxy' | 'proxy+commit' | 'llmhub';
   url: string;
   headers: Record<string, string>;
   body: string;

@@ -18,6 +18,9 @@ export interface LoadRun {
   /** latency added over the direct call, same percentile */
   overheadMs: Added;
   proxyOverheadMs: Added;
+  /** at 1 connection: the bare proxy that commits a row per call before answering (the floor under LLMHub's durable record) */
+  proxyCommit?: LoadResult;
+  proxyCommitOverheadMs?: Added;
   /** LLMHub's req/s as a share of the bare proxy's, same run */
   reqPerSRatioToProxy: number;
   llmhubMaxRssMb: number;

@@ -64,7 +64,7 @@ async function runLoadScenario(
   config: BenchConfig,
   up: Upstream,
   hub: Hub,
-  targets: Record<'direct' | 'proxy' | 'llmhub', Target>,
+  targets: Record<'direct' | 'proxy' | 'proxyCommit' | 'llmhub', Target>,
   m: ModeResult,
   overall: { max: number },
 ): Promise<void> {
@@ -77,12 +77,15 @@ async function runLoadScenario(
       proxy: await runLoad(targets.proxy, 10, config.warmupS),
       llmhub: await runLoad(targets.llmhub, 10, config.warmupS),
     };
+    await runLoad(targets.proxyCommit, 10, Math.min(2, config.warmupS));
   }
   for (const connections of config.connections) {
     if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
-    log(`load: ${connections} connection(s), ${config.durationS} s each: direct, bare proxy, LLMHub`);
+    log(`load: ${connections} connection(s), ${config.durationS} s each: direct, bare proxy${connections === 1 ? ', bare proxy with a commit' : ''}, LLMHub`);
     const d = await runLoad(targets.direct, connections, config.durationS);
     const p = await withCpu(up.proxy.pid, () => runLoad(targets.proxy, connections, config.durationS));
+    // the latency floor of a durable gateway matters at one connection, where no call shares a commit
+    const pc = connections === 1 ? await runLoad(targets.proxyCommit, connections, config.durationS) : undefined;
     if (connections === config.profileConnections) await profileToggle(config, hub);
     const rss = sampleRss(hub.app.pid);
     const h = await withCpu(hub.app.pid, () => runLoad(targets.llmhub, connections, config.durationS));
@@ -96,6 +99,7 @@ async function runLoadScenario(
       llmhub: h.result,
       overheadMs: added(h.result, d),
       proxyOverheadMs: added(p.result, d),
+      ...(pc ? { proxyCommit: pc, proxyCommitOverheadMs: added(pc, d) } : {}),
       reqPerSRatioToProxy: round(h.result.requestsPerS / Math.max(1, p.result.requestsPerS), 4),
       llmhubMaxRssMb: round(maxMb, 1),
       llmhubCpuMsPerRequest: h.cpuMsPerRequest,
@@ -147,6 +151,7 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
   const targets = {
     direct: chatTarget('direct', up.simUrl, SIM_KEY, MODEL_DIRECT),
     proxy: chatTarget('proxy', up.proxyUrl, SIM_KEY, MODEL_DIRECT),
+    proxyCommit: chatTarget('proxy+commit', up.commitProxyUrl, SIM_KEY, MODEL_DIRECT),
     llmhub: chatTarget('llmhub', hub.appUrl, hub.apiKey, MODEL_HUB),
   };
   m.gatewayCheck = await checkGateway(hub, targets.llmhub);

@@ -5,6 +5,8 @@ import { renderTable, verdict, type Check } from './report';
 import type { ModeResult, Results } from './results-types';
 import { round } from './stats';
 
+const withCommit = (ms: number | undefined) => (ms === undefined ? '' : `, ${ms} ms with a durable commit per call`);
+
 const withVerdicts = (checks: Check[]) =>
   checks.map((c) => ({ ...c, measured: c.measured === null ? null : round(c.measured, 3) })).map((c) => ({ ...c, result: verdict(c) }));
 
@@ -20,7 +22,8 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     kind: 'max',
     target: 1,
     note: one
-      ? `bare proxy adds ${one.proxyOverheadMs.p50} ms; direct ${round(one.direct.latencyMs.p50)} / LLMHub ${round(one.llmhub.latencyMs.p50)} ms`
+      ? `bare proxy adds ${one.proxyOverheadMs.p50} ms${withCommit(one.proxyCommitOverheadMs?.p50)}; ` +
+        `direct ${round(one.direct.latencyMs.p50)} / LLMHub ${round(one.llmhub.latencyMs.p50)} ms`
       : undefined,
   });
   checks.push({
@@ -30,7 +33,8 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     kind: 'max',
     target: 3,
     note: one
-      ? `bare proxy adds ${one.proxyOverheadMs.p99} ms; direct ${round(one.direct.latencyMs.p99)} / LLMHub ${round(one.llmhub.latencyMs.p99)} ms`
+      ? `bare proxy adds ${one.proxyOverheadMs.p99} ms${withCommit(one.proxyCommitOverheadMs?.p99)}; ` +
+        `direct ${round(one.direct.latencyMs.p99)} / LLMHub ${round(one.llmhub.latencyMs.p99)} ms`
       : undefined,
   });
   for (const c of config.connections.filter((x) => x > 1)) {
@@ -124,19 +128,19 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
     `LLMHub benchmark${r.quick ? ' (--quick smoke: short runs, figures are rough)' : ''} — ${r.startedAt} — ` +
       `node ${r.machine.node}, ${r.machine.cpus} CPU(s) ${r.machine.cpuModel}`,
     `LOG_LEVEL=${config.logLevel}; load ${config.durationS} s per side per connection count; model ${model}, max_tokens 16; ` +
-      'sides: direct to the simulator, bare proxy (node:http + undici Pool), LLMHub',
+      'sides: direct to the simulator, bare proxy (node:http + undici Pool), at 1 connection the same proxy committing a row per call, LLMHub',
   ];
   for (const m of r.modes) {
     lines.push('', `== limits: ${m.limitsMode}`, '');
     if (m.load) {
-      lines.push('conns  side     req/s      p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/req  vs proxy');
+      lines.push('conns  side          req/s      p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/req  vs proxy');
       for (const run of m.load.runs) {
-        for (const side of [run.direct, run.proxy, run.llmhub]) {
+        for (const side of [run.direct, run.proxy, ...(run.proxyCommit ? [run.proxyCommit] : []), run.llmhub]) {
           const cpu = side === run.llmhub ? run.llmhubCpuMsPerRequest : side === run.proxy ? run.proxyCpuMsPerRequest : null;
           const ratio = side === run.llmhub ? `${(100 * run.reqPerSRatioToProxy).toFixed(1)}%` : '';
           const cells = [
             String(run.connections).padStart(5),
-            side.label.padEnd(7),
+            side.label.padEnd(12),
             String(Math.round(side.requestsPerS)).padStart(7),
             num(side.latencyMs.p50, 7),
             num(side.latencyMs.p90, 7),
@@ -150,6 +154,7 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
         }
         lines.push(
           `       added over direct: proxy p50 ${run.proxyOverheadMs.p50} / p99 ${run.proxyOverheadMs.p99} ms; ` +
+            (run.proxyCommitOverheadMs ? `proxy+commit p50 ${run.proxyCommitOverheadMs.p50} / p99 ${run.proxyCommitOverheadMs.p99} ms; ` : '') +
             `LLMHub p50 ${run.overheadMs.p50} / p99 ${run.overheadMs.p99} ms`,
         );
       }
