@@ -187,6 +187,25 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
         expect(used).toBe(expected);
         expect(await redis.zcard(`llmhub:budget:{${clientId}}:${periodStart}:open`)).toBe(0);
       });
+
+      it('gives its leases back when the instance stops', async () => {
+        const c = await startAuthInstance(db.url, TEST_REDIS_URL);
+        await redisReady(c);
+        const { caller, clientId } = await createCaller(c, { rate_limit_rpm: 64 * 64, monthly_budget_usd: '100' });
+        clientIds.push(clientId);
+        const admitted = [];
+        for (let i = 0; i < 5; i++) admitted.push(await c.limits.admit(caller, call));
+        await Promise.all(admitted.map((adm) => adm.settle({ inputTokens: 5, outputTokens: 5, costUsd: '0.002' })));
+        const periodStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
+        const budgetKey = `llmhub:budget:{${clientId}}:${periodStart}`;
+        // while the instance runs, its lease is reserved in full
+        expect(await redis.zcard(`${budgetKey}:open`)).toBe(1);
+        await c.close();
+        // stopped: no reservation left, the counter holds what the 5 calls cost ($0.01), the unused requests are back
+        expect(await redis.zcard(`${budgetKey}:open`)).toBe(0);
+        expect(await redis.get(`${budgetKey}:used`)).toBe(String(5 * 20_000_000));
+        expect(Number(await redis.hget(`llmhub:rl:{${clientId}}:req`, 'l'))).toBeGreaterThanOrEqual(64 * 64 - 5);
+      });
     });
 
     it('applies no limits and no headers to a client without any', async () => {
