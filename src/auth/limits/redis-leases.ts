@@ -5,8 +5,14 @@ import { AdmitOutcome, BudgetRequest, RateRequest, SettleRequest, WindowState } 
 export const LEASE_CALLS = 64;
 /** ...and never more than this fraction of any of its limits at once (the other instances share them). */
 const LEASE_LIMIT_DIVISOR = 64;
-/** A lease no call has drawn from for this long goes back to the shared counters. */
+/** A lease no call has drawn from for this long goes back to the shared counters... */
 export const LEASE_IDLE_MS = 1_000;
+/**
+ * ...and one this old goes back however busy it is: what its calls cost reaches the shared budget
+ * counter at least this often (if the instance dies, the spend of a lease not given back is missing
+ * from the counter: at most this long's worth, 64 calls, 1/64 of the budget).
+ */
+export const LEASE_MAX_AGE_MS = 5_000;
 
 /** What one call of a lease may use: its requests, tokens and budget reservation are the lease's slot. */
 interface Slot {
@@ -33,6 +39,7 @@ interface Lease {
   tokensUsed: number;
   actualUnits: bigint;
   retired: boolean;
+  grantedAt: number;
   lastUsed: number;
   /** the windows as Redis reported them after the whole lease was taken */
   requests?: WindowState;
@@ -55,10 +62,10 @@ export type SharedAdmit = (rate: RateRequest, budget: BudgetRequest | null, requ
  * and budget in one script call, never more than 1/64 of a limit, so the
  * limits still hold across instances (every unit is taken from the shared
  * counters before a call uses it). What an instance holds and does not use is
- * at most 1/64 of each limit, and goes back after LEASE_IDLE_MS without calls.
- * A budget lease is a reservation like a call's: if the instance dies, it
- * expires with the reservation TTL. Clients with small limits are admitted
- * call by call, exactly as without leases.
+ * at most 1/64 of each limit, and goes back after LEASE_IDLE_MS without calls
+ * or LEASE_MAX_AGE_MS after it was taken. A budget lease is a reservation like
+ * a call's: if the instance dies, it expires with the reservation TTL. Clients
+ * with small limits are admitted call by call, exactly as without leases.
  */
 export class SharedLeases {
   private readonly leases = new Map<string, Lease>();
@@ -73,7 +80,7 @@ export class SharedLeases {
     private readonly onSettleError: (error: unknown) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.sweeper = setInterval(() => this.retireIdle(), LEASE_IDLE_MS);
+    this.sweeper = setInterval(() => this.retireIdleAndOld(), LEASE_IDLE_MS);
     this.sweeper.unref();
   }
 
@@ -143,6 +150,7 @@ export class SharedLeases {
       tokensUsed: 0,
       actualUnits: 0n,
       retired: false,
+      grantedAt: this.now(),
       lastUsed: this.now(),
       requests: outcome.requests,
       tokens: outcome.tokens,
@@ -201,10 +209,13 @@ export class SharedLeases {
     return this.returnIfDone(lease);
   }
 
-  private retireIdle(): void {
-    const idleSince = this.now() - LEASE_IDLE_MS;
+  private retireIdleAndOld(): void {
+    const now = this.now();
+    const idleSince = now - LEASE_IDLE_MS;
     for (const [key, at] of this.refusedAt) if (at <= idleSince) this.refusedAt.delete(key);
-    for (const lease of [...this.leases.values()]) if (lease.lastUsed <= idleSince) void this.retire(lease);
+    for (const lease of [...this.leases.values()]) {
+      if (lease.lastUsed <= idleSince || lease.grantedAt <= now - LEASE_MAX_AGE_MS) void this.retire(lease);
+    }
   }
 
   /** A retired lease with no call in flight: its unused requests and tokens go back, the budget keeps what its calls cost. */

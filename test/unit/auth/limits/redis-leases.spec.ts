@@ -91,6 +91,37 @@ describe('SharedLeases', () => {
     ]);
   });
 
+  it('gives a busy lease back once it is LEASE_MAX_AGE_MS old, so what its calls cost reaches Redis', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    try {
+      const busy = new SharedLeases(
+        async (r, b, requests) => {
+          admits.push({ rate: r, budget: b, requests });
+          return answer(requests);
+        },
+        async (req) => {
+          settles.push(req);
+        },
+        () => undefined,
+        () => clock,
+      );
+      for (let i = 0; i < 12; i++) {
+        const call = await busy.admit(rate, budget(100n), 64);
+        call!.settle(10, 50n);
+        clock += 500;
+        jest.advanceTimersByTime(500);
+        await Promise.resolve();
+      }
+      // a call every 500 ms never leaves the lease idle; it goes back 5 s after it was taken, with the 10 calls made until then
+      expect(settles).toHaveLength(1);
+      expect(settles[0].budget!.actualUnits).toBe(10n * 50n);
+      expect(admits).toHaveLength(2);
+      await busy.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('settles a call once, however often it is told', async () => {
     const call = await leases.admit(rate, null, 64);
     call!.settle(5, 0n);
