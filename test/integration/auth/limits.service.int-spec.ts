@@ -285,6 +285,22 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       await (await a.limits.admit(caller, call)).settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
     });
 
+    it('keeps answering a client served from leases while Redis is away, and leases again when it is back', async () => {
+      const { caller } = await createCaller(a, { rate_limit_rpm: 64 * 64, monthly_budget_usd: '100' });
+      await (await a.limits.admit(caller, call)).settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
+      await stopRedis();
+      // the rest of the lease needs no Redis; past it, the per-instance limits and PostgreSQL budget take over
+      const during = [];
+      for (let i = 0; i < 100; i++) during.push(await a.limits.admit(caller, call));
+      await Promise.all(during.map((adm) => adm.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' })));
+      expect(a.redisStore.available).toBe(false);
+      await startRedis();
+      await redisReady(a, 10_000);
+      const after = await a.limits.admit(caller, call);
+      expect(after.headers['x-ratelimit-limit-requests']).toBe(String(64 * 64));
+      await after.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
+    });
+
     it('answers at once when REDIS_URL points at a closed port', async () => {
       const closed = await startAuthInstance(db.url, `redis://127.0.0.1:${await freePort()}`);
       try {
