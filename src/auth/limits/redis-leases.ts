@@ -3,14 +3,18 @@ import { AdmitOutcome, BudgetRequest, RateRequest, SettleRequest, WindowState } 
 
 /** A lease holds this many calls at most, so a busy client asks Redis once per this many calls... */
 export const LEASE_CALLS = 64;
-/** ...and never more than this fraction of any of its limits at once (the other instances share them). */
-const LEASE_LIMIT_DIVISOR = 64;
+/**
+ * ...and never more than this fraction of any of its limits at once: the other instances share them, and
+ * near a limit one of them may refuse a call while this one holds a slice. Clients with limits smaller
+ * than two calls' worth of it are admitted call by call.
+ */
+const LEASE_LIMIT_DIVISOR = 1_000;
 /** A lease no call has drawn from for this long goes back to the shared counters... */
 export const LEASE_IDLE_MS = 1_000;
 /**
  * ...and one this old goes back however busy it is: what its calls cost reaches the shared budget
  * counter at least this often (if the instance dies, the spend of a lease not given back is missing
- * from the counter: at most this long's worth, 64 calls, 1/64 of the budget).
+ * from the counter: at most this long's worth, 64 calls, 1/1000 of the budget).
  */
 export const LEASE_MAX_AGE_MS = 5_000;
 
@@ -59,10 +63,10 @@ export type SharedAdmit = (rate: RateRequest, budget: BudgetRequest | null, requ
 /**
  * Leases of the shared (Redis) limits, for clients whose limits are large next
  * to one call: a lease takes up to LEASE_CALLS calls' worth of requests, tokens
- * and budget in one script call, never more than 1/64 of a limit, so the
+ * and budget in one script call, never more than 1/1000 of a limit, so the
  * limits still hold across instances (every unit is taken from the shared
  * counters before a call uses it). What an instance holds and does not use is
- * at most 1/64 of each limit, and goes back after LEASE_IDLE_MS without calls
+ * at most 1/1000 of each limit, and goes back after LEASE_IDLE_MS without calls
  * or LEASE_MAX_AGE_MS after it was taken. A budget lease is a reservation like
  * a call's: if the instance dies, it expires with the reservation TTL. Clients
  * with small limits are admitted call by call, exactly as without leases.

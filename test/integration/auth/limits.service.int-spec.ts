@@ -152,28 +152,31 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       });
       afterAll(() => redis.disconnect());
 
-      it("takes a client's requests from Redis 64 calls at a time, and reports what the lease still holds", async () => {
-        const { caller, clientId } = await createCaller(a, { rate_limit_rpm: 64 * 64 });
+      it("takes a client's requests and budget from Redis 64 calls at a time, and reports what the lease still holds", async () => {
+        // 64,000 rpm and $1,000 at $0.01 a call: 1/1000 of each is at least 64 calls
+        const { caller, clientId } = await createCaller(a, { rate_limit_rpm: 64_000, monthly_budget_usd: '1000' });
         clientIds.push(clientId);
         const admissions = [];
         for (let i = 0; i < 10; i++) admissions.push(await a.limits.admit(caller, call));
-        const level = Number(await redis.hget(`llmhub:rl:{${clientId}}:req`, 'l'));
-        // one admission took the lease of 64 (the bucket refills by ~68 a second)
-        expect(level).toBeLessThan(64 * 64 - 64 + 20);
+        const periodStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
+        // one reservation for the lease of 64 calls ($0.64 = 6.4e9 units), not one per call
+        const open = await redis.zrange(`llmhub:budget:{${clientId}}:${periodStart}:open`, 0, -1);
+        expect(open).toHaveLength(1);
+        expect(open[0]).toMatch(/:6400000000$/);
         const remaining = admissions.map((adm) => Number(adm.headers['x-ratelimit-remaining-requests']));
         expect(remaining[9]).toBe(remaining[0] - 9);
-        expect(remaining[0]).toBeGreaterThanOrEqual(64 * 64 - 1 - 20);
+        expect(remaining[0]).toBe(64_000 - 1);
       });
 
       it('never admits past the budget across two instances, and the counter ends at exactly what the calls cost once leases go back', async () => {
-        // $6.40 at $0.001 reserved per call: leases of 64 calls, 6,400 calls' worth in all
+        // $6.40 at $0.001 reserved per call: leases of 6 calls (1/1000 of the budget), 6,400 calls' worth in all
         const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '6.40' });
         clientIds.push(clientId);
         const [fromA, fromB] = await Promise.all([admitMany(a, caller, 4_000, '0.001'), admitMany(b, caller, 4_000, '0.001')]);
         const admitted = [...fromA.admitted, ...fromB.admitted];
         expect(admitted.length).toBeLessThanOrEqual(6_400);
         // what a lease held on one instance may be refused to the other: at most one lease
-        expect(admitted.length).toBeGreaterThanOrEqual(6_400 - 64);
+        expect(admitted.length).toBeGreaterThanOrEqual(6_400 - 6);
         expect(new Set([...fromA.codes, ...fromB.codes])).toEqual(new Set(['budget_exceeded']));
         await Promise.all(admitted.map((adm) => adm.settle({ inputTokens: 5, outputTokens: 5, costUsd: '0.0005' })));
         const periodStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
@@ -191,7 +194,7 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       it('gives its leases back when the instance stops', async () => {
         const c = await startAuthInstance(db.url, TEST_REDIS_URL);
         await redisReady(c);
-        const { caller, clientId } = await createCaller(c, { rate_limit_rpm: 64 * 64, monthly_budget_usd: '100' });
+        const { caller, clientId } = await createCaller(c, { rate_limit_rpm: 64_000, monthly_budget_usd: '100' });
         clientIds.push(clientId);
         const admitted = [];
         for (let i = 0; i < 5; i++) admitted.push(await c.limits.admit(caller, call));
@@ -204,7 +207,7 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
         // stopped: no reservation left, the counter holds what the 5 calls cost ($0.01), the unused requests are back
         expect(await redis.zcard(`${budgetKey}:open`)).toBe(0);
         expect(await redis.get(`${budgetKey}:used`)).toBe(String(5 * 20_000_000));
-        expect(Number(await redis.hget(`llmhub:rl:{${clientId}}:req`, 'l'))).toBeGreaterThanOrEqual(64 * 64 - 5);
+        expect(Number(await redis.hget(`llmhub:rl:{${clientId}}:req`, 'l'))).toBeGreaterThanOrEqual(64_000 - 5);
       });
     });
 
@@ -286,7 +289,7 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
     });
 
     it('keeps answering a client served from leases while Redis is away, and leases again when it is back', async () => {
-      const { caller } = await createCaller(a, { rate_limit_rpm: 64 * 64, monthly_budget_usd: '100' });
+      const { caller } = await createCaller(a, { rate_limit_rpm: 64_000, monthly_budget_usd: '100' });
       await (await a.limits.admit(caller, call)).settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
       await stopRedis();
       // the rest of the lease needs no Redis; past it, the per-instance limits and PostgreSQL budget take over
@@ -297,7 +300,7 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       await startRedis();
       await redisReady(a, 10_000);
       const after = await a.limits.admit(caller, call);
-      expect(after.headers['x-ratelimit-limit-requests']).toBe(String(64 * 64));
+      expect(after.headers['x-ratelimit-limit-requests']).toBe('64000');
       await after.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
     });
 

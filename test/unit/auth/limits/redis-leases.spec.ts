@@ -38,12 +38,12 @@ describe('SharedLeases', () => {
   });
   afterEach(() => leases.close());
 
-  it('sizes a lease to at most 64 calls and 1/64 of every limit; small limits get none', () => {
+  it('sizes a lease to at most 64 calls and 1/1000 of every limit; smaller limits get none', () => {
     expect(SharedLeases.callsFor(rate, budget(100n))).toBe(LEASE_CALLS);
-    expect(SharedLeases.callsFor({ ...rate, rpm: 640 }, null)).toBe(10);
-    expect(SharedLeases.callsFor({ ...rate, tpm: 64 * 30 * 5 }, null)).toBe(5);
-    expect(SharedLeases.callsFor(rate, budget(100n, 64n * 100n * 3n))).toBe(3);
-    expect(SharedLeases.callsFor({ ...rate, rpm: 60 }, null)).toBe(0);
+    expect(SharedLeases.callsFor({ ...rate, rpm: 10_000 }, null)).toBe(10);
+    expect(SharedLeases.callsFor({ ...rate, tpm: 1_000 * 30 * 5 }, null)).toBe(5);
+    expect(SharedLeases.callsFor(rate, budget(100n, 1_000n * 100n * 3n))).toBe(3);
+    expect(SharedLeases.callsFor({ ...rate, rpm: 1_999 }, null)).toBe(1);
     // a call of unknown price reserves nothing and cannot share a budget lease
     expect(SharedLeases.callsFor(rate, budget(0n))).toBe(0);
   });
