@@ -139,6 +139,13 @@ describe('SharedLeases', () => {
     expect(settles).toHaveLength(0);
   });
 
+  it('asks Redis once when many concurrent calls find the lease refused: each then goes on its own', async () => {
+    answer = () => ({ ok: false, reason: 'requests', retryAfterS: 1 });
+    const admitted = await Promise.all(Array.from({ length: 50 }, () => leases.admit(rate, null, 64)));
+    expect(admitted.every((a) => a === undefined)).toBe(true);
+    expect(admits).toHaveLength(1);
+  });
+
   it('returns undefined when Redis refuses the lease, and asks for no lease for a while (calls then go one by one)', async () => {
     answer = (requests) => (requests > 1 ? { ok: false, reason: 'budget', budgetUsedUnits: 0n } : { ok: true });
     expect(await leases.admit(rate, budget(100n), 64)).toBeUndefined();
