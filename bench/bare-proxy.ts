@@ -15,17 +15,22 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool as PgPool } from 'pg';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 
 const upstream = new Pool(process.env.BENCH_PROXY_UPSTREAM ?? 'http://127.0.0.1:8080', { connections: 256, pipelining: 1 });
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'upgrade', 'proxy-connection']);
 const commitDb = process.env.BENCH_PROXY_COMMIT_DB ? new PgPool({ connectionString: process.env.BENCH_PROXY_COMMIT_DB, max: 16 }) : null;
 const INSERT = { name: 'bench_proxy_log_insert', text: 'INSERT INTO bench_proxy_log (id, created_at, status, bytes) VALUES ($1, $2, $3, $4)' };
 
-function forwardHeaders(req: IncomingMessage): Record<string, string | string[]> {
+/** The request passed on as it came; the answer with its hop-by-hop headers removed. */
+async function forward(
+  req: IncomingMessage,
+): Promise<{ statusCode: number; headers: Record<string, string | string[]>; body: Dispatcher.ResponseData['body'] }> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-  return headers;
+  const answer = await upstream.request({ method: req.method as 'POST', path: req.url ?? '/', headers, body: req });
+  for (const name of HOP_BY_HOP) delete answer.headers[name];
+  return { statusCode: answer.statusCode, headers: answer.headers as Record<string, string | string[]>, body: answer.body };
 }
 
 function fail(res: ServerResponse): void {
@@ -35,11 +40,9 @@ function fail(res: ServerResponse): void {
 
 /** Streams the answer through as it arrives. */
 function stream(req: IncomingMessage, res: ServerResponse): void {
-  upstream
-    .request({ method: req.method as 'POST', path: req.url ?? '/', headers: forwardHeaders(req), body: req })
+  forward(req)
     .then(({ statusCode, headers, body }) => {
-      for (const name of HOP_BY_HOP) delete headers[name];
-      res.writeHead(statusCode, headers as Record<string, string | string[]>);
+      res.writeHead(statusCode, headers);
       body.on('data', (chunk: Buffer) => res.write(chunk));
       body.on('end', () => res.end());
       body.on('error', () => res.destroy());
@@ -49,14 +52,11 @@ function stream(req: IncomingMessage, res: ServerResponse): void {
 
 /** Reads the whole answer, commits its row, then answers. */
 function commitThenAnswer(db: PgPool, req: IncomingMessage, res: ServerResponse): void {
-  upstream
-    .request({ method: req.method as 'POST', path: req.url ?? '/', headers: forwardHeaders(req), body: req })
+  forward(req)
     .then(async ({ statusCode, headers, body }) => {
       const answer = Buffer.from(await body.arrayBuffer());
       await db.query({ ...INSERT, values: [randomUUID(), new Date().toISOString(), statusCode, answer.length] });
-      for (const name of HOP_BY_HOP) delete headers[name];
-      headers['content-length'] = String(answer.length);
-      res.writeHead(statusCode, headers as Record<string, string | string[]>);
+      res.writeHead(statusCode, { ...headers, 'content-length': String(answer.length) });
       res.end(answer);
     })
     .catch(() => fail(res));

@@ -96,8 +96,7 @@ export class LimitsService {
     let shared = this.redis.available;
     if (shared) {
       try {
-        const leaseCalls = SharedLeases.callsFor(rate, budget);
-        if (leaseCalls > 1) leased = await this.leases.admit(rate, budget, leaseCalls);
+        leased = await this.leases.admit(rate, budget);
         // no lease (small limits, or too little left for one): this call alone, the exact answer near a limit
         outcome = leased ? leased.outcome : await this.admitShared(rate, budget);
       } catch (error) {

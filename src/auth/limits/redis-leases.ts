@@ -9,6 +9,7 @@ export const LEASE_CALLS = 64;
  * than two calls' worth of it are admitted call by call.
  */
 const LEASE_LIMIT_DIVISOR = 1_000;
+const LEASE_LIMIT_DIVISOR_UNITS = BigInt(LEASE_LIMIT_DIVISOR);
 /** A lease no call has drawn from for this long goes back to the shared counters... */
 export const LEASE_IDLE_MS = 1_000;
 /**
@@ -40,6 +41,8 @@ interface Lease {
   taken: number;
   /** calls admitted and not settled yet */
   open: number;
+  /** its settlement has been sent (once) */
+  returned: boolean;
   tokensUsed: number;
   actualUnits: bigint;
   retired: boolean;
@@ -96,7 +99,7 @@ export class SharedLeases {
     if (budget) {
       // a call of unknown price reserves nothing: it is admitted on its own, while the budget is not spent
       if (budget.reserveUnits <= 0n) return 0;
-      const fit = budget.limitUnits / BigInt(LEASE_LIMIT_DIVISOR) / budget.reserveUnits;
+      const fit = budget.limitUnits / LEASE_LIMIT_DIVISOR_UNITS / budget.reserveUnits;
       calls = Math.min(calls, fit > BigInt(LEASE_CALLS) ? LEASE_CALLS : Number(fit));
     }
     return calls;
@@ -104,10 +107,13 @@ export class SharedLeases {
 
   /**
    * Admits from this instance's lease, taking a new lease when there is none
-   * that fits; undefined when Redis refused the lease (the caller then asks for
-   * this call alone, which gets the exact answer near a limit).
+   * that fits; undefined when the call is not one for leases (its limits are
+   * small next to it) or Redis refused the lease: the caller then asks for this
+   * call alone, which gets the exact answer near a limit.
    */
-  async admit(rate: RateRequest, budget: BudgetRequest | null, calls: number): Promise<LeasedAdmission | undefined> {
+  async admit(rate: RateRequest, budget: BudgetRequest | null): Promise<LeasedAdmission | undefined> {
+    const calls = SharedLeases.callsFor(rate, budget);
+    if (calls < 2) return undefined;
     const key = budget ? `${rate.clientId}:${budget.periodStart.getTime()}` : rate.clientId;
     for (;;) {
       const lease = this.leases.get(key);
@@ -151,6 +157,7 @@ export class SharedLeases {
       calls,
       taken: 0,
       open: 0,
+      returned: false,
       tokensUsed: 0,
       actualUnits: 0n,
       retired: false,
@@ -160,8 +167,6 @@ export class SharedLeases {
       tokens: outcome.tokens,
       budgetUsedUnits: outcome.budgetUsedUnits,
     };
-    const previous = this.leases.get(key);
-    if (previous) void this.retire(previous);
     this.leases.set(key, lease);
     return lease;
   }
@@ -224,8 +229,8 @@ export class SharedLeases {
 
   /** A retired lease with no call in flight: its unused requests and tokens go back, the budget keeps what its calls cost. */
   private async returnIfDone(lease: Lease): Promise<void> {
-    if (!lease.retired || lease.open !== 0) return;
-    lease.open = -1; // given back once
+    if (!lease.retired || lease.open > 0 || lease.returned) return;
+    lease.returned = true;
     const { rate, budget } = lease;
     await this.settleShared({
       clientId: rate.clientId,

@@ -18,12 +18,9 @@ describe('SharedLeases', () => {
   let answer: (requests: number) => AdmitOutcome;
   let leases: SharedLeases;
 
-  beforeEach(() => {
-    clock = 1_000_000;
-    admits = [];
-    settles = [];
-    answer = () => ({ ok: true, requests: { limit: 1_000_000, remaining: 999_000, resetS: 1 }, budgetUsedUnits: 5n });
-    leases = new SharedLeases(
+  /** Leases on a recorded Redis: admissions answered by `answer`, settlements kept in `settles`. */
+  const recordedLeases = () =>
+    new SharedLeases(
       async (r, b, requests) => {
         admits.push({ rate: r, budget: b, requests });
         await Promise.resolve();
@@ -35,8 +32,20 @@ describe('SharedLeases', () => {
       () => undefined,
       () => clock,
     );
+
+  beforeEach(() => {
+    clock = 1_000_000;
+    admits = [];
+    settles = [];
+    answer = () => ({ ok: true, requests: { limit: 1_000_000, remaining: 999_000, resetS: 1 }, budgetUsedUnits: 5n });
+    leases = recordedLeases();
   });
   afterEach(() => leases.close());
+
+  it('admits nothing from a lease when a lease would hold fewer than two calls', async () => {
+    expect(await leases.admit({ ...rate, rpm: 1_999 }, null)).toBeUndefined();
+    expect(admits).toHaveLength(0);
+  });
 
   it('sizes a lease to at most 64 calls and 1/1000 of every limit; smaller limits get none', () => {
     expect(SharedLeases.callsFor(rate, budget(100n))).toBe(LEASE_CALLS);
@@ -49,7 +58,7 @@ describe('SharedLeases', () => {
   });
 
   it('asks Redis once for a lease of many calls, with the tokens and budget of all of them', async () => {
-    for (let i = 0; i < 10; i++) await leases.admit(rate, budget(100n), 64);
+    for (let i = 0; i < 10; i++) await leases.admit(rate, budget(100n));
     expect(admits).toHaveLength(1);
     expect(admits[0]).toMatchObject({ requests: 64, rate: { tokens: 30 * 64 }, budget: { reserveUnits: 6_400n } });
     // the lease is a reservation of its own, not the first call's
@@ -57,22 +66,21 @@ describe('SharedLeases', () => {
   });
 
   it('shares one lease request among concurrent calls', async () => {
-    const admitted = await Promise.all(Array.from({ length: 100 }, () => leases.admit(rate, budget(100n), 64)));
+    const admitted = await Promise.all(Array.from({ length: 100 }, () => leases.admit(rate, budget(100n))));
     expect(admitted.every((a) => a !== undefined)).toBe(true);
     // 100 calls: one lease of 64, then a second
     expect(admits).toHaveLength(2);
   });
 
   it('reports the remaining requests with the calls still unused in the lease', async () => {
-    const first = await leases.admit(rate, null, 64);
-    const second = await leases.admit(rate, null, 64);
+    const first = await leases.admit(rate, null);
+    const second = await leases.admit(rate, null);
     expect(first!.outcome.requests!.remaining).toBe(999_000 + 63);
     expect(second!.outcome.requests!.remaining).toBe(999_000 + 62);
   });
 
   it('gives back what a retired lease did not use once its calls are settled: requests, tokens, and the budget beyond their cost', async () => {
-    const calls = await Promise.all(Array.from({ length: 3 }, () => leases.admit(rate, budget(100n), 64)));
-    clock += LEASE_IDLE_MS + 1;
+    const calls = await Promise.all(Array.from({ length: 3 }, () => leases.admit(rate, budget(100n))));
     await leases.close();
     // calls in flight: nothing goes back yet
     expect(settles).toHaveLength(0);
@@ -94,19 +102,10 @@ describe('SharedLeases', () => {
   it('gives a busy lease back once it is LEASE_MAX_AGE_MS old, so what its calls cost reaches Redis', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
     try {
-      const busy = new SharedLeases(
-        async (r, b, requests) => {
-          admits.push({ rate: r, budget: b, requests });
-          return answer(requests);
-        },
-        async (req) => {
-          settles.push(req);
-        },
-        () => undefined,
-        () => clock,
-      );
+      // made under the fake timers, so its idle sweep runs on them
+      const busy = recordedLeases();
       for (let i = 0; i < 12; i++) {
-        const call = await busy.admit(rate, budget(100n), 64);
+        const call = await busy.admit(rate, budget(100n));
         call!.settle(10, 50n);
         clock += 500;
         jest.advanceTimersByTime(500);
@@ -123,7 +122,7 @@ describe('SharedLeases', () => {
   });
 
   it('settles a call once, however often it is told', async () => {
-    const call = await leases.admit(rate, null, 64);
+    const call = await leases.admit(rate, null);
     call!.settle(5, 0n);
     call!.settle(5, 0n);
     await leases.close();
@@ -132,8 +131,8 @@ describe('SharedLeases', () => {
   });
 
   it('takes a new lease when a call needs more than the current lease holds per call', async () => {
-    await leases.admit(rate, budget(100n), 64);
-    await leases.admit({ ...rate, tokens: 500 }, budget(100n), 64);
+    await leases.admit(rate, budget(100n));
+    await leases.admit({ ...rate, tokens: 500 }, budget(100n));
     expect(admits.map((a) => a.rate.tokens)).toEqual([30 * 64, 500 * 64]);
     // the first lease is retired; its call is still in flight, so nothing goes back yet
     expect(settles).toHaveLength(0);
@@ -141,19 +140,19 @@ describe('SharedLeases', () => {
 
   it('asks Redis once when many concurrent calls find the lease refused: each then goes on its own', async () => {
     answer = () => ({ ok: false, reason: 'requests', retryAfterS: 1 });
-    const admitted = await Promise.all(Array.from({ length: 50 }, () => leases.admit(rate, null, 64)));
+    const admitted = await Promise.all(Array.from({ length: 50 }, () => leases.admit(rate, null)));
     expect(admitted.every((a) => a === undefined)).toBe(true);
     expect(admits).toHaveLength(1);
   });
 
   it('returns undefined when Redis refuses the lease, and asks for no lease for a while (calls then go one by one)', async () => {
     answer = (requests) => (requests > 1 ? { ok: false, reason: 'budget', budgetUsedUnits: 0n } : { ok: true });
-    expect(await leases.admit(rate, budget(100n), 64)).toBeUndefined();
-    expect(await leases.admit(rate, budget(100n), 64)).toBeUndefined();
+    expect(await leases.admit(rate, budget(100n))).toBeUndefined();
+    expect(await leases.admit(rate, budget(100n))).toBeUndefined();
     expect(admits).toHaveLength(1);
     clock += LEASE_IDLE_MS;
     answer = () => ({ ok: true });
-    expect(await leases.admit(rate, budget(100n), 64)).toBeDefined();
+    expect(await leases.admit(rate, budget(100n))).toBeDefined();
     expect(admits).toHaveLength(2);
   });
 });
