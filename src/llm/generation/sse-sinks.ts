@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestWithCaller } from '../../common/caller';
+import { CallSignal } from '../../common/call-signal';
 import { AppError } from '../../common/errors/app-error';
 import { addUpstreamMs } from '../../common/overhead/overhead';
 import { errorBody } from '../../common/errors/error-envelope';
@@ -14,11 +15,11 @@ import { StreamEvent } from '../providers/llm-provider';
  * 'close' is used, not `req` 'close' (which fires once the body is read).
  */
 export function clientAbortSignal(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
+  const signal = new CallSignal();
   res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) signal.abort();
   });
-  return controller.signal;
+  return signal;
 }
 
 /** Headers, the usageRecorded flag (the exception filter then records nothing) and upstream time, set on the live request and response. */

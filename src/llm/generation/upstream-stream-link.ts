@@ -1,3 +1,5 @@
+import { CallSignal } from '../../common/call-signal';
+
 /**
  * The upstream side of one stream: its signal aborts the provider call when the
  * caller leaves, or when the provider, once the stream has started, sends
@@ -6,7 +8,7 @@
  * with `refresh()` per event; `close()` on every way out.
  */
 export class UpstreamStreamLink {
-  private readonly controller = new AbortController();
+  private readonly controller = new CallSignal();
   private timer: NodeJS.Timeout | undefined;
   private idle = false;
 
@@ -20,7 +22,7 @@ export class UpstreamStreamLink {
 
   /** what the provider call listens to */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.controller;
   }
 
   /** true once the idle timeout has aborted the call */

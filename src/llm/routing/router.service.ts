@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { MetricsService } from '../../billing/metrics.service';
 import { AppError } from '../../common/errors/app-error';
+import { CallSignal } from '../../common/call-signal';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/env.schema';
 import { CircuitBreaker, CircuitBreakerOptions } from './circuit-breaker';
@@ -274,7 +275,7 @@ export class RouterService {
  * an argument), so an attempt allocates no closures.
  */
 class AttemptLink implements Attempt {
-  private readonly controller = new AbortController();
+  private readonly controller = new CallSignal();
   private readonly timer: NodeJS.Timeout;
   private expired = false;
 
@@ -288,7 +289,7 @@ class AttemptLink implements Attempt {
   }
 
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.controller;
   }
 
   /** the client's signal aborted */
