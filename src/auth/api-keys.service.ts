@@ -22,6 +22,11 @@ export class ApiKeysService {
   async create(clientId: string, dto: ApiKeyCreateDto = {}): Promise<ApiKeyCreatedResponseDto> {
     await this.clients.require(clientId);
     const expiresAt = dto.expires_at ? new Date(dto.expires_at) : null;
+    // a key born expired would be shown once and refused at its first use: say so now
+    if (expiresAt && expiresAt.getTime() <= Date.now()) {
+      const message = `expires_at must be in the future (got ${dto.expires_at})`;
+      throw new AppError('validation_error', message, [{ field: 'expires_at', message }]);
+    }
     const generated = generateApiKey();
     const key = await this.keys.insert({
       clientId,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDateString, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIsoDate } from '../../common/validation/validate.decorators';
 
 export class ApiKeyCreateDto {
   @ApiPropertyOptional({ example: 'production', default: 'default' })
@@ -11,7 +12,7 @@ export class ApiKeyCreateDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'After this instant the key is refused (401 invalid_api_key)' })
   @IsOptional()
-  @IsDateString()
+  @IsIsoDate()
   expires_at?: string;
 
   @ApiPropertyOptional({ type: [String], description: "Narrows the client's allowed models for this key" })

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { Granularity } from '../rollup-buckets';
+import { IsIsoDate } from '../../common/validation/validate.decorators';
 
 export const GRANULARITIES = ['hour', 'day', 'month'] as const;
 export const CLIENT_GROUPS = ['provider', 'model', 'template'] as const;
@@ -11,12 +12,12 @@ export type UsageGroup = (typeof ADMIN_GROUPS)[number];
 export class UsageQueryDto {
   @ApiPropertyOptional({ description: 'ISO date or date-time; default 30 days before `to`', example: '2025-01-01' })
   @IsOptional()
-  @IsISO8601()
+  @IsIsoDate()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO date or date-time (exclusive); default now', example: '2025-02-01' })
   @IsOptional()
-  @IsISO8601()
+  @IsIsoDate()
   to?: string;
 
   @ApiPropertyOptional({ enum: GRANULARITIES, default: 'day' })
@@ -31,8 +32,8 @@ export class UsageQueryDto {
 }
 
 export class AdminUsageQueryDto {
-  @ApiPropertyOptional({ example: '2025-01-01' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ example: '2025-02-01' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ example: '2025-01-01' }) @IsOptional() @IsIsoDate() from?: string;
+  @ApiPropertyOptional({ example: '2025-02-01' }) @IsOptional() @IsIsoDate() to?: string;
   @ApiPropertyOptional({ enum: GRANULARITIES, default: 'day' }) @IsOptional() @IsIn(GRANULARITIES) granularity?: Granularity;
   @ApiPropertyOptional({ enum: ADMIN_GROUPS }) @IsOptional() @IsIn(ADMIN_GROUPS) group_by?: UsageGroup;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() client_id?: string;
@@ -41,8 +42,8 @@ export class AdminUsageQueryDto {
 }
 
 export class TopSpendersQueryDto {
-  @ApiPropertyOptional({ description: 'default: start of the current month' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'default: now' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'default: start of the current month' }) @IsOptional() @IsIsoDate() from?: string;
+  @ApiPropertyOptional({ description: 'default: now' }) @IsOptional() @IsIsoDate() to?: string;
   @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 100 })
   @IsOptional()
   @Type(() => Number)

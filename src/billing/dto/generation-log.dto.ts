@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { GenerationStatus } from '../generation-log.entity';
+import { IsIsoDate } from '../../common/validation/validate.decorators';
 
 const STATUSES: GenerationStatus[] = ['success', 'error', 'cancelled', 'rate_limited', 'budget_exceeded', 'rejected'];
 
@@ -11,8 +12,8 @@ export class LogsQueryDto {
   @ApiPropertyOptional({ example: 'openai/gpt-4o-mini' }) @IsOptional() @IsString() @MaxLength(200) model?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: GenerationStatus;
   @ApiPropertyOptional({ format: 'uuid', description: 'calls made through this template' }) @IsOptional() @IsUUID() template_id?: string;
-  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsIsoDate() from?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsIsoDate() to?: string;
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)

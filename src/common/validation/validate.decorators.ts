@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, ValidateBy, ValidateIf, ValidationArguments } from 'class-validator';
+import { isISO8601, IsOptional, ValidateBy, ValidateIf, ValidationArguments } from 'class-validator';
 import { DecimalRules, MONEY_RULES, parseDecimalInput } from './decimal-input';
 
 export interface DecimalFieldOptions {
@@ -55,4 +55,32 @@ export function ValidateDecimal(rules: DecimalRules, options: DecimalFieldOption
 /** A USD amount: at most 12 digits before the point and 6 after. */
 export function ValidateMoneyUsd(options: DecimalFieldOptions): PropertyDecorator {
   return ValidateDecimal(MONEY_RULES, options);
+}
+
+/**
+ * Why `value` is not a date LLMHub can use, or undefined when it is one: an
+ * ISO 8601 date or date-time that names a real day (class-validator's plain
+ * IsISO8601 lets 2026-02-30 roll over to March and lets week, ordinal and
+ * basic forms through that `new Date` cannot read), in years 1-9999, the
+ * range where JavaScript and PostgreSQL agree (year 0 is 1 BC to PostgreSQL).
+ */
+export function isoDateProblem(value: unknown): string | undefined {
+  const problem = 'must be an ISO 8601 date or date-time such as 2026-12-01 or 2026-12-01T09:30:00Z';
+  if (typeof value !== 'string' || !isISO8601(value, { strict: true })) return problem;
+  const year = new Date(value).getUTCFullYear();
+  if (Number.isNaN(year)) return problem;
+  if (year < 1 || year > 9999) return 'must be between the years 1 and 9999';
+  return undefined;
+}
+
+/** An ISO 8601 date or date-time query or body field, refused with a message naming it when it is not a real date. */
+export function IsIsoDate(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isIsoDate',
+    validator: {
+      validate: (value: unknown) => isoDateProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property ?? 'value'} ${isoDateProblem(args?.value) ?? 'is not valid'} (got ${JSON.stringify(args?.value)})`,
+    },
+  });
 }

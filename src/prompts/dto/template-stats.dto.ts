@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsIsoDate } from '../../common/validation/validate.decorators';
 import { PromptTemplateDetailResponseDto } from './prompt.dto';
 
 export class VersionStatsResponseDto {
@@ -39,12 +40,12 @@ export class TemplateStatsResponseDto {
 export class TemplateStatsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'inclusive' })
   @IsOptional()
-  @IsISO8601()
+  @IsIsoDate()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'exclusive' })
   @IsOptional()
-  @IsISO8601()
+  @IsIsoDate()
   to?: string;
 }
 
