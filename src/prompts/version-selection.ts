@@ -59,5 +59,7 @@ export function weightErrors(weights: Readonly<Record<string, unknown>>, knownVe
     } else total += weight;
   }
   if (errors.length === 0 && total <= 0) errors.push({ field, message: 'at least one weight must be greater than 0' });
+  // a sum that overflows to Infinity makes every slice but the last empty: all traffic would go to the newest version
+  if (errors.length === 0 && !Number.isFinite(total)) errors.push({ field, message: 'weights are too large: their sum must be a finite number' });
   return errors;
 }

@@ -60,4 +60,11 @@ describe('version selection', () => {
     expect(weightErrors({ '1': 'x' }, known, 'w')[0].message).toMatch(/non-negative number/);
     expect(weightErrors({ '1': 0 }, known, 'w')).toEqual([{ field: 'w', message: expect.stringMatching(/greater than 0/) }]);
   });
+
+  it('refuses weights whose sum overflows, which would send every call to the last version', () => {
+    expect(pickByPoint({ '1': 1e308, '2': 1e308 }, 0.1)).toBe(2); // what such weights would do
+    expect(weightErrors({ '1': 1e308, '2': 1e308 }, new Set([1, 2]), 'ab_weights')).toEqual([
+      { field: 'ab_weights', message: expect.stringMatching(/too large/) },
+    ]);
+  });
 });
