@@ -83,7 +83,11 @@ export class RedisLimitStore implements OnModuleDestroy {
     if (status === 'seed') return 'seed';
     if (status === 'budget') return { ok: false, reason: 'budget', budgetUsedUnits: BigInt(a) };
     if (status === 'requests' || status === 'tokens') {
-      return { ok: false, reason: status, retryAfterS: Math.max(1, Number(a)), ...this.windows(rate, Number(b), Number(c)) };
+      const windows = this.windows(rate, Number(b), Number(c));
+      // a refusal by requests returns before the script reads the tokens bucket (level -1): no tokens state to report
+      // (it read as 0 tokens left, full again in 61 s), as without Redis
+      if (status === 'requests') windows.tokens = undefined;
+      return { ok: false, reason: status, retryAfterS: Math.max(1, Number(a)), ...windows };
     }
     return { ok: true, ...this.windows(rate, Number(a), Number(b)), budgetUsedUnits: budget ? BigInt(c) : undefined };
   }

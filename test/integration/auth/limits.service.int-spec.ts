@@ -66,6 +66,19 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       expect(error.retryAfterS).toBeLessThanOrEqual(20);
     });
 
+    it('claims no empty token bucket on an RPM refusal of a client with both limits', async () => {
+      const { caller, clientId } = await createCaller(a, { rate_limit_rpm: 1, rate_limit_tpm: 100_000 });
+      clientIds.push(clientId);
+      await a.limits.admit(caller, call);
+      const error = await rejection(a.limits.admit(caller, call));
+      expect(error.message).toMatch(/1 requests per minute/);
+      const headers = (error as AppError & { headers?: Record<string, string> }).headers ?? {};
+      expect(headers['x-ratelimit-remaining-requests']).toBe('0');
+      // the tokens bucket was not read: no claim that it is empty (it was 0 tokens left, full again in 61 s)
+      expect(headers['x-ratelimit-remaining-tokens']).not.toBe('0');
+      expect(headers['x-ratelimit-reset-tokens']).not.toBe('61s');
+    });
+
     it('reserves input estimate plus max_tokens against the TPM limit and gives back what the call did not use', async () => {
       const { caller, clientId } = await createCaller(a, { rate_limit_tpm: 1000 });
       clientIds.push(clientId);
