@@ -30,3 +30,8 @@ export class AppError extends Error {
     return ERROR_STATUS[this.code];
   }
 }
+
+/** A body that is JSON but not an object (an array, null, a string, a number): named as such, not as malformed JSON or missing fields. */
+export function bodyNotAnObject(got: string): AppError {
+  return new AppError('validation_error', `The request body must be a JSON object (got ${got})`, [{ field: 'body', message: 'expected a JSON object' }]);
+}

@@ -1,7 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import { AppError } from '../errors/app-error';
+import { AppError, bodyNotAnObject } from '../errors/app-error';
 import { deeperThan } from './json-depth';
 
 /** Images arrive base64-encoded in chat messages: large bodies are allowed, but bounded. */
@@ -37,7 +37,7 @@ function unsupportedMediaType(header: string | undefined): AppError | undefined 
 }
 
 /** body-parser reports its failures with `type` (malformed JSON, too large, a broken stream …). */
-function bodyReadError(error: { type?: unknown; status?: unknown; message?: unknown }): AppError {
+function bodyReadError(error: { type?: unknown; status?: unknown; message?: unknown; body?: unknown }): AppError {
   if (error.status === 415) {
     // a Content-Encoding other than gzip, deflate or br, or a charset body-parser cannot decode
     return new AppError('unsupported_media_type', `Request body cannot be decoded: ${String(error.message)}`);
@@ -46,11 +46,25 @@ function bodyReadError(error: { type?: unknown; status?: unknown; message?: unkn
     return new AppError('payload_too_large', `Request body is larger than the limit of ${MAX_BODY.toUpperCase()}`);
   }
   if (error.type === 'entity.parse.failed') {
+    // strict mode refuses valid JSON that is not an object or array (null, "x", 42) in words that call it invalid JSON
+    const scalar = jsonScalar(error.body);
+    if (scalar !== undefined) return bodyNotAnObject(scalar);
     const message = `Request body is not valid JSON: ${String(error.message)}`;
     return new AppError('validation_error', message, [{ field: 'body', message }]);
   }
   const message = `Request body could not be read: ${String(error.message)}`;
   return new AppError('validation_error', message, [{ field: 'body', message }]);
+}
+
+/** What a body that body-parser's strict mode refused is, when it is valid JSON after all (a scalar); undefined otherwise. */
+function jsonScalar(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const value = JSON.parse(body) as unknown;
+    return value === null ? 'null' : `a ${typeof value}`;
+  } catch {
+    return undefined;
+  }
 }
 
 const parseJson = json({ limit: MAX_BODY, type: () => true });

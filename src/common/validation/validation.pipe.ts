@@ -1,5 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { AppError, ErrorDetail } from '../errors/app-error';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { AppError, bodyNotAnObject, ErrorDetail } from '../errors/app-error';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -16,9 +16,17 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
+/** Refuses an array where a DTO's object is expected, which class-transformer would read as an object with fields "0", "1", … */
+class ObjectBodyValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && Array.isArray(value) && this.toValidate(metadata)) return Promise.reject(bodyNotAnObject('an array'));
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
+
 /** Whitelisting, unknown fields rejected, errors as validation_error naming each field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ObjectBodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -66,6 +66,21 @@ describe('bodies that cannot be read', () => {
         if (dialect === 'openai' || dialect === 'anthropic') expect(error.type).toBe('invalid_request_error');
       });
 
+      it.each([
+        ['null', 'null'],
+        ['"hello"', 'a string'],
+        ['42', 'a number'],
+        ['[{"name": "x"}]', 'an array'],
+      ])('answers JSON that is not an object (%s) by saying so', async (body, got) => {
+        const res = await send(route, body);
+        expect(res.status).toBe(validationStatus(dialect));
+        const error = errorOf(dialect, res.body);
+        expect(error.code).toBe('validation_error');
+        // not "is not valid JSON" (it is), nor a missing field or an unknown field "0"
+        expect(error.message).toMatch(/^The request body must be a JSON object/);
+        if (route !== routes.openai && route !== routes.anthropic) expect(error.message).toContain(`(got ${got})`);
+      });
+
       it('answers a body over 20 MB with 413', async () => {
         // fetch, not supertest: the answer comes before the upload ends, which superagent waits out
         const res = await fetch(`${t.url}${route}`, {
