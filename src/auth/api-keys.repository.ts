@@ -72,8 +72,21 @@ export class ApiKeysRepository {
   }
 
   /** Rotation: the new key and the old key's shortened life in one transaction. */
-  async rotate(oldId: string, oldExpiresAt: Date | null, revokeOldAt: Date | null, replacement: Partial<ApiKey>): Promise<ApiKey> {
+  /**
+   * Retires the old key and inserts its replacement, or answers null when the old key is no longer as `seen`
+   * (revoked, or its expiry moved by another rotation meanwhile): the row lock makes concurrent rotations of one
+   * key take turns, so a double-clicked Rotate makes one replacement, not several live keys.
+   */
+  async rotate(
+    oldId: string,
+    seen: Pick<ApiKey, 'expiresAt'>,
+    oldExpiresAt: Date | null,
+    revokeOldAt: Date | null,
+    replacement: Partial<ApiKey>,
+  ): Promise<ApiKey | null> {
     return this.dataSource.transaction(async (em) => {
+      const current = await em.findOne(ApiKey, { where: { id: oldId }, lock: { mode: 'pessimistic_write' } });
+      if (!current || current.revokedAt || current.expiresAt?.getTime() !== seen.expiresAt?.getTime()) return null;
       await em.update(ApiKey, { id: oldId }, { expiresAt: oldExpiresAt, revokedAt: revokeOldAt });
       return em.save(em.create(ApiKey, replacement));
     });

@@ -61,7 +61,7 @@ export class ApiKeysService {
     const graceEnd = gracePeriodSeconds > 0 ? new Date(now.getTime() + gracePeriodSeconds * 1000) : null;
     const oldExpiresAt = graceEnd && old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : (graceEnd ?? old.expiresAt);
     const generated = generateApiKey();
-    const key = await this.keys.rotate(old.id, oldExpiresAt, graceEnd ? null : now, {
+    const key = await this.keys.rotate(old.id, old, oldExpiresAt, graceEnd ? null : now, {
       clientId: old.clientId,
       name: old.name,
       keyHash: generated.hash,
@@ -72,6 +72,7 @@ export class ApiKeysService {
       rateLimitRpm: old.rateLimitRpm,
       rateLimitTpm: old.rateLimitTpm,
     });
+    if (!key) throw new AppError('conflict', `Key ${keyId} was rotated or revoked by another request meanwhile; its replacement is in the client's key list`);
     this.lookup.invalidateAll();
     return { ...createdDto(key, generated.key), rotated_from_id: old.id, previous_key_expires_at: graceEnd ? oldExpiresAt!.toISOString() : null };
   }

@@ -114,6 +114,17 @@ describe('access control over HTTP', () => {
     await request(t.url).get('/api/v1/me').set('X-API-Key', key).expect(401);
   });
 
+  // without a grace period, so that a rotation arriving after the first one finds the key revoked (with one, a later rotation is a new one)
+  it('makes one replacement when one key is rotated several times at once, answering the others 409', async () => {
+    const { id, keyId } = await newClient();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => request(t.url).post(`/api/admin/keys/${keyId}/rotate`).set(admin()).send({})));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.error.code).toBe('conflict');
+    const list = await request(t.url).get(`/api/admin/clients/${id}/keys`).set(admin()).expect(200);
+    const live = list.body.items.filter((k: { status: string }) => k.status === 'active').map((k: { id: string }) => k.id);
+    expect(live).toEqual([answers.find((a) => a.status === 201)!.body.id]);
+  });
+
   it('never lets an API key open an admin route, nor the admin token a client route', async () => {
     const { key } = await newClient();
     await request(t.url).get('/api/admin/clients').set('Authorization', `Bearer ${key}`).expect(401);
