@@ -24,7 +24,7 @@ export class KeysAdminController {
   @Post(':id/rotate')
   @ApiCreatedResponse({ type: ApiKeyRotatedResponseDto, description: 'The new key in full, this once; the old one works until previous_key_expires_at' })
   @ApiNotFoundResponse({ description: 'not_found' })
-  @ApiConflictResponse({ description: 'conflict: the key is already revoked or expired' })
+  @ApiConflictResponse({ description: 'conflict: the key is already revoked or expired, or another rotation of it came first' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
   @ApiOperation({
     summary: 'Rotate a key',

@@ -71,9 +71,8 @@ export class ApiKeysRepository {
     await this.keys.update({ id }, { revokedAt: at });
   }
 
-  /** Rotation: the new key and the old key's shortened life in one transaction. */
   /**
-   * Retires the old key and inserts its replacement, or answers null when the old key is no longer as `seen`
+   * Rotation in one transaction: retires the old key and inserts its replacement, or answers null when the old key is no longer as `seen`
    * (revoked, or its expiry moved by another rotation meanwhile): the row lock makes concurrent rotations of one
    * key take turns, so a double-clicked Rotate makes one replacement, not several live keys.
    */

@@ -273,7 +273,7 @@ export type ApiKeyCreateDto = {
      */
     allowed_models?: Array<string>;
     /**
-     * After this instant the key is refused (401 invalid_api_key)
+     * After this instant the key is refused (401 invalid_api_key); must be in the future
      */
     expires_at?: string;
     name?: string;
@@ -2124,7 +2124,7 @@ export type RotateApiKeyErrors = {
      */
     404: ErrorEnvelope;
     /**
-     * `conflict`: conflict: the key is already revoked or expired
+     * `conflict`: conflict: the key is already revoked or expired, or another rotation of it came first
      */
     409: ErrorEnvelope;
     /**

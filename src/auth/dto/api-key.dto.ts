@@ -10,7 +10,7 @@ export class ApiKeyCreateDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'After this instant the key is refused (401 invalid_api_key)' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'After this instant the key is refused (401 invalid_api_key); must be in the future' })
   @IsOptional()
   @IsIsoDate()
   expires_at?: string;
