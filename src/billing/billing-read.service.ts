@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { AppError } from '../common/errors/app-error';
+import { assertFromBeforeTo } from '../common/validation/date-range';
 import { BillingSummaryResponseDto, TopSpendersResponseDto, UsageGroup, UsageItemDto, UsageResponseDto, UsageTotalsDto } from './dto/billing.dto';
 import { addUnits, floorTo, Granularity, splitRange } from './rollup-buckets';
 import { RollupSelection, Row, UsageReportsRepository } from './usage-reports.repository';
@@ -34,9 +35,7 @@ function parseDate(value: string | undefined, field: string, fallback: Date): Da
 export function reportRange(fromRaw: string | undefined, toRaw: string | undefined, granularity: Granularity, now = new Date()) {
   const to = parseDate(toRaw, 'to', now);
   const from = parseDate(fromRaw, 'from', new Date(to.getTime() - 30 * DAY_MS));
-  if (from.getTime() >= to.getTime()) {
-    throw new AppError('validation_error', 'from must be before to', [{ field: 'from', message: 'must be before to' }]);
-  }
+  assertFromBeforeTo(from, to);
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS[granularity] * DAY_MS) {
     const message = `range too large for granularity ${granularity} (at most ${MAX_RANGE_DAYS[granularity]} days)`;
     throw new AppError('validation_error', message, [{ field: 'granularity', message }]);

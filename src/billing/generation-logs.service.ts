@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { cursorCodec } from '../common/pagination/cursor';
+import { assertFromBeforeTo } from '../common/validation/date-range';
 import { isUuid } from '../common/uuid';
 import { money, toUsageItem, USAGE_ITEM_COLUMNS, UsageFilter, usageSelection } from './billing-read.service';
 import { GenerationLogPageDto, GenerationLogResponseDto } from './dto/generation-log.dto';
@@ -55,14 +56,17 @@ export class GenerationLogService {
   /** Newest first, paged by keyset on (created_at, id). */
   async list(filter: LogFilter): Promise<GenerationLogPageDto> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    const from = filter.from ? new Date(filter.from) : undefined;
+    const to = filter.to ? new Date(filter.to) : undefined;
+    assertFromBeforeTo(from, to);
     const rows = await this.log.page({
       clientId: filter.clientId,
       provider: filter.provider,
       model: filter.model,
       status: filter.status,
       templateId: filter.templateId,
-      from: filter.from ? new Date(filter.from).toISOString() : undefined,
-      to: filter.to ? new Date(filter.to).toISOString() : undefined,
+      from: from?.toISOString(),
+      to: to?.toISOString(),
       after: logCursor.decode(filter.cursor),
       limit: limit + 1,
     });

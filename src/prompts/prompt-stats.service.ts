@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
+import { assertFromBeforeTo } from '../common/validation/date-range';
 import { AbTestResponseDto, TemplateStatsResponseDto, VersionStatsResponseDto } from './dto/template-stats.dto';
 import { PromptLibraryService, PromptActor } from './prompt-library.service';
 import { PromptStatsRepository, VersionStatsRow } from './prompt-stats.repository';
@@ -66,6 +67,7 @@ export class PromptStatsService {
   ) {}
 
   async templateStats(actor: PromptActor, key: string, range: { from?: Date; to?: Date } = {}): Promise<TemplateStatsResponseDto> {
+    assertFromBeforeTo(range.from, range.to);
     const template = await this.library.locate(actor, key);
     const [rows, versions, labels] = await Promise.all([
       this.stats.versionStats(template.id, range),

@@ -47,6 +47,15 @@ describe('date query and body fields', () => {
     },
   );
 
+  it('answers 422 naming from when from is not before to, on every route', async () => {
+    for (const [name, get] of routes()) {
+      const res = await get('from=2026-11-02&to=2026-11-01');
+      expect({ name, status: res.status }).toEqual({ name, status: 422 });
+      expect(res.body.error.code).toBe('validation_error');
+      expect(res.body.error.details[0]).toEqual({ field: 'from', message: 'must be before to' });
+    }
+  });
+
   it('refuses a key whose expires_at is not a real date or already past', async () => {
     for (const expires_at of ['2027-02-30', '2027-W01', '0000-01-01', '2020-01-01T00:00:00Z']) {
       const res = await admin(request(t.url).post(`/api/admin/clients/${clientId}/keys`))
