@@ -36,6 +36,20 @@ export function clientIp(req: HeaderCarrier): string {
   return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
 }
 
+/** No key found: says what was wrong with an Authorization header that was sent (its scheme, never its contents). */
+function missingKey(authorization: string | string[] | undefined): AppError {
+  const how = 'send it as "X-API-Key: <key>" or "Authorization: Bearer <key>"';
+  const header = typeof authorization === 'string' ? authorization.trim() : '';
+  if (header === '') return new AppError('missing_api_key', `No API key: ${how}`);
+  const [scheme = '', ...rest] = header.split(/\s+/);
+  const got = /^Bearer$/i.test(scheme)
+    ? `an Authorization: Bearer header ${rest.length === 0 ? 'with no key after it' : 'with more than the key after it'}`
+    : /^[A-Za-z-]{1,20}$/.test(scheme) && rest.length > 0
+      ? `an Authorization header of the "${scheme}" scheme`
+      : 'an Authorization header without the Bearer scheme';
+  return new AppError('missing_api_key', `No API key: the request has ${got}; ${how}`);
+}
+
 /**
  * An API key from X-API-Key or Authorization: Bearer, checked: sets
  * `req.caller` (and answers it), or throws missing_api_key, invalid_api_key or client_inactive.
@@ -43,7 +57,7 @@ export function clientIp(req: HeaderCarrier): string {
 export async function authenticateClient(keys: KeyLookupService, req: Pick<RequestWithCaller, 'headers' | 'caller'>): Promise<Caller> {
   const header = req.headers['x-api-key'];
   const key = (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ?? bearerToken(req);
-  if (!key) throw new AppError('missing_api_key', 'No API key: send it as "X-API-Key: <key>" or "Authorization: Bearer <key>"');
+  if (!key) throw missingKey(req.headers.authorization);
   const verdict = await keys.verify(key);
   if (verdict.status === 'invalid') {
     const why = verdict.reason === 'unknown' ? 'is not a valid LLMHub API key' : `has been ${verdict.reason === 'revoked' ? 'revoked' : 'expired'}`;
