@@ -78,6 +78,8 @@ export interface GenerationOutcome extends CallCost {
   text: string;
   toolCalls?: ToolCall[];
   finishReason: FinishReason;
+  /** the stop sequence that ended the output, when the provider said which */
+  stopSequence?: string;
   latencyMs: number;
   attempts: number;
   template: TemplateUse | null;

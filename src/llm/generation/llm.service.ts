@@ -64,6 +64,7 @@ export class LlmService {
       text: result.text,
       ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
       finishReason: result.finishReason,
+      ...(result.stopSequence !== undefined ? { stopSequence: result.stopSequence } : {}),
       ...cost,
       latencyMs: Math.round(latencyMs),
       attempts,

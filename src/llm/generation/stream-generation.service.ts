@@ -73,14 +73,15 @@ export class StreamGenerationService {
       headers: call.admission.headers,
     });
     let usage: TokenUsage | undefined;
-    let finishReason: FinishReason | undefined;
+    // the provider's own finish event, passed on as it is (it may name the stop sequence)
+    let finish: Extract<StreamEvent, { type: 'finish' }> | undefined;
     upstream.started();
     try {
       let next: IteratorResult<StreamEvent> = opened.first === undefined ? { done: true, value: undefined } : { done: false, value: opened.first };
       while (!next.done) {
         const event = next.value;
         if (event.type === 'usage') usage = event.usage;
-        else if (event.type === 'finish') finishReason = event.finishReason;
+        else if (event.type === 'finish') finish = event;
         else {
           seen.add(event);
           sink.event(event);
@@ -89,7 +90,7 @@ export class StreamGenerationService {
         upstream.touch();
       }
       if (signal.aborted) throw new ProviderError('aborted', 'The client closed the request');
-      if (finishReason === undefined) throw new ProviderError('connection', 'The provider stream ended before it finished');
+      if (finish === undefined) throw new ProviderError('connection', 'The provider stream ended before it finished');
     } catch (err) {
       opened.release();
       const error = signal.aborted
@@ -110,11 +111,11 @@ export class StreamGenerationService {
     }
     opened.release();
     // the finish event is sent now; the final event only after the record is committed
-    sink.event({ type: 'finish', finishReason });
+    sink.event(finish);
     const summary = await record(
       'success',
       usage ?? { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) },
-      finishReason,
+      finish.finishReason,
       null,
     );
     sink.close(summary);

@@ -84,6 +84,8 @@ export interface GenerateResult {
   text: string;
   toolCalls?: ToolCall[];
   finishReason: FinishReason;
+  /** with finishReason 'stop': the stop sequence that ended the output, when the provider says which (Anthropic does) */
+  stopSequence?: string;
   /** null when the provider reported none; the gateway then counts tokens itself */
   usage: TokenUsage | null;
   /** the model id the provider says answered */
@@ -99,7 +101,7 @@ export type StreamEvent =
   | { type: 'text'; text: string }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string }
   | { type: 'usage'; usage: TokenUsage }
-  | { type: 'finish'; finishReason: FinishReason };
+  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string };
 
 export interface EmbeddingRequest {
   model: string;

@@ -212,6 +212,22 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
         expect(row).toMatchObject({ status: 'success', is_stream: true, output_tokens: 3 });
       },
     );
+
+    it('says which stop sequence ended an Anthropic answer (stop_reason stop_sequence), streamed or not', async () => {
+      const params = {
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 10,
+        stop_sequences: ['word3', 'nope'],
+        messages: [{ role: 'user' as const, content: 'Count' }],
+      };
+      const created = await anthropic.messages.create(params);
+      expect(created).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'word3', content: [{ type: 'text', text: 'word1 word2' }] });
+      const streamed = await anthropic.messages.stream(params).finalMessage();
+      expect(streamed).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'word3', content: [{ type: 'text', text: 'word1 word2' }] });
+      // the OpenAI shape has no such field: a stop sequence is finish_reason stop, as OpenAI answers it
+      const completion = await openai.chat.completions.create({ model: params.model, max_tokens: 10, stop: ['word3'], messages: params.messages });
+      expect(completion.choices[0].finish_reason).toBe('stop');
+    });
   });
 
   describe('resilience', () => {

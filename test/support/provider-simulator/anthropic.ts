@@ -13,11 +13,14 @@ export function createMessage(ex: Exchange, body: any): void {
   }
   if (typeof body.max_tokens !== 'number') return sendError(ex, 'invalid', 'max_tokens: Field required');
   const input = inputTokensFor(body.messages, body.system);
-  const output = outputTokensFor(ex.directive.outputTokens, body.max_tokens);
-  const stopReason = output >= body.max_tokens ? 'max_tokens' : 'end_turn';
+  const full = outputTokensFor(ex.directive.outputTokens, body.max_tokens);
+  // a stop sequence naming one of the reply's words ("word3") ends the reply before it, as Anthropic does
+  const stopSequence = firstStopSequence(body.stop_sequences, full);
+  const output = stopSequence ? Number(stopSequence.slice(4)) - 1 : full;
+  const stopReason = stopSequence ? 'stop_sequence' : output >= body.max_tokens ? 'max_tokens' : 'end_turn';
   ex.log.usage = { input_tokens: input, output_tokens: output };
   const id = `msg_sim${ex.seq}`;
-  if (body.stream === true) return streamMessage(ex, id, body.model, input, output, stopReason);
+  if (body.stream === true) return streamMessage(ex, id, body.model, input, output, stopReason, stopSequence);
   sendJson(ex, {
     id,
     type: 'message',
@@ -25,7 +28,7 @@ export function createMessage(ex: Exchange, body: any): void {
     model: body.model,
     content: [{ type: 'text', text: replyText(output) }],
     stop_reason: stopReason,
-    stop_sequence: null,
+    stop_sequence: stopSequence,
     usage: {
       input_tokens: input,
       output_tokens: output,
@@ -36,7 +39,18 @@ export function createMessage(ex: Exchange, body: any): void {
   });
 }
 
-function streamMessage(ex: Exchange, id: string, model: string, input: number, output: number, stopReason: string): void {
+/** The stop sequence (of the form `wordN`, N within the reply) that comes first in a reply of `output` words, or null. */
+function firstStopSequence(stopSequences: unknown, output: number): string | null {
+  if (!Array.isArray(stopSequences)) return null;
+  let first: string | null = null;
+  for (const s of stopSequences) {
+    const n = typeof s === 'string' && /^word[1-9]\d*$/.test(s) ? Number(s.slice(4)) : 0;
+    if (n >= 1 && n <= output && (first === null || n < Number(first.slice(4)))) first = s as string;
+  }
+  return first;
+}
+
+function streamMessage(ex: Exchange, id: string, model: string, input: number, output: number, stopReason: string, stopSequence: string | null): void {
   const start = {
     type: 'message_start',
     message: {
@@ -61,7 +75,10 @@ function streamMessage(ex: Exchange, id: string, model: string, input: number, o
   }
   frames.push(
     event('content_block_stop', '{"type":"content_block_stop","index":0}'),
-    event('message_delta', `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":{"output_tokens":${output}}}`),
+    event(
+      'message_delta',
+      `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":${JSON.stringify(stopSequence)}},"usage":{"output_tokens":${output}}}`,
+    ),
     event('message_stop', '{"type":"message_stop"}'),
   );
   sendSse(ex, frames, 3 + Math.ceil(pieces.length / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));

@@ -187,8 +187,11 @@ export function messageId(requestId: string): string {
   return `msg_${requestId.replace(/-/g, '')}`;
 }
 
-export function anthropicStopReason(reason: FinishReason): string {
+/** A 'stop' that a stop sequence caused is Anthropic's stop_sequence (only an Anthropic upstream says so). */
+export function anthropicStopReason(reason: FinishReason, stopSequence?: string): string {
   switch (reason) {
+    case 'stop':
+      return stopSequence === undefined ? 'end_turn' : 'stop_sequence';
     case 'length':
       return 'max_tokens';
     case 'tool_calls':
@@ -231,8 +234,8 @@ export function toAnthropicMessage(outcome: GenerationOutcome): Json {
     role: 'assistant',
     model: outcome.target.id,
     content,
-    stop_reason: anthropicStopReason(outcome.finishReason),
-    stop_sequence: null,
+    stop_reason: anthropicStopReason(outcome.finishReason, outcome.stopSequence),
+    stop_sequence: outcome.stopSequence ?? null,
     usage: { ...anthropicUsage(outcome.usage), cost_usd: outcome.costUsd },
     request_id: outcome.requestId,
   };
@@ -251,6 +254,7 @@ export class AnthropicEventWriter {
   private block: { index: number; kind: 'text' | 'tool'; toolIndex?: number } | null = null;
   private nextIndex = 0;
   private finishReason: FinishReason = 'stop';
+  private stopSequence: string | undefined;
 
   start(start: StreamStart): SseEvent[] {
     return [
@@ -290,6 +294,7 @@ export class AnthropicEventWriter {
       }
       case 'finish':
         this.finishReason = event.finishReason;
+        this.stopSequence = event.stopSequence;
         return [];
       default:
         return [];
@@ -305,7 +310,7 @@ export class AnthropicEventWriter {
         event: 'message_delta',
         data: {
           type: 'message_delta',
-          delta: { stop_reason: anthropicStopReason(this.finishReason), stop_sequence: null },
+          delta: { stop_reason: anthropicStopReason(this.finishReason, this.stopSequence), stop_sequence: this.stopSequence ?? null },
           usage: { ...usage, cost_usd: summary.costUsd },
         },
       },

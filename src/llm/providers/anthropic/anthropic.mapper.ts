@@ -180,6 +180,8 @@ export function fromAnthropicMessage(message: Anthropic.Message): GenerateResult
     text,
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(message.stop_reason),
+    // which of the request's stop_sequences matched: /v1/messages answers it as Anthropic does
+    ...(message.stop_reason === 'stop_sequence' && typeof message.stop_sequence === 'string' ? { stopSequence: message.stop_sequence } : {}),
     usage: message.usage ? toTokenUsage(message.usage) : null,
     model: message.model,
   };
@@ -193,6 +195,7 @@ export class AnthropicStreamReader {
   private usage: AnthropicUsageParts = {};
   private sawUsage = false;
   private stopReason: Anthropic.StopReason | null = null;
+  private stopSequence: string | null = null;
   /** content block index → tool call index, for tool_use blocks */
   private readonly toolIndexByBlock = new Map<number, number>();
   stopped = false;
@@ -220,6 +223,7 @@ export class AnthropicStreamReader {
         return [];
       case 'message_delta':
         this.stopReason = event.delta.stop_reason ?? this.stopReason;
+        this.stopSequence = event.delta.stop_sequence ?? this.stopSequence;
         this.absorbUsage(event.usage);
         return [];
       case 'message_stop':
@@ -234,7 +238,12 @@ export class AnthropicStreamReader {
   finish(): StreamEvent[] {
     const events: StreamEvent[] = [];
     if (this.sawUsage) events.push({ type: 'usage', usage: toTokenUsage(this.usage) });
-    events.push({ type: 'finish', finishReason: toFinishReason(this.stopReason) });
+    const finishReason = toFinishReason(this.stopReason);
+    events.push(
+      this.stopReason === 'stop_sequence' && this.stopSequence !== null
+        ? { type: 'finish', finishReason, stopSequence: this.stopSequence }
+        : { type: 'finish', finishReason },
+    );
     return events;
   }
 

@@ -172,6 +172,12 @@ describe('fromAnthropicMessage', () => {
   ] as const)('maps stop_reason %s to %s', (stopReason, finishReason) => {
     expect(fromAnthropicMessage(message({ stop_reason: stopReason })).finishReason).toBe(finishReason);
   });
+
+  it('keeps the stop sequence that ended the output', () => {
+    const result = fromAnthropicMessage(message({ stop_reason: 'stop_sequence', stop_sequence: 'END' }));
+    expect(result).toMatchObject({ finishReason: 'stop', stopSequence: 'END' });
+    expect(fromAnthropicMessage(message({})).stopSequence).toBeUndefined();
+  });
 });
 
 describe(AnthropicStreamReader.name, () => {
@@ -211,6 +217,16 @@ describe(AnthropicStreamReader.name, () => {
       { type: 'usage', usage: { inputTokens: 120, outputTokens: 17, cachedInputTokens: 100 } },
       { type: 'finish', finishReason: 'tool_calls' },
     ]);
+  });
+
+  it('names the stop sequence from message_delta in the finish event', () => {
+    const sut = new AnthropicStreamReader();
+    [
+      start,
+      { type: 'message_delta', delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' }, usage: { output_tokens: 3 } },
+      { type: 'message_stop' },
+    ].forEach((e) => sut.read(e as Anthropic.RawMessageStreamEvent));
+    expect(sut.finish().at(-1)).toEqual({ type: 'finish', finishReason: 'stop', stopSequence: 'END' });
   });
 
   it('is not stopped until message_stop arrives', () => {
