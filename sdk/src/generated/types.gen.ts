@@ -3713,3 +3713,42 @@ export type ListModelsResponses = {
 };
 
 export type ListModelsResponse = ListModelsResponses[keyof ListModelsResponses];
+
+export type GetModelData = {
+    body?: never;
+    path: {
+        /**
+         * A `provider/model` id as GET /v1/models lists it (URL-encoded)
+         */
+        model: string;
+    };
+    query?: never;
+    url: '/v1/models/{model}';
+};
+
+export type GetModelErrors = {
+    /**
+     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     */
+    400: OpenAiError;
+    /**
+     * `missing_api_key`: no API key in X-API-Key or Authorization: Bearer; `invalid_api_key`: the API key is unknown, revoked or expired
+     */
+    401: OpenAiError;
+    /**
+     * `client_inactive`: the key’s client is deactivated
+     */
+    403: OpenAiError;
+    /**
+     * `not_found`: no such model, or the key may not use it
+     */
+    404: OpenAiError;
+};
+
+export type GetModelError = GetModelErrors[keyof GetModelErrors];
+
+export type GetModelResponses = {
+    200: ModelDto;
+};
+
+export type GetModelResponse = GetModelResponses[keyof GetModelResponses];

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AppError } from '../../common/errors/app-error';
 import { ApiErrors, GENERATION_ERRORS } from '../../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../../common/auth.decorators';
@@ -11,19 +12,24 @@ import {
   EmbeddingResponseDto,
   ImageCreateDto,
   ImagesResponseDto,
+  ModelDto,
   ModelListResponseDto,
 } from './dto/openai-compat.dto';
 import { EmbeddingsService } from '../generation/embeddings.service';
 import { parseEmbeddingRequest, parseImageRequest, toEmbeddingResponse, toImagesResponse } from './formats/openai-misc.format';
 import { ImagesService } from '../generation/images.service';
 import { LlmService } from '../generation/llm.service';
-import { ModelsService } from '../routing/models.service';
+import { ListedModel, ModelsService } from '../routing/models.service';
 import { clientAbortSignal, httpHooks } from '../generation/sse-sinks';
 import { setCostHeader } from './compat-call';
 import { openAiChatCompletion } from './chat-routes';
 
 /** Models are listed with a fixed `created`: the gateway does not know when a provider released them. */
 const MODELS_CREATED = 1_700_000_000;
+
+function toModelObject(m: ListedModel): ModelDto {
+  return { id: m.id, object: 'model', created: MODELS_CREATED, owned_by: m.provider };
+}
 
 /** `v1` for the OpenAI SDKs, `openai/v1` for groq-sdk. */
 export const OPENAI_COMPAT_PREFIXES = ['v1', 'openai/v1'];
@@ -73,8 +79,21 @@ export class OpenAiCompatController {
   @ApiOkResponse({ type: ModelListResponseDto })
   @ApiOperation({ summary: 'List models (OpenAI)', description: 'The models this key may use, as `provider/model` ids, in the OpenAI list shape.' })
   listModels(@CurrentCaller() caller: Caller, @Res() res: Response): void {
-    const data = this.models.list(caller).map((m) => ({ id: m.id, object: 'model', created: MODELS_CREATED, owned_by: m.provider }));
+    const data = this.models.list(caller).map(toModelObject);
     res.status(200).json({ object: 'list', data });
+  }
+
+  /** What the OpenAI SDK's models.retrieve calls (it sends the id URL-encoded, `openai%2Fgpt-4o-mini`). */
+  @Get('models/:model')
+  @ApiParam({ name: 'model', description: 'A `provider/model` id as GET /v1/models lists it (URL-encoded)', example: 'openai/gpt-4o-mini' })
+  @ApiOkResponse({ type: ModelDto })
+  @ApiOperation({ summary: 'Retrieve a model (OpenAI)', description: 'One model this key may use, in the OpenAI model shape.' })
+  @ApiErrors({ not_found: 'no such model, or the key may not use it' })
+  getModel(@Param('model') id: string, @CurrentCaller() caller: Caller, @Res() res: Response): void {
+    const model = this.models.list(caller).find((m) => m.id === id);
+    if (!model)
+      throw new AppError('not_found', `The model \`${id}\` does not exist or you do not have access to it; GET /v1/models lists the models you may use.`);
+    res.status(200).json(toModelObject(model));
   }
 
   @Post('embeddings')

@@ -83,6 +83,20 @@ describe('provider SDKs against LLMHub (e2e)', () => {
     expect(res.choices[0]?.message.content).toEqual(expect.any(String));
   });
 
+  it('the OpenAI SDK retrieves one model by its provider/model id, and raises NotFoundError for an unknown one', async () => {
+    const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey, maxRetries: 0 });
+    await expect(openai.models.retrieve('openai/gpt-4o-mini')).resolves.toEqual({
+      id: 'openai/gpt-4o-mini',
+      object: 'model',
+      created: expect.any(Number),
+      owned_by: 'openai',
+    });
+    const err = await openai.models.retrieve('openai/nope-9000').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((err as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('not_found');
+    expect((err as Error).message).toContain('openai/nope-9000');
+  });
+
   it('the Anthropic SDK (baseURL = LLMHub root) generates on any provider', async () => {
     const anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
     const msg = await anthropic.messages.create({
