@@ -41,6 +41,8 @@ export interface ToolDefinition {
   description?: string;
   /** JSON schema of the arguments */
   parameters: Record<string, unknown>;
+  /** the caller asked for arguments that always follow the schema (OpenAI's and Anthropic's `strict`) */
+  strict?: boolean;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };

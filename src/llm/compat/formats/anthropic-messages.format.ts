@@ -164,7 +164,12 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
     if (!isObject(tool) || typeof tool.name !== 'string' || (tool.type !== undefined && tool.type !== 'custom') || !isObject(tool.input_schema)) {
       return r.problem(`tools[${i}]`, 'expected a custom tool {name, description?, input_schema}; server tools are not supported');
     }
-    tools.push({ name: tool.name, ...(typeof tool.description === 'string' ? { description: tool.description } : {}), parameters: tool.input_schema });
+    tools.push({
+      name: tool.name,
+      ...(typeof tool.description === 'string' ? { description: tool.description } : {}),
+      parameters: tool.input_schema,
+      ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}),
+    });
   }
   return tools;
 }

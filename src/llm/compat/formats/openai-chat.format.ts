@@ -185,6 +185,8 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
       name: fn.name as string,
       ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
       parameters: isObject(fn.parameters) ? fn.parameters : { type: 'object', properties: {} },
+      // dropped, the provider would answer arguments its schema does not hold
+      ...(typeof fn.strict === 'boolean' ? { strict: fn.strict } : {}),
     });
   }
   return tools;

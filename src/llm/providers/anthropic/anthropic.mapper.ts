@@ -96,6 +96,7 @@ export function toAnthropicTools(tools: ToolDefinition[]): Anthropic.Tool[] {
     name: tool.name,
     input_schema: { type: 'object', ...tool.parameters },
     ...(tool.description !== undefined ? { description: tool.description } : {}),
+    ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
   }));
 }
 

@@ -71,7 +71,12 @@ export function toChatMessage(message: ChatMessage): ChatCompletionMessageParam 
 export function toChatTools(tools: ToolDefinition[]): ChatCompletionTool[] {
   return tools.map((tool) => ({
     type: 'function',
-    function: { name: tool.name, parameters: tool.parameters, ...(tool.description !== undefined ? { description: tool.description } : {}) },
+    function: {
+      name: tool.name,
+      parameters: tool.parameters,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+    },
   }));
 }
 

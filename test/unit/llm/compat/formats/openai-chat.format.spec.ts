@@ -127,6 +127,28 @@ describe('parseMessagesRequest', () => {
     expect(parsed.params.toolChoice).toBe('required');
   });
 
+  it('keeps strict on tools, in both formats (dropping it would let arguments leave the schema)', () => {
+    const openAi = parseChatCompletion({
+      model: 'x',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [
+        { type: 'function', function: { name: 'f', parameters: { type: 'object' }, strict: true } },
+        { type: 'function', function: { name: 'g', parameters: { type: 'object' } } },
+      ],
+    });
+    expect(openAi.params.tools).toEqual([
+      { name: 'f', parameters: { type: 'object' }, strict: true },
+      { name: 'g', parameters: { type: 'object' } },
+    ]);
+    const anthropic = parseMessagesRequest({
+      model: 'x',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [{ name: 'f', input_schema: { type: 'object' }, strict: true }],
+    });
+    expect(anthropic.params.tools).toEqual([{ name: 'f', parameters: { type: 'object' }, strict: true }]);
+  });
+
   it('requires max_tokens, as Anthropic does', () => {
     expect(fieldsOf(() => parseMessagesRequest({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }))).toEqual(['max_tokens']);
   });

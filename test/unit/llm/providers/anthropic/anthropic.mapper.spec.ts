@@ -53,6 +53,11 @@ describe('toAnthropicParams', () => {
     expect(toAnthropicParams({ model: 'm', messages: [], toolChoice: 'none' }).tool_choice).toEqual({ type: 'none' });
   });
 
+  it('passes strict on a tool', () => {
+    const params = toAnthropicParams({ model: 'm', messages: [], tools: [{ name: 'f', parameters: { type: 'object' }, strict: true }] });
+    expect(params.tools).toEqual([{ name: 'f', input_schema: { type: 'object' }, strict: true }]);
+  });
+
   it('turns assistant tool calls into tool_use blocks and tool results into one user turn of tool_result blocks', () => {
     const params = toAnthropicParams({
       model: 'm',

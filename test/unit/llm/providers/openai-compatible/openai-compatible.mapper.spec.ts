@@ -63,6 +63,11 @@ describe('toChatCompletionParams', () => {
     expect(toChatCompletionParams({ ...base, toolChoice: 'required' }).tool_choice).toBe('required');
   });
 
+  it('passes strict on a tool', () => {
+    const params = toChatCompletionParams({ ...base, tools: [{ name: 'f', parameters: { type: 'object' }, strict: true }] });
+    expect(params.tools).toEqual([{ type: 'function', function: { name: 'f', parameters: { type: 'object' }, strict: true } }]);
+  });
+
   it('maps image parts, assistant tool calls and tool results', () => {
     const params = toChatCompletionParams({
       model: 'gpt-4o',
