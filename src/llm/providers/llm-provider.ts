@@ -33,6 +33,8 @@ export interface ChatMessage {
   toolCalls?: ToolCall[];
   /** tool result messages: the call they answer */
   toolCallId?: string;
+  /** tool result messages: the tool failed (Anthropic's tool_result is_error) */
+  isError?: boolean;
   name?: string;
 }
 

@@ -123,7 +123,13 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
         break;
       case 'tool_result':
         if (role !== 'user' || typeof block.tool_use_id !== 'string') r.problem(where, 'tool_result needs tool_use_id, in a user turn');
-        else toolResults.push({ role: 'tool', toolCallId: block.tool_use_id, content: toolResultText(block.content) });
+        else
+          toolResults.push({
+            role: 'tool',
+            toolCallId: block.tool_use_id,
+            content: toolResultText(block.content),
+            ...(block.is_error === true ? { isError: true } : {}),
+          });
         break;
       case 'thinking':
       case 'redacted_thinking':

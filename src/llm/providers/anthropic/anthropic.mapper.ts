@@ -59,6 +59,8 @@ function parseToolInput(call: ToolCall): Record<string, unknown> {
 function toAnthropicMessage(message: ChatMessage): MessageParam {
   if (message.role === 'tool') {
     const block: Anthropic.ToolResultBlockParam = { type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: toContentBlocks(message.content) };
+    // the model reads a failed tool's answer as an error, not as its result
+    if (message.isError) block.is_error = true;
     return { role: 'user', content: [block] };
   }
   if (message.role === 'assistant') {

@@ -127,6 +127,18 @@ describe('parseMessagesRequest', () => {
     expect(parsed.params.toolChoice).toBe('required');
   });
 
+  it('keeps a tool_result marked is_error as a failed tool result', () => {
+    const parsed = parseMessagesRequest({
+      model: 'x',
+      max_tokens: 5,
+      messages: [
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', is_error: true, content: 'timeout' }] },
+      ],
+    });
+    expect(parsed.messages[1]).toEqual({ role: 'tool', toolCallId: 't1', content: 'timeout', isError: true });
+  });
+
   it('keeps strict on tools, in both formats (dropping it would let arguments leave the schema)', () => {
     const openAi = parseChatCompletion({
       model: 'x',

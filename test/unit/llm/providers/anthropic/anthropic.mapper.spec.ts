@@ -53,6 +53,13 @@ describe('toAnthropicParams', () => {
     expect(toAnthropicParams({ model: 'm', messages: [], toolChoice: 'none' }).tool_choice).toEqual({ type: 'none' });
   });
 
+  it('marks a failed tool result is_error', () => {
+    const params = toAnthropicParams({ model: 'm', messages: [{ role: 'tool', toolCallId: 't1', content: 'timeout', isError: true }] });
+    expect(params.messages).toEqual([
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'timeout' }], is_error: true }] },
+    ]);
+  });
+
   it('passes strict on a tool', () => {
     const params = toAnthropicParams({ model: 'm', messages: [], tools: [{ name: 'f', parameters: { type: 'object' }, strict: true }] });
     expect(params.tools).toEqual([{ name: 'f', input_schema: { type: 'object' }, strict: true }]);
