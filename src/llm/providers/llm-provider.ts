@@ -16,6 +16,8 @@ export interface ImagePart {
   type: 'image';
   /** https URL or data: URL */
   url: string;
+  /** OpenAI's image detail level (low costs a fixed, small number of tokens); other providers ignore it */
+  detail?: 'auto' | 'low' | 'high';
 }
 export type ContentPart = TextPart | ImagePart;
 

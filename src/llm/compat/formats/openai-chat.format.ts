@@ -151,7 +151,11 @@ function readContent(r: BodyReader, content: unknown, at: string, images: boolea
   for (const [i, part] of content.entries()) {
     if (isObject(part) && part.type === 'text' && typeof part.text === 'string') parts.push({ type: 'text', text: part.text });
     else if (images && isObject(part) && part.type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string') {
-      parts.push({ type: 'image', url: part.image_url.url });
+      const detail = part.image_url.detail;
+      if (detail !== undefined && detail !== null && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
+        return r.problem(`${at}[${i}].image_url.detail`, 'expected auto, low or high');
+      }
+      parts.push({ type: 'image', url: part.image_url.url, ...(detail ? { detail } : {}) });
     } else return r.problem(`${at}[${i}]`, images ? 'expected a text or image_url part' : 'expected a text part');
   }
   return parts;

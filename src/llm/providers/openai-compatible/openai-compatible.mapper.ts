@@ -42,7 +42,9 @@ export function textOf(content: string | ContentPart[]): string {
 function toContentParts(content: string | ContentPart[]): string | ChatCompletionContentPart[] {
   if (typeof content === 'string') return content;
   return content.map((part): ChatCompletionContentPart =>
-    part.type === 'text' ? { type: 'text', text: part.text } : { type: 'image_url', image_url: { url: part.url } },
+    part.type === 'text'
+      ? { type: 'text', text: part.text }
+      : { type: 'image_url', image_url: part.detail ? { url: part.url, detail: part.detail } : { url: part.url } },
   );
 }
 

@@ -56,6 +56,16 @@ describe('parseChatCompletion', () => {
     expect(parsed.includeUsage).toBe(true);
   });
 
+  it("keeps an image part's detail level, and names a bad one", () => {
+    const image = (detail: unknown) => ({
+      model: 'x',
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png', detail } }] }],
+    });
+    expect(parseChatCompletion(image('low')).messages[0].content).toEqual([{ type: 'image', url: 'https://x/y.png', detail: 'low' }]);
+    expect(parseChatCompletion(image(undefined)).messages[0].content).toEqual([{ type: 'image', url: 'https://x/y.png' }]);
+    expect(fieldsOf(() => parseChatCompletion(image('ultra')))).toEqual(['messages[0].content[0].image_url.detail']);
+  });
+
   it('accepts the harmless fields the official SDK may send', () => {
     expect(() =>
       parseChatCompletion({

@@ -63,6 +63,11 @@ describe('toChatCompletionParams', () => {
     expect(toChatCompletionParams({ ...base, toolChoice: 'required' }).tool_choice).toBe('required');
   });
 
+  it("passes an image part's detail level", () => {
+    const params = toChatCompletionParams({ ...base, messages: [{ role: 'user', content: [{ type: 'image', url: 'https://x/y.png', detail: 'low' }] }] });
+    expect(params.messages).toEqual([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png', detail: 'low' } }] }]);
+  });
+
   it('passes strict on a tool', () => {
     const params = toChatCompletionParams({ ...base, tools: [{ name: 'f', parameters: { type: 'object' }, strict: true }] });
     expect(params.tools).toEqual([{ type: 'function', function: { name: 'f', parameters: { type: 'object' }, strict: true } }]);
