@@ -130,12 +130,15 @@ export class OpenAiStreamSink implements StreamSink {
 export class AnthropicStreamSink implements StreamSink {
   private readonly writer = new AnthropicEventWriter();
   private readonly stream: EventStream;
+  /** the call's request id, quoted by an error event as by any error body */
+  private requestId = '';
 
   constructor(res: ServerResponse) {
     this.stream = new EventStream(res);
   }
 
   open(start: StreamStart): void {
+    this.requestId = start.requestId;
     this.stream.open();
     this.send(this.writer.start(start));
   }
@@ -151,8 +154,15 @@ export class AnthropicStreamSink implements StreamSink {
   }
 
   fail(error: AppError, _summary: StreamSummary): void {
-    const body = errorBody('anthropic', { code: error.code, message: error.message, details: error.details, status: error.status, requestId: '' }) as Json;
-    this.send([{ event: 'error', data: { type: 'error', error: body.error } }]);
+    const body = errorBody('anthropic', {
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      status: error.status,
+      requestId: this.requestId,
+    }) as Json;
+    // the same envelope as Anthropic's error bodies: type, error and the request id
+    this.send([{ event: 'error', data: body }]);
     this.stream.end();
   }
 

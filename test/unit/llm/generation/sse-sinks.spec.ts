@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { StreamStart } from '@src/llm/generation/generation.types';
 import { AnthropicStreamSink, OpenAiStreamSink } from '@src/llm/generation/sse-sinks';
 import type { ModelTarget } from '@src/llm/routing/model-resolver.service';
+import { AppError } from '@src/common/errors/app-error';
 
 const start: StreamStart = {
   requestId: 'req-1',
@@ -68,5 +69,43 @@ describe('stream sinks: the first event is not held back', () => {
     // and the stream is whole and in order
     expect(body.indexOf('Hel')).toBeGreaterThan(0);
     expect(body.indexOf('lo', body.indexOf('Hel') + 3)).toBeGreaterThan(body.indexOf('Hel'));
+  });
+});
+
+describe('stream sinks: an error after the stream opened', () => {
+  async function failedStream(makeSink: (res: ServerResponse) => OpenAiStreamSink | AnthropicStreamSink): Promise<string> {
+    const server: Server = createServer((_req, res) => {
+      const sink = makeSink(res);
+      sink.open(start);
+      sink.event({ type: 'text', text: 'Hel' });
+      const error = new AppError('upstream_error', 'openai/gpt-4o-mini stream failed: connection reset');
+      sink.fail(error, { usage: { inputTokens: 3, outputTokens: 1 }, costUsd: '0', priceUnknown: false, finishReason: 'error', latencyMs: 1, attempts: 1 });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      return await new Promise<string>((resolve, reject) => {
+        get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve(text));
+        }).on('error', reject);
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it.each([
+    ['OpenAI', (res: ServerResponse) => new OpenAiStreamSink(res, false)],
+    ['Anthropic', (res: ServerResponse) => new AnthropicStreamSink(res)],
+  ])('%s: the error event names the error and quotes the call request id', async (_name, makeSink) => {
+    const body = await failedStream(makeSink);
+    const last = body.trim().split('\n\n').pop()!;
+    const data = JSON.parse(last.slice(last.indexOf('data: ') + 6)) as { error: { code: string; message: string }; request_id: string };
+    expect(data.error.code).toBe('upstream_error');
+    expect(data.error.message).toContain('connection reset');
+    expect(data.request_id).toBe('req-1');
   });
 });
