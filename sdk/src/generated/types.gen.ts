@@ -1090,7 +1090,7 @@ export type OpenAiError = {
 export type OpenAiUsageDto = {
     completion_tokens: number;
     completion_tokens_details?: {
-        reasoning_tokens?: number;
+        reasoning_tokens: number;
     };
     /**
      * LLMHub: the exact cost in USD (null when the model has no price)
@@ -1098,7 +1098,7 @@ export type OpenAiUsageDto = {
     cost_usd: string | null;
     prompt_tokens: number;
     prompt_tokens_details?: {
-        cached_tokens?: number;
+        cached_tokens: number;
     };
     total_tokens: number;
 };

@@ -61,8 +61,10 @@ export class OpenAiUsageDto {
   @ApiProperty({ example: 12 }) prompt_tokens!: number;
   @ApiProperty({ example: 9 }) completion_tokens!: number;
   @ApiProperty({ example: 21 }) total_tokens!: number;
-  @ApiPropertyOptional({ type: 'object', properties: { cached_tokens: { type: 'integer' } } }) prompt_tokens_details?: { cached_tokens: number };
-  @ApiPropertyOptional({ type: 'object', properties: { reasoning_tokens: { type: 'integer' } } }) completion_tokens_details?: { reasoning_tokens: number };
+  @ApiProperty({ type: 'object', properties: { cached_tokens: { type: 'integer' } }, required: ['cached_tokens'] })
+  prompt_tokens_details!: { cached_tokens: number };
+  @ApiProperty({ type: 'object', properties: { reasoning_tokens: { type: 'integer' } }, required: ['reasoning_tokens'] })
+  completion_tokens_details!: { reasoning_tokens: number };
   @ApiProperty({ type: String, nullable: true, example: '0.0000072', description: 'LLMHub: the exact cost in USD (null when the model has no price)' })
   cost_usd!: string | null;
 }

@@ -219,8 +219,9 @@ export function openAiUsage(usage: TokenUsage, costUsd: string | null): Json {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
-    ...(usage.cachedInputTokens ? { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens } } : {}),
-    ...(usage.reasoningTokens ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {}),
+    // always there, as OpenAI sends them: apps read usage.prompt_tokens_details.cached_tokens unguarded
+    prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
     cost_usd: costUsd,
   };
 }

@@ -1,5 +1,5 @@
 import { AppError } from '@src/common/errors/app-error';
-import { OpenAiChunkWriter, parseChatCompletion } from '@src/llm/compat/formats/openai-chat.format';
+import { OpenAiChunkWriter, openAiUsage, parseChatCompletion } from '@src/llm/compat/formats/openai-chat.format';
 import { AnthropicEventWriter, parseMessagesRequest } from '@src/llm/compat/formats/anthropic-messages.format';
 import type { StreamStart } from '@src/llm/generation/generation.types';
 
@@ -206,6 +206,21 @@ describe('stream writers', () => {
       attempts: 1,
     });
     expect(usage).toMatchObject({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7, cost_usd: '0.0001' } });
+  });
+
+  it('OpenAI usage always has the token details objects OpenAI sends, zero when there is nothing to count', () => {
+    expect(openAiUsage({ inputTokens: 3, outputTokens: 4 }, '0.0001')).toEqual({
+      prompt_tokens: 3,
+      completion_tokens: 4,
+      total_tokens: 7,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+      cost_usd: '0.0001',
+    });
+    expect(openAiUsage({ inputTokens: 30, outputTokens: 40, cachedInputTokens: 20, reasoningTokens: 12 }, null)).toMatchObject({
+      prompt_tokens_details: { cached_tokens: 20 },
+      completion_tokens_details: { reasoning_tokens: 12 },
+    });
   });
 
   it('Anthropic: the documented event sequence, blocks opened and closed around text and tool use', () => {
