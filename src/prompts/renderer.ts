@@ -8,6 +8,8 @@ import type { TemplateVariable } from './prompt-version.entity';
  */
 
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Keys the HTTP layer strips from every request body (prototype-pollution guard), so a caller could never give these. */
+const UNSENDABLE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor']);
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Variable names used by the texts, in order of first appearance. */
@@ -36,6 +38,8 @@ export function declarationErrors(declared: readonly TemplateVariable[], systemP
   declared.forEach((variable, i) => {
     if (!VARIABLE_NAME.test(variable.name)) {
       errors.push({ field: `variables[${i}].name`, message: `"${variable.name}" is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)` });
+    } else if (UNSENDABLE_NAMES.has(variable.name)) {
+      errors.push({ field: `variables[${i}].name`, message: `"${variable.name}" is reserved: a request cannot carry a value under this name` });
     } else if (names.has(variable.name)) {
       errors.push({ field: `variables.${variable.name}`, message: `variable "${variable.name}" is declared twice` });
     }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { BudgetPeriod } from '../api-client.entity';
 import { DecimalRules } from '../../common/validation/decimal-input';
-import { ValidateDecimal, ValidateMoneyUsd } from '../../common/validation/validate.decorators';
+import { KeepAsSent, ValidateDecimal, ValidateMoneyUsd } from '../../common/validation/validate.decorators';
 
 const FRACTION_RULES: DecimalRules = { maxIntegerDigits: 1, maxDecimals: 4, max: '1' };
 const PERIODS: BudgetPeriod[] = ['day', 'week', 'month'];
@@ -81,6 +81,7 @@ class ApiClientFieldsDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { team: 'marketing' } })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   metadata?: Record<string, unknown>;
 }
 

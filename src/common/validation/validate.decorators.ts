@@ -84,3 +84,14 @@ export function IsIsoDate(): PropertyDecorator {
     },
   });
 }
+
+/**
+ * A free-form JSON object field (variables, metadata, maps keyed by label or
+ * version) kept exactly as sent. class-transformer's copy of a plain object
+ * silently drops keys named like Object.prototype members (`constructor`,
+ * `toString`, `valueOf`, …), so a variable or label of that name would vanish
+ * instead of being used or refused by name.
+ */
+export function KeepAsSent(): PropertyDecorator {
+  return Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key]);
+}

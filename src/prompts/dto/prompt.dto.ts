@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { UUID_PATTERN } from '../../common/uuid';
+import { KeepAsSent } from '../../common/validation/validate.decorators';
 
 export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export const LABEL_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
@@ -83,6 +84,7 @@ export class PromptVersionFieldsDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { temperature: 0.7, max_tokens: 400 } })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   params?: Record<string, unknown> | null;
 }
 
@@ -165,6 +167,7 @@ export class PromptUpdateDto {
   @IsOptional()
   @ValidateIf((o: PromptUpdateDto) => o.ab_weights !== null)
   @IsObject()
+  @KeepAsSent()
   ab_weights?: Record<string, number> | null;
 
   @ApiPropertyOptional({
@@ -175,6 +178,7 @@ export class PromptUpdateDto {
   })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   labels?: Record<string, number | null>;
 
   @ApiPropertyOptional({
@@ -185,6 +189,7 @@ export class PromptUpdateDto {
   })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   label_weights?: Record<string, Record<string, number>>;
 }
 
@@ -192,6 +197,7 @@ export class TemplateUpdateDto extends PromptUpdateDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' }, example: { production: true }, description: 'protect or unprotect labels' })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   protected_labels?: Record<string, boolean>;
 }
 
@@ -199,6 +205,7 @@ export class PromptRenderDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { product: 'LLMHub', audience: 'developers' } })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ minimum: 1 })

@@ -220,6 +220,46 @@ describe('prompt library over HTTP', () => {
       expect(res.body.prompt).toBe('A tagline for {{ audience }} aimed at {{language}}.');
     });
 
+    it('uses or refuses variables named like Object.prototype members instead of dropping them', async () => {
+      await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({
+          name: 'proto-names',
+          body: '{{ valueOf }} / {{ toString }}',
+          variables: [
+            { name: 'valueOf', required: true },
+            { name: 'toString', required: true },
+          ],
+        })
+        .expect(201);
+      const ok = await request(t.url)
+        .post('/api/v1/prompts/proto-names/render')
+        .set(as(a))
+        .send({ variables: { valueOf: 'v', toString: 's' } })
+        .expect(200);
+      expect(ok.body.prompt).toBe('v / s');
+      const generated = await request(t.url)
+        .post('/api/v1/llm/generate')
+        .set(as(a))
+        .send({ template: 'proto-names', variables: { valueOf: 'v', toString: 's' }, model: 'mock/echo' })
+        .expect(200);
+      expect(generated.body.content).toContain('v / s');
+      const undeclared = await request(t.url)
+        .post('/api/v1/prompts/tagline/render')
+        .set(as(a))
+        .send({ variables: { product: 'p', audience: 'q', isPrototypeOf: 'x', hasOwnProperty: 'y' } })
+        .expect(422);
+      expect(undeclared.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['variables.hasOwnProperty', 'variables.isPrototypeOf']);
+      // request bodies never carry a `constructor` key, so a variable of that name could never be given
+      const reserved = await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({ name: 'proto-reserved', body: '{{ constructor }}', variables: [{ name: 'constructor', required: true }] })
+        .expect(422);
+      expect(reserved.body.error.details).toEqual([expect.objectContaining({ field: 'variables[0].name', message: expect.stringContaining('reserved') })]);
+    });
+
     it('renders a seeded system template for any client', async () => {
       const res = await request(t.url)
         .post('/api/v1/prompts/marketing-copy/render')

@@ -18,6 +18,7 @@ import {
   ValidateNested,
   ValidationOptions,
 } from 'class-validator';
+import { KeepAsSent } from '../../../common/validation/validate.decorators';
 import { TemplateInput } from '../generation.types';
 
 /** `template`: a name, or {name, version?, label?}. */
@@ -113,6 +114,7 @@ export class GenerationFieldsDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { product: 'sourdough' } })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'user-42', description: 'keeps one subject on one template version during A/B tests' })
@@ -131,6 +133,7 @@ export class GenerationFieldsDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   metadata?: Record<string, unknown>;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { KeepAsSent } from '../../../common/validation/validate.decorators';
 
 export class GenerateImageDto {
   @ApiProperty({ example: 'A watercolour lighthouse at dawn' })
@@ -45,6 +46,7 @@ export class GenerateImageDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   metadata?: Record<string, unknown>;
 }
 

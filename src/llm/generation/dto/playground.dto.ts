@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { KeepAsSent } from '../../../common/validation/validate.decorators';
 
 export class PlaygroundRunDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { product: 'LLMHub', audience: 'developers' } })
   @IsOptional()
   @IsObject()
+  @KeepAsSent()
   variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ minimum: 1, description: 'the version to run; default: the production selection' })
