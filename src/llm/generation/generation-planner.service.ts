@@ -48,6 +48,12 @@ export class GenerationPlanner {
       applyTemplateParams(params, rendered.params);
     }
     if (messages.length === 0) {
+      // a template was given: saying "give a template" would hide that its text came out empty
+      if (template) {
+        throw new AppError('validation_error', `Template "${template.name}" version ${template.version} rendered an empty prompt`, [
+          { field: 'variables', message: 'the rendered prompt is empty: give the variables its body uses a value' },
+        ]);
+      }
       throw new AppError('validation_error', 'Give messages, a prompt or a template', [{ field: 'messages', message: 'required' }]);
     }
 

@@ -64,6 +64,18 @@ describe('generating through a template', () => {
     expect(missing.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringContaining('person') })]));
   });
 
+  it('says so when a template renders an empty prompt, instead of asking for a template', async () => {
+    const empty = `empty-${name}`;
+    await request(t.url)
+      .post('/api/v1/prompts')
+      .set('X-API-Key', key)
+      .send({ name: empty, body: '{{ text }}', variables: [{ name: 'text' }] })
+      .expect(201);
+    const res = await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key).send({ template: empty, model: 'mock/echo' }).expect(422);
+    expect(res.body.error.message).toBe(`Template "${empty}" version 1 rendered an empty prompt`);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'variables' })]);
+  });
+
   it('works through the OpenAI SDK with the documented `template` extension field', async () => {
     const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: key, maxRetries: 0 });
     const completion = await openai.chat.completions.create({
