@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { PromptLabel } from './prompt-label.entity';
 import { PromptTemplate } from './prompt-template.entity';
 import { PromptVersion } from './prompt-version.entity';
@@ -15,14 +15,25 @@ export interface TemplateSnapshot {
 export const TEMPLATE_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
+interface Entry {
+  expiresAt: number;
+  value: Promise<TemplateSnapshot | null>;
+  /** what the load gave, once it has (null: no such template) */
+  loaded?: TemplateSnapshot | null;
+}
+
 /**
  * A short in-memory cache of template snapshots keyed by (client, name), so
  * generations naming a template cost no database round trip on the hot path.
- * Local writes clear it at once. Concurrent misses share one load.
+ * Local writes clear it at once. Concurrent misses share one load. While the
+ * database is unreachable an expired snapshot keeps being served, as API keys
+ * are, so template generations go on working (their usage goes to the spool).
  */
 @Injectable()
 export class TemplateCache {
-  private readonly entries = new Map<string, { expiresAt: number; value: Promise<TemplateSnapshot | null> }>();
+  private readonly logger = new Logger(TemplateCache.name);
+  private readonly entries = new Map<string, Entry>();
+  private staleWarnedAt = 0;
 
   constructor(private readonly repository: PromptsRepository) {}
 
@@ -32,11 +43,22 @@ export class TemplateCache {
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > now) return hit.value;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    const value = this.load(clientId, name);
-    this.entries.set(key, { expiresAt: now + TEMPLATE_CACHE_TTL_MS, value });
-    // a failed load must not be served for the whole TTL
-    value.catch(() => this.entries.delete(key));
-    return value;
+    const stale = hit?.loaded;
+    const entry: Entry = { expiresAt: now + TEMPLATE_CACHE_TTL_MS, value: Promise.resolve(null) };
+    entry.value = this.load(clientId, name).then(
+      (snapshot) => (entry.loaded = snapshot),
+      (error: unknown) => {
+        if (stale === undefined) {
+          // a failed load must not be served for the whole TTL
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+          throw error;
+        }
+        this.warnStale(error, now);
+        return (entry.loaded = stale);
+      },
+    );
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   invalidate(): void {
@@ -46,6 +68,12 @@ export class TemplateCache {
   async load(clientId: string, name: string): Promise<TemplateSnapshot | null> {
     const template = await this.repository.findVisibleByName(clientId, name);
     return template ? this.snapshotOf(template) : null;
+  }
+
+  private warnStale(error: unknown, now: number): void {
+    if (now - this.staleWarnedAt < 10_000) return;
+    this.staleWarnedAt = now;
+    this.logger.warn(`Database unreachable for template reads; serving cached templates: ${String(error)}`);
   }
 
   async snapshotOf(template: PromptTemplate): Promise<TemplateSnapshot> {

@@ -42,4 +42,20 @@ describe(TemplateCache.name, () => {
     await expect(sut.visible('c', 'greet')).rejects.toThrow('db down');
     await expect(sut.visible('c', 'greet')).resolves.toMatchObject({ template: { id: 't1' } });
   });
+
+  it('serves the expired snapshot while the database is unreachable, and reloads once it is back', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const repo = fakeRepository();
+    const sut = new TemplateCache(repo as unknown as PromptsRepository);
+    await sut.visible('c', 'greet');
+    repo.findVisibleByName.mockRejectedValue(new Error('db down'));
+    jest.setSystemTime(1_000_000 + TEMPLATE_CACHE_TTL_MS + 1);
+    await expect(sut.visible('c', 'greet')).resolves.toMatchObject({ template: { id: 't1' } });
+    jest.setSystemTime(1_000_000 + 3 * TEMPLATE_CACHE_TTL_MS);
+    await expect(sut.visible('c', 'greet')).resolves.toMatchObject({ template: { id: 't1' } });
+    expect(repo.findVisibleByName).toHaveBeenCalledTimes(3);
+    repo.findVisibleByName.mockResolvedValue(Object.assign(new PromptTemplate(), { id: 't2', name: 'greet' }));
+    jest.setSystemTime(1_000_000 + 5 * TEMPLATE_CACHE_TTL_MS);
+    await expect(sut.visible('c', 'greet')).resolves.toMatchObject({ template: { id: 't2' } });
+  });
 });
