@@ -132,8 +132,10 @@ export class PromptLibraryService {
       const moves = new Map<string, LabelTarget>();
       for (const [label, version] of Object.entries(dto.labels ?? {})) {
         if (version === null) moves.set(label, null);
-        else if (!Number.isInteger(version) || !known.has(version))
-          errors.push({ field: `labels.${label}`, message: `version ${String(version)} does not exist` });
+        // "1" or 1.5 is not a version number at all: saying "version 1 does not exist" would mislead
+        else if (!Number.isInteger(version))
+          errors.push({ field: `labels.${label}`, message: `must be a version number (an integer) or null, got ${JSON.stringify(version)}` });
+        else if (!known.has(version)) errors.push({ field: `labels.${label}`, message: `version ${String(version)} does not exist` });
         else moves.set(label, { version, weights: null });
       }
       for (const [label, weights] of Object.entries(dto.label_weights ?? {})) {

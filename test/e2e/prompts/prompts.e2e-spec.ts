@@ -144,6 +144,12 @@ describe('prompt library over HTTP', () => {
         .send({ labels: { production: 9 } })
         .expect(422);
       expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'labels.production' })]);
+      const text = await request(t.url)
+        .patch('/api/v1/prompts/tagline')
+        .set(as(a))
+        .send({ labels: { beta: '1' } })
+        .expect(422);
+      expect(text.body.error.details).toEqual([{ field: 'labels.beta', message: 'must be a version number (an integer) or null, got "1"' }]);
     });
 
     it('lists own and system templates, paged by cursor', async () => {
