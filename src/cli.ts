@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AdminAuthService } from './auth/admin-auth.service';
 import { ApiKeysService } from './auth/api-keys.service';
 import { AuthModule } from './auth/auth.module';
 import { ClientsService } from './auth/clients.service';
+import { REPLAYS_USAGE_SPOOL } from './billing/usage-recorder.service';
 import { AppError } from './common/errors/app-error';
 import { MONEY_RULES, parseDecimalInput } from './common/validation/decimal-input';
 import { ConfigModule } from './config/config.module';
@@ -15,8 +16,13 @@ import { assertReachableByServerUser } from './database/embedded-database';
 import { DatabaseModule } from './database/database.module';
 import { ProviderNamesModule } from './llm/providers/provider-names.module';
 
+/** A command runs beside the server on the same DATA_DIR: the usage spool there is the server's to replay. */
+@Global()
+@Module({ providers: [{ provide: REPLAYS_USAGE_SPOOL, useValue: false }], exports: [REPLAYS_USAGE_SPOOL] })
+class CliRoleModule {}
+
 /** Just what the commands need: configuration, the database (migrated on start) and the auth services. */
-@Module({ imports: [ConfigModule, DatabaseModule, ProviderNamesModule, AuthModule] })
+@Module({ imports: [CliRoleModule, ConfigModule, DatabaseModule, ProviderNamesModule, AuthModule] })
 class CliModule {}
 
 const USAGE = `Usage: npm run cli -- <command> [options]

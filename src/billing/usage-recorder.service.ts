@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import path from 'node:path';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
@@ -12,6 +12,13 @@ interface Pending {
   resolve(): void;
   reject(err: unknown): void;
 }
+
+/**
+ * Whether this process replays the usage spool of its DATA_DIR (default: yes). The server does; a
+ * CLI command run beside it on the same DATA_DIR provides false, so it never renames, replays or
+ * deletes the spool the running server is appending to.
+ */
+export const REPLAYS_USAGE_SPOOL = Symbol('REPLAYS_USAGE_SPOOL');
 
 export const MAX_BATCH = 500;
 /** A batch the database has not answered within this goes to the spool (replay is idempotent). */
@@ -60,6 +67,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     private readonly repository: UsageRepository,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'dataDir'>,
     private readonly metrics: MetricsService,
+    @Optional() @Inject(REPLAYS_USAGE_SPOOL) private readonly replaysSpool: boolean = true,
   ) {
     this.spool = new UsageSpool(path.resolve(config.dataDir, 'usage-spool'));
     metrics.attachRecorder({ queueDepth: () => this.queue.length, spoolBytes: () => this.spool.bytes });
@@ -86,6 +94,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.replaysSpool) return;
     await this.spool.init();
     if (this.spool.bytes > 0) {
       this.logger.warn(`Replaying ${this.spool.bytes} bytes of spooled usage records from a previous run`);
@@ -120,6 +129,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
    * database refused again (the retry timer tries later). Idempotent by record id.
    */
   replay(): Promise<void> {
+    if (!this.replaysSpool) return Promise.resolve();
     this.replaying ??= this.replayFiles().finally(() => (this.replaying = undefined));
     return this.replaying;
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from '../support/app';
@@ -53,6 +53,20 @@ describe('npm run cli', () => {
     expect((await cli('client:create')).status).toBe(2);
     expect((await cli('client:create', '--name', 'x', '--rpm', 'many')).stderr).toMatch(/--rpm must be an integer/);
     expect((await cli('no-such-command')).stderr).toMatch(/Unknown command "no-such-command"/);
+  });
+
+  it('leaves the usage spool in DATA_DIR to the server: never moves, replays or deletes it', async () => {
+    // what a server running on this DATA_DIR may be appending to while the database is away
+    const spoolDir = join(dataDir, 'usage-spool');
+    mkdirSync(spoolDir, { recursive: true });
+    const spooled = '{"not":"replayed by the CLI"}\n';
+    writeFileSync(join(spoolDir, 'spool.jsonl'), spooled);
+
+    expect((await cli('migrate')).status).toBe(0);
+
+    expect(readdirSync(spoolDir)).toEqual(['spool.jsonl']);
+    expect(readFileSync(join(spoolDir, 'spool.jsonl'), 'utf8')).toBe(spooled);
+    rmSync(spoolDir, { recursive: true });
   });
 
   describe('with the server running on the same database', () => {
