@@ -309,6 +309,7 @@ function expectStreamError(dialect: Dialect, events: SseEvent[], requestId: stri
     expect(JSON.parse(last.data)).toEqual({
       type: 'error',
       error: { type: ANTHROPIC_ERROR_TYPE[fault.status], message: expect.stringContaining('stream failed'), code: fault.code, details: [] },
+      request_id: requestId,
     });
   }
 }
