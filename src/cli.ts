@@ -6,8 +6,8 @@ import { AdminAuthService } from './auth/admin-auth.service';
 import { ApiKeysService } from './auth/api-keys.service';
 import { AuthModule } from './auth/auth.module';
 import { ClientsService } from './auth/clients.service';
-import { REPLAYS_USAGE_SPOOL } from './billing/usage-recorder.service';
 import { AppError } from './common/errors/app-error';
+import { PROCESS_ROLE, ProcessRole } from './common/process-role';
 import { MONEY_RULES, parseDecimalInput } from './common/validation/decimal-input';
 import { ConfigModule } from './config/config.module';
 import { StartupError } from './common/startup-error';
@@ -16,9 +16,9 @@ import { assertReachableByServerUser } from './database/embedded-database';
 import { DatabaseModule } from './database/database.module';
 import { ProviderNamesModule } from './llm/providers/provider-names.module';
 
-/** A command runs beside the server on the same DATA_DIR: the usage spool there is the server's to replay. */
+/** A command runs beside the server: first-start work (the admin token) and the usage spool are the server's. */
 @Global()
-@Module({ providers: [{ provide: REPLAYS_USAGE_SPOOL, useValue: false }], exports: [REPLAYS_USAGE_SPOOL] })
+@Module({ providers: [{ provide: PROCESS_ROLE, useValue: 'cli' satisfies ProcessRole }], exports: [PROCESS_ROLE] })
 class CliRoleModule {}
 
 /** Just what the commands need: configuration, the database (migrated on start) and the auth services. */

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env.schema';
 import { AppError } from '../common/errors/app-error';
+import { PROCESS_ROLE, ProcessRole } from '../common/process-role';
 import { AdminCredentialsRepository } from './admin-credentials.repository';
 import { generateSecret, hashesEqual, sha256 } from './api-key.codec';
 import { FailedAttemptThrottle } from './failed-attempt-throttle';
@@ -27,13 +28,14 @@ export class AdminAuthService implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly repo: AdminCredentialsRepository,
+    @Optional() @Inject(PROCESS_ROLE) private readonly role: ProcessRole = 'server',
   ) {
     this.envHash = config.adminToken ? sha256(config.adminToken) : null;
   }
 
-  /** First start without ADMIN_TOKEN: generate one, print it once, keep its hash. */
+  /** The server's first start without ADMIN_TOKEN: generate one, print it once, keep its hash (a CLI command never does). */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.envHash || (await this.repo.findTokenHash())) return;
+    if (this.role !== 'server' || this.envHash || (await this.repo.findTokenHash())) return;
     const token = generateSecret(ADMIN_TOKEN_PREFIX);
     if (!(await this.repo.insertTokenHashIfAbsent(sha256(token)))) return;
     process.stdout.write(

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import path from 'node:path';
+import { PROCESS_ROLE, ProcessRole } from '../common/process-role';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { MetricsService } from './metrics.service';
@@ -12,13 +13,6 @@ interface Pending {
   resolve(): void;
   reject(err: unknown): void;
 }
-
-/**
- * Whether this process replays the usage spool of its DATA_DIR (default: yes). The server does; a
- * CLI command run beside it on the same DATA_DIR provides false, so it never renames, replays or
- * deletes the spool the running server is appending to.
- */
-export const REPLAYS_USAGE_SPOOL = Symbol('REPLAYS_USAGE_SPOOL');
 
 export const MAX_BATCH = 500;
 /** A batch the database has not answered within this goes to the spool (replay is idempotent). */
@@ -51,6 +45,7 @@ function message(err: unknown): string {
 export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(UsageRecorder.name);
   private readonly spool: UsageSpool;
+  private readonly replaysSpool: boolean;
   private queue: Pending[] = [];
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
@@ -67,8 +62,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     private readonly repository: UsageRepository,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'dataDir'>,
     private readonly metrics: MetricsService,
-    @Optional() @Inject(REPLAYS_USAGE_SPOOL) private readonly replaysSpool: boolean = true,
+    // a CLI command beside the server never renames, replays or deletes the spool the server appends to
+    @Optional() @Inject(PROCESS_ROLE) role: ProcessRole = 'server',
   ) {
+    this.replaysSpool = role === 'server';
     this.spool = new UsageSpool(path.resolve(config.dataDir, 'usage-spool'));
     metrics.attachRecorder({ queueDepth: () => this.queue.length, spoolBytes: () => this.spool.bytes });
   }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { pollUntil } from '../support/poll';
@@ -19,8 +20,12 @@ describe('npm run cli', () => {
    * next fetch (ECONNRESET).
    */
   function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return cliWith({ ADMIN_TOKEN: 'cli-test-admin-token-0123456789' }, ...args);
+  }
+
+  function cliWith(extraEnv: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ADMIN_TOKEN: 'cli-test-admin-token-0123456789' },
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
       timeout: 60_000,
     });
     let stdout = '';
@@ -67,6 +72,19 @@ describe('npm run cli', () => {
     expect(readdirSync(spoolDir)).toEqual(['spool.jsonl']);
     expect(readFileSync(join(spoolDir, 'spool.jsonl'), 'utf8')).toBe(spooled);
     rmSync(spoolDir, { recursive: true });
+  });
+
+  it("leaves generating the admin token to the server's first start: a command without ADMIN_TOKEN prints and stores none", async () => {
+    const run = await cliWith({}, 'migrate');
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toMatch(/admin token/i);
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      expect((await pg.query('SELECT count(*)::int AS n FROM admin_credentials')).rows[0].n).toBe(0);
+    } finally {
+      await pg.end();
+    }
   });
 
   describe('with the server running on the same database', () => {
