@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import path from 'node:path';
 import { PROCESS_ROLE, ProcessRole } from '../common/process-role';
+import { withinTimeout } from '../common/within-timeout';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { MetricsService } from './metrics.service';
@@ -177,17 +178,11 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   private async insert(records: UsageRecord[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`usage insert timed out after ${INSERT_TIMEOUT_MS} ms`)), INSERT_TIMEOUT_MS);
-      });
       try {
-        await Promise.race([this.repository.insertBatch(records), timeout]);
+        await withinTimeout(this.repository.insertBatch(records), INSERT_TIMEOUT_MS, `usage insert timed out after ${INSERT_TIMEOUT_MS} ms`);
         return;
       } catch (err) {
         if (!isRetriableConflict(err) || attempt >= 3) throw err;
-      } finally {
-        clearTimeout(timer);
       }
     }
   }

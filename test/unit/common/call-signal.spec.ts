@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { CallSignal } from '../../../src/common/call-signal';
@@ -55,7 +55,7 @@ describe('CallSignal', () => {
   it("is accepted as an AbortSignal by Node's timers and events", async () => {
     const signal = new CallSignal();
     const timer = sleep(60_000, undefined, { signal });
-    const emitter = new (await import('node:events')).EventEmitter();
+    const emitter = new EventEmitter();
     const waiting = once(emitter, 'never', { signal });
     signal.abort();
     await expect(timer).rejects.toMatchObject({ name: 'AbortError' });

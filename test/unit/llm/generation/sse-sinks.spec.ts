@@ -20,6 +20,25 @@ interface Observed {
   afterFirstEvent: { corked: number; socketCorked: number; socketPending: number };
 }
 
+/** The whole body a one-off server sends when it answers with `handle`. */
+async function bodyServedBy(handle: (res: ServerResponse) => void): Promise<string> {
+  const server: Server = createServer((_req, res) => handle(res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await new Promise<string>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 /**
  * Serves one stream with `sink`: open, the first event, then the rest of the
  * answer in the same tick (as when the provider's whole answer came in one
@@ -27,7 +46,7 @@ interface Observed {
  */
 async function serveOne(makeSink: (res: ServerResponse) => OpenAiStreamSink | AnthropicStreamSink): Promise<{ observed: Observed; body: string }> {
   let observed: Observed | undefined;
-  const server: Server = createServer((_req, res) => {
+  const body = await bodyServedBy((res) => {
     const sink = makeSink(res);
     sink.open(start);
     const afterOpen = { corked: res.writableCorked };
@@ -39,21 +58,7 @@ async function serveOne(makeSink: (res: ServerResponse) => OpenAiStreamSink | An
     sink.event({ type: 'text', text: 'lo' });
     sink.close({ usage: { inputTokens: 3, outputTokens: 2 }, costUsd: '0.000001', priceUnknown: false, finishReason: 'stop', latencyMs: 1, attempts: 1 });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const { port } = server.address() as AddressInfo;
-    const body = await new Promise<string>((resolve, reject) => {
-      get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve(text));
-      }).on('error', reject);
-    });
-    return { observed: observed!, body };
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
+  return { observed: observed!, body };
 }
 
 describe('stream sinks: the first event is not held back', () => {
@@ -73,29 +78,14 @@ describe('stream sinks: the first event is not held back', () => {
 });
 
 describe('stream sinks: an error after the stream opened', () => {
-  async function failedStream(makeSink: (res: ServerResponse) => OpenAiStreamSink | AnthropicStreamSink): Promise<string> {
-    const server: Server = createServer((_req, res) => {
+  const failedStream = (makeSink: (res: ServerResponse) => OpenAiStreamSink | AnthropicStreamSink): Promise<string> =>
+    bodyServedBy((res) => {
       const sink = makeSink(res);
       sink.open(start);
       sink.event({ type: 'text', text: 'Hel' });
       const error = new AppError('upstream_error', 'openai/gpt-4o-mini stream failed: connection reset');
       sink.fail(error, { usage: { inputTokens: 3, outputTokens: 1 }, costUsd: '0', priceUnknown: false, finishReason: 'error', latencyMs: 1, attempts: 1 });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      return await new Promise<string>((resolve, reject) => {
-        get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve(text));
-        }).on('error', reject);
-      });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-  }
 
   it.each([
     ['OpenAI', (res: ServerResponse) => new OpenAiStreamSink(res, false)],
