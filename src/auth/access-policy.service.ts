@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
+import { AppError, ErrorDetail } from '../common/errors/app-error';
 import { Caller } from '../common/caller';
 import { PROVIDER_NAMES, ProviderNames } from './provider-names';
 
@@ -45,6 +45,36 @@ export class AccessPolicy {
     if (client === null) return key;
     if (key === null) return client;
     return [...new Set([...key.filter((e) => this.covers(client, e)), ...client.filter((e) => this.covers(key, e))])];
+  }
+
+  /**
+   * What is wrong with an allow-list an operator wants to set: a provider name this instance does not
+   * have (a typo such as "opneai" would silently admit nothing), and for models an entry whose provider
+   * part is unknown or whose model part is empty. Model names themselves are not checked: bare names and
+   * `*` stay free, and a provider's models change without LLMHub knowing.
+   */
+  allowListErrors(field: 'allowed_providers' | 'allowed_models', entries: readonly string[]): ErrorDetail[] {
+    const valid = `valid provider names: ${this.names.validNames.join(', ')}`;
+    const errors: ErrorDetail[] = [];
+    entries.forEach((entry, i) => {
+      const at = `${field}[${i}]`;
+      if (field === 'allowed_providers') {
+        if (!this.names.isKnown(entry)) errors.push({ field: at, message: `unknown provider "${entry}"; ${valid}` });
+        return;
+      }
+      const { provider, model } = asPair(entry);
+      if (entry === '') errors.push({ field: at, message: 'must not be empty: give provider/model, provider/* or a model name' });
+      else if (provider !== null && !this.names.isKnown(provider))
+        errors.push({
+          field: at,
+          message:
+            `unknown provider "${provider}" in "${entry}": an entry is provider/model, provider/* or a model name, ` +
+            `and a model whose own name contains "/" is written after its provider (<provider>/${entry}); ${valid}`,
+        });
+      else if (provider !== null && model === '')
+        errors.push({ field: at, message: `"${entry}" names no model; ${provider}/* allows every model of ${provider}` });
+    });
+    return errors;
   }
 
   /**

@@ -125,11 +125,11 @@ export type AnthropicUsageDto = {
 
 export type ApiClientCreateDto = {
     /**
-     * provider/model, provider* or bare model names; null = every model
+     * provider/model, provider* or bare model names (* = every model); the provider part must name a known provider (a model whose own name contains "/" is written after its provider: groq/qwen/qwen3-32b). null = every model
      */
     allowed_models?: Array<string> | null;
     /**
-     * null = every provider
+     * Provider ids or aliases (claude = anthropic), built-in or configured custom, in any case; stored as sent. A name this instance does not have is a 422 listing the valid ones. null = every provider
      */
     allowed_providers?: Array<string> | null;
     /**
@@ -221,11 +221,11 @@ export type ApiClientResponseDto = {
 
 export type ApiClientUpdateDto = {
     /**
-     * provider/model, provider* or bare model names; null = every model
+     * provider/model, provider* or bare model names (* = every model); the provider part must name a known provider (a model whose own name contains "/" is written after its provider: groq/qwen/qwen3-32b). null = every model
      */
     allowed_models?: Array<string> | null;
     /**
-     * null = every provider
+     * Provider ids or aliases (claude = anthropic), built-in or configured custom, in any case; stored as sent. A name this instance does not have is a 422 listing the valid ones. null = every provider
      */
     allowed_providers?: Array<string> | null;
     /**

@@ -52,7 +52,14 @@ class ApiClientFieldsDto {
   @ValidateDecimal(FRACTION_RULES, { nullable: true, example: '0.8', description: 'Fraction of the budget (0–1) at which a warning is logged and shown' })
   budget_alert_threshold?: string | null;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, example: ['openai', 'anthropic'], description: 'null = every provider' })
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    example: ['openai', 'anthropic'],
+    description:
+      'Provider ids or aliases (claude = anthropic), built-in or configured custom, in any case; stored as sent. ' +
+      'A name this instance does not have is a 422 listing the valid ones. null = every provider',
+  })
   @Nullable()
   @IsArray()
   @IsString({ each: true })
@@ -63,7 +70,9 @@ class ApiClientFieldsDto {
     type: [String],
     nullable: true,
     example: ['openai/gpt-4o-mini', 'anthropic/*'],
-    description: 'provider/model, provider/* or bare model names; null = every model',
+    description:
+      'provider/model, provider/* or bare model names (* = every model); the provider part must name a known provider ' +
+      '(a model whose own name contains "/" is written after its provider: groq/qwen/qwen3-32b). null = every model',
   })
   @Nullable()
   @IsArray()
