@@ -70,8 +70,16 @@ export class TemplatesAdminController {
 
   @Patch(':id')
   @ApiOkResponse({ type: PromptTemplateDetailResponseDto })
-  @ApiOperation({ summary: 'Update a template', description: 'Change a template’s description, labels or A/B weights.' })
-  @ApiErrors({ not_found: 'no template with this id' })
+  @ApiOperation({
+    summary: 'Update a template',
+    description:
+      'Change a template’s description, labels or A/B weights. While ab_weights are set they decide default (production) traffic, ' +
+      'so the production label moves only in an update that also ends the test (ab_weights: null).',
+  })
+  @ApiErrors({
+    not_found: 'no template with this id',
+    conflict: 'moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update',
+  })
   updateTemplate(@Param('id', new UuidParamPipe()) id: string, @Body() dto: TemplateUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.update(ADMIN, id, dto);
   }
@@ -88,7 +96,7 @@ export class TemplatesAdminController {
   @Post(':id/versions')
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
   @ApiOperation({ summary: 'Add a template version', description: 'A new immutable version of a template.' })
-  @ApiErrors({ not_found: 'no template with this id' })
+  @ApiErrors({ not_found: 'no template with this id', conflict: 'labels includes production while ab_weights are set (they decide default traffic)' })
   createTemplateVersion(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.addVersion(ADMIN, id, dto);
   }

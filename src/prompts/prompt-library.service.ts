@@ -11,10 +11,10 @@ import {
 import { decodeCursor, encodeCursor, nextVersionFields, toDetailResponse, toTemplateResponse, toVersionFields } from './prompt-mapper';
 import { PromptTemplate } from './prompt-template.entity';
 import { DEFAULT_LABELS, PromptsRepository, PromptsTransaction } from './prompts.repository';
-import { RenderedTemplate, renderSnapshot, TemplateRef } from './prompts.service';
+import { DEFAULT_LABEL, RenderedTemplate, renderSnapshot, TemplateRef } from './prompts.service';
 import { assertDeclarations } from './renderer';
 import { TemplateCache } from './template-cache.service';
-import { VersionWeights, weightErrors } from './version-selection';
+import { hasPositiveWeight, VersionWeights, weightErrors } from './version-selection';
 import { isUuid } from '../common/uuid';
 
 /**
@@ -35,6 +35,20 @@ type LabelTarget = { version: number | null; weights: VersionWeights | null } | 
 
 function invalid(details: ErrorDetail[]): AppError {
   return new AppError('validation_error', `Invalid request: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
+}
+
+/**
+ * While A/B weights stand they, not the production label, decide the default selection: a move of
+ * that label would change nothing callers get. Refused (409) unless the same request ends the test.
+ */
+function assertProductionGovernsDefault(template: PromptTemplate, abWeights: VersionWeights | null, field: string, fix: string): void {
+  if (!hasPositiveWeight(abWeights)) return;
+  throw new AppError(
+    'conflict',
+    `Template "${template.name}" runs an A/B test (ab_weights ${JSON.stringify(abWeights)}) that decides default traffic, ` +
+      `so moving the ${DEFAULT_LABEL} label would not change which version callers get. ${fix}`,
+    [{ field, message: `an A/B test (ab_weights) decides the default selection; end it (ab_weights: null) to move ${DEFAULT_LABEL}` }],
+  );
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -107,7 +121,16 @@ export class PromptLibraryService {
   async addVersion(actor: PromptActor, key: string, dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
     const template = await this.locateWritable(actor, key);
     await this.repository.transaction(async (m) => {
-      if (!(await this.repository.lockTemplate(m, template.id))) throw this.notFound(key);
+      const locked = await this.repository.lockTemplate(m, template.id);
+      if (!locked) throw this.notFound(key);
+      if (dto.labels?.includes(DEFAULT_LABEL))
+        assertProductionGovernsDefault(
+          locked,
+          locked.abWeights,
+          'labels',
+          `Add the version without the ${DEFAULT_LABEL} label, then either give it a weight in ab_weights, or end the test and promote it ` +
+            `in one update: {"ab_weights": null, "labels": {"${DEFAULT_LABEL}": <version>}}.`,
+        );
       const previous = await this.repository.latestVersion(m, template.id);
       if (!previous) throw this.notFound(key);
       const fields = nextVersionFields(previous, dto);
@@ -125,7 +148,8 @@ export class PromptLibraryService {
     const template = await this.locateWritable(actor, key);
     if (dto.protected_labels !== undefined && actor.kind !== 'admin') throw new AppError('forbidden', 'Only an admin protects labels');
     await this.repository.transaction(async (m) => {
-      if (!(await this.repository.lockTemplate(m, template.id))) throw this.notFound(key);
+      const locked = await this.repository.lockTemplate(m, template.id);
+      if (!locked) throw this.notFound(key);
       const known = await this.repository.versionNumbers(m, template.id);
       const errors: ErrorDetail[] = [];
       if (dto.ab_weights) errors.push(...weightErrors(dto.ab_weights, known, 'ab_weights'));
@@ -148,6 +172,18 @@ export class PromptLibraryService {
         if (problems.length === 0) moves.set(label, { version: null, weights });
       }
       if (errors.length > 0) throw invalid(errors);
+      const production = moves.get(DEFAULT_LABEL);
+      if (production) {
+        const field = production.version !== null ? 'labels' : 'label_weights';
+        const target = production.version !== null ? '<version>' : '{<version>: <weight>, …}';
+        assertProductionGovernsDefault(
+          locked,
+          dto.ab_weights === undefined ? locked.abWeights : dto.ab_weights,
+          `${field}.${DEFAULT_LABEL}`,
+          `To move it, end the test in the same update: {"ab_weights": null, "${field}": {"${DEFAULT_LABEL}": ${target}}}; ` +
+            `to shift traffic while the test runs, change ab_weights.`,
+        );
+      }
       await this.repository.updateTemplate(m, template.id, {
         description: dto.description,
         templateType: dto.template_type,

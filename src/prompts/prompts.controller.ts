@@ -58,9 +58,15 @@ export class PromptsController {
   @ApiOkResponse({ type: PromptTemplateDetailResponseDto })
   @ApiOperation({
     summary: 'Update a template',
-    description: 'Change a template’s description, labels or A/B weights. System templates are read-only for clients.',
+    description:
+      'Change a template’s description, labels or A/B weights. While ab_weights are set they decide default (production) traffic, ' +
+      'so the production label moves only in an update that also ends the test (ab_weights: null). System templates are read-only for clients.',
   })
-  @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
+  @ApiErrors({
+    not_found: 'no template with this name visible to the caller',
+    forbidden: 'system templates are read-only for clients',
+    conflict: 'moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update',
+  })
   updatePrompt(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.update(actorOf(caller), name, dto);
   }
@@ -77,7 +83,11 @@ export class PromptsController {
   @Post(':name/versions')
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
   @ApiOperation({ summary: 'Add a template version', description: 'A new immutable version of one of the caller’s templates.' })
-  @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
+  @ApiErrors({
+    not_found: 'no template with this name visible to the caller',
+    forbidden: 'system templates are read-only for clients',
+    conflict: 'labels includes production while ab_weights are set (they decide default traffic)',
+  })
   createPromptVersion(
     @CurrentCaller() caller: Caller,
     @Param('name') name: string,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { renderVersion } from './renderer';
 import { TemplateCache, TemplateSnapshot } from './template-cache.service';
-import { selectVersion } from './version-selection';
+import { hasPositiveWeight, selectVersion } from './version-selection';
 
 /** Which template a caller wants, and which version of it (a version number or a label; default `production`). */
 export interface TemplateRef {
@@ -54,10 +54,6 @@ export function chooseVersion(snapshot: TemplateSnapshot, ref: Omit<TemplateRef,
   if (label.version === null)
     throw new AppError('not_found', `Label "${labelName}" points at no version`, [{ field: 'label', message: 'label points at no version' }]);
   return label.version;
-}
-
-function hasPositiveWeight(weights: Record<string, number>): boolean {
-  return Object.values(weights).some((w) => typeof w === 'number' && w > 0);
 }
 
 /** Renders one selected version of a snapshot. */

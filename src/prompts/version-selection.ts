@@ -45,6 +45,11 @@ export function selectVersion(weights: Readonly<VersionWeights>, templateId: str
   return pickByPoint(weights, point);
 }
 
+/** Whether weights select anything: stored ones always do; null or all-zero ones leave the choice to the label. */
+export function hasPositiveWeight(weights: Readonly<Record<string, number>> | null): boolean {
+  return weights !== null && Object.values(weights).some((w) => typeof w === 'number' && w > 0);
+}
+
 /** Problems with weights a caller wants to set: known versions, finite non-negative numbers, some weight > 0. */
 export function weightErrors(weights: Readonly<Record<string, unknown>>, knownVersions: ReadonlySet<number>, field: string): ErrorDetail[] {
   const errors: ErrorDetail[] = [];

@@ -430,7 +430,7 @@ export const getTemplate = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Update a template
  *
- * Change a template’s description, labels or A/B weights.
+ * Change a template’s description, labels or A/B weights. While ab_weights are set they decide default (production) traffic, so the production label moves only in an update that also ends the test (ab_weights: null).
  */
 export const updateTemplate = <ThrowOnError extends boolean = false>(options: Options<UpdateTemplateData, ThrowOnError>) => (options.client ?? client).patch<UpdateTemplateResponses, UpdateTemplateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -662,7 +662,7 @@ export const getPrompt = <ThrowOnError extends boolean = false>(options: Options
 /**
  * Update a template
  *
- * Change a template’s description, labels or A/B weights. System templates are read-only for clients.
+ * Change a template’s description, labels or A/B weights. While ab_weights are set they decide default (production) traffic, so the production label moves only in an update that also ends the test (ab_weights: null). System templates are read-only for clients.
  */
 export const updatePrompt = <ThrowOnError extends boolean = false>(options: Options<UpdatePromptData, ThrowOnError>) => (options.client ?? client).patch<UpdatePromptResponses, UpdatePromptErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],

@@ -1278,14 +1278,14 @@ export type PromptTemplateResponseDto = {
 
 export type PromptUpdateDto = {
     /**
-     * A/B weights over versions for the default (production) selection; null ends the test
+     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again)
      */
     ab_weights?: {
         [key: string]: number;
     } | null;
     description?: string | null;
     /**
-     * point labels at weights over several versions
+     * point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise)
      */
     label_weights?: {
         [key: string]: {
@@ -1293,7 +1293,7 @@ export type PromptUpdateDto = {
         };
     };
     /**
-     * point labels at versions; null removes a custom label
+     * point labels at versions; null removes a custom label. production moves only when no ab_weights are left set (409 conflict otherwise)
      */
     labels?: {
         [key: string]: number | null;
@@ -1307,7 +1307,7 @@ export type PromptVersionCreateDto = {
      */
     body?: string;
     /**
-     * labels to move to the new version (latest always moves)
+     * labels to move to the new version (latest always moves); production is refused (409) while ab_weights are set
      */
     labels?: Array<string>;
     /**
@@ -1485,14 +1485,14 @@ export type TemplateStatsResponseDto = {
 
 export type TemplateUpdateDto = {
     /**
-     * A/B weights over versions for the default (production) selection; null ends the test
+     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again)
      */
     ab_weights?: {
         [key: string]: number;
     } | null;
     description?: string | null;
     /**
-     * point labels at weights over several versions
+     * point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise)
      */
     label_weights?: {
         [key: string]: {
@@ -1500,7 +1500,7 @@ export type TemplateUpdateDto = {
         };
     };
     /**
-     * point labels at versions; null removes a custom label
+     * point labels at versions; null removes a custom label. production moves only when no ab_weights are left set (409 conflict otherwise)
      */
     labels?: {
         [key: string]: number | null;
@@ -2600,6 +2600,10 @@ export type UpdateTemplateErrors = {
      */
     404: ErrorEnvelope;
     /**
+     * `conflict`: moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update
+     */
+    409: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -2776,6 +2780,10 @@ export type CreateTemplateVersionErrors = {
      * `not_found`: no template with this id
      */
     404: ErrorEnvelope;
+    /**
+     * `conflict`: labels includes production while ab_weights are set (they decide default traffic)
+     */
+    409: ErrorEnvelope;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
@@ -3300,6 +3308,10 @@ export type UpdatePromptErrors = {
      */
     404: ErrorEnvelope;
     /**
+     * `conflict`: moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update
+     */
+    409: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -3387,6 +3399,10 @@ export type CreatePromptVersionErrors = {
      * `not_found`: no template with this name visible to the caller
      */
     404: ErrorEnvelope;
+    /**
+     * `conflict`: labels includes production while ab_weights are set (they decide default traffic)
+     */
+    409: ErrorEnvelope;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */

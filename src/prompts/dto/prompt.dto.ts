@@ -136,7 +136,11 @@ export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) 
   @MaxLength(2000)
   note?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['production'], description: 'labels to move to the new version (latest always moves)' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['production'],
+    description: 'labels to move to the new version (latest always moves); production is refused (409) while ab_weights are set',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -162,7 +166,9 @@ export class PromptUpdateDto {
     additionalProperties: { type: 'number' },
     nullable: true,
     example: { '1': 70, '2': 30 },
-    description: 'A/B weights over versions for the default (production) selection; null ends the test',
+    description:
+      'A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. ' +
+      'null ends the test (the production label decides again)',
   })
   @IsOptional()
   @ValidateIf((o: PromptUpdateDto) => o.ab_weights !== null)
@@ -174,7 +180,7 @@ export class PromptUpdateDto {
     type: 'object',
     additionalProperties: { type: 'integer', nullable: true },
     example: { production: 2, beta: 3 },
-    description: 'point labels at versions; null removes a custom label',
+    description: 'point labels at versions; null removes a custom label. production moves only when no ab_weights are left set (409 conflict otherwise)',
   })
   @IsOptional()
   @IsObject()
@@ -185,7 +191,7 @@ export class PromptUpdateDto {
     type: 'object',
     additionalProperties: { type: 'object', additionalProperties: { type: 'number' } },
     example: { production: { '1': 50, '2': 50 } },
-    description: 'point labels at weights over several versions',
+    description: 'point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise)',
   })
   @IsOptional()
   @IsObject()

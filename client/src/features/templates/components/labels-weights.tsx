@@ -110,7 +110,7 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
         <h3>A/B test</h3>
         <p className="muted">
           Weights over versions for calls that ask for production (or no version). A caller's subject always gets the same version. Leave all empty to end the
-          test.
+          test. While the test runs it, not the production label, decides that traffic, so the production label moves only once the test has ended.
         </p>
         <div className="grid-4">
           {versions.map((v) => (
