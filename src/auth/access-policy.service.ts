@@ -47,6 +47,17 @@ export class AccessPolicy {
     return [...new Set([...key.filter((e) => this.covers(client, e)), ...client.filter((e) => this.covers(key, e))])];
   }
 
+  /** Refuses (422, one detail per bad entry) allow-lists an operator wants to set; the lists not given are not checked. */
+  assertValidAllowLists(lists: { allowed_providers?: string[] | null; allowed_models?: string[] | null }): void {
+    const errors = [
+      ...this.allowListErrors('allowed_providers', lists.allowed_providers ?? []),
+      ...this.allowListErrors('allowed_models', lists.allowed_models ?? []),
+    ];
+    if (errors.length === 0) return;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more, see details)` : '';
+    throw new AppError('validation_error', `${errors[0].field}: ${errors[0].message}${more}`, errors);
+  }
+
   /**
    * What is wrong with an allow-list an operator wants to set: a provider name this instance does not
    * have (a typo such as "opneai" would silently admit nothing), and for models an entry whose provider

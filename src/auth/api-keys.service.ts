@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
+import { AccessPolicy } from './access-policy.service';
 import { ApiKey } from './api-key.entity';
 import { generateApiKey } from './api-key.codec';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -17,10 +18,12 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly clients: ClientsService,
     private readonly lookup: KeyLookupService,
+    private readonly access: AccessPolicy,
   ) {}
 
   async create(clientId: string, dto: ApiKeyCreateDto = {}): Promise<ApiKeyCreatedResponseDto> {
     await this.clients.require(clientId);
+    this.access.assertValidAllowLists({ allowed_models: dto.allowed_models });
     const expiresAt = dto.expires_at ? new Date(dto.expires_at) : null;
     // a key born expired would be shown once and refused at its first use: say so now
     if (expiresAt && expiresAt.getTime() <= Date.now()) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { AppError, ErrorDetail } from '../common/errors/app-error';
+import { AppError } from '../common/errors/app-error';
 import { AccessPolicy } from './access-policy.service';
 import { ApiClient } from './api-client.entity';
 import { BillingReadService } from '../billing/billing-read.service';
@@ -24,7 +24,7 @@ export class ClientsService {
 
   async create(dto: ApiClientCreateDto): Promise<ApiClientResponseDto> {
     this.assertTimeZone(dto.budget_timezone);
-    this.assertAllowLists(dto);
+    this.access.assertValidAllowLists(dto);
     const client = await this.clients.insert({
       name: dto.name.trim(),
       description: dto.description ?? null,
@@ -65,7 +65,7 @@ export class ClientsService {
   /** Only the allow-lists being set are checked: a stored one naming a provider since removed still reads and applies. */
   async update(id: string, dto: ApiClientUpdateDto): Promise<ApiClientResponseDto> {
     this.assertTimeZone(dto.budget_timezone);
-    this.assertAllowLists(dto);
+    this.access.assertValidAllowLists(dto);
     const client = await this.require(id);
     if (dto.name !== undefined) client.name = dto.name.trim();
     if (dto.description !== undefined) client.description = dto.description;
@@ -104,17 +104,6 @@ export class ClientsService {
         { field: 'budget_timezone', message: 'expected an IANA timezone such as "UTC" or "Europe/Berlin"' },
       ]);
     }
-  }
-
-  /** Names are stored as sent (`claude` stays `claude`); matching treats an alias as its provider. */
-  private assertAllowLists(dto: Pick<ApiClientUpdateDto, 'allowed_providers' | 'allowed_models'>): void {
-    const errors: ErrorDetail[] = [
-      ...this.access.allowListErrors('allowed_providers', dto.allowed_providers ?? []),
-      ...this.access.allowListErrors('allowed_models', dto.allowed_models ?? []),
-    ];
-    if (errors.length === 0) return;
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more, see details)` : '';
-    throw new AppError('validation_error', `${errors[0].field}: ${errors[0].message}${more}`, errors);
   }
 
   private async toDto(c: ApiClient): Promise<ApiClientResponseDto> {

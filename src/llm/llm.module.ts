@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env.schema';
 import { PromptsModule } from '../prompts/prompts.module';
 import { AnthropicCompatController } from './compat/anthropic-compat.controller';
+import { TokenCountService } from './compat/token-count.service';
 import { OpenAiCompatController } from './compat/openai-compat.controller';
 import { EmbeddingsService } from './generation/embeddings.service';
 import { GenerateContentService } from './generation/generate-content.service';
@@ -86,6 +87,7 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     ImagesService,
     EmbeddingsService,
     ModelsService,
+    TokenCountService,
   ],
   controllers: [GenerateController, ImagesController, OpenAiCompatController, AnthropicCompatController],
   exports: [

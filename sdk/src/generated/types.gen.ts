@@ -948,7 +948,36 @@ export type LivenessResponseDto = {
     status: 'ok';
 };
 
+export type MessageCountTokensDto = {
+    /**
+     * `{type: "ephemeral", ttl?}`: a cache breakpoint on the last block
+     */
+    cache_control?: {
+        [key: string]: unknown;
+    };
+    messages: Array<AnthropicMessageParamDto>;
+    /**
+     * `provider/model`, a known bare model name, or an alias
+     */
+    model: string;
+    system?: string | Array<{
+        [key: string]: unknown;
+    }>;
+    tool_choice?: {
+        [key: string]: unknown;
+    };
+    tools?: Array<{
+        [key: string]: unknown;
+    }>;
+};
+
 export type MessageCreateDto = {
+    /**
+     * `{type: "ephemeral", ttl?: "5m" | "1h"}`: a prompt-cache breakpoint on the last block (also accepted on system, content blocks and tools)
+     */
+    cache_control?: {
+        [key: string]: unknown;
+    };
     /**
      * LLMHub: models to try in order when the first fails
      */
@@ -982,6 +1011,9 @@ export type MessageCreateDto = {
         name: string;
         version?: number;
     };
+    /**
+     * `{type: auto|any|tool|none, name?, disable_parallel_tool_use?}`; disable_parallel_tool_use reaches OpenAI-shaped providers as parallel_tool_calls false
+     */
     tool_choice?: {
         [key: string]: unknown;
     };
@@ -1016,6 +1048,13 @@ export type MessageResponseDto = {
     stop_sequence: string | null;
     type: 'message';
     usage: AnthropicUsageDto;
+};
+
+export type MessageTokensCountDto = {
+    /**
+     * Input tokens of the messages, system prompt and tools
+     */
+    input_tokens: number;
 };
 
 export type ModelDto = {
@@ -3703,6 +3742,56 @@ export type CreateMessageResponses = {
 };
 
 export type CreateMessageResponse = CreateMessageResponses[keyof CreateMessageResponses];
+
+export type CountMessageTokensData = {
+    body: MessageCountTokensDto;
+    path?: never;
+    query?: never;
+    url: '/v1/messages/count_tokens';
+};
+
+export type CountMessageTokensErrors = {
+    /**
+     * `validation_error`: a field of the body, query or path is invalid; details names each one; `provider_not_configured`: the chosen provider has no key configured; the message names the variable to set
+     */
+    400: AnthropicError;
+    /**
+     * `missing_api_key`: no API key in X-API-Key or Authorization: Bearer; `invalid_api_key`: the API key is unknown, revoked or expired
+     */
+    401: AnthropicError;
+    /**
+     * `client_inactive`: the key’s client is deactivated; `model_not_allowed`: the model or provider is outside the client’s allow-list
+     */
+    403: AnthropicError;
+    /**
+     * `payload_too_large`: the request body is larger than the server accepts
+     */
+    413: AnthropicError;
+    /**
+     * `unsupported_media_type`: the body is not JSON (Content-Type must be application/json, UTF-8)
+     */
+    415: AnthropicError;
+    /**
+     * `upstream_error`: Anthropic’s count_tokens failed after retries
+     */
+    502: AnthropicError;
+    /**
+     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     */
+    503: AnthropicError;
+    /**
+     * `upstream_timeout`: the provider did not answer in time
+     */
+    504: AnthropicError;
+};
+
+export type CountMessageTokensError = CountMessageTokensErrors[keyof CountMessageTokensErrors];
+
+export type CountMessageTokensResponses = {
+    200: MessageTokensCountDto;
+};
+
+export type CountMessageTokensResponse = CountMessageTokensResponses[keyof CountMessageTokensResponses];
 
 export type ListModelsData = {
     body?: never;

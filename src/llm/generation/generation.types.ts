@@ -33,7 +33,7 @@ export interface GenerationInput {
   fallbacks?: string[];
   system?: string;
   messages: ChatMessage[];
-  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice'>;
+  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'cacheControl'>;
   template?: TemplateInput;
   variables?: Record<string, unknown>;
   /** keeps one subject on one template version during A/B tests */

@@ -8,9 +8,20 @@ import type { ProviderDescriptor } from './provider-descriptor';
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
+/**
+ * A prompt-cache breakpoint (Anthropic's cache_control): the prompt up to and
+ * including the marked part is cached, for 5 minutes or 1 hour. Providers that
+ * cache on their own (OpenAI-shaped ones) have no such field and drop it.
+ */
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: '5m' | '1h';
+}
+
 export interface TextPart {
   type: 'text';
   text: string;
+  cacheControl?: CacheControl;
 }
 export interface ImagePart {
   type: 'image';
@@ -18,6 +29,7 @@ export interface ImagePart {
   url: string;
   /** OpenAI's image detail level (low costs a fixed, small number of tokens); other providers ignore it */
   detail?: 'auto' | 'low' | 'high';
+  cacheControl?: CacheControl;
 }
 export type ContentPart = TextPart | ImagePart;
 
@@ -26,6 +38,7 @@ export interface ToolCall {
   name: string;
   /** JSON-encoded arguments, as OpenAI sends them */
   arguments: string;
+  cacheControl?: CacheControl;
 }
 
 export interface ChatMessage {
@@ -37,6 +50,8 @@ export interface ChatMessage {
   toolCallId?: string;
   /** tool result messages: the tool failed (Anthropic's tool_result is_error) */
   isError?: boolean;
+  /** tool result messages: a cache breakpoint on the result as a whole (Anthropic's tool_result cache_control) */
+  cacheControl?: CacheControl;
   name?: string;
 }
 
@@ -47,6 +62,7 @@ export interface ToolDefinition {
   parameters: Record<string, unknown>;
   /** the caller asked for arguments that always follow the schema (OpenAI's and Anthropic's `strict`) */
   strict?: boolean;
+  cacheControl?: CacheControl;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
@@ -62,6 +78,10 @@ export interface GenerateRequest {
   stop?: string[];
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
+  /** false: at most one tool call per turn (OpenAI's parallel_tool_calls, Anthropic's disable_parallel_tool_use) */
+  parallelToolCalls?: boolean;
+  /** Anthropic's request-level cache_control: a breakpoint on the last cacheable block */
+  cacheControl?: CacheControl;
   /** upstream timeout for this attempt, set by the router */
   timeoutMs?: number;
 }
@@ -166,6 +186,11 @@ export interface LlmProvider {
   listModels(): ProviderModel[];
   generate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult>;
   stream(req: GenerateRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+  /**
+   * The provider's own count of a request's input tokens (Anthropic's count_tokens), when it has one;
+   * without it the gateway counts with its own tokenizer.
+   */
+  countTokens?(req: GenerateRequest, signal: AbortSignal): Promise<number>;
   embed?(req: EmbeddingRequest, signal: AbortSignal): Promise<EmbeddingResult>;
   generateImage?(req: ImageRequest, signal: AbortSignal): Promise<ImageResult>;
 }

@@ -77,6 +77,25 @@ describe('client allow-lists name known providers', () => {
     expect(res.body.allowed_models).toEqual(models);
   });
 
+  it("refuses the same mistakes in a key's narrowing allowed_models", async () => {
+    const created = await createClient({}).expect(201);
+    const keys = `/api/admin/clients/${created.body.id}/keys`;
+    const res = await request(t.url)
+      .post(keys)
+      .set(admin())
+      .send({ name: 'narrow', allowed_models: ['mock/*', 'opneai/gpt-4o'] })
+      .expect(422);
+    expect(res.body.error.details).toEqual([{ field: 'allowed_models[1]', message: expect.stringContaining('unknown provider "opneai"') }]);
+    const list = await request(t.url).get(keys).set(admin()).expect(200);
+    expect(list.body.items).toEqual([]);
+    const ok = await request(t.url)
+      .post(keys)
+      .set(admin())
+      .send({ name: 'narrow', allowed_models: ['claude/*', 'gpt-4o'] })
+      .expect(201);
+    expect(ok.body.key).toMatch(/^lh_/);
+  });
+
   it('admits calls to a provider named in another case, and refuses the others', async () => {
     const created = await createClient({ allowed_providers: ['MOCK'], allowed_models: ['mock/*'] }).expect(201);
     const key = await request(t.url).post(`/api/admin/clients/${created.body.id}/keys`).set(admin()).send({ name: 'k' }).expect(201);

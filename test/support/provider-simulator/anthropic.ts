@@ -1,7 +1,7 @@
-/** Anthropic Messages API wire format: POST /v1/messages, JSON and SSE. */
+/** Anthropic Messages API wire format: POST /v1/messages (JSON and SSE) and POST /v1/messages/count_tokens. */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse } from './respond';
-import { inputTokensFor, outputTokensFor, replyChunks, replyText } from './tokens';
+import { cacheUsage, inputTokensFor, outputTokensFor, replyChunks, replyText, type CacheUsage } from './tokens';
 
 function event(type: string, data: string): string {
   return `event: ${type}\ndata: ${data}\n\n`;
@@ -12,7 +12,9 @@ export function createMessage(ex: Exchange, body: any): void {
     return sendError(ex, 'invalid', 'model: Field required; messages: Field required');
   }
   if (typeof body.max_tokens !== 'number') return sendError(ex, 'invalid', 'max_tokens: Field required');
-  const input = inputTokensFor(body.messages, body.system);
+  const total = inputTokensFor(body.messages, body.system);
+  const cache = cacheUsage(body, total, ex.promptCache);
+  const input = total - cache.cache_creation_input_tokens - cache.cache_read_input_tokens;
   const full = outputTokensFor(ex.directive.outputTokens, body.max_tokens);
   // a stop sequence naming one of the reply's words ("word3") ends the reply before it, as Anthropic does
   const stopSequence = firstStopSequence(body.stop_sequences, full);
@@ -20,7 +22,7 @@ export function createMessage(ex: Exchange, body: any): void {
   const stopReason = stopSequence ? 'stop_sequence' : output >= body.max_tokens ? 'max_tokens' : 'end_turn';
   ex.log.usage = { input_tokens: input, output_tokens: output };
   const id = `msg_sim${ex.seq}`;
-  if (body.stream === true) return streamMessage(ex, id, body.model, input, output, stopReason, stopSequence);
+  if (body.stream === true) return streamMessage(ex, id, body.model, { input_tokens: input, ...cache }, output, stopReason, stopSequence);
   sendJson(ex, {
     id,
     type: 'message',
@@ -29,14 +31,17 @@ export function createMessage(ex: Exchange, body: any): void {
     content: [{ type: 'text', text: replyText(output) }],
     stop_reason: stopReason,
     stop_sequence: stopSequence,
-    usage: {
-      input_tokens: input,
-      output_tokens: output,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
-      service_tier: 'standard',
-    },
+    usage: { input_tokens: input, output_tokens: output, ...cache, service_tier: 'standard' },
   });
+}
+
+/** POST /v1/messages/count_tokens: `{input_tokens}` of the same prompt, cache or not (tokens.ts). */
+export function countTokens(ex: Exchange, body: any): void {
+  if (!body || typeof body !== 'object' || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
+    return sendError(ex, 'invalid', 'model: Field required; messages: Field required');
+  }
+  if (body.max_tokens !== undefined) return sendError(ex, 'invalid', 'max_tokens: Extra inputs are not permitted');
+  sendJson(ex, { input_tokens: inputTokensFor(body.messages, body.system) });
 }
 
 /** The stop sequence (of the form `wordN`, N within the reply) that comes first in a reply of `output` words, or null. */
@@ -50,7 +55,15 @@ function firstStopSequence(stopSequences: unknown, output: number): string | nul
   return first;
 }
 
-function streamMessage(ex: Exchange, id: string, model: string, input: number, output: number, stopReason: string, stopSequence: string | null): void {
+function streamMessage(
+  ex: Exchange,
+  id: string,
+  model: string,
+  input: CacheUsage & { input_tokens: number },
+  output: number,
+  stopReason: string,
+  stopSequence: string | null,
+): void {
   const start = {
     type: 'message_start',
     message: {
@@ -61,7 +74,7 @@ function streamMessage(ex: Exchange, id: string, model: string, input: number, o
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: input, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: 'standard' },
+      usage: { ...input, output_tokens: 1, service_tier: 'standard' },
     },
   };
   const frames = [

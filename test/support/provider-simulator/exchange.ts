@@ -14,6 +14,8 @@ export class Exchange {
   /** Set when the simulator itself destroys the socket (`cut`), so it is not logged as a client abort. */
   cutByServer = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Anthropic prompt-cache prefixes already written (the server's own set; see tokens.ts). */
+  promptCache: Set<string> = new Set();
 
   constructor(
     readonly req: IncomingMessage,

@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMessage } from './anthropic';
+import { countTokens, createMessage } from './anthropic';
 import { markerInContent, markerInLastUserMessage, resolveDirective, systemText, type SimDirective, type SimFault } from './directives';
 import { Exchange, type ProviderId } from './exchange';
 import { chatCompletion, embeddings, getModel, imageFile, imageGeneration, listModels } from './openai';
@@ -49,6 +49,7 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['POST /v1/chat/completions', { auth: true, marker: chatMarker, handle: (ex, b) => chatCompletion(ex, b, 'openai') }],
   ['POST /openai/v1/chat/completions', { auth: true, marker: chatMarker, handle: (ex, b) => chatCompletion(ex, b, 'groq') }],
   ['POST /v1/messages', { auth: true, marker: chatMarker, handle: createMessage }],
+  ['POST /v1/messages/count_tokens', { auth: true, marker: chatMarker, handle: countTokens }],
   ['POST /v1/embeddings', { auth: true, marker: (b) => markerInContent(b?.input), handle: embeddings }],
   ['POST /v1/images/generations', { auth: true, marker: (b) => markerInContent(b?.prompt), handle: imageGeneration }],
   ['GET /v1/models', { auth: true, handle: (ex) => listModels(ex, 'openai') }],
@@ -94,12 +95,14 @@ class SimulatorServer implements ProviderSimulator {
   url = '';
   readonly requests: SimulatorRequestLog[] = [];
   private readonly failCounts = new Map<string, number>();
+  private readonly promptCache = new Set<string>();
   private seq = 0;
   readonly server = createServer((req, res) => this.onRequest(req, res));
 
   reset(): void {
     this.requests.length = 0;
     this.failCounts.clear();
+    this.promptCache.clear();
   }
 
   close(): Promise<void> {
@@ -137,6 +140,7 @@ class SimulatorServer implements ProviderSimulator {
     const log: SimulatorRequestLog = { provider: providerFor(path, req.headers), path, body, headers: req.headers, aborted: false };
     this.requests.push(log);
     const ex = new Exchange(req, res, log, ++this.seq);
+    ex.promptCache = this.promptCache;
     if (res.destroyed) return void (log.aborted = true);
 
     const route = findRoute(method, path);

@@ -18,6 +18,16 @@
  *   its length). Images (gpt-image-*): input_tokens = prompt words,
  *   output_tokens from IMAGE_OUTPUT_TOKENS.
  *
+ * - Anthropic prompt caching: the prompt's blocks, in order, are the system
+ *   (a string is one block) and then each message's content (a string is one
+ *   block). The last block with a `cache_control`, or the last block of all
+ *   when the request itself has one, ends the cached prefix. The first request
+ *   with a given prefix (same model and texts) reports its words as
+ *   cache_creation_input_tokens, later ones as cache_read_input_tokens (a
+ *   `ttl: "1h"` write under cache_creation.ephemeral_1h_input_tokens, else
+ *   ephemeral_5m_input_tokens); input_tokens is the rest. The count_tokens
+ *   endpoint reports the whole input_tokens of the same rule, cache or not.
+ *
  * Usage in every response (JSON and stream) reports exactly these numbers.
  */
 
@@ -137,4 +147,66 @@ export const IMAGE_OUTPUT_TOKENS: Readonly<Record<string, Readonly<Record<string
 export function imageOutputTokens(size: string | undefined, quality: string | undefined): number {
   const table = IMAGE_OUTPUT_TOKENS[quality ?? 'medium'] ?? IMAGE_OUTPUT_TOKENS.medium;
   return table[size ?? '1024x1024'] ?? table['1024x1024'];
+}
+
+/** The cache fields of an Anthropic usage object. */
+export interface CacheUsage {
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
+interface PromptBlock {
+  text: string;
+  cacheControl?: { ttl?: string };
+}
+
+function blocksOf(content: unknown): PromptBlock[] {
+  if (typeof content === 'string') return [{ text: content }];
+  if (!Array.isArray(content)) return [];
+  return content.map((block: { text?: unknown; cache_control?: { ttl?: string } } | null) => ({
+    text: typeof block?.text === 'string' ? block.text : '',
+    ...(block?.cache_control ? { cacheControl: block.cache_control } : {}),
+  }));
+}
+
+/**
+ * The cache part of a Messages request's input (see the header): `seen` holds
+ * the prefixes already written, per simulator. `total` bounds the prefix.
+ */
+export function cacheUsage(
+  body: { model?: unknown; system?: unknown; messages?: unknown; cache_control?: { ttl?: string } | null },
+  total: number,
+  seen: Set<string>,
+): CacheUsage {
+  const blocks = [...blocksOf(body.system), ...(Array.isArray(body.messages) ? body.messages.flatMap((m: { content?: unknown }) => blocksOf(m?.content)) : [])];
+  let end = -1;
+  blocks.forEach((b, i) => {
+    if (b.cacheControl) end = i;
+  });
+  let ttl = end >= 0 ? blocks[end].cacheControl?.ttl : undefined;
+  if (body.cache_control) {
+    end = blocks.length - 1;
+    ttl = body.cache_control.ttl;
+  }
+  const none: CacheUsage = {
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+  };
+  if (end < 0) return none;
+  const prefix = blocks.slice(0, end + 1);
+  const words = Math.min(
+    total,
+    prefix.reduce((sum, b) => sum + countWords(stripDirectives(b.text)), 0),
+  );
+  const key = JSON.stringify([body.model, prefix.map((b) => b.text)]);
+  if (seen.has(key)) return { ...none, cache_read_input_tokens: words };
+  seen.add(key);
+  return {
+    ...none,
+    cache_creation_input_tokens: words,
+    cache_creation:
+      ttl === '1h' ? { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: words } : { ephemeral_5m_input_tokens: words, ephemeral_1h_input_tokens: 0 },
+  };
 }

@@ -32,7 +32,19 @@ export class MessageCreateDto {
   @ApiPropertyOptional({ type: [String] }) stop_sequences?: string[];
   @ApiPropertyOptional({ description: 'Answer as a text/event-stream of Anthropic events', default: false }) stream?: boolean;
   @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) tools?: Record<string, unknown>[];
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) tool_choice?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      '`{type: auto|any|tool|none, name?, disable_parallel_tool_use?}`; disable_parallel_tool_use reaches OpenAI-shaped providers as parallel_tool_calls false',
+  })
+  tool_choice?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: '`{type: "ephemeral", ttl?: "5m" | "1h"}`: a prompt-cache breakpoint on the last block (also accepted on system, content blocks and tools)',
+  })
+  cache_control?: Record<string, unknown>;
   @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}',
     oneOf: [
@@ -45,6 +57,21 @@ export class MessageCreateDto {
   @ApiPropertyOptional({ type: [String], description: 'LLMHub: models to try in order when the first fails' }) fallbacks?: string[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Anthropic metadata; LLMHub stores it with the call’s record' })
   metadata?: Record<string, unknown>;
+}
+
+export class MessageCountTokensDto {
+  @ApiProperty({ example: 'anthropic/claude-sonnet-4-5', description: '`provider/model`, a known bare model name, or an alias' }) model!: string;
+  @ApiProperty({ type: [AnthropicMessageParamDto] }) messages!: AnthropicMessageParamDto[];
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', additionalProperties: true } }] }) system?:
+    string | Record<string, unknown>[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) tools?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) tool_choice?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: '`{type: "ephemeral", ttl?}`: a cache breakpoint on the last block' })
+  cache_control?: Record<string, unknown>;
+}
+
+export class MessageTokensCountDto {
+  @ApiProperty({ example: 14, description: 'Input tokens of the messages, system prompt and tools' }) input_tokens!: number;
 }
 
 export class AnthropicUsageDto {

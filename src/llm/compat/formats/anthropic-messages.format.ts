@@ -1,5 +1,6 @@
 import type { GenerationOutcome, StreamStart, StreamSummary, TemplateInput } from '../../generation/generation.types';
 import {
+  CacheControl,
   ChatMessage,
   ContentPart,
   FinishReason,
@@ -17,7 +18,7 @@ export interface ParsedMessagesRequest {
   model: string;
   system?: string;
   messages: ChatMessage[];
-  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice'>;
+  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'cacheControl'>;
   stream: boolean;
   template?: TemplateInput;
   variables?: Record<string, unknown>;
@@ -25,42 +26,41 @@ export interface ParsedMessagesRequest {
   metadata?: Record<string, unknown>;
 }
 
+/** The prompt part of a Messages body, shared by /v1/messages and /v1/messages/count_tokens. */
+export interface ParsedPrompt {
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+  params: Pick<GenerateRequest, 'tools' | 'toolChoice' | 'parallelToolCalls' | 'cacheControl'>;
+}
+
 /**
  * Accepted and ignored: top_k, service_tier, container, mcp_servers absent, metadata.user_id
  * (kept as metadata). Refused with a 400 naming them: thinking enabled, server tools,
- * citations/documents/search results in content.
+ * citations/documents/search results in content. cache_control (on the request, system,
+ * content blocks and tools) reaches Anthropic; other providers cache on their own.
  */
 export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const r = BodyReader.of(body);
   const template = readTemplate(r);
-  const model = r.string('model', { required: true, max: 200 });
+  const prompt = readPrompt(r, template === undefined);
   const maxTokens = r.number('max_tokens', { integer: true, min: 1, required: true });
-  const system = readSystem(r);
-  const messages = readMessages(r, template === undefined);
   const temperature = r.number('temperature', { min: 0, max: 1 });
   const topP = r.number('top_p', { min: 0, max: 1 });
   const stop = r.stringList('stop_sequences');
-  const tools = readTools(r);
-  const toolChoice = readToolChoice(r);
   const stream = r.boolean('stream') ?? false;
-  const thinking = r.body.thinking;
-  if (isObject(thinking) && thinking.type === 'enabled') r.unsupported('thinking', 'extended thinking is not supported');
-  if (r.has('mcp_servers')) r.unsupported('mcp_servers', 'MCP servers are not supported');
   const variables = r.object('variables');
   const fallbacks = r.stringList('fallbacks', { max: 10 });
   const metadata = r.object('metadata');
   r.done();
   return {
-    model: model!,
-    ...(system ? { system } : {}),
-    messages: messages ?? [],
+    ...prompt,
     params: {
       maxTokens,
       ...(temperature !== undefined ? { temperature } : {}),
       ...(topP !== undefined ? { topP } : {}),
       ...(stop && stop.length > 0 ? { stop } : {}),
-      ...(tools !== undefined ? { tools } : {}),
-      ...(toolChoice !== undefined ? { toolChoice } : {}),
+      ...prompt.params,
     },
     stream,
     ...(template ? { template } : {}),
@@ -70,14 +70,69 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   };
 }
 
-function readSystem(r: BodyReader): string | undefined {
+/** A /v1/messages/count_tokens body: the prompt of a Messages body, without max_tokens. */
+export function parseCountTokensRequest(body: unknown): ParsedPrompt {
+  const r = BodyReader.of(body);
+  const prompt = readPrompt(r, true);
+  // a template's text would be counted as absent: say so rather than answer a wrong count
+  if (r.has('template')) r.unsupported('template', 'count_tokens counts the messages as sent; templates are not rendered here');
+  r.done();
+  return prompt;
+}
+
+/** model, system, messages, tools, tool_choice and the request's cache_control (problems are collected in `r`). */
+function readPrompt(r: BodyReader, messagesRequired: boolean): ParsedPrompt {
+  const model = r.string('model', { required: true, max: 200 });
+  const system = readSystem(r);
+  const messages = readMessages(r, messagesRequired) ?? [];
+  const tools = readTools(r);
+  const toolChoice = readToolChoice(r);
+  const cacheControl = readCacheControl(r, r.body.cache_control, 'cache_control');
+  const thinking = r.body.thinking;
+  if (isObject(thinking) && thinking.type === 'enabled') r.unsupported('thinking', 'extended thinking is not supported');
+  if (r.has('mcp_servers')) r.unsupported('mcp_servers', 'MCP servers are not supported');
+  return {
+    model: model!,
+    ...(typeof system === 'string' && system !== '' ? { system } : {}),
+    // system blocks with cache breakpoints travel as a leading system turn, which keeps them apart
+    messages: system !== undefined && typeof system !== 'string' ? [system, ...messages] : messages,
+    params: {
+      ...(tools !== undefined ? { tools } : {}),
+      ...(toolChoice?.choice !== undefined ? { toolChoice: toolChoice.choice } : {}),
+      ...(toolChoice?.parallel === false ? { parallelToolCalls: false } : {}),
+      ...(cacheControl ? { cacheControl } : {}),
+    },
+  };
+}
+
+/**
+ * A string, or text blocks: joined into one string as before, unless a block
+ * carries cache_control, in which case the blocks stay blocks (a system turn).
+ */
+function readSystem(r: BodyReader): string | ChatMessage | undefined {
   const value = r.body.system;
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((b) => isObject(b) && b.type === 'text' && typeof b.text === 'string')) {
-    return value.map((b) => (b as { text: string }).text).join('\n\n');
+  if (!Array.isArray(value) || !value.every((b) => isObject(b) && b.type === 'text' && typeof b.text === 'string')) {
+    return r.problem('system', 'expected a string or an array of text blocks');
   }
-  return r.problem('system', 'expected a string or an array of text blocks');
+  const blocks = value as { text: string; cache_control?: unknown }[];
+  const parts = blocks.map((b, i): ContentPart => textPart(b.text, readCacheControl(r, b.cache_control, `system[${i}].cache_control`)));
+  if (!parts.some((p) => p.cacheControl)) return blocks.map((b) => b.text).join('\n\n');
+  return { role: 'system', content: parts };
+}
+
+/** `{type: "ephemeral", ttl?: "5m" | "1h"}`, as Anthropic takes it. */
+function readCacheControl(r: BodyReader, value: unknown, field: string): CacheControl | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (isObject(value) && value.type === 'ephemeral' && (value.ttl === undefined || value.ttl === '5m' || value.ttl === '1h')) {
+    return value.ttl === undefined ? { type: 'ephemeral' } : { type: 'ephemeral', ttl: value.ttl };
+  }
+  return r.problem(field, 'expected {type: "ephemeral", ttl?: "5m" | "1h"}');
+}
+
+function textPart(text: string, cacheControl: CacheControl | undefined): ContentPart {
+  return cacheControl ? { type: 'text', text, cacheControl } : { type: 'text', text };
 }
 
 function readMessages(r: BodyReader, required: boolean): ChatMessage[] | undefined {
@@ -107,30 +162,34 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
     }
     switch (block.type) {
       case 'text':
-        if (typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
-        else r.problem(`${where}.text`, 'expected a string');
-        break;
       case 'image': {
-        const url = imageUrl(block.source);
-        if (url && role === 'user') parts.push({ type: 'image', url });
-        else r.problem(`${where}.source`, 'expected a base64 or url image source in a user turn');
+        if (block.type === 'image' && role !== 'user') r.problem(`${where}.source`, 'expected a base64 or url image source in a user turn');
+        else {
+          const part = readPart(r, block, where);
+          if (part) parts.push(part);
+        }
         break;
       }
-      case 'tool_use':
+      case 'tool_use': {
+        const cacheControl = readCacheControl(r, block.cache_control, `${where}.cache_control`);
         if (role !== 'assistant' || typeof block.id !== 'string' || typeof block.name !== 'string')
           r.problem(where, 'tool_use needs id and name, in an assistant turn');
-        else toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+        else toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}), ...(cacheControl ? { cacheControl } : {}) });
         break;
-      case 'tool_result':
+      }
+      case 'tool_result': {
+        const cacheControl = readCacheControl(r, block.cache_control, `${where}.cache_control`);
         if (role !== 'user' || typeof block.tool_use_id !== 'string') r.problem(where, 'tool_result needs tool_use_id, in a user turn');
         else
           toolResults.push({
             role: 'tool',
             toolCallId: block.tool_use_id,
-            content: toolResultText(block.content),
+            content: readToolResultContent(r, block.content, `${where}.content`),
             ...(block.is_error === true ? { isError: true } : {}),
+            ...(cacheControl ? { cacheControl } : {}),
           });
         break;
+      }
       case 'thinking':
       case 'redacted_thinking':
         // earlier thinking blocks echoed back: not forwarded
@@ -140,11 +199,25 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
     }
   }
   const messages: ChatMessage[] = [...toolResults];
-  if (parts.length > 0 || toolCalls.length > 0) {
-    const content = parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts;
-    messages.push({ role, content, ...(toolCalls.length > 0 ? { toolCalls } : {}) });
-  }
+  if (parts.length > 0 || toolCalls.length > 0) messages.push({ role, content: flatten(parts), ...(toolCalls.length > 0 ? { toolCalls } : {}) });
   return messages;
+}
+
+/** Plain text parts become one string, as before; images or cache breakpoints keep the parts. */
+function flatten(parts: ContentPart[]): string | ContentPart[] {
+  return parts.every((p) => p.type === 'text' && !p.cacheControl) ? parts.map((p) => (p as { text: string }).text).join('') : parts;
+}
+
+/** A text or image block, with its cache_control. */
+function readPart(r: BodyReader, block: Json, where: string): ContentPart | undefined {
+  const cacheControl = readCacheControl(r, block.cache_control, `${where}.cache_control`);
+  if (block.type === 'text') {
+    if (typeof block.text === 'string') return textPart(block.text, cacheControl);
+    return r.problem(`${where}.text`, 'expected a string');
+  }
+  const url = imageUrl(block.source);
+  if (!url) return r.problem(`${where}.source`, 'expected a base64 or url image source');
+  return { type: 'image', url, ...(cacheControl ? { cacheControl } : {}) };
 }
 
 function imageUrl(source: unknown): string | undefined {
@@ -155,10 +228,19 @@ function imageUrl(source: unknown): string | undefined {
   return undefined;
 }
 
-function toolResultText(content: unknown): string {
+/** A tool result's content: a string, or text and image blocks (a screenshot tool answers an image). */
+function readToolResultContent(r: BodyReader, content: unknown, at: string): string | ContentPart[] {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((b) => (isObject(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('');
-  return '';
+  if (content === undefined || content === null) return '';
+  if (!Array.isArray(content)) return r.problem(at, 'expected a string or an array of text and image blocks') ?? '';
+  const parts: ContentPart[] = [];
+  for (const [i, block] of content.entries()) {
+    if (isObject(block) && (block.type === 'text' || block.type === 'image')) {
+      const part = readPart(r, block, `${at}[${i}]`);
+      if (part) parts.push(part);
+    } else r.problem(`${at}[${i}]`, 'expected a text or image block');
+  }
+  return flatten(parts);
 }
 
 function readTools(r: BodyReader): ToolDefinition[] | undefined {
@@ -170,26 +252,36 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
     if (!isObject(tool) || typeof tool.name !== 'string' || (tool.type !== undefined && tool.type !== 'custom') || !isObject(tool.input_schema)) {
       return r.problem(`tools[${i}]`, 'expected a custom tool {name, description?, input_schema}; server tools are not supported');
     }
+    const cacheControl = readCacheControl(r, tool.cache_control, `tools[${i}].cache_control`);
     tools.push({
       name: tool.name,
       ...(typeof tool.description === 'string' ? { description: tool.description } : {}),
       parameters: tool.input_schema,
       ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}),
+      ...(cacheControl ? { cacheControl } : {}),
     });
   }
   return tools;
 }
 
-function readToolChoice(r: BodyReader): ToolChoice | undefined {
+/** The choice, and `parallel: false` for disable_parallel_tool_use (which the none choice does not take). */
+function readToolChoice(r: BodyReader): { choice: ToolChoice; parallel?: false } | undefined {
   const value = r.body.tool_choice;
   if (value === undefined || value === null) return undefined;
-  if (isObject(value)) {
-    if (value.type === 'auto') return 'auto';
-    if (value.type === 'none') return 'none';
-    if (value.type === 'any') return 'required';
-    if (value.type === 'tool' && typeof value.name === 'string') return { name: value.name };
-  }
-  return r.problem('tool_choice', 'expected {type: auto|any|none} or {type: "tool", name}');
+  const choice = isObject(value) ? toolChoiceOf(value) : undefined;
+  if (!choice) return r.problem('tool_choice', 'expected {type: auto|any|none} or {type: "tool", name}');
+  const disable = (value as Json).disable_parallel_tool_use;
+  if (disable === undefined || disable === null || disable === false) return { choice };
+  if (disable !== true || choice === 'none') return r.problem('tool_choice.disable_parallel_tool_use', 'expected true or false, with type auto, any or tool');
+  return { choice, parallel: false };
+}
+
+function toolChoiceOf(value: Json): ToolChoice | undefined {
+  if (value.type === 'auto') return 'auto';
+  if (value.type === 'none') return 'none';
+  if (value.type === 'any') return 'required';
+  if (value.type === 'tool' && typeof value.name === 'string') return { name: value.name };
+  return undefined;
 }
 
 // ---- responses ----

@@ -16,7 +16,7 @@ import { BodyReader, isObject, Json, readTemplate } from './body-reader';
 export interface ParsedChatCompletion {
   model: string;
   messages: ChatMessage[];
-  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice'>;
+  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls'>;
   stream: boolean;
   includeUsage: boolean;
   template?: TemplateInput;
@@ -31,6 +31,7 @@ export interface ParsedChatCompletion {
  * (or only hint at the provider): accepted and ignored.
  * user, seed, store, service_tier, prompt_cache_key, safety_identifier,
  * reasoning_effort, verbosity, frequency_penalty, presence_penalty.
+ * parallel_tool_calls=false reaches the provider (Anthropic: disable_parallel_tool_use).
  * Fields that would silently change the answer when dropped get a 400 naming them:
  * n > 1, response_format json_*, logprobs, logit_bias, audio, modalities other than text,
  * functions/function_call (use tools), prediction, web_search_options.
@@ -46,6 +47,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const stop = readStop(r);
   const tools = readTools(r);
   const toolChoice = readToolChoice(r);
+  const parallelToolCalls = r.boolean('parallel_tool_calls');
   const stream = r.boolean('stream') ?? false;
   const streamOptions = r.object('stream_options');
   const includeUsage = streamOptions?.include_usage === true;
@@ -65,6 +67,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
       ...(stop !== undefined ? { stop } : {}),
       ...(tools !== undefined ? { tools } : {}),
       ...(toolChoice !== undefined ? { toolChoice } : {}),
+      ...(parallelToolCalls === false ? { parallelToolCalls } : {}),
     },
     stream,
     includeUsage,
@@ -92,7 +95,6 @@ function rejectSemanticFields(r: BodyReader): void {
   if (r.has('functions') || r.has('function_call')) r.unsupported(r.has('functions') ? 'functions' : 'function_call', 'use tools and tool_choice');
   if (r.has('prediction')) r.unsupported('prediction', 'predicted outputs are not supported');
   if (r.has('web_search_options')) r.unsupported('web_search_options', 'web search is not supported');
-  if (r.body.parallel_tool_calls === false) r.unsupported('parallel_tool_calls', 'parallel_tool_calls=false is not supported');
 }
 
 function readStop(r: BodyReader): string[] | undefined {
@@ -118,7 +120,10 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage | und
     case 'system':
     case 'developer': {
       const content = readContent(r, raw.content, `${at}.content`, false);
-      return content === undefined ? undefined : { role: 'system', content };
+      // one text, as every provider has read it (system parts as separate blocks are Anthropic's, with cache breakpoints)
+      return content === undefined
+        ? undefined
+        : { role: 'system', content: typeof content === 'string' ? content : content.map((p) => (p.type === 'text' ? p.text : '')).join('') };
     }
     case 'user': {
       const content = readContent(r, raw.content, `${at}.content`, true);

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import {
+  CacheControl,
   ChatMessage,
   ContentPart,
   FinishReason,
@@ -40,9 +41,15 @@ export function toImageBlock(url: string): ImageBlockParam {
   return { type: 'image', source: { type: 'base64', media_type: mediaType as ImageMediaType, data: match[2] } };
 }
 
+function cacheOf(cacheControl: CacheControl | undefined): { cache_control?: Anthropic.CacheControlEphemeral } {
+  return cacheControl ? { cache_control: { ...cacheControl } } : {};
+}
+
 function toContentBlocks(content: string | ContentPart[]): Array<TextBlockParam | ImageBlockParam> {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
-  return content.map((part) => (part.type === 'text' ? { type: 'text', text: part.text } : toImageBlock(part.url)));
+  return content.map((part) =>
+    part.type === 'text' ? { type: 'text', text: part.text, ...cacheOf(part.cacheControl) } : { ...toImageBlock(part.url), ...cacheOf(part.cacheControl) },
+  );
 }
 
 function parseToolInput(call: ToolCall): Record<string, unknown> {
@@ -58,7 +65,12 @@ function parseToolInput(call: ToolCall): Record<string, unknown> {
 
 function toAnthropicMessage(message: ChatMessage): MessageParam {
   if (message.role === 'tool') {
-    const block: Anthropic.ToolResultBlockParam = { type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: toContentBlocks(message.content) };
+    const block: Anthropic.ToolResultBlockParam = {
+      type: 'tool_result',
+      tool_use_id: message.toolCallId ?? '',
+      content: toContentBlocks(message.content),
+      ...cacheOf(message.cacheControl),
+    };
     // the model reads a failed tool's answer as an error, not as its result
     if (message.isError) block.is_error = true;
     return { role: 'user', content: [block] };
@@ -66,7 +78,7 @@ function toAnthropicMessage(message: ChatMessage): MessageParam {
   if (message.role === 'assistant') {
     const blocks: ContentBlockParam[] = toContentBlocks(message.content);
     for (const call of message.toolCalls ?? []) {
-      blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call) });
+      blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call), ...cacheOf(call.cacheControl) });
     }
     return { role: 'assistant', content: blocks };
   }
@@ -99,14 +111,34 @@ export function toAnthropicTools(tools: ToolDefinition[]): Anthropic.Tool[] {
     input_schema: { type: 'object', ...tool.parameters },
     ...(tool.description !== undefined ? { description: tool.description } : {}),
     ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+    ...cacheOf(tool.cacheControl),
   }));
 }
 
-export function toAnthropicToolChoice(choice: ToolChoice): Anthropic.ToolChoice {
-  if (choice === 'auto') return { type: 'auto' };
+/** `parallel: false` is disable_parallel_tool_use, which goes on the choice (auto when none was given); none takes no tools anyway. */
+export function toAnthropicToolChoice(choice: ToolChoice | undefined, parallel?: boolean): Anthropic.ToolChoice | undefined {
+  const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
+  if (choice === undefined) return parallel === false ? { type: 'auto', ...serial } : undefined;
+  if (choice === 'auto') return { type: 'auto', ...serial };
   if (choice === 'none') return { type: 'none' };
-  if (choice === 'required') return { type: 'any' };
-  return { type: 'tool', name: choice.name };
+  if (choice === 'required') return { type: 'any', ...serial };
+  return { type: 'tool', name: choice.name, ...serial };
+}
+
+/**
+ * The request's system text and its inline system turns: one string, joined as
+ * before, unless a part carries a cache breakpoint; then one block per part.
+ */
+function toAnthropicSystem(req: GenerateRequest): string | TextBlockParam[] | undefined {
+  const inline = req.messages.filter((m) => m.role === 'system');
+  const cached = inline.some((m) => typeof m.content !== 'string' && m.content.some((p) => p.cacheControl));
+  if (!cached) {
+    const texts = [req.system ?? '', ...inline.map((m) => textOf(m.content))].filter((t) => t !== '');
+    return texts.length > 0 ? texts.join('\n\n') : undefined;
+  }
+  const blocks: TextBlockParam[] = req.system ? [{ type: 'text', text: req.system }] : [];
+  for (const m of inline) blocks.push(...toContentBlocks(m.content).filter((b): b is TextBlockParam => b.type === 'text'));
+  return blocks;
 }
 
 /**
@@ -115,7 +147,7 @@ export function toAnthropicToolChoice(choice: ToolChoice): Anthropic.ToolChoice 
  * version this SDK speaks (anthropic-version 2026-10-21) no longer takes them.
  */
 export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreateParamsNonStreaming {
-  const systemTexts = [req.system ?? '', ...req.messages.filter((m) => m.role === 'system').map((m) => textOf(m.content))].filter((t) => t !== '');
+  const system = toAnthropicSystem(req);
   const messages = mergeConsecutiveRoles(req.messages.filter((m) => m.role !== 'system').map(toAnthropicMessage));
 
   const params: Anthropic.MessageCreateParamsNonStreaming = {
@@ -123,10 +155,12 @@ export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreate
     max_tokens: req.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
     messages,
   };
-  if (systemTexts.length > 0) params.system = systemTexts.join('\n\n');
+  if (system !== undefined) params.system = system;
   if (req.stop !== undefined && req.stop.length > 0) params.stop_sequences = req.stop;
   if (req.tools !== undefined && req.tools.length > 0) params.tools = toAnthropicTools(req.tools);
-  if (req.toolChoice !== undefined) params.tool_choice = toAnthropicToolChoice(req.toolChoice);
+  const toolChoice = toAnthropicToolChoice(req.toolChoice, req.tools?.length ? req.parallelToolCalls : undefined);
+  if (toolChoice !== undefined) params.tool_choice = toolChoice;
+  if (req.cacheControl) params.cache_control = { ...req.cacheControl };
   return params;
 }
 

@@ -10,6 +10,8 @@ import { anthropicMessagesEndpoint, directMessage, directMessageStream } from '.
 interface MessagesCalls {
   create: ReturnType<typeof directMessage>;
   stream: ReturnType<typeof directMessageStream>;
+  /** count_tokens is not on the hot path: it goes through the SDK itself */
+  sdk: Anthropic;
 }
 
 /**
@@ -30,7 +32,7 @@ export class AnthropicProvider implements LlmProvider {
     if (!settings.enabled || !settings.apiKey) return;
     const sdk = new Anthropic(sdkClientOptions(this.id, settings));
     const endpoint = anthropicMessagesEndpoint(sdk, this.id);
-    this.client = { create: directMessage(endpoint), stream: directMessageStream(endpoint) };
+    this.client = { create: directMessage(endpoint), stream: directMessageStream(endpoint), sdk };
   }
 
   isConfigured(): boolean {
@@ -47,6 +49,31 @@ export class AnthropicProvider implements LlmProvider {
     const deadline = Date.now() + options.timeout;
     try {
       return fromAnthropicMessage(await client.create(toAnthropicParams(req), options));
+    } catch (err) {
+      throw toProviderError(err, signal, deadline);
+    }
+  }
+
+  /** Anthropic's own count (POST /v1/messages/count_tokens) of the prompt a generation would send. */
+  async countTokens(req: GenerateRequest, signal: AbortSignal): Promise<number> {
+    const client = this.requireClient();
+    const options = this.callOptions(req, signal);
+    const deadline = Date.now() + options.timeout;
+    const { model, messages, system, tools, tool_choice, cache_control } = toAnthropicParams(req);
+    try {
+      const counted = await client.sdk.messages.countTokens(
+        {
+          model,
+          messages,
+          ...(system !== undefined ? { system } : {}),
+          ...(tools ? { tools } : {}),
+          ...(tool_choice ? { tool_choice } : {}),
+          ...(cache_control ? { cache_control } : {}),
+        },
+        options,
+      );
+      if (typeof counted?.input_tokens !== 'number') throw new ProviderError('malformed', 'Anthropic answered count_tokens without input_tokens');
+      return counted.input_tokens;
     } catch (err) {
       throw toProviderError(err, signal, deadline);
     }

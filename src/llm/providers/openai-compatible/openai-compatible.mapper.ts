@@ -51,7 +51,8 @@ function toContentParts(content: string | ContentPart[]): string | ChatCompletio
 export function toChatMessage(message: ChatMessage): ChatCompletionMessageParam {
   switch (message.role) {
     case 'system':
-      return { role: 'system', content: textOf(message.content) };
+      // parts here are Anthropic system blocks kept apart for their cache breakpoints: separate paragraphs, as Anthropic reads them
+      return { role: 'system', content: typeof message.content === 'string' ? message.content : message.content.map((p) => textOf([p])).join('\n\n') };
     case 'user':
       return { role: 'user', content: toContentParts(message.content), ...(message.name ? { name: message.name } : {}) };
     case 'tool':
@@ -99,6 +100,8 @@ export function toChatCompletionParams(req: GenerateRequest, maxTokensField: Max
   if (req.stop !== undefined && req.stop.length > 0) params.stop = req.stop;
   if (req.tools !== undefined && req.tools.length > 0) params.tools = toChatTools(req.tools);
   if (req.toolChoice !== undefined) params.tool_choice = toChatToolChoice(req.toolChoice);
+  // OpenAI refuses parallel_tool_calls without tools
+  if (req.parallelToolCalls === false && params.tools) params.parallel_tool_calls = false;
   return params;
 }
 

@@ -1,0 +1,261 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { Client } from 'pg';
+import { TestApp } from '@test/support/app';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+import { ProviderSimulator } from '@test/support/provider-simulator/server';
+import { TokensService } from '@src/llm/generation/tokens.service';
+import { PricingService } from '@src/llm/pricing/pricing.service';
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const LOOKUP_TOOL = { name: 'lookup', description: 'Looks a word up', input_schema: { type: 'object' as const, properties: { word: { type: 'string' } } } };
+
+/**
+ * What an app written against the Anthropic SDK calls beyond messages.create:
+ * count_tokens, the models list, and the fields it relies on reaching Anthropic.
+ * The real SDK against LLMHub, LLMHub's providers against the simulator.
+ */
+describe('the Anthropic SDK against LLMHub (e2e)', () => {
+  let gateway: GatewayFixture;
+  let t: TestApp;
+  let sim: ProviderSimulator;
+  let anthropic: Anthropic;
+  let db: Client;
+
+  beforeAll(async () => {
+    gateway = await startGatewayFixture({ clientName: 'anthropic-sdk', env: () => ({ PROVIDER_MAX_RETRIES: '0' }) });
+    ({ app: t, sim } = gateway);
+    anthropic = new Anthropic({ baseURL: t.url, apiKey: gateway.apiKey, maxRetries: 0 });
+    db = new Client({ connectionString: t.db.url });
+    await db.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await gateway?.close();
+  });
+
+  beforeEach(() => gateway.resetBetweenTests());
+
+  const logRows = async (): Promise<number> => Number((await db.query('SELECT count(*) AS n FROM llm_generation_log')).rows[0].n);
+
+  describe('messages.countTokens', () => {
+    it('asks Anthropic for an anthropic/ model, and records no call', async () => {
+      const before = await logRows();
+      const counted = await anthropic.messages.countTokens({
+        model: 'anthropic/claude-haiku-4-5',
+        system: 'You are terse.',
+        messages: [{ role: 'user', content: 'one two three four' }],
+      });
+      // the simulator counts words: 3 of system, 4 of the message
+      expect(counted).toEqual({ input_tokens: 7 });
+      const upstream = sim.requests.filter((r) => r.path === '/v1/messages/count_tokens');
+      expect(upstream).toHaveLength(1);
+      expect(upstream[0].body).toMatchObject({ model: 'claude-haiku-4-5', system: 'You are terse.' });
+      expect(upstream[0].body).not.toHaveProperty('max_tokens');
+      expect(await logRows()).toBe(before);
+    });
+
+    it('passes tools and cache breakpoints on to Anthropic’s count', async () => {
+      await anthropic.messages.countTokens({
+        model: 'anthropic/claude-haiku-4-5',
+        system: [{ type: 'text', text: 'A long reference text.', cache_control: { type: 'ephemeral' } }],
+        tools: [{ name: 'lookup', input_schema: { type: 'object', properties: {} } }],
+        tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      const body = sim.requests.find((r) => r.path === '/v1/messages/count_tokens')!.body;
+      expect(body.system).toEqual([{ type: 'text', text: 'A long reference text.', cache_control: { type: 'ephemeral' } }]);
+      expect(body.tools).toEqual([expect.objectContaining({ name: 'lookup' })]);
+      expect(body.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
+    });
+
+    it('counts with LLMHub’s own tokenizer for other providers, without calling them', async () => {
+      const counted = await anthropic.messages.countTokens({
+        model: 'openai/gpt-4o-mini',
+        system: 'You are terse.',
+        messages: [{ role: 'user', content: 'How many tokens is this sentence?' }],
+      });
+      const expected = t.app.get(TokensService).countMessages('You are terse.', [{ role: 'user', content: 'How many tokens is this sentence?' }]);
+      expect(counted.input_tokens).toBe(expected);
+      expect(sim.requests).toHaveLength(0);
+    });
+
+    it('refuses a model outside the key’s allow-list with PermissionDeniedError', async () => {
+      const { key } = await gateway.newClient({ allowed_models: ['openai/gpt-4o-mini'] });
+      const narrow = new Anthropic({ baseURL: t.url, apiKey: key, maxRetries: 0 });
+      const err = await narrow.messages
+        .countTokens({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.PermissionDeniedError);
+      expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'permission_error', code: 'model_not_allowed' },
+      });
+      expect(sim.requests).toHaveLength(0);
+    });
+
+    it('answers a bad body with BadRequestError naming the field, in Anthropic’s error shape', async () => {
+      const err = await anthropic.messages
+        .countTokens({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: [{ type: 'text', text: 1 as unknown as string }] }] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', code: 'validation_error', details: [{ field: 'messages[0].content[0].text' }] },
+      });
+    });
+  });
+
+  describe('fields that reach the provider', () => {
+    const upstreamBody = (path = '/v1/messages'): any => sim.requests.find((r) => r.path === path)!.body;
+
+    it('cache_control on the request, system blocks, content blocks and tools reaches Anthropic as sent', async () => {
+      await anthropic.messages.create({
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 5,
+        cache_control: { type: 'ephemeral' },
+        system: [
+          { type: 'text', text: 'You are a librarian.' },
+          { type: 'text', text: 'Here is the whole catalogue.', cache_control: { type: 'ephemeral', ttl: '1h' } },
+        ],
+        tools: [{ ...LOOKUP_TOOL, cache_control: { type: 'ephemeral' } }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Find me a book.', cache_control: { type: 'ephemeral' } }] }],
+      });
+      const body = upstreamBody();
+      expect(body.cache_control).toEqual({ type: 'ephemeral' });
+      expect(body.system).toEqual([
+        { type: 'text', text: 'You are a librarian.' },
+        { type: 'text', text: 'Here is the whole catalogue.', cache_control: { type: 'ephemeral', ttl: '1h' } },
+      ]);
+      expect(body.tools[0].cache_control).toEqual({ type: 'ephemeral' });
+      expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Find me a book.', cache_control: { type: 'ephemeral' } }] }]);
+    });
+
+    it('reports the cache writes and reads Anthropic counts, and prices them at the cache rates', async () => {
+      const pricing = t.app.get(PricingService);
+      const ask = () =>
+        anthropic.messages
+          .create({
+            model: 'anthropic/claude-haiku-4-5',
+            max_tokens: 4,
+            system: [{ type: 'text', text: 'one two three four five six seven eight nine ten', cache_control: { type: 'ephemeral' } }],
+            messages: [{ role: 'user', content: 'hello there' }],
+          })
+          .withResponse();
+      const first = await ask();
+      // the simulator writes the 10 system words to its cache on the first call and reads them on the second
+      expect(first.data.usage).toMatchObject({ input_tokens: 2, cache_creation_input_tokens: 10, cache_read_input_tokens: 0, output_tokens: 4 });
+      const written = pricing.costUsd('anthropic/claude-haiku-4-5', { inputTokens: 12, cacheWriteTokens: 10, outputTokens: 4 });
+      expect(first.response.headers.get('x-llmhub-cost-usd')).toBe(written);
+      expect(written).toBe('0.0000345'); // 2 × $1 + 10 × $1.25 + 4 × $5 per 1M
+
+      const second = await ask();
+      expect(second.data.usage).toMatchObject({ input_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 10, output_tokens: 4 });
+      expect(second.response.headers.get('x-llmhub-cost-usd')).toBe('0.000023'); // 2 × $1 + 10 × $0.10 + 4 × $5 per 1M
+      const { rows } = await db.query('SELECT input_tokens, cost_usd FROM llm_generation_log WHERE id = $1', [
+        (second.data as unknown as { request_id: string }).request_id,
+      ]);
+      expect(rows[0]).toMatchObject({ input_tokens: 12, cost_usd: '0.0000230000' });
+    });
+
+    it('streams the cache usage in the final message too', async () => {
+      const params = {
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 3,
+        system: [{ type: 'text' as const, text: 'alpha beta gamma', cache_control: { type: 'ephemeral' as const } }],
+        messages: [{ role: 'user' as const, content: 'stream it' }],
+      };
+      await anthropic.messages.create(params);
+      const final = await anthropic.messages.stream(params).finalMessage();
+      expect(final.usage).toMatchObject({ input_tokens: 2, cache_read_input_tokens: 3, output_tokens: 3 });
+    });
+
+    it('an image inside a tool_result reaches Anthropic as an image', async () => {
+      await anthropic.messages.create({
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 5,
+        tools: [LOOKUP_TOOL],
+        messages: [
+          { role: 'user', content: 'Take a screenshot' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { word: 'screen' } }] },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 'toolu_1',
+                content: [
+                  { type: 'text', text: 'Here it is' },
+                  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+      expect(upstreamBody().messages[2].content[0]).toEqual({
+        type: 'tool_result',
+        tool_use_id: 'toolu_1',
+        content: [
+          { type: 'text', text: 'Here it is' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+        ],
+      });
+    });
+
+    it('disable_parallel_tool_use reaches Anthropic, and OpenAI-shaped providers as parallel_tool_calls false', async () => {
+      const params = {
+        max_tokens: 5,
+        tools: [LOOKUP_TOOL],
+        tool_choice: { type: 'any' as const, disable_parallel_tool_use: true },
+        messages: [{ role: 'user' as const, content: 'Look up "book"' }],
+      };
+      await anthropic.messages.create({ ...params, model: 'anthropic/claude-haiku-4-5' });
+      expect(upstreamBody().tool_choice).toEqual({ type: 'any', disable_parallel_tool_use: true });
+      sim.reset();
+      await anthropic.messages.create({ ...params, model: 'openai/gpt-4o-mini' });
+      expect(upstreamBody('/v1/chat/completions')).toMatchObject({ tool_choice: 'required', parallel_tool_calls: false });
+    });
+
+    it('system blocks with cache breakpoints reach an OpenAI-shaped provider as the same one system text', async () => {
+      await anthropic.messages.create({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 5,
+        system: [
+          { type: 'text', text: 'First.' },
+          { type: 'text', text: 'Second.', cache_control: { type: 'ephemeral' } },
+        ],
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(upstreamBody('/v1/chat/completions').messages).toEqual([
+        { role: 'system', content: 'First.\n\nSecond.' },
+        { role: 'user', content: 'hi' },
+      ]);
+    });
+
+    it('the OpenAI SDK’s parallel_tool_calls false reaches Anthropic as disable_parallel_tool_use', async () => {
+      const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
+      await openai.chat.completions.create({
+        model: 'anthropic/claude-haiku-4-5',
+        messages: [{ role: 'user', content: 'Look up "book"' }],
+        tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }],
+        parallel_tool_calls: false,
+      });
+      expect(upstreamBody().tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
+    });
+
+    it('refuses a malformed cache_control naming it', async () => {
+      const err = await anthropic.messages
+        .create({
+          model: 'anthropic/claude-haiku-4-5',
+          max_tokens: 5,
+          system: [{ type: 'text', text: 'x', cache_control: { type: 'persistent' } as unknown as Anthropic.CacheControlEphemeral }],
+          messages: [{ role: 'user', content: 'hi' }],
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { details: [{ field: 'system[0].cache_control' }] } });
+    });
+  });
+});
