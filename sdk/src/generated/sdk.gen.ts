@@ -794,9 +794,9 @@ export const countMessageTokens = <ThrowOnError extends boolean = false>(options
 });
 
 /**
- * List models (OpenAI)
+ * List models (OpenAI, Anthropic)
  *
- * The models this key may use, as `provider/model` ids, in the OpenAI list shape.
+ * The models this key may use, as `provider/model` ids: in the OpenAI list shape, or, with the `anthropic-version` header the Anthropic SDK sends, in Anthropic’s paged shape (`limit`, `after_id`, `before_id`; `has_more`, `first_id`, `last_id`).
  */
 export const listModels = <ThrowOnError extends boolean = false>(options?: Options<ListModelsData, ThrowOnError>) => (options?.client ?? client).get<ListModelsResponses, ListModelsErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -805,9 +805,9 @@ export const listModels = <ThrowOnError extends boolean = false>(options?: Optio
 });
 
 /**
- * Retrieve a model (OpenAI)
+ * Retrieve a model (OpenAI, Anthropic)
  *
- * One model this key may use, in the OpenAI model shape.
+ * One model this key may use, in the OpenAI model shape, or Anthropic’s ModelInfo with the `anthropic-version` header.
  */
 export const getModel = <ThrowOnError extends boolean = false>(options: Options<GetModelData, ThrowOnError>) => (options.client ?? client).get<GetModelResponses, GetModelErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],

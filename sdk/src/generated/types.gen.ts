@@ -112,6 +112,41 @@ export type AnthropicMessageParamDto = {
     role: 'user' | 'assistant';
 };
 
+export type AnthropicModelDto = {
+    /**
+     * null: not known to LLMHub
+     */
+    capabilities: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * RFC 3339; a fixed date (LLMHub does not know release dates)
+     */
+    created_at: string;
+    deprecated_at: string | null;
+    /**
+     * The `provider/model` id
+     */
+    display_name: string;
+    id: string;
+    lifecycle: 'active';
+    line: string | null;
+    max_input_tokens: number | null;
+    max_tokens: number | null;
+    retires_at: string | null;
+    type: 'model';
+};
+
+export type AnthropicModelListDto = {
+    data: Array<AnthropicModelDto>;
+    first_id: string | null;
+    /**
+     * More models lie further in the paging direction
+     */
+    has_more: boolean;
+    last_id: string | null;
+};
+
 export type AnthropicUsageDto = {
     cache_creation_input_tokens?: number;
     cache_read_input_tokens?: number;
@@ -3795,12 +3830,35 @@ export type CountMessageTokensResponse = CountMessageTokensResponses[keyof Count
 
 export type ListModelsData = {
     body?: never;
+    headers?: {
+        /**
+         * Sent by the Anthropic SDK: the answer is then in Anthropic’s shape (ModelInfo, and its paged list)
+         */
+        'anthropic-version'?: string;
+    };
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * Anthropic shape only: the page before this model id
+         */
+        before_id?: string;
+        /**
+         * Anthropic shape only: the page after this model id
+         */
+        after_id?: string;
+        /**
+         * Anthropic shape only: models per page, 1–1000 (default 20)
+         */
+        limit?: number;
+    };
     url: '/v1/models';
 };
 
 export type ListModelsErrors = {
+    /**
+     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     */
+    400: OpenAiError;
     /**
      * `missing_api_key`: no API key in X-API-Key or Authorization: Bearer; `invalid_api_key`: the API key is unknown, revoked or expired
      */
@@ -3814,13 +3872,19 @@ export type ListModelsErrors = {
 export type ListModelsError = ListModelsErrors[keyof ListModelsErrors];
 
 export type ListModelsResponses = {
-    200: ModelListResponseDto;
+    200: ModelListResponseDto | AnthropicModelListDto;
 };
 
 export type ListModelsResponse = ListModelsResponses[keyof ListModelsResponses];
 
 export type GetModelData = {
     body?: never;
+    headers?: {
+        /**
+         * Sent by the Anthropic SDK: the answer is then in Anthropic’s shape (ModelInfo, and its paged list)
+         */
+        'anthropic-version'?: string;
+    };
     path: {
         /**
          * A `provider/model` id as GET /v1/models lists it (URL-encoded)
@@ -3853,7 +3917,7 @@ export type GetModelErrors = {
 export type GetModelError = GetModelErrors[keyof GetModelErrors];
 
 export type GetModelResponses = {
-    200: ModelDto;
+    200: ModelDto | AnthropicModelDto;
 };
 
 export type GetModelResponse = GetModelResponses[keyof GetModelResponses];

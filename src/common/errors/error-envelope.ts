@@ -11,6 +11,16 @@ export function dialectForPath(path: string): ErrorDialect {
   return 'llmhub';
 }
 
+/**
+ * The dialect of one request: the Anthropic SDK sends anthropic-version with every call, and
+ * calls /v1/models too, where it must get its own error shape (a not_found_error it recognises).
+ */
+export function dialectForRequest(path: string, anthropicVersion: unknown): ErrorDialect {
+  const dialect = dialectForPath(path);
+  const models = path === '/v1/models' || path.startsWith('/v1/models/') || path.startsWith('/v1/models?');
+  return dialect === 'openai' && models && anthropicVersion !== undefined ? 'anthropic' : dialect;
+}
+
 /** validation_error is 422 on /api/*, 400 where the OpenAI/Anthropic SDKs expect it. */
 export function statusFor(dialect: ErrorDialect, code: ErrorCode, status: number): number {
   return code === 'validation_error' && dialect !== 'llmhub' ? 400 : status;

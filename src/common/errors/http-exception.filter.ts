@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { RequestWithCaller } from '../caller';
 import { AppError } from './app-error';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
-import { dialectForPath, errorBody, statusFor } from './error-envelope';
+import { dialectForRequest, errorBody, statusFor } from './error-envelope';
 import { requestIdOf, requestPathOf } from '../request-id';
 import { REFUSED_CALL_RECORDER, RefusedCallRecorder } from './refused-call.port';
 import { sendJson } from '../http/send-json';
@@ -70,7 +70,7 @@ export class ErrorResponder {
 
   async respond(exception: unknown, req: RequestWithCaller, res: ServerResponse): Promise<void> {
     const { code, message, details, status, retryAfterS } = this.normalize(exception);
-    const dialect = dialectForPath(requestPathOf(req));
+    const dialect = dialectForRequest(requestPathOf(req), req.headers?.['anthropic-version']);
     const httpStatus = statusFor(dialect, code, status);
     if (res.headersSent) {
       // a stream already started: the best we can do is end it

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AppError } from '../../common/errors/app-error';
 import { ApiErrors, GENERATION_ERRORS } from '../../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { ClientAuth } from '../../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
+import { AnthropicModelDto, AnthropicModelListDto } from './dto/anthropic-compat.dto';
+import { anthropicModelPage, ModelPageQuery, toAnthropicModel } from './formats/anthropic-models.format';
 import {
   ChatCompletionCreateDto,
   ChatCompletionResponseDto,
@@ -30,6 +32,17 @@ const MODELS_CREATED = 1_700_000_000;
 function toModelObject(m: ListedModel): ModelDto {
   return { id: m.id, object: 'model', created: MODELS_CREATED, owned_by: m.provider };
 }
+
+/** The Anthropic SDK sends anthropic-version with every call: its models calls get Anthropic's shapes. */
+function fromAnthropicSdk(req: Request): boolean {
+  return req.headers['anthropic-version'] !== undefined;
+}
+
+const ANTHROPIC_VERSION_HEADER = {
+  name: 'anthropic-version',
+  required: false,
+  description: 'Sent by the Anthropic SDK: the answer is then in Anthropic’s shape (ModelInfo, and its paged list)',
+};
 
 /** `v1` for the OpenAI SDKs, `openai/v1` for groq-sdk. */
 export const OPENAI_COMPAT_PREFIXES = ['v1', 'openai/v1'];
@@ -76,24 +89,40 @@ export class OpenAiCompatController {
   }
 
   @Get('models')
-  @ApiOkResponse({ type: ModelListResponseDto })
-  @ApiOperation({ summary: 'List models (OpenAI)', description: 'The models this key may use, as `provider/model` ids, in the OpenAI list shape.' })
-  listModels(@CurrentCaller() caller: Caller, @Res() res: Response): void {
-    const data = this.models.list(caller).map(toModelObject);
-    res.status(200).json({ object: 'list', data });
+  @ApiHeader(ANTHROPIC_VERSION_HEADER)
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Anthropic shape only: models per page, 1–1000 (default 20)' })
+  @ApiQuery({ name: 'after_id', required: false, type: String, description: 'Anthropic shape only: the page after this model id' })
+  @ApiQuery({ name: 'before_id', required: false, type: String, description: 'Anthropic shape only: the page before this model id' })
+  @ApiExtraModels(ModelListResponseDto, AnthropicModelListDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(ModelListResponseDto) }, { $ref: getSchemaPath(AnthropicModelListDto) }] } })
+  @ApiOperation({
+    summary: 'List models (OpenAI, Anthropic)',
+    description:
+      'The models this key may use, as `provider/model` ids: in the OpenAI list shape, or, with the `anthropic-version` header the Anthropic SDK ' +
+      'sends, in Anthropic’s paged shape (`limit`, `after_id`, `before_id`; `has_more`, `first_id`, `last_id`).',
+  })
+  listModels(@CurrentCaller() caller: Caller, @Query() query: ModelPageQuery, @Req() req: Request, @Res() res: Response): void {
+    const models = this.models.list(caller);
+    if (fromAnthropicSdk(req)) return void res.status(200).json(anthropicModelPage(models, query));
+    res.status(200).json({ object: 'list', data: models.map(toModelObject) });
   }
 
   /** What the OpenAI SDK's models.retrieve calls (it sends the id URL-encoded, `openai%2Fgpt-4o-mini`). */
   @Get('models/:model')
   @ApiParam({ name: 'model', description: 'A `provider/model` id as GET /v1/models lists it (URL-encoded)', example: 'openai/gpt-4o-mini' })
-  @ApiOkResponse({ type: ModelDto })
-  @ApiOperation({ summary: 'Retrieve a model (OpenAI)', description: 'One model this key may use, in the OpenAI model shape.' })
+  @ApiHeader(ANTHROPIC_VERSION_HEADER)
+  @ApiExtraModels(ModelDto, AnthropicModelDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(ModelDto) }, { $ref: getSchemaPath(AnthropicModelDto) }] } })
+  @ApiOperation({
+    summary: 'Retrieve a model (OpenAI, Anthropic)',
+    description: 'One model this key may use, in the OpenAI model shape, or Anthropic’s ModelInfo with the `anthropic-version` header.',
+  })
   @ApiErrors({ not_found: 'no such model, or the key may not use it' })
-  getModel(@Param('model') id: string, @CurrentCaller() caller: Caller, @Res() res: Response): void {
+  getModel(@Param('model') id: string, @CurrentCaller() caller: Caller, @Req() req: Request, @Res() res: Response): void {
     const model = this.models.list(caller).find((m) => m.id === id);
     if (!model)
       throw new AppError('not_found', `The model \`${id}\` does not exist or you do not have access to it; GET /v1/models lists the models you may use.`);
-    res.status(200).json(toModelObject(model));
+    res.status(200).json(fromAnthropicSdk(req) ? toAnthropicModel(model) : toModelObject(model));
   }
 
   @Post('embeddings')

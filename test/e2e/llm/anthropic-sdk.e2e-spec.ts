@@ -258,4 +258,48 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { details: [{ field: 'system[0].cache_control' }] } });
     });
   });
+
+  describe('models', () => {
+    it('models.list pages through the models the key may use, in Anthropic’s shape', async () => {
+      const openaiIds = (await (await fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${gateway.apiKey}` } })).json()).data.map(
+        (m: { id: string }) => m.id,
+      );
+      const first = await anthropic.models.list({ limit: 2 });
+      expect(first.data).toHaveLength(2);
+      expect(first.data[0]).toMatchObject({ type: 'model', id: openaiIds[0], display_name: openaiIds[0], created_at: '2023-11-14T22:13:20Z' });
+      expect(first).toMatchObject({ has_more: true, first_id: openaiIds[0], last_id: openaiIds[1] });
+      const all: string[] = [];
+      for await (const model of anthropic.models.list({ limit: 3 })) all.push(model.id);
+      expect(all).toEqual(openaiIds);
+      const back = await anthropic.models.list({ before_id: openaiIds[3], limit: 2 });
+      expect(back.data.map((m) => m.id)).toEqual([openaiIds[1], openaiIds[2]]);
+      expect(back.has_more).toBe(true);
+    });
+
+    it('models.retrieve answers one ModelInfo, and NotFoundError (not_found_error) for a model the key may not use', async () => {
+      await expect(anthropic.models.retrieve('anthropic/claude-haiku-4-5')).resolves.toMatchObject({
+        type: 'model',
+        id: 'anthropic/claude-haiku-4-5',
+        display_name: 'anthropic/claude-haiku-4-5',
+        created_at: '2023-11-14T22:13:20Z',
+      });
+      const { key } = await gateway.newClient({ allowed_models: ['openai/gpt-4o-mini'] });
+      const narrow = new Anthropic({ baseURL: t.url, apiKey: key, maxRetries: 0 });
+      const err = await narrow.models.retrieve('anthropic/claude-haiku-4-5').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.NotFoundError);
+      expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'not_found_error', code: 'not_found' } });
+      const page = await narrow.models.list();
+      expect(page.data.map((m) => m.id)).toEqual(['openai/gpt-4o-mini']);
+      expect(page).toMatchObject({ has_more: false, first_id: 'openai/gpt-4o-mini', last_id: 'openai/gpt-4o-mini' });
+    });
+
+    it('refuses bad paging values with a 400 naming them', async () => {
+      const err = await anthropic.models.list({ limit: 0, after_id: 'nope/model' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', details: [{ field: 'limit' }, { field: 'after_id' }] },
+      });
+    });
+  });
 });

@@ -100,3 +100,24 @@ export class MessageResponseDto {
   @ApiProperty({ type: AnthropicUsageDto }) usage!: AnthropicUsageDto;
   @ApiProperty({ format: 'uuid', description: 'LLMHub: the id of the call’s record' }) request_id!: string;
 }
+
+export class AnthropicModelDto {
+  @ApiProperty({ enum: ['model'] }) type!: 'model';
+  @ApiProperty({ example: 'anthropic/claude-sonnet-4-5' }) id!: string;
+  @ApiProperty({ example: 'anthropic/claude-sonnet-4-5', description: 'The `provider/model` id' }) display_name!: string;
+  @ApiProperty({ example: '2023-11-14T22:13:20Z', description: 'RFC 3339; a fixed date (LLMHub does not know release dates)' }) created_at!: string;
+  @ApiProperty({ enum: ['active'] }) lifecycle!: 'active';
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'null: not known to LLMHub' }) capabilities!: null;
+  @ApiProperty({ type: String, nullable: true }) deprecated_at!: string | null;
+  @ApiProperty({ type: String, nullable: true }) line!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) max_input_tokens!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) max_tokens!: number | null;
+  @ApiProperty({ type: String, nullable: true }) retires_at!: string | null;
+}
+
+export class AnthropicModelListDto {
+  @ApiProperty({ type: [AnthropicModelDto] }) data!: AnthropicModelDto[];
+  @ApiProperty({ description: 'More models lie further in the paging direction' }) has_more!: boolean;
+  @ApiProperty({ type: String, nullable: true }) first_id!: string | null;
+  @ApiProperty({ type: String, nullable: true }) last_id!: string | null;
+}
