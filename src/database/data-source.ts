@@ -2,6 +2,9 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
+/** How long a query waits for a connection (a new one, or a free one of the pool) before it fails. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** One definition for the app, the CLI and the tests. `synchronize` is never used. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
@@ -14,7 +17,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'llmhub' },
+    // a database host that drops packets would otherwise hold each caller for the OS's connect timeout (minutes)
+    extra: { max: poolSize, application_name: 'llmhub', connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
   };
 }
 

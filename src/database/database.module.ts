@@ -1,13 +1,23 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DATABASE_ENDPOINT, DatabaseEndpoint, portOfDatabaseUrl } from '../common/errors/database-unavailable';
 import { DatabaseConnection } from './database-url.provider';
 import { dataSourceOptions, runMigrations } from './data-source';
 
+/** Where the database listens, for telling its outage apart from other errors (read once it is opened). */
+function databaseEndpoint(connection: DatabaseConnection): DatabaseEndpoint {
+  return {
+    get port() {
+      return connection.url ? portOfDatabaseUrl(connection.url) : undefined;
+    },
+  };
+}
+
 @Global()
 @Module({
-  providers: [DatabaseConnection],
-  exports: [DatabaseConnection],
+  providers: [DatabaseConnection, { provide: DATABASE_ENDPOINT, inject: [DatabaseConnection], useFactory: databaseEndpoint }],
+  exports: [DatabaseConnection, DATABASE_ENDPOINT],
 })
 class DatabaseConnectionModule {}
 

@@ -71,12 +71,23 @@ export type AdminSessionResponseDto = {
     expires_at: string;
 };
 
+export type AnthropicCacheCreationDto = {
+    /**
+     * Cache writes with `ttl: "1h"` (billed at the 1-hour cache-write rate)
+     */
+    ephemeral_1h_input_tokens: number;
+    /**
+     * Cache writes with the default 5-minute TTL
+     */
+    ephemeral_5m_input_tokens: number;
+};
+
 /**
  * The Anthropic error shape, answered on /v1/messages, so the Anthropic SDK raises its usual exceptions. `code` is LLMHub’s error code.
  */
 export type AnthropicError = {
     error: {
-        code?: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'internal_error';
+        code?: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -148,6 +159,13 @@ export type AnthropicModelListDto = {
 };
 
 export type AnthropicUsageDto = {
+    /**
+     * The cache writes by TTL
+     */
+    cache_creation?: AnthropicCacheCreationDto;
+    /**
+     * All cache writes: the sum of cache_creation
+     */
     cache_creation_input_tokens?: number;
     cache_read_input_tokens?: number;
     /**
@@ -683,7 +701,7 @@ export type EmbeddingUsageDto = {
  */
 export type ErrorEnvelope = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -1132,7 +1150,7 @@ export type OpenAiChatMessageDto = {
  */
 export type OpenAiError = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -1217,7 +1235,11 @@ export type PlaygroundRunDto = {
 
 export type PriceEntryDto = {
     /**
-     * null = billed at the input rate
+     * USD per 1M prompt-cache write tokens with a 1-hour TTL (Anthropic `cache_control.ttl: "1h"`); null = billed at 2× the input rate on anthropic/ models (or at cache_write_per_m when that is higher), elsewhere at cache_write_per_m
+     */
+    cache_write_1h_per_m: string | null;
+    /**
+     * USD per 1M prompt-cache write tokens (Anthropic: the default 5-minute TTL); null = billed at the input rate
      */
     cache_write_per_m: string | null;
     /**
@@ -1246,7 +1268,7 @@ export type PriceListDto = {
 
 export type PricesUpdateDto = {
     /**
-     * Keyed "provider/model"; each price is USD per 1M tokens, a decimal string or a number (at most 12 digits before the point and 6 after; answered as decimal strings); null deletes the console price (the shipped or environment price applies again)
+     * Keyed "provider/model"; fields input_per_m and output_per_m (required), cached_input_per_m, cache_write_per_m, cache_write_1h_per_m; each price is USD per 1M tokens, a decimal string or a number (at most 12 digits before the point and 6 after; answered as decimal strings); null deletes the console price (the shipped or environment price applies again)
      */
     prices: {
         [key: string]: unknown;
@@ -1762,6 +1784,10 @@ export type ExportUsageCsvErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type ExportUsageCsvError = ExportUsageCsvErrors[keyof ExportUsageCsvErrors];
@@ -1801,6 +1827,10 @@ export type GetTopSpendersErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetTopSpendersError = GetTopSpendersErrors[keyof GetTopSpendersErrors];
@@ -1835,6 +1865,10 @@ export type GetAdminUsageErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetAdminUsageError = GetAdminUsageErrors[keyof GetAdminUsageErrors];
@@ -1870,6 +1904,10 @@ export type ListApiClientsErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type ListApiClientsError = ListApiClientsErrors[keyof ListApiClientsErrors];
@@ -1911,6 +1949,10 @@ export type CreateApiClientErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type CreateApiClientError = CreateApiClientErrors[keyof CreateApiClientErrors];
@@ -1943,6 +1985,10 @@ export type DeleteApiClientErrors = {
      * `validation_error`: validation_error: id is not a UUID
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type DeleteApiClientError = DeleteApiClientErrors[keyof DeleteApiClientErrors];
@@ -1978,6 +2024,10 @@ export type GetApiClientErrors = {
      * `validation_error`: validation_error: id is not a UUID
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetApiClientError = GetApiClientErrors[keyof GetApiClientErrors];
@@ -2022,6 +2072,10 @@ export type UpdateApiClientErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type UpdateApiClientError = UpdateApiClientErrors[keyof UpdateApiClientErrors];
@@ -2063,6 +2117,10 @@ export type ListApiKeysErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
@@ -2106,6 +2164,10 @@ export type CreateApiKeyErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
@@ -2131,6 +2193,10 @@ export type GetDashboardErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetDashboardError = GetDashboardErrors[keyof GetDashboardErrors];
@@ -2166,6 +2232,10 @@ export type RevokeApiKeyErrors = {
      * `validation_error`: validation_error: id is not a UUID
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type RevokeApiKeyError = RevokeApiKeyErrors[keyof RevokeApiKeyErrors];
@@ -2213,6 +2283,10 @@ export type RotateApiKeyErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type RotateApiKeyError = RotateApiKeyErrors[keyof RotateApiKeyErrors];
@@ -2258,6 +2332,10 @@ export type ListGenerationLogsErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type ListGenerationLogsError = ListGenerationLogsErrors[keyof ListGenerationLogsErrors];
@@ -2293,6 +2371,10 @@ export type GetGenerationLogErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetGenerationLogError = GetGenerationLogErrors[keyof GetGenerationLogErrors];
@@ -2315,6 +2397,10 @@ export type GetPricesErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetPricesError = GetPricesErrors[keyof GetPricesErrors];
@@ -2349,6 +2435,10 @@ export type UpdatePricesErrors = {
      * `validation_error`: validation_error naming the model and field
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type UpdatePricesError = UpdatePricesErrors[keyof UpdatePricesErrors];
@@ -2371,6 +2461,10 @@ export type ListProvidersErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type ListProvidersError = ListProvidersErrors[keyof ListProvidersErrors];
@@ -2411,6 +2505,10 @@ export type UpdateProviderErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type UpdateProviderError = UpdateProviderErrors[keyof UpdateProviderErrors];
@@ -2443,6 +2541,10 @@ export type TestProviderErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type TestProviderError = TestProviderErrors[keyof TestProviderErrors];
@@ -2543,6 +2645,10 @@ export type ListTemplatesErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type ListTemplatesError = ListTemplatesErrors[keyof ListTemplatesErrors];
@@ -2581,6 +2687,10 @@ export type CreateSystemTemplateErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type CreateSystemTemplateError = CreateSystemTemplateErrors[keyof CreateSystemTemplateErrors];
@@ -2613,6 +2723,10 @@ export type DeleteTemplateErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type DeleteTemplateError = DeleteTemplateErrors[keyof DeleteTemplateErrors];
@@ -2645,6 +2759,10 @@ export type GetTemplateErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetTemplateError = GetTemplateErrors[keyof GetTemplateErrors];
@@ -2689,6 +2807,10 @@ export type UpdateTemplateErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type UpdateTemplateError = UpdateTemplateErrors[keyof UpdateTemplateErrors];
@@ -2738,7 +2860,7 @@ export type RunTemplatePlaygroundErrors = {
      */
     502: ErrorEnvelope;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: ErrorEnvelope;
     /**
@@ -2785,6 +2907,10 @@ export type RenderTemplateErrors = {
      * `validation_error`: a variable is missing or undeclared; details names each
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type RenderTemplateError = RenderTemplateErrors[keyof RenderTemplateErrors];
@@ -2826,6 +2952,10 @@ export type GetTemplateStatsErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetTemplateStatsError = GetTemplateStatsErrors[keyof GetTemplateStatsErrors];
@@ -2870,6 +3000,10 @@ export type CreateTemplateVersionErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type CreateTemplateVersionError = CreateTemplateVersionErrors[keyof CreateTemplateVersionErrors];
@@ -2896,6 +3030,10 @@ export type GetClientBillingSummaryErrors = {
      * `client_inactive`: the key’s client is deactivated
      */
     403: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetClientBillingSummaryError = GetClientBillingSummaryErrors[keyof GetClientBillingSummaryErrors];
@@ -2937,6 +3075,10 @@ export type GetClientUsageErrors = {
      * `validation_error`: validation_error naming the field
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetClientUsageError = GetClientUsageErrors[keyof GetClientUsageErrors];
@@ -2981,6 +3123,10 @@ export type SubmitGenerationFeedbackErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type SubmitGenerationFeedbackError = SubmitGenerationFeedbackErrors[keyof SubmitGenerationFeedbackErrors];
@@ -3036,7 +3182,7 @@ export type GenerateImagesErrors = {
      */
     502: ErrorEnvelope;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: ErrorEnvelope;
     /**
@@ -3098,7 +3244,7 @@ export type GenerateTextErrors = {
      */
     502: ErrorEnvelope;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: ErrorEnvelope;
     /**
@@ -3160,7 +3306,7 @@ export type GenerateContentErrors = {
      */
     502: ErrorEnvelope;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: ErrorEnvelope;
     /**
@@ -3196,6 +3342,10 @@ export type GetCurrentClientErrors = {
      * `client_inactive`: the key’s client is deactivated
      */
     403: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetCurrentClientError = GetCurrentClientErrors[keyof GetCurrentClientErrors];
@@ -3235,6 +3385,10 @@ export type ListPromptsErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type ListPromptsError = ListPromptsErrors[keyof ListPromptsErrors];
@@ -3277,6 +3431,10 @@ export type CreatePromptErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type CreatePromptError = CreatePromptErrors[keyof CreatePromptErrors];
@@ -3313,6 +3471,10 @@ export type DeletePromptErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type DeletePromptError = DeletePromptErrors[keyof DeletePromptErrors];
@@ -3349,6 +3511,10 @@ export type GetPromptErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type GetPromptError = GetPromptErrors[keyof GetPromptErrors];
@@ -3397,6 +3563,10 @@ export type UpdatePromptErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type UpdatePromptError = UpdatePromptErrors[keyof UpdatePromptErrors];
@@ -3441,6 +3611,10 @@ export type RenderPromptErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type RenderPromptError = RenderPromptErrors[keyof RenderPromptErrors];
@@ -3489,6 +3663,10 @@ export type CreatePromptVersionErrors = {
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: ErrorEnvelope;
 };
 
 export type CreatePromptVersionError = CreatePromptVersionErrors[keyof CreatePromptVersionErrors];
@@ -3581,7 +3759,7 @@ export type CreateChatCompletionErrors = {
      */
     502: OpenAiError;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: OpenAiError;
     /**
@@ -3642,7 +3820,7 @@ export type CreateEmbeddingsErrors = {
      */
     502: OpenAiError;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: OpenAiError;
     /**
@@ -3700,7 +3878,7 @@ export type CreateImagesErrors = {
      */
     502: OpenAiError;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: OpenAiError;
     /**
@@ -3758,7 +3936,7 @@ export type CreateMessageErrors = {
      */
     502: AnthropicError;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: AnthropicError;
     /**
@@ -3811,7 +3989,7 @@ export type CountMessageTokensErrors = {
      */
     502: AnthropicError;
     /**
-     * `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: AnthropicError;
     /**
@@ -3867,6 +4045,10 @@ export type ListModelsErrors = {
      * `client_inactive`: the key’s client is deactivated
      */
     403: OpenAiError;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: OpenAiError;
 };
 
 export type ListModelsError = ListModelsErrors[keyof ListModelsErrors];
@@ -3912,6 +4094,10 @@ export type GetModelErrors = {
      * `not_found`: no such model, or the key may not use it
      */
     404: OpenAiError;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: OpenAiError;
 };
 
 export type GetModelError = GetModelErrors[keyof GetModelErrors];

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   provider_unavailable: 503,
   upstream_timeout: 504,
   shutting_down: 503,
+  database_unavailable: 503,
   internal_error: 500,
 } as const;
 

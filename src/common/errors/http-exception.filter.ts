@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Injectabl
 import type { ServerResponse } from 'node:http';
 import { RequestWithCaller } from '../caller';
 import { AppError } from './app-error';
+import { DATABASE_ENDPOINT, DatabaseEndpoint, isDatabaseUnavailable } from './database-unavailable';
 import { ERROR_STATUS, ErrorCode } from './error-codes';
 import { dialectForRequest, errorBody, statusFor } from './error-envelope';
 import { requestIdOf, requestPathOf } from '../request-id';
@@ -50,6 +51,10 @@ function databaseInputError(exception: unknown): { code: ErrorCode; message: str
   return typeof code === 'string' ? DATABASE_INPUT_ERRORS[code] : undefined;
 }
 
+const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unreachable and this request needs it; try again shortly.';
+/** a database restart or failover usually takes seconds */
+const DATABASE_RETRY_AFTER_S = 5;
+
 /** x-ratelimit-* headers that a limit rejection carries (LimitsService attaches them). */
 function extraHeadersOf(exception: unknown): Record<string, string> {
   const headers = (exception as { headers?: unknown } | null)?.headers;
@@ -66,7 +71,10 @@ function extraHeadersOf(exception: unknown): Record<string, string> {
 export class ErrorResponder {
   private readonly logger = new Logger('HttpExceptionFilter');
 
-  constructor(@Optional() @Inject(REFUSED_CALL_RECORDER) private readonly rejections?: RefusedCallRecorder) {}
+  constructor(
+    @Optional() @Inject(REFUSED_CALL_RECORDER) private readonly rejections?: RefusedCallRecorder,
+    @Optional() @Inject(DATABASE_ENDPOINT) private readonly database?: DatabaseEndpoint,
+  ) {}
 
   async respond(exception: unknown, req: RequestWithCaller, res: ServerResponse): Promise<void> {
     const { code, message, details, status, retryAfterS } = this.normalize(exception);
@@ -109,6 +117,11 @@ export class ErrorResponder {
       }
       const message = exception.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : `Request body could not be read (${exception.type})`;
       return { code: 'validation_error', message, details: [{ field: 'body', message }], status: ERROR_STATUS.validation_error };
+    }
+    if (isDatabaseUnavailable(exception, this.database)) {
+      // an outage, not a fault of this request: one line without a stack, and the caller is told to come back
+      this.logger.warn(`Answered 503: the database is unreachable (${exception instanceof Error ? exception.message : String(exception)})`);
+      return { code: 'database_unavailable', message: DATABASE_UNAVAILABLE_MESSAGE, details: [], status: 503, retryAfterS: DATABASE_RETRY_AFTER_S };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { code: 'internal_error', message: 'Internal error. The request id identifies it in the server log.', details: [], status: 500 };

@@ -105,6 +105,7 @@ const WHEN: Record<ErrorCode, string> = {
   provider_unavailable: 'the provider is unavailable (its circuit is open)',
   upstream_timeout: 'the provider did not answer in time',
   shutting_down: 'the instance is stopping and did not process the request; send it again (Retry-After: 1, Connection: close)',
+  database_unavailable: 'the database is unreachable and this request needs it; try again shortly (Retry-After)',
   internal_error: 'an unexpected error; the request id finds it in the server log',
 };
 
@@ -138,6 +139,8 @@ function casesOf(path: string, operation: OperationObject): Map<ErrorCode, strin
   const schemes = new Set((operation.security ?? []).flatMap((s: Record<string, string[]>) => Object.keys(s)));
   if (schemes.has('api_key')) ['missing_api_key', 'invalid_api_key', 'client_inactive'].forEach((c) => add(c as ErrorCode));
   if (schemes.has('admin_token')) add('unauthorized');
+  // every authenticated route reads the database (a gateway call only when its key is not cached)
+  if (schemes.has('api_key') || schemes.has('admin_token')) add('database_unavailable');
   if (operation.requestBody || (operation.parameters ?? []).length > 0) add('validation_error');
   if (operation.requestBody) {
     add('payload_too_large');
@@ -168,7 +171,7 @@ function errorResponse(dialect: ErrorDialect, status: number, cases: [ErrorCode,
     description: cases.map(([code, when]) => `\`${code}\`: ${when}`).join('; '),
     content: { 'application/json': { schema: { $ref: `#/components/schemas/${SCHEMA_OF[dialect]}` }, examples } },
   };
-  if (status === 429) {
+  if (status === 429 || cases.some(([code]) => code === 'database_unavailable')) {
     response.headers = { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', example: 12 } } };
   }
   return response;
