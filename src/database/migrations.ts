@@ -5,6 +5,7 @@ import { CreateBudgetCounters1764417700000 } from '../../migrations/176441770000
 import { SeedSystemTemplates1764417900000 } from '../../migrations/1764417900000-SeedSystemTemplates';
 import { FoldCostRollups1764418000000 } from '../../migrations/1764418000000-FoldCostRollups';
 import { DropLogIdIndex1764418100000 } from '../../migrations/1764418100000-DropLogIdIndex';
+import { AddCacheWrite1hPrice1764418200000 } from '../../migrations/1764418200000-AddCacheWrite1hPrice';
 
 /**
  * Every migration, in order. Listed explicitly (rather than globbed) so the
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   SeedSystemTemplates1764417900000,
   FoldCostRollups1764418000000,
   DropLogIdIndex1764418100000,
+  AddCacheWrite1hPrice1764418200000,
 ];

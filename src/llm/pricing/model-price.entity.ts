@@ -8,5 +8,6 @@ export class ModelPriceOverride {
   @Column('numeric', { name: 'output_per_m', precision: 18, scale: 6 }) outputPerM!: string;
   @Column('numeric', { name: 'cached_input_per_m', precision: 18, scale: 6, nullable: true }) cachedInputPerM!: string | null;
   @Column('numeric', { name: 'cache_write_per_m', precision: 18, scale: 6, nullable: true }) cacheWritePerM!: string | null;
+  @Column('numeric', { name: 'cache_write_1h_per_m', precision: 18, scale: 6, nullable: true }) cacheWrite1hPerM!: string | null;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -26,11 +26,12 @@ export class ModelPricesRepository {
     await this.rows.manager.transaction(async (manager) => {
       for (const [model, p] of upserts) {
         await manager.query(
-          `INSERT INTO model_prices (model, input_per_m, output_per_m, cached_input_per_m, cache_write_per_m, updated_at)
-           VALUES ($1, $2, $3, $4, $5, now())
+          `INSERT INTO model_prices (model, input_per_m, output_per_m, cached_input_per_m, cache_write_per_m, cache_write_1h_per_m, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, now())
            ON CONFLICT (model) DO UPDATE SET input_per_m = EXCLUDED.input_per_m, output_per_m = EXCLUDED.output_per_m,
-             cached_input_per_m = EXCLUDED.cached_input_per_m, cache_write_per_m = EXCLUDED.cache_write_per_m, updated_at = now()`,
-          [model, p.inputPerM, p.outputPerM, p.cachedInputPerM ?? null, p.cacheWritePerM ?? null],
+             cached_input_per_m = EXCLUDED.cached_input_per_m, cache_write_per_m = EXCLUDED.cache_write_per_m,
+             cache_write_1h_per_m = EXCLUDED.cache_write_1h_per_m, updated_at = now()`,
+          [model, p.inputPerM, p.outputPerM, p.cachedInputPerM ?? null, p.cacheWritePerM ?? null, p.cacheWrite1hPerM ?? null],
         );
       }
       if (deletes.length > 0) await manager.query(`DELETE FROM model_prices WHERE model = ANY($1::text[])`, [deletes]);

@@ -22,8 +22,13 @@ export interface ModelPrice {
   outputPerM?: string;
   /** per 1M input tokens read from the prompt cache; the input rate when absent */
   cachedInputPerM?: string;
-  /** per 1M input tokens written to the prompt cache; the input rate when absent */
+  /** per 1M input tokens written to the prompt cache (Anthropic: the 5-minute TTL); the input rate when absent */
   cacheWritePerM?: string;
+  /**
+   * per 1M input tokens written to the prompt cache with a 1-hour TTL (Anthropic's `ttl: "1h"`);
+   * when absent, PricingService bills them by its fallback rule (cacheWrite1hFallback)
+   */
+  cacheWrite1hPerM?: string;
   /** per 1M image input tokens (gpt-image-1 edits); informative, see PricingService.imageCost */
   imageInputPerM?: string;
   images?: ImagePrice;
@@ -31,11 +36,12 @@ export interface ModelPrice {
 
 export type PriceTable = Readonly<Record<string, Readonly<ModelPrice>>>;
 
-/** Anthropic: cache writes (5-minute TTL) cost 1.25× input, cache reads 0.1× input. */
-const anthropic = (inputPerM: string, outputPerM: string, cacheWritePerM: string, cachedInputPerM: string): ModelPrice => ({
+/** Anthropic: cache writes cost 1.25× input with the 5-minute TTL and 2× input with the 1-hour TTL; cache reads 0.1× input. */
+const anthropic = (inputPerM: string, outputPerM: string, cacheWritePerM: string, cacheWrite1hPerM: string, cachedInputPerM: string): ModelPrice => ({
   inputPerM,
   outputPerM,
   cacheWritePerM,
+  cacheWrite1hPerM,
   cachedInputPerM,
 });
 
@@ -55,11 +61,11 @@ export const BUILTIN_PRICES: PriceTable = {
   'openai/text-embedding-3-large': { inputPerM: '0.13', outputPerM: '0' },
 
   // Anthropic (prompts up to 200k tokens; Sonnet's long-context tier is not modelled)
-  'anthropic/claude-opus-4-1': anthropic('15.00', '75.00', '18.75', '1.50'),
-  'anthropic/claude-sonnet-4-5': anthropic('3.00', '15.00', '3.75', '0.30'),
-  'anthropic/claude-sonnet-4': anthropic('3.00', '15.00', '3.75', '0.30'),
-  'anthropic/claude-haiku-4-5': anthropic('1.00', '5.00', '1.25', '0.10'),
-  'anthropic/claude-3-5-haiku-latest': anthropic('0.80', '4.00', '1.00', '0.08'),
+  'anthropic/claude-opus-4-1': anthropic('15.00', '75.00', '18.75', '30.00', '1.50'),
+  'anthropic/claude-sonnet-4-5': anthropic('3.00', '15.00', '3.75', '6.00', '0.30'),
+  'anthropic/claude-sonnet-4': anthropic('3.00', '15.00', '3.75', '6.00', '0.30'),
+  'anthropic/claude-haiku-4-5': anthropic('1.00', '5.00', '1.25', '2.00', '0.10'),
+  'anthropic/claude-3-5-haiku-latest': anthropic('0.80', '4.00', '1.00', '1.60', '0.08'),
 
   // Groq (the model ids themselves contain a slash for some vendors)
   'groq/llama-3.3-70b-versatile': { inputPerM: '0.59', outputPerM: '0.79' },

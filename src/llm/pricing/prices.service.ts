@@ -6,7 +6,7 @@ import { PricingLoader } from './pricing-loader.service';
 import { ModelPriceOverride, PricingService, toPriceOverrides } from './pricing.service';
 import { ProviderRegistry } from '../providers/provider-registry';
 
-const PRICE_FIELDS = ['input_per_m', 'output_per_m', 'cached_input_per_m', 'cache_write_per_m'] as const;
+const PRICE_FIELDS = ['input_per_m', 'output_per_m', 'cached_input_per_m', 'cache_write_per_m', 'cache_write_1h_per_m'] as const;
 /** what numeric(18,6) holds exactly: at most 12 integer digits and 6 decimals */
 const COLUMN_FIT = /^\d{1,12}(\.\d{1,6})?$/;
 
@@ -35,6 +35,7 @@ export class PricesService {
       output_per_m: p.outputPerM ?? null,
       cached_input_per_m: p.cachedInputPerM ?? null,
       cache_write_per_m: p.cacheWritePerM ?? null,
+      cache_write_1h_per_m: p.cacheWrite1hPerM ?? null,
       source: fromConsole.has(p.model) ? 'console' : p.source,
     }));
     return { items, next_cursor: null };
@@ -86,6 +87,7 @@ export class PricesService {
       ['output_per_m', price.outputPerM],
       ['cached_input_per_m', price.cachedInputPerM],
       ['cache_write_per_m', price.cacheWritePerM],
+      ['cache_write_1h_per_m', price.cacheWrite1hPerM],
     ];
     for (const [field, value] of columns) {
       if (value !== undefined && !COLUMN_FIT.test(value))

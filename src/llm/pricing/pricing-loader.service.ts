@@ -70,6 +70,7 @@ export class PricingLoader implements OnModuleInit, OnApplicationShutdown {
           outputPerM: plain(row.outputPerM),
           ...(row.cachedInputPerM !== null ? { cachedInputPerM: plain(row.cachedInputPerM) } : {}),
           ...(row.cacheWritePerM !== null ? { cacheWritePerM: plain(row.cacheWritePerM) } : {}),
+          ...(row.cacheWrite1hPerM !== null ? { cacheWrite1hPerM: plain(row.cacheWrite1hPerM) } : {}),
         },
       ]),
     );

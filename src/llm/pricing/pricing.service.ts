@@ -11,6 +11,7 @@ export interface ModelPriceOverride {
   outputPerM: string;
   cachedInputPerM?: string;
   cacheWritePerM?: string;
+  cacheWrite1hPerM?: string;
 }
 
 /** Keyed `provider/model`. */
@@ -39,6 +40,7 @@ const OVERRIDE_FIELDS = {
   output_per_m: 'outputPerM',
   cached_input_per_m: 'cachedInputPerM',
   cache_write_per_m: 'cacheWritePerM',
+  cache_write_1h_per_m: 'cacheWrite1hPerM',
 } as const satisfies Record<string, keyof ModelPriceOverride>;
 type OverrideField = keyof typeof OVERRIDE_FIELDS;
 const REQUIRED_FIELDS: readonly OverrideField[] = ['input_per_m', 'output_per_m'];
@@ -46,7 +48,9 @@ const MODEL_KEY = /^[A-Za-z0-9][\w.-]*\/\S+$/;
 
 /**
  * Parses the PRICE_OVERRIDES format:
- * `{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": "10", "cached_input_per_m": "1.25", "cache_write_per_m": "3"}}`.
+ * `{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": "10", "cached_input_per_m": "1.25", "cache_write_per_m": "3"}}`;
+ * `cache_write_1h_per_m` is the rate of Anthropic's 1-hour cache writes (`cache_control.ttl: "1h"`), and
+ * `cache_write_per_m` that of the default 5-minute ones. Each optional rate has a fallback (see PricingService).
  * Throws an Error naming the offending model and field.
  */
 export function parsePriceOverrides(json: string): PriceOverrides {
@@ -115,10 +119,12 @@ interface ExactRates {
   output: bigint;
   cachedInput: bigint;
   cacheWrite: bigint;
+  /** the rate of 1-hour cache writes: the price's own, or the fallback of cacheWrite1hFallback */
+  cacheWrite1h: bigint;
   /** the highest rate an input token can be billed at (the reservation's) */
   maxInput: bigint;
   /** the same as numbers when every rate is a safe integer (products are checked before use) */
-  n: { input: number; output: number; cachedInput: number; cacheWrite: number; maxInput: number } | null;
+  n: { input: number; output: number; cachedInput: number; cacheWrite: number; cacheWrite1h: number; maxInput: number } | null;
 }
 
 /** Scale of a cost: the rates' scale plus the 6 decimals of "per 1M tokens". */
@@ -134,6 +140,11 @@ function tokens(value: number | undefined): number {
  * The shipped table (price-table.ts) is layered under operator overrides.
  * Every method returns null when no price is known: the caller records
  * cost null + price_unknown rather than a made-up $0.
+ *
+ * Rates a price may omit: cached input and (5-minute) cache writes are billed at
+ * the input rate; 1-hour cache writes by cacheWrite1hFallback — on an
+ * `anthropic/` model 2× the input rate (Anthropic's own multiplier) or the
+ * 5-minute write rate when that is higher, elsewhere the 5-minute write rate.
  */
 @Injectable()
 export class PricingService {
@@ -144,7 +155,8 @@ export class PricingService {
   /**
    * Replaces the override layer (environment PRICE_OVERRIDES, then console edits, merged by the caller).
    * An override replaces the model's token prices as a whole (a cached or cache-write rate it omits is
-   * billed at its input rate); per-image prices stay those of the shipped table.
+   * billed at its input rate, a 1-hour cache-write rate by cacheWrite1hFallback); per-image prices stay
+   * those of the shipped table.
    */
   setOverrides(overrides: PriceOverrides): void {
     this.overrides = { ...overrides };
@@ -161,8 +173,9 @@ export class PricingService {
   }
 
   /**
-   * Cost of a finished call. Cached input is billed at the cached rate, cache writes at the cache-write
-   * rate, the rest of the input at the input rate, all output (reasoning included) at the output rate.
+   * Cost of a finished call. Cached input is billed at the cached rate, 1-hour cache writes at the 1-hour
+   * cache-write rate, the other cache writes at the (5-minute) cache-write rate, the rest of the input at
+   * the input rate, all output (reasoning included) at the output rate.
    */
   cost(modelId: string, usage: TokenUsage): Decimal | null {
     const usd = this.costUsd(modelId, usage);
@@ -176,21 +189,28 @@ export class PricingService {
     const input = tokens(usage.inputTokens);
     const cached = Math.min(tokens(usage.cachedInputTokens), input);
     const written = Math.min(tokens(usage.cacheWriteTokens), input - cached);
+    const written1h = Math.min(tokens(usage.cacheWrite1hTokens), written);
+    const written5m = written - written1h;
     const plain = input - cached - written;
     const output = tokens(usage.outputTokens);
     const n = exact.n;
     if (n) {
       // every term is non-negative, so a safe sum means every product and partial sum was exact
-      const sum = n.input * plain + n.cachedInput * cached + n.cacheWrite * written + n.output * output;
+      const sum = n.input * plain + n.cachedInput * cached + n.cacheWrite * written5m + n.cacheWrite1h * written1h + n.output * output;
       if (Number.isSafeInteger(sum)) return formatFixed(sum, exact.scale + PER_M_SCALE);
     }
-    const sum = exact.input * BigInt(plain) + exact.cachedInput * BigInt(cached) + exact.cacheWrite * BigInt(written) + exact.output * BigInt(output);
+    const sum =
+      exact.input * BigInt(plain) +
+      exact.cachedInput * BigInt(cached) +
+      exact.cacheWrite * BigInt(written5m) +
+      exact.cacheWrite1h * BigInt(written1h) +
+      exact.output * BigInt(output);
     return formatFixed(sum, exact.scale + PER_M_SCALE);
   }
 
   /**
    * Upper bound of a request's cost before it runs, for the budget reservation: every input token at the
-   * highest input rate it could be billed at (cache writes cost more than plain input), plus the full
+   * highest input rate it could be billed at (cache writes, 1-hour ones most, cost more than plain input), plus the full
    * output allowance; a plain decimal string, computed exactly in integers.
    */
   maxCostUsd(modelId: string, estimatedInputTokens: number, maxOutputTokens: number): string | null {
@@ -245,6 +265,7 @@ export class PricingService {
             outputPerM: override.outputPerM,
             ...(override.cachedInputPerM !== undefined && { cachedInputPerM: override.cachedInputPerM }),
             ...(override.cacheWritePerM !== undefined && { cacheWritePerM: override.cacheWritePerM }),
+            ...(override.cacheWrite1hPerM !== undefined && { cacheWrite1hPerM: override.cacheWrite1hPerM }),
             ...(base?.imageInputPerM !== undefined && { imageInputPerM: base.imageInputPerM }),
             ...(base?.images !== undefined && { images: base.images }),
           }
@@ -256,24 +277,45 @@ export class PricingService {
         output: decimalOrUndefined(price.outputPerM),
         cachedInput: decimalOrUndefined(price.cachedInputPerM),
         cacheWrite: decimalOrUndefined(price.cacheWritePerM),
-        exact: exactRates(price),
+        exact: exactRates(model, price),
       });
     }
     return out;
   }
 }
 
+/**
+ * The rate of a 1-hour cache write when the price names none (an override, or a model outside the shipped
+ * table), as an integer at the rates' scale. Anthropic bills 1-hour writes at 2× the input rate, so an
+ * `anthropic/` model is billed at least that (or at its 5-minute write rate when an operator set that
+ * higher): never silently at the cheaper 5-minute rate. Other providers report no 1-hour writes of their
+ * own; should one do, it is billed at the 5-minute write rate (the input rate when that is absent too).
+ */
+export function cacheWrite1hFallback(model: string, rates: { input: bigint; cacheWrite: bigint }): bigint {
+  if (!model.startsWith('anthropic/')) return rates.cacheWrite;
+  const double = rates.input * 2n;
+  return rates.cacheWrite > double ? rates.cacheWrite : double;
+}
+
 /** The token rates at one common scale; undefined without both an input and an output rate (no price). */
-function exactRates(price: ModelPrice): ExactRates | undefined {
+function exactRates(model: string, price: ModelPrice): ExactRates | undefined {
   if (price.inputPerM === undefined || price.outputPerM === undefined) return undefined;
-  const texts = [price.inputPerM, price.outputPerM, price.cachedInputPerM ?? price.inputPerM, price.cacheWritePerM ?? price.inputPerM];
+  const texts = [
+    price.inputPerM,
+    price.outputPerM,
+    price.cachedInputPerM ?? price.inputPerM,
+    price.cacheWritePerM ?? price.inputPerM,
+    price.cacheWrite1hPerM ?? price.inputPerM,
+  ];
   // rates are validated decimal text (parseDecimalInput); anything else would have to go through decimal.js
   const parsed = texts.map((text) => parseFixed(text) ?? parseFixed(new Decimal(text).toFixed()));
   if (parsed.some((p) => p === null)) throw new Error(`unreadable price: ${texts.join(', ')}`);
   const scale = Math.max(...parsed.map((p) => p!.scale));
-  const [input, output, cachedInput, cacheWrite] = parsed.map((p) => p!.digits * pow10(scale - p!.scale));
-  const maxInput = price.cacheWritePerM !== undefined && cacheWrite > input ? cacheWrite : input;
-  const all = [input, output, cachedInput, cacheWrite, maxInput];
+  const [input, output, cachedInput, cacheWrite, ownCacheWrite1h] = parsed.map((p) => p!.digits * pow10(scale - p!.scale));
+  const cacheWrite1h = price.cacheWrite1hPerM !== undefined ? ownCacheWrite1h : cacheWrite1hFallback(model, { input, cacheWrite });
+  // the reservation: the dearest way an input token can be billed
+  const maxInput = [cacheWrite, cacheWrite1h].reduce((max, rate) => (rate > max ? rate : max), input);
+  const all = [input, output, cachedInput, cacheWrite, cacheWrite1h, maxInput];
   const safe = all.every((v) => v <= BigInt(Number.MAX_SAFE_INTEGER));
   return {
     scale,
@@ -281,9 +323,17 @@ function exactRates(price: ModelPrice): ExactRates | undefined {
     output,
     cachedInput,
     cacheWrite,
+    cacheWrite1h,
     maxInput,
     n: safe
-      ? { input: Number(input), output: Number(output), cachedInput: Number(cachedInput), cacheWrite: Number(cacheWrite), maxInput: Number(maxInput) }
+      ? {
+          input: Number(input),
+          output: Number(output),
+          cachedInput: Number(cachedInput),
+          cacheWrite: Number(cacheWrite),
+          cacheWrite1h: Number(cacheWrite1h),
+          maxInput: Number(maxInput),
+        }
       : null,
   };
 }

@@ -100,6 +100,8 @@ export interface TokenUsage {
   cachedInputTokens?: number;
   /** subset of inputTokens written to the provider's prompt cache (Anthropic bills them at a premium) */
   cacheWriteTokens?: number;
+  /** subset of cacheWriteTokens written with a 1-hour TTL (Anthropic bills them at a higher premium than 5-minute writes) */
+  cacheWrite1hTokens?: number;
   /** reasoning tokens, already included in outputTokens */
   reasoningTokens?: number;
 }

@@ -3,6 +3,7 @@ import Decimal from 'decimal.js';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '@src/app.factory';
+import { PricingService } from '@src/llm/pricing/pricing.service';
 import { startTestApp, TestApp } from '@test/support/app';
 import { freePort } from '@test/support/net';
 import { pollUntil } from '@test/support/poll';
@@ -212,8 +213,50 @@ describe('admin: providers and prices (e2e)', () => {
         output_per_m: '0.60',
         cached_input_per_m: '0.075',
         cache_write_per_m: null,
+        cache_write_1h_per_m: null,
         source: 'builtin',
       });
+    });
+
+    it('lists the 1-hour cache-write rate of Anthropic models, twice the input rate', async () => {
+      expect(await priceOf('anthropic/claude-sonnet-4-5')).toEqual({
+        model: 'anthropic/claude-sonnet-4-5',
+        input_per_m: '3.00',
+        output_per_m: '15.00',
+        cached_input_per_m: '0.30',
+        cache_write_per_m: '3.75',
+        cache_write_1h_per_m: '6.00',
+        source: 'builtin',
+      });
+    });
+
+    it('stores a console 1-hour cache-write rate and bills 1-hour writes with it', async () => {
+      const model = 'anthropic/claude-haiku-4-5';
+      const written1h = { inputTokens: 1_000, cacheWriteTokens: 1_000, cacheWrite1hTokens: 1_000, outputTokens: 0 };
+      await request(t.url)
+        .put('/api/admin/prices')
+        .set(admin())
+        .send({ prices: { [model]: { input_per_m: '1', output_per_m: '5', cache_write_per_m: '1.25', cache_write_1h_per_m: '2.5' } } })
+        .expect(200);
+      expect(await priceOf(model)).toMatchObject({ cache_write_per_m: '1.25', cache_write_1h_per_m: '2.5', source: 'console' });
+      const { rows } = await db.query(`SELECT cache_write_1h_per_m FROM model_prices WHERE model = $1`, [model]);
+      expect(rows).toEqual([{ cache_write_1h_per_m: '2.500000' }]);
+      expect(t.app.get(PricingService).costUsd(model, written1h)).toBe('0.0025');
+
+      // without it, a 1-hour write on an anthropic/ model falls back to 2× input, never to the cheaper 5-minute rate
+      await request(t.url)
+        .put('/api/admin/prices')
+        .set(admin())
+        .send({ prices: { [model]: { input_per_m: '1', output_per_m: '5', cache_write_per_m: '1.25' } } })
+        .expect(200);
+      expect(await priceOf(model)).toMatchObject({ cache_write_1h_per_m: null, source: 'console' });
+      expect(t.app.get(PricingService).costUsd(model, written1h)).toBe('0.002');
+      await request(t.url)
+        .put('/api/admin/prices')
+        .set(admin())
+        .send({ prices: { [model]: null } })
+        .expect(200);
+      expect(t.app.get(PricingService).costUsd(model, written1h)).toBe('0.002');
     });
 
     it('a console price prices the next call, leaves earlier records alone, and resets with null', async () => {
@@ -233,6 +276,7 @@ describe('admin: providers and prices (e2e)', () => {
         output_per_m: '2000.5',
         cached_input_per_m: null,
         cache_write_per_m: null,
+        cache_write_1h_per_m: null,
         source: 'console',
       });
 
@@ -285,6 +329,7 @@ describe('admin: providers and prices (e2e)', () => {
       await bad({ [MODEL]: { input_per_m: '1' } }, `prices.${MODEL}.output_per_m`);
       await bad({ [MODEL]: { input_per_m: '1', output_per_m: 'ten' } }, `prices.${MODEL}.output_per_m`);
       await bad({ [MODEL]: { input_per_m: '1', output_per_m: '1', cached_input_per_m: '0.0000001' } }, `prices.${MODEL}.cached_input_per_m`);
+      await bad({ [MODEL]: { input_per_m: '1', output_per_m: '1', cache_write_1h_per_m: '-2' } }, `prices.${MODEL}.cache_write_1h_per_m`);
       await bad({ [MODEL]: { input_per_m: '1', output_per_m: '1', colour: '1' } }, `prices.${MODEL}.colour`);
       await bad({ 'gpt-4o': { input_per_m: '1', output_per_m: '1' } }, 'prices.gpt-4o');
       await bad({ 'nowhere/model': { input_per_m: '1', output_per_m: '1' } }, 'prices.nowhere/model');

@@ -159,6 +159,52 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect(rows[0]).toMatchObject({ input_tokens: 12, cost_usd: '0.0000230000' });
     });
 
+    it('bills a 1-hour cache write at the 1-hour rate, and reports the writes by TTL', async () => {
+      const created = await anthropic.messages
+        .create({
+          model: 'anthropic/claude-haiku-4-5',
+          max_tokens: 4,
+          system: [{ type: 'text', text: 'one two three four five six seven eight nine ten', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+          messages: [{ role: 'user', content: 'hello there' }],
+        })
+        .withResponse();
+      expect(created.data.usage).toMatchObject({
+        input_tokens: 2,
+        cache_creation_input_tokens: 10,
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 10 },
+        output_tokens: 4,
+      });
+      // 2 × $1 + 10 × $2 (1-hour write, 2× input) + 4 × $5 per 1M; at the 5-minute $1.25 it would be 0.0000345
+      expect(created.response.headers.get('x-llmhub-cost-usd')).toBe('0.000042');
+      const { rows } = await db.query('SELECT input_tokens, cost_usd FROM llm_generation_log WHERE id = $1', [
+        (created.data as unknown as { request_id: string }).request_id,
+      ]);
+      expect(rows[0]).toMatchObject({ input_tokens: 12, cost_usd: '0.0000420000' });
+    });
+
+    it('bills a streamed 1-hour cache write at the 1-hour rate', async () => {
+      const { data: stream, response } = await anthropic.messages
+        .create({
+          model: 'anthropic/claude-sonnet-4-5',
+          max_tokens: 3,
+          stream: true,
+          system: [{ type: 'text', text: 'alpha beta gamma delta', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+          messages: [{ role: 'user', content: 'stream it' }],
+        })
+        .withResponse();
+      let usage: Record<string, unknown> = {};
+      for await (const event of stream) if (event.type === 'message_delta') usage = event.usage as unknown as Record<string, unknown>;
+      // 2 × $3 + 4 × $6 (1-hour write) + 3 × $15 per 1M; at the 5-minute $3.75 it would be 0.000066
+      expect(usage).toMatchObject({
+        input_tokens: 2,
+        cache_creation_input_tokens: 4,
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 4 },
+        cost_usd: '0.000075',
+      });
+      const { rows } = await db.query('SELECT input_tokens, cost_usd, is_stream FROM llm_generation_log WHERE id = $1', [response.headers.get('x-request-id')]);
+      expect(rows[0]).toMatchObject({ input_tokens: 6, cost_usd: '0.0000750000', is_stream: true });
+    });
+
     it('streams the cache usage in the final message too', async () => {
       const params = {
         model: 'anthropic/claude-haiku-4-5',

@@ -52,6 +52,17 @@ describe('migrations on an empty database', () => {
     for (const row of rows) expect(`${row.table_name}.${row.column_name}:${row.data_type}`).toMatch(/:numeric$/);
   });
 
+  it('gives console prices a nullable, non-negative 1-hour cache-write rate', async () => {
+    const [column] = await ds.query(
+      `SELECT data_type, numeric_precision, numeric_scale, is_nullable FROM information_schema.columns
+       WHERE table_name = 'model_prices' AND column_name = 'cache_write_1h_per_m'`,
+    );
+    expect(column).toEqual({ data_type: 'numeric', numeric_precision: 18, numeric_scale: 6, is_nullable: 'YES' });
+    await expect(
+      ds.query(`INSERT INTO model_prices (model, input_per_m, output_per_m, cache_write_1h_per_m) VALUES ('anthropic/x', 1, 1, -1)`),
+    ).rejects.toThrow(/check constraint/);
+  });
+
   it('gives each call record one b-tree keyed by its request id: the primary key, which also serves a look-up by id alone', async () => {
     const indexes: { indexdef: string }[] = await ds.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'llm_generation_log'`);
     expect(indexes.filter((i) => /\(id\b/.test(i.indexdef)).map((i) => i.indexdef)).toEqual([expect.stringContaining('llm_generation_log_pkey')]);

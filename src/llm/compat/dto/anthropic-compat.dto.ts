@@ -74,11 +74,17 @@ export class MessageTokensCountDto {
   @ApiProperty({ example: 14, description: 'Input tokens of the messages, system prompt and tools' }) input_tokens!: number;
 }
 
+export class AnthropicCacheCreationDto {
+  @ApiProperty({ example: 0, description: 'Cache writes with the default 5-minute TTL' }) ephemeral_5m_input_tokens!: number;
+  @ApiProperty({ example: 0, description: 'Cache writes with `ttl: "1h"` (billed at the 1-hour cache-write rate)' }) ephemeral_1h_input_tokens!: number;
+}
+
 export class AnthropicUsageDto {
   @ApiProperty({ example: 12 }) input_tokens!: number;
   @ApiProperty({ example: 9 }) output_tokens!: number;
   @ApiPropertyOptional() cache_read_input_tokens?: number;
-  @ApiPropertyOptional() cache_creation_input_tokens?: number;
+  @ApiPropertyOptional({ description: 'All cache writes: the sum of cache_creation' }) cache_creation_input_tokens?: number;
+  @ApiPropertyOptional({ type: AnthropicCacheCreationDto, description: 'The cache writes by TTL' }) cache_creation?: AnthropicCacheCreationDto;
   @ApiProperty({ type: String, nullable: true, example: '0.000171', description: 'LLMHub: the exact cost in USD (null when the model has no price)' })
   cost_usd!: string | null;
 }

@@ -306,15 +306,17 @@ export function anthropicStopReason(reason: FinishReason, stopSequence?: string)
   }
 }
 
-/** Anthropic counts uncached input, cache reads and cache writes separately. */
+/** Anthropic counts uncached input, cache reads and cache writes (split by TTL in cache_creation) separately. */
 export function anthropicUsage(usage: TokenUsage): Json {
   const cacheRead = usage.cachedInputTokens ?? 0;
   const cacheWrite = usage.cacheWriteTokens ?? 0;
+  const cacheWrite1h = Math.min(usage.cacheWrite1hTokens ?? 0, cacheWrite);
   return {
     input_tokens: Math.max(0, usage.inputTokens - cacheRead - cacheWrite),
     output_tokens: usage.outputTokens,
     cache_read_input_tokens: cacheRead,
     cache_creation_input_tokens: cacheWrite,
+    cache_creation: { ephemeral_5m_input_tokens: cacheWrite - cacheWrite1h, ephemeral_1h_input_tokens: cacheWrite1h },
   };
 }
 

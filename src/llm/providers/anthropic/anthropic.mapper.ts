@@ -184,22 +184,29 @@ export interface AnthropicUsageParts {
   output_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
+  /** the cache writes by TTL; cache_creation_input_tokens is their sum */
+  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
 }
 
 /**
  * Anthropic reports uncached input, cache reads and cache writes separately;
- * TokenUsage wants the total prompt with the cached parts as subsets.
+ * TokenUsage wants the total prompt with the cached parts as subsets, and the
+ * 1-hour writes (billed dearer than 5-minute ones) as a subset of the writes.
  */
 export function toTokenUsage(usage: AnthropicUsageParts): TokenUsage {
   if (typeof usage.input_tokens !== 'number' || typeof usage.output_tokens !== 'number') {
     throw new ProviderError('malformed', 'Anthropic reported usage without token counts');
   }
   const cacheRead = usage.cache_read_input_tokens ?? 0;
-  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+  const byTtl = usage.cache_creation;
+  const write5m = byTtl?.ephemeral_5m_input_tokens ?? 0;
+  const write1h = byTtl?.ephemeral_1h_input_tokens ?? 0;
+  const cacheWrite = usage.cache_creation_input_tokens ?? write5m + write1h;
   const result: TokenUsage = { inputTokens: usage.input_tokens + cacheRead + cacheWrite, outputTokens: usage.output_tokens };
   if (cacheRead > 0) result.cachedInputTokens = cacheRead;
   if (cacheWrite > 0) result.cacheWriteTokens = cacheWrite;
+  if (write1h > 0 && cacheWrite > 0) result.cacheWrite1hTokens = Math.min(write1h, cacheWrite);
   const thinking = usage.output_tokens_details?.thinking_tokens;
   if (thinking) result.reasoningTokens = thinking;
   return result;
@@ -293,5 +300,6 @@ export class AnthropicStreamReader {
       if (typeof value === 'number') this.usage[key] = value;
     }
     if (parts.output_tokens_details) this.usage.output_tokens_details = parts.output_tokens_details;
+    if (parts.cache_creation) this.usage.cache_creation = parts.cache_creation;
   }
 }

@@ -27,6 +27,34 @@ describe(PricingService.name, () => {
       expect(usd(cost)).toBe('0.0357');
     });
 
+    it('bills 1-hour cache writes at the 1-hour rate (2× input on Anthropic), the other writes at the 5-minute rate', () => {
+      // 3,000 plain × 3 + 4,000 cached × 0.30 + 2,000 written (5 min) × 3.75 + 1,000 written (1 h) × 6 + 1,000 out × 15 = 38,700 per million
+      const cost = sut.costUsd('anthropic/claude-sonnet-4-5', {
+        inputTokens: 10_000,
+        cachedInputTokens: 4_000,
+        cacheWriteTokens: 3_000,
+        cacheWrite1hTokens: 1_000,
+        outputTokens: 1_000,
+      });
+      expect(cost).toBe('0.0387');
+      expect(
+        sut.costUsd('anthropic/claude-sonnet-4-5', { inputTokens: 1_000_000, cacheWriteTokens: 1_000_000, cacheWrite1hTokens: 1_000_000, outputTokens: 0 }),
+      ).toBe('6');
+    });
+
+    it('never bills more 1-hour writes than cache writes', () => {
+      // 10 writes, all 1-hour, on haiku-4-5 ($2 per 1M); the 20 reported beyond the writes are not billed
+      expect(sut.costUsd('anthropic/claude-haiku-4-5', { inputTokens: 10, cacheWriteTokens: 10, cacheWrite1hTokens: 30, outputTokens: 0 })).toBe('0.00002');
+    });
+
+    it('gives every shipped Anthropic model a 1-hour write rate of twice its input rate', () => {
+      const anthropic = Object.entries(BUILTIN_PRICES).filter(([model]) => model.startsWith('anthropic/'));
+      expect(anthropic.length).toBeGreaterThan(0);
+      for (const [model, price] of anthropic) {
+        expect({ model, rate: price.cacheWrite1hPerM }).toEqual({ model, rate: new Decimal(price.inputPerM!).mul(2).toFixed(2) });
+      }
+    });
+
     it('bills OpenAI cached input at the cached rate', () => {
       expect(usd(sut.cost('openai/gpt-4o', { inputTokens: 2_000, cachedInputTokens: 1_000, outputTokens: 100 }))).toBe('0.00475');
     });
@@ -79,8 +107,19 @@ describe(PricingService.name, () => {
       expect(sut.maxCostUsd('openai/gpt-4o-mini', 1_000, 500)).toBe('0.00045');
     });
 
-    it('reserves input at the cache-write rate where that is higher', () => {
-      expect(sut.maxCostUsd('anthropic/claude-sonnet-4-5', 1_000, 1_000)).toBe('0.01875');
+    it('reserves input at the 1-hour cache-write rate on Anthropic, the dearest an input token can cost', () => {
+      // 1,000 × $6 + 1,000 × $15 per 1M (at the 5-minute $3.75 it would be 0.01875)
+      expect(sut.maxCostUsd('anthropic/claude-sonnet-4-5', 1_000, 1_000)).toBe('0.021');
+    });
+
+    it('reserves input at the cache-write rate where that is the dearest', () => {
+      sut.setOverrides({ 'openai/gpt-4o': { inputPerM: '2', outputPerM: '10', cacheWritePerM: '3' } });
+      expect(sut.maxCostUsd('openai/gpt-4o', 1_000, 0)).toBe('0.003');
+    });
+
+    it('reserves an Anthropic override without a 1-hour rate at its fallback, 2× input', () => {
+      sut.setOverrides({ 'anthropic/claude-sonnet-4-5': { inputPerM: '4', outputPerM: '20', cacheWritePerM: '5' } });
+      expect(sut.maxCostUsd('anthropic/claude-sonnet-4-5', 1_000, 0)).toBe('0.008');
     });
 
     it('returns null for an unpriced model', () => {
@@ -147,6 +186,36 @@ describe(PricingService.name, () => {
       expect(sut.priceOf('openai/gpt-4o-mini')).toEqual(BUILTIN_PRICES['openai/gpt-4o-mini']);
     });
 
+    it('bill 1-hour writes at the override’s own 1-hour rate', () => {
+      sut.setOverrides(parsePriceOverrides('{"anthropic/claude-haiku-4-5": {"input_per_m": 1, "output_per_m": 5, "cache_write_1h_per_m": "2.5"}}'));
+      expect(sut.priceOf('anthropic/claude-haiku-4-5')).toEqual({ inputPerM: '1', outputPerM: '5', cacheWrite1hPerM: '2.5' });
+      expect(sut.costUsd('anthropic/claude-haiku-4-5', { inputTokens: 100, cacheWriteTokens: 100, cacheWrite1hTokens: 100, outputTokens: 0 })).toBe('0.00025');
+    });
+
+    it('without a 1-hour rate bill an Anthropic model’s 1-hour writes at 2× input, never at the cheaper 5-minute rate', () => {
+      sut.setOverrides({ 'anthropic/claude-sonnet-4-5': { inputPerM: '4', outputPerM: '20', cacheWritePerM: '5' } });
+      const written1h = { inputTokens: 1_000, cacheWriteTokens: 1_000, cacheWrite1hTokens: 1_000, outputTokens: 0 };
+      expect(sut.costUsd('anthropic/claude-sonnet-4-5', written1h)).toBe('0.008');
+      expect(sut.costUsd('anthropic/claude-sonnet-4-5', { ...written1h, cacheWrite1hTokens: 0 })).toBe('0.005');
+    });
+
+    it('without a 1-hour rate bill an Anthropic model’s 1-hour writes at its 5-minute rate when an operator set that above 2× input', () => {
+      sut.setOverrides({ 'anthropic/claude-sonnet-4-5': { inputPerM: '1', outputPerM: '5', cacheWritePerM: '3' } });
+      expect(sut.costUsd('anthropic/claude-sonnet-4-5', { inputTokens: 1_000, cacheWriteTokens: 1_000, cacheWrite1hTokens: 1_000, outputTokens: 0 })).toBe(
+        '0.003',
+      );
+    });
+
+    it('without a 1-hour rate bill another provider’s 1-hour writes at its 5-minute write rate, else at its input rate', () => {
+      const written1h = { inputTokens: 1_000, cacheWriteTokens: 1_000, cacheWrite1hTokens: 1_000, outputTokens: 0 };
+      sut.setOverrides({
+        'custom/claude-proxy': { inputPerM: '2', outputPerM: '8', cacheWritePerM: '2.5' },
+        'custom/plain': { inputPerM: '2', outputPerM: '8' },
+      });
+      expect(sut.costUsd('custom/claude-proxy', written1h)).toBe('0.0025');
+      expect(sut.costUsd('custom/plain', written1h)).toBe('0.002');
+    });
+
     it('keep the per-image prices of an image model', () => {
       sut.setOverrides({ 'openai/gpt-image-1': { inputPerM: '4', outputPerM: '30' } });
       expect(usd(sut.imageCost('openai/gpt-image-1', { size: '1024x1024', quality: 'low', n: 1 }))).toBe('0.011');
@@ -164,8 +233,10 @@ describe(PricingService.name, () => {
 
 describe(parsePriceOverrides.name, () => {
   it('reads numbers and numeric strings into decimal strings', () => {
-    const parsed = parsePriceOverrides('{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": 10, "cached_input_per_m": 1.25, "cache_write_per_m": "0"}}');
-    expect(parsed).toEqual({ 'openai/gpt-4o': { inputPerM: '2.5', outputPerM: '10', cachedInputPerM: '1.25', cacheWritePerM: '0' } });
+    const parsed = parsePriceOverrides(
+      '{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": 10, "cached_input_per_m": 1.25, "cache_write_per_m": "0", "cache_write_1h_per_m": 6}}',
+    );
+    expect(parsed).toEqual({ 'openai/gpt-4o': { inputPerM: '2.5', outputPerM: '10', cachedInputPerM: '1.25', cacheWritePerM: '0', cacheWrite1hPerM: '6' } });
   });
 
   it.each([

@@ -33,6 +33,7 @@ export interface PriceChange {
   output_per_m: string;
   cached_input_per_m?: string;
   cache_write_per_m?: string;
+  cache_write_1h_per_m?: string;
 }
 
 /** Sets console prices (or, with null, removes them so the shipped or environment price applies again). */

@@ -37,6 +37,8 @@ export function PriceTable({ prices }: { prices: PriceEntryDto[] }) {
           { key: 'in', header: 'Input / 1M', align: 'right', cell: (p) => formatMoney(p.input_per_m) },
           { key: 'out', header: 'Output / 1M', align: 'right', cell: (p) => formatMoney(p.output_per_m) },
           { key: 'cached', header: 'Cached input / 1M', align: 'right', cell: (p) => formatMoney(p.cached_input_per_m) },
+          { key: 'write', header: 'Cache write 5 min / 1M', align: 'right', cell: (p) => formatMoney(p.cache_write_per_m) },
+          { key: 'write1h', header: 'Cache write 1 h / 1M', align: 'right', cell: (p) => formatMoney(p.cache_write_1h_per_m) },
           { key: 'source', header: 'Source', cell: (p) => <Badge tone={sourceTone[p.source]}>{p.source}</Badge> },
           {
             key: 'actions',
@@ -70,11 +72,20 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
   const [input, setInput] = useState(entry?.input_per_m ?? '');
   const [output, setOutput] = useState(entry?.output_per_m ?? '');
   const [cached, setCached] = useState(entry?.cached_input_per_m ?? '');
+  const [write, setWrite] = useState(entry?.cache_write_per_m ?? '');
+  const [write1h, setWrite1h] = useState(entry?.cache_write_1h_per_m ?? '');
   const update = useUpdatePrices();
-  const fe = (f: string) => (isApiError(update.error) ? update.error.details.find((d) => d.field.endsWith(f))?.message : undefined);
+  const fe = (f: string) => (isApiError(update.error) ? update.error.details.find((d) => d.field.endsWith(`.${f}`))?.message : undefined);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const change: PriceChange = { input_per_m: input.trim(), output_per_m: output.trim(), ...(cached.trim() ? { cached_input_per_m: cached.trim() } : {}) };
+    // a rate left empty is omitted: the server bills it by its fallback (shown as each field's hint)
+    const change: PriceChange = {
+      input_per_m: input.trim(),
+      output_per_m: output.trim(),
+      ...(cached.trim() ? { cached_input_per_m: cached.trim() } : {}),
+      ...(write.trim() ? { cache_write_per_m: write.trim() } : {}),
+      ...(write1h.trim() ? { cache_write_1h_per_m: write1h.trim() } : {}),
+    };
     update.mutate({ [name.trim()]: change }, { onSuccess: () => (notify(`${name.trim()}: price saved; the next call is priced with it`), onDone()) });
   };
   return (
@@ -92,6 +103,16 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
         </Field>
         <Field label="Cached input USD per 1M" hint="Empty: the input rate" error={fe('cached_input_per_m')}>
           <input className="input" inputMode="decimal" value={cached} onChange={(e) => setCached(e.target.value)} />
+        </Field>
+        <Field label="Cache write USD per 1M" hint="5-minute TTL. Empty: the input rate" error={fe('cache_write_per_m')}>
+          <input className="input" inputMode="decimal" value={write} onChange={(e) => setWrite(e.target.value)} />
+        </Field>
+        <Field
+          label="1-hour cache write USD per 1M"
+          hint="Empty: 2× input on anthropic/ models (at least the 5-minute write rate), else the 5-minute write rate"
+          error={fe('cache_write_1h_per_m')}
+        >
+          <input className="input" inputMode="decimal" value={write1h} onChange={(e) => setWrite1h(e.target.value)} />
         </Field>
       </div>
       <FormError error={isApiError(update.error) ? update.error.message : undefined} />

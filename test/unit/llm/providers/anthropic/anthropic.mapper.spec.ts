@@ -147,6 +147,31 @@ describe('toTokenUsage', () => {
     });
   });
 
+  it('reports the 1-hour cache writes as a subset of the writes', () => {
+    const usage = {
+      input_tokens: 10,
+      output_tokens: 5,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 300,
+      cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
+    };
+    expect(toTokenUsage(usage)).toEqual({ inputTokens: 310, outputTokens: 5, cacheWriteTokens: 300, cacheWrite1hTokens: 200 });
+    expect(toTokenUsage({ ...usage, cache_creation: { ephemeral_5m_input_tokens: 300, ephemeral_1h_input_tokens: 0 } })).toEqual({
+      inputTokens: 310,
+      outputTokens: 5,
+      cacheWriteTokens: 300,
+    });
+  });
+
+  it('takes the writes from cache_creation when the total is missing', () => {
+    expect(toTokenUsage({ input_tokens: 1, output_tokens: 1, cache_creation: { ephemeral_5m_input_tokens: 3, ephemeral_1h_input_tokens: 4 } })).toEqual({
+      inputTokens: 8,
+      outputTokens: 1,
+      cacheWriteTokens: 7,
+      cacheWrite1hTokens: 4,
+    });
+  });
+
   it('leaves the cache fields out when nothing was cached', () => {
     expect(toTokenUsage({ input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: null })).toEqual({
       inputTokens: 10,
@@ -229,6 +254,24 @@ describe(AnthropicStreamReader.name, () => {
       { type: 'usage', usage: { inputTokens: 120, outputTokens: 17, cachedInputTokens: 100 } },
       { type: 'finish', finishReason: 'tool_calls' },
     ]);
+  });
+
+  it('keeps the 1-hour cache writes that message_start reports', () => {
+    const sut = new AnthropicStreamReader();
+    const usage = {
+      input_tokens: 2,
+      output_tokens: 1,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 10,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 10 },
+    } as Anthropic.Usage;
+    [
+      { type: 'message_start', message: message({ usage }) },
+      // message_delta repeats the totals without the split, as Anthropic does
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 4, cache_creation_input_tokens: 10 } },
+      { type: 'message_stop' },
+    ].forEach((e) => sut.read(e as Anthropic.RawMessageStreamEvent));
+    expect(sut.finish()[0]).toEqual({ type: 'usage', usage: { inputTokens: 12, outputTokens: 4, cacheWriteTokens: 10, cacheWrite1hTokens: 10 } });
   });
 
   it('names the stop sequence from message_delta in the finish event', () => {
