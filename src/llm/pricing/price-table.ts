@@ -26,7 +26,7 @@ export interface ModelPrice {
   cacheWritePerM?: string;
   /**
    * per 1M input tokens written to the prompt cache with a 1-hour TTL (Anthropic's `ttl: "1h"`);
-   * when absent, PricingService bills them by its fallback rule (cacheWrite1hFallback)
+   * when absent, PricingService bills them by its fallback rule (cacheWrite1hFallback in exact-rates.ts)
    */
   cacheWrite1hPerM?: string;
   /** per 1M image input tokens (gpt-image-1 edits); informative, see PricingService.imageCost */
