@@ -12,7 +12,8 @@ import { MONEY_RULES, parseDecimalInput } from './common/validation/decimal-inpu
 import { ConfigModule } from './config/config.module';
 import { StartupError } from './common/startup-error';
 import { ConfigError, parseEnv } from './config/env.schema';
-import { assertReachableByServerUser } from './database/embedded-database';
+import { assertDatabaseReachable } from './database/database-preflight';
+import { assertEmbeddedPortFree, assertReachableByServerUser } from './database/embedded-database';
 import { DatabaseModule } from './database/database.module';
 import { ProviderNamesModule } from './llm/providers/provider-names.module';
 
@@ -149,9 +150,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n\n${USAGE}`);
     return 2;
   }
-  // before Nest starts, so a bad variable or an unreachable embedded database prints its message alone
+  // before Nest starts, so a bad variable, a wrong DATABASE_URL or an unreachable embedded database prints its message alone
   const env = parseEnv(process.env);
-  if (!env.databaseUrl) await assertReachableByServerUser(env.dataDir);
+  if (env.databaseUrl) await assertDatabaseReachable(env.databaseUrl, { onWait: (m) => process.stderr.write(`${m}\n`) });
+  else {
+    await assertReachableByServerUser(env.dataDir);
+    await assertEmbeddedPortFree(env.dataDir, env.embeddedDbPort);
+  }
   const ctx = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
   try {
     process.stdout.write(`${await run(ctx)}\n`);

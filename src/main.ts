@@ -7,7 +7,8 @@ import { APP_CONFIG } from './config/config.module';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { StartupError } from './common/startup-error';
 import { AppConfig, ConfigError, parseEnv } from './config/env.schema';
-import { assertReachableByServerUser } from './database/embedded-database';
+import { assertDatabaseReachable } from './database/database-preflight';
+import { assertEmbeddedPortFree, assertReachableByServerUser } from './database/embedded-database';
 
 /** After the grace, the most the rest of the stop (aborted calls, pending records, closing the database) may take before the process exits anyway. */
 const CLOSE_BOUND_MS = 30_000;
@@ -15,13 +16,36 @@ const CLOSE_BOUND_MS = 30_000;
 async function bootstrap(): Promise<void> {
   // checked before Nest starts: inside it, a bad variable would also print the framework's stack trace
   const env = parseEnv(process.env);
-  if (!env.databaseUrl) await assertReachableByServerUser(env.dataDir);
+  if (env.databaseUrl) await assertDatabaseReachable(env.databaseUrl, { onWait: (m) => process.stderr.write(`${m}\n`) });
+  else {
+    await assertReachableByServerUser(env.dataDir);
+    await assertEmbeddedPortFree(env.dataDir, env.embeddedDbPort);
+  }
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);
   stopGracefullyOnSignals(app, config.shutdownGraceMs);
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    const problem = listenProblem(error, config.port, config.host);
+    if (!problem) throw error;
+    await app.close().catch(() => undefined); // stops an embedded database this process started
+    throw new StartupError(problem);
+  }
   const url = `http://localhost:${config.port}`;
   process.stdout.write(`LLMHub listening on ${url} (console ${url}/, API docs ${url}/docs)\n`);
+}
+
+/** What to do when the HTTP port cannot be taken; undefined for any other failure. */
+function listenProblem(error: unknown, port: number, host: string): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE')
+    return `LLMHub cannot listen on ${where}: the port is already in use (another LLMHub, or another program).\nStop it, or set PORT to a free port.`;
+  if (code === 'EACCES') return `LLMHub cannot listen on ${where}: permission denied (ports below 1024 need privileges).\nSet PORT to 1024 or above.`;
+  if (code === 'EADDRNOTAVAIL')
+    return `LLMHub cannot listen on ${where}: no network interface of this machine has that address.\nCorrect HOST (0.0.0.0 listens on all).`;
+  return undefined;
 }
 
 /**

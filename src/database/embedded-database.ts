@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { StartupError } from '../common/startup-error';
@@ -169,6 +170,36 @@ export async function assertReachableByServerUser(dataDir: string): Promise<void
         `or allow passing through with: chmod o+x ${barrier.folder}`,
     );
   }
+}
+
+/**
+ * Checked before the application starts: the embedded server's port (EMBEDDED_DB_PORT) must be
+ * free, unless this DATA_DIR's own server is running (another LLMHub process's, which is shared,
+ * or a leftover, which the start stops). Otherwise PostgreSQL would fail deep inside the start
+ * with "could not bind"; say what to do instead.
+ */
+export async function assertEmbeddedPortFree(dataDir: string, port: number): Promise<void> {
+  const pidFile = path.join(path.resolve(dataDir), 'postgres', 'postmaster.pid');
+  const own = parsePostmasterPid(await readFile(pidFile, 'utf8').catch(() => ''));
+  if (own && (await isProcessAlive(own.pid))) return;
+  if (await isPortFree(port)) return;
+  throw new StartupError(
+    `The embedded database cannot start: port ${port} on 127.0.0.1 (EMBEDDED_DB_PORT) is already in use, ` +
+      'most likely by the embedded database of another LLMHub running from another folder or DATA_DIR.\n' +
+      'Do one of these:\n' +
+      '  - stop that LLMHub;\n' +
+      '  - set EMBEDDED_DB_PORT to a free port;\n' +
+      '  - set DATABASE_URL to a PostgreSQL server.',
+  );
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    // only "in use" is this check's business; anything else is left to PostgreSQL to report
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE'));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }
 
 function isRunning(child: ChildProcess): boolean {

@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, TEMPLATE_ENV, TestDatabase, withDatabase } from '@test/support/db';
+import { freePort } from '@test/support/net';
+import { ensureServerBuilt } from '@test/support/server-process';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs dist/src/<script> with only `env` (and PATH/HOME), in a folder with no .env; resolves when it exits. */
+function run(script: string, args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', script), ...args], {
+      cwd: mkdtempSync(join(tmpdir(), 'llmhub-startup-')),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.once('error', reject);
+    child.once('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** The message alone: no framework retry lines, no stack trace, no driver error dump. */
+function expectMessageAlone(result: Run): void {
+  expect(result.status).toBe(1);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(`${result.stdout}${result.stderr}`).not.toMatch(/\[Nest\]|ExceptionHandler|Retrying|severity:/);
+}
+
+function listenOn(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/**
+ * What a user gets wrong on the first start: a DATABASE_URL naming a database,
+ * user, host or port that is not there, or a port already taken. Each stops the
+ * start with one message saying what is wrong and what to do (it used to be 25 s
+ * of framework retries, then a stack trace and the driver's error object).
+ */
+describe('start-up problems the operator must fix', () => {
+  let serverUrl: string;
+  let db: TestDatabase;
+  const held: Server[] = [];
+
+  beforeAll(async () => {
+    ensureServerBuilt();
+    serverUrl = process.env[TEMPLATE_ENV]!;
+    db = await createTestDatabase();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const server of held) server.close();
+    await db?.drop();
+  });
+
+  it('a DATABASE_URL naming a database that does not exist: says so, and how to create it', async () => {
+    const url = withDatabase(serverUrl, 'llmhub_no_such_database');
+    const result = await run('main.js', [], { DATABASE_URL: url, PORT: '0' });
+    expectMessageAlone(result);
+    expect(result.stderr).toContain('the database "llmhub_no_such_database" does not exist');
+    expect(result.stderr).toMatch(/createdb .* llmhub_no_such_database/);
+  });
+
+  it('the CLI says the same', async () => {
+    const url = withDatabase(serverUrl, 'llmhub_no_such_database');
+    const result = await run('cli.js', ['migrate'], { DATABASE_URL: url });
+    expectMessageAlone(result);
+    expect(result.stderr).toContain('the database "llmhub_no_such_database" does not exist');
+  });
+
+  it('a user the server refuses: names the user, never prints the password', async () => {
+    const url = new URL(serverUrl);
+    url.username = 'llmhub_no_such_role';
+    url.password = 'not-the-password';
+    const result = await run('main.js', [], { DATABASE_URL: url.toString(), PORT: '0' });
+    expectMessageAlone(result);
+    expect(result.stderr).toContain('the server refused the user "llmhub_no_such_role"');
+    expect(result.stderr).toContain('Correct the user name and password in DATABASE_URL');
+    expect(result.stderr).not.toContain('not-the-password');
+  });
+
+  it('a host that does not exist', async () => {
+    const result = await run('main.js', [], { DATABASE_URL: 'postgres://postgres@no-such-host.invalid:5432/llmhub', PORT: '0' });
+    expectMessageAlone(result);
+    expect(result.stderr).toContain('the host "no-such-host.invalid" is not known');
+  });
+
+  it('a port where nothing listens: waits a few seconds, then says what to do', async () => {
+    const port = await freePort();
+    const result = await run('main.js', [], { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/llmhub`, PORT: '0' });
+    expectMessageAlone(result);
+    expect(result.stderr).toContain(`Waiting for the database at postgres://postgres@127.0.0.1:${port}/llmhub`);
+    expect(result.stderr).toContain(`nothing answers on 127.0.0.1:${port} (connection refused)`);
+    expect(result.stderr).toContain('unset DATABASE_URL');
+  }, 45_000);
+
+  it('PORT already in use: names the port and the way out', async () => {
+    const port = await freePort();
+    held.push(await listenOn(port));
+    const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-startup-data-'));
+    const env = { DATABASE_URL: db.url, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), ADMIN_TOKEN: 'e2e-admin-token-0123456789abcdef' };
+    const result = await run('main.js', [], env);
+    expectMessageAlone(result);
+    expect(result.stderr).toContain(`LLMHub cannot listen on 127.0.0.1:${port}: the port is already in use`);
+    expect(result.stderr).toContain('set PORT to a free port');
+  }, 45_000);
+
+  it('EMBEDDED_DB_PORT already in use (another checkout runs its embedded database): names the variable', async () => {
+    const port = await freePort();
+    held.push(await listenOn(port));
+    const parent = mkdtempSync(join(tmpdir(), 'llmhub-startup-embedded-'));
+    chmodSync(parent, 0o755); // as root, the postgres OS user must reach DATA_DIR
+    const result = await run('main.js', [], { DATA_DIR: join(parent, 'data'), EMBEDDED_DB_PORT: String(port), PORT: '0' });
+    expectMessageAlone(result);
+    expect(result.stderr).toContain(`port ${port} on 127.0.0.1 (EMBEDDED_DB_PORT) is already in use`);
+    expect(result.stderr).toContain('set EMBEDDED_DB_PORT to a free port');
+  });
+});
