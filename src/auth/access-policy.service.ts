@@ -47,11 +47,15 @@ export class AccessPolicy {
     return [...new Set([...key.filter((e) => this.covers(client, e)), ...client.filter((e) => this.covers(key, e))])];
   }
 
-  /** Refuses (422, one detail per bad entry) allow-lists an operator wants to set; the lists not given are not checked. */
-  assertValidAllowLists(lists: { allowed_providers?: string[] | null; allowed_models?: string[] | null }): void {
+  /**
+   * Refuses (422, one detail per bad entry) allow-lists and fallback models an operator wants to set;
+   * the lists not given are not checked.
+   */
+  assertValidAllowLists(lists: { allowed_providers?: string[] | null; allowed_models?: string[] | null; fallback_models?: string[] | null }): void {
     const errors = [
       ...this.allowListErrors('allowed_providers', lists.allowed_providers ?? []),
       ...this.allowListErrors('allowed_models', lists.allowed_models ?? []),
+      ...this.fallbackErrors(lists.fallback_models ?? []),
     ];
     if (errors.length === 0) return;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more, see details)` : '';
@@ -84,6 +88,32 @@ export class AccessPolicy {
         });
       else if (provider !== null && model === '')
         errors.push({ field: at, message: `"${entry}" names no model; ${provider}/* allows every model of ${provider}` });
+    });
+    return errors;
+  }
+
+  /**
+   * What is wrong with a client's default fallback models: calls skip a fallback they cannot resolve
+   * without a word, so a typo ("opneai/gpt-4o") would leave the client with no fallback at all. Each
+   * is one model (no wildcard) whose provider part, if any, names a provider this instance has.
+   */
+  fallbackErrors(entries: readonly string[]): ErrorDetail[] {
+    const valid = `valid provider names: ${this.names.validNames.join(', ')}`;
+    const errors: ErrorDetail[] = [];
+    entries.forEach((entry, i) => {
+      const at = `fallback_models[${i}]`;
+      const { provider, model } = asPair(entry.trim());
+      if (entry.trim() === '') errors.push({ field: at, message: 'must not be empty: give provider/model' });
+      else if (provider !== null && !this.names.isKnown(provider))
+        errors.push({
+          field: at,
+          message:
+            `unknown provider "${provider}" in "${entry}": a fallback is provider/model, ` +
+            `and a model whose own name contains "/" is written after its provider (<provider>/${entry}); ${valid}`,
+        });
+      else if (model === '') errors.push({ field: at, message: `"${entry}" names no model: give ${provider}/<model>` });
+      else if (model === '*' || model.endsWith('/*'))
+        errors.push({ field: at, message: `"${entry}" is a wildcard; a fallback is one model, such as openai/gpt-4o-mini` });
     });
     return errors;
   }

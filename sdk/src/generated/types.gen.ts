@@ -199,7 +199,7 @@ export type ApiClientCreateDto = {
     budget_timezone?: string;
     description?: string | null;
     /**
-     * Default ordered fallback models
+     * Default ordered fallback models, each provider/model (or a bare model name); the provider part must name a known provider. A fallback outside the client's allow-lists is skipped
      */
     fallback_models?: Array<string> | null;
     /**
@@ -295,7 +295,7 @@ export type ApiClientUpdateDto = {
     budget_timezone?: string;
     description?: string | null;
     /**
-     * Default ordered fallback models
+     * Default ordered fallback models, each provider/model (or a bare model name); the provider part must name a known provider. A fallback outside the client's allow-lists is skipped
      */
     fallback_models?: Array<string> | null;
     /**

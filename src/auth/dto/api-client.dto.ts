@@ -80,7 +80,14 @@ class ApiClientFieldsDto {
   @ArrayMaxSize(500)
   allowed_models?: string[] | null;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, example: ['openai/gpt-4o-mini'], description: 'Default ordered fallback models' })
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    example: ['openai/gpt-4o-mini'],
+    description:
+      'Default ordered fallback models, each provider/model (or a bare model name); the provider part must name a known provider. ' +
+      "A fallback outside the client's allow-lists is skipped",
+  })
   @Nullable()
   @IsArray()
   @IsString({ each: true })

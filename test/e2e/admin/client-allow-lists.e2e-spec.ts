@@ -96,6 +96,31 @@ describe('client allow-lists name known providers', () => {
     expect(ok.body.key).toMatch(/^lh_/);
   });
 
+  it('refuses fallback models a call could never use (a call skips them without a word), on POST and PATCH', async () => {
+    const res = await createClient({ fallback_models: ['mock/echo', 'opneai/gpt-4o', 'openai/*', '*', 'openai/', ''] }).expect(422);
+    expect(res.body.error.details).toEqual([
+      { field: 'fallback_models[1]', message: expect.stringContaining('unknown provider "opneai"') },
+      { field: 'fallback_models[2]', message: expect.stringContaining('a fallback is one model') },
+      { field: 'fallback_models[3]', message: expect.stringContaining('a fallback is one model') },
+      { field: 'fallback_models[4]', message: expect.stringContaining('names no model') },
+      { field: 'fallback_models[5]', message: expect.stringContaining('must not be empty') },
+    ]);
+    expect(res.body.error.details[0].message).toContain('ollama');
+
+    const kept = ['mock/echo', 'claude/claude-haiku-4-5', 'gpt-4o-mini', 'groq/qwen/qwen3-32b', 'ollama/llama3.2'];
+    const created = await createClient({ fallback_models: kept }).expect(201);
+    expect(created.body.fallback_models).toEqual(kept);
+    const url = `/api/admin/clients/${created.body.id}`;
+    const patched = await request(t.url)
+      .patch(url)
+      .set(admin())
+      .send({ fallback_models: ['antropic/claude-haiku-4-5'] })
+      .expect(422);
+    expect(patched.body.error.details).toEqual([{ field: 'fallback_models[0]', message: expect.stringContaining('unknown provider "antropic"') }]);
+    const read = await request(t.url).get(url).set(admin()).expect(200);
+    expect(read.body.fallback_models).toEqual(kept);
+  });
+
   it('admits calls to a provider named in another case, and refuses the others', async () => {
     const created = await createClient({ allowed_providers: ['MOCK'], allowed_models: ['mock/*'] }).expect(201);
     const key = await request(t.url).post(`/api/admin/clients/${created.body.id}/keys`).set(admin()).send({ name: 'k' }).expect(201);
