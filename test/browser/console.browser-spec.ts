@@ -55,6 +55,9 @@ run('the operator console in headless Chromium', () => {
   it('sends a visitor without a session to sign-in, refuses a wrong token at its field, and signs in', async () => {
     await page.goto(`${t.url}/`);
     await page.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
+    // a first visit: no session has ended, so none is said to have
+    await page.getByLabel('Admin token').waitFor();
+    expect(await page.getByText('Your session has ended').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Swagger UI' }).getAttribute('href')).toBe('/docs');
     await page.getByLabel('Admin token').fill('definitely-not-the-admin-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -259,5 +262,10 @@ run('the operator console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
     expect((await context.cookies()).find((c) => c.name === 'llmhub_session')).toBeUndefined();
+    // signed out on purpose: a later visit is not told its session ended
+    await page.goto(`${t.url}/logs`);
+    await page.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
+    await page.getByLabel('Admin token').waitFor();
+    expect(await page.getByText('Your session has ended').count()).toBe(0);
   });
 });

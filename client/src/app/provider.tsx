@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Toaster, notify } from '../components/ui/toaster';
+import { sessionEnded } from '../features/auth/api/session';
 import { isApiError } from '../lib/api';
 import { router } from './router';
 
@@ -14,7 +15,8 @@ function handleError(error: unknown, quiet: boolean): void {
     const here = router.state.location;
     if (here.pathname !== '/sign-in') {
       queryClient.clear();
-      void router.navigate('/sign-in', { replace: true, state: { from: `${here.pathname}${here.search}`, expired: true } });
+      // "your session has ended" only when there was one: not on a first visit
+      void router.navigate('/sign-in', { replace: true, state: { from: `${here.pathname}${here.search}`, expired: sessionEnded() } });
     }
     return;
   }
