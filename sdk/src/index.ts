@@ -21,7 +21,10 @@ export { client };
 export type { Client, Config, RequestResult } from './generated/client/index.js';
 
 export interface LlmHubClientOptions {
-  /** LLMHub's root URL, e.g. `http://localhost:4000`. Empty (the default) means the page's own origin, for the browser. */
+  /**
+   * LLMHub's root URL, e.g. `http://localhost:4000` (without `/v1`). Empty (the default) means the page's
+   * own origin, in the browser only: elsewhere it is required, and a wrong one throws a TypeError at once.
+   */
   baseUrl?: string;
   /** A client API key, sent as `X-API-Key` (client routes: /api/v1/*, /v1/*). */
   apiKey?: string;
@@ -33,6 +36,28 @@ export interface LlmHubClientOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * The root URL the calls go to. Empty means the page's own origin, which only a browser has: in Node
+ * a missing or schemeless baseUrl would fail at the first call with "Failed to parse URL from
+ * /api/v1/…", and one ending in /v1 (as the OpenAI SDK's does) with a 404 on every route.
+ */
+function checkedBaseUrl(baseUrl: string | undefined): string {
+  const url = (baseUrl ?? '').trim().replace(/\/+$/, '');
+  const inBrowser = typeof (globalThis as { location?: unknown }).location !== 'undefined';
+  const example = "configureLlmHub({ baseUrl: 'http://localhost:4000', apiKey })";
+  if (url === '') {
+    if (inBrowser) return url;
+    throw new TypeError(`LLMHub SDK: baseUrl is required outside a browser, e.g. ${example} (got ${JSON.stringify(baseUrl)})`);
+  }
+  if (!/^https?:\/\//i.test(url) && !(inBrowser && url.startsWith('/')))
+    throw new TypeError(`LLMHub SDK: baseUrl must be an http:// or https:// URL, e.g. ${example} (got ${JSON.stringify(baseUrl)})`);
+  if (/\/(v1|api|api\/v1)$/i.test(url))
+    throw new TypeError(
+      `LLMHub SDK: baseUrl is LLMHub's root URL, without /v1 or /api (got ${JSON.stringify(baseUrl)}; use ${JSON.stringify(url.replace(/\/(api\/v1|v1|api)$/i, ''))})`,
+    );
+  return url;
+}
+
 function toConfig(options: LlmHubClientOptions) {
   // null removes a credential set by an earlier configureLlmHub call
   const headers: Record<string, string | null> = {
@@ -41,7 +66,7 @@ function toConfig(options: LlmHubClientOptions) {
     ...options.headers,
   };
   return createConfig<ClientOptions>({
-    baseUrl: (options.baseUrl ?? '').replace(/\/+$/, ''),
+    baseUrl: checkedBaseUrl(options.baseUrl),
     // the console's admin session is an HttpOnly cookie: send it with every call
     credentials: 'include',
     headers,

@@ -1,4 +1,4 @@
-import { createApiClient, createApiKey, createLlmHubClient, generateText, getCurrentClient, listModels } from '../../../sdk/src';
+import { configureLlmHub, createApiClient, createApiKey, createLlmHubClient, generateText, getCurrentClient, listModels } from '../../../sdk/src';
 import { startTestApp, TestApp } from '@test/support/app';
 
 /** The generated SDK (sdk/src) drives LLMHub from Node: admin calls with the token, client calls with a key. */
@@ -31,5 +31,17 @@ describe('the generated TypeScript SDK (e2e)', () => {
     expect(result.response.status).toBe(401);
     expect(result.data).toBeUndefined();
     expect(result.error).toMatchObject({ error: { code: 'invalid_api_key' } });
+  });
+
+  it('says at once what is wrong with a baseUrl Node cannot use (it used to fail at the first call with "Failed to parse URL")', async () => {
+    // as with `configureLlmHub({ baseUrl: process.env.LLMHUB_URL, … })` when LLMHUB_URL is not exported
+    expect(() => configureLlmHub({ baseUrl: undefined, apiKey: 'lh_x' })).toThrow(/baseUrl is required outside a browser, e\.g\. .*http:\/\/localhost:4000/);
+    expect(() => createLlmHubClient({ baseUrl: 'localhost:4000' })).toThrow(/must be an http:\/\/ or https:\/\/ URL, .*got "localhost:4000"/);
+    expect(() => createLlmHubClient({ baseUrl: `${t.url}/v1` })).toThrow(`use "${t.url}"`);
+    expect(() => createLlmHubClient({ baseUrl: `${t.url}/api/v1/` })).toThrow(`use "${t.url}"`);
+    // the shared client is left as it was, and a right baseUrl works
+    configureLlmHub({ baseUrl: `${t.url}/`, apiKey: 'lh_wrong' });
+    const result = await listModels();
+    expect(result.response.status).toBe(401);
   });
 });
