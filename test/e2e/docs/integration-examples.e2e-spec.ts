@@ -27,7 +27,7 @@ function examples(markdown: string): Example[] {
 
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<void>;
 
-/** Runs a TypeScript example as a user would, with `./sdk/src` meaning this repository's SDK; returns what it printed. */
+/** Runs a TypeScript example as a user would, with `./sdk/src/index.js` meaning this repository's SDK; returns what it printed. */
 async function runTypeScript(code: string): Promise<string> {
   const js = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
@@ -35,7 +35,7 @@ async function runTypeScript(code: string): Promise<string> {
   const printed: string[] = [];
   // the examples are run as CommonJS, so they get a real require
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const requireForExample = (id: string): unknown => (id === './sdk/src' ? require('../../../sdk/src') : require(id));
+  const requireForExample = (id: string): unknown => (id === './sdk/src/index.js' ? require('../../../sdk/src') : require(id));
   const console = {
     log: (...args: unknown[]) => printed.push(args.map(String).join(' ')),
     error: (...args: unknown[]) => printed.push(args.map(String).join(' ')),
@@ -66,7 +66,7 @@ describe('docs/INTEGRATION.md examples (e2e)', () => {
     const text = all.map((e) => e.code).join('\n');
     expect(all.length).toBeGreaterThanOrEqual(10);
     for (const needle of [
-      "from './sdk/src'",
+      "from './sdk/src/index.js'",
       "from 'openai'",
       "from '@anthropic-ai/sdk'",
       "from 'groq-sdk'",
