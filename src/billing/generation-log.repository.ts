@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { GenerationLogResponseDto } from './dto/generation-log.dto';
 import type { GenerationStatus } from './generation-log.entity';
 import { FOLDED_BELOW } from './rollup-fold';
+import { modelFilterSql } from './model-filter';
 
 /** One row as read for the console; created_at_key is created_at as PostgreSQL prints it (microseconds), for the keyset cursor. */
 export type LogRow = Omit<GenerationLogResponseDto, 'request_id' | 'created_at'> & { id: string; created_at: Date; created_at_key: string };
@@ -48,7 +49,14 @@ export class GenerationLogRepository {
     };
     if (query.clientId) add((p) => `client_id = ${p}`, query.clientId);
     if (query.provider) add((p) => `provider = ${p}`, query.provider);
-    if (query.model) add((p) => `model = ${p}`, query.model);
+    if (query.model)
+      where.push(
+        modelFilterSql(
+          (name) => name,
+          query.model,
+          (value) => `$${params.push(value)}`,
+        ),
+      );
     if (query.status) add((p) => `status = ${p}`, query.status);
     if (query.templateId) add((p) => `template_id = ${p}`, query.templateId);
     if (query.from) add((p) => `created_at >= ${p}`, query.from);

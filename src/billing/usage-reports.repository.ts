@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { UsageGroup } from './dto/billing.dto';
+import { modelFilterSql } from './model-filter';
 import { floorTo, Granularity, RangePart, ROLLUP_TABLE } from './rollup-buckets';
 
 /** A row of aggregates as node-postgres returns it: bigint and numeric as strings. */
@@ -44,12 +45,19 @@ function usageSql(selection: RollupSelection): { sql: string; params: unknown[] 
   for (const [column, value] of [
     ['client_id', selection.clientId],
     ['provider', selection.provider],
-    ['model', selection.model],
   ] as const) {
     if (value === undefined) continue;
     params.push(value);
     where.push(`r.${column} = $${params.length}`);
   }
+  if (selection.model !== undefined)
+    where.push(
+      modelFilterSql(
+        (name) => `r.${name}`,
+        selection.model,
+        (value) => `$${params.push(value)}`,
+      ),
+    );
   const group = selection.groupBy ? GROUP_COLUMNS[selection.groupBy] : undefined;
   const sql = `SELECT r.bucket${group ? `, ${group.select}` : ''}, ${SUMS}
        FROM ${ROLLUP_TABLE[selection.granularity]} r ${group?.join ?? ''}

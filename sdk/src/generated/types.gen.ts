@@ -928,6 +928,9 @@ export type GenerationLogResponseDto = {
     metadata: {
         [key: string]: unknown;
     } | null;
+    /**
+     * The provider’s own model id (provider is its own field)
+     */
     model: string | null;
     output_tokens: number;
     price_unknown: boolean;
@@ -1770,6 +1773,9 @@ export type ExportUsageCsvData = {
         group_by?: 'client' | 'provider' | 'model' | 'template';
         client_id?: string;
         provider?: string;
+        /**
+         * provider/model, or the provider’s own model id (gpt-4o-mini)
+         */
         model?: string;
     };
     url: '/api/admin/billing/export.csv';
@@ -1851,6 +1857,9 @@ export type GetAdminUsageData = {
         group_by?: 'client' | 'provider' | 'model' | 'template';
         client_id?: string;
         provider?: string;
+        /**
+         * provider/model, or the provider’s own model id (gpt-4o-mini)
+         */
         model?: string;
     };
     url: '/api/admin/billing/usage';
@@ -2306,6 +2315,9 @@ export type ListGenerationLogsData = {
     query?: {
         client_id?: string;
         provider?: string;
+        /**
+         * provider/model, or the provider’s own model id (gpt-4o-mini)
+         */
         model?: string;
         status?: 'success' | 'error' | 'cancelled' | 'rate_limited' | 'budget_exceeded' | 'rejected';
         /**

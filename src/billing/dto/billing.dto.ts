@@ -38,7 +38,11 @@ export class AdminUsageQueryDto {
   @ApiPropertyOptional({ enum: ADMIN_GROUPS }) @IsOptional() @IsIn(ADMIN_GROUPS) group_by?: UsageGroup;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() client_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) provider?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) model?: string;
+  @ApiPropertyOptional({ example: 'openai/gpt-4o-mini', description: 'provider/model, or the provider’s own model id (gpt-4o-mini)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  model?: string;
 }
 
 export class TopSpendersQueryDto {

@@ -9,7 +9,11 @@ const STATUSES: GenerationStatus[] = ['success', 'error', 'cancelled', 'rate_lim
 export class LogsQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() client_id?: string;
   @ApiPropertyOptional({ example: 'openai' }) @IsOptional() @IsString() @MaxLength(200) provider?: string;
-  @ApiPropertyOptional({ example: 'openai/gpt-4o-mini' }) @IsOptional() @IsString() @MaxLength(200) model?: string;
+  @ApiPropertyOptional({ example: 'openai/gpt-4o-mini', description: 'provider/model, or the provider’s own model id (gpt-4o-mini)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  model?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: GenerationStatus;
   @ApiPropertyOptional({ format: 'uuid', description: 'calls made through this template' }) @IsOptional() @IsUUID() template_id?: string;
   @ApiPropertyOptional({ format: 'date-time', example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsIsoDate() from?: string;
@@ -32,7 +36,8 @@ export class GenerationLogResponseDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) api_key_id!: string | null;
   @ApiProperty({ example: '/v1/chat/completions' }) endpoint!: string;
   @ApiProperty({ type: String, nullable: true, example: 'openai' }) provider!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'openai/gpt-4o-mini' }) model!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'gpt-4o-mini', description: 'The provider’s own model id (provider is its own field)' })
+  model!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The model asked for, when a fallback or alias answered' }) requested_model!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) template_id!: string | null;
   @ApiProperty({ type: String, nullable: true }) template_name!: string | null;

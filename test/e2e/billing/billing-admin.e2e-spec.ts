@@ -45,6 +45,31 @@ describe('billing HTTP routes', () => {
     expect(res.body.last_24_hours.slice(0, 23).every((h: { requests: number }) => h.requests === 0)).toBe(true);
   });
 
+  it('filters the log, the usage report and the CSV by a model named provider/model, as the API names models', async () => {
+    const admin = (r: request.Test) => r.set('Authorization', `Bearer ${t.adminToken}`);
+    const client = await admin(request(t.url).post('/api/admin/clients')).send({ name: 'model-filter' }).expect(201);
+    const key = await admin(request(t.url).post(`/api/admin/clients/${client.body.id}/keys`))
+      .send({})
+      .expect(201);
+    await request(t.url).post('/api/v1/llm/generate').set('X-API-Key', key.body.key).send({ model: 'mock/echo', prompt: 'filter me' }).expect(200);
+    const mine = `client_id=${client.body.id}`;
+    for (const model of ['mock/echo', 'echo', 'MOCK/echo']) {
+      const logs = await admin(request(t.url).get(`/api/admin/logs?${mine}&model=${encodeURIComponent(model)}`)).expect(200);
+      expect({ model, found: logs.body.items.map((i: { provider: string; model: string }) => `${i.provider}/${i.model}`) }).toEqual({
+        model,
+        found: ['mock/echo'],
+      });
+      const usage = await admin(request(t.url).get(`/api/admin/billing/usage?${mine}&granularity=day&model=${encodeURIComponent(model)}`)).expect(200);
+      expect({ model, requests: usage.body.totals.requests }).toEqual({ model, requests: 1 });
+    }
+    const csv = await admin(request(t.url).get(`/api/admin/billing/export.csv?${mine}&granularity=day&model=mock%2Fecho`)).expect(200);
+    expect(csv.text.trim().split('\r\n')).toHaveLength(2);
+    for (const other of ['openai/echo', 'mock/echo2']) {
+      const logs = await admin(request(t.url).get(`/api/admin/logs?${mine}&model=${encodeURIComponent(other)}`)).expect(200);
+      expect({ other, items: logs.body.items }).toEqual({ other, items: [] });
+    }
+  });
+
   it('answers 404 not_found for an unknown request id', async () => {
     const res = await request(t.url).get('/api/admin/logs/00000000-0000-4000-8000-000000000000').set('Authorization', `Bearer ${t.adminToken}`).expect(404);
     expect(res.body.error.code).toBe('not_found');
