@@ -444,9 +444,10 @@ export type CallerResponseDto = {
 export type ChatCompletionChoiceDto = {
     finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
     index: number;
-    logprobs: {
-        [key: string]: unknown;
-    } | null;
+    /**
+     * The provider's log probabilities of the answer's tokens when the request set `logprobs: true`, otherwise null
+     */
+    logprobs: ChatCompletionLogprobsDto | null;
     message: ChatCompletionMessageDto;
 };
 
@@ -455,6 +456,10 @@ export type ChatCompletionCreateDto = {
      * LLMHub: models to try in order when the first fails
      */
     fallbacks?: Array<string>;
+    /**
+     * Answer the log probability of each output token (openai and custom providers; a 400 naming `logprobs` for others)
+     */
+    logprobs?: boolean;
     /**
      * Same as max_tokens
      */
@@ -471,6 +476,20 @@ export type ChatCompletionCreateDto = {
      * `provider/model`, a known bare model name, or an alias
      */
     model: string;
+    /**
+     * The shape of the answer: `{"type":"text"}` (the default, any provider), `{"type":"json_object"}`, or `{"type":"json_schema","json_schema":{name, schema, strict?, description?}}`. The JSON modes reach OpenAI-shaped providers (openai, groq, custom ones) as sent; for other providers (anthropic) the request is a 400 naming `response_format`
+     */
+    response_format?: {
+        json_schema?: {
+            description?: string;
+            name: string;
+            schema?: {
+                [key: string]: unknown;
+            };
+            strict?: boolean | null;
+        };
+        type?: 'text' | 'json_object' | 'json_schema';
+    };
     stop?: string | Array<string>;
     /**
      * Answer as a text/event-stream of chat.completion.chunk events
@@ -500,6 +519,10 @@ export type ChatCompletionCreateDto = {
     tools?: Array<{
         [key: string]: unknown;
     }>;
+    /**
+     * With `logprobs: true`: the most likely alternatives per token
+     */
+    top_logprobs?: number;
     top_p?: number;
     /**
      * LLMHub: the template’s variables
@@ -507,6 +530,11 @@ export type ChatCompletionCreateDto = {
     variables?: {
         [key: string]: unknown;
     };
+};
+
+export type ChatCompletionLogprobsDto = {
+    content: Array<TokenLogprobDto> | null;
+    refusal: Array<TokenLogprobDto> | null;
 };
 
 export type ChatCompletionMessageDto = {
@@ -1633,6 +1661,28 @@ export type TemplateVariableResponseDto = {
     description: string | null;
     name: string;
     required: boolean;
+};
+
+export type TokenLogprobDto = {
+    /**
+     * the UTF-8 bytes of the token
+     */
+    bytes: Array<number> | null;
+    logprob: number;
+    token: string;
+    /**
+     * the most likely tokens at this position, as many as `top_logprobs` asked for
+     */
+    top_logprobs: Array<TopLogprobDto>;
+};
+
+export type TopLogprobDto = {
+    /**
+     * the UTF-8 bytes of the token
+     */
+    bytes: Array<number> | null;
+    logprob: number;
+    token: string;
 };
 
 export type TopSpenderDto = {

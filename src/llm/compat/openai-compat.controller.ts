@@ -73,8 +73,10 @@ export class OpenAiCompatController {
       'The OpenAI chat completions API for every configured provider: point an OpenAI SDK at `<LLMHub>/v1` with an LLMHub key. With `stream: ' +
       'true` the answer is a `text/event-stream` of `chat.completion.chunk` events ending with `data: [DONE]` (usage in the last chunk with ' +
       '`stream_options.include_usage`). Accepted and ignored: user, seed, store, service_tier, n=1, response_format text, ' +
-      'parallel_tool_calls=true, logprobs=false, penalties. Refused with 400 naming the field: n>1, JSON response formats, logprobs, logit_bias, ' +
-      'audio, functions. LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd ' +
+      'parallel_tool_calls=true, logprobs=false, penalties. Passed through to OpenAI-shaped providers: response_format json_object and ' +
+      'json_schema (openai, groq, custom), logprobs and top_logprobs (openai, custom), answered in `choices[].logprobs` (streamed: in each ' +
+      "chunk's); for a provider without them, a 400 naming the field. Refused with 400 naming the field: n>1, logit_bias, audio, functions. " +
+      'LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd ' +
       'header carry the cost.',
   })
   @ApiErrors(GENERATION_ERRORS)

@@ -4,6 +4,7 @@ import { AppError } from '../../common/errors/app-error';
 import { PromptsService } from '../../prompts/prompts.service';
 import { GenerationInput, PreparedGeneration, TemplateUse } from './generation.types';
 import { ChatMessage, GenerateRequest } from '../providers/llm-provider';
+import type { ProviderCapability } from '../providers/provider-descriptor';
 import { ModelKind, ModelResolver, ModelTarget } from '../routing/model-resolver.service';
 import { TokensService } from './tokens.service';
 
@@ -59,7 +60,9 @@ export class GenerationPlanner {
 
     const primary = this.target(model, provider, 'chat');
     this.access.assertModelAllowed(input.caller, primary.providerId, primary.model);
-    const fallbacks = this.fallbacks(input, primary);
+    const options = chatOptions(params);
+    if (options) this.assertOffers(primary, options);
+    const fallbacks = this.fallbacks(input, primary, options);
     const targets = fallbacks.length === 0 ? [primary] : [primary, ...fallbacks];
 
     const request: PreparedGeneration['request'] = { messages, ...(system ? { system } : {}), ...params };
@@ -84,7 +87,7 @@ export class GenerationPlanner {
    * Explicit fallbacks must all be known and allowed (a typo should not pass
    * silently); the client's default fallbacks are skipped where not allowed.
    */
-  private fallbacks(input: GenerationInput, primary: ModelTarget): ModelTarget[] {
+  private fallbacks(input: GenerationInput, primary: ModelTarget, options: ChatOption[] | undefined): ModelTarget[] {
     const explicit = input.fallbacks !== undefined;
     const names = input.fallbacks ?? input.caller.fallbackModels ?? [];
     if (names.length === 0) return [];
@@ -101,11 +104,52 @@ export class GenerationPlanner {
         throw error;
       }
       if (seen.has(target.id)) return;
+      // a fallback must honour the request as the first model would: the client's defaults that cannot are skipped
+      const missing = options && missingOption(target, options);
+      if (missing) {
+        if (!explicit) return;
+        throw new AppError('validation_error', `${missing} is not supported by ${target.id}, a fallback of this request`, [
+          { field: `fallbacks[${i}]`, message: `${target.provider.id} does not support ${missing}` },
+        ]);
+      }
       seen.add(target.id);
       targets.push(target);
     });
     return targets;
   }
+
+  /** A request option the provider's wire format has no equivalent for is a 400 naming the field, before any call. */
+  private assertOffers(target: ModelTarget, options: ChatOption[]): void {
+    const missing = missingOption(target, options);
+    if (!missing) return;
+    const offering = this.models.providersWith(missing);
+    const where = offering.length > 0 ? `supported by ${inWords(offering)} models` : 'supported by no provider of this instance';
+    throw new AppError('validation_error', `${missing} is not supported by ${target.providerId} models (${target.id}); it is ${where}`, [
+      { field: missing, message: `not supported by ${target.providerId}; ${where}` },
+    ]);
+  }
+}
+
+/** Chat options only some providers carry; each is named by its request field and the capability it needs. */
+type ChatOption = Extract<ProviderCapability, 'response_format' | 'logprobs'>;
+
+/** The options a request uses, or undefined (the usual case, with no further work). */
+function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'logprobs'>): ChatOption[] | undefined {
+  if (params.responseFormat === undefined && !params.logprobs) return undefined;
+  const options: ChatOption[] = [];
+  if (params.responseFormat !== undefined) options.push('response_format');
+  if (params.logprobs) options.push('logprobs');
+  return options;
+}
+
+/** `a`, `a and b`, `a, b and c` */
+function inWords(names: string[]): string {
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function missingOption(target: ModelTarget, options: ChatOption[]): ChatOption | undefined {
+  const capabilities: readonly ProviderCapability[] = target.provider.descriptor.capabilities;
+  return options.find((option) => !capabilities.includes(option));
 }
 
 /** Template params (snake_case, as stored) apply where the request set nothing. */

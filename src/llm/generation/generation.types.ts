@@ -1,6 +1,6 @@
 import { Caller } from '../../common/caller';
 import { AppError } from '../../common/errors/app-error';
-import { ChatMessage, FinishReason, GenerateRequest, StreamEvent, TokenUsage, ToolCall } from '../providers/llm-provider';
+import { ChatMessage, FinishReason, GenerateRequest, Logprobs, StreamEvent, TokenUsage, ToolCall } from '../providers/llm-provider';
 import { ModelTarget } from '../routing/model-resolver.service';
 
 /** Side effects the HTTP layer wants to know about; services stay free of req/res. */
@@ -33,7 +33,20 @@ export interface GenerationInput {
   fallbacks?: string[];
   system?: string;
   messages: ChatMessage[];
-  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'cacheControl'>;
+  params: Pick<
+    GenerateRequest,
+    | 'maxTokens'
+    | 'temperature'
+    | 'topP'
+    | 'stop'
+    | 'tools'
+    | 'toolChoice'
+    | 'parallelToolCalls'
+    | 'cacheControl'
+    | 'responseFormat'
+    | 'logprobs'
+    | 'topLogprobs'
+  >;
   template?: TemplateInput;
   variables?: Record<string, unknown>;
   /** keeps one subject on one template version during A/B tests */
@@ -80,6 +93,8 @@ export interface GenerationOutcome extends CallCost {
   finishReason: FinishReason;
   /** the stop sequence that ended the output, when the provider said which */
   stopSequence?: string;
+  /** the output tokens' log probabilities, when asked for */
+  logprobs?: Logprobs;
   latencyMs: number;
   attempts: number;
   template: TemplateUse | null;

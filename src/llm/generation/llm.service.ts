@@ -65,6 +65,7 @@ export class LlmService {
       ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
       finishReason: result.finishReason,
       ...(result.stopSequence !== undefined ? { stopSequence: result.stopSequence } : {}),
+      ...(result.logprobs ? { logprobs: result.logprobs } : {}),
       ...cost,
       latencyMs: Math.round(latencyMs),
       attempts,

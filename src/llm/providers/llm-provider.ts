@@ -67,6 +67,42 @@ export interface ToolDefinition {
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
+/**
+ * The shape the answer's text must take (OpenAI's response_format): any JSON
+ * object, or JSON following a schema. Plain text is the default and has no value here.
+ */
+export type ResponseFormat =
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      jsonSchema: {
+        name: string;
+        description?: string;
+        /** the JSON schema the answer follows */
+        schema?: Record<string, unknown>;
+        /** the provider enforces the schema exactly */
+        strict?: boolean | null;
+      };
+    };
+
+/** One token's log probability (OpenAI's logprobs entries); `bytes` is its UTF-8 bytes, null when it has none. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+}
+
+/** An output token's log probability with the most likely alternatives at its position (as many as topLogprobs asked). */
+export interface OutputTokenLogprob extends TokenLogprob {
+  topLogprobs: TokenLogprob[];
+}
+
+/** The log probabilities of an answer's tokens: its content, or its refusal. */
+export interface Logprobs {
+  content: OutputTokenLogprob[] | null;
+  refusal: OutputTokenLogprob[] | null;
+}
+
 export interface GenerateRequest {
   /** the provider's own model id, without the `provider/` prefix */
   model: string;
@@ -82,6 +118,12 @@ export interface GenerateRequest {
   parallelToolCalls?: boolean;
   /** Anthropic's request-level cache_control: a breakpoint on the last cacheable block */
   cacheControl?: CacheControl;
+  /** JSON output; only providers with the `response_format` capability get such a request */
+  responseFormat?: ResponseFormat;
+  /** answer the output tokens' log probabilities; only providers with the `logprobs` capability get such a request */
+  logprobs?: boolean;
+  /** with logprobs: the most likely alternatives per position, 0–20 */
+  topLogprobs?: number;
   /** upstream timeout for this attempt, set by the router */
   timeoutMs?: number;
 }
@@ -118,6 +160,8 @@ export interface GenerateResult {
   usage: TokenUsage | null;
   /** the model id the provider says answered */
   model: string;
+  /** when the request asked for logprobs and the provider answered them */
+  logprobs?: Logprobs;
 }
 
 /**
@@ -126,7 +170,7 @@ export interface GenerateResult {
  * event (the last event). A stream that ends any other way throws a ProviderError.
  */
 export type StreamEvent =
-  | { type: 'text'; text: string }
+  | { type: 'text'; text: string; logprobs?: OutputTokenLogprob[] }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string }
   | { type: 'usage'; usage: TokenUsage }
   | { type: 'finish'; finishReason: FinishReason; stopSequence?: string };

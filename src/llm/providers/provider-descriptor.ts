@@ -1,7 +1,11 @@
 import type { ProviderModel } from './llm-provider';
 
-/** What a provider can be asked to do; chat and stream are every provider's. */
-export type ProviderCapability = 'chat' | 'stream' | 'embeddings' | 'images';
+/**
+ * What a provider can be asked to do; chat and stream are every provider's. `response_format` (JSON
+ * output) and `logprobs` are chat options its wire format carries: a request with them for a
+ * provider without the capability is a 400 naming the field.
+ */
+export type ProviderCapability = 'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'logprobs';
 
 /**
  * What the gateway knows about a provider before calling it, declared in the provider's own folder

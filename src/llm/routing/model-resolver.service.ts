@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { ModelCatalog } from './model-catalog';
 import { LlmProvider, ProviderModel } from '../providers/llm-provider';
+import type { ProviderCapability } from '../providers/provider-descriptor';
 import { ProviderRegistry } from '../providers/provider-registry';
 
 /** A resolved model: which strategy serves it and under which id. */
@@ -75,6 +76,14 @@ export class ModelResolver {
     throw new AppError('validation_error', `No model given and no configured provider offers a default ${kind} model; name one as "provider/model"`, [
       { field: 'model', message: 'required' },
     ]);
+  }
+
+  /** The ids of the registered providers with a capability, for messages that say where a request could go. */
+  providersWith(capability: ProviderCapability): string[] {
+    return this.registry
+      .all()
+      .filter((p) => p.descriptor.capabilities.includes(capability))
+      .map((p) => p.id);
   }
 
   /** A named model, or the default of its kind when none is named. */

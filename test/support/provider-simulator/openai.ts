@@ -1,9 +1,12 @@
 /**
  * OpenAI wire format (and Groq's copy of it under /openai/v1): chat
- * completions (JSON and SSE), embeddings, image generations and models.
+ * completions (JSON and SSE, with response_format and logprobs as in
+ * structured-output.ts; Groq refuses logprobs as the real one does),
+ * embeddings, image generations and models.
  */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse, writeJson } from './respond';
+import { contentLogprobs, structuredReply, tokensOf } from './structured-output';
 import { embeddingInputTokens, imageOutputTokens, inputTokensFor, outputTokensFor, replyChunks, replyText, stripDirectives, countWords } from './tokens';
 
 export type OpenAiFlavour = 'openai' | 'groq';
@@ -85,9 +88,17 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
   ex.log.usage = { input_tokens: input, output_tokens: output };
   const id = `chatcmpl-sim${ex.seq}`;
   const created = Math.floor(Date.now() / 1000);
+  // response_format and logprobs (structured-output.ts); without them the reply is the plain words, as before
+  let reply: TokenReply | undefined;
+  if (body.response_format != null || body.logprobs === true) {
+    const problem = structuredRequestProblem(body, flavour);
+    if (problem) return sendError(ex, 'invalid', problem);
+    const text = structuredReply(body.response_format) ?? replyText(output);
+    reply = { text, logprobs: body.logprobs === true ? (optionalNumber(body.top_logprobs) ?? 0) : undefined };
+  }
   if (body.stream === true) {
     const includeUsage = body.stream_options?.include_usage === true;
-    return streamChat(ex, { id, created, model: body.model, input, output, finishReason, includeUsage, flavour });
+    return streamChat(ex, { id, created, model: body.model, input, output, finishReason, includeUsage, flavour, reply });
   }
   const usage = flavour === 'groq' ? groqUsage(input, output) : openAiUsage(input, output);
   sendJson(ex, {
@@ -98,8 +109,8 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: replyText(output), refusal: null, annotations: [] },
-        logprobs: null,
+        message: { role: 'assistant', content: reply ? reply.text : replyText(output), refusal: null, annotations: [] },
+        logprobs: reply?.logprobs !== undefined ? { content: contentLogprobs(tokensOf(reply.text), reply.logprobs), refusal: null } : null,
         finish_reason: finishReason,
       },
     ],
@@ -107,6 +118,39 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     ...(flavour === 'groq' ? { x_groq: { id: `req_sim${ex.seq}` } } : { service_tier: 'default' }),
     system_fingerprint: 'fp_sim',
   });
+}
+
+/** A reply other than the plain words: JSON for a response_format, and/or with logprobs (top_logprobs count). */
+interface TokenReply {
+  text: string;
+  logprobs: number | undefined;
+}
+
+/** What the real APIs refuse about response_format and logprobs, as their 400 message. */
+function structuredRequestProblem(body: any, flavour: OpenAiFlavour): string | undefined {
+  if (body.logprobs === true && flavour === 'groq') return '`logprobs` is not supported';
+  const format = body.response_format;
+  if (format?.type === 'json_object' && !JSON.stringify(body.messages).toLowerCase().includes('json')) {
+    return "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.";
+  }
+  if (format?.type === 'json_schema' && (typeof format.json_schema?.name !== 'string' || format.json_schema.name === '')) {
+    return "Missing required parameter: 'response_format.json_schema.name'.";
+  }
+  return undefined;
+}
+
+/** The reply's tokens in `count` stream pieces (default one token per piece), each with its logprobs when asked for. */
+function tokenPieces(reply: TokenReply, count: number | undefined): { text: string; logprobs: string }[] {
+  const tokens = tokensOf(reply.text);
+  const n = Math.min(Math.max(1, count ?? tokens.length), tokens.length);
+  const pieces: { text: string; logprobs: string }[] = [];
+  for (let c = 0; c < n; c++) {
+    const from = Math.floor((c * tokens.length) / n);
+    const part = tokens.slice(from, Math.floor(((c + 1) * tokens.length) / n));
+    const logprobs = reply.logprobs === undefined ? 'null' : JSON.stringify({ content: contentLogprobs(part, reply.logprobs, from), refusal: null });
+    pieces.push({ text: part.join(''), logprobs });
+  }
+  return pieces;
 }
 
 interface ChatStreamSpec {
@@ -118,6 +162,7 @@ interface ChatStreamSpec {
   finishReason: string;
   includeUsage: boolean;
   flavour: OpenAiFlavour;
+  reply: TokenReply | undefined;
 }
 
 function streamChat(ex: Exchange, s: ChatStreamSpec): void {
@@ -128,13 +173,19 @@ function streamChat(ex: Exchange, s: ChatStreamSpec): void {
   const usageNull = s.includeUsage ? ',"usage":null' : '';
   const xGroq = `"x_groq":{"id":"req_sim${ex.seq}"`;
   const tail = (extra = ''): string => `${usageNull}${extra}}\n\n`;
-  const choice = (delta: string, finish: string | null): string =>
-    `[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]`;
+  const choice = (delta: string, finish: string | null, logprobs = 'null'): string =>
+    `[{"index":0,"delta":${delta},"logprobs":${logprobs},"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]`;
 
   const frames: string[] = [];
   frames.push(head + choice('{"role":"assistant","content":""}', null) + tail(s.flavour === 'groq' ? `,${xGroq}}` : ''));
-  const pieces = replyChunks(s.output, ex.directive.chunks);
-  for (const piece of pieces) frames.push(head + choice(`{"content":${JSON.stringify(piece)}}`, null) + tail());
+  const pieces = s.reply ? tokenPieces(s.reply, ex.directive.chunks) : replyChunks(s.output, ex.directive.chunks);
+  for (const piece of pieces) {
+    frames.push(
+      typeof piece === 'string'
+        ? head + choice(`{"content":${JSON.stringify(piece)}}`, null) + tail()
+        : head + choice(`{"content":${JSON.stringify(piece.text)}}`, null, piece.logprobs) + tail(),
+    );
+  }
   const groqFinal = s.flavour === 'groq' ? `,${xGroq},"usage":${JSON.stringify(groqUsage(s.input, s.output))}}` : '';
   frames.push(head + choice('{}', s.finishReason) + tail(groqFinal));
   if (s.includeUsage) {

@@ -11,7 +11,9 @@
  *   The result is at least 1.
  * - output_tokens = the `output_tokens` directive when given, otherwise
  *   min(max_tokens ?? max_completion_tokens, 12) (12 when neither is given).
- * - The reply text is `output_tokens` words: "word1 word2 … wordN".
+ * - The reply text is `output_tokens` words: "word1 word2 … wordN". With an
+ *   OpenAI `response_format` it is JSON instead, and `logprobs` split it into
+ *   tokens (structured-output.ts); usage is counted as above all the same.
  * - Streams split the reply into `chunks` pieces (directive; default one word
  *   per chunk). Joining the pieces gives back the reply text exactly.
  * - Embeddings: prompt_tokens = words across all inputs (a token-id array counts

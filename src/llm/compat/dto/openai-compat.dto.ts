@@ -43,6 +43,38 @@ export class ChatCompletionCreateDto {
   >[];
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] }) tool_choice?: string | Record<string, unknown>;
   @ApiPropertyOptional({
+    description:
+      'The shape of the answer: `{"type":"text"}` (the default, any provider), `{"type":"json_object"}`, or `{"type":"json_schema",' +
+      '"json_schema":{name, schema, strict?, description?}}`. The JSON modes reach OpenAI-shaped providers (openai, groq, custom ones) as sent; ' +
+      'for other providers (anthropic) the request is a 400 naming `response_format`',
+    type: 'object',
+    properties: {
+      type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] },
+      json_schema: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+          description: { type: 'string' },
+          schema: { type: 'object', additionalProperties: true },
+          strict: { type: 'boolean', nullable: true },
+        },
+        required: ['name'],
+      },
+    },
+    required: ['type'],
+    example: {
+      type: 'json_schema',
+      json_schema: { name: 'tagline', schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }, strict: true },
+    },
+  })
+  response_format?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description: 'Answer the log probability of each output token (openai and custom providers; a 400 naming `logprobs` for others)',
+    default: false,
+  })
+  logprobs?: boolean;
+  @ApiPropertyOptional({ minimum: 0, maximum: 20, description: 'With `logprobs: true`: the most likely alternatives per token' }) top_logprobs?: number;
+  @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent',
     oneOf: [
       { type: 'string' },
@@ -76,10 +108,31 @@ export class ChatCompletionMessageDto {
   @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) tool_calls?: Record<string, unknown>[];
 }
 
+export class TopLogprobDto {
+  @ApiProperty({ example: 'Fresh' }) token!: string;
+  @ApiProperty({ example: -0.0123 }) logprob!: number;
+  @ApiProperty({ type: [Number], nullable: true, description: 'the UTF-8 bytes of the token', example: [70, 114, 101, 115, 104] }) bytes!: number[] | null;
+}
+
+export class TokenLogprobDto extends TopLogprobDto {
+  @ApiProperty({ type: [TopLogprobDto], description: 'the most likely tokens at this position, as many as `top_logprobs` asked for' })
+  top_logprobs!: TopLogprobDto[];
+}
+
+export class ChatCompletionLogprobsDto {
+  @ApiProperty({ type: [TokenLogprobDto], nullable: true }) content!: TokenLogprobDto[] | null;
+  @ApiProperty({ type: [TokenLogprobDto], nullable: true }) refusal!: TokenLogprobDto[] | null;
+}
+
 export class ChatCompletionChoiceDto {
   @ApiProperty({ example: 0 }) index!: number;
   @ApiProperty({ type: ChatCompletionMessageDto }) message!: ChatCompletionMessageDto;
-  @ApiProperty({ type: Object, nullable: true }) logprobs!: null;
+  @ApiProperty({
+    type: ChatCompletionLogprobsDto,
+    nullable: true,
+    description: "The provider's log probabilities of the answer's tokens when the request set `logprobs: true`, otherwise null",
+  })
+  logprobs!: ChatCompletionLogprobsDto | null;
   @ApiProperty({ enum: ['stop', 'length', 'tool_calls', 'content_filter'] }) finish_reason!: string;
 }
 

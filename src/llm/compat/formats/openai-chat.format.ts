@@ -4,6 +4,9 @@ import {
   ContentPart,
   FinishReason,
   GenerateRequest,
+  Logprobs,
+  OutputTokenLogprob,
+  ResponseFormat,
   StreamEvent,
   TokenUsage,
   ToolCall,
@@ -16,7 +19,10 @@ import { BodyReader, isObject, Json, readTemplate } from './body-reader';
 export interface ParsedChatCompletion {
   model: string;
   messages: ChatMessage[];
-  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls'>;
+  params: Pick<
+    GenerateRequest,
+    'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'logprobs' | 'topLogprobs'
+  >;
   stream: boolean;
   includeUsage: boolean;
   template?: TemplateInput;
@@ -32,8 +38,11 @@ export interface ParsedChatCompletion {
  * user, seed, store, service_tier, prompt_cache_key, safety_identifier,
  * reasoning_effort, verbosity, frequency_penalty, presence_penalty.
  * parallel_tool_calls=false reaches the provider (Anthropic: disable_parallel_tool_use).
+ * response_format (json_object, json_schema) and logprobs/top_logprobs reach the providers whose
+ * wire format has them (the planner answers a 400 naming the field for the others);
+ * response_format {"type":"text"} is the default and is dropped.
  * Fields that would silently change the answer when dropped get a 400 naming them:
- * n > 1, response_format json_*, logprobs, logit_bias, audio, modalities other than text,
+ * n > 1, logit_bias, audio, modalities other than text,
  * functions/function_call (use tools), prediction, web_search_options.
  */
 export function parseChatCompletion(body: unknown): ParsedChatCompletion {
@@ -51,6 +60,10 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const stream = r.boolean('stream') ?? false;
   const streamOptions = r.object('stream_options');
   const includeUsage = streamOptions?.include_usage === true;
+  const responseFormat = r.has('response_format') ? readResponseFormat(r) : undefined;
+  const logprobs = r.boolean('logprobs');
+  const topLogprobs = r.number('top_logprobs', { integer: true, min: 0, max: 20 });
+  if (topLogprobs !== undefined && topLogprobs > 0 && logprobs !== true) r.problem('top_logprobs', 'requires logprobs: true');
   rejectSemanticFields(r);
   const variables = r.object('variables');
   const fallbacks = r.stringList('fallbacks', { max: 10 });
@@ -68,6 +81,8 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
       ...(tools !== undefined ? { tools } : {}),
       ...(toolChoice !== undefined ? { toolChoice } : {}),
       ...(parallelToolCalls === false ? { parallelToolCalls } : {}),
+      ...(responseFormat !== undefined ? { responseFormat } : {}),
+      ...(logprobs === true ? { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) } : {}),
     },
     stream,
     includeUsage,
@@ -82,12 +97,6 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
 function rejectSemanticFields(r: BodyReader): void {
   const n = r.number('n', { integer: true, min: 1 });
   if (n !== undefined && n > 1) r.unsupported('n', 'only n=1 is supported');
-  const format = r.body.response_format;
-  if (format !== undefined && format !== null && !(isObject(format) && format.type === 'text')) {
-    r.unsupported('response_format', 'only {"type":"text"} is supported; JSON modes are not passed through');
-  }
-  if (r.body.logprobs === true) r.unsupported('logprobs', 'logprobs are not supported');
-  if (r.has('top_logprobs') && r.body.top_logprobs !== 0) r.unsupported('top_logprobs', 'logprobs are not supported');
   if (isObject(r.body.logit_bias) && Object.keys(r.body.logit_bias).length > 0) r.unsupported('logit_bias', 'logit_bias is not supported');
   if (r.has('audio')) r.unsupported('audio', 'audio output is not supported');
   const modalities = r.body.modalities;
@@ -95,6 +104,50 @@ function rejectSemanticFields(r: BodyReader): void {
   if (r.has('functions') || r.has('function_call')) r.unsupported(r.has('functions') ? 'functions' : 'function_call', 'use tools and tool_choice');
   if (r.has('prediction')) r.unsupported('prediction', 'predicted outputs are not supported');
   if (r.has('web_search_options')) r.unsupported('web_search_options', 'web search is not supported');
+}
+
+/** Longest json_schema name OpenAI accepts (a-z, A-Z, 0-9, _ and -). */
+const SCHEMA_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * response_format as OpenAI takes it: {"type":"text"} (the default: undefined), {"type":"json_object"},
+ * or {"type":"json_schema","json_schema":{name, description?, schema?, strict?}}. The schema is
+ * passed on as sent; the provider checks it.
+ */
+function readResponseFormat(r: BodyReader): ResponseFormat | undefined {
+  const value = r.body.response_format;
+  if (!isObject(value)) return r.problem('response_format', 'expected an object with a type: text, json_object or json_schema');
+  switch (value.type) {
+    case 'text':
+      return undefined;
+    case 'json_object':
+      return { type: 'json_object' };
+    case 'json_schema': {
+      const spec = value.json_schema;
+      if (!isObject(spec)) return r.problem('response_format.json_schema', 'expected {name, schema?, strict?, description?}');
+      const { name, schema, strict, description } = spec;
+      if (typeof name !== 'string' || !SCHEMA_NAME.test(name)) {
+        return r.problem('response_format.json_schema.name', 'expected 1 to 64 letters, digits, _ or -');
+      }
+      if (schema !== undefined && schema !== null && !isObject(schema)) return r.problem('response_format.json_schema.schema', 'expected a JSON schema object');
+      if (strict !== undefined && strict !== null && typeof strict !== 'boolean')
+        return r.problem('response_format.json_schema.strict', 'expected true or false');
+      if (description !== undefined && description !== null && typeof description !== 'string') {
+        return r.problem('response_format.json_schema.description', 'expected a string');
+      }
+      return {
+        type: 'json_schema',
+        jsonSchema: {
+          name,
+          ...(typeof description === 'string' ? { description } : {}),
+          ...(isObject(schema) ? { schema } : {}),
+          ...(typeof strict === 'boolean' || strict === null ? { strict } : {}),
+        },
+      };
+    }
+    default:
+      return r.problem('response_format.type', 'expected text, json_object or json_schema');
+  }
 }
 
 function readStop(r: BodyReader): string[] | undefined {
@@ -231,6 +284,19 @@ export function openAiUsage(usage: TokenUsage, costUsd: string | null): Json {
   };
 }
 
+function openAiTokenLogprob(t: OutputTokenLogprob): Json {
+  return {
+    token: t.token,
+    logprob: t.logprob,
+    bytes: t.bytes,
+    top_logprobs: t.topLogprobs.map((alt) => ({ token: alt.token, logprob: alt.logprob, bytes: alt.bytes })),
+  };
+}
+
+function openAiLogprobs(logprobs: Logprobs): Json {
+  return { content: logprobs.content?.map(openAiTokenLogprob) ?? null, refusal: logprobs.refusal?.map(openAiTokenLogprob) ?? null };
+}
+
 /** A genuine ChatCompletion, so the OpenAI SDK parses it; `model` is `provider/model`. */
 export function toChatCompletion(outcome: GenerationOutcome): Json {
   const toolCalls = outcome.toolCalls ?? [];
@@ -250,7 +316,7 @@ export function toChatCompletion(outcome: GenerationOutcome): Json {
             ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
             : {}),
         },
-        logprobs: null,
+        logprobs: outcome.logprobs ? openAiLogprobs(outcome.logprobs) : null,
         finish_reason: openAiFinishReason(outcome.finishReason),
       },
     ],
@@ -278,7 +344,14 @@ export class OpenAiChunkWriter {
   event(event: StreamEvent): Json | undefined {
     switch (event.type) {
       case 'text':
-        return this.chunk([{ index: 0, delta: { content: event.text }, logprobs: null, finish_reason: null }]);
+        return this.chunk([
+          {
+            index: 0,
+            delta: { content: event.text },
+            logprobs: event.logprobs ? { content: event.logprobs.map(openAiTokenLogprob), refusal: null } : null,
+            finish_reason: null,
+          },
+        ]);
       case 'tool_call_delta':
         return this.chunk([
           {

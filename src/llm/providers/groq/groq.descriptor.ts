@@ -4,7 +4,8 @@ export const GROQ_DESCRIPTOR = {
   id: 'groq',
   aliases: [],
   env: { apiKey: 'GROQ_API_KEY', baseUrl: 'GROQ_BASE_URL' },
-  capabilities: ['chat', 'stream'],
+  // Groq's OpenAI-compatible API takes response_format but not logprobs
+  capabilities: ['chat', 'stream', 'response_format'],
   models: [
     { id: 'llama-3.3-70b-versatile', kind: 'chat' },
     { id: 'llama-3.1-8b-instant', kind: 'chat' },

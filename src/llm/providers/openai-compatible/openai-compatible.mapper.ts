@@ -4,9 +4,11 @@ import type {
   ChatCompletionContentPart,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
+  ChatCompletionTokenLogprob,
   ChatCompletionTool,
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
+import type { ResponseFormatJSONObject, ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
@@ -20,7 +22,10 @@ import {
   GenerateResult,
   ImageRequest,
   ImageResult,
+  Logprobs,
+  OutputTokenLogprob,
   ProviderError,
+  ResponseFormat,
   StreamEvent,
   TokenUsage,
   ToolCall,
@@ -102,7 +107,42 @@ export function toChatCompletionParams(req: GenerateRequest, maxTokensField: Max
   if (req.toolChoice !== undefined) params.tool_choice = toChatToolChoice(req.toolChoice);
   // OpenAI refuses parallel_tool_calls without tools
   if (req.parallelToolCalls === false && params.tools) params.parallel_tool_calls = false;
+  if (req.responseFormat !== undefined) params.response_format = toResponseFormat(req.responseFormat);
+  if (req.logprobs) {
+    params.logprobs = true;
+    if (req.topLogprobs !== undefined) params.top_logprobs = req.topLogprobs;
+  }
   return params;
+}
+
+export function toResponseFormat(format: ResponseFormat): ResponseFormatJSONObject | ResponseFormatJSONSchema {
+  if (format.type === 'json_object') return { type: 'json_object' };
+  const { name, description, schema, strict } = format.jsonSchema;
+  return {
+    type: 'json_schema',
+    json_schema: {
+      name,
+      ...(description !== undefined ? { description } : {}),
+      ...(schema !== undefined ? { schema } : {}),
+      ...(strict !== undefined ? { strict } : {}),
+    },
+  };
+}
+
+function toTokenLogprobs(entries: ChatCompletionTokenLogprob[] | null | undefined): OutputTokenLogprob[] | null {
+  if (!Array.isArray(entries)) return null;
+  return entries.map((e) => ({
+    token: e.token,
+    logprob: e.logprob,
+    bytes: e.bytes ?? null,
+    topLogprobs: (e.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob, bytes: t.bytes ?? null })),
+  }));
+}
+
+/** A choice's logprobs ({content, refusal}), or undefined when it carries none. */
+export function toLogprobs(logprobs: ChatCompletion.Choice.Logprobs | null | undefined): Logprobs | undefined {
+  if (!logprobs) return undefined;
+  return { content: toTokenLogprobs(logprobs.content), refusal: toTokenLogprobs(logprobs.refusal) };
 }
 
 export function toFinishReason(reason: string | null | undefined): FinishReason {
@@ -140,12 +180,14 @@ export function fromChatCompletion(completion: ChatCompletion): GenerateResult {
   const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
     call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
   );
+  const logprobs = choice.logprobs ? toLogprobs(choice.logprobs) : undefined;
   return {
     text: choice.message.content ?? '',
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(choice.finish_reason),
     usage: completion.usage ? toTokenUsage(completion.usage) : null,
     model: completion.model,
+    ...(logprobs ? { logprobs } : {}),
   };
 }
 
@@ -166,7 +208,11 @@ export function readChatChunk(chunk: ChatCompletionChunk): ChunkReading {
   const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
   if (choice) {
     const delta = choice.delta ?? {};
-    if (typeof delta.content === 'string' && delta.content !== '') reading.events.push({ type: 'text', text: delta.content });
+    // logprobs come with the text they score (only when asked for: otherwise null)
+    const logprobs = choice.logprobs ? toTokenLogprobs(choice.logprobs.content) : null;
+    if (typeof delta.content === 'string' && (delta.content !== '' || (logprobs !== null && logprobs.length > 0))) {
+      reading.events.push(logprobs ? { type: 'text', text: delta.content, logprobs } : { type: 'text', text: delta.content });
+    }
     for (const call of delta.tool_calls ?? []) {
       reading.events.push({
         type: 'tool_call_delta',

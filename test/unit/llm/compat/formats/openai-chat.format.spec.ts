@@ -85,9 +85,47 @@ describe('parseChatCompletion', () => {
 
   it('refuses fields that would silently change the answer, naming each', () => {
     const fields = fieldsOf(() =>
-      parseChatCompletion({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], n: 2, response_format: { type: 'json_object' }, logprobs: true }),
+      parseChatCompletion({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], n: 2, logit_bias: { '50256': -100 }, audio: {} }),
     );
-    expect(fields).toEqual(expect.arrayContaining(['n', 'response_format', 'logprobs']));
+    expect(fields).toEqual(['n', 'logit_bias', 'audio']);
+  });
+
+  it('reads response_format json_object and json_schema into the neutral params, and drops the default text', () => {
+    const body = (response_format: unknown) => ({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], response_format });
+    expect(parseChatCompletion(body({ type: 'json_object' })).params).toEqual({ responseFormat: { type: 'json_object' } });
+    const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false };
+    expect(parseChatCompletion(body({ type: 'json_schema', json_schema: { name: 'person', schema, strict: true } })).params).toEqual({
+      responseFormat: { type: 'json_schema', jsonSchema: { name: 'person', schema, strict: true } },
+    });
+    expect(parseChatCompletion(body({ type: 'text' })).params).toEqual({});
+  });
+
+  it('names the part of a malformed response_format', () => {
+    const body = (response_format: unknown) => ({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], response_format });
+    expect(fieldsOf(() => parseChatCompletion(body('json')))).toEqual(['response_format']);
+    expect(fieldsOf(() => parseChatCompletion(body({ type: 'xml' })))).toEqual(['response_format.type']);
+    expect(fieldsOf(() => parseChatCompletion(body({ type: 'json_schema' })))).toEqual(['response_format.json_schema']);
+    expect(fieldsOf(() => parseChatCompletion(body({ type: 'json_schema', json_schema: { schema: {} } })))).toEqual(['response_format.json_schema.name']);
+    expect(fieldsOf(() => parseChatCompletion(body({ type: 'json_schema', json_schema: { name: 'has space' } })))).toEqual([
+      'response_format.json_schema.name',
+    ]);
+    expect(fieldsOf(() => parseChatCompletion(body({ type: 'json_schema', json_schema: { name: 'p', schema: [] } })))).toEqual([
+      'response_format.json_schema.schema',
+    ]);
+    expect(fieldsOf(() => parseChatCompletion(body({ type: 'json_schema', json_schema: { name: 'p', strict: 'yes' } })))).toEqual([
+      'response_format.json_schema.strict',
+    ]);
+  });
+
+  it('reads logprobs and top_logprobs (0–20, only with logprobs: true)', () => {
+    const body = (extra: object) => ({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
+    expect(parseChatCompletion(body({ logprobs: true, top_logprobs: 3 })).params).toEqual({ logprobs: true, topLogprobs: 3 });
+    expect(parseChatCompletion(body({ logprobs: true })).params).toEqual({ logprobs: true });
+    expect(parseChatCompletion(body({ logprobs: false, top_logprobs: 0 })).params).toEqual({});
+    expect(fieldsOf(() => parseChatCompletion(body({ logprobs: true, top_logprobs: 21 })))).toEqual(['top_logprobs']);
+    expect(fieldsOf(() => parseChatCompletion(body({ logprobs: true, top_logprobs: 1.5 })))).toEqual(['top_logprobs']);
+    expect(fieldsOf(() => parseChatCompletion(body({ top_logprobs: 2 })))).toEqual(['top_logprobs']);
+    expect(fieldsOf(() => parseChatCompletion(body({ logprobs: 'yes' })))).toEqual(['logprobs']);
   });
 
   it('names bad fields: missing model, bad role, temperature out of range', () => {
@@ -206,6 +244,24 @@ describe('stream writers', () => {
       attempts: 1,
     });
     expect(usage).toMatchObject({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7, cost_usd: '0.0001' } });
+  });
+
+  it("OpenAI: a text event's logprobs become the chunk's logprobs, in OpenAI's shape; null without them", () => {
+    const w = new OpenAiChunkWriter();
+    w.start(start);
+    const token = { token: 'Hi', logprob: -0.01, bytes: [72, 105], topLogprobs: [{ token: 'Hi', logprob: -0.01, bytes: [72, 105] }] };
+    expect(w.event({ type: 'text', text: 'Hi', logprobs: [token] })).toMatchObject({
+      choices: [
+        {
+          delta: { content: 'Hi' },
+          logprobs: {
+            content: [{ token: 'Hi', logprob: -0.01, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.01, bytes: [72, 105] }] }],
+            refusal: null,
+          },
+        },
+      ],
+    });
+    expect(w.event({ type: 'text', text: 'Hi' })).toMatchObject({ choices: [{ logprobs: null }] });
   });
 
   it('OpenAI usage always has the token details objects OpenAI sends, zero when there is nothing to count', () => {

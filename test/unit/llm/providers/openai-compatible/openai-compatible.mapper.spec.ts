@@ -47,6 +47,19 @@ describe('toChatCompletionParams', () => {
     expect(toChatCompletionParams(base)).toEqual({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] });
   });
 
+  it('passes response_format json_object and json_schema in the wire shape', () => {
+    expect(toChatCompletionParams({ ...base, responseFormat: { type: 'json_object' } })).toMatchObject({ response_format: { type: 'json_object' } });
+    const schema = { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] };
+    expect(toChatCompletionParams({ ...base, responseFormat: { type: 'json_schema', jsonSchema: { name: 'thing', schema, strict: true } } })).toMatchObject({
+      response_format: { type: 'json_schema', json_schema: { name: 'thing', schema, strict: true } },
+    });
+  });
+
+  it('passes logprobs and top_logprobs', () => {
+    expect(toChatCompletionParams({ ...base, logprobs: true, topLogprobs: 2 })).toMatchObject({ logprobs: true, top_logprobs: 2 });
+    expect(toChatCompletionParams({ ...base, logprobs: true })).not.toHaveProperty('top_logprobs');
+  });
+
   it('maps tools and a named tool choice to function tools', () => {
     const params = toChatCompletionParams({
       ...base,
@@ -148,6 +161,22 @@ describe('fromChatCompletion', () => {
     expect(result).toMatchObject({ text: '', finishReason: 'tool_calls', toolCalls: [{ id: 'call_1', name: 'f', arguments: '{}' }] });
   });
 
+  it("reads the choice's logprobs, content and refusal, when the server sends them", () => {
+    const entry = { token: 'Hello', logprob: -0.25, bytes: [72, 101, 108, 108, 111], top_logprobs: [{ token: 'Hello', logprob: -0.25, bytes: null }] };
+    const result = fromChatCompletion(
+      completion({
+        choices: [
+          { index: 0, logprobs: { content: [entry], refusal: null }, finish_reason: 'stop', message: { role: 'assistant', content: 'Hello', refusal: null } },
+        ],
+      }),
+    );
+    expect(result.logprobs).toEqual({
+      content: [{ token: 'Hello', logprob: -0.25, bytes: [72, 101, 108, 108, 111], topLogprobs: [{ token: 'Hello', logprob: -0.25, bytes: null }] }],
+      refusal: null,
+    });
+    expect(fromChatCompletion(completion())).not.toHaveProperty('logprobs');
+  });
+
   it('answers null usage when the server reports none', () => {
     expect(fromChatCompletion(completion({ usage: undefined })).usage).toBeNull();
   });
@@ -162,6 +191,15 @@ describe('readChatChunk', () => {
   it('turns content deltas into text events', () => {
     expect(readChatChunk(chunk({ choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] }))).toEqual({
       events: [{ type: 'text', text: 'Hel' }],
+    });
+  });
+
+  it("attaches a chunk's content logprobs to its text event", () => {
+    const entry = { token: 'Hel', logprob: -0.5, bytes: [72, 101, 108], top_logprobs: [] };
+    expect(
+      readChatChunk(chunk({ choices: [{ index: 0, delta: { content: 'Hel' }, logprobs: { content: [entry], refusal: null }, finish_reason: null }] })),
+    ).toEqual({
+      events: [{ type: 'text', text: 'Hel', logprobs: [{ token: 'Hel', logprob: -0.5, bytes: [72, 101, 108], topLogprobs: [] }] }],
     });
   });
 

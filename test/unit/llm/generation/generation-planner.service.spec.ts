@@ -1,0 +1,98 @@
+import type { AccessPolicy } from '@src/auth/access-policy.service';
+import type { Caller } from '@src/common/caller';
+import { AppError } from '@src/common/errors/app-error';
+import { GenerationPlanner } from '@src/llm/generation/generation-planner.service';
+import type { GenerationInput } from '@src/llm/generation/generation.types';
+import type { TokensService } from '@src/llm/generation/tokens.service';
+import type { LlmProvider } from '@src/llm/providers/llm-provider';
+import type { ProviderCapability } from '@src/llm/providers/provider-descriptor';
+import type { ModelResolver, ModelTarget } from '@src/llm/routing/model-resolver.service';
+import type { PromptsService } from '@src/prompts/prompts.service';
+
+function targetOf(providerId: string, model: string, capabilities: ProviderCapability[]): ModelTarget {
+  const provider = { id: providerId, descriptor: { id: providerId, aliases: [], capabilities, models: [] } } as unknown as LlmProvider;
+  return { provider, providerId, model, id: `${providerId}/${model}` };
+}
+
+describe(GenerationPlanner.name, () => {
+  const openai = targetOf('openai', 'gpt-4o-mini', ['chat', 'stream', 'response_format', 'logprobs']);
+  const groq = targetOf('groq', 'llama-3.3-70b-versatile', ['chat', 'stream', 'response_format']);
+  const anthropic = targetOf('anthropic', 'claude-haiku-4-5', ['chat', 'stream']);
+  const byId = new Map([openai, groq, anthropic].map((t) => [t.id, t]));
+
+  let models: jest.Mocked<Pick<ModelResolver, 'targetFor' | 'resolve' | 'providersWith'>>;
+  let sut: GenerationPlanner;
+
+  beforeEach(() => {
+    models = {
+      targetFor: jest.fn((model: string | undefined) => byId.get(model ?? '')!) as never,
+      resolve: jest.fn((name: string) => byId.get(name)!),
+      providersWith: jest.fn((capability: ProviderCapability) =>
+        [openai, groq].filter((t) => t.provider.descriptor.capabilities.includes(capability)).map((t) => t.providerId),
+      ),
+    };
+    const access: jest.Mocked<Pick<AccessPolicy, 'assertModelAllowed'>> = { assertModelAllowed: jest.fn() };
+    const tokens: jest.Mocked<Pick<TokensService, 'countMessages'>> = { countMessages: jest.fn().mockReturnValue(3) };
+    sut = new GenerationPlanner(
+      models as unknown as ModelResolver,
+      access as unknown as AccessPolicy,
+      {} as PromptsService,
+      tokens as unknown as TokensService,
+    );
+  });
+
+  const input = (model: string, params: GenerationInput['params'], extra: Partial<GenerationInput> = {}): GenerationInput => ({
+    caller: { clientId: 'c-1', fallbackModels: null } as unknown as Caller,
+    requestId: 'r-1',
+    endpoint: '/v1/chat/completions',
+    model,
+    messages: [{ role: 'user', content: 'hi' }],
+    params,
+    ...extra,
+  });
+
+  async function refusal(promise: Promise<unknown>): Promise<AppError> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+
+  it('passes response_format and logprobs on to a provider that carries them', async () => {
+    const prepared = await sut.prepare(input('openai/gpt-4o-mini', { responseFormat: { type: 'json_object' }, logprobs: true, topLogprobs: 2 }));
+    expect(prepared.request).toMatchObject({ responseFormat: { type: 'json_object' }, logprobs: true, topLogprobs: 2 });
+  });
+
+  it('refuses response_format for a provider without it with a 400 naming the field and the providers that take it', async () => {
+    const error = await refusal(sut.prepare(input('anthropic/claude-haiku-4-5', { responseFormat: { type: 'json_object' } })));
+    expect(error.code).toBe('validation_error');
+    expect(error.message).toBe('response_format is not supported by anthropic models (anthropic/claude-haiku-4-5); it is supported by openai and groq models');
+    expect(error.details).toEqual([{ field: 'response_format', message: 'not supported by anthropic; supported by openai and groq models' }]);
+  });
+
+  it('refuses logprobs for a provider with response_format but not logprobs', async () => {
+    const error = await refusal(sut.prepare(input('groq/llama-3.3-70b-versatile', { logprobs: true })));
+    expect(error.details).toEqual([{ field: 'logprobs', message: 'not supported by groq; supported by openai models' }]);
+  });
+
+  it('names an explicit fallback that cannot honour the option, and skips such a client default fallback', async () => {
+    const explicit = await refusal(
+      sut.prepare(
+        input('openai/gpt-4o-mini', { responseFormat: { type: 'json_object' } }, { fallbacks: ['groq/llama-3.3-70b-versatile', 'anthropic/claude-haiku-4-5'] }),
+      ),
+    );
+    expect(explicit.details).toEqual([{ field: 'fallbacks[1]', message: 'anthropic does not support response_format' }]);
+
+    const caller = { clientId: 'c-1', fallbackModels: ['anthropic/claude-haiku-4-5', 'groq/llama-3.3-70b-versatile'] } as unknown as Caller;
+    const prepared = await sut.prepare(input('openai/gpt-4o-mini', { responseFormat: { type: 'json_object' } }, { caller }));
+    expect(prepared.targets.map((t) => t.id)).toEqual(['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile']);
+  });
+
+  it('does no capability work for a request without these options', async () => {
+    const prepared = await sut.prepare(input('anthropic/claude-haiku-4-5', { maxTokens: 5 }));
+    expect(prepared.targets.map((t) => t.id)).toEqual(['anthropic/claude-haiku-4-5']);
+    expect(models.providersWith).not.toHaveBeenCalled();
+  });
+});
