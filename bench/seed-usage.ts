@@ -3,7 +3,8 @@
  *   npm run seed:usage -- --rows N [--days D] [--clients C]   (node dist/bench/seed-usage.js)
  * Fills llm_generation_log (through the recorder's own insert), then folds the rows
  * into the cost rollups as a running LLMHub would within a second, with several
- * clients, providers, models and statuses; DATABASE_URL is required.
+ * clients, providers, models and statuses. It writes to DATABASE_URL or, without it, to
+ * the embedded database under DATA_DIR, as the server and the CLI do.
  * It lives with the bench, not in src/billing, because it writes through billing's
  * UsageRepository directly (the insert the ingest bench measures), which only billing
  * itself may do inside src/ (test/unit/architecture).
@@ -11,7 +12,10 @@
 import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { parseEnv } from '../src/config/env.schema';
+import { assertDatabaseReachable } from '../src/database/database-preflight';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source';
+import { assertEmbeddedPortFree, assertReachableByServerUser, EmbeddedDatabase } from '../src/database/embedded-database';
 import type { GenerationStatus } from '../src/billing/generation-log.entity';
 import type { UsageRecord } from '../src/billing/usage-record';
 import { UsageRepository } from '../src/billing/usage.repository';
@@ -133,11 +137,26 @@ export async function foldSeeded(dataSource: DataSource): Promise<void> {
   await new RollupFoldService(new RollupFoldRepository(dataSource), catalog).foldUntilCaughtUp(120_000);
 }
 
+/** DATABASE_URL, or the embedded database of DATA_DIR (shared with a running LLMHub, or started and stopped here). */
+async function openDatabase(): Promise<{ url: string; close: () => Promise<void> }> {
+  const env = parseEnv(process.env);
+  if (env.databaseUrl) {
+    await assertDatabaseReachable(env.databaseUrl, { onWait: (m) => console.error(m) });
+    return { url: env.databaseUrl, close: () => Promise.resolve() };
+  }
+  await assertReachableByServerUser(env.dataDir);
+  await assertEmbeddedPortFree(env.dataDir, env.embeddedDbPort);
+  const embedded = await EmbeddedDatabase.start({ dataDir: env.dataDir, port: env.embeddedDbPort });
+  return { url: embedded.url, close: () => embedded.stop() };
+}
+
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is required');
   const opts = parseSeedArgs(process.argv.slice(2));
-  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  const database = await openDatabase();
+  const dataSource = await new DataSource(dataSourceOptions(database.url, 2)).initialize().catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   try {
     await runMigrations(dataSource);
     const started = Date.now();
@@ -149,6 +168,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await dataSource.destroy();
+    await database.close();
   }
 }
 
