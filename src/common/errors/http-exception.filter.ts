@@ -8,6 +8,7 @@ import { dialectForRequest, errorBody, statusFor } from './error-envelope';
 import { requestIdOf, requestPathOf } from '../request-id';
 import { REFUSED_CALL_RECORDER, RefusedCallRecorder } from './refused-call.port';
 import { sendJson } from '../http/send-json';
+import { notFoundMessage, RouteHintRequest } from './route-hint';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_error',
@@ -62,6 +63,11 @@ function extraHeadersOf(exception: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([k, v]) => /^x-ratelimit-/.test(k) && typeof v === 'string'));
 }
 
+function hintRequestOf(req: RequestWithCaller): RouteHintRequest {
+  const socket = (req as { socket?: { encrypted?: boolean } }).socket;
+  return { method: req.method, path: requestPathOf(req), headers: req.headers, encrypted: socket?.encrypted === true };
+}
+
 /**
  * Every error leaves in the envelope of its route (docs/API.md, Errors), with
  * no stack trace or secret in the body. Used by the one exception filter and by
@@ -77,7 +83,7 @@ export class ErrorResponder {
   ) {}
 
   async respond(exception: unknown, req: RequestWithCaller, res: ServerResponse): Promise<void> {
-    const { code, message, details, status, retryAfterS } = this.normalize(exception);
+    const { code, message, details, status, retryAfterS } = this.normalize(exception, req);
     const dialect = dialectForRequest(requestPathOf(req), req.headers?.['anthropic-version']);
     const httpStatus = statusFor(dialect, code, status);
     if (res.headersSent) {
@@ -92,7 +98,10 @@ export class ErrorResponder {
     sendJson(res, httpStatus, errorBody(dialect, { code, message, details, status: httpStatus, requestId: requestIdOf(req) }));
   }
 
-  private normalize(exception: unknown): {
+  private normalize(
+    exception: unknown,
+    req: RequestWithCaller,
+  ): {
     code: ErrorCode;
     message: string;
     details: AppError['details'];
@@ -106,7 +115,7 @@ export class ErrorResponder {
       const status = exception.getStatus();
       const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'validation_error');
       if (status >= 500) this.logger.error(exception);
-      const message = status === 404 ? 'No such route. See /docs for the API.' : exception.message;
+      const message = status === 404 ? notFoundMessage(hintRequestOf(req)) : exception.message;
       return { code, message, details: [], status: code === 'internal_error' ? 500 : status };
     }
     const fromDatabase = databaseInputError(exception);

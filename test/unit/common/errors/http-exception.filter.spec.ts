@@ -8,7 +8,7 @@ interface Captured {
   headers: Record<string, string>;
 }
 
-function hostFor(path: string): { host: ArgumentsHost; captured: Captured } {
+function hostFor(path: string, extra: { method?: string; headers?: Record<string, string> } = {}): { host: ArgumentsHost; captured: Captured } {
   const captured: Captured = { headers: {} };
   const res = {
     headersSent: false,
@@ -20,7 +20,7 @@ function hostFor(path: string): { host: ArgumentsHost; captured: Captured } {
       if (body !== undefined) captured.body = JSON.parse(body);
     },
   };
-  const req = { path, url: path, id: 'req-1' };
+  const req = { path, url: path, id: 'req-1', ...extra };
   const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ArgumentsHost;
   return { host, captured };
 }
@@ -66,6 +66,63 @@ describe(HttpExceptionFilter.name, () => {
     await sut.catch(new NotFoundException(), host);
     expect(captured.status).toBe(404);
     expect(captured.body).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('answers an OpenAI SDK path without /v1 with 404 not_found naming the base URL it takes', async () => {
+    const { host, captured } = hostFor('/chat/completions', { method: 'POST', headers: { host: 'gateway.example:3000' } });
+    await sut.catch(new NotFoundException(), host);
+    expect(captured.status).toBe(404);
+    expect(captured.body).toEqual({
+      error: {
+        code: 'not_found',
+        message: 'No such route: POST /chat/completions. OpenAI SDKs take the base URL http://gateway.example:3000/v1; they add /chat/completions themselves.',
+        details: [],
+      },
+      request_id: 'req-1',
+    });
+  });
+
+  it.each(['/embeddings', '/models', '/v1/v1/chat/completions', '/api/v1/chat/completions', '/api/v1/v1/embeddings'])(
+    'names the OpenAI base URL for %s',
+    async (path) => {
+      const { host, captured } = hostFor(path, { method: 'POST', headers: { host: '127.0.0.1:3000' } });
+      await sut.catch(new NotFoundException(), host);
+      expect(captured.body).toMatchObject({
+        error: { code: 'not_found', message: expect.stringContaining('OpenAI SDKs take the base URL http://127.0.0.1:3000/v1;') },
+      });
+    },
+  );
+
+  it.each(['/v1/v1/messages', '/api/v1/v1/messages', '/messages'])('names the Anthropic base URL (the root) for %s', async (path) => {
+    const { host, captured } = hostFor(path, { method: 'POST', headers: { host: 'localhost:3000', 'anthropic-version': '2023-06-01' } });
+    await sut.catch(new NotFoundException(), host);
+    expect(captured.status).toBe(404);
+    expect(captured.body).toMatchObject({
+      error: {
+        message: `No such route: POST ${path}. Anthropic SDKs take the base URL http://localhost:3000 (without /v1); they add /v1/messages themselves.`,
+      },
+    });
+  });
+
+  it('names the Anthropic base URL for /v1/v1/models when the Anthropic SDK calls it', async () => {
+    const { host, captured } = hostFor('/v1/v1/models', { method: 'GET', headers: { host: 'localhost', 'anthropic-version': '2023-06-01' } });
+    await sut.catch(new NotFoundException(), host);
+    expect(captured.body).toMatchObject({ error: { message: expect.stringContaining('Anthropic SDKs take the base URL http://localhost (without /v1)') } });
+  });
+
+  it('does not echo a Host header that is not a plain host name', async () => {
+    const { host, captured } = hostFor('/chat/completions', { method: 'POST', headers: { host: 'evil.example/<script>' } });
+    await sut.catch(new NotFoundException(), host);
+    const message = (captured.body as { error: { message: string } }).error.message;
+    expect(message).toBe('No such route: POST /chat/completions. OpenAI SDKs take a base URL ending in /v1; they add /chat/completions themselves.');
+  });
+
+  it('keeps the plain 404 message for other unknown routes and for served prefixes', async () => {
+    for (const path of ['/api/admin/nothing', '/v1/chat/completions', '/v2/chat/completions']) {
+      const { host, captured } = hostFor(path, { method: 'POST', headers: { host: 'localhost' } });
+      await sut.catch(new NotFoundException(), host);
+      expect(captured.body).toMatchObject({ error: { code: 'not_found', message: 'No such route. See /docs for the API.' } });
+    }
   });
 
   it('turns malformed JSON from the body parser into a validation error, not a 500', async () => {

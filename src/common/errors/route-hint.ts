@@ -1,0 +1,52 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * The paths the OpenAI and Anthropic SDKs call, below their base URL. A 404 on
+ * one of them behind a missing or doubled prefix (`/chat/completions`,
+ * `/v1/v1/messages`, `/api/v1/chat/completions`) is an SDK given the wrong base
+ * URL, and the answer says which one it takes.
+ */
+const SDK_PATH = /^((?:\/api)?(?:\/openai)?(?:\/v1)*)\/(chat\/completions|embeddings|images\/generations|models(?:\/[^/]+)?|messages(?:\/count_tokens)?)$/;
+/** the prefixes under which these paths are routes */
+const SERVED_PREFIXES = new Set(['/v1', '/openai/v1']);
+/** a host name, IPv4 or bracketed IPv6 address with an optional port: nothing else is echoed */
+const SAFE_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+export interface RouteHintRequest {
+  method?: string;
+  path: string;
+  headers?: IncomingHttpHeaders;
+  /** true when the connection is TLS */
+  encrypted?: boolean;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `http://host` when the Host header is a plain host name, else undefined. */
+function originOf(req: RouteHintRequest): string | undefined {
+  const host = firstHeader(req.headers?.host);
+  if (!host || !SAFE_HOST.test(host)) return undefined;
+  const forwarded = firstHeader(req.headers?.['x-forwarded-proto'])?.split(',')[0].trim().toLowerCase();
+  const https = req.encrypted === true || forwarded === 'https';
+  return `${https ? 'https' : 'http'}://${host}`;
+}
+
+/**
+ * The 404 message for a route that does not exist: when the path is an SDK path
+ * behind a wrong prefix, it names the base URL that SDK takes.
+ */
+export function notFoundMessage(req: RouteHintRequest): string {
+  const match = SDK_PATH.exec(req.path);
+  if (!match || SERVED_PREFIXES.has(match[1])) return 'No such route. See /docs for the API.';
+  const route = `No such route: ${(req.method ?? 'GET').toUpperCase()} ${req.path}.`;
+  const origin = originOf(req);
+  const anthropic = match[2].startsWith('messages') || (match[2].startsWith('models') && req.headers?.['anthropic-version'] !== undefined);
+  if (anthropic) {
+    const base = origin ? `the base URL ${origin} (without /v1)` : 'the server root as base URL (without /v1)';
+    return `${route} Anthropic SDKs take ${base}; they add /v1/${match[2]} themselves.`;
+  }
+  const base = origin ? `the base URL ${origin}/v1` : 'a base URL ending in /v1';
+  return `${route} OpenAI SDKs take ${base}; they add /${match[2]} themselves.`;
+}
