@@ -251,6 +251,21 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(row).toMatchObject({ status: 'error', error_code: 'upstream_error', attempts: 3 });
     });
 
+    it('names the model when the provider does not have it (400, no retry)', async () => {
+      const openaiErr = (await openai.chat.completions
+        .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi [[sim:fault=404]]' }] })
+        .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+      expect(openaiErr.status).toBe(400);
+      expect(openaiErr.error).toMatchObject({ code: 'validation_error', param: 'model' });
+      expect(openaiErr.message).toMatch(/gpt-4o-mini` does not exist/);
+      expect(sim.requests).toHaveLength(1);
+      const anthropicErr = (await anthropic.messages
+        .create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi [[sim:fault=404]]' }] })
+        .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+      expect(anthropicErr.status).toBe(400);
+      expect((anthropicErr.error as { error: { details: { field: string }[] } }).error.details[0].field).toBe('model');
+    });
+
     it('answers 502 for a malformed provider answer', async () => {
       const err = (await openai.chat.completions
         .create({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'bad [[sim:fault=malformed]]' }] })

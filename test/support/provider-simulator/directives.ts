@@ -8,8 +8,8 @@
  *   chunk_delay_ms=N  delay between stream events
  *   chunks=N          number of text chunks in a stream
  *   output_tokens=N   reply length in words/tokens
- *   fault=429|500|503|hang|malformed|cut|stall
- *                     hang: no answer at all; malformed: a body (or, in a stream, a
+ *   fault=404|429|500|503|hang|malformed|cut|stall
+ *                     404: the model does not exist (each provider's own answer); hang: no answer at all; malformed: a body (or, in a stream, a
  *                     frame after the first events) that is not JSON; cut: the socket
  *                     is destroyed half-way; stall: half the answer (in a stream, the
  *                     same first events as cut) is sent, then the connection stays
@@ -20,7 +20,7 @@
  *                     (one request of several that share a user message, e.g. one language)
  */
 
-export type SimFault = '429' | '500' | '503' | 'hang' | 'malformed' | 'cut' | 'stall';
+export type SimFault = '404' | '429' | '500' | '503' | 'hang' | 'malformed' | 'cut' | 'stall';
 
 export interface SimDirective {
   latencyMs?: number;
@@ -34,7 +34,7 @@ export interface SimDirective {
   systemContains?: string;
 }
 
-const FAULTS: ReadonlySet<string> = new Set<SimFault>(['429', '500', '503', 'hang', 'malformed', 'cut', 'stall']);
+const FAULTS: ReadonlySet<string> = new Set<SimFault>(['404', '429', '500', '503', 'hang', 'malformed', 'cut', 'stall']);
 const MARKER = /\[\[sim:([^\]]*)\]\]/;
 
 /** Parses `key=value;key=value` into `into` (unknown keys and bad numbers are ignored). */

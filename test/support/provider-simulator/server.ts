@@ -168,6 +168,8 @@ class SimulatorServer implements ProviderSimulator {
 
   private answer(ex: Exchange, route: Route, body: any): void {
     switch (ex.fault) {
+      case '404':
+        return sendError(ex, 'not_found', modelNotFound(ex.provider, (body as { model?: unknown } | null)?.model));
       case '429': {
         const retryAfter = ex.directive.retryAfterS ?? 1;
         return sendError(ex, 'rate_limit', undefined, { 'retry-after': String(retryAfter) });
@@ -182,6 +184,12 @@ class SimulatorServer implements ProviderSimulator {
         return route.handle(ex, body);
     }
   }
+}
+
+/** How each provider words a model it does not have. */
+function modelNotFound(provider: ProviderId, requested: unknown): string {
+  const model = typeof requested === 'string' ? requested : '';
+  return provider === 'anthropic' ? `model: ${model}` : `The model \`${model}\` does not exist or you do not have access to it.`;
 }
 
 export function startProviderSimulator(opts: { port?: number } = {}): Promise<ProviderSimulator> {
