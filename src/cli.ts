@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   migrate                                          apply pending database migrations
   client:create --name NAME [--rpm N] [--tpm N] [--budget USD]
-                                                   create a client and print its first API key (once)
+                                                   create a client and its first API key (printed once, with its id)
   key:create --client ID|NAME [--name NAME]        create another API key for a client (printed once)
   key:rotate KEY_ID [--grace-seconds N]            replace a key; the old one works N more seconds (default 0)
   admin:reset-token                                print a new admin token (once), replacing the stored one
@@ -105,7 +105,8 @@ function plan(args: ParsedArgs): (ctx: { get<T>(type: new (...a: never[]) => T):
           .get(ClientsService)
           .create({ name, rate_limit_rpm: rpm ?? null, rate_limit_tpm: tpm ?? null, monthly_budget_usd: budget ?? null });
         const key = await ctx.get(ApiKeysService).create(client.id, { name: 'default' });
-        return `Client "${client.name}" created (id ${client.id}).\nAPI key (shown only this once, store it now):\n\n  ${key.key}\n`;
+        const keyLine = `Key "${key.name}" (id ${key.id}) created for client "${client.name}".`;
+        return `Client "${client.name}" created (id ${client.id}).\n${keyLine}\nAPI key (shown only this once, store it now):\n\n  ${key.key}\n`;
       };
     }
     case 'key:create': {

@@ -108,6 +108,16 @@ describe('npm run cli', () => {
       expect(body.items.find((c) => c.name === 'cli-made')).toMatchObject({ rate_limit_rpm: 100, monthly_budget_usd: '12.5' });
     });
 
+    it('client:create prints the id of the key it made, which key:rotate takes', async () => {
+      const run = await cli('client:create', '--name', 'cli-rotated');
+      expect(run.status).toBe(0);
+      const keyId = /Key "default" \(id ([0-9a-f-]{36})\) created for client "cli-rotated"/.exec(run.stdout)?.[1];
+      expect(keyId).toBeDefined();
+      const rotated = await cli('key:rotate', keyId ?? '');
+      expect(rotated.status).toBe(0);
+      expect((await fetch(`${t.url}/api/v1/me`, { headers: { 'x-api-key': keyIn(rotated.stdout) } })).status).toBe(200);
+    });
+
     it('key:create and key:rotate give new working keys and retire the old one', async () => {
       const created = await cli('key:create', '--client', 'cli-made', '--name', 'second');
       expect(created.status).toBe(0);
