@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { once } from 'node:events';
@@ -6,10 +6,13 @@ import { BillingReadService, UsageFilter } from '../billing/billing-read.service
 import { AdminUsageQueryDto, TopSpendersQueryDto, TopSpendersResponseDto, UsageResponseDto } from '../billing/dto/billing.dto';
 import { GenerationLogService } from '../billing/generation-logs.service';
 import { AdminAuth } from '../common/auth.decorators';
+import { PROVIDER_NAMES, ProviderNames } from '../auth/provider-names';
+import { canonicalProviderFilters } from './provider-filter';
 
-/** The report and the CSV export read the same parameters the same way. */
-function toUsageFilter(q: AdminUsageQueryDto): UsageFilter {
-  return { from: q.from, to: q.to, granularity: q.granularity, groupBy: q.group_by, clientId: q.client_id, provider: q.provider, model: q.model };
+/** The report and the CSV export read the same parameters the same way (a provider alias is its provider; an unknown one a 422). */
+function toUsageFilter(q: AdminUsageQueryDto, names: ProviderNames): UsageFilter {
+  const { provider, model } = canonicalProviderFilters(names, { provider: q.provider, model: q.model });
+  return { from: q.from, to: q.to, granularity: q.granularity, groupBy: q.group_by, clientId: q.client_id, provider, model };
 }
 
 @ApiTags('admin-billing')
@@ -19,6 +22,7 @@ export class BillingAdminController {
   constructor(
     private readonly reads: BillingReadService,
     private readonly logs: GenerationLogService,
+    @Inject(PROVIDER_NAMES) private readonly names: ProviderNames,
   ) {}
 
   @Get('usage')
@@ -30,7 +34,7 @@ export class BillingAdminController {
       'template. Money as decimal strings.',
   })
   getAdminUsage(@Query() q: AdminUsageQueryDto): Promise<UsageResponseDto> {
-    return this.reads.usage(toUsageFilter(q));
+    return this.reads.usage(toUsageFilter(q, this.names));
   }
 
   @Get('top-spenders')
@@ -53,7 +57,7 @@ export class BillingAdminController {
   })
   async exportUsageCsv(@Query() q: AdminUsageQueryDto, @Res() res: Response): Promise<void> {
     let started = false;
-    const streaming = this.logs.exportCsv(toUsageFilter(q), async (chunk) => {
+    const streaming = this.logs.exportCsv(toUsageFilter(q, this.names), async (chunk) => {
       if (!started) {
         started = true;
         res.status(200);

@@ -1,15 +1,20 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import { GenerationLogPageDto, GenerationLogResponseDto, LogsQueryDto } from '../billing/dto/generation-log.dto';
 import { GenerationLogService } from '../billing/generation-logs.service';
 import { AdminAuth } from '../common/auth.decorators';
+import { PROVIDER_NAMES, ProviderNames } from '../auth/provider-names';
+import { canonicalProviderFilters } from './provider-filter';
 
 @ApiTags('admin-logs')
 @AdminAuth()
 @Controller('api/admin/logs')
 export class LogsAdminController {
-  constructor(private readonly logs: GenerationLogService) {}
+  constructor(
+    private readonly logs: GenerationLogService,
+    @Inject(PROVIDER_NAMES) private readonly names: ProviderNames,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: GenerationLogPageDto, description: 'Newest first' })
@@ -19,10 +24,11 @@ export class LogsAdminController {
       'The generation log, newest first, filtered by `client_id`, `provider`, `model`, `status`, `from` and `to`, paged by keyset (`limit`, `cursor`).',
   })
   listGenerationLogs(@Query() q: LogsQueryDto): Promise<GenerationLogPageDto> {
+    const { provider, model } = canonicalProviderFilters(this.names, { provider: q.provider, model: q.model });
     return this.logs.list({
       clientId: q.client_id,
-      provider: q.provider,
-      model: q.model,
+      provider,
+      model,
       status: q.status,
       templateId: q.template_id,
       from: q.from,

@@ -1822,6 +1822,9 @@ export type ExportUsageCsvData = {
         granularity?: 'hour' | 'day' | 'month';
         group_by?: 'client' | 'provider' | 'model' | 'template';
         client_id?: string;
+        /**
+         * A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names
+         */
         provider?: string;
         /**
          * provider/model, or the provider’s own model id (gpt-4o-mini)
@@ -1906,6 +1909,9 @@ export type GetAdminUsageData = {
         granularity?: 'hour' | 'day' | 'month';
         group_by?: 'client' | 'provider' | 'model' | 'template';
         client_id?: string;
+        /**
+         * A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names
+         */
         provider?: string;
         /**
          * provider/model, or the provider’s own model id (gpt-4o-mini)
@@ -2364,6 +2370,9 @@ export type ListGenerationLogsData = {
     path?: never;
     query?: {
         client_id?: string;
+        /**
+         * A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names
+         */
         provider?: string;
         /**
          * provider/model, or the provider’s own model id (gpt-4o-mini)

@@ -37,7 +37,14 @@ export class AdminUsageQueryDto {
   @ApiPropertyOptional({ enum: GRANULARITIES, default: 'day' }) @IsOptional() @IsIn(GRANULARITIES) granularity?: Granularity;
   @ApiPropertyOptional({ enum: ADMIN_GROUPS }) @IsOptional() @IsIn(ADMIN_GROUPS) group_by?: UsageGroup;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() client_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) provider?: string;
+  @ApiPropertyOptional({
+    example: 'openai',
+    description: 'A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  provider?: string;
   @ApiPropertyOptional({ example: 'openai/gpt-4o-mini', description: 'provider/model, or the provider’s own model id (gpt-4o-mini)' })
   @IsOptional()
   @IsString()

@@ -8,7 +8,14 @@ const STATUSES: GenerationStatus[] = ['success', 'error', 'cancelled', 'rate_lim
 
 export class LogsQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() client_id?: string;
-  @ApiPropertyOptional({ example: 'openai' }) @IsOptional() @IsString() @MaxLength(200) provider?: string;
+  @ApiPropertyOptional({
+    example: 'openai',
+    description: 'A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  provider?: string;
   @ApiPropertyOptional({ example: 'openai/gpt-4o-mini', description: 'provider/model, or the provider’s own model id (gpt-4o-mini)' })
   @IsOptional()
   @IsString()
