@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
 import { isApiError } from '../../../lib/api';
+import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { notify } from '../../../components/ui/toaster';
 import { useUpdateClient } from '../api/clients';
 
@@ -13,7 +14,6 @@ const list = (text: string): string[] | null => {
     .filter(Boolean);
   return items.length ? items : null;
 };
-const optionalInt = (text: string): number | null => (text.trim() === '' ? null : Number(text));
 
 /** Limits, budget, alert threshold, allow-lists and fallbacks; each API error appears at its field. */
 export function ClientSettingsForm({ client }: { client: ApiClientResponseDto }) {
@@ -31,19 +31,25 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
     allowed_models: (client.allowed_models ?? []).join(', '),
     fallback_models: (client.fallback_models ?? []).join(', '),
   });
+  const [typos, setTypos] = useState<string[]>([]);
   const update = useUpdateClient(client.id);
   const err = update.error;
-  const fe = (f: string) => (isApiError(err) ? err.fieldError(f) : undefined);
+  const fe = (f: string) => (typos.includes(f) ? NOT_A_WHOLE_NUMBER : isApiError(err) ? err.fieldError(f) : undefined);
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const rpm = parseWholeNumber(form.rate_limit_rpm);
+    const tpm = parseWholeNumber(form.rate_limit_tpm);
+    const typed = [rpm === undefined ? 'rate_limit_rpm' : '', tpm === undefined ? 'rate_limit_tpm' : ''].filter(Boolean);
+    setTypos(typed);
+    if (rpm === undefined || tpm === undefined) return;
     const body: ApiClientUpdateDto = {
       name: form.name.trim(),
       description: form.description.trim() || null,
       is_active: form.is_active,
-      rate_limit_rpm: optionalInt(form.rate_limit_rpm),
-      rate_limit_tpm: optionalInt(form.rate_limit_tpm),
+      rate_limit_rpm: rpm,
+      rate_limit_tpm: tpm,
       monthly_budget_usd: form.monthly_budget_usd.trim() || null,
       budget_period: form.budget_period,
       budget_timezone: form.budget_timezone.trim() || 'UTC',

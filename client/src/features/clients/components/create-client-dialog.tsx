@@ -4,6 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { Field, FormError } from '../../../components/ui/field';
 import { isApiError } from '../../../lib/api';
+import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { useCreateClient } from '../api/clients';
 import { useCreateKey } from '../api/keys';
 import { KeyReveal } from './key-reveal';
@@ -22,17 +23,19 @@ export function CreateClientDialog({
   const [description, setDescription] = useState('');
   const [budget, setBudget] = useState('');
   const [rpm, setRpm] = useState('');
+  const [rpmTypo, setRpmTypo] = useState(false);
   const [created, setCreated] = useState<ApiKeyCreatedResponseDto | null>(null);
   const createClient = useCreateClient();
   const createKey = useCreateKey();
   const error = createClient.error ?? createKey.error;
-  const fieldError = (f: string) => (isApiError(error) ? error.fieldError(f) : undefined);
+  const fieldError = (f: string) => (f === 'rate_limit_rpm' && rpmTypo ? NOT_A_WHOLE_NUMBER : isApiError(error) ? error.fieldError(f) : undefined);
 
   const reset = () => {
     setName('');
     setDescription('');
     setBudget('');
     setRpm('');
+    setRpmTypo(false);
     setCreated(null);
     createClient.reset();
     createKey.reset();
@@ -40,12 +43,15 @@ export function CreateClientDialog({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const rateLimitRpm = parseWholeNumber(rpm);
+    setRpmTypo(rateLimitRpm === undefined);
+    if (rateLimitRpm === undefined) return;
     const client = await createClient
       .mutateAsync({
         name: name.trim(),
         ...(description.trim() ? { description: description.trim() } : {}),
         ...(budget.trim() ? { monthly_budget_usd: budget.trim() } : {}),
-        ...(rpm.trim() ? { rate_limit_rpm: Number(rpm) } : {}),
+        ...(rateLimitRpm !== null ? { rate_limit_rpm: rateLimitRpm } : {}),
       })
       .catch(() => null);
     if (!client) return;

@@ -6,6 +6,7 @@ import { Field, FormError } from '../../../components/ui/field';
 import { notify } from '../../../components/ui/toaster';
 import { isApiError } from '../../../lib/api';
 import { formatMs } from '../../../lib/format';
+import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { useTestProvider, useUpdateProvider } from '../api/providers';
 
 const circuitTone = { closed: 'ok', half_open: 'warn', open: 'bad' } as const;
@@ -17,14 +18,18 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
   const [timeout, setTimeoutMs] = useState(String(provider.timeout_ms));
   const update = useUpdateProvider(provider.name);
   const test = useTestProvider(provider.name);
-  const fe = (f: string) => (isApiError(update.error) ? update.error.fieldError(f) : undefined);
+  const [timeoutTypo, setTimeoutTypo] = useState(false);
+  const fe = (f: string) => (f === 'timeout_ms' && timeoutTypo ? NOT_A_WHOLE_NUMBER : isApiError(update.error) ? update.error.fieldError(f) : undefined);
 
   const save = (event: FormEvent) => {
     event.preventDefault();
+    const timeoutMs = parseWholeNumber(timeout);
+    setTimeoutTypo(timeoutMs === undefined);
+    if (timeoutMs === undefined) return;
     const body: ProviderUpdateDtoWritable = {
       enabled,
       base_url: baseUrl.trim() || null,
-      timeout_ms: timeout.trim() === '' ? null : Number(timeout),
+      timeout_ms: timeoutMs,
       ...(apiKey ? { api_key: apiKey } : {}),
     };
     update.mutate(body, {

@@ -1,0 +1,76 @@
+import { Browser, Page } from 'playwright-core';
+import { startTestApp, TestApp } from '../support/app';
+import { browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+
+const run = browserAvailable() ? describe : describe.skip;
+
+/** An operator's slips in the console's forms: each is named at its field, and none changes what it did not say. */
+run('the console forms in headless Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const admin = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${t.url}/api/admin${path}`, { headers: { Authorization: `Bearer ${t.adminToken}` } });
+    return (await res.json()) as T;
+  };
+  const nav = async (label: string) => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+  };
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    t = await startTestApp();
+    browser = await launchBrowser();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(`${t.url}/`);
+    await page.getByLabel('Admin token').fill(t.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('refuses a rate limit that is not a whole number at its field instead of creating the client without one', async () => {
+    await nav('API clients');
+    await page.getByRole('button', { name: 'New client' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('typo-limits');
+    await dialog.getByLabel('Requests per minute').fill('12k');
+    await dialog.getByRole('button', { name: 'Create client and key' }).click();
+    await dialog.locator('.field-error').filter({ hasText: 'whole number' }).waitFor();
+    expect((await admin<{ items: unknown[] }>('/clients')).items).toEqual([]);
+
+    await dialog.getByLabel('Requests per minute').fill('600');
+    await dialog.getByRole('button', { name: 'Create client and key' }).click();
+    await dialog.getByText('It is shown only once').waitFor();
+    await dialog.getByRole('button', { name: 'Done, I stored the key' }).click();
+    await page.getByRole('heading', { name: 'typo-limits', level: 1 }).waitFor();
+    expect((await admin<{ items: { rate_limit_rpm: number | null }[] }>('/clients')).items).toEqual([expect.objectContaining({ rate_limit_rpm: 600 })]);
+  });
+
+  it('keeps a client limit when a typo is saved over it, and says which field is wrong', async () => {
+    const form = page.getByRole('form', { name: 'Client settings' });
+    await form.getByLabel('Requests per minute').fill('6OO');
+    await form.getByLabel('Tokens per minute').fill('1000');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.locator('.field-error').filter({ hasText: 'whole number' }).waitFor();
+    expect(await form.locator('.field-error').count()).toBe(1);
+    const [client] = (await admin<{ items: { rate_limit_rpm: number | null; rate_limit_tpm: number | null }[] }>('/clients')).items;
+    expect(client).toMatchObject({ rate_limit_rpm: 600, rate_limit_tpm: null });
+  });
+
+  it('keeps a provider timeout when a typo is saved over it', async () => {
+    await nav('Providers');
+    const card = page.getByRole('form', { name: 'mock settings' });
+    const before = await card.getByLabel('Timeout (ms)').inputValue();
+    await card.getByLabel('Timeout (ms)').fill('30s');
+    await card.getByRole('button', { name: /^Save/ }).click();
+    await card.locator('.field-error').filter({ hasText: 'whole number' }).waitFor();
+    const providers = await admin<{ items: { name: string; timeout_ms: number }[] }>('/providers');
+    expect(providers.items.find((p) => p.name === 'mock')?.timeout_ms).toBe(Number(before));
+  });
+});
