@@ -4,8 +4,11 @@ import { browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/
 
 const run = browserAvailable() ? describe : describe.skip;
 
-/** An operator's slips in the console's forms: each is named at its field, and none changes what it did not say. */
-run('the console forms in headless Chromium', () => {
+/**
+ * An operator's slips in the console's forms and dialogs: each is named at its
+ * field, none changes what it did not say, and none loses a key shown once.
+ */
+run('the console forms and dialogs in headless Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
@@ -72,5 +75,46 @@ run('the console forms in headless Chromium', () => {
     await card.locator('.field-error').filter({ hasText: 'whole number' }).waitFor();
     const providers = await admin<{ items: { name: string; timeout_ms: number }[] }>('/providers');
     expect(providers.items.find((p) => p.name === 'mock')?.timeout_ms).toBe(Number(before));
+  });
+
+  it('copies a new key on a plain-HTTP origin, and keeps it on screen until the operator says it is stored', async () => {
+    // http://<host>:4000 is not a secure origin: the browser offers no Clipboard API there
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+    await context.addInitScript(() => {
+      const w = window as unknown as { realClipboard: Clipboard };
+      w.realClipboard = navigator.clipboard;
+      Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+    });
+    const plain = await context.newPage();
+    await plain.goto(`${t.url}/clients`);
+    await plain.getByLabel('Admin token').fill(t.adminToken);
+    await plain.getByRole('button', { name: 'Sign in' }).click();
+    await plain.getByRole('button', { name: 'New client' }).click();
+    const dialog = plain.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('plain-http');
+    await dialog.getByRole('button', { name: 'Create client and key' }).click();
+    const key = await dialog.getByLabel('New API key').inputValue();
+    await dialog.getByRole('button', { name: 'Copy key' }).click();
+    await dialog.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await plain.evaluate(() => (window as unknown as { realClipboard: Clipboard }).realClipboard.readText())).toBe(key);
+
+    // a stray Escape or click beside the dialog does not throw the key away
+    await plain.keyboard.press('Escape');
+    await plain.mouse.click(5, 5);
+    expect(await dialog.getByLabel('New API key').inputValue()).toBe(key);
+    expect(await dialog.getByRole('button', { name: 'Close' }).count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Done, I stored the key' }).click();
+    await plain.getByRole('heading', { name: 'plain-http', level: 1 }).waitFor();
+
+    // the same for a rotated key
+    await plain.getByRole('button', { name: /^Rotate key/ }).click();
+    await plain.getByRole('dialog').getByRole('button', { name: 'Rotate key' }).click();
+    const rotated = plain.getByRole('dialog', { name: 'Rotated: your new API key' });
+    await rotated.getByLabel('New API key').waitFor();
+    await plain.keyboard.press('Escape');
+    await rotated.getByRole('button', { name: 'Done, I stored the key' }).click();
+    await rotated.waitFor({ state: 'detached' });
+    await context.close();
   });
 });

@@ -8,6 +8,7 @@ export function Dialog({
   description,
   children,
   wide,
+  dismissible = true,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -15,12 +16,22 @@ export function Dialog({
   description?: ReactNode;
   children: ReactNode;
   wide?: boolean;
+  /** false while the dialog shows something that cannot be shown again (a new key): only its own button closes it */
+  dismissible?: boolean;
 }) {
+  const keepOpen = (event: Event) => {
+    if (!dismissible) event.preventDefault();
+  };
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
         <D.Overlay className="dialog-overlay" />
-        <D.Content className={`dialog-content ${wide ? 'dialog-wide' : ''}`} aria-describedby={description ? undefined : undefined}>
+        <D.Content
+          className={`dialog-content ${wide ? 'dialog-wide' : ''}`}
+          aria-describedby={description ? undefined : undefined}
+          onEscapeKeyDown={keepOpen}
+          onInteractOutside={keepOpen}
+        >
           <D.Title className="dialog-title">{title}</D.Title>
           {description ? (
             <D.Description className="dialog-description">{description}</D.Description>
@@ -28,9 +39,11 @@ export function Dialog({
             <D.Description className="visually-hidden">{title}</D.Description>
           )}
           {children}
-          <D.Close className="dialog-close" aria-label="Close">
-            ×
-          </D.Close>
+          {dismissible && (
+            <D.Close className="dialog-close" aria-label="Close">
+              ×
+            </D.Close>
+          )}
         </D.Content>
       </D.Portal>
     </D.Root>

@@ -68,6 +68,7 @@ export function CreateClientDialog({
         onOpenChange(next);
       }}
       title={created ? 'Your new API key' : 'New API client'}
+      dismissible={!created}
       description={created ? undefined : 'A client is an application that calls LLMHub. It gets its own keys, limits, budget and usage.'}
     >
       {created ? (

@@ -93,7 +93,7 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
     );
   };
   return (
-    <Dialog open={open} onOpenChange={close} title={created ? 'Your new API key' : 'New key'}>
+    <Dialog open={open} onOpenChange={close} title={created ? 'Your new API key' : 'New key'} dismissible={!created}>
       {created ? (
         <>
           <KeyReveal apiKey={created.key} expiresAt={created.expires_at} />
@@ -126,7 +126,7 @@ function RotateDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey:
   const rotate = useRotateKey(clientId);
   const result = rotate.data;
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()} title={result ? 'Rotated: your new API key' : `Rotate key ${apiKey.prefix}…`}>
+    <Dialog open onOpenChange={(o) => !o && onClose()} title={result ? 'Rotated: your new API key' : `Rotate key ${apiKey.prefix}…`} dismissible={!result}>
       {result ? (
         <>
           <KeyReveal
