@@ -77,6 +77,26 @@ run('the console forms and dialogs in headless Chromium', () => {
     expect(providers.items.find((p) => p.name === 'mock')?.timeout_ms).toBe(Number(before));
   });
 
+  it('names a bad model name or rate at its own field in the price form, once', async () => {
+    await page.getByRole('button', { name: 'Add a price' }).click();
+    const form = page.getByRole('form', { name: 'Edit price' });
+    const model = form.locator('.field').filter({ has: page.getByLabel('Model', { exact: true }) });
+    await form.getByLabel('Model', { exact: true }).fill('echo');
+    await form.getByLabel('Input USD per 1M tokens').fill('1');
+    await form.getByLabel('Output USD per 1M tokens').fill('2');
+    await form.getByRole('button', { name: 'Save price' }).click();
+    await model.locator('.field-error').filter({ hasText: 'provider/model' }).waitFor();
+    expect(await form.getByRole('alert').count()).toBe(1);
+
+    await form.getByLabel('Model', { exact: true }).fill('mock/echo-2');
+    await form.getByLabel('Input USD per 1M tokens').fill('-1');
+    await form.getByRole('button', { name: 'Save price' }).click();
+    const input = form.locator('.field').filter({ has: page.getByLabel('Input USD per 1M tokens') });
+    await input.locator('.field-error').filter({ hasText: 'must not be negative' }).waitFor();
+    expect(await form.getByRole('alert').count()).toBe(1);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('copies a new key on a plain-HTTP origin, and keeps it on screen until the operator says it is stored', async () => {
     // http://<host>:4000 is not a secure origin: the browser offers no Clipboard API there
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -10,6 +10,7 @@ import { formatMoney } from '../../../lib/format-money';
 import { useUpdatePrices, type PriceChange } from '../api/providers';
 
 const sourceTone = { builtin: 'muted', override: 'info', console: 'warn' } as const;
+const RATES = ['input_per_m', 'output_per_m', 'cached_input_per_m', 'cache_write_per_m', 'cache_write_1h_per_m'];
 
 /** The pricing table in force (USD per 1M tokens); console overrides are edited in place. */
 export function PriceTable({ prices }: { prices: PriceEntryDto[] }) {
@@ -75,7 +76,9 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
   const [write, setWrite] = useState(entry?.cache_write_per_m ?? '');
   const [write1h, setWrite1h] = useState(entry?.cache_write_1h_per_m ?? '');
   const update = useUpdatePrices();
-  const fe = (f: string) => (isApiError(update.error) ? update.error.details.find((d) => d.field.endsWith(`.${f}`))?.message : undefined);
+  const details = isApiError(update.error) ? update.error.details : [];
+  // prices.<model>.<rate> names a rate; prices.<model> alone names the model (an empty or malformed name)
+  const fe = (f: string) => details.find((d) => (f === 'model' ? !RATES.some((r) => d.field.endsWith(`.${r}`)) : d.field.endsWith(`.${f}`)))?.message;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     // a rate left empty is omitted: the server bills it by its fallback (shown as each field's hint)
@@ -115,7 +118,7 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
           <input className="input" inputMode="decimal" value={write1h} onChange={(e) => setWrite1h(e.target.value)} />
         </Field>
       </div>
-      <FormError error={isApiError(update.error) ? update.error.message : undefined} />
+      <FormError error={isApiError(update.error) && details.length === 0 ? update.error.message : undefined} />
       <div className="toolbar">
         <Button type="submit" disabled={update.isPending}>
           Save price
