@@ -77,6 +77,17 @@ run('the console forms and dialogs in headless Chromium', () => {
     expect(providers.items.find((p) => p.name === 'mock')?.timeout_ms).toBe(Number(before));
   });
 
+  it('drops a connection test result once the provider settings it tested are replaced', async () => {
+    const card = page.getByRole('form', { name: 'mock settings' });
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    await card.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await card.getByLabel('Timeout (ms)').fill('15000');
+    await card.getByRole('button', { name: /^Save/ }).click();
+    await card.getByRole('status').waitFor({ state: 'detached' });
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    await card.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  });
+
   it('names a bad model name or rate at its own field in the price form, once', async () => {
     await page.getByRole('button', { name: 'Add a price' }).click();
     const form = page.getByRole('form', { name: 'Edit price' });

@@ -35,6 +35,8 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
     update.mutate(body, {
       onSuccess: () => {
         setApiKey('');
+        // a test of the settings just replaced says nothing about these
+        test.reset();
         notify(`${provider.name} saved`);
       },
     });
@@ -90,7 +92,10 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
             {test.isPending ? 'Testing…' : 'Test connection'}
           </Button>
           {provider.api_key_source === 'console' && (
-            <Button variant="ghost" onClick={() => update.mutate({ api_key: '' }, { onSuccess: () => notify(`${provider.name}: console key removed`) })}>
+            <Button
+              variant="ghost"
+              onClick={() => update.mutate({ api_key: '' }, { onSuccess: () => (test.reset(), notify(`${provider.name}: console key removed`)) })}
+            >
               Remove console key
             </Button>
           )}
