@@ -66,6 +66,14 @@ run('the console forms and dialogs in headless Chromium', () => {
     expect(client).toMatchObject({ rate_limit_rpm: 600, rate_limit_tpm: null });
   });
 
+  it('tells an operator who types a percentage as the alert threshold that it is at most 1', async () => {
+    const form = page.getByRole('form', { name: 'Client settings' });
+    await form.getByLabel('Requests per minute').fill('600');
+    await form.getByLabel('Alert threshold').fill('80');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.locator('.field-error').filter({ hasText: 'budget_alert_threshold must be at most 1' }).waitFor();
+  });
+
   it('keeps a provider timeout when a typo is saved over it', async () => {
     await nav('Providers');
     const card = page.getByRole('form', { name: 'mock settings' });

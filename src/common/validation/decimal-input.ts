@@ -35,9 +35,10 @@ export function parseDecimalInput(value: unknown, rules: DecimalRules): { ok: tr
   }
   if (decimal.isNegative() && !decimal.isZero()) return { ok: false, problem: 'must not be negative' };
   if (decimal.decimalPlaces() > rules.maxDecimals) return { ok: false, problem: `must have at most ${rules.maxDecimals} decimal places` };
+  // the bound first: 80 for an alert threshold of 0–1 is "at most 1", not "at most 1 digit"
+  if (rules.max !== undefined && decimal.greaterThan(rules.max)) return { ok: false, problem: `must be at most ${rules.max}` };
   if (decimal.abs().truncated().toFixed().length > rules.maxIntegerDigits) {
     return { ok: false, problem: `must have at most ${rules.maxIntegerDigits} digits before the decimal point` };
   }
-  if (rules.max !== undefined && decimal.greaterThan(rules.max)) return { ok: false, problem: `must be at most ${rules.max}` };
   return { ok: true, text: decimal.abs().toFixed() };
 }

@@ -30,5 +30,7 @@ describe(parseDecimalInput.name, () => {
   it('honours an upper bound', () => {
     expect(parseDecimalInput(1.5, { maxIntegerDigits: 1, maxDecimals: 4, max: '1' })).toEqual({ ok: false, problem: 'must be at most 1' });
     expect(parseDecimalInput('1', { maxIntegerDigits: 1, maxDecimals: 4, max: '1' })).toEqual({ ok: true, text: '1' });
+    // a percentage typed where a fraction is asked for is told the bound, not the digit count
+    expect(parseDecimalInput('80', { maxIntegerDigits: 1, maxDecimals: 4, max: '1' })).toEqual({ ok: false, problem: 'must be at most 1' });
   });
 });
