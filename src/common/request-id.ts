@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timeOrderedUuid } from './uuid';
 
 /**
- * Every request gets a fresh UUID: it is the x-request-id header, the request_id
- * in bodies and the id of the call's row in llm_generation_log. Incoming ids are
- * not trusted (they would collide in the log).
+ * Every request gets a fresh UUID (time-ordered, v7): it is the x-request-id
+ * header, the request_id in bodies and the id of the call's row in
+ * llm_generation_log. Incoming ids are not trusted (they would collide in the log).
  */
 export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
   const carrier = req as IncomingMessage & { id?: string };
   if (typeof carrier.id === 'string') return carrier.id;
-  const id = randomUUID();
+  const id = timeOrderedUuid();
   carrier.id = id;
   res.setHeader('x-request-id', id);
   return id;

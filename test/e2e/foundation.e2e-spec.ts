@@ -18,9 +18,14 @@ describe('foundation over HTTP', () => {
     expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'applied', jobs: 'ok', redis }, jobs: expect.any(Array) });
   });
 
-  it('gives every response an x-request-id UUID', async () => {
+  it('gives every response an x-request-id UUID, time-ordered (version 7: the log appends to its key)', async () => {
+    const before = Date.now();
     const res = await request(t.url).get('/health');
-    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const id: string = res.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(ms).toBeLessThanOrEqual(Date.now());
   });
 
   it('answers an unknown /api route in the LLMHub envelope with the request id', async () => {

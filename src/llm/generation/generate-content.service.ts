@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error';
 import { ERROR_STATUS, ErrorCode } from '../../common/errors/error-codes';
+import { timeOrderedUuid } from '../../common/uuid';
 import { GenerateContentResponseDto, LanguageResultDto } from './dto/generate.dto';
 import { GenerationInput, GenerationOutcome, PreparedGeneration, TemplateUse } from './generation.types';
 import { toGenerateResponse } from './generation-response';
@@ -69,7 +69,7 @@ export class GenerateContentService {
       estimatedInputTokens: prepared.estimatedInputTokens + this.tokens.count(instruction),
       metadata: { ...(prepared.metadata ?? {}), language: code, parent_request_id: input.requestId },
     };
-    const requestId = randomUUID();
+    const requestId = timeOrderedUuid();
     try {
       return fromOutcome(code, await this.llm.execute(forLanguage, requestId, { recorded: input.hooks?.recorded }, input.signal));
     } catch (error) {
