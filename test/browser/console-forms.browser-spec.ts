@@ -16,6 +16,15 @@ run('the console forms and dialogs in headless Chromium', () => {
     const res = await fetch(`${t.url}/api/admin${path}`, { headers: { Authorization: `Bearer ${t.adminToken}` } });
     return (await res.json()) as T;
   };
+  const send = async <T>(method: string, path: string, body: unknown): Promise<T> => {
+    const res = await fetch(`${t.url}/api/admin${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.ok).toBe(true);
+    return (await res.json()) as T;
+  };
   const nav = async (label: string) => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
     await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -114,6 +123,26 @@ run('the console forms and dialogs in headless Chromium', () => {
     await input.locator('.field-error').filter({ hasText: 'must not be negative' }).waitFor();
     expect(await form.getByRole('alert').count()).toBe(1);
     await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('shows a refused label move under the labels, not in the A/B weights form or at the New label field', async () => {
+    const { id } = await send<{ id: string }>('POST', '/templates', { name: 'two-versions', body: 'Hello' });
+    await send('POST', `/templates/${id}/versions`, { body: 'Hello there' });
+    await send('PATCH', `/templates/${id}`, { ab_weights: { '1': 50, '2': 50 } });
+    await nav('Templates');
+    await page.getByRole('link', { name: 'two-versions', exact: true }).click();
+    await page.getByRole('tab', { name: 'Labels & A/B' }).click();
+    // while an A/B test runs, the API refuses to move production (409)
+    await page.getByLabel('Version of label production').selectOption('2');
+    await page.getByRole('alert').filter({ hasText: 'A/B test' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(1);
+    expect(await page.getByRole('form', { name: 'A/B weights' }).getByRole('alert').count()).toBe(0);
+
+    // and a weights error stays in the weights form
+    await page.getByLabel('Weight of v1').fill('-5');
+    await page.getByRole('button', { name: 'Save weights' }).click();
+    await page.getByRole('form', { name: 'A/B weights' }).getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(1);
   });
 
   it('copies a new key on a plain-HTTP origin, and keeps it on screen until the operator says it is stored', async () => {

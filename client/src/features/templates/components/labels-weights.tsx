@@ -11,6 +11,8 @@ import { useUpdateTemplate } from '../api/templates';
 /** Labels (point one at a version, add a custom one, protect) and the A/B weights of the default selection. */
 export function LabelsAndWeights({ template }: { template: TemplateAdminDetailResponseDto }) {
   const update = useUpdateTemplate(template.id);
+  // one mutation serves the three forms; its error belongs to the one that sent it
+  const [sender, setSender] = useState<'table' | 'new-label' | 'weights'>('weights');
   const versions = template.versions.map((v) => v.version).sort((a, b) => a - b);
   const [newLabel, setNewLabel] = useState('');
   const [newLabelVersion, setNewLabelVersion] = useState(versions[versions.length - 1] ?? 1);
@@ -18,6 +20,7 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
     Object.fromEntries(versions.map((v) => [String(v), template.ab_weights?.[String(v)] !== undefined ? String(template.ab_weights[String(v)]) : ''])),
   );
   const err = isApiError(update.error) ? update.error : null;
+  const errorOf = (form: typeof sender) => (err && sender === form ? (err.fieldError(form === 'weights' ? 'ab_weights' : 'labels') ?? err.message) : undefined);
 
   const saveWeights = (event: FormEvent) => {
     event.preventDefault();
@@ -26,6 +29,7 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
         .filter(([, w]) => w.trim() !== '')
         .map(([v, w]) => [v, Number(w)]),
     );
+    setSender('weights');
     update.mutate(
       { ab_weights: Object.keys(ab).length ? ab : null },
       { onSuccess: () => notify(Object.keys(ab).length ? 'A/B weights saved' : 'A/B test ended') },
@@ -56,9 +60,10 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
                     aria-label={`Version of label ${l.label}`}
                     value={l.version ?? ''}
                     disabled={l.label === 'latest'}
-                    onChange={(e) =>
-                      update.mutate({ labels: { [l.label]: Number(e.target.value) } }, { onSuccess: () => notify(`${l.label} → v${e.target.value}`) })
-                    }
+                    onChange={(e) => {
+                      setSender('table');
+                      update.mutate({ labels: { [l.label]: Number(e.target.value) } }, { onSuccess: () => notify(`${l.label} → v${e.target.value}`) });
+                    }}
                   >
                     {versions.map((v) => (
                       <option key={v} value={v}>
@@ -76,20 +81,25 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
                   type="checkbox"
                   aria-label={`Protect label ${l.label}`}
                   checked={l.is_protected}
-                  onChange={(e) => update.mutate({ protected_labels: { [l.label]: e.target.checked } })}
+                  onChange={(e) => {
+                    setSender('table');
+                    update.mutate({ protected_labels: { [l.label]: e.target.checked } });
+                  }}
                 />
               ),
             },
           ]}
         />
+        <FormError error={errorOf('table')} />
         <form
           className="filters"
           onSubmit={(e) => {
             e.preventDefault();
+            setSender('new-label');
             update.mutate({ labels: { [newLabel.trim()]: newLabelVersion } }, { onSuccess: () => (notify(`Label ${newLabel.trim()} added`), setNewLabel('')) });
           }}
         >
-          <Field label="New label" error={err?.fieldError('labels')}>
+          <Field label="New label" error={errorOf('new-label')}>
             <input className="input" value={newLabel} onChange={(e) => setNewLabel(e.target.value)} placeholder="e.g. beta" />
           </Field>
           <Field label="At version">
@@ -124,7 +134,7 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
             </Field>
           ))}
         </div>
-        <FormError error={err ? (err.fieldError('ab_weights') ?? err.message) : undefined} />
+        <FormError error={errorOf('weights')} />
         <div>
           <Button type="submit" disabled={update.isPending}>
             Save weights
