@@ -64,6 +64,35 @@ run('the console forms and dialogs in headless Chromium', () => {
     expect((await admin<{ items: { rate_limit_rpm: number | null }[] }>('/clients')).items).toEqual([expect.objectContaining({ rate_limit_rpm: 600 })]);
   });
 
+  it('retries only the key when the client was created but its key was not', async () => {
+    await nav('API clients');
+    // the first key request fails as it would while the database blips
+    await page.route(
+      '**/api/admin/clients/*/keys',
+      (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'database_unavailable', message: 'The database is unreachable', details: [] } }),
+        }),
+      { times: 1 },
+    );
+    await page.getByRole('button', { name: 'New client' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('key-retry');
+    await dialog.getByRole('button', { name: 'Create client and key' }).click();
+    await dialog.getByText('The client was created, but not its key').waitFor();
+    await dialog.getByRole('button', { name: 'Create its key' }).click();
+    await dialog.getByText('It is shown only once').waitFor();
+    await dialog.getByRole('button', { name: 'Done, I stored the key' }).click();
+    await page.getByRole('heading', { name: 'key-retry', level: 1 }).waitFor();
+    const clients = (await admin<{ items: { name: string }[] }>('/clients')).items.filter((c) => c.name === 'key-retry');
+    expect(clients).toHaveLength(1);
+    await nav('API clients');
+    await page.getByRole('link', { name: 'typo-limits', exact: true }).click();
+    await page.getByRole('heading', { name: 'typo-limits', level: 1 }).waitFor();
+  });
+
   it('keeps a client limit when a typo is saved over it, and says which field is wrong', async () => {
     const form = page.getByRole('form', { name: 'Client settings' });
     await form.getByLabel('Requests per minute').fill('6OO');
@@ -71,7 +100,9 @@ run('the console forms and dialogs in headless Chromium', () => {
     await form.getByRole('button', { name: 'Save settings' }).click();
     await form.locator('.field-error').filter({ hasText: 'whole number' }).waitFor();
     expect(await form.locator('.field-error').count()).toBe(1);
-    const [client] = (await admin<{ items: { rate_limit_rpm: number | null; rate_limit_tpm: number | null }[] }>('/clients')).items;
+    const client = (await admin<{ items: { name: string; rate_limit_rpm: number | null; rate_limit_tpm: number | null }[] }>('/clients')).items.find(
+      (c) => c.name === 'typo-limits',
+    );
     expect(client).toMatchObject({ rate_limit_rpm: 600, rate_limit_tpm: null });
   });
 

@@ -25,6 +25,8 @@ export function CreateClientDialog({
   const [rpm, setRpm] = useState('');
   const [rpmTypo, setRpmTypo] = useState(false);
   const [created, setCreated] = useState<ApiKeyCreatedResponseDto | null>(null);
+  // set once the client exists: a retry after a failed key creates only the key (the name is taken by then)
+  const [clientId, setClientId] = useState<string | null>(null);
   const createClient = useCreateClient();
   const createKey = useCreateKey();
   const error = createClient.error ?? createKey.error;
@@ -37,6 +39,7 @@ export function CreateClientDialog({
     setRpm('');
     setRpmTypo(false);
     setCreated(null);
+    setClientId(null);
     createClient.reset();
     createKey.reset();
   };
@@ -46,6 +49,11 @@ export function CreateClientDialog({
     const rateLimitRpm = parseWholeNumber(rpm);
     setRpmTypo(rateLimitRpm === undefined);
     if (rateLimitRpm === undefined) return;
+    if (clientId) {
+      const key = await createKey.mutateAsync({ clientId, body: { name: 'default' } }).catch(() => null);
+      if (key) setCreated(key);
+      return;
+    }
     const client = await createClient
       .mutateAsync({
         name: name.trim(),
@@ -55,6 +63,7 @@ export function CreateClientDialog({
       })
       .catch(() => null);
     if (!client) return;
+    setClientId(client.id);
     onCreated(client.id);
     const key = await createKey.mutateAsync({ clientId: client.id, body: { name: 'default' } }).catch(() => null);
     if (key) setCreated(key);
@@ -94,10 +103,18 @@ export function CreateClientDialog({
               <input className="input" inputMode="numeric" value={rpm} onChange={(e) => setRpm(e.target.value)} />
             </Field>
           </div>
-          <FormError error={isApiError(error) && error.details.length === 0 ? error.message : undefined} />
+          <FormError
+            error={
+              isApiError(error) && error.details.length === 0
+                ? clientId
+                  ? `The client was created, but not its key: ${error.message}`
+                  : error.message
+                : undefined
+            }
+          />
           <div className="dialog-actions">
             <Button type="submit" disabled={createClient.isPending || createKey.isPending || name.trim() === ''}>
-              {createClient.isPending || createKey.isPending ? 'Creating…' : 'Create client and key'}
+              {createClient.isPending || createKey.isPending ? 'Creating…' : clientId ? 'Create its key' : 'Create client and key'}
             </Button>
           </div>
         </form>
