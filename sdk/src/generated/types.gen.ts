@@ -1817,10 +1817,6 @@ export type ExportUsageCsvData = {
     body?: never;
     path?: never;
     query?: {
-        from?: string;
-        to?: string;
-        granularity?: 'hour' | 'day' | 'month';
-        group_by?: 'client' | 'provider' | 'model' | 'template';
         client_id?: string;
         /**
          * A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names
@@ -1830,6 +1826,10 @@ export type ExportUsageCsvData = {
          * provider/model, or the provider’s own model id (gpt-4o-mini)
          */
         model?: string;
+        from?: string;
+        to?: string;
+        granularity?: 'hour' | 'day' | 'month';
+        group_by?: 'client' | 'provider' | 'model' | 'template';
     };
     url: '/api/admin/billing/export.csv';
 };
@@ -1904,10 +1904,6 @@ export type GetAdminUsageData = {
     body?: never;
     path?: never;
     query?: {
-        from?: string;
-        to?: string;
-        granularity?: 'hour' | 'day' | 'month';
-        group_by?: 'client' | 'provider' | 'model' | 'template';
         client_id?: string;
         /**
          * A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names
@@ -1917,6 +1913,10 @@ export type GetAdminUsageData = {
          * provider/model, or the provider’s own model id (gpt-4o-mini)
          */
         model?: string;
+        from?: string;
+        to?: string;
+        granularity?: 'hour' | 'day' | 'month';
+        group_by?: 'client' | 'provider' | 'model' | 'template';
     };
     url: '/api/admin/billing/usage';
 };

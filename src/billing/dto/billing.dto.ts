@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Granularity } from '../rollup-buckets';
 import { IsIsoDate } from '../../common/validation/validate.decorators';
+import { CallFilterQueryDto } from './call-filter.dto';
 
 export const GRANULARITIES = ['hour', 'day', 'month'] as const;
 export const CLIENT_GROUPS = ['provider', 'model', 'template'] as const;
@@ -31,25 +32,11 @@ export class UsageQueryDto {
   group_by?: (typeof CLIENT_GROUPS)[number];
 }
 
-export class AdminUsageQueryDto {
+export class AdminUsageQueryDto extends CallFilterQueryDto {
   @ApiPropertyOptional({ example: '2025-01-01' }) @IsOptional() @IsIsoDate() from?: string;
   @ApiPropertyOptional({ example: '2025-02-01' }) @IsOptional() @IsIsoDate() to?: string;
   @ApiPropertyOptional({ enum: GRANULARITIES, default: 'day' }) @IsOptional() @IsIn(GRANULARITIES) granularity?: Granularity;
   @ApiPropertyOptional({ enum: ADMIN_GROUPS }) @IsOptional() @IsIn(ADMIN_GROUPS) group_by?: UsageGroup;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() client_id?: string;
-  @ApiPropertyOptional({
-    example: 'openai',
-    description: 'A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  provider?: string;
-  @ApiPropertyOptional({ example: 'openai/gpt-4o-mini', description: 'provider/model, or the provider’s own model id (gpt-4o-mini)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  model?: string;
 }
 
 export class TopSpendersQueryDto {

@@ -3,24 +3,11 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { GenerationStatus } from '../generation-log.entity';
 import { IsIsoDate } from '../../common/validation/validate.decorators';
+import { CallFilterQueryDto } from './call-filter.dto';
 
 const STATUSES: GenerationStatus[] = ['success', 'error', 'cancelled', 'rate_limited', 'budget_exceeded', 'rejected'];
 
-export class LogsQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() client_id?: string;
-  @ApiPropertyOptional({
-    example: 'openai',
-    description: 'A provider id or alias, any case (`claude` is `anthropic`); an unknown name is a 422 validation_error listing the valid names',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  provider?: string;
-  @ApiPropertyOptional({ example: 'openai/gpt-4o-mini', description: 'provider/model, or the provider’s own model id (gpt-4o-mini)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  model?: string;
+export class LogsQueryDto extends CallFilterQueryDto {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: GenerationStatus;
   @ApiPropertyOptional({ format: 'uuid', description: 'calls made through this template' }) @IsOptional() @IsUUID() template_id?: string;
   @ApiPropertyOptional({ format: 'date-time', example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsIsoDate() from?: string;
