@@ -9,6 +9,9 @@ function asPair(entry: string): { provider: string | null; model: string } {
   return slash < 0 ? { provider: null, model: entry } : { provider: entry.slice(0, slash), model: entry.slice(slash + 1) };
 }
 
+/** The operator-set lists whose entries name providers. */
+type ListField = 'allowed_providers' | 'allowed_models' | 'fallback_models';
+
 /** The smaller of two optional limits (null = unlimited). */
 export function narrowLimit(client: number | null, key: number | null): number | null {
   if (client === null) return key;
@@ -49,73 +52,47 @@ export class AccessPolicy {
 
   /**
    * Refuses (422, one detail per bad entry) allow-lists and fallback models an operator wants to set;
-   * the lists not given are not checked.
+   * the lists not given are not checked. A name this instance does not have (a typo such as "opneai")
+   * would otherwise silently admit nothing, or leave the client with no fallback at all (calls skip a
+   * fallback they cannot resolve). Model names themselves are not checked: a provider's models change
+   * without LLMHub knowing.
    */
   assertValidAllowLists(lists: { allowed_providers?: string[] | null; allowed_models?: string[] | null; fallback_models?: string[] | null }): void {
-    const errors = [
-      ...this.allowListErrors('allowed_providers', lists.allowed_providers ?? []),
-      ...this.allowListErrors('allowed_models', lists.allowed_models ?? []),
-      ...this.fallbackErrors(lists.fallback_models ?? []),
-    ];
+    const errors: ErrorDetail[] = [];
+    const check = (field: ListField, entries: readonly string[] | null | undefined): void =>
+      entries?.forEach((entry, i) => {
+        const message = this.entryProblem(field, entry);
+        if (message !== undefined) errors.push({ field: `${field}[${i}]`, message });
+      });
+    check('allowed_providers', lists.allowed_providers);
+    check('allowed_models', lists.allowed_models);
+    check('fallback_models', lists.fallback_models);
     if (errors.length === 0) return;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more, see details)` : '';
     throw new AppError('validation_error', `${errors[0].field}: ${errors[0].message}${more}`, errors);
   }
 
   /**
-   * What is wrong with an allow-list an operator wants to set: a provider name this instance does not
-   * have (a typo such as "opneai" would silently admit nothing), and for models an entry whose provider
-   * part is unknown or whose model part is empty. Model names themselves are not checked: bare names and
-   * `*` stay free, and a provider's models change without LLMHub knowing.
+   * What is wrong with one entry: a provider it names that this instance does not have; for
+   * allowed_models (provider/model, provider/* or a bare model name) a provider part with no model;
+   * for fallback_models (one model, no wildcard) a missing model or a wildcard.
    */
-  allowListErrors(field: 'allowed_providers' | 'allowed_models', entries: readonly string[]): ErrorDetail[] {
+  private entryProblem(field: ListField, entry: string): string | undefined {
     const valid = `valid provider names: ${this.names.validNames.join(', ')}`;
-    const errors: ErrorDetail[] = [];
-    entries.forEach((entry, i) => {
-      const at = `${field}[${i}]`;
-      if (field === 'allowed_providers') {
-        if (!this.names.isKnown(entry)) errors.push({ field: at, message: `unknown provider "${entry}"; ${valid}` });
-        return;
-      }
-      const { provider, model } = asPair(entry);
-      if (entry === '') errors.push({ field: at, message: 'must not be empty: give provider/model, provider/* or a model name' });
-      else if (provider !== null && !this.names.isKnown(provider))
-        errors.push({
-          field: at,
-          message:
-            `unknown provider "${provider}" in "${entry}": an entry is provider/model, provider/* or a model name, ` +
-            `and a model whose own name contains "/" is written after its provider (<provider>/${entry}); ${valid}`,
-        });
-      else if (provider !== null && model === '')
-        errors.push({ field: at, message: `"${entry}" names no model; ${provider}/* allows every model of ${provider}` });
-    });
-    return errors;
-  }
-
-  /**
-   * What is wrong with a client's default fallback models: calls skip a fallback they cannot resolve
-   * without a word, so a typo ("opneai/gpt-4o") would leave the client with no fallback at all. Each
-   * is one model (no wildcard) whose provider part, if any, names a provider this instance has.
-   */
-  fallbackErrors(entries: readonly string[]): ErrorDetail[] {
-    const valid = `valid provider names: ${this.names.validNames.join(', ')}`;
-    const errors: ErrorDetail[] = [];
-    entries.forEach((entry, i) => {
-      const at = `fallback_models[${i}]`;
-      const { provider, model } = asPair(entry.trim());
-      if (entry.trim() === '') errors.push({ field: at, message: 'must not be empty: give provider/model' });
-      else if (provider !== null && !this.names.isKnown(provider))
-        errors.push({
-          field: at,
-          message:
-            `unknown provider "${provider}" in "${entry}": a fallback is provider/model, ` +
-            `and a model whose own name contains "/" is written after its provider (<provider>/${entry}); ${valid}`,
-        });
-      else if (model === '') errors.push({ field: at, message: `"${entry}" names no model: give ${provider}/<model>` });
-      else if (model === '*' || model.endsWith('/*'))
-        errors.push({ field: at, message: `"${entry}" is a wildcard; a fallback is one model, such as openai/gpt-4o-mini` });
-    });
-    return errors;
+    if (field === 'allowed_providers') return this.names.isKnown(entry) ? undefined : `unknown provider "${entry}"; ${valid}`;
+    const fallback = field === 'fallback_models';
+    const text = fallback ? entry.trim() : entry;
+    if (text === '') return `must not be empty: give provider/model${fallback ? '' : ', provider/* or a model name'}`;
+    const { provider, model } = asPair(text);
+    if (provider !== null && !this.names.isKnown(provider)) {
+      const shape = fallback ? 'a fallback is provider/model' : 'an entry is provider/model, provider/* or a model name';
+      const slashed = `a model whose own name contains "/" is written after its provider (<provider>/${entry})`;
+      return `unknown provider "${provider}" in "${entry}": ${shape}, and ${slashed}; ${valid}`;
+    }
+    if (!fallback) return provider !== null && model === '' ? `"${entry}" names no model; ${provider}/* allows every model of ${provider}` : undefined;
+    if (model === '') return `"${entry}" names no model: give ${provider}/<model>`;
+    if (model === '*' || model.endsWith('/*')) return `"${entry}" is a wildcard; a fallback is one model, such as openai/gpt-4o-mini`;
+    return undefined;
   }
 
   /**
