@@ -36,12 +36,13 @@ import {
 /** Which body field carries the output cap: reasoning models reject `max_tokens`. */
 export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
 
-export function textOf(content: string | ContentPart[]): string {
+/** The text parts of a content, joined by `separator`. */
+export function textOf(content: string | ContentPart[], separator = ''): string {
   if (typeof content === 'string') return content;
   return content
     .filter((part): part is Extract<ContentPart, { type: 'text' }> => part.type === 'text')
     .map((part) => part.text)
-    .join('');
+    .join(separator);
 }
 
 function toContentParts(content: string | ContentPart[]): string | ChatCompletionContentPart[] {
@@ -57,7 +58,7 @@ export function toChatMessage(message: ChatMessage): ChatCompletionMessageParam 
   switch (message.role) {
     case 'system':
       // parts here are Anthropic system blocks kept apart for their cache breakpoints: separate paragraphs, as Anthropic reads them
-      return { role: 'system', content: typeof message.content === 'string' ? message.content : message.content.map((p) => textOf([p])).join('\n\n') };
+      return { role: 'system', content: textOf(message.content, '\n\n') };
     case 'user':
       return { role: 'user', content: toContentParts(message.content), ...(message.name ? { name: message.name } : {}) };
     case 'tool':
@@ -180,7 +181,7 @@ export function fromChatCompletion(completion: ChatCompletion): GenerateResult {
   const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
     call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
   );
-  const logprobs = choice.logprobs ? toLogprobs(choice.logprobs) : undefined;
+  const logprobs = toLogprobs(choice.logprobs);
   return {
     text: choice.message.content ?? '',
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
