@@ -7,6 +7,7 @@ import { looksLikeApiKey } from './api-key.codec';
 import { ApiKeysRepository, KeyWithClient } from './api-keys.repository';
 import { ClientBudgetPolicy } from './client-policy';
 import { ClientsRepository } from './clients.repository';
+import { ThrottledWarning } from '../common/logging/throttled-warning';
 
 /** How long a key lookup (or a miss) is trusted: revocation is felt on every instance within this. */
 export const KEY_CACHE_TTL_MS = 3_000;
@@ -35,7 +36,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   private readonly policies = new Map<string, { policy: ClientBudgetPolicy; until: number }>();
   private readonly lastUsed = new Map<string, Date>();
   private timer?: NodeJS.Timeout;
-  private staleWarnedAt = 0;
+  private readonly staleWarning = new ThrottledWarning(this.logger, 'Database unreachable for key lookups; serving cached keys and clients');
 
   constructor(
     private readonly keys: ApiKeysRepository,
@@ -86,7 +87,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       // database unreachable: keep answering known keys from the stale entry (usage goes to the spool meanwhile)
       if (!stale) throw error;
-      this.warnStale(error, now);
+      this.staleWarning.warn(error, now);
       found = stale.row;
     }
     const entry: Cached = { row: found, caller: found ? this.callerOf(found) : null, until: now + KEY_CACHE_TTL_MS };
@@ -105,7 +106,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
       client = await this.clients.findById(clientId);
     } catch (error) {
       if (!cached) throw error;
-      this.warnStale(error, now);
+      this.staleWarning.warn(error, now);
       cached.until = now + KEY_CACHE_TTL_MS;
       return cached.policy;
     }
@@ -132,12 +133,6 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     const entries = [...this.lastUsed].map(([id, at]) => ({ id, at }));
     this.lastUsed.clear();
     await this.keys.touchMany(entries).catch((error: unknown) => this.logger.warn(`Could not record last_used_at: ${String(error)}`));
-  }
-
-  private warnStale(error: unknown, now: number): void {
-    if (now - this.staleWarnedAt < 10_000) return;
-    this.staleWarnedAt = now;
-    this.logger.warn(`Database unreachable for key lookups; serving cached keys and clients: ${String(error)}`);
   }
 
   private callerOf(row: KeyWithClient): Caller {

@@ -3,6 +3,7 @@ import { PromptLabel } from './prompt-label.entity';
 import { PromptTemplate } from './prompt-template.entity';
 import { PromptVersion } from './prompt-version.entity';
 import { PromptsRepository } from './prompts.repository';
+import { ThrottledWarning } from '../common/logging/throttled-warning';
 
 /** Everything needed to pick and render a version of one template. */
 export interface TemplateSnapshot {
@@ -33,7 +34,7 @@ interface Entry {
 export class TemplateCache {
   private readonly logger = new Logger(TemplateCache.name);
   private readonly entries = new Map<string, Entry>();
-  private staleWarnedAt = 0;
+  private readonly staleWarning = new ThrottledWarning(this.logger, 'Database unreachable for template reads; serving cached templates');
 
   constructor(private readonly repository: PromptsRepository) {}
 
@@ -53,7 +54,7 @@ export class TemplateCache {
           if (this.entries.get(key) === entry) this.entries.delete(key);
           throw error;
         }
-        this.warnStale(error, now);
+        this.staleWarning.warn(error, now);
         return (entry.loaded = stale);
       },
     );
@@ -68,12 +69,6 @@ export class TemplateCache {
   async load(clientId: string, name: string): Promise<TemplateSnapshot | null> {
     const template = await this.repository.findVisibleByName(clientId, name);
     return template ? this.snapshotOf(template) : null;
-  }
-
-  private warnStale(error: unknown, now: number): void {
-    if (now - this.staleWarnedAt < 10_000) return;
-    this.staleWarnedAt = now;
-    this.logger.warn(`Database unreachable for template reads; serving cached templates: ${String(error)}`);
   }
 
   async snapshotOf(template: PromptTemplate): Promise<TemplateSnapshot> {
