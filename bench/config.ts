@@ -20,8 +20,10 @@ export interface BenchConfig {
   logLevel: string;
   scenarios: Scenario[];
   warmupS: number;
-  /** per side (direct and LLMHub) and per connection count */
+  /** per side (direct, proxy, LLMHub) and per connection count */
   durationS: number;
+  /** the sides of each connection count take turns in this many slices of durationS / loadRounds */
+  loadRounds: number;
   connections: number[];
   streamRuns: number;
   streamGapRuns: number;
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     scenarios: scenarios as Scenario[],
     warmupS: int('BENCH_WARMUP_S', q(5, 1)),
     durationS: int('BENCH_DURATION_S', q(10, 2), 1),
+    loadRounds: int('BENCH_LOAD_ROUNDS', q(5, 1), 1),
     connections,
     streamRuns: int('BENCH_STREAM_RUNS', q(200, 30), 1),
     streamGapRuns: int('BENCH_STREAM_GAP_RUNS', q(10, 2), 1),

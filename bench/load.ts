@@ -82,3 +82,28 @@ export async function runLoad(target: Target, connections: number, durationS: nu
     latencyMs: summarize(latencies),
   };
 }
+
+/**
+ * One side's slices of an interleaved load, as one result: counts summed, req/s over the slices'
+ * total time, percentiles over every latency of every slice (`pooled`).
+ */
+export function mergeSlices(slices: readonly LoadResult[], pooled: readonly number[]): LoadResult {
+  const first = slices[0];
+  const sum = (pick: (r: LoadResult) => number): number => slices.reduce((total, r) => total + pick(r), 0);
+  const durationS = sum((r) => r.durationS);
+  const requests = sum((r) => r.requests);
+  const statusCodes: Record<string, number> = {};
+  for (const r of slices) for (const [code, count] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  return {
+    label: first.label,
+    connections: first.connections,
+    durationS: round(durationS, 2),
+    requests,
+    requestsPerS: round(requests / Math.max(durationS, 1e-9), 1),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+    statusCodes,
+    latencyMs: summarize(pooled),
+  };
+}

@@ -16,7 +16,7 @@ import { loadConfig, type BenchConfig } from './config';
 import type { BenchDatabase } from './database';
 import { DIST, json, log, SIM_KEY, startHub, startUpstream, type Hub, type Upstream } from './environment';
 import type { IngestResult } from './ingest';
-import { chatTarget, runLoad, type LoadResult, type Target } from './load';
+import { chatTarget, mergeSlices, runLoad, type LoadResult, type Target } from './load';
 import { cpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } from './processes';
 import { summarizeProfile } from './profile-summary';
 import type { ReportSeedResult } from './report-query';
@@ -52,12 +52,40 @@ function added(h: LoadResult, d: LoadResult): LoadRun['overheadMs'] {
   return { p50: round(h.latencyMs.p50 - d.latencyMs.p50), p90: round(h.latencyMs.p90 - d.latencyMs.p90), p99: round(h.latencyMs.p99 - d.latencyMs.p99) };
 }
 
-/** Runs a load with the CPU time of one process measured around it. */
-async function withCpu(pid: number, run: () => Promise<LoadResult>): Promise<{ result: LoadResult; cpuMsPerRequest: number; cores: number }> {
-  const cpu0 = cpuTimeMs(pid);
-  const result = await run();
-  const cpuMs = cpuTimeMs(pid) - cpu0;
-  return { result, cpuMsPerRequest: round(cpuMs / Math.max(1, result.requests), 3), cores: round(cpuMs / 1000 / result.durationS, 2) };
+interface LoadSide {
+  target: Target;
+  /** the process whose CPU time is charged to this side's requests */
+  cpuPid?: number;
+}
+
+interface SideLoad {
+  result: LoadResult;
+  cpuMsPerRequest: number;
+  cores: number;
+}
+
+/**
+ * Every side of one connection count in interleaved slices — direct, proxy, …, LLMHub, then again —
+ * so a slow moment of the shared disk or cores (a burst of slow fsyncs lasts seconds here) falls on
+ * every side alike rather than on whichever ran then. Each side's slices are pooled: req/s over its
+ * total time, percentiles over all of its latencies.
+ */
+async function interleavedLoad(sides: readonly LoadSide[], connections: number, durationS: number, rounds: number): Promise<SideLoad[]> {
+  const sliceS = durationS / rounds;
+  const slices = sides.map(() => [] as LoadResult[]);
+  const latencies = sides.map(() => [] as number[]);
+  const cpuMs = sides.map(() => 0);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, side] of sides.entries()) {
+      const cpu0 = side.cpuPid === undefined ? 0 : cpuTimeMs(side.cpuPid);
+      slices[i].push(await runLoad(side.target, connections, sliceS, undefined, latencies[i]));
+      if (side.cpuPid !== undefined) cpuMs[i] += cpuTimeMs(side.cpuPid) - cpu0;
+    }
+  }
+  return slices.map((sideSlices, i) => {
+    const result = mergeSlices(sideSlices, latencies[i]);
+    return { result, cpuMsPerRequest: round(cpuMs[i] / Math.max(1, result.requests), 3), cores: round(cpuMs[i] / 1000 / result.durationS, 2) };
+  });
 }
 
 async function runLoadScenario(
@@ -81,25 +109,35 @@ async function runLoadScenario(
   }
   for (const connections of config.connections) {
     if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
-    log(`load: ${connections} connection(s), ${config.durationS} s each: direct, bare proxy${connections === 1 ? ', bare proxy with a commit' : ''}, LLMHub`);
-    const d = await runLoad(targets.direct, connections, config.durationS);
-    const p = await withCpu(up.proxy.pid, () => runLoad(targets.proxy, connections, config.durationS));
+    const rounds = Math.min(config.loadRounds, config.durationS);
+    log(
+      `load: ${connections} connection(s), ${config.durationS} s per side in ${rounds} interleaved round(s): direct, bare proxy` +
+        `${connections === 1 ? ', bare proxy with a commit' : ''}, LLMHub`,
+    );
     // the latency floor of a durable gateway matters at one connection, where no call shares a commit
-    const pc = connections === 1 ? await runLoad(targets.proxyCommit, connections, config.durationS) : undefined;
-    if (connections === config.profileConnections) await profileToggle(config, hub);
+    const sides: LoadSide[] = [
+      { target: targets.direct },
+      { target: targets.proxy, cpuPid: up.proxy.pid },
+      ...(connections === 1 ? [{ target: targets.proxyCommit }] : []),
+      { target: targets.llmhub, cpuPid: hub.app.pid },
+    ];
+    const profiled = connections === config.profileConnections;
+    if (profiled) await profileToggle(config, hub);
     const rss = sampleRss(hub.app.pid);
-    const h = await withCpu(hub.app.pid, () => runLoad(targets.llmhub, connections, config.durationS));
+    const [d, p, ...rest] = await interleavedLoad(sides, connections, config.durationS, rounds);
     const { maxMb } = rss.stop();
-    if (connections === config.profileConnections) await profileToggle(config, hub);
+    if (profiled) await profileToggle(config, hub);
+    const h = rest[rest.length - 1];
+    const pc = rest.length > 1 ? rest[0].result : undefined;
     overall.max = Math.max(overall.max, maxMb);
     const run: LoadRun = {
       connections,
-      direct: d,
+      direct: d.result,
       proxy: p.result,
       llmhub: h.result,
-      overheadMs: added(h.result, d),
-      proxyOverheadMs: added(p.result, d),
-      ...(pc ? { proxyCommit: pc, proxyCommitOverheadMs: added(pc, d) } : {}),
+      overheadMs: added(h.result, d.result),
+      proxyOverheadMs: added(p.result, d.result),
+      ...(pc ? { proxyCommit: pc, proxyCommitOverheadMs: added(pc, d.result) } : {}),
       reqPerSRatioToProxy: round(h.result.requestsPerS / Math.max(1, p.result.requestsPerS), 4),
       llmhubMaxRssMb: round(maxMb, 1),
       llmhubCpuMsPerRequest: h.cpuMsPerRequest,
@@ -108,7 +146,8 @@ async function runLoadScenario(
     };
     load.runs.push(run);
     log(
-      `  direct ${d.requestsPerS} req/s p50 ${round(d.latencyMs.p50)} ms | proxy ${p.result.requestsPerS} req/s p50 ${round(p.result.latencyMs.p50)} ms | ` +
+      `  direct ${d.result.requestsPerS} req/s p50 ${round(d.result.latencyMs.p50)} ms | ` +
+        `proxy ${p.result.requestsPerS} req/s p50 ${round(p.result.latencyMs.p50)} ms | ` +
         `LLMHub ${h.result.requestsPerS} req/s (${round(100 * run.reqPerSRatioToProxy, 1)}% of proxy) p50 ${round(h.result.latencyMs.p50)} ms, ` +
         `non-2xx ${h.result.non2xx}, errors ${h.result.errors}, RSS max ${round(maxMb, 1)} MB, CPU ${h.cpuMsPerRequest} ms/req (proxy ${p.cpuMsPerRequest})`,
     );

@@ -127,7 +127,8 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
     '',
     `LLMHub benchmark${r.quick ? ' (--quick smoke: short runs, figures are rough)' : ''} — ${r.startedAt} — ` +
       `node ${r.machine.node}, ${r.machine.cpus} CPU(s) ${r.machine.cpuModel}`,
-    `LOG_LEVEL=${config.logLevel}; load ${config.durationS} s per side per connection count; model ${model}, max_tokens 16; ` +
+    `LOG_LEVEL=${config.logLevel}; load ${config.durationS} s per side per connection count in ${config.loadRounds} interleaved round(s); ` +
+      `model ${model}, max_tokens 16; ` +
       'sides: direct to the simulator, bare proxy (node:http + undici Pool), at 1 connection the same proxy committing a row per call, LLMHub',
   ];
   for (const m of r.modes) {
