@@ -19,6 +19,7 @@ import {
   PromptTemplateDetailResponseDto,
   PromptTemplateListResponseDto,
   PromptVersionCreateDto,
+  TEMPLATE_SAVE_INVALID,
   TemplateListQueryDto,
   TemplateUpdateDto,
 } from '../prompts/dto/prompt.dto';
@@ -53,7 +54,7 @@ export class TemplatesAdminController {
   @Post()
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
   @ApiOperation({ summary: 'Create a system template', description: 'A template every client can read and use, with its first version.' })
-  @ApiErrors({ conflict: 'a system template with this name exists' })
+  @ApiErrors({ conflict: 'a system template with this name exists', validation_error: TEMPLATE_SAVE_INVALID })
   createSystemTemplate(@Body() dto: PromptCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.create(ADMIN, dto);
   }
@@ -96,7 +97,11 @@ export class TemplatesAdminController {
   @Post(':id/versions')
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
   @ApiOperation({ summary: 'Add a template version', description: 'A new immutable version of a template.' })
-  @ApiErrors({ not_found: 'no template with this id', conflict: 'labels includes production while ab_weights are set (they decide default traffic)' })
+  @ApiErrors({
+    not_found: 'no template with this id',
+    conflict: 'labels includes production while ab_weights are set (they decide default traffic)',
+    validation_error: TEMPLATE_SAVE_INVALID,
+  })
   createTemplateVersion(@Param('id', new UuidParamPipe()) id: string, @Body() dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.addVersion(ADMIN, id, dto);
   }

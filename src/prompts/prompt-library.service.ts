@@ -14,6 +14,7 @@ import { DEFAULT_LABELS, PromptsRepository, PromptsTransaction } from './prompts
 import { DEFAULT_LABEL, RenderedTemplate, renderSnapshot, TemplateRef } from './prompts.service';
 import { assertDeclarations } from './renderer';
 import { TemplateCache } from './template-cache.service';
+import { assertTemplateSyntax } from './template-syntax';
 import { hasPositiveWeight, VersionWeights, weightErrors } from './version-selection';
 import { isUuid } from '../common/uuid';
 
@@ -94,6 +95,7 @@ export class PromptLibraryService {
 
   /** A client creates its own template; the admin creates a system template. Version 1 gets `production` and `latest`. */
   async create(actor: PromptActor, dto: PromptCreateDto): Promise<PromptTemplateDetailResponseDto> {
+    assertTemplateSyntax({ system_prompt: dto.system_prompt, body: dto.body });
     const fields = toVersionFields(dto, null);
     assertDeclarations(fields.variables, fields.systemPrompt, fields.body);
     const ownerClientId = actor.kind === 'client' ? actor.clientId : null;
@@ -117,8 +119,11 @@ export class PromptLibraryService {
   /**
    * Adds the next version, starting from the previous one's fields and
    * overriding what is given; `latest` always moves to it, other labels only when named.
+   * The texts given are checked for malformed placeholders; an inherited one is
+   * not checked again (one saved before the check existed keeps rendering as it did).
    */
   async addVersion(actor: PromptActor, key: string, dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
+    assertTemplateSyntax({ system_prompt: dto.system_prompt, body: dto.body });
     const template = await this.locateWritable(actor, key);
     await this.repository.transaction(async (m) => {
       const locked = await this.repository.lockTemplate(m, template.id);

@@ -12,6 +12,7 @@ import {
   PromptTemplateListResponseDto,
   PromptUpdateDto,
   PromptVersionCreateDto,
+  TEMPLATE_SAVE_INVALID,
 } from './dto/prompt.dto';
 import { PromptActor, PromptLibraryService } from './prompt-library.service';
 import { PromptsService } from './prompts.service';
@@ -39,9 +40,11 @@ export class PromptsController {
   @ApiCreatedResponse({ type: PromptTemplateDetailResponseDto })
   @ApiOperation({
     summary: 'Create a template',
-    description: 'A new template owned by the caller, with its first version. Variables used in the text must be declared.',
+    description:
+      'A new template owned by the caller, with its first version. Variables used in the text must be declared, ' +
+      'and every `{{` must open a well-formed placeholder.',
   })
-  @ApiErrors({ conflict: 'the caller already has a template with this name' })
+  @ApiErrors({ conflict: 'the caller already has a template with this name', validation_error: TEMPLATE_SAVE_INVALID })
   createPrompt(@CurrentCaller() caller: Caller, @Body() dto: PromptCreateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.create(actorOf(caller), dto);
   }
@@ -87,6 +90,7 @@ export class PromptsController {
     not_found: 'no template with this name visible to the caller',
     forbidden: 'system templates are read-only for clients',
     conflict: 'labels includes production while ab_weights are set (they decide default traffic)',
+    validation_error: TEMPLATE_SAVE_INVALID,
   })
   createPromptVersion(
     @CurrentCaller() caller: Caller,

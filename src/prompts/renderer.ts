@@ -4,13 +4,17 @@ import type { TemplateVariable } from './prompt-version.entity';
 /**
  * Strict `{{ name }}` rendering as pure functions. Values are inserted as text
  * in one pass (a value containing `{{ x }}` is never expanded), nothing is
- * evaluated, and anything that is not a well-formed placeholder stays literal.
+ * evaluated, and anything that is not a well-formed placeholder stays literal:
+ * a text is checked for malformed placeholders when it is saved
+ * (template-syntax.ts), but versions saved before that check may still hold some.
  */
 
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Keys the HTTP layer strips from every request body (prototype-pollution guard), so a caller could never give these. */
 const UNSENDABLE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor']);
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+/** One placeholder, `{{ name }}`: the grammar the renderer substitutes and template-syntax.ts checks texts against. */
+export const PLACEHOLDER_SOURCE = String.raw`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`;
+const PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE, 'g');
 
 /** Variable names used by the texts, in order of first appearance. */
 export function usedVariables(...texts: (string | null | undefined)[]): string[] {

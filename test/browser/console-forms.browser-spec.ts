@@ -176,6 +176,23 @@ run('the console forms and dialogs in headless Chromium', () => {
     expect(await page.getByRole('alert').count()).toBe(1);
   });
 
+  it('names each malformed placeholder of a new template at the Body field, with its line and column', async () => {
+    await nav('Templates');
+    await page.getByRole('button', { name: 'New template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New template' });
+    const body = dialog.locator('.field').filter({ has: page.getByLabel('Body', { exact: true }) });
+    await dialog.getByLabel('Template name').fill('greeting-syntax');
+    await dialog.getByLabel('Body', { exact: true }).fill('Dear {{ person }},\nHello {{ broken and {{ }}');
+    await dialog.getByRole('button', { name: 'Create template' }).click();
+    await body.locator('.field-error').filter({ hasText: "unclosed '{{' at line 2, column 7" }).waitFor();
+    expect(await body.locator('.field-error').textContent()).toContain("empty placeholder '{{ }}' at line 2, column 21");
+    expect(await dialog.getByRole('alert').count()).toBe(1);
+
+    await dialog.getByLabel('Body', { exact: true }).fill('Dear {{ person }},\nHello');
+    await dialog.getByRole('button', { name: 'Create template' }).click();
+    await page.getByRole('heading', { name: 'greeting-syntax', level: 1 }).waitFor();
+  });
+
   it('copies a new key on a plain-HTTP origin, and keeps it on screen until the operator says it is stored', async () => {
     // http://<host>:4000 is not a secure origin: the browser offers no Clipboard API there
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

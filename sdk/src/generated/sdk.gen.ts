@@ -625,7 +625,7 @@ export const listPrompts = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * Create a template
  *
- * A new template owned by the caller, with its first version. Variables used in the text must be declared.
+ * A new template owned by the caller, with its first version. Variables used in the text must be declared, and every `{{` must open a well-formed placeholder.
  */
 export const createPrompt = <ThrowOnError extends boolean = false>(options: Options<CreatePromptData, ThrowOnError>) => (options.client ?? client).post<CreatePromptResponses, CreatePromptErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],

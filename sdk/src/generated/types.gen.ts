@@ -1307,6 +1307,9 @@ export type PricesUpdateDto = {
 };
 
 export type PromptCreateDto = {
+    /**
+     * `{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
+     */
     body: string;
     description?: string | null;
     model?: string | null;
@@ -1315,6 +1318,9 @@ export type PromptCreateDto = {
         [key: string]: unknown;
     };
     provider?: string | null;
+    /**
+     * `{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
+     */
     system_prompt?: string | null;
     template_type?: string;
     variables?: Array<TemplateVariableDto>;
@@ -1430,7 +1436,7 @@ export type PromptUpdateDto = {
 
 export type PromptVersionCreateDto = {
     /**
-     * left out: the previous version's body
+     * left out: the previous version's body. `{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
      */
     body?: string;
     /**
@@ -1456,7 +1462,7 @@ export type PromptVersionCreateDto = {
      */
     provider?: string | null;
     /**
-     * left out: inherited; null: no system prompt
+     * left out: inherited; null: no system prompt. `{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
      */
     system_prompt?: string | null;
     /**
@@ -2755,7 +2761,7 @@ export type CreateSystemTemplateErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     * `validation_error`: a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3068,7 +3074,7 @@ export type CreateTemplateVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     * `validation_error`: a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3499,7 +3505,7 @@ export type CreatePromptErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     * `validation_error`: a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3731,7 +3737,7 @@ export type CreatePromptVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     * `validation_error`: a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**

@@ -23,6 +23,12 @@ import { KeepAsSent } from '../../common/validation/validate.decorators';
 export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export const LABEL_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
 const NAME_MESSAGE = 'name must match ^[a-z0-9][a-z0-9._-]{0,99}$';
+const TEXT_SYNTAX = '`{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused';
+
+/** When saving a template or a version answers validation_error (for the routes' OpenAPI description). */
+export const TEMPLATE_SAVE_INVALID =
+  'a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder ' +
+  '(an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column';
 
 export class TemplateVariableDto {
   @ApiProperty({ example: 'product' })
@@ -49,13 +55,13 @@ export class TemplateVariableDto {
 
 /** The fields of one immutable version. */
 export class PromptVersionFieldsDto {
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'You are a concise copywriter.' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'You are a concise copywriter.', description: TEXT_SYNTAX })
   @IsOptional()
   @IsString()
   @MaxLength(200_000)
   system_prompt?: string | null;
 
-  @ApiProperty({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.' })
+  @ApiProperty({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: TEXT_SYNTAX })
   @IsString()
   @MinLength(1)
   @MaxLength(200_000)
@@ -112,10 +118,13 @@ export class PromptCreateDto extends PromptVersionFieldsDto {
  * left out is inherited, a field given overrides it, and null clears it.
  */
 export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) {
-  @ApiPropertyOptional({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: "left out: the previous version's body" })
+  @ApiPropertyOptional({
+    example: 'Write a tagline for {{ product }} aimed at {{ audience }}.',
+    description: `left out: the previous version's body. ${TEXT_SYNTAX}`,
+  })
   override body?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'left out: inherited; null: no system prompt' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: `left out: inherited; null: no system prompt. ${TEXT_SYNTAX}` })
   override system_prompt?: string | null;
 
   @ApiPropertyOptional({ type: [TemplateVariableDto], nullable: true, description: 'replaces the list; left out: inherited; null: none' })

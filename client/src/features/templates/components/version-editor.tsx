@@ -48,6 +48,12 @@ export function VersionEditor({
   const detected = detectVariables(system, body);
   const err = isApiError(error) ? error : null;
   const fe = (f: string) => err?.fieldError(f);
+  // a text can have several malformed placeholders: each one the API names, one per line
+  const textErrors = (f: 'system_prompt' | 'body') =>
+    err?.details
+      .filter((d) => d.field === f)
+      .map((d) => d.message)
+      .join('\n') || undefined;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -79,10 +85,10 @@ export function VersionEditor({
           </Field>
         </div>
       )}
-      <Field label="System prompt" hint="Optional" error={fe('system_prompt')}>
+      <Field label="System prompt" hint="Optional" error={textErrors('system_prompt')}>
         <textarea className="input" rows={3} value={system} onChange={(e) => setSystem(e.target.value)} />
       </Field>
-      <Field label="Body" hint="Use {{ name }} for variables" error={fe('body')}>
+      <Field label="Body" hint="Use {{ name }} for variables" error={textErrors('body')}>
         <textarea className="input" rows={6} value={body} onChange={(e) => setBody(e.target.value)} />
       </Field>
       <fieldset>
