@@ -9,6 +9,7 @@
  *
  *   npm run build:server
  *   node dist/bench/ab.js --baseline-dist=/path/to/other/dist [--rounds=3 --requests=3000 --ab-connections=10]
+ *   node dist/bench/ab.js --current-node-args=--min-semi-space-size=4   (same build, a start flag tried)
  *
  * The other build is any checkout built with `npm run build:server` (e.g.
  * `git archive <commit> | tar -x -C /tmp/base`, node_modules linked, built).
@@ -57,10 +58,21 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const argv = process.argv.slice(2);
   const config = loadConfig(process.env, argv, resultsDir);
-  const all = Object.fromEntries(argv.map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+  const all: Record<string, string> = Object.fromEntries(
+    argv.map((a) => {
+      const at = a.indexOf('=');
+      return at < 0 ? [a.replace(/^--/, ''), '1'] : [a.slice(0, at).replace(/^--/, ''), a.slice(at + 1)];
+    }),
+  );
   const baselineDist = all['baseline-dist'];
   const baselineLimits = all['baseline-limits'] as LimitsMode | undefined;
-  if (!baselineDist && !baselineLimits) throw new Error('--baseline-dist=<dist directory of the other build> (or --baseline-limits=<mode>) is required');
+  // node flags for either side, comma-separated (e.g. --current-node-args=--min-semi-space-size=4)
+  const nodeArgs = (name: string): string[] => (all[name] ? all[name].split(',').filter(Boolean) : []);
+  const baselineArgs = nodeArgs('baseline-node-args');
+  const currentArgs = nodeArgs('current-node-args');
+  if (!baselineDist && !baselineLimits && baselineArgs.length + currentArgs.length === 0) {
+    throw new Error('--baseline-dist=<dist directory of the other build>, --baseline-limits=<mode> or --current-node-args=<flags> is required');
+  }
   if (baselineLimits && baselineLimits !== 'in-memory' && baselineLimits !== 'redis') throw new Error('--baseline-limits: in-memory or redis');
   const rounds = Number(all.rounds ?? 3);
   const requests = Number(all.requests ?? 3000);
@@ -73,8 +85,8 @@ async function main(): Promise<void> {
     const mode = config.limitsModes[0];
     const baselineMode = baselineLimits ?? mode;
     const hubs: Hub[] = [
-      await startHub(config, up, baselineMode, baselineDist ? path.resolve(baselineDist) : undefined, 'baseline', baselineDb?.url),
-      await startHub(config, up, mode, undefined, 'current'),
+      await startHub(config, up, baselineMode, baselineDist ? path.resolve(baselineDist) : undefined, 'baseline', baselineDb?.url, baselineArgs),
+      await startHub(config, up, mode, undefined, 'current', undefined, currentArgs),
     ];
     const sides: Side[] = [
       { name: 'proxy', pid: up.proxy.pid, target: chatTarget('proxy', up.proxyUrl, SIM_KEY, 'gpt-4o-mini') },

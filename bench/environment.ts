@@ -83,8 +83,19 @@ export async function startUpstream(config: BenchConfig, onDatabase: (db: BenchD
   return { db, sim, proxy, commitProxy, simUrl, proxyUrl, commitProxyUrl };
 }
 
-/** Starts the built app of `dist` (default: this build) on `databaseUrl` (default: the run's database) and creates its bench client and key. */
-export async function startHub(config: BenchConfig, up: Upstream, mode: LimitsMode, dist = DIST, label: string = mode, databaseUrl = up.db.url): Promise<Hub> {
+/**
+ * Starts the built app of `dist` (default: this build) on `databaseUrl` (default: the run's database), with `nodeArgs` added to
+ * node's command line, and creates its bench client and key.
+ */
+export async function startHub(
+  config: BenchConfig,
+  up: Upstream,
+  mode: LimitsMode,
+  dist = DIST,
+  label: string = mode,
+  databaseUrl = up.db.url,
+  nodeArgs: readonly string[] = [],
+): Promise<Hub> {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
@@ -110,7 +121,12 @@ export async function startHub(config: BenchConfig, up: Upstream, mode: LimitsMo
     ...(config.cpuProfile ? { BENCH_PROFILE_FILE: profileFile } : {}),
   };
   // the heap limit of the start scripts and the Dockerfile (docs/OPERATIONS.md, "Memory")
-  const args = [HEAP_LIMIT_FLAG, ...(config.cpuProfile ? ['-r', path.join(DIST, 'bench/profile-preload.js')] : []), path.join(dist, 'src/main.js')];
+  const args = [
+    HEAP_LIMIT_FLAG,
+    ...nodeArgs,
+    ...(config.cpuProfile ? ['-r', path.join(DIST, 'bench/profile-preload.js')] : []),
+    path.join(dist, 'src/main.js'),
+  ];
   const app = spawnChild('llmhub', args, appEnv, path.join(config.resultsDir, `llmhub-${label}.log`));
   void app.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   await waitForHttp(`${appUrl}/health/ready`, app, {}, 120_000);
