@@ -58,7 +58,11 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
       allowed_models: list(form.allowed_models),
       fallback_models: list(form.fallback_models),
     };
-    update.mutate(body, { onSuccess: () => notify('Client saved') });
+    // not a mutate() callback: the saved client re-keys this form (key={updated_at}), which unmounts it before such a callback runs
+    void update.mutateAsync(body).then(
+      () => notify('Client saved'),
+      () => undefined, // shown at the fields, from update.error
+    );
   };
 
   return (
