@@ -247,12 +247,16 @@ run('the operator console in headless Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it('returns to sign-in when the session has ended, and signs out', async () => {
+  it('asks to sign in again over the page when the session has ended, and signs out', async () => {
     await context.clearCookies();
-    await nav('Templates').catch(() => undefined);
-    await page.getByText('Your session has ended').waitFor();
-    await page.getByLabel('Admin token').fill(t.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // the page opens, and the sign-in dialog over it (which hides the page from the accessibility tree)
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Templates', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+    await dialog.getByText('Your session has ended').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/templates');
+    await dialog.getByLabel('Admin token').fill(t.adminToken);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'Templates', level: 1 }).waitFor();
     // a deep link opens its page with the selection from the URL
     await page.goto(`${t.url}/billing?granularity=month&group_by=provider`);

@@ -2,30 +2,39 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import type { ReactNode } from 'react';
 import { Toaster, notify } from '../components/ui/toaster';
 import { sessionEnded } from '../features/auth/api/session';
-import { isApiError } from '../lib/api';
+import { SignInAgainDialog, askToSignInAgain } from '../features/auth/components/sign-in-again-dialog';
+import { isApiError, isSignInRequired } from '../lib/api';
 import { router } from './router';
 
 /**
- * Failures are handled here, once: an expired or missing session (401) returns
- * to the sign-in page; anything else shows the API's own message. A mutation
- * whose form shows its errors at the fields sets meta.quiet.
+ * Failures are handled here, once. A 401 means the admin session is missing or has ended: when this
+ * browser was signed in, a sign-in dialog opens over the page, which stays mounted with whatever the
+ * operator typed (a refused save is theirs to press again); on a first visit, or after signing out,
+ * the sign-in page. Anything else shows the API's own message. A mutation whose form shows its errors
+ * at the fields sets meta.quiet; the sign-in itself (meta.signIn) answers a wrong token at its field.
  */
-function handleError(error: unknown, quiet: boolean): void {
-  if (isApiError(error) && error.status === 401) {
+function handleError(error: unknown, quiet: boolean, change: boolean): void {
+  if (isSignInRequired(error)) {
     const here = router.state.location;
-    if (here.pathname !== '/sign-in') {
-      queryClient.clear();
-      // "your session has ended" only when there was one: not on a first visit
-      void router.navigate('/sign-in', { replace: true, state: { from: `${here.pathname}${here.search}`, expired: sessionEnded() } });
+    if (here.pathname === '/sign-in') return;
+    if (sessionEnded()) {
+      askToSignInAgain(change);
+      return;
     }
+    queryClient.clear();
+    void router.navigate('/sign-in', { replace: true, state: { from: `${here.pathname}${here.search}` } });
     return;
   }
   if (!quiet) notify(isApiError(error) || error instanceof Error ? error.message : 'Something went wrong', 'error');
 }
 
 export const queryClient = new QueryClient({
-  queryCache: new QueryCache({ onError: (error, query) => handleError(error, query.meta?.quiet === true || query.state.data !== undefined) }),
-  mutationCache: new MutationCache({ onError: (error, _v, _c, mutation) => handleError(error, mutation.meta?.quiet === true) }),
+  queryCache: new QueryCache({ onError: (error, query) => handleError(error, query.meta?.quiet === true || query.state.data !== undefined, false) }),
+  mutationCache: new MutationCache({
+    onError: (error, _v, _c, mutation) => {
+      if (mutation.meta?.signIn !== true) handleError(error, mutation.meta?.quiet === true, true);
+    },
+  }),
   defaultOptions: {
     queries: {
       // an operator expects a page to show the state of now when they open it
@@ -40,6 +49,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       {children}
+      <SignInAgainDialog />
       <Toaster />
     </QueryClientProvider>
   );

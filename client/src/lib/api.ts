@@ -63,3 +63,16 @@ export async function data<T>(call: Promise<{ data: T }>): Promise<T> {
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
+
+/**
+ * A 401: the admin session is missing or has ended. The QueryClient (app/provider.tsx) answers it
+ * for every call at once, by asking the operator to sign in, so a form or a page says nothing of it.
+ */
+export function isSignInRequired(error: unknown): error is ApiError {
+  return isApiError(error) && error.status === 401;
+}
+
+/** The API's error for a form to show at its fields or above its buttons: none for a 401 (see isSignInRequired). */
+export function formError(error: unknown): ApiError | null {
+  return isApiError(error) && !isSignInRequired(error) ? error : null;
+}

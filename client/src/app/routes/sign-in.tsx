@@ -10,7 +10,8 @@ const DOC_LINKS = [
 export function SignInRoute() {
   const location = useLocation();
   const navigate = useNavigate();
-  const state = (location.state ?? {}) as { from?: string; expired?: boolean };
+  // where a visitor without a session was going (app/provider.tsx); a session that ends is signed into again over its page
+  const state = (location.state ?? {}) as { from?: string };
   return (
     <main className="sign-in">
       <div className="sign-in-box">
@@ -21,10 +22,7 @@ export function SignInRoute() {
         </p>
         <section className="card" aria-labelledby="sign-in-title">
           <h2 id="sign-in-title">Admin sign-in</h2>
-          <SignInForm
-            expired={state.expired === true}
-            onSignedIn={() => void navigate(state.from && state.from !== '/sign-in' ? state.from : '/', { replace: true })}
-          />
+          <SignInForm onSignedIn={() => void navigate(state.from && state.from !== '/sign-in' ? state.from : '/', { replace: true })} />
         </section>
         <section className="card" aria-labelledby="api-docs-title">
           <h2 id="api-docs-title">API documentation</h2>

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { isApiError } from '../../lib/api';
+import { isApiError, isSignInRequired } from '../../lib/api';
 import { Button } from './button';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -44,8 +44,10 @@ export interface QueryLike<T> {
 
 /** Loading, error or the content: the three states every query-backed block has. */
 export function QueryState<T>({ query, children, empty }: { query: QueryLike<T>; children: (data: T) => ReactNode; empty?: (data: T) => ReactNode | null }) {
-  if (query.isPending) return <Loading />;
-  if (query.isError || query.data === undefined) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  // a 401 is answered by signing in again over the page: meanwhile the page keeps what it shows, and its forms what they hold
+  const waitingForSignIn = query.isError && isSignInRequired(query.error);
+  if (query.isPending || (waitingForSignIn && query.data === undefined)) return <Loading />;
+  if ((query.isError && !waitingForSignIn) || query.data === undefined) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
   const emptyView = empty?.(query.data);
   return <>{emptyView ?? children(query.data)}</>;
 }

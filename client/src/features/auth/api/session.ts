@@ -33,7 +33,8 @@ export function useSignIn() {
   return useMutation({
     mutationFn: (token: string) => data(createAdminSession({ body: { token }, throwOnError: true })),
     onSuccess: () => remember(true),
-    meta: { quiet: true },
+    // a 401 here is a wrong token, shown at the token field: not a session that needs signing in again
+    meta: { quiet: true, signIn: true },
   });
 }
 

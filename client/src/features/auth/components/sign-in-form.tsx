@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Field } from '../../../components/ui/field';
 import { isApiError } from '../../../lib/api';
 import { useSignIn } from '../api/session';
 
-export function SignInForm({ expired, onSignedIn }: { expired: boolean; onSignedIn: () => void }) {
+/** The admin token field; `notice` says why sign-in is asked for (until a wrong token is named at the field). */
+export function SignInForm({ notice, onSignedIn }: { notice?: ReactNode; onSignedIn: () => void }) {
   const [token, setToken] = useState('');
   const signIn = useSignIn();
   const error = signIn.error ? (isApiError(signIn.error) ? (signIn.error.fieldError('token') ?? signIn.error.message) : 'Sign-in failed') : undefined;
@@ -16,9 +17,9 @@ export function SignInForm({ expired, onSignedIn }: { expired: boolean; onSigned
 
   return (
     <form onSubmit={submit} className="stack" noValidate>
-      {expired && !signIn.error && (
+      {notice && !signIn.error && (
         <p className="notice" role="status">
-          Your session has ended. Sign in again to continue.
+          {notice}
         </p>
       )}
       <Field label="Admin token" error={error} hint="Printed by LLMHub at start-up, or the ADMIN_TOKEN you set. It is exchanged for a session cookie.">

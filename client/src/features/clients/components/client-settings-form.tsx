@@ -2,7 +2,7 @@ import type { ApiClientResponseDto, ApiClientUpdateDto } from '@sdk';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
-import { isApiError } from '../../../lib/api';
+import { formError } from '../../../lib/api';
 import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { notify } from '../../../components/ui/toaster';
 import { useUpdateClient } from '../api/clients';
@@ -33,8 +33,8 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
   });
   const [typos, setTypos] = useState<string[]>([]);
   const update = useUpdateClient(client.id);
-  const err = update.error;
-  const fe = (f: string) => (typos.includes(f) ? NOT_A_WHOLE_NUMBER : isApiError(err) ? err.fieldError(f) : undefined);
+  const err = formError(update.error);
+  const fe = (f: string) => (typos.includes(f) ? NOT_A_WHOLE_NUMBER : err?.fieldError(f));
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   const submit = (event: FormEvent) => {
@@ -58,7 +58,11 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
       allowed_models: list(form.allowed_models),
       fallback_models: list(form.fallback_models),
     };
-    update.mutate(body, { onSuccess: () => notify('Client saved') });
+    // not a mutate() callback: the saved client re-keys this form (key={updated_at}), which unmounts it before such a callback runs
+    void update.mutateAsync(body).then(
+      () => notify('Client saved'),
+      () => undefined, // shown at the fields, from update.error
+    );
   };
 
   return (
@@ -119,7 +123,7 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
           <input className="input" value={form.fallback_models} onChange={(e) => set('fallback_models', e.target.value)} />
         </Field>
       </fieldset>
-      <FormError error={isApiError(err) && err.details.length === 0 ? err.message : undefined} />
+      <FormError error={err && err.details.length === 0 ? err.message : undefined} />
       <div>
         <Button type="submit" disabled={update.isPending}>
           {update.isPending ? 'Saving…' : 'Save settings'}

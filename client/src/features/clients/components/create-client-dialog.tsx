@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { Field, FormError } from '../../../components/ui/field';
-import { isApiError } from '../../../lib/api';
+import { formError } from '../../../lib/api';
 import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { useCreateClient } from '../api/clients';
 import { useCreateKey } from '../api/keys';
@@ -29,8 +29,8 @@ export function CreateClientDialog({
   const [clientId, setClientId] = useState<string | null>(null);
   const createClient = useCreateClient();
   const createKey = useCreateKey();
-  const error = createClient.error ?? createKey.error;
-  const fieldError = (f: string) => (f === 'rate_limit_rpm' && rpmTypo ? NOT_A_WHOLE_NUMBER : isApiError(error) ? error.fieldError(f) : undefined);
+  const error = formError(createClient.error ?? createKey.error);
+  const fieldError = (f: string) => (f === 'rate_limit_rpm' && rpmTypo ? NOT_A_WHOLE_NUMBER : error?.fieldError(f));
 
   const reset = () => {
     setName('');
@@ -104,13 +104,7 @@ export function CreateClientDialog({
             </Field>
           </div>
           <FormError
-            error={
-              isApiError(error) && error.details.length === 0
-                ? clientId
-                  ? `The client was created, but not its key: ${error.message}`
-                  : error.message
-                : undefined
-            }
+            error={error && error.details.length === 0 ? (clientId ? `The client was created, but not its key: ${error.message}` : error.message) : undefined}
           />
           <div className="dialog-actions">
             <Button type="submit" disabled={createClient.isPending || createKey.isPending || name.trim() === ''}>

@@ -6,7 +6,7 @@ import { Dialog } from '../../../components/ui/dialog';
 import { Field, FormError } from '../../../components/ui/field';
 import { QueryState } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
-import { isApiError } from '../../../lib/api';
+import { formError } from '../../../lib/api';
 import { formatDateTime, fromLocalInput } from '../../../lib/format';
 import { useCreateKey, useKeys, useRevokeKey, useRotateKey } from '../api/keys';
 import { KeyReveal } from './key-reveal';
@@ -74,7 +74,8 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
   const [expires, setExpires] = useState('');
   const [created, setCreated] = useState<ApiKeyCreatedResponseDto | null>(null);
   const create = useCreateKey();
-  const fe = (f: string) => (isApiError(create.error) ? create.error.fieldError(f) : undefined);
+  const err = formError(create.error);
+  const fe = (f: string) => err?.fieldError(f);
   const close = (next: boolean) => {
     if (!next) {
       setName('');
@@ -109,7 +110,7 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
           <Field label="Expires" hint="In your time zone; empty: never" error={fe('expires_at')}>
             <input className="input" type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} />
           </Field>
-          <FormError error={isApiError(create.error) && create.error.details.length === 0 ? create.error.message : undefined} />
+          <FormError error={err && err.details.length === 0 ? err.message : undefined} />
           <div className="dialog-actions">
             <Button type="submit" disabled={create.isPending}>
               Create key

@@ -5,7 +5,7 @@ import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
 import { notify } from '../../../components/ui/toaster';
 import { DataTable } from '../../../components/ui/table';
-import { isApiError } from '../../../lib/api';
+import { formError } from '../../../lib/api';
 import { formatMoney } from '../../../lib/format-money';
 import { useUpdatePrices, type PriceChange } from '../api/providers';
 
@@ -76,7 +76,8 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
   const [write, setWrite] = useState(entry?.cache_write_per_m ?? '');
   const [write1h, setWrite1h] = useState(entry?.cache_write_1h_per_m ?? '');
   const update = useUpdatePrices();
-  const details = isApiError(update.error) ? update.error.details : [];
+  const err = formError(update.error);
+  const details = err?.details ?? [];
   // prices.<model>.<rate> names a rate; prices.<model> alone names the model (an empty or malformed name)
   const fe = (f: string) => details.find((d) => (f === 'model' ? !RATES.some((r) => d.field.endsWith(`.${r}`)) : d.field.endsWith(`.${f}`)))?.message;
   const submit = (event: FormEvent) => {
@@ -118,7 +119,7 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
           <input className="input" inputMode="decimal" value={write1h} onChange={(e) => setWrite1h(e.target.value)} />
         </Field>
       </div>
-      <FormError error={isApiError(update.error) && details.length === 0 ? update.error.message : undefined} />
+      <FormError error={err && details.length === 0 ? err.message : undefined} />
       <div className="toolbar">
         <Button type="submit" disabled={update.isPending}>
           Save price

@@ -4,7 +4,7 @@ import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
 import { notify } from '../../../components/ui/toaster';
-import { isApiError } from '../../../lib/api';
+import { formError } from '../../../lib/api';
 import { formatMs } from '../../../lib/format';
 import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { useTestProvider, useUpdateProvider } from '../api/providers';
@@ -19,7 +19,8 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
   const update = useUpdateProvider(provider.name);
   const test = useTestProvider(provider.name);
   const [timeoutTypo, setTimeoutTypo] = useState(false);
-  const fe = (f: string) => (f === 'timeout_ms' && timeoutTypo ? NOT_A_WHOLE_NUMBER : isApiError(update.error) ? update.error.fieldError(f) : undefined);
+  const err = formError(update.error);
+  const fe = (f: string) => (f === 'timeout_ms' && timeoutTypo ? NOT_A_WHOLE_NUMBER : err?.fieldError(f));
 
   const save = (event: FormEvent) => {
     event.preventDefault();
@@ -83,7 +84,7 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
           </Field>
         </div>
         <p className="muted">Models: {provider.models.length ? provider.models.join(', ') : 'none'}</p>
-        <FormError error={isApiError(update.error) && update.error.details.length === 0 ? update.error.message : undefined} />
+        <FormError error={err && err.details.length === 0 ? err.message : undefined} />
         <div className="toolbar">
           <Button type="submit" disabled={update.isPending}>
             Save

@@ -5,7 +5,7 @@ import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
 import { notify } from '../../../components/ui/toaster';
 import { DataTable } from '../../../components/ui/table';
-import { isApiError } from '../../../lib/api';
+import { formError } from '../../../lib/api';
 import { useUpdateTemplate } from '../api/templates';
 
 /** Labels (point one at a version, add a custom one, protect) and the A/B weights of the default selection. */
@@ -19,7 +19,7 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
   const [weights, setWeights] = useState<Record<string, string>>(
     Object.fromEntries(versions.map((v) => [String(v), template.ab_weights?.[String(v)] !== undefined ? String(template.ab_weights[String(v)]) : ''])),
   );
-  const err = isApiError(update.error) ? update.error : null;
+  const err = formError(update.error);
   const errorOf = (form: typeof sender) => (err && sender === form ? (err.fieldError(form === 'weights' ? 'ab_weights' : 'labels') ?? err.message) : undefined);
 
   const saveWeights = (event: FormEvent) => {

@@ -2,7 +2,7 @@ import type { TemplateAdminDetailResponseDto } from '@sdk';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
-import { isApiError } from '../../../lib/api';
+import { formError } from '../../../lib/api';
 import { formatMs, formatTokens } from '../../../lib/format';
 import { formatMoney } from '../../../lib/format-money';
 import { useRenderTemplate, useRunPlayground } from '../api/templates';
@@ -17,7 +17,7 @@ export function Playground({ template }: { template: TemplateAdminDetailResponse
   const render = useRenderTemplate(template.id);
   const run = useRunPlayground(template.id);
   const error = run.error ?? render.error;
-  const err = isApiError(error) ? error : null;
+  const err = formError(error);
   const variables = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== '' && version?.variables.some((x) => x.name === k)));
 
   const submit = (event: FormEvent) => {

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
-import { isApiError } from '../../../lib/api';
+import { formError } from '../../../lib/api';
 import { detectVariables } from './variables';
 
 export interface VersionDraft {
@@ -46,7 +46,7 @@ export function VersionEditor({
     Object.fromEntries((base?.variables ?? []).map((v) => [v.name, { required: v.required, default: v.default ?? '' }])),
   );
   const detected = detectVariables(system, body);
-  const err = isApiError(error) ? error : null;
+  const err = formError(error);
   const fe = (f: string) => err?.fieldError(f);
   // a text can have several malformed placeholders: each one the API names, one per line
   const textErrors = (f: 'system_prompt' | 'body') =>

@@ -1,0 +1,198 @@
+import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { Client } from 'pg';
+import { startTestApp, TestApp } from '../support/app';
+import { browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { waitUntil } from '../support/poll';
+
+const run = browserAvailable() ? describe : describe.skip;
+
+/**
+ * An operator's admin session runs out while they are editing. The console asks them to sign in
+ * again over the page, so whatever they typed is still in its form afterwards, ready to be saved;
+ * nothing of it is written to browser storage on the way, a provider key least of all.
+ */
+run('the console when the admin session ends mid-edit, in headless Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${t.url}/api/admin${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  /** The session runs out on the server, as it does after its 12 hours: its expiry is put in the past. */
+  const endSession = async () => {
+    const pg = new Client({ connectionString: t.db.url });
+    await pg.connect();
+    try {
+      await pg.query(`UPDATE admin_sessions SET expires_at = now() - interval '1 second'`);
+    } finally {
+      await pg.end();
+    }
+    // the server trusts a session it checked in the last few seconds: wait until it has looked again
+    await waitUntil(async () => (await page.request.get(`${t.url}/api/admin/dashboard`)).status() === 401, 'the server refuses the ended session', {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
+  };
+
+  const signInAgain = async (): Promise<Locator> => {
+    const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+    await dialog.getByLabel('Admin token').fill(t.adminToken);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    return dialog;
+  };
+
+  const toast = (text: string) => page.locator('.toast').filter({ hasText: text });
+  const browserStorage = () => page.evaluate(() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)]));
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    t = await startTestApp();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${t.url}/`);
+    await page.getByLabel('Admin token').fill(t.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("keeps a client's edited settings when Save meets an ended session, and saves them once signed in again", async () => {
+    const { id } = await admin<{ id: string }>('POST', '/clients', { name: 'storefront', rate_limit_rpm: 60 });
+    await page.goto(`${t.url}/clients/${id}`);
+    const form = page.getByRole('form', { name: 'Client settings' });
+    await form.getByLabel('Description').fill('Checkout and search');
+    await form.getByLabel('Requests per minute').fill('900');
+    await form.getByLabel('Tokens per minute').fill('120000');
+
+    await endSession();
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+    await dialog.getByText('Your session has ended, so your last change was not saved.').waitFor();
+    expect(page.url()).toBe(`${t.url}/clients/${id}`);
+
+    // a wrong token is named at its field, and the dialog stays over the page
+    await dialog.getByLabel('Admin token').fill('not-the-admin-token');
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.locator('.field-error').waitFor();
+    await signInAgain();
+
+    await toast('Your unsaved changes are still here').waitFor();
+    expect(await form.getByLabel('Description').inputValue()).toBe('Checkout and search');
+    expect(await form.getByLabel('Requests per minute').inputValue()).toBe('900');
+    expect(await form.getByLabel('Tokens per minute').inputValue()).toBe('120000');
+    // the refused save left no message in the form: the dialog said it all
+    expect(await form.getByRole('alert').count()).toBe(0);
+    // nothing was sent for the operator: the server still has what it had
+    expect(await admin('GET', `/clients/${id}`)).toMatchObject({ description: null, rate_limit_rpm: 60, rate_limit_tpm: null });
+
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await toast('Client saved').waitFor();
+    expect(await admin('GET', `/clients/${id}`)).toMatchObject({ description: 'Checkout and search', rate_limit_rpm: 900, rate_limit_tpm: 120000 });
+  });
+
+  it('keeps the text of a new template version through signing in again', async () => {
+    const { id } = await admin<{ id: string }>('POST', '/templates', {
+      name: 'support-reply',
+      body: 'Hello {{ name }}',
+      variables: [{ name: 'name', required: true }],
+    });
+    await page.goto(`${t.url}/templates/${id}?tab=edit`);
+    const form = page.getByRole('form', { name: 'New version' });
+    const body = 'Hello {{ name }}, thank you for writing to us.\nWe answer within a day.';
+    await form.getByLabel('Body').fill(body);
+    await form.getByLabel('Note').fill('a warmer greeting');
+
+    await endSession();
+    await form.getByRole('button', { name: 'Save as new version' }).click();
+    await signInAgain();
+    expect(await form.getByLabel('Body').inputValue()).toBe(body);
+    expect(await form.getByLabel('Note').inputValue()).toBe('a warmer greeting');
+
+    await form.getByRole('button', { name: 'Save as new version' }).click();
+    await toast('Version 2 saved').waitFor();
+    const template = await admin<{ versions: { version: number; body: string; note: string | null }[] }>('GET', `/templates/${id}`);
+    expect(template.versions.find((v) => v.version === 2)).toMatchObject({ body, note: 'a warmer greeting' });
+  });
+
+  it('keeps a typed provider key in the form only, never in browser storage', async () => {
+    await page.goto(`${t.url}/providers`);
+    const card = page.getByRole('form', { name: 'openai settings' });
+    const secret = 'sk-typed-while-the-session-ran-out-0123456789';
+    await card.getByLabel('API key').fill(secret);
+    await card.getByLabel('Timeout (ms)').fill('45000');
+
+    await endSession();
+    await card.getByRole('button', { name: /^Save/ }).click();
+    await page.getByRole('dialog', { name: 'Sign in again' }).waitFor();
+    expect(await browserStorage()).not.toContain(secret);
+    expect(await browserStorage()).not.toContain(t.adminToken);
+    await signInAgain();
+    expect(await card.getByLabel('API key').inputValue()).toBe(secret);
+    expect(await card.getByLabel('Timeout (ms)').inputValue()).toBe('45000');
+    expect(await browserStorage()).not.toContain(secret);
+    expect(await browserStorage()).not.toContain(t.adminToken);
+
+    await card.getByRole('button', { name: /^Save/ }).click();
+    await toast('openai saved').waitFor();
+    const providers = await admin<{ items: { name: string; timeout_ms: number; api_key_source: string | null }[] }>('GET', '/providers');
+    expect(providers.items.find((p) => p.name === 'openai')).toMatchObject({ timeout_ms: 45000, api_key_source: 'console' });
+  });
+
+  it('keeps the page and its form on screen when a background refresh finds the session ended', async () => {
+    const { id } = await admin<{ id: string }>('POST', '/clients', { name: 'back-office' });
+    await page.goto(`${t.url}/clients/${id}`);
+    const form = page.getByRole('form', { name: 'Client settings' });
+    await form.getByLabel('Fallback models').fill('mock/echo');
+
+    await endSession();
+    // the operator comes back to the tab: the page reads its data again, and is refused
+    await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
+    const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+    await dialog.getByText('Your session has ended.').waitFor();
+    expect(await dialog.getByText('not saved').count()).toBe(0);
+    await signInAgain();
+    await toast('Signed in again.').waitFor();
+    await page.getByRole('heading', { name: 'back-office', level: 1 }).waitFor();
+    expect(await form.getByLabel('Fallback models').inputValue()).toBe('mock/echo');
+    expect(await page.getByText('Could not load this').count()).toBe(0);
+  });
+
+  it('signs in again over an open dialog without closing it, then creates the client and shows its key', async () => {
+    await page.goto(`${t.url}/clients`);
+    await page.getByRole('button', { name: 'New client' }).click();
+    const create = page.getByRole('dialog', { name: 'New API client' });
+    await create.getByLabel('Name').fill('late-night');
+    await create.getByLabel('Requests per minute').fill('30');
+
+    await endSession();
+    await create.getByRole('button', { name: 'Create client and key' }).click();
+    await signInAgain();
+    expect(await create.getByLabel('Name').inputValue()).toBe('late-night');
+    expect(await create.getByLabel('Requests per minute').inputValue()).toBe('30');
+    expect((await admin<{ items: { name: string }[] }>('GET', '/clients')).items.map((c) => c.name)).not.toContain('late-night');
+
+    await create.getByRole('button', { name: 'Create client and key' }).click();
+    const reveal = page.getByRole('dialog', { name: 'Your new API key' });
+    await reveal.getByText('It is shown only once').waitFor();
+    await reveal.getByRole('button', { name: 'Done, I stored the key' }).click();
+    await page.getByRole('heading', { name: 'late-night', level: 1 }).waitFor();
+    const clients = (await admin<{ items: { name: string; rate_limit_rpm: number | null }[] }>('GET', '/clients')).items.filter((c) => c.name === 'late-night');
+    expect(clients).toEqual([expect.objectContaining({ rate_limit_rpm: 30 })]);
+  });
+});
