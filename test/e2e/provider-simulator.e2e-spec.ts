@@ -114,6 +114,53 @@ describe('ProviderSimulator', () => {
       expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
     });
 
+    it('answers n choices, each its own words, with usage covering them all', async () => {
+      const res = await openai().chat.completions.create({ model: 'gpt-4o-mini', n: 3, max_tokens: 2, messages: [{ role: 'user', content: 'hi' }] });
+      expect(res.choices.map((c) => [c.index, c.message.content, c.finish_reason])).toEqual([
+        [0, 'word1 word2', 'length'],
+        [1, 'c1word1 c1word2', 'length'],
+        [2, 'c2word1 c2word2', 'length'],
+      ]);
+      expect(res.usage).toMatchObject({ prompt_tokens: 1, completion_tokens: 6, total_tokens: 7 });
+      expect(sim.requests[0].usage).toEqual({ input_tokens: 1, output_tokens: 6 });
+    });
+
+    it('streams n choices as OpenAI does: each opens with its role, their chunks alternate by index, each finishes, one usage chunk', async () => {
+      const stream = await openai().chat.completions.create({
+        model: 'gpt-4o-mini',
+        n: 2,
+        max_tokens: 2,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      const chunks: OpenAI.ChatCompletionChunk[] = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      const steps = chunks.map((c) =>
+        c.choices[0] ? [c.choices[0].index, c.choices[0].delta.role ?? c.choices[0].delta.content ?? c.choices[0].finish_reason] : 'usage',
+      );
+      expect(steps).toEqual([
+        [0, 'assistant'],
+        [1, 'assistant'],
+        [0, 'word1'],
+        [1, 'c1word1'],
+        [0, ' word2'],
+        [1, ' c1word2'],
+        [0, 'length'],
+        [1, 'length'],
+        'usage',
+      ]);
+      expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 1, completion_tokens: 4 });
+    });
+
+    it('refuses n above 128 as OpenAI does', async () => {
+      const err = await openai()
+        .chat.completions.create({ model: 'gpt-4o-mini', n: 129, messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((err as Error).message).toContain("Invalid 'n'");
+    });
+
     it('returns deterministic embeddings, base64 by SDK default and floats on request, honouring dimensions', async () => {
       const client = openai();
       const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha beta', 'gamma'] });
@@ -241,6 +288,14 @@ describe('ProviderSimulator', () => {
       expect(res.choices[0].message.content).toBe(replyText(12));
       expect(res.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 12, total_tokens: 15 });
       expect(sim.requests[0]).toMatchObject({ provider: 'groq', path: '/openai/v1/chat/completions' });
+    });
+
+    it('refuses n other than 1, as Groq does', async () => {
+      const err = await groq()
+        .chat.completions.create({ model: 'llama-3.3-70b-versatile', n: 2, messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Groq.BadRequestError);
+      expect((err as Error).message).toContain("'n' : number must be at most 1");
     });
 
     it('puts usage in x_groq.usage of the final chunk and a usage chunk only with include_usage', async () => {

@@ -443,6 +443,9 @@ export type CallerResponseDto = {
 
 export type ChatCompletionChoiceDto = {
     finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
+    /**
+     * 0 to n-1; one choice unless the request set `n`
+     */
     index: number;
     /**
      * The provider's log probabilities of the answer's tokens when the request set `logprobs: true`, otherwise null
@@ -476,6 +479,10 @@ export type ChatCompletionCreateDto = {
      * `provider/model`, a known bare model name, or an alias
      */
     model: string;
+    /**
+     * How many choices to answer, each its own answer to the same messages (openai and custom providers; a 400 naming `n` for others). `max_tokens` bounds each choice, so the budget reservation and the token limit count `n` times `max_tokens`; the usage and the cost cover every choice
+     */
+    n?: number;
     /**
      * The shape of the answer: `{"type":"text"}` (the default, any provider), `{"type":"json_object"}`, or `{"type":"json_schema","json_schema":{name, schema, strict?, description?}}`. The JSON modes reach OpenAI-shaped providers (openai, groq, custom ones) as sent; for other providers (anthropic) the request is a 400 naming `response_format`
      */
@@ -551,6 +558,9 @@ export type ChatCompletionResponseDto = {
      * LLMHub: provider attempts, retries and fallbacks included
      */
     attempts: number;
+    /**
+     * One choice, or `n` in index order
+     */
     choices: Array<ChatCompletionChoiceDto>;
     created: number;
     id: string;
@@ -565,6 +575,9 @@ export type ChatCompletionResponseDto = {
      */
     requested_model: string | null;
     system_fingerprint: string | null;
+    /**
+     * The whole call, every choice included
+     */
     usage: OpenAiUsageDto;
 };
 

@@ -20,11 +20,14 @@ export interface AdmissionRequest {
   provider: string;
   model: string;
   estimatedInputTokens: number;
+  /** the most output the call may produce, over all its choices */
   maxOutputTokens: number;
   /** the most the call can cost (input estimate + max_tokens at the model's price); null when the price is unknown */
   maxCostUsd: string | null;
   /** whether maxOutputTokens is the caller's max_tokens (false: a default was assumed); undefined when the call has no text output */
   maxTokensGiven?: boolean;
+  /** n > 1: the choices maxOutputTokens is max_tokens (or the default) for each of; absent: one */
+  choices?: number;
 }
 
 export interface ActualUsage {
@@ -262,12 +265,15 @@ export function budgetExceeded(
   const remaining = unitsToUsd(remainingUnits);
   const limit = new Decimal(policy.budgetUsd!).toFixed();
   const spent = unitsToUsd(usedUnits);
+  const choices = req.choices ?? 1;
+  const perChoice = req.maxOutputTokens / choices;
+  const each = choices > 1 ? ` for each of ${choices} choices (n)` : '';
   const output =
     req.maxTokensGiven === undefined
       ? ''
       : req.maxTokensGiven
-        ? `max_tokens ${req.maxOutputTokens}`
-        : `${req.maxOutputTokens} output tokens assumed, as no max_tokens was set`;
+        ? `max_tokens ${perChoice}${each}`
+        : `${perChoice} output tokens assumed${each}, as no max_tokens was set`;
   const details: ErrorDetail[] = [
     { field: 'reserved_usd', value: needed, message: `reserved for this call before it runs: the most it may cost (input${output ? ` + ${output}` : ''})` },
     { field: 'remaining_usd', value: remaining, message: `left in the ${adjective} budget (period ${periodKey})` },
@@ -276,11 +282,12 @@ export function budgetExceeded(
   ];
   let hint = '';
   if (req.maxTokensGiven !== undefined && budget.reserveUnits > remainingUnits && remainingUnits > 0n) {
-    hint = req.maxTokensGiven ? ' A lower max_tokens lowers the reservation.' : ' Setting max_tokens lowers the reservation.';
+    const orN = choices > 1 ? ' (or n)' : '';
+    hint = req.maxTokensGiven ? ` A lower max_tokens${orN} lowers the reservation.` : ` Setting max_tokens${orN} lowers the reservation.`;
     details.push({
       field: 'max_tokens',
-      value: req.maxOutputTokens,
-      message: `output tokens the reservation assumed; ${req.maxTokensGiven ? 'a lower' : 'setting'} max_tokens lowers it`,
+      value: perChoice,
+      message: `output tokens the reservation assumed${each}; ${req.maxTokensGiven ? 'a lower' : 'setting'} max_tokens lowers it`,
     });
   }
   return new AppError(

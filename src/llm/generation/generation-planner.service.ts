@@ -73,7 +73,8 @@ export class GenerationPlanner {
       requestedModel: primary.id,
       request,
       estimatedInputTokens: this.tokens.countMessages(system, messages),
-      maxOutputTokens: params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE,
+      // max_tokens bounds each choice: n of them may each reach it (the reservation and the token limit count them all)
+      maxOutputTokens: (params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE) * (params.n ?? 1),
       template,
       metadata: input.metadata ?? null,
     };
@@ -130,15 +131,20 @@ export class GenerationPlanner {
   }
 }
 
-/** Chat options only some providers carry; each is named by its request field and the capability it needs. */
-type ChatOption = Extract<ProviderCapability, 'response_format' | 'logprobs'>;
+/**
+ * Chat options only some providers carry; each is named by its request field and the capability it needs.
+ * A provider without one is refused, never served without it: dropping `n` would answer one choice where
+ * the caller asked for several (a fallback too: the client's default fallbacks without it are skipped).
+ */
+type ChatOption = Extract<ProviderCapability, 'response_format' | 'logprobs' | 'n'>;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
-function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'logprobs'>): ChatOption[] | undefined {
-  if (params.responseFormat === undefined && !params.logprobs) return undefined;
+function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'logprobs' | 'n'>): ChatOption[] | undefined {
+  if (params.responseFormat === undefined && !params.logprobs && params.n === undefined) return undefined;
   const options: ChatOption[] = [];
   if (params.responseFormat !== undefined) options.push('response_format');
   if (params.logprobs) options.push('logprobs');
+  if (params.n !== undefined && params.n > 1) options.push('n');
   return options;
 }
 

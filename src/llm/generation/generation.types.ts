@@ -1,6 +1,6 @@
 import { Caller } from '../../common/caller';
 import { AppError } from '../../common/errors/app-error';
-import { ChatMessage, FinishReason, GenerateRequest, Logprobs, StreamEvent, TokenUsage, ToolCall } from '../providers/llm-provider';
+import { ChatMessage, FinishReason, GenerateRequest, GeneratedChoice, Logprobs, StreamEvent, TokenUsage, ToolCall } from '../providers/llm-provider';
 import { ModelTarget } from '../routing/model-resolver.service';
 
 /** Side effects the HTTP layer wants to know about; services stay free of req/res. */
@@ -46,6 +46,7 @@ export interface GenerationInput {
     | 'responseFormat'
     | 'logprobs'
     | 'topLogprobs'
+    | 'n'
   >;
   template?: TemplateInput;
   variables?: Record<string, unknown>;
@@ -72,6 +73,7 @@ export interface PreparedGeneration {
   requestedModel: string;
   request: Omit<GenerateRequest, 'model' | 'timeoutMs'>;
   estimatedInputTokens: number;
+  /** the most output the call may produce: max_tokens (or a default) for each of its choices */
   maxOutputTokens: number;
   template: TemplateUse | null;
   metadata: Record<string, unknown> | null;
@@ -95,6 +97,8 @@ export interface GenerationOutcome extends CallCost {
   stopSequence?: string;
   /** the output tokens' log probabilities, when asked for */
   logprobs?: Logprobs;
+  /** with n > 1: choices 1, 2, … (the fields above are choice 0); the usage and cost cover them all */
+  extraChoices?: GeneratedChoice[];
   latencyMs: number;
   attempts: number;
   template: TemplateUse | null;

@@ -7,6 +7,7 @@ import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
 import { finishRouted, routeAdmitted } from './call-lifecycle';
 import { NEVER_ABORTED } from '../../common/never-aborted';
+import type { GeneratedChoice } from '../providers/llm-provider';
 
 /**
  * One generation, non-streaming or streaming, from a neutral input: plan,
@@ -53,7 +54,7 @@ export class LlmService {
     );
     const usage = result.usage ?? {
       inputTokens: prepared.estimatedInputTokens,
-      outputTokens: this.tokens.count(result.text + (result.toolCalls ?? []).map((c) => c.name + c.arguments).join('')),
+      outputTokens: result.extraChoices ? [result, ...result.extraChoices].reduce((sum, c) => sum + this.outputTokens(c), 0) : this.outputTokens(result),
     };
     const cost = this.accounting.cost(target.id, usage);
     const latencyMs = await finishRouted(this.accounting, call, target, cost, attempts);
@@ -66,6 +67,7 @@ export class LlmService {
       finishReason: result.finishReason,
       ...(result.stopSequence !== undefined ? { stopSequence: result.stopSequence } : {}),
       ...(result.logprobs ? { logprobs: result.logprobs } : {}),
+      ...(result.extraChoices ? { extraChoices: result.extraChoices } : {}),
       ...cost,
       latencyMs: Math.round(latencyMs),
       attempts,
@@ -73,5 +75,10 @@ export class LlmService {
       headers: call.admission.headers,
       createdAt: call.base.createdAt,
     };
+  }
+
+  /** A choice's output counted with our tokenizer, for a provider that reports no usage. */
+  private outputTokens(choice: GeneratedChoice): number {
+    return this.tokens.count(choice.text + (choice.toolCalls ?? []).map((c) => c.name + c.arguments).join(''));
   }
 }

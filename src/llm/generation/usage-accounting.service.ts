@@ -130,6 +130,7 @@ export class UsageAccountingService {
         maxOutputTokens: prepared.maxOutputTokens,
         maxCostUsd: this.maxCostUsd(primary.id, prepared.estimatedInputTokens, prepared.maxOutputTokens),
         maxTokensGiven: prepared.request.maxTokens !== undefined,
+        ...(prepared.request.n !== undefined && prepared.request.n > 1 ? { choices: prepared.request.n } : {}),
       },
       hooks,
     );

@@ -124,6 +124,11 @@ export interface GenerateRequest {
   logprobs?: boolean;
   /** with logprobs: the most likely alternatives per position, 0–20 */
   topLogprobs?: number;
+  /**
+   * OpenAI's `n`: this many choices, each its own answer to the same prompt; set only above 1, and only
+   * for providers with the `n` capability (the provider's usage then covers every choice)
+   */
+  n?: number;
   /** upstream timeout for this attempt, set by the router */
   timeoutMs?: number;
 }
@@ -150,30 +155,46 @@ export interface TokenUsage {
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
 
-export interface GenerateResult {
+/** One answer of a generation: the whole result, or one of its choices when the request asked for n > 1. */
+export interface GeneratedChoice {
   text: string;
   toolCalls?: ToolCall[];
   finishReason: FinishReason;
   /** with finishReason 'stop': the stop sequence that ended the output, when the provider says which (Anthropic does) */
   stopSequence?: string;
+  /** when the request asked for logprobs and the provider answered them */
+  logprobs?: Logprobs;
+}
+
+/** The first (usually the only) choice, with the call's usage; with n > 1, the other choices in `extraChoices`. */
+export interface GenerateResult extends GeneratedChoice {
   /** null when the provider reported none; the gateway then counts tokens itself */
   usage: TokenUsage | null;
   /** the model id the provider says answered */
   model: string;
-  /** when the request asked for logprobs and the provider answered them */
-  logprobs?: Logprobs;
+  /** choices 1, 2, … in index order, when the request asked for n > 1 and the provider answered more than one */
+  extraChoices?: GeneratedChoice[];
+}
+
+/** The finish of a choice other than the first (n > 1). */
+export interface ChoiceFinish {
+  choice: number;
+  finishReason: FinishReason;
 }
 
 /**
  * Text and tool-call deltas arrive as the provider sends them; a stream that
  * completes ends with at most one `usage` event followed by exactly one `finish`
  * event (the last event). A stream that ends any other way throws a ProviderError.
+ * With n > 1 the deltas of every choice arrive interleaved, each naming its
+ * `choice` (absent: the first); the one `finish` event carries the other
+ * choices' finish reasons, and the usage covers them all.
  */
 export type StreamEvent =
-  | { type: 'text'; text: string; logprobs?: OutputTokenLogprob[] }
-  | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string }
+  | { type: 'text'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }
+  | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string; choice?: number }
   | { type: 'usage'; usage: TokenUsage }
-  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string };
+  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string; otherFinishes?: ChoiceFinish[] };
 
 export interface EmbeddingRequest {
   model: string;

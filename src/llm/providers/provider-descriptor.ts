@@ -2,10 +2,11 @@ import type { ProviderModel } from './llm-provider';
 
 /**
  * What a provider can be asked to do; chat and stream are every provider's. `response_format` (JSON
- * output) and `logprobs` are chat options its wire format carries: a request with them for a
- * provider without the capability is a 400 naming the field.
+ * output), `logprobs` and `n` (several choices in one call, with one usage for them all) are chat
+ * options its wire format carries: a request with them for a provider without the capability is a
+ * 400 naming the field.
  */
-export type ProviderCapability = 'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'logprobs';
+export type ProviderCapability = 'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'logprobs' | 'n';
 
 /**
  * What the gateway knows about a provider before calling it, declared in the provider's own folder

@@ -1,8 +1,9 @@
 /**
  * OpenAI wire format (and Groq's copy of it under /openai/v1): chat
  * completions (JSON and SSE, with response_format and logprobs as in
- * structured-output.ts; Groq refuses logprobs as the real one does),
- * embeddings, image generations and models.
+ * structured-output.ts, and `n` choices as in tokens.ts; Groq refuses
+ * logprobs and n > 1 as the real one does), embeddings, image generations
+ * and models.
  */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse, writeJson } from './respond';
@@ -82,10 +83,14 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     return sendError(ex, 'invalid', "'model' and 'messages' are required properties.");
   }
   const maxTokens = optionalNumber(body.max_completion_tokens) ?? optionalNumber(body.max_tokens);
+  const choices = optionalNumber(body.n) ?? 1;
+  const choicesProblem = choiceCountProblem(choices, flavour);
+  if (choicesProblem) return sendError(ex, 'invalid', choicesProblem);
   const input = inputTokensFor(body.messages);
+  // per choice; the usage counts every choice's
   const output = outputTokensFor(ex.directive.outputTokens, maxTokens);
   const finishReason = maxTokens !== undefined && output >= maxTokens ? 'length' : 'stop';
-  ex.log.usage = { input_tokens: input, output_tokens: output };
+  ex.log.usage = { input_tokens: input, output_tokens: choices * output };
   const id = `chatcmpl-sim${ex.seq}`;
   const created = Math.floor(Date.now() / 1000);
   // response_format and logprobs (structured-output.ts); without them the reply is the plain words, as before
@@ -98,26 +103,32 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
   }
   if (body.stream === true) {
     const includeUsage = body.stream_options?.include_usage === true;
-    return streamChat(ex, { id, created, model: body.model, input, output, finishReason, includeUsage, flavour, reply });
+    return streamChat(ex, { id, created, model: body.model, input, output, choices, finishReason, includeUsage, flavour, reply });
   }
-  const usage = flavour === 'groq' ? groqUsage(input, output) : openAiUsage(input, output);
+  const usage = flavour === 'groq' ? groqUsage(input, choices * output) : openAiUsage(input, choices * output);
   sendJson(ex, {
     id,
     object: 'chat.completion',
     created,
     model: body.model,
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: reply ? reply.text : replyText(output), refusal: null, annotations: [] },
-        logprobs: reply?.logprobs !== undefined ? { content: contentLogprobs(tokensOf(reply.text), reply.logprobs), refusal: null } : null,
-        finish_reason: finishReason,
-      },
-    ],
+    choices: Array.from({ length: choices }, (_, index) => ({
+      index,
+      message: { role: 'assistant', content: reply ? reply.text : replyText(output, index), refusal: null, annotations: [] },
+      logprobs: reply?.logprobs !== undefined ? { content: contentLogprobs(tokensOf(reply.text), reply.logprobs), refusal: null } : null,
+      finish_reason: finishReason,
+    })),
     usage,
     ...(flavour === 'groq' ? { x_groq: { id: `req_sim${ex.seq}` } } : { service_tier: 'default' }),
     system_fingerprint: 'fp_sim',
   });
+}
+
+/** What the real APIs answer for `n`: OpenAI takes 1 to 128, Groq only 1. */
+function choiceCountProblem(n: number, flavour: OpenAiFlavour): string | undefined {
+  if (flavour === 'groq' && n !== 1) return "'n' : number must be at most 1";
+  if (!Number.isInteger(n) || n < 1) return `Invalid 'n': integer below minimum value. Expected a value >= 1, but got ${n} instead.`;
+  if (n > 128) return `Invalid 'n': integer above maximum value. Expected a value <= 128, but got ${n} instead.`;
+  return undefined;
 }
 
 /** A reply other than the plain words: JSON for a response_format, and/or with logprobs (top_logprobs count). */
@@ -158,7 +169,9 @@ interface ChatStreamSpec {
   created: number;
   model: string;
   input: number;
+  /** per choice */
   output: number;
+  choices: number;
   finishReason: string;
   includeUsage: boolean;
   flavour: OpenAiFlavour;
@@ -173,27 +186,36 @@ function streamChat(ex: Exchange, s: ChatStreamSpec): void {
   const usageNull = s.includeUsage ? ',"usage":null' : '';
   const xGroq = `"x_groq":{"id":"req_sim${ex.seq}"`;
   const tail = (extra = ''): string => `${usageNull}${extra}}\n\n`;
-  const choice = (delta: string, finish: string | null, logprobs = 'null'): string =>
-    `[{"index":0,"delta":${delta},"logprobs":${logprobs},"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]`;
+  const choice = (index: number, delta: string, finish: string | null, logprobs = 'null'): string =>
+    `[{"index":${index},"delta":${delta},"logprobs":${logprobs},"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]`;
 
+  // each choice opens with its role, then the choices' pieces alternate, then each finishes (as OpenAI streams n > 1)
   const frames: string[] = [];
-  frames.push(head + choice('{"role":"assistant","content":""}', null) + tail(s.flavour === 'groq' ? `,${xGroq}}` : ''));
-  const pieces = s.reply ? tokenPieces(s.reply, ex.directive.chunks) : replyChunks(s.output, ex.directive.chunks);
-  for (const piece of pieces) {
-    frames.push(
-      typeof piece === 'string'
-        ? head + choice(`{"content":${JSON.stringify(piece)}}`, null) + tail()
-        : head + choice(`{"content":${JSON.stringify(piece.text)}}`, null, piece.logprobs) + tail(),
-    );
+  for (let c = 0; c < s.choices; c++) {
+    frames.push(head + choice(c, '{"role":"assistant","content":""}', null) + tail(c === 0 && s.flavour === 'groq' ? `,${xGroq}}` : ''));
   }
-  const groqFinal = s.flavour === 'groq' ? `,${xGroq},"usage":${JSON.stringify(groqUsage(s.input, s.output))}}` : '';
-  frames.push(head + choice('{}', s.finishReason) + tail(groqFinal));
+  const pieces = Array.from({ length: s.choices }, (_, c) =>
+    s.reply ? tokenPieces(s.reply, ex.directive.chunks) : replyChunks(s.output, ex.directive.chunks, c),
+  );
+  for (let p = 0; p < pieces[0].length; p++) {
+    for (let c = 0; c < s.choices; c++) {
+      const piece = pieces[c][p];
+      frames.push(
+        typeof piece === 'string'
+          ? head + choice(c, `{"content":${JSON.stringify(piece)}}`, null) + tail()
+          : head + choice(c, `{"content":${JSON.stringify(piece.text)}}`, null, piece.logprobs) + tail(),
+      );
+    }
+  }
+  const output = s.choices * s.output;
+  const groqFinal = s.flavour === 'groq' ? `,${xGroq},"usage":${JSON.stringify(groqUsage(s.input, output))}}` : '';
+  for (let c = 0; c < s.choices; c++) frames.push(head + choice(c, '{}', s.finishReason) + tail(c === s.choices - 1 ? groqFinal : ''));
   if (s.includeUsage) {
-    const usage = s.flavour === 'groq' ? groqUsage(s.input, s.output) : openAiUsage(s.input, s.output);
+    const usage = s.flavour === 'groq' ? groqUsage(s.input, output) : openAiUsage(s.input, output);
     frames.push(`${head}[],"usage":${JSON.stringify(usage)}}\n\n`);
   }
   frames.push('data: [DONE]\n\n');
-  sendSse(ex, frames, 1 + Math.ceil(pieces.length / 2), 'data: {"id":"sim-malformed", <not json>\n\n');
+  sendSse(ex, frames, s.choices * (1 + Math.ceil(pieces[0].length / 2)), 'data: {"id":"sim-malformed", <not json>\n\n');
 }
 
 /** Deterministic unit vector for `text` (FNV-1a seed, mulberry32 stream). Exported so tests can compare. */

@@ -16,6 +16,10 @@
  *   tokens (structured-output.ts); usage is counted as above all the same.
  * - Streams split the reply into `chunks` pieces (directive; default one word
  *   per chunk). Joining the pieces gives back the reply text exactly.
+ * - OpenAI's `n`: n choices, each of output_tokens words; choice 0 says
+ *   "word1 … wordN", choice k "c<k>word1 … c<k>wordN" (a JSON reply is the
+ *   same in every choice). completion_tokens = n × output_tokens. Streamed, the
+ *   choices' chunks alternate (0, 1, …, 0, 1, …), each with its own index.
  * - Embeddings: prompt_tokens = words across all inputs (a token-id array counts
  *   its length). Images (gpt-image-*): input_tokens = prompt words,
  *   output_tokens from IMAGE_OUTPUT_TOKENS.
@@ -99,8 +103,14 @@ export function outputTokensFor(directiveOutputTokens: number | undefined, maxTo
 
 const replyCache = new Map<number, string>();
 
-/** The reply text of `outputTokens` words: "word1 word2 … wordN" (cached: hot path). */
-export function replyText(outputTokens: number): string {
+/** The words of choice `choice` (n > 1): `word` for the first, `c<k>word` for choice k. */
+function wordOf(choice: number): string {
+  return choice === 0 ? 'word' : `c${choice}word`;
+}
+
+/** The reply text of `outputTokens` words: "word1 word2 … wordN" (cached: hot path); choice k of n: "c<k>word1 …". */
+export function replyText(outputTokens: number, choice = 0): string {
+  if (choice !== 0) return Array.from({ length: outputTokens }, (_, i) => `${wordOf(choice)}${i + 1}`).join(' ');
   let text = replyCache.get(outputTokens);
   if (text === undefined) {
     text = Array.from({ length: outputTokens }, (_, i) => `word${i + 1}`).join(' ');
@@ -114,15 +124,16 @@ export function replyText(outputTokens: number): string {
  * (default one word per chunk). Pieces after the first start with a space,
  * so `pieces.join('') === replyText(outputTokens)`.
  */
-export function replyChunks(outputTokens: number, chunks?: number): string[] {
+export function replyChunks(outputTokens: number, chunks?: number, choice = 0): string[] {
   if (outputTokens <= 0) return [];
   const count = Math.min(Math.max(1, chunks ?? outputTokens), outputTokens);
+  const word = wordOf(choice);
   const pieces: string[] = [];
   for (let c = 0; c < count; c++) {
     const from = Math.floor((c * outputTokens) / count);
     const to = Math.floor(((c + 1) * outputTokens) / count);
     let piece = '';
-    for (let w = from; w < to; w++) piece += (w === 0 ? '' : ' ') + `word${w + 1}`;
+    for (let w = from; w < to; w++) piece += (w === 0 ? '' : ' ') + `${word}${w + 1}`;
     pieces.push(piece);
   }
   return pieces;

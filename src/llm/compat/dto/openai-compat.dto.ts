@@ -75,6 +75,17 @@ export class ChatCompletionCreateDto {
   logprobs?: boolean;
   @ApiPropertyOptional({ minimum: 0, maximum: 20, description: 'With `logprobs: true`: the most likely alternatives per token' }) top_logprobs?: number;
   @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 128,
+    default: 1,
+    example: 3,
+    description:
+      'How many choices to answer, each its own answer to the same messages (openai and custom providers; a 400 naming `n` for others). ' +
+      '`max_tokens` bounds each choice, so the budget reservation and the token limit count `n` times `max_tokens`; the usage and ' +
+      'the cost cover every choice',
+  })
+  n?: number;
+  @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent',
     oneOf: [
       { type: 'string' },
@@ -125,7 +136,7 @@ export class ChatCompletionLogprobsDto {
 }
 
 export class ChatCompletionChoiceDto {
-  @ApiProperty({ example: 0 }) index!: number;
+  @ApiProperty({ example: 0, description: '0 to n-1; one choice unless the request set `n`' }) index!: number;
   @ApiProperty({ type: ChatCompletionMessageDto }) message!: ChatCompletionMessageDto;
   @ApiProperty({
     type: ChatCompletionLogprobsDto,
@@ -141,8 +152,8 @@ export class ChatCompletionResponseDto {
   @ApiProperty({ enum: ['chat.completion'] }) object!: 'chat.completion';
   @ApiProperty({ example: 1767225600 }) created!: number;
   @ApiProperty({ example: 'openai/gpt-4o-mini' }) model!: string;
-  @ApiProperty({ type: [ChatCompletionChoiceDto] }) choices!: ChatCompletionChoiceDto[];
-  @ApiProperty({ type: OpenAiUsageDto }) usage!: OpenAiUsageDto;
+  @ApiProperty({ type: [ChatCompletionChoiceDto], description: 'One choice, or `n` in index order' }) choices!: ChatCompletionChoiceDto[];
+  @ApiProperty({ type: OpenAiUsageDto, description: 'The whole call, every choice included' }) usage!: OpenAiUsageDto;
   @ApiProperty({ type: String, nullable: true }) system_fingerprint!: null;
   @ApiProperty({ format: 'uuid', description: 'LLMHub: the id of the call’s record' }) request_id!: string;
   @ApiProperty({ type: String, nullable: true, description: 'LLMHub: the model asked for, when a fallback or alias answered' }) requested_model!: string | null;

@@ -4,6 +4,7 @@ import {
   ContentPart,
   FinishReason,
   GenerateRequest,
+  GeneratedChoice,
   Logprobs,
   OutputTokenLogprob,
   ResponseFormat,
@@ -21,7 +22,7 @@ export interface ParsedChatCompletion {
   messages: ChatMessage[];
   params: Pick<
     GenerateRequest,
-    'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'logprobs' | 'topLogprobs'
+    'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'logprobs' | 'topLogprobs' | 'n'
   >;
   stream: boolean;
   includeUsage: boolean;
@@ -38,11 +39,11 @@ export interface ParsedChatCompletion {
  * user, seed, store, service_tier, prompt_cache_key, safety_identifier,
  * reasoning_effort, verbosity, frequency_penalty, presence_penalty.
  * parallel_tool_calls=false reaches the provider (Anthropic: disable_parallel_tool_use).
- * response_format (json_object, json_schema) and logprobs/top_logprobs reach the providers whose
+ * response_format (json_object, json_schema), logprobs/top_logprobs and n > 1 reach the providers whose
  * wire format has them (the planner answers a 400 naming the field for the others);
- * response_format {"type":"text"} is the default and is dropped.
+ * response_format {"type":"text"} and n = 1 are the defaults and are dropped.
  * Fields that would silently change the answer when dropped get a 400 naming them:
- * n > 1, logit_bias, audio, modalities other than text,
+ * logit_bias, audio, modalities other than text,
  * functions/function_call (use tools), prediction, web_search_options.
  */
 export function parseChatCompletion(body: unknown): ParsedChatCompletion {
@@ -64,6 +65,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const logprobs = r.boolean('logprobs');
   const topLogprobs = r.number('top_logprobs', { integer: true, min: 0, max: 20 });
   if (topLogprobs !== undefined && topLogprobs > 0 && logprobs !== true) r.problem('top_logprobs', 'requires logprobs: true');
+  const n = r.number('n', { integer: true, min: 1, max: MAX_CHOICES });
   rejectSemanticFields(r);
   const variables = r.object('variables');
   const fallbacks = r.stringList('fallbacks', { max: 10 });
@@ -83,6 +85,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
       ...(parallelToolCalls === false ? { parallelToolCalls } : {}),
       ...(responseFormat !== undefined ? { responseFormat } : {}),
       ...(logprobs === true ? { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) } : {}),
+      ...(n !== undefined && n > 1 ? { n } : {}),
     },
     stream,
     includeUsage,
@@ -94,9 +97,10 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   };
 }
 
+/** The most choices OpenAI answers in one call. */
+const MAX_CHOICES = 128;
+
 function rejectSemanticFields(r: BodyReader): void {
-  const n = r.number('n', { integer: true, min: 1 });
-  if (n !== undefined && n > 1) r.unsupported('n', 'only n=1 is supported');
   if (isObject(r.body.logit_bias) && Object.keys(r.body.logit_bias).length > 0) r.unsupported('logit_bias', 'logit_bias is not supported');
   if (r.has('audio')) r.unsupported('audio', 'audio output is not supported');
   const modalities = r.body.modalities;
@@ -297,29 +301,32 @@ function openAiLogprobs(logprobs: Logprobs): Json {
   return { content: logprobs.content?.map(openAiTokenLogprob) ?? null, refusal: logprobs.refusal?.map(openAiTokenLogprob) ?? null };
 }
 
-/** A genuine ChatCompletion, so the OpenAI SDK parses it; `model` is `provider/model`. */
+function openAiChoice(choice: GeneratedChoice, index: number): Json {
+  const toolCalls = choice.toolCalls ?? [];
+  return {
+    index,
+    message: {
+      role: 'assistant',
+      content: choice.text === '' && toolCalls.length > 0 ? null : choice.text,
+      refusal: null,
+      ...(toolCalls.length > 0
+        ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+        : {}),
+    },
+    logprobs: choice.logprobs ? openAiLogprobs(choice.logprobs) : null,
+    finish_reason: openAiFinishReason(choice.finishReason),
+  };
+}
+
+/** A genuine ChatCompletion, so the OpenAI SDK parses it; `model` is `provider/model`. With n > 1, one choice per answer, index 0…n-1. */
 export function toChatCompletion(outcome: GenerationOutcome): Json {
-  const toolCalls = outcome.toolCalls ?? [];
+  const first = openAiChoice(outcome, 0);
   return {
     id: completionId(outcome.requestId),
     object: 'chat.completion',
     created: Math.floor(outcome.createdAt.getTime() / 1000),
     model: outcome.target.id,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: outcome.text === '' && toolCalls.length > 0 ? null : outcome.text,
-          refusal: null,
-          ...(toolCalls.length > 0
-            ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
-            : {}),
-        },
-        logprobs: outcome.logprobs ? openAiLogprobs(outcome.logprobs) : null,
-        finish_reason: openAiFinishReason(outcome.finishReason),
-      },
-    ],
+    choices: outcome.extraChoices ? [first, ...outcome.extraChoices.map((choice, i) => openAiChoice(choice, i + 1))] : [first],
     usage: openAiUsage(outcome.usage, outcome.costUsd),
     system_fingerprint: null,
     request_id: outcome.requestId,
@@ -328,11 +335,17 @@ export function toChatCompletion(outcome: GenerationOutcome): Json {
   };
 }
 
-/** Builds chat.completion.chunk objects for one stream. */
+/**
+ * Builds chat.completion.chunk objects for one stream. With n > 1 every chunk's choice keeps the
+ * index the provider gave it; a choice after the first opens with `role` in its first delta (the
+ * first choice's opens the stream), and the finish chunk carries every choice's finish_reason.
+ */
 export class OpenAiChunkWriter {
   private id = '';
   private created = 0;
   private model = '';
+  /** the choices after the first whose first delta (with `role`) went out */
+  private opened: Set<number> | undefined;
 
   start(start: StreamStart): Json {
     this.id = completionId(start.requestId);
@@ -346,8 +359,8 @@ export class OpenAiChunkWriter {
       case 'text':
         return this.chunk([
           {
-            index: 0,
-            delta: { content: event.text },
+            index: event.choice ?? 0,
+            delta: this.delta(event.choice, { content: event.text }),
             logprobs: event.logprobs ? { content: event.logprobs.map(openAiTokenLogprob), refusal: null } : null,
             finish_reason: null,
           },
@@ -355,8 +368,8 @@ export class OpenAiChunkWriter {
       case 'tool_call_delta':
         return this.chunk([
           {
-            index: 0,
-            delta: {
+            index: event.choice ?? 0,
+            delta: this.delta(event.choice, {
               tool_calls: [
                 {
                   index: event.index,
@@ -364,16 +377,35 @@ export class OpenAiChunkWriter {
                   function: { ...(event.name ? { name: event.name } : {}), arguments: event.argumentsDelta ?? '' },
                 },
               ],
-            },
+            }),
             logprobs: null,
             finish_reason: null,
           },
         ]);
-      case 'finish':
-        return this.chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: openAiFinishReason(event.finishReason) }]);
+      case 'finish': {
+        const first = { index: 0, delta: {}, logprobs: null, finish_reason: openAiFinishReason(event.finishReason) };
+        if (!event.otherFinishes) return this.chunk([first]);
+        const others = event.otherFinishes.map((f) => ({
+          index: f.choice,
+          // a choice that sent nothing still opens with its role
+          delta: this.delta(f.choice, {}),
+          logprobs: null,
+          finish_reason: openAiFinishReason(f.finishReason),
+        }));
+        return this.chunk([first, ...others]);
+      }
       default:
         return undefined;
     }
+  }
+
+  /** A choice's delta, with `role` added to the first one of a choice after the first. */
+  private delta(choice: number | undefined, delta: Json): Json {
+    if (choice === undefined || choice === 0) return delta;
+    this.opened ??= new Set();
+    if (this.opened.has(choice)) return delta;
+    this.opened.add(choice);
+    return { role: 'assistant', ...(Object.keys(delta).length === 0 ? { content: '' } : delta) };
   }
 
   /** The usage chunk OpenAI sends when stream_options.include_usage is set (choices empty), with cost_usd added. */

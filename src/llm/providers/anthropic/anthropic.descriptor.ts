@@ -4,6 +4,10 @@ export const ANTHROPIC_DESCRIPTOR = {
   id: 'anthropic',
   aliases: ['claude'],
   env: { apiKey: 'ANTHROPIC_API_KEY', baseUrl: 'ANTHROPIC_BASE_URL' },
+  // No `n`: the Messages API answers one message per call. The gateway does not make n calls in its place: that
+  // would bill the prompt n times (cache writes and reads too), leave a call half-answered when one of the n fails
+  // (retried, or answered by a fallback model?), and give one usage record n upstream calls, each counted by the
+  // rate limits and the circuit breaker on its own. A request with n > 1 is a 400 naming `n`.
   capabilities: ['chat', 'stream'],
   models: [
     { id: 'claude-opus-4-1', kind: 'chat' },

@@ -4,7 +4,7 @@ export const GROQ_DESCRIPTOR = {
   id: 'groq',
   aliases: [],
   env: { apiKey: 'GROQ_API_KEY', baseUrl: 'GROQ_BASE_URL' },
-  // Groq's OpenAI-compatible API takes response_format but not logprobs
+  // Groq's OpenAI-compatible API takes response_format but not logprobs, and refuses n other than 1
   capabilities: ['chat', 'stream', 'response_format'],
   models: [
     { id: 'llama-3.3-70b-versatile', kind: 'chat' },

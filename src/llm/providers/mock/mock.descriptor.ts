@@ -4,6 +4,7 @@ import type { ProviderDescriptor } from '../provider-descriptor';
 export const MOCK_DESCRIPTOR = {
   id: 'mock',
   aliases: [],
+  // no `n`: it answers one echo per call, and the gateway does not fan a call out (see anthropic.descriptor.ts)
   capabilities: ['chat', 'stream', 'embeddings', 'images'],
   models: [
     { id: 'echo', kind: 'chat' },

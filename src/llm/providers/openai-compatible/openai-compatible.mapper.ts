@@ -14,12 +14,14 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/reso
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
 import {
   ChatMessage,
+  ChoiceFinish,
   ContentPart,
   EmbeddingRequest,
   EmbeddingResult,
   FinishReason,
   GenerateRequest,
   GenerateResult,
+  GeneratedChoice,
   ImageRequest,
   ImageResult,
   Logprobs,
@@ -113,6 +115,7 @@ export function toChatCompletionParams(req: GenerateRequest, maxTokensField: Max
     params.logprobs = true;
     if (req.topLogprobs !== undefined) params.top_logprobs = req.topLogprobs;
   }
+  if (req.n !== undefined && req.n > 1) params.n = req.n;
   return params;
 }
 
@@ -173,11 +176,8 @@ export function toTokenUsage(usage: CompletionUsage): TokenUsage {
   return result;
 }
 
-export function fromChatCompletion(completion: ChatCompletion): GenerateResult {
-  const choice = completion?.choices?.[0];
-  if (!choice || !choice.message) {
-    throw new ProviderError('malformed', 'The provider answered without a choice');
-  }
+function fromChoice(choice: ChatCompletion.Choice): GeneratedChoice {
+  if (!choice.message) throw new ProviderError('malformed', 'The provider answered a choice without a message');
   const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
     call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
   );
@@ -186,47 +186,81 @@ export function fromChatCompletion(completion: ChatCompletion): GenerateResult {
     text: choice.message.content ?? '',
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(choice.finish_reason),
-    usage: completion.usage ? toTokenUsage(completion.usage) : null,
-    model: completion.model,
     ...(logprobs ? { logprobs } : {}),
   };
 }
 
-/** What one streamed chunk contributes: deltas to emit now, and the finish reason / usage it carries. */
+/**
+ * The first choice, and with n > 1 the others in index order. A server that ignores `n` answers one
+ * choice: that is what the call produced and what its usage counts, so it is answered as it came.
+ */
+export function fromChatCompletion(completion: ChatCompletion): GenerateResult {
+  const choices = completion?.choices;
+  if (!Array.isArray(choices) || choices.length === 0) throw new ProviderError('malformed', 'The provider answered without a choice');
+  const ordered = choices.length === 1 ? choices : [...choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const result: GenerateResult = {
+    ...fromChoice(ordered[0]),
+    usage: completion.usage ? toTokenUsage(completion.usage) : null,
+    model: completion.model,
+  };
+  if (ordered.length > 1) result.extraChoices = ordered.slice(1).map(fromChoice);
+  return result;
+}
+
+/** What one streamed chunk contributes: deltas to emit now, and the finish reasons / usage it carries. */
 export interface ChunkReading {
   events: StreamEvent[];
+  /** the first choice's */
   finishReason?: FinishReason;
+  /** the other choices' (n > 1) */
+  otherFinishes?: ChoiceFinish[];
   usage?: TokenUsage;
 }
 
 /**
  * Reads one chunk. The final chunk may carry usage AND a choice (some servers
- * put both in one chunk), so both are read independently.
+ * put both in one chunk), so both are read independently. With n > 1 a chunk
+ * carries deltas of any choice (usually one); each event names its choice when
+ * it is not the first, so the choices are never merged.
  */
 export function readChatChunk(chunk: ChatCompletionChunk): ChunkReading {
   if (!chunk || typeof chunk !== 'object') throw new ProviderError('malformed', 'The provider sent an empty stream chunk');
   const reading: ChunkReading = { events: [] };
-  const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
-  if (choice) {
-    const delta = choice.delta ?? {};
-    // logprobs come with the text they score (only when asked for: otherwise null)
-    const logprobs = choice.logprobs ? toTokenLogprobs(choice.logprobs.content) : null;
-    if (typeof delta.content === 'string' && (delta.content !== '' || (logprobs !== null && logprobs.length > 0))) {
-      reading.events.push(logprobs ? { type: 'text', text: delta.content, logprobs } : { type: 'text', text: delta.content });
-    }
-    for (const call of delta.tool_calls ?? []) {
-      reading.events.push({
-        type: 'tool_call_delta',
-        index: call.index,
-        ...(call.id ? { id: call.id } : {}),
-        ...(call.function?.name ? { name: call.function.name } : {}),
-        ...(call.function?.arguments ? { argumentsDelta: call.function.arguments } : {}),
-      });
-    }
-    if (choice.finish_reason) reading.finishReason = toFinishReason(choice.finish_reason);
-  }
+  for (const choice of chunk.choices ?? []) readChunkChoice(choice, reading);
   if (chunk.usage) reading.usage = toTokenUsage(chunk.usage);
   return reading;
+}
+
+/** Written out per case: the usual event (first choice, no logprobs) is one small object on the hot path. */
+function textEvent(text: string, logprobs: OutputTokenLogprob[] | null, choice: number | undefined): StreamEvent {
+  if (choice === undefined) return logprobs ? { type: 'text', text, logprobs } : { type: 'text', text };
+  return logprobs ? { type: 'text', text, logprobs, choice } : { type: 'text', text, choice };
+}
+
+function readChunkChoice(choice: ChatCompletionChunk.Choice, reading: ChunkReading): void {
+  const index = choice.index ?? 0;
+  // the first choice's events have no `choice`, as before n was taken
+  const of = index === 0 ? undefined : index;
+  const delta = choice.delta ?? {};
+  // logprobs come with the text they score (only when asked for: otherwise null)
+  const logprobs = choice.logprobs ? toTokenLogprobs(choice.logprobs.content) : null;
+  if (typeof delta.content === 'string' && (delta.content !== '' || (logprobs !== null && logprobs.length > 0))) {
+    reading.events.push(textEvent(delta.content, logprobs, of));
+  }
+  for (const call of delta.tool_calls ?? []) {
+    reading.events.push({
+      type: 'tool_call_delta',
+      index: call.index,
+      ...(call.id ? { id: call.id } : {}),
+      ...(call.function?.name ? { name: call.function.name } : {}),
+      ...(call.function?.arguments ? { argumentsDelta: call.function.arguments } : {}),
+      ...(of !== undefined ? { choice: of } : {}),
+    });
+  }
+  if (!choice.finish_reason) return;
+  const finishReason = toFinishReason(choice.finish_reason);
+  if (of === undefined) reading.finishReason = finishReason;
+  else (reading.otherFinishes ??= []).push({ choice: of, finishReason });
 }
 
 export function toEmbeddingParams(req: EmbeddingRequest): EmbeddingCreateParams {

@@ -9,6 +9,7 @@ import type {
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
 import {
+  ChoiceFinish,
   EmbeddingRequest,
   EmbeddingResult,
   FinishReason,
@@ -151,11 +152,17 @@ export abstract class OpenAiCompatibleProvider implements LlmProvider {
     // the timeout covers the wait for the response headers; the stream itself runs as long as it runs
     let finishReason: FinishReason | undefined;
     let usage: TokenUsage | undefined;
+    // n > 1: the other choices seen, and their finishes
+    const others = req.n !== undefined && req.n > 1 ? new OtherChoices() : undefined;
     try {
       for await (const chunk of chunks) {
         const reading = readChatChunk(chunk);
-        for (const event of reading.events) yield event;
+        for (const event of reading.events) {
+          if (others && (event.type === 'text' || event.type === 'tool_call_delta') && event.choice !== undefined) others.seen(event.choice);
+          yield event;
+        }
         finishReason = reading.finishReason ?? finishReason;
+        if (reading.otherFinishes) others?.finished(reading.otherFinishes);
         usage = reading.usage ?? usage;
       }
     } catch (err) {
@@ -163,9 +170,10 @@ export abstract class OpenAiCompatibleProvider implements LlmProvider {
     }
     // the SDKs end the iteration quietly when the request is aborted
     if (signal.aborted) throw new ProviderError('aborted', 'The request was aborted');
-    if (finishReason === undefined) throw new ProviderError('connection', 'The provider stream ended before it finished');
+    if (finishReason === undefined || others?.unfinished()) throw new ProviderError('connection', 'The provider stream ended before it finished');
     if (usage) yield { type: 'usage', usage };
-    yield { type: 'finish', finishReason };
+    const otherFinishes = others?.finishes();
+    yield otherFinishes ? { type: 'finish', finishReason, otherFinishes } : { type: 'finish', finishReason };
   }
 
   /** For subclasses whose API offers embeddings: expose as `embed`. */
@@ -192,5 +200,33 @@ export abstract class OpenAiCompatibleProvider implements LlmProvider {
     } catch (err) {
       throw toProviderError(err, signal, deadline);
     }
+  }
+}
+
+/**
+ * The choices after the first of a stream with n > 1. Every choice that started must finish; a
+ * server that ignores `n` streams the first alone, and the stream is answered as it came.
+ */
+class OtherChoices {
+  private readonly started = new Set<number>();
+  private readonly ends = new Map<number, FinishReason>();
+
+  seen(choice: number): void {
+    this.started.add(choice);
+  }
+
+  finished(finishes: ChoiceFinish[]): void {
+    for (const f of finishes) this.ends.set(f.choice, f.finishReason);
+  }
+
+  unfinished(): boolean {
+    for (const choice of this.started) if (!this.ends.has(choice)) return true;
+    return false;
+  }
+
+  /** in index order; undefined when no other choice came */
+  finishes(): ChoiceFinish[] | undefined {
+    if (this.ends.size === 0) return undefined;
+    return [...this.ends].sort(([a], [b]) => a - b).map(([choice, finishReason]) => ({ choice, finishReason }));
   }
 }

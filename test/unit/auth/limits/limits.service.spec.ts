@@ -91,6 +91,17 @@ describe(LimitsService.name, () => {
     });
   });
 
+  it('says the reservation covers max_tokens for each of the n choices', async () => {
+    lookup.budgetPolicy.mockResolvedValue(budget('10'));
+    pgBudget.reserve.mockResolvedValue({ ok: false, usedUnits: 99_900_000_000n });
+    const error = await sut.admit(caller, { ...request, maxOutputTokens: 300, maxTokensGiven: true, choices: 3 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'budget_exceeded',
+      message: expect.stringMatching(/with max_tokens 100 for each of 3 choices \(n\)\).*A lower max_tokens \(or n\) lowers the reservation\.$/),
+      details: expect.arrayContaining([expect.objectContaining({ field: 'max_tokens', value: 100 })]),
+    });
+  });
+
   it('does not suggest max_tokens when nothing remains of the budget', async () => {
     lookup.budgetPolicy.mockResolvedValue(budget('10'));
     pgBudget.reserve.mockResolvedValue({ ok: false, usedUnits: 100_000_000_000n });

@@ -1,7 +1,7 @@
 import type { AccessPolicy } from '@src/auth/access-policy.service';
 import type { Caller } from '@src/common/caller';
 import { AppError } from '@src/common/errors/app-error';
-import { GenerationPlanner } from '@src/llm/generation/generation-planner.service';
+import { DEFAULT_OUTPUT_ESTIMATE, GenerationPlanner } from '@src/llm/generation/generation-planner.service';
 import type { GenerationInput } from '@src/llm/generation/generation.types';
 import type { TokensService } from '@src/llm/generation/tokens.service';
 import type { LlmProvider } from '@src/llm/providers/llm-provider';
@@ -15,7 +15,7 @@ function targetOf(providerId: string, model: string, capabilities: ProviderCapab
 }
 
 describe(GenerationPlanner.name, () => {
-  const openai = targetOf('openai', 'gpt-4o-mini', ['chat', 'stream', 'response_format', 'logprobs']);
+  const openai = targetOf('openai', 'gpt-4o-mini', ['chat', 'stream', 'response_format', 'logprobs', 'n']);
   const groq = targetOf('groq', 'llama-3.3-70b-versatile', ['chat', 'stream', 'response_format']);
   const anthropic = targetOf('anthropic', 'claude-haiku-4-5', ['chat', 'stream']);
   const byId = new Map([openai, groq, anthropic].map((t) => [t.id, t]));
@@ -88,6 +88,38 @@ describe(GenerationPlanner.name, () => {
     const caller = { clientId: 'c-1', fallbackModels: ['anthropic/claude-haiku-4-5', 'groq/llama-3.3-70b-versatile'] } as unknown as Caller;
     const prepared = await sut.prepare(input('openai/gpt-4o-mini', { responseFormat: { type: 'json_object' } }, { caller }));
     expect(prepared.targets.map((t) => t.id)).toEqual(['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile']);
+  });
+
+  describe('n', () => {
+    it('passes n on to a provider that takes it, and reserves max_tokens for each of the n choices', async () => {
+      const prepared = await sut.prepare(input('openai/gpt-4o-mini', { maxTokens: 100, n: 3 }));
+      expect(prepared.request).toMatchObject({ n: 3, maxTokens: 100 });
+      expect(prepared.maxOutputTokens).toBe(300);
+    });
+
+    it('reserves the default output estimate for each choice when no max_tokens is set', async () => {
+      const prepared = await sut.prepare(input('openai/gpt-4o-mini', { n: 2 }));
+      expect(prepared.maxOutputTokens).toBe(2 * DEFAULT_OUTPUT_ESTIMATE);
+      expect((await sut.prepare(input('openai/gpt-4o-mini', { maxTokens: 100 }))).maxOutputTokens).toBe(100);
+    });
+
+    it('refuses n > 1 for groq and anthropic with a 400 naming n and the providers that take it', async () => {
+      const groqError = await refusal(sut.prepare(input('groq/llama-3.3-70b-versatile', { n: 2 })));
+      expect(groqError.code).toBe('validation_error');
+      expect(groqError.message).toBe('n is not supported by groq models (groq/llama-3.3-70b-versatile); it is supported by openai models');
+      expect(groqError.details).toEqual([{ field: 'n', message: 'not supported by groq; supported by openai models' }]);
+      const anthropicError = await refusal(sut.prepare(input('anthropic/claude-haiku-4-5', { n: 2 })));
+      expect(anthropicError.details).toEqual([{ field: 'n', message: 'not supported by anthropic; supported by openai models' }]);
+    });
+
+    it('refuses an explicit fallback without n, and skips such a client default fallback rather than answer one choice', async () => {
+      const explicit = await refusal(sut.prepare(input('openai/gpt-4o-mini', { n: 2 }, { fallbacks: ['groq/llama-3.3-70b-versatile'] })));
+      expect(explicit.details).toEqual([{ field: 'fallbacks[0]', message: 'groq does not support n' }]);
+
+      const caller = { clientId: 'c-1', fallbackModels: ['groq/llama-3.3-70b-versatile', 'anthropic/claude-haiku-4-5'] } as unknown as Caller;
+      const prepared = await sut.prepare(input('openai/gpt-4o-mini', { n: 2 }, { caller }));
+      expect(prepared.targets.map((t) => t.id)).toEqual(['openai/gpt-4o-mini']);
+    });
   });
 
   it('does no capability work for a request without these options', async () => {

@@ -95,6 +95,42 @@ describe(LlmService.name, () => {
     expect(outcome.usage).toEqual({ inputTokens: 9, outputTokens: 7 });
   });
 
+  it("answers every choice of an n > 1 call, priced once from the provider's usage for them all", async () => {
+    generate.mockResolvedValue({
+      text: 'a',
+      finishReason: 'stop',
+      model: 'gpt-4o-mini',
+      usage: { inputTokens: 9, outputTokens: 6 },
+      extraChoices: [
+        { text: 'b', finishReason: 'length' },
+        { text: 'c', finishReason: 'stop' },
+      ],
+    });
+    const outcome = await sut.generate(input);
+    expect(accounting.cost).toHaveBeenCalledTimes(1);
+    expect(accounting.cost).toHaveBeenCalledWith('openai/gpt-4o-mini', { inputTokens: 9, outputTokens: 6 });
+    expect(accounting.finish).toHaveBeenCalledTimes(1);
+    expect(outcome).toMatchObject({
+      text: 'a',
+      extraChoices: [
+        { text: 'b', finishReason: 'length' },
+        { text: 'c', finishReason: 'stop' },
+      ],
+    });
+  });
+
+  it('counts every choice when an n > 1 call comes without usage', async () => {
+    generate.mockResolvedValue({
+      text: 'one',
+      finishReason: 'stop',
+      usage: null,
+      extraChoices: [{ text: 'two', finishReason: 'stop' }],
+    } as unknown as GenerateResult);
+    const outcome = await sut.generate(input);
+    expect(tokens.count.mock.calls).toEqual([['one'], ['two']]);
+    expect(outcome.usage).toEqual({ inputTokens: 9, outputTokens: 14 });
+  });
+
   it('records a routing failure with finishUnrouted and rethrows it unchanged', async () => {
     const failure = new AppError('upstream_error', 'openai/gpt-4o-mini failed after 3 attempts');
     router.run.mockRejectedValue(failure);

@@ -80,6 +80,11 @@ describe(UsageAccountingService.name, () => {
     expect(base).toMatchObject({ id: 'req-1', endpoint: '/v1/chat/completions', template: prepared.template, isStream: false });
   });
 
+  it('admits an n > 1 generation with the output of all its choices and says how many there are', async () => {
+    await sut.admitPrepared({ ...prepared, request: { ...prepared.request, n: 2 }, maxOutputTokens: 100 }, 'req-n', false);
+    expect(limits.admit).toHaveBeenCalledWith(caller, expect.objectContaining({ maxOutputTokens: 100, maxCostUsd: '0.0003', choices: 2 }));
+  });
+
   it('records a refusal by the limits as its own status at zero cost, then rethrows it', async () => {
     const refusal = new AppError('budget_exceeded', 'budget spent');
     limits.admit.mockRejectedValue(refusal);

@@ -85,9 +85,17 @@ describe('parseChatCompletion', () => {
 
   it('refuses fields that would silently change the answer, naming each', () => {
     const fields = fieldsOf(() =>
-      parseChatCompletion({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], n: 2, logit_bias: { '50256': -100 }, audio: {} }),
+      parseChatCompletion({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], logit_bias: { '50256': -100 }, audio: {} }),
     );
-    expect(fields).toEqual(['n', 'logit_bias', 'audio']);
+    expect(fields).toEqual(['logit_bias', 'audio']);
+  });
+
+  it('reads n above 1 into the neutral params, drops n = 1, and names n outside 1–128', () => {
+    const body = (n: unknown) => ({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], n });
+    expect(parseChatCompletion(body(3)).params).toEqual({ n: 3 });
+    expect(parseChatCompletion(body(1)).params).toEqual({});
+    expect(parseChatCompletion(body(null)).params).toEqual({});
+    for (const bad of [0, 129, 2.5, '2']) expect(fieldsOf(() => parseChatCompletion(body(bad)))).toEqual(['n']);
   });
 
   it('reads response_format json_object and json_schema into the neutral params, and drops the default text', () => {
@@ -262,6 +270,32 @@ describe('stream writers', () => {
       ],
     });
     expect(w.event({ type: 'text', text: 'Hi' })).toMatchObject({ choices: [{ logprobs: null }] });
+  });
+
+  it("OpenAI, n > 1: each choice's chunks keep its index, another choice opens with its role, and the finish chunk has every choice", () => {
+    const w = new OpenAiChunkWriter();
+    w.start(start);
+    const choices = (event: Parameters<OpenAiChunkWriter['event']>[0]) => w.event(event)?.choices;
+    expect(choices({ type: 'text', text: 'a' })).toEqual([{ index: 0, delta: { content: 'a' }, logprobs: null, finish_reason: null }]);
+    expect(choices({ type: 'text', text: 'b', choice: 1 })).toEqual([
+      { index: 1, delta: { role: 'assistant', content: 'b' }, logprobs: null, finish_reason: null },
+    ]);
+    expect(choices({ type: 'text', text: 'c', choice: 1 })).toEqual([{ index: 1, delta: { content: 'c' }, logprobs: null, finish_reason: null }]);
+    expect(
+      choices({
+        type: 'finish',
+        finishReason: 'stop',
+        otherFinishes: [
+          { choice: 1, finishReason: 'length' },
+          { choice: 2, finishReason: 'stop' },
+        ],
+      }),
+    ).toEqual([
+      { index: 0, delta: {}, logprobs: null, finish_reason: 'stop' },
+      { index: 1, delta: {}, logprobs: null, finish_reason: 'length' },
+      // choice 2 sent no text: its role comes with its finish
+      { index: 2, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: 'stop' },
+    ]);
   });
 
   it('OpenAI usage always has the token details objects OpenAI sends, zero when there is nothing to count', () => {

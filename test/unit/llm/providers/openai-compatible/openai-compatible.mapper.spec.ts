@@ -60,6 +60,11 @@ describe('toChatCompletionParams', () => {
     expect(toChatCompletionParams({ ...base, logprobs: true })).not.toHaveProperty('top_logprobs');
   });
 
+  it('passes n above 1, and sends nothing for n = 1', () => {
+    expect(toChatCompletionParams({ ...base, n: 3 })).toMatchObject({ n: 3 });
+    expect(toChatCompletionParams({ ...base, n: 1 })).not.toHaveProperty('n');
+  });
+
   it('maps tools and a named tool choice to function tools', () => {
     const params = toChatCompletionParams({
       ...base,
@@ -177,6 +182,31 @@ describe('fromChatCompletion', () => {
     expect(fromChatCompletion(completion())).not.toHaveProperty('logprobs');
   });
 
+  it('reads every choice of an n > 1 answer in index order, each with its own text, finish reason and logprobs', () => {
+    const entry = { token: 'B', logprob: -0.5, bytes: [66], top_logprobs: [] };
+    const result = fromChatCompletion(
+      completion({
+        choices: [
+          { index: 2, logprobs: null, finish_reason: 'length', message: { role: 'assistant', content: 'C', refusal: null } },
+          { index: 0, logprobs: null, finish_reason: 'stop', message: { role: 'assistant', content: 'A', refusal: null } },
+          { index: 1, logprobs: { content: [entry], refusal: null }, finish_reason: 'stop', message: { role: 'assistant', content: 'B', refusal: null } },
+        ],
+        usage: { prompt_tokens: 12, completion_tokens: 9, total_tokens: 21 },
+      }),
+    );
+    expect(result).toEqual({
+      text: 'A',
+      finishReason: 'stop',
+      usage: { inputTokens: 12, outputTokens: 9 },
+      model: 'gpt-4o-mini-2024-07-18',
+      extraChoices: [
+        { text: 'B', finishReason: 'stop', logprobs: { content: [{ token: 'B', logprob: -0.5, bytes: [66], topLogprobs: [] }], refusal: null } },
+        { text: 'C', finishReason: 'length' },
+      ],
+    });
+    expect(fromChatCompletion(completion())).not.toHaveProperty('extraChoices');
+  });
+
   it('answers null usage when the server reports none', () => {
     expect(fromChatCompletion(completion({ usage: undefined })).usage).toBeNull();
   });
@@ -224,8 +254,25 @@ describe('readChatChunk', () => {
     expect(reading).toEqual({ events: [{ type: 'text', text: '!' }], finishReason: 'length', usage: { inputTokens: 5, outputTokens: 7 } });
   });
 
-  it('ignores choices other than the first', () => {
-    expect(readChatChunk(chunk({ choices: [{ index: 1, delta: { content: 'other' }, finish_reason: null }] })).events).toEqual([]);
+  it("names the choice of another choice's deltas and finish (n > 1), keeping the first's as they were", () => {
+    const reading = readChatChunk(
+      chunk({
+        choices: [
+          { index: 1, delta: { content: 'other' }, finish_reason: null },
+          { index: 0, delta: { content: 'first' }, finish_reason: 'stop' },
+          { index: 2, delta: { tool_calls: [{ index: 0, id: 'call_2', function: { name: 'f' } }] }, finish_reason: 'tool_calls' },
+        ],
+      }),
+    );
+    expect(reading).toEqual({
+      events: [
+        { type: 'text', text: 'other', choice: 1 },
+        { type: 'text', text: 'first' },
+        { type: 'tool_call_delta', index: 0, id: 'call_2', name: 'f', choice: 2 },
+      ],
+      finishReason: 'stop',
+      otherFinishes: [{ choice: 2, finishReason: 'tool_calls' }],
+    });
   });
 });
 
