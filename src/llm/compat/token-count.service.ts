@@ -42,10 +42,6 @@ export class TokenCountService {
   }
 
   private countLocally(request: GenerateRequest): number {
-    const messages = this.tokens.countMessages(request.system, request.messages);
-    const tools = request.tools?.length
-      ? this.tokens.count(JSON.stringify(request.tools.map(({ name, description, parameters }) => ({ name, description, parameters }))))
-      : 0;
-    return messages + tools;
+    return this.tokens.countMessages(request.system, request.messages) + this.tokens.countTools(request.tools);
   }
 }

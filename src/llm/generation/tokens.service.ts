@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import type { ChatMessage } from '../providers/llm-provider';
+import type { ChatMessage, ToolDefinition } from '../providers/llm-provider';
 
 /** OpenAI's chat format adds about 3 tokens per message (role and separators) and 3 to prime the reply. */
 const TOKENS_PER_MESSAGE = 3;
@@ -150,6 +150,15 @@ export class TokensService implements OnApplicationBootstrap {
       if (message.toolCalls) for (const call of message.toolCalls) total += TOKENS_PER_MESSAGE + this.count(call.name) + this.countPrompt(call.arguments);
     }
     return total;
+  }
+
+  /**
+   * Prompt tokens of tool definitions: the model reads each tool's name, description and parameter
+   * schema as part of the prompt, and a caller sends the same tools every turn (so the count is remembered).
+   */
+  countTools(tools: readonly ToolDefinition[] | undefined): number {
+    if (!tools?.length) return 0;
+    return this.countPrompt(JSON.stringify(tools.map(({ name, description, parameters }) => ({ name, description, parameters }))));
   }
 
   /** count(), remembered for texts seen again (see PROMPT_CACHE_MAX_CHARS). */

@@ -32,7 +32,10 @@ describe(GenerationPlanner.name, () => {
       ),
     };
     const access: jest.Mocked<Pick<AccessPolicy, 'assertModelAllowed'>> = { assertModelAllowed: jest.fn() };
-    const tokens: jest.Mocked<Pick<TokensService, 'countMessages'>> = { countMessages: jest.fn().mockReturnValue(3) };
+    const tokens: jest.Mocked<Pick<TokensService, 'countMessages' | 'countTools'>> = {
+      countMessages: jest.fn().mockReturnValue(3),
+      countTools: jest.fn((tools) => (tools?.length ?? 0) * 40),
+    };
     sut = new GenerationPlanner(
       models as unknown as ModelResolver,
       access as unknown as AccessPolicy,
@@ -120,6 +123,12 @@ describe(GenerationPlanner.name, () => {
       const prepared = await sut.prepare(input('openai/gpt-4o-mini', { n: 2 }, { caller }));
       expect(prepared.targets.map((t) => t.id)).toEqual(['openai/gpt-4o-mini']);
     });
+  });
+
+  it("estimates the input as the messages plus the tools' definitions, so a call with large schemas reserves for them", async () => {
+    const tool = { name: 'lookup', parameters: { type: 'object' } };
+    expect((await sut.prepare(input('openai/gpt-4o-mini', {}))).estimatedInputTokens).toBe(3);
+    expect((await sut.prepare(input('openai/gpt-4o-mini', { tools: [tool, tool] }))).estimatedInputTokens).toBe(3 + 80);
   });
 
   it('does no capability work for a request without these options', async () => {

@@ -129,4 +129,20 @@ describe(TokensService.name, () => {
       expect([...remembered.keys()].reduce((n, text) => n + text.length, 0)).toBeLessThanOrEqual(PROMPT_CACHE_MAX_CHARS);
     });
   });
+
+  describe('countTools', () => {
+    const weather = { name: 'get_weather', description: 'The weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
+
+    it('counts each tool as the model reads it: name, description and parameter schema', () => {
+      expect(sut.countTools([weather])).toBe(sut.count(JSON.stringify([weather])));
+      // what only steers the gateway or the provider's cache is not prompt text
+      expect(sut.countTools([{ ...weather, strict: true, cacheControl: { type: 'ephemeral' } }])).toBe(sut.countTools([weather]));
+      expect(sut.countTools([weather, { ...weather, name: 'get_time' }])).toBeGreaterThan(sut.countTools([weather]));
+    });
+
+    it('is nothing for a call without tools', () => {
+      expect(sut.countTools(undefined)).toBe(0);
+      expect(sut.countTools([])).toBe(0);
+    });
+  });
 });
