@@ -195,4 +195,43 @@ run('the console when the admin session ends mid-edit, in headless Chromium', ()
     const clients = (await admin<{ items: { name: string; rate_limit_rpm: number | null }[] }>('GET', '/clients')).items.filter((c) => c.name === 'late-night');
     expect(clients).toEqual([expect.objectContaining({ rate_limit_rpm: 30 })]);
   });
+  it('names a client created without its key when the session ends between the two, and creates the key once signed in again', async () => {
+    await page.goto(`${t.url}/clients`);
+    await page.getByRole('button', { name: 'New client' }).click();
+    const create = page.getByRole('dialog', { name: 'New API client' });
+    await create.getByLabel('Name').fill('between-two-calls');
+
+    // the key's request is held until the session has ended on the server, then goes through as it was sent
+    let keyRequests = 0;
+    await page.route(
+      '**/api/admin/clients/*/keys',
+      async (route) => {
+        keyRequests += 1;
+        await endSession();
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    await create.getByRole('button', { name: 'Create client and key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+    await dialog.getByText('Your session has ended, so your last change was not saved.').waitFor();
+    expect(keyRequests).toBe(1);
+    // behind the sign-in dialog (which hides it from assistive technology meanwhile), the New client dialog says what was made and what was not
+    await page.locator('.form-error').filter({ hasText: 'The client was created, but not its key' }).waitFor();
+    const made = await admin<{ items: { id: string; name: string }[] }>('GET', '/clients');
+    const client = made.items.find((c) => c.name === 'between-two-calls');
+    expect(client).toBeDefined();
+    expect((await admin<{ items: unknown[] }>('GET', `/clients/${client?.id}/keys`)).items).toEqual([]);
+
+    await signInAgain();
+    expect(await create.getByText('The client was created, but not its key').isVisible()).toBe(true);
+    await create.getByRole('button', { name: 'Create its key' }).click();
+    const reveal = page.getByRole('dialog', { name: 'Your new API key' });
+    await reveal.getByText('It is shown only once').waitFor();
+    await reveal.getByRole('button', { name: 'Done, I stored the key' }).click();
+    await page.getByRole('heading', { name: 'between-two-calls', level: 1 }).waitFor();
+    // one client, with one key: the retry made only the key
+    expect((await admin<{ items: { name: string }[] }>('GET', '/clients')).items.filter((c) => c.name === 'between-two-calls')).toHaveLength(1);
+    expect((await admin<{ items: unknown[] }>('GET', `/clients/${client?.id}/keys`)).items).toHaveLength(1);
+  });
 });

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { Field, FormError } from '../../../components/ui/field';
-import { formError } from '../../../lib/api';
+import { formError, isSignInRequired } from '../../../lib/api';
 import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { useCreateClient } from '../api/clients';
 import { useCreateKey } from '../api/keys';
@@ -30,6 +30,14 @@ export function CreateClientDialog({
   const createClient = useCreateClient();
   const createKey = useCreateKey();
   const error = formError(createClient.error ?? createKey.error);
+  // once the client exists, a failed key is always named, a 401 included: the sign-in dialog opens over
+  // this one, and "Create its key" makes only the key once signed in again
+  const keyFailure =
+    clientId && createKey.error
+      ? `The client was created, but not its key: ${
+          isSignInRequired(createKey.error) ? 'your session ended first. Sign in again, then create its key.' : createKey.error.message
+        }`
+      : undefined;
   const fieldError = (f: string) => (f === 'rate_limit_rpm' && rpmTypo ? NOT_A_WHOLE_NUMBER : error?.fieldError(f));
 
   const reset = () => {
@@ -103,9 +111,7 @@ export function CreateClientDialog({
               <input className="input" inputMode="numeric" value={rpm} onChange={(e) => setRpm(e.target.value)} />
             </Field>
           </div>
-          <FormError
-            error={error && error.details.length === 0 ? (clientId ? `The client was created, but not its key: ${error.message}` : error.message) : undefined}
-          />
+          <FormError error={keyFailure ?? (error && error.details.length === 0 ? error.message : undefined)} />
           <div className="dialog-actions">
             <Button type="submit" disabled={createClient.isPending || createKey.isPending || name.trim() === ''}>
               {createClient.isPending || createKey.isPending ? 'Creating…' : clientId ? 'Create its key' : 'Create client and key'}
