@@ -1,5 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppOptions, createApp } from '../../src/app.factory';
@@ -24,9 +24,10 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
  */
 export async function startTestApp(env: Record<string, string | undefined> = {}, appOptions: AppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-test-data-'));
   const defaults: Record<string, string> = {
     DATABASE_URL: db.url,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-test-data-')),
+    DATA_DIR: dataDir,
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     LLMHUB_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -48,6 +49,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     close: async () => {
       await app.close();
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -10,6 +10,8 @@ import { ensureServerBuilt } from './server-process';
 
 declare global {
   var __LLMHUB_EMBEDDED__: EmbeddedDatabase | undefined;
+  /** the embedded server's data directory, removed by the teardown */
+  var __LLMHUB_EMBEDDED_DIR__: string | undefined;
 }
 
 /**
@@ -22,6 +24,7 @@ export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-test-pg-'));
+    globalThis.__LLMHUB_EMBEDDED_DIR__ = dataDir;
     globalThis.__LLMHUB_EMBEDDED__ = await EmbeddedDatabase.start({ dataDir, port: await freePort() });
     serverUrl = globalThis.__LLMHUB_EMBEDDED__.adminUrl;
   }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { TEMPLATE_ENV, withDatabase } from './db';
 
@@ -16,4 +17,6 @@ export default async function globalTeardown(): Promise<void> {
     }
   }
   await globalThis.__LLMHUB_EMBEDDED__?.stop();
+  // a throwaway server's files (about 60 MB) must not pile up in the temp directory run after run
+  if (globalThis.__LLMHUB_EMBEDDED_DIR__) rmSync(globalThis.__LLMHUB_EMBEDDED_DIR__, { recursive: true, force: true });
 }

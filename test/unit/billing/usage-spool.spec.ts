@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +50,16 @@ describe('spool encoding', () => {
 });
 
 describe(UsageSpool.name, () => {
+  const dirs: string[] = [];
+  const spoolDir = (): string => {
+    const parent = mkdtempSync(join(tmpdir(), 'spool-'));
+    dirs.push(parent);
+    return join(parent, 'usage-spool');
+  };
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
   it('hands appended records to replay once and counts their bytes until removed', async () => {
-    const sut = new UsageSpool(join(mkdtempSync(join(tmpdir(), 'spool-')), 'usage-spool'));
+    const sut = new UsageSpool(spoolDir());
     await sut.append([record('a3f1c2d4-0000-4000-8000-000000000004')]);
     expect(sut.bytes).toBeGreaterThan(0);
     const files = await sut.takeFiles();
@@ -68,7 +76,7 @@ describe(UsageSpool.name, () => {
   });
 
   it('finds files left by a previous process at init, and a torn tail never swallows the next append', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'spool-')), 'usage-spool');
+    const dir = spoolDir();
     const first = new UsageSpool(dir);
     await first.append([record('a3f1c2d4-0000-4000-8000-000000000006')]);
     await first.close();

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstBarrier } from '@src/database/reachable-by';
@@ -8,6 +8,7 @@ describe(firstBarrier.name, () => {
   chmodSync(root, 0o755);
   const me = { uid: statSync(root).uid, gid: statSync(root).gid };
   const stranger = { uid: me.uid + 4242, gid: me.gid + 4242 };
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   function folders(mode: number): { privateDir: string; target: string } {
     const privateDir = mkdtempSync(join(root, 'p-'));
