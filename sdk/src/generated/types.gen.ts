@@ -484,7 +484,7 @@ export type ChatCompletionCreateDto = {
      */
     n?: number;
     /**
-     * The shape of the answer: `{"type":"text"}` (the default, any provider), `{"type":"json_object"}`, or `{"type":"json_schema","json_schema":{name, schema, strict?, description?}}`. The JSON modes reach OpenAI-shaped providers (openai, groq, custom ones) as sent; for other providers (anthropic) the request is a 400 naming `response_format`
+     * The shape of the answer: `{"type":"text"}` (the default, any provider), `{"type":"json_object"}`, or `{"type":"json_schema","json_schema":{name, schema, strict?, description?}}`. The JSON modes reach OpenAI-shaped providers (openai, groq, custom ones) as sent; anthropic models get them as one forced tool whose input comes back as the message content (with `tools` too, a 400 naming `response_format`); for other providers (mock) the request is a 400 naming `response_format`
      */
     response_format?: {
         json_schema?: {

@@ -110,8 +110,8 @@ export class GenerationPlanner {
       const missing = options && missingOption(target, options);
       if (missing) {
         if (!explicit) return;
-        throw new AppError('validation_error', `${missing} is not supported by ${target.id}, a fallback of this request`, [
-          { field: `fallbacks[${i}]`, message: `${target.provider.id} does not support ${missing}` },
+        throw new AppError('validation_error', `${optionLabel(missing)} is not supported by ${target.id}, a fallback of this request`, [
+          { field: `fallbacks[${i}]`, message: `${target.provider.id} does not support ${optionLabel(missing)}` },
         ]);
       }
       seen.add(target.id);
@@ -126,8 +126,11 @@ export class GenerationPlanner {
     if (!missing) return;
     const offering = this.models.providersWith(missing);
     const where = offering.length > 0 ? `supported by ${inWords(offering)} models` : 'supported by no provider of this instance';
-    throw new AppError('validation_error', `${missing} is not supported by ${target.providerId} models (${target.id}); it is ${where}`, [
-      { field: missing, message: `not supported by ${target.providerId}; ${where}` },
+    throw new AppError('validation_error', `${optionLabel(missing)} is not supported by ${target.providerId} models (${target.id}); it is ${where}`, [
+      {
+        field: optionField(missing),
+        message: `${missing === 'response_format_with_tools' ? 'with tools: ' : ''}not supported by ${target.providerId}; ${where}`,
+      },
     ]);
   }
 }
@@ -137,16 +140,27 @@ export class GenerationPlanner {
  * A provider without one is refused, never served without it: dropping `n` would answer one choice where
  * the caller asked for several (a fallback too: the client's default fallbacks without it are skipped).
  */
-type ChatOption = Extract<ProviderCapability, 'response_format' | 'logprobs' | 'n'>;
+type ChatOption = Extract<ProviderCapability, 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n'>;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
-function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'logprobs' | 'n'>): ChatOption[] | undefined {
+function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n'>): ChatOption[] | undefined {
   if (params.responseFormat === undefined && !params.logprobs && params.n === undefined) return undefined;
   const options: ChatOption[] = [];
   if (params.responseFormat !== undefined) options.push('response_format');
+  if (params.responseFormat !== undefined && params.tools !== undefined && params.tools.length > 0) options.push('response_format_with_tools');
   if (params.logprobs) options.push('logprobs');
   if (params.n !== undefined && params.n > 1) options.push('n');
   return options;
+}
+
+/** The request field an option is: response_format with tools is still response_format. */
+function optionField(option: ChatOption): string {
+  return option === 'response_format_with_tools' ? 'response_format' : option;
+}
+
+/** An option as the error message names it. */
+function optionLabel(option: ChatOption): string {
+  return option === 'response_format_with_tools' ? 'response_format together with tools' : option;
 }
 
 /** `a`, `a and b`, `a, b and c` */

@@ -4,9 +4,12 @@ import type { ProviderModel } from './llm-provider';
  * What a provider can be asked to do; chat and stream are every provider's. `response_format` (JSON
  * output), `logprobs` and `n` (several choices in one call, with one usage for them all) are chat
  * options its wire format carries: a request with them for a provider without the capability is a
- * 400 naming the field.
+ * 400 naming the field. `response_format_with_tools` is response_format in a request that also has
+ * tools: a provider that answers response_format through a forced tool of its own (Anthropic) cannot
+ * also leave the model free to call the caller's tools, so it lacks it, and such a request is a 400
+ * naming `response_format`.
  */
-export type ProviderCapability = 'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'logprobs' | 'n';
+export type ProviderCapability = 'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n';
 
 /**
  * What the gateway knows about a provider before calling it, declared in the provider's own folder

@@ -106,31 +106,84 @@ describe('response_format and logprobs through the OpenAI SDK (e2e)', () => {
       expect(chatBodies()).toEqual([expect.objectContaining({ stream: true, response_format: PERSON_FORMAT })]);
     });
 
-    it('answers 400 naming response_format for an anthropic/ model, saying which providers take it, without calling Anthropic', async () => {
-      const err = await badRequest(
-        openai.chat.completions.create({
-          model: 'anthropic/claude-haiku-4-5',
-          messages: [{ role: 'user', content: 'JSON please' }],
-          response_format: PERSON_FORMAT,
-        }),
-      );
-      expect(err.param).toBe('response_format');
-      expect(err.code).toBe('validation_error');
-      expect(err.message).toContain('response_format is not supported by anthropic');
-      expect(err.message).toMatch(/supported by openai and groq/);
-      expect(sim.requests).toHaveLength(0);
-    });
+    describe('on anthropic/ models, through a forced tool', () => {
+      const messageBodies = () => sim.requests.filter((r) => r.path.endsWith('/messages')).map((r) => r.body);
 
-    it('answers 400 for a streamed request to an anthropic/ model too, before the stream starts', async () => {
-      const err = await badRequest(
-        openai.chat.completions.create({
+      it('chat.completions.parse() answers the parsed object, finishing with stop and no tool calls', async () => {
+        const completion = await openai.chat.completions.parse({
           model: 'anthropic/claude-haiku-4-5',
-          messages: [{ role: 'user', content: 'JSON please' }],
+          messages: [{ role: 'user', content: 'Invent a person.' }],
+          response_format: PERSON_FORMAT,
+        });
+        const choice = completion.choices[0];
+        expect(choice?.message.parsed).toEqual(MINIMAL_PERSON);
+        expect(JSON.parse(choice?.message.content ?? '')).toEqual(MINIMAL_PERSON);
+        expect(choice?.finish_reason).toBe('stop');
+        expect(choice?.message.tool_calls ?? []).toEqual([]);
+        // the usage is Anthropic's: the extra tool is prompt like any other
+        expect(completion.usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
+        expect(messageBodies()).toEqual([
+          expect.objectContaining({
+            model: 'claude-haiku-4-5',
+            tools: [expect.objectContaining({ name: 'person', input_schema: PERSON_SCHEMA, strict: true })],
+            tool_choice: { type: 'tool', name: 'person' },
+          }),
+        ]);
+        expect(messageBodies()[0]).not.toHaveProperty('response_format');
+      });
+
+      it('json_object answers a JSON object through a json_response tool that takes any object', async () => {
+        const res = await openai.chat.completions.create({
+          model: 'anthropic/claude-haiku-4-5',
+          messages: [{ role: 'user', content: 'Answer in JSON.' }],
           response_format: { type: 'json_object' },
-          stream: true,
-        }),
-      );
-      expect(err.param).toBe('response_format');
+        });
+        expect(JSON.parse(res.choices[0]?.message.content ?? '')).toEqual({});
+        expect(res.choices[0]?.finish_reason).toBe('stop');
+        expect(messageBodies()[0]).toMatchObject({
+          tools: [{ name: 'json_response', input_schema: { type: 'object', additionalProperties: true } }],
+          tool_choice: { type: 'tool', name: 'json_response' },
+        });
+      });
+
+      it("streams the tool's partial JSON as content deltas", async () => {
+        const stream = openai.chat.completions.stream({
+          model: 'anthropic/claude-haiku-4-5',
+          messages: [{ role: 'user', content: 'Invent a person.' }],
+          response_format: PERSON_FORMAT,
+          stream_options: { include_usage: true },
+        });
+        let chunks = 0;
+        for await (const chunk of stream) {
+          if (chunk.choices[0]?.delta.content) chunks += 1;
+          expect(chunk.choices[0]?.delta.tool_calls).toBeUndefined();
+        }
+        const final = await stream.finalChatCompletion();
+        expect(chunks).toBeGreaterThan(1);
+        expect(JSON.parse(final.choices[0]?.message.content ?? '')).toEqual(MINIMAL_PERSON);
+        expect(final.choices[0]?.finish_reason).toBe('stop');
+        expect(final.usage?.completion_tokens).toEqual(expect.any(Number));
+        expect(messageBodies()).toEqual([expect.objectContaining({ stream: true, tool_choice: { type: 'tool', name: 'person' } })]);
+      });
+
+      it('answers 400 naming response_format when the request has tools too, without calling Anthropic', async () => {
+        for (const stream of [false, true]) {
+          const err = await badRequest(
+            openai.chat.completions.create({
+              model: 'anthropic/claude-haiku-4-5',
+              messages: [{ role: 'user', content: 'JSON please' }],
+              response_format: PERSON_FORMAT,
+              tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }],
+              stream,
+            }),
+          );
+          expect(err.param).toBe('response_format');
+          expect(err.code).toBe('validation_error');
+          expect(err.message).toContain('response_format together with tools is not supported by anthropic');
+          expect(err.message).toMatch(/supported by openai and groq/);
+        }
+        expect(sim.requests).toHaveLength(0);
+      });
     });
 
     it('names the malformed part of a response_format', async () => {

@@ -1,6 +1,13 @@
-/** Anthropic Messages API wire format: POST /v1/messages (JSON and SSE) and POST /v1/messages/count_tokens. */
+/**
+ * Anthropic Messages API wire format: POST /v1/messages (JSON and SSE) and POST /v1/messages/count_tokens.
+ * A `tool_choice` of `{type: "tool", name}` naming one of the request's tools is answered as Anthropic
+ * does: one tool_use block (stop_reason `tool_use`) whose input is the smallest value that follows the
+ * tool's input_schema (structured-output.ts), streamed as input_json_delta pieces (one token each, or
+ * `chunks` of them). Usage is counted as for a text reply (tokens.ts).
+ */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse } from './respond';
+import { minimalInstance, tokensOf } from './structured-output';
 import { cacheUsage, inputTokensFor, outputTokensFor, replyChunks, replyText, type CacheUsage } from './tokens';
 
 function event(type: string, data: string): string {
@@ -22,6 +29,22 @@ export function createMessage(ex: Exchange, body: any): void {
   const stopReason = stopSequence ? 'stop_sequence' : output >= body.max_tokens ? 'max_tokens' : 'end_turn';
   ex.log.usage = { input_tokens: input, output_tokens: output };
   const id = `msg_sim${ex.seq}`;
+  const forced = forcedTool(body);
+  if (forced === null) return sendError(ex, 'invalid', `tool_choice.name: no tool named ${JSON.stringify(body.tool_choice.name)} in tools`);
+  if (forced) {
+    const toolUse = { type: 'tool_use', id: `toolu_sim${ex.seq}`, name: forced.name, input: minimalInstance(forced.input_schema) };
+    if (body.stream === true) return streamToolUse(ex, id, body.model, { input_tokens: input, ...cache }, output, toolUse);
+    return sendJson(ex, {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: body.model,
+      content: [toolUse],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: input, output_tokens: output, ...cache, service_tier: 'standard' },
+    });
+  }
   if (body.stream === true) return streamMessage(ex, id, body.model, { input_tokens: input, ...cache }, output, stopReason, stopSequence);
   sendJson(ex, {
     id,
@@ -42,6 +65,13 @@ export function countTokens(ex: Exchange, body: any): void {
   }
   if (body.max_tokens !== undefined) return sendError(ex, 'invalid', 'max_tokens: Extra inputs are not permitted');
   sendJson(ex, { input_tokens: inputTokensFor(body.messages, body.system) });
+}
+
+/** The tool a `{type: "tool"}` tool_choice forces: undefined without one, null when it names no tool of the request. */
+function forcedTool(body: any): { name: string; input_schema: unknown } | null | undefined {
+  if (body.tool_choice?.type !== 'tool') return undefined;
+  const tools: any[] = Array.isArray(body.tools) ? body.tools : [];
+  return tools.find((tool) => tool?.name === body.tool_choice.name) ?? null;
 }
 
 /** The stop sequence (of the form `wordN`, N within the reply) that comes first in a reply of `output` words, or null. */
@@ -95,4 +125,33 @@ function streamMessage(
     event('message_stop', '{"type":"message_stop"}'),
   );
   sendSse(ex, frames, 3 + Math.ceil(pieces.length / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));
+}
+
+function streamToolUse(
+  ex: Exchange,
+  id: string,
+  model: string,
+  input: CacheUsage & { input_tokens: number },
+  output: number,
+  toolUse: { type: string; id: string; name: string; input: unknown },
+): void {
+  const start = {
+    type: 'message_start',
+    message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...input, output_tokens: 1 } },
+  };
+  const block = { type: 'content_block_start', index: 0, content_block: { ...toolUse, input: {} } };
+  const frames = [event('message_start', JSON.stringify(start)), event('content_block_start', JSON.stringify(block)), event('ping', '{"type":"ping"}')];
+  const tokens = tokensOf(JSON.stringify(toolUse.input));
+  const count = Math.min(Math.max(1, ex.directive.chunks ?? tokens.length), tokens.length);
+  for (let c = 0; c < count; c++) {
+    const piece = tokens.slice(Math.floor((c * tokens.length) / count), Math.floor(((c + 1) * tokens.length) / count)).join('');
+    const delta = { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: piece } };
+    frames.push(event('content_block_delta', JSON.stringify(delta)));
+  }
+  frames.push(
+    event('content_block_stop', '{"type":"content_block_stop","index":0}'),
+    event('message_delta', `{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":${output}}}`),
+    event('message_stop', '{"type":"message_stop"}'),
+  );
+  sendSse(ex, frames, 3 + Math.ceil(count / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));
 }

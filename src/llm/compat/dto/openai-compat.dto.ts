@@ -46,7 +46,8 @@ export class ChatCompletionCreateDto {
     description:
       'The shape of the answer: `{"type":"text"}` (the default, any provider), `{"type":"json_object"}`, or `{"type":"json_schema",' +
       '"json_schema":{name, schema, strict?, description?}}`. The JSON modes reach OpenAI-shaped providers (openai, groq, custom ones) as sent; ' +
-      'for other providers (anthropic) the request is a 400 naming `response_format`',
+      'anthropic models get them as one forced tool whose input comes back as the message content (with `tools` too, a 400 naming ' +
+      '`response_format`); for other providers (mock) the request is a 400 naming `response_format`',
     type: 'object',
     properties: {
       type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] },

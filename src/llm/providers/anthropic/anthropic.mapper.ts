@@ -7,6 +7,7 @@ import {
   GenerateRequest,
   GenerateResult,
   ProviderError,
+  ResponseFormat,
   StreamEvent,
   TokenUsage,
   ToolCall,
@@ -125,6 +126,39 @@ export function toAnthropicToolChoice(choice: ToolChoice | undefined, parallel?:
   return { type: 'tool', name: choice.name, ...serial };
 }
 
+/** The tool a json_object response_format gets: it has no name of its own. */
+export const JSON_RESPONSE_TOOL = 'json_response';
+
+const JSON_RESPONSE_DESCRIPTION = 'Give your whole answer with this tool: its input is your response, as JSON that follows the schema.';
+
+/**
+ * The Messages API has no response_format; a forced tool stands in for it, as established gateways do:
+ * one tool whose input_schema is the schema (named after it; `json_response` for json_object, which
+ * gets any object), and tool_choice naming it. The answer's tool input is then the answer's text
+ * (fromAnthropicMessage, AnthropicStreamReader). Anthropic can be forced to one tool only, so the
+ * caller's own tools cannot come with it: the descriptor lacks response_format_with_tools and the
+ * planner refuses such a request before it gets here.
+ */
+export function toResponseFormatTool(format: ResponseFormat): Anthropic.Tool {
+  if (format.type === 'json_object') {
+    return { name: JSON_RESPONSE_TOOL, description: JSON_RESPONSE_DESCRIPTION, input_schema: { type: 'object', additionalProperties: true } };
+  }
+  const { name, description, schema, strict } = format.jsonSchema;
+  return {
+    name,
+    description: description !== undefined ? `${JSON_RESPONSE_DESCRIPTION} ${description}` : JSON_RESPONSE_DESCRIPTION,
+    input_schema: { type: 'object', ...schema },
+    ...(typeof strict === 'boolean' ? { strict } : {}),
+  };
+}
+
+/** The name of the tool standing in for the request's response_format, if it has one. */
+export function responseFormatToolName(req: Pick<GenerateRequest, 'responseFormat'>): string | undefined {
+  const format = req.responseFormat;
+  if (format === undefined) return undefined;
+  return format.type === 'json_object' ? JSON_RESPONSE_TOOL : format.jsonSchema.name;
+}
+
 /**
  * The request's system text and its inline system turns: one string, joined as
  * before, unless a part carries a cache breakpoint; then one block per part.
@@ -160,6 +194,11 @@ export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreate
   if (req.tools !== undefined && req.tools.length > 0) params.tools = toAnthropicTools(req.tools);
   const toolChoice = toAnthropicToolChoice(req.toolChoice, req.tools?.length ? req.parallelToolCalls : undefined);
   if (toolChoice !== undefined) params.tool_choice = toolChoice;
+  if (req.responseFormat !== undefined) {
+    const tool = toResponseFormatTool(req.responseFormat);
+    params.tools = [tool];
+    params.tool_choice = { type: 'tool', name: tool.name };
+  }
   if (req.cacheControl) params.cache_control = { ...req.cacheControl };
   return params;
 }
@@ -212,13 +251,33 @@ export function toTokenUsage(usage: AnthropicUsageParts): TokenUsage {
   return result;
 }
 
-export function fromAnthropicMessage(message: Anthropic.Message): GenerateResult {
+/** A forced response_format tool used is the answer's end, not a tool call: the caller asked for text. */
+function toStructuredFinishReason(reason: Anthropic.StopReason | null | undefined): FinishReason {
+  return reason === 'tool_use' ? 'stop' : toFinishReason(reason);
+}
+
+/**
+ * A Message → GenerateResult. With `formatTool` (responseFormatToolName of the request) the input of
+ * that tool's tool_use block is the answer's text, as JSON, and the answer has no tool calls; text
+ * blocks beside it are not part of the JSON and are dropped.
+ */
+export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: string): GenerateResult {
   if (!message || !Array.isArray(message.content)) throw new ProviderError('malformed', 'Anthropic answered without content');
   let text = '';
+  let structured: string | undefined;
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (block.type === 'text') text += block.text;
+    else if (block.type === 'tool_use' && formatTool !== undefined && block.name === formatTool) structured = JSON.stringify(block.input ?? {});
     else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+  }
+  if (formatTool !== undefined) {
+    return {
+      text: structured ?? text,
+      finishReason: toStructuredFinishReason(message.stop_reason),
+      usage: message.usage ? toTokenUsage(message.usage) : null,
+      model: message.model,
+    };
   }
   return {
     text,
@@ -234,14 +293,21 @@ export function fromAnthropicMessage(message: Anthropic.Message): GenerateResult
 /**
  * Folds a stream's events into StreamEvents. Usage is split across events:
  * message_start has the input side, message_delta the (cumulative) output.
+ * With `formatTool` (responseFormatToolName of the request) that tool's
+ * input_json_delta pieces are the answer's text deltas, and text blocks are
+ * dropped, as fromAnthropicMessage does.
  */
 export class AnthropicStreamReader {
+  constructor(private readonly formatTool?: string) {}
+
   private usage: AnthropicUsageParts = {};
   private sawUsage = false;
   private stopReason: Anthropic.StopReason | null = null;
   private stopSequence: string | null = null;
   /** content block index → tool call index, for tool_use blocks */
   private readonly toolIndexByBlock = new Map<number, number>();
+  /** content block indexes of the response_format tool's tool_use blocks */
+  private readonly formatBlocks = new Set<number>();
   stopped = false;
 
   read(event: Anthropic.RawMessageStreamEvent): StreamEvent[] {
@@ -250,6 +316,10 @@ export class AnthropicStreamReader {
         this.absorbUsage(event.message.usage);
         return [];
       case 'content_block_start':
+        if (this.formatTool !== undefined) {
+          if (event.content_block.type === 'tool_use' && event.content_block.name === this.formatTool) this.formatBlocks.add(event.index);
+          return [];
+        }
         if (event.content_block.type === 'tool_use') {
           const index = this.toolIndexByBlock.size;
           this.toolIndexByBlock.set(event.index, index);
@@ -258,6 +328,10 @@ export class AnthropicStreamReader {
         if (event.content_block.type === 'text' && event.content_block.text) return [{ type: 'text', text: event.content_block.text }];
         return [];
       case 'content_block_delta':
+        if (this.formatTool !== undefined) {
+          const json = event.delta.type === 'input_json_delta' && this.formatBlocks.has(event.index) ? event.delta.partial_json : '';
+          return json ? [{ type: 'text', text: json }] : [];
+        }
         if (event.delta.type === 'text_delta') return event.delta.text ? [{ type: 'text', text: event.delta.text }] : [];
         if (event.delta.type === 'input_json_delta') {
           const index = this.toolIndexByBlock.get(event.index);
@@ -282,7 +356,7 @@ export class AnthropicStreamReader {
   finish(): StreamEvent[] {
     const events: StreamEvent[] = [];
     if (this.sawUsage) events.push({ type: 'usage', usage: toTokenUsage(this.usage) });
-    const finishReason = toFinishReason(this.stopReason);
+    const finishReason = this.formatTool !== undefined ? toStructuredFinishReason(this.stopReason) : toFinishReason(this.stopReason);
     events.push(
       this.stopReason === 'stop_sequence' && this.stopSequence !== null
         ? { type: 'finish', finishReason, stopSequence: this.stopSequence }

@@ -4,7 +4,7 @@ import { GenerateRequest, GenerateResult, LlmProvider, ProviderError, ProviderMo
 import { sdkClientOptions } from '../sdk-client-options';
 import { toProviderError } from '../sdk-errors';
 import { ANTHROPIC_DESCRIPTOR } from './anthropic.descriptor';
-import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from './anthropic.mapper';
+import { AnthropicStreamReader, fromAnthropicMessage, responseFormatToolName, toAnthropicParams } from './anthropic.mapper';
 import { anthropicMessagesEndpoint, directMessage, directMessageStream } from './direct-messages';
 
 interface MessagesCalls {
@@ -48,7 +48,7 @@ export class AnthropicProvider implements LlmProvider {
     const options = this.callOptions(req, signal);
     const deadline = Date.now() + options.timeout;
     try {
-      return fromAnthropicMessage(await client.create(toAnthropicParams(req), options));
+      return fromAnthropicMessage(await client.create(toAnthropicParams(req), options), responseFormatToolName(req));
     } catch (err) {
       throw toProviderError(err, signal, deadline);
     }
@@ -81,7 +81,7 @@ export class AnthropicProvider implements LlmProvider {
 
   async *stream(req: GenerateRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
     const client = this.requireClient();
-    const reader = new AnthropicStreamReader();
+    const reader = new AnthropicStreamReader(responseFormatToolName(req));
     const options = this.callOptions(req, signal);
     const deadline = Date.now() + options.timeout;
     let events: AsyncIterable<Anthropic.RawMessageStreamEvent>;

@@ -23,7 +23,12 @@ export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
   ) {
     super();
     // named and given its models in CUSTOM_PROVIDERS, keyed in the console or by api_key there: no aliases, no env variables
-    this.descriptor = { id, aliases: [], capabilities: ['chat', 'stream', 'embeddings', 'response_format', 'logprobs', 'n'], models };
+    this.descriptor = {
+      id,
+      aliases: [],
+      capabilities: ['chat', 'stream', 'embeddings', 'response_format', 'response_format_with_tools', 'logprobs', 'n'],
+      models,
+    };
   }
 
   /** A base URL is what makes a custom provider usable; the key is optional. */

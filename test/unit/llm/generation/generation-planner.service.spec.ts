@@ -15,10 +15,12 @@ function targetOf(providerId: string, model: string, capabilities: ProviderCapab
 }
 
 describe(GenerationPlanner.name, () => {
-  const openai = targetOf('openai', 'gpt-4o-mini', ['chat', 'stream', 'response_format', 'logprobs', 'n']);
-  const groq = targetOf('groq', 'llama-3.3-70b-versatile', ['chat', 'stream', 'response_format']);
+  const openai = targetOf('openai', 'gpt-4o-mini', ['chat', 'stream', 'response_format', 'response_format_with_tools', 'logprobs', 'n']);
+  const groq = targetOf('groq', 'llama-3.3-70b-versatile', ['chat', 'stream', 'response_format', 'response_format_with_tools']);
   const anthropic = targetOf('anthropic', 'claude-haiku-4-5', ['chat', 'stream']);
-  const byId = new Map([openai, groq, anthropic].map((t) => [t.id, t]));
+  // response_format through a forced tool of its own: not together with the caller's tools
+  const claude = targetOf('claude', 'claude-sonnet-4-5', ['chat', 'stream', 'response_format']);
+  const byId = new Map([openai, groq, anthropic, claude].map((t) => [t.id, t]));
 
   let models: jest.Mocked<Pick<ModelResolver, 'targetFor' | 'resolve' | 'providersWith'>>;
   let sut: GenerationPlanner;
@@ -73,6 +75,18 @@ describe(GenerationPlanner.name, () => {
     expect(error.code).toBe('validation_error');
     expect(error.message).toBe('response_format is not supported by anthropic models (anthropic/claude-haiku-4-5); it is supported by openai and groq models');
     expect(error.details).toEqual([{ field: 'response_format', message: 'not supported by anthropic; supported by openai and groq models' }]);
+  });
+
+  it('refuses response_format together with tools for a provider with response_format alone, naming response_format', async () => {
+    const tools = [{ name: 'lookup', parameters: { type: 'object' } }];
+    const error = await refusal(sut.prepare(input('claude/claude-sonnet-4-5', { responseFormat: { type: 'json_object' }, tools })));
+    expect(error.message).toBe(
+      'response_format together with tools is not supported by claude models (claude/claude-sonnet-4-5); it is supported by openai and groq models',
+    );
+    expect(error.details).toEqual([{ field: 'response_format', message: 'with tools: not supported by claude; supported by openai and groq models' }]);
+    // without tools it passes
+    const prepared = await sut.prepare(input('claude/claude-sonnet-4-5', { responseFormat: { type: 'json_object' } }));
+    expect(prepared.request).toMatchObject({ responseFormat: { type: 'json_object' } });
   });
 
   it('refuses logprobs for a provider with response_format but not logprobs', async () => {

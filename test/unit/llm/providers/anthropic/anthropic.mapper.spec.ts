@@ -1,5 +1,12 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams, toImageBlock, toTokenUsage } from '@src/llm/providers/anthropic/anthropic.mapper';
+import {
+  AnthropicStreamReader,
+  fromAnthropicMessage,
+  responseFormatToolName,
+  toAnthropicParams,
+  toImageBlock,
+  toTokenUsage,
+} from '@src/llm/providers/anthropic/anthropic.mapper';
 import { ProviderError } from '@src/llm/providers/llm-provider';
 
 function message(overrides: Partial<Anthropic.Message>): Anthropic.Message {
@@ -288,5 +295,62 @@ describe(AnthropicStreamReader.name, () => {
     const sut = new AnthropicStreamReader();
     events.slice(0, -1).forEach((e) => sut.read(e));
     expect(sut.stopped).toBe(false);
+  });
+});
+
+describe('response_format through a forced tool', () => {
+  const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+  const jsonSchema = { type: 'json_schema' as const, jsonSchema: { name: 'place', schema, strict: true } };
+
+  it('adds one tool with the schema as input_schema and forces it with tool_choice', () => {
+    const params = toAnthropicParams({ model: 'm', messages: [{ role: 'user', content: 'Where?' }], responseFormat: jsonSchema });
+    expect(params.tools).toEqual([{ name: 'place', description: expect.stringContaining('this tool'), input_schema: schema, strict: true }]);
+    expect(params.tool_choice).toEqual({ type: 'tool', name: 'place' });
+    expect(responseFormatToolName({ responseFormat: jsonSchema })).toBe('place');
+  });
+
+  it('gives json_object a json_response tool that takes any object', () => {
+    const params = toAnthropicParams({ model: 'm', messages: [{ role: 'user', content: 'JSON' }], responseFormat: { type: 'json_object' } });
+    expect(params.tools).toEqual([{ name: 'json_response', description: expect.any(String), input_schema: { type: 'object', additionalProperties: true } }]);
+    expect(params.tool_choice).toEqual({ type: 'tool', name: 'json_response' });
+    expect(responseFormatToolName({ responseFormat: { type: 'json_object' } })).toBe('json_response');
+    expect(responseFormatToolName({})).toBeUndefined();
+  });
+
+  it("answers the tool's input as the text, finishing with stop and no tool calls", () => {
+    const result = fromAnthropicMessage(
+      message({ content: [{ type: 'tool_use', id: 'toolu_1', name: 'place', input: { city: 'Oslo' } } as Anthropic.ToolUseBlock], stop_reason: 'tool_use' }),
+      'place',
+    );
+    expect(result).toEqual({ text: '{"city":"Oslo"}', finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 5 }, model: 'claude-sonnet-4-5' });
+  });
+
+  it('keeps a cut-off answer a length finish', () => {
+    const result = fromAnthropicMessage(message({ content: [], stop_reason: 'max_tokens' }), 'place');
+    expect(result).toMatchObject({ text: '', finishReason: 'length' });
+    expect(result.toolCalls).toBeUndefined();
+  });
+
+  it("streams the tool's input_json_delta pieces as text deltas and finishes with stop", () => {
+    const sut = new AnthropicStreamReader('place');
+    const events = [
+      { type: 'message_start', message: message({ usage: { input_tokens: 7, output_tokens: 1 } as Anthropic.Usage }) },
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_1', name: 'place', input: {} } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"city":' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: ' "Oslo"}' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 9 } },
+      { type: 'message_stop' },
+    ] as unknown as Anthropic.RawMessageStreamEvent[];
+    const out = events.flatMap((e) => sut.read(e));
+    expect(out).toEqual([
+      { type: 'text', text: '{"city":' },
+      { type: 'text', text: ' "Oslo"}' },
+    ]);
+    expect(sut.finish()).toEqual([
+      { type: 'usage', usage: { inputTokens: 7, outputTokens: 9 } },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
   });
 });
