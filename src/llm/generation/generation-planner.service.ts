@@ -72,8 +72,9 @@ export class GenerationPlanner {
       targets,
       requestedModel: primary.id,
       request,
-      // tool definitions are prompt too: a call with large schemas must reserve for them
-      estimatedInputTokens: this.tokens.countMessages(system, messages) + this.tokens.countTools(params.tools),
+      // tool definitions and a response schema are prompt too: a call with large schemas must reserve for them
+      estimatedInputTokens:
+        this.tokens.countMessages(system, messages) + this.tokens.countTools(params.tools) + this.tokens.countResponseFormat(params.responseFormat),
       // max_tokens bounds each choice: n of them may each reach it (the reservation and the token limit count them all)
       maxOutputTokens: (params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE) * (params.n ?? 1),
       template,

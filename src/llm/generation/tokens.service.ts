@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import type { ChatMessage, ToolDefinition } from '../providers/llm-provider';
+import type { ChatMessage, ResponseFormat, ToolDefinition } from '../providers/llm-provider';
 
 /** OpenAI's chat format adds about 3 tokens per message (role and separators) and 3 to prime the reply. */
 const TOKENS_PER_MESSAGE = 3;
@@ -159,6 +159,13 @@ export class TokensService implements OnApplicationBootstrap {
   countTools(tools: readonly ToolDefinition[] | undefined): number {
     if (!tools?.length) return 0;
     return this.countPrompt(JSON.stringify(tools.map(({ name, description, parameters }) => ({ name, description, parameters }))));
+  }
+
+  /** Prompt tokens of a response_format's schema: providers put it before the model (Anthropic as a forced tool) and bill it as input. */
+  countResponseFormat(format: ResponseFormat | undefined): number {
+    if (format?.type !== 'json_schema') return 0;
+    const { name, description, schema } = format.jsonSchema;
+    return this.countPrompt(JSON.stringify({ name, description, schema }));
   }
 
   /** count(), remembered for texts seen again (see PROMPT_CACHE_MAX_CHARS). */

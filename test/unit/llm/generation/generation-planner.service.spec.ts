@@ -34,9 +34,10 @@ describe(GenerationPlanner.name, () => {
       ),
     };
     const access: jest.Mocked<Pick<AccessPolicy, 'assertModelAllowed'>> = { assertModelAllowed: jest.fn() };
-    const tokens: jest.Mocked<Pick<TokensService, 'countMessages' | 'countTools'>> = {
+    const tokens: jest.Mocked<Pick<TokensService, 'countMessages' | 'countTools' | 'countResponseFormat'>> = {
       countMessages: jest.fn().mockReturnValue(3),
       countTools: jest.fn((tools) => (tools?.length ?? 0) * 40),
+      countResponseFormat: jest.fn((format) => (format?.type === 'json_schema' ? 500 : 0)),
     };
     sut = new GenerationPlanner(
       models as unknown as ModelResolver,
@@ -143,6 +144,8 @@ describe(GenerationPlanner.name, () => {
     const tool = { name: 'lookup', parameters: { type: 'object' } };
     expect((await sut.prepare(input('openai/gpt-4o-mini', {}))).estimatedInputTokens).toBe(3);
     expect((await sut.prepare(input('openai/gpt-4o-mini', { tools: [tool, tool] }))).estimatedInputTokens).toBe(3 + 80);
+    const responseFormat = { type: 'json_schema' as const, jsonSchema: { name: 'answer', schema: { type: 'object' } } };
+    expect((await sut.prepare(input('openai/gpt-4o-mini', { responseFormat }))).estimatedInputTokens).toBe(3 + 500);
   });
 
   it('does no capability work for a request without these options', async () => {

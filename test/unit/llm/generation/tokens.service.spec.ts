@@ -145,4 +145,14 @@ describe(TokensService.name, () => {
       expect(sut.countTools([])).toBe(0);
     });
   });
+
+  describe('countResponseFormat', () => {
+    it("counts a json_schema's name, description and schema; json_object and no format are nothing", () => {
+      const schema = { type: 'object', properties: { answer: { type: 'string' }, confidence: { type: 'number' } } };
+      const format = { type: 'json_schema' as const, jsonSchema: { name: 'verdict', description: 'The verdict', schema } };
+      expect(sut.countResponseFormat(format)).toBe(sut.count(JSON.stringify({ name: 'verdict', description: 'The verdict', schema })));
+      expect(sut.countResponseFormat({ type: 'json_object' })).toBe(0);
+      expect(sut.countResponseFormat(undefined)).toBe(0);
+    });
+  });
 });
