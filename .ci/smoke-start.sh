@@ -19,7 +19,14 @@ stop_server() {
   fi
   PID=""
 }
-cleanup() { stop_server; rm -rf "$DATA_DIR"; }
+cleanup() {
+  local status=$?
+  stop_server
+  # the embedded PostgreSQL may still be writing its shutdown checkpoint: its postmaster.pid goes last
+  for _ in $(seq 1 60); do [ -e "$DATA_DIR/postgres/postmaster.pid" ] || break; sleep 0.5; done
+  rm -rf "$DATA_DIR" 2>/dev/null || { sleep 2; rm -rf "$DATA_DIR" || echo "note: could not remove $DATA_DIR"; }
+  exit "$status"
+}
 trap cleanup EXIT
 
 start_server() {
