@@ -75,7 +75,7 @@ async function interleavedLoad(sides: readonly LoadSide[], connections: number, 
   const slices = sides.map(() => [] as LoadResult[]);
   const latencies = sides.map(() => [] as number[]);
   const cpuMs = sides.map(() => 0);
-  for (let round = 0; round < rounds; round++) {
+  for (let turn = 0; turn < rounds; turn++) {
     for (const [i, side] of sides.entries()) {
       const cpu0 = side.cpuPid === undefined ? 0 : cpuTimeMs(side.cpuPid);
       slices[i].push(await runLoad(side.target, connections, sliceS, undefined, latencies[i]));
