@@ -1,7 +1,7 @@
 import { TcpProxy } from '@test/integration/billing/tcp-proxy';
 import { Browser, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
-import { browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { waitUntil } from '../support/poll';
 
@@ -19,16 +19,7 @@ run('the console when a background refresh fails, in headless Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${t.url}/api/admin${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as T;
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const admin = <T>(method: string, path: string, body?: unknown): Promise<T> => adminRequest<T>(t, method, path, body);
   const status = async (path: string) => (await page.request.get(`${t.url}/api/admin${path}`)).status();
   const refreshFailed = () => page.locator('.refresh-failed');
   /** the operator comes back to the tab: every query on the page reads again */

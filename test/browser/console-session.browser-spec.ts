@@ -1,7 +1,7 @@
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Client } from 'pg';
 import { startTestApp, TestApp } from '../support/app';
-import { browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
 import { waitUntil } from '../support/poll';
 
 const run = browserAvailable() ? describe : describe.skip;
@@ -16,16 +16,7 @@ run('the console when the admin session ends mid-edit, in headless Chromium', ()
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${t.url}/api/admin${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as T;
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const admin = <T>(method: string, path: string, body?: unknown): Promise<T> => adminRequest<T>(t, method, path, body);
 
   /** The session runs out on the server, as it does after its 12 hours: its expiry is put in the past. */
   const endSession = async () => {

@@ -33,3 +33,15 @@ export function launchBrowser(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
+
+/** The admin API as a browser test's set-up sees it: JSON in and out, a failure thrown with its status and body. */
+export async function adminRequest<T>(app: { url: string; adminToken: string }, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${app.url}/api/admin${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${app.adminToken}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
