@@ -26,7 +26,7 @@ export interface IngestResult {
 async function recorderIngest(dataSource: DataSource, total: number, concurrency: number) {
   const [client]: { id: string }[] = await dataSource.query(`INSERT INTO api_clients (name) VALUES ('bench-ingest') RETURNING id`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'llmhub-bench-ingest-'));
-  const recorder = new UsageRecorder(new UsageRepository(dataSource), { dataDir }, new MetricsService());
+  const recorder = new UsageRecorder(new UsageRepository(dataSource, { usageSynchronousCommit: true }), { dataDir }, new MetricsService());
   await recorder.onApplicationBootstrap();
   // records of "now" (the last hour), like live traffic; built before the clock starts
   const random = mulberry32(42);

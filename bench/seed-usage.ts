@@ -113,7 +113,7 @@ export async function seedUsage(dataSource: DataSource, opts: SeedOptions, log: 
     );
     clientIds.push(row.id);
   }
-  const repository = new UsageRepository(dataSource);
+  const repository = new UsageRepository(dataSource, { usageSynchronousCommit: true });
   const random = mulberry32(opts.rows ^ (opts.days << 8) ^ opts.clients);
   const now = Date.now();
   let written = 0;

@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { MetricsService } from './metrics.service';
 import type { UsageRecord } from './usage-record';
-import { UsageRepository } from './usage.repository';
+import { type CommitWait, UsageRepository } from './usage.repository';
 import { UsageSpool } from './usage-spool';
 
 interface Pending {
@@ -176,10 +176,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private async insert(records: UsageRecord[]): Promise<void> {
+  private async insert(records: UsageRecord[], wait: CommitWait = 'configured'): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await withinTimeout(this.repository.insertBatch(records), INSERT_TIMEOUT_MS, `usage insert timed out after ${INSERT_TIMEOUT_MS} ms`);
+        await withinTimeout(this.repository.insertBatch(records, wait), INSERT_TIMEOUT_MS, `usage insert timed out after ${INSERT_TIMEOUT_MS} ms`);
         return;
       } catch (err) {
         if (!isRetriableConflict(err) || attempt >= 3) throw err;
@@ -188,10 +188,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Isolates records the database refuses as invalid; they go to a dead-letter file, the rest are stored. */
-  private async insertOneByOne(records: UsageRecord[]): Promise<void> {
+  private async insertOneByOne(records: UsageRecord[], wait: CommitWait = 'configured'): Promise<void> {
     for (const record of records) {
       try {
-        await this.insert([record]);
+        await this.insert([record], wait);
       } catch (err) {
         if (!isDataError(err)) {
           this.degraded = true;
@@ -235,11 +235,12 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
           if (skipped > 0) this.logger.warn(`Skipped ${skipped} torn line(s) in ${file}`);
           for (let i = 0; i < records.length; i += MAX_BATCH) {
             const chunk = records.slice(i, i + MAX_BATCH);
+            // flushed to disk whatever USAGE_SYNCHRONOUS_COMMIT says: the spool file is deleted next
             try {
-              await this.insert(chunk);
+              await this.insert(chunk, 'flushed');
             } catch (err) {
               if (!isDataError(err)) throw err;
-              await this.insertOneByOne(chunk);
+              await this.insertOneByOne(chunk, 'flushed');
             }
           }
           await this.spool.remove(file);

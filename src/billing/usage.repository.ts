@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/env.schema';
+import { asyncCommitPool } from '../database/async-commit-pool';
 import type { UsageRecord } from './usage-record';
 
 export const LOG_COLUMNS = [
@@ -111,21 +114,47 @@ export function toColumnArrays(records: readonly UsageRecord[]): unknown[][] {
   return columns;
 }
 
-/** The usage write path: hand-written SQL straight on the pg pool (the hot path: every call writes one row). */
+/** How an insert's commit is acknowledged: as configured, or always after the flush to disk. */
+export type CommitWait = 'configured' | 'flushed';
+
+/**
+ * The usage write path: hand-written SQL straight on the pg pool (the hot path:
+ * every call writes one row). With USAGE_SYNCHRONOUS_COMMIT=off the calls'
+ * inserts go through a pool of their own whose commits do not wait for the flush.
+ */
 @Injectable()
-export class UsageRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+export class UsageRepository implements OnApplicationShutdown {
+  private readonly logger = new Logger(UsageRepository.name);
+  private asyncPool: Pool | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'usageSynchronousCommit'>,
+  ) {}
 
   get pool(): Pool {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /** Inserts the batch in one statement (one transaction); returns how many rows were new. */
-  async insertBatch(records: readonly UsageRecord[]): Promise<number> {
+  async insertBatch(records: readonly UsageRecord[], wait: CommitWait = 'configured'): Promise<number> {
     if (records.length === 0) return 0;
     const one = records.length === 1;
     const statement = one ? STATEMENTS.one : STATEMENTS.batch;
-    const result = await this.pool.query({ name: statement.name, text: statement.text, values: one ? rowValues(records[0]) : toColumnArrays(records) });
+    const pool = wait === 'flushed' || this.config.usageSynchronousCommit ? this.pool : this.unflushedPool();
+    const result = await pool.query({ name: statement.name, text: statement.text, values: one ? rowValues(records[0]) : toColumnArrays(records) });
     return result.rowCount ?? 0;
+  }
+
+  /** After the recorder's last flush (its beforeApplicationShutdown) and before TypeORM closes the main pool. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.asyncPool?.end().catch(() => undefined);
+    this.asyncPool = undefined;
+  }
+
+  // the recorder keeps one insert in flight; a second connection for when a timed-out insert still holds the first
+  private unflushedPool(): Pool {
+    this.asyncPool ??= asyncCommitPool(this.dataSource, 2, this.logger, 'Usage insert');
+    return this.asyncPool;
   }
 }

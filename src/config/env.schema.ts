@@ -50,8 +50,11 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** raw JSON; the pricing service parses and validates it */
   priceOverrides?: string;
-  /** how long a record may wait to join a group commit */
-  usageFlushIntervalMs: number;
+  /**
+   * false: a call's usage record is answered once PostgreSQL has it committed in
+   * memory, before its WAL is flushed to disk (USAGE_SYNCHRONOUS_COMMIT=off)
+   */
+  usageSynchronousCommit: boolean;
   /** on SIGTERM/SIGINT, how long in-flight requests may take to finish before they are aborted */
   shutdownGraceMs: number;
 }
@@ -204,7 +207,7 @@ export function parseEnv(env: Env): AppConfig {
       .filter(Boolean),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     priceOverrides: r.raw('PRICE_OVERRIDES'),
-    usageFlushIntervalMs: r.int('USAGE_FLUSH_INTERVAL_MS', 2, 0, 1000),
+    usageSynchronousCommit: r.oneOf('USAGE_SYNCHRONOUS_COMMIT', ['on', 'off'] as const, 'on') === 'on',
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 25_000, 0, 3_600_000),
   };
   if (config.priceOverrides !== undefined) {

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Pool, type PoolConfig } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { asyncCommitPool } from '../../database/async-commit-pool';
 import { BudgetRequest, RESERVATION_TTL_MS } from './limit-types';
 import { unitsToUsd, usdToUnits } from './usd-units';
 
@@ -301,12 +301,7 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
 
   /** Same server and credentials as the application pool; asynchronous commit (see the class comment). */
   private pool(): Pool {
-    if (!this.ownPool) {
-      const base = ((this.dataSource.driver as PostgresDriver).master as Pool & { options: PoolConfig }).options;
-      const options = [base.options, '-c synchronous_commit=off'].filter(Boolean).join(' ');
-      this.ownPool = new Pool({ ...base, max: 4, min: 0, idleTimeoutMillis: 30_000, options });
-      this.ownPool.on('error', (e) => this.logger.warn(`Budget pool connection error: ${e.message}`));
-    }
+    this.ownPool ??= asyncCommitPool(this.dataSource, 4, this.logger, 'Budget');
     return this.ownPool;
   }
 }

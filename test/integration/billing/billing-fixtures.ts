@@ -19,10 +19,11 @@ export async function openDataSource(url: string): Promise<DataSource> {
   return new DataSource(dataSourceOptions(url, 4)).initialize();
 }
 
-export function newRecorder(dataSource: DataSource, dataDir = mkdtempSync(join(tmpdir(), 'llmhub-billing-'))) {
+export function newRecorder(dataSource: DataSource, dataDir = mkdtempSync(join(tmpdir(), 'llmhub-billing-')), usageSynchronousCommit = true) {
   const metrics = new MetricsService();
-  const recorder = new UsageRecorder(new UsageRepository(dataSource), { dataDir }, metrics);
-  return { recorder, metrics, dataDir };
+  const repository = new UsageRepository(dataSource, { usageSynchronousCommit });
+  const recorder = new UsageRecorder(repository, { dataDir }, metrics);
+  return { recorder, repository, metrics, dataDir };
 }
 
 export function newBillingReads(dataSource: DataSource): BillingReadService {

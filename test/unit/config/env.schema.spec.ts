@@ -15,6 +15,7 @@ describe('parseEnv', () => {
     const sut = parseEnv({});
     expect(sut).toMatchObject({ port: 4000, dataDir: './data', retentionDays: 90, logLevel: 'info', databaseUrl: undefined, redisUrl: undefined });
     expect(sut.shutdownGraceMs).toBe(25_000);
+    expect(sut.usageSynchronousCommit).toBe(true);
     expect(sut.providers).toMatchObject({ timeoutMs: 60_000, streamIdleTimeoutMs: 60_000 });
     expect(sut.providers.mock).toBe('auto');
     expect(sut.providers.openai).toEqual({ apiKey: undefined, baseUrl: undefined });
@@ -30,6 +31,7 @@ describe('parseEnv', () => {
   it('names the variable and what it expected when a value is wrong', () => {
     expect(problemsOf({ PORT: 'eighty' })).toEqual(['PORT: expected an integer from 0 to 65535, got "eighty"']);
     expect(problemsOf({ MOCK_PROVIDER: 'maybe' })[0]).toBe('MOCK_PROVIDER: expected one of auto, on, off, got "maybe"');
+    expect(problemsOf({ USAGE_SYNCHRONOUS_COMMIT: 'false' })).toEqual(['USAGE_SYNCHRONOUS_COMMIT: expected one of on, off, got "false"']);
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/);
     expect(problemsOf({ REDIS_URL: 'localhost:6379' })[0]).toMatch(/^REDIS_URL: expected a redis:\/\//);
     expect(problemsOf({ RETENTION_DAYS: '0' })[0]).toMatch(/^RETENTION_DAYS: expected an integer from 1/);
@@ -39,6 +41,11 @@ describe('parseEnv', () => {
     expect(problemsOf({ LLMHUB_SECRET: 'short' })[0]).toBe('LLMHUB_SECRET: expected at least 32 characters');
     expect(problemsOf({ PRICE_OVERRIDES: '{nope' })[0]).toMatch(/^PRICE_OVERRIDES: price overrides are not valid JSON/);
     expect(problemsOf({ PRICE_OVERRIDES: '{"openai/gpt-4o":{"input_per_m":"2.5"}}' })[0]).toMatch(/^PRICE_OVERRIDES: .*openai\/gpt-4o.*output_per_m/);
+  });
+
+  it("waits for the usage records' flush to disk unless told not to", () => {
+    expect(parseEnv({ USAGE_SYNCHRONOUS_COMMIT: 'on' }).usageSynchronousCommit).toBe(true);
+    expect(parseEnv({ USAGE_SYNCHRONOUS_COMMIT: 'off' }).usageSynchronousCommit).toBe(false);
   });
 
   it('reports every problem at once, not just the first', () => {
