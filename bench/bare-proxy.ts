@@ -19,7 +19,11 @@ import { Pool, type Dispatcher } from 'undici';
 
 const upstream = new Pool(process.env.BENCH_PROXY_UPSTREAM ?? 'http://127.0.0.1:8080', { connections: 256, pipelining: 1 });
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'upgrade', 'proxy-connection']);
-const commitDb = process.env.BENCH_PROXY_COMMIT_DB ? new PgPool({ connectionString: process.env.BENCH_PROXY_COMMIT_DB, max: 16 }) : null;
+// BENCH_PROXY_SYNCHRONOUS_COMMIT=off: the floor of a gateway run with USAGE_SYNCHRONOUS_COMMIT=off
+const commitOptions = process.env.BENCH_PROXY_SYNCHRONOUS_COMMIT === 'off' ? '-c synchronous_commit=off' : undefined;
+const commitDb = process.env.BENCH_PROXY_COMMIT_DB
+  ? new PgPool({ connectionString: process.env.BENCH_PROXY_COMMIT_DB, max: 16, options: commitOptions })
+  : null;
 const INSERT = { name: 'bench_proxy_log_insert', text: 'INSERT INTO bench_proxy_log (id, created_at, status, bytes) VALUES ($1, $2, $3, $4)' };
 
 /** The request passed on as it came; the answer with its hop-by-hop headers removed. */

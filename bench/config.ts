@@ -36,7 +36,14 @@ export interface BenchConfig {
   /** which load run the profile covers (default: the largest connection count) */
   profileConnections: number;
   keepDatabase: boolean;
+  /** LLMHub's USAGE_SYNCHRONOUS_COMMIT, and the same for the proxy that commits (default on: durable) */
+  usageSynchronousCommit: 'on' | 'off';
   resultsDir: string;
+}
+
+/** How the usage record (and the proxy's row) is committed in this run. */
+export function commitKind(config: Pick<BenchConfig, 'usageSynchronousCommit'>): string {
+  return config.usageSynchronousCommit === 'on' ? 'durable commit' : 'commit not waiting for its flush (USAGE_SYNCHRONOUS_COMMIT=off)';
 }
 
 function flagsToEnv(argv: readonly string[]): Record<string, string> {
@@ -70,6 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
   for (const s of scenarios) {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`BENCH_SCENARIOS: unknown "${s}" (known: ${SCENARIOS.join(', ')})`);
   }
+  const usageSynchronousCommit = all.BENCH_USAGE_SYNCHRONOUS_COMMIT ?? 'on';
+  if (usageSynchronousCommit !== 'on' && usageSynchronousCommit !== 'off') {
+    throw new Error(`BENCH_USAGE_SYNCHRONOUS_COMMIT: expected on or off, got "${usageSynchronousCommit}"`);
+  }
   const connections = (all.BENCH_CONNECTIONS ?? (quick ? '1,50' : '1,10,50')).split(',').map((c) => Number(c.trim()));
   if (connections.some((c) => !Number.isInteger(c) || c < 1 || c > 1000)) throw new Error('BENCH_CONNECTIONS: expected e.g. 1,10,50');
   return {
@@ -93,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     cpuProfile: bool('BENCH_CPU_PROF'),
     profileConnections: int('BENCH_PROFILE_CONNECTIONS', Math.max(...connections), 1),
     keepDatabase: bool('BENCH_KEEP_DB'),
+    usageSynchronousCommit,
     resultsDir,
   };
 }

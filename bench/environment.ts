@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BenchConfig, LimitsMode } from './config';
+import { commitKind, type BenchConfig, type LimitsMode } from './config';
 import { createBenchDatabase, type BenchDatabase } from './database';
 import { freePort, spawnChild, waitForHttp, type Child } from './processes';
 
@@ -75,11 +75,18 @@ export async function startUpstream(config: BenchConfig, onDatabase: (db: BenchD
   const commitProxy = spawnChild(
     'bare-proxy-commit',
     [path.join(DIST, 'bench/bare-proxy.js')],
-    { PATH: process.env.PATH, NODE_ENV: 'production', BENCH_PROXY_PORT: String(commitProxyPort), BENCH_PROXY_UPSTREAM: simUrl, BENCH_PROXY_COMMIT_DB: db.url },
+    {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      BENCH_PROXY_PORT: String(commitProxyPort),
+      BENCH_PROXY_UPSTREAM: simUrl,
+      BENCH_PROXY_COMMIT_DB: db.url,
+      BENCH_PROXY_SYNCHRONOUS_COMMIT: config.usageSynchronousCommit,
+    },
     path.join(config.resultsDir, 'bare-proxy-commit.log'),
   );
   await waitForHttp(`${commitProxyUrl}/v1/models`, commitProxy, { authorization: `Bearer ${SIM_KEY}` });
-  log(`simulator on ${simUrl}, bare proxy on ${proxyUrl}, bare proxy with a durable commit per call on ${commitProxyUrl}`);
+  log(`simulator on ${simUrl}, bare proxy on ${proxyUrl}, bare proxy with a ${commitKind(config)} per call on ${commitProxyUrl}`);
   return { db, sim, proxy, commitProxy, simUrl, proxyUrl, commitProxyUrl };
 }
 
@@ -109,6 +116,7 @@ export async function startHub(
     DATABASE_URL: databaseUrl,
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: config.logLevel,
+    USAGE_SYNCHRONOUS_COMMIT: config.usageSynchronousCommit,
     DATA_DIR: dataDir,
     MOCK_PROVIDER: 'off',
     OPENAI_BASE_URL: `${up.simUrl}/v1`,

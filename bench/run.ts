@@ -269,7 +269,8 @@ async function main(): Promise<void> {
     checks: [],
     errors: [],
   };
-  log(`limits: ${config.limitsModes.join(' then ')}; LOG_LEVEL=${config.logLevel}; scenarios ${config.scenarios.join(', ')}${config.quick ? ' (quick)' : ''}`);
+  const settings = `LOG_LEVEL=${config.logLevel}; USAGE_SYNCHRONOUS_COMMIT=${config.usageSynchronousCommit}`;
+  log(`limits: ${config.limitsModes.join(' then ')}; ${settings}; scenarios ${config.scenarios.join(', ')}${config.quick ? ' (quick)' : ''}`);
   const up = await startUpstream(config, (db) => {
     if (!config.keepDatabase) pendingDrop = db;
   }).catch(async (err: unknown) => {

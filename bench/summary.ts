@@ -1,11 +1,11 @@
 /** Targets as checks, and the printed summary of a benchmark run. */
 import path from 'node:path';
-import type { BenchConfig } from './config';
+import { commitKind, type BenchConfig } from './config';
 import { renderTable, verdict, type Check } from './report';
 import type { ModeResult, Results } from './results-types';
 import { round } from './stats';
 
-const withCommit = (ms: number | undefined) => (ms === undefined ? '' : `, ${ms} ms with a durable commit per call`);
+const withCommit = (ms: number | undefined, config: BenchConfig) => (ms === undefined ? '' : `, ${ms} ms with a ${commitKind(config)} per call`);
 
 const withVerdicts = (checks: Check[]) =>
   checks.map((c) => ({ ...c, measured: c.measured === null ? null : round(c.measured, 3) })).map((c) => ({ ...c, result: verdict(c) }));
@@ -22,7 +22,7 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     kind: 'max',
     target: 1,
     note: one
-      ? `bare proxy adds ${one.proxyOverheadMs.p50} ms${withCommit(one.proxyCommitOverheadMs?.p50)}; ` +
+      ? `bare proxy adds ${one.proxyOverheadMs.p50} ms${withCommit(one.proxyCommitOverheadMs?.p50, config)}; ` +
         `direct ${round(one.direct.latencyMs.p50)} / LLMHub ${round(one.llmhub.latencyMs.p50)} ms`
       : undefined,
   });
@@ -33,7 +33,7 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     kind: 'max',
     target: 3,
     note: one
-      ? `bare proxy adds ${one.proxyOverheadMs.p99} ms${withCommit(one.proxyCommitOverheadMs?.p99)}; ` +
+      ? `bare proxy adds ${one.proxyOverheadMs.p99} ms${withCommit(one.proxyCommitOverheadMs?.p99, config)}; ` +
         `direct ${round(one.direct.latencyMs.p99)} / LLMHub ${round(one.llmhub.latencyMs.p99)} ms`
       : undefined,
   });
@@ -127,7 +127,8 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
     '',
     `LLMHub benchmark${r.quick ? ' (--quick smoke: short runs, figures are rough)' : ''} — ${r.startedAt} — ` +
       `node ${r.machine.node}, ${r.machine.cpus} CPU(s) ${r.machine.cpuModel}`,
-    `LOG_LEVEL=${config.logLevel}; load ${config.durationS} s per side per connection count in ${config.loadRounds} interleaved round(s); ` +
+    `LOG_LEVEL=${config.logLevel}; USAGE_SYNCHRONOUS_COMMIT=${config.usageSynchronousCommit}; ` +
+      `load ${config.durationS} s per side per connection count in ${config.loadRounds} interleaved round(s); ` +
       `model ${model}, max_tokens 16; ` +
       'sides: direct to the simulator, bare proxy (node:http + undici Pool), at 1 connection the same proxy committing a row per call, LLMHub',
   ];
