@@ -10,6 +10,7 @@
  *   npm run build:server
  *   node dist/bench/ab.js --baseline-dist=/path/to/other/dist [--rounds=3 --requests=3000 --ab-connections=10]
  *   node dist/bench/ab.js --current-node-args=--min-semi-space-size=4   (same build, a start flag tried)
+ *   node dist/bench/ab.js --current-env=USAGE_SYNCHRONOUS_COMMIT=off    (same build, a setting tried)
  *
  * The other build is any checkout built with `npm run build:server` (e.g.
  * `git archive <commit> | tar -x -C /tmp/base`, node_modules linked, built).
@@ -70,8 +71,16 @@ async function main(): Promise<void> {
   const nodeArgs = (name: string): string[] => (all[name] ? all[name].split(',').filter(Boolean) : []);
   const baselineArgs = nodeArgs('baseline-node-args');
   const currentArgs = nodeArgs('current-node-args');
-  if (!baselineDist && !baselineLimits && baselineArgs.length + currentArgs.length === 0) {
-    throw new Error('--baseline-dist=<dist directory of the other build>, --baseline-limits=<mode> or --current-node-args=<flags> is required');
+  // environment for either side, comma-separated NAME=value (e.g. --current-env=USAGE_SYNCHRONOUS_COMMIT=off)
+  const envOf = (name: string): Record<string, string> =>
+    Object.fromEntries(nodeArgs(name).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  const baselineEnv = envOf('baseline-env');
+  const currentEnv = envOf('current-env');
+  const sameBuild = !baselineDist && !baselineLimits && baselineArgs.length + currentArgs.length === 0;
+  if (sameBuild && Object.keys({ ...baselineEnv, ...currentEnv }).length === 0) {
+    throw new Error(
+      '--baseline-dist=<dist directory of the other build>, --baseline-limits=<mode>, --current-node-args=<flags> or --current-env=<NAME=value> is required',
+    );
   }
   if (baselineLimits && baselineLimits !== 'in-memory' && baselineLimits !== 'redis') throw new Error('--baseline-limits: in-memory or redis');
   const rounds = Number(all.rounds ?? 3);
@@ -85,8 +94,8 @@ async function main(): Promise<void> {
     const mode = config.limitsModes[0];
     const baselineMode = baselineLimits ?? mode;
     const hubs: Hub[] = [
-      await startHub(config, up, baselineMode, baselineDist ? path.resolve(baselineDist) : undefined, 'baseline', baselineDb?.url, baselineArgs),
-      await startHub(config, up, mode, undefined, 'current', undefined, currentArgs),
+      await startHub(config, up, baselineMode, baselineDist ? path.resolve(baselineDist) : undefined, 'baseline', baselineDb?.url, baselineArgs, baselineEnv),
+      await startHub(config, up, mode, undefined, 'current', undefined, currentArgs, currentEnv),
     ];
     const sides: Side[] = [
       { name: 'proxy', pid: up.proxy.pid, target: chatTarget('proxy', up.proxyUrl, SIM_KEY, 'gpt-4o-mini') },

@@ -92,7 +92,7 @@ export async function startUpstream(config: BenchConfig, onDatabase: (db: BenchD
 
 /**
  * Starts the built app of `dist` (default: this build) on `databaseUrl` (default: the run's database), with `nodeArgs` added to
- * node's command line, and creates its bench client and key.
+ * node's command line and `extraEnv` to its environment, and creates its bench client and key.
  */
 export async function startHub(
   config: BenchConfig,
@@ -102,6 +102,7 @@ export async function startHub(
   label: string = mode,
   databaseUrl = up.db.url,
   nodeArgs: readonly string[] = [],
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<Hub> {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
@@ -127,6 +128,7 @@ export async function startHub(
     GROQ_API_KEY: SIM_KEY,
     ...(mode === 'redis' && config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
     ...(config.cpuProfile ? { BENCH_PROFILE_FILE: profileFile } : {}),
+    ...extraEnv,
   };
   // the heap limit of the start scripts and the Dockerfile (docs/OPERATIONS.md, "Memory")
   const args = [
