@@ -5,9 +5,12 @@
  * function named after its operationId (generated into ./generated from
  * sdk/openapi.json by `npm run openapi`), plus one way to point it at a server.
  *
- *   import { configureLlmHub, generateText } from '<repo>/sdk/src';
+ *   import { configureLlmHub, generateText } from '<repo>/sdk/src/index.js';
  *   configureLlmHub({ baseUrl: 'http://localhost:4000', apiKey: process.env.LLMHUB_API_KEY });
- *   const { data, error } = await generateText({ body: { prompt: 'Hello' } });
+ *   const { data, error } = await generateText({ body: { model: 'mock/echo', prompt: 'Hello' } });
+ *
+ * (`index.js`, not the folder: Node's ES modules and TypeScript's node16/nodenext resolution do not
+ * import a folder; see sdk/README.md.)
  *
  * Works in Node 20 (global fetch) and in the browser. In the console, call
  * configureLlmHub({}) (same origin, session cookie sent with every request).
