@@ -1,6 +1,7 @@
 import './gc-tuning';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { createServer } from 'node:net';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { APP_CONFIG } from './config/config.module';
@@ -21,6 +22,7 @@ async function bootstrap(): Promise<void> {
     await assertReachableByServerUser(env.dataDir);
     await assertEmbeddedPortFree(env.dataDir, env.embeddedDbPort);
   }
+  await assertListenable(env.port, env.host);
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);
   stopGracefullyOnSignals(app, config.shutdownGraceMs);
@@ -34,6 +36,26 @@ async function bootstrap(): Promise<void> {
   }
   const url = `http://localhost:${config.port}`;
   process.stdout.write(`LLMHub listening on ${url} (console ${url}/, API docs ${url}/docs)\n`);
+}
+
+/**
+ * Takes the HTTP port for a moment before anything starts: a first start on a
+ * busy port would otherwise create and print the admin token, then stop, and
+ * the next start would not print it again. (listen() still says the same if
+ * the port is taken in between.)
+ */
+async function assertListenable(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, host, () => probe.close(() => resolve()));
+    });
+  } catch (error) {
+    const problem = listenProblem(error, port, host);
+    throw problem ? new StartupError(problem) : error;
+  }
 }
 
 /** What to do when the HTTP port cannot be taken; undefined for any other failure. */

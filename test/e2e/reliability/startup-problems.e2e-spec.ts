@@ -36,6 +36,30 @@ function run(script: string, args: string[], env: Record<string, string>): Promi
   });
 }
 
+/** Runs dist/src/<script> like run(), until its stdout matches `ready`; then stops it (SIGTERM) and resolves. */
+function runUntil(script: string, env: Record<string, string>, ready: RegExp): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', script)], {
+      cwd: mkdtempSync(join(tmpdir(), 'llmhub-startup-')),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (ready.test(stdout)) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 /** The message alone: no framework retry lines, no stack trace, no driver error dump. */
 function expectMessageAlone(result: Run): void {
   expect(result.status).toBe(1);
@@ -124,6 +148,25 @@ describe('start-up problems the operator must fix', () => {
     expect(result.stderr).toContain(`LLMHub cannot listen on 127.0.0.1:${port}: the port is already in use`);
     expect(result.stderr).toContain('set PORT to a free port');
   }, 45_000);
+
+  it('a first start on a busy PORT makes no admin token, so the next start still prints it', async () => {
+    const port = await freePort();
+    const holder = await listenOn(port);
+    const fresh = await createTestDatabase();
+    const env = { DATABASE_URL: fresh.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-startup-data-')), HOST: '127.0.0.1', PORT: String(port) };
+    try {
+      const refused = await run('main.js', [], env);
+      expectMessageAlone(refused);
+      expect(`${refused.stdout}${refused.stderr}`).not.toContain('admin token');
+
+      await new Promise((resolve) => holder.close(resolve));
+      const next = await runUntil('main.js', env, /LLMHub listening on/);
+      expect(next.stdout).toContain('LLMHub generated an admin token. It is shown only this once');
+    } finally {
+      holder.close();
+      await fresh.drop();
+    }
+  }, 90_000);
 
   it('EMBEDDED_DB_PORT already in use (another checkout runs its embedded database): names the variable', async () => {
     const port = await freePort();
