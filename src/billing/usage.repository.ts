@@ -60,18 +60,29 @@ function pgText(value: string | null): string | null {
   return value !== null && value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
 }
 
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '');
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll('\u0000', ''), withoutNul(v)]));
+/** A UTF-16 half of a pair without its other half: JSON.stringify writes it as \udXXX, which jsonb refuses. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function storableText(text: string): string {
+  return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd');
+}
+
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)]));
   return value;
 }
 
+/**
+ * jsonb refuses NUL and lone surrogates (a caller's metadata may hold either): they are dropped and
+ * replaced by U+FFFD, so the record is stored rather than refused.
+ */
 function pgJson(value: Record<string, unknown> | null): string | null {
   if (value === null) return null;
   const json = JSON.stringify(value);
-  // the cheap check first: only a value that may hold a NUL is walked
-  return json.includes('\\u0000') ? JSON.stringify(withoutNul(value)) : json;
+  // the cheap check first: JSON.stringify writes both as \u escapes, so only a value with one is walked
+  return json.includes('\\u') ? JSON.stringify(storable(value)) : json;
 }
 
 /** One record's values in LOG_COLUMNS order. */

@@ -37,7 +37,8 @@ export interface ParsedPrompt {
 /**
  * Accepted and ignored: top_k, service_tier, container, mcp_servers absent, metadata.user_id
  * (kept as metadata). Refused with a 400 naming them: thinking enabled, server tools,
- * citations/documents/search results in content. cache_control (on the request, system,
+ * citations/documents/search results in content, and the OpenAI spellings stop, response_format,
+ * n > 1 and logprobs. cache_control (on the request, system,
  * content blocks and tools) reaches Anthropic; other providers cache on their own.
  */
 export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
@@ -52,6 +53,7 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const variables = r.object('variables');
   const fallbacks = r.stringList('fallbacks', { max: 10 });
   const metadata = r.object('metadata');
+  rejectOpenAiFields(r);
   r.done();
   return {
     ...prompt,
@@ -68,6 +70,18 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
     ...(fallbacks ? { fallbacks } : {}),
     ...(metadata ? { metadata } : {}),
   };
+}
+
+/**
+ * The OpenAI chat completions spellings that would silently change the answer if dropped (the stop
+ * sequences lost, text where JSON or several answers were asked for): a 400 naming each.
+ */
+function rejectOpenAiFields(r: BodyReader): void {
+  const elsewhere = '/v1/chat/completions takes it';
+  if (r.has('stop')) r.unsupported('stop', 'use stop_sequences (stop is /v1/chat/completions’)');
+  if (r.has('response_format')) r.unsupported('response_format', `not a Messages field: ask for JSON with a tool, or ${elsewhere}`);
+  if (typeof r.body.n === 'number' && r.body.n !== 1) r.unsupported('n', `the Messages API answers one message per call; ${elsewhere}`);
+  if (r.body.logprobs === true) r.unsupported('logprobs', `the Messages API has no logprobs; ${elsewhere}`);
 }
 
 /** A /v1/messages/count_tokens body: the prompt of a Messages body, without max_tokens. */
@@ -149,6 +163,11 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
   if (typeof raw.content === 'string') return [{ role, content: raw.content }];
   if (!Array.isArray(raw.content)) {
     r.problem(`${at}.content`, 'expected a string or an array of content blocks');
+    return [];
+  }
+  // dropped, the turn would vanish from the conversation (and a lone one read as no messages at all)
+  if (raw.content.length === 0 && role === 'user') {
+    r.problem(`${at}.content`, 'a user turn needs at least one content block');
     return [];
   }
   const parts: ContentPart[] = [];

@@ -44,7 +44,8 @@ export interface ParsedChatCompletion {
  * response_format {"type":"text"} and n = 1 are the defaults and are dropped.
  * Fields that would silently change the answer when dropped get a 400 naming them:
  * logit_bias, audio, modalities other than text,
- * functions/function_call (use tools), prediction, web_search_options.
+ * functions/function_call (use tools), prediction, web_search_options, and the Anthropic spellings
+ * system and stop_sequences.
  */
 export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const r = BodyReader.of(body);
@@ -108,6 +109,9 @@ function rejectSemanticFields(r: BodyReader): void {
   if (r.has('functions') || r.has('function_call')) r.unsupported(r.has('functions') ? 'functions' : 'function_call', 'use tools and tool_choice');
   if (r.has('prediction')) r.unsupported('prediction', 'predicted outputs are not supported');
   if (r.has('web_search_options')) r.unsupported('web_search_options', 'web search is not supported');
+  // the Anthropic Messages spellings: dropped, the system prompt or the stop sequences would be lost
+  if (r.has('system')) r.unsupported('system', 'the system prompt goes in a message with role "system" (top-level system is /v1/messages’)');
+  if (r.has('stop_sequences')) r.unsupported('stop_sequences', 'use stop (stop_sequences is /v1/messages’)');
 }
 
 /** Longest json_schema name OpenAI accepts (a-z, A-Z, 0-9, _ and -). */

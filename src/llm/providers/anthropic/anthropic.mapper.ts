@@ -14,6 +14,7 @@ import {
   ToolChoice,
   ToolDefinition,
 } from '../llm-provider';
+import { checkedUsage } from '../token-counts';
 
 /** The turns this mapper produces (system text goes to the top-level `system`). */
 type MessageParam = Anthropic.UserMessageParam | Anthropic.AssistantMessageParam;
@@ -248,7 +249,7 @@ export function toTokenUsage(usage: AnthropicUsageParts): TokenUsage {
   if (write1h > 0 && cacheWrite > 0) result.cacheWrite1hTokens = Math.min(write1h, cacheWrite);
   const thinking = usage.output_tokens_details?.thinking_tokens;
   if (thinking) result.reasoningTokens = thinking;
-  return result;
+  return checkedUsage(result);
 }
 
 /** A forced response_format tool used is the answer's end, not a tool call: the caller asked for text. */

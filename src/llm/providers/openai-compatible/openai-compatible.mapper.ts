@@ -12,6 +12,7 @@ import type { ResponseFormatJSONObject, ResponseFormatJSONSchema } from 'openai/
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
+import { checkedUsage, tokenCount } from '../token-counts';
 import {
   ChatMessage,
   ChoiceFinish,
@@ -173,11 +174,11 @@ export function toTokenUsage(usage: CompletionUsage): TokenUsage {
   if (cached) result.cachedInputTokens = cached;
   const reasoning = usage.completion_tokens_details?.reasoning_tokens;
   if (reasoning) result.reasoningTokens = reasoning;
-  return result;
+  return checkedUsage(result);
 }
 
 function fromChoice(choice: ChatCompletion.Choice): GeneratedChoice {
-  if (!choice.message) throw new ProviderError('malformed', 'The provider answered a choice without a message');
+  if (!choice?.message) throw new ProviderError('malformed', 'The provider answered a choice without a message');
   const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
     call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
   );
@@ -271,7 +272,7 @@ export function toEmbeddingParams(req: EmbeddingRequest): EmbeddingCreateParams 
 export function fromEmbeddingResponse(res: CreateEmbeddingResponse): EmbeddingResult {
   if (!Array.isArray(res?.data)) throw new ProviderError('malformed', 'The provider answered embeddings without data');
   const vectors = [...res.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
-  return { vectors, usage: res.usage ? { inputTokens: res.usage.prompt_tokens } : null, model: res.model };
+  return { vectors, usage: res.usage ? { inputTokens: tokenCount(res.usage.prompt_tokens, 'usage.prompt_tokens') } : null, model: res.model };
 }
 
 export function toImageParams(req: ImageRequest): ImageGenerateParamsNonStreaming {
@@ -293,6 +294,6 @@ export function fromImagesResponse(res: ImagesResponse): ImageResult {
       ...(image.b64_json ? { b64Json: image.b64_json } : {}),
       ...(image.revised_prompt ? { revisedPrompt: image.revised_prompt } : {}),
     })),
-    usage: res.usage ? { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens } : null,
+    usage: res.usage ? checkedUsage({ inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens }) : null,
   };
 }
