@@ -105,6 +105,29 @@ describe('hostile requests and broken providers: a clear answer and one usage re
     });
   });
 
+  describe('metadata too large to keep with every record', () => {
+    const big = { blob: 'x'.repeat(16_384) };
+    it.each([
+      ['/v1/chat/completions', { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], metadata: big }, 400, 'invalid_request_error'],
+      ['/v1/messages', { model: 'mock/echo', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }], metadata: big }, 400, 'invalid_request_error'],
+      ['/api/v1/llm/generate', { model: 'mock/echo', prompt: 'hi', metadata: big }, 422, undefined],
+    ])('%s refuses it naming metadata and its size, before any provider is called', async (path, body, status, errorType) => {
+      const res = await post(path, body);
+      expect(res.status).toBe(status);
+      const text = await res.text();
+      expect(text).toContain('metadata');
+      expect(text).toContain('at most 16384 characters of JSON (got 16395)');
+      if (errorType) expect(JSON.parse(text).error.type).toBe(errorType);
+    });
+
+    it('accepts metadata just under the limit and stores it whole', async () => {
+      const fits = { blob: 'x'.repeat(16_384 - '{"blob":""}'.length) };
+      const res = await post('/v1/chat/completions', { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], metadata: fits });
+      expect(res.status).toBe(200);
+      expect(await recordsOf(res)).toEqual([{ status: 'success', error_code: null, metadata: fits }]);
+    });
+  });
+
   describe('a provider reporting token counts that are not counts', () => {
     it.each([
       ['a trillion prompt tokens', 'local/trillion-tokens', 'input tokens = 1000000000000'],

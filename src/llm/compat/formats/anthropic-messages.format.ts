@@ -52,7 +52,7 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const stream = r.boolean('stream') ?? false;
   const variables = r.object('variables');
   const fallbacks = r.stringList('fallbacks', { max: 10 });
-  const metadata = r.object('metadata');
+  const metadata = r.metadata('metadata');
   rejectOpenAiFields(r);
   r.done();
   return {

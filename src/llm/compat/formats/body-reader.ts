@@ -1,4 +1,5 @@
 import { AppError, ErrorDetail } from '../../../common/errors/app-error';
+import { callMetadataProblem } from '../../../common/validation/call-metadata';
 
 export type Json = Record<string, unknown>;
 
@@ -65,6 +66,13 @@ export class BodyReader {
     if (value === undefined || value === null) return undefined;
     if (!isObject(value)) return this.problem(field, 'expected an object');
     return value;
+  }
+
+  /** A call's metadata: an object small enough to be stored with its record. */
+  metadata(field: string): Json | undefined {
+    const value = this.object(field);
+    const problem = value && callMetadataProblem(value);
+    return problem ? this.problem(field, problem) : value;
   }
 
   stringList(field: string, opts: { max?: number } = {}): string[] | undefined {

@@ -70,7 +70,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   rejectSemanticFields(r);
   const variables = r.object('variables');
   const fallbacks = r.stringList('fallbacks', { max: 10 });
-  const metadata = r.object('metadata');
+  const metadata = r.metadata('metadata');
   const subject = r.string('subject', { max: 200 }) ?? r.string('user', { max: 200 });
   r.done();
   return {

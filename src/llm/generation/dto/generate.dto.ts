@@ -18,6 +18,7 @@ import {
   ValidateNested,
   ValidationOptions,
 } from 'class-validator';
+import { FitsCallMetadata, MAX_CALL_METADATA_CHARS } from '../../../common/validation/call-metadata';
 import { KeepAsSent } from '../../../common/validation/validate.decorators';
 import { TemplateInput } from '../generation.types';
 
@@ -130,9 +131,14 @@ export class GenerationFieldsDto {
   @IsString({ each: true })
   fallbacks?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: `kept with the call's record (at most ${MAX_CALL_METADATA_CHARS} characters of JSON)`,
+  })
   @IsOptional()
   @IsObject()
+  @FitsCallMetadata()
   @KeepAsSent()
   metadata?: Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { FitsCallMetadata, MAX_CALL_METADATA_CHARS } from '../../../common/validation/call-metadata';
 import { KeepAsSent } from '../../../common/validation/validate.decorators';
 
 export class GenerateImageDto {
@@ -43,9 +44,14 @@ export class GenerateImageDto {
   @IsIn(['url', 'b64_json'])
   response_format?: 'url' | 'b64_json';
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: `kept with the call's record (at most ${MAX_CALL_METADATA_CHARS} characters of JSON)`,
+  })
   @IsOptional()
   @IsObject()
+  @FitsCallMetadata()
   @KeepAsSent()
   metadata?: Record<string, unknown>;
 }
