@@ -1,6 +1,7 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import type { ReactNode } from 'react';
 import { Button } from '../ui/button';
+import { RefreshScope } from '../ui/refresh-notice';
 
 const NAV = [
   { to: '/', label: 'Dashboard', end: true },
@@ -34,7 +35,9 @@ export function AppShell({ signOut }: { signOut: ReactNode }) {
         <div className="sidebar-foot">{signOut}</div>
       </aside>
       <main id="main" className="content" tabIndex={-1}>
-        <Outlet />
+        <RefreshScope subject="this page">
+          <Outlet />
+        </RefreshScope>
       </main>
     </div>
   );
