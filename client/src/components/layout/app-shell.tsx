@@ -2,6 +2,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import type { ReactNode } from 'react';
 import { Button } from '../ui/button';
 import { RefreshScope } from '../ui/refresh-notice';
+import { UnsavedChangesGuard } from './unsaved-changes-guard';
 
 const NAV = [
   { to: '/', label: 'Dashboard', end: true },
@@ -39,6 +40,7 @@ export function AppShell({ signOut }: { signOut: ReactNode }) {
           <Outlet />
         </RefreshScope>
       </main>
+      <UnsavedChangesGuard />
     </div>
   );
 }
