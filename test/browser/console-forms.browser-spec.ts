@@ -17,6 +17,12 @@ run('the console forms and dialogs in headless Chromium', () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
     await page.getByRole('heading', { level: 1 }).first().waitFor();
   };
+  /** leaves a page whose form still holds what the API refused: the console asks first */
+  const navDiscardingEdits = async (label: string) => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
+    await page.getByRole('dialog', { name: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard' }).click();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+  };
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -103,7 +109,7 @@ run('the console forms and dialogs in headless Chromium', () => {
   });
 
   it('keeps a provider timeout when a typo is saved over it', async () => {
-    await nav('Providers');
+    await navDiscardingEdits('Providers');
     const card = page.getByRole('form', { name: 'mock settings' });
     const before = await card.getByLabel('Timeout (ms)').inputValue();
     await card.getByLabel('Timeout (ms)').fill('30s');
@@ -165,7 +171,7 @@ run('the console forms and dialogs in headless Chromium', () => {
   });
 
   it('names each malformed placeholder of a new template at the Body field, with its line and column', async () => {
-    await nav('Templates');
+    await navDiscardingEdits('Templates');
     await page.getByRole('button', { name: 'New template' }).click();
     const dialog = page.getByRole('dialog', { name: 'New template' });
     const body = dialog.locator('.field').filter({ has: page.getByLabel('Body', { exact: true }) });
