@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
-import { browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -12,21 +12,15 @@ run('the console forms and dialogs in headless Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
-  const admin = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${t.url}/api/admin${path}`, { headers: { Authorization: `Bearer ${t.adminToken}` } });
-    return (await res.json()) as T;
-  };
-  const send = async <T>(method: string, path: string, body: unknown): Promise<T> => {
-    const res = await fetch(`${t.url}/api/admin${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.ok).toBe(true);
-    return (await res.json()) as T;
-  };
+  const admin = <T>(method: string, path: string, body?: unknown): Promise<T> => adminRequest<T>(t, method, path, body);
   const nav = async (label: string) => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+  };
+  /** leaves a page whose form still holds what the API refused: the console asks first */
+  const navDiscardingEdits = async (label: string) => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
+    await page.getByRole('dialog', { name: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard' }).click();
     await page.getByRole('heading', { level: 1 }).first().waitFor();
   };
 
@@ -54,14 +48,14 @@ run('the console forms and dialogs in headless Chromium', () => {
     await dialog.getByLabel('Requests per minute').fill('12k');
     await dialog.getByRole('button', { name: 'Create client and key' }).click();
     await dialog.locator('.field-error').filter({ hasText: 'whole number' }).waitFor();
-    expect((await admin<{ items: unknown[] }>('/clients')).items).toEqual([]);
+    expect((await admin<{ items: unknown[] }>('GET', '/clients')).items).toEqual([]);
 
     await dialog.getByLabel('Requests per minute').fill('600');
     await dialog.getByRole('button', { name: 'Create client and key' }).click();
     await dialog.getByText('It is shown only once').waitFor();
     await dialog.getByRole('button', { name: 'Done, I stored the key' }).click();
     await page.getByRole('heading', { name: 'typo-limits', level: 1 }).waitFor();
-    expect((await admin<{ items: { rate_limit_rpm: number | null }[] }>('/clients')).items).toEqual([expect.objectContaining({ rate_limit_rpm: 600 })]);
+    expect((await admin<{ items: { rate_limit_rpm: number | null }[] }>('GET', '/clients')).items).toEqual([expect.objectContaining({ rate_limit_rpm: 600 })]);
   });
 
   it('retries only the key when the client was created but its key was not', async () => {
@@ -86,7 +80,7 @@ run('the console forms and dialogs in headless Chromium', () => {
     await dialog.getByText('It is shown only once').waitFor();
     await dialog.getByRole('button', { name: 'Done, I stored the key' }).click();
     await page.getByRole('heading', { name: 'key-retry', level: 1 }).waitFor();
-    const clients = (await admin<{ items: { name: string }[] }>('/clients')).items.filter((c) => c.name === 'key-retry');
+    const clients = (await admin<{ items: { name: string }[] }>('GET', '/clients')).items.filter((c) => c.name === 'key-retry');
     expect(clients).toHaveLength(1);
     await nav('API clients');
     await page.getByRole('link', { name: 'typo-limits', exact: true }).click();
@@ -100,7 +94,7 @@ run('the console forms and dialogs in headless Chromium', () => {
     await form.getByRole('button', { name: 'Save settings' }).click();
     await form.locator('.field-error').filter({ hasText: 'whole number' }).waitFor();
     expect(await form.locator('.field-error').count()).toBe(1);
-    const client = (await admin<{ items: { name: string; rate_limit_rpm: number | null; rate_limit_tpm: number | null }[] }>('/clients')).items.find(
+    const client = (await admin<{ items: { name: string; rate_limit_rpm: number | null; rate_limit_tpm: number | null }[] }>('GET', '/clients')).items.find(
       (c) => c.name === 'typo-limits',
     );
     expect(client).toMatchObject({ rate_limit_rpm: 600, rate_limit_tpm: null });
@@ -115,13 +109,13 @@ run('the console forms and dialogs in headless Chromium', () => {
   });
 
   it('keeps a provider timeout when a typo is saved over it', async () => {
-    await nav('Providers');
+    await navDiscardingEdits('Providers');
     const card = page.getByRole('form', { name: 'mock settings' });
     const before = await card.getByLabel('Timeout (ms)').inputValue();
     await card.getByLabel('Timeout (ms)').fill('30s');
     await card.getByRole('button', { name: /^Save/ }).click();
     await card.locator('.field-error').filter({ hasText: 'whole number' }).waitFor();
-    const providers = await admin<{ items: { name: string; timeout_ms: number }[] }>('/providers');
+    const providers = await admin<{ items: { name: string; timeout_ms: number }[] }>('GET', '/providers');
     expect(providers.items.find((p) => p.name === 'mock')?.timeout_ms).toBe(Number(before));
   });
 
@@ -157,9 +151,9 @@ run('the console forms and dialogs in headless Chromium', () => {
   });
 
   it('shows a refused label move under the labels, not in the A/B weights form or at the New label field', async () => {
-    const { id } = await send<{ id: string }>('POST', '/templates', { name: 'two-versions', body: 'Hello' });
-    await send('POST', `/templates/${id}/versions`, { body: 'Hello there' });
-    await send('PATCH', `/templates/${id}`, { ab_weights: { '1': 50, '2': 50 } });
+    const { id } = await admin<{ id: string }>('POST', '/templates', { name: 'two-versions', body: 'Hello' });
+    await admin('POST', `/templates/${id}/versions`, { body: 'Hello there' });
+    await admin('PATCH', `/templates/${id}`, { ab_weights: { '1': 50, '2': 50 } });
     await nav('Templates');
     await page.getByRole('link', { name: 'two-versions', exact: true }).click();
     await page.getByRole('tab', { name: 'Labels & A/B' }).click();
@@ -177,7 +171,7 @@ run('the console forms and dialogs in headless Chromium', () => {
   });
 
   it('names each malformed placeholder of a new template at the Body field, with its line and column', async () => {
-    await nav('Templates');
+    await navDiscardingEdits('Templates');
     await page.getByRole('button', { name: 'New template' }).click();
     const dialog = page.getByRole('dialog', { name: 'New template' });
     const body = dialog.locator('.field').filter({ has: page.getByLabel('Body', { exact: true }) });

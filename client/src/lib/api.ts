@@ -64,6 +64,11 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
+/** What an error says to the operator: the API's own message (a 503 says the database is unavailable), else the thrown one. */
+export function errorMessage(error: unknown): string {
+  return isApiError(error) || error instanceof Error ? error.message : 'Something went wrong';
+}
+
 /**
  * A 401: the admin session is missing or has ended. The QueryClient (app/provider.tsx) answers it
  * for every call at once, by asking the operator to sign in, so a form or a page says nothing of it.

@@ -112,10 +112,10 @@ export function TemplateDetailRoute() {
                       submitLabel="Save as new version"
                       pending={createVersion.isPending}
                       error={createVersion.error}
-                      onSubmit={(d) =>
+                      onSubmit={(d, saved) =>
                         createVersion.mutate(
                           { system_prompt: d.system_prompt, body: d.body, variables: d.variables, provider: d.provider, model: d.model, note: d.note || null },
-                          { onSuccess: (r) => (notify(`Version ${r.latest_version} saved`), setParams({ tab: 'versions' }, { replace: true })) },
+                          { onSuccess: (r) => (saved(), notify(`Version ${r.latest_version} saved`), setParams({ tab: 'versions' }, { replace: true })) },
                         )
                       }
                     />

@@ -85,7 +85,7 @@ export function TemplatesRoute() {
           submitLabel="Create template"
           pending={create.isPending}
           error={create.error}
-          onSubmit={(d) =>
+          onSubmit={(d, saved) =>
             create.mutate(
               {
                 name: d.name ?? '',
@@ -96,7 +96,7 @@ export function TemplatesRoute() {
                 provider: d.provider,
                 model: d.model,
               },
-              { onSuccess: (t) => void navigate(`/templates/${t.id}`) },
+              { onSuccess: (t) => (saved(), void navigate(`/templates/${t.id}`)) },
             )
           }
         />

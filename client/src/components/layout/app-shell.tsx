@@ -1,6 +1,8 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import type { ReactNode } from 'react';
 import { Button } from '../ui/button';
+import { RefreshScope } from '../ui/refresh-notice';
+import { UnsavedChangesGuard } from './unsaved-changes-guard';
 
 const NAV = [
   { to: '/', label: 'Dashboard', end: true },
@@ -34,8 +36,11 @@ export function AppShell({ signOut }: { signOut: ReactNode }) {
         <div className="sidebar-foot">{signOut}</div>
       </aside>
       <main id="main" className="content" tabIndex={-1}>
-        <Outlet />
+        <RefreshScope subject="this page">
+          <Outlet />
+        </RefreshScope>
       </main>
+      <UnsavedChangesGuard />
     </div>
   );
 }

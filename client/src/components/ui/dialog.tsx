@@ -1,5 +1,6 @@
 import { Dialog as D } from 'radix-ui';
 import type { ReactNode } from 'react';
+import { RefreshScope } from './refresh-notice';
 
 export function Dialog({
   open,
@@ -38,7 +39,8 @@ export function Dialog({
           ) : (
             <D.Description className="visually-hidden">{title}</D.Description>
           )}
-          {children}
+          {/* what fails to refresh in a dialog is said in it, not on the page under its overlay */}
+          <RefreshScope subject="this">{children}</RefreshScope>
           {dismissible && (
             <D.Close className="dialog-close" aria-label="Close">
               ×

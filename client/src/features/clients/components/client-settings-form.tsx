@@ -5,6 +5,7 @@ import { Field, FormError } from '../../../components/ui/field';
 import { formError } from '../../../lib/api';
 import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { notify } from '../../../components/ui/toaster';
+import { differs, useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useUpdateClient } from '../api/clients';
 
 const list = (text: string): string[] | null => {
@@ -15,9 +16,9 @@ const list = (text: string): string[] | null => {
   return items.length ? items : null;
 };
 
-/** Limits, budget, alert threshold, allow-lists and fallbacks; each API error appears at its field. */
-export function ClientSettingsForm({ client }: { client: ApiClientResponseDto }) {
-  const [form, setForm] = useState({
+/** The form's values for the client as loaded: what its fields start from, and what "unsaved" is measured against. */
+function settingsOf(client: ApiClientResponseDto) {
+  return {
     name: client.name,
     description: client.description ?? '',
     is_active: client.is_active,
@@ -30,7 +31,16 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
     allowed_providers: (client.allowed_providers ?? []).join(', '),
     allowed_models: (client.allowed_models ?? []).join(', '),
     fallback_models: (client.fallback_models ?? []).join(', '),
-  });
+  };
+}
+
+/** Limits, budget, alert threshold, allow-lists and fallbacks; each API error appears at its field. */
+export function ClientSettingsForm({ client }: { client: ApiClientResponseDto }) {
+  const loaded = settingsOf(client);
+  const [form, setForm] = useState(loaded);
+  // a save re-keys the form with the saved client (key={updated_at}), unless it changed nothing the API keeps (", " for ","): then this says it is saved
+  const [saved, setSaved] = useState(loaded);
+  useUnsavedChanges(differs(form, loaded) && differs(form, saved));
   const [typos, setTypos] = useState<string[]>([]);
   const update = useUpdateClient(client.id);
   const err = formError(update.error);
@@ -60,7 +70,7 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
     };
     // not a mutate() callback: the saved client re-keys this form (key={updated_at}), which unmounts it before such a callback runs
     void update.mutateAsync(body).then(
-      () => notify('Client saved'),
+      () => (setSaved(form), notify('Client saved')),
       () => undefined, // shown at the fields, from update.error
     );
   };

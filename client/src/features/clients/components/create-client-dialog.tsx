@@ -5,6 +5,7 @@ import { Dialog } from '../../../components/ui/dialog';
 import { Field, FormError } from '../../../components/ui/field';
 import { formError, isSignInRequired } from '../../../lib/api';
 import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
+import { useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useCreateClient } from '../api/clients';
 import { useCreateKey } from '../api/keys';
 import { KeyReveal } from './key-reveal';
@@ -27,6 +28,8 @@ export function CreateClientDialog({
   const [created, setCreated] = useState<ApiKeyCreatedResponseDto | null>(null);
   // set once the client exists: a retry after a failed key creates only the key (the name is taken by then)
   const [clientId, setClientId] = useState<string | null>(null);
+  // once the client exists, what was typed is saved; closing the dialog clears it
+  useUnsavedChanges(!clientId && [name, description, budget, rpm].some((typed) => typed !== ''));
   const createClient = useCreateClient();
   const createKey = useCreateKey();
   const error = formError(createClient.error ?? createKey.error);

@@ -8,6 +8,7 @@ import { QueryState } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
 import { formError } from '../../../lib/api';
 import { formatDateTime, fromLocalInput } from '../../../lib/format';
+import { useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useCreateKey, useKeys, useRevokeKey, useRotateKey } from '../api/keys';
 import { KeyReveal } from './key-reveal';
 
@@ -17,6 +18,8 @@ const GRACE_OPTIONS = [
   { seconds: 86_400, label: '1 day' },
   { seconds: 7 * 86_400, label: '7 days' },
 ];
+
+const DEFAULT_GRACE_SECONDS = 3600;
 
 const statusTone = { active: 'ok', expired: 'warn', revoked: 'bad' } as const;
 
@@ -73,6 +76,8 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
   const [created, setCreated] = useState<ApiKeyCreatedResponseDto | null>(null);
+  // closing the dialog clears it
+  useUnsavedChanges(!created && (name !== '' || expires !== ''));
   const create = useCreateKey();
   const err = formError(create.error);
   const fe = (f: string) => err?.fieldError(f);
@@ -123,8 +128,9 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
 }
 
 function RotateDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey: ApiKeyResponseDto; onClose: () => void }) {
-  const [grace, setGrace] = useState(3600);
+  const [grace, setGrace] = useState(DEFAULT_GRACE_SECONDS);
   const rotate = useRotateKey(clientId);
+  useUnsavedChanges(!rotate.data && grace !== DEFAULT_GRACE_SECONDS);
   const result = rotate.data;
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={result ? 'Rotated: your new API key' : `Rotate key ${apiKey.prefix}…`} dismissible={!result}>

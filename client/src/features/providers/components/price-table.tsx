@@ -7,6 +7,7 @@ import { notify } from '../../../components/ui/toaster';
 import { DataTable } from '../../../components/ui/table';
 import { formError } from '../../../lib/api';
 import { formatMoney } from '../../../lib/format-money';
+import { differs, useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useUpdatePrices, type PriceChange } from '../api/providers';
 
 const sourceTone = { builtin: 'muted', override: 'info', console: 'warn' } as const;
@@ -69,12 +70,22 @@ export function PriceTable({ prices }: { prices: PriceEntryDto[] }) {
 }
 
 function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntryDto; onDone: () => void }) {
-  const [name, setName] = useState(model);
-  const [input, setInput] = useState(entry?.input_per_m ?? '');
-  const [output, setOutput] = useState(entry?.output_per_m ?? '');
-  const [cached, setCached] = useState(entry?.cached_input_per_m ?? '');
-  const [write, setWrite] = useState(entry?.cache_write_per_m ?? '');
-  const [write1h, setWrite1h] = useState(entry?.cache_write_1h_per_m ?? '');
+  // what the fields start from; the form closes once saved or cancelled
+  const [loaded] = useState(() => ({
+    name: model,
+    input: entry?.input_per_m ?? '',
+    output: entry?.output_per_m ?? '',
+    cached: entry?.cached_input_per_m ?? '',
+    write: entry?.cache_write_per_m ?? '',
+    write1h: entry?.cache_write_1h_per_m ?? '',
+  }));
+  const [name, setName] = useState(loaded.name);
+  const [input, setInput] = useState(loaded.input);
+  const [output, setOutput] = useState(loaded.output);
+  const [cached, setCached] = useState(loaded.cached);
+  const [write, setWrite] = useState(loaded.write);
+  const [write1h, setWrite1h] = useState(loaded.write1h);
+  useUnsavedChanges(differs({ name, input, output, cached, write, write1h }, loaded));
   const update = useUpdatePrices();
   const err = formError(update.error);
   const details = err?.details ?? [];

@@ -6,6 +6,7 @@ import { Field, FormError } from '../../../components/ui/field';
 import { notify } from '../../../components/ui/toaster';
 import { formError } from '../../../lib/api';
 import { formatMs } from '../../../lib/format';
+import { useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { useTestProvider, useUpdateProvider } from '../api/providers';
 
@@ -19,6 +20,8 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
   const update = useUpdateProvider(provider.name);
   const test = useTestProvider(provider.name);
   const [timeoutTypo, setTimeoutTypo] = useState(false);
+  // measured against the provider as last read, so a save counts as saved once the list is read again
+  useUnsavedChanges(apiKey !== '' || enabled !== provider.enabled || baseUrl !== (provider.base_url ?? '') || timeout !== String(provider.timeout_ms));
   const err = formError(update.error);
   const fe = (f: string) => (f === 'timeout_ms' && timeoutTypo ? NOT_A_WHOLE_NUMBER : err?.fieldError(f));
 

@@ -6,6 +6,7 @@ import { Field, FormError } from '../../../components/ui/field';
 import { notify } from '../../../components/ui/toaster';
 import { DataTable } from '../../../components/ui/table';
 import { formError } from '../../../lib/api';
+import { differs, useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useUpdateTemplate } from '../api/templates';
 
 /** Labels (point one at a version, add a custom one, protect) and the A/B weights of the default selection. */
@@ -16,9 +17,13 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
   const versions = template.versions.map((v) => v.version).sort((a, b) => a - b);
   const [newLabel, setNewLabel] = useState('');
   const [newLabelVersion, setNewLabelVersion] = useState(versions[versions.length - 1] ?? 1);
-  const [weights, setWeights] = useState<Record<string, string>>(
+  const [loadedWeights] = useState<Record<string, string>>(() =>
     Object.fromEntries(versions.map((v) => [String(v), template.ab_weights?.[String(v)] !== undefined ? String(template.ab_weights[String(v)]) : ''])),
   );
+  const [weights, setWeights] = useState(loadedWeights);
+  // a save re-keys this with the template read again (key={updated_at}); until that read is in, the weights just saved count as saved
+  const [savedWeights, setSavedWeights] = useState(loadedWeights);
+  useUnsavedChanges(newLabel.trim() !== '' || (differs(weights, loadedWeights) && differs(weights, savedWeights)));
   const err = formError(update.error);
   const errorOf = (form: typeof sender) => (err && sender === form ? (err.fieldError(form === 'weights' ? 'ab_weights' : 'labels') ?? err.message) : undefined);
 
@@ -32,7 +37,7 @@ export function LabelsAndWeights({ template }: { template: TemplateAdminDetailRe
     setSender('weights');
     update.mutate(
       { ab_weights: Object.keys(ab).length ? ab : null },
-      { onSuccess: () => notify(Object.keys(ab).length ? 'A/B weights saved' : 'A/B test ended') },
+      { onSuccess: () => (setSavedWeights(weights), notify(Object.keys(ab).length ? 'A/B weights saved' : 'A/B test ended')) },
     );
   };
 

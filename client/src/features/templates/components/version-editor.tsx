@@ -4,6 +4,7 @@ import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
 import { formError } from '../../../lib/api';
+import { differs, useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { detectVariables } from './variables';
 
 export interface VersionDraft {
@@ -34,17 +35,27 @@ export function VersionEditor({
   submitLabel: string;
   pending: boolean;
   error: unknown;
-  onSubmit: (draft: VersionDraft) => void;
+  /** `saved` is to be called once the draft is stored, before the page moves on: leaving then asks nothing */
+  onSubmit: (draft: VersionDraft, saved: () => void) => void;
 }) {
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [system, setSystem] = useState(base?.system_prompt ?? '');
-  const [body, setBody] = useState(base?.body ?? '');
-  const [model, setModel] = useState(base?.model ? (base.provider && !base.model.includes('/') ? `${base.provider}/${base.model}` : base.model) : '');
-  const [note, setNote] = useState('');
-  const [settings, setSettings] = useState<Record<string, { required: boolean; default: string }>>(
-    Object.fromEntries((base?.variables ?? []).map((v) => [v.name, { required: v.required, default: v.default ?? '' }])),
-  );
+  // what the fields start from: empty, or the version this one is made from
+  const [loaded] = useState(() => ({
+    name: '',
+    description: '',
+    system: base?.system_prompt ?? '',
+    body: base?.body ?? '',
+    model: base?.model ? (base.provider && !base.model.includes('/') ? `${base.provider}/${base.model}` : base.model) : '',
+    note: '',
+    settings: Object.fromEntries((base?.variables ?? []).map((v) => [v.name, { required: v.required, default: v.default ?? '' }])),
+  }));
+  const [name, setName] = useState(loaded.name);
+  const [description, setDescription] = useState(loaded.description);
+  const [system, setSystem] = useState(loaded.system);
+  const [body, setBody] = useState(loaded.body);
+  const [model, setModel] = useState(loaded.model);
+  const [note, setNote] = useState(loaded.note);
+  const [settings, setSettings] = useState(loaded.settings);
+  const markSaved = useUnsavedChanges(differs({ name, description, system, body, model, note, settings }, loaded));
   const detected = detectVariables(system, body);
   const err = formError(error);
   const fe = (f: string) => err?.fieldError(f);
@@ -57,20 +68,23 @@ export function VersionEditor({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onSubmit({
-      ...(withName ? { name: name.trim(), description: description.trim() } : {}),
-      system_prompt: system.trim() ? system : null,
-      body,
-      variables: detected.map((v) => ({
-        name: v,
-        required: settings[v]?.required ?? true,
-        default: settings[v]?.default ? settings[v].default : null,
-        description: null,
-      })),
-      provider: null,
-      model: model.trim() ? model.trim() : null,
-      ...(withName ? {} : { note: note.trim() }),
-    });
+    onSubmit(
+      {
+        ...(withName ? { name: name.trim(), description: description.trim() } : {}),
+        system_prompt: system.trim() ? system : null,
+        body,
+        variables: detected.map((v) => ({
+          name: v,
+          required: settings[v]?.required ?? true,
+          default: settings[v]?.default ? settings[v].default : null,
+          description: null,
+        })),
+        provider: null,
+        model: model.trim() ? model.trim() : null,
+        ...(withName ? {} : { note: note.trim() }),
+      },
+      markSaved,
+    );
   };
 
   return (
