@@ -23,6 +23,7 @@ run('the operator console in headless Chromium', () => {
   let apiKey = '';
   let firstCost = '';
   let secondCost = '';
+  const notFound: string[] = [];
   const ask = (content: string) =>
     new OpenAI({ apiKey, baseURL: `${t.url}/v1`, maxRetries: 0 }).chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content }] });
 
@@ -45,6 +46,9 @@ run('the operator console in headless Chromium', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
+    page.on('response', (response) => {
+      if (response.status() === 404) notFound.push(response.url());
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -70,6 +74,8 @@ run('the operator console in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     const cookie = (await context.cookies()).find((c) => c.name === 'llmhub_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // nothing the console loads is missing (a browser asks for /favicon.ico unless the page names its icon)
+    expect(notFound).toEqual([]);
   });
 
   it('creates a client and shows its key once, with a copy button and a warning', async () => {
