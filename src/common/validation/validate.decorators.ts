@@ -86,6 +86,24 @@ export function IsIsoDate(): PropertyDecorator {
 }
 
 /**
+ * A field that may be left out but has no "none" to set: null is refused with
+ * a message naming the field (rather than reaching a NOT NULL column as a 500,
+ * or being read as "left out"). Put it where IsOptional() would go.
+ */
+export function OptionalNotNull(hint = 'leave it out to keep the current value'): PropertyDecorator {
+  return applyDecorators(
+    ValidateIf((_o, value) => value !== undefined),
+    ValidateBy({
+      name: 'isNotNull',
+      validator: {
+        validate: (value: unknown) => value !== null,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} cannot be null: ${hint}`,
+      },
+    }),
+  );
+}
+
+/**
  * A free-form JSON object field (variables, metadata, maps keyed by label or
  * version) kept exactly as sent. class-transformer's copy of a plain object
  * silently drops keys named like Object.prototype members (`constructor`,

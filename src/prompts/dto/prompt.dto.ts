@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { UUID_PATTERN } from '../../common/uuid';
-import { KeepAsSent } from '../../common/validation/validate.decorators';
+import { KeepAsSent, OptionalNotNull } from '../../common/validation/validate.decorators';
 
 export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export const LABEL_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
@@ -103,6 +103,7 @@ export class PromptCreateDto extends PromptVersionFieldsDto {
   @ApiPropertyOptional({ example: 'text', default: 'text' })
   @IsOptional()
   @IsString()
+  @MinLength(1)
   @MaxLength(50)
   template_type?: string;
 
@@ -165,8 +166,9 @@ export class PromptUpdateDto {
   description?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
+  @MinLength(1)
   @MaxLength(50)
   template_type?: string;
 
@@ -209,7 +211,12 @@ export class PromptUpdateDto {
 }
 
 export class TemplateUpdateDto extends PromptUpdateDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' }, example: { production: true }, description: 'protect or unprotect labels' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+    example: { production: true },
+    description: 'protect or unprotect labels the template has (an unknown label is a 422)',
+  })
   @IsOptional()
   @IsObject()
   @KeepAsSent()
@@ -224,7 +231,7 @@ export class PromptRenderDto {
   variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ minimum: 1 })
-  @IsOptional()
+  @OptionalNotNull('leave it out to render the label (default production)')
   @IsInt()
   @Min(1)
   version?: number;
