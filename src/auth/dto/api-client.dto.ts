@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { BudgetPeriod } from '../api-client.entity';
 import { DecimalRules } from '../../common/validation/decimal-input';
-import { KeepAsSent, OptionalNotNull, ValidateDecimal, ValidateMoneyUsd } from '../../common/validation/validate.decorators';
+import { KeepAsSent, NoNulCharacter, OptionalNotNull, ValidateDecimal, ValidateMoneyUsd } from '../../common/validation/validate.decorators';
 
 const FRACTION_RULES: DecimalRules = { maxIntegerDigits: 1, maxDecimals: 4, max: '1' };
 const PERIODS: BudgetPeriod[] = ['day', 'week', 'month'];
@@ -22,6 +22,7 @@ class ApiClientFieldsDto {
   @Nullable()
   @IsString()
   @MaxLength(1000)
+  @NoNulCharacter()
   description?: string | null;
 
   @ApiPropertyOptional({ default: true, description: 'An inactive client gets 403 client_inactive' })
@@ -72,6 +73,7 @@ class ApiClientFieldsDto {
   @IsArray()
   @IsString({ each: true })
   @ArrayMaxSize(100)
+  @NoNulCharacter()
   allowed_providers?: string[] | null;
 
   @ApiPropertyOptional({
@@ -86,6 +88,7 @@ class ApiClientFieldsDto {
   @IsArray()
   @IsString({ each: true })
   @ArrayMaxSize(500)
+  @NoNulCharacter()
   allowed_models?: string[] | null;
 
   @ApiPropertyOptional({
@@ -100,12 +103,14 @@ class ApiClientFieldsDto {
   @IsArray()
   @IsString({ each: true })
   @ArrayMaxSize(20)
+  @NoNulCharacter()
   fallback_models?: string[] | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { team: 'marketing' } })
   @OptionalNotNull()
   @IsObject()
   @KeepAsSent()
+  @NoNulCharacter()
   metadata?: Record<string, unknown>;
 }
 
@@ -115,6 +120,7 @@ export class ApiClientCreateDto extends ApiClientFieldsDto {
   @IsString()
   @MinLength(1, BLANK_NAME)
   @MaxLength(200)
+  @NoNulCharacter()
   name!: string;
 }
 
@@ -125,6 +131,7 @@ export class ApiClientUpdateDto extends ApiClientFieldsDto {
   @IsString()
   @MinLength(1, BLANK_NAME)
   @MaxLength(200)
+  @NoNulCharacter()
   name?: string;
 }
 

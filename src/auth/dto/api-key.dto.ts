@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsIsoDate } from '../../common/validation/validate.decorators';
+import { IsIsoDate, NoNulCharacter } from '../../common/validation/validate.decorators';
 import { MAX_RATE_LIMIT_RPM, MAX_RATE_LIMIT_TPM } from './api-client.dto';
 
 export class ApiKeyCreateDto {
@@ -9,6 +9,7 @@ export class ApiKeyCreateDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @NoNulCharacter()
   name?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'After this instant the key is refused (401 invalid_api_key); must be in the future' })

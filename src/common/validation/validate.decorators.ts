@@ -103,6 +103,28 @@ export function OptionalNotNull(hint = 'leave it out to keep the current value')
   );
 }
 
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([key, item]) => key.includes('\u0000') || holdsNul(item));
+  return false;
+}
+
+/**
+ * A field stored in PostgreSQL text or jsonb, which cannot hold a NUL
+ * character: refused by name here (strings, and every key and string inside
+ * arrays and objects) rather than by the database with no field to point at.
+ */
+export function NoNulCharacter(): PropertyDecorator {
+  return ValidateBy({
+    name: 'noNulCharacter',
+    validator: {
+      validate: (value: unknown) => !holdsNul(value),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} contains a NUL character (\\u0000), which cannot be stored`,
+    },
+  });
+}
+
 /**
  * A free-form JSON object field (variables, metadata, maps keyed by label or
  * version) kept exactly as sent. class-transformer's copy of a plain object

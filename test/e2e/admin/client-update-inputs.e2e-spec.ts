@@ -106,6 +106,19 @@ describe('client and key edits from a careless operator', () => {
   });
 
   it.each([
+    ['name', 'nul\u0000name'],
+    ['description', 'a\u0000b'],
+    ['metadata', { 'team\u0000': 'x' }],
+    ['metadata', { nested: { list: ['ok', 'x\u0000'] } }],
+    ['allowed_models', ['mock/echo\u0000']],
+  ])('refuses a NUL character in %s with 422 naming the field, and creates nothing', async (field, value) => {
+    const before = (await pg.query('SELECT count(*)::int AS n FROM api_clients')).rows[0].n as number;
+    const res = await createClient({ [field]: value }).expect(422);
+    expect(res.body.error.details).toEqual([{ field, message: `${field} contains a NUL character (\\u0000), which cannot be stored` }]);
+    expect((await pg.query('SELECT count(*)::int AS n FROM api_clients')).rows[0].n).toBe(before);
+  });
+
+  it.each([
     ['rate_limit_rpm', 1e12, 'rate_limit_rpm must not be greater than 10000000'],
     ['rate_limit_tpm', 3e9, 'rate_limit_tpm must not be greater than 2000000000'],
   ])('refuses a key %s of %p with 422 naming it, and creates no key', async (field, value, message) => {

@@ -71,6 +71,22 @@ describe('template edits that are refused', () => {
     expect(await labelRows()).toContainEqual({ label: 'beta', version: 1, is_protected: true });
   });
 
+  it.each([
+    ['body', { body: 'Hi\u0000' }, 'body'],
+    ['system_prompt', { body: 'Hi', system_prompt: '\u0000' }, 'system_prompt'],
+    ['params', { body: 'Hi', params: { stop: ['\u0000'] } }, 'params'],
+    ['a variable default', { body: 'Hi {{ v }}', variables: [{ name: 'v', default: 'x\u0000' }] }, 'variables.0.default'],
+  ])('refuses a NUL character in %s with 422 naming it, and creates no template', async (_what, fields, field) => {
+    const res = await request(t.url)
+      .post('/api/admin/templates')
+      .set(admin())
+      .send({ name: 'nul-template', ...fields })
+      .expect(422);
+    const property = field.split('.').pop();
+    expect(res.body.error.details).toEqual([{ field, message: `${property} contains a NUL character (\\u0000), which cannot be stored` }]);
+    expect((await pg.query(`SELECT count(*)::int AS n FROM prompt_templates WHERE name = 'nul-template'`)).rows[0].n).toBe(0);
+  });
+
   it('refuses render with version: null as 422 naming version, not a 404 for "version null"', async () => {
     const res = await request(t.url)
       .post(`/api/admin/templates/${templateId}/render`)
