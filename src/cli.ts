@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AdminAuthService } from './auth/admin-auth.service';
 import { ApiKeysService } from './auth/api-keys.service';
 import { AuthModule } from './auth/auth.module';
 import { ClientsService } from './auth/clients.service';
+import { ApiClientCreateDto } from './auth/dto/api-client.dto';
+import { ApiKeyCreateDto } from './auth/dto/api-key.dto';
 import { AppError } from './common/errors/app-error';
 import { PROCESS_ROLE, ProcessRole } from './common/process-role';
-import { MONEY_RULES, parseDecimalInput } from './common/validation/decimal-input';
 import { ConfigModule } from './config/config.module';
 import { StartupError } from './common/startup-error';
 import { ConfigError, parseEnv } from './config/env.schema';
@@ -16,6 +19,7 @@ import { assertDatabaseReachable } from './database/database-preflight';
 import { assertEmbeddedPortFree, assertReachableByServerUser } from './database/embedded-database';
 import { DatabaseModule } from './database/database.module';
 import { ProviderNamesModule } from './llm/providers/provider-names.module';
+import { isUuid } from './common/uuid';
 
 /** A command runs beside the server: first-start work (the admin token) and the usage spool are the server's. */
 @Global()
@@ -77,6 +81,19 @@ function positiveInt(args: ParsedArgs, name: string, min = 1): number | undefine
   return Number(raw);
 }
 
+/** The option each API field comes from, to name it in a message. */
+const OPTION_OF: Record<string, string> = { name: '--name', rate_limit_rpm: '--rpm', rate_limit_tpm: '--tpm', monthly_budget_usd: '--budget' };
+
+/** Checks the options with the DTO the admin API validates the same fields with, so the CLI accepts exactly what the API does. */
+function validated<T extends object>(type: new () => T, fields: Record<string, unknown>): T {
+  const dto = plainToInstance(type, fields);
+  const problems = validateSync(dto).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => `${OPTION_OF[error.property] ?? error.property}: ${message}`),
+  );
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return dto;
+}
+
 function required(args: ParsedArgs, name: string): string {
   const value = args.options.get(name);
   if (!value) throw new UsageError(`--${name} is required`);
@@ -94,16 +111,14 @@ function plan(args: ParsedArgs): (ctx: { get<T>(type: new (...a: never[]) => T):
       };
     case 'client:create': {
       only(args, ['name', 'rpm', 'tpm', 'budget']);
-      const name = required(args, 'name');
-      const rpm = positiveInt(args, 'rpm');
-      const tpm = positiveInt(args, 'tpm');
-      const budget = args.options.get('budget');
-      const parsedBudget = budget === undefined ? undefined : parseDecimalInput(budget, MONEY_RULES);
-      if (parsedBudget && !parsedBudget.ok) throw new UsageError(`--budget must be a USD amount like 100 or 12.50: it ${parsedBudget.problem}`);
+      const dto = validated(ApiClientCreateDto, {
+        name: required(args, 'name'),
+        rate_limit_rpm: positiveInt(args, 'rpm') ?? null,
+        rate_limit_tpm: positiveInt(args, 'tpm') ?? null,
+        monthly_budget_usd: args.options.get('budget') ?? null,
+      });
       return async (ctx) => {
-        const client = await ctx
-          .get(ClientsService)
-          .create({ name, rate_limit_rpm: rpm ?? null, rate_limit_tpm: tpm ?? null, monthly_budget_usd: budget ?? null });
+        const client = await ctx.get(ClientsService).create(dto);
         const key = await ctx.get(ApiKeysService).create(client.id, { name: 'default' });
         const keyLine = `Key "${key.name}" (id ${key.id}) created for client "${client.name}".`;
         return `Client "${client.name}" created (id ${client.id}).\n${keyLine}\nAPI key (shown only this once, store it now):\n\n  ${key.key}\n`;
@@ -112,16 +127,17 @@ function plan(args: ParsedArgs): (ctx: { get<T>(type: new (...a: never[]) => T):
     case 'key:create': {
       only(args, ['client', 'name']);
       const client = required(args, 'client');
-      const name = args.options.get('name');
+      const dto = validated(ApiKeyCreateDto, { name: args.options.get('name') });
       return async (ctx) => {
         const found = await ctx.get(ClientsService).resolve(client);
-        const key = await ctx.get(ApiKeysService).create(found.id, { name });
+        const key = await ctx.get(ApiKeysService).create(found.id, dto);
         return `Key "${key.name}" (id ${key.id}) created for client "${found.name}".\nAPI key (shown only this once):\n\n  ${key.key}\n`;
       };
     }
     case 'key:rotate': {
       only(args, ['grace-seconds'], 1);
       const keyId = args.positional[0];
+      if (!isUuid(keyId)) throw new UsageError(`KEY_ID must be a key id (a UUID, as client:create and key:create print it), got "${keyId}"`);
       const grace = positiveInt(args, 'grace-seconds', 0) ?? 0;
       return async (ctx) => {
         const key = await ctx.get(ApiKeysService).rotate(keyId, grace);

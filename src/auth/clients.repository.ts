@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AppError } from '../common/errors/app-error';
 import { ApiClient } from './api-client.entity';
 
@@ -33,11 +34,17 @@ export class ClientsRepository {
     }
   }
 
-  async update(client: ApiClient): Promise<ApiClient> {
+  /**
+   * Sets just these columns (and updated_at), not the whole row as read earlier: a concurrent
+   * update of other columns is kept. False when no client has this id (any more).
+   */
+  async updateColumns(id: string, columns: Partial<ApiClient>): Promise<boolean> {
     try {
-      return await this.clients.save(client);
+      // metadata's Record<string, unknown> is JSON TypeORM serialises as is; its deep-partial type cannot say so
+      const result = await this.clients.update({ id }, columns as QueryDeepPartialEntity<ApiClient>);
+      return (result.affected ?? 0) > 0;
     } catch (error) {
-      throw this.mapConflict(error, client.name);
+      throw this.mapConflict(error, columns.name);
     }
   }
 

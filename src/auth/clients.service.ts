@@ -12,6 +12,25 @@ import { decodeCursor, toPage } from './dto/page.dto';
 import { KeyLookupService } from './key-lookup.service';
 import { isValidTimeZone, periodBounds } from './limits/budget-period';
 
+/** The columns an update sets: only the fields the request gave (null included, where the field allows it). */
+function changedColumns(dto: ApiClientUpdateDto): Partial<ApiClient> {
+  const columns: Partial<ApiClient> = {};
+  if (dto.name !== undefined) columns.name = dto.name.trim();
+  if (dto.description !== undefined) columns.description = dto.description;
+  if (dto.is_active !== undefined) columns.isActive = dto.is_active;
+  if (dto.rate_limit_rpm !== undefined) columns.rateLimitRpm = dto.rate_limit_rpm;
+  if (dto.rate_limit_tpm !== undefined) columns.rateLimitTpm = dto.rate_limit_tpm;
+  if (dto.monthly_budget_usd !== undefined) columns.monthlyBudgetUsd = dto.monthly_budget_usd;
+  if (dto.budget_period !== undefined) columns.budgetPeriod = dto.budget_period;
+  if (dto.budget_timezone !== undefined) columns.budgetTimezone = dto.budget_timezone;
+  if (dto.budget_alert_threshold !== undefined) columns.budgetAlertThreshold = dto.budget_alert_threshold;
+  if (dto.allowed_providers !== undefined) columns.allowedProviders = dto.allowed_providers;
+  if (dto.allowed_models !== undefined) columns.allowedModels = dto.allowed_models;
+  if (dto.fallback_models !== undefined) columns.fallbackModels = dto.fallback_models;
+  if (dto.metadata !== undefined) columns.metadata = dto.metadata;
+  return columns;
+}
+
 /** Clients for the admin API and the CLI; reads include the period's spend and the budget alert state. */
 @Injectable()
 export class ClientsService {
@@ -62,25 +81,16 @@ export class ClientsService {
     return this.toDto(client);
   }
 
-  /** Only the allow-lists being set are checked: a stored one naming a provider since removed still reads and applies. */
+  /**
+   * Only the allow-lists being set are checked: a stored one naming a provider since removed still reads and applies.
+   * Only the fields sent are written, so two edits of different fields made at the same time both stay.
+   */
   async update(id: string, dto: ApiClientUpdateDto): Promise<ApiClientResponseDto> {
     this.assertTimeZone(dto.budget_timezone);
     this.access.assertValidAllowLists(dto);
-    const client = await this.require(id);
-    if (dto.name !== undefined) client.name = dto.name.trim();
-    if (dto.description !== undefined) client.description = dto.description;
-    if (dto.is_active !== undefined) client.isActive = dto.is_active;
-    if (dto.rate_limit_rpm !== undefined) client.rateLimitRpm = dto.rate_limit_rpm;
-    if (dto.rate_limit_tpm !== undefined) client.rateLimitTpm = dto.rate_limit_tpm;
-    if (dto.monthly_budget_usd !== undefined) client.monthlyBudgetUsd = dto.monthly_budget_usd;
-    if (dto.budget_period !== undefined) client.budgetPeriod = dto.budget_period;
-    if (dto.budget_timezone !== undefined) client.budgetTimezone = dto.budget_timezone;
-    if (dto.budget_alert_threshold !== undefined) client.budgetAlertThreshold = dto.budget_alert_threshold;
-    if (dto.allowed_providers !== undefined) client.allowedProviders = dto.allowed_providers;
-    if (dto.allowed_models !== undefined) client.allowedModels = dto.allowed_models;
-    if (dto.fallback_models !== undefined) client.fallbackModels = dto.fallback_models;
-    if (dto.metadata !== undefined) client.metadata = dto.metadata;
-    await this.clients.update(client);
+    await this.require(id);
+    const changes = changedColumns(dto);
+    if (Object.keys(changes).length > 0 && !(await this.clients.updateColumns(id, changes))) throw new AppError('not_found', `No client with id ${id}`);
     this.lookup.invalidateAll();
     return this.toDto(await this.require(id));
   }

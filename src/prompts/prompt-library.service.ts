@@ -197,7 +197,9 @@ export class PromptLibraryService {
       await this.applyLabels(m, actor, template, moves);
       for (const [label, isProtected] of Object.entries(dto.protected_labels ?? {})) {
         if (typeof isProtected !== 'boolean') throw invalid([{ field: `protected_labels.${label}`, message: 'must be true or false' }]);
-        await this.repository.setLabelProtection(m, template.id, label, isProtected);
+        // protecting a label the template lacks (a typo, say) would answer 200 and protect nothing
+        if (!(await this.repository.setLabelProtection(m, template.id, label, isProtected)))
+          throw invalid([{ field: `protected_labels.${label}`, message: `the template has no label "${label}"; point it at a version (labels) first` }]);
       }
     });
     this.cache.invalidate();

@@ -171,8 +171,13 @@ export class PromptsRepository {
     );
   }
 
-  async setLabelProtection(m: EntityManager, templateId: string, label: string, isProtected: boolean): Promise<void> {
-    await m.query(`UPDATE prompt_labels SET is_protected = $3, updated_at = now() WHERE template_id = $1 AND label = $2`, [templateId, label, isProtected]);
+  /** False when the template has no such label. */
+  async setLabelProtection(m: EntityManager, templateId: string, label: string, isProtected: boolean): Promise<boolean> {
+    const [, affected]: [unknown, number] = await m.query(
+      `UPDATE prompt_labels SET is_protected = $3, updated_at = now() WHERE template_id = $1 AND label = $2`,
+      [templateId, label, isProtected],
+    );
+    return affected > 0;
   }
 
   async deleteLabel(m: EntityManager, templateId: string, label: string): Promise<void> {

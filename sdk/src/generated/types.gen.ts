@@ -214,7 +214,7 @@ export type ApiClientCreateDto = {
      */
     monthly_budget_usd?: string | null | number;
     /**
-     * Unique name
+     * Unique name; surrounding spaces are dropped
      */
     name: string;
     /**
@@ -309,6 +309,9 @@ export type ApiClientUpdateDto = {
      * Hard budget per period in USD; null = none (decimal string or number; answered as a decimal string)
      */
     monthly_budget_usd?: string | null | number;
+    /**
+     * Unique name; surrounding spaces are dropped
+     */
     name?: string;
     /**
      * Requests per minute; null = unlimited
@@ -1652,7 +1655,7 @@ export type TemplateUpdateDto = {
         [key: string]: number | null;
     };
     /**
-     * protect or unprotect labels
+     * protect or unprotect labels the template has (an unknown label is a 422)
      */
     protected_labels?: {
         [key: string]: boolean;

@@ -1,11 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { BudgetPeriod } from '../api-client.entity';
 import { DecimalRules } from '../../common/validation/decimal-input';
-import { KeepAsSent, ValidateDecimal, ValidateMoneyUsd } from '../../common/validation/validate.decorators';
+import { KeepAsSent, NoNulCharacter, OptionalNotNull, ValidateDecimal, ValidateMoneyUsd } from '../../common/validation/validate.decorators';
 
 const FRACTION_RULES: DecimalRules = { maxIntegerDigits: 1, maxDecimals: 4, max: '1' };
 const PERIODS: BudgetPeriod[] = ['day', 'week', 'month'];
+/** The largest limits a client (or one of its keys) can be given: what the integer columns hold, with room to spare. */
+export const MAX_RATE_LIMIT_RPM = 10_000_000;
+export const MAX_RATE_LIMIT_TPM = 2_000_000_000;
+/** A client's name is unique and shown everywhere: surrounding spaces are dropped, and a blank one is refused. */
+const BLANK_NAME = { message: 'name must not be empty or only spaces' };
+const trimmed = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
 /** optional, and null clears the value */
 const Nullable = () => ValidateIf((_o, v) => v !== null && v !== undefined);
 
@@ -14,10 +22,11 @@ class ApiClientFieldsDto {
   @Nullable()
   @IsString()
   @MaxLength(1000)
+  @NoNulCharacter()
   description?: string | null;
 
   @ApiPropertyOptional({ default: true, description: 'An inactive client gets 403 client_inactive' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   is_active?: boolean;
 
@@ -25,26 +34,26 @@ class ApiClientFieldsDto {
   @Nullable()
   @IsInt()
   @Min(1)
-  @Max(10_000_000)
+  @Max(MAX_RATE_LIMIT_RPM)
   rate_limit_rpm?: number | null;
 
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, example: 200000, description: 'Tokens (input + max output) per minute; null = unlimited' })
   @Nullable()
   @IsInt()
   @Min(1)
-  @Max(2_000_000_000)
+  @Max(MAX_RATE_LIMIT_TPM)
   rate_limit_tpm?: number | null;
 
   @ValidateMoneyUsd({ nullable: true, example: '250.00', description: 'Hard budget per period in USD; null = none' })
   monthly_budget_usd?: string | null;
 
   @ApiPropertyOptional({ enum: PERIODS, default: 'month', description: 'Calendar period of the budget' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(PERIODS)
   budget_period?: BudgetPeriod;
 
   @ApiPropertyOptional({ default: 'UTC', example: 'Europe/Berlin', description: 'IANA timezone the budget period follows' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(64)
   budget_timezone?: string;
@@ -64,6 +73,7 @@ class ApiClientFieldsDto {
   @IsArray()
   @IsString({ each: true })
   @ArrayMaxSize(100)
+  @NoNulCharacter()
   allowed_providers?: string[] | null;
 
   @ApiPropertyOptional({
@@ -78,6 +88,7 @@ class ApiClientFieldsDto {
   @IsArray()
   @IsString({ each: true })
   @ArrayMaxSize(500)
+  @NoNulCharacter()
   allowed_models?: string[] | null;
 
   @ApiPropertyOptional({
@@ -92,29 +103,35 @@ class ApiClientFieldsDto {
   @IsArray()
   @IsString({ each: true })
   @ArrayMaxSize(20)
+  @NoNulCharacter()
   fallback_models?: string[] | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { team: 'marketing' } })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   @KeepAsSent()
+  @NoNulCharacter()
   metadata?: Record<string, unknown>;
 }
 
 export class ApiClientCreateDto extends ApiClientFieldsDto {
-  @ApiProperty({ example: 'marketing-admin', description: 'Unique name' })
+  @ApiProperty({ example: 'marketing-admin', description: 'Unique name; surrounding spaces are dropped' })
+  @trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, BLANK_NAME)
   @MaxLength(200)
+  @NoNulCharacter()
   name!: string;
 }
 
 export class ApiClientUpdateDto extends ApiClientFieldsDto {
-  @ApiPropertyOptional({ example: 'marketing-admin' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'marketing-admin', description: 'Unique name; surrounding spaces are dropped' })
+  @trimmed()
+  @OptionalNotNull()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, BLANK_NAME)
   @MaxLength(200)
+  @NoNulCharacter()
   name?: string;
 }
 

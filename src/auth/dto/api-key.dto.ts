@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsIsoDate } from '../../common/validation/validate.decorators';
+import { IsIsoDate, NoNulCharacter } from '../../common/validation/validate.decorators';
+import { MAX_RATE_LIMIT_RPM, MAX_RATE_LIMIT_TPM } from './api-client.dto';
 
 export class ApiKeyCreateDto {
   @ApiPropertyOptional({ example: 'production', default: 'default' })
@@ -8,6 +9,7 @@ export class ApiKeyCreateDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @NoNulCharacter()
   name?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'After this instant the key is refused (401 invalid_api_key); must be in the future' })
@@ -22,16 +24,18 @@ export class ApiKeyCreateDto {
   @ArrayMaxSize(500)
   allowed_models?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, description: "Narrows the client's requests per minute for this key" })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RATE_LIMIT_RPM, description: "Narrows the client's requests per minute for this key" })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_RATE_LIMIT_RPM)
   rate_limit_rpm?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: "Narrows the client's tokens per minute for this key" })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RATE_LIMIT_TPM, description: "Narrows the client's tokens per minute for this key" })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_RATE_LIMIT_TPM)
   rate_limit_tpm?: number;
 }
 

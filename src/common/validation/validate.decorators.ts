@@ -86,6 +86,46 @@ export function IsIsoDate(): PropertyDecorator {
 }
 
 /**
+ * A field that may be left out but has no "none" to set: null is refused with
+ * a message naming the field (rather than reaching a NOT NULL column as a 500,
+ * or being read as "left out"). Put it where IsOptional() would go.
+ */
+export function OptionalNotNull(hint = 'leave it out to keep the current value'): PropertyDecorator {
+  return applyDecorators(
+    ValidateIf((_o, value) => value !== undefined),
+    ValidateBy({
+      name: 'isNotNull',
+      validator: {
+        validate: (value: unknown) => value !== null,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} cannot be null: ${hint}`,
+      },
+    }),
+  );
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([key, item]) => key.includes('\u0000') || holdsNul(item));
+  return false;
+}
+
+/**
+ * A field stored in PostgreSQL text or jsonb, which cannot hold a NUL
+ * character: refused by name here (strings, and every key and string inside
+ * arrays and objects) rather than by the database with no field to point at.
+ */
+export function NoNulCharacter(): PropertyDecorator {
+  return ValidateBy({
+    name: 'noNulCharacter',
+    validator: {
+      validate: (value: unknown) => !holdsNul(value),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} contains a NUL character (\\u0000), which cannot be stored`,
+    },
+  });
+}
+
+/**
  * A free-form JSON object field (variables, metadata, maps keyed by label or
  * version) kept exactly as sent. class-transformer's copy of a plain object
  * silently drops keys named like Object.prototype members (`constructor`,

@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { UUID_PATTERN } from '../../common/uuid';
-import { KeepAsSent } from '../../common/validation/validate.decorators';
+import { KeepAsSent, NoNulCharacter, OptionalNotNull } from '../../common/validation/validate.decorators';
 
 export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export const LABEL_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
@@ -44,12 +44,14 @@ export class TemplateVariableDto {
   @ApiPropertyOptional({ type: String, nullable: true, description: 'used when the caller gives no value' })
   @IsOptional()
   @IsString()
+  @NoNulCharacter()
   default?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
+  @NoNulCharacter()
   description?: string | null;
 }
 
@@ -59,12 +61,14 @@ export class PromptVersionFieldsDto {
   @IsOptional()
   @IsString()
   @MaxLength(200_000)
+  @NoNulCharacter()
   system_prompt?: string | null;
 
   @ApiProperty({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: TEXT_SYNTAX })
   @IsString()
   @MinLength(1)
   @MaxLength(200_000)
+  @NoNulCharacter()
   body!: string;
 
   @ApiPropertyOptional({ type: [TemplateVariableDto] })
@@ -79,18 +83,21 @@ export class PromptVersionFieldsDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @NoNulCharacter()
   provider?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'gpt-4o-mini' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @NoNulCharacter()
   model?: string | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { temperature: 0.7, max_tokens: 400 } })
   @IsOptional()
   @IsObject()
   @KeepAsSent()
+  @NoNulCharacter()
   params?: Record<string, unknown> | null;
 }
 
@@ -103,13 +110,16 @@ export class PromptCreateDto extends PromptVersionFieldsDto {
   @ApiPropertyOptional({ example: 'text', default: 'text' })
   @IsOptional()
   @IsString()
+  @MinLength(1)
   @MaxLength(50)
+  @NoNulCharacter()
   template_type?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @NoNulCharacter()
   description?: string | null;
 }
 
@@ -143,6 +153,7 @@ export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) 
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @NoNulCharacter()
   note?: string | null;
 
   @ApiPropertyOptional({
@@ -162,12 +173,15 @@ export class PromptUpdateDto {
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @NoNulCharacter()
   description?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
+  @MinLength(1)
   @MaxLength(50)
+  @NoNulCharacter()
   template_type?: string;
 
   @ApiPropertyOptional({
@@ -209,7 +223,12 @@ export class PromptUpdateDto {
 }
 
 export class TemplateUpdateDto extends PromptUpdateDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' }, example: { production: true }, description: 'protect or unprotect labels' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+    example: { production: true },
+    description: 'protect or unprotect labels the template has (an unknown label is a 422)',
+  })
   @IsOptional()
   @IsObject()
   @KeepAsSent()
@@ -224,7 +243,7 @@ export class PromptRenderDto {
   variables?: Record<string, unknown>;
 
   @ApiPropertyOptional({ minimum: 1 })
-  @IsOptional()
+  @OptionalNotNull('leave it out to render the label (default production)')
   @IsInt()
   @Min(1)
   version?: number;

@@ -1,0 +1,101 @@
+import { Client } from 'pg';
+import request from 'supertest';
+import { startTestApp, TestApp } from '@test/support/app';
+
+/** Template edits that cannot be stored or would do nothing are refused by name, and leave the template as it was. */
+describe('template edits that are refused', () => {
+  let t: TestApp;
+  let pg: Client;
+  let templateId: string;
+  let apiKey: string;
+  const admin = () => ({ Authorization: `Bearer ${t.adminToken}` });
+  const templateRow = async () => (await pg.query('SELECT * FROM prompt_templates WHERE id = $1', [templateId])).rows[0] as Record<string, unknown>;
+  const labelRows = async () =>
+    (await pg.query('SELECT label, version, is_protected FROM prompt_labels WHERE template_id = $1 ORDER BY label', [templateId])).rows;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    pg = new Client({ connectionString: t.db.url });
+    await pg.connect();
+    const created = await request(t.url)
+      .post('/api/admin/templates')
+      .set(admin())
+      .send({ name: 'edit-me', body: 'Hi {{ who }}', variables: [{ name: 'who', required: true }] })
+      .expect(201);
+    templateId = created.body.id;
+    const client = await request(t.url).post('/api/admin/clients').set(admin()).send({ name: 'template-editor' }).expect(201);
+    apiKey = (await request(t.url).post(`/api/admin/clients/${client.body.id}/keys`).set(admin()).send({}).expect(201)).body.key;
+    await request(t.url).post('/api/v1/prompts').set('X-API-Key', apiKey).send({ name: 'own', body: 'Yo' }).expect(201);
+  });
+
+  afterAll(async () => {
+    await pg?.end();
+    await t?.close();
+  });
+
+  it('refuses template_type: null (admin and client routes) with 422 naming it, and changes nothing', async () => {
+    const before = await templateRow();
+    const res = await request(t.url).patch(`/api/admin/templates/${templateId}`).set(admin()).send({ description: 'x', template_type: null }).expect(422);
+    expect(res.body.error.details).toContainEqual({ field: 'template_type', message: 'template_type cannot be null: leave it out to keep the current value' });
+    expect(await templateRow()).toEqual(before);
+    const own = await request(t.url).patch('/api/v1/prompts/own').set('X-API-Key', apiKey).send({ template_type: null }).expect(422);
+    expect(own.body.error.details).toContainEqual({ field: 'template_type', message: 'template_type cannot be null: leave it out to keep the current value' });
+  });
+
+  it('refuses an empty template_type on create and update', async () => {
+    const created = await request(t.url).post('/api/admin/templates').set(admin()).send({ name: 'typeless', body: 'x', template_type: '' }).expect(422);
+    expect(created.body.error.details).toEqual([{ field: 'template_type', message: 'template_type must be longer than or equal to 1 characters' }]);
+    expect((await pg.query(`SELECT count(*)::int AS n FROM prompt_templates WHERE name = 'typeless'`)).rows[0].n).toBe(0);
+    await request(t.url).patch(`/api/admin/templates/${templateId}`).set(admin()).send({ template_type: '' }).expect(422);
+  });
+
+  it('refuses protecting a label the template does not have, and protects nothing else in that request', async () => {
+    const before = await labelRows();
+    const res = await request(t.url)
+      .patch(`/api/admin/templates/${templateId}`)
+      .set(admin())
+      .send({ protected_labels: { production: true, prodution: true } })
+      .expect(422);
+    expect(res.body.error.details).toEqual([
+      { field: 'protected_labels.prodution', message: 'the template has no label "prodution"; point it at a version (labels) first' },
+    ]);
+    expect(await labelRows()).toEqual(before);
+  });
+
+  it('protects a label created in the same request', async () => {
+    await request(t.url)
+      .patch(`/api/admin/templates/${templateId}`)
+      .set(admin())
+      .send({ labels: { beta: 1 }, protected_labels: { beta: true } })
+      .expect(200);
+    expect(await labelRows()).toContainEqual({ label: 'beta', version: 1, is_protected: true });
+  });
+
+  it.each([
+    ['body', { body: 'Hi\u0000' }, 'body'],
+    ['system_prompt', { body: 'Hi', system_prompt: '\u0000' }, 'system_prompt'],
+    ['params', { body: 'Hi', params: { stop: ['\u0000'] } }, 'params'],
+    ['a variable default', { body: 'Hi {{ v }}', variables: [{ name: 'v', default: 'x\u0000' }] }, 'variables.0.default'],
+  ])('refuses a NUL character in %s with 422 naming it, and creates no template', async (_what, fields, field) => {
+    const res = await request(t.url)
+      .post('/api/admin/templates')
+      .set(admin())
+      .send({ name: 'nul-template', ...fields })
+      .expect(422);
+    const property = field.split('.').pop();
+    expect(res.body.error.details).toEqual([{ field, message: `${property} contains a NUL character (\\u0000), which cannot be stored` }]);
+    expect((await pg.query(`SELECT count(*)::int AS n FROM prompt_templates WHERE name = 'nul-template'`)).rows[0].n).toBe(0);
+  });
+
+  it('refuses render with version: null as 422 naming version, not a 404 for "version null"', async () => {
+    const res = await request(t.url)
+      .post(`/api/admin/templates/${templateId}/render`)
+      .set(admin())
+      .send({ version: null, variables: { who: 'a' } })
+      .expect(422);
+    expect(res.body.error.details).toContainEqual({
+      field: 'version',
+      message: 'version cannot be null: leave it out to render the label (default production)',
+    });
+  });
+});
