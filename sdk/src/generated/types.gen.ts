@@ -793,6 +793,9 @@ export type GenerateContentDto = {
      */
     languages: Array<string>;
     max_tokens?: number;
+    /**
+     * kept with the call's record (at most 16384 characters of JSON)
+     */
     metadata?: {
         [key: string]: unknown;
     };
@@ -849,6 +852,9 @@ export type GenerateDto = {
     fallbacks?: Array<string>;
     max_tokens?: number;
     messages?: Array<GenerateMessageDto>;
+    /**
+     * kept with the call's record (at most 16384 characters of JSON)
+     */
     metadata?: {
         [key: string]: unknown;
     };
@@ -881,6 +887,9 @@ export type GenerateDto = {
 };
 
 export type GenerateImageDto = {
+    /**
+     * kept with the call's record (at most 16384 characters of JSON)
+     */
     metadata?: {
         [key: string]: unknown;
     };
