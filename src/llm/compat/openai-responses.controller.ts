@@ -15,7 +15,8 @@ const NOT_STORED = { not_found: 'always: LLMHub stores no responses' };
 function notStored(id: string): AppError {
   return new AppError(
     'not_found',
-    `Response \`${id}\` is not stored: LLMHub keeps no responses (every answer says store: false). Send the whole conversation in input instead of previous_response_id.`,
+    `Response \`${id}\` is not stored: LLMHub keeps no responses (every answer says store: false). ` +
+      'Send the whole conversation in input instead of previous_response_id.',
   );
 }
 
