@@ -8,6 +8,7 @@ import { PromptsModule } from '../prompts/prompts.module';
 import { AnthropicCompatController } from './compat/anthropic-compat.controller';
 import { TokenCountService } from './compat/token-count.service';
 import { OpenAiCompatController } from './compat/openai-compat.controller';
+import { OpenAiResponsesController } from './compat/openai-responses.controller';
 import { EmbeddingsService } from './generation/embeddings.service';
 import { GenerateContentService } from './generation/generate-content.service';
 import { GenerateController } from './generation/generate.controller';
@@ -89,7 +90,7 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     ModelsService,
     TokenCountService,
   ],
-  controllers: [GenerateController, ImagesController, OpenAiCompatController, AnthropicCompatController],
+  controllers: [GenerateController, ImagesController, OpenAiCompatController, OpenAiResponsesController, AnthropicCompatController],
   exports: [
     LlmService,
     PlaygroundService,

@@ -1597,6 +1597,163 @@ export type ReadinessResponseDto = {
     status: 'ready' | 'not_ready';
 };
 
+export type ResponseCreateDto = {
+    /**
+     * LLMHub: models to try in order when the first fails
+     */
+    fallbacks?: Array<string>;
+    /**
+     * A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: "message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, and `output_text` or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items (`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items are accepted and dropped; `input_file`, `input_audio`, `file_id` images and `item_reference` are refused with a 400 naming the item
+     */
+    input: string | Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * The system prompt
+     */
+    instructions?: string;
+    /**
+     * The most output tokens; an answer cut there has status `incomplete`
+     */
+    max_output_tokens?: number;
+    /**
+     * Stored with the call’s record and echoed in the answer
+     */
+    metadata?: {
+        [key: string]: unknown;
+    };
+    /**
+     * `provider/model`, a known bare model name, or an alias
+     */
+    model: string;
+    /**
+     * false: at most one function call per answer
+     */
+    parallel_tool_calls?: boolean;
+    /**
+     * Accepted; nothing is stored whatever its value (the answer says `store: false`)
+     */
+    store?: boolean;
+    /**
+     * Answer as a text/event-stream of Responses events
+     */
+    stream?: boolean;
+    temperature?: number;
+    /**
+     * LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent (input is then optional)
+     */
+    template?: string | {
+        label?: string;
+        name: string;
+        version?: number;
+    };
+    /**
+     * `format`: `{"type":"text"}` (the default), `{"type":"json_object"}`, or `{"type":"json_schema", name, schema, strict?, description?}`; as `response_format` on /v1/chat/completions (anthropic models through one forced tool; a 400 naming `text.format` where a provider has no JSON mode)
+     */
+    text?: {
+        [key: string]: unknown;
+    };
+    /**
+     * `auto`, `none`, `required` or `{type: "function", name}`
+     */
+    tool_choice?: 'auto' | 'none' | 'required' | {
+        [key: string]: unknown;
+    };
+    /**
+     * Function tools, flat: `{type: "function", name, description?, parameters?, strict?}`. Built-in tools (web_search, file_search, …) are refused
+     */
+    tools?: Array<{
+        [key: string]: unknown;
+    }>;
+    top_p?: number;
+    /**
+     * Echoed; with `template`, keeps one user on one A/B version
+     */
+    user?: string;
+    /**
+     * LLMHub: the template’s variables
+     */
+    variables?: {
+        [key: string]: unknown;
+    };
+};
+
+export type ResponseObjectDto = {
+    /**
+     * LLMHub: provider attempts, retries and fallbacks included
+     */
+    attempts: number;
+    created_at: number;
+    /**
+     * Always null on a 200
+     */
+    error: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * `resp_` and the request id; not stored, so not retrievable
+     */
+    id: string;
+    incomplete_details: {
+        reason?: 'max_output_tokens' | 'content_filter';
+    } | null;
+    instructions: string | null;
+    max_output_tokens: number | null;
+    metadata: {
+        [key: string]: unknown;
+    };
+    model: string;
+    object: 'response';
+    /**
+     * A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`) and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`)
+     */
+    output: Array<{
+        [key: string]: unknown;
+    }>;
+    parallel_tool_calls: boolean;
+    /**
+     * LLMHub: the id of the call’s record
+     */
+    request_id: string;
+    /**
+     * LLMHub: the model asked for, when a fallback or alias answered
+     */
+    requested_model: string | null;
+    status: 'completed' | 'incomplete';
+    /**
+     * Always false: LLMHub stores no responses
+     */
+    store: false;
+    temperature: number | null;
+    text: {
+        [key: string]: unknown;
+    };
+    tool_choice: string | {
+        [key: string]: unknown;
+    };
+    tools: Array<{
+        [key: string]: unknown;
+    }>;
+    top_p: number | null;
+    usage: ResponseUsageDto;
+};
+
+export type ResponseUsageDto = {
+    /**
+     * LLMHub: the exact cost in USD (null when the model has no price)
+     */
+    cost_usd: string | null;
+    input_tokens: number;
+    input_tokens_details?: {
+        cached_tokens: number;
+    };
+    output_tokens: number;
+    output_tokens_details?: {
+        reasoning_tokens: number;
+    };
+    total_tokens: number;
+};
+
 export type ScheduledJobDto = {
     /**
      * the last run's error, when it failed
@@ -4209,3 +4366,148 @@ export type GetModelResponses = {
 };
 
 export type GetModelResponse = GetModelResponses[keyof GetModelResponses];
+
+export type CreateResponseData = {
+    body: ResponseCreateDto;
+    path?: never;
+    query?: never;
+    url: '/v1/responses';
+};
+
+export type CreateResponseErrors = {
+    /**
+     * `validation_error`: a field of the body, query or path is invalid; details names each one; `provider_not_configured`: the chosen provider has no key configured; the message names the variable to set
+     */
+    400: OpenAiError;
+    /**
+     * `missing_api_key`: no API key in X-API-Key or Authorization: Bearer; `invalid_api_key`: the API key is unknown, revoked or expired
+     */
+    401: OpenAiError;
+    /**
+     * `budget_exceeded`: the client’s hard monthly budget is spent
+     */
+    402: OpenAiError;
+    /**
+     * `client_inactive`: the key’s client is deactivated; `model_not_allowed`: the model or provider is outside the client’s allow-list
+     */
+    403: OpenAiError;
+    /**
+     * `payload_too_large`: the request body is larger than the server accepts
+     */
+    413: OpenAiError;
+    /**
+     * `unsupported_media_type`: the body is not JSON (Content-Type must be application/json, UTF-8)
+     */
+    415: OpenAiError;
+    /**
+     * `rate_limited`: the client’s requests- or tokens-per-minute limit is reached; Retry-After says when to try again
+     */
+    429: OpenAiError;
+    /**
+     * `upstream_error`: the provider failed after retries and fallbacks
+     */
+    502: OpenAiError;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     */
+    503: OpenAiError;
+    /**
+     * `upstream_timeout`: the provider did not answer in time
+     */
+    504: OpenAiError;
+};
+
+export type CreateResponseError = CreateResponseErrors[keyof CreateResponseErrors];
+
+export type CreateResponseResponses = {
+    /**
+     * A Response; with `stream: true`, a text/event-stream of Responses events
+     */
+    200: ResponseObjectDto;
+};
+
+export type CreateResponseResponse = CreateResponseResponses[keyof CreateResponseResponses];
+
+export type DeleteResponseData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/responses/{id}';
+};
+
+export type DeleteResponseErrors = {
+    /**
+     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     */
+    400: OpenAiError;
+    /**
+     * `missing_api_key`: no API key in X-API-Key or Authorization: Bearer; `invalid_api_key`: the API key is unknown, revoked or expired
+     */
+    401: OpenAiError;
+    /**
+     * `client_inactive`: the key’s client is deactivated
+     */
+    403: OpenAiError;
+    /**
+     * `not_found`: always: LLMHub stores no responses
+     */
+    404: OpenAiError;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: OpenAiError;
+};
+
+export type DeleteResponseError = DeleteResponseErrors[keyof DeleteResponseErrors];
+
+export type DeleteResponseResponses = {
+    /**
+     * Never: responses are not stored
+     */
+    200: unknown;
+};
+
+export type GetResponseData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/responses/{id}';
+};
+
+export type GetResponseErrors = {
+    /**
+     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     */
+    400: OpenAiError;
+    /**
+     * `missing_api_key`: no API key in X-API-Key or Authorization: Bearer; `invalid_api_key`: the API key is unknown, revoked or expired
+     */
+    401: OpenAiError;
+    /**
+     * `client_inactive`: the key’s client is deactivated
+     */
+    403: OpenAiError;
+    /**
+     * `not_found`: always: LLMHub stores no responses
+     */
+    404: OpenAiError;
+    /**
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
+     */
+    503: OpenAiError;
+};
+
+export type GetResponseError = GetResponseErrors[keyof GetResponseErrors];
+
+export type GetResponseResponses = {
+    /**
+     * Never: responses are not stored
+     */
+    200: ResponseObjectDto;
+};
+
+export type GetResponseResponse = GetResponseResponses[keyof GetResponseResponses];

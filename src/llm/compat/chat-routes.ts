@@ -3,6 +3,7 @@ import { AnthropicStreamSink, OpenAiStreamSink } from '../generation/sse-sinks';
 import { CompatExchange, streamOrGenerate, toGenerationInput } from './compat-call';
 import { parseMessagesRequest, toAnthropicMessage } from './formats/anthropic-messages.format';
 import { parseChatCompletion, toChatCompletion } from './formats/openai-chat.format';
+import { openAiResponse } from './responses-route';
 
 /** One compatible chat endpoint: its parsed body is generated or streamed, and answered in its own format. */
 export type CompatChatHandler = (llm: LlmService, body: unknown, http: CompatExchange) => Promise<void>;
@@ -30,4 +31,6 @@ export const COMPAT_CHAT_ROUTES: ReadonlyMap<string, CompatChatHandler> = new Ma
   ['/v1/chat/completions', openAiChatCompletion],
   ['/openai/v1/chat/completions', openAiChatCompletion],
   ['/v1/messages', anthropicMessage],
+  ['/v1/responses', openAiResponse],
+  ['/openai/v1/responses', openAiResponse],
 ]);

@@ -45,7 +45,7 @@ export function httpHooks(req: IncomingMessage, res: ServerResponse): Generation
  * in the same tick, and the first byte must not wait for it. A stream that
  * writes no event is uncorked at the end of the tick.
  */
-class EventStream {
+export class EventStream {
   private corked = false;
 
   constructor(private readonly res: ServerResponse) {}

@@ -48,7 +48,7 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
       .split(requestId)
       .join('<request-id>')
       .replace(/"(id|created|created_at)":\s*("[^"]*"|\d+)/g, '"$1":"<x>"')
-      .replace(/chatcmpl-[\w-]+|msg_[\w-]+/g, '<x>');
+      .replace(/chatcmpl-[\w-]+|msg_[\w-]+|resp_[\w<>-]+/g, '<x>');
     return { status: res.status, headers, body: normalized };
   }
 
@@ -56,6 +56,8 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
   const chat = (extra: object = {}) => JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }], max_tokens: 8, ...extra });
   const message = (extra: object = {}) =>
     JSON.stringify({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hello' }], max_tokens: 8, ...extra });
+
+  const response = (extra: object = {}) => JSON.stringify({ model: 'openai/gpt-4o-mini', input: 'hello', max_output_tokens: 8, ...extra });
 
   const cases: Array<[string, string, (key: string) => { headers?: Record<string, string>; body?: RequestInit['body'] }]> = [
     ['chat completion', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat() })],
@@ -67,6 +69,13 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
     ['chat completion stream', '/v1/chat/completions', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: chat({ stream: true }) })],
     ['message', '/v1/messages', (key) => ({ headers: { ...json, 'x-api-key': key }, body: message() })],
     ['message stream', '/v1/messages', (key) => ({ headers: { ...json, 'x-api-key': key }, body: message({ stream: true }) })],
+    ['response', '/v1/responses', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: response() })],
+    ['response stream', '/v1/responses', (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: response({ stream: true }) })],
+    [
+      'response refused',
+      '/v1/responses',
+      (key) => ({ headers: { ...json, authorization: `Bearer ${key}` }, body: response({ previous_response_id: 'resp_1' }) }),
+    ],
     [
       'gzip-compressed body',
       '/v1/chat/completions',
@@ -109,7 +118,7 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
         expect(rows).toHaveLength(1);
         return rows[0] as Record<string, unknown>;
       };
-      for (const [, path, request] of [cases[0], cases[2], cases[3], cases[5], cases[7], cases[10]]) {
+      for (const [, path, request] of [cases[0], cases[2], cases[3], cases[5], cases[6], cases[7], cases[8], cases[10], cases[13]]) {
         const lane = await recordOf(path, request(apiKey));
         expect(lane).toEqual(await recordOf(`${path}?via=nest`, request(apiKey)));
       }

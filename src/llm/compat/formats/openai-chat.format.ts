@@ -115,7 +115,7 @@ function rejectSemanticFields(r: BodyReader): void {
 }
 
 /** Longest json_schema name OpenAI accepts (a-z, A-Z, 0-9, _ and -). */
-const SCHEMA_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+export const SCHEMA_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /**
  * response_format as OpenAI takes it: {"type":"text"} (the default: undefined), {"type":"json_object"},

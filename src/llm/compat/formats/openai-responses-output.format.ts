@@ -1,0 +1,276 @@
+import type { AppError } from '../../../common/errors/app-error';
+import type { GenerationOutcome, StreamStart, StreamSummary } from '../../generation/generation.types';
+import type { FinishReason, StreamEvent, TokenUsage, ToolCall } from '../../providers/llm-provider';
+import type { SseEvent } from './anthropic-messages.format';
+import type { Json } from './body-reader';
+import type { ResponsesEcho } from './openai-responses.format';
+
+export function responseId(requestId: string): string {
+  return `resp_${requestId}`;
+}
+
+/** The n-th message item of a response (the first is `msg_<request id>`). */
+function messageItemId(requestId: string, n: number): string {
+  return n === 0 ? `msg_${requestId}` : `msg_${requestId}_${n}`;
+}
+
+function functionCallItemId(requestId: string, n: number): string {
+  return `fc_${requestId}_${n}`;
+}
+
+export function responsesUsage(usage: TokenUsage, costUsd: string | null): Json {
+  return {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
+    total_tokens: usage.inputTokens + usage.outputTokens,
+    cost_usd: costUsd,
+  };
+}
+
+/** Cut by max_output_tokens or a content filter: `incomplete`, with the reason; anything else `completed`. */
+function incompleteReason(reason: FinishReason): string | null {
+  return reason === 'length' ? 'max_output_tokens' : reason === 'content_filter' ? 'content_filter' : null;
+}
+
+type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
+
+function messageItem(id: string, text: string, status: ItemStatus): Json {
+  return { id, type: 'message', status, role: 'assistant', content: [outputText(text)] };
+}
+
+function outputText(text: string): Json {
+  return { type: 'output_text', text, annotations: [], logprobs: [] };
+}
+
+function functionCallItem(id: string, call: Pick<ToolCall, 'id' | 'name' | 'arguments'>, status: ItemStatus): Json {
+  return { id, type: 'function_call', status, call_id: call.id, name: call.name, arguments: call.arguments };
+}
+
+/** What every Response object of one call shares: its id, time, model and the request's echoed settings. */
+interface ResponseHead {
+  requestId: string;
+  createdAt: Date;
+  model: string;
+  requestedModel: string;
+  attempts: number;
+  echo: ResponsesEcho;
+}
+
+function responseObject(head: ResponseHead, status: string, output: Json[], usage: Json | null, extra: Json = {}): Json {
+  return {
+    id: responseId(head.requestId),
+    object: 'response',
+    created_at: Math.floor(head.createdAt.getTime() / 1000),
+    status,
+    background: false,
+    error: null,
+    incomplete_details: null,
+    model: head.model,
+    output,
+    previous_response_id: null,
+    reasoning: { effort: null, summary: null },
+    // nothing is kept: GET /v1/responses/{id} answers 404
+    store: false,
+    truncation: 'disabled',
+    ...head.echo,
+    usage,
+    request_id: head.requestId,
+    requested_model: head.requestedModel,
+    attempts: head.attempts,
+    ...extra,
+  };
+}
+
+function statusFields(reason: FinishReason): { status: string; extra: Json } {
+  const incomplete = incompleteReason(reason);
+  return incomplete === null ? { status: 'completed', extra: {} } : { status: 'incomplete', extra: { incomplete_details: { reason: incomplete } } };
+}
+
+/** A genuine Response, so the OpenAI SDK parses it (and `output_text` works); `model` is `provider/model`. */
+export function toResponse(outcome: GenerationOutcome, echo: ResponsesEcho): Json {
+  const { status, extra } = statusFields(outcome.finishReason);
+  const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
+  const calls = outcome.toolCalls ?? [];
+  const output: Json[] = [];
+  if (outcome.text !== '' || calls.length === 0) output.push(messageItem(messageItemId(outcome.requestId, 0), outcome.text, itemStatus));
+  for (let i = 0; i < calls.length; i++) output.push(functionCallItem(functionCallItemId(outcome.requestId, i), calls[i], 'completed'));
+  const head = {
+    requestId: outcome.requestId,
+    createdAt: outcome.createdAt,
+    model: outcome.target.id,
+    requestedModel: outcome.requestedModel,
+    attempts: outcome.attempts,
+    echo,
+  };
+  return responseObject(head, status, output, responsesUsage(outcome.usage, outcome.costUsd), extra);
+}
+
+interface OpenMessage {
+  id: string;
+  index: number;
+  parts: string[];
+}
+
+interface OpenCall {
+  id: string;
+  index: number;
+  /** the provider's index of the tool call */
+  toolIndex: number;
+  callId: string;
+  name: string;
+  args: string[];
+}
+
+/**
+ * Turns neutral stream events into OpenAI's Responses events, each numbered by `sequence_number`:
+ * response.created and response.in_progress; per message item output_item.added,
+ * content_part.added, output_text.delta…, output_text.done, content_part.done, output_item.done;
+ * per function call output_item.added, function_call_arguments.delta…/.done, output_item.done;
+ * then response.completed (or response.incomplete) with the whole response and its usage, or
+ * `error` and response.failed.
+ */
+export class ResponsesEventWriter {
+  private seq = 0;
+  private head!: ResponseHead;
+  /** the items closed so far, as output_item.done gave them */
+  private readonly output: Json[] = [];
+  private message: OpenMessage | null = null;
+  private call: OpenCall | null = null;
+  private messages = 0;
+  private calls = 0;
+  private finishReason: FinishReason = 'stop';
+
+  constructor(private readonly echo: ResponsesEcho) {}
+
+  start(start: StreamStart): SseEvent[] {
+    this.head = {
+      requestId: start.requestId,
+      createdAt: start.createdAt,
+      model: start.target.id,
+      requestedModel: start.requestedModel,
+      attempts: start.attempts,
+      echo: this.echo,
+    };
+    const response = responseObject(this.head, 'in_progress', [], null);
+    return [this.ev('response.created', { response }), this.ev('response.in_progress', { response })];
+  }
+
+  event(event: StreamEvent): SseEvent[] {
+    switch (event.type) {
+      case 'text': {
+        const out: SseEvent[] = [];
+        const message = this.message ?? this.openMessage(out);
+        message.parts.push(event.text);
+        out.push(
+          this.ev('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: event.text, logprobs: [] }),
+        );
+        return out;
+      }
+      case 'tool_call_delta': {
+        const out: SseEvent[] = [];
+        const call = this.call?.toolIndex === event.index ? this.call : this.openCall(out, event);
+        if (event.argumentsDelta) {
+          call.args.push(event.argumentsDelta);
+          out.push(this.ev('response.function_call_arguments.delta', { item_id: call.id, output_index: call.index, delta: event.argumentsDelta }));
+        }
+        return out;
+      }
+      case 'finish': {
+        this.finishReason = event.finishReason;
+        const out: SseEvent[] = [];
+        // an answer with no output at all still has its (empty) message, as the non-streamed answer has
+        if (this.output.length === 0 && !this.message && !this.call) this.openMessage(out);
+        this.closeMessage(out, incompleteReason(event.finishReason) === null ? 'completed' : 'incomplete');
+        this.closeCall(out);
+        return out;
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The closing event, written once the usage record is committed. */
+  finish(summary: StreamSummary): SseEvent[] {
+    const { status, extra } = statusFields(this.finishReason);
+    const response = responseObject(this.head, status, this.output, responsesUsage(summary.usage, summary.costUsd), extra);
+    return [this.ev(status === 'completed' ? 'response.completed' : 'response.incomplete', { response })];
+  }
+
+  /** The stream failed after it opened: OpenAI's `error` event, then response.failed with what was answered so far. */
+  fail(error: AppError, summary: StreamSummary): SseEvent[] {
+    const output = [...this.output];
+    if (this.message) output.push(messageItem(this.message.id, this.message.parts.join(''), 'incomplete'));
+    if (this.call)
+      output.push(functionCallItem(this.call.id, { id: this.call.callId, name: this.call.name, arguments: this.call.args.join('') }, 'incomplete'));
+    const failure = { code: error.code, message: error.message };
+    const response = responseObject(this.head, 'failed', output, responsesUsage(summary.usage, summary.costUsd), { error: failure });
+    return [this.ev('error', { ...failure, param: null }), this.ev('response.failed', { response })];
+  }
+
+  private openMessage(out: SseEvent[]): OpenMessage {
+    this.closeCall(out);
+    const message: OpenMessage = { id: messageItemId(this.head.requestId, this.messages++), index: this.output.length, parts: [] };
+    this.message = message;
+    out.push(
+      this.ev('response.output_item.added', { output_index: message.index, item: { ...messageItem(message.id, '', 'in_progress'), content: [] } }),
+      this.ev('response.content_part.added', { item_id: message.id, output_index: message.index, content_index: 0, part: outputText('') }),
+    );
+    return message;
+  }
+
+  private closeMessage(out: SseEvent[], status: ItemStatus = 'completed'): void {
+    const message = this.message;
+    if (!message) return;
+    this.message = null;
+    const text = message.parts.join('');
+    const item = messageItem(message.id, text, status);
+    this.output.push(item);
+    const where = { item_id: message.id, output_index: message.index, content_index: 0 };
+    out.push(
+      this.ev('response.output_text.done', { ...where, text, logprobs: [] }),
+      this.ev('response.content_part.done', { ...where, part: outputText(text) }),
+      this.ev('response.output_item.done', { output_index: message.index, item }),
+    );
+  }
+
+  private openCall(out: SseEvent[], event: Extract<StreamEvent, { type: 'tool_call_delta' }>): OpenCall {
+    this.closeMessage(out);
+    this.closeCall(out);
+    const n = this.calls++;
+    const call: OpenCall = {
+      id: functionCallItemId(this.head.requestId, n),
+      index: this.output.length,
+      toolIndex: event.index,
+      callId: event.id ?? `call_${this.head.requestId}_${n}`,
+      name: event.name ?? '',
+      args: [],
+    };
+    this.call = call;
+    out.push(
+      this.ev('response.output_item.added', {
+        output_index: call.index,
+        item: functionCallItem(call.id, { id: call.callId, name: call.name, arguments: '' }, 'in_progress'),
+      }),
+    );
+    return call;
+  }
+
+  private closeCall(out: SseEvent[]): void {
+    const call = this.call;
+    if (!call) return;
+    this.call = null;
+    const args = call.args.join('');
+    const item = functionCallItem(call.id, { id: call.callId, name: call.name, arguments: args }, 'completed');
+    this.output.push(item);
+    out.push(
+      this.ev('response.function_call_arguments.done', { item_id: call.id, output_index: call.index, name: call.name, arguments: args }),
+      this.ev('response.output_item.done', { output_index: call.index, item }),
+    );
+  }
+
+  private ev(type: string, fields: Json): SseEvent {
+    return { event: type, data: { type, sequence_number: this.seq++, ...fields } };
+  }
+}

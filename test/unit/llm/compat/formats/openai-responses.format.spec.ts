@@ -1,0 +1,178 @@
+import { AppError } from '@src/common/errors/app-error';
+import { ResponsesEventWriter } from '@src/llm/compat/formats/openai-responses-output.format';
+import { parseResponsesRequest } from '@src/llm/compat/formats/openai-responses.format';
+import type { StreamStart, StreamSummary } from '@src/llm/generation/generation.types';
+
+function fieldsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('validation_error');
+    return (error as AppError).details.map((d) => d.field ?? '');
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('parseResponsesRequest', () => {
+  it('reads input items into the neutral conversation: function calls join the assistant turn, outputs become tool messages', () => {
+    const parsed = parseResponsesRequest({
+      model: 'openai/gpt-4o-mini',
+      instructions: 'Be brief.',
+      input: [
+        { role: 'user', content: 'Weather?' },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Let me look.' }] },
+        { type: 'function_call', call_id: 'c1', name: 'lookup', arguments: '{"city":"Paris"}' },
+        { type: 'function_call', call_id: 'c2', name: 'lookup', arguments: '{"city":"Rome"}' },
+        { type: 'function_call_output', call_id: 'c1', output: '21' },
+        { type: 'reasoning', id: 'rs_1', summary: [] },
+        { type: 'function_call_output', call_id: 'c2', output: [{ type: 'input_text', text: '25' }] },
+      ],
+      max_output_tokens: 40,
+      tools: [{ type: 'function', name: 'lookup', parameters: null, strict: null }],
+      tool_choice: { type: 'function', name: 'lookup' },
+      parallel_tool_calls: false,
+      text: { format: { type: 'json_schema', name: 'w', schema: { type: 'object' }, strict: true } },
+    });
+    expect(parsed).toMatchObject({
+      system: 'Be brief.',
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        {
+          role: 'assistant',
+          content: [{ type: 'text', text: 'Let me look.' }],
+          toolCalls: [
+            { id: 'c1', name: 'lookup', arguments: '{"city":"Paris"}' },
+            { id: 'c2', name: 'lookup', arguments: '{"city":"Rome"}' },
+          ],
+        },
+        { role: 'tool', toolCallId: 'c1', content: '21' },
+        { role: 'tool', toolCallId: 'c2', content: [{ type: 'text', text: '25' }] },
+      ],
+      params: {
+        maxTokens: 40,
+        tools: [{ name: 'lookup', parameters: { type: 'object', properties: {} } }],
+        toolChoice: { name: 'lookup' },
+        parallelToolCalls: false,
+        responseFormat: { type: 'json_schema', jsonSchema: { name: 'w', schema: { type: 'object' }, strict: true } },
+      },
+      echo: { instructions: 'Be brief.', max_output_tokens: 40, parallel_tool_calls: false, tool_choice: { type: 'function', name: 'lookup' } },
+    });
+    expect(parsed.messages).toHaveLength(4);
+  });
+
+  it('names every refused field at once', () => {
+    expect(
+      fieldsOf(() =>
+        parseResponsesRequest({
+          model: 'openai/gpt-4o-mini',
+          input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }],
+          previous_response_id: 'resp_1',
+          tools: [{ type: 'web_search' }],
+        }),
+      ),
+    ).toEqual(['previous_response_id', 'input[0].content[0].type', 'tools[0].type']);
+  });
+});
+
+const start: StreamStart = {
+  requestId: 'r1',
+  target: { id: 'mock/echo', providerId: 'mock', model: 'echo', provider: {} as never },
+  requestedModel: 'mock/echo',
+  attempts: 1,
+  estimatedInputTokens: 5,
+  createdAt: new Date(1_700_000_000_000),
+  headers: {},
+};
+
+const summary: StreamSummary = {
+  usage: { inputTokens: 5, outputTokens: 3 },
+  costUsd: '0.001',
+  priceUnknown: false,
+  finishReason: 'stop',
+  latencyMs: 1,
+  attempts: 1,
+};
+
+describe(ResponsesEventWriter.name, () => {
+  it('closes the message before a function call opens, numbering every event in order', () => {
+    const sut = new ResponsesEventWriter({});
+    const events = [
+      ...sut.start(start),
+      ...sut.event({ type: 'text', text: 'Let me ' }),
+      ...sut.event({ type: 'text', text: 'look.' }),
+      ...sut.event({ type: 'tool_call_delta', index: 0, id: 'call_1', name: 'lookup' }),
+      ...sut.event({ type: 'tool_call_delta', index: 0, argumentsDelta: '{"city":' }),
+      ...sut.event({ type: 'tool_call_delta', index: 0, argumentsDelta: '"Paris"}' }),
+      ...sut.event({ type: 'finish', finishReason: 'tool_calls' }),
+      ...sut.finish(summary),
+    ];
+    expect(events.map((e) => e.event)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.function_call_arguments.delta',
+      'response.function_call_arguments.delta',
+      'response.function_call_arguments.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i));
+    expect(events.map((e) => e.data.type)).toEqual(events.map((e) => e.event));
+    expect(events[12].data).toMatchObject({ item_id: 'fc_r1_0', output_index: 1, name: 'lookup', arguments: '{"city":"Paris"}' });
+    expect(events.at(-1)!.data.response).toMatchObject({
+      id: 'resp_r1',
+      status: 'completed',
+      output: [
+        { type: 'message', id: 'msg_r1', content: [{ type: 'output_text', text: 'Let me look.' }] },
+        { type: 'function_call', id: 'fc_r1_0', call_id: 'call_1', name: 'lookup', arguments: '{"city":"Paris"}', status: 'completed' },
+      ],
+      usage: { input_tokens: 5, output_tokens: 3, total_tokens: 8, cost_usd: '0.001' },
+    });
+  });
+
+  it('answers an empty message for a stream with no output, and ends with response.incomplete when cut', () => {
+    const sut = new ResponsesEventWriter({});
+    sut.start(start);
+    const closing = [...sut.event({ type: 'finish', finishReason: 'length' }), ...sut.finish({ ...summary, finishReason: 'length' })];
+    expect(closing.map((e) => e.event)).toEqual([
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.incomplete',
+    ]);
+    expect(closing.at(-1)!.data.response).toMatchObject({
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+      output: [{ type: 'message', status: 'incomplete', content: [{ text: '' }] }],
+    });
+  });
+
+  it('fails with an error event, then response.failed holding what was sent', () => {
+    const sut = new ResponsesEventWriter({});
+    sut.start(start);
+    sut.event({ type: 'text', text: 'Half' });
+    const failed = sut.fail(new AppError('upstream_error', 'mock/echo stream failed: cut'), summary);
+    expect(failed.map((e) => e.data)).toEqual([
+      { type: 'error', sequence_number: 5, code: 'upstream_error', message: 'mock/echo stream failed: cut', param: null },
+      expect.objectContaining({
+        type: 'response.failed',
+        sequence_number: 6,
+        response: expect.objectContaining({
+          status: 'failed',
+          error: { code: 'upstream_error', message: 'mock/echo stream failed: cut' },
+          output: [expect.objectContaining({ type: 'message', status: 'incomplete', content: [expect.objectContaining({ text: 'Half' })] })],
+        }),
+      }),
+    ]);
+  });
+});
