@@ -110,6 +110,7 @@ describe('hostile requests and broken providers: a clear answer and one usage re
     it.each([
       ['/v1/chat/completions', { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], metadata: big }, 400, 'invalid_request_error'],
       ['/v1/messages', { model: 'mock/echo', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }], metadata: big }, 400, 'invalid_request_error'],
+      ['/v1/responses', { model: 'mock/echo', input: 'hi', metadata: big }, 400, 'invalid_request_error'],
       ['/api/v1/llm/generate', { model: 'mock/echo', prompt: 'hi', metadata: big }, 422, undefined],
     ])('%s refuses it naming metadata and its size, before any provider is called', async (path, body, status, errorType) => {
       const res = await post(path, body);

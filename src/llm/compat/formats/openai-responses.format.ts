@@ -53,7 +53,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const responseFormat = readTextFormat(r);
   const stream = r.boolean('stream') ?? false;
   r.boolean('store');
-  const metadata = r.object('metadata');
+  const metadata = r.metadata('metadata');
   const user = r.string('user', { max: 200 });
   const variables = r.object('variables');
   const fallbacks = r.stringList('fallbacks', { max: 10 });
