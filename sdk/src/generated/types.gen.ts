@@ -1678,6 +1678,12 @@ export type ResponseCreateDto = {
     };
 };
 
+export type ResponseDeletedDto = {
+    deleted: true;
+    id: string;
+    object: 'response';
+};
+
 export type ResponseObjectDto = {
     /**
      * LLMHub: provider attempts, retries and fallbacks included
@@ -4466,8 +4472,10 @@ export type DeleteResponseResponses = {
     /**
      * Never: responses are not stored
      */
-    200: unknown;
+    200: ResponseDeletedDto;
 };
+
+export type DeleteResponseResponse = DeleteResponseResponses[keyof DeleteResponseResponses];
 
 export type GetResponseData = {
     body?: never;

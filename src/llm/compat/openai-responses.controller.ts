@@ -6,7 +6,7 @@ import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
 import { AppError } from '../../common/errors/app-error';
 import { ApiErrors, GENERATION_ERRORS } from '../../common/openapi/api-errors.decorator';
 import { LlmService } from '../generation/llm.service';
-import { ResponseCreateDto, ResponseObjectDto } from './dto/openai-responses.dto';
+import { ResponseCreateDto, ResponseDeletedDto, ResponseObjectDto } from './dto/openai-responses.dto';
 import { OPENAI_COMPAT_PREFIXES } from './openai-compat.controller';
 import { openAiResponse } from './responses-route';
 
@@ -60,16 +60,16 @@ export class OpenAiResponsesController {
   @ApiOkResponse({ type: ResponseObjectDto, description: 'Never: responses are not stored' })
   @ApiOperation({ summary: 'Retrieve a response (OpenAI Responses)', description: 'Always 404: LLMHub stores no responses.' })
   @ApiErrors(NOT_STORED)
-  getResponse(@Param('id') id: string): never {
+  getResponse(@Param('id') id: string): ResponseObjectDto {
     throw notStored(id);
   }
 
   @Delete('responses/:id')
   @ApiParam({ name: 'id', example: 'resp_0b6f3a57-5d3e-4c8e-9a57-2f1f4f6a9c10' })
-  @ApiOkResponse({ description: 'Never: responses are not stored' })
+  @ApiOkResponse({ type: ResponseDeletedDto, description: 'Never: responses are not stored' })
   @ApiOperation({ summary: 'Delete a response (OpenAI Responses)', description: 'Always 404: LLMHub stores no responses.' })
   @ApiErrors(NOT_STORED)
-  deleteResponse(@Param('id') id: string): never {
+  deleteResponse(@Param('id') id: string): ResponseDeletedDto {
     throw notStored(id);
   }
 }

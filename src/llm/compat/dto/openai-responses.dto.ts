@@ -112,3 +112,10 @@ export class ResponseObjectDto {
   @ApiProperty({ type: String, nullable: true, description: 'LLMHub: the model asked for, when a fallback or alias answered' }) requested_model!: string | null;
   @ApiProperty({ example: 1, description: 'LLMHub: provider attempts, retries and fallbacks included' }) attempts!: number;
 }
+
+/** OpenAI's answer to a deletion; LLMHub never gives it (nothing is stored), so the SDK's types stay whole. */
+export class ResponseDeletedDto {
+  @ApiProperty({ example: 'resp_0b6f3a57-5d3e-4c8e-9a57-2f1f4f6a9c10' }) id!: string;
+  @ApiProperty({ enum: ['response'] }) object!: 'response';
+  @ApiProperty({ enum: [true] }) deleted!: boolean;
+}
