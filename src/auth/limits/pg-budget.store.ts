@@ -45,8 +45,6 @@ interface Lease {
   pendingFlush: Promise<void> | undefined;
   /** a slice is being taken ahead of need (refillAhead) */
   refilling: boolean;
-  /** the last slice asked for ahead got nothing (the budget is nearly taken): the next calls ask for themselves */
-  aheadRefused: boolean;
 }
 
 const unused = (l: Lease): bigint => l.leased - l.inUse - l.spent;
@@ -131,7 +129,6 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
         }
         if (!granted) return { ok: false, usedUnits: approxUsed(lease) };
         lease.leased += granted;
-        lease.aheadRefused = false;
         lease.lastNeed = need;
         return this.take(lease, req);
       }
@@ -172,7 +169,6 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
         tail: Promise.resolve(),
         pendingFlush: undefined,
         refilling: false,
-        aheadRefused: false,
       };
       this.leases.set(key, lease);
     }
@@ -182,12 +178,11 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
   /**
    * Takes the lease's next slice while its last calls' worth is still being used, so the call that
    * would have found it empty is admitted from memory like the others. Not when an idle instance
-   * would give the slice straight back (one call at a time, more than it may keep idle), not
-   * before the counter was seeded (the first call's own statement does that), and not again after
-   * the budget had nothing left to give ahead until a call's own statement is granted a slice.
+   * would give the slice straight back (one call at a time, more than it may keep idle), and not
+   * before the counter was seeded (the first call's own statement does that).
    */
   private refillAhead(lease: Lease, req: BudgetRequest, need: bigint): void {
-    if (lease.refilling || lease.aheadRefused || unused(lease) >= need * REFILL_AHEAD_CALLS || !this.seeded.has(leaseKey(req))) return;
+    if (lease.refilling || unused(lease) >= need * REFILL_AHEAD_CALLS || !this.seeded.has(leaseKey(req))) return;
     const extra = this.chunk(req, need);
     if (extra === 0n || (lease.inUse <= need && unused(lease) + extra > this.idleKeep(lease))) return;
     lease.refilling = true;
@@ -195,8 +190,6 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
       if (unused(lease) >= need * REFILL_AHEAD_CALLS) return;
       const granted = await this.acquire(lease, 0n, extra);
       if (granted) lease.leased += granted;
-      // near the limit: no statement per call for slices that are not there
-      else lease.aheadRefused = true;
     })
       .catch((e: unknown) => this.logger.warn(`Taking a budget lease ahead failed (the next call takes it): ${String(e)}`))
       .finally(() => (lease.refilling = false));
