@@ -18,8 +18,6 @@ const CHUNK_CALLS = 64n;
 const CHUNK_LIMIT_DIVISOR = 64n;
 /** An idle instance keeps at most this fraction of the limit leased, and nothing when that is less than one call. */
 const IDLE_KEEP_DIVISOR = 1_000n;
-/** With this few calls' worth left, the next slice is taken in the background: no call waits for the statement at a lease's end. */
-const REFILL_AHEAD_CALLS = 16n;
 
 /** This instance's slice of one client's budget for one period. */
 interface Lease {
@@ -43,8 +41,6 @@ interface Lease {
   tail: Promise<unknown>;
   /** a flush queued behind the tail and not started yet: later settles join it */
   pendingFlush: Promise<void> | undefined;
-  /** a slice is being taken ahead of need (refillAhead) */
-  refilling: boolean;
 }
 
 const unused = (l: Lease): bigint => l.leased - l.inUse - l.spent;
@@ -107,11 +103,7 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
     lease.limit = req.limitUnits;
     // a call of unknown price (0) is admitted while any budget is left, as before
     const need = req.reserveUnits > 0n ? req.reserveUnits : 1n;
-    if (need <= unused(lease)) {
-      const admitted = this.take(lease, req);
-      this.refillAhead(lease, req, need);
-      return admitted;
-    }
+    if (need <= unused(lease)) return this.take(lease, req);
     return this.serialized(lease, async () => {
       if (need <= unused(lease)) return this.take(lease, req);
       const counterKey = leaseKey(req);
@@ -168,31 +160,10 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
         flushedAt: Date.now(),
         tail: Promise.resolve(),
         pendingFlush: undefined,
-        refilling: false,
       };
       this.leases.set(key, lease);
     }
     return lease;
-  }
-
-  /**
-   * Takes the lease's next slice while its last calls' worth is still being used, so the call that
-   * would have found it empty is admitted from memory like the others. Not when an idle instance
-   * would give the slice straight back (one call at a time, more than it may keep idle), and not
-   * before the counter was seeded (the first call's own statement does that).
-   */
-  private refillAhead(lease: Lease, req: BudgetRequest, need: bigint): void {
-    if (lease.refilling || unused(lease) >= need * REFILL_AHEAD_CALLS || !this.seeded.has(leaseKey(req))) return;
-    const extra = this.chunk(req, need);
-    if (extra === 0n || (lease.inUse <= need && unused(lease) + extra > this.idleKeep(lease))) return;
-    lease.refilling = true;
-    this.serialized(lease, async () => {
-      if (unused(lease) >= need * REFILL_AHEAD_CALLS) return;
-      const granted = await this.acquire(lease, 0n, extra);
-      if (granted) lease.leased += granted;
-    })
-      .catch((e: unknown) => this.logger.warn(`Taking a budget lease ahead failed (the next call takes it): ${String(e)}`))
-      .finally(() => (lease.refilling = false));
   }
 
   /** What a lease asks for beyond the deficit: whole calls only, so a leftover never strands part of one. */
