@@ -38,9 +38,6 @@ export class ResponsesStreamSink implements StreamSink {
   }
 
   private send(events: SseEvent[]): void {
-    if (events.length === 0) return;
-    let text = '';
-    for (const e of events) text += `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
-    this.stream.write(text);
+    this.stream.writeEvents(events);
   }
 }

@@ -67,6 +67,14 @@ export class EventStream {
     if (!this.res.destroyed && !this.res.writableEnded) this.res.write(text);
   }
 
+  /** Named events (`event:` and `data:` lines), all in one write. */
+  writeEvents(events: readonly SseEvent[]): void {
+    if (events.length === 0) return;
+    let text = '';
+    for (const e of events) text += `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
+    this.write(text);
+  }
+
   /** Sends what the cork held (no-op once sent). */
   flush(): void {
     if (!this.corked) return;
@@ -167,7 +175,6 @@ export class AnthropicStreamSink implements StreamSink {
   }
 
   private send(events: SseEvent[]): void {
-    if (events.length === 0) return;
-    this.stream.write(events.map((e) => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`).join(''));
+    this.stream.writeEvents(events);
   }
 }
