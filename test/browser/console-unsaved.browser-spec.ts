@@ -93,6 +93,8 @@ run('the console with unsaved edits, in headless Chromium', () => {
       void dialog.dismiss();
     });
     await openClient();
+    // a browser asks only on a page the user has interacted with: a click, as an operator's would be
+    await settings().getByLabel('Description').click();
     await settings().getByLabel('Description').fill('Typed before a reload');
 
     // dismissed, the reload does not happen and the edit stays

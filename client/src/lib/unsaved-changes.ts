@@ -3,22 +3,14 @@ import { useCallback, useEffect, useId } from 'react';
 // The forms of the open page whose edits are not saved yet. In memory only, like the edits themselves:
 // nothing of them is written to browser storage, so leaving the page can only be confirmed, not undone.
 const dirtyForms = new Set<string>();
-const listeners = new Set<() => void>();
 
 function mark(form: string, dirty: boolean): void {
-  if (dirty === dirtyForms.has(form)) return;
   if (dirty) dirtyForms.add(form);
   else dirtyForms.delete(form);
-  listeners.forEach((l) => l());
 }
 
 export function hasUnsavedChanges(): boolean {
   return dirtyForms.size > 0;
-}
-
-export function subscribeToUnsavedChanges(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
 }
 
 /** Whether a form's values differ from what it was loaded (or last saved) with. */

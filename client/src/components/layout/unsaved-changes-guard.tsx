@@ -1,6 +1,6 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect } from 'react';
 import { useBlocker, type BlockerFunction } from 'react-router';
-import { hasUnsavedChanges, subscribeToUnsavedChanges } from '../../lib/unsaved-changes';
+import { hasUnsavedChanges } from '../../lib/unsaved-changes';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 
@@ -16,19 +16,19 @@ const wouldDropEdits: BlockerFunction = ({ currentLocation, nextLocation }) =>
 
 /** Confirms before a reload, a closed tab or an in-app navigation drops unsaved edits. */
 export function UnsavedChangesGuard() {
-  const dirty = useSyncExternalStore(subscribeToUnsavedChanges, hasUnsavedChanges);
   const blocker = useBlocker(wouldDropEdits);
 
-  // the browser's own confirmation, registered only while there is something to lose
+  // the browser's own confirmation. Registered once and decided when the page is left, not
+  // re-registered as the edits come and go: a reload right after a keystroke finds it in place.
   useEffect(() => {
-    if (!dirty) return;
     const confirmLeaving = (event: BeforeUnloadEvent) => {
+      if (!hasUnsavedChanges()) return;
       event.preventDefault();
       event.returnValue = true; // older browsers ask only when this is set
     };
     window.addEventListener('beforeunload', confirmLeaving);
     return () => window.removeEventListener('beforeunload', confirmLeaving);
-  }, [dirty]);
+  }, []);
 
   const keepEditing = () => blocker.reset?.();
   return (
