@@ -8,10 +8,11 @@ import { ClientBudgetPolicy } from '../client-policy';
 import { ClientsRepository } from '../clients.repository';
 import { KeyLookupService } from '../key-lookup.service';
 import { PeriodBounds, periodBounds } from './budget-period';
-import { AdmitOutcome, BudgetRequest, RateRequest, SharedLimitsState, WindowState } from './limit-types';
+import { AdmitOutcome, BudgetRequest, RateRequest, SettleRequest, SharedLimitsState, WindowState } from './limit-types';
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { PgBudgetStore } from './pg-budget.store';
 import { RedisLimitStore } from './redis-limit.store';
+import { RedisBacklog } from './redis-backlog';
 import { LeasedAdmission, SharedLeases } from './redis-leases';
 import { unitsToUsd, usdToUnits } from './usd-units';
 import { parseFixed, pow10 } from '../../billing/fixed-decimal';
@@ -51,7 +52,9 @@ const NO_LIMITS: Admission = { headers: {}, settle: async () => undefined };
  * Rate limits (RPM, TPM) and the hard budget, checked before a provider is
  * called and reconciled after. With Redis the counters are shared by every
  * instance (one round trip); without it, or while it is unreachable, rate
- * limits are per instance and budget reservations go through PostgreSQL.
+ * limits are per instance and budget reservations go through PostgreSQL,
+ * counting on from what Redis last reported; what Redis missed meanwhile is
+ * sent to it before it admits a call again (RedisBacklog).
  * Calls whose price is unknown cannot be bounded by the budget: they are
  * admitted while the budget is not spent, and logged.
  */
@@ -63,6 +66,9 @@ export class LimitsService {
   private readonly alerted = new Map<string, string>();
   private readonly unpricedWarned = new Map<string, number>();
   private readonly leases: SharedLeases;
+  private readonly backlog: RedisBacklog;
+  /** what Redis last said a client's budget had used (spent and reserved): where the PostgreSQL counter starts without it */
+  private readonly sharedBudgetUsed = new Map<string, { periodStart: number; units: bigint }>();
 
   constructor(
     private readonly redis: RedisLimitStore,
@@ -71,13 +77,17 @@ export class LimitsService {
     private readonly spend: BillingReadService,
     private readonly clients: ClientsRepository,
   ) {
+    this.backlog = new RedisBacklog((req) => this.redis.settle(req), this.logger);
     this.leases = new SharedLeases(
       (rate, budget, requests) => this.admitShared(rate, budget, requests),
-      (req) => this.redis.settle(req),
+      (req) => this.settleShared(req),
       (error) => this.logger.warn(`Could not give back a lease of shared limits: ${String(error)}`),
     );
-    // leases go back before the connection closes (a stopped instance holds nothing it does not use)
-    redis.beforeDisconnect(() => this.leases.close());
+    // leases, and what Redis has still to be told, go back before the connection closes (a stopped instance holds nothing it does not use)
+    redis.beforeDisconnect(async () => {
+      await this.leases.close();
+      if (this.backlog.pending) await this.backlog.flush();
+    });
   }
 
   /** Whether rate limits are shared through Redis right now (for /health/ready). */
@@ -96,14 +106,16 @@ export class LimitsService {
 
     let outcome: AdmitOutcome;
     let leased: LeasedAdmission | undefined;
-    let shared = this.redis.available;
+    let shared = this.redis.tryNow();
     if (shared) {
       try {
+        // what Redis has still to be told goes first: no call is admitted on a counter that misses it
+        if (this.backlog.pending) await this.backlog.flush();
         leased = await this.leases.admit(rate, budget);
         // no lease (small limits, or too little left for one): this call alone, the exact answer near a limit
         outcome = leased ? leased.outcome : await this.admitShared(rate, budget);
       } catch (error) {
-        this.redis.markFailure(error);
+        this.redis.commandFailed(error);
         shared = false;
         outcome = await this.admitLocal(rate, budget);
       }
@@ -131,19 +143,35 @@ export class LimitsService {
 
   /** `requests` > 1: a lease of that many calls (SharedLeases). */
   private async admitShared(rate: RateRequest, budget: BudgetRequest | null, requests = 1): Promise<AdmitOutcome> {
-    const first = await this.redis.admit(rate, budget, null, requests);
-    if (first !== 'seed') return first;
-    const seed = usdToUnits(await this.spend.clientSpend(rate.clientId, budget!.periodStart, budget!.periodEnd), 'nearest');
-    const second = await this.redis.admit(rate, budget, seed, requests);
-    if (second === 'seed') throw new Error('budget counter could not be seeded');
-    return second;
+    let outcome: AdmitOutcome | 'seed';
+    try {
+      outcome = await this.redis.admit(rate, budget, null, requests);
+      if (outcome === 'seed') {
+        const seed = usdToUnits(await this.spend.clientSpend(rate.clientId, budget!.periodStart, budget!.periodEnd), 'nearest');
+        outcome = await this.redis.admit(rate, budget, seed, requests);
+        if (outcome === 'seed') throw new Error('budget counter could not be seeded');
+      }
+    } catch (error) {
+      // unanswered, it may still reach Redis and reserve: cancelled once Redis answers again
+      if (budget && budget.reserveUnits > 0n) this.backlog.admissionFailed(budget);
+      throw error;
+    }
+    if (budget && 'budgetUsedUnits' in outcome && outcome.budgetUsedUnits !== undefined) {
+      this.sharedBudgetUsed.set(budget.clientId, { periodStart: budget.periodStart.getTime(), units: outcome.budgetUsedUnits });
+    }
+    return outcome;
+  }
+
+  /** A settlement Redis did not confirm is kept and sent again once it answers. */
+  private settleShared(req: SettleRequest): Promise<void> {
+    return this.redis.settle(req).catch((error: unknown) => this.backlog.settlementFailed(req, error));
   }
 
   private async admitLocal(rate: RateRequest, budget: BudgetRequest | null): Promise<AdmitOutcome> {
     const outcome = this.memory.admit(rate);
     if (!outcome.ok || !budget) return outcome;
     try {
-      const reserved = await this.pgBudget.reserve(budget, () => this.spend.clientSpend(rate.clientId, budget.periodStart, budget.periodEnd));
+      const reserved = await this.pgBudget.reserve(budget, () => this.localBudgetSeed(budget));
       if (reserved.ok) return { ...outcome, budgetUsedUnits: reserved.usedUnits };
       this.memory.release(rate);
       return { ok: false, reason: 'budget', budgetUsedUnits: reserved.usedUnits };
@@ -153,11 +181,22 @@ export class LimitsService {
     }
   }
 
+  /**
+   * Where this period's PostgreSQL counter starts when a call is admitted without Redis: the recorded
+   * spend, or what Redis last said was used (with the calls in flight) when that is more.
+   */
+  private async localBudgetSeed(budget: BudgetRequest): Promise<string> {
+    const recorded = await this.spend.clientSpend(budget.clientId, budget.periodStart, budget.periodEnd);
+    const shared = this.sharedBudgetUsed.get(budget.clientId);
+    if (shared && shared.periodStart === budget.periodStart.getTime() && shared.units > usdToUnits(recorded, 'nearest')) return unitsToUsd(shared.units);
+    return recorded;
+  }
+
   private async settle(caller: Caller, rate: RateRequest, budget: BudgetRequest | null, shared: boolean, actual: ActualUsage): Promise<void> {
     const tokenRefund = rate.tokens - usedTokens(actual);
     const actualUnits = actualBudgetUnits(budget, actual);
     if (shared) {
-      await this.redis.settle({
+      await this.settleShared({
         clientId: caller.clientId,
         tpm: rate.tpm,
         tokenRefund,
@@ -166,7 +205,10 @@ export class LimitsService {
       return;
     }
     if (rate.tpm) this.memory.adjustTokens(caller.clientId, rate.tpm, tokenRefund);
-    if (budget) await this.pgBudget.settle(budget, actualUnits);
+    if (!budget) return;
+    // Redis's counter learns what was spent without it once it answers again
+    if (this.redis.configured) this.backlog.spentWithoutRedis(budget, actualUnits);
+    await this.pgBudget.settle(budget, actualUnits);
   }
 
   private budgetRequest(caller: Caller, policy: ClientBudgetPolicy, req: AdmissionRequest): BudgetRequest {

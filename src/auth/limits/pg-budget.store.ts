@@ -276,11 +276,20 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
     return granted;
   }
 
+  /**
+   * A counter nobody holds a lease on and untouched for a while starts again from the seed; any other
+   * is only ever raised to it (spent + reserved at least the seed), so a seed that knows of more spend
+   * (Redis's counter, a commit the counter lost) counts, and none is counted twice.
+   */
   private async seed(req: BudgetRequest, spentUsd: string): Promise<void> {
     await this.query(
       `INSERT INTO budget_counters (client_id, period_start, spent_usd) VALUES ($1, $2, $3::numeric)
-       ON CONFLICT (client_id, period_start) DO UPDATE SET spent_usd = EXCLUDED.spent_usd, updated_at = now()
-        WHERE budget_counters.reserved_usd = 0 AND budget_counters.updated_at < now() - interval '${STALE_COUNTER}'`,
+       ON CONFLICT (client_id, period_start) DO UPDATE
+         SET spent_usd = CASE WHEN budget_counters.reserved_usd = 0 AND budget_counters.updated_at < now() - interval '${STALE_COUNTER}'
+                              THEN EXCLUDED.spent_usd ELSE EXCLUDED.spent_usd - budget_counters.reserved_usd END,
+             updated_at = now()
+        WHERE (budget_counters.reserved_usd = 0 AND budget_counters.updated_at < now() - interval '${STALE_COUNTER}')
+           OR budget_counters.spent_usd + budget_counters.reserved_usd < EXCLUDED.spent_usd`,
       [req.clientId, req.periodStart, spentUsd],
     );
   }

@@ -120,7 +120,8 @@ export class SharedLeases {
       if (lease && this.fits(lease, rate, budget)) return this.take(lease);
       const inFlight = this.pending.get(key);
       if (!inFlight) break;
-      await inFlight.catch(() => undefined);
+      // unanswered by Redis, the calls that waited for it go without Redis too, instead of asking in turn
+      await inFlight;
     }
     // near a limit (a lease was just refused) calls are admitted one by one
     if (this.now() - (this.refusedAt.get(key) ?? Number.NEGATIVE_INFINITY) < LEASE_IDLE_MS) return undefined;

@@ -15,6 +15,12 @@ type RedisWithScripts = Redis & {
 /** How long a stopping instance waits for its last settlements (leases given back) before it disconnects. */
 const DRAIN_TIMEOUT_MS = 1_000;
 
+/**
+ * After a command fails (a timeout: Redis stalled, or too busy to answer in time) calls skip Redis this
+ * long, then one call asks it again: a stalled Redis costs one call in a while its timeout, not every call.
+ */
+const PAUSE_AFTER_FAILURE_MS = 1_000;
+
 /** Budget counters outlive their period by a day (late settlements still land). */
 const BUDGET_KEY_GRACE_MS = 24 * 3_600_000;
 
@@ -28,6 +34,8 @@ export class RedisLimitStore implements OnModuleDestroy {
   private readonly logger = new Logger('RedisLimits');
   private readonly redis: RedisWithScripts | null;
   private degraded = false;
+  /** set after a failed command: until then calls do not ask Redis (0: no pause) */
+  private pausedUntil = 0;
   /** settlements waiting for the end of this turn, by client */
   private pendingSettles = new Map<string, { req: SettleRequest; resolve(): void; reject(error: unknown): void }[]>();
   private settleScheduled = false;
@@ -41,8 +49,20 @@ export class RedisLimitStore implements OnModuleDestroy {
     return this.redis !== null;
   }
 
+  /** Connected, and not pausing after a failed command. */
   get available(): boolean {
-    return this.redis !== null && this.redis.status === 'ready';
+    return this.redis !== null && this.redis.status === 'ready' && Date.now() >= this.pausedUntil;
+  }
+
+  /** Whether a call should ask Redis now; when a pause ends, the first call to ask is the one that tries it again. */
+  tryNow(): boolean {
+    if (this.redis === null || this.redis.status !== 'ready') return false;
+    if (this.pausedUntil === 0) return true;
+    const now = Date.now();
+    if (now < this.pausedUntil) return false;
+    // this call is the probe: the others keep skipping Redis until it answers (or fails and pauses again)
+    this.pausedUntil = now + PAUSE_AFTER_FAILURE_MS;
+    return true;
   }
 
   /** For /health/ready: whether limits are shared right now (a PING, bounded by the command timeout). */
@@ -79,6 +99,7 @@ export class RedisLimitStore implements OnModuleDestroy {
       budget?.reservationId ?? '',
       String(requests),
     );
+    if (this.degraded) this.answered();
     const [status, a, b, c] = reply;
     if (status === 'seed') return 'seed';
     if (status === 'budget') return { ok: false, reason: 'budget', budgetUsedUnits: BigInt(a) };
@@ -153,12 +174,24 @@ export class RedisLimitStore implements OnModuleDestroy {
     }
   }
 
-  /** Called on a failed command: remember it so the next success can say Redis is back. */
+  /** Called while Redis cannot be asked: remember it so the next success can say Redis is back. */
   markFailure(error: unknown): void {
     if (!this.degraded) {
       this.degraded = true;
       this.logger.warn(`Redis unreachable (${error instanceof Error ? error.message : String(error)}): enforcing per-instance limits until it returns`);
     }
+  }
+
+  /** Called when an admission got no answer: calls skip Redis for a while (tryNow). */
+  commandFailed(error: unknown): void {
+    this.pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
+    this.markFailure(error);
+  }
+
+  private answered(): void {
+    this.degraded = false;
+    this.pausedUntil = 0;
+    this.logger.warn('Redis reachable again: limits are shared across instances again');
   }
 
   /** Work to finish while the connection is still open when the application stops (giving back leases). */
@@ -167,7 +200,8 @@ export class RedisLimitStore implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.available) {
+    // connected, even in a pause: what is given back now is not left for the reservations' TTL
+    if (this.redis?.status === 'ready') {
       const bound = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref());
       await Promise.race([Promise.all(this.drainHooks.map((hook) => hook().catch(() => undefined))), bound]);
     }
@@ -200,8 +234,8 @@ export class RedisLimitStore implements OnModuleDestroy {
     redis.defineCommand('llmhubSettle', { lua: SETTLE_SCRIPT });
     redis.on('error', (error: Error) => this.markFailure(error));
     redis.on('ready', () => {
-      if (this.degraded) this.logger.warn('Redis reachable again: limits are shared across instances again');
-      this.degraded = false;
+      if (this.degraded) this.answered();
+      this.pausedUntil = 0;
     });
     return redis;
   }

@@ -317,6 +317,53 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       await after.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.001' });
     });
 
+    it("keeps a client's budget through a stalled Redis: counted on from what Redis had, and Redis holds every call once it answers", async () => {
+      // $1 at $0.10 reserved a call: too small for leases, each call asks Redis
+      const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1' });
+      const costly = { ...call, maxCostUsd: '0.10' };
+      const cost = { inputTokens: 1, outputTokens: 1, costUsd: '0.10' };
+      for (let i = 0; i < 4; i++) await (await a.limits.admit(caller, costly)).settle(cost);
+
+      // stopped, not closed: the connection stays up and nothing answers
+      server!.kill('SIGSTOP');
+      const during: Admission[] = [];
+      try {
+        // nothing is recorded in the database; Redis had $0.40: the calls admitted without it start from there
+        for (;;) {
+          const outcome = await a.limits.admit(caller, costly).catch((error: unknown) => error);
+          if (outcome instanceof AppError) {
+            expect(outcome.code).toBe('budget_exceeded');
+            break;
+          }
+          during.push(outcome as Admission);
+          if (during.length > 10) throw new Error('admitted past the budget while Redis was stalled');
+        }
+        expect(during).toHaveLength(6);
+        await Promise.all(during.map((adm) => adm.settle(cost)));
+      } finally {
+        server!.kill('SIGCONT');
+      }
+
+      // answering again: its counter holds the ten calls ($1), no reservation is left open, and it refuses the next call
+      const redis = new Redis(`redis://127.0.0.1:${port}`);
+      try {
+        const periodStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
+        const budgetKey = `llmhub:budget:{${clientId}}:${periodStart}`;
+        const counted = await pollUntil(
+          async () => {
+            const refused = await rejection(a.limits.admit(caller, costly));
+            expect(refused.code).toBe('budget_exceeded');
+            return [await redis.get(`${budgetKey}:used`), await redis.zcard(`${budgetKey}:open`)];
+          },
+          ([used, open]) => used === String(10 * 1_000_000_000) && open === 0,
+          { timeoutMs: 10_000, intervalMs: 200 },
+        );
+        expect(counted).toEqual([String(10 * 1_000_000_000), 0]);
+      } finally {
+        redis.disconnect();
+      }
+    });
+
     it('answers at once when REDIS_URL points at a closed port', async () => {
       const closed = await startAuthInstance(db.url, `redis://127.0.0.1:${await freePort()}`);
       try {

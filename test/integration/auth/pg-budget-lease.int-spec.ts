@@ -1,5 +1,8 @@
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { PgBudgetStore } from '@src/auth/limits/pg-budget.store';
+import { usdToUnits } from '@src/auth/limits/usd-units';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { AuthInstance, createCaller, startAuthInstance } from './auth-test-context';
 
@@ -48,5 +51,40 @@ describe('PgBudgetStore leases (no Redis)', () => {
     expect(after.spent).toBe('0.0100000000');
     expect(after.reserved).toBe('0.0000000000');
     a = await startAuthInstance(db.url, undefined);
+  });
+
+  it('raises a counter to a seed that knows of more spend, and never counts what it already holds twice', async () => {
+    const { clientId } = await createCaller(a, {});
+    const periodStart = new Date(Date.UTC(2026, 0, 1));
+    const request = (reserveUsd: string) => ({
+      clientId,
+      periodStart,
+      periodEnd: new Date(Date.UTC(2026, 1, 1)),
+      limitUnits: usdToUnits('0.60', 'nearest'),
+      reserveUnits: usdToUnits(reserveUsd, 'nearest'),
+      reservationId: randomUUID(),
+    });
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      // a counter in use (just updated) that knows of $0.10
+      await pg.query(`INSERT INTO budget_counters (client_id, period_start, spent_usd) VALUES ($1, $2, 0.10)`, [clientId, periodStart]);
+    } finally {
+      await pg.end();
+    }
+    // the seed knows of $0.50 (Redis's counter before it stopped answering): $0.20 more no longer fits in $0.60
+    const refused = await a.module.get(PgBudgetStore).reserve(request('0.20'), async () => '0.50');
+    expect(refused).toEqual({ ok: false, usedUnits: usdToUnits('0.50', 'nearest') });
+    expect(await counter(db.url, clientId)).toEqual({ spent: '0.5000000000', reserved: '0.0000000000' });
+
+    // another instance seeding with less than the counter holds lowers nothing: $0.10 is all that is left
+    const other = await startAuthInstance(db.url, undefined);
+    try {
+      const store = other.module.get(PgBudgetStore);
+      expect((await store.reserve(request('0.15'), async () => '0.30')).ok).toBe(false);
+      expect((await store.reserve(request('0.10'), async () => '0.30')).ok).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -23,7 +23,10 @@ const request: AdmissionRequest = { provider: 'openai', model: 'gpt-4o-mini', es
 const budget = (budgetUsd: string): ClientBudgetPolicy => ({ budgetUsd, budgetPeriod: 'month', budgetTimezone: 'UTC', budgetAlertThreshold: null });
 
 describe(LimitsService.name, () => {
-  let redis: jest.Mocked<Pick<RedisLimitStore, 'admit' | 'settle' | 'markFailure' | 'beforeDisconnect'>> & { available: boolean; configured: boolean };
+  let redis: jest.Mocked<Pick<RedisLimitStore, 'admit' | 'settle' | 'markFailure' | 'commandFailed' | 'tryNow' | 'beforeDisconnect'>> & {
+    available: boolean;
+    configured: boolean;
+  };
   let pgBudget: jest.Mocked<Pick<PgBudgetStore, 'reserve' | 'settle'>>;
   let lookup: jest.Mocked<Pick<KeyLookupService, 'budgetPolicy'>>;
   let spend: jest.Mocked<Pick<BillingReadService, 'clientSpend'>>;
@@ -31,7 +34,16 @@ describe(LimitsService.name, () => {
   let sut: LimitsService;
 
   beforeEach(() => {
-    redis = { admit: jest.fn(), settle: jest.fn(), markFailure: jest.fn(), beforeDisconnect: jest.fn(), available: false, configured: false };
+    redis = {
+      admit: jest.fn(),
+      settle: jest.fn(),
+      markFailure: jest.fn(),
+      commandFailed: jest.fn(),
+      tryNow: jest.fn(() => redis.available),
+      beforeDisconnect: jest.fn(),
+      available: false,
+      configured: false,
+    };
     pgBudget = { reserve: jest.fn(), settle: jest.fn() };
     lookup = { budgetPolicy: jest.fn().mockResolvedValue(null) };
     spend = { clientSpend: jest.fn().mockResolvedValue('0') };
@@ -133,7 +145,7 @@ describe(LimitsService.name, () => {
     redis.configured = true;
     redis.admit.mockRejectedValue(new Error('connection reset'));
     const admission = await sut.admit({ ...caller, rateLimitRpm: 5 }, request);
-    expect(redis.markFailure).toHaveBeenCalledWith(expect.objectContaining({ message: 'connection reset' }));
+    expect(redis.commandFailed).toHaveBeenCalledWith(expect.objectContaining({ message: 'connection reset' }));
     expect(admission.headers).toMatchObject({ 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '4' });
   });
 
@@ -144,6 +156,60 @@ describe(LimitsService.name, () => {
     redis.admit.mockResolvedValueOnce('seed').mockResolvedValueOnce({ ok: true, budgetUsedUnits: 17_500_000_000n });
     await sut.admit(caller, request);
     expect(redis.admit).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 15_000_000_000n, 1);
+  });
+
+  describe('when Redis does not answer', () => {
+    const spent = { inputTokens: 10, outputTokens: 5, costUsd: '0.05' };
+    beforeEach(() => {
+      redis.available = true;
+      redis.configured = true;
+      redis.settle.mockResolvedValue();
+      lookup.budgetPolicy.mockResolvedValue(budget('10'));
+      pgBudget.reserve.mockResolvedValue({ ok: true, usedUnits: 0n });
+    });
+
+    it('starts the PostgreSQL counter from what Redis last said was used when that is more than the recorded spend', async () => {
+      redis.admit.mockResolvedValueOnce({ ok: true, budgetUsedUnits: 42_000_000_000n });
+      await sut.admit(caller, request);
+      redis.admit.mockRejectedValueOnce(new Error('Command timed out'));
+      spend.clientSpend.mockResolvedValue('1.5');
+      await sut.admit(caller, request);
+      const seed = pgBudget.reserve.mock.calls[0][1];
+      expect(await seed()).toBe('4.2');
+      spend.clientSpend.mockResolvedValue('5');
+      expect(await seed()).toBe('5');
+    });
+
+    it('tells Redis, once it answers again, what the calls admitted without it spent and cancels the reservation it may have made late', async () => {
+      redis.admit.mockRejectedValueOnce(new Error('Command timed out'));
+      const local = await sut.admit(caller, request);
+      await local.settle(spent);
+      expect(pgBudget.settle).toHaveBeenCalledWith(expect.anything(), 500_000_000n);
+      expect(redis.settle).not.toHaveBeenCalled();
+
+      redis.admit.mockResolvedValueOnce({ ok: true, budgetUsedUnits: 0n });
+      await sut.admit(caller, request);
+      await new Promise((resolve) => setImmediate(resolve));
+      const sent = redis.settle.mock.calls.map(([req]) => req.budget);
+      // the unanswered admission's reservation ($0.25) released if it landed, and the $0.05 spent added
+      expect(sent).toEqual([
+        expect.objectContaining({ reservedUnits: 2_500_000_000n, actualUnits: 0n }),
+        expect.objectContaining({ reservedUnits: 0n, actualUnits: 500_000_000n }),
+      ]);
+      // before the call that found Redis back was admitted on its counter
+      expect(Math.max(...redis.settle.mock.invocationCallOrder)).toBeLessThan(redis.admit.mock.invocationCallOrder[1]);
+    });
+
+    it('sends a settlement Redis did not confirm again once it answers', async () => {
+      redis.admit.mockResolvedValue({ ok: true, budgetUsedUnits: 0n });
+      const admission = await sut.admit(caller, request);
+      redis.settle.mockRejectedValueOnce(new Error('Connection is closed.'));
+      await admission.settle(spent);
+      await sut.admit(caller, request);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(redis.settle).toHaveBeenCalledTimes(2);
+      expect(redis.settle.mock.calls[1][0]).toEqual(redis.settle.mock.calls[0][0]);
+    });
   });
 
   it('marks the budget alert once per period when spend passes the threshold', async () => {

@@ -145,6 +145,15 @@ describe('SharedLeases', () => {
     expect(admits).toHaveLength(1);
   });
 
+  it('fails every call that waited for a lease Redis did not answer, instead of having each ask in turn', async () => {
+    answer = () => {
+      throw new Error('Command timed out');
+    };
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => leases.admit(rate, null)));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill('rejected'));
+    expect(admits).toHaveLength(1);
+  });
+
   it('returns undefined when Redis refuses the lease, and asks for no lease for a while (calls then go one by one)', async () => {
     answer = (requests) => (requests > 1 ? { ok: false, reason: 'budget', budgetUsedUnits: 0n } : { ok: true });
     expect(await leases.admit(rate, budget(100n))).toBeUndefined();
