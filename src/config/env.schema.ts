@@ -29,6 +29,8 @@ export interface AppConfig {
   dataDir: string;
   embeddedDbPort: number;
   redisUrl?: string;
+  /** how long a Redis command may take before the call goes on without Redis */
+  redisCommandTimeoutMs: number;
   adminToken?: string;
   secret?: string;
   /** `<ID>_API_KEY` and `<ID>_BASE_URL` of each built-in provider that has them (their descriptors name them) */
@@ -187,6 +189,7 @@ export function parseEnv(env: Env): AppConfig {
     dataDir: r.string('DATA_DIR', './data'),
     embeddedDbPort: r.int('EMBEDDED_DB_PORT', 54329, 1, 65535),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisCommandTimeoutMs: r.int('REDIS_COMMAND_TIMEOUT_MS', 500, 10, 60_000),
     adminToken: r.secret('ADMIN_TOKEN', 16),
     secret: r.secret('LLMHUB_SECRET', 32),
     providers: {

@@ -42,7 +42,7 @@ export class RedisLimitStore implements OnModuleDestroy {
   private readonly drainHooks: (() => Promise<void>)[] = [];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = config.redisUrl ? this.connect(config.redisUrl) : null;
+    this.redis = config.redisUrl ? this.connect(config.redisUrl, config.redisCommandTimeoutMs) : null;
   }
 
   get configured(): boolean {
@@ -220,12 +220,12 @@ export class RedisLimitStore implements OnModuleDestroy {
     return this.redis;
   }
 
-  private connect(url: string): RedisWithScripts {
+  private connect(url: string, commandTimeoutMs: number): RedisWithScripts {
     const redis = new Redis(url, {
       // fail fast instead of queueing: a request must never wait for Redis to come back
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: 500,
+      commandTimeout: commandTimeoutMs,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(200 * attempt, 2_000),
       lazyConnect: false,

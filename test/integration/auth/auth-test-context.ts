@@ -29,7 +29,10 @@ export interface AuthInstance {
   close(): Promise<void>;
 }
 
-export async function startAuthInstance(databaseUrl: string, redisUrl: string | undefined): Promise<AuthInstance> {
+/** `env`: more variables for this instance only (set while it starts). */
+export async function startAuthInstance(databaseUrl: string, redisUrl: string | undefined, env: Record<string, string> = {}): Promise<AuthInstance> {
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
   process.env.DATABASE_URL = databaseUrl;
   process.env.ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
   process.env.LOG_LEVEL = 'silent';
@@ -39,6 +42,10 @@ export async function startAuthInstance(databaseUrl: string, redisUrl: string | 
     .setLogger(false as never)
     .compile();
   await module.init();
+  for (const [name, value] of Object.entries(before)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   const redisStore = module.get(RedisLimitStore);
   return {
     module,

@@ -45,8 +45,11 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
     let a: AuthInstance;
     let b: AuthInstance;
     beforeAll(async () => {
-      a = await startAuthInstance(db.url, TEST_REDIS_URL);
-      b = await startAuthInstance(db.url, TEST_REDIS_URL);
+      // thousands of concurrent calls on a busy test machine can keep a reply past the usual 500 ms, and a call
+      // Redis did not answer goes on without it: these tests are about the shared counters, not that (below)
+      const patient = { REDIS_COMMAND_TIMEOUT_MS: '10000' };
+      a = await startAuthInstance(db.url, TEST_REDIS_URL, patient);
+      b = await startAuthInstance(db.url, TEST_REDIS_URL, patient);
       await Promise.all([redisReady(a), redisReady(b)]);
     });
     afterAll(async () => {
