@@ -12,8 +12,11 @@ const STALE_COUNTER = '5 minutes';
 const FLUSH_INTERVAL_MS = 1_000;
 /** A lease no call has used for this long goes back to the shared counter. */
 const IDLE_RETURN_MS = 5_000;
-/** A lease asks for this many times the current call's reservation, so the next calls need no statement... */
-const CHUNK_CALLS = 64n;
+/**
+ * A lease asks for this many times the current call's reservation, so the next calls need no statement
+ * (the call that finds a lease empty waits for one: 1 call in this many)...
+ */
+const CHUNK_CALLS = 256n;
 /** ...but never more than this fraction of the limit at once (several instances share one budget). */
 const CHUNK_LIMIT_DIVISOR = 64n;
 /** An idle instance keeps at most this fraction of the limit leased, and nothing when that is less than one call. */
