@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Agent, Dispatcher, request } from 'undici';
+import { answerTooLarge, MAX_ANSWER_BYTES } from './answer-limits';
 
 /** Sockets kept open to each provider between calls. */
 const KEEP_ALIVE_MS = 30_000;
@@ -87,20 +88,37 @@ export class TransportResponse {
     return this.body.readableEnded || this.body.destroyed;
   }
 
-  json(): Promise<unknown> {
-    return this.body.json();
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
   }
 
-  text(): Promise<string> {
-    return this.body.text();
+  async text(): Promise<string> {
+    return (await this.bytes()).toString('utf8');
   }
 
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return this.body.arrayBuffer();
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
-  blob(): Promise<Blob> {
-    return this.body.blob();
+  async blob(): Promise<Blob> {
+    return new Blob([await this.arrayBuffer()], { type: this.headers.get('content-type') ?? '' });
+  }
+
+  /** The whole body; past MAX_ANSWER_BYTES the request is aborted and this rejects. */
+  private async bytes(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of this.body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > MAX_ANSWER_BYTES) {
+        const error = answerTooLarge(MAX_ANSWER_BYTES);
+        this.body.destroy(error);
+        throw error;
+      }
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts, total);
   }
 }
 
@@ -188,11 +206,20 @@ export class ResponseBody {
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
 
-  /** All of it as UTF-8 text (a whole answer, or an error answer). */
-  async text(): Promise<string> {
+  /** All of it as UTF-8 text (a whole answer, or an error answer); past `maxBytes` the request is aborted and this rejects. */
+  async text(maxBytes = MAX_ANSWER_BYTES): Promise<string> {
     const parts: Buffer[] = [];
-    for (let chunk = await this.read(); chunk !== null; chunk = await this.read()) parts.push(chunk);
-    return Buffer.concat(parts).toString('utf8');
+    let total = 0;
+    for (let chunk = await this.read(); chunk !== null; chunk = await this.read()) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        const error = answerTooLarge(maxBytes);
+        this.controller?.abort(error);
+        throw error;
+      }
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts, total).toString('utf8');
   }
 
   /** Closes the connection unless the response is complete. */

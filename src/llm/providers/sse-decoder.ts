@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { eventTooLarge, MAX_EVENT_CHARS } from './answer-limits';
 
 /** One dispatched server-sent event: its `event` field (null when absent) and its `data` lines joined by LF. */
 export interface SseMessage {
@@ -25,18 +26,21 @@ const BOM = 0xfeff;
  */
 export class SseDecoder {
   private readonly text = new StringDecoder('utf8');
-  /** an unfinished line from the previous chunk */
-  private rest = '';
+  /** an unfinished line from the previous chunks, in pieces: joined once its end arrives, not copied per chunk */
+  private rest: string[] = [];
+  private restChars = 0;
   /** the previous chunk ended in CR: an LF opening this one belongs to it */
   private skipLf = false;
   private event: string | null = null;
   /** the data lines so far, joined by LF; undefined when the event has none */
   private data: string | undefined;
 
+  constructor(private readonly maxEventChars = MAX_EVENT_CHARS) {}
+
   /** The events completed by this chunk, in order (usually zero or one array element per event in it). */
   push(bytes: Buffer): SseMessage[] {
     const out: SseMessage[] = [];
-    const s = this.rest === '' ? this.text.write(bytes) : this.rest + this.text.write(bytes);
+    const s = this.text.write(bytes);
     let start = 0;
     if (this.skipLf && s.length > 0) {
       if (s.charCodeAt(0) === LF) start = 1;
@@ -57,12 +61,26 @@ export class SseDecoder {
           start = cr + 1;
         } else start = s.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
       }
-      this.line(s.slice(begin, end), out);
+      this.line(this.rest.length === 0 ? s.slice(begin, end) : this.withRest(s.slice(begin, end)), out);
       if (lf !== -1 && lf < start) lf = s.indexOf('\n', start);
       if (cr !== -1 && cr < start) cr = s.indexOf('\r', start);
     }
-    this.rest = start === s.length ? '' : s.slice(start);
+    if (start < s.length) {
+      this.rest.push(start === 0 ? s : s.slice(start));
+      this.restChars += s.length - start;
+    }
+    // a stream may be long, one event may not: a line or an event that never ends is not held without bound
+    if (this.restChars + (this.data?.length ?? 0) > this.maxEventChars) throw eventTooLarge(this.maxEventChars);
     return out;
+  }
+
+  /** The unfinished line carried over, ended by `tail`. */
+  private withRest(tail: string): string {
+    this.rest.push(tail);
+    const line = this.rest.join('');
+    this.rest = [];
+    this.restChars = 0;
+    return line;
   }
 
   private line(raw: string, out: SseMessage[]): void {

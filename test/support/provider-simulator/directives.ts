@@ -8,19 +8,21 @@
  *   chunk_delay_ms=N  delay between stream events
  *   chunks=N          number of text chunks in a stream
  *   output_tokens=N   reply length in words/tokens
- *   fault=404|429|500|503|hang|malformed|cut|stall
+ *   fault=404|429|500|503|hang|malformed|cut|stall|flood
  *                     404: the model does not exist (each provider's own answer); hang: no answer at all; malformed: a body (or, in a stream, a
  *                     frame after the first events) that is not JSON; cut: the socket
  *                     is destroyed half-way; stall: half the answer (in a stream, the
  *                     same first events as cut) is sent, then the connection stays
- *                     open with nothing more written until the client gives up
+ *                     open with nothing more written until the client gives up; flood: a 200 whose
+ *                     body (in a stream, an event after the first ones) never ends, written as fast
+ *                     as the client reads, until it gives up
  *   retry_after=S     Retry-After seconds of a 429 (default 1)
  *   fail_first=N;id=X the first N requests with id X get the fault (default 503)
  *   system_contains=S the fault applies only when the system prompt contains S
  *                     (one request of several that share a user message, e.g. one language)
  */
 
-export type SimFault = '404' | '429' | '500' | '503' | 'hang' | 'malformed' | 'cut' | 'stall';
+export type SimFault = '404' | '429' | '500' | '503' | 'hang' | 'malformed' | 'cut' | 'stall' | 'flood';
 
 export interface SimDirective {
   latencyMs?: number;
@@ -34,7 +36,7 @@ export interface SimDirective {
   systemContains?: string;
 }
 
-const FAULTS: ReadonlySet<string> = new Set<SimFault>(['404', '429', '500', '503', 'hang', 'malformed', 'cut', 'stall']);
+const FAULTS: ReadonlySet<string> = new Set<SimFault>(['404', '429', '500', '503', 'hang', 'malformed', 'cut', 'stall', 'flood']);
 const MARKER = /\[\[sim:([^\]]*)\]\]/;
 
 /** Parses `key=value;key=value` into `into` (unknown keys and bad numbers are ignored). */

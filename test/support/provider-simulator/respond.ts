@@ -50,10 +50,14 @@ export function sendError(ex: Exchange, kind: ErrorKind, message?: string, heade
   writeJson(ex, STATUS[kind], JSON.stringify(errorBody(ex.provider, kind, message, ex.seq)), headers);
 }
 
-/** A 200 JSON body, or its broken form under the `malformed` / `cut` / `stall` faults. */
+/** A 200 JSON body, or its broken form under the `malformed` / `cut` / `stall` / `flood` faults. */
 export function sendJson(ex: Exchange, body: unknown): void {
   const json = JSON.stringify(body);
   if (ex.fault === 'malformed') return writeJson(ex, 200, '{"id": "sim-malformed", <not json>');
+  if (ex.fault === 'flood') {
+    ex.res.writeHead(200, { 'content-type': 'application/json', ...idHeaders(ex) });
+    return flood(ex, '{"id": "sim-flood", "padding": "');
+  }
   if (ex.fault === 'cut' || ex.fault === 'stall') {
     ex.res.writeHead(200, { 'content-type': 'application/json', ...idHeaders(ex) });
     // stall: the rest never comes and the connection stays open (the close listener marks a client abort)
@@ -85,7 +89,7 @@ export function sendSse(ex: Exchange, events: string[], cutAt: number, malformed
   if (ex.closed) return;
   const fault = ex.fault;
   let frames = events;
-  if (fault === 'cut' || fault === 'stall') frames = events.slice(0, cutAt);
+  if (fault === 'cut' || fault === 'stall' || fault === 'flood') frames = events.slice(0, cutAt);
   else if (fault === 'malformed') frames = [...events.slice(0, cutAt), malformedFrame];
   ex.res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -95,7 +99,8 @@ export function sendSse(ex: Exchange, events: string[], cutAt: number, malformed
   });
   // The last frame ends the response, or for `cut` destroys the socket once flushed, or for `stall` is followed by silence.
   const writeLast = (data: string): void => {
-    if (fault === 'cut') ex.res.write(data, () => ex.cut());
+    if (fault === 'flood') flood(ex, `${data}data: {"padding": "`);
+    else if (fault === 'cut') ex.res.write(data, () => ex.cut());
     else if (fault === 'stall') ex.res.write(data);
     else ex.res.end(data);
   };
@@ -109,4 +114,19 @@ export function sendSse(ex: Exchange, events: string[], cutAt: number, malformed
     ex.later(delay, next);
   };
   next();
+}
+
+/** Writes `prefix`, then megabytes of `x` for as long as the client reads them (the `flood` fault). */
+function flood(ex: Exchange, prefix: string): void {
+  const block = Buffer.alloc(1 << 20, 'x');
+  ex.res.write(prefix);
+  const pump = (): void => {
+    while (!ex.closed) {
+      if (!ex.res.write(block)) {
+        ex.res.once('drain', pump);
+        return;
+      }
+    }
+  };
+  pump();
 }

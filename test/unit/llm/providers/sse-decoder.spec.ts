@@ -79,4 +79,24 @@ describe(SseDecoder.name, () => {
       expect(await sdkDecode(splits(text)[1] ?? [text])).toEqual(expected);
     });
   }
+
+  it('refuses an event larger than its limit, whether one line never ends or its data lines never stop, and not a long stream', () => {
+    const limited = () => new SseDecoder(1_000);
+    const endless = limited();
+    endless.push(Buffer.from('data: {"padding": "'));
+    expect(() => {
+      for (let i = 0; i < 20; i++) endless.push(Buffer.from('x'.repeat(100)));
+    }).toThrow(expect.objectContaining({ name: 'ProviderError', kind: 'malformed', message: expect.stringMatching(/event .* is larger than/) }));
+
+    const manyLines = limited();
+    expect(() => {
+      for (let i = 0; i < 20; i++) manyLines.push(Buffer.from(`data: ${'y'.repeat(90)}\n`));
+    }).toThrow(/larger than/);
+
+    // a stream of many events is as long as it likes; one event just under the limit passes
+    const long = limited();
+    let events = 0;
+    for (let i = 0; i < 100; i++) events += long.push(Buffer.from(`data: ${'z'.repeat(900)}\n\n`)).length;
+    expect(events).toBe(100);
+  });
 });
