@@ -135,4 +135,18 @@ run('the console with unsaved edits, in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     expect(await admin('GET', `/templates/${id}`)).toMatchObject({ ab_weights: null });
   });
+
+  it('does not ask about the edits of a client the operator has just deleted', async () => {
+    const { id } = await admin<{ id: string }>('POST', '/clients', { name: 'short-lived' });
+    await page.goto(`${t.url}/clients/${id}`);
+    await page.getByRole('heading', { name: 'short-lived', level: 1 }).waitFor();
+    await settings().getByLabel('Description').fill('never saved');
+
+    await page.getByRole('button', { name: 'Delete client' }).click();
+    await page.getByRole('dialog', { name: 'Delete short-lived?' }).getByRole('button', { name: 'Delete client' }).click();
+    await page.getByRole('heading', { name: 'API clients', level: 1 }).waitFor();
+    expect(page.url()).toBe(`${t.url}/clients`);
+    expect(await discardDialog().count()).toBe(0);
+    expect(await page.getByRole('table').getByText('short-lived').count()).toBe(0);
+  });
 });

@@ -13,6 +13,12 @@ export function hasUnsavedChanges(): boolean {
   return dirtyForms.size > 0;
 }
 
+/**
+ * Navigation state for leaving a page whose edits no longer matter (what they edited was just deleted):
+ * the guard lets it through without asking.
+ */
+export const EDITS_GONE = { unsavedEditsGone: true } as const;
+
 /** Whether a form's values differ from what it was loaded (or last saved) with. */
 export function differs(values: unknown, loaded: unknown): boolean {
   return JSON.stringify(values) !== JSON.stringify(loaded);

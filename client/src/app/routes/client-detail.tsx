@@ -13,6 +13,7 @@ import { ClientUsageChart } from '../../features/clients/components/client-usage
 import { KeysPanel } from '../../features/clients/components/keys-panel';
 import { formatDateTime } from '../../lib/format';
 import { formatMoney } from '../../lib/format-money';
+import { EDITS_GONE } from '../../lib/unsaved-changes';
 
 export function ClientDetailRoute() {
   const { id = '' } = useParams();
@@ -69,7 +70,11 @@ export function ClientDetailRoute() {
                 <Button variant="secondary" onClick={() => setConfirming(false)}>
                   Cancel
                 </Button>
-                <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate(c.id, { onSuccess: () => void navigate('/clients') })}>
+                <Button
+                  variant="danger"
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate(c.id, { onSuccess: () => void navigate('/clients', { state: EDITS_GONE }) })}
+                >
                   Delete client
                 </Button>
               </div>

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useBlocker, type BlockerFunction } from 'react-router';
-import { hasUnsavedChanges } from '../../lib/unsaved-changes';
+import { EDITS_GONE, hasUnsavedChanges } from '../../lib/unsaved-changes';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 
@@ -12,6 +12,7 @@ import { Dialog } from '../ui/dialog';
 const wouldDropEdits: BlockerFunction = ({ currentLocation, nextLocation }) =>
   hasUnsavedChanges() &&
   nextLocation.pathname !== '/sign-in' &&
+  (nextLocation.state as typeof EDITS_GONE | null)?.unsavedEditsGone !== true &&
   (nextLocation.pathname !== currentLocation.pathname || nextLocation.search !== currentLocation.search);
 
 /** Confirms before a reload, a closed tab or an in-app navigation drops unsaved edits. */
