@@ -22,6 +22,8 @@ import { TokensService } from './generation/tokens.service';
 import { UsageAccountingService } from './generation/usage-accounting.service';
 import { ModelCatalog } from './routing/model-catalog';
 import { ModelResolver } from './routing/model-resolver.service';
+import { ResolverTemplateTargetCheck } from './routing/template-target-check';
+import { TEMPLATE_TARGET_CHECK } from '../prompts/template-target';
 import { ModelsService } from './routing/models.service';
 import { RouterService } from './routing/router.service';
 import { ModelPriceOverride } from './pricing/model-price.entity';
@@ -78,6 +80,8 @@ const CUSTOM_PROVIDERS = Symbol('CUSTOM_PROVIDERS');
     ProviderAdminService,
     ModelCatalog,
     ModelResolver,
+    // template versions are checked on save against the providers this server knows (PromptLibraryService)
+    { provide: TEMPLATE_TARGET_CHECK, useClass: ResolverTemplateTargetCheck },
     TokensService,
     RouterService,
     GenerationPlanner,

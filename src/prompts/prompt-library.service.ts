@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { AppError, ErrorDetail } from '../common/errors/app-error';
 import {
   LABEL_NAME,
@@ -15,6 +16,7 @@ import { DEFAULT_LABEL, RenderedTemplate, renderSnapshot, TemplateRef } from './
 import { assertDeclarations } from './renderer';
 import { TemplateCache } from './template-cache.service';
 import { assertTemplateSyntax } from './template-syntax';
+import { TEMPLATE_TARGET_CHECK, TemplateTargetCheck } from './template-target';
 import { hasPositiveWeight, VersionWeights, weightErrors } from './version-selection';
 import { isUuid } from '../common/uuid';
 
@@ -60,9 +62,12 @@ function isUniqueViolation(e: unknown): boolean {
 /** Managing templates, versions and labels (writes clear the hot-path cache). */
 @Injectable()
 export class PromptLibraryService {
+  private targetCheck: TemplateTargetCheck | null | undefined;
+
   constructor(
     private readonly repository: PromptsRepository,
     private readonly cache: TemplateCache,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async list(actor: PromptActor, options: TemplateListOptions): Promise<PromptTemplateListResponseDto> {
@@ -98,6 +103,7 @@ export class PromptLibraryService {
     assertTemplateSyntax({ system_prompt: dto.system_prompt, body: dto.body });
     const fields = toVersionFields(dto, null);
     assertDeclarations(fields.variables, fields.systemPrompt, fields.body);
+    this.assertTarget(fields.provider, fields.model);
     const ownerClientId = actor.kind === 'client' ? actor.clientId : null;
     try {
       const template = await this.repository.transaction((m) =>
@@ -140,6 +146,8 @@ export class PromptLibraryService {
       if (!previous) throw this.notFound(key);
       const fields = nextVersionFields(previous, dto);
       assertDeclarations(fields.variables, fields.systemPrompt, fields.body);
+      // an inherited provider and model are checked only with one that is given (as the texts are)
+      if (dto.provider !== undefined || dto.model !== undefined) this.assertTarget(fields.provider, fields.model);
       const version = await this.repository.insertNextVersion(m, template.id, fields);
       const moves = new Map<string, LabelTarget>([['latest', { version, weights: null }]]);
       for (const label of dto.labels ?? []) moves.set(label, { version, weights: null });
@@ -147,6 +155,21 @@ export class PromptLibraryService {
     });
     this.cache.invalidate();
     return this.get(actor, key);
+  }
+
+  /** A provider or model no call could resolve is refused now, naming it, rather than at the first call. */
+  private assertTarget(provider: string | null, model: string | null): void {
+    if (this.targetCheck === undefined) {
+      try {
+        this.targetCheck = this.moduleRef.get<TemplateTargetCheck>(TEMPLATE_TARGET_CHECK, { strict: false });
+      } catch {
+        this.targetCheck = null;
+      }
+    }
+    const problems = this.targetCheck?.problems(provider, model) ?? [];
+    if (problems.length > 0) {
+      throw new AppError('validation_error', `${problems.map((p) => p.message).join('; ')}: a call through this version would be refused`, problems);
+    }
   }
 
   async update(actor: PromptActor, key: string, dto: TemplateUpdateDto): Promise<PromptTemplateDetailResponseDto> {

@@ -2949,7 +2949,7 @@ export type CreateSystemTemplateErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3262,7 +3262,7 @@ export type CreateTemplateVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3693,7 +3693,7 @@ export type CreatePromptErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3925,7 +3925,7 @@ export type CreatePromptVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**

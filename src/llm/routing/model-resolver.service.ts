@@ -32,8 +32,10 @@ export class ModelResolver {
   /**
    * `provider/model`, an alias (`claude/…`), or a bare model name known to the
    * catalog. An explicit `provider` narrows a bare name. Unknown → 422/400 naming the model.
+   * A bare name is looked up among the configured providers (all of them when none is), or among
+   * every registered one with `among: 'registered'` (a name that may be called once its provider is set up).
    */
-  resolve(name: string, providerHint?: string): ModelTarget {
+  resolve(name: string, providerHint?: string, among: 'configured' | 'registered' = 'configured'): ModelTarget {
     const trimmed = name.trim();
     if (providerHint) {
       const provider = this.registry.find(providerHint);
@@ -47,7 +49,7 @@ export class ModelResolver {
       if (provider) return targetOf(provider, trimmed.slice(slash + 1));
     }
     const providers = this.registry.all();
-    const known = providers.filter((p) => p.isConfigured()).map((p) => p.id);
+    const known = among === 'configured' ? providers.filter((p) => p.isConfigured()).map((p) => p.id) : [];
     const hit = this.catalog.resolve(trimmed, known.length > 0 ? known : providers.map((p) => p.id), (id) =>
       (this.registry.find(id)?.listModels() ?? []).map((m) => m.id),
     );
@@ -57,6 +59,11 @@ export class ModelResolver {
       ]);
     }
     return targetOf(this.registry.get(hit.provider), hit.model);
+  }
+
+  /** Whether `id` names a registered provider (or one of its aliases). */
+  knowsProvider(id: string): boolean {
+    return this.registry.find(id) !== undefined;
   }
 
   /** The model used when a request names none: the given provider's (or the first configured provider's) first model of that kind. */

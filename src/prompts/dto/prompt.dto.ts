@@ -27,8 +27,9 @@ const TEXT_SYNTAX = '`{{ name }}` inserts a declared variable; a malformed place
 
 /** When saving a template or a version answers validation_error (for the routes' OpenAPI description). */
 export const TEMPLATE_SAVE_INVALID =
-  'a field is invalid, a variable is used but not declared, or system_prompt or body holds a malformed placeholder ' +
-  '(an unclosed {{, an empty one, or one that is not a variable name); details names each field, and a placeholder with its line and column';
+  'a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder ' +
+  '(an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve ' +
+  '(an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column';
 
 export class TemplateVariableDto {
   @ApiProperty({ example: 'product' })
