@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ReplyError } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { BudgetRequest, SettleRequest } from './limit-types';
 
@@ -85,6 +86,11 @@ export class RedisBacklog {
     let failed = 0;
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') return;
+      if (result.reason instanceof ReplyError) {
+        // Redis answered, with an error: sending it again would fail again and keep every call off Redis
+        this.logger.error(`Redis refused a kept budget settlement (${describe(result.reason)}): dropped`);
+        return;
+      }
       failed += 1;
       if (i < settlements.length) this.settlements.push(all[i]);
       else this.addSpend(spent[i - settlements.length]);
