@@ -12,6 +12,14 @@ export interface RecorderGauges {
   spoolBytes(): number;
 }
 
+/** Read by the shared-limits gauges at scrape time (LimitsService). */
+export interface LimitsGauges {
+  /** 1: limits shared through Redis; 0: Redis configured but not answering (per-instance limits); null: no Redis configured */
+  shared(): 0 | 1 | null;
+  /** settlements and spend kept for Redis while it did not answer */
+  redisBacklog(): number;
+}
+
 type CounterChild = (amount?: number) => void;
 type HistogramChild = (value: number) => void;
 
@@ -191,6 +199,27 @@ export class MetricsService {
       async collect() {
         const r = await report().catch(() => undefined);
         this.set(r?.rollups.stale ? 1 : 0);
+      },
+    });
+  }
+
+  attachLimits(limits: LimitsGauges): void {
+    new Gauge({
+      name: 'llmhub_limits_shared',
+      help: 'Rate limits and budgets shared through Redis: 1; Redis configured but not answering (per-instance limits, budgets in PostgreSQL): 0',
+      registers: [this.registry],
+      collect() {
+        const shared = limits.shared();
+        if (shared === null) this.reset();
+        else this.set(shared);
+      },
+    });
+    new Gauge({
+      name: 'llmhub_limits_redis_backlog',
+      help: 'Budget settlements and spend kept for Redis while it did not answer, sent when it does',
+      registers: [this.registry],
+      collect() {
+        this.set(limits.redisBacklog());
       },
     });
   }

@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorDetail } from '../../common/errors/app-error';
 import { Caller } from '../../common/caller';
 import { BillingReadService } from '../../billing/billing-read.service';
+import { MetricsService } from '../../billing/metrics.service';
 import { ClientBudgetPolicy } from '../client-policy';
 import { ClientsRepository } from '../clients.repository';
 import { KeyLookupService } from '../key-lookup.service';
@@ -76,8 +77,13 @@ export class LimitsService {
     private readonly lookup: KeyLookupService,
     private readonly spend: BillingReadService,
     private readonly clients: ClientsRepository,
+    @Optional() metrics?: MetricsService,
   ) {
     this.backlog = new RedisBacklog((req) => this.redis.settle(req), this.logger);
+    metrics?.attachLimits({
+      shared: () => (redis.configured ? (redis.sharing ? 1 : 0) : null),
+      redisBacklog: () => this.backlog.size,
+    });
     this.leases = new SharedLeases(
       (rate, budget, requests) => this.admitShared(rate, budget, requests),
       (req) => this.settleShared(req),

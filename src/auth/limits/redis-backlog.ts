@@ -37,6 +37,11 @@ export class RedisBacklog {
     return this.settlements.length > 0 || this.spent.size > 0;
   }
 
+  /** Entries kept: settlements, and one sum per client and period. */
+  get size(): number {
+    return this.settlements.length + this.spent.size;
+  }
+
   settlementFailed(req: SettleRequest, error: unknown): void {
     if (!this.pending) this.logger.warn(`Redis did not confirm a settlement (${describe(error)}): kept, and sent when Redis answers again`);
     this.settlements.push(req);

@@ -54,6 +54,11 @@ export class RedisLimitStore implements OnModuleDestroy {
     return this.redis !== null && this.redis.status === 'ready' && Date.now() >= this.pausedUntil;
   }
 
+  /** Connected, and no command has failed since it last answered: limits are shared (the metrics' view). */
+  get sharing(): boolean {
+    return this.redis !== null && this.redis.status === 'ready' && !this.degraded;
+  }
+
   /** Whether a call should ask Redis now; when a pause ends, the first call to ask is the one that tries it again. */
   tryNow(): boolean {
     if (this.redis === null || this.redis.status !== 'ready') return false;

@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { AppError } from '@src/common/errors/app-error';
 import { Admission } from '@src/auth/limits/limits.service';
+import { MetricsService } from '@src/billing/metrics.service';
 import Redis from 'ioredis';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { pollUntil } from '@test/support/poll';
@@ -321,6 +322,11 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
     });
 
     it("keeps a client's budget through a stalled Redis: counted on from what Redis had, and Redis holds every call once it answers", async () => {
+      const gauges = async () => {
+        const text = await a.module.get(MetricsService, { strict: false }).render();
+        const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+        return { shared: value('llmhub_limits_shared'), backlog: value('llmhub_limits_redis_backlog') };
+      };
       // $1 at $0.10 reserved a call: too small for leases, each call asks Redis
       const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1' });
       const costly = { ...call, maxCostUsd: '0.10' };
@@ -343,6 +349,9 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
         }
         expect(during).toHaveLength(6);
         await Promise.all(during.map((adm) => adm.settle(cost)));
+        // what an operator sees meanwhile: limits not shared, something kept for Redis
+        expect(await gauges()).toEqual({ shared: 0, backlog: expect.any(Number) });
+        expect((await gauges()).backlog).toBeGreaterThan(0);
       } finally {
         server!.kill('SIGCONT');
       }
@@ -362,6 +371,7 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
           { timeoutMs: 10_000, intervalMs: 200 },
         );
         expect(counted).toEqual([String(10 * 1_000_000_000), 0]);
+        expect(await gauges()).toEqual({ shared: 1, backlog: 0 });
       } finally {
         redis.disconnect();
       }
