@@ -166,23 +166,118 @@ describe('response_format and logprobs through the OpenAI SDK (e2e)', () => {
         expect(messageBodies()).toEqual([expect.objectContaining({ stream: true, tool_choice: { type: 'tool', name: 'person' } })]);
       });
 
-      it('answers 400 naming response_format when the request has tools too, without calling Anthropic', async () => {
-        for (const stream of [false, true]) {
+      describe("beside the caller's own tools (tool_choice any over them and the format tool)", () => {
+        const LOOKUP = {
+          type: 'function' as const,
+          function: {
+            name: 'lookup',
+            strict: true,
+            parameters: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'], additionalProperties: false },
+          },
+        };
+        const ask = (directive: string) => [{ role: 'user' as const, content: `Find the person, then describe them. [[sim:${directive}]]` }];
+
+        it("answers a call of the caller's tool as a tool call, finishing with tool_calls", async () => {
+          const res = await openai.chat.completions.create({
+            model: 'anthropic/claude-haiku-4-5',
+            messages: ask('tool=lookup'),
+            response_format: PERSON_FORMAT,
+            tools: [LOOKUP],
+          });
+          const choice = res.choices[0];
+          expect(choice?.finish_reason).toBe('tool_calls');
+          expect(choice?.message.tool_calls).toEqual([expect.objectContaining({ type: 'function', function: { name: 'lookup', arguments: '{"q":""}' } })]);
+          expect(messageBodies()).toEqual([
+            expect.objectContaining({
+              tools: [expect.objectContaining({ name: 'lookup' }), expect.objectContaining({ name: 'person', input_schema: PERSON_SCHEMA })],
+              tool_choice: { type: 'any' },
+            }),
+          ]);
+        });
+
+        it('answers the format tool as the final JSON content, finishing with stop and no tool calls', async () => {
+          const completion = await openai.chat.completions.parse({
+            model: 'anthropic/claude-haiku-4-5',
+            messages: ask('tool=person'),
+            response_format: PERSON_FORMAT,
+            tools: [LOOKUP],
+          });
+          const choice = completion.choices[0];
+          expect(choice?.message.parsed).toEqual(MINIMAL_PERSON);
+          expect(choice?.finish_reason).toBe('stop');
+          expect(choice?.message.tool_calls ?? []).toEqual([]);
+        });
+
+        it("streams either: tool call deltas for the caller's tool, content deltas for the format tool", async () => {
+          const toolStream = openai.chat.completions.stream({
+            model: 'anthropic/claude-haiku-4-5',
+            messages: ask('tool=lookup'),
+            response_format: PERSON_FORMAT,
+            tools: [LOOKUP],
+          });
+          for await (const chunk of toolStream) expect(chunk.choices[0]?.delta.content ?? '').toBe('');
+          const called = await toolStream.finalChatCompletion();
+          expect(called.choices[0]?.finish_reason).toBe('tool_calls');
+          expect(called.choices[0]?.message.tool_calls?.map((c) => (c.type === 'function' ? c.function : c))).toEqual([
+            expect.objectContaining({ name: 'lookup', arguments: '{"q":""}' }),
+          ]);
+
+          const answerStream = openai.chat.completions.stream({
+            model: 'anthropic/claude-haiku-4-5',
+            messages: ask('tool=person'),
+            response_format: PERSON_FORMAT,
+            tools: [LOOKUP],
+          });
+          for await (const chunk of answerStream) expect(chunk.choices[0]?.delta.tool_calls).toBeUndefined();
+          const answered = await answerStream.finalChatCompletion();
+          expect(answered.choices[0]?.finish_reason).toBe('stop');
+          expect(JSON.parse(answered.choices[0]?.message.content ?? '')).toEqual(MINIMAL_PERSON);
+        });
+
+        it('keeps tool_choice as the caller set it: a named tool stays forced, required leaves the format out, none leaves only the format', async () => {
+          const named = await openai.chat.completions.create({
+            model: 'anthropic/claude-haiku-4-5',
+            messages: ask('output_tokens=2'),
+            response_format: PERSON_FORMAT,
+            tools: [LOOKUP],
+            tool_choice: { type: 'function', function: { name: 'lookup' } },
+          });
+          expect(named.choices[0]?.finish_reason).toBe('tool_calls');
+          const required = await openai.chat.completions.create({
+            model: 'anthropic/claude-haiku-4-5',
+            messages: ask('output_tokens=2'),
+            response_format: PERSON_FORMAT,
+            tools: [LOOKUP],
+            tool_choice: 'required',
+          });
+          const requiredCall = required.choices[0]?.message.tool_calls?.[0];
+          expect(requiredCall?.type === 'function' ? requiredCall.function.name : requiredCall).toBe('lookup');
+          const none = await openai.chat.completions.create({
+            model: 'anthropic/claude-haiku-4-5',
+            messages: ask('output_tokens=2'),
+            response_format: PERSON_FORMAT,
+            tools: [LOOKUP],
+            tool_choice: 'none',
+          });
+          expect(JSON.parse(none.choices[0]?.message.content ?? '')).toEqual(MINIMAL_PERSON);
+          expect(messageBodies().map((b) => [(b.tools as { name: string }[]).map((t) => t.name), b.tool_choice])).toEqual([
+            [['lookup', 'person'], { type: 'tool', name: 'lookup' }],
+            [['lookup'], { type: 'any' }],
+            [['person'], { type: 'tool', name: 'person' }],
+          ]);
+        });
+
+        it('refuses a tool named as the response_format schema is, naming the clash', async () => {
           const err = await badRequest(
             openai.chat.completions.create({
               model: 'anthropic/claude-haiku-4-5',
-              messages: [{ role: 'user', content: 'JSON please' }],
+              messages: ask('output_tokens=2'),
               response_format: PERSON_FORMAT,
-              tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }],
-              stream,
+              tools: [{ type: 'function', function: { name: 'person', parameters: { type: 'object', properties: {} } } }],
             }),
           );
-          expect(err.param).toBe('response_format');
-          expect(err.code).toBe('validation_error');
-          expect(err.message).toContain('response_format together with tools is not supported by anthropic');
-          expect(err.message).toMatch(/supported by openai and groq/);
-        }
-        expect(sim.requests).toHaveLength(0);
+          expect(err.message).toContain('A tool is named "person", as the response_format\'s schema is');
+        });
       });
     });
 

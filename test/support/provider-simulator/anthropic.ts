@@ -1,7 +1,8 @@
 /**
  * Anthropic Messages API wire format: POST /v1/messages (JSON and SSE) and POST /v1/messages/count_tokens.
- * A `tool_choice` of `{type: "tool", name}` naming one of the request's tools is answered as Anthropic
- * does: one tool_use block (stop_reason `tool_use`) whose input is the smallest value that follows the
+ * A `tool_choice` of `{type: "tool", name}` naming one of the request's tools, or `{type: "any"}`
+ * (the tool named by the `tool` directive, else the first), is answered as Anthropic does: one
+ * tool_use block (stop_reason `tool_use`) whose input is the smallest value that follows the
  * tool's input_schema (structured-output.ts), streamed as input_json_delta pieces (one token each, or
  * `chunks` of them). Usage is counted as for a text reply (tokens.ts).
  */
@@ -29,7 +30,7 @@ export function createMessage(ex: Exchange, body: any): void {
   const stopReason = stopSequence ? 'stop_sequence' : output >= body.max_tokens ? 'max_tokens' : 'end_turn';
   ex.log.usage = { input_tokens: input, output_tokens: output };
   const id = `msg_sim${ex.seq}`;
-  const forced = forcedTool(body);
+  const forced = forcedTool(body, ex.directive.tool);
   if (forced === null) return sendError(ex, 'invalid', `tool_choice.name: no tool named ${JSON.stringify(body.tool_choice.name)} in tools`);
   if (forced) {
     const toolUse = { type: 'tool_use', id: `toolu_sim${ex.seq}`, name: forced.name, input: minimalInstance(forced.input_schema) };
@@ -67,10 +68,14 @@ export function countTokens(ex: Exchange, body: any): void {
   sendJson(ex, { input_tokens: inputTokensFor(body.messages, body.system) });
 }
 
-/** The tool a `{type: "tool"}` tool_choice forces: undefined without one, null when it names no tool of the request. */
-function forcedTool(body: any): { name: string; input_schema: unknown } | null | undefined {
-  if (body.tool_choice?.type !== 'tool') return undefined;
+/**
+ * The tool a `{type: "tool"}` tool_choice forces, or the one `{type: "any"}` uses (`chosen`, else the first):
+ * undefined without either, null when it names no tool of the request.
+ */
+function forcedTool(body: any, chosen: string | undefined): { name: string; input_schema: unknown } | null | undefined {
   const tools: any[] = Array.isArray(body.tools) ? body.tools : [];
+  if (body.tool_choice?.type === 'any') return (chosen === undefined ? tools[0] : tools.find((tool) => tool?.name === chosen)) ?? null;
+  if (body.tool_choice?.type !== 'tool') return undefined;
   return tools.find((tool) => tool?.name === body.tool_choice.name) ?? null;
 }
 

@@ -18,6 +18,7 @@
  *                     as the client reads, until it gives up
  *   retry_after=S     Retry-After seconds of a 429 (default 1)
  *   fail_first=N;id=X the first N requests with id X get the fault (default 503)
+ *   tool=NAME         (Anthropic) the tool a `tool_choice` of `any` uses (default: the first of the request's tools)
  *   system_contains=S the fault applies only when the system prompt contains S
  *                     (one request of several that share a user message, e.g. one language)
  */
@@ -34,6 +35,7 @@ export interface SimDirective {
   failFirst?: number;
   id?: string;
   systemContains?: string;
+  tool?: string;
 }
 
 const FAULTS: ReadonlySet<string> = new Set<SimFault>(['404', '429', '500', '503', 'hang', 'malformed', 'cut', 'stall', 'flood']);
@@ -73,6 +75,9 @@ export function parseDirective(text: string, into: SimDirective = {}): SimDirect
         break;
       case 'system_contains':
         into.systemContains = value;
+        break;
+      case 'tool':
+        into.tool = value;
         break;
     }
   }

@@ -8,9 +8,9 @@ export const ANTHROPIC_DESCRIPTOR = {
   // would bill the prompt n times (cache writes and reads too), leave a call half-answered when one of the n fails
   // (retried, or answered by a fallback model?), and give one usage record n upstream calls, each counted by the
   // rate limits and the circuit breaker on its own. A request with n > 1 is a 400 naming `n`.
-  // response_format: through a forced tool (anthropic.mapper.ts toResponseFormatTool); not with the caller's own tools,
-  // as Anthropic can be forced to one tool only (no response_format_with_tools: such a request is a 400 naming it)
-  capabilities: ['chat', 'stream', 'response_format'],
+  // response_format: through a forced tool (anthropic.mapper.ts toResponseFormatTool); beside the caller's own tools,
+  // through tool_choice any over them and the format tool (withResponseFormat)
+  capabilities: ['chat', 'stream', 'response_format', 'response_format_with_tools'],
   models: [
     { id: 'claude-opus-4-1', kind: 'chat' },
     { id: 'claude-sonnet-4-5', kind: 'chat' },

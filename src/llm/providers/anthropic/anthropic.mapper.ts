@@ -136,9 +136,7 @@ const JSON_RESPONSE_DESCRIPTION = 'Give your whole answer with this tool: its in
  * The Messages API has no response_format; a forced tool stands in for it, as established gateways do:
  * one tool whose input_schema is the schema (named after it; `json_response` for json_object, which
  * gets any object), and tool_choice naming it. The answer's tool input is then the answer's text
- * (fromAnthropicMessage, AnthropicStreamReader). Anthropic can be forced to one tool only, so the
- * caller's own tools cannot come with it: the descriptor lacks response_format_with_tools and the
- * planner refuses such a request before it gets here.
+ * (fromAnthropicMessage, AnthropicStreamReader). With the caller's own tools, see withResponseFormat.
  */
 export function toResponseFormatTool(format: ResponseFormat): Anthropic.Tool {
   if (format.type === 'json_object') {
@@ -151,6 +149,35 @@ export function toResponseFormatTool(format: ResponseFormat): Anthropic.Tool {
     input_schema: { type: 'object', ...schema },
     ...(typeof strict === 'boolean' ? { strict } : {}),
   };
+}
+
+/**
+ * The format tool in a request's params. Alone, it is forced. Beside the caller's own tools the model
+ * must use one of them all (tool_choice any): a call of one of the caller's tools is the answer's tool
+ * call, as without response_format, and the format tool's input is the final answer's JSON text. A
+ * tool_choice naming one of the caller's tools keeps it forced; `required` keeps the format tool out
+ * (the turn must call one of the caller's tools); `none` leaves the format tool alone.
+ */
+function withResponseFormat(
+  params: Anthropic.MessageCreateParamsNonStreaming,
+  format: ResponseFormat,
+  choice: ToolChoice | undefined,
+  parallel?: boolean,
+): void {
+  const tool = toResponseFormatTool(format);
+  const own = choice === 'none' ? [] : (params.tools ?? []);
+  if (own.length === 0) {
+    params.tools = [tool];
+    params.tool_choice = { type: 'tool', name: tool.name };
+    return;
+  }
+  if (own.some((t) => 'name' in t && t.name === tool.name)) {
+    throw new ProviderError('bad_request', `A tool is named "${tool.name}", as the response_format's schema is: rename one of them`);
+  }
+  if (choice === 'required') return;
+  params.tools = [...own, tool];
+  if (typeof choice === 'object') return;
+  params.tool_choice = { type: 'any', ...(parallel === false ? { disable_parallel_tool_use: true } : {}) };
 }
 
 /** The name of the tool standing in for the request's response_format, if it has one. */
@@ -195,11 +222,7 @@ export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreate
   if (req.tools !== undefined && req.tools.length > 0) params.tools = toAnthropicTools(req.tools);
   const toolChoice = toAnthropicToolChoice(req.toolChoice, req.tools?.length ? req.parallelToolCalls : undefined);
   if (toolChoice !== undefined) params.tool_choice = toolChoice;
-  if (req.responseFormat !== undefined) {
-    const tool = toResponseFormatTool(req.responseFormat);
-    params.tools = [tool];
-    params.tool_choice = { type: 'tool', name: tool.name };
-  }
+  if (req.responseFormat !== undefined) withResponseFormat(params, req.responseFormat, req.toolChoice, req.parallelToolCalls);
   if (req.cacheControl) params.cache_control = { ...req.cacheControl };
   return params;
 }
@@ -259,8 +282,8 @@ function toStructuredFinishReason(reason: Anthropic.StopReason | null | undefine
 
 /**
  * A Message → GenerateResult. With `formatTool` (responseFormatToolName of the request) the input of
- * that tool's tool_use block is the answer's text, as JSON, and the answer has no tool calls; text
- * blocks beside it are not part of the JSON and are dropped.
+ * that tool's tool_use block is the answer's text, as JSON; text blocks beside it are not part of the
+ * JSON and are dropped. A call of one of the caller's own tools (withResponseFormat) is a tool call.
  */
 export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: string): GenerateResult {
   if (!message || !Array.isArray(message.content)) throw new ProviderError('malformed', 'Anthropic answered without content');
@@ -272,7 +295,7 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
     else if (block.type === 'tool_use' && formatTool !== undefined && block.name === formatTool) structured = JSON.stringify(block.input ?? {});
     else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
   }
-  if (formatTool !== undefined) {
+  if (formatTool !== undefined && toolCalls.length === 0) {
     return {
       text: structured ?? text,
       finishReason: toStructuredFinishReason(message.stop_reason),
@@ -281,7 +304,8 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
     };
   }
   return {
-    text,
+    // beside the caller's tool calls, the format tool's JSON (as a stream gives it) and not the text blocks
+    text: formatTool !== undefined ? (structured ?? '') : text,
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(message.stop_reason),
     // which of the request's stop_sequences matched: /v1/messages answers it as Anthropic does
@@ -296,7 +320,7 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
  * message_start has the input side, message_delta the (cumulative) output.
  * With `formatTool` (responseFormatToolName of the request) that tool's
  * input_json_delta pieces are the answer's text deltas, and text blocks are
- * dropped, as fromAnthropicMessage does.
+ * dropped, as fromAnthropicMessage does; the caller's own tools stay tool calls.
  */
 export class AnthropicStreamReader {
   constructor(private readonly formatTool?: string) {}
@@ -317,8 +341,8 @@ export class AnthropicStreamReader {
         this.absorbUsage(event.message.usage);
         return [];
       case 'content_block_start':
-        if (this.formatTool !== undefined) {
-          if (event.content_block.type === 'tool_use' && event.content_block.name === this.formatTool) this.formatBlocks.add(event.index);
+        if (this.formatTool !== undefined && event.content_block.type === 'tool_use' && event.content_block.name === this.formatTool) {
+          this.formatBlocks.add(event.index);
           return [];
         }
         if (event.content_block.type === 'tool_use') {
@@ -326,14 +350,16 @@ export class AnthropicStreamReader {
           this.toolIndexByBlock.set(event.index, index);
           return [{ type: 'tool_call_delta', index, id: event.content_block.id, name: event.content_block.name }];
         }
-        if (event.content_block.type === 'text' && event.content_block.text) return [{ type: 'text', text: event.content_block.text }];
+        if (this.formatTool === undefined && event.content_block.type === 'text' && event.content_block.text) {
+          return [{ type: 'text', text: event.content_block.text }];
+        }
         return [];
       case 'content_block_delta':
-        if (this.formatTool !== undefined) {
-          const json = event.delta.type === 'input_json_delta' && this.formatBlocks.has(event.index) ? event.delta.partial_json : '';
+        if (this.formatBlocks.has(event.index)) {
+          const json = event.delta.type === 'input_json_delta' ? event.delta.partial_json : '';
           return json ? [{ type: 'text', text: json }] : [];
         }
-        if (event.delta.type === 'text_delta') return event.delta.text ? [{ type: 'text', text: event.delta.text }] : [];
+        if (event.delta.type === 'text_delta') return event.delta.text && this.formatTool === undefined ? [{ type: 'text', text: event.delta.text }] : [];
         if (event.delta.type === 'input_json_delta') {
           const index = this.toolIndexByBlock.get(event.index);
           if (index === undefined || !event.delta.partial_json) return [];
@@ -357,7 +383,9 @@ export class AnthropicStreamReader {
   finish(): StreamEvent[] {
     const events: StreamEvent[] = [];
     if (this.sawUsage) events.push({ type: 'usage', usage: toTokenUsage(this.usage) });
-    const finishReason = this.formatTool !== undefined ? toStructuredFinishReason(this.stopReason) : toFinishReason(this.stopReason);
+    // the format tool used is the answer's end; a call of the caller's own tool is a tool call
+    const structured = this.formatTool !== undefined && this.toolIndexByBlock.size === 0;
+    const finishReason = structured ? toStructuredFinishReason(this.stopReason) : toFinishReason(this.stopReason);
     events.push(
       this.stopReason === 'stop_sequence' && this.stopSequence !== null
         ? { type: 'finish', finishReason, stopSequence: this.stopSequence }

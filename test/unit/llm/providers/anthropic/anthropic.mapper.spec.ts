@@ -353,4 +353,64 @@ describe('response_format through a forced tool', () => {
       { type: 'finish', finishReason: 'stop' },
     ]);
   });
+
+  describe("beside the caller's own tools", () => {
+    const lookup = { name: 'lookup', parameters: { type: 'object', properties: {} } };
+    const params = (toolChoice?: Parameters<typeof toAnthropicParams>[0]['toolChoice'], parallelToolCalls?: boolean) =>
+      toAnthropicParams({
+        model: 'm',
+        messages: [{ role: 'user', content: 'Where?' }],
+        responseFormat: jsonSchema,
+        tools: [lookup],
+        toolChoice,
+        parallelToolCalls,
+      });
+    const names = (p: ReturnType<typeof toAnthropicParams>) => (p.tools ?? []).map((t) => (t as Anthropic.Tool).name);
+
+    it('lets the model use any of them and the format tool; a named tool stays forced, required leaves the format out, none leaves it alone', () => {
+      expect([names(params()), params().tool_choice]).toEqual([['lookup', 'place'], { type: 'any' }]);
+      expect(params('auto', false).tool_choice).toEqual({ type: 'any', disable_parallel_tool_use: true });
+      expect([names(params({ name: 'lookup' })), params({ name: 'lookup' }).tool_choice]).toEqual([['lookup', 'place'], { type: 'tool', name: 'lookup' }]);
+      expect([names(params('required')), params('required').tool_choice]).toEqual([['lookup'], { type: 'any' }]);
+      expect([names(params('none')), params('none').tool_choice]).toEqual([['place'], { type: 'tool', name: 'place' }]);
+    });
+
+    it('refuses a tool of the caller named as the schema is', () => {
+      expect(() =>
+        toAnthropicParams({ model: 'm', messages: [{ role: 'user', content: 'x' }], responseFormat: jsonSchema, tools: [{ ...lookup, name: 'place' }] }),
+      ).toThrow(expect.objectContaining({ name: 'ProviderError', kind: 'bad_request' }));
+    });
+
+    it("answers a call of the caller's tool as a tool call (text blocks dropped), and the format tool as the text", () => {
+      const called = fromAnthropicMessage(
+        message({
+          content: [
+            { type: 'text', text: 'Let me look.' } as Anthropic.TextBlock,
+            { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} } as Anthropic.ToolUseBlock,
+          ],
+          stop_reason: 'tool_use',
+        }),
+        'place',
+      );
+      expect(called).toMatchObject({ text: '', toolCalls: [{ id: 'toolu_1', name: 'lookup', arguments: '{}' }], finishReason: 'tool_calls' });
+    });
+
+    it("streams a call of the caller's tool as tool call deltas and finishes with tool_calls", () => {
+      const sut = new AnthropicStreamReader('place');
+      const events = [
+        { type: 'message_start', message: message({ usage: { input_tokens: 7, output_tokens: 1 } as Anthropic.Usage }) },
+        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me look.' } },
+        { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} } },
+        { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{}' } },
+        { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 9 } },
+        { type: 'message_stop' },
+      ] as unknown as Anthropic.RawMessageStreamEvent[];
+      expect(events.flatMap((e) => sut.read(e))).toEqual([
+        { type: 'tool_call_delta', index: 0, id: 'toolu_1', name: 'lookup' },
+        { type: 'tool_call_delta', index: 0, argumentsDelta: '{}' },
+      ]);
+      expect(sut.finish().at(-1)).toEqual({ type: 'finish', finishReason: 'tool_calls' });
+    });
+  });
 });
