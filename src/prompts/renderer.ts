@@ -7,6 +7,7 @@ import type { TemplateVariable } from './prompt-version.entity';
  * evaluated, and anything that is not a well-formed placeholder stays literal:
  * a text is checked for malformed placeholders when it is saved
  * (template-syntax.ts), but versions saved before that check may still hold some.
+ * A backslash before `{{` makes it literal text: `\{{ name }}` renders `{{ name }}`.
  */
 
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -14,21 +15,25 @@ export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const UNSENDABLE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor']);
 /** One placeholder, `{{ name }}`: the grammar the renderer substitutes and template-syntax.ts checks texts against. */
 export const PLACEHOLDER_SOURCE = String.raw`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`;
-const PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE, 'g');
+/** An escaped `{{` (no group) or a placeholder (group 1: its name), left to right in one pass. */
+const PLACEHOLDER_OR_ESCAPE = new RegExp(String.raw`\\{\{|${PLACEHOLDER_SOURCE}`, 'g');
 
 /** Variable names used by the texts, in order of first appearance. */
 export function usedVariables(...texts: (string | null | undefined)[]): string[] {
   const seen = new Set<string>();
   for (const text of texts) {
     if (!text) continue;
-    for (const match of text.matchAll(PLACEHOLDER)) seen.add(match[1]);
+    for (const match of text.matchAll(PLACEHOLDER_OR_ESCAPE)) if (match[1] !== undefined) seen.add(match[1]);
   }
   return [...seen];
 }
 
-/** Substitutes every placeholder in one pass; the caller has checked that all names have values. */
+/** Substitutes every placeholder and unescapes every `\{{` in one pass; the caller has checked that all names have values. */
 export function substitute(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole));
+  return text.replace(PLACEHOLDER_OR_ESCAPE, (whole, name: string | undefined) => {
+    if (name === undefined) return '{{';
+    return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+  });
 }
 
 /**

@@ -14,12 +14,13 @@ import { PLACEHOLDER_SOURCE } from './renderer';
  * - a `}}` that closes no placeholder is literal text (JSON and LaTeX end
  *   nested braces that way: `{"a": {"b": 1}}`), as is a single `{` or `}`.
  *
+ * - a backslash before `{{` makes it literal: `\{{ name }}` renders `{{ name }}`
+ *   (the renderer drops the backslash), and `\{{` alone is a literal `{{`.
+ *
  * So a `{{` is refused when it is unclosed (no `}}` before the next `{{`, or
  * the text up to the `}}` spans lines or is a name closed by a single brace:
  * `Hello {{ name`, `{{name} …`), empty (`{{ }}`), or holds something other
  * than one variable name (`{{ user.name }}`, `{{ 9x }}`, `{{ a | upper }}`).
- * There is no escape: a literal `{{` goes in as a variable's value (for
- * example a variable declared with the default `{{`).
  */
 
 export type TemplateSyntaxProblem = 'unclosed' | 'empty' | 'invalid_name';
@@ -96,6 +97,11 @@ export function templateSyntaxErrors(text: string): TemplateSyntaxError[] {
   const nextClose = forwardFinder(text, '}}');
   let from = 0;
   for (let open = nextOpen(from); open !== -1; open = nextOpen(from)) {
+    if (open > 0 && text.charCodeAt(open - 1) === 0x5c /* \ */) {
+      // an escaped `{{`: literal text, as the renderer leaves it
+      from = open + 2;
+      continue;
+    }
     // in a run of braces the last two open the placeholder; the ones before are literal
     while (text[open + 2] === '{') open++;
     const placeholder = matchesAt(PLACEHOLDER_AT, text, open);

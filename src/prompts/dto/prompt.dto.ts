@@ -23,7 +23,8 @@ import { KeepAsSent, NoNulCharacter, OptionalNotNull } from '../../common/valida
 export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export const LABEL_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
 const NAME_MESSAGE = 'name must match ^[a-z0-9][a-z0-9._-]{0,99}$';
-const TEXT_SYNTAX = '`{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused';
+const TEXT_SYNTAX =
+  '`{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; ' + '`\\{{` is a literal `{{`';
 
 /** When saving a template or a version answers validation_error (for the routes' OpenAPI description). */
 export const TEMPLATE_SAVE_INVALID =

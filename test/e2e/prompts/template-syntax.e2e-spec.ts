@@ -114,6 +114,18 @@ describe('template syntax checked on save', () => {
     expect(rendered.body.prompt).toBe('Answer as {"result": {"person": "Ada"}} or {Ada}');
   });
 
+  it('renders a backslash before {{ as a literal {{: no placeholder, no variable to declare, nothing refused', async () => {
+    const name = `escaped-braces-${suffix}`;
+    const body = String.raw`Reply to {{ person }} with a Handlebars example: \{{#each items}}\{{ this }} \{{/each}}`;
+    await request(t.url).post('/api/v1/prompts').set(as()).send({ name, body, variables: PERSON }).expect(201);
+    const rendered = await request(t.url)
+      .post(`/api/v1/prompts/${name}/render`)
+      .set(as())
+      .send({ variables: { person: 'Ada' } })
+      .expect(200);
+    expect(rendered.body.prompt).toBe('Reply to Ada with a Handlebars example: {{#each items}}{{ this }} {{/each}}');
+  });
+
   it('does not check again a text a new version inherits, so a version saved before the check can still be followed', async () => {
     const name = `legacy-${suffix}`;
     const created = await request(t.url).post('/api/v1/prompts').set(as()).send({ name, body: 'Hello {{ person }}', variables: PERSON }).expect(201);

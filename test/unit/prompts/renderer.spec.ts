@@ -30,6 +30,14 @@ describe('renderer', () => {
       expect(substitute('{ {{a}} }} {{ a', { a: 'A' })).toBe('{ A }} {{ a');
       expect(substitute('{{{a}}}', { a: 'A' })).toBe('{A}');
     });
+
+    it('renders a backslash before {{ as a literal {{, dropping the backslash, and uses no variable there', () => {
+      expect(substitute(String.raw`Write \{{ name }} for {{ a }}; JSON: {"x": \{{"y": 1}}}`, { a: 'A', name: 'N' })).toBe(
+        'Write {{ name }} for A; JSON: {"x": {{"y": 1}}}',
+      );
+      expect(substitute(String.raw`\{{{a}}} \{{{{a}}`, { a: 'A' })).toBe('{{{a}}} {{A');
+      expect(usedVariables(String.raw`\{{ hidden }} {{ shown }}`)).toEqual(['shown']);
+    });
   });
 
   describe(renderVersion.name, () => {

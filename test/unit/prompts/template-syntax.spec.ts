@@ -25,6 +25,7 @@ describe('template syntax', () => {
       ['nested LaTeX braces', '\\sqrt{\\frac{a}{b}} = {{ value }}'],
       ['single braces', 'f(x) = {x} and } and {'],
       ['a closing brace after a placeholder', '{{ a }}}'],
+      ['escaped openings (a backslash before {{), which are literal text', String.raw`Literal \{{ and \{{ }} and \{{ user.name }} and \{{ open, then {{ a }}`],
       ['the seeded system templates', 'Instructions for the reply: {{ instructions }}\nTone: {{ tone }}\n\n--- e-mail ---\n{{ email }}\n--- end ---'],
     ])('accepts %s', (_what, text) => {
       expect(templateSyntaxErrors(text)).toEqual([]);

@@ -102,7 +102,7 @@ export function VersionEditor({
       <Field label="System prompt" hint="Optional" error={textErrors('system_prompt')}>
         <textarea className="input" rows={3} value={system} onChange={(e) => setSystem(e.target.value)} />
       </Field>
-      <Field label="Body" hint="Use {{ name }} for variables" error={textErrors('body')}>
+      <Field label="Body" hint="Use {{ name }} for variables, \{{ for a literal {{" error={textErrors('body')}>
         <textarea className="input" rows={6} value={body} onChange={(e) => setBody(e.target.value)} />
       </Field>
       <fieldset>
