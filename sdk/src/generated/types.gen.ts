@@ -1333,7 +1333,7 @@ export type PricesUpdateDto = {
 
 export type PromptCreateDto = {
     /**
-     * `{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; `\{{` is a literal `{{`
+     * `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
      */
     body: string;
     description?: string | null;
@@ -1344,7 +1344,7 @@ export type PromptCreateDto = {
     };
     provider?: string | null;
     /**
-     * `{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; `\{{` is a literal `{{`
+     * `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
      */
     system_prompt?: string | null;
     template_type?: string;
@@ -1461,7 +1461,7 @@ export type PromptUpdateDto = {
 
 export type PromptVersionCreateDto = {
     /**
-     * left out: the previous version's body. `{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; `\{{` is a literal `{{`
+     * left out: the previous version's body. `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
      */
     body?: string;
     /**
@@ -1487,7 +1487,7 @@ export type PromptVersionCreateDto = {
      */
     provider?: string | null;
     /**
-     * left out: inherited; null: no system prompt. `{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; `\{{` is a literal `{{`
+     * left out: inherited; null: no system prompt. `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
      */
     system_prompt?: string | null;
     /**

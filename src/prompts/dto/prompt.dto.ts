@@ -24,7 +24,7 @@ export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 export const LABEL_NAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
 const NAME_MESSAGE = 'name must match ^[a-z0-9][a-z0-9._-]{0,99}$';
 const TEXT_SYNTAX =
-  '`{{ name }}` inserts a declared variable; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; ' + '`\\{{` is a literal `{{`';
+  '`{{ name }}` inserts a declared variable; `\\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused';
 
 /** When saving a template or a version answers validation_error (for the routes' OpenAPI description). */
 export const TEMPLATE_SAVE_INVALID =
