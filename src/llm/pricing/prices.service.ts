@@ -10,6 +10,13 @@ const PRICE_FIELDS = ['input_per_m', 'output_per_m', 'cached_input_per_m', 'cach
 /** what numeric(18,6) holds exactly: at most 12 integer digits and 6 decimals */
 const COLUMN_FIT = /^\d{1,12}(\.\d{1,6})?$/;
 
+/** Models one update may set or reset (a whole provider's list fits; a runaway script does not). */
+const MAX_PRICES_PER_UPDATE = 1_000;
+/** The longest `provider/model` key, as long as a model a template may name. */
+const MAX_MODEL_KEY_CHARS = 200;
+/** Edits named one by one in the log line of an update. */
+const LOGGED_EDITS = 20;
+
 /**
  * The pricing table in force, and the console's edits to it (model_prices).
  * An edit is applied on this instance before the answer goes out, so the next
@@ -43,6 +50,11 @@ export class PricesService {
 
   /** `{"provider/model": {...prices} | null}`: upserts, or deletes on null; all or nothing. */
   async update(prices: Record<string, unknown>): Promise<PriceListDto> {
+    const count = Object.keys(prices).length;
+    if (count > MAX_PRICES_PER_UPDATE) {
+      const message = `at most ${MAX_PRICES_PER_UPDATE} models per request, got ${count}: send them in several requests`;
+      throw new AppError('validation_error', `prices: ${message}`, [{ field: 'prices', message }]);
+    }
     const upserts: [string, ModelPriceOverride][] = [];
     const deletes: string[] = [];
     for (const [model, entry] of Object.entries(prices)) {
@@ -54,8 +66,10 @@ export class PricesService {
     }
     await this.prices.apply(upserts, deletes);
     await this.loader.reload();
-    if (upserts.length + deletes.length > 0) {
-      this.logger.log(`Prices edited in the console: ${[...upserts.map(([m]) => `${m} set`), ...deletes.map((m) => `${m} reset`)].join(', ')}`);
+    const edits = [...upserts.map(([m]) => `${m} set`), ...deletes.map((m) => `${m} reset`)];
+    if (edits.length > 0) {
+      const more = edits.length > LOGGED_EDITS ? ` and ${edits.length - LOGGED_EDITS} more` : '';
+      this.logger.log(`Prices edited in the console: ${edits.slice(0, LOGGED_EDITS).join(', ')}${more}`);
     }
     return this.list();
   }
@@ -64,6 +78,7 @@ export class PricesService {
     const fail = (message: string, field?: string): never => {
       throw new AppError('validation_error', message, [{ field: field ? `prices.${model}.${field}` : `prices.${model}`, message }]);
     };
+    if (model.length > MAX_MODEL_KEY_CHARS) fail(`price key "${model.slice(0, 40)}…" is longer than ${MAX_MODEL_KEY_CHARS} characters`);
     let price: ModelPriceOverride;
     try {
       price = toPriceOverrides({ [model]: entry })[model]!;

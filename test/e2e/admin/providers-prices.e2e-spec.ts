@@ -339,6 +339,27 @@ describe('admin: providers and prices (e2e)', () => {
       const notObject = await request(t.url).put('/api/admin/prices').set(admin()).send({ prices: 'cheap' }).expect(422);
       expect(notObject.body.error.details[0].field).toBe('prices');
     });
+
+    it('refuses an update of more than 1,000 models, or a key longer than 200 characters, naming the limit, and saves nothing', async () => {
+      const many = Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`openai/bulk-${i}`, { input_per_m: '1', output_per_m: '1' }]));
+      const tooMany = await request(t.url).put('/api/admin/prices').set(admin()).send({ prices: many }).expect(422);
+      expect(tooMany.body.error.details).toEqual([{ field: 'prices', message: expect.stringContaining('at most 1000 models per request, got 1001') }]);
+      const long = `openai/${'m'.repeat(200)}`;
+      const tooLong = await request(t.url)
+        .put('/api/admin/prices')
+        .set(admin())
+        .send({ prices: { [long]: { input_per_m: '1', output_per_m: '1' } } })
+        .expect(422);
+      expect(tooLong.body.error.details[0]).toEqual({ field: `prices.${long}`, message: expect.stringContaining('longer than 200 characters') });
+      expect(await priceOf('openai/bulk-0')).toBeUndefined();
+
+      // a thousand is one request's worth
+      const thousand = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`openai/bulk-${i}`, { input_per_m: '1', output_per_m: '2' }]));
+      await request(t.url).put('/api/admin/prices').set(admin()).send({ prices: thousand }).expect(200);
+      expect(await priceOf('openai/bulk-999')).toMatchObject({ source: 'console' });
+      const reset = Object.fromEntries(Object.keys(thousand).map((model) => [model, null]));
+      await request(t.url).put('/api/admin/prices').set(admin()).send({ prices: reset }).expect(200);
+    });
   });
 
   it('a wrong LLMHUB_SECRET at restart leaves the console key unusable, logged, without crashing', async () => {
