@@ -106,20 +106,33 @@ export class TransportResponse {
   }
 
   /** The whole body; past MAX_ANSWER_BYTES the request is aborted and this rejects. */
-  private async bytes(): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of this.body as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > MAX_ANSWER_BYTES) {
-        const error = answerTooLarge(MAX_ANSWER_BYTES);
-        this.body.destroy(error);
-        throw error;
-      }
-      parts.push(chunk);
-    }
-    return Buffer.concat(parts, total);
+  private bytes(): Promise<Buffer> {
+    const chunks = (this.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    return readCapped(
+      async () => {
+        const next = await chunks.next();
+        return next.done ? null : next.value;
+      },
+      MAX_ANSWER_BYTES,
+      (error) => this.body.destroy(error),
+    );
   }
+}
+
+/** Reads chunks until `next` says null; past `maxBytes` in all, `abort`s the request and rejects with the answer-too-large error. */
+async function readCapped(next: () => Promise<Buffer | null>, maxBytes: number, abort: (error: Error) => void): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (let chunk = await next(); chunk !== null; chunk = await next()) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      const error = answerTooLarge(maxBytes);
+      abort(error);
+      throw error;
+    }
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts, total);
 }
 
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
@@ -208,18 +221,12 @@ export class ResponseBody {
 
   /** All of it as UTF-8 text (a whole answer, or an error answer); past `maxBytes` the request is aborted and this rejects. */
   async text(maxBytes = MAX_ANSWER_BYTES): Promise<string> {
-    const parts: Buffer[] = [];
-    let total = 0;
-    for (let chunk = await this.read(); chunk !== null; chunk = await this.read()) {
-      total += chunk.length;
-      if (total > maxBytes) {
-        const error = answerTooLarge(maxBytes);
-        this.controller?.abort(error);
-        throw error;
-      }
-      parts.push(chunk);
-    }
-    return Buffer.concat(parts, total).toString('utf8');
+    const bytes = await readCapped(
+      () => this.read(),
+      maxBytes,
+      (error) => this.controller?.abort(error),
+    );
+    return bytes.toString('utf8');
   }
 
   /** Closes the connection unless the response is complete. */

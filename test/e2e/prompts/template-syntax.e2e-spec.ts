@@ -102,28 +102,25 @@ describe('template syntax checked on save', () => {
     expect(await versionsOf(name)).toEqual([1]);
   });
 
-  it('accepts the literal braces it renders as they are: a }} closing JSON, extra braces around a placeholder', async () => {
-    const name = `literal-braces-${suffix}`;
-    const body = 'Answer as {"result": {"person": "{{ person }}"}} or {{{person}}}';
+  /** Saves a template with `body` (201: nothing refused) and renders it for person Ada. */
+  async function savedAndRendered(name: string, body: string): Promise<string> {
     await request(t.url).post('/api/v1/prompts').set(as()).send({ name, body, variables: PERSON }).expect(201);
     const rendered = await request(t.url)
       .post(`/api/v1/prompts/${name}/render`)
       .set(as())
       .send({ variables: { person: 'Ada' } })
       .expect(200);
-    expect(rendered.body.prompt).toBe('Answer as {"result": {"person": "Ada"}} or {Ada}');
+    return rendered.body.prompt as string;
+  }
+
+  it('accepts the literal braces it renders as they are: a }} closing JSON, extra braces around a placeholder', async () => {
+    const body = 'Answer as {"result": {"person": "{{ person }}"}} or {{{person}}}';
+    expect(await savedAndRendered(`literal-braces-${suffix}`, body)).toBe('Answer as {"result": {"person": "Ada"}} or {Ada}');
   });
 
   it('renders a backslash before {{ as a literal {{: no placeholder, no variable to declare, nothing refused', async () => {
-    const name = `escaped-braces-${suffix}`;
     const body = String.raw`Reply to {{ person }} with a Handlebars example: \{{#each items}}\{{ this }} \{{/each}}`;
-    await request(t.url).post('/api/v1/prompts').set(as()).send({ name, body, variables: PERSON }).expect(201);
-    const rendered = await request(t.url)
-      .post(`/api/v1/prompts/${name}/render`)
-      .set(as())
-      .send({ variables: { person: 'Ada' } })
-      .expect(200);
-    expect(rendered.body.prompt).toBe('Reply to Ada with a Handlebars example: {{#each items}}{{ this }} {{/each}}');
+    expect(await savedAndRendered(`escaped-braces-${suffix}`, body)).toBe('Reply to Ada with a Handlebars example: {{#each items}}{{ this }} {{/each}}');
   });
 
   it('does not check again a text a new version inherits, so a version saved before the check can still be followed', async () => {
