@@ -25,6 +25,8 @@ export interface BenchConfig {
   /** the sides of each connection count take turns in this many slices of durationS / loadRounds */
   loadRounds: number;
   connections: number[];
+  /** sequential streams per side before the measured ones, not counted (the stream path's code is compiled by then, as in a gateway that has served a while) */
+  streamWarmupRuns: number;
   streamRuns: number;
   streamGapRuns: number;
   ingestRecords: number;
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     durationS: int('BENCH_DURATION_S', q(10, 2), 1),
     loadRounds: int('BENCH_LOAD_ROUNDS', q(5, 1), 1),
     connections,
+    streamWarmupRuns: int('BENCH_STREAM_WARMUP_RUNS', q(1000, 10)),
     streamRuns: int('BENCH_STREAM_RUNS', q(200, 30), 1),
     streamGapRuns: int('BENCH_STREAM_GAP_RUNS', q(10, 2), 1),
     ingestRecords: int('BENCH_INGEST_RECORDS', q(100_000, 10_000), 1),

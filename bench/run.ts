@@ -205,10 +205,10 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
     m.memory.maxRssMbAtPeakLoad = peak ? peak.llmhubMaxRssMb : null;
   }
   if (m.gatewayCheck.ok && config.scenarios.includes('stream')) {
-    log(`streaming: ${config.streamRuns} + ${config.streamGapRuns} sequential requests per side`);
+    log(`streaming: ${config.streamWarmupRuns} warm-up, then ${config.streamRuns} + ${config.streamGapRuns} sequential requests per side`);
     await attempt(results, `[${hub.mode}] stream`, async () => {
       const rss = sampleRss(hub.app.pid);
-      m.stream = await runStreaming(targets.direct, targets.proxy, targets.llmhub, config.streamRuns, config.streamGapRuns);
+      m.stream = await runStreaming(targets.direct, targets.proxy, targets.llmhub, config.streamRuns, config.streamGapRuns, config.streamWarmupRuns);
       overall.max = Math.max(overall.max, rss.stop().maxMb);
       log(`  stream TTFB added p50: proxy ${m.stream.proxy.ttfbOverheadMs.p50} ms, LLMHub ${m.stream.ttfbOverheadMs.p50} ms`);
     });

@@ -93,6 +93,8 @@ export interface StreamSideResult {
 }
 
 export interface StreamResult {
+  /** streams per side before the measured runs, not counted */
+  warmupRuns: number;
   runs: number;
   direct: StreamSideResult;
   /** the bare proxy, same runs, for reference */
@@ -134,13 +136,19 @@ function gaps(times: readonly number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]);
 }
 
-export async function runStreaming(direct: Target, proxy: Target, llmhub: Target, runs: number, gapRuns: number): Promise<StreamResult> {
+export async function runStreaming(direct: Target, proxy: Target, llmhub: Target, runs: number, gapRuns: number, warmupRuns = 0): Promise<StreamResult> {
   const agent = () => new Agent({ keepAlive: true, maxSockets: 1 });
   const agents = { direct: agent(), proxy: agent(), llmhub: agent() };
   try {
     const d = withStream(direct, '');
     const p = withStream(proxy, '');
     const h = withStream(llmhub, '');
+    // as the load scenario's warm-up: what is measured is a process that has served streams before, not V8 compiling their code
+    for (let i = 0; i < warmupRuns; i++) {
+      await streamOnce(d, agents.direct);
+      await streamOnce(p, agents.proxy);
+      await streamOnce(h, agents.llmhub);
+    }
     const ds: StreamSample[] = [];
     const ps: StreamSample[] = [];
     const hs: StreamSample[] = [];
@@ -176,6 +184,7 @@ export async function runStreaming(direct: Target, proxy: Target, llmhub: Target
     }
     const maxGapDifferenceMs = summarize(maxDiffs);
     return {
+      warmupRuns,
       runs,
       direct: direct_,
       proxy: {
