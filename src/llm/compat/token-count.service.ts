@@ -24,7 +24,8 @@ export class TokenCountService {
 
   /**
    * The provider's own count where it has one (Anthropic: its count_tokens, with
-   * the router's timeout, retries and circuit breaker); otherwise the gateway's
+   * the router's timeout and retries, and a circuit breaker of its own: Anthropic
+   * limits token counting apart from messages); otherwise the gateway's
    * o200k count of the same prompt (the estimate its limits use), tools included.
    */
   async countInputTokens(caller: Caller, prompt: ParsedPrompt, signal: AbortSignal): Promise<number> {
@@ -32,8 +33,11 @@ export class TokenCountService {
     this.access.assertModelAllowed(caller, target.providerId, target.model);
     const request: GenerateRequest = { model: target.model, messages: prompt.messages, ...(prompt.system ? { system: prompt.system } : {}), ...prompt.params };
     if (target.provider.countTokens) {
-      const counted = await this.router.run([target], signal, (t, attemptSignal, timeoutMs) =>
-        t.provider.countTokens!({ ...request, timeoutMs }, attemptSignal),
+      const counted = await this.router.run(
+        [target],
+        signal,
+        (t, attemptSignal, timeoutMs) => t.provider.countTokens!({ ...request, timeoutMs }, attemptSignal),
+        'token_count',
       );
       return counted.value;
     }

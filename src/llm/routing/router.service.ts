@@ -13,6 +13,9 @@ import { toProviderError } from '../providers/sdk-errors';
 /** The longest Retry-After the router waits for; a longer one moves on to the next fallback. */
 export const RETRY_AFTER_CAP_S = 30;
 
+/** Which circuit breaker a call reports to: its provider's generations, or its token counting (limited apart upstream). */
+export type Circuit = 'generation' | 'token_count';
+
 /** What a routed call produced, and what it took. */
 export interface Routed<T> {
   value: T;
@@ -85,11 +88,13 @@ export class RouterService {
     @Optional() @Inject(ROUTING_CLOCK) private readonly clock: RoutingClock = SYSTEM_CLOCK,
   ) {}
 
-  breaker(providerId: string): CircuitBreaker {
-    let breaker = this.breakers.get(providerId);
+  /** The circuit of a provider's generations (the one the console shows), or of another kind of call to it. */
+  breaker(providerId: string, circuit: Circuit = 'generation'): CircuitBreaker {
+    const key = circuit === 'generation' ? providerId : `${providerId}\u0000${circuit}`;
+    let breaker = this.breakers.get(key);
     if (!breaker) {
       breaker = new CircuitBreaker(this.circuitOptions(), () => this.clock.now());
-      this.breakers.set(providerId, breaker);
+      this.breakers.set(key, breaker);
     }
     return breaker;
   }
@@ -105,11 +110,17 @@ export class RouterService {
 
   // ---- calls ----
 
-  /** A non-streaming call over the targets in order, with retries per target. */
+  /**
+   * A non-streaming call over the targets in order, with retries per target. `circuit` says whose
+   * health its failures speak for: a call with limits of its own upstream (Anthropic's count_tokens)
+   * has its own circuit, so a flood of them that the provider refuses cannot open the circuit of
+   * every client's generations, nor can one success close it.
+   */
   async run<T>(
     targets: ModelTarget[],
     signal: AbortSignal,
     call: (target: ModelTarget, signal: AbortSignal, timeoutMs: number) => Promise<T>,
+    circuit: Circuit = 'generation',
   ): Promise<Routed<T>> {
     let attempts = 0;
     const opened = await this.route(
@@ -125,6 +136,7 @@ export class RouterService {
         }
       },
       () => attempts,
+      circuit,
     );
     return { value: opened.value, target: opened.target, attempts };
   }
@@ -180,6 +192,7 @@ export class RouterService {
     signal: AbortSignal,
     attemptOnce: (target: ModelTarget, attempt: Attempt) => Promise<T>,
     attemptsSoFar: () => number,
+    circuit: Circuit = 'generation',
   ): Promise<{ value: T; target: ModelTarget }> {
     let lastError: ProviderError | undefined;
     let lastTarget: ModelTarget | undefined;
@@ -189,14 +202,14 @@ export class RouterService {
         unavailable ??= notConfigured(target.provider);
         continue;
       }
-      const breaker = this.breaker(target.providerId);
+      const breaker = this.breaker(target.providerId, circuit);
       for (let retry = 0; ; retry++) {
         if (signal.aborted)
           throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), lastTarget ?? target, true);
         if (!breaker.tryAcquire()) {
           unavailable ??= new AppError(
             'provider_unavailable',
-            `Provider "${target.providerId}" is unavailable (circuit open after repeated failures)`,
+            `Provider "${target.providerId}"${circuit === 'token_count' ? "'s token counting" : ''} is unavailable (circuit open after repeated failures)`,
             [],
             breaker.retryAfterS(),
           );

@@ -95,6 +95,24 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect(sim.requests).toHaveLength(0);
     });
 
+    it('keeps a flood of counts Anthropic refuses from cutting off every client’s messages', async () => {
+      // Anthropic limits token counting apart from messages: its 429s say nothing about messages
+      for (let i = 0; i < 8; i++) {
+        const err = await anthropic.messages
+          .countTokens({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi [[sim:fault=429;retry_after=0]]' }] })
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(Anthropic.APIError);
+      }
+      const refused = sim.requests.filter((r) => r.path === '/v1/messages/count_tokens').length;
+      // the count's own circuit opened after a few: the rest were answered without calling Anthropic
+      expect(refused).toBeLessThan(8);
+
+      const { key } = await gateway.newClient();
+      const other = new Anthropic({ baseURL: t.url, apiKey: key, maxRetries: 0 });
+      const message = await other.messages.create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] });
+      expect(message.content[0]).toMatchObject({ type: 'text' });
+    });
+
     it('answers a bad body with BadRequestError naming the field, in Anthropic’s error shape', async () => {
       const err = await anthropic.messages
         .countTokens({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: [{ type: 'text', text: 1 as unknown as string }] }] })

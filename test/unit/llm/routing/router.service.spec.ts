@@ -235,6 +235,24 @@ describe(RouterService.name, () => {
       expect(sut.breaker('alpha').state).toBe('closed');
     });
 
+    it('keeps token counting on a circuit of its own: refused counts leave generations alone, and a count never closes their circuit', async () => {
+      sut = build(0);
+      for (let i = 0; i < threshold; i++) {
+        await routingErrorOf(sut.run([primary], NEVER_ABORTED, failing(rateLimited()), 'token_count'));
+      }
+      expect(sut.breaker('alpha', 'token_count').state).toBe('open');
+      expect(sut.breaker('alpha').state).toBe('closed');
+      await expect(sut.run([primary], NEVER_ABORTED, failing())).resolves.toMatchObject({ target: primary });
+      const refused = await routingErrorOf(sut.run([primary], NEVER_ABORTED, failing(), 'token_count'));
+      expect(refused.code).toBe('provider_unavailable');
+      expect(refused.message).toContain('token counting');
+
+      for (let i = 0; i < threshold; i++) await routingErrorOf(sut.run([primary], NEVER_ABORTED, failing(serverError())));
+      clock.advance(DEFAULT_CIRCUIT_OPTIONS.openMs);
+      await sut.run([primary], NEVER_ABORTED, failing(), 'token_count');
+      expect(sut.breaker('alpha').state).toBe('half_open');
+    });
+
     it('resetCircuits closes every circuit', async () => {
       await tripCircuit();
       sut.resetCircuits();
