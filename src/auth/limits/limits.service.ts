@@ -49,6 +49,13 @@ const ADJECTIVE = { day: 'daily', week: 'weekly', month: 'monthly' } as const;
 
 const NO_LIMITS: Admission = { headers: {}, settle: async () => undefined };
 
+/** Redis answered (it asked for its budget counter to be seeded); the database could not say what was spent. */
+class SpendUnreadable extends Error {
+  constructor(readonly reason: unknown) {
+    super(`the recorded spend could not be read: ${reason instanceof Error ? reason.message : String(reason)}`);
+  }
+}
+
 /**
  * Rate limits (RPM, TPM) and the hard budget, checked before a provider is
  * called and reconciled after. With Redis the counters are shared by every
@@ -121,7 +128,8 @@ export class LimitsService {
         // no lease (small limits, or too little left for one): this call alone, the exact answer near a limit
         outcome = leased ? leased.outcome : await this.admitShared(rate, budget);
       } catch (error) {
-        this.redis.commandFailed(error);
+        // only Redis's own failures make the next calls skip it
+        if (!(error instanceof SpendUnreadable)) this.redis.commandFailed(error);
         shared = false;
         outcome = await this.admitLocal(rate, budget);
       }
@@ -153,13 +161,15 @@ export class LimitsService {
     try {
       outcome = await this.redis.admit(rate, budget, null, requests);
       if (outcome === 'seed') {
-        const seed = usdToUnits(await this.spend.clientSpend(rate.clientId, budget!.periodStart, budget!.periodEnd), 'nearest');
-        outcome = await this.redis.admit(rate, budget, seed, requests);
+        const recorded = await this.spend.clientSpend(rate.clientId, budget!.periodStart, budget!.periodEnd).catch((error: unknown) => {
+          throw new SpendUnreadable(error);
+        });
+        outcome = await this.redis.admit(rate, budget, usdToUnits(recorded, 'nearest'), requests);
         if (outcome === 'seed') throw new Error('budget counter could not be seeded');
       }
     } catch (error) {
-      // unanswered, it may still reach Redis and reserve: cancelled once Redis answers again
-      if (budget && budget.reserveUnits > 0n) this.backlog.admissionFailed(budget);
+      // unanswered, it may still reach Redis and reserve: cancelled once Redis answers again (a request to seed reserved nothing)
+      if (budget && budget.reserveUnits > 0n && !(error instanceof SpendUnreadable)) this.backlog.admissionFailed(budget);
       throw error;
     }
     if (budget && 'budgetUsedUnits' in outcome && outcome.budgetUsedUnits !== undefined) {

@@ -8,6 +8,8 @@ import { unitsToUsd, usdToUnits } from './usd-units';
 
 /** A counter untouched this long is re-seeded from the rollups (Redis may have held the truth meanwhile). */
 const STALE_COUNTER = '5 minutes';
+/** A counter no lease holds anything of and untouched for STALE_COUNTER: a seed replaces it rather than raising it. */
+const COUNTER_IS_STALE = `budget_counters.reserved_usd = 0 AND budget_counters.updated_at < now() - interval '${STALE_COUNTER}'`;
 /** Settled spend moves from the lease into spent_usd at least this often. */
 const FLUSH_INTERVAL_MS = 1_000;
 /** A lease no call has used for this long goes back to the shared counter. */
@@ -288,11 +290,9 @@ export class PgBudgetStore implements OnModuleInit, OnModuleDestroy {
     await this.query(
       `INSERT INTO budget_counters (client_id, period_start, spent_usd) VALUES ($1, $2, $3::numeric)
        ON CONFLICT (client_id, period_start) DO UPDATE
-         SET spent_usd = CASE WHEN budget_counters.reserved_usd = 0 AND budget_counters.updated_at < now() - interval '${STALE_COUNTER}'
-                              THEN EXCLUDED.spent_usd ELSE EXCLUDED.spent_usd - budget_counters.reserved_usd END,
+         SET spent_usd = CASE WHEN ${COUNTER_IS_STALE} THEN EXCLUDED.spent_usd ELSE EXCLUDED.spent_usd - budget_counters.reserved_usd END,
              updated_at = now()
-        WHERE (budget_counters.reserved_usd = 0 AND budget_counters.updated_at < now() - interval '${STALE_COUNTER}')
-           OR budget_counters.spent_usd + budget_counters.reserved_usd < EXCLUDED.spent_usd`,
+        WHERE (${COUNTER_IS_STALE}) OR budget_counters.spent_usd + budget_counters.reserved_usd < EXCLUDED.spent_usd`,
       [req.clientId, req.periodStart, spentUsd],
     );
   }

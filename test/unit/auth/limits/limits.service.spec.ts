@@ -158,6 +158,20 @@ describe(LimitsService.name, () => {
     expect(redis.admit).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), 15_000_000_000n, 1);
   });
 
+  it('does not blame Redis when the database cannot say the spend its counter is seeded from', async () => {
+    redis.available = true;
+    redis.configured = true;
+    lookup.budgetPolicy.mockResolvedValue(budget('10'));
+    spend.clientSpend.mockRejectedValueOnce(new Error('database down'));
+    redis.admit.mockResolvedValueOnce('seed');
+    // this instance's PostgreSQL counter is already seeded: the call is admitted from it
+    pgBudget.reserve.mockResolvedValue({ ok: true, usedUnits: 0n });
+    await sut.admit(caller, request);
+    expect(redis.commandFailed).not.toHaveBeenCalled();
+    expect(redis.admit).toHaveBeenCalledTimes(1);
+    expect(pgBudget.reserve).toHaveBeenCalledTimes(1);
+  });
+
   describe('when Redis does not answer', () => {
     const spent = { inputTokens: 10, outputTokens: 5, costUsd: '0.05' };
     beforeEach(() => {
