@@ -1,3 +1,4 @@
+import { Client as PgClient } from 'pg';
 import { createApiClient, createApiKey, createLlmHubClient, type ApiClientCreateDto, type Client } from '../../sdk/src';
 import { RouterService } from '@src/llm/routing/router.service';
 import { startTestApp, TestApp } from './app';
@@ -7,6 +8,8 @@ export interface GatewayFixture {
   sim: ProviderSimulator;
   /** the app on a fresh database: url, db, adminToken, and the Nest app for its services */
   app: TestApp;
+  /** a connection to the app's database, for what a spec checks there (the usage log) */
+  db: PgClient;
   /** the generated SDK, signed in with the admin token */
   admin: Client;
   /** an API key of the fixture's own client */
@@ -15,7 +18,7 @@ export interface GatewayFixture {
   newClient(body?: Partial<ApiClientCreateDto>): Promise<{ id: string; key: string }>;
   /** between tests: forgets the simulator's requests and closes every circuit, so no test finds one its neighbours opened */
   resetBetweenTests(): void;
-  /** stops the app (dropping its database), then the simulator */
+  /** closes the database connection, stops the app (dropping its database), then the simulator */
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export function simulatedProviders(simUrl: string): Record<string, string> {
 export async function startGatewayFixture(options: GatewayOptions): Promise<GatewayFixture> {
   const sim = await startProviderSimulator();
   let app: TestApp | undefined;
+  let db: PgClient | undefined;
   try {
     app = await startTestApp({ ...simulatedProviders(sim.url), ...options.env?.(sim.url) });
     const admin = createLlmHubClient({ baseUrl: app.url, adminToken: app.adminToken });
@@ -56,10 +60,14 @@ export async function startGatewayFixture(options: GatewayOptions): Promise<Gate
       return { id: client.data.id, key: key.data.key };
     };
     const { key } = await newClient({ name: options.clientName });
+    db = new PgClient({ connectionString: app.db.url });
+    await db.connect();
     const started = app;
+    const connected = db;
     return {
       sim,
       app,
+      db,
       admin,
       apiKey: key,
       newClient,
@@ -68,11 +76,13 @@ export async function startGatewayFixture(options: GatewayOptions): Promise<Gate
         started.app.get(RouterService).resetCircuits();
       },
       close: async () => {
+        await connected.end();
         await started.close();
         await sim.close();
       },
     };
   } catch (error) {
+    await db?.end();
     await app?.close();
     await sim.close();
     throw error;

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 import { ProviderSimulator } from '@test/support/provider-simulator/server';
@@ -26,12 +26,10 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
     gateway = await startGatewayFixture({ clientName: 'anthropic-sdk', env: () => ({ PROVIDER_MAX_RETRIES: '0' }) });
     ({ app: t, sim } = gateway);
     anthropic = new Anthropic({ baseURL: t.url, apiKey: gateway.apiKey, maxRetries: 0 });
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
     await gateway?.close();
   });
 

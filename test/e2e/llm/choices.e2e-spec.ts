@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import OpenAI from 'openai';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
@@ -30,12 +30,10 @@ describe('n choices through the OpenAI SDK (e2e)', () => {
     ({ app: t, sim } = gateway);
     openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
     pricing = t.app.get(PricingService);
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
     await gateway?.close();
   });
 

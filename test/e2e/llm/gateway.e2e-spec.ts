@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
@@ -35,12 +35,10 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
     openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey, maxRetries: 0 });
     anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
     pricing = t.app.get(PricingService);
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
     await gateway?.close();
   });
 

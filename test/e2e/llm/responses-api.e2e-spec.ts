@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 import { ProviderSimulator } from '@test/support/provider-simulator/server';
@@ -39,12 +39,10 @@ describe('POST /v1/responses through the OpenAI SDK (e2e)', () => {
     ({ app: t, sim } = gateway);
     openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
     pricing = t.app.get(PricingService);
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
     await gateway?.close();
   });
 

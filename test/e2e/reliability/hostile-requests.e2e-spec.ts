@@ -4,7 +4,7 @@
  * answered in its route's envelope with the status and field a user of the
  * official SDKs expects, and leaves exactly one usage record.
  */
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 import { ScriptedReply, ScriptedUpstream, startScriptedUpstream } from '@test/support/scripted-upstream';
 import { parseSse } from '@test/support/sse';
@@ -63,12 +63,10 @@ describe('hostile requests and broken providers: a clear answer and one usage re
         PROVIDER_MAX_RETRIES: '0',
       }),
     });
-    db = new Client({ connectionString: gateway.app.db.url });
-    await db.connect();
+    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
     await gateway?.close();
     await upstream?.close();
   });

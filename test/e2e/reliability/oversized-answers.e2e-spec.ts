@@ -4,7 +4,7 @@
  * the documented upstream error, or ends a stream that had started with its error event, and records
  * the call once, as an error. Nothing it sent is held on to.
  */
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 import { pollUntil } from '@test/support/poll';
 import { parseSse } from '@test/support/sse';
@@ -50,12 +50,10 @@ describe('a provider answer that never ends', () => {
       clientName: 'oversized',
       env: () => ({ MOCK_PROVIDER: 'off', PROVIDER_MAX_RETRIES: '0' }),
     });
-    db = new Client({ connectionString: gateway.app.db.url });
-    await db.connect();
+    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
     await gateway?.close();
   });
 

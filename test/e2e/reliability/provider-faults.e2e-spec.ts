@@ -11,7 +11,7 @@
  * for a cold start against the short provider timeout.
  */
 import Decimal from 'decimal.js';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
 import { TokensService } from '@src/llm/generation/tokens.service';
 import { TestApp } from '@test/support/app';
@@ -184,12 +184,10 @@ describe('provider faults through HTTP: status, error shape and one usage record
     }
     pricing = t.app.get(PricingService);
     tokens = t.app.get(TokensService);
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {
-    await db?.end();
     await gateway?.close();
   });
 
