@@ -31,6 +31,8 @@ run('the operator console in headless Chromium', () => {
     // notices from earlier steps would cover the page in the picture
     for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click().catch(() => undefined);
     await page.mouse.move(0, 0);
+    // from the top: a page left scrolled draws the sticky sidebar where the scroll left it
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
   const nav = async (label: string) => {
