@@ -11,6 +11,11 @@
  *   node dist/bench/ab.js --baseline-dist=/path/to/other/dist [--rounds=3 --requests=3000 --ab-connections=10]
  *   node dist/bench/ab.js --current-node-args=--min-semi-space-size=4   (same build, a start flag tried)
  *   node dist/bench/ab.js --current-env=USAGE_SYNCHRONOUS_COMMIT=off    (same build, a setting tried)
+ *   node dist/bench/ab.js --baseline-dist=… --rounds=0 --ab-streams=2000   (streams only: time to first byte)
+ *
+ * `--ab-streams=N` adds N sequential `stream: true` calls per side, taking turns
+ * call by call after as many uncounted ones, and reports each side's time to
+ * first byte (p50 / p99) and its difference from the proxy's.
  *
  * The other build is any checkout built with `npm run build:server` (e.g.
  * `git archive <commit> | tar -x -C /tmp/base`, node_modules linked, built).
@@ -20,9 +25,11 @@ import path from 'node:path';
 import { loadConfig, type LimitsMode } from './config';
 import { createBenchDatabase, type BenchDatabase } from './database';
 import { log, SIM_KEY, startHub, startUpstream, type Hub } from './environment';
+import { Agent } from 'node:http';
 import { chatTarget, runLoad, type Target } from './load';
 import { cpuTimeMs, killAllNow, stopAll } from './processes';
 import { round, summarize } from './stats';
+import { streamOnce, withStream } from './stream-ttfb';
 
 interface Side {
   name: string;
@@ -40,6 +47,25 @@ interface Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** `runs` streams per side, the sides taking turns call by call (the order turning each time), after as many uncounted: each side's times to first byte. */
+async function streamTurns(sides: readonly Side[], runs: number): Promise<Map<string, number[]>> {
+  const turns = sides.map((side) => ({ side, target: withStream(side.target), agent: new Agent({ keepAlive: true, maxSockets: 1 }) }));
+  const ttfb = new Map<string, number[]>(sides.map((s) => [s.name, []]));
+  try {
+    for (let i = 0; i < 2 * runs; i++) {
+      for (let k = 0; k < turns.length; k++) {
+        const turn = turns[(i + k) % turns.length];
+        const sample = await streamOnce(turn.target, turn.agent);
+        if (sample.status !== 200) throw new Error(`${turn.side.name}: stream answered ${sample.status}`);
+        if (i >= runs) ttfb.get(turn.side.name)!.push(sample.ttfbMs);
+      }
+    }
+  } finally {
+    for (const turn of turns) turn.agent.destroy();
+  }
+  return ttfb;
+}
+
 async function measure(side: Side, connections: number, requests: number): Promise<Sample> {
   const cpu0 = cpuTimeMs(side.pid);
   const latencies: number[] = [];
@@ -52,6 +78,27 @@ async function measure(side: Side, connections: number, requests: number): Promi
     errors: r.errors + r.non2xx + r.timeouts,
     latencies,
   };
+}
+
+/** The load rounds' table: CPU per call and req/s (medians over rounds), p50 and p99 over every round's calls. */
+function printLoad(sides: readonly Side[], samples: Map<string, Sample[]>, rounds: number): void {
+  const lines = ['', `side      CPU ms/req (median of ${rounds})  req/s (median)  % of proxy req/s  p50 ms (all rounds)  p99 ms (all rounds)`];
+  const proxyRps = median(samples.get('proxy')!.map((s) => s.requestsPerS));
+  for (const side of sides) {
+    const xs = samples.get(side.name)!;
+    const rps = median(xs.map((s) => s.requestsPerS));
+    const pooled = summarize(xs.flatMap((s) => s.latencies));
+    const cells = [
+      side.name.padEnd(8),
+      String(median(xs.map((s) => s.cpuMsPerRequest))).padStart(24),
+      String(Math.round(rps)).padStart(14),
+      `${round((100 * rps) / proxyRps, 1)}%`.padStart(16),
+      String(round(pooled.p50)).padStart(18),
+      String(round(pooled.p99)).padStart(19),
+    ];
+    lines.push(cells.join('  '));
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
@@ -86,6 +133,7 @@ async function main(): Promise<void> {
   const rounds = Number(all.rounds ?? 3);
   const requests = Number(all.requests ?? 3000);
   const connections = Number(all['ab-connections'] ?? 10);
+  const streams = Number(all['ab-streams'] ?? 0);
   let db: BenchDatabase | undefined;
   let baselineDb: BenchDatabase | undefined;
   try {
@@ -107,7 +155,7 @@ async function main(): Promise<void> {
     ];
     const limitsLabel = baselineMode === mode ? mode : `baseline ${baselineMode}, current ${mode}`;
     log(`limits ${limitsLabel}; warm-up, then ${rounds} rounds of ${requests} requests at ${connections} connections per side`);
-    for (const side of sides) await runLoad(side.target, connections, 0, Math.min(2000, requests));
+    if (rounds > 0) for (const side of sides) await runLoad(side.target, connections, 0, Math.min(2000, requests));
     const samples = new Map<string, Sample[]>(sides.map((s) => [s.name, []]));
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? sides : [sides[0], sides[2], sides[1]];
@@ -120,23 +168,20 @@ async function main(): Promise<void> {
         );
       }
     }
-    const lines = ['', `side      CPU ms/req (median of ${rounds})  req/s (median)  % of proxy req/s  p50 ms (all rounds)  p99 ms (all rounds)`];
-    const proxyRps = median(samples.get('proxy')!.map((s) => s.requestsPerS));
-    for (const side of sides) {
-      const xs = samples.get(side.name)!;
-      const rps = median(xs.map((s) => s.requestsPerS));
-      const pooled = summarize(xs.flatMap((s) => s.latencies));
-      const cells = [
-        side.name.padEnd(8),
-        String(median(xs.map((s) => s.cpuMsPerRequest))).padStart(24),
-        String(Math.round(rps)).padStart(14),
-        `${round((100 * rps) / proxyRps, 1)}%`.padStart(16),
-        String(round(pooled.p50)).padStart(18),
-        String(round(pooled.p99)).padStart(19),
-      ];
-      lines.push(cells.join('  '));
+    if (rounds > 0) printLoad(sides, samples, rounds);
+    if (streams > 0) {
+      log(`${streams} uncounted, then ${streams} counted streams per side, taking turns`);
+      const ttfb = await streamTurns(sides, streams);
+      const proxy = summarize(ttfb.get('proxy')!);
+      const rows = ['', 'side      stream TTFB p50 ms  p99 ms  p50 over the proxy'];
+      for (const side of sides) {
+        const s = summarize(ttfb.get(side.name)!);
+        rows.push(
+          [side.name.padEnd(8), String(round(s.p50)).padStart(18), String(round(s.p99)).padStart(6), String(round(s.p50 - proxy.p50)).padStart(18)].join('  '),
+        );
+      }
+      process.stdout.write(`${rows.join('\n')}\n`);
     }
-    process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await stopAll();
     for (const d of [db, baselineDb]) if (d) await d.drop().catch(() => undefined);

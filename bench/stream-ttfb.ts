@@ -19,7 +19,7 @@ export interface StreamSample {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-function withStream(target: Target, extraText: string): { body: string } & Target {
+export function withStream(target: Target, extraText = ''): { body: string } & Target {
   const body = JSON.parse(target.body) as { messages: { content: string }[] };
   body.messages[body.messages.length - 1].content += extraText;
   return { ...target, body: JSON.stringify({ ...body, stream: true }) };
