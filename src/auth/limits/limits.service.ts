@@ -51,8 +51,8 @@ const NO_LIMITS: Admission = { headers: {}, settle: async () => undefined };
 
 /** Redis answered (it asked for its budget counter to be seeded); the database could not say what was spent. */
 class SpendUnreadable extends Error {
-  constructor(readonly reason: unknown) {
-    super(`the recorded spend could not be read: ${reason instanceof Error ? reason.message : String(reason)}`);
+  constructor(cause: unknown) {
+    super(`the recorded spend could not be read: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 
