@@ -20,6 +20,8 @@ export interface BenchConfig {
   logLevel: string;
   scenarios: Scenario[];
   warmupS: number;
+  /** the load scenario's simulator answers after this many ms, as a provider would (0: at once) */
+  upstreamLatencyMs: number;
   /** per side (direct, proxy, LLMHub) and per connection count */
   durationS: number;
   /** the sides of each connection count take turns in this many slices of durationS / loadRounds */
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     logLevel: all.LOG_LEVEL || 'info',
     scenarios: scenarios as Scenario[],
     warmupS: int('BENCH_WARMUP_S', q(5, 1)),
+    upstreamLatencyMs: int('BENCH_UPSTREAM_LATENCY_MS', 0),
     durationS: int('BENCH_DURATION_S', q(10, 2), 1),
     loadRounds: int('BENCH_LOAD_ROUNDS', q(5, 1), 1),
     connections,

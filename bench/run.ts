@@ -187,12 +187,15 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
     checks: [],
   };
   const overall = { max: rssMb(hub.app.pid) };
-  const targets = {
-    direct: chatTarget('direct', up.simUrl, SIM_KEY, MODEL_DIRECT),
-    proxy: chatTarget('proxy', up.proxyUrl, SIM_KEY, MODEL_DIRECT),
-    proxyCommit: chatTarget('proxy+commit', up.commitProxyUrl, SIM_KEY, MODEL_DIRECT),
-    llmhub: chatTarget('llmhub', hub.appUrl, hub.apiKey, MODEL_HUB),
-  };
+  const sides = (extraText: string) => ({
+    direct: chatTarget('direct', up.simUrl, SIM_KEY, MODEL_DIRECT, extraText),
+    proxy: chatTarget('proxy', up.proxyUrl, SIM_KEY, MODEL_DIRECT, extraText),
+    proxyCommit: chatTarget('proxy+commit', up.commitProxyUrl, SIM_KEY, MODEL_DIRECT, extraText),
+    llmhub: chatTarget('llmhub', hub.appUrl, hub.apiKey, MODEL_HUB, extraText),
+  });
+  const targets = sides('');
+  // the simulator reads its directive from the message; streams keep theirs (the gap check's)
+  const loadTargets = config.upstreamLatencyMs > 0 ? sides(` [[sim:latency_ms=${config.upstreamLatencyMs}]]`) : targets;
   m.gatewayCheck = await checkGateway(hub, targets.llmhub);
   const needGateway = config.scenarios.filter((s) => s === 'load' || s === 'stream');
   if (!m.gatewayCheck.ok && needGateway.length > 0) {
@@ -200,7 +203,7 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
     log(results.errors[results.errors.length - 1]);
   }
   if (m.gatewayCheck.ok && config.scenarios.includes('load')) {
-    await attempt(results, `[${hub.mode}] load`, () => runLoadScenario(config, up, hub, targets, m, overall));
+    await attempt(results, `[${hub.mode}] load`, () => runLoadScenario(config, up, hub, loadTargets, m, overall));
     const peak = m.load?.runs.find((r) => r.connections === Math.max(...config.connections));
     m.memory.maxRssMbAtPeakLoad = peak ? peak.llmhubMaxRssMb : null;
   }

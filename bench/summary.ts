@@ -130,6 +130,7 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
     `LOG_LEVEL=${config.logLevel}; USAGE_SYNCHRONOUS_COMMIT=${config.usageSynchronousCommit}; ` +
       `load ${config.durationS} s per side per connection count in ${config.loadRounds} interleaved round(s); ` +
       `model ${model}, max_tokens 16; ` +
+      (config.upstreamLatencyMs > 0 ? `the simulator answers load calls after ${config.upstreamLatencyMs} ms; ` : '') +
       'sides: direct to the simulator, bare proxy (node:http + undici Pool), at 1 connection the same proxy committing a row per call, LLMHub',
   ];
   for (const m of r.modes) {
