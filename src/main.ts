@@ -6,6 +6,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { APP_CONFIG } from './config/config.module';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
+import { logLinesWritten } from './common/logging/logger.options';
 import { StartupError } from './common/startup-error';
 import { AppConfig, ConfigError, parseEnv } from './config/env.schema';
 import { assertDatabaseReachable } from './database/database-preflight';
@@ -35,6 +36,7 @@ async function bootstrap(): Promise<void> {
     throw new StartupError(problem);
   }
   const url = `http://localhost:${config.port}`;
+  await logLinesWritten();
   process.stdout.write(`LLMHub listening on ${url} (console ${url}/, API docs ${url}/docs)\n`);
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@n
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env.schema';
 import { AppError } from '../common/errors/app-error';
+import { logLinesWritten } from '../common/logging/logger.options';
 import { PROCESS_ROLE, ProcessRole } from '../common/process-role';
 import { AdminCredentialsRepository } from './admin-credentials.repository';
 import { generateSecret, hashesEqual, sha256 } from './api-key.codec';
@@ -38,6 +39,7 @@ export class AdminAuthService implements OnApplicationBootstrap {
     if (this.role !== 'server' || this.envHash || (await this.repo.findTokenHash())) return;
     const token = generateSecret(ADMIN_TOKEN_PREFIX);
     if (!(await this.repo.insertTokenHashIfAbsent(sha256(token)))) return;
+    await logLinesWritten();
     process.stdout.write(
       [
         '',

@@ -32,6 +32,14 @@ const LOG_BUFFER_BYTES = 8 * 1024;
 /** … or for at most this long. */
 export const LOG_FLUSH_MS = 200;
 
+type Destination = ReturnType<typeof pino.destination>;
+
+/** The root logger's destination (one per process; the latest when tests start several apps in one). */
+let rootDestination: Destination | undefined;
+
+/** How long a banner waits for the log lines before it at most (a stdout nobody reads must not hold the start). */
+const BANNER_WAIT_MS = 1_000;
+
 /**
  * The one pino instance: Nest's own logs (nestjs-pino) and the request lines
  * both write through it. Lines go to stdout through an asynchronous,
@@ -47,14 +55,38 @@ export function createRootLogger(config: AppConfig): pino.Logger {
   const flush = setInterval(() => flushBuffered(destination), LOG_FLUSH_MS);
   flush.unref();
   destination.once('close', () => clearInterval(flush));
+  rootDestination = destination;
   return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
 
+/** Nothing buffered and no write in flight. */
+function idle(destination: Destination): boolean {
+  const state = destination as unknown as { destroyed?: boolean; _len?: unknown; _writing?: unknown };
+  return state.destroyed === true || (state._len === 0 && state._writing !== true);
+}
+
 /** Writes what the destination holds, if anything (sonic-boom's flush() would otherwise write an empty buffer). */
-function flushBuffered(destination: ReturnType<typeof pino.destination>): void {
+function flushBuffered(destination: Destination): void {
   const state = destination as unknown as { destroyed?: boolean; _len?: unknown };
   if (state.destroyed === true || state._len === 0) return;
   destination.flush();
+}
+
+/**
+ * Resolves once the log lines written so far have left: what the server prints
+ * straight to stdout at start (the admin token, the address it listens on)
+ * comes after them, so the terminal reads in the order things happened.
+ */
+export function logLinesWritten(): Promise<void> {
+  const destination = rootDestination;
+  if (!destination || idle(destination)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, BANNER_WAIT_MS);
+    destination.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**

@@ -168,6 +168,29 @@ describe('start-up problems the operator must fix', () => {
     }
   }, 90_000);
 
+  it('a first start reads in order: what the start logged comes before the address it listens on', async () => {
+    const fresh = await createTestDatabase();
+    const env = {
+      DATABASE_URL: fresh.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-startup-data-')),
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+    };
+    try {
+      const { stdout } = await runUntil('main.js', env, /LLMHub listening on/);
+      // logged while the application starts (no LLMHUB_SECRET in this environment), after the admin token is made
+      const token = stdout.indexOf('LLMHub generated an admin token');
+      const logged = stdout.indexOf('LLMHUB_SECRET is not set');
+      const listening = stdout.indexOf('LLMHub listening on');
+      expect(token).toBeGreaterThanOrEqual(0);
+      expect(logged).toBeGreaterThan(token);
+      expect(listening).toBeGreaterThan(logged);
+    } finally {
+      await fresh.drop();
+    }
+  }, 90_000);
+
   it('EMBEDDED_DB_PORT already in use (another checkout runs its embedded database): names the variable', async () => {
     const port = await freePort();
     held.push(await listenOn(port));
