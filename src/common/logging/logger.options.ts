@@ -67,9 +67,7 @@ function idle(destination: Destination): boolean {
 
 /** Writes what the destination holds, if anything (sonic-boom's flush() would otherwise write an empty buffer). */
 function flushBuffered(destination: Destination): void {
-  const state = destination as unknown as { destroyed?: boolean; _len?: unknown };
-  if (state.destroyed === true || state._len === 0) return;
-  destination.flush();
+  if (!idle(destination)) destination.flush();
 }
 
 /**

@@ -24,9 +24,8 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
 
   beforeAll(async () => {
     gateway = await startGatewayFixture({ clientName: 'anthropic-sdk', env: () => ({ PROVIDER_MAX_RETRIES: '0' }) });
-    ({ app: t, sim } = gateway);
+    ({ app: t, sim, db } = gateway);
     anthropic = new Anthropic({ baseURL: t.url, apiKey: gateway.apiKey, maxRetries: 0 });
-    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {

@@ -27,10 +27,9 @@ describe('n choices through the OpenAI SDK (e2e)', () => {
         PROVIDER_MAX_RETRIES: '0',
       }),
     });
-    ({ app: t, sim } = gateway);
+    ({ app: t, sim, db } = gateway);
     openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
     pricing = t.app.get(PricingService);
-    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {

@@ -31,11 +31,10 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
         PROVIDER_TIMEOUT_MS: '1500',
       }),
     });
-    ({ sim, app: t, apiKey } = gateway);
+    ({ sim, app: t, apiKey, db } = gateway);
     openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey, maxRetries: 0 });
     anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
     pricing = t.app.get(PricingService);
-    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {

@@ -36,10 +36,9 @@ describe('POST /v1/responses through the OpenAI SDK (e2e)', () => {
 
   beforeAll(async () => {
     gateway = await startGatewayFixture({ clientName: 'responses-api', env: () => ({ PROVIDER_MAX_RETRIES: '0' }) });
-    ({ app: t, sim } = gateway);
+    ({ app: t, sim, db } = gateway);
     openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
     pricing = t.app.get(PricingService);
-    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {

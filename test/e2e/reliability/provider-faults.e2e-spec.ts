@@ -177,14 +177,13 @@ describe('provider faults through HTTP: status, error shape and one usage record
         PROVIDER_STREAM_IDLE_TIMEOUT_MS: String(STREAM_IDLE_TIMEOUT_MS),
       }),
     });
-    ({ sim, app: t, apiKey } = gateway);
+    ({ sim, app: t, apiKey, db } = gateway);
     // warm-up, not asserted (the matrix is): one answered call on every provider path
     for (const { provider, model, route } of MATRIX.filter((c) => c.fault.fault === '429')) {
       await call(route, provider, model, 'output_tokens=2').then((res) => res.text());
     }
     pricing = t.app.get(PricingService);
     tokens = t.app.get(TokensService);
-    db = gateway.db;
   }, 60_000);
 
   afterAll(async () => {
