@@ -10,6 +10,6 @@ import { setFlagsFromString } from 'node:v8';
  * body strings), which every minor collection must keep and promote until the
  * next full one. Measured at one connection: 1.4 MB promoted per minor
  * collection and 3–4 ms pauses with it, 0.2 MB and 1–1.5 ms without, at no
- * cost in CPU per call at 50 connections (docs/PERFORMANCE.md, sixth round).
+ * cost in CPU per call at 50 connections (docs/performance-history.md, sixth round).
  */
 setFlagsFromString('--no-allocation-site-pretenuring');

@@ -9,7 +9,7 @@
  * and keeps alive what its listeners refer to (a call's request, response and
  * provider request), so each call's signals were copied and then promoted to
  * the old generation with all of that, to wait for a full collection
- * (docs/PERFORMANCE.md, eighth round). This one dies with its call.
+ * (docs/performance-history.md, eighth round). This one dies with its call.
  *
  * It is not `instanceof AbortSignal`: `AbortSignal.any()` needs real ones.
  */

@@ -12,7 +12,7 @@ export function isUuid(value: string): boolean {
  * rest random (from randomUUID's pooled entropy; version 7, variant 10). Request
  * ids are the log's primary key: ids that grow with time append to the index's
  * last page instead of a random one, which after a checkpoint writes about a
- * fifth of the WAL per insert on a large log (docs/PERFORMANCE.md).
+ * fifth of the WAL per insert on a large log (docs/performance-history.md, tenth round).
  */
 export function timeOrderedUuid(now: number = Date.now()): string {
   const random = randomUUID(); // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx
