@@ -42,6 +42,9 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   app.use(shutdown.middleware);
   app.useGlobalInterceptors(shutdown.interceptor);
   const config = app.get<AppConfig>(APP_CONFIG);
+  // a load balancer reuses an idle connection until its own idle timeout (60 s on the common ones):
+  // with Node's 5 s the server closes it first, and a request sent on it meanwhile fails (a 502 there)
+  app.getHttpServer().keepAliveTimeout = config.httpKeepAliveTimeoutMs;
   app.disable('x-powered-by');
   app.use(securityHeaders());
   app.set('etag', false);

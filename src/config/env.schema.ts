@@ -59,6 +59,8 @@ export interface AppConfig {
   usageSynchronousCommit: boolean;
   /** on SIGTERM/SIGINT, how long in-flight requests may take to finish before they are aborted */
   shutdownGraceMs: number;
+  /** how long the server keeps an idle client connection open (longer than a load balancer's own idle timeout) */
+  httpKeepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -212,6 +214,7 @@ export function parseEnv(env: Env): AppConfig {
     priceOverrides: r.raw('PRICE_OVERRIDES'),
     usageSynchronousCommit: r.oneOf('USAGE_SYNCHRONOUS_COMMIT', ['on', 'off'] as const, 'on') === 'on',
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 25_000, 0, 3_600_000),
+    httpKeepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 3_600_000),
   };
   if (config.priceOverrides !== undefined) {
     try {

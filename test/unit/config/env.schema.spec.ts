@@ -15,6 +15,7 @@ describe('parseEnv', () => {
     const sut = parseEnv({});
     expect(sut).toMatchObject({ port: 4000, dataDir: './data', retentionDays: 90, logLevel: 'info', databaseUrl: undefined, redisUrl: undefined });
     expect(sut.shutdownGraceMs).toBe(25_000);
+    expect(sut.httpKeepAliveTimeoutMs).toBe(65_000);
     expect(sut.usageSynchronousCommit).toBe(true);
     expect(sut.providers).toMatchObject({ timeoutMs: 60_000, streamIdleTimeoutMs: 60_000 });
     expect(sut.providers.mock).toBe('auto');
@@ -36,6 +37,7 @@ describe('parseEnv', () => {
     expect(problemsOf({ REDIS_URL: 'localhost:6379' })[0]).toMatch(/^REDIS_URL: expected a redis:\/\//);
     expect(problemsOf({ RETENTION_DAYS: '0' })[0]).toMatch(/^RETENTION_DAYS: expected an integer from 1/);
     expect(problemsOf({ SHUTDOWN_GRACE_MS: '30s' })).toEqual(['SHUTDOWN_GRACE_MS: expected an integer from 0 to 3600000, got "30s"']);
+    expect(problemsOf({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' })).toEqual(['HTTP_KEEP_ALIVE_TIMEOUT_MS: expected an integer from 1000 to 3600000, got "500"']);
     expect(problemsOf({ REDIS_COMMAND_TIMEOUT_MS: '0' })).toEqual(['REDIS_COMMAND_TIMEOUT_MS: expected an integer from 10 to 60000, got "0"']);
     expect(problemsOf({ PROVIDER_STREAM_IDLE_TIMEOUT_MS: '0' })).toEqual(['PROVIDER_STREAM_IDLE_TIMEOUT_MS: expected an integer from 100 to 3600000, got "0"']);
     expect(problemsOf({ ADMIN_TOKEN: 'short' })[0]).toBe('ADMIN_TOKEN: expected at least 16 characters');
