@@ -12,6 +12,7 @@ import {
   ToolDefinition,
 } from '../../providers/llm-provider';
 import { BodyReader, isObject, Json, readTemplate } from './body-reader';
+import { ANTHROPIC_TOOL_NAME, checkToolName, checkToolSchema, checkToolSet } from './tool-checks';
 
 /** A /v1/messages body, read into the neutral shape. */
 export interface ParsedMessagesRequest {
@@ -101,6 +102,7 @@ function readPrompt(r: BodyReader, messagesRequired: boolean): ParsedPrompt {
   const messages = readMessages(r, messagesRequired) ?? [];
   const tools = readTools(r);
   const toolChoice = readToolChoice(r);
+  checkToolSet(r, tools, toolChoice?.choice, { name: (i) => `tools[${i}].name`, choice: 'tool_choice', required: '{type: "any"}' });
   const cacheControl = readCacheControl(r, r.body.cache_control, 'cache_control');
   const thinking = r.body.thinking;
   if (isObject(thinking) && thinking.type === 'enabled') r.unsupported('thinking', 'extended thinking is not supported');
@@ -271,6 +273,8 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
     if (!isObject(tool) || typeof tool.name !== 'string' || (tool.type !== undefined && tool.type !== 'custom') || !isObject(tool.input_schema)) {
       return r.problem(`tools[${i}]`, 'expected a custom tool {name, description?, input_schema}; server tools are not supported');
     }
+    if (!checkToolName(r, tool.name, `tools[${i}].name`, ANTHROPIC_TOOL_NAME) || !checkToolSchema(r, tool.input_schema, `tools[${i}].input_schema`))
+      return undefined;
     const cacheControl = readCacheControl(r, tool.cache_control, `tools[${i}].cache_control`);
     tools.push({
       name: tool.name,

@@ -15,6 +15,7 @@ import {
   ToolDefinition,
 } from '../../providers/llm-provider';
 import { BodyReader, isObject, Json, readTemplate } from './body-reader';
+import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
 export interface ParsedChatCompletion {
@@ -58,6 +59,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const stop = readStop(r);
   const tools = readTools(r);
   const toolChoice = readToolChoice(r);
+  checkToolSet(r, tools, toolChoice, { name: (i) => `tools[${i}].function.name`, choice: 'tool_choice', required: '"required"' });
   const parallelToolCalls = r.boolean('parallel_tool_calls');
   const stream = r.boolean('stream') ?? false;
   const streamOptions = r.object('stream_options');
@@ -247,12 +249,15 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
   if (!Array.isArray(value)) return r.problem('tools', 'expected an array');
   const tools: ToolDefinition[] = [];
   for (const [i, tool] of value.entries()) {
-    if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function) || typeof tool.function.name !== 'string') {
+    if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function)) {
       return r.problem(`tools[${i}]`, 'expected {type: "function", function: {name, description?, parameters?}}');
     }
     const fn = tool.function;
+    if (!checkToolName(r, fn.name, `tools[${i}].function.name`, OPENAI_TOOL_NAME) || !checkToolSchema(r, fn.parameters, `tools[${i}].function.parameters`)) {
+      return undefined;
+    }
     tools.push({
-      name: fn.name as string,
+      name: fn.name,
       ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
       parameters: isObject(fn.parameters) ? fn.parameters : { type: 'object', properties: {} },
       // dropped, the provider would answer arguments its schema does not hold

@@ -2,6 +2,7 @@ import type { TemplateInput } from '../../generation/generation.types';
 import { ChatMessage, ContentPart, GenerateRequest, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/llm-provider';
 import { BodyReader, isObject, Json, MAX_MESSAGES, readTemplate } from './body-reader';
 import { SCHEMA_NAME } from './openai-chat.format';
+import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /**
  * What a /v1/responses answer repeats of its request, as OpenAI's Response object does
@@ -49,6 +50,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const topP = r.number('top_p', { min: 0, max: 1 });
   const tools = readTools(r);
   const toolChoice = readToolChoice(r);
+  checkToolSet(r, tools, toolChoice, { name: (i) => `tools[${i}].name`, choice: 'tool_choice', required: '"required"' });
   const parallelToolCalls = r.boolean('parallel_tool_calls');
   const responseFormat = readTextFormat(r);
   const stream = r.boolean('stream') ?? false;
@@ -271,9 +273,7 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
         ? r.problem(`tools[${i}].type`, `${tool.type} is not supported: LLMHub runs no built-in tools; only function tools`)
         : r.problem(`tools[${i}].type`, 'expected "function"');
     }
-    if (typeof tool.name !== 'string' || tool.name === '') return r.problem(`tools[${i}].name`, 'required');
-    if (tool.parameters !== undefined && tool.parameters !== null && !isObject(tool.parameters))
-      return r.problem(`tools[${i}].parameters`, 'expected a JSON schema object');
+    if (!checkToolName(r, tool.name, `tools[${i}].name`, OPENAI_TOOL_NAME) || !checkToolSchema(r, tool.parameters, `tools[${i}].parameters`)) return undefined;
     if (tool.strict !== undefined && tool.strict !== null && typeof tool.strict !== 'boolean') return r.problem(`tools[${i}].strict`, 'expected true or false');
     tools.push({
       name: tool.name,

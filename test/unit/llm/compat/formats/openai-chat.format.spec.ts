@@ -171,6 +171,7 @@ describe('parseMessagesRequest', () => {
           ],
         },
       ],
+      tools: [{ name: 'f', input_schema: { type: 'object' } }],
       tool_choice: { type: 'any' },
     });
     expect(parsed.system).toBe('Sys');
