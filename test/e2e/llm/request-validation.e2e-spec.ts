@@ -122,4 +122,38 @@ describe('/v1 request validation through the official SDKs (e2e)', () => {
       }
     });
   });
+
+  describe('images and empty turns', () => {
+    it('chat completions: an image URL no provider can read is a 400 naming it, before the provider is called', async () => {
+      for (const url of ['hello', 'data:image/png;base64', 'data:text/html;base64,PGgxPg==']) {
+        const error = await openAiRefusal(
+          openai.chat.completions.create({
+            model: 'anthropic/claude-haiku-4-5',
+            messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }],
+          }),
+        );
+        expect(error.param).toBe('messages[0].content[0].image_url.url');
+      }
+    });
+
+    it('chat completions and responses: a user turn with an empty content array is a 400 naming it', async () => {
+      const chat = await openAiRefusal(openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: [] }] }));
+      expect(chat.param).toBe('messages[0].content');
+      const responses = await openAiRefusal(openai.responses.create({ model: 'openai/gpt-4o-mini', input: [{ role: 'user', content: [] }] }));
+      expect(responses.param).toBe('input[0].content');
+    });
+
+    it('messages: an image of a type Anthropic does not take is a 400 naming its media_type, whichever provider serves the model', async () => {
+      for (const model of ['anthropic/claude-haiku-4-5', 'openai/gpt-4o-mini']) {
+        const error = await anthropicRefusal(
+          anthropic.messages.create({
+            model,
+            max_tokens: 10,
+            messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp' as 'image/png', data: 'Qk0=' } }] }],
+          }),
+        );
+        expect(fieldsOf(error)).toEqual(['messages[0].content[0].source.media_type']);
+      }
+    });
+  });
 });

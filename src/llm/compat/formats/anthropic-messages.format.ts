@@ -11,7 +11,7 @@ import {
   ToolChoice,
   ToolDefinition,
 } from '../../providers/llm-provider';
-import { BodyReader, isObject, Json, readTemplate } from './body-reader';
+import { base64ImageProblem, BodyReader, imageUrlProblem, isObject, Json, readTemplate } from './body-reader';
 import { ANTHROPIC_TOOL_NAME, checkToolName, checkToolSchema, checkToolSet } from './tool-checks';
 
 /** A /v1/messages body, read into the neutral shape. */
@@ -236,17 +236,22 @@ function readPart(r: BodyReader, block: Json, where: string): ContentPart | unde
     if (typeof block.text === 'string') return textPart(block.text, cacheControl);
     return r.problem(`${where}.text`, 'expected a string');
   }
-  const url = imageUrl(block.source);
-  if (!url) return r.problem(`${where}.source`, 'expected a base64 or url image source');
-  return { type: 'image', url, ...(cacheControl ? { cacheControl } : {}) };
+  const url = imageUrl(r, block.source, `${where}.source`);
+  return url === undefined ? undefined : { type: 'image', url, ...(cacheControl ? { cacheControl } : {}) };
 }
 
-function imageUrl(source: unknown): string | undefined {
-  if (!isObject(source)) return undefined;
-  if (source.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string')
+/** A base64 source (an image type Anthropic takes, base64 data) or a url source (an http(s) URL), as one URL. */
+function imageUrl(r: BodyReader, source: unknown, at: string): string | undefined {
+  if (isObject(source) && source.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string') {
+    const problem = base64ImageProblem(source.media_type, source.data);
+    if (problem) return r.problem(`${at}.${problem.part}`, problem.message);
     return `data:${source.media_type};base64,${source.data}`;
-  if (source.type === 'url' && typeof source.url === 'string') return source.url;
-  return undefined;
+  }
+  if (isObject(source) && source.type === 'url' && typeof source.url === 'string') {
+    const problem = /^https?:\/\//i.test(source.url) ? imageUrlProblem(source.url) : 'expected an http(s) URL';
+    return problem ? r.problem(`${at}.url`, problem) : source.url;
+  }
+  return r.problem(at, 'expected a base64 or url image source');
 }
 
 /** A tool result's content: a string, or text and image blocks (a screenshot tool answers an image). */

@@ -108,6 +108,32 @@ export class BodyReader {
   }
 }
 
+/** The image types OpenAI and Anthropic both take. */
+export const IMAGE_MEDIA_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Which part of a base64 image is wrong (its media type or its data) and why, or undefined when neither is. */
+export function base64ImageProblem(mediaType: string, data: string): { part: 'media_type' | 'data'; message: string } | undefined {
+  if (!IMAGE_MEDIA_TYPES.includes(mediaType.toLowerCase())) {
+    return { part: 'media_type', message: `image type ${mediaType || '(none)'} is not supported; expected ${IMAGE_MEDIA_TYPES.join(', ')}` };
+  }
+  if (!BASE64.test(data)) return { part: 'data', message: data === '' ? 'the image data is empty' : 'the image data is not base64' };
+  return undefined;
+}
+
+/**
+ * Why an image URL is not one the providers fetch or decode (an http(s) URL, or a base64 `data:`
+ * URL of an image type both take), or undefined when it is. Before, anything went on to the
+ * provider, to come back as its 400 quoted whole, or not at all (a simulator, a lenient server).
+ */
+export function imageUrlProblem(url: string): string | undefined {
+  if (/^https?:\/\//i.test(url)) return URL.canParse(url) ? undefined : 'not a valid URL';
+  const data = /^data:([^;,]*);base64,/i.exec(url);
+  if (data) return base64ImageProblem(data[1], url.slice(data[0].length))?.message;
+  return url.startsWith('data:') ? 'expected a base64 data: URL (data:image/png;base64,…)' : 'expected an http(s) URL or a base64 data: URL';
+}
+
 /** The template extension field: a name, or {name, version?, label?}. */
 export function readTemplate(r: BodyReader): { name: string; version?: number; label?: string } | undefined {
   const value = r.body.template;

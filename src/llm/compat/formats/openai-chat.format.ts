@@ -14,7 +14,7 @@ import {
   ToolChoice,
   ToolDefinition,
 } from '../../providers/llm-provider';
-import { BodyReader, isObject, Json, readTemplate } from './body-reader';
+import { BodyReader, imageUrlProblem, isObject, Json, readTemplate } from './body-reader';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
@@ -215,6 +215,8 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage | und
 function readContent(r: BodyReader, content: unknown, at: string, images: boolean): string | ContentPart[] | undefined {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return r.problem(at, 'expected a string or an array of content parts');
+  // a user turn with no parts would reach the provider as an empty turn (OpenAI and Anthropic refuse it), or vanish
+  if (images && content.length === 0) return r.problem(at, 'expected at least one content part');
   const parts: ContentPart[] = [];
   for (const [i, part] of content.entries()) {
     if (isObject(part) && part.type === 'text' && typeof part.text === 'string') parts.push({ type: 'text', text: part.text });
@@ -223,6 +225,8 @@ function readContent(r: BodyReader, content: unknown, at: string, images: boolea
       if (detail !== undefined && detail !== null && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
         return r.problem(`${at}[${i}].image_url.detail`, 'expected auto, low or high');
       }
+      const problem = imageUrlProblem(part.image_url.url);
+      if (problem) return r.problem(`${at}[${i}].image_url.url`, problem);
       parts.push({ type: 'image', url: part.image_url.url, ...(detail ? { detail } : {}) });
     } else return r.problem(`${at}[${i}]`, images ? 'expected a text or image_url part' : 'expected a text part');
   }

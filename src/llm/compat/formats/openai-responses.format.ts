@@ -1,6 +1,6 @@
 import type { TemplateInput } from '../../generation/generation.types';
 import { ChatMessage, ContentPart, GenerateRequest, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/llm-provider';
-import { BodyReader, isObject, Json, MAX_MESSAGES, readTemplate } from './body-reader';
+import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, readTemplate } from './body-reader';
 import { SCHEMA_NAME } from './openai-chat.format';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
@@ -209,6 +209,8 @@ const EXPECTED_PARTS: Record<ContentKind, string> = {
 function readContent(r: BodyReader, content: unknown, at: string, kind: ContentKind): string | ContentPart[] | undefined {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return r.problem(at, 'expected a string or an array of content parts');
+  // a user turn with no parts would reach the provider as an empty turn (OpenAI and Anthropic refuse it), or vanish
+  if (kind === 'user' && content.length === 0) return r.problem(at, 'expected at least one content part');
   const parts: ContentPart[] = [];
   for (let i = 0; i < content.length; i++) {
     const part: unknown = content[i];
@@ -255,6 +257,8 @@ function readImage(r: BodyReader, part: Json, at: string): ContentPart | undefin
   if (detail !== undefined && detail !== null && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
     return r.problem(`${at}.detail`, 'expected auto, low or high');
   }
+  const problem = imageUrlProblem(part.image_url);
+  if (problem) return r.problem(`${at}.image_url`, problem);
   return { type: 'image', url: part.image_url, ...(detail ? { detail } : {}) };
 }
 
