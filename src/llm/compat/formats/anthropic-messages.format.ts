@@ -11,7 +11,7 @@ import {
   ToolChoice,
   ToolDefinition,
 } from '../../providers/llm-provider';
-import { base64ImageProblem, BodyReader, imageUrlProblem, isObject, Json, readTemplate } from './body-reader';
+import { base64ImageProblem, BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { ANTHROPIC_TOOL_NAME, checkToolName, checkToolSchema, checkToolSet } from './tool-checks';
 
 /** A /v1/messages body, read into the neutral shape. */
@@ -46,7 +46,9 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const r = BodyReader.of(body);
   const template = readTemplate(r);
   const prompt = readPrompt(r, template === undefined);
-  const maxTokens = r.number('max_tokens', { integer: true, min: 1, required: true });
+  const maxTokens = r.number('max_tokens', { integer: true, min: 1, max: MAX_OUTPUT_TOKENS, required: true });
+  // accepted and ignored, but what Anthropic takes
+  r.number('top_k', { integer: true, min: 0 });
   const temperature = r.number('temperature', { min: 0, max: 1 });
   const topP = r.number('top_p', { min: 0, max: 1 });
   const stop = r.stringList('stop_sequences');

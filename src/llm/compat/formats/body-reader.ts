@@ -6,6 +6,13 @@ export type Json = Record<string, unknown>;
 /** Longest conversation accepted in one request. */
 export const MAX_MESSAGES = 2_000;
 
+/**
+ * The largest output cap read (max_tokens, max_completion_tokens, max_output_tokens): the largest
+ * token count LLMHub records. Above it a number is no count of tokens at all (1e300 went on to the
+ * provider as `1e+300`); below it, a cap above what the model can write is the provider's 400.
+ */
+export const MAX_OUTPUT_TOKENS = 2_147_483_647;
+
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

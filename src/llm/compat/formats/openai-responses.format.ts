@@ -1,6 +1,6 @@
 import type { TemplateInput } from '../../generation/generation.types';
 import { ChatMessage, ContentPart, GenerateRequest, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/llm-provider';
-import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, readTemplate } from './body-reader';
+import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { SCHEMA_NAME } from './openai-chat.format';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
@@ -45,7 +45,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const model = r.string('model', { required: true, max: 200 });
   const instructions = r.string('instructions');
   const messages = readInput(r, template === undefined);
-  const maxTokens = r.number('max_output_tokens', { integer: true, min: 1 });
+  const maxTokens = r.number('max_output_tokens', { integer: true, min: 1, max: MAX_OUTPUT_TOKENS });
   const temperature = r.number('temperature', { min: 0, max: 2 });
   const topP = r.number('top_p', { min: 0, max: 1 });
   const tools = readTools(r);
