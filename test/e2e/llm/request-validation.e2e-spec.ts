@@ -156,4 +156,14 @@ describe('/v1 request validation through the official SDKs (e2e)', () => {
       }
     });
   });
+
+  describe('provider refusals', () => {
+    it('quote what Anthropic said, not its error body as JSON', async () => {
+      const error = await openai.chat.completions
+        .create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'hi [[sim:fault=404]]' }] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((error as Error).message).toBe('400 anthropic/claude-haiku-4-5 rejected the request: 404 model: claude-haiku-4-5');
+    });
+  });
 });
