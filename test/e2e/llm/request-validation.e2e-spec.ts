@@ -166,4 +166,25 @@ describe('/v1 request validation through the official SDKs (e2e)', () => {
       expect((error as Error).message).toBe('400 anthropic/claude-haiku-4-5 rejected the request: 404 model: claude-haiku-4-5');
     });
   });
+
+  describe('images', () => {
+    it('style, background, output_format, output_compression and moderation reach OpenAI as sent; a bad value is a 400 naming it', async () => {
+      await openai.images.generate({ model: 'openai/dall-e-3', prompt: 'a cat', style: 'natural' });
+      await openai.images.generate({
+        model: 'openai/gpt-image-1',
+        prompt: 'a cat',
+        background: 'transparent',
+        output_format: 'jpeg',
+        output_compression: 50,
+        moderation: 'low',
+      });
+      expect(sim.requests.map((r) => r.body)).toEqual([
+        expect.objectContaining({ model: 'dall-e-3', style: 'natural' }),
+        expect.objectContaining({ model: 'gpt-image-1', background: 'transparent', output_format: 'jpeg', output_compression: 50, moderation: 'low' }),
+      ]);
+      gateway.resetBetweenTests();
+      const error = await openAiRefusal(openai.images.generate({ model: 'openai/gpt-image-1', prompt: 'a cat', output_format: 'gif' as 'png' }));
+      expect(error.param).toBe('output_format');
+    });
+  });
 });

@@ -284,6 +284,11 @@ export function toImageParams(req: ImageRequest): ImageGenerateParamsNonStreamin
     size: req.size,
     quality: req.quality as ImageGenerateParamsNonStreaming['quality'],
     ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
+    ...(req.options?.style ? { style: req.options.style } : {}),
+    ...(req.options?.background ? { background: req.options.background } : {}),
+    ...(req.options?.outputFormat ? { output_format: req.options.outputFormat } : {}),
+    ...(req.options?.outputCompression !== undefined ? { output_compression: req.options.outputCompression } : {}),
+    ...(req.options?.moderation ? { moderation: req.options.moderation } : {}),
   };
 }
 
