@@ -1007,12 +1007,32 @@ export type GenerationLogResponseDto = {
 };
 
 export type ImageCreateDto = {
+    /**
+     * gpt-image; passed on as sent
+     */
+    background?: 'transparent' | 'opaque' | 'auto';
     model?: string;
+    /**
+     * gpt-image; passed on as sent
+     */
+    moderation?: 'low' | 'auto';
     n?: number;
+    /**
+     * gpt-image, jpeg or webp; passed on as sent
+     */
+    output_compression?: number;
+    /**
+     * gpt-image; passed on as sent
+     */
+    output_format?: 'png' | 'jpeg' | 'webp';
     prompt: string;
     quality?: string;
     response_format?: 'url' | 'b64_json';
     size?: string;
+    /**
+     * DALL·E 3; passed on as sent
+     */
+    style?: 'vivid' | 'natural';
 };
 
 export type ImageDataDto = {

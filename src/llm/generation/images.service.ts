@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors/app-error';
 import { CallCost, GenerationHooks } from './generation.types';
 import { GenerationPlanner } from './generation-planner.service';
 import { PricingService } from '../pricing/pricing.service';
-import { ImageResult } from '../providers/llm-provider';
+import { ImageOptions, ImageResult } from '../providers/llm-provider';
 import { RouterService } from '../routing/router.service';
 import { ModelTarget } from '../routing/model-resolver.service';
 import { TokensService } from './tokens.service';
@@ -24,6 +24,7 @@ export interface ImageInput {
   size?: string;
   quality?: string;
   responseFormat?: 'url' | 'b64_json';
+  options?: ImageOptions;
   metadata?: Record<string, unknown> | null;
   hooks?: GenerationHooks;
   signal?: AbortSignal;
@@ -75,6 +76,7 @@ export class ImagesService {
             size,
             quality,
             ...(input.responseFormat ? { responseFormat: input.responseFormat } : {}),
+            ...(input.options ? { options: input.options } : {}),
             timeoutMs,
           },
           signal,

@@ -215,7 +215,17 @@ export interface ImageRequest {
   size: string;
   quality: string;
   responseFormat?: 'url' | 'b64_json';
+  /** what else OpenAI's images API takes that changes the image: passed on as sent */
+  options?: ImageOptions;
   timeoutMs?: number;
+}
+/** DALL·E 3's style; gpt-image's background, output format and compression, and moderation level. */
+export interface ImageOptions {
+  style?: 'vivid' | 'natural';
+  background?: 'transparent' | 'opaque' | 'auto';
+  outputFormat?: 'png' | 'jpeg' | 'webp';
+  outputCompression?: number;
+  moderation?: 'low' | 'auto';
 }
 export interface ImageResult {
   images: { url?: string; b64Json?: string; revisedPrompt?: string }[];

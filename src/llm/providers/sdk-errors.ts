@@ -76,6 +76,17 @@ function kindOfStatus(status: number): ProviderError['kind'] {
   return 'malformed';
 }
 
+/**
+ * The provider's own words. The Anthropic SDK keeps the whole error body (`{type: "error", error:
+ * {type, message}}`) and, finding no top-level message, makes its message the body's JSON; the
+ * nested message is what Anthropic said, as the OpenAI SDK's message is OpenAI's.
+ */
+function upstreamMessage(apiError: Error & { error?: unknown }, status: number | undefined): string {
+  const nested = (apiError.error as { error?: { message?: unknown } } | undefined)?.error?.message;
+  if (typeof nested !== 'string' || nested === '') return apiError.message;
+  return status === undefined ? nested : `${status} ${nested}`;
+}
+
 /** Name and message of anything thrown; errors from another realm (undici inside jest) fail `instanceof Error`. */
 function describe(err: unknown): { name: string; message: string; code?: unknown; cause?: unknown } {
   if (typeof err === 'object' && err !== null) {
@@ -117,7 +128,7 @@ export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: n
     const status = typeof apiError.status === 'number' ? apiError.status : undefined;
     const kind = status === undefined ? kindOfStreamedError(apiError) : kindOfStatus(status);
     const retryAfterS = kind === 'rate_limited' ? parseRetryAfter(apiError.headers) : undefined;
-    return new ProviderError(kind, apiError.message, status, retryAfterS);
+    return new ProviderError(kind, upstreamMessage(apiError, status), status, retryAfterS);
   }
   const { name, message } = describe(err);
   if (name === 'SyntaxError') {

@@ -212,6 +212,11 @@ export class ImageCreateDto {
   @ApiPropertyOptional({ example: '1024x1024' }) size?: string;
   @ApiPropertyOptional({ example: 'standard' }) quality?: string;
   @ApiPropertyOptional({ enum: ['url', 'b64_json'] }) response_format?: 'url' | 'b64_json';
+  @ApiPropertyOptional({ enum: ['vivid', 'natural'], description: 'DALL·E 3; passed on as sent' }) style?: 'vivid' | 'natural';
+  @ApiPropertyOptional({ enum: ['transparent', 'opaque', 'auto'], description: 'gpt-image; passed on as sent' }) background?: 'transparent' | 'opaque' | 'auto';
+  @ApiPropertyOptional({ enum: ['png', 'jpeg', 'webp'], description: 'gpt-image; passed on as sent' }) output_format?: 'png' | 'jpeg' | 'webp';
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'gpt-image, jpeg or webp; passed on as sent' }) output_compression?: number;
+  @ApiPropertyOptional({ enum: ['low', 'auto'], description: 'gpt-image; passed on as sent' }) moderation?: 'low' | 'auto';
 }
 
 export class ImageDataDto {

@@ -11,7 +11,8 @@ import {
   ToolChoice,
   ToolDefinition,
 } from '../../providers/llm-provider';
-import { BodyReader, isObject, Json, readTemplate } from './body-reader';
+import { base64ImageProblem, BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
+import { ANTHROPIC_TOOL_NAME, checkToolName, checkToolSchema, checkToolSet } from './tool-checks';
 
 /** A /v1/messages body, read into the neutral shape. */
 export interface ParsedMessagesRequest {
@@ -45,7 +46,9 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const r = BodyReader.of(body);
   const template = readTemplate(r);
   const prompt = readPrompt(r, template === undefined);
-  const maxTokens = r.number('max_tokens', { integer: true, min: 1, required: true });
+  const maxTokens = r.number('max_tokens', { integer: true, min: 1, max: MAX_OUTPUT_TOKENS, required: true });
+  // accepted and ignored, but what Anthropic takes
+  r.number('top_k', { integer: true, min: 0 });
   const temperature = r.number('temperature', { min: 0, max: 1 });
   const topP = r.number('top_p', { min: 0, max: 1 });
   const stop = r.stringList('stop_sequences');
@@ -101,6 +104,7 @@ function readPrompt(r: BodyReader, messagesRequired: boolean): ParsedPrompt {
   const messages = readMessages(r, messagesRequired) ?? [];
   const tools = readTools(r);
   const toolChoice = readToolChoice(r);
+  checkToolSet(r, tools, toolChoice?.choice, { name: (i) => `tools[${i}].name`, choice: 'tool_choice', required: '{type: "any"}' });
   const cacheControl = readCacheControl(r, r.body.cache_control, 'cache_control');
   const thinking = r.body.thinking;
   if (isObject(thinking) && thinking.type === 'enabled') r.unsupported('thinking', 'extended thinking is not supported');
@@ -234,17 +238,22 @@ function readPart(r: BodyReader, block: Json, where: string): ContentPart | unde
     if (typeof block.text === 'string') return textPart(block.text, cacheControl);
     return r.problem(`${where}.text`, 'expected a string');
   }
-  const url = imageUrl(block.source);
-  if (!url) return r.problem(`${where}.source`, 'expected a base64 or url image source');
-  return { type: 'image', url, ...(cacheControl ? { cacheControl } : {}) };
+  const url = imageUrl(r, block.source, `${where}.source`);
+  return url === undefined ? undefined : { type: 'image', url, ...(cacheControl ? { cacheControl } : {}) };
 }
 
-function imageUrl(source: unknown): string | undefined {
-  if (!isObject(source)) return undefined;
-  if (source.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string')
+/** A base64 source (an image type Anthropic takes, base64 data) or a url source (an http(s) URL), as one URL. */
+function imageUrl(r: BodyReader, source: unknown, at: string): string | undefined {
+  if (isObject(source) && source.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string') {
+    const problem = base64ImageProblem(source.media_type, source.data);
+    if (problem) return r.problem(`${at}.${problem.part}`, problem.message);
     return `data:${source.media_type};base64,${source.data}`;
-  if (source.type === 'url' && typeof source.url === 'string') return source.url;
-  return undefined;
+  }
+  if (isObject(source) && source.type === 'url' && typeof source.url === 'string') {
+    const problem = /^https?:\/\//i.test(source.url) ? imageUrlProblem(source.url) : 'expected an http(s) URL';
+    return problem ? r.problem(`${at}.url`, problem) : source.url;
+  }
+  return r.problem(at, 'expected a base64 or url image source');
 }
 
 /** A tool result's content: a string, or text and image blocks (a screenshot tool answers an image). */
@@ -271,6 +280,8 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
     if (!isObject(tool) || typeof tool.name !== 'string' || (tool.type !== undefined && tool.type !== 'custom') || !isObject(tool.input_schema)) {
       return r.problem(`tools[${i}]`, 'expected a custom tool {name, description?, input_schema}; server tools are not supported');
     }
+    if (!checkToolName(r, tool.name, `tools[${i}].name`, ANTHROPIC_TOOL_NAME) || !checkToolSchema(r, tool.input_schema, `tools[${i}].input_schema`))
+      return undefined;
     const cacheControl = readCacheControl(r, tool.cache_control, `tools[${i}].cache_control`);
     tools.push({
       name: tool.name,

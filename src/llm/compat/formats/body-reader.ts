@@ -6,6 +6,13 @@ export type Json = Record<string, unknown>;
 /** Longest conversation accepted in one request. */
 export const MAX_MESSAGES = 2_000;
 
+/**
+ * The largest output cap read (max_tokens, max_completion_tokens, max_output_tokens): the largest
+ * token count LLMHub records. Above it a number is no count of tokens at all (1e300 went on to the
+ * provider as `1e+300`); below it, a cap above what the model can write is the provider's 400.
+ */
+export const MAX_OUTPUT_TOKENS = 2_147_483_647;
+
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -106,6 +113,32 @@ export class BodyReader {
     const fields = [...new Set(this.problems.map((p) => p.field))].join(', ');
     throw new AppError('validation_error', `Invalid request: ${fields} (${this.problems[0].message})`, this.problems);
   }
+}
+
+/** The image types OpenAI and Anthropic both take. */
+export const IMAGE_MEDIA_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Which part of a base64 image is wrong (its media type or its data) and why, or undefined when neither is. */
+export function base64ImageProblem(mediaType: string, data: string): { part: 'media_type' | 'data'; message: string } | undefined {
+  if (!IMAGE_MEDIA_TYPES.includes(mediaType.toLowerCase())) {
+    return { part: 'media_type', message: `image type ${mediaType || '(none)'} is not supported; expected ${IMAGE_MEDIA_TYPES.join(', ')}` };
+  }
+  if (!BASE64.test(data)) return { part: 'data', message: data === '' ? 'the image data is empty' : 'the image data is not base64' };
+  return undefined;
+}
+
+/**
+ * Why an image URL is not one the providers fetch or decode (an http(s) URL, or a base64 `data:`
+ * URL of an image type both take), or undefined when it is. Before, anything went on to the
+ * provider, to come back as its 400 quoted whole, or not at all (a simulator, a lenient server).
+ */
+export function imageUrlProblem(url: string): string | undefined {
+  if (/^https?:\/\//i.test(url)) return URL.canParse(url) ? undefined : 'not a valid URL';
+  const data = /^data:([^;,]*);base64,/i.exec(url);
+  if (data) return base64ImageProblem(data[1], url.slice(data[0].length))?.message;
+  return url.startsWith('data:') ? 'expected a base64 data: URL (data:image/png;base64,…)' : 'expected an http(s) URL or a base64 data: URL';
 }
 
 /** The template extension field: a name, or {name, version?, label?}. */

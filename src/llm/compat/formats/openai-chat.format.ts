@@ -14,7 +14,8 @@ import {
   ToolChoice,
   ToolDefinition,
 } from '../../providers/llm-provider';
-import { BodyReader, isObject, Json, readTemplate } from './body-reader';
+import { BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
+import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
 export interface ParsedChatCompletion {
@@ -52,21 +53,24 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const template = readTemplate(r);
   const model = r.string('model', { required: true, max: 200 });
   const messages = readMessages(r, template === undefined);
-  const maxTokens = r.number('max_completion_tokens', { integer: true, min: 1 }) ?? r.number('max_tokens', { integer: true, min: 1 });
+  const maxTokens =
+    r.number('max_completion_tokens', { integer: true, min: 1, max: MAX_OUTPUT_TOKENS }) ??
+    r.number('max_tokens', { integer: true, min: 1, max: MAX_OUTPUT_TOKENS });
   const temperature = r.number('temperature', { min: 0, max: 2 });
   const topP = r.number('top_p', { min: 0, max: 1 });
   const stop = readStop(r);
   const tools = readTools(r);
   const toolChoice = readToolChoice(r);
+  checkToolSet(r, tools, toolChoice, { name: (i) => `tools[${i}].function.name`, choice: 'tool_choice', required: '"required"' });
   const parallelToolCalls = r.boolean('parallel_tool_calls');
   const stream = r.boolean('stream') ?? false;
-  const streamOptions = r.object('stream_options');
-  const includeUsage = streamOptions?.include_usage === true;
+  const includeUsage = readStreamOptions(r, stream);
   const responseFormat = r.has('response_format') ? readResponseFormat(r) : undefined;
   const logprobs = r.boolean('logprobs');
   const topLogprobs = r.number('top_logprobs', { integer: true, min: 0, max: 20 });
   if (topLogprobs !== undefined && topLogprobs > 0 && logprobs !== true) r.problem('top_logprobs', 'requires logprobs: true');
   const n = r.number('n', { integer: true, min: 1, max: MAX_CHOICES });
+  checkIgnoredFields(r);
   rejectSemanticFields(r);
   const variables = r.object('variables');
   const fallbacks = r.stringList('fallbacks', { max: 10 });
@@ -100,6 +104,31 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
 
 /** The most choices OpenAI answers in one call. */
 const MAX_CHOICES = 128;
+
+/**
+ * stream_options as OpenAI takes it: only with stream: true (OpenAI refuses it otherwise), and
+ * include_usage a boolean. Before, `include_usage: "yes"` silently left the usage chunk out.
+ */
+function readStreamOptions(r: BodyReader, stream: boolean): boolean {
+  const options = r.object('stream_options');
+  if (options === undefined) return false;
+  if (!stream) return !r.problem('stream_options', 'only allowed with stream: true');
+  const includeUsage = options.include_usage;
+  if (includeUsage !== undefined && includeUsage !== null && typeof includeUsage !== 'boolean') {
+    return !r.problem('stream_options.include_usage', 'expected true or false');
+  }
+  return includeUsage === true;
+}
+
+/**
+ * Fields accepted and ignored must still be what OpenAI takes: a wrong value is the caller's
+ * mistake (a string "0.5" penalty, a fractional seed), which OpenAI would answer with a 400.
+ */
+function checkIgnoredFields(r: BodyReader): void {
+  r.number('frequency_penalty', { min: -2, max: 2 });
+  r.number('presence_penalty', { min: -2, max: 2 });
+  r.number('seed', { integer: true });
+}
 
 function rejectSemanticFields(r: BodyReader): void {
   if (isObject(r.body.logit_bias) && Object.keys(r.body.logit_bias).length > 0) r.unsupported('logit_bias', 'logit_bias is not supported');
@@ -213,6 +242,8 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage | und
 function readContent(r: BodyReader, content: unknown, at: string, images: boolean): string | ContentPart[] | undefined {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return r.problem(at, 'expected a string or an array of content parts');
+  // a user turn with no parts would reach the provider as an empty turn (OpenAI and Anthropic refuse it), or vanish
+  if (images && content.length === 0) return r.problem(at, 'expected at least one content part');
   const parts: ContentPart[] = [];
   for (const [i, part] of content.entries()) {
     if (isObject(part) && part.type === 'text' && typeof part.text === 'string') parts.push({ type: 'text', text: part.text });
@@ -221,6 +252,8 @@ function readContent(r: BodyReader, content: unknown, at: string, images: boolea
       if (detail !== undefined && detail !== null && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
         return r.problem(`${at}[${i}].image_url.detail`, 'expected auto, low or high');
       }
+      const problem = imageUrlProblem(part.image_url.url);
+      if (problem) return r.problem(`${at}[${i}].image_url.url`, problem);
       parts.push({ type: 'image', url: part.image_url.url, ...(detail ? { detail } : {}) });
     } else return r.problem(`${at}[${i}]`, images ? 'expected a text or image_url part' : 'expected a text part');
   }
@@ -247,12 +280,15 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
   if (!Array.isArray(value)) return r.problem('tools', 'expected an array');
   const tools: ToolDefinition[] = [];
   for (const [i, tool] of value.entries()) {
-    if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function) || typeof tool.function.name !== 'string') {
+    if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function)) {
       return r.problem(`tools[${i}]`, 'expected {type: "function", function: {name, description?, parameters?}}');
     }
     const fn = tool.function;
+    if (!checkToolName(r, fn.name, `tools[${i}].function.name`, OPENAI_TOOL_NAME) || !checkToolSchema(r, fn.parameters, `tools[${i}].function.parameters`)) {
+      return undefined;
+    }
     tools.push({
-      name: fn.name as string,
+      name: fn.name,
       ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
       parameters: isObject(fn.parameters) ? fn.parameters : { type: 'object', properties: {} },
       // dropped, the provider would answer arguments its schema does not hold

@@ -1,5 +1,6 @@
 import type { EmbeddingOutcome } from '../../generation/embeddings.service';
 import type { ImageOutcome } from '../../generation/images.service';
+import type { ImageOptions } from '../../providers/llm-provider';
 import { BodyReader, Json } from './body-reader';
 
 export const MAX_EMBEDDING_INPUTS = 2048;
@@ -48,9 +49,38 @@ export interface ParsedImageRequest {
   size?: string;
   quality?: string;
   responseFormat?: 'url' | 'b64_json';
+  options?: ImageOptions;
 }
 
-/** /v1/images/generations; `style`, `user`, `background`, `moderation`, `output_format` are accepted and ignored. */
+/** An optional field that takes one of `values`. */
+function oneOf<T extends string>(r: BodyReader, field: string, values: readonly T[]): T | undefined {
+  const value = r.body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
+  return r.problem(field, `expected ${values.join(', ')}`);
+}
+
+/**
+ * What OpenAI's images API takes besides the prompt, size and quality that changes the image:
+ * passed on as sent (before, they were accepted and dropped: a jpeg asked for came back a png, a
+ * transparent background opaque, a natural style vivid). The provider says which model takes which.
+ */
+function readImageOptions(r: BodyReader): ImageOptions | undefined {
+  const options: ImageOptions = {};
+  const style = oneOf(r, 'style', ['vivid', 'natural'] as const);
+  if (style) options.style = style;
+  const background = oneOf(r, 'background', ['transparent', 'opaque', 'auto'] as const);
+  if (background) options.background = background;
+  const outputFormat = oneOf(r, 'output_format', ['png', 'jpeg', 'webp'] as const);
+  if (outputFormat) options.outputFormat = outputFormat;
+  const outputCompression = r.number('output_compression', { integer: true, min: 0, max: 100 });
+  if (outputCompression !== undefined) options.outputCompression = outputCompression;
+  const moderation = oneOf(r, 'moderation', ['low', 'auto'] as const);
+  if (moderation) options.moderation = moderation;
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** /v1/images/generations; `user` is accepted and ignored; style, background, output_format, output_compression and moderation are passed on. */
 export function parseImageRequest(body: unknown): ParsedImageRequest {
   const r = BodyReader.of(body);
   const model = r.string('model', { max: 200 });
@@ -64,6 +94,7 @@ export function parseImageRequest(body: unknown): ParsedImageRequest {
   const format = r.string('response_format');
   if (format !== undefined && format !== 'url' && format !== 'b64_json') r.problem('response_format', 'expected url or b64_json');
   if (r.has('stream') && r.body.stream !== false) r.unsupported('stream', 'streamed image generation is not supported');
+  const options = readImageOptions(r);
   r.done();
   return {
     ...(model !== undefined ? { model } : {}),
@@ -72,6 +103,7 @@ export function parseImageRequest(body: unknown): ParsedImageRequest {
     ...(size !== undefined ? { size } : {}),
     ...(quality !== undefined ? { quality } : {}),
     ...(format !== undefined ? { responseFormat: format as 'url' | 'b64_json' } : {}),
+    ...(options ? { options } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { TemplateInput } from '../../generation/generation.types';
 import { ChatMessage, ContentPart, GenerateRequest, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/llm-provider';
-import { BodyReader, isObject, Json, MAX_MESSAGES, readTemplate } from './body-reader';
+import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { SCHEMA_NAME } from './openai-chat.format';
+import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /**
  * What a /v1/responses answer repeats of its request, as OpenAI's Response object does
@@ -44,11 +45,12 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const model = r.string('model', { required: true, max: 200 });
   const instructions = r.string('instructions');
   const messages = readInput(r, template === undefined);
-  const maxTokens = r.number('max_output_tokens', { integer: true, min: 1 });
+  const maxTokens = r.number('max_output_tokens', { integer: true, min: 1, max: MAX_OUTPUT_TOKENS });
   const temperature = r.number('temperature', { min: 0, max: 2 });
   const topP = r.number('top_p', { min: 0, max: 1 });
   const tools = readTools(r);
   const toolChoice = readToolChoice(r);
+  checkToolSet(r, tools, toolChoice, { name: (i) => `tools[${i}].name`, choice: 'tool_choice', required: '"required"' });
   const parallelToolCalls = r.boolean('parallel_tool_calls');
   const responseFormat = readTextFormat(r);
   const stream = r.boolean('stream') ?? false;
@@ -207,6 +209,8 @@ const EXPECTED_PARTS: Record<ContentKind, string> = {
 function readContent(r: BodyReader, content: unknown, at: string, kind: ContentKind): string | ContentPart[] | undefined {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return r.problem(at, 'expected a string or an array of content parts');
+  // a user turn with no parts would reach the provider as an empty turn (OpenAI and Anthropic refuse it), or vanish
+  if (kind === 'user' && content.length === 0) return r.problem(at, 'expected at least one content part');
   const parts: ContentPart[] = [];
   for (let i = 0; i < content.length; i++) {
     const part: unknown = content[i];
@@ -253,6 +257,8 @@ function readImage(r: BodyReader, part: Json, at: string): ContentPart | undefin
   if (detail !== undefined && detail !== null && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
     return r.problem(`${at}.detail`, 'expected auto, low or high');
   }
+  const problem = imageUrlProblem(part.image_url);
+  if (problem) return r.problem(`${at}.image_url`, problem);
   return { type: 'image', url: part.image_url, ...(detail ? { detail } : {}) };
 }
 
@@ -271,9 +277,7 @@ function readTools(r: BodyReader): ToolDefinition[] | undefined {
         ? r.problem(`tools[${i}].type`, `${tool.type} is not supported: LLMHub runs no built-in tools; only function tools`)
         : r.problem(`tools[${i}].type`, 'expected "function"');
     }
-    if (typeof tool.name !== 'string' || tool.name === '') return r.problem(`tools[${i}].name`, 'required');
-    if (tool.parameters !== undefined && tool.parameters !== null && !isObject(tool.parameters))
-      return r.problem(`tools[${i}].parameters`, 'expected a JSON schema object');
+    if (!checkToolName(r, tool.name, `tools[${i}].name`, OPENAI_TOOL_NAME) || !checkToolSchema(r, tool.parameters, `tools[${i}].parameters`)) return undefined;
     if (tool.strict !== undefined && tool.strict !== null && typeof tool.strict !== 'boolean') return r.problem(`tools[${i}].strict`, 'expected true or false');
     tools.push({
       name: tool.name,

@@ -219,9 +219,12 @@ export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreate
   };
   if (system !== undefined) params.system = system;
   if (req.stop !== undefined && req.stop.length > 0) params.stop_sequences = req.stop;
-  if (req.tools !== undefined && req.tools.length > 0) params.tools = toAnthropicTools(req.tools);
-  const toolChoice = toAnthropicToolChoice(req.toolChoice, req.tools?.length ? req.parallelToolCalls : undefined);
-  if (toolChoice !== undefined) params.tool_choice = toolChoice;
+  if (req.tools !== undefined && req.tools.length > 0) {
+    params.tools = toAnthropicTools(req.tools);
+    // Anthropic refuses a tool_choice without tools; without them auto and none change nothing (a forced one is refused earlier)
+    const toolChoice = toAnthropicToolChoice(req.toolChoice, req.parallelToolCalls);
+    if (toolChoice !== undefined) params.tool_choice = toolChoice;
+  }
   if (req.responseFormat !== undefined) withResponseFormat(params, req.responseFormat, req.toolChoice, req.parallelToolCalls);
   if (req.cacheControl) params.cache_control = { ...req.cacheControl };
   return params;

@@ -108,7 +108,8 @@ export function toChatCompletionParams(req: GenerateRequest, maxTokensField: Max
   if (req.topP !== undefined) params.top_p = req.topP;
   if (req.stop !== undefined && req.stop.length > 0) params.stop = req.stop;
   if (req.tools !== undefined && req.tools.length > 0) params.tools = toChatTools(req.tools);
-  if (req.toolChoice !== undefined) params.tool_choice = toChatToolChoice(req.toolChoice);
+  // OpenAI refuses tool_choice without tools; without them auto and none change nothing (a forced one is refused earlier)
+  if (req.toolChoice !== undefined && params.tools) params.tool_choice = toChatToolChoice(req.toolChoice);
   // OpenAI refuses parallel_tool_calls without tools
   if (req.parallelToolCalls === false && params.tools) params.parallel_tool_calls = false;
   if (req.responseFormat !== undefined) params.response_format = toResponseFormat(req.responseFormat);
@@ -283,6 +284,11 @@ export function toImageParams(req: ImageRequest): ImageGenerateParamsNonStreamin
     size: req.size,
     quality: req.quality as ImageGenerateParamsNonStreaming['quality'],
     ...(req.responseFormat ? { response_format: req.responseFormat } : {}),
+    ...(req.options?.style ? { style: req.options.style } : {}),
+    ...(req.options?.background ? { background: req.options.background } : {}),
+    ...(req.options?.outputFormat ? { output_format: req.options.outputFormat } : {}),
+    ...(req.options?.outputCompression !== undefined ? { output_compression: req.options.outputCompression } : {}),
+    ...(req.options?.moderation ? { moderation: req.options.moderation } : {}),
   };
 }
 

@@ -84,6 +84,20 @@ describe.each(SDKS)('toProviderError with $name SDK errors', ({ sdk }) => {
   });
 });
 
+describe('toProviderError messages', () => {
+  it('says what Anthropic said, not its error body as JSON', () => {
+    const body = { type: 'error', error: { type: 'invalid_request_error', message: 'messages.0.content: must be non-empty' }, request_id: 'req_1' };
+    expect(toProviderError(Anthropic.APIError.generate(400, body, undefined, new Headers())).message).toBe('400 messages.0.content: must be non-empty');
+    expect(toProviderError(new Anthropic.APIError(undefined, body, undefined, undefined)).message).toBe('messages.0.content: must be non-empty');
+  });
+
+  it('keeps the OpenAI SDK’s own message, and the JSON when a body has no message to take', () => {
+    const openai = OpenAI.APIError.generate(400, { error: { message: 'Invalid x', type: 'invalid_request_error' } }, undefined, new Headers());
+    expect(toProviderError(openai).message).toBe('400 Invalid x');
+    expect(toProviderError(Anthropic.APIError.generate(400, { detail: 'nope' }, undefined, new Headers())).message).toBe('400 {"detail":"nope"}');
+  });
+});
+
 describe('toProviderError with other failures', () => {
   it('reports aborted whenever the caller signal is aborted, whatever the SDK threw', () => {
     const controller = new AbortController();

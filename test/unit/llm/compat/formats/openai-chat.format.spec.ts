@@ -83,6 +83,37 @@ describe('parseChatCompletion', () => {
     ).not.toThrow();
   });
 
+  it('names a wrong value of a field it ignores, as OpenAI would: penalties outside -2..2 or not numbers, a fractional seed', () => {
+    const body = (extra: object) => ({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], ...extra });
+    expect(parseChatCompletion(body({ frequency_penalty: -2, presence_penalty: 2, seed: -7 })).params).toEqual({});
+    expect(fieldsOf(() => parseChatCompletion(body({ frequency_penalty: '0.5', presence_penalty: 3, seed: 1.5 })))).toEqual([
+      'frequency_penalty',
+      'presence_penalty',
+      'seed',
+    ]);
+  });
+
+  it('reads stream_options only with stream: true, and include_usage only as a boolean', () => {
+    const body = (extra: object) => ({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], ...extra });
+    expect(parseChatCompletion(body({ stream: true, stream_options: { include_usage: true } })).includeUsage).toBe(true);
+    expect(parseChatCompletion(body({ stream: true, stream_options: {} })).includeUsage).toBe(false);
+    expect(parseChatCompletion(body({ stream_options: null })).includeUsage).toBe(false);
+    expect(fieldsOf(() => parseChatCompletion(body({ stream_options: { include_usage: true } })))).toEqual(['stream_options']);
+    expect(fieldsOf(() => parseChatCompletion(body({ stream: false, stream_options: { include_usage: true } })))).toEqual(['stream_options']);
+    expect(fieldsOf(() => parseChatCompletion(body({ stream: true, stream_options: { include_usage: 'yes' } })))).toEqual(['stream_options.include_usage']);
+  });
+
+  it('names a max_tokens that is no token count: 0, negative, fractional, above 2147483647', () => {
+    const body = (extra: object) => ({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], ...extra });
+    expect(parseChatCompletion(body({ max_tokens: 2_147_483_647 })).params).toEqual({ maxTokens: 2_147_483_647 });
+    for (const bad of [0, -1, 1.5, 2_147_483_648, 1e300]) {
+      expect(fieldsOf(() => parseChatCompletion(body({ max_tokens: bad })))).toEqual(['max_tokens']);
+      expect(fieldsOf(() => parseChatCompletion(body({ max_completion_tokens: bad })))).toEqual(['max_completion_tokens']);
+    }
+    expect(fieldsOf(() => parseMessagesRequest({ ...body({}), max_tokens: 1e300 }))).toEqual(['max_tokens']);
+    expect(fieldsOf(() => parseMessagesRequest({ ...body({}), max_tokens: 5, top_k: 'x' }))).toEqual(['top_k']);
+  });
+
   it('refuses fields that would silently change the answer, naming each', () => {
     const fields = fieldsOf(() =>
       parseChatCompletion({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], logit_bias: { '50256': -100 }, audio: {} }),
@@ -171,6 +202,7 @@ describe('parseMessagesRequest', () => {
           ],
         },
       ],
+      tools: [{ name: 'f', input_schema: { type: 'object' } }],
       tool_choice: { type: 'any' },
     });
     expect(parsed.system).toBe('Sys');

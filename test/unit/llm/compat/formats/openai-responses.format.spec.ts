@@ -61,6 +61,11 @@ describe('parseResponsesRequest', () => {
     expect(parsed.messages).toHaveLength(4);
   });
 
+  it('names a max_output_tokens that is no token count', () => {
+    for (const bad of [0, 2_147_483_648, 1e300])
+      expect(fieldsOf(() => parseResponsesRequest({ model: 'm', input: 'x', max_output_tokens: bad }))).toEqual(['max_output_tokens']);
+  });
+
   it('names every refused field at once', () => {
     expect(
       fieldsOf(() =>

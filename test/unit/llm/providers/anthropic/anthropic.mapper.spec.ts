@@ -56,8 +56,16 @@ describe('toAnthropicParams', () => {
       { name: 'get_weather', description: 'Weather now', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
     ]);
     expect(params.tool_choice).toEqual({ type: 'any' });
-    expect(toAnthropicParams({ model: 'm', messages: [], toolChoice: { name: 'f' } }).tool_choice).toEqual({ type: 'tool', name: 'f' });
-    expect(toAnthropicParams({ model: 'm', messages: [], toolChoice: 'none' }).tool_choice).toEqual({ type: 'none' });
+    const f = [{ name: 'f', parameters: {} }];
+    expect(toAnthropicParams({ model: 'm', messages: [], tools: f, toolChoice: { name: 'f' } }).tool_choice).toEqual({ type: 'tool', name: 'f' });
+    expect(toAnthropicParams({ model: 'm', messages: [], tools: f, toolChoice: 'none' }).tool_choice).toEqual({ type: 'none' });
+  });
+
+  it('sends no tool_choice without tools, which Anthropic refuses (auto and none change nothing there)', () => {
+    for (const toolChoice of ['auto', 'none'] as const) {
+      expect(toAnthropicParams({ model: 'm', messages: [], toolChoice })).not.toHaveProperty('tool_choice');
+      expect(toAnthropicParams({ model: 'm', messages: [], tools: [], toolChoice, parallelToolCalls: false })).not.toHaveProperty('tool_choice');
+    }
   });
 
   it('marks a failed tool result is_error', () => {

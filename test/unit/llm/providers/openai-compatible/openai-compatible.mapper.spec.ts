@@ -78,7 +78,12 @@ describe('toChatCompletionParams', () => {
       },
     ]);
     expect(params.tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
-    expect(toChatCompletionParams({ ...base, toolChoice: 'required' }).tool_choice).toBe('required');
+    expect(toChatCompletionParams({ ...base, tools: [{ name: 'f', parameters: {} }], toolChoice: 'required' }).tool_choice).toBe('required');
+  });
+
+  it('sends no tool_choice without tools, which OpenAI refuses (auto and none change nothing there)', () => {
+    expect(toChatCompletionParams({ ...base, toolChoice: 'auto' })).not.toHaveProperty('tool_choice');
+    expect(toChatCompletionParams({ ...base, tools: [], toolChoice: 'none' })).not.toHaveProperty('tool_choice');
   });
 
   it("passes an image part's detail level", () => {
