@@ -285,6 +285,8 @@ export class ProviderError extends Error {
     readonly status?: number,
     /** seconds, from the upstream Retry-After header */
     readonly retryAfterS?: number,
+    /** the request field the provider named in its refusal (OpenAI's `param`) */
+    readonly param?: string,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -81,6 +81,13 @@ function kindOfStatus(status: number): ProviderError['kind'] {
  * {type, message}}`) and, finding no top-level message, makes its message the body's JSON; the
  * nested message is what Anthropic said, as the OpenAI SDK's message is OpenAI's.
  */
+/** The field an OpenAI-shaped refusal names: the SDK's `param` (OpenAI's SDK), else the error body's (Groq's SDK keeps the whole body). */
+function refusedParam(apiError: Error & { error?: unknown; param?: unknown }): string | undefined {
+  const body = apiError.error as { param?: unknown; error?: { param?: unknown } } | undefined;
+  const param = apiError.param ?? body?.param ?? body?.error?.param;
+  return typeof param === 'string' && param !== '' ? param : undefined;
+}
+
 function upstreamMessage(apiError: Error & { error?: unknown }, status: number | undefined): string {
   const nested = (apiError.error as { error?: { message?: unknown } } | undefined)?.error?.message;
   if (typeof nested !== 'string' || nested === '') return apiError.message;
@@ -124,11 +131,12 @@ export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: n
     return new ProviderError('connection', `Could not reach the provider: ${describe(err).message}`);
   }
   if (isInstance(err, (c) => c.APIError)) {
-    const apiError = err as Error & { status?: number; headers?: HeaderSource; error?: unknown };
+    const apiError = err as Error & { status?: number; headers?: HeaderSource; error?: unknown; param?: unknown };
     const status = typeof apiError.status === 'number' ? apiError.status : undefined;
     const kind = status === undefined ? kindOfStreamedError(apiError) : kindOfStatus(status);
     const retryAfterS = kind === 'rate_limited' ? parseRetryAfter(apiError.headers) : undefined;
-    return new ProviderError(kind, upstreamMessage(apiError, status), status, retryAfterS);
+    const param = refusedParam(apiError);
+    return new ProviderError(kind, upstreamMessage(apiError, status), status, retryAfterS, param);
   }
   const { name, message } = describe(err);
   if (name === 'SyntaxError') {

@@ -233,8 +233,8 @@ export class RouterService {
           if (error.kind === 'bad_request') {
             throw new RoutingError(
               new AppError('validation_error', `${target.id} rejected the request: ${error.message}`, [
-                // a 404 from a model route is the provider not knowing the model (or the key not reaching it)
-                { field: error.status === 404 ? 'model' : 'body', message: error.message },
+                // the field the provider named; a 404 from a model route is the provider not knowing the model (or the key not reaching it)
+                { field: error.param ?? (error.status === 404 ? 'model' : 'body'), message: error.message },
               ]),
               attemptsSoFar(),
               target,

@@ -88,6 +88,8 @@ describe('response_format and logprobs through the OpenAI SDK (e2e)', () => {
         }),
       );
       expect(err.message).toContain("must contain the word 'json'");
+      // the field the provider named, as OpenAI's own refusal names it
+      expect(err.param).toBe('messages');
     });
 
     it('streams the JSON chunk by chunk through the stream helper', async () => {

@@ -97,7 +97,7 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
   let reply: TokenReply | undefined;
   if (body.response_format != null || body.logprobs === true) {
     const problem = structuredRequestProblem(body, flavour);
-    if (problem) return sendError(ex, 'invalid', problem);
+    if (problem) return sendError(ex, 'invalid', problem.message, undefined, problem.param);
     const text = structuredReply(body.response_format) ?? replyText(output);
     reply = { text, logprobs: body.logprobs === true ? (optionalNumber(body.top_logprobs) ?? 0) : undefined };
   }
@@ -137,15 +137,15 @@ interface TokenReply {
   logprobs: number | undefined;
 }
 
-/** What the real APIs refuse about response_format and logprobs, as their 400 message. */
-function structuredRequestProblem(body: any, flavour: OpenAiFlavour): string | undefined {
-  if (body.logprobs === true && flavour === 'groq') return '`logprobs` is not supported';
+/** What the real APIs refuse about response_format and logprobs, as their 400 message and the field it names. */
+function structuredRequestProblem(body: any, flavour: OpenAiFlavour): { message: string; param: string | null } | undefined {
+  if (body.logprobs === true && flavour === 'groq') return { message: '`logprobs` is not supported', param: null };
   const format = body.response_format;
   if (format?.type === 'json_object' && !JSON.stringify(body.messages).toLowerCase().includes('json')) {
-    return "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.";
+    return { message: "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", param: 'messages' };
   }
   if (format?.type === 'json_schema' && (typeof format.json_schema?.name !== 'string' || format.json_schema.name === '')) {
-    return "Missing required parameter: 'response_format.json_schema.name'.";
+    return { message: "Missing required parameter: 'response_format.json_schema.name'.", param: 'response_format.json_schema.name' };
   }
   return undefined;
 }

@@ -37,17 +37,18 @@ export function idHeaders(ex: Exchange): OutgoingHttpHeaders {
   return ex.provider === 'anthropic' ? { 'request-id': `req_sim${ex.seq}` } : { 'x-request-id': `req_sim${ex.seq}` };
 }
 
-export function errorBody(provider: ProviderId, kind: ErrorKind, message?: string, seq = 0): unknown {
+export function errorBody(provider: ProviderId, kind: ErrorKind, message?: string, seq = 0, param: string | null = null): unknown {
   if (provider === 'anthropic') {
     const e = ANTHROPIC_ERROR[kind];
     return { type: 'error', error: { type: e.type, message: message ?? e.message }, request_id: `req_sim${seq}` };
   }
   const e = OPENAI_ERROR[kind];
-  return { error: { message: message ?? e.message, type: e.type, param: null, code: e.code } };
+  return { error: { message: message ?? e.message, type: e.type, param, code: e.code } };
 }
 
-export function sendError(ex: Exchange, kind: ErrorKind, message?: string, headers?: OutgoingHttpHeaders): void {
-  writeJson(ex, STATUS[kind], JSON.stringify(errorBody(ex.provider, kind, message, ex.seq)), headers);
+/** `param`: the request field an OpenAI-shaped refusal names (null when it names none). */
+export function sendError(ex: Exchange, kind: ErrorKind, message?: string, headers?: OutgoingHttpHeaders, param: string | null = null): void {
+  writeJson(ex, STATUS[kind], JSON.stringify(errorBody(ex.provider, kind, message, ex.seq, param)), headers);
 }
 
 /** A 200 JSON body, or its broken form under the `malformed` / `cut` / `stall` / `flood` faults. */

@@ -65,6 +65,12 @@ describe.each(SDKS)('toProviderError with $name SDK errors', ({ sdk }) => {
     expect(toProviderError(apiError(422)).kind).toBe('bad_request');
   });
 
+  it('keeps the field an OpenAI-shaped refusal names (its param), and none otherwise', () => {
+    const named = toProviderError(sdk.APIError.generate(400, { error: { message: 'too long', param: 'messages' } }, undefined, new Headers()));
+    expect(named.param).toBe('messages');
+    expect(toProviderError(apiError(400)).param).toBeUndefined();
+  });
+
   it('maps the SDK timeout to timeout, its abort to aborted and a connection failure to connection', () => {
     expect(toProviderError(new sdk.APIConnectionTimeoutError()).kind).toBe('timeout');
     expect(toProviderError(new sdk.APIUserAbortError()).kind).toBe('aborted');

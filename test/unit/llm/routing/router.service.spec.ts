@@ -134,8 +134,15 @@ describe(RouterService.name, () => {
       const error = await routingErrorOf(sut.run([primary, fallback], NEVER_ABORTED, call));
       expect(error.code).toBe('validation_error');
       expect(error.message).toBe('alpha/m rejected the request: max_tokens too large');
+      expect(error.details).toEqual([{ field: 'body', message: 'max_tokens too large' }]);
       expect(error.target).toBe(primary);
       expect(call).toHaveBeenCalledTimes(1);
+    });
+
+    it("names the field the provider's refusal named", async () => {
+      const call = failing(new ProviderError('bad_request', 'max_tokens too large', 400, undefined, 'max_tokens'));
+      const error = await routingErrorOf(sut.run([primary], NEVER_ABORTED, call));
+      expect(error.details).toEqual([{ field: 'max_tokens', message: 'max_tokens too large' }]);
     });
 
     it('reports a timeout as 504 upstream_timeout', async () => {
