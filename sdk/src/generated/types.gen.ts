@@ -214,7 +214,7 @@ export type ApiClientCreateDto = {
      */
     monthly_budget_usd?: string | null | number;
     /**
-     * Unique name; surrounding spaces are dropped
+     * Unique regardless of case (else 409); surrounding spaces are dropped
      */
     name: string;
     /**
@@ -310,7 +310,7 @@ export type ApiClientUpdateDto = {
      */
     monthly_budget_usd?: string | null | number;
     /**
-     * Unique name; surrounding spaces are dropped
+     * Unique regardless of case (else 409); surrounding spaces are dropped
      */
     name?: string;
     /**
@@ -2193,7 +2193,7 @@ export type CreateApiClientErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `conflict`: conflict: a client with this name exists
+     * `conflict`: conflict: a client with this name (in any case) exists
      */
     409: ErrorEnvelope;
     /**
@@ -2316,7 +2316,7 @@ export type UpdateApiClientErrors = {
      */
     404: ErrorEnvelope;
     /**
-     * `conflict`: conflict: a client with this name exists
+     * `conflict`: conflict: a client with this name (in any case) exists
      */
     409: ErrorEnvelope;
     /**

@@ -115,7 +115,7 @@ class ApiClientFieldsDto {
 }
 
 export class ApiClientCreateDto extends ApiClientFieldsDto {
-  @ApiProperty({ example: 'marketing-admin', description: 'Unique name; surrounding spaces are dropped' })
+  @ApiProperty({ example: 'marketing-admin', description: 'Unique regardless of case (else 409); surrounding spaces are dropped' })
   @trimmed()
   @IsString()
   @MinLength(1, BLANK_NAME)
@@ -125,7 +125,7 @@ export class ApiClientCreateDto extends ApiClientFieldsDto {
 }
 
 export class ApiClientUpdateDto extends ApiClientFieldsDto {
-  @ApiPropertyOptional({ example: 'marketing-admin', description: 'Unique name; surrounding spaces are dropped' })
+  @ApiPropertyOptional({ example: 'marketing-admin', description: 'Unique regardless of case (else 409); surrounding spaces are dropped' })
   @trimmed()
   @OptionalNotNull()
   @IsString()
