@@ -186,7 +186,7 @@ export type ApiClientCreateDto = {
      */
     allowed_providers?: Array<string> | null;
     /**
-     * Fraction of the budget (0–1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
+     * Fraction of the budget (above 0, at most 1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
      */
     budget_alert_threshold?: string | null | number;
     /**
@@ -282,7 +282,7 @@ export type ApiClientUpdateDto = {
      */
     allowed_providers?: Array<string> | null;
     /**
-     * Fraction of the budget (0–1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
+     * Fraction of the budget (above 0, at most 1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
      */
     budget_alert_threshold?: string | null | number;
     /**
