@@ -1339,6 +1339,9 @@ export type PromptCreateDto = {
     description?: string | null;
     model?: string | null;
     name: string;
+    /**
+     * max_tokens (integer 1–1000000), temperature (0–2), top_p (0–1) and stop (array of strings) apply to a call that sets none; another value of these is a 422 naming it (params.max_tokens). Other keys are kept as sent
+     */
     params?: {
         [key: string]: unknown;
     };
@@ -1477,7 +1480,7 @@ export type PromptVersionCreateDto = {
      */
     note?: string | null;
     /**
-     * replaces the params; left out: inherited; null: none
+     * replaces the params; left out: inherited; null: none. max_tokens (integer 1–1000000), temperature (0–2), top_p (0–1) and stop (array of strings) apply to a call that sets none; another value of these is a 422 naming it (params.max_tokens). Other keys are kept as sent
      */
     params?: {
         [key: string]: unknown;
@@ -2949,7 +2952,7 @@ export type CreateSystemTemplateErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3262,7 +3265,7 @@ export type CreateTemplateVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3693,7 +3696,7 @@ export type CreatePromptErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3925,7 +3928,7 @@ export type CreatePromptVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
