@@ -38,7 +38,7 @@ export class ClientsAdminController {
 
   @Post()
   @ApiCreatedResponse({ type: ApiClientResponseDto })
-  @ApiConflictResponse({ description: 'conflict: a client with this name exists' })
+  @ApiConflictResponse({ description: 'conflict: a client with this name (in any case) exists' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
   @ApiOperation({
     summary: 'Create a client',
@@ -62,7 +62,7 @@ export class ClientsAdminController {
   @Patch(':id')
   @ApiOkResponse({ type: ApiClientResponseDto })
   @ApiNotFoundResponse({ description: 'not_found' })
-  @ApiConflictResponse({ description: 'conflict: a client with this name exists' })
+  @ApiConflictResponse({ description: 'conflict: a client with this name (in any case) exists' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
   @ApiOperation({
     summary: 'Update a client',

@@ -15,6 +15,7 @@ import { DEFAULT_LABELS, PromptsRepository, PromptsTransaction } from './prompts
 import { DEFAULT_LABEL, RenderedTemplate, renderSnapshot, TemplateRef } from './prompts.service';
 import { assertDeclarations } from './renderer';
 import { TemplateCache } from './template-cache.service';
+import { assertParams } from './template-params';
 import { assertTemplateSyntax } from './template-syntax';
 import { TEMPLATE_TARGET_CHECK, TemplateTargetCheck } from './template-target';
 import { hasPositiveWeight, VersionWeights, weightErrors } from './version-selection';
@@ -103,6 +104,7 @@ export class PromptLibraryService {
     assertTemplateSyntax({ system_prompt: dto.system_prompt, body: dto.body });
     const fields = toVersionFields(dto, null);
     assertDeclarations(fields.variables, fields.systemPrompt, fields.body);
+    assertParams(fields.params);
     this.assertTarget(fields.provider, fields.model);
     const ownerClientId = actor.kind === 'client' ? actor.clientId : null;
     try {
@@ -130,6 +132,7 @@ export class PromptLibraryService {
    */
   async addVersion(actor: PromptActor, key: string, dto: PromptVersionCreateDto): Promise<PromptTemplateDetailResponseDto> {
     assertTemplateSyntax({ system_prompt: dto.system_prompt, body: dto.body });
+    assertParams(dto.params); // inherited params are not checked again, as inherited texts are not
     const template = await this.locateWritable(actor, key);
     await this.repository.transaction(async (m) => {
       const locked = await this.repository.lockTemplate(m, template.id);

@@ -186,7 +186,7 @@ export type ApiClientCreateDto = {
      */
     allowed_providers?: Array<string> | null;
     /**
-     * Fraction of the budget (0–1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
+     * Fraction of the budget (above 0, at most 1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
      */
     budget_alert_threshold?: string | null | number;
     /**
@@ -214,7 +214,7 @@ export type ApiClientCreateDto = {
      */
     monthly_budget_usd?: string | null | number;
     /**
-     * Unique name; surrounding spaces are dropped
+     * Unique regardless of case (else 409); surrounding spaces are dropped
      */
     name: string;
     /**
@@ -282,7 +282,7 @@ export type ApiClientUpdateDto = {
      */
     allowed_providers?: Array<string> | null;
     /**
-     * Fraction of the budget (0–1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
+     * Fraction of the budget (above 0, at most 1) at which a warning is logged and shown (decimal string or number; answered as a decimal string)
      */
     budget_alert_threshold?: string | null | number;
     /**
@@ -310,7 +310,7 @@ export type ApiClientUpdateDto = {
      */
     monthly_budget_usd?: string | null | number;
     /**
-     * Unique name; surrounding spaces are dropped
+     * Unique regardless of case (else 409); surrounding spaces are dropped
      */
     name?: string;
     /**
@@ -1359,6 +1359,9 @@ export type PromptCreateDto = {
     description?: string | null;
     model?: string | null;
     name: string;
+    /**
+     * max_tokens (integer 1–1000000), temperature (0–2), top_p (0–1) and stop (array of strings) apply to a call that sets none; another value of these is a 422 naming it (params.max_tokens). Other keys are kept as sent
+     */
     params?: {
         [key: string]: unknown;
     };
@@ -1497,7 +1500,7 @@ export type PromptVersionCreateDto = {
      */
     note?: string | null;
     /**
-     * replaces the params; left out: inherited; null: none
+     * replaces the params; left out: inherited; null: none. max_tokens (integer 1–1000000), temperature (0–2), top_p (0–1) and stop (array of strings) apply to a call that sets none; another value of these is a 422 naming it (params.max_tokens). Other keys are kept as sent
      */
     params?: {
         [key: string]: unknown;
@@ -2213,7 +2216,7 @@ export type CreateApiClientErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `conflict`: conflict: a client with this name exists
+     * `conflict`: conflict: a client with this name (in any case) exists
      */
     409: ErrorEnvelope;
     /**
@@ -2336,7 +2339,7 @@ export type UpdateApiClientErrors = {
      */
     404: ErrorEnvelope;
     /**
-     * `conflict`: conflict: a client with this name exists
+     * `conflict`: conflict: a client with this name (in any case) exists
      */
     409: ErrorEnvelope;
     /**
@@ -2969,7 +2972,7 @@ export type CreateSystemTemplateErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3282,7 +3285,7 @@ export type CreateTemplateVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3713,7 +3716,7 @@ export type CreatePromptErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3945,7 +3948,7 @@ export type CreatePromptVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**

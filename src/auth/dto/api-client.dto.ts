@@ -1,12 +1,45 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  ValidationArguments,
+} from 'class-validator';
+import Decimal from 'decimal.js';
 import type { BudgetPeriod } from '../api-client.entity';
-import { DecimalRules } from '../../common/validation/decimal-input';
+import { DecimalRules, parseDecimalInput } from '../../common/validation/decimal-input';
 import { KeepAsSent, NoNulCharacter, OptionalNotNull, ValidateDecimal, ValidateMoneyUsd } from '../../common/validation/validate.decorators';
 
 const FRACTION_RULES: DecimalRules = { maxIntegerDigits: 1, maxDecimals: 4, max: '1' };
 const PERIODS: BudgetPeriod[] = ['day', 'week', 'month'];
+
+/**
+ * An alert threshold of 0 would warn before any spend (and the column's CHECK refuses it): a 422 naming the
+ * field, as every other bad value, not a 500 from the database. Values that are not decimals at all are
+ * left to ValidateDecimal's message.
+ */
+const AboveZero = () =>
+  ValidateBy({
+    name: 'isAboveZero',
+    validator: {
+      validate: (value: unknown) => {
+        const parsed = parseDecimalInput(value, FRACTION_RULES);
+        return !parsed.ok || new Decimal(parsed.text).greaterThan(0);
+      },
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must be greater than 0 (got ${String(args?.value)}); null for no alert`,
+    },
+  });
 /** The largest limits a client (or one of its keys) can be given: what the integer columns hold, with room to spare. */
 export const MAX_RATE_LIMIT_RPM = 10_000_000;
 export const MAX_RATE_LIMIT_TPM = 2_000_000_000;
@@ -58,7 +91,12 @@ class ApiClientFieldsDto {
   @MaxLength(64)
   budget_timezone?: string;
 
-  @ValidateDecimal(FRACTION_RULES, { nullable: true, example: '0.8', description: 'Fraction of the budget (0–1) at which a warning is logged and shown' })
+  @ValidateDecimal(FRACTION_RULES, {
+    nullable: true,
+    example: '0.8',
+    description: 'Fraction of the budget (above 0, at most 1) at which a warning is logged and shown',
+  })
+  @AboveZero()
   budget_alert_threshold?: string | null;
 
   @ApiPropertyOptional({
@@ -115,7 +153,7 @@ class ApiClientFieldsDto {
 }
 
 export class ApiClientCreateDto extends ApiClientFieldsDto {
-  @ApiProperty({ example: 'marketing-admin', description: 'Unique name; surrounding spaces are dropped' })
+  @ApiProperty({ example: 'marketing-admin', description: 'Unique regardless of case (else 409); surrounding spaces are dropped' })
   @trimmed()
   @IsString()
   @MinLength(1, BLANK_NAME)
@@ -125,7 +163,7 @@ export class ApiClientCreateDto extends ApiClientFieldsDto {
 }
 
 export class ApiClientUpdateDto extends ApiClientFieldsDto {
-  @ApiPropertyOptional({ example: 'marketing-admin', description: 'Unique name; surrounding spaces are dropped' })
+  @ApiPropertyOptional({ example: 'marketing-admin', description: 'Unique regardless of case (else 409); surrounding spaces are dropped' })
   @trimmed()
   @OptionalNotNull()
   @IsString()

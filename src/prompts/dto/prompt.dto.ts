@@ -26,9 +26,13 @@ const NAME_MESSAGE = 'name must match ^[a-z0-9][a-z0-9._-]{0,99}$';
 const TEXT_SYNTAX =
   '`{{ name }}` inserts a declared variable; `\\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused';
 
+const PARAMS =
+  'max_tokens (integer 1–1000000), temperature (0–2), top_p (0–1) and stop (array of strings) apply to a call that sets none; ' +
+  'another value of these is a 422 naming it (params.max_tokens). Other keys are kept as sent';
+
 /** When saving a template or a version answers validation_error (for the routes' OpenAPI description). */
 export const TEMPLATE_SAVE_INVALID =
-  'a field is invalid, a variable is used but not declared, system_prompt or body holds a malformed placeholder ' +
+  'a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder ' +
   '(an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve ' +
   '(an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column';
 
@@ -95,7 +99,7 @@ export class PromptVersionFieldsDto {
   @NoNulCharacter()
   model?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { temperature: 0.7, max_tokens: 400 } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { temperature: 0.7, max_tokens: 400 }, description: PARAMS })
   @IsOptional()
   @IsObject()
   @KeepAsSent()
@@ -148,7 +152,12 @@ export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'left out: inherited; null: none' })
   override model?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'replaces the params; left out: inherited; null: none' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: `replaces the params; left out: inherited; null: none. ${PARAMS}`,
+  })
   override params?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'what changed' })

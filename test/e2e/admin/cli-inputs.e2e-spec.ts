@@ -71,6 +71,18 @@ describe('npm run cli refuses what the admin API refuses', () => {
     expect(await count('api_keys')).toBe(keys);
   });
 
+  it('refuses a client name taken in another case, and finds a client by its name in another case', async () => {
+    expect((await cli('client:create', '--name', 'Case-App')).status).toBe(0);
+    const clients = await count('api_clients');
+    const taken = await cli('client:create', '--name', 'CASE-APP');
+    expect(taken.status).toBe(1);
+    expect(taken.stderr).toContain('conflict: A client named "Case-App" already exists');
+    expect(await count('api_clients')).toBe(clients);
+    const keys = await count('api_keys');
+    expect((await cli('key:create', '--client', 'case-app')).status).toBe(0);
+    expect(await count('api_keys')).toBe(keys + 1);
+  });
+
   it('key:rotate with something that is not a key id says so and exits 2', async () => {
     const run = await cli('key:rotate', 'lh_not-an-id');
     expect(run.status).toBe(2);

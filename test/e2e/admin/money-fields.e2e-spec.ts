@@ -59,7 +59,7 @@ describe('money fields accept decimal strings and JSON numbers', () => {
     expect(res.body.error.details).toEqual([{ field: 'monthly_budget_usd', message: 'monthly_budget_usd must be a finite number (got Infinity)' }]);
   });
 
-  it('takes numbers on update too, null clears the budget, and the alert threshold takes a number from 0 to 1', async () => {
+  it('takes numbers on update too, null clears the budget, and the alert threshold takes a number above 0 and at most 1', async () => {
     const created = await createClient({ monthly_budget_usd: '10' }).expect(201);
     const patched = await request(t.url)
       .patch(`/api/admin/clients/${created.body.id}`)
@@ -72,6 +72,20 @@ describe('money fields accept decimal strings and JSON numbers', () => {
     const bad = await request(t.url).patch(`/api/admin/clients/${created.body.id}`).set(admin()).send({ budget_alert_threshold: 1.5 }).expect(422);
     expect(bad.body.error.details).toEqual([{ field: 'budget_alert_threshold', message: 'budget_alert_threshold must be at most 1 (got 1.5)' }]);
   });
+
+  it.each([0, '0', '0.0000'])(
+    'refuses an alert threshold of %p with 422 naming it, on create and on PATCH (the column holds only more than 0)',
+    async (sent) => {
+      const message = `budget_alert_threshold must be greater than 0 (got ${String(sent)}); null for no alert`;
+      const refused = await createClient({ budget_alert_threshold: sent }).expect(422);
+      expect(refused.body.error.details).toEqual([{ field: 'budget_alert_threshold', message }]);
+      const created = await createClient({ budget_alert_threshold: '0.5' }).expect(201);
+      const bad = await request(t.url).patch(`/api/admin/clients/${created.body.id}`).set(admin()).send({ budget_alert_threshold: sent }).expect(422);
+      expect(bad.body.error.details).toEqual([{ field: 'budget_alert_threshold', message }]);
+      const read = await request(t.url).get(`/api/admin/clients/${created.body.id}`).set(admin()).expect(200);
+      expect(read.body.budget_alert_threshold).toBe('0.5');
+    },
+  );
 
   it('takes console prices as numbers, exactly, and answers decimal strings', async () => {
     const res = await request(t.url)

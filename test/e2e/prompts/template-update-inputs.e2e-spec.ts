@@ -87,6 +87,33 @@ describe('template edits that are refused', () => {
     expect((await pg.query(`SELECT count(*)::int AS n FROM prompt_templates WHERE name = 'nul-template'`)).rows[0].n).toBe(0);
   });
 
+  it.each([
+    [{ max_tokens: -5 }, 'params.max_tokens', 'must be an integer from 1 to 1000000 (got -5)'],
+    [{ max_tokens: '400' }, 'params.max_tokens', 'must be an integer from 1 to 1000000 (got "400")'],
+    [{ max_tokens: 1.5 }, 'params.max_tokens', 'must be an integer from 1 to 1000000 (got 1.5)'],
+    [{ temperature: 7 }, 'params.temperature', 'must be a number from 0 to 2 (got 7)'],
+    [{ temperature: 'hot' }, 'params.temperature', 'must be a number from 0 to 2 (got "hot")'],
+    [{ top_p: 2 }, 'params.top_p', 'must be a number from 0 to 1 (got 2)'],
+    [{ stop: 'END' }, 'params.stop', 'must be an array of non-empty strings (got "END")'],
+  ])('refuses params %p, which a call would ignore or have refused, with 422 naming the param; no template, no version', async (params, field, message) => {
+    const created = await request(t.url).post('/api/admin/templates').set(admin()).send({ name: 'bad-params', body: 'Hi', params }).expect(422);
+    expect(created.body.error.details).toEqual([{ field, message }]);
+    expect((await pg.query(`SELECT count(*)::int AS n FROM prompt_templates WHERE name = 'bad-params'`)).rows[0].n).toBe(0);
+    const versions = async () => (await pg.query('SELECT count(*)::int AS n FROM prompt_versions WHERE template_id = $1', [templateId])).rows[0].n as number;
+    const before = await versions();
+    const added = await request(t.url).post(`/api/admin/templates/${templateId}/versions`).set(admin()).send({ params }).expect(422);
+    expect(added.body.error.details).toEqual([{ field, message }]);
+    expect(await versions()).toBe(before);
+    const own = await request(t.url).post('/api/v1/prompts').set('X-API-Key', apiKey).send({ name: 'own-bad-params', body: 'Hi', params }).expect(422);
+    expect(own.body.error.details).toEqual([{ field, message }]);
+  });
+
+  it('takes the params a call uses, and keeps other keys as sent', async () => {
+    const params = { max_tokens: 400, temperature: 0.7, top_p: 1, stop: ['END'], custom: 'kept' };
+    const res = await request(t.url).post('/api/admin/templates').set(admin()).send({ name: 'good-params', body: 'Hi', params }).expect(201);
+    expect(res.body.versions[0].params).toEqual(params);
+  });
+
   it('refuses render with version: null as 422 naming version, not a 404 for "version null"', async () => {
     const res = await request(t.url)
       .post(`/api/admin/templates/${templateId}/render`)

@@ -1,12 +1,18 @@
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKeyCreateDto } from '@sdk';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { allPages } from '../../../lib/all-pages';
 import { data } from '../../../lib/api';
 import { queryRoots } from '../../../lib/query-keys';
 
 export const keysQueryOptions = (clientId: string) =>
   queryOptions({
     queryKey: [...queryRoots.keys, clientId],
-    queryFn: () => data(listApiKeys({ path: { id: clientId }, query: { limit: 100 }, throwOnError: true })),
+    // every page: the list is oldest first, so a client's newest keys are on its last page
+    queryFn: async () => ({
+      items: await allPages((cursor) =>
+        data(listApiKeys({ path: { id: clientId }, query: { limit: 200, ...(cursor ? { cursor } : {}) }, throwOnError: true })),
+      ),
+    }),
   });
 export const useKeys = (clientId: string) => useQuery(keysQueryOptions(clientId));
 

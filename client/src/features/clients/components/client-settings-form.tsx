@@ -116,7 +116,7 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
           <Field label="Period time zone" error={fe('budget_timezone')}>
             <input className="input" value={form.budget_timezone} onChange={(e) => set('budget_timezone', e.target.value)} />
           </Field>
-          <Field label="Alert threshold" hint="Fraction 0–1, e.g. 0.8" error={fe('budget_alert_threshold')}>
+          <Field label="Alert threshold" hint="Fraction above 0, at most 1, e.g. 0.8; empty: none" error={fe('budget_alert_threshold')}>
             <input className="input" inputMode="decimal" value={form.budget_alert_threshold} onChange={(e) => set('budget_alert_threshold', e.target.value)} />
           </Field>
         </div>

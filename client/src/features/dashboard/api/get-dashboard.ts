@@ -1,5 +1,6 @@
 import { getDashboard, listApiClients, listProviders } from '@sdk';
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import { allPages } from '../../../lib/all-pages';
 import { data } from '../../../lib/api';
 import { queryRoots } from '../../../lib/query-keys';
 
@@ -7,13 +8,13 @@ export const dashboardQueryOptions = () =>
   queryOptions({ queryKey: [...queryRoots.dashboard], queryFn: () => data(getDashboard({ throwOnError: true })), refetchInterval: 30_000 });
 export const useDashboard = () => useQuery(dashboardQueryOptions());
 
-/** Clients past their alert threshold or over budget (the client list carries the state). */
+/** Clients past their alert threshold or over budget (the client list carries the state), of every page of the list. */
 export const budgetWatchQueryOptions = () =>
   queryOptions({
     queryKey: [...queryRoots.clients, 'list', 'budget-watch'],
     queryFn: async () => {
-      const page = await data(listApiClients({ query: { limit: 100 }, throwOnError: true }));
-      return page.items.filter((c) => c.budget_alert !== 'none');
+      const clients = await allPages((cursor) => data(listApiClients({ query: { limit: 200, ...(cursor ? { cursor } : {}) }, throwOnError: true })));
+      return clients.filter((c) => c.budget_alert !== 'none');
     },
     refetchInterval: 60_000,
   });

@@ -1,5 +1,6 @@
 import { getGenerationLog, listApiClients, listGenerationLogs, listTemplates, type GenerationLogResponseDto, type ListGenerationLogsData } from '@sdk';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { allPages } from '../../../lib/all-pages';
 import { data } from '../../../lib/api';
 import { queryRoots } from '../../../lib/query-keys';
 
@@ -24,16 +25,16 @@ export const logQueryOptions = (requestId: string) =>
   });
 export const useLog = (requestId: string) => useQuery(logQueryOptions(requestId));
 
-/** Names for the client and template filters. */
+/** Names for the client and template filters: every client and template, not the first page's. */
 export const logFilterChoicesQueryOptions = () =>
   queryOptions({
     queryKey: [...queryRoots.logs, 'filter-choices'],
     queryFn: async () => {
       const [clients, templates] = await Promise.all([
-        data(listApiClients({ query: { limit: 100 }, throwOnError: true })),
-        data(listTemplates({ query: { limit: 100 }, throwOnError: true })),
+        allPages((cursor) => data(listApiClients({ query: { limit: 200, ...(cursor ? { cursor } : {}) }, throwOnError: true }))),
+        allPages((cursor) => data(listTemplates({ query: { limit: 200, ...(cursor ? { cursor } : {}) }, throwOnError: true }))),
       ]);
-      return { clients: clients.items.map((c) => ({ id: c.id, name: c.name })), templates: templates.items.map((t) => ({ id: t.id, name: t.name })) };
+      return { clients: clients.map((c) => ({ id: c.id, name: c.name })), templates: templates.map((t) => ({ id: t.id, name: t.name })) };
     },
     staleTime: 60_000,
   });
