@@ -10,7 +10,7 @@ import { PageQueryDto } from '../common/dto/page-query.dto';
 import { isUuid } from '../common/uuid';
 import { decodeCursor, toPage } from './dto/page.dto';
 import { KeyLookupService } from './key-lookup.service';
-import { isValidTimeZone, periodBounds } from './limits/budget-period';
+import { isValidTimeZone, periodBounds, type PeriodBounds } from './limits/budget-period';
 
 /** The columns an update sets: only the fields the request gave (null included, where the field allows it). */
 function changedColumns(dto: ApiClientUpdateDto): Partial<ApiClient> {
@@ -67,7 +67,7 @@ export class ClientsService {
     const limit = query.limit ?? 50;
     const rows = await this.clients.list(limit + 1, decodeCursor(query.cursor));
     const page = toPage(rows, limit, (row) => row);
-    return { items: await Promise.all(page.items.map((row) => this.toDto(row))), next_cursor: page.next_cursor };
+    return { items: await this.toDtos(page.items), next_cursor: page.next_cursor };
   }
 
   async get(id: string): Promise<ApiClientResponseDto> {
@@ -118,7 +118,35 @@ export class ClientsService {
 
   private async toDto(c: ApiClient): Promise<ApiClientResponseDto> {
     const period = periodBounds(c.budgetPeriod, c.budgetTimezone);
-    const spent = new Decimal(await this.spend.clientSpend(c.id, period.start, period.end));
+    return this.dtoOf(c, period, await this.spend.clientSpend(c.id, period.start, period.end));
+  }
+
+  /** A page of clients with their spend: one read per budget period among them (usually one), not one per client. */
+  private async toDtos(clients: readonly ApiClient[]): Promise<ApiClientResponseDto[]> {
+    const byPeriod = new Map<string, ApiClient[]>();
+    for (const c of clients) {
+      const key = `${c.budgetPeriod} ${c.budgetTimezone}`;
+      const group = byPeriod.get(key);
+      if (group) group.push(c);
+      else byPeriod.set(key, [c]);
+    }
+    const dtos = new Map<string, ApiClientResponseDto>();
+    await Promise.all(
+      [...byPeriod.values()].map(async (group) => {
+        const period = periodBounds(group[0].budgetPeriod, group[0].budgetTimezone);
+        const spent = await this.spend.clientsSpend(
+          group.map((c) => c.id),
+          period.start,
+          period.end,
+        );
+        for (const c of group) dtos.set(c.id, this.dtoOf(c, period, spent.get(c.id)!));
+      }),
+    );
+    return clients.map((c) => dtos.get(c.id)!);
+  }
+
+  private dtoOf(c: ApiClient, period: PeriodBounds, spentUsd: string): ApiClientResponseDto {
+    const spent = new Decimal(spentUsd);
     let alert: BudgetAlertState = 'none';
     let remaining: string | null = null;
     if (c.monthlyBudgetUsd !== null) {

@@ -118,6 +118,12 @@ export class BillingReadService {
     return money(await this.reports.clientCost(clientId, parts, Date.now()));
   }
 
+  /** clientSpend of several clients over the same range, in one read: each id's spend ('0' for none). */
+  async clientsSpend(clientIds: readonly string[], from: Date, to: Date): Promise<Map<string, string>> {
+    const costs = await this.reports.clientsCost(clientIds, splitRange(from, to), Date.now());
+    return new Map(clientIds.map((id) => [id, money(costs.get(id))]));
+  }
+
   /** Usage series for one client (client routes) or across clients (admin). */
   async usage(filter: UsageFilter): Promise<UsageResponseDto> {
     const { selection, from, to, granularity } = usageSelection(filter);

@@ -78,19 +78,32 @@ export class UsageReportsRepository {
    * current hour from its hourly bucket, which holds nothing later than now.
    */
   async clientCost(clientId: string, parts: readonly RangePart[], now: number): Promise<string | null> {
-    const params: unknown[] = [clientId];
+    return (await this.clientsCost([clientId], parts, now)).get(clientId) ?? null;
+  }
+
+  /**
+   * The same for several clients over one range, in one statement (a page of clients is one
+   * read, not one per client): each client's total by id; a client with nothing priced is absent.
+   */
+  async clientsCost(clientIds: readonly string[], parts: readonly RangePart[], now: number): Promise<Map<string, string | null>> {
+    if (clientIds.length === 0 || parts.length === 0) return new Map();
+    const params: unknown[] = [clientIds];
+    const sum = (from: string, where: string) => `SELECT client_id, sum(cost_usd) AS c FROM ${from} WHERE client_id = ANY($1) AND ${where} GROUP BY client_id`;
     const selects = parts.map((part) => {
       if (part.source === 'log' && part.to.getTime() >= now && part.from.getTime() === floorTo(part.from, 'hour').getTime()) {
         params.push(part.from.toISOString());
-        return `SELECT sum(cost_usd) AS c FROM llm_hourly_costs WHERE client_id = $1 AND bucket = $${params.length}`;
+        return sum('llm_hourly_costs', `bucket = $${params.length}`);
       }
       params.push(part.from.toISOString(), part.to.toISOString());
       const [a, b] = [`$${params.length - 1}`, `$${params.length}`];
-      if (part.source === 'log') return `SELECT sum(cost_usd) AS c FROM llm_generation_log WHERE client_id = $1 AND created_at >= ${a} AND created_at < ${b}`;
-      return `SELECT sum(cost_usd) AS c FROM ${ROLLUP_TABLE[part.source]} WHERE client_id = $1 AND bucket >= ${a} AND bucket < ${b}`;
+      if (part.source === 'log') return sum('llm_generation_log', `created_at >= ${a} AND created_at < ${b}`);
+      return sum(ROLLUP_TABLE[part.source], `bucket >= ${a} AND bucket < ${b}`);
     });
-    const rows: { total: string | null }[] = await this.dataSource.query(`SELECT sum(c)::text AS total FROM (${selects.join(' UNION ALL ')}) parts`, params);
-    return rows[0]?.total ?? null;
+    const rows: { client_id: string; total: string | null }[] = await this.dataSource.query(
+      `SELECT client_id::text AS client_id, sum(c)::text AS total FROM (${selects.join(' UNION ALL ')}) parts GROUP BY client_id`,
+      params,
+    );
+    return new Map(rows.map((row) => [row.client_id, row.total]));
   }
 
   /** The usage report's rows, ordered by bucket (and group). */

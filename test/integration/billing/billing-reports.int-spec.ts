@@ -115,3 +115,56 @@ describe('billing reports', () => {
     expect(after.n).toBe(before.n);
   });
 });
+
+describe(`${BillingReadService.name}.clientsSpend`, () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let recorder: UsageRecorder;
+  const records = new Map<string, UsageRecord[]>();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await openDataSource(db.url);
+    recorder = newRecorder(dataSource).recorder;
+    const random = mulberry32(17);
+    for (const [budget, count] of [
+      ['50', 600],
+      ['10', 300],
+      ['5', 0],
+    ] as const) {
+      const id = await insertClient(dataSource, budget);
+      records.set(
+        id,
+        Array.from({ length: count }, () => syntheticRecord(random, [id], Date.now(), 60)),
+      );
+    }
+    await Promise.all([...records.values()].flat().map((r) => recorder.record(r)));
+  });
+
+  afterAll(async () => {
+    await recorder.beforeApplicationShutdown();
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it("reads several clients' spend in one go, each exactly what clientSpend says and the log sums", async () => {
+    const sut = newBillingReads(dataSource);
+    const ids = [...records.keys()];
+    const random = mulberry32(3);
+    for (let i = 0; i < 10; i++) {
+      const a = Date.now() - Math.floor(random() * 60 * DAY);
+      const b = i % 3 === 0 ? Date.now() + 1_000 : a + Math.floor(random() * 30 * DAY);
+      const spends = await sut.clientsSpend(ids, new Date(a), new Date(b));
+      expect([...spends.keys()]).toEqual(ids);
+      for (const id of ids) {
+        const expected = records
+          .get(id)!
+          .filter((r) => r.createdAt.getTime() >= a && r.createdAt.getTime() < b)
+          .reduce((sum, r) => sum.plus(r.costUsd ?? 0), new Decimal(0));
+        expect(spends.get(id)).toBe(expected.toFixed());
+        expect(await sut.clientSpend(id, new Date(a), new Date(b))).toBe(expected.toFixed());
+      }
+    }
+    expect(await sut.clientsSpend([], new Date(0), new Date())).toEqual(new Map());
+  });
+});
