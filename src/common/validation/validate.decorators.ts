@@ -66,12 +66,19 @@ export function ValidateMoneyUsd(options: DecimalFieldOptions): PropertyDecorato
  */
 export function isoDateProblem(value: unknown): string | undefined {
   const problem = 'must be an ISO 8601 date or date-time such as 2026-12-01 or 2026-12-01T09:30:00Z';
-  if (typeof value !== 'string' || !isISO8601(value, { strict: true })) return problem;
-  const year = new Date(value).getUTCFullYear();
-  if (Number.isNaN(year)) return problem;
-  if (year < 1 || year > 9999) return 'must be between the years 1 and 9999';
+  // the calendar form only; the day checked here, as IsISO8601's strict mode misreads years 1-99 (as 1901-1999)
+  const ymd = typeof value === 'string' && isISO8601(value) ? CALENDAR_DATE.exec(value) : null;
+  if (!ymd || Number.isNaN(new Date(value as string).getTime())) return problem;
+  const [year, month, day] = ymd.slice(1).map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return problem;
+  if (year < 1) return 'must be between the years 1 and 9999';
   return undefined;
 }
+
+/** year-month-day with dashes: not the week (2026-W01), ordinal (2026-335) or basic (20261201) forms */
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})(?![\d])/;
 
 /** An ISO 8601 date or date-time query or body field, refused with a message naming it when it is not a real date. */
 export function IsIsoDate(): PropertyDecorator {

@@ -1,6 +1,16 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, bodyNotAnObject, ErrorDetail } from '../errors/app-error';
 
+/** Rules on what a value is; when one of them fails, the rules on its size or form have nothing to add. */
+const TYPE_RULES = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject']);
+
+/** The messages that say what is wrong: a refused null alone, else a wrong type alone, else every rule that failed. */
+function decisive(constraints: Record<string, string>): string[] {
+  if (constraints.isNotNull) return [constraints.isNotNull];
+  const types = Object.entries(constraints).flatMap(([rule, message]) => (TYPE_RULES.has(rule) ? [message] : []));
+  return types.length > 0 ? types : Object.values(constraints);
+}
+
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
@@ -8,7 +18,7 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
     if (error.value === undefined && error.constraints && !('whitelistValidation' in error.constraints)) {
       return [{ field, message: `${field} is required` }];
     }
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
+    const own = decisive(error.constraints ?? {}).map((message) => ({
       field,
       message: message.replace(/^property (\S+) should not exist$/, `unknown field "${field}"`),
     }));

@@ -71,8 +71,22 @@ describe('client and key edits from a careless operator', () => {
       .send({ description: 'after', [field]: null })
       .expect(422);
     expect(res.body.error.code).toBe('validation_error');
-    expect(res.body.error.details).toContainEqual({ field, message });
+    // the null alone: not also every rule a value would have had to pass (length, type, …)
+    expect(res.body.error.details).toEqual([{ field, message }]);
     expect(await clientRow(created.body.id)).toEqual(before);
+  });
+
+  it.each([
+    ['rate_limit_rpm', 'abc', 'rate_limit_rpm must be an integer number'],
+    ['name', 42, 'name must be a string'],
+  ])('refuses %s of the wrong type with that one problem, not its range or length too', async (field, value, message) => {
+    const created = await createClient().expect(201);
+    const res = await request(t.url)
+      .patch(`/api/admin/clients/${created.body.id}`)
+      .set(admin())
+      .send({ [field]: value })
+      .expect(422);
+    expect(res.body.error.details).toEqual([{ field, message }]);
   });
 
   it('refuses a blank name on create and on PATCH, creating and changing nothing', async () => {
