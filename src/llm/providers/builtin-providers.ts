@@ -50,3 +50,11 @@ assertUnique(
   DESCRIPTORS.flatMap((d) => Object.keys(d.modelAliases ?? {})),
   'model alias',
 );
+
+/**
+ * `provider/model` → what a built-in provider's model is (chat, embedding, image), for the models its
+ * descriptor lists. A custom provider's models, and models a descriptor does not list, are of no known kind.
+ */
+export const BUILTIN_MODEL_KINDS: ReadonlyMap<string, ProviderDescriptor['models'][number]['kind']> = new Map(
+  DESCRIPTORS.flatMap((d) => d.models.map((m) => [`${d.id}/${m.id}`, m.kind] as const)),
+);

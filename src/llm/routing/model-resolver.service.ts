@@ -4,6 +4,7 @@ import { ModelCatalog } from './model-catalog';
 import { LlmProvider, ProviderModel } from '../providers/llm-provider';
 import type { ProviderCapability } from '../providers/provider-descriptor';
 import { ProviderRegistry } from '../providers/provider-registry';
+import { BUILTIN_MODEL_KINDS } from '../providers/builtin-providers';
 
 /** A resolved model: which strategy serves it and under which id. */
 export interface ModelTarget {
@@ -93,11 +94,29 @@ export class ModelResolver {
       .map((p) => p.id);
   }
 
-  /** A named model, or the default of its kind when none is named. */
+  /**
+   * A named model, or the default of its kind when none is named. A built-in provider's model of
+   * another kind (a chat model for embeddings, an embedding model for chat) is a 400 naming it,
+   * before any provider is called; a model of no known kind is passed on.
+   */
   targetFor(model: string | undefined, provider: string | undefined, kind: ModelKind): ModelTarget {
-    return model ? this.resolve(model, provider) : this.defaultTarget(kind, provider);
+    if (!model) return this.defaultTarget(kind, provider);
+    const target = this.resolve(model, provider);
+    const known = BUILTIN_MODEL_KINDS.get(target.id);
+    if (known !== undefined && known !== kind) throw this.wrongKind(target, known, kind);
+    return target;
+  }
+
+  private wrongKind(target: ModelTarget, known: ModelKind, wanted: ModelKind): AppError {
+    const suggestion = target.provider.listModels().find((m) => m.kind === wanted);
+    const hint = suggestion ? ` such as ${target.providerId}/${suggestion.id}` : '';
+    return new AppError('validation_error', `${target.id} is ${KIND_NAMES[known]}; this route takes ${KIND_NAMES[wanted]}${hint}`, [
+      { field: 'model', message: `${KIND_NAMES[known]}, not ${KIND_NAMES[wanted]}` },
+    ]);
   }
 }
+
+const KIND_NAMES: Record<ModelKind, string> = { chat: 'a chat model', embedding: 'an embedding model', image: 'an image model' };
 
 function targetOf(provider: LlmProvider, model: string): ModelTarget {
   if (model === '') throw new AppError('validation_error', `Model name missing after "${provider.id}/"`, [{ field: 'model', message: 'empty model name' }]);

@@ -52,6 +52,30 @@ describe('/v1 request validation through the official SDKs (e2e)', () => {
   const details = (error: { error?: unknown }) => (error.error as { details?: { field: string }[]; error?: { details?: { field: string }[] } }) ?? {};
   const fieldsOf = (error: { error?: unknown }) => (details(error).details ?? details(error).error?.details ?? []).map((d) => d.field);
 
+  describe('a model of another kind', () => {
+    it('is a 400 naming model on embeddings, chat, responses, messages and images, before any provider is called', async () => {
+      const refusals = [
+        openAiRefusal(openai.embeddings.create({ model: 'openai/gpt-4o-mini', input: 'hello' })),
+        openAiRefusal(openai.chat.completions.create({ model: 'openai/text-embedding-3-small', messages: [{ role: 'user', content: 'hi' }] })),
+        openAiRefusal(openai.responses.create({ model: 'openai/dall-e-3', input: 'hi' })),
+        openAiRefusal(openai.images.generate({ model: 'openai/gpt-4o-mini', prompt: 'a cat' })),
+      ];
+      for (const error of await Promise.all(refusals)) {
+        expect(error.param).toBe('model');
+        expect(error.message).toMatch(/is an? (chat|embedding|image) model; this route takes/);
+      }
+      const error = await anthropicRefusal(
+        anthropic.messages.create({ model: 'openai/text-embedding-3-small', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+      );
+      expect(fieldsOf(error)).toEqual(['model']);
+    });
+
+    it("names the provider's model of the kind asked", async () => {
+      const error = await openAiRefusal(openai.embeddings.create({ model: 'openai/gpt-4o-mini', input: 'hello' }));
+      expect(error.message).toBe('400 openai/gpt-4o-mini is a chat model; this route takes an embedding model such as openai/text-embedding-3-small');
+    });
+  });
+
   describe('tools', () => {
     const lookup = { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } };
 

@@ -59,6 +59,22 @@ describe(ModelResolver.name, () => {
     expect(sut.targetFor(undefined, 'groq', 'chat').id).toBe('groq/llama-3.3-70b-versatile');
   });
 
+  it("refuses a built-in provider's model of another kind, naming one of the kind asked, and passes models of no known kind", () => {
+    expect(() => sut.targetFor('openai/gpt-4o-mini', undefined, 'embedding')).toThrow(
+      expect.objectContaining({
+        code: 'validation_error',
+        message: 'openai/gpt-4o-mini is a chat model; this route takes an embedding model such as openai/text-embedding-3-small',
+        details: [{ field: 'model', message: 'a chat model, not an embedding model' }],
+      }),
+    );
+    expect(() => sut.targetFor('text-embedding-3-small', undefined, 'chat')).toThrow(
+      expect.objectContaining({ details: [{ field: 'model', message: 'an embedding model, not a chat model' }] }),
+    );
+    expect(sut.targetFor('openai/text-embedding-3-small', undefined, 'embedding').id).toBe('openai/text-embedding-3-small');
+    // not in OpenAI's list (a fine-tune, a newer model): no kind known, the provider decides
+    expect(sut.targetFor('openai/ft:gpt-4o-mini:acme', undefined, 'embedding').id).toBe('openai/ft:gpt-4o-mini:acme');
+  });
+
   it('refuses a request without a model when no configured provider offers that kind', () => {
     expect(() => sut.defaultTarget('image')).toThrow(expect.objectContaining({ code: 'validation_error', details: [{ field: 'model', message: 'required' }] }));
   });
