@@ -46,6 +46,8 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   // with Node's 5 s the server closes it first, and a request sent on it meanwhile fails (a 502 there)
   app.getHttpServer().keepAliveTimeout = config.httpKeepAliveTimeoutMs;
   app.disable('x-powered-by');
+  // the client address of the admin sign-in throttle: the peer's, or behind trusted proxies the one X-Forwarded-For names
+  app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders());
   app.set('etag', false);
   app.useGlobalPipes(createValidationPipe());

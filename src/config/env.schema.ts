@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parsePriceOverrides } from '../llm/pricing/pricing.service';
 import { BUILTIN_PROVIDER_NAMES, BUILTIN_PROVIDERS, EnvProviderId } from '../llm/providers/builtin-providers';
 
@@ -61,6 +62,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** how long the server keeps an idle client connection open (longer than a load balancer's own idle timeout) */
   httpKeepAliveTimeoutMs: number;
+  /** which peers' X-Forwarded-For names the client (Express's `trust proxy`): none by default */
+  trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {
@@ -181,6 +184,39 @@ function builtinProviderEnv(reader: EnvReader): Record<EnvProviderId, BuiltinPro
   return Object.fromEntries(entries) as Record<EnvProviderId, BuiltinProviderEnv>;
 }
 
+/** `false` (the peer is the client), a number of proxy hops in front, or the proxies' addresses and ranges. */
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An IPv4 or IPv6 address, optionally with a /prefix of the right length. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: unset (or `false`), a number of proxies in front (`1`), or a comma-separated list of
+ * the proxies' addresses, CIDR ranges and the names loopback, linklocal, uniquelocal.
+ */
+function parseTrustProxy(r: EnvReader): TrustProxy {
+  const value = r.raw('TRUST_PROXY')?.trim();
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return r.int('TRUST_PROXY', 0, 0, 100);
+  const entries = value.split(',').map((e) => e.trim());
+  const wrong = entries.find((e) => !TRUST_PROXY_NAMES.includes(e) && !isAddressOrRange(e));
+  if (wrong !== undefined) {
+    const expected = 'a number of proxies, or addresses, CIDR ranges and loopback/linklocal/uniquelocal separated by commas';
+    r.problems.push(`TRUST_PROXY: expected ${expected}; "${wrong}" is none of them`);
+    return false;
+  }
+  return entries;
+}
+
 export function parseEnv(env: Env): AppConfig {
   const r = new EnvReader(env);
   const config: AppConfig = {
@@ -215,6 +251,7 @@ export function parseEnv(env: Env): AppConfig {
     usageSynchronousCommit: r.oneOf('USAGE_SYNCHRONOUS_COMMIT', ['on', 'off'] as const, 'on') === 'on',
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 25_000, 0, 3_600_000),
     httpKeepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 3_600_000),
+    trustProxy: parseTrustProxy(r),
   };
   if (config.priceOverrides !== undefined) {
     try {

@@ -46,6 +46,17 @@ describe('parseEnv', () => {
     expect(problemsOf({ PRICE_OVERRIDES: '{"openai/gpt-4o":{"input_per_m":"2.5"}}' })[0]).toMatch(/^PRICE_OVERRIDES: .*openai\/gpt-4o.*output_per_m/);
   });
 
+  it('reads TRUST_PROXY as none, a number of proxies, or their addresses and ranges', () => {
+    expect(parseEnv({}).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    const listed = ['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.10'];
+    expect(parseEnv({ TRUST_PROXY: listed.join(', ') }).trustProxy).toEqual(listed);
+    for (const wrong of ['true', '10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/8', 'loopback,,10.0.0.1']) {
+      expect(problemsOf({ TRUST_PROXY: wrong })[0]).toMatch(/^TRUST_PROXY: expected a number of proxies, or addresses, CIDR ranges/);
+    }
+  });
+
   it("waits for the usage records' flush to disk unless told not to", () => {
     expect(parseEnv({ USAGE_SYNCHRONOUS_COMMIT: 'on' }).usageSynchronousCommit).toBe(true);
     expect(parseEnv({ USAGE_SYNCHRONOUS_COMMIT: 'off' }).usageSynchronousCommit).toBe(false);
