@@ -57,6 +57,9 @@ export function ValidateMoneyUsd(options: DecimalFieldOptions): PropertyDecorato
   return ValidateDecimal(MONEY_RULES, options);
 }
 
+/** year-month-day with dashes: not the week (2026-W01), ordinal (2026-335) or basic (20261201) forms */
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})(?![\d])/;
+
 /**
  * Why `value` is not a date LLMHub can use, or undefined when it is one: an
  * ISO 8601 date or date-time that names a real day (class-validator's plain
@@ -76,9 +79,6 @@ export function isoDateProblem(value: unknown): string | undefined {
   if (year < 1) return 'must be between the years 1 and 9999';
   return undefined;
 }
-
-/** year-month-day with dashes: not the week (2026-W01), ordinal (2026-335) or basic (20261201) forms */
-const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})(?![\d])/;
 
 /** An ISO 8601 date or date-time query or body field, refused with a message naming it when it is not a real date. */
 export function IsIsoDate(): PropertyDecorator {

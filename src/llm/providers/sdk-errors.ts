@@ -81,17 +81,17 @@ function kindOfStatus(status: number): ProviderError['kind'] {
  * {type, message}}`) and, finding no top-level message, makes its message the body's JSON; the
  * nested message is what Anthropic said, as the OpenAI SDK's message is OpenAI's.
  */
+function upstreamMessage(apiError: Error & { error?: unknown }, status: number | undefined): string {
+  const nested = (apiError.error as { error?: { message?: unknown } } | undefined)?.error?.message;
+  if (typeof nested !== 'string' || nested === '') return apiError.message;
+  return status === undefined ? nested : `${status} ${nested}`;
+}
+
 /** The field an OpenAI-shaped refusal names: the SDK's `param` (OpenAI's SDK), else the error body's (Groq's SDK keeps the whole body). */
 function refusedParam(apiError: Error & { error?: unknown; param?: unknown }): string | undefined {
   const body = apiError.error as { param?: unknown; error?: { param?: unknown } } | undefined;
   const param = apiError.param ?? body?.param ?? body?.error?.param;
   return typeof param === 'string' && param !== '' ? param : undefined;
-}
-
-function upstreamMessage(apiError: Error & { error?: unknown }, status: number | undefined): string {
-  const nested = (apiError.error as { error?: { message?: unknown } } | undefined)?.error?.message;
-  if (typeof nested !== 'string' || nested === '') return apiError.message;
-  return status === undefined ? nested : `${status} ${nested}`;
 }
 
 /** Name and message of anything thrown; errors from another realm (undici inside jest) fail `instanceof Error`. */
