@@ -3,6 +3,12 @@ import { AppError, ErrorDetail } from '../common/errors/app-error';
 /** The largest max_tokens a call may ask for (the generate route's bound). */
 const MAX_TOKENS = 1_000_000;
 
+/** A value as a message quotes it: JSON, cut short (a param may hold anything, of any size). */
+function quoted(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 80 ? `${json.slice(0, 80)}…` : json;
+}
+
 /**
  * The params a call takes from its template version where the request sets none (max_tokens,
  * temperature, top_p, stop), checked as the request's own would be: a value the planner would
@@ -18,7 +24,7 @@ export function paramErrors(params: Readonly<Record<string, unknown>> | null | u
     const value = params[key];
     const kind = integer ? 'an integer' : 'a number';
     if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-      errors.push({ field: `params.${key}`, message: `must be ${kind} from ${min} to ${max} (got ${JSON.stringify(value)})` });
+      errors.push({ field: `params.${key}`, message: `must be ${kind} from ${min} to ${max} (got ${quoted(value)})` });
     }
   };
   number('max_tokens', 1, MAX_TOKENS, true);
@@ -27,7 +33,7 @@ export function paramErrors(params: Readonly<Record<string, unknown>> | null | u
   if ('stop' in params) {
     const stop = params.stop;
     if (!Array.isArray(stop) || !stop.every((s) => typeof s === 'string' && s !== '')) {
-      errors.push({ field: 'params.stop', message: `must be an array of non-empty strings (got ${JSON.stringify(stop)})` });
+      errors.push({ field: 'params.stop', message: `must be an array of non-empty strings (got ${quoted(stop)})` });
     }
   }
   return errors;

@@ -18,3 +18,11 @@ describe('paramErrors', () => {
     expect(paramErrors({ max_tokens: null })).toEqual([{ field: 'params.max_tokens', message: 'must be an integer from 1 to 1000000 (got null)' }]);
   });
 });
+
+describe('paramErrors quoting', () => {
+  it('quotes a huge value cut short', () => {
+    const [error] = paramErrors({ max_tokens: 'x'.repeat(10_000) });
+    expect(error.field).toBe('params.max_tokens');
+    expect(error.message.length).toBeLessThan(200);
+  });
+});
