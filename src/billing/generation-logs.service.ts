@@ -39,10 +39,24 @@ export const logCursor = cursorCodec<string>({
   invalid: { message: 'cursor is not valid', detail: 'use next_cursor from a previous page' },
 });
 
+/**
+ * A text a spreadsheet would read as a formula: one starting with =, +, -, @, a tab or a carriage
+ * return (OWASP's list), or their full-width forms, which some spreadsheets read the same way.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A text value that
+ * a spreadsheet would run as a formula (a client named `=HYPERLINK(…)`) gets a leading `'` and
+ * is quoted, so it opens as the text it is; numbers are written as they are.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : `${value as string | number | boolean}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  let text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : `${value as string}`;
+  const formula = FORMULA_START.test(text);
+  if (formula) text = `'${text}`;
+  return formula || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** The raw log for the admin console: keyset-paged lists, single rows, and the streamed CSV export. */
