@@ -35,7 +35,7 @@ function parseDate(value: string | undefined, field: string, fallback: Date): Da
 export function reportRange(fromRaw: string | undefined, toRaw: string | undefined, granularity: Granularity, now = new Date()) {
   const to = parseDate(toRaw, 'to', now);
   const from = parseDate(fromRaw, 'from', new Date(to.getTime() - 30 * DAY_MS));
-  assertFromBeforeTo(from, to);
+  assertFromBeforeTo(from, toRaw === undefined ? undefined : to, now);
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS[granularity] * DAY_MS) {
     const message = `range too large for granularity ${granularity} (at most ${MAX_RANGE_DAYS[granularity]} days)`;
     throw new AppError('validation_error', message, [{ field: 'granularity', message }]);
