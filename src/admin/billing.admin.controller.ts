@@ -53,7 +53,10 @@ export class BillingAdminController {
   })
   @ApiOperation({
     summary: 'Export usage as CSV',
-    description: 'The rows of GET /api/admin/billing/usage for the same parameters, streamed as CSV (money as decimal strings).',
+    description:
+      'The rows of GET /api/admin/billing/usage for the same parameters, streamed as CSV (money as decimal strings). A text field ' +
+      "starting with =, +, -, @, a tab or a carriage return (a client or template named `=HYPERLINK(…)`) gets a leading `'` so a " +
+      'spreadsheet opens it as text, not as a formula.',
   })
   async exportUsageCsv(@Query() q: AdminUsageQueryDto, @Res() res: Response): Promise<void> {
     let started = false;

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { AppError } from '../common/errors/app-error';
 import { assertFromBeforeTo } from '../common/validation/date-range';
 import { BillingSummaryResponseDto, TopSpendersResponseDto, UsageGroup, UsageItemDto, UsageResponseDto, UsageTotalsDto } from './dto/billing.dto';
-import { addUnits, floorTo, Granularity, splitRange } from './rollup-buckets';
+import { addUnits, ceilTo, floorTo, Granularity, splitRange } from './rollup-buckets';
 import { RollupSelection, Row, UsageReportsRepository } from './usage-reports.repository';
 
 export interface UsageFilter {
@@ -35,7 +35,7 @@ function parseDate(value: string | undefined, field: string, fallback: Date): Da
 export function reportRange(fromRaw: string | undefined, toRaw: string | undefined, granularity: Granularity, now = new Date()) {
   const to = parseDate(toRaw, 'to', now);
   const from = parseDate(fromRaw, 'from', new Date(to.getTime() - 30 * DAY_MS));
-  assertFromBeforeTo(from, to);
+  assertFromBeforeTo(from, toRaw === undefined ? undefined : to, now);
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS[granularity] * DAY_MS) {
     const message = `range too large for granularity ${granularity} (at most ${MAX_RANGE_DAYS[granularity]} days)`;
     throw new AppError('validation_error', message, [{ field: 'granularity', message }]);
@@ -124,14 +124,18 @@ export class BillingReadService {
     return new Map(clientIds.map((id) => [id, money(costs.get(id))]));
   }
 
-  /** Usage series for one client (client routes) or across clients (admin). */
+  /**
+   * Usage series for one client (client routes) or across clients (admin). The figures are whole
+   * rollup buckets, so `from` and `to` answer the range they cover: the requested one widened to
+   * the granularity (a report from 10:30 by hour counts the calls from 10:00).
+   */
   async usage(filter: UsageFilter): Promise<UsageResponseDto> {
-    const { selection, from, to, granularity } = usageSelection(filter);
+    const { selection, to, granularity } = usageSelection(filter);
     const rows = await this.reports.usage(selection);
     const items = rows.map(toUsageItem);
     return {
-      from: from.toISOString(),
-      to: to.toISOString(),
+      from: selection.from.toISOString(),
+      to: ceilTo(to, granularity).toISOString(),
       granularity,
       group_by: filter.groupBy ?? null,
       items,
@@ -160,16 +164,17 @@ export class BillingReadService {
     };
   }
 
-  /** Clients by cost over a range (default: this month), from the coarsest rollup aligned with it. */
+  /** Clients by cost over a range (default: this month), from the coarsest rollup aligned with its start. */
   async topSpenders(fromRaw: string | undefined, toRaw: string | undefined, limit = 10): Promise<TopSpendersResponseDto> {
     const now = new Date();
     const { from, to } = reportRange(fromRaw ?? floorTo(now, 'month').toISOString(), toRaw, 'month', now);
     const unit: Granularity =
       floorTo(from, 'month').getTime() === from.getTime() ? 'month' : floorTo(from, 'day').getTime() === from.getTime() ? 'day' : 'hour';
     const rows = await this.reports.topSpenders(unit, floorTo(from, unit), to, limit);
+    // whole buckets of that rollup: the range they cover
     return {
-      from: from.toISOString(),
-      to: to.toISOString(),
+      from: floorTo(from, unit).toISOString(),
+      to: ceilTo(to, unit).toISOString(),
       items: rows.map((row) => {
         const t = totalsOf([row]);
         return {

@@ -31,18 +31,50 @@ function toItem(row: LogRow): GenerationLogResponseDto {
   return { request_id: id, created_at: created_at.toISOString(), ...rest, cost_usd: cost_usd === null ? null : money(cost_usd) };
 }
 
+/** created_at as PostgreSQL prints a timestamptz (DateStyle ISO): `2026-11-30 19:21:32.123456+00`, an offset with minutes or seconds too. */
+const PG_TIMESTAMPTZ_TEXT = /^(\d{4,6})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::[0-5]\d){0,2}$/;
+
+/**
+ * The text when it is a timestamp PostgreSQL could have printed for created_at: a real calendar
+ * day and time of day, an offset it accepts. Anything else (`2026-99-99 …`, `1`, `Dec 2 2026`)
+ * would reach the query as a cast PostgreSQL refuses (a 500) or reads some other way.
+ */
+function parseCreatedAtKey(text: string): string | undefined {
+  const match = PG_TIMESTAMPTZ_TEXT.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second, offsetHours] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year); // Date.UTC reads years 0-99 as 1900-1999
+  const realDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return year >= 1 && realDay && hour < 24 && minute < 60 && second < 60 && offsetHours <= 15 ? text : undefined;
+}
+
 /** Newest first by (created_at, id): the key is PostgreSQL's own text of created_at, microseconds kept. */
 export const logCursor = cursorCodec<string>({
   layout: 'json',
   keyToText: (createdAtKey) => createdAtKey,
-  parseKey: (text) => (!Number.isNaN(new Date(text.replace(' ', 'T')).getTime()) || /^\d{4}-/.test(text) ? text : undefined),
+  parseKey: parseCreatedAtKey,
   invalid: { message: 'cursor is not valid', detail: 'use next_cursor from a previous page' },
 });
 
+/**
+ * A text a spreadsheet would read as a formula: one starting with =, +, -, @, a tab or a carriage
+ * return (OWASP's list), or their full-width forms, which some spreadsheets read the same way.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A text value that
+ * a spreadsheet would run as a formula (a client named `=HYPERLINK(…)`) gets a leading `'` and
+ * is quoted, so it opens as the text it is; numbers are written as they are.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : `${value as string | number | boolean}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  let text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : `${value as string}`;
+  const formula = FORMULA_START.test(text);
+  if (formula) text = `'${text}`;
+  return formula || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** The raw log for the admin console: keyset-paged lists, single rows, and the streamed CSV export. */

@@ -30,6 +30,11 @@ export function isAligned(t: Date, unit: Granularity): boolean {
   return floorTo(t, unit).getTime() === t.getTime();
 }
 
+/** End of the UTC hour/day/month containing `t` (`t` itself when it starts one). */
+export function ceilTo(t: Date, unit: Granularity): Date {
+  return isAligned(t, unit) ? t : addUnits(floorTo(t, unit), unit, 1);
+}
+
 /** A piece of a time range read from one rollup (or, for partial hours, from the log). */
 export interface RangePart {
   source: Granularity | 'log';
@@ -50,19 +55,18 @@ export function splitRange(from: Date, to: Date): RangePart[] {
     if (end.getTime() > cursor.getTime()) parts.push({ source, from: cursor, to: end });
     cursor = end;
   };
-  const ceil = (t: Date, unit: Granularity) => (isAligned(t, unit) ? t : addUnits(floorTo(t, unit), unit, 1));
-  if (ceil(from, 'hour').getTime() >= to.getTime()) {
+  if (ceilTo(from, 'hour').getTime() >= to.getTime()) {
     push('log', to);
     return parts;
   }
-  push('log', ceil(from, 'hour'));
+  push('log', ceilTo(from, 'hour'));
   const lastHour = floorTo(to, 'hour');
   const endDay = floorTo(lastHour, 'day');
   const endMonth = floorTo(lastHour, 'month');
-  const dayStart = ceil(cursor, 'day');
+  const dayStart = ceilTo(cursor, 'day');
   if (dayStart.getTime() <= endDay.getTime()) {
     push('hour', dayStart);
-    const monthStart = ceil(cursor, 'month');
+    const monthStart = ceilTo(cursor, 'month');
     if (monthStart.getTime() <= endMonth.getTime()) {
       push('day', monthStart);
       push('month', endMonth);

@@ -21,7 +21,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * Export usage as CSV
  *
- * The rows of GET /api/admin/billing/usage for the same parameters, streamed as CSV (money as decimal strings).
+ * The rows of GET /api/admin/billing/usage for the same parameters, streamed as CSV (money as decimal strings). A text field starting with =, +, -, @, a tab or a carriage return (a client or template named `=HYPERLINK(…)`) gets a leading `'` so a spreadsheet opens it as text, not as a formula.
  */
 export const exportUsageCsv = <ThrowOnError extends boolean = false>(options?: Options<ExportUsageCsvData, ThrowOnError>) => (options?.client ?? client).get<ExportUsageCsvResponses, ExportUsageCsvErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {

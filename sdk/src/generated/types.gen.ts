@@ -1912,8 +1912,14 @@ export type TopSpenderDto = {
 };
 
 export type TopSpendersResponseDto = {
+    /**
+     * start of the range the figures cover: the requested from, floored to the hour, day or month it starts
+     */
     from: string;
     items: Array<TopSpenderDto>;
+    /**
+     * end of the range the figures cover: the requested to, rounded up to the same unit
+     */
     to: string;
 };
 
@@ -1949,10 +1955,16 @@ export type UsageItemDto = {
 };
 
 export type UsageResponseDto = {
+    /**
+     * start of the first bucket the figures cover: the requested from, floored to the granularity (UTC)
+     */
     from: string;
     granularity: 'hour' | 'day' | 'month';
     group_by: 'client' | 'provider' | 'model' | 'template';
     items: Array<UsageItemDto>;
+    /**
+     * end of the last bucket the figures cover: the requested to, rounded up to the granularity (UTC)
+     */
     to: string;
     totals: UsageTotalsDto;
 };

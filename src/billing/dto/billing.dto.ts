@@ -74,8 +74,8 @@ export class UsageItemDto extends UsageTotalsDto {
 }
 
 export class UsageResponseDto {
-  @ApiProperty() from!: string;
-  @ApiProperty() to!: string;
+  @ApiProperty({ description: 'start of the first bucket the figures cover: the requested from, floored to the granularity (UTC)' }) from!: string;
+  @ApiProperty({ description: 'end of the last bucket the figures cover: the requested to, rounded up to the granularity (UTC)' }) to!: string;
   @ApiProperty({ enum: GRANULARITIES }) granularity!: Granularity;
   @ApiProperty({ enum: ADMIN_GROUPS, nullable: true, type: String }) group_by!: UsageGroup | null;
   @ApiProperty({ type: [UsageItemDto] }) items!: UsageItemDto[];
@@ -105,8 +105,8 @@ export class TopSpenderDto {
 }
 
 export class TopSpendersResponseDto {
-  @ApiProperty() from!: string;
-  @ApiProperty() to!: string;
+  @ApiProperty({ description: 'start of the range the figures cover: the requested from, floored to the hour, day or month it starts' }) from!: string;
+  @ApiProperty({ description: 'end of the range the figures cover: the requested to, rounded up to the same unit' }) to!: string;
   @ApiProperty({ type: [TopSpenderDto] }) items!: TopSpenderDto[];
 }
 

@@ -56,6 +56,21 @@ describe('date query and body fields', () => {
     }
   });
 
+  it('answers 422 naming from when from is in the future and to is left out (to is now), on every route', async () => {
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    for (const [name, get] of routes()) {
+      const res = await get(`from=${encodeURIComponent(future)}`);
+      expect({ name, status: res.status }).toEqual({ name, status: 422 });
+      expect(res.body.error.code).toBe('validation_error');
+      expect(res.body.error.details[0]).toEqual({ field: 'from', message: 'must be before to (now, when to is left out)' });
+    }
+    // a past from with to left out still reads up to now
+    for (const [name, get] of routes()) {
+      const res = await get(`from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`);
+      expect({ name, status: res.status }).toEqual({ name, status: 200 });
+    }
+  });
+
   it('refuses a key whose expires_at is not a real date or already past', async () => {
     for (const expires_at of ['2027-02-30', '2027-W01', '0000-01-01', '2020-01-01T00:00:00Z']) {
       const res = await admin(request(t.url).post(`/api/admin/clients/${clientId}/keys`))

@@ -75,6 +75,15 @@ describe('billing HTTP routes', () => {
     expect(res.body.error.code).toBe('not_found');
   });
 
+  it('answers 422 naming cursor, never a 500, for a log cursor whose time was tampered with', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const key of ['2026-garbage', '2026-99-99 04:39:59.5+00', '1', '-2026-12-02']) {
+      const cursor = Buffer.from(JSON.stringify([key, id])).toString('base64url');
+      const res = await request(t.url).get(`/api/admin/logs?cursor=${cursor}`).set('Authorization', `Bearer ${t.adminToken}`);
+      expect({ key, status: res.status, field: res.body.error?.details?.[0]?.field }).toEqual({ key, status: 422, field: 'cursor' });
+    }
+  });
+
   it('streams the CSV export as an attachment with a header row', async () => {
     const res = await request(t.url).get('/api/admin/billing/export.csv').set('Authorization', `Bearer ${t.adminToken}`).expect(200);
     expect(res.headers['content-disposition']).toMatch(/^attachment/);

@@ -68,6 +68,20 @@ describe('usage report and CSV export agree', () => {
     expect(Number(report.body.totals.cost_usd)).toBeGreaterThan(0);
   });
 
+  it('writes a client name a spreadsheet would run as a formula as quoted text with a leading quote', async () => {
+    const name = '=HYPERLINK("http://evil.example","click"),x';
+    const hostile = await gateway.newClient({ name });
+    const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: hostile.key, maxRetries: 0 });
+    await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
+    const query = { from, to, granularity: 'day', group_by: 'client', client_id: hostile.id };
+    const csv = await request(t.url).get('/api/admin/billing/export.csv').query(query).set(admin()).expect(200);
+    const line = csv.text.trim().split('\r\n')[1];
+    expect(line).toContain(`,${hostile.id},"'=HYPERLINK(""http://evil.example"",""click""),x",`);
+    // the JSON report keeps the name as it is
+    const report = await request(t.url).get('/api/admin/billing/usage').query(query).set(admin()).expect(200);
+    expect(report.body.items[0].client_name).toBe(name);
+  });
+
   it('refuses the same bad parameters the same way', async () => {
     const query = { group_by: 'colour' };
     const report = await request(t.url).get('/api/admin/billing/usage').query(query).set(admin()).expect(422);

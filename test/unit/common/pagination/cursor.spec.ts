@@ -82,6 +82,35 @@ describe('the lists’ cursors', () => {
     }
   });
 
+  it('the generation log: a key PostgreSQL could not have printed for created_at is refused, never cast by the query', () => {
+    for (const key of ['2026-11-30 19:21:32+05:30', '2026-11-30 19:21:32.5-03:30', '1901-12-13 20:45:52+05:53:28', '2024-02-29 00:00:00+00']) {
+      expect(logCursor.decode(b64(JSON.stringify([key, ID])))).toEqual({ key, id: ID });
+    }
+    const tampered = [
+      '2026-garbage',
+      '2026-99-99 04:39:59.5+00',
+      '2026-02-30 04:39:59+00',
+      '2026-11-30 24:00:01+00',
+      '2026-11-30 19:61:32+00',
+      '2026-11-30 19:21:32+16',
+      '0000-01-01 00:00:00+00',
+      '999999-01-01 00:00:00+00',
+      '-2026-12-02',
+      '1',
+      '0',
+      'Dec 2 2026',
+      '2026-12-02T04:39:59Z',
+      '2026-12-02 04:39:59.5 America/New_York',
+      'infinity',
+    ];
+    for (const key of tampered) {
+      expect({ key, error: refusal(() => logCursor.decode(b64(JSON.stringify([key, ID])))) }).toMatchObject({
+        key,
+        error: { code: 'validation_error', details: [{ field: 'cursor', message: 'use next_cursor from a previous page' }] },
+      });
+    }
+  });
+
   it('templates: JSON [name, id], any name', () => {
     const cursor = b64(JSON.stringify(['tagline | "v2"', ID]));
     expect(templateCursor.encode({ key: 'tagline | "v2"', id: ID })).toBe(cursor);
