@@ -9,9 +9,10 @@ export interface Keyset {
 export const createdAtCursor = cursorCodec<Date>({
   layout: 'pipe',
   keyToText: (createdAt) => createdAt.toISOString(),
+  // only what keyToText writes (a year of four digits): a forged time PostgreSQL cannot hold is refused here, not by the query
   parseKey: (text) => {
     const createdAt = new Date(text);
-    return Number.isNaN(createdAt.getTime()) ? undefined : createdAt;
+    return /^\d{4}-/.test(text) && !Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === text ? createdAt : undefined;
   },
   invalid: { message: 'Invalid cursor', detail: 'not a cursor returned by this list' },
 });

@@ -57,7 +57,9 @@ describe('the lists’ cursors', () => {
     const cursor = b64(`2026-11-30T19:21:32.123Z|${ID}`);
     expect(createdAtCursor.encode({ key: createdAt, id: ID })).toBe(cursor);
     expect(createdAtCursor.decode(cursor)).toEqual({ key: createdAt, id: ID });
-    for (const bad of [b64(`yesterday|${ID}`), b64('2026-11-30T19:21:32.123Z'), b64(JSON.stringify(['2026-11-30T19:21:32.123Z', ID]))]) {
+    // forged times too: a year PostgreSQL cannot hold (a 500 once), and times no list writes
+    const forged = ['-200000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '1', '2026-11-30', '2026-11-30T19:21:32Z'].map((key) => b64(`${key}|${ID}`));
+    for (const bad of [b64(`yesterday|${ID}`), b64('2026-11-30T19:21:32.123Z'), b64(JSON.stringify(['2026-11-30T19:21:32.123Z', ID])), ...forged]) {
       const error = refusal(() => createdAtCursor.decode(bad));
       expect(error).toMatchObject({
         code: 'validation_error',
