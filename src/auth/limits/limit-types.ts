@@ -36,7 +36,8 @@ export interface SettleRequest {
   tpm: number | null;
   /** reserved minus actual tokens (negative when the call used more than reserved) */
   tokenRefund: number;
-  budget: { periodStart: Date; reservationId: string; reservedUnits: bigint; actualUnits: bigint } | null;
+  /** `unreserved`: spend of calls admitted without Redis, added to its counter (no reservation of its own to settle) */
+  budget: { periodStart: Date; reservationId: string; reservedUnits: bigint; actualUnits: bigint; unreserved?: true } | null;
   /** a lease's calls that were never made go back to the requests bucket */
   requestRefund?: { rpm: number; requests: number };
 }

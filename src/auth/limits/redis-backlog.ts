@@ -16,7 +16,7 @@ interface LocalSpend {
  * What Redis's shared counters have still to be told after it did not answer, sent as soon as it
  * answers again, so an outage leaves no spend out of the budget counter it returns to:
  * - settlements it did not confirm (a call's, a lease's) are sent again. One that did land
- *   before its timeout is then counted twice: the budget's safe side;
+ *   (its answer came after the timeout) finds its reservation settled and adds nothing;
  * - an admission it did not answer may still reach it after the timeout and reserve: that
  *   reservation is cancelled (the call was admitted without Redis, or not at all);
  * - what calls admitted without Redis spent is added to its budget counter, one sum per client
@@ -79,12 +79,12 @@ export class RedisBacklog {
     const spent = [...this.spent.values()];
     this.settlements = [];
     this.spent = new Map();
-    // a reservation id Redis has no open entry for: the settlement adds the amount to the counter
+    // no reservation of their own: the settlement adds the amount to the counter
     const additions = spent.map(({ clientId, periodStart, units }): SettleRequest => ({
       clientId,
       tpm: null,
       tokenRefund: 0,
-      budget: { periodStart, reservationId: `spent-without-redis-${randomUUID()}`, reservedUnits: 0n, actualUnits: units },
+      budget: { periodStart, reservationId: `spent-without-redis-${randomUUID()}`, reservedUnits: 0n, actualUnits: units, unreserved: true },
     }));
     const all = [...settlements, ...additions];
     const results = await Promise.allSettled(all.map((req) => this.send(req)));

@@ -154,7 +154,7 @@ export class RedisLimitStore implements OnModuleDestroy {
         args.push(
           String(req.tpm ?? 0),
           String(req.tokenRefund),
-          b ? '1' : '0',
+          b ? (b.unreserved ? '2' : '1') : '0',
           b ? `${b.reservationId}:${b.reservedUnits}` : '',
           b ? (b.actualUnits - b.reservedUnits).toString() : '0',
           b ? b.actualUnits.toString() : '0',

@@ -53,10 +53,17 @@ end
 local used = '-1'
 if limit ~= '' then
   local expired = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now)
-  for _, m in ipairs(expired) do
-    redis.call('DECRBY', KEYS[3], string.match(m, ':(%d+)$'))
+  if #expired > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+    for _, m in ipairs(expired) do
+      -- a lapsed reservation is given back and kept as 'x:' .. member until the counter expires, so its
+      -- settlement, when it comes, adds what the call spent (once); a lapsed mark itself is only removed
+      if string.sub(m, 1, 2) ~= 'x:' then
+        redis.call('DECRBY', KEYS[3], string.match(m, ':(%d+)$'))
+        redis.call('ZADD', KEYS[4], now + tonumber(ARGV[7]), 'x:' .. m)
+      end
+    end
   end
-  if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now) end
   local current = tonumber(redis.call('GET', KEYS[3]))
   local lim = tonumber(limit)
   if current >= lim or current + tonumber(ARGV[5]) > lim then return {'budget', redis.call('GET', KEYS[3])} end
@@ -78,9 +85,11 @@ return {'ok', tostring(rl), tostring(tl), used}
 /**
  * Settles one or more calls (or leases) of one client (their keys share its hash tag), in order, as one script.
  * KEYS: tokens bucket, requests bucket, then per call: budget counter, budget reservations (zset)
- * ARGV: per call, 8 values: tpm (0 = none), token refund, has budget ('1'|'0'), reservation member,
- *       delta when the reservation is still open (actual - reserved), actual (when it already expired),
- *       rpm (0 = none), requests given back (a lease's unused calls)
+ * ARGV: per call, 8 values: tpm (0 = none), token refund, budget ('1': settles a reservation, '2': adds spend that
+ *       had none, '0': none), reservation member, delta when the reservation is still open (actual - reserved),
+ *       actual (when it lapsed, or for '2'), rpm (0 = none), requests given back (a lease's unused calls)
+ * A reservation neither open nor lapsed was settled already (a settlement sent again after a timeout hid the
+ * answer to the first): it adds nothing, so sending a settlement again never counts a call twice.
  */
 export const SETTLE_SCRIPT = `${BUCKET}
 for i = 0, #ARGV / 8 - 1 do
@@ -96,10 +105,13 @@ for i = 0, #ARGV / 8 - 1 do
   if rpm > 0 and requestRefund > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
     save(KEYS[2], math.min(rpm, bucket(KEYS[2], rpm, now) + requestRefund), now)
   end
-  if ARGV[a + 3] == '1' and redis.call('EXISTS', used) == 1 then
-    if redis.call('ZREM', open, ARGV[a + 4]) == 1 then
+  local budget = ARGV[a + 3]
+  if budget ~= '0' and redis.call('EXISTS', used) == 1 then
+    if budget == '2' then
+      redis.call('INCRBY', used, ARGV[a + 6])
+    elseif redis.call('ZREM', open, ARGV[a + 4]) == 1 then
       redis.call('INCRBY', used, ARGV[a + 5])
-    else
+    elseif redis.call('ZREM', open, 'x:' .. ARGV[a + 4]) == 1 then
       redis.call('INCRBY', used, ARGV[a + 6])
     end
   end

@@ -14,12 +14,20 @@ export interface DatabaseEndpoint {
 
 export const DATABASE_ENDPOINT = Symbol('DATABASE_ENDPOINT');
 
-/** SQLSTATEs of a server that cannot serve: class 08 (connection exception) is matched by prefix. */
+/**
+ * SQLSTATEs of a server that cannot serve: class 08 (connection exception) is matched by prefix.
+ * The server sends 3D000 and class 28 only when a connection is opened, so they too say "not reachable
+ * now", not "this request is wrong": the database was renamed, dropped or not restored yet, or the
+ * server no longer accepts LLMHub's role or password (pg_hba.conf, a rotated password).
+ */
 const SERVER_GONE_CODES: ReadonlySet<string> = new Set([
   '57P01', // admin_shutdown: the server is stopping, or the connection was terminated
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up or in recovery
   '53300', // too_many_connections
+  '3D000', // invalid_catalog_name: the database does not exist (any more)
+  '28000', // invalid_authorization_specification: no pg_hba.conf entry, the role does not exist
+  '28P01', // invalid_password
 ]);
 
 /** node-postgres and pg-pool word a lost or impossible connection in exactly these ways. */

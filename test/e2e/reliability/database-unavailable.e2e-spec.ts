@@ -1,9 +1,22 @@
 import { TcpProxy } from '@test/integration/billing/tcp-proxy';
 import { startTestApp, TestApp } from '@test/support/app';
-import { createTestDatabase, TestDatabase } from '@test/support/db';
+import { adminQuery, createTestDatabase, TestDatabase } from '@test/support/db';
 import { pollUntil } from '@test/support/poll';
 
 jest.setTimeout(60_000);
+
+/** Renames a database the app is connected to: its sessions are ended until none reconnects before the rename. */
+async function renameDatabase(url: string, from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await adminQuery(url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${from}' AND pid <> pg_backend_pid()`);
+    try {
+      await adminQuery(url, `ALTER DATABASE "${from}" RENAME TO "${to}"`);
+      return;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+    }
+  }
+}
 
 /**
  * While the database is out of reach, the routes that need it say so with a
@@ -72,5 +85,57 @@ describe('routes that need the database, while it is unreachable (e2e)', () => {
     );
     // the refused create left nothing behind
     expect(back.body.items.map((c) => c.name)).toEqual(['before-outage']);
+  });
+});
+
+/**
+ * A database renamed or dropped under a running instance (a restore into a
+ * new name, a maintenance window) refuses each new connection with its own
+ * SQLSTATE (3D000), not a connection error: the routes that need it still say
+ * 503 database_unavailable, not 500.
+ */
+describe('routes that need the database, while its database does not exist (e2e)', () => {
+  let hub: TestApp;
+  let name: string;
+  let renamed = false;
+
+  beforeAll(async () => {
+    hub = await startTestApp();
+    name = new URL(hub.db.url).pathname.slice(1);
+  });
+
+  afterAll(async () => {
+    if (renamed) await renameDatabase(hub.db.url, `${name}_gone`, name);
+    await hub?.close();
+  });
+
+  it('answers 503 database_unavailable with Retry-After, then serves again once it is back', async () => {
+    const admin = { Authorization: `Bearer ${hub.adminToken}`, 'content-type': 'application/json' };
+    expect((await fetch(`${hub.url}/api/admin/clients`, { headers: admin })).status).toBe(200);
+
+    await renameDatabase(hub.db.url, name, `${name}_gone`);
+    renamed = true;
+
+    const list = await fetch(`${hub.url}/api/admin/clients`, { headers: admin });
+    expect(list.status).toBe(503);
+    expect(list.headers.get('retry-after')).toBe('5');
+    expect(((await list.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+
+    const call = await fetch(`${hub.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer lh_${'b'.repeat(43)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(call.status).toBe(503);
+    expect(call.headers.get('retry-after')).toBe('5');
+    expect(((await call.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+
+    await renameDatabase(hub.db.url, `${name}_gone`, name);
+    renamed = false;
+    await pollUntil(
+      () => fetch(`${hub.url}/api/admin/clients`, { headers: admin }).then((r) => r.status),
+      (status) => status === 200,
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
   });
 });

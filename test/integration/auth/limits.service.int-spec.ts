@@ -377,6 +377,62 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       }
     });
 
+    it('counts a call once when Redis took its settlement but answered after the timeout, and it was sent again', async () => {
+      const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1' });
+      const costly = { ...call, maxCostUsd: '0.10' };
+      const admitted = await a.limits.admit(caller, costly);
+
+      // the settlement is written to Redis's socket, then nothing answers it within the timeout: kept for later
+      server!.kill('SIGSTOP');
+      try {
+        await admitted.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.04' });
+      } finally {
+        // Redis now runs the settlement it had already received
+        server!.kill('SIGCONT');
+      }
+
+      // the next call on Redis sends what was kept first: it must find the reservation settled and add nothing
+      const redis = new Redis(`redis://127.0.0.1:${port}`);
+      try {
+        const periodStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
+        const used = `llmhub:budget:{${clientId}}:${periodStart}:used`;
+        await pollUntil(
+          async () => {
+            await (await a.limits.admit(caller, costly)).settle({ inputTokens: 1, outputTokens: 1, costUsd: '0' });
+            return a.redisStore.available && (await a.module.get(MetricsService, { strict: false }).render()).includes('llmhub_limits_redis_backlog 0');
+          },
+          (done) => done,
+          { timeoutMs: 10_000, intervalMs: 200 },
+        );
+        expect(await redis.get(used)).toBe(String(4 * 100_000_000));
+      } finally {
+        redis.disconnect();
+      }
+    });
+
+    it('adds what a call spent once when its reservation lapsed before it settled', async () => {
+      const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1' });
+      const costly = { ...call, maxCostUsd: '0.10' };
+      const redis = new Redis(`redis://127.0.0.1:${port}`);
+      try {
+        await redisReady(a, 10_000);
+        const periodStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
+        const key = `llmhub:budget:{${clientId}}:${periodStart}`;
+        const slow = await a.limits.admit(caller, costly);
+        // its reservation lapses (as after RESERVATION_TTL_MS): the next admission gives it back
+        const [member] = await redis.zrange(`${key}:open`, 0, -1);
+        await redis.zadd(`${key}:open`, 1, member);
+        const next = await a.limits.admit(caller, costly);
+        expect(await redis.get(`${key}:used`)).toBe(String(10 * 100_000_000));
+        await slow.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.03' });
+        await next.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.02' });
+        expect(await redis.get(`${key}:used`)).toBe(String(5 * 100_000_000));
+        expect(await redis.zcard(`${key}:open`)).toBe(0);
+      } finally {
+        redis.disconnect();
+      }
+    });
+
     it('answers at once when REDIS_URL points at a closed port', async () => {
       const closed = await startAuthInstance(db.url, `redis://127.0.0.1:${await freePort()}`);
       try {

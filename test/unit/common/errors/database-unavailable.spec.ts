@@ -32,6 +32,12 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable({ driverError: { code: '08006', severity: 'FATAL', message: 'connection failure' } }, endpoint)).toBe(true);
   });
 
+  it('recognises a database that no longer exists, or no longer accepts the credentials, as unreachable', () => {
+    expect(isDatabaseUnavailable({ code: '3D000', severity: 'FATAL', message: 'database "llmhub" does not exist' }, endpoint)).toBe(true);
+    expect(isDatabaseUnavailable({ code: '28P01', severity: 'FATAL', message: 'password authentication failed for user "llmhub"' }, endpoint)).toBe(true);
+    expect(isDatabaseUnavailable({ driverError: { code: '28000', severity: 'FATAL', message: 'no pg_hba.conf entry for host' } }, endpoint)).toBe(true);
+  });
+
   it("recognises node-postgres's lost-connection messages", () => {
     expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'), endpoint)).toBe(true);
     expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'), endpoint)).toBe(true);
