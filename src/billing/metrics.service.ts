@@ -224,6 +224,23 @@ export class MetricsService {
     });
   }
 
+  /**
+   * Each provider circuit the router has: 1 while it refuses calls (open, or half-open with its one
+   * probe call), 0 while closed. `circuit` is `generation`, or `token_count` for Anthropic's counts.
+   */
+  attachCircuits(circuits: () => readonly { provider: string; circuit: string; state: 'closed' | 'open' | 'half_open' }[]): void {
+    new Gauge({
+      name: 'llmhub_provider_circuit_open',
+      help: 'Provider circuits open (calls refused with 503 provider_unavailable) or half-open: 1; closed: 0',
+      labelNames: ['provider', 'circuit'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of circuits()) this.set({ provider: c.provider, circuit: c.circuit }, c.state === 'closed' ? 0 : 1);
+      },
+    });
+  }
+
   attachRecorder(recorder: RecorderGauges): void {
     this.recorder = recorder;
   }

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { MetricsService } from '../../billing/metrics.service';
 import { AppError } from '../../common/errors/app-error';
 import { CallSignal } from '../../common/call-signal';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/env.schema';
-import { CircuitBreaker, CircuitBreakerOptions } from './circuit-breaker';
+import { CircuitBreaker, CircuitBreakerOptions, CircuitState } from './circuit-breaker';
 import { ModelTarget } from './model-resolver.service';
 import { ProviderSettingsService } from '../providers/settings/provider-settings.service';
 import { LlmProvider, ProviderError, StreamEvent } from '../providers/llm-provider';
@@ -78,7 +78,7 @@ interface Attempt {
  * (see docs/ARCHITECTURE.md). Providers only map requests; they never retry.
  */
 @Injectable()
-export class RouterService {
+export class RouterService implements OnModuleInit {
   private readonly breakers = new Map<string, CircuitBreaker>();
 
   constructor(
@@ -87,6 +87,18 @@ export class RouterService {
     private readonly metrics: MetricsService,
     @Optional() @Inject(ROUTING_CLOCK) private readonly clock: RoutingClock = SYSTEM_CLOCK,
   ) {}
+
+  onModuleInit(): void {
+    this.metrics.attachCircuits(() => this.circuits());
+  }
+
+  /** Every circuit so far (a provider's first call makes its circuit), for /metrics. */
+  circuits(): { provider: string; circuit: Circuit; state: CircuitState }[] {
+    return [...this.breakers].map(([key, breaker]) => {
+      const [provider, circuit = 'generation'] = key.split('\u0000') as [string, Circuit?];
+      return { provider, circuit, state: breaker.state };
+    });
+  }
 
   /** The circuit of a provider's generations (the one the console shows), or of another kind of call to it. */
   breaker(providerId: string, circuit: Circuit = 'generation'): CircuitBreaker {

@@ -492,6 +492,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
 
   // circuits are reset before each test, so this one cannot leak into others
   it('opens the circuit after repeated failures and then answers 503 without calling the provider', async () => {
+    await openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
     for (let i = 0; i < 2; i++) {
       await openai.chat.completions
         .create({ model: 'groq/qwen/qwen3-32b', messages: [{ role: 'user', content: 'x [[sim:fault=503]]' }] })
@@ -503,5 +504,9 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(err.status).toBe(503);
     expect(sim.requests).toHaveLength(0);
+    // the operator's alert: the open circuit is in /metrics, the others closed
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toContain('llmhub_provider_circuit_open{provider="groq",circuit="generation"} 1');
+    expect(metrics).toMatch(/llmhub_provider_circuit_open\{provider="openai",circuit="generation"\} 0/);
   });
 });
