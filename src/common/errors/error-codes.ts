@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   upstream_error: 502,
+  /** recorded only: the client left before its answer (nginx's 499); there is no one to send it to */
+  client_closed_request: 499,
   provider_unavailable: 503,
   upstream_timeout: 504,
   shutting_down: 503,

@@ -102,6 +102,7 @@ const WHEN: Record<ErrorCode, string> = {
   payload_too_large: 'the request body is larger than the server accepts',
   unsupported_media_type: 'the body is not JSON (Content-Type must be application/json, UTF-8)',
   upstream_error: 'the provider failed after retries and fallbacks',
+  client_closed_request: 'the client left before its answer (recorded on its cancelled call, never sent)',
   provider_unavailable: 'the provider is unavailable (its circuit is open)',
   upstream_timeout: 'the provider did not answer in time',
   shutting_down: 'the instance is stopping and did not process the request; send it again (Retry-After: 1, Connection: close)',

@@ -101,7 +101,7 @@ export class StreamGenerationService {
       this.router.streamFailed(target, error);
       const seenUsage = { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) };
       if (error.kind === 'aborted') {
-        await record('cancelled', usage ?? seenUsage, 'stop', new AppError('upstream_error', 'The client closed the request'));
+        await record('cancelled', usage ?? seenUsage, 'stop', new AppError('client_closed_request', 'The client closed the request'));
         return;
       }
       const appError = new AppError(error.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `${target.id} stream failed: ${error.message}`);

@@ -217,7 +217,7 @@ export class RouterService implements OnModuleInit {
       const breaker = this.breaker(target.providerId, circuit);
       for (let retry = 0; ; retry++) {
         if (signal.aborted)
-          throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), lastTarget ?? target, true);
+          throw new RoutingError(new AppError('client_closed_request', 'The client closed the request'), attemptsSoFar(), lastTarget ?? target, true);
         if (!breaker.tryAcquire()) {
           unavailable ??= new AppError(
             'provider_unavailable',
@@ -237,7 +237,7 @@ export class RouterService implements OnModuleInit {
           const error = classify(err, signal, attempt.timedOut());
           if (error.kind === 'aborted') {
             breaker.release();
-            throw new RoutingError(new AppError('upstream_error', 'The client closed the request'), attemptsSoFar(), target, true);
+            throw new RoutingError(new AppError('client_closed_request', 'The client closed the request'), attemptsSoFar(), target, true);
           }
           this.metrics.upstreamError(target.providerId, error.kind);
           if (countsAgainstCircuit(error)) breaker.failure();

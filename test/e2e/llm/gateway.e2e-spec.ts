@@ -336,7 +336,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
         (r) => r !== undefined,
         { timeoutMs: 3_000, intervalMs: 30 },
       );
-      expect(row).toMatchObject({ status: 'cancelled', is_stream: true });
+      expect(row).toMatchObject({ status: 'cancelled', is_stream: true, error_code: 'client_closed_request' });
       expect(row.output_tokens).toBeGreaterThanOrEqual(2);
       expect(row.input_tokens).toBeGreaterThan(0);
     });

@@ -242,12 +242,12 @@ describe('stopping the built server with SIGTERM under load (e2e)', () => {
     expect(
       stored
         .slice(1)
-        .map((r) => [r.status, r.is_stream])
+        .map((r) => [r.status, r.is_stream, r.error_code])
         .sort(),
     ).toEqual([
-      ['cancelled', false],
-      ['cancelled', false],
-      ['cancelled', true],
+      ['cancelled', false, 'client_closed_request'],
+      ['cancelled', false, 'client_closed_request'],
+      ['cancelled', true, 'client_closed_request'],
     ]);
     expect(server.output()).toContain('3 of 3 requests were still running after 1500 ms (SHUTDOWN_GRACE_MS): aborted, recorded as cancelled');
   });
