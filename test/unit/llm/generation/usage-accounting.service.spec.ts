@@ -174,9 +174,16 @@ describe(UsageAccountingService.name, () => {
 
   it('records a call the client cancelled with its prompt counted and priced, since it was sent upstream', async () => {
     const { base, admission: admitted } = await sut.admitPrepared(prepared, 'req-7', false);
-    const cancelled = new RoutingError(new AppError('upstream_error', 'The client closed the request'), 1, primary, true);
+    const cancelled = new RoutingError(new AppError('client_closed_request', 'The client closed the request'), 1, primary, true);
     await sut.finishUnrouted(admitted, base, primary, prepared.estimatedInputTokens, cancelled, 5);
-    expect(recorded()[0]).toMatchObject({ status: 'cancelled', inputTokens: 100, outputTokens: 0, costUsd: '0.0001', attempts: 1 });
+    expect(recorded()[0]).toMatchObject({
+      status: 'cancelled',
+      errorCode: 'client_closed_request',
+      inputTokens: 100,
+      outputTokens: 0,
+      costUsd: '0.0001',
+      attempts: 1,
+    });
   });
 
   it('records an unexpected failure as internal_error against the primary target', async () => {
