@@ -1,9 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { AUTH_KIND, AuthKind } from '../common/auth.decorators';
 import { Caller, RequestWithCaller } from '../common/caller';
 import { AppError } from '../common/errors/app-error';
+import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../config/env.schema';
 import { AdminAuthService, SESSION_COOKIE } from './admin-auth.service';
 import { KeyLookupService } from './key-lookup.service';
 
@@ -69,6 +71,43 @@ export async function authenticateClient(keys: KeyLookupService, req: Pick<Reque
   return verdict.caller;
 }
 
+/** Methods that change nothing: a page of another origin may send them with the cookie (SameSite aside); their answers stay unreadable to it. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function firstValue(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.split(',')[0]?.trim().toLowerCase() || undefined;
+}
+
+/**
+ * A request that changes something, sent by a page of another origin (its
+ * Origin names neither this server's host nor a CORS_ORIGINS entry, or the
+ * browser says Sec-Fetch-Site: cross-site or same-site). SameSite=Strict keeps
+ * the session cookie from other sites, not from another origin of the same
+ * site (a sibling subdomain, another port of the host): a form there could
+ * post to a body-less admin route such as a key's rotation. Callers without a
+ * browser send neither header and are not concerned.
+ */
+export function crossOriginWrite(req: Pick<IncomingMessage, 'headers' | 'method'>, allowedOrigins: readonly string[]): boolean {
+  if (SAFE_METHODS.has(req.method ?? 'GET')) return false;
+  const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+  if (origin !== undefined) {
+    if (allowedOrigins.includes(origin)) return false;
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host.toLowerCase();
+    } catch {
+      host = undefined; // "null" (a sandboxed frame, a file) or garbage
+    }
+    // Host as the browser sent it, or as a proxy that rewrote it passed it on; a page cannot set either on a request it may send unasked
+    if (host && (host === firstValue(req.headers.host) || host === firstValue(req.headers['x-forwarded-host']))) return false;
+  }
+  const site = firstValue(req.headers['sec-fetch-site']);
+  // the browser's own word, unforgeable by a page: trusted when a proxy in front changed the Host
+  if (site === 'same-origin' || site === 'none') return false;
+  return origin !== undefined || site !== undefined;
+}
+
 /**
  * The global guard: routes marked @ClientAuth() take an API key and get
  * `req.caller`; routes marked @AdminAuth() take the admin token or the console
@@ -81,6 +120,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly keys: KeyLookupService,
     private readonly admin: AdminAuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -96,7 +136,14 @@ export class AuthGuard implements CanActivate {
     const token = bearerToken(req);
     if (token) return this.admin.assertAdminToken(token, clientIp(req));
     const session = cookieValue(req, SESSION_COOKIE);
-    if (session && (await this.admin.isValidSession(session))) return;
+    if (session && (await this.admin.isValidSession(session))) {
+      if (crossOriginWrite(req, this.config.corsOrigins))
+        throw new AppError(
+          'forbidden',
+          'A console session cannot change anything from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead',
+        );
+      return;
+    }
     throw new AppError('unauthorized', 'Admin routes need the admin token ("Authorization: Bearer <token>") or a console session');
   }
 }

@@ -1,4 +1,5 @@
 import type { ProviderDescriptor } from './provider-descriptor';
+import { withoutProviderSecrets } from './provider-secrets';
 
 /**
  * The contract every provider strategy implements. The gateway speaks this
@@ -288,7 +289,8 @@ export class ProviderError extends Error {
     /** the request field the provider named in its refusal (OpenAI's `param`) */
     readonly param?: string,
   ) {
-    super(message);
+    // the provider's own words can quote the key it was sent: never passed on
+    super(withoutProviderSecrets(message));
     this.name = 'ProviderError';
   }
 

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../../config/config.module';
 import { AppConfig } from '../../../config/env.schema';
 import { LlmProvider, ProviderSettings } from '../llm-provider';
 import { ProviderRegistry } from '../provider-registry';
+import { registerProviderSecret } from '../provider-secrets';
 import { ProviderSetting } from './provider-setting.entity';
 import { ProviderSettingsRepository } from './provider-settings.repository';
 
@@ -108,6 +109,7 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
       enabled: row?.enabled ?? defaultEnabled,
       timeoutMs: row?.timeoutMs ?? this.config.providers.timeoutMs,
     };
+    registerProviderSecret(apiKey);
     provider.configure(settings);
     this.applied.set(provider.id, { settings, source });
   }
