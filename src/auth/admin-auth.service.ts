@@ -78,15 +78,15 @@ export class AdminAuthService implements OnApplicationBootstrap {
     return stored !== null && hashesEqual(hash, stored);
   }
 
-  /** Checks a token, slowing down an IP that keeps guessing; throws 401 unauthorized. */
+  /** Checks a token in its address's turn, slowing down an IP that keeps guessing; throws 401 unauthorized. */
   async assertAdminToken(token: string | undefined, ip: string): Promise<void> {
-    await this.throttle.delayFor(ip);
-    if (token && (await this.isAdminToken(token))) {
-      this.throttle.succeeded(ip);
-      return;
-    }
-    this.throttle.failed(ip);
-    throw new AppError('unauthorized', 'Invalid admin token');
+    const valid = await this.throttle.inTurn(ip, async () => {
+      const ok = token !== undefined && token !== '' && (await this.isAdminToken(token));
+      if (ok) this.throttle.succeeded(ip);
+      else this.throttle.failed(ip);
+      return ok;
+    });
+    if (!valid) throw new AppError('unauthorized', 'Invalid admin token');
   }
 
   async createSession(token: string, ip: string): Promise<{ sessionId: string; expiresAt: Date }> {

@@ -29,6 +29,17 @@ describe('client address behind proxies (e2e)', () => {
     expect(throttle.delayMs('203.0.113.1')).toBe(0);
   });
 
+  it('slows wrong tokens sent in parallel as if they were sent one after another', async () => {
+    t = await startTestApp({ TRUST_PROXY: undefined });
+    const app = t;
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => request(app.url).post('/api/admin/session').send({ token: 'wrong-token' })));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(401));
+    // five free, then 250 + 500 + 1000 ms: each waited for the failures before it (at once, they would all have been free)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_750);
+    expect(app.app.get(AdminAuthService).throttle.delayMs('127.0.0.1')).toBe(2_000);
+  });
+
   it('with TRUST_PROXY, counts attempts against the address X-Forwarded-For names', async () => {
     t = await startTestApp({ TRUST_PROXY: 'loopback' });
     await failSignIns(t, () => '203.0.113.7');
