@@ -104,4 +104,23 @@ run('the console under an operator’s hands in headless Chromium', () => {
     const detail = await admin<{ versions: unknown[] }>('GET', `/templates/${templates[0].id}`);
     expect(detail.versions).toHaveLength(2);
   });
+
+  it('fits a 375 px screen: a wide table scrolls in its card, the page does not scroll sideways', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      const client = await admin<ClientDto>('POST', '/clients', { name: 'narrow-screen' });
+      await admin('POST', `/clients/${client.id}/keys`, { name: 'phone' });
+      for (const [path, table] of [
+        ['/providers', 'Prices per million tokens'],
+        [`/clients/${client.id}`, 'API keys'],
+      ]) {
+        await page.goto(`${t.url}${path}`);
+        await page.getByRole('table', { name: table }).waitFor();
+        // the "Actions" header is visually hidden, and used to hang off the table's far end, widening the page
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(375);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });
