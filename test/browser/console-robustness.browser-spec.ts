@@ -123,4 +123,37 @@ run('the console under an operator’s hands in headless Chromium', () => {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
   });
+
+  it('names a From in the future, or after To, at its field in Logs and Billing instead of asking the API and showing its refusal', async () => {
+    const refused: string[] = [];
+    const onResponse = (r: { status(): number; url(): string }) => r.status() === 422 && refused.push(r.url());
+    page.on('response', onResponse);
+    try {
+      await nav('Logs');
+      const from = page.getByRole('group', { name: 'Log filters' }).getByLabel('From', { exact: true });
+      // the picker offers no time after now
+      expect(await from.getAttribute('max')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+      const nextYear = new Date().getFullYear() + 1;
+      await from.fill(`${nextYear}-01-01T10:00`);
+      await page.locator('.field-error').getByText('Must be in the past').waitFor();
+      await page.getByText('No calls can match this time range').waitFor();
+      expect(await from.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByText('Could not load this').count()).toBe(0);
+      // a To after it makes the range one that can match
+      await page.getByRole('group', { name: 'Log filters' }).getByLabel('To', { exact: true }).fill(`${nextYear}-02-01T10:00`);
+      await page.getByText('No calls match', { exact: true }).waitFor();
+      expect(await page.getByText('Must be in the past').count()).toBe(0);
+
+      await page.goto(`${t.url}/billing?from=2025-03-01&to=2025-02-01`);
+      await page.getByText('No usage can match this range').waitFor();
+      const billingFrom = page.getByLabel('From (UTC day)');
+      expect(await billingFrom.getAttribute('aria-invalid')).toBe('true');
+      expect(await billingFrom.getAttribute('max')).toBe('2025-01-31');
+      expect(await page.getByText('Could not load this').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Export CSV' }).isDisabled()).toBe(true);
+      expect(refused).toEqual([]);
+    } finally {
+      page.off('response', onResponse);
+    }
+  });
 });
