@@ -156,4 +156,30 @@ run('the console under an operator’s hands in headless Chromium', () => {
       page.off('response', onResponse);
     }
   });
+
+  it('gives focus back to the button that opened a dialog when it closes, by Escape or by its own buttons', async () => {
+    const client = await admin<ClientDto>('POST', '/clients', { name: 'keyboard-only' });
+    await admin('POST', `/clients/${client.id}/keys`, { name: 'kbd' });
+    await page.goto(`${t.url}/clients/${client.id}`);
+    const revoke = page.getByRole('button', { name: /^Revoke key / });
+    await revoke.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: /^Revoke key/ });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await revoke.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await revoke.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // a revoked key's row has no buttons left: focus goes to the page, not to <body>
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Revoke key' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('row').filter({ hasText: 'revoked' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
 });
