@@ -3,7 +3,7 @@ import { Button } from '../../components/ui/button';
 import { Card } from '../../components/ui/card';
 import { Field } from '../../components/ui/field';
 import { PageHeader } from '../../components/ui/page-header';
-import { QueryState } from '../../components/ui/states';
+import { Empty, QueryState } from '../../components/ui/states';
 import { useExportCsv, useUsage, type Granularity, type GroupBy, type UsageQuery } from '../../features/billing/api/usage';
 import { UsageReport } from '../../features/billing/components/usage-report';
 
@@ -13,6 +13,11 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function utcDay(d: Date): string {
   return d.toISOString().slice(0, 10);
+}
+
+/** The UTC day `days` after `day` ("2025-01-31", 1 → "2025-02-01"). */
+function addDays(day: string, days: number): string {
+  return utcDay(new Date(new Date(`${day}T00:00:00Z`).getTime() + days * 86_400_000));
 }
 
 /** The selection lives in the URL (shareable, back-button friendly), checked before use. */
@@ -33,7 +38,9 @@ function readQuery(params: URLSearchParams): UsageQuery & { from: string; to: st
 export function BillingRoute() {
   const [params, setParams] = useSearchParams();
   const q = readQuery(params);
-  const usage = useUsage(q);
+  // To is exclusive: the API refuses a From on or after it with a 422 naming from, said here at From instead
+  const fromError = q.from >= q.to ? 'Must be before To (To is exclusive: for one day, To is the day after).' : undefined;
+  const usage = useUsage(q, !fromError);
   const exportCsv = useExportCsv();
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -46,18 +53,18 @@ export function BillingRoute() {
         title="Billing"
         description="Cost and usage across every client, from the rollups. Days and months are UTC; money is exact."
         actions={
-          <Button variant="secondary" onClick={() => exportCsv.mutate(q)} disabled={exportCsv.isPending}>
+          <Button variant="secondary" onClick={() => exportCsv.mutate(q)} disabled={exportCsv.isPending || Boolean(fromError)}>
             {exportCsv.isPending ? 'Exporting…' : 'Export CSV'}
           </Button>
         }
       />
       <Card>
         <div className="filters" role="group" aria-label="Report selection">
-          <Field label="From (UTC day)">
-            <input className="input" type="date" value={q.from} onChange={(e) => e.target.value && set('from', e.target.value)} />
+          <Field label="From (UTC day)" error={fromError}>
+            <input className="input" type="date" value={q.from} max={addDays(q.to, -1)} onChange={(e) => e.target.value && set('from', e.target.value)} />
           </Field>
           <Field label="To (UTC day, exclusive)">
-            <input className="input" type="date" value={q.to} onChange={(e) => e.target.value && set('to', e.target.value)} />
+            <input className="input" type="date" value={q.to} min={addDays(q.from, 1)} onChange={(e) => e.target.value && set('to', e.target.value)} />
           </Field>
           <Field label="Granularity">
             <select className="input" value={q.granularity} onChange={(e) => set('granularity', e.target.value)}>
@@ -81,7 +88,11 @@ export function BillingRoute() {
         </div>
       </Card>
       <Card>
-        <QueryState query={usage}>{(u) => <UsageReport usage={u} />}</QueryState>
+        {fromError ? (
+          <Empty title="No usage can match this range">Set From to a day before To.</Empty>
+        ) : (
+          <QueryState query={usage}>{(u) => <UsageReport usage={u} />}</QueryState>
+        )}
       </Card>
     </>
   );

@@ -8,6 +8,7 @@ import { Empty, QueryState } from '../../components/ui/states';
 import { useLogFilterChoices, useLogs, type LogQuery, type LogStatus } from '../../features/logs/api/logs';
 import { LogDetailDialog } from '../../features/logs/components/log-detail';
 import { LogsTable } from '../../features/logs/components/logs-table';
+import { isApiError } from '../../lib/api';
 import { fromLocalInput, toLocalInput } from '../../lib/format';
 
 const STATUSES: LogStatus[] = ['success', 'error', 'cancelled', 'rate_limited', 'budget_exceeded', 'rejected'];
@@ -34,6 +35,17 @@ function readFilters(p: URLSearchParams): LogQuery {
   return q;
 }
 
+/**
+ * What is wrong with the time range, said at From before anything is asked: the API refuses a From
+ * that is not before To (or before now, when To is left out) with a 422 naming from.
+ */
+function fromProblem(q: LogQuery, now: number): string | undefined {
+  if (!q.from) return undefined;
+  const from = new Date(q.from).getTime();
+  if (q.to) return from >= new Date(q.to).getTime() ? 'Must be before To.' : undefined;
+  return from >= now ? 'Must be in the past: no call is logged after now. Pick an earlier time or set To.' : undefined;
+}
+
 export function LogsRoute() {
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
@@ -42,7 +54,11 @@ export function LogsRoute() {
   const cursors = pages.key === filterKey ? pages.cursors : [];
   const cursor = cursors[cursors.length - 1];
   const [autoRefresh, setAutoRefresh] = useState(false);
-  const logs = useLogs({ ...filters, ...(cursor ? { cursor } : {}) }, autoRefresh && !cursor);
+  const now = Date.now();
+  const rangeProblem = fromProblem(filters, now);
+  const logs = useLogs({ ...filters, ...(cursor ? { cursor } : {}) }, autoRefresh && !cursor, !rangeProblem);
+  // the API's own refusal of the range (a clock that differs from the server's), said at the field too
+  const fromError = rangeProblem ?? (isApiError(logs.error) && logs.error.status === 422 ? logs.error.fieldError('from') : undefined);
   const choices = useLogFilterChoices();
   const openId = params.get('request');
   const names = new Map((choices.data?.clients ?? []).map((c) => [c.id, c.name]));
@@ -120,11 +136,23 @@ export function LogsRoute() {
               ))}
             </select>
           </Field>
-          <Field label="From">
-            <input className="input" type="datetime-local" value={toLocalInput(filters.from)} onChange={(e) => set('from', fromLocalInput(e.target.value))} />
+          <Field label="From" error={fromError}>
+            <input
+              className="input"
+              type="datetime-local"
+              value={toLocalInput(filters.from)}
+              max={toLocalInput(filters.to ?? new Date(now).toISOString())}
+              onChange={(e) => set('from', fromLocalInput(e.target.value))}
+            />
           </Field>
           <Field label="To">
-            <input className="input" type="datetime-local" value={toLocalInput(filters.to)} onChange={(e) => set('to', fromLocalInput(e.target.value))} />
+            <input
+              className="input"
+              type="datetime-local"
+              value={toLocalInput(filters.to)}
+              min={toLocalInput(filters.from) || undefined}
+              onChange={(e) => set('to', fromLocalInput(e.target.value))}
+            />
           </Field>
           <Button variant="secondary" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
             Clear filters
@@ -132,37 +160,41 @@ export function LogsRoute() {
         </div>
       </Card>
       <Card>
-        <QueryState
-          query={logs}
-          empty={(d) =>
-            d.items.length === 0 && cursors.length === 0 ? <Empty title="No calls match">Calls appear here as soon as they are recorded.</Empty> : null
-          }
-        >
-          {(d) => (
-            <>
-              <LogsTable items={d.items} clientName={(id) => (id ? (names.get(id) ?? id.slice(0, 8)) : '—')} onOpen={open} />
-              <div className="pager">
-                <span className="muted">Page {cursors.length + 1}</span>
-                <Button
-                  variant="secondary"
-                  size="sm"
-                  disabled={cursors.length === 0}
-                  onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
-                >
-                  Newer
-                </Button>
-                <Button
-                  variant="secondary"
-                  size="sm"
-                  disabled={!d.next_cursor}
-                  onClick={() => d.next_cursor && setPages({ key: filterKey, cursors: [...cursors, d.next_cursor] })}
-                >
-                  Older
-                </Button>
-              </div>
-            </>
-          )}
-        </QueryState>
+        {fromError ? (
+          <Empty title="No calls can match this time range">From {fromError.charAt(0).toLowerCase() + fromError.slice(1)}</Empty>
+        ) : (
+          <QueryState
+            query={logs}
+            empty={(d) =>
+              d.items.length === 0 && cursors.length === 0 ? <Empty title="No calls match">Calls appear here as soon as they are recorded.</Empty> : null
+            }
+          >
+            {(d) => (
+              <>
+                <LogsTable items={d.items} clientName={(id) => (id ? (names.get(id) ?? id.slice(0, 8)) : '—')} onOpen={open} />
+                <div className="pager">
+                  <span className="muted">Page {cursors.length + 1}</span>
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    disabled={cursors.length === 0}
+                    onClick={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
+                  >
+                    Newer
+                  </Button>
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    disabled={!d.next_cursor}
+                    onClick={() => d.next_cursor && setPages({ key: filterKey, cursors: [...cursors, d.next_cursor] })}
+                  >
+                    Older
+                  </Button>
+                </div>
+              </>
+            )}
+          </QueryState>
+        )}
       </Card>
       {openId && <LogDetailDialog requestId={openId} onClose={() => open(null)} />}
     </>

@@ -14,6 +14,7 @@ import { VersionDiff } from '../../features/templates/components/version-diff';
 import { VersionEditor } from '../../features/templates/components/version-editor';
 import { VersionStats } from '../../features/templates/components/version-stats';
 import { formatDateTime } from '../../lib/format';
+import { useOneAtATime } from '../../lib/one-at-a-time';
 
 const TABS = ['versions', 'edit', 'labels', 'stats', 'playground'] as const;
 type Tab = (typeof TABS)[number];
@@ -22,6 +23,7 @@ export function TemplateDetailRoute() {
   const { id = '' } = useParams();
   const template = useTemplate(id);
   const createVersion = useCreateVersion(id);
+  const oneAtATime = useOneAtATime();
   const [params, setParams] = useSearchParams();
   const tab: Tab = TABS.includes(params.get('tab') as Tab) ? (params.get('tab') as Tab) : 'versions';
   return (
@@ -113,9 +115,20 @@ export function TemplateDetailRoute() {
                       pending={createVersion.isPending}
                       error={createVersion.error}
                       onSubmit={(d, saved) =>
-                        createVersion.mutate(
-                          { system_prompt: d.system_prompt, body: d.body, variables: d.variables, provider: d.provider, model: d.model, note: d.note || null },
-                          { onSuccess: (r) => (saved(), notify(`Version ${r.latest_version} saved`), setParams({ tab: 'versions' }, { replace: true })) },
+                        void oneAtATime(() =>
+                          createVersion
+                            .mutateAsync(
+                              {
+                                system_prompt: d.system_prompt,
+                                body: d.body,
+                                variables: d.variables,
+                                provider: d.provider,
+                                model: d.model,
+                                note: d.note || null,
+                              },
+                              { onSuccess: (r) => (saved(), notify(`Version ${r.latest_version} saved`), setParams({ tab: 'versions' }, { replace: true })) },
+                            )
+                            .catch(() => undefined),
                         )
                       }
                     />

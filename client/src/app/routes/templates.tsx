@@ -12,6 +12,7 @@ import { DataTable } from '../../components/ui/table';
 import { useCreateTemplate, useTemplates } from '../../features/templates/api/templates';
 import { VersionEditor } from '../../features/templates/components/version-editor';
 import { formatDateTime } from '../../lib/format';
+import { useOneAtATime } from '../../lib/one-at-a-time';
 
 export function TemplatesRoute() {
   const [params, setParams] = useSearchParams();
@@ -20,6 +21,7 @@ export function TemplatesRoute() {
   const templates = useTemplates(pages.cursor);
   const [creating, setCreating] = useState(false);
   const create = useCreateTemplate();
+  const oneAtATime = useOneAtATime();
   const navigate = useNavigate();
   return (
     <>
@@ -86,17 +88,21 @@ export function TemplatesRoute() {
           pending={create.isPending}
           error={create.error}
           onSubmit={(d, saved) =>
-            create.mutate(
-              {
-                name: d.name ?? '',
-                description: d.description || null,
-                system_prompt: d.system_prompt,
-                body: d.body,
-                variables: d.variables,
-                provider: d.provider,
-                model: d.model,
-              },
-              { onSuccess: (t) => (saved(), void navigate(`/templates/${t.id}`)) },
+            void oneAtATime(() =>
+              create
+                .mutateAsync(
+                  {
+                    name: d.name ?? '',
+                    description: d.description || null,
+                    system_prompt: d.system_prompt,
+                    body: d.body,
+                    variables: d.variables,
+                    provider: d.provider,
+                    model: d.model,
+                  },
+                  { onSuccess: (t) => (saved(), void navigate(`/templates/${t.id}`)) },
+                )
+                .catch(() => undefined),
             )
           }
         />

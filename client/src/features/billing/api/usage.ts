@@ -7,9 +7,10 @@ export type UsageQuery = NonNullable<GetAdminUsageData['query']>;
 export type Granularity = NonNullable<UsageQuery['granularity']>;
 export type GroupBy = NonNullable<UsageQuery['group_by']>;
 
-export const usageQueryOptions = (q: UsageQuery) =>
-  queryOptions({ queryKey: [...queryRoots.usage, 'report', q], queryFn: () => data(getAdminUsage({ query: q, throwOnError: true })) });
-export const useUsage = (q: UsageQuery) => useQuery(usageQueryOptions(q));
+/** `enabled` false: the selection cannot match (a range the API would refuse), so nothing is asked. */
+export const usageQueryOptions = (q: UsageQuery, enabled = true) =>
+  queryOptions({ queryKey: [...queryRoots.usage, 'report', q], queryFn: () => data(getAdminUsage({ query: q, throwOnError: true })), enabled });
+export const useUsage = (q: UsageQuery, enabled = true) => useQuery(usageQueryOptions(q, enabled));
 
 /** Downloads the CSV export for the same selection (the browser saves the file). */
 export function useExportCsv() {

@@ -4,6 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { Field, FormError } from '../../../components/ui/field';
 import { formError, isSignInRequired } from '../../../lib/api';
+import { useOneAtATime } from '../../../lib/one-at-a-time';
 import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
 import { useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useCreateClient } from '../api/clients';
@@ -32,6 +33,7 @@ export function CreateClientDialog({
   useUnsavedChanges(!clientId && [name, description, budget, rpm].some((typed) => typed !== ''));
   const createClient = useCreateClient();
   const createKey = useCreateKey();
+  const oneAtATime = useOneAtATime();
   const error = formError(createClient.error ?? createKey.error);
   // once the client exists, a failed key is always named, a 401 included: the sign-in dialog opens over
   // this one, and "Create its key" makes only the key once signed in again
@@ -55,8 +57,12 @@ export function CreateClientDialog({
     createKey.reset();
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
+    void oneAtATime(createClientAndKey);
+  };
+
+  const createClientAndKey = async () => {
     const rateLimitRpm = parseWholeNumber(rpm);
     setRpmTypo(rateLimitRpm === undefined);
     if (rateLimitRpm === undefined) return;
@@ -99,7 +105,7 @@ export function CreateClientDialog({
           </div>
         </>
       ) : (
-        <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
+        <form onSubmit={submit} className="stack" noValidate>
           <Field label="Name" error={fieldError('name')} hint="Unique, e.g. the application's name">
             <input className="input" value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
           </Field>

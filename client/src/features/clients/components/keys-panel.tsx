@@ -8,6 +8,7 @@ import { QueryState } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
 import { formError } from '../../../lib/api';
 import { formatDateTime, fromLocalInput } from '../../../lib/format';
+import { useOneAtATime } from '../../../lib/one-at-a-time';
 import { useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useCreateKey, useKeys, useRevokeKey, useRotateKey } from '../api/keys';
 import { KeyReveal } from './key-reveal';
@@ -79,6 +80,7 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
   // closing the dialog clears it
   useUnsavedChanges(!created && (name !== '' || expires !== ''));
   const create = useCreateKey();
+  const oneAtATime = useOneAtATime();
   const err = formError(create.error);
   const fe = (f: string) => err?.fieldError(f);
   const close = (next: boolean) => {
@@ -93,9 +95,13 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const expiresAt = fromLocalInput(expires);
-    create.mutate(
-      { clientId, body: { ...(name.trim() ? { name: name.trim() } : {}), ...(expiresAt ? { expires_at: expiresAt } : {}) } },
-      { onSuccess: setCreated },
+    void oneAtATime(() =>
+      create
+        .mutateAsync(
+          { clientId, body: { ...(name.trim() ? { name: name.trim() } : {}), ...(expiresAt ? { expires_at: expiresAt } : {}) } },
+          { onSuccess: setCreated },
+        )
+        .catch(() => undefined),
     );
   };
   return (
@@ -130,6 +136,7 @@ function NewKeyDialog({ clientId, open, onOpenChange }: { clientId: string; open
 function RotateDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey: ApiKeyResponseDto; onClose: () => void }) {
   const [grace, setGrace] = useState(DEFAULT_GRACE_SECONDS);
   const rotate = useRotateKey(clientId);
+  const oneAtATime = useOneAtATime();
   useUnsavedChanges(!rotate.data && grace !== DEFAULT_GRACE_SECONDS);
   const result = rotate.data;
   return (
@@ -154,7 +161,7 @@ function RotateDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey:
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            rotate.mutate({ id: apiKey.id, graceSeconds: grace });
+            void oneAtATime(() => rotate.mutateAsync({ id: apiKey.id, graceSeconds: grace }).catch(() => undefined));
           }}
         >
           <p>A new key replaces this one. Deploy it, then let the old key lapse.</p>
@@ -180,6 +187,7 @@ function RotateDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey:
 
 function RevokeDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey: ApiKeyResponseDto; onClose: () => void }) {
   const revoke = useRevokeKey(clientId);
+  const oneAtATime = useOneAtATime();
   return (
     <Dialog
       open
@@ -191,7 +199,11 @@ function RevokeDialog({ clientId, apiKey, onClose }: { clientId: string; apiKey:
         <Button variant="secondary" onClick={onClose}>
           Cancel
         </Button>
-        <Button variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate(apiKey.id, { onSuccess: onClose })}>
+        <Button
+          variant="danger"
+          disabled={revoke.isPending}
+          onClick={() => void oneAtATime(() => revoke.mutateAsync(apiKey.id, { onSuccess: onClose }).catch(() => undefined))}
+        >
           Revoke key
         </Button>
       </div>

@@ -9,14 +9,16 @@ export type LogStatus = NonNullable<LogQuery['status']>;
 
 export type LogItem = GenerationLogResponseDto;
 
-export const logsQueryOptions = (q: LogQuery, autoRefresh: boolean) =>
+/** `enabled` false: the filters cannot match (a range the API would refuse), so nothing is asked. */
+export const logsQueryOptions = (q: LogQuery, autoRefresh: boolean, enabled = true) =>
   queryOptions({
     queryKey: [...queryRoots.logs, 'list', q],
     queryFn: () => data(listGenerationLogs({ query: q, throwOnError: true })),
     refetchInterval: autoRefresh ? 5_000 : false,
     placeholderData: keepPreviousData,
+    enabled,
   });
-export const useLogs = (q: LogQuery, autoRefresh: boolean) => useQuery(logsQueryOptions(q, autoRefresh));
+export const useLogs = (q: LogQuery, autoRefresh: boolean, enabled = true) => useQuery(logsQueryOptions(q, autoRefresh, enabled));
 
 export const logQueryOptions = (requestId: string) =>
   queryOptions({
