@@ -132,6 +132,8 @@ run('the operator console in headless Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Request detail' });
     expect(await dialog.getByTestId('log-detail-cost').textContent()).toBe(formatMoney(firstCost));
     await dialog.getByText('mock/echo').first().waitFor();
+    // the client by its name, as in the table, with its id
+    await dialog.locator('dl[aria-label="Call"]').getByText('storefront').waitFor();
     await shot('log-detail');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });

@@ -196,7 +196,7 @@ export function LogsRoute() {
           </QueryState>
         )}
       </Card>
-      {openId && <LogDetailDialog requestId={openId} onClose={() => open(null)} />}
+      {openId && <LogDetailDialog requestId={openId} clientName={(id) => names.get(id)} onClose={() => open(null)} />}
     </>
   );
 }

@@ -6,16 +6,26 @@ import { formatMoney } from '../../../lib/format-money';
 import { useLog, type LogItem } from '../api/logs';
 import { StatusBadge } from './status-badge';
 
-export function LogDetailDialog({ requestId, onClose }: { requestId: string; onClose: () => void }) {
+/** `clientName`: a client's name by id, as the Logs page knows them (the id alone when it does not). */
+export function LogDetailDialog({
+  requestId,
+  onClose,
+  clientName,
+}: {
+  requestId: string;
+  onClose: () => void;
+  clientName?: (id: string) => string | undefined;
+}) {
   const log = useLog(requestId);
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()} title="Request detail" wide>
-      <QueryState query={log}>{(item) => <LogFacts item={item} />}</QueryState>
+      <QueryState query={log}>{(item) => <LogFacts item={item} clientName={clientName} />}</QueryState>
     </Dialog>
   );
 }
 
-function LogFacts({ item }: { item: LogItem }) {
+function LogFacts({ item, clientName }: { item: LogItem; clientName?: (id: string) => string | undefined }) {
+  const client = item.client_id ? clientName?.(item.client_id) : undefined;
   const fellBack =
     item.requested_model !== null && item.model !== null && item.requested_model !== `${item.provider}/${item.model}` && item.requested_model !== item.model;
   return (
@@ -36,7 +46,10 @@ function LogFacts({ item }: { item: LogItem }) {
           <code>{item.endpoint}</code> {item.is_stream && <Badge tone="info">stream</Badge>}
         </dd>
         <dt>Client</dt>
-        <dd>{item.client_id ? <code>{item.client_id}</code> : '—'}</dd>
+        <dd>
+          {client && <>{client} </>}
+          {item.client_id ? <code>{item.client_id}</code> : '—'}
+        </dd>
         <dt>Key</dt>
         <dd>{item.api_key_id ? <code>{item.api_key_id}</code> : '—'}</dd>
         <dt>Template</dt>
