@@ -7,7 +7,7 @@ export function DashboardRoute() {
   const dashboard = useDashboard();
   return (
     <>
-      <PageHeader title="Dashboard" description="Traffic, spend, errors and latency across every client." />
+      <PageHeader title="Dashboard" description="Traffic, spend, errors and latency across every client. Today and this month are UTC days and months." />
       <QueryState query={dashboard}>{(d) => <DashboardView d={d} />}</QueryState>
     </>
   );
