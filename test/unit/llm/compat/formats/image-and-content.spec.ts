@@ -1,19 +1,8 @@
-import { AppError } from '@src/common/errors/app-error';
 import { parseMessagesRequest } from '@src/llm/compat/formats/anthropic-messages.format';
 import { imageUrlProblem } from '@src/llm/compat/formats/body-reader';
 import { parseChatCompletion } from '@src/llm/compat/formats/openai-chat.format';
 import { parseResponsesRequest } from '@src/llm/compat/formats/openai-responses.format';
-
-function fieldsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('validation_error');
-    return (error as AppError).details.map((d) => d.field ?? '');
-  }
-  throw new Error('expected a validation error');
-}
+import { fieldsOf } from '@test/support/validation-errors';
 
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 

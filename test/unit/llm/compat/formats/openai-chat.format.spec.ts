@@ -1,18 +1,7 @@
-import { AppError } from '@src/common/errors/app-error';
 import { OpenAiChunkWriter, openAiUsage, parseChatCompletion } from '@src/llm/compat/formats/openai-chat.format';
 import { AnthropicEventWriter, parseMessagesRequest } from '@src/llm/compat/formats/anthropic-messages.format';
 import type { StreamStart } from '@src/llm/generation/generation.types';
-
-function fieldsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('validation_error');
-    return (error as AppError).details.map((d) => d.field ?? '');
-  }
-  throw new Error('expected a validation error');
-}
+import { fieldsOf } from '@test/support/validation-errors';
 
 describe('parseChatCompletion', () => {
   it('reads messages, tools and sampling fields into the neutral shape', () => {

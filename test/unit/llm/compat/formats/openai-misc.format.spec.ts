@@ -1,16 +1,6 @@
-import { AppError } from '@src/common/errors/app-error';
 import { parseImageRequest } from '@src/llm/compat/formats/openai-misc.format';
 import { toImageParams } from '@src/llm/providers/openai-compatible/openai-compatible.mapper';
-
-function fieldsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return (error as AppError).details.map((d) => d.field ?? '');
-  }
-  throw new Error('expected a validation error');
-}
+import { fieldsOf } from '@test/support/validation-errors';
 
 describe('parseImageRequest', () => {
   it('reads the options that change the image, and toImageParams passes them on as OpenAI takes them', () => {

@@ -2,17 +2,7 @@ import { AppError } from '@src/common/errors/app-error';
 import { ResponsesEventWriter } from '@src/llm/compat/formats/openai-responses-output.format';
 import { parseResponsesRequest } from '@src/llm/compat/formats/openai-responses.format';
 import type { StreamStart, StreamSummary } from '@src/llm/generation/generation.types';
-
-function fieldsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('validation_error');
-    return (error as AppError).details.map((d) => d.field ?? '');
-  }
-  throw new Error('expected a validation error');
-}
+import { fieldsOf } from '@test/support/validation-errors';
 
 describe('parseResponsesRequest', () => {
   it('reads input items into the neutral conversation: function calls join the assistant turn, outputs become tool messages', () => {

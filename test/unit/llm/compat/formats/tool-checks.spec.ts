@@ -1,18 +1,7 @@
-import { AppError } from '@src/common/errors/app-error';
 import { parseMessagesRequest } from '@src/llm/compat/formats/anthropic-messages.format';
 import { parseChatCompletion } from '@src/llm/compat/formats/openai-chat.format';
 import { parseResponsesRequest } from '@src/llm/compat/formats/openai-responses.format';
-
-function fieldsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('validation_error');
-    return (error as AppError).details.map((d) => d.field ?? '');
-  }
-  throw new Error('expected a validation error');
-}
+import { fieldsOf } from '@test/support/validation-errors';
 
 const chat = (extra: object) => () => parseChatCompletion({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
 const fn = (name: unknown, parameters?: unknown) => ({ type: 'function', function: { name, ...(parameters !== undefined ? { parameters } : {}) } });
