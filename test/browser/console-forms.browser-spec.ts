@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
-import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser, navigate, signedInPage } from '../support/browser';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -13,10 +13,7 @@ run('the console forms and dialogs in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   const admin = <T>(method: string, path: string, body?: unknown): Promise<T> => adminRequest<T>(t, method, path, body);
-  const nav = async (label: string) => {
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
-    await page.getByRole('heading', { level: 1 }).first().waitFor();
-  };
+  const nav = (label: string) => navigate(page, label);
   /** leaves a page whose form still holds what the API refused: the console asks first */
   const navDiscardingEdits = async (label: string) => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
@@ -28,11 +25,7 @@ run('the console forms and dialogs in headless Chromium', () => {
     ensureConsoleBuilt();
     t = await startTestApp();
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('Admin token').fill(t.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    page = await signedInPage(browser, t);
   }, 120_000);
 
   afterAll(async () => {

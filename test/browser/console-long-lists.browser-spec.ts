@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
-import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser, signedInPage } from '../support/browser';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -29,11 +29,7 @@ run('the console with more items than one page of the API', () => {
     for (let i = 0; i < MANY; i++) key = await admin<{ id: string; prefix: string }>('POST', `/keys/${key.id}/rotate`, {});
     newestPrefix = key.prefix;
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('Admin token').fill(t.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    page = await signedInPage(browser, t);
   }, 180_000);
 
   afterAll(async () => {

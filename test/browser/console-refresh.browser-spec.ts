@@ -1,7 +1,7 @@
 import { TcpProxy } from '@test/integration/billing/tcp-proxy';
 import { Browser, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
-import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser, signedInPage } from '../support/browser';
 import { createTestDatabase, TestDatabase } from '../support/db';
 import { waitUntil } from '../support/poll';
 
@@ -45,12 +45,7 @@ run('the console when a background refresh fails, in headless Chromium', () => {
     proxied.port = String(proxy.port);
     t = await startTestApp({ DATABASE_URL: proxied.toString() });
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('Admin token').fill(t.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    page = await signedInPage(browser, t, 10_000);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Client } from 'pg';
 import { startTestApp, TestApp } from '../support/app';
-import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser, signIn } from '../support/browser';
 import { waitUntil } from '../support/poll';
 
 const run = browserAvailable() ? describe : describe.skip;
@@ -52,10 +52,7 @@ run('the console when the admin session ends mid-edit, in headless Chromium', ()
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('Admin token').fill(t.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await signIn(page, t);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
-import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser, signedInPage } from '../support/browser';
 import { waitUntil } from '../support/poll';
 
 const run = browserAvailable() ? describe : describe.skip;
@@ -30,12 +30,7 @@ run('the console with unsaved edits, in headless Chromium', () => {
     ensureConsoleBuilt();
     t = await startTestApp();
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('Admin token').fill(t.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    page = await signedInPage(browser, t, 10_000);
     ({ id: clientId } = await admin<{ id: string }>('POST', '/clients', { name: 'storefront', rate_limit_rpm: 60 }));
   }, 120_000);
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, chromium, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -44,4 +44,26 @@ export async function adminRequest<T>(app: { url: string; adminToken: string }, 
   const json = (await res.json()) as T;
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/** Signs `page` in to `app`'s console with the admin token, from its sign-in page, and waits for the Dashboard. */
+export async function signIn(page: Page, app: { url: string; adminToken: string }): Promise<void> {
+  await page.goto(`${app.url}/`);
+  await page.getByLabel('Admin token').fill(app.adminToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+}
+
+/** A page of a new 1280×800 browser context, signed in (signIn); `timeoutMs` is its default timeout when given. */
+export async function signedInPage(browser: Browser, app: { url: string; adminToken: string }, timeoutMs?: number): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  if (timeoutMs !== undefined) page.setDefaultTimeout(timeoutMs);
+  await signIn(page, app);
+  return page;
+}
+
+/** Opens a console page by its link in the navigation and waits for its heading. */
+export async function navigate(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label, exact: true }).click();
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
 }
