@@ -10,13 +10,13 @@ import {
 } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
+import { firstHeaderValue } from '../common/http/header-value';
 import { AdminAuthService, SESSION_COOKIE } from '../auth/admin-auth.service';
 import { clientIp, cookieValue } from '../auth/auth.guard';
 import { AdminSessionCreateDto, AdminSessionResponseDto } from '../auth/dto/admin-session.dto';
 
 function isHttps(req: Request): boolean {
-  const forwarded = req.headers['x-forwarded-proto'];
-  return req.secure || (typeof forwarded === 'string' && forwarded.split(',')[0]?.trim() === 'https');
+  return req.secure || firstHeaderValue(req.headers['x-forwarded-proto']) === 'https';
 }
 
 function sessionCookie(req: Request, value: string, maxAgeS: number): string {

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { AUTH_KIND, AuthKind } from '../common/auth.decorators';
 import { Caller, RequestWithCaller } from '../common/caller';
 import { AppError } from '../common/errors/app-error';
+import { firstHeaderValue } from '../common/http/header-value';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env.schema';
 import { AdminAuthService, SESSION_COOKIE } from './admin-auth.service';
@@ -74,11 +75,6 @@ export async function authenticateClient(keys: KeyLookupService, req: Pick<Reque
 /** Methods that change nothing: a page of another origin may send them with the cookie (SameSite aside); their answers stay unreadable to it. */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function firstValue(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value?.split(',')[0]?.trim().toLowerCase() || undefined;
-}
-
 /**
  * A request that changes something, sent by a page of another origin (its
  * Origin names neither this server's host nor a CORS_ORIGINS entry, or the
@@ -100,9 +96,9 @@ export function crossOriginWrite(req: Pick<IncomingMessage, 'headers' | 'method'
       host = undefined; // "null" (a sandboxed frame, a file) or garbage
     }
     // Host as the browser sent it, or as a proxy that rewrote it passed it on; a page cannot set either on a request it may send unasked
-    if (host && (host === firstValue(req.headers.host) || host === firstValue(req.headers['x-forwarded-host']))) return false;
+    if (host && (host === firstHeaderValue(req.headers.host) || host === firstHeaderValue(req.headers['x-forwarded-host']))) return false;
   }
-  const site = firstValue(req.headers['sec-fetch-site']);
+  const site = firstHeaderValue(req.headers['sec-fetch-site']);
   // the browser's own word, unforgeable by a page: trusted when a proxy in front changed the Host
   if (site === 'same-origin' || site === 'none') return false;
   return origin !== undefined || site !== undefined;

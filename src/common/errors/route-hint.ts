@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { firstHeaderValue } from '../http/header-value';
 
 /**
  * The paths the OpenAI and Anthropic SDKs call, below their base URL. A 404 on
@@ -28,7 +29,7 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 function originOf(req: RouteHintRequest): string | undefined {
   const host = firstHeader(req.headers?.host);
   if (!host || !SAFE_HOST.test(host)) return undefined;
-  const forwarded = firstHeader(req.headers?.['x-forwarded-proto'])?.split(',')[0].trim().toLowerCase();
+  const forwarded = firstHeaderValue(req.headers?.['x-forwarded-proto']);
   const https = req.encrypted === true || forwarded === 'https';
   return `${https ? 'https' : 'http'}://${host}`;
 }
