@@ -1,13 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { firstHeaderValue } from '../common/http/header-value';
@@ -35,7 +27,6 @@ export class SessionAdminController {
   @ApiCreatedResponse({ type: AdminSessionResponseDto, description: `Sets the ${SESSION_COOKIE} cookie (HttpOnly, SameSite=Strict, Secure over HTTPS)` })
   @ApiUnauthorizedResponse({ description: 'unauthorized: wrong token (repeated failures are slowed down)' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
-  @ApiTooManyRequestsResponse({ description: 'never: wrong tokens are delayed instead' })
   @ApiOperation({
     summary: 'Log in to the console',
     description:

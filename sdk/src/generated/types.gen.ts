@@ -584,6 +584,10 @@ export type ChatCompletionResponseDto = {
     usage: OpenAiUsageDto;
 };
 
+export type CompletionTokensDetailsDto = {
+    reasoning_tokens: number;
+};
+
 export type DashboardDayDto = {
     cost_usd: string;
     /**
@@ -1054,6 +1058,13 @@ export type ImagesUsageDto = {
     total_tokens: number;
 };
 
+export type InputTokensDetailsDto = {
+    /**
+     * Input tokens read from the provider’s prompt cache
+     */
+    cached_tokens: number;
+};
+
 export type LanguageResultDto = {
     attempts: number;
     content: string | null;
@@ -1257,18 +1268,18 @@ export type OpenAiError = {
 
 export type OpenAiUsageDto = {
     completion_tokens: number;
-    completion_tokens_details?: {
-        reasoning_tokens: number;
-    };
+    completion_tokens_details: CompletionTokensDetailsDto;
     /**
      * LLMHub: the exact cost in USD (null when the model has no price)
      */
     cost_usd: string | null;
     prompt_tokens: number;
-    prompt_tokens_details?: {
-        cached_tokens: number;
-    };
+    prompt_tokens_details: PromptTokensDetailsDto;
     total_tokens: number;
+};
+
+export type OutputTokensDetailsDto = {
+    reasoning_tokens: number;
 };
 
 export type PlaygroundResponseDto = {
@@ -1455,6 +1466,13 @@ export type PromptTemplateResponseDto = {
     owner_client_id: string | null;
     template_type: string;
     updated_at: string;
+};
+
+export type PromptTokensDetailsDto = {
+    /**
+     * Input tokens read from the provider’s prompt cache
+     */
+    cached_tokens: number;
 };
 
 export type PromptUpdateDto = {
@@ -1712,6 +1730,10 @@ export type ResponseObjectDto = {
      * LLMHub: provider attempts, retries and fallbacks included
      */
     attempts: number;
+    /**
+     * Always false: background responses are not supported
+     */
+    background: false;
     created_at: number;
     /**
      * Always null on a 200
@@ -1741,6 +1763,14 @@ export type ResponseObjectDto = {
     }>;
     parallel_tool_calls: boolean;
     /**
+     * Always null: each call stands alone (send the whole conversation in input)
+     */
+    previous_response_id: string | null;
+    /**
+     * Always `{effort: null, summary: null}`: the request’s reasoning setting is accepted and ignored
+     */
+    reasoning: ResponseReasoningDto;
+    /**
      * LLMHub: the id of the call’s record
      */
     request_id: string;
@@ -1764,7 +1794,26 @@ export type ResponseObjectDto = {
         [key: string]: unknown;
     }>;
     top_p: number | null;
+    /**
+     * Always disabled: the request’s truncation setting is accepted and ignored
+     */
+    truncation: 'disabled';
     usage: ResponseUsageDto;
+    /**
+     * The request’s user, echoed
+     */
+    user: string | null;
+};
+
+export type ResponseReasoningDto = {
+    /**
+     * Always null
+     */
+    effort: string | null;
+    /**
+     * Always null
+     */
+    summary: string | null;
 };
 
 export type ResponseUsageDto = {
@@ -1773,13 +1822,9 @@ export type ResponseUsageDto = {
      */
     cost_usd: string | null;
     input_tokens: number;
-    input_tokens_details?: {
-        cached_tokens: number;
-    };
+    input_tokens_details: InputTokensDetailsDto;
     output_tokens: number;
-    output_tokens_details?: {
-        reasoning_tokens: number;
-    };
+    output_tokens_details: OutputTokensDetailsDto;
     total_tokens: number;
 };
 
@@ -2228,6 +2273,10 @@ export type CreateApiClientErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
+    /**
      * `conflict`: conflict: a client with this name (in any case) exists
      */
     409: ErrorEnvelope;
@@ -2271,6 +2320,10 @@ export type DeleteApiClientErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
     /**
      * `not_found`: not_found
      */
@@ -2346,6 +2399,10 @@ export type UpdateApiClientErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
     /**
      * `not_found`: not_found
      */
@@ -2443,6 +2500,10 @@ export type CreateApiKeyErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: not_found
      */
     404: ErrorEnvelope;
@@ -2519,6 +2580,10 @@ export type RevokeApiKeyErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: not_found
      */
     404: ErrorEnvelope;
@@ -2557,6 +2622,10 @@ export type RotateApiKeyErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
     /**
      * `not_found`: not_found
      */
@@ -2724,6 +2793,10 @@ export type UpdatePricesErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -2790,6 +2863,10 @@ export type UpdateProviderErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: not_found: unknown provider
      */
     404: ErrorEnvelope;
@@ -2833,6 +2910,10 @@ export type TestProviderErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
     /**
      * `not_found`: not_found: unknown provider
      */
@@ -2898,10 +2979,6 @@ export type CreateAdminSessionErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
-    /**
-     * `rate_limited`: never: wrong tokens are delayed instead
-     */
-    429: ErrorEnvelope;
 };
 
 export type CreateAdminSessionError = CreateAdminSessionErrors[keyof CreateAdminSessionErrors];
@@ -2972,6 +3049,10 @@ export type CreateSystemTemplateErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
+    /**
      * `conflict`: a system template with this name exists
      */
     409: ErrorEnvelope;
@@ -3015,6 +3096,10 @@ export type DeleteTemplateErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
     /**
      * `not_found`: no template with this id
      */
@@ -3088,6 +3173,10 @@ export type UpdateTemplateErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: no template with this id
      */
     404: ErrorEnvelope;
@@ -3140,6 +3229,10 @@ export type RunTemplatePlaygroundErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: unknown template, version, label or model
      */
     404: ErrorEnvelope;
@@ -3191,6 +3284,10 @@ export type RenderTemplateErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
     /**
      * `not_found`: unknown template, version or label
      */
@@ -3280,6 +3377,10 @@ export type CreateTemplateVersionErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     */
+    403: ErrorEnvelope;
     /**
      * `not_found`: no template with this id
      */

@@ -63,14 +63,20 @@ class ApiClientFieldsDto {
   @IsBoolean()
   is_active?: boolean;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, example: 600, description: 'Requests per minute; null = unlimited' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, example: 600, description: 'Requests per minute; null = unlimited' })
   @Nullable()
   @IsInt()
   @Min(1)
   @Max(MAX_RATE_LIMIT_RPM)
   rate_limit_rpm?: number | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, example: 200000, description: 'Tokens (input + max output) per minute; null = unlimited' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    example: 200000,
+    description: 'Tokens (input + max output) per minute; null = unlimited',
+  })
   @Nullable()
   @IsInt()
   @Min(1)

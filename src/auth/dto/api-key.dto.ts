@@ -24,14 +24,14 @@ export class ApiKeyCreateDto {
   @ArrayMaxSize(500)
   allowed_models?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RATE_LIMIT_RPM, description: "Narrows the client's requests per minute for this key" })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_RATE_LIMIT_RPM, description: "Narrows the client's requests per minute for this key" })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(MAX_RATE_LIMIT_RPM)
   rate_limit_rpm?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RATE_LIMIT_TPM, description: "Narrows the client's tokens per minute for this key" })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_RATE_LIMIT_TPM, description: "Narrows the client's tokens per minute for this key" })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -40,7 +40,7 @@ export class ApiKeyCreateDto {
 }
 
 export class ApiKeyRotateDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 2_592_000, default: 0, description: 'How long the old key keeps working; 0 = revoked now' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 2_592_000, default: 0, description: 'How long the old key keeps working; 0 = revoked now' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -42,7 +42,7 @@ export class AdminUsageQueryDto extends CallFilterQueryDto {
 export class TopSpendersQueryDto {
   @ApiPropertyOptional({ description: 'default: start of the current month' }) @IsOptional() @IsIsoDate() from?: string;
   @ApiPropertyOptional({ description: 'default: now' }) @IsOptional() @IsIsoDate() to?: string;
-  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', default: 10, minimum: 1, maximum: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -12,7 +12,7 @@ export class LogsQueryDto extends CallFilterQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'calls made through this template' }) @IsOptional() @IsUUID() template_id?: string;
   @ApiPropertyOptional({ format: 'date-time', example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsIsoDate() from?: string;
   @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T00:00:00Z' }) @IsOptional() @IsIsoDate() to?: string;
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 
 /** `limit` and `cursor` in, as on every list (docs/API.md, Paging); each list decodes its cursor with common/pagination/cursor.ts. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'Items per page', minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Items per page', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

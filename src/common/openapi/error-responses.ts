@@ -124,6 +124,9 @@ const CODE_OF_LEGACY_STATUS: Record<string, ErrorCode> = {
   '504': 'upstream_timeout',
 };
 
+const CROSS_ORIGIN_SESSION =
+  'a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead';
+
 const EXAMPLE_REQUEST_ID = '0b6f3a57-5d3e-4c8e-9a57-2f1f4f6a9c10';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head'] as const;
 
@@ -132,7 +135,7 @@ function sentence(text: string): string {
 }
 
 /** The codes an operation answers with: its credential's, its input's, and the ones it declares. */
-function casesOf(path: string, operation: OperationObject): Map<ErrorCode, string> {
+function casesOf(path: string, method: string, operation: OperationObject): Map<ErrorCode, string> {
   const cases = new Map<ErrorCode, string>();
   const add = (code: ErrorCode, when?: string): void => {
     cases.set(code, when ?? cases.get(code) ?? WHEN[code]);
@@ -140,6 +143,8 @@ function casesOf(path: string, operation: OperationObject): Map<ErrorCode, strin
   const schemes = new Set((operation.security ?? []).flatMap((s: Record<string, string[]>) => Object.keys(s)));
   if (schemes.has('api_key')) ['missing_api_key', 'invalid_api_key', 'client_inactive'].forEach((c) => add(c as ErrorCode));
   if (schemes.has('admin_token')) add('unauthorized');
+  // the console session's guard against pages of other origins (the admin token is not concerned)
+  if (schemes.has('admin_session') && method !== 'get' && method !== 'head') add('forbidden', CROSS_ORIGIN_SESSION);
   // every authenticated route reads the database (a gateway call only when its key is not cached)
   if (schemes.has('api_key') || schemes.has('admin_token')) add('database_unavailable');
   if (operation.requestBody || (operation.parameters ?? []).length > 0) add('validation_error');
@@ -190,7 +195,7 @@ export function addErrorResponses(doc: OpenAPIObject): void {
       if (!operation) continue;
       delete operation.responses.default;
       const byStatus = new Map<number, [ErrorCode, string][]>();
-      for (const [code, when] of casesOf(path, operation)) {
+      for (const [code, when] of casesOf(path, method, operation)) {
         const status = statusFor(dialect, code, ERROR_STATUS[code]);
         byStatus.set(status, [...(byStatus.get(status) ?? []), [code, when]]);
       }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { addErrorResponses, ERROR_SCHEMAS } from './error-responses';
+import { addEventStreams } from './event-stream';
 import { API_TAGS, checkTags } from './api-tags';
 import { addResponseHeaders } from './response-headers';
 import { applySecurity, SECURITY_SCHEMES } from './security';
@@ -46,6 +47,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...ERROR_SCHEMAS } };
   checkTags(doc);
   applySecurity(doc);
+  addEventStreams(doc);
   addErrorResponses(doc);
   addResponseHeaders(doc);
   return sortDocument(doc);

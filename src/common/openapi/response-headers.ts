@@ -38,7 +38,9 @@ export function addResponseHeaders(doc: OpenAPIObject): void {
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const isGeneration = '429' in operation.responses;
+      // a client's rate limits apply to the calls its key makes (not to the console's sign-in, which delays wrong tokens)
+      const takesApiKey = (operation.security ?? []).some((scheme) => 'api_key' in scheme);
+      const isGeneration = takesApiKey && '429' in operation.responses;
       for (const [status, value] of Object.entries(operation.responses)) {
         const response = value as ResponseObject;
         const headers: Record<string, HeaderObject> = { 'x-request-id': REQUEST_ID, 'x-llmhub-overhead-ms': OVERHEAD };

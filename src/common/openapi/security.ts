@@ -7,7 +7,7 @@ export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
     type: 'apiKey',
     in: 'header',
     name: 'X-API-Key',
-    description: 'A client API key (`llm_…`), created in the console or with POST /api/admin/clients/{id}/keys.',
+    description: 'A client API key (`lh_…`), created in the console or with POST /api/admin/clients/{id}/keys.',
   },
   api_key_bearer: {
     type: 'http',

@@ -10,6 +10,7 @@ import { clientAbortSignal } from '../generation/sse-sinks';
 import { anthropicMessage } from './chat-routes';
 import { parseCountTokensRequest } from './formats/anthropic-messages.format';
 import { TokenCountService } from './token-count.service';
+import { ApiEventStream } from '../../common/openapi/event-stream';
 
 /** Anthropic-compatible Messages API: the Anthropic SDK works by changing its base URL and key, for any provider. */
 @ApiTags('anthropic-compatible')
@@ -25,6 +26,7 @@ export class AnthropicCompatController {
   @HttpCode(200)
   @ApiBody({ type: MessageCreateDto })
   @ApiOkResponse({ type: MessageResponseDto, description: 'A Message; with `stream: true`, a text/event-stream of Anthropic events' })
+  @ApiEventStream('With `stream: true`: named Anthropic events, message_start … message_stop (an `error` event if the provider fails mid-stream)')
   @ApiOperation({
     summary: 'Create a message (Anthropic)',
     description:

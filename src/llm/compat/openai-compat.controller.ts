@@ -25,6 +25,7 @@ import { ListedModel, ModelsService } from '../routing/models.service';
 import { clientAbortSignal, httpHooks } from '../generation/sse-sinks';
 import { setCostHeader } from './compat-call';
 import { openAiChatCompletion } from './chat-routes';
+import { ApiEventStream } from '../../common/openapi/event-stream';
 
 /** Models are listed with a fixed `created`: the gateway does not know when a provider released them. */
 const MODELS_CREATED = 1_700_000_000;
@@ -67,6 +68,7 @@ export class OpenAiCompatController {
   @HttpCode(200)
   @ApiBody({ type: ChatCompletionCreateDto })
   @ApiOkResponse({ type: ChatCompletionResponseDto, description: 'A ChatCompletion; with `stream: true`, a text/event-stream of chat.completion.chunk events' })
+  @ApiEventStream('With `stream: true`: `data: {chat.completion.chunk}` events, then `data: [DONE]` (a `data: {error}` event if the provider fails mid-stream)')
   @ApiOperation({
     summary: 'Create a chat completion (OpenAI)',
     description:

@@ -9,6 +9,7 @@ import { LlmService } from '../generation/llm.service';
 import { ResponseCreateDto, ResponseDeletedDto, ResponseObjectDto } from './dto/openai-responses.dto';
 import { OPENAI_COMPAT_PREFIXES } from './openai-compat.controller';
 import { openAiResponse } from './responses-route';
+import { ApiEventStream } from '../../common/openapi/event-stream';
 
 const NOT_STORED = { not_found: 'always: LLMHub stores no responses' };
 
@@ -31,6 +32,10 @@ export class OpenAiResponsesController {
   @HttpCode(200)
   @ApiBody({ type: ResponseCreateDto })
   @ApiOkResponse({ type: ResponseObjectDto, description: 'A Response; with `stream: true`, a text/event-stream of Responses events' })
+  @ApiEventStream(
+    'With `stream: true`: named Responses events, each with `sequence_number`, from response.created to response.completed ' +
+      '(or response.incomplete, or `error` and response.failed)',
+  )
   @ApiOperation({
     summary: 'Create a response (OpenAI Responses)',
     description:

@@ -253,7 +253,7 @@ export class PromptRenderDto {
   @KeepAsSent()
   variables?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1 })
   @OptionalNotNull('leave it out to render the label (default production)')
   @IsInt()
   @Min(1)

@@ -26,7 +26,7 @@ describe('the generated TypeScript SDK (e2e)', () => {
   });
 
   it('returns the error envelope as a typed error, without throwing, when the key is wrong', async () => {
-    const caller = createLlmHubClient({ baseUrl: t.url, apiKey: 'llm_wrong' });
+    const caller = createLlmHubClient({ baseUrl: t.url, apiKey: 'lh_wrong' });
     const result = await listModels({ client: caller });
     expect(result.response.status).toBe(401);
     expect(result.data).toBeUndefined();

@@ -101,14 +101,21 @@ export class ChatCompletionCreateDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'LLMHub: stored with the call’s record' }) metadata?: Record<string, unknown>;
 }
 
+// classes rather than inline objects: Nest reads an inline object's `required` list as "optional" for the property itself
+export class PromptTokensDetailsDto {
+  @ApiProperty({ type: 'integer', example: 0, description: 'Input tokens read from the provider’s prompt cache' }) cached_tokens!: number;
+}
+
+export class CompletionTokensDetailsDto {
+  @ApiProperty({ type: 'integer', example: 0 }) reasoning_tokens!: number;
+}
+
 export class OpenAiUsageDto {
   @ApiProperty({ example: 12 }) prompt_tokens!: number;
   @ApiProperty({ example: 9 }) completion_tokens!: number;
   @ApiProperty({ example: 21 }) total_tokens!: number;
-  @ApiProperty({ type: 'object', properties: { cached_tokens: { type: 'integer' } }, required: ['cached_tokens'] })
-  prompt_tokens_details!: { cached_tokens: number };
-  @ApiProperty({ type: 'object', properties: { reasoning_tokens: { type: 'integer' } }, required: ['reasoning_tokens'] })
-  completion_tokens_details!: { reasoning_tokens: number };
+  @ApiProperty({ type: PromptTokensDetailsDto }) prompt_tokens_details!: PromptTokensDetailsDto;
+  @ApiProperty({ type: CompletionTokensDetailsDto }) completion_tokens_details!: CompletionTokensDetailsDto;
   @ApiProperty({ type: String, nullable: true, example: '0.0000072', description: 'LLMHub: the exact cost in USD (null when the model has no price)' })
   cost_usd!: string | null;
 }

@@ -69,13 +69,25 @@ export class ResponseCreateDto {
   fallbacks?: string[];
 }
 
+// classes rather than inline objects: Nest reads an inline object's `required` list as "optional" for the property itself
+export class InputTokensDetailsDto {
+  @ApiProperty({ type: 'integer', example: 0, description: 'Input tokens read from the provider’s prompt cache' }) cached_tokens!: number;
+}
+
+export class OutputTokensDetailsDto {
+  @ApiProperty({ type: 'integer', example: 0 }) reasoning_tokens!: number;
+}
+
+export class ResponseReasoningDto {
+  @ApiProperty({ type: String, nullable: true, description: 'Always null' }) effort!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null' }) summary!: string | null;
+}
+
 export class ResponseUsageDto {
   @ApiProperty({ example: 12 }) input_tokens!: number;
-  @ApiProperty({ type: 'object', properties: { cached_tokens: { type: 'integer' } }, required: ['cached_tokens'] })
-  input_tokens_details!: { cached_tokens: number };
+  @ApiProperty({ type: InputTokensDetailsDto }) input_tokens_details!: InputTokensDetailsDto;
   @ApiProperty({ example: 9 }) output_tokens!: number;
-  @ApiProperty({ type: 'object', properties: { reasoning_tokens: { type: 'integer' } }, required: ['reasoning_tokens'] })
-  output_tokens_details!: { reasoning_tokens: number };
+  @ApiProperty({ type: OutputTokensDetailsDto }) output_tokens_details!: OutputTokensDetailsDto;
   @ApiProperty({ example: 21 }) total_tokens!: number;
   @ApiProperty({ type: String, nullable: true, example: '0.0000072', description: 'LLMHub: the exact cost in USD (null when the model has no price)' })
   cost_usd!: string | null;
@@ -86,6 +98,7 @@ export class ResponseObjectDto {
   @ApiProperty({ enum: ['response'] }) object!: 'response';
   @ApiProperty({ example: 1767225600 }) created_at!: number;
   @ApiProperty({ enum: ['completed', 'incomplete'] }) status!: string;
+  @ApiProperty({ enum: [false], description: 'Always false: background responses are not supported' }) background!: boolean;
   @ApiProperty({ type: 'object', nullable: true, properties: { reason: { type: 'string', enum: ['max_output_tokens', 'content_filter'] } } })
   incomplete_details!: { reason: string } | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Always null on a 200' }) error!: null;
@@ -102,6 +115,12 @@ export class ResponseObjectDto {
   @ApiProperty({ type: Number, nullable: true }) max_output_tokens!: number | null;
   @ApiProperty({ type: Number, nullable: true }) temperature!: number | null;
   @ApiProperty({ type: Number, nullable: true }) top_p!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: each call stands alone (send the whole conversation in input)' })
+  previous_response_id!: null;
+  @ApiProperty({ type: ResponseReasoningDto, description: 'Always `{effort: null, summary: null}`: the request’s reasoning setting is accepted and ignored' })
+  reasoning!: ResponseReasoningDto;
+  @ApiProperty({ enum: ['disabled'], description: 'Always disabled: the request’s truncation setting is accepted and ignored' }) truncation!: 'disabled';
+  @ApiProperty({ type: String, nullable: true, description: 'The request’s user, echoed' }) user!: string | null;
   @ApiProperty(ITEMS) tools!: Record<string, unknown>[];
   @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] }) tool_choice!: string | Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true }) text!: Record<string, unknown>;

@@ -87,7 +87,7 @@ export class GenerationFieldsDto {
   @MaxLength(200)
   model?: string;
 
-  @ApiPropertyOptional({ example: 512 })
+  @ApiPropertyOptional({ type: 'integer', example: 512 })
   @IsOptional()
   @IsInt()
   @Min(1)

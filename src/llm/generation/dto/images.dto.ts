@@ -22,7 +22,7 @@ export class GenerateImageDto {
   @MaxLength(100)
   provider?: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10 })
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 10 })
   @IsOptional()
   @IsInt()
   @Min(1)

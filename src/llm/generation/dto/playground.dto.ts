@@ -9,7 +9,7 @@ export class PlaygroundRunDto {
   @KeepAsSent()
   variables?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'the version to run; default: the production selection' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'the version to run; default: the production selection' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -27,7 +27,7 @@ export class PlaygroundRunDto {
   @MaxLength(200)
   model?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 32000 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 32000 })
   @IsOptional()
   @IsInt()
   @Min(1)

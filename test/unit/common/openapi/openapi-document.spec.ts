@@ -1,4 +1,6 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import { DECORATORS, type OpenAPIObject } from '@nestjs/swagger';
+import { getMetadataStorage } from 'class-validator';
+import { API_KEY_PREFIX } from '@src/auth/api-key.codec';
 import { API_TAGS } from '@src/common/openapi/api-tags';
 import { buildOpenApiDocument } from '@src/common/openapi/openapi-document';
 
@@ -51,6 +53,8 @@ describe('the OpenAPI document', () => {
         expect({ op: op.name, schemes: schemes(op) }).toEqual({ op: op.name, schemes: ['api_key', 'api_key_bearer'] });
     }
     expect(Object.keys(doc.components?.securitySchemes ?? {}).sort()).toEqual(['admin_session', 'admin_token', 'api_key', 'api_key_bearer']);
+    // the prefix of the keys the CLI and the console hand out
+    expect(doc.components?.securitySchemes?.api_key).toMatchObject({ description: expect.stringContaining(`(\`${API_KEY_PREFIX}…\`)`) });
   });
 
   it('documents errors in the shape of each route family, with validation at 422 on /api and 400 on /v1', () => {
@@ -85,6 +89,46 @@ describe('the OpenAPI document', () => {
     expect(ids.filter((id) => !/^[a-z][A-Za-z0-9]*$/.test(id))).toEqual([]);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/openai/'))).toEqual([]);
+  });
+
+  it('says an integer where the validation takes only integers (a generator would otherwise type limit, version… as floats)', () => {
+    const storage = getMetadataStorage() as unknown as {
+      validationMetadatas: Map<{ name: string; prototype: object }, { propertyName: string; name?: string }[]>;
+    };
+    const notInteger: string[] = [];
+    for (const [target, rules] of storage.validationMetadatas) {
+      for (const rule of rules.filter((r) => r.name === 'isInt')) {
+        const property = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, target.prototype, rule.propertyName) as { type?: unknown } | undefined;
+        if (property && property.type !== 'integer') notInteger.push(`${target.name}.${rule.propertyName}`);
+      }
+    }
+    expect(notInteger).toEqual([]);
+  });
+
+  it('lists on admin changes the 403 a console session gets from a page of another origin, and no rate limit on the console sign-in', () => {
+    const byId = (id: string) => operations.find((op) => op.operationId === id)!;
+    for (const op of operations.filter((o) => o.path.startsWith('/api/admin/') && o.path !== '/api/admin/session')) {
+      expect({ op: op.name, forbidden: '403' in op.responses }).toEqual({ op: op.name, forbidden: op.method !== 'get' });
+    }
+    expect(byId('createApiClient').responses['403']?.content?.['application/json']?.examples?.forbidden).toBeDefined();
+    const signIn = byId('createAdminSession') as unknown as { responses: Record<string, { headers?: Record<string, unknown> }> };
+    expect(Object.keys(signIn.responses).sort()).toEqual(['201', '401', '413', '415', '422']);
+    expect(Object.keys(signIn.responses['201'].headers ?? {}).filter((h) => h.startsWith('x-ratelimit'))).toEqual([]);
+  });
+
+  it('marks required an object field that lists required fields of its own (Nest reads such a list as "this field is optional")', () => {
+    const schemas = (doc.components?.schemas ?? {}) as Record<string, { required?: string[]; properties?: Record<string, { required?: unknown }> }>;
+    const optional = Object.entries(schemas).flatMap(([name, schema]) =>
+      Object.entries(schema.properties ?? {})
+        .filter(([field, property]) => Array.isArray(property.required) && !(schema.required ?? []).includes(field))
+        .map(([field]) => `${name}.${field}`),
+    );
+    expect(optional).toEqual([]);
+  });
+
+  it('lists on the streaming routes the text/event-stream their 200 is with stream: true', () => {
+    const streaming = operations.filter((op) => op.responses['200']?.content?.['text/event-stream']).map((op) => op.operationId);
+    expect(streaming.sort()).toEqual(['createChatCompletion', 'createMessage', 'createResponse']);
   });
 
   it('lists a server and no operation without a security statement', () => {

@@ -70,7 +70,7 @@ export class ProviderUpdateDto {
   @MaxLength(2048)
   base_url?: string | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 100, maximum: 3_600_000, description: 'ms; null = PROVIDER_TIMEOUT_MS' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 100, maximum: 3_600_000, description: 'ms; null = PROVIDER_TIMEOUT_MS' })
   @Nullable()
   @IsInt()
   @Min(100)
