@@ -1,5 +1,10 @@
 import {
   countMessageTokens,
+  getAdminUsage,
+  getDashboard,
+  getGenerationLog,
+  getTopSpenders,
+  listGenerationLogs,
   updatePrices,
   createApiClient,
   createApiKey,
@@ -144,6 +149,18 @@ describe('client responses against the OpenAPI document (e2e)', () => {
     await getClientBillingSummary(as);
     await getClientUsage({ ...as, query: { group_by: 'model' } });
     await getClientUsage({ ...as, query: { granularity: 'fortnight' as never } }); // 422
+
+    // the records of all these calls (streamed, templated, limited, over budget), as the admin API reads them
+    const auditor = createLlmHubClient({ baseUrl: t.url, adminToken: t.adminToken });
+    documented.attach(auditor);
+    const logs = await listGenerationLogs({ client: auditor, query: { limit: 500 } });
+    expect(new Set(logs.data!.items.map((log) => log.status))).toEqual(new Set(['success', 'rejected', 'rate_limited', 'budget_exceeded']));
+    for (const log of logs.data!.items.filter((l) => l.is_stream || l.status !== 'success')) {
+      await getGenerationLog({ client: auditor, path: { request_id: log.request_id } });
+    }
+    await getDashboard({ client: auditor });
+    await getAdminUsage({ client: auditor, query: { group_by: 'template' } });
+    await getTopSpenders({ client: auditor });
 
     expect(documented.mismatches).toEqual([]);
     const exercised = new Set([...documented.seen].map((seen) => seen.split(' ')[0]));
