@@ -1,4 +1,13 @@
-import { configureLlmHub, createApiClient, createApiKey, createLlmHubClient, generateText, getCurrentClient, listModels } from '../../../sdk/src';
+import {
+  configureLlmHub,
+  createApiClient,
+  createChatCompletion,
+  createApiKey,
+  createLlmHubClient,
+  generateText,
+  getCurrentClient,
+  listModels,
+} from '../../../sdk/src';
 import { startTestApp, TestApp } from '@test/support/app';
 
 /** The generated SDK (sdk/src) drives LLMHub from Node: admin calls with the token, client calls with a key. */
@@ -23,6 +32,23 @@ describe('the generated TypeScript SDK (e2e)', () => {
     expect(generated.data.provider).toBe('mock');
     expect(generated.data.request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(generated.response.headers.get('x-request-id')).toBe(generated.data.request_id);
+  });
+
+  it("streams with parseAs: 'stream', as sdk/README.md says: the events come from response.body", async () => {
+    const admin = createLlmHubClient({ baseUrl: t.url, adminToken: t.adminToken });
+    const created = await createApiClient({ client: admin, body: { name: 'sdk-stream' }, throwOnError: true });
+    const key = await createApiKey({ client: admin, path: { id: created.data.id }, body: {}, throwOnError: true });
+    const caller = createLlmHubClient({ baseUrl: t.url, apiKey: key.data.key });
+    const streamed = await createChatCompletion({
+      client: caller,
+      body: { model: 'mock/echo', messages: [{ role: 'user', content: 'hello stream' }], stream: true },
+      parseAs: 'stream',
+      throwOnError: true,
+    });
+    expect(streamed.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = await new Response(streamed.response.body).text();
+    expect(events).toContain('"object":"chat.completion.chunk"');
+    expect(events.trim().endsWith('data: [DONE]')).toBe(true);
   });
 
   it('returns the error envelope as a typed error, without throwing, when the key is wrong', async () => {
