@@ -24,11 +24,15 @@ export class KeysAdminController {
   @Post(':id/rotate')
   @ApiCreatedResponse({ type: ApiKeyRotatedResponseDto, description: 'The new key in full, this once; the old one works until previous_key_expires_at' })
   @ApiNotFoundResponse({ description: 'not_found' })
-  @ApiConflictResponse({ description: 'conflict: the key is already revoked or expired, or another rotation of it came first' })
+  @ApiConflictResponse({
+    description: 'conflict: the key is already revoked or expired, or was already rotated (the message names its replacement, the one to rotate)',
+  })
   @ApiUnprocessableEntityResponse({ description: 'validation_error' })
   @ApiOperation({
     summary: 'Rotate a key',
-    description: 'Issues a new key (in full, this once) for the same client; the old one keeps working for `grace_period_seconds` (default 0).',
+    description:
+      'Issues a new key (in full, this once) for the same client; the old one keeps working for `grace_period_seconds` (default 0). ' +
+      'A key is rotated once; during its grace period, rotate its replacement instead.',
   })
   rotateApiKey(@Param('id', new UuidParamPipe('id')) id: string, @Body() dto: ApiKeyRotateDto): Promise<ApiKeyRotatedResponseDto> {
     return this.keys.rotate(id, dto.grace_period_seconds ?? 0);

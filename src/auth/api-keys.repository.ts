@@ -67,6 +67,11 @@ export class ApiKeysRepository {
     return qb.orderBy("date_trunc('milliseconds', k.created_at)", 'ASC').addOrderBy('k.id', 'ASC').limit(limit).getMany();
   }
 
+  /** The key that replaced this one in a rotation, if any. */
+  findReplacementOf(id: string): Promise<ApiKey | null> {
+    return this.keys.findOne({ where: { rotatedFromId: id }, order: { createdAt: 'ASC' } });
+  }
+
   async revoke(id: string, at: Date): Promise<void> {
     await this.keys.update({ id }, { revokedAt: at });
   }
@@ -86,6 +91,7 @@ export class ApiKeysRepository {
     return this.dataSource.transaction(async (em) => {
       const current = await em.findOne(ApiKey, { where: { id: oldId }, lock: { mode: 'pessimistic_write' } });
       if (!current || current.revokedAt || current.expiresAt?.getTime() !== seen.expiresAt?.getTime()) return null;
+      if (await em.existsBy(ApiKey, { rotatedFromId: oldId })) return null;
       await em.update(ApiKey, { id: oldId }, { expiresAt: oldExpiresAt, revokedAt: revokeOldAt });
       return em.save(em.create(ApiKey, replacement));
     });

@@ -53,13 +53,23 @@ export class ApiKeysService {
 
   /**
    * A new key with the old one's name and narrowing; the old key keeps working
-   * for the grace period (none: revoked at once).
+   * for the grace period (none: revoked at once). A key is rotated once: its
+   * replacement is the one to rotate next.
    */
   async rotate(keyId: string, gracePeriodSeconds = 0): Promise<ApiKeyRotatedResponseDto> {
     const old = await this.require(keyId);
     const now = new Date();
     if (old.revokedAt || (old.expiresAt && old.expiresAt <= now)) {
       throw new AppError('conflict', `Key ${keyId} is ${old.revokedAt ? 'revoked' : 'expired'}; create a new key instead`);
+    }
+    // a key in its grace period has a live replacement already: a second one would leave two keys nobody meant to keep
+    const replacement = await this.keys.findReplacementOf(old.id);
+    if (replacement) {
+      throw new AppError(
+        'conflict',
+        `Key ${keyId} was already rotated: its replacement is key ${replacement.id} (${replacement.prefix}…); ` +
+          'rotate that one, or revoke this one to end its grace period now',
+      );
     }
     const graceEnd = gracePeriodSeconds > 0 ? new Date(now.getTime() + gracePeriodSeconds * 1000) : null;
     const oldExpiresAt = graceEnd && old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : (graceEnd ?? old.expiresAt);

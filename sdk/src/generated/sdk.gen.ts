@@ -213,7 +213,7 @@ export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Rotate a key
  *
- * Issues a new key (in full, this once) for the same client; the old one keeps working for `grace_period_seconds` (default 0).
+ * Issues a new key (in full, this once) for the same client; the old one keeps working for `grace_period_seconds` (default 0). A key is rotated once; during its grace period, rotate its replacement instead.
  */
 export const rotateApiKey = <ThrowOnError extends boolean = false>(options: Options<RotateApiKeyData, ThrowOnError>) => (options.client ?? client).post<RotateApiKeyResponses, RotateApiKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {

@@ -2631,7 +2631,7 @@ export type RotateApiKeyErrors = {
      */
     404: ErrorEnvelope;
     /**
-     * `conflict`: conflict: the key is already revoked or expired, or another rotation of it came first
+     * `conflict`: conflict: the key is already revoked or expired, or was already rotated (the message names its replacement, the one to rotate)
      */
     409: ErrorEnvelope;
     /**

@@ -107,6 +107,18 @@ describe('access control over HTTP', () => {
     await request(t.url).get('/api/v1/me').set('X-API-Key', rotated.body.key).expect(200);
   });
 
+  it('rotates a key once: rotating it again during its grace period is a 409 naming the replacement to rotate instead', async () => {
+    const { id, keyId } = await newClient();
+    const rotated = await request(t.url).post(`/api/admin/keys/${keyId}/rotate`).set(admin()).send({ grace_period_seconds: 3600 }).expect(201);
+    const again = await request(t.url).post(`/api/admin/keys/${keyId}/rotate`).set(admin()).send({ grace_period_seconds: 3600 }).expect(409);
+    expect(again.body.error.code).toBe('conflict');
+    expect(again.body.error.message).toContain(`its replacement is key ${rotated.body.id}`);
+    const list = await request(t.url).get(`/api/admin/clients/${id}/keys`).set(admin()).expect(200);
+    expect(list.body.items.map((k: { id: string }) => k.id).sort()).toEqual([keyId, rotated.body.id].sort());
+    // the replacement itself rotates as any key does
+    await request(t.url).post(`/api/admin/keys/${rotated.body.id}/rotate`).set(admin()).send({}).expect(201);
+  });
+
   it('revokes the old key at once when rotating without a grace period', async () => {
     const { key, keyId } = await newClient();
     const rotated = await request(t.url).post(`/api/admin/keys/${keyId}/rotate`).set(admin()).send({}).expect(201);
@@ -114,7 +126,7 @@ describe('access control over HTTP', () => {
     await request(t.url).get('/api/v1/me').set('X-API-Key', key).expect(401);
   });
 
-  // without a grace period, so that a rotation arriving after the first one finds the key revoked (with one, a later rotation is a new one)
+  // without a grace period, so that a rotation arriving after the first one finds the key revoked
   it('makes one replacement when one key is rotated several times at once, answering the others 409', async () => {
     const { id, keyId } = await newClient();
     const answers = await Promise.all(Array.from({ length: 6 }, () => request(t.url).post(`/api/admin/keys/${keyId}/rotate`).set(admin()).send({})));
