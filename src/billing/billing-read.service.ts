@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { AppError } from '../common/errors/app-error';
 import { assertFromBeforeTo } from '../common/validation/date-range';
+import { ExactDecimal } from './exact-decimal';
 import { BillingSummaryResponseDto, TopSpendersResponseDto, UsageGroup, UsageItemDto, UsageResponseDto, UsageTotalsDto } from './dto/billing.dto';
 import { addUnits, ceilTo, floorTo, Granularity, splitRange } from './rollup-buckets';
 import { RollupSelection, Row, UsageReportsRepository } from './usage-reports.repository';
@@ -86,7 +87,7 @@ export function toUsageItem(row: Row): UsageItemDto {
 }
 
 function totalsOf(rows: readonly Row[]): UsageTotalsDto {
-  let cost = new Decimal(0);
+  let cost = new ExactDecimal(0);
   const t = { requests: 0, errors: 0, rejected: 0, input_tokens: 0, output_tokens: 0, price_unknown: 0, latency: 0 };
   for (const r of rows) {
     t.requests += Number(r.requests ?? 0);
@@ -149,7 +150,7 @@ export class BillingReadService {
     const month = await this.reports.monthTotals(clientId, periodStart);
     const budget = await this.reports.monthlyBudget(clientId);
     const totals = totalsOf(month ? [month] : []);
-    const remaining = budget === null ? null : Decimal.max(0, new Decimal(budget).minus(totals.cost_usd)).toFixed();
+    const remaining = budget === null ? null : ExactDecimal.max(0, new ExactDecimal(budget).minus(totals.cost_usd)).toFixed();
     return {
       period_start: periodStart.toISOString(),
       period_end: addUnits(periodStart, 'month', 1).toISOString(),

@@ -102,6 +102,41 @@ describe(PricingService.name, () => {
     expect(usd(sut.cost('openai/gpt-4.1-nano', { inputTokens: 1, cachedInputTokens: 1, outputTokens: 0 }))).toBe('0.000000025');
   });
 
+  describe('the scale costs are recorded at (10 decimals)', () => {
+    beforeEach(() => {
+      sut.setOverrides({
+        'openai/gpt-4o-mini': { inputPerM: '0.000001', outputPerM: '0.123457', cachedInputPerM: '0.000003' },
+        'openai/text-embedding-3-small': { inputPerM: '0.000007', outputPerM: '0' },
+      });
+    });
+
+    it('answers each call the cost its record keeps, rounded half up, as a numeric(20,10) column stores it', () => {
+      // 1 × 0.000001 + 1 × 0.123457 per 1M = 0.000000123458 exactly: the log stores 0.0000001235
+      expect(sut.costUsd('openai/gpt-4o-mini', { inputTokens: 1, outputTokens: 1 })).toBe('0.0000001235');
+      expect(sut.costUsd('openai/gpt-4o-mini', { inputTokens: 1, outputTokens: 2 })).toBe('0.0000002469');
+      // 0.00000000005 exactly: half up, as PostgreSQL rounds
+      expect(sut.costUsd('openai/gpt-4o-mini', { inputTokens: 50, outputTokens: 0 })).toBe('0.0000000001');
+      expect(sut.costUsd('openai/gpt-4o-mini', { inputTokens: 49, outputTokens: 0 })).toBe('0');
+      expect(usd(sut.cost('openai/gpt-4o-mini', { inputTokens: 1, outputTokens: 1 }))).toBe('0.0000001235');
+    });
+
+    it('rounds the same way beyond safe integers (huge token counts)', () => {
+      const usage = { inputTokens: 3_000_000_000_001, cachedInputTokens: 1, outputTokens: 9_000_000_000_003 };
+      const exact = new Decimal('0.000001').mul(3_000_000_000_000).plus('0.000003').plus(new Decimal('0.123457').mul(9_000_000_000_003)).div(1_000_000);
+      expect(sut.costUsd('openai/gpt-4o-mini', usage)).toBe(exact.toDecimalPlaces(10, Decimal.ROUND_HALF_UP).toFixed());
+    });
+
+    it('rounds embeddings and per-image costs to the same scale', () => {
+      expect(usd(sut.embeddingCost('openai/text-embedding-3-small', 7))).toBe('0');
+      expect(usd(sut.embeddingCost('openai/text-embedding-3-small', 8))).toBe('0.0000000001');
+    });
+
+    it('multiplies prices of 12 integer digits by large token counts without decimal.js rounding to 20 digits', () => {
+      sut.setOverrides({ 'openai/text-embedding-3-small': { inputPerM: '999999999999.999999', outputPerM: '0' } });
+      expect(usd(sut.embeddingCost('openai/text-embedding-3-small', 1_000_000_001))).toBe('1000000000999999.999');
+    });
+  });
+
   describe('maxCostUsd', () => {
     it('reserves the estimated input and the full output allowance', () => {
       expect(sut.maxCostUsd('openai/gpt-4o-mini', 1_000, 500)).toBe('0.00045');
