@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { AppError } from '../common/errors/app-error';
 import { assertFromBeforeTo } from '../common/validation/date-range';
+import { periodBounds } from '../auth/limits/budget-period';
 import { ExactDecimal } from './exact-decimal';
 import { BillingSummaryResponseDto, TopSpendersResponseDto, UsageGroup, UsageItemDto, UsageResponseDto, UsageTotalsDto } from './dto/billing.dto';
 import { addUnits, ceilTo, floorTo, Granularity, splitRange } from './rollup-buckets';
@@ -144,13 +145,22 @@ export class BillingReadService {
     };
   }
 
-  /** The calendar month so far (UTC), with the client's monthly budget. */
+  /**
+   * The calendar month so far (UTC), with the client's budget and what remains of it. The budget counts
+   * its own period (budget_period in budget_timezone: a day, a week or a month), so what remains is the
+   * budget less that period's spend, as the 402 and the admin API count it, not less the month's.
+   */
   async clientSummary(clientId: string, now = new Date()): Promise<BillingSummaryResponseDto> {
     const periodStart = floorTo(now, 'month');
-    const month = await this.reports.monthTotals(clientId, periodStart);
-    const budget = await this.reports.monthlyBudget(clientId);
+    const [month, policy] = await Promise.all([this.reports.monthTotals(clientId, periodStart), this.reports.budget(clientId)]);
+    const budget = policy?.budget ?? null;
     const totals = totalsOf(month ? [month] : []);
-    const remaining = budget === null ? null : ExactDecimal.max(0, new ExactDecimal(budget).minus(totals.cost_usd)).toFixed();
+    let remaining: string | null = null;
+    if (policy && budget !== null) {
+      const period = periodBounds(policy.period, policy.timeZone, now);
+      const spent = await this.clientSpend(clientId, period.start, period.end);
+      remaining = ExactDecimal.max(0, new ExactDecimal(budget).minus(spent)).toFixed();
+    }
     return {
       period_start: periodStart.toISOString(),
       period_end: addUnits(periodStart, 'month', 1).toISOString(),
