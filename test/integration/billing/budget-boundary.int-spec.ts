@@ -1,0 +1,74 @@
+import { AppError } from '@src/common/errors/app-error';
+import { createTestDatabase, TestDatabase } from '@test/support/db';
+import { AuthInstance, createCaller, deleteRedisKeysOf, redisReady, startAuthInstance, TEST_REDIS_URL } from '../auth/auth-test-context';
+
+const call = { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 10, maxOutputTokens: 10 };
+
+/** The admission's error code, or 'ok'; an admitted call is settled at `actualUsd` (its reservation when not given). */
+async function attempt(instance: AuthInstance, caller: Parameters<AuthInstance['limits']['admit']>[0], reserveUsd: string, actualUsd = reserveUsd) {
+  try {
+    const admission = await instance.limits.admit(caller, { ...call, maxCostUsd: reserveUsd });
+    await admission.settle({ inputTokens: 10, outputTokens: 10, costUsd: actualUsd });
+    return 'ok';
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+}
+
+/**
+ * A client right at its budget, to the 1e-10 USD a cost is counted in: the call that fits exactly
+ * passes, the one a ten-billionth of a dollar over is refused, with Redis and without; a budget
+ * lowered below the spend refuses, raised admits again, removed admits anything.
+ */
+describe.each([
+  ['with Redis', TEST_REDIS_URL],
+  ['without Redis', undefined],
+])('budget boundary (%s)', (_label, redisUrl) => {
+  let db: TestDatabase;
+  let instance: AuthInstance;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    instance = await startAuthInstance(db.url, redisUrl);
+    if (redisUrl) await redisReady(instance);
+  });
+
+  afterAll(async () => {
+    await instance?.close();
+    if (redisUrl) await deleteRedisKeysOf(ids);
+    await db?.drop();
+  });
+
+  it('admits the call that reaches the budget exactly and refuses the one that would cross it', async () => {
+    const { caller, clientId } = await createCaller(instance, { monthly_budget_usd: '0.000001' });
+    ids.push(clientId);
+    expect(await attempt(instance, caller, '0.0000009999')).toBe('ok');
+    expect(await attempt(instance, caller, '0.0000000002')).toBe('budget_exceeded');
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('ok');
+    // the budget is spent to the last unit: even the smallest call is refused
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('budget_exceeded');
+  });
+
+  it('counts what a call really cost, not its reservation, toward the budget', async () => {
+    const { caller, clientId } = await createCaller(instance, { monthly_budget_usd: '1' });
+    ids.push(clientId);
+    expect(await attempt(instance, caller, '1', '0.9999999999')).toBe('ok');
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('ok');
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('budget_exceeded');
+  });
+
+  it('refuses once the budget is lowered below the spend, admits again when raised, and anything once removed', async () => {
+    const { caller, clientId } = await createCaller(instance, { monthly_budget_usd: '1' });
+    ids.push(clientId);
+    expect(await attempt(instance, caller, '0.6')).toBe('ok');
+    await instance.clients.update(clientId, { monthly_budget_usd: '0.5' });
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('budget_exceeded');
+    await instance.clients.update(clientId, { monthly_budget_usd: '0.7' });
+    expect(await attempt(instance, caller, '0.1')).toBe('ok');
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('budget_exceeded');
+    await instance.clients.update(clientId, { monthly_budget_usd: null });
+    expect(await attempt(instance, caller, '1000')).toBe('ok');
+  });
+});
