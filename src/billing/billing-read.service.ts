@@ -57,6 +57,12 @@ export function usageSelection(filter: UsageFilter): { selection: RollupSelectio
   return { selection: { granularity, from: floorTo(from, granularity), to, clientId, provider, model, groupBy }, from, to, granularity };
 }
 
+/** The range a usage report's whole buckets cover: the requested one widened to the granularity (UTC). */
+export function coveredRange(filter: UsageFilter): { from: Date; to: Date } {
+  const { selection, to, granularity } = usageSelection(filter);
+  return { from: selection.from, to: ceilTo(to, granularity) };
+}
+
 /** The columns of a usage item in order (the CSV header); group columns are empty when not grouped by them. */
 export const USAGE_ITEM_COLUMNS = [
   'bucket',
@@ -132,12 +138,13 @@ export class BillingReadService {
    * the granularity (a report from 10:30 by hour counts the calls from 10:00).
    */
   async usage(filter: UsageFilter): Promise<UsageResponseDto> {
-    const { selection, to, granularity } = usageSelection(filter);
+    const { selection, granularity } = usageSelection(filter);
+    const covered = coveredRange(filter);
     const rows = await this.reports.usage(selection);
     const items = rows.map(toUsageItem);
     return {
-      from: selection.from.toISOString(),
-      to: ceilTo(to, granularity).toISOString(),
+      from: covered.from.toISOString(),
+      to: covered.to.toISOString(),
       granularity,
       group_by: filter.groupBy ?? null,
       items,
