@@ -89,9 +89,18 @@ export function toPriceOverrides(value: unknown): PriceOverrides {
   return out;
 }
 
+/**
+ * The dearest token price accepted, USD per 1M tokens ($1 a token; the dearest list price is some
+ * hundreds). With at most 2^31 input and 2^31 output tokens a call then costs under $4.3 billion,
+ * which the log's cost column (numeric(20,10): under $10 billion) holds; a dearer price could make a
+ * call cost more than its record can store, and the record would be refused.
+ */
+export const MAX_PRICE_PER_M = '1000000';
+const PRICE_RULES = { ...MONEY_RULES, max: MAX_PRICE_PER_M };
+
 function parsePrice(model: string, field: string, raw: unknown): string {
   // the same reading as every money field of the API: a decimal string or a number through its shortest decimal text
-  const parsed = parseDecimalInput(raw, MONEY_RULES);
+  const parsed = parseDecimalInput(raw, PRICE_RULES);
   if (!parsed.ok) {
     throw new Error(`price override "${model}": ${field} must be a number or numeric string ≥ 0 (got ${JSON.stringify(raw)}): ${parsed.problem}`);
   }

@@ -178,4 +178,13 @@ describe('money agrees on every surface (e2e)', () => {
       expect({ model: item.model, metric: line?.split(' ')[1] }).toEqual({ model: item.model, metric: String(Number(item.cost_usd)) });
     }
   });
+
+  it('refuses a price so dear that one call could cost more than its record holds, naming the field', async () => {
+    const res = await admin(request(g.app.url).put('/api/admin/prices'))
+      .send({ prices: { 'openai/gpt-4o-mini': { input_per_m: '1', output_per_m: '999999999999' } } })
+      .expect(422);
+    expect(res.body.error.details[0]).toEqual({ field: 'prices.openai/gpt-4o-mini.output_per_m', message: expect.stringContaining('must be at most 1000000') });
+    const prices = await admin(request(g.app.url).get('/api/admin/prices')).expect(200);
+    expect(prices.body.items.find((p: Json) => p.model === 'openai/gpt-4o-mini')).toMatchObject({ output_per_m: '0.123457' });
+  });
 });

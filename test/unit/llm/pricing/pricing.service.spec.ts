@@ -282,8 +282,10 @@ describe(parsePriceOverrides.name, () => {
     ['{"openai/gpt-4o": {"input_per_m": "1e-7", "output_per_m": 1}}', /input_per_m .*\(got "1e-7"\): must be a decimal string like "250.00"/],
     ['{"openai/gpt-4o": {"input_per_m": 1e-7, "output_per_m": 1}}', /input_per_m .*\(got 1e-7\): must have at most 6 decimal places/],
     ['{"openai/gpt-4o": {"input_per_m": "0.0000000001", "output_per_m": 1}}', /input_per_m .*: must have at most 6 decimal places/],
-    ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": "1234567890123"}}', /output_per_m .*: must have at most 12 digits before the decimal point/],
-    ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": 1e300}}', /output_per_m .*: must have at most 12 digits before the decimal point/],
+    // a dearer price could make one call cost more than its record holds (numeric(20,10): under $10 billion)
+    ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": "999999999999"}}', /output_per_m .*: must be at most 1000000/],
+    ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": 1e300}}', /output_per_m .*: must be at most 1000000/],
+    ['{"openai/gpt-4o": {"input_per_m": "1000000.000001", "output_per_m": 1}}', /input_per_m .*: must be at most 1000000/],
     ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": 1, "input": 2}}', /"openai\/gpt-4o": unknown field "input"/],
     ['{"gpt-4o": {"input_per_m": 1, "output_per_m": 1}}', /"gpt-4o": the key must be "provider\/model"/],
     ['{"openai/gpt-4o": 2.5}', /"openai\/gpt-4o" must be an object/],
@@ -291,6 +293,15 @@ describe(parsePriceOverrides.name, () => {
     ['{not json', /not valid JSON/],
   ])('rejects %s', (json, message) => {
     expect(() => parsePriceOverrides(json)).toThrow(message);
+  });
+
+  it('takes the dearest price, whose dearest call still fits its record', () => {
+    const parsed = parsePriceOverrides('{"openai/gpt-4o": {"input_per_m": "1000000", "output_per_m": 1000000}}');
+    const sut = new PricingService();
+    sut.setOverrides(parsed);
+    const most = sut.costUsd('openai/gpt-4o', { inputTokens: 2_147_483_647, outputTokens: 2_147_483_647 })!;
+    expect(most).toBe('4294967294');
+    expect(new Decimal(most).lt('1e10')).toBe(true);
   });
 
   it('validates an already-parsed body the same way', () => {
