@@ -67,7 +67,9 @@ if limit ~= '' then
   local current = tonumber(redis.call('GET', KEYS[3]))
   local lim = tonumber(limit)
   if current >= lim or current + tonumber(ARGV[5]) > lim then return {'budget', redis.call('GET', KEYS[3])} end
-  used = tostring(redis.call('INCRBY', KEYS[3], ARGV[5]))
+  -- read back as Redis's own text: Lua's tostring writes 1e14 units ($10,000) and more as '1e+14', which no integer reader takes
+  redis.call('INCRBY', KEYS[3], ARGV[5])
+  used = redis.call('GET', KEYS[3])
   redis.call('ZADD', KEYS[4], now + tonumber(ARGV[6]), ARGV[9] .. ':' .. ARGV[5])
   redis.call('PEXPIRE', KEYS[4], ARGV[7])
 end

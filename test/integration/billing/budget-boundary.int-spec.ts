@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { AppError } from '@src/common/errors/app-error';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { AuthInstance, createCaller, deleteRedisKeysOf, redisReady, startAuthInstance, TEST_REDIS_URL } from '../auth/auth-test-context';
@@ -70,5 +71,46 @@ describe.each([
     expect(await attempt(instance, caller, '0.0000000001')).toBe('budget_exceeded');
     await instance.clients.update(clientId, { monthly_budget_usd: null });
     expect(await attempt(instance, caller, '1000')).toBe('ok');
+  });
+});
+
+describe('budget boundary with Redis, for a client that has spent more than $10,000 this period', () => {
+  let db: TestDatabase;
+  let instance: AuthInstance;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    instance = await startAuthInstance(db.url, TEST_REDIS_URL);
+    await redisReady(instance);
+  });
+
+  afterAll(async () => {
+    await instance?.close();
+    await deleteRedisKeysOf(ids);
+    await db?.drop();
+  });
+
+  it('counts its calls in Redis to the last unit, and keeps limits shared for every client', async () => {
+    const { caller, clientId } = await createCaller(instance, { monthly_budget_usd: '50000' });
+    ids.push(clientId);
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      // 20,000 USD recorded this month: 2e14 units of 1e-10 USD, which Redis's Lua wrote as "2e+14"
+      await pg.query(
+        `INSERT INTO llm_generation_log (id, created_at, client_id, endpoint, provider, model, status, cost_usd)
+         VALUES (gen_random_uuid(), now(), $1, '/v1/chat/completions', 'openai', 'gpt-4o-mini', 'success', 20000)`,
+        [clientId],
+      );
+    } finally {
+      await pg.end();
+    }
+    expect(await attempt(instance, caller, '29999.9999999999')).toBe('ok');
+    expect(instance.redisStore.sharing).toBe(true);
+    expect(await attempt(instance, caller, '0.0000000002')).toBe('budget_exceeded');
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('ok');
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('budget_exceeded');
+    expect(instance.redisStore.sharing).toBe(true);
   });
 });
