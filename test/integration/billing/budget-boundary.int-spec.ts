@@ -91,24 +91,38 @@ describe('budget boundary with Redis, for a client that has spent more than $10,
     await db?.drop();
   });
 
-  it('counts its calls in Redis to the last unit, and keeps limits shared for every client', async () => {
-    const { caller, clientId } = await createCaller(instance, { monthly_budget_usd: '50000' });
-    ids.push(clientId);
+  async function recordedSpend(clientId: string, costUsd: string): Promise<void> {
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     try {
-      // 20,000 USD recorded this month: 2e14 units of 1e-10 USD, which Redis's Lua wrote as "2e+14"
       await pg.query(
         `INSERT INTO llm_generation_log (id, created_at, client_id, endpoint, provider, model, status, cost_usd)
-         VALUES (gen_random_uuid(), now(), $1, '/v1/chat/completions', 'openai', 'gpt-4o-mini', 'success', 20000)`,
-        [clientId],
+         VALUES (gen_random_uuid(), now(), $1, '/v1/chat/completions', 'openai', 'gpt-4o-mini', 'success', $2)`,
+        [clientId, costUsd],
       );
     } finally {
       await pg.end();
     }
+  }
+
+  it('counts its calls in Redis to the last unit, and keeps limits shared for every client', async () => {
+    const { caller, clientId } = await createCaller(instance, { monthly_budget_usd: '50000' });
+    ids.push(clientId);
+    // 20,000 USD recorded this month: 2e14 units of 1e-10 USD, which Redis's Lua wrote as "2e+14"
+    await recordedSpend(clientId, '20000');
     expect(await attempt(instance, caller, '29999.9999999999')).toBe('ok');
     expect(instance.redisStore.sharing).toBe(true);
     expect(await attempt(instance, caller, '0.0000000002')).toBe('budget_exceeded');
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('ok');
+    expect(await attempt(instance, caller, '0.0000000001')).toBe('budget_exceeded');
+    expect(instance.redisStore.sharing).toBe(true);
+  });
+
+  it('compares a budget beyond 2^53 units (900,719 USD) exactly, where Lua numbers round', async () => {
+    const { caller, clientId } = await createCaller(instance, { monthly_budget_usd: '1000000' });
+    ids.push(clientId);
+    // 9,999,999,999,999,999 units: a Lua number reads it as 1e16, the whole budget
+    await recordedSpend(clientId, '999999.9999999999');
     expect(await attempt(instance, caller, '0.0000000001')).toBe('ok');
     expect(await attempt(instance, caller, '0.0000000001')).toBe('budget_exceeded');
     expect(instance.redisStore.sharing).toBe(true);
