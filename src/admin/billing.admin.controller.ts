@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { BillingReadService, UsageFilter } from '../billing/billing-read.service';
+import { BillingReadService, coveredRange, UsageFilter } from '../billing/billing-read.service';
 import { AdminUsageQueryDto, TopSpendersQueryDto, TopSpendersResponseDto, UsageResponseDto } from '../billing/dto/billing.dto';
 import { GenerationLogService } from '../billing/generation-logs.service';
 import { AdminAuth } from '../common/auth.decorators';
@@ -13,6 +13,16 @@ import { canonicalProviderFilters } from './provider-filter';
 function toUsageFilter(q: AdminUsageQueryDto, names: ProviderNames): UsageFilter {
   const { provider, model } = canonicalProviderFilters(names, { provider: q.provider, model: q.model });
   return { from: q.from, to: q.to, granularity: q.granularity, groupBy: q.group_by, clientId: q.client_id, provider, model };
+}
+
+/**
+ * The export's file is named after the range its whole UTC buckets cover (the `from` and `to` the JSON
+ * report answers), not the range asked for: `llmhub-usage-2026-11-02T00-00Z_2026-12-03T00-00Z.csv`.
+ */
+export function csvFileName(filter: UsageFilter): string {
+  const { from, to } = coveredRange(filter);
+  const stamp = (t: Date) => `${t.toISOString().slice(0, 16).replace(':', '-')}Z`;
+  return `llmhub-usage-${stamp(from)}_${stamp(to)}.csv`;
 }
 
 @ApiTags('admin-billing')
@@ -59,13 +69,14 @@ export class BillingAdminController {
       'spreadsheet opens it as text, not as a formula.',
   })
   async exportUsageCsv(@Query() q: AdminUsageQueryDto, @Res() res: Response): Promise<void> {
+    const filter = toUsageFilter(q, this.names);
     let started = false;
-    const streaming = this.logs.exportCsv(toUsageFilter(q, this.names), async (chunk) => {
+    const streaming = this.logs.exportCsv(filter, async (chunk) => {
       if (!started) {
         started = true;
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-        res.setHeader('Content-Disposition', `attachment; filename="llmhub-usage-${new Date().toISOString().slice(0, 10)}.csv"`);
+        res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(filter)}"`);
       }
       if (!res.write(chunk)) await once(res, 'drain');
     });

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { AppError } from '../common/errors/app-error';
 import { assertFromBeforeTo } from '../common/validation/date-range';
+import { periodBounds } from '../auth/limits/budget-period';
+import { ExactDecimal } from './exact-decimal';
 import { BillingSummaryResponseDto, TopSpendersResponseDto, UsageGroup, UsageItemDto, UsageResponseDto, UsageTotalsDto } from './dto/billing.dto';
 import { addUnits, ceilTo, floorTo, Granularity, splitRange } from './rollup-buckets';
 import { RollupSelection, Row, UsageReportsRepository } from './usage-reports.repository';
@@ -55,6 +57,12 @@ export function usageSelection(filter: UsageFilter): { selection: RollupSelectio
   return { selection: { granularity, from: floorTo(from, granularity), to, clientId, provider, model, groupBy }, from, to, granularity };
 }
 
+/** The range a usage report's whole buckets cover: the requested one widened to the granularity (UTC). */
+export function coveredRange(filter: UsageFilter): { from: Date; to: Date } {
+  const { selection, to, granularity } = usageSelection(filter);
+  return { from: selection.from, to: ceilTo(to, granularity) };
+}
+
 /** The columns of a usage item in order (the CSV header); group columns are empty when not grouped by them. */
 export const USAGE_ITEM_COLUMNS = [
   'bucket',
@@ -86,7 +94,7 @@ export function toUsageItem(row: Row): UsageItemDto {
 }
 
 function totalsOf(rows: readonly Row[]): UsageTotalsDto {
-  let cost = new Decimal(0);
+  let cost = new ExactDecimal(0);
   const t = { requests: 0, errors: 0, rejected: 0, input_tokens: 0, output_tokens: 0, price_unknown: 0, latency: 0 };
   for (const r of rows) {
     t.requests += Number(r.requests ?? 0);
@@ -130,12 +138,13 @@ export class BillingReadService {
    * the granularity (a report from 10:30 by hour counts the calls from 10:00).
    */
   async usage(filter: UsageFilter): Promise<UsageResponseDto> {
-    const { selection, to, granularity } = usageSelection(filter);
+    const { selection, granularity } = usageSelection(filter);
+    const covered = coveredRange(filter);
     const rows = await this.reports.usage(selection);
     const items = rows.map(toUsageItem);
     return {
-      from: selection.from.toISOString(),
-      to: ceilTo(to, granularity).toISOString(),
+      from: covered.from.toISOString(),
+      to: covered.to.toISOString(),
       granularity,
       group_by: filter.groupBy ?? null,
       items,
@@ -143,13 +152,22 @@ export class BillingReadService {
     };
   }
 
-  /** The calendar month so far (UTC), with the client's monthly budget. */
+  /**
+   * The calendar month so far (UTC), with the client's budget and what remains of it. The budget counts
+   * its own period (budget_period in budget_timezone: a day, a week or a month), so what remains is the
+   * budget less that period's spend, as the 402 and the admin API count it, not less the month's.
+   */
   async clientSummary(clientId: string, now = new Date()): Promise<BillingSummaryResponseDto> {
     const periodStart = floorTo(now, 'month');
-    const month = await this.reports.monthTotals(clientId, periodStart);
-    const budget = await this.reports.monthlyBudget(clientId);
+    const [month, policy] = await Promise.all([this.reports.monthTotals(clientId, periodStart), this.reports.budget(clientId)]);
+    const budget = policy?.budget ?? null;
     const totals = totalsOf(month ? [month] : []);
-    const remaining = budget === null ? null : Decimal.max(0, new Decimal(budget).minus(totals.cost_usd)).toFixed();
+    let remaining: string | null = null;
+    if (policy && budget !== null) {
+      const period = periodBounds(policy.period, policy.timeZone, now);
+      const spent = await this.clientSpend(clientId, period.start, period.end);
+      remaining = ExactDecimal.max(0, new ExactDecimal(budget).minus(spent)).toFixed();
+    }
     return {
       period_start: periodStart.toISOString(),
       period_end: addUnits(periodStart, 'month', 1).toISOString(),

@@ -1,4 +1,5 @@
 import type { Counter, Histogram, LabelValues } from 'prom-client';
+import { formatFixed, toScaledInteger } from './fixed-decimal';
 
 /**
  * One label set of a prom-client counter or histogram, updated in place. prom-client's own
@@ -44,6 +45,38 @@ export function boundCounter(counter: Counter<string>, labels: Labels = {}): (am
     resolved = true;
     const entry = entryOf<CounterEntry>(counter, labels);
     if (entry && typeof entry.value === 'number') slot = entry;
+  };
+}
+
+/**
+ * Adds decimal amounts (plain decimal strings, `scale` decimals at most, e.g. costs in USD) to one label set
+ * of a counter exactly: the running total is an integer of 10^-scale, and the counter shows the float
+ * nearest to it, so 0.1 + 0.2 reads 0.3 (never 0.30000000000000004) and the series agrees with the
+ * sum of the same records in the log. Anything else (a negative, an exponent) is skipped.
+ */
+export function boundDecimalCounter(counter: Counter<string>, labels: Labels, scale: number): (amount: string) => void {
+  let units = 0n;
+  let shown = 0;
+  let slot: CounterEntry | undefined;
+  let resolved = false;
+  return (amount) => {
+    const added = toScaledInteger(amount, scale, 'nearest');
+    if (added === null || added === 0n) return;
+    units += added;
+    const next = Number(formatFixed(units, scale));
+    if (slot) slot.value = next;
+    else {
+      counter.inc(labels, next - shown);
+      if (!resolved) {
+        resolved = true;
+        const entry = entryOf<CounterEntry>(counter, labels);
+        if (entry && typeof entry.value === 'number') {
+          slot = entry;
+          slot.value = next;
+        }
+      }
+    }
+    shown = next;
   };
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { money } from './billing-read.service';
 import { DashboardRepository } from './dashboard.repository';
+import { ExactDecimal } from './exact-decimal';
 import { DashboardPeriodDto, DashboardResponseDto, DashboardRollupsDto } from './dto/dashboard.dto';
 import { JobHealthService } from './job-health.service';
 import { addUnits, floorTo } from './rollup-buckets';
@@ -23,7 +24,7 @@ export function monthEndForecast(monthToDateUsd: string, monthStart: Date, now: 
   const elapsed = now.getTime() - monthStart.getTime();
   if (elapsed <= 0) return money(monthToDateUsd);
   const length = addUnits(monthStart, 'month', 1).getTime() - monthStart.getTime();
-  return new Decimal(monthToDateUsd).times(length).div(elapsed).toDecimalPlaces(6).toFixed();
+  return new ExactDecimal(monthToDateUsd).times(length).div(elapsed).toDecimalPlaces(6).toFixed();
 }
 
 /** The console's headline figures: rollups for totals, the log's last hour only for latency percentiles. */

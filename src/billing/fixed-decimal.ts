@@ -7,6 +7,13 @@
  * returns null: the caller keeps decimal.js for it.
  */
 
+/**
+ * Decimals of every recorded amount of money: the log's cost_usd is numeric(20,10), the rollups'
+ * numeric(24,10), budget counters count units of 1e-10 USD. A call's cost is rounded to it (half up)
+ * once, where it is priced, so the response, the record, the reports and the budget carry one figure.
+ */
+export const COST_SCALE = 10;
+
 /** A non-negative decimal as `digits / 10^scale`. */
 export interface FixedDecimal {
   digits: bigint;
@@ -58,4 +65,16 @@ export function pow10(n: number): bigint {
     POWERS[n] = p;
   }
   return p;
+}
+
+/**
+ * `digits / 10^scale` (non-negative) rounded half up to at most `target` decimals, as a plain decimal
+ * string: what PostgreSQL stores of it in a numeric column of that scale.
+ */
+export function formatRounded(digits: number | bigint, scale: number, target: number): string {
+  if (scale <= target) return formatFixed(digits, scale);
+  const divisor = pow10(scale - target);
+  const value = BigInt(digits);
+  const kept = value / divisor;
+  return formatFixed((value % divisor) * 2n >= divisor ? kept + 1n : kept, target);
 }

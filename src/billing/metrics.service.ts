@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobHealth, JobsReport, JobState } from './job-health.service';
 import type { UsageRecord } from './usage-record';
-import { boundCounter, boundHistogram } from './bound-metrics';
+import { boundCounter, boundDecimalCounter, boundHistogram } from './bound-metrics';
+import { COST_SCALE } from './fixed-decimal';
 
 export type LimitKind = 'rpm' | 'tpm' | 'budget';
 
@@ -28,7 +29,8 @@ interface ModelMetrics {
   latency: HistogramChild;
   inputTokens: CounterChild;
   outputTokens: CounterChild;
-  cost: CounterChild;
+  /** adds a cost in USD (decimal string) exactly */
+  cost: (usd: string) => void;
   priceUnknown: CounterChild;
 }
 
@@ -90,7 +92,7 @@ export class MetricsService {
   });
   private readonly cost = new Counter({
     name: 'llmhub_cost_usd_total',
-    help: 'Cost in USD by provider and model (float: for graphs; the log is exact)',
+    help: 'Cost in USD by provider and model since this process started (summed exactly, shown as the nearest float)',
     labelNames: ['provider', 'model'] as const,
     registers: [this.registry],
   });
@@ -154,7 +156,7 @@ export class MetricsService {
         latency: boundHistogram(this.generationLatency, { provider, model }),
         inputTokens: boundCounter(this.tokens, { provider, model, direction: 'input' }),
         outputTokens: boundCounter(this.tokens, { provider, model, direction: 'output' }),
-        cost: boundCounter(this.cost, { provider, model }),
+        cost: boundDecimalCounter(this.cost, { provider, model }, COST_SCALE),
         priceUnknown: boundCounter(this.priceUnknown, { provider, model }),
       };
       this.modelBound.set(key, bound);
@@ -278,10 +280,7 @@ export class MetricsService {
     if (r.status === 'success' || r.status === 'error') bound.latency(r.latencyMs / 1000);
     if (r.inputTokens > 0) bound.inputTokens(r.inputTokens);
     if (r.outputTokens > 0) bound.outputTokens(r.outputTokens);
-    if (r.costUsd !== null) {
-      const cost = Number(r.costUsd);
-      if (cost > 0) bound.cost(cost);
-    }
+    if (r.costUsd !== null) bound.cost(r.costUsd);
     if (r.priceUnknown) bound.priceUnknown();
     if (r.status === 'rate_limited' || r.status === 'budget_exceeded' || r.status === 'rejected') this.rejected.inc({ status: r.status });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { BudgetPeriod } from '../auth/api-client.entity';
 import type { UsageGroup } from './dto/billing.dto';
 import { modelFilterSql } from './model-filter';
 import { floorTo, Granularity, RangePart, ROLLUP_TABLE } from './rollup-buckets';
@@ -143,12 +144,13 @@ export class UsageReportsRepository {
     return row;
   }
 
-  /** The client's monthly budget (numeric as text); null when it has none or is unknown. */
-  async monthlyBudget(clientId: string): Promise<string | null> {
-    const [client]: { budget: string | null }[] = await this.dataSource.query(`SELECT monthly_budget_usd::text AS budget FROM api_clients WHERE id = $1`, [
-      clientId,
-    ]);
-    return client?.budget ?? null;
+  /** The client's budget per period (numeric as text) and the period it counts; undefined for an unknown client. */
+  async budget(clientId: string): Promise<{ budget: string | null; period: BudgetPeriod; timeZone: string } | undefined> {
+    const [client]: { budget: string | null; period: BudgetPeriod; timeZone: string }[] = await this.dataSource.query(
+      `SELECT monthly_budget_usd::text AS budget, budget_period AS period, budget_timezone AS "timeZone" FROM api_clients WHERE id = $1`,
+      [clientId],
+    );
+    return client;
   }
 
   /** Clients by cost, then by requests, over [from, to) of one rollup; `from` is a bucket of it. */

@@ -50,11 +50,22 @@ function localParts(instant: number, timeZone: string): LocalParts {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
-/** Local midnight of a calendar date in the timezone, as a UTC instant. */
+/**
+ * The first instant of a calendar date in the timezone (local midnight), as a UTC instant. Where the
+ * clock jumps over midnight (America/Santiago, America/Havana, Asia/Beirut…: 23:59:59 → 01:00) one of
+ * the two offsets read lands in the last hour of the day before; the day starts at the earliest
+ * candidate that already reads as that date, so consecutive periods meet without a gap or an overlap.
+ */
 function localMidnight(year: number, month: number, day: number, timeZone: string): Date {
   const guess = Date.UTC(year, month - 1, day);
   const first = guess - offsetMs(guess, timeZone);
-  return new Date(guess - offsetMs(first, timeZone));
+  const second = guess - offsetMs(first, timeZone);
+  const isTheDate = (instant: number) => {
+    const local = localParts(instant, timeZone);
+    return local.year === year && local.month === month && local.day === day;
+  };
+  const start = [Math.min(first, second), Math.max(first, second)].find(isTheDate) ?? second;
+  return new Date(start);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

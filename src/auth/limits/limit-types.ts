@@ -1,3 +1,5 @@
+import { COST_SCALE } from '../../billing/fixed-decimal';
+
 /** One rate-limit dimension as reported in x-ratelimit-* headers. */
 export interface WindowState {
   limit: number;
@@ -42,8 +44,8 @@ export interface SettleRequest {
   requestRefund?: { rpm: number; requests: number };
 }
 
-/** USD are counted in integers of 1e-10 USD (the rollups' scale), so no float ever adds money up. */
-export const USD_UNIT_SCALE = 10;
+/** USD are counted in integers of 1e-10 USD (the scale of every recorded cost), so no float ever adds money up. */
+export const USD_UNIT_SCALE = COST_SCALE;
 
 /** Reservations of calls whose instance died are released after this. */
 export const RESERVATION_TTL_MS = 15 * 60_000;

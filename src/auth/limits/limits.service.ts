@@ -16,6 +16,7 @@ import { RedisLimitStore } from './redis-limit.store';
 import { RedisBacklog } from './redis-backlog';
 import { LeasedAdmission, SharedLeases } from './redis-leases';
 import { unitsToUsd, usdToUnits } from './usd-units';
+import { ExactDecimal } from '../../billing/exact-decimal';
 import { parseFixed, pow10 } from '../../billing/fixed-decimal';
 
 export interface AdmissionRequest {
@@ -360,7 +361,7 @@ export function budgetExceeded(
 function belowThreshold(usedUnits: bigint, threshold: string, limitUnits: bigint): boolean {
   const t = parseFixed(threshold);
   if (t) return usedUnits * pow10(t.scale) < t.digits * limitUnits;
-  return new Decimal(usedUnits.toString()).lt(new Decimal(threshold).mul(limitUnits.toString()));
+  return new ExactDecimal(usedUnits.toString()).lt(new ExactDecimal(threshold).mul(limitUnits.toString()));
 }
 
 export function rateHeaders(requests?: WindowState, tokens?: WindowState): Record<string, string> {

@@ -29,7 +29,18 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
  * Returns {'ok', requestsLevel, tokensLevel, budgetUsed} | {'requests'|'tokens', retryAfterS, requestsLevel, tokensLevel}
  *       | {'budget', used} | {'seed'}
  */
-export const ADMIT_SCRIPT = `${BUCKET}
+/** a > b for integers written as Redis writes them (digits, a leading '-' when negative): exact at any size. */
+const GREATER = `
+local function greater(a, b)
+  local aNegative, bNegative = string.sub(a, 1, 1) == '-', string.sub(b, 1, 1) == '-'
+  if aNegative ~= bNegative then return bNegative end
+  if aNegative then a, b = string.sub(b, 2), string.sub(a, 2) end
+  if #a ~= #b then return #a > #b end
+  return a > b
+end
+`;
+
+export const ADMIT_SCRIPT = `${BUCKET}${GREATER}
 local rpm = tonumber(ARGV[1])
 local tpm = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
@@ -64,10 +75,16 @@ if limit ~= '' then
       end
     end
   end
-  local current = tonumber(redis.call('GET', KEYS[3]))
-  local lim = tonumber(limit)
-  if current >= lim or current + tonumber(ARGV[5]) > lim then return {'budget', redis.call('GET', KEYS[3])} end
-  used = tostring(redis.call('INCRBY', KEYS[3], ARGV[5]))
+  -- compared as Redis's own integer text, never as Lua numbers: those round past 2^53 units (900,719 USD), and
+  -- tostring writes 1e14 units (10,000 USD) and more as '1e+14', which no integer reader takes
+  local current = redis.call('GET', KEYS[3])
+  if not greater(limit, current) then return {'budget', current} end
+  redis.call('INCRBY', KEYS[3], ARGV[5])
+  used = redis.call('GET', KEYS[3])
+  if greater(used, limit) then
+    redis.call('DECRBY', KEYS[3], ARGV[5])
+    return {'budget', current}
+  end
   redis.call('ZADD', KEYS[4], now + tonumber(ARGV[6]), ARGV[9] .. ':' .. ARGV[5])
   redis.call('PEXPIRE', KEYS[4], ARGV[7])
 end

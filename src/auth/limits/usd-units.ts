@@ -1,15 +1,16 @@
 import Decimal from 'decimal.js';
+import { ExactDecimal } from '../../billing/exact-decimal';
 import { formatFixed, toScaledInteger } from '../../billing/fixed-decimal';
 import { USD_UNIT_SCALE } from './limit-types';
 
-const SCALE = new Decimal(10).pow(USD_UNIT_SCALE);
+const SCALE = new ExactDecimal(10).pow(USD_UNIT_SCALE);
 
 /** USD decimal string → integer units of 1e-10 USD; reservations round up, actual costs to nearest. */
 export function usdToUnits(usd: string, rounding: 'up' | 'nearest'): bigint {
   // plain decimals (every cost and stored amount) without decimal.js; anything else (exponents, signs) through it
   const fast = toScaledInteger(usd, USD_UNIT_SCALE, rounding);
   if (fast !== null) return fast;
-  const scaled = new Decimal(usd).mul(SCALE);
+  const scaled = new ExactDecimal(usd).mul(SCALE);
   return BigInt((rounding === 'up' ? scaled.ceil() : scaled.toDecimalPlaces(0, Decimal.ROUND_HALF_UP)).toFixed(0));
 }
 

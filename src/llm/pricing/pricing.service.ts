@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { MONEY_RULES, parseDecimalInput } from '../../common/validation/decimal-input';
-import { formatFixed } from '../../billing/fixed-decimal';
+import { ExactDecimal } from '../../billing/exact-decimal';
+import { COST_SCALE, formatFixed, formatRounded } from '../../billing/fixed-decimal';
 import type { TokenUsage } from '../providers/llm-provider';
 import { exactRates, ExactRates } from './exact-rates';
 import { BUILTIN_PRICES, ModelPrice, PriceTable } from './price-table';
@@ -88,9 +89,18 @@ export function toPriceOverrides(value: unknown): PriceOverrides {
   return out;
 }
 
+/**
+ * The dearest token price accepted, USD per 1M tokens ($1 a token; the dearest list price is some
+ * hundreds). With at most 2^31 input and 2^31 output tokens a call then costs under $4.3 billion,
+ * which the log's cost column (numeric(20,10): under $10 billion) holds; a dearer price could make a
+ * call cost more than its record can store, and the record would be refused.
+ */
+export const MAX_PRICE_PER_M = '1000000';
+const PRICE_RULES = { ...MONEY_RULES, max: MAX_PRICE_PER_M };
+
 function parsePrice(model: string, field: string, raw: unknown): string {
   // the same reading as every money field of the API: a decimal string or a number through its shortest decimal text
-  const parsed = parseDecimalInput(raw, MONEY_RULES);
+  const parsed = parseDecimalInput(raw, PRICE_RULES);
   if (!parsed.ok) {
     throw new Error(`price override "${model}": ${field} must be a number or numeric string ≥ 0 (got ${JSON.stringify(raw)}): ${parsed.problem}`);
   }
@@ -122,7 +132,8 @@ function tokens(value: number | undefined): number {
 }
 
 /**
- * Prices calls: tokens × the rate in force at call time, exactly (decimal.js).
+ * Prices calls: tokens × the rate in force at call time, exactly, then rounded half up to
+ * the 10 decimals every cost is recorded at (COST_SCALE), so a response and its record agree.
  * The shipped table (price-table.ts) is layered under operator overrides.
  * Every method returns null when no price is known: the caller records
  * cost null + price_unknown rather than a made-up $0.
@@ -165,10 +176,14 @@ export class PricingService {
    */
   cost(modelId: string, usage: TokenUsage): Decimal | null {
     const usd = this.costUsd(modelId, usage);
-    return usd === null ? null : new Decimal(usd);
+    return usd === null ? null : new ExactDecimal(usd);
   }
 
-  /** The same cost as a plain decimal string (what records and headers carry), computed exactly in integers. */
+  /**
+   * The same cost as a plain decimal string (what records and headers carry), computed exactly in integers
+   * and rounded half up to COST_SCALE (10) decimals, the scale it is recorded at: a rate of 0.000001 per 1M
+   * tokens makes a token cost 1e-12 USD, which the response would otherwise show and the record not keep.
+   */
   costUsd(modelId: string, usage: TokenUsage): string | null {
     const exact = this.resolved.get(modelId)?.exact;
     if (!exact) return null;
@@ -183,7 +198,7 @@ export class PricingService {
     if (n) {
       // every term is non-negative, so a safe sum means every product and partial sum was exact
       const sum = n.input * plain + n.cachedInput * cached + n.cacheWrite * written5m + n.cacheWrite1h * written1h + n.output * output;
-      if (Number.isSafeInteger(sum)) return formatFixed(sum, exact.scale + PER_M_SCALE);
+      if (Number.isSafeInteger(sum)) return formatRounded(sum, exact.scale + PER_M_SCALE, COST_SCALE);
     }
     const sum =
       exact.input * BigInt(plain) +
@@ -191,7 +206,7 @@ export class PricingService {
       exact.cacheWrite * BigInt(written5m) +
       exact.cacheWrite1h * BigInt(written1h) +
       exact.output * BigInt(output);
-    return formatFixed(sum, exact.scale + PER_M_SCALE);
+    return formatRounded(sum, exact.scale + PER_M_SCALE, COST_SCALE);
   }
 
   /**
@@ -230,13 +245,13 @@ export class PricingService {
     const bySize = (quality !== undefined ? images.perImage[quality] : undefined) ?? images.perImage['*'];
     const perImage = bySize?.[req.size] ?? bySize?.['*'];
     if (perImage === undefined) return null;
-    return new Decimal(perImage).mul(tokens(req.n));
+    return recorded(new ExactDecimal(perImage).mul(tokens(req.n)));
   }
 
-  /** Cost of an embeddings call: input tokens at the input rate. */
+  /** Cost of an embeddings call: input tokens at the input rate, rounded as costUsd's. */
   embeddingCost(modelId: string, inputTokens: number): Decimal | null {
     const rate = this.resolved.get(modelId)?.input;
-    return rate ? rate.mul(tokens(inputTokens)).div(MILLION) : null;
+    return rate ? recorded(rate.mul(tokens(inputTokens)).div(MILLION)) : null;
   }
 
   private resolve(): ReadonlyMap<string, ResolvedPrice> {
@@ -270,6 +285,11 @@ export class PricingService {
   }
 }
 
+/** A cost rounded half up to the scale it is recorded at (as costUsd's). */
+function recorded(cost: Decimal): Decimal {
+  return cost.toDecimalPlaces(COST_SCALE, Decimal.ROUND_HALF_UP);
+}
+
 function decimalOrUndefined(value: string | undefined): Decimal | undefined {
-  return value === undefined ? undefined : new Decimal(value);
+  return value === undefined ? undefined : new ExactDecimal(value);
 }

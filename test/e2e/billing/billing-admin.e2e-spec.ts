@@ -90,6 +90,29 @@ describe('billing HTTP routes', () => {
     expect(res.text.split('\r\n')[0]).toMatch(/^bucket,client_id/);
   });
 
+  it('names the CSV file after the range its whole buckets cover, the from and to the JSON report answers', async () => {
+    const query = { from: '2025-11-02T10:30:00Z', to: '2025-11-03T10:15:00Z' };
+    for (const [granularity, covered] of [
+      ['hour', '2025-11-02T10-00Z_2025-11-03T11-00Z'],
+      ['day', '2025-11-02T00-00Z_2025-11-04T00-00Z'],
+      ['month', '2025-11-01T00-00Z_2025-12-01T00-00Z'],
+    ]) {
+      const report = await request(t.url)
+        .get('/api/admin/billing/usage')
+        .query({ ...query, granularity })
+        .set('Authorization', `Bearer ${t.adminToken}`)
+        .expect(200);
+      const csv = await request(t.url)
+        .get('/api/admin/billing/export.csv')
+        .query({ ...query, granularity })
+        .set('Authorization', `Bearer ${t.adminToken}`)
+        .expect(200);
+      expect(csv.headers['content-disposition']).toBe(`attachment; filename="llmhub-usage-${covered}.csv"`);
+      const [from, to] = covered.split('_').map((stamp) => stamp.replace(/T(\d\d)-(\d\d)Z/, 'T$1:$2:00.000Z'));
+      expect({ from: report.body.from, to: report.body.to }).toEqual({ from, to });
+    }
+  });
+
   it('rejects an hour report over more than 31 days naming the field', async () => {
     const res = await request(t.url)
       .get('/api/admin/billing/usage?granularity=hour&from=2025-01-01&to=2025-03-01')

@@ -168,3 +168,52 @@ describe(`${BillingReadService.name}.clientsSpend`, () => {
     expect(await sut.clientsSpend([], new Date(0), new Date())).toEqual(new Map());
   });
 });
+
+describe(`${BillingReadService.name}.clientSummary`, () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let recorder: UsageRecorder;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await openDataSource(db.url);
+    recorder = newRecorder(dataSource).recorder;
+  });
+
+  afterAll(async () => {
+    await recorder.beforeApplicationShutdown();
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const call = (clientId: string, at: string, costUsd: string): UsageRecord => ({
+    ...syntheticRecord(mulberry32(1), [clientId], Date.now(), 1),
+    createdAt: new Date(at),
+    status: 'success',
+    costUsd,
+  });
+
+  it('says what remains of a daily budget: the budget less today’s spend, not less the month’s', async () => {
+    const client = await insertClient(dataSource, '1');
+    await dataSource.query(`UPDATE api_clients SET budget_period = 'day' WHERE id = $1`, [client]);
+    await Promise.all([call(client, '2026-06-13T09:00:00Z', '0.9'), call(client, '2026-06-15T10:00:00Z', '0.25')].map((r) => recorder.record(r)));
+    const summary = await newBillingReads(dataSource).clientSummary(client, new Date('2026-06-15T12:00:00Z'));
+    expect(summary).toMatchObject({ month_to_date_cost_usd: '1.15', budget_usd: '1', remaining_usd: '0.75' });
+  });
+
+  it('counts a monthly budget in its time zone, as the 402 does', async () => {
+    const client = await insertClient(dataSource, '10');
+    await dataSource.query(`UPDATE api_clients SET budget_timezone = 'Asia/Tokyo' WHERE id = $1`, [client]);
+    // 2026-06-30T20:00Z is already July 1st in Tokyo: last month's budget there
+    await Promise.all([call(client, '2026-06-30T20:00:00Z', '4'), call(client, '2026-07-02T10:00:00Z', '1')].map((r) => recorder.record(r)));
+    const summary = await newBillingReads(dataSource).clientSummary(client, new Date('2026-06-30T12:00:00Z'));
+    expect(summary).toMatchObject({ month_to_date_cost_usd: '4', budget_usd: '10', remaining_usd: '10' });
+  });
+
+  it('keeps every digit of a budget of 12 integer digits less a spend of 1e-10 USD', async () => {
+    const client = await insertClient(dataSource, '100000000000');
+    await recorder.record(call(client, '2026-06-15T10:00:00Z', '0.0000000001'));
+    const summary = await newBillingReads(dataSource).clientSummary(client, new Date('2026-06-15T12:00:00Z'));
+    expect(summary).toMatchObject({ month_to_date_cost_usd: '0.0000000001', remaining_usd: '99999999999.9999999999' });
+  });
+});

@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
-import { boundCounter, boundHistogram } from '@src/billing/bound-metrics';
+import { boundCounter, boundDecimalCounter, boundHistogram } from '@src/billing/bound-metrics';
 
 /** The same updates through prom-client's own API and through the bound label sets render the same /metrics text. */
 async function render(bound: boolean): Promise<string> {
@@ -36,5 +36,15 @@ describe('bound metrics', () => {
     const expected = await render(false);
     expect(expected).toContain('h_seconds_bucket{le="0.01",a="x"} 4');
     expect(await render(true)).toBe(expected);
+  });
+
+  it('add decimal amounts exactly: the counter shows the float nearest the exact sum', async () => {
+    const registry = new Registry();
+    const counter = new Counter({ name: 'cost_usd_total', help: 'c', labelNames: ['model'] as const, registers: [registry] });
+    const add = boundDecimalCounter(counter, { model: 'm' }, 10);
+    for (const amount of ['0.1', '0.2', '0.0000000001', '0', '-1', '1e-3']) add(amount);
+    expect(await registry.metrics()).toContain('cost_usd_total{model="m"} 0.3000000001\n');
+    for (let i = 0; i < 9; i++) add('0.0000001235');
+    expect(await registry.metrics()).toContain('cost_usd_total{model="m"} 0.3000011116\n');
   });
 });

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
-import { formatFixed, parseFixed, toScaledInteger } from '@src/billing/fixed-decimal';
+import { ExactDecimal } from '@src/billing/exact-decimal';
+import { formatFixed, formatRounded, parseFixed, toScaledInteger } from '@src/billing/fixed-decimal';
 
 describe('fixed-decimal', () => {
   it('reads plain non-negative decimals as digits and scale, and nothing else', () => {
@@ -29,5 +30,26 @@ describe('fixed-decimal', () => {
       expect(toScaledInteger(text, 10, 'nearest')).toBe(BigInt(scaled.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0)));
     }
     expect(toScaledInteger('1e-3', 10, 'up')).toBeNull();
+  });
+
+  it('rounds to a scale half up, as a numeric column of that scale stores the value', () => {
+    const cases: [bigint | number, number][] = [
+      [123458, 12],
+      [50, 12],
+      [49, 12],
+      [150, 11],
+      [10n ** 30n + 5n, 21],
+      [7, 3],
+    ];
+    for (const [digits, scale] of cases) {
+      const exact = new Decimal(digits.toString()).div(new Decimal(10).pow(scale));
+      expect(formatRounded(digits, scale, 10)).toBe(exact.toDecimalPlaces(10, Decimal.ROUND_HALF_UP).toFixed());
+    }
+  });
+
+  it('adds and subtracts amounts of more than 20 significant digits exactly (ExactDecimal)', () => {
+    expect(new Decimal('100000000000').minus('0.0000000001').toFixed()).toBe('100000000000'); // what plain decimal.js does
+    expect(new ExactDecimal('100000000000').minus('0.0000000001').toFixed()).toBe('99999999999.9999999999');
+    expect(new ExactDecimal('12345678901234.0000000001').plus('0.0000000001').toFixed()).toBe('12345678901234.0000000002');
   });
 });

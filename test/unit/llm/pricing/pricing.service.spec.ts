@@ -102,6 +102,41 @@ describe(PricingService.name, () => {
     expect(usd(sut.cost('openai/gpt-4.1-nano', { inputTokens: 1, cachedInputTokens: 1, outputTokens: 0 }))).toBe('0.000000025');
   });
 
+  describe('the scale costs are recorded at (10 decimals)', () => {
+    beforeEach(() => {
+      sut.setOverrides({
+        'openai/gpt-4o-mini': { inputPerM: '0.000001', outputPerM: '0.123457', cachedInputPerM: '0.000003' },
+        'openai/text-embedding-3-small': { inputPerM: '0.000007', outputPerM: '0' },
+      });
+    });
+
+    it('answers each call the cost its record keeps, rounded half up, as a numeric(20,10) column stores it', () => {
+      // 1 × 0.000001 + 1 × 0.123457 per 1M = 0.000000123458 exactly: the log stores 0.0000001235
+      expect(sut.costUsd('openai/gpt-4o-mini', { inputTokens: 1, outputTokens: 1 })).toBe('0.0000001235');
+      expect(sut.costUsd('openai/gpt-4o-mini', { inputTokens: 1, outputTokens: 2 })).toBe('0.0000002469');
+      // 0.00000000005 exactly: half up, as PostgreSQL rounds
+      expect(sut.costUsd('openai/gpt-4o-mini', { inputTokens: 50, outputTokens: 0 })).toBe('0.0000000001');
+      expect(sut.costUsd('openai/gpt-4o-mini', { inputTokens: 49, outputTokens: 0 })).toBe('0');
+      expect(usd(sut.cost('openai/gpt-4o-mini', { inputTokens: 1, outputTokens: 1 }))).toBe('0.0000001235');
+    });
+
+    it('rounds the same way beyond safe integers (huge token counts)', () => {
+      const usage = { inputTokens: 3_000_000_000_001, cachedInputTokens: 1, outputTokens: 9_000_000_000_003 };
+      const exact = new Decimal('0.000001').mul(3_000_000_000_000).plus('0.000003').plus(new Decimal('0.123457').mul(9_000_000_000_003)).div(1_000_000);
+      expect(sut.costUsd('openai/gpt-4o-mini', usage)).toBe(exact.toDecimalPlaces(10, Decimal.ROUND_HALF_UP).toFixed());
+    });
+
+    it('rounds embeddings and per-image costs to the same scale', () => {
+      expect(usd(sut.embeddingCost('openai/text-embedding-3-small', 7))).toBe('0');
+      expect(usd(sut.embeddingCost('openai/text-embedding-3-small', 8))).toBe('0.0000000001');
+    });
+
+    it('multiplies prices of 12 integer digits by large token counts without decimal.js rounding to 20 digits', () => {
+      sut.setOverrides({ 'openai/text-embedding-3-small': { inputPerM: '999999999999.999999', outputPerM: '0' } });
+      expect(usd(sut.embeddingCost('openai/text-embedding-3-small', 1_000_000_001))).toBe('1000000000999999.999');
+    });
+  });
+
   describe('maxCostUsd', () => {
     it('reserves the estimated input and the full output allowance', () => {
       expect(sut.maxCostUsd('openai/gpt-4o-mini', 1_000, 500)).toBe('0.00045');
@@ -244,6 +279,13 @@ describe(parsePriceOverrides.name, () => {
     ['{"openai/gpt-4o": {"input_per_m": "2.5", "output_per_m": "ten"}}', /"openai\/gpt-4o": output_per_m must be a number/],
     ['{"openai/gpt-4o": {"input_per_m": -0.5, "output_per_m": 1}}', /input_per_m must be a number or numeric string ≥ 0 \(got -0.5\)/],
     ['{"openai/gpt-4o": {"input_per_m": "2.5"}}', /"openai\/gpt-4o": output_per_m is required/],
+    ['{"openai/gpt-4o": {"input_per_m": "1e-7", "output_per_m": 1}}', /input_per_m .*\(got "1e-7"\): must be a decimal string like "250.00"/],
+    ['{"openai/gpt-4o": {"input_per_m": 1e-7, "output_per_m": 1}}', /input_per_m .*\(got 1e-7\): must have at most 6 decimal places/],
+    ['{"openai/gpt-4o": {"input_per_m": "0.0000000001", "output_per_m": 1}}', /input_per_m .*: must have at most 6 decimal places/],
+    // a dearer price could make one call cost more than its record holds (numeric(20,10): under $10 billion)
+    ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": "999999999999"}}', /output_per_m .*: must be at most 1000000/],
+    ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": 1e300}}', /output_per_m .*: must be at most 1000000/],
+    ['{"openai/gpt-4o": {"input_per_m": "1000000.000001", "output_per_m": 1}}', /input_per_m .*: must be at most 1000000/],
     ['{"openai/gpt-4o": {"input_per_m": 1, "output_per_m": 1, "input": 2}}', /"openai\/gpt-4o": unknown field "input"/],
     ['{"gpt-4o": {"input_per_m": 1, "output_per_m": 1}}', /"gpt-4o": the key must be "provider\/model"/],
     ['{"openai/gpt-4o": 2.5}', /"openai\/gpt-4o" must be an object/],
@@ -251,6 +293,15 @@ describe(parsePriceOverrides.name, () => {
     ['{not json', /not valid JSON/],
   ])('rejects %s', (json, message) => {
     expect(() => parsePriceOverrides(json)).toThrow(message);
+  });
+
+  it('takes the dearest price, whose dearest call still fits its record', () => {
+    const parsed = parsePriceOverrides('{"openai/gpt-4o": {"input_per_m": "1000000", "output_per_m": 1000000}}');
+    const sut = new PricingService();
+    sut.setOverrides(parsed);
+    const most = sut.costUsd('openai/gpt-4o', { inputTokens: 2_147_483_647, outputTokens: 2_147_483_647 })!;
+    expect(most).toBe('4294967294');
+    expect(new Decimal(most).lt('1e10')).toBe(true);
   });
 
   it('validates an already-parsed body the same way', () => {
