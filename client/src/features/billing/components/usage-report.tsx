@@ -3,7 +3,7 @@ import { Chart } from '../../../components/ui/chart';
 import { Empty } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
 import { formatCount, formatDateTime, formatTokens, formatUtcDay } from '../../../lib/format';
-import { formatMoney, moneyToNumber } from '../../../lib/format-money';
+import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
 import type { GroupBy } from '../api/usage';
 
 const MAX_SERIES = 8;
@@ -61,7 +61,7 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
         stacked
         height={280}
         formatX={(v) => bucketLabel(v, usage.granularity)}
-        formatY={(v) => `$${v}`}
+        formatY={formatMoneyTick}
       />
       <DataTable
         caption="Usage rows"
