@@ -280,4 +280,23 @@ run('the console when the admin session ends mid-edit, in headless Chromium', ()
       await fresh.close();
     }
   });
+  it('stays signed in, and says so, when Sign out cannot reach the server; signs out once it can', async () => {
+    const { fresh, watched } = await watchedPage();
+    try {
+      await signIn(watched, t);
+      await watched.route('**/api/admin/session', (route) => (route.request().method() === 'DELETE' ? route.abort('connectionrefused') : route.continue()));
+      await watched.getByRole('button', { name: 'Sign out' }).click();
+      await watched.locator('.toast').filter({ hasText: 'Not signed out' }).filter({ hasText: 'This browser is still signed in.' }).waitFor();
+      // the page did not pretend: the session it could not end still opens the admin API
+      expect(watched.url()).toBe(`${t.url}/`);
+      expect((await watched.request.get(`${t.url}/api/admin/dashboard`)).status()).toBe(200);
+
+      await watched.unroute('**/api/admin/session');
+      await watched.getByRole('button', { name: 'Sign out' }).click();
+      await watched.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
+      expect((await watched.request.get(`${t.url}/api/admin/dashboard`)).status()).toBe(401);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -67,9 +67,12 @@ export function useSignOut() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => data(deleteAdminSession({ throwOnError: true })),
-    onSettled: () => {
+    // only once the server has ended the session: the page cannot clear its HttpOnly cookie, so a
+    // sign-out that did not reach the server leaves this browser signed in, and the button says so
+    onSuccess: () => {
       remember(null);
       queryClient.clear();
     },
+    meta: { quiet: true },
   });
 }
