@@ -150,6 +150,23 @@ run('the console under an operator’s hands in headless Chromium', () => {
     }
   });
 
+  it('empties the typed Logs filters when Clear filters clears the list’s, so no field names a filter that is not applied', async () => {
+    await nav('Logs');
+    const filters = page.getByRole('group', { name: 'Log filters' });
+    await filters.getByLabel('Provider').fill('openai');
+    await filters.getByLabel('Model', { exact: true }).fill('gpt-4o');
+    await filters.getByLabel('Model', { exact: true }).press('Enter');
+    await page.waitForURL(/model=gpt-4o/);
+    expect(page.url()).toContain('provider=openai');
+    // Enter applied the filter and left the operator in the field
+    expect(await filters.getByLabel('Model', { exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await filters.getByRole('button', { name: 'Clear filters' }).click();
+    await page.waitForURL((url) => url.search === '');
+    expect(await filters.getByLabel('Provider').inputValue()).toBe('');
+    expect(await filters.getByLabel('Model', { exact: true }).inputValue()).toBe('');
+  });
+
   it('gives focus back to the button that opened a dialog when it closes, by Escape or by its own buttons', async () => {
     const client = await admin<ClientDto>('POST', '/clients', { name: 'keyboard-only' });
     await admin('POST', `/clients/${client.id}/keys`, { name: 'kbd' });
