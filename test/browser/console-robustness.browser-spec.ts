@@ -117,6 +117,23 @@ run('the console under an operator’s hands in headless Chromium', () => {
     }
   });
 
+  it('wraps a long client name without spaces in its page’s heading and its Delete dialog instead of widening the page', async () => {
+    const name = 'acmecorporationproductionbackendservice'.repeat(4);
+    const client = await admin<ClientDto>('POST', '/clients', { name, description: name });
+    await page.goto(`${t.url}/clients/${client.id}`);
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await pageWidth()).toBe(1280);
+
+    await page.getByRole('button', { name: 'Delete client' }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
+    await dialog.waitFor();
+    const box = await dialog.boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(1280);
+    expect(await pageWidth()).toBe(1280);
+    await page.keyboard.press('Escape');
+  });
+
   it('names a From in the future, or after To, at its field in Logs and Billing instead of asking the API and showing its refusal', async () => {
     const refused: string[] = [];
     const onResponse = (r: { status(): number; url(): string }) => r.status() === 422 && refused.push(r.url());
