@@ -132,6 +132,28 @@ run('the console under an operator’s hands in headless Chromium', () => {
     expect(box && box.x + box.width).toBeLessThanOrEqual(1280);
     expect(await pageWidth()).toBe(1280);
     await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('keeps the figures beside a long client name in view in Billing, its chart legend inside the page', async () => {
+    const name = 'globexwarehouseintegrationworker'.repeat(5);
+    const client = await admin<ClientDto>('POST', '/clients', { name });
+    const { key } = await admin<{ key: string }>('POST', `/clients/${client.id}/keys`, {});
+    const res = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(200);
+
+    await page.goto(`${t.url}/billing?group_by=client`);
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1280);
+    // the row's last cell, its cost, is inside the table's card without scrolling it
+    const cost = await row.getByRole('cell').last().boundingBox();
+    const card = await page.locator('.table-wrap').filter({ has: row }).boundingBox();
+    expect(cost && card && cost.x + cost.width).toBeLessThanOrEqual((card?.x ?? 0) + (card?.width ?? 0));
   });
 
   it('names a From in the future, or after To, at its field in Logs and Billing instead of asking the API and showing its refusal', async () => {

@@ -100,7 +100,13 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
                 key: 'name',
                 header: 'Client',
                 cell: (c) =>
-                  c.client_id ? <Link to={`/clients/${c.client_id}`}>{c.client_name ?? c.client_id}</Link> : <span className="muted">no client</span>,
+                  c.client_id ? (
+                    <Link className="long-name" to={`/clients/${c.client_id}`}>
+                      {c.client_name ?? c.client_id}
+                    </Link>
+                  ) : (
+                    <span className="muted">no client</span>
+                  ),
               },
               { key: 'requests', header: 'Requests', align: 'right', cell: (c) => formatCount(c.requests) },
               { key: 'cost', header: 'Cost', align: 'right', cell: (c) => formatMoney(c.cost_usd) },
@@ -149,7 +155,15 @@ function BudgetWatch() {
           rows={list}
           rowKey={(c) => c.id}
           columns={[
-            { key: 'name', header: 'Client', cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
+            {
+              key: 'name',
+              header: 'Client',
+              cell: (c) => (
+                <Link className="long-name" to={`/clients/${c.id}`}>
+                  {c.name}
+                </Link>
+              ),
+            },
             {
               key: 'state',
               header: 'State',
