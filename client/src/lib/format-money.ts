@@ -2,6 +2,9 @@
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
+/** Every sum of money in the console: US dollars, written as the browser's locale writes them. */
+const US_DOLLARS: Intl.NumberFormatOptions = { style: 'currency', currency: 'USD' };
+
 const usdFormats = new Map<number, Intl.NumberFormat>();
 
 /** US dollars as the browser's locale writes them, with cents and up to `digits` decimals. */
@@ -10,8 +13,7 @@ function usd(digits: number): Intl.NumberFormat {
   if (!format) {
     // signDisplay 'negative': a cost that rounds to zero is not shown as "-$0.00"
     format = new Intl.NumberFormat(undefined, {
-      style: 'currency',
-      currency: 'USD',
+      ...US_DOLLARS,
       minimumFractionDigits: 2,
       maximumFractionDigits: digits,
       signDisplay: 'negative',
@@ -37,7 +39,7 @@ export function formatMoney(value: string | null | undefined, options: { cents?:
   return usd(digits).format(value.trim() as Intl.StringNumericLiteral);
 }
 
-const usdAxis = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', maximumSignificantDigits: 3 });
+const usdAxis = new Intl.NumberFormat(undefined, { ...US_DOLLARS, maximumSignificantDigits: 3 });
 
 /** A chart's dollar axis and tooltip: a plotted number, to three significant digits. */
 export function formatMoneyTick(value: number): string {
