@@ -143,6 +143,38 @@ run('the console forms and dialogs in headless Chromium', () => {
     await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('brings a row’s price form into view with the focus in it, and gives the focus back to that row’s Edit when it closes', async () => {
+    await page.goto(`${t.url}/providers`);
+    const edit = page.getByRole('button', { name: 'Edit price of openai/o4-mini' });
+    // the row is far down the table, the form opens above the table
+    await edit.click();
+    const input = page.getByRole('form', { name: 'Edit price' }).getByLabel('Input USD per 1M tokens');
+    await input.waitFor();
+    const focused = (l: typeof input) => l.evaluate((el) => el === document.activeElement);
+    expect(await focused(input)).toBe(true);
+    expect(await input.evaluate((el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
+
+    await page.getByRole('form', { name: 'Edit price' }).getByRole('button', { name: 'Cancel' }).click();
+    await input.waitFor({ state: 'detached' });
+    expect(await focused(edit)).toBe(true);
+  });
+
+  it('says so when a console price cannot be reset, and resets it once the server is reached', async () => {
+    await admin('PUT', '/prices', { prices: { 'mock/embed': { input_per_m: '0.5', output_per_m: '0' } } });
+    await page.goto(`${t.url}/providers`);
+    const reset = page.getByRole('button', { name: 'Reset price of mock/embed' });
+    await page.route('**/api/admin/prices', (route) => (route.request().method() === 'PUT' ? route.abort('connectionrefused') : route.continue()));
+    try {
+      await reset.click();
+      await page.locator('.toast').filter({ hasText: 'mock/embed: console price not removed. LLMHub could not be reached' }).waitFor();
+    } finally {
+      await page.unroute('**/api/admin/prices');
+    }
+    await reset.click();
+    await page.locator('.toast').filter({ hasText: 'mock/embed: console price removed' }).waitFor();
+    await reset.waitFor({ state: 'detached' });
+  });
+
   it('shows a refused label move under the labels, not in the A/B weights form or at the New label field', async () => {
     const { id } = await admin<{ id: string }>('POST', '/templates', { name: 'two-versions', body: 'Hello' });
     await admin('POST', `/templates/${id}/versions`, { body: 'Hello there' });

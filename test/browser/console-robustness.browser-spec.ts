@@ -117,6 +117,45 @@ run('the console under an operator’s hands in headless Chromium', () => {
     }
   });
 
+  it('wraps a long client name without spaces in its page’s heading and its Delete dialog instead of widening the page', async () => {
+    const name = 'acmecorporationproductionbackendservice'.repeat(4);
+    const client = await admin<ClientDto>('POST', '/clients', { name, description: name });
+    await page.goto(`${t.url}/clients/${client.id}`);
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await pageWidth()).toBe(1280);
+
+    await page.getByRole('button', { name: 'Delete client' }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
+    await dialog.waitFor();
+    const box = await dialog.boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(1280);
+    expect(await pageWidth()).toBe(1280);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('keeps the figures beside a long client name in view in Billing, its chart legend inside the page', async () => {
+    const name = 'globexwarehouseintegrationworker'.repeat(5);
+    const client = await admin<ClientDto>('POST', '/clients', { name });
+    const { key } = await admin<{ key: string }>('POST', `/clients/${client.id}/keys`, {});
+    const res = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(200);
+
+    await page.goto(`${t.url}/billing?group_by=client`);
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1280);
+    // the row's last cell, its cost, is inside the table's card without scrolling it
+    const cost = await row.getByRole('cell').last().boundingBox();
+    const card = await page.locator('.table-wrap').filter({ has: row }).boundingBox();
+    expect(cost && card && cost.x + cost.width).toBeLessThanOrEqual((card?.x ?? 0) + (card?.width ?? 0));
+  });
+
   it('names a From in the future, or after To, at its field in Logs and Billing instead of asking the API and showing its refusal', async () => {
     const refused: string[] = [];
     const onResponse = (r: { status(): number; url(): string }) => r.status() === 422 && refused.push(r.url());
@@ -148,6 +187,23 @@ run('the console under an operator’s hands in headless Chromium', () => {
     } finally {
       page.off('response', onResponse);
     }
+  });
+
+  it('empties the typed Logs filters when Clear filters clears the list’s, so no field names a filter that is not applied', async () => {
+    await nav('Logs');
+    const filters = page.getByRole('group', { name: 'Log filters' });
+    await filters.getByLabel('Provider').fill('openai');
+    await filters.getByLabel('Model', { exact: true }).fill('gpt-4o');
+    await filters.getByLabel('Model', { exact: true }).press('Enter');
+    await page.waitForURL(/model=gpt-4o/);
+    expect(page.url()).toContain('provider=openai');
+    // Enter applied the filter and left the operator in the field
+    expect(await filters.getByLabel('Model', { exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await filters.getByRole('button', { name: 'Clear filters' }).click();
+    await page.waitForURL((url) => url.search === '');
+    expect(await filters.getByLabel('Provider').inputValue()).toBe('');
+    expect(await filters.getByLabel('Model', { exact: true }).inputValue()).toBe('');
   });
 
   it('gives focus back to the button that opened a dialog when it closes, by Escape or by its own buttons', async () => {

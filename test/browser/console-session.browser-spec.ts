@@ -222,4 +222,81 @@ run('the console when the admin session ends mid-edit, in headless Chromium', ()
     expect((await admin<{ items: { name: string }[] }>('GET', '/clients')).items.filter((c) => c.name === 'between-two-calls')).toHaveLength(1);
     expect((await admin<{ items: unknown[] }>('GET', `/clients/${client?.id}/keys`)).items).toHaveLength(1);
   });
+  /** A fresh browser context's page that records every failed request and every error its console logs. */
+  const watchedPage = async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const watched = await fresh.newPage();
+    watched.setDefaultTimeout(10_000);
+    const problems: string[] = [];
+    const apiCalls: string[] = [];
+    watched.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    watched.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+    });
+    watched.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+    return { fresh, watched, problems, apiCalls };
+  };
+
+  it('sends a first visit straight to sign-in, with no refused request in the browser console, and back to its page after', async () => {
+    const { fresh, watched, problems, apiCalls } = await watchedPage();
+    try {
+      await watched.goto(`${t.url}/clients`);
+      await watched.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
+      expect(await watched.getByText('Your session has ended').count()).toBe(0);
+      expect(apiCalls).toEqual([]);
+      expect(problems).toEqual([]);
+
+      await watched.getByLabel('Admin token').fill(t.adminToken);
+      await watched.getByLabel('Admin token').press('Enter');
+      await watched.getByRole('heading', { name: 'API clients', level: 1 }).waitFor();
+      expect(problems).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('sends an operator back after their session ran out to sign-in, says why, and asks the API nothing first', async () => {
+    const { fresh, watched, problems, apiCalls } = await watchedPage();
+    try {
+      await fresh.clock.install();
+      await signIn(watched, t);
+      // the next morning: the session's 12 hours have passed
+      await fresh.clock.setSystemTime(Date.now() + 13 * 3_600_000);
+      apiCalls.length = 0;
+      await watched.goto(`${t.url}/logs`);
+      await watched.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
+      await watched.getByText('Your session has ended. Sign in again to carry on.').waitFor();
+      expect(apiCalls).toEqual([]);
+      expect(problems).toEqual([]);
+
+      await watched.getByLabel('Admin token').fill(t.adminToken);
+      await watched.getByRole('button', { name: 'Sign in' }).click();
+      await watched.getByRole('heading', { name: 'Logs', level: 1 }).waitFor();
+    } finally {
+      await fresh.close();
+    }
+  });
+  it('stays signed in, and says so, when Sign out cannot reach the server; signs out once it can', async () => {
+    const { fresh, watched } = await watchedPage();
+    try {
+      await signIn(watched, t);
+      await watched.route('**/api/admin/session', (route) => (route.request().method() === 'DELETE' ? route.abort('connectionrefused') : route.continue()));
+      await watched.getByRole('button', { name: 'Sign out' }).click();
+      await watched.locator('.toast').filter({ hasText: 'Not signed out' }).filter({ hasText: 'This browser is still signed in.' }).waitFor();
+      // the page did not pretend: the session it could not end still opens the admin API
+      expect(watched.url()).toBe(`${t.url}/`);
+      expect((await watched.request.get(`${t.url}/api/admin/dashboard`)).status()).toBe(200);
+
+      await watched.unroute('**/api/admin/session');
+      await watched.getByRole('button', { name: 'Sign out' }).click();
+      await watched.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
+      expect((await watched.request.get(`${t.url}/api/admin/dashboard`)).status()).toBe(401);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

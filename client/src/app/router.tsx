@@ -1,5 +1,6 @@
 import { createBrowserRouter } from 'react-router';
 import { AppShell } from '../components/layout/app-shell';
+import { RequireSession } from '../features/auth/components/require-session';
 import { SignOutButton } from '../features/auth/components/sign-out-button';
 import { BillingRoute } from './routes/billing';
 import { ClientDetailRoute } from './routes/client-detail';
@@ -15,7 +16,11 @@ import { TemplatesRoute } from './routes/templates';
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInRoute /> },
   {
-    element: <AppShell signOut={<SignOutButton />} />,
+    element: (
+      <RequireSession>
+        <AppShell signOut={<SignOutButton />} />
+      </RequireSession>
+    ),
     children: [
       { index: true, element: <DashboardRoute /> },
       { path: 'providers', element: <ProvidersRoute /> },

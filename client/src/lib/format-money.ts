@@ -2,29 +2,48 @@
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
-function group(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** Every sum of money in the console: US dollars, written as the browser's locale writes them. */
+const US_DOLLARS: Intl.NumberFormatOptions = { style: 'currency', currency: 'USD' };
+
+const usdFormats = new Map<number, Intl.NumberFormat>();
+
+/** US dollars as the browser's locale writes them, with cents and up to `digits` decimals. */
+function usd(digits: number): Intl.NumberFormat {
+  let format = usdFormats.get(digits);
+  if (!format) {
+    // signDisplay 'negative': a cost that rounds to zero is not shown as "-$0.00"
+    format = new Intl.NumberFormat(undefined, {
+      ...US_DOLLARS,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: digits,
+      signDisplay: 'negative',
+    });
+    usdFormats.set(digits, format);
+  }
+  return format;
 }
 
 /**
- * "$1,234.50" from "1234.5": at least the cents, and every further digit the
- * API gave (a call can cost "0.000123"), so a figure here is the API's figure.
- * `{ cents: true }` rounds half up to the cent for headline figures.
+ * "$1,234.50" from "1234.5" (in de-DE "1.234,50 $": every number in the console is written the
+ * browser's way, money always in US dollars). At least the cents, and every further digit the API
+ * gave (a call can cost "0.000123"), so a figure here is the API's figure: Intl formats a decimal
+ * string exactly, without going through a float. `{ cents: true }` rounds half up to the cent for
+ * headline figures.
  */
 export function formatMoney(value: string | null | undefined, options: { cents?: boolean } = {}): string {
   if (value === null || value === undefined || value === '') return '—';
   const m = DECIMAL.exec(value.trim());
   if (!m) return value;
-  let [, sign, whole, frac = ''] = m;
-  if (options.cents && frac.length > 2) {
-    const scaled = BigInt(whole + frac.slice(0, 2)) + (Number(frac[2]) >= 5 ? 1n : 0n);
-    const text = scaled.toString().padStart(3, '0');
-    whole = text.slice(0, -2);
-    frac = text.slice(-2);
-  }
-  frac = frac.replace(/0+$/, '').padEnd(2, '0');
-  if (/^0*$/.test(whole + frac)) sign = '';
-  return `${sign}$${group(String(BigInt(whole)))}.${frac}`;
+  const digits = options.cents ? 2 : Math.max(2, (m[3] ?? '').length);
+  // a decimal string is formatted as the exact number it writes (the format() of ES2023)
+  return usd(digits).format(value.trim() as Intl.StringNumericLiteral);
+}
+
+const usdAxis = new Intl.NumberFormat(undefined, { ...US_DOLLARS, maximumSignificantDigits: 3 });
+
+/** A chart's dollar axis and tooltip: a plotted number, to three significant digits. */
+export function formatMoneyTick(value: number): string {
+  return usdAxis.format(value);
 }
 
 /** Plotting only (chart heights): never add these up. */

@@ -1,6 +1,10 @@
-// Numbers and times for display: tokens with separators, times in the operator's own zone.
+// Numbers and times for display, all written the browser's way (its locale): counts with its
+// separators, times in the operator's own zone. Money is in format-money.ts, by the same rule.
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const tick = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const percentFormats = new Map<number, Intl.NumberFormat>();
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const shortDateTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -18,12 +22,22 @@ export function formatCount(n: number | null | undefined): string {
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${integer.format(Math.round(ms))} ms`;
+  return ms >= 10_000 ? `${oneDecimal.format(ms / 1000)} s` : `${integer.format(Math.round(ms))} ms`;
 }
 
 export function formatPercent(fraction: number | null | undefined, digits = 1): string {
   if (fraction === null || fraction === undefined) return '—';
-  return `${(fraction * 100).toFixed(digits)}%`;
+  let format = percentFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits });
+    percentFormats.set(digits, format);
+  }
+  return format.format(fraction);
+}
+
+/** A chart's axis and tooltip figure: a plotted number (not money: see formatMoneyTick). */
+export function formatNumberTick(value: number): string {
+  return tick.format(value);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

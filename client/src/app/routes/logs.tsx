@@ -46,6 +46,30 @@ function fromProblem(q: LogQuery, now: number): string | undefined {
   return from >= now ? 'Must be in the past: no call is logged after now. Pick an earlier time or set To.' : undefined;
 }
 
+/**
+ * A typed filter, applied on Enter or on leaving the field. What it shows follows the URL: Clear
+ * filters, or Back, empties or restores it, so the field never names a filter the list does not apply.
+ */
+function TextFilter({ label, hint, value, onCommit }: { label: string; hint?: string; value: string; onCommit: (value: string) => void }) {
+  const [text, setText] = useState(value);
+  const [applied, setApplied] = useState(value);
+  if (applied !== value) {
+    setApplied(value);
+    setText(value);
+  }
+  return (
+    <Field label={label} hint={hint}>
+      <input
+        className="input"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => onCommit(text.trim())}
+        onKeyDown={(e) => e.key === 'Enter' && onCommit(text.trim())}
+      />
+    </Field>
+  );
+}
+
 export function LogsRoute() {
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
@@ -100,22 +124,8 @@ export function LogsRoute() {
               ))}
             </select>
           </Field>
-          <Field label="Provider">
-            <input
-              className="input"
-              defaultValue={filters.provider ?? ''}
-              onBlur={(e) => set('provider', e.target.value.trim())}
-              onKeyDown={(e) => e.key === 'Enter' && set('provider', e.currentTarget.value.trim())}
-            />
-          </Field>
-          <Field label="Model" hint="the provider's model id">
-            <input
-              className="input"
-              defaultValue={filters.model ?? ''}
-              onBlur={(e) => set('model', e.target.value.trim())}
-              onKeyDown={(e) => e.key === 'Enter' && set('model', e.currentTarget.value.trim())}
-            />
-          </Field>
+          <TextFilter label="Provider" value={filters.provider ?? ''} onCommit={(v) => set('provider', v)} />
+          <TextFilter label="Model" hint="the provider's model id" value={filters.model ?? ''} onCommit={(v) => set('model', v)} />
           <Field label="Status">
             <select className="input" value={filters.status ?? ''} onChange={(e) => set('status', e.target.value)}>
               <option value="">any</option>

@@ -1,4 +1,5 @@
 import { useLocation, useNavigate } from 'react-router';
+import type { SignInState } from '../../features/auth/components/require-session';
 import { SignInForm } from '../../features/auth/components/sign-in-form';
 
 const DOC_LINKS = [
@@ -10,8 +11,8 @@ const DOC_LINKS = [
 export function SignInRoute() {
   const location = useLocation();
   const navigate = useNavigate();
-  // where a visitor without a session was going (app/provider.tsx); a session that ends is signed into again over its page
-  const state = (location.state ?? {}) as { from?: string };
+  // where a visitor without a session was going (RequireSession, app/provider.tsx); a session that ends mid-use is signed into again over its page
+  const state = (location.state ?? {}) as SignInState;
   return (
     <main className="sign-in">
       <div className="sign-in-box">
@@ -22,7 +23,10 @@ export function SignInRoute() {
         </p>
         <section className="card" aria-labelledby="sign-in-title">
           <h2 id="sign-in-title">Admin sign-in</h2>
-          <SignInForm onSignedIn={() => void navigate(state.from && state.from !== '/sign-in' ? state.from : '/', { replace: true })} />
+          <SignInForm
+            notice={state.ended ? 'Your session has ended. Sign in again to carry on.' : undefined}
+            onSignedIn={() => void navigate(state.from && state.from !== '/sign-in' ? state.from : '/', { replace: true })}
+          />
         </section>
         <section className="card" aria-labelledby="api-docs-title">
           <h2 id="api-docs-title">API documentation</h2>

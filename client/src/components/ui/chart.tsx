@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { formatNumberTick } from '../../lib/format';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export const SERIES_COLORS = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9333ea', '#475569'];
@@ -18,6 +19,7 @@ interface ChartProps {
   x: string;
   series: SeriesDef[];
   formatX?: (v: string) => string;
+  /** the y axis's and the tooltip's figures: the browser's way of writing numbers unless given */
   formatY?: (v: number) => string;
   height?: number;
   stacked?: boolean;
@@ -26,7 +28,7 @@ interface ChartProps {
 }
 
 /** One Recharts chart with the console's axes, tooltip and colours. */
-export function Chart({ label, data, x, series, formatX, formatY, height = 220, stacked, kind = 'bar' }: ChartProps) {
+export function Chart({ label, data, x, series, formatX, formatY = formatNumberTick, height = 220, stacked, kind = 'bar' }: ChartProps) {
   const common = {
     data,
     margin: { top: 8, right: 12, bottom: 0, left: 0 },
@@ -38,7 +40,7 @@ export function Chart({ label, data, x, series, formatX, formatY, height = 220, 
       <YAxis tickFormatter={formatY} tick={{ fontSize: 12 }} width={64} />
       <Tooltip
         labelFormatter={(v) => (formatX ? formatX(String(v as string | number)) : String(v as string | number))}
-        formatter={(v) => (formatY && typeof v === 'number' ? formatY(v) : String(v))}
+        formatter={(v) => (typeof v === 'number' ? formatY(v) : String(v))}
       />
       {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
     </>

@@ -3,7 +3,7 @@ import { Chart } from '../../../components/ui/chart';
 import { Empty } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
 import { formatCount, formatDateTime, formatTokens, formatUtcDay } from '../../../lib/format';
-import { formatMoney, moneyToNumber } from '../../../lib/format-money';
+import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
 import type { GroupBy } from '../api/usage';
 
 const MAX_SERIES = 8;
@@ -61,7 +61,7 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
         stacked
         height={280}
         formatX={(v) => bucketLabel(v, usage.granularity)}
-        formatY={(v) => `$${v}`}
+        formatY={formatMoneyTick}
       />
       <DataTable
         caption="Usage rows"
@@ -75,7 +75,7 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
             cell: (i) => bucketLabel(i.bucket, usage.granularity),
             footer: 'Total',
           },
-          ...(groupBy ? [{ key: 'group', header: groupBy, cell: (i: UsageItemDto) => groupLabel(i, groupBy) }] : []),
+          ...(groupBy ? [{ key: 'group', header: groupBy, cell: (i: UsageItemDto) => <span className="long-name">{groupLabel(i, groupBy)}</span> }] : []),
           { key: 'requests', header: 'Requests', align: 'right', cell: (i) => formatCount(i.requests), footer: formatCount(usage.totals.requests) },
           { key: 'errors', header: 'Errors', align: 'right', cell: (i) => formatCount(i.errors), footer: formatCount(usage.totals.errors) },
           { key: 'in', header: 'Input tokens', align: 'right', cell: (i) => formatTokens(i.input_tokens), footer: formatTokens(usage.totals.input_tokens) },

@@ -1,13 +1,17 @@
 import { Chart } from '../../../components/ui/chart';
 import { ChartCard } from '../../../components/ui/chart-card';
-import { formatShortDateTime, formatTokens, plural } from '../../../lib/format';
-import { formatMoney, moneyToNumber } from '../../../lib/format-money';
+import { formatTokens, formatUtcDay, plural } from '../../../lib/format';
+import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
 import { useClientUsage } from '../api/clients';
 
 export function ClientUsageChart({ clientId }: { clientId: string }) {
   const usage = useClientUsage(clientId);
   return (
-    <ChartCard title="Usage, last 30 days" query={usage} empty={(u) => (u.items.length === 0 ? <p className="muted">No calls in the last 30 days.</p> : null)}>
+    <ChartCard
+      title="Usage, last 30 days (UTC days)"
+      query={usage}
+      empty={(u) => (u.items.length === 0 ? <p className="muted">No calls in the last 30 days.</p> : null)}
+    >
       {(u) => (
         <>
           <Chart
@@ -15,8 +19,9 @@ export function ClientUsageChart({ clientId }: { clientId: string }) {
             data={u.items.map((i) => ({ bucket: i.bucket, cost: moneyToNumber(i.cost_usd), requests: i.requests }))}
             x="bucket"
             series={[{ key: 'cost', label: 'Cost (USD)' }]}
-            formatX={(v) => formatShortDateTime(v).split(',')[0] ?? v}
-            formatY={(v) => `$${v}`}
+            // a bucket is a UTC day: read in the local zone, west of UTC it would be named the day before
+            formatX={(v) => formatUtcDay(v.slice(0, 10))}
+            formatY={formatMoneyTick}
           />
           <p className="muted">
             30 days: {plural(u.totals.requests, 'request')} · {formatTokens(u.totals.input_tokens + u.totals.output_tokens)} tokens ·{' '}

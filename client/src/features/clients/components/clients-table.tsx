@@ -12,7 +12,15 @@ export function ClientsTable({ clients }: { clients: ApiClientResponseDto[] }) {
       rows={clients}
       rowKey={(c) => c.id}
       columns={[
-        { key: 'name', header: 'Name', cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
+        {
+          key: 'name',
+          header: 'Name',
+          cell: (c) => (
+            <Link className="long-name" to={`/clients/${c.id}`}>
+              {c.name}
+            </Link>
+          ),
+        },
         { key: 'status', header: 'Status', cell: (c) => (c.is_active ? <Badge tone="ok">active</Badge> : <Badge tone="muted">inactive</Badge>) },
         {
           key: 'spend',

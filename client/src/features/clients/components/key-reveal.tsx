@@ -1,4 +1,5 @@
 import { CopyButton } from '../../../components/ui/copy-button';
+import { formatDateTime } from '../../../lib/format';
 
 /** A new key in full: shown this once, never again. */
 export function KeyReveal({ apiKey, expiresAt, note }: { apiKey: string; expiresAt?: string | null; note?: string }) {
@@ -16,7 +17,7 @@ export function KeyReveal({ apiKey, expiresAt, note }: { apiKey: string; expires
         <CopyButton text={apiKey} label="Copy key" />
       </div>
       {note && <p className="muted">{note}</p>}
-      {expiresAt && <p className="muted">Expires {new Date(expiresAt).toLocaleString()}.</p>}
+      {expiresAt && <p className="muted">Expires {formatDateTime(expiresAt)}.</p>}
     </div>
   );
 }

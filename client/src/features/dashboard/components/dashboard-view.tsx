@@ -6,8 +6,8 @@ import { Chart } from '../../../components/ui/chart';
 import { ChartCard } from '../../../components/ui/chart-card';
 import { Empty } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
-import { formatCount, formatDateTime, formatHour, formatMs, formatPercent, formatUtcDay, plural } from '../../../lib/format';
-import { formatMoney, moneyToNumber } from '../../../lib/format-money';
+import { formatCount, formatDateTime, formatHour, formatMs, formatNumberTick, formatPercent, formatUtcDay, plural } from '../../../lib/format';
+import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
 import { useBudgetWatch, useCircuits } from '../api/get-dashboard';
 
 export function DashboardView({ d }: { d: DashboardResponseDto }) {
@@ -15,7 +15,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
     hour: h.hour,
     requests: h.requests,
     errors: h.errors,
-    error_rate: Math.round(h.error_rate * 1000) / 10,
+    error_rate: h.error_rate,
     p50: h.latency_ms_p50,
     p95: h.latency_ms_p95,
     cost: moneyToNumber(h.cost_usd),
@@ -54,7 +54,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
           <Chart
             label="Cost per hour in USD"
             {...hourly}
-            formatY={(v) => `$${v}`}
+            formatY={formatMoneyTick}
             series={[{ key: 'cost', label: 'Cost (USD)', color: '#16a34a' }]}
             kind="area"
           />
@@ -63,7 +63,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
           <Chart
             label="Latency p50 and p95 per hour in milliseconds"
             {...hourly}
-            formatY={(v) => `${v} ms`}
+            formatY={(v) => `${formatNumberTick(v)} ms`}
             series={[
               { key: 'p50', label: 'p50' },
               { key: 'p95', label: 'p95', color: '#d97706' },
@@ -75,8 +75,8 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
           <Chart
             label="Error rate per hour in percent"
             {...hourly}
-            formatY={(v) => `${v}%`}
-            series={[{ key: 'error_rate', label: 'Error rate (%)', color: '#dc2626' }]}
+            formatY={(v) => formatPercent(v)}
+            series={[{ key: 'error_rate', label: 'Error rate', color: '#dc2626' }]}
             kind="line"
           />
         </ChartCard>
@@ -86,7 +86,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
             data={d.cost_per_day.map((c) => ({ day: c.day, cost: moneyToNumber(c.cost_usd) }))}
             x="day"
             formatX={formatUtcDay}
-            formatY={(v) => `$${v}`}
+            formatY={formatMoneyTick}
             series={[{ key: 'cost', label: 'Cost (USD)' }]}
           />
         </ChartCard>
@@ -100,7 +100,13 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
                 key: 'name',
                 header: 'Client',
                 cell: (c) =>
-                  c.client_id ? <Link to={`/clients/${c.client_id}`}>{c.client_name ?? c.client_id}</Link> : <span className="muted">no client</span>,
+                  c.client_id ? (
+                    <Link className="long-name" to={`/clients/${c.client_id}`}>
+                      {c.client_name ?? c.client_id}
+                    </Link>
+                  ) : (
+                    <span className="muted">no client</span>
+                  ),
               },
               { key: 'requests', header: 'Requests', align: 'right', cell: (c) => formatCount(c.requests) },
               { key: 'cost', header: 'Cost', align: 'right', cell: (c) => formatMoney(c.cost_usd) },
@@ -149,7 +155,15 @@ function BudgetWatch() {
           rows={list}
           rowKey={(c) => c.id}
           columns={[
-            { key: 'name', header: 'Client', cell: (c) => <Link to={`/clients/${c.id}`}>{c.name}</Link> },
+            {
+              key: 'name',
+              header: 'Client',
+              cell: (c) => (
+                <Link className="long-name" to={`/clients/${c.id}`}>
+                  {c.name}
+                </Link>
+              ),
+            },
             {
               key: 'state',
               header: 'State',

@@ -26,7 +26,7 @@ export function LogsTable({ items, clientName, onOpen }: { items: LogItem[]; cli
             </button>
           ),
         },
-        { key: 'client', header: 'Client', cell: (i) => clientName(i.client_id) },
+        { key: 'client', header: 'Client', cell: (i) => <span className="long-name">{clientName(i.client_id)}</span> },
         { key: 'model', header: 'Model', cell: (i) => <code>{i.provider ? `${i.provider}/${i.model}` : (i.requested_model ?? '—')}</code> },
         { key: 'template', header: 'Template', cell: (i) => (i.template_name ? `${i.template_name} v${i.template_version}` : '') },
         { key: 'status', header: 'Status', cell: (i) => <StatusBadge status={i.status} /> },

@@ -1,5 +1,5 @@
 import type { PriceEntryDto } from '@sdk';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
@@ -17,6 +17,16 @@ const RATES = ['input_per_m', 'output_per_m', 'cached_input_per_m', 'cache_write
 export function PriceTable({ prices }: { prices: PriceEntryDto[] }) {
   const [filter, setFilter] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
+  // the button that opened the form gets the focus back when it closes: a row's Edit may be far below it
+  const opener = useRef<HTMLElement | null>(null);
+  const openForm = (model: string, button: HTMLElement) => {
+    opener.current = button;
+    setEditing(model);
+  };
+  const closeForm = () => {
+    setEditing(null);
+    opener.current?.focus();
+  };
   const shown = useMemo(() => prices.filter((p) => p.model.toLowerCase().includes(filter.trim().toLowerCase())), [prices, filter]);
   const update = useUpdatePrices();
   return (
@@ -25,11 +35,11 @@ export function PriceTable({ prices }: { prices: PriceEntryDto[] }) {
         <Field label="Find a model">
           <input className="input" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="e.g. gpt-4o" />
         </Field>
-        <Button variant="secondary" onClick={() => setEditing('')}>
+        <Button variant="secondary" onClick={(e) => openForm('', e.currentTarget)}>
           Add a price
         </Button>
       </div>
-      {editing !== null && <PriceForm key={editing} model={editing} entry={prices.find((p) => p.model === editing)} onDone={() => setEditing(null)} />}
+      {editing !== null && <PriceForm key={editing} model={editing} entry={prices.find((p) => p.model === editing)} onDone={closeForm} />}
       <DataTable
         caption="Prices per million tokens"
         rows={shown}
@@ -47,14 +57,26 @@ export function PriceTable({ prices }: { prices: PriceEntryDto[] }) {
             header: <span className="visually-hidden">Actions</span>,
             cell: (p) => (
               <div className="row-actions">
-                <Button size="sm" variant="secondary" onClick={() => setEditing(p.model)} aria-label={`Edit price of ${p.model}`}>
+                <Button size="sm" variant="secondary" onClick={(e) => openForm(p.model, e.currentTarget)} aria-label={`Edit price of ${p.model}`}>
                   Edit
                 </Button>
                 {p.source === 'console' && (
                   <Button
                     size="sm"
                     variant="ghost"
-                    onClick={() => update.mutate({ [p.model]: null }, { onSuccess: () => notify(`${p.model}: console price removed`) })}
+                    onClick={() =>
+                      update.mutate(
+                        { [p.model]: null },
+                        {
+                          onSuccess: () => notify(`${p.model}: console price removed`),
+                          // the hook is quiet (the form names its errors at its fields): a failed Reset says so here
+                          onError: (error) => {
+                            const failure = formError(error);
+                            if (failure) notify(`${p.model}: console price not removed. ${failure.message}`, 'error');
+                          },
+                        },
+                      )
+                    }
                     aria-label={`Reset price of ${p.model}`}
                   >
                     Reset
@@ -108,10 +130,11 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
       <h3>{model ? `Price of ${model}` : 'New price'}</h3>
       <div className="grid-4">
         <Field label="Model" hint="provider/model" error={fe('model')}>
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} readOnly={Boolean(model)} />
+          {/* the form opens above the table: focusing its first field brings it into view */}
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} readOnly={Boolean(model)} autoFocus={!model} />
         </Field>
         <Field label="Input USD per 1M tokens" error={fe('input_per_m')}>
-          <input className="input" inputMode="decimal" value={input} onChange={(e) => setInput(e.target.value)} />
+          <input className="input" inputMode="decimal" value={input} onChange={(e) => setInput(e.target.value)} autoFocus={Boolean(model)} />
         </Field>
         <Field label="Output USD per 1M tokens" error={fe('output_per_m')}>
           <input className="input" inputMode="decimal" value={output} onChange={(e) => setOutput(e.target.value)} />
