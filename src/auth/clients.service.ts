@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import Decimal from 'decimal.js';
+import { ExactDecimal } from '../billing/exact-decimal';
 import { AppError } from '../common/errors/app-error';
 import { AccessPolicy } from './access-policy.service';
 import { ApiClient } from './api-client.entity';
@@ -146,12 +146,12 @@ export class ClientsService {
   }
 
   private dtoOf(c: ApiClient, period: PeriodBounds, spentUsd: string): ApiClientResponseDto {
-    const spent = new Decimal(spentUsd);
+    const spent = new ExactDecimal(spentUsd);
     let alert: BudgetAlertState = 'none';
     let remaining: string | null = null;
     if (c.monthlyBudgetUsd !== null) {
-      const budget = new Decimal(c.monthlyBudgetUsd);
-      remaining = Decimal.max(0, budget.minus(spent)).toFixed();
+      const budget = new ExactDecimal(c.monthlyBudgetUsd);
+      remaining = ExactDecimal.max(0, budget.minus(spent)).toFixed();
       if (spent.gte(budget)) alert = 'exceeded';
       else if (c.budgetAlertThreshold !== null && spent.gte(budget.mul(c.budgetAlertThreshold))) alert = 'warning';
     }
@@ -162,10 +162,10 @@ export class ClientsService {
       is_active: c.isActive,
       rate_limit_rpm: c.rateLimitRpm,
       rate_limit_tpm: c.rateLimitTpm,
-      monthly_budget_usd: c.monthlyBudgetUsd === null ? null : new Decimal(c.monthlyBudgetUsd).toFixed(),
+      monthly_budget_usd: c.monthlyBudgetUsd === null ? null : new ExactDecimal(c.monthlyBudgetUsd).toFixed(),
       budget_period: c.budgetPeriod,
       budget_timezone: c.budgetTimezone,
-      budget_alert_threshold: c.budgetAlertThreshold === null ? null : new Decimal(c.budgetAlertThreshold).toFixed(),
+      budget_alert_threshold: c.budgetAlertThreshold === null ? null : new ExactDecimal(c.budgetAlertThreshold).toFixed(),
       allowed_providers: c.allowedProviders,
       allowed_models: c.allowedModels,
       fallback_models: c.fallbackModels,

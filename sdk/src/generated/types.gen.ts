@@ -413,6 +413,9 @@ export type ApiKeyRotatedResponseDto = {
 };
 
 export type BillingSummaryResponseDto = {
+    /**
+     * the client's budget for its budget period (a day, a week or a month in the budget's time zone); null: none
+     */
     budget_usd: string | null;
     errors: number;
     input_tokens: number;
@@ -422,7 +425,7 @@ export type BillingSummaryResponseDto = {
     period_start: string;
     rejected: number;
     /**
-     * never below 0
+     * what remains of the budget in its current period, as the 402 counts it (never below 0); for a daily or weekly budget it counts that day's or week's spend, not month_to_date_cost_usd
      */
     remaining_usd: string | null;
     requests: number;
@@ -1355,7 +1358,7 @@ export type PriceListDto = {
 
 export type PricesUpdateDto = {
     /**
-     * Keyed "provider/model"; fields input_per_m and output_per_m (required), cached_input_per_m, cache_write_per_m, cache_write_1h_per_m; each price is USD per 1M tokens, a decimal string or a number (at most 12 digits before the point and 6 after; answered as decimal strings); null deletes the console price (the shipped or environment price applies again); at most 1,000 models per request, keys at most 200 characters
+     * Keyed "provider/model"; fields input_per_m and output_per_m (required), cached_input_per_m, cache_write_per_m, cache_write_1h_per_m; each price is USD per 1M tokens, a decimal string or a number (at most 1000000, and 6 decimal places; answered as decimal strings); null deletes the console price (the shipped or environment price applies again); at most 1,000 models per request, keys at most 200 characters
      */
     prices: {
         [key: string]: unknown;

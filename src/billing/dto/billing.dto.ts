@@ -86,8 +86,22 @@ export class BillingSummaryResponseDto {
   @ApiProperty({ example: '2025-01-01T00:00:00.000Z' }) period_start!: string;
   @ApiProperty({ example: '2025-02-01T00:00:00.000Z' }) period_end!: string;
   @ApiProperty({ type: String, example: '12.5' }) month_to_date_cost_usd!: string;
-  @ApiProperty({ type: String, nullable: true, example: '100' }) budget_usd!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '87.5', description: 'never below 0' }) remaining_usd!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '100',
+    description: "the client's budget for its budget period (a day, a week or a month in the budget's time zone); null: none",
+  })
+  budget_usd!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '87.5',
+    description:
+      'what remains of the budget in its current period, as the 402 counts it (never below 0); ' +
+      "for a daily or weekly budget it counts that day's or week's spend, not month_to_date_cost_usd",
+  })
+  remaining_usd!: string | null;
   @ApiProperty() requests!: number;
   @ApiProperty() errors!: number;
   @ApiProperty() rejected!: number;

@@ -163,6 +163,14 @@ describe('money agrees on every surface (e2e)', () => {
     expect(summary.body).toMatchObject({ month_to_date_cost_usd: thisMonth, budget_usd: '5', remaining_usd: new Decimal(5).minus(thisMonth).toFixed() });
     const view = await admin(request(g.app.url).get(`/api/admin/clients/${client.id}`)).expect(200);
     expect(view.body).toMatchObject({ month_to_date_spend_usd: thisMonth, remaining_budget_usd: summary.body.remaining_usd });
+    // a budget of 12 digits less a spend to the 10th decimal needs more than decimal.js's default 20 significant digits
+    const large = await admin(request(g.app.url).patch(`/api/admin/clients/${client.id}`).send({ monthly_budget_usd: '999999999999' })).expect(200);
+    const largeRemaining = new (Decimal.clone({ precision: 100 }))('999999999999').minus(thisMonth).toFixed();
+    expect(largeRemaining.replace('.', '').length).toBeGreaterThan(20);
+    expect(large.body.remaining_budget_usd).toBe(largeRemaining);
+    const largeSummary = await request(g.app.url).get('/api/v1/billing/summary').set('X-API-Key', client.key).expect(200);
+    expect(largeSummary.body.remaining_usd).toBe(largeRemaining);
+    await admin(request(g.app.url).patch(`/api/admin/clients/${client.id}`).send({ monthly_budget_usd: '5' })).expect(200);
     const dashboard = await admin(request(g.app.url).get('/api/admin/dashboard')).expect(200);
     // the fixture's own client made no call: every dollar on the dashboard is this client's
     expect(dashboard.body.today.cost_usd).toBe(since(dashboard.body.generated_at.slice(0, 10)));

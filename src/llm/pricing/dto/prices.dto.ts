@@ -55,7 +55,7 @@ export class PricesUpdateDto {
     },
     description:
       'Keyed "provider/model"; fields input_per_m and output_per_m (required), cached_input_per_m, cache_write_per_m, cache_write_1h_per_m; ' +
-      'each price is USD per 1M tokens, a decimal string or a number (at most 12 digits before the point and 6 after; ' +
+      'each price is USD per 1M tokens, a decimal string or a number (at most 1000000, and 6 decimal places; ' +
       'answered as decimal strings); null deletes the console price (the shipped or environment price applies again); ' +
       'at most 1,000 models per request, keys at most 200 characters',
   })
