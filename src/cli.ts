@@ -18,6 +18,7 @@ import { ConfigError, parseEnv } from './config/env.schema';
 import { assertDatabaseReachable } from './database/database-preflight';
 import { assertEmbeddedPortFree, assertReachableByServerUser } from './database/embedded-database';
 import { DatabaseModule } from './database/database.module';
+import { exitOnSignalWhileStarting } from './database/exit-on-signal-while-starting';
 import { ProviderNamesModule } from './llm/providers/provider-names.module';
 import { isUuid } from './common/uuid';
 
@@ -203,6 +204,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n\n${USAGE}`);
     return 2;
   }
+  // a command is short: a signal ends it at once, stopping an embedded database it started
+  exitOnSignalWhileStarting(`npm run cli -- ${argv[0]} was running`);
   // before Nest starts, so a bad variable, a wrong DATABASE_URL or an unreachable embedded database prints its message alone
   const env = parseEnv(process.env);
   if (env.databaseUrl) await assertDatabaseReachable(env.databaseUrl, { onWait: (m) => process.stderr.write(`${m}\n`) });

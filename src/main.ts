@@ -11,11 +11,13 @@ import { StartupError } from './common/startup-error';
 import { AppConfig, ConfigError, parseEnv } from './config/env.schema';
 import { assertDatabaseReachable } from './database/database-preflight';
 import { assertEmbeddedPortFree, assertReachableByServerUser } from './database/embedded-database';
+import { exitOnSignalWhileStarting } from './database/exit-on-signal-while-starting';
 
 /** After the grace, the most the rest of the stop (aborted calls, pending records, closing the database) may take before the process exits anyway. */
 const CLOSE_BOUND_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
+  const stopExitingOnSignal = exitOnSignalWhileStarting('LLMHub was starting');
   // checked before Nest starts: inside it, a bad variable would also print the framework's stack trace
   const env = parseEnv(process.env);
   if (env.databaseUrl) await assertDatabaseReachable(env.databaseUrl, { onWait: (m) => process.stderr.write(`${m}\n`) });
@@ -27,6 +29,7 @@ async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);
   stopGracefullyOnSignals(app, config.shutdownGraceMs);
+  stopExitingOnSignal();
   try {
     await app.listen(config.port, config.host);
   } catch (error) {

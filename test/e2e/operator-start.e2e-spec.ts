@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isProcessAlive, parsePostmasterPid } from '@src/database/embedded-postmaster';
+import { freePort } from '@test/support/net';
+import { pollUntil } from '@test/support/poll';
+import { ensureServerBuilt } from '@test/support/server-process';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Started {
+  child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  exited: Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts dist/src/<script> with only `env` (and PATH/HOME), in a folder with no .env. */
+function start(script: string, args: string[], env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', script), ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'llmhub-operator-')),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal });
+    }),
+  );
+  return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** The pid PostgreSQL wrote into the cluster's postmaster.pid, once it has written it. */
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    return parsePostmasterPid(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8'))?.pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A DATA_DIR the embedded PostgreSQL may use (as root it runs as the postgres OS user). */
+function embeddedDataDir(): string {
+  const parent = mkdtempSync(join(tmpdir(), 'llmhub-operator-data-'));
+  chmodSync(parent, 0o755);
+  return join(parent, 'data');
+}
+
+describe('an operator starting and stopping LLMHub', () => {
+  beforeAll(() => ensureServerBuilt(), 180_000);
+
+  /**
+   * Ctrl-C while the embedded PostgreSQL was starting used to end the process
+   * by the signal's default and leave the server (detached, in its own process
+   * group) running with nobody to stop it.
+   */
+  it.each([
+    ['main.js', [] as string[], 'LLMHub was starting'],
+    ['cli.js', ['migrate'], 'npm run cli -- migrate was running'],
+  ])(
+    'a SIGINT while %s starts the embedded database stops that database too',
+    async (script, args, what) => {
+      const dataDir = embeddedDataDir();
+      const run = start(script, args, {
+        DATA_DIR: dataDir,
+        EMBEDDED_DB_PORT: String(await freePort()),
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+      });
+      const pid = await pollUntil(
+        () => postmasterPid(dataDir),
+        (p) => p !== undefined,
+        { timeoutMs: 60_000, intervalMs: 20 },
+      );
+      expect(pid).toBeDefined();
+      run.child.kill('SIGINT');
+
+      expect(await run.exited).toEqual({ status: 130, signal: null });
+      expect(run.output().stderr).toContain(`SIGINT while ${what}: stopped`);
+      expect(
+        await pollUntil(
+          () => isProcessAlive(pid!),
+          (alive) => !alive,
+          { timeoutMs: 20_000, intervalMs: 100 },
+        ),
+      ).toBe(false);
+    },
+    120_000,
+  );
+});
