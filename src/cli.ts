@@ -14,6 +14,7 @@ import { AppError } from './common/errors/app-error';
 import { PROCESS_ROLE, ProcessRole } from './common/process-role';
 import { ConfigModule } from './config/config.module';
 import { StartupError } from './common/startup-error';
+import { assertDataDirWritable } from './config/data-dir';
 import { ConfigError, parseEnv } from './config/env.schema';
 import { assertDatabaseReachable } from './database/database-preflight';
 import { assertEmbeddedPortFree, assertReachableByServerUser } from './database/embedded-database';
@@ -210,6 +211,7 @@ async function main(argv: string[]): Promise<number> {
   const env = parseEnv(process.env);
   if (env.databaseUrl) await assertDatabaseReachable(env.databaseUrl, { onWait: (m) => process.stderr.write(`${m}\n`) });
   else {
+    await assertDataDirWritable(env.dataDir);
     await assertReachableByServerUser(env.dataDir);
     await assertEmbeddedPortFree(env.dataDir, env.embeddedDbPort);
   }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive, parsePostmasterPid } from '@src/database/embedded-postmaster';
+import { createTestDatabase } from '@test/support/db';
 import { freePort } from '@test/support/net';
 import { pollUntil } from '@test/support/poll';
 import { ensureServerBuilt } from '@test/support/server-process';
@@ -52,8 +53,58 @@ function embeddedDataDir(): string {
   return join(parent, 'data');
 }
 
+/** The message alone: exit 1, no stack trace, no framework lines. */
+function expectMessageAlone(result: { status: number | null }, output: { stdout: string; stderr: string }): void {
+  expect(result.status).toBe(1);
+  expect(output.stderr).not.toMatch(/^\s+at /m);
+  expect(`${output.stdout}${output.stderr}`).not.toMatch(/\[Nest\]|ExceptionHandler/);
+}
+
 describe('an operator starting and stopping LLMHub', () => {
   beforeAll(() => ensureServerBuilt(), 180_000);
+
+  it('a DATA_DIR that is a file: one message naming DATA_DIR, not a stack trace from inside the start', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'llmhub-operator-file-')), 'data');
+    writeFileSync(file, 'not a folder');
+    for (const dataDir of [file, join(file, 'below')]) {
+      const run = start('main.js', [], { DATA_DIR: dataDir, PORT: '0' });
+      expectMessageAlone(await run.exited, run.output());
+      expect(run.output().stderr).toMatch(new RegExp(`^DATA_DIR \\(${dataDir}\\) cannot be used: (it|a part of its path) is a file, not a folder\\.\n`));
+    }
+  }, 60_000);
+
+  it('a HOST that is no known name or address: says so and names HOST', async () => {
+    const run = start('main.js', [], { DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), PORT: '0', HOST: 'no-such-host.invalid' });
+    expectMessageAlone(await run.exited, run.output());
+    expect(run.output().stderr).toContain('HOST "no-such-host.invalid" is not a known host name or address');
+    expect(run.output().stderr).toContain('Correct HOST');
+  }, 60_000);
+
+  it('PORT=0 takes a free port and prints that port, where it answers', async () => {
+    const db = await createTestDatabase();
+    const run = start('main.js', [], {
+      DATABASE_URL: db.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-operator-data-')),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: 'operator-admin-token-0123456789',
+    });
+    try {
+      const stdout = await pollUntil(
+        () => run.output().stdout,
+        (out) => out.includes('LLMHub listening on'),
+        { timeoutMs: 60_000, intervalMs: 50 },
+      );
+      // it used to print http://localhost:0
+      const port = Number(/LLMHub listening on http:\/\/localhost:(\d+)/.exec(stdout)?.[1]);
+      expect(port).toBeGreaterThan(0);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await db.drop();
+    }
+  }, 120_000);
 
   /**
    * Ctrl-C while the embedded PostgreSQL was starting used to end the process
