@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { isProcessAlive, parsePostmasterPid } from '@src/database/embedded-postmaster';
 import { createTestDatabase } from '@test/support/db';
 import { freePort } from '@test/support/net';
+import { RedisProcess } from '@test/support/redis-process';
+import Redis from 'ioredis';
 import { pollUntil } from '@test/support/poll';
 import { ensureServerBuilt } from '@test/support/server-process';
 
@@ -78,6 +80,25 @@ describe('an operator starting and stopping LLMHub', () => {
     expectMessageAlone(await run.exited, run.output());
     expect(run.output().stderr).toContain('HOST "no-such-host.invalid" is not a known host name or address');
     expect(run.output().stderr).toContain('Correct HOST');
+  }, 60_000);
+
+  it('a REDIS_URL whose password Redis refuses stops the start, naming REDIS_URL and never printing the password', async () => {
+    const redis = await RedisProcess.start();
+    const admin = new Redis(redis.url);
+    try {
+      await admin.config('SET', 'requirepass', 'the-right-password');
+      // it used to start "ready", its limits per instance for good, with one warning saying Redis was unreachable
+      for (const url of [`redis://:a-wrong-password@127.0.0.1:${redis.port}`, redis.url]) {
+        const run = start('main.js', [], { REDIS_URL: url, DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), PORT: '0' });
+        expectMessageAlone(await run.exited, run.output());
+        expect(run.output().stderr).toMatch(/^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\): the server refused the credentials \((WRONGPASS|NOAUTH) /);
+        expect(run.output().stderr).toContain('Correct the user name and password in REDIS_URL');
+        expect(run.output().stderr).not.toContain('a-wrong-password');
+      }
+    } finally {
+      admin.disconnect();
+      await redis.stop();
+    }
   }, 60_000);
 
   it('PORT=0 takes a free port and prints that port, where it answers', async () => {
