@@ -1,32 +1,39 @@
 import './gc-tuning';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { APP_CONFIG } from './config/config.module';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { logLinesWritten } from './common/logging/logger.options';
 import { StartupError } from './common/startup-error';
+import { assertDataDirWritable } from './config/data-dir';
 import { AppConfig, ConfigError, parseEnv } from './config/env.schema';
+import { assertRedisAcceptsCredentials } from './config/redis-preflight';
 import { assertDatabaseReachable } from './database/database-preflight';
 import { assertEmbeddedPortFree, assertReachableByServerUser } from './database/embedded-database';
+import { exitOnSignalWhileStarting } from './database/exit-on-signal-while-starting';
 
 /** After the grace, the most the rest of the stop (aborted calls, pending records, closing the database) may take before the process exits anyway. */
 const CLOSE_BOUND_MS = 30_000;
 
 async function bootstrap(): Promise<void> {
+  const stopExitingOnSignal = exitOnSignalWhileStarting('LLMHub was starting');
   // checked before Nest starts: inside it, a bad variable would also print the framework's stack trace
   const env = parseEnv(process.env);
+  await assertDataDirWritable(env.dataDir);
   if (env.databaseUrl) await assertDatabaseReachable(env.databaseUrl, { onWait: (m) => process.stderr.write(`${m}\n`) });
   else {
     await assertReachableByServerUser(env.dataDir);
     await assertEmbeddedPortFree(env.dataDir, env.embeddedDbPort);
   }
+  if (env.redisUrl) await assertRedisAcceptsCredentials(env.redisUrl);
   await assertListenable(env.port, env.host);
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);
   stopGracefullyOnSignals(app, config.shutdownGraceMs);
+  stopExitingOnSignal();
   try {
     await app.listen(config.port, config.host);
   } catch (error) {
@@ -35,7 +42,9 @@ async function bootstrap(): Promise<void> {
     await app.close().catch(() => undefined); // stops an embedded database this process started
     throw new StartupError(problem);
   }
-  const url = `http://localhost:${config.port}`;
+  // PORT=0 takes any free port: say which
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://localhost:${port}`;
   await logLinesWritten();
   process.stdout.write(`LLMHub listening on ${url} (console ${url}/, API docs ${url}/docs)\n`);
 }
@@ -69,6 +78,8 @@ function listenProblem(error: unknown, port: number, host: string): string | und
   if (code === 'EACCES') return `LLMHub cannot listen on ${where}: permission denied (ports below 1024 need privileges).\nSet PORT to 1024 or above.`;
   if (code === 'EADDRNOTAVAIL')
     return `LLMHub cannot listen on ${where}: no network interface of this machine has that address.\nCorrect HOST (0.0.0.0 listens on all).`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `LLMHub cannot listen on ${where}: HOST "${host}" is not a known host name or address (${code}).\nCorrect HOST (0.0.0.0 listens on all).`;
   return undefined;
 }
 

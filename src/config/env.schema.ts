@@ -217,6 +217,31 @@ function parseTrustProxy(r: EnvReader): TrustProxy {
   return entries;
 }
 
+/**
+ * CORS_ORIGINS: origins as a browser sends them in `Origin` (scheme, host and
+ * port, nothing more), compared exactly. A path, a trailing slash or capitals
+ * would never match and silently refuse every call from that site.
+ */
+function parseCorsOrigins(r: EnvReader): string[] {
+  const entries = (r.raw('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (entry === '*') {
+      r.problems.push('CORS_ORIGINS: "*" is not accepted; list the origins allowed (calls from a browser carry its credentials)');
+      continue;
+    }
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      r.problems.push(`CORS_ORIGINS: expected origins like https://app.example.com separated by commas, got "${entry}"`);
+    } else if (url.origin !== entry) {
+      r.problems.push(`CORS_ORIGINS: "${entry}" is not an origin as browsers send it; write "${url.origin}" (scheme, host and port only)`);
+    }
+  }
+  return entries;
+}
+
 export function parseEnv(env: Env): AppConfig {
   const r = new EnvReader(env);
   const config: AppConfig = {
@@ -242,10 +267,7 @@ export function parseEnv(env: Env): AppConfig {
       mock: r.oneOf('MOCK_PROVIDER', ['auto', 'on', 'off'] as const, 'auto'),
     },
     retentionDays: r.int('RETENTION_DAYS', 90, 1, 36_500),
-    corsOrigins: (r.raw('CORS_ORIGINS') ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    corsOrigins: parseCorsOrigins(r),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     priceOverrides: r.raw('PRICE_OVERRIDES'),
     usageSynchronousCommit: r.oneOf('USAGE_SYNCHRONOUS_COMMIT', ['on', 'off'] as const, 'on') === 'on',

@@ -61,10 +61,6 @@ const quietLogger: EmbeddedDatabaseLogger = {
  */
 export class EmbeddedDatabase {
   private stopping: Promise<void> | undefined;
-  private readonly interruptOnExit = (): void => {
-    // Last resort when the app exits without stop(): ask for a fast shutdown.
-    if (this.server && isRunning(this.server)) this.server.kill('SIGINT');
-  };
 
   private constructor(
     /** undefined when attached to a server another live process owns */
@@ -72,9 +68,7 @@ export class EmbeddedDatabase {
     private readonly logger: EmbeddedDatabaseLogger,
     readonly url: string,
     readonly adminUrl: string,
-  ) {
-    if (server) process.on('exit', this.interruptOnExit);
-  }
+  ) {}
 
   /** True when this process started the server (and so stops it). */
   get owned(): boolean {
@@ -125,7 +119,6 @@ export class EmbeddedDatabase {
   }
 
   private async shutdown(): Promise<void> {
-    process.removeListener('exit', this.interruptOnExit);
     const server = this.server;
     if (!server || !isRunning(server)) return;
     const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
@@ -200,6 +193,29 @@ function isPortFree(port: number): Promise<boolean> {
     probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE'));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+/** Postmasters this process spawned that have not exited yet, ready or still starting. */
+const spawnedServers = new Set<ChildProcess>();
+
+/**
+ * Last resort when the process exits without stop() (process.exit on a signal
+ * during the start, say): ask each server for a fast shutdown. Spawned
+ * detached, in a process group of its own, a server would otherwise outlive us.
+ */
+function interruptServersOnExit(): void {
+  for (const server of spawnedServers) if (isRunning(server)) server.kill('SIGINT');
+}
+
+function trackUntilExit(server: ChildProcess): void {
+  if (spawnedServers.size === 0) process.on('exit', interruptServersOnExit);
+  spawnedServers.add(server);
+  const forget = (): void => {
+    spawnedServers.delete(server);
+    if (spawnedServers.size === 0) process.removeListener('exit', interruptServersOnExit);
+  };
+  server.once('exit', forget);
+  server.once('error', forget); // never spawned (no binary, say): no 'exit' may follow
 }
 
 function isRunning(child: ChildProcess): boolean {
@@ -361,6 +377,7 @@ async function spawnPostmaster(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  trackUntilExit(server);
   const recent: string[] = [];
   const onLines = (lines: string[]): void => {
     for (const line of lines) {

@@ -60,6 +60,47 @@ describe('npm run cli', () => {
     expect((await cli('no-such-command')).stderr).toMatch(/Unknown command "no-such-command"/);
   });
 
+  it('--help (or -h, or help) prints the usage on stdout and exits 0, also after a command', async () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['client:create', '--help']]) {
+      const run = await cli(...args);
+      expect({ args, status: run.status, stderr: run.stderr }).toEqual({ args, status: 0, stderr: '' });
+      expect(run.stdout).toMatch(/^Usage: npm run cli -- <command>/);
+      expect(run.stdout).toContain('key:rotate KEY_ID [--grace-seconds N]');
+    }
+  });
+
+  it('names an unknown option even when it has no value, and refuses a repeated or single-dash option', async () => {
+    const unknown = await cli('admin:reset-token', '--force');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^Unknown option --force for admin:reset-token\n/);
+
+    // the second name used to win silently
+    const twice = await cli('client:create', '--name', 'first', '--name', 'second');
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/^--name is given twice\n/);
+
+    const dash = await cli('client:create', '--name', 'x', '-v');
+    expect(dash.status).toBe(2);
+    expect(dash.stderr).toMatch(/^Unknown option -v for client:create/);
+
+    const extra = await cli('client:create', 'extra', '--name', 'x');
+    expect(extra.stderr).toMatch(/^client:create takes no arguments besides its options; got "extra"\n/);
+  });
+
+  it('names the option, not the API field, and the value it refused', async () => {
+    const budget = await cli('client:create', '--name', 'x', '--budget', 'abc');
+    expect(budget.status).toBe(2);
+    expect(budget.stderr).toMatch(/^--budget must be a decimal string like "250.00" or a number \(got "abc"\)\n/);
+    expect((await cli('client:create', '--name', 'x', '--rpm', '0')).stderr).toMatch(/^--rpm must be an integer ≥ 1 \(got "0"\)\n/);
+  });
+
+  it('key:rotate refuses a grace period the admin API refuses, before touching the database', async () => {
+    // a grace beyond any date used to reach the database and end in its error and a stack trace
+    const run = await cli('key:rotate', '00000000-0000-4000-8000-000000000000', '--grace-seconds', '99999999999999');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^--grace-seconds must not be greater than 2592000\n/);
+  });
+
   it('leaves the usage spool in DATA_DIR to the server: never moves, replays or deletes it', async () => {
     // what a server running on this DATA_DIR may be appending to while the database is away
     const spoolDir = join(dataDir, 'usage-spool');

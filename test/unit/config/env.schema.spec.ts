@@ -57,6 +57,20 @@ describe('parseEnv', () => {
     }
   });
 
+  it('takes CORS_ORIGINS as origins exactly as browsers send them, and refuses one that could never match', () => {
+    const listed = ['https://console.example.com', 'http://127.0.0.1:5173'];
+    expect(parseEnv({ CORS_ORIGINS: listed.join(' , ') }).corsOrigins).toEqual(listed);
+    // each of these used to be taken as is, and every call from that site then refused
+    expect(problemsOf({ CORS_ORIGINS: 'https://app.example.com/' })).toEqual([
+      'CORS_ORIGINS: "https://app.example.com/" is not an origin as browsers send it; write "https://app.example.com" (scheme, host and port only)',
+    ]);
+    expect(problemsOf({ CORS_ORIGINS: 'https://App.Example.com:443/console' })[0]).toMatch(/write "https:\/\/app\.example\.com"/);
+    expect(problemsOf({ CORS_ORIGINS: 'app.example.com' })).toEqual([
+      'CORS_ORIGINS: expected origins like https://app.example.com separated by commas, got "app.example.com"',
+    ]);
+    expect(problemsOf({ CORS_ORIGINS: '*' })[0]).toMatch(/^CORS_ORIGINS: "\*" is not accepted; list the origins/);
+  });
+
   it("waits for the usage records' flush to disk unless told not to", () => {
     expect(parseEnv({ USAGE_SYNCHRONOUS_COMMIT: 'on' }).usageSynchronousCommit).toBe(true);
     expect(parseEnv({ USAGE_SYNCHRONOUS_COMMIT: 'off' }).usageSynchronousCommit).toBe(false);

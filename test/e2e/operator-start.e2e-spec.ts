@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isProcessAlive, parsePostmasterPid } from '@src/database/embedded-postmaster';
+import { createTestDatabase } from '@test/support/db';
+import { freePort } from '@test/support/net';
+import { RedisProcess } from '@test/support/redis-process';
+import Redis from 'ioredis';
+import { pollUntil } from '@test/support/poll';
+import { ensureServerBuilt } from '@test/support/server-process';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Started {
+  child: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  exited: Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts dist/src/<script> with only `env` (and PATH/HOME), in a folder with no .env. */
+function start(script: string, args: string[], env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', script), ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'llmhub-operator-')),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal });
+    }),
+  );
+  return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** The pid PostgreSQL wrote into the cluster's postmaster.pid, once it has written it. */
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    return parsePostmasterPid(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8'))?.pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A DATA_DIR the embedded PostgreSQL may use (as root it runs as the postgres OS user). */
+function embeddedDataDir(): string {
+  const parent = mkdtempSync(join(tmpdir(), 'llmhub-operator-data-'));
+  chmodSync(parent, 0o755);
+  return join(parent, 'data');
+}
+
+/** The message alone: exit 1, no stack trace, no framework lines. */
+function expectMessageAlone(result: { status: number | null }, output: { stdout: string; stderr: string }): void {
+  expect(result.status).toBe(1);
+  expect(output.stderr).not.toMatch(/^\s+at /m);
+  expect(`${output.stdout}${output.stderr}`).not.toMatch(/\[Nest\]|ExceptionHandler/);
+}
+
+describe('an operator starting and stopping LLMHub', () => {
+  beforeAll(() => ensureServerBuilt(), 180_000);
+
+  it('a DATA_DIR that is a file: one message naming DATA_DIR, not a stack trace from inside the start', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'llmhub-operator-file-')), 'data');
+    writeFileSync(file, 'not a folder');
+    for (const dataDir of [file, join(file, 'below')]) {
+      const run = start('main.js', [], { DATA_DIR: dataDir, PORT: '0' });
+      expectMessageAlone(await run.exited, run.output());
+      expect(run.output().stderr).toMatch(new RegExp(`^DATA_DIR \\(${dataDir}\\) cannot be used: (it|a part of its path) is a file, not a folder\\.\n`));
+    }
+  }, 60_000);
+
+  it('a HOST that is no known name or address: says so and names HOST', async () => {
+    const run = start('main.js', [], { DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), PORT: '0', HOST: 'no-such-host.invalid' });
+    expectMessageAlone(await run.exited, run.output());
+    expect(run.output().stderr).toContain('HOST "no-such-host.invalid" is not a known host name or address');
+    expect(run.output().stderr).toContain('Correct HOST');
+  }, 60_000);
+
+  it('a REDIS_URL whose password Redis refuses stops the start, naming REDIS_URL and never printing the password', async () => {
+    const redis = await RedisProcess.start();
+    const admin = new Redis(redis.url);
+    try {
+      await admin.config('SET', 'requirepass', 'the-right-password');
+      // it used to start "ready", its limits per instance for good, with one warning saying Redis was unreachable
+      for (const url of [`redis://:a-wrong-password@127.0.0.1:${redis.port}`, redis.url]) {
+        const run = start('main.js', [], { REDIS_URL: url, DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), PORT: '0' });
+        expectMessageAlone(await run.exited, run.output());
+        expect(run.output().stderr).toMatch(/^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\): the server refused the credentials \((WRONGPASS|NOAUTH) /);
+        expect(run.output().stderr).toContain('Correct the user name and password in REDIS_URL');
+        expect(run.output().stderr).not.toContain('a-wrong-password');
+      }
+    } finally {
+      admin.disconnect();
+      await redis.stop();
+    }
+  }, 60_000);
+
+  it('PORT=0 takes a free port and prints that port, where it answers', async () => {
+    const db = await createTestDatabase();
+    const run = start('main.js', [], {
+      DATABASE_URL: db.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-operator-data-')),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: 'operator-admin-token-0123456789',
+    });
+    try {
+      const stdout = await pollUntil(
+        () => run.output().stdout,
+        (out) => out.includes('LLMHub listening on'),
+        { timeoutMs: 60_000, intervalMs: 50 },
+      );
+      // it used to print http://localhost:0
+      const port = Number(/LLMHub listening on http:\/\/localhost:(\d+)/.exec(stdout)?.[1]);
+      expect(port).toBeGreaterThan(0);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await db.drop();
+    }
+  }, 120_000);
+
+  /**
+   * Ctrl-C while the embedded PostgreSQL was starting used to end the process
+   * by the signal's default and leave the server (detached, in its own process
+   * group) running with nobody to stop it.
+   */
+  it.each([
+    ['main.js', [] as string[], 'LLMHub was starting'],
+    ['cli.js', ['migrate'], 'npm run cli -- migrate was running'],
+  ])(
+    'a SIGINT while %s starts the embedded database stops that database too',
+    async (script, args, what) => {
+      const dataDir = embeddedDataDir();
+      const run = start(script, args, {
+        DATA_DIR: dataDir,
+        EMBEDDED_DB_PORT: String(await freePort()),
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+      });
+      const pid = await pollUntil(
+        () => postmasterPid(dataDir),
+        (p) => p !== undefined,
+        { timeoutMs: 60_000, intervalMs: 20 },
+      );
+      expect(pid).toBeDefined();
+      run.child.kill('SIGINT');
+
+      expect(await run.exited).toEqual({ status: 130, signal: null });
+      expect(run.output().stderr).toContain(`SIGINT while ${what}: stopped`);
+      expect(
+        await pollUntil(
+          () => isProcessAlive(pid!),
+          (alive) => !alive,
+          { timeoutMs: 20_000, intervalMs: 100 },
+        ),
+      ).toBe(false);
+    },
+    120_000,
+  );
+});
