@@ -10,7 +10,7 @@ import { logLinesWritten } from './common/logging/logger.options';
 import { StartupError } from './common/startup-error';
 import { assertDataDirWritable } from './config/data-dir';
 import { AppConfig, ConfigError, parseEnv } from './config/env.schema';
-import { assertRedisAcceptsCredentials } from './config/redis-preflight';
+import { assertRedisUsable } from './config/redis-preflight';
 import { assertDatabaseReachable } from './database/database-preflight';
 import { assertEmbeddedPortFree, assertReachableByServerUser } from './database/embedded-database';
 import { exitOnSignalWhileStarting } from './database/exit-on-signal-while-starting';
@@ -28,7 +28,7 @@ async function bootstrap(): Promise<void> {
     await assertReachableByServerUser(env.dataDir);
     await assertEmbeddedPortFree(env.dataDir, env.embeddedDbPort);
   }
-  if (env.redisUrl) await assertRedisAcceptsCredentials(env.redisUrl);
+  if (env.redisUrl) await assertRedisUsable(env.redisUrl);
   await assertListenable(env.port, env.host);
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);

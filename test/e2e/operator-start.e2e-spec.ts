@@ -101,6 +101,26 @@ describe('an operator starting and stopping LLMHub', () => {
     }
   }, 60_000);
 
+  it('a REDIS_URL naming a database the server does not have stops the start, naming REDIS_URL and the database', async () => {
+    const redis = await RedisProcess.start();
+    try {
+      // it used to start on database 0 without a word, beside whatever else uses that database
+      const run = start('main.js', [], {
+        REDIS_URL: `${redis.url}/99`,
+        DATA_DIR: embeddedDataDir(),
+        EMBEDDED_DB_PORT: String(await freePort()),
+        PORT: '0',
+      });
+      expectMessageAlone(await run.exited, run.output());
+      expect(run.output().stderr).toMatch(
+        /^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\/99\): the server has no database 99 \(ERR DB index is out of range\)/,
+      );
+      expect(run.output().stderr).toContain('Correct the database number at the end of REDIS_URL');
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
+
   it('PORT=0 takes a free port and prints that port, where it answers', async () => {
     const db = await createTestDatabase();
     const run = start('main.js', [], {
