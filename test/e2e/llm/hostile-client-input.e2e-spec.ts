@@ -1,0 +1,98 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+
+/**
+ * Unusual or hostile input on the client API, answered as a user of the official SDKs expects:
+ * refused before any provider is called, in the route's envelope, naming the field, and recorded
+ * as the docs say (a generation's refusal as one `rejected` row; a token count never).
+ */
+describe('unusual client input on /v1 (e2e)', () => {
+  let gateway: GatewayFixture;
+  let openai: OpenAI;
+  let anthropic: Anthropic;
+
+  beforeAll(async () => {
+    gateway = await startGatewayFixture({ clientName: 'hostile-input', env: () => ({ PROVIDER_MAX_RETRIES: '0' }) });
+    openai = new OpenAI({ baseURL: `${gateway.app.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
+    anthropic = new Anthropic({ baseURL: gateway.app.url, apiKey: gateway.apiKey, maxRetries: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  beforeEach(() => gateway.resetBetweenTests());
+
+  async function refusal<E>(call: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(type);
+    return error as E;
+  }
+
+  type Detailed = { error?: unknown };
+  const fieldsOf = (error: Detailed) => ((error.error as { details?: { field: string }[] }).details ?? []).map((d) => d.field);
+
+  async function recordOf(requestId: string | null | undefined): Promise<{ status: string; error_code: string } | undefined> {
+    const { rows } = await gateway.db.query<{ status: string; error_code: string }>('SELECT status, error_code FROM llm_generation_log WHERE id = $1', [
+      requestId,
+    ]);
+    return rows[0];
+  }
+
+  describe('/v1/images/generations: a size, count or quality the model does not make', () => {
+    const cases: [string, Partial<OpenAI.ImageGenerateParams>, string][] = [
+      ['dall-e-3', { size: '256x256' }, 'size'],
+      ['dall-e-3', { n: 2 }, 'n'],
+      ['dall-e-3', { quality: 'low' }, 'quality'],
+      ['dall-e-2', { size: '1024x1792' }, 'size'],
+      ['dall-e-2', { quality: 'hd' }, 'quality'],
+      ['gpt-image-1', { size: '1792x1024' }, 'size'],
+      ['gpt-image-1', { quality: 'hd' }, 'quality'],
+    ];
+
+    it.each(cases)('openai/%s with %j is a 400 naming %s, recorded as rejected, before OpenAI is called', async (model, params, field) => {
+      const error = await refusal(openai.images.generate({ model: `openai/${model}`, prompt: 'a lighthouse', ...params }), OpenAI.BadRequestError);
+      expect(error.param).toBe(field);
+      expect(fieldsOf(error)).toEqual([field]);
+      expect(error.message).toContain(model === 'gpt-image-1' ? 'gpt-image' : model);
+      expect(gateway.sim.requests).toHaveLength(0);
+      expect(await recordOf(error.requestID)).toEqual({ status: 'rejected', error_code: 'validation_error' });
+    });
+
+    it('names every wrong field at once, with what the model takes', async () => {
+      const error = await refusal(openai.images.generate({ model: 'openai/dall-e-3', prompt: 'a lighthouse', size: '512x512', n: 3 }), OpenAI.BadRequestError);
+      expect(fieldsOf(error)).toEqual(['size', 'n']);
+      expect(error.message).toContain('1024x1024, 1792x1024 or 1024x1792');
+      expect(error.message).toContain('one image per request');
+    });
+
+    it('still passes on what each model takes', async () => {
+      await openai.images.generate({ model: 'openai/dall-e-3', prompt: 'a lighthouse', size: '1792x1024', quality: 'hd' });
+      await openai.images.generate({ model: 'openai/dall-e-2', prompt: 'a lighthouse', size: '256x256', n: 4 });
+      await openai.images.generate({ model: 'openai/gpt-image-1', prompt: 'a lighthouse', size: '1536x1024', quality: 'low', n: 2 });
+      expect(gateway.sim.requests).toHaveLength(3);
+    });
+
+    it('is a 422 naming the field on /api/v1/images/generate too', async () => {
+      const res = await fetch(`${gateway.app.url}/api/v1/images/generate`, {
+        method: 'POST',
+        headers: { 'x-api-key': gateway.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/dall-e-3', prompt: 'a lighthouse', size: '13x13' }),
+      });
+      expect(res.status).toBe(422);
+      const body = (await res.json()) as { error: { code: string; details: { field: string }[] } };
+      expect(body.error.code).toBe('validation_error');
+      expect(body.error.details.map((d) => d.field)).toEqual(['size']);
+      expect(gateway.sim.requests).toHaveLength(0);
+    });
+  });
+
+  // keeps the Anthropic client in use for the sections below
+  it('has an Anthropic SDK pointed at the gateway', () => {
+    expect(anthropic.baseURL).toBe(gateway.app.url);
+  });
+});
