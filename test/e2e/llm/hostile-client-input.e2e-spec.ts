@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+import { pollUntil } from '@test/support/poll';
 
 /**
  * Unusual or hostile input on the client API, answered as a user of the official SDKs expects:
@@ -36,11 +37,25 @@ describe('unusual client input on /v1 (e2e)', () => {
   type Detailed = { error?: unknown };
   const fieldsOf = (error: Detailed) => ((error.error as { details?: { field: string }[] }).details ?? []).map((d) => d.field);
 
-  async function recordOf(requestId: string | null | undefined): Promise<{ status: string; error_code: string } | undefined> {
-    const { rows } = await gateway.db.query<{ status: string; error_code: string }>('SELECT status, error_code FROM llm_generation_log WHERE id = $1', [
-      requestId,
-    ]);
-    return rows[0];
+  /** The Anthropic SDK reads its request id from Anthropic's `request-id` header; LLMHub's is in the body. */
+  const anthropicRequestId = (error: InstanceType<typeof Anthropic.APIError>) => (error.error as { request_id?: string }).request_id;
+
+  type Row = { status: string; error_code: string };
+  const readRecord = async (requestId: string | null | undefined): Promise<Row | undefined> =>
+    (await gateway.db.query<Row>('SELECT status, error_code FROM llm_generation_log WHERE id = $1', [requestId])).rows[0];
+
+  /** The call's usage record, once written (records are written just after the answer). */
+  const recordOf = (requestId: string | null | undefined) =>
+    pollUntil(
+      () => readRecord(requestId),
+      (row) => row !== undefined,
+    );
+
+  /** The records of calls made before a refused generation whose own record is written by now. */
+  async function recordsBeforeARefusal(requestIds: (string | null | undefined)[]): Promise<(Row | undefined)[]> {
+    const marker = await refusal(openai.chat.completions.create({ model: 'mock/echo', messages: [] }), OpenAI.BadRequestError);
+    expect(await recordOf(marker.requestID)).toEqual({ status: 'rejected', error_code: 'validation_error' });
+    return Promise.all(requestIds.map(readRecord));
   }
 
   describe('/v1/images/generations: a size, count or quality the model does not make', () => {
@@ -91,8 +106,38 @@ describe('unusual client input on /v1 (e2e)', () => {
     });
   });
 
-  // keeps the Anthropic client in use for the sections below
-  it('has an Anthropic SDK pointed at the gateway', () => {
-    expect(anthropic.baseURL).toBe(gateway.app.url);
+  describe('routes that are not generations leave no usage record, refused or not', () => {
+    it('a refused /v1/messages/count_tokens (a bad body, a model the key may not use, a bad key)', async () => {
+      const invalid = await refusal(
+        anthropic.messages.countTokens({ model: 'mock/echo', messages: [] as Anthropic.MessageParam[] }),
+        Anthropic.BadRequestError,
+      );
+      expect(fieldsOf({ error: (invalid.error as { error: unknown }).error })).toEqual(['messages']);
+      const narrow = await gateway.newClient({ allowed_models: ['mock/echo'] });
+      const narrowSdk = new Anthropic({ baseURL: gateway.app.url, apiKey: narrow.key, maxRetries: 0 });
+      const notAllowed = await refusal(
+        narrowSdk.messages.countTokens({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+        Anthropic.PermissionDeniedError,
+      );
+      const badKey = new Anthropic({ baseURL: gateway.app.url, apiKey: 'lh_not-a-key', maxRetries: 0 });
+      const unauthenticated = await refusal(
+        badKey.messages.countTokens({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] }),
+        Anthropic.AuthenticationError,
+      );
+      expect(await recordsBeforeARefusal([invalid, notAllowed, unauthenticated].map(anthropicRequestId))).toEqual([undefined, undefined, undefined]);
+    });
+
+    it('a model or stored response that does not exist', async () => {
+      const model = await refusal(openai.models.retrieve('openai/no-such-model'), OpenAI.NotFoundError);
+      const response = await refusal(openai.responses.retrieve('resp_nothing'), OpenAI.NotFoundError);
+      const deleted = await refusal(openai.responses.delete('resp_nothing'), OpenAI.NotFoundError);
+      const page = await refusal(anthropic.models.list({ limit: 0 }), Anthropic.BadRequestError);
+      expect(await recordsBeforeARefusal([model.requestID, response.requestID, deleted.requestID, anthropicRequestId(page)])).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    });
   });
 });
