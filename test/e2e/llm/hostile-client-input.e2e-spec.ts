@@ -140,4 +140,66 @@ describe('unusual client input on /v1 (e2e)', () => {
       ]);
     });
   });
+
+  describe('/v1/responses: logprobs and store as the Responses API takes them', () => {
+    const LOGPROBS = ['message.output_text.logprobs'] as OpenAI.Responses.ResponseIncludable[];
+    type Logprob = { token: string; top_logprobs: unknown[] };
+    const logprobsOf = (response: OpenAI.Responses.Response): Logprob[] =>
+      response.output.flatMap((item) =>
+        item.type === 'message' ? item.content.flatMap((part) => (part.type === 'output_text' ? (part.logprobs ?? []) : [])) : [],
+      );
+
+    it('answers the output text logprobs, with top_logprobs alternatives, when include asks for them', async () => {
+      const response = await openai.responses.create({ model: 'openai/gpt-4o-mini', input: 'hi', include: LOGPROBS, top_logprobs: 2, max_output_tokens: 5 });
+      const logprobs = logprobsOf(response);
+      expect(logprobs.length).toBeGreaterThan(0);
+      expect(logprobs.map((t) => t.token).join('')).toBe(response.output_text);
+      for (const token of logprobs) expect(token.top_logprobs).toHaveLength(2);
+      expect(response.top_logprobs).toBe(2);
+      expect(gateway.sim.requests[0]?.body).toMatchObject({ logprobs: true, top_logprobs: 2 });
+    });
+
+    it('streams them with each text delta, and whole in the final response', async () => {
+      const stream = await openai.responses.create({ model: 'openai/gpt-4o-mini', input: 'hi', include: LOGPROBS, max_output_tokens: 5, stream: true });
+      const streamed: Logprob[] = [];
+      let final: OpenAI.Responses.Response | undefined;
+      for await (const event of stream) {
+        if (event.type === 'response.output_text.delta') streamed.push(...(event.logprobs as unknown as Logprob[]));
+        if (event.type === 'response.completed' || event.type === 'response.incomplete') final = event.response;
+      }
+      expect(streamed.length).toBeGreaterThan(0);
+      expect(logprobsOf(final!)).toEqual(streamed);
+      const text = final!.output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => (part.type === 'output_text' ? part.text : '')) : []));
+      expect(streamed.map((t) => t.token).join('')).toBe(text.join(''));
+    });
+
+    it('answers no logprobs for top_logprobs without the include, as OpenAI does (not a 400)', async () => {
+      const response = await openai.responses.create({ model: 'openai/gpt-4o-mini', input: 'hi', top_logprobs: 3 });
+      expect(logprobsOf(response)).toEqual([]);
+      expect(gateway.sim.requests[0]?.body).not.toHaveProperty('logprobs');
+    });
+
+    it('refuses logprobs for a provider without them, naming include and the providers that have them', async () => {
+      const error = await refusal(openai.responses.create({ model: 'anthropic/claude-haiku-4-5', input: 'hi', include: LOGPROBS }), OpenAI.BadRequestError);
+      expect(error.param).toBe('include');
+      expect(error.message).toContain('openai');
+      expect(gateway.sim.requests).toHaveLength(0);
+    });
+
+    it.each([21, 1.5, -1, 'five'])('refuses top_logprobs %p, naming it', async (value) => {
+      const error = await refusal(openai.responses.create({ model: 'openai/gpt-4o-mini', input: 'hi', top_logprobs: value as number }), OpenAI.BadRequestError);
+      expect(error.param).toBe('top_logprobs');
+    });
+
+    it('takes store true or false, answers store: false, and says the response cannot be retrieved', async () => {
+      for (const store of [true, false]) {
+        const response = await openai.responses.create({ model: 'mock/echo', input: 'hi', store });
+        expect((response as unknown as { store: boolean }).store).toBe(false);
+        const missing = await refusal(openai.responses.retrieve(response.id), OpenAI.NotFoundError);
+        expect(missing.message).toContain('not stored');
+      }
+      const error = await refusal(openai.responses.create({ model: 'mock/echo', input: 'hi', store: 'no' as unknown as boolean }), OpenAI.BadRequestError);
+      expect(error.param).toBe('store');
+    });
+  });
 });
