@@ -202,4 +202,22 @@ describe('unusual client input on /v1 (e2e)', () => {
       expect(error.param).toBe('store');
     });
   });
+
+  it('names the messages, and does not blame Anthropic, for tool call arguments in the history that are not a JSON object', async () => {
+    const error = await refusal(
+      openai.chat.completions.create({
+        model: 'anthropic/claude-haiku-4-5',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{bad' } }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+        ],
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+      }),
+      OpenAI.BadRequestError,
+    );
+    expect(error.param).toBe('messages');
+    expect(error.message).toContain('cannot take the request: tool call c1 has arguments that are not a JSON object');
+    expect(gateway.sim.requests).toHaveLength(0);
+  });
 });
