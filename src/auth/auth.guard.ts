@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { AUTH_KIND, AuthKind } from '../common/auth.decorators';
@@ -8,7 +8,18 @@ import { firstHeaderValue } from '../common/http/header-value';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env.schema';
 import { AdminAuthService, SESSION_COOKIE } from './admin-auth.service';
+import { API_KEY_PREFIX } from './api-key.codec';
 import { KeyLookupService } from './key-lookup.service';
+
+const NOT_A_GENERATION = 'llmhub:not-a-generation';
+
+/**
+ * A client route that is not a generation (listing models, counting tokens, reading a stored
+ * response): it has no usage record, so neither has its refusal. Without this, a refused call
+ * of such a route was one `rejected` row, its successes none, and the client's request and
+ * refusal counts grew with calls that never were generations.
+ */
+export const NotAGeneration = () => SetMetadata(NOT_A_GENERATION, true);
 
 type HeaderCarrier = Pick<IncomingMessage, 'headers' | 'socket'> & { ip?: string };
 
@@ -54,13 +65,31 @@ function missingKey(authorization: string | string[] | undefined): AppError {
 }
 
 /**
+ * Why the key to use is not clear, or undefined when it is. Two different LLMHub keys (X-API-Key
+ * and Authorization: Bearer) used to be answered as the X-API-Key one, billing a client the caller
+ * may not have meant; a repeated X-API-Key reaches here joined by a comma and was called not a
+ * valid key. A Bearer token that is no LLMHub key (one for a proxy in front) is not LLMHub's to judge.
+ */
+function ambiguousKeys(apiKeyHeader: string | undefined, bearer: string | undefined): string | undefined {
+  if (apiKeyHeader?.includes(',')) return 'The X-API-Key header was sent more than once: send one API key';
+  if (apiKeyHeader !== undefined && bearer !== undefined && bearer.startsWith(API_KEY_PREFIX) && bearer !== apiKeyHeader) {
+    return 'The request carries two different API keys, in X-API-Key and in Authorization: Bearer: send one';
+  }
+  return undefined;
+}
+
+/**
  * An API key from X-API-Key or Authorization: Bearer, checked: sets
  * `req.caller` (and answers it), or throws missing_api_key, invalid_api_key or client_inactive.
  */
 export async function authenticateClient(keys: KeyLookupService, req: Pick<RequestWithCaller, 'headers' | 'caller'>): Promise<Caller> {
   const header = req.headers['x-api-key'];
-  const key = (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ?? bearerToken(req);
+  const apiKeyHeader = typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
+  const bearer = bearerToken(req);
+  const key = apiKeyHeader ?? bearer;
   if (!key) throw missingKey(req.headers.authorization);
+  const ambiguity = ambiguousKeys(apiKeyHeader, bearer);
+  if (ambiguity) throw new AppError('invalid_api_key', ambiguity);
   const verdict = await keys.verify(key);
   if (verdict.status === 'invalid') {
     const why = verdict.reason === 'unknown' ? 'is not a valid LLMHub API key' : `has been ${verdict.reason === 'revoked' ? 'revoked' : 'expired'}`;
@@ -123,6 +152,8 @@ export class AuthGuard implements CanActivate {
     const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [context.getHandler(), context.getClass()]);
     if (!kind) return true;
     const req = context.switchToHttp().getRequest<RequestWithCaller>();
+    // set before the key is checked: the refused-call recorder skips a request marked as recorded
+    if (this.reflector.getAllAndOverride<boolean | undefined>(NOT_A_GENERATION, [context.getHandler(), context.getClass()])) req.usageRecorded = true;
     if (kind === 'client') await authenticateClient(this.keys, req);
     else await this.authenticateAdmin(req);
     return true;

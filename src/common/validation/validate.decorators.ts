@@ -132,13 +132,25 @@ export function NoNulCharacter(): PropertyDecorator {
   });
 }
 
+const KEEP_AS_SENT = 'llmhub:keep-as-sent';
+
 /**
  * A free-form JSON object field (variables, metadata, maps keyed by label or
  * version) kept exactly as sent. class-transformer's copy of a plain object
  * silently drops keys named like Object.prototype members (`constructor`,
- * `toString`, `valueOf`, …), so a variable or label of that name would vanish
- * instead of being used or refused by name.
+ * `toString`, `valueOf`, …), and the validation pipe's own pass dropped
+ * `__proto__`, `constructor` and `prototype`, so a variable, label or metadata
+ * key of that name would vanish instead of being used or refused by name. The
+ * pipe leaves such a field whole (keptAsSent); its service reads its keys by name.
  */
 export function KeepAsSent(): PropertyDecorator {
-  return Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key]);
+  return applyDecorators(
+    Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key]),
+    (target: object, property: string | symbol) => Reflect.defineMetadata(KEEP_AS_SENT, true, target, property),
+  );
+}
+
+/** Whether a DTO's field is a KeepAsSent one (inherited fields included). */
+export function keptAsSent(dto: { prototype: object }, field: string): boolean {
+  return Reflect.getMetadata(KEEP_AS_SENT, dto.prototype, field) === true;
 }

@@ -22,6 +22,8 @@ export const openAiResponse: CompatChatHandler = async (llm, body, http) => {
 const FIELD_NAMES: ReadonlyMap<string, string> = new Map([
   ['response_format', 'text.format'],
   ['messages', 'input'],
+  // logprobs are asked for by include: message.output_text.logprobs
+  ['logprobs', 'include'],
 ]);
 
 /** A validation error naming a chat field (response_format, messages) names the Responses field instead. */

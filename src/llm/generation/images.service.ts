@@ -57,6 +57,10 @@ export class ImagesService {
     if (!target.provider.generateImage) {
       throw new AppError('validation_error', `${target.id} does not generate images`, [{ field: 'model', message: 'not an image model' }]);
     }
+    const problems = target.provider.descriptor.imageRequestProblems?.(target.model, input) ?? [];
+    if (problems.length > 0) {
+      throw new AppError('validation_error', `Invalid request for ${target.id}: ${problems.map((p) => p.message).join('; ')}`, problems);
+    }
     const size = input.size ?? '1024x1024';
     // the provider's own default when none is given (it decides the price)
     const quality = input.quality ?? target.provider.descriptor.defaultImageQuality?.(target.model) ?? 'standard';

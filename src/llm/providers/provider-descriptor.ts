@@ -1,4 +1,12 @@
+import type { ErrorDetail } from '../../common/errors/app-error';
 import type { ProviderModel } from './llm-provider';
+
+/** The parts of an image request whose values depend on the model. */
+export interface ImageRequestShape {
+  size?: string;
+  n: number;
+  quality?: string;
+}
 
 /**
  * What a provider can be asked to do; chat and stream are every provider's. `response_format` (JSON
@@ -37,4 +45,6 @@ export interface ProviderDescriptor {
   readonly standIn?: boolean;
   /** the image quality the upstream assumes when a request names none (the price depends on it) */
   readonly defaultImageQuality?: (model: string) => string;
+  /** the fields of an image request the model would refuse (a size, count or quality it does not make), checked before the call */
+  readonly imageRequestProblems?: (model: string, req: ImageRequestShape) => ErrorDetail[];
 }

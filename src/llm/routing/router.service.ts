@@ -243,8 +243,10 @@ export class RouterService implements OnModuleInit {
           if (countsAgainstCircuit(error)) breaker.failure();
           else breaker.release();
           if (error.kind === 'bad_request') {
+            // no status: the provider's own request building refused it, and nothing was sent
+            const refused = error.status === undefined ? 'cannot take the request' : 'rejected the request';
             throw new RoutingError(
-              new AppError('validation_error', `${target.id} rejected the request: ${error.message}`, [
+              new AppError('validation_error', `${target.id} ${refused}: ${error.message}`, [
                 // the field the provider named; a 404 from a model route is the provider not knowing the model (or the key not reaching it)
                 { field: error.param ?? (error.status === 404 ? 'model' : 'body'), message: error.message },
               ]),

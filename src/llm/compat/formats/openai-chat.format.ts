@@ -328,7 +328,8 @@ export function openAiUsage(usage: TokenUsage, costUsd: string | null): Json {
   };
 }
 
-function openAiTokenLogprob(t: OutputTokenLogprob): Json {
+/** One output token's logprob as OpenAI writes it (chat completions and the Responses API alike). */
+export function openAiTokenLogprob(t: OutputTokenLogprob): Json {
   return {
     token: t.token,
     logprob: t.logprob,

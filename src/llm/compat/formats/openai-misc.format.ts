@@ -21,6 +21,11 @@ export function parseEmbeddingRequest(body: unknown): ParsedEmbeddingRequest {
   if (typeof raw === 'string') input = [raw];
   else if (Array.isArray(raw) && raw.length > 0 && raw.length <= MAX_EMBEDDING_INPUTS && raw.every((s) => typeof s === 'string')) input = raw;
   else r.problem('input', `expected a string or 1 to ${MAX_EMBEDDING_INPUTS} strings (token arrays are not supported)`);
+  // OpenAI refuses an empty input (there is nothing to embed): named here, before a provider is called
+  if (input !== undefined) {
+    const empty = input.findIndex((text) => text === '');
+    if (empty >= 0) input = r.problem(typeof raw === 'string' ? 'input' : `input[${empty}]`, 'must not be empty: there is nothing to embed');
+  }
   const dimensions = r.number('dimensions', { integer: true, min: 1, max: 65_536 });
   const format = r.body.encoding_format ?? 'float';
   if (format !== 'float' && format !== 'base64') r.problem('encoding_format', 'expected float or base64');

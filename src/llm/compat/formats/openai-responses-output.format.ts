@@ -1,8 +1,9 @@
 import type { AppError } from '../../../common/errors/app-error';
 import type { GenerationOutcome, StreamStart, StreamSummary } from '../../generation/generation.types';
-import type { FinishReason, StreamEvent, TokenUsage, ToolCall } from '../../providers/llm-provider';
+import type { FinishReason, OutputTokenLogprob, StreamEvent, TokenUsage, ToolCall } from '../../providers/llm-provider';
 import type { SseEvent } from './anthropic-messages.format';
 import type { Json } from './body-reader';
+import { openAiTokenLogprob } from './openai-chat.format';
 import type { ResponsesEcho } from './openai-responses.format';
 
 export function responseId(requestId: string): string {
@@ -36,12 +37,17 @@ function incompleteReason(reason: FinishReason): string | null {
 
 type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
 
-function messageItem(id: string, text: string, status: ItemStatus): Json {
-  return { id, type: 'message', status, role: 'assistant', content: [outputText(text)] };
+function messageItem(id: string, text: string, status: ItemStatus, logprobs: Json[] = []): Json {
+  return { id, type: 'message', status, role: 'assistant', content: [outputText(text, logprobs)] };
 }
 
-function outputText(text: string): Json {
-  return { type: 'output_text', text, annotations: [], logprobs: [] };
+/** The text part; its logprobs are the provider's when the request included them, else empty, as from OpenAI. */
+function outputText(text: string, logprobs: Json[] = []): Json {
+  return { type: 'output_text', text, annotations: [], logprobs };
+}
+
+function responsesLogprobs(tokens: OutputTokenLogprob[] | null | undefined): Json[] {
+  return tokens?.map(openAiTokenLogprob) ?? [];
 }
 
 function functionCallItem(id: string, call: Pick<ToolCall, 'id' | 'name' | 'arguments'>, status: ItemStatus): Json {
@@ -94,7 +100,8 @@ export function toResponse(outcome: GenerationOutcome, echo: ResponsesEcho): Jso
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
   const calls = outcome.toolCalls ?? [];
   const output: Json[] = [];
-  if (outcome.text !== '' || calls.length === 0) output.push(messageItem(messageItemId(outcome.requestId, 0), outcome.text, itemStatus));
+  if (outcome.text !== '' || calls.length === 0)
+    output.push(messageItem(messageItemId(outcome.requestId, 0), outcome.text, itemStatus, responsesLogprobs(outcome.logprobs?.content)));
   for (let i = 0; i < calls.length; i++) output.push(functionCallItem(functionCallItemId(outcome.requestId, i), calls[i], 'completed'));
   const head = {
     requestId: outcome.requestId,
@@ -111,6 +118,7 @@ interface OpenMessage {
   id: string;
   index: number;
   parts: string[];
+  logprobs: Json[];
 }
 
 interface OpenCall {
@@ -163,9 +171,9 @@ export class ResponsesEventWriter {
         const out: SseEvent[] = [];
         const message = this.message ?? this.openMessage(out);
         message.parts.push(event.text);
-        out.push(
-          this.ev('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: event.text, logprobs: [] }),
-        );
+        const logprobs = responsesLogprobs(event.logprobs);
+        message.logprobs.push(...logprobs);
+        out.push(this.ev('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: event.text, logprobs }));
         return out;
       }
       case 'tool_call_delta': {
@@ -201,7 +209,7 @@ export class ResponsesEventWriter {
   /** The stream failed after it opened: OpenAI's `error` event, then response.failed with what was answered so far. */
   fail(error: AppError, summary: StreamSummary): SseEvent[] {
     const output = [...this.output];
-    if (this.message) output.push(messageItem(this.message.id, this.message.parts.join(''), 'incomplete'));
+    if (this.message) output.push(messageItem(this.message.id, this.message.parts.join(''), 'incomplete', this.message.logprobs));
     if (this.call)
       output.push(functionCallItem(this.call.id, { id: this.call.callId, name: this.call.name, arguments: this.call.args.join('') }, 'incomplete'));
     const failure = { code: error.code, message: error.message };
@@ -211,7 +219,7 @@ export class ResponsesEventWriter {
 
   private openMessage(out: SseEvent[]): OpenMessage {
     this.closeCall(out);
-    const message: OpenMessage = { id: messageItemId(this.head.requestId, this.messages++), index: this.output.length, parts: [] };
+    const message: OpenMessage = { id: messageItemId(this.head.requestId, this.messages++), index: this.output.length, parts: [], logprobs: [] };
     this.message = message;
     out.push(
       this.ev('response.output_item.added', { output_index: message.index, item: { ...messageItem(message.id, '', 'in_progress'), content: [] } }),
@@ -225,12 +233,12 @@ export class ResponsesEventWriter {
     if (!message) return;
     this.message = null;
     const text = message.parts.join('');
-    const item = messageItem(message.id, text, status);
+    const item = messageItem(message.id, text, status, message.logprobs);
     this.output.push(item);
     const where = { item_id: message.id, output_index: message.index, content_index: 0 };
     out.push(
-      this.ev('response.output_text.done', { ...where, text, logprobs: [] }),
-      this.ev('response.content_part.done', { ...where, part: outputText(text) }),
+      this.ev('response.output_text.done', { ...where, text, logprobs: message.logprobs }),
+      this.ev('response.content_part.done', { ...where, part: outputText(text, message.logprobs) }),
       this.ev('response.output_item.done', { output_index: message.index, item }),
     );
   }

@@ -15,7 +15,10 @@ export interface ParsedResponsesRequest {
   model: string;
   system?: string;
   messages: ChatMessage[];
-  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat'>;
+  params: Pick<
+    GenerateRequest,
+    'maxTokens' | 'temperature' | 'topP' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'logprobs' | 'topLogprobs'
+  >;
   stream: boolean;
   echo: ResponsesEcho;
   template?: TemplateInput;
@@ -29,14 +32,16 @@ export interface ParsedResponsesRequest {
  * The OpenAI Responses API, stateless. Read: model, input (a string, or message,
  * function_call and function_call_output items), instructions, max_output_tokens,
  * temperature, top_p, tools (function tools), tool_choice, parallel_tool_calls,
- * text.format, stream, metadata, user; and LLMHub's template, variables and fallbacks.
- * Accepted and ignored: store (nothing is stored), reasoning, truncation, include
- * (except logprobs), max_tool_calls, service_tier, prompt_cache_key, safety_identifier,
- * stream_options, text.verbosity, and reasoning items in input (LLMHub produces none).
+ * text.format, stream, metadata, user, include `message.output_text.logprobs` with top_logprobs
+ * (the output text's logprobs, from the providers that answer them); and LLMHub's template,
+ * variables and fallbacks. Accepted and ignored: store (nothing is stored), reasoning, truncation,
+ * the other include values, top_logprobs without that include (OpenAI then answers no logprobs
+ * either), max_tool_calls, service_tier, prompt_cache_key, safety_identifier, stream_options,
+ * text.verbosity, and reasoning items in input (LLMHub produces none).
  * Refused with a 400 naming the field: previous_response_id and conversation (LLMHub keeps
  * no state: the history goes in input), background, prompt, built-in tools, file and audio
- * inputs, item references, logprobs, and the chat completions spellings messages,
- * response_format and max_tokens.
+ * inputs, item references, and the chat completions spellings messages, response_format and
+ * max_tokens.
  */
 export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const r = BodyReader.of(body);
@@ -53,6 +58,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   checkToolSet(r, tools, toolChoice, { name: (i) => `tools[${i}].name`, choice: 'tool_choice', required: '"required"' });
   const parallelToolCalls = r.boolean('parallel_tool_calls');
   const responseFormat = readTextFormat(r);
+  const { logprobs, topLogprobs } = readLogprobs(r);
   const stream = r.boolean('stream') ?? false;
   r.boolean('store');
   const metadata = r.metadata('metadata');
@@ -73,6 +79,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
       ...(toolChoice !== undefined ? { toolChoice } : {}),
       ...(parallelToolCalls === false ? { parallelToolCalls } : {}),
       ...(responseFormat !== undefined ? { responseFormat } : {}),
+      ...(logprobs ? { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) } : {}),
     },
     stream,
     echo: {
@@ -84,6 +91,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
       tool_choice: r.has('tool_choice') ? r.body.tool_choice : 'auto',
       text: { format: responseFormat === undefined ? { type: 'text' } : (r.body.text as Json).format },
       parallel_tool_calls: parallelToolCalls ?? true,
+      top_logprobs: topLogprobs ?? 0,
       metadata: metadata ?? {},
       user: user ?? null,
     },
@@ -104,17 +112,29 @@ function rejectStatefulFields(r: BodyReader): void {
   if (r.body.background === true)
     r.unsupported('background', 'background responses are not supported (LLMHub stores no responses): send the request with background false');
   if (r.has('prompt')) r.unsupported('prompt', 'stored prompts are not supported; LLMHub’s own templates are the template field');
-  const include = r.body.include;
-  if (include !== undefined && include !== null) {
-    if (!Array.isArray(include) || include.some((v) => typeof v !== 'string')) r.problem('include', 'expected an array of strings');
-    else if (include.includes('message.output_text.logprobs'))
-      r.unsupported('include', 'logprobs are not supported on /v1/responses (/v1/chat/completions answers them)');
-  }
-  if (typeof r.body.top_logprobs === 'number' && r.body.top_logprobs > 0) r.unsupported('top_logprobs', 'logprobs are not supported on /v1/responses');
   // the chat completions spellings: dropped, the conversation, the JSON mode or the limit would be lost
   if (r.has('messages')) r.unsupported('messages', 'the conversation goes in input (messages is /v1/chat/completions’)');
   if (r.has('response_format')) r.unsupported('response_format', 'use text.format (response_format is /v1/chat/completions’)');
   if (r.has('max_tokens')) r.unsupported('max_tokens', 'use max_output_tokens');
+}
+
+/** What include asks for that changes the answer. */
+const LOGPROBS_INCLUDE = 'message.output_text.logprobs';
+
+/**
+ * Logprobs as OpenAI's Responses API takes them: asked for by include `message.output_text.logprobs`,
+ * with top_logprobs (0–20) alternatives per token. top_logprobs alone asks for nothing (OpenAI then
+ * answers `logprobs: []` too). The other include values name output LLMHub does not produce.
+ */
+function readLogprobs(r: BodyReader): { logprobs: boolean; topLogprobs?: number } {
+  const include = r.body.include;
+  let logprobs = false;
+  if (include !== undefined && include !== null) {
+    if (!Array.isArray(include) || include.some((v) => typeof v !== 'string')) r.problem('include', 'expected an array of strings');
+    else logprobs = include.includes(LOGPROBS_INCLUDE);
+  }
+  const topLogprobs = r.number('top_logprobs', { integer: true, min: 0, max: 20 });
+  return { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) };
 }
 
 // ---- input ----

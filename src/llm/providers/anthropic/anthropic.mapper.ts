@@ -62,7 +62,14 @@ function parseToolInput(call: ToolCall): Record<string, unknown> {
   } catch {
     // fall through to the error below
   }
-  throw new ProviderError('bad_request', `Tool call ${call.id} has arguments that are not a JSON object`);
+  // refused before anything is sent (no status): the router says so, naming the messages
+  throw new ProviderError(
+    'bad_request',
+    `tool call ${call.id} has arguments that are not a JSON object, and Anthropic takes a tool call's input only as one`,
+    undefined,
+    undefined,
+    'messages',
+  );
 }
 
 function toAnthropicMessage(message: ChatMessage): MessageParam {

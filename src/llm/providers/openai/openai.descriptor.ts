@@ -1,9 +1,7 @@
 import type { ProviderDescriptor } from '../provider-descriptor';
+import { isGptImageModel, openAiImageRequestProblems } from './openai-image-rules';
 
-/** gpt-image models answer base64 only, report token usage, and assume quality `auto`. */
-export function isGptImageModel(model: string): boolean {
-  return model.startsWith('gpt-image');
-}
+export { isGptImageModel };
 
 export const OPENAI_DESCRIPTOR = {
   id: 'openai',
@@ -33,4 +31,5 @@ export const OPENAI_DESCRIPTOR = {
   },
   // what OpenAI itself assumes when a request gives no quality
   defaultImageQuality: (model: string) => (isGptImageModel(model) ? 'auto' : 'standard'),
+  imageRequestProblems: openAiImageRequestProblems,
 } as const satisfies ProviderDescriptor;

@@ -139,6 +139,13 @@ describe(RouterService.name, () => {
       expect(call).toHaveBeenCalledTimes(1);
     });
 
+    it('does not say the provider rejected a request its own request building refused (no status: nothing was sent)', async () => {
+      const call = failing(new ProviderError('bad_request', 'tool call t has arguments that are not a JSON object', undefined, undefined, 'messages'));
+      const error = await routingErrorOf(sut.run([primary, fallback], NEVER_ABORTED, call));
+      expect(error.message).toBe('alpha/m cannot take the request: tool call t has arguments that are not a JSON object');
+      expect(error.details).toEqual([{ field: 'messages', message: 'tool call t has arguments that are not a JSON object' }]);
+    });
+
     it("names the field the provider's refusal named", async () => {
       const call = failing(new ProviderError('bad_request', 'max_tokens too large', 400, undefined, 'max_tokens'));
       const error = await routingErrorOf(sut.run([primary], NEVER_ABORTED, call));

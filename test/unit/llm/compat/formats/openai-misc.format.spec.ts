@@ -1,4 +1,4 @@
-import { parseImageRequest } from '@src/llm/compat/formats/openai-misc.format';
+import { parseEmbeddingRequest, parseImageRequest } from '@src/llm/compat/formats/openai-misc.format';
 import { toImageParams } from '@src/llm/providers/openai-compatible/openai-compatible.mapper';
 import { fieldsOf } from '@test/support/validation-errors';
 
@@ -36,5 +36,17 @@ describe('parseImageRequest', () => {
         parseImageRequest({ prompt: 'a cat', style: 'weird', background: 'clear', output_format: 'gif', output_compression: 101, moderation: 'none' }),
       ),
     ).toEqual(['style', 'background', 'output_format', 'output_compression', 'moderation']);
+  });
+});
+
+describe('parseEmbeddingRequest', () => {
+  it('names an empty input, which OpenAI refuses (there is nothing to embed), rather than passing it on', () => {
+    expect(fieldsOf(() => parseEmbeddingRequest({ model: 'openai/text-embedding-3-small', input: '' }))).toEqual(['input']);
+    expect(fieldsOf(() => parseEmbeddingRequest({ model: 'openai/text-embedding-3-small', input: ['a', '', 'c'] }))).toEqual(['input[1]']);
+  });
+
+  it('still reads a string or strings', () => {
+    expect(parseEmbeddingRequest({ model: 'm', input: ['a', 'b'] }).input).toEqual(['a', 'b']);
+    expect(parseEmbeddingRequest({ model: 'm', input: ' ' }).input).toEqual([' ']);
   });
 });

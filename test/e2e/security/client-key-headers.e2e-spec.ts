@@ -1,0 +1,55 @@
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+
+/**
+ * Which API key a call is made with must never be a guess: two different LLMHub keys in one
+ * request were answered as the X-API-Key one (billing a client the caller may not have meant),
+ * and a repeated X-API-Key was called "not a valid LLMHub API key".
+ */
+describe('API key headers that do not name one key (e2e)', () => {
+  let gateway: GatewayFixture;
+  let otherKey: string;
+
+  beforeAll(async () => {
+    gateway = await startGatewayFixture({ clientName: 'key-headers' });
+    otherKey = (await gateway.newClient()).key;
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  const chat = JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
+
+  async function call(path: string, headers: Headers): Promise<{ status: number; body: { error?: { code: string; message: string } } }> {
+    headers.set('content-type', 'application/json');
+    const res = await fetch(`${gateway.app.url}${path}`, { method: 'POST', headers, body: chat });
+    return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
+  }
+
+  // the chat routes have a lane of their own, the others go through Nest's guard: both read the key alike
+  describe.each(['/v1/chat/completions', '/v1/embeddings'])('%s', (path) => {
+    it('refuses two different keys, in X-API-Key and Authorization: Bearer, saying so', async () => {
+      const res = await call(path, new Headers({ 'x-api-key': gateway.apiKey, authorization: `Bearer ${otherKey}` }));
+      expect(res.status).toBe(401);
+      expect(res.body.error?.code).toBe('invalid_api_key');
+      expect(res.body.error?.message).toContain('two different API keys');
+      expect(JSON.stringify(res.body)).not.toContain(otherKey);
+    });
+
+    it('refuses a repeated X-API-Key, saying so', async () => {
+      const headers = new Headers();
+      headers.append('x-api-key', gateway.apiKey);
+      headers.append('x-api-key', gateway.apiKey);
+      const res = await call(path, headers);
+      expect(res.status).toBe(401);
+      expect(res.body.error?.message).toContain('sent more than once');
+    });
+  });
+
+  it('takes the same key in both headers, and a Bearer token that is no LLMHub key (a proxy’s) beside X-API-Key', async () => {
+    const same = await call('/v1/chat/completions', new Headers({ 'x-api-key': gateway.apiKey, authorization: `Bearer ${gateway.apiKey}` }));
+    expect(same.status).toBe(200);
+    const proxy = await call('/v1/chat/completions', new Headers({ 'x-api-key': gateway.apiKey, authorization: 'Bearer proxy-session-token' }));
+    expect(proxy.status).toBe(200);
+  });
+});
