@@ -273,6 +273,13 @@ run('the operator console in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Billing', level: 1 }).waitFor();
     expect(await page.getByLabel('Granularity').inputValue()).toBe('month');
     await page.getByRole('table', { name: 'Usage rows' }).getByText('mock', { exact: true }).waitFor();
+    // whole months: the report says it reaches from the first of From's month to the end of To's
+    const from = await page.getByLabel('From').inputValue();
+    const covered = (await page.getByTestId('billing-covered').textContent()) ?? '';
+    const firstOfMonth = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
+      new Date(`${from.slice(0, 8)}01T00:00:00Z`),
+    );
+    expect(covered).toMatch(new RegExp(`^Covers ${firstOfMonth} – .+ \\(whole months, UTC\\)$`));
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Admin sign-in' }).waitFor();
     expect((await context.cookies()).find((c) => c.name === 'llmhub_session')).toBeUndefined();

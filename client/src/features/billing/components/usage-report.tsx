@@ -29,6 +29,14 @@ function bucketLabel(bucket: string, granularity: string): string {
   return formatUtcDay(bucket.slice(0, 10));
 }
 
+const utcDate = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** The days the report's whole buckets cover (its to is exclusive): a month report reaches past the range asked for. */
+export function coveredDays(usage: Pick<UsageResponseDto, 'from' | 'to' | 'granularity'>): string {
+  const lastDay = new Date(new Date(usage.to).getTime() - 1);
+  return `Covers ${utcDate.format(new Date(usage.from))} – ${utcDate.format(lastDay)} (whole ${usage.granularity}s, UTC)`;
+}
+
 /** A stacked cost chart (one series per group, the largest first) and the rows with the API's own totals. */
 export function UsageReport({ usage }: { usage: UsageResponseDto }) {
   const groupBy = usage.group_by as GroupBy | null;
@@ -53,6 +61,9 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
   const series = [...shownSeries, ...(ranked.length > MAX_SERIES ? ['other'] : [])].map((s) => ({ key: s, label: s }));
   return (
     <>
+      <p className="muted" data-testid="billing-covered">
+        {coveredDays(usage)}
+      </p>
       <Chart
         label={`Cost per ${usage.granularity}${groupBy ? ` by ${groupBy}` : ''}`}
         data={[...buckets.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket)))}
