@@ -901,6 +901,9 @@ export type GenerateImageDto = {
         [key: string]: unknown;
     };
     model?: string;
+    /**
+     * dall-e-3 makes one image per request
+     */
     n?: number;
     prompt: string;
     provider?: string;
@@ -909,6 +912,9 @@ export type GenerateImageDto = {
      */
     quality?: string;
     response_format?: 'url' | 'b64_json';
+    /**
+     * Checked per OpenAI model before the call (a 400/422 naming the field): dall-e-2 256x256, 512x512 or 1024x1024; dall-e-3 1024x1024, 1792x1024 or 1024x1792; gpt-image models 1024x1024, 1536x1024, 1024x1536 or auto
+     */
     size?: string;
 };
 
@@ -1023,6 +1029,9 @@ export type ImageCreateDto = {
      * gpt-image; passed on as sent
      */
     moderation?: 'low' | 'auto';
+    /**
+     * At most 10; dall-e-3 makes one image per request
+     */
     n?: number;
     /**
      * gpt-image, jpeg or webp; passed on as sent
@@ -1033,8 +1042,14 @@ export type ImageCreateDto = {
      */
     output_format?: 'png' | 'jpeg' | 'webp';
     prompt: string;
+    /**
+     * standard (dall-e-2, dall-e-3), hd (dall-e-3), low, medium or high (gpt-image); or auto
+     */
     quality?: string;
     response_format?: 'url' | 'b64_json';
+    /**
+     * Checked per OpenAI model before the call (a 400/422 naming the field): dall-e-2 256x256, 512x512 or 1024x1024; dall-e-3 1024x1024, 1792x1024 or 1024x1792; gpt-image models 1024x1024, 1536x1024, 1024x1536 or auto
+     */
     size?: string;
     /**
      * DALL·E 3; passed on as sent
@@ -1647,6 +1662,10 @@ export type ResponseCreateDto = {
      */
     fallbacks?: Array<string>;
     /**
+     * `message.output_text.logprobs` answers the output text’s logprobs (per delta when streamed), from the providers that give them (OpenAI models; a 400 naming `include` for others); other values are accepted and ignored
+     */
+    include?: Array<string>;
+    /**
      * A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: "message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, and `output_text` or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items (`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items are accepted and dropped; `input_file`, `input_audio`, `file_id` images and `item_reference` are refused with a 400 naming the item
      */
     input: string | Array<{
@@ -1709,6 +1728,10 @@ export type ResponseCreateDto = {
     tools?: Array<{
         [key: string]: unknown;
     }>;
+    /**
+     * With `include: ["message.output_text.logprobs"]`: the most likely alternatives per token; alone it asks for nothing
+     */
+    top_logprobs?: number;
     top_p?: number;
     /**
      * Echoed; with `template`, keeps one user on one A/B version
@@ -1796,6 +1819,10 @@ export type ResponseObjectDto = {
     tools: Array<{
         [key: string]: unknown;
     }>;
+    /**
+     * The request’s top_logprobs, echoed (0 when not given)
+     */
+    top_logprobs: number;
     top_p: number | null;
     /**
      * Always disabled: the request’s truncation setting is accepted and ignored

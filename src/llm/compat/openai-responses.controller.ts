@@ -46,7 +46,8 @@ export class OpenAiResponsesController {
       '`sequence_number`: response.created, response.in_progress, output items with their deltas, then response.completed (or ' +
       'response.incomplete) with the usage; a provider failing mid-stream ends it with `error` and response.failed. Function tools only: ' +
       'built-in tools are a 400 naming the tool type. `text.format` json_object and json_schema work as `response_format` does on ' +
-      '/v1/chat/completions. Accepted and ignored: store, reasoning, truncation, include (except logprobs, refused), service_tier, ' +
+      '/v1/chat/completions. `include: ["message.output_text.logprobs"]` (with `top_logprobs`) answers the output text’s logprobs. ' +
+      'Accepted and ignored: store, reasoning, truncation, the other include values, service_tier, ' +
       'prompt_cache_key, safety_identifier. LLMHub extensions: `template` with `variables`, `fallbacks`. `usage.cost_usd` and the ' +
       'x-llmhub-cost-usd header carry the cost.',
   })

@@ -215,9 +215,16 @@ export class EmbeddingResponseDto {
 export class ImageCreateDto {
   @ApiProperty({ example: 'A loaf of sourdough on a wooden table' }) prompt!: string;
   @ApiPropertyOptional({ example: 'openai/gpt-image-1' }) model?: string;
-  @ApiPropertyOptional({ default: 1, minimum: 1 }) n?: number;
-  @ApiPropertyOptional({ example: '1024x1024' }) size?: string;
-  @ApiPropertyOptional({ example: 'standard' }) quality?: string;
+  @ApiPropertyOptional({ default: 1, minimum: 1, description: 'At most 10; dall-e-3 makes one image per request' }) n?: number;
+  @ApiPropertyOptional({
+    example: '1024x1024',
+    description:
+      'Checked per OpenAI model before the call (a 400/422 naming the field): dall-e-2 256x256, 512x512 or 1024x1024; ' +
+      'dall-e-3 1024x1024, 1792x1024 or 1024x1792; gpt-image models 1024x1024, 1536x1024, 1024x1536 or auto',
+  })
+  size?: string;
+  @ApiPropertyOptional({ example: 'standard', description: 'standard (dall-e-2, dall-e-3), hd (dall-e-3), low, medium or high (gpt-image); or auto' })
+  quality?: string;
   @ApiPropertyOptional({ enum: ['url', 'b64_json'] }) response_format?: 'url' | 'b64_json';
   @ApiPropertyOptional({ enum: ['vivid', 'natural'], description: 'DALL·E 3; passed on as sent' }) style?: 'vivid' | 'natural';
   @ApiPropertyOptional({ enum: ['transparent', 'opaque', 'auto'], description: 'gpt-image; passed on as sent' }) background?: 'transparent' | 'opaque' | 'auto';

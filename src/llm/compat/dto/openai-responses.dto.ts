@@ -52,6 +52,21 @@ export class ResponseCreateDto {
     },
   })
   text?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      '`message.output_text.logprobs` answers the output text’s logprobs (per delta when streamed), from the providers that give them ' +
+      '(OpenAI models; a 400 naming `include` for others); other values are accepted and ignored',
+    example: ['message.output_text.logprobs'],
+  })
+  include?: string[];
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 20,
+    description: 'With `include: ["message.output_text.logprobs"]`: the most likely alternatives per token; alone it asks for nothing',
+  })
+  top_logprobs?: number;
   @ApiPropertyOptional({ description: 'Accepted; nothing is stored whatever its value (the answer says `store: false`)' }) store?: boolean;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Stored with the call’s record and echoed in the answer' })
   metadata?: Record<string, unknown>;
@@ -125,6 +140,7 @@ export class ResponseObjectDto {
   @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] }) tool_choice!: string | Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true }) text!: Record<string, unknown>;
   @ApiProperty() parallel_tool_calls!: boolean;
+  @ApiProperty({ type: 'integer', example: 0, description: 'The request’s top_logprobs, echoed (0 when not given)' }) top_logprobs!: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty({ enum: [false], description: 'Always false: LLMHub stores no responses' }) store!: boolean;
   @ApiProperty({ format: 'uuid', description: 'LLMHub: the id of the call’s record' }) request_id!: string;

@@ -22,14 +22,19 @@ export class GenerateImageDto {
   @MaxLength(100)
   provider?: string;
 
-  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 10 })
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 10, description: 'dall-e-3 makes one image per request' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(10)
   n?: number;
 
-  @ApiPropertyOptional({ example: '1024x1024' })
+  @ApiPropertyOptional({
+    example: '1024x1024',
+    description:
+      'Checked per OpenAI model before the call (a 400/422 naming the field): dall-e-2 256x256, 512x512 or 1024x1024; ' +
+      'dall-e-3 1024x1024, 1792x1024 or 1024x1792; gpt-image models 1024x1024, 1536x1024, 1024x1536 or auto',
+  })
   @IsOptional()
   @Matches(/^(\d{2,5}x\d{2,5}|auto)$/, { message: 'size must look like 1024x1024 or be auto' })
   size?: string;
