@@ -6,8 +6,13 @@ import { requestIdOf, requestPathOf } from '../common/request-id';
 import type { GenerationStatus } from './generation-log.entity';
 import { UsageRecorder } from './usage-recorder.service';
 
-/** Client routes, including /openai/v1 where groq-sdk sends the OpenAI-compatible calls. */
-const CLIENT_ROUTE = /^\/(api\/v1|v1|openai\/v1)\//;
+/**
+ * The generation routes, including /openai/v1 where groq-sdk sends the OpenAI-compatible calls.
+ * Only these are calls: a refused token count, model lookup, template read or billing query is
+ * not one, and would show in reports as a refused call its success never is.
+ */
+const GENERATION_ROUTE =
+  /^\/(?:(?:openai\/)?v1\/(?:chat\/completions|messages|embeddings|images\/generations|responses)|api\/v1\/(?:llm\/generate|llm\/generate-content|images\/generate))\/?$/;
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
   rate_limited: 'rate_limited',
@@ -15,9 +20,9 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
 };
 
 /**
- * Records client calls refused before reaching a provider (401, 403, 402, 429,
+ * Records generation calls refused before reaching a provider (401, 403, 402, 429,
  * 422 …) with their code and zero cost, so an operator sees who is refused and
- * why (every client call is one row in the usage log). Calls the gateway already recorded
+ * why (every call is one row in the usage log). Calls the gateway already recorded
  * are skipped.
  */
 @Injectable()
@@ -28,7 +33,7 @@ export class RejectionRecorder implements RefusedCallRecorder {
 
   async recordIfClientCall(req: RequestWithCaller, code: ErrorCode, message: string, httpStatus: number): Promise<void> {
     const path = requestPathOf(req);
-    if (req.usageRecorded || !CLIENT_ROUTE.test(path) || (httpStatus === 404 && code === 'not_found' && !req.caller)) return;
+    if (req.usageRecorded || !GENERATION_ROUTE.test(path) || (httpStatus === 404 && code === 'not_found' && !req.caller)) return;
     if (httpStatus >= 500) return; // server-side failures of non-gateway routes are in the error log, not billing
     req.usageRecorded = true;
     const body = (req.body ?? {}) as { model?: unknown; metadata?: unknown };

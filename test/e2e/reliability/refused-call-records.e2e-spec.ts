@@ -104,3 +104,38 @@ describe('refused client calls are recorded once', () => {
     expect((await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n).toBe(before + 1);
   });
 });
+
+describe('refusals of requests that are not generations leave no record', () => {
+  let t: TestApp;
+  let db: Client;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = new Client({ connectionString: t.db.url });
+    await db.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+  });
+
+  // their successes are no call either: a refused one would show in reports as a refused call
+  it.each([
+    { name: 'a malformed token count', method: 'POST', path: '/v1/messages/count_tokens', body: '{"model":' },
+    { name: 'a template render with an invalid key', method: 'POST', path: '/api/v1/prompts/greeting/render', body: '{}' },
+    { name: 'a billing query with an invalid key', method: 'GET', path: '/api/v1/billing/usage?granularity=day' },
+    { name: 'an unknown /v1 route', method: 'POST', path: '/v1/no-such-route', body: '{}' },
+  ])('$name', async ({ method, path, body }) => {
+    const before = (await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n;
+    const res = await fetch(`${t.url}${path}`, {
+      method,
+      headers: { authorization: 'Bearer lh_not_a_key', 'x-api-key': 'lh_not_a_key', 'content-type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    // a refusal is recorded before its answer is sent, so the count is final here
+    expect((await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n).toBe(before);
+  });
+});
