@@ -3,8 +3,8 @@ import { timeOrderedUuid } from './uuid';
 
 /**
  * Every request gets a fresh UUID (time-ordered, v7): it is the x-request-id
- * header, the request_id in bodies and the id of the call's row in
- * llm_generation_log. Incoming ids are not trusted (they would collide in the log).
+ * header (and on /v1/messages Anthropic's request-id), the request_id in
+ * bodies and the id of the call's row in llm_generation_log. Incoming ids are not trusted (they would collide in the log).
  */
 export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
   const carrier = req as IncomingMessage & { id?: string };
@@ -12,6 +12,8 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
   const id = timeOrderedUuid();
   carrier.id = id;
   res.setHeader('x-request-id', id);
+  // Anthropic's own header, which its SDK reads into a message's _request_id and an error's requestID
+  if (req.url?.startsWith('/v1/messages')) res.setHeader('request-id', id);
   return id;
 }
 

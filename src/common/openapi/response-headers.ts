@@ -6,6 +6,11 @@ const REQUEST_ID: HeaderObject = {
   schema: { type: 'string', format: 'uuid' },
 };
 
+const ANTHROPIC_REQUEST_ID: HeaderObject = {
+  description: 'The same id under the name Anthropic uses, which its SDK reads (`_request_id`, an error’s `requestID`).',
+  schema: { type: 'string', format: 'uuid' },
+};
+
 const OVERHEAD: HeaderObject = {
   description: 'How long LLMHub itself worked on this request, in milliseconds (time waiting for a provider excluded; for a stream, up to its first byte).',
   schema: { type: 'number', example: 1.8 },
@@ -44,6 +49,7 @@ export function addResponseHeaders(doc: OpenAPIObject): void {
       for (const [status, value] of Object.entries(operation.responses)) {
         const response = value as ResponseObject;
         const headers: Record<string, HeaderObject> = { 'x-request-id': REQUEST_ID, 'x-llmhub-overhead-ms': OVERHEAD };
+        if (path.startsWith('/v1/messages')) headers['request-id'] = ANTHROPIC_REQUEST_ID;
         if (isGeneration && (status.startsWith('2') || status === '429')) Object.assign(headers, RATE_LIMIT);
         if (isGeneration && status.startsWith('2') && path.startsWith('/v1/')) Object.assign(headers, COST);
         response.headers = { ...headers, ...response.headers };

@@ -122,6 +122,29 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
     });
   });
 
+  describe('request ids', () => {
+    it('gives a message, an error and a stream the request id Anthropic’s SDK reads, the id of the call’s record', async () => {
+      const message = await anthropic.messages.create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+      expect(message._request_id).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await db.query('SELECT status FROM llm_generation_log WHERE id = $1', [message._request_id])).rows).toEqual([{ status: 'success' }]);
+
+      const refused = await anthropic.messages
+        .create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 0, messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+      expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((refused as InstanceType<typeof Anthropic.APIError>).requestID).toBe(
+        (refused as InstanceType<typeof Anthropic.APIError>).headers?.get('x-request-id'),
+      );
+      expect((refused as InstanceType<typeof Anthropic.APIError>).requestID).toMatch(/^[0-9a-f-]{36}$/);
+
+      const { data: stream, response } = await anthropic.messages
+        .stream({ model: 'anthropic/claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+        .withResponse();
+      expect(response.headers.get('request-id')).toBe(response.headers.get('x-request-id'));
+      await stream.finalMessage();
+    });
+  });
+
   describe('fields that reach the provider', () => {
     const upstreamBody = (path = '/v1/messages'): any => sim.requests.find((r) => r.path === path)!.body;
 

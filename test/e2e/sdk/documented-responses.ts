@@ -42,7 +42,7 @@ const FORMATS: Record<string, RegExp> = {
 };
 
 /** The headers LLMHub itself adds: each one a response carries must be documented for its status. */
-const OWN_HEADERS = /^(x-request-id|x-llmhub-.*|x-ratelimit-.*|retry-after)$/i;
+const OWN_HEADERS = /^(x-request-id|request-id|x-llmhub-.*|x-ratelimit-.*|retry-after)$/i;
 
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
