@@ -87,7 +87,7 @@ export type AnthropicCacheCreationDto = {
  */
 export type AnthropicError = {
     error: {
-        code?: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
+        code?: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -752,7 +752,7 @@ export type EmbeddingUsageDto = {
  */
 export type ErrorEnvelope = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -1255,7 +1255,7 @@ export type OpenAiChatMessageDto = {
  */
 export type OpenAiError = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -2307,6 +2307,10 @@ export type CreateApiClientErrors = {
      */
     403: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `conflict`: conflict: a client with this name (in any case) exists
      */
     409: ErrorEnvelope;
@@ -2438,6 +2442,10 @@ export type UpdateApiClientErrors = {
      */
     404: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `conflict`: conflict: a client with this name (in any case) exists
      */
     409: ErrorEnvelope;
@@ -2537,6 +2545,10 @@ export type CreateApiKeyErrors = {
      * `not_found`: not_found
      */
     404: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
@@ -2660,6 +2672,10 @@ export type RotateApiKeyErrors = {
      * `not_found`: not_found
      */
     404: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `conflict`: conflict: the key is already revoked or expired, or was already rotated (the message names its replacement, the one to rotate)
      */
@@ -2827,6 +2843,10 @@ export type UpdatePricesErrors = {
      */
     403: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -2900,6 +2920,10 @@ export type UpdateProviderErrors = {
      * `not_found`: not_found: unknown provider
      */
     404: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
@@ -2998,6 +3022,10 @@ export type CreateAdminSessionErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -3082,6 +3110,10 @@ export type CreateSystemTemplateErrors = {
      * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `conflict`: a system template with this name exists
      */
@@ -3211,6 +3243,10 @@ export type UpdateTemplateErrors = {
      */
     404: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `conflict`: moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update
      */
     409: ErrorEnvelope;
@@ -3267,6 +3303,10 @@ export type RunTemplatePlaygroundErrors = {
      */
     404: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -3322,6 +3362,10 @@ export type RenderTemplateErrors = {
      * `not_found`: unknown template, version or label
      */
     404: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
@@ -3415,6 +3459,10 @@ export type CreateTemplateVersionErrors = {
      * `not_found`: no template with this id
      */
     404: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `conflict`: labels includes production while ab_weights are set (they decide default traffic)
      */
@@ -3543,6 +3591,10 @@ export type SubmitGenerationFeedbackErrors = {
      */
     404: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -3592,6 +3644,10 @@ export type GenerateImagesErrors = {
      * `client_inactive`: the key’s client is deactivated; `model_not_allowed`: the model or provider is outside the client’s allow-list
      */
     403: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
@@ -3655,6 +3711,10 @@ export type GenerateTextErrors = {
      */
     403: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -3716,6 +3776,10 @@ export type GenerateContentErrors = {
      * `client_inactive`: the key’s client is deactivated; `model_not_allowed`: the model or provider is outside the client’s allow-list
      */
     403: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
@@ -3846,6 +3910,10 @@ export type CreatePromptErrors = {
      * `client_inactive`: the key’s client is deactivated
      */
     403: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `conflict`: the caller already has a template with this name
      */
@@ -3979,6 +4047,10 @@ export type UpdatePromptErrors = {
      */
     404: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `conflict`: moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update
      */
     409: ErrorEnvelope;
@@ -4031,6 +4103,10 @@ export type RenderPromptErrors = {
      */
     404: ErrorEnvelope;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: ErrorEnvelope;
@@ -4078,6 +4154,10 @@ export type CreatePromptVersionErrors = {
      * `not_found`: no template with this name visible to the caller
      */
     404: ErrorEnvelope;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: ErrorEnvelope;
     /**
      * `conflict`: labels includes production while ab_weights are set (they decide default traffic)
      */
@@ -4174,6 +4254,10 @@ export type CreateChatCompletionErrors = {
      */
     403: OpenAiError;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: OpenAiError;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: OpenAiError;
@@ -4235,6 +4319,10 @@ export type CreateEmbeddingsErrors = {
      */
     403: OpenAiError;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: OpenAiError;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: OpenAiError;
@@ -4292,6 +4380,10 @@ export type CreateImagesErrors = {
      * `client_inactive`: the key’s client is deactivated; `model_not_allowed`: the model or provider is outside the client’s allow-list
      */
     403: OpenAiError;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: OpenAiError;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
@@ -4351,6 +4443,10 @@ export type CreateMessageErrors = {
      */
     403: AnthropicError;
     /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: AnthropicError;
+    /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
     413: AnthropicError;
@@ -4407,6 +4503,10 @@ export type CountMessageTokensErrors = {
      * `client_inactive`: the key’s client is deactivated; `model_not_allowed`: the model or provider is outside the client’s allow-list
      */
     403: AnthropicError;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: AnthropicError;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */
@@ -4563,6 +4663,10 @@ export type CreateResponseErrors = {
      * `client_inactive`: the key’s client is deactivated; `model_not_allowed`: the model or provider is outside the client’s allow-list
      */
     403: OpenAiError;
+    /**
+     * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
+     */
+    408: OpenAiError;
     /**
      * `payload_too_large`: the request body is larger than the server accepts
      */

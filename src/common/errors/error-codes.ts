@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   budget_exceeded: 402,
   rate_limited: 429,
   payload_too_large: 413,
+  request_timeout: 408,
   unsupported_media_type: 415,
   upstream_error: 502,
   /** recorded only: the client left before its answer (nginx's 499); there is no one to send it to */

@@ -1,4 +1,5 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
+import { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { AppError, bodyNotAnObject } from '../errors/app-error';
@@ -11,6 +12,72 @@ const MAX_BODY_BYTES = 20 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 64;
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/** A body that goes this long without a byte is refused (408): a stalled client held its connection until Node's own 5-minute limit. */
+export const BODY_IDLE_TIMEOUT_MS = 30_000;
+const WATCH_INTERVAL_MS = 1_000;
+
+/**
+ * The bodies being read, watched by one timer for all (a timer per request would cost every call,
+ * and nearly every body arrives with its headers): each read notes the sweep in which it last
+ * saw a byte, and one that saw none for BODY_IDLE_TIMEOUT_MS is refused.
+ */
+class StalledBodies {
+  private sweep = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly reads = new Map<IncomingMessage, StalledRead>();
+
+  /** Watches `req`'s body until done(req); `refuse` answers it if it stalls. The caller calls touch() on each chunk. */
+  watch(req: IncomingMessage, refuse: (error: AppError) => void): StalledRead {
+    const read = { seen: this.sweep, refuse };
+    this.reads.set(req, read);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.check(), WATCH_INTERVAL_MS);
+      this.timer.unref();
+    }
+    return read;
+  }
+
+  touch(read: StalledRead): void {
+    read.seen = this.sweep;
+  }
+
+  done(req: IncomingMessage): void {
+    this.reads.delete(req);
+  }
+
+  private check(): void {
+    if (this.reads.size === 0) {
+      // idle: the next read starts it again
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    this.sweep++;
+    const stalledSince = this.sweep - BODY_IDLE_TIMEOUT_MS / WATCH_INTERVAL_MS;
+    for (const [req, read] of this.reads) {
+      if (read.seen > stalledSince) continue;
+      this.reads.delete(req);
+      const seconds = BODY_IDLE_TIMEOUT_MS / 1000;
+      read.refuse(new AppError('request_timeout', `Request body stopped arriving: no byte for ${seconds} s; send the whole body without pausing`));
+    }
+  }
+}
+
+interface StalledRead {
+  seen: number;
+  refuse: (error: AppError) => void;
+}
+
+const stalledBodies = new StalledBodies();
+
+/** A read refused as stalled: the answer closes the connection, whose unread rest would otherwise hold it. */
+function refuseStalled(res: Response, reject: (error: unknown) => void): (error: AppError) => void {
+  return (error) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+    reject(error);
+  };
+}
 
 /** A request carries a body when it says so (Content-Length > 0 or chunked), as body-parser decides. */
 function hasBody(req: Request): boolean {
@@ -92,12 +159,18 @@ export function readJsonBody(req: Request, res: Response): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
+    const read = stalledBodies.watch(req, refuseStalled(res, reject));
     req.on('data', (chunk: Buffer) => {
+      stalledBodies.touch(read);
       chunks.push(chunk);
       received += chunk.length;
     });
-    req.once('error', () => reject(bodyReadError({ type: 'request.aborted', message: 'request aborted' })));
+    req.once('error', () => {
+      stalledBodies.done(req);
+      reject(bodyReadError({ type: 'request.aborted', message: 'request aborted' }));
+    });
     req.once('end', () => {
+      stalledBodies.done(req);
       const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
       const body = parsedAsBodyParserWould(bytes);
       if (body === undefined) {
@@ -117,7 +190,13 @@ export function readWithBodyParser(req: Request, res: Response): Promise<void> {
   const refusal = unsupportedMediaType(req.headers['content-type']);
   if (refusal) return Promise.reject(refusal);
   return new Promise<void>((resolve, reject) => {
+    // (a replayed body, read already, is no IncomingMessage)
+    if (req instanceof IncomingMessage) {
+      const read = stalledBodies.watch(req, refuseStalled(res, reject));
+      req.on('data', () => stalledBodies.touch(read));
+    }
     parseJson(req, res, (error?: unknown) => {
+      stalledBodies.done(req);
       if (error) return reject(bodyReadError(error));
       if (deeperThan(req.body, MAX_JSON_DEPTH)) return reject(tooDeep());
       resolve();

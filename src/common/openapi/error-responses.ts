@@ -100,6 +100,7 @@ const WHEN: Record<ErrorCode, string> = {
   budget_exceeded: 'the client’s hard monthly budget is spent',
   rate_limited: 'a requests- or tokens-per-minute limit is reached; Retry-After says when to try again',
   payload_too_large: 'the request body is larger than the server accepts',
+  request_timeout: 'the request body stopped arriving: no byte for 30 s (Connection: close)',
   unsupported_media_type: 'the body is not JSON (Content-Type must be application/json, UTF-8)',
   upstream_error: 'the provider failed after retries and fallbacks',
   client_closed_request: 'the client left before its answer (recorded on its cancelled call, never sent)',
@@ -150,6 +151,7 @@ function casesOf(path: string, method: string, operation: OperationObject): Map<
   if (operation.requestBody || (operation.parameters ?? []).length > 0) add('validation_error');
   if (operation.requestBody) {
     add('payload_too_large');
+    add('request_timeout');
     add('unsupported_media_type');
   }
   for (const [status, response] of Object.entries(operation.responses)) {

@@ -1,7 +1,9 @@
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { AppError } from '@src/common/errors/app-error';
-import { readJsonBody, readWithBodyParser } from '@src/common/http/json-body.middleware';
+import { BODY_IDLE_TIMEOUT_MS, readJsonBody, readWithBodyParser } from '@src/common/http/json-body.middleware';
 
 type Reader = (req: Request, res: Response) => Promise<void>;
 
@@ -56,5 +58,62 @@ describe('readJsonBody: read directly, answering exactly as body-parser would', 
   it('leaves the body undefined when there is none', async () => {
     const req = Object.assign(Readable.from([]), { headers: { 'content-length': '0' } }) as unknown as Request;
     expect(await outcome(readJsonBody, req)).toEqual({ body: undefined });
+  });
+});
+
+describe('a body that stops arriving', () => {
+  afterEach(() => jest.useRealTimers());
+
+  /** The module afresh, its one watch timer under jest's fake timers. */
+  function freshReader(): typeof readJsonBody {
+    jest.useFakeTimers();
+    let fresh: typeof readJsonBody | undefined;
+    jest.isolateModules(() => {
+      fresh = jest.requireActual<{ readJsonBody: typeof readJsonBody }>('@src/common/http/json-body.middleware').readJsonBody;
+    });
+    return fresh!;
+  }
+
+  /** A request whose body sends its first bytes and then nothing more, as a stalled client's. */
+  function stalledRequest(headers: Record<string, string>): Request {
+    const req = Object.assign(new IncomingMessage(new Socket()), { headers: { 'content-type': 'application/json', ...headers } });
+    req.push(Buffer.from('{"model":'));
+    return req as unknown as Request;
+  }
+
+  function responseRecorder(): Response & { headers: Record<string, string> } {
+    const headers: Record<string, string> = {};
+    return { headers, headersSent: false, setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value) } as never;
+  }
+
+  it.each([
+    ['of known length (read directly)', { 'content-length': '100' }],
+    ['chunked (read by body-parser)', { 'transfer-encoding': 'chunked' }],
+  ])('%s is refused 408 request_timeout after 30 s without a byte, and its connection closed', async (_name, headers) => {
+    const read = freshReader();
+    const res = responseRecorder();
+    let settled: { code?: string; status?: number; message?: string } | 'read' | undefined;
+    read(stalledRequest(headers), res).then(
+      () => (settled = 'read'),
+      (error: { code?: string; status?: number; message?: string }) => (settled = error),
+    );
+    await jest.advanceTimersByTimeAsync(BODY_IDLE_TIMEOUT_MS - 2_000);
+    expect(settled).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(3_000);
+    expect(settled).toMatchObject({ code: 'request_timeout', status: 408, message: expect.stringContaining('no byte for 30 s') });
+    expect(res.headers.connection).toBe('close');
+  });
+
+  it('a slow body that keeps arriving is read whole', async () => {
+    const read = freshReader();
+    const req = stalledRequest({ 'content-length': String('{"model":"m"}'.length) });
+    const reading = read(req, responseRecorder());
+    await jest.advanceTimersByTimeAsync(BODY_IDLE_TIMEOUT_MS - 5_000);
+    (req as unknown as IncomingMessage).push(Buffer.from('"m'));
+    await jest.advanceTimersByTimeAsync(BODY_IDLE_TIMEOUT_MS - 5_000);
+    (req as unknown as IncomingMessage).push(Buffer.from('"}'));
+    (req as unknown as IncomingMessage).push(null);
+    await reading;
+    expect(req.body).toEqual({ model: 'm' });
   });
 });

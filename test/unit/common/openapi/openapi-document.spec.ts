@@ -112,7 +112,7 @@ describe('the OpenAPI document', () => {
     }
     expect(byId('createApiClient').responses['403']?.content?.['application/json']?.examples?.forbidden).toBeDefined();
     const signIn = byId('createAdminSession') as unknown as { responses: Record<string, { headers?: Record<string, unknown> }> };
-    expect(Object.keys(signIn.responses).sort()).toEqual(['201', '401', '413', '415', '422']);
+    expect(Object.keys(signIn.responses).sort()).toEqual(['201', '401', '408', '413', '415', '422']);
     expect(Object.keys(signIn.responses['201'].headers ?? {}).filter((h) => h.startsWith('x-ratelimit'))).toEqual([]);
   });
 
