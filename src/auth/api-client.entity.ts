@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { BudgetPeriod } from '../billing/budget-period';
 
-export type BudgetPeriod = 'day' | 'week' | 'month';
+// the type lives with the periods' arithmetic (billing); the entity's users read it here as well
+export type { BudgetPeriod };
 
 /** An application that calls LLMHub (`api_clients`). Money columns stay decimal strings. */
 @Entity('api_clients')

@@ -10,7 +10,7 @@ import { PageQueryDto } from '../common/dto/page-query.dto';
 import { isUuid } from '../common/uuid';
 import { decodeCursor, toPage } from './dto/page.dto';
 import { KeyLookupService } from './key-lookup.service';
-import { isValidTimeZone, periodBounds, type PeriodBounds } from './limits/budget-period';
+import { isValidTimeZone, periodBounds, type PeriodBounds } from '../billing/budget-period';
 
 /** The columns an update sets: only the fields the request gave (null included, where the field allows it). */
 function changedColumns(dto: ApiClientUpdateDto): Partial<ApiClient> {

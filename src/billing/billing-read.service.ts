@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { AppError } from '../common/errors/app-error';
 import { assertFromBeforeTo } from '../common/validation/date-range';
-import { periodBounds } from '../auth/limits/budget-period';
+import { periodBounds } from './budget-period';
 import { ExactDecimal } from './exact-decimal';
 import { BillingSummaryResponseDto, TopSpendersResponseDto, UsageGroup, UsageItemDto, UsageResponseDto, UsageTotalsDto } from './dto/billing.dto';
 import { addUnits, ceilTo, floorTo, Granularity, splitRange } from './rollup-buckets';

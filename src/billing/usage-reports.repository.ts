@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { BudgetPeriod } from '../auth/api-client.entity';
+import type { BudgetPeriod } from './budget-period';
 import type { UsageGroup } from './dto/billing.dto';
 import { modelFilterSql } from './model-filter';
 import { floorTo, Granularity, RangePart, ROLLUP_TABLE } from './rollup-buckets';

@@ -8,7 +8,7 @@ import { MetricsService } from '../../billing/metrics.service';
 import { ClientBudgetPolicy } from '../client-policy';
 import { ClientsRepository } from '../clients.repository';
 import { KeyLookupService } from '../key-lookup.service';
-import { PeriodBounds, periodBounds } from './budget-period';
+import { PeriodBounds, periodBounds } from '../../billing/budget-period';
 import { AdmitOutcome, BudgetRequest, RateRequest, SettleRequest, SharedLimitsState, WindowState } from './limit-types';
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { PgBudgetStore } from './pg-budget.store';

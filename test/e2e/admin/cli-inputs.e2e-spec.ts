@@ -48,11 +48,11 @@ describe('npm run cli refuses what the admin API refuses', () => {
   });
 
   it.each([
-    [['--name', 'too-fast', '--rpm', '99999999999'], '--rpm: rate_limit_rpm must not be greater than 10000000'],
-    [['--name', 'too-many', '--tpm', '3000000000'], '--tpm: rate_limit_tpm must not be greater than 2000000000'],
-    [['--name', '   '], '--name: name must not be empty or only spaces'],
-    [['--name', 'x'.repeat(201)], '--name: name must be shorter than or equal to 200 characters'],
-    [['--name', 'exp', '--budget', '1e3'], '--budget: monthly_budget_usd must be a decimal string like "250.00" or a number (got "1e3")'],
+    [['--name', 'too-fast', '--rpm', '99999999999'], '--rpm must not be greater than 10000000'],
+    [['--name', 'too-many', '--tpm', '3000000000'], '--tpm must not be greater than 2000000000'],
+    [['--name', '   '], '--name must not be empty or only spaces'],
+    [['--name', 'x'.repeat(201)], '--name must be shorter than or equal to 200 characters'],
+    [['--name', 'exp', '--budget', '1e3'], '--budget must be a decimal string like "250.00" or a number (got "1e3")'],
   ])('client:create %p exits 2 saying %p, with no stack trace and no client', async (args, message) => {
     const run = await cli('client:create', ...args);
     expect(run.status).toBe(2);
@@ -67,7 +67,7 @@ describe('npm run cli refuses what the admin API refuses', () => {
     const keys = await count('api_keys');
     const run = await cli('key:create', '--client', 'has-keys', '--name', 'k'.repeat(201));
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('--name: name must be shorter than or equal to 200 characters');
+    expect(run.stderr).toContain('--name must be shorter than or equal to 200 characters');
     expect(await count('api_keys')).toBe(keys);
   });
 

@@ -1,4 +1,4 @@
-import { periodBounds } from '@src/auth/limits/budget-period';
+import { periodBounds } from '@src/billing/budget-period';
 
 describe('periodBounds', () => {
   const at = new Date('2025-03-15T10:30:00Z');

@@ -1,4 +1,5 @@
-import type { BudgetPeriod } from '../api-client.entity';
+/** The span a client's budget counts: a day, a week (from Monday) or a month, in the budget's time zone. */
+export type BudgetPeriod = 'day' | 'week' | 'month';
 
 export interface PeriodBounds {
   start: Date;
