@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,35 +8,9 @@ import { RedisProcess } from '@test/support/redis-process';
 import Redis from 'ioredis';
 import { pollUntil } from '@test/support/poll';
 import { ensureServerBuilt } from '@test/support/server-process';
+import { startDistScript } from '@test/support/dist-script';
 
-const ROOT = join(__dirname, '..', '..');
-
-interface Started {
-  child: ChildProcess;
-  output(): { stdout: string; stderr: string };
-  exited: Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts dist/src/<script> with only `env` (and PATH/HOME), in a folder with no .env. */
-function start(script: string, args: string[], env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', script), ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'llmhub-operator-')),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal });
-    }),
-  );
-  return { child, output: () => ({ stdout, stderr }), exited };
-}
+const start = startDistScript;
 
 /** The pid PostgreSQL wrote into the cluster's postmaster.pid, once it has written it. */
 function postmasterPid(dataDir: string): number | undefined {

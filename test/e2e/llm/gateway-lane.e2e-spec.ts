@@ -29,7 +29,7 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
   }
 
   /** Values that differ per request by nature. */
-  const PER_REQUEST_HEADERS = new Set(['date', 'x-request-id', 'x-llmhub-overhead-ms', 'content-length', 'keep-alive']);
+  const PER_REQUEST_HEADERS = new Set(['date', 'x-request-id', 'request-id', 'x-llmhub-overhead-ms', 'content-length', 'keep-alive']);
 
   async function post(path: string, init: { headers?: Record<string, string>; body?: RequestInit['body'] }): Promise<Answer> {
     // a provider failure must meet closed circuits both ways
@@ -43,6 +43,8 @@ describe('gateway lane: the chat routes answer exactly as through Express and Ne
     const requestId = res.headers.get('x-request-id') ?? '';
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('x-llmhub-overhead-ms')).toMatch(/^\d+\.\d{3}$/);
+    // Anthropic's name for the same id, on /v1/messages whichever way the call went
+    expect(res.headers.get('request-id')).toBe(path.startsWith('/v1/messages') ? requestId : null);
     // ids, timestamps and the generated text's own ids are per request
     const normalized = body
       .split(requestId)

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,59 +5,19 @@ import { join } from 'node:path';
 import { createTestDatabase, TEMPLATE_ENV, TestDatabase, withDatabase } from '@test/support/db';
 import { freePort } from '@test/support/net';
 import { ensureServerBuilt } from '@test/support/server-process';
+import { runDistScript, startDistScript, type DistRun as Run } from '@test/support/dist-script';
 
-const ROOT = join(__dirname, '..', '..', '..');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs dist/src/<script> with only `env` (and PATH/HOME), in a folder with no .env; resolves when it exits. */
-function run(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', script), ...args], {
-      cwd: mkdtempSync(join(tmpdir(), 'llmhub-startup-')),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.once('error', reject);
-    child.once('exit', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
+/** Runs dist/src/<script> like runDistScript, until its stdout matches `ready`; then stops it (SIGTERM) and resolves. */
+async function runUntil(script: string, env: Record<string, string>, ready: RegExp): Promise<Run> {
+  const started = startDistScript(script, [], env, 60_000);
+  started.child.stdout!.on('data', () => {
+    if (ready.test(started.output().stdout)) started.child.kill('SIGTERM');
   });
+  const { status } = await started.exited;
+  return { status, ...started.output() };
 }
 
-/** Runs dist/src/<script> like run(), until its stdout matches `ready`; then stops it (SIGTERM) and resolves. */
-function runUntil(script: string, env: Record<string, string>, ready: RegExp): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', script)], {
-      cwd: mkdtempSync(join(tmpdir(), 'llmhub-startup-')),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (ready.test(stdout)) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('exit', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const run = runDistScript;
 
 /** The message alone: no framework retry lines, no stack trace, no driver error dump. */
 function expectMessageAlone(result: Run): void {
