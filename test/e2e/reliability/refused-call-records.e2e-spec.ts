@@ -1,7 +1,8 @@
 /**
  * Refused client calls that once slipped past the usage log: each is answered
  * with its documented 4xx and is exactly one `rejected` record with that code
- * and no cost (docs/API.md: every client call, refused or not, is one row).
+ * and no cost (docs/API.md: every client call, refused or not, is one row);
+ * a refused request that is no call (a token count, a template read) leaves none.
  */
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
@@ -58,7 +59,7 @@ const CASES: RefusedCase[] = [
   },
 ];
 
-describe('refused client calls are recorded once', () => {
+describe('refused client calls are recorded once, and refusals of what is no call not at all', () => {
   let t: TestApp;
   let db: Client;
   let apiKey: string;
@@ -79,13 +80,15 @@ describe('refused client calls are recorded once', () => {
     await db.connect();
   }, 60_000);
 
+  const loggedRows = async (): Promise<number> => (await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n as number;
+
   afterAll(async () => {
     await db?.end();
     await t?.close();
   });
 
   it.each(CASES)('$name: $status $code and one rejected record', async (c) => {
-    const before = (await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n;
+    const before = await loggedRows();
     const res = await fetch(`${t.url}${c.path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${c.validKey ? apiKey : 'lh_not_a_key'}`, 'content-type': 'application/json' },
@@ -101,23 +104,7 @@ describe('refused client calls are recorded once', () => {
     ]);
     expect(rows).toEqual([{ endpoint: c.path, status: 'rejected', error_code: c.code, cost_usd: expect.any(String), input_tokens: 0, output_tokens: 0 }]);
     expect(new Decimal(rows[0].cost_usd as string).isZero()).toBe(true);
-    expect((await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n).toBe(before + 1);
-  });
-});
-
-describe('refusals of requests that are not generations leave no record', () => {
-  let t: TestApp;
-  let db: Client;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
-  }, 60_000);
-
-  afterAll(async () => {
-    await db?.end();
-    await t?.close();
+    expect(await loggedRows()).toBe(before + 1);
   });
 
   // their successes are no call either: a refused one would show in reports as a refused call
@@ -127,7 +114,7 @@ describe('refusals of requests that are not generations leave no record', () => 
     { name: 'a billing query with an invalid key', method: 'GET', path: '/api/v1/billing/usage?granularity=day' },
     { name: 'an unknown /v1 route', method: 'POST', path: '/v1/no-such-route', body: '{}' },
   ])('$name', async ({ method, path, body }) => {
-    const before = (await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n;
+    const before = await loggedRows();
     const res = await fetch(`${t.url}${path}`, {
       method,
       headers: { authorization: 'Bearer lh_not_a_key', 'x-api-key': 'lh_not_a_key', 'content-type': 'application/json' },
@@ -136,6 +123,6 @@ describe('refusals of requests that are not generations leave no record', () => 
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     // a refusal is recorded before its answer is sent, so the count is final here
-    expect((await db.query('SELECT count(*)::int AS n FROM llm_generation_log')).rows[0].n).toBe(before);
+    expect(await loggedRows()).toBe(before);
   });
 });
