@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { AUTH_KIND, AuthKind } from '../common/auth.decorators';
@@ -10,16 +10,6 @@ import { AppConfig } from '../config/env.schema';
 import { AdminAuthService, SESSION_COOKIE } from './admin-auth.service';
 import { API_KEY_PREFIX } from './api-key.codec';
 import { KeyLookupService } from './key-lookup.service';
-
-const NOT_A_GENERATION = 'llmhub:not-a-generation';
-
-/**
- * A client route that is not a generation (listing models, counting tokens, reading a stored
- * response): it has no usage record, so neither has its refusal. Without this, a refused call
- * of such a route was one `rejected` row, its successes none, and the client's request and
- * refusal counts grew with calls that never were generations.
- */
-export const NotAGeneration = () => SetMetadata(NOT_A_GENERATION, true);
 
 type HeaderCarrier = Pick<IncomingMessage, 'headers' | 'socket'> & { ip?: string };
 
@@ -152,8 +142,6 @@ export class AuthGuard implements CanActivate {
     const kind = this.reflector.getAllAndOverride<AuthKind | undefined>(AUTH_KIND, [context.getHandler(), context.getClass()]);
     if (!kind) return true;
     const req = context.switchToHttp().getRequest<RequestWithCaller>();
-    // set before the key is checked: the refused-call recorder skips a request marked as recorded
-    if (this.reflector.getAllAndOverride<boolean | undefined>(NOT_A_GENERATION, [context.getHandler(), context.getClass()])) req.usageRecorded = true;
     if (kind === 'client') await authenticateClient(this.keys, req);
     else await this.authenticateAdmin(req);
     return true;

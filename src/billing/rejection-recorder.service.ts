@@ -2,17 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RequestWithCaller } from '../common/caller';
 import type { ErrorCode } from '../common/errors/error-codes';
 import { RefusedCallRecorder } from '../common/errors/refused-call.port';
+import { generationEndpointOf } from '../common/generation-endpoints';
 import { requestIdOf, requestPathOf } from '../common/request-id';
 import type { GenerationStatus } from './generation-log.entity';
 import { UsageRecorder } from './usage-recorder.service';
-
-/**
- * The generation routes, including /openai/v1 where groq-sdk sends the OpenAI-compatible calls.
- * Only these are calls: a refused token count, model lookup, template read or billing query is
- * not one, and would show in reports as a refused call its success never is.
- */
-const GENERATION_ROUTE =
-  /^\/(?:(?:openai\/)?v1\/(?:chat\/completions|messages|embeddings|images\/generations|responses)|api\/v1\/(?:llm\/generate|llm\/generate-content|images\/generate))\/?$/;
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
   rate_limited: 'rate_limited',
@@ -32,8 +25,8 @@ export class RejectionRecorder implements RefusedCallRecorder {
   constructor(private readonly recorder: UsageRecorder) {}
 
   async recordIfClientCall(req: RequestWithCaller, code: ErrorCode, message: string, httpStatus: number): Promise<void> {
-    const path = requestPathOf(req);
-    if (req.usageRecorded || !GENERATION_ROUTE.test(path) || (httpStatus === 404 && code === 'not_found' && !req.caller)) return;
+    const endpoint = generationEndpointOf(requestPathOf(req));
+    if (req.usageRecorded || !endpoint || (httpStatus === 404 && code === 'not_found' && !req.caller)) return;
     if (httpStatus >= 500) return; // server-side failures of non-gateway routes are in the error log, not billing
     req.usageRecorded = true;
     const body = (req.body ?? {}) as { model?: unknown; metadata?: unknown };
@@ -43,7 +36,7 @@ export class RejectionRecorder implements RefusedCallRecorder {
         createdAt: new Date(),
         clientId: req.caller?.clientId ?? null,
         apiKeyId: req.caller?.apiKeyId ?? null,
-        endpoint: path,
+        endpoint,
         provider: null,
         model: null,
         requestedModel: typeof body.model === 'string' ? body.model.slice(0, 200) : null,

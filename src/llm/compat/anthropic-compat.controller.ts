@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, GENERATION_ERRORS } from '../../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
-import { NotAGeneration } from '../../auth/auth.guard';
 import { ClientAuth } from '../../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
 import { MessageCountTokensDto, MessageCreateDto, MessageResponseDto, MessageTokensCountDto } from './dto/anthropic-compat.dto';
@@ -47,7 +46,6 @@ export class AnthropicCompatController {
   }
 
   @Post('messages/count_tokens')
-  @NotAGeneration()
   @HttpCode(200)
   @ApiBody({ type: MessageCountTokensDto })
   @ApiOkResponse({ type: MessageTokensCountDto })

@@ -27,7 +27,7 @@ export interface CompatExchange {
 }
 
 /** A parsed compatible chat request as the neutral GenerationInput, tied to its HTTP exchange (headers, client abort). */
-export function toGenerationInput(parsed: ParsedChat, endpoint: string, http: CompatExchange): GenerationInput {
+export function toGenerationInput(parsed: ParsedChat, endpoint: GenerationInput['endpoint'], http: CompatExchange): GenerationInput {
   return {
     caller: http.caller,
     requestId: http.requestId,

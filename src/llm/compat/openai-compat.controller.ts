@@ -3,7 +3,6 @@ import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiPar
 import { AppError } from '../../common/errors/app-error';
 import { ApiErrors, GENERATION_ERRORS } from '../../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
-import { NotAGeneration } from '../../auth/auth.guard';
 import { ClientAuth } from '../../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
 import { AnthropicModelDto, AnthropicModelListDto } from './dto/anthropic-compat.dto';
@@ -95,7 +94,6 @@ export class OpenAiCompatController {
   }
 
   @Get('models')
-  @NotAGeneration()
   @ApiHeader(ANTHROPIC_VERSION_HEADER)
   @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Anthropic shape only: models per page, 1–1000 (default 20)' })
   @ApiQuery({ name: 'after_id', required: false, type: String, description: 'Anthropic shape only: the page after this model id' })
@@ -116,7 +114,6 @@ export class OpenAiCompatController {
 
   /** What the OpenAI SDK's models.retrieve calls (it sends the id URL-encoded, `openai%2Fgpt-4o-mini`). */
   @Get('models/:model')
-  @NotAGeneration()
   @ApiParam({ name: 'model', description: 'A `provider/model` id as GET /v1/models lists it (URL-encoded)', example: 'openai/gpt-4o-mini' })
   @ApiHeader(ANTHROPIC_VERSION_HEADER)
   @ApiExtraModels(ModelDto, AnthropicModelDto)

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { NotAGeneration } from '../../auth/auth.guard';
 import { ClientAuth } from '../../common/auth.decorators';
 import { Caller, CurrentCaller, CurrentRequestId } from '../../common/caller';
 import { AppError } from '../../common/errors/app-error';
@@ -63,7 +62,6 @@ export class OpenAiResponsesController {
   }
 
   @Get('responses/:id')
-  @NotAGeneration()
   @ApiParam({ name: 'id', example: 'resp_0b6f3a57-5d3e-4c8e-9a57-2f1f4f6a9c10' })
   @ApiOkResponse({ type: ResponseObjectDto, description: 'Never: responses are not stored' })
   @ApiOperation({ summary: 'Retrieve a response (OpenAI Responses)', description: 'Always 404: LLMHub stores no responses.' })
@@ -73,7 +71,6 @@ export class OpenAiResponsesController {
   }
 
   @Delete('responses/:id')
-  @NotAGeneration()
   @ApiParam({ name: 'id', example: 'resp_0b6f3a57-5d3e-4c8e-9a57-2f1f4f6a9c10' })
   @ApiOkResponse({ type: ResponseDeletedDto, description: 'Never: responses are not stored' })
   @ApiOperation({ summary: 'Delete a response (OpenAI Responses)', description: 'Always 404: LLMHub stores no responses.' })

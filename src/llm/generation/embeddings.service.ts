@@ -12,11 +12,12 @@ import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
 import { finishRouted, routeAdmitted } from './call-lifecycle';
 import { NEVER_ABORTED } from '../../common/never-aborted';
+import type { GenerationEndpoint } from '../../common/generation-endpoints';
 
 export interface EmbeddingInput {
   caller: Caller;
   requestId: string;
-  endpoint: string;
+  endpoint: GenerationEndpoint;
   model?: string;
   input: string[];
   dimensions?: number;

@@ -11,10 +11,11 @@ import { toGenerateResponse } from './generation-response';
 import { LlmService } from './llm.service';
 import { ChatMessage } from '../providers/llm-provider';
 import { clientAbortSignal, httpHooks } from './sse-sinks';
+import type { GenerationEndpoint } from '../../common/generation-endpoints';
 
 function toInput(
   dto: GenerationFieldsDto & { messages?: GenerateDto['messages'] },
-  endpoint: string,
+  endpoint: GenerationEndpoint,
   caller: Caller,
   requestId: string,
   req: Request,

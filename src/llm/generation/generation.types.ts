@@ -2,6 +2,7 @@ import { Caller } from '../../common/caller';
 import { AppError } from '../../common/errors/app-error';
 import { ChatMessage, FinishReason, GenerateRequest, GeneratedChoice, Logprobs, StreamEvent, TokenUsage, ToolCall } from '../providers/llm-provider';
 import { ModelTarget } from '../routing/model-resolver.service';
+import type { GenerationEndpoint } from '../../common/generation-endpoints';
 
 /** Side effects the HTTP layer wants to know about; services stay free of req/res. */
 export interface GenerationHooks {
@@ -24,7 +25,7 @@ export interface GenerationInput {
   caller: Caller;
   requestId: string;
   /** the route, stored on the record */
-  endpoint: string;
+  endpoint: GenerationEndpoint;
   /** `provider/model`, a bare model name, or undefined (the template's or the default model) */
   model?: string;
   /** narrows a bare model name to one provider */
@@ -67,7 +68,7 @@ export interface TemplateUse {
 /** A generation ready to be routed: template rendered, models resolved and allowed. */
 export interface PreparedGeneration {
   caller: Caller;
-  endpoint: string;
+  endpoint: GenerationEndpoint;
   targets: ModelTarget[];
   /** what the caller asked for (`provider/model` of the first target) */
   requestedModel: string;

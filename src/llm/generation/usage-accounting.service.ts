@@ -11,6 +11,7 @@ import Decimal from 'decimal.js';
 import { ProviderError, TokenUsage } from '../providers/llm-provider';
 import { RoutingError } from '../routing/router.service';
 import { ModelTarget } from '../routing/model-resolver.service';
+import type { GenerationEndpoint } from '../../common/generation-endpoints';
 
 /** What one finished (or failed) call contributes to its usage record. */
 /** What a call knows when it is recorded: the log row's own fields (UsageRecord), plus what they are derived from. */
@@ -143,7 +144,7 @@ export class UsageAccountingService {
    * Cancelled, it is charged nothing: its input is not counted as seen.
    */
   async admitTarget(
-    call: { requestId: string; caller: Caller; endpoint: string; metadata?: Record<string, unknown> | null },
+    call: { requestId: string; caller: Caller; endpoint: GenerationEndpoint; metadata?: Record<string, unknown> | null },
     target: ModelTarget,
     estimatedInputTokens: number,
     maxCost: Decimal | null,

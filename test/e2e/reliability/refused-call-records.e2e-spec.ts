@@ -17,6 +17,8 @@ interface RefusedCase {
   status: number;
   code: string;
   field?: string;
+  /** the endpoint its record names, when not its path: the same as its successes' */
+  endpoint?: string;
 }
 
 const CASES: RefusedCase[] = [
@@ -48,6 +50,7 @@ const CASES: RefusedCase[] = [
     status: 400,
     code: 'validation_error',
     field: 'messages',
+    endpoint: '/v1/chat/completions',
   },
   {
     name: 'an invalid key on /openai/v1',
@@ -56,6 +59,17 @@ const CASES: RefusedCase[] = [
     body: { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] },
     status: 401,
     code: 'invalid_api_key',
+    endpoint: '/v1/chat/completions',
+  },
+  // the router takes any letter case and a trailing slash: so does the usage log
+  {
+    name: 'an invalid key on another spelling of the path',
+    path: '/V1/Messages/',
+    validKey: false,
+    body: { model: 'mock/echo', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] },
+    status: 401,
+    code: 'invalid_api_key',
+    endpoint: '/v1/messages',
   },
 ];
 
@@ -102,7 +116,8 @@ describe('refused client calls are recorded once, and refusals of what is no cal
     const { rows } = await db.query('SELECT endpoint, status, error_code, cost_usd, input_tokens, output_tokens FROM llm_generation_log WHERE id = $1', [
       requestId,
     ]);
-    expect(rows).toEqual([{ endpoint: c.path, status: 'rejected', error_code: c.code, cost_usd: expect.any(String), input_tokens: 0, output_tokens: 0 }]);
+    const endpoint = c.endpoint ?? c.path;
+    expect(rows).toEqual([{ endpoint, status: 'rejected', error_code: c.code, cost_usd: expect.any(String), input_tokens: 0, output_tokens: 0 }]);
     expect(new Decimal(rows[0].cost_usd as string).isZero()).toBe(true);
     expect(await loggedRows()).toBe(before + 1);
   });
@@ -110,6 +125,10 @@ describe('refused client calls are recorded once, and refusals of what is no cal
   // their successes are no call either: a refused one would show in reports as a refused call
   it.each([
     { name: 'a malformed token count', method: 'POST', path: '/v1/messages/count_tokens', body: '{"model":' },
+    { name: 'a token count with an invalid key', method: 'POST', path: '/v1/messages/count_tokens', body: '{"model":"mock/echo"}' },
+    { name: 'a model list with an invalid key', method: 'GET', path: '/v1/models' },
+    { name: 'a model lookup with an invalid key', method: 'GET', path: '/openai/v1/models/mock%2Fecho' },
+    { name: 'a stored response read with an invalid key', method: 'GET', path: '/v1/responses/resp_0123' },
     { name: 'a template render with an invalid key', method: 'POST', path: '/api/v1/prompts/greeting/render', body: '{}' },
     { name: 'a billing query with an invalid key', method: 'GET', path: '/api/v1/billing/usage?granularity=day' },
     { name: 'an unknown /v1 route', method: 'POST', path: '/v1/no-such-route', body: '{}' },
