@@ -93,7 +93,8 @@ export function syntheticRecord(random: () => number, clientIds: readonly string
     cachedInputTokens: 0,
     costUsd: reached ? cost.toFixed() : '0',
     priceUnknown: false,
-    latencyMs: reached ? 150 + Math.floor(random() * 3_000) : 1,
+    // a refusal is recorded with no time, as the gateway records it
+    latencyMs: reached ? 150 + Math.floor(random() * 3_000) : 0,
     ttftMs: null,
     status,
     errorCode: status === 'success' ? null : status === 'error' ? 'upstream_error' : status,

@@ -107,7 +107,9 @@ function totalsOf(rows: readonly Row[]): UsageTotalsDto {
     if (r.cost_usd !== null && r.cost_usd !== undefined) cost = cost.plus(String(r.cost_usd));
   }
   const { latency, ...counts } = t;
-  return { ...counts, cost_usd: cost.toFixed(), avg_latency_ms: t.requests ? Math.round(latency / t.requests) : 0 };
+  // a refused call reached no provider and took no time: averaged in, it made the answered calls look faster
+  const answered = t.requests - t.rejected;
+  return { ...counts, cost_usd: cost.toFixed(), avg_latency_ms: answered > 0 ? Math.round(latency / answered) : 0 };
 }
 
 /** Reports: every figure comes from the rollups, never from a scan of the log. */

@@ -2000,7 +2000,7 @@ export type TopSpendersResponseDto = {
 
 export type UsageItemDto = {
     /**
-     * mean latency in ms
+     * mean latency in ms of the calls answered (refused calls excluded); 0 without any
      */
     avg_latency_ms: number;
     bucket: string;
@@ -2046,7 +2046,7 @@ export type UsageResponseDto = {
 
 export type UsageTotalsDto = {
     /**
-     * mean latency in ms
+     * mean latency in ms of the calls answered (refused calls excluded); 0 without any
      */
     avg_latency_ms: number;
     /**

@@ -59,7 +59,7 @@ export class UsageTotalsDto {
   @ApiProperty() output_tokens!: number;
   @ApiProperty({ type: String, example: '0.00045', description: 'USD, decimal string' }) cost_usd!: string;
   @ApiProperty({ description: 'calls whose price was unknown (not in cost_usd)' }) price_unknown!: number;
-  @ApiProperty({ description: 'mean latency in ms' }) avg_latency_ms!: number;
+  @ApiProperty({ description: 'mean latency in ms of the calls answered (refused calls excluded); 0 without any' }) avg_latency_ms!: number;
 }
 
 export class UsageItemDto extends UsageTotalsDto {

@@ -53,6 +53,9 @@ describe('billing reports', () => {
     const report = await sut.usage({ clientId: client, from, to, granularity: 'month', groupBy: 'model' });
     expect(report.totals.requests).toBe(3_000);
     expect(report.totals.cost_usd).toBe(records.reduce((s, r) => s.plus(r.costUsd ?? 0), new Decimal(0)).toFixed());
+    // the mean over the calls answered: a refusal reached no provider
+    const answered = records.filter((r) => !['rate_limited', 'budget_exceeded', 'rejected'].includes(r.status));
+    expect(report.totals.avg_latency_ms).toBe(Math.round(answered.reduce((s, r) => s + r.latencyMs, 0) / answered.length));
     await expect(sut.usage({ clientId: client, from, to, granularity: 'hour' })).rejects.toMatchObject({
       code: 'validation_error',
       details: [{ field: 'granularity' }],
