@@ -130,4 +130,36 @@ run('the console in a German browser, in headless Chromium', () => {
     await row.getByText(euroStyleUsd('1000')).waitFor();
     expect(await row.getByText(euroStyleUsd('2000')).count()).toBe(1);
   });
+
+  it('takes amounts typed the German way, and refuses one that could be a thousand times another', async () => {
+    await navigate(page, 'API clients');
+    await page.getByRole('link', { name: 'storefront' }).click();
+    const form = page.getByRole('form', { name: 'Client settings' });
+    const budget = form.getByLabel('Budget (USD)');
+    expect(await budget.inputValue()).toBe('1234,5');
+
+    await budget.fill('2.500');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.locator('.field-error').filter({ hasText: '2.500 could be 2500 or 2,500' }).waitFor();
+    expect((await admin<{ monthly_budget_usd: string }>('GET', `/clients/${clientId}`)).monthly_budget_usd).toBe('1234.5');
+
+    await budget.fill('2500,75');
+    await form.getByLabel('Alert threshold').fill('0,8');
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('.toast').filter({ hasText: 'Client saved' }).waitFor();
+    expect(await admin<{ monthly_budget_usd: string; budget_alert_threshold: string }>('GET', `/clients/${clientId}`)).toMatchObject({
+      monthly_budget_usd: '2500.75',
+      budget_alert_threshold: '0.8',
+    });
+
+    await navigate(page, 'Providers');
+    await page.getByRole('button', { name: 'Edit price of mock/echo' }).click();
+    const price = page.getByRole('form', { name: 'Edit price' });
+    expect(await price.getByLabel('Input USD per 1M tokens').inputValue()).toBe('1000');
+    await price.getByLabel('Output USD per 1M tokens').fill('2,125');
+    await price.getByRole('button', { name: 'Save price' }).click();
+    await price.waitFor({ state: 'detached' });
+    const prices = await admin<{ items: { model: string; output_per_m: string }[] }>('GET', '/prices');
+    expect(prices.items.find((p) => p.model === 'mock/echo')?.output_per_m).toBe('2.125');
+  });
 });

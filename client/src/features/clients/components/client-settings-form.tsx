@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Field, FormError } from '../../../components/ui/field';
 import { formError } from '../../../lib/api';
-import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
+import { decimalSeparator, NOT_A_WHOLE_NUMBER, parseDecimalInput, parseWholeNumber, toDecimalInput } from '../../../lib/parse-number';
 import { notify } from '../../../components/ui/toaster';
 import { differs, useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useUpdateClient } from '../api/clients';
@@ -24,10 +24,10 @@ function settingsOf(client: ApiClientResponseDto) {
     is_active: client.is_active,
     rate_limit_rpm: client.rate_limit_rpm?.toString() ?? '',
     rate_limit_tpm: client.rate_limit_tpm?.toString() ?? '',
-    monthly_budget_usd: client.monthly_budget_usd ?? '',
+    monthly_budget_usd: toDecimalInput(client.monthly_budget_usd),
     budget_period: client.budget_period,
     budget_timezone: client.budget_timezone,
-    budget_alert_threshold: client.budget_alert_threshold ?? '',
+    budget_alert_threshold: toDecimalInput(client.budget_alert_threshold),
     allowed_providers: (client.allowed_providers ?? []).join(', '),
     allowed_models: (client.allowed_models ?? []).join(', '),
     fallback_models: (client.fallback_models ?? []).join(', '),
@@ -41,29 +41,37 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
   // a save re-keys the form with the saved client (key={updated_at}), unless it changed nothing the API keeps (", " for ","): then this says it is saved
   const [saved, setSaved] = useState(loaded);
   useUnsavedChanges(differs(form, loaded) && differs(form, saved));
-  const [typos, setTypos] = useState<string[]>([]);
+  // what the form itself finds wrong with a field, before anything is sent
+  const [typos, setTypos] = useState<Record<string, string>>({});
   const update = useUpdateClient(client.id);
   const err = formError(update.error);
-  const fe = (f: string) => (typos.includes(f) ? NOT_A_WHOLE_NUMBER : err?.fieldError(f));
+  const fe = (f: string) => typos[f] ?? err?.fieldError(f);
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const rpm = parseWholeNumber(form.rate_limit_rpm);
     const tpm = parseWholeNumber(form.rate_limit_tpm);
-    const typed = [rpm === undefined ? 'rate_limit_rpm' : '', tpm === undefined ? 'rate_limit_tpm' : ''].filter(Boolean);
-    setTypos(typed);
-    if (rpm === undefined || tpm === undefined) return;
+    const budget = parseDecimalInput(form.monthly_budget_usd);
+    const threshold = parseDecimalInput(form.budget_alert_threshold);
+    const found: Record<string, string> = {};
+    if (rpm === undefined) found.rate_limit_rpm = NOT_A_WHOLE_NUMBER;
+    if (tpm === undefined) found.rate_limit_tpm = NOT_A_WHOLE_NUMBER;
+    if ('problem' in budget) found.monthly_budget_usd = budget.problem;
+    if ('problem' in threshold) found.budget_alert_threshold = threshold.problem;
+    setTypos(found);
+    // what the server said of the last attempt no longer stands beside what is found now
+    if (rpm === undefined || tpm === undefined || 'problem' in budget || 'problem' in threshold) return update.reset();
     const body: ApiClientUpdateDto = {
       name: form.name.trim(),
       description: form.description.trim() || null,
       is_active: form.is_active,
       rate_limit_rpm: rpm,
       rate_limit_tpm: tpm,
-      monthly_budget_usd: form.monthly_budget_usd.trim() || null,
+      monthly_budget_usd: budget.value,
       budget_period: form.budget_period,
       budget_timezone: form.budget_timezone.trim() || 'UTC',
-      budget_alert_threshold: form.budget_alert_threshold.trim() || null,
+      budget_alert_threshold: threshold.value,
       allowed_providers: list(form.allowed_providers),
       allowed_models: list(form.allowed_models),
       fallback_models: list(form.fallback_models),
@@ -116,7 +124,7 @@ export function ClientSettingsForm({ client }: { client: ApiClientResponseDto })
           <Field label="Period time zone" error={fe('budget_timezone')}>
             <input className="input" value={form.budget_timezone} onChange={(e) => set('budget_timezone', e.target.value)} />
           </Field>
-          <Field label="Alert threshold" hint="Fraction above 0, at most 1, e.g. 0.8; empty: none" error={fe('budget_alert_threshold')}>
+          <Field label="Alert threshold" hint={`Fraction above 0, at most 1, e.g. 0${decimalSeparator()}8; empty: none`} error={fe('budget_alert_threshold')}>
             <input className="input" inputMode="decimal" value={form.budget_alert_threshold} onChange={(e) => set('budget_alert_threshold', e.target.value)} />
           </Field>
         </div>

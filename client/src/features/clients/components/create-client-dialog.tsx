@@ -5,7 +5,7 @@ import { Dialog } from '../../../components/ui/dialog';
 import { Field, FormError } from '../../../components/ui/field';
 import { formError, isSignInRequired } from '../../../lib/api';
 import { useOneAtATime } from '../../../lib/one-at-a-time';
-import { NOT_A_WHOLE_NUMBER, parseWholeNumber } from '../../../lib/parse-number';
+import { decimalSeparator, NOT_A_WHOLE_NUMBER, parseDecimalInput, parseWholeNumber } from '../../../lib/parse-number';
 import { useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useCreateClient } from '../api/clients';
 import { useCreateKey } from '../api/keys';
@@ -25,7 +25,8 @@ export function CreateClientDialog({
   const [description, setDescription] = useState('');
   const [budget, setBudget] = useState('');
   const [rpm, setRpm] = useState('');
-  const [rpmTypo, setRpmTypo] = useState(false);
+  // what the form itself finds wrong with a field, before anything is sent
+  const [typos, setTypos] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<ApiKeyCreatedResponseDto | null>(null);
   // set once the client exists: a retry after a failed key creates only the key (the name is taken by then)
   const [clientId, setClientId] = useState<string | null>(null);
@@ -43,14 +44,14 @@ export function CreateClientDialog({
           isSignInRequired(createKey.error) ? 'your session ended first. Sign in again, then create its key.' : createKey.error.message
         }`
       : undefined;
-  const fieldError = (f: string) => (f === 'rate_limit_rpm' && rpmTypo ? NOT_A_WHOLE_NUMBER : error?.fieldError(f));
+  const fieldError = (f: string) => typos[f] ?? error?.fieldError(f);
 
   const reset = () => {
     setName('');
     setDescription('');
     setBudget('');
     setRpm('');
-    setRpmTypo(false);
+    setTypos({});
     setCreated(null);
     setClientId(null);
     createClient.reset();
@@ -64,8 +65,13 @@ export function CreateClientDialog({
 
   const createClientAndKey = async () => {
     const rateLimitRpm = parseWholeNumber(rpm);
-    setRpmTypo(rateLimitRpm === undefined);
-    if (rateLimitRpm === undefined) return;
+    const budgetUsd = parseDecimalInput(budget);
+    setTypos({
+      ...(rateLimitRpm === undefined ? { rate_limit_rpm: NOT_A_WHOLE_NUMBER } : {}),
+      ...('problem' in budgetUsd ? { monthly_budget_usd: budgetUsd.problem } : {}),
+    });
+    // what the server said of the last attempt no longer stands beside what is found now
+    if (rateLimitRpm === undefined || 'problem' in budgetUsd) return createClient.reset();
     if (clientId) {
       const key = await createKey.mutateAsync({ clientId, body: { name: 'default' } }).catch(() => null);
       if (key) setCreated(key);
@@ -75,7 +81,7 @@ export function CreateClientDialog({
       .mutateAsync({
         name: name.trim(),
         ...(description.trim() ? { description: description.trim() } : {}),
-        ...(budget.trim() ? { monthly_budget_usd: budget.trim() } : {}),
+        ...(budgetUsd.value !== null ? { monthly_budget_usd: budgetUsd.value } : {}),
         ...(rateLimitRpm !== null ? { rate_limit_rpm: rateLimitRpm } : {}),
       })
       .catch(() => null);
@@ -114,7 +120,13 @@ export function CreateClientDialog({
           </Field>
           <div className="grid-2">
             <Field label="Monthly budget (USD)" error={fieldError('monthly_budget_usd')} hint="Empty: no budget">
-              <input className="input" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} placeholder="250.00" />
+              <input
+                className="input"
+                inputMode="decimal"
+                value={budget}
+                onChange={(e) => setBudget(e.target.value)}
+                placeholder={`250${decimalSeparator()}00`}
+              />
             </Field>
             <Field label="Requests per minute" error={fieldError('rate_limit_rpm')} hint="Empty: unlimited">
               <input className="input" inputMode="numeric" value={rpm} onChange={(e) => setRpm(e.target.value)} />

@@ -7,6 +7,7 @@ import { notify } from '../../../components/ui/toaster';
 import { DataTable } from '../../../components/ui/table';
 import { formError } from '../../../lib/api';
 import { formatMoney } from '../../../lib/format-money';
+import { parseDecimalInput, toDecimalInput } from '../../../lib/parse-number';
 import { differs, useUnsavedChanges } from '../../../lib/unsaved-changes';
 import { useUpdatePrices, type PriceChange } from '../api/providers';
 
@@ -95,11 +96,11 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
   // what the fields start from; the form closes once saved or cancelled
   const [loaded] = useState(() => ({
     name: model,
-    input: entry?.input_per_m ?? '',
-    output: entry?.output_per_m ?? '',
-    cached: entry?.cached_input_per_m ?? '',
-    write: entry?.cache_write_per_m ?? '',
-    write1h: entry?.cache_write_1h_per_m ?? '',
+    input: toDecimalInput(entry?.input_per_m),
+    output: toDecimalInput(entry?.output_per_m),
+    cached: toDecimalInput(entry?.cached_input_per_m),
+    write: toDecimalInput(entry?.cache_write_per_m),
+    write1h: toDecimalInput(entry?.cache_write_1h_per_m),
   }));
   const [name, setName] = useState(loaded.name);
   const [input, setInput] = useState(loaded.input);
@@ -112,16 +113,31 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
   const err = formError(update.error);
   const details = err?.details ?? [];
   // prices.<model>.<rate> names a rate; prices.<model> alone names the model (an empty or malformed name)
-  const fe = (f: string) => details.find((d) => (f === 'model' ? !RATES.some((r) => d.field.endsWith(`.${r}`)) : d.field.endsWith(`.${f}`)))?.message;
+  // what the form itself finds wrong with a rate, before anything is sent
+  const [typos, setTypos] = useState<Record<string, string>>({});
+  const fromServer = (f: string) => details.find((d) => (f === 'model' ? !RATES.some((r) => d.field.endsWith(`.${r}`)) : d.field.endsWith(`.${f}`)))?.message;
+  const fe = (f: string) => typos[f] ?? fromServer(f);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    // a rate left empty is omitted: the server bills it by its fallback (shown as each field's hint)
+    const typed = { input_per_m: input, output_per_m: output, cached_input_per_m: cached, cache_write_per_m: write, cache_write_1h_per_m: write1h };
+    const rates: Record<string, string | null> = {};
+    const found: Record<string, string> = {};
+    for (const [rate, text] of Object.entries(typed)) {
+      const parsed = parseDecimalInput(text);
+      if ('problem' in parsed) found[rate] = parsed.problem;
+      else rates[rate] = parsed.value;
+    }
+    setTypos(found);
+    // what the server said of the last attempt no longer stands beside what is found now
+    if (Object.keys(found).length > 0) return update.reset();
+    // a rate left empty is omitted: the server bills it by its fallback (shown as each field's hint); the
+    // input and output rates are required, and an empty one is sent for the server to name
     const change: PriceChange = {
-      input_per_m: input.trim(),
-      output_per_m: output.trim(),
-      ...(cached.trim() ? { cached_input_per_m: cached.trim() } : {}),
-      ...(write.trim() ? { cache_write_per_m: write.trim() } : {}),
-      ...(write1h.trim() ? { cache_write_1h_per_m: write1h.trim() } : {}),
+      input_per_m: rates.input_per_m ?? '',
+      output_per_m: rates.output_per_m ?? '',
+      ...(rates.cached_input_per_m ? { cached_input_per_m: rates.cached_input_per_m } : {}),
+      ...(rates.cache_write_per_m ? { cache_write_per_m: rates.cache_write_per_m } : {}),
+      ...(rates.cache_write_1h_per_m ? { cache_write_1h_per_m: rates.cache_write_1h_per_m } : {}),
     };
     update.mutate({ [name.trim()]: change }, { onSuccess: () => (notify(`${name.trim()}: price saved; the next call is priced with it`), onDone()) });
   };
