@@ -112,9 +112,9 @@ function PriceForm({ model, entry, onDone }: { model: string; entry?: PriceEntry
   const update = useUpdatePrices();
   const err = formError(update.error);
   const details = err?.details ?? [];
-  // prices.<model>.<rate> names a rate; prices.<model> alone names the model (an empty or malformed name)
   // what the form itself finds wrong with a rate, before anything is sent
   const [typos, setTypos] = useState<Record<string, string>>({});
+  // prices.<model>.<rate> names a rate; prices.<model> alone names the model (an empty or malformed name)
   const fromServer = (f: string) => details.find((d) => (f === 'model' ? !RATES.some((r) => d.field.endsWith(`.${r}`)) : d.field.endsWith(`.${f}`)))?.message;
   const fe = (f: string) => typos[f] ?? fromServer(f);
   const submit = (event: FormEvent) => {
