@@ -154,27 +154,46 @@ function parseCustomProviders(reader: EnvReader): CustomProviderConfig[] {
   }
   const result: CustomProviderConfig[] = [];
   parsed.forEach((entry: unknown, i: number) => {
-    const item = (entry ?? {}) as Record<string, unknown>;
-    const name = item.name;
-    if (typeof name !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(name)) {
-      return problem(`[${i}].name: expected a lowercase name (letters, digits, - and _), got ${JSON.stringify(name)}`);
-    }
-    if (BUILTIN_PROVIDER_NAMES.has(name)) return problem(`[${i}].name: "${name}" is a built-in provider`);
-    const baseUrl = item.base_url;
-    if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
-      return problem(`[${i}].base_url: expected an http(s) URL ending in /v1, got ${JSON.stringify(baseUrl)}`);
-    }
-    if (new URL(baseUrl).username || new URL(baseUrl).password) {
-      return problem(`[${i}].base_url: must not contain credentials (user:password@); give the key as api_key`);
-    }
-    const models = item.models ?? [];
-    if (!Array.isArray(models) || models.some((m) => typeof m !== 'string')) {
-      return problem(`[${i}].models: expected an array of model names`);
-    }
-    const apiKey = typeof item.api_key === 'string' ? item.api_key : undefined;
-    result.push({ name, baseUrl: baseUrl.replace(/\/+$/, ''), apiKey, models: models as string[] });
+    const outcome = readCustomProvider(entry, result);
+    if (typeof outcome === 'string') problem(`[${i}]${outcome}`);
+    else result.push(outcome);
   });
   return result;
+}
+
+const CUSTOM_PROVIDER_FIELDS = ['name', 'base_url', 'api_key', 'models'];
+
+/** One CUSTOM_PROVIDERS entry, or what is wrong with it (after its `[i]`). Nothing is ignored: a misspelt api_key would send calls without a key. */
+function readCustomProvider(entry: unknown, earlier: readonly CustomProviderConfig[]): CustomProviderConfig | string {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return `: expected an object {name, base_url, api_key?, models?}, got ${JSON.stringify(entry)}`;
+  }
+  const item = entry as Record<string, unknown>;
+  const unknown = Object.keys(item).find((field) => !CUSTOM_PROVIDER_FIELDS.includes(field));
+  if (unknown !== undefined) return `.${unknown}: unknown field (the fields are ${CUSTOM_PROVIDER_FIELDS.join(', ')})`;
+  const name = item.name;
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(name)) {
+    return `.name: expected a lowercase name (letters, digits, - and _), got ${JSON.stringify(name)}`;
+  }
+  if (BUILTIN_PROVIDER_NAMES.has(name)) return `.name: "${name}" is a built-in provider`;
+  if (earlier.some((other) => other.name === name)) return `.name: "${name}" is given twice; each custom provider needs its own name`;
+  const baseUrl = item.base_url;
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
+    return `.base_url: expected an http(s) URL ending in /v1, got ${JSON.stringify(baseUrl)}`;
+  }
+  if (new URL(baseUrl).username || new URL(baseUrl).password) {
+    return '.base_url: must not contain credentials (user:password@); give the key as api_key';
+  }
+  const apiKey = item.api_key;
+  // the value is not repeated: it is meant to be a secret
+  if (apiKey !== undefined && typeof apiKey !== 'string') {
+    return `.api_key: expected the provider's key as a string, got a ${Array.isArray(apiKey) ? 'list' : typeof apiKey}`;
+  }
+  const models = item.models ?? [];
+  if (!Array.isArray(models) || models.some((m) => typeof m !== 'string' || m.trim() === '')) {
+    return `.models: expected an array of model names, got ${JSON.stringify(models)}`;
+  }
+  return { name, baseUrl: baseUrl.replace(/\/+$/, ''), apiKey, models: models as string[] };
 }
 
 function builtinProviderEnv(reader: EnvReader): Record<EnvProviderId, BuiltinProviderEnv> {
