@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { parsePriceOverrides } from '../llm/pricing/pricing.service';
-import { BUILTIN_PROVIDER_NAMES, BUILTIN_PROVIDERS, EnvProviderId } from '../llm/providers/builtin-providers';
+import { parsePriceOverrides, PriceOverrides } from '../llm/pricing/pricing.service';
+import { BUILTIN_PROVIDER_NAMES, BUILTIN_PROVIDERS, canonicalProviderName, EnvProviderId } from '../llm/providers/builtin-providers';
 
 /**
  * The environment, parsed and validated once at start. A bad value stops the
@@ -261,6 +261,21 @@ function parseCorsOrigins(r: EnvReader): string[] {
   return entries;
 }
 
+/**
+ * A price is looked up by the provider's own id, so one under an alias (`claude/…`), in capitals or for a
+ * provider this instance does not have would never apply: every call of that model would go unpriced unsaid.
+ */
+function unknownPriceProviders(overrides: PriceOverrides, custom: readonly CustomProviderConfig[]): string[] {
+  const ids = [...BUILTIN_PROVIDERS.map((d) => d.id), ...custom.map((c) => c.name)];
+  return Object.keys(overrides).flatMap((key) => {
+    const provider = key.slice(0, key.indexOf('/'));
+    if (ids.includes(provider)) return [];
+    const canonical = canonicalProviderName(provider);
+    const fix = ids.includes(canonical) ? `write "${canonical}${key.slice(provider.length)}"` : `the providers are ${ids.join(', ')}`;
+    return [`PRICE_OVERRIDES: "${key}" names no provider of this instance (${fix})`];
+  });
+}
+
 export function parseEnv(env: Env): AppConfig {
   const r = new EnvReader(env);
   const config: AppConfig = {
@@ -296,7 +311,7 @@ export function parseEnv(env: Env): AppConfig {
   };
   if (config.priceOverrides !== undefined) {
     try {
-      parsePriceOverrides(config.priceOverrides);
+      r.problems.push(...unknownPriceProviders(parsePriceOverrides(config.priceOverrides), config.providers.custom));
     } catch (error) {
       r.problems.push(`PRICE_OVERRIDES: ${(error as Error).message}; expected JSON like {"openai/gpt-4o":{"input_per_m":"2.5","output_per_m":"10"}}`);
     }

@@ -112,6 +112,21 @@ describe('parseEnv', () => {
     expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"ollama","base_url":"http://127.0.0.1:11434/v1","models":["llama3.2"],"api_key":""}]' })).toEqual([]);
   });
 
+  it('refuses a PRICE_OVERRIDES entry whose provider the instance does not have, as its price would never apply', () => {
+    const price = { input_per_m: '1', output_per_m: '2' };
+    const overrides = (keys: string[]) => JSON.stringify(Object.fromEntries(keys.map((k) => [k, price])));
+    expect(problemsOf({ PRICE_OVERRIDES: overrides(['opneai/gpt-4o', 'claude/claude-haiku-4-5', 'OpenAI/gpt-4o']) })).toEqual([
+      'PRICE_OVERRIDES: "opneai/gpt-4o" names no provider of this instance (the providers are anthropic, openai, groq, mock)',
+      'PRICE_OVERRIDES: "claude/claude-haiku-4-5" names no provider of this instance (write "anthropic/claude-haiku-4-5")',
+      'PRICE_OVERRIDES: "OpenAI/gpt-4o" names no provider of this instance (write "openai/gpt-4o")',
+    ]);
+    const custom = '[{"name":"ollama","base_url":"http://127.0.0.1:11434/v1"}]';
+    expect(problemsOf({ PRICE_OVERRIDES: overrides(['openai/gpt-4o', 'groq/qwen/qwen3-32b', 'ollama/llama3.2']), CUSTOM_PROVIDERS: custom })).toEqual([]);
+    expect(problemsOf({ PRICE_OVERRIDES: overrides(['ollama/llama3.2']) })).toEqual([
+      'PRICE_OVERRIDES: "ollama/llama3.2" names no provider of this instance (the providers are anthropic, openai, groq, mock)',
+    ]);
+  });
+
   it('refuses provider base URLs with credentials in them, naming the variable', () => {
     expect(problemsOf({ OPENAI_BASE_URL: 'https://me:sk-secret@proxy.example.com/v1' })).toEqual([
       expect.stringMatching(/^OPENAI_BASE_URL: must not contain credentials/),
