@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { parsePriceOverrides } from '../llm/pricing/pricing.service';
-import { BUILTIN_PROVIDER_NAMES, BUILTIN_PROVIDERS, EnvProviderId } from '../llm/providers/builtin-providers';
+import { parsePriceOverrides, PriceOverrides } from '../llm/pricing/pricing.service';
+import { BUILTIN_PROVIDER_NAMES, BUILTIN_PROVIDERS, canonicalProviderName, EnvProviderId } from '../llm/providers/builtin-providers';
 
 /**
  * The environment, parsed and validated once at start. A bad value stops the
@@ -154,27 +154,46 @@ function parseCustomProviders(reader: EnvReader): CustomProviderConfig[] {
   }
   const result: CustomProviderConfig[] = [];
   parsed.forEach((entry: unknown, i: number) => {
-    const item = (entry ?? {}) as Record<string, unknown>;
-    const name = item.name;
-    if (typeof name !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(name)) {
-      return problem(`[${i}].name: expected a lowercase name (letters, digits, - and _), got ${JSON.stringify(name)}`);
-    }
-    if (BUILTIN_PROVIDER_NAMES.has(name)) return problem(`[${i}].name: "${name}" is a built-in provider`);
-    const baseUrl = item.base_url;
-    if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
-      return problem(`[${i}].base_url: expected an http(s) URL ending in /v1, got ${JSON.stringify(baseUrl)}`);
-    }
-    if (new URL(baseUrl).username || new URL(baseUrl).password) {
-      return problem(`[${i}].base_url: must not contain credentials (user:password@); give the key as api_key`);
-    }
-    const models = item.models ?? [];
-    if (!Array.isArray(models) || models.some((m) => typeof m !== 'string')) {
-      return problem(`[${i}].models: expected an array of model names`);
-    }
-    const apiKey = typeof item.api_key === 'string' ? item.api_key : undefined;
-    result.push({ name, baseUrl: baseUrl.replace(/\/+$/, ''), apiKey, models: models as string[] });
+    const outcome = readCustomProvider(entry, result);
+    if (typeof outcome === 'string') problem(`[${i}]${outcome}`);
+    else result.push(outcome);
   });
   return result;
+}
+
+const CUSTOM_PROVIDER_FIELDS = ['name', 'base_url', 'api_key', 'models'];
+
+/** One CUSTOM_PROVIDERS entry, or what is wrong with it (after its `[i]`). Nothing is ignored: a misspelt api_key would send calls without a key. */
+function readCustomProvider(entry: unknown, earlier: readonly CustomProviderConfig[]): CustomProviderConfig | string {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return `: expected an object {name, base_url, api_key?, models?}, got ${JSON.stringify(entry)}`;
+  }
+  const item = entry as Record<string, unknown>;
+  const unknown = Object.keys(item).find((field) => !CUSTOM_PROVIDER_FIELDS.includes(field));
+  if (unknown !== undefined) return `.${unknown}: unknown field (the fields are ${CUSTOM_PROVIDER_FIELDS.join(', ')})`;
+  const name = item.name;
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(name)) {
+    return `.name: expected a lowercase name (letters, digits, - and _), got ${JSON.stringify(name)}`;
+  }
+  if (BUILTIN_PROVIDER_NAMES.has(name)) return `.name: "${name}" is a built-in provider`;
+  if (earlier.some((other) => other.name === name)) return `.name: "${name}" is given twice; each custom provider needs its own name`;
+  const baseUrl = item.base_url;
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
+    return `.base_url: expected an http(s) URL ending in /v1, got ${JSON.stringify(baseUrl)}`;
+  }
+  if (new URL(baseUrl).username || new URL(baseUrl).password) {
+    return '.base_url: must not contain credentials (user:password@); give the key as api_key';
+  }
+  const apiKey = item.api_key;
+  // the value is not repeated: it is meant to be a secret
+  if (apiKey !== undefined && typeof apiKey !== 'string') {
+    return `.api_key: expected the provider's key as a string, got a ${Array.isArray(apiKey) ? 'list' : typeof apiKey}`;
+  }
+  const models = item.models ?? [];
+  if (!Array.isArray(models) || models.some((m) => typeof m !== 'string' || m.trim() === '')) {
+    return `.models: expected an array of model names, got ${JSON.stringify(models)}`;
+  }
+  return { name, baseUrl: baseUrl.replace(/\/+$/, ''), apiKey, models: models as string[] };
 }
 
 function builtinProviderEnv(reader: EnvReader): Record<EnvProviderId, BuiltinProviderEnv> {
@@ -242,6 +261,21 @@ function parseCorsOrigins(r: EnvReader): string[] {
   return entries;
 }
 
+/**
+ * A price is looked up by the provider's own id, so one under an alias (`claude/…`), in capitals or for a
+ * provider this instance does not have would never apply: every call of that model would go unpriced unsaid.
+ */
+function unknownPriceProviders(overrides: PriceOverrides, custom: readonly CustomProviderConfig[]): string[] {
+  const ids = [...BUILTIN_PROVIDERS.map((d) => d.id), ...custom.map((c) => c.name)];
+  return Object.keys(overrides).flatMap((key) => {
+    const provider = key.slice(0, key.indexOf('/'));
+    if (ids.includes(provider)) return [];
+    const canonical = canonicalProviderName(provider);
+    const fix = ids.includes(canonical) ? `write "${canonical}${key.slice(provider.length)}"` : `the providers are ${ids.join(', ')}`;
+    return [`PRICE_OVERRIDES: "${key}" names no provider of this instance (${fix})`];
+  });
+}
+
 export function parseEnv(env: Env): AppConfig {
   const r = new EnvReader(env);
   const config: AppConfig = {
@@ -277,7 +311,7 @@ export function parseEnv(env: Env): AppConfig {
   };
   if (config.priceOverrides !== undefined) {
     try {
-      parsePriceOverrides(config.priceOverrides);
+      r.problems.push(...unknownPriceProviders(parsePriceOverrides(config.priceOverrides), config.providers.custom));
     } catch (error) {
       r.problems.push(`PRICE_OVERRIDES: ${(error as Error).message}; expected JSON like {"openai/gpt-4o":{"input_per_m":"2.5","output_per_m":"10"}}`);
     }

@@ -94,6 +94,39 @@ describe('parseEnv', () => {
     expect(problemsOf({ CUSTOM_PROVIDERS: 'ollama' })[0]).toMatch(/^CUSTOM_PROVIDERS: expected a JSON array/);
   });
 
+  it('ignores nothing in CUSTOM_PROVIDERS: a misspelt field, a second entry of one name or a key that is not text stops the start', () => {
+    // each used to be accepted: calls went out without the key, or to whichever entry won
+    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"ollama","base_url":"http://x/v1","apikey":"sk-1"}]' })).toEqual([
+      'CUSTOM_PROVIDERS: [0].apikey: unknown field (the fields are name, base_url, api_key, models)',
+    ]);
+    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"vllm","base_url":"http://x/v1"},{"name":"vllm","base_url":"http://y/v1"}]' })).toEqual([
+      'CUSTOM_PROVIDERS: [1].name: "vllm" is given twice; each custom provider needs its own name',
+    ]);
+    const [keyProblem] = problemsOf({ CUSTOM_PROVIDERS: '[{"name":"vllm","base_url":"http://x/v1","api_key":123456789}]' });
+    expect(keyProblem).toBe("CUSTOM_PROVIDERS: [0].api_key: expected the provider's key as a string, got a number");
+    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"vllm","base_url":"http://x/v1","models":["llama",""]}]' })).toEqual([
+      'CUSTOM_PROVIDERS: [0].models: expected an array of model names, got ["llama",""]',
+    ]);
+    expect(problemsOf({ CUSTOM_PROVIDERS: '["vllm"]' })).toEqual(['CUSTOM_PROVIDERS: [0]: expected an object {name, base_url, api_key?, models?}, got "vllm"']);
+    // what .env.example shows, an empty api_key included, is fine
+    expect(problemsOf({ CUSTOM_PROVIDERS: '[{"name":"ollama","base_url":"http://127.0.0.1:11434/v1","models":["llama3.2"],"api_key":""}]' })).toEqual([]);
+  });
+
+  it('refuses a PRICE_OVERRIDES entry whose provider the instance does not have, as its price would never apply', () => {
+    const price = { input_per_m: '1', output_per_m: '2' };
+    const overrides = (keys: string[]) => JSON.stringify(Object.fromEntries(keys.map((k) => [k, price])));
+    expect(problemsOf({ PRICE_OVERRIDES: overrides(['opneai/gpt-4o', 'claude/claude-haiku-4-5', 'OpenAI/gpt-4o']) })).toEqual([
+      'PRICE_OVERRIDES: "opneai/gpt-4o" names no provider of this instance (the providers are anthropic, openai, groq, mock)',
+      'PRICE_OVERRIDES: "claude/claude-haiku-4-5" names no provider of this instance (write "anthropic/claude-haiku-4-5")',
+      'PRICE_OVERRIDES: "OpenAI/gpt-4o" names no provider of this instance (write "openai/gpt-4o")',
+    ]);
+    const custom = '[{"name":"ollama","base_url":"http://127.0.0.1:11434/v1"}]';
+    expect(problemsOf({ PRICE_OVERRIDES: overrides(['openai/gpt-4o', 'groq/qwen/qwen3-32b', 'ollama/llama3.2']), CUSTOM_PROVIDERS: custom })).toEqual([]);
+    expect(problemsOf({ PRICE_OVERRIDES: overrides(['ollama/llama3.2']) })).toEqual([
+      'PRICE_OVERRIDES: "ollama/llama3.2" names no provider of this instance (the providers are anthropic, openai, groq, mock)',
+    ]);
+  });
+
   it('refuses provider base URLs with credentials in them, naming the variable', () => {
     expect(problemsOf({ OPENAI_BASE_URL: 'https://me:sk-secret@proxy.example.com/v1' })).toEqual([
       expect.stringMatching(/^OPENAI_BASE_URL: must not contain credentials/),
