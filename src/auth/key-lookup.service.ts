@@ -142,6 +142,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
       apiKeyId: row.keyId,
       rateLimitRpm: narrowLimit(row.clientRpm, row.keyRpm),
       rateLimitTpm: narrowLimit(row.clientTpm, row.keyTpm),
+      ...narrowedLimits(row),
       allowedProviders: row.allowedProviders,
       allowedModels: this.access.intersectAllowLists(row.allowedModels, row.keyAllowedModels),
       fallbackModels: row.fallbackModels,
@@ -153,6 +154,17 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     for (const [id, entry] of this.cache) if (entry.until <= now) this.cache.delete(id);
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
   }
+}
+
+/** A key limit at or above its client's adds nothing: only a narrower one gets a bucket of its own. */
+function narrower(client: number | null, key: number | null): number | null {
+  return key !== null && (client === null || key < client) ? key : null;
+}
+
+function narrowedLimits(row: KeyWithClient): Pick<Caller, 'narrowedLimits'> {
+  const key = { rpm: narrower(row.clientRpm, row.keyRpm), tpm: narrower(row.clientTpm, row.keyTpm) };
+  if (key.rpm === null && key.tpm === null) return {};
+  return { narrowedLimits: { client: { rpm: row.clientRpm, tpm: row.clientTpm }, key } };
 }
 
 function policyOf(row: KeyWithClient): ClientBudgetPolicy {

@@ -137,6 +137,28 @@ describe('access control over HTTP', () => {
     expect(live).toEqual([answers.find((a) => a.status === 201)!.body.id]);
   });
 
+  it("gives a key narrowed below its client's RPM a limit of its own: its calls leave the client's other keys the rest", async () => {
+    const { id, key: wide } = await newClient({ rate_limit_rpm: 4 });
+    const narrow = await request(t.url).post(`/api/admin/clients/${id}/keys`).set(admin()).send({ name: 'narrow', rate_limit_rpm: 1 }).expect(201);
+    const chat = (key: string) =>
+      request(t.url)
+        .post('/v1/chat/completions')
+        .set('Authorization', `Bearer ${key}`)
+        .send({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
+    expect((await chat(narrow.body.key)).status).toBe(200);
+    const keyLimit = await chat(narrow.body.key);
+    expect(keyLimit.status).toBe(429);
+    expect(keyLimit.body.error.message).toContain("Rate limit of 1 requests per minute (this API key's own) reached");
+    expect(Number(keyLimit.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // the client's 4 per minute: one went to the narrow key, three are left for the other key (the narrow key's used to take them all)
+    const wideStatuses = [];
+    for (let i = 0; i < 3; i++) wideStatuses.push((await chat(wide)).status);
+    expect(wideStatuses).toEqual([200, 200, 200]);
+    const clientLimit = await chat(wide);
+    expect(clientLimit.status).toBe(429);
+    expect(clientLimit.body.error.message).toContain('Rate limit of 4 requests per minute reached');
+  });
+
   it('never lets an API key open an admin route, nor the admin token a client route', async () => {
     const { key } = await newClient();
     await request(t.url).get('/api/admin/clients').set('Authorization', `Bearer ${key}`).expect(401);
