@@ -32,7 +32,10 @@ export class SessionAdminController {
     description:
       'Exchanges the admin token for an HttpOnly session cookie (`llmhub_session`, SameSite=Strict, Secure over HTTPS). Repeated wrong tokens are slowed down.',
   })
-  @ApiErrors({ unauthorized: 'the token is wrong' })
+  @ApiErrors({
+    unauthorized: 'the token is wrong',
+    rate_limited: 'too many attempts of this address wait their turn after repeated wrong tokens (this one unchecked); Retry-After says when to try again',
+  })
   async createAdminSession(
     @Body() dto: AdminSessionCreateDto,
     @Req() req: Request,
