@@ -159,6 +159,26 @@ describe('access control over HTTP', () => {
     expect(clientLimit.body.error.message).toContain('Rate limit of 4 requests per minute reached');
   });
 
+  it('answers 404 not_found for an unknown id and 422 naming the parameter for a malformed one, on every admin route taking an id', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const routes: Array<[string, (id: string) => request.Test, string]> = [
+      ['get client', (id) => request(t.url).get(`/api/admin/clients/${id}`), 'id'],
+      ['update client', (id) => request(t.url).patch(`/api/admin/clients/${id}`).send({ description: 'x' }), 'id'],
+      ['delete client', (id) => request(t.url).delete(`/api/admin/clients/${id}`), 'id'],
+      ['list keys', (id) => request(t.url).get(`/api/admin/clients/${id}/keys`), 'id'],
+      ['create key', (id) => request(t.url).post(`/api/admin/clients/${id}/keys`).send({}), 'id'],
+      ['rotate key', (id) => request(t.url).post(`/api/admin/keys/${id}/rotate`).send({}), 'id'],
+      ['revoke key', (id) => request(t.url).delete(`/api/admin/keys/${id}`), 'id'],
+      ['get log record', (id) => request(t.url).get(`/api/admin/logs/${id}`), 'request_id'],
+    ];
+    for (const [name, send, field] of routes) {
+      const missing = await send(unknown).set(admin());
+      expect({ name, status: missing.status, code: missing.body.error?.code }).toEqual({ name, status: 404, code: 'not_found' });
+      const malformed = await send('not-an-id').set(admin());
+      expect({ name, status: malformed.status, field: malformed.body.error?.details[0]?.field }).toEqual({ name, status: 422, field });
+    }
+  });
+
   it('never lets an API key open an admin route, nor the admin token a client route', async () => {
     const { key } = await newClient();
     await request(t.url).get('/api/admin/clients').set('Authorization', `Bearer ${key}`).expect(401);
