@@ -83,6 +83,26 @@ describe('access control over HTTP', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('refuses an expired key with 401 invalid_api_key saying it has expired, and lists it as expired', async () => {
+    const { id } = await newClient();
+    const created = await request(t.url)
+      .post(`/api/admin/clients/${id}/keys`)
+      .set(admin())
+      .send({ expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .expect(201);
+    const pg = new Client({ connectionString: t.db.url });
+    await pg.connect();
+    try {
+      await pg.query(`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = $1`, [created.body.id]);
+    } finally {
+      await pg.end();
+    }
+    const res = await request(t.url).get('/api/v1/me').set('X-API-Key', created.body.key).expect(401);
+    expect(res.body.error).toMatchObject({ code: 'invalid_api_key', message: 'The API key has expired' });
+    const keys = await request(t.url).get(`/api/admin/clients/${id}/keys`).set(admin()).expect(200);
+    expect(keys.body.items.find((k: { id: string }) => k.id === created.body.id).status).toBe('expired');
+  });
+
   it('refuses a deactivated client with 403 client_inactive', async () => {
     const { id, key } = await newClient();
     await request(t.url).patch(`/api/admin/clients/${id}`).set(admin()).send({ is_active: false }).expect(200);
