@@ -6,6 +6,7 @@ import { GenerationLogService } from '../billing/generation-logs.service';
 import { AdminAuth } from '../common/auth.decorators';
 import { PROVIDER_NAMES, ProviderNames } from '../auth/provider-names';
 import { canonicalProviderFilters } from './provider-filter';
+import { UuidParamPipe } from './uuid-param.pipe';
 
 @ApiTags('admin-logs')
 @AdminAuth()
@@ -43,7 +44,7 @@ export class LogsAdminController {
   @ApiNotFoundResponse({ description: 'unknown request id' })
   @ApiOperation({ summary: 'Get a generation record', description: 'One call’s record by its request id: tokens, exact cost, timing, status and error.' })
   @ApiErrors({ not_found: 'no record with this request id' })
-  getGenerationLog(@Param('request_id') requestId: string): Promise<GenerationLogResponseDto> {
+  getGenerationLog(@Param('request_id', new UuidParamPipe('request_id')) requestId: string): Promise<GenerationLogResponseDto> {
     return this.logs.get(requestId);
   }
 }

@@ -1,10 +1,13 @@
-import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ApiErrors } from '../common/openapi/api-errors.decorator';
 import type { Request, Response } from 'express';
 import { firstHeaderValue } from '../common/http/header-value';
 import { AdminAuthService, SESSION_COOKIE } from '../auth/admin-auth.service';
-import { clientIp, cookieValue } from '../auth/auth.guard';
+import { clientIp, cookieValue, crossOriginWrite } from '../auth/auth.guard';
+import { AppError } from '../common/errors/app-error';
+import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../config/env.schema';
 import { AdminSessionCreateDto, AdminSessionResponseDto } from '../auth/dto/admin-session.dto';
 
 function isHttps(req: Request): boolean {
@@ -21,7 +24,10 @@ function sessionCookie(req: Request, value: string, maxAgeS: number): string {
 @ApiTags('admin-session')
 @Controller('api/admin/session')
 export class SessionAdminController {
-  constructor(private readonly admin: AdminAuthService) {}
+  constructor(
+    private readonly admin: AdminAuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: AdminSessionResponseDto, description: `Sets the ${SESSION_COOKIE} cookie (HttpOnly, SameSite=Strict, Secure over HTTPS)` })
@@ -32,7 +38,10 @@ export class SessionAdminController {
     description:
       'Exchanges the admin token for an HttpOnly session cookie (`llmhub_session`, SameSite=Strict, Secure over HTTPS). Repeated wrong tokens are slowed down.',
   })
-  @ApiErrors({ unauthorized: 'the token is wrong' })
+  @ApiErrors({
+    unauthorized: 'the token is wrong',
+    rate_limited: 'too many attempts of this address wait their turn after repeated wrong tokens (this one unchecked); Retry-After says when to try again',
+  })
   async createAdminSession(
     @Body() dto: AdminSessionCreateDto,
     @Req() req: Request,
@@ -47,9 +56,19 @@ export class SessionAdminController {
   @Delete()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Logged out: the session is ended and the cookie cleared' })
-  @ApiOperation({ summary: 'Log out of the console', description: 'Ends the session and clears the cookie. Answers 204 whether or not a session was open.' })
+  @ApiOperation({
+    summary: 'Log out of the console',
+    description:
+      'Ends the session and clears the cookie. Answers 204 whether or not a session was open; 403 when a page of another origin ' +
+      '(not this server, not in CORS_ORIGINS) sends it with the cookie.',
+  })
+  @ApiErrors({ forbidden: 'a page of another origin (not this server, not in CORS_ORIGINS) tried to end the console session' })
   async deleteAdminSession(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const session = cookieValue(req, SESSION_COOKIE);
+    // the cookie reaches here from any page of the same site (a sibling subdomain): such a page may not sign the operator out
+    if (session && crossOriginWrite(req, this.config.corsOrigins)) {
+      throw new AppError('forbidden', 'A console session cannot be ended from a page of another origin (not this server, not in CORS_ORIGINS)');
+    }
     if (session) await this.admin.endSession(session);
     res.setHeader('Set-Cookie', sessionCookie(req, '', 0));
   }

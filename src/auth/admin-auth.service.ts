@@ -78,7 +78,10 @@ export class AdminAuthService implements OnApplicationBootstrap {
     return stored !== null && hashesEqual(hash, stored);
   }
 
-  /** Checks a token in its address's turn, slowing down an IP that keeps guessing; throws 401 unauthorized. */
+  /**
+   * Checks a token in its address's turn, slowing down an IP that keeps guessing; throws 401 unauthorized, or 429
+   * rate_limited when too many attempts of the address already wait (the token was not checked: it may be right).
+   */
   async assertAdminToken(token: string | undefined, ip: string): Promise<void> {
     const valid = await this.throttle.inTurn(ip, async () => {
       const ok = token !== undefined && token !== '' && (await this.isAdminToken(token));
@@ -86,6 +89,15 @@ export class AdminAuthService implements OnApplicationBootstrap {
       else this.throttle.failed(ip);
       return ok;
     });
+    if (valid === undefined) {
+      const retryAfterS = Math.max(1, Math.ceil(this.throttle.delayMs(ip) / 1000));
+      throw new AppError(
+        'rate_limited',
+        `Too many admin token attempts from this address are waiting after repeated wrong tokens; this one was not checked: retry after ${retryAfterS} s`,
+        [],
+        retryAfterS,
+      );
+    }
     if (!valid) throw new AppError('unauthorized', 'Invalid admin token');
   }
 

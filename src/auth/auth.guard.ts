@@ -82,7 +82,7 @@ export async function authenticateClient(keys: KeyLookupService, req: Pick<Reque
   if (ambiguity) throw new AppError('invalid_api_key', ambiguity);
   const verdict = await keys.verify(key);
   if (verdict.status === 'invalid') {
-    const why = verdict.reason === 'unknown' ? 'is not a valid LLMHub API key' : `has been ${verdict.reason === 'revoked' ? 'revoked' : 'expired'}`;
+    const why = verdict.reason === 'unknown' ? 'is not a valid LLMHub API key' : verdict.reason === 'revoked' ? 'has been revoked' : 'has expired';
     throw new AppError('invalid_api_key', `The API key ${why}`);
   }
   // set before refusing, so the rejection is recorded against the client

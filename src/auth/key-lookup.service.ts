@@ -35,6 +35,8 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   private readonly refreshing = new Map<string, Promise<Cached>>();
   private readonly policies = new Map<string, { policy: ClientBudgetPolicy; until: number }>();
   private readonly lastUsed = new Map<string, Date>();
+  /** bumped by invalidateAll: a lookup read before a change is not cached after it */
+  private generation = 0;
   private timer?: NodeJS.Timeout;
   private readonly staleWarning = new ThrottledWarning(this.logger, 'Database unreachable for key lookups; serving cached keys and clients');
 
@@ -81,6 +83,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async refresh(id: string, stale: Cached | undefined, now: number): Promise<Cached> {
+    const generation = this.generation;
     let found: KeyWithClient | null;
     try {
       found = await this.keys.findWithClientByHash(Buffer.from(id, 'base64'));
@@ -91,6 +94,8 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
       found = stale.row;
     }
     const entry: Cached = { row: found, caller: found ? this.callerOf(found) : null, until: now + KEY_CACHE_TTL_MS };
+    // read before a revocation or a client edit on this instance: answers the requests that waited for it, and is not kept
+    if (generation !== this.generation) return entry;
     if (this.cache.size >= MAX_CACHED) this.evictExpired(now);
     this.cache.set(id, entry);
     if (entry.row) this.policies.set(entry.row.clientId, { policy: policyOf(entry.row), until: now + KEY_CACHE_TTL_MS });
@@ -101,6 +106,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
   async budgetPolicy(clientId: string, now = Date.now()): Promise<ClientBudgetPolicy | null> {
     const cached = this.policies.get(clientId);
     if (cached && cached.until > now) return cached.policy;
+    const generation = this.generation;
     let client: ApiClient | null;
     try {
       client = await this.clients.findById(clientId);
@@ -117,12 +123,13 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
       budgetTimezone: client.budgetTimezone,
       budgetAlertThreshold: client.budgetAlertThreshold,
     };
-    this.policies.set(clientId, { policy, until: now + KEY_CACHE_TTL_MS });
+    if (generation === this.generation) this.policies.set(clientId, { policy, until: now + KEY_CACHE_TTL_MS });
     return policy;
   }
 
   /** Local changes (revocation, client edits) take effect at once on this instance; others within the TTL. */
   invalidateAll(): void {
+    this.generation += 1;
     this.cache.clear();
     this.refreshing.clear();
     this.policies.clear();
@@ -142,6 +149,7 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
       apiKeyId: row.keyId,
       rateLimitRpm: narrowLimit(row.clientRpm, row.keyRpm),
       rateLimitTpm: narrowLimit(row.clientTpm, row.keyTpm),
+      ...narrowedLimits(row),
       allowedProviders: row.allowedProviders,
       allowedModels: this.access.intersectAllowLists(row.allowedModels, row.keyAllowedModels),
       fallbackModels: row.fallbackModels,
@@ -153,6 +161,17 @@ export class KeyLookupService implements OnModuleInit, OnApplicationShutdown {
     for (const [id, entry] of this.cache) if (entry.until <= now) this.cache.delete(id);
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
   }
+}
+
+/** A key limit at or above its client's adds nothing: only a narrower one gets a bucket of its own. */
+function narrower(client: number | null, key: number | null): number | null {
+  return key !== null && (client === null || key < client) ? key : null;
+}
+
+function narrowedLimits(row: KeyWithClient): Pick<Caller, 'narrowedLimits'> {
+  const key = { rpm: narrower(row.clientRpm, row.keyRpm), tpm: narrower(row.clientTpm, row.keyTpm) };
+  if (key.rpm === null && key.tpm === null) return {};
+  return { narrowedLimits: { client: { rpm: row.clientRpm, tpm: row.clientTpm }, key } };
 }
 
 function policyOf(row: KeyWithClient): ClientBudgetPolicy {

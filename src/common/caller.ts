@@ -1,6 +1,12 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 
+/** Requests and tokens per minute; null = unlimited. */
+export interface RateLimits {
+  rpm: number | null;
+  tpm: number | null;
+}
+
 /**
  * Who is calling a client route, as established by the API-key guard (auth
  * module). Lives in common so every module can read it without importing auth.
@@ -12,6 +18,11 @@ export interface Caller {
   /** effective limits: the key's when it narrows them, else the client's; null = unlimited */
   rateLimitRpm: number | null;
   rateLimitTpm: number | null;
+  /**
+   * Set when the key's own limits are below its client's: the client's limits (one bucket, shared by all its keys)
+   * and the key's (a bucket of its own, null where the key narrows nothing). A call takes from both.
+   */
+  narrowedLimits?: { client: RateLimits; key: RateLimits };
   /** effective allow-lists (intersection of client and key); null = everything */
   allowedProviders: string[] | null;
   allowedModels: string[] | null;

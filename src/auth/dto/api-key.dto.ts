@@ -1,13 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsIsoDate, NoNulCharacter } from '../../common/validation/validate.decorators';
 import { MAX_RATE_LIMIT_RPM, MAX_RATE_LIMIT_TPM } from './api-client.dto';
 
 export class ApiKeyCreateDto {
-  @ApiPropertyOptional({ example: 'production', default: 'default' })
+  @ApiPropertyOptional({ example: 'production', default: 'default', description: 'Surrounding spaces are dropped; a blank name is refused' })
+  // a blank name was silently stored as "default": say so instead, as for a client's name
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsOptional()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, { message: 'name must not be empty or only spaces; leave it out for "default"' })
   @MaxLength(200)
   @NoNulCharacter()
   name?: string;
@@ -22,6 +25,7 @@ export class ApiKeyCreateDto {
   @IsArray()
   @IsString({ each: true })
   @ArrayMaxSize(500)
+  @NoNulCharacter()
   allowed_models?: string[];
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_RATE_LIMIT_RPM, description: "Narrows the client's requests per minute for this key" })

@@ -115,45 +115,83 @@ export class LimitsService {
     if (!caller.rateLimitRpm && !caller.rateLimitTpm && !hasBudget) return NO_LIMITS;
 
     const tokens = Math.max(0, Math.ceil(req.estimatedInputTokens)) + Math.max(0, Math.ceil(req.maxOutputTokens));
-    const rate: RateRequest = { clientId: caller.clientId, rpm: caller.rateLimitRpm, tpm: caller.rateLimitTpm, tokens };
+    // a key narrowing its client's limits takes from a bucket of its own besides the client's, which keeps the client's
+    // limits: narrowed into the client's bucket, one key's calls emptied it for every other key of the client
+    const narrowed = caller.narrowedLimits;
+    const clientLimits = narrowed?.client ?? { rpm: caller.rateLimitRpm, tpm: caller.rateLimitTpm };
+    const rate: RateRequest = { clientId: caller.clientId, rpm: clientLimits.rpm, tpm: clientLimits.tpm, tokens };
+    const keyRate: RateRequest | null = narrowed ? { clientId: keyBucketOwner(caller.apiKeyId), ...narrowed.key, tokens } : null;
     const budget = hasBudget ? this.budgetRequest(caller, policy, req) : null;
 
-    let outcome: AdmitOutcome;
-    let leased: LeasedAdmission | undefined;
+    const keyPart = keyRate ? await this.admitPart(keyRate, null) : null;
+    if (keyPart && !keyPart.outcome.ok) throw this.rejection(keyPart.outcome, caller, policy, budget, req, keyRate!);
+    let clientPart: AdmittedPart;
+    try {
+      // a client without limits of its own, whose key narrows them, has nothing of its own to take from
+      clientPart = rate.rpm || rate.tpm || budget ? await this.admitPart(rate, budget) : { outcome: { ok: true }, shared: false };
+    } catch (error) {
+      if (keyPart) this.giveBack(keyPart, keyRate!);
+      throw error;
+    }
+    const { outcome } = clientPart;
+    if (!outcome.ok) {
+      if (keyPart) this.giveBack(keyPart, keyRate!);
+      throw this.rejection(outcome, caller, policy, budget, req, rate);
+    }
+    if (budget && policy && outcome.budgetUsedUnits !== undefined) this.checkSoftThreshold(caller, policy, budget, outcome.budgetUsedUnits);
+
+    let settled = false;
+    const keyOutcome = keyPart?.outcome.ok ? keyPart.outcome : undefined;
+    return {
+      headers: rateHeaders(tighter(outcome.requests, keyOutcome?.requests), tighter(outcome.tokens, keyOutcome?.tokens)),
+      settle: async (actual) => {
+        if (settled) return;
+        settled = true;
+        await Promise.all([this.settlePart(clientPart, rate, budget, actual), keyPart && this.settlePart(keyPart, keyRate!, null, actual)]);
+      },
+    };
+  }
+
+  /** One bucket owner's admission (the client's, with the budget; or a narrowing key's): shared through Redis when it answers. */
+  private async admitPart(rate: RateRequest, budget: BudgetRequest | null): Promise<AdmittedPart> {
     let shared = this.redis.tryNow();
     if (shared) {
       try {
         // what Redis has still to be told goes first: no call is admitted on a counter that misses it
         if (this.backlog.pending) await this.backlog.flush();
-        leased = await this.leases.admit(rate, budget);
+        const leased = await this.leases.admit(rate, budget);
         // no lease (small limits, or too little left for one): this call alone, the exact answer near a limit
-        outcome = leased ? leased.outcome : await this.admitShared(rate, budget);
+        return { outcome: leased ? leased.outcome : await this.admitShared(rate, budget), leased, shared };
       } catch (error) {
         // only Redis's own failures make the next calls skip it
         if (!(error instanceof SpendUnreadable)) this.redis.commandFailed(error);
         shared = false;
-        outcome = await this.admitLocal(rate, budget);
       }
-    } else {
-      if (this.redis.configured) this.redis.markFailure(new Error('not connected'));
-      outcome = await this.admitLocal(rate, budget);
+    } else if (this.redis.configured) {
+      this.redis.markFailure(new Error('not connected'));
     }
+    return { outcome: await this.admitLocal(rate, budget), shared };
+  }
 
-    if (!outcome.ok) throw this.rejection(outcome, caller, policy, budget, req);
-    if (budget && policy && outcome.budgetUsedUnits !== undefined) this.checkSoftThreshold(caller, policy, budget, outcome.budgetUsedUnits);
+  private async settlePart(part: AdmittedPart, rate: RateRequest, budget: BudgetRequest | null, actual: ActualUsage): Promise<void> {
+    if (part.leased) return part.leased.settle(usedTokens(actual), actualBudgetUnits(budget, actual));
+    await this.settle(rate, budget, part.shared, actual).catch((error: unknown) =>
+      this.logger.warn(`Could not reconcile limits for ${rate.clientId}: ${String(error)}`),
+    );
+  }
 
-    let settled = false;
-    return {
-      headers: rateHeaders(outcome.requests, outcome.tokens),
-      settle: async (actual) => {
-        if (settled) return;
-        settled = true;
-        if (leased) return leased.settle(usedTokens(actual), actualBudgetUnits(budget, actual));
-        await this.settle(caller, rate, budget, shared, actual).catch((error: unknown) =>
-          this.logger.warn(`Could not reconcile limits for client ${caller.clientId}: ${String(error)}`),
-        );
-      },
-    };
+  /** A key's admission when its client's refused the call: the call was not made (a leased slot keeps its request). */
+  private giveBack(part: AdmittedPart, rate: RateRequest): void {
+    if (!part.outcome.ok) return;
+    if (part.leased) return part.leased.settle(0, 0n);
+    if (!part.shared) return this.memory.release(rate);
+    void this.settleShared({
+      clientId: rate.clientId,
+      tpm: rate.tpm,
+      tokenRefund: rate.tokens,
+      budget: null,
+      requestRefund: rate.rpm ? { rpm: rate.rpm, requests: 1 } : undefined,
+    });
   }
 
   /** `requests` > 1: a lease of that many calls (SharedLeases). */
@@ -209,19 +247,19 @@ export class LimitsService {
     return recorded;
   }
 
-  private async settle(caller: Caller, rate: RateRequest, budget: BudgetRequest | null, shared: boolean, actual: ActualUsage): Promise<void> {
+  private async settle(rate: RateRequest, budget: BudgetRequest | null, shared: boolean, actual: ActualUsage): Promise<void> {
     const tokenRefund = rate.tokens - usedTokens(actual);
     const actualUnits = actualBudgetUnits(budget, actual);
     if (shared) {
       await this.settleShared({
-        clientId: caller.clientId,
+        clientId: rate.clientId,
         tpm: rate.tpm,
         tokenRefund,
         budget: budget ? { periodStart: budget.periodStart, reservationId: budget.reservationId, reservedUnits: budget.reserveUnits, actualUnits } : null,
       });
       return;
     }
-    if (rate.tpm) this.memory.adjustTokens(caller.clientId, rate.tpm, tokenRefund);
+    if (rate.tpm) this.memory.adjustTokens(rate.clientId, rate.tpm, tokenRefund);
     if (!budget) return;
     // Redis's counter learns what was spent without it once it answers again
     if (this.redis.configured) this.backlog.spentWithoutRedis(budget, actualUnits);
@@ -257,10 +295,22 @@ export class LimitsService {
     policy: ClientBudgetPolicy | null,
     budget: BudgetRequest | null,
     req: AdmissionRequest,
+    rate: RateRequest,
   ): AppError {
     if (outcome.reason === 'budget') return budgetExceeded(caller, policy!, budget!, outcome.budgetUsedUnits, this.currentPeriod(policy!).key, req);
-    const which = outcome.reason === 'requests' ? `${caller.rateLimitRpm} requests` : `${caller.rateLimitTpm} tokens`;
-    const appError = new AppError('rate_limited', `Rate limit of ${which} per minute reached; retry after ${outcome.retryAfterS} s`, [], outcome.retryAfterS);
+    const which = outcome.reason === 'requests' ? `${rate.rpm} requests` : `${rate.tpm} tokens`;
+    // with a narrowing key, two limits apply: say whose was reached
+    const whose = !caller.narrowedLimits
+      ? ''
+      : rate.clientId === caller.clientId
+        ? ` (client "${caller.clientName}", all its keys together)`
+        : " (this API key's own)";
+    const appError = new AppError(
+      'rate_limited',
+      `Rate limit of ${which} per minute${whose} reached; retry after ${outcome.retryAfterS} s`,
+      [],
+      outcome.retryAfterS,
+    );
     (appError as AppError & { headers?: Record<string, string> }).headers = rateHeaders(outcome.requests, outcome.tokens);
     return appError;
   }
@@ -293,6 +343,24 @@ export class LimitsService {
       `Client "${caller.clientName}" has a budget but ${req.provider}/${req.model} has no known price: the call cannot be bounded by the budget`,
     );
   }
+}
+
+/** What one bucket owner admitted a call with: a lease's slot, or an admission of its own (shared: through Redis). */
+interface AdmittedPart {
+  outcome: AdmitOutcome;
+  leased?: LeasedAdmission;
+  shared: boolean;
+}
+
+/** The bucket owner of a key's own limits (buckets are kept per owner, in memory and in Redis). */
+function keyBucketOwner(apiKeyId: string): string {
+  return `key:${apiKeyId}`;
+}
+
+/** The window that leaves less, for the headers when a key's own limit and its client's both apply. */
+function tighter(a: WindowState | undefined, b: WindowState | undefined): WindowState | undefined {
+  if (!a || !b) return a ?? b;
+  return { limit: Math.min(a.limit, b.limit), remaining: Math.min(a.remaining, b.remaining), resetS: Math.max(a.resetS, b.resetS) };
 }
 
 function usedTokens(actual: ActualUsage): number {

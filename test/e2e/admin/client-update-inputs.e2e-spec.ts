@@ -133,9 +133,12 @@ describe('client and key edits from a careless operator', () => {
   });
 
   it.each([
+    ['name', '   ', 'name must not be empty or only spaces; leave it out for "default"'],
+    ['name', 'a\u0000b', 'name contains a NUL character (\\u0000), which cannot be stored'],
+    ['allowed_models', ['mock/echo\u0000'], 'allowed_models contains a NUL character (\\u0000), which cannot be stored'],
     ['rate_limit_rpm', 1e12, 'rate_limit_rpm must not be greater than 10000000'],
     ['rate_limit_tpm', 3e9, 'rate_limit_tpm must not be greater than 2000000000'],
-  ])('refuses a key %s of %p with 422 naming it, and creates no key', async (field, value, message) => {
+  ])('refuses a key %s of %j with 422 naming it, and creates no key', async (field, value, message) => {
     const created = await createClient().expect(201);
     const res = await request(t.url)
       .post(`/api/admin/clients/${created.body.id}/keys`)

@@ -83,6 +83,26 @@ describe('access control over HTTP', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('refuses an expired key with 401 invalid_api_key saying it has expired, and lists it as expired', async () => {
+    const { id } = await newClient();
+    const created = await request(t.url)
+      .post(`/api/admin/clients/${id}/keys`)
+      .set(admin())
+      .send({ expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .expect(201);
+    const pg = new Client({ connectionString: t.db.url });
+    await pg.connect();
+    try {
+      await pg.query(`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = $1`, [created.body.id]);
+    } finally {
+      await pg.end();
+    }
+    const res = await request(t.url).get('/api/v1/me').set('X-API-Key', created.body.key).expect(401);
+    expect(res.body.error).toMatchObject({ code: 'invalid_api_key', message: 'The API key has expired' });
+    const keys = await request(t.url).get(`/api/admin/clients/${id}/keys`).set(admin()).expect(200);
+    expect(keys.body.items.find((k: { id: string }) => k.id === created.body.id).status).toBe('expired');
+  });
+
   it('refuses a deactivated client with 403 client_inactive', async () => {
     const { id, key } = await newClient();
     await request(t.url).patch(`/api/admin/clients/${id}`).set(admin()).send({ is_active: false }).expect(200);
@@ -135,6 +155,48 @@ describe('access control over HTTP', () => {
     const list = await request(t.url).get(`/api/admin/clients/${id}/keys`).set(admin()).expect(200);
     const live = list.body.items.filter((k: { status: string }) => k.status === 'active').map((k: { id: string }) => k.id);
     expect(live).toEqual([answers.find((a) => a.status === 201)!.body.id]);
+  });
+
+  it("gives a key narrowed below its client's RPM a limit of its own: its calls leave the client's other keys the rest", async () => {
+    const { id, key: wide } = await newClient({ rate_limit_rpm: 4 });
+    const narrow = await request(t.url).post(`/api/admin/clients/${id}/keys`).set(admin()).send({ name: 'narrow', rate_limit_rpm: 1 }).expect(201);
+    const chat = (key: string) =>
+      request(t.url)
+        .post('/v1/chat/completions')
+        .set('Authorization', `Bearer ${key}`)
+        .send({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
+    expect((await chat(narrow.body.key)).status).toBe(200);
+    const keyLimit = await chat(narrow.body.key);
+    expect(keyLimit.status).toBe(429);
+    expect(keyLimit.body.error.message).toContain("Rate limit of 1 requests per minute (this API key's own) reached");
+    expect(Number(keyLimit.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // the client's 4 per minute: one went to the narrow key, three are left for the other key (the narrow key's used to take them all)
+    const wideStatuses = [];
+    for (let i = 0; i < 3; i++) wideStatuses.push((await chat(wide)).status);
+    expect(wideStatuses).toEqual([200, 200, 200]);
+    const clientLimit = await chat(wide);
+    expect(clientLimit.status).toBe(429);
+    expect(clientLimit.body.error.message).toContain('Rate limit of 4 requests per minute reached');
+  });
+
+  it('answers 404 not_found for an unknown id and 422 naming the parameter for a malformed one, on every admin route taking an id', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const routes: Array<[string, (id: string) => request.Test, string]> = [
+      ['get client', (id) => request(t.url).get(`/api/admin/clients/${id}`), 'id'],
+      ['update client', (id) => request(t.url).patch(`/api/admin/clients/${id}`).send({ description: 'x' }), 'id'],
+      ['delete client', (id) => request(t.url).delete(`/api/admin/clients/${id}`), 'id'],
+      ['list keys', (id) => request(t.url).get(`/api/admin/clients/${id}/keys`), 'id'],
+      ['create key', (id) => request(t.url).post(`/api/admin/clients/${id}/keys`).send({}), 'id'],
+      ['rotate key', (id) => request(t.url).post(`/api/admin/keys/${id}/rotate`).send({}), 'id'],
+      ['revoke key', (id) => request(t.url).delete(`/api/admin/keys/${id}`), 'id'],
+      ['get log record', (id) => request(t.url).get(`/api/admin/logs/${id}`), 'request_id'],
+    ];
+    for (const [name, send, field] of routes) {
+      const missing = await send(unknown).set(admin());
+      expect({ name, status: missing.status, code: missing.body.error?.code }).toEqual({ name, status: 404, code: 'not_found' });
+      const malformed = await send('not-an-id').set(admin());
+      expect({ name, status: malformed.status, field: malformed.body.error?.details[0]?.field }).toEqual({ name, status: 422, field });
+    }
   });
 
   it('never lets an API key open an admin route, nor the admin token a client route', async () => {

@@ -58,6 +58,20 @@ describe('console session: changes from another origin (e2e)', () => {
     expect(client.body.description).toBeNull();
   });
 
+  it('refuses to end the session from another origin, and ends it from its own', async () => {
+    const login = await request(t.url).post('/api/admin/session').send({ token: t.adminToken }).expect(201);
+    const own = String(login.headers['set-cookie']).split(';')[0];
+    const refused = await request(t.url)
+      .delete('/api/admin/session')
+      .set({ Cookie: own, Origin: 'http://127.0.0.1:1', 'Sec-Fetch-Site': 'same-site' })
+      .expect(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    await request(t.url).get('/api/admin/clients').set('Cookie', own).expect(200);
+    await request(t.url).delete('/api/admin/session').set({ Cookie: own, Origin: ownOrigin }).expect(204);
+    await request(t.url).get('/api/admin/clients').set('Cookie', own).expect(401);
+  });
+
   it('accepts the change from the server’s own origin, from a listed origin, and when the browser says same-origin', async () => {
     await request(t.url).patch(`/api/admin/clients/${clientId}`).set({ Cookie: cookie, Origin: ownOrigin }).send({ description: 'own' }).expect(200);
     await request(t.url).patch(`/api/admin/clients/${clientId}`).set({ Cookie: cookie, Origin: LISTED }).send({ description: 'listed' }).expect(200);

@@ -120,6 +120,25 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       expect((await rejection(a.limits.admit(caller, call))).code).toBe('rate_limited');
     });
 
+    it("gives a key narrowed below its client's limits buckets of its own across instances, leaving the client's other keys the rest", async () => {
+      const { caller: wide, clientId } = await createCaller(a, { rate_limit_rpm: 4, rate_limit_tpm: 100_000 });
+      clientIds.push(clientId);
+      const narrowKey = await a.keys.create(clientId, { name: 'narrow', rate_limit_rpm: 1, rate_limit_tpm: 50 });
+      const verdict = await b.lookup.verify(narrowKey.key);
+      if (verdict.status !== 'ok') throw new Error('fresh key refused');
+      const narrow = verdict.caller;
+      const first = await a.limits.admit(narrow, call);
+      expect(first.headers).toMatchObject({ 'x-ratelimit-limit-requests': '1', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-limit-tokens': '50' });
+      await first.settle({ inputTokens: 5, outputTokens: 5, costUsd: '0' });
+      const refused = await rejection(b.limits.admit(narrow, call));
+      expect(refused.code).toBe('rate_limited');
+      expect(refused.message).toContain("1 requests per minute (this API key's own)");
+      // the narrow key's call took one of the client's 4: three are left for its other key, on either instance
+      for (const instance of [b, a, b]) await instance.limits.admit(wide, call);
+      const clientRefusal = await rejection(a.limits.admit(wide, call));
+      expect(clientRefusal.message).toContain('4 requests per minute reached');
+    });
+
     it('admits exactly what the budget covers under many concurrent calls on two instances, with 402 budget_exceeded for the rest', async () => {
       const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1.00' });
       clientIds.push(clientId);
