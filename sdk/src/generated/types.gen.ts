@@ -332,6 +332,9 @@ export type ApiKeyCreateDto = {
      * After this instant the key is refused (401 invalid_api_key); must be in the future
      */
     expires_at?: string;
+    /**
+     * Surrounding spaces are dropped; a blank name is refused
+     */
     name?: string;
     /**
      * Narrows the client's requests per minute for this key
@@ -3000,6 +3003,15 @@ export type DeleteAdminSessionData = {
     url: '/api/admin/session';
 };
 
+export type DeleteAdminSessionErrors = {
+    /**
+     * `forbidden`: a page of another origin (not this server, not in CORS_ORIGINS) tried to end the console session
+     */
+    403: ErrorEnvelope;
+};
+
+export type DeleteAdminSessionError = DeleteAdminSessionErrors[keyof DeleteAdminSessionErrors];
+
 export type DeleteAdminSessionResponses = {
     /**
      * Logged out: the session is ended and the cookie cleared
@@ -3037,6 +3049,10 @@ export type CreateAdminSessionErrors = {
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
+    /**
+     * `rate_limited`: too many attempts of this address wait their turn after repeated wrong tokens (this one unchecked); Retry-After says when to try again
+     */
+    429: ErrorEnvelope;
 };
 
 export type CreateAdminSessionError = CreateAdminSessionErrors[keyof CreateAdminSessionErrors];
