@@ -62,7 +62,8 @@ export class GenerationPlanner {
     this.access.assertModelAllowed(input.caller, primary.providerId, primary.model);
     const options = chatOptions(params);
     if (options) this.assertOffers(primary, options);
-    const fallbacks = this.fallbacks(input, primary, options);
+    assertStopFits(primary, params.stop);
+    const fallbacks = this.fallbacks(input, primary, options, params.stop);
     const targets = fallbacks.length === 0 ? [primary] : [primary, ...fallbacks];
 
     const request: PreparedGeneration['request'] = { messages, ...(system ? { system } : {}), ...params };
@@ -90,7 +91,7 @@ export class GenerationPlanner {
    * Explicit fallbacks must all be known and allowed (a typo should not pass
    * silently); the client's default fallbacks are skipped where not allowed.
    */
-  private fallbacks(input: GenerationInput, primary: ModelTarget, options: ChatOption[] | undefined): ModelTarget[] {
+  private fallbacks(input: GenerationInput, primary: ModelTarget, options: ChatOption[] | undefined, stop: string[] | undefined): ModelTarget[] {
     const explicit = input.fallbacks !== undefined;
     const names = input.fallbacks ?? input.caller.fallbackModels ?? [];
     if (names.length === 0) return [];
@@ -113,6 +114,13 @@ export class GenerationPlanner {
         if (!explicit) return;
         throw new AppError('validation_error', `${optionLabel(missing)} is not supported by ${target.id}, a fallback of this request`, [
           { field: `fallbacks[${i}]`, message: `${target.provider.id} does not support ${optionLabel(missing)}` },
+        ]);
+      }
+      const tooMany = stopOverLimit(target, stop);
+      if (tooMany !== undefined) {
+        if (!explicit) return;
+        throw new AppError('validation_error', `${target.id}, a fallback of this request, takes at most ${tooMany} stop sequences`, [
+          { field: `fallbacks[${i}]`, message: `${target.provider.id} takes at most ${tooMany} stop sequences; the request has ${stop!.length}` },
         ]);
       }
       seen.add(target.id);
@@ -172,6 +180,24 @@ function inWords(names: string[]): string {
 function missingOption(target: ModelTarget, options: ChatOption[]): ChatOption | undefined {
   const capabilities: readonly ProviderCapability[] = target.provider.descriptor.capabilities;
   return options.find((option) => !capabilities.includes(option));
+}
+
+/** The provider's limit on stop sequences when `stop` has more than it takes, else undefined. */
+function stopOverLimit(target: ModelTarget, stop: string[] | undefined): number | undefined {
+  const limit = target.provider.descriptor.maxStopSequences;
+  return stop !== undefined && limit !== undefined && stop.length > limit ? limit : undefined;
+}
+
+/**
+ * More stop sequences than the provider takes is a 400 naming `stop` before the call (the provider's
+ * own refusal named its field, which a /v1/messages caller never sent). The compatible routes name
+ * the field as their clients spell it.
+ */
+function assertStopFits(target: ModelTarget, stop: string[] | undefined): void {
+  const limit = stopOverLimit(target, stop);
+  if (limit === undefined) return;
+  const problem = `${target.providerId} models take at most ${limit} stop sequences; the request has ${stop!.length}`;
+  throw new AppError('validation_error', `Too many stop sequences for ${target.id}: ${problem}`, [{ field: 'stop', message: problem }]);
 }
 
 /** Template params (snake_case, as stored) apply where the request set nothing. */

@@ -43,6 +43,8 @@ export interface ProviderDescriptor {
    * (`off`), or on while no other provider is configured (`auto`).
    */
   readonly standIn?: boolean;
+  /** the most stop sequences a request may carry (OpenAI and Groq take 4); absent, no limit the gateway knows of */
+  readonly maxStopSequences?: number;
   /** the image quality the upstream assumes when a request names none (the price depends on it) */
   readonly defaultImageQuality?: (model: string) => string;
   /** the fields of an image request the model would refuse (a size, count or quality it does not make), checked before the call */

@@ -225,6 +225,52 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       const completion = await openai.chat.completions.create({ model: params.model, max_tokens: 10, stop: ['word3'], messages: params.messages });
       expect(completion.choices[0].finish_reason).toBe('stop');
     });
+
+    it('refuses more stop_sequences than an OpenAI-shaped provider takes with a 400 naming stop_sequences, before calling it', async () => {
+      const five = ['a', 'b', 'c', 'd', 'e'];
+      for (const model of ['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile']) {
+        for (const stream of [false, true]) {
+          const err = (await anthropic.messages
+            .create({ model, max_tokens: 5, stop_sequences: five, stream, messages: [{ role: 'user', content: 'Count' }] })
+            .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+          expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+          expect(err.error).toMatchObject({
+            type: 'error',
+            error: {
+              type: 'invalid_request_error',
+              code: 'validation_error',
+              message: expect.stringContaining('take at most 4 stop sequences; the request has 5'),
+              details: [{ field: 'stop_sequences' }],
+            },
+          });
+          expect(await logRow(err.requestID!)).toMatchObject({ error_code: 'validation_error', requested_model: model });
+        }
+      }
+      expect(sim.requests).toHaveLength(0);
+      // Anthropic itself takes them
+      const message = await anthropic.messages.create({
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 5,
+        stop_sequences: five,
+        messages: [{ role: 'user', content: 'Count' }],
+      });
+      expect(message.stop_reason).toBe('max_tokens');
+    });
+
+    it('names a fallback that takes fewer stop_sequences than the request has', async () => {
+      const err = (await anthropic.messages
+        .create({
+          model: 'anthropic/claude-haiku-4-5',
+          max_tokens: 5,
+          stop_sequences: ['a', 'b', 'c', 'd', 'e'],
+          messages: [{ role: 'user', content: 'Count' }],
+          ...({ fallbacks: ['openai/gpt-4o-mini'] } as object),
+        })
+        .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+      expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+      expect(err.error).toMatchObject({ error: { code: 'validation_error', details: [{ field: 'fallbacks[0]' }] } });
+      expect(sim.requests).toHaveLength(0);
+    });
   });
 
   describe('resilience', () => {

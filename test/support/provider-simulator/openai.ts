@@ -2,7 +2,7 @@
  * OpenAI wire format (and Groq's copy of it under /openai/v1): chat
  * completions (JSON and SSE, with response_format and logprobs as in
  * structured-output.ts, and `n` choices as in tokens.ts; Groq refuses
- * logprobs and n > 1 as the real one does), embeddings, image generations
+ * logprobs and n > 1 as the real one does; both refuse more than 4 stop sequences), embeddings, image generations
  * and models.
  */
 import type { Exchange } from './exchange';
@@ -86,6 +86,10 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
   const choices = optionalNumber(body.n) ?? 1;
   const choicesProblem = choiceCountProblem(choices, flavour);
   if (choicesProblem) return sendError(ex, 'invalid', choicesProblem);
+  if (Array.isArray(body.stop) && body.stop.length > 4) {
+    const problem = `Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`;
+    return sendError(ex, 'invalid', problem, undefined, 'stop');
+  }
   const input = inputTokensFor(body.messages);
   // per choice; the usage counts every choice's
   const output = outputTokensFor(ex.directive.outputTokens, maxTokens);
