@@ -60,7 +60,7 @@ export class GenerationPlanner {
 
     const primary = this.target(model, provider, 'chat');
     this.access.assertModelAllowed(input.caller, primary.providerId, primary.model);
-    const options = chatOptions(params);
+    const options = chatOptions(params, messages);
     if (options) this.assertOffers(primary, options);
     assertStopFits(primary, params.stop);
     const fallbacks = this.fallbacks(input, primary, options, params.stop);
@@ -138,7 +138,7 @@ export class GenerationPlanner {
     throw new AppError('validation_error', `${optionLabel(missing)} is not supported by ${target.providerId} models (${target.id}); it is ${where}`, [
       {
         field: optionField(missing),
-        message: `${missing === 'response_format_with_tools' ? 'with tools: ' : ''}not supported by ${target.providerId}; ${where}`,
+        message: `${detailPrefix(missing)}not supported by ${target.providerId}; ${where}`,
       },
     ]);
   }
@@ -149,12 +149,14 @@ export class GenerationPlanner {
  * A provider without one is refused, never served without it: dropping `n` would answer one choice where
  * the caller asked for several (a fallback too: the client's default fallbacks without it are skipped).
  */
-type ChatOption = Extract<ProviderCapability, 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n'>;
+type ChatOption = Extract<ProviderCapability, 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'tool_result_images'>;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
-function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n'>): ChatOption[] | undefined {
-  if (params.responseFormat === undefined && !params.logprobs && params.n === undefined) return undefined;
+function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n'>, messages: ChatMessage[]): ChatOption[] | undefined {
+  const toolResultImages = messages.some(isToolResultWithImage);
+  if (params.responseFormat === undefined && !params.logprobs && params.n === undefined && !toolResultImages) return undefined;
   const options: ChatOption[] = [];
+  if (toolResultImages) options.push('tool_result_images');
   if (params.responseFormat !== undefined) options.push('response_format');
   if (params.responseFormat !== undefined && params.tools !== undefined && params.tools.length > 0) options.push('response_format_with_tools');
   if (params.logprobs) options.push('logprobs');
@@ -162,14 +164,26 @@ function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 
   return options;
 }
 
-/** The request field an option is: response_format with tools is still response_format. */
+function isToolResultWithImage(message: ChatMessage): boolean {
+  return message.role === 'tool' && typeof message.content !== 'string' && message.content.some((part) => part.type === 'image');
+}
+
+/** The request field an option is: response_format with tools is still response_format; a tool result is in messages. */
 function optionField(option: ChatOption): string {
-  return option === 'response_format_with_tools' ? 'response_format' : option;
+  if (option === 'response_format_with_tools') return 'response_format';
+  return option === 'tool_result_images' ? 'messages' : option;
 }
 
 /** An option as the error message names it. */
 function optionLabel(option: ChatOption): string {
-  return option === 'response_format_with_tools' ? 'response_format together with tools' : option;
+  if (option === 'response_format_with_tools') return 'response_format together with tools';
+  return option === 'tool_result_images' ? 'an image in a tool result' : option;
+}
+
+/** What the field's detail says before "not supported", where the field alone does not say it. */
+function detailPrefix(option: ChatOption): string {
+  if (option === 'response_format_with_tools') return 'with tools: ';
+  return option === 'tool_result_images' ? 'an image in a tool result: ' : '';
 }
 
 /** `a`, `a and b`, `a, b and c` */

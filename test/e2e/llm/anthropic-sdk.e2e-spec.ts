@@ -288,6 +288,48 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       });
     });
 
+    it('an image inside a tool_result for an OpenAI-shaped model is a 400 naming messages, not dropped; text reaches it as a tool message', async () => {
+      const turns = (result: Anthropic.ToolResultBlockParam['content']): Anthropic.MessageParam[] => [
+        { role: 'user', content: 'Take a screenshot' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { word: 'screen' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: result }] },
+      ];
+      const withImage = turns([
+        { type: 'text', text: 'Here it is' },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+      ]);
+      for (const model of ['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile']) {
+        for (const stream of [false, true]) {
+          const err = (await anthropic.messages
+            .create({ model, max_tokens: 5, tools: [LOOKUP_TOOL], messages: withImage, stream })
+            .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+          expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+          expect(err.error).toMatchObject({
+            type: 'error',
+            error: {
+              type: 'invalid_request_error',
+              code: 'validation_error',
+              message: expect.stringContaining(`an image in a tool result is not supported by ${model.split('/')[0]} models`),
+              details: [{ field: 'messages', message: expect.stringContaining('supported by anthropic models') }],
+            },
+          });
+        }
+      }
+      expect(sim.requests).toHaveLength(0);
+
+      const answered = await anthropic.messages.create({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 5,
+        tools: [LOOKUP_TOOL],
+        messages: turns([{ type: 'text', text: 'Here it is' }]),
+      });
+      expect(answered.type).toBe('message');
+      expect(upstreamBody('/v1/chat/completions').messages.slice(1)).toEqual([
+        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'lookup', arguments: '{"word":"screen"}' } }] },
+        { role: 'tool', tool_call_id: 'toolu_1', content: 'Here it is' },
+      ]);
+    });
+
     it('disable_parallel_tool_use reaches Anthropic, and OpenAI-shaped providers as parallel_tool_calls false', async () => {
       const params = {
         max_tokens: 5,
