@@ -116,11 +116,11 @@ export class GenerationPlanner {
           { field: `fallbacks[${i}]`, message: `${target.provider.id} does not support ${optionLabel(missing)}` },
         ]);
       }
-      const tooMany = stopOverLimit(target, stop);
-      if (tooMany !== undefined) {
+      const stopRefused = stopProblem(target, stop);
+      if (stopRefused !== undefined) {
         if (!explicit) return;
-        throw new AppError('validation_error', `${target.id}, a fallback of this request, takes at most ${tooMany} stop sequences`, [
-          { field: `fallbacks[${i}]`, message: `${target.provider.id} takes at most ${tooMany} stop sequences; the request has ${stop!.length}` },
+        throw new AppError('validation_error', `${target.id}, a fallback of this request, cannot take its stop sequences: ${stopRefused}`, [
+          { field: `fallbacks[${i}]`, message: stopRefused },
         ]);
       }
       seen.add(target.id);
@@ -196,22 +196,26 @@ function missingOption(target: ModelTarget, options: ChatOption[]): ChatOption |
   return options.find((option) => !capabilities.includes(option));
 }
 
-/** The provider's limit on stop sequences when `stop` has more than it takes, else undefined. */
-function stopOverLimit(target: ModelTarget, stop: string[] | undefined): number | undefined {
-  const limit = target.provider.descriptor.maxStopSequences;
-  return stop !== undefined && limit !== undefined && stop.length > limit ? limit : undefined;
+/** Why the provider would refuse the request's stop sequences (its descriptor's rules), or undefined. */
+function stopProblem(target: ModelTarget, stop: string[] | undefined): string | undefined {
+  const rules = target.provider.descriptor.stopSequences;
+  if (stop === undefined || rules === undefined) return undefined;
+  if (rules.max !== undefined && stop.length > rules.max) {
+    return `${target.providerId} models take at most ${rules.max} stop sequences; the request has ${stop.length}`;
+  }
+  const blank = rules.nonBlank ? stop.find((s) => s.trim() === '') : undefined;
+  if (blank !== undefined) return `${target.providerId} models take no stop sequence made only of whitespace, such as ${JSON.stringify(blank)}`;
+  return undefined;
 }
 
 /**
- * More stop sequences than the provider takes is a 400 naming `stop` before the call (the provider's
- * own refusal named its field, which a /v1/messages caller never sent). The compatible routes name
- * the field as their clients spell it.
+ * Stop sequences the provider would refuse are a 400 naming `stop` before the call (the provider's own
+ * refusal named its own field, or none). The compatible routes name the field as their clients spell it.
  */
 function assertStopFits(target: ModelTarget, stop: string[] | undefined): void {
-  const limit = stopOverLimit(target, stop);
-  if (limit === undefined) return;
-  const problem = `${target.providerId} models take at most ${limit} stop sequences; the request has ${stop!.length}`;
-  throw new AppError('validation_error', `Too many stop sequences for ${target.id}: ${problem}`, [{ field: 'stop', message: problem }]);
+  const problem = stopProblem(target, stop);
+  if (problem === undefined) return;
+  throw new AppError('validation_error', `Stop sequences ${target.id} cannot take: ${problem}`, [{ field: 'stop', message: problem }]);
 }
 
 /** Template params (snake_case, as stored) apply where the request set nothing. */

@@ -46,8 +46,11 @@ export interface ProviderDescriptor {
    * (`off`), or on while no other provider is configured (`auto`).
    */
   readonly standIn?: boolean;
-  /** the most stop sequences a request may carry (OpenAI and Groq take 4); absent, no limit the gateway knows of */
-  readonly maxStopSequences?: number;
+  /**
+   * What it takes as stop sequences, checked before the call: at most `max` of them (OpenAI and Groq: 4),
+   * and with `nonBlank` none made only of whitespace (Anthropic refuses "\n"); absent, no rule the gateway knows of
+   */
+  readonly stopSequences?: { readonly max?: number; readonly nonBlank?: boolean };
   /** the image quality the upstream assumes when a request names none (the price depends on it) */
   readonly defaultImageQuality?: (model: string) => string;
   /** the fields of an image request the model would refuse (a size, count or quality it does not make), checked before the call */

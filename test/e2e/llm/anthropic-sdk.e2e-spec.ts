@@ -484,7 +484,13 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
 
       // the OpenAI SDK reads the same call in OpenAI's terms: the cached and reasoning tokens as parts of the totals
       const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
-      const chunks = await openai.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+      const chunks = await openai.chat.completions.create({
+        model: params.model,
+        max_tokens: params.max_tokens,
+        messages: [{ role: 'user', content: params.messages[0].content as string }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let usage: OpenAI.CompletionUsage | undefined;
       for await (const chunk of chunks) usage = chunk.usage ?? usage;
       expect(usage).toMatchObject({

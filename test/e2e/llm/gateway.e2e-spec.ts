@@ -257,6 +257,20 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(message.stop_reason).toBe('max_tokens');
     });
 
+    it('refuses a whitespace-only stop sequence for an Anthropic model with a 400 naming stop, before calling it; OpenAI takes it', async () => {
+      for (const stream of [false, true]) {
+        const err = (await openai.chat.completions
+          .create({ model: 'anthropic/claude-haiku-4-5', stop: ['END', '\n'], stream, messages: [{ role: 'user', content: 'Count' }] })
+          .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+        expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+        expect(err).toMatchObject({ code: 'validation_error', param: 'stop' });
+        expect(err.message).toContain('anthropic models take no stop sequence made only of whitespace, such as "\\n"');
+      }
+      expect(sim.requests).toHaveLength(0);
+      const completion = await openai.chat.completions.create({ model: 'openai/gpt-4o-mini', stop: ['\n'], messages: [{ role: 'user', content: 'Count' }] });
+      expect(completion.choices[0].finish_reason).toBe('stop');
+    });
+
     it('names a fallback that takes fewer stop_sequences than the request has', async () => {
       const err = (await anthropic.messages
         .create({

@@ -171,7 +171,7 @@ describe(GenerationPlanner.name, () => {
 
   it('refuses more stop sequences than the provider declares it takes, naming stop', async () => {
     const limited = targetOf('openai', 'gpt-4o-mini', ['chat', 'stream']);
-    (limited.provider.descriptor as { maxStopSequences?: number }).maxStopSequences = 4;
+    (limited.provider.descriptor as { stopSequences?: object }).stopSequences = { max: 4 };
     models.targetFor.mockReturnValue(limited);
     const error = await refusal(sut.prepare(input('openai/gpt-4o-mini', { stop: ['a', 'b', 'c', 'd', 'e'] })));
     expect(error.details).toEqual([{ field: 'stop', message: 'openai models take at most 4 stop sequences; the request has 5' }]);
