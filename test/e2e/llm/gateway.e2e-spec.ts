@@ -144,6 +144,39 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(message.usage.output_tokens).toBeGreaterThan(0);
     });
 
+    it.each(['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'groq/llama-3.3-70b-versatile'])(
+      'runs the SDK’s runTools helper on %s: the streamed call is parsed, run, and its result answered',
+      async (model) => {
+        const calls: unknown[] = [];
+        const runner = openai.chat.completions.runTools({
+          model,
+          stream: true,
+          // a named tool: the helper calls it once, then stops
+          tool_choice: { type: 'function', function: { name: 'lookup' } },
+          messages: [{ role: 'user', content: 'Look it up' }],
+          tools: [
+            {
+              type: 'function',
+              function: {
+                name: 'lookup',
+                description: 'Looks a word up',
+                parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+                parse: (args: string) => JSON.parse(args) as unknown,
+                function: (args: unknown) => {
+                  calls.push(args);
+                  return 'found';
+                },
+              },
+            },
+          ],
+        });
+        expect(await runner.finalFunctionToolCallResult()).toBe('found');
+        expect(calls).toEqual([{ word: '' }]);
+        const call = (await runner.finalChatCompletion()).choices[0];
+        expect(call).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: [{ type: 'function', function: { name: 'lookup' } }] } });
+      },
+    );
+
     it('refuses an unknown model with a 400 naming it', async () => {
       const err = await openai.chat.completions.create({ model: 'nope-9000', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
