@@ -1,6 +1,6 @@
 import { LlmService } from '../generation/llm.service';
 import { AnthropicStreamSink, OpenAiStreamSink } from '../generation/sse-sinks';
-import { CompatExchange, streamOrGenerate, toGenerationInput } from './compat-call';
+import { CompatExchange, inClientTerms, streamOrGenerate, toGenerationInput } from './compat-call';
 import { parseMessagesRequest, toAnthropicMessage } from './formats/anthropic-messages.format';
 import { parseChatCompletion, toChatCompletion } from './formats/openai-chat.format';
 import { openAiResponse } from './responses-route';
@@ -19,8 +19,15 @@ export const openAiChatCompletion: CompatChatHandler = async (llm, body, http) =
 export const anthropicMessage: CompatChatHandler = async (llm, body, http) => {
   const parsed = parseMessagesRequest(body);
   const input = toGenerationInput(parsed, '/v1/messages', http);
-  return streamOrGenerate(llm, input, http.res, parsed.stream ? new AnthropicStreamSink(http.res) : null, toAnthropicMessage);
+  try {
+    return await streamOrGenerate(llm, input, http.res, parsed.stream ? new AnthropicStreamSink(http.res) : null, toAnthropicMessage);
+  } catch (error) {
+    throw inClientTerms(error, MESSAGES_FIELD_NAMES);
+  }
 };
+
+/** The request fields the planner and OpenAI-shaped providers name in chat completions' terms, as the Messages API spells them. */
+const MESSAGES_FIELD_NAMES: ReadonlyMap<string, string> = new Map([['stop', 'stop_sequences']]);
 
 /**
  * The chat routes answered by the gateway's own request handler (gateway-lane.ts), by exact path:

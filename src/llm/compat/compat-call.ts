@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '../../common/errors/app-error';
 import { sendJson } from '../../common/http/send-json';
 import { Caller } from '../../common/caller';
 import { GenerationInput, GenerationOutcome, StreamSink } from '../generation/generation.types';
@@ -61,4 +62,18 @@ export async function streamOrGenerate(
   const outcome = await llm.generate(input);
   setCostHeader(res, outcome.costUsd);
   sendJson(res, 200, toBody(outcome));
+}
+
+/**
+ * A validation error naming a field in chat completions' terms (the shared planner's, or the field a
+ * provider's refusal named) names it as the route's own clients spell it; `rename` rewords the message.
+ */
+export function inClientTerms(error: unknown, fieldNames: ReadonlyMap<string, string>, rename: (text: string) => string = (text) => text): unknown {
+  if (!(error instanceof AppError) || error.code !== 'validation_error') return error;
+  if (!error.details.some((d) => d.field !== undefined && fieldNames.has(d.field))) return error;
+  const details = error.details.map((d) => {
+    const field = d.field === undefined ? undefined : fieldNames.get(d.field);
+    return field === undefined ? d : { ...d, field, message: rename(d.message) };
+  });
+  return new AppError(error.code, rename(error.message), details, error.retryAfterS);
 }

@@ -60,9 +60,10 @@ export class GenerationPlanner {
 
     const primary = this.target(model, provider, 'chat');
     this.access.assertModelAllowed(input.caller, primary.providerId, primary.model);
-    const options = chatOptions(params);
+    const options = chatOptions(params, messages);
     if (options) this.assertOffers(primary, options);
-    const fallbacks = this.fallbacks(input, primary, options);
+    assertStopFits(primary, params.stop);
+    const fallbacks = this.fallbacks(input, primary, options, params.stop);
     const targets = fallbacks.length === 0 ? [primary] : [primary, ...fallbacks];
 
     const request: PreparedGeneration['request'] = { messages, ...(system ? { system } : {}), ...params };
@@ -90,7 +91,7 @@ export class GenerationPlanner {
    * Explicit fallbacks must all be known and allowed (a typo should not pass
    * silently); the client's default fallbacks are skipped where not allowed.
    */
-  private fallbacks(input: GenerationInput, primary: ModelTarget, options: ChatOption[] | undefined): ModelTarget[] {
+  private fallbacks(input: GenerationInput, primary: ModelTarget, options: ChatOption[] | undefined, stop: string[] | undefined): ModelTarget[] {
     const explicit = input.fallbacks !== undefined;
     const names = input.fallbacks ?? input.caller.fallbackModels ?? [];
     if (names.length === 0) return [];
@@ -115,6 +116,13 @@ export class GenerationPlanner {
           { field: `fallbacks[${i}]`, message: `${target.provider.id} does not support ${optionLabel(missing)}` },
         ]);
       }
+      const stopRefused = stopProblem(target, stop);
+      if (stopRefused !== undefined) {
+        if (!explicit) return;
+        throw new AppError('validation_error', `${target.id}, a fallback of this request, cannot take its stop sequences: ${stopRefused}`, [
+          { field: `fallbacks[${i}]`, message: stopRefused },
+        ]);
+      }
       seen.add(target.id);
       targets.push(target);
     });
@@ -130,7 +138,7 @@ export class GenerationPlanner {
     throw new AppError('validation_error', `${optionLabel(missing)} is not supported by ${target.providerId} models (${target.id}); it is ${where}`, [
       {
         field: optionField(missing),
-        message: `${missing === 'response_format_with_tools' ? 'with tools: ' : ''}not supported by ${target.providerId}; ${where}`,
+        message: `${detailPrefix(missing)}not supported by ${target.providerId}; ${where}`,
       },
     ]);
   }
@@ -141,12 +149,14 @@ export class GenerationPlanner {
  * A provider without one is refused, never served without it: dropping `n` would answer one choice where
  * the caller asked for several (a fallback too: the client's default fallbacks without it are skipped).
  */
-type ChatOption = Extract<ProviderCapability, 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n'>;
+type ChatOption = Extract<ProviderCapability, 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'tool_result_images'>;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
-function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n'>): ChatOption[] | undefined {
-  if (params.responseFormat === undefined && !params.logprobs && params.n === undefined) return undefined;
+function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n'>, messages: ChatMessage[]): ChatOption[] | undefined {
+  const toolResultImages = messages.some(isToolResultWithImage);
+  if (params.responseFormat === undefined && !params.logprobs && params.n === undefined && !toolResultImages) return undefined;
   const options: ChatOption[] = [];
+  if (toolResultImages) options.push('tool_result_images');
   if (params.responseFormat !== undefined) options.push('response_format');
   if (params.responseFormat !== undefined && params.tools !== undefined && params.tools.length > 0) options.push('response_format_with_tools');
   if (params.logprobs) options.push('logprobs');
@@ -154,14 +164,26 @@ function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 
   return options;
 }
 
-/** The request field an option is: response_format with tools is still response_format. */
+function isToolResultWithImage(message: ChatMessage): boolean {
+  return message.role === 'tool' && typeof message.content !== 'string' && message.content.some((part) => part.type === 'image');
+}
+
+/** The request field an option is: response_format with tools is still response_format; a tool result is in messages. */
 function optionField(option: ChatOption): string {
-  return option === 'response_format_with_tools' ? 'response_format' : option;
+  if (option === 'response_format_with_tools') return 'response_format';
+  return option === 'tool_result_images' ? 'messages' : option;
 }
 
 /** An option as the error message names it. */
 function optionLabel(option: ChatOption): string {
-  return option === 'response_format_with_tools' ? 'response_format together with tools' : option;
+  if (option === 'response_format_with_tools') return 'response_format together with tools';
+  return option === 'tool_result_images' ? 'an image in a tool result' : option;
+}
+
+/** What the field's detail says before "not supported", where the field alone does not say it. */
+function detailPrefix(option: ChatOption): string {
+  if (option === 'response_format_with_tools') return 'with tools: ';
+  return option === 'tool_result_images' ? 'an image in a tool result: ' : '';
 }
 
 /** `a`, `a and b`, `a, b and c` */
@@ -172,6 +194,28 @@ function inWords(names: string[]): string {
 function missingOption(target: ModelTarget, options: ChatOption[]): ChatOption | undefined {
   const capabilities: readonly ProviderCapability[] = target.provider.descriptor.capabilities;
   return options.find((option) => !capabilities.includes(option));
+}
+
+/** Why the provider would refuse the request's stop sequences (its descriptor's rules), or undefined. */
+function stopProblem(target: ModelTarget, stop: string[] | undefined): string | undefined {
+  const rules = target.provider.descriptor.stopSequences;
+  if (stop === undefined || rules === undefined) return undefined;
+  if (rules.max !== undefined && stop.length > rules.max) {
+    return `${target.providerId} models take at most ${rules.max} stop sequences; the request has ${stop.length}`;
+  }
+  const blank = rules.nonBlank ? stop.find((s) => s.trim() === '') : undefined;
+  if (blank !== undefined) return `${target.providerId} models take no stop sequence made only of whitespace, such as ${JSON.stringify(blank)}`;
+  return undefined;
+}
+
+/**
+ * Stop sequences the provider would refuse are a 400 naming `stop` before the call (the provider's own
+ * refusal named its own field, or none). The compatible routes name the field as their clients spell it.
+ */
+function assertStopFits(target: ModelTarget, stop: string[] | undefined): void {
+  const problem = stopProblem(target, stop);
+  if (problem === undefined) return;
+  throw new AppError('validation_error', `Stop sequences ${target.id} cannot take: ${problem}`, [{ field: 'stop', message: problem }]);
 }
 
 /** Template params (snake_case, as stored) apply where the request set nothing. */

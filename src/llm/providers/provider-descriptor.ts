@@ -15,9 +15,12 @@ export interface ImageRequestShape {
  * 400 naming the field. `response_format_with_tools` is response_format in a request that also has
  * tools: a provider that answers response_format through a forced tool of its own (Anthropic) cannot
  * also leave the model free to call the caller's tools, so it lacks it, and such a request is a 400
- * naming `response_format`.
+ * naming `response_format`. `tool_result_images`: a tool result may hold images (a screenshot tool's answer);
+ * OpenAI-shaped tool messages hold text only, so without it such a request is a 400 naming `messages`
+ * rather than the images being dropped.
  */
-export type ProviderCapability = 'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n';
+export type ProviderCapability =
+  'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'tool_result_images';
 
 /**
  * What the gateway knows about a provider before calling it, declared in the provider's own folder
@@ -43,6 +46,11 @@ export interface ProviderDescriptor {
    * (`off`), or on while no other provider is configured (`auto`).
    */
   readonly standIn?: boolean;
+  /**
+   * What it takes as stop sequences, checked before the call: at most `max` of them (OpenAI and Groq: 4),
+   * and with `nonBlank` none made only of whitespace (Anthropic refuses "\n"); absent, no rule the gateway knows of
+   */
+  readonly stopSequences?: { readonly max?: number; readonly nonBlank?: boolean };
   /** the image quality the upstream assumes when a request names none (the price depends on it) */
   readonly defaultImageQuality?: (model: string) => string;
   /** the fields of an image request the model would refuse (a size, count or quality it does not make), checked before the call */

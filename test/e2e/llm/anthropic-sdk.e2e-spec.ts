@@ -288,6 +288,48 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       });
     });
 
+    it('an image inside a tool_result for an OpenAI-shaped model is a 400 naming messages, not dropped; text reaches it as a tool message', async () => {
+      const turns = (result: Anthropic.ToolResultBlockParam['content']): Anthropic.MessageParam[] => [
+        { role: 'user', content: 'Take a screenshot' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { word: 'screen' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: result }] },
+      ];
+      const withImage = turns([
+        { type: 'text', text: 'Here it is' },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+      ]);
+      for (const model of ['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile']) {
+        for (const stream of [false, true]) {
+          const err = (await anthropic.messages
+            .create({ model, max_tokens: 5, tools: [LOOKUP_TOOL], messages: withImage, stream })
+            .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+          expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+          expect(err.error).toMatchObject({
+            type: 'error',
+            error: {
+              type: 'invalid_request_error',
+              code: 'validation_error',
+              message: expect.stringContaining(`an image in a tool result is not supported by ${model.split('/')[0]} models`),
+              details: [{ field: 'messages', message: expect.stringContaining('supported by anthropic models') }],
+            },
+          });
+        }
+      }
+      expect(sim.requests).toHaveLength(0);
+
+      const answered = await anthropic.messages.create({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 5,
+        tools: [LOOKUP_TOOL],
+        messages: turns([{ type: 'text', text: 'Here it is' }]),
+      });
+      expect(answered.type).toBe('message');
+      expect(upstreamBody('/v1/chat/completions').messages.slice(1)).toEqual([
+        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'lookup', arguments: '{"word":"screen"}' } }] },
+        { role: 'tool', tool_call_id: 'toolu_1', content: 'Here it is' },
+      ]);
+    });
+
     it('disable_parallel_tool_use reaches Anthropic, and OpenAI-shaped providers as parallel_tool_calls false', async () => {
       const params = {
         max_tokens: 5,
@@ -340,6 +382,124 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Anthropic.BadRequestError);
       expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { details: [{ field: 'system[0].cache_control' }] } });
+    });
+  });
+
+  describe('tool use and usage on an OpenAI-shaped model', () => {
+    const SPELL_TOOL = {
+      name: 'spell',
+      description: 'Spells a word',
+      input_schema: { type: 'object' as const, properties: { word: { type: 'string' } }, required: ['word'] },
+    };
+    const ask = (directive: string): Anthropic.MessageParam[] => [{ role: 'user', content: `Look these two words up please [[sim:${directive}]]` }];
+    const upstreamBody = (path: string): any => sim.requests.find((r) => r.path === path)!.body;
+
+    it('answers parallel tool calls as tool_use blocks, streamed or not, and sends their results back under the same ids', async () => {
+      const params = {
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 20,
+        tools: [LOOKUP_TOOL, SPELL_TOOL],
+        tool_choice: { type: 'any' as const },
+        messages: ask('tool=spell,lookup'),
+      };
+      const created = await anthropic.messages.create(params);
+      const id = (i: number) => expect.stringMatching(new RegExp(`^call_sim\\d+_${i}$`));
+      expect(created).toMatchObject({
+        stop_reason: 'tool_use',
+        content: [
+          { type: 'tool_use', id: id(0), name: 'spell', input: { word: '' } },
+          { type: 'tool_use', id: id(1), name: 'lookup', input: {} },
+        ],
+      });
+      expect(upstreamBody('/v1/chat/completions')).toMatchObject({ tool_choice: 'required' });
+
+      const stream = anthropic.messages.stream(params);
+      const starts: unknown[] = [];
+      stream.on('streamEvent', (event) => {
+        if (event.type === 'content_block_start') starts.push(event.content_block);
+      });
+      const streamed = await stream.finalMessage();
+      expect(streamed).toMatchObject({ stop_reason: 'tool_use', content: created.content.map((b) => ({ ...b, id: expect.any(String) })) });
+      expect(starts).toEqual([expect.objectContaining({ type: 'tool_use', name: 'spell' }), expect.objectContaining({ type: 'tool_use', name: 'lookup' })]);
+
+      sim.reset();
+      const [spell, lookup] = streamed.content as Anthropic.ToolUseBlock[];
+      const answer = await anthropic.messages.create({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 3,
+        tools: [LOOKUP_TOOL, SPELL_TOOL],
+        messages: [
+          ...params.messages,
+          { role: 'assistant', content: streamed.content as Anthropic.ContentBlockParam[] },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: spell.id, content: 'W-O-R-D' },
+              { type: 'tool_result', tool_use_id: lookup.id, content: [{ type: 'text', text: 'a unit of language' }] },
+            ],
+          },
+        ],
+      });
+      expect(answer).toMatchObject({ stop_reason: 'max_tokens', content: [{ type: 'text', text: 'word1 word2 word3' }] });
+      expect(upstreamBody('/v1/chat/completions').messages.slice(1)).toEqual([
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: spell.id, type: 'function', function: { name: 'spell', arguments: '{"word":""}' } },
+            { id: lookup.id, type: 'function', function: { name: 'lookup', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: spell.id, content: 'W-O-R-D' },
+        { role: 'tool', tool_call_id: lookup.id, content: 'a unit of language' },
+      ]);
+    });
+
+    it('a named tool choice reaches OpenAI as a named function and comes back as that tool’s call', async () => {
+      const message = await anthropic.messages.create({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 20,
+        tools: [LOOKUP_TOOL, SPELL_TOOL],
+        tool_choice: { type: 'tool', name: 'spell' },
+        messages: ask('output_tokens=2'),
+      });
+      expect(upstreamBody('/v1/chat/completions').tool_choice).toEqual({ type: 'function', function: { name: 'spell' } });
+      expect(message).toMatchObject({ stop_reason: 'tool_use', content: [{ type: 'tool_use', name: 'spell', input: { word: '' } }] });
+    });
+
+    it('reports the cache reads an OpenAI model counts in Anthropic’s terms, and bills them at the cached rate', async () => {
+      const params = { model: 'openai/gpt-4o-mini', max_tokens: 4, messages: ask('cached_tokens=4;reasoning_tokens=3') };
+      const created = await anthropic.messages.create(params).withResponse();
+      // 6 prompt words, 4 of them cached: 2 × $0.15 + 4 × $0.075 + 4 × $0.60 per 1M (all six at $0.15 would be 0.0000033)
+      expect(sim.requests.at(-1)!.usage).toEqual({ input_tokens: 6, output_tokens: 4 });
+      expect(created.data.usage).toMatchObject({ input_tokens: 2, cache_read_input_tokens: 4, cache_creation_input_tokens: 0, output_tokens: 4 });
+      expect(created.response.headers.get('x-llmhub-cost-usd')).toBe('0.000003');
+      const { rows } = await db.query('SELECT input_tokens, output_tokens, cached_input_tokens, cost_usd FROM llm_generation_log WHERE id = $1', [
+        created.response.headers.get('x-request-id'),
+      ]);
+      expect(rows[0]).toEqual({ input_tokens: 6, output_tokens: 4, cached_input_tokens: 4, cost_usd: '0.0000030000' });
+
+      const streamed = await anthropic.messages.stream(params).finalMessage();
+      expect(streamed.usage).toMatchObject({ input_tokens: 2, cache_read_input_tokens: 4, output_tokens: 4 });
+
+      // the OpenAI SDK reads the same call in OpenAI's terms: the cached and reasoning tokens as parts of the totals
+      const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
+      const chunks = await openai.chat.completions.create({
+        model: params.model,
+        max_tokens: params.max_tokens,
+        messages: [{ role: 'user', content: params.messages[0].content as string }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let usage: OpenAI.CompletionUsage | undefined;
+      for await (const chunk of chunks) usage = chunk.usage ?? usage;
+      expect(usage).toMatchObject({
+        prompt_tokens: 6,
+        completion_tokens: 4,
+        prompt_tokens_details: { cached_tokens: 4 },
+        completion_tokens_details: { reasoning_tokens: 3 },
+        cost_usd: '0.000003',
+      });
     });
   });
 

@@ -144,6 +144,39 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       expect(message.usage.output_tokens).toBeGreaterThan(0);
     });
 
+    it.each(['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'groq/llama-3.3-70b-versatile'])(
+      'runs the SDK’s runTools helper on %s: the streamed call is parsed, run, and its result answered',
+      async (model) => {
+        const calls: unknown[] = [];
+        const runner = openai.chat.completions.runTools({
+          model,
+          stream: true,
+          // a named tool: the helper calls it once, then stops
+          tool_choice: { type: 'function', function: { name: 'lookup' } },
+          messages: [{ role: 'user', content: 'Look it up' }],
+          tools: [
+            {
+              type: 'function',
+              function: {
+                name: 'lookup',
+                description: 'Looks a word up',
+                parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+                parse: (args: string) => JSON.parse(args) as unknown,
+                function: (args: unknown) => {
+                  calls.push(args);
+                  return 'found';
+                },
+              },
+            },
+          ],
+        });
+        expect(await runner.finalFunctionToolCallResult()).toBe('found');
+        expect(calls).toEqual([{ word: '' }]);
+        const call = (await runner.finalChatCompletion()).choices[0];
+        expect(call).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: [{ type: 'function', function: { name: 'lookup' } }] } });
+      },
+    );
+
     it('refuses an unknown model with a 400 naming it', async () => {
       const err = await openai.chat.completions.create({ model: 'nope-9000', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
@@ -224,6 +257,66 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
       // the OpenAI shape has no such field: a stop sequence is finish_reason stop, as OpenAI answers it
       const completion = await openai.chat.completions.create({ model: params.model, max_tokens: 10, stop: ['word3'], messages: params.messages });
       expect(completion.choices[0].finish_reason).toBe('stop');
+    });
+
+    it('refuses more stop_sequences than an OpenAI-shaped provider takes with a 400 naming stop_sequences, before calling it', async () => {
+      const five = ['a', 'b', 'c', 'd', 'e'];
+      for (const model of ['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile']) {
+        for (const stream of [false, true]) {
+          const err = (await anthropic.messages
+            .create({ model, max_tokens: 5, stop_sequences: five, stream, messages: [{ role: 'user', content: 'Count' }] })
+            .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+          expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+          expect(err.error).toMatchObject({
+            type: 'error',
+            error: {
+              type: 'invalid_request_error',
+              code: 'validation_error',
+              message: expect.stringContaining('take at most 4 stop sequences; the request has 5'),
+              details: [{ field: 'stop_sequences' }],
+            },
+          });
+          expect(await logRow(err.requestID!)).toMatchObject({ error_code: 'validation_error', requested_model: model });
+        }
+      }
+      expect(sim.requests).toHaveLength(0);
+      // Anthropic itself takes them
+      const message = await anthropic.messages.create({
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 5,
+        stop_sequences: five,
+        messages: [{ role: 'user', content: 'Count' }],
+      });
+      expect(message.stop_reason).toBe('max_tokens');
+    });
+
+    it('refuses a whitespace-only stop sequence for an Anthropic model with a 400 naming stop, before calling it; OpenAI takes it', async () => {
+      for (const stream of [false, true]) {
+        const err = (await openai.chat.completions
+          .create({ model: 'anthropic/claude-haiku-4-5', stop: ['END', '\n'], stream, messages: [{ role: 'user', content: 'Count' }] })
+          .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+        expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+        expect(err).toMatchObject({ code: 'validation_error', param: 'stop' });
+        expect(err.message).toContain('anthropic models take no stop sequence made only of whitespace, such as "\\n"');
+      }
+      expect(sim.requests).toHaveLength(0);
+      const completion = await openai.chat.completions.create({ model: 'openai/gpt-4o-mini', stop: ['\n'], messages: [{ role: 'user', content: 'Count' }] });
+      expect(completion.choices[0].finish_reason).toBe('stop');
+    });
+
+    it('names a fallback that takes fewer stop_sequences than the request has', async () => {
+      const err = (await anthropic.messages
+        .create({
+          model: 'anthropic/claude-haiku-4-5',
+          max_tokens: 5,
+          stop_sequences: ['a', 'b', 'c', 'd', 'e'],
+          messages: [{ role: 'user', content: 'Count' }],
+          ...({ fallbacks: ['openai/gpt-4o-mini'] } as object),
+        })
+        .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+      expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+      expect(err.error).toMatchObject({ error: { code: 'validation_error', details: [{ field: 'fallbacks[0]' }] } });
+      expect(sim.requests).toHaveLength(0);
     });
   });
 

@@ -20,6 +20,10 @@ export function createMessage(ex: Exchange, body: any): void {
     return sendError(ex, 'invalid', 'model: Field required; messages: Field required');
   }
   if (typeof body.max_tokens !== 'number') return sendError(ex, 'invalid', 'max_tokens: Field required');
+  // as Anthropic does: a stop sequence of whitespace only ("\n") is refused
+  if (Array.isArray(body.stop_sequences) && body.stop_sequences.some((s: unknown) => typeof s === 'string' && s.trim() === '')) {
+    return sendError(ex, 'invalid', 'stop_sequences: each stop sequence must contain non-whitespace');
+  }
   const total = inputTokensFor(body.messages, body.system);
   const cache = cacheUsage(body, total, ex.promptCache);
   const input = total - cache.cache_creation_input_tokens - cache.cache_read_input_tokens;

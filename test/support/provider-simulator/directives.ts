@@ -18,7 +18,10 @@
  *                     as the client reads, until it gives up
  *   retry_after=S     Retry-After seconds of a 429 (default 1)
  *   fail_first=N;id=X the first N requests with id X get the fault (default 503)
- *   tool=NAME         (Anthropic) the tool a `tool_choice` of `any` uses (default: the first of the request's tools)
+ *   tool=NAME         the tool a `tool_choice` of `any` (Anthropic) or `required` (OpenAI, Groq) uses (default: the first of the
+ *                     request's tools); OpenAI-shaped: `tool=A,B` calls several in parallel
+ *   cached_tokens=N   (OpenAI) N of the prompt's tokens reported as read from the prompt cache
+ *   reasoning_tokens=N (OpenAI) N of the output tokens reported as reasoning
  *   system_contains=S the fault applies only when the system prompt contains S
  *                     (one request of several that share a user message, e.g. one language)
  */
@@ -36,6 +39,8 @@ export interface SimDirective {
   id?: string;
   systemContains?: string;
   tool?: string;
+  cachedTokens?: number;
+  reasoningTokens?: number;
 }
 
 const FAULTS: ReadonlySet<string> = new Set<SimFault>(['404', '429', '500', '503', 'hang', 'malformed', 'cut', 'stall', 'flood']);
@@ -79,12 +84,18 @@ export function parseDirective(text: string, into: SimDirective = {}): SimDirect
       case 'tool':
         into.tool = value;
         break;
+      case 'cached_tokens':
+        setNumber(into, 'cachedTokens', value);
+        break;
+      case 'reasoning_tokens':
+        setNumber(into, 'reasoningTokens', value);
+        break;
     }
   }
   return into;
 }
 
-type NumericKey = 'latencyMs' | 'chunkDelayMs' | 'chunks' | 'outputTokens' | 'retryAfterS' | 'failFirst';
+type NumericKey = 'latencyMs' | 'chunkDelayMs' | 'chunks' | 'outputTokens' | 'retryAfterS' | 'failFirst' | 'cachedTokens' | 'reasoningTokens';
 
 function setNumber(into: SimDirective, key: NumericKey, value: string): void {
   const n = Number(value);

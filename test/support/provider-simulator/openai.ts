@@ -2,12 +2,13 @@
  * OpenAI wire format (and Groq's copy of it under /openai/v1): chat
  * completions (JSON and SSE, with response_format and logprobs as in
  * structured-output.ts, and `n` choices as in tokens.ts; Groq refuses
- * logprobs and n > 1 as the real one does), embeddings, image generations
+ * logprobs and n > 1 as the real one does; both refuse more than 4 stop sequences), embeddings, image generations
  * and models.
  */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse, writeJson } from './respond';
-import { contentLogprobs, structuredReply, tokensOf } from './structured-output';
+import type { SimDirective } from './directives';
+import { contentLogprobs, minimalInstance, structuredReply, tokensOf } from './structured-output';
 import { embeddingInputTokens, imageOutputTokens, inputTokensFor, outputTokensFor, replyChunks, replyText, stripDirectives, countWords } from './tokens';
 
 export type OpenAiFlavour = 'openai' | 'groq';
@@ -55,13 +56,16 @@ function optionalNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-function openAiUsage(input: number, output: number): Record<string, unknown> {
+/** With the `cached_tokens` and `reasoning_tokens` directives, that part of the prompt / output (never more than all of it). */
+function openAiUsage(input: number, output: number, directive: SimDirective = {}): Record<string, unknown> {
+  const cached = Math.min(directive.cachedTokens ?? 0, input);
+  const reasoning = Math.min(directive.reasoningTokens ?? 0, output);
   return {
     prompt_tokens: input,
     completion_tokens: output,
     total_tokens: input + output,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }
 
@@ -86,6 +90,10 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
   const choices = optionalNumber(body.n) ?? 1;
   const choicesProblem = choiceCountProblem(choices, flavour);
   if (choicesProblem) return sendError(ex, 'invalid', choicesProblem);
+  if (Array.isArray(body.stop) && body.stop.length > 4) {
+    const problem = `Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`;
+    return sendError(ex, 'invalid', problem, undefined, 'stop');
+  }
   const input = inputTokensFor(body.messages);
   // per choice; the usage counts every choice's
   const output = outputTokensFor(ex.directive.outputTokens, maxTokens);
@@ -101,11 +109,14 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     const text = structuredReply(body.response_format) ?? replyText(output);
     reply = { text, logprobs: body.logprobs === true ? (optionalNumber(body.top_logprobs) ?? 0) : undefined };
   }
+  const calls = forcedCalls(body, ex.directive.tool);
+  if (calls === null) return sendError(ex, 'invalid', "Invalid value for 'tool_choice': it names no function of 'tools'.", undefined, 'tool_choice');
+  const includeUsage = body.stream_options?.include_usage === true;
+  if (calls) return answerToolCalls(ex, { id, created, model: body.model, input, output, choices: 1, finishReason, includeUsage, flavour, reply }, calls);
   if (body.stream === true) {
-    const includeUsage = body.stream_options?.include_usage === true;
     return streamChat(ex, { id, created, model: body.model, input, output, choices, finishReason, includeUsage, flavour, reply });
   }
-  const usage = flavour === 'groq' ? groqUsage(input, choices * output) : openAiUsage(input, choices * output);
+  const usage = flavour === 'groq' ? groqUsage(input, choices * output) : openAiUsage(input, choices * output, ex.directive);
   sendJson(ex, {
     id,
     object: 'chat.completion',
@@ -121,6 +132,65 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     ...(flavour === 'groq' ? { x_groq: { id: `req_sim${ex.seq}` } } : { service_tier: 'default' }),
     system_fingerprint: 'fp_sim',
   });
+}
+
+interface SimToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * The calls a `tool_choice` of `required` (the tools the `tool` directive names, comma-separated, else the first)
+ * or `{type: "function"}` makes, each with the smallest arguments its parameters schema takes (structured-output.ts):
+ * undefined without such a choice, null when it names no tool of the request.
+ */
+function forcedCalls(body: any, chosen: string | undefined): Omit<SimToolCall, 'id'>[] | null | undefined {
+  const tools: any[] = Array.isArray(body.tools) ? body.tools.filter((t: any) => t?.type === 'function') : [];
+  let names: unknown[];
+  if (body.tool_choice === 'required') names = chosen === undefined ? [tools[0]?.function?.name] : chosen.split(',');
+  else if (body.tool_choice?.type === 'function') names = [body.tool_choice.function?.name];
+  else return undefined;
+  const found = names.map((name) => tools.find((t) => t.function?.name === name));
+  if (found.length === 0 || found.some((t) => t === undefined)) return null;
+  return found.map((t) => ({ name: t.function.name, arguments: JSON.stringify(minimalInstance(t.function.parameters ?? {})) }));
+}
+
+/** A forced tool choice answered as OpenAI does: the calls (finish_reason tool_calls), streamed as an id/name delta then argument pieces. */
+function answerToolCalls(ex: Exchange, s: ChatStreamSpec, forced: Omit<SimToolCall, 'id'>[]): void {
+  const calls = forced.map((call, i) => ({ id: `call_sim${ex.seq}_${i}`, ...call }));
+  const usage = s.flavour === 'groq' ? groqUsage(s.input, s.output) : openAiUsage(s.input, s.output, ex.directive);
+  const toolCalls = calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+  if (ex.log.body?.stream !== true) {
+    return sendJson(ex, {
+      id: s.id,
+      object: 'chat.completion',
+      created: s.created,
+      model: s.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: null, refusal: null, tool_calls: toolCalls, annotations: [] },
+          logprobs: null,
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage,
+      system_fingerprint: 'fp_sim',
+    });
+  }
+  const head = { id: s.id, object: 'chat.completion.chunk', created: s.created, model: s.model, system_fingerprint: 'fp_sim' };
+  const chunk = (delta: unknown, finish: string | null = null): string =>
+    `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  const frames = [chunk({ role: 'assistant', content: null })];
+  calls.forEach((c, index) => {
+    frames.push(chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
+    for (const piece of tokensOf(c.arguments)) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+  });
+  frames.push(chunk({}, 'tool_calls'));
+  if (s.includeUsage) frames.push(`data: ${JSON.stringify({ ...head, choices: [], usage })}\n\n`);
+  frames.push('data: [DONE]\n\n');
+  sendSse(ex, frames, 2, 'data: {"id":"sim-malformed", <not json>\n\n');
 }
 
 /** What the real APIs answer for `n`: OpenAI takes 1 to 128, Groq only 1. */
@@ -211,7 +281,7 @@ function streamChat(ex: Exchange, s: ChatStreamSpec): void {
   const groqFinal = s.flavour === 'groq' ? `,${xGroq},"usage":${JSON.stringify(groqUsage(s.input, output))}}` : '';
   for (let c = 0; c < s.choices; c++) frames.push(head + choice(c, '{}', s.finishReason) + tail(c === s.choices - 1 ? groqFinal : ''));
   if (s.includeUsage) {
-    const usage = s.flavour === 'groq' ? groqUsage(s.input, output) : openAiUsage(s.input, output);
+    const usage = s.flavour === 'groq' ? groqUsage(s.input, output) : openAiUsage(s.input, output, ex.directive);
     frames.push(`${head}[],"usage":${JSON.stringify(usage)}}\n\n`);
   }
   frames.push('data: [DONE]\n\n');

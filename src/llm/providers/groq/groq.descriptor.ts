@@ -13,6 +13,7 @@ export const GROQ_DESCRIPTOR = {
     { id: 'openai/gpt-oss-20b', kind: 'chat' },
     { id: 'qwen/qwen3-32b', kind: 'chat' },
   ],
+  stopSequences: { max: 4 },
   modelAliases: {
     'llama-3.3-70b': 'llama-3.3-70b-versatile',
     'llama-3.1-8b': 'llama-3.1-8b-instant',

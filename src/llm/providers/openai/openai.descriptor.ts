@@ -29,6 +29,7 @@ export const OPENAI_DESCRIPTOR = {
     'gpt-4.1-latest': 'gpt-4.1',
     'gpt-5-latest': 'gpt-5',
   },
+  stopSequences: { max: 4 },
   // what OpenAI itself assumes when a request gives no quality
   defaultImageQuality: (model: string) => (isGptImageModel(model) ? 'auto' : 'standard'),
   imageRequestProblems: openAiImageRequestProblems,

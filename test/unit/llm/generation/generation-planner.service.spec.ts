@@ -153,4 +153,28 @@ describe(GenerationPlanner.name, () => {
     expect(prepared.targets.map((t) => t.id)).toEqual(['anthropic/claude-haiku-4-5']);
     expect(models.providersWith).not.toHaveBeenCalled();
   });
+
+  it('refuses an image in a tool result for a provider whose tool messages hold text only, naming messages', async () => {
+    const screenshot: GenerationInput['messages'] = [
+      { role: 'user', content: 'Take a screenshot' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 't1', name: 'shot', arguments: '{}' }] },
+      { role: 'tool', toolCallId: 't1', content: [{ type: 'image', url: 'data:image/png;base64,AAAA' }] },
+    ];
+    models.providersWith.mockReturnValue(['anthropic']);
+    const error = await refusal(sut.prepare(input('openai/gpt-4o-mini', {}, { messages: screenshot })));
+    expect(error.message).toBe('an image in a tool result is not supported by openai models (openai/gpt-4o-mini); it is supported by anthropic models');
+    expect(error.details).toEqual([{ field: 'messages', message: 'an image in a tool result: not supported by openai; supported by anthropic models' }]);
+    const withImages = targetOf('anthropic', 'claude-haiku-4-5', ['chat', 'stream', 'tool_result_images']);
+    models.targetFor.mockReturnValue(withImages);
+    await expect(sut.prepare(input('anthropic/claude-haiku-4-5', {}, { messages: screenshot }))).resolves.toMatchObject({ targets: [withImages] });
+  });
+
+  it('refuses more stop sequences than the provider declares it takes, naming stop', async () => {
+    const limited = targetOf('openai', 'gpt-4o-mini', ['chat', 'stream']);
+    (limited.provider.descriptor as { stopSequences?: object }).stopSequences = { max: 4 };
+    models.targetFor.mockReturnValue(limited);
+    const error = await refusal(sut.prepare(input('openai/gpt-4o-mini', { stop: ['a', 'b', 'c', 'd', 'e'] })));
+    expect(error.details).toEqual([{ field: 'stop', message: 'openai models take at most 4 stop sequences; the request has 5' }]);
+    await expect(sut.prepare(input('openai/gpt-4o-mini', { stop: ['a', 'b', 'c', 'd'] }))).resolves.toMatchObject({ request: { stop: ['a', 'b', 'c', 'd'] } });
+  });
 });
