@@ -74,10 +74,13 @@ export class ClientsAdminController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted, with its keys' })
+  @ApiNoContentResponse({ description: 'Deleted, with its keys and its own prompt templates' })
   @ApiNotFoundResponse({ description: 'not_found' })
   @ApiUnprocessableEntityResponse({ description: 'validation_error: id is not a UUID' })
-  @ApiOperation({ summary: 'Delete a client', description: 'Deletes the client and revokes its keys. Its usage records are kept.' })
+  @ApiOperation({
+    summary: 'Delete a client',
+    description: 'Deletes the client with its keys (its calls are refused at once) and the prompt templates it owns. Its usage records and feedback are kept.',
+  })
   deleteApiClient(@Param('id', new UuidParamPipe('id')) id: string): Promise<void> {
     return this.clients.delete(id);
   }

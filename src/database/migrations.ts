@@ -6,6 +6,7 @@ import { SeedSystemTemplates1764417900000 } from '../../migrations/1764417900000
 import { FoldCostRollups1764418000000 } from '../../migrations/1764418000000-FoldCostRollups';
 import { DropLogIdIndex1764418100000 } from '../../migrations/1764418100000-DropLogIdIndex';
 import { AddCacheWrite1hPrice1764418200000 } from '../../migrations/1764418200000-AddCacheWrite1hPrice';
+import { KeepFeedbackOfDeletedClients1764418300000 } from '../../migrations/1764418300000-KeepFeedbackOfDeletedClients';
 
 /**
  * Every migration, in order. Listed explicitly (rather than globbed) so the
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   FoldCostRollups1764418000000,
   DropLogIdIndex1764418100000,
   AddCacheWrite1hPrice1764418200000,
+  KeepFeedbackOfDeletedClients1764418300000,
 ];

@@ -64,7 +64,7 @@ export function ClientDetailRoute() {
               open={confirming}
               onOpenChange={setConfirming}
               title={`Delete ${c.name}?`}
-              description="The client and all its keys are deleted; its calls are refused at once. Its usage records stay."
+              description="The client, its keys and the templates it owns are deleted; its calls are refused at once. Its usage records and feedback stay."
             >
               <div className="dialog-actions">
                 <Button variant="secondary" onClick={() => setConfirming(false)}>
