@@ -226,6 +226,28 @@ describe('prompt library over HTTP', () => {
       expect(res.body.prompt).toBe('A tagline for {{ audience }} aimed at {{language}}.');
     });
 
+    it('refuses a value that would render past the longest prompt a call takes with a 422 naming it, on render and generate', async () => {
+      await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({ name: 'repeated', body: '{{ a }} '.repeat(20_000), variables: [{ name: 'a', required: true }] })
+        .expect(201);
+      // 20,000 copies of a 500,000-character value: ten billion characters, more than a string can hold
+      const big = { variables: { a: 'y'.repeat(500_000) } };
+      const rendered = await request(t.url).post('/api/v1/prompts/repeated/render').set(as(a)).send(big).expect(422);
+      expect(rendered.body.error).toMatchObject({
+        code: 'validation_error',
+        message: 'The rendered template would be longer than 1000000 characters: shorten variables.a',
+        details: [{ field: 'variables.a', message: expect.stringContaining('inserted 20000 times') }],
+      });
+      const generated = await request(t.url)
+        .post('/api/v1/llm/generate')
+        .set(as(a))
+        .send({ template: 'repeated', model: 'mock/echo', ...big })
+        .expect(422);
+      expect(generated.body.error.details).toEqual([expect.objectContaining({ field: 'variables.a' })]);
+    });
+
     it('uses or refuses variables named like Object.prototype members instead of dropping them', async () => {
       await request(t.url)
         .post('/api/v1/prompts')
