@@ -18,7 +18,7 @@ import { TemplateCache } from './template-cache.service';
 import { assertParams } from './template-params';
 import { assertTemplateSyntax } from './template-syntax';
 import { TEMPLATE_TARGET_CHECK, TemplateTargetCheck } from './template-target';
-import { hasPositiveWeight, VersionWeights, weightErrors } from './version-selection';
+import { hasPositiveWeight, sameWeights, VersionWeights, weightErrors } from './version-selection';
 import { isUuid } from '../common/uuid';
 
 /**
@@ -181,6 +181,8 @@ export class PromptLibraryService {
     await this.repository.transaction(async (m) => {
       const locked = await this.repository.lockTemplate(m, template.id);
       if (!locked) throw this.notFound(key);
+      if (actor.kind !== 'admin' && dto.ab_weights !== undefined && !sameWeights(dto.ab_weights, locked.abWeights))
+        await this.assertProductionUnprotected(m, locked);
       const known = await this.repository.versionNumbers(m, template.id);
       const errors: ErrorDetail[] = [];
       if (dto.ab_weights) errors.push(...weightErrors(dto.ab_weights, known, 'ab_weights'));
@@ -258,6 +260,18 @@ export class PromptLibraryService {
       throw new AppError('forbidden', `Template "${template.name}" is a system template and is read-only`);
     }
     return template;
+  }
+
+  /** ab_weights decide default traffic as the production label does, so a protected production label guards them too. */
+  private async assertProductionUnprotected(m: PromptsTransaction, template: PromptTemplate): Promise<void> {
+    const production = (await this.repository.labelsIn(m, template.id)).find((l) => l.label === DEFAULT_LABEL);
+    if (!production?.isProtected) return;
+    throw new AppError(
+      'forbidden',
+      `Label "${DEFAULT_LABEL}" of template "${template.name}" is protected, and ab_weights decide which version default traffic gets: ` +
+        'only an admin can start, change or end its A/B test',
+      [{ field: 'ab_weights', message: `the ${DEFAULT_LABEL} label is protected; only an admin sets ab_weights` }],
+    );
   }
 
   /** Moves, sets or removes labels; a protected label moves only by an admin. */

@@ -391,6 +391,51 @@ describe('prompt library over HTTP', () => {
         .send({ protected_labels: { production: false }, labels: { production: 1 } })
         .expect(200);
     });
+
+    it('keeps the A/B weights, which decide default traffic, to an admin while production is protected', async () => {
+      const created = await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({ name: 'guarded', body: 'v1 {{ who }}', variables: [{ name: 'who' }] })
+        .expect(201);
+      await request(t.url).post('/api/v1/prompts/guarded/versions').set(as(a)).send({ body: 'v2 {{ who }}' }).expect(201);
+      await request(t.url)
+        .patch(`/api/admin/templates/${created.body.id}`)
+        .set(admin())
+        .send({ protected_labels: { production: true } })
+        .expect(200);
+      const started = await request(t.url)
+        .patch('/api/v1/prompts/guarded')
+        .set(as(a))
+        .send({ ab_weights: { '2': 1 } })
+        .expect(403);
+      expect(started.body.error).toMatchObject({
+        code: 'forbidden',
+        message: expect.stringContaining('Label "production" of template "guarded" is protected'),
+        details: [{ field: 'ab_weights', message: expect.stringContaining('only an admin sets ab_weights') }],
+      });
+      const served = await request(t.url).post('/api/v1/prompts/guarded/render').set(as(a)).send({}).expect(200);
+      expect(served.body).toMatchObject({ version: 1, prompt: 'v1 ' });
+
+      await request(t.url)
+        .patch(`/api/admin/templates/${created.body.id}`)
+        .set(admin())
+        .send({ ab_weights: { '1': 1, '2': 1 } })
+        .expect(200);
+      await request(t.url).patch('/api/v1/prompts/guarded').set(as(a)).send({ ab_weights: null }).expect(403);
+      await request(t.url)
+        .patch('/api/v1/prompts/guarded')
+        .set(as(a))
+        .send({ ab_weights: { '1': 3, '2': 1 } })
+        .expect(403);
+      // sending the weights as they stand changes nothing, so it is no reason to refuse the rest of the update
+      const unchanged = await request(t.url)
+        .patch('/api/v1/prompts/guarded')
+        .set(as(a))
+        .send({ ab_weights: { '2': 1, '1': 1 }, description: 'greeting' })
+        .expect(200);
+      expect(unchanged.body).toMatchObject({ ab_weights: { '1': 1, '2': 1 }, description: 'greeting' });
+    });
   });
 
   describe('A/B weights', () => {
