@@ -19,6 +19,7 @@ import { assertParams } from './template-params';
 import { assertTemplateSyntax } from './template-syntax';
 import { TEMPLATE_TARGET_CHECK, TemplateTargetCheck } from './template-target';
 import { hasPositiveWeight, sameWeights, VersionWeights, weightErrors } from './version-selection';
+import { LabelTarget, requestedLabelMoves } from './label-moves';
 import { isUuid } from '../common/uuid';
 
 /**
@@ -34,8 +35,6 @@ export interface TemplateListOptions {
   ownerClientId?: string;
   system?: boolean;
 }
-
-type LabelTarget = { version: number | null; weights: VersionWeights | null } | null;
 
 function invalid(details: ErrorDetail[]): AppError {
   return new AppError('validation_error', `Invalid request: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
@@ -134,7 +133,7 @@ export class PromptLibraryService {
     assertTemplateSyntax({ system_prompt: dto.system_prompt, body: dto.body });
     assertParams(dto.params); // inherited params are not checked again, as inherited texts are not
     const template = await this.locateWritable(actor, key);
-    await this.repository.transaction(async (m) => {
+    const detail = await this.repository.transaction(async (m) => {
       const locked = await this.repository.lockTemplate(m, template.id);
       if (!locked) throw this.notFound(key);
       if (dto.labels?.includes(DEFAULT_LABEL))
@@ -155,9 +154,10 @@ export class PromptLibraryService {
       const moves = new Map<string, LabelTarget>([['latest', { version, weights: null }]]);
       for (const label of dto.labels ?? []) moves.set(label, { version, weights: null });
       await this.applyLabels(m, actor, template, moves);
+      return this.detail(template, m);
     });
     this.cache.invalidate();
-    return this.get(actor, key);
+    return detail;
   }
 
   /** A provider or model no call could resolve is refused now, naming it, rather than at the first call. */
@@ -178,32 +178,14 @@ export class PromptLibraryService {
   async update(actor: PromptActor, key: string, dto: TemplateUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     const template = await this.locateWritable(actor, key);
     if (dto.protected_labels !== undefined && actor.kind !== 'admin') throw new AppError('forbidden', 'Only an admin protects labels');
-    await this.repository.transaction(async (m) => {
+    const detail = await this.repository.transaction(async (m) => {
       const locked = await this.repository.lockTemplate(m, template.id);
       if (!locked) throw this.notFound(key);
       if (actor.kind !== 'admin' && dto.ab_weights !== undefined && !sameWeights(dto.ab_weights, locked.abWeights))
         await this.assertProductionUnprotected(m, locked);
       const known = await this.repository.versionNumbers(m, template.id);
-      const errors: ErrorDetail[] = [];
-      if (dto.ab_weights) errors.push(...weightErrors(dto.ab_weights, known, 'ab_weights'));
-      const moves = new Map<string, LabelTarget>();
-      for (const [label, version] of Object.entries(dto.labels ?? {})) {
-        if (version === null) moves.set(label, null);
-        // "1" or 1.5 is not a version number at all: saying "version 1 does not exist" would mislead
-        else if (!Number.isInteger(version))
-          errors.push({ field: `labels.${label}`, message: `must be a version number (an integer) or null, got ${JSON.stringify(version)}` });
-        else if (!known.has(version)) errors.push({ field: `labels.${label}`, message: `version ${String(version)} does not exist` });
-        else moves.set(label, { version, weights: null });
-      }
-      for (const [label, weights] of Object.entries(dto.label_weights ?? {})) {
-        if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) {
-          errors.push({ field: `label_weights.${label}`, message: 'must be an object of version → weight' });
-          continue;
-        }
-        const problems = weightErrors(weights, known, `label_weights.${label}`);
-        errors.push(...problems);
-        if (problems.length === 0) moves.set(label, { version: null, weights });
-      }
+      const { moves, errors } = requestedLabelMoves(dto, known);
+      if (dto.ab_weights) errors.unshift(...weightErrors(dto.ab_weights, known, 'ab_weights'));
       if (errors.length > 0) throw invalid(errors);
       const production = moves.get(DEFAULT_LABEL);
       if (production) {
@@ -229,9 +211,10 @@ export class PromptLibraryService {
         if (!(await this.repository.setLabelProtection(m, template.id, label, isProtected)))
           throw invalid([{ field: `protected_labels.${label}`, message: `the template has no label "${label}"; point it at a version (labels) first` }]);
       }
+      return this.detail(template, m);
     });
     this.cache.invalidate();
-    return this.get(actor, key);
+    return detail;
   }
 
   async remove(actor: PromptActor, key: string): Promise<void> {
@@ -298,9 +281,14 @@ export class PromptLibraryService {
     }
   }
 
-  private async detail(template: PromptTemplate): Promise<PromptTemplateDetailResponseDto> {
-    const [versions, labels] = await Promise.all([this.repository.versionsOf(template.id), this.repository.labelsOf([template.id])]);
-    return toDetailResponse(template, labels, versions);
+  /**
+   * The template as it stands; inside a write's transaction (`m`), as that write left it, so the answer
+   * to a publish shows the version it made even when another publish commits right after.
+   */
+  private async detail(template: PromptTemplate, m?: PromptsTransaction): Promise<PromptTemplateDetailResponseDto> {
+    const current = (m && (await this.repository.findById(template.id, m))) || template;
+    const [versions, labels] = await Promise.all([this.repository.versionsOf(template.id, m), this.repository.labelsOf([template.id], m)]);
+    return toDetailResponse(current, labels, versions);
   }
 
   private notFound(key: string): AppError {

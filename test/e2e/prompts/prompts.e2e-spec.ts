@@ -175,6 +175,23 @@ describe('prompt library over HTTP', () => {
       await request(t.url).delete('/api/v1/prompts/short-lived').set(as(a)).expect(204);
       await request(t.url).get('/api/v1/prompts/short-lived').set(as(a)).expect(404);
     });
+
+    it('numbers concurrent publishes one after another, each answer showing the version it made', async () => {
+      await request(t.url).post('/api/v1/prompts').set(as(a)).send({ name: 'busy', body: 'v1' }).expect(201);
+      const bodies = Array.from({ length: 16 }, (_, i) => `draft ${i}`);
+      const answers = await Promise.all(bodies.map((body) => request(t.url).post('/api/v1/prompts/busy/versions').set(as(a)).send({ body }).expect(201)));
+      // what a script does next with the answer: label the version it just published
+      const published = answers.map((res, i) => {
+        const latest = res.body.versions.find((v: { version: number }) => v.version === res.body.latest_version);
+        expect({ sent: bodies[i], latest: latest.body }).toEqual({ sent: bodies[i], latest: bodies[i] });
+        expect(res.body.labels).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'latest', version: res.body.latest_version })]));
+        return res.body.latest_version as number;
+      });
+      expect([...published].sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, i) => i + 2));
+      const stored = await pg.query(`SELECT v.version, v.body FROM prompt_versions v JOIN prompt_templates t ON t.id = v.template_id WHERE t.name = 'busy'`);
+      expect(stored.rows).toHaveLength(17);
+      await request(t.url).delete('/api/v1/prompts/busy').set(as(a)).expect(204);
+    });
   });
 
   describe('rendering', () => {
