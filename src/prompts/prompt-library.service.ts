@@ -287,7 +287,8 @@ export class PromptLibraryService {
    */
   private async detail(template: PromptTemplate, m?: PromptsTransaction): Promise<PromptTemplateDetailResponseDto> {
     const current = (m && (await this.repository.findById(template.id, m))) || template;
-    const [versions, labels] = await Promise.all([this.repository.versionsOf(template.id, m), this.repository.labelsOf([template.id], m)]);
+    const labels = await this.repository.labelsOf([template.id], m);
+    const versions = await this.repository.versionsOf(template.id, m); // last, as in TemplateCache.snapshotOf
     return toDetailResponse(current, labels, versions);
   }
 
