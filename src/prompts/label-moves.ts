@@ -23,6 +23,12 @@ export function requestedLabelMoves(
     else moves.set(label, { version, weights: null });
   }
   for (const [label, weights] of Object.entries(request.label_weights ?? {})) {
+    if (request.labels && Object.prototype.hasOwnProperty.call(request.labels, label)) {
+      // one of the two would silently win
+      errors.push({ field: `label_weights.${label}`, message: `label "${label}" is also in labels: point it at a version (labels) or at weights, not both` });
+      moves.delete(label);
+      continue;
+    }
     if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) {
       errors.push({ field: `label_weights.${label}`, message: 'must be an object of version → weight' });
       continue;
