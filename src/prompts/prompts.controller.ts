@@ -31,7 +31,10 @@ export class PromptsController {
 
   @Get()
   @ApiOkResponse({ type: PromptTemplateListResponseDto })
-  @ApiOperation({ summary: 'List templates', description: 'The caller’s own templates and the system templates, paged by `limit` and `cursor`.' })
+  @ApiOperation({
+    summary: 'List templates',
+    description: 'The caller’s own templates and the system templates it does not shadow, in name order, paged by `limit` and `cursor`.',
+  })
   listPrompts(@CurrentCaller() caller: Caller, @Query() query: PageQueryDto): Promise<PromptTemplateListResponseDto> {
     return this.library.list(actorOf(caller), query);
   }
