@@ -88,13 +88,17 @@ export function resolveValues(
     if (raw === null || raw === undefined) continue;
     if (typeof raw === 'string') values[name] = raw;
     else if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') values[name] = String(raw);
+    // JSON has no infinity: a number too large for a double (1e400) arrives as one
+    else if (typeof raw === 'number') errors.push({ field: `variables.${name}`, message: `variable "${name}" is a number too large to write as text` });
     else errors.push({ field: `variables.${name}`, message: `variable "${name}" must be a string, number or boolean` });
   }
   for (const variable of declared) {
     if (variable.name in values || errors.some((e) => e.field === `variables.${variable.name}`)) continue;
     if (variable.default !== undefined && variable.default !== null) values[variable.name] = variable.default;
-    else if (variable.required) errors.push({ field: `variables.${variable.name}`, message: `required variable "${variable.name}" is missing` });
-    else values[variable.name] = '';
+    else if (variable.required) {
+      const given = Object.prototype.hasOwnProperty.call(input, variable.name) ? ' (null counts as not given)' : '';
+      errors.push({ field: `variables.${variable.name}`, message: `required variable "${variable.name}" is missing${given}` });
+    } else values[variable.name] = '';
   }
   return { values, errors };
 }

@@ -78,9 +78,14 @@ describe('renderer', () => {
       expect(error.details.map((d) => d.field).sort()).toEqual(['variables.audience', 'variables.product']);
     });
 
-    it('treats null as not given, so a required variable without default is missing', () => {
+    it('treats null as not given, so a required variable without default is missing, and says why', () => {
       const error = renderError(() => renderVersion(version, { product: null, audience: 'a' }));
-      expect(error.details).toEqual([expect.objectContaining({ field: 'variables.product' })]);
+      expect(error.details).toEqual([{ field: 'variables.product', message: 'required variable "product" is missing (null counts as not given)' }]);
+    });
+
+    it('names a number too large for a double (JSON 1e400) as such, not as a wrong type', () => {
+      const error = renderError(() => renderVersion(version, JSON.parse('{"product": 1e400, "audience": "a"}') as Record<string, unknown>));
+      expect(error.details).toEqual([{ field: 'variables.product', message: 'variable "product" is a number too large to write as text' }]);
     });
 
     it('renders an optional variable without a default as empty text', () => {
