@@ -107,16 +107,17 @@ export class PromptLibraryService {
     this.assertTarget(fields.provider, fields.model);
     const ownerClientId = actor.kind === 'client' ? actor.clientId : null;
     try {
-      const template = await this.repository.transaction((m) =>
-        this.repository.insertTemplate(
+      const detail = await this.repository.transaction(async (m) => {
+        const template = await this.repository.insertTemplate(
           m,
           { name: dto.name, ownerClientId, templateType: dto.template_type ?? 'text', description: dto.description ?? null },
           fields,
           false,
-        ),
-      );
+        );
+        return this.detail(template, m);
+      });
       this.cache.invalidate();
-      return this.detail(template);
+      return detail;
     } catch (e) {
       if (isUniqueViolation(e)) throw new AppError('conflict', `A template named "${dto.name}" already exists`, [{ field: 'name', message: 'already taken' }]);
       throw e;
