@@ -218,9 +218,16 @@ export class PromptLibraryService {
     return detail;
   }
 
+  /** A client cannot delete a template an admin protected a label of: it would take the label with it. */
   async remove(actor: PromptActor, key: string): Promise<void> {
     const template = await this.locateWritable(actor, key);
-    await this.repository.deleteTemplate(template.id);
+    await this.repository.transaction(async (m) => {
+      if (!(await this.repository.lockTemplate(m, template.id))) throw this.notFound(key);
+      const guarded = actor.kind === 'admin' ? [] : (await this.repository.labelsIn(m, template.id)).filter((l) => l.isProtected).map((l) => l.label);
+      if (guarded.length > 0)
+        throw new AppError('forbidden', `Template "${template.name}" has protected labels (${guarded.sort().join(', ')}); only an admin can delete it`);
+      await this.repository.deleteTemplate(m, template.id);
+    });
     this.cache.invalidate();
   }
 

@@ -82,7 +82,10 @@ export class PromptsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiOperation({ summary: 'Delete a template', description: 'Deletes one of the caller’s templates; recorded generations keep their reference.' })
-  @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
+  @ApiErrors({
+    not_found: 'no template with this name visible to the caller',
+    forbidden: 'system templates are read-only for clients; a template with a protected label is deleted only by an admin',
+  })
   async deletePrompt(@CurrentCaller() caller: Caller, @Param('name') name: string): Promise<void> {
     await this.library.remove(actorOf(caller), name);
   }

@@ -203,7 +203,7 @@ export class PromptsRepository {
     await m.query(`UPDATE prompt_templates SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  async deleteTemplate(id: string): Promise<void> {
-    await this.dataSource.getRepository(PromptTemplate).delete({ id });
+  async deleteTemplate(m: EntityManager, id: string): Promise<void> {
+    await m.getRepository(PromptTemplate).delete({ id });
   }
 }

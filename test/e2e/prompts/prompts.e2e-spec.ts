@@ -453,6 +453,17 @@ describe('prompt library over HTTP', () => {
         .expect(200);
       expect(unchanged.body).toMatchObject({ ab_weights: { '1': 1, '2': 1 }, description: 'greeting' });
     });
+
+    it('leaves deleting a template with a protected label to an admin, which would otherwise take the label with it', async () => {
+      const refused = await request(t.url).delete('/api/v1/prompts/guarded').set(as(a)).expect(403);
+      expect(refused.body.error).toMatchObject({
+        code: 'forbidden',
+        message: 'Template "guarded" has protected labels (production); only an admin can delete it',
+      });
+      const served = await request(t.url).post('/api/v1/prompts/guarded/render').set(as(a)).send({ version: 1 }).expect(200);
+      await request(t.url).delete(`/api/admin/templates/${served.body.template_id}`).set(admin()).expect(204);
+      await request(t.url).get('/api/v1/prompts/guarded').set(as(a)).expect(404);
+    });
   });
 
   describe('A/B weights', () => {
