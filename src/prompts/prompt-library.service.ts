@@ -154,7 +154,7 @@ export class PromptLibraryService {
       const version = await this.repository.insertNextVersion(m, template.id, fields);
       const moves = new Map<string, LabelTarget>([['latest', { version, weights: null }]]);
       for (const label of dto.labels ?? []) moves.set(label, { version, weights: null });
-      await this.applyLabels(m, actor, template, moves);
+      await this.applyLabels(m, actor, template, moves, true);
       return this.detail(template, m);
     });
     this.cache.invalidate();
@@ -266,7 +266,13 @@ export class PromptLibraryService {
   }
 
   /** Moves, sets or removes labels; a protected label moves only by an admin. */
-  private async applyLabels(m: PromptsTransaction, actor: PromptActor, template: PromptTemplate, moves: Map<string, LabelTarget>): Promise<void> {
+  private async applyLabels(
+    m: PromptsTransaction,
+    actor: PromptActor,
+    template: PromptTemplate,
+    moves: Map<string, LabelTarget>,
+    toNewVersion = false,
+  ): Promise<void> {
     if (moves.size === 0) return;
     const existing = new Map((await this.repository.labelsIn(m, template.id)).map((l) => [l.label, l]));
     const errors: ErrorDetail[] = [];
@@ -277,8 +283,8 @@ export class PromptLibraryService {
     }
     if (errors.length > 0) throw invalid(errors);
     for (const label of moves.keys()) {
-      // `latest` follows new versions automatically, protected or not
-      if (existing.get(label)?.isProtected && actor.kind !== 'admin' && label !== 'latest') {
+      // `latest` follows a new version, protected or not; pointed back at an older one it is guarded like any label
+      if (existing.get(label)?.isProtected && actor.kind !== 'admin' && !(label === 'latest' && toNewVersion)) {
         throw new AppError('forbidden', `Label "${label}" is protected; only an admin can move it`, [{ field: `labels.${label}`, message: 'protected label' }]);
       }
     }

@@ -454,6 +454,25 @@ describe('prompt library over HTTP', () => {
       expect(unchanged.body).toMatchObject({ ab_weights: { '1': 1, '2': 1 }, description: 'greeting' });
     });
 
+    it("lets latest follow a client's new version while protected, but not be pointed back by the client", async () => {
+      const created = await request(t.url).post('/api/v1/prompts').set(as(a)).send({ name: 'pinned-latest', body: 'one' }).expect(201);
+      await request(t.url)
+        .patch(`/api/admin/templates/${created.body.id}`)
+        .set(admin())
+        .send({ protected_labels: { latest: true } })
+        .expect(200);
+      const v2 = await request(t.url).post('/api/v1/prompts/pinned-latest/versions').set(as(a)).send({ body: 'two' }).expect(201);
+      expect(v2.body.labels).toContainEqual({ label: 'latest', version: 2, weights: null, is_protected: true });
+      const back = await request(t.url)
+        .patch('/api/v1/prompts/pinned-latest')
+        .set(as(a))
+        .send({ labels: { latest: 1 } })
+        .expect(403);
+      expect(back.body.error.details).toEqual([{ field: 'labels.latest', message: 'protected label' }]);
+      const after = await request(t.url).get('/api/v1/prompts/pinned-latest').set(as(a)).expect(200);
+      expect(after.body.labels).toContainEqual({ label: 'latest', version: 2, weights: null, is_protected: true });
+    });
+
     it('leaves deleting a template with a protected label to an admin, which would otherwise take the label with it', async () => {
       const refused = await request(t.url).delete('/api/v1/prompts/guarded').set(as(a)).expect(403);
       expect(refused.body.error).toMatchObject({
