@@ -1,5 +1,6 @@
-import { ErrorDetail } from '../common/errors/app-error';
-import { VersionWeights, weightErrors } from './version-selection';
+import { AppError, ErrorDetail } from '../common/errors/app-error';
+import { DEFAULT_LABEL } from './prompts.service';
+import { hasPositiveWeight, VersionWeights, weightErrors } from './version-selection';
 
 /** Where a label is to point: one version, weights over several, or nowhere (null: remove it). */
 export type LabelTarget = { version: number | null; weights: VersionWeights | null } | null;
@@ -38,4 +39,18 @@ export function requestedLabelMoves(
     if (problems.length === 0) moves.set(label, { version: null, weights: weights as VersionWeights });
   }
   return { moves, errors };
+}
+
+/**
+ * While A/B weights stand they, not the production label, decide the default selection: a move of
+ * that label would change nothing callers get. Refused (409) unless the same request ends the test.
+ */
+export function assertProductionGovernsDefault(templateName: string, abWeights: VersionWeights | null, field: string, fix: string): void {
+  if (!hasPositiveWeight(abWeights)) return;
+  throw new AppError(
+    'conflict',
+    `Template "${templateName}" runs an A/B test (ab_weights ${JSON.stringify(abWeights)}) that decides default traffic, ` +
+      `so moving the ${DEFAULT_LABEL} label would not change which version callers get. ${fix}`,
+    [{ field, message: `an A/B test (ab_weights) decides the default selection; end it (ab_weights: null) to move ${DEFAULT_LABEL}` }],
+  );
 }

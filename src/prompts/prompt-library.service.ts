@@ -18,8 +18,8 @@ import { TemplateCache } from './template-cache.service';
 import { assertParams } from './template-params';
 import { assertTemplateSyntax } from './template-syntax';
 import { TEMPLATE_TARGET_CHECK, TemplateTargetCheck } from './template-target';
-import { hasPositiveWeight, sameWeights, VersionWeights, weightErrors } from './version-selection';
-import { LabelTarget, requestedLabelMoves } from './label-moves';
+import { sameWeights, weightErrors } from './version-selection';
+import { assertProductionGovernsDefault, LabelTarget, requestedLabelMoves } from './label-moves';
 import { isUuid } from '../common/uuid';
 
 /**
@@ -38,20 +38,6 @@ export interface TemplateListOptions {
 
 function invalid(details: ErrorDetail[]): AppError {
   return new AppError('validation_error', `Invalid request: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
-}
-
-/**
- * While A/B weights stand they, not the production label, decide the default selection: a move of
- * that label would change nothing callers get. Refused (409) unless the same request ends the test.
- */
-function assertProductionGovernsDefault(template: PromptTemplate, abWeights: VersionWeights | null, field: string, fix: string): void {
-  if (!hasPositiveWeight(abWeights)) return;
-  throw new AppError(
-    'conflict',
-    `Template "${template.name}" runs an A/B test (ab_weights ${JSON.stringify(abWeights)}) that decides default traffic, ` +
-      `so moving the ${DEFAULT_LABEL} label would not change which version callers get. ${fix}`,
-    [{ field, message: `an A/B test (ab_weights) decides the default selection; end it (ab_weights: null) to move ${DEFAULT_LABEL}` }],
-  );
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -139,7 +125,7 @@ export class PromptLibraryService {
       if (!locked) throw this.notFound(key);
       if (dto.labels?.includes(DEFAULT_LABEL))
         assertProductionGovernsDefault(
-          locked,
+          locked.name,
           locked.abWeights,
           'labels',
           `Add the version without the ${DEFAULT_LABEL} label, then either give it a weight in ab_weights, or end the test and promote it ` +
@@ -193,7 +179,7 @@ export class PromptLibraryService {
         const field = production.version !== null ? 'labels' : 'label_weights';
         const target = production.version !== null ? '<version>' : '{<version>: <weight>, …}';
         assertProductionGovernsDefault(
-          locked,
+          locked.name,
           dto.ab_weights === undefined ? locked.abWeights : dto.ab_weights,
           `${field}.${DEFAULT_LABEL}`,
           `To move it, end the test in the same update: {"ab_weights": null, "${field}": {"${DEFAULT_LABEL}": ${target}}}; ` +
