@@ -45,7 +45,7 @@ export class TemplatesAdminController {
   @ApiOkResponse({ type: PromptTemplateListResponseDto })
   @ApiOperation({
     summary: 'List templates',
-    description: 'Every template, system ones included, filtered by owner or `system`, paged by `limit` and `cursor`.',
+    description: 'Every template, system ones included, filtered by owner or `system`, in name order, paged by `limit` and `cursor`.',
   })
   listTemplates(@Query() query: TemplateListQueryDto): Promise<PromptTemplateListResponseDto> {
     return this.library.list(ADMIN, { limit: query.limit, cursor: query.cursor, ownerClientId: query.owner_client_id, system: query.system });

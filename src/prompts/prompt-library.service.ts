@@ -18,7 +18,8 @@ import { TemplateCache } from './template-cache.service';
 import { assertParams } from './template-params';
 import { assertTemplateSyntax } from './template-syntax';
 import { TEMPLATE_TARGET_CHECK, TemplateTargetCheck } from './template-target';
-import { hasPositiveWeight, VersionWeights, weightErrors } from './version-selection';
+import { sameWeights, weightErrors } from './version-selection';
+import { assertProductionGovernsDefault, LabelTarget, requestedLabelMoves } from './label-moves';
 import { isUuid } from '../common/uuid';
 
 /**
@@ -35,24 +36,8 @@ export interface TemplateListOptions {
   system?: boolean;
 }
 
-type LabelTarget = { version: number | null; weights: VersionWeights | null } | null;
-
 function invalid(details: ErrorDetail[]): AppError {
   return new AppError('validation_error', `Invalid request: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
-}
-
-/**
- * While A/B weights stand they, not the production label, decide the default selection: a move of
- * that label would change nothing callers get. Refused (409) unless the same request ends the test.
- */
-function assertProductionGovernsDefault(template: PromptTemplate, abWeights: VersionWeights | null, field: string, fix: string): void {
-  if (!hasPositiveWeight(abWeights)) return;
-  throw new AppError(
-    'conflict',
-    `Template "${template.name}" runs an A/B test (ab_weights ${JSON.stringify(abWeights)}) that decides default traffic, ` +
-      `so moving the ${DEFAULT_LABEL} label would not change which version callers get. ${fix}`,
-    [{ field, message: `an A/B test (ab_weights) decides the default selection; end it (ab_weights: null) to move ${DEFAULT_LABEL}` }],
-  );
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -108,16 +93,17 @@ export class PromptLibraryService {
     this.assertTarget(fields.provider, fields.model);
     const ownerClientId = actor.kind === 'client' ? actor.clientId : null;
     try {
-      const template = await this.repository.transaction((m) =>
-        this.repository.insertTemplate(
+      const detail = await this.repository.transaction(async (m) => {
+        const template = await this.repository.insertTemplate(
           m,
           { name: dto.name, ownerClientId, templateType: dto.template_type ?? 'text', description: dto.description ?? null },
           fields,
           false,
-        ),
-      );
+        );
+        return this.detail(template, m);
+      });
       this.cache.invalidate();
-      return this.detail(template);
+      return detail;
     } catch (e) {
       if (isUniqueViolation(e)) throw new AppError('conflict', `A template named "${dto.name}" already exists`, [{ field: 'name', message: 'already taken' }]);
       throw e;
@@ -134,12 +120,12 @@ export class PromptLibraryService {
     assertTemplateSyntax({ system_prompt: dto.system_prompt, body: dto.body });
     assertParams(dto.params); // inherited params are not checked again, as inherited texts are not
     const template = await this.locateWritable(actor, key);
-    await this.repository.transaction(async (m) => {
+    const detail = await this.repository.transaction(async (m) => {
       const locked = await this.repository.lockTemplate(m, template.id);
       if (!locked) throw this.notFound(key);
       if (dto.labels?.includes(DEFAULT_LABEL))
         assertProductionGovernsDefault(
-          locked,
+          locked.name,
           locked.abWeights,
           'labels',
           `Add the version without the ${DEFAULT_LABEL} label, then either give it a weight in ab_weights, or end the test and promote it ` +
@@ -154,10 +140,11 @@ export class PromptLibraryService {
       const version = await this.repository.insertNextVersion(m, template.id, fields);
       const moves = new Map<string, LabelTarget>([['latest', { version, weights: null }]]);
       for (const label of dto.labels ?? []) moves.set(label, { version, weights: null });
-      await this.applyLabels(m, actor, template, moves);
+      await this.applyLabels(m, actor, template, moves, true);
+      return this.detail(template, m);
     });
     this.cache.invalidate();
-    return this.get(actor, key);
+    return detail;
   }
 
   /** A provider or model no call could resolve is refused now, naming it, rather than at the first call. */
@@ -178,37 +165,21 @@ export class PromptLibraryService {
   async update(actor: PromptActor, key: string, dto: TemplateUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     const template = await this.locateWritable(actor, key);
     if (dto.protected_labels !== undefined && actor.kind !== 'admin') throw new AppError('forbidden', 'Only an admin protects labels');
-    await this.repository.transaction(async (m) => {
+    const detail = await this.repository.transaction(async (m) => {
       const locked = await this.repository.lockTemplate(m, template.id);
       if (!locked) throw this.notFound(key);
+      if (actor.kind !== 'admin' && dto.ab_weights !== undefined && !sameWeights(dto.ab_weights, locked.abWeights))
+        await this.assertProductionUnprotected(m, locked);
       const known = await this.repository.versionNumbers(m, template.id);
-      const errors: ErrorDetail[] = [];
-      if (dto.ab_weights) errors.push(...weightErrors(dto.ab_weights, known, 'ab_weights'));
-      const moves = new Map<string, LabelTarget>();
-      for (const [label, version] of Object.entries(dto.labels ?? {})) {
-        if (version === null) moves.set(label, null);
-        // "1" or 1.5 is not a version number at all: saying "version 1 does not exist" would mislead
-        else if (!Number.isInteger(version))
-          errors.push({ field: `labels.${label}`, message: `must be a version number (an integer) or null, got ${JSON.stringify(version)}` });
-        else if (!known.has(version)) errors.push({ field: `labels.${label}`, message: `version ${String(version)} does not exist` });
-        else moves.set(label, { version, weights: null });
-      }
-      for (const [label, weights] of Object.entries(dto.label_weights ?? {})) {
-        if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) {
-          errors.push({ field: `label_weights.${label}`, message: 'must be an object of version → weight' });
-          continue;
-        }
-        const problems = weightErrors(weights, known, `label_weights.${label}`);
-        errors.push(...problems);
-        if (problems.length === 0) moves.set(label, { version: null, weights });
-      }
+      const { moves, errors } = requestedLabelMoves(dto, known);
+      if (dto.ab_weights) errors.unshift(...weightErrors(dto.ab_weights, known, 'ab_weights'));
       if (errors.length > 0) throw invalid(errors);
       const production = moves.get(DEFAULT_LABEL);
       if (production) {
         const field = production.version !== null ? 'labels' : 'label_weights';
         const target = production.version !== null ? '<version>' : '{<version>: <weight>, …}';
         assertProductionGovernsDefault(
-          locked,
+          locked.name,
           dto.ab_weights === undefined ? locked.abWeights : dto.ab_weights,
           `${field}.${DEFAULT_LABEL}`,
           `To move it, end the test in the same update: {"ab_weights": null, "${field}": {"${DEFAULT_LABEL}": ${target}}}; ` +
@@ -227,14 +198,22 @@ export class PromptLibraryService {
         if (!(await this.repository.setLabelProtection(m, template.id, label, isProtected)))
           throw invalid([{ field: `protected_labels.${label}`, message: `the template has no label "${label}"; point it at a version (labels) first` }]);
       }
+      return this.detail(template, m);
     });
     this.cache.invalidate();
-    return this.get(actor, key);
+    return detail;
   }
 
+  /** A client cannot delete a template an admin protected a label of: it would take the label with it. */
   async remove(actor: PromptActor, key: string): Promise<void> {
     const template = await this.locateWritable(actor, key);
-    await this.repository.deleteTemplate(template.id);
+    await this.repository.transaction(async (m) => {
+      if (!(await this.repository.lockTemplate(m, template.id))) throw this.notFound(key);
+      const guarded = actor.kind === 'admin' ? [] : (await this.repository.labelsIn(m, template.id)).filter((l) => l.isProtected).map((l) => l.label);
+      if (guarded.length > 0)
+        throw new AppError('forbidden', `Template "${template.name}" has protected labels (${guarded.sort().join(', ')}); only an admin can delete it`);
+      await this.repository.deleteTemplate(m, template.id);
+    });
     this.cache.invalidate();
   }
 
@@ -260,8 +239,26 @@ export class PromptLibraryService {
     return template;
   }
 
+  /** ab_weights decide default traffic as the production label does, so a protected production label guards them too. */
+  private async assertProductionUnprotected(m: PromptsTransaction, template: PromptTemplate): Promise<void> {
+    const production = (await this.repository.labelsIn(m, template.id)).find((l) => l.label === DEFAULT_LABEL);
+    if (!production?.isProtected) return;
+    throw new AppError(
+      'forbidden',
+      `Label "${DEFAULT_LABEL}" of template "${template.name}" is protected, and ab_weights decide which version default traffic gets: ` +
+        'only an admin can start, change or end its A/B test',
+      [{ field: 'ab_weights', message: `the ${DEFAULT_LABEL} label is protected; only an admin sets ab_weights` }],
+    );
+  }
+
   /** Moves, sets or removes labels; a protected label moves only by an admin. */
-  private async applyLabels(m: PromptsTransaction, actor: PromptActor, template: PromptTemplate, moves: Map<string, LabelTarget>): Promise<void> {
+  private async applyLabels(
+    m: PromptsTransaction,
+    actor: PromptActor,
+    template: PromptTemplate,
+    moves: Map<string, LabelTarget>,
+    toNewVersion = false,
+  ): Promise<void> {
     if (moves.size === 0) return;
     const existing = new Map((await this.repository.labelsIn(m, template.id)).map((l) => [l.label, l]));
     const errors: ErrorDetail[] = [];
@@ -272,8 +269,8 @@ export class PromptLibraryService {
     }
     if (errors.length > 0) throw invalid(errors);
     for (const label of moves.keys()) {
-      // `latest` follows new versions automatically, protected or not
-      if (existing.get(label)?.isProtected && actor.kind !== 'admin' && label !== 'latest') {
+      // `latest` follows a new version, protected or not; pointed back at an older one it is guarded like any label
+      if (existing.get(label)?.isProtected && actor.kind !== 'admin' && !(label === 'latest' && toNewVersion)) {
         throw new AppError('forbidden', `Label "${label}" is protected; only an admin can move it`, [{ field: `labels.${label}`, message: 'protected label' }]);
       }
     }
@@ -284,9 +281,15 @@ export class PromptLibraryService {
     }
   }
 
-  private async detail(template: PromptTemplate): Promise<PromptTemplateDetailResponseDto> {
-    const [versions, labels] = await Promise.all([this.repository.versionsOf(template.id), this.repository.labelsOf([template.id])]);
-    return toDetailResponse(template, labels, versions);
+  /**
+   * The template as it stands; inside a write's transaction (`m`), as that write left it, so the answer
+   * to a publish shows the version it made even when another publish commits right after.
+   */
+  private async detail(template: PromptTemplate, m?: PromptsTransaction): Promise<PromptTemplateDetailResponseDto> {
+    const current = (m && (await this.repository.findById(template.id, m))) || template;
+    const labels = await this.repository.labelsOf([template.id], m);
+    const versions = await this.repository.versionsOf(template.id, m); // last, as in TemplateCache.snapshotOf
+    return toDetailResponse(current, labels, versions);
   }
 
   private notFound(key: string): AppError {

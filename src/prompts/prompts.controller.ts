@@ -31,7 +31,10 @@ export class PromptsController {
 
   @Get()
   @ApiOkResponse({ type: PromptTemplateListResponseDto })
-  @ApiOperation({ summary: 'List templates', description: 'The caller’s own templates and the system templates, paged by `limit` and `cursor`.' })
+  @ApiOperation({
+    summary: 'List templates',
+    description: 'The caller’s own templates and the system templates it does not shadow, in name order, paged by `limit` and `cursor`.',
+  })
   listPrompts(@CurrentCaller() caller: Caller, @Query() query: PageQueryDto): Promise<PromptTemplateListResponseDto> {
     return this.library.list(actorOf(caller), query);
   }
@@ -63,11 +66,12 @@ export class PromptsController {
     summary: 'Update a template',
     description:
       'Change a template’s description, labels or A/B weights. While ab_weights are set they decide default (production) traffic, ' +
-      'so the production label moves only in an update that also ends the test (ab_weights: null). System templates are read-only for clients.',
+      'so the production label moves only in an update that also ends the test (ab_weights: null). System templates are read-only for clients, ' +
+      'and while the production label is protected so are the ab_weights (they decide default traffic as the label does).',
   })
   @ApiErrors({
     not_found: 'no template with this name visible to the caller',
-    forbidden: 'system templates are read-only for clients',
+    forbidden: 'a system template; a protected label moved, or ab_weights changed while the production label is protected (only an admin may)',
     conflict: 'moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update',
   })
   updatePrompt(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptUpdateDto): Promise<PromptTemplateDetailResponseDto> {
@@ -78,7 +82,10 @@ export class PromptsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiOperation({ summary: 'Delete a template', description: 'Deletes one of the caller’s templates; recorded generations keep their reference.' })
-  @ApiErrors({ not_found: 'no template with this name visible to the caller', forbidden: 'system templates are read-only for clients' })
+  @ApiErrors({
+    not_found: 'no template with this name visible to the caller',
+    forbidden: 'system templates are read-only for clients; a template with a protected label is deleted only by an admin',
+  })
   async deletePrompt(@CurrentCaller() caller: Caller, @Param('name') name: string): Promise<void> {
     await this.library.remove(actorOf(caller), name);
   }

@@ -60,8 +60,9 @@ export class PromptsRepository {
       .getOne();
   }
 
-  findById(id: string): Promise<PromptTemplate | null> {
-    return this.dataSource.getRepository(PromptTemplate).findOneBy({ id });
+  /** In `m` when given: a transaction reads what it has written, not what others committed since. */
+  findById(id: string, m: EntityManager = this.dataSource.manager): Promise<PromptTemplate | null> {
+    return m.getRepository(PromptTemplate).findOneBy({ id });
   }
 
   findSystemByName(name: string): Promise<PromptTemplate | null> {
@@ -84,13 +85,13 @@ export class PromptsRepository {
     return qb.orderBy('t.name', 'ASC').addOrderBy('t.id', 'ASC').limit(filter.limit).getMany();
   }
 
-  versionsOf(templateId: string): Promise<PromptVersion[]> {
-    return this.dataSource.getRepository(PromptVersion).find({ where: { templateId }, order: { version: 'ASC' } });
+  versionsOf(templateId: string, m: EntityManager = this.dataSource.manager): Promise<PromptVersion[]> {
+    return m.getRepository(PromptVersion).find({ where: { templateId }, order: { version: 'ASC' } });
   }
 
-  labelsOf(templateIds: string[]): Promise<PromptLabel[]> {
+  labelsOf(templateIds: string[], m: EntityManager = this.dataSource.manager): Promise<PromptLabel[]> {
     if (templateIds.length === 0) return Promise.resolve([]);
-    return this.dataSource.getRepository(PromptLabel).find({ where: { templateId: In(templateIds) }, order: { label: 'ASC' } });
+    return m.getRepository(PromptLabel).find({ where: { templateId: In(templateIds) }, order: { label: 'ASC' } });
   }
 
   async latestVersionNumbers(templateIds: string[]): Promise<Map<string, number>> {
@@ -202,7 +203,7 @@ export class PromptsRepository {
     await m.query(`UPDATE prompt_templates SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  async deleteTemplate(id: string): Promise<void> {
-    await this.dataSource.getRepository(PromptTemplate).delete({ id });
+  async deleteTemplate(m: EntityManager, id: string): Promise<void> {
+    await m.getRepository(PromptTemplate).delete({ id });
   }
 }

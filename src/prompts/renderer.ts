@@ -88,15 +88,62 @@ export function resolveValues(
     if (raw === null || raw === undefined) continue;
     if (typeof raw === 'string') values[name] = raw;
     else if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') values[name] = String(raw);
+    // JSON has no infinity: a number too large for a double (1e400) arrives as one
+    else if (typeof raw === 'number') errors.push({ field: `variables.${name}`, message: `variable "${name}" is a number too large to write as text` });
     else errors.push({ field: `variables.${name}`, message: `variable "${name}" must be a string, number or boolean` });
   }
   for (const variable of declared) {
     if (variable.name in values || errors.some((e) => e.field === `variables.${variable.name}`)) continue;
     if (variable.default !== undefined && variable.default !== null) values[variable.name] = variable.default;
-    else if (variable.required) errors.push({ field: `variables.${variable.name}`, message: `required variable "${variable.name}" is missing` });
-    else values[variable.name] = '';
+    else if (variable.required) {
+      const given = Object.prototype.hasOwnProperty.call(input, variable.name) ? ' (null counts as not given)' : '';
+      errors.push({ field: `variables.${variable.name}`, message: `required variable "${variable.name}" is missing${given}` });
+    } else values[variable.name] = '';
   }
   return { values, errors };
+}
+
+/**
+ * The longest text a render produces: the bound the generate route puts on a prompt or system
+ * prompt sent directly, so a template call cannot send more than a direct call.
+ */
+export const MAX_RENDERED_CHARS = 1_000_000;
+
+/**
+ * Each variable's share of what `text` would render to beyond its own placeholders, and the
+ * total length, counted before anything is built: a value repeated by many placeholders could
+ * otherwise ask for a string larger than the process can hold.
+ */
+function renderedSize(text: string, values: Readonly<Record<string, string>>): { length: number; added: Map<string, { chars: number; uses: number }> } {
+  let length = text.length;
+  const added = new Map<string, { chars: number; uses: number }>();
+  for (const match of text.matchAll(PLACEHOLDER_OR_ESCAPE)) {
+    const name = match[1];
+    if (name === undefined) {
+      length -= 1; // `\{{` renders `{{`
+      continue;
+    }
+    if (!Object.prototype.hasOwnProperty.call(values, name)) continue;
+    length += values[name].length - match[0].length;
+    const share = added.get(name) ?? { chars: values[name].length, uses: 0 };
+    share.uses++;
+    added.set(name, share);
+  }
+  return { length, added };
+}
+
+/** One detail per variable that makes `field` render past MAX_RENDERED_CHARS, the largest share first. */
+function oversizeErrors(field: string, text: string | null, values: Readonly<Record<string, string>>): ErrorDetail[] {
+  if (text === null) return [];
+  const { length, added } = renderedSize(text, values);
+  if (length <= MAX_RENDERED_CHARS) return [];
+  const limit = `at most ${MAX_RENDERED_CHARS} characters`;
+  const shares = [...added].filter(([, s]) => s.chars > 0).sort(([, a], [, b]) => b.chars * b.uses - a.chars * a.uses);
+  if (shares.length === 0) return [{ field, message: `renders ${length} characters; ${limit}` }];
+  return shares.map(([name, s]) => ({
+    field: `variables.${name}`,
+    message: `its ${s.chars} characters, inserted ${s.uses} time${s.uses === 1 ? '' : 's'}, make ${field} render ${length} characters; ${limit}`,
+  }));
 }
 
 export interface RenderedTexts {
@@ -104,7 +151,7 @@ export interface RenderedTexts {
   prompt: string;
 }
 
-/** Strict render of one version: a 422 names every missing, undeclared or ill-typed variable. */
+/** Strict render of one version: a 422 names every missing, undeclared or ill-typed variable, and any that makes a text too long. */
 export function renderVersion(
   version: { systemPrompt: string | null; body: string; variables: readonly TemplateVariable[] },
   input: Readonly<Record<string, unknown>>,
@@ -112,6 +159,11 @@ export function renderVersion(
   const { values, errors } = resolveValues(version.variables, input);
   if (errors.length > 0) {
     throw new AppError('validation_error', `Template variables are invalid: ${errors.map((e) => e.field).join(', ')}`, errors);
+  }
+  const oversize = [...oversizeErrors('system_prompt', version.systemPrompt, values), ...oversizeErrors('body', version.body, values)];
+  if (oversize.length > 0) {
+    const fields = [...new Set(oversize.map((e) => e.field))].join(', ');
+    throw new AppError('validation_error', `The rendered template would be longer than ${MAX_RENDERED_CHARS} characters: shorten ${fields}`, oversize);
   }
   return {
     systemPrompt: version.systemPrompt === null ? null : substitute(version.systemPrompt, values),

@@ -71,8 +71,13 @@ export class TemplateCache {
     return template ? this.snapshotOf(template) : null;
   }
 
+  /**
+   * Versions are read last: they are only ever added, and a label or weight can only point at one
+   * that exists, so whatever a publish commits meanwhile, every version the snapshot refers to is in it.
+   */
   async snapshotOf(template: PromptTemplate): Promise<TemplateSnapshot> {
-    const [versions, labels] = await Promise.all([this.repository.versionsOf(template.id), this.repository.labelsOf([template.id])]);
+    const labels = await this.repository.labelsOf([template.id]);
+    const versions = await this.repository.versionsOf(template.id);
     return {
       template,
       versions: new Map(versions.map((v) => [v.version, v])),

@@ -68,3 +68,11 @@ export function weightErrors(weights: Readonly<Record<string, unknown>>, knownVe
   if (errors.length === 0 && !Number.isFinite(total)) errors.push({ field, message: 'weights are too large: their sum must be a finite number' });
   return errors;
 }
+
+/** Whether two stored weights (or their absence) select alike: the same positive weight for each version. */
+export function sameWeights(a: Readonly<VersionWeights> | null, b: Readonly<VersionWeights> | null): boolean {
+  const positive = (w: Readonly<VersionWeights> | null) => Object.entries(w ?? {}).filter(([, weight]) => weight > 0);
+  const left = positive(a);
+  const right = new Map(positive(b));
+  return left.length === right.size && left.every(([version, weight]) => right.get(version) === weight);
+}

@@ -202,7 +202,7 @@ export class PromptUpdateDto {
     example: { '1': 70, '2': 30 },
     description:
       'A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. ' +
-      'null ends the test (the production label decides again)',
+      'null ends the test (the production label decides again). While the production label is protected only an admin changes them',
   })
   @IsOptional()
   @ValidateIf((o: PromptUpdateDto) => o.ab_weights !== null)

@@ -175,6 +175,23 @@ describe('prompt library over HTTP', () => {
       await request(t.url).delete('/api/v1/prompts/short-lived').set(as(a)).expect(204);
       await request(t.url).get('/api/v1/prompts/short-lived').set(as(a)).expect(404);
     });
+
+    it('numbers concurrent publishes one after another, each answer showing the version it made', async () => {
+      await request(t.url).post('/api/v1/prompts').set(as(a)).send({ name: 'busy', body: 'v1' }).expect(201);
+      const bodies = Array.from({ length: 16 }, (_, i) => `draft ${i}`);
+      const answers = await Promise.all(bodies.map((body) => request(t.url).post('/api/v1/prompts/busy/versions').set(as(a)).send({ body }).expect(201)));
+      // what a script does next with the answer: label the version it just published
+      const published = answers.map((res, i) => {
+        const latest = res.body.versions.find((v: { version: number }) => v.version === res.body.latest_version);
+        expect({ sent: bodies[i], latest: latest.body }).toEqual({ sent: bodies[i], latest: bodies[i] });
+        expect(res.body.labels).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'latest', version: res.body.latest_version })]));
+        return res.body.latest_version as number;
+      });
+      expect([...published].sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, i) => i + 2));
+      const stored = await pg.query(`SELECT v.version, v.body FROM prompt_versions v JOIN prompt_templates t ON t.id = v.template_id WHERE t.name = 'busy'`);
+      expect(stored.rows).toHaveLength(17);
+      await request(t.url).delete('/api/v1/prompts/busy').set(as(a)).expect(204);
+    });
   });
 
   describe('rendering', () => {
@@ -224,6 +241,28 @@ describe('prompt library over HTTP', () => {
         .send({ variables: { product: '{{ audience }}', audience: '{{language}}' } })
         .expect(200);
       expect(res.body.prompt).toBe('A tagline for {{ audience }} aimed at {{language}}.');
+    });
+
+    it('refuses a value that would render past the longest prompt a call takes with a 422 naming it, on render and generate', async () => {
+      await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({ name: 'repeated', body: '{{ a }} '.repeat(20_000), variables: [{ name: 'a', required: true }] })
+        .expect(201);
+      // 20,000 copies of a 500,000-character value: ten billion characters, more than a string can hold
+      const big = { variables: { a: 'y'.repeat(500_000) } };
+      const rendered = await request(t.url).post('/api/v1/prompts/repeated/render').set(as(a)).send(big).expect(422);
+      expect(rendered.body.error).toMatchObject({
+        code: 'validation_error',
+        message: 'The rendered template would be longer than 1000000 characters: shorten variables.a',
+        details: [{ field: 'variables.a', message: expect.stringContaining('inserted 20000 times') }],
+      });
+      const generated = await request(t.url)
+        .post('/api/v1/llm/generate')
+        .set(as(a))
+        .send({ template: 'repeated', model: 'mock/echo', ...big })
+        .expect(422);
+      expect(generated.body.error.details).toEqual([expect.objectContaining({ field: 'variables.a' })]);
     });
 
     it('uses or refuses variables named like Object.prototype members instead of dropping them', async () => {
@@ -368,6 +407,81 @@ describe('prompt library over HTTP', () => {
         .set(admin())
         .send({ protected_labels: { production: false }, labels: { production: 1 } })
         .expect(200);
+    });
+
+    it('keeps the A/B weights, which decide default traffic, to an admin while production is protected', async () => {
+      const created = await request(t.url)
+        .post('/api/v1/prompts')
+        .set(as(a))
+        .send({ name: 'guarded', body: 'v1 {{ who }}', variables: [{ name: 'who' }] })
+        .expect(201);
+      await request(t.url).post('/api/v1/prompts/guarded/versions').set(as(a)).send({ body: 'v2 {{ who }}' }).expect(201);
+      await request(t.url)
+        .patch(`/api/admin/templates/${created.body.id}`)
+        .set(admin())
+        .send({ protected_labels: { production: true } })
+        .expect(200);
+      const started = await request(t.url)
+        .patch('/api/v1/prompts/guarded')
+        .set(as(a))
+        .send({ ab_weights: { '2': 1 } })
+        .expect(403);
+      expect(started.body.error).toMatchObject({
+        code: 'forbidden',
+        message: expect.stringContaining('Label "production" of template "guarded" is protected'),
+        details: [{ field: 'ab_weights', message: expect.stringContaining('only an admin sets ab_weights') }],
+      });
+      const served = await request(t.url).post('/api/v1/prompts/guarded/render').set(as(a)).send({}).expect(200);
+      expect(served.body).toMatchObject({ version: 1, prompt: 'v1 ' });
+
+      await request(t.url)
+        .patch(`/api/admin/templates/${created.body.id}`)
+        .set(admin())
+        .send({ ab_weights: { '1': 1, '2': 1 } })
+        .expect(200);
+      await request(t.url).patch('/api/v1/prompts/guarded').set(as(a)).send({ ab_weights: null }).expect(403);
+      await request(t.url)
+        .patch('/api/v1/prompts/guarded')
+        .set(as(a))
+        .send({ ab_weights: { '1': 3, '2': 1 } })
+        .expect(403);
+      // sending the weights as they stand changes nothing, so it is no reason to refuse the rest of the update
+      const unchanged = await request(t.url)
+        .patch('/api/v1/prompts/guarded')
+        .set(as(a))
+        .send({ ab_weights: { '2': 1, '1': 1 }, description: 'greeting' })
+        .expect(200);
+      expect(unchanged.body).toMatchObject({ ab_weights: { '1': 1, '2': 1 }, description: 'greeting' });
+    });
+
+    it("lets latest follow a client's new version while protected, but not be pointed back by the client", async () => {
+      const created = await request(t.url).post('/api/v1/prompts').set(as(a)).send({ name: 'pinned-latest', body: 'one' }).expect(201);
+      await request(t.url)
+        .patch(`/api/admin/templates/${created.body.id}`)
+        .set(admin())
+        .send({ protected_labels: { latest: true } })
+        .expect(200);
+      const v2 = await request(t.url).post('/api/v1/prompts/pinned-latest/versions').set(as(a)).send({ body: 'two' }).expect(201);
+      expect(v2.body.labels).toContainEqual({ label: 'latest', version: 2, weights: null, is_protected: true });
+      const back = await request(t.url)
+        .patch('/api/v1/prompts/pinned-latest')
+        .set(as(a))
+        .send({ labels: { latest: 1 } })
+        .expect(403);
+      expect(back.body.error.details).toEqual([{ field: 'labels.latest', message: 'protected label' }]);
+      const after = await request(t.url).get('/api/v1/prompts/pinned-latest').set(as(a)).expect(200);
+      expect(after.body.labels).toContainEqual({ label: 'latest', version: 2, weights: null, is_protected: true });
+    });
+
+    it('leaves deleting a template with a protected label to an admin, which would otherwise take the label with it', async () => {
+      const refused = await request(t.url).delete('/api/v1/prompts/guarded').set(as(a)).expect(403);
+      expect(refused.body.error).toMatchObject({
+        code: 'forbidden',
+        message: 'Template "guarded" has protected labels (production); only an admin can delete it',
+      });
+      const served = await request(t.url).post('/api/v1/prompts/guarded/render').set(as(a)).send({ version: 1 }).expect(200);
+      await request(t.url).delete(`/api/admin/templates/${served.body.template_id}`).set(admin()).expect(204);
+      await request(t.url).get('/api/v1/prompts/guarded').set(as(a)).expect(404);
     });
   });
 

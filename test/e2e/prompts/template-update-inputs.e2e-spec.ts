@@ -62,6 +62,19 @@ describe('template edits that are refused', () => {
     expect(await labelRows()).toEqual(before);
   });
 
+  it('refuses one label pointed at a version and at weights in the same update, naming it, and moves no label', async () => {
+    const before = await labelRows();
+    const res = await request(t.url)
+      .patch(`/api/admin/templates/${templateId}`)
+      .set(admin())
+      .send({ labels: { canary: 1, latest: 1 }, label_weights: { canary: { '1': 1 } } })
+      .expect(422);
+    expect(res.body.error.details).toEqual([
+      { field: 'label_weights.canary', message: 'label "canary" is also in labels: point it at a version (labels) or at weights, not both' },
+    ]);
+    expect(await labelRows()).toEqual(before);
+  });
+
   it('protects a label created in the same request', async () => {
     await request(t.url)
       .patch(`/api/admin/templates/${templateId}`)

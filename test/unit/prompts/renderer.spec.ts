@@ -1,6 +1,6 @@
 import { AppError } from '@src/common/errors/app-error';
 import type { TemplateVariable } from '@src/prompts/prompt-version.entity';
-import { declarationErrors, renderVersion, substitute, usedVariables } from '@src/prompts/renderer';
+import { declarationErrors, MAX_RENDERED_CHARS, renderVersion, substitute, usedVariables } from '@src/prompts/renderer';
 
 const vars = (...v: Partial<TemplateVariable>[]): TemplateVariable[] => v.map((x) => ({ name: 'x', required: false, default: null, description: null, ...x }));
 
@@ -78,14 +78,40 @@ describe('renderer', () => {
       expect(error.details.map((d) => d.field).sort()).toEqual(['variables.audience', 'variables.product']);
     });
 
-    it('treats null as not given, so a required variable without default is missing', () => {
+    it('treats null as not given, so a required variable without default is missing, and says why', () => {
       const error = renderError(() => renderVersion(version, { product: null, audience: 'a' }));
-      expect(error.details).toEqual([expect.objectContaining({ field: 'variables.product' })]);
+      expect(error.details).toEqual([{ field: 'variables.product', message: 'required variable "product" is missing (null counts as not given)' }]);
+    });
+
+    it('names a number too large for a double (JSON 1e400) as such, not as a wrong type', () => {
+      const error = renderError(() => renderVersion(version, JSON.parse('{"product": 1e400, "audience": "a"}') as Record<string, unknown>));
+      expect(error.details).toEqual([{ field: 'variables.product', message: 'variable "product" is a number too large to write as text' }]);
     });
 
     it('renders an optional variable without a default as empty text', () => {
       const v = { systemPrompt: null, body: 'a{{ x }}b', variables: vars({ name: 'x' }) };
       expect(renderVersion(v, {})).toEqual({ systemPrompt: null, prompt: 'ab' });
+    });
+
+    it('refuses with a 422 naming the variable a render that would outgrow the longest prompt a call takes, before building it', () => {
+      const v = { systemPrompt: 'Be {{ tone }}.', body: '{{ a }}'.repeat(20_000), variables: vars({ name: 'a', required: true }, { name: 'tone' }) };
+      // 20,000 copies of 500,000 characters: longer than any string the process could build
+      const error = renderError(() => renderVersion(v, { a: 'y'.repeat(500_000), tone: 'brief' }));
+      expect(error.status).toBe(422);
+      expect(error.message).toBe(`The rendered template would be longer than ${MAX_RENDERED_CHARS} characters: shorten variables.a`);
+      expect(error.details).toEqual([
+        {
+          field: 'variables.a',
+          message: `its 500000 characters, inserted 20000 times, make body render 10000000000 characters; at most ${MAX_RENDERED_CHARS} characters`,
+        },
+      ]);
+    });
+
+    it('renders a text of exactly the longest length, counting escapes and placeholders as they render', () => {
+      const v = { systemPrompt: null, body: String.raw`\{{ x }} {{ a }}`, variables: vars({ name: 'a' }) };
+      const fill = 'z'.repeat(MAX_RENDERED_CHARS - '{{ x }} '.length);
+      expect(renderVersion(v, { a: fill }).prompt).toHaveLength(MAX_RENDERED_CHARS);
+      expect(renderError(() => renderVersion(v, { a: `${fill}z` })).details.map((d) => d.field)).toEqual(['variables.a']);
     });
 
     it('does not treat inherited object keys as values or declarations', () => {

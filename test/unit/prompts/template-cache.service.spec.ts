@@ -1,4 +1,6 @@
+import { PromptLabel } from '@src/prompts/prompt-label.entity';
 import { PromptTemplate } from '@src/prompts/prompt-template.entity';
+import { PromptVersion } from '@src/prompts/prompt-version.entity';
 import { PromptsRepository } from '@src/prompts/prompts.repository';
 import { TEMPLATE_CACHE_TTL_MS, TemplateCache } from '@src/prompts/template-cache.service';
 
@@ -57,5 +59,23 @@ describe(TemplateCache.name, () => {
     repo.findVisibleByName.mockResolvedValue(Object.assign(new PromptTemplate(), { id: 't2', name: 'greet' }));
     jest.setSystemTime(1_000_000 + 5 * TEMPLATE_CACHE_TTL_MS);
     await expect(sut.visible('c', 'greet')).resolves.toMatchObject({ template: { id: 't2' } });
+  });
+
+  it('holds every version its labels point at, even when a publish commits while it is read', async () => {
+    const repo = fakeRepository();
+    const versions = [Object.assign(new PromptVersion(), { version: 1 })];
+    const labels = [Object.assign(new PromptLabel(), { label: 'latest', version: 1, weights: null })];
+    repo.versionsOf.mockImplementation(() => Promise.resolve([...versions]));
+    repo.labelsOf.mockImplementation(() => {
+      // another instance publishes version 2 with `latest` between this snapshot's reads
+      versions.push(Object.assign(new PromptVersion(), { version: 2 }));
+      labels[0] = Object.assign(new PromptLabel(), { label: 'latest', version: 2, weights: null });
+      return Promise.resolve([...labels]);
+    });
+    const sut = new TemplateCache(repo as unknown as PromptsRepository);
+    const snapshot = await sut.visible('c', 'greet');
+    const latest = snapshot?.labels.get('latest')?.version;
+    expect(latest).toBe(2);
+    expect(snapshot?.versions.has(latest as number)).toBe(true);
   });
 });

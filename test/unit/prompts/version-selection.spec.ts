@@ -1,5 +1,5 @@
 import { mulberry32 } from '@bench/seed-usage';
-import { cumulativeSlices, pickByPoint, selectVersion, subjectPoint, weightErrors } from '@src/prompts/version-selection';
+import { cumulativeSlices, pickByPoint, sameWeights, selectVersion, subjectPoint, weightErrors } from '@src/prompts/version-selection';
 
 /** A small deterministic PRNG (mulberry32), so the distribution test cannot flake. */
 const seeded = mulberry32;
@@ -66,5 +66,14 @@ describe('version selection', () => {
     expect(weightErrors({ '1': 1e308, '2': 1e308 }, new Set([1, 2]), 'ab_weights')).toEqual([
       { field: 'ab_weights', message: expect.stringMatching(/too large/) },
     ]);
+  });
+
+  it('tells weights that select alike from a change, ignoring key order and zero weights', () => {
+    expect(sameWeights({ '1': 70, '2': 30 }, { '2': 30, '1': 70 })).toBe(true);
+    expect(sameWeights({ '1': 70, '2': 30, '3': 0 }, { '1': 70, '2': 30 })).toBe(true);
+    expect(sameWeights(null, null)).toBe(true);
+    expect(sameWeights({ '1': 70, '2': 30 }, { '1': 60, '2': 40 })).toBe(false);
+    expect(sameWeights({ '1': 70 }, { '1': 70, '2': 30 })).toBe(false);
+    expect(sameWeights({ '1': 1 }, null)).toBe(false);
   });
 });
