@@ -100,7 +100,7 @@ export const createApiClient = <ThrowOnError extends boolean = false>(options: O
 /**
  * Delete a client
  *
- * Deletes the client and revokes its keys. Its usage records are kept.
+ * Deletes the client with its keys (its calls are refused at once) and the prompt templates it owns. Its usage records and feedback are kept.
  */
 export const deleteApiClient = <ThrowOnError extends boolean = false>(options: Options<DeleteApiClientData, ThrowOnError>) => (options.client ?? client).delete<DeleteApiClientResponses, DeleteApiClientErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -366,7 +366,7 @@ export const createAdminSession = <ThrowOnError extends boolean = false>(options
 /**
  * List templates
  *
- * Every template, system ones included, filtered by owner or `system`, paged by `limit` and `cursor`.
+ * Every template, system ones included, filtered by owner or `system`, in name order, paged by `limit` and `cursor`.
  */
 export const listTemplates = <ThrowOnError extends boolean = false>(options?: Options<ListTemplatesData, ThrowOnError>) => (options?.client ?? client).get<ListTemplatesResponses, ListTemplatesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -614,7 +614,7 @@ export const getCurrentClient = <ThrowOnError extends boolean = false>(options?:
 /**
  * List templates
  *
- * The caller’s own templates and the system templates, paged by `limit` and `cursor`.
+ * The caller’s own templates and the system templates it does not shadow, in name order, paged by `limit` and `cursor`.
  */
 export const listPrompts = <ThrowOnError extends boolean = false>(options?: Options<ListPromptsData, ThrowOnError>) => (options?.client ?? client).get<ListPromptsResponses, ListPromptsErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],
@@ -662,7 +662,7 @@ export const getPrompt = <ThrowOnError extends boolean = false>(options: Options
 /**
  * Update a template
  *
- * Change a template’s description, labels or A/B weights. While ab_weights are set they decide default (production) traffic, so the production label moves only in an update that also ends the test (ab_weights: null). System templates are read-only for clients.
+ * Change a template’s description, labels or A/B weights. While ab_weights are set they decide default (production) traffic, so the production label moves only in an update that also ends the test (ab_weights: null). System templates are read-only for clients, and while the production label is protected so are the ab_weights (they decide default traffic as the label does).
  */
 export const updatePrompt = <ThrowOnError extends boolean = false>(options: Options<UpdatePromptData, ThrowOnError>) => (options.client ?? client).patch<UpdatePromptResponses, UpdatePromptErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }, { scheme: 'bearer', type: 'http' }],

@@ -1498,7 +1498,7 @@ export type PromptTokensDetailsDto = {
 
 export type PromptUpdateDto = {
     /**
-     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again)
+     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again). While the production label is protected only an admin changes them
      */
     ab_weights?: {
         [key: string]: number;
@@ -1907,7 +1907,7 @@ export type TemplateStatsResponseDto = {
 
 export type TemplateUpdateDto = {
     /**
-     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again)
+     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again). While the production label is protected only an admin changes them
      */
     ab_weights?: {
         [key: string]: number;
@@ -2379,7 +2379,7 @@ export type DeleteApiClientError = DeleteApiClientErrors[keyof DeleteApiClientEr
 
 export type DeleteApiClientResponses = {
     /**
-     * Deleted, with its keys
+     * Deleted, with its keys and its own prompt templates
      */
     204: void;
 };
@@ -3975,7 +3975,7 @@ export type DeletePromptErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `client_inactive`: the key’s client is deactivated; `forbidden`: system templates are read-only for clients
+     * `client_inactive`: the key’s client is deactivated; `forbidden`: system templates are read-only for clients; a template with a protected label is deleted only by an admin
      */
     403: ErrorEnvelope;
     /**
@@ -4055,7 +4055,7 @@ export type UpdatePromptErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `client_inactive`: the key’s client is deactivated; `forbidden`: system templates are read-only for clients
+     * `client_inactive`: the key’s client is deactivated; `forbidden`: a system template; a protected label moved, or ab_weights changed while the production label is protected (only an admin may)
      */
     403: ErrorEnvelope;
     /**
