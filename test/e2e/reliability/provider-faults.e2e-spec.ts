@@ -240,9 +240,11 @@ describe('provider faults through HTTP: status, error shape and one usage record
       const seen = streamedText(events);
       expect(seen).toMatch(/^word1 /);
       expectStreamError(route.dialect, events, requestId, fault);
-      // what was streamed counts: the prompt as estimated, and the text the client received
+      // what was streamed counts: the prompt as Anthropic reported it at the start (the others report nothing
+      // before their end: as estimated), and the text the client received
       expectedTokens = {
-        inputTokens: tokens.countMessages(SYSTEM, [{ role: 'user', content: say(fault.directive) }]),
+        inputTokens:
+          provider.id === 'anthropic' ? sim.requests[0].usage!.input_tokens : tokens.countMessages(SYSTEM, [{ role: 'user', content: say(fault.directive) }]),
         outputTokens: tokens.count(seen),
       };
     } else {
@@ -291,6 +293,46 @@ describe('provider faults through HTTP: status, error shape and one usage record
       expect(new Decimal(row.cost_usd).toFixed()).toBe(expectedCost.toFixed());
     }
     if (brokeMidStream && provider.id !== 'local') expect(expectedCost!.gt(0)).toBe(true);
+  });
+
+  describe('a client that leaves a stream half-way', () => {
+    it('is charged the prompt Anthropic reported at the start (cache reads at their price), not an estimate; the upstream call is closed', async () => {
+      const anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
+      const model = 'anthropic/claude-haiku-4-5';
+      const system = [{ type: 'text' as const, text: 'A long reference text about the sea and its tides.', cache_control: { type: 'ephemeral' as const } }];
+      // the first call writes the prompt cache; the second reads it
+      const warm = await anthropic.messages.create({ model, max_tokens: MAX_TOKENS, system, messages: [{ role: 'user', content: 'Hi' }] });
+      const cacheRead = warm.usage.cache_creation_input_tokens!;
+      expect(cacheRead).toBeGreaterThan(0);
+
+      const content = 'Hi [[sim:output_tokens=50;chunk_delay_ms=50]]';
+      const { data: stream, response } = await anthropic.messages
+        .create({ model, max_tokens: 50, system, messages: [{ role: 'user', content }], stream: true })
+        .withResponse();
+      let text = '';
+      for await (const event of stream) {
+        if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+        if (text.includes('word3')) break; // the SDK aborts its request
+      }
+      const upstream = sim.requests.at(-1)!;
+      expect(
+        await pollUntil(
+          () => upstream.aborted,
+          (aborted) => aborted,
+        ),
+      ).toBe(true);
+
+      const requestId = response.headers.get('x-request-id')!;
+      const [row] = await pollUntil(
+        async () => (await db.query('SELECT * FROM llm_generation_log WHERE id = $1', [requestId])).rows,
+        (rows) => rows.length === 1,
+      );
+      const usage = { inputTokens: upstream.usage!.input_tokens + cacheRead, outputTokens: row.output_tokens, cachedInputTokens: cacheRead };
+      expect(row).toMatchObject({ status: 'cancelled', error_code: 'client_closed_request', input_tokens: usage.inputTokens, cached_input_tokens: cacheRead });
+      expect(row.output_tokens).toBeGreaterThanOrEqual(3);
+      expect(row.output_tokens).toBeLessThan(50);
+      expect(new Decimal(row.cost_usd).toFixed()).toBe(pricing.cost(model, usage)!.toFixed());
+    });
   });
 
   describe('through the official SDKs with their default retries (two more on a 5xx)', () => {
