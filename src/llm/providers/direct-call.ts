@@ -1,4 +1,5 @@
 import { providerRequest, ProviderResponse } from './http-transport';
+import { MAX_ERROR_BODY_BYTES } from './upstream-text';
 import { SseDecoder, SseMessage } from './sse-decoder';
 
 /**
@@ -77,12 +78,27 @@ export function directPost(endpoint: DirectEndpoint): (params: object, options: 
       throw new errors.APIConnectionError({ message: undefined, cause: err instanceof Error ? err : undefined });
     }
     if (!res.ok) {
-      const text = await res.text().catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+      const text = await errorBodyStart(res).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
       const json = parseJson(text);
       throw errors.APIError.generate(res.status, json, json ? undefined : text, res.headers as unknown as Headers);
     }
     return res;
   };
+}
+
+/** The start of an error answer's body: a proxy's error page can be megabytes, and only its start is quoted; the rest is not read. */
+async function errorBodyStart(res: ProviderResponse): Promise<string> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (let chunk = await res.body.read(); chunk !== null; chunk = await res.body.read()) {
+    parts.push(chunk);
+    total += chunk.length;
+    if (total >= MAX_ERROR_BODY_BYTES) {
+      res.body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(parts).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
 }
 
 /** What may still be read after the last event so the connection can go back to the pool; a longer tail closes it. */

@@ -15,6 +15,7 @@ import {
   ToolDefinition,
 } from '../llm-provider';
 import { checkedUsage } from '../token-counts';
+import { notJsonAnswer } from '../upstream-text';
 
 /** The turns this mapper produces (system text goes to the top-level `system`). */
 type MessageParam = Anthropic.UserMessageParam | Anthropic.AssistantMessageParam;
@@ -296,6 +297,8 @@ function toStructuredFinishReason(reason: Anthropic.StopReason | null | undefine
  * JSON and are dropped. A call of one of the caller's own tools (withResponseFormat) is a tool call.
  */
 export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: string): GenerateResult {
+  const notJson = notJsonAnswer(message);
+  if (notJson) throw notJson;
   if (!message || !Array.isArray(message.content)) throw new ProviderError('malformed', 'Anthropic answered without content');
   let text = '';
   let structured: string | undefined;
