@@ -1,5 +1,6 @@
 import { providerRequest, ProviderResponse } from './http-transport';
-import { MAX_ERROR_BODY_BYTES } from './upstream-text';
+import { ProviderError } from './llm-provider';
+import { MAX_ERROR_BODY_BYTES, quoteUpstreamText } from './upstream-text';
 import { SseDecoder, SseMessage } from './sse-decoder';
 
 /**
@@ -99,6 +100,20 @@ async function errorBodyStart(res: ProviderResponse): Promise<string> {
     }
   }
   return Buffer.concat(parts).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+}
+
+/**
+ * A 2xx to a stream request whose body is JSON or an HTML page is no stream: a
+ * server that ignored `stream`, or a proxy's error in a 200. The SDKs read it as
+ * a stream without events ("ended before it finished"); this says what came.
+ */
+export async function refuseNonStream(res: ProviderResponse): Promise<void> {
+  const mediaType = res.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!isJsonAnswer(res) && mediaType !== 'text/html') return;
+  const text = await errorBodyStart(res);
+  const said = (parseJson(text) as { error?: { message?: unknown } } | undefined)?.error?.message;
+  const quoted = typeof said === 'string' ? quoteUpstreamText(said) : text.trim() === '' ? 'an empty body' : quoteUpstreamText(text);
+  throw new ProviderError('malformed', `The provider answered ${mediaType} where an event stream was expected: ${quoted}`);
 }
 
 /** What may still be read after the last event so the connection can go back to the pool; a longer tail closes it. */

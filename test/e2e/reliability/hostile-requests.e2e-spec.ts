@@ -31,6 +31,8 @@ const REPLIES: Record<string, ScriptedReply> = {
   'html-error-page': html(502),
   'html-ok-page': html(200),
   'html-ok-embedder': html(200),
+  // a local server that ignored `stream` to refuse the call in a 200 (as Ollama's OpenAI layer can)
+  'json-to-stream': json({ error: { message: "model 'json-to-stream' not found, try pulling it first" } }),
   'trillion-tokens': completion({ prompt_tokens: 1e12, completion_tokens: 2, total_tokens: 1e12 + 2 }),
   'fractional-tokens': completion({ prompt_tokens: 3, completion_tokens: 3.5, total_tokens: 6.5 }),
   'text-cache-count': completion({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, prompt_tokens_details: { cached_tokens: '2' } }),
@@ -186,6 +188,17 @@ describe('hostile requests and broken providers: a clear answer and one usage re
       expect(answer.error.message.length).toBeLessThan(500);
       const { rows } = await db.query('SELECT error_message FROM llm_generation_log WHERE id = $1', [res.headers.get('x-request-id')]);
       expect(rows).toEqual([{ error_message: answer.error.message }]);
+    });
+
+    it.each([
+      ['JSON', 'local/json-to-stream', "application/json where an event stream was expected: model 'json-to-stream' not found, try pulling it first"],
+      ['an HTML page', 'local/html-ok-page', 'text/html where an event stream was expected: an HTML page titled "502 Bad Gateway"'],
+    ])('a stream request answered 200 with %s: 502 upstream_error saying what came, not a stream that "ended"', async (_name, model, said) => {
+      const res = await post('/v1/chat/completions', { model, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+      const answer = (await res.json()) as { error: { code: string; message: string } };
+      expect({ status: res.status, code: answer.error.code }).toEqual({ status: 502, code: 'upstream_error' });
+      expect(answer.error.message).toContain(said);
+      expect(await recordsOf(res)).toEqual([{ status: 'error', error_code: 'upstream_error', metadata: null }]);
     });
 
     it('says a 200 that is not JSON is not JSON, rather than an answer without a choice', async () => {
