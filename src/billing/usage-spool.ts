@@ -43,6 +43,8 @@ export class UsageSpool {
   private currentBytes = 0;
   private pendingBytes = 0;
   private rotation = 0;
+  /** a write failed, perhaps half-way (a full disk): the next line starts on a line of its own, not glued to the torn one */
+  private torn = false;
 
   constructor(readonly dir: string) {}
 
@@ -73,9 +75,16 @@ export class UsageSpool {
         await mkdir(this.dir, { recursive: true });
         this.handle = await open(path.join(this.dir, CURRENT), 'a');
       }
-      await this.handle.write(data);
-      await this.handle.datasync();
-      this.currentBytes += Buffer.byteLength(data);
+      const text = this.torn ? `\n${data}` : data;
+      try {
+        await this.handle.write(text);
+        await this.handle.datasync();
+      } catch (err) {
+        this.torn = true;
+        throw err;
+      }
+      this.torn = false;
+      this.currentBytes += Buffer.byteLength(text);
     });
   }
 

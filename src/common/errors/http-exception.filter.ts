@@ -52,6 +52,14 @@ function databaseInputError(exception: unknown): { code: ErrorCode; message: str
   return typeof code === 'string' ? DATABASE_INPUT_ERRORS[code] : undefined;
 }
 
+/**
+ * Failures the router already retried (and fell back from) as configured. The
+ * official SDKs retry a 5xx twice more by default, which would send the call
+ * to the provider again and record it three times; `x-should-retry: false`,
+ * which they obey, leaves the retry policy to the gateway.
+ */
+const RETRIED_BY_THE_GATEWAY: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['upstream_error', 'upstream_timeout']);
+
 const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unreachable and this request needs it; try again shortly.';
 /** a database restart or failover usually takes seconds */
 const DATABASE_RETRY_AFTER_S = 5;
@@ -95,6 +103,7 @@ export class ErrorResponder {
     await this.rejections?.recordIfClientCall(req, code, message, httpStatus);
     for (const [name, value] of Object.entries(extraHeadersOf(exception))) res.setHeader(name, value);
     if (retryAfterS !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterS))));
+    if (RETRIED_BY_THE_GATEWAY.has(code)) res.setHeader('x-should-retry', 'false');
     sendJson(res, httpStatus, errorBody(dialect, { code, message, details, status: httpStatus, requestId: requestIdOf(req) }));
   }
 

@@ -14,6 +14,16 @@ import { AppConfig } from '../../config/env.schema';
 import { UpstreamStreamLink } from './upstream-stream-link';
 
 /**
+ * What a stream is charged: the provider's final usage; else the input side it
+ * reported at the start with the output the client was sent (counted); else both
+ * estimated.
+ */
+function spentTokens(reported: Extract<StreamEvent, { type: 'usage' }> | undefined, estimatedInput: number, seenOutput: () => number): TokenUsage {
+  if (reported?.partial) return { ...reported.usage, outputTokens: Math.max(reported.usage.outputTokens, seenOutput()) };
+  return reported?.usage ?? { inputTokens: estimatedInput, outputTokens: seenOutput() };
+}
+
+/**
  * A streamed generation: events go to the sink as they arrive (nothing is
  * buffered). Retries and fallbacks apply only until the first event. The usage
  * record is committed before the sink's final event; a client that leaves
@@ -72,7 +82,7 @@ export class StreamGenerationService {
       createdAt: call.base.createdAt,
       headers: call.admission.headers,
     });
-    let usage: TokenUsage | undefined;
+    let usage: Extract<StreamEvent, { type: 'usage' }> | undefined;
     // the provider's own finish event, passed on as it is (it may name the stop sequence)
     let finish: Extract<StreamEvent, { type: 'finish' }> | undefined;
     upstream.started();
@@ -80,7 +90,7 @@ export class StreamGenerationService {
       let next: IteratorResult<StreamEvent> = opened.first === undefined ? { done: true, value: undefined } : { done: false, value: opened.first };
       while (!next.done) {
         const event = next.value;
-        if (event.type === 'usage') usage = event.usage;
+        if (event.type === 'usage') usage = event;
         else if (event.type === 'finish') finish = event;
         else {
           seen.add(event);
@@ -99,13 +109,13 @@ export class StreamGenerationService {
           ? new ProviderError('timeout', `The provider sent nothing for ${upstream.idleMs} ms`)
           : toProviderError(err);
       this.router.streamFailed(target, error);
-      const seenUsage = { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) };
+      const spent = spentTokens(usage, prepared.estimatedInputTokens, () => this.tokens.count(seen.text));
       if (error.kind === 'aborted') {
-        await record('cancelled', usage ?? seenUsage, 'stop', new AppError('client_closed_request', 'The client closed the request'));
+        await record('cancelled', spent, 'stop', new AppError('client_closed_request', 'The client closed the request'));
         return;
       }
       const appError = new AppError(error.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', `${target.id} stream failed: ${error.message}`);
-      const summary = await record('error', usage ?? seenUsage, 'error', appError);
+      const summary = await record('error', spent, 'error', appError);
       sink.fail(appError, summary);
       return;
     }
@@ -114,7 +124,7 @@ export class StreamGenerationService {
     sink.event(finish);
     const summary = await record(
       'success',
-      usage ?? { inputTokens: prepared.estimatedInputTokens, outputTokens: this.tokens.count(seen.text) },
+      spentTokens(usage, prepared.estimatedInputTokens, () => this.tokens.count(seen.text)),
       finish.finishReason,
       null,
     );

@@ -1,4 +1,6 @@
 import { providerRequest, ProviderResponse } from './http-transport';
+import { ProviderError } from './llm-provider';
+import { MAX_ERROR_BODY_BYTES, quoteUpstreamText } from './upstream-text';
 import { SseDecoder, SseMessage } from './sse-decoder';
 
 /**
@@ -77,12 +79,41 @@ export function directPost(endpoint: DirectEndpoint): (params: object, options: 
       throw new errors.APIConnectionError({ message: undefined, cause: err instanceof Error ? err : undefined });
     }
     if (!res.ok) {
-      const text = await res.text().catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+      const text = await errorBodyStart(res).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
       const json = parseJson(text);
       throw errors.APIError.generate(res.status, json, json ? undefined : text, res.headers as unknown as Headers);
     }
     return res;
   };
+}
+
+/** The start of an error answer's body: a proxy's error page can be megabytes, and only its start is quoted; the rest is not read. */
+async function errorBodyStart(res: ProviderResponse): Promise<string> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (let chunk = await res.body.read(); chunk !== null; chunk = await res.body.read()) {
+    parts.push(chunk);
+    total += chunk.length;
+    if (total >= MAX_ERROR_BODY_BYTES) {
+      res.body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(parts).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+}
+
+/**
+ * A 2xx to a stream request whose body is JSON or an HTML page is no stream: a
+ * server that ignored `stream`, or a proxy's error in a 200. The SDKs read it as
+ * a stream without events ("ended before it finished"); this says what came.
+ */
+export async function refuseNonStream(res: ProviderResponse): Promise<void> {
+  const mediaType = res.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!isJsonAnswer(res) && mediaType !== 'text/html') return;
+  const text = await errorBodyStart(res);
+  const said = (parseJson(text) as { error?: { message?: unknown } } | undefined)?.error?.message;
+  const quoted = typeof said === 'string' ? quoteUpstreamText(said) : text.trim() === '' ? 'an empty body' : quoteUpstreamText(text);
+  throw new ProviderError('malformed', `The provider answered ${mediaType} where an event stream was expected: ${quoted}`);
 }
 
 /** What may still be read after the last event so the connection can go back to the pool; a longer tail closes it. */

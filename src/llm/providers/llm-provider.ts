@@ -187,6 +187,9 @@ export interface ChoiceFinish {
  * Text and tool-call deltas arrive as the provider sends them; a stream that
  * completes ends with at most one `usage` event followed by exactly one `finish`
  * event (the last event). A stream that ends any other way throws a ProviderError.
+ * A `partial` usage event may come earlier, after the first delta: the input side
+ * as the provider reported it at the start (Anthropic's message_start), which
+ * is what a stream that breaks or is left later is charged for its prompt.
  * With n > 1 the deltas of every choice arrive interleaved, each naming its
  * `choice` (absent: the first); the one `finish` event carries the other
  * choices' finish reasons, and the usage covers them all.
@@ -194,7 +197,7 @@ export interface ChoiceFinish {
 export type StreamEvent =
   | { type: 'text'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string; choice?: number }
-  | { type: 'usage'; usage: TokenUsage }
+  | { type: 'usage'; usage: TokenUsage; partial?: true }
   | { type: 'finish'; finishReason: FinishReason; stopSequence?: string; otherFinishes?: ChoiceFinish[] };
 
 export interface EmbeddingRequest {

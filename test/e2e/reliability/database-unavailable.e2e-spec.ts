@@ -1,7 +1,12 @@
+import OpenAI from 'openai';
+import { Client } from 'pg';
+import { createApiClient, createApiKey, createLlmHubClient } from '../../../sdk/src';
 import { TcpProxy } from '@test/integration/billing/tcp-proxy';
 import { startTestApp, TestApp } from '@test/support/app';
 import { adminQuery, createTestDatabase, TestDatabase } from '@test/support/db';
-import { pollUntil } from '@test/support/poll';
+import { simulatedProviders } from '@test/support/gateway';
+import { pollUntil, waitUntil } from '@test/support/poll';
+import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 
 jest.setTimeout(60_000);
 
@@ -137,5 +142,98 @@ describe('routes that need the database, while its database does not exist (e2e)
       (status) => status === 200,
       { timeoutMs: 20_000, intervalMs: 200 },
     );
+  });
+});
+
+/**
+ * Calls already under way when the database goes away, and calls made while it
+ * is gone (their key cached): each is answered in full, and its one record
+ * reaches the database once it is back, with the tokens the client was told.
+ */
+describe('calls in flight while the database goes away and comes back (e2e)', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let sim: ProviderSimulator;
+  let hub: TestApp;
+  let pg: Client;
+  let openai: OpenAI;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const target = new URL(db.url);
+    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(db.url);
+    proxied.port = String(proxy.port);
+    sim = await startProviderSimulator();
+    hub = await startTestApp({ ...simulatedProviders(sim.url), DATABASE_URL: proxied.toString() });
+    const admin = createLlmHubClient({ baseUrl: hub.url, adminToken: hub.adminToken });
+    const client = await createApiClient({ client: admin, body: { name: 'in-flight' }, throwOnError: true });
+    const key = await createApiKey({ client: admin, path: { id: client.data.id }, body: { name: 'k' }, throwOnError: true });
+    openai = new OpenAI({ baseURL: `${hub.url}/v1`, apiKey: key.data.key, maxRetries: 0 });
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    await pg?.end();
+    await proxy?.up();
+    await hub?.close();
+    await proxy?.down();
+    await sim?.close();
+    await db?.drop();
+  });
+
+  const slow = (words: number) => `slow [[sim:output_tokens=${words};chunks=${words};chunk_delay_ms=40]]`;
+
+  it('answers them in full and stores each record exactly once after the database is back', async () => {
+    // a first call looks the key up (and caches it)
+    await openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+
+    const { data: before, response: beforeResponse } = await openai.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: slow(20) }] })
+      .withResponse();
+    const beforeChunks = before[Symbol.asyncIterator]();
+    expect((await beforeChunks.next()).done).toBe(false);
+
+    await proxy.down();
+
+    // made during the outage: a whole answer, and a stream the client leaves
+    const { data: during, response: duringResponse } = await openai.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'during' }] })
+      .withResponse();
+    const abort = new AbortController();
+    const { data: left, response: leftResponse } = await openai.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: slow(40) }] }, { signal: abort.signal })
+      .withResponse();
+    let leftChunks = 0;
+    await (async () => {
+      for await (const _chunk of left) if (++leftChunks === 3) abort.abort();
+    })().catch(() => undefined);
+
+    // the stream opened before the outage ends normally, with its usage
+    let usage: OpenAI.CompletionUsage | undefined;
+    let text = '';
+    for (let next = await beforeChunks.next(); !next.done; next = await beforeChunks.next()) {
+      usage = next.value.usage ?? usage;
+      text += next.value.choices[0]?.delta.content ?? '';
+    }
+    expect(text.trim().split(' ')).toHaveLength(20);
+    expect(usage?.completion_tokens).toBe(20);
+
+    await proxy.up();
+    const ids = [beforeResponse, duringResponse, leftResponse].map((r) => r.headers.get('x-request-id')!);
+    const rowsOf = async () =>
+      (await pg.query('SELECT id::text, status, error_code, input_tokens, output_tokens FROM llm_generation_log WHERE id = ANY($1::uuid[])', [ids])).rows;
+    await waitUntil(async () => (await rowsOf()).length === 3, 'the spooled records are replayed', { timeoutMs: 20_000, intervalMs: 100 });
+    const byId = new Map((await rowsOf()).map((r) => [r.id, r]));
+    expect(byId.get(ids[0])).toMatchObject({ status: 'success', input_tokens: usage!.prompt_tokens, output_tokens: 20 });
+    expect(byId.get(ids[1])).toMatchObject({ status: 'success', input_tokens: during.usage!.prompt_tokens, output_tokens: during.usage!.completion_tokens });
+    expect(byId.get(ids[2])).toMatchObject({ status: 'cancelled', error_code: 'client_closed_request' });
+    // the spool is empty again, nothing left to replay twice
+    const spool = await pollUntil(
+      async () => (await (await fetch(`${hub.url}/metrics`)).text()).match(/^llmhub_usage_spool_bytes (\d+)/m)?.[1],
+      (bytes) => bytes === '0',
+    );
+    expect(spool).toBe('0');
   });
 });

@@ -21,8 +21,18 @@ const delta = (d: unknown, finish: string | null = null) => ({
   choices: [{ index: 0, delta: d, finish_reason: finish }],
 });
 
+/** A load balancer's error page, padded as real ones are with inline scripts and styles. */
+const PADDING = '/* x */'.repeat(40_000);
+const ERROR_PAGE = `<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><script>${PADDING}</script></head><body>Bad gateway</body></html>`;
+const html = (status: number): ScriptedReply => ({ status, headers: { 'content-type': 'text/html' }, pieces: [ERROR_PAGE] });
+
 /** What the scripted provider answers, by the model the gateway asks it for. */
 const REPLIES: Record<string, ScriptedReply> = {
+  'html-error-page': html(502),
+  'html-ok-page': html(200),
+  'html-ok-embedder': html(200),
+  // a local server that ignored `stream` to refuse the call in a 200 (as Ollama's OpenAI layer can)
+  'json-to-stream': json({ error: { message: "model 'json-to-stream' not found, try pulling it first" } }),
   'trillion-tokens': completion({ prompt_tokens: 1e12, completion_tokens: 2, total_tokens: 1e12 + 2 }),
   'fractional-tokens': completion({ prompt_tokens: 3, completion_tokens: 3.5, total_tokens: 6.5 }),
   'text-cache-count': completion({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, prompt_tokens_details: { cached_tokens: '2' } }),
@@ -161,6 +171,39 @@ describe('hostile requests and broken providers: a clear answer and one usage re
       expect(events.at(-1)?.data).toContain('upstream_error');
       expect(events.some((e) => e.data === '[DONE]')).toBe(false);
       expect(await recordsOf(res)).toEqual([{ status: 'error', error_code: 'upstream_error', metadata: null }]);
+    });
+  });
+
+  describe("a proxy's HTML page where the provider's JSON was expected", () => {
+    it.each([
+      ['a 502 error page', '/v1/chat/completions', { model: 'local/html-error-page', messages: [{ role: 'user', content: 'hi' }] }],
+      ['a 200 HTML page', '/v1/chat/completions', { model: 'local/html-ok-page', messages: [{ role: 'user', content: 'hi' }] }],
+      ['a 200 HTML page for embeddings', '/v1/embeddings', { model: 'local/html-ok-embedder', input: 'hi' }],
+    ])('%s: 502 upstream_error quoting the page by its title, not its 280 KB, in the answer and the record', async (_name, path, body) => {
+      const res = await post(path, body);
+      const answer = (await res.json()) as { error: { code: string; message: string } };
+      expect({ status: res.status, code: answer.error.code }).toEqual({ status: 502, code: 'upstream_error' });
+      expect(answer.error.message).toContain('an HTML page titled "502 Bad Gateway"');
+      expect(answer.error.message).not.toContain('<script>');
+      expect(answer.error.message.length).toBeLessThan(500);
+      const { rows } = await db.query('SELECT error_message FROM llm_generation_log WHERE id = $1', [res.headers.get('x-request-id')]);
+      expect(rows).toEqual([{ error_message: answer.error.message }]);
+    });
+
+    it.each([
+      ['JSON', 'local/json-to-stream', "application/json where an event stream was expected: model 'json-to-stream' not found, try pulling it first"],
+      ['an HTML page', 'local/html-ok-page', 'text/html where an event stream was expected: an HTML page titled "502 Bad Gateway"'],
+    ])('a stream request answered 200 with %s: 502 upstream_error saying what came, not a stream that "ended"', async (_name, model, said) => {
+      const res = await post('/v1/chat/completions', { model, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+      const answer = (await res.json()) as { error: { code: string; message: string } };
+      expect({ status: res.status, code: answer.error.code }).toEqual({ status: 502, code: 'upstream_error' });
+      expect(answer.error.message).toContain(said);
+      expect(await recordsOf(res)).toEqual([{ status: 'error', error_code: 'upstream_error', metadata: null }]);
+    });
+
+    it('says a 200 that is not JSON is not JSON, rather than an answer without a choice', async () => {
+      const res = await post('/v1/chat/completions', { model: 'local/html-ok-page', messages: [{ role: 'user', content: 'hi' }] });
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('The provider answered with something other than JSON');
     });
   });
 

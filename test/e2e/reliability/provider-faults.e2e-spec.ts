@@ -10,7 +10,9 @@
  * Every provider path is called once before the matrix, so that no case pays
  * for a cold start against the short provider timeout.
  */
+import Anthropic from '@anthropic-ai/sdk';
 import Decimal from 'decimal.js';
+import OpenAI from 'openai';
 import type { Client } from 'pg';
 import { PricingService } from '@src/llm/pricing/pricing.service';
 import { TokensService } from '@src/llm/generation/tokens.service';
@@ -238,15 +240,19 @@ describe('provider faults through HTTP: status, error shape and one usage record
       const seen = streamedText(events);
       expect(seen).toMatch(/^word1 /);
       expectStreamError(route.dialect, events, requestId, fault);
-      // what was streamed counts: the prompt as estimated, and the text the client received
+      // what was streamed counts: the prompt as Anthropic reported it at the start (the others report nothing
+      // before their end: as estimated), and the text the client received
       expectedTokens = {
-        inputTokens: tokens.countMessages(SYSTEM, [{ role: 'user', content: say(fault.directive) }]),
+        inputTokens:
+          provider.id === 'anthropic' ? sim.requests[0].usage!.input_tokens : tokens.countMessages(SYSTEM, [{ role: 'user', content: say(fault.directive) }]),
         outputTokens: tokens.count(seen),
       };
     } else {
-      expect({ status: res.status, body: JSON.parse(text) }).toEqual({
+      expect({ status: res.status, body: JSON.parse(text), shouldRetry: res.headers.get('x-should-retry') }).toEqual({
         status: fault.status,
         body: expectedErrorBody(route.dialect, fault.status, fault.code, requestId),
+        // the gateway already retried: an SDK that obeys this does not send the call again
+        shouldRetry: 'false',
       });
     }
 
@@ -287,6 +293,88 @@ describe('provider faults through HTTP: status, error shape and one usage record
       expect(new Decimal(row.cost_usd).toFixed()).toBe(expectedCost.toFixed());
     }
     if (brokeMidStream && provider.id !== 'local') expect(expectedCost!.gt(0)).toBe(true);
+  });
+
+  describe('a client that leaves a stream half-way', () => {
+    it('is charged the prompt Anthropic reported at the start (cache reads at their price), not an estimate; the upstream call is closed', async () => {
+      const anthropic = new Anthropic({ baseURL: t.url, apiKey, maxRetries: 0 });
+      const model = 'anthropic/claude-haiku-4-5';
+      const system = [{ type: 'text' as const, text: 'A long reference text about the sea and its tides.', cache_control: { type: 'ephemeral' as const } }];
+      // the first call writes the prompt cache; the second reads it
+      const warm = await anthropic.messages.create({ model, max_tokens: MAX_TOKENS, system, messages: [{ role: 'user', content: 'Hi' }] });
+      const cacheRead = warm.usage.cache_creation_input_tokens!;
+      expect(cacheRead).toBeGreaterThan(0);
+
+      const content = 'Hi [[sim:output_tokens=50;chunk_delay_ms=50]]';
+      const { data: stream, response } = await anthropic.messages
+        .create({ model, max_tokens: 50, system, messages: [{ role: 'user', content }], stream: true })
+        .withResponse();
+      let text = '';
+      for await (const event of stream) {
+        if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+        if (text.includes('word3')) break; // the SDK aborts its request
+      }
+      const upstream = sim.requests.at(-1)!;
+      expect(
+        await pollUntil(
+          () => upstream.aborted,
+          (aborted) => aborted,
+        ),
+      ).toBe(true);
+
+      const requestId = response.headers.get('x-request-id')!;
+      const [row] = await pollUntil(
+        async () => (await db.query('SELECT * FROM llm_generation_log WHERE id = $1', [requestId])).rows,
+        (rows) => rows.length === 1,
+      );
+      const usage = { inputTokens: upstream.usage!.input_tokens + cacheRead, outputTokens: row.output_tokens, cachedInputTokens: cacheRead };
+      expect(row).toMatchObject({ status: 'cancelled', error_code: 'client_closed_request', input_tokens: usage.inputTokens, cached_input_tokens: cacheRead });
+      expect(row.output_tokens).toBeGreaterThanOrEqual(3);
+      expect(row.output_tokens).toBeLessThan(50);
+      expect(new Decimal(row.cost_usd).toFixed()).toBe(pricing.cost(model, usage)!.toFixed());
+    });
+  });
+
+  describe('through the official SDKs with their default retries (two more on a 5xx)', () => {
+    const SDK_FAULTS = FAULTS.filter((f) => f.fault === '500' || f.fault === 'hang');
+    const SDK_CASES = (['openai', 'anthropic'] as const).flatMap((sdk) =>
+      [false, true].flatMap((stream) =>
+        SDK_FAULTS.map((fault) => ({ name: `${sdk} SDK${stream ? ' (stream)' : ''} fault=${fault.fault}`, sdk, stream, fault })),
+      ),
+    );
+
+    /** The SDK's call with `directive`, settled to the error it raised. */
+    function sdkCall(sdk: 'openai' | 'anthropic', stream: boolean, directive: string): Promise<unknown> {
+      const content = say(directive);
+      if (sdk === 'openai') {
+        const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey });
+        return openai.chat.completions.create({ model: 'openai/gpt-4o-mini', max_tokens: MAX_TOKENS, messages: [{ role: 'user', content }], stream }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      }
+      const anthropic = new Anthropic({ baseURL: t.url, apiKey });
+      const body = { model: 'anthropic/claude-haiku-4-5', max_tokens: MAX_TOKENS, messages: [{ role: 'user' as const, content }], stream };
+      return anthropic.messages.create(body).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    }
+
+    it.each(SDK_CASES)('$name: the SDK does not send it again; the provider is tried as configured, one record', async ({ sdk, stream, fault }) => {
+      const rowsBefore = await logRows();
+      const error = (await sdkCall(sdk, stream, fault.directive)) as InstanceType<typeof OpenAI.APIError>;
+      expect(error).toBeInstanceOf(sdk === 'openai' ? OpenAI.APIError : Anthropic.APIError);
+      expect(error.status).toBe(fault.status);
+      const body = (sdk === 'openai' ? error.error : (error.error as { error: unknown }).error) as { code?: string };
+      expect(body.code).toBe(fault.code);
+      // the gateway's own attempts only, not three times as many
+      const attempts = fault.retried ? 1 + MAX_RETRIES : 1;
+      expect(sim.requests).toHaveLength(attempts);
+      expect(await logRows()).toBe(rowsBefore + 1);
+      const { rows } = await db.query('SELECT status, error_code, attempts, is_stream FROM llm_generation_log WHERE id = $1', [error.requestID]);
+      expect(rows).toEqual([{ status: 'error', error_code: fault.code, attempts, is_stream: stream }]);
+    });
   });
 });
 

@@ -89,4 +89,24 @@ describe(UsageSpool.name, () => {
     const ids = (await Promise.all(files.map((f) => sut.read(f)))).flatMap((r) => r.records.map((x) => x.id));
     expect(ids).toEqual(['a3f1c2d4-0000-4000-8000-000000000006', 'a3f1c2d4-0000-4000-8000-000000000007']);
   });
+
+  it('a write that failed half-way (a full disk) never swallows the next append', async () => {
+    const sut = new UsageSpool(spoolDir());
+    await sut.append([record('a3f1c2d4-0000-4000-8000-000000000008')]);
+    const handle = (sut as unknown as { handle: { write(data: string): Promise<unknown> } }).handle;
+    const write = handle.write.bind(handle);
+    // half the line reaches the file, then the disk is full
+    jest.spyOn(handle, 'write').mockImplementationOnce(async (data: string) => {
+      await write(data.slice(0, data.length >> 1));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    await expect(sut.append([record('a3f1c2d4-0000-4000-8000-000000000009')])).rejects.toThrow('ENOSPC');
+    // space again: this record was acknowledged, so replay must find it
+    await sut.append([record('a3f1c2d4-0000-4000-8000-000000000010')]);
+    const files = await sut.takeFiles();
+    const read = await Promise.all(files.map((f) => sut.read(f)));
+    expect(read.flatMap((r) => r.records.map((x) => x.id))).toEqual(['a3f1c2d4-0000-4000-8000-000000000008', 'a3f1c2d4-0000-4000-8000-000000000010']);
+    expect(read.reduce((n, r) => n + r.skipped, 0)).toBe(1);
+    await sut.close();
+  });
 });

@@ -15,6 +15,7 @@ import {
   ToolDefinition,
 } from '../llm-provider';
 import { checkedUsage } from '../token-counts';
+import { notJsonAnswer } from '../upstream-text';
 
 /** The turns this mapper produces (system text goes to the top-level `system`). */
 type MessageParam = Anthropic.UserMessageParam | Anthropic.AssistantMessageParam;
@@ -296,6 +297,8 @@ function toStructuredFinishReason(reason: Anthropic.StopReason | null | undefine
  * JSON and are dropped. A call of one of the caller's own tools (withResponseFormat) is a tool call.
  */
 export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: string): GenerateResult {
+  const notJson = notJsonAnswer(message);
+  if (notJson) throw notJson;
   if (!message || !Array.isArray(message.content)) throw new ProviderError('malformed', 'Anthropic answered without content');
   let text = '';
   let structured: string | undefined;
@@ -344,8 +347,31 @@ export class AnthropicStreamReader {
   /** content block indexes of the response_format tool's tool_use blocks */
   private readonly formatBlocks = new Set<number>();
   stopped = false;
+  private startReported = false;
 
   read(event: Anthropic.RawMessageStreamEvent): StreamEvent[] {
+    const out = this.translate(event);
+    if (out.length > 0 && !this.startReported) {
+      this.startReported = true;
+      // after the first delta, so that the first event stays the answer's (retries and time to first token go by it)
+      const start = this.startUsage();
+      if (start) out.push({ type: 'usage', usage: start, partial: true });
+    }
+    return out;
+  }
+
+  /** The usage message_start reported (the prompt, cache reads and writes), if it gave the prompt's size. */
+  private startUsage(): TokenUsage | undefined {
+    if (typeof this.usage.input_tokens !== 'number') return undefined;
+    try {
+      return toTokenUsage({ ...this.usage, output_tokens: this.usage.output_tokens ?? 0 });
+    } catch {
+      // counts that are not counts: the final usage says so, if the stream gets that far
+      return undefined;
+    }
+  }
+
+  private translate(event: Anthropic.RawMessageStreamEvent): StreamEvent[] {
     switch (event.type) {
       case 'message_start':
         this.absorbUsage(event.message.usage);

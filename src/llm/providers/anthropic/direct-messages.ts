@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { VERSION as ANTHROPIC_SDK_VERSION } from '@anthropic-ai/sdk/version';
 import type { ProviderResponse } from '../http-transport';
-import { directPost, DirectEndpoint, isJsonAnswer, parseJson, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
+import { directPost, DirectEndpoint, isJsonAnswer, parseJson, refuseNonStream, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
 
 /** The API version @anthropic-ai/sdk sends with every call (its buildHeaders); the unit test compares the headers with the SDK's own request. */
 const ANTHROPIC_VERSION = '2026-10-21';
@@ -33,12 +33,19 @@ export function directMessage(
   };
 }
 
-/** `messages.create` with `stream: true`, sent the same way; the events as the SDK's Stream yields them (see messageEvents). */
+/**
+ * `messages.create` with `stream: true`, sent the same way; the events as the SDK's Stream yields
+ * them (see messageEvents), an answer that is plainly no stream (JSON, HTML) refused as such.
+ */
 export function directMessageStream(
   endpoint: DirectEndpoint,
 ): (params: Anthropic.MessageCreateParamsStreaming, options: SdkCallOptions) => Promise<AsyncIterable<Anthropic.RawMessageStreamEvent>> {
   const post = directPost(endpoint);
-  return async (params, options) => messageEvents(await post(params, options), endpoint.errors);
+  return async (params, options) => {
+    const res = await post(params, options);
+    await refuseNonStream(res);
+    return messageEvents(res, endpoint.errors);
+  };
 }
 
 /**

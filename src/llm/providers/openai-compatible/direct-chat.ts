@@ -5,7 +5,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import type { ProviderResponse } from '../http-transport';
-import { directPost, DirectEndpoint, isJsonAnswer, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
+import { directPost, DirectEndpoint, isJsonAnswer, refuseNonStream, SdkCallOptions, sseMessages, StainlessErrors } from '../direct-call';
 import type { SseMessage } from '../sse-decoder';
 
 /**
@@ -34,13 +34,18 @@ export function directChatCompletion(
  * request and its failures as above, then the body read as server-sent
  * events by a lean decoder (sse-decoder.ts) instead of the SDK's fetch, web
  * streams, byte copies and Stream class. It yields what the SDK's Stream
- * yields, chunk for chunk, and throws what it throws (see sseChunks).
+ * yields, chunk for chunk, and throws what it throws (see sseChunks), except
+ * that an answer that is plainly no stream (JSON, HTML) is refused as such.
  */
 export function directChatStream(
   endpoint: DirectEndpoint,
 ): (params: ChatCompletionCreateParamsStreaming, options: SdkCallOptions) => Promise<AsyncIterable<ChatCompletionChunk>> {
   const post = directPost(endpoint);
-  return async (params, options) => sseChunks(await post(params, options), endpoint.errors);
+  return async (params, options) => {
+    const res = await post(params, options);
+    await refuseNonStream(res);
+    return sseChunks(res, endpoint.errors);
+  };
 }
 
 const isDone = (message: SseMessage): boolean => message.data.startsWith('[DONE]');

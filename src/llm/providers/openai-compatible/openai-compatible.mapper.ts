@@ -13,6 +13,7 @@ import type { CompletionUsage } from 'openai/resources/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
 import { checkedUsage, tokenCount } from '../token-counts';
+import { notJsonAnswer } from '../upstream-text';
 import {
   ChatMessage,
   ChoiceFinish,
@@ -197,6 +198,8 @@ function fromChoice(choice: ChatCompletion.Choice): GeneratedChoice {
  * choice: that is what the call produced and what its usage counts, so it is answered as it came.
  */
 export function fromChatCompletion(completion: ChatCompletion): GenerateResult {
+  const notJson = notJsonAnswer(completion);
+  if (notJson) throw notJson;
   const choices = completion?.choices;
   if (!Array.isArray(choices) || choices.length === 0) throw new ProviderError('malformed', 'The provider answered without a choice');
   const ordered = choices.length === 1 ? choices : [...choices].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
@@ -271,6 +274,8 @@ export function toEmbeddingParams(req: EmbeddingRequest): EmbeddingCreateParams 
 }
 
 export function fromEmbeddingResponse(res: CreateEmbeddingResponse): EmbeddingResult {
+  const notJson = notJsonAnswer(res);
+  if (notJson) throw notJson;
   if (!Array.isArray(res?.data)) throw new ProviderError('malformed', 'The provider answered embeddings without data');
   const vectors = [...res.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
   return { vectors, usage: res.usage ? { inputTokens: tokenCount(res.usage.prompt_tokens, 'usage.prompt_tokens') } : null, model: res.model };
@@ -293,6 +298,8 @@ export function toImageParams(req: ImageRequest): ImageGenerateParamsNonStreamin
 }
 
 export function fromImagesResponse(res: ImagesResponse): ImageResult {
+  const notJson = notJsonAnswer(res);
+  if (notJson) throw notJson;
   if (!Array.isArray(res?.data)) throw new ProviderError('malformed', 'The provider answered the image request without data');
   return {
     images: res.data.map((image) => ({

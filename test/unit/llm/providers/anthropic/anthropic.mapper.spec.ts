@@ -254,12 +254,20 @@ describe(AnthropicStreamReader.name, () => {
     const sut = new AnthropicStreamReader();
     expect(events.flatMap((e) => sut.read(e))).toEqual([
       { type: 'text', text: 'Hel' },
+      // the prompt as message_start reported it, for a stream that breaks before its end
+      { type: 'usage', usage: { inputTokens: 120, outputTokens: 1, cachedInputTokens: 100 }, partial: true },
       { type: 'text', text: 'lo' },
       { type: 'tool_call_delta', index: 0, id: 'tu_1', name: 'f' },
       { type: 'tool_call_delta', index: 0, argumentsDelta: '{"a":' },
       { type: 'tool_call_delta', index: 0, argumentsDelta: '1}' },
     ]);
     expect(sut.stopped).toBe(true);
+  });
+
+  it('reports no start usage when message_start gives no prompt size', () => {
+    const sut = new AnthropicStreamReader();
+    const bare = { type: 'message_start', message: message({ usage: {} as Anthropic.Usage }) } as Anthropic.RawMessageStreamEvent;
+    expect([bare, ...events.slice(1, 3)].flatMap((e) => sut.read(e))).toEqual([{ type: 'text', text: 'Hel' }]);
   });
 
   it('combines input usage from message_start with output usage from message_delta', () => {
@@ -354,6 +362,7 @@ describe('response_format through a forced tool', () => {
     const out = events.flatMap((e) => sut.read(e));
     expect(out).toEqual([
       { type: 'text', text: '{"city":' },
+      { type: 'usage', usage: { inputTokens: 7, outputTokens: 1 }, partial: true },
       { type: 'text', text: ' "Oslo"}' },
     ]);
     expect(sut.finish()).toEqual([
@@ -416,6 +425,7 @@ describe('response_format through a forced tool', () => {
       ] as unknown as Anthropic.RawMessageStreamEvent[];
       expect(events.flatMap((e) => sut.read(e))).toEqual([
         { type: 'tool_call_delta', index: 0, id: 'toolu_1', name: 'lookup' },
+        { type: 'usage', usage: { inputTokens: 7, outputTokens: 1 }, partial: true },
         { type: 'tool_call_delta', index: 0, argumentsDelta: '{}' },
       ]);
       expect(sut.finish().at(-1)).toEqual({ type: 'finish', finishReason: 'tool_calls' });
