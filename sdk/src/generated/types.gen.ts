@@ -2106,9 +2106,9 @@ export type VersionStatsResponseDto = {
 
 export type ProviderUpdateDtoWritable = {
     /**
-     * Stored encrypted (AES-256-GCM with LLMHUB_SECRET); an empty string removes the console key
+     * Stored encrypted (AES-256-GCM with LLMHUB_SECRET); null or an empty string removes the console key (the environment’s applies again)
      */
-    api_key?: string;
+    api_key?: string | null;
     /**
      * http(s) URL; null = the environment’s (or the SDK default)
      */

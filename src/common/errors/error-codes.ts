@@ -26,3 +26,11 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * Failures the router already retried (and fell back from) as configured. The
+ * official SDKs retry a 5xx twice more by default, which would send the call
+ * to the provider again and record it three times; `x-should-retry: false`,
+ * which they obey, leaves the retry policy to the gateway.
+ */
+export const RETRIED_BY_THE_GATEWAY: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['upstream_error', 'upstream_timeout']);

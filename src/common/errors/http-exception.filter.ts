@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { RequestWithCaller } from '../caller';
 import { AppError } from './app-error';
 import { DATABASE_ENDPOINT, DatabaseEndpoint, isDatabaseUnavailable } from './database-unavailable';
-import { ERROR_STATUS, ErrorCode } from './error-codes';
+import { ERROR_STATUS, ErrorCode, RETRIED_BY_THE_GATEWAY } from './error-codes';
 import { dialectForRequest, errorBody, statusFor } from './error-envelope';
 import { requestIdOf, requestPathOf } from '../request-id';
 import { REFUSED_CALL_RECORDER, RefusedCallRecorder } from './refused-call.port';
@@ -51,14 +51,6 @@ function databaseInputError(exception: unknown): { code: ErrorCode; message: str
   const code = (exception as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code;
   return typeof code === 'string' ? DATABASE_INPUT_ERRORS[code] : undefined;
 }
-
-/**
- * Failures the router already retried (and fell back from) as configured. The
- * official SDKs retry a 5xx twice more by default, which would send the call
- * to the provider again and record it three times; `x-should-retry: false`,
- * which they obey, leaves the retry policy to the gateway.
- */
-const RETRIED_BY_THE_GATEWAY: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['upstream_error', 'upstream_timeout']);
 
 const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unreachable and this request needs it; try again shortly.';
 /** a database restart or failover usually takes seconds */

@@ -1,6 +1,6 @@
 import { OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject, SchemaObject } from './openapi-types';
-import { ERROR_STATUS, ErrorCode } from '../errors/error-codes';
+import { ERROR_STATUS, ErrorCode, RETRIED_BY_THE_GATEWAY } from '../errors/error-codes';
 import { dialectForPath, ErrorDialect, errorBody, statusFor } from '../errors/error-envelope';
 import { ErrorCases, ERRORS_EXTENSION } from './api-errors.decorator';
 
@@ -181,6 +181,15 @@ function errorResponse(dialect: ErrorDialect, status: number, cases: [ErrorCode,
   };
   if (status === 429 || cases.some(([code]) => code === 'database_unavailable')) {
     response.headers = { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', example: 12 } } };
+  }
+  if (cases.some(([code]) => RETRIED_BY_THE_GATEWAY.has(code))) {
+    response.headers = {
+      ...response.headers,
+      'x-should-retry': {
+        description: 'false: LLMHub already retried the provider and tried the fallbacks as configured, so the OpenAI and Anthropic SDKs do not retry',
+        schema: { type: 'string', enum: ['false'] },
+      },
+    };
   }
   return response;
 }

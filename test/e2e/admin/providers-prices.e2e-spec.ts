@@ -145,6 +145,8 @@ describe('admin: providers and prices (e2e)', () => {
     await bad({ timeout_ms: 50 }, 'timeout_ms');
     await bad({ timeout_ms: 3_600_001 }, 'timeout_ms');
     await bad({ api_key: 42 }, 'api_key');
+    // null would mean nothing: it neither enables nor disables
+    await bad({ enabled: null }, 'enabled');
     await bad({ colour: 'blue' }, 'colour');
     const missing = await request(t.url).put('/api/admin/providers/nope').set(admin()).send({ enabled: true }).expect(404);
     expect(missing.body.error.code).toBe('not_found');
@@ -191,9 +193,9 @@ describe('admin: providers and prices (e2e)', () => {
     expect(unconfigured.body).toMatchObject({ ok: false, error: { code: 'not_configured' } });
   });
 
-  it('an empty api_key removes the console key', async () => {
+  it.each([[''], [null]])('an api_key of %j removes the console key', async (apiKey) => {
     await configureOpenAi();
-    const res = await request(t.url).put('/api/admin/providers/openai').set(admin()).send({ api_key: '' }).expect(200);
+    const res = await request(t.url).put('/api/admin/providers/openai').set(admin()).send({ api_key: apiKey }).expect(200);
     expect(res.body).toMatchObject({ configured: false, api_key: null, api_key_source: null });
     const { rows } = await db.query(`SELECT api_key_encrypted FROM providers WHERE name = 'openai'`);
     expect(rows[0].api_key_encrypted).toBeNull();

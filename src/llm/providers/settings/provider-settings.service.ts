@@ -27,8 +27,8 @@ export interface ProviderStatus {
 
 export interface ProviderUpdate {
   enabled?: boolean;
-  /** write-only; empty string removes the console key (the environment's applies again) */
-  api_key?: string;
+  /** write-only; null or an empty string removes the console key (the environment's applies again) */
+  api_key?: string | null;
   base_url?: string | null;
   timeout_ms?: number | null;
 }
@@ -145,7 +145,7 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
     if (!provider) throw new AppError('not_found', `Unknown provider "${name}"`);
     const row = await this.rows.findOrNew(provider.id);
     if (change.enabled !== undefined) row.enabled = change.enabled;
-    if (change.api_key !== undefined) row.apiKeyEncrypted = change.api_key === '' ? null : this.box.seal(change.api_key);
+    if (change.api_key !== undefined) row.apiKeyEncrypted = change.api_key === null || change.api_key === '' ? null : this.box.seal(change.api_key);
     if (change.base_url !== undefined) row.baseUrl = change.base_url;
     if (change.timeout_ms !== undefined) row.timeoutMs = change.timeout_ms;
     await this.rows.save(row);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { CircuitState } from '../../../routing/circuit-breaker';
 
 /** optional, and null clears the value (the environment's applies again) */
@@ -44,17 +44,25 @@ export class ProviderListDto {
   next_cursor!: string | null;
 }
 
+/** optional, but not null: IsOptional lets null through, where it would mean nothing */
+const NotNull = () => ValidateIf((_o, v) => v !== undefined);
+
 export class ProviderUpdateDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @NotNull()
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'Stored encrypted (AES-256-GCM with LLMHUB_SECRET); an empty string removes the console key' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    writeOnly: true,
+    description: 'Stored encrypted (AES-256-GCM with LLMHUB_SECRET); null or an empty string removes the console key (the environment’s applies again)',
+  })
+  @Nullable()
   @IsString()
   @MaxLength(4096)
-  api_key?: string;
+  api_key?: string | null;
 
   @ApiPropertyOptional({
     type: String,
