@@ -88,8 +88,8 @@ run('the operator console in headless Chromium', () => {
     await dialog.getByLabel('Name').fill('storefront');
     await dialog.getByLabel('Monthly budget (USD)').fill('not money');
     await dialog.getByRole('button', { name: 'Create client and key' }).click();
-    // the API's validation detail appears at its field
-    await dialog.locator('.field-error').filter({ hasText: 'monthly_budget_usd' }).waitFor();
+    // said at its field before anything is sent
+    await dialog.locator('.field-error').filter({ hasText: 'Enter an amount like 250.50' }).waitFor();
     await dialog.getByLabel('Monthly budget (USD)').fill('50');
     await dialog.getByRole('button', { name: 'Create client and key' }).click();
     await dialog.getByText('It is shown only once').waitFor();
