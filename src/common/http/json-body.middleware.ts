@@ -1,4 +1,5 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
+import { isUtf8 } from 'node:buffer';
 import { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { json, type NextFunction, type Request, type Response } from 'express';
@@ -109,6 +110,7 @@ function bodyReadError(error: { type?: unknown; status?: unknown; message?: unkn
     // a Content-Encoding other than gzip, deflate or br, or a charset body-parser cannot decode
     return new AppError('unsupported_media_type', `Request body cannot be decoded: ${String(error.message)}`);
   }
+  if (error.type === NOT_UTF8) return notUtf8();
   if (error.type === 'entity.too.large') {
     return new AppError('payload_too_large', `Request body is larger than the limit of ${MAX_BODY.toUpperCase()}`);
   }
@@ -134,7 +136,22 @@ function jsonScalar(body: unknown): string | undefined {
   }
 }
 
-const parseJson = json({ limit: MAX_BODY, type: () => true });
+/** body-parser's type for a body that is not UTF-8 (its own decoding would replace the bytes silently). */
+const NOT_UTF8 = 'body.not_utf8';
+
+const parseJson = json({
+  limit: MAX_BODY,
+  type: () => true,
+  verify: (_req, _res, bytes) => {
+    if (!isUtf8(bytes)) throw Object.assign(new Error('not UTF-8'), { type: NOT_UTF8, status: 400 });
+  },
+});
+
+/** A JSON body's bytes that are not UTF-8: decoded anyway, each would become U+FFFD and the text sent on would not be the one written. */
+function notUtf8(): AppError {
+  const message = 'Request body is not valid UTF-8: JSON bodies must be UTF-8 encoded';
+  return new AppError('validation_error', message, [{ field: 'body', message }]);
+}
 
 /**
  * Reads a JSON body into `req.body` (left undefined when the request has
@@ -172,6 +189,7 @@ export function readJsonBody(req: Request, res: Response): Promise<void> {
     req.once('end', () => {
       stalledBodies.done(req);
       const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+      if (!isUtf8(bytes)) return reject(notUtf8());
       const body = parsedAsBodyParserWould(bytes);
       if (body === undefined) {
         replayToBodyParser(req, res, bytes).then(resolve, reject);

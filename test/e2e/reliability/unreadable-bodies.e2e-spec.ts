@@ -108,6 +108,19 @@ describe('bodies that cannot be read', () => {
         expect(errorOf(dialect, res.body).message).toContain('iso-8859-1');
       });
 
+      it('answers bytes that are not UTF-8 (Latin-1 text sent as JSON) with a validation error, not a text of U+FFFD', async () => {
+        // fetch, not supertest: superagent sends a Buffer with a JSON type as the JSON of the Buffer object
+        const res = await fetch(`${t.url}${route}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${route.startsWith('/api/admin') ? t.adminToken : apiKey}`, 'Content-Type': 'application/json' },
+          body: Buffer.from('{"model": "mock/echo", "prompt": "caf\u00e9"}', 'latin1'),
+        });
+        expect(res.status).toBe(validationStatus(dialect));
+        const error = errorOf(dialect, (await res.json()) as Record<string, any>);
+        expect(error.code).toBe('validation_error');
+        expect(error.message).toBe('Request body is not valid UTF-8: JSON bodies must be UTF-8 encoded');
+      });
+
       it('refuses thousands of nesting levels with a 4xx, cheaply, not a 500', async () => {
         const depth = 5_000;
         const res = await send(route, `{"metadata":${'['.repeat(depth)}${']'.repeat(depth)}}`);

@@ -55,6 +55,18 @@ describe('readJsonBody: read directly, answering exactly as body-parser would', 
     }
   });
 
+  it.each([
+    ['read directly', {}],
+    ['read by body-parser (chunked)', { 'transfer-encoding': 'chunked' }],
+  ])('refuses a body that is not UTF-8, %s, rather than send on U+FFFD for its bytes', async (_name, headers) => {
+    // {"prompt":"café"} written in Latin-1
+    const latin1 = Buffer.from('{"prompt":"caf\u00e9"}', 'latin1');
+    const { 'transfer-encoding': chunked, ...rest } = headers as Record<string, string>;
+    expect(await outcome(readJsonBody, requestOf([latin1], rest, chunked !== undefined))).toEqual({
+      error: { code: 'validation_error', status: 422, message: 'Request body is not valid UTF-8: JSON bodies must be UTF-8 encoded' },
+    });
+  });
+
   it('leaves the body undefined when there is none', async () => {
     const req = Object.assign(Readable.from([]), { headers: { 'content-length': '0' } }) as unknown as Request;
     expect(await outcome(readJsonBody, req)).toEqual({ body: undefined });
