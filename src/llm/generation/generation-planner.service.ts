@@ -33,6 +33,12 @@ export class GenerationPlanner {
     let model = input.model;
     let provider = input.provider;
 
+    if (!input.template && input.variables !== undefined && Object.keys(input.variables).length > 0) {
+      // without a template they would fill nothing, and the call would go out as if they had been used
+      throw new AppError('validation_error', 'variables fill a template’s placeholders: name the template, or leave variables out', [
+        { field: 'variables', message: 'given without a template' },
+      ]);
+    }
     if (input.template) {
       const rendered = await this.prompts.resolveForGeneration(
         input.caller.clientId,

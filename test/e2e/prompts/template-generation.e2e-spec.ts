@@ -76,6 +76,21 @@ describe('generating through a template', () => {
     expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'variables' })]);
   });
 
+  it('refuses variables without a template, which would fill nothing, on /api and /v1 alike', async () => {
+    const generate = await request(t.url)
+      .post('/api/v1/llm/generate')
+      .set('X-API-Key', key)
+      .send({ prompt: 'hi', model: 'mock/echo', variables: { person: 'Ada' } })
+      .expect(422);
+    expect(generate.body.error.details).toEqual([{ field: 'variables', message: 'given without a template' }]);
+    const chat = await request(t.url)
+      .post('/v1/chat/completions')
+      .set('X-API-Key', key)
+      .send({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], variables: { person: 'Ada' } })
+      .expect(400);
+    expect(chat.body.error.message).toContain('variables fill a template');
+  });
+
   it('works through the OpenAI SDK with the documented `template` extension field', async () => {
     const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: key, maxRetries: 0 });
     const completion = await openai.chat.completions.create({
