@@ -39,11 +39,9 @@ run('the console when a background refresh fails, in headless Chromium', () => {
     ensureConsoleBuilt();
     // the app reaches its database through a proxy the test can cut, as in the e2e outage tests
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const proxied = new URL(db.url);
-    proxied.port = String(proxy.port);
-    t = await startTestApp({ DATABASE_URL: proxied.toString() });
+    let url: string;
+    ({ proxy, url } = await TcpProxy.inFrontOf(db.url));
+    t = await startTestApp({ DATABASE_URL: url });
     browser = await launchBrowser();
     page = await signedInPage(browser, t, 10_000);
   }, 120_000);

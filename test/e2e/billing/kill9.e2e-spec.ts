@@ -80,11 +80,9 @@ describe('durability of usage records', () => {
 
   /** The database behind a proxy that can be cut and restored. */
   async function proxied(db: TestDatabase): Promise<{ proxy: TcpProxy; url: string }> {
-    const target = new URL(db.url);
-    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    proxies.push(proxy);
-    target.port = String(proxy.port);
-    return { proxy, url: target.toString() };
+    const behind = await TcpProxy.inFrontOf(db.url);
+    proxies.push(behind.proxy);
+    return behind;
   }
 
   beforeAll(() => {

@@ -36,11 +36,9 @@ describe('routes that need the database, while it is unreachable (e2e)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const proxied = new URL(db.url);
-    proxied.port = String(proxy.port);
-    hub = await startTestApp({ DATABASE_URL: proxied.toString() });
+    let url: string;
+    ({ proxy, url } = await TcpProxy.inFrontOf(db.url));
+    hub = await startTestApp({ DATABASE_URL: url });
     admin = { Authorization: `Bearer ${hub.adminToken}`, 'content-type': 'application/json' };
   });
 
@@ -160,12 +158,10 @@ describe('calls in flight while the database goes away and comes back (e2e)', ()
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const proxied = new URL(db.url);
-    proxied.port = String(proxy.port);
+    let url: string;
+    ({ proxy, url } = await TcpProxy.inFrontOf(db.url));
     sim = await startProviderSimulator();
-    hub = await startTestApp({ ...simulatedProviders(sim.url), DATABASE_URL: proxied.toString() });
+    hub = await startTestApp({ ...simulatedProviders(sim.url), DATABASE_URL: url });
     const admin = createLlmHubClient({ baseUrl: hub.url, adminToken: hub.adminToken });
     const client = await createApiClient({ client: admin, body: { name: 'in-flight' }, throwOnError: true });
     const key = await createApiKey({ client: admin, path: { id: client.data.id }, body: { name: 'k' }, throwOnError: true });

@@ -39,14 +39,15 @@ async function receivedMore(live: LoadResult, n: number): Promise<void> {
 describe('database unreachable, then SIGTERM, under load (e2e)', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
+  // the database URL through the proxy
+  let proxiedUrl: string;
   let dataDir: string;
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
     ensureServerBuilt();
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    ({ proxy, url: proxiedUrl } = await TcpProxy.inFrontOf(db.url));
     dataDir = mkdtempSync(join(tmpdir(), 'llmhub-e2e-dbdown-'));
   }, 180_000);
 
@@ -58,9 +59,7 @@ describe('database unreachable, then SIGTERM, under load (e2e)', () => {
   });
 
   it('answers while the database is gone, stops cleanly, and the next start stores one record per delivered 2xx', async () => {
-    const proxied = new URL(db.url);
-    proxied.port = String(proxy.port);
-    const first = await startServer({ DATABASE_URL: proxied.toString(), DATA_DIR: dataDir }, { SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+    const first = await startServer({ DATABASE_URL: proxiedUrl, DATA_DIR: dataDir }, { SHUTDOWN_GRACE_MS: String(GRACE_MS) });
     servers.push(first);
     const { key } = await createClientKey(first.url);
     await warmUp(first.url, key);

@@ -21,6 +21,14 @@ export class TcpProxy {
     return withPort;
   }
 
+  /** A proxy in front of the database at `databaseUrl`, and the URL that reaches the database through it. */
+  static async inFrontOf(databaseUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+    const url = new URL(databaseUrl);
+    const proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    url.port = String(proxy.port);
+    return { proxy, url: url.toString() };
+  }
+
   async up(): Promise<void> {
     if (!this.server) await this.listen();
   }

@@ -18,10 +18,9 @@ describe(`${UsageRecorder.name} with the database down`, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const target = new URL(db.url);
-    server = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    target.port = String(server.port);
-    dataSource = await openDataSource(target.toString());
+    let url: string;
+    ({ proxy: server, url } = await TcpProxy.inFrontOf(db.url));
+    dataSource = await openDataSource(url);
   });
 
   afterAll(async () => {
