@@ -20,7 +20,11 @@ export type GenerationEndpoint = (typeof GENERATION_ENDPOINTS)[number];
 /** Served under /openai/v1 too, where groq-sdk sends the OpenAI-compatible calls. */
 const OPENAI_ALIAS = /^\/openai(?=\/v1\/(?:chat\/completions|responses|embeddings|images\/generations)$)/;
 
-const BY_PATH: ReadonlyMap<string, GenerationEndpoint> = new Map(GENERATION_ENDPOINTS.map((endpoint) => [endpoint, endpoint]));
+const ENDPOINTS: ReadonlySet<string> = new Set(GENERATION_ENDPOINTS);
+
+function isGenerationEndpoint(path: string): path is GenerationEndpoint {
+  return ENDPOINTS.has(path);
+}
 
 /**
  * The endpoint a request path (no query) calls, as the router matches it (any letter case, one
@@ -32,5 +36,5 @@ export function generationEndpointOf(path: string): GenerationEndpoint | undefin
     .toLowerCase()
     .replace(/(?<=.)\/$/, '')
     .replace(OPENAI_ALIAS, '');
-  return BY_PATH.get(canonical);
+  return isGenerationEndpoint(canonical) ? canonical : undefined;
 }

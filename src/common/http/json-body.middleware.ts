@@ -118,11 +118,9 @@ function bodyReadError(error: { type?: unknown; status?: unknown; message?: unkn
     // strict mode refuses valid JSON that is not an object or array (null, "x", 42) in words that call it invalid JSON
     const scalar = jsonScalar(error.body);
     if (scalar !== undefined) return bodyNotAnObject(scalar);
-    const message = `Request body is not valid JSON: ${String(error.message)}`;
-    return new AppError('validation_error', message, [{ field: 'body', message }]);
+    return unreadableBody(`Request body is not valid JSON: ${String(error.message)}`);
   }
-  const message = `Request body could not be read: ${String(error.message)}`;
-  return new AppError('validation_error', message, [{ field: 'body', message }]);
+  return unreadableBody(`Request body could not be read: ${String(error.message)}`);
 }
 
 /** What a body that body-parser's strict mode refused is, when it is valid JSON after all (a scalar); undefined otherwise. */
@@ -149,8 +147,7 @@ const parseJson = json({
 
 /** A JSON body's bytes that are not UTF-8: decoded anyway, each would become U+FFFD and the text sent on would not be the one written. */
 function notUtf8(): AppError {
-  const message = 'Request body is not valid UTF-8: JSON bodies must be UTF-8 encoded';
-  return new AppError('validation_error', message, [{ field: 'body', message }]);
+  return unreadableBody('Request body is not valid UTF-8: JSON bodies must be UTF-8 encoded');
 }
 
 /**
@@ -243,7 +240,11 @@ function replayToBodyParser(req: Request, res: Response, bytes: Buffer): Promise
 }
 
 function tooDeep(): AppError {
-  const message = `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`;
+  return unreadableBody(`Request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+}
+
+/** A body refused as a whole: the validation error names `body`, its detail saying what the message says. */
+function unreadableBody(message: string): AppError {
   return new AppError('validation_error', message, [{ field: 'body', message }]);
 }
 
