@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../common/errors/app-error';
-import { sendJson } from '../../common/http/send-json';
+import { sendJsonText } from '../../common/http/send-json';
 import { Caller } from '../../common/caller';
 import { GenerationInput, GenerationOutcome, StreamSink } from '../generation/generation.types';
 import { LlmService } from '../generation/llm.service';
@@ -49,7 +49,8 @@ export function toGenerationInput(parsed: ParsedChat, endpoint: GenerationInput[
 
 /**
  * The tail of both compatible chat endpoints: a stream goes to its format's sink; otherwise the
- * generation is answered with its cost header and the body its format shapes.
+ * generation is answered with its cost header and the body its format shapes (serialized while the
+ * call's record commits, sent once it has).
  */
 export async function streamOrGenerate(
   llm: LlmService,
@@ -59,9 +60,9 @@ export async function streamOrGenerate(
   toBody: (outcome: GenerationOutcome) => unknown,
 ): Promise<void> {
   if (sink) return llm.stream(input, sink);
-  const outcome = await llm.generate(input);
+  const { outcome, answer } = await llm.generateAnswer(input, (generated) => JSON.stringify(toBody(generated)));
   setCostHeader(res, outcome.costUsd);
-  sendJson(res, 200, toBody(outcome));
+  sendJsonText(res, 200, answer);
 }
 
 /**

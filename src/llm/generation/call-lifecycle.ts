@@ -32,6 +32,19 @@ export async function finishRouted(
   cost: CallCost,
   attempts: number,
 ): Promise<number> {
+  const { latencyMs, committed } = recordRouted(accounting, call, target, cost, attempts);
+  await committed;
+  return latencyMs;
+}
+
+/** As finishRouted, the latency at once: `committed` settles when the record is durable and the admission settled. */
+export function recordRouted(
+  accounting: UsageAccountingService,
+  call: AdmittedCall,
+  target: ModelTarget,
+  cost: CallCost,
+  attempts: number,
+): { latencyMs: number; committed: Promise<unknown> } {
   const latencyMs = performance.now() - call.started;
   const base = call.base;
   // written out rather than spread from base: one allocation of a known shape on every call
@@ -51,6 +64,5 @@ export async function finishRouted(
     status: 'success',
     attempts,
   };
-  await accounting.finish(call.admission, record, call.hooks);
-  return latencyMs;
+  return { latencyMs, committed: accounting.finish(call.admission, record, call.hooks) };
 }
