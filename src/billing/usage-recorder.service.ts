@@ -49,7 +49,6 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private readonly replaysSpool: boolean;
   private queue: Pending[] = [];
   private inFlight: Promise<void> | undefined;
-  private scheduled = false;
   /** true after a failed insert: new batches go straight to disk until a replay succeeds */
   private degraded = false;
   private replaying: Promise<void> | undefined;
@@ -72,11 +71,15 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   record(record: UsageRecord): Promise<void> {
-    this.metrics.observeUsage(record);
-    return new Promise<void>((resolve, reject) => {
+    const committed = new Promise<void>((resolve, reject) => {
       this.queue.push({ record, resolve, reject });
-      this.schedule();
+      // nothing in flight: the record leaves now (at one connection the commit is the longest step of a
+      // call; every turn it waited for was added to it). Records that come while an insert is in flight
+      // collect behind it and share the next one (group commit).
+      if (!this.inFlight) this.pump();
     });
+    this.metrics.observeUsage(record);
+    return committed;
   }
 
   get queueDepth(): number {
@@ -115,10 +118,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Resolves when nothing is queued or in flight (records may be spooled). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight || this.scheduled) {
+    while (this.queue.length > 0 || this.inFlight) {
       if (this.inFlight) await this.inFlight;
       else if (this.queue.length > 0) this.pump();
-      else await new Promise((r) => setImmediate(r));
     }
   }
 
@@ -130,17 +132,6 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.replaysSpool) return Promise.resolve();
     this.replaying ??= this.replayFiles().finally(() => (this.replaying = undefined));
     return this.replaying;
-  }
-
-  private schedule(): void {
-    if (this.inFlight || this.scheduled) return;
-    // nothing in flight: flush on the next turn of the event loop, so records of
-    // the same tick still share the insert without adding a timer's delay
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.pump();
-    });
   }
 
   private pump(): void {
