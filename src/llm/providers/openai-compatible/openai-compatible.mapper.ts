@@ -185,8 +185,11 @@ function fromChoice(choice: ChatCompletion.Choice): GeneratedChoice {
     call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
   );
   const logprobs = toLogprobs(choice.logprobs);
+  const refusal = choice.message.refusal;
   return {
     text: choice.message.content ?? '',
+    // structured outputs: the model declined, and says why here instead of in content
+    ...(typeof refusal === 'string' && refusal !== '' ? { refusal } : {}),
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(choice.finish_reason),
     ...(logprobs ? { logprobs } : {}),
@@ -251,6 +254,15 @@ function readChunkChoice(choice: ChatCompletionChunk.Choice, reading: ChunkReadi
   const logprobs = choice.logprobs ? toTokenLogprobs(choice.logprobs.content) : null;
   if (typeof delta.content === 'string' && (delta.content !== '' || (logprobs !== null && logprobs.length > 0))) {
     reading.events.push(textEvent(delta.content, logprobs, of));
+  }
+  if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+    const refusalLogprobs = choice.logprobs ? toTokenLogprobs(choice.logprobs.refusal) : null;
+    reading.events.push({
+      type: 'refusal',
+      text: delta.refusal,
+      ...(refusalLogprobs ? { logprobs: refusalLogprobs } : {}),
+      ...(of !== undefined ? { choice: of } : {}),
+    });
   }
   for (const call of delta.tool_calls ?? []) {
     reading.events.push({
