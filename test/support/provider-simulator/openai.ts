@@ -109,10 +109,10 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     const text = structuredReply(body.response_format) ?? replyText(output);
     reply = { text, logprobs: body.logprobs === true ? (optionalNumber(body.top_logprobs) ?? 0) : undefined };
   }
-  if (ex.directive.refusal) return answerRefusal(ex, { id, created, model: body.model, input, includeUsage: body.stream_options?.include_usage === true, flavour });
+  const includeUsage = body.stream_options?.include_usage === true;
+  if (ex.directive.refusal) return answerRefusal(ex, { id, created, model: body.model, input, includeUsage, flavour });
   const calls = forcedCalls(body, ex.directive.tool);
   if (calls === null) return sendError(ex, 'invalid', "Invalid value for 'tool_choice': it names no function of 'tools'.", undefined, 'tool_choice');
-  const includeUsage = body.stream_options?.include_usage === true;
   if (calls) return answerToolCalls(ex, { id, created, model: body.model, input, output, choices: 1, finishReason, includeUsage, flavour, reply }, calls);
   if (body.stream === true) {
     return streamChat(ex, { id, created, model: body.model, input, output, choices, finishReason, includeUsage, flavour, reply });
@@ -201,10 +201,7 @@ export const SIM_REFUSAL = "I'm sorry, I can't help with that request.";
  * The model declines, as OpenAI answers under structured outputs: `message.refusal` holds its words, `content` is
  * null and finish_reason is stop; streamed, the words come as `delta.refusal` pieces (one token each, or `chunks`).
  */
-function answerRefusal(
-  ex: Exchange,
-  s: { id: string; created: number; model: string; input: number; includeUsage: boolean; flavour: OpenAiFlavour },
-): void {
+function answerRefusal(ex: Exchange, s: { id: string; created: number; model: string; input: number; includeUsage: boolean; flavour: OpenAiFlavour }): void {
   const tokens = tokensOf(SIM_REFUSAL);
   const output = tokens.length;
   ex.log.usage = { input_tokens: s.input, output_tokens: output };
@@ -215,9 +212,7 @@ function answerRefusal(
       object: 'chat.completion',
       created: s.created,
       model: s.model,
-      choices: [
-        { index: 0, message: { role: 'assistant', content: null, refusal: SIM_REFUSAL, annotations: [] }, logprobs: null, finish_reason: 'stop' },
-      ],
+      choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: SIM_REFUSAL, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
       usage,
       system_fingerprint: 'fp_sim',
     });

@@ -200,7 +200,14 @@ describe(ResponsesEventWriter.name, () => {
       ['response.completed', undefined],
     ]);
     expect(events.at(-1)!.data.response).toMatchObject({
-      output: [{ content: [{ type: 'output_text', text: 'Well,' }, { type: 'refusal', refusal: ' no.' }] }],
+      output: [
+        {
+          content: [
+            { type: 'output_text', text: 'Well,' },
+            { type: 'refusal', refusal: ' no.' },
+          ],
+        },
+      ],
     });
   });
 

@@ -128,7 +128,14 @@ describe('toChatCompletionParams', () => {
     const params = toChatCompletionParams({
       model: 'gpt-4o',
       messages: [
-        { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{}' }, { id: 'call_2', name: 'lookup', arguments: '{}' }] },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [
+            { id: 'call_1', name: 'lookup', arguments: '{}' },
+            { id: 'call_2', name: 'lookup', arguments: '{}' },
+          ],
+        },
         { role: 'tool', toolCallId: 'call_1', content: 'lookup timed out', isError: true },
         { role: 'tool', toolCallId: 'call_2', content: '', isError: true },
       ],
