@@ -130,6 +130,11 @@ export interface GenerateRequest {
    * for providers with the `n` capability (the provider's usage then covers every choice)
    */
   n?: number;
+  /**
+   * LLMHub's own count of the prompt (its tokenizer, not the provider's), set by the planner: a provider that must
+   * send an output cap the request has none of (Anthropic) leaves the prompt its room in the context window
+   */
+  promptTokensEstimate?: number;
   /** upstream timeout for this attempt, set by the router */
   timeoutMs?: number;
 }

@@ -201,6 +201,16 @@ describe('translation between provider formats (e2e)', () => {
       expect(upstream('/messages').map((r) => r.body.max_tokens)).toEqual([64_000, 8_192, 32_000, 50]);
     });
 
+    it('leaves a long prompt its room in the context window, which Anthropic checks prompt and max_tokens against', async () => {
+      // 150,000 words: the simulator's tokens and about as many of LLMHub's; 64,000 more would not fit in 200,000
+      const long = 'word '.repeat(150_000);
+      const completion = await openai.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: long }] });
+      expect(completion.choices[0].finish_reason).toBe('stop');
+      const sent = upstream('/messages')[0].body.max_tokens;
+      expect(sent).toBeGreaterThanOrEqual(1_024);
+      expect(sent).toBeLessThanOrEqual(200_000 - 150_000);
+    });
+
     it('is admitted against a budget as before: the reservation still assumes 1,024 output tokens when none is set', async () => {
       // 64,000 output tokens of claude-sonnet-4-5 would cost 0.96 USD; 1,024 of them cost about 0.015
       const { key } = await gateway.newClient({ monthly_budget_usd: '0.1' });

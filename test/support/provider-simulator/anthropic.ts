@@ -6,11 +6,15 @@
  * tool's input_schema (structured-output.ts), streamed as input_json_delta pieces (one token each, or
  * `chunks` of them). Usage is counted as for a text reply (tokens.ts). The `refusal` directive ends the
  * reply with stop_reason `refusal` and its stop_details, as Claude's classifiers do (usage as for the words written).
+ * A prompt whose tokens and max_tokens together exceed the 200,000-token context window is refused, as Anthropic refuses it.
  */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse } from './respond';
 import { minimalInstance, tokensOf } from './structured-output';
 import { cacheUsage, inputTokensFor, outputTokensFor, replyChunks, replyText, type CacheUsage } from './tokens';
+
+/** Every Claude model's context window, in the simulator's tokens (words). */
+const CONTEXT_WINDOW = 200_000;
 
 /** The stop_details of a refusal, as Anthropic describes one. */
 const REFUSAL_DETAILS = { type: 'refusal', category: 'cyber', explanation: 'The request could enable cyber harm.' };
@@ -29,6 +33,11 @@ export function createMessage(ex: Exchange, body: any): void {
     return sendError(ex, 'invalid', 'stop_sequences: each stop sequence must contain non-whitespace');
   }
   const total = inputTokensFor(body.messages, body.system);
+  // as Anthropic does: the prompt and max_tokens together must fit the context window
+  if (total + body.max_tokens > CONTEXT_WINDOW) {
+    const sum = `${total} + ${body.max_tokens} > ${CONTEXT_WINDOW}`;
+    return sendError(ex, 'invalid', `input length and \`max_tokens\` exceed context limit: ${sum}, decrease input length or \`max_tokens\` and try again`);
+  }
   const cache = cacheUsage(body, total, ex.promptCache);
   const input = total - cache.cache_creation_input_tokens - cache.cache_read_input_tokens;
   const full = outputTokensFor(ex.directive.outputTokens, body.max_tokens);

@@ -23,14 +23,31 @@ const MAX_OUTPUT_BY_FAMILY: ReadonlyArray<readonly [family: string, maxOutputTok
 /** What a model of no family above gets: every Claude model since the 3 family writes at least this many. */
 export const ANTHROPIC_FALLBACK_MAX_TOKENS = 4_096;
 
-/**
- * The max_tokens a request without one is sent with: its model family's maximum output, matched on the model id
- * (`claude-sonnet-4-5`, `claude-sonnet-4-5-20250929` and `claude-3-5-haiku-latest` name their family); a model of
- * no known family gets ANTHROPIC_FALLBACK_MAX_TOKENS.
- */
-export function defaultMaxTokens(model: string): number {
+/** The context window of every model above (the 1M one of some is a beta LLMHub does not ask for). */
+const CONTEXT_WINDOW = 200_000;
+
+/** LLMHub counts the prompt with another tokenizer than Claude's, which makes more tokens of the same text: room to spare. */
+const PROMPT_ESTIMATE_HEADROOM = 1.3;
+
+/** The least a default leaves the answer, however long the prompt: what every such call was sent with before. */
+const MIN_DEFAULT_MAX_TOKENS = 1_024;
+
+/** The model family's maximum output, matched on the model id (`claude-sonnet-4-5-20250929`, `claude-3-5-haiku-latest`). */
+function familyMaxTokens(model: string): number {
   for (const [family, max] of MAX_OUTPUT_BY_FAMILY) {
     if (model === family || model.startsWith(`${family}-`)) return max;
   }
   return ANTHROPIC_FALLBACK_MAX_TOKENS;
+}
+
+/**
+ * The max_tokens a request without one is sent with: its model family's maximum output (a model of no known family
+ * gets ANTHROPIC_FALLBACK_MAX_TOKENS), but no more than the context window leaves beside the prompt, since
+ * Anthropic refuses a request whose prompt and max_tokens together exceed it.
+ */
+export function defaultMaxTokens(model: string, promptTokensEstimate?: number): number {
+  const max = familyMaxTokens(model);
+  if (promptTokensEstimate === undefined) return max;
+  const room = CONTEXT_WINDOW - Math.ceil(promptTokensEstimate * PROMPT_ESTIMATE_HEADROOM);
+  return Math.min(max, Math.max(MIN_DEFAULT_MAX_TOKENS, room));
 }

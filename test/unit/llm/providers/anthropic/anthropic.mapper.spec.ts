@@ -48,6 +48,18 @@ describe('toAnthropicParams', () => {
     expect(toAnthropicParams({ model, messages: [{ role: 'user', content: 'Hi' }] }).max_tokens).toBe(max);
   });
 
+  it('leaves a long prompt its room in the 200,000-token context window (with headroom for the other tokenizer), never below 1,024', () => {
+    const params = (promptTokensEstimate: number) =>
+      toAnthropicParams({ model: 'claude-sonnet-4-5', promptTokensEstimate, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(params(1_000).max_tokens).toBe(64_000);
+    // 200,000 - 1.3 × 120,000
+    expect(params(120_000).max_tokens).toBe(44_000);
+    expect(params(150_000).max_tokens).toBe(5_000);
+    expect(params(180_000).max_tokens).toBe(1_024);
+    // a cap the caller set is sent as it is: the provider says when it does not fit
+    expect(toAnthropicParams({ model: 'claude-sonnet-4-5', maxTokens: 60_000, promptTokensEstimate: 150_000, messages: [] }).max_tokens).toBe(60_000);
+  });
+
   it("keeps the caller's max_tokens, above or below the model's default", () => {
     expect(toAnthropicParams({ model: 'claude-3-haiku-20240307', maxTokens: 100, messages: [{ role: 'user', content: 'Hi' }] }).max_tokens).toBe(100);
     expect(toAnthropicParams({ model: 'claude-3-haiku-20240307', maxTokens: 9_000, messages: [{ role: 'user', content: 'Hi' }] }).max_tokens).toBe(9_000);
