@@ -72,16 +72,23 @@ export class GenerationPlanner {
     const fallbacks = this.fallbacks(input, primary, options, params.stop);
     const targets = fallbacks.length === 0 ? [primary] : [primary, ...fallbacks];
 
-    const request: PreparedGeneration['request'] = { messages, ...(system ? { system } : {}), ...params };
+    // tool definitions and a response schema are prompt too: a call with large schemas must reserve for them
+    const estimatedInputTokens =
+      this.tokens.countMessages(system, messages) + this.tokens.countTools(params.tools) + this.tokens.countResponseFormat(params.responseFormat);
+    const request: PreparedGeneration['request'] = {
+      messages,
+      ...(system ? { system } : {}),
+      ...params,
+      // a provider that needs an output cap sizes the one it picks by it (a set max_tokens is sent as it is)
+      ...(params.maxTokens === undefined ? { promptTokensEstimate: estimatedInputTokens } : {}),
+    };
     return {
       caller: input.caller,
       endpoint: input.endpoint,
       targets,
       requestedModel: primary.id,
       request,
-      // tool definitions and a response schema are prompt too: a call with large schemas must reserve for them
-      estimatedInputTokens:
-        this.tokens.countMessages(system, messages) + this.tokens.countTools(params.tools) + this.tokens.countResponseFormat(params.responseFormat),
+      estimatedInputTokens,
       // max_tokens bounds each choice: n of them may each reach it (the reservation and the token limit count them all)
       maxOutputTokens: (params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE) * (params.n ?? 1),
       template,

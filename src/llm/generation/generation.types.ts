@@ -92,6 +92,8 @@ export interface GenerationOutcome extends CallCost {
   target: ModelTarget;
   requestedModel: string;
   text: string;
+  /** the model's refusal, when it declined to answer (see GeneratedChoice) */
+  refusal?: string;
   toolCalls?: ToolCall[];
   finishReason: FinishReason;
   /** the stop sequence that ended the output, when the provider said which */

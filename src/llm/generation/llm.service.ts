@@ -96,6 +96,7 @@ export class LlmService {
       target,
       requestedModel: prepared.requestedModel,
       text: result.text,
+      ...(result.refusal !== undefined ? { refusal: result.refusal } : {}),
       ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
       finishReason: result.finishReason,
       ...(result.stopSequence !== undefined ? { stopSequence: result.stopSequence } : {}),
@@ -113,6 +114,6 @@ export class LlmService {
 
   /** A choice's output counted with our tokenizer, for a provider that reports no usage. */
   private outputTokens(choice: GeneratedChoice): number {
-    return this.tokens.count(choice.text + (choice.toolCalls ?? []).map((c) => c.name + c.arguments).join(''));
+    return this.tokens.count(choice.text + (choice.refusal ?? '') + (choice.toolCalls ?? []).map((c) => c.name + c.arguments).join(''));
   }
 }

@@ -130,6 +130,11 @@ export interface GenerateRequest {
    * for providers with the `n` capability (the provider's usage then covers every choice)
    */
   n?: number;
+  /**
+   * LLMHub's own count of the prompt (its tokenizer, not the provider's), set by the planner: a provider that must
+   * send an output cap the request has none of (Anthropic) leaves the prompt its room in the context window
+   */
+  promptTokensEstimate?: number;
   /** upstream timeout for this attempt, set by the router */
   timeoutMs?: number;
 }
@@ -159,6 +164,11 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' |
 /** One answer of a generation: the whole result, or one of its choices when the request asked for n > 1. */
 export interface GeneratedChoice {
   text: string;
+  /**
+   * the model declined to answer, in its own words (OpenAI's message.refusal, given instead of content
+   * under structured outputs): kept apart from `text` so every format can say it is a refusal
+   */
+  refusal?: string;
   toolCalls?: ToolCall[];
   finishReason: FinishReason;
   /** with finishReason 'stop': the stop sequence that ended the output, when the provider says which (Anthropic does) */
@@ -196,6 +206,8 @@ export interface ChoiceFinish {
  */
 export type StreamEvent =
   | { type: 'text'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }
+  /** a piece of the model's refusal (OpenAI's delta.refusal), which comes instead of text */
+  | { type: 'refusal'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string; choice?: number }
   | { type: 'usage'; usage: TokenUsage; partial?: true }
   | { type: 'finish'; finishReason: FinishReason; stopSequence?: string; otherFinishes?: ChoiceFinish[] };

@@ -4,12 +4,20 @@
  * (the tool named by the `tool` directive, else the first), is answered as Anthropic does: one
  * tool_use block (stop_reason `tool_use`) whose input is the smallest value that follows the
  * tool's input_schema (structured-output.ts), streamed as input_json_delta pieces (one token each, or
- * `chunks` of them). Usage is counted as for a text reply (tokens.ts).
+ * `chunks` of them). Usage is counted as for a text reply (tokens.ts). The `refusal` directive ends the
+ * reply with stop_reason `refusal` and its stop_details, as Claude's classifiers do (usage as for the words written).
+ * A prompt whose tokens and max_tokens together exceed the 200,000-token context window is refused, as Anthropic refuses it.
  */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse } from './respond';
 import { minimalInstance, tokensOf } from './structured-output';
 import { cacheUsage, inputTokensFor, outputTokensFor, replyChunks, replyText, type CacheUsage } from './tokens';
+
+/** Every Claude model's context window, in the simulator's tokens (words). */
+const CONTEXT_WINDOW = 200_000;
+
+/** The stop_details of a refusal, as Anthropic describes one. */
+const REFUSAL_DETAILS = { type: 'refusal', category: 'cyber', explanation: 'The request could enable cyber harm.' };
 
 function event(type: string, data: string): string {
   return `event: ${type}\ndata: ${data}\n\n`;
@@ -25,16 +33,23 @@ export function createMessage(ex: Exchange, body: any): void {
     return sendError(ex, 'invalid', 'stop_sequences: each stop sequence must contain non-whitespace');
   }
   const total = inputTokensFor(body.messages, body.system);
+  // as Anthropic does: the prompt and max_tokens together must fit the context window
+  if (total + body.max_tokens > CONTEXT_WINDOW) {
+    const sum = `${total} + ${body.max_tokens} > ${CONTEXT_WINDOW}`;
+    return sendError(ex, 'invalid', `input length and \`max_tokens\` exceed context limit: ${sum}, decrease input length or \`max_tokens\` and try again`);
+  }
   const cache = cacheUsage(body, total, ex.promptCache);
   const input = total - cache.cache_creation_input_tokens - cache.cache_read_input_tokens;
   const full = outputTokensFor(ex.directive.outputTokens, body.max_tokens);
   // a stop sequence naming one of the reply's words ("word3") ends the reply before it, as Anthropic does
   const stopSequence = firstStopSequence(body.stop_sequences, full);
   const output = stopSequence ? Number(stopSequence.slice(4)) - 1 : full;
-  const stopReason = stopSequence ? 'stop_sequence' : output >= body.max_tokens ? 'max_tokens' : 'end_turn';
+  // the refusal directive: Claude's classifiers end the turn after the words written so far (no tool is called)
+  const refused = ex.directive.refusal === true;
+  const stopReason = refused ? 'refusal' : stopSequence ? 'stop_sequence' : output >= body.max_tokens ? 'max_tokens' : 'end_turn';
   ex.log.usage = { input_tokens: input, output_tokens: output };
   const id = `msg_sim${ex.seq}`;
-  const forced = forcedTool(body, ex.directive.tool);
+  const forced = refused ? undefined : forcedTool(body, ex.directive.tool);
   if (forced === null) return sendError(ex, 'invalid', `tool_choice.name: no tool named ${JSON.stringify(body.tool_choice.name)} in tools`);
   if (forced) {
     const toolUse = { type: 'tool_use', id: `toolu_sim${ex.seq}`, name: forced.name, input: minimalInstance(forced.input_schema) };
@@ -59,6 +74,7 @@ export function createMessage(ex: Exchange, body: any): void {
     content: [{ type: 'text', text: replyText(output) }],
     stop_reason: stopReason,
     stop_sequence: stopSequence,
+    stop_details: refused ? REFUSAL_DETAILS : null,
     usage: { input_tokens: input, output_tokens: output, ...cache, service_tier: 'standard' },
   });
 }
@@ -129,7 +145,8 @@ function streamMessage(
     event('content_block_stop', '{"type":"content_block_stop","index":0}'),
     event(
       'message_delta',
-      `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":${JSON.stringify(stopSequence)}},"usage":{"output_tokens":${output}}}`,
+      `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":${JSON.stringify(stopSequence)},` +
+        `"stop_details":${JSON.stringify(stopReason === 'refusal' ? REFUSAL_DETAILS : null)}},"usage":{"output_tokens":${output}}}`,
     ),
     event('message_stop', '{"type":"message_stop"}'),
   );

@@ -22,6 +22,9 @@
  *                     request's tools); OpenAI-shaped: `tool=A,B` calls several in parallel
  *   cached_tokens=N   (OpenAI) N of the prompt's tokens reported as read from the prompt cache
  *   reasoning_tokens=N (OpenAI) N of the output tokens reported as reasoning
+ *   refusal=1         the model declines to answer: OpenAI-shaped, `message.refusal` (streamed as `delta.refusal`) with no
+ *                     content and finish_reason stop, as OpenAI answers under structured outputs; Anthropic, stop_reason
+ *                     `refusal` (with stop_details) after the reply's words, as Claude's classifiers end a turn
  *   system_contains=S the fault applies only when the system prompt contains S
  *                     (one request of several that share a user message, e.g. one language)
  */
@@ -41,6 +44,7 @@ export interface SimDirective {
   tool?: string;
   cachedTokens?: number;
   reasoningTokens?: number;
+  refusal?: boolean;
 }
 
 const FAULTS: ReadonlySet<string> = new Set<SimFault>(['404', '429', '500', '503', 'hang', 'malformed', 'cut', 'stall', 'flood']);
@@ -89,6 +93,9 @@ export function parseDirective(text: string, into: SimDirective = {}): SimDirect
         break;
       case 'reasoning_tokens':
         setNumber(into, 'reasoningTokens', value);
+        break;
+      case 'refusal':
+        into.refusal = value === '1' || value === 'true';
         break;
     }
   }

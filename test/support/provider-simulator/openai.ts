@@ -109,9 +109,10 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     const text = structuredReply(body.response_format) ?? replyText(output);
     reply = { text, logprobs: body.logprobs === true ? (optionalNumber(body.top_logprobs) ?? 0) : undefined };
   }
+  const includeUsage = body.stream_options?.include_usage === true;
+  if (ex.directive.refusal) return answerRefusal(ex, { id, created, model: body.model, input, includeUsage, flavour });
   const calls = forcedCalls(body, ex.directive.tool);
   if (calls === null) return sendError(ex, 'invalid', "Invalid value for 'tool_choice': it names no function of 'tools'.", undefined, 'tool_choice');
-  const includeUsage = body.stream_options?.include_usage === true;
   if (calls) return answerToolCalls(ex, { id, created, model: body.model, input, output, choices: 1, finishReason, includeUsage, flavour, reply }, calls);
   if (body.stream === true) {
     return streamChat(ex, { id, created, model: body.model, input, output, choices, finishReason, includeUsage, flavour, reply });
@@ -188,6 +189,43 @@ function answerToolCalls(ex: Exchange, s: ChatStreamSpec, forced: Omit<SimToolCa
     for (const piece of tokensOf(c.arguments)) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
   frames.push(chunk({}, 'tool_calls'));
+  if (s.includeUsage) frames.push(`data: ${JSON.stringify({ ...head, choices: [], usage })}\n\n`);
+  frames.push('data: [DONE]\n\n');
+  sendSse(ex, frames, 2, 'data: {"id":"sim-malformed", <not json>\n\n');
+}
+
+/** What the simulated model says when it declines (the `refusal` directive). */
+export const SIM_REFUSAL = "I'm sorry, I can't help with that request.";
+
+/**
+ * The model declines, as OpenAI answers under structured outputs: `message.refusal` holds its words, `content` is
+ * null and finish_reason is stop; streamed, the words come as `delta.refusal` pieces (one token each, or `chunks`).
+ */
+function answerRefusal(ex: Exchange, s: { id: string; created: number; model: string; input: number; includeUsage: boolean; flavour: OpenAiFlavour }): void {
+  const tokens = tokensOf(SIM_REFUSAL);
+  const output = tokens.length;
+  ex.log.usage = { input_tokens: s.input, output_tokens: output };
+  const usage = s.flavour === 'groq' ? groqUsage(s.input, output) : openAiUsage(s.input, output, ex.directive);
+  if (ex.log.body?.stream !== true) {
+    return sendJson(ex, {
+      id: s.id,
+      object: 'chat.completion',
+      created: s.created,
+      model: s.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: SIM_REFUSAL, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+      usage,
+      system_fingerprint: 'fp_sim',
+    });
+  }
+  const head = { id: s.id, object: 'chat.completion.chunk', created: s.created, model: s.model, system_fingerprint: 'fp_sim' };
+  const chunk = (delta: unknown, finish: string | null = null): string =>
+    `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  const frames = [chunk({ role: 'assistant', content: null, refusal: '' })];
+  const count = Math.min(Math.max(1, ex.directive.chunks ?? tokens.length), tokens.length);
+  for (let c = 0; c < count; c++) {
+    frames.push(chunk({ refusal: tokens.slice(Math.floor((c * tokens.length) / count), Math.floor(((c + 1) * tokens.length) / count)).join('') }));
+  }
+  frames.push(chunk({}, 'stop'));
   if (s.includeUsage) frames.push(`data: ${JSON.stringify({ ...head, choices: [], usage })}\n\n`);
   frames.push('data: [DONE]\n\n');
   sendSse(ex, frames, 2, 'data: {"id":"sim-malformed", <not json>\n\n');

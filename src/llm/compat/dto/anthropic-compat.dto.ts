@@ -101,7 +101,11 @@ export class MessageResponseDto {
     example: [{ type: 'text', text: 'Fresh from our oven to your table.' }],
   })
   content!: Record<string, unknown>[];
-  @ApiProperty({ enum: ['end_turn', 'max_tokens', 'stop_sequence', 'tool_use'] }) stop_reason!: string;
+  @ApiProperty({
+    enum: ['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'refusal'],
+    description: '`refusal`: the model declined (an OpenAI-shaped model’s refusal, whose words are the text) or a content filter stopped it',
+  })
+  stop_reason!: string;
   @ApiProperty({ type: String, nullable: true }) stop_sequence!: string | null;
   @ApiProperty({ type: AnthropicUsageDto }) usage!: AnthropicUsageDto;
   @ApiProperty({ format: 'uuid', description: 'LLMHub: the id of the call’s record' }) request_id!: string;

@@ -123,7 +123,12 @@ export class OpenAiUsageDto {
 export class ChatCompletionMessageDto {
   @ApiProperty({ enum: ['assistant'] }) role!: 'assistant';
   @ApiProperty({ type: String, nullable: true, example: 'Fresh from our oven to your table.' }) content!: string | null;
-  @ApiProperty({ type: String, nullable: true }) refusal!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The model declined to answer, in its own words (content is then null); null otherwise',
+  })
+  refusal!: string | null;
   @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) tool_calls?: Record<string, unknown>[];
 }
 

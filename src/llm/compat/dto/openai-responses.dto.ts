@@ -121,7 +121,8 @@ export class ResponseObjectDto {
   @ApiProperty({
     ...ITEMS,
     description:
-      'A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`) ' +
+      'A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`; ' +
+      'a model that declines to answer gives a `{type: "refusal", refusal}` part instead) ' +
       'and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`)',
   })
   output!: Record<string, unknown>[];

@@ -320,8 +320,13 @@ export function messageId(requestId: string): string {
   return `msg_${requestId.replace(/-/g, '')}`;
 }
 
-/** A 'stop' that a stop sequence caused is Anthropic's stop_sequence (only an Anthropic upstream says so). */
-export function anthropicStopReason(reason: FinishReason, stopSequence?: string): string {
+/**
+ * A 'stop' that a stop sequence caused is Anthropic's stop_sequence (only an Anthropic upstream says so).
+ * A refusal (OpenAI's message.refusal, which comes with finish_reason stop) is Anthropic's own signal
+ * for one, stop_reason refusal, as a provider's content filter is.
+ */
+export function anthropicStopReason(reason: FinishReason, stopSequence?: string, refused = false): string {
+  if (refused) return 'refusal';
   switch (reason) {
     case 'stop':
       return stopSequence === undefined ? 'end_turn' : 'stop_sequence';
@@ -358,10 +363,14 @@ function parseArgs(args: string): unknown {
   }
 }
 
-/** A genuine Anthropic Message; `model` is `provider/model`. */
+/**
+ * A genuine Anthropic Message; `model` is `provider/model`. A refusal's words are the text, as Claude
+ * writes its own, and stop_reason says it is one.
+ */
 export function toAnthropicMessage(outcome: GenerationOutcome): Json {
   const content: Json[] = [];
-  if (outcome.text !== '' || !outcome.toolCalls?.length) content.push({ type: 'text', text: outcome.text });
+  const text = outcome.text + (outcome.refusal ?? '');
+  if (text !== '' || !outcome.toolCalls?.length) content.push({ type: 'text', text });
   for (const call of outcome.toolCalls ?? []) content.push({ type: 'tool_use', id: call.id, name: call.name, input: parseArgs(call.arguments) });
   return {
     id: messageId(outcome.requestId),
@@ -369,7 +378,7 @@ export function toAnthropicMessage(outcome: GenerationOutcome): Json {
     role: 'assistant',
     model: outcome.target.id,
     content,
-    stop_reason: anthropicStopReason(outcome.finishReason, outcome.stopSequence),
+    stop_reason: anthropicStopReason(outcome.finishReason, outcome.stopSequence, outcome.refusal !== undefined),
     stop_sequence: outcome.stopSequence ?? null,
     usage: { ...anthropicUsage(outcome.usage), cost_usd: outcome.costUsd },
     request_id: outcome.requestId,
@@ -390,6 +399,8 @@ export class AnthropicEventWriter {
   private nextIndex = 0;
   private finishReason: FinishReason = 'stop';
   private stopSequence: string | undefined;
+  /** a refusal was streamed (as text): the message stops with stop_reason refusal */
+  private refused = false;
 
   start(start: StreamStart): SseEvent[] {
     return [
@@ -414,7 +425,9 @@ export class AnthropicEventWriter {
 
   event(event: StreamEvent): SseEvent[] {
     switch (event.type) {
+      case 'refusal':
       case 'text': {
+        if (event.type === 'refusal') this.refused = true;
         const out = this.block?.kind === 'text' ? [] : this.open({ type: 'text', text: '' }, 'text');
         out.push(this.delta({ type: 'text_delta', text: event.text }));
         return out;
@@ -445,7 +458,7 @@ export class AnthropicEventWriter {
         event: 'message_delta',
         data: {
           type: 'message_delta',
-          delta: { stop_reason: anthropicStopReason(this.finishReason, this.stopSequence), stop_sequence: this.stopSequence ?? null },
+          delta: { stop_reason: anthropicStopReason(this.finishReason, this.stopSequence, this.refused), stop_sequence: this.stopSequence ?? null },
           usage: { ...usage, cost_usd: summary.costUsd },
         },
       },

@@ -348,8 +348,9 @@ function openAiChoice(choice: GeneratedChoice, index: number): Json {
     index,
     message: {
       role: 'assistant',
-      content: choice.text === '' && toolCalls.length > 0 ? null : choice.text,
-      refusal: null,
+      // as OpenAI answers: no content beside tool calls or a refusal
+      content: choice.text === '' && (toolCalls.length > 0 || choice.refusal !== undefined) ? null : choice.text,
+      refusal: choice.refusal ?? null,
       ...(toolCalls.length > 0
         ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
         : {}),
@@ -403,6 +404,15 @@ export class OpenAiChunkWriter {
             index: event.choice ?? 0,
             delta: this.delta(event.choice, { content: event.text }),
             logprobs: event.logprobs ? { content: event.logprobs.map(openAiTokenLogprob), refusal: null } : null,
+            finish_reason: null,
+          },
+        ]);
+      case 'refusal':
+        return this.chunk([
+          {
+            index: event.choice ?? 0,
+            delta: this.delta(event.choice, { refusal: event.text }),
+            logprobs: event.logprobs ? { content: null, refusal: event.logprobs.map(openAiTokenLogprob) } : null,
             finish_reason: null,
           },
         ]);

@@ -37,13 +37,24 @@ function incompleteReason(reason: FinishReason): string | null {
 
 type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
 
-function messageItem(id: string, text: string, status: ItemStatus, logprobs: Json[] = []): Json {
-  return { id, type: 'message', status, role: 'assistant', content: [outputText(text, logprobs)] };
+function messageItem(id: string, content: Json[], status: ItemStatus): Json {
+  return { id, type: 'message', status, role: 'assistant', content };
 }
 
 /** The text part; its logprobs are the provider's when the request included them, else empty, as from OpenAI. */
 function outputText(text: string, logprobs: Json[] = []): Json {
   return { type: 'output_text', text, annotations: [], logprobs };
+}
+
+/** The model declined to answer: its words go in a refusal part, the output_text's sibling, as OpenAI writes it. */
+function refusalPart(refusal: string): Json {
+  return { type: 'refusal', refusal };
+}
+
+type PartKind = 'output_text' | 'refusal';
+
+function contentPart(kind: PartKind, text: string, logprobs: Json[] = []): Json {
+  return kind === 'refusal' ? refusalPart(text) : outputText(text, logprobs);
 }
 
 function responsesLogprobs(tokens: OutputTokenLogprob[] | null | undefined): Json[] {
@@ -100,8 +111,13 @@ export function toResponse(outcome: GenerationOutcome, echo: ResponsesEcho): Jso
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
   const calls = outcome.toolCalls ?? [];
   const output: Json[] = [];
-  if (outcome.text !== '' || calls.length === 0)
-    output.push(messageItem(messageItemId(outcome.requestId, 0), outcome.text, itemStatus, responsesLogprobs(outcome.logprobs?.content)));
+  const refusal = outcome.refusal;
+  if (outcome.text !== '' || refusal !== undefined || calls.length === 0) {
+    const content: Json[] = [];
+    if (outcome.text !== '' || refusal === undefined) content.push(outputText(outcome.text, responsesLogprobs(outcome.logprobs?.content)));
+    if (refusal !== undefined) content.push(refusalPart(refusal));
+    output.push(messageItem(messageItemId(outcome.requestId, 0), content, itemStatus));
+  }
   for (let i = 0; i < calls.length; i++) output.push(functionCallItem(functionCallItemId(outcome.requestId, i), calls[i], 'completed'));
   const head = {
     requestId: outcome.requestId,
@@ -114,11 +130,22 @@ export function toResponse(outcome: GenerationOutcome, echo: ResponsesEcho): Jso
   return responseObject(head, status, output, responsesUsage(outcome.usage, outcome.costUsd), extra);
 }
 
+/** One content part of a streamed message: its text so far (a refusal's words for a refusal part). */
+interface OpenPart {
+  kind: PartKind;
+  chunks: string[];
+  logprobs: Json[];
+}
+
 interface OpenMessage {
   id: string;
   index: number;
-  parts: string[];
-  logprobs: Json[];
+  /** the parts so far; the last one is open */
+  parts: OpenPart[];
+}
+
+function finishedPart(part: OpenPart): Json {
+  return contentPart(part.kind, part.chunks.join(''), part.logprobs);
 }
 
 interface OpenCall {
@@ -167,13 +194,21 @@ export class ResponsesEventWriter {
 
   event(event: StreamEvent): SseEvent[] {
     switch (event.type) {
-      case 'text': {
+      case 'text':
+      case 'refusal': {
         const out: SseEvent[] = [];
-        const message = this.message ?? this.openMessage(out);
-        message.parts.push(event.text);
+        const kind: PartKind = event.type === 'text' ? 'output_text' : 'refusal';
+        const message = this.message ?? this.openMessage(out, kind);
+        const part = this.partOf(message, kind, out);
+        part.chunks.push(event.text);
+        const where = { item_id: message.id, output_index: message.index, content_index: message.parts.length - 1 };
+        if (kind === 'refusal') {
+          out.push(this.ev('response.refusal.delta', { ...where, delta: event.text }));
+          return out;
+        }
         const logprobs = responsesLogprobs(event.logprobs);
-        message.logprobs.push(...logprobs);
-        out.push(this.ev('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: event.text, logprobs }));
+        part.logprobs.push(...logprobs);
+        out.push(this.ev('response.output_text.delta', { ...where, delta: event.text, logprobs }));
         return out;
       }
       case 'tool_call_delta': {
@@ -189,7 +224,7 @@ export class ResponsesEventWriter {
         this.finishReason = event.finishReason;
         const out: SseEvent[] = [];
         // an answer with no output at all still has its (empty) message, as the non-streamed answer has
-        if (this.output.length === 0 && !this.message && !this.call) this.openMessage(out);
+        if (this.output.length === 0 && !this.message && !this.call) this.openMessage(out, 'output_text');
         this.closeMessage(out, incompleteReason(event.finishReason) === null ? 'completed' : 'incomplete');
         this.closeCall(out);
         return out;
@@ -209,7 +244,7 @@ export class ResponsesEventWriter {
   /** The stream failed after it opened: OpenAI's `error` event, then response.failed with what was answered so far. */
   fail(error: AppError, summary: StreamSummary): SseEvent[] {
     const output = [...this.output];
-    if (this.message) output.push(messageItem(this.message.id, this.message.parts.join(''), 'incomplete', this.message.logprobs));
+    if (this.message) output.push(messageItem(this.message.id, this.message.parts.map(finishedPart), 'incomplete'));
     if (this.call)
       output.push(functionCallItem(this.call.id, { id: this.call.callId, name: this.call.name, arguments: this.call.args.join('') }, 'incomplete'));
     const failure = { code: error.code, message: error.message };
@@ -217,30 +252,55 @@ export class ResponsesEventWriter {
     return [this.ev('error', { ...failure, param: null }), this.ev('response.failed', { response })];
   }
 
-  private openMessage(out: SseEvent[]): OpenMessage {
+  private openMessage(out: SseEvent[], kind: PartKind): OpenMessage {
     this.closeCall(out);
-    const message: OpenMessage = { id: messageItemId(this.head.requestId, this.messages++), index: this.output.length, parts: [], logprobs: [] };
+    const message: OpenMessage = { id: messageItemId(this.head.requestId, this.messages++), index: this.output.length, parts: [] };
     this.message = message;
-    out.push(
-      this.ev('response.output_item.added', { output_index: message.index, item: { ...messageItem(message.id, '', 'in_progress'), content: [] } }),
-      this.ev('response.content_part.added', { item_id: message.id, output_index: message.index, content_index: 0, part: outputText('') }),
-    );
+    out.push(this.ev('response.output_item.added', { output_index: message.index, item: messageItem(message.id, [], 'in_progress') }));
+    this.partOf(message, kind, out);
     return message;
+  }
+
+  /** The message's open part of this kind: a text after a refusal (or the other way round) closes one part and opens the next. */
+  private partOf(message: OpenMessage, kind: PartKind, out: SseEvent[]): OpenPart {
+    const open = message.parts[message.parts.length - 1];
+    if (open?.kind === kind) return open;
+    if (open) this.closePart(message, out);
+    const part: OpenPart = { kind, chunks: [], logprobs: [] };
+    message.parts.push(part);
+    out.push(
+      this.ev('response.content_part.added', {
+        item_id: message.id,
+        output_index: message.index,
+        content_index: message.parts.length - 1,
+        part: contentPart(kind, ''),
+      }),
+    );
+    return part;
+  }
+
+  /** The done events of the message's last part. */
+  private closePart(message: OpenMessage, out: SseEvent[]): void {
+    const content_index = message.parts.length - 1;
+    const part = message.parts[content_index];
+    const text = part.chunks.join('');
+    const where = { item_id: message.id, output_index: message.index, content_index };
+    out.push(
+      part.kind === 'refusal'
+        ? this.ev('response.refusal.done', { ...where, refusal: text })
+        : this.ev('response.output_text.done', { ...where, text, logprobs: part.logprobs }),
+      this.ev('response.content_part.done', { ...where, part: finishedPart(part) }),
+    );
   }
 
   private closeMessage(out: SseEvent[], status: ItemStatus = 'completed'): void {
     const message = this.message;
     if (!message) return;
     this.message = null;
-    const text = message.parts.join('');
-    const item = messageItem(message.id, text, status, message.logprobs);
+    this.closePart(message, out);
+    const item = messageItem(message.id, message.parts.map(finishedPart), status);
     this.output.push(item);
-    const where = { item_id: message.id, output_index: message.index, content_index: 0 };
-    out.push(
-      this.ev('response.output_text.done', { ...where, text, logprobs: message.logprobs }),
-      this.ev('response.content_part.done', { ...where, part: outputText(text, message.logprobs) }),
-      this.ev('response.output_item.done', { output_index: message.index, item }),
-    );
+    out.push(this.ev('response.output_item.done', { output_index: message.index, item }));
   }
 
   private openCall(out: SseEvent[], event: Extract<StreamEvent, { type: 'tool_call_delta' }>): OpenCall {

@@ -15,6 +15,7 @@ import {
   ToolDefinition,
 } from '../llm-provider';
 import { checkedUsage } from '../token-counts';
+import { defaultMaxTokens } from './anthropic-output-limits';
 import { notJsonAnswer } from '../upstream-text';
 
 /** The turns this mapper produces (system text goes to the top-level `system`). */
@@ -22,9 +23,6 @@ type MessageParam = Anthropic.UserMessageParam | Anthropic.AssistantMessageParam
 type ContentBlockParam = Anthropic.ContentBlockParam;
 type ImageBlockParam = Anthropic.ImageBlockParam;
 type TextBlockParam = Anthropic.TextBlockParam;
-
-/** Anthropic requires max_tokens; this is what a request without one gets. */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
 
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
 type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
@@ -222,7 +220,8 @@ export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreate
 
   const params: Anthropic.MessageCreateParamsNonStreaming = {
     model: req.model,
-    max_tokens: req.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    // Anthropic requires it; without one, the model's own maximum (the OpenAI formats make it optional, uncapped)
+    max_tokens: req.maxTokens ?? defaultMaxTokens(req.model, req.promptTokensEstimate),
     messages,
   };
   if (system !== undefined) params.system = system;

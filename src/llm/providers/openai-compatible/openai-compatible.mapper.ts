@@ -58,6 +58,19 @@ function toContentParts(content: string | ContentPart[]): string | ChatCompletio
   );
 }
 
+/** What a failed tool's result is, or starts with (`Error: …`), on OpenAI-shaped providers, whose tool messages have no is_error. */
+export const TOOL_ERROR = 'Error';
+
+/**
+ * A tool result's text. A failed tool (Anthropic's tool_result is_error) says so in the text itself, the one place
+ * an OpenAI-shaped tool message can: dropped, the model would read the error as the tool's answer.
+ */
+function toolResultText(message: ChatMessage): string {
+  const text = textOf(message.content);
+  if (!message.isError) return text;
+  return text === '' ? TOOL_ERROR : `${TOOL_ERROR}: ${text}`;
+}
+
 export function toChatMessage(message: ChatMessage): ChatCompletionMessageParam {
   switch (message.role) {
     case 'system':
@@ -66,7 +79,7 @@ export function toChatMessage(message: ChatMessage): ChatCompletionMessageParam 
     case 'user':
       return { role: 'user', content: toContentParts(message.content), ...(message.name ? { name: message.name } : {}) };
     case 'tool':
-      return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: textOf(message.content) };
+      return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: toolResultText(message) };
     case 'assistant': {
       const text = textOf(message.content);
       const toolCalls = message.toolCalls ?? [];
@@ -185,8 +198,11 @@ function fromChoice(choice: ChatCompletion.Choice): GeneratedChoice {
     call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
   );
   const logprobs = toLogprobs(choice.logprobs);
+  const refusal = choice.message.refusal;
   return {
     text: choice.message.content ?? '',
+    // structured outputs: the model declined, and says why here instead of in content
+    ...(typeof refusal === 'string' && refusal !== '' ? { refusal } : {}),
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(choice.finish_reason),
     ...(logprobs ? { logprobs } : {}),
@@ -251,6 +267,15 @@ function readChunkChoice(choice: ChatCompletionChunk.Choice, reading: ChunkReadi
   const logprobs = choice.logprobs ? toTokenLogprobs(choice.logprobs.content) : null;
   if (typeof delta.content === 'string' && (delta.content !== '' || (logprobs !== null && logprobs.length > 0))) {
     reading.events.push(textEvent(delta.content, logprobs, of));
+  }
+  if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+    const refusalLogprobs = choice.logprobs ? toTokenLogprobs(choice.logprobs.refusal) : null;
+    reading.events.push({
+      type: 'refusal',
+      text: delta.refusal,
+      ...(refusalLogprobs ? { logprobs: refusalLogprobs } : {}),
+      ...(of !== undefined ? { choice: of } : {}),
+    });
   }
   for (const call of delta.tool_calls ?? []) {
     reading.events.push({

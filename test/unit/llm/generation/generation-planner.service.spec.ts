@@ -148,6 +148,15 @@ describe(GenerationPlanner.name, () => {
     expect((await sut.prepare(input('openai/gpt-4o-mini', { responseFormat }))).estimatedInputTokens).toBe(3 + 500);
   });
 
+  it('hands the provider its prompt estimate when the request sets no output cap, and the maximum it reserves stays the default', async () => {
+    const uncapped = await sut.prepare(input('anthropic/claude-haiku-4-5', {}));
+    expect(uncapped.request.promptTokensEstimate).toBe(3);
+    expect(uncapped.maxOutputTokens).toBe(1024);
+    const capped = await sut.prepare(input('anthropic/claude-haiku-4-5', { maxTokens: 5 }));
+    expect(capped.request).not.toHaveProperty('promptTokensEstimate');
+    expect(capped.maxOutputTokens).toBe(5);
+  });
+
   it('does no capability work for a request without these options', async () => {
     const prepared = await sut.prepare(input('anthropic/claude-haiku-4-5', { maxTokens: 5 }));
     expect(prepared.targets.map((t) => t.id)).toEqual(['anthropic/claude-haiku-4-5']);

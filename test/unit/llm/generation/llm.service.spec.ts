@@ -95,6 +95,13 @@ describe(LlmService.name, () => {
     expect(outcome.usage).toEqual({ inputTokens: 9, outputTokens: 7 });
   });
 
+  it('answers a refusal apart from the text, and counts its words as output when the provider reports no usage', async () => {
+    generate.mockResolvedValue({ text: '', refusal: 'I cannot.', finishReason: 'stop', usage: null } as unknown as GenerateResult);
+    const outcome = await sut.generate(input);
+    expect(tokens.count).toHaveBeenCalledWith('I cannot.');
+    expect(outcome).toMatchObject({ text: '', refusal: 'I cannot.', usage: { inputTokens: 9, outputTokens: 7 } });
+  });
+
   it("answers every choice of an n > 1 call, priced once from the provider's usage for them all", async () => {
     generate.mockResolvedValue({
       text: 'a',

@@ -334,6 +334,40 @@ describe('stream writers', () => {
     });
   });
 
+  it("OpenAI: a refusal's pieces are delta.refusal, never content", () => {
+    const w = new OpenAiChunkWriter();
+    w.start(start);
+    expect(w.event({ type: 'refusal', text: "I can't" })?.choices).toEqual([{ index: 0, delta: { refusal: "I can't" }, logprobs: null, finish_reason: null }]);
+    expect(w.event({ type: 'refusal', text: ' help', choice: 1 })?.choices).toEqual([
+      { index: 1, delta: { role: 'assistant', refusal: ' help' }, logprobs: null, finish_reason: null },
+    ]);
+  });
+
+  it('Anthropic: a refusal is written as text, and the message stops with stop_reason refusal', () => {
+    const w = new AnthropicEventWriter();
+    const events = [
+      ...w.start(start),
+      ...w.event({ type: 'refusal', text: "I can't" }),
+      ...w.event({ type: 'refusal', text: ' help.' }),
+      ...w.event({ type: 'finish', finishReason: 'stop' }),
+      ...w.finish({ usage: { inputTokens: 3, outputTokens: 4 }, costUsd: '0.1', priceUnknown: false, finishReason: 'stop', latencyMs: 1, attempts: 1 }),
+    ];
+    expect(events.map((e) => e.event)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(events.slice(2, 4).map((e) => e.data.delta)).toEqual([
+      { type: 'text_delta', text: "I can't" },
+      { type: 'text_delta', text: ' help.' },
+    ]);
+    expect(events[5].data).toMatchObject({ delta: { stop_reason: 'refusal' } });
+  });
+
   it('Anthropic: the documented event sequence, blocks opened and closed around text and tool use', () => {
     const w = new AnthropicEventWriter();
     const events = [

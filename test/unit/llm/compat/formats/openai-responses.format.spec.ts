@@ -152,6 +152,65 @@ describe(ResponsesEventWriter.name, () => {
     });
   });
 
+  it("streams a refusal as the message's refusal part: refusal.delta and refusal.done, as OpenAI does", () => {
+    const sut = new ResponsesEventWriter({});
+    sut.start(start);
+    const events = [
+      ...sut.event({ type: 'refusal', text: "I can't" }),
+      ...sut.event({ type: 'refusal', text: ' help.' }),
+      ...sut.event({ type: 'finish', finishReason: 'stop' }),
+      ...sut.finish(summary),
+    ];
+    expect(events.map((e) => e.data)).toEqual([
+      expect.objectContaining({ type: 'response.output_item.added', item: expect.objectContaining({ content: [] }) }),
+      expect.objectContaining({ type: 'response.content_part.added', content_index: 0, part: { type: 'refusal', refusal: '' } }),
+      expect.objectContaining({ type: 'response.refusal.delta', item_id: 'msg_r1', output_index: 0, content_index: 0, delta: "I can't" }),
+      expect.objectContaining({ type: 'response.refusal.delta', delta: ' help.' }),
+      expect.objectContaining({ type: 'response.refusal.done', content_index: 0, refusal: "I can't help." }),
+      expect.objectContaining({ type: 'response.content_part.done', part: { type: 'refusal', refusal: "I can't help." } }),
+      expect.objectContaining({ type: 'response.output_item.done' }),
+      expect.objectContaining({ type: 'response.completed' }),
+    ]);
+    expect(events.at(-1)!.data.response).toMatchObject({
+      status: 'completed',
+      output: [{ type: 'message', status: 'completed', content: [{ type: 'refusal', refusal: "I can't help." }] }],
+    });
+  });
+
+  it('gives text and then a refusal a content part each, numbered in order', () => {
+    const sut = new ResponsesEventWriter({});
+    sut.start(start);
+    const events = [
+      ...sut.event({ type: 'text', text: 'Well,' }),
+      ...sut.event({ type: 'refusal', text: ' no.' }),
+      ...sut.event({ type: 'finish', finishReason: 'stop' }),
+      ...sut.finish(summary),
+    ];
+    expect(events.map((e) => [e.event, e.data.content_index])).toEqual([
+      ['response.output_item.added', undefined],
+      ['response.content_part.added', 0],
+      ['response.output_text.delta', 0],
+      ['response.output_text.done', 0],
+      ['response.content_part.done', 0],
+      ['response.content_part.added', 1],
+      ['response.refusal.delta', 1],
+      ['response.refusal.done', 1],
+      ['response.content_part.done', 1],
+      ['response.output_item.done', undefined],
+      ['response.completed', undefined],
+    ]);
+    expect(events.at(-1)!.data.response).toMatchObject({
+      output: [
+        {
+          content: [
+            { type: 'output_text', text: 'Well,' },
+            { type: 'refusal', refusal: ' no.' },
+          ],
+        },
+      ],
+    });
+  });
+
   it('fails with an error event, then response.failed holding what was sent', () => {
     const sut = new ResponsesEventWriter({});
     sut.start(start);

@@ -24,9 +24,45 @@ function message(overrides: Partial<Anthropic.Message>): Anthropic.Message {
 }
 
 describe('toAnthropicParams', () => {
-  it('sends the system prompt as `system` and defaults max_tokens to 1024', () => {
+  it("sends the system prompt as `system` and, without max_tokens, the model's own maximum output", () => {
     const params = toAnthropicParams({ model: 'claude-sonnet-4-5', system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
-    expect(params).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 1024, system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(params).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 64_000, system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] });
+  });
+
+  it.each([
+    ['claude-3-haiku-20240307', 4_096],
+    ['claude-3-opus-20240229', 4_096],
+    ['claude-3-5-haiku-latest', 8_192],
+    ['claude-3-5-sonnet-20241022', 8_192],
+    ['claude-3-7-sonnet-20250219', 64_000],
+    ['claude-sonnet-4', 64_000],
+    ['claude-sonnet-4-20250514', 64_000],
+    ['claude-sonnet-4-5-20250929', 64_000],
+    ['claude-opus-4-0', 32_000],
+    ['claude-opus-4-1', 32_000],
+    ['claude-opus-4-5', 64_000],
+    ['claude-haiku-4-5', 64_000],
+    // a model of no known family: what every Claude model since the 3 family can write
+    ['claude-next-preview', 4_096],
+  ])('defaults max_tokens for %s to %d', (model, max) => {
+    expect(toAnthropicParams({ model, messages: [{ role: 'user', content: 'Hi' }] }).max_tokens).toBe(max);
+  });
+
+  it('leaves a long prompt its room in the 200,000-token context window (with headroom for the other tokenizer), never below 1,024', () => {
+    const params = (promptTokensEstimate: number) =>
+      toAnthropicParams({ model: 'claude-sonnet-4-5', promptTokensEstimate, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(params(1_000).max_tokens).toBe(64_000);
+    // 200,000 - 1.3 × 120,000
+    expect(params(120_000).max_tokens).toBe(44_000);
+    expect(params(150_000).max_tokens).toBe(5_000);
+    expect(params(180_000).max_tokens).toBe(1_024);
+    // a cap the caller set is sent as it is: the provider says when it does not fit
+    expect(toAnthropicParams({ model: 'claude-sonnet-4-5', maxTokens: 60_000, promptTokensEstimate: 150_000, messages: [] }).max_tokens).toBe(60_000);
+  });
+
+  it("keeps the caller's max_tokens, above or below the model's default", () => {
+    expect(toAnthropicParams({ model: 'claude-3-haiku-20240307', maxTokens: 100, messages: [{ role: 'user', content: 'Hi' }] }).max_tokens).toBe(100);
+    expect(toAnthropicParams({ model: 'claude-3-haiku-20240307', maxTokens: 9_000, messages: [{ role: 'user', content: 'Hi' }] }).max_tokens).toBe(9_000);
   });
 
   it('moves inline system messages into `system` after the request-level one', () => {

@@ -123,9 +123,39 @@ describe('toChatCompletionParams', () => {
       { role: 'tool', tool_call_id: 'call_1', content: 'a cat' },
     ]);
   });
+
+  it("says a failed tool's result failed in its text, which has no is_error flag on OpenAI-shaped providers", () => {
+    const params = toChatCompletionParams({
+      model: 'gpt-4o',
+      messages: [
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [
+            { id: 'call_1', name: 'lookup', arguments: '{}' },
+            { id: 'call_2', name: 'lookup', arguments: '{}' },
+          ],
+        },
+        { role: 'tool', toolCallId: 'call_1', content: 'lookup timed out', isError: true },
+        { role: 'tool', toolCallId: 'call_2', content: '', isError: true },
+      ],
+    });
+    expect(params.messages.slice(1)).toEqual([
+      { role: 'tool', tool_call_id: 'call_1', content: 'Error: lookup timed out' },
+      { role: 'tool', tool_call_id: 'call_2', content: 'Error' },
+    ]);
+  });
 });
 
 describe('fromChatCompletion', () => {
+  it("keeps the model's refusal apart from its (null) content", () => {
+    const refused = completion({
+      choices: [{ index: 0, logprobs: null, finish_reason: 'stop', message: { role: 'assistant', content: null, refusal: "I can't help with that." } }],
+    });
+    expect(fromChatCompletion(refused)).toMatchObject({ text: '', refusal: "I can't help with that.", finishReason: 'stop' });
+    expect(fromChatCompletion(completion())).not.toHaveProperty('refusal');
+  });
+
   it('reads text, finish reason, model and usage', () => {
     expect(fromChatCompletion(completion())).toEqual({
       text: 'Hello',
@@ -223,6 +253,15 @@ describe('fromChatCompletion', () => {
 });
 
 describe('readChatChunk', () => {
+  it('reads a delta.refusal as a refusal event, apart from text', () => {
+    expect(readChatChunk(chunk({ choices: [{ index: 0, delta: { refusal: "I can't" }, finish_reason: null }] })).events).toEqual([
+      { type: 'refusal', text: "I can't" },
+    ]);
+    expect(readChatChunk(chunk({ choices: [{ index: 1, delta: { refusal: ' help' }, finish_reason: null }] })).events).toEqual([
+      { type: 'refusal', text: ' help', choice: 1 },
+    ]);
+  });
+
   it('turns content deltas into text events', () => {
     expect(readChatChunk(chunk({ choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] }))).toEqual({
       events: [{ type: 'text', text: 'Hel' }],
