@@ -32,7 +32,8 @@ const PARAMS =
 
 /** When saving a template or a version answers validation_error (for the routes' OpenAPI description). */
 export const TEMPLATE_SAVE_INVALID =
-  'a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder ' +
+  'a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, ' +
+  'system_prompt or body holds a malformed placeholder ' +
   '(an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve ' +
   '(an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column';
 
@@ -70,9 +71,10 @@ export class PromptVersionFieldsDto {
   @NoNulCharacter()
   system_prompt?: string | null;
 
-  @ApiProperty({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: TEXT_SYNTAX })
+  @ApiProperty({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: `${TEXT_SYNTAX}; empty or only whitespace is refused` })
   @IsString()
-  @MinLength(1)
+  // a blank body renders a blank prompt on every call: refused by name, and kept as sent otherwise (whitespace may matter)
+  @Matches(/\S/, { message: 'body must not be empty or only whitespace' })
   @MaxLength(200_000)
   @NoNulCharacter()
   body!: string;
@@ -136,7 +138,7 @@ export class PromptCreateDto extends PromptVersionFieldsDto {
 export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) {
   @ApiPropertyOptional({
     example: 'Write a tagline for {{ product }} aimed at {{ audience }}.',
-    description: `left out: the previous version's body. ${TEXT_SYNTAX}`,
+    description: `left out: the previous version's body. ${TEXT_SYNTAX}; empty or only whitespace is refused`,
   })
   override body?: string;
 
