@@ -112,7 +112,7 @@ export class TemplatesAdminController {
   @ApiOkResponse({ type: TemplateStatsResponseDto })
   @ApiOperation({
     summary: 'Template statistics',
-    description: 'Per-version calls, success rate, tokens, cost and latency over `from`..`to`, and the A/B tests.',
+    description: 'Per-version calls, success rate, feedback count and average score, tokens, cost and latency over `from`..`to`, and the A/B tests.',
   })
   @ApiErrors({ not_found: 'no template with this id' })
   getTemplateStats(@Param('id', new UuidParamPipe()) id: string, @Query() query: TemplateStatsQueryDto): Promise<TemplateStatsResponseDto> {
