@@ -20,6 +20,7 @@ import {
   PromptTemplateListResponseDto,
   PromptVersionCreateDto,
   TEMPLATE_SAVE_INVALID,
+  TEMPLATE_UPDATE_INVALID,
   TemplateListQueryDto,
   TemplateUpdateDto,
 } from '../prompts/dto/prompt.dto';
@@ -80,6 +81,7 @@ export class TemplatesAdminController {
   @ApiErrors({
     not_found: 'no template with this id',
     conflict: 'moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update',
+    validation_error: TEMPLATE_UPDATE_INVALID,
   })
   updateTemplate(@Param('id', new UuidParamPipe()) id: string, @Body() dto: TemplateUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.update(ADMIN, id, dto);
@@ -110,7 +112,7 @@ export class TemplatesAdminController {
   @ApiOkResponse({ type: TemplateStatsResponseDto })
   @ApiOperation({
     summary: 'Template statistics',
-    description: 'Per-version calls, success rate, tokens, cost and latency over `from`..`to`, and the A/B tests.',
+    description: 'Per-version calls, success rate, feedback count and average score, tokens, cost and latency over `from`..`to`, and the A/B tests.',
   })
   @ApiErrors({ not_found: 'no template with this id' })
   getTemplateStats(@Param('id', new UuidParamPipe()) id: string, @Query() query: TemplateStatsQueryDto): Promise<TemplateStatsResponseDto> {

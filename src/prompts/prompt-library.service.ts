@@ -18,7 +18,8 @@ import { TemplateCache } from './template-cache.service';
 import { assertParams } from './template-params';
 import { assertTemplateSyntax } from './template-syntax';
 import { TEMPLATE_TARGET_CHECK, TemplateTargetCheck } from './template-target';
-import { sameWeights, weightErrors } from './version-selection';
+import { sameWeights, VersionWeights, weightErrors } from './version-selection';
+import { armVariableErrors, assertArmsNeedSameVariables } from './arm-variables';
 import { assertProductionGovernsDefault, LabelTarget, requestedLabelMoves } from './label-moves';
 import { isUuid } from '../common/uuid';
 
@@ -174,6 +175,7 @@ export class PromptLibraryService {
       const { moves, errors } = requestedLabelMoves(dto, known);
       if (dto.ab_weights) errors.unshift(...weightErrors(dto.ab_weights, known, 'ab_weights'));
       if (errors.length > 0) throw invalid(errors);
+      await this.assertSplitsAgree(m, locked, dto.ab_weights ?? null, moves);
       const production = moves.get(DEFAULT_LABEL);
       if (production) {
         const field = production.version !== null ? 'labels' : 'label_weights';
@@ -202,6 +204,27 @@ export class PromptLibraryService {
     });
     this.cache.invalidate();
     return detail;
+  }
+
+  /**
+   * Every split this update sets (ab_weights, a label's weights) serves versions that require the
+   * same variables: otherwise a caller's variables fit one arm and are refused on the others' share.
+   */
+  private async assertSplitsAgree(
+    m: PromptsTransaction,
+    template: PromptTemplate,
+    abWeights: VersionWeights | null,
+    moves: ReadonlyMap<string, LabelTarget>,
+  ): Promise<void> {
+    const splits: [string, VersionWeights][] = [];
+    if (abWeights) splits.push(['ab_weights', abWeights]);
+    for (const [label, target] of moves) if (target?.weights) splits.push([`label_weights.${label}`, target.weights]);
+    if (splits.length === 0) return;
+    const variablesOf = new Map((await this.repository.versionsOf(template.id, m)).map((v) => [v.version, v.variables]));
+    assertArmsNeedSameVariables(
+      splits.flatMap(([field, weights]) => armVariableErrors(weights, variablesOf, field)),
+      template.name,
+    );
   }
 
   /** A client cannot delete a template an admin protected a label of: it would take the label with it. */

@@ -10,6 +10,9 @@ export interface VersionStatsRow {
   /** success unless feedback says otherwise; errors and cancellations count against, unless feedback says success */
   successes: number;
   feedback_count: number;
+  /** feedback entries with a score, and their average (exact numeric, as a decimal string; null without any) */
+  scored_feedback_count: number;
+  avg_feedback_score: string | null;
   errors: number;
   /** refused before a provider was called (rate limit, budget, rejected) */
   rejected: number;
@@ -37,6 +40,8 @@ export class PromptStatsRepository {
               count(*) FILTER (WHERE l.status IN ('success','error','cancelled')
                                  AND coalesce(f.success, l.status = 'success'))::int AS successes,
               count(f.request_id) FILTER (WHERE l.status IN ('success','error','cancelled'))::int AS feedback_count,
+              count(f.score) FILTER (WHERE l.status IN ('success','error','cancelled'))::int AS scored_feedback_count,
+              trim_scale(round(avg(f.score) FILTER (WHERE l.status IN ('success','error','cancelled')), 6))::text AS avg_feedback_score,
               count(*) FILTER (WHERE l.status = 'error')::int AS errors,
               count(*) FILTER (WHERE l.status NOT IN ('success','error','cancelled'))::int AS rejected,
               count(l.cost_usd) FILTER (WHERE l.status IN ('success','error','cancelled'))::int AS priced_requests,
@@ -58,6 +63,8 @@ export class PromptStatsRepository {
       requests: Number(r.requests),
       successes: Number(r.successes),
       feedback_count: Number(r.feedback_count),
+      scored_feedback_count: Number(r.scored_feedback_count),
+      avg_feedback_score: r.avg_feedback_score === null ? null : String(r.avg_feedback_score),
       errors: Number(r.errors),
       rejected: Number(r.rejected),
       priced_requests: Number(r.priced_requests),

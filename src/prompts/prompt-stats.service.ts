@@ -16,6 +16,8 @@ export function toVersionStats(version: number, row: VersionStatsRow | undefined
     requests: 0,
     successes: 0,
     feedback_count: 0,
+    scored_feedback_count: 0,
+    avg_feedback_score: null,
     errors: 0,
     rejected: 0,
     priced_requests: 0,
@@ -30,6 +32,8 @@ export function toVersionStats(version: number, row: VersionStatsRow | undefined
     requests: r.requests,
     successes: r.successes,
     feedback_count: r.feedback_count,
+    scored_feedback_count: r.scored_feedback_count,
+    avg_feedback_score: r.avg_feedback_score,
     errors: r.errors,
     rejected: r.rejected,
     success_rate: r.requests === 0 ? null : Math.round((r.successes / r.requests) * 10_000) / 10_000,
@@ -57,7 +61,7 @@ function abTest(source: string, weights: Record<string, number>, byVersion: Map<
   return { source, weights, variants };
 }
 
-/** Per-version usage, success rate, cost, tokens and latency, and the A/B comparison, from the log. */
+/** Per-version usage, success rate, feedback score, cost, tokens and latency, and the A/B comparison, from the log. */
 @Injectable()
 export class PromptStatsService {
   constructor(

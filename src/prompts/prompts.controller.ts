@@ -13,6 +13,7 @@ import {
   PromptUpdateDto,
   PromptVersionCreateDto,
   TEMPLATE_SAVE_INVALID,
+  TEMPLATE_UPDATE_INVALID,
 } from './dto/prompt.dto';
 import { PromptActor, PromptLibraryService } from './prompt-library.service';
 import { PromptsService } from './prompts.service';
@@ -73,6 +74,7 @@ export class PromptsController {
     not_found: 'no template with this name visible to the caller',
     forbidden: 'a system template; a protected label moved, or ab_weights changed while the production label is protected (only an admin may)',
     conflict: 'moving the production label while ab_weights are set (they decide default traffic); send ab_weights: null in the same update',
+    validation_error: TEMPLATE_UPDATE_INVALID,
   })
   updatePrompt(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() dto: PromptUpdateDto): Promise<PromptTemplateDetailResponseDto> {
     return this.library.update(actorOf(caller), name, dto);

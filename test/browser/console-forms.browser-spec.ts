@@ -214,6 +214,57 @@ run('the console forms and dialogs in headless Chromium', () => {
     await page.getByRole('heading', { name: 'greeting-syntax', level: 1 }).waitFor();
   });
 
+  it('names a body of only whitespace at the Body field, for a new template and a new version, and saves neither', async () => {
+    const { id } = await admin<{ id: string }>('POST', '/templates', { name: 'blank-version', body: 'Hello' });
+    await nav('Templates');
+    await page.getByRole('button', { name: 'New template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New template' });
+    const bodyField = (scope: typeof dialog) => scope.locator('.field').filter({ has: page.getByLabel('Body', { exact: true }) });
+    await dialog.getByLabel('Template name').fill('blank-body');
+    await dialog.getByLabel('Body', { exact: true }).fill('  \n\t ');
+    await dialog.getByRole('button', { name: 'Create template' }).click();
+    await bodyField(dialog).locator('.field-error').filter({ hasText: 'body must not be empty or only whitespace' }).waitFor();
+    expect(await dialog.getByRole('alert').count()).toBe(1);
+    expect((await admin<{ items: { name: string }[] }>('GET', '/templates')).items.map((x) => x.name)).not.toContain('blank-body');
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('link', { name: 'blank-version', exact: true }).click();
+    await page.getByRole('tab', { name: 'New version' }).click();
+    const editor = page.getByRole('form', { name: 'New version' });
+    await editor.getByLabel('Body', { exact: true }).fill('   ');
+    await editor.getByRole('button', { name: 'Save as new version' }).click();
+    await bodyField(editor).locator('.field-error').filter({ hasText: 'body must not be empty or only whitespace' }).waitFor();
+    expect((await admin<{ versions: unknown[] }>('GET', `/templates/${id}`)).versions).toHaveLength(1);
+    // back to the body it was loaded with: nothing unsaved is left for the next test
+    await editor.getByLabel('Body', { exact: true }).fill('Hello');
+  });
+
+  it('refuses A/B weights over versions that require different variables in the weights form, naming the variable and the versions', async () => {
+    const { id } = await admin<{ id: string }>('POST', '/templates', {
+      name: 'split-variables',
+      body: 'Hello {{ who }}',
+      variables: [{ name: 'who', required: true }],
+    });
+    await admin('POST', `/templates/${id}/versions`, {
+      body: 'Hello {{ who }} from {{ place }}',
+      variables: [
+        { name: 'who', required: true },
+        { name: 'place', required: true },
+      ],
+    });
+    await nav('Templates');
+    await page.getByRole('link', { name: 'split-variables', exact: true }).click();
+    await page.getByRole('tab', { name: 'Labels & A/B' }).click();
+    const weights = page.getByRole('form', { name: 'A/B weights' });
+    await page.getByLabel('Weight of v1').fill('50');
+    await page.getByLabel('Weight of v2').fill('50');
+    await weights.getByRole('button', { name: 'Save weights' }).click();
+    await weights.getByRole('alert').filter({ hasText: 'variable "place" is required by version 2 but not by version 1' }).waitFor();
+    expect(await admin('GET', `/templates/${id}`)).toMatchObject({ ab_weights: null });
+    await page.getByLabel('Weight of v1').fill('');
+    await page.getByLabel('Weight of v2').fill('');
+  });
+
   it('copies a new key on a plain-HTTP origin, and keeps it on screen until the operator says it is stored', async () => {
     // http://<host>:4000 is not a secure origin: the browser offers no Clipboard API there
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -190,6 +190,8 @@ run('the operator console in headless Chromium', () => {
     const editor = page.getByRole('form', { name: 'New version' });
     await editor.getByLabel('Body').fill('Write a short tagline for {{ product }} aimed at {{ audience }}');
     await editor.getByText('audience', { exact: true }).waitFor();
+    // with a default, a caller of version 1 (product alone) is served by version 2 too: the two can share an A/B test
+    await editor.getByLabel('Default for audience').fill('everyone');
     await editor.getByLabel('Note').fill('shorter, with an audience');
     await shot('template-editor');
     await editor.getByRole('button', { name: 'Save as new version' }).click();
@@ -206,22 +208,34 @@ run('the operator console in headless Chromium', () => {
     await page.getByText('A/B v1:50 v2:50').waitFor();
     await shot('template-ab');
 
-    // one call through each version, then their figures side by side
-    for (const [version, variables] of [
-      [1, { product: 'LLMHub' }],
-      [2, { product: 'LLMHub', audience: 'operators' }],
+    // one call through each version, scored by its caller, then their figures side by side
+    for (const [version, variables, score] of [
+      [1, { product: 'LLMHub' }, 4],
+      [2, { product: 'LLMHub', audience: 'operators' }, 2.5],
     ] as const) {
+      const headers = { 'X-API-Key': apiKey, 'Content-Type': 'application/json' };
       const res = await fetch(`${t.url}/api/v1/llm/generate`, {
         method: 'POST',
-        headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json' },
+        headers,
         body: JSON.stringify({ template: { name: 'tagline', version }, variables }),
       });
       expect(res.status).toBe(200);
+      const { request_id } = (await res.json()) as { request_id: string };
+      const feedback = await fetch(`${t.url}/api/v1/generations/${request_id}/feedback`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ success: true, score }),
+      });
+      expect(feedback.status).toBe(200);
     }
     await page.getByRole('tab', { name: 'Stats' }).click();
     const stats = page.getByRole('table', { name: 'Per-version statistics' });
     await stats.locator('tbody tr').nth(1).waitFor();
-    expect(await stats.locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/^v150%1100\.0%/), expect.stringMatching(/^v250%1100\.0%/)]);
+    // version, A/B share, requests, success rate, feedback, average score (and the scores behind it)
+    expect(await stats.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^v150%1100\.0%14 \(1 score\)\$/),
+      expect.stringMatching(/^v250%1100\.0%12\.5 \(1 score\)\$/),
+    ]);
     await shot('template-stats');
 
     await page.getByRole('tab', { name: 'Playground' }).click();

@@ -4,6 +4,7 @@
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const tick = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const score = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
 const percentFormats = new Map<number, Intl.NumberFormat>();
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const shortDateTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -33,6 +34,12 @@ export function formatPercent(fraction: number | null | undefined, digits = 1): 
     percentFormats.set(digits, format);
   }
   return format.format(fraction);
+}
+
+/** A feedback score the API gives as a decimal string, to the 3 decimals a score has, formatted from the string (no float on the way). */
+export function formatScore(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return score.format(value as Intl.StringNumericLiteral);
 }
 
 /** A chart's axis and tooltip figure: a plotted number (not money: see formatMoneyTick). */

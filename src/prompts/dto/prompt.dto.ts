@@ -30,9 +30,16 @@ const PARAMS =
   'max_tokens (integer 1–1000000), temperature (0–2), top_p (0–1) and stop (array of strings) apply to a call that sets none; ' +
   'another value of these is a 422 naming it (params.max_tokens). Other keys are kept as sent';
 
+/** When an update answers validation_error (for the routes' OpenAPI description). */
+export const TEMPLATE_UPDATE_INVALID =
+  'a field is invalid (a label or weights naming a version that does not exist, a weight that is not a non-negative number), ' +
+  'or the versions a split (ab_weights, label_weights) gives traffic to require different variables; details names each, ' +
+  'a variable with the versions that require it and those that do not';
+
 /** When saving a template or a version answers validation_error (for the routes' OpenAPI description). */
 export const TEMPLATE_SAVE_INVALID =
-  'a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder ' +
+  'a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, ' +
+  'system_prompt or body holds a malformed placeholder ' +
   '(an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve ' +
   '(an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column';
 
@@ -70,9 +77,10 @@ export class PromptVersionFieldsDto {
   @NoNulCharacter()
   system_prompt?: string | null;
 
-  @ApiProperty({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: TEXT_SYNTAX })
+  @ApiProperty({ example: 'Write a tagline for {{ product }} aimed at {{ audience }}.', description: `${TEXT_SYNTAX}; empty or only whitespace is refused` })
   @IsString()
-  @MinLength(1)
+  // a blank body renders a blank prompt on every call: refused by name, and kept as sent otherwise (whitespace may matter)
+  @Matches(/\S/, { message: 'body must not be empty or only whitespace' })
   @MaxLength(200_000)
   @NoNulCharacter()
   body!: string;
@@ -136,7 +144,7 @@ export class PromptCreateDto extends PromptVersionFieldsDto {
 export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) {
   @ApiPropertyOptional({
     example: 'Write a tagline for {{ product }} aimed at {{ audience }}.',
-    description: `left out: the previous version's body. ${TEXT_SYNTAX}`,
+    description: `left out: the previous version's body. ${TEXT_SYNTAX}; empty or only whitespace is refused`,
   })
   override body?: string;
 
@@ -202,7 +210,8 @@ export class PromptUpdateDto {
     example: { '1': 70, '2': 30 },
     description:
       'A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. ' +
-      'null ends the test (the production label decides again). While the production label is protected only an admin changes them',
+      'null ends the test (the production label decides again). The versions given a weight above 0 must require the same variables ' +
+      '(optional ones and defaults may differ): a 422 names each that differs. While the production label is protected only an admin changes them',
   })
   @IsOptional()
   @ValidateIf((o: PromptUpdateDto) => o.ab_weights !== null)
@@ -225,7 +234,9 @@ export class PromptUpdateDto {
     type: 'object',
     additionalProperties: { type: 'object', additionalProperties: { type: 'number' } },
     example: { production: { '1': 50, '2': 50 } },
-    description: 'point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise)',
+    description:
+      'point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise). ' +
+      'The versions given a weight above 0 must require the same variables, as for ab_weights',
   })
   @IsOptional()
   @IsObject()

@@ -8,6 +8,14 @@ export class VersionStatsResponseDto {
   @ApiProperty({ description: 'calls that reached a provider (success, error, cancelled)' }) requests!: number;
   @ApiProperty({ description: 'successful calls: status success unless feedback says otherwise, or feedback success' }) successes!: number;
   @ApiProperty({ description: 'calls whose outcome comes from caller feedback' }) feedback_count!: number;
+  @ApiProperty({ description: 'feedback entries with a score (the count behind avg_feedback_score)' }) scored_feedback_count!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '3.75',
+    description: 'the average score of that feedback, exact to 6 decimal places (decimal string); null when no feedback has a score',
+  })
+  avg_feedback_score!: string | null;
   @ApiProperty() errors!: number;
   @ApiProperty({ description: 'refused before a provider was called (rate limit, budget, rejected)' }) rejected!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'successes / requests' }) success_rate!: number | null;

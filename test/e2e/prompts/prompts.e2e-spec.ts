@@ -617,6 +617,8 @@ describe('prompt library over HTTP', () => {
             requests: 3,
             successes: 2,
             feedback_count: 0,
+            scored_feedback_count: 0,
+            avg_feedback_score: null,
             errors: 1,
             rejected: 1,
             success_rate: 0.6667,
@@ -652,6 +654,33 @@ describe('prompt library over HTTP', () => {
         await pg.query(`UPDATE generation_feedback SET success = false WHERE request_id = $1`, [v1Ids[2]]);
         const after = await request(t.url).get(`/api/admin/templates/${templateId}/stats`).set(admin()).expect(200);
         expect(after.body.versions[0]).toMatchObject({ successes: 1, success_rate: 0.3333 });
+      });
+
+      it('averages the feedback scores per version exactly, as a decimal string, over the calls that reached a provider', async () => {
+        const feedback = (id: string, body: Record<string, unknown>) =>
+          request(t.url).post(`/api/v1/generations/${id}/feedback`).set(as(a)).send(body).expect(200);
+        const versions = async () => (await request(t.url).get(`/api/admin/templates/${templateId}/stats`).set(admin()).expect(200)).body.versions;
+        // 0.1 + 0.2 + 0.3 over 3 is 0.2 exactly (0.20000000000000004 in floating point)
+        await feedback(v1Ids[0], { success: true, score: 0.1 });
+        await feedback(v1Ids[1], { success: true, score: 0.2 });
+        await feedback(v1Ids[2], { success: false, score: 0.3 });
+        // a call refused before any provider says nothing of the version
+        await feedback(v1Ids[3], { success: false, score: -900 });
+        const v2Id = await logRow(2, 'success', '0.0001', [1, 1], 10);
+        await feedback(v2Id, { success: true, comment: 'no score' });
+        expect(await versions()).toEqual([
+          expect.objectContaining({ version: 1, feedback_count: 3, scored_feedback_count: 3, avg_feedback_score: '0.2' }),
+          expect.objectContaining({ version: 2, feedback_count: 1, scored_feedback_count: 0, avg_feedback_score: null }),
+        ]);
+
+        // a repeating average to 6 decimal places; the latest verdict on a call is the one counted
+        await feedback(v1Ids[2], { success: false, score: 0.4 });
+        await feedback(v2Id, { success: true, score: 5 });
+        const [v1, v2] = await versions();
+        expect(v1).toMatchObject({ scored_feedback_count: 3, avg_feedback_score: '0.233333' });
+        expect(v2).toMatchObject({ scored_feedback_count: 1, avg_feedback_score: '5' });
+        const detail = await request(t.url).get(`/api/admin/templates/${templateId}`).set(admin()).expect(200);
+        expect(detail.body.ab_tests[0].variants[0]).toMatchObject({ version: 1, avg_feedback_score: '0.233333' });
       });
     });
   });

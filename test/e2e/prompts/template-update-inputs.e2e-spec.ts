@@ -85,6 +85,40 @@ describe('template edits that are refused', () => {
   });
 
   it.each([
+    ['empty', ''],
+    ['spaces', '   '],
+    ['only whitespace', ' \n\t\r\n '],
+  ])('refuses a body that is %s with 422 naming body, on create and on a new version (admin and client routes); nothing is stored', async (_what, body) => {
+    const blank = [{ field: 'body', message: 'body must not be empty or only whitespace' }];
+    const count = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0].n as number;
+    const versions = () => count('SELECT count(*)::int AS n FROM prompt_versions WHERE template_id = $1', [templateId]);
+    const ownVersions = () => count(`SELECT count(*)::int AS n FROM prompt_versions v JOIN prompt_templates t ON t.id = v.template_id WHERE t.name = 'own'`);
+    const [before, ownBefore] = [await versions(), await ownVersions()];
+
+    const created = await request(t.url).post('/api/admin/templates').set(admin()).send({ name: 'blank-body', body }).expect(422);
+    expect(created.body.error.details).toEqual(blank);
+    const own = await request(t.url).post('/api/v1/prompts').set('X-API-Key', apiKey).send({ name: 'blank-body', body }).expect(422);
+    expect(own.body.error.details).toEqual(blank);
+    expect(await count(`SELECT count(*)::int AS n FROM prompt_templates WHERE name = 'blank-body'`)).toBe(0);
+
+    const added = await request(t.url).post(`/api/admin/templates/${templateId}/versions`).set(admin()).send({ body }).expect(422);
+    expect(added.body.error.details).toEqual(blank);
+    const ownAdded = await request(t.url).post('/api/v1/prompts/own/versions').set('X-API-Key', apiKey).send({ body }).expect(422);
+    expect(ownAdded.body.error.details).toEqual(blank);
+    expect([await versions(), await ownVersions()]).toEqual([before, ownBefore]);
+  });
+
+  it('keeps the whitespace around a body that has text, as sent', async () => {
+    const body = '\n  Hi {{ who }}\n\n';
+    const res = await request(t.url)
+      .post('/api/admin/templates')
+      .set(admin())
+      .send({ name: 'padded-body', body, variables: [{ name: 'who' }] })
+      .expect(201);
+    expect(res.body.versions[0].body).toBe(body);
+  });
+
+  it.each([
     ['body', { body: 'Hi\u0000' }, 'body'],
     ['system_prompt', { body: 'Hi', system_prompt: '\u0000' }, 'system_prompt'],
     ['params', { body: 'Hi', params: { stop: ['\u0000'] } }, 'params'],

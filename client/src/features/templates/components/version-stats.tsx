@@ -2,11 +2,11 @@ import type { TemplateStatsResponseDto } from '@sdk';
 import { ChartCard } from '../../../components/ui/chart-card';
 import { Empty } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
-import { formatCount, formatMs, formatPercent, formatTokens } from '../../../lib/format';
+import { formatCount, formatMs, formatPercent, formatScore, formatTokens, plural } from '../../../lib/format';
 import { formatMoney } from '../../../lib/format-money';
 import { useTemplateStats } from '../api/templates';
 
-/** Per-version figures side by side; the running A/B test's share next to its versions. */
+/** Per-version figures side by side (feedback and its average score included); the running A/B test's share next to its versions. */
 export function VersionStats({ templateId }: { templateId: string }) {
   const stats = useTemplateStats(templateId);
   return (
@@ -38,6 +38,14 @@ function StatsTable({ stats: template }: { stats: TemplateStatsResponseDto }) {
           : []),
         { key: 'requests', header: 'Requests', align: 'right', cell: (s) => formatCount(s.requests) },
         { key: 'success', header: 'Success rate', align: 'right', cell: (s) => formatPercent(s.success_rate) },
+        { key: 'feedback', header: 'Feedback', align: 'right', cell: (s) => formatCount(s.feedback_count) },
+        {
+          key: 'score',
+          header: 'Avg score',
+          align: 'right',
+          // the count behind the average: feedback may come without a score
+          cell: (s) => (s.avg_feedback_score === null ? '—' : `${formatScore(s.avg_feedback_score)} (${plural(s.scored_feedback_count, 'score')})`),
+        },
         { key: 'cost', header: 'Total cost', align: 'right', cell: (s) => formatMoney(s.total_cost_usd) },
         { key: 'avgcost', header: 'Avg cost', align: 'right', cell: (s) => formatMoney(s.avg_cost_usd) },
         {
