@@ -487,7 +487,7 @@ export const renderTemplate = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Template statistics
  *
- * Per-version calls, success rate, tokens, cost and latency over `from`..`to`, and the A/B tests.
+ * Per-version calls, success rate, feedback count and average score, tokens, cost and latency over `from`..`to`, and the A/B tests.
  */
 export const getTemplateStats = <ThrowOnError extends boolean = false>(options: Options<GetTemplateStatsData, ThrowOnError>) => (options.client ?? client).get<GetTemplateStatsResponses, GetTemplateStatsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, {

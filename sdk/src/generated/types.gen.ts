@@ -17,6 +17,10 @@ export type AbTestResponseDto = {
 
 export type AbVariantResponseDto = {
     avg_cost_usd: string | null;
+    /**
+     * the average score of that feedback, exact to 6 decimal places (decimal string); null when no feedback has a score
+     */
+    avg_feedback_score: string | null;
     avg_input_tokens: number | null;
     avg_latency_ms: number | null;
     avg_output_tokens: number | null;
@@ -37,6 +41,10 @@ export type AbVariantResponseDto = {
      * calls that reached a provider (success, error, cancelled)
      */
     requests: number;
+    /**
+     * feedback entries with a score (the count behind avg_feedback_score)
+     */
+    scored_feedback_count: number;
     /**
      * weight / total weight
      */
@@ -555,6 +563,9 @@ export type ChatCompletionLogprobsDto = {
 
 export type ChatCompletionMessageDto = {
     content: string | null;
+    /**
+     * The model declined to answer, in its own words (content is then null); null otherwise
+     */
     refusal: string | null;
     role: 'assistant';
     tool_calls?: Array<{
@@ -1205,7 +1216,10 @@ export type MessageResponseDto = {
      */
     request_id: string;
     role: 'assistant';
-    stop_reason: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
+    /**
+     * `refusal`: the model declined (an OpenAI-shaped model’s refusal, whose words are the text) or a content filter stopped it
+     */
+    stop_reason: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
     stop_sequence: string | null;
     type: 'message';
     usage: AnthropicUsageDto;
@@ -1385,7 +1399,7 @@ export type PricesUpdateDto = {
 
 export type PromptCreateDto = {
     /**
-     * `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
+     * `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; empty or only whitespace is refused
      */
     body: string;
     description?: string | null;
@@ -1498,14 +1512,14 @@ export type PromptTokensDetailsDto = {
 
 export type PromptUpdateDto = {
     /**
-     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again). While the production label is protected only an admin changes them
+     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again). The versions given a weight above 0 must require the same variables (optional ones and defaults may differ): a 422 names each that differs. While the production label is protected only an admin changes them
      */
     ab_weights?: {
         [key: string]: number;
     } | null;
     description?: string | null;
     /**
-     * point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise)
+     * point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise). The versions given a weight above 0 must require the same variables, as for ab_weights
      */
     label_weights?: {
         [key: string]: {
@@ -1523,7 +1537,7 @@ export type PromptUpdateDto = {
 
 export type PromptVersionCreateDto = {
     /**
-     * left out: the previous version's body. `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
+     * left out: the previous version's body. `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; empty or only whitespace is refused
      */
     body?: string;
     /**
@@ -1785,7 +1799,7 @@ export type ResponseObjectDto = {
     model: string;
     object: 'response';
     /**
-     * A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`) and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`)
+     * A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`; a model that declines to answer gives a `{type: "refusal", refusal}` part instead) and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`)
      */
     output: Array<{
         [key: string]: unknown;
@@ -1907,14 +1921,14 @@ export type TemplateStatsResponseDto = {
 
 export type TemplateUpdateDto = {
     /**
-     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again). While the production label is protected only an admin changes them
+     * A/B weights over versions for the default (production) selection; while set they, not the production label, decide it. null ends the test (the production label decides again). The versions given a weight above 0 must require the same variables (optional ones and defaults may differ): a 422 names each that differs. While the production label is protected only an admin changes them
      */
     ab_weights?: {
         [key: string]: number;
     } | null;
     description?: string | null;
     /**
-     * point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise)
+     * point labels at weights over several versions; production only when no ab_weights are left set (409 conflict otherwise). The versions given a weight above 0 must require the same variables, as for ab_weights
      */
     label_weights?: {
         [key: string]: {
@@ -2069,6 +2083,10 @@ export type UsageTotalsDto = {
 
 export type VersionStatsResponseDto = {
     avg_cost_usd: string | null;
+    /**
+     * the average score of that feedback, exact to 6 decimal places (decimal string); null when no feedback has a score
+     */
+    avg_feedback_score: string | null;
     avg_input_tokens: number | null;
     avg_latency_ms: number | null;
     avg_output_tokens: number | null;
@@ -2089,6 +2107,10 @@ export type VersionStatsResponseDto = {
      * calls that reached a provider (success, error, cancelled)
      */
     requests: number;
+    /**
+     * feedback entries with a score (the count behind avg_feedback_score)
+     */
+    scored_feedback_count: number;
     /**
      * successes / requests
      */
@@ -3143,7 +3165,7 @@ export type CreateSystemTemplateErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3275,7 +3297,7 @@ export type UpdateTemplateErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     * `validation_error`: a field is invalid (a label or weights naming a version that does not exist, a weight that is not a non-negative number), or the versions a split (ab_weights, label_weights) gives traffic to require different variables; details names each, a variable with the versions that require it and those that do not
      */
     422: ErrorEnvelope;
     /**
@@ -3492,7 +3514,7 @@ export type CreateTemplateVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3943,7 +3965,7 @@ export type CreatePromptErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -4079,7 +4101,7 @@ export type UpdatePromptErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field of the body, query or path is invalid; details names each one
+     * `validation_error`: a field is invalid (a label or weights naming a version that does not exist, a weight that is not a non-negative number), or the versions a split (ab_weights, label_weights) gives traffic to require different variables; details names each, a variable with the versions that require it and those that do not
      */
     422: ErrorEnvelope;
     /**
@@ -4187,7 +4209,7 @@ export type CreatePromptVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid (params included), a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**

@@ -126,7 +126,7 @@ export class TopSpendersResponseDto {
 
 export class FeedbackCreateDto {
   @ApiProperty() @IsBoolean() success!: boolean;
-  @ApiPropertyOptional({ minimum: -1000, maximum: 1000 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 3 }) @Min(-999) @Max(999) score?: number;
+  @ApiPropertyOptional({ minimum: -999, maximum: 999 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 3 }) @Min(-999) @Max(999) score?: number;
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) comment?: string;
 }
 
