@@ -3,6 +3,7 @@ import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, TEMPLATE_ENV, TestDatabase, withDatabase } from '@test/support/db';
+import { startFakePostgres } from '@test/support/fake-postgres';
 import { freePort } from '@test/support/net';
 import { ensureServerBuilt } from '@test/support/server-process';
 import { runDistScript, startDistScript, type DistRun as Run } from '@test/support/dist-script';
@@ -80,6 +81,24 @@ describe('start-up problems the operator must fix', () => {
     expect(result.stderr).toContain('the server refused the user "llmhub_no_such_role"');
     expect(result.stderr).toContain('Correct the user name and password in DATABASE_URL');
     expect(result.stderr).not.toContain('not-the-password');
+  });
+
+  it('a PostgreSQL older than 15: names the version found and the one needed, in the server and the CLI', async () => {
+    const old = await startFakePostgres('14.11');
+    try {
+      // it used to get as far as the first migration, and stop there on a syntax error near "NULLS"
+      for (const [script, args] of [
+        ['main.js', []],
+        ['cli.js', ['migrate']],
+      ] as const) {
+        const result = await run(script, [...args], { DATABASE_URL: old.url, PORT: '0' });
+        expectMessageAlone(result);
+        expect(result.stderr).toContain('the server is PostgreSQL 14.11, and LLMHub needs PostgreSQL 15 or later');
+        expect(result.stderr).toContain('point DATABASE_URL at a PostgreSQL 15 or later server');
+      }
+    } finally {
+      await old.close();
+    }
   });
 
   it('a host that does not exist', async () => {
