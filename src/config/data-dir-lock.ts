@@ -68,14 +68,15 @@ function pidRuns(pid: number): boolean {
 
 /**
  * Whether the holder of a lock may still run. On the same machine and in the same pid namespace its
- * process says so at once: gone, or its pid now another process's (a container restarted as pid 1
- * again, a pid reused after a kill -9), and the lock is stale. From another machine or container
- * only the lock's renewals can say it: stale once none came for STALE_AFTER_MS.
+ * process says so at once: gone, or its pid now another process's (reused after a kill -9) or this
+ * one's (a restarted container is pid 1 again), and the lock is stale; so is one written before the
+ * machine restarted. From another machine or container only the lock's renewals can say it: stale
+ * once none came for STALE_AFTER_MS.
  */
 export function holderMayRun(holder: LockHolder | undefined, renewedMsAgo: number, me: LockHolder): boolean {
-  if (holder && holder.hostname === me.hostname && holder.boot_id !== me.boot_id && holder.boot_id && me.boot_id) return false; // the machine restarted since
-  const sameView = holder && holder.hostname === me.hostname && holder.boot_id === me.boot_id && holder.pid_namespace === me.pid_namespace;
-  if (holder && sameView) {
+  const sameHost = holder !== undefined && holder.hostname === me.hostname;
+  if (sameHost && holder.boot_id && me.boot_id && holder.boot_id !== me.boot_id) return false;
+  if (sameHost && holder.boot_id === me.boot_id && holder.pid_namespace === me.pid_namespace) {
     if (holder.pid === me.pid || !pidRuns(holder.pid)) return false;
     const start = processStart(holder.pid);
     return holder.process_start === null || start === null || start === holder.process_start;
