@@ -7,8 +7,9 @@ import { StartupError } from '../common/startup-error';
 
 export const LOCK_FILE = 'llmhub.lock';
 /** How often the holder touches its lock, and how long a lock nobody touched is trusted from another machine or container. */
-export const RENEW_EVERY_MS = 5_000;
-export const STALE_AFTER_MS = 30_000;
+export const RENEW_EVERY_MS = 2_000;
+export const STALE_AFTER_MS = 10_000;
+const WATCH_EVERY_MS = 250;
 
 /** Who holds a DATA_DIR: enough to tell, on the same machine, whether that process still runs. */
 export interface LockHolder {
@@ -67,21 +68,39 @@ function pidRuns(pid: number): boolean {
 }
 
 /**
- * Whether the holder of a lock may still run. On the same machine and in the same pid namespace its
- * process says so at once: gone, or its pid now another process's (reused after a kill -9) or this
- * one's (a restarted container is pid 1 again), and the lock is stale; so is one written before the
- * machine restarted. From another machine or container only the lock's renewals can say it: stale
- * once none came for STALE_AFTER_MS.
+ * Whether the holder of a lock still runs, as far as this process can see. On the same machine and
+ * in the same pid namespace its process says so: gone, or its pid now another process's (reused
+ * after a kill -9) or this one's (a restarted container is pid 1 again), and the lock is stale; so
+ * is one written before the machine restarted. From another machine or container: `unknown`, and
+ * only the lock's renewals can tell.
  */
-export function holderMayRun(holder: LockHolder | undefined, renewedMsAgo: number, me: LockHolder): boolean {
+export function holderRuns(holder: LockHolder | undefined, me: LockHolder): 'yes' | 'no' | 'unknown' {
   const sameHost = holder !== undefined && holder.hostname === me.hostname;
-  if (sameHost && holder.boot_id && me.boot_id && holder.boot_id !== me.boot_id) return false;
+  if (sameHost && holder.boot_id && me.boot_id && holder.boot_id !== me.boot_id) return 'no';
   if (sameHost && holder.boot_id === me.boot_id && holder.pid_namespace === me.pid_namespace) {
-    if (holder.pid === me.pid || !pidRuns(holder.pid)) return false;
+    if (holder.pid === me.pid || !pidRuns(holder.pid)) return 'no';
     const start = processStart(holder.pid);
-    return holder.process_start === null || start === null || start === holder.process_start;
+    return holder.process_start === null || start === null || start === holder.process_start ? 'yes' : 'no';
   }
-  return renewedMsAgo < STALE_AFTER_MS;
+  return 'unknown';
+}
+
+/**
+ * Watches a lock whose holder cannot be seen until it is renewed (its holder runs) or has gone
+ * STALE_AFTER_MS without a renewal: a restarted container takes its own lock over within seconds,
+ * rather than being refused until an operator deletes it.
+ */
+async function renewedWhileWatched(file: string, lastRenewal: number, staleAfterMs: number): Promise<'renewed' | 'stale' | 'gone'> {
+  for (;;) {
+    if (Date.now() - lastRenewal >= staleAfterMs) return 'stale';
+    await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
+    const renewal = await stat(file).then(
+      (s) => s.mtimeMs,
+      () => undefined,
+    );
+    if (renewal === undefined) return 'gone';
+    if (renewal !== lastRenewal) return 'renewed';
+  }
 }
 
 function parseHolder(text: string): LockHolder | undefined {
@@ -93,10 +112,10 @@ function parseHolder(text: string): LockHolder | undefined {
   }
 }
 
-function heldBy(folder: string, file: string, holder: LockHolder | undefined, renewedMsAgo: number): StartupError {
+function heldBy(folder: string, file: string, holder: LockHolder | undefined, how: string): StartupError {
   const who = holder ? `process ${holder.pid} on host "${holder.hostname}", started ${holder.started_at}` : 'a process whose lock file cannot be read';
   return new StartupError(
-    `DATA_DIR (${folder}) is in use by another LLMHub instance: ${who} (its lock ${file} was renewed ${Math.round(renewedMsAgo / 1000)} s ago).\n` +
+    `DATA_DIR (${folder}) is in use by another LLMHub instance: ${who} (${how}; the lock is ${file}).\n` +
       'Two instances must not share a DATA_DIR: both would append to and replay the usage spool kept there. ' +
       'Give this instance a DATA_DIR of its own, or stop the other one. A lock whose instance is gone is taken over: ' +
       `at once on the same machine, ${STALE_AFTER_MS / 1000} s after its last renewal from another machine or container.`,
@@ -106,9 +125,9 @@ function heldBy(folder: string, file: string, holder: LockHolder | undefined, re
 /**
  * Takes DATA_DIR for this server process, or stops the start naming who holds it. The lock is a file
  * holding this process's identity, touched every RENEW_EVERY_MS while it runs; a stale one (see
- * holderMayRun) is taken over. CLI commands take no lock: they never replay the spool.
+ * holderRuns and renewedWhileWatched) is taken over. CLI commands take no lock: they never replay the spool.
  */
-export async function lockDataDir(dataDir: string, me: LockHolder = thisProcess()): Promise<DataDirLock> {
+export async function lockDataDir(dataDir: string, me: LockHolder = thisProcess(), staleAfterMs = STALE_AFTER_MS): Promise<DataDirLock> {
   const folder = path.resolve(dataDir);
   const file = path.join(folder, LOCK_FILE);
   const mine = `${JSON.stringify(me)}\n`;
@@ -126,14 +145,20 @@ export async function lockDataDir(dataDir: string, me: LockHolder = thisProcess(
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw error;
     }
     let text: string;
-    let renewedMsAgo: number;
+    let renewal: number;
     try {
-      [text, renewedMsAgo] = await Promise.all([readFile(file, 'utf8'), stat(file).then((s) => Date.now() - s.mtimeMs)]);
+      [text, renewal] = await Promise.all([readFile(file, 'utf8'), stat(file).then((s) => s.mtimeMs)]);
     } catch {
       continue; // released meanwhile
     }
     const holder = parseHolder(text);
-    if (holderMayRun(holder, renewedMsAgo, me)) throw heldBy(folder, file, holder, renewedMsAgo);
+    const runs = holderRuns(holder, me);
+    if (runs === 'yes') throw heldBy(folder, file, holder, 'that process runs');
+    if (runs === 'unknown') {
+      const watched = await renewedWhileWatched(file, renewal, staleAfterMs);
+      if (watched === 'gone') continue;
+      if (watched === 'renewed') throw heldBy(folder, file, holder, 'it renewed its lock while this start waited');
+    }
     await takeAway(file, text);
   }
   const timer = setInterval(() => {

@@ -77,23 +77,47 @@ describe('the DATA_DIR lock', () => {
     (await lockDataDir(dir)).release();
   });
 
-  it('from another machine or container, trusts a lock while it is renewed, and takes it over once it is not', async () => {
-    for (const elsewhere of [{ hostname: 'another-host' }, { pid_namespace: 'pid:[1]', pid: process.pid }]) {
-      writeLock(elsewhere, 1_000);
-      const refused = await refusal(lockDataDir(dir));
-      expect(refused.message).toContain('was renewed 1 s ago');
-      expect(refused.message).toContain(`${STALE_AFTER_MS / 1000} s after its last renewal from another machine or container`);
+  /** touches the lock as its holder would, until stopped */
+  function renewing(): () => void {
+    const timer = setInterval(() => {
+      const now = new Date();
+      utimesSync(lockFile(), now, now);
+    }, 100);
+    return () => clearInterval(timer);
+  }
 
-      writeLock(elsewhere, STALE_AFTER_MS + 1_000);
-      (await lockDataDir(dir)).release();
+  it('from another machine or container, refuses a lock that is renewed while it waits, naming its holder', async () => {
+    for (const elsewhere of [{ hostname: 'another-host' }, { pid_namespace: 'pid:[1]', pid: process.pid }]) {
+      writeLock(elsewhere);
+      const stop = renewing();
+      try {
+        const refused = await refusal(lockDataDir(dir));
+        expect(refused.message).toContain('it renewed its lock while this start waited');
+        expect(refused.message).toContain(`${STALE_AFTER_MS / 1000} s after its last renewal from another machine or container`);
+      } finally {
+        stop();
+      }
     }
   });
 
-  it('a lock file that cannot be read is trusted while fresh, and taken over once stale', async () => {
+  it('from another machine or container, takes over a lock no longer renewed: at once when stale, else once it goes stale', async () => {
+    for (const elsewhere of [{ hostname: 'another-host' }, { pid_namespace: 'pid:[1]', pid: process.pid }]) {
+      writeLock(elsewhere, STALE_AFTER_MS + 1_000);
+      (await lockDataDir(dir)).release();
+      // a container restarted after a kill -9: its own lock of a moment ago, which nothing renews any more
+      writeLock(elsewhere, 500);
+      (await lockDataDir(dir, me, 1_500)).release();
+    }
+  });
+
+  it('a lock file that cannot be read (a crash as it was written) is refused while renewed, and taken over once stale', async () => {
     writeFileSync(lockFile(), '');
-    expect((await refusal(lockDataDir(dir))).message).toContain('a process whose lock file cannot be read');
-    const at = new Date(Date.now() - STALE_AFTER_MS - 1_000);
-    utimesSync(lockFile(), at, at);
-    (await lockDataDir(dir)).release();
+    const stop = renewing();
+    try {
+      expect((await refusal(lockDataDir(dir))).message).toContain('a process whose lock file cannot be read');
+    } finally {
+      stop();
+    }
+    (await lockDataDir(dir, me, 1_000)).release();
   });
 });
