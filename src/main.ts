@@ -9,6 +9,7 @@ import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { logLinesWritten } from './common/logging/logger.options';
 import { StartupError } from './common/startup-error';
 import { assertDataDirWritable } from './config/data-dir';
+import { lockDataDir } from './config/data-dir-lock';
 import { AppConfig, ConfigError, parseEnv } from './config/env.schema';
 import { assertRedisUsable } from './config/redis-preflight';
 import { assertDatabaseReachable } from './database/database-preflight';
@@ -23,6 +24,9 @@ async function bootstrap(): Promise<void> {
   // checked before Nest starts: inside it, a bad variable would also print the framework's stack trace
   const env = parseEnv(process.env);
   await assertDataDirWritable(env.dataDir);
+  // one server per DATA_DIR: a second would append to and replay the same usage spool
+  const dataDirLock = await lockDataDir(env.dataDir);
+  process.on('exit', () => dataDirLock.release());
   if (env.databaseUrl) await assertDatabaseReachable(env.databaseUrl, { onWait: (m) => process.stderr.write(`${m}\n`) });
   else {
     await assertReachableByServerUser(env.dataDir);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AdminAuth } from '../common/auth.decorators';
+import { WholeList } from './unread-query.interceptor';
 import { PriceListDto, PricesUpdateDto } from '../llm/pricing/dto/prices.dto';
 import { PricesService } from '../llm/pricing/prices.service';
 
@@ -12,6 +13,7 @@ export class PricesAdminController {
   constructor(private readonly prices: PricesService) {}
 
   @Get()
+  @WholeList('the whole price table')
   @ApiOkResponse({ type: PriceListDto })
   @ApiOperation({
     summary: 'Get prices',

@@ -40,6 +40,7 @@ export class SessionAdminController {
   })
   @ApiErrors({
     unauthorized: 'the token is wrong',
+    forbidden: 'the token is a client’s API key, not the admin token (not counted as a wrong token)',
     rate_limited: 'too many attempts of this address wait their turn after repeated wrong tokens (this one unchecked); Retry-After says when to try again',
   })
   async createAdminSession(

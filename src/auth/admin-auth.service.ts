@@ -7,11 +7,15 @@ import { PROCESS_ROLE, ProcessRole } from '../common/process-role';
 import { AdminCredentialsRepository } from './admin-credentials.repository';
 import { generateSecret, hashesEqual, sha256 } from './api-key.codec';
 import { FailedAttemptThrottle } from './failed-attempt-throttle';
+import { KeyLookupService } from './key-lookup.service';
 
 export const SESSION_COOKIE = 'llmhub_session';
 export const SESSION_TTL_MS = 12 * 3_600_000;
 const CACHE_TTL_MS = 3_000;
 const ADMIN_TOKEN_PREFIX = 'lhadm_';
+
+/** How one token sent to an admin route turned out. */
+type TokenCheck = 'admin' | 'wrong' | 'api_key';
 
 /**
  * The admin credential: ADMIN_TOKEN, or a token generated on first start and
@@ -29,6 +33,7 @@ export class AdminAuthService implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly repo: AdminCredentialsRepository,
+    private readonly keys: KeyLookupService,
     @Optional() @Inject(PROCESS_ROLE) private readonly role: ProcessRole = 'server',
   ) {
     this.envHash = config.adminToken ? sha256(config.adminToken) : null;
@@ -79,17 +84,13 @@ export class AdminAuthService implements OnApplicationBootstrap {
   }
 
   /**
-   * Checks a token in its address's turn, slowing down an IP that keeps guessing; throws 401 unauthorized, or 429
-   * rate_limited when too many attempts of the address already wait (the token was not checked: it may be right).
+   * Checks a token in its address's turn, slowing down an IP that keeps guessing; throws 401 unauthorized, 403
+   * forbidden for a live API key (a client's credential sent by mistake, not a guess: it does not count as a wrong
+   * token), or 429 rate_limited when too many attempts of the address already wait (the token was not checked: it may be right).
    */
   async assertAdminToken(token: string | undefined, ip: string): Promise<void> {
-    const valid = await this.throttle.inTurn(ip, async () => {
-      const ok = token !== undefined && token !== '' && (await this.isAdminToken(token));
-      if (ok) this.throttle.succeeded(ip);
-      else this.throttle.failed(ip);
-      return ok;
-    });
-    if (valid === undefined) {
+    const check = await this.throttle.inTurn(ip, () => this.checkToken(token, ip));
+    if (check === undefined) {
       const retryAfterS = Math.max(1, Math.ceil(this.throttle.delayMs(ip) / 1000));
       throw new AppError(
         'rate_limited',
@@ -98,7 +99,30 @@ export class AdminAuthService implements OnApplicationBootstrap {
         retryAfterS,
       );
     }
-    if (!valid) throw new AppError('unauthorized', 'Invalid admin token');
+    if (check === 'api_key') {
+      throw new AppError(
+        'forbidden',
+        'This is an LLMHub API key, which opens the client routes (/v1/*, /api/v1/*); ' +
+          'admin routes take the admin token ("Authorization: Bearer <admin token>") or a console session',
+      );
+    }
+    if (check === 'wrong') throw new AppError('unauthorized', 'Invalid admin token');
+  }
+
+  private async checkToken(token: string | undefined, ip: string): Promise<TokenCheck> {
+    if (token !== undefined && token !== '' && (await this.isAdminToken(token))) {
+      this.throttle.succeeded(ip);
+      return 'admin';
+    }
+    // a key that is not live (unknown, revoked, expired) proves nothing: any lh_… string would pass as "not a guess"
+    try {
+      if (token !== undefined && (await this.keys.verify(token)).status !== 'invalid') return 'api_key';
+    } catch (error) {
+      this.throttle.failed(ip); // the key could not be looked up: counted, as a guess would be
+      throw error;
+    }
+    this.throttle.failed(ip);
+    return 'wrong';
   }
 
   async createSession(token: string, ip: string): Promise<{ sessionId: string; expiresAt: Date }> {

@@ -6,6 +6,13 @@ const WAIT_FOR_SERVER_MS = 10_000;
 const RETRY_EVERY_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * The oldest PostgreSQL the schema can be created on: its unique indexes treat NULLs as equal
+ * (`NULLS NOT DISTINCT`, new in 15). Older servers got as far as the first migration and
+ * stopped there with a syntax error.
+ */
+export const MIN_POSTGRES = { versionNum: 150_000, name: '15' };
+
 /** Errors that may go away by themselves: nothing listens yet, or PostgreSQL is starting up. */
 const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', '57P03']);
 
@@ -31,8 +38,9 @@ export async function assertDatabaseReachable(url: string, options: PreflightOpt
   const deadline = Date.now() + (options.waitMs ?? WAIT_FOR_SERVER_MS);
   let told = false;
   for (;;) {
-    const error = await tryConnect(url);
-    if (!error) return;
+    const result = await tryConnect(url);
+    if ('version' in result) return assertVersionSupported(url, result.version);
+    const { error } = result;
     if (!TRANSIENT.has(error.code ?? '') || Date.now() + RETRY_EVERY_MS > deadline) throw new StartupError(explain(url, error));
     if (!told) options.onWait?.(`Waiting for the database at ${shown(url)} (${describe(error)})…`);
     told = true;
@@ -40,19 +48,39 @@ export async function assertDatabaseReachable(url: string, options: PreflightOpt
   }
 }
 
-async function tryConnect(url: string): Promise<PgError | undefined> {
+interface ServerVersion {
+  /** server_version_num: 150020 for 15.2 */
+  num: number;
+  /** server_version as the server words it: "15.2 (Debian 15.2-1.pgdg120+1)" */
+  text: string;
+}
+
+async function tryConnect(url: string): Promise<{ version: ServerVersion } | { error: PgError }> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'llmhub' });
   // a connection that fails after connecting must not become an unhandled 'error' event
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
+    const { rows } = await client.query<{ num: string; text: string }>(
+      "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text",
+    );
+    return { version: { num: Number(rows[0]?.num), text: rows[0]?.text ?? 'unknown' } };
   } catch (error) {
-    return error instanceof Error ? error : { message: String(error) };
+    return { error: error instanceof Error ? error : { message: String(error) } };
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** A server older than MIN_POSTGRES stops the start naming both versions, before any migration fails on it. */
+function assertVersionSupported(url: string, version: ServerVersion): void {
+  if (!Number.isFinite(version.num) || version.num >= MIN_POSTGRES.versionNum) return;
+  const found = version.text.split(' ')[0];
+  throw new StartupError(
+    `LLMHub cannot use the database in DATABASE_URL (${shown(url)}): ` +
+      `the server is PostgreSQL ${found}, and LLMHub needs PostgreSQL ${MIN_POSTGRES.name} or later.\n` +
+      `Upgrade the server (pg_upgrade, or a dump and restore), or point DATABASE_URL at a PostgreSQL ${MIN_POSTGRES.name} or later server.`,
+  );
 }
 
 /** DATABASE_URL as it may be printed: without its password. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isProcessAlive, parsePostmasterPid } from '@src/database/embedded-postmaster';
 import { createTestDatabase } from '@test/support/db';
 import { freePort } from '@test/support/net';
-import { RedisProcess } from '@test/support/redis-process';
+import { itWithRedisServer, RedisProcess } from '@test/support/redis-process';
 import Redis from 'ioredis';
 import { pollUntil } from '@test/support/poll';
 import { ensureServerBuilt } from '@test/support/server-process';
@@ -55,7 +55,7 @@ describe('an operator starting and stopping LLMHub', () => {
     expect(run.output().stderr).toContain('Correct HOST');
   }, 60_000);
 
-  it('a REDIS_URL whose password Redis refuses stops the start, naming REDIS_URL and never printing the password', async () => {
+  itWithRedisServer('a REDIS_URL whose password Redis refuses stops the start, naming REDIS_URL and never printing the password', async () => {
     const redis = await RedisProcess.start();
     const admin = new Redis(redis.url);
     try {
@@ -74,7 +74,7 @@ describe('an operator starting and stopping LLMHub', () => {
     }
   }, 60_000);
 
-  it('a REDIS_URL naming a database the server does not have stops the start, naming REDIS_URL and the database', async () => {
+  itWithRedisServer('a REDIS_URL naming a database the server does not have stops the start, naming REDIS_URL and the database', async () => {
     const redis = await RedisProcess.start();
     try {
       // it used to start on database 0 without a word, beside whatever else uses that database

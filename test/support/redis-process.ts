@@ -1,6 +1,55 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { freePort } from './net';
+
+const MISSING = 'redis-server is not installed (not found on PATH)';
+
+/**
+ * What to do with a test that starts its own redis-server: run it; skip it on a machine without
+ * the binary (a developer's, where it used to crash the file with an unhandled spawn error); or,
+ * with CI=true, fail it, since CI must not lose that coverage without a word.
+ */
+export function redisServerGate(env: NodeJS.ProcessEnv = process.env): { run: true } | { run: false; fail: boolean; reason: string } {
+  const probe = spawnSync('redis-server', ['--version'], { env, stdio: 'ignore' });
+  const code = (probe.error as { code?: string } | undefined)?.code;
+  if (code !== 'ENOENT') return { run: true };
+  const ci = /^(true|1)$/i.test(env.CI ?? '');
+  return ci
+    ? { run: false, fail: true, reason: `${MISSING}, and CI is set: install redis-server where CI runs the tests` }
+    : { run: false, fail: false, reason: `${MISSING}: skipped; install redis-server to run them` };
+}
+
+let gate: ReturnType<typeof redisServerGate> | undefined;
+function gateOnce(): ReturnType<typeof redisServerGate> {
+  if (gate) return gate;
+  gate = redisServerGate();
+  if (!gate.run && !gate.fail) console.warn(`The tests of this file that start their own Redis are skipped: ${gate.reason}`);
+  return gate;
+}
+
+/** `describe` for tests that start their own redis-server (see redisServerGate). */
+export function describeWithRedisServer(name: string, body: () => void): void {
+  const g = gateOnce();
+  if (g.run) describe(name, body);
+  else if (g.fail)
+    describe(name, () =>
+      it('needs redis-server', () => {
+        throw new Error(g.reason);
+      }),
+    );
+  else describe.skip(`${name} (${g.reason})`, body);
+}
+
+/** `it` for a test that starts its own redis-server (see redisServerGate). */
+export function itWithRedisServer(name: string, body: () => Promise<void>, timeoutMs?: number): void {
+  const g = gateOnce();
+  if (g.run) it(name, body, timeoutMs);
+  else if (g.fail)
+    it(name, () => {
+      throw new Error(g.reason);
+    });
+  else it.skip(`${name} (${g.reason})`, body);
+}
 
 /**
  * A throwaway `redis-server` of a test's own, on a free port (never the shared
@@ -11,14 +60,18 @@ export class RedisProcess {
   private child: ChildProcess | undefined;
   private output = '';
 
-  private constructor(readonly port: number) {}
+  /** `env`: the environment redis-server is looked up in and started with (the test's own by default) */
+  private constructor(
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisProcess> {
-    const redis = new RedisProcess(await freePort());
+  static async start(env: NodeJS.ProcessEnv = process.env): Promise<RedisProcess> {
+    const redis = new RedisProcess(await freePort(), env);
     await redis.start();
     return redis;
   }
@@ -28,12 +81,20 @@ export class RedisProcess {
     if (this.child) return;
     const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: this.env,
     });
     this.child = child;
+    // a missing binary is an 'error' event, which unhandled would end the whole test file
+    let spawnError: NodeJS.ErrnoException | undefined;
+    child.once('error', (error: NodeJS.ErrnoException) => (spawnError = error));
     child.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-5_000)));
     child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-5_000)));
     const deadline = Date.now() + 15_000;
     while (!(await this.ping())) {
+      if (spawnError) {
+        this.child = undefined;
+        throw new Error(spawnError.code === 'ENOENT' ? MISSING : `redis-server could not be started: ${spawnError.message}`);
+      }
       if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
         await this.stop();
         throw new Error(`redis-server did not start on port ${this.port}:\n${this.output}`);

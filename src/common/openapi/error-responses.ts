@@ -128,6 +128,8 @@ const CODE_OF_LEGACY_STATUS: Record<string, ErrorCode> = {
 const CROSS_ORIGIN_SESSION =
   'a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead';
 
+const API_KEY_ON_ADMIN_ROUTE = 'a client’s API key sent in place of the admin token (not counted as a wrong token)';
+
 const EXAMPLE_REQUEST_ID = '0b6f3a57-5d3e-4c8e-9a57-2f1f4f6a9c10';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head'] as const;
 
@@ -143,9 +145,12 @@ function casesOf(path: string, method: string, operation: OperationObject): Map<
   };
   const schemes = new Set((operation.security ?? []).flatMap((s: Record<string, string[]>) => Object.keys(s)));
   if (schemes.has('api_key')) ['missing_api_key', 'invalid_api_key', 'client_inactive'].forEach((c) => add(c as ErrorCode));
-  if (schemes.has('admin_token')) add('unauthorized');
+  if (schemes.has('admin_token')) {
+    add('unauthorized');
+    add('forbidden', API_KEY_ON_ADMIN_ROUTE);
+  }
   // the console session's guard against pages of other origins (the admin token is not concerned)
-  if (schemes.has('admin_session') && method !== 'get' && method !== 'head') add('forbidden', CROSS_ORIGIN_SESSION);
+  if (schemes.has('admin_session') && method !== 'get' && method !== 'head') add('forbidden', `${API_KEY_ON_ADMIN_ROUTE}, or ${CROSS_ORIGIN_SESSION}`);
   // every authenticated route reads the database (a gateway call only when its key is not cached)
   if (schemes.has('api_key') || schemes.has('admin_token')) add('database_unavailable');
   if (operation.requestBody || (operation.parameters ?? []).length > 0) add('validation_error');

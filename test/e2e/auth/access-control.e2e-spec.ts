@@ -201,7 +201,8 @@ describe('access control over HTTP', () => {
 
   it('never lets an API key open an admin route, nor the admin token a client route', async () => {
     const { key } = await newClient();
-    await request(t.url).get('/api/admin/clients').set('Authorization', `Bearer ${key}`).expect(401);
+    const asBearer = await request(t.url).get('/api/admin/clients').set('Authorization', `Bearer ${key}`).expect(403);
+    expect(asBearer.body.error.code).toBe('forbidden');
     await request(t.url).get('/api/admin/clients').set('X-API-Key', key).expect(401);
     const res = await request(t.url).get('/api/v1/me').set(admin()).expect(401);
     expect(res.body.error.code).toBe('invalid_api_key');

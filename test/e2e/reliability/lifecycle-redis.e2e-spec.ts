@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { pollUntil, waitUntil } from '@test/support/poll';
-import { RedisProcess } from '@test/support/redis-process';
+import { describeWithRedisServer, RedisProcess } from '@test/support/redis-process';
 import { createClientKey, ensureServerBuilt, ServerProcess, startServer } from '@test/support/server-process';
 
 jest.setTimeout(180_000);
@@ -24,7 +24,7 @@ interface Answer {
  * (so the two together admit up to twice the limit); once Redis is back, the
  * limit is shared again.
  */
-describe('rate limits when Redis stops and comes back (e2e, two built servers)', () => {
+describeWithRedisServer('rate limits when Redis stops and comes back (e2e, two built servers)', () => {
   let db: TestDatabase;
   let redis: RedisProcess;
   const servers: ServerProcess[] = [];

@@ -3,8 +3,9 @@ import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, TEMPLATE_ENV, TestDatabase, withDatabase } from '@test/support/db';
+import { startFakePostgres } from '@test/support/fake-postgres';
 import { freePort } from '@test/support/net';
-import { ensureServerBuilt } from '@test/support/server-process';
+import { ensureServerBuilt, startServer } from '@test/support/server-process';
 import { runDistScript, startDistScript, type DistRun as Run } from '@test/support/dist-script';
 
 /** Runs dist/src/<script> like runDistScript, until its stdout matches `ready`; then stops it (SIGTERM) and resolves. */
@@ -82,6 +83,24 @@ describe('start-up problems the operator must fix', () => {
     expect(result.stderr).not.toContain('not-the-password');
   });
 
+  it('a PostgreSQL older than 15: names the version found and the one needed, in the server and the CLI', async () => {
+    const old = await startFakePostgres('14.11');
+    try {
+      // it used to get as far as the first migration, and stop there on a syntax error near "NULLS"
+      for (const [script, args] of [
+        ['main.js', []],
+        ['cli.js', ['migrate']],
+      ] as const) {
+        const result = await run(script, [...args], { DATABASE_URL: old.url, PORT: '0' });
+        expectMessageAlone(result);
+        expect(result.stderr).toContain('the server is PostgreSQL 14.11, and LLMHub needs PostgreSQL 15 or later');
+        expect(result.stderr).toContain('point DATABASE_URL at a PostgreSQL 15 or later server');
+      }
+    } finally {
+      await old.close();
+    }
+  });
+
   it('a host that does not exist', async () => {
     const result = await run('main.js', [], { DATABASE_URL: 'postgres://postgres@no-such-host.invalid:5432/llmhub', PORT: '0' });
     expectMessageAlone(result);
@@ -149,6 +168,24 @@ describe('start-up problems the operator must fix', () => {
       await fresh.drop();
     }
   }, 90_000);
+
+  it('a DATA_DIR another running instance holds: names DATA_DIR and the holder; after a kill -9 of that one, the next start takes it over', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-startup-shared-'));
+    const first = await startServer({ DATABASE_URL: db.url, DATA_DIR: dataDir });
+    try {
+      // both used to start, appending to and replaying the same usage spool
+      const second = await run('main.js', [], { DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', ADMIN_TOKEN: 'e2e-admin-token-0123456789abcdef' });
+      expectMessageAlone(second);
+      expect(second.stderr).toContain(`DATA_DIR (${dataDir}) is in use by another LLMHub instance: process ${first.child.pid} on host`);
+      expect(second.stderr).toContain('Give this instance a DATA_DIR of its own, or stop the other one');
+
+      await first.kill9();
+      const next = await startServer({ DATABASE_URL: db.url, DATA_DIR: dataDir });
+      await next.stop();
+    } finally {
+      await first.kill9();
+    }
+  }, 120_000);
 
   it('EMBEDDED_DB_PORT already in use (another checkout runs its embedded database): names the variable', async () => {
     const port = await freePort();

@@ -105,15 +105,20 @@ describe('the OpenAPI document', () => {
     expect(notInteger).toEqual([]);
   });
 
-  it('lists on admin changes the 403 a console session gets from another origin, and on the sign-in its throttle but no client rate limit', () => {
+  it('lists on admin routes the 403 of an API key sent as the admin token (and of a cross-origin session on changes), on the sign-in its throttle', () => {
     const byId = (id: string) => operations.find((op) => op.operationId === id)!;
     for (const op of operations.filter((o) => o.path.startsWith('/api/admin/') && o.path !== '/api/admin/session')) {
-      expect({ op: op.name, forbidden: '403' in op.responses }).toEqual({ op: op.name, forbidden: op.method !== 'get' });
+      const forbidden = (op.responses['403'] as { description?: string } | undefined)?.description ?? '';
+      expect({ op: op.name, apiKey: forbidden.includes('API key'), crossOrigin: forbidden.includes('another origin') }).toEqual({
+        op: op.name,
+        apiKey: true,
+        crossOrigin: op.method !== 'get',
+      });
     }
     expect(byId('createApiClient').responses['403']?.content?.['application/json']?.examples?.forbidden).toBeDefined();
     const signIn = byId('createAdminSession') as unknown as { responses: Record<string, { headers?: Record<string, unknown> }> };
     // 429: the throttle of wrong guesses is full, and the attempt was not checked
-    expect(Object.keys(signIn.responses).sort()).toEqual(['201', '401', '408', '413', '415', '422', '429']);
+    expect(Object.keys(signIn.responses).sort()).toEqual(['201', '401', '403', '408', '413', '415', '422', '429']);
     expect(Object.keys(signIn.responses['201'].headers ?? {}).filter((h) => h.startsWith('x-ratelimit'))).toEqual([]);
   });
 
