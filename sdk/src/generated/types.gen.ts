@@ -2169,6 +2169,10 @@ export type ExportUsageCsvErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
@@ -2211,6 +2215,10 @@ export type GetTopSpendersErrors = {
      * `unauthorized`: no valid admin token or console session
      */
     401: ErrorEnvelope;
+    /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
     /**
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
@@ -2256,6 +2264,10 @@ export type GetAdminUsageErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
@@ -2295,6 +2307,10 @@ export type ListApiClientsErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `validation_error`: validation_error
      */
     422: ErrorEnvelope;
@@ -2328,7 +2344,7 @@ export type CreateApiClientErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -2380,7 +2396,7 @@ export type DeleteApiClientErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -2423,6 +2439,10 @@ export type GetApiClientErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: not_found
      */
     404: ErrorEnvelope;
@@ -2459,7 +2479,7 @@ export type UpdateApiClientErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -2524,6 +2544,10 @@ export type ListApiKeysErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: not_found
      */
     404: ErrorEnvelope;
@@ -2563,7 +2587,7 @@ export type CreateApiKeyErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -2616,6 +2640,10 @@ export type GetDashboardErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
      */
     503: ErrorEnvelope;
@@ -2647,7 +2675,7 @@ export type RevokeApiKeyErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -2690,7 +2718,7 @@ export type RotateApiKeyErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -2769,6 +2797,10 @@ export type ListGenerationLogsErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
@@ -2804,6 +2836,10 @@ export type GetGenerationLogErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: no record with this request id
      */
     404: ErrorEnvelope;
@@ -2838,6 +2874,10 @@ export type GetPricesErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
      */
     503: ErrorEnvelope;
@@ -2864,7 +2904,7 @@ export type UpdatePricesErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -2910,6 +2950,10 @@ export type ListProvidersErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After)
      */
     503: ErrorEnvelope;
@@ -2938,7 +2982,7 @@ export type UpdateProviderErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -2990,7 +3034,7 @@ export type TestProviderErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -3056,6 +3100,10 @@ export type CreateAdminSessionErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: the token is a client’s API key, not the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `request_timeout`: the request body stopped arriving: no byte for 30 s (Connection: close)
      */
     408: ErrorEnvelope;
@@ -3115,6 +3163,10 @@ export type ListTemplatesErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `validation_error`: a field of the body, query or path is invalid; details names each one
      */
     422: ErrorEnvelope;
@@ -3145,7 +3197,7 @@ export type CreateSystemTemplateErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -3197,7 +3249,7 @@ export type DeleteTemplateErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -3237,6 +3289,10 @@ export type GetTemplateErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: no template with this id
      */
     404: ErrorEnvelope;
@@ -3273,7 +3329,7 @@ export type UpdateTemplateErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -3333,7 +3389,7 @@ export type RunTemplatePlaygroundErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -3393,7 +3449,7 @@ export type RenderTemplateErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
@@ -3454,6 +3510,10 @@ export type GetTemplateStatsErrors = {
      */
     401: ErrorEnvelope;
     /**
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token)
+     */
+    403: ErrorEnvelope;
+    /**
      * `not_found`: no template with this id
      */
     404: ErrorEnvelope;
@@ -3490,7 +3550,7 @@ export type CreateTemplateVersionErrors = {
      */
     401: ErrorEnvelope;
     /**
-     * `forbidden`: a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
+     * `forbidden`: a client’s API key sent in place of the admin token (not counted as a wrong token), or a change sent with the console’s session cookie from a page of another origin (not this server, not in CORS_ORIGINS); send the admin token instead
      */
     403: ErrorEnvelope;
     /**
