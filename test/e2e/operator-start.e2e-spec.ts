@@ -55,44 +55,54 @@ describe('an operator starting and stopping LLMHub', () => {
     expect(run.output().stderr).toContain('Correct HOST');
   }, 60_000);
 
-  itWithRedisServer('a REDIS_URL whose password Redis refuses stops the start, naming REDIS_URL and never printing the password', async () => {
-    const redis = await RedisProcess.start();
-    const admin = new Redis(redis.url);
-    try {
-      await admin.config('SET', 'requirepass', 'the-right-password');
-      // it used to start "ready", its limits per instance for good, with one warning saying Redis was unreachable
-      for (const url of [`redis://:a-wrong-password@127.0.0.1:${redis.port}`, redis.url]) {
-        const run = start('main.js', [], { REDIS_URL: url, DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), PORT: '0' });
-        expectMessageAlone(await run.exited, run.output());
-        expect(run.output().stderr).toMatch(/^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\): the server refused the credentials \((WRONGPASS|NOAUTH) /);
-        expect(run.output().stderr).toContain('Correct the user name and password in REDIS_URL');
-        expect(run.output().stderr).not.toContain('a-wrong-password');
+  itWithRedisServer(
+    'a REDIS_URL whose password Redis refuses stops the start, naming REDIS_URL and never printing the password',
+    async () => {
+      const redis = await RedisProcess.start();
+      const admin = new Redis(redis.url);
+      try {
+        await admin.config('SET', 'requirepass', 'the-right-password');
+        // it used to start "ready", its limits per instance for good, with one warning saying Redis was unreachable
+        for (const url of [`redis://:a-wrong-password@127.0.0.1:${redis.port}`, redis.url]) {
+          const run = start('main.js', [], { REDIS_URL: url, DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), PORT: '0' });
+          expectMessageAlone(await run.exited, run.output());
+          expect(run.output().stderr).toMatch(
+            /^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\): the server refused the credentials \((WRONGPASS|NOAUTH) /,
+          );
+          expect(run.output().stderr).toContain('Correct the user name and password in REDIS_URL');
+          expect(run.output().stderr).not.toContain('a-wrong-password');
+        }
+      } finally {
+        admin.disconnect();
+        await redis.stop();
       }
-    } finally {
-      admin.disconnect();
-      await redis.stop();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 
-  itWithRedisServer('a REDIS_URL naming a database the server does not have stops the start, naming REDIS_URL and the database', async () => {
-    const redis = await RedisProcess.start();
-    try {
-      // it used to start on database 0 without a word, beside whatever else uses that database
-      const run = start('main.js', [], {
-        REDIS_URL: `${redis.url}/99`,
-        DATA_DIR: embeddedDataDir(),
-        EMBEDDED_DB_PORT: String(await freePort()),
-        PORT: '0',
-      });
-      expectMessageAlone(await run.exited, run.output());
-      expect(run.output().stderr).toMatch(
-        /^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\/99\): the server has no database 99 \(ERR DB index is out of range\)/,
-      );
-      expect(run.output().stderr).toContain('Correct the database number at the end of REDIS_URL');
-    } finally {
-      await redis.stop();
-    }
-  }, 60_000);
+  itWithRedisServer(
+    'a REDIS_URL naming a database the server does not have stops the start, naming REDIS_URL and the database',
+    async () => {
+      const redis = await RedisProcess.start();
+      try {
+        // it used to start on database 0 without a word, beside whatever else uses that database
+        const run = start('main.js', [], {
+          REDIS_URL: `${redis.url}/99`,
+          DATA_DIR: embeddedDataDir(),
+          EMBEDDED_DB_PORT: String(await freePort()),
+          PORT: '0',
+        });
+        expectMessageAlone(await run.exited, run.output());
+        expect(run.output().stderr).toMatch(
+          /^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\/99\): the server has no database 99 \(ERR DB index is out of range\)/,
+        );
+        expect(run.output().stderr).toContain('Correct the database number at the end of REDIS_URL');
+      } finally {
+        await redis.stop();
+      }
+    },
+    60_000,
+  );
 
   it('PORT=0 takes a free port and prints that port, where it answers', async () => {
     const db = await createTestDatabase();
