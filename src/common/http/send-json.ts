@@ -5,11 +5,7 @@ import type { ServerResponse } from 'node:http';
  * content type, a Content-Length), without needing Express's response object.
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  sendJsonText(res, status, JSON.stringify(body));
-}
-
-/** sendJson with the body already serialized. */
-export function sendJsonText(res: ServerResponse, status: number, json: string): void {
+  const json = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(json));

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../common/errors/app-error';
-import { sendJsonText } from '../../common/http/send-json';
+import { sendJson } from '../../common/http/send-json';
 import { Caller } from '../../common/caller';
 import { GenerationInput, GenerationOutcome, StreamSink } from '../generation/generation.types';
 import { LlmService } from '../generation/llm.service';
@@ -49,8 +49,7 @@ export function toGenerationInput(parsed: ParsedChat, endpoint: GenerationInput[
 
 /**
  * The tail of both compatible chat endpoints: a stream goes to its format's sink; otherwise the
- * generation is answered with its cost header and the body its format shapes (serialized while the
- * call's record commits, sent once it has).
+ * generation is answered with its cost header and the body its format shapes.
  */
 export async function streamOrGenerate(
   llm: LlmService,
@@ -60,9 +59,9 @@ export async function streamOrGenerate(
   toBody: (outcome: GenerationOutcome) => unknown,
 ): Promise<void> {
   if (sink) return llm.stream(input, sink);
-  const { outcome, answer } = await llm.generateAnswer(input, (generated) => JSON.stringify(toBody(generated)));
+  const outcome = await llm.generate(input);
   setCostHeader(res, outcome.costUsd);
-  sendJsonText(res, 200, answer);
+  sendJson(res, 200, toBody(outcome));
 }
 
 /**

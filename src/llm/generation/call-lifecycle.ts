@@ -32,19 +32,6 @@ export async function finishRouted(
   cost: CallCost,
   attempts: number,
 ): Promise<number> {
-  const { latencyMs, committed } = recordRouted(accounting, call, target, cost, attempts);
-  await committed;
-  return latencyMs;
-}
-
-/** As finishRouted, the latency at once: `committed` settles when the record is durable and the admission settled. */
-export function recordRouted(
-  accounting: UsageAccountingService,
-  call: AdmittedCall,
-  target: ModelTarget,
-  cost: CallCost,
-  attempts: number,
-): { latencyMs: number; committed: Promise<unknown> } {
   const latencyMs = performance.now() - call.started;
   const base = call.base;
   // written out rather than spread from base: one allocation of a known shape on every call
@@ -64,5 +51,6 @@ export function recordRouted(
     status: 'success',
     attempts,
   };
-  return { latencyMs, committed: accounting.finish(call.admission, record, call.hooks) };
+  await accounting.finish(call.admission, record, call.hooks);
+  return latencyMs;
 }

@@ -5,7 +5,7 @@ import { RouterService } from '../routing/router.service';
 import { StreamGenerationService } from './stream-generation.service';
 import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
-import { recordRouted, routeAdmitted } from './call-lifecycle';
+import { finishRouted, routeAdmitted } from './call-lifecycle';
 import { NEVER_ABORTED } from '../../common/never-aborted';
 import type { GeneratedChoice } from '../providers/llm-provider';
 
@@ -33,27 +33,6 @@ export class LlmService {
     return this.execute(prepared, input.requestId, input.hooks, input.signal);
   }
 
-  /**
-   * As generate, with the answer shaped (`shape`: the response body, serialized) while the call's
-   * record commits: the commit's wait, the longest step of a call at one connection, then covers
-   * that work too. The answer is handed back only once the record is committed, as generate's outcome is.
-   */
-  async generateAnswer<T>(input: GenerationInput, shape: (outcome: GenerationOutcome) => T): Promise<{ outcome: GenerationOutcome; answer: T }> {
-    const prepared = await this.planner.prepare(input);
-    const { outcome, committed } = await this.run(prepared, input.requestId, input.hooks, input.signal ?? NEVER_ABORTED);
-    // awaited below; a rejection that comes while the answer is shaped is not an unhandled one
-    committed.catch(() => undefined);
-    // the recorder sends its insert on the next turn of the event loop: shaped after it, not before
-    await new Promise((resolve) => setImmediate(resolve));
-    let answer: T;
-    try {
-      answer = shape(outcome);
-    } finally {
-      await committed;
-    }
-    return { outcome, answer };
-  }
-
   async stream(input: GenerationInput, sink: StreamSink): Promise<void> {
     const prepared = await this.planner.prepare(input);
     await this.streams.run(prepared, input.requestId, sink, input.hooks, input.signal);
@@ -61,18 +40,6 @@ export class LlmService {
 
   /** Runs a prepared generation under its own request id (generate-content runs one per language). */
   async execute(prepared: PreparedGeneration, requestId: string, hooks?: GenerationHooks, signal: AbortSignal = NEVER_ABORTED): Promise<GenerationOutcome> {
-    const { outcome, committed } = await this.run(prepared, requestId, hooks, signal);
-    await committed;
-    return outcome;
-  }
-
-  /** The call up to its outcome; `committed` settles once its record is durable (a failure to record rejects it). */
-  private async run(
-    prepared: PreparedGeneration,
-    requestId: string,
-    hooks: GenerationHooks | undefined,
-    signal: AbortSignal,
-  ): Promise<{ outcome: GenerationOutcome; committed: Promise<unknown> }> {
     const call = await this.accounting.admitPrepared(prepared, requestId, false, hooks);
     const {
       value: result,
@@ -90,8 +57,8 @@ export class LlmService {
       outputTokens: result.extraChoices ? [result, ...result.extraChoices].reduce((sum, c) => sum + this.outputTokens(c), 0) : this.outputTokens(result),
     };
     const cost = this.accounting.cost(target.id, usage);
-    const { latencyMs, committed } = recordRouted(this.accounting, call, target, cost, attempts);
-    const outcome: GenerationOutcome = {
+    const latencyMs = await finishRouted(this.accounting, call, target, cost, attempts);
+    return {
       requestId,
       target,
       requestedModel: prepared.requestedModel,
@@ -109,7 +76,6 @@ export class LlmService {
       headers: call.admission.headers,
       createdAt: call.base.createdAt,
     };
-    return { outcome, committed };
   }
 
   /** A choice's output counted with our tokenizer, for a provider that reports no usage. */

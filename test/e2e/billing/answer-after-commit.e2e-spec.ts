@@ -7,8 +7,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * A call's answer leaves only once its record is committed: with the log table
  * locked, the insert waits, and so does the client, on every non-streamed
- * compatible route (their answers are built while the record commits). When
- * the lock goes, the answer arrives and its row is there.
+ * compatible route. When the lock goes, the answer arrives and its row is there.
  */
 describe('a call is answered only after its record is committed', () => {
   let gw: GatewayFixture;
