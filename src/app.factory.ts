@@ -14,6 +14,7 @@ import { ErrorResponder } from './common/errors/http-exception.filter';
 import { gatewayLane } from './llm/compat/gateway-lane';
 import { LlmService } from './llm/generation/llm.service';
 import { MetricsService } from './billing/metrics.service';
+import { UsageRecorder } from './billing/usage-recorder.service';
 import { overheadTimer, startOverheadClock } from './common/overhead/overhead';
 import { requestLogger, ResponseObserver, responseLogger } from './common/logging/logger.options';
 import { ROOT_LOGGER } from './common/logging/root-logger.module';
@@ -41,6 +42,8 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   const shutdown = app.get(GracefulShutdown);
   app.use(shutdown.middleware);
   app.useGlobalInterceptors(shutdown.interceptor);
+  // a call's record made while no other request is open leaves for the database at once
+  app.get(UsageRecorder).openRequests = () => shutdown.openRequests;
   const config = app.get<AppConfig>(APP_CONFIG);
   // a load balancer reuses an idle connection until its own idle timeout (60 s on the common ones):
   // with Node's 5 s the server closes it first, and a request sent on it meanwhile fails (a 502 there)

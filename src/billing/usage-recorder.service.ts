@@ -49,12 +49,15 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private readonly replaysSpool: boolean;
   private queue: Pending[] = [];
   private inFlight: Promise<void> | undefined;
+  private scheduled = false;
   /** true after a failed insert: new batches go straight to disk until a replay succeeds */
   private degraded = false;
   private replaying: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private spoolWarnAt = SPOOL_WARN_BYTES;
   private closed = false;
+  /** how many requests the server has open (set where the server is built; unknown: records always wait for their turn's others) */
+  openRequests: () => number = () => Number.POSITIVE_INFINITY;
   /** how often a degraded recorder tries the database again */
   retryIntervalMs = 2_000;
 
@@ -73,10 +76,11 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   record(record: UsageRecord): Promise<void> {
     const committed = new Promise<void>((resolve, reject) => {
       this.queue.push({ record, resolve, reject });
-      // nothing in flight: the record leaves now (at one connection the commit is the longest step of a
-      // call; every turn it waited for was added to it). Records that come while an insert is in flight
-      // collect behind it and share the next one (group commit).
-      if (!this.inFlight) this.pump();
+      // the only request open: no other record can join this one, which leaves now (the commit is the longest
+      // step of such a call, and the rest of the turn it waited for was added to it). Otherwise records of the
+      // same turn share the insert, and those that come while one is in flight share the next (group commit).
+      if (!this.inFlight && this.openRequests() <= 1) this.pump();
+      else this.schedule();
     });
     this.metrics.observeUsage(record);
     return committed;
@@ -118,9 +122,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Resolves when nothing is queued or in flight (records may be spooled). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight) {
+    while (this.queue.length > 0 || this.inFlight || this.scheduled) {
       if (this.inFlight) await this.inFlight;
       else if (this.queue.length > 0) this.pump();
+      else await new Promise((r) => setImmediate(r));
     }
   }
 
@@ -132,6 +137,17 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.replaysSpool) return Promise.resolve();
     this.replaying ??= this.replayFiles().finally(() => (this.replaying = undefined));
     return this.replaying;
+  }
+
+  private schedule(): void {
+    if (this.inFlight || this.scheduled) return;
+    // nothing in flight: flush on the next turn of the event loop, so records of
+    // the same turn share the insert without adding a timer's delay
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {

@@ -81,6 +81,11 @@ export class GracefulShutdown {
     this.changed();
   }
 
+  /** requests received and not yet answered (or closed) */
+  get openRequests(): number {
+    return this.open.size;
+  }
+
   get isDraining(): boolean {
     return this.draining;
   }

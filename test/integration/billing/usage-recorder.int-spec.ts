@@ -96,6 +96,43 @@ describe(UsageRecorder.name, () => {
     expect((await reads.clientSummary(client)).month_to_date_cost_usd).toBe('0.0012345');
   });
 
+  describe('when an insert leaves', () => {
+    /** The recorder and the batches its inserts carried, in order. */
+    function recorderWithInserts(openRequests: number) {
+      const { recorder, repository } = newRecorder(dataSource);
+      recorder.openRequests = () => openRequests;
+      const batches: number[] = [];
+      const insertBatch = repository.insertBatch.bind(repository);
+      repository.insertBatch = (records, wait) => {
+        batches.push(records.length);
+        return insertBatch(records, wait);
+      };
+      return { recorder, batches };
+    }
+
+    const threeRecords = () => [1, 2, 3].map((seed) => syntheticRecord(mulberry32(seed), [clients[0]], Date.now(), 1));
+
+    it('sends the record of the only open request at once (its commit waits for nothing else), the rest behind it', async () => {
+      const { recorder, batches } = recorderWithInserts(1);
+      const [first, ...others] = threeRecords();
+      const committed = [recorder.record(first)];
+      expect(batches).toEqual([1]);
+      committed.push(...others.map((r) => recorder.record(r)));
+      await Promise.all(committed);
+      expect(batches).toEqual([1, 2]);
+      await recorder.beforeApplicationShutdown();
+    });
+
+    it('lets the records of concurrent requests made in one turn share one insert', async () => {
+      const { recorder, batches } = recorderWithInserts(3);
+      const committed = threeRecords().map((r) => recorder.record(r));
+      expect(batches).toEqual([]);
+      await Promise.all(committed);
+      expect(batches).toEqual([3]);
+      await recorder.beforeApplicationShutdown();
+    });
+  });
+
   it('stores metadata and nulls as given', async () => {
     const id = randomUUID();
     const base = syntheticRecord(mulberry32(11), [clients[0]], Date.now(), 1);
