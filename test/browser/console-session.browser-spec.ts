@@ -280,6 +280,31 @@ run('the console when the admin session ends mid-edit, in headless Chromium', ()
       await fresh.close();
     }
   });
+  it('sends nothing when an open page refreshes after its session ran out: it asks the operator to sign in again, and carries on', async () => {
+    const { fresh, watched, problems, apiCalls } = await watchedPage();
+    try {
+      await fresh.clock.install();
+      await signIn(watched, t);
+      await watched.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+      await fresh.clock.setSystemTime(Date.now() + 13 * 3_600_000);
+      apiCalls.length = 0;
+      // the dashboard's refresh timers come due
+      await fresh.clock.fastForward(61_000);
+      const dialog = watched.getByRole('dialog');
+      await dialog.getByText('Your session has ended.').waitFor();
+      expect(apiCalls).toEqual([]);
+      expect(problems).toEqual([]);
+
+      await dialog.getByLabel('Admin token').fill(t.adminToken);
+      await dialog.getByRole('button', { name: 'Sign in' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect(apiCalls).toContain('POST /api/admin/session');
+      expect(problems).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('stays signed in, and says so, when Sign out cannot reach the server; signs out once it can', async () => {
     const { fresh, watched } = await watchedPage();
     try {

@@ -1,10 +1,23 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Toaster, notify } from '../components/ui/toaster';
-import { sessionEnded } from '../features/auth/api/session';
+import { client } from '@sdk';
+import { knownSession, sessionEnded } from '../features/auth/api/session';
 import { SignInAgainDialog, askToSignInAgain } from '../features/auth/components/sign-in-again-dialog';
-import { isApiError, isSignInRequired } from '../lib/api';
+import { ApiError, isApiError, isSignInRequired } from '../lib/api';
 import { router } from './router';
+
+/**
+ * A call made once this browser's session has run out (a page's refresh timer, a save) is not sent:
+ * it fails here as the API's 401 would, and is handled the same way (the sign-in dialog), without a
+ * refused request in the browser's console. Signing in (and out) still goes to the API.
+ */
+client.interceptors.request.use((request) => {
+  if (knownSession() === 'ended' && new URL(request.url).pathname !== '/api/admin/session') {
+    throw new ApiError(401, 'unauthorized', 'Your session has ended. Sign in again to carry on.', [], null);
+  }
+  return request;
+});
 
 /**
  * Failures are handled here, once. A 401 means the admin session is missing or has ended: when this
