@@ -38,7 +38,7 @@ export const TEMPLATE_UPDATE_INVALID =
 
 /** When saving a template or a version answers validation_error (for the routes' OpenAPI description). */
 export const TEMPLATE_SAVE_INVALID =
-  'a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, ' +
+  'a field is invalid (params included), body or system_prompt is empty or only whitespace, a variable is used but not declared, ' +
   'system_prompt or body holds a malformed placeholder ' +
   '(an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve ' +
   '(an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column';
@@ -70,9 +70,16 @@ export class TemplateVariableDto {
 
 /** The fields of one immutable version. */
 export class PromptVersionFieldsDto {
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'You are a concise copywriter.', description: TEXT_SYNTAX })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'You are a concise copywriter.',
+    description: `${TEXT_SYNTAX}; empty or only whitespace is refused (null or left out: no system prompt)`,
+  })
   @IsOptional()
   @IsString()
+  // a blank system prompt is sent as one, and Anthropic refuses a blank text: refused by name here, null means none
+  @Matches(/\S/, { message: 'system_prompt must not be empty or only whitespace; send null, or leave it out, for no system prompt' })
   @MaxLength(200_000)
   @NoNulCharacter()
   system_prompt?: string | null;
@@ -148,7 +155,11 @@ export class PromptVersionCreateDto extends PartialType(PromptVersionFieldsDto) 
   })
   override body?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: `left out: inherited; null: no system prompt. ${TEXT_SYNTAX}` })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: `left out: inherited; null: no system prompt. ${TEXT_SYNTAX}; empty or only whitespace is refused`,
+  })
   override system_prompt?: string | null;
 
   @ApiPropertyOptional({ type: [TemplateVariableDto], nullable: true, description: 'replaces the list; left out: inherited; null: none' })

@@ -108,6 +108,25 @@ describe('template edits that are refused', () => {
     expect([await versions(), await ownVersions()]).toEqual([before, ownBefore]);
   });
 
+  it.each([
+    ['empty', ''],
+    ['only whitespace', ' \n\t '],
+  ])('refuses a system_prompt that is %s with 422 naming it (null means none), on create and on a new version', async (_what, systemPrompt) => {
+    const blank = [{ field: 'system_prompt', message: 'system_prompt must not be empty or only whitespace; send null, or leave it out, for no system prompt' }];
+    const created = await request(t.url)
+      .post('/api/admin/templates')
+      .set(admin())
+      .send({ name: 'blank-system', body: 'Hi', system_prompt: systemPrompt })
+      .expect(422);
+    expect(created.body.error.details).toEqual(blank);
+    const added = await request(t.url).post(`/api/admin/templates/${templateId}/versions`).set(admin()).send({ system_prompt: systemPrompt }).expect(422);
+    expect(added.body.error.details).toEqual(blank);
+    const ownAdded = await request(t.url).post('/api/v1/prompts/own/versions').set('X-API-Key', apiKey).send({ system_prompt: systemPrompt }).expect(422);
+    expect(ownAdded.body.error.details).toEqual(blank);
+    const cleared = await request(t.url).post(`/api/admin/templates/${templateId}/versions`).set(admin()).send({ system_prompt: null }).expect(201);
+    expect(cleared.body.versions.at(-1).system_prompt).toBeNull();
+  });
+
   it('keeps the whitespace around a body that has text, as sent', async () => {
     const body = '\n  Hi {{ who }}\n\n';
     const res = await request(t.url)
