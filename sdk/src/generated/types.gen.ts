@@ -1413,7 +1413,7 @@ export type PromptCreateDto = {
     };
     provider?: string | null;
     /**
-     * `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
+     * `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; empty or only whitespace is refused (null or left out: no system prompt)
      */
     system_prompt?: string | null;
     template_type?: string;
@@ -1563,7 +1563,7 @@ export type PromptVersionCreateDto = {
      */
     provider?: string | null;
     /**
-     * left out: inherited; null: no system prompt. `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused
+     * left out: inherited; null: no system prompt. `{{ name }}` inserts a declared variable; `\{{` is a literal `{{`; a malformed placeholder (an unclosed `{{`, `{{ }}`, `{{ user.name }}`) is refused; empty or only whitespace is refused
      */
     system_prompt?: string | null;
     /**
@@ -3217,7 +3217,7 @@ export type CreateSystemTemplateErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), body or system_prompt is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -3574,7 +3574,7 @@ export type CreateTemplateVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), body or system_prompt is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -4025,7 +4025,7 @@ export type CreatePromptErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), body or system_prompt is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
@@ -4269,7 +4269,7 @@ export type CreatePromptVersionErrors = {
      */
     415: ErrorEnvelope;
     /**
-     * `validation_error`: a field is invalid (params included), body is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
+     * `validation_error`: a field is invalid (params included), body or system_prompt is empty or only whitespace, a variable is used but not declared, system_prompt or body holds a malformed placeholder (an unclosed {{, an empty one, or one that is not a variable name), or provider or model names one no call could resolve (an unknown provider, a bare model no provider offers); details names each field, and a placeholder with its line and column
      */
     422: ErrorEnvelope;
     /**
