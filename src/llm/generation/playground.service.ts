@@ -48,6 +48,8 @@ export class PlaygroundService {
   async run(input: PlaygroundInput, signal: AbortSignal = NEVER_ABORTED): Promise<PlaygroundResult> {
     const target = this.models.targetFor(input.model, input.provider, 'chat');
     const messages = [{ role: 'user' as const, content: input.prompt }];
+    // without max_tokens a provider that needs a cap sizes its own by the prompt (Anthropic: what the context window leaves)
+    const promptTokensEstimate = input.maxTokens === undefined ? this.tokens.countMessages(input.system ?? undefined, messages) : undefined;
     const started = performance.now();
     const {
       value,
@@ -59,7 +61,7 @@ export class PlaygroundService {
           model: t.model,
           messages,
           ...(input.system ? { system: input.system } : {}),
-          ...(input.maxTokens !== undefined ? { maxTokens: input.maxTokens } : {}),
+          ...(input.maxTokens !== undefined ? { maxTokens: input.maxTokens } : { promptTokensEstimate }),
           ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
           timeoutMs,
         },
