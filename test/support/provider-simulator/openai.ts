@@ -157,6 +157,16 @@ function forcedCalls(body: any, chosen: string | undefined): Omit<SimToolCall, '
   return found.map((t) => ({ name: t.function.name, arguments: JSON.stringify(minimalInstance(t.function.parameters ?? {})) }));
 }
 
+/** The frames of one streamed completion: a chunk of choice 0's delta (and finish), and the usage chunk after them. */
+function chunksOf(s: { id: string; created: number; model: string }) {
+  const head = { id: s.id, object: 'chat.completion.chunk', created: s.created, model: s.model, system_fingerprint: 'fp_sim' };
+  return {
+    chunk: (delta: unknown, finish: string | null = null): string =>
+      `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`,
+    usageChunk: (usage: unknown): string => `data: ${JSON.stringify({ ...head, choices: [], usage })}\n\n`,
+  };
+}
+
 /** A forced tool choice answered as OpenAI does: the calls (finish_reason tool_calls), streamed as an id/name delta then argument pieces. */
 function answerToolCalls(ex: Exchange, s: ChatStreamSpec, forced: Omit<SimToolCall, 'id'>[]): void {
   const calls = forced.map((call, i) => ({ id: `call_sim${ex.seq}_${i}`, ...call }));
@@ -180,16 +190,14 @@ function answerToolCalls(ex: Exchange, s: ChatStreamSpec, forced: Omit<SimToolCa
       system_fingerprint: 'fp_sim',
     });
   }
-  const head = { id: s.id, object: 'chat.completion.chunk', created: s.created, model: s.model, system_fingerprint: 'fp_sim' };
-  const chunk = (delta: unknown, finish: string | null = null): string =>
-    `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  const { chunk, usageChunk } = chunksOf(s);
   const frames = [chunk({ role: 'assistant', content: null })];
   calls.forEach((c, index) => {
     frames.push(chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
     for (const piece of tokensOf(c.arguments)) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
   frames.push(chunk({}, 'tool_calls'));
-  if (s.includeUsage) frames.push(`data: ${JSON.stringify({ ...head, choices: [], usage })}\n\n`);
+  if (s.includeUsage) frames.push(usageChunk(usage));
   frames.push('data: [DONE]\n\n');
   sendSse(ex, frames, 2, 'data: {"id":"sim-malformed", <not json>\n\n');
 }
@@ -217,16 +225,14 @@ function answerRefusal(ex: Exchange, s: { id: string; created: number; model: st
       system_fingerprint: 'fp_sim',
     });
   }
-  const head = { id: s.id, object: 'chat.completion.chunk', created: s.created, model: s.model, system_fingerprint: 'fp_sim' };
-  const chunk = (delta: unknown, finish: string | null = null): string =>
-    `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  const { chunk, usageChunk } = chunksOf(s);
   const frames = [chunk({ role: 'assistant', content: null, refusal: '' })];
   const count = Math.min(Math.max(1, ex.directive.chunks ?? tokens.length), tokens.length);
   for (let c = 0; c < count; c++) {
     frames.push(chunk({ refusal: tokens.slice(Math.floor((c * tokens.length) / count), Math.floor(((c + 1) * tokens.length) / count)).join('') }));
   }
   frames.push(chunk({}, 'stop'));
-  if (s.includeUsage) frames.push(`data: ${JSON.stringify({ ...head, choices: [], usage })}\n\n`);
+  if (s.includeUsage) frames.push(usageChunk(usage));
   frames.push('data: [DONE]\n\n');
   sendSse(ex, frames, 2, 'data: {"id":"sim-malformed", <not json>\n\n');
 }
