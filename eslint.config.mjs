@@ -1,12 +1,13 @@
 // ESLint: typescript-eslint's recommended-type-checked rules over the server, its tests, the bench,
-// the migrations and the console; formatting is Prettier's (eslint-config-prettier turns the
-// stylistic rules off). `npm run lint` runs it; `npm test` runs it first.
+// the migrations and the console, and its untyped rules over the plain Node scripts (scripts/);
+// formatting is Prettier's (eslint-config-prettier turns the stylistic rules off). `npm run lint`
+// runs it; `npm test` runs it first.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'sdk/src/generated/**', 'client/dist/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'sdk/src/generated/**', 'client/dist/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', '!scripts/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -32,6 +33,12 @@ export default tseslint.config(
       // expect(mock.method).toHaveBeenCalled… reads a jest mock, never calls it unbound
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // plain Node scripts run before anything is compiled (scripts/build.mjs): no types to check
+    files: ['scripts/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
   },
   prettier,
   {
