@@ -19,6 +19,8 @@ describe('unknown paths and the console fallback (e2e)', () => {
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), INDEX);
     writeFileSync(join(dist, 'assets', 'app.js'), 'console.log("console")');
+    // npm start's record of the console build (source paths and hashes): not for the public
+    writeFileSync(join(dist, '.build-stamp.json'), '{"inputs":{"client/src/main.tsx":"hash"}}');
     t = await startTestApp({}, { consoleDir: dist });
   });
   afterAll(async () => {
@@ -37,6 +39,14 @@ describe('unknown paths and the console fallback (e2e)', () => {
     const res = await fetch(`${t.url}/assets/app.js`, { headers: { accept: '*/*' } });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('console.log("console")');
+  });
+
+  it('never serves a dot-file of the console folder (the build stamp)', async () => {
+    const res = await fetch(`${t.url}/.build-stamp.json`, { headers: { accept: '*/*' } });
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('client/src/main.tsx');
+    const navigation = await fetch(`${t.url}/.build-stamp.json`, { headers: BROWSER });
+    expect(await navigation.text()).toBe(INDEX);
   });
 
   it.each(['/api/nothing-here', '/api/v1/nope', '/v1/nope', '/openai/v1/nope', '/health/nope'])(
