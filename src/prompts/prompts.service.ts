@@ -50,7 +50,7 @@ function select(snapshot: TemplateSnapshot, ref: Omit<TemplateRef, 'name'>, rand
   }
   const labelName = ref.label ?? DEFAULT_LABEL;
   if (labelName === DEFAULT_LABEL && template.abWeights && hasPositiveWeight(template.abWeights)) {
-    return { version: selectVersion(template.abWeights, template.id, ref.subject, random), split: snapshot.splits.get('ab_weights') ?? null };
+    return { version: selectVersion(template.abWeights, template.id, ref.subject, random), split: snapshot.abSplit };
   }
   const label = labels.get(labelName);
   if (!label) {
@@ -58,7 +58,7 @@ function select(snapshot: TemplateSnapshot, ref: Omit<TemplateRef, 'name'>, rand
     throw new AppError('not_found', `Template "${template.name}" has no label "${labelName}"`, [{ field: 'label', message: 'no such label' }]);
   }
   if (label.weights && hasPositiveWeight(label.weights))
-    return { version: selectVersion(label.weights, template.id, ref.subject, random), split: snapshot.splits.get(`label_weights.${labelName}`) ?? null };
+    return { version: selectVersion(label.weights, template.id, ref.subject, random), split: snapshot.labelSplits.get(labelName) ?? null };
   if (label.version === null)
     throw new AppError('not_found', `Label "${labelName}" points at no version`, [{ field: 'label', message: 'label points at no version' }]);
   return { version: label.version, split: null };

@@ -5,7 +5,6 @@ import { PromptVersion } from './prompt-version.entity';
 import { PromptsRepository } from './prompts.repository';
 import { ThrottledWarning } from '../common/logging/throttled-warning';
 import { splitVariables, SplitVariables } from './arm-variables';
-import { VersionWeights } from './version-selection';
 
 /** Everything needed to pick and render a version of one template. */
 export interface TemplateSnapshot {
@@ -13,27 +12,28 @@ export interface TemplateSnapshot {
   versions: ReadonlyMap<number, PromptVersion>;
   labels: ReadonlyMap<string, PromptLabel>;
   /**
-   * The splits whose arms declare or need different variables, by where they are set ("ab_weights",
-   * "label_weights.<label>"): a call they route is checked against all their arms (see resolveValues).
+   * The variables of the splits whose arms declare or need different variables (null, or no entry: the
+   * arms agree): a call they route is checked against all their arms (see resolveValues).
    */
-  splits: ReadonlyMap<string, SplitVariables>;
+  abSplit: SplitVariables | null;
+  /** by label name */
+  labelSplits: ReadonlyMap<string, SplitVariables>;
 }
 
 /** A snapshot of a template as read, with its splits' variables worked out once (not per call). */
 export function templateSnapshot(template: PromptTemplate, versions: readonly PromptVersion[], labels: readonly PromptLabel[]): TemplateSnapshot {
   const variablesOf = new Map(versions.map((v) => [v.version, v.variables]));
-  const splits = new Map<string, SplitVariables>();
-  const add = (field: string, weights: VersionWeights | null) => {
-    const split = weights && splitVariables(weights, variablesOf, field);
-    if (split) splits.set(field, split);
-  };
-  add('ab_weights', template.abWeights);
-  for (const label of labels) add(`label_weights.${label.label}`, label.weights);
+  const labelSplits = new Map<string, SplitVariables>();
+  for (const { label, weights } of labels) {
+    const split = weights && splitVariables(weights, variablesOf, `label_weights.${label}`);
+    if (split) labelSplits.set(label, split);
+  }
   return {
     template,
     versions: new Map(versions.map((v) => [v.version, v])),
     labels: new Map(labels.map((l) => [l.label, l])),
-    splits,
+    abSplit: template.abWeights && splitVariables(template.abWeights, variablesOf, 'ab_weights'),
+    labelSplits,
   };
 }
 
