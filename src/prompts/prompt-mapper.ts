@@ -13,6 +13,7 @@ import { PromptLabel } from './prompt-label.entity';
 import { PromptTemplate } from './prompt-template.entity';
 import { PromptVersion } from './prompt-version.entity';
 import { VersionFields } from './prompts.repository';
+import { splitWarnings } from './arm-variables';
 
 /** Entities → response DTOs, request DTOs → stored fields, and the list cursor. */
 
@@ -53,7 +54,8 @@ export function toVersionResponse(v: PromptVersion): PromptVersionResponseDto {
 
 export function toDetailResponse(template: PromptTemplate, labels: PromptLabel[], versions: PromptVersion[]): PromptTemplateDetailResponseDto {
   const latest = versions.reduce((max, v) => Math.max(max, v.version), 0);
-  return { ...toTemplateResponse(template, labels, latest), versions: versions.map(toVersionResponse) };
+  const warnings = splitWarnings(template.abWeights, labels, new Map(versions.map((v) => [v.version, v.variables])));
+  return { ...toTemplateResponse(template, labels, latest), versions: versions.map(toVersionResponse), warnings };
 }
 
 function toVariables(variables: TemplateVariableDto[] | null | undefined): VersionFields['variables'] {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
+import type { SplitVariables } from './arm-variables';
 import { renderVersion } from './renderer';
 import { TemplateCache, TemplateSnapshot } from './template-cache.service';
 import { hasPositiveWeight, selectVersion } from './version-selection';
@@ -26,12 +27,18 @@ export interface RenderedTemplate {
 
 export const DEFAULT_LABEL = 'production';
 
+/** The version a reference selects, and the split that picked it when its arms' variables differ. */
+interface Selection {
+  version: number;
+  split: SplitVariables | null;
+}
+
 /**
  * The version a reference selects: an explicit version; else the label (default
  * `production`), where the template's ab_weights, when set, decide the default
  * selection, and a label may itself carry weights.
  */
-export function chooseVersion(snapshot: TemplateSnapshot, ref: Omit<TemplateRef, 'name'>, random: () => number = Math.random): number {
+function select(snapshot: TemplateSnapshot, ref: Omit<TemplateRef, 'name'>, random: () => number): Selection {
   const { template, versions, labels } = snapshot;
   if (ref.version !== undefined && ref.label !== undefined) {
     throw new AppError('validation_error', 'Give either version or label, not both', [{ field: 'label', message: 'version and label are exclusive' }]);
@@ -39,21 +46,27 @@ export function chooseVersion(snapshot: TemplateSnapshot, ref: Omit<TemplateRef,
   if (ref.version !== undefined) {
     if (!versions.has(ref.version))
       throw new AppError('not_found', `Template "${template.name}" has no version ${ref.version}`, [{ field: 'version', message: 'no such version' }]);
-    return ref.version;
+    return { version: ref.version, split: null };
   }
   const labelName = ref.label ?? DEFAULT_LABEL;
   if (labelName === DEFAULT_LABEL && template.abWeights && hasPositiveWeight(template.abWeights)) {
-    return selectVersion(template.abWeights, template.id, ref.subject, random);
+    return { version: selectVersion(template.abWeights, template.id, ref.subject, random), split: snapshot.abSplit };
   }
   const label = labels.get(labelName);
   if (!label) {
-    if (labelName === DEFAULT_LABEL) return template.activeVersion;
+    if (labelName === DEFAULT_LABEL) return { version: template.activeVersion, split: null };
     throw new AppError('not_found', `Template "${template.name}" has no label "${labelName}"`, [{ field: 'label', message: 'no such label' }]);
   }
-  if (label.weights && hasPositiveWeight(label.weights)) return selectVersion(label.weights, template.id, ref.subject, random);
+  if (label.weights && hasPositiveWeight(label.weights))
+    return { version: selectVersion(label.weights, template.id, ref.subject, random), split: snapshot.labelSplits.get(labelName) ?? null };
   if (label.version === null)
     throw new AppError('not_found', `Label "${labelName}" points at no version`, [{ field: 'label', message: 'label points at no version' }]);
-  return label.version;
+  return { version: label.version, split: null };
+}
+
+/** The version a reference selects (see select). */
+export function chooseVersion(snapshot: TemplateSnapshot, ref: Omit<TemplateRef, 'name'>, random: () => number = Math.random): number {
+  return select(snapshot, ref, random).version;
 }
 
 /** Renders one selected version of a snapshot. */
@@ -61,12 +74,13 @@ export function renderSnapshot(
   snapshot: TemplateSnapshot,
   ref: Omit<TemplateRef, 'name'>,
   variables: Record<string, unknown>,
-  random?: () => number,
+  random: () => number = Math.random,
 ): RenderedTemplate {
-  const versionNumber = chooseVersion(snapshot, ref, random);
+  const { version: versionNumber, split } = select(snapshot, ref, random);
   const version = snapshot.versions.get(versionNumber);
   if (!version) throw new AppError('not_found', `Template "${snapshot.template.name}" has no version ${versionNumber}`);
-  const texts = renderVersion(version, variables);
+  // a split's call is checked against every arm it may be routed to, so the pick never decides a refusal
+  const texts = renderVersion(version, variables, split);
   return {
     templateId: snapshot.template.id,
     templateName: snapshot.template.name,

@@ -1,4 +1,5 @@
 import { AppError, ErrorDetail } from '../common/errors/app-error';
+import type { SplitVariables } from './arm-variables';
 import type { TemplateVariable } from './prompt-version.entity';
 
 /**
@@ -68,36 +69,57 @@ export function assertDeclarations(declared: readonly TemplateVariable[], system
   }
 }
 
+/** A caller's value as text, or why it cannot be one: strings as they are, numbers and booleans as their text. */
+function textOf(name: string, raw: unknown): { text: string } | { error: string } {
+  if (typeof raw === 'string') return { text: raw };
+  if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') return { text: String(raw) };
+  // JSON has no infinity: a number too large for a double (1e400) arrives as one
+  if (typeof raw === 'number') return { error: `variable "${name}" is a number too large to write as text` };
+  return { error: `variable "${name}" must be a string, number or boolean` };
+}
+
 /**
  * The text value of every declared variable, from the caller's input and the
  * defaults. Strings go in as they are, numbers and booleans as their text;
  * objects, arrays and anything else are refused. null/undefined = not given.
+ *
+ * When a split picked the version, `split` holds what all its arms declare and
+ * need, and the input is checked against that instead, so a call is refused or
+ * taken whichever arm it is routed to: a variable another arm declares is
+ * accepted (and ignored here), one that any arm needs must be given.
  */
 export function resolveValues(
   declared: readonly TemplateVariable[],
   input: Readonly<Record<string, unknown>>,
+  split: SplitVariables | null = null,
 ): { values: Record<string, string>; errors: ErrorDetail[] } {
   const errors: ErrorDetail[] = [];
   const values: Record<string, string> = Object.create(null) as Record<string, string>;
   const byName = new Map(declared.map((v) => [v.name, v]));
   for (const [name, raw] of Object.entries(input)) {
-    if (!byName.has(name)) {
-      errors.push({ field: `variables.${name}`, message: `variable "${name}" is not declared by this template version` });
+    const own = byName.has(name);
+    if (!own && !split?.declared.has(name)) {
+      const by = split ? `any version the A/B split in ${split.field} serves` : 'this template version';
+      errors.push({ field: `variables.${name}`, message: `variable "${name}" is not declared by ${by}` });
       continue;
     }
     if (raw === null || raw === undefined) continue;
-    if (typeof raw === 'string') values[name] = raw;
-    else if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') values[name] = String(raw);
-    // JSON has no infinity: a number too large for a double (1e400) arrives as one
-    else if (typeof raw === 'number') errors.push({ field: `variables.${name}`, message: `variable "${name}" is a number too large to write as text` });
-    else errors.push({ field: `variables.${name}`, message: `variable "${name}" must be a string, number or boolean` });
+    const value = textOf(name, raw);
+    if ('error' in value) errors.push({ field: `variables.${name}`, message: value.error });
+    else if (own) values[name] = value.text;
+  }
+  const given = (name: string) => (Object.prototype.hasOwnProperty.call(input, name) ? ' (null counts as not given)' : '');
+  if (split) {
+    for (const { name, missing } of split.needed) {
+      const value = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
+      if (value === null || value === undefined) errors.push({ field: `variables.${name}`, message: `${missing}${given(name)}` });
+    }
   }
   for (const variable of declared) {
     if (variable.name in values || errors.some((e) => e.field === `variables.${variable.name}`)) continue;
     if (variable.default !== undefined && variable.default !== null) values[variable.name] = variable.default;
     else if (variable.required) {
-      const given = Object.prototype.hasOwnProperty.call(input, variable.name) ? ' (null counts as not given)' : '';
-      errors.push({ field: `variables.${variable.name}`, message: `required variable "${variable.name}" is missing${given}` });
+      errors.push({ field: `variables.${variable.name}`, message: `required variable "${variable.name}" is missing${given(variable.name)}` });
     } else values[variable.name] = '';
   }
   return { values, errors };
@@ -151,12 +173,16 @@ export interface RenderedTexts {
   prompt: string;
 }
 
-/** Strict render of one version: a 422 names every missing, undeclared or ill-typed variable, and any that makes a text too long. */
+/**
+ * Strict render of one version: a 422 names every missing, undeclared or ill-typed variable, and any that makes a text too long.
+ * `split`: the variables of the split that picked it (see resolveValues).
+ */
 export function renderVersion(
   version: { systemPrompt: string | null; body: string; variables: readonly TemplateVariable[] },
   input: Readonly<Record<string, unknown>>,
+  split: SplitVariables | null = null,
 ): RenderedTexts {
-  const { values, errors } = resolveValues(version.variables, input);
+  const { values, errors } = resolveValues(version.variables, input, split);
   if (errors.length > 0) {
     throw new AppError('validation_error', `Template variables are invalid: ${errors.map((e) => e.field).join(', ')}`, errors);
   }

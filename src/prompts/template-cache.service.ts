@@ -4,12 +4,37 @@ import { PromptTemplate } from './prompt-template.entity';
 import { PromptVersion } from './prompt-version.entity';
 import { PromptsRepository } from './prompts.repository';
 import { ThrottledWarning } from '../common/logging/throttled-warning';
+import { splitVariables, SplitVariables } from './arm-variables';
 
 /** Everything needed to pick and render a version of one template. */
 export interface TemplateSnapshot {
   template: PromptTemplate;
   versions: ReadonlyMap<number, PromptVersion>;
   labels: ReadonlyMap<string, PromptLabel>;
+  /**
+   * The variables of the splits whose arms declare or need different variables (null, or no entry: the
+   * arms agree): a call they route is checked against all their arms (see resolveValues).
+   */
+  abSplit: SplitVariables | null;
+  /** by label name */
+  labelSplits: ReadonlyMap<string, SplitVariables>;
+}
+
+/** A snapshot of a template as read, with its splits' variables worked out once (not per call). */
+export function templateSnapshot(template: PromptTemplate, versions: readonly PromptVersion[], labels: readonly PromptLabel[]): TemplateSnapshot {
+  const variablesOf = new Map(versions.map((v) => [v.version, v.variables]));
+  const labelSplits = new Map<string, SplitVariables>();
+  for (const { label, weights } of labels) {
+    const split = weights && splitVariables(weights, variablesOf, `label_weights.${label}`);
+    if (split) labelSplits.set(label, split);
+  }
+  return {
+    template,
+    versions: new Map(versions.map((v) => [v.version, v])),
+    labels: new Map(labels.map((l) => [l.label, l])),
+    abSplit: template.abWeights && splitVariables(template.abWeights, variablesOf, 'ab_weights'),
+    labelSplits,
+  };
 }
 
 /** How long a template read stays in memory; other instances' writes show up within this. */
@@ -78,10 +103,6 @@ export class TemplateCache {
   async snapshotOf(template: PromptTemplate): Promise<TemplateSnapshot> {
     const labels = await this.repository.labelsOf([template.id]);
     const versions = await this.repository.versionsOf(template.id);
-    return {
-      template,
-      versions: new Map(versions.map((v) => [v.version, v])),
-      labels: new Map(labels.map((l) => [l.label, l])),
-    };
+    return templateSnapshot(template, versions, labels);
   }
 }

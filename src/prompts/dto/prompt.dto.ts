@@ -350,8 +350,21 @@ export class PromptTemplateResponseDto {
   @ApiProperty({ type: String, format: 'date-time' }) updated_at!: string;
 }
 
+export class TemplateWarningResponseDto {
+  @ApiProperty({ example: 'ab_weights', description: 'where the problem is set: "ab_weights" or "label_weights.<label>"' }) field!: string;
+  @ApiProperty({ example: 'variable "audience" is required by version 2 but not by version 1, so every call this split routes must give it' })
+  message!: string;
+}
+
 export class PromptTemplateDetailResponseDto extends PromptTemplateResponseDto {
   @ApiProperty({ type: [PromptVersionResponseDto] }) versions!: PromptVersionResponseDto[];
+  @ApiProperty({
+    type: [TemplateWarningResponseDto],
+    description:
+      'problems the template keeps from before they were refused: an A/B split (ab_weights, label_weights) whose versions require ' +
+      'different variables, one entry per variable; empty when there are none',
+  })
+  warnings!: TemplateWarningResponseDto[];
 }
 
 export class PromptTemplateListResponseDto {

@@ -2,8 +2,8 @@ import { AppError } from '@src/common/errors/app-error';
 import { PromptLabel } from '@src/prompts/prompt-label.entity';
 import { PromptTemplate } from '@src/prompts/prompt-template.entity';
 import { PromptVersion } from '@src/prompts/prompt-version.entity';
-import { chooseVersion, PromptsService } from '@src/prompts/prompts.service';
-import { TemplateCache, TemplateSnapshot } from '@src/prompts/template-cache.service';
+import { chooseVersion, PromptsService, renderSnapshot } from '@src/prompts/prompts.service';
+import { TemplateCache, TemplateSnapshot, templateSnapshot } from '@src/prompts/template-cache.service';
 
 function snapshot(opts: { abWeights?: Record<string, number> | null; labels?: Partial<PromptLabel>[]; versions?: number[] } = {}): TemplateSnapshot {
   const template = Object.assign(new PromptTemplate(), {
@@ -31,7 +31,7 @@ function snapshot(opts: { abWeights?: Record<string, number> | null; labels?: Pa
       { label: 'latest', version: 3 },
     ]
   ).map((l) => Object.assign(new PromptLabel(), { templateId: 'tpl-id', weights: null, isProtected: false, version: null, ...l }));
-  return { template, versions: new Map(versions.map((v) => [v.version, v])), labels: new Map(labels.map((l) => [l.label, l])) };
+  return templateSnapshot(template, versions, labels);
 }
 
 describe('chooseVersion', () => {
@@ -90,5 +90,38 @@ describe(PromptsService.name, () => {
     const error = await new PromptsService(cache).resolveForGeneration('c', { name: 'x' }, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('not_found');
+  });
+});
+
+describe('rendering through a split whose versions declare different variables', () => {
+  const base = snapshot({ abWeights: { '1': 1, '2': 1 } });
+  const variables: Record<number, PromptVersion['variables']> = {
+    1: [{ name: 'who', required: true }],
+    2: [
+      { name: 'who', required: true },
+      { name: 'when', required: true },
+      { name: 'mood', required: false },
+    ],
+  };
+  const versions = [...base.versions.values()].map((v) => Object.assign(new PromptVersion(), v, { variables: variables[v.version] ?? v.variables }));
+  const split = templateSnapshot(base.template, versions, [...base.labels.values()]);
+  const onArm = (point: number, input: Record<string, unknown>) => {
+    try {
+      return renderSnapshot(split, {}, input, () => point).version;
+    } catch (e) {
+      return (e as AppError).details;
+    }
+  };
+
+  it('gives the same answer whichever arm the pick lands on', () => {
+    expect(onArm(0.1, { who: 'Ada' })).toEqual(onArm(0.9, { who: 'Ada' }));
+    expect(onArm(0.1, { who: 'Ada' })).toEqual([
+      { field: 'variables.when', message: 'required variable "when" is missing: version 2 of the A/B split in ab_weights requires it' },
+    ]);
+    expect([onArm(0.1, { who: 'Ada', when: 'now', mood: 'glad' }), onArm(0.9, { who: 'Ada', when: 'now', mood: 'glad' })]).toEqual([1, 2]);
+  });
+
+  it('keeps an explicit version strict', () => {
+    expect(() => renderSnapshot(split, { version: 1 }, { who: 'Ada', mood: 'glad' })).toThrow(expect.objectContaining({ code: 'validation_error' }));
   });
 });

@@ -1,6 +1,6 @@
 import { AppError } from '@src/common/errors/app-error';
 import type { TemplateVariable } from '@src/prompts/prompt-version.entity';
-import { declarationErrors, MAX_RENDERED_CHARS, renderVersion, substitute, usedVariables } from '@src/prompts/renderer';
+import { declarationErrors, MAX_RENDERED_CHARS, renderVersion, resolveValues, substitute, usedVariables } from '@src/prompts/renderer';
 
 const vars = (...v: Partial<TemplateVariable>[]): TemplateVariable[] => v.map((x) => ({ name: 'x', required: false, default: null, description: null, ...x }));
 
@@ -133,6 +133,34 @@ describe('renderer', () => {
     it('rejects duplicate and malformed declared names', () => {
       const errors = declarationErrors(vars({ name: 'a' }, { name: 'a' }, { name: '1bad' }), null, '{{ a }}');
       expect(errors.map((e) => e.field)).toEqual(['variables.a', 'variables[2].name']);
+    });
+  });
+
+  describe(`${resolveValues.name} for a version a split picked`, () => {
+    const split = {
+      field: 'ab_weights',
+      declared: new Set(['product', 'audience', 'tone']),
+      needed: [{ name: 'audience', missing: 'required variable "audience" is missing: version 2 of the A/B split in ab_weights requires it' }],
+    };
+    const own = vars({ name: 'product' }, { name: 'tone', default: 'dry' });
+
+    it('accepts a variable another arm declares without using it, and refuses one no arm declares', () => {
+      expect(resolveValues(own, { product: 'p', audience: 'devs' }, split)).toEqual({ values: { product: 'p', tone: 'dry' }, errors: [] });
+      expect(resolveValues(own, { product: 'p', audience: 'devs', colour: 'red' }, split).errors).toEqual([
+        { field: 'variables.colour', message: 'variable "colour" is not declared by any version the A/B split in ab_weights serves' },
+      ]);
+    });
+
+    it('refuses a call missing what another arm needs, or giving it a value that is not text', () => {
+      expect(resolveValues(own, { product: 'p', audience: null }, split).errors).toEqual([
+        {
+          field: 'variables.audience',
+          message: 'required variable "audience" is missing: version 2 of the A/B split in ab_weights requires it (null counts as not given)',
+        },
+      ]);
+      expect(resolveValues(own, { audience: ['x'] }, split).errors).toEqual([
+        { field: 'variables.audience', message: 'variable "audience" must be a string, number or boolean' },
+      ]);
     });
   });
 });
