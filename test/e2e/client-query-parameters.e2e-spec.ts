@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+import { pollUntil } from '@test/support/poll';
 
 /**
  * A query parameter a client route of the native API (/api/v1/*) does not read is refused
@@ -87,6 +88,12 @@ describe('client routes: query parameters a route does not take (e2e)', () => {
       details: [{ field: 'stream', message: 'unknown query parameter "stream": this route takes none' }],
     });
     expect(gateway.sim.requests).toHaveLength(0);
+    // recorded as a refused call, as any refusal on a generation route is
+    const rows = await pollUntil(
+      async () => (await gateway.db.query('SELECT status, error_code FROM llm_generation_log WHERE id = $1', [res.body.request_id])).rows,
+      (found) => found.length > 0,
+    );
+    expect(rows[0].error_code).toBe('validation_error');
 
     const ok = await request(gateway.app.url).post('/api/v1/llm/generate').set(key()).send(body).expect(200);
     expect(ok.body.content).toEqual(expect.any(String));
