@@ -1,5 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
@@ -9,6 +9,7 @@ import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { JsonBodyMiddleware } from './common/http/json-body.middleware';
 import { loggerModuleParams } from './common/logging/logger.options';
 import { ROOT_LOGGER, RootLoggerModule } from './common/logging/root-logger.module';
+import { UnreadQueryInterceptor } from './common/validation/unread-query.interceptor';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -28,7 +29,13 @@ import { PromptsModule } from './prompts/prompts.module';
     AdminModule,
     HealthModule,
   ],
-  providers: [ErrorResponder, { provide: APP_FILTER, useClass: HttpExceptionFilter }, GracefulShutdown],
+  providers: [
+    ErrorResponder,
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    // every /api/* route refuses query parameters it does not read (docs/API.md, Paging)
+    { provide: APP_INTERCEPTOR, useClass: UnreadQueryInterceptor },
+    GracefulShutdown,
+  ],
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

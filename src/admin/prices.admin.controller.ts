@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AdminAuth } from '../common/auth.decorators';
-import { WholeList } from './unread-query.interceptor';
+import { WholeList } from '../common/validation/unread-query.interceptor';
 import { PriceListDto, PricesUpdateDto } from '../llm/pricing/dto/prices.dto';
 import { PricesService } from '../llm/pricing/prices.service';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AdminAuth } from '../common/auth.decorators';
-import { WholeList } from './unread-query.interceptor';
+import { WholeList } from '../common/validation/unread-query.interceptor';
 import { ProviderListDto, ProviderResponseDto, ProviderTestResultDto, ProviderUpdateDto } from '../llm/providers/settings/dto/provider.dto';
 import { ProviderAdminService } from '../llm/providers/settings/provider-admin.service';
 
