@@ -663,6 +663,20 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect(page).toMatchObject({ has_more: false, first_id: 'openai/gpt-4o-mini', last_id: 'openai/gpt-4o-mini' });
     });
 
+    it('gives a Claude model its context window and largest max_tokens, and null where LLMHub does not know them', async () => {
+      await expect(anthropic.models.retrieve('anthropic/claude-haiku-4-5')).resolves.toMatchObject({ max_input_tokens: 200_000, max_tokens: 64_000 });
+      await expect(anthropic.models.retrieve('anthropic/claude-opus-4-1')).resolves.toMatchObject({ max_input_tokens: 200_000, max_tokens: 32_000 });
+      await expect(anthropic.models.retrieve('anthropic/claude-3-5-haiku-latest')).resolves.toMatchObject({ max_input_tokens: 200_000, max_tokens: 8_192 });
+      await expect(anthropic.models.retrieve('openai/gpt-4o-mini')).resolves.toMatchObject({ max_input_tokens: null, max_tokens: null });
+
+      const listed = [];
+      for await (const model of anthropic.models.list()) listed.push(model);
+      const claude = listed.filter((m) => m.id.startsWith('anthropic/'));
+      expect(claude.length).toBeGreaterThan(0);
+      for (const model of claude) expect(model).toMatchObject({ max_input_tokens: 200_000, max_tokens: expect.any(Number) });
+      expect(listed.find((m) => m.id === 'anthropic/claude-sonnet-4-5')).toMatchObject({ max_tokens: 64_000 });
+    });
+
     it('refuses bad paging values with a 400 naming them', async () => {
       const err = await anthropic.models.list({ limit: 0, after_id: 'nope/model' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Anthropic.BadRequestError);

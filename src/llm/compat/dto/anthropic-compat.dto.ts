@@ -156,8 +156,10 @@ export class AnthropicModelDto {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'null: not known to LLMHub' }) capabilities!: null;
   @ApiProperty({ type: String, nullable: true }) deprecated_at!: string | null;
   @ApiProperty({ type: String, nullable: true }) line!: string | null;
-  @ApiProperty({ type: Number, nullable: true }) max_input_tokens!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) max_tokens!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 200000, description: 'The context window of a Claude model LLMHub knows; else null' })
+  max_input_tokens!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 64000, description: 'The largest max_tokens of a Claude model LLMHub knows; else null' })
+  max_tokens!: number | null;
   @ApiProperty({ type: String, nullable: true }) retires_at!: string | null;
 }
 
