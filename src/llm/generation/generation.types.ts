@@ -1,6 +1,16 @@
 import { Caller } from '../../common/caller';
 import { AppError } from '../../common/errors/app-error';
-import { ChatMessage, FinishReason, GenerateRequest, GeneratedChoice, Logprobs, StreamEvent, TokenUsage, ToolCall } from '../providers/llm-provider';
+import {
+  ChatMessage,
+  FinishReason,
+  GenerateRequest,
+  GeneratedChoice,
+  Logprobs,
+  RefusalDetails,
+  StreamEvent,
+  TokenUsage,
+  ToolCall,
+} from '../providers/llm-provider';
 import { ModelTarget } from '../routing/model-resolver.service';
 import type { GenerationEndpoint } from '../../common/generation-endpoints';
 
@@ -98,6 +108,8 @@ export interface GenerationOutcome extends CallCost {
   finishReason: FinishReason;
   /** the stop sequence that ended the output, when the provider said which */
   stopSequence?: string;
+  /** why the provider refused, when it said (see GeneratedChoice) */
+  refusalDetails?: RefusalDetails;
   /** the output tokens' log probabilities, when asked for */
   logprobs?: Logprobs;
   /** with n > 1: choices 1, 2, … (the fields above are choice 0); the usage and cost cover them all */

@@ -67,6 +67,7 @@ export class LlmService {
       ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
       finishReason: result.finishReason,
       ...(result.stopSequence !== undefined ? { stopSequence: result.stopSequence } : {}),
+      ...(result.refusalDetails ? { refusalDetails: result.refusalDetails } : {}),
       ...(result.logprobs ? { logprobs: result.logprobs } : {}),
       ...(result.extraChoices ? { extraChoices: result.extraChoices } : {}),
       ...cost,

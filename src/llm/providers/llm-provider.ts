@@ -161,6 +161,13 @@ export interface TokenUsage {
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
 
+/** A provider's own account of why it refused (Anthropic's stop_details): each part null when it gives none. */
+export interface RefusalDetails {
+  /** the policy category it names (Anthropic's `cyber`, `bio`, …) */
+  category: string | null;
+  explanation: string | null;
+}
+
 /** One answer of a generation: the whole result, or one of its choices when the request asked for n > 1. */
 export interface GeneratedChoice {
   text: string;
@@ -173,6 +180,8 @@ export interface GeneratedChoice {
   finishReason: FinishReason;
   /** with finishReason 'stop': the stop sequence that ended the output, when the provider says which (Anthropic does) */
   stopSequence?: string;
+  /** with finishReason 'content_filter': why, when the provider says (Anthropic's stop_details) */
+  refusalDetails?: RefusalDetails;
   /** when the request asked for logprobs and the provider answered them */
   logprobs?: Logprobs;
 }
@@ -210,7 +219,7 @@ export type StreamEvent =
   | { type: 'refusal'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string; choice?: number }
   | { type: 'usage'; usage: TokenUsage; partial?: true }
-  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string; otherFinishes?: ChoiceFinish[] };
+  | { type: 'finish'; finishReason: FinishReason; stopSequence?: string; refusalDetails?: RefusalDetails; otherFinishes?: ChoiceFinish[] };
 
 export interface EmbeddingRequest {
   model: string;

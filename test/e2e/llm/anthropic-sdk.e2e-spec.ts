@@ -3,12 +3,58 @@ import OpenAI from 'openai';
 import type { Client } from 'pg';
 import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+import { SIM_REFUSAL } from '@test/support/provider-simulator/openai';
 import { ProviderSimulator } from '@test/support/provider-simulator/server';
 import { TokensService } from '@src/llm/generation/tokens.service';
 import { PricingService } from '@src/llm/pricing/pricing.service';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const LOOKUP_TOOL = { name: 'lookup', description: 'Looks a word up', input_schema: { type: 'object' as const, properties: { word: { type: 'string' } } } };
+
+/*
+ * Every field the SDK types a Message, its usage and a message_delta with (none of them optional): the compiler
+ * fails here when an SDK update adds one, and the tests below check that LLMHub answers each.
+ */
+const MESSAGE_FIELDS: Record<keyof Anthropic.Message, true> = {
+  id: true,
+  type: true,
+  role: true,
+  model: true,
+  content: true,
+  stop_reason: true,
+  stop_sequence: true,
+  stop_details: true,
+  container: true,
+  diagnostics: true,
+  usage: true,
+};
+const USAGE_FIELDS: Record<keyof Anthropic.Usage, true> = {
+  input_tokens: true,
+  output_tokens: true,
+  cache_creation: true,
+  cache_creation_input_tokens: true,
+  cache_read_input_tokens: true,
+  inference_geo: true,
+  output_tokens_details: true,
+  server_tool_use: true,
+  service_tier: true,
+  speed: true,
+};
+const DELTA_FIELDS: Record<keyof Anthropic.RawMessageDeltaEvent['delta'], true> = {
+  stop_reason: true,
+  stop_sequence: true,
+  stop_details: true,
+  container: true,
+};
+const DELTA_USAGE_FIELDS: Record<keyof Anthropic.MessageDeltaUsage, true> = {
+  input_tokens: true,
+  output_tokens: true,
+  cache_creation_input_tokens: true,
+  cache_read_input_tokens: true,
+  output_tokens_details: true,
+  server_tool_use: true,
+};
+const fieldsOf = (typed: Record<string, true>): string[] => Object.keys(typed);
 
 /**
  * What an app written against the Anthropic SDK calls beyond messages.create:
@@ -142,6 +188,86 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
         .withResponse();
       expect(response.headers.get('request-id')).toBe(response.headers.get('x-request-id'));
       await stream.finalMessage();
+    });
+  });
+
+  describe('the Message as the SDK types it', () => {
+    const REFUSE = 'Invent a person. [[sim:refusal=1]]';
+
+    /** A streamed call's raw events: message_start's message and message_delta. */
+    async function streamed(params: Anthropic.MessageCreateParamsNonStreaming): Promise<{ start: Anthropic.Message; delta: Anthropic.RawMessageDeltaEvent }> {
+      const events: Anthropic.RawMessageStreamEvent[] = [];
+      for await (const event of await anthropic.messages.create({ ...params, stream: true })) events.push(event);
+      const start = events.find((e): e is Anthropic.RawMessageStartEvent => e.type === 'message_start')!.message;
+      const delta = events.find((e): e is Anthropic.RawMessageDeltaEvent => e.type === 'message_delta')!;
+      return { start, delta };
+    }
+
+    it('answers every field of a Message, its usage and its blocks, with what Anthropic sends for a plain call', async () => {
+      const params = { model: 'anthropic/claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user' as const, content: 'hi' }] };
+      const message = await anthropic.messages.create(params);
+      expect(Object.keys(message)).toEqual(expect.arrayContaining(fieldsOf(MESSAGE_FIELDS)));
+      expect(Object.keys(message.usage)).toEqual(expect.arrayContaining(fieldsOf(USAGE_FIELDS)));
+      expect(message).toMatchObject({ stop_reason: 'end_turn', stop_details: null, container: null, diagnostics: null });
+      expect(message.usage).toMatchObject({
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: 'standard',
+        speed: 'standard',
+        inference_geo: null,
+      });
+      expect(message.content).toEqual([{ type: 'text', text: expect.any(String), citations: null }]);
+
+      const { start, delta } = await streamed(params);
+      expect(Object.keys(start)).toEqual(expect.arrayContaining(fieldsOf(MESSAGE_FIELDS)));
+      expect(Object.keys(start.usage)).toEqual(expect.arrayContaining(fieldsOf(USAGE_FIELDS)));
+      expect(start).toMatchObject({ stop_reason: null, stop_details: null, container: null, diagnostics: null });
+      expect(Object.keys(delta.delta)).toEqual(expect.arrayContaining(fieldsOf(DELTA_FIELDS)));
+      expect(Object.keys(delta.usage)).toEqual(expect.arrayContaining(fieldsOf(DELTA_USAGE_FIELDS)));
+      expect(delta.delta).toEqual({ stop_reason: 'end_turn', stop_sequence: null, stop_details: null, container: null });
+
+      const final = await anthropic.messages.stream(params).finalMessage();
+      expect(final).toMatchObject({ stop_details: null, container: null, diagnostics: null });
+      expect(final.content).toEqual([{ type: 'text', text: message.content[0].type === 'text' ? message.content[0].text : '', citations: null }]);
+    });
+
+    it('answers a tool_use block with its caller, streamed or not', async () => {
+      const params = {
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 16,
+        tools: [LOOKUP_TOOL],
+        tool_choice: { type: 'tool' as const, name: 'lookup' },
+        messages: [{ role: 'user' as const, content: 'look up hi' }],
+      };
+      const message = await anthropic.messages.create(params);
+      expect(message.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'lookup', caller: { type: 'direct' } })]);
+      const final = await anthropic.messages.stream(params).finalMessage();
+      expect(final.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'lookup', caller: { type: 'direct' } })]);
+    });
+
+    it('passes on the stop_details of Claude’s refusal, streamed or not', async () => {
+      const params = { model: 'anthropic/claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user' as const, content: REFUSE }] };
+      // the simulator's Claude refuses as Anthropic describes a refusal
+      const details = { type: 'refusal', category: 'cyber', explanation: 'The request could enable cyber harm.' };
+      const message = await anthropic.messages.create(params);
+      expect(message).toMatchObject({ stop_reason: 'refusal', stop_details: details });
+
+      const { delta } = await streamed(params);
+      expect(delta.delta).toMatchObject({ stop_reason: 'refusal', stop_details: details });
+      const final = await anthropic.messages.stream(params).finalMessage();
+      expect(final).toMatchObject({ stop_reason: 'refusal', stop_details: details });
+    });
+
+    it('describes an OpenAI model’s refusal as one of no named category, explained in its words, streamed or not', async () => {
+      const params = { model: 'openai/gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user' as const, content: REFUSE }] };
+      const details = { type: 'refusal', category: null, explanation: SIM_REFUSAL };
+      const message = await anthropic.messages.create(params);
+      expect(message).toMatchObject({ stop_reason: 'refusal', stop_details: details });
+
+      const { delta } = await streamed(params);
+      expect(delta.delta).toMatchObject({ stop_reason: 'refusal', stop_details: details });
+      const final = await anthropic.messages.stream(params).finalMessage();
+      expect(final).toMatchObject({ stop_reason: 'refusal', stop_details: details });
     });
   });
 
@@ -535,6 +661,20 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       const page = await narrow.models.list();
       expect(page.data.map((m) => m.id)).toEqual(['openai/gpt-4o-mini']);
       expect(page).toMatchObject({ has_more: false, first_id: 'openai/gpt-4o-mini', last_id: 'openai/gpt-4o-mini' });
+    });
+
+    it('gives a Claude model its context window and largest max_tokens, and null where LLMHub does not know them', async () => {
+      await expect(anthropic.models.retrieve('anthropic/claude-haiku-4-5')).resolves.toMatchObject({ max_input_tokens: 200_000, max_tokens: 64_000 });
+      await expect(anthropic.models.retrieve('anthropic/claude-opus-4-1')).resolves.toMatchObject({ max_input_tokens: 200_000, max_tokens: 32_000 });
+      await expect(anthropic.models.retrieve('anthropic/claude-3-5-haiku-latest')).resolves.toMatchObject({ max_input_tokens: 200_000, max_tokens: 8_192 });
+      await expect(anthropic.models.retrieve('openai/gpt-4o-mini')).resolves.toMatchObject({ max_input_tokens: null, max_tokens: null });
+
+      const listed = [];
+      for await (const model of anthropic.models.list()) listed.push(model);
+      const claude = listed.filter((m) => m.id.startsWith('anthropic/'));
+      expect(claude.length).toBeGreaterThan(0);
+      for (const model of claude) expect(model).toMatchObject({ max_input_tokens: 200_000, max_tokens: expect.any(Number) });
+      expect(listed.find((m) => m.id === 'anthropic/claude-sonnet-4-5')).toMatchObject({ max_tokens: 64_000 });
     });
 
     it('refuses bad paging values with a 400 naming them', async () => {

@@ -118,7 +118,7 @@ describe('translation between provider formats (e2e)', () => {
       const params = { model: 'openai/gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user' as const, content: REFUSE }] };
       const message = await anthropic.messages.create(params);
       expect(message.stop_reason).toBe('refusal');
-      expect(message.content).toEqual([{ type: 'text', text: SIM_REFUSAL }]);
+      expect(message.content).toEqual([{ type: 'text', text: SIM_REFUSAL, citations: null }]);
       await expectChargedAsReported((message as unknown as { request_id: string }).request_id);
 
       const streamed = await anthropic.messages.stream(params).finalMessage();
@@ -157,7 +157,7 @@ describe('translation between provider formats (e2e)', () => {
 
       const message = await anthropic.messages.create({ ...params, max_tokens: 5 });
       expect(message.stop_reason).toBe('refusal');
-      expect(message.content).toEqual([{ type: 'text', text: 'word1 word2 word3 word4 word5' }]);
+      expect(message.content).toEqual([{ type: 'text', text: 'word1 word2 word3 word4 word5', citations: null }]);
     });
   });
 

@@ -217,7 +217,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
         .create({ model, max_tokens: 4, system: 'Short.', messages: [{ role: 'user', content: 'Hello there friend' }] })
         .withResponse();
       expect(data.type).toBe('message');
-      expect(data.content).toEqual([{ type: 'text', text: 'word1 word2 word3 word4' }]);
+      expect(data.content).toEqual([{ type: 'text', text: 'word1 word2 word3 word4', citations: null }]);
       expect(data.stop_reason).toBe('max_tokens');
       const upstream = sim.requests.at(-1)!;
       expect(data.usage.output_tokens).toBe(4);
@@ -232,7 +232,7 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
         const types: string[] = [];
         stream.on('streamEvent', (event) => types.push(event.type));
         const message = await stream.finalMessage();
-        expect(message.content).toEqual([{ type: 'text', text: 'word1 word2 word3' }]);
+        expect(message.content).toEqual([{ type: 'text', text: 'word1 word2 word3', citations: null }]);
         expect(message.usage.output_tokens).toBe(3);
         expect(types[0]).toBe('message_start');
         expect(types.at(-1)).toBe('message_stop');

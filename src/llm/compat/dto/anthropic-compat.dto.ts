@@ -79,14 +79,42 @@ export class AnthropicCacheCreationDto {
   @ApiProperty({ example: 0, description: 'Cache writes with `ttl: "1h"` (billed at the 1-hour cache-write rate)' }) ephemeral_1h_input_tokens!: number;
 }
 
+export class AnthropicOutputTokensDetailsDto {
+  @ApiProperty({ example: 0, description: 'Output tokens the model spent reasoning (included in output_tokens)' }) thinking_tokens!: number;
+}
+
 export class AnthropicUsageDto {
   @ApiProperty({ example: 12 }) input_tokens!: number;
   @ApiProperty({ example: 9 }) output_tokens!: number;
-  @ApiPropertyOptional() cache_read_input_tokens?: number;
-  @ApiPropertyOptional({ description: 'All cache writes: the sum of cache_creation' }) cache_creation_input_tokens?: number;
-  @ApiPropertyOptional({ type: AnthropicCacheCreationDto, description: 'The cache writes by TTL' }) cache_creation?: AnthropicCacheCreationDto;
+  @ApiProperty({ example: 0 }) cache_read_input_tokens!: number;
+  @ApiProperty({ example: 0, description: 'All cache writes: the sum of cache_creation' }) cache_creation_input_tokens!: number;
+  @ApiProperty({ type: AnthropicCacheCreationDto, description: 'The cache writes by TTL' }) cache_creation!: AnthropicCacheCreationDto;
+  @ApiProperty({ type: AnthropicOutputTokensDetailsDto, nullable: true, description: 'null when the provider reported no reasoning tokens' })
+  output_tokens_details!: AnthropicOutputTokensDetailsDto | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Always null: LLMHub takes no server tools' }) server_tool_use!: null;
+  @ApiProperty({ enum: ['standard'] }) service_tier!: 'standard';
+  @ApiProperty({ enum: ['standard'] }) speed!: 'standard';
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: LLMHub does not know where the provider ran the call' })
+  inference_geo!: null;
   @ApiProperty({ type: String, nullable: true, example: '0.000171', description: 'LLMHub: the exact cost in USD (null when the model has no price)' })
   cost_usd!: string | null;
+}
+
+export class AnthropicRefusalStopDetailsDto {
+  @ApiProperty({ enum: ['refusal'] }) type!: 'refusal';
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'cyber',
+    description: 'The policy category Claude names (`cyber`, `bio`, `frontier_llm`, `reasoning_extraction`, `general_harms`); null from other providers',
+  })
+  category!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Claude’s explanation; from another provider, its refusal’s words (null when it gave none, as a content filter)',
+  })
+  explanation!: string | null;
 }
 
 export class MessageResponseDto {
@@ -97,8 +125,8 @@ export class MessageResponseDto {
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
-    description: '`text` and `tool_use` blocks',
-    example: [{ type: 'text', text: 'Fresh from our oven to your table.' }],
+    description: '`text` blocks (`citations` null) and `tool_use` blocks (`caller` `{type: "direct"}`)',
+    example: [{ type: 'text', text: 'Fresh from our oven to your table.', citations: null }],
   })
   content!: Record<string, unknown>[];
   @ApiProperty({
@@ -107,6 +135,14 @@ export class MessageResponseDto {
   })
   stop_reason!: string;
   @ApiProperty({ type: String, nullable: true }) stop_sequence!: string | null;
+  @ApiProperty({
+    type: AnthropicRefusalStopDetailsDto,
+    nullable: true,
+    description: 'null unless stop_reason is `refusal`',
+  })
+  stop_details!: AnthropicRefusalStopDetailsDto | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Always null: LLMHub takes no container tools' }) container!: null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Always null: LLMHub takes no `diagnostics`' }) diagnostics!: null;
   @ApiProperty({ type: AnthropicUsageDto }) usage!: AnthropicUsageDto;
   @ApiProperty({ format: 'uuid', description: 'LLMHub: the id of the call’s record' }) request_id!: string;
 }
@@ -120,8 +156,10 @@ export class AnthropicModelDto {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'null: not known to LLMHub' }) capabilities!: null;
   @ApiProperty({ type: String, nullable: true }) deprecated_at!: string | null;
   @ApiProperty({ type: String, nullable: true }) line!: string | null;
-  @ApiProperty({ type: Number, nullable: true }) max_input_tokens!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) max_tokens!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 200000, description: 'The context window of a Claude model LLMHub knows; else null' })
+  max_input_tokens!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 64000, description: 'The largest max_tokens of a Claude model LLMHub knows; else null' })
+  max_tokens!: number | null;
   @ApiProperty({ type: String, nullable: true }) retires_at!: string | null;
 }
 

@@ -5,6 +5,7 @@ import {
   ContentPart,
   FinishReason,
   GenerateRequest,
+  RefusalDetails,
   StreamEvent,
   TokenUsage,
   ToolCall,
@@ -341,7 +342,12 @@ export function anthropicStopReason(reason: FinishReason, stopSequence?: string,
   }
 }
 
-/** Anthropic counts uncached input, cache reads and cache writes (split by TTL in cache_creation) separately. */
+/**
+ * Anthropic's Usage: uncached input, cache reads and cache writes (split by TTL in cache_creation) counted
+ * apart; reasoning tokens as output_tokens_details. The rest is what Anthropic answers a plain call with:
+ * no server tools (LLMHub refuses them), the standard tier and speed (LLMHub asks for no other), and
+ * inference_geo null, since the gateway does not know where the provider ran the call.
+ */
 export function anthropicUsage(usage: TokenUsage): Json {
   const cacheRead = usage.cachedInputTokens ?? 0;
   const cacheWrite = usage.cacheWriteTokens ?? 0;
@@ -352,7 +358,23 @@ export function anthropicUsage(usage: TokenUsage): Json {
     cache_read_input_tokens: cacheRead,
     cache_creation_input_tokens: cacheWrite,
     cache_creation: { ephemeral_5m_input_tokens: cacheWrite - cacheWrite1h, ephemeral_1h_input_tokens: cacheWrite1h },
+    output_tokens_details: usage.reasoningTokens ? { thinking_tokens: usage.reasoningTokens } : null,
+    server_tool_use: null,
+    service_tier: 'standard',
+    speed: 'standard',
+    inference_geo: null,
   };
+}
+
+/**
+ * Why the message stopped, as Anthropic's stop_details: null unless it is a refusal. Claude's own refusal
+ * keeps its category and explanation; another provider's names no category (Anthropic's are its own
+ * policies) and explains itself with its refusal's words, if it gave any.
+ */
+export function anthropicStopDetails(stopReason: string, details: RefusalDetails | undefined, refusal: string | undefined): Json | null {
+  if (stopReason !== 'refusal') return null;
+  if (details) return { type: 'refusal', category: details.category, explanation: details.explanation };
+  return { type: 'refusal', category: null, explanation: refusal || null };
 }
 
 function parseArgs(args: string): unknown {
@@ -365,24 +387,39 @@ function parseArgs(args: string): unknown {
 
 /**
  * A genuine Anthropic Message; `model` is `provider/model`. A refusal's words are the text, as Claude
- * writes its own, and stop_reason says it is one.
+ * writes its own, stop_reason says it is one and stop_details why.
  */
 export function toAnthropicMessage(outcome: GenerationOutcome): Json {
   const content: Json[] = [];
   const text = outcome.text + (outcome.refusal ?? '');
-  if (text !== '' || !outcome.toolCalls?.length) content.push({ type: 'text', text });
-  for (const call of outcome.toolCalls ?? []) content.push({ type: 'tool_use', id: call.id, name: call.name, input: parseArgs(call.arguments) });
+  if (text !== '' || !outcome.toolCalls?.length) content.push(textBlock(text));
+  for (const call of outcome.toolCalls ?? []) content.push(toolUseBlock(call.id, call.name, parseArgs(call.arguments)));
+  const stopReason = anthropicStopReason(outcome.finishReason, outcome.stopSequence, outcome.refusal !== undefined);
   return {
     id: messageId(outcome.requestId),
     type: 'message',
     role: 'assistant',
     model: outcome.target.id,
     content,
-    stop_reason: anthropicStopReason(outcome.finishReason, outcome.stopSequence, outcome.refusal !== undefined),
+    stop_reason: stopReason,
     stop_sequence: outcome.stopSequence ?? null,
+    stop_details: anthropicStopDetails(stopReason, outcome.refusalDetails, outcome.refusal),
+    // no container tool or request diagnostics: LLMHub takes neither
+    container: null,
+    diagnostics: null,
     usage: { ...anthropicUsage(outcome.usage), cost_usd: outcome.costUsd },
     request_id: outcome.requestId,
   };
+}
+
+/** A text block as Anthropic answers one without citations (LLMHub takes no documents to cite). */
+function textBlock(text: string): Json {
+  return { type: 'text', text, citations: null };
+}
+
+/** A tool_use block as Anthropic answers the model's own call (not one made from the code execution tool). */
+function toolUseBlock(id: string, name: string, input: unknown): Json {
+  return { type: 'tool_use', id, name, input, caller: { type: 'direct' } };
 }
 
 export interface SseEvent {
@@ -399,8 +436,9 @@ export class AnthropicEventWriter {
   private nextIndex = 0;
   private finishReason: FinishReason = 'stop';
   private stopSequence: string | undefined;
-  /** a refusal was streamed (as text): the message stops with stop_reason refusal */
-  private refused = false;
+  private refusalDetails: RefusalDetails | undefined;
+  /** the refusal streamed so far (as text), if one was: the message stops with stop_reason refusal, and it explains why */
+  private refusal: string | undefined;
 
   start(start: StreamStart): SseEvent[] {
     return [
@@ -416,7 +454,10 @@ export class AnthropicEventWriter {
             content: [],
             stop_reason: null,
             stop_sequence: null,
-            usage: { input_tokens: start.estimatedInputTokens, output_tokens: 0 },
+            stop_details: null,
+            container: null,
+            diagnostics: null,
+            usage: anthropicUsage({ inputTokens: start.estimatedInputTokens, outputTokens: 0 }),
           },
         },
       },
@@ -427,15 +468,15 @@ export class AnthropicEventWriter {
     switch (event.type) {
       case 'refusal':
       case 'text': {
-        if (event.type === 'refusal') this.refused = true;
-        const out = this.block?.kind === 'text' ? [] : this.open({ type: 'text', text: '' }, 'text');
+        if (event.type === 'refusal') this.refusal = (this.refusal ?? '') + event.text;
+        const out = this.block?.kind === 'text' ? [] : this.open(textBlock(''), 'text');
         out.push(this.delta({ type: 'text_delta', text: event.text }));
         return out;
       }
       case 'tool_call_delta': {
         const out: SseEvent[] = [];
         if (!(this.block?.kind === 'tool' && this.block.toolIndex === event.index)) {
-          out.push(...this.open({ type: 'tool_use', id: event.id ?? `toolu_${this.nextIndex}`, name: event.name ?? '', input: {} }, 'tool', event.index));
+          out.push(...this.open(toolUseBlock(event.id ?? `toolu_${this.nextIndex}`, event.name ?? '', {}), 'tool', event.index));
         }
         if (event.argumentsDelta) out.push(this.delta({ type: 'input_json_delta', partial_json: event.argumentsDelta }));
         return out;
@@ -443,6 +484,7 @@ export class AnthropicEventWriter {
       case 'finish':
         this.finishReason = event.finishReason;
         this.stopSequence = event.stopSequence;
+        this.refusalDetails = event.refusalDetails;
         return [];
       default:
         return [];
@@ -452,13 +494,19 @@ export class AnthropicEventWriter {
   /** The closing events, written once the usage record is committed. */
   finish(summary: StreamSummary): SseEvent[] {
     const usage = anthropicUsage(summary.usage);
+    const stopReason = anthropicStopReason(this.finishReason, this.stopSequence, this.refusal !== undefined);
     return [
       ...this.closeBlock(),
       {
         event: 'message_delta',
         data: {
           type: 'message_delta',
-          delta: { stop_reason: anthropicStopReason(this.finishReason, this.stopSequence, this.refused), stop_sequence: this.stopSequence ?? null },
+          delta: {
+            stop_reason: stopReason,
+            stop_sequence: this.stopSequence ?? null,
+            stop_details: anthropicStopDetails(stopReason, this.refusalDetails, this.refusal),
+            container: null,
+          },
           usage: { ...usage, cost_usd: summary.costUsd },
         },
       },

@@ -1,5 +1,7 @@
 import { AppError, ErrorDetail } from '../../../common/errors/app-error';
 import type { ListedModel } from '../../routing/models.service';
+import { ANTHROPIC_DESCRIPTOR } from '../../providers/anthropic/anthropic.descriptor';
+import { knownAnthropicLimits } from '../../providers/anthropic/anthropic-output-limits';
 import type { Json } from './body-reader';
 
 /** The gateway does not know when a provider released a model: one fixed date, as the OpenAI shape's `created`. */
@@ -8,8 +10,12 @@ export const MODELS_CREATED_AT = new Date(1_700_000_000 * 1000).toISOString().re
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 
-/** An Anthropic ModelInfo; what the gateway does not know is null, as Anthropic sends it when unknown. */
+/**
+ * An Anthropic ModelInfo; what the gateway does not know is null, as Anthropic sends it when unknown. A Claude
+ * model of a family LLMHub knows has its context window and largest max_tokens.
+ */
 export function toAnthropicModel(m: ListedModel): Json {
+  const limits = m.provider === ANTHROPIC_DESCRIPTOR.id ? knownAnthropicLimits(m.id.slice(m.provider.length + 1)) : undefined;
   return {
     type: 'model',
     id: m.id,
@@ -19,8 +25,8 @@ export function toAnthropicModel(m: ListedModel): Json {
     deprecated_at: null,
     lifecycle: 'active',
     line: null,
-    max_input_tokens: null,
-    max_tokens: null,
+    max_input_tokens: limits?.contextWindow ?? null,
+    max_tokens: limits?.maxOutputTokens ?? null,
     retires_at: null,
   };
 }

@@ -33,11 +33,17 @@ const PROMPT_ESTIMATE_HEADROOM = 1.3;
 const MIN_DEFAULT_MAX_TOKENS = 1_024;
 
 /** The model family's maximum output, matched on the model id (`claude-sonnet-4-5-20250929`, `claude-3-5-haiku-latest`). */
-function familyMaxTokens(model: string): number {
+function familyMaxTokens(model: string): number | undefined {
   for (const [family, max] of MAX_OUTPUT_BY_FAMILY) {
     if (model === family || model.startsWith(`${family}-`)) return max;
   }
-  return ANTHROPIC_FALLBACK_MAX_TOKENS;
+  return undefined;
+}
+
+/** What LLMHub knows of an Anthropic model's limits: those of its family, or undefined for a model of no family above. */
+export function knownAnthropicLimits(model: string): { maxOutputTokens: number; contextWindow: number } | undefined {
+  const maxOutputTokens = familyMaxTokens(model);
+  return maxOutputTokens === undefined ? undefined : { maxOutputTokens, contextWindow: CONTEXT_WINDOW };
 }
 
 /**
@@ -46,7 +52,7 @@ function familyMaxTokens(model: string): number {
  * Anthropic refuses a request whose prompt and max_tokens together exceed it.
  */
 export function defaultMaxTokens(model: string, promptTokensEstimate?: number): number {
-  const max = familyMaxTokens(model);
+  const max = familyMaxTokens(model) ?? ANTHROPIC_FALLBACK_MAX_TOKENS;
   if (promptTokensEstimate === undefined) return max;
   const room = CONTEXT_WINDOW - Math.ceil(promptTokensEstimate * PROMPT_ESTIMATE_HEADROOM);
   return Math.min(max, Math.max(MIN_DEFAULT_MAX_TOKENS, room));

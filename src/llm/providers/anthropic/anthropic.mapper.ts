@@ -7,6 +7,7 @@ import {
   GenerateRequest,
   GenerateResult,
   ProviderError,
+  RefusalDetails,
   ResponseFormat,
   StreamEvent,
   TokenUsage,
@@ -285,6 +286,13 @@ export function toTokenUsage(usage: AnthropicUsageParts): TokenUsage {
   return checkedUsage(result);
 }
 
+/** The stop_details of a refusal (`{type: "refusal", category, explanation}`); undefined for any other stop, or a shape not known. */
+export function toRefusalDetails(stopReason: Anthropic.StopReason | null | undefined, details: unknown): RefusalDetails | undefined {
+  if (stopReason !== 'refusal' || typeof details !== 'object' || details === null || (details as { type?: unknown }).type !== 'refusal') return undefined;
+  const { category, explanation } = details as { category?: unknown; explanation?: unknown };
+  return { category: typeof category === 'string' ? category : null, explanation: typeof explanation === 'string' ? explanation : null };
+}
+
 /** A forced response_format tool used is the answer's end, not a tool call: the caller asked for text. */
 function toStructuredFinishReason(reason: Anthropic.StopReason | null | undefined): FinishReason {
   return reason === 'tool_use' ? 'stop' : toFinishReason(reason);
@@ -307,10 +315,12 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
     else if (block.type === 'tool_use' && formatTool !== undefined && block.name === formatTool) structured = JSON.stringify(block.input ?? {});
     else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
   }
+  const refusalDetails = toRefusalDetails(message.stop_reason, message.stop_details);
   if (formatTool !== undefined && toolCalls.length === 0) {
     return {
       text: structured ?? text,
       finishReason: toStructuredFinishReason(message.stop_reason),
+      ...(refusalDetails ? { refusalDetails } : {}),
       usage: message.usage ? toTokenUsage(message.usage) : null,
       model: message.model,
     };
@@ -322,6 +332,8 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
     finishReason: toFinishReason(message.stop_reason),
     // which of the request's stop_sequences matched: /v1/messages answers it as Anthropic does
     ...(message.stop_reason === 'stop_sequence' && typeof message.stop_sequence === 'string' ? { stopSequence: message.stop_sequence } : {}),
+    // why Claude refused: /v1/messages passes it on as its stop_details
+    ...(refusalDetails ? { refusalDetails } : {}),
     usage: message.usage ? toTokenUsage(message.usage) : null,
     model: message.model,
   };
@@ -341,6 +353,7 @@ export class AnthropicStreamReader {
   private sawUsage = false;
   private stopReason: Anthropic.StopReason | null = null;
   private stopSequence: string | null = null;
+  private stopDetails: unknown = null;
   /** content block index → tool call index, for tool_use blocks */
   private readonly toolIndexByBlock = new Map<number, number>();
   /** content block indexes of the response_format tool's tool_use blocks */
@@ -404,6 +417,7 @@ export class AnthropicStreamReader {
       case 'message_delta':
         this.stopReason = event.delta.stop_reason ?? this.stopReason;
         this.stopSequence = event.delta.stop_sequence ?? this.stopSequence;
+        this.stopDetails = event.delta.stop_details ?? this.stopDetails;
         this.absorbUsage(event.usage);
         return [];
       case 'message_stop':
@@ -421,10 +435,13 @@ export class AnthropicStreamReader {
     // the format tool used is the answer's end; a call of the caller's own tool is a tool call
     const structured = this.formatTool !== undefined && this.toolIndexByBlock.size === 0;
     const finishReason = structured ? toStructuredFinishReason(this.stopReason) : toFinishReason(this.stopReason);
+    const refusalDetails = toRefusalDetails(this.stopReason, this.stopDetails);
     events.push(
       this.stopReason === 'stop_sequence' && this.stopSequence !== null
         ? { type: 'finish', finishReason, stopSequence: this.stopSequence }
-        : { type: 'finish', finishReason },
+        : refusalDetails
+          ? { type: 'finish', finishReason, refusalDetails }
+          : { type: 'finish', finishReason },
     );
     return events;
   }

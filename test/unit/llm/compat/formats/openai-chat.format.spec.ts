@@ -365,7 +365,49 @@ describe('stream writers', () => {
       { type: 'text_delta', text: "I can't" },
       { type: 'text_delta', text: ' help.' },
     ]);
-    expect(events[5].data).toMatchObject({ delta: { stop_reason: 'refusal' } });
+    // another provider's refusal names no category, and explains itself with its words
+    expect(events[5].data.delta).toEqual({
+      stop_reason: 'refusal',
+      stop_sequence: null,
+      stop_details: { type: 'refusal', category: null, explanation: "I can't help." },
+      container: null,
+    });
+  });
+
+  it('Anthropic: a provider’s own stop_details are passed on; a stop that is no refusal has none', () => {
+    const summary = {
+      usage: { inputTokens: 3, outputTokens: 4 },
+      costUsd: '0.1',
+      priceUnknown: false,
+      finishReason: 'content_filter' as const,
+      latencyMs: 1,
+      attempts: 1,
+    };
+    const refused = new AnthropicEventWriter();
+    refused.start(start);
+    refused.event({ type: 'text', text: 'word1' });
+    refused.event({ type: 'finish', finishReason: 'content_filter', refusalDetails: { category: 'cyber', explanation: 'Could enable cyber harm.' } });
+    expect(refused.finish(summary)[1].data.delta).toMatchObject({
+      stop_reason: 'refusal',
+      stop_details: { type: 'refusal', category: 'cyber', explanation: 'Could enable cyber harm.' },
+    });
+
+    // a content filter that says nothing: a refusal without explanation
+    const filtered = new AnthropicEventWriter();
+    filtered.start(start);
+    filtered.event({ type: 'finish', finishReason: 'content_filter' });
+    expect(filtered.finish(summary)[0].data.delta).toMatchObject({ stop_details: { type: 'refusal', category: null, explanation: null } });
+
+    const plain = new AnthropicEventWriter();
+    plain.start(start);
+    plain.event({ type: 'text', text: 'hi' });
+    plain.event({ type: 'finish', finishReason: 'stop' });
+    expect(plain.finish({ ...summary, finishReason: 'stop' })[1].data.delta).toEqual({
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+    });
   });
 
   it('Anthropic: the documented event sequence, blocks opened and closed around text and tool use', () => {

@@ -266,6 +266,20 @@ describe('fromAnthropicMessage', () => {
     expect(result).toMatchObject({ finishReason: 'stop', stopSequence: 'END' });
     expect(fromAnthropicMessage(message({})).stopSequence).toBeUndefined();
   });
+
+  it('keeps why Claude refused (stop_details), and nothing for another stop', () => {
+    const details = { type: 'refusal', category: 'bio', explanation: 'Could enable biological harm.' } as const;
+    expect(fromAnthropicMessage(message({ stop_reason: 'refusal', stop_details: details }))).toMatchObject({
+      finishReason: 'content_filter',
+      refusalDetails: { category: 'bio', explanation: 'Could enable biological harm.' },
+    });
+    expect(
+      fromAnthropicMessage(message({ stop_reason: 'refusal', stop_details: { type: 'refusal', category: null, explanation: null } })).refusalDetails,
+    ).toEqual({ category: null, explanation: null });
+    // an older answer without stop_details, or another stop: no details to pass on
+    expect(fromAnthropicMessage(message({ stop_reason: 'refusal' })).refusalDetails).toBeUndefined();
+    expect(fromAnthropicMessage(message({ stop_details: null })).refusalDetails).toBeUndefined();
+  });
 });
 
 describe(AnthropicStreamReader.name, () => {
@@ -341,6 +355,21 @@ describe(AnthropicStreamReader.name, () => {
       { type: 'message_stop' },
     ].forEach((e) => sut.read(e as Anthropic.RawMessageStreamEvent));
     expect(sut.finish().at(-1)).toEqual({ type: 'finish', finishReason: 'stop', stopSequence: 'END' });
+  });
+
+  it('passes a refusal’s stop_details from message_delta on in the finish event', () => {
+    const sut = new AnthropicStreamReader();
+    const details = { type: 'refusal', category: 'cyber', explanation: 'Could enable cyber harm.' };
+    [
+      start,
+      { type: 'message_delta', delta: { stop_reason: 'refusal', stop_sequence: null, stop_details: details }, usage: { output_tokens: 3 } },
+      { type: 'message_stop' },
+    ].forEach((e) => sut.read(e as Anthropic.RawMessageStreamEvent));
+    expect(sut.finish().at(-1)).toEqual({
+      type: 'finish',
+      finishReason: 'content_filter',
+      refusalDetails: { category: 'cyber', explanation: 'Could enable cyber harm.' },
+    });
   });
 
   it('is not stopped until message_stop arrives', () => {
