@@ -150,7 +150,13 @@ export type AnthropicModelDto = {
     id: string;
     lifecycle: 'active';
     line: string | null;
+    /**
+     * The context window of a Claude model LLMHub knows; else null
+     */
     max_input_tokens: number | null;
+    /**
+     * The largest max_tokens of a Claude model LLMHub knows; else null
+     */
     max_tokens: number | null;
     retires_at: string | null;
     type: 'model';
@@ -166,22 +172,57 @@ export type AnthropicModelListDto = {
     last_id: string | null;
 };
 
+export type AnthropicOutputTokensDetailsDto = {
+    /**
+     * Output tokens the model spent reasoning (included in output_tokens)
+     */
+    thinking_tokens: number;
+};
+
+export type AnthropicRefusalStopDetailsDto = {
+    /**
+     * The policy category Claude names (`cyber`, `bio`, `frontier_llm`, `reasoning_extraction`, `general_harms`); null from other providers
+     */
+    category: string | null;
+    /**
+     * Claude’s explanation; from another provider, its refusal’s words (null when it gave none, as a content filter)
+     */
+    explanation: string | null;
+    type: 'refusal';
+};
+
 export type AnthropicUsageDto = {
     /**
      * The cache writes by TTL
      */
-    cache_creation?: AnthropicCacheCreationDto;
+    cache_creation: AnthropicCacheCreationDto;
     /**
      * All cache writes: the sum of cache_creation
      */
-    cache_creation_input_tokens?: number;
-    cache_read_input_tokens?: number;
+    cache_creation_input_tokens: number;
+    cache_read_input_tokens: number;
     /**
      * LLMHub: the exact cost in USD (null when the model has no price)
      */
     cost_usd: string | null;
+    /**
+     * Always null: LLMHub does not know where the provider ran the call
+     */
+    inference_geo: string | null;
     input_tokens: number;
     output_tokens: number;
+    /**
+     * null when the provider reported no reasoning tokens
+     */
+    output_tokens_details: AnthropicOutputTokensDetailsDto | null;
+    /**
+     * Always null: LLMHub takes no server tools
+     */
+    server_tool_use: {
+        [key: string]: unknown;
+    } | null;
+    service_tier: 'standard';
+    speed: 'standard';
 };
 
 export type ApiClientCreateDto = {
@@ -1204,11 +1245,23 @@ export type MessageCreateDto = {
 
 export type MessageResponseDto = {
     /**
-     * `text` and `tool_use` blocks
+     * Always null: LLMHub takes no container tools
+     */
+    container: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * `text` blocks (`citations` null) and `tool_use` blocks (`caller` `{type: "direct"}`)
      */
     content: Array<{
         [key: string]: unknown;
     }>;
+    /**
+     * Always null: LLMHub takes no `diagnostics`
+     */
+    diagnostics: {
+        [key: string]: unknown;
+    } | null;
     id: string;
     model: string;
     /**
@@ -1216,6 +1269,10 @@ export type MessageResponseDto = {
      */
     request_id: string;
     role: 'assistant';
+    /**
+     * null unless stop_reason is `refusal`
+     */
+    stop_details: AnthropicRefusalStopDetailsDto | null;
     /**
      * `refusal`: the model declined (an OpenAI-shaped model’s refusal, whose words are the text) or a content filter stopped it
      */
@@ -1476,6 +1533,10 @@ export type PromptTemplateDetailResponseDto = {
     template_type: string;
     updated_at: string;
     versions: Array<PromptVersionResponseDto>;
+    /**
+     * problems the template keeps from before they were refused: an A/B split (ab_weights, label_weights) whose versions require different variables, one entry per variable; empty when there are none
+     */
+    warnings: Array<TemplateWarningResponseDto>;
 };
 
 export type PromptTemplateListResponseDto = {
@@ -1907,6 +1968,10 @@ export type TemplateAdminDetailResponseDto = {
     template_type: string;
     updated_at: string;
     versions: Array<PromptVersionResponseDto>;
+    /**
+     * problems the template keeps from before they were refused: an A/B split (ab_weights, label_weights) whose versions require different variables, one entry per variable; empty when there are none
+     */
+    warnings: Array<TemplateWarningResponseDto>;
 };
 
 export type TemplateStatsResponseDto = {
@@ -1970,6 +2035,14 @@ export type TemplateVariableResponseDto = {
     description: string | null;
     name: string;
     required: boolean;
+};
+
+export type TemplateWarningResponseDto = {
+    /**
+     * where the problem is set: "ab_weights" or "label_weights.<label>"
+     */
+    field: string;
+    message: string;
 };
 
 export type TokenLogprobDto = {
