@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { Browser, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
 import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser, navigate, signedInPage } from '../support/browser';
@@ -263,6 +264,41 @@ run('the console forms and dialogs in headless Chromium', () => {
     expect(await admin('GET', `/templates/${id}`)).toMatchObject({ ab_weights: null });
     await page.getByLabel('Weight of v1').fill('');
     await page.getByLabel('Weight of v2').fill('');
+  });
+
+  it('warns on the template’s page about a split an earlier release saved over versions that require different variables, until it ends', async () => {
+    const { id } = await admin<{ id: string }>('POST', '/templates', {
+      name: 'old-split',
+      body: 'Hi {{ who }}',
+      variables: [{ name: 'who', required: true }],
+    });
+    await admin('POST', `/templates/${id}/versions`, {
+      body: 'Hi {{ who }} in {{ city }}',
+      variables: [
+        { name: 'who', required: true },
+        { name: 'city', required: true },
+      ],
+    });
+    // the API refuses this split now; an earlier release stored it
+    const pg = new Client({ connectionString: t.db.url });
+    await pg.connect();
+    try {
+      await pg.query(`UPDATE prompt_templates SET ab_weights = '{"1": 50, "2": 50}' WHERE id = $1`, [id]);
+    } finally {
+      await pg.end();
+    }
+    await nav('Templates');
+    await page.getByRole('link', { name: 'old-split', exact: true }).click();
+    const warning = page.getByRole('region', { name: 'Template warnings' });
+    await warning.filter({ hasText: 'variable "city" is required by version 2 but not by version 1' }).waitFor();
+    expect(await warning.getByRole('code').allTextContents()).toEqual(['ab_weights']);
+
+    await page.getByRole('tab', { name: 'Labels & A/B' }).click();
+    await page.getByLabel('Weight of v1').fill('');
+    await page.getByLabel('Weight of v2').fill('');
+    await page.getByRole('form', { name: 'A/B weights' }).getByRole('button', { name: 'Save weights' }).click();
+    await warning.waitFor({ state: 'detached' });
+    expect(await admin('GET', `/templates/${id}`)).toMatchObject({ ab_weights: null, warnings: [] });
   });
 
   it('copies a new key on a plain-HTTP origin, and keeps it on screen until the operator says it is stored', async () => {

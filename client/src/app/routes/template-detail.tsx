@@ -52,6 +52,18 @@ export function TemplateDetailRoute() {
                   </>
                 }
               />
+              {t.warnings.length > 0 && (
+                <section className="warning" aria-label="Template warnings">
+                  <strong>An A/B split of this template serves versions that require different variables.</strong>
+                  <ul>
+                    {t.warnings.map((w) => (
+                      <li key={`${w.field} ${w.message}`}>
+                        <code>{w.field}</code>: {w.message}
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              )}
               <Tabs.Root value={tab} onValueChange={(v) => setParams({ tab: v }, { replace: true })}>
                 <Tabs.List className="tabs-list" aria-label="Template">
                   <Tabs.Trigger className="tabs-trigger" value="versions">
