@@ -1,6 +1,6 @@
 /**
  * Synthetic traffic for demos and the benchmark:
- *   npm run seed:usage -- --rows N [--days D] [--clients C]   (node dist/bench/seed-usage.js)
+ *   npm run seed:usage -- [--rows N] [--days D] [--clients C]   (node dist/bench/seed-usage.js; --help)
  * Fills llm_generation_log (through the recorder's own insert), then folds the rows
  * into the cost rollups as a running LLMHub would within a second, with several
  * clients, providers, models and statuses. It writes to DATABASE_URL or, without it, to
@@ -45,15 +45,35 @@ export interface SeedOptions {
   clients: number;
 }
 
-export function parseSeedArgs(argv: readonly string[]): SeedOptions {
-  const value = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    if (i === -1) return fallback;
-    const n = Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive integer, got "${argv[i + 1]}"`);
-    return n;
-  };
-  return { rows: value('rows', 100_000), days: value('days', 30), clients: value('clients', 5) };
+export const SEED_USAGE = [
+  'Usage: npm run seed:usage -- [--rows N] [--days D] [--clients C]',
+  '',
+  'Adds C new clients (seed-client-…; 5 by default) and N synthetic call records (100000) spread over the',
+  'last D days (30) to the database LLMHub uses: DATABASE_URL, or the embedded one under DATA_DIR.',
+  'For demos and the benchmark: they show in the console, the reports and the budgets like real calls.',
+].join('\n');
+
+/** A command line seed:usage does not take: exits 2 with the usage, before any database is opened. */
+export class SeedArgumentError extends Error {}
+
+/**
+ * The options, or 'help'. Anything else is refused: `--help` and misspelt options used to be
+ * ignored, and the default 100,000 records written into the operator's database.
+ */
+export function parseSeedArgs(argv: readonly string[]): SeedOptions | 'help' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  const opts: SeedOptions = { rows: 100_000, days: 30, clients: 5 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : '';
+    if (name !== 'rows' && name !== 'days' && name !== 'clients') throw new SeedArgumentError(`Unknown argument "${argv[i]}"`);
+    const raw = argv[i + 1];
+    const n = Number(raw);
+    if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) {
+      throw new SeedArgumentError(`--${name}: expected a positive whole number, got ${raw === undefined ? 'nothing' : `"${raw}"`}`);
+    }
+    opts[name] = n;
+  }
+  return opts;
 }
 
 /** Deterministic for a seed, so benchmark runs are comparable. */
@@ -152,7 +172,18 @@ async function openDatabase(): Promise<{ url: string; close: () => Promise<void>
 }
 
 async function main(): Promise<void> {
-  const opts = parseSeedArgs(process.argv.slice(2));
+  let opts: SeedOptions | 'help';
+  try {
+    opts = parseSeedArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof SeedArgumentError)) throw error;
+    console.error(`${error.message}\n\n${SEED_USAGE}`);
+    process.exit(2);
+  }
+  if (opts === 'help') {
+    console.log(SEED_USAGE);
+    return;
+  }
   const database = await openDatabase();
   const dataSource = await new DataSource(dataSourceOptions(database.url, 2)).initialize().catch(async (error: unknown) => {
     await database.close();

@@ -5,14 +5,13 @@ import { AppError } from '../common/errors/app-error';
 import { logLinesWritten } from '../common/logging/logger.options';
 import { PROCESS_ROLE, ProcessRole } from '../common/process-role';
 import { AdminCredentialsRepository } from './admin-credentials.repository';
-import { generateSecret, hashesEqual, sha256 } from './api-key.codec';
+import { ADMIN_TOKEN_PREFIX, generateSecret, hashesEqual, sha256 } from './api-key.codec';
 import { FailedAttemptThrottle } from './failed-attempt-throttle';
 import { KeyLookupService } from './key-lookup.service';
 
 export const SESSION_COOKIE = 'llmhub_session';
 export const SESSION_TTL_MS = 12 * 3_600_000;
 const CACHE_TTL_MS = 3_000;
-const ADMIN_TOKEN_PREFIX = 'lhadm_';
 
 /** How one token sent to an admin route turned out. */
 type TokenCheck = 'admin' | 'wrong' | 'api_key';

@@ -2,6 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Every API key starts with this, so leaked keys are recognisable (secret scanners, logs). */
 export const API_KEY_PREFIX = 'lh_';
+/** Every generated admin token starts with this (an ADMIN_TOKEN of the operator's own may not). */
+export const ADMIN_TOKEN_PREFIX = 'lhadm_';
 /** characters of the key kept in clear for display (`lh_` + 8) */
 const DISPLAY_PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
 

@@ -8,7 +8,7 @@ import { firstHeaderValue } from '../common/http/header-value';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env.schema';
 import { AdminAuthService, SESSION_COOKIE } from './admin-auth.service';
-import { API_KEY_PREFIX } from './api-key.codec';
+import { ADMIN_TOKEN_PREFIX, API_KEY_PREFIX } from './api-key.codec';
 import { KeyLookupService } from './key-lookup.service';
 
 type HeaderCarrier = Pick<IncomingMessage, 'headers' | 'socket'> & { ip?: string };
@@ -69,6 +69,15 @@ function ambiguousKeys(apiKeyHeader: string | undefined, bearer: string | undefi
 }
 
 /**
+ * The admin token is what a new operator holds first, and tries on /v1 before any client exists;
+ * "not a valid API key" left them guessing. Told by its prefix alone, so the answer says nothing
+ * about whether it is the admin token in force.
+ */
+const ADMIN_TOKEN_AS_KEY =
+  'This is an admin token (lhadm_…), which opens the admin routes (/api/admin/*) and the console, not the client routes: ' +
+  'call with a client\'s API key (lh_…), created on the console\'s API clients page or with "npm run cli -- client:create --name <app>"';
+
+/**
  * An API key from X-API-Key or Authorization: Bearer, checked: sets
  * `req.caller` (and answers it), or throws missing_api_key, invalid_api_key or client_inactive.
  */
@@ -82,6 +91,7 @@ export async function authenticateClient(keys: KeyLookupService, req: Pick<Reque
   if (ambiguity) throw new AppError('invalid_api_key', ambiguity);
   const verdict = await keys.verify(key);
   if (verdict.status === 'invalid') {
+    if (verdict.reason === 'unknown' && key.startsWith(ADMIN_TOKEN_PREFIX)) throw new AppError('invalid_api_key', ADMIN_TOKEN_AS_KEY);
     const why = verdict.reason === 'unknown' ? 'is not a valid LLMHub API key' : verdict.reason === 'revoked' ? 'has been revoked' : 'has expired';
     throw new AppError('invalid_api_key', `The API key ${why}`);
   }

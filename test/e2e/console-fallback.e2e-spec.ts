@@ -81,6 +81,15 @@ describe('unknown paths and the console fallback (e2e)', () => {
     },
   );
 
+  it('answers the root asked as curl asks it with a 404 that says the console is for browsers and where the API is described', async () => {
+    const res = await fetch(`${t.url}/`, { headers: { accept: '*/*' } });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('not_found');
+    expect(body.error.message).toContain('The console is served here to a browser');
+    expect(body.error.message).toContain('/docs');
+  });
+
   it('answers a POST to a console route with the JSON 404, even from a browser', async () => {
     const res = await fetch(`${t.url}/clients`, { method: 'POST', headers: { ...BROWSER, 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(404);

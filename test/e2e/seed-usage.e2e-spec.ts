@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@test/support/net';
@@ -36,6 +36,18 @@ describe('seed:usage without DATABASE_URL (e2e)', () => {
   });
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('prints its usage for --help, and refuses a misspelt option, both without touching a database', async () => {
+    const env = { DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(await freePort()) };
+    const help = await seed(['--help'], env);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: npm run seed:usage -- [--rows N] [--days D] [--clients C]');
+    const typo = await seed(['--row', '50'], env);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('Unknown argument "--row"');
+    // no embedded database was created for either
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
 
   it("writes into DATA_DIR's embedded database, and again on a second run", async () => {
     const env = { DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(await freePort()) };

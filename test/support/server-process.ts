@@ -26,7 +26,8 @@ function mtimeOf(path: string): number {
 
 /** Builds dist/ when it is missing or older than any server source file. */
 export function ensureServerBuilt(): void {
-  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'migrations')));
+  // bench/ too: seed:usage is run from dist/bench
+  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'migrations')), newestMtime(join(ROOT, 'bench')));
   if (mtimeOf(MAIN) > sources) return;
   const started = Date.now() - 1_000;
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {

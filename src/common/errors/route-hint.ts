@@ -36,9 +36,16 @@ function originOf(req: RouteHintRequest): string | undefined {
 
 /**
  * The 404 message for a route that does not exist: when the path is an SDK path
- * behind a wrong prefix, it names the base URL that SDK takes.
+ * behind a wrong prefix, it names the base URL that SDK takes; at the root, where
+ * the console is.
  */
 export function notFoundMessage(req: RouteHintRequest): string {
+  // the first thing tried after a start (`curl localhost:4000`): the console answers browsers only
+  if (req.path === '/') {
+    const route = `No such route: ${(req.method ?? 'GET').toUpperCase()} /.`;
+    const where = 'the API is described at /docs, and /health answers whether the server is up';
+    return `${route} The console is served here to a browser (built by npm run build); ${where}.`;
+  }
   const match = SDK_PATH.exec(req.path);
   if (!match || SERVED_PREFIXES.has(match[1])) return 'No such route. See /docs for the API.';
   const route = `No such route: ${(req.method ?? 'GET').toUpperCase()} ${req.path}.`;

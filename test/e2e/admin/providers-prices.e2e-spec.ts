@@ -193,6 +193,17 @@ describe('admin: providers and prices (e2e)', () => {
     expect(unconfigured.body).toMatchObject({ ok: false, error: { code: 'not_configured' } });
   });
 
+  it('the test call says to check the base URL when the provider answers 404 there (an OpenAI base URL without its /v1)', async () => {
+    await request(t.url).put('/api/admin/providers/openai').set(admin()).send({ api_key: OPENAI_KEY, base_url: sim.url }).expect(200);
+    const res = await request(t.url).post('/api/admin/providers/openai/test').set(admin()).expect(200);
+    expect(res.body).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(res.body.error.message).toContain(`Check the base URL (${sim.url})`);
+    expect(res.body.error.message).toContain('https://api.openai.com/v1');
+    // the same provider with its /v1 answers, and no hint is given where nothing is wrong with the URL
+    await configureOpenAi();
+    expect((await request(t.url).post('/api/admin/providers/openai/test').set(admin()).expect(200)).body).toMatchObject({ ok: true });
+  });
+
   it.each([[''], [null]])('an api_key of %j removes the console key', async (apiKey) => {
     await configureOpenAi();
     const res = await request(t.url).put('/api/admin/providers/openai').set(admin()).send({ api_key: apiKey }).expect(200);

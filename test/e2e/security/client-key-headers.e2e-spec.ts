@@ -36,6 +36,19 @@ describe('API key headers that do not name one key (e2e)', () => {
       expect(JSON.stringify(res.body)).not.toContain(otherKey);
     });
 
+    it('answers an admin token sent as the API key by saying what it is and what the route takes, without echoing it', async () => {
+      // generated admin tokens carry the prefix; whether this one is in force is not for a client route to tell
+      const adminToken = `lhadm_${'x'.repeat(43)}`;
+      for (const headers of [new Headers({ authorization: `Bearer ${adminToken}` }), new Headers({ 'x-api-key': adminToken })]) {
+        const res = await call(path, headers);
+        expect(res.status).toBe(401);
+        expect(res.body.error?.code).toBe('invalid_api_key');
+        expect(res.body.error?.message).toContain('This is an admin token');
+        expect(res.body.error?.message).toContain('client:create');
+        expect(JSON.stringify(res.body)).not.toContain(adminToken);
+      }
+    });
+
     it('refuses a repeated X-API-Key, saying so', async () => {
       const headers = new Headers();
       headers.append('x-api-key', gateway.apiKey);

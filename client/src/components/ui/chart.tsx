@@ -37,7 +37,8 @@ export function Chart({ label, data, x, series, formatX, formatY = formatNumberT
     <>
       <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
       <XAxis dataKey={x} tickFormatter={formatX} tick={{ fontSize: 12 }} minTickGap={16} />
-      <YAxis tickFormatter={formatY} tick={{ fontSize: 12 }} width={64} />
+      {/* as wide as its longest figure: a fixed width cut the dollar sign and leading digits off "$0.0000036" */}
+      <YAxis tickFormatter={formatY} tick={{ fontSize: 12 }} width="auto" />
       <Tooltip
         labelFormatter={(v) => (formatX ? formatX(String(v as string | number)) : String(v as string | number))}
         formatter={(v) => (typeof v === 'number' ? formatY(v) : String(v))}

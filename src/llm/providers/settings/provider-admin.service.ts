@@ -13,6 +13,20 @@ import { RouterService } from '../../routing/router.service';
 const TEST_TIMEOUT_MS = 10_000;
 
 /**
+ * A 404 to the test call (its model is one the provider lists) is most often a base URL of one's
+ * own with the wrong path: OpenAI-shaped APIs are served under /v1, which the base URL includes,
+ * while the Anthropic and Groq SDKs add their own paths to a bare host.
+ */
+function withBaseUrlHint(message: string, baseUrl: string | null): string {
+  if (!baseUrl) return message;
+  return (
+    `${message} Check the base URL (${baseUrl}): it is what comes before the provider's own paths, ` +
+    'such as https://api.openai.com/v1 for OpenAI and OpenAI-compatible servers (ending in /v1), ' +
+    'https://api.anthropic.com for Anthropic and https://api.groq.com for Groq (no /v1).'
+  );
+}
+
+/**
  * The console's view of the providers: their settings with the circuit state,
  * edits, and a live test call. The test call goes straight to the strategy (no
  * retries, no fallback, no usage record: it is billed to no client) and is logged.
@@ -74,7 +88,8 @@ export class ProviderAdminService {
       const latency = Math.round(performance.now() - started);
       const error = timedOut ? new ProviderError('timeout', `No answer within ${timeoutMs} ms`) : err instanceof ProviderError ? err : toProviderError(err);
       const code = error.kind === 'aborted' ? 'timeout' : error.kind;
-      return this.report(provider, { ok: false, latency_ms: latency, model: id, error: { code, message: error.message } });
+      const message = error.status === 404 ? withBaseUrlHint(error.message, this.settings.status(provider).base_url) : error.message;
+      return this.report(provider, { ok: false, latency_ms: latency, model: id, error: { code, message } });
     } finally {
       clearTimeout(timer);
     }

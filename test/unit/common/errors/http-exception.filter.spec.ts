@@ -117,6 +117,20 @@ describe(HttpExceptionFilter.name, () => {
     expect(message).toBe('No such route: POST /chat/completions. OpenAI SDKs take a base URL ending in /v1; they add /chat/completions themselves.');
   });
 
+  it('says at the root, asked by something other than a browser, that the console is there for browsers and where the API is described', async () => {
+    const { host, captured } = hostFor('/', { method: 'GET', headers: { host: 'localhost:4000' } });
+    await sut.catch(new NotFoundException(), host);
+    expect(captured.status).toBe(404);
+    expect(captured.body).toMatchObject({
+      error: {
+        code: 'not_found',
+        message:
+          'No such route: GET /. The console is served here to a browser (built by npm run build); ' +
+          'the API is described at /docs, and /health answers whether the server is up.',
+      },
+    });
+  });
+
   it('keeps the plain 404 message for other unknown routes and for served prefixes', async () => {
     for (const path of ['/api/admin/nothing', '/v1/chat/completions', '/v2/chat/completions']) {
       const { host, captured } = hostFor(path, { method: 'POST', headers: { host: 'localhost' } });

@@ -2,7 +2,7 @@ import type { UsageItemDto, UsageResponseDto } from '@sdk';
 import { Chart } from '../../../components/ui/chart';
 import { Empty } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
-import { formatCount, formatDateTime, formatTokens, formatUtcDay } from '../../../lib/format';
+import { formatCount, formatDateTime, formatTokens, formatUtcDay, plural } from '../../../lib/format';
 import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
 import type { GroupBy } from '../api/usage';
 
@@ -100,7 +100,7 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
           },
         ]}
       />
-      {usage.totals.price_unknown > 0 && <p className="muted">{formatCount(usage.totals.price_unknown)} calls had no known price and are not in the cost.</p>}
+      {usage.totals.price_unknown > 0 && <p className="muted">{plural(usage.totals.price_unknown, 'call')} with no known price: not in the cost.</p>}
     </>
   );
 }

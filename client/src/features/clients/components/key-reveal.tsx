@@ -16,6 +16,11 @@ export function KeyReveal({ apiKey, expiresAt, note }: { apiKey: string; expires
         <input id="new-api-key" className="input mono" readOnly value={apiKey} onFocus={(e) => e.currentTarget.select()} data-testid="new-api-key" />
         <CopyButton text={apiKey} label="Copy key" />
       </div>
+      {/* the next thing an operator is asked: where the app sends it (the console is served by the API's own origin) */}
+      <p className="muted" data-testid="key-usage">
+        Apps send it as <code>Authorization: Bearer &lt;key&gt;</code> (or <code>X-API-Key</code>): the OpenAI SDK with <code>baseURL</code>{' '}
+        <code>{window.location.origin}/v1</code>, the Anthropic SDK with <code>{window.location.origin}</code>.
+      </p>
       {note && <p className="muted">{note}</p>}
       {expiresAt && <p className="muted">Expires {formatDateTime(expiresAt)}.</p>}
     </div>

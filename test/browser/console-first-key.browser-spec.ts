@@ -1,0 +1,47 @@
+import { Browser, Page } from 'playwright-core';
+import OpenAI from 'openai';
+import { startTestApp, TestApp } from '../support/app';
+import { browserAvailable, ensureConsoleBuilt, launchBrowser, navigate, signIn } from '../support/browser';
+
+const run = browserAvailable() ? describe : describe.skip;
+
+/**
+ * An operator's first key, made on the console: the dialog that shows it once also says where an
+ * app sends it, and what it says works as written (the next question was "and now what?").
+ */
+run('a first API key made on the console, in headless Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    t = await startTestApp();
+    browser = await launchBrowser();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.setDefaultTimeout(10_000);
+    await signIn(page, t);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows the key with the base URL the OpenAI SDK takes, and a call made that way is answered', async () => {
+    await navigate(page, 'API clients');
+    await page.getByRole('button', { name: 'New client' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('first-app');
+    await dialog.getByRole('button', { name: 'Create client and key' }).click();
+    const key = await dialog.getByTestId('new-api-key').inputValue();
+    const usage = (await dialog.getByTestId('key-usage').textContent()) ?? '';
+    expect(usage).toContain('Authorization: Bearer');
+    const baseURL = /baseURL (\S+\/v1),/.exec(usage)?.[1];
+    expect(baseURL).toBe(`${t.url}/v1`);
+
+    const openai = new OpenAI({ baseURL, apiKey: key, maxRetries: 0 });
+    const res = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'hello' }] });
+    expect(res.choices[0].message.content).toBe('Echo: hello');
+  });
+});
