@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { pollUntil } from '../support/poll';
 
 const ROOT = join(__dirname, '..', '..');
 const REAL_SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -70,16 +71,20 @@ function write(dir: string, path: string, text: string): void {
   writeFileSync(join(dir, path), text);
 }
 
+function npmEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+    HOME: process.env.HOME ?? '',
+    npm_config_update_notifier: 'false',
+    ...env,
+  };
+}
+
 /** `npm <args>` in the project as an operator runs it (this Node first on the PATH). */
 function npm(dir: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('npm', args, {
     cwd: dir,
-    env: {
-      PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-      HOME: process.env.HOME ?? '',
-      npm_config_update_notifier: 'false',
-      ...env,
-    },
+    env: npmEnv(env),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -263,6 +268,44 @@ describe('npm start builds only what changed since its last build', () => {
     expect(start.stdout).toContain(BOTH_CURRENT);
     expect(buildsSince(dir, seen)).toEqual([]);
   });
+
+  it('a SIGTERM to npm start reaches the server itself, as a process supervisor stopping it sends one', async () => {
+    builtOnce();
+    // a "server" that stays up until it is told to stop, and writes down what stopped it
+    const stoppable = [
+      "const { writeFileSync } = require('node:fs');",
+      "process.on('SIGTERM', () => { writeFileSync('stopped', 'SIGTERM'); process.exit(0); });",
+      "writeFileSync('listening', String(process.pid));",
+      'setInterval(() => {}, 1000);',
+    ];
+    write(dir, 'src/main.ts', stoppable.join('\n') + '\n');
+    const start = spawn('npm', ['start'], { cwd: dir, env: npmEnv({}), stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+    try {
+      const serverPid = Number(
+        await pollUntil(
+          () => (existsSync(join(dir, 'listening')) ? readFileSync(join(dir, 'listening'), 'utf8') : ''),
+          (pid) => pid !== '',
+          { timeoutMs: 30_000 },
+        ),
+      );
+      start.kill('SIGTERM');
+      await pollUntil(() => existsSync(join(dir, 'stopped')), Boolean, { timeoutMs: 15_000 });
+      expect(readFileSync(join(dir, 'stopped'), 'utf8')).toBe('SIGTERM');
+      await exited;
+      expect(() => process.kill(serverPid, 0)).toThrow();
+    } finally {
+      start.kill('SIGKILL');
+      const pid = existsSync(join(dir, 'listening')) ? Number(readFileSync(join(dir, 'listening'), 'utf8')) : 0;
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }, 60_000);
 
   it('an argument the build script does not know stops it with a message naming the argument, building nothing', () => {
     const run = spawnSync(process.execPath, [join(dir, 'scripts', 'build.mjs'), '--if-changd'], { cwd: dir, encoding: 'utf8' });

@@ -242,7 +242,7 @@ export class RouterService implements OnModuleInit {
           this.metrics.upstreamError(target.providerId, error.kind);
           if (countsAgainstCircuit(error)) breaker.failure();
           else breaker.release();
-          if (error.kind === 'bad_request') {
+          if (error.kind === 'bad_request' && !isMissingRoute(error)) {
             // no status: the provider's own request building refused it, and nothing was sent
             const refused = error.status === undefined ? 'cannot take the request' : 'rejected the request';
             throw new RoutingError(
@@ -254,7 +254,7 @@ export class RouterService implements OnModuleInit {
               target,
             );
           }
-          lastError = error;
+          lastError = isMissingRoute(error) ? missingRouteError(error) : error;
           const delay = this.retryDelay(error, retry);
           if (delay === undefined) break;
           await this.clock.sleep(delay, signal).catch(() => undefined);
@@ -358,6 +358,24 @@ export function notConfigured(provider: LlmProvider): AppError {
   return new AppError('provider_not_configured', `Provider "${provider.id}" is not configured: ${hint}. GET /v1/models lists the models you may use.`, [
     { field: 'model', message: `provider "${provider.id}" is not configured` },
   ]);
+}
+
+/**
+ * A 404 whose words do not name the model: the provider has no such route, so the base URL it was
+ * given is wrong (an OpenAI one without its /v1) or it does not serve this endpoint. That is the
+ * operator's to fix, not the caller's request: it fails as the upstream's error, not as a refusal
+ * of the model field. (Each provider's "unknown model" 404 names the model.)
+ */
+function isMissingRoute(error: ProviderError): boolean {
+  return error.status === 404 && !/model/i.test(error.message);
+}
+
+function missingRouteError(error: ProviderError): ProviderError {
+  return new ProviderError(
+    error.kind,
+    `${error.message} (the provider has no such route: check its base URL, or that it serves this endpoint)`,
+    error.status,
+  );
 }
 
 function classify(err: unknown, client: AbortSignal, timedOut: boolean): ProviderError {

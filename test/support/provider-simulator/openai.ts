@@ -48,7 +48,7 @@ export function listModels(ex: Exchange, flavour: OpenAiFlavour): void {
 
 export function getModel(ex: Exchange, flavour: OpenAiFlavour, id: string): void {
   const known = flavour === 'groq' ? GROQ_MODELS : OPENAI_MODELS;
-  if (!known.includes(id)) return sendError(ex, 'not_found', `The model \`${id}\` does not exist or you do not have access to it.`);
+  if (!known.includes(id)) return sendError(ex, 'no_model', `The model \`${id}\` does not exist or you do not have access to it.`);
   writeJson(ex, 200, JSON.stringify(modelObject(id, flavour)));
 }
 

@@ -1,11 +1,13 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Exchange, ProviderId } from './exchange';
 
-export type ErrorKind = 'auth' | 'not_found' | 'invalid' | 'rate_limit' | 'server' | 'unavailable';
+/** not_found: no such route; no_model: the route exists, the model does not */
+export type ErrorKind = 'auth' | 'not_found' | 'no_model' | 'invalid' | 'rate_limit' | 'server' | 'unavailable';
 
 const STATUS: Record<ErrorKind, number> = {
   auth: 401,
   not_found: 404,
+  no_model: 404,
   invalid: 400,
   rate_limit: 429,
   server: 500,
@@ -16,6 +18,7 @@ const STATUS: Record<ErrorKind, number> = {
 const OPENAI_ERROR: Record<ErrorKind, { type: string; code: string | null; message: string }> = {
   auth: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
   not_found: { type: 'invalid_request_error', code: 'unknown_url', message: 'Unknown request URL.' },
+  no_model: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model does not exist or you do not have access to it.' },
   invalid: { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
   rate_limit: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests. Please try again later.' },
   server: { type: 'server_error', code: null, message: 'The server had an error while processing your request.' },
@@ -26,6 +29,7 @@ const OPENAI_ERROR: Record<ErrorKind, { type: string; code: string | null; messa
 const ANTHROPIC_ERROR: Record<ErrorKind, { type: string; message: string }> = {
   auth: { type: 'authentication_error', message: 'invalid x-api-key' },
   not_found: { type: 'not_found_error', message: 'Not found' },
+  no_model: { type: 'not_found_error', message: 'model: unknown' },
   invalid: { type: 'invalid_request_error', message: 'Invalid request.' },
   rate_limit: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit.' },
   server: { type: 'api_error', message: 'Internal server error' },

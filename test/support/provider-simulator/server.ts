@@ -169,7 +169,7 @@ class SimulatorServer implements ProviderSimulator {
   private answer(ex: Exchange, route: Route, body: any): void {
     switch (ex.fault) {
       case '404':
-        return sendError(ex, 'not_found', modelNotFound(ex.provider, (body as { model?: unknown } | null)?.model));
+        return sendError(ex, 'no_model', modelNotFound(ex.provider, (body as { model?: unknown } | null)?.model));
       case '429': {
         const retryAfter = ex.directive.retryAfterS ?? 1;
         return sendError(ex, 'rate_limit', undefined, { 'retry-after': String(retryAfter) });
