@@ -19,6 +19,7 @@ import { overheadTimer, startOverheadClock } from './common/overhead/overhead';
 import { requestLogger, ResponseObserver, responseLogger } from './common/logging/logger.options';
 import { ROOT_LOGGER } from './common/logging/root-logger.module';
 import { setupOpenApi } from './common/openapi/openapi.setup';
+import { RouteMethods } from './common/errors/route-methods';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { APP_CONFIG } from './config/config.module';
 import { AppConfig } from './config/env.schema';
@@ -55,7 +56,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   app.set('etag', false);
   app.useGlobalPipes(createValidationPipe());
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
-  setupOpenApi(app);
+  app.get(ErrorResponder).routes = new RouteMethods(setupOpenApi(app).paths);
   app.use(consoleFallback(options.consoleDir ?? join(projectRoot(), 'client', 'dist')));
   if (config.corsOrigins.length === 0) {
     // the chat calls skip Express and Nest (gateway-lane.ts); with CORS on, every request takes the full chain

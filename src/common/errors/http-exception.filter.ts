@@ -9,6 +9,7 @@ import { requestIdOf, requestPathOf } from '../request-id';
 import { REFUSED_CALL_RECORDER, RefusedCallRecorder } from './refused-call.port';
 import { sendJson } from '../http/send-json';
 import { notFoundMessage, RouteHintRequest } from './route-hint';
+import type { RouteMethods } from './route-methods';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_error',
@@ -76,6 +77,8 @@ function hintRequestOf(req: RequestWithCaller): RouteHintRequest {
 @Injectable()
 export class ErrorResponder {
   private readonly logger = new Logger('HttpExceptionFilter');
+  /** the documented routes' methods, once the API is described (a wrong method is told the right ones) */
+  routes?: RouteMethods;
 
   constructor(
     @Optional() @Inject(REFUSED_CALL_RECORDER) private readonly rejections?: RefusedCallRecorder,
@@ -116,7 +119,7 @@ export class ErrorResponder {
       const status = exception.getStatus();
       const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'validation_error');
       if (status >= 500) this.logger.error(exception);
-      const message = status === 404 ? notFoundMessage(hintRequestOf(req)) : exception.message;
+      const message = status === 404 ? notFoundMessage(hintRequestOf(req), this.routes) : exception.message;
       return { code, message, details: [], status: code === 'internal_error' ? 500 : status };
     }
     const fromDatabase = databaseInputError(exception);

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { firstHeaderValue } from '../http/header-value';
+import type { RouteMethods } from './route-methods';
 
 /**
  * The paths the OpenAI and Anthropic SDKs call, below their base URL. A 404 on
@@ -35,11 +36,16 @@ function originOf(req: RouteHintRequest): string | undefined {
 }
 
 /**
- * The 404 message for a route that does not exist: when the path is an SDK path
- * behind a wrong prefix, it names the base URL that SDK takes; at the root, where
- * the console is.
+ * The 404 message for a route that does not exist: when the path is a route's
+ * under another method, the methods it takes; when it is an SDK path behind a
+ * wrong prefix, the base URL that SDK takes; at the root, where the console is.
  */
-export function notFoundMessage(req: RouteHintRequest): string {
+export function notFoundMessage(req: RouteHintRequest, routes?: RouteMethods): string {
+  const other = routes?.otherMethods(req.method ?? 'GET', req.path);
+  if (other) {
+    const route = `No such route: ${(req.method ?? 'GET').toUpperCase()} ${req.path}.`;
+    return `${route} ${other.template} takes ${other.methods.join(', ')}. See /docs for the API.`;
+  }
   // the first thing tried after a start (`curl localhost:4000`): the console answers browsers only
   if (req.path === '/') {
     const route = `No such route: ${(req.method ?? 'GET').toUpperCase()} /.`;

@@ -66,8 +66,8 @@ function readRedocBundle(): string {
   return readFileSync(require.resolve('redoc/bundles/redoc.standalone.js'), 'utf8').split(REDOC_CDN_LOGO).join(BLANK_SVG);
 }
 
-/** Swagger UI at /docs, the document at /openapi.json, ReDoc at /redoc (its bundle served locally). */
-export function setupOpenApi(app: INestApplication): void {
+/** Swagger UI at /docs, the document at /openapi.json, ReDoc at /redoc (its bundle served locally); returns the document. */
+export function setupOpenApi(app: INestApplication): OpenAPIObject {
   const doc = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   const http = app.getHttpAdapter().getInstance() as { get(path: string, handler: (req: unknown, res: never) => void): void };
@@ -75,4 +75,5 @@ export function setupOpenApi(app: INestApplication): void {
   type Res = { type: (t: string) => { send: (b: string) => void } };
   http.get('/redoc', (_req: unknown, res: Res) => res.type('html').send(REDOC_PAGE));
   http.get('/redoc/redoc.standalone.js', (_req: unknown, res: Res) => res.type('js').send(redocBundle));
+  return doc;
 }
