@@ -408,7 +408,7 @@ describe('ProviderSimulator', () => {
       // undici's cross-realm AbortError, so only its base class is certain.
       expect(err).toBeInstanceOf(OpenAI.APIConnectionError);
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 2_000, intervalMs: 10 });
+      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 10_000, intervalMs: 10 });
     });
 
     it('malformed answers 200 with a non-JSON body, and a non-JSON data line in streams', async () => {
@@ -539,7 +539,7 @@ describe('ProviderSimulator', () => {
       for await (const chunk of stream) {
         if (chunk.choices[0]?.delta.content) break;
       }
-      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 2_000, intervalMs: 10 });
+      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 10_000, intervalMs: 10 });
     });
   });
 });
