@@ -26,6 +26,11 @@ module.exports = {
   ],
   testTimeout: 30000,
   maxWorkers: 2,
+  // A worker that has run e2e suites holds several hundred MB (each file loads the app afresh): it ends at
+  // once when asked, but the system takes a moment to reclaim that memory, past jest's default 500 ms on a
+  // busy machine, and jest then reports it "failed to exit gracefully". A worker kept alive by a leaked
+  // handle never ends, so it is still reported, 5 s later.
+  workerGracefulExitTimeout: 5_000,
   // Kept on purpose. Unit and integration runs exit cleanly without it, but the provider
   // contract suite's worker does not: its abort and hang cases leave a connection attempt
   // in the global fetch (undici) pool of the provider SDKs, which no public API closes

@@ -408,7 +408,7 @@ describe('ProviderSimulator', () => {
       // undici's cross-realm AbortError, so only its base class is certain.
       expect(err).toBeInstanceOf(OpenAI.APIConnectionError);
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 2_000, intervalMs: 10 });
+      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 10_000, intervalMs: 10 });
     });
 
     it('malformed answers 200 with a non-JSON body, and a non-JSON data line in streams', async () => {
@@ -515,6 +515,9 @@ describe('ProviderSimulator', () => {
       await openai().chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi [[sim:latency_ms=120]]' }] });
       expect(Date.now() - started).toBeGreaterThanOrEqual(110);
 
+      // measured from the request, not between arrivals: a pause of this process after the first chunk
+      // (a busy machine, a collection) would have the next ones read together, closer than they were sent
+      const streamStarted = Date.now();
       const stream = await openai().chat.completions.create({
         model: 'gpt-4o',
         stream: true,
@@ -523,7 +526,8 @@ describe('ProviderSimulator', () => {
       const arrivals: number[] = [];
       for await (const chunk of stream) if (chunk.choices[0]?.delta.content) arrivals.push(Date.now());
       expect(arrivals).toHaveLength(4);
-      expect(arrivals[3] - arrivals[0]).toBeGreaterThanOrEqual(50);
+      // the fourth text chunk leaves three delays of 20 ms after the first
+      expect(arrivals[3] - streamStarted).toBeGreaterThanOrEqual(50);
     });
 
     it('logs a client abort mid-stream as aborted', async () => {
@@ -535,7 +539,7 @@ describe('ProviderSimulator', () => {
       for await (const chunk of stream) {
         if (chunk.choices[0]?.delta.content) break;
       }
-      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 2_000, intervalMs: 10 });
+      await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 10_000, intervalMs: 10 });
     });
   });
 });

@@ -71,9 +71,17 @@ export class RedisProcess {
   }
 
   static async start(env: NodeJS.ProcessEnv = process.env): Promise<RedisProcess> {
-    const redis = new RedisProcess(await freePort(), env);
-    await redis.start();
-    return redis;
+    // a port free a moment ago may be taken before redis-server binds it (other programs on the machine open
+    // ports all the time): a start refused for that alone is tried again on another port
+    for (let attempt = 1; ; attempt++) {
+      const redis = new RedisProcess(await freePort(), env);
+      try {
+        await redis.start();
+        return redis;
+      } catch (error) {
+        if (!redis.output.includes('Address already in use') || attempt === 3) throw error;
+      }
+    }
   }
 
   /** Starts the server (again) on its port and waits until it answers PING. */

@@ -64,7 +64,21 @@ export async function startServer(
   /** more variables for the child (provider keys and base URLs, LOG_LEVEL…), over the defaults */
   extraEnv: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const port = env.PORT ?? (await freePort());
+  if (env.PORT !== undefined) return startServerOn(env.PORT, env, extraEnv);
+  // a port free a moment ago may be taken before the server binds it (other tests, other programs on the machine
+  // open ports all the time): a start refused for that alone is tried again on another port
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOn(await freePort(), env, extraEnv);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startServerOn(port: number, env: { DATABASE_URL: string; DATA_DIR: string }, extraEnv: Record<string, string>): Promise<ServerProcess> {
   const childEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -112,7 +126,10 @@ export async function startServer(
 
   const deadline = Date.now() + 45_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The server exited before it was ready:\n${all().slice(-20_000)}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const message = `The server exited before it was ready:\n${all().slice(-20_000)}`;
+      throw all().includes('the port is already in use') ? new PortTakenError(message) : new Error(message);
+    }
     try {
       const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return server;

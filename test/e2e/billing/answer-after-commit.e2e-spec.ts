@@ -51,7 +51,7 @@ describe('a call is answered only after its record is committed', () => {
       return { status: response.status, requestId: response.headers.get('x-request-id'), body: await response.text() };
     });
     try {
-      await waitUntil(insertWaiting, 'the insert waits for the lock', { timeoutMs: 4_000 });
+      await waitUntil(insertWaiting, 'the insert waits for the lock', { timeoutMs: 15_000 });
       // the record cannot commit: whatever the gateway does meanwhile, no answer may leave
       await sleep(300);
       expect(answered).toBe(false);

@@ -423,11 +423,11 @@ describe('gateway (e2e, real SDKs against the simulator)', () => {
         received += new TextDecoder().decode(chunk.value);
       }
       controller.abort();
-      await waitUntil(() => sim.requests.at(-1)?.aborted === true, 'the simulator saw the abort', { timeoutMs: 3_000 });
+      await waitUntil(() => sim.requests.at(-1)?.aborted === true, 'the simulator saw the abort', { timeoutMs: 10_000 });
       const row = await pollUntil(
         () => logRow(requestId),
         (r) => r !== undefined,
-        { timeoutMs: 3_000, intervalMs: 30 },
+        { timeoutMs: 10_000, intervalMs: 30 },
       );
       expect(row).toMatchObject({ status: 'cancelled', is_stream: true, error_code: 'client_closed_request' });
       expect(row.output_tokens).toBeGreaterThanOrEqual(2);

@@ -190,7 +190,7 @@ describe.each(CASES.filter((c): c is ProviderCase => !(c instanceof MissingFlavo
 
     expect(error.kind).toBe('aborted');
     expect(texts).toHaveLength(1);
-    if (c.simulated) await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 2_000, intervalMs: 10 });
+    if (c.simulated) await waitUntil(() => sim.requests[0]?.aborted === true, 'the simulator saw the abort', { timeoutMs: 10_000, intervalMs: 10 });
   });
 
   if (!c.simulated) return;

@@ -106,12 +106,14 @@ describe('billing reports', () => {
   it(`${RetentionService.name} deletes old log rows in batches once they are folded, and keeps the rollups`, async () => {
     const sut = newRetention(dataSource, 90);
     const [before] = await dataSource.query(`SELECT sum(requests)::int AS n FROM llm_monthly_costs WHERE client_id = $1`, [client]);
-    const old = records.filter((r) => r.createdAt.getTime() < Date.now() - 90 * DAY).length;
+    // one instant for the count and the purges: the cutoff must not move with the clock while the fold runs
+    const now = new Date();
+    const old = records.filter((r) => r.createdAt.getTime() < now.getTime() - 90 * DAY).length;
     expect(old).toBeGreaterThan(0);
     // not folded into the stored rollups yet: kept until they are, or their cost would vanish from the reports
-    expect(await sut.purge()).toBe(0);
+    expect(await sut.purge(now)).toBe(0);
     await newFold(dataSource).foldUntilCaughtUp();
-    expect(await sut.purge()).toBe(old);
+    expect(await sut.purge(now)).toBe(old);
     const [left] = await dataSource.query(`SELECT count(*)::int AS n FROM llm_generation_log WHERE client_id = $1`, [client]);
     expect(left.n).toBe(3_000 - old);
     const [after] = await dataSource.query(`SELECT sum(requests)::int AS n FROM llm_monthly_costs WHERE client_id = $1`, [client]);
