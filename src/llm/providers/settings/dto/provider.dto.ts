@@ -89,7 +89,11 @@ export class ProviderUpdateDto {
 export class ProviderTestErrorDto {
   @ApiProperty({
     enum: ['not_configured', 'auth', 'connection', 'timeout', 'rate_limited', 'server_error', 'bad_request', 'malformed', 'no_model'],
-    description: 'What went wrong upstream',
+    description:
+      'What went wrong upstream (the test has codes of its own, not the API error codes): not_configured, no key or switched off; ' +
+      'auth, the provider refused the key (401/403); connection, the base URL could not be reached; timeout, no answer in time; ' +
+      'rate_limited, 429; server_error, 5xx; bad_request, another 4xx (a 404 at a base URL of one’s own says to check it); ' +
+      'malformed, an answer that was not the provider’s format; no_model, the provider lists no chat model to test with',
   })
   code!: string;
 
