@@ -371,11 +371,7 @@ function isMissingRoute(error: ProviderError): boolean {
 }
 
 function missingRouteError(error: ProviderError): ProviderError {
-  return new ProviderError(
-    error.kind,
-    `${error.message} (the provider has no such route: check its base URL, or that it serves this endpoint)`,
-    error.status,
-  );
+  return new ProviderError(error.kind, `${error.message} (the provider has no such route: check its base URL, or that it serves this endpoint)`, error.status);
 }
 
 function classify(err: unknown, client: AbortSignal, timedOut: boolean): ProviderError {
