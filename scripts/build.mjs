@@ -46,12 +46,15 @@ function assetPatterns() {
   return assets.map((asset) => posix.normalize(posix.join(sourceRoot, typeof asset === 'string' ? asset : asset.include)));
 }
 
-/** What `vite build` bundles: client/ (its config, tsconfig and sources), the SDK it imports, and VITE_* variables. */
+/**
+ * What `vite build` bundles: client/ (its config, tsconfig and sources), the SDK it imports, VITE_* variables,
+ * and NODE_ENV (set to anything but production, vite builds React's development bundle).
+ */
 function consoleInputs() {
   const files = [...walk('client'), ...walk('sdk/src'), 'tsconfig.json', 'package.json', 'package-lock.json'];
   const env = Object.fromEntries(
     Object.keys(process.env)
-      .filter((name) => name.startsWith('VITE_'))
+      .filter((name) => name.startsWith('VITE_') || name === 'NODE_ENV')
       .sort()
       .map((name) => [name, process.env[name]]),
   );

@@ -212,6 +212,18 @@ describe('npm start builds only what changed since its last build', () => {
     expect(buildsSince(dir, seen)).toEqual(['console']);
   });
 
+  it('a start under another NODE_ENV rebuilds the console (vite builds React for development unless it is production)', () => {
+    builtOnce();
+    const development = npm(dir, ['start'], { NODE_ENV: 'development' });
+    expect(development.status).toBe(0);
+    expect(development.stdout).toContain('Building the console (client/dist/): $NODE_ENV is new since the last build.');
+    expect(buildsSince(dir, seen)).toEqual(['console']);
+
+    const production = npm(dir, ['start'], { NODE_ENV: 'production' });
+    expect(production.stdout).toContain('Building the console (client/dist/): $NODE_ENV changed since the last build.');
+    expect(buildsSince(dir, seen)).toEqual(['console']);
+  });
+
   it('files no build reads (tests, docs, README) changed, or sources only touched, rebuild nothing', () => {
     builtOnce();
     for (const path of ['test/e2e/some.e2e-spec.ts', 'docs/API.md', 'README.md']) appendFileSync(join(dir, path), '\n');
