@@ -34,16 +34,27 @@ function serverInputs() {
   const configs = tsconfigChain('tsconfig.build.json');
   const include = configs.map(({ json }) => json.include).find(Array.isArray);
   if (!include) throw new Error('tsconfig.build.json has no "include" list');
-  const sources = include.flatMap((pattern) => filesMatching(pattern));
+  const sources = [...include, ...assetPatterns()].flatMap((pattern) => filesMatching(pattern));
   return { files: [...configs.map(({ path }) => path), 'nest-cli.json', 'package.json', 'package-lock.json', ...sources], env: {} };
 }
 
-/** What `vite build` bundles: client/ (its config, tsconfig and sources), the SDK it imports, and VITE_* variables. */
+/** The files `nest build` copies into dist beside the compiled ones (nest-cli.json's assets), as patterns from the root. */
+function assetPatterns() {
+  const { sourceRoot = 'src', compilerOptions = {} } = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8'));
+  const assets = compilerOptions.assets ?? [];
+  if (!Array.isArray(assets)) throw new Error("nest-cli.json's compilerOptions.assets is not a list");
+  return assets.map((asset) => posix.normalize(posix.join(sourceRoot, typeof asset === 'string' ? asset : asset.include)));
+}
+
+/**
+ * What `vite build` bundles: client/ (its config, tsconfig and sources), the SDK it imports, VITE_* variables,
+ * and NODE_ENV (set to anything but production, vite builds React's development bundle).
+ */
 function consoleInputs() {
   const files = [...walk('client'), ...walk('sdk/src'), 'tsconfig.json', 'package.json', 'package-lock.json'];
   const env = Object.fromEntries(
     Object.keys(process.env)
-      .filter((name) => name.startsWith('VITE_'))
+      .filter((name) => name.startsWith('VITE_') || name === 'NODE_ENV')
       .sort()
       .map((name) => [name, process.env[name]]),
   );

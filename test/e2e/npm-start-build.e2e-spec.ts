@@ -187,11 +187,40 @@ describe('npm start builds only what changed since its last build', () => {
     expect(buildsSince(dir, seen)).toEqual(['server', 'console']);
   });
 
+  it('a file nest build copies as an asset (nest-cli.json assets, not TypeScript) rebuilds the server when it changes', () => {
+    const nestCli = JSON.parse(readFileSync(join(dir, 'nest-cli.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+    nestCli.compilerOptions.assets = ['**/*.html', { include: 'i18n/**/*', watchAssets: true }];
+    write(dir, 'nest-cli.json', JSON.stringify(nestCli, null, 2));
+    write(dir, 'src/mail/welcome.html', '<p>Welcome</p>\n');
+    write(dir, 'src/i18n/en.json', '{}\n');
+    builtOnce();
+
+    for (const path of ['src/mail/welcome.html', 'src/i18n/en.json']) {
+      appendFileSync(join(dir, path), '\n');
+      const run = npm(dir, ['start']);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain(`Building the server (dist/): ${path} changed since the last build.`);
+      expect(buildsSince(dir, seen)).toEqual(['server']);
+    }
+  });
+
   it('a VITE_ variable the console could embed rebuilds the console when it changes', () => {
     builtOnce();
     const run = npm(dir, ['start'], { VITE_BANNER: 'staging' });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Building the console (client/dist/): $VITE_BANNER is new since the last build.');
+    expect(buildsSince(dir, seen)).toEqual(['console']);
+  });
+
+  it('a start under another NODE_ENV rebuilds the console (vite builds React for development unless it is production)', () => {
+    builtOnce();
+    const development = npm(dir, ['start'], { NODE_ENV: 'development' });
+    expect(development.status).toBe(0);
+    expect(development.stdout).toContain('Building the console (client/dist/): $NODE_ENV is new since the last build.');
+    expect(buildsSince(dir, seen)).toEqual(['console']);
+
+    const production = npm(dir, ['start'], { NODE_ENV: 'production' });
+    expect(production.stdout).toContain('Building the console (client/dist/): $NODE_ENV changed since the last build.');
     expect(buildsSince(dir, seen)).toEqual(['console']);
   });
 

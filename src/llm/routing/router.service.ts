@@ -360,14 +360,19 @@ export function notConfigured(provider: LlmProvider): AppError {
   ]);
 }
 
+/** The OpenAI SDK's message for an error body it found no `error` field in: the provider's words are lost. */
+const WORDS_LOST = /status code \(no body\)$/;
+
 /**
  * A 404 whose words do not name the model: the provider has no such route, so the base URL it was
  * given is wrong (an OpenAI one without its /v1) or it does not serve this endpoint. That is the
  * operator's to fix, not the caller's request: it fails as the upstream's error, not as a refusal
- * of the model field. (Each provider's "unknown model" 404 names the model.)
+ * of the model field. (Each provider's "unknown model" 404 names the model.) A 404 whose words the
+ * SDK dropped says neither: vLLM's unknown model (`{"message": "The model `x` does not exist."}`,
+ * no `error` field) reads so, and stays a refusal of the model field.
  */
 function isMissingRoute(error: ProviderError): boolean {
-  return error.status === 404 && !/model/i.test(error.message);
+  return error.status === 404 && !/model/i.test(error.message) && !WORDS_LOST.test(error.message);
 }
 
 function missingRouteError(error: ProviderError): ProviderError {

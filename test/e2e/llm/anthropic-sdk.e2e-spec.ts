@@ -245,6 +245,38 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect(final.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'lookup', caller: { type: 'direct' } })]);
     });
 
+    it.each([
+      ['anthropic/claude-haiku-4-5', '/v1/messages'],
+      ['openai/gpt-4o-mini', '/v1/chat/completions'],
+    ])('%s: takes its own answers back as the conversation (text with citations null, tool_use with its caller)', async (model, upstreamPath) => {
+      const hello: Anthropic.MessageParam = { role: 'user', content: 'hi' };
+      const first = await anthropic.messages.create({ model, max_tokens: 16, messages: [hello] });
+      const asked: Anthropic.MessageParam[] = [hello, { role: 'assistant', content: first.content }, { role: 'user', content: 'look up hi' }];
+      const second = await anthropic.messages
+        .stream({ model, max_tokens: 16, tools: [LOOKUP_TOOL], tool_choice: { type: 'tool', name: 'lookup' }, messages: asked })
+        .finalMessage();
+      const [call] = second.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
+      expect(call.caller).toEqual({ type: 'direct' });
+
+      sim.reset();
+      const third = await anthropic.messages.create({
+        model,
+        max_tokens: 16,
+        tools: [LOOKUP_TOOL],
+        messages: [
+          ...asked,
+          { role: 'assistant', content: second.content },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'a greeting' }] },
+        ],
+      });
+      expect(third.type).toBe('message');
+      // both answers reach the provider as the conversation's assistant turns
+      const sent = JSON.stringify(sim.requests.find((r) => r.path === upstreamPath)!.body);
+      expect(sent).toContain(JSON.stringify((first.content[0] as Anthropic.TextBlock).text));
+      expect(sent).toContain(call.id);
+      expect(sent).toContain('a greeting');
+    });
+
     it('passes on the stop_details of Claude’s refusal, streamed or not', async () => {
       const params = { model: 'anthropic/claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user' as const, content: REFUSE }] };
       // the simulator's Claude refuses as Anthropic describes a refusal

@@ -1,3 +1,6 @@
+import Anthropic from '@anthropic-ai/sdk';
+import Groq from 'groq-sdk';
+import OpenAI from 'openai';
 import type { MetricsService } from '@src/billing/metrics.service';
 import { AppError } from '@src/common/errors/app-error';
 import type { AppConfig } from '@src/config/env.schema';
@@ -5,6 +8,7 @@ import { DEFAULT_CIRCUIT_OPTIONS } from '@src/llm/routing/circuit-breaker';
 import type { ModelTarget } from '@src/llm/routing/model-resolver.service';
 import type { ProviderSettingsService } from '@src/llm/providers/settings/provider-settings.service';
 import { LlmProvider, ProviderError } from '@src/llm/providers/llm-provider';
+import { toProviderError } from '@src/llm/providers/sdk-errors';
 import { RETRY_AFTER_CAP_S, RouterService, RoutingClock, RoutingError } from '@src/llm/routing/router.service';
 
 /** A clock the test moves by hand; sleeping advances it and records the wait. */
@@ -150,6 +154,43 @@ describe(RouterService.name, () => {
       const call = failing(new ProviderError('bad_request', 'max_tokens too large', 400, undefined, 'max_tokens'));
       const error = await routingErrorOf(sut.run([primary], NEVER_ABORTED, call));
       expect(error.details).toEqual([{ field: 'max_tokens', message: 'max_tokens too large' }]);
+    });
+
+    /** A 404 answer as the provider's SDK raises it from the body (as a direct call does, through APIError.generate). */
+    const notFound = (sdk: { APIError: { generate(...args: never[]): Error } }, body: object) =>
+      toProviderError((sdk.APIError.generate as (...args: unknown[]) => Error)(404, body, undefined, new Headers()));
+
+    it.each([
+      [
+        'OpenAI',
+        OpenAI,
+        { error: { message: 'The model `gpt-x` does not exist or you do not have access to it.', type: 'invalid_request_error', code: 'model_not_found' } },
+      ],
+      [
+        'Groq',
+        Groq,
+        { error: { message: 'The model `llama-x` does not exist or you do not have access to it.', type: 'invalid_request_error', code: 'model_not_found' } },
+      ],
+      ['Anthropic', Anthropic, { type: 'error', error: { type: 'not_found_error', message: 'model: claude-x' } }],
+      ['Ollama', OpenAI, { error: { message: 'model "llama-x" not found, try pulling it first', type: 'api_error', param: null, code: null } }],
+      ['vLLM (error field)', OpenAI, { error: { message: 'The model `x` does not exist.', type: 'NotFoundError', param: null, code: 404 } }],
+      // vLLM before its errors took OpenAI's shape: no `error` field, so the OpenAI SDK keeps none of its words
+      ['vLLM (top-level message)', OpenAI, { object: 'error', message: 'The model `x` does not exist.', type: 'NotFoundError', param: null, code: 404 }],
+    ])('refuses the model field (400) on %s’s 404 for an unknown model, with no fallback', async (_provider, sdk, body) => {
+      const call = failing(notFound(sdk, body));
+      const error = await routingErrorOf(sut.run([primary, fallback], NEVER_ABORTED, call));
+      expect(error.code).toBe('validation_error');
+      expect(error.details).toEqual([{ field: 'model', message: expect.stringMatching(/^404 /) as string }]);
+      expect(call).toHaveBeenCalledTimes(1);
+    });
+
+    it.each([
+      ['OpenAI', OpenAI, { error: { message: 'Invalid URL (POST /chat/completions)', type: 'invalid_request_error', param: null, code: null } }],
+      ['Anthropic', Anthropic, { type: 'error', error: { type: 'not_found_error', message: 'Not Found' } }],
+    ])('fails a 404 for a route %s does not have as the upstream’s error, saying to check the base URL', async (_provider, sdk, body) => {
+      const error = await routingErrorOf(sut.run([primary], NEVER_ABORTED, failing(notFound(sdk, body))));
+      expect(error.code).toBe('upstream_error');
+      expect(error.message).toMatch(/no such route: check its base URL/);
     });
 
     it('reports a timeout as 504 upstream_timeout', async () => {
