@@ -36,3 +36,8 @@ export async function retryOnTakenPort<T>(attempt: () => Promise<T>, portTaken: 
     if (tries === 3 || !portTaken(outcome)) return outcome;
   }
 }
+
+/** Whether an LLMHub program says EMBEDDED_DB_PORT was taken: by its check before the start, or under PostgreSQL as it started. */
+export function embeddedDbPortTaken(output: string): boolean {
+  return output.includes(PORT_TAKEN.embeddedDbPortCheck) || output.includes(PORT_TAKEN.postgres);
+}
