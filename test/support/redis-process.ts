@@ -123,7 +123,8 @@ export class RedisProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-5_000)));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const deadline = Date.now() + 15_000;
-    while ((await this.serverPid()) !== child.pid) {
+    // a child that never spawned (no binary) has no pid, which must not pass for "nothing answers" (no pid either)
+    while (child.pid === undefined || (await this.serverPid()) !== child.pid) {
       if (spawnError) {
         this.child = undefined;
         throw new Error(spawnError.code === 'ENOENT' ? MISSING : `redis-server could not be started: ${spawnError.message}`);
