@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive, parsePostmasterPid } from '@src/database/embedded-postmaster';
 import { createTestDatabase } from '@test/support/db';
-import { freePort } from '@test/support/net';
+import { embeddedDbPortTaken, freePort, PORT_TAKEN, retryOnTakenPort } from '@test/support/net';
 import { itWithRedisServer, RedisProcess } from '@test/support/redis-process';
 import Redis from 'ioredis';
 import { pollUntil } from '@test/support/poll';
 import { ensureServerBuilt } from '@test/support/server-process';
-import { startDistScript } from '@test/support/dist-script';
+import { startDistScript, type DistScript } from '@test/support/dist-script';
 
 const start = startDistScript;
 
@@ -26,6 +26,28 @@ function embeddedDataDir(): string {
   const parent = mkdtempSync(join(tmpdir(), 'llmhub-operator-data-'));
   chmodSync(parent, 0o755);
   return join(parent, 'data');
+}
+
+type Exit = Awaited<DistScript['exited']>;
+
+/** Whether a run stopped only because a port it was given, free a moment before, was taken first by another program. */
+function lostItsPort(run: DistScript, exit: Exit): boolean {
+  const { stderr } = run.output();
+  return exit.status === 1 && (embeddedDbPortTaken(stderr) || stderr.includes(PORT_TAKEN.llmhub));
+}
+
+/**
+ * Runs main.js on DATA_DIR's embedded database to its exit, with an EMBEDDED_DB_PORT found free: again on another
+ * when that one was taken before the run bound it.
+ */
+function runOnEmbeddedDb(env: Record<string, string>): Promise<{ run: DistScript; exit: Exit }> {
+  return retryOnTakenPort(
+    async () => {
+      const run = start('main.js', [], { DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), ...env });
+      return { run, exit: await run.exited };
+    },
+    ({ run, exit }) => lostItsPort(run, exit),
+  );
 }
 
 /** The message alone: exit 1, no stack trace, no framework lines. */
@@ -49,8 +71,8 @@ describe('an operator starting and stopping LLMHub', () => {
   }, 60_000);
 
   it('a HOST that is no known name or address: says so and names HOST', async () => {
-    const run = start('main.js', [], { DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), PORT: '0', HOST: 'no-such-host.invalid' });
-    expectMessageAlone(await run.exited, run.output());
+    const { run, exit } = await runOnEmbeddedDb({ PORT: '0', HOST: 'no-such-host.invalid' });
+    expectMessageAlone(exit, run.output());
     expect(run.output().stderr).toContain('HOST "no-such-host.invalid" is not a known host name or address');
     expect(run.output().stderr).toContain('Correct HOST');
   }, 60_000);
@@ -64,8 +86,8 @@ describe('an operator starting and stopping LLMHub', () => {
         await admin.config('SET', 'requirepass', 'the-right-password');
         // it used to start "ready", its limits per instance for good, with one warning saying Redis was unreachable
         for (const url of [`redis://:a-wrong-password@127.0.0.1:${redis.port}`, redis.url]) {
-          const run = start('main.js', [], { REDIS_URL: url, DATA_DIR: embeddedDataDir(), EMBEDDED_DB_PORT: String(await freePort()), PORT: '0' });
-          expectMessageAlone(await run.exited, run.output());
+          const { run, exit } = await runOnEmbeddedDb({ REDIS_URL: url, PORT: '0' });
+          expectMessageAlone(exit, run.output());
           expect(run.output().stderr).toMatch(
             /^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\): the server refused the credentials \((WRONGPASS|NOAUTH) /,
           );
@@ -86,13 +108,8 @@ describe('an operator starting and stopping LLMHub', () => {
       const redis = await RedisProcess.start();
       try {
         // it used to start on database 0 without a word, beside whatever else uses that database
-        const run = start('main.js', [], {
-          REDIS_URL: `${redis.url}/99`,
-          DATA_DIR: embeddedDataDir(),
-          EMBEDDED_DB_PORT: String(await freePort()),
-          PORT: '0',
-        });
-        expectMessageAlone(await run.exited, run.output());
+        const { run, exit } = await runOnEmbeddedDb({ REDIS_URL: `${redis.url}/99`, PORT: '0' });
+        expectMessageAlone(exit, run.output());
         expect(run.output().stderr).toMatch(
           /^LLMHub cannot use Redis at REDIS_URL \(redis:\/\/.*\/99\): the server has no database 99 \(ERR DB index is out of range\)/,
         );
@@ -141,22 +158,29 @@ describe('an operator starting and stopping LLMHub', () => {
   ])(
     'a SIGINT while %s starts the embedded database stops that database too',
     async (script, args, what) => {
-      const dataDir = embeddedDataDir();
-      const run = start(script, args, {
-        DATA_DIR: dataDir,
-        EMBEDDED_DB_PORT: String(await freePort()),
-        PORT: String(await freePort()),
-        HOST: '127.0.0.1',
-      });
-      const pid = await pollUntil(
-        () => postmasterPid(dataDir),
-        (p) => p !== undefined,
-        { timeoutMs: 60_000, intervalMs: 20 },
+      // started again on fresh ports when one was taken before the run bound it (it then exits before any SIGINT)
+      const { run, pid, exit } = await retryOnTakenPort(
+        async () => {
+          const dataDir = embeddedDataDir();
+          const run = start(script, args, {
+            DATA_DIR: dataDir,
+            EMBEDDED_DB_PORT: String(await freePort()),
+            PORT: String(await freePort()),
+            HOST: '127.0.0.1',
+          });
+          const exited = (): boolean => run.child.exitCode !== null || run.child.signalCode !== null;
+          const pid = await pollUntil(
+            () => postmasterPid(dataDir),
+            (p) => p !== undefined || exited(),
+            { timeoutMs: 60_000, intervalMs: 20 },
+          );
+          if (!exited()) run.child.kill('SIGINT');
+          return { run, pid, exit: await run.exited };
+        },
+        ({ run, exit }) => lostItsPort(run, exit),
       );
       expect(pid).toBeDefined();
-      run.child.kill('SIGINT');
-
-      expect(await run.exited).toEqual({ status: 130, signal: null });
+      expect(exit).toEqual({ status: 130, signal: null });
       expect(run.output().stderr).toContain(`SIGINT while ${what}: stopped`);
       expect(
         await pollUntil(

