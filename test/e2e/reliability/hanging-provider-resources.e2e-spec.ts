@@ -3,8 +3,8 @@
  * at a concurrency of 50, each bounded by the provider timeout and answered
  * 504 upstream_timeout with one record, and the server's active handles and
  * heap (after a forced full GC) flat from one batch to the next. A resource
- * assertion, not a timing one: a leak of one handle or one small object per
- * call grows them in every batch, where noise does not.
+ * assertion, not a timing one: a leak of one handle or a few KB per call
+ * grows them in every batch, where noise does not.
  */
 import { join } from 'node:path';
 import { Client } from 'pg';
