@@ -169,9 +169,11 @@ describe('stopping the built server with SIGTERM under load (e2e)', () => {
     const lateBody = JSON.stringify({ prompt: 'arrived during the stop', model: 'openai/gpt-4o-mini' });
     late.write(`POST /api/v1/llm/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${key}\r\ncontent-type: application/json\r\n`);
 
-    // 16 slow calls and 4 slow streams, all in flight upstream before the signal
-    const calls = Array.from({ length: 16 }, () => generate(server.url, key, 'latency_ms=6000'));
-    const streams = Array.from({ length: 4 }, () => stream(server.url, key, 'chunks=12;chunk_delay_ms=500'));
+    // 16 slow calls and 4 slow streams, all in flight upstream before the signal; they run for 15 s
+    // from the simulator's first sight of them, so that on a loaded machine none ends before the
+    // signal and the closes below (the server's output and `earliestAnswer` check that none did)
+    const calls = Array.from({ length: 16 }, () => generate(server.url, key, 'latency_ms=15000'));
+    const streams = Array.from({ length: 4 }, () => stream(server.url, key, 'chunks=30;chunk_delay_ms=500'));
     await waitUntil(() => sim.requests.length === 20, 'all 20 calls reached the provider', { timeoutMs: 30_000 });
     await Promise.all(streams.map((s) => s.started));
 

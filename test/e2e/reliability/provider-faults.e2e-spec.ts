@@ -28,7 +28,10 @@ type Kind = 'chat' | 'embedding' | 'image';
 
 // every hang (and stall outside a stream) waits this long once: long enough for a loaded machine, short enough for the matrix
 const PROVIDER_TIMEOUT_MS = 1000;
-const STREAM_IDLE_TIMEOUT_MS = 500;
+// healthy streams here (a client leaving half-way) share this process with the simulator: a pause of
+// the process longer than this between two chunks would fail them as idle; 2 s leaves room for one on a
+// loaded machine, at 1.5 s more for each streamed stall case
+const STREAM_IDLE_TIMEOUT_MS = 2000;
 const MAX_RETRIES = 1;
 const SYSTEM = 'Answer briefly.';
 const PROMPT = 'Tell me about the sea';
