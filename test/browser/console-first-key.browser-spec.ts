@@ -1,7 +1,7 @@
 import { Browser, Page } from 'playwright-core';
 import OpenAI from 'openai';
 import { startTestApp, TestApp } from '../support/app';
-import { browserAvailable, ensureConsoleBuilt, launchBrowser, navigate, signIn } from '../support/browser';
+import { browserAvailable, ensureConsoleBuilt, launchBrowser, navigate, signedInPage } from '../support/browser';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -18,9 +18,7 @@ run('a first API key made on the console, in headless Chromium', () => {
     ensureConsoleBuilt();
     t = await startTestApp();
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(10_000);
-    await signIn(page, t);
+    page = await signedInPage(browser, t, 10_000);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { Browser, Locator, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/app';
-import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser, navigate, signIn } from '../support/browser';
+import { adminRequest, browserAvailable, ensureConsoleBuilt, launchBrowser, navigate, signedInPage } from '../support/browser';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -45,9 +45,7 @@ run('the console with tiny amounts, in headless Chromium', () => {
       expect(res.status).toBe(200);
     }
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' })).newPage();
-    page.setDefaultTimeout(10_000);
-    await signIn(page, t);
+    page = await signedInPage(browser, t, 10_000, { locale: 'en-US' });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContextOptions, chromium, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -54,9 +54,14 @@ export async function signIn(page: Page, app: { url: string; adminToken: string 
   await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
 }
 
-/** A page of a new 1280×800 browser context, signed in (signIn); `timeoutMs` is its default timeout when given. */
-export async function signedInPage(browser: Browser, app: { url: string; adminToken: string }, timeoutMs?: number): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+/** A page of a new 1280×800 browser context (with `context` options on top), signed in (signIn); `timeoutMs` is its default timeout when given. */
+export async function signedInPage(
+  browser: Browser,
+  app: { url: string; adminToken: string },
+  timeoutMs?: number,
+  context: BrowserContextOptions = {},
+): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, ...context })).newPage();
   if (timeoutMs !== undefined) page.setDefaultTimeout(timeoutMs);
   await signIn(page, app);
   return page;

@@ -277,10 +277,8 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect(sent).toContain('a greeting');
     });
 
-    it('passes on the stop_details of Claude’s refusal, streamed or not', async () => {
-      const params = { model: 'anthropic/claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user' as const, content: REFUSE }] };
-      // the simulator's Claude refuses as Anthropic describes a refusal
-      const details = { type: 'refusal', category: 'cyber', explanation: 'The request could enable cyber harm.' };
+    /** The refusal's stop_details in the Message, the raw message_delta and the SDK's finalMessage(). */
+    async function expectRefusalDetails(params: Anthropic.MessageCreateParamsNonStreaming, details: object): Promise<void> {
       const message = await anthropic.messages.create(params);
       expect(message).toMatchObject({ stop_reason: 'refusal', stop_details: details });
 
@@ -288,18 +286,19 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect(delta.delta).toMatchObject({ stop_reason: 'refusal', stop_details: details });
       const final = await anthropic.messages.stream(params).finalMessage();
       expect(final).toMatchObject({ stop_reason: 'refusal', stop_details: details });
+    }
+
+    it('passes on the stop_details of Claude’s refusal, streamed or not', async () => {
+      const params = { model: 'anthropic/claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user' as const, content: REFUSE }] };
+      // the simulator's Claude refuses as Anthropic describes a refusal
+      const details = { type: 'refusal', category: 'cyber', explanation: 'The request could enable cyber harm.' };
+      await expectRefusalDetails(params, details);
     });
 
     it('describes an OpenAI model’s refusal as one of no named category, explained in its words, streamed or not', async () => {
       const params = { model: 'openai/gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user' as const, content: REFUSE }] };
       const details = { type: 'refusal', category: null, explanation: SIM_REFUSAL };
-      const message = await anthropic.messages.create(params);
-      expect(message).toMatchObject({ stop_reason: 'refusal', stop_details: details });
-
-      const { delta } = await streamed(params);
-      expect(delta.delta).toMatchObject({ stop_reason: 'refusal', stop_details: details });
-      const final = await anthropic.messages.stream(params).finalMessage();
-      expect(final).toMatchObject({ stop_reason: 'refusal', stop_details: details });
+      await expectRefusalDetails(params, details);
     });
   });
 
