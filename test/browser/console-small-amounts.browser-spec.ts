@@ -44,6 +44,15 @@ run('the console with tiny amounts, in headless Chromium', () => {
       });
       expect(res.status).toBe(200);
     }
+    // a client whose budget no call fits: its one call is refused (402) before any provider runs
+    const tight = (await adminRequest<{ id: string }>(t, 'POST', '/clients', { name: 'tight-budget', monthly_budget_usd: '0.000001' })).id;
+    const tightKey = (await adminRequest<{ key: string }>(t, 'POST', `/clients/${tight}/keys`, {})).key;
+    const refused = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${tightKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'Write a tagline for our spring sale' }] }),
+    });
+    expect(refused.status).toBe(402);
     browser = await launchBrowser();
     page = await signedInPage(browser, t, 10_000, { locale: 'en-US' });
   }, 120_000);
@@ -51,6 +60,42 @@ run('the console with tiny amounts, in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+  });
+
+  it('shows a month-end forecast under a cent as the API gives it, not as "$0.00"', async () => {
+    type Dashboard = { month_end_forecast_usd: string };
+    // what an operator should read: cents for a cent or more, every digit below (written here, not by the console's formatter)
+    const expected = (usd: string): string => {
+      const digits = Number(usd) >= 0.01 ? 2 : Math.max(2, (usd.split('.')[1] ?? '').length);
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits }).format(
+        usd as Intl.StringNumericLiteral,
+      );
+    };
+    // the forecast moves with the clock, so the page's figure is bracketed by a read before and one after
+    const before = await adminRequest<Dashboard>(t, 'GET', '/dashboard');
+    await navigate(page, 'Dashboard');
+    const forecast = page.locator('.stat').filter({ hasText: 'Month-end forecast' }).locator('.stat-value');
+    await forecast.filter({ hasText: /\$\d/ }).waitFor();
+    const shown = await forecast.textContent();
+    const after = await adminRequest<Dashboard>(t, 'GET', '/dashboard');
+    expect(Number(before.month_end_forecast_usd)).toBeGreaterThan(0);
+    expect(shown).not.toBe('$0.00');
+    expect([expected(before.month_end_forecast_usd), expected(after.month_end_forecast_usd)]).toContain(shown);
+  });
+
+  it('counts the calls refused for budget in Billing, beside the requests that include them', async () => {
+    await navigate(page, 'Billing');
+    const table = page.getByRole('table', { name: 'Usage rows' });
+    await table.waitFor();
+    const headers = await table.getByRole('columnheader').allTextContents();
+    const total = table.locator('tfoot tr');
+    await total.waitFor();
+    const cells = await total.getByRole('cell').allTextContents();
+    const column = (name: string): string => cells[headers.indexOf(name)];
+    // three calls answered and one refused: Requests counts all four, Refused names the one
+    expect(column('Requests')).toBe('4');
+    expect(column('Errors')).toBe('0');
+    expect(column('Refused')).toBe('1');
   });
 
   it('draws every dollar figure of a client’s usage chart whole', async () => {

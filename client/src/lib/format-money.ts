@@ -28,15 +28,22 @@ function usd(digits: number): Intl.NumberFormat {
  * browser's way, money always in US dollars). At least the cents, and every further digit the API
  * gave (a call can cost "0.000123"), so a figure here is the API's figure: Intl formats a decimal
  * string exactly, without going through a float. `{ cents: true }` rounds half up to the cent for
- * headline figures.
+ * headline figures, except an amount under a cent, shown whole ("$0.002978", not "$0.00").
  */
 export function formatMoney(value: string | null | undefined, options: { cents?: boolean } = {}): string {
   if (value === null || value === undefined || value === '') return '—';
   const m = DECIMAL.exec(value.trim());
   if (!m) return value;
-  const digits = options.cents ? 2 : Math.max(2, (m[3] ?? '').length);
+  const allDigits = Math.max(2, (m[3] ?? '').length);
+  // an amount under a cent keeps its digits even when rounding to cents: "$0.00" would say nothing was spent
+  const digits = options.cents && !underACent(m[2], m[3]) ? 2 : allDigits;
   // a decimal string is formatted as the exact number it writes (the format() of ES2023)
   return usd(digits).format(value.trim() as Intl.StringNumericLiteral);
+}
+
+/** Whether a non-zero amount is less than a cent (its whole part 0, its first two decimals 0). */
+function underACent(whole: string, fraction = ''): boolean {
+  return /^0+$/.test(whole) && /^00/.test(fraction.padEnd(2, '0')) && /[1-9]/.test(fraction);
 }
 
 const usdAxis = new Intl.NumberFormat(undefined, { ...US_DOLLARS, maximumSignificantDigits: 3 });

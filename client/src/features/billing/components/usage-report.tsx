@@ -89,6 +89,8 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
           ...(groupBy ? [{ key: 'group', header: groupBy, cell: (i: UsageItemDto) => <span className="long-name">{groupLabel(i, groupBy)}</span> }] : []),
           { key: 'requests', header: 'Requests', align: 'right', cell: (i) => formatCount(i.requests), footer: formatCount(usage.totals.requests) },
           { key: 'errors', header: 'Errors', align: 'right', cell: (i) => formatCount(i.errors), footer: formatCount(usage.totals.errors) },
+          // refused before a provider (budget, rate limit): counted in Requests, so shown beside it
+          { key: 'refused', header: 'Refused', align: 'right', cell: (i) => formatCount(i.rejected), footer: formatCount(usage.totals.rejected) },
           { key: 'in', header: 'Input tokens', align: 'right', cell: (i) => formatTokens(i.input_tokens), footer: formatTokens(usage.totals.input_tokens) },
           { key: 'out', header: 'Output tokens', align: 'right', cell: (i) => formatTokens(i.output_tokens), footer: formatTokens(usage.totals.output_tokens) },
           {
