@@ -13,6 +13,7 @@ run('a first API key made on the console, in headless Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
+  let key = '';
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -32,7 +33,7 @@ run('a first API key made on the console, in headless Chromium', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Name').fill('first-app');
     await dialog.getByRole('button', { name: 'Create client and key' }).click();
-    const key = await dialog.getByTestId('new-api-key').inputValue();
+    key = await dialog.getByTestId('new-api-key').inputValue();
     const usage = (await dialog.getByTestId('key-usage').textContent()) ?? '';
     expect(usage).toContain('Authorization: Bearer');
     const baseURL = /baseURL (\S+\/v1),/.exec(usage)?.[1];
@@ -41,5 +42,20 @@ run('a first API key made on the console, in headless Chromium', () => {
     const openai = new OpenAI({ baseURL, apiKey: key, maxRetries: 0 });
     const res = await openai.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'hello' }] });
     expect(res.choices[0].message.content).toBe('Echo: hello');
+  });
+
+  it('names the app that made a template on the Templates page, linked to its client', async () => {
+    const res = await fetch(`${t.url}/api/v1/prompts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'tagline', body: 'Write a tagline for {{ product }}.', variables: [{ name: 'product', required: true }] }),
+    });
+    expect(res.status).toBe(201);
+    await page.getByRole('dialog').getByRole('button', { name: 'Done, I stored the key' }).click();
+    await navigate(page, 'Templates');
+    const row = page.getByRole('table', { name: 'Templates' }).getByRole('row', { name: /tagline/ });
+    // the owner was shown as the first 8 characters of the client's id
+    await row.getByRole('link', { name: 'first-app', exact: true }).click();
+    await page.getByRole('heading', { name: 'first-app', level: 1 }).waitFor();
   });
 });

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Badge } from '../../components/ui/badge';
@@ -9,6 +10,7 @@ import { PageHeader } from '../../components/ui/page-header';
 import { Pager, useCursorPages } from '../../components/ui/pager';
 import { Empty, QueryState } from '../../components/ui/states';
 import { DataTable } from '../../components/ui/table';
+import { clientQueryOptions } from '../../features/clients/api/clients';
 import { useCreateTemplate, useTemplates } from '../../features/templates/api/templates';
 import { VersionEditor } from '../../features/templates/components/version-editor';
 import { formatDateTime } from '../../lib/format';
@@ -61,7 +63,7 @@ export function TemplatesRoute() {
                       {
                         key: 'owner',
                         header: 'Owner',
-                        cell: (t) => (t.is_system ? <Badge tone="info">system</Badge> : <code>{t.owner_client_id?.slice(0, 8)}</code>),
+                        cell: (t) => (t.is_system ? <Badge tone="info">system</Badge> : t.owner_client_id ? <OwnerClient id={t.owner_client_id} /> : ''),
                       },
                       { key: 'versions', header: 'Versions', align: 'right', cell: (t) => `v${t.active_version} of ${t.latest_version}` },
                       { key: 'ab', header: 'A/B', cell: (t) => (t.ab_weights ? <Badge tone="warn">running</Badge> : '') },
@@ -108,5 +110,16 @@ export function TemplatesRoute() {
         />
       </Dialog>
     </>
+  );
+}
+
+/** The client that owns a template, by name and linked to its page; its id's first characters until the name is known (or if it is gone). */
+function OwnerClient({ id }: { id: string }) {
+  const owner = useQuery({ ...clientQueryOptions(id), meta: { quiet: true } });
+  if (!owner.data) return <code title={id}>{id.slice(0, 8)}</code>;
+  return (
+    <Link className="long-name" to={`/clients/${id}`}>
+      {owner.data.name}
+    </Link>
   );
 }
