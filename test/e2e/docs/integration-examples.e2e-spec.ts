@@ -107,6 +107,11 @@ describe('docs/INTEGRATION.md examples (e2e)', () => {
       expect(stdout.length).toBeGreaterThan(0);
     }
   });
+
+  it("prints an Anthropic stream's cost, which the SDK's finalMessage() does not keep", async () => {
+    const printed = await runTypeScript(block(DOC, 'ts example', 'anthropic.messages.stream('));
+    expect(printed).toMatch(/\ncost 0\.\d*[1-9]/);
+  });
 });
 
 /**
