@@ -17,7 +17,8 @@ run('a first API key made on the console, in headless Chromium', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestApp();
+    // as a fresh start: the mock provider on only while no other provider has a key
+    t = await startTestApp({ MOCK_PROVIDER: 'auto' });
     browser = await launchBrowser();
     page = await signedInPage(browser, t, 10_000);
   }, 120_000);
@@ -57,5 +58,24 @@ run('a first API key made on the console, in headless Chromium', () => {
     // the owner was shown as the first 8 characters of the client's id
     await row.getByRole('link', { name: 'first-app', exact: true }).click();
     await page.getByRole('heading', { name: 'first-app', level: 1 }).waitFor();
+  });
+
+  it('says on the mock card why mock/echo stopped answering once a provider key was saved', async () => {
+    await navigate(page, 'Providers');
+    const note = page.getByTestId('mock-note');
+    await note.getByText(/^The built-in mock needs no key and answers mock\/echo\./).waitFor();
+
+    const openai = page.getByRole('form', { name: 'openai settings' });
+    await openai.getByLabel('API key').fill('sk-first-real-key');
+    await openai.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('openai saved', { exact: true }).waitFor();
+    // the mock card only said "not configured", beside an empty key field
+    await note.getByText(/^Off\. Unless LLMHub runs with MOCK_PROVIDER=on, it goes off once another provider has a key/).waitFor();
+    const res = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(400);
   });
 });

@@ -87,6 +87,7 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
           </Field>
         </div>
         <p className="muted">Models: {provider.models.length ? provider.models.join(', ') : 'none'}</p>
+        {provider.name === 'mock' && <MockNote configured={provider.configured} />}
         <FormError error={err && err.details.length === 0 ? err.message : undefined} />
         <div className="toolbar">
           <Button type="submit" disabled={update.isPending}>
@@ -111,5 +112,15 @@ export function ProviderCard({ provider }: { provider: ProviderResponseDto }) {
         )}
       </form>
     </section>
+  );
+}
+
+/** Why the built-in mock is on or off: it needs no key, and goes off by itself once another provider has one. */
+function MockNote({ configured }: { configured: boolean }) {
+  const rule = 'Unless LLMHub runs with MOCK_PROVIDER=on, it goes off once another provider has a key (and MOCK_PROVIDER=off keeps it off).';
+  return (
+    <p className="muted" data-testid="mock-note">
+      {configured ? `The built-in mock needs no key and answers mock/echo. ${rule}` : `Off. ${rule}`}
+    </p>
   );
 }
