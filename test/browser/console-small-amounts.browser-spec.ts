@@ -98,6 +98,14 @@ run('the console with tiny amounts, in headless Chromium', () => {
     expect(column('Refused')).toBe('1');
   });
 
+  it('says on a client’s page how many of its requests were refused for budget', async () => {
+    await navigate(page, 'API clients');
+    await page.getByRole('link', { name: 'tight-budget' }).click();
+    await page.getByRole('heading', { name: 'tight-budget', level: 1 }).waitFor();
+    // it said "1 request" for a call that never reached a provider
+    await page.getByText('30 days: 1 request (1 refused before a provider) · 0 tokens · $0.00', { exact: true }).waitFor();
+  });
+
   it('draws every dollar figure of a client’s usage chart whole', async () => {
     await navigate(page, 'API clients');
     await page.getByRole('link', { name: 'first-app' }).click();

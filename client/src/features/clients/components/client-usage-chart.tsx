@@ -1,6 +1,6 @@
 import { Chart } from '../../../components/ui/chart';
 import { ChartCard } from '../../../components/ui/chart-card';
-import { formatTokens, formatUtcDay, plural } from '../../../lib/format';
+import { formatCount, formatTokens, formatUtcDay, plural } from '../../../lib/format';
 import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
 import { useClientUsage } from '../api/clients';
 
@@ -24,8 +24,9 @@ export function ClientUsageChart({ clientId }: { clientId: string }) {
             formatY={formatMoneyTick}
           />
           <p className="muted">
-            30 days: {plural(u.totals.requests, 'request')} · {formatTokens(u.totals.input_tokens + u.totals.output_tokens)} tokens ·{' '}
-            {formatMoney(u.totals.cost_usd)}
+            30 days: {plural(u.totals.requests, 'request')}
+            {u.totals.rejected > 0 && ` (${formatCount(u.totals.rejected)} refused before a provider)`} ·{' '}
+            {formatTokens(u.totals.input_tokens + u.totals.output_tokens)} tokens · {formatMoney(u.totals.cost_usd)}
           </p>
         </>
       )}
