@@ -28,6 +28,16 @@ run('a first API key made on the console, in headless Chromium', () => {
     await t?.close();
   });
 
+  it('draws the error rate of a day without errors on an axis that stops at 100%', async () => {
+    // before any call: no hour has an error
+    await navigate(page, 'Dashboard');
+    const ticks = page.getByRole('img', { name: 'Error rate per hour in percent' }).locator('.recharts-yAxis-tick-labels text');
+    await ticks.filter({ hasText: /^100(\.0)?%$/ }).waitFor();
+    const percents = (await ticks.allTextContents()).map((tick) => Number(tick.replace('%', '')));
+    // it ran to 400% with no error at all
+    expect(Math.max(...percents)).toBe(100);
+  });
+
   it('shows the key with the base URL the OpenAI SDK takes, and a call made that way is answered', async () => {
     await navigate(page, 'API clients');
     await page.getByRole('button', { name: 'New client' }).click();

@@ -24,11 +24,13 @@ interface ChartProps {
   height?: number;
   stacked?: boolean;
   kind?: 'bar' | 'line' | 'area';
+  /** the most the y axis may reach (a rate: 1); with no data above 0 the axis runs up to it, not to a made-up 4 */
+  yMax?: number;
   children?: ReactNode;
 }
 
 /** One Recharts chart with the console's axes, tooltip and colours. */
-export function Chart({ label, data, x, series, formatX, formatY = formatNumberTick, height = 220, stacked, kind = 'bar' }: ChartProps) {
+export function Chart({ label, data, x, series, formatX, formatY = formatNumberTick, height = 220, stacked, kind = 'bar', yMax }: ChartProps) {
   const common = {
     data,
     margin: { top: 8, right: 12, bottom: 0, left: 0 },
@@ -38,7 +40,12 @@ export function Chart({ label, data, x, series, formatX, formatY = formatNumberT
       <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" vertical={false} />
       <XAxis dataKey={x} tickFormatter={formatX} tick={{ fontSize: 12 }} minTickGap={16} />
       {/* as wide as its longest figure: a fixed width cut the dollar sign and leading digits off "$0.0000036" */}
-      <YAxis tickFormatter={formatY} tick={{ fontSize: 12 }} width="auto" />
+      <YAxis
+        tickFormatter={formatY}
+        tick={{ fontSize: 12 }}
+        width="auto"
+        domain={yMax === undefined ? undefined : [0, (dataMax: number) => (dataMax > 0 ? Math.min(dataMax, yMax) : yMax)]}
+      />
       <Tooltip
         labelFormatter={(v) => (formatX ? formatX(String(v as string | number)) : String(v as string | number))}
         formatter={(v) => (typeof v === 'number' ? formatY(v) : String(v))}

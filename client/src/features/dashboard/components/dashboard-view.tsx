@@ -76,6 +76,8 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
             label="Error rate per hour in percent"
             {...hourly}
             formatY={(v) => formatPercent(v)}
+            // a rate is at most 100%: a quiet day drew its axis up to 400%
+            yMax={1}
             series={[{ key: 'error_rate', label: 'Error rate', color: '#dc2626' }]}
             kind="line"
           />
