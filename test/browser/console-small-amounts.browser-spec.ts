@@ -83,6 +83,15 @@ run('the console with tiny amounts, in headless Chromium', () => {
     expect([expected(before.month_end_forecast_usd), expected(after.month_end_forecast_usd)]).toContain(shown);
   });
 
+  it('does not say every client is within its budget while one is refused for budget', async () => {
+    await navigate(page, 'Dashboard');
+    const panel = page.getByRole('region', { name: 'Clients near or over budget' });
+    // tight-budget has spent nothing of its budget, yet its call was refused: the panel says what it counts, and where refusals are
+    await panel.getByText('No client has reached its budget or its alert threshold').waitFor();
+    await panel.getByText(/Billing.s Refused column counts those/).waitFor();
+    expect(await page.getByText('Every client is within its budget').count()).toBe(0);
+  });
+
   it('counts the calls refused for budget in Billing, beside the requests that include them', async () => {
     await navigate(page, 'Billing');
     const table = page.getByRole('table', { name: 'Usage rows' });

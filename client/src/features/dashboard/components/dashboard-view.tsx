@@ -149,7 +149,14 @@ function BudgetWatch() {
     <ChartCard
       title="Clients near or over budget"
       query={watch}
-      empty={(list) => (list.length === 0 ? <Empty title="Every client is within its budget" /> : null)}
+      empty={(list) =>
+        list.length === 0 ? (
+          <Empty title="No client has reached its budget or its alert threshold">
+            A client close to its budget can still have a call refused when the call&apos;s largest possible cost does not fit in what is left; Billing&apos;s
+            Refused column counts those.
+          </Empty>
+        ) : null
+      }
     >
       {(list) => (
         <DataTable
