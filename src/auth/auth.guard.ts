@@ -60,12 +60,33 @@ function missingKey(authorization: string | string[] | undefined): AppError {
  * may not have meant; a repeated X-API-Key reaches here joined by a comma and was called not a
  * valid key. A Bearer token that is no LLMHub key (one for a proxy in front) is not LLMHub's to judge.
  */
-function ambiguousKeys(apiKeyHeader: string | undefined, bearer: string | undefined): string | undefined {
+function ambiguousKeys(apiKeyHeader: string | undefined, authorizations: readonly string[]): string | undefined {
   if (apiKeyHeader?.includes(',')) return 'The X-API-Key header was sent more than once: send one API key';
-  if (apiKeyHeader !== undefined && bearer !== undefined && bearer.startsWith(API_KEY_PREFIX) && bearer !== apiKeyHeader) {
-    return 'The request carries two different API keys, in X-API-Key and in Authorization: Bearer: send one';
+  if (apiKeyHeader === undefined) {
+    return new Set(authorizations).size > 1 ? 'The Authorization header was sent more than once, with different values: send one API key' : undefined;
+  }
+  for (const authorization of authorizations) {
+    const bearer = bearerToken({ headers: { authorization } });
+    if (bearer !== undefined && bearer.startsWith(API_KEY_PREFIX) && bearer !== apiKeyHeader) {
+      return 'The request carries two different API keys, in X-API-Key and in Authorization: Bearer: send one';
+    }
   }
   return undefined;
+}
+
+/**
+ * Every Authorization header the request carries, trimmed. Node keeps only the first in
+ * `headers.authorization` and drops the rest, so a second Bearer key went unseen and the call
+ * was billed to the first; the raw headers still hold them all.
+ */
+function authorizationValues(req: Partial<Pick<IncomingMessage, 'rawHeaders' | 'headers'>>): string[] {
+  const raw = req.rawHeaders;
+  if (raw === undefined) return typeof req.headers?.authorization === 'string' ? [req.headers.authorization.trim()] : [];
+  const values: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i].length === 13 && raw[i].toLowerCase() === 'authorization') values.push(raw[i + 1].trim());
+  }
+  return values;
 }
 
 /**
@@ -81,13 +102,16 @@ const ADMIN_TOKEN_AS_KEY =
  * An API key from X-API-Key or Authorization: Bearer, checked: sets
  * `req.caller` (and answers it), or throws missing_api_key, invalid_api_key or client_inactive.
  */
-export async function authenticateClient(keys: KeyLookupService, req: Pick<RequestWithCaller, 'headers' | 'caller'>): Promise<Caller> {
+export async function authenticateClient(
+  keys: KeyLookupService,
+  req: Pick<RequestWithCaller, 'headers' | 'caller'> & Partial<Pick<IncomingMessage, 'rawHeaders'>>,
+): Promise<Caller> {
   const header = req.headers['x-api-key'];
   const apiKeyHeader = typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
   const bearer = bearerToken(req);
   const key = apiKeyHeader ?? bearer;
   if (!key) throw missingKey(req.headers.authorization);
-  const ambiguity = ambiguousKeys(apiKeyHeader, bearer);
+  const ambiguity = ambiguousKeys(apiKeyHeader, authorizationValues(req));
   if (ambiguity) throw new AppError('invalid_api_key', ambiguity);
   const verdict = await keys.verify(key);
   if (verdict.status === 'invalid') {
