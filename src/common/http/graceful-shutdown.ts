@@ -60,10 +60,20 @@ export class GracefulShutdown {
       return false;
     }
     this.open.add(res);
-    res.once('close', () => {
-      this.open.delete(res);
-      this.changed();
-    });
+    const settle = (): void => {
+      if (this.open.delete(res)) this.changed();
+    };
+    res.once('close', settle);
+    // A response queued behind another on a pipelined connection has no socket yet, and gets no 'close'
+    // of its own when the connection ends before its turn: the connection's end settles it then.
+    if (res.socket === null) {
+      const connection = req.socket;
+      if (connection.destroyed) settle();
+      else {
+        connection.once('close', settle);
+        res.once('close', () => connection.removeListener('close', settle));
+      }
+    }
     res.once('finish', () => {
       // the response is sent: a keep-alive connection is now idle and has no further use
       if (this.draining) setImmediate(() => this.server?.closeIdleConnections());
