@@ -4,7 +4,7 @@ export type BudgetPeriod = 'day' | 'week' | 'month';
 export interface PeriodBounds {
   start: Date;
   end: Date;
-  /** stable name of the period, e.g. '2025-06', '2025-06-14', '2025-W24' (local to the timezone) */
+  /** stable name of the period, local to the timezone: '2025-06' (month), '2025-06-14' (day), '2025-06-09/week' (the week's Monday) */
   key: string;
 }
 

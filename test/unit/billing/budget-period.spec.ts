@@ -12,6 +12,13 @@ describe('periodBounds', () => {
     expect(periodBounds('week', 'UTC', at)).toMatchObject({ start: new Date('2025-03-10T00:00:00Z'), end: new Date('2025-03-17T00:00:00Z') });
   });
 
+  it('names each period as a refused call quotes it: the day, the Monday a week starts on, the month', () => {
+    expect(periodBounds('day', 'UTC', at).key).toBe('2025-03-15');
+    expect(periodBounds('week', 'UTC', at).key).toBe('2025-03-10/week');
+    // a week that starts in one year and ends in the next is named by its Monday
+    expect(periodBounds('week', 'UTC', new Date('2026-01-01T12:00:00Z')).key).toBe('2025-12-29/week');
+  });
+
   it('follows the client timezone, daylight saving included', () => {
     expect(periodBounds('month', 'Europe/Berlin', at)).toMatchObject({ start: new Date('2025-02-28T23:00:00Z'), end: new Date('2025-03-31T22:00:00Z') });
     expect(periodBounds('day', 'America/New_York', new Date('2025-12-31T23:30:00Z')).key).toBe('2025-12-31');
