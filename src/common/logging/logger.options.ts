@@ -130,11 +130,24 @@ export function responseLogger(root: pino.Logger, observe?: ResponseObserver): (
       const ms = performance.now() - started;
       const routed = req as RoutedRequest;
       if (observe)
-        observe(req.method ?? 'GET', routed.route?.path !== undefined ? `${routed.baseUrl ?? ''}${routed.route.path}` : 'unmatched', res.statusCode, ms / 1000);
+        observe(
+          req.method ?? 'GET',
+          routed.route?.path !== undefined ? `${routed.baseUrl ?? ''}${routed.route.path}` : 'unmatched',
+          sentStatus(res),
+          ms / 1000,
+        );
       if (logged) logLine(lines, routed, res, id, ms);
     });
     return id;
   };
+}
+
+/**
+ * The status the client was sent; 499 (the record's client_closed_request) when it left before any
+ * answer: res.statusCode is then Node's default 200, which nobody received.
+ */
+function sentStatus(res: ServerResponse): number {
+  return res.headersSent ? res.statusCode : 499;
 }
 
 /** 502 upstream_error and 504 upstream_timeout pass on a provider's failure: an upstream condition (warn), not a fault of the gateway (error). */
@@ -142,7 +155,7 @@ const UPSTREAM_FAILURE_STATUSES: ReadonlySet<number> = new Set([502, 504]);
 
 function logLine(root: pino.Logger, req: RoutedRequest, res: ServerResponse, id: string, ms: number): void {
   const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
-  const status = res.statusCode;
+  const status = sentStatus(res);
   const aborted = !res.writableFinished;
   const level = aborted || (status >= 500 && !UPSTREAM_FAILURE_STATUSES.has(status)) ? 'error' : status >= 400 ? 'warn' : 'info';
   if (!root.isLevelEnabled(level)) return;

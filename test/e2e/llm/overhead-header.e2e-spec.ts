@@ -92,4 +92,27 @@ describe('x-llmhub-overhead-ms (e2e, real SDK paths against the simulator)', () 
     expect(text).toMatch(/^llmhub_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} [1-9]\d*$/m);
     expect(text).toMatch(/^llmhub_http_request_duration_seconds_count\{method="POST",route="\/v1\/chat\/completions"\} [1-9]\d*$/m);
   });
+
+  it('counts a client that left before any answer as 499, not as the 200 nobody received', async () => {
+    const count = async (status: number): Promise<number> => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const line = new RegExp(`^llmhub_http_requests_total\\{method="POST",route="/v1/chat/completions",status="${status}"\\} (\\d+)$`, 'm').exec(text);
+      return line ? Number(line[1]) : 0;
+    };
+    const [ok, left] = [await count(200), await count(499)];
+    const controller = new AbortController();
+    const call = fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi [[sim:latency_ms=5000]]' }] }),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    await call;
+    const deadline = Date.now() + 10_000;
+    while ((await count(499)) === left && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await count(499)).toBe(left + 1);
+    expect(await count(200)).toBe(ok);
+  });
 });
