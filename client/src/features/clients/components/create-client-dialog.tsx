@@ -125,7 +125,7 @@ export function CreateClientDialog({
                 inputMode="decimal"
                 value={budget}
                 onChange={(e) => setBudget(e.target.value)}
-                placeholder={`250${decimalSeparator()}00`}
+                placeholder={`e.g. 250${decimalSeparator()}00`}
               />
             </Field>
             <Field label="Requests per minute" error={fieldError('rate_limit_rpm')} hint="Empty: unlimited">
