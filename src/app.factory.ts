@@ -5,6 +5,7 @@ import { AppLogger } from './common/logging/app-logger';
 import { AppModule } from './app.module';
 import { consoleFallback } from './common/http/console-fallback';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
+import { answerMalformedRequests } from './common/http/malformed-request';
 import { capturedSecurityHeaders, securityHeaders } from './common/http/security-headers';
 import { projectRoot } from './common/project-root';
 import type { RequestListener } from 'node:http';
@@ -49,6 +50,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestExpressAp
   // a load balancer reuses an idle connection until its own idle timeout (60 s on the common ones):
   // with Node's 5 s the server closes it first, and a request sent on it meanwhile fails (a 502 there)
   app.getHttpServer().keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  answerMalformedRequests(app.getHttpServer());
   app.disable('x-powered-by');
   // the client address of the admin sign-in throttle: the peer's, or behind trusted proxies the one X-Forwarded-For names
   app.set('trust proxy', config.trustProxy);

@@ -95,7 +95,7 @@ export type AnthropicCacheCreationDto = {
  */
 export type AnthropicError = {
     error: {
-        code?: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
+        code?: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'bad_request' | 'request_header_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -807,7 +807,7 @@ export type EmbeddingUsageDto = {
  */
 export type ErrorEnvelope = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'bad_request' | 'request_header_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */
@@ -1329,7 +1329,7 @@ export type OpenAiChatMessageDto = {
  */
 export type OpenAiError = {
     error: {
-        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
+        code: 'missing_api_key' | 'invalid_api_key' | 'unauthorized' | 'client_inactive' | 'model_not_allowed' | 'forbidden' | 'validation_error' | 'provider_not_configured' | 'not_found' | 'conflict' | 'budget_exceeded' | 'rate_limited' | 'payload_too_large' | 'bad_request' | 'request_header_too_large' | 'request_timeout' | 'unsupported_media_type' | 'upstream_error' | 'client_closed_request' | 'provider_unavailable' | 'upstream_timeout' | 'shutting_down' | 'database_unavailable' | 'internal_error';
         /**
          * One entry per offending field, variable or parameter (empty when the error is not about one).
          */

@@ -13,6 +13,9 @@ export const ERROR_STATUS = {
   budget_exceeded: 402,
   rate_limited: 429,
   payload_too_large: 413,
+  /** Node's HTTP parser refused the request (no route saw it): a malformed request line or header */
+  bad_request: 400,
+  request_header_too_large: 431,
   request_timeout: 408,
   unsupported_media_type: 415,
   upstream_error: 502,

@@ -38,6 +38,7 @@ const OPENAI_TYPES: Record<number, string> = {
   415: 'invalid_request_error',
   422: 'invalid_request_error',
   429: 'rate_limit_error',
+  431: 'invalid_request_error',
 };
 
 const ANTHROPIC_TYPES: Record<number, string> = {
@@ -52,6 +53,7 @@ const ANTHROPIC_TYPES: Record<number, string> = {
   415: 'invalid_request_error',
   422: 'invalid_request_error',
   429: 'rate_limit_error',
+  431: 'invalid_request_error',
   503: 'overloaded_error',
   504: 'timeout_error',
 };

@@ -101,6 +101,8 @@ const WHEN: Record<ErrorCode, string> = {
   rate_limited: 'a requests- or tokens-per-minute limit is reached; Retry-After says when to try again',
   payload_too_large: 'the request body is larger than the server accepts',
   request_timeout: 'the request body stopped arriving: no byte for 30 s (Connection: close)',
+  bad_request: 'the request is not valid HTTP/1.1: its request line or a header could not be parsed (Connection: close)',
+  request_header_too_large: 'the request line and headers are larger than 16 KB in all (Connection: close)',
   unsupported_media_type: 'the body is not JSON (Content-Type must be application/json, UTF-8)',
   upstream_error: 'the provider failed after retries and fallbacks',
   client_closed_request: 'the client left before its answer (recorded on its cancelled call, never sent)',
