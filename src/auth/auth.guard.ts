@@ -63,7 +63,9 @@ function missingKey(authorization: string | string[] | undefined): AppError {
 function ambiguousKeys(apiKeyHeader: string | undefined, authorizations: readonly string[]): string | undefined {
   if (apiKeyHeader?.includes(',')) return 'The X-API-Key header was sent more than once: send one API key';
   if (apiKeyHeader === undefined) {
-    return new Set(authorizations).size > 1 ? 'The Authorization header was sent more than once, with different values: send one API key' : undefined;
+    return authorizations.some((value) => value !== authorizations[0])
+      ? 'The Authorization header was sent more than once, with different values: send one API key'
+      : undefined;
   }
   for (const authorization of authorizations) {
     const bearer = bearerToken({ headers: { authorization } });
