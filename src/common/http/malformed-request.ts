@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes';
 import { dialectForPath, errorBody, type ErrorDialect } from '../errors/error-envelope';
@@ -8,13 +8,6 @@ interface ParseError extends Error {
   code?: string;
   rawPacket?: Buffer;
 }
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Payload Too Large',
-  431: 'Request Header Fields Too Large',
-};
 
 /** What a request Node's parser refused is told, by the parser's error code. */
 function refusalOf(code: string | undefined): { code: ErrorCode; message: string } {
@@ -57,7 +50,7 @@ export function answerMalformedRequests(server: Server): void {
       const requestId = timeOrderedUuid();
       const json = JSON.stringify(errorBody(dialectOf(err.rawPacket), { code, message, details: [], status, requestId }));
       socket.write(
-        `HTTP/1.1 ${status} ${REASONS[status]}\r\n` +
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
           'Content-Type: application/json; charset=utf-8\r\n' +
           `Content-Length: ${Buffer.byteLength(json)}\r\n` +
           `x-request-id: ${requestId}\r\n` +
