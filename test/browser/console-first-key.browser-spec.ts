@@ -36,6 +36,25 @@ run('a first API key made on the console, in headless Chromium', () => {
     const percents = (await ticks.allTextContents()).map((tick) => Number(tick.replace('%', '')));
     // it ran to 400% with no error at all
     expect(Math.max(...percents)).toBe(100);
+    await page
+      .getByRole('img', { name: /^Error rate per hour in percent/ })
+      .getByText('No errors in the last 24 h')
+      .waitFor();
+  });
+
+  it('says in words that nothing was spent, on a cost axis that stops at $0', async () => {
+    await navigate(page, 'Dashboard');
+    for (const [name, text] of [
+      ['Cost per hour in USD', 'No spend in the last 24 h'],
+      ['Cost per day in USD', 'No spend in the last 30 days'],
+      ['Requests and errors per hour', 'No requests in the last 24 h'],
+    ]) {
+      const chart = page.getByRole('img', { name: new RegExp(`^${name}`) });
+      await chart.getByText(text).waitFor();
+      // an all-zero series was drawn on a made-up $0–$4 axis, which reads as money spent
+      const ticks = await chart.locator('.recharts-yAxis-tick-labels text').allTextContents();
+      expect(ticks.map((t) => t.replace(/[^0-9.]/g, '')).map(Number)).toEqual([0]);
+    }
   });
 
   it('shows the key with the base URL the OpenAI SDK takes, and a call made that way is answered', async () => {

@@ -26,11 +26,28 @@ interface ChartProps {
   kind?: 'bar' | 'line' | 'area';
   /** the most the y axis may reach (a rate: 1); with no data above 0 the axis runs up to it, not to a made-up 4 */
   yMax?: number;
+  /** said over the chart when no value is above zero (no calls, or only free ones) */
+  flatText?: string;
   children?: ReactNode;
 }
 
 /** One Recharts chart with the console's axes, tooltip and colours. */
-export function Chart({ label, data, x, series, formatX, formatY = formatNumberTick, height = 220, stacked, kind = 'bar', yMax }: ChartProps) {
+export function Chart({
+  label,
+  data,
+  x,
+  series,
+  formatX,
+  formatY = formatNumberTick,
+  height = 220,
+  stacked,
+  kind = 'bar',
+  yMax,
+  flatText = 'Nothing above zero in this period',
+}: ChartProps) {
+  // Recharts draws an all-zero series on a made-up 0–4 axis, which reads as "$4 spent": the axis then
+  // stops at 0 (or the rate's 100%) and the chart says in words that there is nothing to draw
+  const flat = !data.some((row) => series.some((s) => typeof row[s.key] === 'number' && row[s.key] !== 0));
   const common = {
     data,
     margin: { top: 8, right: 12, bottom: 0, left: 0 },
@@ -44,7 +61,8 @@ export function Chart({ label, data, x, series, formatX, formatY = formatNumberT
         tickFormatter={formatY}
         tick={{ fontSize: 12 }}
         width="auto"
-        domain={yMax === undefined ? undefined : [0, (dataMax: number) => (dataMax > 0 ? Math.min(dataMax, yMax) : yMax)]}
+        domain={yMax === undefined ? (flat ? [0, 1] : undefined) : [0, (dataMax: number) => (dataMax > 0 ? Math.min(dataMax, yMax) : yMax)]}
+        ticks={flat && yMax === undefined ? [0] : undefined}
       />
       <Tooltip
         labelFormatter={(v) => (formatX ? formatX(String(v as string | number)) : String(v as string | number))}
@@ -55,7 +73,12 @@ export function Chart({ label, data, x, series, formatX, formatY = formatNumberT
   );
   const color = (s: SeriesDef, i: number) => s.color ?? SERIES_COLORS[i % SERIES_COLORS.length];
   return (
-    <figure className="chart" aria-label={label} role="img">
+    <figure className="chart" aria-label={flat ? `${label}: ${flatText}` : label} role="img">
+      {flat && (
+        <p className="chart-flat" aria-hidden="true">
+          {flatText}
+        </p>
+      )}
       <ResponsiveContainer width="100%" height={height}>
         {kind === 'line' ? (
           <LineChart {...common}>

@@ -71,6 +71,7 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
         series={series}
         stacked
         height={280}
+        flatText="No spend in this period"
         formatX={(v) => bucketLabel(v, usage.granularity)}
         formatY={formatMoneyTick}
       />

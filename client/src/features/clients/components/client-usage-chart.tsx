@@ -16,6 +16,7 @@ export function ClientUsageChart({ clientId }: { clientId: string }) {
         <>
           <Chart
             label="Cost per day over the last 30 days"
+            flatText="No spend in the last 30 days"
             data={u.items.map((i) => ({ bucket: i.bucket, cost: moneyToNumber(i.cost_usd), requests: i.requests }))}
             x="bucket"
             series={[{ key: 'cost', label: 'Cost (USD)' }]}

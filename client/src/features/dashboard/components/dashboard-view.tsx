@@ -44,6 +44,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
           <Chart
             label="Requests and errors per hour"
             {...hourly}
+            flatText="No requests in the last 24 h"
             series={[
               { key: 'requests', label: 'Requests' },
               { key: 'errors', label: 'Errors', color: '#dc2626' },
@@ -54,6 +55,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
           <Chart
             label="Cost per hour in USD"
             {...hourly}
+            flatText="No spend in the last 24 h"
             formatY={formatMoneyTick}
             series={[{ key: 'cost', label: 'Cost (USD)', color: '#16a34a' }]}
             kind="area"
@@ -63,6 +65,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
           <Chart
             label="Latency p50 and p95 per hour in milliseconds"
             {...hourly}
+            flatText="No successful calls in the last 24 h"
             formatY={(v) => `${formatNumberTick(v)} ms`}
             series={[
               { key: 'p50', label: 'p50' },
@@ -75,6 +78,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
           <Chart
             label="Error rate per hour in percent"
             {...hourly}
+            flatText="No errors in the last 24 h"
             formatY={(v) => formatPercent(v)}
             // a rate is at most 100%: a quiet day drew its axis up to 400%
             yMax={1}
@@ -85,6 +89,7 @@ export function DashboardView({ d }: { d: DashboardResponseDto }) {
         <ChartCard title="Cost per day (last 30 days)">
           <Chart
             label="Cost per day in USD"
+            flatText="No spend in the last 30 days"
             data={d.cost_per_day.map((c) => ({ day: c.day, cost: moneyToNumber(c.cost_usd) }))}
             x="day"
             formatX={formatUtcDay}
