@@ -29,7 +29,14 @@ export interface BudgetRequest {
 }
 
 export type AdmitOutcome =
-  | { ok: true; requests?: WindowState; tokens?: WindowState; budgetUsedUnits?: bigint }
+  | {
+      ok: true;
+      requests?: WindowState;
+      tokens?: WindowState;
+      budgetUsedUnits?: bigint;
+      /** the Redis budget counter's generation the reservation was made in (changes when the counter is seeded again) */
+      budgetGeneration?: string;
+    }
   | { ok: false; reason: 'requests' | 'tokens'; retryAfterS: number; requests?: WindowState; tokens?: WindowState }
   | { ok: false; reason: 'budget'; budgetUsedUnits: bigint };
 
@@ -39,7 +46,15 @@ export interface SettleRequest {
   /** reserved minus actual tokens (negative when the call used more than reserved) */
   tokenRefund: number;
   /** `unreserved`: spend of calls admitted without Redis, added to its counter (no reservation of its own to settle) */
-  budget: { periodStart: Date; reservationId: string; reservedUnits: bigint; actualUnits: bigint; unreserved?: true } | null;
+  budget: {
+    periodStart: Date;
+    reservationId: string;
+    reservedUnits: bigint;
+    actualUnits: bigint;
+    unreserved?: true;
+    /** the counter's generation the reservation was made in ('' unknown): another one means Redis lost the reservation */
+    generation?: string;
+  } | null;
   /** a lease's calls that were never made go back to the requests bucket */
   requestRefund?: { rpm: number; requests: number };
 }

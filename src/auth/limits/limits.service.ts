@@ -178,7 +178,8 @@ export class LimitsService {
 
   private async settlePart(part: AdmittedPart, rate: RateRequest, budget: BudgetRequest | null, actual: ActualUsage): Promise<void> {
     if (part.leased) return part.leased.settle(usedTokens(actual), actualBudgetUnits(budget, actual));
-    await this.settle(rate, budget, part.shared, actual).catch((error: unknown) =>
+    const generation = part.outcome.ok ? part.outcome.budgetGeneration : undefined;
+    await this.settle(rate, budget, part.shared, actual, generation).catch((error: unknown) =>
       this.logger.warn(`Could not reconcile limits for ${rate.clientId}: ${String(error)}`),
     );
   }
@@ -250,7 +251,7 @@ export class LimitsService {
     return recorded;
   }
 
-  private async settle(rate: RateRequest, budget: BudgetRequest | null, shared: boolean, actual: ActualUsage): Promise<void> {
+  private async settle(rate: RateRequest, budget: BudgetRequest | null, shared: boolean, actual: ActualUsage, generation?: string): Promise<void> {
     const tokenRefund = rate.tokens - usedTokens(actual);
     const actualUnits = actualBudgetUnits(budget, actual);
     if (shared) {
@@ -258,7 +259,9 @@ export class LimitsService {
         clientId: rate.clientId,
         tpm: rate.tpm,
         tokenRefund,
-        budget: budget ? { periodStart: budget.periodStart, reservationId: budget.reservationId, reservedUnits: budget.reserveUnits, actualUnits } : null,
+        budget: budget
+          ? { periodStart: budget.periodStart, reservationId: budget.reservationId, reservedUnits: budget.reserveUnits, actualUnits, generation }
+          : null,
       });
       return;
     }

@@ -52,6 +52,7 @@ interface Lease {
   requests?: WindowState;
   tokens?: WindowState;
   budgetUsedUnits?: bigint;
+  budgetGeneration?: string;
 }
 
 export interface LeasedAdmission {
@@ -167,6 +168,7 @@ export class SharedLeases {
       requests: outcome.requests,
       tokens: outcome.tokens,
       budgetUsedUnits: outcome.budgetUsedUnits,
+      budgetGeneration: outcome.budgetGeneration,
     };
     this.leases.set(key, lease);
     return lease;
@@ -242,6 +244,7 @@ export class SharedLeases {
         reservationId: budget.reservationId,
         reservedUnits: budget.reserveUnits,
         actualUnits: lease.actualUnits,
+        generation: lease.budgetGeneration,
       },
       requestRefund: rate.rpm ? { rpm: rate.rpm, requests: lease.calls - lease.taken } : undefined,
     }).catch(this.onSettleError);

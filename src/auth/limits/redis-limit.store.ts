@@ -93,6 +93,7 @@ export class RedisLimitStore implements OnModuleDestroy {
       `llmhub:rl:${tag}:tok`,
       `llmhub:budget:${periodTag}:used`,
       `llmhub:budget:${periodTag}:open`,
+      `llmhub:budget:${periodTag}:gen`,
       String(rate.rpm ?? 0),
       String(rate.tpm ?? 0),
       String(rate.tokens),
@@ -105,7 +106,7 @@ export class RedisLimitStore implements OnModuleDestroy {
       String(requests),
     );
     if (this.degraded) this.answered();
-    const [status, a, b, c] = reply;
+    const [status, a, b, c, generation] = reply;
     if (status === 'seed') return 'seed';
     if (status === 'budget') return { ok: false, reason: 'budget', budgetUsedUnits: BigInt(a) };
     if (status === 'requests' || status === 'tokens') {
@@ -115,7 +116,12 @@ export class RedisLimitStore implements OnModuleDestroy {
       if (status === 'requests') windows.tokens = undefined;
       return { ok: false, reason: status, retryAfterS: Math.max(1, Number(a)), ...windows };
     }
-    return { ok: true, ...this.windows(rate, Number(a), Number(b)), budgetUsedUnits: budget ? BigInt(c) : undefined };
+    return {
+      ok: true,
+      ...this.windows(rate, Number(a), Number(b)),
+      budgetUsedUnits: budget ? BigInt(c) : undefined,
+      budgetGeneration: budget ? (generation ?? '') : undefined,
+    };
   }
 
   /**
@@ -150,7 +156,7 @@ export class RedisLimitStore implements OnModuleDestroy {
       for (const { req } of batch) {
         const b = req.budget;
         const periodTag = b ? `${tag}:${b.periodStart.getTime()}` : tag;
-        keys.push(`llmhub:budget:${periodTag}:used`, `llmhub:budget:${periodTag}:open`);
+        keys.push(`llmhub:budget:${periodTag}:used`, `llmhub:budget:${periodTag}:open`, `llmhub:budget:${periodTag}:gen`);
         args.push(
           String(req.tpm ?? 0),
           String(req.tokenRefund),
@@ -160,6 +166,7 @@ export class RedisLimitStore implements OnModuleDestroy {
           b ? b.actualUnits.toString() : '0',
           String(req.requestRefund?.rpm ?? 0),
           String(req.requestRefund?.requests ?? 0),
+          b?.generation ?? '',
         );
       }
       let sent: Promise<string>;
@@ -235,7 +242,7 @@ export class RedisLimitStore implements OnModuleDestroy {
       retryStrategy: (attempt) => Math.min(200 * attempt, 2_000),
       lazyConnect: false,
     }) as RedisWithScripts;
-    redis.defineCommand('llmhubAdmit', { numberOfKeys: 4, lua: ADMIT_SCRIPT });
+    redis.defineCommand('llmhubAdmit', { numberOfKeys: 5, lua: ADMIT_SCRIPT });
     redis.defineCommand('llmhubSettle', { lua: SETTLE_SCRIPT });
     redis.on('error', (error: Error) => this.markFailure(error));
     redis.on('ready', () => {

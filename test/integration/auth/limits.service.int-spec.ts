@@ -466,4 +466,63 @@ describe('LimitsService (real PostgreSQL and Redis)', () => {
       }
     });
   });
+  describeWithRedisServer('when Redis is emptied (FLUSHALL) with calls in flight', () => {
+    let server: RedisProcess;
+    let redis: Redis;
+    let a: AuthInstance;
+    let b: AuthInstance;
+
+    beforeAll(async () => {
+      server = await RedisProcess.start();
+      redis = new Redis(server.url);
+      a = await startAuthInstance(db.url, server.url);
+      b = await startAuthInstance(db.url, server.url);
+      await Promise.all([redisReady(a), redisReady(b)]);
+    });
+    afterAll(async () => {
+      redis.disconnect();
+      await a.close();
+      await b.close();
+      await server.stop();
+    });
+
+    it('counts what a call in flight spent in the counter seeded again after it, and refuses what the budget no longer covers', async () => {
+      // $1 at $0.50 and $0.30 reserved a call: too small for leases, each call asks Redis
+      const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1.00' });
+      const inFlight = await a.limits.admit(caller, { ...call, maxCostUsd: '0.50' });
+      await redis.flushall();
+      // the next call, on the other instance, seeds the counter from the spend recorded so far: the call in flight
+      // has no record yet (its record and its settlement are written together, when it ends)
+      const next = await b.limits.admit(caller, { ...call, maxCostUsd: '0.30' });
+      await inFlight.settle({ inputTokens: 5, outputTokens: 5, costUsd: '0.50' });
+      // $0.50 spent and $0.30 reserved: another $0.30 would pass the budget
+      const refused = await rejection(b.limits.admit(caller, { ...call, maxCostUsd: '0.30' }));
+      expect(refused.code).toBe('budget_exceeded');
+      expect(refused.message).toContain('0.2 USD remains');
+      await next.settle({ inputTokens: 5, outputTokens: 5, costUsd: '0.30' });
+      expect(await redis.get(`${await budgetKeyOf(redis, clientId)}:used`)).toBe(String(8 * 1_000_000_000));
+    });
+
+    it('adds a settlement of a reservation the emptied Redis lost once, however often it is sent', async () => {
+      const { caller, clientId } = await createCaller(a, { monthly_budget_usd: '1.00' });
+      const period = { periodStart: new Date('2026-01-01T00:00:00Z'), periodEnd: new Date('2026-02-01T00:00:00Z') };
+      const budget = { clientId, ...period, limitUnits: 10_000_000_000n, reserveUnits: 5_000_000_000n, reservationId: 'in-flight' };
+      const rate = { clientId: caller.clientId, rpm: null, tpm: null, tokens: 20 };
+      const admitted = await a.redisStore.admit(rate, budget, 0n);
+      expect(admitted).toMatchObject({ ok: true, budgetGeneration: expect.stringMatching(/./) });
+      const generation = admitted !== 'seed' && admitted.ok ? admitted.budgetGeneration : undefined;
+      await redis.flushall();
+      expect(await b.redisStore.admit(rate, { ...budget, reserveUnits: 0n, reservationId: 'after' }, 0n)).toMatchObject({ ok: true });
+      // the settlement, then the same again (as one whose answer a timeout hid is sent again)
+      const settlement = {
+        clientId,
+        tpm: null,
+        tokenRefund: 0,
+        budget: { periodStart: period.periodStart, reservationId: 'in-flight', reservedUnits: 5_000_000_000n, actualUnits: 4_000_000_000n, generation },
+      };
+      await a.redisStore.settle(settlement);
+      await a.redisStore.settle(settlement);
+      expect(await redis.get(`llmhub:budget:{${clientId}}:${period.periodStart.getTime()}:used`)).toBe('4000000000');
+    });
+  });
 });

@@ -21,11 +21,15 @@ export class ProviderSettingsRepository {
     await this.rows.save(row);
   }
 
-  /** The latest updated_at of any row in epoch milliseconds, 0 when there is none: cheap to poll. */
-  async latestUpdate(): Promise<number> {
-    const [{ latest }] = await this.rows.query<{ latest: number }[]>(
-      `SELECT coalesce(extract(epoch from max(updated_at)) * 1000, 0)::float8 AS latest FROM providers`,
+  /**
+   * Changes whenever a row is added, edited or removed: cheap to poll. Over every row's content, not the latest
+   * updated_at: a save stamps updated_at when its transaction starts, so one committed after another instance's
+   * read can carry a time older than what that instance has already seen.
+   */
+  async fingerprint(): Promise<string> {
+    const [{ fp }] = await this.rows.query<{ fp: string }[]>(
+      `SELECT coalesce(md5(string_agg(to_jsonb(p)::text, ',' ORDER BY p.name)), '') AS fp FROM providers p`,
     );
-    return Number(latest);
+    return String(fp);
   }
 }

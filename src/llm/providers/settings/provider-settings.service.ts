@@ -50,7 +50,10 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
     check: () => this.reloadIfChanged(),
     logger: this.logger,
   });
-  private lastSeenUpdate = 0;
+  /** the rows' fingerprint as of the last load: another instance's edit changes it */
+  private fingerprint = '';
+  /** loads run one after another, so an older read never lands last */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -79,9 +82,16 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
     return entry && typeof entry === 'object' && !Array.isArray(entry) ? entry : {};
   }
 
-  async reload(): Promise<void> {
+  reload(): Promise<void> {
+    const next = this.queue.then(() => this.load());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async load(): Promise<void> {
+    // fingerprint first: a change landing in between is seen by the next poll
+    const fingerprint = await this.rows.fingerprint();
     const saved = new Map((await this.rows.all()).map((row) => [row.name, row]));
-    this.lastSeenUpdate = Math.max(0, ...[...saved.values()].map((r) => r.updatedAt.getTime()));
     const all = this.registry.all();
     const real = all.filter((p) => !p.descriptor.standIn);
     for (const provider of real) this.apply(provider, saved.get(provider.id));
@@ -89,6 +99,7 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
     const mode = this.config.providers.mock;
     const standInsEnabled = mode === 'on' || (mode === 'auto' && !real.some((p) => p.isConfigured()));
     for (const standIn of all.filter((p) => p.descriptor.standIn)) this.apply(standIn, saved.get(standIn.id), standInsEnabled);
+    this.fingerprint = fingerprint;
   }
 
   private apply(provider: LlmProvider, row: ProviderSetting | undefined, defaultEnabled = true): void {
@@ -114,8 +125,9 @@ export class ProviderSettingsService implements OnModuleInit, OnApplicationShutd
     this.applied.set(provider.id, { settings, source });
   }
 
-  private async reloadIfChanged(): Promise<void> {
-    if ((await this.rows.latestUpdate()) > this.lastSeenUpdate) await this.reload();
+  /** The poller's check (every REFRESH_MS): reloads when the saved settings differ from those last loaded. */
+  async reloadIfChanged(): Promise<void> {
+    if ((await this.rows.fingerprint()) !== this.fingerprint) await this.reload();
   }
 
   timeoutOf(id: string): number {
