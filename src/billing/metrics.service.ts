@@ -25,6 +25,7 @@ type CounterChild = (amount?: number) => void;
 type HistogramChild = (value: number) => void;
 
 interface ModelMetrics {
+  labels: { provider: string; model: string };
   generations: Map<string, CounterChild>;
   latency: HistogramChild;
   inputTokens: CounterChild;
@@ -33,6 +34,14 @@ interface ModelMetrics {
   cost: (usd: string) => void;
   priceUnknown: CounterChild;
 }
+
+/**
+ * Each model label costs a few kilobytes for the life of the process (six series, one a histogram),
+ * and a caller chooses the model name: a model gets its own label from its first answered call, up to
+ * this many; every other call (refused, failed, or past the cap) counts under `model="other"`.
+ */
+export const MAX_MODEL_LABELS = 500;
+export const OTHER_MODEL = 'other';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** LLMHub's own time per request is expected well under a millisecond to a few milliseconds. */
@@ -152,6 +161,7 @@ export class MetricsService {
     let bound = this.modelBound.get(key);
     if (!bound) {
       bound = {
+        labels: { provider, model },
         generations: new Map(),
         latency: boundHistogram(this.generationLatency, { provider, model }),
         inputTokens: boundCounter(this.tokens, { provider, model, direction: 'input' }),
@@ -162,6 +172,12 @@ export class MetricsService {
       this.modelBound.set(key, bound);
     }
     return bound;
+  }
+
+  private modelLabel(provider: string, r: UsageRecord): string {
+    if (r.model === null) return 'none';
+    if (this.modelBound.has(`${provider}\u0000${r.model}`)) return r.model;
+    return r.status === 'success' && this.modelBound.size < MAX_MODEL_LABELS ? r.model : OTHER_MODEL;
   }
 
   get contentType(): string {
@@ -269,11 +285,10 @@ export class MetricsService {
   /** Called by the UsageRecorder for every record. */
   observeUsage(r: UsageRecord): void {
     const provider = r.provider ?? 'none';
-    const model = r.model ?? 'none';
-    const bound = this.modelMetrics(provider, model);
+    const bound = this.modelMetrics(provider, this.modelLabel(provider, r));
     let generations = bound.generations.get(r.status);
     if (!generations) {
-      generations = boundCounter(this.generations, { provider, model, status: r.status });
+      generations = boundCounter(this.generations, { ...bound.labels, status: r.status });
       bound.generations.set(r.status, generations);
     }
     generations();
