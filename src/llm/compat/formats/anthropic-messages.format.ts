@@ -38,7 +38,7 @@ export interface ParsedPrompt {
 
 /**
  * Accepted and ignored: top_k, service_tier, container, mcp_servers absent, metadata.user_id
- * (kept as metadata). Refused with a 400 naming them: thinking enabled, server tools,
+ * (kept as metadata). Refused with a 400 naming them: thinking other than disabled, server tools,
  * citations/documents/search results in content, and the OpenAI spellings stop, response_format,
  * n > 1 and logprobs. cache_control (on the request, system,
  * content blocks and tools) reaches Anthropic; other providers cache on their own.
@@ -98,6 +98,15 @@ export function parseCountTokensRequest(body: unknown): ParsedPrompt {
   return prompt;
 }
 
+/** `thinking` off is the only setting honoured: any other (enabled, adaptive, a type to come) would silently change the answer. */
+function readThinking(r: BodyReader): void {
+  const thinking = r.object('thinking');
+  if (thinking === undefined) return;
+  if (thinking.type === 'disabled') return;
+  if (typeof thinking.type !== 'string') r.problem('thinking.type', 'required: "disabled" (extended thinking is not supported)');
+  else r.unsupported('thinking', `extended thinking is not supported (type "${thinking.type.slice(0, 40)}"); send {type: "disabled"} or leave thinking out`);
+}
+
 /** model, system, messages, tools, tool_choice and the request's cache_control (problems are collected in `r`). */
 function readPrompt(r: BodyReader, messagesRequired: boolean): ParsedPrompt {
   const model = r.string('model', { required: true, max: 200 });
@@ -107,8 +116,7 @@ function readPrompt(r: BodyReader, messagesRequired: boolean): ParsedPrompt {
   const toolChoice = readToolChoice(r);
   checkToolSet(r, tools, toolChoice?.choice, { name: (i) => `tools[${i}].name`, choice: 'tool_choice', required: '{type: "any"}' });
   const cacheControl = readCacheControl(r, r.body.cache_control, 'cache_control');
-  const thinking = r.body.thinking;
-  if (isObject(thinking) && thinking.type === 'enabled') r.unsupported('thinking', 'extended thinking is not supported');
+  readThinking(r);
   if (r.has('mcp_servers')) r.unsupported('mcp_servers', 'MCP servers are not supported');
   return {
     model: model!,
