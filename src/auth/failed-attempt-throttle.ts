@@ -4,6 +4,8 @@ const WINDOW_MS = 15 * 60_000;
 const MAX_DELAY_MS = 10_000;
 /** Attempts of one address waiting for their turn beyond this are refused at once, their token unchecked. */
 export const MAX_WAITING_ATTEMPTS = 100;
+/** Addresses whose failures are remembered; past it the longest-known go first, so guesses from ever new addresses cannot grow the process. */
+export const MAX_TRACKED_ADDRESSES = 100_000;
 
 /**
  * Slows down repeated wrong admin tokens from one IP: after a few failures each
@@ -54,7 +56,8 @@ export class FailedAttemptThrottle {
   failed(ip: string, now = Date.now()): void {
     const entry = this.failures.get(ip);
     if (!entry || now - entry.since > WINDOW_MS) {
-      if (this.failures.size > 10_000) this.prune(now);
+      this.failures.delete(ip);
+      if (this.failures.size >= MAX_TRACKED_ADDRESSES) this.prune(now);
       this.failures.set(ip, { count: 1, since: now });
     } else {
       entry.count++;
@@ -67,5 +70,10 @@ export class FailedAttemptThrottle {
 
   private prune(now: number): void {
     for (const [ip, entry] of this.failures) if (now - entry.since > WINDOW_MS) this.failures.delete(ip);
+    // a Map iterates in insertion order: the first are the ones known longest
+    for (const ip of this.failures.keys()) {
+      if (this.failures.size < MAX_TRACKED_ADDRESSES * 0.9) break;
+      this.failures.delete(ip);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { FailedAttemptThrottle, MAX_WAITING_ATTEMPTS } from '@src/auth/failed-attempt-throttle';
+import { FailedAttemptThrottle, MAX_TRACKED_ADDRESSES, MAX_WAITING_ATTEMPTS } from '@src/auth/failed-attempt-throttle';
 
 describe(FailedAttemptThrottle.name, () => {
   it('does not delay the first few failures, then doubles the delay, per IP, until a success', () => {
@@ -17,6 +17,15 @@ describe(FailedAttemptThrottle.name, () => {
     for (let i = 0; i < 50; i++) sut.failed('ip', 0);
     expect(sut.delayMs('ip', 0)).toBe(10_000);
     expect(sut.delayMs('ip', 16 * 60_000)).toBe(0);
+  });
+
+  it('remembers a bounded number of addresses: guesses from ever new ones push out the longest-known, not the latest', () => {
+    const sut = new FailedAttemptThrottle();
+    for (let i = 0; i < 6; i++) sut.failed('first', 0);
+    for (let n = 0; n < MAX_TRACKED_ADDRESSES; n++) sut.failed(`10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`, 1);
+    for (let i = 0; i < 6; i++) sut.failed('latest', 2);
+    expect(sut.delayMs('first', 2)).toBe(0);
+    expect(sut.delayMs('latest', 2)).toBe(500);
   });
 });
 
