@@ -155,29 +155,31 @@ export class MetricsService {
 
   private readonly overheadBound = boundHistogram(this.overhead);
 
-  /** Label sets bound once (bound-metrics.ts): the hot path skips prom-client's label hashing and validation. */
-  private modelMetrics(provider: string, model: string): ModelMetrics {
-    const key = `${provider}\u0000${model}`;
-    let bound = this.modelBound.get(key);
-    if (!bound) {
-      bound = {
-        labels: { provider, model },
-        generations: new Map(),
-        latency: boundHistogram(this.generationLatency, { provider, model }),
-        inputTokens: boundCounter(this.tokens, { provider, model, direction: 'input' }),
-        outputTokens: boundCounter(this.tokens, { provider, model, direction: 'output' }),
-        cost: boundDecimalCounter(this.cost, { provider, model }, COST_SCALE),
-        priceUnknown: boundCounter(this.priceUnknown, { provider, model }),
-      };
-      this.modelBound.set(key, bound);
-    }
-    return bound;
+  /**
+   * The bound series of a record's provider and model (bound-metrics.ts: the hot path skips prom-client's
+   * label hashing and validation); a model not labelled yet gets its own only as MAX_MODEL_LABELS allows.
+   */
+  private modelMetrics(provider: string, r: UsageRecord): ModelMetrics {
+    const model = r.model ?? 'none';
+    const bound = this.modelBound.get(`${provider}\u0000${model}`);
+    if (bound) return bound;
+    if (r.model === null || (r.status === 'success' && this.modelBound.size < MAX_MODEL_LABELS)) return this.bind(provider, model);
+    return this.modelBound.get(`${provider}\u0000${OTHER_MODEL}`) ?? this.bind(provider, OTHER_MODEL);
   }
 
-  private modelLabel(provider: string, r: UsageRecord): string {
-    if (r.model === null) return 'none';
-    if (this.modelBound.has(`${provider}\u0000${r.model}`)) return r.model;
-    return r.status === 'success' && this.modelBound.size < MAX_MODEL_LABELS ? r.model : OTHER_MODEL;
+  private bind(provider: string, model: string): ModelMetrics {
+    const labels = { provider, model };
+    const bound: ModelMetrics = {
+      labels,
+      generations: new Map(),
+      latency: boundHistogram(this.generationLatency, labels),
+      inputTokens: boundCounter(this.tokens, { ...labels, direction: 'input' }),
+      outputTokens: boundCounter(this.tokens, { ...labels, direction: 'output' }),
+      cost: boundDecimalCounter(this.cost, labels, COST_SCALE),
+      priceUnknown: boundCounter(this.priceUnknown, labels),
+    };
+    this.modelBound.set(`${provider}\u0000${model}`, bound);
+    return bound;
   }
 
   get contentType(): string {
@@ -285,7 +287,7 @@ export class MetricsService {
   /** Called by the UsageRecorder for every record. */
   observeUsage(r: UsageRecord): void {
     const provider = r.provider ?? 'none';
-    const bound = this.modelMetrics(provider, this.modelLabel(provider, r));
+    const bound = this.modelMetrics(provider, r);
     let generations = bound.generations.get(r.status);
     if (!generations) {
       generations = boundCounter(this.generations, { ...bound.labels, status: r.status });
