@@ -384,7 +384,7 @@ describe('ProviderSimulator', () => {
       expect(gq).toBeInstanceOf(Groq.RateLimitError);
     });
 
-    it('500 and 503 surface as server errors with those statuses', async () => {
+    it('500 and 503 surface as server errors with those statuses (Anthropic’s overload as its own 529 overloaded_error)', async () => {
       for (const status of [500, 503]) {
         const err = await openai()
           .chat.completions.create({ model: 'gpt-4o', messages: hi }, { headers: { 'x-sim': `fault=${status}` } })
@@ -395,7 +395,8 @@ describe('ProviderSimulator', () => {
           .messages.create({ model: 'claude-haiku-4-5', max_tokens: 5, messages: hi }, { headers: { 'x-sim': `fault=${status}` } })
           .catch((e: unknown) => e);
         expect(an).toBeInstanceOf(Anthropic.InternalServerError);
-        expect((an as InstanceType<typeof Anthropic.APIError>).status).toBe(status);
+        expect((an as InstanceType<typeof Anthropic.APIError>).status).toBe(status === 503 ? 529 : status);
+        if (status === 503) expect((an as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { type: 'overloaded_error' } });
       }
     });
 

@@ -9,7 +9,8 @@
  *   chunks=N          number of text chunks in a stream
  *   output_tokens=N   reply length in words/tokens
  *   fault=404|429|500|503|hang|malformed|cut|stall|flood
- *                     404: the model does not exist (each provider's own answer); hang: no answer at all; malformed: a body (or, in a stream, a
+ *                     404: the model does not exist (each provider's own answer); 503: overloaded (Anthropic: its 529);
+ *                     hang: no answer at all; malformed: a body (or, in a stream, a
  *                     frame after the first events) that is not JSON; cut: the socket
  *                     is destroyed half-way; stall: half the answer (in a stream, the
  *                     same first events as cut) is sent, then the connection stays

@@ -52,7 +52,9 @@ export function errorBody(provider: ProviderId, kind: ErrorKind, message?: strin
 
 /** `param`: the request field an OpenAI-shaped refusal names (null when it names none). */
 export function sendError(ex: Exchange, kind: ErrorKind, message?: string, headers?: OutgoingHttpHeaders, param: string | null = null): void {
-  writeJson(ex, STATUS[kind], JSON.stringify(errorBody(ex.provider, kind, message, ex.seq, param)), headers);
+  // Anthropic answers an overload with its own 529, the others with 503
+  const status = kind === 'unavailable' && ex.provider === 'anthropic' ? 529 : STATUS[kind];
+  writeJson(ex, status, JSON.stringify(errorBody(ex.provider, kind, message, ex.seq, param)), headers);
 }
 
 /** A 200 JSON body, or its broken form under the `malformed` / `cut` / `stall` / `flood` faults. */
