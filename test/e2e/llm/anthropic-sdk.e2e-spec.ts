@@ -245,6 +245,27 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect(final.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'lookup', caller: { type: 'direct' } })]);
     });
 
+    it('answers Claude’s parallel tool_use blocks each in its own block, streamed as unstreamed, and records the call once', async () => {
+      const spell = { name: 'spell', input_schema: { type: 'object' as const, properties: { word: { type: 'string' } }, required: ['word'] } };
+      const params = {
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 16,
+        tools: [LOOKUP_TOOL, spell],
+        tool_choice: { type: 'any' as const },
+        messages: [{ role: 'user' as const, content: 'spell and look up hi [[sim:tool=spell,lookup]]' }],
+      };
+      const expected = [
+        expect.objectContaining({ type: 'tool_use', id: expect.stringMatching(/_0$/), name: 'spell', input: { word: '' } }),
+        expect.objectContaining({ type: 'tool_use', id: expect.stringMatching(/_1$/), name: 'lookup', input: {} }),
+      ];
+      const message = await anthropic.messages.create(params);
+      expect(message).toMatchObject({ stop_reason: 'tool_use', content: expected });
+      const before = await logRows();
+      const final = await anthropic.messages.stream(params).finalMessage();
+      expect(final).toMatchObject({ stop_reason: 'tool_use', content: expected });
+      expect(await logRows()).toBe(before + 1);
+    });
+
     it.each([
       ['anthropic/claude-haiku-4-5', '/v1/messages'],
       ['openai/gpt-4o-mini', '/v1/chat/completions'],

@@ -66,7 +66,7 @@ describe('the OpenAI SDK’s streams and defaults against LLMHub (e2e)', () => {
     },
   );
 
-  it.each(['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile'])(
+  it.each(['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'groq/llama-3.3-70b-versatile'])(
     'assembles two parallel tool calls on %s from their streamed deltas, as the same call answers unstreamed, and records it',
     async (model) => {
       const params = {

@@ -1,10 +1,10 @@
 /**
  * Anthropic Messages API wire format: POST /v1/messages (JSON and SSE) and POST /v1/messages/count_tokens.
  * A `tool_choice` of `{type: "tool", name}` naming one of the request's tools, or `{type: "any"}`
- * (the tool named by the `tool` directive, else the first), is answered as Anthropic does: one
- * tool_use block (stop_reason `tool_use`) whose input is the smallest value that follows the
- * tool's input_schema (structured-output.ts), streamed as input_json_delta pieces (one token each, or
- * `chunks` of them). Usage is counted as for a text reply (tokens.ts). The `refusal` directive ends the
+ * (the tools the `tool` directive names, comma-separated, else the first), is answered as Anthropic does:
+ * a tool_use block per tool (stop_reason `tool_use`) whose input is the smallest value that follows the
+ * tool's input_schema (structured-output.ts), each streamed as input_json_delta pieces (one token each,
+ * or `chunks` of them). Usage is counted as for a text reply (tokens.ts). The `refusal` directive ends the
  * reply with stop_reason `refusal` and its stop_details, as Claude's classifiers do (usage as for the words written).
  * A prompt whose tokens and max_tokens together exceed the 200,000-token context window is refused, as Anthropic refuses it.
  */
@@ -49,17 +49,22 @@ export function createMessage(ex: Exchange, body: any): void {
   const stopReason = refused ? 'refusal' : stopSequence ? 'stop_sequence' : output >= body.max_tokens ? 'max_tokens' : 'end_turn';
   ex.log.usage = { input_tokens: input, output_tokens: output };
   const id = `msg_sim${ex.seq}`;
-  const forced = refused ? undefined : forcedTool(body, ex.directive.tool);
+  const forced = refused ? undefined : forcedTools(body, ex.directive.tool);
   if (forced === null) return sendError(ex, 'invalid', `tool_choice.name: no tool named ${JSON.stringify(body.tool_choice.name)} in tools`);
   if (forced) {
-    const toolUse = { type: 'tool_use', id: `toolu_sim${ex.seq}`, name: forced.name, input: minimalInstance(forced.input_schema) };
-    if (body.stream === true) return streamToolUse(ex, id, body.model, { input_tokens: input, ...cache }, output, toolUse);
+    const toolUses = forced.map((tool, i) => ({
+      type: 'tool_use',
+      id: forced.length === 1 ? `toolu_sim${ex.seq}` : `toolu_sim${ex.seq}_${i}`,
+      name: tool.name,
+      input: minimalInstance(tool.input_schema),
+    }));
+    if (body.stream === true) return streamToolUse(ex, id, body.model, { input_tokens: input, ...cache }, output, toolUses);
     return sendJson(ex, {
       id,
       type: 'message',
       role: 'assistant',
       model: body.model,
-      content: [toolUse],
+      content: toolUses,
       stop_reason: 'tool_use',
       stop_sequence: null,
       usage: { input_tokens: input, output_tokens: output, ...cache, service_tier: 'standard' },
@@ -89,14 +94,17 @@ export function countTokens(ex: Exchange, body: any): void {
 }
 
 /**
- * The tool a `{type: "tool"}` tool_choice forces, or the one `{type: "any"}` uses (`chosen`, else the first):
- * undefined without either, null when it names no tool of the request.
+ * The tool a `{type: "tool"}` tool_choice forces, or the ones `{type: "any"}` uses (`chosen`, comma-separated,
+ * else the first): undefined without either, null when one of them is no tool of the request.
  */
-function forcedTool(body: any, chosen: string | undefined): { name: string; input_schema: unknown } | null | undefined {
+function forcedTools(body: any, chosen: string | undefined): { name: string; input_schema: unknown }[] | null | undefined {
   const tools: any[] = Array.isArray(body.tools) ? body.tools : [];
-  if (body.tool_choice?.type === 'any') return (chosen === undefined ? tools[0] : tools.find((tool) => tool?.name === chosen)) ?? null;
-  if (body.tool_choice?.type !== 'tool') return undefined;
-  return tools.find((tool) => tool?.name === body.tool_choice.name) ?? null;
+  let names: unknown[];
+  if (body.tool_choice?.type === 'any') names = chosen === undefined ? [tools[0]?.name] : chosen.split(',');
+  else if (body.tool_choice?.type === 'tool') names = [body.tool_choice.name];
+  else return undefined;
+  const found = names.map((name) => tools.find((tool) => tool?.name === name));
+  return found.every((tool) => tool !== undefined) ? found : null;
 }
 
 /** The stop sequence (of the form `wordN`, N within the reply) that comes first in a reply of `output` words, or null. */
@@ -159,25 +167,30 @@ function streamToolUse(
   model: string,
   input: CacheUsage & { input_tokens: number },
   output: number,
-  toolUse: { type: string; id: string; name: string; input: unknown },
+  toolUses: { type: string; id: string; name: string; input: unknown }[],
 ): void {
   const start = {
     type: 'message_start',
     message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...input, output_tokens: 1 } },
   };
-  const block = { type: 'content_block_start', index: 0, content_block: { ...toolUse, input: {} } };
-  const frames = [event('message_start', JSON.stringify(start)), event('content_block_start', JSON.stringify(block)), event('ping', '{"type":"ping"}')];
-  const tokens = tokensOf(JSON.stringify(toolUse.input));
-  const count = Math.min(Math.max(1, ex.directive.chunks ?? tokens.length), tokens.length);
-  for (let c = 0; c < count; c++) {
-    const piece = tokens.slice(Math.floor((c * tokens.length) / count), Math.floor(((c + 1) * tokens.length) / count)).join('');
-    const delta = { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: piece } };
-    frames.push(event('content_block_delta', JSON.stringify(delta)));
-  }
+  const frames = [event('message_start', JSON.stringify(start))];
+  let deltas = 0;
+  toolUses.forEach((toolUse, index) => {
+    frames.push(event('content_block_start', JSON.stringify({ type: 'content_block_start', index, content_block: { ...toolUse, input: {} } })));
+    if (index === 0) frames.push(event('ping', '{"type":"ping"}'));
+    const tokens = tokensOf(JSON.stringify(toolUse.input));
+    const count = Math.min(Math.max(1, ex.directive.chunks ?? tokens.length), tokens.length);
+    for (let c = 0; c < count; c++) {
+      const piece = tokens.slice(Math.floor((c * tokens.length) / count), Math.floor(((c + 1) * tokens.length) / count)).join('');
+      const delta = { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } };
+      frames.push(event('content_block_delta', JSON.stringify(delta)));
+    }
+    frames.push(event('content_block_stop', `{"type":"content_block_stop","index":${index}}`));
+    deltas += count;
+  });
   frames.push(
-    event('content_block_stop', '{"type":"content_block_stop","index":0}'),
     event('message_delta', `{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":${output}}}`),
     event('message_stop', '{"type":"message_stop"}'),
   );
-  sendSse(ex, frames, 3 + Math.ceil(count / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));
+  sendSse(ex, frames, 3 + Math.ceil(deltas / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));
 }
