@@ -31,8 +31,7 @@ function record(model: string, status: GenerationStatus): UsageRecord {
   };
 }
 
-const modelLabels = (text: string): Set<string> =>
-  new Set([...text.matchAll(/^llmhub_generations_total\{[^}]*model="([^"]*)"/gm)].map((m) => m[1]));
+const modelLabels = (text: string): Set<string> => new Set([...text.matchAll(/^llmhub_generations_total\{[^}]*model="([^"]*)"/gm)].map((m) => m[1]));
 
 const generations = (text: string, model: string, status: string): number => {
   const line = text.split('\n').find((l) => l.startsWith(`llmhub_generations_total{provider="openai",model="${model}",status="${status}"}`));
