@@ -19,29 +19,58 @@ function agentFor(providerId: string): Agent {
   return agent;
 }
 
-/** The response headers as the SDKs read them (get, has, entries, iteration), without building a Headers object. */
+type HeaderRecord = Record<string, string | string[] | undefined>;
+
+/**
+ * The response headers as the SDKs read them (get, has, entries, iteration), without building a Headers object.
+ * Built from undici's parsed record (`request()`), or from the raw name/value pairs of a dispatch, which are
+ * parsed into a record only when something lists them: a successful call reads one header or two, found by a scan.
+ */
 export class ResponseHeaders {
-  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
+  private constructor(
+    private record: HeaderRecord | undefined,
+    private readonly raw: readonly Buffer[] = [],
+  ) {}
+
+  static of(record: HeaderRecord): ResponseHeaders {
+    return new ResponseHeaders(record);
+  }
+
+  /** `raw`: names and values in turn, as the provider sent them. */
+  static fromRaw(raw: readonly Buffer[]): ResponseHeaders {
+    return new ResponseHeaders(undefined, raw);
+  }
 
   get(name: string): string | null {
-    const value = this.raw[name.toLowerCase()];
-    if (value === undefined) return null;
-    return Array.isArray(value) ? value.join(', ') : value;
+    const lower = name.toLowerCase();
+    if (this.record) {
+      const value = this.record[lower];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    }
+    let found: string | null = null;
+    for (let i = 0; i + 1 < this.raw.length; i += 2) {
+      const key = this.raw[i];
+      if (key.length !== lower.length || key.toString('latin1').toLowerCase() !== lower) continue;
+      const value = this.raw[i + 1].toString('latin1');
+      found = found === null ? value : `${found}, ${value}`;
+    }
+    return found;
   }
 
   has(name: string): boolean {
-    return this.raw[name.toLowerCase()] !== undefined;
+    return this.get(name) !== null;
   }
 
   *entries(): IterableIterator<[string, string]> {
-    for (const name of Object.keys(this.raw)) {
+    for (const name of Object.keys(this.parsed())) {
       const value = this.get(name);
       if (value !== null) yield [name, value];
     }
   }
 
   keys(): IterableIterator<string> {
-    return Object.keys(this.raw)[Symbol.iterator]();
+    return Object.keys(this.parsed())[Symbol.iterator]();
   }
 
   *values(): IterableIterator<string> {
@@ -54,6 +83,19 @@ export class ResponseHeaders {
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries();
+  }
+
+  private parsed(): HeaderRecord {
+    if (this.record) return this.record;
+    const record: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+    for (let i = 0; i + 1 < this.raw.length; i += 2) {
+      const name = this.raw[i].toString('latin1').toLowerCase();
+      const value = this.raw[i + 1].toString('latin1');
+      const earlier = record[name];
+      record[name] = earlier === undefined ? value : Array.isArray(earlier) ? [...earlier, value] : [earlier, value];
+    }
+    this.record = record;
+    return record;
   }
 }
 
@@ -174,9 +216,42 @@ export function providerFetch(providerId: string): typeof fetch {
       body: init.body as BodyInit_,
       signal: init.signal ?? undefined,
     });
-    return new TransportResponse(url, res.statusCode, new ResponseHeaders(res.headers), res.body as unknown as UndiciBody);
+    return new TransportResponse(url, res.statusCode, ResponseHeaders.of(res.headers), res.body as unknown as UndiciBody);
   };
   return transportFetch as unknown as typeof fetch;
+}
+
+/**
+ * Pause, resume and abort of one dispatched request. The dispatch handler is undici's own callback form
+ * (onConnect, onHeaders, onData, ...), which its Agent runs as is: the newer form (onRequestStart, ...) is
+ * adapted to it call by call, with every response header parsed into an object the gateway seldom reads.
+ */
+class RequestControl {
+  paused = false;
+  private aborted = false;
+  private resumeSocket: (() => void) | undefined;
+
+  constructor(private readonly abortRequest: (reason?: Error) => void) {}
+
+  resumeWith(resume: () => void): void {
+    this.resumeSocket = resume;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.resumeSocket?.();
+  }
+
+  abort(reason: Error): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortRequest(reason);
+  }
 }
 
 /** Chunks held for a reader before the socket is paused. */
@@ -197,7 +272,7 @@ export class ResponseBody {
   /** after the last event: drop what still arrives, up to this many bytes in all */
   private discardUpTo = -1;
   private bytes = 0;
-  controller: Dispatcher.DispatchController | undefined;
+  controller: RequestControl | undefined;
 
   get bytesRead(): number {
     return this.bytes;
@@ -320,23 +395,27 @@ export function providerRequest(providerId: string, url: string): (req: DirectRe
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const handler: Dispatcher.DispatchHandler = {
-        onRequestStart(controller) {
-          body.controller = controller;
-          if (signal.aborted) controller.abort(signal.reason as Error);
+        onConnect(abort) {
+          const control = new RequestControl(abort);
+          body.controller = control;
+          if (signal.aborted) control.abort(signal.reason as Error);
         },
-        onResponseStart(_controller, statusCode, headers) {
-          if (statusCode < 200) return;
-          response = new ProviderResponse(statusCode, new ResponseHeaders(headers), body);
+        onHeaders(statusCode, rawHeaders, resume) {
+          if (statusCode < 200) return true;
+          body.controller?.resumeWith(resume);
+          response = new ProviderResponse(statusCode, ResponseHeaders.fromRaw(rawHeaders), body);
           resolve(response);
+          return !body.controller?.paused;
         },
-        onResponseData(_controller, chunk) {
+        onData(chunk) {
           body.push(chunk);
+          return !body.controller?.paused;
         },
-        onResponseEnd() {
+        onComplete() {
           done();
           body.end();
         },
-        onResponseError(_controller, err) {
+        onError(err) {
           if (settled) return;
           done();
           if (response) body.fail(err);
