@@ -1,3 +1,4 @@
+import { maxHeaderSize } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import Groq from 'groq-sdk';
 import OpenAI from 'openai';
@@ -129,7 +130,14 @@ export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: n
   }
   if (isInstance(err, (c) => c.APIConnectionError)) {
     if (deadline !== undefined && Date.now() >= deadline) return new ProviderError('timeout', 'The provider did not answer in time');
-    return new ProviderError('connection', `Could not reach the provider: ${describe(err).message}`);
+    const { message, cause } = describe(err);
+    const causeCode = cause === undefined ? undefined : describe(cause).code;
+    if (causeCode === 'UND_ERR_HEADERS_OVERFLOW') {
+      return new ProviderError('malformed', `The provider answered with response headers larger than ${maxHeaderSize / 1024} KB`);
+    }
+    // the cause's code (ECONNREFUSED, ENOTFOUND, ...) says what failed; its message could name an internal address, and is not quoted
+    const code = typeof causeCode === 'string' && /^[A-Z0-9_]{2,40}$/.test(causeCode) ? ` (${causeCode})` : '';
+    return new ProviderError('connection', `Could not reach the provider: ${message.replace(/\.$/, '')}${code}`);
   }
   if (isInstance(err, (c) => c.APIError)) {
     const apiError = err as Error & { status?: number; headers?: HeaderSource; error?: unknown; param?: unknown };

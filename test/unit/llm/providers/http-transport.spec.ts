@@ -64,6 +64,16 @@ describe('providerRequest', () => {
     expect(await res.text()).toBe('{"ok":true}');
   });
 
+  it("fails with undici's header overflow (which the gateway reports as a malformed answer) past 16 KB of response headers", async () => {
+    provider.answer((res) => {
+      res.setHeader('x-padding', 'a'.repeat(20 * 1024));
+      res.end('{}');
+    });
+    await expect(call(send)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_OVERFLOW' });
+    provider.answer((res) => res.end('{}'));
+    expect((await call(send)).status).toBe(200);
+  });
+
   it('stops reading from the provider while its reader is behind, and loses nothing when the reader catches up', async () => {
     const CHUNKS = 400;
     const piece = (i: number): string => `${String(i).padStart(5, '0')}:${'x'.repeat(16 * 1024)}\n`;

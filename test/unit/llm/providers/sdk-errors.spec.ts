@@ -77,6 +77,21 @@ describe.each(SDKS)('toProviderError with $name SDK errors', ({ sdk }) => {
     expect(toProviderError(new sdk.APIConnectionError({ message: 'ECONNREFUSED' })).kind).toBe('connection');
   });
 
+  it("says what failed to connect by the cause's code, never quoting an address the cause's message names", () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:11434'), { code: 'ECONNREFUSED' });
+    const error = toProviderError(new sdk.APIConnectionError({ message: undefined, cause: refused }));
+    expect(error.kind).toBe('connection');
+    expect(error.message).toBe('Could not reach the provider: Connection error (ECONNREFUSED)');
+    expect(error.message).not.toContain('10.1.2.3');
+  });
+
+  it('reports response headers past the size limit as a malformed answer, not as a provider that could not be reached', () => {
+    const overflow = Object.assign(new Error('Headers Overflow Error'), { code: 'UND_ERR_HEADERS_OVERFLOW' });
+    const error = toProviderError(new sdk.APIConnectionError({ message: undefined, cause: overflow }));
+    expect(error.kind).toBe('malformed');
+    expect(error.message).toBe('The provider answered with response headers larger than 16 KB');
+  });
+
   it('treats a connection error at or after the call deadline as the timeout', () => {
     expect(toProviderError(new sdk.APIConnectionError({ message: 'Connection error.' }), undefined, Date.now() - 1).kind).toBe('timeout');
     expect(toProviderError(new sdk.APIConnectionError({ message: 'Connection error.' }), undefined, Date.now() + 60_000).kind).toBe('connection');
