@@ -19,3 +19,21 @@ export function answerTooLarge(maxBytes: number): ProviderError {
 export function eventTooLarge(maxChars: number): ProviderError {
   return new ProviderError('malformed', `An event of the provider's stream is larger than ${maxChars / MIB} MiB: the gateway stopped reading it`);
 }
+
+/**
+ * A successful answer in a content coding (gzip, br, ...): the gateway asks for `accept-encoding: identity`
+ * and does not decode, so an upstream that compresses anyway would otherwise surface as unreadable JSON.
+ */
+export function answerEncoded(encoding: string): ProviderError {
+  return new ProviderError(
+    'malformed',
+    `The provider sent its answer ${encoding}-encoded although it was asked for none (accept-encoding: identity): the gateway does not decode it`,
+  );
+}
+
+/** The content coding of a successful answer, when it has one other than identity. */
+export function unaskedEncoding(status: number, contentEncoding: string | null): string | undefined {
+  if (status < 200 || status > 299 || contentEncoding === null) return undefined;
+  const encoding = contentEncoding.trim().toLowerCase();
+  return encoding === '' || encoding === 'identity' ? undefined : encoding.slice(0, 40);
+}

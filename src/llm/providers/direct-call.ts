@@ -67,7 +67,7 @@ export function isJsonAnswer(res: ProviderResponse): boolean {
 export function directPost(endpoint: DirectEndpoint): (params: object, options: SdkCallOptions) => Promise<ProviderResponse> {
   const send = providerRequest(endpoint.providerId, endpoint.url);
   const { errors } = endpoint;
-  const headers = { accept: 'application/json', 'content-type': 'application/json', ...endpoint.headers };
+  const headers = { accept: 'application/json', 'accept-encoding': 'identity', 'content-type': 'application/json', ...endpoint.headers };
   return async (params, options) => {
     if (options.signal.aborted) throw new errors.APIUserAbortError();
     let res: ProviderResponse;
@@ -75,6 +75,7 @@ export function directPost(endpoint: DirectEndpoint): (params: object, options: 
       res = await send({ method: 'POST', headers, body: JSON.stringify(params), signal: options.signal, headersTimeoutMs: options.timeout });
     } catch (err) {
       if (options.signal.aborted) throw new errors.APIUserAbortError();
+      if (err instanceof ProviderError) throw err;
       if (errorCode(err) === 'UND_ERR_HEADERS_TIMEOUT') throw new errors.APIConnectionTimeoutError();
       throw new errors.APIConnectionError({ message: undefined, cause: err instanceof Error ? err : undefined });
     }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Agent, Dispatcher, request } from 'undici';
-import { answerTooLarge, MAX_ANSWER_BYTES } from './answer-limits';
+import { answerEncoded, answerTooLarge, MAX_ANSWER_BYTES, unaskedEncoding } from './answer-limits';
 
 /** Sockets kept open to each provider between calls. */
 const KEEP_ALIVE_MS = 30_000;
@@ -212,11 +212,17 @@ export function providerFetch(providerId: string): typeof fetch {
     const res = await request(url, {
       dispatcher,
       method: (init.method ?? 'GET') as 'GET',
-      headers: headerRecord(init.headers),
+      headers: { 'accept-encoding': 'identity', ...headerRecord(init.headers) },
       body: init.body as BodyInit_,
       signal: init.signal ?? undefined,
     });
-    return new TransportResponse(url, res.statusCode, ResponseHeaders.of(res.headers), res.body as unknown as UndiciBody);
+    const headers = ResponseHeaders.of(res.headers);
+    const encoding = unaskedEncoding(res.statusCode, headers.get('content-encoding'));
+    if (encoding !== undefined) {
+      res.body.dump().catch(() => undefined); // read and dropped, so the connection can serve the next call
+      throw answerEncoded(encoding); // the SDK passes it on as the cause of its connection error
+    }
+    return new TransportResponse(url, res.statusCode, headers, res.body as unknown as UndiciBody);
   };
   return transportFetch as unknown as typeof fetch;
 }
@@ -403,7 +409,16 @@ export function providerRequest(providerId: string, url: string): (req: DirectRe
         onHeaders(statusCode, rawHeaders, resume) {
           if (statusCode < 200) return true;
           body.controller?.resumeWith(resume);
-          response = new ProviderResponse(statusCode, ResponseHeaders.fromRaw(rawHeaders), body);
+          const headers = ResponseHeaders.fromRaw(rawHeaders);
+          const encoding = unaskedEncoding(statusCode, headers.get('content-encoding'));
+          if (encoding !== undefined) {
+            const error = answerEncoded(encoding);
+            done();
+            reject(error);
+            body.controller?.abort(error);
+            return false;
+          }
+          response = new ProviderResponse(statusCode, headers, body);
           resolve(response);
           return !body.controller?.paused;
         },

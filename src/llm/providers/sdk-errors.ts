@@ -131,6 +131,7 @@ export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: n
   if (isInstance(err, (c) => c.APIConnectionError)) {
     if (deadline !== undefined && Date.now() >= deadline) return new ProviderError('timeout', 'The provider did not answer in time');
     const { message, cause } = describe(err);
+    if (cause instanceof ProviderError) return cause; // raised by the gateway's own fetch (providerFetch)
     const causeCode = cause === undefined ? undefined : describe(cause).code;
     if (causeCode === 'UND_ERR_HEADERS_OVERFLOW') {
       return new ProviderError('malformed', `The provider answered with response headers larger than ${maxHeaderSize / 1024} KB`);

@@ -1,6 +1,8 @@
 import { createServer, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { providerRequest, ProviderResponse } from '@src/llm/providers/http-transport';
+import { gzipSync } from 'node:zlib';
+import { providerFetch, providerRequest, ProviderResponse } from '@src/llm/providers/http-transport';
+import { ProviderError } from '@src/llm/providers/llm-provider';
 import { waitUntil } from '@test/support/poll';
 
 type Handler = (res: ServerResponse) => void;
@@ -18,6 +20,15 @@ async function startProvider(): Promise<{ server: Server; url: string; answer(ha
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat`,
     answer: (next) => (handler = next),
   };
+}
+
+/** Resolves once `value()` has not changed for 300 ms. */
+async function settled(value: () => number): Promise<void> {
+  for (let last = -1, still = 0; still < 6;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    still = value() === last ? still + 1 : 0;
+    last = value();
+  }
 }
 
 const call = (send: ReturnType<typeof providerRequest>, signal = new AbortController().signal): Promise<ProviderResponse> =>
@@ -74,8 +85,35 @@ describe('providerRequest', () => {
     expect((await call(send)).status).toBe(200);
   });
 
+  it('asks for an answer without a content coding, and refuses a successful one that has one anyway, naming it', async () => {
+    let acceptEncoding: string | undefined;
+    const server = createServer((req, res) => {
+      acceptEncoding = req.headers['accept-encoding'];
+      req.resume();
+      req.on('end', () => {
+        const status = req.url?.includes('limited') ? 429 : 200;
+        res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(gzipSync('{"ok":true}'));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const refused = call(providerRequest('transport-spec-gzip', `${base}/v1/chat`));
+      await expect(refused).rejects.toBeInstanceOf(ProviderError);
+      await expect(refused).rejects.toMatchObject({ kind: 'malformed', message: expect.stringContaining('gzip-encoded') });
+      // an error answer keeps its status, whatever its body's coding
+      expect((await call(providerRequest('transport-spec-gzip', `${base}/limited`))).status).toBe(429);
+      const viaFetch = providerFetch('transport-spec-gzip');
+      await expect(viaFetch(`${base}/v1/embeddings`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ kind: 'malformed' });
+      expect(acceptEncoding).toBe('identity');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('stops reading from the provider while its reader is behind, and loses nothing when the reader catches up', async () => {
-    const CHUNKS = 400;
+    const CHUNKS = 2000; // 32 MB: more than the socket buffers and the 64 chunks held can take
     const piece = (i: number): string => `${String(i).padStart(5, '0')}:${'x'.repeat(16 * 1024)}\n`;
     let written = 0;
     let blocked = false;
@@ -96,7 +134,7 @@ describe('providerRequest', () => {
     const res = await call(send);
     // nobody reads: the provider's writes back up instead of filling the gateway's memory
     await waitUntil(() => blocked, 'the provider to see its writes back up', { timeoutMs: 5_000 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settled(() => written);
     expect(written).toBeLessThan(CHUNKS);
 
     const parts: Buffer[] = [];

@@ -98,7 +98,12 @@ describe('directChatStream', () => {
     await outcomeOf(() => direct()(params('normal'), { signal: new AbortController().signal, timeout: 5_000 }), new AbortController().signal);
     expect(upstream.requests).toHaveLength(1);
     expect(JSON.parse(upstream.requests[0].body)).toEqual(params('normal'));
-    expect(upstream.requests[0].headers).toMatchObject({ authorization: 'Bearer k', 'content-type': 'application/json', accept: 'application/json' });
+    expect(upstream.requests[0].headers).toMatchObject({
+      authorization: 'Bearer k',
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'accept-encoding': 'identity',
+    });
   });
 
   // (undici's pool may alternate between two idle connections; a stream whose connection were closed would need a new one every call)
