@@ -146,6 +146,11 @@ export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: n
     const kind = status === undefined ? kindOfStreamedError(apiError) : kindOfStatus(status);
     const retryAfterS = kind === 'rate_limited' ? parseRetryAfter(apiError.headers) : undefined;
     const param = refusedParam(apiError);
+    if (status !== undefined && status >= 300 && status < 400) {
+      // the SDKs do not follow redirects, and neither does LLMHub: a provider's API does not send one
+      const message = `The provider answered ${status}, a redirect, which is not followed: check its base URL (its scheme, host and API path)`;
+      return new ProviderError(kind, message, status);
+    }
     return new ProviderError(kind, upstreamMessage(apiError, status), status, retryAfterS, param);
   }
   const { name, message } = describe(err);

@@ -85,6 +85,13 @@ describe.each(SDKS)('toProviderError with $name SDK errors', ({ sdk }) => {
     expect(error.message).not.toContain('10.1.2.3');
   });
 
+  it('says a redirect is not followed and points at the base URL', () => {
+    const error = toProviderError(apiError(301));
+    expect(error.kind).toBe('malformed');
+    expect(error.status).toBe(301);
+    expect(error.message).toBe('The provider answered 301, a redirect, which is not followed: check its base URL (its scheme, host and API path)');
+  });
+
   it('reports response headers past the size limit as a malformed answer, not as a provider that could not be reached', () => {
     const overflow = Object.assign(new Error('Headers Overflow Error'), { code: 'UND_ERR_HEADERS_OVERFLOW' });
     const error = toProviderError(new sdk.APIConnectionError({ message: undefined, cause: overflow }));
