@@ -10,7 +10,7 @@ import { PageQueryDto } from '../common/dto/page-query.dto';
 import { isUuid } from '../common/uuid';
 import { decodeCursor, toPage } from './dto/page.dto';
 import { KeyLookupService } from './key-lookup.service';
-import { isValidTimeZone, periodBounds, type PeriodBounds } from '../billing/budget-period';
+import { canonicalTimeZone, isValidTimeZone, periodBounds, type PeriodBounds } from '../billing/budget-period';
 
 /** The columns an update sets: only the fields the request gave (null included, where the field allows it). */
 function changedColumns(dto: ApiClientUpdateDto): Partial<ApiClient> {
@@ -22,7 +22,7 @@ function changedColumns(dto: ApiClientUpdateDto): Partial<ApiClient> {
   if (dto.rate_limit_tpm !== undefined) columns.rateLimitTpm = dto.rate_limit_tpm;
   if (dto.monthly_budget_usd !== undefined) columns.monthlyBudgetUsd = dto.monthly_budget_usd;
   if (dto.budget_period !== undefined) columns.budgetPeriod = dto.budget_period;
-  if (dto.budget_timezone !== undefined) columns.budgetTimezone = dto.budget_timezone;
+  if (dto.budget_timezone !== undefined) columns.budgetTimezone = canonicalTimeZone(dto.budget_timezone);
   if (dto.budget_alert_threshold !== undefined) columns.budgetAlertThreshold = dto.budget_alert_threshold;
   if (dto.allowed_providers !== undefined) columns.allowedProviders = dto.allowed_providers;
   if (dto.allowed_models !== undefined) columns.allowedModels = dto.allowed_models;
@@ -52,7 +52,7 @@ export class ClientsService {
       rateLimitTpm: dto.rate_limit_tpm ?? null,
       monthlyBudgetUsd: dto.monthly_budget_usd ?? null,
       budgetPeriod: dto.budget_period ?? 'month',
-      budgetTimezone: dto.budget_timezone ?? 'UTC',
+      budgetTimezone: canonicalTimeZone(dto.budget_timezone ?? 'UTC'),
       budgetAlertThreshold: dto.budget_alert_threshold ?? null,
       allowedProviders: dto.allowed_providers ?? null,
       allowedModels: dto.allowed_models ?? null,

@@ -80,6 +80,15 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * A valid timezone in its IANA spelling when it differs only by case ("utc" → "UTC", "europe/berlin" →
+ * "Europe/Berlin"); an alias the runtime maps to another name ("US/Pacific") is kept as given.
+ */
+export function canonicalTimeZone(timeZone: string): string {
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
+}
+
 /** The calendar period (day, ISO week from Monday, month) containing `now`, in the client's timezone. */
 export function periodBounds(period: BudgetPeriod, timeZone: string, now: Date = new Date()): PeriodBounds {
   const tz = isValidTimeZone(timeZone) ? timeZone : 'UTC';

@@ -148,4 +148,23 @@ describe('client and key edits from a careless operator', () => {
     expect(res.body.error.details).toEqual([{ field, message }]);
     expect((await pg.query('SELECT count(*)::int AS n FROM api_keys WHERE client_id = $1', [created.body.id])).rows[0].n).toBe(0);
   });
+
+  it('refuses a timezone that does not exist, naming it, and keeps what the client had', async () => {
+    const created = await createClient({ budget_timezone: 'Asia/Tokyo' }).expect(201);
+    for (const wrong of ['Mars/Olympus', '+05:00', 'local', '']) {
+      const refused = await createClient({ budget_timezone: wrong }).expect(422);
+      expect(refused.body.error.details).toEqual([{ field: 'budget_timezone', message: 'expected an IANA timezone such as "UTC" or "Europe/Berlin"' }]);
+      await request(t.url).patch(`/api/admin/clients/${created.body.id}`).set(admin()).send({ budget_timezone: wrong }).expect(422);
+    }
+    expect((await clientRow(created.body.id)).budget_timezone).toBe('Asia/Tokyo');
+  });
+
+  it('stores a timezone typed in the wrong case in its IANA spelling, and an alias as given', async () => {
+    const created = await createClient({ budget_timezone: 'utc' }).expect(201);
+    expect(created.body.budget_timezone).toBe('UTC');
+    const patch = (budget_timezone: string) => request(t.url).patch(`/api/admin/clients/${created.body.id}`).set(admin()).send({ budget_timezone }).expect(200);
+    expect((await patch('europe/berlin')).body.budget_timezone).toBe('Europe/Berlin');
+    expect((await patch('US/Pacific')).body.budget_timezone).toBe('US/Pacific');
+    expect((await clientRow(created.body.id)).budget_timezone).toBe('US/Pacific');
+  });
 });
