@@ -39,6 +39,11 @@ const OPENAI_TYPES: Record<number, string> = {
   422: 'invalid_request_error',
   429: 'rate_limit_error',
   431: 'invalid_request_error',
+  // OpenAI's own 5xx answers are typed server_error
+  500: 'server_error',
+  502: 'server_error',
+  503: 'server_error',
+  504: 'server_error',
 };
 
 const ANTHROPIC_TYPES: Record<number, string> = {

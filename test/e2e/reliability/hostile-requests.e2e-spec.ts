@@ -146,7 +146,7 @@ describe('hostile requests and broken providers: a clear answer and one usage re
     ])('%s: 502 upstream_error naming the count, and one error record', async (_name, model, named) => {
       const res = await post('/v1/chat/completions', { model, messages: [{ role: 'user', content: 'hi' }] });
       const body = (await res.json()) as { error: { code: string; type: string; message: string } };
-      expect({ status: res.status, code: body.error.code, type: body.error.type }).toEqual({ status: 502, code: 'upstream_error', type: 'api_error' });
+      expect({ status: res.status, code: body.error.code, type: body.error.type }).toEqual({ status: 502, code: 'upstream_error', type: 'server_error' });
       expect(body.error.message).toContain(named);
       expect(await recordsOf(res)).toEqual([{ status: 'error', error_code: 'upstream_error', metadata: null }]);
     });

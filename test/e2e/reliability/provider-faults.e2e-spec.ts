@@ -150,7 +150,7 @@ const MATRIX: MatrixCase[] = PROVIDERS.flatMap((provider) =>
   }),
 );
 
-const OPENAI_ERROR_TYPE: Record<number, string> = { 502: 'api_error', 504: 'api_error' };
+const OPENAI_ERROR_TYPE: Record<number, string> = { 502: 'server_error', 504: 'server_error' };
 const ANTHROPIC_ERROR_TYPE: Record<number, string> = { 502: 'api_error', 504: 'timeout_error' };
 
 /** The route's documented error envelope (docs/API.md, Errors) for `code` at `status`. */
