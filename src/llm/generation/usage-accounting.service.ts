@@ -172,7 +172,8 @@ export class UsageAccountingService {
 
   /**
    * Records a call whose routing failed before any answer reached the client:
-   * a cancelled call was sent upstream, so its prompt counts; a failed one cost nothing.
+   * a cancelled call was sent upstream, so its prompt counts; a failed one cost nothing;
+   * one refused before any provider was tried is recorded as refused.
    */
   async finishUnrouted(
     admission: Admission,
@@ -187,6 +188,8 @@ export class UsageAccountingService {
     const target = routing?.target ?? fallback;
     const cancelled = routing?.cancelled ?? false;
     const usage: TokenUsage = cancelled ? { inputTokens: estimatedInputTokens, outputTokens: 0 } : ZERO_USAGE;
+    // refused before any provider was tried (a provider with no key): the caller's 4xx, counted as refused, not as a failure
+    const refused = !cancelled && routing !== undefined && routing.attempts === 0 && routing.status < 500;
     await this.finish(
       admission,
       {
@@ -195,7 +198,7 @@ export class UsageAccountingService {
         model: target.model,
         cost: cancelled ? this.cost(target.id, usage) : { usage, costUsd: '0', priceUnknown: false },
         latencyMs,
-        status: cancelled ? 'cancelled' : 'error',
+        status: cancelled ? 'cancelled' : refused ? 'rejected' : 'error',
         error: error instanceof AppError ? error : new AppError('internal_error', error instanceof ProviderError ? error.message : String(error)),
         attempts: routing?.attempts ?? 1,
       },

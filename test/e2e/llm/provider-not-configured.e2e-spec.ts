@@ -72,7 +72,7 @@ describe('a fresh start with no provider key', () => {
     expect(apiError.message).toContain('ANTHROPIC_API_KEY');
     expect(apiError.message).toContain("console's Providers page");
     expect(await rowCount()).toBe(before + 1);
-    expect(await rowsOf(apiError.requestID)).toEqual([{ status: 'error', error_code: 'provider_not_configured', provider: 'anthropic' }]);
+    expect(await rowsOf(apiError.requestID)).toEqual([{ status: 'rejected', error_code: 'provider_not_configured', provider: 'anthropic' }]);
   });
 
   it('answers the same on /v1/messages in the Anthropic shape, and the Anthropic SDK does not retry it', async () => {
@@ -97,6 +97,6 @@ describe('a fresh start with no provider key', () => {
       .expect(400);
     expect(res.body.error).toMatchObject({ code: 'provider_not_configured', details: [{ field: 'model', message: 'provider "groq" is not configured' }] });
     expect(res.body.error.message).toContain('GROQ_API_KEY');
-    expect(await rowsOf(res.body.request_id)).toEqual([{ status: 'error', error_code: 'provider_not_configured', provider: 'groq' }]);
+    expect(await rowsOf(res.body.request_id)).toEqual([{ status: 'rejected', error_code: 'provider_not_configured', provider: 'groq' }]);
   });
 });
