@@ -5,6 +5,7 @@ import { DataTable } from '../../../components/ui/table';
 import { formatCount, formatDateTime, formatTokens, formatUtcDay, plural } from '../../../lib/format';
 import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
 import type { GroupBy } from '../api/usage';
+import { bucketStarts } from './report-buckets';
 
 const MAX_SERIES = 8;
 
@@ -49,14 +50,17 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
   }
   const ranked = [...peak.entries()].sort((a, b) => b[1] - a[1]).map(([label]) => label);
   const shownSeries = ranked.slice(0, MAX_SERIES);
-  const buckets = new Map<string, Record<string, string | number | null>>();
+  // every bucket of the range, keyed by its instant, so the empty ones are drawn as zero
+  const buckets = new Map<number, Record<string, string | number | null>>();
+  for (const bucket of bucketStarts(usage.from, usage.to, usage.granularity)) buckets.set(new Date(bucket).getTime(), { bucket });
   for (const item of usage.items) {
-    const row = buckets.get(item.bucket) ?? { bucket: item.bucket };
+    const at = new Date(item.bucket).getTime();
+    const row = buckets.get(at) ?? { bucket: item.bucket };
     const label = groupLabel(item, groupBy);
     const key = shownSeries.includes(label) ? label : 'other';
     // plotting: bar heights per series within one bucket (the table shows the exact figures)
     row[key] = (Number(row[key] ?? 0) || 0) + moneyToNumber(item.cost_usd);
-    buckets.set(item.bucket, row);
+    buckets.set(at, row);
   }
   const series = [...shownSeries, ...(ranked.length > MAX_SERIES ? ['other'] : [])].map((s) => ({ key: s, label: s }));
   return (
@@ -66,7 +70,7 @@ export function UsageReport({ usage }: { usage: UsageResponseDto }) {
       </p>
       <Chart
         label={`Cost per ${usage.granularity}${groupBy ? ` by ${groupBy}` : ''}`}
-        data={[...buckets.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket)))}
+        data={[...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => row)}
         x="bucket"
         series={series}
         stacked
