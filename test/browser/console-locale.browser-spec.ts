@@ -95,19 +95,19 @@ run('the console in a German browser, in headless Chromium', () => {
     const row = page.getByRole('row', { name: /storefront/ });
     await row.getByText(euroStyleUsd('1234.5')).waitFor();
 
+    const opened = new Date();
     await row.getByRole('link', { name: 'storefront' }).click();
     await page.getByRole('heading', { name: 'storefront', level: 1 }).waitFor();
     const client = await admin<{ month_to_date_spend_usd: string }>('GET', `/clients/${clientId}`);
     await page.getByText(euroStyleUsd(client.month_to_date_spend_usd)).first().waitFor();
-    // the chart names the UTC day the calls were recorded on, not the local one on either side of it (read from
-    // their log rows, not the clock: a run across midnight UTC has its calls on one day and this line on the next)
-    const logs = await admin<{ items: { created_at: string }[] }>('GET', `/logs?client_id=${clientId}`);
+    // the chart's days are UTC days, not the local ones on either side of them: its axis spans the 30 days and
+    // ends on the UTC day the page asked on (the calls' day, or the next one for a run across midnight UTC)
     const utcDay = new Intl.DateTimeFormat('de-DE', { month: 'short', day: 'numeric', timeZone: 'UTC' });
-    const callDays = [...new Set(logs.items.map((item) => item.created_at.slice(0, 10)))].sort().map((day) => utcDay.format(new Date(day)));
-    expect(callDays.length).toBeGreaterThan(0);
     const days = page.getByRole('img', { name: 'Cost per day over the last 30 days' }).locator('.recharts-xAxis-tick-labels text');
     await days.first().waitFor();
-    expect(await days.allTextContents()).toEqual(callDays);
+    const labels = await days.allTextContents();
+    expect([utcDay.format(opened), utcDay.format(new Date())]).toContain(labels.at(-1));
+    expect(labels.length).toBeGreaterThan(5);
   });
 
   it('writes Billing’s and the Logs’ figures the German way', async () => {

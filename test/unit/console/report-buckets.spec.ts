@@ -1,4 +1,4 @@
-import { bucketStarts } from '../../../client/src/features/billing/components/report-buckets';
+import { bucketStarts } from '../../../client/src/lib/report-buckets';
 
 describe('the buckets a billing chart draws', () => {
   it('lists every day of a report, its to exclusive, as the API writes a bucket', () => {

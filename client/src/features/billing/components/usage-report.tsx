@@ -4,8 +4,8 @@ import { Empty } from '../../../components/ui/states';
 import { DataTable } from '../../../components/ui/table';
 import { formatCount, formatDateTime, formatTokens, formatUtcDay, plural } from '../../../lib/format';
 import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
+import { bucketStarts } from '../../../lib/report-buckets';
 import type { GroupBy } from '../api/usage';
-import { bucketStarts } from './report-buckets';
 
 const MAX_SERIES = 8;
 

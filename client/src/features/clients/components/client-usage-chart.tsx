@@ -1,7 +1,9 @@
+import type { UsageResponseDto } from '@sdk';
 import { Chart } from '../../../components/ui/chart';
 import { ChartCard } from '../../../components/ui/chart-card';
 import { formatCount, formatTokens, formatUtcDay, plural } from '../../../lib/format';
 import { formatMoney, formatMoneyTick, moneyToNumber } from '../../../lib/format-money';
+import { bucketStarts } from '../../../lib/report-buckets';
 import { useClientUsage } from '../api/clients';
 
 export function ClientUsageChart({ clientId }: { clientId: string }) {
@@ -17,7 +19,7 @@ export function ClientUsageChart({ clientId }: { clientId: string }) {
           <Chart
             label="Cost per day over the last 30 days"
             flatText="No spend in the last 30 days"
-            data={u.items.map((i) => ({ bucket: i.bucket, cost: moneyToNumber(i.cost_usd), requests: i.requests }))}
+            data={everyDay(u)}
             x="bucket"
             series={[{ key: 'cost', label: 'Cost (USD)' }]}
             // a bucket is a UTC day: read in the local zone, west of UTC it would be named the day before
@@ -33,4 +35,10 @@ export function ClientUsageChart({ clientId }: { clientId: string }) {
       )}
     </ChartCard>
   );
+}
+
+/** Each day of the report at its cost, a day without calls at zero, so the axis spans the 30 days. */
+function everyDay(u: UsageResponseDto): { bucket: string; cost: number }[] {
+  const cost = new Map(u.items.map((i) => [new Date(i.bucket).getTime(), moneyToNumber(i.cost_usd)]));
+  return bucketStarts(u.from, u.to, 'day').map((bucket) => ({ bucket, cost: cost.get(new Date(bucket).getTime()) ?? 0 }));
 }

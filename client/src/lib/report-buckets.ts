@@ -1,4 +1,5 @@
-import type { Granularity } from '../api/usage';
+/** The size of a usage report's bucket. */
+export type Granularity = 'hour' | 'day' | 'month';
 
 /** The most buckets drawn: a day report reaches 1,100 days, an hour one 31 days (744). */
 const MAX_BUCKETS = 1_200;
