@@ -77,7 +77,8 @@ export function directPost(endpoint: DirectEndpoint): (params: object, options: 
       if (options.signal.aborted) throw new errors.APIUserAbortError();
       if (err instanceof ProviderError) throw err;
       if (errorCode(err) === 'UND_ERR_HEADERS_TIMEOUT') throw new errors.APIConnectionTimeoutError();
-      throw new errors.APIConnectionError({ message: undefined, cause: err instanceof Error ? err : undefined });
+      // not `instanceof Error`: undici's errors can come from another realm (under jest), and the cause names what failed
+      throw new errors.APIConnectionError({ message: undefined, cause: typeof err === 'object' && err !== null ? (err as Error) : undefined });
     }
     if (!res.ok) {
       const text = await errorBodyStart(res).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));

@@ -105,6 +105,16 @@ function describe(err: unknown): { name: string; message: string; code?: unknown
   return { name: '', message: String(err) };
 }
 
+/** The first error code along a chain of causes (fetch's "fetch failed" holds undici's error, which holds the socket's). */
+function codeOfCause(cause: unknown): unknown {
+  for (let error = cause, depth = 0; error !== undefined && depth < 4; depth++) {
+    const { code, cause: next } = describe(error);
+    if (code !== undefined) return code;
+    error = next;
+  }
+  return undefined;
+}
+
 /** A network failure raised by fetch/undici while reading a body (socket closed mid-stream, reset, …). */
 function isNetworkFailure(err: unknown): boolean {
   const { name, code, cause } = describe(err);
@@ -132,7 +142,7 @@ export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: n
     if (deadline !== undefined && Date.now() >= deadline) return new ProviderError('timeout', 'The provider did not answer in time');
     const { message, cause } = describe(err);
     if (cause instanceof ProviderError) return cause; // raised by the gateway's own fetch (providerFetch)
-    const causeCode = cause === undefined ? undefined : describe(cause).code;
+    const causeCode = codeOfCause(cause);
     if (causeCode === 'UND_ERR_HEADERS_OVERFLOW') {
       return new ProviderError('malformed', `The provider answered with response headers larger than ${maxHeaderSize / 1024} KB`);
     }

@@ -27,6 +27,18 @@ function withBaseUrlHint(message: string, baseUrl: string | null): string {
 }
 
 /**
+ * The test call's error in words an operator can act on. The console is the operator's, so it may name
+ * the base URL that failed (a client's error never does): a 404 says what the URL should look like, a
+ * connection that failed or a redirect says which URL it was.
+ */
+function explained(error: ProviderError, baseUrl: string | null): string {
+  if (error.status === 404) return withBaseUrlHint(error.message, baseUrl);
+  const redirected = error.status !== undefined && error.status >= 300 && error.status < 400;
+  if (baseUrl && (error.kind === 'connection' || redirected)) return `${error.message}. Base URL tried: ${baseUrl}`;
+  return error.message;
+}
+
+/**
  * The console's view of the providers: their settings with the circuit state,
  * edits, and a live test call. The test call goes straight to the strategy (no
  * retries, no fallback, no usage record: it is billed to no client) and is logged.
@@ -88,7 +100,7 @@ export class ProviderAdminService {
       const latency = Math.round(performance.now() - started);
       const error = timedOut ? new ProviderError('timeout', `No answer within ${timeoutMs} ms`) : err instanceof ProviderError ? err : toProviderError(err);
       const code = error.kind === 'aborted' ? 'timeout' : error.kind;
-      const message = error.status === 404 ? withBaseUrlHint(error.message, this.settings.status(provider).base_url) : error.message;
+      const message = explained(error, this.settings.status(provider).base_url);
       return this.report(provider, { ok: false, latency_ms: latency, model: id, error: { code, message } });
     } finally {
       clearTimeout(timer);
