@@ -127,7 +127,8 @@ async function startServerOn(port: number, env: { DATABASE_URL: string; DATA_DIR
   const deadline = Date.now() + 45_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      const message = `The server exited before it was ready:\n${all().slice(-20_000)}`;
+      const how = child.signalCode !== null ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`;
+      const message = `The server exited (${how}) before it was ready:\n${all().slice(-20_000)}`;
       throw all().includes('the port is already in use') ? new PortTakenError(message) : new Error(message);
     }
     try {
