@@ -310,8 +310,9 @@ describe('npm start builds only what changed since its last build', () => {
     write(dir, 'src/main.ts', stoppable.join('\n') + '\n');
     const start = spawn('npm', ['start'], { cwd: dir, env: npmEnv({}), stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+    let serverPid = 0;
     try {
-      const serverPid = Number(
+      serverPid = Number(
         await pollUntil(
           () => (existsSync(join(dir, 'listening')) ? readFileSync(join(dir, 'listening'), 'utf8') : ''),
           (pid) => pid !== '',
@@ -323,10 +324,11 @@ describe('npm start builds only what changed since its last build', () => {
       expect(readFileSync(join(dir, 'stopped'), 'utf8')).toBe('SIGTERM');
       await exited;
       expect(() => process.kill(serverPid, 0)).toThrow();
+      serverPid = 0; // gone: its number may be another process's by now, never to be signalled again
     } finally {
       start.kill('SIGKILL');
-      const pid = existsSync(join(dir, 'listening')) ? Number(readFileSync(join(dir, 'listening'), 'utf8')) : 0;
-      if (pid) {
+      const pid = serverPid || (existsSync(join(dir, 'listening')) ? Number(readFileSync(join(dir, 'listening'), 'utf8')) : 0);
+      if (pid && !existsSync(join(dir, 'stopped'))) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
