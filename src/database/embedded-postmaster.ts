@@ -39,8 +39,15 @@ export function isPostmasterFor(commandLine: string, dataDir: string): boolean {
   return commandLine.includes(dataDir);
 }
 
+/**
+ * What a session still open says when the server is stopped (LLMHub stops its embedded server with a fast
+ * shutdown, which ends the sessions a pool has not closed yet): the stop working, not a failure.
+ */
+const SESSION_ENDED_BY_SHUTDOWN = /FATAL: {1,2}terminating connection due to administrator command$/;
+
 /** Maps a PostgreSQL stderr log line to a logger level by its severity tag. */
 export function postgresLogLevel(line: string): PostgresLogLevel {
+  if (SESSION_ENDED_BY_SHUTDOWN.test(line)) return 'info';
   if (/\b(ERROR|FATAL|PANIC):/.test(line)) return 'error';
   if (/\bWARNING:/.test(line)) return 'warn';
   return 'info';
