@@ -139,6 +139,9 @@ run('the operator console in headless Chromium', () => {
     await dialog.getByText('mock/echo').first().waitFor();
     // the client by its name, as in the table, with its id
     await dialog.locator('dl[aria-label="Call"]').getByText('storefront').waitFor();
+    // the model asked for is the one that answered: said so, not an empty dash
+    const requested = await dialog.locator('dl[aria-label="Outcome"] dt:has-text("Requested") + dd').textContent();
+    expect(requested?.trim()).toBe('the same');
     await shot('log-detail');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });

@@ -62,7 +62,9 @@ function LogFacts({ item, clientName }: { item: LogItem; clientName?: (id: strin
         </dd>
         <dt>Requested</dt>
         <dd>
-          <code>{item.requested_model ?? '—'}</code> {fellBack && <Badge tone="warn">fell back</Badge>}
+          {/* null: the model that answered is the one asked for (the log keeps the asked-for one only when they differ) */}
+          {item.requested_model !== null ? <code>{item.requested_model}</code> : <span className="muted">{item.model !== null ? 'the same' : '—'}</span>}{' '}
+          {fellBack && <Badge tone="warn">fell back</Badge>}
         </dd>
         <dt>Attempts</dt>
         <dd>{item.attempts}</dd>
