@@ -105,22 +105,25 @@ function describe(err: unknown): { name: string; message: string; code?: unknown
   return { name: '', message: String(err) };
 }
 
-/** The first error code along a chain of causes (fetch's "fetch failed" holds undici's error, which holds the socket's). */
-function codeOfCause(cause: unknown): unknown {
-  for (let error = cause, depth = 0; error !== undefined && depth < 4; depth++) {
-    const { code, cause: next } = describe(error);
-    if (code !== undefined) return code;
-    error = next;
+/** The first error code along an error's chain of causes (fetch's "fetch failed" holds undici's error, which holds the socket's). */
+function codeAlong(error: unknown): string | undefined {
+  for (let depth = 0; error !== undefined && depth < 4; depth++) {
+    const { code, cause } = describe(error);
+    if (typeof code === 'string') return code;
+    error = cause;
   }
   return undefined;
 }
 
 /** A network failure raised by fetch/undici while reading a body (socket closed mid-stream, reset, …). */
 function isNetworkFailure(err: unknown): boolean {
-  const { name, code, cause } = describe(err);
-  const causeCode = cause === undefined ? undefined : describe(cause).code;
-  const anyCode = [code, causeCode].find((c): c is string => typeof c === 'string');
-  return name === 'TypeError' || (anyCode !== undefined && /^(ECONN|EPIPE|ETIMEDOUT|UND_ERR)/.test(anyCode));
+  const code = codeAlong(err);
+  return describe(err).name === 'TypeError' || (code !== undefined && /^(ECONN|EPIPE|ETIMEDOUT|UND_ERR)/.test(code));
+}
+
+/** A 3xx: a redirect, which neither the SDKs nor LLMHub follow. */
+export function isRedirect(status: number | undefined): boolean {
+  return status !== undefined && status >= 300 && status < 400;
 }
 
 /**
@@ -142,12 +145,12 @@ export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: n
     if (deadline !== undefined && Date.now() >= deadline) return new ProviderError('timeout', 'The provider did not answer in time');
     const { message, cause } = describe(err);
     if (cause instanceof ProviderError) return cause; // raised by the gateway's own fetch (providerFetch)
-    const causeCode = codeOfCause(cause);
+    const causeCode = codeAlong(cause);
     if (causeCode === 'UND_ERR_HEADERS_OVERFLOW') {
       return new ProviderError('malformed', `The provider answered with response headers larger than ${maxHeaderSize / 1024} KB`);
     }
     // the cause's code (ECONNREFUSED, ENOTFOUND, ...) says what failed; its message could name an internal address, and is not quoted
-    const code = typeof causeCode === 'string' && /^[A-Z0-9_]{2,40}$/.test(causeCode) ? ` (${causeCode})` : '';
+    const code = causeCode !== undefined && /^[A-Z0-9_]{2,40}$/.test(causeCode) ? ` (${causeCode})` : '';
     return new ProviderError('connection', `Could not reach the provider: ${message.replace(/\.$/, '')}${code}`);
   }
   if (isInstance(err, (c) => c.APIError)) {
@@ -156,8 +159,7 @@ export function toProviderError(err: unknown, signal?: AbortSignal, deadline?: n
     const kind = status === undefined ? kindOfStreamedError(apiError) : kindOfStatus(status);
     const retryAfterS = kind === 'rate_limited' ? parseRetryAfter(apiError.headers) : undefined;
     const param = refusedParam(apiError);
-    if (status !== undefined && status >= 300 && status < 400) {
-      // the SDKs do not follow redirects, and neither does LLMHub: a provider's API does not send one
+    if (isRedirect(status)) {
       const message = `The provider answered ${status}, a redirect, which is not followed: check its base URL (its scheme, host and API path)`;
       return new ProviderError(kind, message, status);
     }

@@ -6,7 +6,7 @@ import { PricingService } from '../../pricing/pricing.service';
 import { ProviderSettingsService, ProviderStatus } from './provider-settings.service';
 import { LlmProvider, ProviderError } from '../llm-provider';
 import { ProviderRegistry } from '../provider-registry';
-import { toProviderError } from '../sdk-errors';
+import { isRedirect, toProviderError } from '../sdk-errors';
 import { RouterService } from '../../routing/router.service';
 
 /** The test call never waits longer than this, whatever the provider's own timeout. */
@@ -33,8 +33,7 @@ function withBaseUrlHint(message: string, baseUrl: string | null): string {
  */
 function explained(error: ProviderError, baseUrl: string | null): string {
   if (error.status === 404) return withBaseUrlHint(error.message, baseUrl);
-  const redirected = error.status !== undefined && error.status >= 300 && error.status < 400;
-  if (baseUrl && (error.kind === 'connection' || redirected)) return `${error.message}. Base URL tried: ${baseUrl}`;
+  if (baseUrl && (error.kind === 'connection' || isRedirect(error.status))) return `${error.message}. Base URL tried: ${baseUrl}`;
   return error.message;
 }
 
