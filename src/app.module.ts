@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
@@ -6,7 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { BillingModule } from './billing/billing.module';
 import { ErrorResponder, HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
-import { JsonBodyMiddleware } from './common/http/json-body.middleware';
+import { JsonBodyInterceptor } from './common/http/json-body';
 import { loggerModuleParams } from './common/logging/logger.options';
 import { ROOT_LOGGER, RootLoggerModule } from './common/logging/root-logger.module';
 import { UnreadQueryInterceptor } from './common/validation/unread-query.interceptor';
@@ -32,14 +32,11 @@ import { PromptsModule } from './prompts/prompts.module';
   providers: [
     ErrorResponder,
     { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    // bodies are read once the route's guard has let the request in (first of the interceptors: a body's refusal comes before a query's)
+    { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
     // every /api/* route refuses query parameters it does not read (docs/API.md, Paging)
     { provide: APP_INTERCEPTOR, useClass: UnreadQueryInterceptor },
     GracefulShutdown,
   ],
 })
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // bodies are read inside Nest's chain so that their refusals reach the exception filter
-    consumer.apply(JsonBodyMiddleware).forRoutes('{*splat}');
-  }
-}
+export class AppModule {}

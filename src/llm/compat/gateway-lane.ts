@@ -5,7 +5,7 @@ import { KeyLookupService } from '../../auth/key-lookup.service';
 import { RequestWithCaller } from '../../common/caller';
 import { ErrorResponder } from '../../common/errors/http-exception.filter';
 import { GracefulShutdown } from '../../common/http/graceful-shutdown';
-import { readJsonBody } from '../../common/http/json-body.middleware';
+import { readJsonBody } from '../../common/http/json-body';
 import type { RoutedRequest } from '../../common/logging/logger.options';
 import { LlmService } from '../generation/llm.service';
 import { COMPAT_CHAT_ROUTES, CompatChatHandler } from './chat-routes';
@@ -31,8 +31,8 @@ export interface GatewayLaneDeps {
  *
  * A call here passes through exactly what the Nest route does, in the same
  * order and with the same functions: overhead clock, request id and request
- * line, graceful-shutdown tracking, security headers, the JSON body reader,
- * the API-key check, the route's handler, and the one ErrorResponder for
+ * line, graceful-shutdown tracking, security headers, the API-key check, the
+ * JSON body reader, the route's handler, and the one ErrorResponder for
  * every failure (which records refused calls). What it skips is the
  * framework: Express's router and its request/response decoration, Nest's
  * router proxy, guard and interceptor plumbing, rxjs — 40–50% of the
@@ -57,8 +57,9 @@ async function serve(deps: GatewayLaneDeps, handler: CompatChatHandler, req: Req
   for (const [name, value] of deps.securityHeaders) res.setHeader(name, value);
   deps.shutdown.handlerStarted();
   try {
-    await readJsonBody(req as Request, res as Response);
+    // the key before the body, as the Nest routes' guard: a request that is no client's is refused unparsed
     const caller = await authenticateClient(deps.keys, req);
+    await readJsonBody(req as Request, res as Response);
     await handler(deps.llm, req.body, { caller, requestId, req, res });
   } catch (error) {
     await deps.errors.respond(error, req, res);

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { AppError } from '@src/common/errors/app-error';
-import { BODY_IDLE_TIMEOUT_MS, readJsonBody, readWithBodyParser } from '@src/common/http/json-body.middleware';
+import { BODY_IDLE_TIMEOUT_MS, readJsonBody, readWithBodyParser } from '@src/common/http/json-body';
 
 type Reader = (req: Request, res: Response) => Promise<void>;
 
@@ -81,7 +81,7 @@ describe('a body that stops arriving', () => {
     jest.useFakeTimers();
     let fresh: typeof readJsonBody | undefined;
     jest.isolateModules(() => {
-      fresh = jest.requireActual<{ readJsonBody: typeof readJsonBody }>('@src/common/http/json-body.middleware').readJsonBody;
+      fresh = jest.requireActual<{ readJsonBody: typeof readJsonBody }>('@src/common/http/json-body').readJsonBody;
     });
     return fresh!;
   }

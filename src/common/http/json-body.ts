@@ -1,8 +1,9 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
 import { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { json, type Request, type Response } from 'express';
+import { from, type Observable, switchMap } from 'rxjs';
 import { AppError, bodyNotAnObject } from '../errors/app-error';
 import { deeperThan } from './json-depth';
 
@@ -249,13 +250,15 @@ function unreadableBody(message: string): AppError {
 }
 
 /**
- * Reads JSON bodies inside Nest's middleware chain, so every refusal leaves
- * through the one exception filter in its route's envelope (an Express-level
- * parser's errors would bypass it).
+ * Reads JSON bodies after the route's guard, so a request that is not let in (no API key, a wrong
+ * admin token) is refused before its body is parsed: parsing a large body holds the process for
+ * as long as it takes, and nobody unknown gets to make it do that. A route no handler answers
+ * reads none. Every refusal leaves through the one exception filter in its route's envelope.
  */
 @Injectable()
-export class JsonBodyMiddleware implements NestMiddleware {
-  use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    return readJsonBody(req, res).then(() => next());
+export class JsonBodyInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    return from(readJsonBody(http.getRequest<Request>(), http.getResponse<Response>())).pipe(switchMap(() => next.handle()));
   }
 }
