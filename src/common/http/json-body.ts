@@ -1,15 +1,29 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { isUtf8 } from 'node:buffer';
 import { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { json, type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
+import { AUTH_KIND } from '../auth.decorators';
 import { AppError, bodyNotAnObject } from '../errors/app-error';
 import { deeperThan } from './json-depth';
 
+/** The most a route reads of a body: its size, and a body-parser held to it. */
+export interface BodyLimit {
+  /** as messages give it: "20MB" */
+  readonly label: string;
+  readonly bytes: number;
+  readonly parse: ReturnType<typeof json>;
+}
+
 /** Images arrive base64-encoded in chat messages: large bodies are allowed, but bounded. */
-export const MAX_BODY = '20mb';
-const MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const BODY_LIMIT: BodyLimit = bodyLimit('20mb', 20 * 1024 * 1024);
+/**
+ * What a route anyone may call reads at most (the console's sign-in, whose body is a token; a public GET
+ * sent a body): nobody unknown gets the server to read and parse megabytes.
+ */
+export const PUBLIC_BODY_LIMIT: BodyLimit = bodyLimit('64kb', 64 * 1024);
 /** Far above any real request (tool schemas included), far below what the validation pipe's recursion survives. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -106,15 +120,13 @@ function unsupportedMediaType(header: string | undefined): AppError | undefined 
 }
 
 /** body-parser reports its failures with `type` (malformed JSON, too large, a broken stream …). */
-function bodyReadError(error: { type?: unknown; status?: unknown; message?: unknown; body?: unknown }): AppError {
+function bodyReadError(error: { type?: unknown; status?: unknown; message?: unknown; body?: unknown }, limit: BodyLimit): AppError {
   if (error.status === 415) {
     // a Content-Encoding other than gzip, deflate or br, or a charset body-parser cannot decode
     return new AppError('unsupported_media_type', `Request body cannot be decoded: ${String(error.message)}`);
   }
   if (error.type === NOT_UTF8) return notUtf8();
-  if (error.type === 'entity.too.large') {
-    return new AppError('payload_too_large', `Request body is larger than the limit of ${MAX_BODY.toUpperCase()}`);
-  }
+  if (error.type === 'entity.too.large') return tooLarge(limit);
   if (error.type === 'entity.parse.failed') {
     // strict mode refuses valid JSON that is not an object or array (null, "x", 42) in words that call it invalid JSON
     const scalar = jsonScalar(error.body);
@@ -138,13 +150,20 @@ function jsonScalar(body: unknown): string | undefined {
 /** body-parser's type for a body that is not UTF-8 (its own decoding would replace the bytes silently). */
 const NOT_UTF8 = 'body.not_utf8';
 
-const parseJson = json({
-  limit: MAX_BODY,
-  type: () => true,
-  verify: (_req, _res, bytes) => {
-    if (!isUtf8(bytes)) throw Object.assign(new Error('not UTF-8'), { type: NOT_UTF8, status: 400 });
-  },
-});
+function bodyLimit(limit: string, bytes: number): BodyLimit {
+  const parse = json({
+    limit,
+    type: () => true,
+    verify: (_req, _res, body) => {
+      if (!isUtf8(body)) throw Object.assign(new Error('not UTF-8'), { type: NOT_UTF8, status: 400 });
+    },
+  });
+  return { label: limit.toUpperCase(), bytes, parse };
+}
+
+function tooLarge(limit: BodyLimit): AppError {
+  return new AppError('payload_too_large', `Request body is larger than the limit of ${limit.label}`);
+}
 
 /** A JSON body's bytes that are not UTF-8: decoded anyway, each would become U+FFFD and the text sent on would not be the one written. */
 function notUtf8(): AppError {
@@ -157,20 +176,23 @@ function notUtf8(): AppError {
  * malformed, or nested deeper than MAX_JSON_DEPTH (refused before the
  * validation pipe's recursive passes could overflow the stack).
  *
- * An uncompressed body of known length within the limit — nearly every
- * request — is read and parsed here, without body-parser's per-request
- * machinery. Everything else (a compressed, chunked or too large body, a
- * byte-order mark, anything JSON.parse or body-parser's strict mode would
- * refuse) goes to body-parser, live or replaying the bytes already read, so
- * every refusal reads as body-parser words it.
+ * A body whose Content-Length is past `limit` is refused without being read.
+ * An uncompressed body of known length within it — nearly every request — is
+ * read and parsed here, without body-parser's per-request machinery.
+ * Everything else (a compressed or chunked body, a byte-order mark, anything
+ * JSON.parse or body-parser's strict mode would refuse) goes to body-parser,
+ * live or replaying the bytes already read, so every refusal reads as
+ * body-parser words it.
  */
-export function readJsonBody(req: Request, res: Response): Promise<void> {
+export function readJsonBody(req: Request, res: Response, limit = BODY_LIMIT): Promise<void> {
   if (!hasBody(req)) return Promise.resolve();
   const refusal = unsupportedMediaType(req.headers['content-type']);
   if (refusal) return Promise.reject(refusal);
   const length = Number(req.headers['content-length']);
   const plain = req.headers['content-encoding'] === undefined && req.headers['transfer-encoding'] === undefined;
-  if (!plain || !Number.isSafeInteger(length) || length > MAX_BODY_BYTES) return readWithBodyParser(req, res);
+  // announced too large: refused at once, not once the whole body has come in (Node reads off the rest after the answer)
+  if (plain && length > limit.bytes) return Promise.reject(tooLarge(limit));
+  if (!plain || !Number.isSafeInteger(length)) return readWithBodyParser(req, res, limit);
   return new Promise<void>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -182,7 +204,7 @@ export function readJsonBody(req: Request, res: Response): Promise<void> {
     });
     req.once('error', () => {
       stalledBodies.done(req);
-      reject(bodyReadError({ type: 'request.aborted', message: 'request aborted' }));
+      reject(bodyReadError({ type: 'request.aborted', message: 'request aborted' }, limit));
     });
     req.once('end', () => {
       stalledBodies.done(req);
@@ -190,7 +212,7 @@ export function readJsonBody(req: Request, res: Response): Promise<void> {
       if (!isUtf8(bytes)) return reject(notUtf8());
       const body = parsedAsBodyParserWould(bytes);
       if (body === undefined) {
-        replayToBodyParser(req, res, bytes).then(resolve, reject);
+        replayToBodyParser(req, res, bytes, limit).then(resolve, reject);
         return;
       }
       if (deeperThan(body, MAX_JSON_DEPTH)) return reject(tooDeep());
@@ -201,7 +223,7 @@ export function readJsonBody(req: Request, res: Response): Promise<void> {
 }
 
 /** readJsonBody through body-parser alone (exported for the spec that holds the two to the same answers). */
-export function readWithBodyParser(req: Request, res: Response): Promise<void> {
+export function readWithBodyParser(req: Request, res: Response, limit = BODY_LIMIT): Promise<void> {
   if (!hasBody(req)) return Promise.resolve();
   const refusal = unsupportedMediaType(req.headers['content-type']);
   if (refusal) return Promise.reject(refusal);
@@ -211,9 +233,9 @@ export function readWithBodyParser(req: Request, res: Response): Promise<void> {
       const read = stalledBodies.watch(req, refuseStalled(res, reject));
       req.on('data', () => stalledBodies.touch(read));
     }
-    parseJson(req, res, (error?: unknown) => {
+    limit.parse(req, res, (error?: unknown) => {
       stalledBodies.done(req);
-      if (error) return reject(bodyReadError(error));
+      if (error) return reject(bodyReadError(error, limit));
       if (deeperThan(req.body, MAX_JSON_DEPTH)) return reject(tooDeep());
       resolve();
     });
@@ -233,9 +255,9 @@ function parsedAsBodyParserWould(bytes: Buffer): unknown {
   }
 }
 
-function replayToBodyParser(req: Request, res: Response, bytes: Buffer): Promise<void> {
+function replayToBodyParser(req: Request, res: Response, bytes: Buffer, limit: BodyLimit): Promise<void> {
   const copy = Object.assign(Readable.from([bytes]), { headers: req.headers }) as unknown as Request;
-  return readWithBodyParser(copy, res).then(() => {
+  return readWithBodyParser(copy, res, limit).then(() => {
     req.body = copy.body as unknown;
   });
 }
@@ -252,13 +274,18 @@ function unreadableBody(message: string): AppError {
 /**
  * Reads JSON bodies after the route's guard, so a request that is not let in (no API key, a wrong
  * admin token) is refused before its body is parsed: parsing a large body holds the process for
- * as long as it takes, and nobody unknown gets to make it do that. A route no handler answers
- * reads none. Every refusal leaves through the one exception filter in its route's envelope.
+ * as long as it takes, and nobody unknown gets to make it do that. A route that takes no
+ * credentials reads at most PUBLIC_BODY_LIMIT, and a route no handler answers reads none.
+ * Every refusal leaves through the one exception filter in its route's envelope.
  */
 @Injectable()
 export class JsonBodyInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    return from(readJsonBody(http.getRequest<Request>(), http.getResponse<Response>())).pipe(switchMap(() => next.handle()));
+    const open = this.reflector.getAllAndOverride<unknown>(AUTH_KIND, [context.getHandler(), context.getClass()]) === undefined;
+    const read = readJsonBody(http.getRequest<Request>(), http.getResponse<Response>(), open ? PUBLIC_BODY_LIMIT : BODY_LIMIT);
+    return from(read).pipe(switchMap(() => next.handle()));
   }
 }

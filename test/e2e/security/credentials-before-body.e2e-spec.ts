@@ -2,7 +2,8 @@
  * A request's credentials are checked before its body is read: a request
  * without a valid API key or admin token is refused without its body being
  * parsed (a large JSON body holds the process while it is parsed, and nobody
- * unknown gets to make it do that), and a route no handler answers reads none.
+ * unknown gets to make it do that), a route that takes no credentials reads at
+ * most 64 KB, and a route no handler answers reads none.
  */
 import { connect } from 'node:net';
 import { Client } from 'pg';
@@ -114,6 +115,19 @@ describe('credentials are checked before a body is read', () => {
   it.each(ROUTES)('$path: the 401 leaves while the body is still being sent', async ({ path }) => {
     await expect(answerBeforeBody(port, path, {}, 1_000_000)).resolves.toMatch(/^HTTP\/1\.1 401 /);
     await expect(answerBeforeBody(port, path, { authorization: 'Bearer lh_not_a_key_at_all' }, 1_000_000)).resolves.toMatch(/^HTTP\/1\.1 401 /);
+  });
+
+  it('a route that takes no credentials (the console sign-in) reads at most 64 KB, and refuses more at once', async () => {
+    const signIn = (token: string) =>
+      fetch(`${t.url}/api/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    const large = await signIn('x'.repeat(70 * 1024));
+    expect(large.status).toBe(413);
+    expect(((await large.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'payload_too_large',
+      message: 'Request body is larger than the limit of 64KB',
+    });
+    await expect(answerBeforeBody(port, '/api/admin/session', {}, 10_000_000)).resolves.toMatch(/^HTTP\/1\.1 413 /);
+    expect((await signIn(t.adminToken)).status).toBe(201);
   });
 
   it('a route that does not exist answers 404 without waiting for the body', async () => {

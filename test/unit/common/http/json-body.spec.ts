@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { AppError } from '@src/common/errors/app-error';
-import { BODY_IDLE_TIMEOUT_MS, readJsonBody, readWithBodyParser } from '@src/common/http/json-body';
+import { BODY_IDLE_TIMEOUT_MS, PUBLIC_BODY_LIMIT, readJsonBody, readWithBodyParser } from '@src/common/http/json-body';
 
 type Reader = (req: Request, res: Response) => Promise<void>;
 
@@ -70,6 +70,33 @@ describe('readJsonBody: read directly, answering exactly as body-parser would', 
   it('leaves the body undefined when there is none', async () => {
     const req = Object.assign(Readable.from([]), { headers: { 'content-length': '0' } }) as unknown as Request;
     expect(await outcome(readJsonBody, req)).toEqual({ body: undefined });
+  });
+});
+
+describe('the size a route reads', () => {
+  const object = (bytes: number) => Buffer.from(JSON.stringify({ token: 'x'.repeat(bytes - 12) }));
+
+  it('refuses a body announced larger than the limit at once, without reading it', async () => {
+    const req = requestOf([object(64 * 1024 + 1)]);
+    expect(await outcome((r, res) => readJsonBody(r, res, PUBLIC_BODY_LIMIT), req)).toEqual({
+      error: { code: 'payload_too_large', status: 413, message: 'Request body is larger than the limit of 64KB' },
+    });
+    expect((req as unknown as Readable).readableDidRead).toBe(false);
+
+    const announced = Object.assign(Readable.from([Buffer.from('{')]), {
+      headers: { 'content-type': 'application/json', 'content-length': String(21 * 1024 * 1024) },
+    }) as unknown as Request;
+    expect((await outcome(readJsonBody, announced)).error).toEqual({
+      code: 'payload_too_large',
+      status: 413,
+      message: 'Request body is larger than the limit of 20MB',
+    });
+  });
+
+  it('refuses a chunked body that grows past the limit, and reads one within it', async () => {
+    const public64k = (r: Request, res: Response) => readJsonBody(r, res, PUBLIC_BODY_LIMIT);
+    expect((await outcome(public64k, requestOf([object(40 * 1024), object(40 * 1024)], {}, true))).error?.code).toBe('payload_too_large');
+    expect((await outcome(public64k, requestOf([object(64 * 1024)]))).body).toEqual({ token: 'x'.repeat(64 * 1024 - 12) });
   });
 });
 
