@@ -123,6 +123,11 @@ export class MetricsService {
     labelNames: ['status'] as const,
     registers: [this.registry],
   });
+  private readonly refusalsUnrecorded = new Counter({
+    name: 'llmhub_refused_calls_unrecorded_total',
+    help: 'Calls refused without a valid API key that were not recorded in the usage log (more than 50 a second)',
+    registers: [this.registry],
+  });
   private readonly limitRejections = new Counter({
     name: 'llmhub_limit_rejections_total',
     help: 'Limit checks that refused a request, by limit',
@@ -305,6 +310,11 @@ export class MetricsService {
   /** One failed upstream attempt (including ones a retry or fallback recovered from). */
   upstreamError(provider: string, code: string): void {
     this.upstreamErrors.inc({ provider, code });
+  }
+
+  /** A refused call without a valid API key, past the rate at which they are recorded. */
+  refusalNotRecorded(): void {
+    this.refusalsUnrecorded.inc();
   }
 
   /** A limit check that refused a request, by which limit (rpm, tpm or budget). */

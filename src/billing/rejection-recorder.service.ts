@@ -5,6 +5,7 @@ import { RefusedCallRecorder } from '../common/errors/refused-call.port';
 import { generationEndpointOf } from '../common/generation-endpoints';
 import { requestIdOf, requestPathOf } from '../common/request-id';
 import type { GenerationStatus } from './generation-log.entity';
+import { MetricsService } from './metrics.service';
 import { UsageRecorder } from './usage-recorder.service';
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
@@ -13,21 +14,62 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
 };
 
 /**
+ * Refused calls with no client behind them (no API key, or one that is unknown, revoked or expired) are
+ * recorded at up to this rate per instance, in bursts of up to ANONYMOUS_REFUSALS_BURST: they show the
+ * operator who calls with a wrong key, but anyone can send them, and a flood would otherwise write a row
+ * each into the usage log. A client's own refusals are always recorded.
+ */
+export const ANONYMOUS_REFUSALS_PER_SECOND = 50;
+export const ANONYMOUS_REFUSALS_BURST = 500;
+const UNRECORDED_WARNING_INTERVAL_MS = 60_000;
+
+/** A token bucket: `take()` is true while the rate allows one more. */
+class Allowance {
+  private tokens: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private at: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(now: number): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/**
  * Records generation calls refused before reaching a provider (401, 403, 402, 429,
  * 422 …) with their code and zero cost, so an operator sees who is refused and
- * why (every call is one row in the usage log). Calls the gateway already recorded
- * are skipped.
+ * why (every client's call is one row in the usage log; calls without a valid key
+ * up to a rate, see ANONYMOUS_REFUSALS_PER_SECOND). Calls the gateway already
+ * recorded are skipped.
  */
 @Injectable()
 export class RejectionRecorder implements RefusedCallRecorder {
   private readonly logger = new Logger('RejectionRecorder');
+  /** the clock (tests set their own) */
+  now: () => number = Date.now;
+  private readonly anonymous = new Allowance(ANONYMOUS_REFUSALS_PER_SECOND, ANONYMOUS_REFUSALS_BURST, this.now());
+  private unrecorded = 0;
+  private warnedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly recorder: UsageRecorder) {}
+  constructor(
+    private readonly recorder: UsageRecorder,
+    private readonly metrics: MetricsService,
+  ) {}
 
   async recordIfClientCall(req: RequestWithCaller, code: ErrorCode, message: string, httpStatus: number): Promise<void> {
     const endpoint = generationEndpointOf(requestPathOf(req));
     if (req.usageRecorded || !endpoint || (httpStatus === 404 && code === 'not_found' && !req.caller)) return;
     if (httpStatus >= 500) return; // server-side failures of non-gateway routes are in the error log, not billing
+    if (!req.caller && !this.anonymous.take(this.now())) return this.notRecorded();
     req.usageRecorded = true;
     const body = (req.body ?? {}) as { model?: unknown; metadata?: unknown };
     try {
@@ -60,5 +102,19 @@ export class RejectionRecorder implements RefusedCallRecorder {
     } catch (error) {
       this.logger.error(`Could not record a refused call: ${(error as Error).message}`);
     }
+  }
+
+  /** Counted in /metrics, and said in the log at most once a minute. */
+  private notRecorded(): void {
+    this.metrics.refusalNotRecorded();
+    this.unrecorded++;
+    const now = this.now();
+    if (now - this.warnedAt < UNRECORDED_WARNING_INTERVAL_MS) return;
+    this.logger.warn(
+      `Calls without a valid API key are refused faster than ${ANONYMOUS_REFUSALS_PER_SECOND} a second: ${this.unrecorded} not recorded in the usage log ` +
+        `since the last such warning (llmhub_refused_calls_unrecorded_total counts them all)`,
+    );
+    this.warnedAt = now;
+    this.unrecorded = 0;
   }
 }
