@@ -3,6 +3,7 @@ import { RequestWithCaller } from '../common/caller';
 import type { ErrorCode } from '../common/errors/error-codes';
 import { RefusedCallRecorder } from '../common/errors/refused-call.port';
 import { generationEndpointOf } from '../common/generation-endpoints';
+import { ThrottledWarning } from '../common/logging/throttled-warning';
 import { requestIdOf, requestPathOf } from '../common/request-id';
 import type { GenerationStatus } from './generation-log.entity';
 import { MetricsService } from './metrics.service';
@@ -21,9 +22,10 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, GenerationStatus>> = {
  */
 export const ANONYMOUS_REFUSALS_PER_SECOND = 50;
 export const ANONYMOUS_REFUSALS_BURST = 500;
-const UNRECORDED_WARNING_INTERVAL_MS = 60_000;
-
-/** A token bucket: `take()` is true while the rate allows one more. */
+/**
+ * A token bucket: `take()` is true while the rate allows one more. (The limits' TokenBucket refills over a
+ * minute and lives in auth/, which depends on billing/, not the other way round.)
+ */
 class Allowance {
   private tokens: number;
 
@@ -58,7 +60,11 @@ export class RejectionRecorder implements RefusedCallRecorder {
   now: () => number = Date.now;
   private readonly anonymous = new Allowance(ANONYMOUS_REFUSALS_PER_SECOND, ANONYMOUS_REFUSALS_BURST, this.now());
   private unrecorded = 0;
-  private warnedAt = Number.NEGATIVE_INFINITY;
+  private readonly unrecordedWarning = new ThrottledWarning(
+    this.logger,
+    `Calls without a valid API key are refused faster than ${ANONYMOUS_REFUSALS_PER_SECOND} a second`,
+    60_000,
+  );
 
   constructor(
     private readonly recorder: UsageRecorder,
@@ -108,13 +114,7 @@ export class RejectionRecorder implements RefusedCallRecorder {
   private notRecorded(): void {
     this.metrics.refusalNotRecorded();
     this.unrecorded++;
-    const now = this.now();
-    if (now - this.warnedAt < UNRECORDED_WARNING_INTERVAL_MS) return;
-    this.logger.warn(
-      `Calls without a valid API key are refused faster than ${ANONYMOUS_REFUSALS_PER_SECOND} a second: ${this.unrecorded} not recorded in the usage log ` +
-        `since the last such warning (llmhub_refused_calls_unrecorded_total counts them all)`,
-    );
-    this.warnedAt = now;
-    this.unrecorded = 0;
+    const detail = `${this.unrecorded} not recorded in the usage log since the last such warning (llmhub_refused_calls_unrecorded_total counts them all)`;
+    if (this.unrecordedWarning.warn(detail, this.now())) this.unrecorded = 0;
   }
 }

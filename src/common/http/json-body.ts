@@ -18,12 +18,12 @@ export interface BodyLimit {
 }
 
 /** Images arrive base64-encoded in chat messages: large bodies are allowed, but bounded. */
-export const BODY_LIMIT: BodyLimit = bodyLimit('20mb', 20 * 1024 * 1024);
+export const BODY_LIMIT: BodyLimit = bodyLimit(20 * 1024 * 1024);
 /**
  * What a route anyone may call reads at most (the console's sign-in, whose body is a token; a public GET
  * sent a body): nobody unknown gets the server to read and parse megabytes.
  */
-export const PUBLIC_BODY_LIMIT: BodyLimit = bodyLimit('64kb', 64 * 1024);
+export const PUBLIC_BODY_LIMIT: BodyLimit = bodyLimit(64 * 1024);
 /** Far above any real request (tool schemas included), far below what the validation pipe's recursion survives. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -150,15 +150,17 @@ function jsonScalar(body: unknown): string | undefined {
 /** body-parser's type for a body that is not UTF-8 (its own decoding would replace the bytes silently). */
 const NOT_UTF8 = 'body.not_utf8';
 
-function bodyLimit(limit: string, bytes: number): BodyLimit {
+/** `bytes`: a whole number of KB, or of MB from 1 MB on (it names itself "20MB", "64KB"). */
+function bodyLimit(bytes: number): BodyLimit {
+  const label = bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)}MB` : `${bytes / 1024}KB`;
   const parse = json({
-    limit,
+    limit: bytes,
     type: () => true,
     verify: (_req, _res, body) => {
       if (!isUtf8(body)) throw Object.assign(new Error('not UTF-8'), { type: NOT_UTF8, status: 400 });
     },
   });
-  return { label: limit.toUpperCase(), bytes, parse };
+  return { label, bytes, parse };
 }
 
 function tooLarge(limit: BodyLimit): AppError {

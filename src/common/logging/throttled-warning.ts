@@ -14,9 +14,11 @@ export class ThrottledWarning {
     private readonly intervalMs = 10_000,
   ) {}
 
-  warn(error: unknown, now: number): void {
-    if (now - this.warnedAt < this.intervalMs) return;
+  /** Logs `message: error` unless the last line was less than an interval ago; true when it logged. */
+  warn(error: unknown, now: number): boolean {
+    if (now - this.warnedAt < this.intervalMs) return false;
     this.warnedAt = now;
     this.logger.warn(`${this.message}: ${String(error)}`);
+    return true;
   }
 }
