@@ -311,6 +311,7 @@ describe('npm start builds only what changed since its last build', () => {
     const start = spawn('npm', ['start'], { cwd: dir, env: npmEnv({}), stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
     let serverPid = 0;
+    let gone = false;
     try {
       serverPid = Number(
         await pollUntil(
@@ -324,11 +325,12 @@ describe('npm start builds only what changed since its last build', () => {
       expect(readFileSync(join(dir, 'stopped'), 'utf8')).toBe('SIGTERM');
       await exited;
       expect(() => process.kill(serverPid, 0)).toThrow();
-      serverPid = 0; // gone: its number may be another process's by now, never to be signalled again
+      gone = true; // its number may be another process's by now: never signal it again
     } finally {
       start.kill('SIGKILL');
+      // whatever failed above, a server still running is not left behind
       const pid = serverPid || (existsSync(join(dir, 'listening')) ? Number(readFileSync(join(dir, 'listening'), 'utf8')) : 0);
-      if (pid && !existsSync(join(dir, 'stopped'))) {
+      if (pid && !gone) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
