@@ -69,7 +69,7 @@ async function streamTurns(sides: readonly Side[], runs: number): Promise<Map<st
 async function measure(side: Side, connections: number, requests: number): Promise<Sample> {
   const cpu0 = cpuTimeMs(side.pid);
   const latencies: number[] = [];
-  const r = await runLoad(side.target, connections, 0, requests, latencies);
+  const r = await runLoad(side.target, connections, 0, { amount: requests, latencies });
   const cpu = cpuTimeMs(side.pid) - cpu0;
   return {
     cpuMsPerRequest: round(cpu / Math.max(1, r.requests), 3),
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     ];
     const limitsLabel = baselineMode === mode ? mode : `baseline ${baselineMode}, current ${mode}`;
     log(`limits ${limitsLabel}; warm-up, then ${rounds} rounds of ${requests} requests at ${connections} connections per side`);
-    if (rounds > 0) for (const side of sides) await runLoad(side.target, connections, 0, Math.min(2000, requests));
+    if (rounds > 0) for (const side of sides) await runLoad(side.target, connections, 0, { amount: Math.min(2000, requests) });
     const samples = new Map<string, Sample[]>(sides.map((s) => [s.name, []]));
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? sides : [sides[0], sides[2], sides[1]];

@@ -5,7 +5,7 @@
  * two minutes (explicit settings still win).
  */
 
-export const SCENARIOS = ['load', 'stream', 'ingest', 'report'] as const;
+export const SCENARIOS = ['load', 'stream', 'burst', 'ingest', 'report'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export type LimitsMode = 'in-memory' | 'redis';
@@ -27,6 +27,10 @@ export interface BenchConfig {
   /** the sides of each connection count take turns in this many slices of durationS / loadRounds */
   loadRounds: number;
   connections: number[];
+  /** burst: this many new connections at once, each calling without pause for burstS, the sides taking turns burstRounds times */
+  burstConnections: number;
+  burstS: number;
+  burstRounds: number;
   /** sequential streams per side before the measured ones, not counted (the stream path's code is compiled by then, as in a gateway that has served a while) */
   streamWarmupRuns: number;
   streamRuns: number;
@@ -99,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     durationS: int('BENCH_DURATION_S', q(10, 2), 1),
     loadRounds: int('BENCH_LOAD_ROUNDS', q(5, 1), 1),
     connections,
+    burstConnections: int('BENCH_BURST_CONNECTIONS', q(500, 100), 1),
+    burstS: int('BENCH_BURST_S', q(3, 1), 1),
+    burstRounds: int('BENCH_BURST_ROUNDS', q(3, 1), 1),
     streamWarmupRuns: int('BENCH_STREAM_WARMUP_RUNS', q(1000, 10)),
     streamRuns: int('BENCH_STREAM_RUNS', q(200, 30), 1),
     streamGapRuns: int('BENCH_STREAM_GAP_RUNS', q(10, 2), 1),

@@ -42,12 +42,19 @@ export function chatTarget(label: Target['label'], baseUrl: string, token: strin
   };
 }
 
-/**
- * `amount`, when given, sends that many requests instead of running for durationS;
- * `sink`, when given, also receives every latency (for percentiles pooled over several runs).
- */
-export async function runLoad(target: Target, connections: number, durationS: number, amount?: number, sink?: number[]): Promise<LoadResult> {
+export interface LoadOptions {
+  /** send this many requests instead of running for durationS */
+  amount?: number;
+  /** also receives every latency (for percentiles pooled over several runs) */
+  latencies?: number[];
+  /** receives, for each connection, the ms from the start to its first answer (how long it waited to be served at all) */
+  firstAnswers?: number[];
+}
+
+export async function runLoad(target: Target, connections: number, durationS: number, options: LoadOptions = {}): Promise<LoadResult> {
+  const { amount, latencies: sink, firstAnswers } = options;
   const latencies: number[] = [];
+  const answered = new Set<unknown>();
   let ok = 0;
   const instance = autocannon({
     url: target.url,
@@ -59,12 +66,16 @@ export async function runLoad(target: Target, connections: number, durationS: nu
     ...(amount ? { amount } : { duration: durationS }),
     timeout: 10,
   });
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+  const started = process.hrtime.bigint();
+  instance.on('response', (client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode >= 200 && statusCode < 300) ok++;
     if (latencies.length < MAX_SAMPLES) latencies.push(responseTime);
     sink?.push(responseTime);
+    if (firstAnswers && !answered.has(client)) {
+      answered.add(client);
+      firstAnswers.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
   });
-  const started = process.hrtime.bigint();
   const result = await instance;
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   const statusCodes: Record<string, number> = {};

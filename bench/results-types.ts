@@ -29,12 +29,31 @@ export interface LoadRun {
   proxyCpuMsPerRequest: number;
 }
 
+/** One side of a burst: its calls, and how long each connection waited for its first answer. */
+export interface BurstSide extends LoadResult {
+  /** per connection, from the start of its round to its first answer */
+  firstAnswerMs: Percentiles;
+  /** connections that got no answer in their round */
+  neverAnswered: number;
+}
+
+/** New connections arriving all at once, each then calling without pause: how long the last of them waits. */
+export interface BurstRun {
+  connections: number;
+  durationS: number;
+  rounds: number;
+  direct: BurstSide;
+  proxy: BurstSide;
+  llmhub: BurstSide;
+}
+
 /** Everything measured against one LLMHub process (one limits mode). */
 export interface ModeResult {
   limitsMode: LimitsMode;
   gatewayCheck: { ok: boolean; detail: string };
   load: { warmup?: Record<'direct' | 'proxy' | 'llmhub', LoadResult>; runs: LoadRun[] } | null;
   stream: StreamResult | null;
+  burst: BurstRun | null;
   memory: { maxRssMbAtPeakLoad: number | null; maxRssMbOverall: number; rssMbAtEnd: number };
   profile: (ProfileSummary & { file: string }) | null;
   checks: (Check & { result: string })[];

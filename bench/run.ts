@@ -21,7 +21,7 @@ import { cpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } fro
 import { summarizeProfile } from './profile-summary';
 import type { ReportSeedResult } from './report-query';
 import { reportWindow } from './report-query';
-import type { LoadRun, ModeResult, Results } from './results-types';
+import type { BurstRun, BurstSide, LoadRun, ModeResult, Results } from './results-types';
 import { round, summarize, type Percentiles } from './stats';
 import { runStreaming } from './stream-ttfb';
 import { globalChecks, modeChecks, printSummary } from './summary';
@@ -78,7 +78,7 @@ async function interleavedLoad(sides: readonly LoadSide[], connections: number, 
   for (let turn = 0; turn < rounds; turn++) {
     for (const [i, side] of sides.entries()) {
       const cpu0 = side.cpuPid === undefined ? 0 : cpuTimeMs(side.cpuPid);
-      slices[i].push(await runLoad(side.target, connections, sliceS, undefined, latencies[i]));
+      slices[i].push(await runLoad(side.target, connections, sliceS, { latencies: latencies[i] }));
       if (side.cpuPid !== undefined) cpuMs[i] += cpuTimeMs(side.cpuPid) - cpu0;
     }
   }
@@ -154,6 +154,35 @@ async function runLoadScenario(
   }
 }
 
+/**
+ * `connections` new connections opened at once, each calling without pause for `durationS`, the sides
+ * taking turns (`rounds` times): what a gateway meets when many clients connect together (a fleet
+ * starting, a load balancer reconnecting). Node accepts a limited number of connections per turn of
+ * its event loop, and a turn lasts as long as the work of every connection already served, so the
+ * last connections wait; `firstAnswerMs` (per connection, from the start to its first answer) says how long.
+ */
+async function runBurst(targets: readonly Target[], connections: number, durationS: number, rounds: number): Promise<BurstSide[]> {
+  const slices = targets.map(() => [] as LoadResult[]);
+  const latencies = targets.map(() => [] as number[]);
+  const firstAnswers = targets.map(() => [] as number[]);
+  for (let turn = 0; turn < rounds; turn++) {
+    for (const [i, target] of targets.entries()) {
+      slices[i].push(await runLoad(target, connections, durationS, { latencies: latencies[i], firstAnswers: firstAnswers[i] }));
+    }
+  }
+  return slices.map((sideSlices, i) => ({
+    ...mergeSlices(sideSlices, latencies[i]),
+    firstAnswerMs: summarize(firstAnswers[i]),
+    neverAnswered: connections * rounds - firstAnswers[i].length,
+  }));
+}
+
+const burstLine = (r: BurstSide) =>
+  `${r.label} first answer p50 ${round(r.firstAnswerMs.p50)} / max ${round(r.firstAnswerMs.max)} ms, calls p99 ${round(r.latencyMs.p99)} ms` +
+  (r.neverAnswered + r.timeouts + r.errors + r.non2xx > 0
+    ? ` (${r.neverAnswered} connections never answered, ${r.timeouts} timed out, ${r.errors} errors, ${r.non2xx} non-2xx)`
+    : '');
+
 async function timeHttpReport(hub: Hub, runs: number): Promise<Percentiles> {
   const { from, to } = reportWindow();
   const url = `${hub.appUrl}/api/admin/billing/usage?granularity=day&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
@@ -182,6 +211,7 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
     gatewayCheck: { ok: false, detail: 'not run' },
     load: null,
     stream: null,
+    burst: null,
     memory: { maxRssMbAtPeakLoad: null, maxRssMbOverall: 0, rssMbAtEnd: Number.NaN },
     profile: null,
     checks: [],
@@ -197,7 +227,7 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
   // the simulator reads its directive from the message; streams keep theirs (the gap check's)
   const loadTargets = config.upstreamLatencyMs > 0 ? sides(` [[sim:latency_ms=${config.upstreamLatencyMs}]]`) : targets;
   m.gatewayCheck = await checkGateway(hub, targets.llmhub);
-  const needGateway = config.scenarios.filter((s) => s === 'load' || s === 'stream');
+  const needGateway = config.scenarios.filter((s) => s === 'load' || s === 'stream' || s === 'burst');
   if (!m.gatewayCheck.ok && needGateway.length > 0) {
     results.errors.push(`[${hub.mode}] gateway not working, skipped ${needGateway.join(', ')}: ${m.gatewayCheck.detail}`);
     log(results.errors[results.errors.length - 1]);
@@ -214,6 +244,18 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
       m.stream = await runStreaming(targets.direct, targets.proxy, targets.llmhub, config.streamRuns, config.streamGapRuns, config.streamWarmupRuns);
       overall.max = Math.max(overall.max, rss.stop().maxMb);
       log(`  stream TTFB added p50: proxy ${m.stream.proxy.ttfbOverheadMs.p50} ms, LLMHub ${m.stream.ttfbOverheadMs.p50} ms`);
+    });
+  }
+  if (m.gatewayCheck.ok && config.scenarios.includes('burst')) {
+    const { burstConnections: connections, burstRounds: rounds } = config;
+    log(`burst: ${connections} new connections at once, calling for ${config.burstS} s, ${rounds} round(s) per side: direct, bare proxy, LLMHub`);
+    await attempt(results, `[${hub.mode}] burst`, async () => {
+      const rss = sampleRss(hub.app.pid);
+      const [direct, proxy, llmhub] = await runBurst([targets.direct, targets.proxy, targets.llmhub], connections, config.burstS, rounds);
+      overall.max = Math.max(overall.max, rss.stop().maxMb);
+      const burst: BurstRun = { connections, durationS: config.burstS, rounds, direct, proxy, llmhub };
+      m.burst = burst;
+      log(`  ${[direct, proxy, llmhub].map(burstLine).join(' | ')}`);
     });
   }
   m.memory.maxRssMbOverall = round(overall.max, 1);

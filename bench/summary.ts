@@ -163,6 +163,28 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
       }
       lines.push('');
     }
+    if (m.burst) {
+      const b = m.burst;
+      lines.push(
+        `burst: ${b.connections} new connections at once, each calling for ${b.durationS} s (${b.rounds} round(s) per side); no target`,
+        'side          first answer p50 ms   max ms   never   calls p50 ms   p99 ms   max ms  non-2xx  errors',
+      );
+      for (const side of [b.direct, b.proxy, b.llmhub]) {
+        const cells = [
+          side.label.padEnd(12),
+          num(side.firstAnswerMs.p50, 19, 1),
+          num(side.firstAnswerMs.max, 7, 1),
+          String(side.neverAnswered).padStart(6),
+          num(side.latencyMs.p50, 13, 1),
+          num(side.latencyMs.p99, 7, 1),
+          num(side.latencyMs.max, 7, 1),
+          String(side.non2xx).padStart(7),
+          String(side.errors + side.timeouts).padStart(6),
+        ];
+        lines.push(cells.join('  '));
+      }
+      lines.push('');
+    }
     lines.push(renderTable(m.checks), '');
     if (m.profile) {
       lines.push(`CPU profile of LLMHub during the ${config.profileConnections}-connection run (${m.profile.file}), top self time:`);
