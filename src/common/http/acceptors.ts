@@ -41,6 +41,11 @@ export async function addAcceptors(server: HttpServer, count = EXTRA_ACCEPTORS):
   if (!server.listening || !handle) return { added: 0, problem: 'the server is not listening' };
 
   const { handles, problem } = await echoedHandles(handle, count);
+  if (!server.listening) {
+    // closed while the helper ran (a stop during the start): a copy left open would keep the socket listening
+    for (const copy of handles) (copy as { close(): void }).close();
+    return { added: 0, problem: 'the server stopped listening' };
+  }
   const acceptors = handles.map((copy) => listenBeside(server, copy));
   if (acceptors.length > 0) closeWith(server, acceptors);
   return { added: acceptors.length, ...(problem ? { problem } : {}) };
@@ -58,9 +63,16 @@ function echoedHandles(handle: ListenHandle, count: number): Promise<{ handles: 
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (child.connected) child.disconnect(); // the helper exits with its channel
-      if (problem && child.exitCode === null) child.kill('SIGKILL');
-      resolve(problem ? { handles, problem } : { handles });
+      const outcome = problem ? { handles, problem } : { handles };
+      // resolved once the helper is gone: until then its own copies keep the socket listening
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return resolve(outcome);
+      const stuck = setTimeout(() => child.kill('SIGKILL'), HELPER_TIMEOUT_MS);
+      child.once('exit', () => {
+        clearTimeout(stuck);
+        resolve(outcome);
+      });
+      if (problem || !child.connected) child.kill('SIGKILL');
+      else child.disconnect(); // the helper exits with its channel
     };
     const timer = setTimeout(() => finish(`the helper process returned ${handles.length} of ${count} in ${HELPER_TIMEOUT_MS} ms`), HELPER_TIMEOUT_MS);
     child.on('message', (_message: unknown, copy?: ListenHandle) => {

@@ -139,6 +139,15 @@ describe('addAcceptors: more than one new connection accepted per event-loop tur
     expect(await refused(port)).toBe(true);
   });
 
+  it('a server closed while the helper runs (a stop during the start) is left closed: its port refuses connections', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const adding = addAcceptors(server);
+    await close(server);
+
+    expect(await adding).toEqual({ added: 0, problem: 'the server stopped listening' });
+    expect(await refused(port)).toBe(true);
+  });
+
   it('when the helper process cannot start, the server keeps its own handle, serves as before and says why', async () => {
     const execPath = process.execPath;
     process.execPath = join(tmpdir(), 'no-such-node');
