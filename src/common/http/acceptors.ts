@@ -10,6 +10,14 @@ import { createServer, type Server as NetServer } from 'node:net';
  */
 export const EXTRA_ACCEPTORS = 15;
 
+/**
+ * The accept queue each handle asks for; the kernel keeps the smallest of the values asked by a socket's
+ * last listen() and net.core.somaxconn (4096 on current kernels). Node's own default, 511, overflowed
+ * when 2,000 clients connected at once: the kernel dropped their handshakes and they tried again a
+ * second or more later.
+ */
+export const LISTEN_BACKLOG = 65_535;
+
 /** How long the helper process may take to hand the copies back before the server goes on without them. */
 const HELPER_TIMEOUT_MS = 5_000;
 
@@ -31,7 +39,8 @@ export interface AcceptorsOutcome {
  * receives the listening socket `count` times over the IPC channel and sends it back: each trip
  * back arrives as a new descriptor of the same socket, and each listens beside the server's own,
  * handing what it accepts to the server as if the server had accepted it (same socket options;
- * HTTP keep-alive, timeouts and closing all apply). `server.close()` closes them with it, so a
+ * HTTP keep-alive, timeouts and closing all apply), and asks for an accept queue as deep as the kernel
+ * allows (LISTEN_BACKLOG). `server.close()` closes them with it, so a
  * stopping server refuses new connections at once as before. Linux only (elsewhere: nothing added);
  * when the helper cannot start or answer, the server keeps its one handle and `problem` says why.
  */
@@ -104,7 +113,7 @@ function listenBeside(server: HttpServer, copy: ListenHandle): NetServer {
   acceptor.on('error', (error) => {
     if (server.listenerCount('error') > 0) server.emit('error', error);
   });
-  acceptor.listen(copy);
+  acceptor.listen(copy, LISTEN_BACKLOG);
   return acceptor;
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -69,8 +69,8 @@ async function burst(server: Server, n: number): Promise<Burst> {
   const port = (server.address() as AddressInfo).port;
   const dir = mkdtempSync(join(tmpdir(), 'llmhub-acceptors-'));
   const readyFile = join(dir, 'ready');
+  const client = spawn(process.execPath, ['-e', CLIENT, String(port), String(n), readyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const client = spawn(process.execPath, ['-e', CLIENT, String(port), String(n), readyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     client.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<void>((resolve) => client.once('exit', () => resolve()));
@@ -80,6 +80,7 @@ async function burst(server: Server, n: number): Promise<Burst> {
     await exited;
     return { answers: JSON.parse(output || '[]') as string[], firstTurn: turns.filter((t) => t === 0).length, halfOpen };
   } finally {
+    if (client.exitCode === null) client.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -127,6 +128,16 @@ describe('addAcceptors: more than one new connection accepted per event-loop tur
     expect(seen.answers).toEqual(Array.from({ length: 40 }, () => 'HTTP/1.1 200 OK'));
     // the HTTP server's own socket options, whichever handle accepted the connection
     expect(seen.halfOpen).toEqual(Array.from({ length: 40 }, () => true));
+  });
+
+  it('with them, the accept queue is as deep as the kernel allows: 600 connections arriving at once all wait in it (Node asks for 511)', async () => {
+    // the kernel holds a listening socket's queue to net.core.somaxconn
+    const n = Math.min(600, Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8')));
+    await addAcceptors(server);
+
+    const seen = await burst(server, n);
+
+    expect(seen.answers).toEqual(Array.from({ length: n }, () => 'HTTP/1.1 200 OK'));
   });
 
   it('server.close() closes them with the server: a new connection is refused at once', async () => {
