@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { APP_CONFIG } from './config/config.module';
-import { addAcceptors } from './common/http/acceptors';
+import { addAcceptors, EXTRA_ACCEPTORS } from './common/http/acceptors';
 import { GracefulShutdown } from './common/http/graceful-shutdown';
 import { logLinesWritten } from './common/logging/logger.options';
 import { StartupError } from './common/startup-error';
@@ -48,7 +48,10 @@ async function bootstrap(): Promise<void> {
     throw new StartupError(problem);
   }
   const acceptors = await addAcceptors(app.getHttpServer());
-  if (acceptors.problem) new Logger('Http').warn(`New connections are accepted one per event-loop turn (a burst of them waits longer): ${acceptors.problem}`);
+  if (acceptors.problem) {
+    const perTurn = `${acceptors.added + 1} per event-loop turn instead of ${EXTRA_ACCEPTORS + 1}`;
+    new Logger('Http').warn(`New connections are accepted ${perTurn} (a burst of them waits longer): ${acceptors.problem}`);
+  }
   // PORT=0 takes any free port: say which
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://localhost:${port}`;

@@ -36,13 +36,13 @@ export interface AcceptorsOutcome {
 /**
  * Makes `server` accept up to `count` + 1 new connections per event-loop turn instead of one. Node
  * has no way to duplicate a socket's descriptor in a process, so a short-lived helper process
- * receives the listening socket `count` times over the IPC channel and sends it back: each trip
- * back arrives as a new descriptor of the same socket, and each listens beside the server's own,
- * handing what it accepts to the server as if the server had accepted it (same socket options;
- * HTTP keep-alive, timeouts and closing all apply), and asks for an accept queue as deep as the kernel
- * allows (LISTEN_BACKLOG). `server.close()` closes them with it, so a
- * stopping server refuses new connections at once as before. Linux only (elsewhere: nothing added);
- * when the helper cannot start or answer, the server keeps its one handle and `problem` says why.
+ * receives the listening socket `count` times over the IPC channel and sends it back: each trip back
+ * arrives as a new descriptor of the same socket. Each listens beside the server's own, asking for an
+ * accept queue as deep as the kernel allows (LISTEN_BACKLOG), and hands what it accepts to the server
+ * as if the server had accepted it (same socket options; HTTP keep-alive, timeouts and closing all
+ * apply). `server.close()` closes them with it, so a stopping server refuses new connections at once
+ * as before. Linux only (elsewhere: nothing added); when the helper cannot start or answer, the server
+ * keeps the handles it has and `problem` says why.
  */
 export async function addAcceptors(server: HttpServer, count = EXTRA_ACCEPTORS): Promise<AcceptorsOutcome> {
   if (process.platform !== 'linux' || count <= 0) return { added: 0 };
