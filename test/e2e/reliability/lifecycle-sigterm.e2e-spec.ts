@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
+import { connectionRefused } from '@test/support/net';
 import { waitUntil } from '@test/support/poll';
 import { ProviderSimulator, startProviderSimulator } from '@test/support/provider-simulator/server';
 import { createClientKey, ensureServerBuilt, ServerProcess, startServer } from '@test/support/server-process';
@@ -76,18 +77,6 @@ class RawConnection {
   destroy(): void {
     this.socket.destroy();
   }
-}
-
-/** Whether a new TCP connection to the port is refused. */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 }
 
 async function rows(dbUrl: string): Promise<{ id: string; status: string; is_stream: boolean; error_code: string | null }[]> {
@@ -182,7 +171,7 @@ describe('stopping the built server with SIGTERM under load (e2e)', () => {
     server.child.kill('SIGTERM');
 
     // new connections are refused at once; idle keep-alive connections are closed
-    await waitUntil(() => refused(server.port), 'new connections are refused', { timeoutMs: 10_000 });
+    await waitUntil(() => connectionRefused(server.port), 'new connections are refused', { timeoutMs: 10_000 });
     await waitUntil(() => idle.closedAt !== undefined, 'the idle keep-alive connection is closed', { timeoutMs: 10_000 });
     // a request that still arrives on an open connection is not processed: 503, and the connection closes
     late.write(`content-length: ${Buffer.byteLength(lateBody)}\r\n\r\n${lateBody}`);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAcceptors, EXTRA_ACCEPTORS } from '@src/common/http/acceptors';
+import { connectionRefused } from '@test/support/net';
 
 /**
  * A client in another process: opens `n` connections, sends a request on each, writes `readyFile`
@@ -85,17 +86,6 @@ async function burst(server: Server, n: number): Promise<Burst> {
   }
 }
 
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
-
 function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
@@ -143,11 +133,11 @@ describe('addAcceptors: more than one new connection accepted per event-loop tur
   it('server.close() closes them with the server: a new connection is refused at once', async () => {
     await addAcceptors(server);
     const port = (server.address() as AddressInfo).port;
-    expect(await refused(port)).toBe(false);
+    expect(await connectionRefused(port)).toBe(false);
 
     await close(server);
 
-    expect(await refused(port)).toBe(true);
+    expect(await connectionRefused(port)).toBe(true);
   });
 
   it('a server closed while the helper runs (a stop during the start) is left closed: its port refuses connections', async () => {
@@ -156,7 +146,7 @@ describe('addAcceptors: more than one new connection accepted per event-loop tur
     await close(server);
 
     expect(await adding).toEqual({ added: 0, problem: 'the server stopped listening' });
-    expect(await refused(port)).toBe(true);
+    expect(await connectionRefused(port)).toBe(true);
   });
 
   it('when the helper process cannot start, the server keeps its own handle, serves as before and says why', async () => {
