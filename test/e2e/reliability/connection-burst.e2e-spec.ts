@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXTRA_ACCEPTORS } from '@src/common/http/acceptors';
 import { createTestDatabase, TestDatabase } from '@test/support/db';
+import { waitUntil } from '@test/support/poll';
 import { createClientKey, ensureServerBuilt, ServerProcess, startServer } from '@test/support/server-process';
 
 /** The inode of the socket listening on `port` (IPv4), from the kernel's table. */
@@ -66,7 +67,9 @@ describe('a burst of new connections on the built server (e2e)', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('listens on its port with 16 handles, and says nothing about it when that worked', () => {
+  it('listens on its port with 16 handles, and says nothing about it when that worked', async () => {
+    // ready is answered from the first handle on; the others are in place when it says it listens
+    await waitUntil(() => server.fullOutput().includes('LLMHub listening on'), 'the server says it listens', { timeoutMs: 30_000 });
     const inode = listeningInode(server.port);
     expect(inode).toBeDefined();
     expect(descriptorsOf(server.child.pid!, inode!)).toBe(EXTRA_ACCEPTORS + 1);
