@@ -21,7 +21,7 @@ import { cpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } fro
 import { summarizeProfile } from './profile-summary';
 import type { ReportSeedResult } from './report-query';
 import { reportWindow } from './report-query';
-import type { BurstRun, BurstSide, LoadRun, ModeResult, Results } from './results-types';
+import type { BurstSide, LoadRun, ModeResult, Results } from './results-types';
 import { round, summarize, type Percentiles } from './stats';
 import { runStreaming } from './stream-ttfb';
 import { globalChecks, modeChecks, printSummary } from './summary';
@@ -253,8 +253,7 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
       const rss = sampleRss(hub.app.pid);
       const [direct, proxy, llmhub] = await runBurst([targets.direct, targets.proxy, targets.llmhub], connections, config.burstS, rounds);
       overall.max = Math.max(overall.max, rss.stop().maxMb);
-      const burst: BurstRun = { connections, durationS: config.burstS, rounds, direct, proxy, llmhub };
-      m.burst = burst;
+      m.burst = { connections, durationS: config.burstS, rounds, direct, proxy, llmhub };
       log(`  ${[direct, proxy, llmhub].map(burstLine).join(' | ')}`);
     });
   }
