@@ -5,7 +5,7 @@
  * two minutes (explicit settings still win).
  */
 
-export const SCENARIOS = ['load', 'stream', 'burst', 'ingest', 'report'] as const;
+export const SCENARIOS = ['load', 'stream', 'stream-load', 'burst', 'ingest', 'report'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export type LimitsMode = 'in-memory' | 'redis';
@@ -27,6 +27,8 @@ export interface BenchConfig {
   /** the sides of each connection count take turns in this many slices of durationS / loadRounds */
   loadRounds: number;
   connections: number[];
+  /** stream-load: `stream: true` calls without pause at each of these connection counts (durationS and loadRounds as the load scenario's) */
+  streamLoadConnections: number[];
   /** burst: this many new connections at once, each calling without pause for burstS, the sides taking turns burstRounds times */
   burstConnections: number;
   burstS: number;
@@ -89,8 +91,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
   if (usageSynchronousCommit !== 'on' && usageSynchronousCommit !== 'off') {
     throw new Error(`BENCH_USAGE_SYNCHRONOUS_COMMIT: expected on or off, got "${usageSynchronousCommit}"`);
   }
-  const connections = (all.BENCH_CONNECTIONS ?? (quick ? '1,50' : '1,10,50')).split(',').map((c) => Number(c.trim()));
-  if (connections.some((c) => !Number.isInteger(c) || c < 1 || c > 1000)) throw new Error('BENCH_CONNECTIONS: expected e.g. 1,10,50');
+  const counts = (name: string, fallback: string): number[] => {
+    const list = (all[name] ?? fallback).split(',').map((c) => Number(c.trim()));
+    if (list.some((c) => !Number.isInteger(c) || c < 1 || c > 1000)) throw new Error(`${name}: expected connection counts from 1 to 1000, e.g. ${fallback}`);
+    return list;
+  };
+  const connections = counts('BENCH_CONNECTIONS', quick ? '1,50' : '1,10,50');
   return {
     databaseUrl: all.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: limitsModes.includes('redis') ? (redisUrl ?? DEFAULT_REDIS_URL) : undefined,
@@ -103,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     durationS: int('BENCH_DURATION_S', q(10, 2), 1),
     loadRounds: int('BENCH_LOAD_ROUNDS', q(5, 1), 1),
     connections,
+    streamLoadConnections: counts('BENCH_STREAM_LOAD_CONNECTIONS', quick ? '10' : '10,50'),
     burstConnections: int('BENCH_BURST_CONNECTIONS', q(500, 100), 1),
     burstS: int('BENCH_BURST_S', q(3, 1), 1),
     burstRounds: int('BENCH_BURST_ROUNDS', q(3, 1), 1),

@@ -1,5 +1,5 @@
 /**
- * Non-streaming load with autocannon. Latencies come from autocannon's
+ * Load with autocannon (non-streaming calls, and streamed ones read to their end). Latencies come from autocannon's
  * per-response event (float milliseconds), not its integer-ms histogram, so
  * sub-millisecond overheads are visible.
  */
@@ -40,6 +40,11 @@ export function chatTarget(label: Target['label'], baseUrl: string, token: strin
       max_tokens: 16,
     }),
   };
+}
+
+/** The same call with `stream: true`: autocannon reads each event stream to its end, so a latency is a whole stream. */
+export function streamingTarget(target: Target): Target {
+  return { ...target, body: JSON.stringify({ ...(JSON.parse(target.body) as object), stream: true }) };
 }
 
 export interface LoadOptions {

@@ -29,6 +29,19 @@ export interface LoadRun {
   proxyCpuMsPerRequest: number;
 }
 
+/** Streamed calls without pause at one connection count: whole streams per second, side by side. */
+export interface StreamLoadRun {
+  connections: number;
+  direct: LoadResult;
+  proxy: LoadResult;
+  llmhub: LoadResult;
+  /** LLMHub's streams/s as a share of the bare proxy's, same run */
+  reqPerSRatioToProxy: number;
+  llmhubCpuMsPerRequest: number;
+  proxyCpuMsPerRequest: number;
+  llmhubMaxRssMb: number;
+}
+
 /** One side of a burst: its calls, and how long each connection waited for its first answer. */
 export interface BurstSide extends LoadResult {
   /** per connection, from the start of its round to its first answer */
@@ -53,6 +66,7 @@ export interface ModeResult {
   gatewayCheck: { ok: boolean; detail: string };
   load: { warmup?: Record<'direct' | 'proxy' | 'llmhub', LoadResult>; runs: LoadRun[] } | null;
   stream: StreamResult | null;
+  streamLoad: { runs: StreamLoadRun[] } | null;
   burst: BurstRun | null;
   memory: { maxRssMbAtPeakLoad: number | null; maxRssMbOverall: number; rssMbAtEnd: number };
   profile: (ProfileSummary & { file: string }) | null;

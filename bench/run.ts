@@ -16,12 +16,12 @@ import { loadConfig, type BenchConfig } from './config';
 import type { BenchDatabase } from './database';
 import { DIST, json, log, SIM_KEY, startHub, startUpstream, type Hub, type Upstream } from './environment';
 import type { IngestResult } from './ingest';
-import { chatTarget, mergeSlices, runLoad, type LoadResult, type Target } from './load';
+import { chatTarget, mergeSlices, runLoad, streamingTarget, type LoadResult, type Target } from './load';
 import { cpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } from './processes';
 import { summarizeProfile } from './profile-summary';
 import type { ReportSeedResult } from './report-query';
 import { reportWindow } from './report-query';
-import type { BurstSide, LoadRun, ModeResult, Results } from './results-types';
+import type { BurstSide, LoadRun, ModeResult, Results, StreamLoadRun } from './results-types';
 import { round, summarize, type Percentiles } from './stats';
 import { runStreaming } from './stream-ttfb';
 import { globalChecks, modeChecks, printSummary } from './summary';
@@ -155,6 +155,55 @@ async function runLoadScenario(
 }
 
 /**
+ * `stream: true` calls without pause at each connection count, the sides taking turns as in the load
+ * scenario: whole streams per second (each read to its end), LLMHub's share of the proxy's, CPU per stream.
+ * LLMHub commits each stream's record before its last event, as it does before a non-streamed answer.
+ */
+async function runStreamLoadScenario(
+  config: BenchConfig,
+  up: Upstream,
+  hub: Hub,
+  targets: Record<'direct' | 'proxy' | 'llmhub', Target>,
+  m: ModeResult,
+  overall: { max: number },
+): Promise<void> {
+  const streamLoad: NonNullable<ModeResult['streamLoad']> = { runs: [] };
+  m.streamLoad = streamLoad;
+  const [direct, proxy, llmhub] = [targets.direct, targets.proxy, targets.llmhub].map(streamingTarget);
+  if (config.warmupS > 0) for (const target of [direct, proxy, llmhub]) await runLoad(target, 10, Math.min(2, config.warmupS));
+  for (const connections of config.streamLoadConnections) {
+    if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
+    const rounds = Math.min(config.loadRounds, config.durationS);
+    log(`stream load: ${connections} connection(s), ${config.durationS} s per side in ${rounds} interleaved round(s): direct, bare proxy, LLMHub`);
+    const rss = sampleRss(hub.app.pid);
+    const [d, p, h] = await interleavedLoad(
+      [{ target: direct }, { target: proxy, cpuPid: up.proxy.pid }, { target: llmhub, cpuPid: hub.app.pid }],
+      connections,
+      config.durationS,
+      rounds,
+    );
+    const { maxMb } = rss.stop();
+    overall.max = Math.max(overall.max, maxMb);
+    const run: StreamLoadRun = {
+      connections,
+      direct: d.result,
+      proxy: p.result,
+      llmhub: h.result,
+      reqPerSRatioToProxy: round(h.result.requestsPerS / Math.max(1, p.result.requestsPerS), 4),
+      llmhubCpuMsPerRequest: h.cpuMsPerRequest,
+      proxyCpuMsPerRequest: p.cpuMsPerRequest,
+      llmhubMaxRssMb: round(maxMb, 1),
+    };
+    streamLoad.runs.push(run);
+    log(
+      `  direct ${d.result.requestsPerS} streams/s | proxy ${p.result.requestsPerS} streams/s | ` +
+        `LLMHub ${h.result.requestsPerS} streams/s (${round(100 * run.reqPerSRatioToProxy, 1)}% of proxy), ` +
+        `non-2xx ${h.result.non2xx}, errors ${h.result.errors}, CPU ${h.cpuMsPerRequest} ms/stream (proxy ${p.cpuMsPerRequest})`,
+    );
+  }
+}
+
+/**
  * `connections` new connections opened at once, each calling without pause for `durationS`, the sides
  * taking turns (`rounds` times): what a gateway meets when many clients connect together (a fleet
  * starting, a load balancer reconnecting). Node accepts a limited number of connections per turn of
@@ -211,6 +260,7 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
     gatewayCheck: { ok: false, detail: 'not run' },
     load: null,
     stream: null,
+    streamLoad: null,
     burst: null,
     memory: { maxRssMbAtPeakLoad: null, maxRssMbOverall: 0, rssMbAtEnd: Number.NaN },
     profile: null,
@@ -227,7 +277,7 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
   // the simulator reads its directive from the message; streams keep theirs (the gap check's)
   const loadTargets = config.upstreamLatencyMs > 0 ? sides(` [[sim:latency_ms=${config.upstreamLatencyMs}]]`) : targets;
   m.gatewayCheck = await checkGateway(hub, targets.llmhub);
-  const needGateway = config.scenarios.filter((s) => s === 'load' || s === 'stream' || s === 'burst');
+  const needGateway = config.scenarios.filter((s) => s === 'load' || s === 'stream' || s === 'stream-load' || s === 'burst');
   if (!m.gatewayCheck.ok && needGateway.length > 0) {
     results.errors.push(`[${hub.mode}] gateway not working, skipped ${needGateway.join(', ')}: ${m.gatewayCheck.detail}`);
     log(results.errors[results.errors.length - 1]);
@@ -245,6 +295,9 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
       overall.max = Math.max(overall.max, rss.stop().maxMb);
       log(`  stream TTFB added p50: proxy ${m.stream.proxy.ttfbOverheadMs.p50} ms, LLMHub ${m.stream.ttfbOverheadMs.p50} ms`);
     });
+  }
+  if (m.gatewayCheck.ok && config.scenarios.includes('stream-load')) {
+    await attempt(results, `[${hub.mode}] stream load`, () => runStreamLoadScenario(config, up, hub, targets, m, overall));
   }
   if (m.gatewayCheck.ok && config.scenarios.includes('burst')) {
     const { burstConnections: connections, burstRounds: rounds } = config;

@@ -50,7 +50,8 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
         : undefined,
     });
   }
-  const failures = m.load ? m.load.runs.reduce((n, x) => n + x.llmhub.non2xx + x.llmhub.errors + x.llmhub.timeouts, 0) : null;
+  const runs = [...(m.load?.runs ?? []), ...(m.streamLoad?.runs ?? [])];
+  const failures = m.load || m.streamLoad ? runs.reduce((n, x) => n + x.llmhub.non2xx + x.llmhub.errors + x.llmhub.timeouts, 0) : null;
   checks.push({ name: 'LLMHub errors + non-2xx (all load runs)', measured: failures, unit: '', kind: 'max', target: 0 });
   const s = m.stream;
   checks.push({
@@ -160,6 +161,31 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
             (run.proxyCommitOverheadMs ? `proxy+commit p50 ${run.proxyCommitOverheadMs.p50} / p99 ${run.proxyCommitOverheadMs.p99} ms; ` : '') +
             `LLMHub p50 ${run.overheadMs.p50} / p99 ${run.overheadMs.p99} ms`,
         );
+      }
+      lines.push('');
+    }
+    if (m.streamLoad) {
+      lines.push(
+        'stream load: `stream: true` calls without pause, each stream read to its end; no target',
+        'conns  side          streams/s  p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/stream  vs proxy',
+      );
+      for (const run of m.streamLoad.runs) {
+        for (const side of [run.direct, run.proxy, run.llmhub]) {
+          const cpu = side === run.llmhub ? run.llmhubCpuMsPerRequest : side === run.proxy ? run.proxyCpuMsPerRequest : null;
+          const cells = [
+            String(run.connections).padStart(5),
+            side.label.padEnd(12),
+            String(Math.round(side.requestsPerS)).padStart(9),
+            num(side.latencyMs.p50, 6),
+            num(side.latencyMs.p90, 7),
+            num(side.latencyMs.p99, 7),
+            String(side.non2xx).padStart(7),
+            String(side.errors + side.timeouts).padStart(6),
+            cpu === null ? ''.padStart(13) : num(cpu, 13, 2),
+            side === run.llmhub ? `${(100 * run.reqPerSRatioToProxy).toFixed(1)}%` : '',
+          ];
+          lines.push(cells.join('  ').trimEnd());
+        }
       }
       lines.push('');
     }
