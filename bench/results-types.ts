@@ -10,37 +10,31 @@ import type { StreamResult } from './stream-ttfb';
 
 type Added = { p50: number; p90: number; p99: number };
 
-export interface LoadRun {
+/** One connection count, the sides side by side: what the load and stream-load scenarios both report. */
+export interface ComparedRun {
   connections: number;
   direct: LoadResult;
   proxy: LoadResult;
   llmhub: LoadResult;
+  /** LLMHub's req/s (streams/s) as a share of the bare proxy's, same run */
+  reqPerSRatioToProxy: number;
+  llmhubMaxRssMb: number;
+  llmhubCpuMsPerRequest: number;
+  proxyCpuMsPerRequest: number;
+}
+
+export interface LoadRun extends ComparedRun {
   /** latency added over the direct call, same percentile */
   overheadMs: Added;
   proxyOverheadMs: Added;
   /** at 1 connection: the bare proxy that commits a row per call before answering (the floor under LLMHub's durable record) */
   proxyCommit?: LoadResult;
   proxyCommitOverheadMs?: Added;
-  /** LLMHub's req/s as a share of the bare proxy's, same run */
-  reqPerSRatioToProxy: number;
-  llmhubMaxRssMb: number;
-  llmhubCpuMsPerRequest: number;
   llmhubCpuCores: number;
-  proxyCpuMsPerRequest: number;
 }
 
 /** Streamed calls without pause at one connection count: whole streams per second, side by side. */
-export interface StreamLoadRun {
-  connections: number;
-  direct: LoadResult;
-  proxy: LoadResult;
-  llmhub: LoadResult;
-  /** LLMHub's streams/s as a share of the bare proxy's, same run */
-  reqPerSRatioToProxy: number;
-  llmhubCpuMsPerRequest: number;
-  proxyCpuMsPerRequest: number;
-  llmhubMaxRssMb: number;
-}
+export type StreamLoadRun = ComparedRun;
 
 /** One side of a burst: its calls, and how long each connection waited for its first answer. */
 export interface BurstSide extends LoadResult {

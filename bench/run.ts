@@ -21,7 +21,7 @@ import { cpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } fro
 import { summarizeProfile } from './profile-summary';
 import type { ReportSeedResult } from './report-query';
 import { reportWindow } from './report-query';
-import type { BurstSide, LoadRun, ModeResult, Results, StreamLoadRun } from './results-types';
+import type { BurstSide, ComparedRun, LoadRun, ModeResult, Results, StreamLoadRun } from './results-types';
 import { round, summarize, type Percentiles } from './stats';
 import { runStreaming } from './stream-ttfb';
 import { globalChecks, modeChecks, printSummary } from './summary';
@@ -88,6 +88,20 @@ async function interleavedLoad(sides: readonly LoadSide[], connections: number, 
   });
 }
 
+/** The sides of one connection count (direct, proxy, LLMHub) as one run: LLMHub's share of the proxy's rate, CPU per call. */
+function compared(connections: number, [d, p, h]: readonly [SideLoad, SideLoad, SideLoad], maxMb: number): ComparedRun {
+  return {
+    connections,
+    direct: d.result,
+    proxy: p.result,
+    llmhub: h.result,
+    reqPerSRatioToProxy: round(h.result.requestsPerS / Math.max(1, p.result.requestsPerS), 4),
+    llmhubMaxRssMb: round(maxMb, 1),
+    llmhubCpuMsPerRequest: h.cpuMsPerRequest,
+    proxyCpuMsPerRequest: p.cpuMsPerRequest,
+  };
+}
+
 async function runLoadScenario(
   config: BenchConfig,
   up: Upstream,
@@ -131,18 +145,11 @@ async function runLoadScenario(
     const pc = rest.length > 1 ? rest[0].result : undefined;
     overall.max = Math.max(overall.max, maxMb);
     const run: LoadRun = {
-      connections,
-      direct: d.result,
-      proxy: p.result,
-      llmhub: h.result,
+      ...compared(connections, [d, p, h], maxMb),
       overheadMs: added(h.result, d.result),
       proxyOverheadMs: added(p.result, d.result),
       ...(pc ? { proxyCommit: pc, proxyCommitOverheadMs: added(pc, d.result) } : {}),
-      reqPerSRatioToProxy: round(h.result.requestsPerS / Math.max(1, p.result.requestsPerS), 4),
-      llmhubMaxRssMb: round(maxMb, 1),
-      llmhubCpuMsPerRequest: h.cpuMsPerRequest,
       llmhubCpuCores: h.cores,
-      proxyCpuMsPerRequest: p.cpuMsPerRequest,
     };
     load.runs.push(run);
     log(
@@ -184,16 +191,7 @@ async function runStreamLoadScenario(
     );
     const { maxMb } = rss.stop();
     overall.max = Math.max(overall.max, maxMb);
-    const run: StreamLoadRun = {
-      connections,
-      direct: d.result,
-      proxy: p.result,
-      llmhub: h.result,
-      reqPerSRatioToProxy: round(h.result.requestsPerS / Math.max(1, p.result.requestsPerS), 4),
-      llmhubCpuMsPerRequest: h.cpuMsPerRequest,
-      proxyCpuMsPerRequest: p.cpuMsPerRequest,
-      llmhubMaxRssMb: round(maxMb, 1),
-    };
+    const run: StreamLoadRun = compared(connections, [d, p, h], maxMb);
     streamLoad.runs.push(run);
     log(
       `  direct ${d.result.requestsPerS} streams/s | proxy ${p.result.requestsPerS} streams/s | ` +

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { commitKind, type BenchConfig } from './config';
 import { renderTable, verdict, type Check } from './report';
-import type { ModeResult, Results } from './results-types';
+import type { LoadResult } from './load';
+import type { ComparedRun, ModeResult, Results } from './results-types';
 import { round } from './stats';
 
 const withCommit = (ms: number | undefined, config: BenchConfig) => (ms === undefined ? '' : `, ${ms} ms with a ${commitKind(config)} per call`);
@@ -123,6 +124,33 @@ export function globalChecks(r: Results): Results['checks'] {
 
 const num = (v: number, width: number, digits = 3) => v.toFixed(digits).padStart(width);
 
+/** Column widths of a table of ComparedRun rows, to sit under its header. */
+interface Columns {
+  rate: number;
+  p50: number;
+  cpu: number;
+}
+const LOAD_COLUMNS: Columns = { rate: 7, p50: 7, cpu: 10 };
+const STREAM_LOAD_COLUMNS: Columns = { rate: 9, p50: 6, cpu: 13 };
+
+/** One side's row: its rate and latencies, failures, CPU per call (proxy and LLMHub) and LLMHub's share of the proxy's rate. */
+function sideRow(run: ComparedRun, side: LoadResult, widths: Columns): string {
+  const cpu = side === run.llmhub ? run.llmhubCpuMsPerRequest : side === run.proxy ? run.proxyCpuMsPerRequest : null;
+  const cells = [
+    String(run.connections).padStart(5),
+    side.label.padEnd(12),
+    String(Math.round(side.requestsPerS)).padStart(widths.rate),
+    num(side.latencyMs.p50, widths.p50),
+    num(side.latencyMs.p90, 7),
+    num(side.latencyMs.p99, 7),
+    String(side.non2xx).padStart(7),
+    String(side.errors + side.timeouts).padStart(6),
+    cpu === null ? ''.padStart(widths.cpu) : num(cpu, widths.cpu, 2),
+    side === run.llmhub ? `${(100 * run.reqPerSRatioToProxy).toFixed(1)}%` : '',
+  ];
+  return cells.join('  ').trimEnd();
+}
+
 export function printSummary(r: Results, config: BenchConfig, out: string, model: string): void {
   const lines = [
     '',
@@ -140,21 +168,7 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
       lines.push('conns  side          req/s      p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/req  vs proxy');
       for (const run of m.load.runs) {
         for (const side of [run.direct, run.proxy, ...(run.proxyCommit ? [run.proxyCommit] : []), run.llmhub]) {
-          const cpu = side === run.llmhub ? run.llmhubCpuMsPerRequest : side === run.proxy ? run.proxyCpuMsPerRequest : null;
-          const ratio = side === run.llmhub ? `${(100 * run.reqPerSRatioToProxy).toFixed(1)}%` : '';
-          const cells = [
-            String(run.connections).padStart(5),
-            side.label.padEnd(12),
-            String(Math.round(side.requestsPerS)).padStart(7),
-            num(side.latencyMs.p50, 7),
-            num(side.latencyMs.p90, 7),
-            num(side.latencyMs.p99, 7),
-            String(side.non2xx).padStart(7),
-            String(side.errors + side.timeouts).padStart(6),
-            cpu === null ? ''.padStart(10) : num(cpu, 10, 2),
-            ratio,
-          ];
-          lines.push(cells.join('  ').trimEnd());
+          lines.push(sideRow(run, side, LOAD_COLUMNS));
         }
         lines.push(
           `       added over direct: proxy p50 ${run.proxyOverheadMs.p50} / p99 ${run.proxyOverheadMs.p99} ms; ` +
@@ -170,22 +184,7 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
         'conns  side          streams/s  p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/stream  vs proxy',
       );
       for (const run of m.streamLoad.runs) {
-        for (const side of [run.direct, run.proxy, run.llmhub]) {
-          const cpu = side === run.llmhub ? run.llmhubCpuMsPerRequest : side === run.proxy ? run.proxyCpuMsPerRequest : null;
-          const cells = [
-            String(run.connections).padStart(5),
-            side.label.padEnd(12),
-            String(Math.round(side.requestsPerS)).padStart(9),
-            num(side.latencyMs.p50, 6),
-            num(side.latencyMs.p90, 7),
-            num(side.latencyMs.p99, 7),
-            String(side.non2xx).padStart(7),
-            String(side.errors + side.timeouts).padStart(6),
-            cpu === null ? ''.padStart(13) : num(cpu, 13, 2),
-            side === run.llmhub ? `${(100 * run.reqPerSRatioToProxy).toFixed(1)}%` : '',
-          ];
-          lines.push(cells.join('  ').trimEnd());
-        }
+        for (const side of [run.direct, run.proxy, run.llmhub]) lines.push(sideRow(run, side, STREAM_LOAD_COLUMNS));
       }
       lines.push('');
     }
