@@ -42,11 +42,6 @@ export function chatTarget(label: Target['label'], baseUrl: string, token: strin
   };
 }
 
-/** The same call with `stream: true`: autocannon reads each event stream to its end, so a latency is a whole stream. */
-export function streamingTarget(target: Target): Target {
-  return { ...target, body: JSON.stringify({ ...(JSON.parse(target.body) as object), stream: true }) };
-}
-
 export interface LoadOptions {
   /** send this many requests instead of running for durationS */
   amount?: number;

@@ -16,14 +16,14 @@ import { loadConfig, type BenchConfig } from './config';
 import type { BenchDatabase } from './database';
 import { DIST, json, log, SIM_KEY, startHub, startUpstream, type Hub, type Upstream } from './environment';
 import type { IngestResult } from './ingest';
-import { chatTarget, mergeSlices, runLoad, streamingTarget, type LoadResult, type Target } from './load';
+import { chatTarget, mergeSlices, runLoad, type LoadResult, type Target } from './load';
 import { cpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } from './processes';
 import { summarizeProfile } from './profile-summary';
 import type { ReportSeedResult } from './report-query';
 import { reportWindow } from './report-query';
 import type { BurstSide, ComparedRun, LoadRun, ModeResult, Results, StreamLoadRun } from './results-types';
 import { round, summarize, type Percentiles } from './stats';
-import { runStreaming } from './stream-ttfb';
+import { runStreaming, withStream } from './stream-ttfb';
 import { globalChecks, modeChecks, printSummary } from './summary';
 
 const REPO = path.resolve(DIST, '..');
@@ -176,7 +176,8 @@ async function runStreamLoadScenario(
 ): Promise<void> {
   const streamLoad: NonNullable<ModeResult['streamLoad']> = { runs: [] };
   m.streamLoad = streamLoad;
-  const [direct, proxy, llmhub] = [targets.direct, targets.proxy, targets.llmhub].map(streamingTarget);
+  // autocannon reads each event stream to its end, so a latency is a whole stream
+  const [direct, proxy, llmhub] = [targets.direct, targets.proxy, targets.llmhub].map((target) => withStream(target));
   if (config.warmupS > 0) for (const target of [direct, proxy, llmhub]) await runLoad(target, 10, Math.min(2, config.warmupS));
   for (const connections of config.streamLoadConnections) {
     if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
