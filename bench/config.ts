@@ -7,6 +7,9 @@
 
 export const SCENARIOS = ['load', 'stream', 'stream-load', 'burst', 'ingest', 'report'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+/** The scenarios whose run a CPU profile can cover: those that drive LLMHub without pause. */
+const PROFILED_SCENARIOS = ['load', 'stream-load'] as const;
+export type ProfiledScenario = (typeof PROFILED_SCENARIOS)[number];
 
 export type LimitsMode = 'in-memory' | 'redis';
 
@@ -29,6 +32,8 @@ export interface BenchConfig {
   connections: number[];
   /** stream-load: `stream: true` calls without pause at each of these connection counts (durationS and loadRounds as the load scenario's) */
   streamLoadConnections: number[];
+  /** stream-load: the simulator's pause between a stream's events (0: the whole answer in one write, as a cached or very short answer leaves) */
+  streamLoadChunkDelayMs: number;
   /** burst: this many new connections at once, each calling without pause for burstS, the sides taking turns burstRounds times */
   burstConnections: number;
   burstS: number;
@@ -43,7 +48,9 @@ export interface BenchConfig {
   reportRows: number;
   reportRuns: number;
   cpuProfile: boolean;
-  /** which load run the profile covers (default: the largest connection count) */
+  /** which scenario's run the profile covers: `load` (default) or `stream-load` */
+  profileScenario: ProfiledScenario;
+  /** at which of its connection counts (default: that scenario's largest) */
   profileConnections: number;
   keepDatabase: boolean;
   /** LLMHub's USAGE_SYNCHRONOUS_COMMIT, and the same for the proxy that commits (default on: durable) */
@@ -87,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
   for (const s of scenarios) {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`BENCH_SCENARIOS: unknown "${s}" (known: ${SCENARIOS.join(', ')})`);
   }
+  const profileScenario = all.BENCH_PROFILE_SCENARIO || 'load';
+  if (!(PROFILED_SCENARIOS as readonly string[]).includes(profileScenario)) {
+    throw new Error(`BENCH_PROFILE_SCENARIO: expected ${PROFILED_SCENARIOS.join(' or ')}, got "${profileScenario}"`);
+  }
   const usageSynchronousCommit = all.BENCH_USAGE_SYNCHRONOUS_COMMIT ?? 'on';
   if (usageSynchronousCommit !== 'on' && usageSynchronousCommit !== 'off') {
     throw new Error(`BENCH_USAGE_SYNCHRONOUS_COMMIT: expected on or off, got "${usageSynchronousCommit}"`);
@@ -97,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     return list;
   };
   const connections = counts('BENCH_CONNECTIONS', quick ? '1,50' : '1,10,50');
+  const streamLoadConnections = counts('BENCH_STREAM_LOAD_CONNECTIONS', quick ? '10' : '10,50');
   return {
     databaseUrl: all.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: limitsModes.includes('redis') ? (redisUrl ?? DEFAULT_REDIS_URL) : undefined,
@@ -109,7 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     durationS: int('BENCH_DURATION_S', q(10, 2), 1),
     loadRounds: int('BENCH_LOAD_ROUNDS', q(5, 1), 1),
     connections,
-    streamLoadConnections: counts('BENCH_STREAM_LOAD_CONNECTIONS', quick ? '10' : '10,50'),
+    streamLoadConnections,
+    streamLoadChunkDelayMs: int('BENCH_STREAM_LOAD_CHUNK_DELAY_MS', 0),
     burstConnections: int('BENCH_BURST_CONNECTIONS', q(500, 100), 1),
     burstS: int('BENCH_BURST_S', q(3, 1), 1),
     burstRounds: int('BENCH_BURST_ROUNDS', q(3, 1), 1),
@@ -122,7 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     reportRows: int('BENCH_REPORT_ROWS', q(1_000_000, 20_000), 1),
     reportRuns: int('BENCH_REPORT_RUNS', q(20, 5), 1),
     cpuProfile: bool('BENCH_CPU_PROF'),
-    profileConnections: int('BENCH_PROFILE_CONNECTIONS', Math.max(...connections), 1),
+    profileScenario: profileScenario as ProfiledScenario,
+    profileConnections: int('BENCH_PROFILE_CONNECTIONS', Math.max(...(profileScenario === 'load' ? connections : streamLoadConnections)), 1),
     keepDatabase: bool('BENCH_KEEP_DB'),
     usageSynchronousCommit,
     resultsDir,

@@ -107,7 +107,7 @@ export async function startHub(
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
-  const profileFile = path.join(config.resultsDir, `llmhub-load-${label}.cpuprofile`);
+  const profileFile = path.join(config.resultsDir, `llmhub-${config.profileScenario}-${label}.cpuprofile`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'llmhub-bench-data-'));
   const appEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

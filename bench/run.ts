@@ -135,7 +135,7 @@ async function runLoadScenario(
       ...(connections === 1 ? [{ target: targets.proxyCommit }] : []),
       { target: targets.llmhub, cpuPid: hub.app.pid },
     ];
-    const profiled = connections === config.profileConnections;
+    const profiled = config.profileScenario === 'load' && connections === config.profileConnections;
     if (profiled) await profileToggle(config, hub);
     const rss = sampleRss(hub.app.pid);
     const [d, p, ...rest] = await interleavedLoad(sides, connections, config.durationS, rounds);
@@ -177,12 +177,16 @@ async function runStreamLoadScenario(
   const streamLoad: NonNullable<ModeResult['streamLoad']> = { runs: [] };
   m.streamLoad = streamLoad;
   // autocannon reads each event stream to its end, so a latency is a whole stream
-  const [direct, proxy, llmhub] = [targets.direct, targets.proxy, targets.llmhub].map((target) => withStream(target));
+  const delay = config.streamLoadChunkDelayMs > 0 ? ` [[sim:chunk_delay_ms=${config.streamLoadChunkDelayMs}]]` : '';
+  const [direct, proxy, llmhub] = [targets.direct, targets.proxy, targets.llmhub].map((target) => withStream(target, delay));
   if (config.warmupS > 0) for (const target of [direct, proxy, llmhub]) await runLoad(target, 10, Math.min(2, config.warmupS));
   for (const connections of config.streamLoadConnections) {
     if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
     const rounds = Math.min(config.loadRounds, config.durationS);
-    log(`stream load: ${connections} connection(s), ${config.durationS} s per side in ${rounds} interleaved round(s): direct, bare proxy, LLMHub`);
+    const spacing = config.streamLoadChunkDelayMs > 0 ? `, events ${config.streamLoadChunkDelayMs} ms apart` : '';
+    log(`stream load: ${connections} connection(s)${spacing}, ${config.durationS} s per side in ${rounds} interleaved round(s): direct, bare proxy, LLMHub`);
+    const profiled = config.profileScenario === 'stream-load' && connections === config.profileConnections;
+    if (profiled) await profileToggle(config, hub);
     const rss = sampleRss(hub.app.pid);
     const [d, p, h] = await interleavedLoad(
       [{ target: direct }, { target: proxy, cpuPid: up.proxy.pid }, { target: llmhub, cpuPid: hub.app.pid }],
@@ -191,6 +195,7 @@ async function runStreamLoadScenario(
       rounds,
     );
     const { maxMb } = rss.stop();
+    if (profiled) await profileToggle(config, hub);
     overall.max = Math.max(overall.max, maxMb);
     const run: StreamLoadRun = compared(connections, [d, p, h], maxMb);
     streamLoad.runs.push(run);

@@ -151,6 +151,12 @@ function sideRow(run: ComparedRun, side: LoadResult, widths: Columns): string {
   return cells.join('  ').trimEnd();
 }
 
+/** How the simulator spaced a stream's events in the stream-load runs. */
+function streamSpacing(config: BenchConfig): string {
+  const delay = config.streamLoadChunkDelayMs;
+  return delay > 0 ? `, the provider's events ${delay} ms apart` : ", the provider's whole answer in one write";
+}
+
 export function printSummary(r: Results, config: BenchConfig, out: string, model: string): void {
   const lines = [
     '',
@@ -180,7 +186,7 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
     }
     if (m.streamLoad) {
       lines.push(
-        'stream load: `stream: true` calls without pause, each stream read to its end; no target',
+        `stream load: \`stream: true\` calls without pause, each stream read to its end${streamSpacing(config)}; no target`,
         'conns  side          streams/s  p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/stream  vs proxy',
       );
       for (const run of m.streamLoad.runs) {
@@ -212,7 +218,8 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
     }
     lines.push(renderTable(m.checks), '');
     if (m.profile) {
-      lines.push(`CPU profile of LLMHub during the ${config.profileConnections}-connection run (${m.profile.file}), top self time:`);
+      const run = `the ${config.profileScenario} scenario's ${config.profileConnections}-connection run`;
+      lines.push(`CPU profile of LLMHub during ${run} (${m.profile.file}), top self time:`);
       for (const f of m.profile.topFunctions.slice(0, 15)) lines.push(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.name}`);
       lines.push('  by module:');
       for (const mod of m.profile.topModules.slice(0, 10)) lines.push(`  ${mod.percent.toFixed(1).padStart(5)}%  ${mod.name}`);
