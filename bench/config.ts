@@ -32,8 +32,11 @@ export interface BenchConfig {
   connections: number[];
   /** stream-load: `stream: true` calls without pause at each of these connection counts (durationS and loadRounds as the load scenario's) */
   streamLoadConnections: number[];
-  /** stream-load: the simulator's pause between a stream's events (0: the whole answer in one write, as a cached or very short answer leaves) */
-  streamLoadChunkDelayMs: number;
+  /**
+   * stream-load: each of these pauses of the simulator between a stream's events gets its own runs (0: the
+   * whole answer in one write, as a short or cached answer leaves; 1: apart, as a provider generating tokens sends them)
+   */
+  streamLoadChunkDelaysMs: number[];
   /** burst: this many new connections at once, each calling without pause for burstS, the sides taking turns burstRounds times */
   burstConnections: number;
   burstS: number;
@@ -107,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     if (list.some((c) => !Number.isInteger(c) || c < 1 || c > 1000)) throw new Error(`${name}: expected connection counts from 1 to 1000, e.g. ${fallback}`);
     return list;
   };
+  const delays = (name: string, fallback: string): number[] => {
+    const list = (all[name] ?? fallback).split(',').map((c) => Number(c.trim()));
+    if (list.some((c) => !Number.isInteger(c) || c < 0 || c > 1000)) throw new Error(`${name}: expected pauses in ms from 0 to 1000, e.g. ${fallback}`);
+    return list;
+  };
   const connections = counts('BENCH_CONNECTIONS', quick ? '1,50' : '1,10,50');
   const streamLoadConnections = counts('BENCH_STREAM_LOAD_CONNECTIONS', quick ? '10' : '10,50');
   return {
@@ -122,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     loadRounds: int('BENCH_LOAD_ROUNDS', q(5, 1), 1),
     connections,
     streamLoadConnections,
-    streamLoadChunkDelayMs: int('BENCH_STREAM_LOAD_CHUNK_DELAY_MS', 0),
+    streamLoadChunkDelaysMs: delays('BENCH_STREAM_LOAD_CHUNK_DELAY_MS', '0,1'),
     burstConnections: int('BENCH_BURST_CONNECTIONS', q(500, 100), 1),
     burstS: int('BENCH_BURST_S', q(3, 1), 1),
     burstRounds: int('BENCH_BURST_ROUNDS', q(3, 1), 1),

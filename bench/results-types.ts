@@ -34,7 +34,10 @@ export interface LoadRun extends ComparedRun {
 }
 
 /** Streamed calls without pause at one connection count: whole streams per second, side by side. */
-export type StreamLoadRun = ComparedRun;
+export interface StreamLoadRun extends ComparedRun {
+  /** the simulator's pause between a stream's events (0: the whole answer in one write) */
+  chunkDelayMs: number;
+}
 
 /** One side of a burst: its calls, and how long each connection waited for its first answer. */
 export interface BurstSide extends LoadResult {

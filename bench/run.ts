@@ -24,7 +24,7 @@ import { reportWindow } from './report-query';
 import type { BurstSide, ComparedRun, LoadRun, ModeResult, Results, StreamLoadRun } from './results-types';
 import { round, summarize, type Percentiles } from './stats';
 import { runStreaming, withStream } from './stream-ttfb';
-import { globalChecks, modeChecks, printSummary } from './summary';
+import { globalChecks, modeChecks, printSummary, streamSpacing } from './summary';
 
 const REPO = path.resolve(DIST, '..');
 const MODEL_HUB = 'openai/gpt-4o-mini';
@@ -176,34 +176,39 @@ async function runStreamLoadScenario(
 ): Promise<void> {
   const streamLoad: NonNullable<ModeResult['streamLoad']> = { runs: [] };
   m.streamLoad = streamLoad;
-  // autocannon reads each event stream to its end, so a latency is a whole stream
-  const delay = config.streamLoadChunkDelayMs > 0 ? ` [[sim:chunk_delay_ms=${config.streamLoadChunkDelayMs}]]` : '';
-  const [direct, proxy, llmhub] = [targets.direct, targets.proxy, targets.llmhub].map((target) => withStream(target, delay));
-  if (config.warmupS > 0) for (const target of [direct, proxy, llmhub]) await runLoad(target, 10, Math.min(2, config.warmupS));
-  for (const connections of config.streamLoadConnections) {
-    if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
-    const rounds = Math.min(config.loadRounds, config.durationS);
-    const spacing = config.streamLoadChunkDelayMs > 0 ? `, events ${config.streamLoadChunkDelayMs} ms apart` : '';
-    log(`stream load: ${connections} connection(s)${spacing}, ${config.durationS} s per side in ${rounds} interleaved round(s): direct, bare proxy, LLMHub`);
-    const profiled = config.profileScenario === 'stream-load' && connections === config.profileConnections;
-    if (profiled) await profileToggle(config, hub);
-    const rss = sampleRss(hub.app.pid);
-    const [d, p, h] = await interleavedLoad(
-      [{ target: direct }, { target: proxy, cpuPid: up.proxy.pid }, { target: llmhub, cpuPid: hub.app.pid }],
-      connections,
-      config.durationS,
-      rounds,
-    );
-    const { maxMb } = rss.stop();
-    if (profiled) await profileToggle(config, hub);
-    overall.max = Math.max(overall.max, maxMb);
-    const run: StreamLoadRun = compared(connections, [d, p, h], maxMb);
-    streamLoad.runs.push(run);
-    log(
-      `  direct ${d.result.requestsPerS} streams/s | proxy ${p.result.requestsPerS} streams/s | ` +
-        `LLMHub ${h.result.requestsPerS} streams/s (${round(100 * run.reqPerSRatioToProxy, 1)}% of proxy), ` +
-        `non-2xx ${h.result.non2xx}, errors ${h.result.errors}, CPU ${h.cpuMsPerRequest} ms/stream (proxy ${p.cpuMsPerRequest})`,
-    );
+  for (const [i, chunkDelayMs] of config.streamLoadChunkDelaysMs.entries()) {
+    // autocannon reads each event stream to its end, so a latency is a whole stream
+    const directive = chunkDelayMs > 0 ? ` [[sim:chunk_delay_ms=${chunkDelayMs}]]` : '';
+    const [direct, proxy, llmhub] = [targets.direct, targets.proxy, targets.llmhub].map((target) => withStream(target, directive));
+    if (config.warmupS > 0) for (const target of [direct, proxy, llmhub]) await runLoad(target, 10, Math.min(2, config.warmupS));
+    for (const connections of config.streamLoadConnections) {
+      if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
+      const rounds = Math.min(config.loadRounds, config.durationS);
+      log(
+        `stream load: ${connections} connection(s)${streamSpacing(chunkDelayMs)}, ${config.durationS} s per side in ${rounds} interleaved round(s): ` +
+          'direct, bare proxy, LLMHub',
+      );
+      // the profile covers the first spacing's run
+      const profiled = config.profileScenario === 'stream-load' && i === 0 && connections === config.profileConnections;
+      if (profiled) await profileToggle(config, hub);
+      const rss = sampleRss(hub.app.pid);
+      const [d, p, h] = await interleavedLoad(
+        [{ target: direct }, { target: proxy, cpuPid: up.proxy.pid }, { target: llmhub, cpuPid: hub.app.pid }],
+        connections,
+        config.durationS,
+        rounds,
+      );
+      const { maxMb } = rss.stop();
+      if (profiled) await profileToggle(config, hub);
+      overall.max = Math.max(overall.max, maxMb);
+      const run: StreamLoadRun = { ...compared(connections, [d, p, h], maxMb), chunkDelayMs };
+      streamLoad.runs.push(run);
+      log(
+        `  direct ${d.result.requestsPerS} streams/s | proxy ${p.result.requestsPerS} streams/s | ` +
+          `LLMHub ${h.result.requestsPerS} streams/s (${round(100 * run.reqPerSRatioToProxy, 1)}% of proxy), ` +
+          `non-2xx ${h.result.non2xx}, errors ${h.result.errors}, CPU ${h.cpuMsPerRequest} ms/stream (proxy ${p.cpuMsPerRequest})`,
+      );
+    }
   }
 }
 

@@ -151,10 +151,9 @@ function sideRow(run: ComparedRun, side: LoadResult, widths: Columns): string {
   return cells.join('  ').trimEnd();
 }
 
-/** How the simulator spaced a stream's events in the stream-load runs. */
-function streamSpacing(config: BenchConfig): string {
-  const delay = config.streamLoadChunkDelayMs;
-  return delay > 0 ? `, the provider's events ${delay} ms apart` : ", the provider's whole answer in one write";
+/** How the simulator spaced a stream's events in a stream-load run. */
+export function streamSpacing(chunkDelayMs: number): string {
+  return chunkDelayMs > 0 ? `, the provider's events ${chunkDelayMs} ms apart` : ", the provider's whole answer in one write";
 }
 
 export function printSummary(r: Results, config: BenchConfig, out: string, model: string): void {
@@ -184,12 +183,13 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
       }
       lines.push('');
     }
-    if (m.streamLoad) {
+    const streamRuns = m.streamLoad?.runs ?? [];
+    for (const delay of new Set(streamRuns.map((run) => run.chunkDelayMs))) {
       lines.push(
-        `stream load: \`stream: true\` calls without pause, each stream read to its end${streamSpacing(config)}; no target`,
+        `stream load: \`stream: true\` calls without pause, each stream read to its end${streamSpacing(delay)}; no target`,
         'conns  side          streams/s  p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/stream  vs proxy',
       );
-      for (const run of m.streamLoad.runs) {
+      for (const run of streamRuns.filter((r) => r.chunkDelayMs === delay)) {
         for (const side of [run.direct, run.proxy, run.llmhub]) lines.push(sideRow(run, side, STREAM_LOAD_COLUMNS));
       }
       lines.push('');
