@@ -105,16 +105,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
   if (usageSynchronousCommit !== 'on' && usageSynchronousCommit !== 'off') {
     throw new Error(`BENCH_USAGE_SYNCHRONOUS_COMMIT: expected on or off, got "${usageSynchronousCommit}"`);
   }
-  const counts = (name: string, fallback: string): number[] => {
-    const list = (all[name] ?? fallback).split(',').map((c) => Number(c.trim()));
-    if (list.some((c) => !Number.isInteger(c) || c < 1 || c > 1000)) throw new Error(`${name}: expected connection counts from 1 to 1000, e.g. ${fallback}`);
-    return list;
+  /** a comma-separated list of whole numbers from `min` to 1000 */
+  const list = (name: string, fallback: string, min: number, what: string): number[] => {
+    const values = (all[name] ?? fallback).split(',').map((c) => Number(c.trim()));
+    if (values.some((c) => !Number.isInteger(c) || c < min || c > 1000)) throw new Error(`${name}: expected ${what} from ${min} to 1000, e.g. ${fallback}`);
+    return values;
   };
-  const delays = (name: string, fallback: string): number[] => {
-    const list = (all[name] ?? fallback).split(',').map((c) => Number(c.trim()));
-    if (list.some((c) => !Number.isInteger(c) || c < 0 || c > 1000)) throw new Error(`${name}: expected pauses in ms from 0 to 1000, e.g. ${fallback}`);
-    return list;
-  };
+  const counts = (name: string, fallback: string): number[] => list(name, fallback, 1, 'connection counts');
   const connections = counts('BENCH_CONNECTIONS', quick ? '1,50' : '1,10,50');
   const streamLoadConnections = counts('BENCH_STREAM_LOAD_CONNECTIONS', quick ? '10' : '10,50');
   return {
@@ -130,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     loadRounds: int('BENCH_LOAD_ROUNDS', q(5, 1), 1),
     connections,
     streamLoadConnections,
-    streamLoadChunkDelaysMs: delays('BENCH_STREAM_LOAD_CHUNK_DELAY_MS', '0,1'),
+    streamLoadChunkDelaysMs: list('BENCH_STREAM_LOAD_CHUNK_DELAY_MS', '0,1', 0, 'pauses in ms'),
     burstConnections: int('BENCH_BURST_CONNECTIONS', q(500, 100), 1),
     burstS: int('BENCH_BURST_S', q(3, 1), 1),
     burstRounds: int('BENCH_BURST_ROUNDS', q(3, 1), 1),
