@@ -218,7 +218,9 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
     }
     lines.push(renderTable(m.checks), '');
     if (m.profile) {
-      const run = `the ${config.profileScenario} scenario's ${config.profileConnections}-connection run`;
+      // a stream-load profile covers the runs with the first pause listed
+      const spacing = config.profileScenario === 'stream-load' ? streamSpacing(config.streamLoadChunkDelaysMs[0]) : '';
+      const run = `the ${config.profileScenario} scenario's ${config.profileConnections}-connection run${spacing}`;
       lines.push(`CPU profile of LLMHub during ${run} (${m.profile.file}), top self time:`);
       for (const f of m.profile.topFunctions.slice(0, 15)) lines.push(`  ${f.percent.toFixed(1).padStart(5)}%  ${f.name}`);
       lines.push('  by module:');
