@@ -107,7 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
   }
   /** a comma-separated list of whole numbers from `min` to 1000 */
   const list = (name: string, fallback: string, min: number, what: string): number[] => {
-    const values = (all[name] ?? fallback).split(',').map((c) => Number(c.trim()));
+    // an empty item ("0,,1", a trailing comma) is refused, not read as 0
+    const values = (all[name] ?? fallback).split(',').map((c) => (c.trim() === '' ? NaN : Number(c)));
     if (values.some((c) => !Number.isInteger(c) || c < min || c > 1000)) throw new Error(`${name}: expected ${what} from ${min} to 1000, e.g. ${fallback}`);
     return values;
   };
