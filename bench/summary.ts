@@ -62,7 +62,8 @@ export function modeChecks(m: ModeResult, config: BenchConfig): ModeResult['chec
     kind: 'max',
     target: 1,
     note: s
-      ? `bare proxy adds ${s.proxy.ttfbOverheadMs.p50} ms; LLMHub p99 ${s.ttfbOverheadMs.p99} ms; first content chunk p50 +${s.firstChunkOverheadMs.p50} ms`
+      ? `bare proxy adds ${s.proxy.ttfbOverheadMs.p50} ms; LLMHub adds ${s.ttfbOverheadMs.p99} ms at p99 (percentile minus percentile); ` +
+        `first content chunk p50 +${s.firstChunkOverheadMs.p50} ms`
       : undefined,
   });
   checks.push({
