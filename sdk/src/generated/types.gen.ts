@@ -542,6 +542,10 @@ export type ChatCompletionCreateDto = {
      */
     n?: number;
     /**
+     * How long a reasoning model thinks before it answers, passed on as sent (openai, groq and custom providers, whose models say which values they take; a 400 naming `reasoning_effort` for others). It changes the answer and the output tokens billed
+     */
+    reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+    /**
      * The shape of the answer: `{"type":"text"}` (the default, any provider), `{"type":"json_object"}`, or `{"type":"json_schema","json_schema":{name, schema, strict?, description?}}`. The JSON modes reach OpenAI-shaped providers (openai, groq, custom ones) as sent; anthropic models get them as one forced tool whose input comes back as the message content (with `tools` too, a 400 naming `response_format`); for other providers (mock) the request is a 400 naming `response_format`
      */
     response_format?: {
@@ -1772,6 +1776,13 @@ export type ResponseCreateDto = {
      */
     parallel_tool_calls?: boolean;
     /**
+     * `effort`: how long a reasoning model thinks, passed on as the chat API’s `reasoning_effort` (openai, groq and custom providers; a 400 naming `reasoning.effort` for others). `summary` is accepted and ignored
+     */
+    reasoning?: {
+        effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+        summary?: string | null;
+    };
+    /**
      * Accepted; nothing is stored whatever its value (the answer says `store: false`)
      */
     store?: boolean;
@@ -1871,7 +1882,7 @@ export type ResponseObjectDto = {
      */
     previous_response_id: string | null;
     /**
-     * Always `{effort: null, summary: null}`: the request’s reasoning setting is accepted and ignored
+     * The request’s `reasoning.effort` echoed (null when not given); `summary` always null
      */
     reasoning: ResponseReasoningDto;
     /**
@@ -1915,11 +1926,11 @@ export type ResponseObjectDto = {
 
 export type ResponseReasoningDto = {
     /**
-     * Always null
+     * The request’s `reasoning.effort`, echoed; null when not given
      */
     effort: string | null;
     /**
-     * Always null
+     * Always null: LLMHub answers no reasoning summary
      */
     summary: string | null;
 };

@@ -77,8 +77,8 @@ export class OpenAiCompatController {
       '`stream_options.include_usage`). Accepted and ignored: user, seed, store, service_tier, n=1, response_format text, ' +
       'parallel_tool_calls=true, logprobs=false, penalties. Passed through to OpenAI-shaped providers: response_format json_object and ' +
       'json_schema (openai, groq, custom), logprobs and top_logprobs (openai, custom), answered in `choices[].logprobs` (streamed: in each ' +
-      "chunk's), n>1 (openai, custom), answered as n choices (streamed: each chunk's choice keeps its index); for a provider without " +
-      'them, a 400 naming the field. Refused with 400 naming the field: logit_bias, audio, functions. ' +
+      "chunk's), n>1 (openai, custom), answered as n choices (streamed: each chunk's choice keeps its index), reasoning_effort (openai, " +
+      'groq, custom); for a provider without them, a 400 naming the field. Refused with 400 naming the field: logit_bias, audio, functions. ' +
       'LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd ' +
       'header carry the cost.',
   })

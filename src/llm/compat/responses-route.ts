@@ -13,7 +13,7 @@ export const openAiResponse: CompatChatHandler = async (llm, body, http) => {
       toResponse(outcome, parsed.echo),
     );
   } catch (error) {
-    throw inClientTerms(error, FIELD_NAMES, (text) => text.replaceAll('response_format', 'text.format'));
+    throw inClientTerms(error, FIELD_NAMES, (text) => text.replaceAll('response_format', 'text.format').replaceAll('reasoning_effort', 'reasoning.effort'));
   }
 };
 
@@ -23,4 +23,5 @@ const FIELD_NAMES: ReadonlyMap<string, string> = new Map([
   ['messages', 'input'],
   // logprobs are asked for by include: message.output_text.logprobs
   ['logprobs', 'include'],
+  ['reasoning_effort', 'reasoning.effort'],
 ]);

@@ -162,18 +162,24 @@ export class GenerationPlanner {
  * A provider without one is refused, never served without it: dropping `n` would answer one choice where
  * the caller asked for several (a fallback too: the client's default fallbacks without it are skipped).
  */
-type ChatOption = Extract<ProviderCapability, 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'tool_result_images'>;
+type ChatOption = Extract<ProviderCapability, 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'tool_result_images'>;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
-function chatOptions(params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n'>, messages: ChatMessage[]): ChatOption[] | undefined {
+function chatOptions(
+  params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n' | 'reasoningEffort'>,
+  messages: ChatMessage[],
+): ChatOption[] | undefined {
   const toolResultImages = messages.some(isToolResultWithImage);
-  if (params.responseFormat === undefined && !params.logprobs && params.n === undefined && !toolResultImages) return undefined;
+  if (params.responseFormat === undefined && !params.logprobs && params.n === undefined && params.reasoningEffort === undefined && !toolResultImages) {
+    return undefined;
+  }
   const options: ChatOption[] = [];
   if (toolResultImages) options.push('tool_result_images');
   if (params.responseFormat !== undefined) options.push('response_format');
   if (params.responseFormat !== undefined && params.tools !== undefined && params.tools.length > 0) options.push('response_format_with_tools');
   if (params.logprobs) options.push('logprobs');
   if (params.n !== undefined && params.n > 1) options.push('n');
+  if (params.reasoningEffort !== undefined) options.push('reasoning_effort');
   return options;
 }
 

@@ -58,6 +58,7 @@ export interface GenerationInput {
     | 'logprobs'
     | 'topLogprobs'
     | 'n'
+    | 'reasoningEffort'
   >;
   template?: TemplateInput;
   variables?: Record<string, unknown>;

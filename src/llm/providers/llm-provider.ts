@@ -104,6 +104,10 @@ export interface Logprobs {
   refusal: OutputTokenLogprob[] | null;
 }
 
+/** How much a reasoning model thinks before it answers: OpenAI's values (which model takes which is the provider's to say). */
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
 export interface GenerateRequest {
   /** the provider's own model id, without the `provider/` prefix */
   model: string;
@@ -130,6 +134,8 @@ export interface GenerateRequest {
    * for providers with the `n` capability (the provider's usage then covers every choice)
    */
   n?: number;
+  /** OpenAI's `reasoning_effort`; only providers with the `reasoning_effort` capability get such a request */
+  reasoningEffort?: ReasoningEffort;
   /**
    * LLMHub's own count of the prompt (its tokenizer, not the provider's), set by the planner: a provider that must
    * send an output cap the request has none of (Anthropic) leaves the prompt its room in the context window

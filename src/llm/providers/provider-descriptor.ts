@@ -17,10 +17,11 @@ export interface ImageRequestShape {
  * also leave the model free to call the caller's tools, so it lacks it, and such a request is a 400
  * naming `response_format`. `tool_result_images`: a tool result may hold images (a screenshot tool's answer);
  * OpenAI-shaped tool messages hold text only, so without it such a request is a 400 naming `messages`
- * rather than the images being dropped.
+ * rather than the images being dropped. `reasoning_effort`: OpenAI's field for how long a reasoning model
+ * thinks, passed on as sent (it changes the answer and the tokens billed, so it is never dropped).
  */
 export type ProviderCapability =
-  'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'tool_result_images';
+  'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'tool_result_images';
 
 /**
  * What the gateway knows about a provider before calling it, declared in the provider's own folder

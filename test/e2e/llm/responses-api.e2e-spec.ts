@@ -480,12 +480,34 @@ describe('POST /v1/responses through the OpenAI SDK (e2e)', () => {
         ],
         store: true,
         truncation: 'auto',
-        reasoning: { effort: 'low' },
+        reasoning: { summary: 'auto' },
         service_tier: 'auto',
         include: ['reasoning.encrypted_content'],
       });
       expect(res.status).toBe('completed');
       expect((res as unknown as { store: boolean }).store).toBe(false);
+      expect(res.reasoning).toEqual({ effort: null, summary: null });
+      expect(upstream('/chat/completions')[0].body).not.toHaveProperty('reasoning_effort');
+    });
+
+    it('passes reasoning.effort on as reasoning_effort and echoes it; refuses it, naming reasoning.effort, where no provider would honour it', async () => {
+      const res = await openai.responses.create({ model: 'openai/gpt-4o-mini', input: 'hi', reasoning: { effort: 'minimal' } });
+      expect(res.reasoning).toEqual({ effort: 'minimal', summary: null });
+      expect(upstream('/chat/completions')[0].body).toMatchObject({ reasoning_effort: 'minimal' });
+      sim.reset();
+
+      const refused = await apiError(
+        openai.responses.create({ model: 'anthropic/claude-haiku-4-5', input: 'hi', reasoning: { effort: 'low' } }),
+        OpenAI.BadRequestError,
+      );
+      expect(refused.param).toBe('reasoning.effort');
+      expect(refused.message).toContain('reasoning.effort is not supported by anthropic');
+      const unknown = await apiError(
+        openai.responses.create({ model: 'openai/gpt-4o-mini', input: 'hi', reasoning: { effort: 'extreme' as 'low' } }),
+        OpenAI.BadRequestError,
+      );
+      expect(unknown.param).toBe('reasoning.effort');
+      expect(sim.requests).toHaveLength(0);
     });
 
     it('answers GET and DELETE /v1/responses/{id} with a 404 saying responses are not stored', async () => {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../../providers/llm-provider';
 
 /*
  * The OpenAI-compatible bodies as the document describes them. The routes read
@@ -86,6 +87,15 @@ export class ChatCompletionCreateDto {
       'the cost cover every choice',
   })
   n?: number;
+  @ApiPropertyOptional({
+    enum: REASONING_EFFORTS,
+    nullable: true,
+    example: 'low',
+    description:
+      'How long a reasoning model thinks before it answers, passed on as sent (openai, groq and custom providers, whose models say ' +
+      'which values they take; a 400 naming `reasoning_effort` for others). It changes the answer and the output tokens billed',
+  })
+  reasoning_effort?: ReasoningEffort | null;
   @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent',
     oneOf: [

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { REASONING_EFFORTS } from '../../providers/llm-provider';
 
 /*
  * The OpenAI Responses bodies as the document describes them. The route reads its body with
@@ -67,6 +68,15 @@ export class ResponseCreateDto {
     description: 'With `include: ["message.output_text.logprobs"]`: the most likely alternatives per token; alone it asks for nothing',
   })
   top_logprobs?: number;
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { effort: { type: 'string', enum: [...REASONING_EFFORTS], nullable: true }, summary: { type: 'string', nullable: true } },
+    example: { effort: 'low' },
+    description:
+      '`effort`: how long a reasoning model thinks, passed on as the chat API’s `reasoning_effort` (openai, groq and custom providers; ' +
+      'a 400 naming `reasoning.effort` for others). `summary` is accepted and ignored',
+  })
+  reasoning?: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'Accepted; nothing is stored whatever its value (the answer says `store: false`)' }) store?: boolean;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Stored with the call’s record and echoed in the answer' })
   metadata?: Record<string, unknown>;
@@ -94,8 +104,8 @@ export class OutputTokensDetailsDto {
 }
 
 export class ResponseReasoningDto {
-  @ApiProperty({ type: String, nullable: true, description: 'Always null' }) effort!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Always null' }) summary!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The request’s `reasoning.effort`, echoed; null when not given' }) effort!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: LLMHub answers no reasoning summary' }) summary!: string | null;
 }
 
 export class ResponseUsageDto {
@@ -133,7 +143,7 @@ export class ResponseObjectDto {
   @ApiProperty({ type: Number, nullable: true }) top_p!: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'Always null: each call stands alone (send the whole conversation in input)' })
   previous_response_id!: null;
-  @ApiProperty({ type: ResponseReasoningDto, description: 'Always `{effort: null, summary: null}`: the request’s reasoning setting is accepted and ignored' })
+  @ApiProperty({ type: ResponseReasoningDto, description: 'The request’s `reasoning.effort` echoed (null when not given); `summary` always null' })
   reasoning!: ResponseReasoningDto;
   @ApiProperty({ enum: ['disabled'], description: 'Always disabled: the request’s truncation setting is accepted and ignored' }) truncation!: 'disabled';
   @ApiProperty({ type: String, nullable: true, description: 'The request’s user, echoed' }) user!: string | null;

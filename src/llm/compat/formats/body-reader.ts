@@ -61,6 +61,14 @@ export class BodyReader {
     return value;
   }
 
+  /** An optional field that takes one of `values` (null: not given). */
+  oneOf<T extends string>(field: string, values: readonly T[]): T | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
+    return this.problem(field, `expected ${values.join(', ')}`);
+  }
+
   boolean(field: string): boolean | undefined {
     const value = this.body[field];
     if (value === undefined || value === null) return undefined;

@@ -1,12 +1,12 @@
-import type { GenerationOutcome, StreamStart, StreamSummary, TemplateInput } from '../../generation/generation.types';
+import type { GenerationInput, GenerationOutcome, StreamStart, StreamSummary, TemplateInput } from '../../generation/generation.types';
 import {
   ChatMessage,
   ContentPart,
   FinishReason,
-  GenerateRequest,
   GeneratedChoice,
   Logprobs,
   OutputTokenLogprob,
+  REASONING_EFFORTS,
   ResponseFormat,
   StreamEvent,
   TokenUsage,
@@ -21,10 +21,8 @@ import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from '
 export interface ParsedChatCompletion {
   model: string;
   messages: ChatMessage[];
-  params: Pick<
-    GenerateRequest,
-    'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'logprobs' | 'topLogprobs' | 'n'
-  >;
+  /** every neutral option but Anthropic's cache control, which this format has no field for */
+  params: Omit<GenerationInput['params'], 'cacheControl'>;
   stream: boolean;
   includeUsage: boolean;
   template?: TemplateInput;
@@ -38,9 +36,9 @@ export interface ParsedChatCompletion {
  * Fields the official SDKs may send that change nothing the gateway answers
  * (or only hint at the provider): accepted and ignored.
  * user, seed, store, service_tier, prompt_cache_key, safety_identifier,
- * reasoning_effort, verbosity, frequency_penalty, presence_penalty.
+ * verbosity, frequency_penalty, presence_penalty.
  * parallel_tool_calls=false reaches the provider (Anthropic: disable_parallel_tool_use).
- * response_format (json_object, json_schema), logprobs/top_logprobs and n > 1 reach the providers whose
+ * response_format (json_object, json_schema), logprobs/top_logprobs, n > 1 and reasoning_effort reach the providers whose
  * wire format has them (the planner answers a 400 naming the field for the others);
  * response_format {"type":"text"} and n = 1 are the defaults and are dropped.
  * Fields that would silently change the answer when dropped get a 400 naming them:
@@ -70,6 +68,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const topLogprobs = r.number('top_logprobs', { integer: true, min: 0, max: 20 });
   if (topLogprobs !== undefined && topLogprobs > 0 && logprobs !== true) r.problem('top_logprobs', 'requires logprobs: true');
   const n = r.number('n', { integer: true, min: 1, max: MAX_CHOICES });
+  const reasoningEffort = r.oneOf('reasoning_effort', REASONING_EFFORTS);
   checkIgnoredFields(r);
   rejectSemanticFields(r);
   const variables = r.object('variables');
@@ -91,6 +90,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
       ...(responseFormat !== undefined ? { responseFormat } : {}),
       ...(logprobs === true ? { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) } : {}),
       ...(n !== undefined && n > 1 ? { n } : {}),
+      ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
     },
     stream,
     includeUsage,

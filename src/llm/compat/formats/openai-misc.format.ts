@@ -57,14 +57,6 @@ export interface ParsedImageRequest {
   options?: ImageOptions;
 }
 
-/** An optional field that takes one of `values`. */
-function oneOf<T extends string>(r: BodyReader, field: string, values: readonly T[]): T | undefined {
-  const value = r.body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
-  return r.problem(field, `expected ${values.join(', ')}`);
-}
-
 /**
  * What OpenAI's images API takes besides the prompt, size and quality that changes the image:
  * passed on as sent (before, they were accepted and dropped: a jpeg asked for came back a png, a
@@ -72,15 +64,15 @@ function oneOf<T extends string>(r: BodyReader, field: string, values: readonly 
  */
 function readImageOptions(r: BodyReader): ImageOptions | undefined {
   const options: ImageOptions = {};
-  const style = oneOf(r, 'style', ['vivid', 'natural'] as const);
+  const style = r.oneOf('style', ['vivid', 'natural'] as const);
   if (style) options.style = style;
-  const background = oneOf(r, 'background', ['transparent', 'opaque', 'auto'] as const);
+  const background = r.oneOf('background', ['transparent', 'opaque', 'auto'] as const);
   if (background) options.background = background;
-  const outputFormat = oneOf(r, 'output_format', ['png', 'jpeg', 'webp'] as const);
+  const outputFormat = r.oneOf('output_format', ['png', 'jpeg', 'webp'] as const);
   if (outputFormat) options.outputFormat = outputFormat;
   const outputCompression = r.number('output_compression', { integer: true, min: 0, max: 100 });
   if (outputCompression !== undefined) options.outputCompression = outputCompression;
-  const moderation = oneOf(r, 'moderation', ['low', 'auto'] as const);
+  const moderation = r.oneOf('moderation', ['low', 'auto'] as const);
   if (moderation) options.moderation = moderation;
   return Object.keys(options).length > 0 ? options : undefined;
 }

@@ -1,5 +1,15 @@
 import type { TemplateInput } from '../../generation/generation.types';
-import { ChatMessage, ContentPart, GenerateRequest, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/llm-provider';
+import {
+  ChatMessage,
+  ContentPart,
+  GenerateRequest,
+  REASONING_EFFORTS,
+  ReasoningEffort,
+  ResponseFormat,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { SCHEMA_NAME } from './openai-chat.format';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
@@ -17,7 +27,7 @@ export interface ParsedResponsesRequest {
   messages: ChatMessage[];
   params: Pick<
     GenerateRequest,
-    'maxTokens' | 'temperature' | 'topP' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'logprobs' | 'topLogprobs'
+    'maxTokens' | 'temperature' | 'topP' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'logprobs' | 'topLogprobs' | 'reasoningEffort'
   >;
   stream: boolean;
   echo: ResponsesEcho;
@@ -33,8 +43,9 @@ export interface ParsedResponsesRequest {
  * function_call and function_call_output items), instructions, max_output_tokens,
  * temperature, top_p, tools (function tools), tool_choice, parallel_tool_calls,
  * text.format, stream, metadata, user, include `message.output_text.logprobs` with top_logprobs
- * (the output text's logprobs, from the providers that answer them); and LLMHub's template,
- * variables and fallbacks. Accepted and ignored: store (nothing is stored), reasoning, truncation,
+ * (the output text's logprobs, from the providers that answer them), reasoning.effort (as the chat
+ * API's reasoning_effort); and LLMHub's template, variables and fallbacks. Accepted and ignored:
+ * store (nothing is stored), reasoning.summary (LLMHub answers no reasoning items), truncation,
  * the other include values, top_logprobs without that include (OpenAI then answers no logprobs
  * either), max_tool_calls, service_tier, prompt_cache_key, safety_identifier, stream_options,
  * text.verbosity, and reasoning items in input (LLMHub produces none).
@@ -59,6 +70,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const parallelToolCalls = r.boolean('parallel_tool_calls');
   const responseFormat = readTextFormat(r);
   const { logprobs, topLogprobs } = readLogprobs(r);
+  const reasoningEffort = readReasoningEffort(r);
   const stream = r.boolean('stream') ?? false;
   r.boolean('store');
   const metadata = r.metadata('metadata');
@@ -80,6 +92,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
       ...(parallelToolCalls === false ? { parallelToolCalls } : {}),
       ...(responseFormat !== undefined ? { responseFormat } : {}),
       ...(logprobs ? { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) } : {}),
+      ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
     },
     stream,
     echo: {
@@ -92,6 +105,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
       text: { format: responseFormat === undefined ? { type: 'text' } : (r.body.text as Json).format },
       parallel_tool_calls: parallelToolCalls ?? true,
       top_logprobs: topLogprobs ?? 0,
+      reasoning: { effort: reasoningEffort ?? null, summary: null },
       metadata: metadata ?? {},
       user: user ?? null,
     },
@@ -101,6 +115,14 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
     ...(metadata ? { metadata } : {}),
     ...(subject && template ? { subject } : {}),
   };
+}
+
+/** `reasoning.effort`, OpenAI's values; `summary` is accepted and ignored (LLMHub answers no reasoning items). */
+function readReasoningEffort(r: BodyReader): ReasoningEffort | undefined {
+  const effort = r.object('reasoning')?.effort;
+  if (effort === undefined || effort === null) return undefined;
+  if (typeof effort === 'string' && (REASONING_EFFORTS as readonly string[]).includes(effort)) return effort as ReasoningEffort;
+  return r.problem('reasoning.effort', `expected ${REASONING_EFFORTS.join(', ')}`);
 }
 
 const STATELESS = 'LLMHub stores no responses or conversations: send the whole conversation in input';

@@ -132,6 +132,7 @@ export function toChatCompletionParams(req: GenerateRequest, maxTokensField: Max
     if (req.topLogprobs !== undefined) params.top_logprobs = req.topLogprobs;
   }
   if (req.n !== undefined && req.n > 1) params.n = req.n;
+  if (req.reasoningEffort !== undefined) params.reasoning_effort = req.reasoningEffort;
   return params;
 }
 

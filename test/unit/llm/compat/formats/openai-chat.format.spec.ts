@@ -145,6 +145,14 @@ describe('parseChatCompletion', () => {
     ]);
   });
 
+  it("reads reasoning_effort as one of OpenAI's values (null: none given), and names any other", () => {
+    const body = (extra: object) => ({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], ...extra });
+    expect(parseChatCompletion(body({ reasoning_effort: 'high' })).params).toEqual({ reasoningEffort: 'high' });
+    expect(parseChatCompletion(body({ reasoning_effort: null })).params).toEqual({});
+    for (const bad of ['HIGH', '', 3, { effort: 'low' }])
+      expect(fieldsOf(() => parseChatCompletion(body({ reasoning_effort: bad })))).toEqual(['reasoning_effort']);
+  });
+
   it('reads logprobs and top_logprobs (0–20, only with logprobs: true)', () => {
     const body = (extra: object) => ({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
     expect(parseChatCompletion(body({ logprobs: true, top_logprobs: 3 })).params).toEqual({ logprobs: true, topLogprobs: 3 });

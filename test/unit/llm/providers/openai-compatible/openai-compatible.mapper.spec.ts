@@ -60,6 +60,10 @@ describe('toChatCompletionParams', () => {
     expect(toChatCompletionParams({ ...base, logprobs: true })).not.toHaveProperty('top_logprobs');
   });
 
+  it('passes reasoning_effort as asked', () => {
+    expect(toChatCompletionParams({ ...base, reasoningEffort: 'minimal' })).toMatchObject({ reasoning_effort: 'minimal' });
+  });
+
   it('passes n above 1, and sends nothing for n = 1', () => {
     expect(toChatCompletionParams({ ...base, n: 3 })).toMatchObject({ n: 3 });
     expect(toChatCompletionParams({ ...base, n: 1 })).not.toHaveProperty('n');
