@@ -599,6 +599,10 @@ export type ChatCompletionCreateDto = {
     variables?: {
         [key: string]: unknown;
     };
+    /**
+     * How long the answer runs, passed on as sent (openai and custom providers; a 400 naming `verbosity` for others). It changes the answer and the output tokens billed
+     */
+    verbosity?: 'low' | 'medium' | 'high';
 };
 
 export type ChatCompletionLogprobsDto = {
@@ -1800,7 +1804,7 @@ export type ResponseCreateDto = {
         version?: number;
     };
     /**
-     * `format`: `{"type":"text"}` (the default), `{"type":"json_object"}`, or `{"type":"json_schema", name, schema, strict?, description?}`; as `response_format` on /v1/chat/completions (anthropic models through one forced tool; a 400 naming `text.format` where a provider has no JSON mode)
+     * `format`: `{"type":"text"}` (the default), `{"type":"json_object"}`, or `{"type":"json_schema", name, schema, strict?, description?}`; as `response_format` on /v1/chat/completions (anthropic models through one forced tool; a 400 naming `text.format` where a provider has no JSON mode). `verbosity`: `low`, `medium` or `high`, as `verbosity` there (a 400 naming `text.verbosity` where a provider has none)
      */
     text?: {
         [key: string]: unknown;

@@ -78,7 +78,8 @@ export class OpenAiCompatController {
       'parallel_tool_calls=true, logprobs=false, penalties. Passed through to OpenAI-shaped providers: response_format json_object and ' +
       'json_schema (openai, groq, custom), logprobs and top_logprobs (openai, custom), answered in `choices[].logprobs` (streamed: in each ' +
       "chunk's), n>1 (openai, custom), answered as n choices (streamed: each chunk's choice keeps its index), reasoning_effort (openai, " +
-      'groq, custom); for a provider without them, a 400 naming the field. Refused with 400 naming the field: logit_bias, audio, functions. ' +
+      'groq, custom), verbosity (openai, custom); for a provider without them, a 400 naming the field. ' +
+      'Refused with 400 naming the field: logit_bias, audio, functions. ' +
       'LLMHub extensions: `template` with `variables`, `fallbacks`, `metadata`. `usage.cost_usd` and the x-llmhub-cost-usd ' +
       'header carry the cost.',
   })

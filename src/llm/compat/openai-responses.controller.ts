@@ -46,7 +46,8 @@ export class OpenAiResponsesController {
       'response.incomplete) with the usage; a provider failing mid-stream ends it with `error` and response.failed. Function tools only: ' +
       'built-in tools are a 400 naming the tool type. `text.format` json_object and json_schema work as `response_format` does on ' +
       '/v1/chat/completions. `include: ["message.output_text.logprobs"]` (with `top_logprobs`) answers the output text’s logprobs. ' +
-      '`reasoning.effort` works as `reasoning_effort` does there. Accepted and ignored: store, reasoning.summary, truncation, the other ' +
+      '`reasoning.effort` and `text.verbosity` work as `reasoning_effort` and `verbosity` do there. ' +
+      'Accepted and ignored: store, reasoning.summary, truncation, the other ' +
       'include values, service_tier, ' +
       'prompt_cache_key, safety_identifier. LLMHub extensions: `template` with `variables`, `fallbacks`. `usage.cost_usd` and the ' +
       'x-llmhub-cost-usd header carry the cost.',

@@ -13,7 +13,9 @@ export const openAiResponse: CompatChatHandler = async (llm, body, http) => {
       toResponse(outcome, parsed.echo),
     );
   } catch (error) {
-    throw inClientTerms(error, FIELD_NAMES, (text) => text.replaceAll('response_format', 'text.format').replaceAll('reasoning_effort', 'reasoning.effort'));
+    throw inClientTerms(error, FIELD_NAMES, (text) =>
+      text.replaceAll('response_format', 'text.format').replaceAll('reasoning_effort', 'reasoning.effort').replaceAll('verbosity', 'text.verbosity'),
+    );
   }
 };
 
@@ -24,4 +26,5 @@ const FIELD_NAMES: ReadonlyMap<string, string> = new Map([
   // logprobs are asked for by include: message.output_text.logprobs
   ['logprobs', 'include'],
   ['reasoning_effort', 'reasoning.effort'],
+  ['verbosity', 'text.verbosity'],
 ]);

@@ -162,17 +162,19 @@ export class GenerationPlanner {
  * A provider without one is refused, never served without it: dropping `n` would answer one choice where
  * the caller asked for several (a fallback too: the client's default fallbacks without it are skipped).
  */
-type ChatOption = Extract<ProviderCapability, 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'tool_result_images'>;
+type ChatOption = Extract<
+  ProviderCapability,
+  'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'verbosity' | 'tool_result_images'
+>;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
 function chatOptions(
-  params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n' | 'reasoningEffort'>,
+  params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n' | 'reasoningEffort' | 'verbosity'>,
   messages: ChatMessage[],
 ): ChatOption[] | undefined {
   const toolResultImages = messages.some(isToolResultWithImage);
-  if (params.responseFormat === undefined && !params.logprobs && params.n === undefined && params.reasoningEffort === undefined && !toolResultImages) {
-    return undefined;
-  }
+  const plain = params.responseFormat === undefined && !params.logprobs && params.n === undefined;
+  if (plain && params.reasoningEffort === undefined && params.verbosity === undefined && !toolResultImages) return undefined;
   const options: ChatOption[] = [];
   if (toolResultImages) options.push('tool_result_images');
   if (params.responseFormat !== undefined) options.push('response_format');
@@ -180,6 +182,7 @@ function chatOptions(
   if (params.logprobs) options.push('logprobs');
   if (params.n !== undefined && params.n > 1) options.push('n');
   if (params.reasoningEffort !== undefined) options.push('reasoning_effort');
+  if (params.verbosity !== undefined) options.push('verbosity');
   return options;
 }
 

@@ -59,6 +59,7 @@ export interface GenerationInput {
     | 'topLogprobs'
     | 'n'
     | 'reasoningEffort'
+    | 'verbosity'
   >;
   template?: TemplateInput;
   variables?: Record<string, unknown>;

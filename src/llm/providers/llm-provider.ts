@@ -107,6 +107,9 @@ export interface Logprobs {
 /** How much a reasoning model thinks before it answers: OpenAI's values (which model takes which is the provider's to say). */
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+/** How long an answer runs: OpenAI's values. */
+export const VERBOSITIES = ['low', 'medium', 'high'] as const;
+export type Verbosity = (typeof VERBOSITIES)[number];
 
 export interface GenerateRequest {
   /** the provider's own model id, without the `provider/` prefix */
@@ -136,6 +139,8 @@ export interface GenerateRequest {
   n?: number;
   /** OpenAI's `reasoning_effort`; only providers with the `reasoning_effort` capability get such a request */
   reasoningEffort?: ReasoningEffort;
+  /** OpenAI's `verbosity`; only providers with the `verbosity` capability get such a request */
+  verbosity?: Verbosity;
   /**
    * LLMHub's own count of the prompt (its tokenizer, not the provider's), set by the planner: a provider that must
    * send an output cap the request has none of (Anthropic) leaves the prompt its room in the context window

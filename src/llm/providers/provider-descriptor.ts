@@ -18,10 +18,21 @@ export interface ImageRequestShape {
  * naming `response_format`. `tool_result_images`: a tool result may hold images (a screenshot tool's answer);
  * OpenAI-shaped tool messages hold text only, so without it such a request is a 400 naming `messages`
  * rather than the images being dropped. `reasoning_effort`: OpenAI's field for how long a reasoning model
- * thinks, passed on as sent (it changes the answer and the tokens billed, so it is never dropped).
+ * thinks, and `verbosity`, how long its answer runs: passed on as sent (each changes the answer and the tokens
+ * billed, so neither is ever dropped).
  */
 export type ProviderCapability =
-  'chat' | 'stream' | 'embeddings' | 'images' | 'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'tool_result_images';
+  | 'chat'
+  | 'stream'
+  | 'embeddings'
+  | 'images'
+  | 'response_format'
+  | 'response_format_with_tools'
+  | 'logprobs'
+  | 'n'
+  | 'reasoning_effort'
+  | 'verbosity'
+  | 'tool_result_images';
 
 /**
  * What the gateway knows about a provider before calling it, declared in the provider's own folder

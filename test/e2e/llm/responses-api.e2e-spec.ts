@@ -510,6 +510,20 @@ describe('POST /v1/responses through the OpenAI SDK (e2e)', () => {
       expect(sim.requests).toHaveLength(0);
     });
 
+    it('passes text.verbosity on as verbosity and echoes it; refuses it, naming text.verbosity, where no provider would honour it', async () => {
+      const res = await openai.responses.create({ model: 'openai/gpt-4o-mini', input: 'hi', text: { verbosity: 'low' } });
+      expect(res.text).toEqual({ format: { type: 'text' }, verbosity: 'low' });
+      expect(upstream('/chat/completions')[0].body).toMatchObject({ verbosity: 'low' });
+      sim.reset();
+      const refused = await apiError(
+        openai.responses.create({ model: 'anthropic/claude-haiku-4-5', input: 'hi', text: { verbosity: 'high' } }),
+        OpenAI.BadRequestError,
+      );
+      expect(refused.param).toBe('text.verbosity');
+      expect(refused.message).toContain('text.verbosity is not supported by anthropic');
+      expect(sim.requests).toHaveLength(0);
+    });
+
     it('answers GET and DELETE /v1/responses/{id} with a 404 saying responses are not stored', async () => {
       const get = await apiError(openai.responses.retrieve('resp_123'), OpenAI.NotFoundError);
       expect(get.message).toContain('not stored');

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { REASONING_EFFORTS, type ReasoningEffort } from '../../providers/llm-provider';
+import { REASONING_EFFORTS, type ReasoningEffort, VERBOSITIES, type Verbosity } from '../../providers/llm-provider';
 
 /*
  * The OpenAI-compatible bodies as the document describes them. The routes read
@@ -96,6 +96,15 @@ export class ChatCompletionCreateDto {
       'which values they take; a 400 naming `reasoning_effort` for others). It changes the answer and the output tokens billed',
   })
   reasoning_effort?: ReasoningEffort | null;
+  @ApiPropertyOptional({
+    enum: VERBOSITIES,
+    nullable: true,
+    example: 'low',
+    description:
+      'How long the answer runs, passed on as sent (openai and custom providers; a 400 naming `verbosity` for others). ' +
+      'It changes the answer and the output tokens billed',
+  })
+  verbosity?: Verbosity | null;
   @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent',
     oneOf: [

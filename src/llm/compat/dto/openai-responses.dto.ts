@@ -47,7 +47,9 @@ export class ResponseCreateDto {
     additionalProperties: true,
     description:
       '`format`: `{"type":"text"}` (the default), `{"type":"json_object"}`, or `{"type":"json_schema", name, schema, strict?, description?}`; ' +
-      'as `response_format` on /v1/chat/completions (anthropic models through one forced tool; a 400 naming `text.format` where a provider has no JSON mode)',
+      'as `response_format` on /v1/chat/completions (anthropic models through one forced tool; a 400 naming `text.format` where a provider has no ' +
+      'JSON mode). ' +
+      '`verbosity`: `low`, `medium` or `high`, as `verbosity` there (a 400 naming `text.verbosity` where a provider has none)',
     example: {
       format: { type: 'json_schema', name: 'tagline', schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }, strict: true },
     },

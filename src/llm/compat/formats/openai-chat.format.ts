@@ -7,6 +7,7 @@ import {
   Logprobs,
   OutputTokenLogprob,
   REASONING_EFFORTS,
+  VERBOSITIES,
   ResponseFormat,
   StreamEvent,
   TokenUsage,
@@ -36,9 +37,9 @@ export interface ParsedChatCompletion {
  * Fields the official SDKs may send that change nothing the gateway answers
  * (or only hint at the provider): accepted and ignored.
  * user, seed, store, service_tier, prompt_cache_key, safety_identifier,
- * verbosity, frequency_penalty, presence_penalty.
+ * frequency_penalty, presence_penalty.
  * parallel_tool_calls=false reaches the provider (Anthropic: disable_parallel_tool_use).
- * response_format (json_object, json_schema), logprobs/top_logprobs, n > 1 and reasoning_effort reach the providers whose
+ * response_format (json_object, json_schema), logprobs/top_logprobs, n > 1, reasoning_effort and verbosity reach the providers whose
  * wire format has them (the planner answers a 400 naming the field for the others);
  * response_format {"type":"text"} and n = 1 are the defaults and are dropped.
  * Fields that would silently change the answer when dropped get a 400 naming them:
@@ -69,6 +70,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   if (topLogprobs !== undefined && topLogprobs > 0 && logprobs !== true) r.problem('top_logprobs', 'requires logprobs: true');
   const n = r.number('n', { integer: true, min: 1, max: MAX_CHOICES });
   const reasoningEffort = r.oneOf('reasoning_effort', REASONING_EFFORTS);
+  const verbosity = r.oneOf('verbosity', VERBOSITIES);
   checkIgnoredFields(r);
   rejectSemanticFields(r);
   const variables = r.object('variables');
@@ -91,6 +93,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
       ...(logprobs === true ? { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) } : {}),
       ...(n !== undefined && n > 1 ? { n } : {}),
       ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
+      ...(verbosity !== undefined ? { verbosity } : {}),
     },
     stream,
     includeUsage,

@@ -1,10 +1,11 @@
-import type { TemplateInput } from '../../generation/generation.types';
+import type { GenerationInput, TemplateInput } from '../../generation/generation.types';
 import {
   ChatMessage,
   ContentPart,
-  GenerateRequest,
   REASONING_EFFORTS,
   ReasoningEffort,
+  VERBOSITIES,
+  Verbosity,
   ResponseFormat,
   ToolCall,
   ToolChoice,
@@ -25,10 +26,8 @@ export interface ParsedResponsesRequest {
   model: string;
   system?: string;
   messages: ChatMessage[];
-  params: Pick<
-    GenerateRequest,
-    'maxTokens' | 'temperature' | 'topP' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'logprobs' | 'topLogprobs' | 'reasoningEffort'
-  >;
+  /** every neutral option this API has a field for (stop and n it has not; cache control is Anthropic's) */
+  params: Omit<GenerationInput['params'], 'stop' | 'n' | 'cacheControl'>;
   stream: boolean;
   echo: ResponsesEcho;
   template?: TemplateInput;
@@ -43,12 +42,13 @@ export interface ParsedResponsesRequest {
  * function_call and function_call_output items), instructions, max_output_tokens,
  * temperature, top_p, tools (function tools), tool_choice, parallel_tool_calls,
  * text.format, stream, metadata, user, include `message.output_text.logprobs` with top_logprobs
- * (the output text's logprobs, from the providers that answer them), reasoning.effort (as the chat
- * API's reasoning_effort); and LLMHub's template, variables and fallbacks. Accepted and ignored:
- * store (nothing is stored), reasoning.summary (LLMHub answers no reasoning items), truncation,
+ * (the output text's logprobs, from the providers that answer them), reasoning.effort and
+ * text.verbosity (as the chat API's reasoning_effort and verbosity); and LLMHub's template,
+ * variables and fallbacks. Accepted and ignored: store (nothing is stored), reasoning.summary
+ * (LLMHub answers no reasoning items), truncation,
  * the other include values, top_logprobs without that include (OpenAI then answers no logprobs
  * either), max_tool_calls, service_tier, prompt_cache_key, safety_identifier, stream_options,
- * text.verbosity, and reasoning items in input (LLMHub produces none).
+ * and reasoning items in input (LLMHub produces none).
  * Refused with a 400 naming the field: previous_response_id and conversation (LLMHub keeps
  * no state: the history goes in input), background, prompt, built-in tools, file and audio
  * inputs, item references, and the chat completions spellings messages, response_format and
@@ -71,6 +71,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const responseFormat = readTextFormat(r);
   const { logprobs, topLogprobs } = readLogprobs(r);
   const reasoningEffort = readReasoningEffort(r);
+  const verbosity = readVerbosity(r);
   const stream = r.boolean('stream') ?? false;
   r.boolean('store');
   const metadata = r.metadata('metadata');
@@ -93,6 +94,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
       ...(responseFormat !== undefined ? { responseFormat } : {}),
       ...(logprobs ? { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) } : {}),
       ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
+      ...(verbosity !== undefined ? { verbosity } : {}),
     },
     stream,
     echo: {
@@ -102,7 +104,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
       top_p: topP ?? null,
       tools: r.has('tools') ? r.body.tools : [],
       tool_choice: r.has('tool_choice') ? r.body.tool_choice : 'auto',
-      text: { format: responseFormat === undefined ? { type: 'text' } : (r.body.text as Json).format },
+      text: { format: responseFormat === undefined ? { type: 'text' } : (r.body.text as Json).format, ...(verbosity ? { verbosity } : {}) },
       parallel_tool_calls: parallelToolCalls ?? true,
       top_logprobs: topLogprobs ?? 0,
       reasoning: { effort: reasoningEffort ?? null, summary: null },
@@ -123,6 +125,14 @@ function readReasoningEffort(r: BodyReader): ReasoningEffort | undefined {
   if (effort === undefined || effort === null) return undefined;
   if (typeof effort === 'string' && (REASONING_EFFORTS as readonly string[]).includes(effort)) return effort as ReasoningEffort;
   return r.problem('reasoning.effort', `expected ${REASONING_EFFORTS.join(', ')}`);
+}
+
+/** `text.verbosity`, OpenAI's values. */
+function readVerbosity(r: BodyReader): Verbosity | undefined {
+  const verbosity = r.object('text')?.verbosity;
+  if (verbosity === undefined || verbosity === null) return undefined;
+  if (typeof verbosity === 'string' && (VERBOSITIES as readonly string[]).includes(verbosity)) return verbosity as Verbosity;
+  return r.problem('text.verbosity', `expected ${VERBOSITIES.join(', ')}`);
 }
 
 const STATELESS = 'LLMHub stores no responses or conversations: send the whole conversation in input';

@@ -26,7 +26,7 @@ export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
     this.descriptor = {
       id,
       aliases: [],
-      capabilities: ['chat', 'stream', 'embeddings', 'response_format', 'response_format_with_tools', 'logprobs', 'n', 'reasoning_effort'],
+      capabilities: ['chat', 'stream', 'embeddings', 'response_format', 'response_format_with_tools', 'logprobs', 'n', 'reasoning_effort', 'verbosity'],
       models,
     };
   }

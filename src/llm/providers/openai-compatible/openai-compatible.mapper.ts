@@ -133,6 +133,7 @@ export function toChatCompletionParams(req: GenerateRequest, maxTokensField: Max
   }
   if (req.n !== undefined && req.n > 1) params.n = req.n;
   if (req.reasoningEffort !== undefined) params.reasoning_effort = req.reasoningEffort;
+  if (req.verbosity !== undefined) params.verbosity = req.verbosity;
   return params;
 }
 

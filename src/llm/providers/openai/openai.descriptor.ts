@@ -7,7 +7,7 @@ export const OPENAI_DESCRIPTOR = {
   id: 'openai',
   aliases: [],
   env: { apiKey: 'OPENAI_API_KEY', baseUrl: 'OPENAI_BASE_URL' },
-  capabilities: ['chat', 'stream', 'embeddings', 'images', 'response_format', 'response_format_with_tools', 'logprobs', 'n', 'reasoning_effort'],
+  capabilities: ['chat', 'stream', 'embeddings', 'images', 'response_format', 'response_format_with_tools', 'logprobs', 'n', 'reasoning_effort', 'verbosity'],
   models: [
     { id: 'gpt-4o', kind: 'chat' },
     { id: 'gpt-4o-mini', kind: 'chat' },

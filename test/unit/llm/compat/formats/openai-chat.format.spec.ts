@@ -153,6 +153,13 @@ describe('parseChatCompletion', () => {
       expect(fieldsOf(() => parseChatCompletion(body({ reasoning_effort: bad })))).toEqual(['reasoning_effort']);
   });
 
+  it("reads verbosity as one of OpenAI's values, and names any other", () => {
+    const body = (extra: object) => ({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], ...extra });
+    expect(parseChatCompletion(body({ verbosity: 'low', reasoning_effort: 'minimal' })).params).toEqual({ verbosity: 'low', reasoningEffort: 'minimal' });
+    expect(parseChatCompletion(body({ verbosity: null })).params).toEqual({});
+    expect(fieldsOf(() => parseChatCompletion(body({ verbosity: 'max' })))).toEqual(['verbosity']);
+  });
+
   it('reads logprobs and top_logprobs (0–20, only with logprobs: true)', () => {
     const body = (extra: object) => ({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
     expect(parseChatCompletion(body({ logprobs: true, top_logprobs: 3 })).params).toEqual({ logprobs: true, topLogprobs: 3 });

@@ -60,8 +60,11 @@ describe('toChatCompletionParams', () => {
     expect(toChatCompletionParams({ ...base, logprobs: true })).not.toHaveProperty('top_logprobs');
   });
 
-  it('passes reasoning_effort as asked', () => {
-    expect(toChatCompletionParams({ ...base, reasoningEffort: 'minimal' })).toMatchObject({ reasoning_effort: 'minimal' });
+  it('passes reasoning_effort and verbosity as asked', () => {
+    expect(toChatCompletionParams({ ...base, reasoningEffort: 'minimal', verbosity: 'high' })).toMatchObject({
+      reasoning_effort: 'minimal',
+      verbosity: 'high',
+    });
   });
 
   it('passes n above 1, and sends nothing for n = 1', () => {

@@ -4,11 +4,11 @@ import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 import { ProviderSimulator } from '@test/support/provider-simulator/server';
 
 /**
- * `reasoning_effort` through LLMHub as an OpenAI app sends it: the real `openai` SDK against /v1,
+ * `reasoning_effort` (and `verbosity`) through LLMHub as an OpenAI app sends it: the real `openai` SDK against /v1,
  * LLMHub's providers against the simulator. It changes the answer and the tokens billed, so it reaches
  * the providers that take it as sent and is refused, naming it, where no provider would honour it.
  */
-describe('reasoning_effort through the OpenAI SDK (e2e)', () => {
+describe('reasoning_effort and verbosity through the OpenAI SDK (e2e)', () => {
   let gateway: GatewayFixture;
   let t: TestApp;
   let sim: ProviderSimulator;
@@ -102,6 +102,25 @@ describe('reasoning_effort through the OpenAI SDK (e2e)', () => {
     );
     expect(err.param).toBe('reasoning_effort');
     expect(err.message).toContain('none, minimal, low, medium, high, xhigh, max');
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('passes verbosity to openai and custom models as sent; refuses it, naming it, for groq, anthropic and mock models', async () => {
+    for (const model of ['openai/gpt-4o-mini', 'local/gpt-4o-mini']) {
+      await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2, verbosity: 'low' });
+    }
+    expect(chatBodies().map((b) => b.verbosity)).toEqual(['low', 'low']);
+    sim.reset();
+    for (const model of ['groq/llama-3.3-70b-versatile', 'anthropic/claude-haiku-4-5', 'mock/echo']) {
+      const err = await badRequest(openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], verbosity: 'high' }));
+      expect(err.param).toBe('verbosity');
+      expect(err.message).toContain(`verbosity is not supported by ${model.split('/')[0]}`);
+      expect(err.message).toMatch(/supported by openai and local models/);
+    }
+    const unknown = await badRequest(
+      openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], verbosity: 'terse' as 'low' }),
+    );
+    expect(unknown.param).toBe('verbosity');
     expect(sim.requests).toHaveLength(0);
   });
 
