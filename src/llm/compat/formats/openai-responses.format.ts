@@ -1,16 +1,5 @@
 import type { GenerationInput, TemplateInput } from '../../generation/generation.types';
-import {
-  ChatMessage,
-  ContentPart,
-  REASONING_EFFORTS,
-  ReasoningEffort,
-  VERBOSITIES,
-  Verbosity,
-  ResponseFormat,
-  ToolCall,
-  ToolChoice,
-  ToolDefinition,
-} from '../../providers/llm-provider';
+import { ChatMessage, ContentPart, REASONING_EFFORTS, VERBOSITIES, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { SCHEMA_NAME } from './openai-chat.format';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
@@ -70,8 +59,9 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const parallelToolCalls = r.boolean('parallel_tool_calls');
   const responseFormat = readTextFormat(r);
   const { logprobs, topLogprobs } = readLogprobs(r);
-  const reasoningEffort = readReasoningEffort(r);
-  const verbosity = readVerbosity(r);
+  // reasoning.summary is accepted and ignored: LLMHub answers no reasoning items
+  const reasoningEffort = nestedOneOf(r, 'reasoning', 'effort', REASONING_EFFORTS);
+  const verbosity = nestedOneOf(r, 'text', 'verbosity', VERBOSITIES);
   const stream = r.boolean('stream') ?? false;
   r.boolean('store');
   const metadata = r.metadata('metadata');
@@ -119,20 +109,12 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   };
 }
 
-/** `reasoning.effort`, OpenAI's values; `summary` is accepted and ignored (LLMHub answers no reasoning items). */
-function readReasoningEffort(r: BodyReader): ReasoningEffort | undefined {
-  const effort = r.object('reasoning')?.effort;
-  if (effort === undefined || effort === null) return undefined;
-  if (typeof effort === 'string' && (REASONING_EFFORTS as readonly string[]).includes(effort)) return effort as ReasoningEffort;
-  return r.problem('reasoning.effort', `expected ${REASONING_EFFORTS.join(', ')}`);
-}
-
-/** `text.verbosity`, OpenAI's values. */
-function readVerbosity(r: BodyReader): Verbosity | undefined {
-  const verbosity = r.object('text')?.verbosity;
-  if (verbosity === undefined || verbosity === null) return undefined;
-  if (typeof verbosity === 'string' && (VERBOSITIES as readonly string[]).includes(verbosity)) return verbosity as Verbosity;
-  return r.problem('text.verbosity', `expected ${VERBOSITIES.join(', ')}`);
+/** `parent.field` (reasoning.effort, text.verbosity) when it is one of `values`; null: not given. */
+function nestedOneOf<T extends string>(r: BodyReader, parent: string, field: string, values: readonly T[]): T | undefined {
+  const value = r.object(parent)?.[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
+  return r.problem(`${parent}.${field}`, `expected ${values.join(', ')}`);
 }
 
 const STATELESS = 'LLMHub stores no responses or conversations: send the whole conversation in input';
