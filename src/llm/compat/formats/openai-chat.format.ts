@@ -123,6 +123,17 @@ function readStreamOptions(r: BodyReader, stream: boolean): boolean {
   return includeUsage === true;
 }
 
+/** OpenAI's processing tiers: each is accepted, and the call runs (and is priced) at the provider's default. */
+const SERVICE_TIERS = ['auto', 'default', 'flex', 'scale', 'priority'] as const;
+
+/** The request settings both OpenAI APIs take and LLMHub ignores, held to the types OpenAI holds them to. */
+export function checkIgnoredRequestSettings(r: BodyReader): void {
+  r.boolean('store');
+  r.oneOf('service_tier', SERVICE_TIERS);
+  r.string('prompt_cache_key', { max: 1024 });
+  r.string('safety_identifier', { max: 1024 });
+}
+
 /**
  * Fields accepted and ignored must still be what OpenAI takes: a wrong value is the caller's
  * mistake (a string "0.5" penalty, a fractional seed), which OpenAI would answer with a 400.
@@ -131,6 +142,7 @@ function checkIgnoredFields(r: BodyReader): void {
   r.number('frequency_penalty', { min: -2, max: 2 });
   r.number('presence_penalty', { min: -2, max: 2 });
   r.number('seed', { integer: true });
+  checkIgnoredRequestSettings(r);
 }
 
 function rejectSemanticFields(r: BodyReader): void {

@@ -1,7 +1,7 @@
 import type { GenerationInput, TemplateInput } from '../../generation/generation.types';
 import { ChatMessage, ContentPart, REASONING_EFFORTS, VERBOSITIES, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
-import { SCHEMA_NAME } from './openai-chat.format';
+import { checkIgnoredRequestSettings, SCHEMA_NAME } from './openai-chat.format';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /**
@@ -63,7 +63,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const reasoningEffort = nestedOneOf(r, 'reasoning', 'effort', REASONING_EFFORTS);
   const verbosity = nestedOneOf(r, 'text', 'verbosity', VERBOSITIES);
   const stream = r.boolean('stream') ?? false;
-  r.boolean('store');
+  checkIgnoredRequestSettings(r);
   const metadata = r.metadata('metadata');
   const user = r.string('user', { max: 200 });
   const variables = r.object('variables');

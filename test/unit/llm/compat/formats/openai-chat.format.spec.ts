@@ -1,5 +1,6 @@
 import { OpenAiChunkWriter, openAiUsage, parseChatCompletion } from '@src/llm/compat/formats/openai-chat.format';
 import { AnthropicEventWriter, parseMessagesRequest } from '@src/llm/compat/formats/anthropic-messages.format';
+import { parseResponsesRequest } from '@src/llm/compat/formats/openai-responses.format';
 import type { StreamStart } from '@src/llm/generation/generation.types';
 import { fieldsOf } from '@test/support/validation-errors';
 
@@ -80,6 +81,20 @@ describe('parseChatCompletion', () => {
       'presence_penalty',
       'seed',
     ]);
+  });
+
+  it('names a wrong value of a request setting it ignores: store not a boolean, a service_tier OpenAI has not, a cache key or safety id not a string', () => {
+    const body = (extra: object) => ({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], ...extra });
+    for (const tier of ['auto', 'default', 'flex', 'scale', 'priority'])
+      expect(parseChatCompletion(body({ service_tier: tier, store: true })).params).toEqual({});
+    expect(parseChatCompletion(body({ prompt_cache_key: 'k', safety_identifier: 'u-1', service_tier: null })).params).toEqual({});
+    expect(fieldsOf(() => parseChatCompletion(body({ store: 'yes', service_tier: 'fast', prompt_cache_key: 7, safety_identifier: {} })))).toEqual([
+      'store',
+      'service_tier',
+      'prompt_cache_key',
+      'safety_identifier',
+    ]);
+    expect(fieldsOf(() => parseResponsesRequest({ model: 'mock/echo', input: 'hi', service_tier: 'fast', store: 1 }))).toEqual(['store', 'service_tier']);
   });
 
   it('reads stream_options only with stream: true, and include_usage only as a boolean', () => {
