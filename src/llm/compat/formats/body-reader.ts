@@ -61,12 +61,15 @@ export class BodyReader {
     return value;
   }
 
-  /** An optional field that takes one of `values` (null: not given). */
-  oneOf<T extends string>(field: string, values: readonly T[]): T | undefined {
-    const value = this.body[field];
+  /**
+   * An optional field that takes one of `values` (null: not given): a field of the body, or of an object
+   * in it (`within`, read once by object()), named as `at` says (`reasoning.effort`).
+   */
+  oneOf<T extends string>(field: string, values: readonly T[], within: Json | undefined = this.body, at = field): T | undefined {
+    const value = within?.[field];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
-    return this.problem(field, `expected ${values.join(', ')}`);
+    return this.problem(at, `expected ${values.join(', ')}`);
   }
 
   boolean(field: string): boolean | undefined {

@@ -57,11 +57,12 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const toolChoice = readToolChoice(r);
   checkToolSet(r, tools, toolChoice, { name: (i) => `tools[${i}].name`, choice: 'tool_choice', required: '"required"' });
   const parallelToolCalls = r.boolean('parallel_tool_calls');
-  const responseFormat = readTextFormat(r);
+  const text = r.object('text');
+  const responseFormat = readTextFormat(r, text);
   const { logprobs, topLogprobs } = readLogprobs(r);
   // reasoning.summary is accepted and ignored: LLMHub answers no reasoning items
-  const reasoningEffort = nestedOneOf(r, 'reasoning', 'effort', REASONING_EFFORTS);
-  const verbosity = nestedOneOf(r, 'text', 'verbosity', VERBOSITIES);
+  const reasoningEffort = r.oneOf('effort', REASONING_EFFORTS, r.object('reasoning'), 'reasoning.effort');
+  const verbosity = r.oneOf('verbosity', VERBOSITIES, text, 'text.verbosity');
   const stream = r.boolean('stream') ?? false;
   checkIgnoredRequestSettings(r);
   const metadata = r.metadata('metadata');
@@ -94,7 +95,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
       top_p: topP ?? null,
       tools: r.has('tools') ? r.body.tools : [],
       tool_choice: r.has('tool_choice') ? r.body.tool_choice : 'auto',
-      text: { format: responseFormat === undefined ? { type: 'text' } : (r.body.text as Json).format, ...(verbosity ? { verbosity } : {}) },
+      text: { format: responseFormat === undefined ? { type: 'text' } : text?.format, ...(verbosity ? { verbosity } : {}) },
       parallel_tool_calls: parallelToolCalls ?? true,
       top_logprobs: topLogprobs ?? 0,
       reasoning: { effort: reasoningEffort ?? null, summary: null },
@@ -107,14 +108,6 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
     ...(metadata ? { metadata } : {}),
     ...(subject && template ? { subject } : {}),
   };
-}
-
-/** `parent.field` (reasoning.effort, text.verbosity) when it is one of `values`; null: not given. */
-function nestedOneOf<T extends string>(r: BodyReader, parent: string, field: string, values: readonly T[]): T | undefined {
-  const value = r.object(parent)?.[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T;
-  return r.problem(`${parent}.${field}`, `expected ${values.join(', ')}`);
 }
 
 const STATELESS = 'LLMHub stores no responses or conversations: send the whole conversation in input';
@@ -338,8 +331,7 @@ function readToolChoice(r: BodyReader): ToolChoice | undefined {
  * text.format as OpenAI takes it: {"type":"text"} (the default: undefined), {"type":"json_object"},
  * or {"type":"json_schema", name, schema, strict?, description?}: chat's response_format, flattened.
  */
-function readTextFormat(r: BodyReader): ResponseFormat | undefined {
-  const text = r.object('text');
+function readTextFormat(r: BodyReader, text: Json | undefined): ResponseFormat | undefined {
   const format = text?.format;
   if (format === undefined || format === null) return undefined;
   if (!isObject(format)) return r.problem('text.format', 'expected an object with a type: text, json_object or json_schema');

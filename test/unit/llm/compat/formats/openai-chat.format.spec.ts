@@ -97,6 +97,19 @@ describe('parseChatCompletion', () => {
     expect(fieldsOf(() => parseResponsesRequest({ model: 'mock/echo', input: 'hi', service_tier: 'fast', store: 1 }))).toEqual(['store', 'service_tier']);
   });
 
+  it('on /v1/responses, names reasoning.effort and text.verbosity, and a text or reasoning that is no object once', () => {
+    const responses = (extra: object) => ({ model: 'mock/echo', input: 'hi', ...extra });
+    expect(parseResponsesRequest(responses({ reasoning: { effort: 'low', summary: 'auto' }, text: { verbosity: 'high' } })).params).toEqual({
+      reasoningEffort: 'low',
+      verbosity: 'high',
+    });
+    expect(fieldsOf(() => parseResponsesRequest(responses({ reasoning: { effort: 'lots' }, text: { verbosity: 'terse' } })))).toEqual([
+      'reasoning.effort',
+      'text.verbosity',
+    ]);
+    expect(fieldsOf(() => parseResponsesRequest(responses({ reasoning: 'low', text: 'plain' })))).toEqual(['text', 'reasoning']);
+  });
+
   it('reads stream_options only with stream: true, and include_usage only as a boolean', () => {
     const body = (extra: object) => ({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }], ...extra });
     expect(parseChatCompletion(body({ stream: true, stream_options: { include_usage: true } })).includeUsage).toBe(true);
