@@ -123,7 +123,7 @@ export type AnthropicError = {
 
 export type AnthropicMessageParamDto = {
     /**
-     * Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`)
+     * Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in assistant turns also `thinking` and `redacted_thinking`, passed back to Anthropic unchanged)
      */
     content: string | Array<{
         [key: string]: unknown;
@@ -1184,6 +1184,12 @@ export type MessageCountTokensDto = {
     system?: string | Array<{
         [key: string]: unknown;
     }>;
+    /**
+     * As on /v1/messages; checked, and not part of the count
+     */
+    thinking?: {
+        [key: string]: unknown;
+    };
     tool_choice?: {
         [key: string]: unknown;
     };
@@ -1233,6 +1239,12 @@ export type MessageCreateDto = {
         version?: number;
     };
     /**
+     * Extended thinking (anthropic models): `{type: "enabled", budget_tokens, display?}` (a budget of at least 1024, below max_tokens), `{type: "adaptive", display?}`, `{type: "between_tools"}` or `{type: "disabled"}`; `display` is `summarized` or `omitted`. Thinking on for another provider is a 400 naming `thinking`
+     */
+    thinking?: {
+        [key: string]: unknown;
+    };
+    /**
      * `{type: auto|any|tool|none, name?, disable_parallel_tool_use?}`; disable_parallel_tool_use reaches OpenAI-shaped providers as parallel_tool_calls false
      */
     tool_choice?: {
@@ -1259,7 +1271,7 @@ export type MessageResponseDto = {
         [key: string]: unknown;
     } | null;
     /**
-     * `text` blocks (`citations` null) and `tool_use` blocks (`caller` `{type: "direct"}`)
+     * `thinking` blocks (`thinking`, `signature`) and `redacted_thinking` blocks (`data`) when the model thought, then `text` blocks (`citations` null) and `tool_use` blocks (`caller` `{type: "direct"}`)
      */
     content: Array<{
         [key: string]: unknown;

@@ -164,16 +164,18 @@ export class GenerationPlanner {
  */
 type ChatOption = Extract<
   ProviderCapability,
-  'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'verbosity' | 'tool_result_images'
+  'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'verbosity' | 'thinking' | 'tool_result_images'
 >;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
 function chatOptions(
-  params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n' | 'reasoningEffort' | 'verbosity'>,
+  params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n' | 'reasoningEffort' | 'verbosity' | 'thinking'>,
   messages: ChatMessage[],
 ): ChatOption[] | undefined {
   const toolResultImages = messages.some(isToolResultWithImage);
-  const plain = params.responseFormat === undefined && !params.logprobs && params.n === undefined;
+  // thinking off is every provider's way; only thinking on needs a provider that thinks aloud
+  const thinking = params.thinking !== undefined && params.thinking.type !== 'disabled';
+  const plain = params.responseFormat === undefined && !params.logprobs && params.n === undefined && !thinking;
   if (plain && params.reasoningEffort === undefined && params.verbosity === undefined && !toolResultImages) return undefined;
   const options: ChatOption[] = [];
   if (toolResultImages) options.push('tool_result_images');
@@ -183,6 +185,7 @@ function chatOptions(
   if (params.n !== undefined && params.n > 1) options.push('n');
   if (params.reasoningEffort !== undefined) options.push('reasoning_effort');
   if (params.verbosity !== undefined) options.push('verbosity');
+  if (thinking) options.push('thinking');
   return options;
 }
 

@@ -6,6 +6,7 @@ import {
   GenerateRequest,
   GeneratedChoice,
   Logprobs,
+  ReasoningBlock,
   RefusalDetails,
   StreamEvent,
   TokenUsage,
@@ -60,6 +61,7 @@ export interface GenerationInput {
     | 'n'
     | 'reasoningEffort'
     | 'verbosity'
+    | 'thinking'
   >;
   template?: TemplateInput;
   variables?: Record<string, unknown>;
@@ -104,6 +106,8 @@ export interface GenerationOutcome extends CallCost {
   target: ModelTarget;
   requestedModel: string;
   text: string;
+  /** the model's reasoning before the text, when it gave any (see GeneratedChoice) */
+  reasoning?: ReasoningBlock[];
   /** the model's refusal, when it declined to answer (see GeneratedChoice) */
   refusal?: string;
   toolCalls?: ToolCall[];

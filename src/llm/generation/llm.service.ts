@@ -63,6 +63,7 @@ export class LlmService {
       target,
       requestedModel: prepared.requestedModel,
       text: result.text,
+      ...(result.reasoning ? { reasoning: result.reasoning } : {}),
       ...(result.refusal !== undefined ? { refusal: result.refusal } : {}),
       ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
       finishReason: result.finishReason,
@@ -81,6 +82,7 @@ export class LlmService {
 
   /** A choice's output counted with our tokenizer, for a provider that reports no usage. */
   private outputTokens(choice: GeneratedChoice): number {
-    return this.tokens.count(choice.text + (choice.refusal ?? '') + (choice.toolCalls ?? []).map((c) => c.name + c.arguments).join(''));
+    const thinking = (choice.reasoning ?? []).map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
+    return this.tokens.count(thinking + choice.text + (choice.refusal ?? '') + (choice.toolCalls ?? []).map((c) => c.name + c.arguments).join(''));
   }
 }

@@ -166,11 +166,11 @@ export class StreamGenerationService {
   }
 }
 
-/** The text (refusal and tool-call text included) a stream has carried so far, for counting tokens when the provider reports none. */
+/** The text (reasoning, refusal and tool-call text included) a stream has carried so far, for counting tokens when the provider reports none. */
 class SeenOutput {
   private parts: string[] = [];
   add(event: StreamEvent): void {
-    if (event.type === 'text' || event.type === 'refusal') this.parts.push(event.text);
+    if (event.type === 'text' || event.type === 'refusal' || event.type === 'thinking') this.parts.push(event.text);
     else if (event.type === 'tool_call_delta') this.parts.push((event.name ?? '') + (event.argumentsDelta ?? ''));
   }
   get text(): string {

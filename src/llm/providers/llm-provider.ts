@@ -42,9 +42,29 @@ export interface ToolCall {
   cacheControl?: CacheControl;
 }
 
+/**
+ * A piece of the model's own reasoning before its answer (Anthropic's extended thinking): its text and the
+ * provider's signature over it, or a redacted piece (opaque data). Passed back in a later turn exactly as
+ * received, which the provider checks: a tool-using conversation with thinking on needs them.
+ */
+export type ReasoningBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
+
+/**
+ * Anthropic's `thinking`: off, on with a token budget (part of max_tokens), or left to the model
+ * (`adaptive`, `between_tools`); `display: omitted` keeps the text back and only signs it.
+ */
+export interface ThinkingSetting {
+  type: 'enabled' | 'adaptive' | 'between_tools' | 'disabled';
+  /** with `enabled`: at least 1,024 and below max_tokens */
+  budgetTokens?: number;
+  display?: 'summarized' | 'omitted';
+}
+
 export interface ChatMessage {
   role: ChatRole;
   content: string | ContentPart[];
+  /** assistant messages: the reasoning that came before the content, passed back unchanged */
+  reasoning?: ReasoningBlock[];
   /** assistant messages that called tools */
   toolCalls?: ToolCall[];
   /** tool result messages: the call they answer */
@@ -141,6 +161,8 @@ export interface GenerateRequest {
   reasoningEffort?: ReasoningEffort;
   /** OpenAI's `verbosity`; only providers with the `verbosity` capability get such a request */
   verbosity?: Verbosity;
+  /** Anthropic's `thinking`; only providers with the `thinking` capability get one other than disabled */
+  thinking?: ThinkingSetting;
   /**
    * LLMHub's own count of the prompt (its tokenizer, not the provider's), set by the planner: a provider that must
    * send an output cap the request has none of (Anthropic) leaves the prompt its room in the context window
@@ -182,6 +204,8 @@ export interface RefusalDetails {
 /** One answer of a generation: the whole result, or one of its choices when the request asked for n > 1. */
 export interface GeneratedChoice {
   text: string;
+  /** the model's reasoning before the text, when it gave any (Anthropic's thinking blocks), in its order */
+  reasoning?: ReasoningBlock[];
   /**
    * the model declined to answer, in its own words (OpenAI's message.refusal, given instead of content
    * under structured outputs): kept apart from `text` so every format can say it is a refusal
@@ -222,9 +246,14 @@ export interface ChoiceFinish {
  * is what a stream that breaks or is left later is charged for its prompt.
  * With n > 1 the deltas of every choice arrive interleaved, each naming its
  * `choice` (absent: the first); the one `finish` event carries the other
- * choices' finish reasons, and the usage covers them all.
+ * choices' finish reasons, and the usage covers them all. Reasoning (Anthropic's
+ * thinking) comes before the text: `thinking` pieces, then the `thinking_signature`
+ * that closes the block; a `redacted_thinking` block comes whole.
  */
 export type StreamEvent =
+  | { type: 'thinking'; text: string }
+  | { type: 'thinking_signature'; signature: string }
+  | { type: 'redacted_thinking'; data: string }
   | { type: 'text'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }
   /** a piece of the model's refusal (OpenAI's delta.refusal), which comes instead of text */
   | { type: 'refusal'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }

@@ -19,7 +19,8 @@ export interface ImageRequestShape {
  * OpenAI-shaped tool messages hold text only, so without it such a request is a 400 naming `messages`
  * rather than the images being dropped. `reasoning_effort`: OpenAI's field for how long a reasoning model
  * thinks, and `verbosity`, how long its answer runs: passed on as sent (each changes the answer and the tokens
- * billed, so neither is ever dropped).
+ * billed, so neither is ever dropped). `thinking`: Anthropic's extended thinking (a budget, or the model's
+ * choice) and the signed thinking blocks passed back in later turns.
  */
 export type ProviderCapability =
   | 'chat'
@@ -32,6 +33,7 @@ export type ProviderCapability =
   | 'n'
   | 'reasoning_effort'
   | 'verbosity'
+  | 'thinking'
   | 'tool_result_images';
 
 /**

@@ -561,29 +561,6 @@ describe('the Anthropic SDK against LLMHub (e2e)', () => {
       expect(err).toBeInstanceOf(Anthropic.BadRequestError);
       expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { details: [{ field: 'system[0].cache_control' }] } });
     });
-
-    it('refuses extended thinking of every kind naming thinking, rather than answer without it; thinking disabled is a plain call', async () => {
-      const kinds: Anthropic.ThinkingConfigParam[] = [{ type: 'enabled', budget_tokens: 1024 }, { type: 'adaptive' }];
-      for (const thinking of kinds) {
-        const err = await anthropic.messages
-          .create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 2048, thinking, messages: [{ role: 'user', content: 'hi' }] })
-          .catch((e: unknown) => e);
-        expect(err).toBeInstanceOf(Anthropic.BadRequestError);
-        const { error } = (err as InstanceType<typeof Anthropic.APIError>).error as { error: { details: unknown[] } };
-        const why = `extended thinking is not supported (type "${thinking.type}")`;
-        expect(error.details).toEqual([{ field: 'thinking', message: expect.stringContaining(why) }]);
-      }
-      expect(sim.requests).toHaveLength(0);
-
-      const answer = await anthropic.messages.create({
-        model: 'anthropic/claude-haiku-4-5',
-        max_tokens: 5,
-        thinking: { type: 'disabled' },
-        messages: [{ role: 'user', content: 'hi' }],
-      });
-      expect(answer.content[0]).toMatchObject({ type: 'text' });
-      expect(sim.requests).toHaveLength(1);
-    });
   });
 
   describe('tool use and usage on an OpenAI-shaped model', () => {

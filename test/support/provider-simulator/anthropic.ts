@@ -7,7 +7,10 @@
  * or `chunks` of them). Usage is counted as for a text reply (tokens.ts). The `refusal` directive ends the
  * reply with stop_reason `refusal` and its stop_details, as Claude's classifiers do (usage as for the words written).
  * A prompt whose tokens and max_tokens together exceed the 200,000-token context window is refused, as Anthropic refuses it.
+ * With thinking on, the answer starts with a signed thinking block, and the thinking blocks passed back are checked
+ * (anthropic-thinking.ts); its words are output tokens, within max_tokens.
  */
+import { historyProblem, thinkingAsk, thinkingFrames, thinkingReply, type ThinkingReply } from './anthropic-thinking';
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse } from './respond';
 import { minimalInstance, tokensOf } from './structured-output';
@@ -32,6 +35,10 @@ export function createMessage(ex: Exchange, body: any): void {
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.some((s: unknown) => typeof s === 'string' && s.trim() === '')) {
     return sendError(ex, 'invalid', 'stop_sequences: each stop sequence must contain non-whitespace');
   }
+  const ask = thinkingAsk(body);
+  if (typeof ask === 'string') return sendError(ex, 'invalid', ask);
+  const badHistory = historyProblem(body.messages, ask);
+  if (badHistory) return sendError(ex, 'invalid', badHistory);
   const total = inputTokensFor(body.messages, body.system);
   // as Anthropic does: the prompt and max_tokens together must fit the context window
   if (total + body.max_tokens > CONTEXT_WINDOW) {
@@ -40,14 +47,18 @@ export function createMessage(ex: Exchange, body: any): void {
   }
   const cache = cacheUsage(body, total, ex.promptCache);
   const input = total - cache.cache_creation_input_tokens - cache.cache_read_input_tokens;
-  const full = outputTokensFor(ex.directive.outputTokens, body.max_tokens);
+  // thinking comes first, and takes its part of max_tokens
+  const thinking = thinkingReply(ask, ex.directive, ex.seq);
+  const full = outputTokensFor(ex.directive.outputTokens, Math.max(0, body.max_tokens - thinking.tokens));
   // a stop sequence naming one of the reply's words ("word3") ends the reply before it, as Anthropic does
   const stopSequence = firstStopSequence(body.stop_sequences, full);
-  const output = stopSequence ? Number(stopSequence.slice(4)) - 1 : full;
+  const words = stopSequence ? Number(stopSequence.slice(4)) - 1 : full;
+  const output = words + thinking.tokens;
   // the refusal directive: Claude's classifiers end the turn after the words written so far (no tool is called)
   const refused = ex.directive.refusal === true;
   const stopReason = refused ? 'refusal' : stopSequence ? 'stop_sequence' : output >= body.max_tokens ? 'max_tokens' : 'end_turn';
   ex.log.usage = { input_tokens: input, output_tokens: output };
+  const details = thinking.tokens > 0 ? { output_tokens_details: { thinking_tokens: thinking.tokens } } : {};
   const id = `msg_sim${ex.seq}`;
   const forced = refused ? undefined : forcedTools(body, ex.directive.tool);
   if (forced === null) return sendError(ex, 'invalid', `tool_choice.name: no tool named ${JSON.stringify(body.tool_choice.name)} in tools`);
@@ -58,29 +69,29 @@ export function createMessage(ex: Exchange, body: any): void {
       name: tool.name,
       input: minimalInstance(tool.input_schema),
     }));
-    if (body.stream === true) return streamToolUse(ex, id, body.model, { input_tokens: input, ...cache }, output, toolUses);
+    if (body.stream === true) return streamToolUse(ex, id, body.model, { input_tokens: input, ...cache }, output, toolUses, thinking);
     return sendJson(ex, {
       id,
       type: 'message',
       role: 'assistant',
       model: body.model,
-      content: toolUses,
+      content: [...thinking.blocks, ...toolUses],
       stop_reason: 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: input, output_tokens: output, ...cache, service_tier: 'standard' },
+      usage: { input_tokens: input, output_tokens: output, ...cache, ...details, service_tier: 'standard' },
     });
   }
-  if (body.stream === true) return streamMessage(ex, id, body.model, { input_tokens: input, ...cache }, output, stopReason, stopSequence);
+  if (body.stream === true) return streamMessage(ex, id, body.model, { input_tokens: input, ...cache }, { output, words, thinking }, stopReason, stopSequence);
   sendJson(ex, {
     id,
     type: 'message',
     role: 'assistant',
     model: body.model,
-    content: [{ type: 'text', text: replyText(output) }],
+    content: [...thinking.blocks, { type: 'text', text: replyText(words) }],
     stop_reason: stopReason,
     stop_sequence: stopSequence,
     stop_details: refused ? REFUSAL_DETAILS : null,
-    usage: { input_tokens: input, output_tokens: output, ...cache, service_tier: 'standard' },
+    usage: { input_tokens: input, output_tokens: output, ...cache, ...details, service_tier: 'standard' },
   });
 }
 
@@ -95,13 +106,16 @@ export function countTokens(ex: Exchange, body: any): void {
 
 /**
  * The tool a `{type: "tool"}` tool_choice forces, or the ones `{type: "any"}` uses (`chosen`, comma-separated,
- * else the first): undefined without either, null when one of them is no tool of the request.
+ * else the first); with tool_choice auto (or none given) the ones `chosen` names, as Claude may choose to call
+ * them: undefined without any of these, null when one of them is no tool of the request.
  */
 function forcedTools(body: any, chosen: string | undefined): { name: string; input_schema: unknown }[] | null | undefined {
   const tools: any[] = Array.isArray(body.tools) ? body.tools : [];
   let names: unknown[];
-  if (body.tool_choice?.type === 'any') names = chosen === undefined ? [tools[0]?.name] : chosen.split(',');
-  else if (body.tool_choice?.type === 'tool') names = [body.tool_choice.name];
+  const choice = body.tool_choice?.type;
+  if (choice === 'any') names = chosen === undefined ? [tools[0]?.name] : chosen.split(',');
+  else if (choice === 'tool') names = [body.tool_choice.name];
+  else if ((choice === undefined || choice === 'auto') && chosen !== undefined && tools.length > 0) names = chosen.split(',');
   else return undefined;
   const found = names.map((name) => tools.find((tool) => tool?.name === name));
   return found.every((tool) => tool !== undefined) ? found : null;
@@ -123,10 +137,12 @@ function streamMessage(
   id: string,
   model: string,
   input: CacheUsage & { input_tokens: number },
-  output: number,
+  reply: { output: number; words: number; thinking: ThinkingReply },
   stopReason: string,
   stopSequence: string | null,
 ): void {
+  const { output, words, thinking } = reply;
+  const at = thinking.blocks.length;
   const start = {
     type: 'message_start',
     message: {
@@ -142,19 +158,20 @@ function streamMessage(
   };
   const frames = [
     event('message_start', JSON.stringify(start)),
-    event('content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}'),
+    ...thinkingFrames(thinking, ex.directive.chunks),
+    event('content_block_start', `{"type":"content_block_start","index":${at},"content_block":{"type":"text","text":""}}`),
     event('ping', '{"type":"ping"}'),
   ];
-  const pieces = replyChunks(output, ex.directive.chunks);
+  const pieces = replyChunks(words, ex.directive.chunks);
   for (const piece of pieces) {
-    frames.push(event('content_block_delta', `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(piece)}}}`));
+    frames.push(event('content_block_delta', `{"type":"content_block_delta","index":${at},"delta":{"type":"text_delta","text":${JSON.stringify(piece)}}}`));
   }
   frames.push(
-    event('content_block_stop', '{"type":"content_block_stop","index":0}'),
+    event('content_block_stop', `{"type":"content_block_stop","index":${at}}`),
     event(
       'message_delta',
       `{"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":${JSON.stringify(stopSequence)},` +
-        `"stop_details":${JSON.stringify(stopReason === 'refusal' ? REFUSAL_DETAILS : null)}},"usage":{"output_tokens":${output}}}`,
+        `"stop_details":${JSON.stringify(stopReason === 'refusal' ? REFUSAL_DETAILS : null)}},"usage":{"output_tokens":${output}${thinkingUsage(thinking)}}}`,
     ),
     event('message_stop', '{"type":"message_stop"}'),
   );
@@ -168,16 +185,18 @@ function streamToolUse(
   input: CacheUsage & { input_tokens: number },
   output: number,
   toolUses: { type: string; id: string; name: string; input: unknown }[],
+  thinking: ThinkingReply,
 ): void {
   const start = {
     type: 'message_start',
     message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...input, output_tokens: 1 } },
   };
-  const frames = [event('message_start', JSON.stringify(start))];
+  const frames = [event('message_start', JSON.stringify(start)), ...thinkingFrames(thinking, ex.directive.chunks)];
   let deltas = 0;
-  toolUses.forEach((toolUse, index) => {
+  toolUses.forEach((toolUse, i) => {
+    const index = i + thinking.blocks.length;
     frames.push(event('content_block_start', JSON.stringify({ type: 'content_block_start', index, content_block: { ...toolUse, input: {} } })));
-    if (index === 0) frames.push(event('ping', '{"type":"ping"}'));
+    if (i === 0) frames.push(event('ping', '{"type":"ping"}'));
     const tokens = tokensOf(JSON.stringify(toolUse.input));
     const count = Math.min(Math.max(1, ex.directive.chunks ?? tokens.length), tokens.length);
     for (let c = 0; c < count; c++) {
@@ -189,8 +208,16 @@ function streamToolUse(
     deltas += count;
   });
   frames.push(
-    event('message_delta', `{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":${output}}}`),
+    event(
+      'message_delta',
+      `{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":${output}${thinkingUsage(thinking)}}}`,
+    ),
     event('message_stop', '{"type":"message_stop"}'),
   );
   sendSse(ex, frames, 3 + Math.ceil(deltas / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));
+}
+
+/** The thinking tokens of a message_delta's usage (`,"output_tokens_details":…`), when the answer thought. */
+function thinkingUsage(thinking: ThinkingReply): string {
+  return thinking.tokens > 0 ? `,"output_tokens_details":{"thinking_tokens":${thinking.tokens}}` : '';
 }

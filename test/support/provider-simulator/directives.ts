@@ -20,9 +20,12 @@
  *   retry_after=S     Retry-After seconds of a 429 (default 1)
  *   fail_first=N;id=X the first N requests with id X get the fault (default 503)
  *   tool=NAME         the tool a `tool_choice` of `any` (Anthropic) or `required` (OpenAI, Groq) uses (default: the first of the
- *                     request's tools); OpenAI-shaped: `tool=A,B` calls several in parallel
+ *                     request's tools); OpenAI-shaped: `tool=A,B` calls several in parallel; Anthropic, with tool_choice
+ *                     auto or none given: the tools Claude chooses to call
  *   cached_tokens=N   (OpenAI) N of the prompt's tokens reported as read from the prompt cache
  *   reasoning_tokens=N (OpenAI) N of the output tokens reported as reasoning
+ *   thinking_tokens=N (Anthropic, thinking on) the thinking block's length in words (default 8, at most the budget)
+ *   redacted_thinking=1 (Anthropic, thinking on) a redacted_thinking block follows the thinking block
  *   refusal=1         the model declines to answer: OpenAI-shaped, `message.refusal` (streamed as `delta.refusal`) with no
  *                     content and finish_reason stop, as OpenAI answers under structured outputs; Anthropic, stop_reason
  *                     `refusal` (with stop_details) after the reply's words, as Claude's classifiers end a turn
@@ -45,6 +48,8 @@ export interface SimDirective {
   tool?: string;
   cachedTokens?: number;
   reasoningTokens?: number;
+  thinkingTokens?: number;
+  redactedThinking?: boolean;
   refusal?: boolean;
 }
 
@@ -95,6 +100,12 @@ export function parseDirective(text: string, into: SimDirective = {}): SimDirect
       case 'reasoning_tokens':
         setNumber(into, 'reasoningTokens', value);
         break;
+      case 'thinking_tokens':
+        setNumber(into, 'thinkingTokens', value);
+        break;
+      case 'redacted_thinking':
+        into.redactedThinking = value === '1' || value === 'true';
+        break;
       case 'refusal':
         into.refusal = value === '1' || value === 'true';
         break;
@@ -103,7 +114,8 @@ export function parseDirective(text: string, into: SimDirective = {}): SimDirect
   return into;
 }
 
-type NumericKey = 'latencyMs' | 'chunkDelayMs' | 'chunks' | 'outputTokens' | 'retryAfterS' | 'failFirst' | 'cachedTokens' | 'reasoningTokens';
+type NumericKey =
+  'latencyMs' | 'chunkDelayMs' | 'chunks' | 'outputTokens' | 'retryAfterS' | 'failFirst' | 'cachedTokens' | 'reasoningTokens' | 'thinkingTokens';
 
 function setNumber(into: SimDirective, key: NumericKey, value: string): void {
   const n = Number(value);

@@ -9,7 +9,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 export class AnthropicMessageParamDto {
   @ApiProperty({ enum: ['user', 'assistant'], example: 'user' }) role!: 'user' | 'assistant';
   @ApiProperty({
-    description: 'Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`)',
+    description:
+      'Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in assistant turns also `thinking` and `redacted_thinking`, ' +
+      'passed back to Anthropic unchanged)',
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
     example: 'Write a tagline for a bakery.',
   })
@@ -46,6 +48,16 @@ export class MessageCreateDto {
   })
   cache_control?: Record<string, unknown>;
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Extended thinking (anthropic models): `{type: "enabled", budget_tokens, display?}` (a budget of at least 1024, below max_tokens), ' +
+      '`{type: "adaptive", display?}`, `{type: "between_tools"}` or `{type: "disabled"}`; `display` is `summarized` or `omitted`. ' +
+      'Thinking on for another provider is a 400 naming `thinking`',
+    example: { type: 'enabled', budget_tokens: 2048 },
+  })
+  thinking?: Record<string, unknown>;
+  @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}',
     oneOf: [
       { type: 'string' },
@@ -68,6 +80,8 @@ export class MessageCountTokensDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) tool_choice?: Record<string, unknown>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: '`{type: "ephemeral", ttl?}`: a cache breakpoint on the last block' })
   cache_control?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'As on /v1/messages; checked, and not part of the count' })
+  thinking?: Record<string, unknown>;
 }
 
 export class MessageTokensCountDto {
@@ -125,7 +139,9 @@ export class MessageResponseDto {
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
-    description: '`text` blocks (`citations` null) and `tool_use` blocks (`caller` `{type: "direct"}`)',
+    description:
+      '`thinking` blocks (`thinking`, `signature`) and `redacted_thinking` blocks (`data`) when the model thought, then `text` blocks ' +
+      '(`citations` null) and `tool_use` blocks (`caller` `{type: "direct"}`)',
     example: [{ type: 'text', text: 'Fresh from our oven to your table.', citations: null }],
   })
   content!: Record<string, unknown>[];

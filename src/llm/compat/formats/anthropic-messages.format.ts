@@ -5,8 +5,10 @@ import {
   ContentPart,
   FinishReason,
   GenerateRequest,
+  ReasoningBlock,
   RefusalDetails,
   StreamEvent,
+  ThinkingSetting,
   TokenUsage,
   ToolCall,
   ToolChoice,
@@ -20,7 +22,7 @@ export interface ParsedMessagesRequest {
   model: string;
   system?: string;
   messages: ChatMessage[];
-  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'cacheControl'>;
+  params: Pick<GenerateRequest, 'maxTokens' | 'temperature' | 'topP' | 'stop' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'cacheControl' | 'thinking'>;
   stream: boolean;
   template?: TemplateInput;
   variables?: Record<string, unknown>;
@@ -38,16 +40,18 @@ export interface ParsedPrompt {
 
 /**
  * Accepted and ignored: top_k, service_tier, container, mcp_servers absent, metadata.user_id
- * (kept as metadata). Refused with a 400 naming them: thinking other than disabled, server tools,
- * citations/documents/search results in content, and the OpenAI spellings stop, response_format,
- * n > 1 and logprobs. cache_control (on the request, system,
- * content blocks and tools) reaches Anthropic; other providers cache on their own.
+ * (kept as metadata). Refused with a 400 naming them: server tools, citations/documents/search
+ * results in content, and the OpenAI spellings stop, response_format, n > 1 and logprobs.
+ * cache_control (on the request, system, content blocks and tools) and thinking (and the thinking
+ * blocks of earlier assistant turns) reach Anthropic; other providers cache on their own, and
+ * refuse thinking on.
  */
 export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const r = BodyReader.of(body);
   const template = readTemplate(r);
   const prompt = readPrompt(r, template === undefined);
   const maxTokens = r.number('max_tokens', { integer: true, min: 1, max: MAX_OUTPUT_TOKENS, required: true });
+  const thinking = readThinking(r, maxTokens);
   // accepted and ignored, but what Anthropic takes
   r.number('top_k', { integer: true, min: 0 });
   const temperature = r.number('temperature', { min: 0, max: 1 });
@@ -66,6 +70,7 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
       ...(temperature !== undefined ? { temperature } : {}),
       ...(topP !== undefined ? { topP } : {}),
       ...(stop && stop.length > 0 ? { stop } : {}),
+      ...(thinking ? { thinking } : {}),
       ...prompt.params,
     },
     stream,
@@ -92,19 +97,42 @@ function rejectOpenAiFields(r: BodyReader): void {
 export function parseCountTokensRequest(body: unknown): ParsedPrompt {
   const r = BodyReader.of(body);
   const prompt = readPrompt(r, true);
+  // what thinking would spend is output, not prompt: checked, and not part of the count
+  readThinking(r, undefined);
   // a template's text would be counted as absent: say so rather than answer a wrong count
   if (r.has('template')) r.unsupported('template', 'count_tokens counts the messages as sent; templates are not rendered here');
   r.done();
   return prompt;
 }
 
-/** `thinking` off is the only setting honoured: any other (enabled, adaptive, a type to come) would silently change the answer. */
-function readThinking(r: BodyReader): void {
+const THINKING_TYPES = ['enabled', 'adaptive', 'between_tools', 'disabled'] as const;
+const THINKING_DISPLAYS = ['summarized', 'omitted'] as const;
+/** Anthropic's lower bound on a thinking budget. */
+const MIN_THINKING_BUDGET = 1_024;
+
+/**
+ * Anthropic's `thinking`, checked as Anthropic checks it (a budget of at least 1,024 tokens, below
+ * max_tokens, with `enabled`), so the mistake is named before any call; `maxTokens` undefined skips
+ * the comparison (count_tokens has none).
+ */
+function readThinking(r: BodyReader, maxTokens: number | undefined): ThinkingSetting | undefined {
   const thinking = r.object('thinking');
-  if (thinking === undefined) return;
-  if (thinking.type === 'disabled') return;
-  if (typeof thinking.type !== 'string') r.problem('thinking.type', 'required: "disabled" (extended thinking is not supported)');
-  else r.unsupported('thinking', `extended thinking is not supported (type "${thinking.type.slice(0, 40)}"); send {type: "disabled"} or leave thinking out`);
+  if (thinking === undefined) return undefined;
+  const type = r.oneOf('type', THINKING_TYPES, thinking, 'thinking.type');
+  if (type === undefined) {
+    if (thinking.type === undefined || thinking.type === null) r.problem('thinking.type', `required: ${THINKING_TYPES.join(', ')}`);
+    return undefined;
+  }
+  const display = r.oneOf('display', THINKING_DISPLAYS, thinking, 'thinking.display');
+  if (type !== 'enabled') return { type, ...(display && type !== 'disabled' ? { display } : {}) };
+  const budget = thinking.budget_tokens;
+  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < MIN_THINKING_BUDGET) {
+    return r.problem('thinking.budget_tokens', `required with type enabled: an integer of at least ${MIN_THINKING_BUDGET}`);
+  }
+  if (maxTokens !== undefined && budget >= maxTokens) {
+    return r.problem('thinking.budget_tokens', `must be less than max_tokens (${maxTokens}): thinking is part of the output max_tokens caps`);
+  }
+  return { type, budgetTokens: budget, ...(display ? { display } : {}) };
 }
 
 /** model, system, messages, tools, tool_choice and the request's cache_control (problems are collected in `r`). */
@@ -116,7 +144,6 @@ function readPrompt(r: BodyReader, messagesRequired: boolean): ParsedPrompt {
   const toolChoice = readToolChoice(r);
   checkToolSet(r, tools, toolChoice?.choice, { name: (i) => `tools[${i}].name`, choice: 'tool_choice', required: '{type: "any"}' });
   const cacheControl = readCacheControl(r, r.body.cache_control, 'cache_control');
-  readThinking(r);
   if (r.has('mcp_servers')) r.unsupported('mcp_servers', 'MCP servers are not supported');
   return {
     model: model!,
@@ -186,6 +213,16 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
   const parts: ContentPart[] = [];
   const toolCalls: ToolCall[] = [];
   const toolResults: ChatMessage[] = [];
+  // an assistant turn's content as Anthropic gave it: thinking before text and tool calls, unless
+  // thinking came between them, which a turn of its own keeps in place (the provider merges turns back)
+  const assistantTurns: ChatMessage[] = [];
+  let reasoning: ReasoningBlock[] = [];
+  const closeTurn = (): void => {
+    if (parts.length > 0 || toolCalls.length > 0 || reasoning.length > 0) {
+      assistantTurns.push(assistantTurn(flatten(parts.splice(0)), toolCalls.splice(0), reasoning));
+      reasoning = [];
+    }
+  };
   for (const [i, block] of raw.content.entries()) {
     const where = `${at}.content[${i}]`;
     if (!isObject(block)) {
@@ -223,16 +260,42 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
         break;
       }
       case 'thinking':
-      case 'redacted_thinking':
-        // earlier thinking blocks echoed back: not forwarded
+      case 'redacted_thinking': {
+        const piece = readReasoning(r, block, where, role);
+        if (!piece) break;
+        if (parts.length > 0 || toolCalls.length > 0) closeTurn();
+        reasoning.push(piece);
         break;
+      }
       default:
         r.problem(`${where}.type`, `content blocks of type "${String(block.type)}" are not supported`);
     }
   }
+  if (role === 'assistant') {
+    closeTurn();
+    return assistantTurns;
+  }
   const messages: ChatMessage[] = [...toolResults];
-  if (parts.length > 0 || toolCalls.length > 0) messages.push({ role, content: flatten(parts), ...(toolCalls.length > 0 ? { toolCalls } : {}) });
+  if (parts.length > 0) messages.push({ role, content: flatten(parts) });
   return messages;
+}
+
+function assistantTurn(content: string | ContentPart[], toolCalls: ToolCall[], reasoning: ReasoningBlock[]): ChatMessage {
+  return { role: 'assistant', content, ...(reasoning.length > 0 ? { reasoning } : {}), ...(toolCalls.length > 0 ? { toolCalls } : {}) };
+}
+
+/**
+ * A thinking block of an earlier answer, passed back as it came: its text and signature (which Anthropic
+ * checks), or a redacted block's data. Only an assistant turn holds one.
+ */
+function readReasoning(r: BodyReader, block: Json, where: string, role: 'user' | 'assistant'): ReasoningBlock | undefined {
+  if (role !== 'assistant') return r.problem(`${where}.type`, `a ${String(block.type)} block belongs in an assistant turn`);
+  if (block.type === 'redacted_thinking') {
+    return typeof block.data === 'string' ? { type: 'redacted_thinking', data: block.data } : r.problem(`${where}.data`, 'expected a string');
+  }
+  if (typeof block.thinking !== 'string') return r.problem(`${where}.thinking`, 'expected a string');
+  if (typeof block.signature !== 'string') return r.problem(`${where}.signature`, 'expected the signature the thinking block came with');
+  return { type: 'thinking', thinking: block.thinking, signature: block.signature };
 }
 
 /** Plain text parts become one string, as before; images or cache breakpoints keep the parts. */
@@ -398,7 +461,7 @@ function parseArgs(args: string): unknown {
  * writes its own, stop_reason says it is one and stop_details why.
  */
 export function toAnthropicMessage(outcome: GenerationOutcome): Json {
-  const content: Json[] = [];
+  const content: Json[] = (outcome.reasoning ?? []).map(reasoningBlock);
   const text = outcome.text + (outcome.refusal ?? '');
   if (text !== '' || !outcome.toolCalls?.length) content.push(textBlock(text));
   for (const call of outcome.toolCalls ?? []) content.push(toolUseBlock(call.id, call.name, parseArgs(call.arguments)));
@@ -425,6 +488,13 @@ function textBlock(text: string): Json {
   return { type: 'text', text, citations: null };
 }
 
+/** A thinking block as Anthropic answers it, signature and all (the client passes it back in a later turn). */
+function reasoningBlock(block: ReasoningBlock): Json {
+  return block.type === 'thinking'
+    ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
+    : { type: 'redacted_thinking', data: block.data };
+}
+
 /** A tool_use block as Anthropic answers the model's own call (not one made from the code execution tool). */
 function toolUseBlock(id: string, name: string, input: unknown): Json {
   return { type: 'tool_use', id, name, input, caller: { type: 'direct' } };
@@ -440,7 +510,7 @@ export interface SseEvent {
  * content_block_start/delta/stop per block, message_delta, message_stop.
  */
 export class AnthropicEventWriter {
-  private block: { index: number; kind: 'text' | 'tool'; toolIndex?: number } | null = null;
+  private block: { index: number; kind: 'text' | 'tool' | 'thinking'; toolIndex?: number } | null = null;
   private nextIndex = 0;
   private finishReason: FinishReason = 'stop';
   private stopSequence: string | undefined;
@@ -474,6 +544,22 @@ export class AnthropicEventWriter {
 
   event(event: StreamEvent): SseEvent[] {
     switch (event.type) {
+      case 'thinking': {
+        const out = this.block?.kind === 'thinking' ? [] : this.open({ type: 'thinking', thinking: '', signature: '' }, 'thinking');
+        out.push(this.delta({ type: 'thinking_delta', thinking: event.text }));
+        return out;
+      }
+      case 'thinking_signature': {
+        // the signature ends its block: the next thinking, if any, is a block of its own
+        const out = this.block?.kind === 'thinking' ? [] : this.open({ type: 'thinking', thinking: '', signature: '' }, 'thinking');
+        out.push(this.delta({ type: 'signature_delta', signature: event.signature }), ...this.closeBlock());
+        return out;
+      }
+      case 'redacted_thinking': {
+        const out = this.open({ type: 'redacted_thinking', data: event.data }, 'thinking');
+        out.push(...this.closeBlock());
+        return out;
+      }
       case 'refusal':
       case 'text': {
         if (event.type === 'refusal') this.refusal = (this.refusal ?? '') + event.text;
@@ -522,7 +608,7 @@ export class AnthropicEventWriter {
     ];
   }
 
-  private open(contentBlock: Json, kind: 'text' | 'tool', toolIndex?: number): SseEvent[] {
+  private open(contentBlock: Json, kind: 'text' | 'tool' | 'thinking', toolIndex?: number): SseEvent[] {
     const out = this.closeBlock();
     this.block = { index: this.nextIndex++, kind, ...(toolIndex !== undefined ? { toolIndex } : {}) };
     out.push({ event: 'content_block_start', data: { type: 'content_block_start', index: this.block.index, content_block: contentBlock } });

@@ -7,9 +7,11 @@ import {
   GenerateRequest,
   GenerateResult,
   ProviderError,
+  ReasoningBlock,
   RefusalDetails,
   ResponseFormat,
   StreamEvent,
+  ThinkingSetting,
   TokenUsage,
   ToolCall,
   ToolChoice,
@@ -85,13 +87,35 @@ function toAnthropicMessage(message: ChatMessage): MessageParam {
     return { role: 'user', content: [block] };
   }
   if (message.role === 'assistant') {
-    const blocks: ContentBlockParam[] = toContentBlocks(message.content);
+    // thinking first, unchanged: Anthropic checks each block's signature, and their order
+    const blocks: ContentBlockParam[] = [...(message.reasoning ?? []).map(toThinkingBlock), ...toContentBlocks(message.content)];
     for (const call of message.toolCalls ?? []) {
       blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call), ...cacheOf(call.cacheControl) });
     }
     return { role: 'assistant', content: blocks };
   }
   return { role: 'user', content: typeof message.content === 'string' ? message.content : toContentBlocks(message.content) };
+}
+
+function toThinkingBlock(block: ReasoningBlock): Anthropic.ThinkingBlockParam | Anthropic.RedactedThinkingBlockParam {
+  return block.type === 'thinking'
+    ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
+    : { type: 'redacted_thinking', data: block.data };
+}
+
+/** The request's thinking setting as the Messages API takes it. */
+export function toAnthropicThinking(thinking: ThinkingSetting): Anthropic.ThinkingConfigParam {
+  const display = thinking.display ? { display: thinking.display } : {};
+  switch (thinking.type) {
+    case 'enabled':
+      return { type: 'enabled', budget_tokens: thinking.budgetTokens ?? 0, ...display };
+    case 'adaptive':
+      return { type: 'adaptive', ...display };
+    case 'between_tools':
+      return { type: 'between_tools' };
+    default:
+      return { type: 'disabled' };
+  }
 }
 
 function asBlocks(content: string | ContentBlockParam[]): ContentBlockParam[] {
@@ -235,6 +259,7 @@ export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreate
   }
   if (req.responseFormat !== undefined) withResponseFormat(params, req.responseFormat, req.toolChoice, req.parallelToolCalls);
   if (req.cacheControl) params.cache_control = { ...req.cacheControl };
+  if (req.thinking) params.thinking = toAnthropicThinking(req.thinking);
   return params;
 }
 
@@ -310,8 +335,11 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
   let text = '';
   let structured: string | undefined;
   const toolCalls: ToolCall[] = [];
+  const reasoning: ReasoningBlock[] = [];
   for (const block of message.content) {
     if (block.type === 'text') text += block.text;
+    else if (block.type === 'thinking') reasoning.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+    else if (block.type === 'redacted_thinking') reasoning.push({ type: 'redacted_thinking', data: block.data });
     else if (block.type === 'tool_use' && formatTool !== undefined && block.name === formatTool) structured = JSON.stringify(block.input ?? {});
     else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
   }
@@ -319,6 +347,7 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
   if (formatTool !== undefined && toolCalls.length === 0) {
     return {
       text: structured ?? text,
+      ...(reasoning.length > 0 ? { reasoning } : {}),
       finishReason: toStructuredFinishReason(message.stop_reason),
       ...(refusalDetails ? { refusalDetails } : {}),
       usage: message.usage ? toTokenUsage(message.usage) : null,
@@ -328,6 +357,7 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
   return {
     // beside the caller's tool calls, the format tool's JSON (as a stream gives it) and not the text blocks
     text: formatTool !== undefined ? (structured ?? '') : text,
+    ...(reasoning.length > 0 ? { reasoning } : {}),
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(message.stop_reason),
     // which of the request's stop_sequences matched: /v1/messages answers it as Anthropic does
@@ -401,12 +431,16 @@ export class AnthropicStreamReader {
         if (this.formatTool === undefined && event.content_block.type === 'text' && event.content_block.text) {
           return [{ type: 'text', text: event.content_block.text }];
         }
+        if (event.content_block.type === 'thinking') return this.thinkingStart(event.content_block);
+        if (event.content_block.type === 'redacted_thinking') return [{ type: 'redacted_thinking', data: event.content_block.data }];
         return [];
       case 'content_block_delta':
         if (this.formatBlocks.has(event.index)) {
           const json = event.delta.type === 'input_json_delta' ? event.delta.partial_json : '';
           return json ? [{ type: 'text', text: json }] : [];
         }
+        if (event.delta.type === 'thinking_delta') return event.delta.thinking ? [{ type: 'thinking', text: event.delta.thinking }] : [];
+        if (event.delta.type === 'signature_delta') return [{ type: 'thinking_signature', signature: event.delta.signature }];
         if (event.delta.type === 'text_delta') return event.delta.text && this.formatTool === undefined ? [{ type: 'text', text: event.delta.text }] : [];
         if (event.delta.type === 'input_json_delta') {
           const index = this.toolIndexByBlock.get(event.index);
@@ -426,6 +460,14 @@ export class AnthropicStreamReader {
       default:
         return [];
     }
+  }
+
+  /** A thinking block's start: its text and signature, when it brings them already (the deltas usually do). */
+  private thinkingStart(block: Anthropic.ThinkingBlock): StreamEvent[] {
+    const out: StreamEvent[] = [];
+    if (block.thinking) out.push({ type: 'thinking', text: block.thinking });
+    if (block.signature) out.push({ type: 'thinking_signature', signature: block.signature });
+    return out;
   }
 
   /** The closing events, once message_stop has arrived. */

@@ -158,7 +158,7 @@ export abstract class OpenAiCompatibleProvider implements LlmProvider {
       for await (const chunk of chunks) {
         const reading = readChatChunk(chunk);
         for (const event of reading.events) {
-          if (others && event.type !== 'usage' && event.type !== 'finish' && event.choice !== undefined) others.seen(event.choice);
+          if (others && 'choice' in event && event.choice !== undefined) others.seen(event.choice);
           yield event;
         }
         finishReason = reading.finishReason ?? finishReason;
