@@ -65,6 +65,11 @@ export interface ChatMessage {
   content: string | ContentPart[];
   /** assistant messages: the reasoning that came before the content, passed back unchanged */
   reasoning?: ReasoningBlock[];
+  /**
+   * assistant messages: the rest of the turn before it, split off where thinking came between its blocks (so that
+   * the thinking stays in place); providers that keep no thinking join it back to that turn
+   */
+  continues?: true;
   /** assistant messages that called tools */
   toolCalls?: ToolCall[];
   /** tool result messages: the call they answer */

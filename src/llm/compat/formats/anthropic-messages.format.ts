@@ -219,7 +219,7 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
   let reasoning: ReasoningBlock[] = [];
   const closeTurn = (): void => {
     if (parts.length > 0 || toolCalls.length > 0 || reasoning.length > 0) {
-      assistantTurns.push(assistantTurn(flatten(parts.splice(0)), toolCalls.splice(0), reasoning));
+      assistantTurns.push(assistantTurn(flatten(parts.splice(0)), toolCalls.splice(0), reasoning, assistantTurns.length > 0));
       reasoning = [];
     }
   };
@@ -280,8 +280,14 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
   return messages;
 }
 
-function assistantTurn(content: string | ContentPart[], toolCalls: ToolCall[], reasoning: ReasoningBlock[]): ChatMessage {
-  return { role: 'assistant', content, ...(reasoning.length > 0 ? { reasoning } : {}), ...(toolCalls.length > 0 ? { toolCalls } : {}) };
+function assistantTurn(content: string | ContentPart[], toolCalls: ToolCall[], reasoning: ReasoningBlock[], continues: boolean): ChatMessage {
+  return {
+    role: 'assistant',
+    content,
+    ...(reasoning.length > 0 ? { reasoning } : {}),
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    ...(continues ? { continues: true } : {}),
+  };
 }
 
 /**

@@ -94,6 +94,25 @@ export function toChatMessage(message: ChatMessage): ChatCompletionMessageParam 
   }
 }
 
+/**
+ * The conversation without Anthropic's thinking, which OpenAI-shaped providers have no place for: a turn
+ * split where thinking came between its blocks is one turn again, and a turn that was only thinking is left out.
+ */
+function withoutThinking(messages: ChatMessage[]): ChatMessage[] {
+  if (!messages.some((m) => m.reasoning !== undefined || m.continues)) return messages;
+  const out: ChatMessage[] = [];
+  for (const message of messages) {
+    const previous = out[out.length - 1];
+    if (message.continues && previous?.role === 'assistant') {
+      const toolCalls = [...(previous.toolCalls ?? []), ...(message.toolCalls ?? [])];
+      out[out.length - 1] = { role: 'assistant', content: textOf(previous.content) + textOf(message.content), ...(toolCalls.length > 0 ? { toolCalls } : {}) };
+    } else if (message.role !== 'assistant' || textOf(message.content) !== '' || message.toolCalls?.length || message.reasoning === undefined) {
+      out.push(message);
+    }
+  }
+  return out;
+}
+
 export function toChatTools(tools: ToolDefinition[]): ChatCompletionTool[] {
   return tools.map((tool) => ({
     type: 'function',
@@ -114,7 +133,7 @@ export function toChatToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOp
 export function toChatCompletionParams(req: GenerateRequest, maxTokensField: MaxTokensField = 'max_tokens'): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [];
   if (req.system !== undefined && req.system !== '') messages.push({ role: 'system', content: req.system });
-  messages.push(...req.messages.map(toChatMessage));
+  messages.push(...withoutThinking(req.messages).map(toChatMessage));
 
   const params: ChatCompletionCreateParamsNonStreaming = { model: req.model, messages };
   if (req.maxTokens !== undefined) params[maxTokensField] = req.maxTokens;

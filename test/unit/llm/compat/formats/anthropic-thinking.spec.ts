@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { AnthropicEventWriter, parseMessagesRequest, parseCountTokensRequest } from '@src/llm/compat/formats/anthropic-messages.format';
 import type { StreamStart } from '@src/llm/generation/generation.types';
 import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from '@src/llm/providers/anthropic/anthropic.mapper';
+import { toChatCompletionParams } from '@src/llm/providers/openai-compatible/openai-compatible.mapper';
 import { fieldsOf } from '@test/support/validation-errors';
 
 const start: StreamStart = {
@@ -87,6 +88,7 @@ describe('extended thinking in /v1/messages', () => {
         content: '',
         reasoning: [{ type: 'thinking', thinking: 'b', signature: 'sb' }],
         toolCalls: [{ id: 't1', name: 'lookup', arguments: '{}' }],
+        continues: true,
       },
     ]);
     // the provider merges the two turns back into one, every block where it was
@@ -101,6 +103,29 @@ describe('extended thinking in /v1/messages', () => {
         { type: 'tool_use', id: 't1', name: 'lookup', input: {} },
       ],
     });
+    // an OpenAI-shaped provider gets the turn as it was before thinking: one message, text and tool call
+    const openai = toChatCompletionParams({ model: 'gpt-4o-mini', messages: parsed.messages }).messages;
+    expect(openai.slice(1, 3)).toEqual([
+      { role: 'assistant', content: 'let me look', tool_calls: [{ id: 't1', type: 'function', function: { name: 'lookup', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 't1', content: 'x' },
+    ]);
+  });
+
+  it('leaves out, for an OpenAI-shaped provider, an assistant turn that was only thinking', () => {
+    const parsed = parseMessagesRequest(
+      body({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: [{ type: 'thinking', thinking: 'a', signature: 'sa' }] },
+          { role: 'user', content: 'go on' },
+        ],
+      }),
+    );
+    expect(parsed.messages[1]).toEqual({ role: 'assistant', content: '', reasoning: [{ type: 'thinking', thinking: 'a', signature: 'sa' }] });
+    expect(toChatCompletionParams({ model: 'gpt-4o-mini', messages: parsed.messages }).messages).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'user', content: 'go on' },
+    ]);
   });
 
   it('refuses a thinking block that lacks its text, signature or data', () => {
