@@ -123,7 +123,7 @@ export type AnthropicError = {
 
 export type AnthropicMessageParamDto = {
     /**
-     * Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in assistant turns also `thinking` and `redacted_thinking`, passed back to Anthropic unchanged)
+     * Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in user turns `document`: a base64 PDF, a PDF by `url` or a `text` source, with `title` and `context`; in assistant turns `thinking` and `redacted_thinking`, passed back to Anthropic unchanged)
      */
     content: string | Array<{
         [key: string]: unknown;
@@ -1326,7 +1326,7 @@ export type ModelListResponseDto = {
 
 export type OpenAiChatMessageDto = {
     /**
-     * Text, or an array of content parts (`text`, `image_url`); null on an assistant message that only calls tools
+     * Text, or an array of content parts (`text`, `image_url`, and in user messages `file`: a PDF as `file.file_data`, a data:application/pdf;base64 URL, with `file.filename`); null on an assistant message that only calls tools
      */
     content: string | null | Array<{
         [key: string]: unknown;
@@ -1764,7 +1764,7 @@ export type ResponseCreateDto = {
      */
     include?: Array<string>;
     /**
-     * A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: "message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, and `output_text` or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items (`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items are accepted and dropped; `input_file`, `input_audio`, `file_id` images and `item_reference` are refused with a 400 naming the item
+     * A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: "message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, `input_file` (a PDF as `file_data`, a data:application/pdf;base64 URL, or at `file_url`; `filename`), and `output_text` or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items (`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items are accepted and dropped; `input_audio`, `file_id` images and files, and `item_reference` are refused with a 400 naming the item
      */
     input: string | Array<{
         [key: string]: unknown;

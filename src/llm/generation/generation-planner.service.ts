@@ -164,7 +164,7 @@ export class GenerationPlanner {
  */
 type ChatOption = Extract<
   ProviderCapability,
-  'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'verbosity' | 'thinking' | 'tool_result_images'
+  'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'verbosity' | 'thinking' | 'documents' | 'tool_result_images'
 >;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
@@ -172,12 +172,13 @@ function chatOptions(
   params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n' | 'reasoningEffort' | 'verbosity' | 'thinking'>,
   messages: ChatMessage[],
 ): ChatOption[] | undefined {
-  const toolResultImages = messages.some(isToolResultWithImage);
+  const { toolResultImages, documents } = contentNeeds(messages);
   // thinking off is every provider's way; only thinking on needs a provider that thinks aloud
   const thinking = params.thinking !== undefined && params.thinking.type !== 'disabled';
   const plain = params.responseFormat === undefined && !params.logprobs && params.n === undefined && !thinking;
-  if (plain && params.reasoningEffort === undefined && params.verbosity === undefined && !toolResultImages) return undefined;
+  if (plain && params.reasoningEffort === undefined && params.verbosity === undefined && !toolResultImages && !documents) return undefined;
   const options: ChatOption[] = [];
+  if (documents) options.push('documents');
   if (toolResultImages) options.push('tool_result_images');
   if (params.responseFormat !== undefined) options.push('response_format');
   if (params.responseFormat !== undefined && params.tools !== undefined && params.tools.length > 0) options.push('response_format_with_tools');
@@ -189,26 +190,43 @@ function chatOptions(
   return options;
 }
 
-function isToolResultWithImage(message: ChatMessage): boolean {
-  return message.role === 'tool' && typeof message.content !== 'string' && message.content.some((part) => part.type === 'image');
+/** What the messages' parts need of a provider: images in a tool result, documents anywhere (one pass, most messages are strings). */
+function contentNeeds(messages: ChatMessage[]): { toolResultImages: boolean; documents: boolean } {
+  let toolResultImages = false;
+  let documents = false;
+  for (const message of messages) {
+    if (typeof message.content === 'string') continue;
+    for (const part of message.content) {
+      if (part.type === 'document') documents = true;
+      else if (part.type === 'image' && message.role === 'tool') toolResultImages = true;
+    }
+  }
+  return { toolResultImages, documents };
 }
 
-/** The request field an option is: response_format with tools is still response_format; a tool result is in messages. */
+/** The options that are in the messages, not fields of their own. */
+const IN_MESSAGES: Partial<Record<ChatOption, { label: string }>> = {
+  tool_result_images: { label: 'an image in a tool result' },
+  documents: { label: 'a document (PDF or text)' },
+};
+
+/** The request field an option is: response_format with tools is still response_format; a tool result or document is in messages. */
 function optionField(option: ChatOption): string {
   if (option === 'response_format_with_tools') return 'response_format';
-  return option === 'tool_result_images' ? 'messages' : option;
+  return IN_MESSAGES[option] ? 'messages' : option;
 }
 
 /** An option as the error message names it. */
 function optionLabel(option: ChatOption): string {
   if (option === 'response_format_with_tools') return 'response_format together with tools';
-  return option === 'tool_result_images' ? 'an image in a tool result' : option;
+  return IN_MESSAGES[option]?.label ?? option;
 }
 
 /** What the field's detail says before "not supported", where the field alone does not say it. */
 function detailPrefix(option: ChatOption): string {
   if (option === 'response_format_with_tools') return 'with tools: ';
-  return option === 'tool_result_images' ? 'an image in a tool result: ' : '';
+  const inMessages = IN_MESSAGES[option];
+  return inMessages ? `${inMessages.label}: ` : '';
 }
 
 /** `a`, `a and b`, `a, b and c` */

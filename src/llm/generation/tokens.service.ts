@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import type { ChatMessage, ResponseFormat, ToolDefinition } from '../providers/llm-provider';
+import type { ChatMessage, ContentPart, ResponseFormat, ToolDefinition } from '../providers/llm-provider';
 
 /** OpenAI's chat format adds about 3 tokens per message (role and separators) and 3 to prime the reply. */
 const TOKENS_PER_MESSAGE = 3;
@@ -11,6 +11,25 @@ const REPLY_PRIMING_TOKENS = 3;
  * not under-count.
  */
 export const IMAGE_TOKEN_ESTIMATE = 1_600;
+/**
+ * A PDF page's tokens: Anthropic reads each page as text (1,500–3,000 tokens) and as an image; OpenAI
+ * likewise. The top of the text range, per page counted in the file, so reservations do not under-count
+ * the usual document.
+ */
+export const PDF_PAGE_TOKEN_ESTIMATE = 3_000;
+/** Pages assumed for a PDF by URL, which the gateway does not fetch. */
+export const PDF_URL_PAGES_ESTIMATE = 10;
+/** A PDF whose page objects are compressed (no `/Type /Page` in the clear) is counted as a page per this many bytes. */
+const PDF_BYTES_PER_PAGE = 20_000;
+const PDF_PAGE_OBJECT = /\/Type\s*\/Page(?![A-Za-z])/g;
+
+/** The pages of a base64 PDF, as its page objects say, or by its size when they are compressed. */
+export function pdfPages(data: string): number {
+  const bytes = Buffer.from(data, 'base64');
+  const pages = bytes.toString('latin1').match(PDF_PAGE_OBJECT)?.length ?? 0;
+  return pages > 0 ? pages : Math.max(1, Math.ceil(bytes.length / PDF_BYTES_PER_PAGE));
+}
+
 /**
  * Above this many characters the count is estimated as UTF-8 bytes / 4 instead of tokenised: an exact
  * count would block the event loop for a noticeable time on a reservation that only needs an upper
@@ -143,13 +162,27 @@ export class TokensService implements OnApplicationBootstrap {
       if (typeof message.content === 'string') {
         total += this.countPrompt(message.content);
       } else {
-        for (const part of message.content) total += part.type === 'text' ? this.countPrompt(part.text) : IMAGE_TOKEN_ESTIMATE;
+        for (const part of message.content) total += this.countPart(part);
       }
       if (message.name) total += TOKENS_PER_NAME + this.count(message.name);
       if (message.toolCallId) total += this.count(message.toolCallId);
       if (message.toolCalls) for (const call of message.toolCalls) total += TOKENS_PER_MESSAGE + this.count(call.name) + this.countPrompt(call.arguments);
     }
     return total;
+  }
+
+  private countPart(part: ContentPart): number {
+    if (part.type === 'text') return this.countPrompt(part.text);
+    if (part.type === 'image') return IMAGE_TOKEN_ESTIMATE;
+    const about = this.count(part.title ?? '') + this.count(part.context ?? '');
+    switch (part.source.type) {
+      case 'text':
+        return about + this.countPrompt(part.source.text);
+      case 'pdf':
+        return about + pdfPages(part.source.data) * PDF_PAGE_TOKEN_ESTIMATE;
+      default:
+        return about + PDF_URL_PAGES_ESTIMATE * PDF_PAGE_TOKEN_ESTIMATE;
+    }
   }
 
   /**

@@ -32,7 +32,20 @@ export interface ImagePart {
   detail?: 'auto' | 'low' | 'high';
   cacheControl?: CacheControl;
 }
-export type ContentPart = TextPart | ImagePart;
+/**
+ * A document the model reads (Anthropic's document block, OpenAI's file part): a PDF as base64 data or at
+ * a URL, or plain text. Only providers with the `documents` capability get one.
+ */
+export interface DocumentPart {
+  type: 'document';
+  source: { type: 'pdf'; data: string } | { type: 'pdf_url'; url: string } | { type: 'text'; text: string };
+  /** Anthropic's title, OpenAI's file name */
+  title?: string;
+  /** Anthropic's context: about the document, not part of it */
+  context?: string;
+  cacheControl?: CacheControl;
+}
+export type ContentPart = TextPart | ImagePart | DocumentPart;
 
 export interface ToolCall {
   id: string;

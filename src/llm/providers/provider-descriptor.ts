@@ -20,7 +20,8 @@ export interface ImageRequestShape {
  * rather than the images being dropped. `reasoning_effort`: OpenAI's field for how long a reasoning model
  * thinks, and `verbosity`, how long its answer runs: passed on as sent (each changes the answer and the tokens
  * billed, so neither is ever dropped). `thinking`: Anthropic's extended thinking (a budget, or the model's
- * choice) and the signed thinking blocks passed back in later turns.
+ * choice) and the signed thinking blocks passed back in later turns. `documents`: PDF (and plain-text) documents in
+ * a user turn; without it such a request is a 400 naming `messages` rather than the document being dropped.
  */
 export type ProviderCapability =
   | 'chat'
@@ -34,6 +35,7 @@ export type ProviderCapability =
   | 'reasoning_effort'
   | 'verbosity'
   | 'thinking'
+  | 'documents'
   | 'tool_result_images';
 
 /**

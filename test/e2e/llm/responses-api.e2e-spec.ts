@@ -431,7 +431,12 @@ describe('POST /v1/responses through the OpenAI SDK (e2e)', () => {
         'code_interpreter',
       ],
       ['a built-in tool_choice', { tool_choice: { type: 'file_search' } }, 'tool_choice', 'file_search'],
-      ['an input_file part', { input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, 'input[0].content[0].type', 'input_file'],
+      [
+        'an input_file by file_id',
+        { input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] },
+        'input[0].content[0].file_data',
+        'file_id needs OpenAI’s file storage',
+      ],
       [
         'an input_audio part',
         { input: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: '', format: 'wav' } }] }] },

@@ -35,6 +35,8 @@ export function createMessage(ex: Exchange, body: any): void {
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.some((s: unknown) => typeof s === 'string' && s.trim() === '')) {
     return sendError(ex, 'invalid', 'stop_sequences: each stop sequence must contain non-whitespace');
   }
+  const badDocument = documentProblem(body.messages);
+  if (badDocument) return sendError(ex, 'invalid', badDocument);
   const ask = thinkingAsk(body);
   if (typeof ask === 'string') return sendError(ex, 'invalid', ask);
   const badHistory = historyProblem(body.messages, ask);
@@ -220,4 +222,21 @@ function streamToolUse(
 /** The thinking tokens of a message_delta's usage (`,"output_tokens_details":…`), when the answer thought. */
 function thinkingUsage(thinking: ThinkingReply): string {
   return thinking.tokens > 0 ? `,"output_tokens_details":{"thinking_tokens":${thinking.tokens}}` : '';
+}
+
+/** As Anthropic checks a document block: a base64 PDF, a URL or plain text. */
+function documentProblem(messages: any[]): string | undefined {
+  for (const [i, message] of messages.entries()) {
+    if (!Array.isArray(message?.content)) continue;
+    for (const [j, block] of message.content.entries()) {
+      if (block?.type !== 'document') continue;
+      const source = block.source;
+      const ok =
+        (source?.type === 'base64' && source.media_type === 'application/pdf' && typeof source.data === 'string') ||
+        (source?.type === 'url' && typeof source.url === 'string' && /^https?:\/\//.test(source.url)) ||
+        (source?.type === 'text' && source.media_type === 'text/plain' && typeof source.data === 'string');
+      if (!ok) return `messages.${i}.content.${j}.document.source: Input does not match any of the expected document sources`;
+    }
+  }
+  return undefined;
 }

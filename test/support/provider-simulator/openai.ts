@@ -94,6 +94,8 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     const problem = `Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`;
     return sendError(ex, 'invalid', problem, undefined, 'stop');
   }
+  const badFile = fileProblem(body.messages);
+  if (badFile) return sendError(ex, 'invalid', badFile, undefined, 'messages');
   const input = inputTokensFor(body.messages);
   // per choice; the usage counts every choice's
   const output = outputTokensFor(ex.directive.outputTokens, maxTokens);
@@ -423,4 +425,19 @@ export function imageGeneration(ex: Exchange, body: any): void {
 export function imageFile(ex: Exchange): void {
   ex.res.writeHead(200, { 'content-type': 'image/png', 'content-length': TINY_PNG.length });
   ex.res.end(TINY_PNG);
+}
+
+/** As OpenAI checks a file part: its file_data a data: URL of a PDF (the simulator takes no uploaded file ids). */
+function fileProblem(messages: any[]): string | undefined {
+  for (const [i, message] of messages.entries()) {
+    if (!Array.isArray(message?.content)) continue;
+    for (const [j, part] of message.content.entries()) {
+      if (part?.type !== 'file') continue;
+      const data = part.file?.file_data;
+      if (typeof data !== 'string' || !data.startsWith('data:application/pdf;base64,')) {
+        return `Invalid 'messages[${i}].content[${j}].file.file_data': expected a base64-encoded data URL of a PDF.`;
+      }
+    }
+  }
+  return undefined;
 }

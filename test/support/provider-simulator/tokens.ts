@@ -83,15 +83,51 @@ export function contentWords(content: unknown): number {
   return countWords(stripDirectives(contentText(content)));
 }
 
-/** input_tokens for a chat request: system prompt plus every message, at least 1. */
+/** input_tokens for a chat request: system prompt plus every message (documents too), at least 1. */
 export function inputTokensFor(messages: unknown, system?: unknown): number {
   let words = system === undefined ? 0 : contentWords(system);
   if (Array.isArray(messages)) {
     for (const message of messages) {
-      if (message && typeof message === 'object') words += contentWords((message as { content?: unknown }).content);
+      if (!message || typeof message !== 'object') continue;
+      const content = (message as { content?: unknown }).content;
+      words += contentWords(content) + documentTokens(content);
     }
   }
   return Math.max(1, words);
+}
+
+/** A PDF page's input tokens in the simulator (a real provider reads each page as text and as an image). */
+export const PDF_PAGE_TOKENS = 1_000;
+
+/** The pages of a base64 PDF: its `/Type /Page` objects, at least 1. */
+export function pdfPageCount(base64: string): number {
+  return Math.max(
+    1,
+    Buffer.from(base64, 'base64')
+      .toString('latin1')
+      .match(/\/Type\s*\/Page(?![A-Za-z])/g)?.length ?? 0,
+  );
+}
+
+/**
+ * The input tokens of a content array's documents: an Anthropic document block (a base64 PDF or one by URL,
+ * taken as one page, at PDF_PAGE_TOKENS a page; a text source by its words) or an OpenAI file part's PDF.
+ */
+export function documentTokens(content: unknown): number {
+  if (!Array.isArray(content)) return 0;
+  let tokens = 0;
+  for (const part of content) {
+    if (part?.type === 'document') {
+      const source = part.source;
+      if (source?.type === 'text' && typeof source.data === 'string') tokens += countWords(source.data);
+      else if (source?.type === 'base64' && typeof source.data === 'string') tokens += pdfPageCount(source.data) * PDF_PAGE_TOKENS;
+      else tokens += PDF_PAGE_TOKENS;
+    } else if ((part?.type === 'file' || part?.type === 'input_file') && typeof (part.file?.file_data ?? part.file_data) === 'string') {
+      const data = String(part.file?.file_data ?? part.file_data);
+      tokens += pdfPageCount(data.slice(data.indexOf(',') + 1)) * PDF_PAGE_TOKENS;
+    }
+  }
+  return tokens;
 }
 
 /** output_tokens: the directive wins, else min(maxTokens, 12). */

@@ -10,8 +10,8 @@ export class AnthropicMessageParamDto {
   @ApiProperty({ enum: ['user', 'assistant'], example: 'user' }) role!: 'user' | 'assistant';
   @ApiProperty({
     description:
-      'Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in assistant turns also `thinking` and `redacted_thinking`, ' +
-      'passed back to Anthropic unchanged)',
+      'Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in user turns `document`: a base64 PDF, a PDF by `url` or ' +
+      'a `text` source, with `title` and `context`; in assistant turns `thinking` and `redacted_thinking`, passed back to Anthropic unchanged)',
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
     example: 'Write a tagline for a bakery.',
   })

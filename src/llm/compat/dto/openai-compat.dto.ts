@@ -10,7 +10,9 @@ import { REASONING_EFFORTS, type ReasoningEffort, VERBOSITIES, type Verbosity } 
 export class OpenAiChatMessageDto {
   @ApiProperty({ enum: ['system', 'developer', 'user', 'assistant', 'tool'], example: 'user' }) role!: string;
   @ApiProperty({
-    description: 'Text, or an array of content parts (`text`, `image_url`); null on an assistant message that only calls tools',
+    description:
+      'Text, or an array of content parts (`text`, `image_url`, and in user messages `file`: a PDF as `file.file_data`, a ' +
+      'data:application/pdf;base64 URL, with `file.filename`); null on an assistant message that only calls tools',
     oneOf: [
       { type: 'string', nullable: true },
       { type: 'array', items: { type: 'object', additionalProperties: true } },

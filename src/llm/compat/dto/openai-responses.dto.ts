@@ -14,10 +14,11 @@ export class ResponseCreateDto {
   @ApiProperty({
     description:
       'A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: ' +
-      '"message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, and `output_text` ' +
+      '"message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, `input_file` (a PDF as ' +
+      '`file_data`, a data:application/pdf;base64 URL, or at `file_url`; `filename`), and `output_text` ' +
       'or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items ' +
       '(`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items are accepted and dropped; ' +
-      '`input_file`, `input_audio`, `file_id` images and `item_reference` are refused with a 400 naming the item',
+      '`input_audio`, `file_id` images and files, and `item_reference` are refused with a 400 naming the item',
     oneOf: [{ type: 'string' }, ITEMS],
     example: 'Write a tagline for a bakery.',
   })

@@ -3,6 +3,7 @@ import {
   CacheControl,
   ChatMessage,
   ContentPart,
+  DocumentPart,
   FinishReason,
   GenerateRequest,
   ReasoningBlock,
@@ -15,6 +16,7 @@ import {
   ToolDefinition,
 } from '../../providers/llm-provider';
 import { base64ImageProblem, BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
+import { documentUrlProblem, pdfDataProblem, pdfPart } from './document-parts';
 import { ANTHROPIC_TOOL_NAME, checkToolName, checkToolSchema, checkToolSet } from './tool-checks';
 
 /** A /v1/messages body, read into the neutral shape. */
@@ -40,8 +42,9 @@ export interface ParsedPrompt {
 
 /**
  * Accepted and ignored: top_k, service_tier, container, mcp_servers absent, metadata.user_id
- * (kept as metadata). Refused with a 400 naming them: server tools, citations/documents/search
- * results in content, and the OpenAI spellings stop, response_format, n > 1 and logprobs.
+ * (kept as metadata). Refused with a 400 naming them: server tools, citations, search results in
+ * content, and the OpenAI spellings stop, response_format, n > 1 and logprobs. Documents (a PDF as
+ * base64 or by URL, plain text) in user turns reach the providers that read them.
  * cache_control (on the request, system, content blocks and tools) and thinking (and the thinking
  * blocks of earlier assistant turns) reach Anthropic; other providers cache on their own, and
  * refuse thinking on.
@@ -231,8 +234,10 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
     }
     switch (block.type) {
       case 'text':
-      case 'image': {
+      case 'image':
+      case 'document': {
         if (block.type === 'image' && role !== 'user') r.problem(`${where}.source`, 'expected a base64 or url image source in a user turn');
+        else if (block.type === 'document' && role !== 'user') r.problem(`${where}.type`, 'a document belongs in a user turn');
         else {
           const part = readPart(r, block, where);
           if (part) parts.push(part);
@@ -309,15 +314,61 @@ function flatten(parts: ContentPart[]): string | ContentPart[] {
   return parts.every((p) => p.type === 'text' && !p.cacheControl) ? parts.map((p) => (p as { text: string }).text).join('') : parts;
 }
 
-/** A text or image block, with its cache_control. */
+/** A text, image or document block, with its cache_control. */
 function readPart(r: BodyReader, block: Json, where: string): ContentPart | undefined {
   const cacheControl = readCacheControl(r, block.cache_control, `${where}.cache_control`);
   if (block.type === 'text') {
     if (typeof block.text === 'string') return textPart(block.text, cacheControl);
     return r.problem(`${where}.text`, 'expected a string');
   }
+  if (block.type === 'document') {
+    const document = readDocument(r, block, where);
+    return document && cacheControl ? { ...document, cacheControl } : document;
+  }
   const url = imageUrl(r, block.source, `${where}.source`);
   return url === undefined ? undefined : { type: 'image', url, ...(cacheControl ? { cacheControl } : {}) };
+}
+
+/**
+ * A document block: a base64 PDF, a PDF by URL or plain text, with its title and context. Citations are
+ * refused (an answer through LLMHub carries none), as are sources only Anthropic's own storage holds.
+ */
+function readDocument(r: BodyReader, block: Json, at: string): DocumentPart | undefined {
+  const source = readDocumentSource(r, block.source, `${at}.source`);
+  for (const field of ['title', 'context'] as const) {
+    const value = block[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') r.problem(`${at}.${field}`, 'expected a string');
+  }
+  if (isObject(block.citations) && block.citations.enabled === true) {
+    r.problem(`${at}.citations`, 'citations are not supported: answers through LLMHub carry none; leave citations off');
+  }
+  if (!source) return undefined;
+  const part = pdfPart(source, block.title);
+  return typeof block.context === 'string' && block.context !== '' ? { ...part, context: block.context } : part;
+}
+
+function readDocumentSource(r: BodyReader, source: unknown, at: string): DocumentPart['source'] | undefined {
+  if (!isObject(source)) return r.problem(at, 'expected a base64 PDF, a url or a text source');
+  switch (source.type) {
+    case 'base64': {
+      if (source.media_type !== 'application/pdf') return r.problem(`${at}.media_type`, 'expected application/pdf');
+      const problem = typeof source.data === 'string' ? pdfDataProblem(source.data) : 'expected a string';
+      return problem ? r.problem(`${at}.data`, problem) : { type: 'pdf', data: source.data as string };
+    }
+    case 'url': {
+      const problem = typeof source.url === 'string' ? documentUrlProblem(source.url) : 'expected a string';
+      return problem ? r.problem(`${at}.url`, problem) : { type: 'pdf_url', url: source.url as string };
+    }
+    case 'text':
+      if (source.media_type !== 'text/plain') return r.problem(`${at}.media_type`, 'expected text/plain');
+      return typeof source.data === 'string' ? { type: 'text', text: source.data } : r.problem(`${at}.data`, 'expected a string');
+    case 'file':
+      return r.problem(`${at}.type`, 'file sources need Anthropic’s Files API, which LLMHub does not offer: send the PDF as base64');
+    case 'content':
+      return r.problem(`${at}.type`, 'content sources are not supported: send the text as a text source');
+    default:
+      return r.problem(`${at}.type`, 'expected base64 (a PDF), url or text');
+  }
 }
 
 /** A base64 source (an image type Anthropic takes, base64 data) or a url source (an http(s) URL), as one URL. */

@@ -2,6 +2,7 @@ import type { GenerationInput, GenerationOutcome, StreamStart, StreamSummary, Te
 import {
   ChatMessage,
   ContentPart,
+  DocumentPart,
   FinishReason,
   GeneratedChoice,
   Logprobs,
@@ -16,6 +17,7 @@ import {
   ToolDefinition,
 } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
+import { pdfFileData, pdfPart } from './document-parts';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
@@ -270,9 +272,26 @@ function readContent(r: BodyReader, content: unknown, at: string, images: boolea
       const problem = imageUrlProblem(part.image_url.url);
       if (problem) return r.problem(`${at}[${i}].image_url.url`, problem);
       parts.push({ type: 'image', url: part.image_url.url, ...(detail ? { detail } : {}) });
-    } else return r.problem(`${at}[${i}]`, images ? 'expected a text or image_url part' : 'expected a text part');
+    } else if (images && isObject(part) && part.type === 'file') {
+      const document = readFile(r, part.file, `${at}[${i}].file`);
+      if (!document) return undefined;
+      parts.push(document);
+    } else return r.problem(`${at}[${i}]`, images ? 'expected a text, image_url or file part' : 'expected a text part');
   }
   return parts;
+}
+
+/** A file part's file: a PDF as `file_data` (OpenAI's data: URL), named by `filename`; an uploaded file's id needs OpenAI's storage. */
+function readFile(r: BodyReader, file: unknown, at: string): DocumentPart | undefined {
+  if (!isObject(file)) return r.problem(at, 'expected {file_data, filename?}');
+  if (typeof file.file_data !== 'string') {
+    const why =
+      file.file_id !== undefined ? 'file_id needs OpenAI’s file storage: send the PDF as file_data (a data:application/pdf;base64,… URL)' : 'required';
+    return r.problem(`${at}.file_data`, why);
+  }
+  if (file.filename !== undefined && file.filename !== null && typeof file.filename !== 'string') return r.problem(`${at}.filename`, 'expected a string');
+  const read = pdfFileData(file.file_data);
+  return 'problem' in read ? r.problem(`${at}.file_data`, read.problem) : pdfPart({ type: 'pdf', data: read.data }, file.filename);
 }
 
 function readToolCalls(r: BodyReader, value: unknown, at: string): ToolCall[] | undefined {

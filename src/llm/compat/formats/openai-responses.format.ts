@@ -1,6 +1,17 @@
 import type { GenerationInput, TemplateInput } from '../../generation/generation.types';
-import { ChatMessage, ContentPart, REASONING_EFFORTS, VERBOSITIES, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../providers/llm-provider';
+import {
+  ChatMessage,
+  ContentPart,
+  DocumentPart,
+  REASONING_EFFORTS,
+  VERBOSITIES,
+  ResponseFormat,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
+import { documentUrlProblem, pdfFileData, pdfPart } from './document-parts';
 import { checkIgnoredRequestSettings, SCHEMA_NAME } from './openai-chat.format';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
@@ -228,7 +239,7 @@ type ContentKind = 'system' | 'user' | 'assistant' | 'tool';
 
 const EXPECTED_PARTS: Record<ContentKind, string> = {
   system: 'an input_text part',
-  user: 'an input_text or input_image part',
+  user: 'an input_text, input_image or input_file part',
   assistant: 'an output_text, refusal or input_text part',
   tool: 'an input_text part',
 };
@@ -265,8 +276,13 @@ function readContent(r: BodyReader, content: unknown, at: string, kind: ContentK
         parts.push(image);
         break;
       }
-      case 'input_file':
-        return r.problem(`${where}.type`, 'input_file parts are not supported; send the file’s text as input_text');
+      case 'input_file': {
+        if (kind !== 'user') return r.problem(`${where}.type`, `expected ${EXPECTED_PARTS[kind]}`);
+        const document = readFile(r, part, where);
+        if (!document) return undefined;
+        parts.push(document);
+        break;
+      }
       case 'input_audio':
         return r.problem(`${where}.type`, 'input_audio parts are not supported');
       default:
@@ -287,6 +303,21 @@ function readImage(r: BodyReader, part: Json, at: string): ContentPart | undefin
   const problem = imageUrlProblem(part.image_url);
   if (problem) return r.problem(`${at}.image_url`, problem);
   return { type: 'image', url: part.image_url, ...(detail ? { detail } : {}) };
+}
+
+/** An input_file part: a PDF as `file_data` (a data: URL) or at `file_url`, named by `filename`; an uploaded file's id needs OpenAI's storage. */
+function readFile(r: BodyReader, part: Json, at: string): DocumentPart | undefined {
+  if (part.filename !== undefined && part.filename !== null && typeof part.filename !== 'string') return r.problem(`${at}.filename`, 'expected a string');
+  if (typeof part.file_data === 'string') {
+    const read = pdfFileData(part.file_data);
+    return 'problem' in read ? r.problem(`${at}.file_data`, read.problem) : pdfPart({ type: 'pdf', data: read.data }, part.filename);
+  }
+  if (typeof part.file_url === 'string') {
+    const problem = documentUrlProblem(part.file_url);
+    return problem ? r.problem(`${at}.file_url`, problem) : pdfPart({ type: 'pdf_url', url: part.file_url }, part.filename);
+  }
+  const why = part.file_id !== undefined ? 'file_id needs OpenAI’s file storage: send file_data (a data:application/pdf;base64,… URL) or file_url' : 'required';
+  return r.problem(`${at}.file_data`, why);
 }
 
 // ---- tools and output format ----

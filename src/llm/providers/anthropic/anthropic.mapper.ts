@@ -3,6 +3,7 @@ import {
   CacheControl,
   ChatMessage,
   ContentPart,
+  DocumentPart,
   FinishReason,
   GenerateRequest,
   GenerateResult,
@@ -49,11 +50,30 @@ function cacheOf(cacheControl: CacheControl | undefined): { cache_control?: Anth
   return cacheControl ? { cache_control: { ...cacheControl } } : {};
 }
 
-function toContentBlocks(content: string | ContentPart[]): Array<TextBlockParam | ImageBlockParam> {
+function toContentBlocks(content: string | ContentPart[]): Array<TextBlockParam | ImageBlockParam | Anthropic.DocumentBlockParam> {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
-  return content.map((part) =>
-    part.type === 'text' ? { type: 'text', text: part.text, ...cacheOf(part.cacheControl) } : { ...toImageBlock(part.url), ...cacheOf(part.cacheControl) },
-  );
+  return content.map((part) => {
+    if (part.type === 'text') return { type: 'text', text: part.text, ...cacheOf(part.cacheControl) };
+    if (part.type === 'document') return { ...toDocumentBlock(part), ...cacheOf(part.cacheControl) };
+    return { ...toImageBlock(part.url), ...cacheOf(part.cacheControl) };
+  });
+}
+
+/** A document as Anthropic's document block: a base64 PDF, a PDF by URL, or plain text; its title and context. */
+function toDocumentBlock(part: DocumentPart): Anthropic.DocumentBlockParam {
+  const { source } = part;
+  const block: Anthropic.DocumentBlockParam = {
+    type: 'document',
+    source:
+      source.type === 'pdf'
+        ? { type: 'base64', media_type: 'application/pdf', data: source.data }
+        : source.type === 'pdf_url'
+          ? { type: 'url', url: source.url }
+          : { type: 'text', media_type: 'text/plain', data: source.text },
+  };
+  if (part.title !== undefined) block.title = part.title;
+  if (part.context !== undefined) block.context = part.context;
+  return block;
 }
 
 function parseToolInput(call: ToolCall): Record<string, unknown> {

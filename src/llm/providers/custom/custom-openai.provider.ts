@@ -26,7 +26,18 @@ export class CustomOpenAiProvider extends OpenAiCompatibleProvider {
     this.descriptor = {
       id,
       aliases: [],
-      capabilities: ['chat', 'stream', 'embeddings', 'response_format', 'response_format_with_tools', 'logprobs', 'n', 'reasoning_effort', 'verbosity'],
+      capabilities: [
+        'chat',
+        'stream',
+        'embeddings',
+        'response_format',
+        'response_format_with_tools',
+        'logprobs',
+        'n',
+        'reasoning_effort',
+        'verbosity',
+        'documents',
+      ],
       models,
     };
   }

@@ -18,6 +18,7 @@ import {
   ChatMessage,
   ChoiceFinish,
   ContentPart,
+  DocumentPart,
   EmbeddingRequest,
   EmbeddingResult,
   FinishReason,
@@ -51,11 +52,31 @@ export function textOf(content: string | ContentPart[], separator = ''): string 
 
 function toContentParts(content: string | ContentPart[]): string | ChatCompletionContentPart[] {
   if (typeof content === 'string') return content;
-  return content.map((part): ChatCompletionContentPart =>
-    part.type === 'text'
-      ? { type: 'text', text: part.text }
-      : { type: 'image_url', image_url: part.detail ? { url: part.url, detail: part.detail } : { url: part.url } },
-  );
+  return content.map((part): ChatCompletionContentPart => {
+    if (part.type === 'text') return { type: 'text', text: part.text };
+    if (part.type === 'document') return toFilePart(part);
+    return { type: 'image_url', image_url: part.detail ? { url: part.url, detail: part.detail } : { url: part.url } };
+  });
+}
+
+/**
+ * A document as a chat message takes it: a PDF as a file part (its data as a data: URL, as OpenAI reads
+ * it), plain text as a text part under its title. A PDF by URL has no such part: refused before anything
+ * is sent, naming the messages, rather than sent without the document.
+ */
+function toFilePart(part: DocumentPart): ChatCompletionContentPart {
+  const { source } = part;
+  if (source.type === 'text') return { type: 'text', text: part.title ? `${part.title}\n\n${source.text}` : source.text };
+  if (source.type === 'pdf_url') {
+    throw new ProviderError(
+      'bad_request',
+      'OpenAI-shaped providers take a PDF as data, not by URL: send it base64 (file_data, or a base64 document source)',
+      undefined,
+      undefined,
+      'messages',
+    );
+  }
+  return { type: 'file', file: { file_data: `data:application/pdf;base64,${source.data}`, filename: part.title ?? 'document.pdf' } };
 }
 
 /** What a failed tool's result is, or starts with (`Error: …`), on OpenAI-shaped providers, whose tool messages have no is_error. */

@@ -66,7 +66,7 @@ describe('parseResponsesRequest', () => {
           tools: [{ type: 'web_search' }],
         }),
       ),
-    ).toEqual(['previous_response_id', 'input[0].content[0].type', 'tools[0].type']);
+    ).toEqual(['previous_response_id', 'input[0].content[0].file_data', 'tools[0].type']);
   });
 });
 
