@@ -518,6 +518,12 @@ export type ChatCompletionCreateDto = {
      */
     fallbacks?: Array<string>;
     /**
+     * Groq: whether message.reasoning holds a reasoning model’s reasoning; not with reasoning_format (a 400 naming it for other providers)
+     */
+    include_reasoning?: {
+        [key: string]: unknown;
+    } | null;
+    /**
      * Answer the log probability of each output token (openai and custom providers; a 400 naming `logprobs` for others)
      */
     logprobs?: boolean;
@@ -545,6 +551,10 @@ export type ChatCompletionCreateDto = {
      * How long a reasoning model thinks before it answers, passed on as sent (openai, groq and custom providers, whose models say which values they take; a 400 naming `reasoning_effort` for others). It changes the answer and the output tokens billed
      */
     reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+    /**
+     * Groq: how a reasoning model shows its reasoning (`parsed` in message.reasoning, `raw` in think tags in the content, `hidden`), passed on as sent (a 400 naming it for other providers)
+     */
+    reasoning_format?: 'parsed' | 'raw' | 'hidden';
     /**
      * The shape of the answer: `{"type":"text"}` (the default, any provider), `{"type":"json_object"}`, or `{"type":"json_schema","json_schema":{name, schema, strict?, description?}}`. The JSON modes reach OpenAI-shaped providers (openai, groq, custom ones) as sent; anthropic models get them as one forced tool whose input comes back as the message content (with `tools` too, a 400 naming `response_format`); for other providers (mock) the request is a 400 naming `response_format`
      */
@@ -612,6 +622,10 @@ export type ChatCompletionLogprobsDto = {
 
 export type ChatCompletionMessageDto = {
     content: string | null;
+    /**
+     * A reasoning model’s reasoning, where its provider shows it (Groq, an Anthropic model’s thinking, local servers); absent otherwise
+     */
+    reasoning?: string;
     /**
      * The model declined to answer, in its own words (content is then null); null otherwise
      */

@@ -164,19 +164,34 @@ export class GenerationPlanner {
  */
 type ChatOption = Extract<
   ProviderCapability,
-  'response_format' | 'response_format_with_tools' | 'logprobs' | 'n' | 'reasoning_effort' | 'verbosity' | 'thinking' | 'documents' | 'tool_result_images'
+  | 'response_format'
+  | 'response_format_with_tools'
+  | 'logprobs'
+  | 'n'
+  | 'reasoning_effort'
+  | 'verbosity'
+  | 'reasoning_format'
+  | 'include_reasoning'
+  | 'thinking'
+  | 'documents'
+  | 'tool_result_images'
 >;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
 function chatOptions(
-  params: Pick<GenerateRequest, 'responseFormat' | 'tools' | 'logprobs' | 'n' | 'reasoningEffort' | 'verbosity' | 'thinking'>,
+  params: Pick<
+    GenerateRequest,
+    'responseFormat' | 'tools' | 'logprobs' | 'n' | 'reasoningEffort' | 'verbosity' | 'reasoningFormat' | 'includeReasoning' | 'thinking'
+  >,
   messages: ChatMessage[],
 ): ChatOption[] | undefined {
   const { toolResultImages, documents } = contentNeeds(messages);
   // thinking off is every provider's way; only thinking on needs a provider that thinks aloud
   const thinking = params.thinking !== undefined && params.thinking.type !== 'disabled';
-  const plain = params.responseFormat === undefined && !params.logprobs && params.n === undefined && !thinking;
-  if (plain && params.reasoningEffort === undefined && params.verbosity === undefined && !toolResultImages && !documents) return undefined;
+  const plain = params.responseFormat === undefined && !params.logprobs && params.n === undefined && !thinking && !toolResultImages && !documents;
+  const settings =
+    params.reasoningEffort !== undefined || params.verbosity !== undefined || params.reasoningFormat !== undefined || params.includeReasoning !== undefined;
+  if (plain && !settings) return undefined;
   const options: ChatOption[] = [];
   if (documents) options.push('documents');
   if (toolResultImages) options.push('tool_result_images');
@@ -186,6 +201,8 @@ function chatOptions(
   if (params.n !== undefined && params.n > 1) options.push('n');
   if (params.reasoningEffort !== undefined) options.push('reasoning_effort');
   if (params.verbosity !== undefined) options.push('verbosity');
+  if (params.reasoningFormat !== undefined) options.push('reasoning_format');
+  if (params.includeReasoning !== undefined) options.push('include_reasoning');
   if (thinking) options.push('thinking');
   return options;
 }

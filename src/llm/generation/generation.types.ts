@@ -61,6 +61,8 @@ export interface GenerationInput {
     | 'n'
     | 'reasoningEffort'
     | 'verbosity'
+    | 'reasoningFormat'
+    | 'includeReasoning'
     | 'thinking'
   >;
   template?: TemplateInput;

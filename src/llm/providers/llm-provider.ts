@@ -145,6 +145,9 @@ export interface Logprobs {
 /** How much a reasoning model thinks before it answers: OpenAI's values (which model takes which is the provider's to say). */
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+/** How Groq shows a reasoning model's reasoning: in its own field, in think tags in the content, or not at all. */
+export const REASONING_FORMATS = ['parsed', 'raw', 'hidden'] as const;
+export type ReasoningFormat = (typeof REASONING_FORMATS)[number];
 /** How long an answer runs: OpenAI's values. */
 export const VERBOSITIES = ['low', 'medium', 'high'] as const;
 export type Verbosity = (typeof VERBOSITIES)[number];
@@ -179,6 +182,10 @@ export interface GenerateRequest {
   reasoningEffort?: ReasoningEffort;
   /** OpenAI's `verbosity`; only providers with the `verbosity` capability get such a request */
   verbosity?: Verbosity;
+  /** Groq's `reasoning_format`; only providers with the `reasoning_format` capability get such a request */
+  reasoningFormat?: ReasoningFormat;
+  /** Groq's `include_reasoning`; only providers with the `include_reasoning` capability get such a request */
+  includeReasoning?: boolean;
   /** Anthropic's `thinking`; only providers with the `thinking` capability get one other than disabled */
   thinking?: ThinkingSetting;
   /**

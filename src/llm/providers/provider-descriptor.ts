@@ -22,6 +22,7 @@ export interface ImageRequestShape {
  * billed, so neither is ever dropped). `thinking`: Anthropic's extended thinking (a budget, or the model's
  * choice) and the signed thinking blocks passed back in later turns. `documents`: PDF (and plain-text) documents in
  * a user turn; without it such a request is a 400 naming `messages` rather than the document being dropped.
+ * `reasoning_format` and `include_reasoning`: Groq's fields for how a reasoning model shows its reasoning.
  */
 export type ProviderCapability =
   | 'chat'
@@ -35,6 +36,8 @@ export type ProviderCapability =
   | 'reasoning_effort'
   | 'verbosity'
   | 'thinking'
+  | 'reasoning_format'
+  | 'include_reasoning'
   | 'documents'
   | 'tool_result_images';
 

@@ -3,7 +3,8 @@
  * completions (JSON and SSE, with response_format and logprobs as in
  * structured-output.ts, and `n` choices as in tokens.ts; Groq refuses
  * logprobs and n > 1 as the real one does; both refuse more than 4 stop sequences), embeddings, image generations
- * and models.
+ * and models. Groq's reasoning models (gpt-oss, qwen3) reason before they answer, shown as include_reasoning and
+ * reasoning_format say (groqReasoning).
  */
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse, writeJson } from './respond';
@@ -27,7 +28,37 @@ export const OPENAI_MODELS = [
   'dall-e-3',
   'gpt-image-1',
 ];
-export const GROQ_MODELS = ['llama-3.3-70b-versatile', 'llama-3.1-8b-instant', 'openai/gpt-oss-20b'];
+export const GROQ_MODELS = ['llama-3.3-70b-versatile', 'llama-3.1-8b-instant', 'openai/gpt-oss-20b', 'qwen/qwen3-32b'];
+
+/** Groq's reasoning models: they reason before they answer, and show it as include_reasoning or reasoning_format say. */
+const GROQ_REASONING_MODELS = /^(openai\/gpt-oss|qwen\/qwen3)/;
+const DEFAULT_REASONING_TOKENS = 6;
+
+/** The reasoning a Groq reasoning model shows: `parsed` in message.reasoning, `raw` in think tags before the content, or `hidden`. */
+interface GroqReasoning {
+  shown: 'parsed' | 'raw' | 'hidden';
+  text: string;
+  tokens: number;
+}
+
+/**
+ * The reasoning of a Groq reasoning model's answer (`reasonN` words, `thinking_tokens` of them, default 6), or the
+ * message of Groq's 400 when include_reasoning and reasoning_format are both given. gpt-oss shows it parsed unless
+ * include_reasoning is false; qwen3 raw unless reasoning_format says otherwise (parsed with tools or JSON mode).
+ */
+function groqReasoning(body: any, flavour: OpenAiFlavour, directive: SimDirective): GroqReasoning | string | undefined {
+  if (flavour !== 'groq' || !GROQ_REASONING_MODELS.test(body.model)) return undefined;
+  const format = body.reasoning_format;
+  if (body.include_reasoning != null && format != null) return '`include_reasoning` and `reasoning_format` are mutually exclusive';
+  const tokens = directive.thinkingTokens ?? DEFAULT_REASONING_TOKENS;
+  const text = Array.from({ length: tokens }, (_, i) => `reason${i + 1}`).join(' ');
+  const toolsOrJson = Array.isArray(body.tools) || body.response_format != null;
+  let shown: GroqReasoning['shown'];
+  if (body.include_reasoning === false || format === 'hidden') shown = 'hidden';
+  else if (format === 'parsed' || format === 'raw') shown = format;
+  else shown = body.model.startsWith('openai/gpt-oss') || toolsOrJson ? 'parsed' : 'raw';
+  return { shown, text, tokens };
+}
 
 const MODEL_CREATED = 1_700_000_000;
 
@@ -97,8 +128,10 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
   const badFile = fileProblem(body.messages);
   if (badFile) return sendError(ex, 'invalid', badFile, undefined, 'messages');
   const input = inputTokensFor(body.messages);
-  // per choice; the usage counts every choice's
-  const output = outputTokensFor(ex.directive.outputTokens, maxTokens);
+  const reasoning = groqReasoning(body, flavour, ex.directive);
+  if (typeof reasoning === 'string') return sendError(ex, 'invalid', reasoning, undefined, 'include_reasoning');
+  // per choice; the usage counts every choice's (a reasoning model's reasoning too)
+  const output = outputTokensFor(ex.directive.outputTokens, maxTokens) + (reasoning?.tokens ?? 0);
   const finishReason = maxTokens !== undefined && output >= maxTokens ? 'length' : 'stop';
   ex.log.usage = { input_tokens: input, output_tokens: choices * output };
   const id = `chatcmpl-sim${ex.seq}`;
@@ -117,8 +150,9 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
   if (calls === null) return sendError(ex, 'invalid', "Invalid value for 'tool_choice': it names no function of 'tools'.", undefined, 'tool_choice');
   if (calls) return answerToolCalls(ex, { id, created, model: body.model, input, output, choices: 1, finishReason, includeUsage, flavour, reply }, calls);
   if (body.stream === true) {
-    return streamChat(ex, { id, created, model: body.model, input, output, choices, finishReason, includeUsage, flavour, reply });
+    return streamChat(ex, { id, created, model: body.model, input, output, choices, finishReason, includeUsage, flavour, reply, reasoning });
   }
+  const words = output - (reasoning?.tokens ?? 0);
   const usage = flavour === 'groq' ? groqUsage(input, choices * output) : openAiUsage(input, choices * output, ex.directive);
   sendJson(ex, {
     id,
@@ -127,7 +161,13 @@ export function chatCompletion(ex: Exchange, body: any, flavour: OpenAiFlavour):
     model: body.model,
     choices: Array.from({ length: choices }, (_, index) => ({
       index,
-      message: { role: 'assistant', content: reply ? reply.text : replyText(output, index), refusal: null, annotations: [] },
+      message: {
+        role: 'assistant',
+        content: (reasoning?.shown === 'raw' ? `<think>${reasoning.text}</think>` : '') + (reply ? reply.text : replyText(words, index)),
+        ...(reasoning?.shown === 'parsed' ? { reasoning: reasoning.text } : {}),
+        refusal: null,
+        annotations: [],
+      },
       logprobs: reply?.logprobs !== undefined ? { content: contentLogprobs(tokensOf(reply.text), reply.logprobs), refusal: null } : null,
       finish_reason: finishReason,
     })),
@@ -292,6 +332,8 @@ interface ChatStreamSpec {
   includeUsage: boolean;
   flavour: OpenAiFlavour;
   reply: TokenReply | undefined;
+  /** a Groq reasoning model's, streamed before the content (its tokens are part of `output`) */
+  reasoning?: GroqReasoning;
 }
 
 function streamChat(ex: Exchange, s: ChatStreamSpec): void {
@@ -310,8 +352,17 @@ function streamChat(ex: Exchange, s: ChatStreamSpec): void {
   for (let c = 0; c < s.choices; c++) {
     frames.push(head + choice(c, '{"role":"assistant","content":""}', null) + tail(c === 0 && s.flavour === 'groq' ? `,${xGroq}}` : ''));
   }
+  const reasoning = s.reasoning;
+  if (reasoning && reasoning.shown !== 'hidden') {
+    const delta = (text: string) => (reasoning.shown === 'parsed' ? { reasoning: text } : { content: text });
+    const words = reasoning.text.split(' ').map((w, i) => (i === 0 ? w : ` ${w}`));
+    if (reasoning.shown === 'raw') words.unshift('<think>');
+    if (reasoning.shown === 'raw') words.push('</think>');
+    for (const word of words) frames.push(head + choice(0, JSON.stringify(delta(word)), null) + tail());
+  }
+  const words = s.output - (reasoning?.tokens ?? 0);
   const pieces = Array.from({ length: s.choices }, (_, c) =>
-    s.reply ? tokenPieces(s.reply, ex.directive.chunks) : replyChunks(s.output, ex.directive.chunks, c),
+    s.reply ? tokenPieces(s.reply, ex.directive.chunks) : replyChunks(words, ex.directive.chunks, c),
   );
   for (let p = 0; p < pieces[0].length; p++) {
     for (let c = 0; c < s.choices; c++) {

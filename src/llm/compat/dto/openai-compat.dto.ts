@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { REASONING_EFFORTS, type ReasoningEffort, VERBOSITIES, type Verbosity } from '../../providers/llm-provider';
+import { REASONING_EFFORTS, REASONING_FORMATS, type ReasoningEffort, type ReasoningFormat, VERBOSITIES, type Verbosity } from '../../providers/llm-provider';
 
 /*
  * The OpenAI-compatible bodies as the document describes them. The routes read
@@ -108,6 +108,20 @@ export class ChatCompletionCreateDto {
   })
   verbosity?: Verbosity | null;
   @ApiPropertyOptional({
+    enum: REASONING_FORMATS,
+    nullable: true,
+    example: 'parsed',
+    description:
+      'Groq: how a reasoning model shows its reasoning (`parsed` in message.reasoning, `raw` in think tags in the content, `hidden`), ' +
+      'passed on as sent (a 400 naming it for other providers)',
+  })
+  reasoning_format?: ReasoningFormat | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Groq: whether message.reasoning holds a reasoning model’s reasoning; not with reasoning_format (a 400 naming it for other providers)',
+  })
+  include_reasoning?: boolean | null;
+  @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent',
     oneOf: [
       { type: 'string' },
@@ -150,6 +164,11 @@ export class ChatCompletionMessageDto {
     description: 'The model declined to answer, in its own words (content is then null); null otherwise',
   })
   refusal!: string | null;
+  @ApiPropertyOptional({
+    example: 'The user wants a short tagline; bakeries sell warmth.',
+    description: 'A reasoning model’s reasoning, where its provider shows it (Groq, an Anthropic model’s thinking, local servers); absent otherwise',
+  })
+  reasoning?: string;
   @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) tool_calls?: Record<string, unknown>[];
 }
 

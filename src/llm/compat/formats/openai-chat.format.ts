@@ -8,6 +8,8 @@ import {
   Logprobs,
   OutputTokenLogprob,
   REASONING_EFFORTS,
+  REASONING_FORMATS,
+  ReasoningBlock,
   VERBOSITIES,
   ResponseFormat,
   StreamEvent,
@@ -41,7 +43,8 @@ export interface ParsedChatCompletion {
  * user, seed, store, service_tier, prompt_cache_key, safety_identifier,
  * frequency_penalty, presence_penalty.
  * parallel_tool_calls=false reaches the provider (Anthropic: disable_parallel_tool_use).
- * response_format (json_object, json_schema), logprobs/top_logprobs, n > 1, reasoning_effort and verbosity reach the providers whose
+ * response_format (json_object, json_schema), logprobs/top_logprobs, n > 1, reasoning_effort, verbosity, and Groq's reasoning_format and
+ * include_reasoning reach the providers whose
  * wire format has them (the planner answers a 400 naming the field for the others);
  * response_format {"type":"text"} and n = 1 are the defaults and are dropped.
  * Fields that would silently change the answer when dropped get a 400 naming them:
@@ -73,6 +76,9 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const n = r.number('n', { integer: true, min: 1, max: MAX_CHOICES });
   const reasoningEffort = r.oneOf('reasoning_effort', REASONING_EFFORTS);
   const verbosity = r.oneOf('verbosity', VERBOSITIES);
+  const reasoningFormat = r.oneOf('reasoning_format', REASONING_FORMATS);
+  const includeReasoning = r.boolean('include_reasoning');
+  if (reasoningFormat !== undefined && includeReasoning !== undefined) r.problem('include_reasoning', 'mutually exclusive with reasoning_format (as at Groq)');
   checkIgnoredFields(r);
   rejectSemanticFields(r);
   const variables = r.object('variables');
@@ -96,6 +102,8 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
       ...(n !== undefined && n > 1 ? { n } : {}),
       ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
       ...(verbosity !== undefined ? { verbosity } : {}),
+      ...(reasoningFormat !== undefined ? { reasoningFormat } : {}),
+      ...(includeReasoning !== undefined ? { includeReasoning } : {}),
     },
     stream,
     includeUsage,
@@ -384,6 +392,8 @@ function openAiChoice(choice: GeneratedChoice, index: number): Json {
       role: 'assistant',
       // as OpenAI answers: no content beside tool calls or a refusal
       content: choice.text === '' && (toolCalls.length > 0 || choice.refusal !== undefined) ? null : choice.text,
+      // the model's reasoning, where Groq answers it (message.reasoning); absent when it showed none
+      ...reasoningField(choice.reasoning),
       refusal: choice.refusal ?? null,
       ...(toolCalls.length > 0
         ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
@@ -392,6 +402,13 @@ function openAiChoice(choice: GeneratedChoice, index: number): Json {
     logprobs: choice.logprobs ? openAiLogprobs(choice.logprobs) : null,
     finish_reason: openAiFinishReason(choice.finishReason),
   };
+}
+
+/** The text of a choice's reasoning as `{reasoning}`, or nothing when it has none to show. */
+function reasoningField(reasoning: ReasoningBlock[] | undefined): Json {
+  if (!reasoning) return {};
+  const text = reasoning.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
+  return text === '' ? {} : { reasoning: text };
 }
 
 /** A genuine ChatCompletion, so the OpenAI SDK parses it; `model` is `provider/model`. With n > 1, one choice per answer, index 0…n-1. */
@@ -432,6 +449,8 @@ export class OpenAiChunkWriter {
 
   event(event: StreamEvent): Json | undefined {
     switch (event.type) {
+      case 'thinking':
+        return this.chunk([{ index: 0, delta: { reasoning: event.text }, logprobs: null, finish_reason: null }]);
       case 'text':
         return this.chunk([
           {

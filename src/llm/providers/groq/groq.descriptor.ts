@@ -5,7 +5,7 @@ export const GROQ_DESCRIPTOR = {
   aliases: [],
   env: { apiKey: 'GROQ_API_KEY', baseUrl: 'GROQ_BASE_URL' },
   // Groq's OpenAI-compatible API takes response_format and reasoning_effort (its reasoning models) but not logprobs, and refuses n other than 1
-  capabilities: ['chat', 'stream', 'response_format', 'response_format_with_tools', 'reasoning_effort'],
+  capabilities: ['chat', 'stream', 'response_format', 'response_format_with_tools', 'reasoning_effort', 'reasoning_format', 'include_reasoning'],
   models: [
     { id: 'llama-3.3-70b-versatile', kind: 'chat' },
     { id: 'llama-3.1-8b-instant', kind: 'chat' },

@@ -174,6 +174,9 @@ export function toChatCompletionParams(req: GenerateRequest, maxTokensField: Max
   if (req.n !== undefined && req.n > 1) params.n = req.n;
   if (req.reasoningEffort !== undefined) params.reasoning_effort = req.reasoningEffort;
   if (req.verbosity !== undefined) params.verbosity = req.verbosity;
+  // Groq's own fields, which the OpenAI SDK's types do not have
+  if (req.reasoningFormat !== undefined) Object.assign(params, { reasoning_format: req.reasoningFormat });
+  if (req.includeReasoning !== undefined) Object.assign(params, { include_reasoning: req.includeReasoning });
   return params;
 }
 
@@ -241,14 +244,26 @@ function fromChoice(choice: ChatCompletion.Choice): GeneratedChoice {
   );
   const logprobs = toLogprobs(choice.logprobs);
   const refusal = choice.message.refusal;
+  const reasoning = reasoningOf(choice.message);
   return {
     text: choice.message.content ?? '',
+    ...(reasoning ? { reasoning: [{ type: 'thinking', thinking: reasoning, signature: '' }] } : {}),
     // structured outputs: the model declined, and says why here instead of in content
     ...(typeof refusal === 'string' && refusal !== '' ? { refusal } : {}),
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(choice.finish_reason),
     ...(logprobs ? { logprobs } : {}),
   };
+}
+
+/**
+ * A reasoning model's reasoning as OpenAI-shaped servers answer it beside the content: Groq's `reasoning`,
+ * or `reasoning_content` (vLLM, DeepSeek and other local servers). OpenAI's own answers carry none.
+ */
+function reasoningOf(part: object): string | undefined {
+  const { reasoning, reasoning_content } = part as { reasoning?: unknown; reasoning_content?: unknown };
+  if (typeof reasoning === 'string' && reasoning !== '') return reasoning;
+  return typeof reasoning_content === 'string' && reasoning_content !== '' ? reasoning_content : undefined;
 }
 
 /**
@@ -307,6 +322,11 @@ function readChunkChoice(choice: ChatCompletionChunk.Choice, reading: ChunkReadi
   const delta = choice.delta ?? {};
   // logprobs come with the text they score (only when asked for: otherwise null)
   const logprobs = choice.logprobs ? toTokenLogprobs(choice.logprobs.content) : null;
+  // the first choice's reasoning, before its content (the others' is not kept: a stream's events carry one reasoning)
+  if (of === undefined && ('reasoning' in delta || 'reasoning_content' in delta)) {
+    const reasoning = reasoningOf(delta);
+    if (reasoning) reading.events.push({ type: 'thinking', text: reasoning });
+  }
   if (typeof delta.content === 'string' && (delta.content !== '' || (logprobs !== null && logprobs.length > 0))) {
     reading.events.push(textEvent(delta.content, logprobs, of));
   }
