@@ -550,7 +550,7 @@ export type ChatCompletionCreateDto = {
     /**
      * How long a reasoning model thinks before it answers, passed on as sent (openai, groq and custom providers, whose models say which values they take; a 400 naming `reasoning_effort` for others). It changes the answer and the output tokens billed
      */
-    reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+    reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max' | 'default';
     /**
      * Groq: how a reasoning model shows its reasoning (`parsed` in message.reasoning, `raw` in think tags in the content, `hidden`), passed on as sent (a 400 naming it for other providers)
      */
@@ -1809,7 +1809,7 @@ export type ResponseCreateDto = {
      * `effort`: how long a reasoning model thinks, passed on as the chat API’s `reasoning_effort` (openai, groq and custom providers; a 400 naming `reasoning.effort` for others). `summary` is accepted and ignored
      */
     reasoning?: {
-        effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+        effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max' | 'default';
         summary?: string | null;
     };
     /**

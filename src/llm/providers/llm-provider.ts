@@ -142,8 +142,8 @@ export interface Logprobs {
   refusal: OutputTokenLogprob[] | null;
 }
 
-/** How much a reasoning model thinks before it answers: OpenAI's values (which model takes which is the provider's to say). */
-export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
+/** How much a reasoning model thinks before it answers: OpenAI's values and Groq's `default` (which model takes which is the provider's to say). */
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max', 'default'] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 /** How Groq shows a reasoning model's reasoning: in its own field, in think tags in the content, or not at all. */
 export const REASONING_FORMATS = ['parsed', 'raw', 'hidden'] as const;

@@ -100,6 +100,16 @@ describe('Groq reasoning through groq-sdk (e2e)', () => {
     ]);
   });
 
+  it("passes Groq's reasoning_effort default on as sent", async () => {
+    await groq.chat.completions.create({
+      model: 'groq/qwen/qwen3-32b',
+      max_tokens: 2,
+      reasoning_effort: 'default',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(sentBodies()[0].reasoning_effort).toBe('default');
+  });
+
   it('names include_reasoning with reasoning_format, a format Groq has not, and either for a provider without them, before any call', async () => {
     const fields = async (promise: Promise<unknown>) => {
       const err = await promise.then(

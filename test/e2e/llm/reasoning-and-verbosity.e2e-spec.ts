@@ -101,7 +101,7 @@ describe('reasoning_effort and verbosity through the OpenAI SDK (e2e)', () => {
       }),
     );
     expect(err.param).toBe('reasoning_effort');
-    expect(err.message).toContain('none, minimal, low, medium, high, xhigh, max');
+    expect(err.message).toContain('none, minimal, low, medium, high, xhigh, max, default');
     expect(sim.requests).toHaveLength(0);
   });
 

@@ -172,7 +172,8 @@ export function toChatCompletionParams(req: GenerateRequest, maxTokensField: Max
     if (req.topLogprobs !== undefined) params.top_logprobs = req.topLogprobs;
   }
   if (req.n !== undefined && req.n > 1) params.n = req.n;
-  if (req.reasoningEffort !== undefined) params.reasoning_effort = req.reasoningEffort;
+  // as sent: Groq's `default` is no OpenAI value, and the model says which it takes
+  if (req.reasoningEffort !== undefined) params.reasoning_effort = req.reasoningEffort as ChatCompletionCreateParamsNonStreaming['reasoning_effort'];
   if (req.verbosity !== undefined) params.verbosity = req.verbosity;
   // Groq's own fields, which the OpenAI SDK's types do not have
   if (req.reasoningFormat !== undefined) Object.assign(params, { reasoning_format: req.reasoningFormat });
