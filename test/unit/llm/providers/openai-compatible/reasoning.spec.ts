@@ -12,14 +12,13 @@ const completion = (message: Record<string, unknown>): ChatCompletion =>
     choices: [{ index: 0, message: { role: 'assistant', content: 'Yes.', refusal: null, ...message }, logprobs: null, finish_reason: 'stop' }],
   }) as unknown as ChatCompletion;
 
-const chunk = (delta: Record<string, unknown>, index = 0): ChatCompletionChunk =>
-  ({
-    id: 'c1',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index, delta, logprobs: null, finish_reason: null }],
-  }) as ChatCompletionChunk;
+const chunk = (delta: Record<string, unknown>, index = 0): ChatCompletionChunk => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [{ index, delta, logprobs: null, finish_reason: null }],
+});
 
 describe('a reasoning model’s reasoning on OpenAI-shaped providers', () => {
   it("reads Groq's reasoning and a local server's reasoning_content, and nothing when there is none", () => {
