@@ -1778,7 +1778,7 @@ export type ResponseCreateDto = {
      */
     include?: Array<string>;
     /**
-     * A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: "message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, `input_file` (a PDF as `file_data`, a data:application/pdf;base64 URL, or at `file_url`; `filename`), and `output_text` or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items (`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items are accepted and dropped; `input_audio`, `file_id` images and files, and `item_reference` are refused with a 400 naming the item
+     * A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: "message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, `input_file` (a PDF as `file_data`, a data:application/pdf;base64 URL, or at `file_url`; `filename`), and `output_text` or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items (`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items (as answered) are accepted and dropped; `input_audio`, `file_id` images and files, and `item_reference` are refused with a 400 naming the item
      */
     input: string | Array<{
         [key: string]: unknown;
@@ -1901,7 +1901,7 @@ export type ResponseObjectDto = {
     model: string;
     object: 'response';
     /**
-     * A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`; a model that declines to answer gives a `{type: "refusal", refusal}` part instead) and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`)
+     * A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`; a model that declines to answer gives a `{type: "refusal", refusal}` part instead) and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`), after a `reasoning` item (`{type: "reasoning", id, summary: [], content: [{type: "reasoning_text", text}], status}`) when a reasoning model showed its reasoning
      */
     output: Array<{
         [key: string]: unknown;

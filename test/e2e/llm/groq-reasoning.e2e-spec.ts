@@ -135,6 +135,24 @@ describe('Groq reasoning through groq-sdk (e2e)', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it('answers a Responses API client the reasoning as a reasoning item before the message, streamed or not', async () => {
+    const openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
+    const params = { model: 'groq/openai/gpt-oss-20b', max_output_tokens: 2, input: 'why? [[sim:thinking_tokens=3]]' };
+    const response = await openai.responses.create(params);
+    expect(response.output_text).toBe('word1 word2');
+    expect(response.output[0]).toMatchObject({ type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: REASONING }] });
+    expect(response.output[1]).toMatchObject({ type: 'message' });
+
+    const stream = openai.responses.stream(params);
+    let streamed = '';
+    stream.on('response.reasoning_text.delta', (event) => (streamed += event.delta));
+    const final = await stream.finalResponse();
+    expect(streamed).toBe(REASONING);
+    expect(final.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(final.output[0]).toEqual({ ...response.output[0], id: final.output[0].id });
+    expect(final.output_text).toBe('word1 word2');
+  });
+
   it('answers an Anthropic SDK client the reasoning as a thinking block, streamed or not', async () => {
     const anthropic = new Anthropic({ baseURL: t.url, apiKey: gateway.apiKey, maxRetries: 0 });
     const params = { model: 'groq/openai/gpt-oss-20b', max_tokens: 2, messages: [{ role: 'user' as const, content: 'why? [[sim:thinking_tokens=3]]' }] };

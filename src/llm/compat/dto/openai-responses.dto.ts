@@ -17,7 +17,7 @@ export class ResponseCreateDto {
       '"message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, `input_file` (a PDF as ' +
       '`file_data`, a data:application/pdf;base64 URL, or at `file_url`; `filename`), and `output_text` ' +
       'or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items ' +
-      '(`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items are accepted and dropped; ' +
+      '(`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items (as answered) are accepted and dropped; ' +
       '`input_audio`, `file_id` images and files, and `item_reference` are refused with a 400 naming the item',
     oneOf: [{ type: 'string' }, ITEMS],
     example: 'Write a tagline for a bakery.',
@@ -136,7 +136,8 @@ export class ResponseObjectDto {
     description:
       'A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`; ' +
       'a model that declines to answer gives a `{type: "refusal", refusal}` part instead) ' +
-      'and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`)',
+      'and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`), after a `reasoning` item ' +
+      '(`{type: "reasoning", id, summary: [], content: [{type: "reasoning_text", text}], status}`) when a reasoning model showed its reasoning',
   })
   output!: Record<string, unknown>[];
   @ApiProperty({ type: ResponseUsageDto }) usage!: ResponseUsageDto;

@@ -1,6 +1,6 @@
 import type { AppError } from '../../../common/errors/app-error';
 import type { GenerationOutcome, StreamStart, StreamSummary } from '../../generation/generation.types';
-import type { FinishReason, OutputTokenLogprob, StreamEvent, TokenUsage, ToolCall } from '../../providers/llm-provider';
+import type { FinishReason, OutputTokenLogprob, ReasoningBlock, StreamEvent, TokenUsage, ToolCall } from '../../providers/llm-provider';
 import type { SseEvent } from './anthropic-messages.format';
 import type { Json } from './body-reader';
 import { openAiTokenLogprob } from './openai-chat.format';
@@ -17,6 +17,27 @@ function messageItemId(requestId: string, n: number): string {
 
 function functionCallItemId(requestId: string, n: number): string {
   return `fc_${requestId}_${n}`;
+}
+
+function reasoningItemId(requestId: string): string {
+  return `rs_${requestId}`;
+}
+
+/**
+ * A reasoning model's reasoning as the Responses API gives an open-weight model's: a reasoning item whose
+ * content is the reasoning text (no summary: the provider wrote none).
+ */
+function reasoningItem(id: string, text: string, status: ItemStatus): Json {
+  return { id, type: 'reasoning', summary: [], content: text === '' ? [] : [reasoningText(text)], status };
+}
+
+function reasoningText(text: string): Json {
+  return { type: 'reasoning_text', text };
+}
+
+/** The text of an answer's reasoning, when it showed any (signatures and redacted blocks have no place here). */
+function reasoningTextOf(reasoning: ReasoningBlock[] | undefined): string {
+  return reasoning?.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('') ?? '';
 }
 
 export function responsesUsage(usage: TokenUsage, costUsd: string | null): Json {
@@ -111,6 +132,8 @@ export function toResponse(outcome: GenerationOutcome, echo: ResponsesEcho): Jso
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
   const calls = outcome.toolCalls ?? [];
   const output: Json[] = [];
+  const reasoning = reasoningTextOf(outcome.reasoning);
+  if (reasoning !== '') output.push(reasoningItem(reasoningItemId(outcome.requestId), reasoning, 'completed'));
   const refusal = outcome.refusal;
   if (outcome.text !== '' || refusal !== undefined || calls.length === 0) {
     const content: Json[] = [];
@@ -173,6 +196,8 @@ export class ResponsesEventWriter {
   private readonly output: Json[] = [];
   private message: OpenMessage | null = null;
   private call: OpenCall | null = null;
+  /** the reasoning item, while its text streams (it comes before the answer) */
+  private reasoning: { id: string; index: number; chunks: string[] } | null = null;
   private messages = 0;
   private calls = 0;
   private finishReason: FinishReason = 'stop';
@@ -194,9 +219,17 @@ export class ResponsesEventWriter {
 
   event(event: StreamEvent): SseEvent[] {
     switch (event.type) {
+      case 'thinking': {
+        const out: SseEvent[] = [];
+        const reasoning = this.reasoning ?? this.openReasoning(out);
+        reasoning.chunks.push(event.text);
+        out.push(this.ev('response.reasoning_text.delta', { item_id: reasoning.id, output_index: reasoning.index, content_index: 0, delta: event.text }));
+        return out;
+      }
       case 'text':
       case 'refusal': {
         const out: SseEvent[] = [];
+        this.closeReasoning(out);
         const kind: PartKind = event.type === 'text' ? 'output_text' : 'refusal';
         const message = this.message ?? this.openMessage(out, kind);
         const part = this.partOf(message, kind, out);
@@ -213,6 +246,7 @@ export class ResponsesEventWriter {
       }
       case 'tool_call_delta': {
         const out: SseEvent[] = [];
+        this.closeReasoning(out);
         const call = this.call?.toolIndex === event.index ? this.call : this.openCall(out, event);
         if (event.argumentsDelta) {
           call.args.push(event.argumentsDelta);
@@ -223,8 +257,9 @@ export class ResponsesEventWriter {
       case 'finish': {
         this.finishReason = event.finishReason;
         const out: SseEvent[] = [];
+        this.closeReasoning(out);
         // an answer with no output at all still has its (empty) message, as the non-streamed answer has
-        if (this.output.length === 0 && !this.message && !this.call) this.openMessage(out, 'output_text');
+        if (this.messages === 0 && this.calls === 0) this.openMessage(out, 'output_text');
         this.closeMessage(out, incompleteReason(event.finishReason) === null ? 'completed' : 'incomplete');
         this.closeCall(out);
         return out;
@@ -244,12 +279,38 @@ export class ResponsesEventWriter {
   /** The stream failed after it opened: OpenAI's `error` event, then response.failed with what was answered so far. */
   fail(error: AppError, summary: StreamSummary): SseEvent[] {
     const output = [...this.output];
+    if (this.reasoning) output.push(reasoningItem(this.reasoning.id, this.reasoning.chunks.join(''), 'incomplete'));
     if (this.message) output.push(messageItem(this.message.id, this.message.parts.map(finishedPart), 'incomplete'));
     if (this.call)
       output.push(functionCallItem(this.call.id, { id: this.call.callId, name: this.call.name, arguments: this.call.args.join('') }, 'incomplete'));
     const failure = { code: error.code, message: error.message };
     const response = responseObject(this.head, 'failed', output, responsesUsage(summary.usage, summary.costUsd), { error: failure });
     return [this.ev('error', { ...failure, param: null }), this.ev('response.failed', { response })];
+  }
+
+  private openReasoning(out: SseEvent[]): { id: string; index: number; chunks: string[] } {
+    const reasoning = { id: reasoningItemId(this.head.requestId), index: this.output.length, chunks: [] };
+    this.reasoning = reasoning;
+    out.push(
+      this.ev('response.output_item.added', { output_index: reasoning.index, item: reasoningItem(reasoning.id, '', 'in_progress') }),
+      this.ev('response.content_part.added', { item_id: reasoning.id, output_index: reasoning.index, content_index: 0, part: reasoningText('') }),
+    );
+    return reasoning;
+  }
+
+  private closeReasoning(out: SseEvent[]): void {
+    const reasoning = this.reasoning;
+    if (!reasoning) return;
+    this.reasoning = null;
+    const text = reasoning.chunks.join('');
+    const where = { item_id: reasoning.id, output_index: reasoning.index, content_index: 0 };
+    const item = reasoningItem(reasoning.id, text, 'completed');
+    this.output.push(item);
+    out.push(
+      this.ev('response.reasoning_text.done', { ...where, text }),
+      this.ev('response.content_part.done', { ...where, part: reasoningText(text) }),
+      this.ev('response.output_item.done', { output_index: reasoning.index, item }),
+    );
   }
 
   private openMessage(out: SseEvent[], kind: PartKind): OpenMessage {

@@ -90,6 +90,43 @@ const summary: StreamSummary = {
 };
 
 describe(ResponsesEventWriter.name, () => {
+  it('streams a reasoning item before the message, closed when the answer starts; an answer that only reasoned has its empty message', () => {
+    const sut = new ResponsesEventWriter({});
+    const events = [
+      ...sut.start(start),
+      ...sut.event({ type: 'thinking', text: 'Be' }),
+      ...sut.event({ type: 'thinking', text: 'cause.' }),
+      ...sut.event({ type: 'text', text: 'Yes.' }),
+      ...sut.event({ type: 'finish', finishReason: 'stop' }),
+      ...sut.finish(summary),
+    ];
+    expect(events.slice(2, 9).map((e) => e.event)).toEqual([
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.reasoning_text.delta',
+      'response.reasoning_text.delta',
+      'response.reasoning_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+    ]);
+    expect(events[6].data).toMatchObject({ item_id: 'rs_r1', output_index: 0, content_index: 0, text: 'Because.' });
+    expect(events.at(-1)!.data.response).toMatchObject({
+      output: [
+        { type: 'reasoning', id: 'rs_r1', summary: [], content: [{ type: 'reasoning_text', text: 'Because.' }], status: 'completed' },
+        { type: 'message', id: 'msg_r1', content: [{ type: 'output_text', text: 'Yes.' }] },
+      ],
+    });
+
+    const onlyReasoned = new ResponsesEventWriter({});
+    onlyReasoned.start(start);
+    onlyReasoned.event({ type: 'thinking', text: 'Hmm.' });
+    onlyReasoned.event({ type: 'finish', finishReason: 'length' });
+    expect(onlyReasoned.finish(summary)[0].data.response).toMatchObject({
+      status: 'incomplete',
+      output: [{ type: 'reasoning' }, { type: 'message', content: [{ type: 'output_text', text: '' }], status: 'incomplete' }],
+    });
+  });
+
   it('closes the message before a function call opens, numbering every event in order', () => {
     const sut = new ResponsesEventWriter({});
     const events = [
