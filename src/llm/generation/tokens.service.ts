@@ -21,13 +21,37 @@ export const PDF_PAGE_TOKEN_ESTIMATE = 3_000;
 export const PDF_URL_PAGES_ESTIMATE = 10;
 /** A PDF whose page objects are compressed (no `/Type /Page` in the clear) is counted as a page per this many bytes. */
 const PDF_BYTES_PER_PAGE = 20_000;
-const PDF_PAGE_OBJECT = /\/Type\s*\/Page(?![A-Za-z])/g;
+/**
+ * Counting stops after this many `/Type` keys (a few per object: a real PDF of a hundred pages has some
+ * thousands), so a file made of them cannot hold the event loop; the size then bounds the estimate from below.
+ */
+const MAX_PDF_TYPE_KEYS = 20_000;
+const PDF_TYPE_KEY = Buffer.from('/Type');
+const PDF_PAGE_NAME = Buffer.from('/Page');
 
 /** The pages of a base64 PDF, as its page objects say, or by its size when they are compressed. */
 export function pdfPages(data: string): number {
   const bytes = Buffer.from(data, 'base64');
-  const pages = bytes.toString('latin1').match(PDF_PAGE_OBJECT)?.length ?? 0;
-  return pages > 0 ? pages : Math.max(1, Math.ceil(bytes.length / PDF_BYTES_PER_PAGE));
+  const bySize = Math.max(1, Math.ceil(bytes.length / PDF_BYTES_PER_PAGE));
+  let pages = 0;
+  let keys = 0;
+  // a native search for each `/Type`, then `/Page` after optional whitespace and not `/Pages`
+  for (let at = bytes.indexOf(PDF_TYPE_KEY); at !== -1; at = bytes.indexOf(PDF_TYPE_KEY, at + PDF_TYPE_KEY.length)) {
+    if (++keys > MAX_PDF_TYPE_KEYS) return Math.max(pages, bySize);
+    let i = at + PDF_TYPE_KEY.length;
+    while (i < bytes.length && isPdfWhitespace(bytes[i])) i++;
+    const end = i + PDF_PAGE_NAME.length;
+    if (end <= bytes.length && bytes.compare(PDF_PAGE_NAME, 0, PDF_PAGE_NAME.length, i, end) === 0 && !isLetter(bytes[end])) pages++;
+  }
+  return pages > 0 ? pages : bySize;
+}
+
+function isPdfWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0x0c || byte === 0x00;
+}
+
+function isLetter(byte: number | undefined): boolean {
+  return byte !== undefined && ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a));
 }
 
 /**

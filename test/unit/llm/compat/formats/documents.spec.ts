@@ -95,6 +95,13 @@ describe('a document in the prompt estimate', () => {
     expect(pdfPages(THREE_PAGES)).toBe(3);
     expect(pdfPages(pdf('x'.repeat(45_000)))).toBe(3);
     expect(pdfPages(pdf(''))).toBe(1);
+    // /Type and /Page apart by any PDF whitespace, and not /Pages or another name that starts so
+    expect(pdfPages(pdf('/Type /Pages /Type/Page /Type\n/Page /Type /PageLabel /Type /Page'))).toBe(3);
+  });
+
+  it('stops reading a file of nothing but /Type keys, and estimates it by its size', () => {
+    const keys = pdf('/Type'.repeat(30_000));
+    expect(pdfPages(keys)).toBe(Math.ceil(Buffer.from(keys, 'base64').length / 20_000));
   });
 
   it('reserves the usual top of a page for each page, ten pages for a PDF by URL, and the words of a text document', () => {
