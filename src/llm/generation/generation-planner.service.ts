@@ -162,20 +162,7 @@ export class GenerationPlanner {
  * A provider without one is refused, never served without it: dropping `n` would answer one choice where
  * the caller asked for several (a fallback too: the client's default fallbacks without it are skipped).
  */
-type ChatOption = Extract<
-  ProviderCapability,
-  | 'response_format'
-  | 'response_format_with_tools'
-  | 'logprobs'
-  | 'n'
-  | 'reasoning_effort'
-  | 'verbosity'
-  | 'reasoning_format'
-  | 'include_reasoning'
-  | 'thinking'
-  | 'documents'
-  | 'tool_result_images'
->;
+type ChatOption = Exclude<ProviderCapability, 'chat' | 'stream' | 'embeddings' | 'images'>;
 
 /** The options a request uses, or undefined (the usual case, with no further work). */
 function chatOptions(

@@ -7,7 +7,7 @@ import { TokensService } from './tokens.service';
 import { UsageAccountingService } from './usage-accounting.service';
 import { finishRouted, routeAdmitted } from './call-lifecycle';
 import { NEVER_ABORTED } from '../../common/never-aborted';
-import type { GeneratedChoice } from '../providers/llm-provider';
+import { reasoningTextOf, type GeneratedChoice } from '../providers/llm-provider';
 
 /**
  * One generation, non-streaming or streaming, from a neutral input: plan,
@@ -82,7 +82,7 @@ export class LlmService {
 
   /** A choice's output counted with our tokenizer, for a provider that reports no usage. */
   private outputTokens(choice: GeneratedChoice): number {
-    const thinking = (choice.reasoning ?? []).map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
+    const thinking = reasoningTextOf(choice.reasoning);
     return this.tokens.count(thinking + choice.text + (choice.refusal ?? '') + (choice.toolCalls ?? []).map((c) => c.name + c.arguments).join(''));
   }
 }

@@ -62,6 +62,11 @@ export interface ToolCall {
  */
 export type ReasoningBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
 
+/** The readable text of some reasoning ('' when there is none; a redacted block has none). */
+export function reasoningTextOf(reasoning: readonly ReasoningBlock[] | undefined): string {
+  return reasoning?.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('') ?? '';
+}
+
 /**
  * Anthropic's `thinking`: off, on with a token budget (part of max_tokens), or left to the model
  * (`adaptive`, `between_tools`); `display: omitted` keeps the text back and only signs it.

@@ -16,7 +16,7 @@ import {
   ToolDefinition,
 } from '../../providers/llm-provider';
 import { base64ImageProblem, BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
-import { documentUrlProblem, pdfDataProblem, pdfPart } from './document-parts';
+import { documentUrlProblem, pdfDataProblem, documentPart } from './document-parts';
 import { ANTHROPIC_TOOL_NAME, checkToolName, checkToolSchema, checkToolSet } from './tool-checks';
 
 /** A /v1/messages body, read into the neutral shape. */
@@ -343,7 +343,7 @@ function readDocument(r: BodyReader, block: Json, at: string): DocumentPart | un
     r.problem(`${at}.citations`, 'citations are not supported: answers through LLMHub carry none; leave citations off');
   }
   if (!source) return undefined;
-  const part = pdfPart(source, block.title);
+  const part = documentPart(source, block.title);
   return typeof block.context === 'string' && block.context !== '' ? { ...part, context: block.context } : part;
 }
 

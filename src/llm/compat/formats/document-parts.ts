@@ -32,7 +32,7 @@ export function documentUrlProblem(url: string): string | undefined {
   return URL.canParse(url) ? undefined : 'not a valid URL';
 }
 
-/** A PDF document part, with its file name or title when it has one. */
-export function pdfPart(source: DocumentPart['source'], title: unknown): DocumentPart {
+/** A document part, with its file name or title when it has one. */
+export function documentPart(source: DocumentPart['source'], title: unknown): DocumentPart {
   return { type: 'document', source, ...(typeof title === 'string' && title !== '' ? { title } : {}) };
 }

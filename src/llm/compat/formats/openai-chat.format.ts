@@ -10,6 +10,7 @@ import {
   REASONING_EFFORTS,
   REASONING_FORMATS,
   ReasoningBlock,
+  reasoningTextOf,
   VERBOSITIES,
   ResponseFormat,
   StreamEvent,
@@ -19,7 +20,7 @@ import {
   ToolDefinition,
 } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
-import { pdfFileData, pdfPart } from './document-parts';
+import { pdfFileData, documentPart } from './document-parts';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
@@ -299,7 +300,7 @@ function readFile(r: BodyReader, file: unknown, at: string): DocumentPart | unde
   }
   if (file.filename !== undefined && file.filename !== null && typeof file.filename !== 'string') return r.problem(`${at}.filename`, 'expected a string');
   const read = pdfFileData(file.file_data);
-  return 'problem' in read ? r.problem(`${at}.file_data`, read.problem) : pdfPart({ type: 'pdf', data: read.data }, file.filename);
+  return 'problem' in read ? r.problem(`${at}.file_data`, read.problem) : documentPart({ type: 'pdf', data: read.data }, file.filename);
 }
 
 function readToolCalls(r: BodyReader, value: unknown, at: string): ToolCall[] | undefined {
@@ -406,8 +407,7 @@ function openAiChoice(choice: GeneratedChoice, index: number): Json {
 
 /** The text of a choice's reasoning as `{reasoning}`, or nothing when it has none to show. */
 function reasoningField(reasoning: ReasoningBlock[] | undefined): Json {
-  if (!reasoning) return {};
-  const text = reasoning.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
+  const text = reasoningTextOf(reasoning);
   return text === '' ? {} : { reasoning: text };
 }
 

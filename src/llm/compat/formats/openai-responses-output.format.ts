@@ -1,6 +1,6 @@
 import type { AppError } from '../../../common/errors/app-error';
 import type { GenerationOutcome, StreamStart, StreamSummary } from '../../generation/generation.types';
-import type { FinishReason, OutputTokenLogprob, ReasoningBlock, StreamEvent, TokenUsage, ToolCall } from '../../providers/llm-provider';
+import { reasoningTextOf, type FinishReason, type OutputTokenLogprob, type StreamEvent, type TokenUsage, type ToolCall } from '../../providers/llm-provider';
 import type { SseEvent } from './anthropic-messages.format';
 import type { Json } from './body-reader';
 import { openAiTokenLogprob } from './openai-chat.format';
@@ -33,11 +33,6 @@ function reasoningItem(id: string, text: string, status: ItemStatus): Json {
 
 function reasoningText(text: string): Json {
   return { type: 'reasoning_text', text };
-}
-
-/** The text of an answer's reasoning, when it showed any (signatures and redacted blocks have no place here). */
-function reasoningTextOf(reasoning: ReasoningBlock[] | undefined): string {
-  return reasoning?.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('') ?? '';
 }
 
 export function responsesUsage(usage: TokenUsage, costUsd: string | null): Json {

@@ -11,7 +11,7 @@ import {
   ToolDefinition,
 } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
-import { documentUrlProblem, pdfFileData, pdfPart } from './document-parts';
+import { documentUrlProblem, pdfFileData, documentPart } from './document-parts';
 import { checkIgnoredRequestSettings, SCHEMA_NAME } from './openai-chat.format';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
@@ -310,11 +310,11 @@ function readFile(r: BodyReader, part: Json, at: string): DocumentPart | undefin
   if (part.filename !== undefined && part.filename !== null && typeof part.filename !== 'string') return r.problem(`${at}.filename`, 'expected a string');
   if (typeof part.file_data === 'string') {
     const read = pdfFileData(part.file_data);
-    return 'problem' in read ? r.problem(`${at}.file_data`, read.problem) : pdfPart({ type: 'pdf', data: read.data }, part.filename);
+    return 'problem' in read ? r.problem(`${at}.file_data`, read.problem) : documentPart({ type: 'pdf', data: read.data }, part.filename);
   }
   if (typeof part.file_url === 'string') {
     const problem = documentUrlProblem(part.file_url);
-    return problem ? r.problem(`${at}.file_url`, problem) : pdfPart({ type: 'pdf_url', url: part.file_url }, part.filename);
+    return problem ? r.problem(`${at}.file_url`, problem) : documentPart({ type: 'pdf_url', url: part.file_url }, part.filename);
   }
   const why = part.file_id !== undefined ? 'file_id needs OpenAI’s file storage: send file_data (a data:application/pdf;base64,… URL) or file_url' : 'required';
   return r.problem(`${at}.file_data`, why);
