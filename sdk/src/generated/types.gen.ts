@@ -589,6 +589,12 @@ export type ChatCompletionCreateDto = {
         name: string;
         version?: number;
     };
+    /**
+     * Anthropic extended thinking (anthropic models; a 400 naming `thinking` for others), as on /v1/messages: `{type: "enabled", budget_tokens, display?}` (a budget of at least 1024, below max_tokens), `{type: "adaptive", display?}`, `{type: "between_tools"}` or `{type: "disabled"}`. The reasoning is answered in message.reasoning, the signed blocks in message.thinking_blocks
+     */
+    thinking?: {
+        [key: string]: unknown;
+    };
     tool_choice?: string | {
         [key: string]: unknown;
     };
@@ -631,6 +637,12 @@ export type ChatCompletionMessageDto = {
      */
     refusal: string | null;
     role: 'assistant';
+    /**
+     * An anthropic model’s thinking as signed blocks (`thinking` with its `signature`, `redacted_thinking` with its `data`), to pass back on this message in the next turn; streamed as delta.thinking_blocks, each time a block ends, holding every block so far; absent otherwise
+     */
+    thinking_blocks?: Array<{
+        [key: string]: unknown;
+    }>;
     tool_calls?: Array<{
         [key: string]: unknown;
     }>;
@@ -1346,6 +1358,12 @@ export type OpenAiChatMessageDto = {
         [key: string]: unknown;
     }>;
     role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+    /**
+     * On an assistant message: the `thinking_blocks` an anthropic model answered it with, passed back unchanged (with thinking on, the last assistant message that called tools needs them); left out for other providers
+     */
+    thinking_blocks?: Array<{
+        [key: string]: unknown;
+    }>;
     /**
      * On a tool message: the call it answers
      */

@@ -147,7 +147,10 @@ export class GenerationPlanner {
     const missing = missingOption(target, options);
     if (!missing) return;
     const offering = this.models.providersWith(missing);
-    const where = offering.length > 0 ? `supported by ${inWords(offering)} models` : 'supported by no provider of this instance';
+    const supported = offering.length > 0 ? `supported by ${inWords(offering)} models` : 'supported by no provider of this instance';
+    const instead = INSTEAD[missing];
+    const where =
+      instead && target.provider.descriptor.capabilities.includes(instead) ? `${supported}; ${target.providerId} models take ${instead} instead` : supported;
     throw new AppError('validation_error', `${optionLabel(missing)} is not supported by ${target.providerId} models (${target.id}); it is ${where}`, [
       {
         field: optionField(missing),
@@ -207,6 +210,9 @@ function contentNeeds(messages: ChatMessage[]): { toolResultImages: boolean; doc
   }
   return { toolResultImages, documents };
 }
+
+/** An option's counterpart, where a provider without the option has one of its own: said in the refusal. */
+const INSTEAD: Partial<Record<ChatOption, ChatOption>> = { reasoning_effort: 'thinking' };
 
 /** The options that are in the messages, not fields of their own. */
 const IN_MESSAGES: Partial<Record<ChatOption, { label: string }>> = {

@@ -44,6 +44,8 @@ describe('Groq reasoning through groq-sdk (e2e)', () => {
   it('answers the reasoning in message.reasoning, as Groq does, and bills it as output', async () => {
     const res = await ask();
     expect(res.choices[0].message).toMatchObject({ content: 'word1 word2', reasoning: REASONING });
+    // unsigned: nothing a later turn could pass back
+    expect(res.choices[0].message).not.toHaveProperty('thinking_blocks');
     expect(res.usage?.completion_tokens).toBe(5);
     expect(sentBodies()[0]).not.toHaveProperty('include_reasoning');
   });

@@ -23,6 +23,14 @@ export class OpenAiChatMessageDto {
   @ApiPropertyOptional({ description: 'On a tool message: the call it answers' }) tool_call_id?: string;
   @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'On an assistant message: the tools it called' })
   tool_calls?: Record<string, unknown>[];
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description:
+      'On an assistant message: the `thinking_blocks` an anthropic model answered it with, passed back unchanged (with thinking on, ' +
+      'the last assistant message that called tools needs them); left out for other providers',
+  })
+  thinking_blocks?: Record<string, unknown>[];
 }
 
 export class ChatCompletionCreateDto {
@@ -122,6 +130,16 @@ export class ChatCompletionCreateDto {
   })
   include_reasoning?: boolean | null;
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Anthropic extended thinking (anthropic models; a 400 naming `thinking` for others), as on /v1/messages: `{type: "enabled", ' +
+      'budget_tokens, display?}` (a budget of at least 1024, below max_tokens), `{type: "adaptive", display?}`, `{type: "between_tools"}` ' +
+      'or `{type: "disabled"}`. The reasoning is answered in message.reasoning, the signed blocks in message.thinking_blocks',
+    example: { type: 'enabled', budget_tokens: 2048 },
+  })
+  thinking?: Record<string, unknown>;
+  @ApiPropertyOptional({
     description: 'LLMHub: a prompt template by name, or {name, version?, label?}; its rendered text is sent',
     oneOf: [
       { type: 'string' },
@@ -169,6 +187,16 @@ export class ChatCompletionMessageDto {
     description: 'A reasoning model’s reasoning, where its provider shows it (Groq, an Anthropic model’s thinking, local servers); absent otherwise',
   })
   reasoning?: string;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    example: [{ type: 'thinking', thinking: 'The user wants a short tagline.', signature: 'EqQBCgIYAhIM…' }],
+    description:
+      'An anthropic model’s thinking as signed blocks (`thinking` with its `signature`, `redacted_thinking` with its `data`), to pass ' +
+      'back on this message in the next turn; streamed as delta.thinking_blocks, each time a block ends, holding every block so far; ' +
+      'absent otherwise',
+  })
+  thinking_blocks?: Record<string, unknown>[];
   @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) tool_calls?: Record<string, unknown>[];
 }
 

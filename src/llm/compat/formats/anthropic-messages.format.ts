@@ -9,7 +9,6 @@ import {
   ReasoningBlock,
   RefusalDetails,
   StreamEvent,
-  ThinkingSetting,
   TokenUsage,
   ToolCall,
   ToolChoice,
@@ -17,6 +16,7 @@ import {
 } from '../../providers/llm-provider';
 import { base64ImageProblem, BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { documentUrlProblem, pdfDataProblem, documentPart } from './document-parts';
+import { readThinking, readThinkingBlock, thinkingBlockJson } from './thinking-fields';
 import { ANTHROPIC_TOOL_NAME, checkToolName, checkToolSchema, checkToolSet } from './tool-checks';
 
 /** A /v1/messages body, read into the neutral shape. */
@@ -106,36 +106,6 @@ export function parseCountTokensRequest(body: unknown): ParsedPrompt {
   if (r.has('template')) r.unsupported('template', 'count_tokens counts the messages as sent; templates are not rendered here');
   r.done();
   return prompt;
-}
-
-const THINKING_TYPES = ['enabled', 'adaptive', 'between_tools', 'disabled'] as const;
-const THINKING_DISPLAYS = ['summarized', 'omitted'] as const;
-/** Anthropic's lower bound on a thinking budget. */
-const MIN_THINKING_BUDGET = 1_024;
-
-/**
- * Anthropic's `thinking`, checked as Anthropic checks it (a budget of at least 1,024 tokens, below
- * max_tokens, with `enabled`), so the mistake is named before any call; `maxTokens` undefined skips
- * the comparison (count_tokens has none).
- */
-function readThinking(r: BodyReader, maxTokens: number | undefined): ThinkingSetting | undefined {
-  const thinking = r.object('thinking');
-  if (thinking === undefined) return undefined;
-  const type = r.oneOf('type', THINKING_TYPES, thinking, 'thinking.type');
-  if (type === undefined) {
-    if (thinking.type === undefined || thinking.type === null) r.problem('thinking.type', `required: ${THINKING_TYPES.join(', ')}`);
-    return undefined;
-  }
-  const display = r.oneOf('display', THINKING_DISPLAYS, thinking, 'thinking.display');
-  if (type !== 'enabled') return { type, ...(display && type !== 'disabled' ? { display } : {}) };
-  const budget = thinking.budget_tokens;
-  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < MIN_THINKING_BUDGET) {
-    return r.problem('thinking.budget_tokens', `required with type enabled: an integer of at least ${MIN_THINKING_BUDGET}`);
-  }
-  if (maxTokens !== undefined && budget >= maxTokens) {
-    return r.problem('thinking.budget_tokens', `must be less than max_tokens (${maxTokens}): thinking is part of the output max_tokens caps`);
-  }
-  return { type, budgetTokens: budget, ...(display ? { display } : {}) };
 }
 
 /** model, system, messages, tools, tool_choice and the request's cache_control (problems are collected in `r`). */
@@ -266,7 +236,8 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage[] {
       }
       case 'thinking':
       case 'redacted_thinking': {
-        const piece = readReasoning(r, block, where, role);
+        const piece =
+          role === 'assistant' ? readThinkingBlock(r, block, where) : r.problem(`${where}.type`, `a ${String(block.type)} block belongs in an assistant turn`);
         if (!piece) break;
         if (parts.length > 0 || toolCalls.length > 0) closeTurn();
         reasoning.push(piece);
@@ -293,20 +264,6 @@ function assistantTurn(content: string | ContentPart[], toolCalls: ToolCall[], r
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     ...(continues ? { continues: true } : {}),
   };
-}
-
-/**
- * A thinking block of an earlier answer, passed back as it came: its text and signature (which Anthropic
- * checks), or a redacted block's data. Only an assistant turn holds one.
- */
-function readReasoning(r: BodyReader, block: Json, where: string, role: 'user' | 'assistant'): ReasoningBlock | undefined {
-  if (role !== 'assistant') return r.problem(`${where}.type`, `a ${String(block.type)} block belongs in an assistant turn`);
-  if (block.type === 'redacted_thinking') {
-    return typeof block.data === 'string' ? { type: 'redacted_thinking', data: block.data } : r.problem(`${where}.data`, 'expected a string');
-  }
-  if (typeof block.thinking !== 'string') return r.problem(`${where}.thinking`, 'expected a string');
-  if (typeof block.signature !== 'string') return r.problem(`${where}.signature`, 'expected the signature the thinking block came with');
-  return { type: 'thinking', thinking: block.thinking, signature: block.signature };
 }
 
 /** Plain text parts become one string, as before; images or cache breakpoints keep the parts. */
@@ -518,7 +475,7 @@ function parseArgs(args: string): unknown {
  * writes its own, stop_reason says it is one and stop_details why.
  */
 export function toAnthropicMessage(outcome: GenerationOutcome): Json {
-  const content: Json[] = (outcome.reasoning ?? []).map(reasoningBlock);
+  const content: Json[] = (outcome.reasoning ?? []).map(thinkingBlockJson);
   const text = outcome.text + (outcome.refusal ?? '');
   if (text !== '' || !outcome.toolCalls?.length) content.push(textBlock(text));
   for (const call of outcome.toolCalls ?? []) content.push(toolUseBlock(call.id, call.name, parseArgs(call.arguments)));
@@ -543,13 +500,6 @@ export function toAnthropicMessage(outcome: GenerationOutcome): Json {
 /** A text block as Anthropic answers one without citations (LLMHub takes no documents to cite). */
 function textBlock(text: string): Json {
   return { type: 'text', text, citations: null };
-}
-
-/** A thinking block as Anthropic answers it, signature and all (the client passes it back in a later turn). */
-function reasoningBlock(block: ReasoningBlock): Json {
-  return block.type === 'thinking'
-    ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
-    : { type: 'redacted_thinking', data: block.data };
 }
 
 /** A tool_use block as Anthropic answers the model's own call (not one made from the code execution tool). */

@@ -21,6 +21,7 @@ import {
 } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { pdfFileData, documentPart } from './document-parts';
+import { readThinking, readThinkingBlock, signedThinkingBlocks, thinkingBlockJson } from './thinking-fields';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
@@ -44,8 +45,9 @@ export interface ParsedChatCompletion {
  * user, seed, store, service_tier, prompt_cache_key, safety_identifier,
  * frequency_penalty, presence_penalty.
  * parallel_tool_calls=false reaches the provider (Anthropic: disable_parallel_tool_use).
- * response_format (json_object, json_schema), logprobs/top_logprobs, n > 1, reasoning_effort, verbosity, and Groq's reasoning_format and
- * include_reasoning reach the providers whose
+ * response_format (json_object, json_schema), logprobs/top_logprobs, n > 1, reasoning_effort, verbosity, Groq's reasoning_format and
+ * include_reasoning, and Anthropic's thinking (as Anthropic's own OpenAI-compatible endpoint takes it, with the
+ * signed blocks answered in message.thinking_blocks and passed back there) reach the providers whose
  * wire format has them (the planner answers a 400 naming the field for the others);
  * response_format {"type":"text"} and n = 1 are the defaults and are dropped.
  * Fields that would silently change the answer when dropped get a 400 naming them:
@@ -80,6 +82,8 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const reasoningFormat = r.oneOf('reasoning_format', REASONING_FORMATS);
   const includeReasoning = r.boolean('include_reasoning');
   if (reasoningFormat !== undefined && includeReasoning !== undefined) r.problem('include_reasoning', 'mutually exclusive with reasoning_format (as at Groq)');
+  const thinking = readThinking(r, maxTokens);
+  if (thinking && thinking.type !== 'disabled' && messages) checkThinkingPassedBack(r, messages);
   checkIgnoredFields(r);
   rejectSemanticFields(r);
   const variables = r.object('variables');
@@ -105,6 +109,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
       ...(verbosity !== undefined ? { verbosity } : {}),
       ...(reasoningFormat !== undefined ? { reasoningFormat } : {}),
       ...(includeReasoning !== undefined ? { includeReasoning } : {}),
+      ...(thinking !== undefined ? { thinking } : {}),
     },
     stream,
     includeUsage,
@@ -249,9 +254,15 @@ function readMessage(r: BodyReader, raw: unknown, at: string): ChatMessage | und
       const toolCalls = readToolCalls(r, raw.tool_calls, `${at}.tool_calls`);
       const content = raw.content === null || raw.content === undefined ? '' : readContent(r, raw.content, `${at}.content`, false);
       if (content === undefined) return undefined;
+      const reasoning = readThinkingBlocks(r, raw.thinking_blocks, `${at}.thinking_blocks`);
       if (raw.refusal !== undefined && raw.refusal !== null && content === '')
         return { role: 'assistant', content: typeof raw.refusal === 'string' ? raw.refusal : JSON.stringify(raw.refusal) };
-      return { role: 'assistant', content, ...(toolCalls && toolCalls.length > 0 ? { toolCalls } : {}) };
+      return {
+        role: 'assistant',
+        content,
+        ...(reasoning && reasoning.length > 0 ? { reasoning } : {}),
+        ...(toolCalls && toolCalls.length > 0 ? { toolCalls } : {}),
+      };
     }
     case 'tool': {
       if (typeof raw.tool_call_id !== 'string') return r.problem(`${at}.tool_call_id`, 'required');
@@ -301,6 +312,41 @@ function readFile(r: BodyReader, file: unknown, at: string): DocumentPart | unde
   if (file.filename !== undefined && file.filename !== null && typeof file.filename !== 'string') return r.problem(`${at}.filename`, 'expected a string');
   const read = pdfFileData(file.file_data);
   return 'problem' in read ? r.problem(`${at}.file_data`, read.problem) : documentPart({ type: 'pdf', data: read.data }, file.filename);
+}
+
+/**
+ * An assistant message's `thinking_blocks`: the signed thinking an Anthropic model answered with
+ * (message.thinking_blocks), passed back unchanged so that a tool-using conversation with thinking on can
+ * go on; other providers' models get the turn without them.
+ */
+function readThinkingBlocks(r: BodyReader, value: unknown, at: string): ReasoningBlock[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return r.problem(at, 'expected an array of thinking blocks, as message.thinking_blocks was answered');
+  const blocks: ReasoningBlock[] = [];
+  for (const [i, block] of value.entries()) {
+    const read = isObject(block) ? readThinkingBlock(r, block, `${at}[${i}]`) : r.problem(`${at}[${i}]`, 'expected a thinking block');
+    if (!read) return undefined;
+    blocks.push(read);
+  }
+  return blocks;
+}
+
+/**
+ * With thinking on, Anthropic takes tool results only after the thinking that led to the calls: the last
+ * assistant message, when it called tools, must bring its thinking_blocks back. Said here, naming the
+ * message, rather than as Anthropic's 400 about content blocks the client never wrote.
+ */
+function checkThinkingPassedBack(r: BodyReader, messages: ChatMessage[]): void {
+  let last = -1;
+  for (let i = messages.length - 1; i >= 0 && last < 0; i--) if (messages[i].role === 'assistant') last = i;
+  if (last < 0) return;
+  const message = messages[last];
+  if (!message.toolCalls || message.toolCalls.length === 0 || message.reasoning) return;
+  r.problem(
+    `messages[${last}].thinking_blocks`,
+    'with thinking on, the last assistant message’s tool calls need the thinking_blocks it was answered with: ' +
+      'pass the message back as it came, or leave thinking off',
+  );
 }
 
 function readToolCalls(r: BodyReader, value: unknown, at: string): ToolCall[] | undefined {
@@ -395,6 +441,8 @@ function openAiChoice(choice: GeneratedChoice, index: number): Json {
       content: choice.text === '' && (toolCalls.length > 0 || choice.refusal !== undefined) ? null : choice.text,
       // the model's reasoning, where Groq answers it (message.reasoning); absent when it showed none
       ...reasoningField(choice.reasoning),
+      // an Anthropic model's signed thinking, to pass back in the next turn; absent when there is none
+      ...thinkingBlocksField(signedThinkingBlocks(choice.reasoning)),
       refusal: choice.refusal ?? null,
       ...(toolCalls.length > 0
         ? { tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
@@ -409,6 +457,11 @@ function openAiChoice(choice: GeneratedChoice, index: number): Json {
 function reasoningField(reasoning: ReasoningBlock[] | undefined): Json {
   const text = reasoningTextOf(reasoning);
   return text === '' ? {} : { reasoning: text };
+}
+
+/** Signed thinking blocks as `{thinking_blocks}`, or nothing when there are none. */
+function thinkingBlocksField(blocks: ReasoningBlock[]): Json {
+  return blocks.length === 0 ? {} : { thinking_blocks: blocks.map(thinkingBlockJson) };
 }
 
 /** A genuine ChatCompletion, so the OpenAI SDK parses it; `model` is `provider/model`. With n > 1, one choice per answer, index 0…n-1. */
@@ -439,6 +492,9 @@ export class OpenAiChunkWriter {
   private model = '';
   /** the choices after the first whose first delta (with `role`) went out */
   private opened: Set<number> | undefined;
+  /** an Anthropic model's thinking blocks so far, and the text of the one still open (its signature closes it) */
+  private thinkingBlocks: ReasoningBlock[] | undefined;
+  private thinkingText = '';
 
   start(start: StreamStart): Json {
     this.id = completionId(start.requestId);
@@ -450,7 +506,12 @@ export class OpenAiChunkWriter {
   event(event: StreamEvent): Json | undefined {
     switch (event.type) {
       case 'thinking':
+        this.thinkingText += event.text;
         return this.chunk([{ index: 0, delta: { reasoning: event.text }, logprobs: null, finish_reason: null }]);
+      case 'thinking_signature':
+        return this.thinkingBlock({ type: 'thinking', thinking: this.thinkingText, signature: event.signature });
+      case 'redacted_thinking':
+        return this.thinkingBlock({ type: 'redacted_thinking', data: event.data });
       case 'text':
         return this.chunk([
           {
@@ -501,6 +562,18 @@ export class OpenAiChunkWriter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A finished thinking block: a chunk whose `thinking_blocks` holds every block of the answer so far, so that
+   * the last one a client saw (the OpenAI SDK's stream helper keeps the last value of such a field) is the
+   * whole list to pass back.
+   */
+  private thinkingBlock(block: ReasoningBlock): Json {
+    this.thinkingText = '';
+    this.thinkingBlocks ??= [];
+    this.thinkingBlocks.push(block);
+    return this.chunk([{ index: 0, delta: { thinking_blocks: this.thinkingBlocks.map(thinkingBlockJson) }, logprobs: null, finish_reason: null }]);
   }
 
   /** A choice's delta, with `role` added to the first one of a choice after the first. */

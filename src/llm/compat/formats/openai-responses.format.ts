@@ -45,10 +45,11 @@ export interface ParsedResponsesRequest {
  * (the output text's logprobs, from the providers that answer them), reasoning.effort and
  * text.verbosity (as the chat API's reasoning_effort and verbosity); and LLMHub's template,
  * variables and fallbacks. Accepted and ignored: store (nothing is stored), reasoning.summary
- * (LLMHub answers no reasoning items), truncation,
+ * (a reasoning item LLMHub answers holds the reasoning's own text, no summary), truncation,
  * the other include values, top_logprobs without that include (OpenAI then answers no logprobs
  * either), max_tool_calls, service_tier, prompt_cache_key, safety_identifier, stream_options,
- * and reasoning items in input (LLMHub produces none).
+ * and reasoning items in input (an earlier answer's reasoning, which no provider here takes back
+ * through this API).
  * Refused with a 400 naming the field: previous_response_id and conversation (LLMHub keeps
  * no state: the history goes in input), background, prompt, built-in tools, file and audio
  * inputs, item references, and the chat completions spellings messages, response_format and
@@ -71,7 +72,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const text = r.object('text');
   const responseFormat = readTextFormat(r, text);
   const { logprobs, topLogprobs } = readLogprobs(r);
-  // reasoning.summary is accepted and ignored: LLMHub answers no reasoning items
+  // reasoning.summary is accepted and ignored: a reasoning item holds the reasoning's text, no summary
   const reasoningEffort = r.oneOf('effort', REASONING_EFFORTS, r.object('reasoning'), 'reasoning.effort');
   const verbosity = r.oneOf('verbosity', VERBOSITIES, text, 'text.verbosity');
   const stream = r.boolean('stream') ?? false;

@@ -17,7 +17,7 @@ function targetOf(providerId: string, model: string, capabilities: ProviderCapab
 describe(GenerationPlanner.name, () => {
   const openai = targetOf('openai', 'gpt-4o-mini', ['chat', 'stream', 'response_format', 'response_format_with_tools', 'logprobs', 'n', 'reasoning_effort']);
   const groq = targetOf('groq', 'llama-3.3-70b-versatile', ['chat', 'stream', 'response_format', 'response_format_with_tools']);
-  const anthropic = targetOf('anthropic', 'claude-haiku-4-5', ['chat', 'stream']);
+  const anthropic = targetOf('anthropic', 'claude-haiku-4-5', ['chat', 'stream', 'thinking']);
   // response_format through a forced tool of its own: not together with the caller's tools
   const claude = targetOf('claude', 'claude-sonnet-4-5', ['chat', 'stream', 'response_format']);
   const byId = new Map([openai, groq, anthropic, claude].map((t) => [t.id, t]));
@@ -111,7 +111,9 @@ describe(GenerationPlanner.name, () => {
   it('passes reasoning_effort on to a provider that takes it, and refuses it for one that does not, naming it', async () => {
     expect((await sut.prepare(input('openai/gpt-4o-mini', { reasoningEffort: 'low' }))).request).toMatchObject({ reasoningEffort: 'low' });
     const error = await refusal(sut.prepare(input('anthropic/claude-haiku-4-5', { reasoningEffort: 'low' })));
-    expect(error.details).toEqual([{ field: 'reasoning_effort', message: 'not supported by anthropic; supported by openai models' }]);
+    expect(error.details).toEqual([
+      { field: 'reasoning_effort', message: 'not supported by anthropic; supported by openai models; anthropic models take thinking instead' },
+    ]);
   });
 
   describe('n', () => {

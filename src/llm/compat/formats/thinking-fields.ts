@@ -1,0 +1,61 @@
+import type { ReasoningBlock, ThinkingSetting } from '../../providers/llm-provider';
+import { BodyReader, Json } from './body-reader';
+
+const THINKING_TYPES = ['enabled', 'adaptive', 'between_tools', 'disabled'] as const;
+const THINKING_DISPLAYS = ['summarized', 'omitted'] as const;
+/** Anthropic's lower bound on a thinking budget. */
+const MIN_THINKING_BUDGET = 1_024;
+
+/**
+ * Anthropic's `thinking`, checked as Anthropic checks it (a budget of at least 1,024 tokens, below
+ * max_tokens, with `enabled`), so the mistake is named before any call; `maxTokens` undefined skips
+ * the comparison (count_tokens has none; a chat completion without one gets its model's maximum).
+ */
+export function readThinking(r: BodyReader, maxTokens: number | undefined): ThinkingSetting | undefined {
+  const thinking = r.object('thinking');
+  if (thinking === undefined) return undefined;
+  const type = r.oneOf('type', THINKING_TYPES, thinking, 'thinking.type');
+  if (type === undefined) {
+    if (thinking.type === undefined || thinking.type === null) r.problem('thinking.type', `required: ${THINKING_TYPES.join(', ')}`);
+    return undefined;
+  }
+  const display = r.oneOf('display', THINKING_DISPLAYS, thinking, 'thinking.display');
+  if (type !== 'enabled') return { type, ...(display && type !== 'disabled' ? { display } : {}) };
+  const budget = thinking.budget_tokens;
+  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < MIN_THINKING_BUDGET) {
+    return r.problem('thinking.budget_tokens', `required with type enabled: an integer of at least ${MIN_THINKING_BUDGET}`);
+  }
+  if (maxTokens !== undefined && budget >= maxTokens) {
+    return r.problem('thinking.budget_tokens', `must be less than max_tokens (${maxTokens}): thinking is part of the output max_tokens caps`);
+  }
+  return { type, budgetTokens: budget, ...(display ? { display } : {}) };
+}
+
+/**
+ * A thinking block of an earlier answer, passed back as it came: its text and signature (which Anthropic
+ * checks), or a redacted block's data. `where` names the block in the problem.
+ */
+export function readThinkingBlock(r: BodyReader, block: Json, where: string): ReasoningBlock | undefined {
+  if (block.type === 'redacted_thinking') {
+    return typeof block.data === 'string' ? { type: 'redacted_thinking', data: block.data } : r.problem(`${where}.data`, 'expected a string');
+  }
+  if (block.type !== 'thinking') return r.problem(`${where}.type`, 'expected thinking or redacted_thinking');
+  if (typeof block.thinking !== 'string') return r.problem(`${where}.thinking`, 'expected a string');
+  if (typeof block.signature !== 'string') return r.problem(`${where}.signature`, 'expected the signature the thinking block came with');
+  return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+}
+
+/** A thinking block as Anthropic answers it, signature and all (the client passes it back in a later turn). */
+export function thinkingBlockJson(block: ReasoningBlock): Json {
+  return block.type === 'thinking'
+    ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
+    : { type: 'redacted_thinking', data: block.data };
+}
+
+/**
+ * The blocks of some reasoning that can go back to the model that wrote them: Anthropic's, signed (a
+ * redacted block is). Reasoning read from Groq or a local server has no signature: there is nothing to pass back.
+ */
+export function signedThinkingBlocks(reasoning: readonly ReasoningBlock[] | undefined): ReasoningBlock[] {
+  return reasoning?.filter((b) => b.type === 'redacted_thinking' || b.signature !== '') ?? [];
+}

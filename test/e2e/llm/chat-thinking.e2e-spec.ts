@@ -1,0 +1,222 @@
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { TestApp } from '@test/support/app';
+import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
+import { signThinking } from '@test/support/provider-simulator/anthropic-thinking';
+import { ProviderSimulator } from '@test/support/provider-simulator/server';
+
+const LOOKUP: ChatCompletionTool = {
+  type: 'function',
+  function: { name: 'lookup', description: 'Looks a word up', parameters: { type: 'object', properties: { word: { type: 'string' } } } },
+};
+const FIVE_THOUGHTS = 'thought1 thought2 thought3 thought4 thought5';
+const FOUR_THOUGHTS = 'thought1 thought2 thought3 thought4';
+
+/** What LLMHub adds to a chat completion's message for a thinking model: Groq's `reasoning`, and the signed blocks to pass back. */
+type ThinkingMessage = OpenAI.ChatCompletionMessage & { reasoning?: string; thinking_blocks?: Record<string, unknown>[] };
+
+/** Anthropic's `thinking` is no OpenAI SDK parameter: sent as an extra body field, as Anthropic's own OpenAI-compatible endpoint takes it. */
+function withThinking<T extends object>(params: T, thinking: Record<string, unknown> = { type: 'enabled', budget_tokens: 1024 }): T {
+  return { ...params, thinking };
+}
+
+/**
+ * Claude's extended thinking for an app written against the OpenAI SDK: `thinking` on /v1/chat/completions
+ * reaches Anthropic as sent; the answer's reasoning comes as `message.reasoning` and its signed blocks as
+ * `message.thinking_blocks`, which the app passes back with the message in a tool loop (streamed too: the
+ * SDK's stream helper keeps the last `thinking_blocks` it saw, the whole list). The simulator signs its
+ * thinking and checks the blocks passed back, as Anthropic does.
+ */
+describe('extended thinking through the OpenAI SDK (e2e)', () => {
+  let gateway: GatewayFixture;
+  let t: TestApp;
+  let sim: ProviderSimulator;
+  let openai: OpenAI;
+
+  beforeAll(async () => {
+    gateway = await startGatewayFixture({ clientName: 'chat-thinking', env: () => ({ PROVIDER_MAX_RETRIES: '0' }) });
+    ({ app: t, sim } = gateway);
+    openai = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  beforeEach(() => gateway.resetBetweenTests());
+
+  const messagesBodies = () => sim.requests.filter((r) => r.path === '/v1/messages').map((r) => r.body);
+
+  async function badRequest(promise: Promise<unknown>): Promise<{ field: string; message: string }[]> {
+    const err = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    return ((err as InstanceType<typeof OpenAI.APIError>).error as { details: { field: string; message: string }[] }).details;
+  }
+
+  it('sends thinking to Anthropic as given; answers the reasoning, the signed blocks and the thinking tokens', async () => {
+    const completion = await openai.chat.completions.create(
+      withThinking({
+        model: 'anthropic/claude-sonnet-4-5',
+        max_tokens: 2048,
+        messages: [{ role: 'user' as const, content: 'think it over [[sim:thinking_tokens=5;output_tokens=3]]' }],
+      }),
+    );
+    const message = completion.choices[0].message as ThinkingMessage;
+    expect(message.content).toBe('word1 word2 word3');
+    expect(message.reasoning).toBe(FIVE_THOUGHTS);
+    expect(message.thinking_blocks).toEqual([{ type: 'thinking', thinking: FIVE_THOUGHTS, signature: signThinking(FIVE_THOUGHTS) }]);
+    expect(completion.usage).toMatchObject({ completion_tokens: 8, completion_tokens_details: { reasoning_tokens: 5 } });
+    expect(messagesBodies()[0]).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 2048 });
+  });
+
+  it('runs a tool loop with thinking on: the message passed back as answered brings its thinking to Anthropic unchanged', async () => {
+    const ask: ChatCompletionMessageParam = { role: 'user', content: 'look hi up [[sim:tool=lookup;thinking_tokens=4;redacted_thinking=1]]' };
+    const base = { model: 'anthropic/claude-haiku-4-5', tools: [LOOKUP] };
+    const first = await openai.chat.completions.create(withThinking({ ...base, messages: [ask] }));
+    const message = first.choices[0].message as ThinkingMessage;
+    expect(first.choices[0].finish_reason).toBe('tool_calls');
+    expect(message.thinking_blocks).toEqual([
+      { type: 'thinking', thinking: FOUR_THOUGHTS, signature: signThinking(FOUR_THOUGHTS) },
+      { type: 'redacted_thinking', data: expect.stringMatching(/^sim-redacted:/) },
+    ]);
+    const call = message.tool_calls![0];
+
+    const second = await openai.chat.completions.create(
+      withThinking({ ...base, messages: [ask, message, { role: 'tool' as const, tool_call_id: call.id, content: 'a greeting' }] }),
+    );
+    expect(second.choices[0].finish_reason).toBe('stop');
+    const sent = messagesBodies()[1].messages[1].content;
+    expect(sent.slice(0, 2)).toEqual(message.thinking_blocks);
+    expect(sent[2]).toMatchObject({ type: 'tool_use', id: call.id, name: 'lookup' });
+  });
+
+  it('streams the reasoning as delta.reasoning and the signed blocks as delta.thinking_blocks; the stream helper’s final message passes back', async () => {
+    const ask: ChatCompletionMessageParam = { role: 'user', content: 'look hi up [[sim:tool=lookup;thinking_tokens=4;redacted_thinking=1;chunks=2]]' };
+    const base = { model: 'anthropic/claude-haiku-4-5', tools: [LOOKUP] };
+
+    const raw = await openai.chat.completions.create(withThinking({ ...base, messages: [ask], stream: true as const }));
+    const reasoning: string[] = [];
+    const lists: unknown[] = [];
+    for await (const chunk of raw) {
+      const delta = chunk.choices[0]?.delta as { reasoning?: string; thinking_blocks?: unknown[] } | undefined;
+      if (delta?.reasoning) reasoning.push(delta.reasoning);
+      if (delta?.thinking_blocks) lists.push(delta.thinking_blocks);
+    }
+    expect(reasoning.join('')).toBe(FOUR_THOUGHTS);
+    // each finished block: the list so far
+    expect(lists).toEqual([
+      [{ type: 'thinking', thinking: FOUR_THOUGHTS, signature: signThinking(FOUR_THOUGHTS) }],
+      [
+        { type: 'thinking', thinking: FOUR_THOUGHTS, signature: signThinking(FOUR_THOUGHTS) },
+        { type: 'redacted_thinking', data: expect.stringMatching(/^sim-redacted:/) },
+      ],
+    ]);
+
+    sim.reset();
+    const streamed = await openai.chat.completions.stream(withThinking({ ...base, messages: [ask] })).finalChatCompletion();
+    const message = streamed.choices[0].message as ThinkingMessage;
+    expect(message.thinking_blocks).toEqual([
+      { type: 'thinking', thinking: FOUR_THOUGHTS, signature: signThinking(FOUR_THOUGHTS) },
+      { type: 'redacted_thinking', data: expect.stringMatching(/^sim-redacted:/) },
+    ]);
+    const second = await openai.chat.completions.create(
+      withThinking({ ...base, messages: [ask, message, { role: 'tool' as const, tool_call_id: message.tool_calls![0].id, content: 'a greeting' }] }),
+    );
+    expect(second.choices[0].finish_reason).toBe('stop');
+    expect(messagesBodies()[1].messages[1].content.slice(0, 2)).toEqual(message.thinking_blocks);
+  });
+
+  it('passes an omitted display on: no reasoning text, the signed empty block still to pass back', async () => {
+    const completion = await openai.chat.completions.create(
+      withThinking({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user' as const, content: 'hi' }] }, { type: 'adaptive', display: 'omitted' }),
+    );
+    const message = completion.choices[0].message as ThinkingMessage;
+    expect(message.reasoning).toBeUndefined();
+    expect(message.thinking_blocks).toEqual([{ type: 'thinking', thinking: '', signature: signThinking('') }]);
+    expect(messagesBodies()[0].thinking).toEqual({ type: 'adaptive', display: 'omitted' });
+  });
+
+  it('names a tool loop whose last assistant message lost its thinking_blocks, before any call', async () => {
+    const details = await badRequest(
+      openai.chat.completions.create(
+        withThinking({
+          model: 'anthropic/claude-haiku-4-5',
+          tools: [LOOKUP],
+          messages: [
+            { role: 'user' as const, content: 'look hi up' },
+            {
+              role: 'assistant' as const,
+              content: null,
+              tool_calls: [{ id: 'toolu_1', type: 'function' as const, function: { name: 'lookup', arguments: '{}' } }],
+            },
+            { role: 'tool' as const, tool_call_id: 'toolu_1', content: 'a greeting' },
+          ],
+        }),
+      ),
+    );
+    expect(details).toEqual([{ field: 'messages[1].thinking_blocks', message: expect.stringContaining('pass the message back as it came') }]);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('names thinking Anthropic would refuse and thinking_blocks that are not blocks, before any call', async () => {
+    const call = (body: Record<string, unknown>) =>
+      badRequest(
+        openai.chat.completions.create({
+          model: 'anthropic/claude-haiku-4-5',
+          messages: [{ role: 'user', content: 'hi' }],
+          ...body,
+        } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming),
+      );
+    expect(await call({ thinking: { type: 'enabled', budget_tokens: 2048 }, max_completion_tokens: 2048 })).toEqual([
+      { field: 'thinking.budget_tokens', message: expect.stringContaining('less than max_tokens (2048)') },
+    ]);
+    expect(await call({ thinking: { type: 'enabled', budget_tokens: 100 } })).toEqual([
+      { field: 'thinking.budget_tokens', message: expect.stringContaining('at least 1024') },
+    ]);
+    expect(await call({ thinking: { type: 'on' } })).toEqual([{ field: 'thinking.type', message: expect.stringContaining('enabled, adaptive') }]);
+    const history = (thinkingBlocks: unknown) => ({
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello', thinking_blocks: thinkingBlocks },
+        { role: 'user', content: 'again' },
+      ],
+    });
+    expect(await call(history('thoughts'))).toEqual([{ field: 'messages[1].thinking_blocks', message: expect.stringContaining('expected an array') }]);
+    expect(await call(history([{ type: 'thinking', thinking: 'hmm' }]))).toEqual([
+      { field: 'messages[1].thinking_blocks[0].signature', message: 'expected the signature the thinking block came with' },
+    ]);
+    expect(await call(history([{ type: 'text', text: 'hmm' }]))).toEqual([
+      { field: 'messages[1].thinking_blocks[0].type', message: 'expected thinking or redacted_thinking' },
+    ]);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('refuses thinking for a model whose provider has none, naming it; thinking_blocks passed to one are left out, not refused', async () => {
+    for (const model of ['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile']) {
+      const details = await badRequest(openai.chat.completions.create(withThinking({ model, messages: [{ role: 'user' as const, content: 'hi' }] })));
+      expect(details).toEqual([{ field: 'thinking', message: expect.stringContaining('supported by anthropic') }]);
+    }
+    expect(sim.requests).toHaveLength(0);
+
+    await openai.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [
+        { role: 'user', content: 'hi' },
+        {
+          role: 'assistant',
+          content: 'hello',
+          thinking_blocks: [{ type: 'thinking', thinking: 'hmm', signature: signThinking('hmm') }],
+        } as ChatCompletionMessageParam,
+        { role: 'user', content: 'again' },
+      ],
+    });
+    expect(sim.requests[0].body.messages).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'hello' },
+      { role: 'user', content: 'again' },
+    ]);
+  });
+});
