@@ -1796,7 +1796,7 @@ export type ResponseCreateDto = {
      */
     include?: Array<string>;
     /**
-     * A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: "message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, `input_file` (a PDF as `file_data`, a data:application/pdf;base64 URL, or at `file_url`; `filename`), and `output_text` or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items (`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items (as answered) are accepted and dropped; `input_audio`, `file_id` images and files, and `item_reference` are refused with a 400 naming the item
+     * A string (one user message), or an array of input items: messages (`{role: user|assistant|system|developer, content}`, `type: "message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, `input_file` (a PDF as `file_data`, a data:application/pdf;base64 URL, or at `file_url`; `filename`), and `output_text` or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items (`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items as answered for an anthropic model (their `encrypted_content` holds a signed thinking block) go back to it with the turn they opened; other `reasoning` items are accepted and dropped; `input_audio`, `file_id` images and files, and `item_reference` are refused with a 400 naming the item
      */
     input: string | Array<{
         [key: string]: unknown;
@@ -1851,6 +1851,12 @@ export type ResponseCreateDto = {
      * `format`: `{"type":"text"}` (the default), `{"type":"json_object"}`, or `{"type":"json_schema", name, schema, strict?, description?}`; as `response_format` on /v1/chat/completions (anthropic models through one forced tool; a 400 naming `text.format` where a provider has no JSON mode). `verbosity`: `low`, `medium` or `high`, as `verbosity` there (a 400 naming `text.verbosity` where a provider has none)
      */
     text?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Anthropic extended thinking (anthropic models; a 400 naming `thinking` for others), as on /v1/messages: `{type: "enabled", budget_tokens, display?}` (a budget of at least 1024, below max_output_tokens), `{type: "adaptive", display?}`, `{type: "between_tools"}` or `{type: "disabled"}`. Each signed thinking block is answered as a `reasoning` item
+     */
+    thinking?: {
         [key: string]: unknown;
     };
     /**
@@ -1919,7 +1925,7 @@ export type ResponseObjectDto = {
     model: string;
     object: 'response';
     /**
-     * A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`; a model that declines to answer gives a `{type: "refusal", refusal}` part instead) and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`), after a `reasoning` item (`{type: "reasoning", id, summary: [], content: [{type: "reasoning_text", text}], status}`) when a reasoning model showed its reasoning
+     * A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`; a model that declines to answer gives a `{type: "refusal", refusal}` part instead) and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`), after a `reasoning` item (`{type: "reasoning", id, summary: [], content: [{type: "reasoning_text", text}], status}`) when a reasoning model showed its reasoning; an anthropic model’s thinking is one `reasoning` item per signed block, the block in `encrypted_content`, to pass back as input
      */
     output: Array<{
         [key: string]: unknown;

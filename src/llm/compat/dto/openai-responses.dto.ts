@@ -17,7 +17,9 @@ export class ResponseCreateDto {
       '"message"` optional; content a string or parts `input_text`, `input_image` with an https or data: `image_url`, `input_file` (a PDF as ' +
       '`file_data`, a data:application/pdf;base64 URL, or at `file_url`; `filename`), and `output_text` ' +
       'or `refusal` in assistant history), `function_call` items (`call_id`, `name`, `arguments`) and `function_call_output` items ' +
-      '(`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items (as answered) are accepted and dropped; ' +
+      '(`call_id`, `output`). LLMHub keeps no state: the whole conversation goes here. `reasoning` items as answered for an ' +
+      'anthropic model (their `encrypted_content` holds a signed thinking block) go back to it with the turn they opened; other ' +
+      '`reasoning` items are accepted and dropped; ' +
       '`input_audio`, `file_id` images and files, and `item_reference` are refused with a 400 naming the item',
     oneOf: [{ type: 'string' }, ITEMS],
     example: 'Write a tagline for a bakery.',
@@ -80,6 +82,16 @@ export class ResponseCreateDto {
       'a 400 naming `reasoning.effort` for others). `summary` is accepted and ignored',
   })
   reasoning?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Anthropic extended thinking (anthropic models; a 400 naming `thinking` for others), as on /v1/messages: `{type: "enabled", ' +
+      'budget_tokens, display?}` (a budget of at least 1024, below max_output_tokens), `{type: "adaptive", display?}`, ' +
+      '`{type: "between_tools"}` or `{type: "disabled"}`. Each signed thinking block is answered as a `reasoning` item',
+    example: { type: 'enabled', budget_tokens: 2048 },
+  })
+  thinking?: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'Accepted; nothing is stored whatever its value (the answer says `store: false`)' }) store?: boolean;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Stored with the call’s record and echoed in the answer' })
   metadata?: Record<string, unknown>;
@@ -137,7 +149,8 @@ export class ResponseObjectDto {
       'A `message` item (`{type: "message", id, status, role: "assistant", content: [{type: "output_text", text, annotations: []}]}`; ' +
       'a model that declines to answer gives a `{type: "refusal", refusal}` part instead) ' +
       'and/or `function_call` items (`{type: "function_call", id, call_id, name, arguments, status}`), after a `reasoning` item ' +
-      '(`{type: "reasoning", id, summary: [], content: [{type: "reasoning_text", text}], status}`) when a reasoning model showed its reasoning',
+      '(`{type: "reasoning", id, summary: [], content: [{type: "reasoning_text", text}], status}`) when a reasoning model showed its reasoning; ' +
+      'an anthropic model’s thinking is one `reasoning` item per signed block, the block in `encrypted_content`, to pass back as input',
   })
   output!: Record<string, unknown>[];
   @ApiProperty({ type: ResponseUsageDto }) usage!: ResponseUsageDto;

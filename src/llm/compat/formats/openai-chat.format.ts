@@ -21,7 +21,7 @@ import {
 } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { pdfFileData, documentPart } from './document-parts';
-import { readThinking, readThinkingBlock, signedThinkingBlocks, thinkingBlockJson } from './thinking-fields';
+import { checkThinkingPassedBack, readThinking, readThinkingBlock, signedThinkingBlocks, thinkingBlockJson } from './thinking-fields';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
@@ -83,7 +83,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const includeReasoning = r.boolean('include_reasoning');
   if (reasoningFormat !== undefined && includeReasoning !== undefined) r.problem('include_reasoning', 'mutually exclusive with reasoning_format (as at Groq)');
   const thinking = readThinking(r, maxTokens);
-  if (thinking && thinking.type !== 'disabled' && messages) checkThinkingPassedBack(r, messages);
+  if (thinking && thinking.type !== 'disabled' && messages) checkThinkingPassedBack(r, messages, (i) => `messages[${i}].thinking_blocks`);
   checkIgnoredFields(r);
   rejectSemanticFields(r);
   const variables = r.object('variables');
@@ -329,24 +329,6 @@ function readThinkingBlocks(r: BodyReader, value: unknown, at: string): Reasonin
     blocks.push(read);
   }
   return blocks;
-}
-
-/**
- * With thinking on, Anthropic takes tool results only after the thinking that led to the calls: the last
- * assistant message, when it called tools, must bring its thinking_blocks back. Said here, naming the
- * message, rather than as Anthropic's 400 about content blocks the client never wrote.
- */
-function checkThinkingPassedBack(r: BodyReader, messages: ChatMessage[]): void {
-  let last = -1;
-  for (let i = messages.length - 1; i >= 0 && last < 0; i--) if (messages[i].role === 'assistant') last = i;
-  if (last < 0) return;
-  const message = messages[last];
-  if (!message.toolCalls || message.toolCalls.length === 0 || message.reasoning) return;
-  r.problem(
-    `messages[${last}].thinking_blocks`,
-    'with thinking on, the last assistant message’s tool calls need the thinking_blocks it was answered with: ' +
-      'pass the message back as it came, or leave thinking off',
-  );
 }
 
 function readToolCalls(r: BodyReader, value: unknown, at: string): ToolCall[] | undefined {

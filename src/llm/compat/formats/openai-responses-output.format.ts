@@ -1,10 +1,19 @@
 import type { AppError } from '../../../common/errors/app-error';
 import type { GenerationOutcome, StreamStart, StreamSummary } from '../../generation/generation.types';
-import { reasoningTextOf, type FinishReason, type OutputTokenLogprob, type StreamEvent, type TokenUsage, type ToolCall } from '../../providers/llm-provider';
+import {
+  reasoningTextOf,
+  type FinishReason,
+  type OutputTokenLogprob,
+  type ReasoningBlock,
+  type StreamEvent,
+  type TokenUsage,
+  type ToolCall,
+} from '../../providers/llm-provider';
 import type { SseEvent } from './anthropic-messages.format';
 import type { Json } from './body-reader';
 import { openAiTokenLogprob } from './openai-chat.format';
 import type { ResponsesEcho } from './openai-responses.format';
+import { encodeThinkingBlock, signedThinkingBlocks } from './thinking-fields';
 
 export function responseId(requestId: string): string {
   return `resp_${requestId}`;
@@ -19,16 +28,37 @@ function functionCallItemId(requestId: string, n: number): string {
   return `fc_${requestId}_${n}`;
 }
 
-function reasoningItemId(requestId: string): string {
-  return `rs_${requestId}`;
+/** The n-th reasoning item of a response (the first is `rs_<request id>`). */
+function reasoningItemId(requestId: string, n: number): string {
+  return n === 0 ? `rs_${requestId}` : `rs_${requestId}_${n}`;
 }
 
 /**
  * A reasoning model's reasoning as the Responses API gives an open-weight model's: a reasoning item whose
- * content is the reasoning text (no summary: the provider wrote none).
+ * content is the reasoning text (no summary: the provider wrote none). An Anthropic model's thinking is one
+ * item per signed block, the block in `encrypted_content`, which the client passes back with the item.
  */
-function reasoningItem(id: string, text: string, status: ItemStatus): Json {
-  return { id, type: 'reasoning', summary: [], content: text === '' ? [] : [reasoningText(text)], status };
+function reasoningItem(id: string, text: string, status: ItemStatus, encrypted?: string): Json {
+  return {
+    id,
+    type: 'reasoning',
+    summary: [],
+    content: text === '' ? [] : [reasoningText(text)],
+    ...(encrypted !== undefined ? { encrypted_content: encrypted } : {}),
+    status,
+  };
+}
+
+/** The reasoning items of an answer: one per signed thinking block, or one holding unsigned reasoning's text, or none. */
+function reasoningItems(requestId: string, reasoning: readonly ReasoningBlock[] | undefined): Json[] {
+  const signed = signedThinkingBlocks(reasoning);
+  if (signed.length > 0) {
+    return signed.map((block, n) =>
+      reasoningItem(reasoningItemId(requestId, n), block.type === 'thinking' ? block.thinking : '', 'completed', encodeThinkingBlock(block)),
+    );
+  }
+  const text = reasoningTextOf(reasoning);
+  return text === '' ? [] : [reasoningItem(reasoningItemId(requestId, 0), text, 'completed')];
 }
 
 function reasoningText(text: string): Json {
@@ -127,8 +157,7 @@ export function toResponse(outcome: GenerationOutcome, echo: ResponsesEcho): Jso
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
   const calls = outcome.toolCalls ?? [];
   const output: Json[] = [];
-  const reasoning = reasoningTextOf(outcome.reasoning);
-  if (reasoning !== '') output.push(reasoningItem(reasoningItemId(outcome.requestId), reasoning, 'completed'));
+  output.push(...reasoningItems(outcome.requestId, outcome.reasoning));
   const refusal = outcome.refusal;
   if (outcome.text !== '' || refusal !== undefined || calls.length === 0) {
     const content: Json[] = [];
@@ -193,6 +222,7 @@ export class ResponsesEventWriter {
   private call: OpenCall | null = null;
   /** the reasoning item, while its text streams (it comes before the answer) */
   private reasoning: { id: string; index: number; chunks: string[] } | null = null;
+  private reasonings = 0;
   private messages = 0;
   private calls = 0;
   private finishReason: FinishReason = 'stop';
@@ -220,6 +250,18 @@ export class ResponsesEventWriter {
         reasoning.chunks.push(event.text);
         out.push(this.ev('response.reasoning_text.delta', { item_id: reasoning.id, output_index: reasoning.index, content_index: 0, delta: event.text }));
         return out;
+      }
+      case 'thinking_signature': {
+        // the signature closes its block: the item, with the block to pass back; one that showed no text comes whole
+        const out: SseEvent[] = [];
+        if (!this.reasoning) return this.wholeReasoning(out, { type: 'thinking', thinking: '', signature: event.signature });
+        this.closeReasoning(out, { type: 'thinking', thinking: this.reasoning.chunks.join(''), signature: event.signature });
+        return out;
+      }
+      case 'redacted_thinking': {
+        const out: SseEvent[] = [];
+        this.closeReasoning(out);
+        return this.wholeReasoning(out, { type: 'redacted_thinking', data: event.data });
       }
       case 'text':
       case 'refusal': {
@@ -284,7 +326,7 @@ export class ResponsesEventWriter {
   }
 
   private openReasoning(out: SseEvent[]): { id: string; index: number; chunks: string[] } {
-    const reasoning = { id: reasoningItemId(this.head.requestId), index: this.output.length, chunks: [] };
+    const reasoning = { id: reasoningItemId(this.head.requestId, this.reasonings++), index: this.output.length, chunks: [] };
     this.reasoning = reasoning;
     out.push(
       this.ev('response.output_item.added', { output_index: reasoning.index, item: reasoningItem(reasoning.id, '', 'in_progress') }),
@@ -293,19 +335,33 @@ export class ResponsesEventWriter {
     return reasoning;
   }
 
-  private closeReasoning(out: SseEvent[]): void {
+  /** The open reasoning item's done events; `signed` is its thinking block when the signature closed it. */
+  private closeReasoning(out: SseEvent[], signed?: ReasoningBlock): void {
     const reasoning = this.reasoning;
     if (!reasoning) return;
     this.reasoning = null;
     const text = reasoning.chunks.join('');
     const where = { item_id: reasoning.id, output_index: reasoning.index, content_index: 0 };
-    const item = reasoningItem(reasoning.id, text, 'completed');
+    const item = reasoningItem(reasoning.id, text, 'completed', signed && encodeThinkingBlock(signed));
     this.output.push(item);
     out.push(
       this.ev('response.reasoning_text.done', { ...where, text }),
       this.ev('response.content_part.done', { ...where, part: reasoningText(text) }),
       this.ev('response.output_item.done', { output_index: reasoning.index, item }),
     );
+  }
+
+  /** A reasoning item with no text to stream (a redacted block, a thinking block whose display is omitted): added and done at once. */
+  private wholeReasoning(out: SseEvent[], block: ReasoningBlock): SseEvent[] {
+    const id = reasoningItemId(this.head.requestId, this.reasonings++);
+    const index = this.output.length;
+    const item = reasoningItem(id, '', 'completed', encodeThinkingBlock(block));
+    this.output.push(item);
+    out.push(
+      this.ev('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress' } }),
+      this.ev('response.output_item.done', { output_index: index, item }),
+    );
+    return out;
   }
 
   private openMessage(out: SseEvent[], kind: PartKind): OpenMessage {

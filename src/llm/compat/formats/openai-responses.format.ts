@@ -13,6 +13,7 @@ import {
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { documentUrlProblem, pdfFileData, documentPart } from './document-parts';
 import { checkIgnoredRequestSettings, SCHEMA_NAME } from './openai-chat.format';
+import { checkThinkingPassedBack, decodeThinkingBlock, readThinking } from './thinking-fields';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /**
@@ -43,13 +44,14 @@ export interface ParsedResponsesRequest {
  * temperature, top_p, tools (function tools), tool_choice, parallel_tool_calls,
  * text.format, stream, metadata, user, include `message.output_text.logprobs` with top_logprobs
  * (the output text's logprobs, from the providers that answer them), reasoning.effort and
- * text.verbosity (as the chat API's reasoning_effort and verbosity); and LLMHub's template,
+ * text.verbosity (as the chat API's reasoning_effort and verbosity), Anthropic's thinking (its signed
+ * blocks answered as reasoning items holding each in encrypted_content, and read back from them); and LLMHub's template,
  * variables and fallbacks. Accepted and ignored: store (nothing is stored), reasoning.summary
  * (a reasoning item LLMHub answers holds the reasoning's own text, no summary), truncation,
  * the other include values, top_logprobs without that include (OpenAI then answers no logprobs
  * either), max_tool_calls, service_tier, prompt_cache_key, safety_identifier, stream_options,
- * and reasoning items in input (an earlier answer's reasoning, which no provider here takes back
- * through this API).
+ * and reasoning items in input that hold no thinking block of LLMHub's (OpenAI's own, unsigned
+ * reasoning text), which no provider here takes back.
  * Refused with a 400 naming the field: previous_response_id and conversation (LLMHub keeps
  * no state: the history goes in input), background, prompt, built-in tools, file and audio
  * inputs, item references, and the chat completions spellings messages, response_format and
@@ -75,6 +77,8 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   // reasoning.summary is accepted and ignored: a reasoning item holds the reasoning's text, no summary
   const reasoningEffort = r.oneOf('effort', REASONING_EFFORTS, r.object('reasoning'), 'reasoning.effort');
   const verbosity = r.oneOf('verbosity', VERBOSITIES, text, 'text.verbosity');
+  const thinking = readThinking(r, maxTokens, 'max_output_tokens');
+  if (thinking && thinking.type !== 'disabled' && messages) checkThinkingPassedBack(r, messages, () => 'input');
   const stream = r.boolean('stream') ?? false;
   checkIgnoredRequestSettings(r);
   const metadata = r.metadata('metadata');
@@ -98,6 +102,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
       ...(logprobs ? { logprobs, ...(topLogprobs !== undefined ? { topLogprobs } : {}) } : {}),
       ...(reasoningEffort !== undefined ? { reasoningEffort } : {}),
       ...(verbosity !== undefined ? { verbosity } : {}),
+      ...(thinking !== undefined ? { thinking } : {}),
     },
     stream,
     echo: {
@@ -177,7 +182,11 @@ function readItem(r: BodyReader, item: unknown, at: string, messages: ChatMessag
     case null:
     case 'message': {
       const message = readMessage(r, item, at);
-      if (message) messages.push(message);
+      if (!message) return;
+      // the answer's message joins the thinking before it, as its function calls do
+      const last = messages[messages.length - 1];
+      if (message.role === 'assistant' && last && thinkingOnly(last)) last.content = message.content;
+      else messages.push(message);
       return;
     }
     case 'function_call': {
@@ -195,13 +204,33 @@ function readItem(r: BodyReader, item: unknown, at: string, messages: ChatMessag
       return;
     }
     case 'reasoning':
-      // another model's reasoning, from an earlier answer: context only, which the providers here do not take back
-      return;
+      return readReasoningItem(r, item, at, messages);
     case 'item_reference':
       return void r.problem(`${at}.type`, 'item_reference needs stored items; LLMHub stores none: send the item itself');
     default:
       return void r.problem(`${at}.type`, `${String(item.type)} items are not supported; expected message, function_call or function_call_output`);
   }
+}
+
+/**
+ * A reasoning item of an earlier answer. One LLMHub answered for an anthropic model holds Claude's signed
+ * thinking block in `encrypted_content`: it opens the assistant turn the answer's message and function calls
+ * join, and goes back to Anthropic unchanged. Any other (OpenAI's own, a reasoning text with nothing signed)
+ * is context no provider here takes back, and is left out.
+ */
+function readReasoningItem(r: BodyReader, item: Json, at: string, messages: ChatMessage[]): void {
+  if (item.encrypted_content === undefined || item.encrypted_content === null) return;
+  if (typeof item.encrypted_content !== 'string') return void r.problem(`${at}.encrypted_content`, 'expected a string');
+  const block = decodeThinkingBlock(item.encrypted_content);
+  if (!block) return;
+  const last = messages[messages.length - 1];
+  if (last && thinkingOnly(last)) (last.reasoning ??= []).push(block);
+  else messages.push({ role: 'assistant', content: '', reasoning: [block] });
+}
+
+/** An assistant turn opened by reasoning items, which nothing else has joined yet. */
+function thinkingOnly(message: ChatMessage): boolean {
+  return message.role === 'assistant' && message.reasoning !== undefined && message.content === '' && !message.toolCalls;
 }
 
 function readFunctionCall(r: BodyReader, item: Json, at: string): ToolCall | undefined {

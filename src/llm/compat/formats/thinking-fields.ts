@@ -1,5 +1,5 @@
-import type { ReasoningBlock, ThinkingSetting } from '../../providers/llm-provider';
-import { BodyReader, Json } from './body-reader';
+import type { ChatMessage, ReasoningBlock, ThinkingSetting } from '../../providers/llm-provider';
+import { BodyReader, isObject, Json } from './body-reader';
 
 const THINKING_TYPES = ['enabled', 'adaptive', 'between_tools', 'disabled'] as const;
 const THINKING_DISPLAYS = ['summarized', 'omitted'] as const;
@@ -9,9 +9,10 @@ const MIN_THINKING_BUDGET = 1_024;
 /**
  * Anthropic's `thinking`, checked as Anthropic checks it (a budget of at least 1,024 tokens, below
  * max_tokens, with `enabled`), so the mistake is named before any call; `maxTokens` undefined skips
- * the comparison (count_tokens has none; a chat completion without one gets its model's maximum).
+ * the comparison (count_tokens has none; a chat completion without one gets its model's maximum), and
+ * `maxTokensField` is what the request calls it.
  */
-export function readThinking(r: BodyReader, maxTokens: number | undefined): ThinkingSetting | undefined {
+export function readThinking(r: BodyReader, maxTokens: number | undefined, maxTokensField = 'max_tokens'): ThinkingSetting | undefined {
   const thinking = r.object('thinking');
   if (thinking === undefined) return undefined;
   const type = r.oneOf('type', THINKING_TYPES, thinking, 'thinking.type');
@@ -26,7 +27,7 @@ export function readThinking(r: BodyReader, maxTokens: number | undefined): Thin
     return r.problem('thinking.budget_tokens', `required with type enabled: an integer of at least ${MIN_THINKING_BUDGET}`);
   }
   if (maxTokens !== undefined && budget >= maxTokens) {
-    return r.problem('thinking.budget_tokens', `must be less than max_tokens (${maxTokens}): thinking is part of the output max_tokens caps`);
+    return r.problem('thinking.budget_tokens', `must be less than ${maxTokensField} (${maxTokens}): thinking is part of the output ${maxTokensField} caps`);
   }
   return { type, budgetTokens: budget, ...(display ? { display } : {}) };
 }
@@ -58,4 +59,47 @@ export function thinkingBlockJson(block: ReasoningBlock): Json {
  */
 export function signedThinkingBlocks(reasoning: readonly ReasoningBlock[] | undefined): ReasoningBlock[] {
   return reasoning?.filter((b) => b.type === 'redacted_thinking' || b.signature !== '') ?? [];
+}
+
+/**
+ * With thinking on, Anthropic takes tool results only after the thinking that led to the calls: the last
+ * assistant turn, when it called tools, must bring its thinking back. Said here, naming where the client
+ * left it out (`field` of the message's index), rather than as Anthropic's 400 about content blocks the
+ * client never wrote.
+ */
+export function checkThinkingPassedBack(r: BodyReader, messages: readonly ChatMessage[], field: (index: number) => string): void {
+  let last = -1;
+  for (let i = messages.length - 1; i >= 0 && last < 0; i--) if (messages[i].role === 'assistant') last = i;
+  if (last < 0) return;
+  const message = messages[last];
+  if (!message.toolCalls || message.toolCalls.length === 0 || message.reasoning) return;
+  r.problem(
+    field(last),
+    'with thinking on, the tool calls of the last assistant turn need the thinking it was answered with: ' +
+      'pass the answer back as it came, or leave thinking off',
+  );
+}
+
+/**
+ * A signed thinking block as the Responses API carries reasoning to pass back: a reasoning item's opaque
+ * `encrypted_content` (base64 of the block's JSON; the block is signed by Anthropic, not secret).
+ */
+export function encodeThinkingBlock(block: ReasoningBlock): string {
+  return Buffer.from(JSON.stringify(thinkingBlockJson(block))).toString('base64');
+}
+
+/** The thinking block a reasoning item's `encrypted_content` holds, or undefined when it holds none of LLMHub's (OpenAI's own, say). */
+export function decodeThinkingBlock(encoded: string): ReasoningBlock | undefined {
+  let block: unknown;
+  try {
+    block = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(block)) return undefined;
+  if (block.type === 'redacted_thinking' && typeof block.data === 'string') return { type: 'redacted_thinking', data: block.data };
+  if (block.type === 'thinking' && typeof block.thinking === 'string' && typeof block.signature === 'string') {
+    return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import { AppError } from '@src/common/errors/app-error';
 import { ResponsesEventWriter } from '@src/llm/compat/formats/openai-responses-output.format';
 import { parseResponsesRequest } from '@src/llm/compat/formats/openai-responses.format';
+import { decodeThinkingBlock, encodeThinkingBlock } from '@src/llm/compat/formats/thinking-fields';
 import type { StreamStart, StreamSummary } from '@src/llm/generation/generation.types';
 import { fieldsOf } from '@test/support/validation-errors';
 
@@ -125,6 +126,79 @@ describe(ResponsesEventWriter.name, () => {
       status: 'incomplete',
       output: [{ type: 'reasoning' }, { type: 'message', content: [{ type: 'output_text', text: '' }], status: 'incomplete' }],
     });
+  });
+
+  it('makes each signed thinking block a reasoning item of its own, closed by its signature, the block in encrypted_content', () => {
+    const sut = new ResponsesEventWriter({});
+    const events = [
+      ...sut.start(start),
+      ...sut.event({ type: 'thinking', text: 'Be' }),
+      ...sut.event({ type: 'thinking', text: 'cause.' }),
+      ...sut.event({ type: 'thinking_signature', signature: 'sig-1' }),
+      ...sut.event({ type: 'redacted_thinking', data: 'opaque' }),
+      ...sut.event({ type: 'thinking_signature', signature: 'sig-2' }),
+      ...sut.event({ type: 'text', text: 'Yes.' }),
+      ...sut.event({ type: 'finish', finishReason: 'stop' }),
+      ...sut.finish(summary),
+    ];
+    // the text streamed, then its item done; a redacted block and a block showing no text come whole
+    expect(events.slice(2, 13).map((e) => e.event)).toEqual([
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.reasoning_text.delta',
+      'response.reasoning_text.delta',
+      'response.reasoning_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.output_item.done',
+    ]);
+    type Item = { id: string; type: string; encrypted_content?: string; content?: unknown[] };
+    const { output } = events.at(-1)!.data.response as { output: Item[] };
+    expect(output.map((item) => [item.type, item.id])).toEqual([
+      ['reasoning', 'rs_r1'],
+      ['reasoning', 'rs_r1_1'],
+      ['reasoning', 'rs_r1_2'],
+      ['message', 'msg_r1'],
+    ]);
+    expect(output.slice(0, 3).map((item) => decodeThinkingBlock(item.encrypted_content!))).toEqual([
+      { type: 'thinking', thinking: 'Because.', signature: 'sig-1' },
+      { type: 'redacted_thinking', data: 'opaque' },
+      { type: 'thinking', thinking: '', signature: 'sig-2' },
+    ]);
+    expect(output[0].content).toEqual([{ type: 'reasoning_text', text: 'Because.' }]);
+    expect(output[1].content).toEqual([]);
+  });
+
+  it('reads reasoning items back: the blocks LLMHub sealed open the turn the message and calls join; others are left out', () => {
+    const sealed = encodeThinkingBlock({ type: 'thinking', thinking: 'Because.', signature: 'sig-1' });
+    const parsed = parseResponsesRequest({
+      model: 'anthropic/claude-haiku-4-5',
+      input: [
+        { role: 'user', content: 'hi' },
+        { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: sealed },
+        { type: 'reasoning', id: 'rs_x', summary: [], encrypted_content: 'gAAAAABnotours' },
+        { type: 'reasoning', id: 'rs_y', summary: [], content: [{ type: 'reasoning_text', text: 'unsigned' }] },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Let me look.' }] },
+        { type: 'function_call', call_id: 'c1', name: 'lookup', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'ok' },
+      ],
+    });
+    expect(parsed.messages).toEqual([
+      { role: 'user', content: 'hi' },
+      {
+        role: 'assistant',
+        content: [{ type: 'text', text: 'Let me look.' }],
+        reasoning: [{ type: 'thinking', thinking: 'Because.', signature: 'sig-1' }],
+        toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{}' }],
+      },
+      { role: 'tool', content: 'ok', toolCallId: 'c1' },
+    ]);
+    expect(fieldsOf(() => parseResponsesRequest({ model: 'm', input: [{ type: 'reasoning', id: 'rs', summary: [], encrypted_content: 7 }] }))).toEqual([
+      'input[0].encrypted_content',
+    ]);
   });
 
   it('closes the message before a function call opens, numbering every event in order', () => {

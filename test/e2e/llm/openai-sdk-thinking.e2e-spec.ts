@@ -24,8 +24,9 @@ function withThinking<T extends object>(params: T, thinking: Record<string, unkn
  * Claude's extended thinking for an app written against the OpenAI SDK: `thinking` on /v1/chat/completions
  * reaches Anthropic as sent; the answer's reasoning comes as `message.reasoning` and its signed blocks as
  * `message.thinking_blocks`, which the app passes back with the message in a tool loop (streamed too: the
- * SDK's stream helper keeps the last `thinking_blocks` it saw, the whole list). The simulator signs its
- * thinking and checks the blocks passed back, as Anthropic does.
+ * SDK's stream helper keeps the last `thinking_blocks` it saw, the whole list). On /v1/responses each block
+ * is a reasoning item holding it in `encrypted_content`, passed back with the answer's other items. The
+ * simulator signs its thinking and checks the blocks passed back, as Anthropic does.
  */
 describe('extended thinking through the OpenAI SDK (e2e)', () => {
   let gateway: GatewayFixture;
@@ -157,7 +158,7 @@ describe('extended thinking through the OpenAI SDK (e2e)', () => {
         }),
       ),
     );
-    expect(details).toEqual([{ field: 'messages[1].thinking_blocks', message: expect.stringContaining('pass the message back as it came') }]);
+    expect(details).toEqual([{ field: 'messages[1].thinking_blocks', message: expect.stringContaining('pass the answer back as it came') }]);
     expect(sim.requests).toHaveLength(0);
   });
 
@@ -218,5 +219,101 @@ describe('extended thinking through the OpenAI SDK (e2e)', () => {
       { role: 'assistant', content: 'hello' },
       { role: 'user', content: 'again' },
     ]);
+  });
+
+  describe('the Responses API', () => {
+    const TOOL: OpenAI.Responses.FunctionTool = {
+      type: 'function',
+      name: 'lookup',
+      description: 'Looks a word up',
+      parameters: { type: 'object', properties: { word: { type: 'string' } } },
+      strict: false,
+    };
+    const base = { model: 'anthropic/claude-haiku-4-5', tools: [TOOL] };
+    const ask = 'look hi up [[sim:tool=lookup;thinking_tokens=4;redacted_thinking=1;chunks=2]]';
+
+    /** The reasoning items of a response: their text and whether each holds a block to pass back. */
+    const reasoningOf = (output: OpenAI.Responses.ResponseOutputItem[]) =>
+      output
+        .filter((item): item is OpenAI.Responses.ResponseReasoningItem => item.type === 'reasoning')
+        .map((item) => ({ id: item.id, text: item.content?.map((c) => c.text).join('') ?? '', sealed: typeof item.encrypted_content === 'string' }));
+
+    it('answers one reasoning item per signed block, before the call; the output passed back as input brings them to Anthropic unchanged', async () => {
+      const first = await openai.responses.create(withThinking({ ...base, input: ask }));
+      expect(first.output.map((item) => item.type)).toEqual(['reasoning', 'reasoning', 'function_call']);
+      expect(reasoningOf(first.output)).toEqual([
+        { id: expect.stringMatching(/^rs_[^_]+$/), text: FOUR_THOUGHTS, sealed: true },
+        { id: expect.stringMatching(/^rs_.+_1$/), text: '', sealed: true },
+      ]);
+      expect(messagesBodies()[0].thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+      const call = first.output[2] as OpenAI.Responses.ResponseFunctionToolCall;
+
+      const second = await openai.responses.create(
+        withThinking({
+          ...base,
+          input: [
+            { role: 'user' as const, content: ask },
+            ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+            { type: 'function_call_output' as const, call_id: call.call_id, output: 'a greeting' },
+          ],
+        }),
+      );
+      expect(second.status).toBe('completed');
+      const sent = messagesBodies()[1].messages[1].content;
+      expect(sent.map((b: { type: string }) => b.type)).toEqual(['thinking', 'redacted_thinking', 'tool_use']);
+      expect(sent[0]).toEqual({ type: 'thinking', thinking: FOUR_THOUGHTS, signature: signThinking(FOUR_THOUGHTS) });
+    });
+
+    it('streams each block as its reasoning item; the stream helper’s final response passes back the same way', async () => {
+      const stream = openai.responses.stream(withThinking({ ...base, input: ask }));
+      const deltas: string[] = [];
+      stream.on('response.reasoning_text.delta', (event) => deltas.push(event.delta));
+      const final = await stream.finalResponse();
+      expect(deltas.join('')).toBe(FOUR_THOUGHTS);
+      expect(reasoningOf(final.output)).toEqual([
+        { id: expect.any(String), text: FOUR_THOUGHTS, sealed: true },
+        { id: expect.any(String), text: '', sealed: true },
+      ]);
+      const unstreamed = await openai.responses.create(withThinking({ ...base, input: ask }));
+      expect(final.output.map((item) => item.type)).toEqual(unstreamed.output.map((item) => item.type));
+
+      sim.reset();
+      const call = final.output.find((item) => item.type === 'function_call') as OpenAI.Responses.ResponseFunctionToolCall;
+      const second = await openai.responses.create(
+        withThinking({
+          ...base,
+          input: [
+            { role: 'user' as const, content: ask },
+            ...(final.output as OpenAI.Responses.ResponseInputItem[]),
+            { type: 'function_call_output' as const, call_id: call.call_id, output: 'ok' },
+          ],
+        }),
+      );
+      expect(second.status).toBe('completed');
+      expect(messagesBodies()[0].messages[1].content.map((b: { type: string }) => b.type)).toEqual(['thinking', 'redacted_thinking', 'tool_use']);
+    });
+
+    it('names a tool loop whose reasoning items were left out; other reasoning items are context it drops', async () => {
+      const first = await openai.responses.create(withThinking({ ...base, input: ask }));
+      const call = first.output.find((item): item is OpenAI.Responses.ResponseFunctionToolCall => item.type === 'function_call')!;
+      sim.reset();
+      const input = [{ role: 'user' as const, content: ask }, call, { type: 'function_call_output' as const, call_id: call.call_id, output: 'ok' }];
+      expect(await badRequest(openai.responses.create(withThinking({ ...base, input })))).toEqual([
+        { field: 'input', message: expect.stringContaining('pass the answer back as it came') },
+      ]);
+      expect(sim.requests).toHaveLength(0);
+
+      // a reasoning item with nothing of LLMHub's in it (OpenAI's own encrypted reasoning, say) is left out, as before
+      await openai.responses.create({
+        model: 'anthropic/claude-haiku-4-5',
+        input: [
+          { role: 'user', content: 'hi' },
+          { type: 'reasoning', id: 'rs_openai', summary: [], encrypted_content: 'gAAAAABopenai' },
+          { role: 'assistant', content: 'hello' },
+          { role: 'user', content: 'again' },
+        ],
+      });
+      expect(messagesBodies()[0].messages[1]).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'hello' }] });
+    });
   });
 });
