@@ -123,7 +123,7 @@ export type AnthropicError = {
 
 export type AnthropicMessageParamDto = {
     /**
-     * Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in user turns `document`: a base64 PDF, a PDF by `url` or a `text` source, with `title` and `context`; in assistant turns `thinking` and `redacted_thinking`, passed back to Anthropic unchanged)
+     * Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in user turns `document`: a base64 PDF, a PDF by `url` or a `text` source, with `title`, `context` and `citations` `{enabled}`; in assistant turns `thinking` and `redacted_thinking`, passed back to Anthropic unchanged)
      */
     content: string | Array<{
         [key: string]: unknown;
@@ -1297,7 +1297,7 @@ export type MessageResponseDto = {
         [key: string]: unknown;
     } | null;
     /**
-     * `thinking` blocks (`thinking`, `signature`) and `redacted_thinking` blocks (`data`) when the model thought, then `text` blocks (`citations` null) and `tool_use` blocks (`caller` `{type: "direct"}`)
+     * `thinking` blocks (`thinking`, `signature`) and `redacted_thinking` blocks (`data`) when the model thought, then `text` blocks (`citations` null, or the passages a block cites when a document had citations enabled) and `tool_use` blocks (`caller` `{type: "direct"}`)
      */
     content: Array<{
         [key: string]: unknown;

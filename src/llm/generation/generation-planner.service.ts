@@ -175,7 +175,7 @@ function chatOptions(
   >,
   messages: ChatMessage[],
 ): ChatOption[] | undefined {
-  const { toolResultImages, documents } = contentNeeds(messages);
+  const { toolResultImages, documents, citations } = contentNeeds(messages);
   // thinking off is every provider's way; only thinking on needs a provider that thinks aloud
   const thinking = params.thinking !== undefined && params.thinking.type !== 'disabled';
   const plain = params.responseFormat === undefined && !params.logprobs && params.n === undefined && !thinking && !toolResultImages && !documents;
@@ -184,6 +184,7 @@ function chatOptions(
   if (plain && !settings) return undefined;
   const options: ChatOption[] = [];
   if (documents) options.push('documents');
+  if (citations) options.push('citations');
   if (toolResultImages) options.push('tool_result_images');
   if (params.responseFormat !== undefined) options.push('response_format');
   if (params.responseFormat !== undefined && params.tools !== undefined && params.tools.length > 0) options.push('response_format_with_tools');
@@ -197,18 +198,24 @@ function chatOptions(
   return options;
 }
 
-/** What the messages' parts need of a provider: images in a tool result, documents anywhere (one pass, most messages are strings). */
-function contentNeeds(messages: ChatMessage[]): { toolResultImages: boolean; documents: boolean } {
+/**
+ * What the messages' parts need of a provider: images in a tool result, documents anywhere, citations of one
+ * (one pass, most messages are strings).
+ */
+function contentNeeds(messages: ChatMessage[]): { toolResultImages: boolean; documents: boolean; citations: boolean } {
   let toolResultImages = false;
   let documents = false;
+  let citations = false;
   for (const message of messages) {
     if (typeof message.content === 'string') continue;
     for (const part of message.content) {
-      if (part.type === 'document') documents = true;
-      else if (part.type === 'image' && message.role === 'tool') toolResultImages = true;
+      if (part.type === 'document') {
+        documents = true;
+        citations ||= part.citations === true;
+      } else if (part.type === 'image' && message.role === 'tool') toolResultImages = true;
     }
   }
-  return { toolResultImages, documents };
+  return { toolResultImages, documents, citations };
 }
 
 /** An option's counterpart, where a provider without the option has one of its own: said in the refusal. */
@@ -218,6 +225,7 @@ const INSTEAD: Partial<Record<ChatOption, ChatOption>> = { reasoning_effort: 'th
 const IN_MESSAGES: Partial<Record<ChatOption, { label: string }>> = {
   tool_result_images: { label: 'an image in a tool result' },
   documents: { label: 'a document (PDF or text)' },
+  citations: { label: 'citations of a document' },
 };
 
 /** The request field an option is: response_format with tools is still response_format; a tool result or document is in messages. */

@@ -1,6 +1,7 @@
 import { Caller } from '../../common/caller';
 import { AppError } from '../../common/errors/app-error';
 import {
+  CitedText,
   ChatMessage,
   FinishReason,
   GenerateRequest,
@@ -108,6 +109,8 @@ export interface GenerationOutcome extends CallCost {
   target: ModelTarget;
   requestedModel: string;
   text: string;
+  /** the text as the provider's blocks, when it cited documents in it (see GeneratedChoice) */
+  citedText?: CitedText[];
   /** the model's reasoning before the text, when it gave any (see GeneratedChoice) */
   reasoning?: ReasoningBlock[];
   /** the model's refusal, when it declined to answer (see GeneratedChoice) */

@@ -63,6 +63,7 @@ export class LlmService {
       target,
       requestedModel: prepared.requestedModel,
       text: result.text,
+      ...(result.citedText ? { citedText: result.citedText } : {}),
       ...(result.reasoning ? { reasoning: result.reasoning } : {}),
       ...(result.refusal !== undefined ? { refusal: result.refusal } : {}),
       ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),

@@ -43,6 +43,8 @@ export interface DocumentPart {
   title?: string;
   /** Anthropic's context: about the document, not part of it */
   context?: string;
+  /** Anthropic's citations: the answer says which passages of the document each part of it rests on */
+  citations?: true;
   cacheControl?: CacheControl;
 }
 export type ContentPart = TextPart | ImagePart | DocumentPart;
@@ -231,9 +233,23 @@ export interface RefusalDetails {
   explanation: string | null;
 }
 
+/**
+ * A passage of a document the answer rests on, as the provider gave it (Anthropic's char_location,
+ * page_location, content_block_location: the cited text and where it is); passed on unchanged.
+ */
+export type Citation = Record<string, unknown>;
+
+/** A stretch of the answer's text and the passages it cites (none for the text between cited stretches). */
+export interface CitedText {
+  text: string;
+  citations: Citation[] | null;
+}
+
 /** One answer of a generation: the whole result, or one of its choices when the request asked for n > 1. */
 export interface GeneratedChoice {
   text: string;
+  /** `text` as the provider's text blocks, when it cited documents in it (their texts join to `text`) */
+  citedText?: CitedText[];
   /** the model's reasoning before the text, when it gave any (Anthropic's thinking blocks), in its order */
   reasoning?: ReasoningBlock[];
   /**
@@ -278,13 +294,16 @@ export interface ChoiceFinish {
  * `choice` (absent: the first); the one `finish` event carries the other
  * choices' finish reasons, and the usage covers them all. Reasoning (Anthropic's
  * thinking) comes before the text: `thinking` pieces, then the `thinking_signature`
- * that closes the block; a `redacted_thinking` block comes whole.
+ * that closes the block; a `redacted_thinking` block comes whole. Text that cites a document (Anthropic's
+ * citations) comes as a stretch of its own: its `citation`s, its `text`, then `cited_text_end`.
  */
 export type StreamEvent =
   | { type: 'thinking'; text: string }
   | { type: 'thinking_signature'; signature: string }
   | { type: 'redacted_thinking'; data: string }
   | { type: 'text'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }
+  | { type: 'citation'; citation: Citation }
+  | { type: 'cited_text_end' }
   /** a piece of the model's refusal (OpenAI's delta.refusal), which comes instead of text */
   | { type: 'refusal'; text: string; logprobs?: OutputTokenLogprob[]; choice?: number }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; argumentsDelta?: string; choice?: number }

@@ -23,6 +23,8 @@ export interface ImageRequestShape {
  * choice) and the signed thinking blocks passed back in later turns. `documents`: PDF (and plain-text) documents in
  * a user turn; without it such a request is a 400 naming `messages` rather than the document being dropped.
  * `reasoning_format` and `include_reasoning`: Groq's fields for how a reasoning model shows its reasoning.
+ * `citations`: a document the model cites in its answer (Anthropic's citations), which a provider without
+ * it would answer uncited: a 400 naming `messages` instead.
  */
 export type ProviderCapability =
   | 'chat'
@@ -39,6 +41,7 @@ export type ProviderCapability =
   | 'reasoning_format'
   | 'include_reasoning'
   | 'documents'
+  | 'citations'
   | 'tool_result_images';
 
 /**

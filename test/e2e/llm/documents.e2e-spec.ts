@@ -212,7 +212,10 @@ describe('documents through the Anthropic and OpenAI SDKs (e2e)', () => {
       'messages[0].content[0].source.data',
     ]);
     expect(await anthropicFields({ type: 'document', source: { type: 'file', file_id: 'file_1' } })).toEqual(['messages[0].content[0].source.type']);
-    expect(await anthropicFields(pdfBlock({ citations: { enabled: true } }))).toEqual(['messages[0].content[0].citations']);
+    expect(await anthropicFields(pdfBlock({ citations: { enabled: 'yes' } as unknown as Anthropic.CitationsConfigParam }))).toEqual([
+      'messages[0].content[0].citations.enabled',
+    ]);
+    expect(await anthropicFields(pdfBlock({ citations: true as unknown as Anthropic.CitationsConfigParam }))).toEqual(['messages[0].content[0].citations']);
     expect(await anthropicFields({ type: 'document', source: { type: 'url', url: 'ftp://x/y.pdf' } })).toEqual(['messages[0].content[0].source.url']);
 
     const openaiFields = async (file: unknown) =>

@@ -8,8 +8,10 @@
  * reply with stop_reason `refusal` and its stop_details, as Claude's classifiers do (usage as for the words written).
  * A prompt whose tokens and max_tokens together exceed the 200,000-token context window is refused, as Anthropic refuses it.
  * With thinking on, the answer starts with a signed thinking block, and the thinking blocks passed back are checked
- * (anthropic-thinking.ts); its words are output tokens, within max_tokens.
+ * (anthropic-thinking.ts); its words are output tokens, within max_tokens. A document with citations enabled
+ * is cited in the reply (anthropic-citations.ts).
  */
+import { citationFor, citedTextFrames, replyTextBlocks } from './anthropic-citations';
 import { historyProblem, thinkingAsk, thinkingFrames, thinkingReply, type ThinkingReply } from './anthropic-thinking';
 import type { Exchange } from './exchange';
 import { sendError, sendJson, sendSse } from './respond';
@@ -83,13 +85,16 @@ export function createMessage(ex: Exchange, body: any): void {
       usage: { input_tokens: input, output_tokens: output, ...cache, ...details, service_tier: 'standard' },
     });
   }
-  if (body.stream === true) return streamMessage(ex, id, body.model, { input_tokens: input, ...cache }, { output, words, thinking }, stopReason, stopSequence);
+  const citation = refused ? undefined : citationFor(body.messages);
+  if (body.stream === true) {
+    return streamMessage(ex, id, body.model, { input_tokens: input, ...cache }, { output, words, thinking, citation }, stopReason, stopSequence);
+  }
   sendJson(ex, {
     id,
     type: 'message',
     role: 'assistant',
     model: body.model,
-    content: [...thinking.blocks, { type: 'text', text: replyText(words) }],
+    content: [...thinking.blocks, ...replyTextBlocks(replyText(words), citation)],
     stop_reason: stopReason,
     stop_sequence: stopSequence,
     stop_details: refused ? REFUSAL_DETAILS : null,
@@ -139,11 +144,12 @@ function streamMessage(
   id: string,
   model: string,
   input: CacheUsage & { input_tokens: number },
-  reply: { output: number; words: number; thinking: ThinkingReply },
+  reply: { output: number; words: number; thinking: ThinkingReply; citation: Record<string, unknown> | undefined },
   stopReason: string,
   stopSequence: string | null,
 ): void {
   const { output, words, thinking } = reply;
+  if (reply.citation) return streamCitedMessage(ex, id, model, input, reply, stopReason);
   const at = thinking.blocks.length;
   const start = {
     type: 'message_start',
@@ -178,6 +184,30 @@ function streamMessage(
     event('message_stop', '{"type":"message_stop"}'),
   );
   sendSse(ex, frames, 3 + Math.ceil(pieces.length / 2), event('content_block_delta', '{"type":"content_block_delta", <not json>'));
+}
+
+/** A reply that cites a document, streamed as Anthropic streams one: its text blocks, each cited one with its citations_delta first. */
+function streamCitedMessage(
+  ex: Exchange,
+  id: string,
+  model: string,
+  input: CacheUsage & { input_tokens: number },
+  reply: { output: number; words: number; thinking: ThinkingReply; citation: Record<string, unknown> | undefined },
+  stopReason: string,
+): void {
+  const start = {
+    type: 'message_start',
+    message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...input, output_tokens: 1 } },
+  };
+  const delta = { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: reply.output } };
+  const frames = [
+    event('message_start', JSON.stringify(start)),
+    ...thinkingFrames(reply.thinking, ex.directive.chunks),
+    ...citedTextFrames(replyTextBlocks(replyText(reply.words), reply.citation), reply.thinking.blocks.length, event),
+    event('message_delta', JSON.stringify(delta)),
+    event('message_stop', '{"type":"message_stop"}'),
+  ];
+  sendSse(ex, frames, 3, event('content_block_delta', '{"type":"content_block_delta", <not json>'));
 }
 
 function streamToolUse(

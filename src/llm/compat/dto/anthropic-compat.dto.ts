@@ -11,7 +11,8 @@ export class AnthropicMessageParamDto {
   @ApiProperty({
     description:
       'Text, or an array of content blocks (`text`, `image`, `tool_use`, `tool_result`; in user turns `document`: a base64 PDF, a PDF by `url` or ' +
-      'a `text` source, with `title` and `context`; in assistant turns `thinking` and `redacted_thinking`, passed back to Anthropic unchanged)',
+      'a `text` source, with `title`, `context` and `citations` `{enabled}`; in assistant turns `thinking` and `redacted_thinking`, ' +
+      'passed back to Anthropic unchanged)',
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
     example: 'Write a tagline for a bakery.',
   })
@@ -141,7 +142,7 @@ export class MessageResponseDto {
     items: { type: 'object', additionalProperties: true },
     description:
       '`thinking` blocks (`thinking`, `signature`) and `redacted_thinking` blocks (`data`) when the model thought, then `text` blocks ' +
-      '(`citations` null) and `tool_use` blocks (`caller` `{type: "direct"}`)',
+      '(`citations` null, or the passages a block cites when a document had citations enabled) and `tool_use` blocks (`caller` `{type: "direct"}`)',
     example: [{ type: 'text', text: 'Fresh from our oven to your table.', citations: null }],
   })
   content!: Record<string, unknown>[];

@@ -42,9 +42,10 @@ export interface ParsedPrompt {
 
 /**
  * Accepted and ignored: top_k, service_tier, container, mcp_servers absent, metadata.user_id
- * (kept as metadata). Refused with a 400 naming them: server tools, citations, search results in
+ * (kept as metadata). Refused with a 400 naming them: server tools, search results in
  * content, and the OpenAI spellings stop, response_format, n > 1 and logprobs. Documents (a PDF as
- * base64 or by URL, plain text) in user turns reach the providers that read them.
+ * base64 or by URL, plain text) in user turns reach the providers that read them; with citations
+ * enabled, only Anthropic, whose cited text blocks are answered as it split them.
  * cache_control (on the request, system, content blocks and tools) and thinking (and the thinking
  * blocks of earlier assistant turns) reach Anthropic; other providers cache on their own, and
  * refuse thinking on.
@@ -287,8 +288,8 @@ function readPart(r: BodyReader, block: Json, where: string): ContentPart | unde
 }
 
 /**
- * A document block: a base64 PDF, a PDF by URL or plain text, with its title and context. Citations are
- * refused (an answer through LLMHub carries none), as are sources only Anthropic's own storage holds.
+ * A document block: a base64 PDF, a PDF by URL or plain text, with its title, context and citations
+ * (`{enabled}`); sources only Anthropic's own storage holds are refused.
  */
 function readDocument(r: BodyReader, block: Json, at: string): DocumentPart | undefined {
   const source = readDocumentSource(r, block.source, `${at}.source`);
@@ -296,12 +297,23 @@ function readDocument(r: BodyReader, block: Json, at: string): DocumentPart | un
     const value = block[field];
     if (value !== undefined && value !== null && typeof value !== 'string') r.problem(`${at}.${field}`, 'expected a string');
   }
-  if (isObject(block.citations) && block.citations.enabled === true) {
-    r.problem(`${at}.citations`, 'citations are not supported: answers through LLMHub carry none; leave citations off');
-  }
+  const citations = readCitationsSetting(r, block.citations, `${at}.citations`);
   if (!source) return undefined;
   const part = documentPart(source, block.title);
-  return typeof block.context === 'string' && block.context !== '' ? { ...part, context: block.context } : part;
+  return {
+    ...part,
+    ...(typeof block.context === 'string' && block.context !== '' ? { context: block.context } : {}),
+    ...(citations ? { citations } : {}),
+  };
+}
+
+/** A document's `citations`: `{enabled: true}` asks Claude to cite it; absent, null or `{enabled: false}` does not. */
+function readCitationsSetting(r: BodyReader, value: unknown, at: string): true | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) return r.problem(at, 'expected {enabled: true} or {enabled: false}');
+  const enabled = value.enabled;
+  if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean') return r.problem(`${at}.enabled`, 'expected true or false');
+  return enabled === true ? true : undefined;
 }
 
 function readDocumentSource(r: BodyReader, source: unknown, at: string): DocumentPart['source'] | undefined {
@@ -477,7 +489,9 @@ function parseArgs(args: string): unknown {
 export function toAnthropicMessage(outcome: GenerationOutcome): Json {
   const content: Json[] = (outcome.reasoning ?? []).map(thinkingBlockJson);
   const text = outcome.text + (outcome.refusal ?? '');
-  if (text !== '' || !outcome.toolCalls?.length) content.push(textBlock(text));
+  if (outcome.citedText && outcome.refusal === undefined)
+    content.push(...outcome.citedText.map((b) => ({ type: 'text', text: b.text, citations: b.citations })));
+  else if (text !== '' || !outcome.toolCalls?.length) content.push(textBlock(text));
   for (const call of outcome.toolCalls ?? []) content.push(toolUseBlock(call.id, call.name, parseArgs(call.arguments)));
   const stopReason = anthropicStopReason(outcome.finishReason, outcome.stopSequence, outcome.refusal !== undefined);
   return {
@@ -497,7 +511,7 @@ export function toAnthropicMessage(outcome: GenerationOutcome): Json {
   };
 }
 
-/** A text block as Anthropic answers one without citations (LLMHub takes no documents to cite). */
+/** A text block as Anthropic answers one that cites nothing. */
 function textBlock(text: string): Json {
   return { type: 'text', text, citations: null };
 }
@@ -517,7 +531,8 @@ export interface SseEvent {
  * content_block_start/delta/stop per block, message_delta, message_stop.
  */
 export class AnthropicEventWriter {
-  private block: { index: number; kind: 'text' | 'tool' | 'thinking'; toolIndex?: number } | null = null;
+  /** the open content block; a text block that cites a document is `cited`, and has `text` once its text began */
+  private block: { index: number; kind: 'text' | 'tool' | 'thinking'; toolIndex?: number; cited?: boolean; text?: boolean } | null = null;
   private nextIndex = 0;
   private finishReason: FinishReason = 'stop';
   private stopSequence: string | undefined;
@@ -571,9 +586,20 @@ export class AnthropicEventWriter {
       case 'text': {
         if (event.type === 'refusal') this.refusal = (this.refusal ?? '') + event.text;
         const out = this.block?.kind === 'text' ? [] : this.open(textBlock(''), 'text');
+        this.block!.text = true;
         out.push(this.delta({ type: 'text_delta', text: event.text }));
         return out;
       }
+      case 'citation': {
+        // a cited stretch of text is a block of its own: its citations, then its text
+        const open = this.block;
+        const out = open?.kind === 'text' && open.cited && !open.text ? [] : this.open({ type: 'text', text: '', citations: [] }, 'text');
+        this.block!.cited = true;
+        out.push(this.delta({ type: 'citations_delta', citation: event.citation }));
+        return out;
+      }
+      case 'cited_text_end':
+        return this.block?.kind === 'text' && this.block.cited ? this.closeBlock() : [];
       case 'tool_call_delta': {
         const out: SseEvent[] = [];
         if (!(this.block?.kind === 'tool' && this.block.toolIndex === event.index)) {

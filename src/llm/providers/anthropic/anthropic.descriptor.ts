@@ -10,7 +10,7 @@ export const ANTHROPIC_DESCRIPTOR = {
   // rate limits and the circuit breaker on its own. A request with n > 1 is a 400 naming `n`.
   // response_format: through a forced tool (anthropic.mapper.ts toResponseFormatTool); beside the caller's own tools,
   // through tool_choice any over them and the format tool (withResponseFormat)
-  capabilities: ['chat', 'stream', 'response_format', 'response_format_with_tools', 'thinking', 'documents', 'tool_result_images'],
+  capabilities: ['chat', 'stream', 'response_format', 'response_format_with_tools', 'thinking', 'documents', 'citations', 'tool_result_images'],
   // the Messages API refuses a stop sequence of whitespace only (OpenAI takes "\n", a common one)
   stopSequences: { nonBlank: true },
   models: [

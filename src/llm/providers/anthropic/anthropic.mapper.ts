@@ -1,6 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import {
   CacheControl,
+  CitedText,
+  Citation,
   ChatMessage,
   ContentPart,
   DocumentPart,
@@ -73,6 +75,7 @@ function toDocumentBlock(part: DocumentPart): Anthropic.DocumentBlockParam {
   };
   if (part.title !== undefined) block.title = part.title;
   if (part.context !== undefined) block.context = part.context;
+  if (part.citations) block.citations = { enabled: true };
   return block;
 }
 
@@ -356,9 +359,15 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
   let structured: string | undefined;
   const toolCalls: ToolCall[] = [];
   const reasoning: ReasoningBlock[] = [];
+  const textBlocks: CitedText[] = [];
+  let cited = false;
   for (const block of message.content) {
-    if (block.type === 'text') text += block.text;
-    else if (block.type === 'thinking') reasoning.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+    if (block.type === 'text') {
+      text += block.text;
+      const citations = Array.isArray(block.citations) && block.citations.length > 0 ? (block.citations as unknown as Citation[]) : null;
+      cited ||= citations !== null;
+      textBlocks.push({ text: block.text, citations });
+    } else if (block.type === 'thinking') reasoning.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
     else if (block.type === 'redacted_thinking') reasoning.push({ type: 'redacted_thinking', data: block.data });
     else if (block.type === 'tool_use' && formatTool !== undefined && block.name === formatTool) structured = JSON.stringify(block.input ?? {});
     else if (block.type === 'tool_use') toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
@@ -377,6 +386,8 @@ export function fromAnthropicMessage(message: Anthropic.Message, formatTool?: st
   return {
     // beside the caller's tool calls, the format tool's JSON (as a stream gives it) and not the text blocks
     text: formatTool !== undefined ? (structured ?? '') : text,
+    // the text blocks as Claude split them, when it cited a document in them
+    ...(cited && formatTool === undefined ? { citedText: textBlocks } : {}),
     ...(reasoning.length > 0 ? { reasoning } : {}),
     ...(toolCalls.length > 0 ? { toolCalls } : {}),
     finishReason: toFinishReason(message.stop_reason),
@@ -408,6 +419,8 @@ export class AnthropicStreamReader {
   private readonly toolIndexByBlock = new Map<number, number>();
   /** content block indexes of the response_format tool's tool_use blocks */
   private readonly formatBlocks = new Set<number>();
+  /** content block indexes of text blocks that cite a document */
+  private readonly citedBlocks = new Set<number>();
   stopped = false;
   private startReported = false;
 
@@ -448,9 +461,7 @@ export class AnthropicStreamReader {
           this.toolIndexByBlock.set(event.index, index);
           return [{ type: 'tool_call_delta', index, id: event.content_block.id, name: event.content_block.name }];
         }
-        if (this.formatTool === undefined && event.content_block.type === 'text' && event.content_block.text) {
-          return [{ type: 'text', text: event.content_block.text }];
-        }
+        if (this.formatTool === undefined && event.content_block.type === 'text') return this.textStart(event.index, event.content_block);
         if (event.content_block.type === 'thinking') return this.thinkingStart(event.content_block);
         if (event.content_block.type === 'redacted_thinking') return [{ type: 'redacted_thinking', data: event.content_block.data }];
         return [];
@@ -462,12 +473,18 @@ export class AnthropicStreamReader {
         if (event.delta.type === 'thinking_delta') return event.delta.thinking ? [{ type: 'thinking', text: event.delta.thinking }] : [];
         if (event.delta.type === 'signature_delta') return [{ type: 'thinking_signature', signature: event.delta.signature }];
         if (event.delta.type === 'text_delta') return event.delta.text && this.formatTool === undefined ? [{ type: 'text', text: event.delta.text }] : [];
+        if (event.delta.type === 'citations_delta' && this.formatTool === undefined) {
+          this.citedBlocks.add(event.index);
+          return [{ type: 'citation', citation: event.delta.citation as unknown as Citation }];
+        }
         if (event.delta.type === 'input_json_delta') {
           const index = this.toolIndexByBlock.get(event.index);
           if (index === undefined || !event.delta.partial_json) return [];
           return [{ type: 'tool_call_delta', index, argumentsDelta: event.delta.partial_json }];
         }
         return [];
+      case 'content_block_stop':
+        return this.citedBlocks.has(event.index) ? [{ type: 'cited_text_end' }] : [];
       case 'message_delta':
         this.stopReason = event.delta.stop_reason ?? this.stopReason;
         this.stopSequence = event.delta.stop_sequence ?? this.stopSequence;
@@ -480,6 +497,17 @@ export class AnthropicStreamReader {
       default:
         return [];
     }
+  }
+
+  /** A text block's start: the citations and text it brings already (the deltas usually bring them). */
+  private textStart(index: number, block: Anthropic.TextBlock): StreamEvent[] {
+    const out: StreamEvent[] = [];
+    if (Array.isArray(block.citations) && block.citations.length > 0) {
+      this.citedBlocks.add(index);
+      for (const citation of block.citations) out.push({ type: 'citation', citation: citation as unknown as Citation });
+    }
+    if (block.text) out.push({ type: 'text', text: block.text });
+    return out;
   }
 
   /** A thinking block's start: its text and signature, when it brings them already (the deltas usually do). */
