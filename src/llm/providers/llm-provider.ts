@@ -70,6 +70,14 @@ export function reasoningTextOf(reasoning: readonly ReasoningBlock[] | undefined
 }
 
 /**
+ * The blocks of some reasoning that can go back to the model that wrote them: Anthropic's, signed (a
+ * redacted block is). Reasoning read from Groq or a local server has no signature: nothing to pass back.
+ */
+export function signedThinkingBlocks(reasoning: readonly ReasoningBlock[] | undefined): ReasoningBlock[] {
+  return reasoning?.filter((b) => b.type === 'redacted_thinking' || b.signature !== '') ?? [];
+}
+
+/**
  * Anthropic's `thinking`: off, on with a token budget (part of max_tokens), or left to the model
  * (`adaptive`, `between_tools`); `display: omitted` keeps the text back and only signs it.
  */

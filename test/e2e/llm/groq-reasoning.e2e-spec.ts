@@ -165,5 +165,15 @@ describe('Groq reasoning through groq-sdk (e2e)', () => {
     ]);
     const streamed = await anthropic.messages.stream(params).finalMessage();
     expect(streamed.content).toEqual(message.content);
+
+    // the conversation moved to Claude: the unsigned block is context it could not verify, left out
+    sim.reset();
+    const claude = await anthropic.messages.create({
+      model: 'anthropic/claude-haiku-4-5',
+      max_tokens: 64,
+      messages: [...params.messages, { role: 'assistant', content: message.content }, { role: 'user', content: 'and so?' }],
+    });
+    expect(claude.stop_reason).toBe('end_turn');
+    expect(sim.requests[0].body.messages[1]).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'word1 word2' }] });
   });
 });

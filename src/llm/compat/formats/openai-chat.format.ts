@@ -11,6 +11,7 @@ import {
   REASONING_FORMATS,
   ReasoningBlock,
   reasoningTextOf,
+  signedThinkingBlocks,
   VERBOSITIES,
   ResponseFormat,
   StreamEvent,
@@ -21,7 +22,7 @@ import {
 } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { pdfFileData, documentPart } from './document-parts';
-import { checkThinkingPassedBack, readThinking, readThinkingBlock, signedThinkingBlocks, thinkingBlockJson } from './thinking-fields';
+import { checkThinkingPassedBack, readThinking, readThinkingBlock, thinkingBlockJson } from './thinking-fields';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */

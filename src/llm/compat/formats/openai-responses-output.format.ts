@@ -2,6 +2,7 @@ import type { AppError } from '../../../common/errors/app-error';
 import type { GenerationOutcome, StreamStart, StreamSummary } from '../../generation/generation.types';
 import {
   reasoningTextOf,
+  signedThinkingBlocks,
   type FinishReason,
   type OutputTokenLogprob,
   type ReasoningBlock,
@@ -13,7 +14,7 @@ import type { SseEvent } from './anthropic-messages.format';
 import type { Json } from './body-reader';
 import { openAiTokenLogprob } from './openai-chat.format';
 import type { ResponsesEcho } from './openai-responses.format';
-import { encodeThinkingBlock, signedThinkingBlocks } from './thinking-fields';
+import { encodeThinkingBlock } from './thinking-fields';
 
 export function responseId(requestId: string): string {
   return `resp_${requestId}`;

@@ -54,14 +54,6 @@ export function thinkingBlockJson(block: ReasoningBlock): Json {
 }
 
 /**
- * The blocks of some reasoning that can go back to the model that wrote them: Anthropic's, signed (a
- * redacted block is). Reasoning read from Groq or a local server has no signature: there is nothing to pass back.
- */
-export function signedThinkingBlocks(reasoning: readonly ReasoningBlock[] | undefined): ReasoningBlock[] {
-  return reasoning?.filter((b) => b.type === 'redacted_thinking' || b.signature !== '') ?? [];
-}
-
-/**
  * With thinking on, Anthropic takes tool results only after the thinking that led to the calls: the last
  * assistant turn, when it called tools, must bring its thinking back. Said here, naming where the client
  * left it out (`field` of the message's index), rather than as Anthropic's 400 about content blocks the

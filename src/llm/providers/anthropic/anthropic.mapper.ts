@@ -13,6 +13,7 @@ import {
   ReasoningBlock,
   RefusalDetails,
   ResponseFormat,
+  signedThinkingBlocks,
   StreamEvent,
   ThinkingSetting,
   TokenUsage,
@@ -110,8 +111,10 @@ function toAnthropicMessage(message: ChatMessage): MessageParam {
     return { role: 'user', content: [block] };
   }
   if (message.role === 'assistant') {
-    // thinking first, unchanged: Anthropic checks each block's signature, and their order
-    const blocks: ContentBlockParam[] = [...(message.reasoning ?? []).map(toThinkingBlock), ...toContentBlocks(message.content)];
+    // thinking first, unchanged: Anthropic checks each block's signature, and their order; another
+    // provider's reasoning (unsigned, answered as a thinking block with an empty signature) it would refuse
+    const reasoning = message.reasoning ? signedThinkingBlocks(message.reasoning) : [];
+    const blocks: ContentBlockParam[] = [...reasoning.map(toThinkingBlock), ...toContentBlocks(message.content)];
     for (const call of message.toolCalls ?? []) {
       blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseToolInput(call), ...cacheOf(call.cacheControl) });
     }
