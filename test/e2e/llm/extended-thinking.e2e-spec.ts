@@ -204,6 +204,17 @@ describe('extended thinking through the Anthropic SDK (e2e)', () => {
     ]);
     expect((await call({ type: 'sometimes' })).details).toEqual([{ field: 'thinking.type', message: expect.stringContaining('enabled, adaptive') }]);
     expect((await call({ type: 'adaptive', display: 'full' })).details).toEqual([{ field: 'thinking.display', message: 'expected summarized, omitted' }]);
+    const forced = await badRequest(
+      anthropic.messages.create({
+        model: 'anthropic/claude-haiku-4-5',
+        max_tokens: 2048,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        tools: [LOOKUP],
+        tool_choice: { type: 'any' },
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    );
+    expect(forced.details).toEqual([{ field: 'tool_choice', message: expect.stringContaining('no forced tool use with thinking on') }]);
     expect(sim.requests).toHaveLength(0);
   });
 

@@ -178,6 +178,17 @@ describe('extended thinking through the OpenAI SDK (e2e)', () => {
       { field: 'thinking.budget_tokens', message: expect.stringContaining('at least 1024') },
     ]);
     expect(await call({ thinking: { type: 'on' } })).toEqual([{ field: 'thinking.type', message: expect.stringContaining('enabled, adaptive') }]);
+    // what Anthropic refuses beside thinking: a forced tool, and so a JSON answer (a forced tool for Claude)
+    const thinking = { type: 'adaptive' };
+    expect(await call({ thinking, tools: [LOOKUP], tool_choice: 'required' })).toEqual([
+      { field: 'tool_choice', message: expect.stringContaining('no forced tool use with thinking on') },
+    ]);
+    expect(await call({ thinking, tools: [LOOKUP], tool_choice: { type: 'function', function: { name: 'lookup' } } })).toEqual([
+      { field: 'tool_choice', message: expect.stringContaining('no forced tool use with thinking on') },
+    ]);
+    expect(await call({ thinking, response_format: { type: 'json_object' } })).toEqual([
+      { field: 'response_format', message: expect.stringContaining('a JSON answer is a forced tool for Claude') },
+    ]);
     const history = (thinkingBlocks: unknown) => ({
       messages: [
         { role: 'user', content: 'hi' },
@@ -291,6 +302,15 @@ describe('extended thinking through the OpenAI SDK (e2e)', () => {
       );
       expect(second.status).toBe('completed');
       expect(messagesBodies()[0].messages[1].content.map((b: { type: string }) => b.type)).toEqual(['thinking', 'redacted_thinking', 'tool_use']);
+    });
+
+    it('names a JSON answer format with thinking on, before any call', async () => {
+      const err = await openai.responses
+        .create(withThinking({ model: 'anthropic/claude-haiku-4-5', input: 'hi', text: { format: { type: 'json_object' as const } } }))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((err as { error: { details: unknown } }).error.details).toEqual([{ field: 'text.format', message: expect.stringContaining('forced tool') }]);
+      expect(sim.requests).toHaveLength(0);
     });
 
     it('names a tool loop whose reasoning items were left out; other reasoning items are context it drops', async () => {

@@ -16,7 +16,7 @@ import {
 } from '../../providers/llm-provider';
 import { base64ImageProblem, BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { documentUrlProblem, pdfDataProblem, documentPart } from './document-parts';
-import { readThinking, readThinkingBlock, thinkingBlockJson } from './thinking-fields';
+import { checkThinkingOptions, readThinking, readThinkingBlock, thinkingBlockJson } from './thinking-fields';
 import { ANTHROPIC_TOOL_NAME, checkToolName, checkToolSchema, checkToolSet } from './tool-checks';
 
 /** A /v1/messages body, read into the neutral shape. */
@@ -56,6 +56,7 @@ export function parseMessagesRequest(body: unknown): ParsedMessagesRequest {
   const prompt = readPrompt(r, template === undefined);
   const maxTokens = r.number('max_tokens', { integer: true, min: 1, max: MAX_OUTPUT_TOKENS, required: true });
   const thinking = readThinking(r, maxTokens);
+  checkThinkingOptions(r, thinking, { toolChoice: prompt.params.toolChoice });
   // accepted and ignored, but what Anthropic takes
   r.number('top_k', { integer: true, min: 0 });
   const temperature = r.number('temperature', { min: 0, max: 1 });

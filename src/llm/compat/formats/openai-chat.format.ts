@@ -22,7 +22,7 @@ import {
 } from '../../providers/llm-provider';
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { pdfFileData, documentPart } from './document-parts';
-import { checkThinkingPassedBack, readThinking, readThinkingBlock, thinkingBlockJson } from './thinking-fields';
+import { checkThinkingOptions, checkThinkingPassedBack, readThinking, readThinkingBlock, thinkingBlockJson } from './thinking-fields';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /** A /v1/chat/completions body, read into the neutral shape. */
@@ -84,6 +84,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   const includeReasoning = r.boolean('include_reasoning');
   if (reasoningFormat !== undefined && includeReasoning !== undefined) r.problem('include_reasoning', 'mutually exclusive with reasoning_format (as at Groq)');
   const thinking = readThinking(r, maxTokens);
+  checkThinkingOptions(r, thinking, { toolChoice, jsonFormat: responseFormat !== undefined, formatField: 'response_format' });
   if (thinking && thinking.type !== 'disabled' && messages) checkThinkingPassedBack(r, messages, (i) => `messages[${i}].thinking_blocks`);
   checkIgnoredFields(r);
   rejectSemanticFields(r);

@@ -13,7 +13,7 @@ import {
 import { BodyReader, imageUrlProblem, isObject, Json, MAX_MESSAGES, MAX_OUTPUT_TOKENS, readTemplate } from './body-reader';
 import { documentUrlProblem, pdfFileData, documentPart } from './document-parts';
 import { checkIgnoredRequestSettings, SCHEMA_NAME } from './openai-chat.format';
-import { checkThinkingPassedBack, decodeThinkingBlock, readThinking } from './thinking-fields';
+import { checkThinkingOptions, checkThinkingPassedBack, decodeThinkingBlock, readThinking } from './thinking-fields';
 import { checkToolName, checkToolSchema, checkToolSet, OPENAI_TOOL_NAME } from './tool-checks';
 
 /**
@@ -78,6 +78,7 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const reasoningEffort = r.oneOf('effort', REASONING_EFFORTS, r.object('reasoning'), 'reasoning.effort');
   const verbosity = r.oneOf('verbosity', VERBOSITIES, text, 'text.verbosity');
   const thinking = readThinking(r, maxTokens, 'max_output_tokens');
+  checkThinkingOptions(r, thinking, { toolChoice, jsonFormat: responseFormat !== undefined, formatField: 'text.format' });
   if (thinking && thinking.type !== 'disabled' && messages) checkThinkingPassedBack(r, messages, () => 'input');
   const stream = r.boolean('stream') ?? false;
   checkIgnoredRequestSettings(r);

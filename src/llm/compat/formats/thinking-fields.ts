@@ -1,4 +1,4 @@
-import type { ChatMessage, ReasoningBlock, ThinkingSetting } from '../../providers/llm-provider';
+import type { ChatMessage, ReasoningBlock, ThinkingSetting, ToolChoice } from '../../providers/llm-provider';
 import { BodyReader, isObject, Json } from './body-reader';
 
 const THINKING_TYPES = ['enabled', 'adaptive', 'between_tools', 'disabled'] as const;
@@ -94,4 +94,23 @@ export function decodeThinkingBlock(encoded: string): ReasoningBlock | undefined
     return { type: 'thinking', thinking: block.thinking, signature: block.signature };
   }
   return undefined;
+}
+
+/**
+ * What Anthropic refuses beside thinking on, named before the call: a forced tool (tool_choice `any` or a
+ * named tool; OpenAI's `required` or a named function), and so a JSON answer format, which LLMHub asks of
+ * Claude as one forced tool (`formatField` names the request's field for it).
+ */
+export function checkThinkingOptions(
+  r: BodyReader,
+  thinking: ThinkingSetting | undefined,
+  options: { toolChoice?: ToolChoice; jsonFormat?: boolean; formatField?: string },
+): void {
+  if (!thinking || thinking.type === 'disabled') return;
+  if (options.toolChoice === 'required' || typeof options.toolChoice === 'object') {
+    r.problem('tool_choice', 'Anthropic takes no forced tool use with thinking on: let the model choose (auto), or leave thinking off');
+  }
+  if (options.jsonFormat && options.formatField) {
+    r.problem(options.formatField, 'a JSON answer is a forced tool for Claude, which Anthropic takes not with thinking on: leave one of them off');
+  }
 }
