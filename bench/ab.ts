@@ -47,14 +47,30 @@ interface Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** `runs` streams per side, the sides taking turns call by call (the order turning each time), after as many uncounted: each side's times to first byte. */
+/**
+ * The orders the three sides (proxy, baseline, current) take turns in, one after the other and round again:
+ * every order once, arranged so that each side comes right after each other side equally often (three times
+ * in a cycle), where merely rotating one order (proxy, A, B; A, B, proxy; B, proxy, A) has B follow A twice as
+ * often as A follows B. The two places still differ by tens of µs on some machines, whichever build is in
+ * them: read a small difference with the builds swapped too (--baseline-dist the other way round).
+ */
+const BALANCED_ORDERS = [
+  [0, 1, 2],
+  [0, 2, 1],
+  [2, 1, 0],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+];
+
+/** `runs` streams per side, the sides taking turns call by call (BALANCED_ORDERS), after as many uncounted: each side's times to first byte. */
 async function streamTurns(sides: readonly Side[], runs: number): Promise<Map<string, number[]>> {
   const turns = sides.map((side) => ({ side, target: withStream(side.target), agent: new Agent({ keepAlive: true, maxSockets: 1 }) }));
   const ttfb = new Map<string, number[]>(sides.map((s) => [s.name, []]));
   try {
     for (let i = 0; i < 2 * runs; i++) {
-      for (let k = 0; k < turns.length; k++) {
-        const turn = turns[(i + k) % turns.length];
+      for (const k of BALANCED_ORDERS[i % BALANCED_ORDERS.length]) {
+        const turn = turns[k];
         const sample = await streamOnce(turn.target, turn.agent);
         if (sample.status !== 200) throw new Error(`${turn.side.name}: stream answered ${sample.status}`);
         if (i >= runs) ttfb.get(turn.side.name)!.push(sample.ttfbMs);
