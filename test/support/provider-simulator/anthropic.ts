@@ -139,12 +139,20 @@ function firstStopSequence(stopSequences: unknown, output: number): string | nul
   return first;
 }
 
+/** A text reply: its output tokens, the words of its text, the thinking before it, and the citation it makes, if any. */
+interface TextReply {
+  output: number;
+  words: number;
+  thinking: ThinkingReply;
+  citation: Record<string, unknown> | undefined;
+}
+
 function streamMessage(
   ex: Exchange,
   id: string,
   model: string,
   input: CacheUsage & { input_tokens: number },
-  reply: { output: number; words: number; thinking: ThinkingReply; citation: Record<string, unknown> | undefined },
+  reply: TextReply,
   stopReason: string,
   stopSequence: string | null,
 ): void {
@@ -187,14 +195,7 @@ function streamMessage(
 }
 
 /** A reply that cites a document, streamed as Anthropic streams one: its text blocks, each cited one with its citations_delta first. */
-function streamCitedMessage(
-  ex: Exchange,
-  id: string,
-  model: string,
-  input: CacheUsage & { input_tokens: number },
-  reply: { output: number; words: number; thinking: ThinkingReply; citation: Record<string, unknown> | undefined },
-  stopReason: string,
-): void {
+function streamCitedMessage(ex: Exchange, id: string, model: string, input: CacheUsage & { input_tokens: number }, reply: TextReply, stopReason: string): void {
   const start = {
     type: 'message_start',
     message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...input, output_tokens: 1 } },
