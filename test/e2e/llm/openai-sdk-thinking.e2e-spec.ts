@@ -174,6 +174,10 @@ describe('extended thinking through the OpenAI SDK (e2e)', () => {
     expect(await call({ thinking: { type: 'enabled', budget_tokens: 2048 }, max_completion_tokens: 2048 })).toEqual([
       { field: 'thinking.budget_tokens', message: expect.stringContaining('less than max_tokens (2048)') },
     ]);
+    // with no max_tokens to be below, still a number of tokens
+    expect(await call({ thinking: { type: 'enabled', budget_tokens: 1e30 } })).toEqual([
+      { field: 'thinking.budget_tokens', message: expect.stringContaining('at most 2147483647') },
+    ]);
     expect(await call({ thinking: { type: 'enabled', budget_tokens: 100 } })).toEqual([
       { field: 'thinking.budget_tokens', message: expect.stringContaining('at least 1024') },
     ]);

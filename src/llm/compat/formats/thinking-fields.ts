@@ -1,5 +1,5 @@
 import type { ChatMessage, ReasoningBlock, ThinkingSetting, ToolChoice } from '../../providers/llm-provider';
-import { BodyReader, isObject, Json } from './body-reader';
+import { BodyReader, isObject, Json, MAX_OUTPUT_TOKENS } from './body-reader';
 
 const THINKING_TYPES = ['enabled', 'adaptive', 'between_tools', 'disabled'] as const;
 const THINKING_DISPLAYS = ['summarized', 'omitted'] as const;
@@ -23,8 +23,8 @@ export function readThinking(r: BodyReader, maxTokens: number | undefined, maxTo
   const display = r.oneOf('display', THINKING_DISPLAYS, thinking, 'thinking.display');
   if (type !== 'enabled') return { type, ...(display && type !== 'disabled' ? { display } : {}) };
   const budget = thinking.budget_tokens;
-  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < MIN_THINKING_BUDGET) {
-    return r.problem('thinking.budget_tokens', `required with type enabled: an integer of at least ${MIN_THINKING_BUDGET}`);
+  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < MIN_THINKING_BUDGET || budget > MAX_OUTPUT_TOKENS) {
+    return r.problem('thinking.budget_tokens', `required with type enabled: an integer of at least ${MIN_THINKING_BUDGET} (and at most ${MAX_OUTPUT_TOKENS})`);
   }
   if (maxTokens !== undefined && budget >= maxTokens) {
     return r.problem('thinking.budget_tokens', `must be less than ${maxTokensField} (${maxTokens}): thinking is part of the output ${maxTokensField} caps`);
