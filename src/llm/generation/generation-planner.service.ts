@@ -89,8 +89,9 @@ export class GenerationPlanner {
       requestedModel: primary.id,
       request,
       estimatedInputTokens,
-      // max_tokens bounds each choice: n of them may each reach it (the reservation and the token limit count them all)
-      maxOutputTokens: (params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE) * (params.n ?? 1),
+      // max_tokens bounds each choice: n of them may each reach it (the reservation and the token limit count them all);
+      // without one, a thinking budget is output the model may spend before its answer
+      maxOutputTokens: (params.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE + (params.thinking?.budgetTokens ?? 0)) * (params.n ?? 1),
       template,
       metadata: input.metadata ?? null,
     };

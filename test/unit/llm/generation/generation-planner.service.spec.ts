@@ -108,6 +108,13 @@ describe(GenerationPlanner.name, () => {
     expect(prepared.targets.map((t) => t.id)).toEqual(['openai/gpt-4o-mini', 'groq/llama-3.3-70b-versatile']);
   });
 
+  it('reserves a thinking budget as output when the request sets no max_tokens (which bounds the thinking when set)', async () => {
+    const thinking = { type: 'enabled' as const, budgetTokens: 8_000 };
+    expect((await sut.prepare(input('anthropic/claude-haiku-4-5', { thinking }))).maxOutputTokens).toBe(8_000 + DEFAULT_OUTPUT_ESTIMATE);
+    expect((await sut.prepare(input('anthropic/claude-haiku-4-5', { thinking, maxTokens: 10_000 }))).maxOutputTokens).toBe(10_000);
+    expect((await sut.prepare(input('anthropic/claude-haiku-4-5', { thinking: { type: 'adaptive' } }))).maxOutputTokens).toBe(DEFAULT_OUTPUT_ESTIMATE);
+  });
+
   it('passes reasoning_effort on to a provider that takes it, and refuses it for one that does not, naming it', async () => {
     expect((await sut.prepare(input('openai/gpt-4o-mini', { reasoningEffort: 'low' }))).request).toMatchObject({ reasoningEffort: 'low' });
     const error = await refusal(sut.prepare(input('anthropic/claude-haiku-4-5', { reasoningEffort: 'low' })));
