@@ -4,6 +4,7 @@ import { TestApp } from '@test/support/app';
 import { GatewayFixture, startGatewayFixture } from '@test/support/gateway';
 import { signThinking } from '@test/support/provider-simulator/anthropic-thinking';
 import { ProviderSimulator } from '@test/support/provider-simulator/server';
+import { PricingService } from '@src/llm/pricing/pricing.service';
 
 const LOOKUP: ChatCompletionTool = {
   type: 'function',
@@ -208,6 +209,19 @@ describe('extended thinking through the OpenAI SDK (e2e)', () => {
       { field: 'messages[1].thinking_blocks[0].type', message: 'expected thinking or redacted_thinking' },
     ]);
     expect(sim.requests).toHaveLength(0);
+  });
+
+  it('reserves the thinking budget against the client’s budget when max_tokens is not set: a call that may think past it is a 402', async () => {
+    // room for a plain call's reservation (its prompt and 1,024 output tokens), not for 8,000 more of thinking
+    const room = t.app.get(PricingService).costUsd('anthropic/claude-haiku-4-5', { inputTokens: 200, outputTokens: 2_048 });
+    const client = await gateway.newClient({ monthly_budget_usd: room });
+    const budgeted = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: client.key, maxRetries: 0 });
+    const params = { model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user' as const, content: 'hi' }] };
+    await budgeted.chat.completions.create(params);
+    const err = await budgeted.chat.completions.create(withThinking(params, { type: 'enabled', budget_tokens: 8_000 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect(messagesBodies()).toHaveLength(1);
   });
 
   it('refuses thinking for a model whose provider has none, naming it; thinking_blocks passed to one are left out, not refused', async () => {
