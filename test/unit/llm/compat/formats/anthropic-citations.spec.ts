@@ -1,18 +1,10 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { AnthropicEventWriter } from '@src/llm/compat/formats/anthropic-messages.format';
-import type { StreamStart } from '@src/llm/generation/generation.types';
 import type { StreamEvent } from '@src/llm/providers/llm-provider';
 import { AnthropicStreamReader } from '@src/llm/providers/anthropic/anthropic.mapper';
+import { anthropicStreamStart } from '@test/support/stream-start';
 
-const start: StreamStart = {
-  requestId: '0b6c7c3e-0000-4000-8000-000000000002',
-  target: { id: 'anthropic/claude-sonnet-4-5', providerId: 'anthropic', model: 'claude-sonnet-4-5', provider: {} as never },
-  requestedModel: 'anthropic/claude-sonnet-4-5',
-  attempts: 1,
-  estimatedInputTokens: 5,
-  createdAt: new Date(1_700_000_000_000),
-  headers: {},
-};
+const start = anthropicStreamStart('0b6c7c3e-0000-4000-8000-000000000002');
 
 const CITE_A = { type: 'char_location', cited_text: 'Bread: 3 euros.', document_index: 0, start_char_index: 0, end_char_index: 15 };
 const CITE_B = { type: 'page_location', cited_text: 'Page one.', document_index: 1, start_page_number: 1, end_page_number: 2 };

@@ -1,19 +1,11 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { AnthropicEventWriter, parseMessagesRequest, parseCountTokensRequest } from '@src/llm/compat/formats/anthropic-messages.format';
-import type { StreamStart } from '@src/llm/generation/generation.types';
 import { AnthropicStreamReader, fromAnthropicMessage, toAnthropicParams } from '@src/llm/providers/anthropic/anthropic.mapper';
 import { toChatCompletionParams } from '@src/llm/providers/openai-compatible/openai-compatible.mapper';
 import { fieldsOf } from '@test/support/validation-errors';
+import { anthropicStreamStart } from '@test/support/stream-start';
 
-const start: StreamStart = {
-  requestId: '0b6c7c3e-0000-4000-8000-000000000001',
-  target: { id: 'anthropic/claude-sonnet-4-5', providerId: 'anthropic', model: 'claude-sonnet-4-5', provider: {} as never },
-  requestedModel: 'anthropic/claude-sonnet-4-5',
-  attempts: 1,
-  estimatedInputTokens: 5,
-  createdAt: new Date(1_700_000_000_000),
-  headers: {},
-};
+const start = anthropicStreamStart('0b6c7c3e-0000-4000-8000-000000000001');
 
 const body = (extra: Record<string, unknown>) => ({
   model: 'anthropic/claude-sonnet-4-5',
