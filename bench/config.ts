@@ -59,6 +59,26 @@ export interface BenchConfig {
   /** LLMHub's USAGE_SYNCHRONOUS_COMMIT, and the same for the proxy that commits (default on: durable) */
   usageSynchronousCommit: 'on' | 'off';
   resultsDir: string;
+  /** another gateway, started in front of the simulator and measured as one more side of the load scenario (none by default) */
+  peer?: PeerConfig;
+}
+
+/**
+ * Another gateway to set beside LLMHub (BENCH_PEER_*): a command that starts it, listening on `{port}` and sending
+ * to the simulator at `{simulator}`, and how a call through it is made. The bench starts it, checks a call through it
+ * answers, and measures it like the bare proxy, in the same interleaved slices.
+ */
+export interface PeerConfig {
+  /** its label in the tables (BENCH_PEER_NAME, default `peer`) */
+  name: string;
+  /** BENCH_PEER_COMMAND, run by /bin/sh; `{port}` and `{simulator}` are replaced (also given as PEER_PORT and SIMULATOR_URL) */
+  command: string;
+  /** BENCH_PEER_HEADERS: a JSON object of header values (`{simulator}` replaced), beside content-type and the simulator's key */
+  headers: Record<string, string>;
+  /** BENCH_PEER_MODEL: the model as the call through it names it (default: the simulator's, as the direct call names it) */
+  model?: string;
+  /** BENCH_PEER_PATH: where it takes chat completions (default /v1/chat/completions) */
+  path: string;
 }
 
 /** How the usage record (and the proxy's row) is committed in this run. */
@@ -146,7 +166,39 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], resu
     keepDatabase: bool('BENCH_KEEP_DB'),
     usageSynchronousCommit,
     resultsDir,
+    ...peerConfig(all),
   };
+}
+
+function peerConfig(all: Record<string, string | undefined>): { peer?: PeerConfig } {
+  const command = all.BENCH_PEER_COMMAND?.trim();
+  const given = ['BENCH_PEER_NAME', 'BENCH_PEER_HEADERS', 'BENCH_PEER_MODEL', 'BENCH_PEER_PATH'].filter((name) => all[name] !== undefined);
+  if (!command) {
+    if (given.length > 0) throw new Error(`${given.join(', ')}: set BENCH_PEER_COMMAND too (the command that starts the other gateway)`);
+    return {};
+  }
+  const name = all.BENCH_PEER_NAME?.trim() || 'peer';
+  if (!/^[\w.+-]{1,12}$/.test(name)) throw new Error(`BENCH_PEER_NAME: 1 to 12 letters, digits, '.', '+', '-' or '_', got "${name}"`);
+  const path = all.BENCH_PEER_PATH?.trim() || '/v1/chat/completions';
+  if (!path.startsWith('/')) throw new Error(`BENCH_PEER_PATH: a path starting with /, got "${path}"`);
+  const model = all.BENCH_PEER_MODEL?.trim() || undefined;
+  return { peer: { name, command, headers: peerHeaders(all.BENCH_PEER_HEADERS), path, ...(model ? { model } : {}) } };
+}
+
+function peerHeaders(raw: string | undefined): Record<string, string> {
+  if (raw === undefined || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(`BENCH_PEER_HEADERS: not JSON, expected an object such as {"x-provider":"openai"}, got "${raw}"`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('BENCH_PEER_HEADERS: expected a JSON object of header names and values');
+  for (const [header, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string') throw new Error(`BENCH_PEER_HEADERS: the value of "${header}" is not a string`);
+  }
+  return parsed as Record<string, string>;
 }
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { commitKind, type BenchConfig, type LimitsMode } from './config';
 import { createBenchDatabase, type BenchDatabase } from './database';
+import type { Peer } from './peer';
 import { freePort, spawnChild, waitForHttp, type Child } from './processes';
 
 export const DIST = path.resolve(__dirname, '..');
@@ -22,6 +23,8 @@ export interface Upstream {
   simUrl: string;
   proxyUrl: string;
   commitProxyUrl: string;
+  /** another gateway in front of the simulator, when one is set beside LLMHub (BENCH_PEER_COMMAND) */
+  peer?: Peer;
 }
 
 /** One LLMHub process and its bench client. */

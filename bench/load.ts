@@ -7,7 +7,8 @@ import autocannon from 'autocannon';
 import { round, summarize, type Percentiles } from './stats';
 
 export interface Target {
-  label: 'direct' | 'proxy' | 'proxy+commit' | 'llmhub';
+  /** direct, proxy, proxy+commit, llmhub, or the name of another gateway set beside LLMHub */
+  label: string;
   url: string;
   headers: Record<string, string>;
   body: string;

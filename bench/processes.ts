@@ -4,7 +4,7 @@
  * tracked and killed on exit, on error and on SIGINT/SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 
 export interface Child {
   name: string;
@@ -16,9 +16,19 @@ export interface Child {
 
 const running = new Set<Child>();
 
+/** A Node script of the bench (this Node, these arguments). */
 export function spawnChild(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Child {
+  return spawnProcess(name, process.execPath, args, env, logFile);
+}
+
+/** A command line run by /bin/sh (another gateway started the way its own docs say), in a process group of its own. */
+export function spawnShell(name: string, command: string, env: NodeJS.ProcessEnv, logFile: string): Child {
+  return spawnProcess(name, '/bin/sh', ['-c', command], env, logFile);
+}
+
+function spawnProcess(name: string, file: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Child {
   const fd = openSync(logFile, 'w');
-  const proc = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', fd, fd] });
+  const proc = spawn(file, args, { env, detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   if (proc.pid === undefined) throw new Error(`${name}: failed to start`);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
@@ -114,12 +124,39 @@ const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux x86-64 (getconf CLK_TCK)
 
 /** User + system CPU time of a process in ms from /proc (Linux), or NaN. */
 export function cpuTimeMs(pid: number): number {
+  const fields = statFields(pid);
+  return fields === undefined ? Number.NaN : cpuMsOf(fields);
+}
+
+/**
+ * CPU time of every process in a process group (a command run through a shell, with the children it started), in ms
+ * from /proc (Linux), or NaN when none is found. Processes that ended in between are no longer counted.
+ */
+export function groupCpuTimeMs(pgid: number): number {
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    // after the command name: state, ppid, pgrp, …
+    if (fields === undefined || Number(fields[2]) !== pgid) continue;
+    found = true;
+    total += cpuMsOf(fields);
+  }
+  return found ? total : Number.NaN;
+}
+
+/** utime and stime (the stat line's fields 14 and 15) in ms. */
+function cpuMsOf(fields: readonly string[]): number {
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** The fields of /proc/<pid>/stat after the parenthesised command name, or undefined when the process is gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // fields after the parenthesised command name; utime and stime are fields 14 and 15
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return Number.NaN;
+    return undefined;
   }
 }

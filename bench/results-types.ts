@@ -21,6 +21,20 @@ export interface ComparedRun {
   llmhubMaxRssMb: number;
   llmhubCpuMsPerRequest: number;
   proxyCpuMsPerRequest: number;
+  /** another gateway set beside LLMHub (BENCH_PEER_COMMAND), measured in the same slices */
+  peer?: PeerSide;
+}
+
+/** The other gateway's side of a run; its result's label is its name. */
+export interface PeerSide {
+  result: LoadResult;
+  cpuMsPerRequest: number;
+  /** its req/s (streams/s) as a share of the bare proxy's */
+  reqPerSRatioToProxy: number;
+  /** LLMHub's req/s (streams/s) as a share of its; null when it answered none of its calls */
+  llmhubReqPerSRatioToPeer: number | null;
+  /** latency it adds over the direct call, same percentile */
+  overheadMs: Added;
 }
 
 export interface LoadRun extends ComparedRun {
@@ -61,7 +75,7 @@ export interface BurstRun {
 export interface ModeResult {
   limitsMode: LimitsMode;
   gatewayCheck: { ok: boolean; detail: string };
-  load: { warmup?: Record<'direct' | 'proxy' | 'llmhub', LoadResult>; runs: LoadRun[] } | null;
+  load: { warmup?: Record<'direct' | 'proxy' | 'llmhub', LoadResult> & { peer?: LoadResult }; runs: LoadRun[] } | null;
   stream: StreamResult | null;
   streamLoad: { runs: StreamLoadRun[] } | null;
   burst: BurstRun | null;

@@ -17,7 +17,8 @@ import type { BenchDatabase } from './database';
 import { DIST, json, log, SIM_KEY, startHub, startUpstream, type Hub, type Upstream } from './environment';
 import type { IngestResult } from './ingest';
 import { chatTarget, mergeSlices, runLoad, type LoadResult, type Target } from './load';
-import { cpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } from './processes';
+import { startPeer, peerTarget } from './peer';
+import { cpuTimeMs, groupCpuTimeMs, killAllNow, rssMb, sampleRss, stopAll, stopChild, tail } from './processes';
 import { summarizeProfile } from './profile-summary';
 import type { ReportSeedResult } from './report-query';
 import { reportWindow } from './report-query';
@@ -29,6 +30,25 @@ import { globalChecks, modeChecks, printSummary, streamSpacing } from './summary
 const REPO = path.resolve(DIST, '..');
 const MODEL_HUB = 'openai/gpt-4o-mini';
 const MODEL_DIRECT = 'gpt-4o-mini';
+
+/** The call each side is measured with (the other gateway's only when one is set beside LLMHub). */
+interface Targets {
+  direct: Target;
+  proxy: Target;
+  proxyCommit: Target;
+  peer?: Target;
+  llmhub: Target;
+}
+
+/** The other gateway's figures in a progress line. */
+function peerLine(run: ComparedRun, unit: string): string {
+  const peer = run.peer!;
+  const failed = peer.result.non2xx + peer.result.errors + peer.result.timeouts;
+  return (
+    `${peer.result.label} ${peer.result.requestsPerS} ${unit} (${round(100 * peer.reqPerSRatioToProxy, 1)}% of proxy) CPU ${peer.cpuMsPerRequest} ms` +
+    (failed > 0 ? `, ${failed} failed` : '')
+  );
+}
 
 /** One real request through LLMHub before measuring anything that needs the gateway. */
 async function checkGateway(hub: Hub, target: Target): Promise<{ ok: boolean; detail: string }> {
@@ -54,8 +74,8 @@ function added(h: LoadResult, d: LoadResult): LoadRun['overheadMs'] {
 
 interface LoadSide {
   target: Target;
-  /** the process whose CPU time is charged to this side's requests */
-  cpuPid?: number;
+  /** the CPU time so far (ms) of the process(es) this side's requests are charged to */
+  cpu?: () => number;
 }
 
 interface SideLoad {
@@ -77,9 +97,9 @@ async function interleavedLoad(sides: readonly LoadSide[], connections: number, 
   const cpuMs = sides.map(() => 0);
   for (let turn = 0; turn < rounds; turn++) {
     for (const [i, side] of sides.entries()) {
-      const cpu0 = side.cpuPid === undefined ? 0 : cpuTimeMs(side.cpuPid);
+      const cpu0 = side.cpu?.() ?? 0;
       slices[i].push(await runLoad(side.target, connections, sliceS, { latencies: latencies[i] }));
-      if (side.cpuPid !== undefined) cpuMs[i] += cpuTimeMs(side.cpuPid) - cpu0;
+      if (side.cpu) cpuMs[i] += side.cpu() - cpu0;
     }
   }
   return slices.map((sideSlices, i) => {
@@ -88,28 +108,54 @@ async function interleavedLoad(sides: readonly LoadSide[], connections: number, 
   });
 }
 
-/** The sides of one connection count (direct, proxy, LLMHub) as one run: LLMHub's share of the proxy's rate, CPU per call. */
-function compared(connections: number, [d, p, h]: readonly [SideLoad, SideLoad, SideLoad], maxMb: number): ComparedRun {
+/**
+ * The sides of one connection count (direct, proxy, LLMHub, and another gateway if one is set beside it) as one run:
+ * LLMHub's share of the proxy's rate (and of the other gateway's), CPU per call.
+ */
+function compared(connections: number, [d, p, h]: readonly [SideLoad, SideLoad, SideLoad], maxMb: number, other?: SideLoad): ComparedRun {
+  const share = (a: SideLoad, b: SideLoad) => round(a.result.requestsPerS / Math.max(1, b.result.requestsPerS), 4);
   return {
     connections,
     direct: d.result,
     proxy: p.result,
     llmhub: h.result,
-    reqPerSRatioToProxy: round(h.result.requestsPerS / Math.max(1, p.result.requestsPerS), 4),
+    reqPerSRatioToProxy: share(h, p),
     llmhubMaxRssMb: round(maxMb, 1),
     llmhubCpuMsPerRequest: h.cpuMsPerRequest,
     proxyCpuMsPerRequest: p.cpuMsPerRequest,
+    ...(other
+      ? {
+          peer: {
+            result: other.result,
+            cpuMsPerRequest: other.cpuMsPerRequest,
+            reqPerSRatioToProxy: share(other, p),
+            // a gateway that answered none of its calls has no rate to compare with
+            llmhubReqPerSRatioToPeer: other.result.requests > 0 ? share(h, other) : null,
+            overheadMs: added(other.result, d.result),
+          },
+        }
+      : {}),
   };
 }
 
-async function runLoadScenario(
-  config: BenchConfig,
-  up: Upstream,
-  hub: Hub,
-  targets: Record<'direct' | 'proxy' | 'proxyCommit' | 'llmhub', Target>,
-  m: ModeResult,
-  overall: { max: number },
-): Promise<void> {
+/** The sides of a load or stream-load run in the order they take turns: direct, proxy, [proxy+commit], [the other gateway], LLMHub. */
+function loadSides(up: Upstream, hub: Hub, targets: Omit<Targets, 'proxyCommit'> & { proxyCommit?: Target }): LoadSide[] {
+  const peer = up.peer;
+  return [
+    { target: targets.direct },
+    { target: targets.proxy, cpu: () => cpuTimeMs(up.proxy.pid) },
+    ...(targets.proxyCommit ? [{ target: targets.proxyCommit }] : []),
+    ...(peer && targets.peer ? [{ target: targets.peer, cpu: () => groupCpuTimeMs(peer.child.pid) }] : []),
+    { target: targets.llmhub, cpu: () => cpuTimeMs(hub.app.pid) },
+  ];
+}
+
+/** Each side's figures, found by its target. */
+function bySide(sides: readonly LoadSide[], measured: readonly SideLoad[]): (target: Target | undefined) => SideLoad | undefined {
+  return (target) => (target === undefined ? undefined : measured[sides.findIndex((side) => side.target === target)]);
+}
+
+async function runLoadScenario(config: BenchConfig, up: Upstream, hub: Hub, targets: Targets, m: ModeResult, overall: { max: number }): Promise<void> {
   const load: NonNullable<ModeResult['load']> = { runs: [] };
   m.load = load;
   if (config.warmupS > 0) {
@@ -120,32 +166,28 @@ async function runLoadScenario(
       llmhub: await runLoad(targets.llmhub, 10, config.warmupS),
     };
     await runLoad(targets.proxyCommit, 10, Math.min(2, config.warmupS));
+    if (targets.peer) load.warmup.peer = await runLoad(targets.peer, 10, config.warmupS);
   }
   for (const connections of config.connections) {
     if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
     const rounds = Math.min(config.loadRounds, config.durationS);
     log(
       `load: ${connections} connection(s), ${config.durationS} s per side in ${rounds} interleaved round(s): direct, bare proxy` +
-        `${connections === 1 ? ', bare proxy with a commit' : ''}, LLMHub`,
+        `${connections === 1 ? ', bare proxy with a commit' : ''}${targets.peer ? `, ${targets.peer.label}` : ''}, LLMHub`,
     );
     // the latency floor of a durable gateway matters at one connection, where no call shares a commit
-    const sides: LoadSide[] = [
-      { target: targets.direct },
-      { target: targets.proxy, cpuPid: up.proxy.pid },
-      ...(connections === 1 ? [{ target: targets.proxyCommit }] : []),
-      { target: targets.llmhub, cpuPid: hub.app.pid },
-    ];
+    const sides = loadSides(up, hub, { ...targets, proxyCommit: connections === 1 ? targets.proxyCommit : undefined });
     const profiled = config.profileScenario === 'load' && connections === config.profileConnections;
     if (profiled) await profileToggle(config, hub);
     const rss = sampleRss(hub.app.pid);
-    const [d, p, ...rest] = await interleavedLoad(sides, connections, config.durationS, rounds);
+    const side = bySide(sides, await interleavedLoad(sides, connections, config.durationS, rounds));
     const { maxMb } = rss.stop();
     if (profiled) await profileToggle(config, hub);
-    const h = rest[rest.length - 1];
-    const pc = rest.length > 1 ? rest[0].result : undefined;
+    const [d, p, h] = [side(targets.direct)!, side(targets.proxy)!, side(targets.llmhub)!];
+    const pc = connections === 1 ? side(targets.proxyCommit)?.result : undefined;
     overall.max = Math.max(overall.max, maxMb);
     const run: LoadRun = {
-      ...compared(connections, [d, p, h], maxMb),
+      ...compared(connections, [d, p, h], maxMb, side(targets.peer)),
       overheadMs: added(h.result, d.result),
       proxyOverheadMs: added(p.result, d.result),
       ...(pc ? { proxyCommit: pc, proxyCommitOverheadMs: added(pc, d.result) } : {}),
@@ -155,6 +197,7 @@ async function runLoadScenario(
     log(
       `  direct ${d.result.requestsPerS} req/s p50 ${round(d.result.latencyMs.p50)} ms | ` +
         `proxy ${p.result.requestsPerS} req/s p50 ${round(p.result.latencyMs.p50)} ms | ` +
+        `${run.peer ? `${peerLine(run, 'req/s')} | ` : ''}` +
         `LLMHub ${h.result.requestsPerS} req/s (${round(100 * run.reqPerSRatioToProxy, 1)}% of proxy) p50 ${round(h.result.latencyMs.p50)} ms, ` +
         `non-2xx ${h.result.non2xx}, errors ${h.result.errors}, RSS max ${round(maxMb, 1)} MB, CPU ${h.cpuMsPerRequest} ms/req (proxy ${p.cpuMsPerRequest})`,
     );
@@ -166,45 +209,37 @@ async function runLoadScenario(
  * scenario: whole streams per second (each read to its end), LLMHub's share of the proxy's, CPU per stream.
  * LLMHub commits each stream's record before its last event, as it does before a non-streamed answer.
  */
-async function runStreamLoadScenario(
-  config: BenchConfig,
-  up: Upstream,
-  hub: Hub,
-  targets: Record<'direct' | 'proxy' | 'llmhub', Target>,
-  m: ModeResult,
-  overall: { max: number },
-): Promise<void> {
+async function runStreamLoadScenario(config: BenchConfig, up: Upstream, hub: Hub, targets: Targets, m: ModeResult, overall: { max: number }): Promise<void> {
   const streamLoad: NonNullable<ModeResult['streamLoad']> = { runs: [] };
   m.streamLoad = streamLoad;
   for (const [i, chunkDelayMs] of config.streamLoadChunkDelaysMs.entries()) {
     // autocannon reads each event stream to its end, so a latency is a whole stream
     const directive = chunkDelayMs > 0 ? ` [[sim:chunk_delay_ms=${chunkDelayMs}]]` : '';
     const [direct, proxy, llmhub] = [targets.direct, targets.proxy, targets.llmhub].map((target) => withStream(target, directive));
-    if (config.warmupS > 0) for (const target of [direct, proxy, llmhub]) await runLoad(target, 10, Math.min(2, config.warmupS));
+    const peer = targets.peer && withStream(targets.peer, directive);
+    if (config.warmupS > 0) for (const target of [direct, proxy, peer, llmhub]) if (target) await runLoad(target, 10, Math.min(2, config.warmupS));
     for (const connections of config.streamLoadConnections) {
       if (hub.app.proc.exitCode !== null || hub.app.proc.signalCode !== null) throw new Error(`LLMHub exited:\n${tail(hub.app.logFile, 5)}`);
       const rounds = Math.min(config.loadRounds, config.durationS);
       log(
         `stream load: ${connections} connection(s)${streamSpacing(chunkDelayMs)}, ${config.durationS} s per side in ${rounds} interleaved round(s): ` +
-          'direct, bare proxy, LLMHub',
+          `direct, bare proxy${peer ? `, ${peer.label}` : ''}, LLMHub`,
       );
       // the profile covers the first spacing's run
       const profiled = config.profileScenario === 'stream-load' && i === 0 && connections === config.profileConnections;
       if (profiled) await profileToggle(config, hub);
       const rss = sampleRss(hub.app.pid);
-      const [d, p, h] = await interleavedLoad(
-        [{ target: direct }, { target: proxy, cpuPid: up.proxy.pid }, { target: llmhub, cpuPid: hub.app.pid }],
-        connections,
-        config.durationS,
-        rounds,
-      );
+      const sides = loadSides(up, hub, { direct, proxy, peer, llmhub });
+      const side = bySide(sides, await interleavedLoad(sides, connections, config.durationS, rounds));
       const { maxMb } = rss.stop();
       if (profiled) await profileToggle(config, hub);
       overall.max = Math.max(overall.max, maxMb);
-      const run: StreamLoadRun = { ...compared(connections, [d, p, h], maxMb), chunkDelayMs };
+      const [d, p, h] = [side(direct)!, side(proxy)!, side(llmhub)!];
+      const run: StreamLoadRun = { ...compared(connections, [d, p, h], maxMb, side(peer)), chunkDelayMs };
       streamLoad.runs.push(run);
       log(
         `  direct ${d.result.requestsPerS} streams/s | proxy ${p.result.requestsPerS} streams/s | ` +
+          `${run.peer ? `${peerLine(run, 'streams/s')} | ` : ''}` +
           `LLMHub ${h.result.requestsPerS} streams/s (${round(100 * run.reqPerSRatioToProxy, 1)}% of proxy), ` +
           `non-2xx ${h.result.non2xx}, errors ${h.result.errors}, CPU ${h.cpuMsPerRequest} ms/stream (proxy ${p.cpuMsPerRequest})`,
       );
@@ -276,10 +311,11 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
     checks: [],
   };
   const overall = { max: rssMb(hub.app.pid) };
-  const sides = (extraText: string) => ({
+  const sides = (extraText: string): Targets => ({
     direct: chatTarget('direct', up.simUrl, SIM_KEY, MODEL_DIRECT, extraText),
     proxy: chatTarget('proxy', up.proxyUrl, SIM_KEY, MODEL_DIRECT, extraText),
     proxyCommit: chatTarget('proxy+commit', up.commitProxyUrl, SIM_KEY, MODEL_DIRECT, extraText),
+    ...(up.peer ? { peer: peerTarget(up.peer, MODEL_DIRECT, extraText) } : {}),
     llmhub: chatTarget('llmhub', hub.appUrl, hub.apiKey, MODEL_HUB, extraText),
   });
   const targets = sides('');
@@ -367,7 +403,13 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     quick: config.quick,
     machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?' },
-    settings: { ...config, databaseUrl: undefined, redisUrl: config.redisUrl ? '(set)' : undefined },
+    // the other gateway's header values may hold a key of its own
+    settings: {
+      ...config,
+      databaseUrl: undefined,
+      redisUrl: config.redisUrl ? '(set)' : undefined,
+      peer: config.peer ? { ...config.peer, headers: Object.keys(config.peer.headers) } : undefined,
+    },
     modes: [],
     commitMs: null,
     ingest: null,
@@ -384,6 +426,7 @@ async function main(): Promise<void> {
     throw err;
   });
   try {
+    up.peer = await startPeer(config, up.simUrl);
     if (config.scenarios.includes('load')) {
       await attempt(results, 'commit probe', async () => {
         results.commitMs = await measureCommitLatency(up.db.url);

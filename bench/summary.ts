@@ -134,9 +134,22 @@ interface Columns {
 const LOAD_COLUMNS: Columns = { rate: 7, p50: 7, cpu: 10 };
 const STREAM_LOAD_COLUMNS: Columns = { rate: 9, p50: 6, cpu: 13 };
 
-/** One side's row: its rate and latencies, failures, CPU per call (proxy and LLMHub) and LLMHub's share of the proxy's rate. */
+/**
+ * One side's row: its rate and latencies, failures, CPU per call (proxy, another gateway, LLMHub) and, for LLMHub
+ * and another gateway, the share of the proxy's rate.
+ */
 function sideRow(run: ComparedRun, side: LoadResult, widths: Columns): string {
-  const cpu = side === run.llmhub ? run.llmhubCpuMsPerRequest : side === run.proxy ? run.proxyCpuMsPerRequest : null;
+  const peer = run.peer?.result === side ? run.peer : undefined;
+  // a side that answered nothing has no CPU per call
+  const cpu =
+    side.requests === 0
+      ? null
+      : side === run.llmhub
+        ? run.llmhubCpuMsPerRequest
+        : side === run.proxy
+          ? run.proxyCpuMsPerRequest
+          : (peer?.cpuMsPerRequest ?? null);
+  const share = side.requests === 0 ? undefined : side === run.llmhub ? run.reqPerSRatioToProxy : peer?.reqPerSRatioToProxy;
   const cells = [
     String(run.connections).padStart(5),
     side.label.padEnd(12),
@@ -147,9 +160,20 @@ function sideRow(run: ComparedRun, side: LoadResult, widths: Columns): string {
     String(side.non2xx).padStart(7),
     String(side.errors + side.timeouts).padStart(6),
     cpu === null ? ''.padStart(widths.cpu) : num(cpu, widths.cpu, 2),
-    side === run.llmhub ? `${(100 * run.reqPerSRatioToProxy).toFixed(1)}%` : '',
+    share === undefined ? '' : `${(100 * share).toFixed(1)}%`,
   ];
   return cells.join('  ').trimEnd();
+}
+
+/** LLMHub's rate beside the other gateway's, which does not do what LLMHub does on each call unless it is set up to. */
+function peerShare(run: ComparedRun, unit: string): string {
+  const peer = run.peer!;
+  const name = peer.result.label;
+  if (peer.llmhubReqPerSRatioToPeer === null) {
+    const codes = Object.entries(peer.result.statusCodes).map(([code, count]) => `${count} × ${code}`);
+    return `       ${name} answered none of its calls (${[...codes, `${peer.result.errors} errors`].join(', ')}): see bench/results/peer-${name}.log`;
+  }
+  return `       LLMHub's ${unit}: ${(100 * peer.llmhubReqPerSRatioToPeer).toFixed(1)}% of ${name}'s`;
 }
 
 /** How the simulator spaced a stream's events in a stream-load run. */
@@ -166,21 +190,25 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
       `load ${config.durationS} s per side per connection count in ${config.loadRounds} interleaved round(s); ` +
       `model ${model}, max_tokens 16; ` +
       (config.upstreamLatencyMs > 0 ? `the simulator answers load calls after ${config.upstreamLatencyMs} ms; ` : '') +
-      'sides: direct to the simulator, bare proxy (node:http + undici Pool), at 1 connection the same proxy committing a row per call, LLMHub',
+      'sides: direct to the simulator, bare proxy (node:http + undici Pool), at 1 connection the same proxy committing a row per call, ' +
+      (config.peer ? `${config.peer.name} (started by: ${config.peer.command}), ` : '') +
+      'LLMHub',
   ];
   for (const m of r.modes) {
     lines.push('', `== limits: ${m.limitsMode}`, '');
     if (m.load) {
       lines.push('conns  side          req/s      p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/req  vs proxy');
       for (const run of m.load.runs) {
-        for (const side of [run.direct, run.proxy, ...(run.proxyCommit ? [run.proxyCommit] : []), run.llmhub]) {
+        for (const side of [run.direct, run.proxy, ...(run.proxyCommit ? [run.proxyCommit] : []), ...(run.peer ? [run.peer.result] : []), run.llmhub]) {
           lines.push(sideRow(run, side, LOAD_COLUMNS));
         }
         lines.push(
           `       added over direct: proxy p50 ${run.proxyOverheadMs.p50} / p99 ${run.proxyOverheadMs.p99} ms; ` +
             (run.proxyCommitOverheadMs ? `proxy+commit p50 ${run.proxyCommitOverheadMs.p50} / p99 ${run.proxyCommitOverheadMs.p99} ms; ` : '') +
+            (run.peer ? `${run.peer.result.label} p50 ${run.peer.overheadMs.p50} / p99 ${run.peer.overheadMs.p99} ms; ` : '') +
             `LLMHub p50 ${run.overheadMs.p50} / p99 ${run.overheadMs.p99} ms`,
         );
+        if (run.peer) lines.push(peerShare(run, 'req/s'));
       }
       lines.push('');
     }
@@ -191,7 +219,8 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
         'conns  side          streams/s  p50 ms   p90 ms   p99 ms   non-2xx  errors  CPU ms/stream  vs proxy',
       );
       for (const run of streamRuns.filter((r) => r.chunkDelayMs === delay)) {
-        for (const side of [run.direct, run.proxy, run.llmhub]) lines.push(sideRow(run, side, STREAM_LOAD_COLUMNS));
+        for (const side of [run.direct, run.proxy, ...(run.peer ? [run.peer.result] : []), run.llmhub]) lines.push(sideRow(run, side, STREAM_LOAD_COLUMNS));
+        if (run.peer) lines.push(peerShare(run, 'streams/s'));
       }
       lines.push('');
     }

@@ -30,4 +30,50 @@ describe('bench settings', () => {
   it('refuses a scenario that cannot be profiled, naming the two that can', () => {
     expect(() => load({ BENCH_PROFILE_SCENARIO: 'burst' })).toThrow('BENCH_PROFILE_SCENARIO: expected load or stream-load, got "burst"');
   });
+
+  describe('another gateway beside LLMHub', () => {
+    const portkey = 'node gateway/start-server.js --port={port}';
+
+    it('sets none unless a command starts one', () => {
+      expect(load().peer).toBeUndefined();
+    });
+
+    it('reads its name, headers, model and path, with defaults for all but the command', () => {
+      expect(load({ BENCH_PEER_COMMAND: portkey }).peer).toEqual({ name: 'peer', command: portkey, headers: {}, path: '/v1/chat/completions' });
+      expect(
+        load({}, [
+          `--peer-command=${portkey}`,
+          '--peer-name=portkey',
+          '--peer-headers={"x-portkey-provider":"openai","x-portkey-custom-host":"{simulator}/v1"}',
+          '--peer-model=openai/gpt-4o-mini',
+          '--peer-path=/chat/completions',
+        ]).peer,
+      ).toEqual({
+        name: 'portkey',
+        command: portkey,
+        headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': '{simulator}/v1' },
+        model: 'openai/gpt-4o-mini',
+        path: '/chat/completions',
+      });
+    });
+
+    it('refuses its other settings without the command, naming them', () => {
+      expect(() => load({ BENCH_PEER_NAME: 'portkey', BENCH_PEER_MODEL: 'x' })).toThrow(
+        'BENCH_PEER_NAME, BENCH_PEER_MODEL: set BENCH_PEER_COMMAND too (the command that starts the other gateway)',
+      );
+    });
+
+    it.each([
+      ['not json', /^BENCH_PEER_HEADERS: not JSON/],
+      ['["x-a"]', /^BENCH_PEER_HEADERS: expected a JSON object/],
+      ['{"x-retries": 3}', /^BENCH_PEER_HEADERS: the value of "x-retries" is not a string/],
+    ])('refuses the headers %s, naming the setting', (raw, message) => {
+      expect(() => load({ BENCH_PEER_COMMAND: portkey, BENCH_PEER_HEADERS: raw })).toThrow(message);
+    });
+
+    it('refuses a name that would not fit the tables and a path without its slash', () => {
+      expect(() => load({ BENCH_PEER_COMMAND: portkey, BENCH_PEER_NAME: 'a very long gateway name' })).toThrow(/^BENCH_PEER_NAME: 1 to 12/);
+      expect(() => load({ BENCH_PEER_COMMAND: portkey, BENCH_PEER_PATH: 'v1/chat' })).toThrow('BENCH_PEER_PATH: a path starting with /, got "v1/chat"');
+    });
+  });
 });
