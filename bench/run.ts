@@ -44,6 +44,7 @@ interface Targets {
 function peerLine(run: ComparedRun, unit: string): string {
   const peer = run.peer!;
   const failed = peer.result.non2xx + peer.result.errors + peer.result.timeouts;
+  if (peer.result.requests === 0) return `${peer.result.label} answered none of its calls (${failed} failed)`;
   return (
     `${peer.result.label} ${peer.result.requestsPerS} ${unit} (${round(100 * peer.reqPerSRatioToProxy, 1)}% of proxy) CPU ${peer.cpuMsPerRequest} ms` +
     (failed > 0 ? `, ${failed} failed` : '')
