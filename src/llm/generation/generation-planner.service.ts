@@ -69,7 +69,8 @@ export class GenerationPlanner {
     const options = chatOptions(params, messages);
     if (options) this.assertOffers(primary, options);
     assertStopFits(primary, params.stop);
-    const fallbacks = this.fallbacks(input, primary, options, params.stop);
+    assertThinkingFits(primary, params);
+    const fallbacks = this.fallbacks(input, primary, options, params);
     const targets = fallbacks.length === 0 ? [primary] : [primary, ...fallbacks];
 
     // tool definitions and a response schema are prompt too: a call with large schemas must reserve for them
@@ -105,7 +106,7 @@ export class GenerationPlanner {
    * Explicit fallbacks must all be known and allowed (a typo should not pass
    * silently); the client's default fallbacks are skipped where not allowed.
    */
-  private fallbacks(input: GenerationInput, primary: ModelTarget, options: ChatOption[] | undefined, stop: string[] | undefined): ModelTarget[] {
+  private fallbacks(input: GenerationInput, primary: ModelTarget, options: ChatOption[] | undefined, params: OutputParams): ModelTarget[] {
     const explicit = input.fallbacks !== undefined;
     const names = input.fallbacks ?? input.caller.fallbackModels ?? [];
     if (names.length === 0) return [];
@@ -130,11 +131,18 @@ export class GenerationPlanner {
           { field: `fallbacks[${i}]`, message: `${target.provider.id} does not support ${optionLabel(missing)}` },
         ]);
       }
-      const stopRefused = stopProblem(target, stop);
+      const stopRefused = stopProblem(target, params.stop);
       if (stopRefused !== undefined) {
         if (!explicit) return;
         throw new AppError('validation_error', `${target.id}, a fallback of this request, cannot take its stop sequences: ${stopRefused}`, [
           { field: `fallbacks[${i}]`, message: stopRefused },
+        ]);
+      }
+      const thinkingRefused = thinkingProblem(target, params);
+      if (thinkingRefused !== undefined) {
+        if (!explicit) return;
+        throw new AppError('validation_error', `${target.id}, a fallback of this request, cannot take its thinking budget: ${thinkingRefused}`, [
+          { field: `fallbacks[${i}]`, message: thinkingRefused },
         ]);
       }
       seen.add(target.id);
@@ -278,6 +286,29 @@ function assertStopFits(target: ModelTarget, stop: string[] | undefined): void {
   const problem = stopProblem(target, stop);
   if (problem === undefined) return;
   throw new AppError('validation_error', `Stop sequences ${target.id} cannot take: ${problem}`, [{ field: 'stop', message: problem }]);
+}
+
+/** What the planner checks a target's output limits against. */
+type OutputParams = Pick<GenerateRequest, 'stop' | 'maxTokens' | 'thinking'>;
+
+/**
+ * Why the model would refuse the request's thinking budget, or undefined. Without max_tokens the model's own maximum
+ * is sent, and Anthropic refuses a budget that is not below it ("max_tokens must be greater than budget_tokens",
+ * naming a field the client never set); with max_tokens, the request's reader has checked the budget against it.
+ */
+function thinkingProblem(target: ModelTarget, params: OutputParams): string | undefined {
+  const budget = params.thinking?.type === 'enabled' ? params.thinking.budgetTokens : undefined;
+  if (budget === undefined || params.maxTokens !== undefined) return undefined;
+  const limit = target.provider.descriptor.maxOutputTokens?.(target.model);
+  if (limit === undefined || budget < limit) return undefined;
+  return `${target.id} writes at most ${limit} output tokens, thinking included: give a budget below ${limit}`;
+}
+
+/** A thinking budget the model cannot take is a 400 naming `thinking.budget_tokens` before the call. */
+function assertThinkingFits(target: ModelTarget, params: OutputParams): void {
+  const problem = thinkingProblem(target, params);
+  if (problem === undefined) return;
+  throw new AppError('validation_error', `Thinking budget ${target.id} cannot take: ${problem}`, [{ field: 'thinking.budget_tokens', message: problem }]);
 }
 
 /** Template params (snake_case, as stored) apply where the request set nothing. */

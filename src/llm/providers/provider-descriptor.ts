@@ -73,6 +73,8 @@ export interface ProviderDescriptor {
    * and with `nonBlank` none made only of whitespace (Anthropic refuses "\n"); absent, no rule the gateway knows of
    */
   readonly stopSequences?: { readonly max?: number; readonly nonBlank?: boolean };
+  /** the most output tokens the model writes in one answer, thinking included, where the gateway knows it */
+  readonly maxOutputTokens?: (model: string) => number | undefined;
   /** the image quality the upstream assumes when a request names none (the price depends on it) */
   readonly defaultImageQuality?: (model: string) => string;
   /** the fields of an image request the model would refuse (a size, count or quality it does not make), checked before the call */

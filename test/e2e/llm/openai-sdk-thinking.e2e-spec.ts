@@ -182,6 +182,13 @@ describe('extended thinking through the OpenAI SDK (e2e)', () => {
     expect(await call({ thinking: { type: 'enabled', budget_tokens: 100 } })).toEqual([
       { field: 'thinking.budget_tokens', message: expect.stringContaining('at least 1024') },
     ]);
+    // without max_tokens the model's maximum is sent, and the budget must be below it (Anthropic would name max_tokens)
+    expect(await call({ thinking: { type: 'enabled', budget_tokens: 64_000 } })).toEqual([
+      {
+        field: 'thinking.budget_tokens',
+        message: 'anthropic/claude-haiku-4-5 writes at most 64000 output tokens, thinking included: give a budget below 64000',
+      },
+    ]);
     expect(await call({ thinking: { type: 'on' } })).toEqual([{ field: 'thinking.type', message: expect.stringContaining('enabled, adaptive') }]);
     // what Anthropic refuses beside thinking: a forced tool, and so a JSON answer (a forced tool for Claude)
     const thinking = { type: 'adaptive' };

@@ -49,11 +49,13 @@ export function knownAnthropicLimits(model: string): { maxOutputTokens: number; 
 /**
  * The max_tokens a request without one is sent with: its model family's maximum output (a model of no known family
  * gets ANTHROPIC_FALLBACK_MAX_TOKENS), but no more than the context window leaves beside the prompt, since
- * Anthropic refuses a request whose prompt and max_tokens together exceed it.
+ * Anthropic refuses a request whose prompt and max_tokens together exceed it. With a thinking budget it leaves
+ * room for an answer after the thinking (Anthropic refuses a max_tokens not above the budget).
  */
-export function defaultMaxTokens(model: string, promptTokensEstimate?: number): number {
-  const max = familyMaxTokens(model) ?? ANTHROPIC_FALLBACK_MAX_TOKENS;
+export function defaultMaxTokens(model: string, promptTokensEstimate?: number, thinkingBudget = 0): number {
+  // a known family's maximum is above any budget the planner lets through; for another model, room for both
+  const max = familyMaxTokens(model) ?? Math.max(ANTHROPIC_FALLBACK_MAX_TOKENS, thinkingBudget + MIN_DEFAULT_MAX_TOKENS);
   if (promptTokensEstimate === undefined) return max;
   const room = CONTEXT_WINDOW - Math.ceil(promptTokensEstimate * PROMPT_ESTIMATE_HEADROOM);
-  return Math.min(max, Math.max(MIN_DEFAULT_MAX_TOKENS, room));
+  return Math.min(max, Math.max(thinkingBudget + MIN_DEFAULT_MAX_TOKENS, room));
 }

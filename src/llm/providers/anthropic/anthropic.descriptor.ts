@@ -1,4 +1,5 @@
 import type { ProviderDescriptor } from '../provider-descriptor';
+import { knownAnthropicLimits } from './anthropic-output-limits';
 
 export const ANTHROPIC_DESCRIPTOR = {
   id: 'anthropic',
@@ -13,6 +14,8 @@ export const ANTHROPIC_DESCRIPTOR = {
   capabilities: ['chat', 'stream', 'response_format', 'response_format_with_tools', 'thinking', 'documents', 'citations', 'tool_result_images'],
   // the Messages API refuses a stop sequence of whitespace only (OpenAI takes "\n", a common one)
   stopSequences: { nonBlank: true },
+  // a thinking budget must fit below it when the request sets no max_tokens (the model's maximum is sent then)
+  maxOutputTokens: (model: string) => knownAnthropicLimits(model)?.maxOutputTokens,
   models: [
     { id: 'claude-opus-4-1', kind: 'chat' },
     { id: 'claude-sonnet-4-5', kind: 'chat' },

@@ -272,7 +272,7 @@ export function toAnthropicParams(req: GenerateRequest): Anthropic.MessageCreate
   const params: Anthropic.MessageCreateParamsNonStreaming = {
     model: req.model,
     // Anthropic requires it; without one, the model's own maximum (the OpenAI formats make it optional, uncapped)
-    max_tokens: req.maxTokens ?? defaultMaxTokens(req.model, req.promptTokensEstimate),
+    max_tokens: req.maxTokens ?? defaultMaxTokens(req.model, req.promptTokensEstimate, req.thinking?.type === 'enabled' ? req.thinking.budgetTokens : 0),
     messages,
   };
   if (system !== undefined) params.system = system;

@@ -201,4 +201,23 @@ describe(GenerationPlanner.name, () => {
     expect(error.details).toEqual([{ field: 'stop', message: 'openai models take at most 4 stop sequences; the request has 5' }]);
     await expect(sut.prepare(input('openai/gpt-4o-mini', { stop: ['a', 'b', 'c', 'd'] }))).resolves.toMatchObject({ request: { stop: ['a', 'b', 'c', 'd'] } });
   });
+
+  it("refuses a thinking budget not below the model's maximum output when the request sets no max_tokens, naming it", async () => {
+    const limited = targetOf('anthropic', 'claude-opus-4-1', ['chat', 'stream', 'thinking']);
+    (limited.provider.descriptor as { maxOutputTokens?: (model: string) => number | undefined }).maxOutputTokens = (model) =>
+      model === 'claude-opus-4-1' ? 32_000 : undefined;
+    models.targetFor.mockReturnValue(limited);
+    const error = await refusal(sut.prepare(input('anthropic/claude-opus-4-1', { thinking: { type: 'enabled', budgetTokens: 32_000 } })));
+    expect(error.details).toEqual([
+      {
+        field: 'thinking.budget_tokens',
+        message: 'anthropic/claude-opus-4-1 writes at most 32000 output tokens, thinking included: give a budget below 32000',
+      },
+    ]);
+    // below it, or bounded by a max_tokens of the request's own (its reader checks the budget against that)
+    await expect(sut.prepare(input('anthropic/claude-opus-4-1', { thinking: { type: 'enabled', budgetTokens: 31_999 } }))).resolves.toBeDefined();
+    await expect(
+      sut.prepare(input('anthropic/claude-opus-4-1', { thinking: { type: 'enabled', budgetTokens: 40_000 }, maxTokens: 50_000 })),
+    ).resolves.toBeDefined();
+  });
 });
