@@ -337,9 +337,15 @@ async function runMode(config: BenchConfig, up: Upstream, hub: Hub, results: Res
     log(`streaming: ${config.streamWarmupRuns} warm-up, then ${config.streamRuns} + ${config.streamGapRuns} sequential requests per side`);
     await attempt(results, `[${hub.mode}] stream`, async () => {
       const rss = sampleRss(hub.app.pid);
-      m.stream = await runStreaming(targets.direct, targets.proxy, targets.llmhub, config.streamRuns, config.streamGapRuns, config.streamWarmupRuns);
+      const { streamRuns, streamGapRuns, streamWarmupRuns } = config;
+      m.stream = await runStreaming(targets.direct, targets.proxy, targets.llmhub, streamRuns, streamGapRuns, streamWarmupRuns, targets.peer);
       overall.max = Math.max(overall.max, rss.stop().maxMb);
-      log(`  stream TTFB added p50: proxy ${m.stream.proxy.ttfbOverheadMs.p50} ms, LLMHub ${m.stream.ttfbOverheadMs.p50} ms`);
+      const peer = m.stream.peer;
+      log(
+        `  stream TTFB added p50: proxy ${m.stream.proxy.ttfbOverheadMs.p50} ms, ` +
+          (peer ? `${peer.label} ${peer.ttfbOverheadMs.p50} ms (non-2xx ${peer.non2xx}), ` : '') +
+          `LLMHub ${m.stream.ttfbOverheadMs.p50} ms`,
+      );
     });
   }
   if (m.gatewayCheck.ok && config.scenarios.includes('stream-load')) {

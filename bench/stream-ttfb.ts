@@ -100,11 +100,21 @@ export interface StreamResult {
   /** the bare proxy, same runs, for reference */
   proxy: StreamSideResult & { ttfbOverheadMs: { p50: number; p99: number }; chunkCountMismatches: number };
   llmhub: StreamSideResult;
+  /** another gateway set beside LLMHub (BENCH_PEER_COMMAND), same runs; its label is its name */
+  peer?: PeerStreamResult;
   ttfbOverheadMs: { p50: number; p99: number };
   firstChunkOverheadMs: { p50: number; p99: number };
   /** runs where LLMHub delivered a different number of content chunks than the simulator sent */
   chunkCountMismatches: number;
   gapCheck: GapCheck;
+}
+
+export interface PeerStreamResult extends StreamSideResult {
+  label: string;
+  ttfbOverheadMs: { p50: number; p99: number };
+  firstChunkOverheadMs: { p50: number; p99: number };
+  /** runs where it delivered a different number of content chunks than the simulator sent */
+  chunkCountMismatches: number;
 }
 
 export interface GapCheck {
@@ -136,27 +146,49 @@ function gaps(times: readonly number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]);
 }
 
-export async function runStreaming(direct: Target, proxy: Target, llmhub: Target, runs: number, gapRuns: number, warmupRuns = 0): Promise<StreamResult> {
+/** p50 and p99 of a side's figure minus the direct call's */
+function addedOver(side_: Percentiles, direct: Percentiles): { p50: number; p99: number } {
+  return { p50: round(side_.p50 - direct.p50), p99: round(side_.p99 - direct.p99) };
+}
+
+export async function runStreaming(
+  direct: Target,
+  proxy: Target,
+  llmhub: Target,
+  runs: number,
+  gapRuns: number,
+  warmupRuns = 0,
+  peer?: Target,
+): Promise<StreamResult> {
   const agent = () => new Agent({ keepAlive: true, maxSockets: 1 });
-  const agents = { direct: agent(), proxy: agent(), llmhub: agent() };
+  const agents = { direct: agent(), proxy: agent(), llmhub: agent(), peer: agent() };
   try {
     const d = withStream(direct, '');
     const p = withStream(proxy, '');
     const h = withStream(llmhub, '');
+    const o = peer && withStream(peer, '');
     // as the load scenario's warm-up: what is measured is a process that has served streams before, not V8 compiling their code
     for (let i = 0; i < warmupRuns; i++) {
       await streamOnce(d, agents.direct);
       await streamOnce(p, agents.proxy);
+      if (o) await streamOnce(o, agents.peer);
       await streamOnce(h, agents.llmhub);
     }
     const ds: StreamSample[] = [];
     const ps: StreamSample[] = [];
     const hs: StreamSample[] = [];
+    const os: StreamSample[] = [];
     let mismatches = 0;
     let proxyMismatches = 0;
+    let peerMismatches = 0;
     for (let i = 0; i < runs; i++) {
       const a = await streamOnce(d, agents.direct);
       const c = await streamOnce(p, agents.proxy);
+      if (o) {
+        const e = await streamOnce(o, agents.peer);
+        os.push(e);
+        if (a.chunkTimes.length !== e.chunkTimes.length) peerMismatches++;
+      }
       const b = await streamOnce(h, agents.llmhub);
       ds.push(a);
       ps.push(c);
@@ -167,6 +199,7 @@ export async function runStreaming(direct: Target, proxy: Target, llmhub: Target
     const direct_ = side(ds);
     const proxy_ = side(ps);
     const hub = side(hs);
+    const other = o && side(os);
 
     const dg = withStream(direct, GAP_DIRECTIVE);
     const hg = withStream(llmhub, GAP_DIRECTIVE);
@@ -187,17 +220,21 @@ export async function runStreaming(direct: Target, proxy: Target, llmhub: Target
       warmupRuns,
       runs,
       direct: direct_,
-      proxy: {
-        ...proxy_,
-        ttfbOverheadMs: { p50: round(proxy_.ttfbMs.p50 - direct_.ttfbMs.p50), p99: round(proxy_.ttfbMs.p99 - direct_.ttfbMs.p99) },
-        chunkCountMismatches: proxyMismatches,
-      },
+      proxy: { ...proxy_, ttfbOverheadMs: addedOver(proxy_.ttfbMs, direct_.ttfbMs), chunkCountMismatches: proxyMismatches },
       llmhub: hub,
-      ttfbOverheadMs: { p50: round(hub.ttfbMs.p50 - direct_.ttfbMs.p50), p99: round(hub.ttfbMs.p99 - direct_.ttfbMs.p99) },
-      firstChunkOverheadMs: {
-        p50: round(hub.firstChunkMs.p50 - direct_.firstChunkMs.p50),
-        p99: round(hub.firstChunkMs.p99 - direct_.firstChunkMs.p99),
-      },
+      ...(o && other
+        ? {
+            peer: {
+              ...other,
+              label: o.label,
+              ttfbOverheadMs: addedOver(other.ttfbMs, direct_.ttfbMs),
+              firstChunkOverheadMs: addedOver(other.firstChunkMs, direct_.firstChunkMs),
+              chunkCountMismatches: peerMismatches,
+            },
+          }
+        : {}),
+      ttfbOverheadMs: addedOver(hub.ttfbMs, direct_.ttfbMs),
+      firstChunkOverheadMs: addedOver(hub.firstChunkMs, direct_.firstChunkMs),
       chunkCountMismatches: mismatches,
       gapCheck: {
         directive: GAP_DIRECTIVE.trim(),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { commitKind, type BenchConfig } from './config';
 import { renderTable, verdict, type Check } from './report';
 import type { LoadResult } from './load';
+import type { StreamResult } from './stream-ttfb';
 import type { ComparedRun, ModeResult, Results } from './results-types';
 import { round } from './stats';
 
@@ -176,6 +177,20 @@ function peerShare(run: ComparedRun, unit: string): string {
   return `       LLMHub's ${unit}: ${(100 * peer.llmhubReqPerSRatioToPeer).toFixed(1)}% of ${name}'s`;
 }
 
+/** The other gateway's first byte and first content chunk in the stream scenario, beside the proxy's and LLMHub's. */
+function peerStreamLine(stream: StreamResult): string {
+  const peer = stream.peer!;
+  const failed = peer.non2xx > 0 ? `; ${peer.non2xx} of ${stream.runs} answered with an error, whose first byte is counted too` : '';
+  return (
+    `stream (sequential, ${stream.runs} runs a side): first byte added p50 / p99: ` +
+    `proxy ${stream.proxy.ttfbOverheadMs.p50} / ${stream.proxy.ttfbOverheadMs.p99} ms, ` +
+    `${peer.label} ${peer.ttfbOverheadMs.p50} / ${peer.ttfbOverheadMs.p99} ms, LLMHub ${stream.ttfbOverheadMs.p50} / ${stream.ttfbOverheadMs.p99} ms; ` +
+    `first content chunk p50: ${peer.label} ${Number.isNaN(peer.firstChunkOverheadMs.p50) ? 'none arrived' : `+${peer.firstChunkOverheadMs.p50} ms`}, ` +
+    `LLMHub +${stream.firstChunkOverheadMs.p50} ms; ` +
+    `${peer.label}'s chunk count differed from the simulator's in ${peer.chunkCountMismatches} runs${failed}`
+  );
+}
+
 /** How the simulator spaced a stream's events in a stream-load run. */
 export function streamSpacing(chunkDelayMs: number): string {
   return chunkDelayMs > 0 ? `, the provider's events ${chunkDelayMs} ms apart` : ", the provider's whole answer in one write";
@@ -212,6 +227,7 @@ export function printSummary(r: Results, config: BenchConfig, out: string, model
       }
       lines.push('');
     }
+    if (m.stream?.peer) lines.push(peerStreamLine(m.stream), '');
     const streamRuns = m.streamLoad?.runs ?? [];
     for (const delay of new Set(streamRuns.map((run) => run.chunkDelayMs))) {
       lines.push(
