@@ -59,7 +59,7 @@ export interface BenchConfig {
   /** LLMHub's USAGE_SYNCHRONOUS_COMMIT, and the same for the proxy that commits (default on: durable) */
   usageSynchronousCommit: 'on' | 'off';
   resultsDir: string;
-  /** another gateway, started in front of the simulator and measured as one more side of the load scenario (none by default) */
+  /** another gateway, started in front of the simulator and measured as one more side of load, stream-load and stream (none by default) */
   peer?: PeerConfig;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Another gateway beside LLMHub (BENCH_PEER_COMMAND): started once in front of the simulator, checked with one call,
- * then measured in the load scenario as one more side, in the same interleaved slices as the bare proxy and LLMHub.
+ * then measured as one more side of the load, stream-load and stream scenarios, taking its turn with the bare proxy and LLMHub.
  */
 import path from 'node:path';
 import type { BenchConfig, PeerConfig } from './config';
@@ -18,7 +18,8 @@ export interface Peer {
 /** How long a peer may take to answer its first call (one installed on demand by npx takes a while). */
 const READY_TIMEOUT_MS = 120_000;
 
-export async function startPeer(config: BenchConfig, simUrl: string): Promise<Peer | undefined> {
+/** Starts the peer, if one is set, and waits until a call naming `model` (unless it names its own) through it answers. */
+export async function startPeer(config: BenchConfig, simUrl: string, model: string): Promise<Peer | undefined> {
   const peer = config.peer;
   if (!peer) return undefined;
   const port = await freePort();
@@ -30,7 +31,7 @@ export async function startPeer(config: BenchConfig, simUrl: string): Promise<Pe
     path.join(config.resultsDir, `peer-${peer.name}.log`),
   );
   const started: Peer = { config: peer, child, url: `http://127.0.0.1:${port}`, simUrl };
-  await waitForAnswer(started);
+  await waitForAnswer(started, model);
   log(`${peer.name} on ${started.url} (process group ${child.pid}): ${command}`);
   return started;
 }
@@ -44,8 +45,8 @@ export function peerTarget(peer: Peer, model: string, extraText = ''): Target {
 }
 
 /** Polls with the load scenario's call until the peer answers it with a chat completion; fails if it exits or never does. */
-async function waitForAnswer(peer: Peer): Promise<void> {
-  const target = peerTarget(peer, 'gpt-4o-mini');
+async function waitForAnswer(peer: Peer, model: string): Promise<void> {
+  const target = peerTarget(peer, model);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer yet';
   while (Date.now() < deadline) {

@@ -433,7 +433,7 @@ async function main(): Promise<void> {
     throw err;
   });
   try {
-    up.peer = await startPeer(config, up.simUrl);
+    up.peer = await startPeer(config, up.simUrl, MODEL_DIRECT);
     if (config.scenarios.includes('load')) {
       await attempt(results, 'commit probe', async () => {
         results.commitMs = await measureCommitLatency(up.db.url);
