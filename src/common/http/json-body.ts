@@ -7,7 +7,7 @@ import { json, type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { AUTH_KIND } from '../auth.decorators';
 import { AppError, bodyNotAnObject } from '../errors/app-error';
-import { deeperThan } from './json-depth';
+import { jsonShapeProblem } from './json-shape';
 
 /** The most a route reads of a body: its size, and a body-parser held to it. */
 export interface BodyLimit {
@@ -26,6 +26,12 @@ export const BODY_LIMIT: BodyLimit = bodyLimit(20 * 1024 * 1024);
 export const PUBLIC_BODY_LIMIT: BodyLimit = bodyLimit(64 * 1024);
 /** Far above any real request (tool schemas included), far below what the validation pipe's recursion survives. */
 export const MAX_JSON_DEPTH = 64;
+/**
+ * Keys and values a body may hold: several times a 2,000-message conversation with tool calls, and few enough
+ * that the worst body JSON.parse can be given (small objects whose keys all differ) is parsed in about a
+ * tenth of a second; 20 MB of those took seconds, holding up every other call.
+ */
+export const MAX_JSON_ITEMS = 200_000;
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
@@ -120,12 +126,12 @@ function unsupportedMediaType(header: string | undefined): AppError | undefined 
 }
 
 /** body-parser reports its failures with `type` (malformed JSON, too large, a broken stream …). */
-function bodyReadError(error: { type?: unknown; status?: unknown; message?: unknown; body?: unknown }, limit: BodyLimit): AppError {
+function bodyReadError(error: { type?: unknown; status?: unknown; message?: unknown; body?: unknown; refusal?: unknown }, limit: BodyLimit): AppError {
   if (error.status === 415) {
     // a Content-Encoding other than gzip, deflate or br, or a charset body-parser cannot decode
     return new AppError('unsupported_media_type', `Request body cannot be decoded: ${String(error.message)}`);
   }
-  if (error.type === NOT_UTF8) return notUtf8();
+  if (error.type === REFUSED_UNPARSED && error.refusal instanceof AppError) return error.refusal;
   if (error.type === 'entity.too.large') return tooLarge(limit);
   if (error.type === 'entity.parse.failed') {
     // strict mode refuses valid JSON that is not an object or array (null, "x", 42) in words that call it invalid JSON
@@ -147,8 +153,20 @@ function jsonScalar(body: unknown): string | undefined {
   }
 }
 
-/** body-parser's type for a body that is not UTF-8 (its own decoding would replace the bytes silently). */
-const NOT_UTF8 = 'body.not_utf8';
+/** body-parser's type for a body refused before it is parsed (unparsableBody), the refusal carried along. */
+const REFUSED_UNPARSED = 'body.refused_unparsed';
+
+/**
+ * The refusal of a body not to be parsed: not UTF-8 (decoding would replace its bytes silently), or past a
+ * bound of its shape (JSON.parse would spend its time on it first).
+ */
+function unparsableBody(bytes: Buffer): AppError | undefined {
+  if (!isUtf8(bytes)) return notUtf8();
+  const problem = jsonShapeProblem(bytes, MAX_JSON_DEPTH, MAX_JSON_ITEMS);
+  if (problem === 'too-deep') return tooDeep();
+  if (problem === 'too-many-items') return tooManyItems();
+  return undefined;
+}
 
 /** `bytes`: a whole number of KB, or of MB from 1 MB on (it names itself "20MB", "64KB"). */
 function bodyLimit(bytes: number): BodyLimit {
@@ -157,7 +175,8 @@ function bodyLimit(bytes: number): BodyLimit {
     limit: bytes,
     type: () => true,
     verify: (_req, _res, body) => {
-      if (!isUtf8(body)) throw Object.assign(new Error('not UTF-8'), { type: NOT_UTF8, status: 400 });
+      const refusal = unparsableBody(body);
+      if (refusal) throw Object.assign(new Error(refusal.message), { type: REFUSED_UNPARSED, refusal, status: refusal.status });
     },
   });
   return { label, bytes, parse };
@@ -211,13 +230,13 @@ export function readJsonBody(req: Request, res: Response, limit = BODY_LIMIT): P
     req.once('end', () => {
       stalledBodies.done(req);
       const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
-      if (!isUtf8(bytes)) return reject(notUtf8());
+      const refusal = unparsableBody(bytes);
+      if (refusal) return reject(refusal);
       const body = parsedAsBodyParserWould(bytes);
       if (body === undefined) {
         replayToBodyParser(req, res, bytes, limit).then(resolve, reject);
         return;
       }
-      if (deeperThan(body, MAX_JSON_DEPTH)) return reject(tooDeep());
       req.body = body;
       resolve();
     });
@@ -238,7 +257,6 @@ export function readWithBodyParser(req: Request, res: Response, limit = BODY_LIM
     limit.parse(req, res, (error?: unknown) => {
       stalledBodies.done(req);
       if (error) return reject(bodyReadError(error, limit));
-      if (deeperThan(req.body, MAX_JSON_DEPTH)) return reject(tooDeep());
       resolve();
     });
   });
@@ -266,6 +284,14 @@ function replayToBodyParser(req: Request, res: Response, bytes: Buffer, limit: B
 
 function tooDeep(): AppError {
   return unreadableBody(`Request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+}
+
+function tooManyItems(): AppError {
+  const most = MAX_JSON_ITEMS.toLocaleString('en-US');
+  return new AppError(
+    'payload_too_large',
+    `Request body holds more than ${most} JSON keys and values (each object, array, string, number, boolean and null counts)`,
+  );
 }
 
 /** A body refused as a whole: the validation error names `body`, its detail saying what the message says. */

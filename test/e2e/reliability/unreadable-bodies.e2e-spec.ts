@@ -127,6 +127,15 @@ describe('bodies that cannot be read', () => {
         expect(res.status).toBe(validationStatus(dialect));
         expect(errorOf(dialect, res.body).message).toMatch(/nested more than \d+ levels/);
       });
+
+      it('refuses more keys and values than a request holds with 413, before parsing them (small objects keyed apart cost the parser seconds)', async () => {
+        const many = Array.from({ length: 70_000 }, (_, i) => `{"k${i}":${i}}`).join(',');
+        const res = await send(route, `{"model":"mock/echo","metadata":[${many}]}`);
+        expect(res.status).toBe(413);
+        const error = errorOf(dialect, res.body);
+        expect(error.code).toBe('payload_too_large');
+        expect(error.message).toBe('Request body holds more than 200,000 JSON keys and values (each object, array, string, number, boolean and null counts)');
+      });
     });
   }
 

@@ -1,9 +1,10 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { AppError } from '@src/common/errors/app-error';
-import { BODY_IDLE_TIMEOUT_MS, PUBLIC_BODY_LIMIT, readJsonBody, readWithBodyParser } from '@src/common/http/json-body';
+import { BODY_IDLE_TIMEOUT_MS, MAX_JSON_ITEMS, PUBLIC_BODY_LIMIT, readJsonBody, readWithBodyParser } from '@src/common/http/json-body';
 
 type Reader = (req: Request, res: Response) => Promise<void>;
 
@@ -97,6 +98,31 @@ describe('the size a route reads', () => {
     const public64k = (r: Request, res: Response) => readJsonBody(r, res, PUBLIC_BODY_LIMIT);
     expect((await outcome(public64k, requestOf([object(40 * 1024), object(40 * 1024)], {}, true))).error?.code).toBe('payload_too_large');
     expect((await outcome(public64k, requestOf([object(64 * 1024)]))).body).toEqual({ token: 'x'.repeat(64 * 1024 - 12) });
+  });
+});
+
+describe('the keys and values a body holds', () => {
+  /** `{"n":1,"items":[{"k0":0},{"k1":1},…]}`: 5 + 3 × count keys and values (200,000 with 66,665 objects) */
+  const keyedApart = (count: number) => Buffer.from(`{"n":1,"items":[${Array.from({ length: count }, (_, i) => `{"k${i}":${i}}`).join(',')}]}`);
+  const refusal = {
+    code: 'payload_too_large',
+    status: 413,
+    message:
+      `Request body holds more than ${MAX_JSON_ITEMS.toLocaleString('en-US')} JSON keys and values ` +
+      '(each object, array, string, number, boolean and null counts)',
+  };
+
+  it.each([
+    ['read directly', {}, false],
+    ['read by body-parser (chunked)', {}, true],
+    ['read by body-parser (gzip, counted once inflated)', { 'content-encoding': 'gzip' }, false],
+  ])('refuses one past the bound and reads one at it, %s', async (_name, headers, chunked) => {
+    const encode = (bytes: Buffer) => ('content-encoding' in headers ? gzipSync(bytes) : bytes);
+    const past = (MAX_JSON_ITEMS - 5) / 3 + 1;
+    expect(await outcome(readJsonBody, requestOf([encode(keyedApart(past))], headers, chunked))).toEqual({ error: refusal });
+    const at = await outcome(readJsonBody, requestOf([encode(keyedApart(past - 1))], headers, chunked));
+    expect(at.error).toBeUndefined();
+    expect((at.body as { items: unknown[] }).items).toHaveLength(past - 1);
   });
 });
 
