@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   provider_unavailable: 503,
   upstream_timeout: 504,
   shutting_down: 503,
+  /** the instance holds as many large request bodies as its memory allows; sent again shortly, it is read */
+  server_busy: 503,
   database_unavailable: 503,
   internal_error: 500,
 } as const;

@@ -7,6 +7,7 @@ import { json, type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { AUTH_KIND } from '../auth.decorators';
 import { AppError, bodyNotAnObject } from '../errors/app-error';
+import { bodyMemory } from './body-memory';
 import { jsonShapeProblem } from './json-shape';
 
 /** The most a route reads of a body: its size, and a body-parser held to it. */
@@ -174,8 +175,8 @@ function bodyLimit(bytes: number): BodyLimit {
   const parse = json({
     limit: bytes,
     type: () => true,
-    verify: (_req, _res, body) => {
-      const refusal = unparsableBody(body);
+    verify: (_req, res, body) => {
+      const refusal = bodyMemory.hold(res, body.length) ? unparsableBody(body) : serverBusy(body.length);
       if (refusal) throw Object.assign(new Error(refusal.message), { type: REFUSED_UNPARSED, refusal, status: refusal.status });
     },
   });
@@ -214,6 +215,8 @@ export function readJsonBody(req: Request, res: Response, limit = BODY_LIMIT): P
   // announced too large: refused at once, not once the whole body has come in (Node reads off the rest after the answer)
   if (plain && length > limit.bytes) return Promise.reject(tooLarge(limit));
   if (!plain || !Number.isSafeInteger(length)) return readWithBodyParser(req, res, limit);
+  // held before it is read, so a body the process has no room for is refused at once, as one too large is
+  if (!bodyMemory.hold(res, length)) return Promise.reject(serverBusy(length));
   return new Promise<void>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -284,6 +287,17 @@ function replayToBodyParser(req: Request, res: Response, bytes: Buffer, limit: B
 
 function tooDeep(): AppError {
   return unreadableBody(`Request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+}
+
+function serverBusy(bytes: number): AppError {
+  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  return new AppError(
+    'server_busy',
+    `The server is holding ${mb(bodyMemory.bytesHeld)} of request bodies, near the ${mb(bodyMemory.budgetBytes)} it holds at once, ` +
+      `and has no room for this one (${mb(bytes)}): send it again shortly`,
+    [],
+    1,
+  );
 }
 
 function tooManyItems(): AppError {

@@ -108,6 +108,9 @@ const WHEN: Record<ErrorCode, string> = {
   client_closed_request: 'the client left before its answer (recorded on its cancelled call, never sent)',
   provider_unavailable: 'the provider is unavailable (its circuit is open)',
   upstream_timeout: 'the provider did not answer in time',
+  server_busy:
+    'the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; ' +
+    'send it again shortly (Retry-After: 1)',
   shutting_down: 'the instance is stopping and did not process the request; send it again (Retry-After: 1, Connection: close)',
   database_unavailable: 'the database is unreachable and this request needs it; try again shortly (Retry-After)',
   internal_error: 'an unexpected error; the request id finds it in the server log',
@@ -160,6 +163,8 @@ function casesOf(path: string, method: string, operation: OperationObject): Map<
     add('payload_too_large');
     add('request_timeout');
     add('unsupported_media_type');
+    // a route anyone may call reads at most 64 KB, never refused for room
+    if (schemes.size > 0) add('server_busy');
   }
   for (const [status, response] of Object.entries(operation.responses)) {
     const legacy = response as ResponseObject;
@@ -186,7 +191,7 @@ function errorResponse(dialect: ErrorDialect, status: number, cases: [ErrorCode,
     description: cases.map(([code, when]) => `\`${code}\`: ${when}`).join('; '),
     content: { 'application/json': { schema: { $ref: `#/components/schemas/${SCHEMA_OF[dialect]}` }, examples } },
   };
-  if (status === 429 || cases.some(([code]) => code === 'database_unavailable')) {
+  if (status === 429 || cases.some(([code]) => code === 'database_unavailable' || code === 'server_busy')) {
     response.headers = { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', example: 12 } } };
   }
   if (cases.some(([code]) => RETRIED_BY_THE_GATEWAY.has(code))) {

@@ -1,4 +1,7 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import request from 'supertest';
+import { bodyMemory } from '@src/common/http/body-memory';
 import { startTestApp, TestApp } from '@test/support/app';
 
 /**
@@ -157,6 +160,28 @@ describe('bodies that cannot be read', () => {
       .send('{}');
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('unsupported_media_type');
+  });
+
+  it('refuses a large body the instance has no room for with 503 server_busy and Retry-After, in each envelope, and reads it once there is room', async () => {
+    // calls still being answered, holding all but 1 MB of the bodies the instance holds at once
+    const inFlight = new EventEmitter();
+    expect(bodyMemory.hold(inFlight as ServerResponse, bodyMemory.budgetBytes - bodyMemory.bytesHeld - 1024 * 1024)).toBe(true);
+    const large = JSON.stringify({ model: 'mock/echo', max_tokens: 16, messages: [{ role: 'user', content: `${'x'.repeat(2 * 1024 * 1024)} hi` }] });
+    const small = JSON.stringify({ model: 'mock/echo', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    try {
+      for (const dialect of ['openai', 'anthropic'] as const) {
+        const res = await send(routes[dialect], large);
+        expect(res.status).toBe(503);
+        expect(res.headers['retry-after']).toBe('1');
+        const error = errorOf(dialect, res.body);
+        expect(error.message).toMatch(/has no room for this one \(2\.0 MB\): send it again shortly$/);
+        if (dialect === 'openai') expect(error.code).toBe('server_busy');
+        await send(routes[dialect], small).expect(200);
+      }
+    } finally {
+      inFlight.emit('close');
+    }
+    await send(routes.openai, large).expect(200);
   });
 
   it('lets a POST without a body through to the route (no content type needed)', async () => {

@@ -1,9 +1,11 @@
-import { IncomingMessage } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { AppError } from '@src/common/errors/app-error';
+import { bodyMemory } from '@src/common/http/body-memory';
 import { BODY_IDLE_TIMEOUT_MS, MAX_JSON_ITEMS, PUBLIC_BODY_LIMIT, readJsonBody, readWithBodyParser } from '@src/common/http/json-body';
 
 type Reader = (req: Request, res: Response) => Promise<void>;
@@ -17,7 +19,7 @@ function requestOf(chunks: Buffer[], headers: Record<string, string> = {}, chunk
 
 async function outcome(read: Reader, req: Request): Promise<{ body?: unknown; error?: { code: string; message: string; status: number } }> {
   try {
-    await read(req, {} as Response);
+    await read(req, new EventEmitter() as unknown as Response);
     return { body: req.body as unknown };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -126,6 +128,57 @@ describe('the keys and values a body holds', () => {
   });
 });
 
+describe('the bodies the process holds at once', () => {
+  const answered: EventEmitter[] = [];
+  /** Holds all but `room` bytes of the budget, as calls still being answered would. */
+  function fillAllBut(room: number): void {
+    const call = new EventEmitter();
+    answered.push(call);
+    expect(bodyMemory.hold(call as ServerResponse, bodyMemory.budgetBytes - bodyMemory.bytesHeld - room)).toBe(true);
+  }
+  afterEach(() => answered.splice(0).forEach((call) => call.emit('close')));
+
+  const object = (bytes: number) => Buffer.from(JSON.stringify({ text: 'x'.repeat(bytes - 11) }));
+
+  it.each([
+    ['read directly', {}, false],
+    ['read by body-parser (chunked)', {}, true],
+    ['read by body-parser (gzip, held once inflated)', { 'content-encoding': 'gzip' }, false],
+  ])('refuses a large body it has no room for with 503 server_busy, and reads it once calls are answered, %s', async (_name, headers, chunked) => {
+    const body = object(1024 * 1024);
+    const encode = (bytes: Buffer) => ('content-encoding' in headers ? gzipSync(bytes) : bytes);
+    fillAllBut(body.length - 1);
+    const refused = await outcome(readJsonBody, requestOf([encode(body)], headers, chunked));
+    expect(refused.error).toEqual({
+      code: 'server_busy',
+      status: 503,
+      message: expect.stringMatching(/has no room for this one \(1\.0 MB\): send it again shortly$/),
+    });
+
+    answered.splice(0).forEach((call) => call.emit('close'));
+    fillAllBut(body.length);
+    expect((await outcome(readJsonBody, requestOf([encode(body)], headers, chunked))).body).toEqual(JSON.parse(body.toString()));
+  });
+
+  it('never refuses a small body, however many large ones are held', async () => {
+    fillAllBut(0);
+    const small = object(64 * 1024);
+    expect((await outcome(readJsonBody, requestOf([small]))).body).toEqual(JSON.parse(small.toString()));
+  });
+
+  it('holds a large body until its answer ends, once however many times it is read', async () => {
+    const before = bodyMemory.bytesHeld;
+    const large = object(100 * 1024);
+    const res = new EventEmitter();
+    await readJsonBody(requestOf([large]), res as unknown as Response);
+    // a body read twice (replayed to body-parser, whose check holds it again) is held once
+    await readWithBodyParser(requestOf([large]), res as unknown as Response);
+    expect(bodyMemory.bytesHeld).toBe(before + large.length);
+    res.emit('close');
+    expect(bodyMemory.bytesHeld).toBe(before);
+  });
+});
+
 describe('a body that stops arriving', () => {
   afterEach(() => jest.useRealTimers());
 
@@ -148,7 +201,11 @@ describe('a body that stops arriving', () => {
 
   function responseRecorder(): Response & { headers: Record<string, string> } {
     const headers: Record<string, string> = {};
-    return { headers, headersSent: false, setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value) } as never;
+    return Object.assign(new EventEmitter(), {
+      headers,
+      headersSent: false,
+      setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+    }) as never;
   }
 
   it.each([
