@@ -94,8 +94,8 @@ interface StalledRead {
 
 const stalledBodies = new StalledBodies();
 
-/** A read refused as stalled: the answer closes the connection, whose unread rest would otherwise hold it. */
-function refuseStalled(res: Response, reject: (error: unknown) => void): (error: AppError) => void {
+/** A read refused before its body is in (stalled, or no room for it): the answer closes the connection, whose unread rest would otherwise hold it. */
+function refuseMidRead(res: Response, reject: (error: unknown) => void): (error: AppError) => void {
   return (error) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
     reject(error);
@@ -220,7 +220,7 @@ export function readJsonBody(req: Request, res: Response, limit = BODY_LIMIT): P
   return new Promise<void>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
-    const read = stalledBodies.watch(req, refuseStalled(res, reject));
+    const read = stalledBodies.watch(req, refuseMidRead(res, reject));
     req.on('data', (chunk: Buffer) => {
       stalledBodies.touch(read);
       chunks.push(chunk);
@@ -254,8 +254,19 @@ export function readWithBodyParser(req: Request, res: Response, limit = BODY_LIM
   return new Promise<void>((resolve, reject) => {
     // (a replayed body, read already, is no IncomingMessage)
     if (req instanceof IncomingMessage) {
-      const read = stalledBodies.watch(req, refuseStalled(res, reject));
-      req.on('data', () => stalledBodies.touch(read));
+      const refuse = refuseMidRead(res, reject);
+      const read = stalledBodies.watch(req, refuse);
+      let received = 0;
+      let refused = false;
+      req.on('data', (chunk: Buffer) => {
+        stalledBodies.touch(read);
+        // a body of unknown length is held as it comes in, so one there is no room for stops coming in
+        received += chunk.length;
+        if (refused || bodyMemory.hold(res, received)) return;
+        refused = true;
+        stalledBodies.done(req);
+        refuse(serverBusy(received));
+      });
     }
     limit.parse(req, res, (error?: unknown) => {
       stalledBodies.done(req);

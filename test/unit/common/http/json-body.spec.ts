@@ -160,6 +160,20 @@ describe('the bodies the process holds at once', () => {
     expect((await outcome(readJsonBody, requestOf([encode(body)], headers, chunked))).body).toEqual(JSON.parse(body.toString()));
   });
 
+  it('refuses a chunked body once it grows past the room there is, without waiting for the rest, and closes its connection', async () => {
+    fillAllBut(100 * 1024);
+    const req = Object.assign(new IncomingMessage(new Socket()), { headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    const res = Object.assign(new EventEmitter(), { headersSent: false, headers: {} });
+    Object.assign(res, { setHeader: (name: string, value: string) => (res.headers[name.toLowerCase()] = value) });
+    const reading = outcome((r) => readJsonBody(r, res as unknown as Response), req as unknown as Request);
+    req.push(Buffer.from(`{"text":"${'x'.repeat(64 * 1024)}`));
+    req.push(Buffer.from('x'.repeat(64 * 1024)));
+    // the body never ends: the refusal does not wait for it
+    expect((await reading).error).toEqual({ code: 'server_busy', status: 503, message: expect.stringContaining('(0.1 MB): send it again shortly') });
+    expect(res.headers.connection).toBe('close');
+    res.emit('close');
+  });
+
   it('never refuses a small body, however many large ones are held', async () => {
     fillAllBut(0);
     const small = object(64 * 1024);
