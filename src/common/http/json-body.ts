@@ -1,11 +1,12 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { isUtf8 } from 'node:buffer';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { json, type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { AUTH_KIND } from '../auth.decorators';
+import type { RequestWithCaller } from '../caller';
 import { AppError, bodyNotAnObject } from '../errors/app-error';
 import { bodyMemory } from './body-memory';
 import { jsonShapeProblem } from './json-shape';
@@ -175,8 +176,8 @@ function bodyLimit(bytes: number): BodyLimit {
   const parse = json({
     limit: bytes,
     type: () => true,
-    verify: (_req, res, body) => {
-      const refusal = bodyMemory.hold(res, body.length) ? unparsableBody(body) : serverBusy(body.length);
+    verify: (req, res, body) => {
+      const refusal = noRoomFor(req, res, body.length) ?? unparsableBody(body);
       if (refusal) throw Object.assign(new Error(refusal.message), { type: REFUSED_UNPARSED, refusal, status: refusal.status });
     },
   });
@@ -216,7 +217,8 @@ export function readJsonBody(req: Request, res: Response, limit = BODY_LIMIT): P
   if (plain && length > limit.bytes) return Promise.reject(tooLarge(limit));
   if (!plain || !Number.isSafeInteger(length)) return readWithBodyParser(req, res, limit);
   // held before it is read, so a body the process has no room for is refused at once, as one too large is
-  if (!bodyMemory.hold(res, length)) return Promise.reject(serverBusy(length));
+  const noRoom = noRoomFor(req, res, length);
+  if (noRoom) return Promise.reject(noRoom);
   return new Promise<void>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -262,10 +264,12 @@ export function readWithBodyParser(req: Request, res: Response, limit = BODY_LIM
         stalledBodies.touch(read);
         // a body of unknown length is held as it comes in, so one there is no room for stops coming in
         received += chunk.length;
-        if (refused || bodyMemory.hold(res, received)) return;
+        if (refused) return;
+        const noRoom = noRoomFor(req, res, received);
+        if (!noRoom) return;
         refused = true;
         stalledBodies.done(req);
-        refuse(serverBusy(received));
+        refuse(noRoom);
       });
     }
     limit.parse(req, res, (error?: unknown) => {
@@ -300,15 +304,18 @@ function tooDeep(): AppError {
   return unreadableBody(`Request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
 }
 
-function serverBusy(bytes: number): AppError {
+/** Holds a body for its call (body-memory.ts): the refusal when there is no room for it. */
+function noRoomFor(req: IncomingMessage, res: ServerResponse, bytes: number): AppError | undefined {
+  const client = (req as RequestWithCaller).caller?.clientId;
+  const noRoom = bodyMemory.hold(res, bytes, client);
+  if (!noRoom) return undefined;
   const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  return new AppError(
-    'server_busy',
-    `The server is holding ${mb(bodyMemory.bytesHeld)} of request bodies, near the ${mb(bodyMemory.budgetBytes)} it holds at once, ` +
-      `and has no room for this one (${mb(bytes)}): send it again shortly`,
-    [],
-    1,
-  );
+  const whose =
+    noRoom === 'client'
+      ? `This client is holding ${mb(bodyMemory.bytesHeld(client))} of request bodies in calls not yet answered, ` +
+        `near the ${mb(bodyMemory.clientBudgetBytes)} one client may hold at once`
+      : `The server is holding ${mb(bodyMemory.bytesHeld())} of request bodies, near the ${mb(bodyMemory.budgetBytes)} it holds at once`;
+  return new AppError('server_busy', `${whose}, and has no room for this one (${mb(bytes)}): send it again shortly`, [], 1);
 }
 
 function tooManyItems(): AppError {

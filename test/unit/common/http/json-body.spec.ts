@@ -134,7 +134,7 @@ describe('the bodies the process holds at once', () => {
   function fillAllBut(room: number): void {
     const call = new EventEmitter();
     answered.push(call);
-    expect(bodyMemory.hold(call as ServerResponse, bodyMemory.budgetBytes - bodyMemory.bytesHeld - room)).toBe(true);
+    expect(bodyMemory.hold(call as ServerResponse, bodyMemory.budgetBytes - bodyMemory.bytesHeld() - room)).toBeUndefined();
   }
   afterEach(() => answered.splice(0).forEach((call) => call.emit('close')));
 
@@ -163,8 +163,12 @@ describe('the bodies the process holds at once', () => {
   it('refuses a chunked body once it grows past the room there is, without waiting for the rest, and closes its connection', async () => {
     fillAllBut(100 * 1024);
     const req = Object.assign(new IncomingMessage(new Socket()), { headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
-    const res = Object.assign(new EventEmitter(), { headersSent: false, headers: {} });
-    Object.assign(res, { setHeader: (name: string, value: string) => (res.headers[name.toLowerCase()] = value) });
+    const headers: Record<string, string> = {};
+    const res = Object.assign(new EventEmitter(), {
+      headersSent: false,
+      headers,
+      setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+    });
     const reading = outcome((r) => readJsonBody(r, res as unknown as Response), req as unknown as Request);
     req.push(Buffer.from(`{"text":"${'x'.repeat(64 * 1024)}`));
     req.push(Buffer.from('x'.repeat(64 * 1024)));
@@ -174,6 +178,23 @@ describe('the bodies the process holds at once', () => {
     res.emit('close');
   });
 
+  it('lets no one client hold more than half of it: its next large body is refused, another client’s read', async () => {
+    const body = object(1024 * 1024);
+    const call = new EventEmitter();
+    answered.push(call);
+    expect(bodyMemory.hold(call as ServerResponse, bodyMemory.clientBudgetBytes - body.length + 1, 'client-a')).toBeUndefined();
+    const from = (client: string) => Object.assign(requestOf([body]), { caller: { clientId: client } });
+    expect((await outcome(readJsonBody, from('client-a'))).error).toEqual({
+      code: 'server_busy',
+      status: 503,
+      message: expect.stringMatching(/^This client is holding .* of request bodies in calls not yet answered, near the .* one client may hold at once/),
+    });
+    expect((await outcome(readJsonBody, from('client-b'))).body).toEqual(JSON.parse(body.toString()));
+    call.emit('close');
+    expect(bodyMemory.bytesHeld('client-a')).toBe(0);
+    expect((await outcome(readJsonBody, from('client-a'))).body).toEqual(JSON.parse(body.toString()));
+  });
+
   it('never refuses a small body, however many large ones are held', async () => {
     fillAllBut(0);
     const small = object(64 * 1024);
@@ -181,15 +202,15 @@ describe('the bodies the process holds at once', () => {
   });
 
   it('holds a large body until its answer ends, once however many times it is read', async () => {
-    const before = bodyMemory.bytesHeld;
+    const before = bodyMemory.bytesHeld();
     const large = object(100 * 1024);
     const res = new EventEmitter();
     await readJsonBody(requestOf([large]), res as unknown as Response);
     // a body read twice (replayed to body-parser, whose check holds it again) is held once
     await readWithBodyParser(requestOf([large]), res as unknown as Response);
-    expect(bodyMemory.bytesHeld).toBe(before + large.length);
+    expect(bodyMemory.bytesHeld()).toBe(before + large.length);
     res.emit('close');
-    expect(bodyMemory.bytesHeld).toBe(before);
+    expect(bodyMemory.bytesHeld()).toBe(before);
   });
 });
 
