@@ -2506,7 +2506,7 @@ export type CreateApiClientErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -2645,7 +2645,7 @@ export type UpdateApiClientErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -2749,7 +2749,7 @@ export type CreateApiKeyErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -2884,7 +2884,7 @@ export type RotateApiKeyErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -3062,7 +3062,7 @@ export type UpdatePricesErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -3144,7 +3144,7 @@ export type UpdateProviderErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -3359,7 +3359,7 @@ export type CreateSystemTemplateErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -3495,7 +3495,7 @@ export type UpdateTemplateErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -3555,7 +3555,7 @@ export type RunTemplatePlaygroundErrors = {
      */
     502: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: ErrorEnvelope;
     /**
@@ -3611,7 +3611,7 @@ export type RenderTemplateErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -3716,7 +3716,7 @@ export type CreateTemplateVersionErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -3843,7 +3843,7 @@ export type SubmitGenerationFeedbackErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -3905,7 +3905,7 @@ export type GenerateImagesErrors = {
      */
     502: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: ErrorEnvelope;
     /**
@@ -3971,7 +3971,7 @@ export type GenerateTextErrors = {
      */
     502: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: ErrorEnvelope;
     /**
@@ -4037,7 +4037,7 @@ export type GenerateContentErrors = {
      */
     502: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: ErrorEnvelope;
     /**
@@ -4167,7 +4167,7 @@ export type CreatePromptErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -4303,7 +4303,7 @@ export type UpdatePromptErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -4355,7 +4355,7 @@ export type RenderPromptErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -4411,7 +4411,7 @@ export type CreatePromptVersionErrors = {
      */
     422: ErrorEnvelope;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1)
      */
     503: ErrorEnvelope;
 };
@@ -4510,7 +4510,7 @@ export type CreateChatCompletionErrors = {
      */
     502: OpenAiError;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: OpenAiError;
     /**
@@ -4575,7 +4575,7 @@ export type CreateEmbeddingsErrors = {
      */
     502: OpenAiError;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: OpenAiError;
     /**
@@ -4637,7 +4637,7 @@ export type CreateImagesErrors = {
      */
     502: OpenAiError;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: OpenAiError;
     /**
@@ -4699,7 +4699,7 @@ export type CreateMessageErrors = {
      */
     502: AnthropicError;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: AnthropicError;
     /**
@@ -4756,7 +4756,7 @@ export type CountMessageTokensErrors = {
      */
     502: AnthropicError;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: AnthropicError;
     /**
@@ -4920,7 +4920,7 @@ export type CreateResponseErrors = {
      */
     502: OpenAiError;
     /**
-     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
+     * `database_unavailable`: the database is unreachable and this request needs it; try again shortly (Retry-After); `server_busy`: the instance is holding as many request bodies as its memory allows (one client at most half of that), and a body over 64 KB that would pass that is refused unread; send it again shortly (Retry-After: 1); `provider_unavailable`: the provider’s circuit is open after repeated failures
      */
     503: OpenAiError;
     /**

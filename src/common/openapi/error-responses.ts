@@ -109,7 +109,8 @@ const WHEN: Record<ErrorCode, string> = {
   provider_unavailable: 'the provider is unavailable (its circuit is open)',
   upstream_timeout: 'the provider did not answer in time',
   server_busy:
-    'the instance is holding as many request bodies as its memory allows, and a body over 64 KB that would pass that is refused unread; ' +
+    'the instance is holding as many request bodies as its memory allows (one client at most half of that), ' +
+    'and a body over 64 KB that would pass that is refused unread; ' +
     'send it again shortly (Retry-After: 1)',
   shutting_down: 'the instance is stopping and did not process the request; send it again (Retry-After: 1, Connection: close)',
   database_unavailable: 'the database is unreachable and this request needs it; try again shortly (Retry-After)',
