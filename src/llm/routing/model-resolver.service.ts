@@ -118,8 +118,16 @@ export class ModelResolver {
 
 const KIND_NAMES: Record<ModelKind, string> = { chat: 'a chat model', embedding: 'an embedding model', image: 'an image model' };
 
+/** A newline, tab, NUL or other control character: in no provider's model names, and a model name goes into logs, metrics and records. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 function targetOf(provider: LlmProvider, model: string): ModelTarget {
   if (model === '') throw new AppError('validation_error', `Model name missing after "${provider.id}/"`, [{ field: 'model', message: 'empty model name' }]);
+  if (CONTROL_CHARACTER.test(model)) {
+    throw new AppError('validation_error', `Model name ${JSON.stringify(model)} holds a control character (a newline, a tab, a NUL or another)`, [
+      { field: 'model', message: 'holds a control character' },
+    ]);
+  }
   return { provider, providerId: provider.id, model, id: `${provider.id}/${model}` };
 }
 

@@ -47,6 +47,17 @@ describe(ModelResolver.name, () => {
     expect(() => sut.resolve('openai/')).toThrow(expect.objectContaining({ code: 'validation_error', message: 'Model name missing after "openai/"' }));
   });
 
+  it('refuses a model name holding a control character, which no provider names a model with, and trims the ends', () => {
+    for (const name of ['openai/gpt\n-4o', 'openai/gpt-4o\u0000', 'gpt\t4o', 'openai/x\u007fy', 'openai/x\u0085y']) {
+      expect(() => sut.resolve(name)).toThrow(expect.objectContaining({ code: 'validation_error' }));
+      expect(() => sut.resolve(name, 'openai')).toThrow(expect.objectContaining({ code: 'validation_error' }));
+    }
+    expect(() => sut.resolve('openai/gpt\n-4o')).toThrow(
+      expect.objectContaining({ message: 'Model name "gpt\\n-4o" holds a control character (a newline, a tab, a NUL or another)' }),
+    );
+    expect(sut.resolve('\n openai/gpt-4o-mini\t').id).toBe('openai/gpt-4o-mini');
+  });
+
   it('refuses an unknown provider hint as a validation error naming the field', () => {
     const refusal = expect.objectContaining({ code: 'validation_error', details: [{ field: 'provider', message: 'unknown provider "nope"' }] });
     expect(() => sut.resolve('x', 'nope')).toThrow(refusal);
