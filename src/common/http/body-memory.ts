@@ -1,14 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { getHeapStatistics } from 'node:v8';
 
-/**
- * The request bodies the process holds at once. A parsed body lives on for its whole call (its text
- * decoded, then serialized again for the provider), at about four times its size in the heap: forty
- * bodies of 19 MB sent at once by one client exhausted a 1.5 GB heap and ended the process, with every
- * call in it. So each large body is held from when it is read until its answer ends, and one that
- * would take the bodies held past the budget, or its client's past half of it, is refused. Small bodies (nearly every call) are neither
- * counted nor refused: large uploads cannot crowd out ordinary calls, and those cost nothing here.
- */
 /** Whose room a body did not fit in: the instance's, or its client's share of it. */
 export type NoRoom = 'instance' | 'client';
 
@@ -17,6 +9,15 @@ interface Held {
   client: string | undefined;
 }
 
+/**
+ * The request bodies the process holds at once. A parsed body lives on for its whole call (its text
+ * decoded, then serialized again for the provider), at about four times its size in the heap: forty
+ * bodies of 19 MB sent at once by one client exhausted a 1.5 GB heap and ended the process, with every
+ * call in it. So each large body is held from when it is read until its answer ends, and one that
+ * would take the bodies held past the budget, or its client's past half of it, is refused. Small
+ * bodies (nearly every call) are neither counted nor refused: large uploads cannot crowd out ordinary
+ * calls, and those cost nothing here.
+ */
 export class BodyMemory {
   private heldBytes = 0;
   private readonly held = new WeakMap<ServerResponse, Held>();
