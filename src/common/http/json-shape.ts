@@ -1,8 +1,8 @@
 /**
  * What a JSON text would make JSON.parse build, read off its bytes before it is parsed: how deep its
  * objects and arrays nest, and how many keys and values it holds. Parsing costs far more per key and
- * value than per byte (small objects with differing keys take V8 about a second per megabyte, and one
- * request's parse holds up every other call), so a body past either bound is refused unparsed.
+ * value than per byte (small objects with differing keys took V8 up to half a second per megabyte here,
+ * and one request's parse holds up every other call), so a body past either bound is refused unparsed.
  * Strings are skipped with indexOf, so a body that is mostly text or base64 is read at memchr speed.
  * Bytes that are not JSON are counted loosely: JSON.parse still says what is wrong with them.
  */
