@@ -27,6 +27,16 @@ async function outcome(read: Reader, req: Request): Promise<{ body?: unknown; er
   }
 }
 
+/** A response that keeps the headers set on it, and ends (emits close) when a test says. */
+function responseRecorder(): Response & EventEmitter & { headers: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  return Object.assign(new EventEmitter(), {
+    headers,
+    headersSent: false,
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
+  }) as never;
+}
+
 const deep = '['.repeat(80) + ']'.repeat(80);
 
 describe('readJsonBody: read directly, answering exactly as body-parser would', () => {
@@ -163,13 +173,8 @@ describe('the bodies the process holds at once', () => {
   it('refuses a chunked body once it grows past the room there is, without waiting for the rest, and closes its connection', async () => {
     fillAllBut(100 * 1024);
     const req = Object.assign(new IncomingMessage(new Socket()), { headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
-    const headers: Record<string, string> = {};
-    const res = Object.assign(new EventEmitter(), {
-      headersSent: false,
-      headers,
-      setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
-    });
-    const reading = outcome((r) => readJsonBody(r, res as unknown as Response), req as unknown as Request);
+    const res = responseRecorder();
+    const reading = outcome((r) => readJsonBody(r, res), req as unknown as Request);
     req.push(Buffer.from(`{"text":"${'x'.repeat(64 * 1024)}`));
     req.push(Buffer.from('x'.repeat(64 * 1024)));
     // the body never ends: the refusal does not wait for it
@@ -232,15 +237,6 @@ describe('a body that stops arriving', () => {
     const req = Object.assign(new IncomingMessage(new Socket()), { headers: { 'content-type': 'application/json', ...headers } });
     req.push(Buffer.from('{"model":'));
     return req as unknown as Request;
-  }
-
-  function responseRecorder(): Response & { headers: Record<string, string> } {
-    const headers: Record<string, string> = {};
-    return Object.assign(new EventEmitter(), {
-      headers,
-      headersSent: false,
-      setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
-    }) as never;
   }
 
   it.each([
