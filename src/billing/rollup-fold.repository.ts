@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { FOLD_LOCK, foldSql, NOT_FOLDED } from './rollup-fold';
 
-const FOLD_SQL = foldSql();
+/** Prepared once per connection: the statement is long, and planning it cost more than a second's rows took to fold. */
+const FOLD = { name: 'llmhub_rollup_fold', text: foldSql() };
 
 /**
  * The last connection error of each pooled client this repository checked out. A checked-out client
@@ -41,7 +42,7 @@ export class RollupFoldRepository {
       await client.query('BEGIN');
       // the fold's snapshot must be taken after the lock, so it sees the previous fold's watermark
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [FOLD_LOCK]);
-      const folded = rows[0].locked ? (await client.query<{ folded: number }>(FOLD_SQL)).rows[0].folded : null;
+      const folded = rows[0].locked ? (await client.query<{ folded: number }>(FOLD)).rows[0].folded : null;
       await client.query('COMMIT');
       return folded;
     } catch (error) {

@@ -43,11 +43,13 @@ export const FOLDED_BELOW = '(SELECT folded_below FROM llm_rollup_fold)';
  */
 export const NOT_FOLDED = `xact_id >= ${FOLDED_BELOW} AND xact_id < '18446744073709551615'::xid8`;
 
+/** One measure summed over rollup rows (finer buckets, or the stored and the unfolded parts of one bucket). */
+const summed = (c: (typeof MEASURE_COLUMNS)[number]): string => (c === 'cost_usd' ? `sum(cost_usd)::numeric(24,10)` : `sum(${c})::bigint`);
+
 /** Stored rollups plus the log rows not folded yet: what a rollup table held when the commit kept it. */
 export function rollupViewSql(r: (typeof ROLLUPS)[number]): string {
-  const sums = MEASURE_COLUMNS.map((c) => (c === 'cost_usd' ? `sum(cost_usd)::numeric(24,10) AS cost_usd` : `sum(${c})::bigint AS ${c}`)).join(', ');
   return `CREATE VIEW ${r.view} AS
-    SELECT bucket, ${DIMENSIONS}, ${sums}
+    SELECT bucket, ${DIMENSIONS}, ${MEASURE_COLUMNS.map((c) => `${summed(c)} AS ${c}`).join(', ')}
     FROM (
       SELECT bucket, ${DIMENSIONS}, ${MEASURE_COLUMNS.join(', ')} FROM ${r.table}
       UNION ALL
@@ -58,11 +60,18 @@ export function rollupViewSql(r: (typeof ROLLUPS)[number]): string {
     GROUP BY bucket, ${DIMENSIONS}`;
 }
 
+/**
+ * Adds the batch's hours to one stored rollup. The log rows are aggregated once, by hour (`hours`); days and
+ * months are sums of those hours, since a UTC hour lies within one UTC day and month.
+ */
 function foldInto(r: (typeof ROLLUPS)[number]): string {
   const add = (c: string) => `${c} = ${r.table}.${c} + EXCLUDED.${c}`;
+  const source =
+    r.unit === 'hour'
+      ? `SELECT bucket, ${DIMENSIONS}, ${MEASURE_COLUMNS.join(', ')} FROM hours`
+      : `SELECT date_trunc('${r.unit}', bucket, 'UTC'), ${DIMENSIONS}, ${MEASURE_COLUMNS.map(summed).join(', ')} FROM hours GROUP BY 1, ${DIMENSIONS}`;
   return `INSERT INTO ${r.table} (bucket, ${DIMENSIONS}, ${MEASURE_COLUMNS.join(', ')})
-    SELECT date_trunc('${r.unit}', created_at, 'UTC'), ${DIMENSIONS}, ${LOG_MEASURES}
-    FROM batch GROUP BY 1, ${DIMENSIONS}
+    ${source}
     ON CONFLICT (bucket, ${DIMENSIONS}) DO UPDATE SET
       ${COUNTERS.map(add).join(', ')},
       cost_usd = coalesce(${r.table}.cost_usd + EXCLUDED.cost_usd, ${r.table}.cost_usd, EXCLUDED.cost_usd)`;
@@ -80,6 +89,8 @@ export function foldSql(everything = false): string {
     batch AS MATERIALIZED (
       SELECT l.created_at, ${DIMENSIONS}, status, input_tokens, output_tokens, cost_usd, price_unknown, latency_ms
       FROM llm_generation_log l, w WHERE xact_id >= w.lo AND ${upper}),
+    hours (bucket, ${DIMENSIONS}, ${MEASURE_COLUMNS.join(', ')}) AS MATERIALIZED (
+      SELECT date_trunc('hour', created_at, 'UTC'), ${DIMENSIONS}, ${LOG_MEASURES} FROM batch GROUP BY 1, ${DIMENSIONS}),
     ${ROLLUPS.map((r, i) => `f${i} AS (${foldInto(r)})`).join(',\n    ')},
     moved AS (UPDATE llm_rollup_fold f SET folded_below = w.hi, folded_at = now() FROM w WHERE f.id = 1 AND w.hi > f.folded_below)
     SELECT count(*)::int AS folded FROM batch`;

@@ -125,6 +125,49 @@ describe(RollupFoldService.name, () => {
     await recorder.beforeApplicationShutdown();
   });
 
+  it('stores, for every hour, day and month a fold spans, each model and status the same measures the log holds', async () => {
+    const clientId = await insertClient(dataSource);
+    const { recorder } = newRecorder(dataSource);
+    const random = mulberry32(7);
+    // eight hours across a day's and a month's end (UTC), several models and statuses, some prices unknown
+    const end = Date.parse('2026-11-01T04:00:00Z');
+    const records = Array.from({ length: 300 }, (_, i): UsageRecord => {
+      const r = syntheticRecord(random, [clientId], end, 8 / 24);
+      return i % 17 === 0 ? { ...r, costUsd: null, priceUnknown: true } : r;
+    });
+    for (let i = 0; i < records.length; i += 50) await Promise.all(records.slice(i, i + 50).map((r) => recorder.record(r)));
+    await foldAll();
+    const measures =
+      'requests::int, errors::int, rejected::int, input_tokens::int, output_tokens::int, cost_usd::text, price_unknown::int, latency_ms_sum::int';
+    for (const [view, unit] of [
+      ['llm_hourly_costs', 'hour'],
+      ['llm_daily_costs', 'day'],
+      ['llm_monthly_costs', 'month'],
+    ]) {
+      const fromLog = await dataSource.query(
+        `SELECT date_trunc('${unit}', created_at, 'UTC') AS bucket, provider, model, count(*)::int AS requests,
+                count(*) FILTER (WHERE status IN ('error','cancelled'))::int AS errors,
+                count(*) FILTER (WHERE status IN ('rate_limited','budget_exceeded','rejected'))::int AS rejected,
+                sum(input_tokens)::int AS input_tokens, sum(output_tokens)::int AS output_tokens,
+                sum(cost_usd)::numeric(24,10)::text AS cost_usd, count(*) FILTER (WHERE price_unknown)::int AS price_unknown,
+                sum(latency_ms)::int AS latency_ms_sum
+           FROM llm_generation_log WHERE client_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        [clientId],
+      );
+      const stored = await dataSource.query(`SELECT bucket, provider, model, ${measures} FROM ${view}_folded WHERE client_id = $1 ORDER BY 1, 2, 3`, [
+        clientId,
+      ]);
+      expect({ view, rows: stored }).toEqual({ view, rows: fromLog });
+    }
+    const [{ days, months }] = await dataSource.query(
+      `SELECT count(DISTINCT date_trunc('day', bucket, 'UTC'))::int AS days, count(DISTINCT date_trunc('month', bucket, 'UTC'))::int AS months
+         FROM llm_hourly_costs_folded WHERE client_id = $1`,
+      [clientId],
+    );
+    expect({ days, months }).toEqual({ days: 2, months: 2 });
+    await recorder.beforeApplicationShutdown();
+  });
+
   it('reports the fold job, failing while the database refuses it and ok again after', async () => {
     const broken = newFold(dataSource);
     await dataSource.query(`ALTER TABLE llm_rollup_fold RENAME TO llm_rollup_fold_away`);
