@@ -125,7 +125,7 @@ describe(RollupFoldService.name, () => {
     await recorder.beforeApplicationShutdown();
   });
 
-  it('stores, for every hour, day and month a fold spans, each model and status the same measures the log holds', async () => {
+  it('stores, for every hour, day and month a fold spans and each model, the measures the log holds', async () => {
     const clientId = await insertClient(dataSource);
     const { recorder } = newRecorder(dataSource);
     const random = mulberry32(7);
